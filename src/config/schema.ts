@@ -1,0 +1,209 @@
+/**
+ * The journey-stitch config: one zod schema is the single source of truth for validation, defaults,
+ * the exported JSON Schema (editor autocomplete) and the TypeScript type.
+ */
+import { z } from 'zod';
+import { DEFAULT_STEPS } from '../contract/tables';
+
+/** A warehouse identifier (table, column, dataset, project): validated here, quoted by the dialect. */
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PROJECT_RE = /^[a-z][a-z0-9-]{4,61}[a-z0-9]$|^[A-Za-z0-9_.:-]+$/;
+
+export const identifier = (what: string) =>
+  z
+    .string()
+    .regex(IDENT_RE, { message: `${what} must be a plain identifier (letters, digits, underscores; not starting with a digit)` });
+
+const columnMap = (keys: readonly string[]) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, identifier('column name').optional()]))).default({});
+
+/** Logical columns of each source table; the config maps them to physical names when they differ. */
+export const SEGMENT_COLUMNS = {
+  common: [
+    'id',
+    'anonymous_id',
+    'user_id',
+    'timestamp',
+    'context_ip',
+    'context_page_path',
+    'context_page_title',
+    'context_page_url',
+    'context_page_referrer',
+    'context_campaign_source',
+    'context_campaign_medium',
+    'context_campaign_name',
+    'context_campaign_term',
+    'context_campaign_content',
+  ],
+  tracks: ['event'],
+  identifies: ['email', 'name', 'first_name', 'last_name'],
+} as const;
+
+export const SEGMENT_REQUIRED = {
+  pages: ['id', 'anonymous_id', 'timestamp'],
+  tracks: ['id', 'anonymous_id', 'timestamp', 'event'],
+  identifies: ['id', 'anonymous_id', 'timestamp'],
+} as const;
+
+export const SNOWPLOW_COLUMNS = [
+  'event_id',
+  'event',
+  'domain_userid',
+  'network_userid',
+  'user_id',
+  'derived_tstamp',
+  'page_urlpath',
+  'page_title',
+  'page_url',
+  'page_referrer',
+  'se_action',
+  'event_name',
+  'user_ipaddress',
+  'mkt_source',
+  'mkt_medium',
+  'mkt_campaign',
+  'mkt_term',
+  'mkt_content',
+] as const;
+
+export const SNOWPLOW_REQUIRED = ['event_id', 'domain_userid', 'derived_tstamp'] as const;
+
+export const OFFSITE_COLUMNS = ['id', 'full_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url'] as const;
+export const OFFSITE_REQUIRED = ['full_name', 'action', 'timestamp'] as const;
+
+const allSegmentColumns = [...SEGMENT_COLUMNS.common, ...SEGMENT_COLUMNS.tracks, ...SEGMENT_COLUMNS.identifies];
+
+const crmId = z.strictObject({
+  name: identifier('crm id name').describe('Name of the identifier, e.g. hubspot_contact_id (shown in identity_links).'),
+  column: identifier('column name').describe('Column on the identifies table carrying it.'),
+});
+
+const segmentSource = z.strictObject({
+  type: z.enum(['segment', 'rudderstack']),
+  path: z.string().min(1).optional().describe('duckdb: folder holding pages, tracks, identifies as .ndjson, .csv or .parquet.'),
+  tables: z
+    .strictObject({
+      pages: identifier('table name').default('pages'),
+      tracks: identifier('table name').default('tracks'),
+      identifies: identifier('table name').default('identifies'),
+    })
+    .default({ pages: 'pages', tracks: 'tracks', identifies: 'identifies' })
+    .describe('Table names (bigquery) or file base names (duckdb).'),
+  columns: z
+    .strictObject({
+      pages: columnMap(allSegmentColumns),
+      tracks: columnMap(allSegmentColumns),
+      identifies: columnMap(allSegmentColumns),
+    })
+    .default({ pages: {}, tracks: {}, identifies: {} })
+    .describe('Map logical Segment column names to your physical column names, per table.'),
+});
+
+const snowplowSource = z.strictObject({
+  type: z.literal('snowplow'),
+  path: z.string().min(1).optional().describe('duckdb: folder holding the events table as .ndjson, .csv or .parquet.'),
+  tables: z.strictObject({ events: identifier('table name').default('events') }).default({ events: 'events' }),
+  columns: columnMap(SNOWPLOW_COLUMNS).describe('Map logical Snowplow atomic column names to physical names.'),
+});
+
+const offsite = z.strictObject({
+  name: identifier('offsite source name').describe("Source name, e.g. linkedin; used as stitched_events.source."),
+  label: z.string().min(1).max(60).optional().describe('Display name in journey steps, e.g. LinkedIn (default: the name, capitalised).'),
+  path: z.string().min(1).optional().describe('duckdb: the export file (.ndjson, .csv or .parquet).'),
+  table: identifier('table name').optional().describe('bigquery: the table in the raw dataset (default: the name).'),
+  columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name, email, action, timestamp, profile_url, content_url, id) to yours.'),
+});
+
+export const DEFAULT_JUNK_VALUES = ['', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan'];
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    warehouse: z.enum(['duckdb', 'bigquery']).describe('Where the raw data lives and the models run.'),
+    project: z.string().regex(PROJECT_RE, { message: 'not a valid Google Cloud project id' }).optional().describe('bigquery: project of the raw tables.'),
+    dataset: identifier('dataset').optional().describe('bigquery: dataset of the raw tables.'),
+    location: z.string().regex(/^[A-Za-z0-9-]+$/).default('US').describe('bigquery: dataset location.'),
+    key_file: z.string().optional().describe('bigquery: service account key file (default: application default credentials).'),
+    output: z
+      .strictObject({
+        dataset: identifier('dataset').default('journey_stitch').describe('bigquery: dataset the stitched tables are written to.'),
+        create_dataset: z.boolean().default(false).describe('bigquery: create the output dataset if it is missing.'),
+        database: z.string().default('.journey-stitch/journey_stitch.duckdb').describe('duckdb: the database file written by stitch.'),
+        price_per_tib_usd: z.number().positive().default(6.25).describe('bigquery: on-demand price per TiB for dry-run estimates.'),
+      })
+      .default({ dataset: 'journey_stitch', create_dataset: false, database: '.journey-stitch/journey_stitch.duckdb', price_per_tib_usd: 6.25 }),
+    source: z.discriminatedUnion('type', [segmentSource, snowplowSource]),
+    offsite: z.array(offsite).default([]),
+    identity: z
+      .strictObject({
+        junk_values: z.array(z.string()).default(DEFAULT_JUNK_VALUES).describe('Identifier values treated as missing (compared case-insensitively after trimming).'),
+        junk_pattern: z.string().optional().describe('Regex: identifier values matching it are treated as missing.'),
+        email_query_params: z.array(identifier('query parameter')).default(['email']).describe('URL query parameters of page views that carry an email.'),
+        carried_anonymous_id_column: identifier('column name')
+          .nullable()
+          .default('context_campaign_term')
+          .describe('Logical column carrying another anonymous id (the utm_term trick); null to disable.'),
+        crm_ids: z.array(crmId).default([]).describe('Extra known identifiers on the identifies table.'),
+        max_user_ids_per_email: z.number().int().min(1).default(5).describe('Over-merge guard: an email seen with more user ids than this is shared (info@...) and links nothing.'),
+        max_iterations: z.number().int().min(1).max(1000).default(50).describe('Cap on label-propagation iterations.'),
+        name_matching: z.boolean().default(true).describe('Match offsite rows to known persons by normalised full name (flagged inferred).'),
+      })
+      .default({
+        junk_values: DEFAULT_JUNK_VALUES,
+        email_query_params: ['email'],
+        carried_anonymous_id_column: 'context_campaign_term',
+        crm_ids: [],
+        max_user_ids_per_email: 5,
+        max_iterations: 50,
+        name_matching: true,
+      }),
+    sessions: z
+      .strictObject({ inactivity_minutes: z.number().int().min(1).max(24 * 60).default(30) })
+      .default({ inactivity_minutes: 30 }),
+    journeys: z
+      .strictObject({
+        steps: z.number().int().min(2).max(50).default(DEFAULT_STEPS).describe('Number of step_N columns.'),
+        track_events: z.array(z.string().min(1)).default(['Meeting Booked']).describe('Track events that become journey steps.'),
+        conversion_events: z.array(z.string().min(1)).default(['Meeting Booked']).describe('Track events that count as conversions.'),
+      })
+      .default({ steps: DEFAULT_STEPS, track_events: ['Meeting Booked'], conversion_events: ['Meeting Booked'] }),
+    lookml: z
+      .strictObject({
+        connection: z.string().regex(/^[A-Za-z0-9_-]+$/).default('journey_stitch').describe('Looker connection name.'),
+        materialization: z.enum(['pdt', 'tables']).default('pdt').describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
+        scratch_schema: identifier('schema').default('looker_scratch'),
+        refresh_sql_trigger: z.string().optional(),
+      })
+      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch' }),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.warehouse === 'bigquery') {
+      for (const key of ['project', 'dataset'] as const)
+        if (!cfg[key]) ctx.addIssue({ code: 'custom', path: [key], message: `warehouse: bigquery needs ${key} (where the raw tables live)` });
+      cfg.offsite.forEach((o, i) => {
+        if (o.path) ctx.addIssue({ code: 'custom', path: ['offsite', i, 'path'], message: 'on bigquery offsite sources are tables: use table, not path' });
+      });
+    } else {
+      if (!cfg.source.path) ctx.addIssue({ code: 'custom', path: ['source', 'path'], message: 'warehouse: duckdb needs source.path (the folder of source files)' });
+      cfg.offsite.forEach((o, i) => {
+        if (!o.path) ctx.addIssue({ code: 'custom', path: ['offsite', i, 'path'], message: 'warehouse: duckdb needs a path for each offsite source' });
+      });
+    }
+    const names = cfg.offsite.map((o) => o.name);
+    names.forEach((n, i) => {
+      if (n === 'web') ctx.addIssue({ code: 'custom', path: ['offsite', i, 'name'], message: "'web' is reserved for the first-party source" });
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['offsite', i, 'name'], message: `duplicate offsite source name '${n}'` });
+    });
+    if (cfg.identity.junk_pattern !== undefined) {
+      try {
+        new RegExp(cfg.identity.junk_pattern);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['identity', 'junk_pattern'], message: `not a valid regular expression: ${(e as Error).message}` });
+      }
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type OffsiteConfig = Config['offsite'][number];
+export type SourceConfig = Config['source'];

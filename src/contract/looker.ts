@@ -1,0 +1,79 @@
+/**
+ * The names the Looker extension queries and the LookML generator must emit.
+ * One definition shared by both sides, so an explore or a field cannot drift between them;
+ * the LookML validator checks that every field named here exists in the generated project.
+ */
+
+export const LOOKER_MODEL = 'journey_stitch';
+export const PROJECT_NAME = 'journey_stitch';
+export const EXTENSION_ID_SUFFIX = 'journey_stitch';
+/** Looker extension id is "<project>::<application>". */
+export const EXTENSION_ID = `${PROJECT_NAME}::${EXTENSION_ID_SUFFIX}`;
+
+export const EXPLORES = {
+  journeys: 'journeys',
+  sessionJourneys: 'session_journeys',
+  events: 'events',
+  persons: 'persons',
+  identityLinks: 'identity_links',
+} as const;
+
+/** Fields of a journey-path view (journey_paths for persons, session_paths for sessions). */
+export function pathFields(view: 'journey_paths' | 'session_paths') {
+  return {
+    step: (i: number) => `${view}.step_${i}`,
+    /** Persons (journey_paths) or sessions (session_paths) having the path. */
+    count: `${view}.count`,
+    conversions: `${view}.conversions`,
+    identifiedCount: `${view}.identified_count`,
+    inferredCount: `${view}.inferred_count`,
+    converted: `${view}.converted`,
+    identityStatus: `${view}.identity_status`,
+    stepCount: `${view}.step_count`,
+    /** Templated filters ({% condition %}) applied to the events before the paths are built. */
+    filterIdentityStatus: `${view}.identity_status_filter`,
+    filterDate: `${view}.date_filter`,
+    filterSource: `${view}.source_filter`,
+    filterLandingPage: `${view}.landing_page_filter`,
+  };
+}
+
+export const PERSON_FIELDS = {
+  personId: 'persons.person_id',
+  name: 'persons.name',
+  email: 'persons.email',
+  identityStatus: 'persons.identity_status',
+  isInferred: 'persons.is_inferred_identity',
+  firstSeen: 'persons.first_seen_time',
+  lastSeen: 'persons.last_seen_time',
+  eventCount: 'persons.event_count',
+  converted: 'persons.converted',
+  count: 'persons.count',
+} as const;
+
+export const EVENT_FIELDS = {
+  eventId: 'stitched_events.event_id',
+  occurredTime: 'stitched_events.occurred_time',
+  eventType: 'stitched_events.event_type',
+  eventName: 'stitched_events.event_name',
+  source: 'stitched_events.source',
+  pageTitle: 'stitched_events.page_title',
+  pagePath: 'stitched_events.page_path',
+  anonymousId: 'stitched_events.anonymous_id',
+  personId: 'stitched_events.person_id',
+  identityStatus: 'stitched_events.identity_status',
+  isInferred: 'stitched_events.is_inferred_identity',
+  linkReason: 'stitched_events.link_reason',
+  offsiteAction: 'stitched_events.offsite_action',
+  stepLabel: 'stitched_events.step_label',
+} as const;
+
+/** Looker user attribute and access grant that guard personal data. */
+export const PII_USER_ATTRIBUTE = 'can_see_pii';
+export const PII_ACCESS_GRANT = 'can_see_pii';
+
+/**
+ * Core API methods the extension calls. manifest.lkml's entitlements list exactly these; the preview host
+ * refuses anything else, as Looker does.
+ */
+export const EXTENSION_CORE_API_METHODS = ['me', 'run_inline_query'] as const;

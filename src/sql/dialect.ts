@@ -1,0 +1,69 @@
+/**
+ * One Dialect interface, a class per warehouse, a map from name to dialect (after malloy's dialect/).
+ * Models are written once against this interface; everything warehouse-specific lives in the classes.
+ * Every method takes SQL expressions (already safe) and returns a SQL expression, except the
+ * `quote*`/`literal` methods, which are the only way config values reach SQL.
+ */
+
+export type WarehouseName = 'duckdb' | 'bigquery';
+
+export interface CreateTableOptions {
+  /** Partition by DATE(<column>) where the warehouse supports it. */
+  partitionByDate?: string;
+  clusterBy?: string[];
+}
+
+export interface Dialect {
+  readonly name: WarehouseName;
+
+  // ---- names and values ----
+  /** Quote an identifier (column, table). Throws on characters that cannot be quoted safely. */
+  quoteIdent(name: string): string;
+  /** A table reference from dot-separated parts, each quoted (project.dataset.table / schema.table). */
+  tableRef(...parts: string[]): string;
+  /** A string literal with the dialect's escaping. */
+  stringLiteral(value: string): string;
+  numberLiteral(value: number): string;
+  boolLiteral(value: boolean): string;
+
+  // ---- types ----
+  stringType: string;
+  intType: string;
+  floatType: string;
+  boolType: string;
+  timestampType: string;
+  castString(expr: string): string;
+  /** NULL instead of an error when the value cannot be a timestamp. */
+  safeTimestamp(expr: string): string;
+  nullOf(type: 'string' | 'int' | 'float' | 'bool' | 'timestamp'): string;
+
+  // ---- functions ----
+  concat(...exprs: string[]): string;
+  /** Regex match; `pattern` is a plain regex string (RE2 syntax) that the dialect turns into a literal. */
+  regexpContains(expr: string, pattern: string): string;
+  /** First capture group of `pattern`, NULL when no match. */
+  regexpExtract(expr: string, pattern: string): string;
+  regexpReplace(expr: string, pattern: string, replacement: string): string;
+  /** Lower-case hex md5 of a string. */
+  md5Hex(expr: string): string;
+  /** Strip diacritics (é → e). */
+  stripAccents(expr: string): string;
+  /** Microseconds since the epoch as an integer. */
+  unixMicros(expr: string): string;
+  /** Seconds between two timestamps (b - a) as a number. */
+  secondsBetween(a: string, b: string): string;
+  /** `last_value(expr ignore nulls)` over the given window spec. */
+  lastValueIgnoreNulls(expr: string, windowSpec: string): string;
+  least(...exprs: string[]): string;
+  greatest(...exprs: string[]): string;
+  /** Boolean aggregate OR. */
+  boolOr(expr: string): string;
+  /** Integer division-free count-if. */
+  countIf(cond: string): string;
+  /** Any value of a group (deterministic results must not depend on it). */
+  anyValue(expr: string): string;
+
+  // ---- statements ----
+  createTableAs(table: string, select: string, options?: CreateTableOptions): string;
+  dropTableIfExists(table: string): string;
+}
