@@ -1,0 +1,28 @@
+/**
+ * The journey-stitch command. Each command lives in ./commands/<name>.ts and exports
+ * `register(program)`; this file only wires them together and turns errors into a clean exit.
+ */
+import { Command } from 'commander';
+
+type Register = (program: Command) => void;
+
+// One import per command; keep alphabetical.
+const commands: Register[] = [];
+
+export function buildProgram(): Command {
+  const program = new Command('journey-stitch')
+    .description('Stitch anonymous and offsite activity into customer journeys, for BigQuery, DuckDB and Looker.')
+    .showHelpAfterError();
+  for (const register of commands) register(program);
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('journey-stitch.js')) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`journey-stitch: ${message}\n`);
+      process.exitCode = 1;
+    });
+}

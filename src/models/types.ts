@@ -1,0 +1,44 @@
+import type { Config } from '../config/schema';
+import type { Dialect } from '../sql/dialect';
+
+/**
+ * Logical raw tables: Segment/RudderStack 'pages' | 'tracks' | 'identifies'; Snowplow 'events';
+ * offsite sources 'offsite:<name>'.
+ */
+export type RawTable = string;
+
+/** Where the raw tables are and which columns they really have. */
+export interface RawSources {
+  /** SQL reference (already quoted) of a raw table. */
+  ref(table: RawTable): string;
+  /**
+   * Physical column names present in the raw table, or undefined to assume every mapped column exists
+   * (offline SQL generation for BigQuery). Missing optional columns become NULL; missing required ones throw
+   * a SourceColumnError.
+   */
+  columns(table: RawTable): ReadonlySet<string> | undefined;
+}
+
+export interface BuildOptions {
+  config: Config;
+  dialect: Dialect;
+  raw: RawSources;
+  /** SQL reference (already quoted) of an output or scratch table. */
+  out(table: string): string;
+}
+
+/** A required source column is missing: names the raw table, the physical column and the logical name. */
+export class SourceColumnError extends Error {
+  constructor(
+    readonly table: RawTable,
+    readonly column: string,
+    readonly logical: string,
+  ) {
+    super(
+      `raw table '${table}' has no column '${column}'` +
+        (column !== logical ? ` (mapped from '${logical}')` : '') +
+        `: add it, or map '${logical}' to an existing column in the config`,
+    );
+    this.name = 'SourceColumnError';
+  }
+}
