@@ -1,0 +1,132 @@
+/**
+ * Runs a compiled Pipeline on an embedded DuckDB connection: statements in order, loops until their
+ * `changedSql` reports 0. Reports what happened per step (for progress lines and the run summary).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LoopStep, Pipeline, SqlStep } from '../sql/pipeline';
+
+export interface StepReport {
+  kind: 'sql' | 'loop';
+  /** Model (step) name. */
+  name: string;
+  ms: number;
+  /** The table the statement (re)created, as declared by the step. */
+  table?: string;
+  /** Rows written by a CREATE TABLE AS / INSERT (absent for statements that write no rows). */
+  rows?: number;
+  /** Loops only: iterations run until the labels stopped changing. */
+  iterations?: number;
+  /** Loops only: the reports of the body statements in the last iteration. */
+  body?: StepReport[];
+}
+
+export interface RunReport {
+  steps: StepReport[];
+  /** Iterations per loop name. */
+  iterations: Record<string, number>;
+  totalMs: number;
+}
+
+export interface RunHooks {
+  /** Called when a top-level step (statement or whole loop) finishes. */
+  onStep?(report: StepReport): void;
+  /** Called after each loop iteration with the number of changes it made. */
+  onIteration?(loop: string, iteration: number, changed: number): void;
+}
+
+/** The message of anything thrown (native DuckDB errors may come from another realm, so no instanceof). */
+export function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
+}
+
+/** A statement failed: names the model (and loop iteration) and carries DuckDB's message. */
+export class PipelineStepError extends Error {
+  constructor(
+    readonly step: string,
+    override readonly cause: unknown,
+    readonly loop?: { name: string; iteration: number },
+  ) {
+    const where = loop ? ` (loop '${loop.name}', iteration ${loop.iteration})` : '';
+    super(`model '${step}'${where} failed: ${messageOf(cause)}`);
+    this.name = 'PipelineStepError';
+  }
+}
+
+/** A loop hit its iteration cap while still changing: its result would be partial, so it is an error. */
+export class LoopCapError extends Error {
+  constructor(
+    readonly loop: string,
+    readonly maxIterations: number,
+    readonly changed: number,
+  ) {
+    super(
+      `loop '${loop}' did not converge: ${changed} value(s) still changed after ${maxIterations} iterations ` +
+        `(the cap); raise the iteration cap or look for an unexpectedly large connected component`,
+    );
+    this.name = 'LoopCapError';
+  }
+}
+
+const now = () => performance.now();
+
+async function runStatement(conn: DuckDBConnection, step: SqlStep, loop?: { name: string; iteration: number }): Promise<StepReport> {
+  const started = now();
+  let rows: number | undefined;
+  try {
+    const reader = await conn.runAndReadAll(step.sql);
+    // CREATE TABLE AS and INSERT answer with one row, column Count: the rows written.
+    if (reader.columnNames().length === 1 && reader.columnNames()[0] === 'Count' && reader.currentRowCount === 1) {
+      rows = Number(reader.getRows()[0][0]);
+    }
+  } catch (err) {
+    throw new PipelineStepError(step.name, err, loop);
+  }
+  const report: StepReport = { kind: 'sql', name: step.name, ms: now() - started };
+  if (step.creates !== undefined) report.table = step.creates;
+  if (rows !== undefined) report.rows = rows;
+  return report;
+}
+
+async function readChanged(conn: DuckDBConnection, loop: LoopStep, iteration: number): Promise<number> {
+  const where = { name: loop.name, iteration };
+  let value: unknown;
+  try {
+    const rows = (await conn.runAndReadAll(loop.changedSql)).getRowObjectsJS();
+    if (rows.length !== 1 || !('changed' in rows[0])) {
+      throw new Error(`changedSql must return one row with a column 'changed', got ${rows.length} row(s)`);
+    }
+    value = rows[0].changed;
+  } catch (err) {
+    throw new PipelineStepError(`${loop.name} (convergence check)`, err, where);
+  }
+  // SUM over no rows is NULL: nothing changed.
+  return value === null ? 0 : Number(value);
+}
+
+async function runLoop(conn: DuckDBConnection, loop: LoopStep, hooks: RunHooks): Promise<StepReport> {
+  if (!(loop.maxIterations >= 1)) throw new Error(`loop '${loop.name}': maxIterations must be at least 1, got ${loop.maxIterations}`);
+  const started = now();
+  for (let iteration = 1; iteration <= loop.maxIterations; iteration++) {
+    const body: StepReport[] = [];
+    for (const step of loop.body) body.push(await runStatement(conn, step, { name: loop.name, iteration }));
+    const changed = await readChanged(conn, loop, iteration);
+    hooks.onIteration?.(loop.name, iteration, changed);
+    if (changed === 0) return { kind: 'loop', name: loop.name, ms: now() - started, iterations: iteration, body };
+    if (iteration === loop.maxIterations) throw new LoopCapError(loop.name, loop.maxIterations, changed);
+  }
+  throw new Error('unreachable: the last iteration either converged or threw');
+}
+
+export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, hooks: RunHooks = {}): Promise<RunReport> {
+  const started = now();
+  const steps: StepReport[] = [];
+  const iterations: Record<string, number> = {};
+  for (const step of pipeline.steps) {
+    const report = step.kind === 'sql' ? await runStatement(conn, step) : await runLoop(conn, step, hooks);
+    if (report.iterations !== undefined) iterations[report.name] = report.iterations;
+    steps.push(report);
+    hooks.onStep?.(report);
+  }
+  return { steps, iterations, totalMs: now() - started };
+}
