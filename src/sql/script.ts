@@ -1,0 +1,86 @@
+/**
+ * Renders a Pipeline as SQL text: the whole pipeline as one script (`toScript`), or one step on its own
+ * (`stepScript`, for the numbered files of `journey-stitch sql`).
+ *
+ * BigQuery runs loops natively with scripting (WHILE ... END WHILE), so a scheduled query or SQL Runner gets
+ * the same convergence check and cap as the embedded runner. DuckDB SQL has no procedural loops, so its script
+ * unrolls each loop body `maxIterations` times (see `unrolledLoop`).
+ */
+import type { Dialect } from './dialect';
+import type { LoopStep, Pipeline, SqlStep, Step } from './pipeline';
+
+// BigQuery script variables shared by every loop (DECLARE must come first in a script).
+const CHANGED = 'js_changed';
+const ITERATIONS = 'js_iterations';
+
+const statement = (sql: string) => `${sql.trim().replace(/;\s*$/, '')};`;
+const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+// Model names come from code, not config; still keep comments to one safe line.
+const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`;
+
+function sqlStep(step: SqlStep): string {
+  return `${comment(`model: ${step.name}`)}\n${statement(step.sql)}`;
+}
+
+function bigQueryLoop(loop: LoopStep, dialect: Dialect): string {
+  const cap = dialect.numberLiteral(loop.maxIterations);
+  const message = `journey-stitch: loop ${loop.name} did not converge after ${loop.maxIterations} iterations; raise the iteration cap`;
+  return [
+    comment(`loop: ${loop.name} (repeat until nothing changes, at most ${loop.maxIterations} times)`),
+    `SET ${CHANGED} = 1;`,
+    `SET ${ITERATIONS} = 0;`,
+    `WHILE ${CHANGED} > 0 AND ${ITERATIONS} < ${cap} DO`,
+    ...loop.body.map((s) => indent(sqlStep(s))),
+    indent(`SET ${CHANGED} = (SELECT COALESCE(SUM(changed), 0) FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n));`),
+    indent(`SET ${ITERATIONS} = ${ITERATIONS} + 1;`),
+    'END WHILE;',
+    `IF ${CHANGED} > 0 THEN`,
+    indent(`RAISE USING MESSAGE = ${dialect.stringLiteral(message)};`),
+    'END IF;',
+  ].join('\n');
+}
+
+/**
+ * DuckDB: the body repeated maxIterations times. Label propagation is idempotent once converged (a converged
+ * labelling maps to itself), so the extra rounds change nothing and the result equals the looping runner's.
+ */
+function unrolledLoop(loop: LoopStep, dialect: Dialect): string {
+  const message = `journey-stitch: loop ${loop.name} did not converge after ${loop.maxIterations} iterations; raise the iteration cap`;
+  const rounds = Array.from({ length: loop.maxIterations }, (_, i) =>
+    [comment(`${loop.name}: iteration ${i + 1} of ${loop.maxIterations}`), ...loop.body.map(sqlStep)].join('\n'),
+  );
+  return [
+    comment(`loop: ${loop.name}, unrolled ${loop.maxIterations} times.`),
+    comment('DuckDB SQL has no loops; once converged an iteration changes nothing, so the unrolled rounds'),
+    comment('give the same result as `journey-stitch stitch`, which stops as soon as nothing changes.'),
+    ...rounds,
+    comment(`${loop.name}: fail, like the runner, if the last round still changed something.`),
+    statement(`SELECT CASE WHEN changed > 0 THEN error(${dialect.stringLiteral(message)}) END AS converged FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n)`),
+  ].join('\n');
+}
+
+function stepBody(step: Step, dialect: Dialect): string {
+  if (step.kind === 'sql') return sqlStep(step);
+  return dialect.name === 'bigquery' ? bigQueryLoop(step, dialect) : unrolledLoop(step, dialect);
+}
+
+function declarations(steps: Step[], dialect: Dialect): string[] {
+  if (dialect.name !== 'bigquery' || !steps.some((s) => s.kind === 'loop')) return [];
+  return [`DECLARE ${CHANGED} INT64 DEFAULT 0;`, `DECLARE ${ITERATIONS} INT64 DEFAULT 0;`];
+}
+
+function header(title: string, dialect: Dialect): string {
+  return [comment(`journey-stitch: ${title}`), comment(`Generated for ${dialect.name}; do not edit, regenerate with \`journey-stitch sql\`.`)].join('\n');
+}
+
+/** The whole pipeline as one script. */
+export function toScript(pipeline: Pipeline, dialect: Dialect): string {
+  const parts = [header('identity stitching pipeline', dialect), ...declarations(pipeline.steps, dialect), ...pipeline.steps.map((s) => stepBody(s, dialect))];
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** One step as a script that runs on its own (after the steps before it). */
+export function stepScript(step: Step, dialect: Dialect): string {
+  const parts = [header(`step ${step.name}`, dialect), ...declarations([step], dialect), stepBody(step, dialect)];
+  return `${parts.join('\n\n')}\n`;
+}
