@@ -1,0 +1,83 @@
+/**
+ * The ZetaSQL catalog a BigQuery deployment of journey-stitch sees: the raw source tables of a config (with
+ * its column mapping applied) and the output contract tables, as `project.dataset.table` with BigQuery types.
+ */
+import { outputTables, type ColumnType } from '../../src/contract/tables';
+import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, SNOWPLOW_COLUMNS, type Config } from '../../src/config/schema';
+import type { BigQueryType, CatalogColumn, CatalogTable } from './zetasql';
+
+const CONTRACT_TYPES: Record<ColumnType, BigQueryType> = {
+  string: 'STRING',
+  int: 'INT64',
+  float: 'FLOAT64',
+  bool: 'BOOL',
+  timestamp: 'TIMESTAMP',
+};
+
+/** Logical timestamp columns of the raw sources (as loaded by Segment, Snowplow and offsite exports); all else is STRING. */
+const TIMESTAMP_COLUMNS = new Set(['timestamp', 'derived_tstamp']);
+
+const rawColumns = (logical: readonly string[], mapping: Record<string, string | undefined> = {}): CatalogColumn[] =>
+  logical.map((name) => ({ name: mapping[name] ?? name, type: TIMESTAMP_COLUMNS.has(name) ? 'TIMESTAMP' : 'STRING' }));
+
+function requireBigQuery(config: Config): { project: string; dataset: string } {
+  if (!config.project || !config.dataset) throw new Error('bigQueryCatalog needs a config with warehouse: bigquery, project and dataset');
+  return { project: config.project, dataset: config.dataset };
+}
+
+/** The raw tables the config reads, with every logical column under its physical (mapped) name. */
+export function rawSourceTables(config: Config): CatalogTable[] {
+  const { project, dataset } = requireBigQuery(config);
+  const at = (table: string) => [project, dataset, table];
+  const tables: CatalogTable[] = [];
+  const source = config.source;
+  if (source.type === 'snowplow') {
+    tables.push({ path: at(source.tables.events), columns: rawColumns(SNOWPLOW_COLUMNS, source.columns) });
+  } else {
+    const crmColumns = config.identity.crm_ids.map((c) => c.column);
+    const segment = {
+      pages: SEGMENT_COLUMNS.common,
+      tracks: [...SEGMENT_COLUMNS.common, ...SEGMENT_COLUMNS.tracks],
+      identifies: [...SEGMENT_COLUMNS.common, ...SEGMENT_COLUMNS.identifies, ...crmColumns],
+    };
+    for (const table of ['pages', 'tracks', 'identifies'] as const) {
+      tables.push({ path: at(source.tables[table]), columns: rawColumns(segment[table], source.columns[table]) });
+    }
+  }
+  for (const o of config.offsite) {
+    tables.push({ path: at(o.table ?? o.name), columns: rawColumns(OFFSITE_COLUMNS, o.columns) });
+  }
+  return tables;
+}
+
+/** The output contract tables in `project.output.dataset`. */
+export function outputCatalogTables(config: Config): CatalogTable[] {
+  const { project } = requireBigQuery(config);
+  return outputTables(config.journeys.steps).map((t) => ({
+    path: [project, config.output.dataset, t.name],
+    columns: t.columns.map((c) => ({ name: c.name, type: CONTRACT_TYPES[c.type] })),
+  }));
+}
+
+/** `project.dataset.INFORMATION_SCHEMA.COLUMNS` (the columns introspection reads) for the given datasets. */
+export function informationSchemaColumns(project: string, ...datasets: string[]): CatalogTable[] {
+  const columns: CatalogColumn[] = [
+    { name: 'table_catalog', type: 'STRING' },
+    { name: 'table_schema', type: 'STRING' },
+    { name: 'table_name', type: 'STRING' },
+    { name: 'column_name', type: 'STRING' },
+    { name: 'ordinal_position', type: 'INT64' },
+    { name: 'is_nullable', type: 'STRING' },
+    { name: 'data_type', type: 'STRING' },
+    { name: 'is_partitioning_column', type: 'STRING' },
+    { name: 'clustering_ordinal_position', type: 'INT64' },
+  ];
+  return datasets.map((dataset) => ({ path: [project, dataset, 'INFORMATION_SCHEMA', 'COLUMNS'], columns }));
+}
+
+/** Everything a BigQuery run of `config` can reference: raw tables, output tables, INFORMATION_SCHEMA. */
+export function bigQueryCatalog(config: Config): CatalogTable[] {
+  const { project, dataset } = requireBigQuery(config);
+  const datasets = dataset === config.output.dataset ? [dataset] : [dataset, config.output.dataset];
+  return [...rawSourceTables(config), ...outputCatalogTables(config), ...informationSchemaColumns(project, ...datasets)];
+}
