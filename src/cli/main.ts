@@ -3,11 +3,13 @@
  * `register(program)`; this file only wires them together and turns errors into a clean exit.
  */
 import { Command } from 'commander';
+import { register as init } from './commands/init';
+import { register as schema } from './commands/schema';
 
 type Register = (program: Command) => void;
 
 // One import per command; keep alphabetical.
-const commands: Register[] = [];
+const commands: Register[] = [init, schema];
 
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')
