@@ -62,6 +62,8 @@ export interface Dialect {
   countIf(cond: string): string;
   /** Any value of a group (deterministic results must not depend on it). */
   anyValue(expr: string): string;
+  /** The whole row of a table alias as a JSON string (kept with rejected rows). */
+  rowToJson(alias: string): string;
 
   // ---- statements ----
   createTableAs(table: string, select: string, options?: CreateTableOptions): string;

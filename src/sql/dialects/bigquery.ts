@@ -86,6 +86,10 @@ export class BigQueryDialect implements Dialect {
     return `ANY_VALUE(${expr})`;
   }
 
+  rowToJson(alias: string): string {
+    return `TO_JSON_STRING(${alias})`;
+  }
+
   createTableAs(table: string, select: string, options: CreateTableOptions = {}): string {
     const parts = [`CREATE OR REPLACE TABLE ${table}`];
     if (options.partitionByDate) parts.push(`PARTITION BY DATE(${options.partitionByDate})`);

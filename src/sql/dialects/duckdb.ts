@@ -84,6 +84,10 @@ export class DuckDBDialect implements Dialect {
     return `any_value(${expr})`;
   }
 
+  rowToJson(alias: string): string {
+    return `CAST(to_json(${alias}) AS VARCHAR)`;
+  }
+
   createTableAs(table: string, select: string, _options?: CreateTableOptions): string {
     // DuckDB has no partitions or clustering; row groups are ordered by insertion.
     return `CREATE OR REPLACE TABLE ${table} AS\n${select}`;

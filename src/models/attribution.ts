@@ -1,0 +1,159 @@
+/**
+ * Events → persons: deterministic links first (known identifiers, anonymous ids), then offsite profiles matched
+ * by normalised name when exactly one identified person has that name (inferred, always flagged), then the
+ * seed's backfill of email and name, sessions, and the stitched_events table.
+ */
+import type { SqlStep } from '../sql/pipeline';
+import type { ModelContext } from './context';
+import { crmColumns, offsiteLabel } from './staging';
+
+export function attributionSteps(ctx: ModelContext): SqlStep[] {
+  const { d } = ctx;
+  const t = (x: string) => ctx.t(x);
+  const nameMatching = ctx.config.identity.name_matching;
+
+  return [
+    // Deterministic attribution. Offsite rows not tied to an identified person get a profile key instead.
+    ctx.scratchTable(
+      'js_event_base',
+      `SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
+  CASE
+    WHEN k.identified THEN k.person_id
+    WHEN e.event_type <> 'offsite' THEN a.person_id
+  END AS person_id,
+  CASE
+    WHEN k.identified THEN 'confirmed'
+    WHEN e.event_type <> 'offsite' AND a.attached THEN 'confirmed'
+    WHEN e.event_type <> 'offsite' THEN 'anonymous'
+  END AS identity_status,
+  CASE
+    WHEN k.identified AND e.event_type = 'offsite' THEN CASE WHEN c.has_email THEN 'offsite_email' ELSE 'profile' END
+    WHEN k.identified THEN CASE WHEN c.has_user_id THEN 'user_id' WHEN c.has_email THEN 'email' ELSE 'crm_id' END
+    WHEN e.event_type <> 'offsite' AND a.attached THEN CASE WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
+    WHEN e.event_type <> 'offsite' THEN 'none'
+  END AS link_reason,
+  CASE
+    WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
+    THEN COALESCE(k.person_id, ${d.concat('e.source', `':name:'`, `COALESCE(${ctx.normalizeName('e.name')}, '')`)})
+  END AS profile_key
+FROM ${t('js_events')} AS e
+LEFT JOIN ${t('js_event_component')} AS c ON c.event_id = e.event_id
+LEFT JOIN ${t('js_components')} AS k ON k.component = c.component
+LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
+    ),
+    // Names of identified persons, and those that belong to exactly one of them.
+    ctx.scratchTable(
+      'js_unique_names',
+      `SELECT norm_name, MIN(person_id) AS person_id FROM (
+  SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name, person_id
+  FROM ${t('js_event_base')}
+  WHERE identity_status = 'confirmed' AND name IS NOT NULL
+) AS names
+WHERE norm_name IS NOT NULL
+GROUP BY norm_name
+HAVING COUNT(DISTINCT person_id) = 1`,
+    ),
+    ctx.scratchTable(
+      'js_profiles',
+      `SELECT p.profile_key, p.profile_name, ${nameMatching ? 'u.person_id' : d.nullOf('string')} AS matched_person_id
+FROM (
+  SELECT profile_key, name AS profile_name, ${ctx.normalizeName('name')} AS norm_name FROM (
+    SELECT profile_key, name, ROW_NUMBER() OVER (
+      PARTITION BY profile_key ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, occurred_at DESC, event_id DESC
+    ) AS pick
+    FROM ${t('js_event_base')}
+    WHERE profile_key IS NOT NULL
+  ) AS ranked
+  WHERE pick = 1
+) AS p
+LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = p.norm_name`,
+    ),
+    ctx.scratchTable(
+      'js_event_person',
+      `SELECT b.event_id, b.occurred_at, b.name, b.email,
+  COALESCE(b.person_id, p.matched_person_id, p.profile_key) AS person_id,
+  COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
+  COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
+FROM ${t('js_event_base')} AS b
+LEFT JOIN ${t('js_profiles')} AS p ON p.profile_key = b.profile_key`,
+    ),
+    // The seed's names_backfilled: latest non-null email and name per person, never taken from inferred rows.
+    ctx.scratchTable(
+      'js_backfill',
+      `WITH eligible AS (
+  SELECT person_id, email, name, occurred_at, event_id FROM ${t('js_event_person')} WHERE identity_status <> 'inferred'
+),
+latest_email AS (
+  SELECT person_id, email FROM (
+    SELECT person_id, email, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at DESC, event_id DESC) AS pick
+    FROM eligible WHERE email IS NOT NULL
+  ) AS ranked WHERE pick = 1
+),
+latest_name AS (
+  SELECT person_id, name FROM (
+    SELECT person_id, name, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at DESC, event_id DESC) AS pick
+    FROM eligible WHERE name IS NOT NULL
+  ) AS ranked WHERE pick = 1
+)
+SELECT p.person_id, le.email, ln.name
+FROM (SELECT DISTINCT person_id FROM ${t('js_event_person')}) AS p
+LEFT JOIN latest_email AS le ON le.person_id = p.person_id
+LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id`,
+    ),
+    sessionSteps(ctx),
+    stitchedEvents(ctx),
+  ];
+}
+
+/** Sessions: a new one at the person's first event and after every gap longer than the inactivity limit. */
+function sessionSteps(ctx: ModelContext): SqlStep {
+  const { d } = ctx;
+  const gapSeconds = ctx.config.sessions.inactivity_minutes * 60;
+  return ctx.scratchTable(
+    'js_sessionized',
+    `WITH ordered AS (
+  SELECT event_id, person_id, occurred_at,
+    LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at
+  FROM ${ctx.t('js_event_person')}
+),
+numbered AS (
+  SELECT event_id, person_id, occurred_at,
+    SUM(CASE WHEN previous_at IS NULL OR ${d.secondsBetween('previous_at', 'occurred_at')} > ${gapSeconds} THEN 1 ELSE 0 END)
+      OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number
+  FROM ordered
+)
+SELECT event_id, session_number,
+  ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('MIN(occurred_at) OVER (PARTITION BY person_id, session_number)'))))} AS session_id
+FROM numbered`,
+  );
+}
+
+function stitchedEvents(ctx: ModelContext): SqlStep {
+  const { d, config } = ctx;
+  const labelCases = config.offsite.map((o) => `WHEN e.source = ${ctx.lit(o.name)} THEN ${ctx.lit(`${offsiteLabel(o)}: `)}`).join(' ');
+  const stepLabel = `CASE
+    WHEN e.event_type = 'page' THEN COALESCE(e.page_title, e.page_path)
+    WHEN e.event_type = 'track' AND ${ctx.inList('e.event_name', config.journeys.track_events)} THEN e.event_name
+    WHEN e.event_type = 'offsite' THEN ${d.concat(labelCases ? `CASE ${labelCases} END` : 'e.source', 'e.offsite_action')}
+  END`;
+  const isConversion = `(e.event_type = 'track' AND ${ctx.inList('e.event_name', config.journeys.conversion_events)})`;
+  const crm = crmColumns(ctx).map((c) => `e.${d.quoteIdent(c)}`);
+  return ctx.outputTable(
+    'stitched_events',
+    `SELECT
+  e.event_id, e.event_type, e.event_name, e.occurred_at, e.anonymous_id, e.user_id,
+  p.person_id, b.email, b.name, p.identity_status,
+  p.identity_status = 'inferred' AS is_inferred_identity,
+  e.source, e.page_path, e.page_title, e.page_url, s.session_id,
+  ${stepLabel} AS step_label,
+  COALESCE(${isConversion}, FALSE) AS is_conversion,
+  e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign,
+  e.offsite_action, e.profile_url, e.content_url, p.link_reason,
+  e.email AS event_email, e.carried_anonymous_id${crm.length ? `,\n  ${crm.join(', ')}` : ''}
+FROM ${ctx.t('js_events')} AS e
+JOIN ${ctx.t('js_event_person')} AS p ON p.event_id = e.event_id
+JOIN ${ctx.t('js_backfill')} AS b ON b.person_id = p.person_id
+JOIN ${ctx.t('js_sessionized')} AS s ON s.event_id = e.event_id`,
+    true,
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * What every model needs: the dialect, the config, table references, and the few SQL expression builders
+ * (identifier cleaning, name normalisation) that several models share.
+ */
+import type { Config } from '../config/schema';
+import type { Dialect } from '../sql/dialect';
+import type { SqlStep } from '../sql/pipeline';
+import type { BuildOptions, RawSources } from './types';
+
+export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+/** Runs of anything but letters and digits collapse to one space in a normalised name. */
+export const NAME_SEPARATOR_PATTERN = '[^\\p{L}\\p{N}]+';
+
+export class ModelContext {
+  readonly d: Dialect;
+  readonly config: Config;
+  readonly raw: RawSources;
+  private readonly outRef: (table: string) => string;
+  readonly scratch: string[] = [];
+
+  constructor(opts: BuildOptions) {
+    this.d = opts.dialect;
+    this.config = opts.config;
+    this.raw = opts.raw;
+    this.outRef = opts.out;
+  }
+
+  /** Reference to an output or scratch table. */
+  t(table: string): string {
+    return this.outRef(table);
+  }
+
+  /** A CREATE OR REPLACE TABLE step for a scratch table (tracked so runners can drop them). */
+  scratchTable(name: string, select: string): SqlStep {
+    if (!this.scratch.includes(name)) this.scratch.push(name);
+    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select) };
+  }
+
+  outputTable(name: string, select: string, partitioned = false): SqlStep {
+    const options = partitioned ? { partitionByDate: 'occurred_at', clusterBy: ['person_id'] } : { clusterBy: ['person_id'] };
+    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, options) };
+  }
+
+  lit(value: string): string {
+    return this.d.stringLiteral(value);
+  }
+
+  inList(expr: string, values: readonly string[]): string {
+    if (values.length === 0) return 'FALSE';
+    return `${expr} IN (${values.map((v) => this.lit(v)).join(', ')})`;
+  }
+
+  /** Trimmed string, or NULL for missing and junk values (identity.junk_values, identity.junk_pattern). */
+  clean(expr: string): string {
+    const v = `TRIM(${this.d.castString(expr)})`;
+    const junk = this.config.identity.junk_values.map((j) => j.trim().toLowerCase());
+    const tests = [`${v} IS NULL`, this.inList(`LOWER(${v})`, junk)];
+    if (this.config.identity.junk_pattern) tests.push(this.d.regexpContains(v, this.config.identity.junk_pattern));
+    return `CASE WHEN ${tests.join(' OR ')} THEN NULL ELSE ${v} END`;
+  }
+
+  /** A cleaned, lower-cased email, or NULL when it does not look like one. */
+  cleanEmail(expr: string): string {
+    const e = `LOWER(${this.clean(expr)})`;
+    return `CASE WHEN ${this.d.regexpContains(e, EMAIL_PATTERN)} THEN ${e} END`;
+  }
+
+  /** Lower case, accents stripped, separators collapsed to one space, trimmed; NULL when nothing is left. */
+  normalizeName(expr: string): string {
+    const n = `TRIM(${this.d.regexpReplace(`LOWER(${this.d.stripAccents(expr)})`, NAME_SEPARATOR_PATTERN, ' ')})`;
+    return `NULLIF(${n}, '')`;
+  }
+
+  md5(expr: string): string {
+    return this.d.md5Hex(expr);
+  }
+}

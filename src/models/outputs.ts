@@ -1,0 +1,169 @@
+/**
+ * The tables built on stitched_events: persons, identity_links, sessions and the journey paths.
+ * The path SQL is exported on its own so the LookML generator can reuse it with templated filters.
+ */
+import type { SqlStep } from '../sql/pipeline';
+import type { Dialect } from '../sql/dialect';
+import type { ModelContext } from './context';
+
+export function outputSteps(ctx: ModelContext): SqlStep[] {
+  const { d } = ctx;
+  const se = ctx.t('stitched_events');
+  const steps = ctx.config.journeys.steps;
+  return [
+    ctx.outputTable(
+      'identity_links',
+      `WITH identifier_person AS (
+  SELECT c.node_type AS identifier_type, c.node_value AS identifier,
+    COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, k.person_id) AS person_id,
+    CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
+  FROM ${ctx.t('js_node_component')} AS c
+  JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
+  LEFT JOIN ${ctx.t('js_profiles')} AS p ON p.profile_key = k.person_id AND NOT k.identified
+  UNION ALL
+  SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM ${ctx.t('js_anon_person')}
+  UNION ALL
+  SELECT 'profile', profile_key, COALESCE(matched_person_id, profile_key),
+    CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
+  FROM ${ctx.t('js_profiles')}
+  WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
+),
+occurrences AS (
+  SELECT n.node_type AS identifier_type, n.node_value AS identifier, e.occurred_at, e.event_id
+  FROM ${ctx.t('js_event_nodes')} AS n JOIN ${ctx.t('js_events')} AS e ON e.event_id = n.event_id
+  UNION ALL
+  SELECT 'anonymous_id', anonymous_id, occurred_at, event_id FROM ${ctx.t('js_events')} WHERE anonymous_id IS NOT NULL
+  UNION ALL
+  SELECT 'anonymous_id', carried_anonymous_id, occurred_at, event_id FROM ${ctx.t('js_events')} WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
+  UNION ALL
+  SELECT 'anonymous_id', linked_anonymous_id, occurred_at, event_id FROM ${ctx.t('js_events')} WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '')
+  UNION ALL
+  SELECT 'profile', b.profile_key, b.occurred_at, b.event_id FROM ${ctx.t('js_event_base')} AS b
+  WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
+),
+usage AS (
+  SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(DISTINCT event_id) AS event_count
+  FROM occurrences GROUP BY identifier_type, identifier
+)
+SELECT ${d.concat('i.identifier_type', `':'`, 'i.identifier')} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
+  u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
+FROM identifier_person AS i
+LEFT JOIN usage AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier`,
+    ),
+    ctx.outputTable(
+      'sessions',
+      `SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source, converted, identity_status
+FROM (
+  SELECT s.session_id, s.person_id,
+    DENSE_RANK() OVER (PARTITION BY s.person_id ORDER BY s.started_at, s.session_id) AS session_number,
+    s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, f.landing_page, f.source,
+    ps.identity_status
+  FROM (
+    SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
+      ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted
+    FROM ${se} GROUP BY session_id, person_id
+  ) AS s
+  JOIN (
+    SELECT session_id,
+      MIN(CASE WHEN page_pick = 1 AND event_type = 'page' THEN step_label END) AS landing_page,
+      MIN(CASE WHEN first_pick = 1 THEN source END) AS source
+    FROM (
+      SELECT session_id, event_type, step_label, source,
+        ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, event_id) AS first_pick,
+        ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY CASE WHEN event_type = 'page' THEN 0 ELSE 1 END, occurred_at, event_id) AS page_pick
+      FROM ${se}
+    ) AS ranked
+    GROUP BY session_id
+  ) AS f ON f.session_id = s.session_id
+  JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = s.person_id
+) AS numbered`,
+    ),
+    ctx.outputTable(
+      'persons',
+      `SELECT e.person_id, MAX(e.email) AS email, MAX(e.name) AS name, ps.identity_status,
+  ${d.boolOr('e.is_inferred_identity')} AS is_inferred_identity,
+  MIN(e.occurred_at) AS first_seen_at, MAX(e.occurred_at) AS last_seen_at,
+  COUNT(DISTINCT e.anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
+  COUNT(DISTINCT e.session_id) AS session_count,
+  ${d.boolOr('e.is_conversion')} AS converted,
+  MIN(CASE WHEN e.is_conversion THEN e.occurred_at END) AS first_converted_at,
+  COUNT(DISTINCT e.user_id) AS user_id_count,
+  COUNT(DISTINCT e.event_email) AS email_count
+FROM ${se} AS e
+JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id
+GROUP BY e.person_id, ps.identity_status`,
+    ),
+    ctx.outputTable('journey_paths', pathSql(d, { events: se, partition: 'person_id', steps, status: ctx.t('js_person_status') })),
+    ctx.outputTable(
+      'session_paths',
+      pathSql(d, { events: se, partition: 'session_id', steps, status: ctx.t('js_person_status') }),
+    ),
+  ];
+}
+
+/** Person-level status: inferred if any event is, else confirmed, else anonymous (web), else unmatched. */
+export function personStatusStep(ctx: ModelContext): SqlStep {
+  return ctx.scratchTable(
+    'js_person_status',
+    `SELECT person_id,
+  CASE
+    WHEN ${ctx.d.boolOr(`identity_status = 'inferred'`)} THEN 'inferred'
+    WHEN ${ctx.d.boolOr(`identity_status = 'confirmed'`)} THEN 'confirmed'
+    WHEN ${ctx.d.boolOr(`identity_status = 'anonymous'`)} THEN 'anonymous'
+    ELSE 'unmatched'
+  END AS identity_status
+FROM ${ctx.t('stitched_events')}
+GROUP BY person_id`,
+  );
+}
+
+export interface PathSqlOptions {
+  /** The stitched events (a table reference or a parenthesised subquery). */
+  events: string;
+  partition: 'person_id' | 'session_id';
+  steps: number;
+  /** Table with (person_id, identity_status) per person. */
+  status: string;
+  /** Extra predicate on the events before the paths are built (the LookML templated filters). */
+  eventFilter?: string;
+}
+
+/**
+ * One row per person (or session): steps ordered by time, a step equal to the previous one dropped, pivoted into
+ * step_1 … step_N. Written in SQL that BigQuery and DuckDB share, so LookML can embed it unchanged.
+ */
+export function pathSql(_d: Dialect, o: PathSqlOptions): string {
+  const key = o.partition;
+  const filter = o.eventFilter ? ` AND (${o.eventFilter})` : '';
+  const pivot = Array.from({ length: o.steps }, (_, i) => `  MAX(CASE WHEN k.step_number = ${i + 1} THEN k.step_label END) AS step_${i + 1}`);
+  const extraKey = key === 'session_id' ? 'e.person_id, ' : '';
+  const groupKey = key === 'session_id' ? 'u.session_id, u.person_id' : 'u.person_id';
+  return `WITH units AS (
+  SELECT ${extraKey}e.${key}, MAX(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) = 1 AS converted
+  FROM ${o.events} AS e
+  WHERE TRUE${filter}
+  GROUP BY ${extraKey}e.${key}
+),
+steps AS (
+  SELECT e.${key}, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+    LAG(e.step_label) OVER (PARTITION BY e.${key} ORDER BY e.occurred_at, e.event_id) AS previous_label
+  FROM ${o.events} AS e
+  WHERE e.step_label IS NOT NULL${filter}
+),
+kept AS (
+  SELECT ${key}, step_label, is_conversion, occurred_at,
+    ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY occurred_at, event_id) AS step_number
+  FROM steps
+  WHERE previous_label IS NULL OR previous_label <> step_label
+)
+SELECT ${key === 'session_id' ? 'u.session_id, ' : ''}u.person_id, s.identity_status,
+  COUNT(k.step_number) AS step_count,
+  u.converted,
+  MIN(CASE WHEN k.is_conversion THEN k.step_number END) AS steps_to_conversion,
+  MIN(k.occurred_at) AS first_step_at,
+${pivot.join(',\n')}
+FROM units AS u
+JOIN ${o.status} AS s ON s.person_id = u.person_id
+LEFT JOIN kept AS k ON k.${key} = u.${key}
+GROUP BY ${groupKey}, s.identity_status, u.converted`;
+}

@@ -1,0 +1,282 @@
+/**
+ * Staging: every raw source table read into one event shape, identifiers cleaned, rows that cannot be used
+ * given a reject reason (kept, never dropped). Then `events`: one row per event id.
+ */
+import {
+  OFFSITE_COLUMNS,
+  OFFSITE_REQUIRED,
+  SEGMENT_REQUIRED,
+  SNOWPLOW_COLUMNS,
+  SNOWPLOW_REQUIRED,
+  type OffsiteConfig,
+} from '../config/schema';
+import { REJECTS_TABLE } from '../contract/tables';
+import type { SqlStep } from '../sql/pipeline';
+import type { ModelContext } from './context';
+import { SourceColumnError } from './types';
+
+/** Columns of the common event shape, in UNION order. `crm_<name>` columns follow `carried`. */
+export function stagedColumns(ctx: ModelContext): string[] {
+  return [
+    'event_id',
+    'event_type',
+    'event_name',
+    'occurred_at',
+    'anonymous_id',
+    'user_id',
+    'email',
+    'name',
+    'carried_anonymous_id',
+    'linked_anonymous_id',
+    ...crmColumns(ctx),
+    'source',
+    'page_path',
+    'page_title',
+    'page_url',
+    'referrer',
+    'ip',
+    'utm_source',
+    'utm_medium',
+    'utm_campaign',
+    'offsite_action',
+    'profile_url',
+    'content_url',
+    'source_table',
+    'source_order',
+  ];
+}
+
+export function crmColumns(ctx: ModelContext): string[] {
+  return ctx.config.identity.crm_ids.map((c) => `crm_${c.name}`);
+}
+
+/** Reads columns of one raw table through the config's column mapping. */
+class RawColumns {
+  constructor(
+    private readonly ctx: ModelContext,
+    readonly table: string,
+    private readonly mapping: Record<string, string | undefined>,
+    private readonly required: readonly string[],
+  ) {
+    const present = ctx.raw.columns(table);
+    for (const logical of required) {
+      const physical = this.physical(logical);
+      if (present && !present.has(physical)) throw new SourceColumnError(table, physical, logical);
+    }
+  }
+
+  physical(logical: string): string {
+    return this.mapping[logical] ?? logical;
+  }
+
+  /** `r.<column>` when the table has it, else a typed NULL (optional columns may be missing). */
+  col(logical: string): string {
+    const physical = this.physical(logical);
+    const present = this.ctx.raw.columns(this.table);
+    if (present && !present.has(physical)) {
+      if (this.required.includes(logical)) throw new SourceColumnError(this.table, physical, logical);
+      return this.ctx.d.nullOf('string');
+    }
+    return `r.${this.ctx.d.quoteIdent(physical)}`;
+  }
+
+  has(logical: string): boolean {
+    const present = this.ctx.raw.columns(this.table);
+    return !present || present.has(this.physical(logical));
+  }
+}
+
+interface StagedRow {
+  /** SQL expression per staged column (missing ones become NULL). */
+  [column: string]: string;
+}
+
+/** Wraps one source's expressions into a SELECT with the reject reason and the raw row for rejects. */
+function stagingSelect(ctx: ModelContext, from: string, row: StagedRow, rejectTests: [string, string][]): string {
+  const { d } = ctx;
+  const types: Record<string, 'string' | 'int' | 'timestamp'> = { occurred_at: 'timestamp', source_order: 'int' };
+  const cols = stagedColumns(ctx).map((c) => `${row[c] ?? d.nullOf(types[c] ?? 'string')} AS ${d.quoteIdent(c)}`);
+  const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
+  return [
+    'SELECT',
+    `  ${cols.join(',\n  ')},`,
+    `  ${reason} AS reject_reason,`,
+    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson('r')} END AS row_data`,
+    `FROM ${from} AS r`,
+  ].join('\n');
+}
+
+function emailFromUrl(ctx: ModelContext, url: string): string | undefined {
+  const params = ctx.config.identity.email_query_params;
+  if (params.length === 0) return undefined;
+  const decoded = (param: string) =>
+    `REPLACE(REPLACE(LOWER(${ctx.d.regexpExtract(url, `[?&]${param}=([^&#]*)`)}), '%40', '@'), '%2b', '+')`;
+  return params.length === 1 ? decoded(params[0]) : `COALESCE(${params.map(decoded).join(', ')})`;
+}
+
+const SEGMENT_TABLES = ['pages', 'tracks', 'identifies'] as const;
+
+function segmentSelects(ctx: ModelContext): string[] {
+  const { d } = ctx;
+  const source = ctx.config.source;
+  if (source.type === 'snowplow') throw new Error('unreachable');
+  return SEGMENT_TABLES.map((kind, i) => {
+    const table = kind;
+    const rc = new RawColumns(ctx, table, source.columns[kind], SEGMENT_REQUIRED[kind]);
+    const col = (logical: string) => rc.col(logical);
+    const str = (logical: string) => d.castString(col(logical));
+    const carried = ctx.config.identity.carried_anonymous_id_column;
+    const urlEmail = kind === 'pages' ? emailFromUrl(ctx, str('context_page_url')) : undefined;
+    const traitsEmail = kind === 'identifies' ? col('email') : undefined;
+    const fullName =
+      kind === 'identifies'
+        ? `COALESCE(NULLIF(TRIM(${str('name')}), ''), NULLIF(TRIM(${d.concat(
+            `COALESCE(${str('first_name')}, '')`,
+            `' '`,
+            `COALESCE(${str('last_name')}, '')`,
+          )}), ''))`
+        : undefined;
+    const row: StagedRow = {
+      event_id: ctx.clean(col('id')),
+      event_type: ctx.lit(kind === 'pages' ? 'page' : kind === 'tracks' ? 'track' : 'identify'),
+      event_name:
+        kind === 'pages' ? `NULLIF(TRIM(${str('context_page_title')}), '')` : kind === 'tracks' ? `NULLIF(TRIM(${str('event')}), '')` : ctx.lit('identify'),
+      occurred_at: d.safeTimestamp(col('timestamp')),
+      anonymous_id: ctx.clean(col('anonymous_id')),
+      user_id: ctx.clean(col('user_id')),
+      email: traitsEmail ? ctx.cleanEmail(traitsEmail) : urlEmail ? ctx.cleanEmail(urlEmail) : d.nullOf('string'),
+      name: fullName ?? d.nullOf('string'),
+      carried_anonymous_id: carried && rc.has(carried) ? ctx.clean(rc.col(carried)) : d.nullOf('string'),
+      source: ctx.lit('web'),
+      page_path: `NULLIF(TRIM(${str('context_page_path')}), '')`,
+      page_title: `NULLIF(TRIM(${str('context_page_title')}), '')`,
+      page_url: `NULLIF(TRIM(${str('context_page_url')}), '')`,
+      referrer: `NULLIF(TRIM(${str('context_page_referrer')}), '')`,
+      ip: ctx.clean(col('context_ip')),
+      utm_source: `NULLIF(TRIM(${str('context_campaign_source')}), '')`,
+      utm_medium: `NULLIF(TRIM(${str('context_campaign_medium')}), '')`,
+      utm_campaign: `NULLIF(TRIM(${str('context_campaign_name')}), '')`,
+      source_table: ctx.lit(source.tables[kind]),
+      source_order: String(i + 1),
+    };
+    for (const crm of ctx.config.identity.crm_ids) {
+      row[`crm_${crm.name}`] = kind === 'identifies' && rc.has(crm.column) ? ctx.clean(rc.col(crm.column)) : d.nullOf('string');
+    }
+    const rejects: [string, string][] = [
+      [`${row.event_id} IS NULL`, 'missing event id'],
+      [`${row.occurred_at} IS NULL`, 'invalid timestamp'],
+    ];
+    if (kind === 'tracks') rejects.push([`${row.event_name} IS NULL`, 'missing event name']);
+    rejects.push([`${row.anonymous_id} IS NULL AND ${row.user_id} IS NULL AND ${row.email} IS NULL`, 'no identifier']);
+    return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
+  });
+}
+
+/** Snowplow's atomic events: page_view is a page; anything else a track named se_action, event_name or event. */
+function snowplowSelect(ctx: ModelContext): string {
+  const { d } = ctx;
+  const source = ctx.config.source;
+  if (source.type !== 'snowplow') throw new Error('unreachable');
+  const rc = new RawColumns(ctx, 'events', source.columns, SNOWPLOW_REQUIRED);
+  const str = (logical: string) => d.castString(rc.col(logical));
+  const isPage = `COALESCE(${str('event')}, '') = 'page_view'`;
+  // The Segment-named carried column maps onto Snowplow's marketing term.
+  const carriedLogical = ctx.config.identity.carried_anonymous_id_column?.replace(/^context_campaign_/, 'mkt_');
+  const carried = carriedLogical && (SNOWPLOW_COLUMNS as readonly string[]).includes(carriedLogical) ? carriedLogical : undefined;
+  const row: StagedRow = {
+    event_id: ctx.clean(rc.col('event_id')),
+    event_type: `CASE WHEN ${isPage} THEN 'page' ELSE 'track' END`,
+    event_name: `CASE WHEN ${isPage} THEN NULLIF(TRIM(${str('page_title')}), '') ELSE COALESCE(NULLIF(TRIM(${str('se_action')}), ''), NULLIF(TRIM(${str('event_name')}), ''), NULLIF(TRIM(${str('event')}), '')) END`,
+    occurred_at: d.safeTimestamp(rc.col('derived_tstamp')),
+    anonymous_id: ctx.clean(rc.col('domain_userid')),
+    user_id: ctx.clean(rc.col('user_id')),
+    email: emailFromUrl(ctx, str('page_url')) ? `CASE WHEN ${isPage} THEN ${ctx.cleanEmail(emailFromUrl(ctx, str('page_url'))!)} END` : d.nullOf('string'),
+    carried_anonymous_id: carried ? ctx.clean(rc.col(carried)) : d.nullOf('string'),
+    // The network (third-party cookie) id ties the domain ids of one browser together.
+    linked_anonymous_id: ctx.clean(rc.col('network_userid')),
+    source: ctx.lit('web'),
+    page_path: `NULLIF(TRIM(${str('page_urlpath')}), '')`,
+    page_title: `NULLIF(TRIM(${str('page_title')}), '')`,
+    page_url: `NULLIF(TRIM(${str('page_url')}), '')`,
+    referrer: `NULLIF(TRIM(${str('page_referrer')}), '')`,
+    ip: ctx.clean(rc.col('user_ipaddress')),
+    utm_source: `NULLIF(TRIM(${str('mkt_source')}), '')`,
+    utm_medium: `NULLIF(TRIM(${str('mkt_medium')}), '')`,
+    utm_campaign: `NULLIF(TRIM(${str('mkt_campaign')}), '')`,
+    source_table: ctx.lit(source.tables.events),
+    source_order: '1',
+  };
+  const rejects: [string, string][] = [
+    [`${row.event_id} IS NULL`, 'missing event id'],
+    [`${row.occurred_at} IS NULL`, 'invalid timestamp'],
+    [`${row.anonymous_id} IS NULL AND ${row.user_id} IS NULL AND ${row.email} IS NULL`, 'no identifier'],
+  ];
+  return stagingSelect(ctx, ctx.raw.ref('events'), row, rejects);
+}
+
+export function offsiteLabel(o: OffsiteConfig): string {
+  return o.label ?? o.name.charAt(0).toUpperCase() + o.name.slice(1);
+}
+
+function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): string {
+  const { d } = ctx;
+  const table = `offsite:${o.name}`;
+  const rc = new RawColumns(ctx, table, o.columns, OFFSITE_REQUIRED);
+  const str = (logical: string) => d.castString(rc.col(logical));
+  const text = (logical: string) => `NULLIF(TRIM(${str(logical)}), '')`;
+  const fingerprint = ['full_name', 'action', 'timestamp', 'profile_url', 'content_url']
+    .map((c) => `COALESCE(${str(c)}, '')`)
+    .join(` || '|' || `);
+  const row: StagedRow = {
+    event_id: rc.has('id') ? ctx.clean(rc.col('id')) : d.concat(ctx.lit(`${o.name}:`), ctx.md5(fingerprint)),
+    event_type: ctx.lit('offsite'),
+    event_name: `LOWER(${text('action')})`,
+    occurred_at: d.safeTimestamp(rc.col('timestamp')),
+    email: ctx.cleanEmail(rc.col('email')),
+    name: text('full_name'),
+    source: ctx.lit(o.name),
+    offsite_action: `LOWER(${text('action')})`,
+    profile_url: ctx.clean(rc.col('profile_url')),
+    content_url: text('content_url'),
+    source_table: ctx.lit(o.table ?? o.name),
+    source_order: String(10 + order),
+  };
+  const rejects: [string, string][] = [
+    [`${row.event_id} IS NULL`, 'missing event id'],
+    [`${row.occurred_at} IS NULL`, 'invalid timestamp'],
+    [`${row.offsite_action} IS NULL`, 'missing action'],
+    [`${row.name} IS NULL AND ${row.email} IS NULL AND ${row.profile_url} IS NULL`, 'no identifier'],
+  ];
+  return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
+}
+
+export function stagingSteps(ctx: ModelContext): SqlStep[] {
+  const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
+  const offsite = ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
+  const cols = stagedColumns(ctx).map((c) => ctx.d.quoteIdent(c)).join(', ');
+  return [
+    ctx.scratchTable('js_staged', [...firstParty, ...offsite].join('\nUNION ALL\n')),
+    {
+      kind: 'sql',
+      name: REJECTS_TABLE,
+      creates: REJECTS_TABLE,
+      sql: ctx.d.createTableAs(
+        ctx.t(REJECTS_TABLE),
+        `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.t('js_staged')} WHERE reject_reason IS NOT NULL`,
+      ),
+    },
+    // At-least-once delivery: keep one row per event id, the earliest; ties broken on content so reruns agree.
+    ctx.scratchTable(
+      'js_events',
+      `SELECT ${cols} FROM (
+  SELECT s.*, ROW_NUMBER() OVER (
+    PARTITION BY event_id
+    ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
+  ) AS copy_number
+  FROM ${ctx.t('js_staged')} AS s
+  WHERE reject_reason IS NULL
+) AS deduped
+WHERE copy_number = 1`,
+    ),
+  ];
+}
