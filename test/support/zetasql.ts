@@ -249,6 +249,48 @@ export function describeResolved(resolved: unknown): { columns?: CatalogColumn[]
   return {};
 }
 
+/** A value computed by ZetaSQL's reference evaluator, as JS: INT64 → number (bigint beyond 2^53), TIMESTAMP → Date (ms). */
+export type EvaluatedValue = string | number | bigint | boolean | Date | null | EvaluatedValue[];
+
+interface LongProto {
+  low: number;
+  high: number;
+  unsigned: boolean;
+}
+interface ValueProto {
+  value?: string;
+  stringValue?: string;
+  boolValue?: boolean;
+  doubleValue?: number;
+  int64Value?: LongProto;
+  timestampValue?: { seconds: LongProto; nanos: number };
+  arrayValue?: { element: ValueProto[] };
+}
+
+const longValue = (l: LongProto): bigint => (BigInt(l.high) << 32n) + BigInt(l.low >>> 0);
+const jsInt = (n: bigint): number | bigint => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
+
+export function jsValue(v: ValueProto | null | undefined): EvaluatedValue {
+  switch (v?.value) {
+    case undefined:
+      return null;
+    case 'stringValue':
+      return v.stringValue!;
+    case 'boolValue':
+      return v.boolValue!;
+    case 'doubleValue':
+      return v.doubleValue!;
+    case 'int64Value':
+      return jsInt(longValue(v.int64Value!));
+    case 'timestampValue':
+      return new Date(Number(longValue(v.timestampValue!.seconds)) * 1000 + Math.floor(v.timestampValue!.nanos / 1e6));
+    case 'arrayValue':
+      return v.arrayValue!.element.map(jsValue);
+    default:
+      throw new Error(`the harness cannot convert a ZetaSQL ${v.value} to JS yet`);
+  }
+}
+
 /** Turn "message [at 3:14]" into its parts. */
 export function parseAnalyzerError(details: string): Extract<Analysis, { ok: false }> {
   const m = /^(.*?)\s*\[at (\d+):(\d+)\]\s*$/s.exec(details);
@@ -365,6 +407,37 @@ export class ZetaSQL {
     const api = ZetaSQLClient.API as unknown as { parse: (req: unknown, cb: (err: unknown, res: unknown) => void) => unknown };
     const parse = promisify((req: unknown, cb: (err: unknown, res: unknown) => void) => api.parse(req, cb));
     return this.call(async () => void (await parse({ sqlStatement: sql, allowScript: true, options: BIGQUERY_LANGUAGE_OPTIONS })));
+  }
+
+  /**
+   * Evaluate a BigQuery expression with ZetaSQL's reference implementation (no tables), e.g. to check that a
+   * dialect function computes what its DuckDB twin computes. Throws with the analyzer's message if invalid.
+   */
+  async evaluate(expression: string): Promise<EvaluatedValue> {
+    const res = (await this.rpc('evaluate', { sql: expression, options: ANALYZER_OPTIONS }, expression)) as { value?: ValueProto };
+    return jsValue(res.value);
+  }
+
+  /** Run a BigQuery query (over inline data: no catalog tables) with the reference implementation; rows as objects. */
+  async evaluateQuery(sql: string): Promise<Record<string, EvaluatedValue>[]> {
+    const res = (await this.rpc('evaluateQuery', { sql, options: ANALYZER_OPTIONS, simpleCatalog: { builtinFunctionOptions: { languageOptions: BIGQUERY_LANGUAGE_OPTIONS } } }, sql)) as {
+      content?: { tableData?: { row: { cell: ValueProto[] }[] } };
+      prepared?: { columns: { name: string }[] };
+    };
+    const names = res.prepared?.columns.map((c) => c.name) ?? [];
+    return (res.content?.tableData?.row ?? []).map((r) => Object.fromEntries(r.cell.map((cell, i) => [names[i], jsValue(cell)])));
+  }
+
+  private async rpc(method: 'evaluate' | 'evaluateQuery', request: unknown, sql: string): Promise<unknown> {
+    const api = ZetaSQLClient.API as unknown as Record<string, (req: unknown, cb: (err: unknown, res: unknown) => void) => unknown>;
+    try {
+      return await promisify((req: unknown, cb: (err: unknown, res: unknown) => void) => api[method](req, cb))(request);
+    } catch (e) {
+      const err = e as GrpcError;
+      if (err.code !== GRPC_INVALID_ARGUMENT) throw err;
+      const res = parseAnalyzerError(err.details ?? err.message);
+      throw new Error(`ZetaSQL could not ${method}: ${res.message}\n${pointAt(sql, res.line, res.column)}`);
+    }
   }
 
   /** Throw a readable error (message, position, the offending line) unless `sql` analyzes; else its analysis. */

@@ -1,0 +1,263 @@
+/**
+ * The dialects, checked against the real engines: every rendering runs on DuckDB and is analyzed and evaluated
+ * by ZetaSQL (BigQuery's analyzer and reference implementation), and both must compute the same value.
+ * Quoting and literals are the only way config values reach SQL, so they get property tests.
+ */
+import fc from 'fast-check';
+import type { Dialect } from '../../src/sql/dialect';
+import { BigQueryDialect, DuckDBDialect } from '../../src/sql/dialects';
+import { openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
+import { useZetaSQL, type EvaluatedValue } from '../support/zetasql';
+
+const bigquery = new BigQueryDialect();
+const duckdb = new DuckDBDialect();
+const dialects = [bigquery, duckdb];
+
+const zetasql = useZetaSQL(() => [
+  { path: ['acme-analytics', 'raw data', 'page views'], columns: [{ name: 'first name', type: 'STRING' }] },
+]);
+let db: TestDb;
+beforeAll(async () => {
+  db = await openMemoryDb();
+});
+afterAll(() => db.close());
+
+/** The value of one expression on DuckDB, with timestamps as Dates to compare with ZetaSQL's. */
+async function onDuckDB(expr: string): Promise<unknown> {
+  const reader = await db.conn.runAndReadAll(`SELECT ${expr} AS v`);
+  const [row] = reader.getRowObjectsJS();
+  const v = row.v;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  return v;
+}
+
+const onBigQuery = (expr: string): Promise<EvaluatedValue> => zetasql().evaluate(expr);
+
+/** Strings that break naive escaping: quotes, backslashes, escape-looking sequences, line breaks, non-ASCII. */
+const trickyString = fc.oneof(
+  fc.string({ unit: fc.constantFrom("'", '"', '\\', '`', '\n', '\r', '\t', 'n', 'x', '0', 'é', '😀', '\u2028', ';', '-', ' ', '?', '@', '$', '{') }),
+  fc.string({ unit: 'grapheme' }),
+);
+
+describe('quoteIdent and tableRef', () => {
+  const unsafe = ['', 'a`b', 'a"b', "a'b", 'a;b', 'a\nb', 'a.b', 'a\\b', ' leading', '-leading', 'x'.repeat(301), 'a)b', 'drop table x; --'];
+
+  it.each(dialects.flatMap((d) => unsafe.map((name) => [d.name, name, d] as const)))('%s refuses %j', (_, name, d) => {
+    expect(() => d.quoteIdent(name)).toThrow(/invalid identifier .*use letters, digits, underscores or dashes/);
+    expect(() => d.tableRef('ok', name)).toThrow(/invalid identifier/);
+  });
+
+  it('either refuses a name or wraps it unchanged in the dialect quote, never with a quote inside', () => {
+    const quotes = { bigquery: '`', duckdb: '"' };
+    fc.assert(
+      fc.property(trickyString, fc.constantFrom(...dialects), (name, d) => {
+        let quoted: string;
+        try {
+          quoted = d.quoteIdent(name);
+        } catch {
+          return true;
+        }
+        const q = quotes[d.name];
+        return quoted === `${q}${name}${q}` && !name.includes(q) && !/[\r\n\\'"`;]/.test(name);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('quotes names with spaces, dashes and leading digits so that DuckDB resolves them', async () => {
+    const t = duckdb.tableRef('main', 'page views-2024');
+    await db.conn.run(`CREATE OR REPLACE TABLE ${t} AS SELECT 'Ada' AS ${duckdb.quoteIdent('first name')}, 1 AS ${duckdb.quoteIdent('2nd')}`);
+    const rows = await queryRows(db.conn, `SELECT ${duckdb.quoteIdent('first name')} AS a, ${duckdb.quoteIdent('2nd')} AS b FROM ${t}`);
+    expect(rows).toEqual([{ a: 'Ada', b: 1 }]);
+  });
+
+  it('quotes a dashed project, a dataset and table with spaces so that BigQuery resolves them', async () => {
+    const sql = `SELECT ${bigquery.quoteIdent('first name')} FROM ${bigquery.tableRef('acme-analytics', 'raw data', 'page views')}`;
+    expect(bigquery.tableRef('acme-analytics', 'raw data', 'page views')).toBe('`acme-analytics`.`raw data`.`page views`');
+    expect(await zetasql().analyze(sql)).toEqual({ ok: true, columns: [{ name: 'first name', type: 'STRING' }] });
+  });
+});
+
+describe('stringLiteral', () => {
+  const fixed = ["it's", 'back\\slash', "\\'", "'; DROP TABLE x; --", 'line\nbreak\r\n', '\\n is not a newline', 'tab\there', 'ÉLODIE Ñúñez 😀', '\u2028\u2029', '`"', ''];
+
+  it.each(fixed)('round-trips %j on DuckDB and on BigQuery (ZetaSQL evaluator)', async (value) => {
+    expect(await onDuckDB(duckdb.stringLiteral(value))).toBe(value);
+    expect(await onBigQuery(bigquery.stringLiteral(value))).toBe(value);
+  });
+
+  it('round-trips arbitrary strings on both engines', async () => {
+    await fc.assert(
+      fc.asyncProperty(trickyString, async (value) => {
+        expect(await onDuckDB(duckdb.stringLiteral(value))).toBe(value);
+        expect(await onBigQuery(bigquery.stringLiteral(value))).toBe(value);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('stays one literal when pasted inside a larger statement (no injection)', async () => {
+    const attack = "x' OR '1'='1";
+    expect(await onDuckDB(`${duckdb.stringLiteral(attack)} = 'x'`)).toBe(false);
+    expect(await onBigQuery(`${bigquery.stringLiteral(attack)} = 'x'`)).toBe(false);
+  });
+
+  it.each(dialects.map((d) => [d.name, d] as const))('%s refuses NUL characters', (_, d) => {
+    expect(() => d.stringLiteral('a\0b')).toThrow(/NUL/);
+  });
+});
+
+// ---- every method: rendered for both engines, same result ---------------------------------------
+
+const lit = (d: Dialect, s: string) => d.stringLiteral(s);
+const ts = (d: Dialect, iso: string) => d.safeTimestamp(lit(d, iso));
+
+interface ScalarCase {
+  method: keyof Dialect;
+  label: string;
+  expr: (d: Dialect) => string;
+  expected: unknown;
+}
+
+const scalarCases: ScalarCase[] = [
+  { method: 'numberLiteral', label: 'a fraction', expr: (d) => d.numberLiteral(1.5), expected: 1.5 },
+  { method: 'numberLiteral', label: 'a negative integer', expr: (d) => d.numberLiteral(-3), expected: -3 },
+  { method: 'boolLiteral', label: 'true', expr: (d) => d.boolLiteral(true), expected: true },
+  { method: 'boolLiteral', label: 'false', expr: (d) => d.boolLiteral(false), expected: false },
+  { method: 'castString', label: 'an integer', expr: (d) => d.castString(d.numberLiteral(42)), expected: '42' },
+  { method: 'safeTimestamp', label: 'ISO with Z', expr: (d) => d.unixMicros(ts(d, '2024-01-02T03:04:05Z')), expected: 1704164645000000 },
+  { method: 'safeTimestamp', label: 'ISO with an offset', expr: (d) => d.unixMicros(ts(d, '2024-01-02T05:04:05+02:00')), expected: 1704164645000000 },
+  { method: 'safeTimestamp', label: 'garbage → NULL', expr: (d) => ts(d, 'not a time'), expected: null },
+  { method: 'nullOf', label: 'string', expr: (d) => d.nullOf('string'), expected: null },
+  { method: 'concat', label: 'three strings', expr: (d) => d.concat(lit(d, 'a'), lit(d, "'b"), lit(d, 'c')), expected: "a'bc" },
+  { method: 'concat', label: 'with NULL → NULL', expr: (d) => d.concat(lit(d, 'a'), d.nullOf('string')), expected: null },
+  { method: 'regexpContains', label: 'a match', expr: (d) => d.regexpContains(lit(d, 'hello world'), '^hel+o\\s'), expected: true },
+  { method: 'regexpContains', label: 'no match', expr: (d) => d.regexpContains(lit(d, 'hello'), '^ello'), expected: false },
+  { method: 'regexpExtract', label: 'first group', expr: (d) => d.regexpExtract(lit(d, '?utm=abc&x=1'), 'utm=([^&]*)'), expected: 'abc' },
+  { method: 'regexpExtract', label: 'no match → NULL', expr: (d) => d.regexpExtract(lit(d, '?x=1'), 'utm=([^&]*)'), expected: null },
+  { method: 'regexpExtract', label: 'empty group → NULL', expr: (d) => d.regexpExtract(lit(d, '?utm=&x=1'), 'utm=([^&]*)'), expected: null },
+  { method: 'regexpReplace', label: 'every match', expr: (d) => d.regexpReplace(lit(d, 'a.b.c'), '\\.', '-'), expected: 'a-b-c' },
+  { method: 'md5Hex', label: "'abc'", expr: (d) => d.md5Hex(lit(d, 'abc')), expected: '900150983cd24fb0d6963f7d28e17f72' },
+  { method: 'stripAccents', label: 'Latin names', expr: (d) => d.stripAccents(lit(d, 'Élodie Müller-Ñúñez')), expected: 'Elodie Muller-Nunez' },
+  { method: 'unixMicros', label: 'with a fraction', expr: (d) => d.unixMicros(ts(d, '2024-01-01T00:00:01.5Z')), expected: 1704067201500000 },
+  {
+    method: 'secondsBetween',
+    label: '90.5 seconds',
+    expr: (d) => d.secondsBetween(ts(d, '2024-01-01T00:00:00Z'), ts(d, '2024-01-01T00:01:30.5Z')),
+    expected: 90.5,
+  },
+  { method: 'least', label: 'of three', expr: (d) => d.least(d.numberLiteral(2), d.numberLiteral(1), d.numberLiteral(3)), expected: 1 },
+  { method: 'greatest', label: 'of three', expr: (d) => d.greatest(lit(d, 'b'), lit(d, 'c'), lit(d, 'a')), expected: 'c' },
+];
+
+/** Inline rows written once for both engines: `SELECT … UNION ALL SELECT …` is valid on each. */
+const rows = (d: Dialect) =>
+  [
+    `SELECT 1 AS k, ${lit(d, 'a')} AS v, TRUE AS b, ${lit(d, 'g1')} AS g`,
+    `SELECT 2, ${d.nullOf('string')}, FALSE, ${lit(d, 'g1')}`,
+    `SELECT 3, ${lit(d, 'c')}, ${d.nullOf('bool')}, ${lit(d, 'g2')}`,
+    `SELECT 4, ${d.nullOf('string')}, FALSE, ${lit(d, 'g2')}`,
+  ].join(' UNION ALL ');
+
+interface QueryCase {
+  method: keyof Dialect;
+  label: string;
+  sql: (d: Dialect) => string;
+  expected: Record<string, unknown>[];
+}
+
+const queryCases: QueryCase[] = [
+  {
+    method: 'boolOr',
+    label: 'per group, NULLs ignored',
+    sql: (d) => `SELECT g, ${d.boolOr('b')} AS x FROM (${rows(d)}) AS r GROUP BY g ORDER BY g`,
+    expected: [{ g: 'g1', x: true }, { g: 'g2', x: false }],
+  },
+  {
+    method: 'countIf',
+    label: 'per group',
+    sql: (d) => `SELECT g, ${d.countIf('NOT b')} AS x FROM (${rows(d)}) AS r GROUP BY g ORDER BY g`,
+    expected: [{ g: 'g1', x: 1 }, { g: 'g2', x: 1 }],
+  },
+  {
+    method: 'anyValue',
+    label: 'of a constant group',
+    sql: (d) => `SELECT g, ${d.anyValue('g')} AS x FROM (${rows(d)}) AS r GROUP BY g ORDER BY g`,
+    expected: [{ g: 'g1', x: 'g1' }, { g: 'g2', x: 'g2' }],
+  },
+  {
+    method: 'lastValueIgnoreNulls',
+    label: 'carried forward',
+    sql: (d) => `SELECT k, ${d.lastValueIgnoreNulls('v', 'ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW')} AS x FROM (${rows(d)}) AS r ORDER BY k`,
+    expected: [{ k: 1, x: 'a' }, { k: 2, x: 'a' }, { k: 3, x: 'c' }, { k: 4, x: 'c' }],
+  },
+  {
+    method: 'rowToJson',
+    label: 'of a row alias',
+    sql: (d) => `SELECT ${d.rowToJson('r')} AS x FROM (SELECT ${lit(d, 'it\'s "x"')} AS s, 7 AS n) AS r`,
+    expected: [{ x: { s: 'it\'s "x"', n: 7 } }],
+  },
+];
+
+/** JSON columns compared as values: the engines format JSON differently (spaces), not in content. */
+const parseJson = (rs: Record<string, unknown>[]) => rs.map((r) => ('x' in r && typeof r.x === 'string' && r.x.startsWith('{') ? { ...r, x: JSON.parse(r.x) } : r));
+
+describe('every Dialect method, on both engines', () => {
+  it.each(scalarCases.map((c) => [c.method, c.label, c] as const))('%s (%s)', async (_m, _l, c) => {
+    expect(await onDuckDB(c.expr(duckdb))).toEqual(c.expected);
+    expect(await onBigQuery(c.expr(bigquery))).toEqual(c.expected);
+  });
+
+  it.each(queryCases.map((c) => [c.method, c.label, c] as const))('%s (%s)', async (_m, _l, c) => {
+    expect(parseJson(await queryRows(db.conn, c.sql(duckdb)))).toEqual(c.expected);
+    expect(parseJson(await zetasql().evaluateQuery(c.sql(bigquery)))).toEqual(c.expected);
+  });
+
+  it('nullOf and the type names give the warehouse types', async () => {
+    const types = ['string', 'int', 'float', 'bool', 'timestamp'] as const;
+    const attr = { string: 'stringType', int: 'intType', float: 'floatType', bool: 'boolType', timestamp: 'timestampType' } as const;
+    const duckTypes = await queryRows(db.conn, `SELECT ${types.map((t) => `typeof(${duckdb.nullOf(t)}) AS ${t}`).join(', ')}`);
+    expect(duckTypes).toEqual([{ string: 'VARCHAR', int: 'BIGINT', float: 'DOUBLE', bool: 'BOOLEAN', timestamp: 'TIMESTAMP' }]);
+    types.forEach((t) => expect(duckTypes[0][t]).toBe(duckdb[attr[t]]));
+    const analysis = await zetasql().expectValid(`SELECT ${types.map((t) => `${bigquery.nullOf(t)} AS ${t}`).join(', ')}`);
+    expect(analysis.columns).toEqual(types.map((t) => ({ name: t, type: bigquery[attr[t]] })));
+  });
+
+  it('refuses non-finite numbers', () => {
+    for (const d of dialects) for (const n of [NaN, Infinity, -Infinity]) expect(() => d.numberLiteral(n)).toThrow(/not a finite number/);
+  });
+
+  it('createTableAs and dropTableIfExists: BigQuery partitions and clusters, DuckDB builds and drops the table', async () => {
+    const select = (d: Dialect) => `SELECT ${lit(d, 'p1')} AS person_id, ${ts(d, '2024-01-01T00:00:00Z')} AS occurred_at`;
+    const bqTable = bigquery.tableRef('acme-analytics', 'journey_stitch', 'stitched_events');
+    const create = bigquery.createTableAs(bqTable, select(bigquery), { partitionByDate: 'occurred_at', clusterBy: ['person_id'] });
+    expect(create).toMatch(/PARTITION BY DATE\(occurred_at\)\s+CLUSTER BY person_id/);
+    expect((await zetasql().expectValid(create)).creates?.path).toEqual(['acme-analytics', 'journey_stitch', 'stitched_events']);
+    await zetasql().expectValid(bigquery.createTableAs(bqTable, select(bigquery)));
+    await zetasql().expectValid(bigquery.dropTableIfExists(bqTable));
+
+    const duckTable = duckdb.tableRef('main', 'stitched events');
+    for (let i = 0; i < 2; i++) await db.conn.run(duckdb.createTableAs(duckTable, select(duckdb), { partitionByDate: 'occurred_at', clusterBy: ['person_id'] }));
+    expect(await queryRows(db.conn, `SELECT person_id FROM ${duckTable}`)).toEqual([{ person_id: 'p1' }]);
+    await db.conn.run(duckdb.dropTableIfExists(duckTable));
+    await db.conn.run(duckdb.dropTableIfExists(duckTable));
+    expect(await queryRows(db.conn, `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'stitched events'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('has a case here for every method of every dialect (add one when the Dialect grows)', () => {
+    const covered = new Set<string>([
+      ...scalarCases.map((c) => c.method),
+      ...queryCases.map((c) => c.method),
+      'quoteIdent',
+      'tableRef',
+      'stringLiteral',
+      'nullOf',
+      'createTableAs',
+      'dropTableIfExists',
+    ]);
+    for (const d of dialects) {
+      const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(d)).filter((m) => m !== 'constructor');
+      expect(methods.filter((m) => !covered.has(m))).toEqual([]);
+    }
+  });
+});
