@@ -271,9 +271,8 @@ const longValue = (l: LongProto): bigint => (BigInt(l.high) << 32n) + BigInt(l.l
 const jsInt = (n: bigint): number | bigint => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
 
 export function jsValue(v: ValueProto | null | undefined): EvaluatedValue {
-  switch (v?.value) {
-    case undefined:
-      return null;
+  if (!v?.value) return null; // an empty ValueProto is NULL
+  switch (v.value) {
     case 'stringValue':
       return v.stringValue!;
     case 'boolValue':
