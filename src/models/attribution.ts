@@ -44,14 +44,14 @@ LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
     // Names of identified persons, and those that belong to exactly one of them.
     ctx.scratchTable(
       'js_unique_names',
-      `SELECT norm_name, MIN(person_id) AS person_id FROM (
-  SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name, person_id
+      `SELECT norm_name, MIN(candidate_id) AS person_id FROM (
+  SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name, person_id AS candidate_id
   FROM ${t('js_event_base')}
   WHERE identity_status = 'confirmed' AND name IS NOT NULL
 ) AS names
 WHERE norm_name IS NOT NULL
 GROUP BY norm_name
-HAVING COUNT(DISTINCT person_id) = 1`,
+HAVING COUNT(DISTINCT candidate_id) = 1`,
     ),
     ctx.scratchTable(
       'js_profiles',
