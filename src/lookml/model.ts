@@ -1,0 +1,79 @@
+/**
+ * The model file: connection, includes, the PII access grant, the refresh datagroup and the explores the
+ * extension queries (names from src/contract/looker.ts).
+ */
+import type { Config } from '../config/schema';
+import { EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
+import { named, pairs, type Named, type Node } from './document';
+
+export const DATAGROUP = 'journey_stitch_refresh';
+export const DEFAULT_REFRESH_TRIGGER = 'SELECT CURRENT_DATE()';
+
+const manyToOne = (view: string, sqlOn: string, extra: Node = {}): Named =>
+  named(view, { type: 'left_outer', relationship: 'many_to_one', sql_on: sqlOn, ...extra });
+const oneToMany = (view: string, sqlOn: string): Named => named(view, { type: 'left_outer', relationship: 'one_to_many', sql_on: sqlOn });
+
+function explores(): Named[] {
+  return [
+    named(EXPLORES.events, {
+      view_name: 'stitched_events',
+      label: 'Events',
+      description: 'Every stitched event with its person and session.',
+      // A date limit unless the question is about one person, device or event, where a full history is the point.
+      conditionally_filter: {
+        filters: pairs([['stitched_events.occurred_date', '30 days']]),
+        unless: ['stitched_events.person_id', 'stitched_events.anonymous_id', 'stitched_events.event_id', 'persons.person_id', 'sessions.session_id'],
+      },
+      join: [
+        manyToOne('persons', '${stitched_events.person_id} = ${persons.person_id}'),
+        manyToOne('sessions', '${stitched_events.session_id} = ${sessions.session_id}'),
+      ],
+    }),
+    named(EXPLORES.persons, {
+      view_name: 'persons',
+      label: 'Persons',
+      description: 'Stitched persons with their sessions and identifiers.',
+      join: [
+        oneToMany('sessions', '${persons.person_id} = ${sessions.person_id}'),
+        oneToMany('identity_links', '${persons.person_id} = ${identity_links.person_id}'),
+      ],
+    }),
+    named(EXPLORES.journeys, {
+      view_name: 'journey_paths',
+      label: 'Journeys',
+      description: 'One row per person: the ordered journey steps, for the Sankey visualization.',
+      // The paths are rebuilt from events on every query: bound the events scanned by default.
+      always_filter: { filters: pairs([['journey_paths.date_filter', '90 days']]) },
+    }),
+    named(EXPLORES.sessionJourneys, {
+      view_name: 'session_paths',
+      label: 'Session Journeys',
+      description: 'One row per session: the ordered steps within the session.',
+      always_filter: { filters: pairs([['session_paths.date_filter', '30 days']]) },
+    }),
+    named(EXPLORES.identityLinks, {
+      view_name: 'identity_links',
+      label: 'Identity Links',
+      description: 'Every identifier and the person it resolves to: audit the stitching.',
+      join: [manyToOne('persons', '${identity_links.person_id} = ${persons.person_id}')],
+    }),
+  ];
+}
+
+export function modelDocument(config: Config, includes: readonly string[]): Node {
+  return {
+    connection: '@{CONNECTION}',
+    include: includes,
+    datagroup: [
+      named(DATAGROUP, {
+        label: 'Journey stitch refresh',
+        description: 'Rebuilds the stitched tables and the query cache when the trigger value changes.',
+        sql_trigger: config.lookml.refresh_sql_trigger ?? DEFAULT_REFRESH_TRIGGER,
+        max_cache_age: '24 hours',
+      }),
+    ],
+    persist_with: DATAGROUP,
+    access_grant: [named(PII_ACCESS_GRANT, { user_attribute: PII_USER_ATTRIBUTE, allowed_values: ['yes'] })],
+    explore: explores(),
+  };
+}

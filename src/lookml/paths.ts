@@ -1,0 +1,113 @@
+/**
+ * journey_paths (one row per person) and session_paths (one row per session): dynamic derived tables over
+ * stitched_events, so the templated filters (date range, source, identity status, landing page) change the
+ * paths themselves, not just which rows are counted. The SQL follows docs/semantics.md §8: steps are events
+ * with a step_label, ordered by (occurred_at, event_id); a step equal to the previous one is collapsed.
+ * The path SQL is the models' own, written in SQL that BigQuery and DuckDB both run (the local preview
+ * queries these views on DuckDB).
+ */
+import { tableDef } from '../contract/tables';
+import { pathSql as modelPathSql } from '../models/outputs';
+import { BigQueryDialect } from '../sql/dialects';
+import { named, type Named, type Node } from './document';
+import { columnFields } from './fields';
+import { count, ratio } from './views';
+
+export type PathView = 'journey_paths' | 'session_paths';
+export const PATH_VIEWS: readonly PathView[] = ['journey_paths', 'session_paths'];
+
+const condition = (view: PathView, filter: string, expr: string) => `{% condition ${view}.${filter} %} ${expr} {% endcondition %}`;
+
+/**
+ * The derived-table SQL of a path view: the models' path SQL (src/models/outputs.ts) over the events that pass
+ * the date, source and identity-status filters, then the landing-page filter on the first step.
+ */
+export function pathSql(view: PathView, steps: number): string {
+  const events = `(
+  SELECT e.*
+  FROM \${stitched_events.SQL_TABLE_NAME} AS e
+  JOIN \${persons.SQL_TABLE_NAME} AS p ON p.person_id = e.person_id
+  WHERE ${condition(view, 'date_filter', 'e.occurred_at')}
+    AND ${condition(view, 'source_filter', 'e.source')}
+    AND ${condition(view, 'identity_status_filter', 'p.identity_status')}
+)`;
+  const paths = modelPathSql(new BigQueryDialect(), {
+    events,
+    partition: view === 'journey_paths' ? 'person_id' : 'session_id',
+    steps,
+    status: '${persons.SQL_TABLE_NAME}',
+  });
+  return `-- The filters select the events before the paths are built, so filtering changes the paths.
+SELECT *
+FROM (
+${paths}
+) AS paths
+WHERE ${condition(view, 'landing_page_filter', 'paths.step_1')}`;
+}
+
+const FILTERS = (sources: readonly string[]): Named[] => [
+  named('date_filter', {
+    type: 'date',
+    label: 'Date Range',
+    description: 'Only events in this range make up the paths.',
+  }),
+  named('source_filter', {
+    type: 'string',
+    label: 'Source',
+    description: "Only events from these sources ('web' or an offsite source) make up the paths.",
+    suggestions: sources,
+  }),
+  named('identity_status_filter', {
+    type: 'string',
+    label: 'Person Identity Status',
+    description: 'Only persons with this identity status (confirmed, inferred, anonymous, unmatched).',
+    suggestions: ['confirmed', 'inferred', 'anonymous', 'unmatched'],
+  }),
+  named('landing_page_filter', {
+    type: 'string',
+    label: 'Landing Page (First Step)',
+    description: 'Only paths whose first step matches.',
+    suggest_dimension: 'step_1',
+  }),
+];
+
+/** A dynamic path view: derived table, step dimensions, templated filters and measures. */
+export function pathView(view: PathView, steps: number, sources: readonly string[]): Named {
+  const table = tableDef(view, steps);
+  const unit = view === 'journey_paths' ? 'Persons' : 'Sessions';
+  const fields = columnFields(table, {
+    hidden: view === 'session_paths' ? ['person_id'] : [],
+    groups: Object.fromEntries(table.columns.filter((c) => /^step_\d+$/.test(c.name)).map((c) => [c.name, 'Steps'])),
+  });
+  const derived: Node = { derived_table: { sql: pathSql(view, steps) } };
+  const set = 'path_details';
+  return named(view, {
+    ...derived,
+    filter: FILTERS(sources),
+    dimension: fields.dimension,
+    dimension_group: fields.dimension_group,
+    measure: [
+      named('count', count(unit, `${unit} having the path.`, set)),
+      named('conversions', count(`Converted ${unit}`, `${unit} whose events include a conversion.`, set, [['converted', 'yes']])),
+      named('identified_count', count(`Identified ${unit}`, `${unit} of persons known by a user id, email or CRM id.`, set, [['identity_status', 'confirmed,inferred']])),
+      named('inferred_count', count(`Inferred ${unit}`, `${unit} of persons with name-matched activity.`, set, [['identity_status', 'inferred']])),
+      named('conversion_rate', ratio('Conversion Rate', `Converted ${unit.toLowerCase()} / ${unit.toLowerCase()}.`, 'conversions', 'count')),
+      named('average_step_count', {
+        type: 'average',
+        label: 'Average Steps',
+        description: 'Mean number of steps per path.',
+        value_format_name: 'decimal_1',
+        sql: '${step_count}',
+      }),
+      named('average_steps_to_conversion', {
+        type: 'average',
+        label: 'Average Steps to Conversion',
+        description: 'Mean position of the first conversion step, over converted paths.',
+        value_format_name: 'decimal_1',
+        sql: '${steps_to_conversion}',
+      }),
+    ],
+    set: [named(set, { fields: [view === 'journey_paths' ? 'person_id' : 'session_id', 'identity_status', 'step_count', 'converted', 'step_1', 'step_2'] })],
+  });
+}
+

@@ -1,0 +1,72 @@
+/**
+ * lookml/sql/*.sql: the seed blog's exploration queries, over the stitched tables, to paste into SQL Runner.
+ * SQL Runner substitutes no LookML constants, so tables are named in full from the config (BigQuery SQL).
+ */
+import type { Config } from '../config/schema';
+import { BigQueryDialect } from '../sql/dialects';
+import type { GeneratedFile } from './document';
+
+const bq = new BigQueryDialect();
+const obfuscatedIp = (expr: string) =>
+  `CASE WHEN ${expr} LIKE '%.%.%.%' THEN CONCAT(SPLIT(${expr}, '.')[SAFE_OFFSET(0)], '.***.***.', SPLIT(${expr}, '.')[SAFE_OFFSET(3)]) END`;
+
+export function sqlRunnerFiles(config: Config, header: (comment: string) => string): GeneratedFile[] {
+  const table = (name: string) => bq.tableRef(config.output.dataset, name);
+  const events = table('stitched_events');
+  const steps = config.journeys.steps;
+  const pageColumns = Array.from({ length: steps }, (_, i) => `  MAX(CASE WHEN page_view_number = ${i + 1} THEN page_title END) AS page_${i + 1}`);
+  const file = (name: string, title: string, sql: string): GeneratedFile => ({
+    path: `lookml/sql/${name}.sql`,
+    content: `${header('--')}\n-- ${title}\n${sql.trim()}\n`,
+  });
+  return [
+    file(
+      'events_per_anonymous_id',
+      "Events per anonymous id, with the seed's obfuscated IP address (a.***.***.d) and the pages in order.",
+      `SELECT
+  anonymous_id,
+  ${obfuscatedIp('ip')} AS ip_obfuscated,
+  person_id,
+  identity_status,
+  MIN(occurred_at) AS first_seen_at,
+  MAX(occurred_at) AS last_seen_at,
+  COUNT(*) AS event_count,
+  STRING_AGG(COALESCE(page_title, page_path), ' > ' ORDER BY occurred_at, event_id) AS page_views
+FROM ${events}
+WHERE anonymous_id IS NOT NULL
+GROUP BY anonymous_id, ip_obfuscated, person_id, identity_status
+ORDER BY anonymous_id, first_seen_at`,
+    ),
+    file(
+      'person_journey',
+      "Each person's backfilled journey (name and email carried to every event), first-party and offsite, in order.",
+      `SELECT
+  person_id,
+  name,
+  email,
+  LOGICAL_OR(is_inferred_identity) AS is_inferred_identity,
+  STRING_AGG(CONCAT(FORMAT_TIMESTAMP('%F %T', occurred_at), ' ', source, ' ', COALESCE(step_label, event_name, event_type)), '\\n' ORDER BY occurred_at, event_id) AS journey
+FROM ${events}
+GROUP BY person_id, name, email
+ORDER BY person_id`,
+    ),
+    file(
+      'page_view_pivot',
+      "Each person's page views pivoted into page_1 ... page_N columns (the seed's Sankey input).",
+      `WITH page_views AS (
+  SELECT
+    person_id,
+    page_title,
+    ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS page_view_number
+  FROM ${events}
+  WHERE event_type = 'page'
+)
+SELECT
+  person_id,
+${pageColumns.join(',\n')}
+FROM page_views
+GROUP BY person_id
+ORDER BY person_id`,
+    ),
+  ];
+}

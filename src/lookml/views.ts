@@ -1,0 +1,217 @@
+/**
+ * The four stitched-table views: contract columns as fields, plus the measures a journey analyst needs,
+ * drill sets, and the safe alternatives to personal data (hashed email, obfuscated IP).
+ * Where the table comes from (sql_table_name or a persistent derived table) is decided by the caller.
+ */
+import { tableDef, type OutputTable } from '../contract/tables';
+import { named, pairs, type Named, type Node } from './document';
+import { columnFields, type Presentation } from './fields';
+import { md5Hex, obfuscatedIp } from './liquid';
+
+const IDENTIFIED = 'confirmed,inferred';
+
+export const count = (label: string, description: string, drill: string, filters?: [string, string][]): Node => ({
+  type: 'count',
+  label,
+  description,
+  filters: filters && pairs(filters),
+  drill_fields: [`${drill}*`],
+});
+
+/** A share of two measures of the same view, as a percentage (float division on both warehouses). */
+export const ratio = (label: string, description: string, numerator: string, denominator: string): Node => ({
+  type: 'number',
+  label,
+  description,
+  value_format_name: 'percent_1',
+  sql: `1.0 * \${${numerator}} / NULLIF(\${${denominator}}, 0)`,
+});
+
+interface ViewSpec {
+  presentation: Presentation;
+  /** Extra dimensions (safe alternatives, derived flags) after the column dimensions. */
+  dimensions?: Named[];
+  measures: Named[];
+  sets: Named[];
+}
+
+const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions', ViewSpec> = {
+  stitched_events: {
+    presentation: {
+      hidden: ['event_id', 'person_id', 'session_id', 'step_label', 'ip', 'user_id'],
+      groups: {
+        event_type: 'Event',
+        event_name: 'Event',
+        source: 'Event',
+        is_conversion: 'Event',
+        anonymous_id: 'Identity',
+        user_id: 'Identity',
+        email: 'Identity',
+        name: 'Identity',
+        identity_status: 'Identity',
+        is_inferred_identity: 'Identity',
+        link_reason: 'Identity',
+        ip: 'Identity',
+        page_path: 'Page',
+        page_title: 'Page',
+        page_url: 'Page',
+        referrer: 'Page',
+        utm_source: 'Campaign',
+        utm_medium: 'Campaign',
+        utm_campaign: 'Campaign',
+        offsite_action: 'Offsite',
+        profile_url: 'Offsite',
+        content_url: 'Offsite',
+      },
+      labels: { utm_source: 'UTM Source', utm_medium: 'UTM Medium', utm_campaign: 'UTM Campaign', ip: 'IP Address' },
+    },
+    dimensions: [
+      named('email_hash', {
+        type: 'string',
+        label: 'Email (hashed)',
+        description: "MD5 of the person's email: joins and counts without revealing the address.",
+        group_label: 'Identity',
+        sql: md5Hex('${TABLE}.email'),
+      }),
+      named('ip_obfuscated', {
+        type: 'string',
+        label: 'IP Address (obfuscated)',
+        description: "The event's IPv4 address with the middle octets masked (a.***.***.d), as in the seed analysis.",
+        group_label: 'Identity',
+        sql: obfuscatedIp('${TABLE}.ip'),
+      }),
+    ],
+    measures: [
+      named('count', count('Events', 'Number of events.', 'event_details')),
+      named('person_count', {
+        type: 'count_distinct',
+        label: 'Persons',
+        description: 'Distinct persons with events.',
+        sql: '${person_id}',
+        drill_fields: ['event_details*'],
+      }),
+      named('anonymous_id_count', {
+        type: 'count_distinct',
+        label: 'Anonymous IDs',
+        description: 'Distinct anonymous ids (cookies / devices).',
+        sql: '${anonymous_id}',
+      }),
+      named('conversion_count', count('Conversion Events', 'Events that are configured conversions.', 'event_details', [['is_conversion', 'yes']])),
+      named('inferred_event_count', count('Inferred Events', 'Events tied to their person only by a name match.', 'event_details', [['is_inferred_identity', 'yes']])),
+    ],
+    sets: [named('event_details', { fields: ['occurred_time', 'event_type', 'event_name', 'source', 'page_title', 'person_id', 'identity_status', 'link_reason'] })],
+  },
+  persons: {
+    presentation: {
+      groups: {
+        email: 'Identity',
+        name: 'Identity',
+        identity_status: 'Identity',
+        is_inferred_identity: 'Identity',
+        anonymous_id_count: 'Identity',
+        user_id_count: 'Identity',
+        email_count: 'Identity',
+        event_count: 'Activity',
+        session_count: 'Activity',
+        converted: 'Activity',
+      },
+    },
+    dimensions: [
+      named('email_hash', {
+        type: 'string',
+        label: 'Email (hashed)',
+        description: 'MD5 of the latest known email: joins and counts without revealing the address.',
+        group_label: 'Identity',
+        sql: md5Hex('${TABLE}.email'),
+      }),
+      named('is_identified', {
+        type: 'yesno',
+        label: 'Is Identified',
+        description: 'Yes for persons known by a user id, email or CRM id (confirmed or inferred).',
+        group_label: 'Identity',
+        sql: "${TABLE}.identity_status IN ('confirmed', 'inferred')",
+      }),
+    ],
+    measures: [
+      named('count', count('Persons', 'Number of stitched persons.', 'person_details')),
+      named('identified_count', count('Identified Persons', 'Persons known by a user id, email or CRM id.', 'person_details', [['identity_status', IDENTIFIED]])),
+      named('inferred_count', count('Inferred Persons', 'Persons with activity tied to them only by a name match.', 'person_details', [['identity_status', 'inferred']])),
+      named('anonymous_count', count('Anonymous Persons', 'Persons known only by cookies / devices.', 'person_details', [['identity_status', 'anonymous']])),
+      named('unmatched_count', count('Unmatched Profiles', 'Offsite profiles matched to nobody.', 'person_details', [['identity_status', 'unmatched']])),
+      named('converted_count', count('Converted Persons', 'Persons with a conversion event.', 'person_details', [['converted', 'yes']])),
+      named('conversion_rate', ratio('Conversion Rate', 'Converted persons / persons.', 'converted_count', 'count')),
+      named('identified_share', ratio('Identified Share', 'Identified persons / persons.', 'identified_count', 'count')),
+      named('total_events', { type: 'sum', label: 'Total Events', description: 'Sum of the persons\' events.', sql: '${event_count}' }),
+      named('average_events', {
+        type: 'average',
+        label: 'Average Events per Person',
+        description: 'Mean number of events per person.',
+        value_format_name: 'decimal_1',
+        sql: '${event_count}',
+      }),
+    ],
+    sets: [named('person_details', { fields: ['person_id', 'identity_status', 'first_seen_time', 'last_seen_time', 'event_count', 'session_count', 'converted'] })],
+  },
+  identity_links: {
+    presentation: {
+      hidden: ['link_id', 'person_id'],
+      groups: { identifier_type: 'Identifier', identifier: 'Identifier', link_type: 'Identifier' },
+    },
+    measures: [
+      named('count', count('Identifiers', 'Number of identifiers linked to persons.', 'link_details')),
+      named('person_count', {
+        type: 'count_distinct',
+        label: 'Persons',
+        description: 'Distinct persons the identifiers resolve to.',
+        sql: '${person_id}',
+        drill_fields: ['link_details*'],
+      }),
+      named('inferred_count', count('Inferred Links', 'Identifiers linked by a name match.', 'link_details', [['link_type', 'inferred']])),
+    ],
+    sets: [named('link_details', { fields: ['identifier_type', 'link_type', 'person_id', 'first_seen_time', 'event_count'] })],
+  },
+  sessions: {
+    presentation: {
+      hidden: ['person_id'],
+      groups: { landing_page: 'Session', source: 'Session', converted: 'Session', session_number: 'Session', identity_status: 'Identity' },
+    },
+    measures: [
+      named('count', count('Sessions', 'Number of sessions.', 'session_details')),
+      named('conversions', count('Converted Sessions', 'Sessions with a conversion event.', 'session_details', [['converted', 'yes']])),
+      named('conversion_rate', ratio('Session Conversion Rate', 'Converted sessions / sessions.', 'conversions', 'count')),
+      named('person_count', {
+        type: 'count_distinct',
+        label: 'Persons',
+        description: 'Distinct persons with sessions.',
+        sql: '${person_id}',
+        drill_fields: ['session_details*'],
+      }),
+      named('average_page_views', {
+        type: 'average',
+        label: 'Average Page Views per Session',
+        description: 'Mean page views per session.',
+        value_format_name: 'decimal_1',
+        sql: '${page_view_count}',
+      }),
+    ],
+    sets: [named('session_details', { fields: ['session_id', 'started_time', 'landing_page', 'source', 'event_count', 'converted', 'identity_status'] })],
+  },
+};
+
+export type StitchedView = keyof typeof SPECS;
+export const STITCHED_VIEWS = Object.keys(SPECS) as StitchedView[];
+
+/** A stitched-table view reading from `source` (`sql_table_name` or `derived_table`). */
+export function stitchedView(name: StitchedView & OutputTable, source: Node): Named {
+  const table = tableDef(name);
+  const spec = SPECS[name];
+  const fields = columnFields(table, spec.presentation);
+  return named(name, {
+    label: undefined,
+    ...source,
+    dimension: [...fields.dimension, ...(spec.dimensions ?? [])],
+    dimension_group: fields.dimension_group,
+    measure: spec.measures,
+    set: spec.sets,
+  });
+}
