@@ -1,0 +1,110 @@
+/**
+ * The designed non-data states of a query: running (with elapsed time and Cancel), cancelled, permission denied
+ * (a missing manifest entitlement, or a Looker user without access), and failed. Each has a stable data-testid.
+ */
+import { Button, ButtonOutline, MessageBar, Paragraph, Space, SpaceVertical, Spinner, Code } from '@looker/components';
+import { EXTENSION_ID, LOOKER_MODEL } from '../../contract/looker';
+import type { QueryError } from '../looker/runQuery';
+import { useElapsedSeconds, type AsyncState } from '../looker/useLooker';
+
+export function Loading({ startedAt, onCancel, what }: { startedAt: number; onCancel: () => void; what: string }) {
+  const seconds = useElapsedSeconds(startedAt);
+  return (
+    <Space data-testid="query-loading" role="status" aria-live="polite" py="large" gap="medium">
+      <Spinner size={28} />
+      <Paragraph>
+        Loading {what}… {seconds > 0 ? `${seconds} s` : ''}
+      </Paragraph>
+      <ButtonOutline size="small" data-testid="query-cancel" onClick={onCancel}>
+        Cancel
+      </ButtonOutline>
+    </Space>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: QueryError; onRetry: () => void }) {
+  switch (error.kind) {
+    case 'cancelled':
+      return (
+        <Space data-testid="query-cancelled" py="large" gap="medium">
+          <Paragraph>Query cancelled. Change a filter or run it again.</Paragraph>
+          <Button size="small" onClick={onRetry}>
+            Run again
+          </Button>
+        </Space>
+      );
+    case 'entitlement':
+      return (
+        <MessageBar intent="critical" noActions data-testid="permission-denied" data-reason="entitlement">
+          <SpaceVertical gap="xsmall">
+            <Paragraph fontWeight="semiBold">This extension is not entitled to call {error.method}.</Paragraph>
+            <Paragraph>
+              Add <Code>"{error.method}"</Code> to <Code>core_api_methods</Code> in the <Code>entitlements</Code> of
+              application <Code>{EXTENSION_ID}</Code> in manifest.lkml, deploy, and reload.
+            </Paragraph>
+            <Paragraph fontSize="xsmall" color="text2">
+              Looker said: {error.message}
+            </Paragraph>
+          </SpaceVertical>
+        </MessageBar>
+      );
+    case 'permission':
+      return (
+        <MessageBar intent="warn" noActions data-testid="permission-denied" data-reason="looker-permission">
+          <SpaceVertical gap="xsmall">
+            <Paragraph fontWeight="semiBold">Your Looker account cannot run this query.</Paragraph>
+            <Paragraph>
+              It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that
+              includes it). Ask a Looker admin.
+            </Paragraph>
+            <Paragraph fontSize="xsmall" color="text2">
+              Looker said: {error.message}
+            </Paragraph>
+          </SpaceVertical>
+        </MessageBar>
+      );
+    default:
+      return (
+        <MessageBar intent="critical" data-testid="query-error" primaryAction="Retry" onPrimaryClick={onRetry}>
+          The query failed: {error.message}
+        </MessageBar>
+      );
+  }
+}
+
+/** Renders the loading/error states of `state`, or `children(data)` once it succeeded. */
+export function QueryStatus<T>({
+  state,
+  cancel,
+  retry,
+  what,
+  children,
+}: {
+  state: AsyncState<T>;
+  cancel: () => void;
+  retry: () => void;
+  what: string;
+  children: (data: T) => JSX.Element;
+}) {
+  if (state.status === 'idle') return null;
+  if (state.status === 'loading') return <Loading startedAt={state.startedAt} onCancel={cancel} what={what} />;
+  if (state.status === 'error') return <ErrorState error={state.error} onRetry={retry} />;
+  return children(state.data);
+}
+
+export function EmptyState({ children }: { children: React.ReactNode }) {
+  return (
+    <SpaceVertical data-testid="empty-state" py="xlarge" align="center">
+      {children}
+    </SpaceVertical>
+  );
+}
+
+export function LimitNotice({ limit, what }: { limit: number; what: string }) {
+  return (
+    <MessageBar intent="inform" noActions data-testid="limit-notice">
+      Showing the first {limit.toLocaleString('en-US')} {what} (the server-side limit). Narrow the filters to see
+      everything.
+    </MessageBar>
+  );
+}

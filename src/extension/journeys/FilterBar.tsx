@@ -1,0 +1,173 @@
+/** The Journeys filters. Controlled: every change goes straight to the URL via `onChange`. */
+import { useEffect, useState } from 'react';
+import {
+  ButtonToggle,
+  FieldCheckboxGroup,
+  FieldDateRange,
+  FieldSelect,
+  FieldSelectMulti,
+  FieldText,
+  Paragraph,
+  Space,
+  SpaceVertical,
+} from '@looker/components';
+import { IDENTITY_STATUSES, type IdentityStatus } from '../../contract/tables';
+import {
+  DATE_PRESETS,
+  MAX_STEPS,
+  MAX_TOP_K,
+  MIN_STEPS,
+  MIN_TOP_K,
+  type ConvertedFilter,
+  type DatePreset,
+  type JourneyViewState,
+  type Measure,
+} from './viewState';
+
+const STATUS_TEXT: Record<IdentityStatus, string> = {
+  confirmed: 'Confirmed',
+  inferred: 'Inferred',
+  anonymous: 'Anonymous',
+  unmatched: 'Unmatched',
+};
+
+const DATE_TEXT: Record<DatePreset, string> = {
+  any: 'Any time',
+  '7 days': 'Last 7 days',
+  '30 days': 'Last 30 days',
+  '90 days': 'Last 90 days',
+  '12 months': 'Last 12 months',
+  custom: 'Custom range',
+};
+
+/** Calendar dates as YYYY-MM-DD in the viewer's local calendar (what they clicked). */
+export const toIsoDate = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const fromIsoDate = (iso: string) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return iso ? new Date(y, m - 1, d) : undefined;
+};
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+
+export interface FilterBarProps {
+  state: JourneyViewState;
+  onChange: (patch: Partial<JourneyViewState>) => void;
+  sourceOptions: string[];
+}
+
+/** A text filter that applies on Enter or blur, not on every keystroke (each change runs a query). */
+function CommittedText({ label, value, onCommit, testId, placeholder }: { label: string; value: string; onCommit: (v: string) => void; testId: string; placeholder?: string }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const commit = () => draft.trim() !== value && onCommit(draft.trim());
+  return (
+    <FieldText
+      label={label}
+      value={draft}
+      placeholder={placeholder}
+      data-testid={testId}
+      onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft(e.currentTarget.value)}
+      onBlur={commit}
+      onKeyDown={(e: React.KeyboardEvent) => e.key === 'Enter' && commit()}
+      width={220}
+    />
+  );
+}
+
+export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
+  const sources = [...new Set([...sourceOptions, ...state.sources])];
+  return (
+    <SpaceVertical gap="small" data-testid="filter-bar">
+      <Space gap="large" align="end" flexWrap="wrap">
+        <div data-testid="filter-measure">
+          <Paragraph fontSize="xsmall" fontWeight="semiBold">Count</Paragraph>
+          <ButtonToggle
+            value={state.measure}
+            onChange={(measure: string) => onChange({ measure: measure as Measure, focus: null })}
+            options={[
+              { value: 'persons', label: 'Persons' },
+              { value: 'sessions', label: 'Sessions' },
+            ]}
+          />
+        </div>
+        <FieldSelect
+          label="Steps"
+          data-testid="filter-steps"
+          width={90}
+          value={String(state.steps)}
+          options={range(MIN_STEPS, MAX_STEPS).map((v) => ({ value: v }))}
+          onChange={(v: string) => onChange({ steps: Number(v), focus: null })}
+        />
+        <FieldSelect
+          label="Top per step"
+          data-testid="filter-top"
+          width={110}
+          value={String(state.topK)}
+          options={range(MIN_TOP_K, MAX_TOP_K).map((v) => ({ value: v }))}
+          onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
+        />
+        <div data-testid="filter-converted">
+          <Paragraph fontSize="xsmall" fontWeight="semiBold">Converted</Paragraph>
+          <ButtonToggle
+            value={state.converted}
+            onChange={(converted: string) => onChange({ converted: converted as ConvertedFilter, focus: null })}
+            options={[
+              { value: 'any', label: 'Any' },
+              { value: 'yes', label: 'Converted' },
+              { value: 'no', label: 'Not converted' },
+            ]}
+          />
+        </div>
+      </Space>
+      <Space gap="large" align="start" flexWrap="wrap">
+        <div data-testid="filter-status">
+          <FieldCheckboxGroup
+            label="Identity status"
+            inline
+            value={state.statuses}
+            options={IDENTITY_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))}
+            onChange={(values: string[]) => onChange({ statuses: values as IdentityStatus[], focus: null })}
+            validationMessage={state.statuses.length === 0 ? { type: 'error', message: 'Select at least one status' } : undefined}
+          />
+        </div>
+        <FieldSelect
+          label="Date"
+          data-testid="filter-date"
+          width={160}
+          value={state.datePreset}
+          options={DATE_PRESETS.map((p) => ({ value: p, label: DATE_TEXT[p] }))}
+          onChange={(v: string) => onChange({ datePreset: v as DatePreset, focus: null })}
+        />
+        {state.datePreset === 'custom' && (
+          <div data-testid="filter-date-range">
+            <FieldDateRange
+              label="Date range (inclusive)"
+              value={{ from: fromIsoDate(state.dateFrom), to: fromIsoDate(state.dateTo) }}
+              onChange={(r: { from?: Date; to?: Date }) =>
+                onChange({ dateFrom: r.from ? toIsoDate(r.from) : '', dateTo: r.to ? toIsoDate(r.to) : '', focus: null })
+              }
+            />
+          </div>
+        )}
+        <FieldSelectMulti
+          label="Source"
+          data-testid="filter-source"
+          width={240}
+          placeholder="All sources"
+          values={state.sources}
+          options={sources.map((s) => ({ value: s }))}
+          freeInput
+          onChange={(values?: string[]) => onChange({ sources: values ?? [], focus: null })}
+        />
+        <CommittedText
+          label="Landing page (first step)"
+          testId="filter-landing"
+          placeholder="Any landing page"
+          value={state.landingPage}
+          onCommit={(landingPage) => onChange({ landingPage, focus: null })}
+        />
+      </Space>
+    </SpaceVertical>
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * The landing page: filters, summary numbers and the journey Sankey, all from the URL state. Two queries per
+ * state (paths and totals) run together; the source list is fetched once for the filter's options.
+ */
+import { useCallback, useMemo } from 'react';
+import { useHistory, useLocation } from 'react-router-dom';
+import { Button, ButtonOutline, Heading, Paragraph, Space, SpaceVertical, Span } from '@looker/components';
+import { EVENT_FIELDS } from '../../contract/looker';
+import { EmptyState, LimitNotice, QueryStatus } from '../components/QueryStatus';
+import {
+  PATHS_ROW_LIMIT,
+  exploreUrl,
+  journeyPathsQuery,
+  journeySummaryQuery,
+  pathStepField,
+  sourcesQuery,
+  summaryFields,
+  type InlineQuery,
+} from '../looker/queries';
+import { escapeStringLiteral } from '../looker/filterExpressions';
+import { runInlineQuery, type QueryResult } from '../looker/runQuery';
+import { useAsync, useLooker } from '../looker/useLooker';
+import { toNumber, toText } from '../looker/values';
+import { SankeyChart } from '../sankey/SankeyChart';
+import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
+import { FilterBar } from './FilterBar';
+import { SummaryNumbers, type Summary } from './SummaryNumbers';
+import { parseViewState, serializeViewState, type JourneyViewState } from './viewState';
+
+export const INFERRED_NOTE =
+  'Inferred: tied to a known person only because the name on an offsite profile (e.g. LinkedIn) matches exactly one ' +
+  'known person; no shared id, email or device. Probable, not certain.';
+
+/** The paths query plus the focused step as a filter, so Looker shows the same slice the chart shows. */
+export function exploreQuery(state: JourneyViewState): InlineQuery {
+  const q = journeyPathsQuery(state);
+  const focus = state.focus ? parseNodeId(state.focus) : null;
+  if (focus?.kind !== 'step') return q;
+  return { ...q, filters: { ...q.filters, [pathStepField(state.measure, focus.step)]: escapeStringLiteral(focus.label) } };
+}
+
+function toPathRows(result: QueryResult, state: JourneyViewState): PathRow[] {
+  const count = summaryFields(state.measure).count;
+  return result.rows.map((r) => ({
+    steps: Array.from({ length: state.steps }, (_, i) => toText(r[pathStepField(state.measure, i + 1)])),
+    value: toNumber(r[count]),
+  }));
+}
+
+function toSummary(result: QueryResult, state: JourneyViewState): Summary {
+  const f = summaryFields(state.measure);
+  const row = result.rows[0] ?? {};
+  return {
+    count: toNumber(row[f.count]),
+    identified: toNumber(row[f.identifiedCount]),
+    inferred: toNumber(row[f.inferredCount]),
+    conversions: toNumber(row[f.conversions]),
+  };
+}
+
+export function JourneysView() {
+  const { sdk, extensionSDK } = useLooker();
+  const location = useLocation();
+  const history = useHistory();
+  const state = useMemo(() => parseViewState(location.search), [location.search]);
+  const update = useCallback(
+    (patch: Partial<JourneyViewState>) => history.push({ pathname: location.pathname, search: serializeViewState({ ...state, ...patch }) }),
+    [history, location.pathname, state],
+  );
+
+  // The focus only changes what is drawn, not what is queried: clicking a node runs no query.
+  const queryState = useMemo(() => ({ ...state, focus: null }), [state]);
+  const pathsQuery = journeyPathsQuery(queryState);
+  const canQuery = state.statuses.length > 0;
+  const key = canQuery ? JSON.stringify(pathsQuery) : null;
+  const data = useAsync(key, async (signal) => {
+    const [paths, summary] = await Promise.all([
+      runInlineQuery(sdk, pathsQuery, signal),
+      runInlineQuery(sdk, journeySummaryQuery(queryState), signal),
+    ]);
+    return { paths, summary: toSummary(summary, queryState), rows: toPathRows(paths, queryState) };
+  });
+  const sources = useAsync('sources', async (signal) => {
+    const r = await runInlineQuery(sdk, sourcesQuery(), signal);
+    return r.rows.map((row) => toText(row[EVENT_FIELDS.source])).filter((s): s is string => s !== null);
+  });
+
+  const sankeyData = useMemo(
+    () => (data.state.status === 'success' ? buildSankey(data.state.data.rows, { steps: state.steps, topK: state.topK, focus: state.focus }) : null),
+    [data.state, state.steps, state.topK, state.focus],
+  );
+  const unit = state.measure;
+  const focus = state.focus ? parseNodeId(state.focus) : null;
+  const url = exploreUrl(exploreQuery(state));
+
+  return (
+    <SpaceVertical gap="medium" p="large" data-testid="journeys-view">
+      <Space between align="end">
+        <Heading as="h2" fontSize="xlarge">
+          Customer journeys
+        </Heading>
+        <Space gap="small" width="auto">
+          <Button size="small" data-testid="explore-in-looker" onClick={() => extensionSDK.updateLocation(url)}>
+            Explore in Looker
+          </Button>
+          <ButtonOutline size="small" data-testid="explore-new-window" onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}>
+            Open in new window
+          </ButtonOutline>
+        </Space>
+      </Space>
+      <FilterBar state={state} onChange={update} sourceOptions={sources.state.status === 'success' ? sources.state.data : []} />
+      <Paragraph fontSize="small" color="text2" data-testid="inferred-note">
+        {INFERRED_NOTE}
+      </Paragraph>
+      {!canQuery ? (
+        <EmptyState>
+          <Paragraph>Select at least one identity status to see journeys.</Paragraph>
+        </EmptyState>
+      ) : (
+        <QueryStatus state={data.state} cancel={data.cancel} retry={data.retry} what="journeys">
+          {({ paths, summary }) => (
+            <SpaceVertical gap="medium">
+              <SummaryNumbers summary={summary} unit={unit} />
+              {paths.limitReached && <LimitNotice limit={PATHS_ROW_LIMIT} what="distinct paths" />}
+              {focus && (
+                <Space gap="small" data-testid="focus-bar">
+                  <Paragraph>
+                    Focused on step {focus.step}: <Span fontWeight="semiBold">{focus.kind === 'dropoff' ? 'Drop-off' : focus.label}</Span>
+                  </Paragraph>
+                  <ButtonOutline size="xsmall" data-testid="clear-focus" onClick={() => update({ focus: null })}>
+                    Clear focus
+                  </ButtonOutline>
+                  {focus.step === 1 && focus.kind === 'step' && (
+                    <ButtonOutline size="xsmall" data-testid="use-as-landing" onClick={() => update({ landingPage: focus.label, focus: null })}>
+                      Filter to this landing page
+                    </ButtonOutline>
+                  )}
+                </Space>
+              )}
+              {!sankeyData || sankeyData.nodes.length === 0 ? (
+                <EmptyState>
+                  <Paragraph fontWeight="semiBold">No journeys match these filters.</Paragraph>
+                  <Paragraph fontSize="small">Widen the date range or select more identity statuses or sources.</Paragraph>
+                </EmptyState>
+              ) : (
+                <SankeyChart
+                  data={sankeyData}
+                  unit={unit}
+                  focus={state.focus}
+                  onNodeClick={(id) => update({ focus: state.focus === id ? null : id })}
+                />
+              )}
+              {sankeyData && sankeyData.withoutSteps > 0 && (
+                <Paragraph fontSize="small" color="text2" data-testid="without-steps">
+                  {sankeyData.withoutSteps.toLocaleString('en-US')} {unit} have no journey steps and are not drawn.
+                </Paragraph>
+              )}
+            </SpaceVertical>
+          )}
+        </QueryStatus>
+      )}
+    </SpaceVertical>
+  );
+}

@@ -1,0 +1,56 @@
+import { Paragraph, Space, SpaceVertical } from '@looker/components';
+import { share } from '../sankey/transform';
+
+export interface Summary {
+  count: number;
+  identified: number;
+  inferred: number;
+  conversions: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function Figure({ testId, label, value, shown, detail }: { testId: string; label: string; value: number; shown: string; detail?: string }) {
+  return (
+    <SpaceVertical gap="xxsmall" data-testid={testId} data-value={value} width="auto">
+      <Paragraph fontSize="xsmall" color="text2">
+        {label}
+      </Paragraph>
+      <Paragraph fontSize="xxlarge" fontWeight="semiBold">
+        {shown}
+      </Paragraph>
+      {detail && (
+        <Paragraph fontSize="xsmall" color="text2">
+          {detail}
+        </Paragraph>
+      )}
+    </SpaceVertical>
+  );
+}
+
+/** Persons (or sessions), identified and inferred shares, conversions: exact totals from their own query. */
+export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: string }) {
+  const identifiedShare = share(summary.identified, summary.count);
+  const inferredShare = share(summary.inferred, summary.count);
+  const title = unit.charAt(0).toUpperCase() + unit.slice(1);
+  return (
+    <Space gap="xxlarge" data-testid="summary">
+      <Figure testId="summary-count" label={title} value={summary.count} shown={summary.count.toLocaleString('en-US')} />
+      <Figure
+        testId="summary-identified-share"
+        label="Identified"
+        value={identifiedShare}
+        shown={pct(identifiedShare)}
+        detail={`${summary.identified.toLocaleString('en-US')} confirmed or inferred`}
+      />
+      <Figure
+        testId="summary-inferred-share"
+        label="Inferred"
+        value={inferredShare}
+        shown={pct(inferredShare)}
+        detail={`${summary.inferred.toLocaleString('en-US')} by name match only`}
+      />
+      <Figure testId="summary-conversions" label="Conversions" value={summary.conversions} shown={summary.conversions.toLocaleString('en-US')} />
+    </Space>
+  );
+}

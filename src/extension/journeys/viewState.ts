@@ -1,0 +1,113 @@
+/**
+ * The Journeys view state and its URL form. Everything the chart shows is derived from this one value, and it
+ * lives in the route's query string so a link reproduces the view and a reload keeps it.
+ */
+import { IDENTITY_STATUSES, type IdentityStatus } from '../../contract/tables';
+
+export type Measure = 'persons' | 'sessions';
+export type ConvertedFilter = 'any' | 'yes' | 'no';
+export const DATE_PRESETS = ['any', '7 days', '30 days', '90 days', '12 months', 'custom'] as const;
+export type DatePreset = (typeof DATE_PRESETS)[number];
+
+export interface JourneyViewState {
+  measure: Measure;
+  /** Columns drawn (step_1 … step_N). */
+  steps: number;
+  /** Labels kept per column before folding into "Other". */
+  topK: number;
+  statuses: IdentityStatus[];
+  datePreset: DatePreset;
+  /** YYYY-MM-DD, inclusive, only with datePreset 'custom'. */
+  dateFrom: string;
+  dateTo: string;
+  sources: string[];
+  /** Exact first step ('' = any). */
+  landingPage: string;
+  converted: ConvertedFilter;
+  /** Sankey node id the chart is focused on. */
+  focus: string | null;
+}
+
+export const MIN_STEPS = 2;
+/** The generated LookML has step_1 … step_10 by default (contract DEFAULT_STEPS); a larger N would name missing fields. */
+export const MAX_STEPS = 10;
+export const MIN_TOP_K = 2;
+export const MAX_TOP_K = 20;
+
+/**
+ * Default statuses: everyone with first-party web activity. Unmatched persons are offsite-only profiles (a LinkedIn
+ * like with no matching visitor); their one-step journeys would crowd the first column without telling anything
+ * about the site, so they are opt-in. Inferred stays in: it is what stitching adds, and it is flagged in the UI.
+ */
+export const DEFAULT_STATUSES: IdentityStatus[] = ['confirmed', 'inferred', 'anonymous'];
+
+export const DEFAULT_VIEW_STATE: JourneyViewState = {
+  measure: 'persons',
+  steps: 5,
+  topK: 6,
+  statuses: DEFAULT_STATUSES,
+  datePreset: 'any',
+  dateFrom: '',
+  dateTo: '',
+  sources: [],
+  landingPage: '',
+  converted: 'any',
+  focus: null,
+};
+
+const clampInt = (raw: string | null, min: number, max: number, fallback: number) => {
+  const n = raw === null ? NaN : Number.parseInt(raw, 10);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+};
+const oneOf = <T extends string>(raw: string | null, allowed: readonly T[], fallback: T): T =>
+  raw !== null && (allowed as readonly string[]).includes(raw) ? (raw as T) : fallback;
+const isoDate = (raw: string | null) => (raw && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : '');
+/** Lists are repeated params (?source=web&source=linkedin) so values may contain commas. */
+const list = (params: URLSearchParams, key: string) => params.getAll(key).filter((v) => v !== '');
+
+/** Reads the state from a query string; unknown or malformed values fall back to defaults (URLs get hand-edited). */
+export function parseViewState(search: string): JourneyViewState {
+  const p = new URLSearchParams(search);
+  const d = DEFAULT_VIEW_STATE;
+  const statuses = p.has('status')
+    ? list(p, 'status').filter((s): s is IdentityStatus => (IDENTITY_STATUSES as readonly string[]).includes(s))
+    : d.statuses;
+  return {
+    measure: oneOf(p.get('measure'), ['persons', 'sessions'] as const, d.measure),
+    steps: clampInt(p.get('steps'), MIN_STEPS, MAX_STEPS, d.steps),
+    topK: clampInt(p.get('top'), MIN_TOP_K, MAX_TOP_K, d.topK),
+    statuses,
+    datePreset: oneOf(p.get('date'), DATE_PRESETS, d.datePreset),
+    dateFrom: isoDate(p.get('from')),
+    dateTo: isoDate(p.get('to')),
+    sources: list(p, 'source'),
+    landingPage: p.get('landing') ?? '',
+    converted: oneOf(p.get('converted'), ['any', 'yes', 'no'] as const, d.converted),
+    focus: p.get('focus') || null,
+  };
+}
+
+/** The query string for a state; defaults are left out so shared links stay short. */
+export function serializeViewState(s: JourneyViewState): string {
+  const d = DEFAULT_VIEW_STATE;
+  const p = new URLSearchParams();
+  if (s.measure !== d.measure) p.set('measure', s.measure);
+  if (s.steps !== d.steps) p.set('steps', String(s.steps));
+  if (s.topK !== d.topK) p.set('top', String(s.topK));
+  const sameStatuses = s.statuses.length === d.statuses.length && d.statuses.every((x) => s.statuses.includes(x));
+  if (!sameStatuses) {
+    if (s.statuses.length === 0) p.set('status', '');
+    s.statuses.forEach((x) => p.append('status', x));
+  }
+  if (s.datePreset !== d.datePreset) p.set('date', s.datePreset);
+  if (s.datePreset === 'custom') {
+    if (s.dateFrom) p.set('from', s.dateFrom);
+    if (s.dateTo) p.set('to', s.dateTo);
+  }
+  s.sources.forEach((x) => p.append('source', x));
+  if (s.landingPage) p.set('landing', s.landingPage);
+  if (s.converted !== d.converted) p.set('converted', s.converted);
+  if (s.focus) p.set('focus', s.focus);
+  const q = p.toString();
+  return q ? `?${q}` : '';
+}

@@ -1,0 +1,162 @@
+/**
+ * Every query the extension sends, as pure builders over the shared contract names (src/contract/looker.ts), so
+ * the fields cannot drift from the generated LookML and the tests can assert exactly what goes over the wire.
+ */
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, pathFields } from '../../contract/looker';
+import type { JourneyViewState } from '../journeys/viewState';
+import { anyOf, contains, dateRange, escapeStringLiteral, yesNo } from './filterExpressions';
+
+/** The body of run_inline_query (a subset of the SDK's IWriteQuery). */
+export interface InlineQuery {
+  model: string;
+  view: string;
+  fields: string[];
+  filters?: Record<string, string>;
+  sorts?: string[];
+  limit?: string;
+}
+
+/** Server-side row limits: the UI says when one is reached instead of drawing a silently partial picture. */
+export const PATHS_ROW_LIMIT = 5000;
+export const EVENTS_ROW_LIMIT = 2000;
+export const SEARCH_ROW_LIMIT = 20;
+
+function pathsSource(measure: JourneyViewState['measure']) {
+  return measure === 'persons'
+    ? { explore: EXPLORES.journeys, fields: pathFields('journey_paths') }
+    : { explore: EXPLORES.sessionJourneys, fields: pathFields('session_paths') };
+}
+
+/** The filters of the Journeys view, applied by the LookML's templated filters before the paths are built. */
+export function journeyFilters(s: JourneyViewState): Record<string, string> {
+  const f = pathsSource(s.measure).fields;
+  const filters: Record<string, string> = {};
+  if (s.statuses.length > 0) filters[f.filterIdentityStatus] = anyOf(s.statuses);
+  const date = s.datePreset === 'custom' ? dateRange(s.dateFrom, s.dateTo) : s.datePreset === 'any' ? null : s.datePreset;
+  if (date) filters[f.filterDate] = date;
+  if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
+  if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
+  if (s.converted !== 'any') filters[f.converted] = yesNo(s.converted === 'yes');
+  return filters;
+}
+
+/** One row per distinct path prefix of N steps with its weight: the Sankey's input. */
+export function journeyPathsQuery(s: JourneyViewState): InlineQuery {
+  const { explore, fields } = pathsSource(s.measure);
+  return {
+    model: LOOKER_MODEL,
+    view: explore,
+    fields: [...Array.from({ length: s.steps }, (_, i) => fields.step(i + 1)), fields.count],
+    filters: journeyFilters(s),
+    sorts: [`${fields.count} desc`],
+    limit: String(PATHS_ROW_LIMIT),
+  };
+}
+
+/** One totals row for the summary numbers (exact even when the paths query hits its limit). */
+export function journeySummaryQuery(s: JourneyViewState): InlineQuery {
+  const { explore, fields } = pathsSource(s.measure);
+  return {
+    model: LOOKER_MODEL,
+    view: explore,
+    fields: [fields.count, fields.identifiedCount, fields.inferredCount, fields.conversions],
+    filters: journeyFilters(s),
+    limit: '1',
+  };
+}
+
+export function summaryFields(measure: JourneyViewState['measure']) {
+  return pathsSource(measure).fields;
+}
+
+export function pathStepField(measure: JourneyViewState['measure'], i: number) {
+  return pathsSource(measure).fields.step(i);
+}
+
+/** Distinct event sources for the source filter's options. */
+export function sourcesQuery(): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.events,
+    fields: [EVENT_FIELDS.source],
+    sorts: [EVENT_FIELDS.source],
+    limit: '100',
+  };
+}
+
+/** Personal fields: hidden from users without the PII grant, so every person query must work without them. */
+export const PII_PERSON_FIELDS = [PERSON_FIELDS.name, PERSON_FIELDS.email] as const;
+
+const PERSON_RESULT_FIELDS = [
+  PERSON_FIELDS.personId,
+  PERSON_FIELDS.identityStatus,
+  PERSON_FIELDS.eventCount,
+  PERSON_FIELDS.lastSeen,
+];
+
+/**
+ * Typeahead: persons whose `matchField` contains the term. Looker ANDs filters on different fields, so "name or
+ * email" is two queries (run together) rather than a custom filter expression.
+ */
+export function personSearchQuery(matchField: string, term: string, withPii: boolean): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
+    filters: { [matchField]: contains(term) },
+    sorts: [`${PERSON_FIELDS.lastSeen} desc`],
+    limit: String(SEARCH_ROW_LIMIT),
+  };
+}
+
+/** The person's header row. */
+export function personQuery(personId: string, withPii: boolean): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [
+      ...PERSON_RESULT_FIELDS,
+      PERSON_FIELDS.firstSeen,
+      PERSON_FIELDS.converted,
+      ...(withPii ? PII_PERSON_FIELDS : []),
+    ],
+    filters: { [PERSON_FIELDS.personId]: escapeStringLiteral(personId) },
+    limit: '1',
+  };
+}
+
+/** Every event of one person, oldest first: the timeline. */
+export function personEventsQuery(personId: string): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.events,
+    fields: [
+      EVENT_FIELDS.eventId,
+      EVENT_FIELDS.occurredTime,
+      EVENT_FIELDS.source,
+      EVENT_FIELDS.eventType,
+      EVENT_FIELDS.eventName,
+      EVENT_FIELDS.pageTitle,
+      EVENT_FIELDS.pagePath,
+      EVENT_FIELDS.offsiteAction,
+      EVENT_FIELDS.anonymousId,
+      EVENT_FIELDS.identityStatus,
+      EVENT_FIELDS.isInferred,
+      EVENT_FIELDS.linkReason,
+    ],
+    filters: { [EVENT_FIELDS.personId]: escapeStringLiteral(personId) },
+    sorts: [EVENT_FIELDS.occurredTime, EVENT_FIELDS.eventId],
+    limit: String(EVENTS_ROW_LIMIT),
+  };
+}
+
+/** The Looker explore URL of a query, to continue the analysis in Looker. */
+export function exploreUrl(q: InlineQuery): string {
+  const params = [`fields=${q.fields.map(encodeURIComponent).join(',')}`];
+  for (const [field, expr] of Object.entries(q.filters ?? {})) {
+    params.push(`f[${encodeURIComponent(field)}]=${encodeURIComponent(expr)}`);
+  }
+  if (q.sorts?.length) params.push(`sorts=${q.sorts.map(encodeURIComponent).join(',')}`);
+  if (q.limit) params.push(`limit=${encodeURIComponent(q.limit)}`);
+  return `/explore/${encodeURIComponent(q.model)}/${encodeURIComponent(q.view)}?${params.join('&')}`;
+}

@@ -1,0 +1,190 @@
+/**
+ * Find a person by name, email or id (typeahead), then read their whole journey across sources and devices.
+ * The search term and the chosen person live in the URL (?q=…&id=…), so a person's page can be shared.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useHistory, useLocation } from 'react-router-dom';
+import {
+  Badge,
+  FieldText,
+  Heading,
+  List,
+  ListItem,
+  MessageBar,
+  Paragraph,
+  Space,
+  SpaceVertical,
+  Span,
+} from '@looker/components';
+import { PII_ACCESS_GRANT } from '../../contract/looker';
+import { EmptyState, LimitNotice, QueryStatus } from '../components/QueryStatus';
+import { EVENTS_ROW_LIMIT, SEARCH_ROW_LIMIT, personEventsQuery } from '../looker/queries';
+import { runInlineQuery } from '../looker/runQuery';
+import { useAsync, useLooker } from '../looker/useLooker';
+import { isYes } from '../looker/values';
+import { fetchPerson, searchPersons, type PersonMatch } from './personSearch';
+import { Timeline } from './Timeline';
+import { toTimeline } from './timelineEntries';
+
+export const SEARCH_DEBOUNCE_MS = 300;
+export const MIN_SEARCH_CHARS = 2;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return debounced;
+}
+
+/** A personal field: the value, "unknown" when there is none, "hidden" when the user may not see it. */
+export function Personal({ value, hidden }: { value: string | null; hidden: boolean }) {
+  if (hidden) {
+    return (
+      <Span color="text2" fontStyle="italic" data-testid="pii-hidden" title={`Needs the ${PII_ACCESS_GRANT} access grant`}>
+        hidden
+      </Span>
+    );
+  }
+  return value ? <Span>{value}</Span> : <Span color="text2">unknown</Span>;
+}
+
+function PersonResult({ match, piiHidden, onSelect }: { match: PersonMatch; piiHidden: boolean; onSelect: () => void }) {
+  return (
+    <ListItem
+      data-testid="person-result"
+      data-person-id={match.personId}
+      onClick={onSelect}
+      description={
+        <>
+          <Personal value={match.email} hidden={piiHidden} /> · {match.identityStatus ?? 'unknown status'} · {match.eventCount ?? 0} events
+        </>
+      }
+      detail={match.personId}
+    >
+      <Personal value={match.name} hidden={piiHidden} />
+    </ListItem>
+  );
+}
+
+function PersonJourney({ personId }: { personId: string }) {
+  const { sdk } = useLooker();
+  const journey = useAsync(personId, async (signal) => {
+    const [person, events] = await Promise.all([
+      fetchPerson(sdk, personId, signal),
+      runInlineQuery(sdk, personEventsQuery(personId), signal),
+    ]);
+    return { ...person, events: toTimeline(events.rows), limitReached: events.limitReached };
+  });
+  return (
+    <QueryStatus state={journey.state} cancel={journey.cancel} retry={journey.retry} what="the journey">
+      {({ person, piiHidden, events, limitReached }) =>
+        !person ? (
+          <EmptyState>
+            <Paragraph>No person with id {personId}.</Paragraph>
+          </EmptyState>
+        ) : (
+          <SpaceVertical gap="medium" data-testid="person-journey" data-person-id={personId}>
+            <SpaceVertical gap="xxsmall" data-testid="person-header">
+              <Heading as="h3" fontSize="large">
+                <Personal value={person.name} hidden={piiHidden} />
+              </Heading>
+              <Paragraph fontSize="small" color="text2">
+                <Personal value={person.email} hidden={piiHidden} /> · {person.personId} · {person.identityStatus}
+                {isYes(person.converted ?? null) ? ' · converted' : ''} · {events.length} events
+              </Paragraph>
+            </SpaceVertical>
+            {limitReached && <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" />}
+            {events.length === 0 ? (
+              <EmptyState>
+                <Paragraph>This person has no events.</Paragraph>
+              </EmptyState>
+            ) : (
+              <Timeline entries={events} />
+            )}
+          </SpaceVertical>
+        )
+      }
+    </QueryStatus>
+  );
+}
+
+export function PersonView() {
+  const { sdk } = useLooker();
+  const location = useLocation();
+  const history = useHistory();
+  const params = useMemo(() => new URLSearchParams(location.search), [location.search]);
+  const personId = params.get('id');
+  const [term, setTerm] = useState(params.get('q') ?? '');
+  const debounced = useDebounced(term.trim(), SEARCH_DEBOUNCE_MS);
+
+  const setParams = useCallback(
+    (next: Record<string, string | null>) => {
+      const p = new URLSearchParams(location.search);
+      for (const [k, v] of Object.entries(next)) (v ? p.set(k, v) : p.delete(k));
+      const search = p.toString();
+      history.replace({ pathname: location.pathname, search: search ? `?${search}` : '' });
+    },
+    [history, location.pathname, location.search],
+  );
+  useEffect(() => {
+    if (debounced !== (params.get('q') ?? '')) setParams({ q: debounced || null });
+  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const search = useAsync(debounced.length >= MIN_SEARCH_CHARS ? debounced : null, (signal) => searchPersons(sdk, debounced, signal));
+
+  return (
+    <SpaceVertical gap="medium" p="large" data-testid="person-view">
+      <Heading as="h2" fontSize="xlarge">
+        A person's journey
+      </Heading>
+      <FieldText
+        label="Find a person"
+        description="Name, email or person id"
+        placeholder="e.g. Ada Lovelace or ada@example.com"
+        value={term}
+        data-testid="person-search-input"
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTerm(e.currentTarget.value)}
+        width={420}
+      />
+      <QueryStatus state={search.state} cancel={search.cancel} retry={search.retry} what="matching persons">
+        {({ matches, piiHidden, limitReached }) => (
+          <SpaceVertical gap="small" data-testid="person-results">
+            {piiHidden && (
+              <MessageBar intent="inform" noActions data-testid="pii-hidden-note">
+                Names and emails are hidden for your Looker account (they need the {PII_ACCESS_GRANT} access grant).
+                Search matches person ids.
+              </MessageBar>
+            )}
+            {limitReached && (
+              <Paragraph fontSize="small" color="text2" data-testid="limit-notice">
+                Showing the first {SEARCH_ROW_LIMIT} matches per field; type more to narrow.
+              </Paragraph>
+            )}
+            {matches.length === 0 ? (
+              <EmptyState>
+                <Paragraph>No person matches "{debounced}".</Paragraph>
+              </EmptyState>
+            ) : (
+              <List>
+                {matches.map((m) => (
+                  <PersonResult key={m.personId} match={m} piiHidden={piiHidden} onSelect={() => setParams({ id: m.personId })} />
+                ))}
+              </List>
+            )}
+          </SpaceVertical>
+        )}
+      </QueryStatus>
+      {personId ? (
+        <PersonJourney personId={personId} />
+      ) : (
+        debounced.length < MIN_SEARCH_CHARS && (
+          <Paragraph color="text2" data-testid="person-hint">
+            Type at least {MIN_SEARCH_CHARS} characters to search.
+          </Paragraph>
+        )
+      )}
+    </SpaceVertical>
+  );
+}

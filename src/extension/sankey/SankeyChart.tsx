@@ -1,0 +1,224 @@
+/**
+ * Draws SankeyData with d3-sankey's layout in plain SVG (React owns the DOM). Columns are steps; the transform
+ * already decided nodes, Other and Drop-off. Nodes are keyboard-focusable buttons; hovering shows counts and shares.
+ */
+import { useMemo, useRef, useState, useEffect } from 'react';
+import { sankey, sankeyLeft, sankeyLinkHorizontal, type SankeyNode, type SankeyLink } from 'd3-sankey';
+import { Card, Paragraph } from '@looker/components';
+import styled from 'styled-components';
+import { colorScale } from './palette';
+import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
+
+type LaidNode = SankeyNode<SankeyNodeDatum, SankeyLinkDatum>;
+type LaidLink = SankeyLink<SankeyNodeDatum, SankeyLinkDatum>;
+
+const LABEL_CHARS = 26;
+const MARGIN = { top: 28, right: 8, bottom: 8, left: 8 };
+
+const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
+const fmt = (n: number) => n.toLocaleString('en-US');
+const truncate = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
+
+export interface SankeyChartProps {
+  data: SankeyData;
+  /** "persons" or "sessions", for the tooltips. */
+  unit: string;
+  focus: string | null;
+  onNodeClick: (nodeId: string) => void;
+  height?: number;
+}
+
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+      if (w > 0) setWidth(w);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
+
+export function nodeTooltip(n: SankeyNodeDatum, total: number, unit: string): string {
+  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${fmt(n.value)} ${unit} end here (${pct(share(n.value, total))} of all)`;
+  const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
+  return `${name}, step ${n.step}: ${fmt(n.value)} ${unit} (${pct(share(n.value, total))} of all)`;
+}
+
+export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, total: number, unit: string): string {
+  const to = target.kind === 'dropoff' ? 'drop-off' : target.label;
+  return `${source.label} → ${to}: ${fmt(value)} ${unit} (${pct(share(value, source.value))} of ${source.label}, ${pct(share(value, total))} of all)`;
+}
+
+export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: SankeyChartProps) {
+  const { ref, width } = useWidth(960);
+  const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
+  const color = useMemo(() => colorScale(data.nodes.filter((n) => n.kind === 'step').map((n) => n.label)), [data]);
+  const columns = data.nodes.reduce((m, n) => Math.max(m, n.step), 0);
+
+  const layout = useMemo(() => {
+    if (data.nodes.length === 0) return null;
+    const order = new Map(data.nodes.map((n, i) => [n.id, i]));
+    const generator = sankey<SankeyNodeDatum, SankeyLinkDatum>()
+      .nodeId((n) => n.id)
+      .nodeAlign(sankeyLeft)
+      .nodeWidth(12)
+      .nodePadding(14)
+      .nodeSort((a, b) => order.get(a.id)! - order.get(b.id)!)
+      .extent([
+        [MARGIN.left, MARGIN.top],
+        [Math.max(width, 320) - MARGIN.right, height - MARGIN.bottom],
+      ]);
+    return generator({ nodes: data.nodes.map((n) => ({ ...n })), links: data.links.map((l) => ({ ...l })) });
+  }, [data, width, height]);
+
+  if (!layout) return null;
+  const path = sankeyLinkHorizontal<SankeyNodeDatum, SankeyLinkDatum>();
+  const columnX = (step: number) => layout.nodes.find((n) => n.step === step)?.x0 ?? 0;
+  const show = (text: string) => (e: React.MouseEvent) => {
+    const box = ref.current?.getBoundingClientRect();
+    setHover({ text, x: e.clientX - (box?.left ?? 0) + 12, y: e.clientY - (box?.top ?? 0) + 12 });
+  };
+
+  return (
+    <ChartBox ref={ref}>
+      <svg width={Math.max(width, 320)} height={height} role="img" aria-label={`Journey Sankey of ${unit}, ${columns} steps`}>
+        {Array.from({ length: columns }, (_, i) => (
+          <text key={i} x={columnX(i + 1)} y={14} className="column-title">
+            Step {i + 1}
+          </text>
+        ))}
+        <g fill="none">
+          {(layout.links as LaidLink[]).map((l) => {
+            const s = l.source as LaidNode;
+            const t = l.target as LaidNode;
+            const text = linkTooltip(s, t, l.value, data.total, unit);
+            return (
+              <path
+                key={`${s.id}→${t.id}`}
+                data-testid="sankey-link"
+                data-source={s.id}
+                data-target={t.id}
+                data-value={l.value}
+                d={path(l) ?? undefined}
+                stroke={color(s.kind, s.label)}
+                strokeOpacity={t.kind === 'dropoff' ? 0.2 : 0.35}
+                strokeWidth={Math.max(1, l.width ?? 1)}
+                onMouseMove={show(text)}
+                onMouseLeave={() => setHover(null)}
+              >
+                <title>{text}</title>
+              </path>
+            );
+          })}
+        </g>
+        {(layout.nodes as LaidNode[]).map((n) => {
+          const x0 = n.x0 ?? 0;
+          const x1 = n.x1 ?? 0;
+          const y0 = n.y0 ?? 0;
+          const y1 = n.y1 ?? 0;
+          const leftHalf = n.step <= columns / 2 || n.step === 1;
+          const text = nodeTooltip(n, data.total, unit);
+          const focused = focus === n.id;
+          return (
+            <g
+              key={n.id}
+              data-testid="sankey-node"
+              data-step={n.step}
+              data-label={n.label}
+              data-kind={n.kind}
+              data-value={n.value}
+              data-focused={focused ? 'true' : undefined}
+              role="button"
+              tabIndex={0}
+              aria-label={`${text}. ${focused ? 'Focused; activate to clear focus.' : 'Activate to focus the paths through it.'}`}
+              className="node"
+              onClick={() => onNodeClick(n.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onNodeClick(n.id);
+                }
+              }}
+              onMouseMove={show(text)}
+              onMouseLeave={() => setHover(null)}
+            >
+              <rect
+                x={x0}
+                y={y0}
+                width={x1 - x0}
+                height={Math.max(1, y1 - y0)}
+                fill={color(n.kind, n.label)}
+                stroke={focused ? '#000' : 'none'}
+                strokeWidth={focused ? 2 : 0}
+              />
+              <text
+                x={leftHalf ? x1 + 6 : x0 - 6}
+                y={(y0 + y1) / 2}
+                dy="0.35em"
+                textAnchor={leftHalf ? 'start' : 'end'}
+                className="label"
+              >
+                {truncate(n.label)} <tspan className="count">{fmt(n.value)}</tspan>
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      {hover && (
+        <Tip style={{ left: hover.x, top: hover.y }} data-testid="sankey-tooltip" raised>
+          <Paragraph fontSize="small">{hover.text}</Paragraph>
+        </Tip>
+      )}
+    </ChartBox>
+  );
+}
+
+const ChartBox = styled.div`
+  position: relative;
+  width: 100%;
+  overflow-x: auto;
+  .column-title {
+    font-size: 12px;
+    font-weight: 600;
+    fill: ${({ theme }) => theme.colors.text2};
+  }
+  .label {
+    font-size: 12px;
+    fill: ${({ theme }) => theme.colors.text5};
+    paint-order: stroke;
+    stroke: #fff;
+    stroke-width: 3px;
+    pointer-events: none;
+  }
+  .count {
+    fill: ${({ theme }) => theme.colors.text2};
+  }
+  .node {
+    cursor: pointer;
+  }
+  .node:focus {
+    outline: none;
+  }
+  .node:focus rect {
+    stroke: #000;
+    stroke-width: 2px;
+  }
+  path:hover {
+    stroke-opacity: 0.6;
+  }
+`;
+
+const Tip = styled(Card)`
+  position: absolute;
+  pointer-events: none;
+  padding: 6px 10px;
+  max-width: 360px;
+  height: auto;
+  z-index: 1;
+`;
