@@ -4,12 +4,13 @@
  */
 import { Command } from 'commander';
 import { register as init } from './commands/init';
+import { register as sample } from './commands/sample';
 import { register as schema } from './commands/schema';
 
 type Register = (program: Command) => void;
 
 // One import per command; keep alphabetical.
-const commands: Register[] = [init, schema];
+const commands: Register[] = [init, sample, schema];
 
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')

@@ -1,0 +1,134 @@
+/**
+ * The world the simulated audience lives in: a B2B analytics consultancy's site (blog articles, service pages),
+ * its LinkedIn posts, and the names and companies of its visitors. Lists are ordered by popularity: the
+ * generator draws from them with a Zipf distribution, so the first entries are the most common.
+ */
+
+export const SITE = 'https://www.example-analytics.co.uk';
+
+export interface Page {
+  path: string;
+  title: string;
+}
+
+const article = (slug: string, title: string): Page => ({ path: `/blog/${slug}`, title: `${title} — Example Analytics` });
+
+/** Blog articles, most read first. */
+export const ARTICLES: readonly Page[] = [
+  article('multi-channel-attribution-dbt-looker', 'Multi-Channel Attribution using dbt, Segment and Looker'),
+  article('modern-data-stack-for-consultancies', 'How We Built Our Modern Data Stack: dbt, BigQuery, Looker'),
+  article('identity-stitching-segment-bigquery', 'Stitching Identity Across the Customer Journey'),
+  article('looker-pdt-incremental', 'Incremental PDTs in Looker: A Practical Guide'),
+  article('dbt-snapshot-scd2', 'Slowly Changing Dimensions with dbt Snapshots'),
+  article('ga4-bigquery-export-sessions', 'Sessionising the GA4 BigQuery Export'),
+  article('hubspot-crm-analytics', 'Analysing HubSpot Deals and Pipeline in BigQuery'),
+  article('marketing-mix-modelling-intro', 'An Introduction to Marketing Mix Modelling'),
+  article('customer-lifetime-value-sql', 'Calculating Customer Lifetime Value in SQL'),
+  article('looker-sankey-journeys', 'Visualising Customer Journeys with Looker Sankey Charts'),
+  article('rudderstack-vs-segment', 'RudderStack vs Segment: Which CDP for Your Stack?'),
+  article('snowplow-atomic-events-modelling', 'Modelling Snowplow Atomic Events with dbt'),
+  article('data-contracts-in-practice', 'Data Contracts in Practice'),
+  article('cohort-retention-analysis', 'Cohort Retention Analysis for SaaS Businesses'),
+  article('xero-accounting-data-warehouse', 'Bringing Xero Accounting Data into Your Warehouse'),
+  article('jira-project-delivery-metrics', 'Measuring Project Delivery with Jira Data'),
+  article('dbt-testing-strategy', 'A Testing Strategy for dbt Projects'),
+  article('bigquery-cost-control', 'Keeping BigQuery Costs Under Control'),
+  article('looker-explores-best-practices', 'Designing Looker Explores People Actually Use'),
+  article('reverse-etl-hightouch', 'Reverse ETL with Hightouch: Closing the Loop'),
+  article('product-analytics-funnels', 'Building Product Analytics Funnels in SQL'),
+  article('cookie-expiry-safari-itp', 'What Safari ITP Means for Your Web Analytics'),
+  article('churn-prediction-bigquery-ml', 'Churn Prediction with BigQuery ML'),
+  article('semantic-layer-comparison', 'Comparing Semantic Layers: LookML, MetricFlow, Cube'),
+  article('fivetran-connectors-review', 'A Year of Fivetran Connectors: What We Learned'),
+  article('data-team-operating-model', 'An Operating Model for Small Data Teams'),
+  article('web-analytics-consent-mode', 'Consent Mode and What It Does to Your Data'),
+  article('revenue-forecasting-prophet', 'Revenue Forecasting with Prophet and BigQuery'),
+  article('lookml-refinements', 'LookML Refinements Explained'),
+  article('dbt-incremental-models', 'When to Use Incremental Models in dbt'),
+  article('attribution-first-touch-last-touch', 'First Touch, Last Touch and Everything Between'),
+  article('utm-parameter-governance', 'UTM Parameter Governance for Marketing Teams'),
+  article('consultancy-utilisation-dashboard', 'A Utilisation Dashboard for Consultancies'),
+  article('survival-analysis-customers', 'Survival Analysis for Customer Tenure'),
+  article('looker-system-activity', 'Getting More from Looker System Activity'),
+  article('data-quality-monitoring', 'Data Quality Monitoring Without the Hype'),
+  article('event-tracking-plan', 'Writing an Event Tracking Plan That Survives Contact'),
+  article('bigquery-partitioning-clustering', 'Partitioning and Clustering in BigQuery'),
+  article('analytics-engineering-hiring', 'Hiring Your First Analytics Engineer'),
+  article('dbt-packages-we-use', 'The dbt Packages We Use on Every Project'),
+];
+
+/** Service and conversion pages. */
+export const HOME: Page = { path: '/', title: 'Example Analytics — Modern Data Stack Consultancy' };
+export const SERVICES: readonly Page[] = [
+  { path: '/services', title: 'Services — Example Analytics' },
+  { path: '/services/looker', title: 'Looker Consulting — Example Analytics' },
+  { path: '/services/dbt', title: 'dbt Implementation — Example Analytics' },
+  { path: '/case-studies', title: 'Case Studies — Example Analytics' },
+  { path: '/about', title: 'About Us — Example Analytics' },
+];
+export const CONTACT: Page = { path: '/contact-us', title: 'Contact Us — Example Analytics' };
+export const THANKS: Page = { path: '/meeting-booked', title: 'Thanks for Booking — Example Analytics' };
+
+/** The company's LinkedIn posts people interact with. */
+export const LINKEDIN_POSTS: readonly string[] = ARTICLES.slice(0, 24).map(
+  (a, i) => `https://www.linkedin.com/posts/example-analytics_${a.path.slice(6)}-activity-${7000000000000000000n + BigInt(i) * 7919n}`,
+);
+
+/** First names, most common first (shared names are what makes name matching risky). */
+export const FIRST_NAMES: readonly string[] = [
+  'James', 'David', 'Sarah', 'John', 'Michael', 'Emma', 'Daniel', 'Laura', 'Paul', 'Mark', 'Anna', 'Thomas',
+  'Rachel', 'Chris', 'Sophie', 'Richard', 'Hannah', 'Peter', 'Claire', 'Andrew', 'Olivia', 'Matthew', 'Lucy',
+  'Robert', 'Priya', 'Tom', 'Kate', 'Simon', 'Helen', 'Ben', 'Amy', 'Adam', 'Jessica', 'Stephen', 'Rebecca',
+  'José', 'María', 'Zoë', 'Renée', 'Björn', 'Søren', 'Chloé', 'Ahmed', 'Fatima', 'Wei', 'Mei', 'Raj', 'Aisha',
+  'Lars', 'Ingrid', 'Pierre', 'Élodie', 'Giulia', 'Marco', 'Katarzyna', 'Piotr', 'Siobhán', 'Niamh', 'Oisín',
+  'Hiroshi', 'Yuki', 'Kwame', 'Ngozi', 'Mateo', 'Lucía', 'Dmitri', 'Olga', 'Ayşe', 'Mehmet', 'Nour', 'Omar',
+];
+
+export const LAST_NAMES: readonly string[] = [
+  'Smith', 'Jones', 'Williams', 'Taylor', 'Brown', 'Davies', 'Evans', 'Wilson', 'Thomas', 'Johnson', 'Roberts',
+  'Walker', 'Wright', 'Robinson', 'Thompson', 'White', 'Hughes', 'Edwards', 'Green', 'Hall', 'Wood', 'Harris',
+  'Lewis', 'Martin', 'Jackson', 'Clarke', 'Clark', 'Turner', 'Hill', 'Scott', 'Cooper', 'Morris', 'Ward', 'Moore',
+  'King', 'Watson', 'Baker', 'Harrison', 'Morgan', 'Patel', 'Young', 'Allen', 'Mitchell', 'James', 'Anderson',
+  'García', 'Müller', 'Dubois', 'Rossi', 'Nowak', 'Kowalski', 'Novák', 'Jensen', 'Andersson', 'Nieminen',
+  "O'Brien", "O'Connor", 'Murphy', 'Kelly', 'Byrne', 'Chen', 'Wang', 'Li', 'Zhang', 'Kim', 'Nguyen', 'Singh',
+  'Khan', 'Ali', 'Okafor', 'Mensah', 'Yılmaz', 'Ivanov', 'Petrova', 'Sato', 'Tanaka', 'Fernández', 'López',
+];
+
+/** Company email domains of the B2B audience; personal domains are used for a minority. */
+export const COMPANY_WORDS: readonly string[] = [
+  'acme', 'northwind', 'globex', 'initech', 'umbrella', 'stark', 'wayne', 'hooli', 'vandelay', 'tyrell',
+  'cyberdyne', 'soylent', 'wonka', 'oscorp', 'gringotts', 'contoso', 'fabrikam', 'adatum', 'litware', 'proseware',
+];
+export const COMPANY_SUFFIXES: readonly string[] = ['.com', '.co.uk', '.io', '.de', '.nl', '.fr', '-group.com', '-retail.co.uk', '-health.com', '-energy.com'];
+export const PERSONAL_DOMAINS: readonly string[] = ['gmail.com', 'outlook.com', 'yahoo.co.uk', 'icloud.com', 'hotmail.com'];
+
+export const SEARCH_REFERRERS: readonly string[] = ['https://www.google.com/', 'https://www.google.co.uk/', 'https://www.bing.com/', 'https://duckduckgo.com/'];
+
+export const NEWSLETTER_CAMPAIGNS: readonly string[] = [
+  'newsletter-2024-01', 'newsletter-2024-02', 'newsletter-2024-03', 'newsletter-2024-04', 'newsletter-2024-05',
+  'newsletter-2024-06', 'newsletter-2024-07', 'newsletter-2024-08', 'newsletter-2024-09', 'newsletter-2024-10',
+  'newsletter-2024-11', 'newsletter-2024-12', 'webinar-invite-looker', 'webinar-invite-dbt',
+];
+
+/** Zapier's egress addresses: every Zapier-sent event carries one of these, whoever it is about. */
+export const ZAPIER_IPS: readonly string[] = ['54.86.9.50', '54.86.13.171', '52.0.196.148', '3.210.84.5'];
+
+/** Track events sent by the site (not conversions). */
+export const SITE_TRACKS: readonly (readonly [string, number])[] = [
+  ['Article Scrolled', 6],
+  ['CTA Clicked', 2],
+  ['Case Study Downloaded', 1],
+];
+
+export const MEETING_BOOKED = 'Meeting Booked';
+export const NEWSLETTER_SIGNUP = 'Newsletter Signup';
+
+export const LINKEDIN_ACTIONS: readonly (readonly ['liked' | 'commented' | 'followed' | 'shared', number])[] = [
+  ['liked', 10],
+  ['commented', 3],
+  ['shared', 1],
+  ['followed', 2],
+];
+
+/** Identifier values broken tracking code sends instead of a real id. */
+export const JUNK_IDS: readonly string[] = ['undefined', '0', '00000000-0000-0000-0000-000000000000', 'null'];
