@@ -1,0 +1,275 @@
+/**
+ * Loads the source files of a duckdb config into temporary DuckDB tables and describes them as RawSources.
+ *
+ * NDJSON and CSV columns load as VARCHAR (the models cast and validate); Parquet keeps its types. Lines that
+ * cannot be read (bad JSON, wrong field counts) are never skipped silently: they go to a load-rejects table
+ * with the file name, the reason and the raw line, and are counted; `appendLoadRejects` adds them to
+ * rejected_rows once the models have built it.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { REJECTS_TABLE } from '../contract/tables';
+import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, SNOWPLOW_COLUMNS, type Config } from '../config/schema';
+import type { RawSources, RawTable } from '../models/types';
+import { SourceColumnError } from '../models/types';
+import { DuckDBDialect } from '../sql/dialects/duckdb';
+import { messageOf } from './run';
+
+const duck = new DuckDBDialect();
+
+export type SourceFormat = 'ndjson' | 'csv' | 'parquet';
+
+/** Accepted file endings, in the order they are looked for. */
+const ENDINGS: Array<[string, SourceFormat]> = [
+  ['.ndjson', 'ndjson'],
+  ['.ndjson.gz', 'ndjson'],
+  ['.jsonl', 'ndjson'],
+  ['.jsonl.gz', 'ndjson'],
+  ['.csv', 'csv'],
+  ['.csv.gz', 'csv'],
+  ['.parquet', 'parquet'],
+];
+const ENDING_LIST = 'ndjson, jsonl, csv (each optionally .gz) or parquet';
+
+export function sourceFormat(file: string): SourceFormat | undefined {
+  const lower = file.toLowerCase();
+  return ENDINGS.find(([ending]) => lower.endsWith(ending))?.[1];
+}
+
+/** A source file could not be found or read: the message names the file (or folder) and the fix. */
+export class SourceFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceFileError';
+  }
+}
+
+export interface LoadedTable {
+  table: RawTable;
+  file: string;
+  format: SourceFormat;
+  /** Rows loaded. */
+  rows: number;
+  /** Lines put in rejected_rows instead. */
+  rejected: number;
+  columns: string[];
+}
+
+export interface LoadedSources {
+  raw: RawSources;
+  tables: LoadedTable[];
+  /** Rows rejected while reading files, by reason (e.g. "malformed JSON"). */
+  rejectedByReason: Record<string, number>;
+}
+
+/** Where the load rejects wait until the models have created rejected_rows. */
+export const LOAD_REJECTS = duck.tableRef('temp', 'main', 'js_load_rejects');
+
+/** Temporary (never saved) table holding a raw source: raw tables are inputs, not outputs. */
+const rawName = (table: RawTable) => `js_raw_${table.replace(':', '_')}`;
+const rawRef = (table: RawTable) => duck.tableRef('temp', 'main', rawName(table));
+const createTemp = (name: string) => `CREATE OR REPLACE TEMP TABLE ${duck.quoteIdent(name)}`;
+
+/** The logical raw tables of a config and the logical columns each may have (for empty files). */
+function rawTables(config: Config): Array<{ table: RawTable; base: string; logical: readonly string[]; mapping: Record<string, string | undefined> }> {
+  const src = config.source;
+  if (src.type === 'snowplow') return [{ table: 'events', base: src.tables.events, logical: SNOWPLOW_COLUMNS, mapping: src.columns }];
+  const crm = config.identity.crm_ids.map((c) => c.column);
+  return (['pages', 'tracks', 'identifies'] as const).map((t) => ({
+    table: t,
+    base: src.tables[t],
+    logical: [...SEGMENT_COLUMNS.common, ...(t === 'tracks' ? SEGMENT_COLUMNS.tracks : []), ...(t === 'identifies' ? [...SEGMENT_COLUMNS.identifies, ...crm] : [])],
+    mapping: src.columns[t],
+  }));
+}
+
+/** The file holding `base` in `folder`; exactly one must exist. */
+async function findSourceFile(folder: string, base: string, required: string): Promise<string> {
+  let entries: string[];
+  try {
+    entries = await readdir(folder);
+  } catch {
+    throw new SourceFileError(`source folder ${folder} does not exist or cannot be read (source.path in the config)`);
+  }
+  const matches = ENDINGS.map(([ending]) => `${base}${ending}`).filter((name) => entries.includes(name));
+  if (matches.length === 0) {
+    throw new SourceFileError(
+      `no '${base}' file in ${folder}: expected ${base}.ndjson, ${base}.jsonl, ${base}.csv or ${base}.parquet (${ENDING_LIST}). ` +
+        `${required} (an empty file is fine); file names follow source.tables in the config`,
+    );
+  }
+  if (matches.length > 1) throw new SourceFileError(`several '${base}' files in ${folder} (${matches.join(', ')}): keep one`);
+  return path.join(folder, matches[0]);
+}
+
+function lineReader(file: string) {
+  const stream = createReadStream(file);
+  return createInterface({ input: file.toLowerCase().endsWith('.gz') ? stream.pipe(createGunzip()) : stream, crlfDelay: Infinity });
+}
+
+async function loadNdjson(conn: DuckDBConnection, file: string, target: string): Promise<void> {
+  // Lines go into DuckDB as text; DuckDB's JSON functions tell good objects from bad lines.
+  await conn.run(`CREATE OR REPLACE TEMP TABLE js_lines (line_no BIGINT, line VARCHAR)`);
+  const appender = await conn.createAppender('js_lines', 'main', 'temp');
+  let lineNo = 0;
+  try {
+    for await (const line of lineReader(file)) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      appender.appendBigInt(BigInt(lineNo));
+      appender.appendVarchar(line);
+      appender.endRow();
+    }
+  } catch (err) {
+    throw new SourceFileError(`${file}: cannot be read after line ${lineNo}: ${messageOf(err)}`);
+  } finally {
+    appender.closeSync();
+  }
+  const name = duck.stringLiteral(path.basename(file));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE js_lines_checked AS
+    SELECT line_no, line, CASE WHEN NOT json_valid(line) THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object' END AS problem
+    FROM js_lines`);
+  await conn.run(`INSERT INTO ${LOAD_REJECTS}
+    SELECT ${name}, NULL, problem || ' on line ' || line_no, line FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
+  const keyRows = (
+    await conn.runAndReadAll(`SELECT k FROM (
+        SELECT unnest(json_keys(line)) AS k, line_no, generate_subscripts(json_keys(line), 1) AS pos FROM js_lines_checked WHERE problem IS NULL
+      ) GROUP BY k ORDER BY min(line_no), min(pos)`)
+  ).getRows();
+  const keys = keyRows.map((r) => String(r[0]));
+  assertDistinctColumns(file, keys);
+  if (keys.length === 0) {
+    // No readable object: an empty table (loadFile gives it the expected columns).
+    await conn.run(`${createTemp(target)} AS SELECT 1 AS js_placeholder WHERE FALSE`);
+  } else {
+    const structure = JSON.stringify(Object.fromEntries(keys.map((k) => [k, 'VARCHAR'])));
+    await conn.run(`${createTemp(target)} AS
+      SELECT unnest(json_transform(line, ${duck.stringLiteral(structure)})) FROM js_lines_checked WHERE problem IS NULL ORDER BY line_no`);
+  }
+  await conn.run('DROP TABLE js_lines; DROP TABLE js_lines_checked');
+}
+
+async function loadCsv(conn: DuckDBConnection, file: string, target: string): Promise<void> {
+  const name = duck.stringLiteral(path.basename(file));
+  await conn.run(`${createTemp(target)} AS
+    SELECT * FROM read_csv(${duck.stringLiteral(file)}, all_varchar = true, header = true,
+      store_rejects = true, rejects_table = 'js_csv_rejects', rejects_scan = 'js_csv_scans')`);
+  // One reject per line (a line can have several errors); field-count errors say what was expected.
+  await conn.run(`INSERT INTO ${LOAD_REJECTS}
+    SELECT ${name}, NULL,
+      CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
+        THEN 'wrong field count on line ' || line || ' (' || lower(error_message) || ')'
+        ELSE 'malformed CSV on line ' || line || ' (' || error_message || ')' END,
+      csv_line
+    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS n FROM js_csv_rejects) WHERE n = 1 ORDER BY line`);
+  await conn.run('DROP TABLE js_csv_rejects; DROP TABLE js_csv_scans');
+}
+
+async function loadParquet(conn: DuckDBConnection, file: string, target: string): Promise<void> {
+  await conn.run(`${createTemp(target)} AS SELECT * FROM read_parquet(${duck.stringLiteral(file)})`);
+}
+
+function assertDistinctColumns(file: string, columns: string[]): void {
+  const seen = new Map<string, string>();
+  for (const c of columns) {
+    const other = seen.get(c.toLowerCase());
+    if (other !== undefined) throw new SourceFileError(`${file}: columns '${other}' and '${c}' differ only by case; DuckDB column names ignore case, rename one`);
+    seen.set(c.toLowerCase(), c);
+  }
+}
+
+async function tableColumns(conn: DuckDBConnection, ref: string): Promise<string[]> {
+  const rows = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${ref})`)).getRows();
+  return rows.map((r) => String(r[0]));
+}
+
+async function count(conn: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await conn.runAndReadAll(sql)).getRows()[0][0]);
+}
+
+/** Load one file into `rawRef(table)`. An empty file becomes an empty table with every logical column (mapped). */
+async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[]): Promise<LoadedTable> {
+  const format = sourceFormat(file);
+  if (!format) throw new SourceFileError(`${file}: unknown file type; use ${ENDING_LIST}`);
+  const name = rawName(table);
+  const ref = rawRef(table);
+  const rejectedBefore = await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`);
+  try {
+    if (format === 'ndjson') await loadNdjson(conn, file, name);
+    else if (format === 'csv') await loadCsv(conn, file, name);
+    else await loadParquet(conn, file, name);
+  } catch (err) {
+    if (err instanceof SourceFileError) throw err;
+    throw new SourceFileError(`${file}: cannot be read as ${format}: ${messageOf(err)}`);
+  }
+  const rows = await count(conn, `SELECT count(*) FROM ${ref}`);
+  let columns = await tableColumns(conn, ref);
+  if (rows === 0) {
+    columns = [...new Set(columnNames)];
+    await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
+  }
+  const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;
+  return { table, file, format, rows, rejected, columns };
+}
+
+/** Load every source file of a duckdb config (paths already resolved) into temporary tables. */
+export async function loadSources(conn: DuckDBConnection, config: Config): Promise<LoadedSources> {
+  if (config.warehouse !== 'duckdb') throw new Error('loadSources reads files: it needs warehouse: duckdb');
+  const folder = config.source.path;
+  if (!folder) throw new SourceFileError('source.path is not set: point it at the folder holding your source files');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
+
+  const required =
+    config.source.type === 'snowplow'
+      ? 'The Snowplow events table is required'
+      : `${config.source.type === 'segment' ? 'Segment' : 'RudderStack'} needs all three of pages, tracks and identifies`;
+  const tables: LoadedTable[] = [];
+  for (const t of rawTables(config)) {
+    const file = await findSourceFile(folder, t.base, required);
+    tables.push(await loadFile(conn, t.table, file, t.logical.map((l) => t.mapping[l] ?? l)));
+  }
+  const firstParty = tables.reduce((n, t) => n + t.rows, 0);
+  if (firstParty === 0) {
+    const rejected = tables.reduce((n, t) => n + t.rejected, 0);
+    throw new SourceFileError(
+      `no events to stitch: ${tables.map((t) => path.basename(t.file)).join(', ')} in ${folder} hold no rows` +
+        (rejected ? ` (${rejected} line(s) could not be read; see the messages above or the files)` : ''),
+    );
+  }
+  for (const [i, o] of config.offsite.entries()) {
+    if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
+    if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
+    tables.push(await loadFile(conn, `offsite:${o.name}`, o.path, OFFSITE_COLUMNS.map((l) => o.columns[l] ?? l)));
+  }
+
+  const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();
+  const byTable = new Map(tables.map((t) => [t.table, t]));
+  const raw: RawSources = {
+    ref(table) {
+      if (!byTable.has(table)) throw new Error(`raw table '${table}' was not loaded`);
+      return rawRef(table);
+    },
+    columns(table) {
+      const loaded = byTable.get(table);
+      if (!loaded) throw new Error(`raw table '${table}' was not loaded`);
+      return new Set(loaded.columns);
+    },
+  };
+  return { raw, tables, rejectedByReason: Object.fromEntries(reasons.map(([r, n]) => [String(r), Number(n)])) };
+}
+
+/** Add the rows rejected while reading files to rejected_rows (creating it when the pipeline did not). */
+export async function appendLoadRejects(conn: DuckDBConnection, rejectsRef: string = duck.quoteIdent(REJECTS_TABLE)): Promise<void> {
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${rejectsRef} (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
+  await conn.run(`INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, row_data FROM ${LOAD_REJECTS}`);
+}
+
+/** A SourceColumnError from the models, restated with the file the raw table was read from. */
+export function explainSourceColumnError(err: SourceColumnError, loaded: LoadedSources): Error {
+  const file = loaded.tables.find((t) => t.table === err.table)?.file;
+  return new SourceFileError(file ? `${file}: ${err.message}` : err.message);
+}
