@@ -1,9 +1,24 @@
-/** jsdom setup for the extension tests: async/await runtime used by the SDK, and browser APIs jsdom lacks. */
+/** jsdom lacks a few browser APIs that @looker/components and the chart use. */
 import 'regenerator-runtime/runtime';
 
 class ResizeObserverStub {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
+  observe() {}
+  unobserve() {}
+  disconnect() {}
 }
 (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver ??= ResizeObserverStub;
+
+if (!window.matchMedia) {
+  window.matchMedia = (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: () => {},
+      removeListener: () => {},
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+}
+Element.prototype.scrollIntoView ??= function scrollIntoView() {};
