@@ -1,0 +1,58 @@
+/** The parts of manifest.lkml the preview host needs: the application (extension id, entitlements) and constants. */
+import type { LookmlNode } from './load';
+
+export interface Entitlements {
+  coreApiMethods: string[];
+  localStorage: boolean;
+  navigation: boolean;
+  newWindow: boolean;
+  useFormSubmit: boolean;
+}
+
+export interface Manifest {
+  projectName: string;
+  /** "<project>::<application>", as Looker names the extension. */
+  extensionId: string;
+  applicationLabel: string;
+  /** application `file:` (the bundle, relative to the project) when set. */
+  applicationFile?: string;
+  entitlements: Entitlements;
+  constants: Record<string, string>;
+}
+
+export function readManifest(node: LookmlNode, file = 'manifest.lkml'): Manifest {
+  const projectName = node.project_name;
+  if (typeof projectName !== 'string' || !projectName) throw new Error(`${file}: project_name is missing`);
+  const apps = Object.values<LookmlNode>(node.application ?? {});
+  if (apps.length !== 1) throw new Error(`${file}: expected exactly one application: block, found ${apps.length}`);
+  const app = apps[0];
+  const ent: LookmlNode = app.entitlements ?? {};
+  if (!app.entitlements) throw new Error(`${file}: application ${app.$name} has no entitlements block (Looker refuses to run it)`);
+  const constants: Record<string, string> = {};
+  for (const c of Object.values<LookmlNode>(node.constant ?? {})) {
+    if (typeof c.value !== 'string') throw new Error(`${file}: constant ${c.$name} has no string value`);
+    constants[c.$name] = c.value;
+  }
+  return {
+    projectName,
+    extensionId: `${projectName}::${app.$name}`,
+    applicationLabel: typeof app.label === 'string' ? app.label : app.$name,
+    applicationFile: typeof app.file === 'string' ? app.file : undefined,
+    entitlements: {
+      coreApiMethods: Array.isArray(ent.core_api_methods) ? ent.core_api_methods.map(String) : [],
+      localStorage: ent.local_storage === true,
+      navigation: ent.navigation === true,
+      newWindow: ent.new_window === true,
+      useFormSubmit: ent.use_form_submit === true,
+    },
+    constants,
+  };
+}
+
+/** Replaces `@{NAME}` with the manifest constant; an unknown constant is an error naming where it was used. */
+export function substituteConstants(text: string, constants: Record<string, string>, where: string): string {
+  return text.replace(/@\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    if (!(name in constants)) throw new Error(`${where}: unknown constant @{${name}} (not declared in manifest.lkml)`);
+    return constants[name];
+  });
+}

@@ -1,0 +1,364 @@
+/**
+ * Compiles a Looker WriteQuery (model, view = explore, fields, filters, sorts, limit) against the semantic model
+ * into one DuckDB SELECT, the way Looker would: only the joins the fields need, dimensions grouped, measure filters
+ * in HAVING, always_filter defaults, templated filters rendered into derived tables, access grants enforced.
+ */
+import { DuckDBDialect } from '../../sql/dialects/duckdb';
+import { substituteConstants } from '../project/manifest';
+import { filterToSql, type FilterKind } from './filters';
+import { PREVIEW_DIALECT_NAME, renderLiquid } from './liquid';
+import type { ExploreDef, FieldDef, JoinDef, SemanticModel, ViewDef } from './model';
+
+const dialect = new DuckDBDialect();
+
+/** The WriteQuery fields the preview understands (the rest must be empty). */
+export interface WriteQuery {
+  model: string;
+  view: string;
+  fields?: string[];
+  filters?: Record<string, string>;
+  sorts?: string[];
+  limit?: string | number | null;
+  [other: string]: unknown;
+}
+
+export interface QueryUser {
+  /** User attribute values, e.g. { can_see_pii: 'yes' }. */
+  attributes: Record<string, string>;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  /** Selected fields in order; column i of the result is fields[i]. */
+  fields: FieldDef[];
+  /** Fields ignored because the user lacks an access grant (Looker's warning text). */
+  warnings: string[];
+}
+
+export class QueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+/** Looker's default row limit for run_inline_query. */
+export const DEFAULT_LIMIT = 500;
+
+const UNSUPPORTED_QUERY_KEYS = ['pivots', 'fill_fields', 'dynamic_fields', 'filter_expression', 'total', 'row_total', 'subtotals', 'column_limit'];
+
+interface Scope {
+  explore: ExploreDef;
+  model: SemanticModel;
+  constants: Record<string, string>;
+  /** alias → view */
+  aliases: Map<string, ViewDef>;
+  filters: Record<string, string>;
+  /** Does the query join anything that can repeat rows of another view? */
+  fanout: boolean;
+}
+
+function viewOfAlias(scope: Scope, alias: string, where: string): ViewDef {
+  const view = scope.aliases.get(alias);
+  if (!view) throw new QueryError(`${where}: ${alias} is not a view of explore ${scope.explore.name} (views: ${[...scope.aliases.keys()].join(', ')})`);
+  return view;
+}
+
+export function lookupField(scope: Scope, name: string, where = `explore ${scope.explore.name}`): { alias: string; field: FieldDef } {
+  const dot = name.indexOf('.');
+  if (dot < 1) throw new QueryError(`${where}: field "${name}" must be written view.field`);
+  const alias = name.slice(0, dot);
+  const view = viewOfAlias(scope, alias, where);
+  const field = view.fields.get(name.slice(dot + 1));
+  if (!field) throw new QueryError(`${where}: field ${name} does not exist in view ${view.name}`);
+  return { alias, field };
+}
+
+/** `${TABLE}`, `${field}`, `${view.field}`, `${view.SQL_TABLE_NAME}`, then Liquid and `@{CONSTANT}`. */
+function substitute(scope: Scope, template: string, alias: string, where: string, stack: string[]): string {
+  const view = viewOfAlias(scope, alias, where);
+  const withRefs = template.replace(/\$\{([^}]*)\}/g, (_, ref: string) => {
+    ref = ref.trim();
+    if (ref === 'TABLE') return dialect.quoteIdent(alias);
+    const parts = ref.split('.');
+    if (parts.length === 2 && parts[1] === 'SQL_TABLE_NAME') return fromSource(scope, viewOfAlias(scope, parts[0], where), where);
+    const target = parts.length === 1 ? { alias, field: view.fields.get(parts[0]) } : { alias: parts[0], field: viewOfAlias(scope, parts[0], where).fields.get(parts[1]) };
+    if (!target.field) throw new QueryError(`${where}: \${${ref}} refers to no field`);
+    return `(${fieldSql(scope, target.alias, target.field, stack)})`;
+  });
+  return renderTemplate(scope, withRefs, where);
+}
+
+function renderTemplate(scope: Scope, template: string, where: string): string {
+  const liquid = renderLiquid(template, {
+    dialectName: PREVIEW_DIALECT_NAME,
+    where,
+    condition: (name, column) => {
+      const { field } = lookupField(scope, name, where);
+      const expression = scope.filters[name] ?? '';
+      return filterToSql(filterKind(field), column, expression, name);
+    },
+  });
+  return substituteConstants(liquid, scope.constants, where).trim();
+}
+
+/** Timeframes filtered as points in time (on the raw timestamp), as Looker does; the others are plain values. */
+const TIME_POINT_TIMEFRAMES = new Set(['raw', 'time', 'minute', 'hour', 'date', 'week', 'month', 'quarter']);
+
+function filterKind(field: FieldDef): FilterKind {
+  if (field.timeframe) return TIME_POINT_TIMEFRAMES.has(field.timeframe) ? 'date' : field.timeframe === 'year' || field.timeframe === 'hour_of_day' ? 'number' : 'string';
+  if (field.type === 'yesno') return 'yesno';
+  if (field.type === 'number' || (field.kind === 'measure' && field.type !== 'string')) return 'number';
+  if (field.type === 'time' || field.type === 'date' || field.type === 'date_time') return 'date';
+  return 'string';
+}
+
+/** The SQL of a field's value before timeframe formatting (dimensions) or its aggregate (measures). */
+function fieldSql(scope: Scope, alias: string, field: FieldDef, stack: string[]): string {
+  const key = `${alias}.${field.shortName}`;
+  if (stack.includes(key)) throw new QueryError(`view ${field.view}: circular reference ${[...stack, key].join(' -> ')}`);
+  const next = [...stack, key];
+  const where = `view ${field.view}, ${field.kind} ${field.group ?? field.shortName}`;
+  if (field.kind === 'filter') throw new QueryError(`${where}: a filter field has no value; it can only be used in filters`);
+  const raw = () => substitute(scope, field.sql ?? `\${TABLE}.${field.group ?? field.shortName}`, alias, where, next);
+  if (field.kind === 'dimension') return field.timeframe ? timeframeSql(field.timeframe, raw()) : raw();
+  return measureSql(scope, alias, field, where, next);
+}
+
+/** The SQL a filter on `field` tests: the raw timestamp for time-point timeframes, else the field's value. */
+function filterColumn(scope: Scope, alias: string, field: FieldDef): string {
+  if (field.timeframe && TIME_POINT_TIMEFRAMES.has(field.timeframe)) return timeframeSql('raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
+  return `(${fieldSql(scope, alias, field, [])})`;
+}
+
+function timeframeSql(tf: FieldDef['timeframe'], sql: string): string {
+  const ts = `CAST(${sql} AS TIMESTAMP)`;
+  switch (tf) {
+    case 'raw':
+      return ts;
+    case 'time':
+      return `strftime(${ts}, '%Y-%m-%d %H:%M:%S')`;
+    case 'minute':
+      return `strftime(${ts}, '%Y-%m-%d %H:%M')`;
+    case 'hour':
+      return `strftime(${ts}, '%Y-%m-%d %H')`;
+    case 'date':
+      return `strftime(${ts}, '%Y-%m-%d')`;
+    case 'week': // Looker weeks start on Monday by default, like ISO weeks.
+      return `strftime(date_trunc('week', ${ts}), '%Y-%m-%d')`;
+    case 'month':
+      return `strftime(${ts}, '%Y-%m')`;
+    case 'quarter':
+      return `(strftime(${ts}, '%Y') || '-Q' || CAST(quarter(${ts}) AS VARCHAR))`;
+    case 'year':
+      return `year(${ts})`;
+    case 'day_of_week':
+      return `dayname(${ts})`;
+    case 'hour_of_day':
+      return `hour(${ts})`;
+    case 'month_name':
+      return `monthname(${ts})`;
+    default:
+      throw new QueryError(`timeframe ${tf} is not supported by the preview`);
+  }
+}
+
+function primaryKey(view: ViewDef): FieldDef | undefined {
+  return [...view.fields.values()].find((f) => f.primaryKey);
+}
+
+function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, stack: string[]): string {
+  const view = viewOfAlias(scope, alias, where);
+  if (m.type === 'number') {
+    if (!m.sql) throw new QueryError(`${where}: a type: number measure needs sql`);
+    if (Object.keys(m.measureFilters).length) throw new QueryError(`${where}: filters on a type: number measure are not supported`);
+    return substitute(scope, m.sql, alias, where, stack);
+  }
+  const conditions = Object.entries(m.measureFilters).map(([name, expr]) => {
+    const qualified = name.includes('.') ? name : `${alias}.${name}`;
+    const target = lookupField(scope, qualified, where);
+    return filterToSql(filterKind(target.field), `(${fieldSql(scope, target.alias, target.field, stack)})`, expr, qualified);
+  });
+  const when = (value: string) => (conditions.length ? `CASE WHEN ${conditions.join(' AND ')} THEN ${value} END` : value);
+  const pk = primaryKey(view);
+  const pkSql = () => `(${fieldSql(scope, alias, pk!, stack)})`;
+  switch (m.type) {
+    case 'count':
+      if (scope.fanout && !pk) throw new QueryError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
+      if (pk && (scope.fanout || conditions.length)) return `COUNT(DISTINCT ${when(pkSql())})`;
+      return conditions.length ? `COUNT(${when('1')})` : 'COUNT(*)';
+    case 'count_distinct':
+      return `COUNT(DISTINCT ${when(sqlOf(scope, alias, m, where, stack))})`;
+    case 'min':
+    case 'max':
+      return `${m.type.toUpperCase()}(${when(sqlOf(scope, alias, m, where, stack))})`;
+    case 'sum':
+    case 'average':
+      if (scope.fanout) throw new QueryError(`${where}: ${m.type} over a one_to_many/many_to_many join needs symmetric aggregates, which the preview does not implement`);
+      return `${m.type === 'sum' ? 'SUM' : 'AVG'}(${when(sqlOf(scope, alias, m, where, stack))})`;
+    default:
+      throw new QueryError(`${where}: measure type ${m.type} is not supported by the preview`);
+  }
+}
+
+function sqlOf(scope: Scope, alias: string, m: FieldDef, where: string, stack: string[]): string {
+  if (!m.sql) throw new QueryError(`${where}: a type: ${m.type} measure needs sql`);
+  return substitute(scope, m.sql, alias, where, stack);
+}
+
+const TABLE_NAME = /^("?[A-Za-z_][A-Za-z0-9_]*"?)(\.("?[A-Za-z_][A-Za-z0-9_]*"?))*$/;
+
+/** Where a view's rows come from: its table, its persisted table (built by stitch), or its derived SQL. */
+function fromSource(scope: Scope, view: ViewDef, where: string): string {
+  if (view.persisted) return dialect.quoteIdent(view.name);
+  if (view.derivedSql !== undefined) return `(\n${renderViewSql(scope, view)}\n)`;
+  const name = substituteConstants(view.sqlTableName!, scope.constants, `view ${view.name}, sql_table_name`);
+  if (!TABLE_NAME.test(name)) throw new QueryError(`view ${view.name}: sql_table_name "${name}" is not a plain [dataset.]table name (${where})`);
+  return name;
+}
+
+function renderViewSql(scope: Scope, view: ViewDef): string {
+  const where = `view ${view.name}, derived_table sql`;
+  // Derived SQL may reference ${other.SQL_TABLE_NAME}; resolve it against the model's views by name.
+  const withRefs = view.derivedSql!.replace(/\$\{([^}]*)\}/g, (_, ref: string) => {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\.SQL_TABLE_NAME\s*$/.exec(ref);
+    if (!m) throw new QueryError(`${where}: \${${ref}} is not supported in derived table SQL (only \${view.SQL_TABLE_NAME})`);
+    const other = scope.model.views.get(m[1]);
+    if (!other) throw new QueryError(`${where}: \${${ref}}: no view ${m[1]} in the model`);
+    return fromSource(scope, other, where);
+  });
+  return renderTemplate(scope, withRefs, where).replace(/;\s*$/, '');
+}
+
+function hasAccess(model: SemanticModel, grants: string[], user: QueryUser): boolean {
+  return grants.every((g) => {
+    const grant = model.accessGrants.get(g);
+    if (!grant) throw new QueryError(`access grant ${g} is used but not defined in model ${model.name}`);
+    const value = user.attributes[grant.userAttribute];
+    return value !== undefined && grant.allowedValues.includes(value);
+  });
+}
+
+/** Aliases referenced by `${alias.field}` in a SQL snippet. */
+const referencedAliases = (sql: string) => [...sql.matchAll(/\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_]*\s*\}/g)].map((m) => m[1]);
+
+function parseSort(scope: Scope, sort: string, positions: Map<string, number>): string {
+  const m = /^\s*(\S+)(?:\s+(asc|desc))?\s*$/i.exec(sort);
+  if (!m) throw new QueryError(`sort "${sort}": write "view.field" or "view.field desc"`);
+  const pos = positions.get(m[1]);
+  if (pos === undefined) {
+    lookupField(scope, m[1]);
+    throw new QueryError(`sort "${sort}": ${m[1]} is not one of the query's fields`);
+  }
+  return `${pos} ${(m[2] ?? 'asc').toUpperCase()}`;
+}
+
+function parseLimit(limit: WriteQuery['limit']): number | null {
+  if (limit === undefined || limit === null || limit === '') return DEFAULT_LIMIT;
+  const n = Number(limit);
+  if (!Number.isInteger(n) || n < -1 || n === 0) throw new QueryError(`limit "${limit}": use a positive whole number (or -1 for no limit)`);
+  return n === -1 ? null : n;
+}
+
+export function compileQuery(model: SemanticModel, query: WriteQuery, user: QueryUser, constants: Record<string, string>): CompiledQuery {
+  if (query.model !== model.name) throw new QueryError(`model "${query.model}" not found (the preview serves model ${model.name})`);
+  const explore = model.explores.get(query.view);
+  if (!explore) throw new QueryError(`explore "${query.view}" not found in model ${model.name} (explores: ${[...model.explores.keys()].join(', ')})`);
+  for (const key of UNSUPPORTED_QUERY_KEYS) {
+    const v = query[key];
+    if (v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0) && v !== '')
+      throw new QueryError(`query ${key} is not supported by the preview`);
+  }
+  if (!hasAccess(model, explore.requiredAccessGrants, user)) throw new QueryError(`explore "${query.view}" not found in model ${model.name}`);
+
+  const aliases = new Map<string, ViewDef>([[explore.alias, model.views.get(explore.view)!]]);
+  for (const j of explore.joins) aliases.set(j.name, model.views.get(j.view)!);
+  const joinByAlias = new Map(explore.joins.map((j) => [j.name, j]));
+  const scope: Scope = { explore, model, constants, aliases, filters: { ...explore.alwaysFilter, ...(query.filters ?? {}) }, fanout: false };
+
+  const warnings: string[] = [];
+  const accessible = (name: string): boolean => {
+    const { alias, field } = lookupField(scope, name);
+    const view = aliases.get(alias)!;
+    const join = joinByAlias.get(alias);
+    const ok = hasAccess(model, [...field.requiredAccessGrants, ...view.requiredAccessGrants, ...(join?.requiredAccessGrants ?? [])], user);
+    // Looker's warning for a field the user may not see; the field is dropped from the query.
+    if (!ok) warnings.push(`${name} no longer exists on ${query.view}, or you do not have access to it, and it will be ignored`);
+    return ok;
+  };
+
+  const requested = [...new Set(query.fields ?? [])];
+  if (!requested.length) throw new QueryError('the query selects no fields');
+  const selected = requested.filter(accessible).map((name) => ({ name, ...lookupField(scope, name) }));
+  for (const s of selected) if (s.field.kind === 'filter') throw new QueryError(`${s.name} is a filter-only field; it cannot be selected`);
+  if (!selected.length) throw new QueryError(`none of the requested fields can be queried: ${warnings.join('; ')}`);
+  const filterEntries = Object.entries(scope.filters).filter(([name]) => accessible(name));
+  for (const name of Object.keys(scope.filters)) if (!filterEntries.some(([n]) => n === name)) delete scope.filters[name];
+
+  // Joins needed: views of selected/filtered fields, views their SQL refers to, and what their sql_on needs.
+  const needed = new Set<string>();
+  const need = (alias: string) => {
+    if (needed.has(alias)) return;
+    needed.add(alias);
+    const join = joinByAlias.get(alias);
+    if (join) for (const a of referencedAliases(join.sqlOn)) if (a !== alias) need(a);
+  };
+  const fieldAliases = (alias: string, field: FieldDef) => {
+    need(alias);
+    for (const t of [field.sql ?? '', ...Object.keys(field.measureFilters)]) for (const a of referencedAliases(t)) if (aliases.has(a)) need(a);
+  };
+  for (const s of selected) fieldAliases(s.alias, s.field);
+  for (const [name] of filterEntries) {
+    const { alias, field } = lookupField(scope, name);
+    if (field.kind !== 'filter') fieldAliases(alias, field);
+  }
+  if (explore.sqlAlwaysWhere) for (const a of referencedAliases(explore.sqlAlwaysWhere)) need(a);
+  needed.delete(explore.alias);
+  const joins: JoinDef[] = explore.joins.filter((j) => needed.has(j.name));
+  scope.fanout = joins.some((j) => j.relationship === 'one_to_many' || j.relationship === 'many_to_many');
+
+  const columns = selected.map((s, i) => {
+    const sql = fieldSql(scope, s.alias, s.field, []);
+    const value = s.field.type === 'yesno' ? `CASE WHEN ${sql} THEN 'Yes' ELSE 'No' END` : sql;
+    return `  ${value} AS ${dialect.quoteIdent(`c${i}`)}`;
+  });
+
+  const where: string[] = [];
+  const having: string[] = [];
+  for (const [name, expression] of filterEntries) {
+    const { alias, field } = lookupField(scope, name);
+    if (field.kind === 'filter') continue; // templated filters act inside derived tables only
+    (field.kind === 'measure' ? having : where).push(filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name));
+  }
+  if (explore.sqlAlwaysWhere) where.unshift(substitute(scope, explore.sqlAlwaysWhere, explore.alias, `explore ${explore.name}, sql_always_where`, []));
+
+  const dims = selected.map((s, i) => (s.field.kind === 'dimension' ? i + 1 : 0)).filter(Boolean);
+  const positions = new Map(selected.map((s, i) => [s.name, i + 1]));
+  const sorts = (query.sorts ?? []).filter((s) => s.trim()).map((s) => parseSort(scope, s, positions));
+  if (!sorts.length) {
+    // Looker's default: the first measure descending, else the first dimension.
+    const firstMeasure = selected.findIndex((s) => s.field.kind === 'measure');
+    sorts.push(firstMeasure >= 0 ? `${firstMeasure + 1} DESC` : '1 ASC');
+  }
+  const limit = parseLimit(query.limit);
+
+  const baseView = aliases.get(explore.alias)!;
+  const sql = [
+    'SELECT',
+    columns.join(',\n'),
+    `FROM ${fromSource(scope, baseView, `explore ${explore.name}`)} AS ${dialect.quoteIdent(explore.alias)}`,
+    ...joins.map((j) => {
+      const kind = { left_outer: 'LEFT JOIN', inner: 'INNER JOIN', full_outer: 'FULL OUTER JOIN' }[j.type];
+      const on = substitute(scope, j.sqlOn, j.name, `explore ${explore.name}, join ${j.name}, sql_on`, []);
+      return `${kind} ${fromSource(scope, aliases.get(j.name)!, `join ${j.name}`)} AS ${dialect.quoteIdent(j.name)} ON ${on}`;
+    }),
+    where.length ? `WHERE ${where.map((w) => `(${w})`).join('\n  AND ')}` : '',
+    dims.length ? `GROUP BY ${dims.join(', ')}` : '',
+    having.length ? `HAVING ${having.map((h) => `(${h})`).join('\n  AND ')}` : '',
+    `ORDER BY ${sorts.join(', ')}`,
+    limit === null ? '' : `LIMIT ${limit}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return { sql, fields: selected.map((s) => s.field), warnings };
+}
