@@ -3,14 +3,17 @@
  * `register(program)`; this file only wires them together and turns errors into a clean exit.
  */
 import { Command } from 'commander';
+import { register as generate } from './commands/generate';
 import { register as init } from './commands/init';
 import { register as sample } from './commands/sample';
 import { register as schema } from './commands/schema';
+import { register as sql } from './commands/sql';
+import { register as stitch } from './commands/stitch';
 
 type Register = (program: Command) => void;
 
 // One import per command; keep alphabetical.
-const commands: Register[] = [init, sample, schema];
+const commands: Register[] = [generate, init, sample, schema];
 
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')

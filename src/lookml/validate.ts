@@ -1,0 +1,438 @@
+/**
+ * A semantic validator for a LookML project, run on the files' text (what Looker will read), not on the
+ * generator's objects. It checks what Looker's own validator would reject or a reviewer would catch:
+ * syntax (lookml-parser), includes, references (`${view.field}`, `${field}`, `{% condition %}`, filters,
+ * drill fields, sets), primary keys, duplicate names, types and timeframes, join targets and reachability,
+ * personal data behind the access grant, the manifest's constants and extension entitlements, and every
+ * name the extension relies on (src/contract/looker.ts).
+ */
+import {
+  EVENT_FIELDS,
+  EXPLORES,
+  EXTENSION_CORE_API_METHODS,
+  LOOKER_MODEL,
+  PERSON_FIELDS,
+  PII_ACCESS_GRANT,
+  PII_USER_ATTRIBUTE,
+  pathFields,
+} from '../contract/looker';
+import { outputTables } from '../contract/tables';
+
+export interface SourceFile {
+  path: string;
+  content: string;
+}
+
+export interface ValidationIssue {
+  file: string;
+  message: string;
+}
+
+export interface ValidateOptions {
+  /** The extension's source files: the manifest's entitlements must cover the calls they make. */
+  extensionSources?: SourceFile[];
+  /** Steps per path view (config journeys.steps): the contract's step fields must all exist. */
+  steps?: number;
+}
+
+// lookml-parser ships no types (src/preview declares only parseFiles); we need its single-file parse.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lookmlParser = require('lookml-parser') as { parse(text: string): LkmlNode };
+
+type LkmlValue = string | number | boolean | string[] | LkmlNode | LkmlNode[];
+interface LkmlNode {
+  [key: string]: LkmlValue | undefined;
+}
+
+// ---- Looker's allowed values ----------------------------------------------------------------------
+
+export const TYPES: Record<string, ReadonlySet<string>> = {
+  dimension: new Set(['string', 'number', 'yesno', 'tier', 'zipcode', 'date', 'date_time', 'time', 'location', 'distance', 'duration']),
+  dimension_group: new Set(['time', 'duration']),
+  measure: new Set([
+    'count', 'count_distinct', 'sum', 'sum_distinct', 'average', 'average_distinct', 'min', 'max', 'median',
+    'median_distinct', 'percentile', 'percentile_distinct', 'number', 'list', 'date', 'string', 'yesno', 'period_over_period',
+  ]),
+  filter: new Set(['string', 'number', 'date', 'date_time', 'yesno', 'zipcode', 'tier', 'location', 'distance']),
+  parameter: new Set(['string', 'number', 'date', 'date_time', 'yesno', 'unquoted']),
+};
+export const TIMEFRAMES = new Set([
+  'raw', 'time', 'time_of_day', 'hour', 'hour_of_day', 'hour2', 'hour3', 'hour4', 'hour6', 'hour8', 'hour12',
+  'minute', 'minute2', 'minute3', 'minute4', 'minute5', 'minute6', 'minute10', 'minute12', 'minute15', 'minute20', 'minute30',
+  'second', 'millisecond', 'millisecond2', 'millisecond4', 'millisecond5', 'millisecond8', 'millisecond10', 'millisecond20',
+  'millisecond25', 'millisecond40', 'millisecond50', 'millisecond100', 'millisecond125', 'millisecond200', 'millisecond250',
+  'millisecond500', 'microsecond', 'date', 'week', 'day_of_week', 'day_of_week_index', 'day_of_month', 'day_of_year',
+  'week_of_year', 'month', 'month_name', 'month_num', 'quarter', 'quarter_of_year', 'fiscal_month_num', 'fiscal_quarter',
+  'fiscal_quarter_of_year', 'fiscal_year', 'year', 'yesno',
+]);
+const RELATIONSHIPS = new Set(['many_to_one', 'one_to_one', 'one_to_many', 'many_to_many']);
+const JOIN_TYPES = new Set(['left_outer', 'full_outer', 'inner', 'cross']);
+const FIELD_KINDS = ['dimension', 'dimension_group', 'measure', 'filter', 'parameter'] as const;
+type FieldKind = (typeof FIELD_KINDS)[number];
+/** Keys whose values are SQL (or HTML) that may reference fields. */
+const SQL_KEYS = ['sql', 'sql_on', 'sql_table_name', 'html', 'sql_trigger', 'sql_step', 'sql_distinct_key', 'expression'];
+/** What masks personal data well enough to show it without the grant. */
+const MASKS = [/\bMD5\s*\(/i, /\.\*\*\*\.\*\*\*\./];
+/** extensionSDK calls that need an entitlement. */
+const EXTENSION_ENTITLEMENTS: Record<string, string> = {
+  updateLocation: 'navigation',
+  openBrowserWindow: 'new_window',
+  localStorageGetItem: 'local_storage',
+  localStorageSetItem: 'local_storage',
+  localStorageRemoveItem: 'local_storage',
+  clipboardWrite: 'use_clipboard',
+};
+
+// ---- the parsed project -------------------------------------------------------------------------
+
+interface Field {
+  kind: FieldKind;
+  name: string;
+  node: LkmlNode;
+  file: string;
+}
+
+interface View {
+  name: string;
+  file: string;
+  nodes: { node: LkmlNode; file: string }[];
+  /** Every addressable field name (dimension groups expanded) → the field. */
+  fields: Map<string, Field>;
+  sets: Map<string, string[]>;
+}
+
+const isNode = (v: unknown): v is LkmlNode => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** Named children of a node under `key` (lookml-parser keys them by name; refinements come as arrays). */
+function children(node: LkmlNode, key: string): { name: string; node: LkmlNode }[] {
+  const v = node[key];
+  if (!isNode(v)) return [];
+  return Object.entries(v).flatMap(([name, child]) => asList(child as LkmlNode | LkmlNode[]).filter(isNode).map((n) => ({ name, node: n })));
+}
+const str = (v: LkmlValue | undefined): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
+const strings = (v: LkmlValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+
+/** `${...}` references and `{% condition x %}` / `{% parameter x %}` fields in a piece of SQL. */
+function references(sql: string): string[] {
+  const refs = [...sql.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1].trim());
+  const liquid = [...sql.matchAll(/\{%-?\s*(?:condition|parameter|date_start|date_end)\s+([\w.]+)\s*-?%\}/g)].map((m) => m[1]);
+  return [...refs, ...liquid];
+}
+
+/** Names a dimension group exposes. */
+function expandGroup(name: string, node: LkmlNode): string[] {
+  if (str(node.type) === 'duration') return strings(node.intervals).map((i) => `${i}s_${name}`);
+  return strings(node.timeframes).map((tf) => `${name}_${tf}`);
+}
+
+/** A glob of an include (`/lookml/views/*.view.lkml`) as a regex over project paths. */
+function includeRegex(pattern: string): RegExp {
+  const body = pattern
+    .replace(/^\//, '')
+    .split(/(\*\*\/?|\*)/)
+    .map((part) => (part.startsWith('**') ? '(?:.*/)?' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
+}
+
+export function validateProject(files: SourceFile[], options: ValidateOptions = {}): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const issue = (file: string, message: string) => issues.push({ file, message });
+
+  // Syntax.
+  const parsed = new Map<string, LkmlNode>();
+  for (const f of files.filter((x) => x.path.endsWith('.lkml'))) {
+    try {
+      parsed.set(f.path, lookmlParser.parse(f.content));
+    } catch (e) {
+      issue(f.path, `does not parse: ${String(e)}`);
+    }
+  }
+  const lkmlPaths = [...parsed.keys()];
+
+  // Manifest and constants.
+  const manifest = parsed.get('manifest.lkml');
+  if (!manifest) issue('manifest.lkml', 'missing: the project needs a manifest with project_name, constants and the application');
+  const constants = new Set(manifest ? children(manifest, 'constant').map((c) => c.name) : []);
+  for (const f of files) {
+    for (const m of f.content.matchAll(/@\{(\w+)\}/g)) if (!constants.has(m[1])) issue(f.path, `uses constant @{${m[1]}}, which manifest.lkml does not define`);
+  }
+  if (manifest) checkApplication(manifest, options.extensionSources ?? [], issue);
+
+  // Views (with refinements merged in).
+  const views = new Map<string, View>();
+  const refinements: { name: string; node: LkmlNode; file: string }[] = [];
+  for (const [file, doc] of parsed) {
+    for (const { name, node } of children(doc, 'view')) {
+      if (name.startsWith('+')) refinements.push({ name: name.slice(1), node, file });
+      else if (views.has(name)) issue(file, `view ${name} is defined twice (also in ${views.get(name)!.file})`);
+      else views.set(name, { name, file, nodes: [{ node, file }], fields: new Map(), sets: new Map() });
+    }
+  }
+  for (const r of refinements) {
+    const v = views.get(r.name);
+    if (!v) issue(r.file, `refines view ${r.name}, which does not exist`);
+    else v.nodes.push({ node: r.node, file: r.file });
+  }
+  for (const v of views.values()) collectFields(v, issue);
+  for (const v of views.values()) checkView(v, views, issue);
+
+  // Models: includes, grants, explores.
+  const models = lkmlPaths.filter((p) => p.endsWith('.model.lkml'));
+  const included = new Set<string>();
+  const grants = new Map<string, LkmlNode>();
+  for (const file of models) {
+    const model = parsed.get(file)!;
+    if (!str(model.connection)) issue(file, 'has no connection');
+    for (const inc of strings(model.include)) {
+      const re = includeRegex(inc);
+      const matched = lkmlPaths.filter((p) => re.test(p));
+      if (!matched.length) issue(file, `include "${inc}" matches no file`);
+      matched.forEach((p) => included.add(p));
+    }
+    for (const g of children(model, 'access_grant')) {
+      grants.set(g.name, g.node);
+      if (!str(g.node.user_attribute)) issue(file, `access_grant ${g.name} has no user_attribute`);
+      if (!strings(g.node.allowed_values).length) issue(file, `access_grant ${g.name} has no allowed_values`);
+    }
+    for (const e of children(model, 'explore')) checkExplore(file, e.name, e.node, views, issue);
+  }
+  for (const v of views.values()) {
+    for (const { file } of v.nodes) if (!included.has(file)) issue(file, `view ${v.name} is not included by any model`);
+  }
+
+  checkAccess(views, grants, issue);
+  checkContract(parsed, models, views, options.steps, issue);
+  return issues;
+}
+
+function collectFields(v: View, issue: (f: string, m: string) => void): void {
+  for (const { node, file } of v.nodes) {
+    for (const kind of FIELD_KINDS) {
+      for (const { name, node: f } of children(node, kind)) {
+        const names = kind === 'dimension_group' ? expandGroup(name, f) : [name];
+        if (kind === 'dimension_group' && !names.length) issue(file, `view ${v.name}: dimension_group ${name} has no timeframes`);
+        for (const n of names) {
+          const prev = v.fields.get(n);
+          // A refinement may redefine a field of the same kind (that is what refinements are for).
+          if (prev && (prev.file === file || prev.kind !== kind)) issue(file, `view ${v.name}: duplicate field name ${n} (${prev.kind} and ${kind})`);
+          v.fields.set(n, { kind, name, node: f, file });
+        }
+      }
+    }
+    for (const s of children(node, 'set')) v.sets.set(s.name, strings(s.node.fields));
+  }
+}
+
+/** Resolve a field reference seen in `view` (`x`, `view.x`, `set*`); undefined when it resolves. */
+function unresolved(ref: string, view: View, views: Map<string, View>, allowed?: ReadonlySet<string>): string | undefined {
+  const [viewName, field] = ref.includes('.') ? ref.split('.', 2) : [view.name, ref];
+  const target = views.get(viewName);
+  if (!target) return `view ${viewName} does not exist`;
+  if (allowed && !allowed.has(viewName)) return `view ${viewName} is not joined in this explore`;
+  if (field.endsWith('*')) return target.sets.has(field.slice(0, -1)) ? undefined : `set ${field.slice(0, -1)} does not exist in view ${viewName}`;
+  if (field === 'SQL_TABLE_NAME') return undefined;
+  return target.fields.has(field) ? undefined : `field ${viewName}.${field} does not exist`;
+}
+
+function checkView(v: View, views: Map<string, View>, issue: (f: string, m: string) => void): void {
+  const where = (file: string, what: string, m: string) => issue(file, `view ${v.name}, ${what}: ${m}`);
+  const pks = [...new Set([...v.fields.values()].filter((f) => f.node.primary_key === true).map((f) => f.name))];
+  if (pks.length !== 1) issue(v.file, `view ${v.name} has ${pks.length} primary keys (${pks.join(', ') || 'none'}); it needs exactly one`);
+
+  for (const { node, file } of v.nodes) {
+    const tableSql = [str(node.sql_table_name), ...sqlIn(node.derived_table)].filter((s): s is string => !!s);
+    for (const sql of tableSql) {
+      for (const ref of references(sql)) {
+        if (ref === 'SQL_TABLE_NAME' || ref === 'TABLE') continue;
+        if (!ref.includes('.')) where(file, 'table', `\${${ref}} cannot be used in a table definition`);
+        else {
+          const why = unresolved(ref, v, views);
+          if (why) where(file, 'table', `\${${ref}}: ${why}`);
+        }
+      }
+    }
+  }
+  const fields = new Set([...v.fields.values()]);
+  for (const f of fields) {
+    const what = `${f.kind} ${f.name}`;
+    const type = str(f.node.type) ?? (f.kind === 'dimension' || f.kind === 'filter' ? 'string' : undefined);
+    if (!type || !TYPES[f.kind].has(type)) where(f.file, what, `type ${type ?? '(missing)'} is not a valid ${f.kind} type`);
+    if (f.kind === 'dimension_group') {
+      for (const tf of strings(f.node.timeframes)) if (!TIMEFRAMES.has(tf)) where(f.file, what, `timeframe ${tf} is not valid`);
+    }
+    if (f.kind !== 'filter' && f.kind !== 'parameter' && !['count'].includes(type ?? '') && !str(f.node.sql)) where(f.file, what, 'has no sql');
+    if (!str(f.node.description)) where(f.file, what, 'has no description');
+    for (const key of SQL_KEYS) {
+      for (const sql of strings(f.node[key])) {
+        for (const ref of references(sql)) {
+          if (ref === 'TABLE') continue;
+          const why = unresolved(ref, v, views);
+          if (why) where(f.file, what, `\${${ref}}: ${why}`);
+          else if (!ref.includes('.') && ref === f.name && f.kind !== 'dimension_group') where(f.file, what, 'refers to itself');
+        }
+      }
+    }
+    const filters = f.node.filters;
+    for (const key of isNode(filters) ? Object.keys(filters).filter((k) => !k.startsWith('$')) : []) {
+      const why = unresolved(key, v, views);
+      if (why) where(f.file, what, `filter on ${key}: ${why}`);
+    }
+    for (const ref of [...strings(f.node.drill_fields), ...strings(f.node.suggest_dimension)]) {
+      const why = unresolved(ref, v, views);
+      if (why) where(f.file, what, `${ref}: ${why}`);
+    }
+  }
+  for (const [name, members] of v.sets) {
+    for (const ref of members) {
+      const why = unresolved(ref, v, views);
+      if (why) issue(v.file, `view ${v.name}, set ${name}: ${ref}: ${why}`);
+    }
+  }
+}
+
+function sqlIn(node: LkmlValue | undefined): string[] {
+  if (!isNode(node)) return [];
+  return Object.entries(node).flatMap(([k, v]) => (SQL_KEYS.includes(k) ? strings(v) : isNode(v) ? sqlIn(v) : []));
+}
+
+function checkExplore(file: string, name: string, node: LkmlNode, views: Map<string, View>, issue: (f: string, m: string) => void): void {
+  const where = (m: string) => issue(file, `explore ${name}: ${m}`);
+  const baseName = str(node.view_name) ?? str(node.from) ?? name;
+  const base = views.get(baseName);
+  if (!base) return where(`view ${baseName} does not exist`);
+  const joins = children(node, 'join');
+  const inExplore = new Set([baseName, ...joins.map((j) => j.name)]);
+  for (const j of joins) {
+    const target = str(j.node.from) ?? j.name;
+    if (!views.has(target)) {
+      where(`join ${j.name}: view ${target} does not exist`);
+      continue;
+    }
+    const rel = str(j.node.relationship);
+    if (!rel || !RELATIONSHIPS.has(rel)) where(`join ${j.name}: relationship ${rel ?? '(missing)'} is not one of ${[...RELATIONSHIPS].join(', ')}`);
+    const type = str(j.node.type);
+    if (type && !JOIN_TYPES.has(type)) where(`join ${j.name}: type ${type} is not valid`);
+    const on = str(j.node.sql_on);
+    if (!on && type !== 'cross') where(`join ${j.name}: has no sql_on`);
+    for (const ref of on ? references(on) : []) {
+      const why = ref.includes('.') ? unresolved(ref, base, views, inExplore) : `\${${ref}} must name its view in sql_on`;
+      if (why) where(`join ${j.name}: \${${ref}}: ${why}`);
+    }
+  }
+  // Every field's SQL must be answerable in this explore: cross-view references need their view joined.
+  for (const viewName of inExplore) {
+    const v = views.get(viewName);
+    if (!v) continue;
+    for (const f of new Set(v.fields.values())) {
+      for (const key of SQL_KEYS) {
+        for (const ref of strings(f.node[key]).flatMap(references)) {
+          if (ref.includes('.') && !ref.endsWith('.SQL_TABLE_NAME') && !inExplore.has(ref.split('.')[0])) {
+            where(`${v.name}.${f.name} uses \${${ref}}, but view ${ref.split('.')[0]} is not joined`);
+          }
+        }
+      }
+    }
+  }
+  for (const key of ['always_filter', 'conditionally_filter']) {
+    const block = node[key];
+    if (!isNode(block)) continue;
+    const filters = isNode(block.filters) ? Object.keys(block.filters).filter((k) => !k.startsWith('$')) : [];
+    for (const ref of [...filters, ...strings(block.unless)]) {
+      const why = unresolved(ref, base, views, inExplore);
+      if (why) where(`${key} ${ref}: ${why}`);
+    }
+  }
+}
+
+/** Personal data: fields showing a PII column of the contract need the grant, unless they mask it. */
+function checkAccess(views: Map<string, View>, grants: Map<string, LkmlNode>, issue: (f: string, m: string) => void): void {
+  const grant = grants.get(PII_ACCESS_GRANT);
+  const file = [...views.values()][0]?.file ?? 'manifest.lkml';
+  if (!grant) issue(file, `no model defines access_grant ${PII_ACCESS_GRANT}`);
+  else if (str(grant.user_attribute) !== PII_USER_ATTRIBUTE) issue(file, `access_grant ${PII_ACCESS_GRANT} must use user attribute ${PII_USER_ATTRIBUTE}`);
+  for (const table of outputTables()) {
+    const v = views.get(table.name);
+    const pii = table.columns.filter((c) => c.pii).map((c) => c.name);
+    if (!v || !pii.length) continue;
+    for (const f of new Set(v.fields.values())) {
+      const sql = [...SQL_KEYS.flatMap((k) => strings(f.node[k]))].join('\n');
+      const shown = pii.filter((c) => new RegExp(`\\$\\{TABLE\\}\\.${c}\\b|\\$\\{${c}\\}`).test(sql) || f.name === c);
+      if (!shown.length) continue;
+      const granted = strings(f.node.required_access_grants);
+      for (const g of granted) if (!grants.has(g)) issue(f.file, `view ${v.name}, ${f.kind} ${f.name}: access grant ${g} is not defined`);
+      const masked = MASKS.some((m) => m.test(sql)) && f.name !== shown[0];
+      if (!granted.includes(PII_ACCESS_GRANT) && !masked) {
+        issue(f.file, `view ${v.name}, ${f.kind} ${f.name} shows personal data (${shown.join(', ')}) without required_access_grants: [${PII_ACCESS_GRANT}]`);
+      }
+    }
+  }
+}
+
+/** The extension's application: entitlements list exactly the contract's core API methods and cover its calls. */
+function checkApplication(manifest: LkmlNode, sources: SourceFile[], issue: (f: string, m: string) => void): void {
+  const apps = children(manifest, 'application');
+  if (apps.length !== 1) return issue('manifest.lkml', `expected one application, found ${apps.length}`);
+  const app = apps[0].node;
+  if (str(app.file) !== 'bundle.js') issue('manifest.lkml', `application ${apps[0].name}: file must be "bundle.js"`);
+  const ent = isNode(app.entitlements) ? app.entitlements : {};
+  const methods = new Set(strings(ent.core_api_methods));
+  const expected = new Set<string>(EXTENSION_CORE_API_METHODS);
+  const extra = [...methods].filter((m) => !expected.has(m));
+  const missing = [...expected].filter((m) => !methods.has(m));
+  if (extra.length || missing.length) {
+    issue('manifest.lkml', `core_api_methods must be exactly ${[...expected].join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; not used: ${extra.join(', ')}` : ''}`);
+  }
+  for (const src of sources) {
+    for (const m of src.content.matchAll(/\b(?:core40SDK|coreSDK|sdk)\s*\.\s*([a-z][a-z0-9_]*)\s*\(/g)) {
+      if (!methods.has(m[1])) issue('manifest.lkml', `${src.path} calls core API method ${m[1]}, which the entitlements do not list`);
+    }
+    for (const m of src.content.matchAll(/\bextensionSDK\s*\.\s*(\w+)\s*\(/g)) {
+      const needed = EXTENSION_ENTITLEMENTS[m[1]];
+      if (needed && ent[needed] !== true) issue('manifest.lkml', `${src.path} calls extensionSDK.${m[1]}, which needs entitlement ${needed}: yes`);
+    }
+  }
+}
+
+/** Every explore and field the extension queries (src/contract/looker.ts) exists in the right explore. */
+function checkContract(
+  parsed: Map<string, LkmlNode>,
+  models: string[],
+  views: Map<string, View>,
+  steps: number | undefined,
+  issue: (f: string, m: string) => void,
+): void {
+  const file = `lookml/${LOOKER_MODEL}.model.lkml`;
+  const modelFile = models.find((m) => m.endsWith(`/${LOOKER_MODEL}.model.lkml`) || m === `${LOOKER_MODEL}.model.lkml`);
+  if (!modelFile) return issue(file, `the extension queries model ${LOOKER_MODEL}, which does not exist`);
+  const explores = new Map(children(parsed.get(modelFile)!, 'explore').map((e) => [e.name, e.node]));
+  const fieldsOf = (explore: string): string[] => {
+    const e = explores.get(explore)!;
+    const base = str(e.view_name) ?? str(e.from) ?? explore;
+    return [base, ...children(e, 'join').map((j) => j.name)];
+  };
+  const paths = (view: 'journey_paths' | 'session_paths') => {
+    const p = pathFields(view);
+    const n = steps ?? 10;
+    return [...Object.values(p).filter((x): x is string => typeof x === 'string'), ...Array.from({ length: n }, (_, i) => p.step(i + 1))];
+  };
+  const expectations: [string, string[]][] = [
+    [EXPLORES.journeys, paths('journey_paths')],
+    [EXPLORES.sessionJourneys, paths('session_paths')],
+    [EXPLORES.persons, Object.values(PERSON_FIELDS)],
+    [EXPLORES.events, Object.values(EVENT_FIELDS)],
+    [EXPLORES.identityLinks, []],
+  ];
+  for (const [explore, fields] of expectations) {
+    if (!explores.has(explore)) {
+      issue(modelFile, `the extension queries explore ${explore}, which model ${LOOKER_MODEL} does not define`);
+      continue;
+    }
+    const reachable = new Set(fieldsOf(explore));
+    for (const ref of fields) {
+      const [viewName, field] = ref.split('.');
+      if (!reachable.has(viewName)) issue(modelFile, `explore ${explore} does not contain view ${viewName} (the extension queries ${ref})`);
+      else if (!views.get(viewName)?.fields.has(field)) issue(views.get(viewName)?.file ?? modelFile, `the extension queries ${ref}, which does not exist`);
+    }
+  }
+}
