@@ -1,0 +1,268 @@
+/**
+ * Who is who (docs/semantics.md §2–5): the over-merge guard, the identity graph of known identifiers, the
+ * anonymous graph, and each event's person, status and link reason.
+ */
+import type { Config } from '../config/schema';
+import type { IdentifierType, IdentityStatus } from '../contract/tables';
+import type { StagedEvent } from './stage';
+import { UnionFind } from './unionFind';
+import { compareText, md5, minText, normaliseName } from './values';
+
+export type LinkReason =
+  | 'user_id'
+  | 'email'
+  | 'crm_id'
+  | 'anonymous_id'
+  | 'carried_anonymous_id'
+  | 'offsite_email'
+  | 'profile'
+  | 'name_match'
+  | 'none';
+
+export interface Assignment {
+  person_id: string;
+  identity_status: IdentityStatus;
+  link_reason: LinkReason;
+}
+
+/** An identity_links row before its event statistics: the identifier, its person, and the events carrying it. */
+export interface Link {
+  identifier_type: IdentifierType;
+  identifier: string;
+  person_id: string;
+  link_type: 'confirmed' | 'inferred';
+  events: StagedEvent[];
+}
+
+/** An offsite profile that no identified person owns: keyed by profile URL, else by normalised name. */
+export interface OffsiteProfile {
+  key: string;
+  rows: StagedEvent[];
+  /** Normalised name of the latest named row. */
+  name: string | null;
+  /** The person it was name-matched to; undefined when unmatched (it is then its own person). */
+  matchedPerson?: string;
+}
+
+export interface Resolution {
+  events: StagedEvent[];
+  assignments: Map<string, Assignment>;
+  /** person_ids of identified components (holding a user id, email or CRM id). */
+  identified: Set<string>;
+  /** Unmatched and name-matched offsite profiles by key. */
+  profiles: Map<string, OffsiteProfile>;
+  links: Link[];
+  sharedEmails: Set<string>;
+}
+
+/** Chronological order with the spec's tie-break: (occurred_at, event_id). */
+export const chronological = (a: StagedEvent, b: StagedEvent): number =>
+  a.occurred_at - b.occurred_at || compareText(a.event_id, b.event_id);
+
+const latest = (events: StagedEvent[]): StagedEvent | undefined =>
+  events.reduce<StagedEvent | undefined>((best, e) => (best === undefined || chronological(e, best) > 0 ? e : best), undefined);
+
+const nodeType = (node: string) => node.slice(0, node.indexOf(':')) as IdentifierType;
+const nodeValue = (node: string) => node.slice(node.indexOf(':') + 1);
+
+/** Known identifier nodes of an event, `type:value`, in the order that picks its component (user_id, email, crm_id, profile). */
+function knownNodes(e: StagedEvent): string[] {
+  return [
+    ...(e.user_id === null ? [] : [`user_id:${e.user_id}`]),
+    ...(e.email === null ? [] : [`email:${e.email}`]),
+    ...e.crm_ids.map((id) => `crm_id:${id}`).sort(compareText),
+    ...(e.profile_url === null ? [] : [`profile:${e.source}:${e.profile_url}`]),
+  ];
+}
+
+/** Emails seen on the same events with more than `max` distinct user ids. */
+function findSharedEmails(events: StagedEvent[], max: number): Set<string> {
+  const userIds = new Map<string, Set<string>>();
+  for (const e of events) {
+    if (e.email === null || e.user_id === null) continue;
+    userIds.set(e.email, (userIds.get(e.email) ?? new Set()).add(e.user_id));
+  }
+  return new Set([...userIds].filter(([, ids]) => ids.size > max).map(([email]) => email));
+}
+
+/** person_id of an identified component, or undefined when it holds profiles only. */
+function knownPersonId(members: string[]): string | undefined {
+  const values = (type: IdentifierType) => members.filter((n) => nodeType(n) === type).map(nodeValue);
+  const userId = minText(values('user_id'));
+  if (userId !== undefined) return userId;
+  const email = minText(values('email'));
+  if (email !== undefined) return `e:${md5(email)}`;
+  const crm = minText(values('crm_id'));
+  if (crm !== undefined) return `c:${md5(crm)}`;
+  return undefined;
+}
+
+export function resolveIdentities(events: StagedEvent[], config: Config): Resolution {
+  // §2 identity graph: an event's known identifiers are linked to each other, except shared emails (the
+  // over-merge guard), which stay nodes of their own.
+  const sharedEmails = findSharedEmails(events, config.identity.max_user_ids_per_email);
+  const known = new UnionFind();
+  const nodesOf = new Map(events.map((e) => [e.event_id, knownNodes(e)]));
+  for (const nodes of nodesOf.values()) {
+    nodes.forEach((n) => known.add(n));
+    const linking = nodes.filter((n) => !(nodeType(n) === 'email' && sharedEmails.has(nodeValue(n))));
+    linking.slice(1).forEach((n) => known.union(linking[0], n));
+  }
+  const personOfRoot = new Map<string, string>();
+  const identified = new Set<string>();
+  for (const [root, members] of known.components()) {
+    const personId = knownPersonId(members);
+    if (personId === undefined) continue;
+    personOfRoot.set(root, personId);
+    identified.add(personId);
+  }
+  /** The event's component: that of its first identifier. */
+  const componentOf = (e: StagedEvent): string | undefined => {
+    const nodes = nodesOf.get(e.event_id)!;
+    return nodes.length === 0 ? undefined : known.find(nodes[0]);
+  };
+  const identifiedPersonOf = (e: StagedEvent): string | undefined => {
+    const component = componentOf(e);
+    return component === undefined ? undefined : personOfRoot.get(component);
+  };
+
+  // §3 anonymous graph: carried ids link anonymous ids; a component attaches through its latest identified event.
+  const anonymous = new UnionFind();
+  for (const e of events) {
+    if (e.anonymous_id !== null) anonymous.add(e.anonymous_id);
+    if (e.carried_anonymous_id !== null) anonymous.add(e.carried_anonymous_id);
+    if (e.anonymous_id !== null && e.carried_anonymous_id !== null) anonymous.union(e.anonymous_id, e.carried_anonymous_id);
+  }
+  const directAttachment = new Map<string, StagedEvent>();
+  for (const e of events) {
+    if (e.anonymous_id === null || nodesOf.get(e.event_id)!.length === 0) continue;
+    const current = directAttachment.get(e.anonymous_id);
+    if (current === undefined || chronological(e, current) > 0) directAttachment.set(e.anonymous_id, e);
+  }
+  /** Per anonymous id: its person, and the member anonymous id the attachment came through (if any). */
+  const anonymousPerson = new Map<string, { person_id: string; through?: string }>();
+  for (const members of anonymous.components().values()) {
+    const attached = members
+      .filter((m) => directAttachment.has(m))
+      .sort((a, b) => chronological(directAttachment.get(b)!, directAttachment.get(a)!) || compareText(a, b))[0];
+    const person =
+      attached === undefined
+        ? { person_id: minText(members)! }
+        : { person_id: identifiedPersonOf(directAttachment.get(attached)!)!, through: attached };
+    members.forEach((m) => anonymousPerson.set(m, person));
+  }
+
+  // §4 first-party events.
+  const assignments = new Map<string, Assignment>();
+  for (const e of events) {
+    if (e.event_type === 'offsite') continue;
+    const personId = identifiedPersonOf(e);
+    if (personId !== undefined) {
+      const reason = e.user_id !== null ? 'user_id' : e.email !== null ? 'email' : 'crm_id';
+      assignments.set(e.event_id, { person_id: personId, identity_status: 'confirmed', link_reason: reason });
+    } else if (e.anonymous_id !== null) {
+      const { person_id, through } = anonymousPerson.get(e.anonymous_id)!;
+      assignments.set(
+        e.event_id,
+        through === undefined
+          ? { person_id, identity_status: 'anonymous', link_reason: 'none' }
+          : { person_id, identity_status: 'confirmed', link_reason: through === e.anonymous_id ? 'anonymous_id' : 'carried_anonymous_id' },
+      );
+    } else {
+      throw new Error(`unreachable: accepted first-party event '${e.event_id}' has neither a known identifier nor an anonymous id`);
+    }
+  }
+
+  // §5 offsite rows: identified through their email / profile, else grouped into offsite profiles.
+  const profiles = new Map<string, OffsiteProfile>();
+  for (const e of events) {
+    if (e.event_type !== 'offsite') continue;
+    const personId = identifiedPersonOf(e);
+    if (personId !== undefined) {
+      const reason = e.email !== null ? 'offsite_email' : 'profile';
+      assignments.set(e.event_id, { person_id: personId, identity_status: 'confirmed', link_reason: reason });
+      continue;
+    }
+    // A name that normalises to nothing ('---') still keys a profile; it just never matches anyone.
+    const key = e.profile_url !== null ? `${e.source}:${e.profile_url}` : `${e.source}:name:${normaliseName(e.name) ?? ''}`;
+    const profile = profiles.get(key) ?? { key, rows: [], name: null };
+    profile.rows.push(e);
+    profiles.set(key, profile);
+  }
+
+  // Name matching: names seen on confirmed events of identified persons.
+  const personsByName = new Map<string, Set<string>>();
+  for (const e of events) {
+    const a = assignments.get(e.event_id);
+    const nameKey = normaliseName(e.name);
+    if (a?.identity_status !== 'confirmed' || nameKey === null || !identified.has(a.person_id)) continue;
+    personsByName.set(nameKey, (personsByName.get(nameKey) ?? new Set()).add(a.person_id));
+  }
+  for (const profile of profiles.values()) {
+    profile.name = normaliseName(latest(profile.rows.filter((r) => r.name !== null))?.name ?? null);
+    const candidates = profile.name === null ? undefined : personsByName.get(profile.name);
+    if (config.identity.name_matching && candidates?.size === 1) profile.matchedPerson = [...candidates][0];
+    for (const row of profile.rows) {
+      assignments.set(
+        row.event_id,
+        profile.matchedPerson === undefined
+          ? { person_id: profile.key, identity_status: 'unmatched', link_reason: 'none' }
+          : { person_id: profile.matchedPerson, identity_status: 'inferred', link_reason: 'name_match' },
+      );
+    }
+  }
+
+  const links = identityLinks(events, nodesOf, known, personOfRoot, profiles, anonymousPerson);
+  return { events, assignments, identified, profiles, sharedEmails, links };
+}
+
+/** §9: every known node, every anonymous id, every name-keyed offsite profile → its person. */
+function identityLinks(
+  events: StagedEvent[],
+  nodesOf: Map<string, string[]>,
+  known: UnionFind,
+  personOfRoot: Map<string, string>,
+  profiles: Map<string, OffsiteProfile>,
+  anonymousPerson: Map<string, { person_id: string }>,
+): Link[] {
+  // The events carrying each identifier (an anonymous id is also carried by the rows that carry it over).
+  const carrying = new Map<string, StagedEvent[]>();
+  const carry = (link: string, e: StagedEvent) => {
+    const list = carrying.get(link);
+    if (list) list.push(e);
+    else carrying.set(link, [e]);
+  };
+  for (const e of events) {
+    nodesOf.get(e.event_id)!.forEach((n) => carry(n, e));
+    if (e.anonymous_id !== null) carry(`anonymous_id:${e.anonymous_id}`, e);
+    if (e.carried_anonymous_id !== null && e.carried_anonymous_id !== e.anonymous_id) carry(`anonymous_id:${e.carried_anonymous_id}`, e);
+  }
+  const link = (identifier_type: IdentifierType, identifier: string, person_id: string, inferred: boolean): Link => ({
+    identifier_type,
+    identifier,
+    person_id,
+    link_type: inferred ? 'inferred' : 'confirmed',
+    events: carrying.get(`${identifier_type}:${identifier}`) ?? [],
+  });
+
+  const links: Link[] = [];
+  for (const [root, members] of known.components()) {
+    const personId = personOfRoot.get(root);
+    for (const node of members) {
+      if (personId !== undefined) {
+        links.push(link(nodeType(node), nodeValue(node), personId, false));
+      } else {
+        // A profile nobody identified: the offsite profile's person. (Its key is its own person when all its
+        // rows went to a shared email's component and no profile was formed.)
+        const profile = profiles.get(nodeValue(node));
+        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? nodeValue(node), profile?.matchedPerson !== undefined));
+      }
+    }
+  }
+  for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id, false));
+  for (const profile of profiles.values()) {
+    if (profile.rows[0].profile_url !== null) continue; // URL profiles are known nodes, listed above
+    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profile.key, profile.matchedPerson !== undefined), events: profile.rows });
+  }
+  return links;
+}
