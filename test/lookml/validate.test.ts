@@ -1,0 +1,153 @@
+/**
+ * The generated project is valid for several configs, and the validator catches each class of error
+ * (each negative case breaks one thing in an otherwise valid generated project).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { configSchema, type ConfigInput } from '../../src/config/schema';
+import type { GeneratedFile } from '../../src/lookml/document';
+import { DEFAULT_PROJECT_CONFIG, generateProject } from '../../src/lookml/project';
+import { validateProject, type SourceFile } from '../../src/lookml/validate';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse } = require('lookml-parser') as { parse(text: string): unknown };
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function sourceFiles(dir: string): SourceFile[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.tsx?$/.test(e.name) ? [{ path: path.relative(ROOT, p), content: readFileSync(p, 'utf8') }] : [];
+  });
+}
+const extensionSources = sourceFiles(path.join(ROOT, 'src/extension'));
+
+const bigquery = { warehouse: 'bigquery', project: 'acme-analytics', dataset: 'segment_raw' } as const;
+const CONFIGS: Record<string, ConfigInput> = {
+  'custom column names, CRM ids and 6 steps': {
+    ...bigquery,
+    source: {
+      type: 'rudderstack',
+      tables: { pages: 'web_pages', tracks: 'web_tracks', identifies: 'web_identifies' },
+      columns: {
+        pages: { anonymous_id: 'anon_id', timestamp: 'sent_at', context_ip: 'ip_address' },
+        tracks: { anonymous_id: 'anon_id', timestamp: 'sent_at', event: 'event_text' },
+        identifies: { anonymous_id: 'anon_id', timestamp: 'sent_at', email: 'email_address' },
+      },
+    },
+    identity: { crm_ids: [{ name: 'hubspot_contact_id', column: 'hs_id' }] },
+    journeys: { steps: 6, track_events: ['Signed Up', 'Meeting Booked'], conversion_events: ['Signed Up'] },
+  },
+  'several offsite sources': {
+    ...bigquery,
+    source: { type: 'segment' },
+    offsite: [
+      { name: 'linkedin', label: 'LinkedIn', table: 'phantombuster_linkedin', columns: { full_name: 'fullName', profile_url: 'profileUrl' } },
+      { name: 'twitter', label: 'X (Twitter)' },
+      { name: 'medium' },
+    ],
+  },
+  snowplow: { ...bigquery, source: { type: 'snowplow', columns: { domain_userid: 'duid' } }, offsite: [{ name: 'linkedin' }] },
+  'tables materialization': {
+    ...bigquery,
+    source: { type: 'segment' },
+    offsite: [{ name: 'linkedin' }],
+    lookml: { materialization: 'tables', connection: 'bq_prod', scratch_schema: 'tmp' },
+  },
+};
+
+describe('generated projects are valid', () => {
+  const cases: [string, ReturnType<typeof configSchema.parse>][] = [
+    ['default config', DEFAULT_PROJECT_CONFIG],
+    ...Object.entries(CONFIGS).map(([name, c]) => [name, configSchema.parse(c)] as [string, ReturnType<typeof configSchema.parse>]),
+  ];
+
+  it.each(cases)('%s: every file parses and the validator finds nothing', (_name, config) => {
+    const files = generateProject(config);
+    for (const f of files.filter((x) => x.path.endsWith('.lkml'))) expect(() => parse(f.content)).not.toThrow();
+    expect(validateProject(files, { extensionSources, steps: config.journeys.steps })).toEqual([]);
+  });
+
+  it('tables materialization reads the stitched tables through the OUTPUT_DATASET constant', () => {
+    const files = generateProject(configSchema.parse(CONFIGS['tables materialization']));
+    const events = files.find((f) => f.path === 'lookml/views/stitched_events.view.lkml')!.content;
+    expect(events).toContain('sql_table_name: @{OUTPUT_DATASET}.stitched_events ;;');
+    expect(events).not.toContain('derived_table');
+    expect(files.find((f) => f.path === 'manifest.lkml')!.content).toMatch(/constant: CONNECTION \{\n\s+value: "bq_prod"/);
+  });
+
+  it('custom columns reach the PDT SQL through the models; step columns follow journeys.steps', () => {
+    const files = generateProject(configSchema.parse(CONFIGS['custom column names, CRM ids and 6 steps']));
+    const events = files.find((f) => f.path === 'lookml/views/stitched_events.view.lkml')!.content;
+    expect(events).toContain('`@{RAW_PROJECT}`.`@{RAW_DATASET}`.`web_pages`');
+    expect(events).toContain('`anon_id`');
+    const paths = files.find((f) => f.path === 'lookml/views/journey_paths.view.lkml')!.content;
+    expect(paths).toContain('dimension: step_6 {');
+    expect(paths).not.toContain('dimension: step_7 {');
+  });
+});
+
+describe('the validator catches', () => {
+  const base = generateProject(DEFAULT_PROJECT_CONFIG);
+
+  /** The default project with `from` replaced by `to` in one file (`from` must be there). */
+  function mutate(file: string, from: string, to: string): GeneratedFile[] {
+    const f = base.find((x) => x.path === file);
+    if (!f) throw new Error(`no generated file ${file}`);
+    if (!f.content.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
+    return base.map((x) => (x === f ? { ...x, content: x.content.replace(from, to) } : x));
+  }
+  const messages = (files: GeneratedFile[], sources = extensionSources) =>
+    validateProject(files, { extensionSources: sources }).map((i) => `${i.file}: ${i.message}`);
+
+  const MODEL = 'lookml/journey_stitch.model.lkml';
+  const PERSONS = 'lookml/views/persons.view.lkml';
+  const SESSIONS = 'lookml/views/sessions.view.lkml';
+  const EVENTS = 'lookml/views/stitched_events.view.lkml';
+  const PATHS = 'lookml/views/journey_paths.view.lkml';
+
+  it('nothing in the unmodified project', () => {
+    expect(messages(base)).toEqual([]);
+  });
+
+  it.each([
+    ['a syntax error', PERSONS, 'dimension: email {', 'dimension: email {{', /persons.view.lkml: does not parse/],
+    ['an unresolved ${field}', PERSONS, "sql: ${event_count} ;;", "sql: ${event_counts} ;;", /measure total_events: \$\{event_counts\}: field persons.event_counts does not exist/],
+    ['an unresolved ${view.field} in a join', MODEL, '${persons.person_id} ;;', '${persons.personid} ;;', /join persons: \$\{persons.personid\}: field persons.personid does not exist/],
+    ['a join to a missing view', MODEL, 'join: sessions {', 'join: sessionz {', /join sessionz: view sessionz does not exist/],
+    ['an invalid relationship', MODEL, 'relationship: many_to_one', 'relationship: many_to_few', /relationship many_to_few is not one of/],
+    ['a second primary key', PERSONS, 'dimension: email {', 'dimension: email {\n    primary_key: yes', /view persons has 2 primary keys \(person_id, email\)/],
+    ['a missing primary key', SESSIONS, 'primary_key: yes', '', /view sessions has 0 primary keys/],
+    ['a duplicate field name', PERSONS, 'dimension: email_hash {', 'dimension: first_seen_date {', /duplicate field name first_seen_date/],
+    ['an invalid type', PERSONS, 'type: yesno', 'type: boolean', /type boolean is not a valid dimension type/],
+    ['an invalid timeframe', PERSONS, 'hour_of_day', 'hour_of_the_day', /timeframe hour_of_the_day is not valid/],
+    ['an include matching no file', MODEL, 'include: "/lookml/views/*.view.lkml"', 'include: "/views/*.view.lkml"', /include "\/views\/\*.view.lkml" matches no file/],
+    ['personal data without the grant', PERSONS, 'required_access_grants: [can_see_pii]\n', '', /dimension email shows personal data \(email\) without required_access_grants/],
+    ['an undefined access grant', MODEL, 'access_grant: can_see_pii {', 'access_grant: can_see_all {', /no model defines access_grant can_see_pii/],
+    ['an undefined constant', MODEL, '@{CONNECTION}', '@{CONECTION}', /uses constant @\{CONECTION\}/],
+    ['a refinement of a missing view', 'lookml/refinements/persons.lkml', 'view: +persons', 'view: +personz', /refines view personz, which does not exist/],
+    ['a bad templated filter', PATHS, '{% condition journey_paths.date_filter %}', '{% condition journey_paths.date_filtr %}', /\$\{journey_paths.date_filtr\}|journey_paths.date_filtr: field journey_paths.date_filtr does not exist/],
+    ['a bad measure filter', PERSONS, 'filters: [identity_status: "inferred"]', 'filters: [status: "inferred"]', /filter on status: field persons.status does not exist/],
+    ['a bad drill set', PERSONS, 'drill_fields: [person_details*]', 'drill_fields: [people*]', /set people does not exist in view persons/],
+    ['a bad always_filter field', MODEL, 'filters: [journey_paths.date_filter: "90 days"]', 'filters: [journey_paths.day_filter: "90 days"]', /always_filter journey_paths.day_filter: field journey_paths.day_filter does not exist/],
+    ['an unreachable view in a field', SESSIONS, 'sql: ${TABLE}.landing_page ;;', 'sql: ${stitched_events.page_title} ;;', /explore persons: sessions.landing_page uses \$\{stitched_events.page_title\}, but view stitched_events is not joined/],
+    ['a contract field missing', PATHS, 'filter: identity_status_filter {', 'filter: status_filter {', /the extension queries journey_paths.identity_status_filter, which does not exist/],
+    ['a contract explore missing', MODEL, 'explore: session_journeys {', 'explore: session_paths {', /the extension queries explore session_journeys/],
+    ['entitlements missing a contract method', 'manifest.lkml', '["me", "run_inline_query"]', '["me"]', /core_api_methods must be exactly me, run_inline_query; missing run_inline_query/],
+    ['a missing navigation entitlement', 'manifest.lkml', 'navigation: yes', 'navigation: no', /calls extensionSDK.updateLocation, which needs entitlement navigation: yes/],
+    ['a field without a description', EVENTS, 'description: "Page referrer."\n', '', /dimension referrer: has no description/],
+  ])('%s', (_what, file, from, to, expected) => {
+    const found = messages(mutate(file, from, to));
+    expect(found.some((m) => expected.test(m))).toBe(true);
+  });
+
+  it('a file no model includes', () => {
+    const extra = { path: 'lookml/extra/orphan.view.lkml', content: 'view: orphan {\n  dimension: id {\n    primary_key: yes\n    description: "x"\n    sql: 1 ;;\n  }\n}\n' };
+    expect(messages([...base, extra])).toContain('lookml/extra/orphan.view.lkml: view orphan is not included by any model');
+  });
+
+  it('an extension call the entitlements do not list', () => {
+    const source = { path: 'src/extension/fake.ts', content: 'await sdk.all_users({})' };
+    expect(messages(base, [source])).toContain('manifest.lkml: src/extension/fake.ts calls core API method all_users, which the entitlements do not list');
+  });
+});
