@@ -53,8 +53,11 @@ export async function writeProject(files: GeneratedFile[], outDir: string, gener
       else {
         await mkdir(path.dirname(target), { recursive: true });
         const tmp = `${target}.tmp-${process.pid}`;
+        await writeFile(tmp, f.content, 'utf8').catch(async (e: unknown) => {
+          await rm(tmp, { force: true }).catch(() => undefined); // a partly written file, if any
+          throw e;
+        });
         staged.push({ tmp, target, rel: f.path });
-        await writeFile(tmp, f.content, 'utf8');
       }
     }
   } catch (e) {
