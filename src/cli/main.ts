@@ -3,6 +3,7 @@
  * `register(program)`; this file only wires them together and turns errors into a clean exit.
  */
 import { Command } from 'commander';
+import { register as evaluate } from './commands/evaluate';
 import { register as generate } from './commands/generate';
 import { register as init } from './commands/init';
 import { register as sample } from './commands/sample';
@@ -13,7 +14,7 @@ import { register as stitch } from './commands/stitch';
 type Register = (program: Command) => void;
 
 // One import per command; keep alphabetical.
-const commands: Register[] = [generate, init, sample, schema];
+const commands: Register[] = [evaluate, generate, init, sample, schema, sql, stitch];
 
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')

@@ -1,0 +1,80 @@
+/**
+ * `journey-stitch sql`: the stitching SQL without running it, for review, scheduled queries or SQL Runner.
+ * One numbered file per model plus the whole script, or the script on stdout.
+ */
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { physicalTableName } from '../../config/raw-tables';
+import type { Config } from '../../config/schema';
+import { buildPipeline } from '../../models';
+import type { Dialect, WarehouseName } from '../../sql/dialect';
+import { getDialect } from '../../sql/dialects';
+import type { Pipeline } from '../../sql/pipeline';
+import { stepScript, toScript } from '../../sql/script';
+
+export const SCRIPT_FILE = 'journey_stitch.sql';
+/** Files this command owns in an output folder (replaced on every run). */
+const OWNED = /^(\d+_[A-Za-z0-9_]+\.sql|journey_stitch\.sql)$/;
+
+/**
+ * The pipeline for a warehouse without looking at data: every mapped column is assumed to exist.
+ * BigQuery reads `project.dataset.<table>` and writes `project.<output.dataset>`; DuckDB reads tables named
+ * after the config (source.tables, offsite table or name) in the current database and writes next to them.
+ */
+export function offlinePipeline(config: Config, dialect: Dialect): Pipeline {
+  if (dialect.name === 'bigquery' && (!config.project || !config.dataset)) {
+    throw new Error('SQL for bigquery needs project and dataset in the config (where the raw tables live)');
+  }
+  const project = config.project ?? '';
+  const rawRef = (table: string) =>
+    dialect.name === 'bigquery'
+      ? dialect.tableRef(project, config.dataset!, physicalTableName(config, table))
+      : dialect.quoteIdent(physicalTableName(config, table));
+  const out = (table: string) => (dialect.name === 'bigquery' ? dialect.tableRef(project, config.output.dataset, table) : dialect.quoteIdent(table));
+  return buildPipeline({ config, dialect, raw: { ref: rawRef, columns: () => undefined }, out });
+}
+
+/** File name → content: `01_<model>.sql` ... and the whole script. */
+export function sqlFiles(pipeline: Pipeline, dialect: Dialect): Array<[string, string]> {
+  const width = Math.max(2, String(pipeline.steps.length).length);
+  return [
+    ...pipeline.steps.map((step, i): [string, string] => [`${String(i + 1).padStart(width, '0')}_${step.name}.sql`, stepScript(step, dialect)]),
+    [SCRIPT_FILE, toScript(pipeline, dialect)],
+  ];
+}
+
+/** Write the files into `dir`, replacing the previous run's files only once every new file is written. */
+async function writeFolder(dir: string, files: Array<[string, string]>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const staging = await mkdtemp(path.join(dir, '.journey-stitch-sql-'));
+  try {
+    for (const [name, text] of files) await writeFile(path.join(staging, name), text);
+    for (const old of await readdir(dir)) if (OWNED.test(old)) await rm(path.join(dir, old));
+    for (const [name] of files) await rename(path.join(staging, name), path.join(dir, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('sql')
+    .description('Write the stitching SQL: one numbered file per model plus journey_stitch.sql (or print the script).')
+    .addOption(new Option('-w, --warehouse <name>', 'SQL dialect (default: the config warehouse)').choices(['duckdb', 'bigquery']))
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
+    .option('-o, --out <dir>', 'folder for the .sql files (default: print the whole script)')
+    .action(async (opts: { warehouse?: WarehouseName; config: string; out?: string }) => {
+      const { config } = await loadConfig(opts.config);
+      const dialect = getDialect(opts.warehouse ?? config.warehouse);
+      const pipeline = offlinePipeline(config, dialect);
+      if (!opts.out) {
+        process.stdout.write(toScript(pipeline, dialect));
+        return;
+      }
+      const files = sqlFiles(pipeline, dialect);
+      await writeFolder(opts.out, files);
+      process.stderr.write(`wrote ${files.length} files to ${opts.out} (${dialect.name}; whole script: ${SCRIPT_FILE})\n`);
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * Export of the stitched tables as CSV and Parquet (DuckDB COPY). Files are written into a staging folder
+ * and moved into place only once every file is complete, so a failed export never leaves half-written files.
+ */
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDialect } from '../sql/dialects/duckdb';
+
+const duck = new DuckDBDialect();
+
+export interface StagedExport {
+  /** Move the files into the export folder (replacing older exports of the same tables). */
+  commit(): Promise<string[]>;
+  /** Remove the staged files. */
+  discard(): Promise<void>;
+}
+
+/** COPY each table to `<table>.csv` and `<table>.parquet` in a staging folder inside `dir`. */
+export async function stageExport(conn: DuckDBConnection, tables: readonly string[], dir: string): Promise<StagedExport> {
+  await mkdir(dir, { recursive: true });
+  const staging = await mkdtemp(path.join(dir, '.journey-stitch-export-'));
+  const discard = () => rm(staging, { recursive: true, force: true });
+  try {
+    for (const table of tables) {
+      const ref = duck.quoteIdent(table);
+      await conn.run(`COPY ${ref} TO ${duck.stringLiteral(path.join(staging, `${table}.csv`))} (FORMAT csv, HEADER true)`);
+      await conn.run(`COPY ${ref} TO ${duck.stringLiteral(path.join(staging, `${table}.parquet`))} (FORMAT parquet)`);
+    }
+  } catch (err) {
+    await discard();
+    throw err;
+  }
+  return {
+    async commit() {
+      const files = (await readdir(staging)).sort();
+      for (const f of files) await rename(path.join(staging, f), path.join(dir, f));
+      await discard();
+      return files.map((f) => path.join(dir, f));
+    },
+    discard,
+  };
+}

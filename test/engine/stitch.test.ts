@@ -1,0 +1,165 @@
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parseConfig, resolveConfigPaths } from '../../src/config/load';
+import type { Config } from '../../src/config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
+import { stitchDuckDB } from '../../src/engine/stitch';
+import { openMemoryDb, queryRows, queryValue } from '../support/duckdb';
+
+const ndjson = (...rows: Array<Record<string, unknown> | string>) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+
+/**
+ * A tiny world: cookie a1 browses (one page delivered twice), identifies as u1 (Ada) and books a meeting;
+ * cookie a2 browses anonymously; on LinkedIn, "Ada Lovelace" likes a post (no email: name match) and
+ * "Bob Unknown" comments (no match). One line of pages.ndjson is broken.
+ */
+async function writeTinyWorld(data: string): Promise<void> {
+  await mkdir(data, { recursive: true });
+  const page = { id: 'p1', anonymous_id: 'a1', timestamp: '2024-03-01T10:00:00Z', context_page_path: '/', context_page_title: 'Home' };
+  await writeFile(
+    path.join(data, 'pages.ndjson'),
+    ndjson(page, page, '{"id": "p-broken",', { id: 'p3', anonymous_id: 'a2', timestamp: '2024-03-02T09:00:00Z', context_page_path: '/blog', context_page_title: 'Blog' }),
+  );
+  await writeFile(path.join(data, 'tracks.csv'), 'id,anonymous_id,user_id,timestamp,event\nt1,a1,u1,2024-03-01T10:20:00Z,Meeting Booked\n');
+  await writeFile(
+    path.join(data, 'identifies.ndjson'),
+    ndjson({ id: 'i1', anonymous_id: 'a1', user_id: 'u1', timestamp: '2024-03-01T10:10:00Z', email: 'ada@example.com', name: 'Ada Lovelace' }),
+  );
+  await writeFile(
+    path.join(data, 'linkedin.ndjson'),
+    ndjson(
+      { id: 'l1', full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-02-28T08:00:00Z', profile_url: 'https://www.linkedin.com/in/ada' },
+      { id: 'l2', full_name: 'Bob Unknown', action: 'commented', timestamp: '2024-02-28T09:00:00Z', profile_url: 'https://www.linkedin.com/in/bob' },
+    ),
+  );
+}
+
+function tinyConfig(dir: string): Config {
+  const text = `warehouse: duckdb
+source: { type: segment, path: ./data }
+offsite:
+  - name: linkedin
+    path: ./data/linkedin.ndjson
+    columns: { id: id }
+output: { database: ./db/stitched.duckdb }
+`;
+  return resolveConfigPaths(parseConfig(text), dir);
+}
+
+async function readDb<T>(file: string, read: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    return await read(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('stitchDuckDB', () => {
+  let dir: string;
+  let config: Config;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'js-stitch-'));
+    await writeTinyWorld(path.join(dir, 'data'));
+    config = tinyConfig(dir);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('stitches a tiny world end to end, with progress, summary and exports', async () => {
+    const lines: string[] = [];
+    const result = await stitchDuckDB(config, { exportDir: path.join(dir, 'export'), log: (l) => lines.push(l) });
+
+    // 8 rows read (4 page lines incl. a duplicate and a broken one, 1 track, 1 identify, 2 LinkedIn rows).
+    expect(result.summary).toEqual({
+      eventsIn: 8,
+      duplicatesRemoved: 1,
+      eventsOut: 6,
+      persons: 3,
+      eventsByStatus: { confirmed: 3, inferred: 1, anonymous: 1, unmatched: 1 },
+      rejectedByReason: { 'malformed JSON': 1 },
+      iterations: result.run.iterations,
+    });
+    expect(Object.keys(result.run.iterations).length).toBeGreaterThan(0);
+
+    const db = config.output.database;
+    const persisted = await readDb(db, async (conn) => ({
+      tables: (await queryRows(conn, `SELECT table_name FROM information_schema.tables ORDER BY 1`)).map((r) => r.table_name),
+      events: await queryRows(conn, `SELECT event_id, person_id, identity_status FROM stitched_events ORDER BY event_id`),
+      rejects: await queryRows(conn, `SELECT source_table, reason, row_data FROM rejected_rows`),
+    }));
+    // Only the contract tables are saved: no raw or scratch tables.
+    expect(persisted.tables).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
+    expect(persisted.events).toEqual([
+      { event_id: 'i1', person_id: 'u1', identity_status: 'confirmed' },
+      { event_id: 'l1', person_id: 'u1', identity_status: 'inferred' },
+      { event_id: 'l2', person_id: expect.stringContaining('bob'), identity_status: 'unmatched' },
+      { event_id: 'p1', person_id: 'u1', identity_status: 'confirmed' },
+      { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
+      { event_id: 't1', person_id: 'u1', identity_status: 'confirmed' },
+    ]);
+    expect(persisted.rejects).toEqual([{ source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: '{"id": "p-broken",' }]);
+
+    // Progress names every model with rows and time; the summary follows.
+    expect(lines).toContain('read pages.ndjson: 3 rows, 1 unreadable line(s) kept in rejected_rows');
+    expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms$/.test(l))).toBe(true);
+    expect(lines).toContain('  events by identity: confirmed 50.0%, inferred 16.7%, anonymous 16.7%, unmatched 16.7%');
+    expect(lines).toContain('  rejected rows:      1 (malformed JSON: 1; see rejected_rows)');
+
+    // Exports: every output table and rejected_rows as CSV and Parquet, nothing else left behind.
+    const exported = (await readdir(path.join(dir, 'export'))).sort();
+    expect(exported).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].flatMap((t) => [`${t}.csv`, `${t}.parquet`]).sort());
+    const csv = await readFile(path.join(dir, 'export', 'persons.csv'), 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(1 + 3);
+    const scratch = await openMemoryDb();
+    try {
+      expect(await queryValue(scratch.conn, `SELECT count(*) FROM read_parquet('${path.join(dir, 'export', 'stitched_events.parquet')}')`)).toBe(6);
+    } finally {
+      scratch.close();
+    }
+    expect(await readdir(path.join(dir, 'db'))).toEqual(['stitched.duckdb']);
+  });
+
+  it('is idempotent: a rerun writes the same tables', async () => {
+    const snapshot = () =>
+      readDb(config.output.database, async (conn) =>
+        Promise.all(OUTPUT_TABLES.map((t) => queryRows(conn, `SELECT * FROM ${t} ORDER BY ALL`))),
+      );
+    await stitchDuckDB(config);
+    const first = await snapshot();
+    await stitchDuckDB(config);
+    expect(await snapshot()).toEqual(first);
+  });
+
+  it('leaves the previous database and exports untouched when a run fails, with no temp files', async () => {
+    const exportDir = path.join(dir, 'export');
+    await stitchDuckDB(config, { exportDir });
+    const before = await readDb(config.output.database, (conn) => queryValue(conn, 'SELECT count(*) FROM stitched_events'));
+    const exportsBefore = await readFile(path.join(exportDir, 'persons.csv'), 'utf8');
+
+    // A pipeline that replaces stitched_events, then fails.
+    const failing = stitchDuckDB(config, {
+      exportDir,
+      build: () => ({
+        outputs: [],
+        scratch: [],
+        steps: [
+          { kind: 'sql', name: 'stitched_events', sql: 'CREATE OR REPLACE TABLE stitched_events AS SELECT 1 AS only_row' },
+          { kind: 'sql', name: 'persons', sql: 'CREATE OR REPLACE TABLE persons AS SELECT no_such_column FROM stitched_events' },
+        ],
+      }),
+    });
+    await expect(failing).rejects.toThrow(/^model 'persons' failed: .*no_such_column/s);
+    // And one that fails while loading (a source file disappeared).
+    await rm(path.join(dir, 'data', 'tracks.csv'));
+    await expect(stitchDuckDB(config, { exportDir })).rejects.toThrow(/no 'tracks' file in/);
+
+    expect(await readDb(config.output.database, (conn) => queryValue(conn, 'SELECT count(*) FROM stitched_events'))).toBe(before);
+    expect(await readdir(path.join(dir, 'db'))).toEqual(['stitched.duckdb']);
+    expect(await readFile(path.join(exportDir, 'persons.csv'), 'utf8')).toBe(exportsBefore);
+    expect((await readdir(exportDir)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
