@@ -34,6 +34,7 @@ describe('runInlineQuery', () => {
     expect(classifyFailure('Not found')).toBe('permission');
     expect(classifyFailure('HTTP 403 Forbidden')).toBe('permission');
     expect(classifyFailure('Syntax error at line 3')).toBe('failed');
+    expect(classifyFailure('BigQuery: table journeys not found in dataset')).toBe('failed');
     await expect(runInlineQuery(sdkAnswering(Promise.resolve({ ok: false, error: { message: 'Not found' } })), query)).rejects.toMatchObject({
       kind: 'permission',
     });

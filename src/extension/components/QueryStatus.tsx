@@ -35,39 +35,45 @@ export function ErrorState({ error, onRetry }: { error: QueryError; onRetry: () 
       );
     case 'entitlement':
       return (
-        <MessageBar intent="critical" noActions data-testid="permission-denied" data-reason="entitlement">
-          <SpaceVertical gap="xsmall">
-            <Paragraph fontWeight="semiBold">This extension is not entitled to call {error.method}.</Paragraph>
-            <Paragraph>
-              Add <Code>"{error.method}"</Code> to <Code>core_api_methods</Code> in the <Code>entitlements</Code> of
-              application <Code>{EXTENSION_ID}</Code> in manifest.lkml, deploy, and reload.
-            </Paragraph>
-            <Paragraph fontSize="xsmall" color="text2">
-              Looker said: {error.message}
-            </Paragraph>
-          </SpaceVertical>
-        </MessageBar>
+        <div data-testid="permission-denied" data-reason="entitlement">
+          <MessageBar intent="critical" noActions>
+            <SpaceVertical gap="xsmall">
+              <Paragraph fontWeight="semiBold">This extension is not entitled to call {error.method}.</Paragraph>
+              <Paragraph>
+                Add <Code>"{error.method}"</Code> to <Code>core_api_methods</Code> in the <Code>entitlements</Code> of
+                application <Code>{EXTENSION_ID}</Code> in manifest.lkml, deploy, and reload.
+              </Paragraph>
+              <Paragraph fontSize="xsmall" color="text2">
+                Looker said: {error.message}
+              </Paragraph>
+            </SpaceVertical>
+          </MessageBar>
+        </div>
       );
     case 'permission':
       return (
-        <MessageBar intent="warn" noActions data-testid="permission-denied" data-reason="looker-permission">
-          <SpaceVertical gap="xsmall">
-            <Paragraph fontWeight="semiBold">Your Looker account cannot run this query.</Paragraph>
-            <Paragraph>
-              It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that
-              includes it). Ask a Looker admin.
-            </Paragraph>
-            <Paragraph fontSize="xsmall" color="text2">
-              Looker said: {error.message}
-            </Paragraph>
-          </SpaceVertical>
-        </MessageBar>
+        <div data-testid="permission-denied" data-reason="looker-permission">
+          <MessageBar intent="warn" noActions>
+            <SpaceVertical gap="xsmall">
+              <Paragraph fontWeight="semiBold">Your Looker account cannot run this query.</Paragraph>
+              <Paragraph>
+                It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that
+                includes it). Ask a Looker admin.
+              </Paragraph>
+              <Paragraph fontSize="xsmall" color="text2">
+                Looker said: {error.message}
+              </Paragraph>
+            </SpaceVertical>
+          </MessageBar>
+        </div>
       );
     default:
       return (
-        <MessageBar intent="critical" data-testid="query-error" primaryAction="Retry" onPrimaryClick={onRetry}>
-          The query failed: {error.message}
-        </MessageBar>
+        <div data-testid="query-error">
+          <MessageBar intent="critical" primaryAction="Retry" onPrimaryClick={onRetry}>
+            The query failed: {error.message}
+          </MessageBar>
+        </div>
       );
   }
 }
@@ -102,9 +108,11 @@ export function EmptyState({ children }: { children: React.ReactNode }) {
 
 export function LimitNotice({ limit, what }: { limit: number; what: string }) {
   return (
-    <MessageBar intent="inform" noActions data-testid="limit-notice">
-      Showing the first {limit.toLocaleString('en-US')} {what} (the server-side limit). Narrow the filters to see
-      everything.
-    </MessageBar>
+    <div data-testid="limit-notice">
+      <MessageBar intent="inform" noActions>
+        Showing the first {limit.toLocaleString('en-US')} {what} (the server-side limit). Narrow the filters to see
+        everything.
+      </MessageBar>
+    </div>
   );
 }

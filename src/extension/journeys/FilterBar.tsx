@@ -108,7 +108,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
         />
         <div data-testid="filter-converted">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold">Converted</Paragraph>
+          <Paragraph fontSize="xsmall" fontWeight="semiBold">Conversion</Paragraph>
           <ButtonToggle
             value={state.converted}
             onChange={(converted: string) => onChange({ converted: converted as ConvertedFilter, focus: null })}

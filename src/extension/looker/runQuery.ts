@@ -38,7 +38,8 @@ export class QueryError extends Error {
 
 export function classifyFailure(message: string): QueryErrorKind {
   if (/entitle/i.test(message)) return 'entitlement';
-  if (/\b(403|404)\b|forbidden|not found|not authori[sz]ed|permission|access denied|inaccessible/i.test(message)) {
+  // Looker answers 404 "Not found" for a model the user may not see; a database's "table not found" is a failure.
+  if (/^\s*not found\s*$|\b(403|404)\b|forbidden|not authori[sz]ed|permission|access denied|inaccessible/i.test(message)) {
     return 'permission';
   }
   return 'failed';

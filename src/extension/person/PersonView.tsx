@@ -152,10 +152,12 @@ export function PersonView() {
         {({ matches, piiHidden, limitReached }) => (
           <SpaceVertical gap="small" data-testid="person-results">
             {piiHidden && (
-              <MessageBar intent="inform" noActions data-testid="pii-hidden-note">
-                Names and emails are hidden for your Looker account (they need the {PII_ACCESS_GRANT} access grant).
-                Search matches person ids.
-              </MessageBar>
+              <div data-testid="pii-hidden-note">
+                <MessageBar intent="inform" noActions>
+                  Names and emails are hidden for your Looker account (they need the {PII_ACCESS_GRANT} access grant).
+                  Search matches person ids.
+                </MessageBar>
+              </div>
             )}
             {limitReached && (
               <Paragraph fontSize="small" color="text2" data-testid="limit-notice">

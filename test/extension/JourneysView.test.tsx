@@ -1,0 +1,202 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, pathFields } from '../../src/contract/looker';
+import { App } from '../../src/extension/App';
+import type { InlineQuery } from '../../src/extension/looker/queries';
+import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
+
+const jp = pathFields('journey_paths');
+const sp = pathFields('session_paths');
+
+const PATH_ROWS: PlainRow[] = [
+  { [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing', [jp.step(3)]: 'Signup', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 40 },
+  { [jp.step(1)]: 'Home', [jp.step(2)]: null, [jp.step(3)]: null, [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 25 },
+  { [jp.step(1)]: 'LinkedIn: liked', [jp.step(2)]: 'Home', [jp.step(3)]: 'Pricing', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 15 },
+];
+const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
+
+const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.step_1$/.test(f));
+const isSummary = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /identified_count$/.test(f));
+
+function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }) {
+  return fakeLooker((q) => {
+    if (isPaths(q)) return paths;
+    if (isSummary(q)) return summary;
+    if (q.view === EXPLORES.events) return { rows: [{ [EVENT_FIELDS.source]: 'linkedin' }, { [EVENT_FIELDS.source]: 'web' }] };
+    throw new Error(`unexpected query ${JSON.stringify(q)}`);
+  });
+}
+
+const nodes = () => screen.getAllByTestId('sankey-node');
+const node = (step: number, label: string) => nodes().find((n) => n.dataset.step === String(step) && n.dataset.label === label)!;
+
+describe('Journeys view', () => {
+  it('lands on the Sankey: sends the paths, summary and source queries and draws what came back', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/');
+    expect(screen.getByTestId('query-loading')).toBeTruthy();
+    await screen.findAllByTestId('sankey-node');
+    expect(location().pathname).toBe('/journeys');
+
+    const paths = looker.queries().find(isPaths)!;
+    expect(paths).toEqual({
+      model: LOOKER_MODEL,
+      view: EXPLORES.journeys,
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
+      filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous' },
+      sorts: [`${jp.count} desc`],
+      limit: '5000',
+    });
+    expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
+    expect(looker.sent.every((s) => s.result_format === 'json_detail')).toBe(true);
+
+    expect(node(1, 'Home').dataset.value).toBe('65');
+    expect(node(2, 'Pricing').dataset.value).toBe('40');
+    expect(node(2, 'Drop-off').dataset.kind).toBe('dropoff');
+    expect(node(2, 'Drop-off').dataset.value).toBe('25');
+    const links = screen.getAllByTestId('sankey-link');
+    expect(links.find((l) => l.dataset.source === '1|step|Home' && l.dataset.target === '2|step|Pricing')!.dataset.value).toBe('40');
+
+    expect(screen.getByTestId('summary-count').dataset.value).toBe('80');
+    expect(screen.getByTestId('summary-count').textContent).toContain('80');
+    expect(screen.getByTestId('summary-identified-share').textContent).toContain('37.5%');
+    expect(screen.getByTestId('summary-inferred-share').textContent).toContain('7.5%');
+    expect(screen.getByTestId('summary-conversions').dataset.value).toBe('12');
+    expect(screen.getByTestId('inferred-note').textContent).toMatch(/name/);
+    expect(screen.queryByTestId('limit-notice')).toBeNull();
+  });
+
+  it('reads every filter from the URL and sends it as a Looker filter expression', async () => {
+    const looker = fakeLooker((q) => (isPaths(q) || isSummary(q) ? { rows: [] } : { rows: [] }));
+    renderWithLooker(
+      <App />,
+      looker,
+      '/journeys?measure=sessions&steps=3&status=confirmed&status=unmatched&date=7%20days&source=linkedin&landing=Home&converted=yes',
+    );
+    await screen.findByTestId('empty-state');
+    const paths = looker.queries().find(isPaths)!;
+    expect(paths.view).toBe(EXPLORES.sessionJourneys);
+    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count]);
+    expect(paths.filters).toEqual({
+      [sp.filterIdentityStatus]: 'confirmed,unmatched',
+      [sp.filterDate]: '7 days',
+      [sp.filterSource]: 'linkedin',
+      [sp.filterLandingPage]: 'Home',
+      [sp.converted]: 'Yes',
+    });
+    expect(screen.getByTestId('empty-state').textContent).toMatch(/No journeys match/);
+  });
+
+  it('a filter change updates the URL and runs the query again', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    fireEvent.click(within(screen.getByTestId('filter-converted')).getByText('Converted'));
+    await waitFor(() => expect(location().search).toBe('?converted=yes'));
+    await waitFor(() => expect(looker.queries().filter(isPaths)).toHaveLength(2));
+    expect(looker.queries().filter(isPaths)[1].filters?.[jp.converted]).toBe('Yes');
+
+    fireEvent.click(within(screen.getByTestId('filter-status')).getByLabelText('Anonymous'));
+    await waitFor(() => expect(location().search).toBe('?status=confirmed&status=inferred&converted=yes'));
+    await waitFor(() => expect(looker.queries().filter(isPaths)).toHaveLength(3));
+    expect(looker.queries().filter(isPaths)[2].filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred');
+  });
+
+  it('clicking a node focuses the paths through it (no new query), in the URL; clicking again clears', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    const sent = looker.sent.length;
+    fireEvent.click(node(1, 'LinkedIn: liked'));
+    await screen.findByTestId('focus-bar');
+    expect(new URLSearchParams(location().search).get('focus')).toBe('1|step|LinkedIn: liked');
+    expect(node(1, 'LinkedIn: liked').dataset.focused).toBe('true');
+    expect(nodes().some((n) => n.dataset.step === '1' && n.dataset.label === 'Home')).toBe(false);
+    expect(node(2, 'Home').dataset.value).toBe('15');
+    expect(looker.sent.length).toBe(sent);
+
+    fireEvent.click(screen.getByTestId('use-as-landing'));
+    await waitFor(() => expect(new URLSearchParams(location().search).get('landing')).toBe('LinkedIn: liked'));
+    expect(new URLSearchParams(location().search).get('focus')).toBeNull();
+  });
+
+  it('"Explore in Looker" opens the same query (with the focused step) in the journeys explore', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, `/journeys?focus=${encodeURIComponent('2|step|Pricing')}`);
+    await screen.findAllByTestId('sankey-node');
+    fireEvent.click(screen.getByTestId('explore-in-looker'));
+    const url: string = looker.extensionSDK.updateLocation.mock.calls[0][0];
+    expect(url.startsWith('/explore/journey_stitch/journeys?fields=')).toBe(true);
+    expect(decodeURIComponent(url)).toContain(`f[${jp.step(2)}]=Pricing`);
+    expect(decodeURIComponent(url)).toContain(`f[${jp.filterIdentityStatus}]=confirmed,inferred,anonymous`);
+    fireEvent.click(screen.getByTestId('explore-new-window'));
+    expect(looker.extensionSDK.openBrowserWindow).toHaveBeenCalledWith(url, '_blank');
+  });
+
+  it('says when the server-side row limit was reached', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ [jp.step(1)]: `Page ${i}`, [jp.count]: 1 }));
+    renderWithLooker(<App />, answering({ rows: many }), '/journeys');
+    expect((await screen.findByTestId('limit-notice')).textContent).toMatch(/5,000/);
+    expect(node(1, 'Other').dataset.value).toBe(String(5000 - 6));
+  });
+
+  it('a missing entitlement shows which one to add', async () => {
+    const denied = { reject: new Error('Extension is not entitled to use run_inline_query') };
+    renderWithLooker(<App />, answering(denied, denied), '/journeys');
+    const state = await screen.findByTestId('permission-denied');
+    expect(state.dataset.reason).toBe('entitlement');
+    expect(state.textContent).toMatch(/run_inline_query/);
+    expect(state.textContent).toMatch(/core_api_methods/);
+    expect(state.textContent).toMatch(/manifest\.lkml/);
+  });
+
+  it('a Looker user without model access gets a permission state, not a crash', async () => {
+    const notFound = { sdkError: { message: 'Not found' } };
+    renderWithLooker(<App />, answering(notFound, notFound), '/journeys');
+    const state = await screen.findByTestId('permission-denied');
+    expect(state.dataset.reason).toBe('looker-permission');
+    expect(state.textContent).toMatch(/journey_stitch/);
+  });
+
+  it('a failed query shows the error and Retry runs it again', async () => {
+    let fail = true;
+    const looker = fakeLooker((q) => {
+      if (isPaths(q) && fail) return { sdkError: { message: 'BigQuery: table not found in dataset' } };
+      return isPaths(q) ? { rows: PATH_ROWS } : isSummary(q) ? { rows: [SUMMARY_ROW] } : { rows: [] };
+    });
+    renderWithLooker(<App />, looker, '/journeys');
+    const error = await screen.findByTestId('query-error');
+    expect(error.textContent).toMatch(/table not found/);
+    fail = false;
+    fireEvent.click(within(error).getByText('Retry'));
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().filter(isPaths)).toHaveLength(2);
+  });
+
+  it('a long query shows progress and can be cancelled, then run again', async () => {
+    let hang = true;
+    const looker = fakeLooker((q) => (hang ? { pending: true } : isPaths(q) ? { rows: PATH_ROWS } : { rows: [SUMMARY_ROW] }));
+    renderWithLooker(<App />, looker, '/journeys');
+    const loading = await screen.findByTestId('query-loading');
+    expect(loading.textContent).toMatch(/Loading journeys/);
+    fireEvent.click(screen.getByTestId('query-cancel'));
+    const cancelled = await screen.findByTestId('query-cancelled');
+    hang = false;
+    fireEvent.click(within(cancelled).getByText('Run again'));
+    await screen.findAllByTestId('sankey-node');
+  });
+
+  it('with no identity status selected it asks for one instead of querying', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?status=');
+    expect(screen.getByTestId('empty-state').textContent).toMatch(/at least one identity status/);
+    await waitFor(() => expect(looker.queries().some((q) => q.view === EXPLORES.events)).toBe(true));
+    expect(looker.queries().some(isPaths)).toBe(false);
+  });
+
+  it('hovering a node explains its count and share', async () => {
+    renderWithLooker(<App />, answering(), '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    fireEvent.mouseMove(node(2, 'Drop-off'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all)');
+  });
+});
