@@ -1,0 +1,80 @@
+/**
+ * Named scenarios (test/support/scenarios.ts) against the real pipeline on DuckDB and against the oracle:
+ * each backend must give the hand-written persons, statuses and link reasons, and DuckDB must equal the
+ * oracle on every output table.
+ */
+import { LoopCapError } from '../../src/engine/run';
+import { OUTPUT_TABLES, outputTables } from '../../src/contract/tables';
+import { stitchOracle, type Row } from '../../src/oracle';
+import { openMemoryDb, type TestDb } from '../support/duckdb';
+import { SCENARIOS, identify, testConfig, type Scenario } from '../support/scenarios';
+import { stitchOnDuckDB } from '../support/stitch';
+
+interface Outcome {
+  tables: Record<(typeof OUTPUT_TABLES)[number], Row[]>;
+  rejected: [string, string | null, string][];
+}
+
+type Backend = (scenario: Scenario) => Promise<Outcome>;
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await openMemoryDb();
+});
+afterAll(() => db.close());
+
+const sortRejects = (rows: [string, string | null, string][]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+const backends: [string, Backend][] = [
+  [
+    'oracle',
+    async (s) => {
+      const out = stitchOracle(s.input, testConfig(s.config));
+      return { tables: out, rejected: out.rejected.map((r) => [r.source_table, r.event_id, r.reason]) };
+    },
+  ],
+  [
+    'DuckDB',
+    async (s) => {
+      const out = await stitchOnDuckDB(db, s.input, testConfig(s.config));
+      return { tables: out, rejected: out.rejected.map((r) => [r.source_table, r.event_id, r.reason]) };
+    },
+  ],
+];
+
+describe.each(backends)('%s', (_backend, run) => {
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    const { tables, rejected } = await run(scenario);
+
+    const events = Object.fromEntries(tables.stitched_events.map((e) => [e.event_id, [e.person_id, e.identity_status, e.link_reason]]));
+    expect(events).toEqual(scenario.events);
+    expect(Object.fromEntries(tables.persons.map((p) => [p.person_id, p.identity_status]))).toEqual(scenario.persons);
+
+    for (const [table, byKey] of Object.entries(scenario.rows ?? {})) {
+      const key = outputTables().find((t) => t.name === table)!.primaryKey;
+      for (const [id, expected] of Object.entries(byKey)) {
+        const row = tables[table as keyof Outcome['tables']].find((r) => r[key] === id);
+        expect({ table, id, row }).toMatchObject({ table, id, row: expected });
+      }
+    }
+    expect(sortRejects(rejected)).toEqual(sortRejects(scenario.rejected ?? []));
+    const linkIds = new Set(tables.identity_links.map((l) => l.link_id));
+    for (const absent of scenario.absentLinks ?? []) expect(linkIds).not.toContain(absent);
+  });
+});
+
+describe('DuckDB equals the oracle', () => {
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    const config = testConfig(scenario.config);
+    const duck = await stitchOnDuckDB(db, scenario.input, config);
+    const oracle = stitchOracle(scenario.input, config);
+    for (const table of OUTPUT_TABLES) expect({ table, rows: duck[table] }).toEqual({ table, rows: oracle[table] });
+  });
+});
+
+test('hitting the label-propagation cap is an error, not a partial result', async () => {
+  const chain = Array.from({ length: 6 }, (_, i) => identify(`c${i}`, '03-01 09:00', `a${i}`, { user_id: `u${i}`, email: `e${i + 1}@x.example` }));
+  const links = Array.from({ length: 6 }, (_, i) => identify(`l${i}`, '03-01 09:00', `b${i}`, { email: `e${i}@x.example`, hubspot_id: `${i}` }));
+  const config = testConfig({ identity: { max_iterations: 1 } });
+  await expect(stitchOnDuckDB(db, { identifies: [...chain, ...links] }, config)).rejects.toBeInstanceOf(LoopCapError);
+});

@@ -1,0 +1,518 @@
+/**
+ * Named stitching scenarios: small readable inputs with the persons, statuses and link reasons that
+ * docs/semantics.md says they must produce, written out by hand. Run against DuckDB and the oracle by
+ * test/models/scenarios.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import { configSchema, type Config, type ConfigInput } from '../../src/config/schema';
+import type { IdentityStatus, OutputTable } from '../../src/contract/tables';
+import type { OracleInput, RawRow, RejectReason, Row } from '../../src/oracle';
+import type { LinkReason } from '../../src/oracle/identity';
+
+type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys'>;
+
+/** The test config: a Segment source, LinkedIn (labelled) and Twitter (default label) offsite, one CRM id. */
+export function testConfig(overrides: Overrides = {}): Config {
+  return configSchema.parse({
+    warehouse: 'duckdb',
+    source: { type: 'segment', path: 'raw' },
+    offsite: [
+      { name: 'linkedin', label: 'LinkedIn', path: 'linkedin.csv' },
+      { name: 'twitter', path: 'twitter.csv' },
+    ],
+    identity: { crm_ids: [{ name: 'hubspot_id', column: 'hubspot_id' }], ...overrides.identity },
+    sessions: overrides.sessions,
+    journeys: { track_events: ['Meeting Booked', 'Signed Up'], conversion_events: ['Meeting Booked'], ...overrides.journeys },
+  });
+}
+
+// ---- identifiers the semantics derive, written out from docs/semantics.md §2, §7 ----
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+/** person_id of a component whose smallest identifier is an email. */
+export const emailPerson = (email: string) => `e:${md5(email)}`;
+/** person_id of a component identified by a CRM id only. */
+export const crmPerson = (name: string, value: string) => `c:${md5(`${name}=${value}`)}`;
+/** session_id of a session of `personId` starting at `start` (ISO). */
+export const sessionOf = (personId: string, start: string) => md5(`${personId}|${Date.parse(start) * 1000}`);
+
+// ---- row builders: logical Segment / offsite columns ----
+
+/** '03-01 09:00' → '2024-03-01T09:00:00Z'. */
+export const at = (when: string) => `2024-${when.replace(' ', 'T')}:00Z`;
+
+export const page = (id: string, when: string, anonymousId: string | null, title: string | null, extra: RawRow = {}): RawRow => ({
+  id,
+  timestamp: at(when),
+  anonymous_id: anonymousId,
+  context_page_title: title,
+  ...extra,
+});
+
+export const track = (id: string, when: string, anonymousId: string | null, event: string | null, extra: RawRow = {}): RawRow => ({
+  id,
+  timestamp: at(when),
+  anonymous_id: anonymousId,
+  event,
+  ...extra,
+});
+
+export const identify = (id: string, when: string, anonymousId: string | null, traits: RawRow): RawRow => ({
+  id,
+  timestamp: at(when),
+  anonymous_id: anonymousId,
+  ...traits,
+});
+
+export const offsiteRow = (id: string, when: string, fullName: string | null, extra: RawRow = {}): RawRow => ({
+  id,
+  timestamp: at(when),
+  full_name: fullName,
+  action: 'liked',
+  ...extra,
+});
+
+// ---- scenarios ----
+
+export interface Scenario {
+  name: string;
+  config?: Overrides;
+  input: OracleInput;
+  /** Every accepted event: [person_id, identity_status, link_reason]. */
+  events: Record<string, [string, IdentityStatus, LinkReason]>;
+  /** Every person and its status. */
+  persons: Record<string, IdentityStatus>;
+  /** Some columns of some rows, by primary key. */
+  rows?: Partial<Record<OutputTable, Record<string, Row>>>;
+  /** Rejected rows: [source table, event id, reason]. */
+  rejected?: [string, string | null, RejectReason][];
+  /** link_ids that must not exist. */
+  absentLinks?: string[];
+}
+
+const JO = 'jo@example.com';
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'cookie expiry: two anonymous ids, one email',
+    input: {
+      pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-12 10:00', 'a2', 'Pricing')],
+      identifies: [
+        identify('i1', '03-01 09:05', 'a1', { email: JO, name: 'Jo Smith' }),
+        identify('i2', '03-12 10:05', 'a2', { email: JO }),
+      ],
+    },
+    events: {
+      p1: [emailPerson(JO), 'confirmed', 'anonymous_id'],
+      i1: [emailPerson(JO), 'confirmed', 'email'],
+      p2: [emailPerson(JO), 'confirmed', 'anonymous_id'],
+      i2: [emailPerson(JO), 'confirmed', 'email'],
+    },
+    persons: { [emailPerson(JO)]: 'confirmed' },
+    rows: {
+      persons: { [emailPerson(JO)]: { email: JO, name: 'Jo Smith', anonymous_id_count: 2, event_count: 4, session_count: 2 } },
+      stitched_events: { p2: { email: JO, name: 'Jo Smith' } },
+    },
+  },
+  {
+    name: "email in a link's query string",
+    input: {
+      pages: [
+        page('p1', '03-01 09:00', 'a1', 'Webinar', { context_page_url: 'https://example.com/webinar?utm_source=mail&email=Jo%40Example.com&x=1' }),
+        page('p2', '03-01 09:03', 'a1', 'Pricing'),
+        page('p3', '03-01 09:04', 'a3', 'Webinar', { context_page_url: 'https://example.com/webinar?email=not-an-email' }),
+      ],
+    },
+    events: {
+      p1: [emailPerson(JO), 'confirmed', 'email'],
+      p2: [emailPerson(JO), 'confirmed', 'anonymous_id'],
+      p3: ['a3', 'anonymous', 'none'],
+    },
+    persons: { [emailPerson(JO)]: 'confirmed', a3: 'anonymous' },
+    rows: { persons: { [emailPerson(JO)]: { email: JO, name: null }, a3: { email: null } } },
+  },
+  {
+    name: 'carried anonymous id in utm_term (Calendly via Zapier)',
+    input: {
+      pages: [page('p1', '03-01 09:00', 'visitor', 'Home'), page('p2', '03-01 09:02', 'visitor', 'Contact'), page('p3', '03-01 09:03', 'stranger', 'Home')],
+      tracks: [track('t1', '03-01 09:10', 'zap', 'Meeting Booked', { user_id: JO, context_campaign_term: 'visitor' })],
+      identifies: [identify('i1', '03-01 09:10', 'zap', { user_id: JO, email: JO, name: 'Jo Smith', context_campaign_term: 'visitor' })],
+    },
+    events: {
+      p1: [JO, 'confirmed', 'carried_anonymous_id'],
+      p2: [JO, 'confirmed', 'carried_anonymous_id'],
+      p3: ['stranger', 'anonymous', 'none'],
+      t1: [JO, 'confirmed', 'user_id'],
+      i1: [JO, 'confirmed', 'user_id'],
+    },
+    persons: { [JO]: 'confirmed', stranger: 'anonymous' },
+    rows: {
+      identity_links: {
+        'anonymous_id:visitor': { person_id: JO, link_type: 'confirmed' },
+        'anonymous_id:zap': { person_id: JO },
+      },
+      persons: { [JO]: { converted: true, first_converted_at: '2024-03-01T09:10:00.000000Z', anonymous_id_count: 2 } },
+    },
+  },
+  {
+    name: 'a late identify stitches earlier anonymous events',
+    input: {
+      pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-01 09:05', 'a1', 'Blog'), page('p3', '03-02 12:00', 'a1', 'Pricing')],
+      identifies: [identify('i1', '03-03 12:00', 'a1', { user_id: 'u1' })],
+    },
+    events: {
+      p1: ['u1', 'confirmed', 'anonymous_id'],
+      p2: ['u1', 'confirmed', 'anonymous_id'],
+      p3: ['u1', 'confirmed', 'anonymous_id'],
+      i1: ['u1', 'confirmed', 'user_id'],
+    },
+    persons: { u1: 'confirmed' },
+    rows: { persons: { u1: { event_count: 4, session_count: 3, first_seen_at: '2024-03-01T09:00:00.000000Z', user_id_count: 1 } } },
+  },
+  {
+    name: 'a chain user_id – email – CRM id – email – user_id across rows',
+    input: {
+      identifies: [
+        identify('c1', '03-01 09:00', 'a1', { user_id: 'u-b', email: JO }),
+        identify('c2', '03-02 09:00', 'a2', { email: JO, hubspot_id: '42' }),
+        identify('c3', '03-03 09:00', 'a3', { hubspot_id: '42', email: 'jo@work.example' }),
+        identify('c4', '03-04 09:00', 'a4', { email: 'jo@work.example', user_id: 'u-a' }),
+        identify('c5', '03-05 09:00', 'a5', { hubspot_id: '42' }),
+      ],
+    },
+    events: {
+      c1: ['u-a', 'confirmed', 'user_id'],
+      c2: ['u-a', 'confirmed', 'email'],
+      c3: ['u-a', 'confirmed', 'email'],
+      c4: ['u-a', 'confirmed', 'user_id'],
+      c5: ['u-a', 'confirmed', 'crm_id'],
+    },
+    persons: { 'u-a': 'confirmed' },
+    rows: {
+      persons: { 'u-a': { user_id_count: 2, email_count: 2, email: 'jo@work.example', anonymous_id_count: 5 } },
+      identity_links: { 'crm_id:hubspot_id=42': { person_id: 'u-a', event_count: 3 }, 'user_id:u-b': { person_id: 'u-a' } },
+    },
+  },
+  {
+    name: 'a diamond of identifiers, and a person known by a CRM id only',
+    input: {
+      identifies: [
+        identify('d1', '03-01 09:00', 'b1', { user_id: 'v1', email: 'x@d.example' }),
+        identify('d2', '03-01 10:00', 'b2', { user_id: 'v1', email: 'y@d.example' }),
+        identify('d3', '03-01 11:00', 'b3', { email: 'x@d.example', hubspot_id: '7' }),
+        identify('d4', '03-01 12:00', 'b4', { email: 'y@d.example', hubspot_id: '7' }),
+        identify('d5', '03-01 13:00', 'b5', { hubspot_id: '99', name: 'Crm Only' }),
+      ],
+    },
+    events: {
+      d1: ['v1', 'confirmed', 'user_id'],
+      d2: ['v1', 'confirmed', 'user_id'],
+      d3: ['v1', 'confirmed', 'email'],
+      d4: ['v1', 'confirmed', 'email'],
+      d5: [crmPerson('hubspot_id', '99'), 'confirmed', 'crm_id'],
+    },
+    persons: { v1: 'confirmed', [crmPerson('hubspot_id', '99')]: 'confirmed' },
+    rows: { persons: { v1: { email_count: 2, user_id_count: 1, email: 'y@d.example' }, [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' } } },
+  },
+  {
+    name: 'a shared device seeing two users does not merge them',
+    input: {
+      pages: [page('p1', '03-01 09:01', 'shared', 'Home'), page('p2', '03-01 15:01', 'shared', 'Pricing')],
+      identifies: [
+        identify('i1', '03-01 09:00', 'shared', { user_id: 'alice', name: 'Alice' }),
+        identify('i2', '03-01 15:00', 'shared', { user_id: 'bob', name: 'Bob' }),
+      ],
+    },
+    // Anonymous events follow the device's latest identified user (the seed's last_value); identified ones stay put.
+    events: {
+      i1: ['alice', 'confirmed', 'user_id'],
+      p1: ['bob', 'confirmed', 'anonymous_id'],
+      i2: ['bob', 'confirmed', 'user_id'],
+      p2: ['bob', 'confirmed', 'anonymous_id'],
+    },
+    persons: { alice: 'confirmed', bob: 'confirmed' },
+    rows: {
+      persons: { alice: { event_count: 1, name: 'Alice' }, bob: { event_count: 3, name: 'Bob' } },
+      identity_links: { 'anonymous_id:shared': { person_id: 'bob', event_count: 4 } },
+    },
+  },
+  {
+    name: 'a unique name match is inferred, and flagged',
+    input: {
+      identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'José García' })],
+      offsite: {
+        linkedin: [offsiteRow('li-1', '02-20 10:00', 'jose  GARCIA', { profile_url: 'https://linkedin.com/in/jg' })],
+      },
+    },
+    events: {
+      i1: ['u1', 'confirmed', 'user_id'],
+      'li-1': ['u1', 'inferred', 'name_match'],
+    },
+    persons: { u1: 'inferred' },
+    rows: {
+      persons: { u1: { is_inferred_identity: true, name: 'José García', first_seen_at: '2024-02-20T10:00:00.000000Z' } },
+      stitched_events: { 'li-1': { is_inferred_identity: true, name: 'José García', step_label: 'LinkedIn: liked' } },
+      identity_links: { 'profile:linkedin:https://linkedin.com/in/jg': { person_id: 'u1', link_type: 'inferred' } },
+    },
+  },
+  {
+    name: 'an ambiguous name (two known persons) stays unmatched',
+    input: {
+      identifies: [
+        identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Sam Lee' }),
+        identify('i2', '03-01 10:00', 'a2', { user_id: 'u2', first_name: 'Sam', last_name: 'Lee' }),
+      ],
+      offsite: {
+        linkedin: [offsiteRow('li-2', '02-20 10:00', 'Sam Lee')],
+        twitter: [offsiteRow('tw-1', '02-21 10:00', 'Nobody Known', { action: 'followed', profile_url: 'https://twitter.com/nk' })],
+      },
+    },
+    events: {
+      i1: ['u1', 'confirmed', 'user_id'],
+      i2: ['u2', 'confirmed', 'user_id'],
+      'li-2': ['linkedin:name:sam lee', 'unmatched', 'none'],
+      'tw-1': ['twitter:https://twitter.com/nk', 'unmatched', 'none'],
+    },
+    persons: { u1: 'confirmed', u2: 'confirmed', 'linkedin:name:sam lee': 'unmatched', 'twitter:https://twitter.com/nk': 'unmatched' },
+    rows: {
+      persons: { 'linkedin:name:sam lee': { name: 'Sam Lee', email: null }, u2: { name: 'Sam Lee' } },
+      identity_links: {
+        'profile:linkedin:name:sam lee': { person_id: 'linkedin:name:sam lee', link_type: 'confirmed', event_count: 1 },
+        'profile:twitter:https://twitter.com/nk': { person_id: 'twitter:https://twitter.com/nk', link_type: 'confirmed' },
+      },
+      stitched_events: { 'tw-1': { step_label: 'Twitter: followed' } },
+    },
+  },
+  {
+    name: 'an offsite email is confirmed, and so are later rows of that profile',
+    input: {
+      identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', email: JO })],
+      offsite: {
+        linkedin: [
+          offsiteRow('li-3', '02-20 10:00', 'J. S.', { email: 'Jo@Example.com', profile_url: 'https://linkedin.com/in/jo' }),
+          offsiteRow('li-4', '02-22 10:00', 'Jo S', { profile_url: 'https://linkedin.com/in/jo', action: 'commented' }),
+          offsiteRow('li-5', '02-23 10:00', 'New Lead', { email: 'new@lead.example' }),
+        ],
+      },
+    },
+    events: {
+      i1: ['u1', 'confirmed', 'user_id'],
+      'li-3': ['u1', 'confirmed', 'offsite_email'],
+      'li-4': ['u1', 'confirmed', 'profile'],
+      'li-5': [emailPerson('new@lead.example'), 'confirmed', 'offsite_email'],
+    },
+    persons: { u1: 'confirmed', [emailPerson('new@lead.example')]: 'confirmed' },
+    rows: {
+      persons: { u1: { name: 'Jo S', email: JO }, [emailPerson('new@lead.example')]: { name: 'New Lead', email: 'new@lead.example' } },
+      identity_links: { 'profile:linkedin:https://linkedin.com/in/jo': { person_id: 'u1', link_type: 'confirmed', event_count: 2 } },
+    },
+  },
+  {
+    name: 'junk identifiers are ignored',
+    config: { identity: { junk_pattern: '^test-' } },
+    input: {
+      pages: [
+        page('p1', '03-01 09:00', 'a1', 'Home', { user_id: 'undefined' }),
+        page('j1', '03-01 09:01', 'null', 'Home', { user_id: '  ' }),
+        page('p2', '03-01 09:02', 'a1', 'Docs', { user_id: 'test-123', context_page_url: 'https://x.example/?email=none' }),
+      ],
+      identifies: [identify('i1', '03-01 09:03', ' a1 ', { user_id: 'NULL', email: 'None', hubspot_id: '0' })],
+    },
+    events: {
+      p1: ['a1', 'anonymous', 'none'],
+      p2: ['a1', 'anonymous', 'none'],
+      i1: ['a1', 'anonymous', 'none'],
+    },
+    persons: { a1: 'anonymous' },
+    rows: { stitched_events: { p1: { user_id: null, anonymous_id: 'a1' }, p2: { user_id: null }, i1: { anonymous_id: 'a1' } } },
+    rejected: [['pages', 'j1', 'no identifier']],
+    absentLinks: ['user_id:undefined', 'anonymous_id:null', 'user_id:test-123'],
+  },
+  {
+    name: 'duplicate event ids keep the earliest copy',
+    input: {
+      pages: [
+        page('dup-1', '03-01 09:05', 'a1', 'Home'),
+        page('dup-1', '03-01 09:00', 'a1', 'Landing'),
+        page('dup-2', '03-01 09:10', 'a1', 'Pricing'),
+        page('dup-2', '03-01 09:10', 'a1', 'Pricing'),
+      ],
+      tracks: [track('dup-3', '03-01 09:20', 'a1', 'Signed Up')],
+      identifies: [identify('dup-3', '03-01 09:20', 'a1', { user_id: 'u1' }), identify('i1', '03-01 09:30', 'a1', { user_id: 'u1' })],
+    },
+    events: {
+      'dup-1': ['u1', 'confirmed', 'anonymous_id'],
+      'dup-2': ['u1', 'confirmed', 'anonymous_id'],
+      'dup-3': ['u1', 'confirmed', 'anonymous_id'],
+      i1: ['u1', 'confirmed', 'user_id'],
+    },
+    persons: { u1: 'confirmed' },
+    rows: {
+      stitched_events: {
+        'dup-1': { event_name: 'Landing', occurred_at: '2024-03-01T09:00:00.000000Z' },
+        'dup-3': { event_type: 'track', event_name: 'Signed Up' },
+      },
+      persons: { u1: { event_count: 4 } },
+    },
+  },
+  {
+    name: 'mixed-case emails are one identifier',
+    input: {
+      identifies: [
+        identify('i1', '03-01 09:00', 'a1', { email: 'Jo@Example.COM' }),
+        identify('i2', '03-02 09:00', 'a2', { email: '  jo@example.com ' }),
+      ],
+    },
+    events: { i1: [emailPerson(JO), 'confirmed', 'email'], i2: [emailPerson(JO), 'confirmed', 'email'] },
+    persons: { [emailPerson(JO)]: 'confirmed' },
+    rows: { identity_links: { [`email:${JO}`]: { event_count: 2 } }, persons: { [emailPerson(JO)]: { email_count: 1 } } },
+    absentLinks: ['email:Jo@Example.COM'],
+  },
+  {
+    name: 'over-merge guard: an email seen with too many user ids links nothing',
+    config: { identity: { max_user_ids_per_email: 2 } },
+    input: {
+      identifies: [
+        identify('k1', '03-01 09:00', 'k1', { user_id: 'u1', email: 'info@acme.example' }),
+        identify('k2', '03-01 09:01', 'k2', { user_id: 'u2', email: 'info@acme.example' }),
+        identify('k3', '03-01 09:02', 'k3', { user_id: 'u3', email: 'INFO@acme.example' }),
+        identify('k4', '03-01 09:03', 'k4', { email: 'info@acme.example' }),
+        identify('k5', '03-01 09:04', 'k5', { user_id: 'u4', email: 'duo@acme.example' }),
+        identify('k6', '03-01 09:05', 'k6', { user_id: 'u5', email: 'duo@acme.example' }),
+      ],
+    },
+    events: {
+      k1: ['u1', 'confirmed', 'user_id'],
+      k2: ['u2', 'confirmed', 'user_id'],
+      k3: ['u3', 'confirmed', 'user_id'],
+      // The shared address still identifies a row that carries nothing else.
+      k4: [emailPerson('info@acme.example'), 'confirmed', 'email'],
+      k5: ['u4', 'confirmed', 'user_id'],
+      k6: ['u4', 'confirmed', 'user_id'],
+    },
+    persons: { u1: 'confirmed', u2: 'confirmed', u3: 'confirmed', [emailPerson('info@acme.example')]: 'confirmed', u4: 'confirmed' },
+    rows: {
+      identity_links: {
+        'email:info@acme.example': { person_id: emailPerson('info@acme.example'), event_count: 4 },
+        'email:duo@acme.example': { person_id: 'u4' },
+        'user_id:u5': { person_id: 'u4' },
+      },
+      persons: { u4: { user_id_count: 2, email_count: 1 } },
+    },
+  },
+  {
+    name: 'sessions split after a gap of more than 30 minutes',
+    input: {
+      pages: [
+        page('p1', '03-01 09:00', 's1', 'Home'),
+        page('p2', '03-01 09:20', 's1', 'Blog'),
+        page('p3', '03-01 09:50', 's1', 'Pricing'), // exactly 30 minutes: same session
+        page('p4', '03-01 10:21', 's1', 'Home'), // 31 minutes: a new session
+      ],
+      tracks: [track('t1', '03-01 10:22', 's1', 'Clicked')],
+    },
+    events: {
+      p1: ['s1', 'anonymous', 'none'],
+      p2: ['s1', 'anonymous', 'none'],
+      p3: ['s1', 'anonymous', 'none'],
+      p4: ['s1', 'anonymous', 'none'],
+      t1: ['s1', 'anonymous', 'none'],
+    },
+    persons: { s1: 'anonymous' },
+    rows: {
+      sessions: {
+        [sessionOf('s1', at('03-01 09:00'))]: { session_number: 1, event_count: 3, page_view_count: 3, ended_at: '2024-03-01T09:50:00.000000Z', landing_page: 'Home', source: 'web', identity_status: 'anonymous' },
+        [sessionOf('s1', at('03-01 10:21'))]: { session_number: 2, event_count: 2, page_view_count: 1, started_at: '2024-03-01T10:21:00.000000Z' },
+      },
+      stitched_events: { p3: { session_id: sessionOf('s1', at('03-01 09:00')) }, p4: { session_id: sessionOf('s1', at('03-01 10:21')) }, t1: { step_label: null } },
+      persons: { s1: { session_count: 2 } },
+    },
+  },
+  {
+    name: 'journey steps collapse consecutive duplicates and flag the conversion',
+    input: {
+      pages: [
+        page('p1', '03-01 09:00', 'j1', 'Home'),
+        page('p2', '03-01 09:01', 'j1', 'Home'),
+        page('p3', '03-01 09:02', 'j1', 'Pricing'),
+        page('p4', '03-01 09:03', 'j1', 'Home'),
+        page('p5', '03-01 09:06', 'j1', 'Thanks'),
+        page('p6', '03-01 09:08', 'j1', null, { context_page_path: '/blog' }),
+      ],
+      tracks: [track('t1', '03-01 09:04', 'j1', 'Pricing Viewed'), track('t2', '03-01 09:05', 'j1', 'Meeting Booked')],
+      identifies: [identify('i1', '03-01 09:05', 'j1', { user_id: 'ju', email: 'ju@example.com' })],
+      offsite: { linkedin: [offsiteRow('li-6', '03-01 08:00', 'Ju', { email: 'ju@example.com' })] },
+    },
+    events: {
+      'li-6': ['ju', 'confirmed', 'offsite_email'],
+      p1: ['ju', 'confirmed', 'anonymous_id'],
+      p2: ['ju', 'confirmed', 'anonymous_id'],
+      p3: ['ju', 'confirmed', 'anonymous_id'],
+      p4: ['ju', 'confirmed', 'anonymous_id'],
+      t1: ['ju', 'confirmed', 'anonymous_id'],
+      t2: ['ju', 'confirmed', 'anonymous_id'],
+      i1: ['ju', 'confirmed', 'user_id'],
+      p5: ['ju', 'confirmed', 'anonymous_id'],
+      p6: ['ju', 'confirmed', 'anonymous_id'],
+    },
+    persons: { ju: 'confirmed' },
+    rows: {
+      journey_paths: {
+        ju: {
+          step_count: 7,
+          converted: true,
+          steps_to_conversion: 5,
+          first_step_at: '2024-03-01T08:00:00.000000Z',
+          step_1: 'LinkedIn: liked',
+          step_2: 'Home',
+          step_3: 'Pricing',
+          step_4: 'Home',
+          step_5: 'Meeting Booked',
+          step_6: 'Thanks',
+          step_7: '/blog',
+          step_8: null,
+        },
+      },
+      session_paths: {
+        [sessionOf('ju', at('03-01 08:00'))]: { step_count: 1, converted: false, steps_to_conversion: null, step_1: 'LinkedIn: liked', step_2: null },
+        [sessionOf('ju', at('03-01 09:00'))]: { step_count: 6, converted: true, steps_to_conversion: 4, step_1: 'Home', step_4: 'Meeting Booked', step_6: '/blog' },
+      },
+      sessions: { [sessionOf('ju', at('03-01 08:00'))]: { source: 'linkedin', landing_page: null, page_view_count: 0 } },
+      persons: { ju: { converted: true, first_converted_at: '2024-03-01T09:05:00.000000Z', session_count: 2 } },
+      stitched_events: { t1: { step_label: null, is_conversion: false }, t2: { step_label: 'Meeting Booked', is_conversion: true } },
+    },
+  },
+  {
+    name: 'rows that cannot be used are rejected with their reason',
+    input: {
+      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), page('', '03-01 09:00', 'a1', 'Home'), { ...page('r2', '03-01 09:00', 'a1', 'Home'), timestamp: 'yesterday' }],
+      tracks: [track('r3', '03-01 09:00', 'a1', null), { ...track('r4', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2024-13-45T25:00:00Z' }],
+      offsite: { linkedin: [offsiteRow('li-r', '03-01 09:00', '   ')] },
+    },
+    events: { ok: ['a1', 'anonymous', 'none'] },
+    persons: { a1: 'anonymous' },
+    rejected: [
+      ['linkedin', 'li-r', 'no identifier'],
+      ['pages', null, 'missing event id'],
+      ['pages', 'r2', 'invalid timestamp'],
+      ['tracks', 'r3', 'missing event name'],
+      ['tracks', 'r4', 'invalid timestamp'],
+    ],
+  },
+  {
+    name: 'offsite rows without an id column get a content hash id',
+    input: {
+      offsite: {
+        twitter: [
+          { full_name: 'Ann Example', action: 'followed', timestamp: '2024-03-01T09:00:00Z', profile_url: 'https://twitter.com/ann' },
+          { full_name: 'Ann Example', action: 'followed', timestamp: '2024-03-01T09:00:00Z', profile_url: 'https://twitter.com/ann' },
+        ],
+      },
+    },
+    events: {
+      [`twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`]: ['twitter:https://twitter.com/ann', 'unmatched', 'none'],
+    },
+    persons: { 'twitter:https://twitter.com/ann': 'unmatched' },
+    rows: { persons: { 'twitter:https://twitter.com/ann': { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } } },
+  },
+];
