@@ -1,0 +1,176 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS } from '../../src/contract/looker';
+import { App } from '../../src/extension/App';
+import type { InlineQuery } from '../../src/extension/looker/queries';
+import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
+
+const ADA: PlainRow = {
+  [PERSON_FIELDS.personId]: 'user_42',
+  [PERSON_FIELDS.name]: 'Ada Lovelace',
+  [PERSON_FIELDS.email]: 'ada@example.com',
+  [PERSON_FIELDS.identityStatus]: 'inferred',
+  [PERSON_FIELDS.eventCount]: 3,
+  [PERSON_FIELDS.lastSeen]: '2024-03-02 10:00:00',
+  [PERSON_FIELDS.firstSeen]: '2024-03-01 09:00:00',
+  [PERSON_FIELDS.converted]: 'Yes',
+};
+
+const event = (id: string, time: string, source: string, type: string, extra: PlainRow): PlainRow => ({
+  [EVENT_FIELDS.eventId]: id,
+  [EVENT_FIELDS.occurredTime]: time,
+  [EVENT_FIELDS.source]: source,
+  [EVENT_FIELDS.eventType]: type,
+  [EVENT_FIELDS.identityStatus]: 'confirmed',
+  [EVENT_FIELDS.isInferred]: 'No',
+  ...extra,
+});
+const EVENTS: PlainRow[] = [
+  event('e1', '2024-03-01 09:00:00', 'linkedin', 'offsite', {
+    [EVENT_FIELDS.offsiteAction]: 'liked',
+    [EVENT_FIELDS.identityStatus]: 'inferred',
+    [EVENT_FIELDS.isInferred]: 'Yes',
+    [EVENT_FIELDS.linkReason]: 'name_match',
+  }),
+  event('e2', '2024-03-01 10:00:00', 'web', 'page', {
+    [EVENT_FIELDS.pageTitle]: 'Pricing',
+    [EVENT_FIELDS.anonymousId]: 'anon-phone',
+    [EVENT_FIELDS.linkReason]: 'carried_anonymous_id',
+  }),
+  event('e3', '2024-03-02 10:00:00', 'web', 'track', {
+    [EVENT_FIELDS.eventName]: 'Signed Up',
+    [EVENT_FIELDS.anonymousId]: 'anon-laptop',
+    [EVENT_FIELDS.linkReason]: 'user_id',
+  }),
+];
+
+const filterOn = (q: InlineQuery, field: string) => q.filters?.[field];
+const piiRefused = (q: InlineQuery): FakeAnswer | null =>
+  q.fields.includes(PERSON_FIELDS.name) || filterOn(q, PERSON_FIELDS.name) || filterOn(q, PERSON_FIELDS.email)
+    ? { sdkError: { message: `Unknown or inaccessible field "${PERSON_FIELDS.name}"` } }
+    : null;
+
+function looker(options: { piiMode?: 'visible' | 'absent' | 'refused'; events?: FakeAnswer } = {}) {
+  const mode = options.piiMode ?? 'visible';
+  return fakeLooker((q) => {
+    if (q.view === EXPLORES.events) return options.events ?? { rows: EVENTS };
+    if (mode === 'refused') {
+      const refusal = piiRefused(q);
+      if (refusal) return refusal;
+    }
+    const hiddenFields = mode === 'absent' ? [PERSON_FIELDS.name, PERSON_FIELDS.email] : [];
+    const matches =
+      filterOn(q, PERSON_FIELDS.name) === '%ada%' ||
+      filterOn(q, PERSON_FIELDS.personId) === 'user^_42' ||
+      filterOn(q, PERSON_FIELDS.personId) === '%user^_4%';
+    return { rows: matches ? [ADA] : [], hiddenFields };
+  });
+}
+
+const typeSearch = (text: string) =>
+  fireEvent.change(screen.getByTestId('person-search-input'), { target: { value: text } });
+
+describe('Person view', () => {
+  it('typeahead searches name, email and id (debounced), then shows the whole journey as a timeline', async () => {
+    const fake = looker();
+    const { location } = renderWithLooker(<App />, fake, '/person');
+    typeSearch('a');
+    typeSearch('ad');
+    typeSearch('ada');
+    const result = await screen.findByTestId('person-result');
+    // Only the settled term was searched, once per field.
+    const searches = fake.queries().filter((q) => q.view === EXPLORES.persons);
+    expect(searches.map((q) => q.filters)).toEqual([
+      { [PERSON_FIELDS.name]: '%ada%' },
+      { [PERSON_FIELDS.email]: '%ada%' },
+      { [PERSON_FIELDS.personId]: '%ada%' },
+    ]);
+    expect(searches.every((q) => q.model === LOOKER_MODEL && q.limit === '20')).toBe(true);
+    expect(result.dataset.personId).toBe('user_42');
+    expect(result.textContent).toContain('Ada Lovelace');
+    expect(result.textContent).toContain('ada@example.com');
+    expect(new URLSearchParams(location().search).get('q')).toBe('ada');
+
+    fireEvent.click(within(result).getByText('Ada Lovelace'));
+    const rows = await screen.findAllByTestId('timeline-row');
+    expect(new URLSearchParams(location().search).get('id')).toBe('user_42');
+    const eventsQuery = fake.queries().find((q) => q.view === EXPLORES.events)!;
+    expect(eventsQuery.filters).toEqual({ [EVENT_FIELDS.personId]: 'user^_42' });
+    expect(eventsQuery.fields).toEqual(expect.arrayContaining([EVENT_FIELDS.anonymousId, EVENT_FIELDS.linkReason, EVENT_FIELDS.source]));
+
+    expect(rows.map((r) => r.dataset.eventId)).toEqual(['e1', 'e2', 'e3']);
+    expect(rows.map((r) => r.dataset.source)).toEqual(['linkedin', 'web', 'web']);
+    expect(rows[0].textContent).toContain('liked');
+    expect(rows[1].textContent).toContain('Pricing');
+    expect(rows[1].textContent).toContain('Device 1');
+    expect(rows[2].textContent).toContain('Device 2');
+    expect(rows[2].textContent).toContain('Signed Up');
+    const markers = screen.getAllByTestId('inferred-marker');
+    expect(markers).toHaveLength(1);
+    expect(rows[0].dataset.inferred).toBe('true');
+    expect(markers[0].dataset.linkReason).toBe('name_match');
+    expect(markers[0].textContent).toMatch(/name match/);
+    expect(screen.getByTestId('person-header').textContent).toContain('Ada Lovelace');
+    expect(screen.getByTestId('timeline-summary').textContent).toMatch(/3 events across 2 sources and 2 devices/);
+  });
+
+  it('opens a person straight from the URL', async () => {
+    const fake = looker();
+    renderWithLooker(<App />, fake, '/person?id=user_42');
+    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(3);
+    expect(fake.queries().find((q) => q.view === EXPLORES.persons)!.filters).toEqual({ [PERSON_FIELDS.personId]: 'user^_42' });
+  });
+
+  it('without the PII grant (fields left out of the result) names and emails show as hidden, not as errors', async () => {
+    renderWithLooker(<App />, looker({ piiMode: 'absent' }), '/person?q=ada&id=user_42');
+    await screen.findAllByTestId('timeline-row');
+    expect(screen.getByTestId('pii-hidden-note')).toBeTruthy();
+    expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden')).toHaveLength(2);
+    expect(screen.getByTestId('person-result').textContent).toContain('hidden');
+    expect(screen.queryByTestId('query-error')).toBeNull();
+  });
+
+  it('without the PII grant (Looker refuses the fields) it falls back to id search and queries without them', async () => {
+    const fake = looker({ piiMode: 'refused' });
+    renderWithLooker(<App />, fake, '/person');
+    typeSearch('user_4');
+    const result = await screen.findByTestId('person-result');
+    expect(result.dataset.personId).toBe('user_42');
+    expect(result.textContent).toContain('hidden');
+    expect(screen.getByTestId('pii-hidden-note').textContent).toMatch(/can_see_pii/);
+
+    fireEvent.click(within(result).getByText('user_42'));
+    await screen.findAllByTestId('timeline-row');
+    const header = fake.queries().filter((q) => q.view === EXPLORES.persons && filterOn(q, PERSON_FIELDS.personId) === 'user^_42');
+    expect(header.map((q) => q.fields.includes(PERSON_FIELDS.name))).toEqual([true, false]);
+    expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden')).toHaveLength(2);
+  });
+
+  it('no match is an empty state; a short term does not query', async () => {
+    const fake = looker();
+    renderWithLooker(<App />, fake, '/person');
+    expect(screen.getByTestId('person-hint')).toBeTruthy();
+    typeSearch('z');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.sent).toHaveLength(0);
+    typeSearch('zz');
+    expect((await screen.findByTestId('empty-state')).textContent).toContain('No person matches "zz"');
+  });
+
+  it('a missing entitlement on the events query shows the permission state', async () => {
+    renderWithLooker(<App />, looker({ events: { reject: new Error('not entitled to run_inline_query') } }), '/person?id=user_42');
+    const denied = await screen.findByTestId('permission-denied');
+    expect(denied.dataset.reason).toBe('entitlement');
+  });
+
+  it('says when the events were cut at the server-side limit', async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => event(`e${i}`, '2024-03-01 09:00:00', 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home' }));
+    renderWithLooker(<App />, looker({ events: { rows: many } }), '/person?id=user_42');
+    expect((await screen.findByTestId('limit-notice')).textContent).toMatch(/2,000 events/);
+  });
+
+  it('navigates between the views with the tabs', async () => {
+    const { location } = renderWithLooker(<App />, looker(), '/person');
+    fireEvent.click(screen.getByText('Journeys'));
+    await waitFor(() => expect(location().pathname).toBe('/journeys'));
+  });
+});
