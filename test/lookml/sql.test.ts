@@ -1,0 +1,207 @@
+/**
+ * The SQL inside the generated LookML runs on both warehouses: rendered for DuckDB (as the local preview
+ * renders it) it runs on a small stitched database and gives the expected paths; rendered for BigQuery it
+ * passes the ZetaSQL analyzer against the output tables. The SQL Runner files are analyzed too.
+ */
+import { createHash } from 'node:crypto';
+import { configSchema } from '../../src/config/schema';
+import { tableDef, type OutputTable } from '../../src/contract/tables';
+import { BIGQUERY_DIALECT_NAME } from '../../src/lookml/liquid';
+import { generateProject } from '../../src/lookml/project';
+import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
+import { outputCatalogTables } from '../support/bigquery-catalog';
+import { createTable, openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
+import { useZetaSQL } from '../support/zetasql';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse } = require('lookml-parser') as { parse(text: string): Record<string, any> };
+
+const config = configSchema.parse({
+  warehouse: 'bigquery',
+  project: 'acme-data',
+  dataset: 'raw',
+  source: { type: 'segment' },
+  offsite: [{ name: 'linkedin', label: 'LinkedIn' }],
+  lookml: { materialization: 'tables' },
+});
+const files = generateProject(config);
+const view = (name: string) => parse(files.find((f) => f.path === `lookml/views/${name}.view.lkml`)!.content).view[name];
+
+// ---- rendering -----------------------------------------------------------------------------------
+
+/** A filter set in SQL both warehouses accept (Looker writes its own; these stand in for a user's choices). */
+type Filters = Partial<Record<'date_filter' | 'source_filter' | 'identity_status_filter' | 'landing_page_filter', (col: string) => string>>;
+const inList = (...values: string[]) => (col: string) => `(${col} IN (${values.map((v) => `'${v}'`).join(', ')}))`;
+const between = (from: string, to: string) => (col: string) => `(${col} >= TIMESTAMP '${from}' AND ${col} < TIMESTAMP '${to}')`;
+
+type Target = { dialect: string; table: (t: OutputTable) => string };
+const DUCKDB: Target = { dialect: PREVIEW_DIALECT_NAME, table: (t) => t };
+const BIGQUERY: Target = { dialect: BIGQUERY_DIALECT_NAME, table: (t) => `\`acme-data.journey_stitch.${t}\`` };
+
+function render(sql: string, target: Target, filters: Filters = {}, where = 'test'): string {
+  const withTables = sql.replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
+  return renderLiquid(withTables, {
+    dialectName: target.dialect,
+    where,
+    condition: (field, col) => (filters[field.split('.')[1] as keyof Filters] ?? (() => '1=1'))(col.trim()),
+  });
+}
+
+/** A field's SQL with `${TABLE}` and `${other_field}` expanded, as Looker does; measures wrapped in their aggregate. */
+function fieldSql(v: Record<string, any>, name: string, alias: string): string {
+  const fields: Record<string, any> = { ...v.dimension, ...v.measure };
+  for (const [group, def] of Object.entries<any>(v.dimension_group ?? {})) for (const tf of def.timeframes) fields[`${group}_${tf}`] = { sql: def.sql };
+  const f = fields[name];
+  const inner = String(f.sql ?? '').replace(/\$\{(\w+)\}/g, (_, ref: string) => (ref === 'TABLE' ? alias : `(${fieldSql(v, ref, alias)})`));
+  const aggregate: Record<string, (x: string) => string> = {
+    count: () => 'COUNT(*)',
+    count_distinct: (x) => `COUNT(DISTINCT ${x})`,
+    sum: (x) => `SUM(${x})`,
+    average: (x) => `AVG(${x})`,
+  };
+  return aggregate[f.type] ? aggregate[f.type](inner) : inner;
+}
+
+// ---- a small stitched database ----------------------------------------------------------------------
+
+const ev = (event_id: string, person_id: string, session_id: string, occurred_at: string, step_label: string | null, extra: Record<string, unknown> = {}) => ({
+  event_id,
+  person_id,
+  session_id,
+  occurred_at,
+  step_label,
+  event_type: 'page',
+  source: 'web',
+  is_conversion: false,
+  ...extra,
+});
+const linkedin = (action: string) => ({ event_type: 'offsite', source: 'linkedin', offsite_action: action });
+
+const EVENTS = [
+  ev('e00', 'p1', 's0', '2023-12-20 09:00:00', 'LinkedIn: liked', linkedin('liked')),
+  ev('e01', 'p1', 's1', '2024-01-01 10:00:00', 'Home', { email: 'ann@example.com', ip: '81.2.69.160', page_title: 'Home' }),
+  ev('e02', 'p1', 's1', '2024-01-01 10:01:00', 'Home'),
+  ev('e03', 'p1', 's1', '2024-01-01 10:02:00', 'Pricing'),
+  ev('e04', 'p1', 's1', '2024-01-01 10:03:00', null, { event_type: 'identify' }),
+  ev('e05', 'p1', 's1', '2024-01-01 10:04:00', 'Meeting Booked', { event_type: 'track', is_conversion: true }),
+  ev('e06', 'p2', 's2', '2024-01-02 08:00:00', 'Blog'),
+  ev('e07', 'p2', 's2', '2024-01-02 08:05:00', 'Home'),
+  ev('e08', 'p3', 's3', '2024-01-03 12:00:00', 'LinkedIn: commented', linkedin('commented')),
+  ev('e09', 'p3', 's4', '2024-01-04 12:00:00', 'Home'),
+  ev('e10', 'p4', 's5', '2024-01-05 12:00:00', 'LinkedIn: liked', linkedin('liked')),
+];
+const PERSONS = [
+  { person_id: 'p1', identity_status: 'confirmed', email: 'ann@example.com' },
+  { person_id: 'p2', identity_status: 'anonymous' },
+  { person_id: 'p3', identity_status: 'inferred' },
+  { person_id: 'p4', identity_status: 'unmatched' },
+];
+const contractTypes = (t: OutputTable) => Object.fromEntries(tableDef(t).columns.map((c) => [c.name, c.type]));
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await openMemoryDb();
+  await createTable(db.conn, 'stitched_events', EVENTS, contractTypes('stitched_events'));
+  await createTable(db.conn, 'persons', PERSONS, contractTypes('persons'));
+  await createTable(db.conn, 'identity_links', [], contractTypes('identity_links'));
+  await createTable(db.conn, 'sessions', [], contractTypes('sessions'));
+});
+afterAll(() => db.close());
+
+const zetasql = useZetaSQL(() => outputCatalogTables(config));
+
+// ---- the dynamic path views ---------------------------------------------------------------------------
+
+async function paths(name: 'journey_paths' | 'session_paths', filters: Filters) {
+  const sql = render(view(name).derived_table.sql, DUCKDB, filters, name);
+  const rows = await queryRows(db.conn, `SELECT * FROM (${sql}) ORDER BY 1`);
+  return rows.map((r) => ({
+    id: r[name === 'journey_paths' ? 'person_id' : 'session_id'],
+    status: r.identity_status,
+    steps: Array.from({ length: config.journeys.steps }, (_, i) => r[`step_${i + 1}`]).filter((s) => s !== null),
+    step_count: r.step_count,
+    converted: r.converted,
+    steps_to_conversion: r.steps_to_conversion,
+  }));
+}
+
+const FILTERED: Filters = {
+  date_filter: between('2024-01-01 00:00:00', '2024-02-01 00:00:00'),
+  source_filter: inList('web'),
+  identity_status_filter: inList('confirmed', 'inferred'),
+  landing_page_filter: inList('Home'),
+};
+
+describe('journey_paths', () => {
+  it('without filters: one row per person, consecutive duplicates collapsed, conversion position', async () => {
+    expect(await paths('journey_paths', {})).toEqual([
+      { id: 'p1', status: 'confirmed', steps: ['LinkedIn: liked', 'Home', 'Pricing', 'Meeting Booked'], step_count: 4, converted: true, steps_to_conversion: 4 },
+      { id: 'p2', status: 'anonymous', steps: ['Blog', 'Home'], step_count: 2, converted: false, steps_to_conversion: null },
+      { id: 'p3', status: 'inferred', steps: ['LinkedIn: commented', 'Home'], step_count: 2, converted: false, steps_to_conversion: null },
+      { id: 'p4', status: 'unmatched', steps: ['LinkedIn: liked'], step_count: 1, converted: false, steps_to_conversion: null },
+    ]);
+  });
+
+  it('filters change the paths: date range, source, identity status and landing page', async () => {
+    expect(await paths('journey_paths', FILTERED)).toEqual([
+      { id: 'p1', status: 'confirmed', steps: ['Home', 'Pricing', 'Meeting Booked'], step_count: 3, converted: true, steps_to_conversion: 3 },
+      { id: 'p3', status: 'inferred', steps: ['Home'], step_count: 1, converted: false, steps_to_conversion: null },
+    ]);
+    expect((await paths('journey_paths', { landing_page_filter: inList('Blog') })).map((p) => p.id)).toEqual(['p2']);
+  });
+
+  it('session_paths: one row per session', async () => {
+    const rows = await paths('session_paths', { source_filter: inList('web') });
+    expect(rows.map((r) => [r.id, r.steps])).toEqual([
+      ['s1', ['Home', 'Pricing', 'Meeting Booked']],
+      ['s2', ['Blog', 'Home']],
+      ['s4', ['Home']],
+    ]);
+  });
+
+  it.each(['journey_paths', 'session_paths'])('%s rendered for BigQuery passes ZetaSQL, with and without filters', async (name) => {
+    for (const filters of [{}, FILTERED]) {
+      const res = await zetasql().expectValid(render(view(name).derived_table.sql, BIGQUERY, filters), `${name} derived table`);
+      expect(res.columns?.map((c) => c.name)).toEqual(tableDef(name as OutputTable, config.journeys.steps).columns.map((c) => c.name));
+    }
+  });
+});
+
+// ---- every field's SQL ----------------------------------------------------------------------------------
+
+describe('field SQL', () => {
+  const STITCHED: OutputTable[] = ['stitched_events', 'persons', 'identity_links', 'sessions'];
+  const selectAll = (name: OutputTable, target: Target) => {
+    const v = view(name);
+    const dims = [...Object.keys(v.dimension), ...Object.entries<any>(v.dimension_group ?? {}).map(([g, d]) => `${g}_${d.timeframes[0]}`)];
+    const measures = Object.keys(v.measure);
+    const cols = [...dims, ...measures].map((f) => `${render(fieldSql(v, f, 't'), target)} AS ${f}`);
+    return `SELECT ${cols.join(',\n  ')}\nFROM ${target.table(name)} AS t\nGROUP BY ${dims.map((_, i) => i + 1).join(', ')}`;
+  };
+
+  const ROWS: Record<string, number> = { stitched_events: EVENTS.length, persons: PERSONS.length, identity_links: 0, sessions: 0 };
+  it.each(STITCHED)('%s: every dimension and measure runs on DuckDB', async (name) => {
+    // Grouped by every dimension, the primary key among them: one row per table row.
+    expect(await queryRows(db.conn, selectAll(name, DUCKDB))).toHaveLength(ROWS[name]);
+  });
+
+  it.each(STITCHED)('%s: every dimension and measure passes ZetaSQL for BigQuery', async (name) => {
+    await zetasql().expectValid(selectAll(name, BIGQUERY), `${name} fields`);
+  });
+
+  it('the safe alternatives mask personal data the same way on both warehouses', async () => {
+    const v = view('stitched_events');
+    const rows = await queryRows(
+      db.conn,
+      `SELECT ${render(fieldSql(v, 'email_hash', 't'), DUCKDB)} AS h, ${render(fieldSql(v, 'ip_obfuscated', 't'), DUCKDB)} AS ip FROM stitched_events AS t WHERE event_id = 'e01'`,
+    );
+    expect(rows).toEqual([{ h: createHash('md5').update('ann@example.com').digest('hex'), ip: '81.***.***.160' }]);
+    const bq = await zetasql().expectValid(`SELECT ${render(fieldSql(v, 'email_hash', 't'), BIGQUERY)} AS h FROM ${BIGQUERY.table('stitched_events')} AS t`);
+    expect(bq.columns).toEqual([{ name: 'h', type: 'STRING' }]);
+  });
+});
+
+describe('SQL Runner files', () => {
+  it.each(files.filter((f) => f.path.startsWith('lookml/sql/')).map((f) => [f.path, f.content]))('%s passes ZetaSQL', async (file, sql) => {
+    await zetasql().expectValid(sql.replace(/`journey_stitch`\./g, '`acme-data`.`journey_stitch`.'), file);
+  });
+});
