@@ -260,6 +260,13 @@ function parseLimit(limit: WriteQuery['limit']): number | null {
   return n === -1 ? null : n;
 }
 
+/** The query's filters with Looker's defaults: always_filter, and conditionally_filter unless an `unless` field is filtered. */
+function defaultFilters(explore: ExploreDef, filters: Record<string, string>): Record<string, string> {
+  const filtered = (name: string) => filters[name] !== undefined && filters[name] !== '';
+  const conditional = explore.conditionallyFilter.unless.some(filtered) ? {} : explore.conditionallyFilter.filters;
+  return { ...conditional, ...explore.alwaysFilter, ...filters };
+}
+
 export function compileQuery(model: SemanticModel, query: WriteQuery, user: QueryUser, constants: Record<string, string>): CompiledQuery {
   if (query.model !== model.name) throw new QueryError(`model "${query.model}" not found (the preview serves model ${model.name})`);
   const explore = model.explores.get(query.view);
@@ -274,7 +281,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   const aliases = new Map<string, ViewDef>([[explore.alias, model.views.get(explore.view)!]]);
   for (const j of explore.joins) aliases.set(j.name, model.views.get(j.view)!);
   const joinByAlias = new Map(explore.joins.map((j) => [j.name, j]));
-  const scope: Scope = { explore, model, constants, aliases, filters: { ...explore.alwaysFilter, ...(query.filters ?? {}) }, fanout: false };
+  const scope: Scope = { explore, model, constants, aliases, filters: defaultFilters(explore, query.filters ?? {}), fanout: false };
 
   const warnings: string[] = [];
   const accessible = (name: string): boolean => {
@@ -334,7 +341,11 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
 
   const dims = selected.map((s, i) => (s.field.kind === 'dimension' ? i + 1 : 0)).filter(Boolean);
   const positions = new Map(selected.map((s, i) => [s.name, i + 1]));
-  const sorts = (query.sorts ?? []).filter((s) => s.trim()).map((s) => parseSort(scope, s, positions));
+  // A sort on a field the user may not see is dropped with the field (its warning is already there).
+  const hiddenFromUser = new Set(requested.filter((name) => !positions.has(name)));
+  const sorts = (query.sorts ?? [])
+    .filter((s) => s.trim() && !hiddenFromUser.has(s.trim().split(/\s+/)[0]))
+    .map((s) => parseSort(scope, s, positions));
   if (!sorts.length) {
     // Looker's default: the first measure descending, else the first dimension.
     const firstMeasure = selected.findIndex((s) => s.field.kind === 'measure');

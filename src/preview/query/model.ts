@@ -76,6 +76,8 @@ export interface ExploreDef {
   joins: JoinDef[];
   /** always_filter defaults: field → filter expression. */
   alwaysFilter: Record<string, string>;
+  /** conditionally_filter: defaults applied unless the query filters one of `unless`. */
+  conditionallyFilter: { filters: Record<string, string>; unless: string[] };
   sqlAlwaysWhere?: string;
   requiredAccessGrants: string[];
 }
@@ -93,7 +95,7 @@ export interface SemanticModel {
   accessGrants: Map<string, AccessGrant>;
 }
 
-const EXPLORE_PARAMS = new Set(['$type', '$name', 'label', 'description', 'group_label', 'hidden', 'view_name', 'from', 'join', 'always_filter', 'sql_always_where', 'required_access_grants', 'tags', 'view_label', 'persist_with', 'fields']);
+const EXPLORE_PARAMS = new Set(['$type', '$name', 'label', 'description', 'group_label', 'hidden', 'view_name', 'from', 'join', 'always_filter', 'conditionally_filter', 'sql_always_where', 'required_access_grants', 'tags', 'view_label', 'persist_with', 'fields']);
 const JOIN_PARAMS = new Set(['$type', '$name', 'from', 'sql_on', 'relationship', 'type', 'required_access_grants', 'view_label', 'fields']);
 const VIEW_PARAMS = new Set(['$type', '$name', 'sql_table_name', 'derived_table', 'dimension', 'dimension_group', 'measure', 'filter', 'label', 'required_access_grants', 'drill_fields', 'set']);
 const DERIVED_PARAMS = new Set(['$type', 'sql', 'datagroup_trigger', 'persist_for', 'sql_trigger_value', 'create_process', 'increment_key', 'publish_as_db_view', 'partition_keys', 'cluster_keys', 'indexes', 'distribution_style', 'sortkeys', 'interval_trigger']);
@@ -232,16 +234,23 @@ function buildExplore(node: LookmlNode): ExploreDef {
     view,
     joins,
     alwaysFilter: filterMap(node.always_filter, `explore ${name}, always_filter`),
+    conditionallyFilter: { filters: filterMap(node.conditionally_filter, `explore ${name}, conditionally_filter`), unless: strings(node.conditionally_filter?.unless) },
     sqlAlwaysWhere: typeof node.sql_always_where === 'string' ? node.sql_always_where.trim() : undefined,
     requiredAccessGrants: strings(node.required_access_grants),
   };
 }
 
+/** Named objects of a collection; `+name` entries are refinements lookml-parser has already merged into `name`. */
+const declared = (collection: LookmlNode | undefined): LookmlNode[] =>
+  Object.entries<LookmlNode>(collection ?? {})
+    .filter(([key]) => !key.startsWith('+'))
+    .map(([, v]) => v);
+
 export function buildSemanticModel(name: string, node: LookmlNode): SemanticModel {
   const views = new Map<string, ViewDef>();
-  for (const v of Object.values<LookmlNode>(node.view ?? {})) views.set(v.$name, buildView(v));
+  for (const v of declared(node.view)) views.set(v.$name, buildView(v));
   const explores = new Map<string, ExploreDef>();
-  for (const e of Object.values<LookmlNode>(node.explore ?? {})) {
+  for (const e of declared(node.explore)) {
     const explore = buildExplore(e);
     for (const v of [explore.view, ...explore.joins.map((j) => j.view)])
       if (!views.has(v)) throw new Error(`model ${name}, explore ${explore.name}: view ${v} is not included in the model`);

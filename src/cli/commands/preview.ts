@@ -1,0 +1,33 @@
+/** `journey-stitch preview`: serve the extension locally, answering its Looker API calls from the DuckDB database. */
+import type { Command } from 'commander';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { startPreview } from '../../preview';
+
+export const DEFAULT_PREVIEW_PORT = 4710;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port ${value}: use a port number from 0 to 65535 (0 picks a free one)`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('preview')
+    .description('Run the Looker extension locally: a Looker-compatible host on 127.0.0.1 answering its queries from the stitched DuckDB database through the generated LookML.')
+    .option('-c, --config <file>', 'config file (its output.database is queried)', DEFAULT_CONFIG_FILE)
+    .option('-p, --port <port>', `port on 127.0.0.1 (default ${DEFAULT_PREVIEW_PORT})`, port, DEFAULT_PREVIEW_PORT)
+    .option('--project <dir>', 'folder of the generated LookML project (manifest.lkml, lookml/)', '.')
+    .option('--bundle <file>', 'the built extension (npm run build:extension)', 'dist/bundle.js')
+    .action(async (opts: { config: string; port: number; project: string; bundle: string }) => {
+      const { config } = await loadConfig(opts.config);
+      if (config.warehouse !== 'duckdb') throw new Error(`${opts.config}: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview`);
+      const preview = await startPreview({ projectDir: opts.project, database: config.output.database, bundle: opts.bundle, port: opts.port });
+      process.stdout.write(`journey-stitch preview: ${preview.url}\n  (database ${config.output.database}; Ctrl-C to stop)\n`);
+      const stop = () => {
+        void preview.stop().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
