@@ -1,0 +1,198 @@
+/**
+ * `journey-stitch introspect`: compare the raw dataset (INFORMATION_SCHEMA.COLUMNS) with what the config
+ * expects, and suggest a column mapping for what is missing from the names that are there. Pure functions
+ * over the columns list; the command does the I/O.
+ */
+import { stringify } from 'yaml';
+import type { Config } from '../../config/schema';
+import type { ColumnInfo } from './client';
+import { bigQueryLocation, columnsByTable, rawTableSpecs, type ExpectedColumn, type RawTableSpec } from './sources';
+
+export interface ColumnSuggestion {
+  logical: string;
+  /** The existing column proposed for it. */
+  column: string;
+  required: boolean;
+}
+
+export interface TableFinding {
+  spec: RawTableSpec;
+  exists: boolean;
+  /** A similarly named table of the dataset, when this one does not exist. */
+  suggestedTable?: string;
+  found: (ExpectedColumn & { dataType: string })[];
+  missingRequired: ExpectedColumn[];
+  missingOptional: ExpectedColumn[];
+  suggestions: ColumnSuggestion[];
+}
+
+export interface Introspection {
+  project: string;
+  dataset: string;
+  tables: TableFinding[];
+  /** Tables of the dataset the config does not read. */
+  otherTables: string[];
+  /** True when every table exists with every required column (after the suggestions, it may become true). */
+  ready: boolean;
+}
+
+/** Other names the same data often has in Segment, RudderStack, Snowplow and offsite exports (normalised). */
+const ALIASES: Record<string, string[]> = {
+  id: ['messageid', 'eventid', 'rowid'],
+  event_id: ['id', 'messageid'],
+  timestamp: ['sentat', 'receivedat', 'originaltimestamp', 'eventtime', 'createdat', 'occurredat', 'time', 'date'],
+  derived_tstamp: ['collectortstamp', 'dvcecreatedtstamp', 'etltstamp'],
+  anonymous_id: ['anonymousid', 'anonid', 'deviceid', 'cookieid', 'domainuserid'],
+  domain_userid: ['anonymousid', 'deviceid', 'cookieid'],
+  user_id: ['userid', 'uid', 'customerid'],
+  email: ['emailaddress', 'mail', 'useremail'],
+  full_name: ['name', 'membername', 'username', 'displayname'],
+  action: ['interaction', 'interactiontype', 'eventtype', 'type'],
+  profile_url: ['profile', 'profilelink', 'memberurl', 'linkedinurl'],
+  content_url: ['posturl', 'contentlink', 'url'],
+};
+
+const normal = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** How alike a logical name and an existing column are, 0..1 (0.75 and above is worth suggesting). */
+export function nameSimilarity(logical: string, candidate: string): number {
+  const a = normal(logical);
+  const b = normal(candidate);
+  if (!a || !b) return 0;
+  if (a === b) return 1;
+  if (ALIASES[logical]?.includes(b)) return 0.95;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 3 && long.endsWith(short)) return 0.8;
+  return 1 - levenshtein(a, b) / Math.max(a.length, b.length);
+}
+
+const THRESHOLD = 0.75;
+
+/** The candidate most like `logical`, if any is alike enough (ties: the earlier candidate). */
+export function closestName(logical: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; score: number } | undefined;
+  for (const name of candidates) {
+    const score = nameSimilarity(logical, name);
+    if (score >= THRESHOLD && (!best || score > best.score)) best = { name, score };
+  }
+  return best?.name;
+}
+
+function inspectTable(spec: RawTableSpec, columns: ColumnInfo[] | undefined, tableNames: string[]): TableFinding {
+  if (!columns) {
+    const suggestedTable = closestName(spec.table, tableNames);
+    return {
+      spec,
+      exists: false,
+      ...(suggestedTable ? { suggestedTable } : {}),
+      found: [],
+      missingRequired: spec.columns.filter((c) => c.required),
+      missingOptional: spec.columns.filter((c) => !c.required),
+      suggestions: [],
+    };
+  }
+  const types = new Map(columns.map((c) => [c.column, c.dataType]));
+  const found = spec.columns.filter((c) => types.has(c.physical)).map((c) => ({ ...c, dataType: types.get(c.physical)! }));
+  const missing = spec.columns.filter((c) => !types.has(c.physical));
+  // Candidates: columns no expected column uses yet; each is suggested at most once (required columns first).
+  const free = columns.map((c) => c.column).filter((name) => !found.some((f) => f.physical === name));
+  const suggestions: ColumnSuggestion[] = [];
+  for (const c of [...missing.filter((m) => m.required), ...missing.filter((m) => !m.required)]) {
+    const column = closestName(c.logical, free.filter((f) => !suggestions.some((s) => s.column === f)));
+    if (column) suggestions.push({ logical: c.logical, column, required: c.required });
+  }
+  return {
+    spec,
+    exists: true,
+    found,
+    missingRequired: missing.filter((c) => c.required),
+    missingOptional: missing.filter((c) => !c.required),
+    suggestions,
+  };
+}
+
+export function introspect(config: Config, columns: ColumnInfo[]): Introspection {
+  const { project, dataset } = bigQueryLocation(config);
+  const byTable = columnsByTable(columns);
+  const specs = rawTableSpecs(config);
+  const tableNames = [...byTable.keys()];
+  const tables = specs.map((spec) => inspectTable(spec, byTable.get(spec.table), tableNames));
+  return {
+    project,
+    dataset,
+    tables,
+    otherTables: tableNames.filter((t) => !specs.some((s) => s.table === t)),
+    ready: tables.every((t) => t.exists && t.missingRequired.length === 0),
+  };
+}
+
+/** The suggested mapping as a config fragment (only what changes), or undefined when there is nothing to suggest. */
+export function suggestedConfig(config: Config, result: Introspection): Record<string, unknown> | undefined {
+  const mapping = (t: TableFinding) => Object.fromEntries(t.suggestions.map((s) => [s.logical, s.column]));
+  const source: Record<string, unknown> = {};
+  const sourceTables: Record<string, string> = {};
+  const sourceColumns: Record<string, unknown> = {};
+  const offsite: Record<string, unknown>[] = [];
+  for (const t of result.tables) {
+    const kind = t.spec.logical;
+    if (kind.startsWith('offsite:')) {
+      const entry: Record<string, unknown> = {};
+      if (!t.exists && t.suggestedTable) entry.table = t.suggestedTable;
+      if (t.suggestions.length) entry.columns = mapping(t);
+      if (Object.keys(entry).length) offsite.push({ name: kind.slice('offsite:'.length), ...entry });
+      continue;
+    }
+    if (!t.exists && t.suggestedTable) sourceTables[kind] = t.suggestedTable;
+    if (!t.suggestions.length) continue;
+    if (config.source.type === 'snowplow') Object.assign(sourceColumns, mapping(t));
+    else sourceColumns[kind] = mapping(t);
+  }
+  if (Object.keys(sourceTables).length) source.tables = sourceTables;
+  if (Object.keys(sourceColumns).length) source.columns = sourceColumns;
+  const fragment: Record<string, unknown> = {};
+  if (Object.keys(source).length) fragment.source = source;
+  if (offsite.length) fragment.offsite = offsite;
+  return Object.keys(fragment).length ? fragment : undefined;
+}
+
+const list = (cols: { physical: string; logical: string }[]) =>
+  cols.map((c) => (c.physical === c.logical ? c.physical : `${c.physical} (as ${c.logical})`)).join(', ');
+
+/** The report the command prints. */
+export function formatIntrospection(config: Config, result: Introspection): string {
+  const lines = [`Raw dataset ${result.project}.${result.dataset}:`];
+  for (const t of result.tables) {
+    const head = `  ${t.spec.table} (${t.spec.logical})`;
+    if (!t.exists) {
+      lines.push(`${head}: table not found${t.suggestedTable ? ` — did you mean ${t.suggestedTable}?` : ''}`);
+      continue;
+    }
+    lines.push(`${head}: ${t.found.length} of ${t.spec.columns.length} expected columns`);
+    if (t.found.length) lines.push(`    found: ${t.found.map((c) => `${c.physical === c.logical ? c.physical : `${c.physical} (as ${c.logical})`} ${c.dataType}`).join(', ')}`);
+    if (t.missingRequired.length) lines.push(`    missing, required: ${list(t.missingRequired)}`);
+    if (t.missingOptional.length) lines.push(`    missing, optional (read as NULL): ${list(t.missingOptional)}`);
+  }
+  if (result.otherTables.length) lines.push(`  other tables: ${result.otherTables.join(', ')}`);
+  const fragment = suggestedConfig(config, result);
+  if (fragment) {
+    lines.push('', 'Suggested mapping (closest existing names; check, then merge into your config — offsite entries by name):', '');
+    lines.push(stringify(fragment).trimEnd());
+  }
+  lines.push(
+    '',
+    result.ready
+      ? 'Every table and required column is there: journey-stitch stitch can run.'
+      : 'Not ready: add the missing tables or required columns, or map them in the config (see above).',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,281 @@
+/**
+ * Runs a compiled Pipeline on BigQuery, one query job per statement, the way src/engine/run.ts runs it on
+ * DuckDB: statements in order, loops until their `changed` query answers 0 (or the cap). Every job's bytes
+ * and slot time are reported per model; the first failed job stops the run with BigQuery's message and the
+ * model's name. Scratch tables are dropped after a successful run.
+ *
+ * `dryRunPipeline` asks BigQuery for dry runs instead. A statement that reads a table the pipeline itself
+ * builds can only be estimated if that table exists already (from an earlier run; then the estimate uses
+ * its current size); otherwise it is reported as not estimated, never guessed. (Dry-running the whole
+ * pipeline as one script does not help: BigQuery's dry run of a multi-statement query stops after the
+ * first DDL statement.)
+ */
+import { LoopCapError } from '../../engine/run';
+import type { LoopStep, Pipeline, SqlStep } from '../../sql/pipeline';
+import { BigQueryJobError, jobStatistics, type BigQueryClient, type JobStatistics } from './client';
+
+export interface LoopPosition {
+  name: string;
+  iteration: number;
+}
+
+export interface JobReport extends JobStatistics {
+  model: string;
+  loop?: LoopPosition;
+  jobId?: string;
+  /** The table the statement (re)created. */
+  table?: string;
+}
+
+export interface ModelTotals extends JobStatistics {
+  model: string;
+  jobs: number;
+}
+
+export interface BigQueryRunReport {
+  datasetCreated: boolean;
+  /** Every job in the order it ran. */
+  jobs: JobReport[];
+  /** Per model (statement name), summed over loop iterations, in first-run order. */
+  models: ModelTotals[];
+  iterations: Record<string, number>;
+  totals: JobStatistics;
+}
+
+export interface RunOptions {
+  /** Called after every job, for progress lines. */
+  onJob?(report: JobReport): void;
+}
+
+/** A job failed: the model, where in a loop, and BigQuery's own error. */
+export class BigQueryModelError extends Error {
+  constructor(
+    readonly model: string,
+    override readonly cause: BigQueryJobError,
+    readonly loop?: LoopPosition,
+  ) {
+    const where = loop ? ` (loop '${loop.name}', iteration ${loop.iteration})` : '';
+    const job = cause.job?.jobReference.jobId ? `, job ${cause.job.jobReference.jobId}` : '';
+    const reason = cause.reason ? ` [${cause.reason}${job}]` : job ? ` [${job.slice(2)}]` : '';
+    super(`model '${model}'${where} failed on BigQuery: ${cause.message}${reason}`);
+    this.name = 'BigQueryModelError';
+  }
+}
+
+const ZERO: JobStatistics = { bytesProcessed: 0, bytesBilled: 0, slotMs: 0 };
+
+function add(a: JobStatistics, b: JobStatistics): JobStatistics {
+  return { bytesProcessed: a.bytesProcessed + b.bytesProcessed, bytesBilled: a.bytesBilled + b.bytesBilled, slotMs: a.slotMs + b.slotMs };
+}
+
+/** Per-model totals, in the order models first ran. */
+export function totalsByModel(jobs: JobReport[]): ModelTotals[] {
+  const byModel = new Map<string, ModelTotals>();
+  for (const j of jobs) {
+    const t = byModel.get(j.model) ?? { model: j.model, jobs: 0, ...ZERO };
+    byModel.set(j.model, { model: j.model, jobs: t.jobs + 1, ...add(t, j) });
+  }
+  return [...byModel.values()];
+}
+
+const asModelError = (model: string, err: unknown, loop?: LoopPosition): Error =>
+  err instanceof BigQueryJobError ? new BigQueryModelError(model, err, loop) : (err as Error);
+
+/** Make sure the output dataset exists, creating it when the config allows. Returns whether it was created. */
+export async function ensureDataset(client: BigQueryClient, dataset: string, create: boolean): Promise<boolean> {
+  if (await client.datasetExists(dataset)) return false;
+  if (!create) {
+    throw new Error(
+      `output dataset ${client.project}.${dataset} does not exist: create it (location ${client.location}), ` +
+        `or set output.create_dataset: true in the config`,
+    );
+  }
+  await client.createDataset(dataset);
+  return true;
+}
+
+class Runner {
+  readonly jobs: JobReport[] = [];
+  readonly iterations: Record<string, number> = {};
+
+  constructor(
+    private readonly client: BigQueryClient,
+    private readonly options: RunOptions,
+  ) {}
+
+  async statement(step: SqlStep, loop?: LoopPosition): Promise<Record<string, unknown>[]> {
+    let result;
+    try {
+      result = await this.client.query(step.sql);
+    } catch (err) {
+      throw asModelError(step.name, err, loop);
+    }
+    const report: JobReport = { model: step.name, ...jobStatistics(result.job) };
+    if (loop) report.loop = loop;
+    if (result.job.jobReference.jobId) report.jobId = result.job.jobReference.jobId;
+    if (step.creates) report.table = step.creates;
+    this.jobs.push(report);
+    this.options.onJob?.(report);
+    return result.rows;
+  }
+
+  async loop(loop: LoopStep): Promise<void> {
+    if (!(loop.maxIterations >= 1)) throw new Error(`loop '${loop.name}': maxIterations must be at least 1, got ${loop.maxIterations}`);
+    for (let iteration = 1; iteration <= loop.maxIterations; iteration++) {
+      const at = { name: loop.name, iteration };
+      for (const step of loop.body) await this.statement(step, at);
+      const check: SqlStep = { kind: 'sql', name: `${loop.name} (convergence check)`, sql: loop.changedSql };
+      const changed = changedValue(await this.statement(check, at), check.name);
+      this.iterations[loop.name] = iteration;
+      if (changed === 0) return;
+      if (iteration === loop.maxIterations) throw new LoopCapError(loop.name, loop.maxIterations, changed);
+    }
+  }
+}
+
+/** The `changed` count of a convergence check; SUM over no rows is NULL, meaning nothing changed. */
+function changedValue(rows: Record<string, unknown>[], model: string): number {
+  if (rows.length !== 1 || !('changed' in rows[0])) {
+    throw new Error(`model '${model}' must return one row with a column 'changed', got ${rows.length} row(s)`);
+  }
+  const value = rows[0].changed;
+  const n = value === null ? 0 : Number(value);
+  if (!Number.isFinite(n)) throw new Error(`model '${model}' returned a non-numeric 'changed': ${String(value)}`);
+  return n;
+}
+
+export interface PipelineTarget {
+  outputDataset: string;
+  createDataset: boolean;
+  /** SQL reference of an output or scratch table (to drop the scratch tables). */
+  out(table: string): string;
+}
+
+/** Execute the pipeline; throws BigQueryModelError on the first failed job (nothing after it runs). */
+export async function runPipelineOnBigQuery(
+  client: BigQueryClient,
+  pipeline: Pipeline,
+  target: PipelineTarget,
+  options: RunOptions = {},
+): Promise<BigQueryRunReport> {
+  const datasetCreated = await ensureDataset(client, target.outputDataset, target.createDataset);
+  const runner = new Runner(client, options);
+  for (const step of pipeline.steps) {
+    if (step.kind === 'sql') await runner.statement(step);
+    else await runner.loop(step);
+  }
+  for (const table of pipeline.scratch) {
+    await runner.statement({ kind: 'sql', name: `drop scratch ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
+  }
+  return {
+    datasetCreated,
+    jobs: runner.jobs,
+    models: totalsByModel(runner.jobs),
+    iterations: runner.iterations,
+    totals: runner.jobs.reduce<JobStatistics>(add, ZERO),
+  };
+}
+
+// ---- dry run ----------------------------------------------------------------------------------
+
+export interface DryRunEstimate {
+  model: string;
+  /** Set for statements of a loop body (estimated for one iteration). */
+  loop?: string;
+  /** Bytes BigQuery says the statement would process; absent when it could not be estimated. */
+  bytes?: number;
+  accuracy?: string;
+  /** Pipeline tables it reads that exist from an earlier run: the estimate uses their current size. */
+  readsPreviousRun?: string[];
+  /** Why there is no estimate. */
+  notEstimated?: string;
+}
+
+export interface DryRunReport {
+  estimates: DryRunEstimate[];
+  /** Whole pipeline, every loop counted once (the least it can take). */
+  bytes: number;
+  /** Every loop counted at its iteration cap (the most it can take). */
+  maxBytes: number;
+  pricePerTibUsd: number;
+  costUsd: number;
+  maxCostUsd: number;
+  /** Models without an estimate: the totals leave them out, so they are lower bounds. */
+  notEstimated: string[];
+  /** The output dataset does not exist yet (stitch would create it). */
+  datasetMissing: boolean;
+}
+
+const TiB = 2 ** 40;
+
+/** The dataset or table a notFound error names ("Not found: Table p:d.t was not found in location US"). */
+export function missingObject(err: BigQueryJobError): { dataset: string; table?: string } | undefined {
+  if (err.reason !== 'notFound') return undefined;
+  const m = /Not found: (?:Table|Dataset) [^:\s]+:([^.\s]+)(?:\.([^\s]+))?/.exec(err.message);
+  return m ? { dataset: m[1], ...(m[2] ? { table: m[2] } : {}) } : undefined;
+}
+
+/** On-demand cost of scanning `bytes` at `pricePerTib` dollars per TiB. */
+export function costUsd(bytes: number, pricePerTib: number): number {
+  return (bytes / TiB) * pricePerTib;
+}
+
+/**
+ * Dry-run every statement (loop bodies once). Nothing is created or changed. A statement that fails for any
+ * other reason than a pipeline table (or the output dataset) not existing yet is a real error: thrown as
+ * BigQueryModelError, like a failed run.
+ */
+export async function dryRunPipeline(
+  client: BigQueryClient,
+  pipeline: Pipeline,
+  target: Omit<PipelineTarget, 'createDataset'> & { pricePerTibUsd: number },
+): Promise<DryRunReport> {
+  const datasetMissing = !(await client.datasetExists(target.outputDataset));
+  const built: string[] = [];
+  const estimates: DryRunEstimate[] = [];
+  const multipliers: number[] = [];
+
+  const estimate = async (step: SqlStep, loop?: LoopStep): Promise<void> => {
+    const reads = built.filter((t) => step.sql.includes(target.out(t)));
+    const e: DryRunEstimate = { model: step.name };
+    if (loop) e.loop = loop.name;
+    try {
+      const { job } = await client.query(step.sql, { dryRun: true });
+      const stats = jobStatistics(job);
+      e.bytes = stats.bytesProcessed;
+      if (stats.accuracy) e.accuracy = stats.accuracy;
+      if (reads.length) e.readsPreviousRun = reads;
+    } catch (err) {
+      // Only "not there yet" is expected: a pipeline table not built yet, or the output dataset missing.
+      const missing = err instanceof BigQueryJobError ? missingObject(err) : undefined;
+      const ours = missing?.dataset === target.outputDataset;
+      if (ours && missing.table && built.includes(missing.table)) e.notEstimated = `reads ${missing.table}, which this run builds first`;
+      else if (ours && datasetMissing) e.notEstimated = `output dataset ${target.outputDataset} does not exist yet`;
+      else throw asModelError(step.name, err, loop && { name: loop.name, iteration: 1 });
+    }
+    if (step.creates && !built.includes(step.creates)) built.push(step.creates);
+    estimates.push(e);
+    multipliers.push(loop ? loop.maxIterations : 1);
+  };
+
+  for (const step of pipeline.steps) {
+    if (step.kind === 'sql') {
+      await estimate(step);
+    } else {
+      for (const s of step.body) await estimate(s, step);
+      await estimate({ kind: 'sql', name: `${step.name} (convergence check)`, sql: step.changedSql }, step);
+    }
+  }
+  const bytes = estimates.reduce((sum, e) => sum + (e.bytes ?? 0), 0);
+  const maxBytes = estimates.reduce((sum, e, i) => sum + (e.bytes ?? 0) * multipliers[i], 0);
+  return {
+    estimates,
+    bytes,
+    maxBytes,
+    pricePerTibUsd: target.pricePerTibUsd,
+    costUsd: costUsd(bytes, target.pricePerTibUsd),
+    maxCostUsd: costUsd(maxBytes, target.pricePerTibUsd),
+    notEstimated: estimates.filter((e) => e.notEstimated).map((e) => e.model),
+    datasetMissing,
+  };
+}
