@@ -197,12 +197,20 @@ describe('joins', () => {
     const counts = countBy(FIXTURE_EVENTS, (e) => e[1]);
     expect(rows).toEqual(Object.keys(counts).sort().map((s) => ({ 'persons.identity_status': s, 'stitched_events.count': counts[s], 'stitched_events.person_count': persons.filter((p) => statusOf(p) === s).length })));
   });
+  test('many_to_one join: the joined view is counted once per row, not once per event', async () => {
+    const [row] = await run({ view: 'events', fields: ['persons.count', 'stitched_events.count'] });
+    expect(row).toEqual({ 'persons.count': persons.length, 'stitched_events.count': FIXTURE_EVENTS.length });
+  });
   test('one_to_many join: the base view count is not fanned out', async () => {
     const [row] = await run({ view: 'persons', fields: ['persons.count', 'stitched_events.count'], filters: { 'persons.identity_status': '' } });
     expect(row).toEqual({ 'persons.count': persons.length, 'stitched_events.count': FIXTURE_EVENTS.length });
   });
-  test('sum over a fanned-out join is refused', async () => {
-    expect(await runError({ view: 'persons', fields: ['persons.total_events', 'stitched_events.count'] })).toMatch(/symmetric aggregates/);
+  test('sum and average over a fanned-out join count each row of their view once (symmetric aggregates)', async () => {
+    const [row] = await run({ view: 'events', fields: ['persons.total_events', 'persons.average_events', 'stitched_events.count'] });
+    expect(row).toEqual({ 'persons.total_events': FIXTURE_EVENTS.length, 'persons.average_events': FIXTURE_EVENTS.length / persons.length, 'stitched_events.count': FIXTURE_EVENTS.length });
+    const bySource = await run({ view: 'events', fields: ['stitched_events.source', 'persons.total_events'], sorts: ['stitched_events.source'] });
+    const personsWith = (source: string) => persons.filter((p) => eventsOf(p).some((e) => e[3] === source));
+    expect(bySource).toEqual(['linkedin', 'web'].map((src) => ({ 'stitched_events.source': src, 'persons.total_events': personsWith(src).reduce((n, p) => n + eventsOf(p).length, 0) })));
   });
 });
 

@@ -54,8 +54,8 @@ interface Scope {
   /** alias → view */
   aliases: Map<string, ViewDef>;
   filters: Record<string, string>;
-  /** Does the query join anything that can repeat rows of another view? */
-  fanout: boolean;
+  /** Aliases whose rows the query's joins repeat: their measures need distinct counting (symmetric aggregates). */
+  fanout: Set<string>;
 }
 
 function viewOfAlias(scope: Scope, alias: string, where: string): ViewDef {
@@ -184,8 +184,8 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
   const pkSql = () => `(${fieldSql(scope, alias, pk!, stack)})`;
   switch (m.type) {
     case 'count':
-      if (scope.fanout && !pk) throw new QueryError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
-      if (pk && (scope.fanout || conditions.length)) return `COUNT(DISTINCT ${when(pkSql())})`;
+      if (scope.fanout.has(alias) && !pk) throw new QueryError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
+      if (pk && (scope.fanout.has(alias) || conditions.length)) return `COUNT(DISTINCT ${when(pkSql())})`;
       return conditions.length ? `COUNT(${when('1')})` : 'COUNT(*)';
     case 'count_distinct':
       return `COUNT(DISTINCT ${when(sqlOf(scope, alias, m, where, stack))})`;
@@ -193,9 +193,15 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
     case 'max':
       return `${m.type.toUpperCase()}(${when(sqlOf(scope, alias, m, where, stack))})`;
     case 'sum':
-    case 'average':
-      if (scope.fanout) throw new QueryError(`${where}: ${m.type} over a one_to_many/many_to_many join needs symmetric aggregates, which the preview does not implement`);
-      return `${m.type === 'sum' ? 'SUM' : 'AVG'}(${when(sqlOf(scope, alias, m, where, stack))})`;
+    case 'average': {
+      const value = sqlOf(scope, alias, m, where, stack);
+      if (!scope.fanout.has(alias)) return `${m.type === 'sum' ? 'SUM' : 'AVG'}(${when(value)})`;
+      // Symmetric aggregate: each row of the view counts once however often the joins repeat it.
+      if (!pk) throw new QueryError(`${where}: ${m.type} of a view whose rows this query's joins repeat needs a primary_key in view ${view.name}`);
+      const keep = [`(${value}) IS NOT NULL`, ...conditions].join(' AND ');
+      const pairs = `list(DISTINCT struct_pack(k := ${pkSql()}, v := ${value})) FILTER (WHERE ${keep})`;
+      return `${m.type === 'sum' ? 'list_sum' : 'list_avg'}(list_transform(${pairs}, x -> x.v))`;
+    }
     default:
       throw new QueryError(`${where}: measure type ${m.type} is not supported by the preview`);
   }
@@ -260,6 +266,18 @@ function parseLimit(limit: WriteQuery['limit']): number | null {
   return n === -1 ? null : n;
 }
 
+/**
+ * Aliases whose rows are repeated by the query's joins: the base view when something is joined to many, a joined
+ * view on the "one" side of many_to_one (or many_to_many), and any joined view when another join is to many.
+ */
+function fannedOut(base: string, joins: JoinDef[]): Set<string> {
+  const toMany = (j: JoinDef) => j.relationship === 'one_to_many' || j.relationship === 'many_to_many';
+  const out = new Set<string>();
+  if (joins.some(toMany)) out.add(base);
+  for (const j of joins) if (j.relationship === 'many_to_one' || j.relationship === 'many_to_many' || joins.some((k) => k !== j && toMany(k))) out.add(j.name);
+  return out;
+}
+
 /** The query's filters with Looker's defaults: always_filter, and conditionally_filter unless an `unless` field is filtered. */
 function defaultFilters(explore: ExploreDef, filters: Record<string, string>): Record<string, string> {
   const filtered = (name: string) => filters[name] !== undefined && filters[name] !== '';
@@ -281,7 +299,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   const aliases = new Map<string, ViewDef>([[explore.alias, model.views.get(explore.view)!]]);
   for (const j of explore.joins) aliases.set(j.name, model.views.get(j.view)!);
   const joinByAlias = new Map(explore.joins.map((j) => [j.name, j]));
-  const scope: Scope = { explore, model, constants, aliases, filters: defaultFilters(explore, query.filters ?? {}), fanout: false };
+  const scope: Scope = { explore, model, constants, aliases, filters: defaultFilters(explore, query.filters ?? {}), fanout: new Set() };
 
   const warnings: string[] = [];
   const accessible = (name: string): boolean => {
@@ -322,7 +340,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   if (explore.sqlAlwaysWhere) for (const a of referencedAliases(explore.sqlAlwaysWhere)) need(a);
   needed.delete(explore.alias);
   const joins: JoinDef[] = explore.joins.filter((j) => needed.has(j.name));
-  scope.fanout = joins.some((j) => j.relationship === 'one_to_many' || j.relationship === 'many_to_many');
+  scope.fanout = fannedOut(explore.alias, joins);
 
   const columns = selected.map((s, i) => {
     const sql = fieldSql(scope, s.alias, s.field, []);
