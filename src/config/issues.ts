@@ -137,6 +137,10 @@ export interface Problem {
   path: Path;
   /** For unknown keys: the key name (its position is the key's, not the value's). */
   key?: string;
+  /** For unknown keys: the allowed key it probably meant. */
+  suggestion?: string;
+  /** For required keys that are absent. */
+  missing?: boolean;
   message: string;
 }
 
@@ -151,7 +155,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType, data: un
       return issue.keys.map((key) => {
         const guess = closest(key, allowed);
         const hint = guess ? ` — did you mean '${guess}'?` : allowed.length ? ` — allowed keys here: ${allowed.join(', ')}` : '';
-        return { ...at(`unknown key${hint}`, [...path, key]), key };
+        return { ...at(`unknown key${hint}`, [...path, key]), key, suggestion: guess };
       });
     }
     case 'invalid_value':
@@ -163,7 +167,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType, data: un
       return [at(`${show(value)} does not match any allowed form`)];
     }
     case 'invalid_type':
-      if (value === undefined) return [at('required key is missing')];
+      if (value === undefined) return [{ ...at('required key is missing'), missing: true }];
       return [at(`expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${typeName(value)} ${show(value)}`)];
     case 'too_small':
     case 'too_big': {
@@ -178,4 +182,14 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType, data: un
     default:
       return [at(issue.message)];
   }
+}
+
+/**
+ * Every problem of a failed parse. A required key reported missing because it was misspelt (`sources:` for
+ * `source:`) is left out: the unknown-key message already says what to rename.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root: z.ZodType, data: unknown): Problem[] {
+  const problems = issues.flatMap((issue) => describeIssue(issue, root, data));
+  const misspelt = new Set(problems.filter((p) => p.suggestion).map((p) => formatPath([...p.path.slice(0, -1), p.suggestion!])));
+  return problems.filter((p) => !(p.missing && misspelt.has(formatPath(p.path))));
 }

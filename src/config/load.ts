@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
 import { configSchema, type Config } from './schema';
-import { describeIssue, type Problem } from './issues';
+import { describeIssues, type Problem } from './issues';
 
 export const DEFAULT_CONFIG_FILE = 'journey-stitch.yaml';
 
@@ -62,7 +62,7 @@ export function parseConfig(text: string, file: string = DEFAULT_CONFIG_FILE): C
   }
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, configSchema, data));
+  const problems = describeIssues(result.error.issues, configSchema, data);
   throw new ConfigError(
     file,
     problems.map((p) => {

@@ -65,6 +65,10 @@ describe('parseConfig', () => {
     expect(colour).toMatch(/^journey-stitch\.yaml: colour: unknown key — allowed keys here: .*warehouse.*offsite.*\(line 8, column 1\)$/);
   });
 
+  it('does not also report a misspelt required key as missing', () => {
+    expect(problems(DUCKDB_MINIMAL.replace('source:', 'sourse:'))).toEqual(["journey-stitch.yaml: sourse: unknown key — did you mean 'source'? (line 2, column 1)"]);
+  });
+
   it('names the key in a list item', () => {
     const text = DUCKDB_MINIMAL.replace('    path: ./data/linkedin.ndjson\n', '    path: ./data/linkedin.ndjson\n    colums: {}\n');
     expect(problems(text)).toEqual(["journey-stitch.yaml: offsite[0].colums: unknown key — did you mean 'columns'? (line 8, column 5)"]);

@@ -1,52 +1,12 @@
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseConfig, resolveConfigPaths } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
 import { stitchDuckDB } from '../../src/engine/stitch';
 import { openMemoryDb, queryRows, queryValue } from '../support/duckdb';
-
-const ndjson = (...rows: Array<Record<string, unknown> | string>) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
-
-/**
- * A tiny world: cookie a1 browses (one page delivered twice), identifies as u1 (Ada) and books a meeting;
- * cookie a2 browses anonymously; on LinkedIn, "Ada Lovelace" likes a post (no email: name match) and
- * "Bob Unknown" comments (no match). One line of pages.ndjson is broken.
- */
-async function writeTinyWorld(data: string): Promise<void> {
-  await mkdir(data, { recursive: true });
-  const page = { id: 'p1', anonymous_id: 'a1', timestamp: '2024-03-01T10:00:00Z', context_page_path: '/', context_page_title: 'Home' };
-  await writeFile(
-    path.join(data, 'pages.ndjson'),
-    ndjson(page, page, '{"id": "p-broken",', { id: 'p3', anonymous_id: 'a2', timestamp: '2024-03-02T09:00:00Z', context_page_path: '/blog', context_page_title: 'Blog' }),
-  );
-  await writeFile(path.join(data, 'tracks.csv'), 'id,anonymous_id,user_id,timestamp,event\nt1,a1,u1,2024-03-01T10:20:00Z,Meeting Booked\n');
-  await writeFile(
-    path.join(data, 'identifies.ndjson'),
-    ndjson({ id: 'i1', anonymous_id: 'a1', user_id: 'u1', timestamp: '2024-03-01T10:10:00Z', email: 'ada@example.com', name: 'Ada Lovelace' }),
-  );
-  await writeFile(
-    path.join(data, 'linkedin.ndjson'),
-    ndjson(
-      { id: 'l1', full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-02-28T08:00:00Z', profile_url: 'https://www.linkedin.com/in/ada' },
-      { id: 'l2', full_name: 'Bob Unknown', action: 'commented', timestamp: '2024-02-28T09:00:00Z', profile_url: 'https://www.linkedin.com/in/bob' },
-    ),
-  );
-}
-
-function tinyConfig(dir: string): Config {
-  const text = `warehouse: duckdb
-source: { type: segment, path: ./data }
-offsite:
-  - name: linkedin
-    path: ./data/linkedin.ndjson
-    columns: { id: id }
-output: { database: ./db/stitched.duckdb }
-`;
-  return resolveConfigPaths(parseConfig(text), dir);
-}
+import { tinyConfig, writeTinyWorld } from './tiny-world';
 
 async function readDb<T>(file: string, read: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
