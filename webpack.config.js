@@ -1,0 +1,45 @@
+/**
+ * Production build of the Looker extension: one file, dist/bundle.js, which manifest.lkml's `file:` points at
+ * (Looker loads a single script into the extension iframe, so chunks are disabled).
+ * `npm run build:extension`; add `--json > dist/stats.json` for a stats analysis (see docs/extension.md).
+ */
+const path = require('path');
+const webpack = require('webpack');
+
+const root = (...p) => path.resolve(__dirname, 'node_modules', ...p);
+
+module.exports = (_env, argv = {}) => ({
+  mode: argv.mode || 'production',
+  target: 'web',
+  entry: path.resolve(__dirname, 'src/extension/index.tsx'),
+  output: {
+    path: path.resolve(__dirname, 'dist'),
+    filename: 'bundle.js',
+    clean: false,
+  },
+  devtool: false,
+  resolve: {
+    extensions: ['.tsx', '.ts', '.mjs', '.js', '.json'],
+    // One copy of each of these, whatever a dependency pins (extension-sdk-react ships its own lodash).
+    alias: {
+      react: root('react'),
+      'react-dom': root('react-dom'),
+      'styled-components': root('styled-components'),
+      lodash: root('lodash'),
+      '@looker/sdk': root('@looker/sdk'),
+      '@looker/sdk-rtl': root('@looker/sdk-rtl'),
+    },
+  },
+  module: {
+    rules: [
+      {
+        test: /\.tsx?$/,
+        loader: 'esbuild-loader',
+        options: { loader: 'tsx', target: 'es2018', jsx: 'automatic' },
+        exclude: /node_modules/,
+      },
+    ],
+  },
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
+  performance: { hints: false },
+});
