@@ -6,7 +6,7 @@ view: identity_links {
     create_process: {
       sql_step:
         -- runs after ${stitched_events.SQL_TABLE_NAME}: reads scratch tables it builds
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_person_status`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_person_status`
         AS
         SELECT person_id,
           CASE
@@ -25,29 +25,29 @@ view: identity_links {
           SELECT c.node_type AS identifier_type, c.node_value AS identifier,
             COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, k.person_id) AS person_id,
             CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
-          FROM `@{SCRATCH}`.`journey_stitch_js_node_component` AS c
-          JOIN `@{SCRATCH}`.`journey_stitch_js_components` AS k ON k.component = c.component
-          LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_profiles` AS p ON p.profile_key = k.person_id AND NOT k.identified
+          FROM `@{SCRATCH}`.`journey_stitch_node_component` AS c
+          JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = c.component
+          LEFT JOIN `@{SCRATCH}`.`journey_stitch_profiles` AS p ON p.profile_key = k.person_id AND NOT k.identified
           UNION ALL
-          SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM `@{SCRATCH}`.`journey_stitch_js_anon_person`
+          SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM `@{SCRATCH}`.`journey_stitch_anon_person`
           UNION ALL
           SELECT 'profile', profile_key, COALESCE(matched_person_id, profile_key),
             CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
-          FROM `@{SCRATCH}`.`journey_stitch_js_profiles`
-          WHERE profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_js_node_component` WHERE node_type = 'profile')
+          FROM `@{SCRATCH}`.`journey_stitch_profiles`
+          WHERE profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
         ),
         occurrences AS (
           SELECT n.node_type AS identifier_type, n.node_value AS identifier, e.occurred_at, e.event_id
-          FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` AS n JOIN `@{SCRATCH}`.`journey_stitch_js_events` AS e ON e.event_id = n.event_id
+          FROM `@{SCRATCH}`.`journey_stitch_event_nodes` AS n JOIN `@{SCRATCH}`.`journey_stitch_events` AS e ON e.event_id = n.event_id
           UNION ALL
-          SELECT 'anonymous_id', anonymous_id, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE anonymous_id IS NOT NULL
+          SELECT 'anonymous_id', anonymous_id, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL
           UNION ALL
-          SELECT 'anonymous_id', carried_anonymous_id, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
+          SELECT 'anonymous_id', carried_anonymous_id, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_events` WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
           UNION ALL
-          SELECT 'anonymous_id', linked_anonymous_id, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '')
+          SELECT 'anonymous_id', linked_anonymous_id, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_events` WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '')
           UNION ALL
-          SELECT 'profile', b.profile_key, b.occurred_at, b.event_id FROM `@{SCRATCH}`.`journey_stitch_js_event_base` AS b
-          WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_js_node_component` WHERE node_type = 'profile')
+          SELECT 'profile', b.profile_key, b.occurred_at, b.event_id FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
+          WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
         ),
         usage AS (
           SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(DISTINCT event_id) AS event_count

@@ -19,7 +19,7 @@ view: persons {
           COUNT(DISTINCT e.user_id) AS user_id_count,
           COUNT(DISTINCT e.event_email) AS email_count
         FROM ${stitched_events.SQL_TABLE_NAME} AS e
-        JOIN `@{SCRATCH}`.`journey_stitch_js_person_status` AS ps ON ps.person_id = e.person_id
+        JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = e.person_id
         GROUP BY e.person_id, ps.identity_status ;;
     }
 

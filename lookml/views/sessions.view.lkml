@@ -32,7 +32,7 @@ view: sessions {
             ) AS ranked
             GROUP BY session_id
           ) AS f ON f.session_id = s.session_id
-          JOIN `@{SCRATCH}`.`journey_stitch_js_person_status` AS ps ON ps.person_id = s.person_id
+          JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = s.person_id
         ) AS numbered ;;
     }
 

@@ -13,7 +13,7 @@ view: stitched_events {
         DECLARE js_iterations INT64 DEFAULT 0;
 
         -- model: js_staged
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_staged`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_staged`
         AS
         SELECT
           CASE WHEN TRIM(CAST(r.`id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -134,89 +134,89 @@ view: stitched_events {
         -- model: rejected_rows
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_rejected_rows`
         AS
-        SELECT source_table, event_id, reject_reason AS reason, row_data FROM `@{SCRATCH}`.`journey_stitch_js_staged` WHERE reject_reason IS NOT NULL;
+        SELECT source_table, event_id, reject_reason AS reason, row_data FROM `@{SCRATCH}`.`journey_stitch_staged` WHERE reject_reason IS NOT NULL;
 
         -- model: js_events
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_events`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_events`
         AS
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order` FROM (
           SELECT s.*, ROW_NUMBER() OVER (
             PARTITION BY event_id
             ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
           ) AS copy_number
-          FROM `@{SCRATCH}`.`journey_stitch_js_staged` AS s
+          FROM `@{SCRATCH}`.`journey_stitch_staged` AS s
           WHERE reject_reason IS NULL
         ) AS deduped
         WHERE copy_number = 1;
 
         -- model: js_shared_emails
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_shared_emails`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_shared_emails`
         AS
-        SELECT email FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > 5;
+        SELECT email FROM `@{SCRATCH}`.`journey_stitch_events` WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > 5;
 
         -- model: js_event_nodes
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_event_nodes`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_nodes`
         AS
         SELECT n.event_id, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
         FROM (
-        SELECT event_id, ('user_id:' || user_id) AS node, 'user_id' AS node_type, user_id AS node_value, 0 AS priority FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE user_id IS NOT NULL
+        SELECT event_id, ('user_id:' || user_id) AS node, 'user_id' AS node_type, user_id AS node_value, 0 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE user_id IS NOT NULL
         UNION ALL
-        SELECT event_id, ('email:' || email) AS node, 'email' AS node_type, email AS node_value, 1 AS priority FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE email IS NOT NULL
+        SELECT event_id, ('email:' || email) AS node, 'email' AS node_type, email AS node_value, 1 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE email IS NOT NULL
         UNION ALL
-        SELECT event_id, ('profile:' || (source || ':' || profile_url)) AS node, 'profile' AS node_type, (source || ':' || profile_url) AS node_value, 3 AS priority FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE event_type = 'offsite' AND profile_url IS NOT NULL
+        SELECT event_id, ('profile:' || (source || ':' || profile_url)) AS node, 'profile' AS node_type, (source || ':' || profile_url) AS node_value, 3 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE event_type = 'offsite' AND profile_url IS NOT NULL
         ) AS n
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_shared_emails` AS s ON n.node_type = 'email' AND s.email = n.node_value;
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_shared_emails` AS s ON n.node_type = 'email' AND s.email = n.node_value;
 
         -- model: js_id_edges
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_id_edges`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_edges`
         AS
         SELECT DISTINCT a, b FROM (
           SELECT a, b FROM (SELECT n.node AS a, h.hub AS b
-        FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` AS n
+        FROM `@{SCRATCH}`.`journey_stitch_event_nodes` AS n
         JOIN (
-          SELECT event_id, MIN(node) AS hub FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` WHERE links GROUP BY event_id HAVING COUNT(*) > 1
+          SELECT event_id, MIN(node) AS hub FROM `@{SCRATCH}`.`journey_stitch_event_nodes` WHERE links GROUP BY event_id HAVING COUNT(*) > 1
         ) AS h ON h.event_id = n.event_id
         WHERE n.links AND n.node <> h.hub) AS p
           UNION ALL
           SELECT b AS a, a AS b FROM (SELECT n.node AS a, h.hub AS b
-        FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` AS n
+        FROM `@{SCRATCH}`.`journey_stitch_event_nodes` AS n
         JOIN (
-          SELECT event_id, MIN(node) AS hub FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` WHERE links GROUP BY event_id HAVING COUNT(*) > 1
+          SELECT event_id, MIN(node) AS hub FROM `@{SCRATCH}`.`journey_stitch_event_nodes` WHERE links GROUP BY event_id HAVING COUNT(*) > 1
         ) AS h ON h.event_id = n.event_id
         WHERE n.links AND n.node <> h.hub) AS p
         ) AS both_ways;
 
         -- model: js_id_labels
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_id_labels`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_labels`
         AS
-        SELECT a AS node, LEAST(a, MIN(b)) AS label FROM `@{SCRATCH}`.`journey_stitch_js_id_edges` GROUP BY a;
+        SELECT a AS node, LEAST(a, MIN(b)) AS label FROM `@{SCRATCH}`.`journey_stitch_id_edges` GROUP BY a;
 
         -- loop: js_id_propagation (repeat until nothing changes, at most 50 times)
         SET js_changed = 1;
         SET js_iterations = 0;
         WHILE js_changed > 0 AND js_iterations < 50 DO
           -- model: js_id_next
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_id_next`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_next`
           AS
           SELECT l.node, LEAST(l.label, MIN(n.label)) AS label
-          FROM `@{SCRATCH}`.`journey_stitch_js_id_labels` AS l
-          JOIN `@{SCRATCH}`.`journey_stitch_js_id_edges` AS e ON e.a = l.node
-          JOIN `@{SCRATCH}`.`journey_stitch_js_id_labels` AS n ON n.node = e.b
+          FROM `@{SCRATCH}`.`journey_stitch_id_labels` AS l
+          JOIN `@{SCRATCH}`.`journey_stitch_id_edges` AS e ON e.a = l.node
+          JOIN `@{SCRATCH}`.`journey_stitch_id_labels` AS n ON n.node = e.b
           GROUP BY l.node, l.label;
           -- model: js_id_jump
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_id_jump`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_jump`
           AS
-          SELECT x.node, j.label FROM `@{SCRATCH}`.`journey_stitch_js_id_next` AS x JOIN `@{SCRATCH}`.`journey_stitch_js_id_next` AS j ON j.node = x.label;
+          SELECT x.node, j.label FROM `@{SCRATCH}`.`journey_stitch_id_next` AS x JOIN `@{SCRATCH}`.`journey_stitch_id_next` AS j ON j.node = x.label;
           -- model: js_id_delta
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_id_delta`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_delta`
           AS
-          SELECT COUNT(*) AS changed FROM `@{SCRATCH}`.`journey_stitch_js_id_jump` AS j JOIN `@{SCRATCH}`.`journey_stitch_js_id_labels` AS l ON l.node = j.node WHERE j.label <> l.label;
+          SELECT COUNT(*) AS changed FROM `@{SCRATCH}`.`journey_stitch_id_jump` AS j JOIN `@{SCRATCH}`.`journey_stitch_id_labels` AS l ON l.node = j.node WHERE j.label <> l.label;
           -- model: js_id_labels
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_id_labels`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_labels`
           AS
-          SELECT node, label FROM `@{SCRATCH}`.`journey_stitch_js_id_jump`;
+          SELECT node, label FROM `@{SCRATCH}`.`journey_stitch_id_jump`;
           SET js_changed = (SELECT COALESCE(SUM(changed), 0) FROM (
-            SELECT changed FROM `@{SCRATCH}`.`journey_stitch_js_id_delta`
+            SELECT changed FROM `@{SCRATCH}`.`journey_stitch_id_delta`
           ));
           SET js_iterations = js_iterations + 1;
         END WHILE;
@@ -225,14 +225,14 @@ view: stitched_events {
         END IF;
 
         -- model: js_node_component
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_node_component`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_node_component`
         AS
         SELECT n.node, n.node_type, n.node_value, COALESCE(l.label, n.node) AS component
-        FROM (SELECT node, node_type, node_value FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` GROUP BY node, node_type, node_value) AS n
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_id_labels` AS l ON l.node = n.node;
+        FROM (SELECT node, node_type, node_value FROM `@{SCRATCH}`.`journey_stitch_event_nodes` GROUP BY node, node_type, node_value) AS n
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_id_labels` AS l ON l.node = n.node;
 
         -- model: js_components
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_components`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_components`
         AS
         SELECT component,
           COALESCE(
@@ -242,66 +242,66 @@ view: stitched_events {
             MIN(CASE WHEN node_type = 'profile' THEN node_value END)
           ) AS person_id,
           COUNTIF(node_type IN ('user_id', 'email', 'crm_id')) > 0 AS identified
-        FROM `@{SCRATCH}`.`journey_stitch_js_node_component`
+        FROM `@{SCRATCH}`.`journey_stitch_node_component`
         GROUP BY component;
 
         -- model: js_event_component
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_event_component`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_component`
         AS
         SELECT event_id, component, has_user_id, has_email FROM (
           SELECT n.event_id, c.component,
             MAX(CASE WHEN n.node_type = 'user_id' THEN 1 ELSE 0 END) OVER (PARTITION BY n.event_id) = 1 AS has_user_id,
             MAX(CASE WHEN n.node_type = 'email' THEN 1 ELSE 0 END) OVER (PARTITION BY n.event_id) = 1 AS has_email,
             ROW_NUMBER() OVER (PARTITION BY n.event_id ORDER BY n.priority, n.node) AS pick
-          FROM `@{SCRATCH}`.`journey_stitch_js_event_nodes` AS n
-          JOIN `@{SCRATCH}`.`journey_stitch_js_node_component` AS c ON c.node = n.node
+          FROM `@{SCRATCH}`.`journey_stitch_event_nodes` AS n
+          JOIN `@{SCRATCH}`.`journey_stitch_node_component` AS c ON c.node = n.node
         ) AS ranked
         WHERE pick = 1;
 
         -- model: js_anon_edges
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_edges`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_edges`
         AS
         SELECT DISTINCT a, b FROM (
-          SELECT a, b FROM (SELECT anonymous_id AS a, carried_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE anonymous_id IS NOT NULL AND carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> anonymous_id
+          SELECT a, b FROM (SELECT anonymous_id AS a, carried_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL AND carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> anonymous_id
         UNION ALL
-        SELECT anonymous_id AS a, linked_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE anonymous_id IS NOT NULL AND linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> anonymous_id) AS p
+        SELECT anonymous_id AS a, linked_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL AND linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> anonymous_id) AS p
           UNION ALL
-          SELECT b AS a, a AS b FROM (SELECT anonymous_id AS a, carried_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE anonymous_id IS NOT NULL AND carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> anonymous_id
+          SELECT b AS a, a AS b FROM (SELECT anonymous_id AS a, carried_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL AND carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> anonymous_id
         UNION ALL
-        SELECT anonymous_id AS a, linked_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE anonymous_id IS NOT NULL AND linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> anonymous_id) AS p
+        SELECT anonymous_id AS a, linked_anonymous_id AS b FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL AND linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> anonymous_id) AS p
         ) AS both_ways;
 
         -- model: js_anon_labels
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_labels`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_labels`
         AS
-        SELECT a AS node, LEAST(a, MIN(b)) AS label FROM `@{SCRATCH}`.`journey_stitch_js_anon_edges` GROUP BY a;
+        SELECT a AS node, LEAST(a, MIN(b)) AS label FROM `@{SCRATCH}`.`journey_stitch_anon_edges` GROUP BY a;
 
         -- loop: js_anon_propagation (repeat until nothing changes, at most 50 times)
         SET js_changed = 1;
         SET js_iterations = 0;
         WHILE js_changed > 0 AND js_iterations < 50 DO
           -- model: js_anon_next
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_next`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_next`
           AS
           SELECT l.node, LEAST(l.label, MIN(n.label)) AS label
-          FROM `@{SCRATCH}`.`journey_stitch_js_anon_labels` AS l
-          JOIN `@{SCRATCH}`.`journey_stitch_js_anon_edges` AS e ON e.a = l.node
-          JOIN `@{SCRATCH}`.`journey_stitch_js_anon_labels` AS n ON n.node = e.b
+          FROM `@{SCRATCH}`.`journey_stitch_anon_labels` AS l
+          JOIN `@{SCRATCH}`.`journey_stitch_anon_edges` AS e ON e.a = l.node
+          JOIN `@{SCRATCH}`.`journey_stitch_anon_labels` AS n ON n.node = e.b
           GROUP BY l.node, l.label;
           -- model: js_anon_jump
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_jump`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_jump`
           AS
-          SELECT x.node, j.label FROM `@{SCRATCH}`.`journey_stitch_js_anon_next` AS x JOIN `@{SCRATCH}`.`journey_stitch_js_anon_next` AS j ON j.node = x.label;
+          SELECT x.node, j.label FROM `@{SCRATCH}`.`journey_stitch_anon_next` AS x JOIN `@{SCRATCH}`.`journey_stitch_anon_next` AS j ON j.node = x.label;
           -- model: js_anon_delta
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_delta`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_delta`
           AS
-          SELECT COUNT(*) AS changed FROM `@{SCRATCH}`.`journey_stitch_js_anon_jump` AS j JOIN `@{SCRATCH}`.`journey_stitch_js_anon_labels` AS l ON l.node = j.node WHERE j.label <> l.label;
+          SELECT COUNT(*) AS changed FROM `@{SCRATCH}`.`journey_stitch_anon_jump` AS j JOIN `@{SCRATCH}`.`journey_stitch_anon_labels` AS l ON l.node = j.node WHERE j.label <> l.label;
           -- model: js_anon_labels
-          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_labels`
+          CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_labels`
           AS
-          SELECT node, label FROM `@{SCRATCH}`.`journey_stitch_js_anon_jump`;
+          SELECT node, label FROM `@{SCRATCH}`.`journey_stitch_anon_jump`;
           SET js_changed = (SELECT COALESCE(SUM(changed), 0) FROM (
-            SELECT changed FROM `@{SCRATCH}`.`journey_stitch_js_anon_delta`
+            SELECT changed FROM `@{SCRATCH}`.`journey_stitch_anon_delta`
           ));
           SET js_iterations = js_iterations + 1;
         END WHILE;
@@ -310,40 +310,40 @@ view: stitched_events {
         END IF;
 
         -- model: js_anon_ids
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_ids`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_ids`
         AS
         SELECT anonymous_id FROM (
-          SELECT anonymous_id FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE anonymous_id IS NOT NULL
-          UNION ALL SELECT carried_anonymous_id FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE carried_anonymous_id IS NOT NULL
-          UNION ALL SELECT linked_anonymous_id FROM `@{SCRATCH}`.`journey_stitch_js_events` WHERE linked_anonymous_id IS NOT NULL
+          SELECT anonymous_id FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL
+          UNION ALL SELECT carried_anonymous_id FROM `@{SCRATCH}`.`journey_stitch_events` WHERE carried_anonymous_id IS NOT NULL
+          UNION ALL SELECT linked_anonymous_id FROM `@{SCRATCH}`.`journey_stitch_events` WHERE linked_anonymous_id IS NOT NULL
         ) AS ids GROUP BY anonymous_id;
 
         -- model: js_anon_direct
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_direct`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_direct`
         AS
         SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id FROM (
           SELECT e.anonymous_id, c.component, e.occurred_at, e.event_id,
             ROW_NUMBER() OVER (PARTITION BY e.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS pick
-          FROM `@{SCRATCH}`.`journey_stitch_js_events` AS e
-          JOIN `@{SCRATCH}`.`journey_stitch_js_event_component` AS c ON c.event_id = e.event_id
+          FROM `@{SCRATCH}`.`journey_stitch_events` AS e
+          JOIN `@{SCRATCH}`.`journey_stitch_event_component` AS c ON c.event_id = e.event_id
           WHERE e.anonymous_id IS NOT NULL
         ) AS ranked
         WHERE pick = 1;
 
         -- model: js_anon_person
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_anon_person`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_person`
         AS
         WITH members AS (
           SELECT a.anonymous_id, COALESCE(l.label, a.anonymous_id) AS anon_component
-          FROM `@{SCRATCH}`.`journey_stitch_js_anon_ids` AS a
-          LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_anon_labels` AS l ON l.node = a.anonymous_id
+          FROM `@{SCRATCH}`.`journey_stitch_anon_ids` AS a
+          LEFT JOIN `@{SCRATCH}`.`journey_stitch_anon_labels` AS l ON l.node = a.anonymous_id
         ),
         attachment AS (
           SELECT anon_component, component, via_anonymous_id FROM (
             SELECT m.anon_component, d.component, d.anonymous_id AS via_anonymous_id,
               ROW_NUMBER() OVER (PARTITION BY m.anon_component ORDER BY d.seen_at DESC, d.seen_event_id DESC) AS pick
             FROM members AS m
-            JOIN `@{SCRATCH}`.`journey_stitch_js_anon_direct` AS d ON d.anonymous_id = m.anonymous_id
+            JOIN `@{SCRATCH}`.`journey_stitch_anon_direct` AS d ON d.anonymous_id = m.anonymous_id
           ) AS ranked
           WHERE pick = 1
         )
@@ -353,10 +353,10 @@ view: stitched_events {
           COALESCE(t.via_anonymous_id <> m.anonymous_id, FALSE) AS via_carried
         FROM members AS m
         LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_components` AS k ON k.component = t.component;
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = t.component;
 
         -- model: js_event_base
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_event_base`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_base`
         AS
         SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
           CASE
@@ -378,17 +378,17 @@ view: stitched_events {
             WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
             THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '')))
           END AS profile_key
-        FROM `@{SCRATCH}`.`journey_stitch_js_events` AS e
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_event_component` AS c ON c.event_id = e.event_id
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_components` AS k ON k.component = c.component
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_anon_person` AS a ON a.anonymous_id = e.anonymous_id;
+        FROM `@{SCRATCH}`.`journey_stitch_events` AS e
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_event_component` AS c ON c.event_id = e.event_id
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = c.component
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_anon_person` AS a ON a.anonymous_id = e.anonymous_id;
 
         -- model: js_unique_names
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_unique_names`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_unique_names`
         AS
         SELECT norm_name, MIN(candidate_id) AS person_id FROM (
           SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, person_id AS candidate_id
-          FROM `@{SCRATCH}`.`journey_stitch_js_event_base`
+          FROM `@{SCRATCH}`.`journey_stitch_event_base`
           WHERE identity_status = 'confirmed' AND name IS NOT NULL
         ) AS names
         WHERE norm_name IS NOT NULL
@@ -396,7 +396,7 @@ view: stitched_events {
         HAVING COUNT(DISTINCT candidate_id) = 1;
 
         -- model: js_profiles
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_profiles`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_profiles`
         AS
         SELECT p.profile_key, p.profile_name, u.person_id AS matched_person_id
         FROM (
@@ -404,28 +404,28 @@ view: stitched_events {
             SELECT profile_key, name, ROW_NUMBER() OVER (
               PARTITION BY profile_key ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, occurred_at DESC, event_id DESC
             ) AS pick
-            FROM `@{SCRATCH}`.`journey_stitch_js_event_base`
+            FROM `@{SCRATCH}`.`journey_stitch_event_base`
             WHERE profile_key IS NOT NULL
           ) AS ranked
           WHERE pick = 1
         ) AS p
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_unique_names` AS u ON u.norm_name = p.norm_name;
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_unique_names` AS u ON u.norm_name = p.norm_name;
 
         -- model: js_event_person
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_event_person`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_person`
         AS
         SELECT b.event_id, b.occurred_at, b.name, b.email,
           COALESCE(b.person_id, p.matched_person_id, p.profile_key) AS person_id,
           COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
           COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
-        FROM `@{SCRATCH}`.`journey_stitch_js_event_base` AS b
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_js_profiles` AS p ON p.profile_key = b.profile_key;
+        FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_profiles` AS p ON p.profile_key = b.profile_key;
 
         -- model: js_backfill
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_backfill`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_backfill`
         AS
         WITH eligible AS (
-          SELECT person_id, email, name, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_js_event_person` WHERE identity_status <> 'inferred'
+          SELECT person_id, email, name, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_event_person` WHERE identity_status <> 'inferred'
         ),
         latest_email AS (
           SELECT person_id, email FROM (
@@ -440,17 +440,17 @@ view: stitched_events {
           ) AS ranked WHERE pick = 1
         )
         SELECT p.person_id, le.email, ln.name
-        FROM (SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_js_event_person`) AS p
+        FROM (SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_event_person`) AS p
         LEFT JOIN latest_email AS le ON le.person_id = p.person_id
         LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id;
 
         -- model: js_sessionized
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_js_sessionized`
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_sessionized`
         AS
         WITH ordered AS (
           SELECT event_id, person_id, occurred_at,
             LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at
-          FROM `@{SCRATCH}`.`journey_stitch_js_event_person`
+          FROM `@{SCRATCH}`.`journey_stitch_event_person`
         ),
         numbered AS (
           SELECT event_id, person_id, occurred_at,
@@ -481,10 +481,10 @@ view: stitched_events {
           e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign,
           e.offsite_action, e.profile_url, e.content_url, p.link_reason,
           e.email AS event_email, e.carried_anonymous_id
-        FROM `@{SCRATCH}`.`journey_stitch_js_events` AS e
-        JOIN `@{SCRATCH}`.`journey_stitch_js_event_person` AS p ON p.event_id = e.event_id
-        JOIN `@{SCRATCH}`.`journey_stitch_js_backfill` AS b ON b.person_id = p.person_id
-        JOIN `@{SCRATCH}`.`journey_stitch_js_sessionized` AS s ON s.event_id = e.event_id; ;;
+        FROM `@{SCRATCH}`.`journey_stitch_events` AS e
+        JOIN `@{SCRATCH}`.`journey_stitch_event_person` AS p ON p.event_id = e.event_id
+        JOIN `@{SCRATCH}`.`journey_stitch_backfill` AS b ON b.person_id = p.person_id
+        JOIN `@{SCRATCH}`.`journey_stitch_sessionized` AS s ON s.event_id = e.event_id; ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

@@ -25,8 +25,8 @@ const bq = new BigQueryDialect();
 
 /** Looker reference to a view's table. */
 export const viewTableRef = (view: string) => `\${${view}.SQL_TABLE_NAME}`;
-/** A table in the @{SCRATCH} dataset. */
-export const scratchRef = (table: string) => `\`@{SCRATCH}\`.${bq.quoteIdent(SCRATCH_PREFIX + table)}`;
+/** A table in the @{SCRATCH} dataset, which Looker's own PDTs share: prefixed (the models' js_ becomes journey_stitch_). */
+export const scratchRef = (table: string) => `\`@{SCRATCH}\`.${bq.quoteIdent(SCRATCH_PREFIX + table.replace(/^js_/, ''))}`;
 
 /** A raw table in the @{RAW_PROJECT}.@{RAW_DATASET} dataset, by its logical name (see RawSources). */
 export function rawRef(config: Config, table: RawTable): string {
