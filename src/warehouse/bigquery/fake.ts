@@ -2,7 +2,8 @@
  * A local stand-in for BigQuery, for tests and offline demos. It keeps datasets and tables (with sizes),
  * records every job it is sent, and answers with BigQuery's REST shapes:
  * - a statement reading a table that does not exist fails with reason notFound and BigQuery's message;
- * - CREATE OR REPLACE TABLE creates (or replaces) its table; DROP TABLE removes it;
+ * - CREATE OR REPLACE TABLE creates (or replaces) its table, as big as the largest table it reads; DROP TABLE
+ *   removes it;
  * - bytes processed = the size of the tables a statement reads; bytes billed rounds up to whole MiB with
  *   BigQuery's 10 MiB minimum per table read; slot time grows with the bytes;
  * - dry runs create nothing, carry no slot time and come back as PRECISE estimates, and a dry run that fails
@@ -22,7 +23,7 @@ export interface FakeAnswer {
   rows?: Record<string, unknown>[];
   bytesProcessed?: number;
   slotMs?: number;
-  /** Size of the table a CREATE TABLE makes (default: the bytes it read, at least 1 MiB). */
+  /** Size of the table a CREATE TABLE makes (default: as big as the largest table it reads, at least 1 MiB). */
   createdBytes?: number;
   error?: ErrorProto;
 }
@@ -70,8 +71,10 @@ function statementType(sql: string): string {
 export class FakeBigQuery implements BigQueryClient {
   readonly project: string;
   readonly location: string;
-  /** Every job sent, in order (dry runs included), as BigQuery would describe it. */
+  /** Every job created, in order (dry runs included), as BigQuery would describe it. */
   readonly jobs: JobResource[] = [];
+  /** Every query sent, in order, including dry runs BigQuery refused (those create no job). */
+  readonly requests: { sql: string; dryRun: boolean }[] = [];
   readonly datasets: Set<string>;
   readonly tables: Map<string, FakeTable>;
   private readonly answer: FakeBigQueryOptions['answer'];
@@ -86,9 +89,9 @@ export class FakeBigQuery implements BigQueryClient {
     this.answer = options.answer;
   }
 
-  /** The SQL of the jobs sent, in order; dry runs only or real runs only when asked. */
+  /** The SQL of every query sent, in order; dry runs only or real runs only when asked. */
   sent(filter: { dryRun?: boolean } = {}): string[] {
-    return this.jobs.filter((j) => filter.dryRun === undefined || Boolean(j.configuration?.dryRun) === filter.dryRun).map((j) => j.configuration!.query!.query);
+    return this.requests.filter((r) => filter.dryRun === undefined || r.dryRun === filter.dryRun).map((r) => r.sql);
   }
 
   async datasetExists(dataset: string): Promise<boolean> {
@@ -113,6 +116,7 @@ export class FakeBigQuery implements BigQueryClient {
 
   async query(sql: string, options: { dryRun?: boolean } = {}): Promise<QueryResult> {
     const dryRun = options.dryRun ?? false;
+    this.requests.push({ sql, dryRun });
     const custom = this.answer?.(sql, { dryRun }) ?? {};
     const target = targetOf(sql);
     const reads = tableRefs(sql).filter((r) => r.at !== target?.ref.at);
@@ -125,7 +129,8 @@ export class FakeBigQuery implements BigQueryClient {
     if (error) throw new BigQueryJobError(error, job);
     if (!dryRun && target) {
       const key = `${target.ref.dataset}.${target.ref.table}`;
-      if (target.kind === 'create') this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? Math.max(bytes, MiB) });
+      const largestRead = Math.max(MiB, ...reads.map((r) => this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0));
+      if (target.kind === 'create') this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead });
       else this.tables.delete(key);
     }
     return { job, rows: dryRun ? [] : (custom.rows ?? []) };

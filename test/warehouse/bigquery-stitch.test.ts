@@ -1,0 +1,145 @@
+/**
+ * stitchBigQuery with the real models against the fake, and every statement it sends analyzed by ZetaSQL
+ * in the order it was sent (each CREATE TABLE adds its table to the catalog, DROP TABLE removes nothing the
+ * later statements need).
+ */
+import { configSchema, type ConfigInput } from '../../src/config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
+import { FakeBigQuery, type FakeAnswer } from '../../src/warehouse/bigquery/fake';
+import { columnsQuery } from '../../src/warehouse/bigquery/google';
+import { BigQueryModelError, formatDryRun, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';
+import { informationSchemaColumns, rawSourceTables } from '../support/bigquery-catalog';
+import { useZetaSQL, type CatalogTable } from '../support/zetasql';
+
+const GiB = 1024 ** 3;
+const zetasql = useZetaSQL();
+
+const input: ConfigInput = {
+  warehouse: 'bigquery',
+  project: 'acme-analytics',
+  dataset: 'segment_raw',
+  location: 'EU',
+  output: { dataset: 'journey_stitch', create_dataset: true, price_per_tib_usd: 5 },
+  source: { type: 'segment', columns: { identifies: { email: 'email_address' } } },
+  offsite: [{ name: 'linkedin', label: 'LinkedIn', columns: { full_name: 'member_name' } }],
+  identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_id' }] },
+};
+const config = configSchema.parse(input);
+const rawTables = rawSourceTables(config);
+
+/** The raw dataset in the fake: the catalog's tables and columns, 1 GiB each. Convergence checks answer 0. */
+function warehouse(tables: CatalogTable[] = rawTables, answer: (sql: string) => FakeAnswer | undefined = () => undefined): FakeBigQuery {
+  return new FakeBigQuery({
+    project: 'acme-analytics',
+    location: 'EU',
+    tables: Object.fromEntries(tables.map((t) => [`${t.path[1]}.${t.path[2]}`, { columns: t.columns.map((c) => ({ name: c.name, type: c.type })), bytes: GiB }])),
+    answer: (sql, { dryRun }) => answer(sql) ?? (!dryRun && /^SELECT changed FROM/.test(sql) ? { rows: [{ changed: 0 }] } : undefined),
+  });
+}
+
+/** Analyze statements in order; a CREATE TABLE … AS SELECT adds its table for the statements after it. */
+async function analyzeInOrder(statements: string[]): Promise<void> {
+  const zs = zetasql();
+  await zs.registerCatalog(rawTables);
+  for (const [i, sql] of statements.entries()) {
+    const res = await zs.expectValid(sql, `statement ${i + 1} of ${statements.length}`);
+    if (res.creates) await zs.addTables(res.creates);
+  }
+}
+
+describe('stitchBigQuery on the fake', () => {
+  it('runs the models: dataset created, outputs built partitioned and clustered, scratch dropped, every statement valid BigQuery', async () => {
+    const fake = warehouse();
+    const result = await stitchBigQuery(config, { client: fake });
+    if (result.dryRun) throw new Error('expected a run');
+    const report = result.report;
+    expect(report.datasetCreated).toBe(true);
+
+    const built = [...fake.tables.keys()].filter((k) => k.startsWith('journey_stitch.')).map((k) => k.split('.')[1]);
+    expect(built.sort()).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
+
+    const stitched = fake.sent().find((s) => s.includes('`journey_stitch`.`stitched_events`\nPARTITION'));
+    expect(stitched).toMatch(/^CREATE OR REPLACE TABLE `acme-analytics`\.`journey_stitch`\.`stitched_events`\nPARTITION BY DATE\(occurred_at\)\nCLUSTER BY person_id\nAS\n/);
+    for (const table of OUTPUT_TABLES.filter((t) => t !== 'stitched_events')) {
+      expect(fake.sent().find((s) => s.startsWith(`CREATE OR REPLACE TABLE \`acme-analytics\`.\`journey_stitch\`.\`${table}\`\n`))).toContain('CLUSTER BY person_id');
+    }
+    expect(report.iterations).toEqual({ js_id_propagation: 1, js_anon_propagation: 1 });
+    expect(report.models.find((m) => m.model === 'stitched_events')).toMatchObject({ jobs: 1, bytesProcessed: expect.any(Number) });
+    expect(report.totals.bytesProcessed).toBe(report.jobs.reduce((s, j) => s + j.bytesProcessed, 0));
+    expect(formatRunReport(report)).toMatch(/^stitched_events\s+\d+\.\d\d [KMGT]iB\s+\d+\.\d slot-s$/m);
+
+    await analyzeInOrder(fake.sent());
+  });
+
+  it('dry run before the first run: estimates the raw reads, names what it cannot estimate, creates nothing', async () => {
+    const fake = warehouse();
+    const result = await stitchBigQuery(config, { client: fake, dryRun: true });
+    if (!result.dryRun) throw new Error('expected a dry run');
+    const { report } = result;
+    expect(report.datasetMissing).toBe(true);
+    expect(report.estimates.every((e) => e.notEstimated === 'output dataset journey_stitch does not exist yet')).toBe(true);
+    expect(fake.datasets.has('journey_stitch')).toBe(false);
+    expect(fake.jobs.every((j) => j.configuration?.dryRun)).toBe(true);
+    expect(formatDryRun(report)).toContain('output dataset does not exist yet');
+  });
+
+  it('dry run after a run: every statement estimated, cost at the configured price, same statements as the run', async () => {
+    const fake = warehouse();
+    await stitchBigQuery(config, { client: fake });
+    const ran = fake.sent({ dryRun: false }).filter((s) => !s.startsWith('DROP TABLE'));
+    const result = await stitchBigQuery(config, { client: fake, dryRun: true });
+    if (!result.dryRun) throw new Error('expected a dry run');
+    const { report } = result;
+    // Scratch tables were dropped after the run: statements reading them wait for this run to build them.
+    const waiting = report.estimates.filter((e) => e.notEstimated);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((e) => /^reads js_\w+, which this run builds first$/.test(e.notEstimated!))).toBe(true);
+    // The staging statement reads the raw tables only: 4 tables of 1 GiB.
+    expect(report.estimates[0]).toEqual({ model: 'js_staged', bytes: 4 * GiB, accuracy: 'PRECISE' });
+    expect(report.costUsd).toBeCloseTo((report.bytes / 1024 ** 4) * 5, 12);
+    // The dry run asks about the same statements a run sends (loop bodies once).
+    const dry = fake.sent({ dryRun: true });
+    expect(new Set(dry)).toEqual(new Set(ran));
+  });
+
+  it('a raw table missing a required column fails before any job, naming table, column and the fix', async () => {
+    const withoutTimestamp = rawTables.map((t) => (t.path[2] === 'tracks' ? { ...t, columns: t.columns.filter((c) => c.name !== 'timestamp') } : t));
+    const fake = warehouse(withoutTimestamp);
+    await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow(
+      "acme-analytics.segment_raw: raw table 'tracks' has no column 'timestamp': add it, or map 'timestamp' to an existing column in the config (journey-stitch introspect lists what is there and suggests a mapping)",
+    );
+    expect(fake.jobs).toEqual([]);
+  });
+
+  it('missing optional columns are read as NULL, and the SQL is still valid', async () => {
+    const slim = rawTables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.name.startsWith('context_campaign') && c.name !== 'hubspot_id') }));
+    const fake = warehouse(slim);
+    await stitchBigQuery(config, { client: fake });
+    const zs = zetasql();
+    await zs.registerCatalog(slim);
+    for (const sql of fake.sent()) {
+      const res = await zs.expectValid(sql);
+      if (res.creates) await zs.addTables(res.creates);
+    }
+  });
+
+  it('a failed job stops the run with the model name and BigQuery message', async () => {
+    const error = { reason: 'resourcesExceeded', location: 'query', message: 'Resources exceeded during query execution: The query could not be executed in the allotted memory.' };
+    const fake = warehouse(rawTables, (sql) => (sql.startsWith('CREATE OR REPLACE TABLE `acme-analytics`.`journey_stitch`.`js_backfill`') ? { error } : undefined));
+    const err = await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BigQueryModelError);
+    expect((err as Error).message).toMatch(/^model 'js_backfill' failed on BigQuery: Resources exceeded during query execution: .* \[resourcesExceeded, job job_fake_\d+\]$/);
+    expect(fake.jobs[fake.jobs.length - 1].status.errorResult).toEqual(error);
+    expect(fake.sent().some((s) => s.includes('`stitched_events`\nPARTITION'))).toBe(false);
+  });
+
+  it('the INFORMATION_SCHEMA query of getColumns is valid BigQuery', async () => {
+    const zs = zetasql();
+    await zs.registerCatalog(informationSchemaColumns('acme-analytics', 'segment_raw'));
+    expect((await zs.expectValid(columnsQuery('acme-analytics', 'segment_raw'))).columns).toEqual([
+      { name: 'table_name', type: 'STRING' },
+      { name: 'column_name', type: 'STRING' },
+      { name: 'data_type', type: 'STRING' },
+    ]);
+  });
+});
