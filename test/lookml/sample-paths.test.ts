@@ -1,0 +1,102 @@
+/**
+ * The dynamic path views over real stitching output: the sample data stitched on DuckDB by the engine, then
+ * the generated journey_paths / session_paths SQL rendered as the preview renders it. Unfiltered, the views
+ * reproduce the engine's static path tables exactly; filtered, the paths are rebuilt from the filtered events.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { resolveConfigPaths } from '../../src/config/load';
+import { configSchema, type Config } from '../../src/config/schema';
+import { stitchDuckDB } from '../../src/engine/stitch';
+import { generateProject } from '../../src/lookml/project';
+import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
+import { generateSample, resolveSampleOptions, sampleConfig } from '../../src/sample';
+import { queryRows } from '../support/duckdb';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse } = require('lookml-parser') as { parse(text: string): Record<string, any> };
+
+type PathView = 'journey_paths' | 'session_paths';
+
+let dir: string;
+let config: Config;
+let instance: DuckDBInstance;
+let conn: DuckDBConnection;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'js-lookml-sample-'));
+  await generateSample(resolveSampleOptions({ out: dir, events: 3000, persons: 120, seed: 'lookml' }));
+  config = resolveConfigPaths(configSchema.parse(sampleConfig('segment', 'ndjson')), dir);
+  await stitchDuckDB(config);
+  instance = await DuckDBInstance.create(config.output.database, { access_mode: 'READ_ONLY' });
+  conn = await instance.connect();
+}, 120_000);
+
+afterAll(async () => {
+  conn?.closeSync();
+  instance?.closeSync();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The view's derived-table SQL for DuckDB with the given templated filter predicates (field → predicate on the column). */
+function pathSql(view: PathView, filters: Record<string, (col: string) => string> = {}): string {
+  const file = generateProject(config).find((f) => f.path === `lookml/views/${view}.view.lkml`)!;
+  const sql = (parse(file.content).view[view].derived_table.sql as string).replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, '$1');
+  return renderLiquid(sql, {
+    dialectName: PREVIEW_DIALECT_NAME,
+    where: view,
+    condition: (field, col) => (filters[field.split('.')[1]] ?? (() => '1=1'))(col.trim()),
+  });
+}
+
+const key = (view: PathView) => (view === 'journey_paths' ? 'person_id' : 'session_id');
+
+describe.each<PathView>(['journey_paths', 'session_paths'])('%s over the stitched sample', (view) => {
+  it('unfiltered, equals the engine\'s table row for row', async () => {
+    const dynamic = await queryRows(conn, `SELECT * FROM (${pathSql(view)}) ORDER BY ${key(view)}`);
+    const stored = await queryRows(conn, `SELECT * FROM ${view} ORDER BY ${key(view)}`);
+    expect(stored.length).toBeGreaterThan(50);
+    expect(dynamic).toEqual(stored);
+  });
+
+  it('filtered by source, identity status and date, rebuilds the paths from the remaining events', async () => {
+    const [{ mid }] = await queryRows(conn, `SELECT CAST(MIN(occurred_at) + (MAX(occurred_at) - MIN(occurred_at)) / 2 AS VARCHAR) AS mid FROM stitched_events`);
+    const filtered = await queryRows(
+      conn,
+      `SELECT * FROM (${pathSql(view, {
+        source_filter: (c) => `${c} = 'web'`,
+        identity_status_filter: (c) => `${c} IN ('confirmed', 'inferred')`,
+        date_filter: (c) => `${c} >= TIMESTAMP '${mid}'`,
+      })}) ORDER BY ${key(view)}`,
+    );
+    expect(filtered.length).toBeGreaterThan(0);
+    // The same paths computed independently: the engine's stitched events, filtered, steps collapsed in TypeScript.
+    const events = await queryRows(
+      conn,
+      `SELECT e.${key(view)} AS k, e.step_label, e.is_conversion FROM stitched_events AS e JOIN persons AS p USING (person_id)
+       WHERE e.source = 'web' AND p.identity_status IN ('confirmed', 'inferred') AND e.occurred_at >= TIMESTAMP '${mid}'
+       ORDER BY e.${key(view)}, e.occurred_at, e.event_id`,
+    );
+    const expected = new Map<string, string[]>();
+    for (const e of events) {
+      const steps = expected.get(e.k as string) ?? [];
+      if (e.step_label !== null && steps[steps.length - 1] !== e.step_label) steps.push(e.step_label as string);
+      expected.set(e.k as string, steps);
+    }
+    const steps = config.journeys.steps;
+    expect(new Map(filtered.map((r) => [r[key(view)], Array.from({ length: steps }, (_, i) => r[`step_${i + 1}`]).filter((s) => s !== null)]))).toEqual(
+      new Map([...expected].map(([k, s]) => [k, s.slice(0, steps)])),
+    );
+    expect(filtered.map((r) => r.step_count)).toEqual(filtered.map((r) => expected.get(r[key(view)] as string)!.length));
+    expect(new Set(filtered.map((r) => r.identity_status))).toEqual(new Set(['confirmed', 'inferred']));
+  });
+
+  it('filtered by landing page, keeps exactly the paths starting there', async () => {
+    const [{ landing }] = await queryRows(conn, `SELECT step_1 AS landing FROM ${view} WHERE step_1 IS NOT NULL GROUP BY step_1 ORDER BY COUNT(*) DESC, step_1 LIMIT 1`);
+    const filtered = await queryRows(conn, `SELECT ${key(view)} AS k FROM (${pathSql(view, { landing_page_filter: (c) => `${c} = '${String(landing).replace(/'/g, "''")}'` })}) ORDER BY 1`);
+    const stored = await queryRows(conn, `SELECT ${key(view)} AS k FROM ${view} WHERE step_1 = '${String(landing).replace(/'/g, "''")}' ORDER BY 1`);
+    expect(filtered.length).toBeGreaterThan(1);
+    expect(filtered).toEqual(stored);
+  });
+});
