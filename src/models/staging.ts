@@ -250,6 +250,10 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
 }
 
+/** Which copy of a duplicated event id wins (the first under this order); the incremental refresh reuses it. */
+export const DEDUPE_ORDER =
+  'occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST';
+
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
   const offsite = ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
@@ -271,7 +275,7 @@ export function stagingSteps(ctx: ModelContext): SqlStep[] {
       `SELECT ${cols} FROM (
   SELECT s.*, ROW_NUMBER() OVER (
     PARTITION BY event_id
-    ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
+    ORDER BY ${DEDUPE_ORDER}
   ) AS copy_number
   FROM ${ctx.t('js_staged')} AS s
   WHERE reject_reason IS NULL

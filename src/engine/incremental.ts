@@ -1,0 +1,132 @@
+/**
+ * Incremental refresh on a DuckDB connection holding the raw tables and the output + state tables of earlier
+ * runs. Falls back to a full build (that leaves state) when there is no state yet or the config changed.
+ * The replacement of rows runs in one transaction: a failure leaves the previous tables as they were.
+ */
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Config } from '../config/schema';
+import {
+  buildFullPipeline,
+  buildIncrementalPlan,
+  lastRunSql,
+  STATE_TABLES,
+  subtractHours,
+  type IncrementalConfig,
+  type RunRecord,
+} from '../models/incremental';
+import type { RawSources } from '../models/types';
+import { DuckDBDialect } from '../sql/dialects/duckdb';
+import type { Pipeline } from '../sql/pipeline';
+import { runPipeline, type RunHooks, type StepReport } from './run';
+
+const duck = new DuckDBDialect();
+const out = (table: string) => duck.quoteIdent(table);
+/** Before any possible event: the cutoff when the last run saw no event at all. */
+const BEGINNING = '0001-01-01 00:00:00';
+
+export interface RefreshOptions {
+  config: Config;
+  incremental: IncrementalConfig;
+  raw: RawSources;
+  /** Run time (tests pin it); default now. */
+  now?: Date;
+  hooks?: RunHooks;
+}
+
+export interface RunRow {
+  run_id: string;
+  mode: 'full' | 'incremental';
+  refreshed_at: string;
+  watermark: string | null;
+  cutoff: string | null;
+  new_events: number;
+  affected_persons: number;
+  rows_rewritten: number;
+}
+
+export interface RefreshResult {
+  run: RunRow;
+  /** Why a full build ran instead of an incremental one. */
+  fullReason?: string;
+  steps: StepReport[];
+  totalMs: number;
+}
+
+/** Fingerprint of everything in the config that changes what the models compute (not where files are). */
+export function configHash(config: Config): string {
+  const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, ...models } = config;
+  const json = JSON.stringify(models, (key, value) => (key === 'path' ? undefined : value));
+  return createHash('md5').update(json).digest('hex');
+}
+
+function utc(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function runRecord(config: Config, now: Date): RunRecord {
+  return { runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`, refreshedAt: utc(now), configHash: configHash(config) };
+}
+
+async function tableExists(conn: DuckDBConnection, table: string): Promise<boolean> {
+  const reader = await conn.runAndReadAll(`SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $1`, [table]);
+  return Number(reader.getRows()[0][0]) > 0;
+}
+
+async function lastRun(conn: DuckDBConnection): Promise<{ watermark: string | null; config_hash: string } | undefined> {
+  if (!(await tableExists(conn, STATE_TABLES.runs))) return undefined;
+  const rows = (await conn.runAndReadAll(lastRunSql({ out }))).getRowObjectsJson();
+  return rows[0] as { watermark: string | null; config_hash: string } | undefined;
+}
+
+async function thisRun(conn: DuckDBConnection, runId: string): Promise<RunRow> {
+  const reader = await conn.runAndReadAll(`SELECT * FROM ${out(STATE_TABLES.runs)} WHERE run_id = $1`, [runId]);
+  const row = reader.getRowObjectsJson()[0] as Record<string, unknown>;
+  const n = (k: string) => Number(row[k]);
+  return {
+    ...(row as unknown as RunRow),
+    new_events: n('new_events'),
+    affected_persons: n('affected_persons'),
+    rows_rewritten: n('rows_rewritten'),
+  };
+}
+
+async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> {
+  for (const table of tables) await conn.run(duck.dropTableIfExists(out(table)));
+}
+
+/** A full build that also writes the incremental state. */
+export async function refreshFull(conn: DuckDBConnection, opts: RefreshOptions, fullReason?: string): Promise<RefreshResult> {
+  const record = runRecord(opts.config, opts.now ?? new Date());
+  const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, ...record });
+  const report = await runPipeline(conn, pipeline, opts.hooks);
+  await dropAll(conn, pipeline.scratch);
+  return { run: await thisRun(conn, record.runId), fullReason, steps: report.steps, totalMs: report.totalMs };
+}
+
+/** Only the rows newer than the last watermark minus the lookback; affected persons rewritten, the rest untouched. */
+export async function refreshIncremental(conn: DuckDBConnection, opts: RefreshOptions): Promise<RefreshResult> {
+  const last = await lastRun(conn);
+  if (!last) return refreshFull(conn, opts, `no earlier run found (table ${STATE_TABLES.runs})`);
+  if (last.config_hash !== configHash(opts.config)) return refreshFull(conn, opts, 'the config changed since the last run');
+
+  const record = runRecord(opts.config, opts.now ?? new Date());
+  const cutoff = last.watermark ? subtractHours(last.watermark, opts.incremental.lookback_hours) : BEGINNING;
+  const plan = buildIncrementalPlan({ config: opts.config, dialect: duck, raw: opts.raw, out, cutoff, ...record });
+  const started = performance.now();
+  try {
+    const prepared = await runPipeline(conn, { steps: plan.prepare, outputs: [], scratch: plan.scratch }, opts.hooks);
+    await conn.run('BEGIN TRANSACTION');
+    let applied;
+    try {
+      applied = await runPipeline(conn, { steps: plan.apply, outputs: [], scratch: [] }, opts.hooks);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK');
+      throw err;
+    }
+    return { run: await thisRun(conn, record.runId), steps: [...prepared.steps, ...applied.steps], totalMs: performance.now() - started };
+  } finally {
+    await dropAll(conn, plan.scratch);
+  }
+}

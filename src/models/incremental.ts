@@ -1,0 +1,425 @@
+/**
+ * Incremental refresh: stage only the raw rows newer than the last run (minus a lookback for late data), find
+ * every person whose rows could differ from a full rebuild (the "affected closure"), recompute exactly those
+ * persons with the same model SQL over their events, and replace their rows. See docs/incremental.md for why
+ * the closure is exact.
+ *
+ * Persistent state, next to the output tables: the deduplicated events (`js_state_events`), every event's
+ * identifiers as link ids (`js_state_tokens`), rejects with their timestamp (`js_state_rejects`), and one row
+ * per run (`journey_stitch_runs`, whose last `refreshed_at` is the LookML datagroup trigger).
+ */
+import { z } from 'zod';
+import type { Config } from '../config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE, type OutputTable } from '../contract/tables';
+import type { Dialect } from '../sql/dialect';
+import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
+import { ModelContext } from './context';
+import { buildPipeline } from './index';
+import { DEDUPE_ORDER, stagedColumns } from './staging';
+import type { BuildOptions, RawSources, RawTable } from './types';
+
+/** Config fragment (to be mounted at `incremental:` in the config schema). */
+export const incrementalConfigSchema = z
+  .strictObject({
+    lookback_hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 365)
+      .default(72)
+      .describe('Incremental runs re-read raw rows this many hours older than the newest event of the last run (late-arriving data).'),
+  })
+  .default({ lookback_hours: 72 });
+export type IncrementalConfig = z.output<typeof incrementalConfigSchema>;
+
+export const STATE_TABLES = {
+  events: 'js_state_events',
+  tokens: 'js_state_tokens',
+  rejects: 'js_state_rejects',
+  runs: 'journey_stitch_runs',
+} as const;
+
+/** Prefixes of the per-run scratch tables: newly staged rows, and the recomputed affected persons. */
+const NEW = 'inc_new_';
+const DELTA = 'inc_delta_';
+
+export interface RunRecord {
+  /** Identifies the run in journey_stitch_runs. */
+  runId: string;
+  /** When the run happened, 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC (recorded as refreshed_at). */
+  refreshedAt: string;
+  /** Fingerprint of the config the state was built with: a changed config needs a full run. */
+  configHash: string;
+}
+
+export interface IncrementalOptions extends BuildOptions, RunRecord {
+  /** Raw rows with a timestamp at or after this ('YYYY-MM-DD HH:MM:SS[.ffffff]' UTC), or none, are re-read. */
+  cutoff: string;
+}
+
+/** The incremental plan: `prepare` only writes scratch tables; `apply` is DML only (one transaction). */
+export interface IncrementalPlan {
+  prepare: Step[];
+  apply: SqlStep[];
+  scratch: string[];
+}
+
+// ---------------------------------------------------------------- helpers
+
+function stepsThrough(steps: Step[], name: string): Step[] {
+  const at = steps.findIndex((s) => s.name === name);
+  if (at < 0) throw new Error(`incremental: the models have no step '${name}' (were they renamed?)`);
+  return steps.slice(0, at + 1);
+}
+
+function stepsAfter(steps: Step[], name: string): Step[] {
+  const at = steps.findIndex((s) => s.name === name);
+  if (at < 0) throw new Error(`incremental: the models have no step '${name}' (were they renamed?)`);
+  return steps.slice(at + 1);
+}
+
+function replaceStep(steps: Step[], replacement: SqlStep): Step[] {
+  const at = steps.findIndex((s) => s.name === replacement.name);
+  if (at < 0) throw new Error(`incremental: the models have no step '${replacement.name}' (were they renamed?)`);
+  return steps.map((s, i) => (i === at ? replacement : s));
+}
+
+/** The physical timestamp column of a raw table, through the config's column mapping. */
+export function rawTimestampColumn(config: Config, table: RawTable): string {
+  const source = config.source;
+  if (table.startsWith('offsite:')) {
+    const o = config.offsite.find((x) => `offsite:${x.name}` === table);
+    if (!o) throw new Error(`incremental: unknown raw table '${table}'`);
+    return o.columns.timestamp ?? 'timestamp';
+  }
+  if (source.type === 'snowplow') return source.columns.derived_tstamp ?? 'derived_tstamp';
+  const kind = table as 'pages' | 'tracks' | 'identifies';
+  return source.columns[kind]?.timestamp ?? 'timestamp';
+}
+
+export function timestampLiteral(d: Dialect, value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value)) {
+    throw new Error(`incremental: '${value}' is not a UTC timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'`);
+  }
+  return `CAST(${d.stringLiteral(value)} AS ${d.timestampType})`;
+}
+
+/** Raw tables narrowed to the rows at or after the cutoff, and rows without a usable timestamp (rejected again). */
+function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): RawSources {
+  return {
+    columns: (table) => raw.columns(table),
+    ref(table) {
+      const ts = d.safeTimestamp(`raw_rows.${d.quoteIdent(rawTimestampColumn(config, table))}`);
+      return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE ${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)`;
+    },
+  };
+}
+
+/**
+ * Every identifier an event carries, written as its identity_links link_id: known nodes, anonymous ids (all three
+ * columns) and, for offsite rows with neither email nor profile URL, their name-keyed profile.
+ */
+function tokensSql(ctx: ModelContext, events: string): string {
+  const { d } = ctx;
+  const token = (type: string, value: string, where: string) =>
+    `SELECT event_id, ${d.concat(ctx.lit(`${type}:`), value)} AS token FROM ${events} WHERE ${where}`;
+  const crm = ctx.config.identity.crm_ids.map((c) => {
+    const col = d.quoteIdent(`crm_${c.name}`);
+    return token('crm_id', d.concat(ctx.lit(`${c.name}=`), col), `${col} IS NOT NULL`);
+  });
+  const parts = [
+    token('user_id', 'user_id', 'user_id IS NOT NULL'),
+    token('email', 'email', 'email IS NOT NULL'),
+    ...crm,
+    ...['anonymous_id', 'carried_anonymous_id', 'linked_anonymous_id'].map((c) => token('anonymous_id', c, `${c} IS NOT NULL`)),
+    token('profile', d.concat('source', `':'`, 'profile_url'), `event_type = 'offsite' AND profile_url IS NOT NULL`),
+    token(
+      'profile',
+      d.concat('source', `':name:'`, `COALESCE(${ctx.normalizeName('name')}, '')`),
+      `event_type = 'offsite' AND email IS NULL AND profile_url IS NULL`,
+    ),
+  ];
+  return `SELECT DISTINCT event_id, token FROM (\n${parts.join('\nUNION ALL\n')}\n) AS tokens`;
+}
+
+function runsTableSql(ctx: ModelContext): string {
+  const { d } = ctx;
+  const cols: [string, string][] = [
+    ['run_id', d.stringType],
+    ['mode', d.stringType],
+    ['refreshed_at', d.timestampType],
+    ['watermark', d.timestampType],
+    ['cutoff', d.timestampType],
+    ['config_hash', d.stringType],
+    ['new_events', d.intType],
+    ['affected_persons', d.intType],
+    ['rows_rewritten', d.intType],
+  ];
+  return `CREATE TABLE IF NOT EXISTS ${ctx.t(STATE_TABLES.runs)} (${cols.map(([c, t]) => `${c} ${t}`).join(', ')})`;
+}
+
+/** Rows of the six output tables in a set of tables named by `ref`. */
+function outputRowCount(ref: (t: OutputTable) => string): string {
+  return OUTPUT_TABLES.map((t) => `(SELECT COUNT(*) FROM ${ref(t)})`).join(' + ');
+}
+
+const sql = (name: string, text: string, creates?: string): SqlStep => (creates ? { kind: 'sql', name, sql: text, creates } : { kind: 'sql', name, sql: text });
+
+// ---------------------------------------------------------------- full run
+
+/** After a full build: keep its deduplicated events, their identifiers and its rejects as state; record the run. */
+export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
+  const ctx = new ModelContext(opts);
+  const { d } = ctx;
+  const t = (x: string) => ctx.t(x);
+  return [
+    sql(STATE_TABLES.events, d.createTableAs(t(STATE_TABLES.events), `SELECT * FROM ${t('js_events')}`), STATE_TABLES.events),
+    sql(STATE_TABLES.tokens, d.createTableAs(t(STATE_TABLES.tokens), tokensSql(ctx, t(STATE_TABLES.events))), STATE_TABLES.tokens),
+    sql(
+      STATE_TABLES.rejects,
+      d.createTableAs(
+        t(STATE_TABLES.rejects),
+        `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_staged')} WHERE reject_reason IS NOT NULL`,
+      ),
+      STATE_TABLES.rejects,
+    ),
+    sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
+    sql(
+      STATE_TABLES.runs,
+      `INSERT INTO ${t(STATE_TABLES.runs)}
+SELECT ${ctx.lit(opts.runId)}, 'full', ${timestampLiteral(d, opts.refreshedAt)},
+  (SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)}), ${d.nullOf('timestamp')}, ${ctx.lit(opts.configHash)},
+  (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}), (SELECT COUNT(*) FROM ${t('persons')}),
+  ${outputRowCount((x) => t(x))}`,
+    ),
+  ];
+}
+
+/** A full build that leaves the state an incremental run needs. */
+export function buildFullPipeline(opts: BuildOptions & RunRecord): Pipeline {
+  const pipeline = buildPipeline(opts);
+  const state = fullStateSteps(opts);
+  return { ...pipeline, steps: [...pipeline.steps, ...state], outputs: [...pipeline.outputs, ...Object.values(STATE_TABLES)] };
+}
+
+/** The last run's watermark and config fingerprint (no rows: no state yet). */
+export function lastRunSql(opts: Pick<BuildOptions, 'out'>): string {
+  return `SELECT watermark, config_hash FROM ${opts.out(STATE_TABLES.runs)} ORDER BY refreshed_at DESC, run_id DESC LIMIT 1`;
+}
+
+// ---------------------------------------------------------------- incremental run
+
+export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan {
+  const ctx = new ModelContext(opts);
+  const { d, config } = ctx;
+  const t = (x: string) => ctx.t(x);
+  const scratch = (name: string, select: string) => ctx.scratchTable(name, select);
+  const cols = stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ');
+  const state = t(STATE_TABLES.events);
+  const stitched = t('stitched_events');
+  const changed = t('js_inc_changed');
+  const allTokens = `(SELECT event_id, token FROM ${t(STATE_TABLES.tokens)} UNION ALL SELECT event_id, token FROM ${t('js_inc_changed_tokens')})`;
+
+  // 1. Stage the new raw rows with the models' own staging SQL.
+  const raw = rawSince(config, d, opts.raw, opts.cutoff);
+  const newOut = (x: string) => opts.out(`${NEW}${x}`);
+  const staging = stepsThrough(buildPipeline({ ...opts, raw, out: newOut }).steps, 'js_events');
+
+  // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties).
+  const changedStep = scratch(
+    'js_inc_changed',
+    `SELECT ${cols} FROM (
+  SELECT u.*, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY ${DEDUPE_ORDER}, from_state DESC) AS copy_number
+  FROM (
+    SELECT s.*, 1 AS from_state FROM ${state} AS s WHERE s.event_id IN (SELECT event_id FROM ${newOut('js_events')})
+    UNION ALL
+    SELECT n.*, 0 AS from_state FROM ${newOut('js_events')} AS n
+  ) AS u
+) AS ranked
+WHERE copy_number = 1 AND from_state = 0`,
+  );
+
+  /**
+   * The affected persons, to a fixpoint: persons of every event sharing an identifier with the changed events or
+   * with the events of an affected person. The result is closed under identifiers and under persons.
+   */
+  const closure = (prefix: string, seed: string): Step[] => {
+    const persons = t(`${prefix}_persons`);
+    const next = t(`${prefix}_next`);
+    const loop: LoopStep = {
+      kind: 'loop',
+      name: `${prefix}_closure`,
+      maxIterations: config.identity.max_iterations,
+      body: [
+        scratch(
+          `${prefix}_next`,
+          `WITH affected_events AS (
+  SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${persons})
+  UNION DISTINCT
+  SELECT event_id FROM ${changed}
+),
+affected_tokens AS (
+  SELECT DISTINCT token FROM ${allTokens} AS k WHERE event_id IN (SELECT event_id FROM affected_events)
+)
+SELECT person_id FROM ${persons}
+UNION DISTINCT
+SELECT se.person_id FROM ${stitched} AS se
+JOIN ${allTokens} AS k ON k.event_id = se.event_id
+WHERE k.token IN (SELECT token FROM affected_tokens)`,
+        ),
+        scratch(`${prefix}_delta`, `SELECT (SELECT COUNT(*) FROM ${next}) - (SELECT COUNT(*) FROM ${persons}) AS changed`),
+        scratch(`${prefix}_persons`, `SELECT person_id FROM ${next}`),
+      ],
+      changedSql: `SELECT changed FROM ${t(`${prefix}_delta`)}`,
+    };
+    return [scratch(`${prefix}_persons`, seed), loop];
+  };
+
+  const namedEvents = `SELECT e.event_id, ${ctx.normalizeName('e.name')} AS norm_name, se.person_id, se.identity_status
+FROM ${state} AS e JOIN ${stitched} AS se ON se.event_id = e.event_id
+WHERE e.name IS NOT NULL`;
+
+  const prepare: Step[] = [
+    ...staging,
+    changedStep,
+    scratch('js_inc_changed_tokens', tokensSql(ctx, changed)),
+    // 3. Persons whose identity may change: closed under shared identifiers.
+    ...closure('js_inc_identity', `SELECT person_id FROM ${stitched} WHERE FALSE`),
+    // 4. Their names (and the new events'): a name match anywhere with one of these names may flip.
+    scratch(
+      'js_inc_names',
+      `SELECT DISTINCT norm_name FROM (
+  SELECT ${ctx.normalizeName('name')} AS norm_name FROM ${state}
+  WHERE name IS NOT NULL AND event_id IN (SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')}))
+  UNION ALL
+  SELECT ${ctx.normalizeName('name')} FROM ${changed} WHERE name IS NOT NULL
+) AS names
+WHERE norm_name IS NOT NULL`,
+    ),
+    scratch('js_inc_named_events', namedEvents),
+    // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
+    ...closure(
+      'js_inc',
+      `SELECT person_id FROM ${t('js_inc_identity_persons')}
+UNION DISTINCT
+SELECT person_id FROM ${t('js_inc_named_events')}
+WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN (SELECT norm_name FROM ${t('js_inc_names')})`,
+    ),
+    scratch(
+      'js_inc_events',
+      `SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})
+UNION DISTINCT
+SELECT event_id FROM ${changed}`,
+    ),
+    // 6. The affected persons' events (new versions) are the recomputation's input.
+    scratch(
+      `${DELTA}js_events`,
+      `SELECT ${cols} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
+UNION ALL
+SELECT ${cols} FROM ${changed}`,
+    ),
+    // Names of everyone else count for name uniqueness too.
+    scratch(
+      'js_inc_outside_names',
+      `SELECT DISTINCT norm_name, person_id AS candidate_id FROM ${t('js_inc_named_events')}
+WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+    ),
+    ...recomputeSteps(opts),
+    scratch(
+      'js_inc_links',
+      `SELECT DISTINCT token AS link_id FROM ${allTokens} AS k WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')})`,
+    ),
+    scratch(
+      'js_inc_run',
+      `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+  COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest) AS watermark,
+  ${timestampLiteral(d, opts.cutoff)} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
+  (SELECT COUNT(*) FROM ${changed}) AS new_events,
+  (SELECT COUNT(*) FROM ${t('js_inc_persons')}) AS affected_persons,
+  ${outputRowCount((x) => opts.out(`${DELTA}${x}`))} AS rows_rewritten
+FROM (
+  SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
+) AS w`,
+    ),
+  ];
+
+  const replaceRows = (table: OutputTable, key: string, keys: string): SqlStep[] => [
+    sql(`${table} (delete affected)`, `DELETE FROM ${t(table)} WHERE ${key} IN (${keys})`),
+    sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)}`),
+  ];
+  const oldPersons = `SELECT person_id FROM ${t('js_inc_persons')}`;
+  const apply: SqlStep[] = [
+    ...replaceRows('stitched_events', 'person_id', oldPersons),
+    ...replaceRows('persons', 'person_id', oldPersons),
+    ...replaceRows('identity_links', 'link_id', `SELECT link_id FROM ${t('js_inc_links')}`),
+    ...replaceRows('sessions', 'person_id', oldPersons),
+    ...replaceRows('journey_paths', 'person_id', oldPersons),
+    ...replaceRows('session_paths', 'person_id', oldPersons),
+    sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed})`),
+    sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
+    sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed})`),
+    sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, token FROM ${t('js_inc_changed_tokens')}`),
+    // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
+    sql(
+      `${STATE_TABLES.rejects} (delete restaged)`,
+      `DELETE FROM ${t(STATE_TABLES.rejects)} WHERE occurred_at IS NULL OR occurred_at >= ${timestampLiteral(d, opts.cutoff)}`,
+    ),
+    sql(
+      `${STATE_TABLES.rejects} (insert restaged)`,
+      `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL`,
+    ),
+    sql(`${REJECTS_TABLE} (delete)`, `DELETE FROM ${t(REJECTS_TABLE)} WHERE TRUE`),
+    sql(`${REJECTS_TABLE} (insert)`, `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reason, row_data FROM ${t(STATE_TABLES.rejects)}`),
+    sql(STATE_TABLES.runs, `INSERT INTO ${t(STATE_TABLES.runs)} SELECT * FROM ${t('js_inc_run')}`),
+  ];
+
+  const stagingScratch = buildPipeline({ ...opts, raw, out: newOut }).scratch.map((x) => `${NEW}${x}`);
+  const deltaScratch = [...buildPipeline(opts).scratch, ...OUTPUT_TABLES].map((x) => `${DELTA}${x}`);
+  return { prepare, apply, scratch: [...new Set([...ctx.scratch, ...stagingScratch, `${NEW}${REJECTS_TABLE}`, ...deltaScratch])] };
+}
+
+/**
+ * The models from the identity graph on, over the affected persons' events only (`inc_delta_js_events`). Name
+ * uniqueness also counts the names of every other person (js_inc_outside_names), which are unchanged.
+ */
+function recomputeSteps(opts: IncrementalOptions): Step[] {
+  const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
+  const dctx = new ModelContext({ ...opts, out: deltaOut });
+  const steps = stepsAfter(buildPipeline({ ...opts, out: deltaOut }).steps, 'js_events');
+  return replaceStep(
+    steps,
+    dctx.scratchTable(
+      'js_unique_names',
+      `SELECT norm_name, MIN(candidate_id) AS person_id FROM (
+  SELECT DISTINCT ${dctx.normalizeName('name')} AS norm_name, person_id AS candidate_id
+  FROM ${dctx.t('js_event_base')}
+  WHERE identity_status = 'confirmed' AND name IS NOT NULL
+  UNION DISTINCT
+  SELECT norm_name, candidate_id FROM ${opts.out('js_inc_outside_names')}
+) AS names
+WHERE norm_name IS NOT NULL
+GROUP BY norm_name
+HAVING COUNT(DISTINCT candidate_id) = 1`,
+    ),
+  );
+}
+
+/** The plan as one Pipeline, the apply part inside a transaction (for toScript and the BigQuery runner). */
+export function incrementalPipeline(plan: IncrementalPlan): Pipeline {
+  return {
+    steps: [...plan.prepare, sql('begin', 'BEGIN TRANSACTION'), ...plan.apply, sql('commit', 'COMMIT TRANSACTION')],
+    outputs: [...OUTPUT_TABLES, REJECTS_TABLE, ...Object.values(STATE_TABLES)],
+    scratch: plan.scratch,
+  };
+}
+
+/** `watermark` minus `hours`, both 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC (microseconds kept exactly). */
+export function subtractHours(watermark: string, hours: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(watermark);
+  if (!m) throw new Error(`incremental: cannot read the watermark '${watermark}'`);
+  const [, y, mo, da, h, mi, s, frac = ''] = m;
+  const ms = Date.UTC(+y, +mo - 1, +da, +h, +mi, +s) - hours * 3_600_000;
+  const micros = frac.padEnd(6, '0');
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${micros === '000000' ? '' : `.${micros}`}`;
+}

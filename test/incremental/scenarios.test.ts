@@ -1,0 +1,94 @@
+/**
+ * Named incremental scenarios: a late identify that merges earlier anonymous activity, a new name that makes an
+ * offsite profile match, a name that becomes ambiguous later, a newly shared email that splits a person, and an
+ * earlier copy of a known event arriving late. Each ends equal to a full rebuild, and shows the re-stitch.
+ */
+import type { OracleInput } from '../../src/oracle';
+import { emailPerson, identify, offsiteRow, page, testConfig, track } from '../support/scenarios';
+import { fullRebuild, mergeInputs, refreshInBatches, type TableRows } from './harness';
+
+const LOOKBACK = { lookback_hours: 24 };
+
+async function bothWays(batches: OracleInput[], config = testConfig()): Promise<{ incremental: TableRows; full: TableRows }> {
+  const incremental = await refreshInBatches(config, LOOKBACK, batches);
+  const full = await fullRebuild(config, mergeInputs(batches));
+  return { incremental, full };
+}
+
+const personOf = (tables: TableRows, eventId: string) => tables.stitched_events.find((e) => e.event_id === eventId)?.person_id;
+const statusOf = (tables: TableRows, eventId: string) => tables.stitched_events.find((e) => e.event_id === eventId)?.identity_status;
+
+describe('incremental refresh scenarios', () => {
+  it('late identify: earlier anonymous pages are re-stitched to the identified person', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-01 09:05', 'a1', 'Pricing'), page('p3', '03-01 09:00', 'a9', 'Blog')],
+        offsite: { linkedin: [], twitter: [] },
+      },
+      { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1', email: 'jo@example.com', name: 'Jo Smith' })] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'p1')).toBe('u1');
+    expect(personOf(incremental, 'p3')).toBe('a9');
+  });
+
+  it('new name match: an unmatched offsite profile is matched once a person with its name identifies', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        pages: [page('p1', '03-01 09:00', 'a1', 'Home')],
+        offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith', { profile_url: 'https://li.example/in/jo' })], twitter: [] },
+      },
+      { identifies: [identify('i1', '03-02 10:00', 'a1', { email: 'jo@example.com', name: 'jo  SMITH' })] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'l1')).toBe(emailPerson('jo@example.com'));
+    expect(statusOf(incremental, 'l1')).toBe('inferred');
+  });
+
+  it('ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
+        offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith')], twitter: [] },
+      },
+      { identifies: [identify('i2', '03-03 09:00', 'a2', { user_id: 'u2', name: 'JO SMITH' })] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(statusOf(incremental, 'l1')).toBe('unmatched');
+    expect(incremental.persons.find((p) => p.person_id === 'u1')?.identity_status).toBe('confirmed');
+  });
+
+  it('a newly shared email splits a person, and the split makes a name ambiguous', async () => {
+    const config = testConfig({ identity: { max_user_ids_per_email: 1 } });
+    const { incremental, full } = await bothWays(
+      [
+        {
+          identifies: [
+            identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', email: 'info@acme.example', name: 'Sam Lee' }),
+            identify('i2', '03-01 09:30', 'a2', { user_id: 'u1', name: 'Sam Lee' }),
+          ],
+          pages: [page('p1', '03-01 09:31', 'a2', 'Home')],
+          offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Sam Lee')], twitter: [] },
+        },
+        {
+          identifies: [identify('i3', '03-03 09:00', 'a3', { user_id: 'u2', email: 'info@acme.example', name: 'Sam Lee' })],
+          tracks: [track('t1', '03-03 09:01', 'a3', 'Meeting Booked')],
+        },
+      ],
+      config,
+    );
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'i3')).toBe('u2');
+    expect(statusOf(incremental, 'l1')).toBe('unmatched');
+  });
+
+  it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
+    const { incremental, full } = await bothWays([
+      { pages: [page('p1', '03-02 09:00', 'a1', 'Home'), page('p2', '03-02 09:10', 'a1', 'Pricing')], offsite: { linkedin: [], twitter: [] } },
+      { pages: [page('p1', '03-02 08:00', 'a2', 'Home')], identifies: [identify('i1', '03-02 08:01', 'a2', { user_id: 'u7' })] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'p1')).toBe('u7');
+    expect(personOf(incremental, 'p2')).toBe('a1');
+  });
+});
