@@ -41,6 +41,7 @@ describe('request routing', () => {
     const id = 'journey_stitch::journey_stitch';
     expect(routeFromHostPath('/extensions/journey_stitch::journey_stitch/person/p%201', id)).toBe('/person/p 1');
     expect(routeFromHostPath('/extensions/journey_stitch::journey_stitch', id)).toBe('/');
+    expect(routeFromHostPath('/extensions/journey_stitch::journey_stitch/journeys?date=custom&from=2024-01-01', id)).toBe('/journeys?date=custom&from=2024-01-01');
     expect(hostPathForRoute('/sessions', id)).toBe('/extensions/journey_stitch::journey_stitch/sessions');
   });
 });
@@ -115,8 +116,7 @@ describe('the fixture extension in Chromium', () => {
 
   test('the PII switch: a user with can_see_pii sees the names', async () => {
     const { page } = await open(FIXTURE_PROJECT);
-    await page.getByTestId('preview-pii-switch').check();
-    await page.waitForURL(/pii=on/);
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('preview-pii-switch').check()]);
     const frame = page.frameLocator('[data-testid=preview-extension-frame]');
     const json = await frame.getByTestId('fixture-json').textContent({ timeout: 20000 });
     expect(JSON.parse(json!)).toEqual(confirmed.map((p) => ({ 'persons.identity_status': 'confirmed', 'persons.name': p.toUpperCase(), 'persons.count': 1 })));

@@ -65,10 +65,10 @@ export function routeExtensionRequest(request: ExtensionRequest, entitlements: E
   }
 }
 
-/** Route of the extension from the host URL path: /extensions/<id>/<route> → /<route>. */
-export function routeFromHostPath(pathname: string, extensionId: string): string {
+/** Route of the extension from the host URL path and query: /extensions/<id>/<route>?<q> → /<route>?<q>. */
+export function routeFromHostPath(pathAndQuery: string, extensionId: string): string {
   const prefix = `/extensions/${extensionId}`;
-  const decoded = decodeURIComponent(pathname);
+  const decoded = decodeURIComponent(pathAndQuery);
   if (!decoded.startsWith(prefix)) return '/';
   const rest = decoded.slice(prefix.length);
   return rest.startsWith('/') ? rest : `/${rest}`;

@@ -16,7 +16,9 @@ declare global {
 }
 
 const config: PageConfig = JSON.parse(document.getElementById('preview-config')!.textContent!);
-const user = new URLSearchParams(location.search).get('pii') === 'on' ? 'pii' : 'no_pii';
+// The PII switch lives in the tab's session, so the URL stays the extension's (route and query) as in Looker.
+const PII_KEY = 'journey-stitch-preview:pii';
+const user = sessionStorage.getItem(PII_KEY) === 'on' ? 'pii' : 'no_pii';
 window.__previewLog = [];
 
 const status = document.getElementById('preview-status')!;
@@ -31,10 +33,8 @@ const piiSwitch = document.getElementById('preview-pii-switch') as HTMLInputElem
 piiSwitch.checked = user === 'pii';
 piiSwitch.addEventListener('change', () => {
   // A different user means a new Looker session: reload the extension with the other user.
-  const url = new URL(location.href);
-  if (piiSwitch.checked) url.searchParams.set('pii', 'on');
-  else url.searchParams.delete('pii');
-  location.assign(url.toString());
+  sessionStorage.setItem(PII_KEY, piiSwitch.checked ? 'on' : 'off');
+  location.reload();
 });
 
 const storagePrefix = `${config.extensionId}:`;
@@ -60,7 +60,7 @@ async function perform(effect: Effect): Promise<unknown> {
       else localStorage.removeItem(storagePrefix + effect.name);
       return true;
     case 'route':
-      history.replaceState(effect.routeState ?? null, '', hostPathForRoute(effect.route, config.extensionId) + location.search);
+      history.replaceState(effect.routeState ?? null, '', hostPathForRoute(effect.route, config.extensionId));
       return undefined;
     case 'location':
       if (effect.target) window.open(effect.url, effect.target);
@@ -100,7 +100,7 @@ async function start() {
   built.iframe.setAttribute('data-testid', 'preview-extension-frame');
   built.iframe.setAttribute('title', config.label);
   connection = await built.connect();
-  const route = routeFromHostPath(location.pathname, config.extensionId);
+  const route = routeFromHostPath(location.pathname + location.search, config.extensionId);
   const init = await connection.sendAndReceive('EXTENSION_NOTIFICATION', {
     type: 'INITIALIZE',
     payload: {
@@ -121,7 +121,7 @@ async function start() {
   document.body.dataset.connected = 'true';
   // Back/forward in the host: tell the extension, as Looker does.
   window.addEventListener('popstate', () => {
-    connection?.send('EXTENSION_NOTIFICATION', { type: 'ROUTE_CHANGED', payload: { route: routeFromHostPath(location.pathname, config.extensionId), routeState: history.state ?? undefined } });
+    connection?.send('EXTENSION_NOTIFICATION', { type: 'ROUTE_CHANGED', payload: { route: routeFromHostPath(location.pathname + location.search, config.extensionId), routeState: history.state ?? undefined } });
   });
 }
 
