@@ -79,9 +79,17 @@ export const FIRST_NAMES: readonly string[] = [
   'James', 'David', 'Sarah', 'John', 'Michael', 'Emma', 'Daniel', 'Laura', 'Paul', 'Mark', 'Anna', 'Thomas',
   'Rachel', 'Chris', 'Sophie', 'Richard', 'Hannah', 'Peter', 'Claire', 'Andrew', 'Olivia', 'Matthew', 'Lucy',
   'Robert', 'Priya', 'Tom', 'Kate', 'Simon', 'Helen', 'Ben', 'Amy', 'Adam', 'Jessica', 'Stephen', 'Rebecca',
+  'Jonathan', 'Emily', 'Alex', 'Charlotte', 'Nick', 'Victoria', 'Ian', 'Joanne', 'Gareth', 'Natalie', 'Neil',
+  'Louise', 'Martin', 'Catherine', 'Gary', 'Nicola', 'Steve', 'Karen', 'Graham', 'Alison', 'Jamie', 'Fiona',
+  'Oliver', 'Grace', 'Harry', 'Ella', 'Jack', 'Megan', 'George', 'Holly', 'Sam', 'Jade', 'Luke', 'Zara',
+  'Ryan', 'Abigail', 'Joe', 'Eleanor', 'Dan', 'Isabel', 'Will', 'Harriet', 'Phil', 'Imogen', 'Rob', 'Freya',
+  'Tim', 'Alice', 'Nathan', 'Jennifer', 'Keith', 'Elizabeth', 'Colin', 'Ruth', 'Lee', 'Caroline', 'Dean',
   'José', 'María', 'Zoë', 'Renée', 'Björn', 'Søren', 'Chloé', 'Ahmed', 'Fatima', 'Wei', 'Mei', 'Raj', 'Aisha',
   'Lars', 'Ingrid', 'Pierre', 'Élodie', 'Giulia', 'Marco', 'Katarzyna', 'Piotr', 'Siobhán', 'Niamh', 'Oisín',
   'Hiroshi', 'Yuki', 'Kwame', 'Ngozi', 'Mateo', 'Lucía', 'Dmitri', 'Olga', 'Ayşe', 'Mehmet', 'Nour', 'Omar',
+  'Arjun', 'Deepa', 'Vikram', 'Ananya', 'Sanjay', 'Meera', 'Hassan', 'Leila', 'Tariq', 'Yasmin', 'Chen',
+  'Jun', 'Min-jun', 'Seo-yeon', 'Thabo', 'Amara', 'Femi', 'Chiara', 'Luca', 'Sven', 'Astrid', 'Henrik',
+  'Maja', 'Jakub', 'Zofia', 'Tomás', 'Ines', 'Joaquín', 'Camila', 'Andrés', 'Valentina', 'Jürgen', 'Anke',
 ];
 
 export const LAST_NAMES: readonly string[] = [
@@ -89,9 +97,22 @@ export const LAST_NAMES: readonly string[] = [
   'Walker', 'Wright', 'Robinson', 'Thompson', 'White', 'Hughes', 'Edwards', 'Green', 'Hall', 'Wood', 'Harris',
   'Lewis', 'Martin', 'Jackson', 'Clarke', 'Clark', 'Turner', 'Hill', 'Scott', 'Cooper', 'Morris', 'Ward', 'Moore',
   'King', 'Watson', 'Baker', 'Harrison', 'Morgan', 'Patel', 'Young', 'Allen', 'Mitchell', 'James', 'Anderson',
+  'Phillips', 'Lee', 'Bell', 'Parker', 'Davis', 'Bennett', 'Griffiths', 'Price', 'Jenkins', 'Lloyd', 'Russell',
+  'Shaw', 'Cook', 'Richardson', 'Chapman', 'Carter', 'Kelly', 'Marshall', 'Collins', 'Bailey', 'Gray', 'Hunt',
+  'Cox', 'Fisher', 'Graham', 'Adams', 'Owen', 'Palmer', 'Ellis', 'Mason', 'Holmes', 'Webb', 'Rogers', 'Stevens',
+  'Pearson', 'Fox', 'Dixon', 'Knight', 'Butler', 'Barnes', 'Pugh', 'Lawrence', 'Foster', 'Gibson', 'Reid',
+  'Mills', 'Hunter', 'Powell', 'Matthews', 'Wells', 'Ross', 'Murray', 'Simpson', 'Kennedy', 'Stewart', 'Fraser',
+  'Hamilton', 'Grant', 'Burns', 'Spencer', 'Rose', 'Webster', 'Atkinson', 'Field', 'Barker', 'Andrews', 'Dean',
+  'Harvey', 'Fletcher', 'Gordon', 'Saunders', 'Payne', 'Pope', 'Lane', 'Howard', 'Wheeler', 'Lambert', 'Hart',
   'García', 'Müller', 'Dubois', 'Rossi', 'Nowak', 'Kowalski', 'Novák', 'Jensen', 'Andersson', 'Nieminen',
-  "O'Brien", "O'Connor", 'Murphy', 'Kelly', 'Byrne', 'Chen', 'Wang', 'Li', 'Zhang', 'Kim', 'Nguyen', 'Singh',
+  "O'Brien", "O'Connor", 'Murphy', 'Byrne', 'Chen', 'Wang', 'Li', 'Zhang', 'Kim', 'Nguyen', 'Singh',
   'Khan', 'Ali', 'Okafor', 'Mensah', 'Yılmaz', 'Ivanov', 'Petrova', 'Sato', 'Tanaka', 'Fernández', 'López',
+  'Sharma', 'Gupta', 'Kumar', 'Shah', 'Mehta', 'Iyer', 'Hussain', 'Rahman', 'Ahmed', 'Hosseini', 'Haddad',
+  'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Becker', 'Hoffmann', 'Lefebvre', 'Moreau', 'Laurent', 'Bianchi',
+  'Romano', 'Colombo', 'De Vries', 'Van Dijk', 'Bakker', 'Janssen', 'Nielsen', 'Hansen', 'Larsen', 'Lindqvist',
+  'Svensson', 'Korhonen', 'Wiśniewski', 'Kovačević', 'Horváth', 'Papadopoulos', 'Silva', 'Santos', 'Pereira',
+  'Gómez', 'Martínez', 'Rodríguez', 'Sánchez', 'Morales', 'Herrera', 'Park', 'Choi', 'Liu', 'Yang', 'Huang',
+  'Suzuki', 'Watanabe', 'Adeyemi', 'Mwangi', 'Osei', 'Abdullah', 'Cohen', 'Levi', 'MacDonald', 'McKenzie',
 ];
 
 /** Company email domains of the B2B audience; personal domains are used for a minority. */

@@ -168,8 +168,8 @@ export interface SimulationOptions {
 }
 
 /** Names drawn from long-tailed lists so that common names (James Smith) are shared by different people. */
-const firstNameZipf = new Zipf(FIRST_NAMES.length, 0.9);
-const lastNameZipf = new Zipf(LAST_NAMES.length, 1.0);
+const firstNameZipf = new Zipf(FIRST_NAMES.length, 0.5);
+const lastNameZipf = new Zipf(LAST_NAMES.length, 0.5);
 const articleZipf = new Zipf(ARTICLES.length, 1.1);
 const postZipf = new Zipf(LINKEDIN_POSTS.length, 1.0);
 

@@ -1,0 +1,18 @@
+/** `journey-stitch evaluate`: score the stitching of a sample folder (and the seed's SQL) against its ground truth. */
+import type { Command } from 'commander';
+import { evaluateFolder } from '../../evaluate';
+import { formatEvaluation } from '../../evaluate/report';
+
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description("Stitch a folder written by 'journey-stitch sample' and score it against the ground truth: pairwise precision/recall/F1, over- and under-merges, ours against the seed's SQL.")
+    .requiredOption('-d, --data <dir>', 'folder written by journey-stitch sample')
+    .option('-c, --config <file>', 'config to stitch with (default: <dir>/journey-stitch.yaml)')
+    .option('--no-baseline', "skip the seed's SQL")
+    .option('--json', 'print the full results as JSON', false)
+    .action(async (opts: { data: string; config?: string; baseline: boolean; json: boolean }) => {
+      const report = await evaluateFolder({ data: opts.data, config: opts.config, baseline: opts.baseline });
+      process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatEvaluation(report));
+    });
+}

@@ -1,0 +1,132 @@
+/**
+ * `journey-stitch evaluate`: stitch a folder of sample data (ours, and the seed's SQL on the same loaded
+ * tables), then score both against the folder's ground truth.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { loadConfig } from '../config/load';
+import type { Config } from '../config/schema';
+import { loadSources, type LoadedSources } from '../engine/load';
+import { runPipeline, type RunReport } from '../engine/run';
+import { buildPipeline } from '../models';
+import { DuckDBDialect } from '../sql/dialects/duckdb';
+import { GROUND_TRUTH } from '../sample';
+import { evaluateCells, type Cell, type Evaluation } from './metrics';
+import { SEED_PREDICTIONS, runSeedBaseline, seedUnsupported } from './seed';
+
+const duck = new DuckDBDialect();
+export const TRUTH_TABLE = 'js_ground_truth';
+/** Category of ground-truth events missing from a stitcher's output (rejected or lost). */
+export const NOT_IN_OUTPUT = 'not in output';
+
+/** Our output as predictions: the event's identity_status is its category; confirmed/inferred are known persons. */
+export const OUR_PREDICTIONS = `SELECT event_id, person_id, identity_status AS category, identity_status IN ('confirmed', 'inferred') AS known
+FROM stitched_events`;
+
+export interface SystemResult {
+  name: string;
+  /** Time of the stitching SQL (loading the files excluded; the same for both). */
+  ms: number;
+  evaluation: Evaluation;
+  /** Events the stitcher gave to more than one person (the seed's name join fans out); scored with the first. */
+  fannedOutEvents: number;
+}
+
+export interface EvaluationReport {
+  data: string;
+  /** Ground-truth events scored (malformed ones, which every stitcher should reject, left out). */
+  events: number;
+  malformedExcluded: number;
+  systems: SystemResult[];
+  /** Why the seed baseline did not run, if it did not. */
+  seedSkipped: string | null;
+  iterations: Record<string, number>;
+}
+
+/** The ground-truth file of a sample folder. */
+export function findGroundTruth(data: string): string {
+  const candidates = ['ndjson', 'parquet'].map((ext) => path.join(data, `${GROUND_TRUTH}.${ext}`)).filter((f) => existsSync(f));
+  if (candidates.length === 0) {
+    throw new Error(`no ${GROUND_TRUTH}.ndjson or ${GROUND_TRUTH}.parquet in ${data}: evaluate needs data written by 'journey-stitch sample'`);
+  }
+  return candidates[0];
+}
+
+export async function loadGroundTruth(conn: DuckDBConnection, file: string): Promise<void> {
+  const read = file.endsWith('.parquet')
+    ? `read_parquet(${duck.stringLiteral(file)})`
+    : `read_json(${duck.stringLiteral(file)}, format = 'newline_delimited', columns = {event_id: 'VARCHAR', person_id: 'VARCHAR', source_table: 'VARCHAR', malformed: 'BOOLEAN'})`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${TRUTH_TABLE} AS SELECT event_id, person_id, malformed FROM ${read}`);
+}
+
+/** Contingency cells of a predictions query (event_id, person_id, category, known) against the ground truth. */
+export async function predictionCells(conn: DuckDBConnection, predictions: string): Promise<{ cells: Cell[]; fannedOutEvents: number }> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE js_predicted AS
+    SELECT event_id, min(person_id) AS person_id, min(category) AS category, bool_or(known) AS known, count(DISTINCT person_id) AS persons
+    FROM (${predictions}) WHERE event_id IS NOT NULL GROUP BY event_id`);
+  const rows = (
+    await conn.runAndReadAll(`
+      SELECT coalesce(p.person_id, '(not in output) ' || t.event_id) AS predicted, t.person_id AS truth,
+        coalesce(p.category, ${duck.stringLiteral(NOT_IN_OUTPUT)}) AS category,
+        count(*) AS events, count(*) FILTER (WHERE p.known) AS known
+      FROM ${TRUTH_TABLE} t LEFT JOIN js_predicted p ON p.event_id = t.event_id
+      WHERE NOT t.malformed
+      GROUP BY ALL`)
+  ).getRows();
+  const fannedOut = (await conn.runAndReadAll(`SELECT count(*) FROM js_predicted WHERE persons > 1`)).getRows()[0][0];
+  await conn.run('DROP TABLE js_predicted');
+  const cells = new Map<string, Cell>();
+  for (const [predicted, truth, category, events, known] of rows) {
+    const key = `${predicted}\u0000${truth}`;
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { predicted: String(predicted), truth: String(truth), events: 0, byCategory: {}, known: 0 }));
+    cell.events += Number(events);
+    cell.known += Number(known);
+    cell.byCategory[String(category)] = (cell.byCategory[String(category)] ?? 0) + Number(events);
+  }
+  return { cells: [...cells.values()], fannedOutEvents: Number(fannedOut) };
+}
+
+/** Builds and runs our pipeline on loaded sources. */
+export async function stitchLoaded(conn: DuckDBConnection, config: Config, loaded: LoadedSources): Promise<RunReport> {
+  const pipeline = buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t) });
+  return runPipeline(conn, pipeline);
+}
+
+export async function scoreSystem(conn: DuckDBConnection, name: string, ms: number, predictions: string): Promise<SystemResult> {
+  const { cells, fannedOutEvents } = await predictionCells(conn, predictions);
+  return { name, ms, evaluation: evaluateCells(cells), fannedOutEvents };
+}
+
+export interface EvaluateOptions {
+  data: string;
+  /** Config file (default: journey-stitch.yaml in the data folder). */
+  config?: string;
+  /** Also run the seed's SQL (default true). */
+  baseline?: boolean;
+}
+
+export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationReport> {
+  const truthFile = findGroundTruth(opts.data);
+  const { config } = await loadConfig(opts.config ?? path.join(opts.data, 'journey-stitch.yaml'));
+  if (config.warehouse !== 'duckdb') throw new Error('evaluate runs on the embedded DuckDB: the config must say warehouse: duckdb');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const loaded = await loadSources(conn, config);
+    await loadGroundTruth(conn, truthFile);
+    const run = await stitchLoaded(conn, config, loaded);
+    const systems = [await scoreSystem(conn, 'journey-stitch', run.totalMs, OUR_PREDICTIONS)];
+    const seedSkipped = opts.baseline === false ? 'not requested' : seedUnsupported(config);
+    if (seedSkipped === null) {
+      const ms = await runSeedBaseline(conn, loaded.raw, config);
+      systems.push(await scoreSystem(conn, 'seed SQL', ms, SEED_PREDICTIONS));
+    }
+    const [events, malformed] = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT malformed), count(*) FILTER (WHERE malformed) FROM ${TRUTH_TABLE}`)).getRows()[0];
+    return { data: opts.data, events: Number(events), malformedExcluded: Number(malformed), systems, seedSkipped, iterations: run.iterations };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
