@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { register as evaluate } from './commands/evaluate';
 import { register as generate } from './commands/generate';
 import { register as init } from './commands/init';
+import { register as introspect } from './commands/introspect';
 import { register as preview } from './commands/preview';
 import { register as sample } from './commands/sample';
 import { register as schema } from './commands/schema';
@@ -15,7 +16,7 @@ import { register as stitch } from './commands/stitch';
 type Register = (program: Command) => void;
 
 // One import per command; keep alphabetical.
-const commands: Register[] = [evaluate, generate, init, preview, sample, schema, sql, stitch];
+const commands: Register[] = [evaluate, generate, init, introspect, preview, sample, schema, sql, stitch];
 
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')

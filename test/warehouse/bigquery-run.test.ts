@@ -119,6 +119,9 @@ describe('toJobError: client library errors as BigQuery reports them', () => {
     });
     expect(toJobError(apiError)).toMatchObject({ reason: 'accessDenied', message: expect.stringContaining('bigquery.jobs.create'), job: undefined });
     expect(toJobError(new Error('socket hang up'))).toMatchObject({ message: 'socket hang up', reason: undefined });
+    expect(toJobError(new Error('Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.')).message).toMatch(
+      /default credentials.*: run `gcloud auth application-default login`, or name a service account key file as key_file in the config$/,
+    );
   });
 
   it('reads the missing table or dataset out of a notFound message', () => {

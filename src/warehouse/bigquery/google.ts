@@ -34,7 +34,10 @@ export function toJobError(err: unknown, job?: JobResource): BigQueryJobError {
   const fromJob = failedJob && jobFailure(failedJob);
   if (fromJob) return fromJob;
   const first = api.errors?.[0];
-  const message = first?.message ?? api.message ?? String(err);
+  let message = first?.message ?? api.message ?? String(err);
+  if (/default credentials/i.test(message)) {
+    message += ': run `gcloud auth application-default login`, or name a service account key file as key_file in the config';
+  }
   return new BigQueryJobError({ message, reason: first?.reason, location: first?.location }, failedJob);
 }
 

@@ -72,7 +72,8 @@ export function nameSimilarity(logical: string, candidate: string): number {
   if (a === b) return 1;
   if (ALIASES[logical]?.includes(b)) return 0.95;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= 3 && long.endsWith(short)) return 0.8;
+  // context_page_url ~ url, linkedin ~ linkedin_export
+  if (short.length >= 3 && (long.endsWith(short) || long.startsWith(short))) return 0.8;
   return 1 - levenshtein(a, b) / Math.max(a.length, b.length);
 }
 
