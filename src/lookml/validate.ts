@@ -112,10 +112,20 @@ function children(node: LkmlNode, key: string): { name: string; node: LkmlNode }
 const str = (v: LkmlValue | undefined): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
 const strings = (v: LkmlValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
-/** `${...}` references and `{% condition x %}` / `{% parameter x %}` fields in a piece of SQL. */
-function references(sql: string): string[] {
-  const refs = [...sql.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1].trim());
-  const liquid = [...sql.matchAll(/\{%-?\s*(?:condition|parameter|date_start|date_end)\s+([\w.]+)\s*-?%\}/g)].map((m) => m[1]);
+interface Reference {
+  /** What is referenced: `field`, `view.field`, `TABLE`, `SQL_TABLE_NAME`. */
+  ref: string;
+  /** As written, for messages: `${view.field}` or `{% condition view.field %}`. */
+  text: string;
+}
+
+/** `${...}` references and `{% condition x %}` (and friends) fields in a piece of SQL. */
+function references(sql: string): Reference[] {
+  const refs = [...sql.matchAll(/\$\{([^}]*)\}/g)].map((m) => ({ ref: m[1].trim(), text: m[0] }));
+  const liquid = [...sql.matchAll(/\{%-?\s*(condition|parameter|date_start|date_end)\s+([\w.]+)\s*-?%\}/g)].map((m) => ({
+    ref: m[2],
+    text: `{% ${m[1]} ${m[2]} %}`,
+  }));
   return [...refs, ...liquid];
 }
 
@@ -201,7 +211,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     for (const { file } of v.nodes) if (!included.has(file)) issue(file, `view ${v.name} is not included by any model`);
   }
 
-  checkAccess(views, grants, issue);
+  checkAccess(models[0] ?? `lookml/${LOOKER_MODEL}.model.lkml`, views, grants, issue);
   checkContract(parsed, models, views, options.steps, issue);
   return issues;
 }
@@ -243,12 +253,12 @@ function checkView(v: View, views: Map<string, View>, issue: (f: string, m: stri
   for (const { node, file } of v.nodes) {
     const tableSql = [str(node.sql_table_name), ...sqlIn(node.derived_table)].filter((s): s is string => !!s);
     for (const sql of tableSql) {
-      for (const ref of references(sql)) {
+      for (const { ref, text } of references(sql)) {
         if (ref === 'SQL_TABLE_NAME' || ref === 'TABLE') continue;
-        if (!ref.includes('.')) where(file, 'table', `\${${ref}} cannot be used in a table definition`);
+        if (!ref.includes('.')) where(file, 'table', `${text} cannot be used in a table definition`);
         else {
           const why = unresolved(ref, v, views);
-          if (why) where(file, 'table', `\${${ref}}: ${why}`);
+          if (why) where(file, 'table', `${text}: ${why}`);
         }
       }
     }
@@ -265,10 +275,10 @@ function checkView(v: View, views: Map<string, View>, issue: (f: string, m: stri
     if (!str(f.node.description)) where(f.file, what, 'has no description');
     for (const key of SQL_KEYS) {
       for (const sql of strings(f.node[key])) {
-        for (const ref of references(sql)) {
+        for (const { ref, text } of references(sql)) {
           if (ref === 'TABLE') continue;
           const why = unresolved(ref, v, views);
-          if (why) where(f.file, what, `\${${ref}}: ${why}`);
+          if (why) where(f.file, what, `${text}: ${why}`);
           else if (!ref.includes('.') && ref === f.name && f.kind !== 'dimension_group') where(f.file, what, 'refers to itself');
         }
       }
@@ -315,9 +325,9 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
     if (type && !JOIN_TYPES.has(type)) where(`join ${j.name}: type ${type} is not valid`);
     const on = str(j.node.sql_on);
     if (!on && type !== 'cross') where(`join ${j.name}: has no sql_on`);
-    for (const ref of on ? references(on) : []) {
-      const why = ref.includes('.') ? unresolved(ref, base, views, inExplore) : `\${${ref}} must name its view in sql_on`;
-      if (why) where(`join ${j.name}: \${${ref}}: ${why}`);
+    for (const { ref, text } of on ? references(on) : []) {
+      const why = ref.includes('.') ? unresolved(ref, base, views, inExplore) : 'a join condition must name the view of each field';
+      if (why) where(`join ${j.name}: ${text}: ${why}`);
     }
   }
   // Every field's SQL must be answerable in this explore: cross-view references need their view joined.
@@ -326,9 +336,9 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
     if (!v) continue;
     for (const f of new Set(v.fields.values())) {
       for (const key of SQL_KEYS) {
-        for (const ref of strings(f.node[key]).flatMap(references)) {
+        for (const { ref, text } of strings(f.node[key]).flatMap(references)) {
           if (ref.includes('.') && !ref.endsWith('.SQL_TABLE_NAME') && !inExplore.has(ref.split('.')[0])) {
-            where(`${v.name}.${f.name} uses \${${ref}}, but view ${ref.split('.')[0]} is not joined`);
+            where(`${v.name}.${f.name} uses ${text}, but view ${ref.split('.')[0]} is not joined`);
           }
         }
       }
@@ -346,9 +356,9 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
 }
 
 /** Personal data: fields showing a PII column of the contract need the grant, unless they mask it. */
-function checkAccess(views: Map<string, View>, grants: Map<string, LkmlNode>, issue: (f: string, m: string) => void): void {
+function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<string, LkmlNode>, issue: (f: string, m: string) => void): void {
   const grant = grants.get(PII_ACCESS_GRANT);
-  const file = [...views.values()][0]?.file ?? 'manifest.lkml';
+  const file = modelFile;
   if (!grant) issue(file, `no model defines access_grant ${PII_ACCESS_GRANT}`);
   else if (str(grant.user_attribute) !== PII_USER_ATTRIBUTE) issue(file, `access_grant ${PII_ACCESS_GRANT} must use user attribute ${PII_USER_ATTRIBUTE}`);
   for (const table of outputTables()) {

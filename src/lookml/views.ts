@@ -207,7 +207,6 @@ export function stitchedView(name: StitchedView & OutputTable, source: Node): Na
   const spec = SPECS[name];
   const fields = columnFields(table, spec.presentation);
   return named(name, {
-    label: undefined,
     ...source,
     dimension: [...fields.dimension, ...(spec.dimensions ?? [])],
     dimension_group: fields.dimension_group,
