@@ -7,8 +7,9 @@
  * `dryRunPipeline` asks BigQuery for dry runs instead. A statement that reads a table the pipeline itself
  * builds can only be estimated if that table exists already (from an earlier run; then the estimate uses
  * its current size); otherwise it is reported as not estimated, never guessed. (Dry-running the whole
- * pipeline as one script does not help: BigQuery's dry run of a multi-statement query stops after the
- * first DDL statement.)
+ * pipeline as one script via toScript() does not help: BigQuery documents dry runs of multi-statement
+ * queries as accurate only for SELECT-only scripts, with special handling of DDL, and one script-level
+ * number could not say which model costs what.)
  */
 import { LoopCapError } from '../../engine/run';
 import type { LoopStep, Pipeline, SqlStep } from '../../sql/pipeline';
