@@ -5,59 +5,53 @@ view: journey_paths {
   derived_table: {
     sql:
       -- The filters select the events before the paths are built, so filtering changes the paths.
+      WITH filtered_events AS (
+        SELECT e.*
+        FROM ${stitched_events.SQL_TABLE_NAME} AS e
+        JOIN ${persons.SQL_TABLE_NAME} AS p ON p.person_id = e.person_id
+        WHERE {% condition journey_paths.date_filter %} e.occurred_at {% endcondition %}
+          AND {% condition journey_paths.source_filter %} e.source {% endcondition %}
+          AND {% condition journey_paths.identity_status_filter %} p.identity_status {% endcondition %}
+      )
       SELECT *
       FROM (
-      WITH units AS (
-        SELECT e.person_id, MAX(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) = 1 AS converted
-        FROM (
-        SELECT e.*
-        FROM ${stitched_events.SQL_TABLE_NAME} AS e
-        JOIN ${persons.SQL_TABLE_NAME} AS p ON p.person_id = e.person_id
-        WHERE {% condition journey_paths.date_filter %} e.occurred_at {% endcondition %}
-          AND {% condition journey_paths.source_filter %} e.source {% endcondition %}
-          AND {% condition journey_paths.identity_status_filter %} p.identity_status {% endcondition %}
-      ) AS e
-        WHERE TRUE
-        GROUP BY e.person_id
-      ),
-      steps AS (
-        SELECT e.person_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
-          LAG(e.step_label) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id) AS previous_label
-        FROM (
-        SELECT e.*
-        FROM ${stitched_events.SQL_TABLE_NAME} AS e
-        JOIN ${persons.SQL_TABLE_NAME} AS p ON p.person_id = e.person_id
-        WHERE {% condition journey_paths.date_filter %} e.occurred_at {% endcondition %}
-          AND {% condition journey_paths.source_filter %} e.source {% endcondition %}
-          AND {% condition journey_paths.identity_status_filter %} p.identity_status {% endcondition %}
-      ) AS e
-        WHERE e.step_label IS NOT NULL
-      ),
-      kept AS (
-        SELECT person_id, step_label, is_conversion, occurred_at,
-          ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS step_number
-        FROM steps
-        WHERE previous_label IS NULL OR previous_label <> step_label
-      )
-      SELECT u.person_id, s.identity_status,
-        COUNT(k.step_number) AS step_count,
-        u.converted,
-        MIN(CASE WHEN k.is_conversion THEN k.step_number END) AS steps_to_conversion,
-        MIN(k.occurred_at) AS first_step_at,
-        MAX(CASE WHEN k.step_number = 1 THEN k.step_label END) AS step_1,
-        MAX(CASE WHEN k.step_number = 2 THEN k.step_label END) AS step_2,
-        MAX(CASE WHEN k.step_number = 3 THEN k.step_label END) AS step_3,
-        MAX(CASE WHEN k.step_number = 4 THEN k.step_label END) AS step_4,
-        MAX(CASE WHEN k.step_number = 5 THEN k.step_label END) AS step_5,
-        MAX(CASE WHEN k.step_number = 6 THEN k.step_label END) AS step_6,
-        MAX(CASE WHEN k.step_number = 7 THEN k.step_label END) AS step_7,
-        MAX(CASE WHEN k.step_number = 8 THEN k.step_label END) AS step_8,
-        MAX(CASE WHEN k.step_number = 9 THEN k.step_label END) AS step_9,
-        MAX(CASE WHEN k.step_number = 10 THEN k.step_label END) AS step_10
-      FROM units AS u
-      JOIN ${persons.SQL_TABLE_NAME} AS s ON s.person_id = u.person_id
-      LEFT JOIN kept AS k ON k.person_id = u.person_id
-      GROUP BY u.person_id, s.identity_status, u.converted
+        WITH units AS (
+          SELECT e.person_id, MAX(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) = 1 AS converted
+          FROM filtered_events AS e
+          WHERE TRUE
+          GROUP BY e.person_id
+        ),
+        steps AS (
+          SELECT e.person_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+            LAG(e.step_label) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id) AS previous_label
+          FROM filtered_events AS e
+          WHERE e.step_label IS NOT NULL
+        ),
+        kept AS (
+          SELECT person_id, step_label, is_conversion, occurred_at,
+            ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS step_number
+          FROM steps
+          WHERE previous_label IS NULL OR previous_label <> step_label
+        )
+        SELECT u.person_id, s.identity_status,
+          COUNT(k.step_number) AS step_count,
+          u.converted,
+          MIN(CASE WHEN k.is_conversion THEN k.step_number END) AS steps_to_conversion,
+          MIN(k.occurred_at) AS first_step_at,
+          MAX(CASE WHEN k.step_number = 1 THEN k.step_label END) AS step_1,
+          MAX(CASE WHEN k.step_number = 2 THEN k.step_label END) AS step_2,
+          MAX(CASE WHEN k.step_number = 3 THEN k.step_label END) AS step_3,
+          MAX(CASE WHEN k.step_number = 4 THEN k.step_label END) AS step_4,
+          MAX(CASE WHEN k.step_number = 5 THEN k.step_label END) AS step_5,
+          MAX(CASE WHEN k.step_number = 6 THEN k.step_label END) AS step_6,
+          MAX(CASE WHEN k.step_number = 7 THEN k.step_label END) AS step_7,
+          MAX(CASE WHEN k.step_number = 8 THEN k.step_label END) AS step_8,
+          MAX(CASE WHEN k.step_number = 9 THEN k.step_label END) AS step_9,
+          MAX(CASE WHEN k.step_number = 10 THEN k.step_label END) AS step_10
+        FROM units AS u
+        JOIN ${persons.SQL_TABLE_NAME} AS s ON s.person_id = u.person_id
+        LEFT JOIN kept AS k ON k.person_id = u.person_id
+        GROUP BY u.person_id, s.identity_status, u.converted
       ) AS paths
       WHERE {% condition journey_paths.landing_page_filter %} paths.step_1 {% endcondition %} ;;
   }

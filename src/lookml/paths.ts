@@ -23,24 +23,25 @@ const condition = (view: PathView, filter: string, expr: string) => `{% conditio
  * the date, source and identity-status filters, then the landing-page filter on the first step.
  */
 export function pathSql(view: PathView, steps: number): string {
-  const events = `(
+  const paths = modelPathSql(new BigQueryDialect(), {
+    events: 'filtered_events',
+    partition: view === 'journey_paths' ? 'person_id' : 'session_id',
+    steps,
+    status: '${persons.SQL_TABLE_NAME}',
+  });
+  const indent = (sql: string) => sql.replace(/^(?=.)/gm, '  ');
+  return `-- The filters select the events before the paths are built, so filtering changes the paths.
+WITH filtered_events AS (
   SELECT e.*
   FROM \${stitched_events.SQL_TABLE_NAME} AS e
   JOIN \${persons.SQL_TABLE_NAME} AS p ON p.person_id = e.person_id
   WHERE ${condition(view, 'date_filter', 'e.occurred_at')}
     AND ${condition(view, 'source_filter', 'e.source')}
     AND ${condition(view, 'identity_status_filter', 'p.identity_status')}
-)`;
-  const paths = modelPathSql(new BigQueryDialect(), {
-    events,
-    partition: view === 'journey_paths' ? 'person_id' : 'session_id',
-    steps,
-    status: '${persons.SQL_TABLE_NAME}',
-  });
-  return `-- The filters select the events before the paths are built, so filtering changes the paths.
+)
 SELECT *
 FROM (
-${paths}
+${indent(paths)}
 ) AS paths
 WHERE ${condition(view, 'landing_page_filter', 'paths.step_1')}`;
 }
