@@ -35,7 +35,7 @@ describe('journey-stitch stitch (child process)', () => {
     expect(existsSync(path.join(dir, 'export', 'stitched_events.parquet'))).toBe(true);
   });
 
-  it('exits 1 with the reason on stderr: bad config, missing file, unsupported warehouse', async () => {
+  it('exits 1 with the reason on stderr: bad config, missing file, options for the other warehouse', async () => {
     await writeFile(path.join(dir, 'typo.yaml'), TINY_CONFIG.replace('source:', 'sources:'));
     const typo = await runCli(['stitch', '--config', 'typo.yaml'], dir);
     expect(typo.code).toBe(1);
@@ -48,10 +48,19 @@ describe('journey-stitch stitch (child process)', () => {
     expect(existsSync(path.join(dir, 'db', 'stitched.duckdb'))).toBe(false);
     expect(await readdir(path.join(dir, 'db'))).toEqual([]);
 
-    await writeFile(path.join(dir, 'bq.yaml'), BIGQUERY_CONFIG);
+    const dryRun = await runCli(['stitch', '--dry-run'], dir);
+    expect(dryRun.code).toBe(1);
+    expect(dryRun.stderr).toBe(`journey-stitch: --dry-run estimates BigQuery costs; ${path.join(dir, 'journey-stitch.yaml')} has warehouse: duckdb\n`);
+  });
+
+  it('hands warehouse: bigquery to the BigQuery runner (which here fails on the missing key file, offline)', async () => {
+    await writeFile(path.join(dir, 'bq.yaml'), `${BIGQUERY_CONFIG}key_file: ./no-such-key.json\n`);
     const bigquery = await runCli(['stitch', '--config', 'bq.yaml'], dir);
     expect(bigquery.code).toBe(1);
-    expect(bigquery.stderr).toMatch(/^journey-stitch: .*bigquery/);
+    expect(bigquery.stderr).toContain(path.join(dir, 'no-such-key.json'));
+    const exportDir = await runCli(['stitch', '--config', 'bq.yaml', '--export-dir', 'x'], dir);
+    expect(exportDir.code).toBe(1);
+    expect(exportDir.stderr).toContain('--export-dir exports the DuckDB database');
   });
 });
 
@@ -127,6 +136,6 @@ describe('journey-stitch sql (child process)', () => {
     await writeFile(path.join(dir, 'journey-stitch.yaml'), TINY_CONFIG);
     const result = await runCli(['sql', '--warehouse', 'bigquery'], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('journey-stitch: SQL for bigquery needs project and dataset in the config (where the raw tables live)\n');
+    expect(result.stderr).toBe('journey-stitch: this needs warehouse: bigquery with project and dataset set in the config\n');
   });
 });

@@ -13,6 +13,7 @@ import type { Dialect, WarehouseName } from '../../sql/dialect';
 import { getDialect } from '../../sql/dialects';
 import type { Pipeline } from '../../sql/pipeline';
 import { stepScript, toScript } from '../../sql/script';
+import { bigQueryLocation, bigQueryRawSources } from '../../warehouse/bigquery/sources';
 
 export const SCRIPT_FILE = 'journey_stitch.sql';
 /** Files this command owns in an output folder (replaced on every run). */
@@ -20,20 +21,17 @@ const OWNED = /^(\d+_[A-Za-z0-9_]+\.sql|journey_stitch\.sql)$/;
 
 /**
  * The pipeline for a warehouse without looking at data: every mapped column is assumed to exist.
- * BigQuery reads `project.dataset.<table>` and writes `project.<output.dataset>`; DuckDB reads tables named
- * after the config (source.tables, offsite table or name) in the current database and writes next to them.
+ * BigQuery reads the raw dataset and writes the output dataset of the config; DuckDB reads tables named after
+ * the config (source.tables, offsite table or name) in the current database and writes next to them.
  */
 export function offlinePipeline(config: Config, dialect: Dialect): Pipeline {
-  if (dialect.name === 'bigquery' && (!config.project || !config.dataset)) {
-    throw new Error('SQL for bigquery needs project and dataset in the config (where the raw tables live)');
+  if (dialect.name === 'bigquery') {
+    const { project, outputDataset } = bigQueryLocation(config);
+    const out = (table: string) => dialect.tableRef(project, outputDataset, table);
+    return buildPipeline({ config, dialect, raw: bigQueryRawSources(config), out });
   }
-  const project = config.project ?? '';
-  const rawRef = (table: string) =>
-    dialect.name === 'bigquery'
-      ? dialect.tableRef(project, config.dataset!, physicalTableName(config, table))
-      : dialect.quoteIdent(physicalTableName(config, table));
-  const out = (table: string) => (dialect.name === 'bigquery' ? dialect.tableRef(project, config.output.dataset, table) : dialect.quoteIdent(table));
-  return buildPipeline({ config, dialect, raw: { ref: rawRef, columns: () => undefined }, out });
+  const raw = { ref: (table: string) => dialect.quoteIdent(physicalTableName(config, table)), columns: () => undefined };
+  return buildPipeline({ config, dialect, raw, out: (table) => dialect.quoteIdent(table) });
 }
 
 /** File name → content: `01_<model>.sql` ... and the whole script. */

@@ -1,4 +1,4 @@
-/** `journey-stitch stitch`: build the stitched tables (DuckDB file, or BigQuery datasets). */
+/** `journey-stitch stitch`: build the stitched tables (a DuckDB file, or tables in the BigQuery output dataset). */
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { stitchDuckDB } from '../../engine/stitch';
@@ -9,12 +9,22 @@ export function register(program: Command): void {
     .description('Load the sources, run the stitching models and write the stitched tables.')
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-e, --export-dir <dir>', 'duckdb: also export every output table as CSV and Parquet into this folder')
-    .action(async (opts: { config: string; exportDir?: string }) => {
-      const { config } = await loadConfig(opts.config);
+    .option('--dry-run', 'bigquery: estimate bytes and cost of every statement without running anything', false)
+    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean }) => {
+      const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      if (config.warehouse === 'bigquery') {
-        throw new Error('stitch on bigquery is not available in this build yet; run `journey-stitch sql --warehouse bigquery` and schedule the script');
+      if (config.warehouse === 'duckdb') {
+        if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
+        await stitchDuckDB(config, { exportDir: opts.exportDir, log });
+        return;
       }
-      await stitchDuckDB(config, { exportDir: opts.exportDir, log });
+      if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
+      // Loaded on demand: the Google client library is slow to load and DuckDB runs do not need it.
+      const { formatDryRun, formatRunReport, stitchBigQuery } = await import('../../warehouse/bigquery');
+      const result = await stitchBigQuery(config, {
+        dryRun: opts.dryRun,
+        onJob: (job) => log(`  ${job.model}${job.loop ? ` (${job.loop.name}, iteration ${job.loop.iteration})` : ''}`),
+      });
+      process.stderr.write(result.dryRun ? formatDryRun(result.report) : formatRunReport(result.report));
     });
 }
