@@ -191,6 +191,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   const models = lkmlPaths.filter((p) => p.endsWith('.model.lkml'));
   const included = new Set<string>();
   const grants = new Map<string, LkmlNode>();
+  const datagroups = new Set<string>();
   for (const file of models) {
     const model = parsed.get(file)!;
     if (!str(model.connection)) issue(file, 'has no connection');
@@ -206,6 +207,17 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
       if (!strings(g.node.allowed_values).length) issue(file, `access_grant ${g.name} has no allowed_values`);
     }
     for (const e of children(model, 'explore')) checkExplore(file, e.name, e.node, views, issue);
+    for (const d of children(model, 'datagroup')) datagroups.add(d.name);
+    const persist = str(model.persist_with);
+    if (persist && !children(model, 'datagroup').some((d) => d.name === persist)) issue(file, `persist_with: ${persist} is not a datagroup of this model`);
+  }
+  // Persistent derived tables rebuild on a datagroup that exists.
+  for (const v of views.values()) {
+    for (const { node, file } of v.nodes) {
+      const dt = node.derived_table;
+      const trigger = isNode(dt) ? str(dt.datagroup_trigger) : undefined;
+      if (trigger && !datagroups.has(trigger)) issue(file, `view ${v.name}: datagroup_trigger ${trigger} is not a datagroup of any model`);
+    }
   }
   for (const v of views.values()) {
     for (const { file } of v.nodes) if (!included.has(file)) issue(file, `view ${v.name} is not included by any model`);

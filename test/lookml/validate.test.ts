@@ -135,6 +135,8 @@ describe('the validator catches', () => {
     ['a contract explore missing', MODEL, 'explore: session_journeys {', 'explore: session_paths {', /the extension queries explore session_journeys/],
     ['entitlements missing a contract method', 'manifest.lkml', '["me", "run_inline_query"]', '["me"]', /core_api_methods must be exactly me, run_inline_query; missing run_inline_query/],
     ['a missing navigation entitlement', 'manifest.lkml', 'navigation: yes', 'navigation: no', /calls extensionSDK.updateLocation, which needs entitlement navigation: yes/],
+    ['an unknown datagroup', MODEL, 'datagroup: journey_stitch_refresh {', 'datagroup: nightly {', /view stitched_events: datagroup_trigger journey_stitch_refresh is not a datagroup of any model/],
+    ['an unknown persist_with', MODEL, 'persist_with: journey_stitch_refresh', 'persist_with: hourly', /persist_with: hourly is not a datagroup of this model/],
     ['a field without a description', EVENTS, 'description: "Page referrer."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
     const found = messages(mutate(file, from, to));
