@@ -1,0 +1,156 @@
+/**
+ * The main job behind `npm start`: demo data → stitch on DuckDB → LookML project → extension bundle, each step
+ * through the journey-stitch CLI (or npm for the bundle), skipped when the hash of its inputs (source files, data,
+ * arguments) matches the last successful run and its outputs still exist. The extension build runs alongside the
+ * data steps, since it does not depend on them.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildProgram } from '../cli/main';
+
+export interface DemoPaths {
+  /** Folder of the sample data and its config (journey-stitch.yaml). */
+  dataDir: string;
+  config: string;
+  /** The stitched database (the sample config's output.database). */
+  database: string;
+  /** The generated LookML project (manifest.lkml, lookml/). */
+  projectDir: string;
+  bundle: string;
+}
+
+export interface DemoStepReport {
+  step: string;
+  skipped: boolean;
+  ms: number;
+}
+
+export function demoPaths(root: string): DemoPaths {
+  const work = join(root, '.journey-stitch', 'demo');
+  const dataDir = join(work, 'data');
+  return {
+    dataDir,
+    config: join(dataDir, 'journey-stitch.yaml'),
+    database: join(dataDir, 'journey_stitch.duckdb'),
+    projectDir: join(work, 'project'),
+    bundle: join(root, 'dist', 'bundle.js'),
+  };
+}
+
+/** Every file under `paths` (files or folders), in a stable order; `skip` filters out outputs living among inputs. */
+function listFiles(root: string, paths: string[], skip: (file: string) => boolean = () => false): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
+    else if (!skip(p)) out.push(p);
+  };
+  for (const p of paths) walk(join(root, p));
+  return out;
+}
+
+/** Hash of the files' paths and contents and of the step's arguments. */
+export function hashInputs(root: string, files: string[], args: string[]): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(args));
+  for (const f of files) {
+    h.update(`\0${relative(root, f)}\0`);
+    h.update(readFileSync(f));
+  }
+  return h.digest('hex');
+}
+
+interface Step {
+  name: string;
+  /** Computed when the step's turn comes (a step's inputs may be an earlier step's outputs). */
+  inputs: () => string;
+  outputs: string[];
+  run: () => Promise<void>;
+}
+
+const STATE_FILE = (root: string) => join(root, '.journey-stitch', 'demo', 'steps.json');
+
+function readState(root: string): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(STATE_FILE(root), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Runs the steps in order, recording each success; a step whose inputs are unchanged is skipped. */
+async function runSteps(root: string, steps: Step[], report: (r: DemoStepReport) => void): Promise<void> {
+  for (const step of steps) {
+    const started = Date.now();
+    const hash = step.inputs();
+    const state = readState(root);
+    const skipped = state[step.name] === hash && step.outputs.every((o) => existsSync(o));
+    if (!skipped) {
+      await step.run();
+      // Re-read: steps run on two lanes at once and each records only its own result.
+      writeFileSync(STATE_FILE(root), JSON.stringify({ ...readState(root), [step.name]: hash }, null, 2));
+    }
+    report({ step: step.name, skipped, ms: Date.now() - started });
+  }
+}
+
+async function cli(args: string[]): Promise<void> {
+  await buildProgram().exitOverride().parseAsync(args, { from: 'user' });
+}
+
+function npmRun(root: string, script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`))));
+  });
+}
+
+/** Brings the demo's data, database, LookML project and extension bundle up to date. */
+export async function prepareDemo(root: string, report: (r: DemoStepReport) => void = () => {}): Promise<DemoPaths> {
+  const paths = demoPaths(root);
+  mkdirSync(join(root, '.journey-stitch', 'demo'), { recursive: true });
+  const code = (...dirs: string[]) => listFiles(root, ['src/contract', 'src/config', 'package-lock.json', ...dirs]);
+  const isDatabase = (f: string) => /\.duckdb(\.wal)?$/.test(f);
+
+  const sampleArgs = ['sample', '--demo', '--out', paths.dataDir];
+  const stitchArgs = ['stitch', '--config', paths.config];
+  const generateArgs = ['generate', '--config', paths.config, '--out', paths.projectDir];
+  const dataSteps: Step[] = [
+    {
+      name: 'sample',
+      inputs: () => hashInputs(root, code('src/sample', 'src/cli/commands/sample.ts'), sampleArgs),
+      outputs: [paths.config],
+      run: async () => {
+        rmSync(paths.dataDir, { recursive: true, force: true });
+        await cli(sampleArgs);
+      },
+    },
+    {
+      name: 'stitch',
+      inputs: () => hashInputs(root, [...code('src/engine', 'src/models', 'src/sql', 'src/cli/commands/stitch.ts'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
+      outputs: [paths.database],
+      run: () => cli(stitchArgs),
+    },
+    {
+      name: 'generate',
+      inputs: () => hashInputs(root, [...code('src/lookml', 'src/cli/commands/generate.ts'), paths.config], generateArgs),
+      outputs: [join(paths.projectDir, 'manifest.lkml')],
+      run: () => cli(generateArgs),
+    },
+  ];
+  const extensionSteps: Step[] = [
+    {
+      name: 'build:extension',
+      inputs: () => hashInputs(root, code('src/extension', 'webpack.config.js', 'tsconfig.json'), ['build:extension']),
+      outputs: [paths.bundle],
+      run: () => npmRun(root, 'build:extension'),
+    },
+  ];
+  await Promise.all([runSteps(root, dataSteps, report), runSteps(root, extensionSteps, report)]);
+  return paths;
+}
