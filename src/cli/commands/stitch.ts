@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { stitchDuckDB } from '../../engine/stitch';
+import { formatDryRun, formatRunReport, stitchBigQuery } from '../../warehouse/bigquery';
 
 export function register(program: Command): void {
   program
@@ -19,8 +20,6 @@ export function register(program: Command): void {
         return;
       }
       if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
-      // Loaded on demand: the Google client library is slow to load and DuckDB runs do not need it.
-      const { formatDryRun, formatRunReport, stitchBigQuery } = await import('../../warehouse/bigquery');
       const result = await stitchBigQuery(config, {
         dryRun: opts.dryRun,
         onJob: (job) => log(`  ${job.model}${job.loop ? ` (${job.loop.name}, iteration ${job.loop.iteration})` : ''}`),
