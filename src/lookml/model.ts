@@ -60,6 +60,16 @@ function explores(): Named[] {
   ];
 }
 
+/** The datagroup's trigger query: the config's, which must be one SQL statement LookML can hold. */
+function refreshTrigger(config: Config): string {
+  const sql = config.lookml.refresh_sql_trigger?.trim();
+  if (sql === undefined) return DEFAULT_REFRESH_TRIGGER;
+  if (!sql || sql.includes(';;')) {
+    throw new Error(`config lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;' (it ends SQL in LookML), e.g. ${DEFAULT_REFRESH_TRIGGER}`);
+  }
+  return sql;
+}
+
 export function modelDocument(config: Config, includes: readonly string[]): Node {
   return {
     connection: '@{CONNECTION}',
@@ -68,7 +78,7 @@ export function modelDocument(config: Config, includes: readonly string[]): Node
       named(DATAGROUP, {
         label: 'Journey stitch refresh',
         description: 'Rebuilds the stitched tables and the query cache when the trigger value changes.',
-        sql_trigger: config.lookml.refresh_sql_trigger ?? DEFAULT_REFRESH_TRIGGER,
+        sql_trigger: refreshTrigger(config),
         max_cache_age: '24 hours',
       }),
     ],

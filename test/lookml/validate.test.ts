@@ -76,6 +76,14 @@ describe('generated projects are valid', () => {
     expect(files.find((f) => f.path === 'manifest.lkml')!.content).toMatch(/constant: CONNECTION \{\n\s+value: "bq_prod"/);
   });
 
+  it('uses the configured refresh trigger, and refuses one LookML cannot hold', () => {
+    const withTrigger = (refresh_sql_trigger: string) =>
+      generateProject(configSchema.parse({ ...CONFIGS['tables materialization'], lookml: { refresh_sql_trigger } }));
+    const model = withTrigger('SELECT MAX(loaded_at) FROM raw.pages').find((f) => f.path.endsWith('.model.lkml'))!.content;
+    expect(model).toContain('sql_trigger: SELECT MAX(loaded_at) FROM raw.pages ;;');
+    expect(() => withTrigger('SELECT 1 ;; DROP TABLE x')).toThrow(/lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;'/);
+  });
+
   it('custom columns reach the PDT SQL through the models; step columns follow journeys.steps', () => {
     const files = generateProject(configSchema.parse(CONFIGS['custom column names, CRM ids and 6 steps']));
     const events = files.find((f) => f.path === 'lookml/views/stitched_events.view.lkml')!.content;
