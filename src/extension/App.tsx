@@ -1,5 +1,5 @@
 /** The extension's shell: Looker's theme, two tabs (Journeys, Person) that are routes, so the URL says where you are. */
-import { ComponentsProvider, Tab2, Tabs2, SpaceVertical } from '@looker/components';
+import { ComponentsProvider, SpaceVertical, Tab2, Tabs2 } from '@looker/components';
 import { Redirect, Route, Switch, useHistory, useLocation } from 'react-router-dom';
 import { JourneysView } from './journeys/JourneysView';
 import { PersonView } from './person/PersonView';
@@ -11,10 +11,13 @@ function Navigation() {
   const history = useHistory();
   const current = location.pathname.startsWith(ROUTES.person) ? 'person' : 'journeys';
   return (
-    <Tabs2 tabId={current} onTabChange={(id) => id !== current && history.push(ROUTES[id as keyof typeof ROUTES])}>
-      <Tab2 id="journeys" label="Journeys" data-testid="nav-journeys" />
-      <Tab2 id="person" label="Person" data-testid="nav-person" />
-    </Tabs2>
+    // Tabs2 renders its own buttons (id "tab-<id>"), so the stable hook for tests is the nav wrapper.
+    <nav data-testid="nav">
+      <Tabs2 tabId={current} onTabChange={(id) => id !== current && history.push(ROUTES[id as keyof typeof ROUTES])}>
+        <Tab2 id="journeys" label="Journeys" />
+        <Tab2 id="person" label="Person" />
+      </Tabs2>
+    </nav>
   );
 }
 

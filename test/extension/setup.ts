@@ -1,4 +1,4 @@
-/** jsdom lacks a few browser APIs that @looker/components and the chart use. */
+/** jsdom lacks a few browser APIs that @looker/components and the chart use. (Guarded: browser tests run in node.) */
 import 'regenerator-runtime/runtime';
 
 class ResizeObserverStub {
@@ -8,7 +8,7 @@ class ResizeObserverStub {
 }
 (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver ??= ResizeObserverStub;
 
-if (!window.matchMedia) {
+if (typeof window !== 'undefined' && !window.matchMedia) {
   window.matchMedia = (query: string) =>
     ({
       matches: false,
@@ -21,4 +21,4 @@ if (!window.matchMedia) {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
-Element.prototype.scrollIntoView ??= function scrollIntoView() {};
+if (typeof Element !== 'undefined') Element.prototype.scrollIntoView ??= function scrollIntoView() {};

@@ -124,7 +124,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
         <div data-testid="filter-status">
           <FieldCheckboxGroup
             label="Identity status"
-            inline
+            inputsInline
             value={state.statuses}
             options={IDENTITY_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))}
             onChange={(values: string[]) => onChange({ statuses: values as IdentityStatus[], focus: null })}
@@ -150,16 +150,16 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             />
           </div>
         )}
-        <FieldSelectMulti
-          label="Source"
-          data-testid="filter-source"
-          width={240}
-          placeholder="All sources"
-          values={state.sources}
-          options={sources.map((s) => ({ value: s }))}
-          freeInput
-          onChange={(values?: string[]) => onChange({ sources: values ?? [], focus: null })}
-        />
+        <div data-testid="filter-source" style={{ width: 260 }}>
+          <FieldSelectMulti
+            label="Source"
+            placeholder="All sources"
+            values={state.sources}
+            options={sources.map((s) => ({ value: s }))}
+            freeInput
+            onChange={(values?: string[]) => onChange({ sources: values ?? [], focus: null })}
+          />
+        </div>
         <CommittedText
           label="Landing page (first step)"
           testId="filter-landing"

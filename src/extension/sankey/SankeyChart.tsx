@@ -79,7 +79,12 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: Sa
 
   if (!layout) return null;
   const path = sankeyLinkHorizontal<SankeyNodeDatum, SankeyLinkDatum>();
-  const columnX = (step: number) => layout.nodes.find((n) => n.step === step)?.x0 ?? 0;
+  const leftHalf = (step: number) => step <= columns / 2 || step === 1;
+  /** Titles and labels sit right of the nodes in the left half and left of them in the right half. */
+  const columnTitle = (step: number) => {
+    const n = layout.nodes.find((x) => x.step === step);
+    return leftHalf(step) ? { x: n?.x0 ?? 0, anchor: 'start' as const } : { x: n?.x1 ?? 0, anchor: 'end' as const };
+  };
   const show = (text: string) => (e: React.MouseEvent) => {
     const box = ref.current?.getBoundingClientRect();
     setHover({ text, x: e.clientX - (box?.left ?? 0) + 12, y: e.clientY - (box?.top ?? 0) + 12 });
@@ -89,7 +94,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: Sa
     <ChartBox ref={ref}>
       <svg width={Math.max(width, 320)} height={height} role="img" aria-label={`Journey Sankey of ${unit}, ${columns} steps`}>
         {Array.from({ length: columns }, (_, i) => (
-          <text key={i} x={columnX(i + 1)} y={14} className="column-title">
+          <text key={i} x={columnTitle(i + 1).x} y={14} textAnchor={columnTitle(i + 1).anchor} className="column-title">
             Step {i + 1}
           </text>
         ))}
@@ -122,7 +127,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: Sa
           const x1 = n.x1 ?? 0;
           const y0 = n.y0 ?? 0;
           const y1 = n.y1 ?? 0;
-          const leftHalf = n.step <= columns / 2 || n.step === 1;
+          const left = leftHalf(n.step);
           const text = nodeTooltip(n, data.total, unit);
           const focused = focus === n.id;
           return (
@@ -158,10 +163,10 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: Sa
                 strokeWidth={focused ? 2 : 0}
               />
               <text
-                x={leftHalf ? x1 + 6 : x0 - 6}
+                x={left ? x1 + 6 : x0 - 6}
                 y={(y0 + y1) / 2}
                 dy="0.35em"
-                textAnchor={leftHalf ? 'start' : 'end'}
+                textAnchor={left ? 'start' : 'end'}
                 className="label"
               >
                 {truncate(n.label)} <tspan className="count">{fmt(n.value)}</tspan>
