@@ -13,7 +13,7 @@ import type { Dialect, WarehouseName } from '../../sql/dialect';
 import { getDialect } from '../../sql/dialects';
 import type { Pipeline } from '../../sql/pipeline';
 import { stepScript, toScript } from '../../sql/script';
-import { outputRef } from '../../warehouse/bigquery';
+import { publishedRef } from '../../warehouse/bigquery';
 import { bigQueryRawSources } from '../../warehouse/bigquery/sources';
 
 export const SCRIPT_FILE = 'journey_stitch.sql';
@@ -26,7 +26,7 @@ const OWNED = /^(\d+_[A-Za-z0-9_]+\.sql|journey_stitch\.sql)$/;
  * the config (source.tables, offsite table or name) in the current database and writes next to them.
  */
 export function offlinePipeline(config: Config, dialect: Dialect): Pipeline {
-  if (dialect.name === 'bigquery') return buildPipeline({ config, dialect, raw: bigQueryRawSources(config), out: outputRef(config) });
+  if (dialect.name === 'bigquery') return buildPipeline({ config, dialect, raw: bigQueryRawSources(config), out: publishedRef(config) });
   const raw = { ref: (table: string) => dialect.quoteIdent(physicalTableName(config, table)), columns: () => undefined };
   return buildPipeline({ config, dialect, raw, out: (table) => dialect.quoteIdent(table) });
 }
