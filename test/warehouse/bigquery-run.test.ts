@@ -140,7 +140,7 @@ describe('runPipelineOnBigQuery', () => {
     expect(report.datasetCreated).toBe(true);
     expect(fake.datasets.has('stitched')).toBe(true);
     const loop = ['delta', 'labels', 'propagate (convergence check)'];
-    const models = ['labels', ...loop, ...loop, ...loop, 'people', 'drop scratch labels', 'drop scratch delta'];
+    const models = ['labels', ...loop, ...loop, ...loop, 'people', 'drop labels', 'drop delta'];
     expect(report.jobs.map((j) => j.model)).toEqual(models);
     expect(seen).toEqual(models);
     expect(fake.sent()).toEqual(report.jobs.map((_, i) => fake.jobs[i].configuration!.query!.query));
@@ -160,7 +160,7 @@ describe('runPipelineOnBigQuery', () => {
     expect(labels.jobs).toBe(3); // once before the loop, once per iteration
     // The first labels job scans raw.events (2 GiB); each loop labels job scans the 2 GiB labels table it replaces.
     expect(labels.bytesProcessed).toBe(6 * GiB);
-    expect(report.models.map((m) => m.model)).toEqual(['labels', 'delta', 'propagate (convergence check)', 'people', 'drop scratch labels', 'drop scratch delta']);
+    expect(report.models.map((m) => m.model)).toEqual(['labels', 'delta', 'propagate (convergence check)', 'people', 'drop labels', 'drop delta']);
     expect(totalsByModel(report.jobs)).toEqual(report.models);
     const text = formatRunReport(report);
     expect(text).toMatch(/^labels\s+6\.00 GiB\s+\d+\.\d slot-s \(3 jobs\)$/m);

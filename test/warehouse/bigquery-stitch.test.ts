@@ -48,27 +48,50 @@ async function analyzeInOrder(statements: string[]): Promise<void> {
 }
 
 describe('stitchBigQuery on the fake', () => {
-  it('runs the models: dataset created, outputs built partitioned and clustered, scratch dropped, every statement valid BigQuery', async () => {
+  it('runs the models: dataset created, outputs built partitioned and clustered, published, scratch dropped, every statement valid BigQuery', async () => {
     const fake = warehouse();
     const result = await stitchBigQuery(config, { client: fake });
     if (result.dryRun) throw new Error('expected a run');
     const report = result.report;
     expect(report.datasetCreated).toBe(true);
 
-    const built = [...fake.tables.keys()].filter((k) => k.startsWith('journey_stitch.')).map((k) => k.split('.')[1]);
-    expect(built.sort()).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
+    // Only the published outputs remain: staging copies and scratch tables are dropped.
+    const left = [...fake.tables.keys()].filter((k) => k.startsWith('journey_stitch.')).map((k) => k.split('.')[1]);
+    expect(left.sort()).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
 
-    const stitched = fake.sent().find((s) => s.includes('`journey_stitch`.`stitched_events`\nPARTITION'));
-    expect(stitched).toMatch(/^CREATE OR REPLACE TABLE `acme-analytics`\.`journey_stitch`\.`stitched_events`\nPARTITION BY DATE\(occurred_at\)\nCLUSTER BY person_id\nAS\n/);
-    for (const table of OUTPUT_TABLES.filter((t) => t !== 'stitched_events')) {
-      expect(fake.sent().find((s) => s.startsWith(`CREATE OR REPLACE TABLE \`acme-analytics\`.\`journey_stitch\`.\`${table}\`\n`))).toContain('CLUSTER BY person_id');
-    }
+    const dataset = '`acme-analytics`.`journey_stitch`';
+    const build = (table: string) => fake.sent().find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${dataset}.\`js_next_${table}\`\n`));
+    expect(build('stitched_events')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(occurred_at\)\nCLUSTER BY person_id\nAS\n/);
+    for (const table of OUTPUT_TABLES.filter((t) => t !== 'stitched_events')) expect(build(table)).toMatch(/^CREATE OR REPLACE TABLE \S+\nCLUSTER BY person_id\nAS\n/);
+
+    // Publishing comes after every model, as free copies, then the cleanup.
+    const names = report.jobs.map((j) => j.model);
+    const firstPublish = names.indexOf('publish stitched_events');
+    expect(names.slice(firstPublish, firstPublish + 7)).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].map((t) => `publish ${t}`));
+    expect(names.slice(0, firstPublish).some((n) => n.startsWith('publish') || n.startsWith('drop'))).toBe(false);
+    expect(names.slice(firstPublish + 7).every((n) => n.startsWith('drop '))).toBe(true);
+    expect(fake.sent()).toContain(`CREATE OR REPLACE TABLE ${dataset}.\`persons\` COPY ${dataset}.\`js_next_persons\``);
+    expect(report.models.find((m) => m.model === 'publish persons')).toMatchObject({ bytesProcessed: 0, bytesBilled: 0 });
+
     expect(report.iterations).toEqual({ js_id_propagation: 1, js_anon_propagation: 1 });
-    expect(report.models.find((m) => m.model === 'stitched_events')).toMatchObject({ jobs: 1, bytesProcessed: expect.any(Number) });
+    // stitched_events joins four tables the fake sized at 1 GiB (as big as the raw tables they come from).
+    expect(report.models.find((m) => m.model === 'stitched_events')).toMatchObject({ jobs: 1, bytesProcessed: 4 * GiB });
     expect(report.totals.bytesProcessed).toBe(report.jobs.reduce((s, j) => s + j.bytesProcessed, 0));
-    expect(formatRunReport(report)).toMatch(/^stitched_events\s+\d+\.\d\d [KMGT]iB\s+\d+\.\d slot-s$/m);
+    expect(formatRunReport(report)).toMatch(/^stitched_events\s+4\.00 GiB\s+\d+\.\d slot-s$/m);
 
     await analyzeInOrder(fake.sent());
+  });
+
+  it('a failed run leaves the published tables of the last run untouched', async () => {
+    const fake = warehouse();
+    await stitchBigQuery(config, { client: fake });
+    const before = new Map(fake.tables);
+    const failing = warehouse(rawTables, (sql) => (sql.includes('`js_next_session_paths`\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
+    for (const [k, v] of before) if (k.startsWith('journey_stitch.')) failing.tables.set(k, v);
+    failing.datasets.add('journey_stitch');
+    await expect(stitchBigQuery(config, { client: failing })).rejects.toThrow("model 'session_paths' failed on BigQuery: boom [invalidQuery, job ");
+    for (const table of [...OUTPUT_TABLES, REJECTS_TABLE]) expect(failing.tables.get(`journey_stitch.${table}`)).toBe(before.get(`journey_stitch.${table}`));
+    expect(failing.sent().some((s) => s.includes(' COPY '))).toBe(false);
   });
 
   it('dry run before the first run: estimates the raw reads, names what it cannot estimate, creates nothing', async () => {
@@ -86,14 +109,14 @@ describe('stitchBigQuery on the fake', () => {
   it('dry run after a run: every statement estimated, cost at the configured price, same statements as the run', async () => {
     const fake = warehouse();
     await stitchBigQuery(config, { client: fake });
-    const ran = fake.sent({ dryRun: false }).filter((s) => !s.startsWith('DROP TABLE'));
+    const ran = fake.sent({ dryRun: false }).filter((s) => !s.startsWith('DROP TABLE') && !s.includes(' COPY '));
     const result = await stitchBigQuery(config, { client: fake, dryRun: true });
     if (!result.dryRun) throw new Error('expected a dry run');
     const { report } = result;
-    // Scratch tables were dropped after the run: statements reading them wait for this run to build them.
+    // Scratch and staging tables were dropped after the run: statements reading them wait for this run to build them.
     const waiting = report.estimates.filter((e) => e.notEstimated);
     expect(waiting.length).toBeGreaterThan(0);
-    expect(waiting.every((e) => /^reads js_\w+, which this run builds first$/.test(e.notEstimated!))).toBe(true);
+    expect(waiting.map((e) => e.notEstimated).filter((why) => !/^reads (js_\w+|stitched_events), which this run builds first$/.test(why!))).toEqual([]);
     // The staging statement reads the raw tables only: 4 tables of 1 GiB.
     expect(report.estimates[0]).toEqual({ model: 'js_staged', bytes: 4 * GiB, accuracy: 'PRECISE' });
     expect(report.costUsd).toBeCloseTo((report.bytes / 1024 ** 4) * 5, 12);

@@ -2,8 +2,8 @@
  * A local stand-in for BigQuery, for tests and offline demos. It keeps datasets and tables (with sizes),
  * records every job it is sent, and answers with BigQuery's REST shapes:
  * - a statement reading a table that does not exist fails with reason notFound and BigQuery's message;
- * - CREATE OR REPLACE TABLE creates (or replaces) its table, as big as the largest table it reads; DROP TABLE
- *   removes it;
+ * - CREATE OR REPLACE TABLE creates (or replaces) its table, as big as the largest table it reads (a COPY
+ *   scans nothing); DROP TABLE removes it;
  * - bytes processed = the size of the tables a statement reads; bytes billed rounds up to whole MiB with
  *   BigQuery's 10 MiB minimum per table read; slot time grows with the bytes;
  * - dry runs create nothing, carry no slot time and come back as PRECISE estimates, and a dry run that fails
@@ -49,6 +49,8 @@ interface TableRef {
 }
 const TABLE_REF = /`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g;
 const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE|DROP\s+TABLE(\s+IF\s+EXISTS)?)\s+(?=`)/i;
+/** CREATE TABLE … COPY: a table copy, which scans (and bills) nothing. */
+const COPY = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s+COPY\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
 
 const tableRefs = (sql: string): TableRef[] => [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
 
@@ -62,6 +64,7 @@ function targetOf(sql: string): { kind: 'create' | 'drop'; ifExists: boolean; re
 
 function statementType(sql: string): string {
   const s = sql.trim().toUpperCase();
+  if (COPY.test(sql)) return 'CREATE_TABLE';
   if (/^CREATE\s+(OR\s+REPLACE\s+)?TABLE\b[\s\S]*\bAS\b/.test(s)) return 'CREATE_TABLE_AS_SELECT';
   if (s.startsWith('DROP TABLE')) return 'DROP_TABLE';
   if (s.startsWith('SELECT') || s.startsWith('WITH')) return 'SELECT';
@@ -123,7 +126,8 @@ export class FakeBigQuery implements BigQueryClient {
     const mustExist = target?.kind === 'drop' && !target.ifExists ? [...reads, target.ref] : reads;
     const error = custom.error ?? this.notFound(mustExist, target?.kind === 'create' ? target.ref : undefined);
     if (error && dryRun) throw new BigQueryJobError(error); // jobs.insert refuses an invalid dry run outright: no job
-    const bytes = custom.bytesProcessed ?? reads.reduce((sum, r) => sum + (this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0), 0);
+    const copy = COPY.test(sql);
+    const bytes = custom.bytesProcessed ?? (copy ? 0 : reads.reduce((sum, r) => sum + (this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0), 0));
     const tablesRead = new Set(reads.map((r) => `${r.dataset}.${r.table}`)).size;
     const job = this.record(sql, dryRun, error, bytes, custom.slotMs ?? Math.round(bytes / MiB) * 40 + 25, tablesRead);
     if (error) throw new BigQueryJobError(error, job);

@@ -1,8 +1,11 @@
 /**
  * journey-stitch on BigQuery: `stitchBigQuery` (what `journey-stitch stitch` does with warehouse: bigquery)
  * reads the raw dataset's columns, compiles the models for BigQuery and runs them (or dry-runs them).
+ * Outputs are built as js_next_<table> and copied over the published tables only once every model has
+ * succeeded, so Looker never sees a mix of old and new tables after a failed run.
  */
 import type { Config } from '../../config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE } from '../../contract/tables';
 import { buildPipeline, SourceColumnError } from '../../models';
 import type { Pipeline } from '../../sql/pipeline';
 import { BigQueryDialect } from '../../sql/dialects/bigquery';
@@ -23,10 +26,20 @@ export interface StitchBigQueryOptions {
 
 export type StitchBigQueryResult = { dryRun: false; report: BigQueryRunReport } | { dryRun: true; report: DryRunReport };
 
-/** SQL reference of an output or scratch table of the config. */
-export function outputRef(config: Config): (table: string) => string {
+/** Outputs are built under this prefix and published at the end of a successful run. */
+export const STAGING_PREFIX = 'js_next_';
+const OUTPUTS: ReadonlySet<string> = new Set([...OUTPUT_TABLES, REJECTS_TABLE]);
+
+/** SQL reference of a published output table (or any table of the output dataset). */
+export function publishedRef(config: Config): (table: string) => string {
   const { project, outputDataset } = bigQueryLocation(config);
   return (table) => bq.tableRef(project, outputDataset, table);
+}
+
+/** SQL reference the models build a table under: outputs get a staging name, scratch tables their own. */
+export function buildRef(config: Config): (table: string) => string {
+  const published = publishedRef(config);
+  return (table) => published(OUTPUTS.has(table) ? `${STAGING_PREFIX}${table}` : table);
 }
 
 /** The models compiled for BigQuery against the raw columns that really exist. */
@@ -34,7 +47,7 @@ export async function bigQueryPipeline(config: Config, client: BigQueryClient): 
   const { project, dataset } = bigQueryLocation(config);
   const columns = await client.getColumns(dataset);
   try {
-    return buildPipeline({ config, dialect: bq, raw: bigQueryRawSources(config, columns), out: outputRef(config) });
+    return buildPipeline({ config, dialect: bq, raw: bigQueryRawSources(config, columns), out: buildRef(config) });
   } catch (err) {
     if (err instanceof SourceColumnError) {
       throw new Error(`${project}.${dataset}: ${err.message} (journey-stitch introspect lists what is there and suggests a mapping)`);
@@ -47,11 +60,12 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
   const { outputDataset } = bigQueryLocation(config);
   const client = options.client ?? GoogleBigQueryClient.fromConfig(config);
   const pipeline = await bigQueryPipeline(config, client);
-  const out = outputRef(config);
+  const out = buildRef(config);
   if (options.dryRun) {
     return { dryRun: true, report: await dryRunPipeline(client, pipeline, { outputDataset, out, pricePerTibUsd: config.output.price_per_tib_usd }) };
   }
-  const report = await runPipelineOnBigQuery(client, pipeline, { outputDataset, createDataset: config.output.create_dataset, out }, { onJob: options.onJob });
+  const target = { outputDataset, createDataset: config.output.create_dataset, out, publish: publishedRef(config) };
+  const report = await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob });
   return { dryRun: false, report };
 }
 

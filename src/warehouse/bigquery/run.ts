@@ -2,7 +2,8 @@
  * Runs a compiled Pipeline on BigQuery, one query job per statement, the way src/engine/run.ts runs it on
  * DuckDB: statements in order, loops until their `changed` query answers 0 (or the cap). Every job's bytes
  * and slot time are reported per model; the first failed job stops the run with BigQuery's message and the
- * model's name. Scratch tables are dropped after a successful run.
+ * model's name. After a successful run, outputs built under staging names are published (see PipelineTarget)
+ * and scratch tables dropped.
  *
  * `dryRunPipeline` asks BigQuery for dry runs instead. A statement that reads a table the pipeline itself
  * builds can only be estimated if that table exists already (from an earlier run; then the estimate uses
@@ -148,8 +149,14 @@ function changedValue(rows: Record<string, unknown>[], model: string): number {
 export interface PipelineTarget {
   outputDataset: string;
   createDataset: boolean;
-  /** SQL reference of an output or scratch table (to drop the scratch tables). */
+  /** SQL reference of an output or scratch table, as the pipeline was compiled with. */
   out(table: string): string;
+  /**
+   * Where outputs are published, when `out` builds them under staging names: after every model succeeded,
+   * each output is copied over its published table (CREATE OR REPLACE TABLE … COPY, no bytes scanned), so a
+   * failed run leaves the published tables as they were instead of half old, half new.
+   */
+  publish?(table: string): string;
 }
 
 /** Execute the pipeline; throws BigQueryModelError on the first failed job (nothing after it runs). */
@@ -165,8 +172,14 @@ export async function runPipelineOnBigQuery(
     if (step.kind === 'sql') await runner.statement(step);
     else await runner.loop(step);
   }
-  for (const table of pipeline.scratch) {
-    await runner.statement({ kind: 'sql', name: `drop scratch ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
+  const { publish } = target;
+  if (publish) {
+    for (const table of pipeline.outputs) {
+      await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish(table)} COPY ${target.out(table)}` });
+    }
+  }
+  for (const table of publish ? [...pipeline.scratch, ...pipeline.outputs] : pipeline.scratch) {
+    await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
   }
   return {
     datasetCreated,
@@ -209,6 +222,9 @@ export interface DryRunReport {
 
 const TiB = 2 ** 40;
 
+/** The table name of a quoted reference: `p`.`d`.`t` → t. */
+const physicalName = (ref: string) => /`([^`]+)`$/.exec(ref)?.[1];
+
 /** The dataset or table a notFound error names ("Not found: Table p:d.t was not found in location US"). */
 export function missingObject(err: BigQueryJobError): { dataset: string; table?: string } | undefined {
   if (err.reason !== 'notFound') return undefined;
@@ -229,7 +245,7 @@ export function costUsd(bytes: number, pricePerTib: number): number {
 export async function dryRunPipeline(
   client: BigQueryClient,
   pipeline: Pipeline,
-  target: Omit<PipelineTarget, 'createDataset'> & { pricePerTibUsd: number },
+  target: Pick<PipelineTarget, 'outputDataset' | 'out'> & { pricePerTibUsd: number },
 ): Promise<DryRunReport> {
   const datasetMissing = !(await client.datasetExists(target.outputDataset));
   const built: string[] = [];
@@ -250,7 +266,8 @@ export async function dryRunPipeline(
       // Only "not there yet" is expected: a pipeline table not built yet, or the output dataset missing.
       const missing = err instanceof BigQueryJobError ? missingObject(err) : undefined;
       const ours = missing?.dataset === target.outputDataset;
-      if (ours && missing.table && built.includes(missing.table)) e.notEstimated = `reads ${missing.table}, which this run builds first`;
+      const pendingTable = ours && missing.table ? built.find((t) => physicalName(target.out(t)) === missing.table) : undefined;
+      if (pendingTable) e.notEstimated = `reads ${pendingTable}, which this run builds first`;
       else if (ours && datasetMissing) e.notEstimated = `output dataset ${target.outputDataset} does not exist yet`;
       else throw asModelError(step.name, err, loop && { name: loop.name, iteration: 1 });
     }
