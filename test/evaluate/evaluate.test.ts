@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRUTH_TABLE, evaluateFolder, predictionCells, type EvaluationReport } from '../../src/evaluate';
+import { formatEvaluation } from '../../src/evaluate/report';
+import { generateSample, resolveSampleOptions } from '../../src/sample';
+import { createTable, openMemoryDb } from '../support/duckdb';
+
+describe('predictionCells', () => {
+  it('counts events per (predicted, true) person, keeps one person per fanned-out event, and isolates missing events', async () => {
+    const db = await openMemoryDb();
+    try {
+      await createTable(db.conn, TRUTH_TABLE, [
+        { event_id: 'e1', person_id: 'A', malformed: false },
+        { event_id: 'e2', person_id: 'A', malformed: false },
+        { event_id: 'e3', person_id: 'B', malformed: false },
+        { event_id: 'e4', person_id: 'B', malformed: false },
+        { event_id: 'e5', person_id: 'B', malformed: true },
+      ]);
+      await createTable(db.conn, 'predictions', [
+        { event_id: 'e1', person_id: 'x', category: 'confirmed', known: true },
+        { event_id: 'e2', person_id: 'x', category: 'inferred', known: true },
+        // The seed's name join: one event, two persons; scored with the first.
+        { event_id: 'e3', person_id: 'x', category: 'inferred', known: true },
+        { event_id: 'e3', person_id: 'y', category: 'inferred', known: true },
+        { event_id: 'e5', person_id: 'z', category: 'anonymous', known: false },
+      ]);
+      const { cells, fannedOutEvents } = await predictionCells(db.conn, 'SELECT * FROM predictions');
+      expect(fannedOutEvents).toBe(1);
+      const sorted = [...cells].sort((a, b) => (a.predicted + a.truth).localeCompare(b.predicted + b.truth));
+      expect(sorted).toEqual([
+        // e4 is in no output: its own person, so it can never count as a correct pair.
+        { predicted: '(not in output) e4', truth: 'B', events: 1, byCategory: { 'not in output': 1 }, known: 0 },
+        { predicted: 'x', truth: 'A', events: 2, byCategory: { confirmed: 1, inferred: 1 }, known: 2 },
+        { predicted: 'x', truth: 'B', events: 1, byCategory: { inferred: 1 }, known: 1 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('evaluate on generated data', () => {
+  let dir: string;
+  let report: EvaluationReport;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'js-evaluate-'));
+    await generateSample(resolveSampleOptions({ out: dir, events: 20_000, persons: 800, seed: 'evaluate' }));
+    report = await evaluateFolder({ data: dir });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scores ours and the seed on every well-formed ground-truth event', () => {
+    expect(report.systems.map((s) => s.name)).toEqual(['journey-stitch', 'seed SQL']);
+    expect(report.seedSkipped).toBeNull();
+    expect(report.events).toBeGreaterThan(19_000);
+    for (const s of report.systems) expect(s.evaluation.events).toBe(report.events);
+    expect(formatEvaluation(report)).toMatch(/\| pairwise precision \| \d+\.\d\d% \| \d+\.\d\d% \|/);
+  });
+
+  it('is more precise than the seed and finds at least as many true pairs', () => {
+    const [ours, seed] = report.systems.map((s) => s.evaluation);
+    expect(ours.overall.precision!).toBeGreaterThan(seed.overall.precision!);
+    expect(ours.overall.recall!).toBeGreaterThanOrEqual(seed.overall.recall!);
+    // The seed merges everyone sharing a junk anonymous id ('undefined', '0'...) into one person.
+    expect(ours.overMergedEvents).toBeLessThan(seed.overMergedEvents);
+  });
+
+});
+
+describe('inferred links against naive name matching', () => {
+  // Known gap, measured (bench/RESULTS.md): on small audiences our name matching is LESS precise than the seed's
+  // exact name join. Name-match candidates include persons identified only by an email on an offsite row
+  // (semantics §5: names of identified persons come from every confirmed event, offsite rows included); in the
+  // generated data every such match is wrong, and the seed never considers them. The ambiguity guard wins only
+  // at scale (1M events: ours 27% against 21%). When the models restrict candidates to first-party identities,
+  // this test starts passing: drop `.failing` then.
+  it.failing('is more precise than the seed, over several data sets', async () => {
+    const dirs: string[] = [];
+    try {
+      const totals = { ours: { correct: 0, predicted: 0 }, seed: { correct: 0, predicted: 0 } };
+      for (const seed of ['a', 'b', 'c']) {
+        const out = mkdtempSync(join(tmpdir(), 'js-evaluate-'));
+        dirs.push(out);
+        await generateSample(resolveSampleOptions({ out, events: 10_000, persons: 400, seed }));
+        const r = await evaluateFolder({ data: out });
+        for (const [key, s] of [['ours', r.systems[0]], ['seed', r.systems[1]]] as const) {
+          totals[key].correct += s.evaluation.byCategory.inferred?.correctPairs ?? 0;
+          totals[key].predicted += s.evaluation.byCategory.inferred?.predictedPairs ?? 0;
+        }
+      }
+      expect(totals.ours.predicted).toBeGreaterThan(0);
+      expect(totals.seed.predicted).toBeGreaterThan(0);
+      expect(totals.ours.correct / totals.ours.predicted).toBeGreaterThan(totals.seed.correct / totals.seed.predicted);
+    } finally {
+      dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    }
+  });
+});
