@@ -9,17 +9,21 @@ import { named, type Node } from './document';
 export const PLACEHOLDER_RAW_PROJECT = 'your-gcp-project';
 export const PLACEHOLDER_RAW_DATASET = 'segment';
 
-const constant = (name: string, value: string, _why: string) => named(name, { value, export: 'override_optional' });
+const constant = (name: string, value: string) => named(name, { value, export: 'override_optional' });
 
 export function manifestDocument(config: Config): Node {
   return {
     project_name: PROJECT_NAME,
     constant: [
-      constant('CONNECTION', config.lookml.connection, 'Looker connection to the BigQuery project holding the data.'),
-      constant('RAW_PROJECT', config.project ?? PLACEHOLDER_RAW_PROJECT, 'Google Cloud project of the raw event tables.'),
-      constant('RAW_DATASET', config.dataset ?? PLACEHOLDER_RAW_DATASET, 'Dataset of the raw event tables.'),
-      constant('OUTPUT_DATASET', config.output.dataset, 'Dataset of the stitched tables (materialization: tables).'),
-      constant('SCRATCH', config.lookml.scratch_schema, "Dataset for the stitching pipeline's intermediate tables."),
+      // The Looker connection to the BigQuery project holding the data.
+      constant('CONNECTION', config.lookml.connection),
+      // Where the raw event tables are (read by the pdt materialization).
+      constant('RAW_PROJECT', config.project ?? PLACEHOLDER_RAW_PROJECT),
+      constant('RAW_DATASET', config.dataset ?? PLACEHOLDER_RAW_DATASET),
+      // The stitched tables built by `journey-stitch stitch` (tables materialization).
+      constant('OUTPUT_DATASET', config.output.dataset),
+      // The pdt pipeline's intermediate tables.
+      constant('SCRATCH', config.lookml.scratch_schema),
     ],
     application: [
       named(EXTENSION_ID_SUFFIX, {

@@ -17,6 +17,7 @@ import {
   pathFields,
 } from '../contract/looker';
 import { outputTables } from '../contract/tables';
+import { parseLookml } from './parser';
 
 export interface SourceFile {
   path: string;
@@ -34,10 +35,6 @@ export interface ValidateOptions {
   /** Steps per path view (config journeys.steps): the contract's step fields must all exist. */
   steps?: number;
 }
-
-// lookml-parser ships no types (src/preview declares only parseFiles); we need its single-file parse.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const lookmlParser = require('lookml-parser') as { parse(text: string): LkmlNode };
 
 type LkmlValue = string | number | boolean | string[] | LkmlNode | LkmlNode[];
 interface LkmlNode {
@@ -153,9 +150,9 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   const parsed = new Map<string, LkmlNode>();
   for (const f of files.filter((x) => x.path.endsWith('.lkml'))) {
     try {
-      parsed.set(f.path, lookmlParser.parse(f.content));
+      parsed.set(f.path, parseLookml(f.content) as LkmlNode);
     } catch (e) {
-      issue(f.path, `does not parse: ${String(e)}`);
+      issue(f.path, `does not parse: ${(e as Error).message}`);
     }
   }
   const lkmlPaths = [...parsed.keys()];
@@ -283,7 +280,7 @@ function checkView(v: View, views: Map<string, View>, issue: (f: string, m: stri
     if (f.kind === 'dimension_group') {
       for (const tf of strings(f.node.timeframes)) if (!TIMEFRAMES.has(tf)) where(f.file, what, `timeframe ${tf} is not valid`);
     }
-    if (f.kind !== 'filter' && f.kind !== 'parameter' && !['count'].includes(type ?? '') && !str(f.node.sql)) where(f.file, what, 'has no sql');
+    if (f.kind !== 'filter' && f.kind !== 'parameter' && type !== 'count' && !str(f.node.sql)) where(f.file, what, 'has no sql');
     if (!str(f.node.description)) where(f.file, what, 'has no description');
     for (const key of SQL_KEYS) {
       for (const sql of strings(f.node[key])) {

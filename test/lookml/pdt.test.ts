@@ -10,8 +10,7 @@ import { pdtProcesses, PdtPlanError } from '../../src/lookml/pdt';
 import { DATAGROUP } from '../../src/lookml/model';
 import { STITCHED_VIEWS } from '../../src/lookml/views';
 import { useZetaSQL } from '../support/zetasql';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse } = require('lookml-parser') as { parse(text: string): Record<string, any> };
+import { parseLookml as parse } from '../../src/lookml/parser';
 
 const snowplow = configSchema.parse({ warehouse: 'bigquery', project: 'acme-data', dataset: 'raw', source: { type: 'snowplow' }, offsite: [{ name: 'linkedin' }, { name: 'twitter' }] });
 

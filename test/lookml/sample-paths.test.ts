@@ -14,8 +14,7 @@ import { generateProject } from '../../src/lookml/project';
 import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
 import { generateSample, resolveSampleOptions, sampleConfig } from '../../src/sample';
 import { queryRows } from '../support/duckdb';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse } = require('lookml-parser') as { parse(text: string): Record<string, any> };
+import { parseLookml as parse } from '../../src/lookml/parser';
 
 type PathView = 'journey_paths' | 'session_paths';
 

@@ -1,7 +1,6 @@
 import { named, pairs } from '../../src/lookml/document';
 import { serialize } from '../../src/lookml/serialize';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse } = require('lookml-parser') as { parse(text: string): Record<string, any> };
+import { parseLookml as parse } from '../../src/lookml/parser';
 
 describe('serialize', () => {
   const doc = {

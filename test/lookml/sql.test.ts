@@ -12,8 +12,7 @@ import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liqu
 import { outputCatalogTables } from '../support/bigquery-catalog';
 import { createTable, openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
 import { useZetaSQL } from '../support/zetasql';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse } = require('lookml-parser') as { parse(text: string): Record<string, any> };
+import { parseLookml as parse } from '../../src/lookml/parser';
 
 const config = configSchema.parse({
   warehouse: 'bigquery',

@@ -8,8 +8,7 @@ import { configSchema, type ConfigInput } from '../../src/config/schema';
 import type { GeneratedFile } from '../../src/lookml/document';
 import { DEFAULT_PROJECT_CONFIG, generateProject } from '../../src/lookml/project';
 import { validateProject, type SourceFile } from '../../src/lookml/validate';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse } = require('lookml-parser') as { parse(text: string): unknown };
+import { parseLookml as parse } from '../../src/lookml/parser';
 
 const ROOT = path.resolve(__dirname, '../..');
 
