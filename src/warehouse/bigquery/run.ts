@@ -126,7 +126,7 @@ class Runner {
     for (let iteration = 1; iteration <= loop.maxIterations; iteration++) {
       const at = { name: loop.name, iteration };
       for (const step of loop.body) await this.statement(step, at);
-      const check: SqlStep = { kind: 'sql', name: `${loop.name} (convergence check)`, sql: loop.changedSql };
+      const check = convergenceCheck(loop);
       const changed = changedValue(await this.statement(check, at), check.name);
       this.iterations[loop.name] = iteration;
       if (changed === 0) return;
@@ -134,6 +134,9 @@ class Runner {
     }
   }
 }
+
+/** A loop's `changed` query as a statement of its own, named after the loop. */
+const convergenceCheck = (loop: LoopStep): SqlStep => ({ kind: 'sql', name: `${loop.name} (convergence check)`, sql: loop.changedSql });
 
 /** The `changed` count of a convergence check; SUM over no rows is NULL, meaning nothing changed. */
 function changedValue(rows: Record<string, unknown>[], model: string): number {
@@ -281,7 +284,7 @@ export async function dryRunPipeline(
       await estimate(step);
     } else {
       for (const s of step.body) await estimate(s, step);
-      await estimate({ kind: 'sql', name: `${step.name} (convergence check)`, sql: step.changedSql }, step);
+      await estimate(convergenceCheck(step), step);
     }
   }
   const bytes = estimates.reduce((sum, e) => sum + (e.bytes ?? 0), 0);
