@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { generateProject, GENERATED_MARK } from '../../lookml/project';
+import { validateProject } from '../../lookml/validate';
 import { writeProject } from '../../lookml/write';
 
 export function register(program: Command): void {
@@ -12,7 +13,13 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'folder of the LookML project (its git repository root)', '.')
     .action(async (opts: { config: string; out: string }) => {
       const { config } = await loadConfig(opts.config);
-      const report = await writeProject(generateProject(config), opts.out, GENERATED_MARK);
+      const files = generateProject(config);
+      // The generator's own check: a project the validator rejects is a bug here, never something to deploy.
+      const issues = validateProject(files, { steps: config.journeys.steps });
+      if (issues.length) {
+        throw new Error(`the generated LookML project is invalid (nothing was written; please report this):\n${issues.map((i) => `  ${i.file}: ${i.message}`).join('\n')}`);
+      }
+      const report = await writeProject(files, opts.out, GENERATED_MARK);
       const line = (label: string, files: string[]) => (files.length ? `${label}: ${files.join(', ')}\n` : '');
       process.stdout.write(
         `LookML project in ${opts.out} (${config.lookml.materialization} materialization): ` +
