@@ -8,6 +8,42 @@ const webpack = require('webpack');
 
 const root = (...p) => path.resolve(__dirname, 'node_modules', ...p);
 
+/** Packages that must be bundled once: two Reacts break hooks, two SDKs or styled-components break context; lodash is just weight. */
+const SINGLETONS = [
+  'react',
+  'react-dom',
+  'react-router',
+  'react-router-dom',
+  'styled-components',
+  '@looker/sdk',
+  '@looker/sdk-rtl',
+  '@looker/extension-sdk',
+  '@looker/extension-sdk-react',
+  '@looker/components',
+  'lodash',
+];
+
+/** Fails the build when a singleton package is bundled from more than one directory (a stats check, built in). */
+class SingleCopyCheck {
+  apply(compiler) {
+    compiler.hooks.afterCompile.tap('SingleCopyCheck', (compilation) => {
+      const dirs = new Map();
+      for (const m of compilation.modules) {
+        const match = /^(.*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+))[\\/]/.exec(m.resource || '');
+        if (!match) continue;
+        const name = match[2].replace(/\\/g, '/');
+        if (!SINGLETONS.includes(name)) continue;
+        dirs.set(name, (dirs.get(name) || new Set()).add(match[1]));
+      }
+      for (const [name, found] of dirs) {
+        if (found.size > 1) {
+          compilation.errors.push(new webpack.WebpackError(`${name} is bundled ${found.size} times: ${[...found].join(', ')}. Add it to resolve.alias in webpack.config.js.`));
+        }
+      }
+    });
+  }
+}
+
 module.exports = (_env, argv = {}) => ({
   mode: argv.mode || 'production',
   target: 'web',
@@ -44,6 +80,6 @@ module.exports = (_env, argv = {}) => ({
     // ASCII-only output: the bundle reads the same whatever charset the host page declares ("·", "…", "→" in labels).
     minimizeOptions: { javascript: { compress: { passes: 2 }, format: { asciiOnly: true } } },
   },
-  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new SingleCopyCheck()],
   performance: { hints: false },
 });
