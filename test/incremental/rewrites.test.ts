@@ -1,0 +1,127 @@
+/**
+ * Only the affected persons are rewritten: rows of everyone else keep their physical row (DuckDB rowid) and
+ * content; the run is recorded in journey_stitch_runs with its watermark, cutoff and counts. Also: the fallback
+ * to a full run (no state, changed config), and a failing run that leaves the tables as they were.
+ */
+import { OUTPUT_TABLES } from '../../src/contract/tables';
+import { refreshIncremental } from '../../src/engine/incremental';
+import { STATE_TABLES } from '../../src/models/incremental';
+import type { OracleInput } from '../../src/oracle';
+import { queryRows, type TestDb } from '../support/duckdb';
+import { identify, offsiteRow, page, testConfig, track } from '../support/scenarios';
+import { RawDatabase, readOutputs, refreshInBatches } from './harness';
+
+const LOOKBACK = { lookback_hours: 24 };
+const KEYS: Record<string, string> = {
+  stitched_events: 'event_id',
+  persons: 'person_id',
+  identity_links: 'link_id',
+  sessions: 'session_id',
+  journey_paths: 'person_id',
+  session_paths: 'session_id',
+};
+
+/** rowid of every output row, by table and primary key, with the row's person. */
+async function rowIds(db: TestDb): Promise<Map<string, { rowid: number; person: string }>> {
+  const ids = new Map<string, { rowid: number; person: string }>();
+  for (const table of OUTPUT_TABLES) {
+    const rows = await queryRows(db.conn, `SELECT rowid AS r, "${KEYS[table]}" AS k, person_id AS p FROM "${table}"`);
+    for (const row of rows) ids.set(`${table}/${row.k}`, { rowid: row.r as number, person: row.p as string });
+  }
+  return ids;
+}
+
+const batch1: OracleInput = {
+  pages: [
+    page('p1', '03-01 09:00', 'a1', 'Home'),
+    page('p2', '03-01 09:05', 'a1', 'Pricing'),
+    page('q1', '03-01 10:00', 'b1', 'Home'),
+    page('q2', '03-01 10:01', 'b1', 'Blog'),
+  ],
+  identifies: [identify('j1', '03-01 10:02', 'b1', { user_id: 'u2', name: 'Sam Lee' })],
+  offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Sam Lee')], twitter: [] },
+};
+const batch2: OracleInput = { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })] };
+
+describe('incremental rewrites', () => {
+  it("rewrites the affected person's rows only and records the run", async () => {
+    let before = new Map<string, { rowid: number; person: string }>();
+    let after = new Map<string, { rowid: number; person: string }>();
+    const runs: Record<string, unknown>[][] = [];
+    await refreshInBatches(testConfig(), LOOKBACK, [batch1, batch2], async (i, result, db) => {
+      if (i === 0) before = await rowIds(db);
+      else {
+        after = await rowIds(db);
+        expect(result.run).toMatchObject({ mode: 'incremental', new_events: 1, affected_persons: 1 });
+      }
+      runs.push(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.runs} ORDER BY refreshed_at`));
+    });
+
+    // u2 (with its name-matched LinkedIn row) was not touched: same physical rows.
+    const untouched = [...before].filter(([, v]) => v.person === 'u2');
+    expect(untouched.length).toBeGreaterThan(5);
+    for (const [key, v] of untouched) expect([key, after.get(key)?.rowid]).toEqual([key, v.rowid]);
+    // a1 became u1: its rows are new, the anonymous person's rows are gone.
+    const rewritten = [...after].filter(([, v]) => v.person === 'u1');
+    expect(rewritten.map(([k]) => k)).toEqual(expect.arrayContaining(['stitched_events/p1', 'stitched_events/p2', 'stitched_events/i1', 'persons/u1']));
+    // Appended after the old rows of their table (DuckDB hands out rowids in insertion order).
+    const oldMax = (table: string) => Math.max(...[...before].filter(([k]) => k.startsWith(`${table}/`)).map(([, v]) => v.rowid));
+    for (const [key, v] of rewritten) expect([key, v.rowid > oldMax(key.split('/')[0])]).toEqual([key, true]);
+    expect([...after.values()].some((v) => v.person === 'a1')).toBe(false);
+
+    const last = runs[1];
+    expect(last.map((r) => r.mode)).toEqual(['full', 'incremental']);
+    expect(last[0]).toMatchObject({ watermark: '2024-03-01 10:02:00', cutoff: null, new_events: 6 });
+    // Cutoff = the full run's watermark minus the lookback; the new watermark is the newest event since.
+    expect(last[1]).toMatchObject({ watermark: '2024-03-02 10:00:00', cutoff: '2024-02-29 10:02:00', new_events: 1, affected_persons: 1 });
+    // u1's stitched events (3), person, paths, sessions and links: far fewer than the table rows.
+    const total = [...after.keys()].length;
+    expect(last[1].rows_rewritten).toBe(rewritten.length);
+    expect(last[1].rows_rewritten as number).toBeLessThan(total);
+  });
+
+  it('a run with nothing new rewrites nothing', async () => {
+    await refreshInBatches(testConfig(), LOOKBACK, [batch1, {}], async (i, result) => {
+      if (i === 1) expect(result.run).toMatchObject({ mode: 'incremental', new_events: 0, affected_persons: 0, rows_rewritten: 0 });
+    });
+  });
+
+  it('falls back to a full run without state or after a config change', async () => {
+    const config = testConfig();
+    const rawDb = await RawDatabase.open(config, batch1);
+    try {
+      await rawDb.append(batch1);
+      const first = await refreshIncremental(rawDb.db.conn, { config, incremental: LOOKBACK, raw: rawDb.raw });
+      expect(first.run.mode).toBe('full');
+      expect(first.fullReason).toMatch(/no earlier run/);
+      const changed = testConfig({ sessions: { inactivity_minutes: 5 } });
+      const second = await refreshIncremental(rawDb.db.conn, { config: changed, incremental: LOOKBACK, raw: rawDb.raw });
+      expect(second.run.mode).toBe('full');
+      expect(second.fullReason).toMatch(/config changed/);
+      const third = await refreshIncremental(rawDb.db.conn, { config: changed, incremental: LOOKBACK, raw: rawDb.raw });
+      expect(third.run.mode).toBe('incremental');
+    } finally {
+      rawDb.close();
+    }
+  });
+
+  it('a failing run leaves the tables as they were', async () => {
+    const config = testConfig();
+    const rawDb = await RawDatabase.open(config, batch1);
+    try {
+      await rawDb.append(batch1);
+      await refreshIncremental(rawDb.db.conn, { config, incremental: LOOKBACK, raw: rawDb.raw });
+      const before = await readOutputs(rawDb.db, config.journeys.steps);
+      await rawDb.append({ tracks: [track('t9', '03-02 09:00', 'a1', 'Meeting Booked')] });
+      // Sabotage the apply step: a stitched_events column the recomputed rows do not have.
+      await rawDb.db.conn.run('ALTER TABLE stitched_events ADD COLUMN extra VARCHAR');
+      await expect(refreshIncremental(rawDb.db.conn, { config, incremental: LOOKBACK, raw: rawDb.raw })).rejects.toThrow(/stitched_events/);
+      await rawDb.db.conn.run('ALTER TABLE stitched_events DROP COLUMN extra');
+      expect(await readOutputs(rawDb.db, config.journeys.steps)).toEqual(before);
+      const runs = await queryRows(rawDb.db.conn, `SELECT mode FROM ${STATE_TABLES.runs}`);
+      expect(runs).toEqual([{ mode: 'full' }]);
+    } finally {
+      rawDb.close();
+    }
+  });
+});
