@@ -62,7 +62,7 @@ export function hashInputs(root: string, files: string[], args: string[]): strin
   return h.digest('hex');
 }
 
-interface Step {
+export interface Step {
   name: string;
   /** Computed when the step's turn comes (a step's inputs may be an earlier step's outputs). */
   inputs: () => string;
@@ -70,34 +70,47 @@ interface Step {
   run: () => Promise<void>;
 }
 
-const STATE_FILE = (root: string) => join(root, '.journey-stitch', 'demo', 'steps.json');
-
-function readState(root: string): Record<string, string> {
+function readState(stateFile: string): Record<string, string> {
   try {
-    return JSON.parse(readFileSync(STATE_FILE(root), 'utf8'));
+    return JSON.parse(readFileSync(stateFile, 'utf8'));
   } catch {
     return {};
   }
 }
 
-/** Runs the steps in order, recording each success; a step whose inputs are unchanged is skipped. */
-async function runSteps(root: string, steps: Step[], report: (r: DemoStepReport) => void): Promise<void> {
+/**
+ * Runs the steps in order, recording each success in `stateFile`; a step whose inputs hash to the recorded value
+ * and whose outputs exist is skipped. A failed step records nothing, so it runs again next time.
+ */
+export async function runSteps(stateFile: string, steps: Step[], report: (r: DemoStepReport) => void): Promise<void> {
   for (const step of steps) {
     const started = Date.now();
     const hash = step.inputs();
-    const state = readState(root);
-    const skipped = state[step.name] === hash && step.outputs.every((o) => existsSync(o));
+    const skipped = readState(stateFile)[step.name] === hash && step.outputs.every((o) => existsSync(o));
     if (!skipped) {
       await step.run();
       // Re-read: steps run on two lanes at once and each records only its own result.
-      writeFileSync(STATE_FILE(root), JSON.stringify({ ...readState(root), [step.name]: hash }, null, 2));
+      writeFileSync(stateFile, JSON.stringify({ ...readState(stateFile), [step.name]: hash }, null, 2));
     }
     report({ step: step.name, skipped, ms: Date.now() - started });
   }
 }
 
-async function cli(args: string[]): Promise<void> {
-  await buildProgram().exitOverride().parseAsync(args, { from: 'user' });
+/** Runs a journey-stitch command in this process; with `quiet`, its progress output is kept and shown only if it fails. */
+async function cli(args: string[], quiet: boolean): Promise<void> {
+  const run = () => buildProgram().exitOverride().parseAsync(args, { from: 'user' });
+  if (!quiet) return void (await run());
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((s) => s.write);
+  let captured = '';
+  for (const s of streams) s.write = ((chunk: string | Uint8Array) => ((captured += String(chunk)), true)) as typeof s.write;
+  try {
+    await run();
+  } catch (e) {
+    throw new Error(`journey-stitch ${args[0]} failed: ${(e as Error).message}\n${captured.slice(-4000)}`);
+  } finally {
+    streams.forEach((s, i) => (s.write = writes[i]));
+  }
 }
 
 function npmRun(root: string, script: string): Promise<void> {
@@ -110,10 +123,18 @@ function npmRun(root: string, script: string): Promise<void> {
   });
 }
 
+export interface PrepareOptions {
+  /** Called after each step (run or skipped). */
+  report?: (r: DemoStepReport) => void;
+  /** Keep the commands' progress output to show only on failure (tests). */
+  quiet?: boolean;
+}
+
 /** Brings the demo's data, database, LookML project and extension bundle up to date. */
-export async function prepareDemo(root: string, report: (r: DemoStepReport) => void = () => {}): Promise<DemoPaths> {
+export async function prepareDemo(root: string, { report = () => {}, quiet = false }: PrepareOptions = {}): Promise<DemoPaths> {
   const paths = demoPaths(root);
   mkdirSync(join(root, '.journey-stitch', 'demo'), { recursive: true });
+  const stateFile = join(root, '.journey-stitch', 'demo', 'steps.json');
   const code = (...dirs: string[]) => listFiles(root, ['src/contract', 'src/config', 'package-lock.json', ...dirs]);
   const isDatabase = (f: string) => /\.duckdb(\.wal)?$/.test(f);
 
@@ -127,20 +148,20 @@ export async function prepareDemo(root: string, report: (r: DemoStepReport) => v
       outputs: [paths.config],
       run: async () => {
         rmSync(paths.dataDir, { recursive: true, force: true });
-        await cli(sampleArgs);
+        await cli(sampleArgs, quiet);
       },
     },
     {
       name: 'stitch',
       inputs: () => hashInputs(root, [...code('src/engine', 'src/models', 'src/sql', 'src/cli/commands/stitch.ts'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
       outputs: [paths.database],
-      run: () => cli(stitchArgs),
+      run: () => cli(stitchArgs, quiet),
     },
     {
       name: 'generate',
       inputs: () => hashInputs(root, [...code('src/lookml', 'src/cli/commands/generate.ts'), paths.config], generateArgs),
       outputs: [join(paths.projectDir, 'manifest.lkml')],
-      run: () => cli(generateArgs),
+      run: () => cli(generateArgs, quiet),
     },
   ];
   const extensionSteps: Step[] = [
@@ -151,6 +172,6 @@ export async function prepareDemo(root: string, report: (r: DemoStepReport) => v
       run: () => npmRun(root, 'build:extension'),
     },
   ];
-  await Promise.all([runSteps(root, dataSteps, report), runSteps(root, extensionSteps, report)]);
+  await Promise.all([runSteps(stateFile, dataSteps, report), runSteps(stateFile, extensionSteps, report)]);
   return paths;
 }

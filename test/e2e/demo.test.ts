@@ -28,7 +28,7 @@ const temp: string[] = [];
 const extraPreviews: Preview[] = [];
 
 beforeAll(async () => {
-  paths = await prepareDemo(ROOT);
+  paths = await prepareDemo(ROOT, { quiet: true });
   [preview, browser, db] = await Promise.all([
     startPreview({ projectDir: paths.projectDir, database: paths.database, bundle: paths.bundle }),
     launchBrowser(),

@@ -1,0 +1,67 @@
+/** The main job's step runner: a step runs when its inputs or outputs changed, and is skipped otherwise. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashInputs, runSteps, type DemoStepReport, type Step } from '../../src/preview/demo';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'demo-steps-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a step is skipped while its inputs hash the same and its output exists', async () => {
+  const input = join(dir, 'input.txt');
+  const output = join(dir, 'output.txt');
+  const state = join(dir, 'steps.json');
+  writeFileSync(input, 'one');
+  let runs = 0;
+  const step: Step = {
+    name: 'copy',
+    inputs: () => hashInputs(dir, [input], ['copy']),
+    outputs: [output],
+    run: async () => {
+      runs++;
+      writeFileSync(output, 'done');
+    },
+  };
+  const reports: DemoStepReport[] = [];
+  const go = () => runSteps(state, [step], (r) => reports.push(r));
+  await go();
+  await go();
+  expect([runs, reports.map((r) => r.skipped)]).toEqual([1, [false, true]]);
+  writeFileSync(input, 'two'); // changed input
+  await go();
+  rmSync(output); // missing output
+  await go();
+  await go();
+  expect([runs, reports.map((r) => r.skipped)]).toEqual([3, [false, true, false, false, true]]);
+});
+
+test('a failed step records nothing, so it runs again', async () => {
+  const state = join(dir, 'steps.json');
+  let runs = 0;
+  const step: Step = {
+    name: 'flaky',
+    inputs: () => 'same',
+    outputs: [],
+    run: async () => {
+      runs++;
+      if (runs === 1) throw new Error('boom');
+    },
+  };
+  await expect(runSteps(state, [step], () => {})).rejects.toThrow('boom');
+  await runSteps(state, [step], () => {});
+  await runSteps(state, [step], () => {});
+  expect(runs).toBe(2);
+});
+
+test('the hash covers file names, contents and arguments', () => {
+  const a = join(dir, 'a');
+  writeFileSync(a, 'x');
+  const h = hashInputs(dir, [a], ['--demo']);
+  expect(hashInputs(dir, [a], ['--demo'])).toBe(h);
+  expect(hashInputs(dir, [a], ['--other'])).not.toBe(h);
+  writeFileSync(a, 'y');
+  expect(hashInputs(dir, [a], ['--demo'])).not.toBe(h);
+});
