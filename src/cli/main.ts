@@ -27,6 +27,11 @@ export function buildProgram(): Command {
 }
 
 if (require.main === module || process.argv[1]?.endsWith('journey-stitch.js')) {
+  // `journey-stitch sql | head`: a closed pipe is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   buildProgram()
     .parseAsync(process.argv)
     .catch((err: unknown) => {

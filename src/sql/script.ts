@@ -66,21 +66,42 @@ function stepBody(step: Step, dialect: Dialect): string {
 
 function declarations(steps: Step[], dialect: Dialect): string[] {
   if (dialect.name !== 'bigquery' || !steps.some((s) => s.kind === 'loop')) return [];
-  return [`DECLARE ${CHANGED} INT64 DEFAULT 0;`, `DECLARE ${ITERATIONS} INT64 DEFAULT 0;`];
+  return [`DECLARE ${CHANGED} INT64 DEFAULT 0;\nDECLARE ${ITERATIONS} INT64 DEFAULT 0;`];
 }
 
-function header(title: string, dialect: Dialect): string {
-  return [comment(`journey-stitch: ${title}`), comment(`Generated for ${dialect.name}; do not edit, regenerate with \`journey-stitch sql\`.`)].join('\n');
+export interface ScriptOptions {
+  /** Extra header comment lines, e.g. which raw tables the script reads. */
+  notes?: string[];
+  /** When given, the script ends by dropping the pipeline's scratch tables (referenced through this). */
+  scratchRef?: (table: string) => string;
+}
+
+function dropScratch(pipeline: Pipeline, dialect: Dialect, ref: (table: string) => string): string[] {
+  if (!pipeline.scratch.length) return [];
+  return [[comment('intermediate tables are not part of the output: drop them'), ...pipeline.scratch.map((t) => statement(dialect.dropTableIfExists(ref(t))))].join('\n')];
+}
+
+function header(title: string, dialect: Dialect, notes: string[] = []): string {
+  return [
+    comment(`journey-stitch: ${title}`),
+    comment(`Generated for ${dialect.name}; do not edit, regenerate with \`journey-stitch sql\`.`),
+    ...notes.map(comment),
+  ].join('\n');
 }
 
 /** The whole pipeline as one script. */
-export function toScript(pipeline: Pipeline, dialect: Dialect): string {
-  const parts = [header('identity stitching pipeline', dialect), ...declarations(pipeline.steps, dialect), ...pipeline.steps.map((s) => stepBody(s, dialect))];
+export function toScript(pipeline: Pipeline, dialect: Dialect, options: ScriptOptions = {}): string {
+  const parts = [
+    header('identity stitching pipeline', dialect, options.notes),
+    ...declarations(pipeline.steps, dialect),
+    ...pipeline.steps.map((s) => stepBody(s, dialect)),
+    ...(options.scratchRef ? dropScratch(pipeline, dialect, options.scratchRef) : []),
+  ];
   return `${parts.join('\n\n')}\n`;
 }
 
 /** One step as a script that runs on its own (after the steps before it). */
-export function stepScript(step: Step, dialect: Dialect): string {
-  const parts = [header(`step ${step.name}`, dialect), ...declarations([step], dialect), stepBody(step, dialect)];
+export function stepScript(step: Step, dialect: Dialect, options: ScriptOptions = {}): string {
+  const parts = [header(`step ${step.name}`, dialect, options.notes), ...declarations([step], dialect), stepBody(step, dialect)];
   return `${parts.join('\n\n')}\n`;
 }

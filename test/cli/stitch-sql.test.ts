@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { OFFSITE_COLUMNS, SEGMENT_COLUMNS } from '../../src/config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
 import { TINY_CONFIG, writeTinyWorld } from '../engine/tiny-world';
 import { createTable, openMemoryDb, queryRows } from '../support/duckdb';
 import { useZetaSQL } from '../support/zetasql';
@@ -77,6 +78,7 @@ describe('journey-stitch sql (child process)', () => {
     const result = await runCli(['sql', '--warehouse', 'duckdb'], dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^-- journey-stitch: identity stitching pipeline/);
+    expect(result.stdout).toContain('-- Reads "pages", "tracks", "identifies", "linkedin" (load your source files into these tables first).');
 
     // Raw tables with every logical column (the offline SQL assumes they exist), holding the tiny world.
     const db = await openMemoryDb();
@@ -92,6 +94,9 @@ describe('journey-stitch sql (child process)', () => {
       });
       await createTable(db.conn, 'linkedin', [{ id: 'l1', full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-02-28T08:00:00Z' }], columns(OFFSITE_COLUMNS));
       await db.conn.run(result.stdout);
+      // Raw tables stay, outputs are written, intermediate tables are dropped.
+      const tables = (await queryRows(db.conn, 'SELECT table_name FROM information_schema.tables ORDER BY 1')).map((r) => r.table_name);
+      expect(tables).toEqual([...OUTPUT_TABLES, REJECTS_TABLE, 'pages', 'tracks', 'identifies', 'linkedin'].sort());
       expect(await queryRows(db.conn, 'SELECT event_id, person_id, identity_status FROM stitched_events ORDER BY event_id')).toEqual([
         { event_id: 'i1', person_id: 'u1', identity_status: 'confirmed' },
         { event_id: 'l1', person_id: 'u1', identity_status: 'inferred' },

@@ -99,6 +99,14 @@ describe('toScript for BigQuery', () => {
     for (const chunk of chunks) expect(chunk.trimEnd()).toMatch(/;$/);
   });
 
+  it('adds header notes and, when asked, drops the scratch tables at the end', () => {
+    const bq = getDialect('bigquery');
+    const withCleanup = toScript(propagation(5), bq, { notes: ['Reads `p`.`d`.`edges`.'], scratchRef: (t) => bq.tableRef('p', 'out', t) });
+    expect(withCleanup).toMatch(/^-- journey-stitch: identity stitching pipeline\n-- Generated for bigquery; .*\n-- Reads `p`.`d`.`edges`.\n/);
+    expect(withCleanup.trimEnd().endsWith('DROP TABLE IF EXISTS `p`.`out`.`labels_prev`;')).toBe(true);
+    expect(toScript(propagation(5), bq)).not.toContain('DROP TABLE');
+  });
+
   it('renders one step on its own, with the declarations a loop needs', () => {
     const pipeline = propagation(5);
     const loopOnly = stepScript(pipeline.steps[1], getDialect('bigquery'));

@@ -6,13 +6,13 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
-import { physicalTableName } from '../../config/raw-tables';
+import { physicalTableName, rawTableNames } from '../../config/raw-tables';
 import type { Config } from '../../config/schema';
-import { buildPipeline } from '../../models';
+import { buildPipeline, type RawSources } from '../../models';
 import type { Dialect, WarehouseName } from '../../sql/dialect';
 import { getDialect } from '../../sql/dialects';
 import type { Pipeline } from '../../sql/pipeline';
-import { stepScript, toScript } from '../../sql/script';
+import { stepScript, toScript, type ScriptOptions } from '../../sql/script';
 import { publishedRef } from '../../warehouse/bigquery';
 import { bigQueryRawSources } from '../../warehouse/bigquery/sources';
 
@@ -20,23 +20,37 @@ export const SCRIPT_FILE = 'journey_stitch.sql';
 /** Files this command owns in an output folder (replaced on every run). */
 const OWNED = /^(\d+_[A-Za-z0-9_]+\.sql|journey_stitch\.sql)$/;
 
+export interface OfflineSql {
+  pipeline: Pipeline;
+  /** Script options: header notes (what the SQL reads and writes), scratch tables to drop at the end. */
+  options: ScriptOptions;
+}
+
 /**
  * The pipeline for a warehouse without looking at data: every mapped column is assumed to exist.
  * BigQuery reads the raw dataset and writes the output dataset of the config; DuckDB reads tables named after
  * the config (source.tables, offsite table or name) in the current database and writes next to them.
  */
-export function offlinePipeline(config: Config, dialect: Dialect): Pipeline {
-  if (dialect.name === 'bigquery') return buildPipeline({ config, dialect, raw: bigQueryRawSources(config), out: publishedRef(config) });
-  const raw = { ref: (table: string) => dialect.quoteIdent(physicalTableName(config, table)), columns: () => undefined };
-  return buildPipeline({ config, dialect, raw, out: (table) => dialect.quoteIdent(table) });
+export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
+  const raw: RawSources =
+    dialect.name === 'bigquery'
+      ? bigQueryRawSources(config)
+      : { ref: (table) => dialect.quoteIdent(physicalTableName(config, table)), columns: () => undefined };
+  const out = dialect.name === 'bigquery' ? publishedRef(config) : (table: string) => dialect.quoteIdent(table);
+  const pipeline = buildPipeline({ config, dialect, raw, out });
+  const notes = [
+    `Reads ${rawTableNames(config).map((t) => raw.ref(t)).join(', ')}${dialect.name === 'duckdb' ? ' (load your source files into these tables first)' : ''}.`,
+    `Writes ${pipeline.outputs.map(out).join(', ')}.`,
+  ];
+  return { pipeline, options: { notes, scratchRef: out } };
 }
 
 /** File name → content: `01_<model>.sql` ... and the whole script. */
-export function sqlFiles(pipeline: Pipeline, dialect: Dialect): Array<[string, string]> {
+export function sqlFiles({ pipeline, options }: OfflineSql, dialect: Dialect): Array<[string, string]> {
   const width = Math.max(2, String(pipeline.steps.length).length);
   return [
     ...pipeline.steps.map((step, i): [string, string] => [`${String(i + 1).padStart(width, '0')}_${step.name}.sql`, stepScript(step, dialect)]),
-    [SCRIPT_FILE, toScript(pipeline, dialect)],
+    [SCRIPT_FILE, toScript(pipeline, dialect, options)],
   ];
 }
 
@@ -63,12 +77,12 @@ export function register(program: Command): void {
     .action(async (opts: { warehouse?: WarehouseName; config: string; out?: string }) => {
       const { config } = await loadConfig(opts.config);
       const dialect = getDialect(opts.warehouse ?? config.warehouse);
-      const pipeline = offlinePipeline(config, dialect);
+      const sql = offlineSql(config, dialect);
       if (!opts.out) {
-        process.stdout.write(toScript(pipeline, dialect));
+        process.stdout.write(toScript(sql.pipeline, dialect, sql.options));
         return;
       }
-      const files = sqlFiles(pipeline, dialect);
+      const files = sqlFiles(sql, dialect);
       await writeFolder(opts.out, files);
       process.stderr.write(`wrote ${files.length} files to ${opts.out} (${dialect.name}; whole script: ${SCRIPT_FILE})\n`);
     });
