@@ -1,0 +1,167 @@
+/**
+ * One measurement in its own process (so peak memory is this measurement's alone), printed as one JSON line:
+ *   tsx bench/measure.ts <data dir> time ours|seed [--accuracy]   wall time, peak RSS, iterations (and scores)
+ *   tsx bench/measure.ts <data dir> cost                          BigQuery bytes per model: full and daily incremental
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { loadConfig } from '../src/config/load';
+import type { Config } from '../src/config/schema';
+import { loadSources, type LoadedSources } from '../src/engine/load';
+import { refreshFull, refreshIncremental } from '../src/engine/incremental';
+import { runPipeline, type StepReport } from '../src/engine/run';
+import { OUR_PREDICTIONS, findGroundTruth, loadGroundTruth, scoreSystem, stitchLoaded } from '../src/evaluate';
+import { SEED_PREDICTIONS, runSeedBaseline, seedSql } from '../src/evaluate/seed';
+import { rawTimestampColumn } from '../src/models/incremental';
+import { buildPipeline, type RawSources } from '../src/models';
+import { DuckDBDialect } from '../src/sql/dialects/duckdb';
+import { statementScan, withScanLedger, type StatementScan } from './bigquery-cost';
+
+const duck = new DuckDBDialect();
+
+/** Peak resident memory of this process so far (Linux), in MiB. */
+function peakRssMiB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.memoryUsage().rss / 2 ** 20);
+}
+
+async function open(data: string): Promise<{ conn: DuckDBConnection; config: Config; loaded: LoadedSources; raw: RawSources; loadMs: number; close(): void }> {
+  const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const started = performance.now();
+  const loaded = await loadSources(conn, config);
+  return {
+    conn,
+    config,
+    loaded,
+    raw: loaded.raw,
+    loadMs: performance.now() - started,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function time(data: string, system: 'ours' | 'seed', accuracy: boolean) {
+  const db = await open(data);
+  try {
+    const rssAfterLoad = peakRssMiB();
+    let ms: number;
+    let iterations: Record<string, number> = {};
+    let steps: { name: string; ms: number }[] = [];
+    if (system === 'ours') {
+      const run = await stitchLoaded(db.conn, db.config, db.loaded);
+      ms = run.totalMs;
+      iterations = run.iterations;
+      steps = run.steps.map((s) => ({ name: s.name, ms: Math.round(s.ms) }));
+    } else {
+      ms = await runSeedBaseline(db.conn, db.raw, db.config);
+    }
+    const peak = peakRssMiB();
+    let scores = null;
+    if (accuracy) {
+      await loadGroundTruth(db.conn, findGroundTruth(data));
+      scores = await scoreSystem(db.conn, system === 'ours' ? 'journey-stitch' : 'seed SQL', ms, system === 'ours' ? OUR_PREDICTIONS : SEED_PREDICTIONS);
+    }
+    return { system, loadMs: Math.round(db.loadMs), ms: Math.round(ms), iterations, steps, peakRssMiB: peak, rssAfterLoadMiB: rssAfterLoad, scores };
+  } finally {
+    db.close();
+  }
+}
+
+/** Raw tables narrowed to rows before `until` (what yesterday's run saw). */
+function rawBefore(config: Config, raw: RawSources, until: string): RawSources {
+  return {
+    columns: (t) => raw.columns(t),
+    ref: (t) => `(SELECT * FROM ${raw.ref(t)} AS r WHERE ${duck.safeTimestamp(`r.${duck.quoteIdent(rawTimestampColumn(config, t))}`)} < ${duck.stringLiteral(until)}::TIMESTAMP)`,
+  };
+}
+
+interface ModelCost {
+  name: string;
+  bytes: number;
+  statements: number;
+  /** Bytes read from raw (source) tables, by table: what date partitioning can prune. */
+  rawBytes: Record<string, number>;
+}
+
+const isRaw = (planTable: string) => planTable.includes('js_raw_');
+
+const perStep = (ledger: { take(): StatementScan[] }, into: ModelCost[]) => (step: StepReport) => {
+  const scans = ledger.take();
+  const rawBytes: Record<string, number> = {};
+  for (const t of scans.flatMap((s) => s.scans).filter((t) => isRaw(t.table))) rawBytes[t.table] = (rawBytes[t.table] ?? 0) + t.bytes;
+  into.push({ name: step.name, bytes: scans.reduce((a, s) => a + s.bytes, 0), statements: scans.length, rawBytes });
+};
+
+/** Share of each raw table's rows in the daily partitions a run reading from `cutoff` on would touch. */
+async function partitionShare(db: { conn: DuckDBConnection; config: Config; raw: RawSources }, tables: string[], cutoff: string): Promise<Record<string, number>> {
+  const share: Record<string, number> = {};
+  for (const planTable of tables) {
+    const logical = planTable.includes('offsite') ? `offsite:${db.config.offsite[0].name}` : planTable.replace(/^.*js_raw_/, '');
+    const ts = duck.safeTimestamp(duck.quoteIdent(rawTimestampColumn(db.config, logical)));
+    const [n, since] = (
+      await db.conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE ${ts} IS NULL OR CAST(${ts} AS DATE) >= CAST(${duck.stringLiteral(cutoff)} AS DATE)) FROM ${db.raw.ref(logical)}`)
+    ).getRows()[0].map(Number);
+    share[planTable] = n === 0 ? 0 : since / n;
+  }
+  return share;
+}
+
+async function cost(data: string) {
+  // Full run: every model's scans, on the full data.
+  const full: ModelCost[] = [];
+  const db = await open(data);
+  try {
+    const ledger = withScanLedger(db.conn);
+    const pipeline = buildPipeline({ config: db.config, dialect: duck, raw: db.raw, out: (t) => duck.quoteIdent(t) });
+    await runPipeline(ledger.conn, pipeline, { onStep: perStep(ledger, full) });
+    const seedScan = await statementScan(db.conn, seedSql(db.raw, db.config));
+
+    // Daily incremental: state built from every day but the last, then a refresh that reads the last day
+    // (plus the lookback for late data).
+    const [lastDay, newest] = (
+      await db.conn.runAndReadAll(
+        `SELECT strftime(date_trunc('day', max(occurred_at)), '%Y-%m-%d %H:%M:%S'), strftime(max(occurred_at) + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') FROM stitched_events`,
+      )
+    ).getRows()[0].map(String);
+    for (const t of pipeline.outputs) await db.conn.run(duck.dropTableIfExists(duck.quoteIdent(t)));
+    const incremental = { lookback_hours: 72 };
+    await refreshFull(db.conn, { config: db.config, incremental, raw: rawBefore(db.config, db.raw, lastDay), now: new Date(lastDay.replace(' ', 'T') + 'Z') });
+    const daily: ModelCost[] = [];
+    const incLedger = withScanLedger(db.conn);
+    const refreshed = await refreshIncremental(incLedger.conn, { config: db.config, incremental, raw: db.raw, now: new Date(newest), hooks: { onStep: perStep(incLedger, daily) } });
+    // BigQuery prunes date partitions of the raw tables: the daily run reads only the days since the cutoff.
+    const rawTables = [...new Set(daily.flatMap((m) => Object.keys(m.rawBytes)))];
+    const share = refreshed.run.cutoff ? await partitionShare(db, rawTables, refreshed.run.cutoff) : {};
+    for (const m of daily) {
+      for (const [t, b] of Object.entries(m.rawBytes)) m.bytes -= Math.round(b * (1 - (share[t] ?? 1)));
+    }
+    return {
+      full,
+      daily,
+      partitionShare: share,
+      seedBytes: seedScan?.bytes ?? null,
+      incremental: { lastDay, cutoff: refreshed.run.cutoff, newEvents: refreshed.run.new_events, affectedPersons: refreshed.run.affected_persons, ms: Math.round(refreshed.totalMs), fullReason: refreshed.fullReason ?? null },
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function main() {
+  const [data, mode, system, ...flags] = process.argv.slice(2);
+  if (!data || (mode !== 'time' && mode !== 'cost') || (mode === 'time' && system !== 'ours' && system !== 'seed')) {
+    throw new Error('usage: measure.ts <data dir> time ours|seed [--accuracy] | measure.ts <data dir> cost');
+  }
+  const result = mode === 'time' ? await time(data, system as 'ours' | 'seed', flags.includes('--accuracy') || system === '--accuracy') : await cost(data);
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`measure: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
