@@ -133,21 +133,21 @@ describe('toJobError: client library errors as BigQuery reports them', () => {
 });
 
 describe('runPipelineOnBigQuery', () => {
-  it('creates the output dataset, runs the jobs in order, loops until nothing changes, drops scratch tables', async () => {
+  it('creates the output dataset, runs the jobs in order, loops until nothing changes, sets scratch tables to expire', async () => {
     const fake = fakeWarehouse([4, 1, 0]);
     const seen: string[] = [];
     const report = await runPipelineOnBigQuery(fake, pipeline(), target, { onJob: (j) => seen.push(j.model) });
     expect(report.datasetCreated).toBe(true);
     expect(fake.datasets.has('stitched')).toBe(true);
     const loop = ['delta', 'labels', 'propagate (convergence check)'];
-    const models = ['labels', ...loop, ...loop, ...loop, 'people', 'drop labels', 'drop delta'];
+    const models = ['labels', ...loop, ...loop, ...loop, 'people', 'expire labels', 'expire delta'];
     expect(report.jobs.map((j) => j.model)).toEqual(models);
     expect(seen).toEqual(models);
     expect(fake.sent()).toEqual(report.jobs.map((_, i) => fake.jobs[i].configuration!.query!.query));
-    expect(fake.sent()[fake.sent().length - 1]).toBe(`DROP TABLE IF EXISTS ${out('delta')}`);
+    expect(fake.sent()[fake.sent().length - 1]).toBe(`ALTER TABLE ${out('delta')} SET OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 7 DAY))`);
     expect(report.iterations).toEqual({ propagate: 3 });
     expect(report.jobs[1]).toMatchObject({ model: 'delta', loop: { name: 'propagate', iteration: 1 }, table: 'delta', jobId: 'job_fake_2' });
-    expect([...fake.tables.keys()].sort()).toEqual(['raw.events', 'stitched.people']);
+    expect([...fake.tables.keys()].sort()).toEqual(['raw.events', 'stitched.delta', 'stitched.labels', 'stitched.people']);
   });
 
   it('sums bytes and slot time per model and in total, from the job statistics', async () => {
@@ -160,7 +160,7 @@ describe('runPipelineOnBigQuery', () => {
     expect(labels.jobs).toBe(3); // once before the loop, once per iteration
     // The first labels job scans raw.events (2 GiB); each loop labels job scans the 2 GiB labels table it replaces.
     expect(labels.bytesProcessed).toBe(6 * GiB);
-    expect(report.models.map((m) => m.model)).toEqual(['labels', 'delta', 'propagate (convergence check)', 'people', 'drop labels', 'drop delta']);
+    expect(report.models.map((m) => m.model)).toEqual(['labels', 'delta', 'propagate (convergence check)', 'people', 'expire labels', 'expire delta']);
     expect(totalsByModel(report.jobs)).toEqual(report.models);
     const text = formatRunReport(report);
     expect(text).toMatch(/^labels\s+6\.00 GiB\s+\d+\.\d slot-s \(3 jobs\)$/m);
@@ -223,11 +223,11 @@ describe('dryRunPipeline', () => {
   it('after a run: estimates every statement from the current sizes, loops counted once and at the cap', async () => {
     // delta holds one count: make it 64 bytes (by default the fake sizes a new table by the bytes it read).
     const fake = fakeWarehouse([0], (text, dryRun) => (!dryRun && text.includes('AS changed') ? { createdBytes: 64 } : undefined));
-    await runPipelineOnBigQuery(fake, { ...pipeline(), scratch: [] }, target);
+    await runPipelineOnBigQuery(fake, pipeline(), target);
     fake.jobs.length = 0;
     const report = await dryRunPipeline(fake, pipeline(5), dryTarget);
     expect(report.notEstimated).toEqual([]);
-    // labels (scratch, kept from the run) is 2 GiB, delta 64 bytes.
+    // labels (scratch, kept until it expires) is 2 GiB, delta 64 bytes.
     const bytes = report.estimates.map((e) => e.bytes);
     expect(bytes).toEqual([2 * GiB, 2 * GiB, 2 * GiB, 64, 2 * GiB]);
     expect(report.bytes).toBe(8 * GiB + 64);

@@ -3,7 +3,7 @@
  * records every job it is sent, and answers with BigQuery's REST shapes:
  * - a statement reading a table that does not exist fails with reason notFound and BigQuery's message;
  * - CREATE OR REPLACE TABLE creates (or replaces) its table, as big as the largest table it reads (a COPY
- *   scans nothing); DROP TABLE removes it;
+ *   scans nothing); DROP TABLE removes it; ALTER TABLE needs it to exist;
  * - bytes processed = the size of the tables a statement reads; bytes billed rounds up to whole MiB with
  *   BigQuery's 10 MiB minimum per table read; slot time grows with the bytes;
  * - dry runs create nothing, carry no slot time and come back as PRECISE estimates, and a dry run that fails
@@ -48,18 +48,19 @@ interface TableRef {
   at: number;
 }
 const TABLE_REF = /`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g;
-const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE|DROP\s+TABLE(\s+IF\s+EXISTS)?)\s+(?=`)/i;
+const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE|DROP\s+TABLE(\s+IF\s+EXISTS)?|ALTER\s+TABLE)\s+(?=`)/i;
 /** CREATE TABLE … COPY: a table copy, which scans (and bills) nothing. */
 const COPY = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s+COPY\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
 
 const tableRefs = (sql: string): TableRef[] => [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
 
 /** The table a CREATE TABLE or DROP TABLE statement writes, if any. */
-function targetOf(sql: string): { kind: 'create' | 'drop'; ifExists: boolean; ref: TableRef } | undefined {
+function targetOf(sql: string): { kind: 'create' | 'drop' | 'alter'; ifExists: boolean; ref: TableRef } | undefined {
   const m = TARGET.exec(sql);
   const ref = m && tableRefs(sql).find((r) => r.at === m[0].length);
   if (!m || !ref) return undefined;
-  return { kind: m[1].toUpperCase().startsWith('CREATE') ? 'create' : 'drop', ifExists: Boolean(m[2]), ref };
+  const kind = ({ C: 'create', D: 'drop', A: 'alter' } as const)[m[1][0].toUpperCase() as 'C' | 'D' | 'A'];
+  return { kind, ifExists: Boolean(m[2]), ref };
 }
 
 function statementType(sql: string): string {
@@ -67,6 +68,7 @@ function statementType(sql: string): string {
   if (COPY.test(sql)) return 'CREATE_TABLE';
   if (/^CREATE\s+(OR\s+REPLACE\s+)?TABLE\b[\s\S]*\bAS\b/.test(s)) return 'CREATE_TABLE_AS_SELECT';
   if (s.startsWith('DROP TABLE')) return 'DROP_TABLE';
+  if (s.startsWith('ALTER TABLE')) return 'ALTER_TABLE';
   if (s.startsWith('SELECT') || s.startsWith('WITH')) return 'SELECT';
   return 'SCRIPT';
 }
@@ -123,7 +125,7 @@ export class FakeBigQuery implements BigQueryClient {
     const custom = this.answer?.(sql, { dryRun }) ?? {};
     const target = targetOf(sql);
     const reads = tableRefs(sql).filter((r) => r.at !== target?.ref.at);
-    const mustExist = target?.kind === 'drop' && !target.ifExists ? [...reads, target.ref] : reads;
+    const mustExist = (target?.kind === 'drop' && !target.ifExists) || target?.kind === 'alter' ? [...reads, target.ref] : reads;
     const error = custom.error ?? this.notFound(mustExist, target?.kind === 'create' ? target.ref : undefined);
     if (error && dryRun) throw new BigQueryJobError(error); // jobs.insert refuses an invalid dry run outright: no job
     const copy = COPY.test(sql);
@@ -131,7 +133,7 @@ export class FakeBigQuery implements BigQueryClient {
     const tablesRead = new Set(reads.map((r) => `${r.dataset}.${r.table}`)).size;
     const job = this.record(sql, dryRun, error, bytes, custom.slotMs ?? Math.round(bytes / MiB) * 40 + 25, tablesRead);
     if (error) throw new BigQueryJobError(error, job);
-    if (!dryRun && target) {
+    if (!dryRun && target && target.kind !== 'alter') {
       const key = `${target.ref.dataset}.${target.ref.table}`;
       const largestRead = Math.max(MiB, ...reads.map((r) => this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0));
       if (target.kind === 'create') this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead });

@@ -11,7 +11,7 @@ import type { Pipeline } from '../../sql/pipeline';
 import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { BigQueryClient } from './client';
 import { GoogleBigQueryClient } from './google';
-import { dryRunPipeline, runPipelineOnBigQuery, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
+import { dryRunPipeline, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
 import { bigQueryLocation, bigQueryRawSources } from './sources';
 
 const bq = new BigQueryDialect();
@@ -62,7 +62,8 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
   const pipeline = await bigQueryPipeline(config, client);
   const out = buildRef(config);
   if (options.dryRun) {
-    return { dryRun: true, report: await dryRunPipeline(client, pipeline, { outputDataset, out, pricePerTibUsd: config.output.price_per_tib_usd }) };
+    const target = { outputDataset, out, publish: publishedRef(config), pricePerTibUsd: config.output.price_per_tib_usd };
+    return { dryRun: true, report: await dryRunPipeline(client, pipeline, target) };
   }
   const target = { outputDataset, createDataset: config.output.create_dataset, out, publish: publishedRef(config) };
   const report = await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob });
@@ -110,7 +111,10 @@ export function formatDryRun(report: DryRunReport): string {
   const price = `at ${usd(report.pricePerTibUsd)}/TiB`;
   lines.push(`estimate: ${formatBytes(report.bytes)}, ${usd(report.costUsd)} ${price} (loops once); up to ${formatBytes(report.maxBytes)}, ${usd(report.maxCostUsd)} at the iteration caps`);
   if (report.notEstimated.length) {
-    lines.push(`${report.notEstimated.length} statement(s) could not be estimated before their input tables exist; the totals leave them out (lower bounds). A second dry run after the first stitch estimates them all.`);
+    lines.push(
+      `${report.notEstimated.length} statement(s) could not be estimated before their input tables exist; the totals leave them out (lower bounds). ` +
+        `After a stitch, dry runs estimate them all (scratch tables are kept ${SCRATCH_RETENTION_DAYS} days).`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

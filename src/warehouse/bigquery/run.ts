@@ -3,7 +3,7 @@
  * DuckDB: statements in order, loops until their `changed` query answers 0 (or the cap). Every job's bytes
  * and slot time are reported per model; the first failed job stops the run with BigQuery's message and the
  * model's name. After a successful run, outputs built under staging names are published (see PipelineTarget)
- * and scratch tables dropped.
+ * and scratch tables set to expire.
  *
  * `dryRunPipeline` asks BigQuery for dry runs instead. A statement that reads a table the pipeline itself
  * builds can only be estimated if that table exists already (from an earlier run; then the estimate uses
@@ -149,6 +149,12 @@ function changedValue(rows: Record<string, unknown>[], model: string): number {
   return n;
 }
 
+/**
+ * Scratch tables are kept this long after a run rather than dropped: until they expire, a dry run can
+ * estimate every statement from their real sizes (a dropped table cannot be dry-run against).
+ */
+export const SCRATCH_RETENTION_DAYS = 7;
+
 export interface PipelineTarget {
   outputDataset: string;
   createDataset: boolean;
@@ -181,8 +187,12 @@ export async function runPipelineOnBigQuery(
       await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish(table)} COPY ${target.out(table)}` });
     }
   }
-  for (const table of publish ? [...pipeline.scratch, ...pipeline.outputs] : pipeline.scratch) {
-    await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
+  if (publish) {
+    for (const table of pipeline.outputs) await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
+  }
+  for (const table of pipeline.scratch) {
+    const expiry = `TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL ${SCRATCH_RETENTION_DAYS} DAY)`;
+    await runner.statement({ kind: 'sql', name: `expire ${table}`, sql: `ALTER TABLE ${target.out(table)} SET OPTIONS (expiration_timestamp = ${expiry})` });
   }
   return {
     datasetCreated,
@@ -248,19 +258,23 @@ export function costUsd(bytes: number, pricePerTib: number): number {
 export async function dryRunPipeline(
   client: BigQueryClient,
   pipeline: Pipeline,
-  target: Pick<PipelineTarget, 'outputDataset' | 'out'> & { pricePerTibUsd: number },
+  target: Pick<PipelineTarget, 'outputDataset' | 'out' | 'publish'> & { pricePerTibUsd: number },
 ): Promise<DryRunReport> {
   const datasetMissing = !(await client.datasetExists(target.outputDataset));
+  const { out, publish } = target;
+  // Staged outputs are dropped once published, and hold the same data: estimate against the published tables.
+  const asPublished = (sql: string) => (publish ? pipeline.outputs.reduce((text, t) => text.replaceAll(out(t), publish(t)), sql) : sql);
+  const names = (t: string) => [physicalName(out(t)), ...(publish ? [physicalName(publish(t))] : [])];
   const built: string[] = [];
   const estimates: DryRunEstimate[] = [];
   const multipliers: number[] = [];
 
   const estimate = async (step: SqlStep, loop?: LoopStep): Promise<void> => {
-    const reads = built.filter((t) => step.sql.includes(target.out(t)));
+    const reads = built.filter((t) => step.sql.includes(out(t)));
     const e: DryRunEstimate = { model: step.name };
     if (loop) e.loop = loop.name;
     try {
-      const { job } = await client.query(step.sql, { dryRun: true });
+      const { job } = await client.query(asPublished(step.sql), { dryRun: true });
       const stats = jobStatistics(job);
       e.bytes = stats.bytesProcessed;
       if (stats.accuracy) e.accuracy = stats.accuracy;
@@ -269,7 +283,7 @@ export async function dryRunPipeline(
       // Only "not there yet" is expected: a pipeline table not built yet, or the output dataset missing.
       const missing = err instanceof BigQueryJobError ? missingObject(err) : undefined;
       const ours = missing?.dataset === target.outputDataset;
-      const pendingTable = ours && missing.table ? built.find((t) => physicalName(target.out(t)) === missing.table) : undefined;
+      const pendingTable = ours && missing.table ? built.find((t) => names(t).includes(missing.table)) : undefined;
       if (pendingTable) e.notEstimated = `reads ${pendingTable}, which this run builds first`;
       else if (ours && datasetMissing) e.notEstimated = `output dataset ${target.outputDataset} does not exist yet`;
       else throw asModelError(step.name, err, loop && { name: loop.name, iteration: 1 });
