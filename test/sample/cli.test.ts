@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram } from '../../src/cli/main';
+
+const run = async (...args: string[]) => {
+  const program = buildProgram().exitOverride();
+  program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  await program.parseAsync(['node', 'journey-stitch', ...args]);
+};
+
+describe('journey-stitch sample / evaluate', () => {
+  let dir: string;
+  let stderr: jest.SpyInstance;
+  let stdout: jest.SpyInstance;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'js-sample-cli-'));
+  });
+  beforeEach(() => {
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stderr.mockRestore();
+    stdout.mockRestore();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the fixed demo data set, then scores it', async () => {
+    const out = join(dir, 'demo');
+    await run('sample', '--demo', '--out', out);
+    expect(readdirSync(out).sort()).toEqual(
+      ['ground_truth.ndjson', 'identifies.ndjson', 'journey-stitch.yaml', 'linkedin.ndjson', 'pages.ndjson', 'sample.json', 'tracks.ndjson'],
+    );
+    const manifest = JSON.parse(readFileSync(join(out, 'sample.json'), 'utf8'));
+    expect(manifest.options).toMatchObject({ seed: 'demo', events: 10_000, persons: 400 });
+    expect(manifest.phenomena.persons).toBeGreaterThan(300);
+    expect(manifest.phenomena.persons).toBeLessThan(500);
+    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toMatch(/wrote 10,\d{3} events of \d+ persons/);
+
+    await run('evaluate', '--data', out);
+    const printed = stdout.mock.calls.map((c) => String(c[0])).join('');
+    expect(printed).toMatch(/\| measure \| journey-stitch \| seed SQL \|/);
+    expect(printed).toMatch(/\| pairwise recall \| \d+\.\d\d% \| \d+\.\d\d% \|/);
+  });
+
+  it('refuses sizes with --demo, and bad numbers, naming the flag', async () => {
+    await expect(run('sample', '--demo', '--events', '500', '--out', join(dir, 'x'))).rejects.toThrow(/--demo is a fixed data set/);
+    await expect(run('sample', '--persons', 'many', '--out', join(dir, 'x'))).rejects.toThrow(/--persons takes a positive whole number/);
+  });
+
+  it('says what is missing when the folder has no ground truth', async () => {
+    await expect(run('evaluate', '--data', dir)).rejects.toThrow(/no ground_truth\.ndjson or ground_truth\.parquet in .*journey-stitch sample/);
+  });
+});
