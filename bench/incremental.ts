@@ -1,0 +1,148 @@
+/**
+ * `npx tsx bench/incremental.ts [--events 1000000] [--share 0.01] [--lookback 72] [--data <dir>]`
+ *
+ * Incremental refresh against a full rebuild on DuckDB: a generated sample (`journey-stitch sample`, Parquet,
+ * cached in --data) is cut at the time after which `share` of its rows arrive. State is built by a full run on
+ * the rows before the cut; then the rest arrives and one incremental run (re-reading `lookback` hours) is timed
+ * against one full rebuild on everything. Both results are compared table by table (EXCEPT ALL both ways), and
+ * the figures are written to bench/RESULTS-incremental.md.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { loadConfig } from '../src/config/load';
+import type { Config } from '../src/config/schema';
+import { OUTPUT_TABLES } from '../src/contract/tables';
+import { refreshFull, refreshIncremental } from '../src/engine/incremental';
+import { loadSources } from '../src/engine/load';
+import { runPipeline } from '../src/engine/run';
+import { buildPipeline, type RawSources } from '../src/models';
+import { rawTimestampColumn } from '../src/models/incremental';
+import { MANIFEST_FILE, generateSample, resolveSampleOptions } from '../src/sample';
+import { DuckDBDialect } from '../src/sql/dialects/duckdb';
+
+const duck = new DuckDBDialect();
+const SEED = 'bench-incremental';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const fmt = (n: number) => n.toLocaleString('en-US');
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function ensureData(dir: string, events: number): Promise<void> {
+  const manifest = path.join(dir, MANIFEST_FILE);
+  if (existsSync(manifest)) {
+    const m = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (m.options?.events === events && m.options?.seed === SEED && m.options?.format === 'parquet') return;
+  }
+  log(`generating ${fmt(events)} events in ${dir}…`);
+  await generateSample(resolveSampleOptions({ out: dir, events, seed: SEED, format: 'parquet', source: 'segment' }));
+}
+
+async function value(conn: DuckDBConnection, sql: string): Promise<string> {
+  return String((await conn.runAndReadAll(sql)).getRows()[0][0]);
+}
+
+/** The raw tables narrowed to rows before `until` (rows without a readable timestamp arrive with the increment). */
+function rawBefore(config: Config, raw: RawSources, until: string): RawSources {
+  return {
+    columns: (t) => raw.columns(t),
+    ref: (t) => {
+      const ts = duck.safeTimestamp(`r.${duck.quoteIdent(rawTimestampColumn(config, t))}`);
+      return `(SELECT * FROM ${raw.ref(t)} AS r WHERE ${ts} < CAST(${duck.stringLiteral(until)} AS TIMESTAMP))`;
+    },
+  };
+}
+
+const RAW_TABLES = (config: Config) => [...(config.source.type === 'snowplow' ? ['events'] : ['pages', 'tracks', 'identifies']), ...config.offsite.map((o) => `offsite:${o.name}`)];
+
+async function main() {
+  const events = Number(arg('events', '1000000'));
+  const share = Number(arg('share', '0.01'));
+  const lookbackHours = Number(arg('lookback', '72'));
+  const data = arg('data', path.join(os.tmpdir(), `journey-stitch-bench-incremental-${events}`));
+  await ensureData(data, events);
+
+  const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const loaded = await loadSources(conn, config);
+    const raw = loaded.raw;
+    const rawRows = loaded.tables.reduce((n, t) => n + t.rows, 0);
+    const times = RAW_TABLES(config)
+      .map((t) => `SELECT ${duck.safeTimestamp(duck.quoteIdent(rawTimestampColumn(config, t)))} AS ts FROM ${raw.ref(t)}`)
+      .join(' UNION ALL ');
+    const cut = await value(conn, `SELECT strftime(quantile_disc(ts, ${1 - share}), '%Y-%m-%d %H:%M:%S') FROM (${times}) WHERE ts IS NOT NULL`);
+    const newRows = Number(await value(conn, `SELECT count(*) FROM (${times}) WHERE ts IS NULL OR ts >= CAST('${cut}' AS TIMESTAMP)`));
+    log(`${fmt(rawRows)} raw rows; the last ${fmt(newRows)} (from ${cut}) arrive as the increment`);
+
+    // 1. The full rebuild on everything, into full_* tables.
+    const full = buildPipeline({ config, dialect: duck, raw, out: (t) => duck.quoteIdent(`full_${t}`) });
+    const fullRun = await runPipeline(conn, full);
+    for (const t of full.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(`full_${t}`)));
+    log(`full rebuild: ${secs(fullRun.totalMs)}`);
+
+    // 2. State from the rows before the cut, then the incremental run over everything.
+    const incremental = { lookback_hours: lookbackHours };
+    const base = await refreshFull(conn, { config, incremental, raw: rawBefore(config, raw, cut), now: new Date(`${cut.replace(' ', 'T')}Z`) });
+    log(`state (full run before the cut): ${secs(base.totalMs)}`);
+    const inc = await refreshIncremental(conn, { config, incremental, raw });
+    if (inc.run.mode !== 'incremental') throw new Error(`expected an incremental run, got a full one: ${inc.fullReason}`);
+    log(`incremental: ${secs(inc.totalMs)}; ${fmt(inc.run.new_events)} new events, ${fmt(inc.run.affected_persons)} affected persons, ${fmt(inc.run.rows_rewritten)} rows rewritten`);
+    const slowest = [...inc.steps].sort((a, b) => b.ms - a.ms).slice(0, 6);
+
+    // 3. Exactly equal? Rows of each table in one result and not the other, both ways.
+    const differences: Record<string, number> = {};
+    let outputRows = 0;
+    for (const t of OUTPUT_TABLES) {
+      const a = duck.quoteIdent(t);
+      const b = duck.quoteIdent(`full_${t}`);
+      differences[t] = Number(await value(conn, `SELECT (SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})) + (SELECT count(*) FROM (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a}))`));
+      outputRows += Number(await value(conn, `SELECT count(*) FROM ${b}`));
+    }
+    const persons = Number(await value(conn, `SELECT count(*) FROM full_persons`));
+    const equal = Object.values(differences).every((n) => n === 0);
+    log(`equal to the full rebuild: ${equal ? 'yes' : `NO ${JSON.stringify(differences)}`}`);
+
+    const ratio = (a: number, b: number) => (a / b).toFixed(3);
+    const report = [
+      '# Incremental refresh benchmark',
+      '',
+      `Generated by \`npx tsx bench/incremental.ts --events ${events} --share ${share} --lookback ${lookbackHours}\` on ${new Date().toISOString().slice(0, 10)}`,
+      `(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, DuckDB in memory). Sample: \`journey-stitch sample\`, seed '${SEED}', Segment, Parquet.`,
+      '',
+      `The raw rows are cut at ${cut}: the ${fmt(newRows)} rows after it (${((100 * newRows) / rawRows).toFixed(2)}% of ${fmt(rawRows)}) arrive as the increment.`,
+      `State is a full run on the rows before the cut; the incremental run re-reads ${lookbackHours} h before the last watermark for late data.`,
+      '',
+      '| | full rebuild | incremental | ratio |',
+      '| --- | ---: | ---: | ---: |',
+      `| wall time | ${secs(fullRun.totalMs)} | ${secs(inc.totalMs)} | ${ratio(inc.totalMs, fullRun.totalMs)} |`,
+      `| output rows written | ${fmt(outputRows)} | ${fmt(inc.run.rows_rewritten)} | ${ratio(inc.run.rows_rewritten, outputRows)} |`,
+      `| persons recomputed | ${fmt(persons)} | ${fmt(inc.run.affected_persons)} | ${ratio(inc.run.affected_persons, persons)} |`,
+      '',
+      `New or changed events: ${fmt(inc.run.new_events)}. Result equal to the full rebuild (every table, EXCEPT ALL both ways): **${equal ? 'yes' : `no: ${JSON.stringify(differences)}`}**.`,
+      '',
+      'Slowest steps of the incremental run:',
+      '',
+      ...slowest.map((s) => `- ${s.name}: ${secs(s.ms)}${s.iterations ? ` (${s.iterations} iterations)` : ''}`),
+      '',
+    ].join('\n');
+    writeFileSync(path.join(__dirname, 'RESULTS-incremental.md'), report);
+    log(report);
+    if (!equal) process.exitCode = 1;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+main().catch((err) => {
+  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
