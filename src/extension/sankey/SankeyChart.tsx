@@ -13,6 +13,10 @@ type LaidNode = SankeyNode<SankeyNodeDatum, SankeyLinkDatum>;
 type LaidLink = SankeyLink<SankeyNodeDatum, SankeyLinkDatum>;
 
 const LABEL_CHARS = 26;
+/** Vertical room per node, so a column of many nodes grows the chart instead of squashing them. */
+const ROW_HEIGHT = 34;
+/** Nodes thinner than this get no text label (it would overlap its neighbours); the tooltip still names them. */
+const MIN_LABELLED_HEIGHT = 9;
 const MARGIN = { top: 28, right: 8, bottom: 8, left: 8 };
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
@@ -55,11 +59,13 @@ export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, va
   return `${source.label} → ${to}: ${fmt(value)} ${unit} (${pct(share(value, source.value))} of ${source.label}, ${pct(share(value, total))} of all)`;
 }
 
-export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: SankeyChartProps) {
+export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480 }: SankeyChartProps) {
   const { ref, width } = useWidth(960);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
   const color = useMemo(() => colorScale(data.nodes.filter((n) => n.kind === 'step').map((n) => n.label)), [data]);
   const columns = data.nodes.reduce((m, n) => Math.max(m, n.step), 0);
+  const busiestColumn = Math.max(0, ...Array.from({ length: columns }, (_, i) => data.nodes.filter((n) => n.step === i + 1).length));
+  const height = Math.max(minHeight, busiestColumn * ROW_HEIGHT + MARGIN.top + MARGIN.bottom);
 
   const layout = useMemo(() => {
     if (data.nodes.length === 0) return null;
@@ -162,15 +168,17 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height = 480 }: Sa
                 stroke={focused ? '#000' : 'none'}
                 strokeWidth={focused ? 2 : 0}
               />
-              <text
-                x={left ? x1 + 6 : x0 - 6}
-                y={(y0 + y1) / 2}
-                dy="0.35em"
-                textAnchor={left ? 'start' : 'end'}
-                className="label"
-              >
-                {truncate(n.label)} <tspan className="count">{fmt(n.value)}</tspan>
-              </text>
+              {y1 - y0 >= MIN_LABELLED_HEIGHT && (
+                <text
+                  x={left ? x1 + 6 : x0 - 6}
+                  y={(y0 + y1) / 2}
+                  dy="0.35em"
+                  textAnchor={left ? 'start' : 'end'}
+                  className="label"
+                >
+                  {truncate(n.label)} <tspan className="count">{fmt(n.value)}</tspan>
+                </text>
+              )}
             </g>
           );
         })}
