@@ -13,10 +13,11 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { REJECTS_TABLE } from '../contract/tables';
-import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, SNOWPLOW_COLUMNS, type Config } from '../config/schema';
+import type { Config } from '../config/schema';
 import type { RawSources, RawTable } from '../models/types';
 import { SourceColumnError } from '../models/types';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
+import { rawTableSpecs, type RawTableSpec } from '../warehouse/bigquery/sources';
 import { messageOf } from './run';
 
 const duck = new DuckDBDialect();
@@ -73,19 +74,6 @@ export const LOAD_REJECTS = duck.tableRef('temp', 'main', 'js_load_rejects');
 const rawName = (table: RawTable) => `js_raw_${table.replace(':', '_')}`;
 const rawRef = (table: RawTable) => duck.tableRef('temp', 'main', rawName(table));
 const createTemp = (name: string) => `CREATE OR REPLACE TEMP TABLE ${duck.quoteIdent(name)}`;
-
-/** The logical raw tables of a config and the logical columns each may have (for empty files). */
-function rawTables(config: Config): Array<{ table: RawTable; base: string; logical: readonly string[]; mapping: Record<string, string | undefined> }> {
-  const src = config.source;
-  if (src.type === 'snowplow') return [{ table: 'events', base: src.tables.events, logical: SNOWPLOW_COLUMNS, mapping: src.columns }];
-  const crm = config.identity.crm_ids.map((c) => c.column);
-  return (['pages', 'tracks', 'identifies'] as const).map((t) => ({
-    table: t,
-    base: src.tables[t],
-    logical: [...SEGMENT_COLUMNS.common, ...(t === 'tracks' ? SEGMENT_COLUMNS.tracks : []), ...(t === 'identifies' ? [...SEGMENT_COLUMNS.identifies, ...crm] : [])],
-    mapping: src.columns[t],
-  }));
-}
 
 /** The file holding `base` in `folder`; exactly one must exist. */
 async function findSourceFile(folder: string, base: string, required: string): Promise<string> {
@@ -227,10 +215,13 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
     config.source.type === 'snowplow'
       ? 'The Snowplow events table is required'
       : `${config.source.type === 'segment' ? 'Segment' : 'RudderStack'} needs all three of pages, tracks and identifies`;
+  // The raw tables and the columns the models expect of each (the same for files as for BigQuery tables).
+  const specs = rawTableSpecs(config);
+  const physicalColumns = (spec: RawTableSpec) => spec.columns.map((c) => c.physical);
   const tables: LoadedTable[] = [];
-  for (const t of rawTables(config)) {
-    const file = await findSourceFile(folder, t.base, required);
-    tables.push(await loadFile(conn, t.table, file, t.logical.map((l) => t.mapping[l] ?? l)));
+  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) {
+    const file = await findSourceFile(folder, spec.table, required);
+    tables.push(await loadFile(conn, spec.logical, file, physicalColumns(spec)));
   }
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
@@ -243,7 +234,8 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
   for (const [i, o] of config.offsite.entries()) {
     if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
     if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
-    tables.push(await loadFile(conn, `offsite:${o.name}`, o.path, OFFSITE_COLUMNS.map((l) => o.columns[l] ?? l)));
+    const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
+    tables.push(await loadFile(conn, spec.logical, o.path, physicalColumns(spec)));
   }
 
   const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();

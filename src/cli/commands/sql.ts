@@ -6,7 +6,6 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
-import { physicalTableName, rawTableNames } from '../../config/raw-tables';
 import type { Config } from '../../config/schema';
 import { buildPipeline, type RawSources } from '../../models';
 import type { Dialect, WarehouseName } from '../../sql/dialect';
@@ -14,7 +13,7 @@ import { getDialect } from '../../sql/dialects';
 import type { Pipeline } from '../../sql/pipeline';
 import { stepScript, toScript, type ScriptOptions } from '../../sql/script';
 import { publishedRef } from '../../warehouse/bigquery';
-import { bigQueryRawSources } from '../../warehouse/bigquery/sources';
+import { bigQueryRawSources, rawTableSpecs } from '../../warehouse/bigquery/sources';
 
 export const SCRIPT_FILE = 'journey_stitch.sql';
 /** Files this command owns in an output folder (replaced on every run). */
@@ -32,14 +31,20 @@ export interface OfflineSql {
  * the config (source.tables, offsite table or name) in the current database and writes next to them.
  */
 export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
+  const specs = rawTableSpecs(config);
+  const tableOf = (logical: string) => {
+    const spec = specs.find((s) => s.logical === logical);
+    if (!spec) throw new Error(`unknown raw table '${logical}'`);
+    return spec.table;
+  };
   const raw: RawSources =
     dialect.name === 'bigquery'
       ? bigQueryRawSources(config)
-      : { ref: (table) => dialect.quoteIdent(physicalTableName(config, table)), columns: () => undefined };
+      : { ref: (table) => dialect.quoteIdent(tableOf(table)), columns: () => undefined };
   const out = dialect.name === 'bigquery' ? publishedRef(config) : (table: string) => dialect.quoteIdent(table);
   const pipeline = buildPipeline({ config, dialect, raw, out });
   const notes = [
-    `Reads ${rawTableNames(config).map((t) => raw.ref(t)).join(', ')}${dialect.name === 'duckdb' ? ' (load your source files into these tables first)' : ''}.`,
+    `Reads ${specs.map((s) => raw.ref(s.logical)).join(', ')}${dialect.name === 'duckdb' ? ' (load your source files into these tables first)' : ''}.`,
     `Writes ${pipeline.outputs.map(out).join(', ')}.`,
   ];
   return { pipeline, options: { notes, scratchRef: out } };
