@@ -105,8 +105,10 @@ async function loadNdjson(conn: DuckDBConnection, file: string, target: string):
   const appender = await conn.createAppender('js_lines', 'main', 'temp');
   let lineNo = 0;
   try {
-    for await (const line of lineReader(file)) {
+    for await (const text of lineReader(file)) {
       lineNo++;
+      // Editors on Windows may start the file with a byte order mark; it is not part of the JSON.
+      const line = lineNo === 1 ? text.replace(/^\uFEFF/, '') : text;
       if (line.trim() === '') continue;
       appender.appendBigInt(BigInt(lineNo));
       appender.appendVarchar(line);

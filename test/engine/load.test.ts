@@ -157,6 +157,19 @@ describe('loadSources', () => {
     );
   });
 
+  it('loads the Snowplow events file named by source.tables, and a byte order mark is not a bad line', async () => {
+    const snowplow = path.join(dir, 'snowplow');
+    await mkdir(snowplow);
+    await writeFile(path.join(snowplow, 'atomic.ndjson'), '\uFEFF' + ndjson({ event_id: 'e1', event: 'page_view', domain_userid: 'd1', derived_tstamp: '2024-01-01T00:00:00Z' }));
+    const cfg = resolveConfigPaths(parseConfig('warehouse: duckdb\nsource:\n  type: snowplow\n  path: ./snowplow\n  tables: { events: atomic }\n'), dir);
+    const loaded = await loadSources(db.conn, cfg);
+    expect(loaded.tables.map((t) => [t.table, path.basename(t.file), t.rows, t.rejected])).toEqual([['events', 'atomic.ndjson', 1, 0]]);
+    expect(await queryValue(db.conn, `SELECT domain_userid FROM ${loaded.raw.ref('events')}`)).toBe('d1');
+
+    await rm(path.join(snowplow, 'atomic.ndjson'));
+    await expect(loadSources(db.conn, cfg)).rejects.toThrow(/no 'atomic' file in .*The Snowplow events table is required/);
+  });
+
   it('reports a corrupt parquet file by name', async () => {
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.parquet'), 'not parquet at all');
