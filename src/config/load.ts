@@ -63,12 +63,12 @@ export function parseConfig(text: string, file: string = DEFAULT_CONFIG_FILE): C
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, configSchema, data);
+  // In file order, so the list reads top to bottom like the file (problems without a position first).
+  const located = problems.map((p) => ({ message: p.message, pos: locate(doc, lines, p) }));
+  located.sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.col ?? 0) - (b.pos?.col ?? 0));
   throw new ConfigError(
     file,
-    problems.map((p) => {
-      const pos = locate(doc, lines, p);
-      return pos ? `${p.message} (line ${pos.line}, column ${pos.col})` : p.message;
-    }),
+    located.map(({ message, pos }) => (pos ? `${message} (line ${pos.line}, column ${pos.col})` : message)),
   );
 }
 
