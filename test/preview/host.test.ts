@@ -110,7 +110,9 @@ describe('the fixture extension in Chromium', () => {
     expect(outputs['fixture-storage']).toBe('hello');
     expect(outputs['fixture-user-attribute-error']).toMatch(/does not support the extension request USER_ATTRIBUTE/);
     await page.waitForURL(/\/extensions\/journey_stitch::journey_stitch\/person\/ann$/);
-    await expect(page.getByTestId('preview-status').innerText()).resolves.toMatch(/Refused INVOKE_CORE_SDK GET \/lookml_models: Extension not entitled/);
+    const status = await page.getByTestId('preview-status').innerText();
+    expect(status).toMatch(/Refused INVOKE_CORE_SDK GET \/lookml_models: Extension not entitled/);
+    expect(status).toContain('Looker would open /explore/journey_stitch/persons?fields=persons.count; Looker pages are not part of the preview.');
     await page.screenshot({ path: artifactPath('preview-host-fixture.png') });
   });
 

@@ -126,6 +126,10 @@ describe('filter expressions', () => {
     [{ 'persons.event_count': '[1,1]' }, ['dan']],
     [{ 'persons.first_seen_date': '2024-02-01 to 2024-03-01' }, ['cid', 'dan']],
     [{ 'persons.first_seen_date': 'before 2024-01-02' }, ['ann']],
+    [{ 'persons.first_seen_date': '2024/01/02 to 2024/02/02' }, ['bob', 'cid']],
+    [{ 'persons.first_seen_date': 'after 2024/02/10' }, ['dan', 'eve']],
+    [{ 'persons.first_seen_date': '2024/03/05' }, ['eve']],
+    [{ 'persons.first_seen_date': '2024' }, ['ann', 'bob', 'cid', 'dan', 'eve']],
     [{ 'persons.first_seen_month': '2024-03' }, ['eve']],
     [{ 'persons.first_seen_date': 'NOT NULL' }, ['ann', 'bob', 'cid', 'dan', 'eve']],
   ] as [Record<string, string>, string[]][]).map(([f, e]) => [JSON.stringify(f), f, e] as const))('%s', async (_, filters, expected) => {

@@ -62,10 +62,15 @@ async function perform(effect: Effect): Promise<unknown> {
     case 'route':
       history.replaceState(effect.routeState ?? null, '', hostPathForRoute(effect.route, config.extensionId));
       return undefined;
-    case 'location':
-      if (effect.target) window.open(effect.url, effect.target);
-      else showStatus(`The extension asked Looker to open ${effect.url} (not available in the preview).`, 'info');
+    case 'location': {
+      // Looker pages (explores, dashboards) do not exist here: say where Looker would go instead of opening a 404.
+      const url = new URL(effect.url, location.origin);
+      const ownRoute = url.origin === location.origin && url.pathname.startsWith(`/extensions/${config.extensionId}`);
+      if (ownRoute) location.assign(url.toString());
+      else if (url.origin !== location.origin) window.open(url.toString(), effect.target ?? '_self');
+      else showStatus(`Looker would open ${effect.url}${effect.target ? ' in a new window' : ''}; Looker pages are not part of the preview.`, 'info');
       return undefined;
+    }
     case 'title':
       document.title = `${effect.title} — journey-stitch preview`;
       return undefined;
