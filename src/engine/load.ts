@@ -227,10 +227,11 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
   }
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
+    const unreadable = (await conn.runAndReadAll(`SELECT source_table || ': ' || reason FROM ${LOAD_REJECTS} LIMIT 3`)).getRows().map((r) => String(r[0]));
     const rejected = tables.reduce((n, t) => n + t.rejected, 0);
     throw new SourceFileError(
       `no events to stitch: ${tables.map((t) => path.basename(t.file)).join(', ')} in ${folder} hold no rows` +
-        (rejected ? ` (${rejected} line(s) could not be read; see the messages above or the files)` : ''),
+        (rejected ? ` (${rejected} unreadable line(s): ${unreadable.join('; ')}${rejected > unreadable.length ? '; ...' : ''})` : ''),
     );
   }
   for (const [i, o] of config.offsite.entries()) {

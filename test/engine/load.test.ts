@@ -136,7 +136,7 @@ describe('loadSources', () => {
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.jsonl'), '\n');
     await expect(loadSources(db.conn, cfg)).rejects.toThrow(
-      `no events to stitch: pages.ndjson, tracks.csv, identifies.jsonl in ${data} hold no rows (1 line(s) could not be read; see the messages above or the files)`,
+      `no events to stitch: pages.ndjson, tracks.csv, identifies.jsonl in ${data} hold no rows (1 unreadable line(s): pages.ndjson: malformed JSON on line 1)`,
     );
   });
 
