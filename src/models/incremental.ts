@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema';
-import { OUTPUT_TABLES, REJECTS_TABLE, type OutputTable } from '../contract/tables';
+import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext } from './context';
@@ -163,6 +163,8 @@ function outputRowCount(ref: (t: OutputTable) => string): string {
   return OUTPUT_TABLES.map((t) => `(SELECT COUNT(*) FROM ${ref(t)})`).join(' + ');
 }
 
+const KEYS = Object.fromEntries(outputTables().map((x) => [x.name, x.primaryKey])) as Record<OutputTable, string>;
+
 const sql = (name: string, text: string, creates?: string): SqlStep => (creates ? { kind: 'sql', name, sql: text, creates } : { kind: 'sql', name, sql: text });
 
 // ---------------------------------------------------------------- full run
@@ -218,6 +220,11 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const state = t(STATE_TABLES.events);
   const stitched = t('stitched_events');
   const changed = t('js_inc_changed');
+  /** The stored rows the recomputation replaces: those of the affected persons, and the links of their identifiers. */
+  const scope = (table: OutputTable) =>
+    table === 'identity_links'
+      ? `link_id IN (SELECT link_id FROM ${t('js_inc_links')})`
+      : `person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`;
   const allTokens = `(SELECT event_id, token FROM ${t(STATE_TABLES.tokens)} UNION ALL SELECT event_id, token FROM ${t('js_inc_changed_tokens')})`;
 
   // 1. Stage the new raw rows with the models' own staging SQL.
@@ -329,6 +336,19 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
       'js_inc_links',
       `SELECT DISTINCT token AS link_id FROM ${allTokens} AS k WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')})`,
     ),
+    // Recomputed rows identical to the stored ones are left in place (the identity of most affected persons
+    // does not change: a new page view only adds rows).
+    ...OUTPUT_TABLES.map((table) => {
+      const key = d.quoteIdent(KEYS[table]);
+      return scratch(
+        `js_inc_same_${table}`,
+        `SELECT ${key} AS row_key FROM (
+  SELECT * FROM ${opts.out(`${DELTA}${table}`)}
+  INTERSECT DISTINCT
+  SELECT * FROM ${t(table)} WHERE ${scope(table)}
+) AS same_rows`,
+      );
+    }),
     scratch(
       'js_inc_run',
       `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
@@ -336,25 +356,23 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
   ${timestampLiteral(d, opts.cutoff)} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
   (SELECT COUNT(*) FROM ${changed}) AS new_events,
   (SELECT COUNT(*) FROM ${t('js_inc_persons')}) AS affected_persons,
-  ${outputRowCount((x) => opts.out(`${DELTA}${x}`))} AS rows_rewritten
+  ${OUTPUT_TABLES.map((x) => `(SELECT COUNT(*) FROM ${opts.out(`${DELTA}${x}`)}) - (SELECT COUNT(*) FROM ${t(`js_inc_same_${x}`)})`).join('\n  + ')} AS rows_rewritten
 FROM (
   SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
 ) AS w`,
     ),
   ];
 
-  const replaceRows = (table: OutputTable, key: string, keys: string): SqlStep[] => [
-    sql(`${table} (delete affected)`, `DELETE FROM ${t(table)} WHERE ${key} IN (${keys})`),
-    sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)}`),
-  ];
-  const oldPersons = `SELECT person_id FROM ${t('js_inc_persons')}`;
+  const replaceRows = (table: OutputTable): SqlStep[] => {
+    const key = d.quoteIdent(KEYS[table]);
+    const same = `SELECT row_key FROM ${t(`js_inc_same_${table}`)}`;
+    return [
+      sql(`${table} (delete changed)`, `DELETE FROM ${t(table)} WHERE ${scope(table)} AND ${key} NOT IN (${same})`),
+      sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same})`),
+    ];
+  };
   const apply: SqlStep[] = [
-    ...replaceRows('stitched_events', 'person_id', oldPersons),
-    ...replaceRows('persons', 'person_id', oldPersons),
-    ...replaceRows('identity_links', 'link_id', `SELECT link_id FROM ${t('js_inc_links')}`),
-    ...replaceRows('sessions', 'person_id', oldPersons),
-    ...replaceRows('journey_paths', 'person_id', oldPersons),
-    ...replaceRows('session_paths', 'person_id', oldPersons),
+    ...OUTPUT_TABLES.flatMap(replaceRows),
     sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed})`),
     sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
     sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed})`),

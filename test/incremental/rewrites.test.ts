@@ -80,6 +80,29 @@ describe('incremental rewrites', () => {
     expect(last[1].rows_rewritten as number).toBeLessThan(total);
   });
 
+  it("a known person's new page view rewrites only the rows it changes", async () => {
+    let before = new Map<string, { rowid: number; person: string }>();
+    let after = new Map<string, { rowid: number; person: string }>();
+    let session = '';
+    const batch: OracleInput = { pages: [page('q3', '03-01 10:20', 'b1', 'Pricing')] };
+    await refreshInBatches(testConfig(), LOOKBACK, [batch1, batch], async (i, result, db) => {
+      if (i === 0) before = await rowIds(db);
+      else {
+        after = await rowIds(db);
+        session = (await queryRows(db.conn, `SELECT session_id FROM stitched_events WHERE event_id = 'q3'`))[0].session_id as string;
+        expect(result.run).toMatchObject({ new_events: 1, affected_persons: 1, rows_rewritten: 6 });
+      }
+    });
+    const moved = [...after].filter(([key, v]) => before.get(key)?.rowid !== v.rowid).map(([key]) => key);
+    // The new event, the person's counts and path, its session and session path, and the anonymous id's usage;
+    // u2's earlier session (the name-matched LinkedIn like) and every other row stay in place.
+    expect(moved.sort()).toEqual(
+      ['stitched_events/q3', 'persons/u2', 'journey_paths/u2', 'identity_links/anonymous_id:b1', `sessions/${session}`, `session_paths/${session}`].sort(),
+    );
+    expect(after.get('stitched_events/q1')?.rowid).toBe(before.get('stitched_events/q1')?.rowid);
+    expect(after.get('identity_links/user_id:u2')?.rowid).toBe(before.get('identity_links/user_id:u2')?.rowid);
+  });
+
   it('a run with nothing new rewrites nothing', async () => {
     await refreshInBatches(testConfig(), LOOKBACK, [batch1, {}], async (i, result) => {
       if (i === 1) expect(result.run).toMatchObject({ mode: 'incremental', new_events: 0, affected_persons: 0, rows_rewritten: 0 });
