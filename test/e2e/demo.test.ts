@@ -144,6 +144,19 @@ describe('the demo in the preview', () => {
     await page.close();
   });
 
+  test('without the PII switch the same person is found by id, with name and email hidden', async () => {
+    const [[personId, name]] = await db.run("SELECT person_id, name FROM persons WHERE identity_status = 'inferred' AND name IS NOT NULL ORDER BY person_id LIMIT 1");
+    const page = await openPage(`${preview.url}person`);
+    const frame = frameOf(page);
+    await frame.locator('input[data-testid=person-search-input], [data-testid=person-search-input] input').first().fill(String(personId));
+    const result = frame.locator(`[data-testid=person-result][data-person-id="${String(personId)}"]`);
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getByTestId('pii-hidden').count()).toBeGreaterThan(0);
+    expect(await result.innerText()).not.toContain(String(name));
+    await page.screenshot({ path: artifactPath('e2e-person-search-without-pii.png') });
+    await page.close();
+  });
+
   test('a manifest without run_inline_query: the extension shows its entitlement error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'e2e-project-'));
     temp.push(dir);
