@@ -114,8 +114,19 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     instance.closeSync();
   };
   let staged: StagedExport | undefined;
+  // Ctrl-C or a kill: stop the running statement and clean up like any failure (the old database stays).
+  let signal: string | undefined;
+  const stop = (name: NodeJS.Signals) => {
+    signal = name;
+    conn.interrupt();
+  };
+  const checkSignal = () => {
+    if (signal) throw new Error(`stopped by ${signal}; ${target} was not changed`);
+  };
+  process.on('SIGINT', stop).on('SIGTERM', stop);
   try {
     const loaded = await loadSources(conn, config);
+    checkSignal();
     for (const t of loaded.tables) log(`read ${path.basename(t.file)}: ${fmt(t.rows)} rows${t.rejected ? `, ${fmt(t.rejected)} unreadable line(s) kept in ${REJECTS_TABLE}` : ''}`);
 
     let pipeline: Pipeline;
@@ -128,7 +139,12 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     log('models:');
     let run: RunReport;
     try {
-      run = await runPipeline(conn, pipeline, { onStep: (s) => log(progressLine(s)) });
+      run = await runPipeline(conn, pipeline, {
+        onStep: (s) => {
+          log(progressLine(s));
+          checkSignal();
+        },
+      });
     } catch (err) {
       if (err instanceof LoopCapError) throw new Error(`${err.message} (identity.max_iterations in the config)`);
       throw err;
@@ -141,6 +157,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     if (opts.exportDir) staged = await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir);
     await conn.run('CHECKPOINT');
     close();
+    checkSignal();
     if (existsSync(`${temp}.wal`)) throw new Error(`DuckDB left a write-ahead log next to ${temp}; the database was not replaced`);
 
     // A stale log of the old database must not be replayed onto the new one.
@@ -152,7 +169,11 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     for (const line of formatSummary(summary)) log(`  ${line}`);
     log(`wrote ${target}${exported.length ? ` and ${exported.length} export files in ${opts.exportDir}` : ''}`);
     return { database: target, exported, summary, run };
+  } catch (err) {
+    checkSignal(); // an interrupted statement fails with DuckDB's "Interrupted": say what happened instead
+    throw err;
   } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
     close();
     await staged?.discard();
     await removeDatabase(temp);
