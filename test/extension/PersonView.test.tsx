@@ -49,13 +49,27 @@ const piiRefused = (q: InlineQuery): FakeAnswer | null =>
     ? { sdkError: { message: `Unknown or inaccessible field "${PERSON_FIELDS.name}"` } }
     : null;
 
-function looker(options: { piiMode?: 'visible' | 'absent' | 'refused'; events?: FakeAnswer } = {}) {
+const BOB: PlainRow = { ...ADA, [PERSON_FIELDS.personId]: 'user_7', [PERSON_FIELDS.name]: 'Bob', [PERSON_FIELDS.email]: 'bob@example.com' };
+const dropWarning = (field: string) => `${field} no longer exists on persons, or you do not have access to it, and it will be ignored`;
+
+/**
+ * piiMode: visible (PII grant), absent (fields left out of the metadata), refused (query errors naming the field),
+ * dropped (as Looker does: the field and its filter are ignored with a warning, so a name search is unfiltered).
+ */
+function looker(options: { piiMode?: 'visible' | 'absent' | 'refused' | 'dropped'; events?: FakeAnswer } = {}) {
   const mode = options.piiMode ?? 'visible';
   return fakeLooker((q) => {
     if (q.view === EXPLORES.events) return options.events ?? { rows: EVENTS };
     if (mode === 'refused') {
       const refusal = piiRefused(q);
       if (refusal) return refusal;
+    }
+    if (mode === 'dropped') {
+      const pii = [PERSON_FIELDS.name, PERSON_FIELDS.email];
+      const droppedFilter = pii.some((f) => filterOn(q, f));
+      const warnings = pii.filter((f) => q.fields.includes(f) || filterOn(q, f)).map(dropWarning);
+      const rows = droppedFilter ? [ADA, BOB] : filterOn(q, PERSON_FIELDS.personId) === '%user^_4%' || filterOn(q, PERSON_FIELDS.personId) === 'user^_42' ? [ADA] : [];
+      return { rows, hiddenFields: pii, warnings };
     }
     const hiddenFields = mode === 'absent' ? [PERSON_FIELDS.name, PERSON_FIELDS.email] : [];
     const matches =
@@ -121,7 +135,7 @@ describe('Person view', () => {
   });
 
   it('without the PII grant (fields left out of the result) names and emails show as hidden, not as errors', async () => {
-    renderWithLooker(<App />, looker({ piiMode: 'absent' }), '/person?q=ada&id=user_42');
+    renderWithLooker(<App />, looker({ piiMode: 'absent' }), '/person?q=user_4&id=user_42');
     await screen.findAllByTestId('timeline-row');
     expect(screen.getByTestId('pii-hidden-note')).toBeTruthy();
     expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden')).toHaveLength(2);
@@ -142,6 +156,19 @@ describe('Person view', () => {
     await screen.findAllByTestId('timeline-row');
     const header = fake.queries().filter((q) => q.view === EXPLORES.persons && filterOn(q, PERSON_FIELDS.personId) === 'user^_42');
     expect(header.map((q) => q.fields.includes(PERSON_FIELDS.name))).toEqual([true, false]);
+    expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden')).toHaveLength(2);
+  });
+
+  it('without the PII grant (Looker drops the fields and their filters) unfiltered rows are never shown as matches', async () => {
+    const fake = looker({ piiMode: 'dropped' });
+    renderWithLooker(<App />, fake, '/person');
+    typeSearch('user_4');
+    await screen.findByTestId('person-results');
+    const results = screen.getAllByTestId('person-result');
+    expect(results.map((r) => r.dataset.personId)).toEqual(['user_42']);
+    expect(screen.getByTestId('pii-hidden-note')).toBeTruthy();
+    fireEvent.click(within(results[0]).getByText('user_42'));
+    await screen.findAllByTestId('timeline-row');
     expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden')).toHaveLength(2);
   });
 

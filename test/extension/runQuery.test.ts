@@ -25,6 +25,19 @@ describe('runInlineQuery', () => {
     expect(r.limitReached).toBe(true);
   });
 
+  it('reports fields Looker dropped: named in a json_detail warning (filters too) or absent from the metadata', () => {
+    const q: InlineQuery = { model: 'm', view: 'persons', fields: ['persons.person_id', 'persons.name', 'persons.name_first'], filters: { 'persons.email': '%a%' } };
+    const r = parseQueryResponse(
+      {
+        data: [],
+        fields: { dimensions: [{ name: 'persons.person_id' }, { name: 'persons.name_first' }] },
+        errors: [{ level: 'warn', message: 'persons.email no longer exists on persons, or you do not have access to it, and it will be ignored' }],
+      },
+      q,
+    );
+    expect([...r.droppedFields].sort()).toEqual(['persons.email', 'persons.name']);
+  });
+
   it('turns a looker_error row into an error', () => {
     expect(() => parseQueryResponse([{ looker_error: 'Unknown or inaccessible field "v.a"' }], query)).toThrow(/inaccessible/);
   });
@@ -42,6 +55,9 @@ describe('runInlineQuery', () => {
       kind: 'entitlement',
       method: 'run_inline_query',
     });
+    await expect(
+      runInlineQuery(sdkAnswering(Promise.reject(new Error('Error: Extension not entitled to use api method run_query'))), query),
+    ).rejects.toMatchObject({ kind: 'entitlement', method: 'run_query' });
   });
 
   it('cancels at once on abort and ignores the late answer', async () => {

@@ -12,6 +12,11 @@ export interface QueryResult {
   rows: Row[];
   /** Field names Looker says it returned (json_detail metadata); fields the user may not see are missing here. */
   returnedFields: Set<string>;
+  /**
+   * Requested fields or filter fields Looker ignored: a field guarded by an access grant the user lacks is dropped
+   * from the query (its filter too!) with a warning in json_detail.errors, or is simply absent from the metadata.
+   */
+  droppedFields: Set<string>;
   /** True when the server-side limit was reached: the rows are a prefix, not everything. */
   limitReached: boolean;
 }
@@ -45,6 +50,11 @@ export function classifyFailure(message: string): QueryErrorKind {
   return 'failed';
 }
 
+/** Looker names the refused method: "Extension not entitled to use api method <name>". */
+function entitlementMethod(message: string): string {
+  return /api method (\w+)/i.exec(message)?.[1] ?? 'run_inline_query';
+}
+
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
@@ -59,6 +69,7 @@ function messageOf(error: unknown): string {
 interface JsonDetail {
   data?: Array<Record<string, unknown>>;
   fields?: Record<string, Array<{ name: string }> | undefined>;
+  errors?: Array<{ message?: string; level?: string }>;
 }
 
 /** json_detail cells are {value, rendered}; plain json cells are values. Accept both. */
@@ -82,8 +93,15 @@ export function parseQueryResponse(raw: unknown, query: InlineQuery): QueryResul
   const returnedFields = meta
     ? new Set(Object.values(meta).flatMap((list) => (list ?? []).map((f) => f.name)))
     : new Set(rows.length > 0 ? Object.keys(rows[0]) : query.fields);
+  const warnings = Array.isArray(body) ? [] : (body?.errors ?? []).map((e) => e.message ?? '');
+  const mentioned = (field: string) => warnings.some((w) => new RegExp(`(^|[^\\w.])${field.replace('.', '\\.')}([^\\w]|$)`).test(w));
+  const droppedFields = new Set(
+    [...query.fields, ...Object.keys(query.filters ?? {})].filter(
+      (f) => mentioned(f) || (meta !== undefined && query.fields.includes(f) && !returnedFields.has(f)),
+    ),
+  );
   const limit = Number(query.limit);
-  return { rows, returnedFields, limitReached: Number.isFinite(limit) && limit > 0 && rows.length >= limit };
+  return { rows, returnedFields, droppedFields, limitReached: Number.isFinite(limit) && limit > 0 && rows.length >= limit };
 }
 
 /**
@@ -103,11 +121,11 @@ export async function runInlineQuery(sdk: ILooker40SDK, query: InlineQuery, sign
   } catch (e) {
     if (e instanceof QueryError) throw e;
     const msg = messageOf(e);
-    throw new QueryError(classifyFailure(msg), msg);
+    throw new QueryError(classifyFailure(msg), msg, entitlementMethod(msg));
   }
   if (!response.ok) {
     const msg = messageOf(response.error);
-    throw new QueryError(classifyFailure(msg), msg);
+    throw new QueryError(classifyFailure(msg), msg, entitlementMethod(msg));
   }
   return parseQueryResponse(response.value, query);
 }

@@ -2,6 +2,8 @@
  * Person lookups that respect Looker's PII protection. name and email are guarded by an access grant: for a user
  * without it Looker either leaves the fields out of the result (absent from the json_detail metadata) or refuses
  * the query naming the field. Both mean "hidden", never an error: the query is repeated without them.
+ * Looker drops a guarded field's *filter* too, so a search filtering on name would return unfiltered persons:
+ * such a result is discarded, never shown as matches.
  */
 import type { ILooker40SDK } from '@looker/sdk';
 import { PERSON_FIELDS, PII_ACCESS_GRANT } from '../../contract/looker';
@@ -30,7 +32,7 @@ export async function runWithPii(
 ): Promise<PiiAwareResult> {
   try {
     const result = await runInlineQuery(sdk, build(true), signal);
-    return { ...result, piiHidden: PII_PERSON_FIELDS.some((f) => !result.returnedFields.has(f)) };
+    return { ...result, piiHidden: PII_PERSON_FIELDS.some((f) => result.droppedFields.has(f)) };
   } catch (e) {
     if (!isPiiRefusal(e)) throw e;
     return { ...(await runInlineQuery(sdk, build(false), signal)), piiHidden: true };
@@ -77,17 +79,17 @@ export async function searchPersons(sdk: ILooker40SDK, term: string, signal?: Ab
   ]);
   let piiHidden = false;
   const results: QueryResult[] = [];
-  for (const r of [byName, byEmail, byId]) {
-    if (r.status === 'fulfilled') {
-      results.push(r.value);
-    } else if (r !== byId && isPiiRefusal(r.reason)) {
+  for (const [r, matchField] of [[byName, PERSON_FIELDS.name], [byEmail, PERSON_FIELDS.email], [byId, PERSON_FIELDS.personId]] as const) {
+    if (r.status === 'rejected') {
+      if (matchField === PERSON_FIELDS.personId || !isPiiRefusal(r.reason)) throw r.reason;
       piiHidden = true;
+    } else if (r.value.droppedFields.has(matchField)) {
+      piiHidden = true; // the filter was ignored: these rows are not matches
     } else {
-      throw r.reason;
+      if (PII_PERSON_FIELDS.some((f) => r.value.droppedFields.has(f))) piiHidden = true;
+      results.push(r.value);
     }
   }
-  const piiQueries = [byName, byEmail].filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<QueryResult>[];
-  if (piiQueries.some((r) => PII_PERSON_FIELDS.some((f) => !r.value.returnedFields.has(f)))) piiHidden = true;
 
   const byPerson = new Map<string, PersonMatch>();
   for (const row of results.flatMap((r) => r.rows)) {

@@ -11,9 +11,12 @@ import type { InlineQuery } from '../../../src/extension/looker/queries';
 
 export type PlainRow = Record<string, string | number | boolean | null>;
 
-/** What the handler answers: rows (only requested, visible fields are kept), an SDK error, or a thrown error. */
+/**
+ * What the handler answers: rows (only requested, visible fields are kept; warnings go to json_detail.errors as
+ * Looker reports dropped fields), an SDK error ({ok: false}), a rejected call, or no answer at all.
+ */
 export type FakeAnswer =
-  | { rows: PlainRow[]; hiddenFields?: string[] }
+  | { rows: PlainRow[]; hiddenFields?: string[]; warnings?: string[] }
   | { sdkError: { message: string } }
   | { reject: Error }
   | { pending: true };
@@ -39,6 +42,7 @@ export function fakeLooker(handler: (q: InlineQuery) => FakeAnswer) {
         ok: true,
         value: {
           data,
+          ...(answer.warnings ? { errors: answer.warnings.map((message) => ({ level: 'warn', message })) } : {}),
           fields: {
             dimensions: visible.filter((f) => !isMeasure(f)).map((name) => ({ name })),
             measures: visible.filter(isMeasure).map((name) => ({ name })),
