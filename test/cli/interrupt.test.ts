@@ -26,7 +26,7 @@ describe('journey-stitch stitch interrupted (child process)', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('stops on Ctrl-C, keeps the previous database and leaves no temp files', async () => {
-    expect((await runCli(['sample', '--out', 'data', '--events', '20000'], dir)).code).toBe(0);
+    expect((await runCli(['sample', '--out', 'data', '--events', '5000'], dir)).code).toBe(0);
     const config = path.join('data', 'journey-stitch.yaml');
     expect((await runCli(['stitch', '--config', config], dir)).code).toBe(0);
     const files = async () => (await readdir(path.join(dir, 'data'))).sort();
