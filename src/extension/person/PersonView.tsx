@@ -5,14 +5,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useHistory, useLocation } from 'react-router-dom';
 import {
-  Badge,
   FieldText,
   Heading,
   List,
   ListItem,
   MessageBar,
   Paragraph,
-  Space,
   SpaceVertical,
   Span,
 } from '@looker/components';
@@ -128,9 +126,10 @@ export function PersonView() {
     },
     [history, location.pathname, location.search],
   );
+  // The settled term goes to the URL (replace, not push: typing is not navigation). Runs only when it settles.
   useEffect(() => {
     if (debounced !== (params.get('q') ?? '')) setParams({ q: debounced || null });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [debounced]);
 
   const search = useAsync(debounced.length >= MIN_SEARCH_CHARS ? debounced : null, (signal) => searchPersons(sdk, debounced, signal));
 
