@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildProgram } from '../cli/main';
+import { PreviewDatabase } from './api/database';
 
 export interface DemoPaths {
   /** Folder of the sample data and its config (journey-stitch.yaml). */
@@ -174,4 +175,15 @@ export async function prepareDemo(root: string, { report = () => {}, quiet = fal
   ];
   await Promise.all([runSteps(stateFile, dataSteps, report), runSteps(stateFile, extensionSteps, report)]);
   return paths;
+}
+
+/** First and last event day (YYYY-MM-DD) of the stitched data: the demo is historical, so relative ranges are empty. */
+export async function eventDateRange(database: string): Promise<{ from: string; to: string }> {
+  const db = await PreviewDatabase.open(database, 'journey_stitch_range');
+  try {
+    const [[from, to]] = await db.run('SELECT CAST(MIN(occurred_at) AS DATE)::VARCHAR, CAST(MAX(occurred_at) AS DATE)::VARCHAR FROM stitched_events');
+    return { from: String(from), to: String(to) };
+  } finally {
+    db.close();
+  }
 }

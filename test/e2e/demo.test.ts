@@ -11,7 +11,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { buildSankey, type PathRow } from '../../src/extension/sankey/transform';
 import { startPreview, type Preview } from '../../src/preview';
 import { PreviewDatabase } from '../../src/preview/api/database';
-import { prepareDemo, type DemoPaths } from '../../src/preview/demo';
+import { eventDateRange, prepareDemo, type DemoPaths } from '../../src/preview/demo';
 import { artifactPath, launchBrowser } from '../preview/support/browser';
 
 const ROOT = join(__dirname, '..', '..');
@@ -34,8 +34,7 @@ beforeAll(async () => {
     launchBrowser(),
     PreviewDatabase.open(paths.database, 'journey_stitch_direct'),
   ]);
-  const [[from, to]] = await db.run('SELECT CAST(MIN(occurred_at) AS DATE)::VARCHAR, CAST(MAX(occurred_at) AS DATE)::VARCHAR FROM stitched_events');
-  range = { from: String(from), to: String(to) };
+  range = await eventDateRange(paths.database);
 }, 600_000);
 
 afterAll(async () => {
