@@ -1,12 +1,32 @@
 /**
  * Incremental refresh: stage only the raw rows newer than the last run (minus a lookback for late data), find
  * every person whose rows could differ from a full rebuild (the "affected closure"), recompute exactly those
- * persons with the same model SQL over their events, and replace their rows. See docs/incremental.md for why
- * the closure is exact.
+ * persons with the same model SQL over their events, and replace the rows that differ.
  *
  * Persistent state, next to the output tables: the deduplicated events (`js_state_events`), every event's
- * identifiers as link ids (`js_state_tokens`), rejects with their timestamp (`js_state_rejects`), and one row
- * per run (`journey_stitch_runs`, whose last `refreshed_at` is the LookML datagroup trigger).
+ * identifiers written as identity_links link ids (`js_state_tokens`), rejects with their timestamp
+ * (`js_state_rejects`), and one row per run (`journey_stitch_runs`; its last `refreshed_at` is the LookML
+ * datagroup trigger).
+ *
+ * Why the result equals a full rebuild (docs/semantics.md):
+ * - Changed events C = new event ids, and known ids whose new copy wins the dedupe order (state wins ties).
+ * - An event's deterministic attribution (component, shared-email guard, anonymous attachment, profile key and
+ *   profile name) depends only on the events connected to it through shared identifiers ("tokens": known nodes,
+ *   anonymous ids of all three columns, name-keyed profiles). So the closure starts from C and adds, to a
+ *   fixpoint, every event sharing a token with an affected event and every event of an affected person
+ *   (old person ids, from stitched_events). Events outside it keep their attribution; inside it the models see
+ *   whole token components, so they compute the same components, guard, attachments and usage counts.
+ * - Name matching is the one global step: a profile matches when exactly one identified person has its
+ *   normalised name. The candidate set of a name changes only through events in the identity closure, so the
+ *   names N on those events (old and new copies) are collected, and every person holding a name in N or
+ *   holding a profile row with a name in N is added (then closed again under tokens and persons). Uniqueness
+ *   also counts the names of every person left outside (js_inc_outside_names), which are unchanged.
+ * - The affected persons are then complete in the recomputation (a profile in it matches a person in it), and
+ *   their old rows are exactly the rows keyed by their old person ids (links: by the tokens of their events).
+ * Corners that are not exact (also not deterministic in a full rebuild, or outside the model): two copies of an
+ * event id tied on the whole dedupe order but differing elsewhere; rows arriving later than the lookback; a
+ * person id equal across kinds (an anonymous id spelled like a user id); the watermark is the newest event
+ * time but never later than the run itself (a future-dated event is simply read again while it is ahead).
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema';
@@ -163,6 +183,9 @@ function outputRowCount(ref: (t: OutputTable) => string): string {
   return OUTPUT_TABLES.map((t) => `(SELECT COUNT(*) FROM ${ref(t)})`).join(' + ');
 }
 
+/** The watermark never passes the run's own time: a future-dated event must not hold back the next runs. */
+const notAfter = (watermark: string, now: string) => `CASE WHEN ${watermark} > ${now} THEN ${now} ELSE ${watermark} END`;
+
 const KEYS = Object.fromEntries(outputTables().map((x) => [x.name, x.primaryKey])) as Record<OutputTable, string>;
 
 const sql = (name: string, text: string, creates?: string): SqlStep => (creates ? { kind: 'sql', name, sql: text, creates } : { kind: 'sql', name, sql: text });
@@ -190,7 +213,7 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
       STATE_TABLES.runs,
       `INSERT INTO ${t(STATE_TABLES.runs)}
 SELECT ${ctx.lit(opts.runId)}, 'full', ${timestampLiteral(d, opts.refreshedAt)},
-  (SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)}), ${d.nullOf('timestamp')}, ${ctx.lit(opts.configHash)},
+  ${notAfter(`(SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)})`, timestampLiteral(d, opts.refreshedAt))}, ${d.nullOf('timestamp')}, ${ctx.lit(opts.configHash)},
   (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}), (SELECT COUNT(*) FROM ${t('persons')}),
   ${outputRowCount((x) => t(x))}`,
     ),
@@ -352,7 +375,7 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
     scratch(
       'js_inc_run',
       `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
-  COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest) AS watermark,
+  ${notAfter(`COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest)`, timestampLiteral(d, opts.refreshedAt))} AS watermark,
   ${timestampLiteral(d, opts.cutoff)} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
   (SELECT COUNT(*) FROM ${changed}) AS new_events,
   (SELECT COUNT(*) FROM ${t('js_inc_persons')}) AS affected_persons,

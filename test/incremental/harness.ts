@@ -119,12 +119,14 @@ export async function refreshInBatches(
   incremental: IncrementalConfig,
   batches: OracleInput[],
   onRun?: (index: number, result: RefreshResult, db: TestDb) => Promise<void>,
+  /** The run time of each run (default: far after every event). */
+  now: (index: number) => Date = (i) => new Date(Date.UTC(2030, 0, 1, 0, i)),
 ): Promise<TableRows> {
   const rawDb = await RawDatabase.open(config, mergeInputs(batches));
   try {
     for (const [i, batch] of batches.entries()) {
       await rawDb.append(batch);
-      const opts = { config, incremental, raw: rawDb.raw, now: new Date(Date.UTC(2030, 0, 1, 0, i)) };
+      const opts = { config, incremental, raw: rawDb.raw, now: now(i) };
       const result = i === 0 ? await refreshFull(rawDb.db.conn, opts) : await refreshIncremental(rawDb.db.conn, opts);
       await onRun?.(i, result, rawDb.db);
     }

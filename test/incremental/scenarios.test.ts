@@ -82,6 +82,17 @@ describe('incremental refresh scenarios', () => {
     expect(statusOf(incremental, 'l1')).toBe('unmatched');
   });
 
+  it('a future-dated event does not hold back the next runs (the watermark stops at the run time)', async () => {
+    const batches: OracleInput[] = [
+      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], tracks: [track('t1', '03-01 09:01', 'a1', 'Clicked', { timestamp: '2099-01-01T00:00:00Z' })] },
+      { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1' })] },
+    ];
+    const runTimes = [new Date('2024-03-01T12:00:00Z'), new Date('2024-03-02T12:00:00Z')];
+    const incremental = await refreshInBatches(testConfig(), LOOKBACK, batches, undefined, (i) => runTimes[i]);
+    expect(incremental).toEqual(await fullRebuild(testConfig(), mergeInputs(batches)));
+    expect(personOf(incremental, 'p1')).toBe('u1');
+  });
+
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
     const { incremental, full } = await bothWays([
       { pages: [page('p1', '03-02 09:00', 'a1', 'Home'), page('p2', '03-02 09:10', 'a1', 'Pricing')], offsite: { linkedin: [], twitter: [] } },

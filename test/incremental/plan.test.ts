@@ -1,0 +1,52 @@
+/**
+ * The pure parts of the incremental plan: watermark arithmetic, timestamp literals, the raw timestamp column
+ * through the config's mapping, the config fragment and the config fingerprint that forces a full run.
+ */
+import { configSchema } from '../../src/config/schema';
+import { configHash } from '../../src/engine/incremental';
+import { incrementalConfigSchema, rawTimestampColumn, subtractHours, timestampLiteral } from '../../src/models/incremental';
+import { BigQueryDialect, DuckDBDialect } from '../../src/sql/dialects';
+import { testConfig } from '../support/scenarios';
+
+describe('incremental plan helpers', () => {
+  it('subtracts the lookback exactly, keeping microseconds, across month ends and leap days', () => {
+    expect(subtractHours('2024-03-01 10:02:00', 24)).toBe('2024-02-29 10:02:00');
+    expect(subtractHours('2024-03-01 00:00:00.123456', 72)).toBe('2024-02-27 00:00:00.123456');
+    expect(subtractHours('2024-01-01 00:30:00.5', 1)).toBe('2023-12-31 23:30:00.500000');
+    expect(subtractHours('2024-06-01 08:00:00', 0)).toBe('2024-06-01 08:00:00');
+    expect(() => subtractHours('yesterday', 1)).toThrow(/cannot read the watermark 'yesterday'/);
+  });
+
+  it('writes timestamp literals for both dialects and refuses anything else', () => {
+    expect(timestampLiteral(new DuckDBDialect(), '2024-02-29 10:02:00')).toBe("CAST('2024-02-29 10:02:00' AS TIMESTAMP)");
+    expect(timestampLiteral(new BigQueryDialect(), '2024-02-29 10:02:00.000001')).toBe("CAST('2024-02-29 10:02:00.000001' AS TIMESTAMP)");
+    expect(() => timestampLiteral(new DuckDBDialect(), "2024-01-01' OR TRUE --")).toThrow(/not a UTC timestamp/);
+  });
+
+  it('finds the raw timestamp column through the column mapping', () => {
+    const config = configSchema.parse({
+      warehouse: 'duckdb',
+      source: { type: 'segment', path: 'raw', columns: { pages: { timestamp: 'sent_at' } } },
+      offsite: [{ name: 'linkedin', path: 'l.csv', columns: { timestamp: 'liked_at' } }],
+    });
+    expect(['pages', 'tracks', 'offsite:linkedin'].map((t) => rawTimestampColumn(config, t))).toEqual(['sent_at', 'timestamp', 'liked_at']);
+    const snowplow = configSchema.parse({ warehouse: 'duckdb', source: { type: 'snowplow', path: 'raw', columns: { derived_tstamp: 'collector_tstamp' } } });
+    expect(rawTimestampColumn(snowplow, 'events')).toBe('collector_tstamp');
+    expect(() => rawTimestampColumn(config, 'offsite:twitter')).toThrow(/unknown raw table 'offsite:twitter'/);
+  });
+
+  it('has a 72-hour default lookback and validates it', () => {
+    expect(incrementalConfigSchema.parse(undefined)).toEqual({ lookback_hours: 72 });
+    expect(incrementalConfigSchema.parse({ lookback_hours: 6 })).toEqual({ lookback_hours: 6 });
+    expect(incrementalConfigSchema.safeParse({ lookback_hours: -1 }).success).toBe(false);
+    expect(incrementalConfigSchema.safeParse({ lookback: 6 }).success).toBe(false);
+  });
+
+  it('fingerprints what the models compute, not where the files are', () => {
+    const a = testConfig();
+    const moved = { ...a, source: { ...a.source, path: 'elsewhere' }, output: { ...a.output, database: 'other.duckdb' } };
+    expect(configHash(moved)).toBe(configHash(a));
+    expect(configHash(testConfig({ sessions: { inactivity_minutes: 5 } }))).not.toBe(configHash(a));
+    expect(configHash(testConfig({ identity: { name_matching: false } }))).not.toBe(configHash(a));
+  });
+});
