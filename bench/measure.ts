@@ -121,11 +121,11 @@ async function cost(data: string) {
     await runPipeline(ledger.conn, pipeline, { onStep: perStep(ledger, full) });
     const seedScan = await statementScan(db.conn, seedSql(db.raw, db.config));
 
-    // Daily incremental: state built from every day but the last, then a refresh that reads the last day
-    // (plus the lookback for late data).
+    // Daily incremental: state built from every day before the last full day, then a refresh that reads that
+    // day and the stragglers after it (plus the lookback for late data).
     const [lastDay, newest] = (
       await db.conn.runAndReadAll(
-        `SELECT strftime(date_trunc('day', max(occurred_at)), '%Y-%m-%d %H:%M:%S'), strftime(max(occurred_at) + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') FROM stitched_events`,
+        `SELECT strftime(date_trunc('day', max(occurred_at)) - INTERVAL 1 DAY, '%Y-%m-%d %H:%M:%S'), strftime(max(occurred_at) + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') FROM stitched_events`,
       )
     ).getRows()[0].map(String);
     for (const t of pipeline.outputs) await db.conn.run(duck.dropTableIfExists(duck.quoteIdent(t)));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--sizes 100000,1000000,10000000] [--data <dir>] [--accuracy-max N] [--cost-size N]`
+ * `npm run bench -- [--sizes 100000,1000000,10000000] [--data <dir>] [--accuracy-max N] [--cost-size N] [--cost-only]`
  *
  * For each size: generate Parquet sample data once (seed 'bench', cached in --data), then measure in separate
  * processes (so each peak RSS is its own): our full pipeline, the seed's SQL, and (once) BigQuery bytes per
@@ -48,25 +48,16 @@ async function main() {
   const dataRoot = arg('data', path.join(os.tmpdir(), 'journey-stitch-bench'));
   const accuracyMax = Number(arg('accuracy-max', '1000000'));
   const costSize = Number(arg('cost-size', '1000000'));
+  const costOnly = process.argv.includes('--cost-only');
   const results: BenchResults = existsSync(RESULTS_FILE) ? JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) : { sizes: {}, cost: null };
   for (const events of sizes) {
     const dir = path.join(dataRoot, String(events));
     const data = await ensureData(dir, events);
-    const accuracy = events <= accuracyMax ? ['--accuracy'] : [];
-    process.stderr.write(`${events.toLocaleString('en')} events: our pipeline…\n`);
-    const ours = measure(dir, 'time', 'ours', ...accuracy) as SizeResult['ours'];
-    process.stderr.write(`${events.toLocaleString('en')} events: the seed's SQL…\n`);
-    const seed = measure(dir, 'time', 'seed', ...accuracy) as SizeResult['seed'];
-    results.sizes[events] = {
-      events,
-      rows: data.files,
-      generatedMs: data.generatedMs ?? results.sizes[events]?.generatedMs ?? null,
-      ours,
-      seed,
-      machine: { cpus: os.cpus().length, loadAverage: os.loadavg()[0], memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
-      measuredAt: new Date().toISOString(),
-    };
-    writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
+    if (costOnly) {
+      if (events !== costSize) continue;
+    } else {
+      await measureTimes(results, events, dir, data, accuracyMax);
+    }
     if (events === costSize) {
       process.stderr.write(`${events.toLocaleString('en')} events: BigQuery bytes per model…\n`);
       results.cost = { events, ...(measure(dir, 'cost') as object) } as BenchResults['cost'];
@@ -76,6 +67,31 @@ async function main() {
   }
   await writeResults(results, BENCH_DIR);
   process.stderr.write(`wrote ${path.join(BENCH_DIR, 'RESULTS.md')}\n`);
+}
+
+/** Our pipeline and the seed's SQL on one data set, each in its own process. */
+async function measureTimes(
+  results: BenchResults,
+  events: number,
+  dir: string,
+  data: { generatedMs: number | null; files: Record<string, number> },
+  accuracyMax: number,
+): Promise<void> {
+  const accuracy = events <= accuracyMax ? ['--accuracy'] : [];
+  process.stderr.write(`${events.toLocaleString('en')} events: our pipeline…\n`);
+  const ours = measure(dir, 'time', 'ours', ...accuracy) as SizeResult['ours'];
+  process.stderr.write(`${events.toLocaleString('en')} events: the seed's SQL…\n`);
+  const seed = measure(dir, 'time', 'seed', ...accuracy) as SizeResult['seed'];
+  results.sizes[events] = {
+    events,
+    rows: data.files,
+    generatedMs: data.generatedMs ?? results.sizes[events]?.generatedMs ?? null,
+    ours,
+    seed,
+    machine: { cpus: os.cpus().length, loadAverage: os.loadavg()[0], memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+    measuredAt: new Date().toISOString(),
+  };
+  writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
 }
 
 main().catch((err) => {
