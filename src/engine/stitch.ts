@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
@@ -99,11 +99,33 @@ async function removeDatabase(file: string): Promise<void> {
   await Promise.all([file, `${file}.wal`, `${file}.tmp`].map((f) => rm(f, { recursive: true, force: true })));
 }
 
+/** The temporary database a run builds next to `target`, named after the process that owns it. */
+const tempDatabase = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temp databases of runs that were killed outright (no chance to clean up): their process is gone. */
+async function removeAbandonedTemps(target: string): Promise<void> {
+  const prefix = `.${path.basename(target)}.`;
+  for (const name of await readdir(path.dirname(target))) {
+    const match = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}\.tmp(\.wal|\.tmp)?$/.exec(name.slice(prefix.length)) : null;
+    if (match && !isRunning(Number(match[1]))) await rm(path.join(path.dirname(target), name), { recursive: true, force: true });
+  }
+}
+
 export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Promise<StitchResult> {
   const log = opts.log ?? (() => {});
   const target = config.output.database;
   await mkdir(path.dirname(target), { recursive: true });
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  await removeAbandonedTemps(target);
+  const temp = tempDatabase(target);
   const instance = await DuckDBInstance.create(temp);
   const conn = await instance.connect();
   let closed = false;

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -81,6 +82,21 @@ describe('stitchDuckDB', () => {
       scratch.close();
     }
     expect(await readdir(path.join(dir, 'db'))).toEqual(['stitched.duckdb']);
+  });
+
+  it('removes temp databases of runs that were killed, but not those of running processes', async () => {
+    const db = path.join(dir, 'db');
+    await mkdir(db, { recursive: true });
+    // A pid that is surely gone: a child process that has exited.
+    const gone = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', '']);
+      child.on('close', () => resolve(child.pid!));
+    });
+    const abandoned = [`.stitched.duckdb.${gone}-0123abcd.tmp`, `.stitched.duckdb.${gone}-0123abcd.tmp.wal`];
+    const running = `.stitched.duckdb.${process.ppid}-89abcdef.tmp`;
+    for (const f of [...abandoned, running, 'notes.txt']) await writeFile(path.join(db, f), 'x');
+    await stitchDuckDB(config);
+    expect((await readdir(db)).sort()).toEqual([running, 'notes.txt', 'stitched.duckdb'].sort());
   });
 
   it('is idempotent: a rerun writes the same tables', async () => {
