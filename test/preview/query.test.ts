@@ -42,7 +42,8 @@ const countBy = <T>(items: T[], key: (t: T) => string) => items.reduce<Record<st
 
 describe('project loading', () => {
   test('explores, joins and dimension groups come from the parsed LookML', () => {
-    expect([...project.model.explores.keys()].sort()).toEqual(['events', 'journeys', 'persons']);
+    expect([...project.model.explores.keys()].sort()).toEqual(['events', 'journeys', 'persons', 'web_events']);
+    expect(project.model.explores.get('web_events')).toMatchObject({ alias: 'web_events', view: 'stitched_events' });
     expect(project.model.explores.get('journeys')!.alias).toBe('journey_paths');
     expect(project.model.explores.get('persons')!.joins[0]).toMatchObject({ name: 'stitched_events', relationship: 'one_to_many' });
     expect([...project.model.views.get('persons')!.fields.keys()]).toEqual(expect.arrayContaining(['first_seen_date', 'first_seen_week', 'first_seen_raw']));
@@ -179,7 +180,7 @@ describe('templated filters and dialect switches in derived tables', () => {
     const { sql } = compileQuery(project.model, { model: 'journey_stitch', view: 'journeys', fields: ['journey_paths.step_1'] }, { attributes: {} }, project.manifest.constants);
     expect(sql).toContain('list(step_label ORDER BY occurred_at)[1]');
     expect(sql).not.toContain('SAFE_OFFSET');
-    expect(sql).toContain('journey_stitch.stitched_events');
+    expect(sql).toContain('FROM journey_stitch.stitched_events'); // ${stitched_events.SQL_TABLE_NAME}
   });
   test('Liquid: elsif, != and {{ _dialect._name }}', () => {
     const ctx = { dialectName: 'duckdb', where: 'test', condition: () => '1=1' };
@@ -187,6 +188,18 @@ describe('templated filters and dialect switches in derived tables', () => {
     expect(() => renderLiquid('{% assign x = 1 %}', ctx)).toThrow(/test: Liquid tag \{% assign x = 1 %\} is not supported/);
     expect(() => renderLiquid("{% if _user_attributes['a'] == 'b' %}x{% endif %}", ctx)).toThrow(/only _dialect._name/);
     expect(() => renderLiquid("{% if _dialect._name == 'x' %}a", ctx)).toThrow(/not closed/);
+  });
+});
+
+describe('explore defaults and aliases', () => {
+  const steps = (keep: (e: (typeof FIXTURE_EVENTS)[number]) => boolean) => FIXTURE_EVENTS.filter((e) => e[4] !== null && keep(e)).length;
+  test('conditionally_filter applies unless an `unless` field is filtered; sql_always_where always does; from: aliases the view', async () => {
+    expect(await run({ view: 'web_events', fields: ['web_events.count'] })).toEqual([{ 'web_events.count': steps((e) => e[3] === 'web') }]);
+    expect(await run({ view: 'web_events', fields: ['web_events.count'], filters: { 'web_events.person_id': 'bob' } })).toEqual([{ 'web_events.count': steps((e) => e[0] === 'bob') }]);
+    expect(await run({ view: 'web_events', fields: ['web_events.count'], filters: { 'web_events.source': 'linkedin' } })).toEqual([{ 'web_events.count': steps((e) => e[3] === 'linkedin') }]);
+  });
+  test('a refinement adds a field to its view', async () => {
+    expect(await run({ view: 'persons', fields: ['persons.name_length'], filters: { 'persons.person_id': 'ann' } })).toEqual([{ 'persons.name_length': 3 }]);
   });
 });
 
@@ -244,7 +257,7 @@ describe('json_detail', () => {
 
 describe('rejections', () => {
   test.each([
-    [{ view: 'nope', fields: ['x.y'] }, /explore "nope" not found in model journey_stitch \(explores: persons, events, journeys\)/],
+    [{ view: 'nope', fields: ['x.y'] }, /explore "nope" not found in model journey_stitch \(explores: persons, events, journeys, web_events\)/],
     [{ view: 'persons', fields: ['persons.nope'] }, /field persons\.nope does not exist in view persons/],
     [{ view: 'persons', fields: ['journey_paths.count'] }, /journey_paths is not a view of explore persons/],
     [{ view: 'persons', fields: ['persons.count'], pivots: ['persons.identity_status'] }, /query pivots is not supported by the preview/],

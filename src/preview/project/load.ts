@@ -37,7 +37,9 @@ export async function loadProject(root: string): Promise<ParsedProject> {
   }));
   const warnings: string[] = [];
   const quiet = { log() {}, warn: (m: string) => warnings.push(String(m)), error: (m: string) => warnings.push(String(m)) };
-  const parsed = await lookmlParser.parseFiles({ source, console: quiet });
+  // Passed explicitly: lookml-parser 7.1.3's defaults for these never take effect (its parameter destructuring
+  // assigns them elsewhere), so without this `view: +x {}` refinements would be silently left out.
+  const parsed = await lookmlParser.parseFiles({ source, console: quiet, transformations: { applyExtensionsRefinements: true, removeAbstract: true } });
   if (parsed.errors?.length) {
     const first = parsed.errors[0];
     throw new Error(`${join(root, first.$file_path)}: LookML syntax error: ${first.error?.message ?? first.error}`);

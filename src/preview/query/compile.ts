@@ -389,5 +389,6 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   ]
     .filter(Boolean)
     .join('\n');
-  return { sql, fields: selected.map((s) => s.field), warnings };
+  // Fields are named as queried: a view joined or based under another name (`from:`) answers as that alias.
+  return { sql, fields: selected.map((s) => ({ ...s.field, name: s.name, view: s.alias })), warnings };
 }
