@@ -278,6 +278,41 @@ function fannedOut(base: string, joins: JoinDef[]): Set<string> {
   return out;
 }
 
+/**
+ * The joins a query needs, as Looker picks them: those of the views its fields (and filters) use, of the views
+ * their SQL and measure filters refer to, and those each needed join's sql_on refers to.
+ */
+function neededJoins(scope: Scope, used: { alias: string; field: FieldDef }[]): JoinDef[] {
+  const { explore, aliases } = scope;
+  const joinByAlias = new Map(explore.joins.map((j) => [j.name, j]));
+  const needed = new Set<string>();
+  const need = (alias: string) => {
+    if (needed.has(alias) || !aliases.has(alias)) return;
+    needed.add(alias);
+    const join = joinByAlias.get(alias);
+    if (join) referencedAliases(join.sqlOn).forEach(need);
+  };
+  for (const { alias, field } of used) {
+    if (field.kind === 'filter') continue; // templated filters act inside their derived table only
+    need(alias);
+    referencedAliases(field.sql ?? '').forEach(need);
+    for (const name of Object.keys(field.measureFilters)) if (name.includes('.')) need(name.split('.')[0]);
+  }
+  if (explore.sqlAlwaysWhere) referencedAliases(explore.sqlAlwaysWhere).forEach(need);
+  return explore.joins.filter((j) => needed.has(j.name));
+}
+
+/** ORDER BY positions; without sorts, Looker's default: the first measure descending, else the first dimension. */
+function orderBy(scope: Scope, sorts: string[], requested: string[], selected: { name: string; field: FieldDef }[]): string[] {
+  const positions = new Map(selected.map((s, i) => [s.name, i + 1]));
+  // A sort on a field the user may not see is dropped with the field (its warning is already there).
+  const hiddenFromUser = new Set(requested.filter((name) => !positions.has(name)));
+  const out = sorts.filter((s) => s.trim() && !hiddenFromUser.has(s.trim().split(/\s+/)[0])).map((s) => parseSort(scope, s, positions));
+  if (out.length) return out;
+  const firstMeasure = selected.findIndex((s) => s.field.kind === 'measure');
+  return [firstMeasure >= 0 ? `${firstMeasure + 1} DESC` : '1 ASC'];
+}
+
 /** The query's filters with Looker's defaults: always_filter, and conditionally_filter unless an `unless` field is filtered. */
 function defaultFilters(explore: ExploreDef, filters: Record<string, string>): Record<string, string> {
   const filtered = (name: string) => filters[name] !== undefined && filters[name] !== '';
@@ -320,26 +355,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   const filterEntries = Object.entries(scope.filters).filter(([name]) => accessible(name));
   for (const name of Object.keys(scope.filters)) if (!filterEntries.some(([n]) => n === name)) delete scope.filters[name];
 
-  // Joins needed: views of selected/filtered fields, views their SQL refers to, and what their sql_on needs.
-  const needed = new Set<string>();
-  const need = (alias: string) => {
-    if (needed.has(alias)) return;
-    needed.add(alias);
-    const join = joinByAlias.get(alias);
-    if (join) for (const a of referencedAliases(join.sqlOn)) if (a !== alias) need(a);
-  };
-  const fieldAliases = (alias: string, field: FieldDef) => {
-    need(alias);
-    for (const t of [field.sql ?? '', ...Object.keys(field.measureFilters)]) for (const a of referencedAliases(t)) if (aliases.has(a)) need(a);
-  };
-  for (const s of selected) fieldAliases(s.alias, s.field);
-  for (const [name] of filterEntries) {
-    const { alias, field } = lookupField(scope, name);
-    if (field.kind !== 'filter') fieldAliases(alias, field);
-  }
-  if (explore.sqlAlwaysWhere) for (const a of referencedAliases(explore.sqlAlwaysWhere)) need(a);
-  needed.delete(explore.alias);
-  const joins: JoinDef[] = explore.joins.filter((j) => needed.has(j.name));
+  const joins = neededJoins(scope, [...selected, ...filterEntries.map(([name]) => ({ name, ...lookupField(scope, name) }))]);
   scope.fanout = fannedOut(explore.alias, joins);
 
   const columns = selected.map((s, i) => {
@@ -358,17 +374,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   if (explore.sqlAlwaysWhere) where.unshift(substitute(scope, explore.sqlAlwaysWhere, explore.alias, `explore ${explore.name}, sql_always_where`, []));
 
   const dims = selected.map((s, i) => (s.field.kind === 'dimension' ? i + 1 : 0)).filter(Boolean);
-  const positions = new Map(selected.map((s, i) => [s.name, i + 1]));
-  // A sort on a field the user may not see is dropped with the field (its warning is already there).
-  const hiddenFromUser = new Set(requested.filter((name) => !positions.has(name)));
-  const sorts = (query.sorts ?? [])
-    .filter((s) => s.trim() && !hiddenFromUser.has(s.trim().split(/\s+/)[0]))
-    .map((s) => parseSort(scope, s, positions));
-  if (!sorts.length) {
-    // Looker's default: the first measure descending, else the first dimension.
-    const firstMeasure = selected.findIndex((s) => s.field.kind === 'measure');
-    sorts.push(firstMeasure >= 0 ? `${firstMeasure + 1} DESC` : '1 ASC');
-  }
+  const sorts = orderBy(scope, query.sorts ?? [], requested, selected);
   const limit = parseLimit(query.limit);
 
   const baseView = aliases.get(explore.alias)!;
