@@ -9,13 +9,16 @@ import type { IdentityStatus, OutputTable } from '../../src/contract/tables';
 import type { OracleInput, RawRow, RejectReason, Row } from '../../src/oracle';
 import type { LinkReason } from '../../src/oracle/identity';
 
-type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys'>;
+type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys'> & {
+  /** Physical column names of the pages table (the logical input columns are renamed to them). */
+  pageColumns?: Record<string, string>;
+};
 
 /** The test config: a Segment source, LinkedIn (labelled) and Twitter (default label) offsite, one CRM id. */
 export function testConfig(overrides: Overrides = {}): Config {
   return configSchema.parse({
     warehouse: 'duckdb',
-    source: { type: 'segment', path: 'raw' },
+    source: { type: 'segment', path: 'raw', columns: { pages: overrides.pageColumns ?? {} } },
     offsite: [
       { name: 'linkedin', label: 'LinkedIn', path: 'linkedin.csv' },
       { name: 'twitter', path: 'twitter.csv' },
@@ -514,5 +517,48 @@ export const SCENARIOS: Scenario[] = [
     },
     persons: { 'twitter:https://twitter.com/ann': 'unmatched' },
     rows: { persons: { 'twitter:https://twitter.com/ann': { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } } },
+  },
+  {
+    name: 'source columns with other physical names (config column mapping)',
+    config: { pageColumns: { anonymous_id: 'anon', context_page_title: 'title', timestamp: 'sent_at' } },
+    input: {
+      pages: [page('p1', '03-01 09:00', 'a1', 'Home')],
+      identifies: [identify('i1', '03-01 09:01', 'a1', { user_id: 'u1' })],
+    },
+    events: { p1: ['u1', 'confirmed', 'anonymous_id'], i1: ['u1', 'confirmed', 'user_id'] },
+    persons: { u1: 'confirmed' },
+    rows: { stitched_events: { p1: { event_name: 'Home', step_label: 'Home', anonymous_id: 'a1', occurred_at: '2024-03-01T09:00:00.000000Z' } } },
+  },
+  {
+    name: "an anonymous person's name stays empty: backfill reads confirmed events only",
+    input: {
+      pages: [page('p1', '03-01 09:00', 'a9', 'Home')],
+      identifies: [identify('i1', '03-01 09:01', 'a9', { name: 'Pat Doe' })],
+    },
+    events: { p1: ['a9', 'anonymous', 'none'], i1: ['a9', 'anonymous', 'none'] },
+    persons: { a9: 'anonymous' },
+    rows: { persons: { a9: { name: null, email: null } }, stitched_events: { p1: { name: null } } },
+  },
+  {
+    name: 'offsite actions are kept as delivered, and a row without an action is still an event',
+    input: {
+      offsite: {
+        linkedin: [
+          offsiteRow('li-7', '03-01 09:00', 'Kim Park', { action: 'Liked', profile_url: 'https://linkedin.com/in/kim' }),
+          offsiteRow('li-8', '03-01 09:01', 'Kim Park', { action: null, profile_url: 'https://linkedin.com/in/kim' }),
+        ],
+      },
+    },
+    events: {
+      'li-7': ['linkedin:https://linkedin.com/in/kim', 'unmatched', 'none'],
+      'li-8': ['linkedin:https://linkedin.com/in/kim', 'unmatched', 'none'],
+    },
+    persons: { 'linkedin:https://linkedin.com/in/kim': 'unmatched' },
+    rows: {
+      stitched_events: {
+        'li-7': { event_name: 'Liked', offsite_action: 'Liked', step_label: 'LinkedIn: Liked' },
+        'li-8': { event_name: null, offsite_action: null, step_label: null },
+      },
+    },
   },
 ];

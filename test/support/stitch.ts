@@ -86,6 +86,8 @@ async function readOutput(db: TestDb, dialect: DuckDBDialect, table: OutputTable
 /** Builds and runs the pipeline for `input` on `db` (tables are replaced, so one database serves many runs). */
 export async function stitchOnDuckDB(db: TestDb, input: OracleInput, config: Config): Promise<StitchedTables> {
   const dialect = new DuckDBDialect();
+  // Timestamps without an offset are UTC, as in the oracle, whatever the machine's zone.
+  await db.conn.run(`SET TimeZone = 'UTC'`);
   const specs = rawTableSpecs(input, config);
   await createRawTables(db, specs);
   const byLogical = new Map(specs.map((s) => [s.logical, s]));
