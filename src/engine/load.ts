@@ -58,6 +58,8 @@ export interface LoadedTable {
   /** Lines put in rejected_rows instead. */
   rejected: number;
   columns: string[];
+  /** Time spent reading the file. */
+  ms: number;
 }
 
 export interface LoadedSources {
@@ -185,6 +187,7 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[]): Promise<LoadedTable> {
   const format = sourceFormat(file);
   if (!format) throw new SourceFileError(`${file}: unknown file type; use ${ENDING_LIST}`);
+  const started = performance.now();
   const name = rawName(table);
   const ref = rawRef(table);
   const rejectedBefore = await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`);
@@ -203,7 +206,7 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
     await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
   }
   const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;
-  return { table, file, format, rows, rejected, columns };
+  return { table, file, format, rows, rejected, columns, ms: performance.now() - started };
 }
 
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables. */

@@ -26,7 +26,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** What was read from one source file. */
 export function loadLine(t: LoadedTable): string {
-  return `read ${path.basename(t.file)}: ${fmt(t.rows)} rows${t.rejected ? `, ${fmt(t.rejected)} unreadable line(s) kept in ${REJECTS_TABLE}` : ''}`;
+  return `read ${path.basename(t.file)}: ${fmt(t.rows)} rows${t.rejected ? `, ${fmt(t.rejected)} unreadable line(s) kept in ${REJECTS_TABLE}` : ''} (${Math.round(t.ms)} ms)`;
 }
 
 /** One model: name, rows written (or loop iterations), time. */

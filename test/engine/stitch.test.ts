@@ -65,7 +65,7 @@ describe('stitchDuckDB', () => {
     expect(persisted.rejects).toEqual([{ source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: '{"id": "p-broken",' }]);
 
     // Progress names every model with rows and time; the summary follows.
-    expect(lines).toContain('read pages.ndjson: 3 rows, 1 unreadable line(s) kept in rejected_rows');
+    expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\)$/.test(l))).toBe(true);
     expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms$/.test(l))).toBe(true);
     expect(lines).toContain('  events by identity: confirmed 50.0%, inferred 16.7%, anonymous 16.7%, unmatched 16.7%');
     expect(lines).toContain('  rejected rows:      1 (malformed JSON: 1; see rejected_rows)');
