@@ -14,6 +14,7 @@ import { stitchConfig, stitchInput } from './arbitraries';
 // Each run builds and runs the whole pipeline (~0.5–1 s on DuckDB, mostly fixed cost), so runs are few and inputs
 // are rich; PROPERTY_RUNS=500 for a deeper search.
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
+const TIME_LIMIT_MS = 60_000 + RUNS * 3_000;
 
 let db: TestDb;
 beforeAll(async () => {
@@ -48,6 +49,7 @@ test('DuckDB equals the oracle on random inputs, and every accepted event is sti
       const personEvents = duck.persons.reduce((sum, p) => sum + (p.event_count as number), 0);
       expect(personEvents).toBe(duck.stitched_events.length);
     }),
-    { numRuns: RUNS },
+    // Shrinking a failure reruns the pipeline many times: stop it in time to report the smallest input found so far.
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS },
   );
-}, 30_000 + RUNS * 4_000);
+}, TIME_LIMIT_MS + 20_000);
