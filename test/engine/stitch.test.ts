@@ -129,6 +129,15 @@ describe('stitchDuckDB', () => {
       }),
     });
     await expect(failing).rejects.toThrow(/^model 'persons' failed: .*no_such_column/s);
+    // One whose loop never settles: the error points at the config key that caps it.
+    const endless = stitchDuckDB(config, {
+      build: () => ({
+        outputs: [],
+        scratch: [],
+        steps: [{ kind: 'loop', name: 'js_id_propagation', maxIterations: 2, body: [], changedSql: 'SELECT 1 AS changed' }],
+      }),
+    });
+    await expect(endless).rejects.toThrow(/^loop 'js_id_propagation' did not converge: .* \(identity\.max_iterations in the config\)$/);
     // And one that fails while loading (a source file disappeared).
     await rm(path.join(dir, 'data', 'tracks.csv'));
     await expect(stitchDuckDB(config, { exportDir })).rejects.toThrow(/no 'tracks' file in/);
