@@ -9,7 +9,6 @@ view: stitched_events {
         -- Generated for bigquery; do not edit, regenerate with `journey-stitch sql`.
 
         DECLARE js_changed INT64 DEFAULT 0;
-
         DECLARE js_iterations INT64 DEFAULT 0;
 
         -- model: js_staged
