@@ -18,8 +18,10 @@
  *   whole token components, so they compute the same components, guard, attachments and usage counts.
  * - Name matching is the one global step: a profile matches when exactly one identified person has its
  *   normalised name. The candidate set of a name changes only through events in the identity closure, so the
- *   names N on those events (old and new copies) are collected, and every person holding a name in N or
- *   holding a profile row with a name in N is added (then closed again under tokens and persons). Uniqueness
+ *   names N on those events (old and new copies) are collected, kept when some profile can carry them (a row
+ *   unmatched or inferred now, or an offsite row in the closure: other names decide no match), and every
+ *   person holding a name in N or holding a profile row with a name in N is added (then closed again under
+ *   tokens and persons). Uniqueness
  *   also counts the names of every person left outside (js_inc_outside_names), which are unchanged.
  * - The affected persons are then complete in the recomputation (a profile in it matches a person in it), and
  *   their old rows are exactly the rows keyed by their old person ids (links: by the tokens of their events).
@@ -315,18 +317,24 @@ WHERE e.name IS NOT NULL`;
     scratch('js_inc_changed_tokens', tokensSql(ctx, changed)),
     // 3. Persons whose identity may change: closed under shared identifiers.
     ...closure('js_inc_identity', `SELECT person_id FROM ${stitched} WHERE FALSE`),
-    // 4. Their names (and the new events'): a name match anywhere with one of these names may flip.
+    scratch('js_inc_named_events', namedEvents),
+    // 4. Their names (and the new events'): a name match with one of these names may flip. Only names some
+    //    offsite profile can carry matter (rows unmatched or inferred now, or offsite rows among these events).
     scratch(
       'js_inc_names',
-      `SELECT DISTINCT norm_name FROM (
-  SELECT ${ctx.normalizeName('name')} AS norm_name FROM ${state}
-  WHERE name IS NOT NULL AND event_id IN (SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')}))
+      `WITH affected AS (
+  SELECT ${cols} FROM ${state}
+  WHERE event_id IN (SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')}))
   UNION ALL
-  SELECT ${ctx.normalizeName('name')} FROM ${changed} WHERE name IS NOT NULL
-) AS names
-WHERE norm_name IS NOT NULL`,
+  SELECT ${cols} FROM ${changed}
+)
+SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name FROM affected
+WHERE name IS NOT NULL AND ${ctx.normalizeName('name')} IN (
+  SELECT norm_name FROM ${t('js_inc_named_events')} WHERE identity_status IN ('inferred', 'unmatched')
+  UNION ALL
+  SELECT ${ctx.normalizeName('name')} FROM affected WHERE event_type = 'offsite' AND name IS NOT NULL
+)`,
     ),
-    scratch('js_inc_named_events', namedEvents),
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
     ...closure(
       'js_inc',
