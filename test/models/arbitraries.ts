@@ -161,6 +161,8 @@ const knobs = fc.record({
   inactivity_minutes: fc.constantFrom(30, 5),
   email_query_params: fc.constantFrom<string[]>(['email'], ['e', 'email']),
   carried_anonymous_id_column: fc.constantFrom('context_campaign_term', 'context_campaign_term', null),
+  steps: fc.constantFrom(10, 3),
+  track_events: fc.constantFrom<string[]>(['Meeting Booked', 'Signed Up'], ['Signed Up']),
 });
 
 
@@ -174,5 +176,6 @@ export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
       carried_anonymous_id_column: k.carried_anonymous_id_column,
     },
     sessions: { inactivity_minutes: k.inactivity_minutes },
+    journeys: { steps: k.steps, track_events: k.track_events },
   }),
 );
