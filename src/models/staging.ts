@@ -91,18 +91,26 @@ interface StagedRow {
   [column: string]: string;
 }
 
-/** Wraps one source's expressions into a SELECT with the reject reason and the raw row for rejects. */
+/**
+ * Wraps one source's expressions into a SELECT with the reject reason and, for rejected rows only, the raw row.
+ * Two layers so every cleaning expression is computed once; `rejectTests` refer to the staged column names.
+ */
 function stagingSelect(ctx: ModelContext, from: string, row: StagedRow, rejectTests: [string, string][]): string {
   const { d } = ctx;
   const types: Record<string, 'string' | 'int' | 'timestamp'> = { occurred_at: 'timestamp', source_order: 'int' };
-  const cols = stagedColumns(ctx).map((c) => `${row[c] ?? d.nullOf(types[c] ?? 'string')} AS ${d.quoteIdent(c)}`);
+  const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
+  const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(types[c] ?? 'string')} AS ${names[i]}`);
   const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
   return [
+    `SELECT ${names.join(', ')},`,
+    `  ${reason} AS reject_reason,`,
+    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson('raw_row')} END AS row_data`,
+    'FROM (',
     'SELECT',
     `  ${cols.join(',\n  ')},`,
-    `  ${reason} AS reject_reason,`,
-    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson('r')} END AS row_data`,
+    '  r AS raw_row',
     `FROM ${from} AS r`,
+    ') AS cleaned',
   ].join('\n');
 }
 
@@ -163,11 +171,11 @@ function segmentSelects(ctx: ModelContext): string[] {
       row[`crm_${crm.name}`] = kind === 'identifies' && rc.has(crm.column) ? ctx.clean(rc.col(crm.column)) : d.nullOf('string');
     }
     const rejects: [string, string][] = [
-      [`${row.event_id} IS NULL`, 'missing event id'],
-      [`${row.occurred_at} IS NULL`, 'invalid timestamp'],
+      [`event_id IS NULL`, 'missing event id'],
+      [`occurred_at IS NULL`, 'invalid timestamp'],
     ];
-    if (kind === 'tracks') rejects.push([`${row.event_name} IS NULL`, 'missing event name']);
-    rejects.push([`${row.anonymous_id} IS NULL AND ${row.user_id} IS NULL AND ${row.email} IS NULL`, 'no identifier']);
+    if (kind === 'tracks') rejects.push([`event_name IS NULL`, 'missing event name']);
+    rejects.push([`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier']);
     return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
   });
 }
@@ -207,9 +215,9 @@ function snowplowSelect(ctx: ModelContext): string {
     source_order: '1',
   };
   const rejects: [string, string][] = [
-    [`${row.event_id} IS NULL`, 'missing event id'],
-    [`${row.occurred_at} IS NULL`, 'invalid timestamp'],
-    [`${row.anonymous_id} IS NULL AND ${row.user_id} IS NULL AND ${row.email} IS NULL`, 'no identifier'],
+    [`event_id IS NULL`, 'missing event id'],
+    [`occurred_at IS NULL`, 'invalid timestamp'],
+    [`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, ctx.raw.ref('events'), row, rejects);
 }
@@ -242,10 +250,10 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
     source_order: String(10 + order),
   };
   const rejects: [string, string][] = [
-    [`${row.event_id} IS NULL`, 'missing event id'],
-    [`${row.occurred_at} IS NULL`, 'invalid timestamp'],
-    [`${row.offsite_action} IS NULL`, 'missing action'],
-    [`${row.name} IS NULL AND ${row.email} IS NULL AND ${row.profile_url} IS NULL`, 'no identifier'],
+    [`event_id IS NULL`, 'missing event id'],
+    [`occurred_at IS NULL`, 'invalid timestamp'],
+    [`offsite_action IS NULL`, 'missing action'],
+    [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
 }

@@ -62,7 +62,7 @@ export interface Dialect {
   countIf(cond: string): string;
   /** Any value of a group (deterministic results must not depend on it). */
   anyValue(expr: string): string;
-  /** The whole row of a table alias as a JSON string (kept with rejected rows). */
+  /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */
   rowToJson(alias: string): string;
 
   // ---- statements ----
