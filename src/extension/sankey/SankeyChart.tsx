@@ -12,16 +12,20 @@ import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } fr
 type LaidNode = SankeyNode<SankeyNodeDatum, SankeyLinkDatum>;
 type LaidLink = SankeyLink<SankeyNodeDatum, SankeyLinkDatum>;
 
-const LABEL_CHARS = 26;
+/** Approximate width of a 12px label character, to fit labels in the gap between columns. */
+const CHAR_WIDTH = 6.6;
 /** Vertical room per node, so a column of many nodes grows the chart instead of squashing them. */
 const ROW_HEIGHT = 34;
 /** Nodes thinner than this get no text label (it would overlap its neighbours); the tooltip still names them. */
 const MIN_LABELLED_HEIGHT = 9;
 const MARGIN = { top: 28, right: 8, bottom: 8, left: 8 };
 
+/** Room right of the last column for its labels, so every label can sit right of its node. */
+const lastLabelRoom = (width: number) => Math.min(200, Math.round(width * 0.15));
+
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
 const fmt = (n: number) => n.toLocaleString('en-US');
-const truncate = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
+const truncate = (s: string, chars: number) => (s.length > chars ? `${s.slice(0, chars - 1)}…` : s);
 
 export interface SankeyChartProps {
   data: SankeyData;
@@ -78,19 +82,19 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
       .nodeSort((a, b) => order.get(a.id)! - order.get(b.id)!)
       .extent([
         [MARGIN.left, MARGIN.top],
-        [Math.max(width, 320) - MARGIN.right, height - MARGIN.bottom],
+        [Math.max(width, 320) - MARGIN.right - lastLabelRoom(width), height - MARGIN.bottom],
       ]);
     return generator({ nodes: data.nodes.map((n) => ({ ...n })), links: data.links.map((l) => ({ ...l })) });
   }, [data, width, height]);
 
   if (!layout) return null;
   const path = sankeyLinkHorizontal<SankeyNodeDatum, SankeyLinkDatum>();
-  const leftHalf = (step: number) => step <= columns / 2 || step === 1;
-  /** Titles and labels sit right of the nodes in the left half and left of them in the right half. */
-  const columnTitle = (step: number) => {
-    const n = layout.nodes.find((x) => x.step === step);
-    return leftHalf(step) ? { x: n?.x0 ?? 0, anchor: 'start' as const } : { x: n?.x1 ?? 0, anchor: 'end' as const };
-  };
+  /** Labels sit right of their node, in the gap before the next column (or the room kept after the last one). */
+  const column = (step: number) => layout.nodes.find((x) => x.step === step);
+  const gap = columns > 1 ? (column(2)?.x0 ?? 0) - (column(1)?.x1 ?? 0) : lastLabelRoom(width);
+  /** Label characters that fit a space, leaving room for the count. */
+  const charsFor = (space: number) => Math.max(6, Math.min(40, Math.floor((space - 16) / CHAR_WIDTH) - 6));
+  const labelChars = (step: number) => charsFor(step === columns ? Math.min(gap, lastLabelRoom(width)) : gap);
   const show = (text: string) => (e: React.MouseEvent) => {
     const box = ref.current?.getBoundingClientRect();
     setHover({ text, x: e.clientX - (box?.left ?? 0) + 12, y: e.clientY - (box?.top ?? 0) + 12 });
@@ -100,7 +104,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
     <ChartBox ref={ref}>
       <svg width={Math.max(width, 320)} height={height} role="img" aria-label={`Journey Sankey of ${unit}, ${columns} steps`}>
         {Array.from({ length: columns }, (_, i) => (
-          <text key={i} x={columnTitle(i + 1).x} y={14} textAnchor={columnTitle(i + 1).anchor} className="column-title">
+          <text key={i} x={column(i + 1)?.x0 ?? 0} y={14} className="column-title">
             Step {i + 1}
           </text>
         ))}
@@ -133,7 +137,6 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           const x1 = n.x1 ?? 0;
           const y0 = n.y0 ?? 0;
           const y1 = n.y1 ?? 0;
-          const left = leftHalf(n.step);
           const text = nodeTooltip(n, data.total, unit);
           const focused = focus === n.id;
           return (
@@ -170,13 +173,12 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
               />
               {y1 - y0 >= MIN_LABELLED_HEIGHT && (
                 <text
-                  x={left ? x1 + 6 : x0 - 6}
+                  x={x1 + 6}
                   y={(y0 + y1) / 2}
                   dy="0.35em"
-                  textAnchor={left ? 'start' : 'end'}
                   className="label"
                 >
-                  {truncate(n.label)} <tspan className="count">{fmt(n.value)}</tspan>
+                  {truncate(n.label, labelChars(n.step))} <tspan className="count">{fmt(n.value)}</tspan>
                 </text>
               )}
             </g>
