@@ -6,8 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { buildProgram } from '../cli/main';
 import { PreviewDatabase } from './api/database';
 
@@ -114,9 +114,9 @@ async function cli(args: string[], quiet: boolean): Promise<void> {
   }
 }
 
-function npmRun(root: string, script: string): Promise<void> {
+function npmRun(root: string, script: string, args: string[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -170,7 +170,14 @@ export async function prepareDemo(root: string, { report = () => {}, quiet = fal
       name: 'build:extension',
       inputs: () => hashInputs(root, code('src/extension', 'webpack.config.js', 'tsconfig.json'), ['build:extension']),
       outputs: [paths.bundle],
-      run: () => npmRun(root, 'build:extension'),
+      run: async () => {
+        // Built aside, then renamed into place: whoever reads dist/bundle.js meanwhile sees the old or the new file, never half of one.
+        const out = join(root, '.journey-stitch', 'demo', 'bundle-build');
+        rmSync(out, { recursive: true, force: true });
+        await npmRun(root, 'build:extension', ['--output-path', out]);
+        mkdirSync(dirname(paths.bundle), { recursive: true });
+        renameSync(join(out, 'bundle.js'), paths.bundle);
+      },
     },
   ];
   await Promise.all([runSteps(stateFile, dataSteps, report), runSteps(stateFile, extensionSteps, report)]);
