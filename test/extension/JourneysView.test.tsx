@@ -193,10 +193,43 @@ describe('Journeys view', () => {
     expect(looker.queries().some(isPaths)).toBe(false);
   });
 
-  it('hovering a node explains its count and share', async () => {
+  it('hovering a node or link explains its count and shares', async () => {
     renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');
     fireEvent.mouseMove(node(2, 'Drop-off'));
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all)');
+    const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '1|step|Home' && l.dataset.target === '2|step|Pricing')!;
+    fireEvent.mouseMove(link);
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 40 persons (62% of Home, 50% of all)');
+    fireEvent.mouseLeave(link);
+    expect(screen.queryByTestId('sankey-tooltip')).toBeNull();
+  });
+
+  it('nodes are keyboard buttons: Enter focuses, Enter again clears', async () => {
+    const { location } = renderWithLooker(<App />, answering(), '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    const home = node(1, 'Home');
+    expect(home.getAttribute('role')).toBe('button');
+    expect(home.getAttribute('aria-label')).toMatch(/^Home, step 1: 65 persons/);
+    fireEvent.keyDown(home, { key: 'Enter' });
+    await waitFor(() => expect(new URLSearchParams(location().search).get('focus')).toBe('1|step|Home'));
+    fireEvent.keyDown(node(1, 'Home'), { key: 'Enter' });
+    await waitFor(() => expect(location().search).toBe(''));
+  });
+
+  it('sessions: the toggle switches explore and view and the units in the summary', async () => {
+    const looker = fakeLooker((q) => {
+      if (q.fields.includes(sp.step(1))) return { rows: [{ [sp.step(1)]: 'Home', [sp.count]: 9 }] };
+      if (q.fields.includes(sp.identifiedCount)) return { rows: [{ [sp.count]: 9, [sp.identifiedCount]: 3, [sp.inferredCount]: 0, [sp.conversions]: 1 }] };
+      return { rows: [] };
+    });
+    const { location } = renderWithLooker(<App />, looker, '/journeys');
+    await screen.findByTestId('empty-state'); // the persons fake has no rows for journey_paths
+    fireEvent.click(within(screen.getByTestId('filter-measure')).getByText('Sessions'));
+    await waitFor(() => expect(location().search).toBe('?measure=sessions'));
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys).map((q) => q.fields.at(-1))).toEqual([sp.count, sp.conversions]);
+    expect(screen.getByTestId('summary-count').textContent).toMatch(/Sessions/);
+    expect(node(1, 'Home').dataset.value).toBe('9');
   });
 });
