@@ -114,13 +114,13 @@ view: stitched_events {
         ) AS cleaned
         UNION ALL
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
-          CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN offsite_action IS NULL THEN 'missing action' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN offsite_action IS NULL THEN 'missing action' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
+          CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason,
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
         SELECT
           CASE WHEN TRIM(CAST(r.`id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
           'offsite' AS `event_type`,
-          LOWER(NULLIF(TRIM(CAST(r.`action` AS STRING)), '')) AS `event_name`,
+          NULLIF(TRIM(CAST(r.`action` AS STRING)), '') AS `event_name`,
           SAFE_CAST(r.`timestamp` AS TIMESTAMP) AS `occurred_at`,
           CAST(NULL AS STRING) AS `anonymous_id`,
           CAST(NULL AS STRING) AS `user_id`,
@@ -137,7 +137,7 @@ view: stitched_events {
           CAST(NULL AS STRING) AS `utm_source`,
           CAST(NULL AS STRING) AS `utm_medium`,
           CAST(NULL AS STRING) AS `utm_campaign`,
-          LOWER(NULLIF(TRIM(CAST(r.`action` AS STRING)), '')) AS `offsite_action`,
+          NULLIF(TRIM(CAST(r.`action` AS STRING)), '') AS `offsite_action`,
           CASE WHEN TRIM(CAST(r.`profile_url` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`profile_url` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`profile_url` AS STRING)) END AS `profile_url`,
           NULLIF(TRIM(CAST(r.`content_url` AS STRING)), '') AS `content_url`,
           'linkedin' AS `source_table`,
@@ -336,12 +336,16 @@ view: stitched_events {
         -- model: js_anon_direct
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_anon_direct`
         AS
-        SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id FROM (
-          SELECT e.anonymous_id, c.component, e.occurred_at, e.event_id,
-            ROW_NUMBER() OVER (PARTITION BY e.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS pick
-          FROM `@{SCRATCH}`.`journey_stitch_events` AS e
-          JOIN `@{SCRATCH}`.`journey_stitch_event_component` AS c ON c.event_id = e.event_id
-          WHERE e.anonymous_id IS NOT NULL
+        SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
+          SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried,
+            ROW_NUMBER() OVER (PARTITION BY x.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC, x.carried) AS pick
+          FROM (
+            SELECT event_id, anonymous_id, FALSE AS carried FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL
+            UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM `@{SCRATCH}`.`journey_stitch_events` WHERE carried_anonymous_id IS NOT NULL
+            UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM `@{SCRATCH}`.`journey_stitch_events` WHERE linked_anonymous_id IS NOT NULL
+          ) AS x
+          JOIN `@{SCRATCH}`.`journey_stitch_events` AS e ON e.event_id = x.event_id
+          JOIN `@{SCRATCH}`.`journey_stitch_event_component` AS c ON c.event_id = x.event_id
         ) AS ranked
         WHERE pick = 1;
 
@@ -354,9 +358,9 @@ view: stitched_events {
           LEFT JOIN `@{SCRATCH}`.`journey_stitch_anon_labels` AS l ON l.node = a.anonymous_id
         ),
         attachment AS (
-          SELECT anon_component, component, via_anonymous_id FROM (
-            SELECT m.anon_component, d.component, d.anonymous_id AS via_anonymous_id,
-              ROW_NUMBER() OVER (PARTITION BY m.anon_component ORDER BY d.seen_at DESC, d.seen_event_id DESC) AS pick
+          SELECT anon_component, component, via_anonymous_id, via_carried_column FROM (
+            SELECT m.anon_component, d.component, d.anonymous_id AS via_anonymous_id, d.carried AS via_carried_column,
+              ROW_NUMBER() OVER (PARTITION BY m.anon_component ORDER BY d.seen_at DESC, d.seen_event_id DESC, d.carried, d.anonymous_id) AS pick
             FROM members AS m
             JOIN `@{SCRATCH}`.`journey_stitch_anon_direct` AS d ON d.anonymous_id = m.anonymous_id
           ) AS ranked
@@ -365,7 +369,7 @@ view: stitched_events {
         SELECT m.anonymous_id, m.anon_component,
           COALESCE(k.person_id, m.anon_component) AS person_id,
           k.person_id IS NOT NULL AS attached,
-          COALESCE(t.via_anonymous_id <> m.anonymous_id, FALSE) AS via_carried
+          COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried
         FROM members AS m
         LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
         LEFT JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = t.component;
@@ -440,7 +444,7 @@ view: stitched_events {
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_backfill`
         AS
         WITH eligible AS (
-          SELECT person_id, email, name, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_event_person` WHERE identity_status <> 'inferred'
+          SELECT person_id, email, name, occurred_at, event_id FROM `@{SCRATCH}`.`journey_stitch_event_person` WHERE identity_status IN ('confirmed', 'unmatched')
         ),
         latest_email AS (
           SELECT person_id, email FROM (

@@ -77,11 +77,12 @@ LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = p.norm_name`,
 FROM ${t('js_event_base')} AS b
 LEFT JOIN ${t('js_profiles')} AS p ON p.profile_key = b.profile_key`,
     ),
-    // The seed's names_backfilled: latest non-null email and name per person, never taken from inferred rows.
+    // The seed's names_backfilled: latest non-null email and name per person, from confirmed rows (an unmatched
+    // profile's own rows for its name); never from inferred or anonymous rows.
     ctx.scratchTable(
       'js_backfill',
       `WITH eligible AS (
-  SELECT person_id, email, name, occurred_at, event_id FROM ${t('js_event_person')} WHERE identity_status <> 'inferred'
+  SELECT person_id, email, name, occurred_at, event_id FROM ${t('js_event_person')} WHERE identity_status IN ('confirmed', 'unmatched')
 ),
 latest_email AS (
   SELECT person_id, email FROM (

@@ -152,15 +152,20 @@ function anonymousSteps(ctx: ModelContext): Step[] {
   UNION ALL SELECT linked_anonymous_id FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
 ) AS ids GROUP BY anonymous_id`,
     ),
-    // The seed's last_value(user_id ignore nulls) per anonymous id: the latest event carrying it and a known id.
+    // The seed's last_value(user_id ignore nulls) per anonymous id: the latest event carrying it (as its own
+    // anonymous id, or carried over in a campaign parameter) together with a known identifier.
     ctx.scratchTable(
       'js_anon_direct',
-      `SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id FROM (
-  SELECT e.anonymous_id, c.component, e.occurred_at, e.event_id,
-    ROW_NUMBER() OVER (PARTITION BY e.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS pick
-  FROM ${ev} AS e
-  JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = e.event_id
-  WHERE e.anonymous_id IS NOT NULL
+      `SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
+  SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried,
+    ROW_NUMBER() OVER (PARTITION BY x.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC, x.carried) AS pick
+  FROM (
+    SELECT event_id, anonymous_id, FALSE AS carried FROM ${ev} WHERE anonymous_id IS NOT NULL
+    UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
+    UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
+  ) AS x
+  JOIN ${ev} AS e ON e.event_id = x.event_id
+  JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = x.event_id
 ) AS ranked
 WHERE pick = 1`,
     ),
@@ -172,9 +177,9 @@ WHERE pick = 1`,
   LEFT JOIN ${ctx.t('js_anon_labels')} AS l ON l.node = a.anonymous_id
 ),
 attachment AS (
-  SELECT anon_component, component, via_anonymous_id FROM (
-    SELECT m.anon_component, d.component, d.anonymous_id AS via_anonymous_id,
-      ROW_NUMBER() OVER (PARTITION BY m.anon_component ORDER BY d.seen_at DESC, d.seen_event_id DESC) AS pick
+  SELECT anon_component, component, via_anonymous_id, via_carried_column FROM (
+    SELECT m.anon_component, d.component, d.anonymous_id AS via_anonymous_id, d.carried AS via_carried_column,
+      ROW_NUMBER() OVER (PARTITION BY m.anon_component ORDER BY d.seen_at DESC, d.seen_event_id DESC, d.carried, d.anonymous_id) AS pick
     FROM members AS m
     JOIN ${ctx.t('js_anon_direct')} AS d ON d.anonymous_id = m.anonymous_id
   ) AS ranked
@@ -183,7 +188,7 @@ attachment AS (
 SELECT m.anonymous_id, m.anon_component,
   COALESCE(k.person_id, m.anon_component) AS person_id,
   k.person_id IS NOT NULL AS attached,
-  COALESCE(t.via_anonymous_id <> m.anonymous_id, FALSE) AS via_carried
+  COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried
 FROM members AS m
 LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
 LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = t.component`,

@@ -48,6 +48,8 @@ usage AS (
 SELECT ${d.concat('i.identifier_type', `':'`, 'i.identifier')} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
   u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
 FROM identifier_person AS i
+-- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
+JOIN ${ctx.t('js_person_status')} AS p ON p.person_id = i.person_id
 LEFT JOIN usage AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier`,
     ),
     ctx.outputTable(

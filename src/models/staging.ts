@@ -238,12 +238,12 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const row: StagedRow = {
     event_id: rc.has('id') ? ctx.clean(rc.col('id')) : d.concat(ctx.lit(`${o.name}:`), ctx.md5(fingerprint)),
     event_type: ctx.lit('offsite'),
-    event_name: `LOWER(${text('action')})`,
+    event_name: text('action'),
     occurred_at: d.safeTimestamp(rc.col('timestamp')),
     email: ctx.cleanEmail(rc.col('email')),
     name: text('full_name'),
     source: ctx.lit(o.name),
-    offsite_action: `LOWER(${text('action')})`,
+    offsite_action: text('action'),
     profile_url: ctx.clean(rc.col('profile_url')),
     content_url: text('content_url'),
     source_table: ctx.lit(o.table ?? o.name),
@@ -252,7 +252,6 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const rejects: [string, string][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
-    [`offsite_action IS NULL`, 'missing action'],
     [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);

@@ -133,23 +133,33 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     if (e.carried_anonymous_id !== null) anonymous.add(e.carried_anonymous_id);
     if (e.anonymous_id !== null && e.carried_anonymous_id !== null) anonymous.union(e.anonymous_id, e.carried_anonymous_id);
   }
-  const directAttachment = new Map<string, StagedEvent>();
+  // An anonymous id is carried by an event as its own anonymous id or as the carried id (utm_term).
+  type Direct = { event: StagedEvent; carried: boolean };
+  const later = (a: Direct, b: Direct) => chronological(a.event, b.event) || (a.carried === b.carried ? 0 : a.carried ? -1 : 1);
+  const directAttachment = new Map<string, Direct>();
   for (const e of events) {
-    if (e.anonymous_id === null || nodesOf.get(e.event_id)!.length === 0) continue;
-    const current = directAttachment.get(e.anonymous_id);
-    if (current === undefined || chronological(e, current) > 0) directAttachment.set(e.anonymous_id, e);
+    if (nodesOf.get(e.event_id)!.length === 0) continue;
+    const carriedIds: [string | null, boolean][] = [[e.anonymous_id, false], [e.carried_anonymous_id, true]];
+    for (const [id, carried] of carriedIds) {
+      if (id === null) continue;
+      const current = directAttachment.get(id);
+      const candidate = { event: e, carried };
+      if (current === undefined || later(candidate, current) > 0) directAttachment.set(id, candidate);
+    }
   }
-  /** Per anonymous id: its person, and the member anonymous id the attachment came through (if any). */
-  const anonymousPerson = new Map<string, { person_id: string; through?: string }>();
+  /** Per anonymous id: its person, and whether its attachment came through another id or a carried id. */
+  const anonymousPerson = new Map<string, { person_id: string; attached: boolean; through?: string; throughCarried?: boolean }>();
   for (const members of anonymous.components().values()) {
     const attached = members
       .filter((m) => directAttachment.has(m))
-      .sort((a, b) => chronological(directAttachment.get(b)!, directAttachment.get(a)!) || compareText(a, b))[0];
-    const person =
-      attached === undefined
-        ? { person_id: minText(members)! }
-        : { person_id: identifiedPersonOf(directAttachment.get(attached)!)!, through: attached };
-    members.forEach((m) => anonymousPerson.set(m, person));
+      .sort((a, b) => later(directAttachment.get(b)!, directAttachment.get(a)!) || compareText(a, b))[0];
+    members.forEach((m) => {
+      if (attached === undefined) anonymousPerson.set(m, { person_id: minText(members)!, attached: false });
+      else {
+        const direct = directAttachment.get(attached)!;
+        anonymousPerson.set(m, { person_id: identifiedPersonOf(direct.event)!, attached: true, through: attached, throughCarried: direct.carried });
+      }
+    });
   }
 
   // §4 first-party events.
@@ -161,12 +171,13 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       const reason = e.user_id !== null ? 'user_id' : e.email !== null ? 'email' : 'crm_id';
       assignments.set(e.event_id, { person_id: personId, identity_status: 'confirmed', link_reason: reason });
     } else if (e.anonymous_id !== null) {
-      const { person_id, through } = anonymousPerson.get(e.anonymous_id)!;
+      const { person_id, attached, through, throughCarried } = anonymousPerson.get(e.anonymous_id)!;
+      const direct = through === e.anonymous_id && !throughCarried;
       assignments.set(
         e.event_id,
-        through === undefined
-          ? { person_id, identity_status: 'anonymous', link_reason: 'none' }
-          : { person_id, identity_status: 'confirmed', link_reason: through === e.anonymous_id ? 'anonymous_id' : 'carried_anonymous_id' },
+        attached
+          ? { person_id, identity_status: 'confirmed', link_reason: direct ? 'anonymous_id' : 'carried_anonymous_id' }
+          : { person_id, identity_status: 'anonymous', link_reason: 'none' },
       );
     } else {
       throw new Error(`unreachable: accepted first-party event '${e.event_id}' has neither a known identifier nor an anonymous id`);

@@ -180,7 +180,8 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
   });
 
   // §9 identity links with the events carrying each identifier.
-  const identityLinks: Row[] = resolution.links.map((link) => {
+  // Identifiers whose person has no events (a shared inbox only seen beside user ids) resolve to nobody.
+  const identityLinks: Row[] = resolution.links.filter((link) => byPerson.has(link.person_id)).map((link) => {
     const times = link.events.map((e) => e.occurred_at);
     return {
       link_id: `${link.identifier_type}:${link.identifier}`,

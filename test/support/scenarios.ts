@@ -158,6 +158,20 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'carried anonymous id on a booking sent with a user id only (no anonymous id of its own)',
+    input: {
+      pages: [page('p1', '03-01 09:00', 'visitor', 'Home'), page('p2', '03-01 09:02', 'visitor', 'Contact')],
+      tracks: [track('t1', '03-01 09:10', null, 'Meeting Booked', { user_id: JO, context_campaign_term: 'visitor' })],
+    },
+    events: {
+      p1: [JO, 'confirmed', 'carried_anonymous_id'],
+      p2: [JO, 'confirmed', 'carried_anonymous_id'],
+      t1: [JO, 'confirmed', 'user_id'],
+    },
+    persons: { [JO]: 'confirmed' },
+    rows: { identity_links: { 'anonymous_id:visitor': { person_id: JO, link_type: 'confirmed', event_count: 3 } } },
+  },
+  {
     name: 'a late identify stitches earlier anonymous events',
     input: {
       pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-01 09:05', 'a1', 'Blog'), page('p3', '03-02 12:00', 'a1', 'Pricing')],
