@@ -129,10 +129,49 @@ export interface PrepareOptions {
   report?: (r: DemoStepReport) => void;
   /** Keep the commands' progress output to show only on failure (tests). */
   quiet?: boolean;
+  /** Also build the extension bundle (default true; the data steps alone need no bundle). */
+  extension?: boolean;
+}
+
+/** A lock older than this is left over from a killed run. */
+const STALE_LOCK_MS = 15 * 60_000;
+
+/** Left by a process that is gone (killed mid-run) or too old to trust. */
+function lockIsStale(lockFile: string): boolean {
+  try {
+    const pid = Number(readFileSync(lockFile, 'utf8'));
+    if (Date.now() - statSync(lockFile).mtimeMs > STALE_LOCK_MS) return true;
+    process.kill(pid, 0); // throws when no such process
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Runs `fn` holding an exclusive lock file, so two processes (npm start and a test run, or two test workers)
+ * never rebuild the same demo files at once; the second waits, then finds the steps up to date.
+ */
+export async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (lockIsStale(lockFile)) rmSync(lockFile, { force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockFile, { force: true });
+  }
 }
 
 /** Brings the demo's data, database, LookML project and extension bundle up to date. */
-export async function prepareDemo(root: string, { report = () => {}, quiet = false }: PrepareOptions = {}): Promise<DemoPaths> {
+export async function prepareDemo(root: string, { report = () => {}, quiet = false, extension = true }: PrepareOptions = {}): Promise<DemoPaths> {
   const paths = demoPaths(root);
   mkdirSync(join(root, '.journey-stitch', 'demo'), { recursive: true });
   const stateFile = join(root, '.journey-stitch', 'demo', 'steps.json');
@@ -180,7 +219,9 @@ export async function prepareDemo(root: string, { report = () => {}, quiet = fal
       },
     },
   ];
-  await Promise.all([runSteps(stateFile, dataSteps, report), runSteps(stateFile, extensionSteps, report)]);
+  await withLock(join(root, '.journey-stitch', 'demo', 'lock'), () =>
+    Promise.all([runSteps(stateFile, dataSteps, report), runSteps(stateFile, extension ? extensionSteps : [], report)]),
+  );
   return paths;
 }
 

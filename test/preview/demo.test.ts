@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashInputs, runSteps, type DemoStepReport, type Step } from '../../src/preview/demo';
+import { hashInputs, runSteps, withLock, type DemoStepReport, type Step } from '../../src/preview/demo';
 
 let dir: string;
 beforeEach(() => {
@@ -64,4 +64,24 @@ test('the hash covers file names, contents and arguments', () => {
   expect(hashInputs(dir, [a], ['--other'])).not.toBe(h);
   writeFileSync(a, 'y');
   expect(hashInputs(dir, [a], ['--demo'])).not.toBe(h);
+});
+
+describe('the demo lock', () => {
+  test('holders run one at a time', async () => {
+    const lock = join(dir, 'lock');
+    const events: string[] = [];
+    const hold = (name: string) =>
+      withLock(lock, async () => {
+        events.push(`${name} in`);
+        await new Promise((r) => setTimeout(r, 50));
+        events.push(`${name} out`);
+      });
+    await Promise.all([hold('a'), hold('b')]);
+    expect(events).toEqual(['a in', 'a out', 'b in', 'b out']);
+  });
+  test('a lock left by a process that is gone is taken over', async () => {
+    const lock = join(dir, 'lock');
+    writeFileSync(lock, '999999999');
+    await expect(withLock(lock, async () => 'ran')).resolves.toBe('ran');
+  });
 });
