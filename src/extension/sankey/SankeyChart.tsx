@@ -102,7 +102,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
 
   return (
     <ChartBox ref={ref}>
-      <svg width={Math.max(width, 320)} height={height} role="img" aria-label={`Journey Sankey of ${unit}, ${columns} steps`}>
+      <svg width={Math.max(width, 320)} height={height} role="group" aria-label={`Journey Sankey of ${unit}, ${columns} steps`}>
         {Array.from({ length: columns }, (_, i) => (
           <text key={i} x={column(i + 1)?.x0 ?? 0} y={14} className="column-title">
             Step {i + 1}
