@@ -52,16 +52,12 @@ export interface Dialect {
   unixMicros(expr: string): string;
   /** Seconds between two timestamps (b - a) as a number. */
   secondsBetween(a: string, b: string): string;
-  /** `last_value(expr ignore nulls)` over the given window spec. */
-  lastValueIgnoreNulls(expr: string, windowSpec: string): string;
   least(...exprs: string[]): string;
   greatest(...exprs: string[]): string;
   /** Boolean aggregate OR. */
   boolOr(expr: string): string;
   /** Integer division-free count-if. */
   countIf(cond: string): string;
-  /** Any value of a group (deterministic results must not depend on it). */
-  anyValue(expr: string): string;
   /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */
   rowToJson(alias: string): string;
 

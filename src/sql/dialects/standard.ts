@@ -1,0 +1,70 @@
+import type { CreateTableOptions, Dialect, WarehouseName } from '../dialect';
+import { assertFiniteNumber, assertQuotable } from './common';
+
+type SqlType = 'string' | 'int' | 'float' | 'bool' | 'timestamp';
+
+/**
+ * What standard SQL spells the same on every warehouse we support; a dialect class overrides the rest
+ * (quoting, literals, type names, functions with warehouse-specific names).
+ */
+export abstract class StandardDialect implements Dialect {
+  abstract readonly name: WarehouseName;
+  protected abstract readonly identifierQuote: string;
+  abstract readonly stringType: string;
+  abstract readonly intType: string;
+  abstract readonly floatType: string;
+  abstract readonly boolType: string;
+  readonly timestampType: string = 'TIMESTAMP';
+
+  abstract stringLiteral(value: string): string;
+  abstract safeTimestamp(expr: string): string;
+  abstract regexpContains(expr: string, pattern: string): string;
+  abstract regexpExtract(expr: string, pattern: string): string;
+  abstract regexpReplace(expr: string, pattern: string, replacement: string): string;
+  abstract md5Hex(expr: string): string;
+  abstract stripAccents(expr: string): string;
+  abstract unixMicros(expr: string): string;
+  abstract boolOr(expr: string): string;
+  abstract rowToJson(alias: string): string;
+  abstract createTableAs(table: string, select: string, options?: CreateTableOptions): string;
+
+  quoteIdent(name: string): string {
+    assertQuotable(name);
+    return `${this.identifierQuote}${name}${this.identifierQuote}`;
+  }
+  tableRef(...parts: string[]): string {
+    return parts.map((p) => this.quoteIdent(p)).join('.');
+  }
+  numberLiteral(value: number): string {
+    return assertFiniteNumber(value);
+  }
+  boolLiteral(value: boolean): string {
+    return value ? 'TRUE' : 'FALSE';
+  }
+  castString(expr: string): string {
+    return `CAST(${expr} AS ${this.stringType})`;
+  }
+  nullOf(type: SqlType): string {
+    const t = { string: this.stringType, int: this.intType, float: this.floatType, bool: this.boolType, timestamp: this.timestampType }[type];
+    return `CAST(NULL AS ${t})`;
+  }
+  /** `||` is NULL when any part is NULL on both warehouses (DuckDB's concat() is not). */
+  concat(...exprs: string[]): string {
+    return `(${exprs.join(' || ')})`;
+  }
+  secondsBetween(a: string, b: string): string {
+    return `((${this.unixMicros(b)} - ${this.unixMicros(a)}) / 1000000.0)`;
+  }
+  least(...exprs: string[]): string {
+    return `LEAST(${exprs.join(', ')})`;
+  }
+  greatest(...exprs: string[]): string {
+    return `GREATEST(${exprs.join(', ')})`;
+  }
+  countIf(cond: string): string {
+    return `COUNT(CASE WHEN ${cond} THEN 1 END)`;
+  }
+  dropTableIfExists(table: string): string {
+    return `DROP TABLE IF EXISTS ${table}`;
+  }
+}
