@@ -19,68 +19,12 @@ const often = <T>(values: T[], nullWeight = 2) =>
   );
 const rarely = <T>(values: T[]) => fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
 
-const anonymousId = often(['a1', 'a2', 'a3', 'a4', 'a5'], 1);
 const EMAILS = ['jo@example.com', 'Sam@Example.org', 'info@acme.example', 'not-an-email'];
-const NAMES = ['Jo Smith', 'jo  SMITH', 'Sam Lee', 'Zoë Brontë', 'zoe bronte'];
-const carried = rarely(['a1', 'a2', 'a6']);
-
-const pageRow = fc.record({
-  anonymous_id: anonymousId,
-  user_id: rarely(['u1', 'u2']),
-  context_page_title: often(['Home', 'Pricing', 'Blog'], 1),
-  context_page_path: often(['/', '/pricing'], 1),
-  context_page_url: rarely(['https://example.com/?email=jo%40example.com', 'https://example.com/pricing']),
-  context_campaign_term: carried,
-});
-const trackRow = fc.record({
-  anonymous_id: anonymousId,
-  user_id: rarely(['u1', 'u2', 'u3']),
-  event: often(['Meeting Booked', 'Signed Up', 'Clicked'], 1),
-  context_campaign_term: carried,
-});
-const identifyRow = fc.record({
-  anonymous_id: anonymousId,
-  user_id: often(['u1', 'u2', 'u3', 'u4']),
-  email: often(EMAILS, 3),
-  name: often(NAMES, 3),
-  hubspot_id: rarely(['42', '43']),
-  context_campaign_term: carried,
-});
-const offsiteRowArb = fc.record({
-  full_name: often(NAMES, 1),
-  email: rarely(EMAILS),
-  action: fc.constantFrom('liked', 'commented'),
-  profile_url: rarely(['https://social.example/in/a', 'https://social.example/in/b']),
-});
+/** Names and spellings that normalise to them (case, spaces, accents). */
+const NAMES = ['Jo Smith', 'jo  SMITH', 'Zoë Brontë', 'zoe bronte', 'Sam Lee', 'Ann Example', 'Bo Chen', 'Cy Diaz', 'Di Evans'];
 
 type Table = 'pages' | 'tracks' | 'identifies' | 'linkedin' | 'twitter';
 const tagged = (table: Table, row: fc.Arbitrary<RawRow>) => row.map((r) => ({ table, row: r }));
-
-/** Minutes after the base (or an unreadable timestamp), and how long after it the row arrives. */
-const timing = fc.record({
-  minute: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: SPAN_MINUTES }) }, { weight: 1, arbitrary: fc.constant(null) }),
-  delay: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: LOOKBACK_HOURS * 60 }) }),
-});
-
-const anyRow = fc.record({
-  body: fc.oneof(
-    { weight: 5, arbitrary: tagged('pages', pageRow) },
-    { weight: 2, arbitrary: tagged('tracks', trackRow) },
-    { weight: 3, arbitrary: tagged('identifies', identifyRow) },
-    { weight: 2, arbitrary: tagged('linkedin', offsiteRowArb) },
-    { weight: 1, arbitrary: tagged('twitter', offsiteRowArb) },
-  ),
-  timing,
-});
-
-/** A re-delivery: the same row later, an earlier copy arriving late, or the id reused by another table's row. */
-const duplicate = fc.record({
-  of: fc.nat(),
-  kind: fc.constantFrom('same', 'earlier', 'other table'),
-  minutes: fc.integer({ min: 1, max: 120 }),
-  delay: fc.integer({ min: 0, max: LOOKBACK_HOURS * 60 - 120 }),
-  other: identifyRow,
-});
 
 interface Delivered {
   table: Table;
@@ -101,43 +45,111 @@ function toInput(rows: Delivered[]): OracleInput {
   };
 }
 
-/** A stream of raw rows cut into 2–4 batches by arrival time. */
-export const batchedStream = fc
-  .record({
-    rows: fc.array(anyRow, { minLength: 4, maxLength: 30 }),
-    duplicates: fc.array(duplicate, { maxLength: 4 }),
-    cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }),
-    invalidArrival: fc.nat({ max: SPAN_MINUTES }),
-  })
-  .map(({ rows, duplicates, cuts, invalidArrival }) => {
-    const delivered: Delivered[] = rows.map(({ body, timing: t }, i) => ({
-      table: body.table,
-      row: {
-        ...(body.table === 'twitter' ? {} : { id: `e${i}` }),
-        timestamp: t.minute === null ? 'not a date' : iso(t.minute),
-        ...body.row,
-      },
-      arrival: t.minute === null ? invalidArrival : t.minute + t.delay,
-    }));
-    for (const d of duplicates) {
-      const source = delivered[d.of % delivered.length];
-      const ts = source.row.timestamp as string;
-      const minute = ts === 'not a date' ? null : (Date.parse(ts) - BASE_MS) / 60_000;
-      if (minute === null) continue;
-      if (d.kind === 'same') delivered.push({ ...source, row: { ...source.row }, arrival: minute + d.delay });
-      else if (d.kind === 'earlier') {
-        const earlier = Math.max(0, minute - d.minutes);
-        // Arrives at most the lookback after its own (earlier) time: minutes + delay stays within it.
-        delivered.push({ ...source, row: { ...source.row, timestamp: iso(earlier) }, arrival: minute + d.delay });
-      } else if (source.table !== 'identifies' && source.table !== 'twitter') {
-        const at = minute + d.minutes;
-        delivered.push({ table: 'identifies', row: { id: source.row.id, timestamp: iso(at), ...d.other }, arrival: at + d.delay });
-      }
-    }
-    // Cut by arrival into batches (ties keep generation order).
-    const ordered = delivered.map((r, i) => ({ r, i })).sort((a, b) => a.r.arrival - b.r.arrival || a.i - b.i).map(({ r }) => r);
-    const positions = [...new Set(cuts.map((c) => Math.floor(c * ordered.length)))].filter((p) => p > 0 && p < ordered.length).sort((a, b) => a - b);
-    const bounds = [0, ...positions, ordered.length];
-    const batches = bounds.slice(1).map((end, i) => toInput(ordered.slice(bounds[i], end)));
-    return { batches, all: toInput(delivered) };
+/**
+ * A stream of raw rows cut into 2–4 batches by arrival time, over id pools of the given size: small pools make
+ * one big tangle of merges; larger ones keep several separate persons, so the closure must leave some out (and
+ * still get the name matches across them right).
+ */
+export function batchedStream(pool: { anonymous: number; users: number; names: number }) {
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+  const anonymousIds = ids('a', pool.anonymous);
+  const userIds = ids('u', pool.users);
+  const anonymousId = often(anonymousIds, 1);
+  const carried = rarely([...anonymousIds.slice(0, 2), 'a99']);
+  const names = NAMES.slice(0, pool.names);
+
+  const pageRow = fc.record({
+    anonymous_id: anonymousId,
+    user_id: rarely(userIds.slice(0, 2)),
+    context_page_title: often(['Home', 'Pricing', 'Blog'], 1),
+    context_page_path: often(['/', '/pricing'], 1),
+    context_page_url: rarely(['https://example.com/?email=jo%40example.com', 'https://example.com/pricing']),
+    context_campaign_term: carried,
   });
+  const trackRow = fc.record({
+    anonymous_id: anonymousId,
+    user_id: rarely(userIds.slice(0, 3)),
+    event: often(['Meeting Booked', 'Signed Up', 'Clicked'], 1),
+    context_campaign_term: carried,
+  });
+  const identifyRow = fc.record({
+    anonymous_id: anonymousId,
+    user_id: often(userIds),
+    email: often(EMAILS, 3),
+    name: often(names, 3),
+    hubspot_id: rarely(['42', '43']),
+    context_campaign_term: carried,
+  });
+  const offsiteRowArb = fc.record({
+    full_name: often(names, 1),
+    email: rarely(EMAILS),
+    action: fc.constantFrom('liked', 'commented'),
+    profile_url: rarely(['https://social.example/in/a', 'https://social.example/in/b']),
+  });
+
+  /** Minutes after the base (or an unreadable timestamp), and how long after it the row arrives. */
+  const timing = fc.record({
+    minute: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: SPAN_MINUTES }) }, { weight: 1, arbitrary: fc.constant(null) }),
+    delay: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: LOOKBACK_HOURS * 60 }) }),
+  });
+
+  const anyRow = fc.record({
+    body: fc.oneof(
+      { weight: 5, arbitrary: tagged('pages', pageRow) },
+      { weight: 2, arbitrary: tagged('tracks', trackRow) },
+      { weight: 3, arbitrary: tagged('identifies', identifyRow) },
+      { weight: 2, arbitrary: tagged('linkedin', offsiteRowArb) },
+      { weight: 1, arbitrary: tagged('twitter', offsiteRowArb) },
+    ),
+    timing,
+  });
+
+  /** A re-delivery: the same row later, an earlier copy arriving late, or the id reused by another table's row. */
+  const duplicate = fc.record({
+    of: fc.nat(),
+    kind: fc.constantFrom('same', 'earlier', 'other table'),
+    minutes: fc.integer({ min: 1, max: 120 }),
+    delay: fc.integer({ min: 0, max: LOOKBACK_HOURS * 60 - 120 }),
+    other: identifyRow,
+  });
+
+  return fc
+    .record({
+      rows: fc.array(anyRow, { minLength: 4, maxLength: 30 }),
+      duplicates: fc.array(duplicate, { maxLength: 4 }),
+      cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }),
+      invalidArrival: fc.nat({ max: SPAN_MINUTES }),
+    })
+    .map(({ rows, duplicates, cuts, invalidArrival }) => {
+      const delivered: Delivered[] = rows.map(({ body, timing: t }, i) => ({
+        table: body.table,
+        row: {
+          ...(body.table === 'twitter' ? {} : { id: `e${i}` }),
+          timestamp: t.minute === null ? 'not a date' : iso(t.minute),
+          ...body.row,
+        },
+        arrival: t.minute === null ? invalidArrival : t.minute + t.delay,
+      }));
+      for (const d of duplicates) {
+        const source = delivered[d.of % delivered.length];
+        const ts = source.row.timestamp as string;
+        const minute = ts === 'not a date' ? null : (Date.parse(ts) - BASE_MS) / 60_000;
+        if (minute === null) continue;
+        if (d.kind === 'same') delivered.push({ ...source, row: { ...source.row }, arrival: minute + d.delay });
+        else if (d.kind === 'earlier') {
+          const earlier = Math.max(0, minute - d.minutes);
+          // Arrives at most the lookback after its own (earlier) time: minutes + delay stays within it.
+          delivered.push({ ...source, row: { ...source.row, timestamp: iso(earlier) }, arrival: minute + d.delay });
+        } else if (source.table !== 'identifies' && source.table !== 'twitter') {
+          const at = minute + d.minutes;
+          delivered.push({ table: 'identifies', row: { id: source.row.id, timestamp: iso(at), ...d.other }, arrival: at + d.delay });
+        }
+      }
+      // Cut by arrival into batches (ties keep generation order).
+      const ordered = delivered.map((r, i) => ({ r, i })).sort((a, b) => a.r.arrival - b.r.arrival || a.i - b.i).map(({ r }) => r);
+      const positions = [...new Set(cuts.map((c) => Math.floor(c * ordered.length)))].filter((p) => p > 0 && p < ordered.length).sort((a, b) => a - b);
+      const bounds = [0, ...positions, ordered.length];
+      const batches = bounds.slice(1).map((end, i) => toInput(ordered.slice(bounds[i], end)));
+      return { batches, all: toInput(delivered) };
+    });
+}

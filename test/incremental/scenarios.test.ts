@@ -45,6 +45,20 @@ describe('incremental refresh scenarios', () => {
     expect(statusOf(incremental, 'l1')).toBe('inferred');
   });
 
+  it('new name match: a new offsite like is matched to a person the run does not otherwise touch', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
+        pages: [page('p1', '03-01 09:01', 'a1', 'Home')],
+        offsite: { linkedin: [], twitter: [] },
+      },
+      { offsite: { linkedin: [offsiteRow('l1', '03-02 08:00', 'JO SMITH')], twitter: [] } },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'l1')).toBe('u1');
+    expect(incremental.persons.find((p) => p.person_id === 'u1')).toMatchObject({ identity_status: 'inferred', event_count: 3 });
+  });
+
   it('ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
     const { incremental, full } = await bothWays([
       {
