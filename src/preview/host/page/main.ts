@@ -22,11 +22,20 @@ const user = sessionStorage.getItem(PII_KEY) === 'on' ? 'pii' : 'no_pii';
 window.__previewLog = [];
 
 const status = document.getElementById('preview-status')!;
+const statusLines = new Map<string, { line: HTMLElement; count: number }>();
+/** One line per distinct message, with a count when it repeats (an extension retries, or runs queries in parallel). */
 function showStatus(message: string, kind: 'info' | 'error') {
+  const seen = statusLines.get(message);
+  if (seen) {
+    seen.count++;
+    seen.line.textContent = `${message} (×${seen.count})`;
+    return;
+  }
   const line = document.createElement('div');
   line.className = `status-${kind}`;
   line.textContent = message;
   status.appendChild(line);
+  statusLines.set(message, { line, count: 1 });
 }
 
 const piiSwitch = document.getElementById('preview-pii-switch') as HTMLInputElement;
