@@ -110,6 +110,9 @@ describe('the fixture extension in Chromium', () => {
     expect(outputs['fixture-storage']).toBe('hello');
     expect(outputs['fixture-user-attribute-error']).toMatch(/does not support the extension request USER_ATTRIBUTE/);
     await page.waitForURL(/\/extensions\/journey_stitch::journey_stitch\/person\/ann$/);
+    // Back in the host: the extension is told its route changed.
+    await page.goBack();
+    await expect(page.frameLocator('[data-testid=preview-extension-frame]').getByTestId('fixture-host-route').textContent()).resolves.toBe('/');
     const status = await page.getByTestId('preview-status').innerText();
     expect(status).toMatch(/Refused INVOKE_CORE_SDK GET \/lookml_models: Extension not entitled/);
     expect(status).toContain('Looker would open /explore/journey_stitch/persons?fields=persons.count; Looker pages are not part of the preview.');

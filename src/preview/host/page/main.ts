@@ -68,9 +68,13 @@ async function perform(effect: Effect): Promise<unknown> {
       if (effect.op === 'set') localStorage.setItem(storagePrefix + effect.name, effect.value ?? '');
       else localStorage.removeItem(storagePrefix + effect.name);
       return true;
-    case 'route':
-      history.replaceState(effect.routeState ?? null, '', hostPathForRoute(effect.route, config.extensionId));
+    case 'route': {
+      // A new route is a new history entry, so the browser's back button returns to the previous one (as in Looker).
+      const path = hostPathForRoute(effect.route, config.extensionId);
+      if (path === location.pathname + location.search) history.replaceState(effect.routeState ?? null, '', path);
+      else history.pushState(effect.routeState ?? null, '', path);
       return undefined;
+    }
     case 'location': {
       // Looker pages (explores, dashboards) do not exist here: say where Looker would go instead of opening a 404.
       const url = new URL(effect.url, location.origin);
