@@ -143,4 +143,8 @@ async function start() {
   });
 }
 
+const CONNECT_WARNING_MS = 15_000;
+setTimeout(() => {
+  if (!window.__previewConnected) showStatus(`The extension has not connected after ${CONNECT_WARNING_MS / 1000}s: does the bundle call connectExtensionHost? See the browser console, or rebuild it (npm run build:extension).`, 'error');
+}, CONNECT_WARNING_MS);
 start().catch((e) => showStatus(`Could not connect to the extension: ${(e as Error).message}`, 'error'));
