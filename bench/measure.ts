@@ -4,6 +4,7 @@
  *   tsx bench/measure.ts <data dir> cost                          BigQuery bytes per model: full and daily incremental
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load';
@@ -19,6 +20,8 @@ import { DuckDBDialect } from '../src/sql/dialects/duckdb';
 import { statementScan, withScanLedger, type StatementScan } from './bigquery-cost';
 
 const duck = new DuckDBDialect();
+export const MEMORY_LIMIT = process.env.BENCH_MEMORY_LIMIT ?? '8GB';
+const SPILL_DIR = path.join(os.tmpdir(), 'journey-stitch-bench-spill');
 
 /** Peak resident memory of this process so far (Linux), in MiB. */
 function peakRssMiB(): number {
@@ -28,7 +31,8 @@ function peakRssMiB(): number {
 
 async function open(data: string): Promise<{ conn: DuckDBConnection; config: Config; loaded: LoadedSources; raw: RawSources; loadMs: number; close(): void }> {
   const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
-  const instance = await DuckDBInstance.create(':memory:');
+  // A shared 2-core machine: cap DuckDB's memory and spill to the temp folder, not the working directory.
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: MEMORY_LIMIT, temp_directory: SPILL_DIR });
   const conn = await instance.connect();
   const started = performance.now();
   const loaded = await loadSources(conn, config);
