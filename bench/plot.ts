@@ -24,7 +24,7 @@ export async function timePlotPng(points: PlotPoint[], title: string): Promise<B
     encoding: {
       x: { field: 'events', type: 'quantitative', title: 'events', scale: { type: 'log' }, axis: { format: '~s' } },
       y: { field: 'seconds', type: 'quantitative', title: 'wall time (s)', scale: { type: 'log' } },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top-left' } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top-left', labelLimit: 400 } },
     },
     config: { font: 'DejaVu Sans' },
   }).spec;
