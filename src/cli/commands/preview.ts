@@ -1,5 +1,5 @@
 /** `journey-stitch preview`: serve the extension locally, answering its Looker API calls from the DuckDB database. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { startPreview } from '../../preview';
 
@@ -7,7 +7,7 @@ export const DEFAULT_PREVIEW_PORT = 4710;
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port ${value}: use a port number from 0 to 65535 (0 picks a free one)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port ${value}: use a port number from 0 to 65535 (0 picks a free one)`);
   return n;
 }
 
