@@ -15,6 +15,7 @@ import {
   type IncrementalConfig,
   type RunRecord,
 } from '../models/incremental';
+import { buildPipeline } from '../models';
 import type { RawSources } from '../models/types';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
@@ -53,11 +54,15 @@ export interface RefreshResult {
   totalMs: number;
 }
 
-/** Fingerprint of everything in the config that changes what the models compute (not where files are). */
+/**
+ * Fingerprint of what the models compute: the config (not where files are) and the models' SQL itself, so a
+ * changed setting or a new journey-stitch version rebuilds the state with a full run instead of mixing versions.
+ */
 export function configHash(config: Config): string {
   const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, ...models } = config;
   const json = JSON.stringify(models, (key, value) => (key === 'path' ? undefined : value));
-  return createHash('md5').update(json).digest('hex');
+  const sql = JSON.stringify(buildPipeline({ config, dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out }).steps);
+  return createHash('md5').update(json).update(sql).digest('hex');
 }
 
 function utc(date: Date): string {
