@@ -1,5 +1,5 @@
 /** The main job's step runner: a step runs when its inputs or outputs changed, and is skipped otherwise. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashInputs, runSteps, withLock, type DemoStepReport, type Step } from '../../src/preview/demo';
@@ -36,6 +36,27 @@ test('a step is skipped while its inputs hash the same and its output exists', a
   await go();
   await go();
   expect([runs, reports.map((r) => r.skipped)]).toEqual([3, [false, true, false, false, true]]);
+});
+
+test('outputs built by another command after every input changed count as current', async () => {
+  const input = join(dir, 'input.txt');
+  const output = join(dir, 'output.txt');
+  writeFileSync(input, 'one');
+  writeFileSync(output, 'built elsewhere');
+  let runs = 0;
+  const step: Step = {
+    name: 'build',
+    inputs: () => hashInputs(dir, [input], []),
+    outputs: [output],
+    run: async () => void runs++,
+    builtElsewhere: () => statSync(output).mtimeMs >= statSync(input).mtimeMs,
+  };
+  await runSteps(join(dir, 'steps.json'), [step], () => {});
+  expect(runs).toBe(0);
+  writeFileSync(input, 'two');
+  utimesSync(input, new Date(), new Date(Date.now() + 60_000)); // changed after the output was built
+  await runSteps(join(dir, 'steps.json'), [step], () => {});
+  expect(runs).toBe(1);
 });
 
 test('a failed step records nothing, so it runs again', async () => {
