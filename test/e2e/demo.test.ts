@@ -52,13 +52,13 @@ async function openPage(url: string): Promise<Page> {
   return page;
 }
 
-/** The journeys the view would draw, straight from the stitched journey_paths table. */
-async function expectedSankey(statuses: string[]) {
+/** The journeys the view would draw, straight from the stitched journey_paths (or session_paths) table. */
+async function expectedSankey(statuses: string[], table: 'journey_paths' | 'session_paths' = 'journey_paths') {
   const steps = Array.from({ length: STEPS }, (_, i) => `step_${i + 1}`).join(', ');
   const list = statuses.map((s) => `'${s}'`).join(', ');
-  const rows = await db.run(`SELECT ${steps}, COUNT(*) FROM journey_paths WHERE identity_status IN (${list}) GROUP BY ALL`);
+  const rows = await db.run(`SELECT ${steps}, COUNT(*) FROM ${table} WHERE identity_status IN (${list}) GROUP BY ALL`);
   const pathRows: PathRow[] = rows.map((r) => ({ steps: r.slice(0, STEPS) as (string | null)[], value: Number(r[STEPS]) }));
-  const [[persons]] = await db.run(`SELECT COUNT(*) FROM journey_paths WHERE identity_status IN (${list})`);
+  const [[persons]] = await db.run(`SELECT COUNT(*) FROM ${table} WHERE identity_status IN (${list})`);
   return { sankey: buildSankey(pathRows, { steps: STEPS, topK: TOP_K }), persons: Number(persons) };
 }
 
@@ -116,6 +116,19 @@ describe('the demo in the preview', () => {
     const [[inferredWithSteps]] = await db.run("SELECT COUNT(*) FROM journey_paths WHERE identity_status = 'inferred' AND step_1 IS NOT NULL");
     expect(step1(drawn.nodes) - step1(drawnWithout.nodes)).toBe(Number(inferredWithSteps));
     await page.screenshot({ path: artifactPath('e2e-journeys-without-inferred.png') });
+    await page.close();
+  });
+
+  test('counting sessions: the Sankey equals a direct query of session_paths', async () => {
+    const page = await openPage(`${preview.url}journeys?measure=sessions&date=custom&from=${range.from}&to=${range.to}`);
+    const frame = frameOf(page);
+    await frame.getByTestId('sankey-node').first().waitFor({ timeout: 30_000 });
+    const expected = await expectedSankey(DEFAULT_STATUSES, 'session_paths');
+    const drawn = await drawnSankey(frame);
+    expect(byId(drawn.nodes, (n) => n.id)).toEqual(byId(expected.sankey.nodes, (n) => n.id));
+    expect(byId(drawn.links, (l) => `${l.source}->${l.target}`)).toEqual(byId(expected.sankey.links, (l) => `${l.source}->${l.target}`));
+    expect(await summaryCount(frame)).toBe(expected.persons);
+    await page.screenshot({ path: artifactPath('e2e-journeys-sessions.png') });
     await page.close();
   });
 
