@@ -59,8 +59,10 @@ export class Staging {
     rmSync(this.path(file), { force: true });
   }
 
-  commit(): string[] {
+  /** Moves the staged files into `out`, first removing `stale` files there (an earlier run's other format). */
+  commit(stale: string[] = []): string[] {
     const files = readdirSync(this.dir).sort();
+    for (const f of stale) if (!files.includes(f)) rmSync(join(this.out, f), { force: true });
     for (const f of files) renameSync(join(this.dir, f), join(this.out, f));
     rmSync(this.dir, { recursive: true, force: true });
     return files;

@@ -121,7 +121,9 @@ export async function generateSample(options: SampleOptions, onProgress?: (event
       faults: deliverer.counts,
     };
     writeFileSync(staging.path(MANIFEST_FILE), JSON.stringify({ ...result, options: { ...options, out: undefined } }, null, 2) + '\n');
-    result.files = staging.commit();
+    // Files an earlier run may have left in another format or shape: two 'pages' files would stop the engine.
+    const stale = ['pages', 'tracks', 'identifies', 'events', OFFSITE_SOURCE, GROUND_TRUTH].flatMap((t) => [`${t}.ndjson`, `${t}.parquet`]);
+    result.files = staging.commit(stale);
     return result;
   } catch (err) {
     staging.abandon();

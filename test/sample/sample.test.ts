@@ -189,6 +189,15 @@ describe('other shapes', () => {
   });
 });
 
+describe('regenerating into the same folder', () => {
+  it('replaces an earlier data set of another format and shape instead of leaving both', async () => {
+    const out = tempDir();
+    await generateSample(resolveSampleOptions({ out, events: 500, persons: 20 }));
+    await generateSample(resolveSampleOptions({ out, events: 500, persons: 20, format: 'parquet', source: 'snowplow' }));
+    expect(readdirSync(out).sort()).toEqual(['events.parquet', 'ground_truth.parquet', 'journey-stitch.yaml', 'linkedin.parquet', 'sample.json']);
+  });
+});
+
 describe('options', () => {
   it('derives persons from events and rejects impossible sizes, naming the flag', () => {
     expect(resolveSampleOptions({ out: 'x', events: 1000 })).toMatchObject({ events: 1000, persons: 40, seed: '1', format: 'ndjson', source: 'segment' });
