@@ -331,6 +331,8 @@ WHERE e.name IS NOT NULL`;
 SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name FROM affected
 WHERE name IS NOT NULL AND ${ctx.normalizeName('name')} IN (
   SELECT norm_name FROM ${t('js_inc_named_events')} WHERE identity_status IN ('inferred', 'unmatched')
+  UNION ALL
+  SELECT ${ctx.normalizeName('name')} FROM affected WHERE event_type = 'offsite' AND name IS NOT NULL
 )`,
     ),
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
