@@ -11,7 +11,7 @@ import { loadSources, type LoadedSources } from '../engine/load';
 import { runPipeline, type RunReport } from '../engine/run';
 import { buildPipeline } from '../models';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
-import { GROUND_TRUTH } from '../sample';
+import { CONFIG_FILE, GROUND_TRUTH } from '../sample';
 import { evaluateCells, type Cell, type Evaluation } from './metrics';
 import { SEED_PREDICTIONS, runSeedBaseline, seedUnsupported } from './seed';
 
@@ -109,7 +109,7 @@ export interface EvaluateOptions {
 
 export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationReport> {
   const truthFile = findGroundTruth(opts.data);
-  const { config } = await loadConfig(opts.config ?? path.join(opts.data, 'journey-stitch.yaml'));
+  const { config } = await loadConfig(opts.config ?? path.join(opts.data, CONFIG_FILE));
   if (config.warehouse !== 'duckdb') throw new Error('evaluate runs on the embedded DuckDB: the config must say warehouse: duckdb');
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
