@@ -30,7 +30,6 @@
  * person id equal across kinds (an anonymous id spelled like a user id); the watermark is the newest event
  * time but never later than the run itself (a future-dated event is simply read again while it is ahead).
  */
-import { z } from 'zod';
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
@@ -40,19 +39,7 @@ import { buildPipeline } from './index';
 import { DEDUPE_ORDER, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
-/** Config fragment (to be mounted at `incremental:` in the config schema). */
-export const incrementalConfigSchema = z
-  .strictObject({
-    lookback_hours: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 365)
-      .default(72)
-      .describe('Incremental runs re-read raw rows this many hours older than the newest event of the last run (late-arriving data).'),
-  })
-  .default({ lookback_hours: 72 });
-export type IncrementalConfig = z.output<typeof incrementalConfigSchema>;
+export { incrementalConfigSchema, type IncrementalConfig } from './incremental/config';
 
 export const STATE_TABLES = {
   events: 'js_state_events',
