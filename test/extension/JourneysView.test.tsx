@@ -42,7 +42,7 @@ describe('Journeys view', () => {
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
       fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
-      filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous' },
+      filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: '5000',
     });

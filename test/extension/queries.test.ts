@@ -42,7 +42,7 @@ describe('journey queries', () => {
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
       fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
-      filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous' },
+      filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: String(PATHS_ROW_LIMIT),
     });
@@ -73,9 +73,10 @@ describe('journey queries', () => {
     });
   });
 
-  it('a date preset is a relative Looker expression; "any" adds no date filter', () => {
+  it('a date preset is a relative Looker expression; "any" is sent as NOT NULL', () => {
     expect(journeyPathsQuery(state({ datePreset: '30 days' })).filters?.[jp.filterDate]).toBe('30 days');
-    expect(journeyPathsQuery(state({ datePreset: 'any' })).filters).not.toHaveProperty(jp.filterDate);
+    // Sent explicitly, so the explore's always_filter default (90 days) does not apply behind the user's back.
+    expect(journeyPathsQuery(state({ datePreset: 'any' })).filters?.[jp.filterDate]).toBe('NOT NULL');
     expect(journeyPathsQuery(state({ converted: 'yes' })).filters?.[jp.converted]).toBe('Yes');
   });
 
@@ -102,7 +103,7 @@ describe('journey queries', () => {
     const url = exploreUrl(journeyPathsQuery(state({ steps: 2, landingPage: 'A&B' })));
     expect(url).toBe(
       `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.count}` +
-        `&f[${jp.filterIdentityStatus}]=confirmed%2Cinferred%2Canonymous&f[${jp.filterLandingPage}]=A%26B` +
+        `&f[${jp.filterIdentityStatus}]=confirmed%2Cinferred%2Canonymous&f[${jp.filterDate}]=90%20days&f[${jp.filterLandingPage}]=A%26B` +
         `&sorts=${encodeURIComponent(`${jp.count} desc`)}&limit=5000`,
     );
   });
@@ -120,7 +121,7 @@ describe('view state in the URL', () => {
     expect(s.topK).toBe(DEFAULT_VIEW_STATE.topK);
     expect(s.measure).toBe('persons');
     expect(s.statuses).toEqual(['confirmed']);
-    expect(s.datePreset).toBe('any');
+    expect(s.datePreset).toBe('90 days');
     expect(s.dateFrom).toBe('');
   });
 

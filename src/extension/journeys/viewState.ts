@@ -46,7 +46,8 @@ export const DEFAULT_VIEW_STATE: JourneyViewState = {
   steps: 5,
   topK: 6,
   statuses: DEFAULT_STATUSES,
-  datePreset: 'any',
+  // The journeys explore's always_filter default: Sankeys over all history scan every event on BigQuery.
+  datePreset: '90 days',
   dateFrom: '',
   dateTo: '',
   sources: [],

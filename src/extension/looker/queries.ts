@@ -27,13 +27,17 @@ function pathsSource(measure: JourneyViewState['measure']) {
     : { explore: EXPLORES.sessionJourneys, fields: pathFields('session_paths') };
 }
 
+/** Looker's date filter expression for "is any time" that still counts as setting the filter. */
+export const ANY_TIME = 'NOT NULL';
+
 /** The filters of the Journeys view, applied by the LookML's templated filters before the paths are built. */
 export function journeyFilters(s: JourneyViewState): Record<string, string> {
   const f = pathsSource(s.measure).fields;
   const filters: Record<string, string> = {};
   if (s.statuses.length > 0) filters[f.filterIdentityStatus] = anyOf(s.statuses);
-  const date = s.datePreset === 'custom' ? dateRange(s.dateFrom, s.dateTo) : s.datePreset === 'any' ? null : s.datePreset;
-  if (date) filters[f.filterDate] = date;
+  // Always sent: the explores' always_filter would otherwise apply its own default range. "Any time" is spelled
+  // out as Looker's "is not null", which every event's timestamp passes.
+  filters[f.filterDate] = s.datePreset === 'custom' ? (dateRange(s.dateFrom, s.dateTo) ?? ANY_TIME) : s.datePreset === 'any' ? ANY_TIME : s.datePreset;
   if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
   if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
   if (s.converted !== 'any') filters[f.converted] = yesNo(s.converted === 'yes');
