@@ -5,6 +5,7 @@
  */
 const path = require('path');
 const webpack = require('webpack');
+const { EsbuildPlugin } = require('esbuild-loader');
 
 const root = (...p) => path.resolve(__dirname, 'node_modules', ...p);
 
@@ -77,8 +78,9 @@ module.exports = (_env, argv = {}) => ({
     ],
   },
   optimization: {
-    // ASCII-only output: the bundle reads the same whatever charset the host page declares ("·", "…", "→" in labels).
-    minimizeOptions: { javascript: { compress: { passes: 2 }, format: { asciiOnly: true } } },
+    // esbuild minifies in seconds where terser takes a minute on this bundle. ASCII-only output: the bundle reads the
+    // same whatever charset the host page declares ("·", "…", "→" in labels).
+    minimizer: [new EsbuildPlugin({ target: 'es2018', charset: 'ascii' })],
   },
   plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new SingleCopyCheck()],
   performance: { hints: false },
