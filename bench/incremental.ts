@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/incremental.ts [--events 1000000] [--share 0.01] [--lookback 72] [--data <dir>] [--db <file>]`
+ * `npx tsx bench/incremental.ts [--events 1000000] [--share 0.01] [--lookback 72] [--data <dir>] [--db <file>] [--memory 8GB]`
  *
  * Incremental refresh against a full rebuild on DuckDB: a generated sample (`journey-stitch sample`, Parquet,
  * cached in --data) is cut at the time after which `share` of its rows arrive. State is built by a full run on
@@ -84,6 +84,11 @@ async function main() {
   const instance = await DuckDBInstance.create(dbFile);
   const conn = await instance.connect();
   try {
+    // A shared machine: cap DuckDB's memory and let it spill to the temp folder.
+    const memory = arg('memory', '8GB');
+    if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(memory)) throw new Error(`--memory must look like 8GB, got '${memory}'`);
+    await conn.run(`SET memory_limit = ${duck.stringLiteral(memory)}`);
+    await conn.run(`SET temp_directory = ${duck.stringLiteral(path.join(os.tmpdir(), 'journey-stitch-bench-spill'))}`);
     const loaded = await loadSources(conn, config);
     const raw = loaded.raw;
     const rawRows = loaded.tables.reduce((n, t) => n + t.rows, 0);
