@@ -88,7 +88,7 @@ async function main() {
     const memory = arg('memory', '8GB');
     if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(memory)) throw new Error(`--memory must look like 8GB, got '${memory}'`);
     await conn.run(`SET memory_limit = ${duck.stringLiteral(memory)}`);
-    await conn.run(`SET temp_directory = ${duck.stringLiteral(path.join(os.tmpdir(), 'journey-stitch-bench-spill'))}`);
+    await conn.run(`SET temp_directory = ${duck.stringLiteral(path.join(os.tmpdir(), `journey-stitch-incremental-spill-${process.pid}`))}`);
     const loaded = await loadSources(conn, config);
     const raw = loaded.raw;
     const rawRows = loaded.tables.reduce((n, t) => n + t.rows, 0);
