@@ -405,14 +405,18 @@ view: stitched_events {
         -- model: js_unique_names
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_unique_names`
         AS
-        SELECT norm_name, MIN(candidate_id) AS person_id FROM (
+        SELECT n.norm_name, MIN(n.candidate_id) AS person_id
+        FROM (
           SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, person_id AS candidate_id
           FROM `@{SCRATCH}`.`journey_stitch_event_base`
           WHERE identity_status = 'confirmed' AND name IS NOT NULL
-        ) AS names
-        WHERE norm_name IS NOT NULL
-        GROUP BY norm_name
-        HAVING COUNT(DISTINCT candidate_id) = 1;
+        ) AS n
+        LEFT JOIN (
+          SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_event_base` WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
+        ) AS web ON web.person_id = n.candidate_id
+        WHERE n.norm_name IS NOT NULL
+        GROUP BY n.norm_name
+        HAVING COUNT(DISTINCT n.candidate_id) = 1 AND COUNT(web.person_id) > 0;
 
         -- model: js_profiles
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_profiles`

@@ -41,17 +41,23 @@ LEFT JOIN ${t('js_event_component')} AS c ON c.event_id = e.event_id
 LEFT JOIN ${t('js_components')} AS k ON k.component = c.component
 LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
     ),
-    // Names of identified persons, and those that belong to exactly one of them.
+    // Names of identified persons, and those that belong to exactly one of them. Only a person identified on the
+    // website can be a match target: an offsite-only person (a LinkedIn profile with an email) is not evidence that
+    // another profile of the same name is the same human, but it still makes the name ambiguous.
     ctx.scratchTable(
       'js_unique_names',
-      `SELECT norm_name, MIN(candidate_id) AS person_id FROM (
+      `SELECT n.norm_name, MIN(n.candidate_id) AS person_id
+FROM (
   SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name, person_id AS candidate_id
   FROM ${t('js_event_base')}
   WHERE identity_status = 'confirmed' AND name IS NOT NULL
-) AS names
-WHERE norm_name IS NOT NULL
-GROUP BY norm_name
-HAVING COUNT(DISTINCT candidate_id) = 1`,
+) AS n
+LEFT JOIN (
+  SELECT DISTINCT person_id FROM ${t('js_event_base')} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
+) AS web ON web.person_id = n.candidate_id
+WHERE n.norm_name IS NOT NULL
+GROUP BY n.norm_name
+HAVING COUNT(DISTINCT n.candidate_id) = 1 AND COUNT(web.person_id) > 0`,
     ),
     ctx.scratchTable(
       'js_profiles',

@@ -209,10 +209,17 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     if (a?.identity_status !== 'confirmed' || nameKey === null || !identified.has(a.person_id)) continue;
     personsByName.set(nameKey, (personsByName.get(nameKey) ?? new Set()).add(a.person_id));
   }
+  // Only persons identified on the website are match targets (an offsite-only person still makes a name ambiguous).
+  const identifiedOnWeb = new Set<string>();
+  for (const e of events) {
+    const a = assignments.get(e.event_id);
+    if (e.event_type !== 'offsite' && a?.identity_status === 'confirmed') identifiedOnWeb.add(a.person_id);
+  }
   for (const profile of profiles.values()) {
     profile.name = normaliseName(latest(profile.rows.filter((r) => r.name !== null))?.name ?? null);
     const candidates = profile.name === null ? undefined : personsByName.get(profile.name);
-    if (config.identity.name_matching && candidates?.size === 1) profile.matchedPerson = [...candidates][0];
+    const only = candidates?.size === 1 ? [...candidates][0] : undefined;
+    if (config.identity.name_matching && only !== undefined && identifiedOnWeb.has(only)) profile.matchedPerson = only;
     for (const row of profile.rows) {
       assignments.set(
         row.event_id,

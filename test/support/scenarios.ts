@@ -273,6 +273,34 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'a person known only offsite (a profile with an email) is no match target, but makes a name ambiguous',
+    input: {
+      identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Ana Silva' })],
+      offsite: {
+        linkedin: [
+          offsiteRow('li-1', '02-20 10:00', 'Ben Cho', { email: 'ben@x.example', profile_url: 'https://linkedin.com/in/ben' }),
+          offsiteRow('li-2', '02-21 10:00', 'Ben Cho', { profile_url: 'https://linkedin.com/in/ben-2' }),
+          offsiteRow('li-3', '02-22 10:00', 'Ana Silva', { email: 'ana.other@y.example', profile_url: 'https://linkedin.com/in/ana-2' }),
+          offsiteRow('li-4', '02-23 10:00', 'Ana Silva', { profile_url: 'https://linkedin.com/in/ana-3' }),
+        ],
+      },
+    },
+    events: {
+      i1: ['u1', 'confirmed', 'user_id'],
+      'li-1': [emailPerson('ben@x.example'), 'confirmed', 'offsite_email'],
+      'li-2': ['linkedin:https://linkedin.com/in/ben-2', 'unmatched', 'none'],
+      'li-3': [emailPerson('ana.other@y.example'), 'confirmed', 'offsite_email'],
+      'li-4': ['linkedin:https://linkedin.com/in/ana-3', 'unmatched', 'none'],
+    },
+    persons: {
+      u1: 'confirmed',
+      [emailPerson('ben@x.example')]: 'confirmed',
+      'linkedin:https://linkedin.com/in/ben-2': 'unmatched',
+      [emailPerson('ana.other@y.example')]: 'confirmed',
+      'linkedin:https://linkedin.com/in/ana-3': 'unmatched',
+    },
+  },
+  {
     name: 'an ambiguous name (two known persons) stays unmatched',
     input: {
       identifies: [
