@@ -36,9 +36,25 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /** WebKit's cap on script-written cookies: 7 days without a visit and the anonymous id is gone. */
 export const SAFARI_COOKIE_DAYS = 7;
-/** The simulated year. */
-export const WINDOW_START = Date.UTC(2024, 0, 1);
+/** The simulated year: every event falls in these many days. */
 export const WINDOW_DAYS = 365;
+/** Where the year starts unless `sample --end` says otherwise: fixed, so a seed always gives the same bytes. */
+export const DEFAULT_WINDOW_START = Date.UTC(2024, 0, 1);
+
+/**
+ * Start (UTC midnight, ms) of the WINDOW_DAYS-day window whose last day is `end` (YYYY-MM-DD), or the default
+ * window's start without one. Rejects anything but a real calendar date, naming the --end flag.
+ */
+export function windowStartEndingOn(end: string | undefined): number {
+  if (end === undefined) return DEFAULT_WINDOW_START;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(end);
+  const day = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+  // The round trip catches dates Date.UTC would roll over (2024-02-30) or map to 19xx (0099-01-01).
+  if (!match || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== end) {
+    throw new Error(`--end takes a calendar date as YYYY-MM-DD (e.g. 2024-12-30), got '${end}'`);
+  }
+  return day + DAY - WINDOW_DAYS * DAY;
+}
 
 export interface Campaign {
   source: string | null;
@@ -165,6 +181,8 @@ export interface SimulationOptions {
   seed: string;
   /** Mean events per person: sets how often people come back. */
   eventsPerPerson: number;
+  /** First moment of the simulated year (UTC midnight, ms); it lasts WINDOW_DAYS days. */
+  windowStart: number;
 }
 
 /** Names drawn from long-tailed lists so that common names (James Smith) are shared by different people. */
@@ -192,10 +210,15 @@ export class Simulation {
   readonly phenomena = emptyPhenomena();
   private readonly rng: Rng;
   private nextPerson = 1;
+  /** The simulated year: [start, end). */
+  private readonly start: number;
+  private readonly end: number;
 
   constructor(private readonly options: SimulationOptions) {
     if (!(options.eventsPerPerson > 0)) throw new Error('eventsPerPerson must be positive');
     this.rng = new Rng(options.seed);
+    this.start = options.windowStart;
+    this.end = options.windowStart + WINDOW_DAYS * DAY;
   }
 
   /** The next household's events (unordered across tables; times are realistic). */
@@ -288,11 +311,11 @@ export class Simulation {
     const meanVisits = Math.max(1, this.options.eventsPerPerson / EVENTS_PER_VISIT);
     // A per-person appetite on top of the geometric draw: most people visit once or twice, a few read a lot.
     const count = 1 + rng.geometric((meanVisits - 1) * rng.exponential(1));
-    let at = WINDOW_START + rng.next() * (WINDOW_DAYS - 14) * DAY;
+    let at = this.start + rng.next() * (WINDOW_DAYS - 14) * DAY;
     // Regulars come back daily, others weeks apart; gaps shrink so that heavy readers fit in the year.
-    const daysLeft = (WINDOW_START + WINDOW_DAYS * DAY - at) / DAY;
+    const end = this.end;
+    const daysLeft = (end - at) / DAY;
     const meanGapDays = Math.min(rng.pick([1, 3, 6, 10, 20, 40]), (0.8 * daysLeft) / count);
-    const end = WINDOW_START + WINDOW_DAYS * DAY;
     const visits: Visit[] = [];
     for (let index = 0; index < count && at < end; index++) {
       visits.push({ person: p, at: Math.floor(at), index });
@@ -454,11 +477,11 @@ export class Simulation {
     if (!p.linkedin) return;
     const li = p.linkedin;
     if (li.email) this.phenomena.offsiteWithEmail++;
-    const end = WINDOW_START + WINDOW_DAYS * DAY;
+    const { start, end } = this;
     for (let i = 0; i < li.interactions; i++) {
       // Awareness comes first: most interactions happen before the first visit to the site.
-      const before = firstVisit !== null && firstVisit > WINDOW_START && rng.chance(0.7);
-      const at = before ? WINDOW_START + rng.next() * (firstVisit - WINDOW_START) : WINDOW_START + rng.next() * (end - WINDOW_START);
+      const before = firstVisit !== null && firstVisit > start && rng.chance(0.7);
+      const at = before ? start + rng.next() * (firstVisit - start) : start + rng.next() * (end - start);
       if (before) this.phenomena.offsiteBeforeFirstVisit++;
       this.phenomena.offsiteInteractions++;
       const action = weighted(rng, LINKEDIN_ACTIONS);

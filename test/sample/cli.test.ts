@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../src/cli/main';
@@ -48,6 +48,8 @@ describe('journey-stitch sample / evaluate', () => {
   it('refuses sizes with --demo, and bad numbers, naming the flag', async () => {
     await expect(run('sample', '--demo', '--events', '500', '--out', join(dir, 'x'))).rejects.toThrow(/--demo is a fixed data set/);
     await expect(run('sample', '--persons', 'many', '--out', join(dir, 'x'))).rejects.toThrow(/--persons takes a positive whole number/);
+    await expect(run('sample', '--end', '2024-12-32', '--out', join(dir, 'x'))).rejects.toThrow(/--end takes a calendar date as YYYY-MM-DD .* got '2024-12-32'/);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
   it('says what is missing when the folder has no ground truth', async () => {

@@ -17,6 +17,7 @@ interface SampleFlags {
   format: FileFormat;
   source: SourceFormat;
   demo: boolean;
+  end?: string;
 }
 
 export function register(program: Command): void {
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed: same seed, same bytes', '1')
     .addOption(new Option('--format <format>', 'file format').choices(['ndjson', 'parquet']).default('ndjson'))
     .addOption(new Option('--source <type>', 'first-party event shape').choices(['segment', 'snowplow']).default('segment'))
+    .option('--end <YYYY-MM-DD>', 'last day of the simulated 365 days, e.g. today for recent data (default: a fixed window from 2024-01-01)')
     .option('--demo', `the small fixed demo data set (${DEMO_OPTIONS.persons} persons, ~${DEMO_OPTIONS.events} events)`, false)
     .action(async (flags: SampleFlags) => {
       if (flags.demo && (flags.persons !== undefined || flags.events !== undefined)) {
@@ -38,6 +40,7 @@ export function register(program: Command): void {
         out: flags.out,
         format: flags.format,
         source: flags.source,
+        end: flags.end,
         ...(flags.demo ? DEMO_OPTIONS : { persons: flags.persons, events: flags.events, seed: flags.seed }),
       });
       const started = Date.now();
