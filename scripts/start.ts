@@ -5,7 +5,7 @@
  */
 import { DEFAULT_PREVIEW_PORT } from '../src/cli/commands/preview';
 import { startPreview } from '../src/preview';
-import { eventDateRange, prepareDemo } from '../src/preview/demo';
+import { prepareDemo } from '../src/preview/demo';
 
 async function main() {
   const portArg = process.argv.indexOf('--port');
@@ -17,12 +17,9 @@ async function main() {
     report: ({ step, skipped, ms }) => process.stderr.write(`  ${step.padEnd(16)} ${skipped ? 'up to date' : `done in ${(ms / 1000).toFixed(1)}s`}\n`),
   });
   const preview = await startPreview({ projectDir: paths.projectDir, database: paths.database, bundle: paths.bundle, port });
-  const range = await eventDateRange(paths.database);
   process.stdout.write(
     `\njourney-stitch demo ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n` +
       `  open ${preview.url}\n` +
-      `  the demo events run from ${range.from} to ${range.to}; the journeys over that whole range:\n` +
-      `  ${preview.url}journeys?date=custom&from=${range.from}&to=${range.to}\n` +
       `  (data ${paths.dataDir}; LookML ${paths.projectDir}; Ctrl-C to stop)\n`,
   );
   const stop = () => void preview.stop().then(() => process.exit(0));

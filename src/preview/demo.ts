@@ -134,6 +134,8 @@ export interface PrepareOptions {
   quiet?: boolean;
   /** Also build the extension bundle (default true; the data steps alone need no bundle). */
   extension?: boolean;
+  /** The demo data's last day, YYYY-MM-DD (default: today, UTC). */
+  today?: string;
 }
 
 /** A lock older than this is left over from a killed run. */
@@ -174,14 +176,19 @@ export async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promi
 }
 
 /** Brings the demo's data, database, LookML project and extension bundle up to date. */
-export async function prepareDemo(root: string, { report = () => {}, quiet = false, extension = true }: PrepareOptions = {}): Promise<DemoPaths> {
+export async function prepareDemo(
+  root: string,
+  { report = () => {}, quiet = false, extension = true, today = new Date().toISOString().slice(0, 10) }: PrepareOptions = {},
+): Promise<DemoPaths> {
   const paths = demoPaths(root);
   mkdirSync(join(root, '.journey-stitch', 'demo'), { recursive: true });
   const stateFile = join(root, '.journey-stitch', 'demo', 'steps.json');
   const code = (...dirs: string[]) => listFiles(root, ['src/contract', 'src/config', 'package-lock.json', ...dirs]);
   const isDatabase = (f: string) => /\.duckdb(\.wal)?$/.test(f);
 
-  const sampleArgs = ['sample', '--demo', '--out', paths.dataDir];
+  // The demo's year ends today, so the extension's default 'last 90 days' shows data. The day is one of the
+  // arguments, and arguments are hashed: the data (and everything after it) is regenerated when the day changes.
+  const sampleArgs = ['sample', '--demo', '--end', today, '--out', paths.dataDir];
   const stitchArgs = ['stitch', '--config', paths.config];
   const generateArgs = ['generate', '--config', paths.config, '--out', paths.projectDir];
   const dataSteps: Step[] = [
@@ -231,7 +238,7 @@ export async function prepareDemo(root: string, { report = () => {}, quiet = fal
   return paths;
 }
 
-/** First and last event day (YYYY-MM-DD) of the stitched data: the demo is historical, so relative ranges are empty. */
+/** First and last event day (YYYY-MM-DD) of the stitched data. */
 export async function eventDateRange(database: string): Promise<{ from: string; to: string }> {
   const db = await PreviewDatabase.open(database, 'journey_stitch_range');
   try {

@@ -119,6 +119,24 @@ describe('the demo in the preview', () => {
     await page.close();
   });
 
+  test('the default view, the last 90 days, draws the persons with events in them (the demo ends today)', async () => {
+    const page = await openPage(`${preview.url}journeys`);
+    const frame = frameOf(page);
+    await frame.getByTestId('sankey-node').first().waitFor({ timeout: 30_000 });
+    // Looker's "90 days": today and the 89 days before it.
+    const [[recent, all]] = await db.run(
+      `SELECT COUNT(DISTINCT e.person_id) FILTER (WHERE e.occurred_at >= current_date - INTERVAL 89 DAY), COUNT(DISTINCT e.person_id)
+       FROM stitched_events AS e JOIN persons AS p ON p.person_id = e.person_id
+       WHERE p.identity_status IN (${DEFAULT_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+    );
+    expect(Number(recent)).toBeGreaterThan(0);
+    expect(Number(recent)).toBeLessThan(Number(all));
+    expect(await summaryCount(frame)).toBe(Number(recent));
+    expect(await frame.getByTestId('sankey-link').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath('e2e-journeys-default.png') });
+    await page.close();
+  });
+
   test('counting sessions: the Sankey equals a direct query of session_paths', async () => {
     const page = await openPage(`${preview.url}journeys?measure=sessions&date=custom&from=${range.from}&to=${range.to}`);
     const frame = frameOf(page);

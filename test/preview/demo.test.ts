@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashInputs, runSteps, withLock, type DemoStepReport, type Step } from '../../src/preview/demo';
+import { eventDateRange, hashInputs, prepareDemo, runSteps, withLock, type DemoStepReport, type Step } from '../../src/preview/demo';
 
 let dir: string;
 beforeEach(() => {
@@ -106,3 +106,19 @@ describe('the demo lock', () => {
     await expect(withLock(lock, async () => 'ran')).resolves.toBe('ran');
   });
 });
+
+test('the demo data ends on its day, and a new day regenerates it', async () => {
+  // A root of its own: the shared demo under .journey-stitch is left to npm start and the e2e tests.
+  const run = async (today: string) => {
+    const reports: DemoStepReport[] = [];
+    const paths = await prepareDemo(dir, { quiet: true, extension: false, today, report: (r) => reports.push(r) });
+    return { paths, ran: reports.filter((r) => !r.skipped).map((r) => r.step) };
+  };
+  const first = await run('2026-03-01');
+  expect(first.ran).toEqual(['sample', 'stitch', 'generate']);
+  expect(await eventDateRange(first.paths.database)).toEqual({ from: '2025-03-02', to: '2026-03-01' });
+  expect((await run('2026-03-01')).ran).toEqual([]);
+  const next = await run('2026-03-02');
+  expect(next.ran).toEqual(['sample', 'stitch', 'generate']);
+  expect((await eventDateRange(next.paths.database)).to).toBe('2026-03-02');
+}, 120_000);
