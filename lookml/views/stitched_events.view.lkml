@@ -19,22 +19,22 @@ view: stitched_events {
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
         SELECT
-          CASE WHEN TRIM(CAST(r.`id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
           'page' AS `event_type`,
           NULLIF(TRIM(CAST(r.`context_page_title` AS STRING)), '') AS `event_name`,
           SAFE_CAST(r.`timestamp` AS TIMESTAMP) AS `occurred_at`,
-          CASE WHEN TRIM(CAST(r.`anonymous_id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`anonymous_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`anonymous_id` AS STRING)) END AS `anonymous_id`,
-          CASE WHEN TRIM(CAST(r.`user_id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`user_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`user_id` AS STRING)) END AS `user_id`,
-          CASE WHEN REGEXP_CONTAINS(LOWER(CASE WHEN TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING)) IS NULL OR LOWER(TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING)) END), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(CASE WHEN TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING)) IS NULL OR LOWER(TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING)) END) END AS `email`,
+          CASE WHEN LOWER(TRIM(CAST(r.`anonymous_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`anonymous_id` AS STRING)) END AS `anonymous_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`user_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`user_id` AS STRING)) END AS `user_id`,
+          CASE WHEN REGEXP_CONTAINS(LOWER(TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING))), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(TRIM(CAST(REPLACE(REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(CAST(r.`context_page_url` AS STRING), '[?&]email=([^&#]*)'), '')), '%40', '@'), '%2b', '+') AS STRING))) END AS `email`,
           CAST(NULL AS STRING) AS `name`,
-          CASE WHEN TRIM(CAST(r.`context_campaign_term` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`context_campaign_term` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_campaign_term` AS STRING)) END AS `carried_anonymous_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`context_campaign_term` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_campaign_term` AS STRING)) END AS `carried_anonymous_id`,
           CAST(NULL AS STRING) AS `linked_anonymous_id`,
           'web' AS `source`,
           NULLIF(TRIM(CAST(r.`context_page_path` AS STRING)), '') AS `page_path`,
           NULLIF(TRIM(CAST(r.`context_page_title` AS STRING)), '') AS `page_title`,
           NULLIF(TRIM(CAST(r.`context_page_url` AS STRING)), '') AS `page_url`,
           NULLIF(TRIM(CAST(r.`context_page_referrer` AS STRING)), '') AS `referrer`,
-          CASE WHEN TRIM(CAST(r.`context_ip` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`context_ip` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_ip` AS STRING)) END AS `ip`,
+          CASE WHEN LOWER(TRIM(CAST(r.`context_ip` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_ip` AS STRING)) END AS `ip`,
           NULLIF(TRIM(CAST(r.`context_campaign_source` AS STRING)), '') AS `utm_source`,
           NULLIF(TRIM(CAST(r.`context_campaign_medium` AS STRING)), '') AS `utm_medium`,
           NULLIF(TRIM(CAST(r.`context_campaign_name` AS STRING)), '') AS `utm_campaign`,
@@ -52,22 +52,22 @@ view: stitched_events {
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
         SELECT
-          CASE WHEN TRIM(CAST(r.`id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
           'track' AS `event_type`,
           NULLIF(TRIM(CAST(r.`event` AS STRING)), '') AS `event_name`,
           SAFE_CAST(r.`timestamp` AS TIMESTAMP) AS `occurred_at`,
-          CASE WHEN TRIM(CAST(r.`anonymous_id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`anonymous_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`anonymous_id` AS STRING)) END AS `anonymous_id`,
-          CASE WHEN TRIM(CAST(r.`user_id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`user_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`user_id` AS STRING)) END AS `user_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`anonymous_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`anonymous_id` AS STRING)) END AS `anonymous_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`user_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`user_id` AS STRING)) END AS `user_id`,
           CAST(NULL AS STRING) AS `email`,
           CAST(NULL AS STRING) AS `name`,
-          CASE WHEN TRIM(CAST(r.`context_campaign_term` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`context_campaign_term` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_campaign_term` AS STRING)) END AS `carried_anonymous_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`context_campaign_term` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_campaign_term` AS STRING)) END AS `carried_anonymous_id`,
           CAST(NULL AS STRING) AS `linked_anonymous_id`,
           'web' AS `source`,
           NULLIF(TRIM(CAST(r.`context_page_path` AS STRING)), '') AS `page_path`,
           NULLIF(TRIM(CAST(r.`context_page_title` AS STRING)), '') AS `page_title`,
           NULLIF(TRIM(CAST(r.`context_page_url` AS STRING)), '') AS `page_url`,
           NULLIF(TRIM(CAST(r.`context_page_referrer` AS STRING)), '') AS `referrer`,
-          CASE WHEN TRIM(CAST(r.`context_ip` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`context_ip` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_ip` AS STRING)) END AS `ip`,
+          CASE WHEN LOWER(TRIM(CAST(r.`context_ip` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_ip` AS STRING)) END AS `ip`,
           NULLIF(TRIM(CAST(r.`context_campaign_source` AS STRING)), '') AS `utm_source`,
           NULLIF(TRIM(CAST(r.`context_campaign_medium` AS STRING)), '') AS `utm_medium`,
           NULLIF(TRIM(CAST(r.`context_campaign_name` AS STRING)), '') AS `utm_campaign`,
@@ -85,22 +85,22 @@ view: stitched_events {
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
         SELECT
-          CASE WHEN TRIM(CAST(r.`id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
           'identify' AS `event_type`,
           'identify' AS `event_name`,
           SAFE_CAST(r.`timestamp` AS TIMESTAMP) AS `occurred_at`,
-          CASE WHEN TRIM(CAST(r.`anonymous_id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`anonymous_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`anonymous_id` AS STRING)) END AS `anonymous_id`,
-          CASE WHEN TRIM(CAST(r.`user_id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`user_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`user_id` AS STRING)) END AS `user_id`,
-          CASE WHEN REGEXP_CONTAINS(LOWER(CASE WHEN TRIM(CAST(r.`email` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`email` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`email` AS STRING)) END), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(CASE WHEN TRIM(CAST(r.`email` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`email` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`email` AS STRING)) END) END AS `email`,
+          CASE WHEN LOWER(TRIM(CAST(r.`anonymous_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`anonymous_id` AS STRING)) END AS `anonymous_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`user_id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`user_id` AS STRING)) END AS `user_id`,
+          CASE WHEN REGEXP_CONTAINS(LOWER(TRIM(CAST(r.`email` AS STRING))), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(TRIM(CAST(r.`email` AS STRING))) END AS `email`,
           COALESCE(NULLIF(TRIM(CAST(r.`name` AS STRING)), ''), NULLIF(TRIM((COALESCE(CAST(r.`first_name` AS STRING), '') || ' ' || COALESCE(CAST(r.`last_name` AS STRING), ''))), '')) AS `name`,
-          CASE WHEN TRIM(CAST(r.`context_campaign_term` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`context_campaign_term` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_campaign_term` AS STRING)) END AS `carried_anonymous_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`context_campaign_term` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_campaign_term` AS STRING)) END AS `carried_anonymous_id`,
           CAST(NULL AS STRING) AS `linked_anonymous_id`,
           'web' AS `source`,
           NULLIF(TRIM(CAST(r.`context_page_path` AS STRING)), '') AS `page_path`,
           NULLIF(TRIM(CAST(r.`context_page_title` AS STRING)), '') AS `page_title`,
           NULLIF(TRIM(CAST(r.`context_page_url` AS STRING)), '') AS `page_url`,
           NULLIF(TRIM(CAST(r.`context_page_referrer` AS STRING)), '') AS `referrer`,
-          CASE WHEN TRIM(CAST(r.`context_ip` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`context_ip` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_ip` AS STRING)) END AS `ip`,
+          CASE WHEN LOWER(TRIM(CAST(r.`context_ip` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`context_ip` AS STRING)) END AS `ip`,
           NULLIF(TRIM(CAST(r.`context_campaign_source` AS STRING)), '') AS `utm_source`,
           NULLIF(TRIM(CAST(r.`context_campaign_medium` AS STRING)), '') AS `utm_medium`,
           NULLIF(TRIM(CAST(r.`context_campaign_name` AS STRING)), '') AS `utm_campaign`,
@@ -118,13 +118,13 @@ view: stitched_events {
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
         SELECT
-          CASE WHEN TRIM(CAST(r.`id` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
+          CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
           'offsite' AS `event_type`,
           NULLIF(TRIM(CAST(r.`action` AS STRING)), '') AS `event_name`,
           SAFE_CAST(r.`timestamp` AS TIMESTAMP) AS `occurred_at`,
           CAST(NULL AS STRING) AS `anonymous_id`,
           CAST(NULL AS STRING) AS `user_id`,
-          CASE WHEN REGEXP_CONTAINS(LOWER(CASE WHEN TRIM(CAST(r.`email` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`email` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`email` AS STRING)) END), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(CASE WHEN TRIM(CAST(r.`email` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`email` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`email` AS STRING)) END) END AS `email`,
+          CASE WHEN REGEXP_CONTAINS(LOWER(TRIM(CAST(r.`email` AS STRING))), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(TRIM(CAST(r.`email` AS STRING))) END AS `email`,
           NULLIF(TRIM(CAST(r.`full_name` AS STRING)), '') AS `name`,
           CAST(NULL AS STRING) AS `carried_anonymous_id`,
           CAST(NULL AS STRING) AS `linked_anonymous_id`,
@@ -138,7 +138,7 @@ view: stitched_events {
           CAST(NULL AS STRING) AS `utm_medium`,
           CAST(NULL AS STRING) AS `utm_campaign`,
           NULLIF(TRIM(CAST(r.`action` AS STRING)), '') AS `offsite_action`,
-          CASE WHEN TRIM(CAST(r.`profile_url` AS STRING)) IS NULL OR LOWER(TRIM(CAST(r.`profile_url` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`profile_url` AS STRING)) END AS `profile_url`,
+          CASE WHEN LOWER(TRIM(CAST(r.`profile_url` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`profile_url` AS STRING)) END AS `profile_url`,
           NULLIF(TRIM(CAST(r.`content_url` AS STRING)), '') AS `content_url`,
           'linkedin' AS `source_table`,
           10 AS `source_order`,
@@ -151,16 +151,27 @@ view: stitched_events {
         AS
         SELECT source_table, event_id, reject_reason AS reason, row_data FROM `@{SCRATCH}`.`journey_stitch_staged` WHERE reject_reason IS NOT NULL;
 
+        -- model: js_duplicate_ids
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_duplicate_ids`
+        AS
+        SELECT event_id FROM `@{SCRATCH}`.`journey_stitch_staged` WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1;
+
         -- model: js_events
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_events`
         AS
+        SELECT s.`event_id`, s.`event_type`, s.`event_name`, s.`occurred_at`, s.`anonymous_id`, s.`user_id`, s.`email`, s.`name`, s.`carried_anonymous_id`, s.`linked_anonymous_id`, s.`source`, s.`page_path`, s.`page_title`, s.`page_url`, s.`referrer`, s.`ip`, s.`utm_source`, s.`utm_medium`, s.`utm_campaign`, s.`offsite_action`, s.`profile_url`, s.`content_url`, s.`source_table`, s.`source_order`
+        FROM `@{SCRATCH}`.`journey_stitch_staged` AS s
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_duplicate_ids` AS dup ON dup.event_id = s.event_id
+        WHERE s.reject_reason IS NULL AND dup.event_id IS NULL
+        UNION ALL
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order` FROM (
           SELECT s.*, ROW_NUMBER() OVER (
-            PARTITION BY event_id
+            PARTITION BY s.event_id
             ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
           ) AS copy_number
           FROM `@{SCRATCH}`.`journey_stitch_staged` AS s
-          WHERE reject_reason IS NULL
+          JOIN `@{SCRATCH}`.`journey_stitch_duplicate_ids` AS dup ON dup.event_id = s.event_id
+          WHERE s.reject_reason IS NULL
         ) AS deduped
         WHERE copy_number = 1;
 
@@ -172,13 +183,13 @@ view: stitched_events {
         -- model: js_event_nodes
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_nodes`
         AS
-        SELECT n.event_id, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
+        SELECT n.event_id, n.occurred_at, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
         FROM (
-        SELECT event_id, ('user_id:' || user_id) AS node, 'user_id' AS node_type, user_id AS node_value, 0 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE user_id IS NOT NULL
+        SELECT event_id, occurred_at, ('user_id:' || user_id) AS node, 'user_id' AS node_type, user_id AS node_value, 0 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE user_id IS NOT NULL
         UNION ALL
-        SELECT event_id, ('email:' || email) AS node, 'email' AS node_type, email AS node_value, 1 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE email IS NOT NULL
+        SELECT event_id, occurred_at, ('email:' || email) AS node, 'email' AS node_type, email AS node_value, 1 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE email IS NOT NULL
         UNION ALL
-        SELECT event_id, ('profile:' || (source || ':' || profile_url)) AS node, 'profile' AS node_type, (source || ':' || profile_url) AS node_value, 3 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE event_type = 'offsite' AND profile_url IS NOT NULL
+        SELECT event_id, occurred_at, ('profile:' || (source || ':' || profile_url)) AS node, 'profile' AS node_type, (source || ':' || profile_url) AS node_value, 3 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE event_type = 'offsite' AND profile_url IS NOT NULL
         ) AS n
         LEFT JOIN `@{SCRATCH}`.`journey_stitch_shared_emails` AS s ON n.node_type = 'email' AND s.email = n.node_value;
 

@@ -52,17 +52,27 @@ export class ModelContext {
 
   /** Trimmed string, or NULL for missing and junk values (identity.junk_values, identity.junk_pattern). */
   clean(expr: string): string {
+    // Each copy of `v` is evaluated separately, so the tests are kept to one or two mentions of it.
     const v = `TRIM(${this.d.castString(expr)})`;
     const junk = this.config.identity.junk_values.map((j) => j.trim().toLowerCase());
-    const tests = [`${v} IS NULL`, this.inList(`LOWER(${v})`, junk)];
+    const tests = [this.inList(`LOWER(${v})`, junk)];
     if (this.config.identity.junk_pattern) tests.push(this.d.regexpContains(v, this.config.identity.junk_pattern));
     return `CASE WHEN ${tests.join(' OR ')} THEN NULL ELSE ${v} END`;
   }
 
-  /** A cleaned, lower-cased email, or NULL when it does not look like one. */
+  /**
+   * A cleaned, lower-cased email, or NULL when it does not look like one. Same result as clean() then the email
+   * test, written so the value is computed twice rather than six times: junk values without an '@' can never pass
+   * the email test, so only the others are checked.
+   */
   cleanEmail(expr: string): string {
-    const e = `LOWER(${this.clean(expr)})`;
-    return `CASE WHEN ${this.d.regexpContains(e, EMAIL_PATTERN)} THEN ${e} END`;
+    const v = `TRIM(${this.d.castString(expr)})`;
+    const e = `LOWER(${v})`;
+    const tests = [this.d.regexpContains(e, EMAIL_PATTERN)];
+    const junk = this.config.identity.junk_values.map((j) => j.trim().toLowerCase()).filter((j) => j.includes('@'));
+    if (junk.length) tests.push(`NOT ${this.inList(e, junk)}`);
+    if (this.config.identity.junk_pattern) tests.push(`NOT ${this.d.regexpContains(v, this.config.identity.junk_pattern)}`);
+    return `CASE WHEN ${tests.join(' AND ')} THEN ${e} END`;
   }
 
   /** Lower case, accents stripped, separators collapsed to one space, trimmed; NULL when nothing is left. */

@@ -64,7 +64,7 @@ export function identitySteps(ctx: ModelContext): Step[] {
   const ev = ctx.t('js_events');
   const maxIter = ctx.config.identity.max_iterations;
   const nodeSelect = (type: string, value: string, where: string) =>
-    `SELECT event_id, ${d.concat(ctx.lit(`${type}:`), value)} AS node, ${ctx.lit(type)} AS node_type, ${value} AS node_value, ${NODE_PRIORITY.indexOf(type as never)} AS priority FROM ${ev} WHERE ${where}`;
+    `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS node, ${ctx.lit(type)} AS node_type, ${value} AS node_value, ${NODE_PRIORITY.indexOf(type as never)} AS priority FROM ${ev} WHERE ${where}`;
   const crm = ctx.config.identity.crm_ids.map((c) =>
     nodeSelect('crm_id', d.concat(ctx.lit(`${c.name}=`), d.quoteIdent(`crm_${c.name}`)), `${d.quoteIdent(`crm_${c.name}`)} IS NOT NULL`),
   );
@@ -83,7 +83,7 @@ export function identitySteps(ctx: ModelContext): Step[] {
     ),
     ctx.scratchTable(
       'js_event_nodes',
-      `SELECT n.event_id, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
+      `SELECT n.event_id, n.occurred_at, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
 FROM (
 ${nodes.join('\nUNION ALL\n')}
 ) AS n

@@ -29,20 +29,22 @@ export function outputSteps(ctx: ModelContext): SqlStep[] {
   WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
 ),
 occurrences AS (
-  SELECT n.node_type AS identifier_type, n.node_value AS identifier, e.occurred_at, e.event_id
-  FROM ${ctx.t('js_event_nodes')} AS n JOIN ${ctx.t('js_events')} AS e ON e.event_id = n.event_id
+  -- One row per (event, identifier): an id carried over or linked is not counted again when the row has it already.
+  SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM ${ctx.t('js_event_nodes')}
   UNION ALL
-  SELECT 'anonymous_id', anonymous_id, occurred_at, event_id FROM ${ctx.t('js_events')} WHERE anonymous_id IS NOT NULL
+  SELECT 'anonymous_id', anonymous_id, occurred_at FROM ${ctx.t('js_events')} WHERE anonymous_id IS NOT NULL
   UNION ALL
-  SELECT 'anonymous_id', carried_anonymous_id, occurred_at, event_id FROM ${ctx.t('js_events')} WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
+  SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
+  WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
   UNION ALL
-  SELECT 'anonymous_id', linked_anonymous_id, occurred_at, event_id FROM ${ctx.t('js_events')} WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '')
+  SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
+  WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '') AND linked_anonymous_id <> COALESCE(carried_anonymous_id, '')
   UNION ALL
-  SELECT 'profile', b.profile_key, b.occurred_at, b.event_id FROM ${ctx.t('js_event_base')} AS b
+  SELECT 'profile', b.profile_key, b.occurred_at FROM ${ctx.t('js_event_base')} AS b
   WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
 ),
 usage AS (
-  SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(DISTINCT event_id) AS event_count
+  SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
   FROM occurrences GROUP BY identifier_type, identifier
 )
 SELECT ${d.concat('i.identifier_type', `':'`, 'i.identifier')} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
