@@ -17,7 +17,7 @@ import type { Config } from '../config/schema';
 import type { RawSources, RawTable } from '../models/types';
 import { SourceColumnError } from '../models/types';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
-import { rawTableSpecs, type RawTableSpec } from '../warehouse/bigquery/sources';
+import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';
 import { messageOf } from './run';
 
 const duck = new DuckDBDialect();

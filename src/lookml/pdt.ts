@@ -15,6 +15,7 @@
  */
 import type { Config } from '../config/schema';
 import { buildPipeline, type RawTable } from '../models';
+import { rawTableName } from '../models/raw-tables';
 import { BigQueryDialect } from '../sql/dialects';
 import type { Pipeline, Step } from '../sql/pipeline';
 import { toScript } from '../sql/script';
@@ -30,18 +31,7 @@ export const scratchRef = (table: string) => `\`@{SCRATCH}\`.${bq.quoteIdent(SCR
 
 /** A raw table in the @{RAW_PROJECT}.@{RAW_DATASET} dataset, by its logical name (see RawSources). */
 export function rawRef(config: Config, table: RawTable): string {
-  const physical = (): string => {
-    const src = config.source;
-    if (table.startsWith('offsite:')) {
-      const o = config.offsite.find((x) => `offsite:${x.name}` === table);
-      if (!o) throw new Error(`no offsite source named '${table.slice('offsite:'.length)}' in the config`);
-      return o.table ?? o.name;
-    }
-    const tables = src.tables as Record<string, string>;
-    if (!(table in tables)) throw new Error(`the ${src.type} source has no table '${table}'`);
-    return tables[table];
-  };
-  return `\`@{RAW_PROJECT}\`.\`@{RAW_DATASET}\`.${bq.quoteIdent(physical())}`;
+  return `\`@{RAW_PROJECT}\`.\`@{RAW_DATASET}\`.${bq.quoteIdent(rawTableName(config, table))}`;
 }
 
 export class PdtPlanError extends Error {

@@ -5,6 +5,7 @@
 import { configSchema, type ConfigInput } from '../../src/config/schema';
 import { outputTables } from '../../src/contract/tables';
 import { buildPipeline } from '../../src/models';
+import { rawTableName } from '../../src/models/raw-tables';
 import type { SqlStep } from '../../src/sql/pipeline';
 import { BigQueryDialect } from '../../src/sql/dialects';
 import { rawSourceTables } from '../support/bigquery-catalog';
@@ -46,11 +47,7 @@ describe.each(Object.entries(configs))('BigQuery SQL of the models (%s)', (_name
     const config = configSchema.parse(input);
     const zs = zetasql();
     await zs.registerCatalog(rawSourceTables(config));
-    const raw = (table: string) => {
-      const offsite = config.offsite.find((o) => `offsite:${o.name}` === table);
-      const name = offsite ? (offsite.table ?? offsite.name) : (config.source.tables as Record<string, string>)[table];
-      return d.tableRef(config.project!, config.dataset!, name);
-    };
+    const raw = (table: string) => d.tableRef(config.project!, config.dataset!, rawTableName(config, table));
     const pipeline = buildPipeline({ config, dialect: d, raw: { ref: raw, columns: () => undefined }, out: (t) => d.tableRef(config.project!, 'journey_stitch', t) });
     const statements: SqlStep[] = pipeline.steps.flatMap((s) => (s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (changed)`, sql: s.changedSql }]));
     const created = new Map<string, CatalogTable>();

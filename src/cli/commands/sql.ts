@@ -13,7 +13,8 @@ import { getDialect } from '../../sql/dialects';
 import type { Pipeline } from '../../sql/pipeline';
 import { stepScript, toScript, type ScriptOptions } from '../../sql/script';
 import { publishedRef } from '../../warehouse/bigquery';
-import { bigQueryRawSources, rawTableSpecs } from '../../warehouse/bigquery/sources';
+import { rawTableSpecs } from '../../models/raw-tables';
+import { bigQueryRawSources } from '../../warehouse/bigquery/sources';
 
 export const SCRIPT_FILE = 'journey_stitch.sql';
 /** Files this command owns in an output folder (replaced on every run). */

@@ -6,7 +6,8 @@
 import { stringify } from 'yaml';
 import type { Config } from '../../config/schema';
 import type { ColumnInfo } from './client';
-import { bigQueryLocation, columnsByTable, rawTableSpecs, type ExpectedColumn, type RawTableSpec } from './sources';
+import { rawTableSpecs, type ExpectedColumn, type RawTableSpec } from '../../models/raw-tables';
+import { bigQueryLocation, columnsByTable } from './sources';
 
 export interface ColumnSuggestion {
   logical: string;
