@@ -9,7 +9,7 @@ import { testConfig } from '../support/scenarios';
 import { batchedStream, LOOKBACK_HOURS } from './generators';
 import { fullRebuild, refreshInBatches } from './harness';
 
-const RUNS = Number(process.env.INCREMENTAL_RUNS ?? 12);
+const RUNS = Number(process.env.INCREMENTAL_RUNS ?? 25);
 
 const configArb = fc.record({
   max_user_ids_per_email: fc.constantFrom(1, 2, 5),
