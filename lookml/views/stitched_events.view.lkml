@@ -418,16 +418,16 @@ view: stitched_events {
         AS
         SELECT n.norm_name, MIN(n.candidate_id) AS person_id
         FROM (
-          SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, person_id AS candidate_id
-          FROM `@{SCRATCH}`.`journey_stitch_event_base`
-          WHERE identity_status = 'confirmed' AND name IS NOT NULL
+          SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+          FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
+          LEFT JOIN (
+            SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_event_base` WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
+          ) AS web ON web.person_id = b.person_id
+          WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL
         ) AS n
-        LEFT JOIN (
-          SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_event_base` WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
-        ) AS web ON web.person_id = n.candidate_id
         WHERE n.norm_name IS NOT NULL
         GROUP BY n.norm_name
-        HAVING COUNT(DISTINCT n.candidate_id) = 1 AND COUNT(web.person_id) > 0;
+        HAVING COUNT(DISTINCT n.candidate_id) = 1 AND MAX(CASE WHEN n.on_web THEN 1 ELSE 0 END) = 1;
 
         -- model: js_profiles
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_profiles`

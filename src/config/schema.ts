@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_STEPS } from '../contract/tables';
+import { incrementalConfigSchema } from '../models/incremental/config';
 
 /** A warehouse identifier (table, column, dataset, project): validated here, quoted by the dialect. */
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -167,6 +168,7 @@ export const configSchema = z
         conversion_events: z.array(z.string().min(1)).default(['Meeting Booked']).describe('Track events that count as conversions.'),
       })
       .default({ steps: DEFAULT_STEPS, track_events: ['Meeting Booked'], conversion_events: ['Meeting Booked'] }),
+    incremental: incrementalConfigSchema.describe('stitch --incremental: how far back each run re-reads for late-arriving data.'),
     lookml: z
       .strictObject({
         connection: z.string().regex(/^[A-Za-z0-9_-]+$/).default('journey_stitch').describe('Looker connection name.'),

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
@@ -14,6 +14,7 @@ import { buildPipeline, SourceColumnError } from '../models';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { stageExport, type StagedExport } from './export';
+import { refreshIncremental } from './incremental';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
 import { LoopCapError, runPipeline, type RunReport } from './run';
 import { collectSummary, formatSummary, loadLine, progressLine, type StitchSummary } from './summary';
@@ -31,6 +32,11 @@ export interface StitchOptions {
   exportDir?: string;
   /** Progress and summary lines (the CLI writes them to stderr). */
   log?: (line: string) => void;
+  /**
+   * Only events newer than the last run (minus incremental.lookback_hours) are processed and only affected
+   * persons rewritten; the result equals a full rebuild. The first run (or one after a config change) is full.
+   */
+  incremental?: boolean;
   /** Replaces the models (tests use it to run a pipeline that fails on purpose). */
   build?: (sources: LoadedSources) => Pipeline;
 }
@@ -80,22 +86,34 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
     throw err instanceof SourceColumnError ? explainSourceColumnError(err, loaded) : err;
   }
 
-  log('models:');
+  log(opts.incremental ? 'models (incremental):' : 'models:');
+  const hooks = {
+    onStep: (step: Parameters<typeof progressLine>[0]) => {
+      log(progressLine(step));
+      checkSignal();
+    },
+  };
   let run: RunReport;
   try {
-    run = await runPipeline(conn, pipeline, {
-      onStep: (s) => {
-        log(progressLine(s));
-        checkSignal();
-      },
-    });
+    if (opts.incremental) {
+      const refreshed = await refreshIncremental(conn, { config, incremental: config.incremental, raw: loaded.raw, hooks });
+      run = { steps: refreshed.steps, iterations: {}, totalMs: refreshed.totalMs };
+      const r = refreshed.run;
+      log(
+        `  ${r.mode} run${refreshed.fullReason ? ` (${refreshed.fullReason})` : ''}: ${r.new_events.toLocaleString('en-US')} new events, ` +
+          `${r.affected_persons.toLocaleString('en-US')} persons re-stitched, ${r.rows_rewritten.toLocaleString('en-US')} rows rewritten`,
+      );
+    } else {
+      run = await runPipeline(conn, pipeline, hooks);
+    }
   } catch (err) {
     if (err instanceof LoopCapError) throw new Error(`${err.message} (identity.max_iterations in the config)`);
     throw err;
   }
   log(progressLine({ kind: 'sql', name: 'all models', ms: run.totalMs }));
   await appendLoadRejects(conn);
-  for (const table of pipeline.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(table)));
+  // Incremental runs drop their own scratch tables and keep their state tables.
+  if (!opts.incremental) for (const table of pipeline.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(table)));
 
   const summary = await collectSummary(conn, loaded, run);
   const staged = opts.exportDir ? await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir) : undefined;
@@ -108,6 +126,8 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
   await mkdir(path.dirname(target), { recursive: true });
   await removeAbandonedTemps(target);
   const temp = tempDatabase(target);
+  // An incremental run starts from the previous database (its outputs and state) and still publishes atomically.
+  if (opts.incremental && existsSync(target)) await copyFile(target, temp);
   const instance = await DuckDBInstance.create(temp);
   const conn = await instance.connect();
   let closed = false;

@@ -8,6 +8,11 @@ import { named, pairs, type Named, type Node } from './document';
 
 export const DATAGROUP = 'journey_stitch_refresh';
 export const DEFAULT_REFRESH_TRIGGER = 'SELECT CURRENT_DATE()';
+/**
+ * With `tables`, the trigger is the last time journey-stitch rewrote stitched_events: BigQuery's table metadata,
+ * free to query every few minutes (scanning the table for MAX(occurred_at) would not be).
+ */
+export const TABLES_REFRESH_TRIGGER = "SELECT last_modified_time FROM `@{OUTPUT_DATASET}`.__TABLES__ WHERE table_id = 'stitched_events'";
 
 const manyToOne = (view: string, sqlOn: string, extra: Node = {}): Named =>
   named(view, { type: 'left_outer', relationship: 'many_to_one', sql_on: sqlOn, ...extra });
@@ -63,7 +68,7 @@ function explores(): Named[] {
 /** The datagroup's trigger query: the config's, which must be one SQL statement LookML can hold. */
 function refreshTrigger(config: Config): string {
   const sql = config.lookml.refresh_sql_trigger?.trim();
-  if (sql === undefined) return DEFAULT_REFRESH_TRIGGER;
+  if (sql === undefined) return config.lookml.materialization === 'tables' ? TABLES_REFRESH_TRIGGER : DEFAULT_REFRESH_TRIGGER;
   if (!sql || sql.includes(';;')) {
     throw new Error(`config lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;' (it ends SQL in LookML), e.g. ${DEFAULT_REFRESH_TRIGGER}`);
   }

@@ -48,16 +48,22 @@ LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
       'js_unique_names',
       `SELECT n.norm_name, MIN(n.candidate_id) AS person_id
 FROM (
-  SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name, person_id AS candidate_id
-  FROM ${t('js_event_base')}
-  WHERE identity_status = 'confirmed' AND name IS NOT NULL
+  SELECT DISTINCT ${ctx.normalizeName('b.name')} AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+  FROM ${t('js_event_base')} AS b
+  LEFT JOIN (
+    SELECT DISTINCT person_id FROM ${t('js_event_base')} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
+  ) AS web ON web.person_id = b.person_id
+  WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL${
+    ctx.nameCandidates
+      ? `
+  UNION DISTINCT
+  SELECT norm_name, candidate_id, on_web FROM ${ctx.nameCandidates}`
+      : ''
+  }
 ) AS n
-LEFT JOIN (
-  SELECT DISTINCT person_id FROM ${t('js_event_base')} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
-) AS web ON web.person_id = n.candidate_id
 WHERE n.norm_name IS NOT NULL
 GROUP BY n.norm_name
-HAVING COUNT(DISTINCT n.candidate_id) = 1 AND COUNT(web.person_id) > 0`,
+HAVING COUNT(DISTINCT n.candidate_id) = 1 AND MAX(CASE WHEN n.on_web THEN 1 ELSE 0 END) = 1`,
     ),
     ctx.scratchTable(
       'js_profiles',

@@ -16,6 +16,7 @@ export class ModelContext {
   readonly config: Config;
   readonly raw: RawSources;
   private readonly outRef: (table: string) => string;
+  readonly nameCandidates?: string;
   readonly scratch: string[] = [];
 
   constructor(opts: BuildOptions) {
@@ -23,6 +24,7 @@ export class ModelContext {
     this.config = opts.config;
     this.raw = opts.raw;
     this.outRef = opts.out;
+    this.nameCandidates = opts.nameCandidates;
   }
 
   /** Reference to an output or scratch table. */

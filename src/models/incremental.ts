@@ -87,12 +87,6 @@ function stepsAfter(steps: Step[], name: string): Step[] {
   return steps.slice(at + 1);
 }
 
-function replaceStep(steps: Step[], replacement: SqlStep): Step[] {
-  const at = steps.findIndex((s) => s.name === replacement.name);
-  if (at < 0) throw new Error(`incremental: the models have no step '${replacement.name}' (were they renamed?)`);
-  return steps.map((s, i) => (i === at ? replacement : s));
-}
-
 /** The physical timestamp column of a raw table, through the config's column mapping. */
 export function rawTimestampColumn(config: Config, table: RawTable): string {
   const source = config.source;
@@ -346,8 +340,12 @@ SELECT ${cols} FROM ${changed}`,
     // Names of everyone else count for name uniqueness too.
     scratch(
       'js_inc_outside_names',
-      `SELECT DISTINCT norm_name, person_id AS candidate_id FROM ${t('js_inc_named_events')}
-WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      `SELECT DISTINCT n.norm_name, n.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+FROM ${t('js_inc_named_events')} AS n
+LEFT JOIN (
+  SELECT DISTINCT person_id FROM ${stitched} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
+) AS web ON web.person_id = n.person_id
+WHERE n.identity_status = 'confirmed' AND n.norm_name IS NOT NULL AND n.person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     ...recomputeSteps(opts),
     scratch(
@@ -420,24 +418,7 @@ FROM (
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  const dctx = new ModelContext({ ...opts, out: deltaOut });
-  const steps = stepsAfter(buildPipeline({ ...opts, out: deltaOut }).steps, 'js_events');
-  return replaceStep(
-    steps,
-    dctx.scratchTable(
-      'js_unique_names',
-      `SELECT norm_name, MIN(candidate_id) AS person_id FROM (
-  SELECT DISTINCT ${dctx.normalizeName('name')} AS norm_name, person_id AS candidate_id
-  FROM ${dctx.t('js_event_base')}
-  WHERE identity_status = 'confirmed' AND name IS NOT NULL
-  UNION DISTINCT
-  SELECT norm_name, candidate_id FROM ${opts.out('js_inc_outside_names')}
-) AS names
-WHERE norm_name IS NOT NULL
-GROUP BY norm_name
-HAVING COUNT(DISTINCT candidate_id) = 1`,
-    ),
-  );
+  return stepsAfter(buildPipeline({ ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names') }).steps, 'js_events');
 }
 
 /** The plan as one Pipeline, the apply part inside a transaction (for toScript and the BigQuery runner). */

@@ -3,7 +3,6 @@
  * given a reject reason (kept, never dropped). Then `events`: one row per event id.
  */
 import {
-  OFFSITE_COLUMNS,
   OFFSITE_REQUIRED,
   SEGMENT_REQUIRED,
   SNOWPLOW_COLUMNS,

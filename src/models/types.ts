@@ -25,6 +25,11 @@ export interface BuildOptions {
   raw: RawSources;
   /** SQL reference (already quoted) of an output or scratch table. */
   out(table: string): string;
+  /**
+   * A table of (norm_name, candidate_id, on_web) rows that name uniqueness also counts: the persons an incremental
+   * run does not recompute. Full runs leave it out.
+   */
+  nameCandidates?: string;
 }
 
 /** A required source column is missing: names the raw table, the physical column and the logical name. */

@@ -72,6 +72,29 @@ describe('incremental refresh scenarios', () => {
     expect(incremental.persons.find((p) => p.person_id === 'u1')?.identity_status).toBe('confirmed');
   });
 
+  it('an offsite-only person outside the run makes a new name ambiguous; a web person outside the run is a target', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        // Ana is known only offsite (a profile with an email); Ben is identified on the website.
+        identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Ben Cho' })],
+        offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Ana Silva', { email: 'ana@x.example', profile_url: 'https://li.example/in/ana' })], twitter: [] },
+      },
+      {
+        offsite: {
+          linkedin: [
+            offsiteRow('l2', '03-02 08:00', 'Ana Silva', { profile_url: 'https://li.example/in/ana-2' }),
+            offsiteRow('l3', '03-02 09:00', 'Ben Cho', { profile_url: 'https://li.example/in/ben' }),
+          ],
+          twitter: [],
+        },
+      },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(statusOf(incremental, 'l2')).toBe('unmatched');
+    expect(personOf(incremental, 'l3')).toBe('u1');
+    expect(statusOf(incremental, 'l3')).toBe('inferred');
+  });
+
   it('a newly shared email splits a person, and the split makes a name ambiguous', async () => {
     const config = testConfig({ identity: { max_user_ids_per_email: 1 } });
     const { incremental, full } = await bothWays(

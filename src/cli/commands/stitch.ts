@@ -11,13 +11,20 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-e, --export-dir <dir>', 'duckdb: also export every output table as CSV and Parquet into this folder')
     .option('--dry-run', 'bigquery: estimate bytes and cost of every statement without running anything', false)
-    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean }) => {
+    .option('--incremental', 'duckdb: process only events newer than the last run (minus incremental.lookback_hours); equal to a full rebuild', false)
+    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean }) => {
       const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       if (config.warehouse === 'duckdb') {
         if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
-        await stitchDuckDB(config, { exportDir: opts.exportDir, log });
+        await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, log });
         return;
+      }
+      if (opts.incremental) {
+        throw new Error(
+          `--incremental runs on DuckDB in this version; for BigQuery, 'journey-stitch sql' renders the models and the ` +
+            `incremental plan is analyzed but not yet run by 'stitch' (${file} has warehouse: bigquery)`,
+        );
       }
       if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
       const result = await stitchBigQuery(config, {
