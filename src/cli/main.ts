@@ -3,6 +3,7 @@
  * `register(program)`; this file only wires them together and turns errors into a clean exit.
  */
 import { Command } from 'commander';
+import { version } from '../../package.json';
 import { register as evaluate } from './commands/evaluate';
 import { register as generate } from './commands/generate';
 import { register as init } from './commands/init';
@@ -21,12 +22,14 @@ const commands: Register[] = [evaluate, generate, init, introspect, preview, sam
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')
     .description('Stitch anonymous and offsite activity into customer journeys, for BigQuery, DuckDB and Looker.')
+    .version(version)
     .showHelpAfterError();
   for (const register of commands) register(program);
   return program;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('journey-stitch.js')) {
+/** Runs the command line (bin/journey-stitch.js, `npx journey-stitch`, or `tsx src/cli/main.ts`). */
+export function main(): void {
   // `journey-stitch sql | head`: a closed pipe is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -40,3 +43,5 @@ if (require.main === module || process.argv[1]?.endsWith('journey-stitch.js')) {
       process.exitCode = 1;
     });
 }
+
+if (require.main === module) main();
