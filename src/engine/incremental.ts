@@ -69,7 +69,8 @@ function utc(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-function runRecord(config: Config, now: Date): RunRecord {
+/** A new run's id, time and config fingerprint (shared by the DuckDB and BigQuery refreshes). */
+export function runRecord(config: Config, now: Date): RunRecord {
   return { runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`, refreshedAt: utc(now), configHash: configHash(config) };
 }
 

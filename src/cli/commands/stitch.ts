@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
 import { stitchDuckDB } from '../../engine/stitch';
-import { formatDryRun, formatRunReport, stitchBigQuery } from '../../warehouse/bigquery';
+import { formatDryRun, formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../warehouse/bigquery';
 
 export function register(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-e, --export-dir <dir>', 'duckdb: also export every output table as CSV and Parquet into this folder')
     .option('--dry-run', 'bigquery: estimate bytes and cost of every statement without running anything', false)
-    .option('--incremental', 'duckdb: process only events newer than the last run (minus incremental.lookback_hours); equal to a full rebuild', false)
+    .option('--incremental', 'process only events newer than the last run (minus incremental.lookback_hours); equal to a full rebuild', false)
     .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean }) => {
       const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -20,17 +20,13 @@ export function register(program: Command): void {
         await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, log });
         return;
       }
-      if (opts.incremental) {
-        throw new Error(
-          `--incremental runs on DuckDB in this version; for BigQuery, 'journey-stitch sql' renders the models and the ` +
-            `incremental plan is analyzed but not yet run by 'stitch' (${file} has warehouse: bigquery)`,
-        );
-      }
       if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
       const result = await stitchBigQuery(config, {
         dryRun: opts.dryRun,
+        incremental: opts.incremental,
         onJob: (job) => log(`  ${job.model}${job.loop ? ` (${job.loop.name}, iteration ${job.loop.iteration})` : ''}`),
       });
-      process.stderr.write(result.dryRun ? formatDryRun(result.report) : formatRunReport(result.report));
+      if (result.dryRun) process.stderr.write(formatDryRun(result.report));
+      else process.stderr.write(formatRunReport(result.report) + (result.incremental ? formatIncrementalOutcome(result.incremental) : ''));
     });
 }

@@ -2,7 +2,7 @@
  * A local stand-in for BigQuery, for tests and offline demos. It keeps datasets and tables (with sizes),
  * records every job it is sent, and answers with BigQuery's REST shapes:
  * - a statement reading a table that does not exist fails with reason notFound and BigQuery's message;
- * - CREATE OR REPLACE TABLE creates (or replaces) its table, as big as the largest table it reads (a COPY
+ * - CREATE [OR REPLACE] TABLE [IF NOT EXISTS] creates (or replaces, or keeps) its table, as big as the largest table it reads (a COPY
  *   scans nothing); DROP TABLE removes it; ALTER TABLE needs it to exist;
  * - bytes processed = the size of the tables a statement reads; bytes billed rounds up to whole MiB with
  *   BigQuery's 10 MiB minimum per table read; slot time grows with the bytes;
@@ -48,19 +48,19 @@ interface TableRef {
   at: number;
 }
 const TABLE_REF = /`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g;
-const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE|DROP\s+TABLE(\s+IF\s+EXISTS)?|ALTER\s+TABLE)\s+(?=`)/i;
+const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE(\s+IF\s+NOT\s+EXISTS)?|DROP\s+TABLE(\s+IF\s+EXISTS)?|ALTER\s+TABLE)\s+(?=`)/i;
 /** CREATE TABLE … COPY: a table copy, which scans (and bills) nothing. */
 const COPY = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s+COPY\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
 
 const tableRefs = (sql: string): TableRef[] => [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
 
 /** The table a CREATE TABLE or DROP TABLE statement writes, if any. */
-function targetOf(sql: string): { kind: 'create' | 'drop' | 'alter'; ifExists: boolean; ref: TableRef } | undefined {
+function targetOf(sql: string): { kind: 'create' | 'drop' | 'alter'; ifExists: boolean; ifNotExists: boolean; ref: TableRef } | undefined {
   const m = TARGET.exec(sql);
   const ref = m && tableRefs(sql).find((r) => r.at === m[0].length);
   if (!m || !ref) return undefined;
   const kind = ({ C: 'create', D: 'drop', A: 'alter' } as const)[m[1][0].toUpperCase() as 'C' | 'D' | 'A'];
-  return { kind, ifExists: Boolean(m[2]), ref };
+  return { kind, ifExists: Boolean(m[3]), ifNotExists: Boolean(m[2]), ref };
 }
 
 function statementType(sql: string): string {
@@ -136,7 +136,9 @@ export class FakeBigQuery implements BigQueryClient {
     if (!dryRun && target && target.kind !== 'alter') {
       const key = `${target.ref.dataset}.${target.ref.table}`;
       const largestRead = Math.max(MiB, ...reads.map((r) => this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0));
-      if (target.kind === 'create') this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead });
+      if (target.kind === 'create') {
+        if (!(target.ifNotExists && this.tables.has(key))) this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead });
+      }
       else this.tables.delete(key);
     }
     return { job, rows: dryRun ? [] : (custom.rows ?? []) };

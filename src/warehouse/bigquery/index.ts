@@ -6,11 +6,15 @@
  */
 import type { Config } from '../../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../contract/tables';
+import { runRecord, type RunRow } from '../../engine/incremental';
 import { buildPipeline, SourceColumnError } from '../../models';
+import { buildFullPipeline, STATE_TABLES } from '../../models/incremental';
+import type { RawSources } from '../../models/types';
 import type { Pipeline } from '../../sql/pipeline';
 import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { BigQueryClient } from './client';
 import { GoogleBigQueryClient } from './google';
+import { fullRunReason, readLastRun, readRunRow, runIncrementalOnBigQuery } from './incremental';
 import { dryRunPipeline, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
 import { bigQueryLocation, bigQueryRawSources } from './sources';
 
@@ -18,17 +22,32 @@ const bq = new BigQueryDialect();
 
 export interface StitchBigQueryOptions {
   dryRun?: boolean;
+  /** Process only raw rows newer than the last run's watermark minus incremental.lookback_hours. */
+  incremental?: boolean;
   /** Default: the real client from the config (project, location, key_file or application default credentials). */
   client?: BigQueryClient;
   /** Progress: called after every job of a real run. */
   onJob?(report: JobReport): void;
 }
 
-export type StitchBigQueryResult = { dryRun: false; report: BigQueryRunReport } | { dryRun: true; report: DryRunReport };
+export type StitchBigQueryResult =
+  | { dryRun: false; report: BigQueryRunReport; incremental?: IncrementalOutcome }
+  | { dryRun: true; report: DryRunReport };
+
+/** What an --incremental run did: its row of journey_stitch_runs, and why it ran in full if it did. */
+export interface IncrementalOutcome {
+  run: RunRow;
+  fullReason?: string;
+}
 
 /** Outputs are built under this prefix and published at the end of a successful run. */
 export const STAGING_PREFIX = 'js_next_';
 const OUTPUTS: ReadonlySet<string> = new Set([...OUTPUT_TABLES, REJECTS_TABLE]);
+/**
+ * A full build that leaves incremental state also stages the state tables; the run log
+ * (journey_stitch_runs) keeps its history, so it is appended to in place.
+ */
+const OUTPUTS_AND_STATE: ReadonlySet<string> = new Set([...OUTPUTS, STATE_TABLES.events, STATE_TABLES.tokens, STATE_TABLES.rejects]);
 
 /** SQL reference of a published output table (or any table of the output dataset). */
 export function publishedRef(config: Config): (table: string) => string {
@@ -36,18 +55,27 @@ export function publishedRef(config: Config): (table: string) => string {
   return (table) => bq.tableRef(project, outputDataset, table);
 }
 
-/** SQL reference the models build a table under: outputs get a staging name, scratch tables their own. */
-export function buildRef(config: Config): (table: string) => string {
+/** SQL reference the models build a table under: outputs (`staged`) get a staging name, scratch tables their own. */
+export function buildRef(config: Config, staged: ReadonlySet<string> = OUTPUTS): (table: string) => string {
   const published = publishedRef(config);
-  return (table) => published(OUTPUTS.has(table) ? `${STAGING_PREFIX}${table}` : table);
+  return (table) => published(staged.has(table) ? `${STAGING_PREFIX}${table}` : table);
+}
+
+/** The raw tables as they really are (their columns read from the raw dataset). */
+async function rawSources(config: Config, client: BigQueryClient): Promise<RawSources> {
+  return bigQueryRawSources(config, await client.getColumns(bigQueryLocation(config).dataset));
 }
 
 /** The models compiled for BigQuery against the raw columns that really exist. */
 export async function bigQueryPipeline(config: Config, client: BigQueryClient): Promise<Pipeline> {
+  return compiled(config, async () => buildPipeline({ config, dialect: bq, raw: await rawSources(config, client), out: buildRef(config) }));
+}
+
+/** Compile the models, naming the raw dataset when a source column is missing. */
+async function compiled<T>(config: Config, build: () => Promise<T>): Promise<T> {
   const { project, dataset } = bigQueryLocation(config);
-  const columns = await client.getColumns(dataset);
   try {
-    return buildPipeline({ config, dialect: bq, raw: bigQueryRawSources(config, columns), out: buildRef(config) });
+    return await build();
   } catch (err) {
     if (err instanceof SourceColumnError) {
       throw new Error(`${project}.${dataset}: ${err.message} (journey-stitch introspect lists what is there and suggests a mapping)`);
@@ -59,6 +87,10 @@ export async function bigQueryPipeline(config: Config, client: BigQueryClient): 
 export async function stitchBigQuery(config: Config, options: StitchBigQueryOptions = {}): Promise<StitchBigQueryResult> {
   const { outputDataset } = bigQueryLocation(config);
   const client = options.client ?? GoogleBigQueryClient.fromConfig(config);
+  if (options.incremental) {
+    if (options.dryRun) throw new Error('--dry-run estimates a full stitch; run it without --incremental');
+    return { dryRun: false, ...(await stitchBigQueryIncremental(config, client, options)) };
+  }
   const pipeline = await bigQueryPipeline(config, client);
   const out = buildRef(config);
   if (options.dryRun) {
@@ -68,6 +100,39 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
   const target = { outputDataset, createDataset: config.output.create_dataset, out, publish: publishedRef(config) };
   const report = await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob });
   return { dryRun: false, report };
+}
+
+/**
+ * An incremental run (see ./incremental.ts), or, without state or after a config change, the full build that
+ * leaves state, staged and published like any full run.
+ */
+async function stitchBigQueryIncremental(
+  config: Config,
+  client: BigQueryClient,
+  options: StitchBigQueryOptions,
+): Promise<{ report: BigQueryRunReport; incremental: IncrementalOutcome }> {
+  const { outputDataset } = bigQueryLocation(config);
+  const published = publishedRef(config);
+  const raw = await compiled(config, () => rawSources(config, client));
+  const last = await readLastRun(client, outputDataset, published);
+  const fullReason = fullRunReason(config, last);
+  const createDataset = config.output.create_dataset;
+  if (last && !fullReason) {
+    const target = { outputDataset, createDataset, raw, out: published };
+    const { report, run } = await compiled(config, () => runIncrementalOnBigQuery(client, config, last, target, { onJob: options.onJob }));
+    return { report, incremental: { run } };
+  }
+  const record = runRecord(config, new Date());
+  const out = buildRef(config, OUTPUTS_AND_STATE);
+  const pipeline = await compiled(config, async () => buildFullPipeline({ config, dialect: bq, raw, out, ...record }));
+  const report = await runPipelineOnBigQuery(client, pipeline, { outputDataset, createDataset, out, publish: published }, { onJob: options.onJob });
+  return { report, incremental: { run: await readRunRow(client, published, record.runId), ...(fullReason ? { fullReason } : {}) } };
+}
+
+/** The run row of an --incremental run, for the end of the report. */
+export function formatIncrementalOutcome({ run, fullReason }: IncrementalOutcome): string {
+  const mode = run.mode === 'full' ? `full build (${fullReason ?? 'requested'}), state kept for the next incremental run` : `incremental from ${run.cutoff}`;
+  return `${mode}: ${run.new_events} new event(s), ${run.affected_persons} affected person(s), ${run.rows_rewritten} row(s) rewritten\n`;
 }
 
 // ---- reports --------------------------------------------------------------------------------------

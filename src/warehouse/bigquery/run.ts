@@ -182,14 +182,12 @@ export async function runPipelineOnBigQuery(
     else await runner.loop(step);
   }
   const { publish } = target;
-  if (publish) {
-    for (const table of pipeline.outputs) {
-      await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish(table)} COPY ${target.out(table)}` });
-    }
+  // An output built in place (like the appended run log) is already published.
+  const staged = publish ? pipeline.outputs.filter((table) => target.out(table) !== publish(table)) : [];
+  for (const table of staged) {
+    await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish!(table)} COPY ${target.out(table)}` });
   }
-  if (publish) {
-    for (const table of pipeline.outputs) await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
-  }
+  for (const table of staged) await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
   for (const table of pipeline.scratch) {
     const expiry = `TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL ${SCRATCH_RETENTION_DAYS} DAY)`;
     await runner.statement({ kind: 'sql', name: `expire ${table}`, sql: `ALTER TABLE ${target.out(table)} SET OPTIONS (expiration_timestamp = ${expiry})` });

@@ -1,0 +1,186 @@
+/**
+ * stitchBigQuery with `incremental: true` against the fake: the first run (no run log yet) is the full build
+ * that leaves state, staged and published; the second reads the last run, cuts off at its watermark minus the
+ * lookback and runs the incremental plan in place, the replacement as one transaction script. Every statement
+ * sent is analyzed by ZetaSQL in order (the script parsed, and each of its statements analyzed).
+ */
+import { configSchema, type ConfigInput } from '../../src/config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
+import { configHash } from '../../src/engine/incremental';
+import { STATE_TABLES } from '../../src/models/incremental';
+import { FakeBigQuery, type FakeTable } from '../../src/warehouse/bigquery/fake';
+import { formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';
+import { rawSourceTables } from '../support/bigquery-catalog';
+import { useZetaSQL, type CatalogTable } from '../support/zetasql';
+
+const GiB = 1024 ** 3;
+const zetasql = useZetaSQL();
+
+const input: ConfigInput = {
+  warehouse: 'bigquery',
+  project: 'acme-analytics',
+  dataset: 'segment_raw',
+  output: { dataset: 'journey_stitch', create_dataset: true },
+  source: { type: 'segment' },
+  offsite: [{ name: 'linkedin', label: 'LinkedIn' }],
+  incremental: { lookback_hours: 6 },
+};
+const config = configSchema.parse(input);
+const rawTables = rawSourceTables(config);
+const DATASET = '`acme-analytics`.`journey_stitch`';
+const WATERMARK = '2024-03-02 10:00:00.250000';
+
+/** journey_stitch_runs as the full build creates it (a column list, which the harness does not learn from). */
+const RUNS_TABLE: CatalogTable = {
+  path: ['acme-analytics', 'journey_stitch', STATE_TABLES.runs],
+  columns: [
+    { name: 'run_id', type: 'STRING' },
+    { name: 'mode', type: 'STRING' },
+    { name: 'refreshed_at', type: 'TIMESTAMP' },
+    { name: 'watermark', type: 'TIMESTAMP' },
+    { name: 'cutoff', type: 'TIMESTAMP' },
+    { name: 'config_hash', type: 'STRING' },
+    { name: 'new_events', type: 'INT64' },
+    { name: 'affected_persons', type: 'INT64' },
+    { name: 'rows_rewritten', type: 'INT64' },
+  ],
+};
+
+type Answer = NonNullable<ConstructorParameters<typeof FakeBigQuery>[0]['answer']>;
+
+/**
+ * What the warehouse answers that the fake cannot compute: convergence checks (0), the last run (once a run log
+ * exists) and this run's row of the log (mode incremental once a transaction script was sent).
+ */
+function warehouseAnswers(): Answer {
+  let transactions = 0;
+  return (sql, { dryRun }) => {
+    if (dryRun) return undefined;
+    if (sql.startsWith('BEGIN\n')) transactions++;
+    if (/^SELECT changed FROM/.test(sql)) return { rows: [{ changed: 0 }] };
+    if (sql.startsWith('SELECT FORMAT_TIMESTAMP')) return { rows: [{ watermark: WATERMARK, config_hash: configHash(config) }] };
+    const runId = /^SELECT run_id, mode,[\s\S]* WHERE run_id = '([^']+)'$/.exec(sql)?.[1];
+    if (!runId) return undefined;
+    const mode = transactions > 0 ? 'incremental' : 'full';
+    return { rows: [{ run_id: runId, mode, refreshed_at: '2024-03-03 10:00:00.000000', watermark: WATERMARK, cutoff: null, new_events: 12, affected_persons: 3, rows_rewritten: 41 }] };
+  };
+}
+
+/** The raw dataset (1 GiB per table), or the given tables, and the warehouse's answers. */
+function warehouse(tables?: Map<string, FakeTable>, fail?: Answer): FakeBigQuery {
+  const answers = warehouseAnswers();
+  return new FakeBigQuery({
+    project: 'acme-analytics',
+    datasets: ['journey_stitch'],
+    tables: tables ? Object.fromEntries(tables) : Object.fromEntries(rawTables.map((t) => [`${t.path[1]}.${t.path[2]}`, { columns: t.columns, bytes: GiB }])),
+    answer: (sql, req) => fail?.(sql, req) ?? answers(sql, req),
+  });
+}
+
+/** The statements of the apply transaction script (each ends with ';' on its own line end). */
+function transactionStatements(script: string): string[] {
+  const body = /^BEGIN\nBEGIN TRANSACTION;\n([\s\S]*)COMMIT TRANSACTION;\nEXCEPTION WHEN ERROR THEN\n/.exec(script)?.[1];
+  if (body === undefined) throw new Error(`not a transaction script:\n${script.slice(0, 200)}`);
+  return body.split(/;\n/).filter((s) => s.trim() !== '');
+}
+
+describe('stitchBigQuery --incremental on the fake', () => {
+  it('first run: the full build that leaves state; second run: the incremental plan in place, one transaction, scratch dropped', async () => {
+    const fake = warehouse();
+
+    // ---- first run: no run log yet → full build with state, published
+    const first = await stitchBigQuery(config, { client: fake, incremental: true });
+    if (first.dryRun || !first.incremental) throw new Error('expected an incremental run');
+    expect(first.incremental.fullReason).toBe(`no earlier run found (table ${STATE_TABLES.runs})`);
+    const firstSent = fake.sent();
+    expect(firstSent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP\('%F %H:%M:%E6S', watermark\) AS watermark, config_hash FROM \(SELECT watermark, config_hash FROM `acme-analytics`.`journey_stitch`.`journey_stitch_runs`/);
+    expect(fake.jobs[0].status.errorResult?.reason).toBe('notFound');
+    const names = first.report.jobs.map((j) => j.model);
+    const staged = [...OUTPUT_TABLES, REJECTS_TABLE, STATE_TABLES.events, STATE_TABLES.tokens, STATE_TABLES.rejects];
+    expect(names.filter((n) => n.startsWith('publish '))).toEqual(staged.map((t) => `publish ${t}`));
+    // The run log is appended to in place, never staged, copied or dropped.
+    expect(firstSent.some((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\`\nSELECT `))).toBe(true);
+    expect(firstSent.some((s) => s.includes(`js_next_${STATE_TABLES.runs}`))).toBe(false);
+    for (const t of [...staged, STATE_TABLES.runs]) expect(fake.tables.has(`journey_stitch.${t}`)).toBe(true);
+    expect([...fake.tables.keys()].some((k) => k.includes('js_next_'))).toBe(false);
+    expect(firstSent[firstSent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
+    expect(first.incremental.run).toMatchObject({ mode: 'full', new_events: 12, affected_persons: 3, rows_rewritten: 41 });
+    expect(formatIncrementalOutcome(first.incremental)).toBe(
+      'full build (no earlier run found (table journey_stitch_runs)), state kept for the next incremental run: 12 new event(s), 3 affected person(s), 41 row(s) rewritten\n',
+    );
+
+    // ---- second run: same config → incremental from the watermark minus 6 hours
+    const before = fake.requests.length;
+    const second = await stitchBigQuery(config, { client: fake, incremental: true });
+    if (second.dryRun || !second.incremental) throw new Error('expected an incremental run');
+    expect(second.incremental.fullReason).toBeUndefined();
+    const sent = fake.sent().slice(before);
+    expect(sent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP/);
+    // The cutoff comes from the run row read: 10:00:00.25 minus lookback_hours (6).
+    const cutoff = "CAST('2024-03-02 04:00:00.250000' AS TIMESTAMP)";
+    const staging = sent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`inc_new_js_staged\``));
+    expect(staging).toContain(`>= ${cutoff}`);
+    // In place: no staging names, no publish copies; the replacement is one script job, then the scratch is dropped.
+    expect(sent.some((s) => s.includes('js_next_') || s.includes(' COPY '))).toBe(false);
+    const scriptAt = sent.findIndex((s) => s.startsWith('BEGIN\nBEGIN TRANSACTION;\n'));
+    expect(sent.filter((s) => s.includes('BEGIN TRANSACTION'))).toHaveLength(1);
+    const models = second.report.models.map((m) => m.model);
+    expect(models[models.length - 1]).toMatch(/^apply \(one transaction, \d+ statements\)$/);
+    const drops = sent.slice(scriptAt + 1, -1);
+    expect(drops.length).toBeGreaterThan(50);
+    expect(drops.every((s) => /^DROP TABLE IF EXISTS `acme-analytics`.`journey_stitch`.`(js_inc_|inc_)/.test(s))).toBe(true);
+    for (const t of [...OUTPUT_TABLES, REJECTS_TABLE, ...Object.values(STATE_TABLES)]) expect(fake.tables.has(`journey_stitch.${t}`)).toBe(true);
+    expect([...fake.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
+    expect(sent[sent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
+    expect(second.incremental.run).toMatchObject({ mode: 'incremental', new_events: 12, affected_persons: 3, rows_rewritten: 41 });
+    expect(formatRunReport(second.report)).toMatch(/^js_staged\s+4\.00 GiB\s+\d+\.\d slot-s$/m);
+    expect(second.report.totals.bytesProcessed).toBe(second.report.jobs.reduce((s, j) => s + j.bytesProcessed, 0));
+
+    // ---- every statement, both runs, in order: valid BigQuery against the tables built before it
+    const zs = zetasql();
+    await zs.registerCatalog([...rawTables]);
+    const created = new Map<string, CatalogTable>();
+    const add = async (table: CatalogTable) => {
+      await zs.addTables(table);
+      created.set(table.path.join('.'), table);
+    };
+    for (const [i, sql] of fake.sent().entries()) {
+      const what = `statement ${i + 1}`;
+      if (i === 0) continue; // the run log does not exist yet: BigQuery answered notFound (checked above)
+      if (sql.startsWith('BEGIN\n')) {
+        expect(await zs.parseScript(sql)).toEqual({ ok: true });
+        for (const [j, statement] of transactionStatements(sql).entries()) await zs.expectValid(statement, `${what}, transaction statement ${j + 1}`);
+        continue;
+      }
+      const copy = /^CREATE OR REPLACE TABLE `([^`]+)`\.`([^`]+)`\.`([^`]+)` COPY `([^`]+)`\.`([^`]+)`\.`([^`]+)`$/.exec(sql);
+      const res = await zs.expectValid(sql, what);
+      if (res.creates) await add(res.creates);
+      else if (sql.startsWith(`CREATE TABLE IF NOT EXISTS ${DATASET}.\`${STATE_TABLES.runs}\``)) await add(RUNS_TABLE);
+      else if (copy) await add({ path: copy.slice(1, 4), columns: created.get(copy.slice(4, 7).join('.'))!.columns });
+    }
+  });
+
+  it('a changed config runs the full build again, naming why', async () => {
+    const fake = warehouse();
+    await stitchBigQuery(config, { client: fake, incremental: true });
+    const changed = configSchema.parse({ ...input, sessions: { inactivity_minutes: 45 } });
+    const result = await stitchBigQuery(changed, { client: fake, incremental: true });
+    if (result.dryRun || !result.incremental) throw new Error('expected an incremental run');
+    expect(result.incremental.fullReason).toBe('the config changed since the last run');
+    expect(result.report.models.some((m) => m.model === `publish ${STATE_TABLES.events}`)).toBe(true);
+  });
+
+  it('a failed replacement leaves no scratch tables and reports the model', async () => {
+    const fake = warehouse();
+    await stitchBigQuery(config, { client: fake, incremental: true });
+    const failing = warehouse(fake.tables, (sql) => (sql.startsWith('BEGIN\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
+    await expect(stitchBigQuery(config, { client: failing, incremental: true })).rejects.toThrow(/^model 'apply \(one transaction, \d+ statements\)' failed on BigQuery: boom/);
+    expect([...failing.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
+  });
+
+  it('--dry-run with --incremental is refused before any job', async () => {
+    const fake = warehouse();
+    await expect(stitchBigQuery(config, { client: fake, incremental: true, dryRun: true })).rejects.toThrow('--dry-run estimates a full stitch; run it without --incremental');
+    expect(fake.requests).toEqual([]);
+  });
+});
