@@ -2,8 +2,8 @@
  * A local stand-in for BigQuery, for tests and offline demos. It keeps datasets and tables (with sizes),
  * records every job it is sent, and answers with BigQuery's REST shapes:
  * - a statement reading a table that does not exist fails with reason notFound and BigQuery's message;
- * - CREATE [OR REPLACE] TABLE [IF NOT EXISTS] creates (or replaces, or keeps) its table, as big as the largest table it reads (a COPY
- *   scans nothing); DROP TABLE removes it; ALTER TABLE needs it to exist;
+ * - CREATE [OR REPLACE] TABLE [IF NOT EXISTS] creates (or replaces, or keeps) its table, as big as the
+ *   largest table it reads (a COPY scans nothing); DROP TABLE removes it; ALTER TABLE needs it to exist;
  * - bytes processed = the size of the tables a statement reads; bytes billed rounds up to whole MiB with
  *   BigQuery's 10 MiB minimum per table read; slot time grows with the bytes;
  * - dry runs create nothing, carry no slot time and come back as PRECISE estimates, and a dry run that fails
