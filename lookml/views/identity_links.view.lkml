@@ -27,7 +27,8 @@ view: identity_links {
             CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
           FROM `@{SCRATCH}`.`journey_stitch_node_component` AS c
           JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = c.component
-          LEFT JOIN `@{SCRATCH}`.`journey_stitch_profiles` AS p ON p.profile_key = k.person_id AND NOT k.identified
+          -- The condition is folded into the join key: a key plus a one-sided test makes DuckDB loop over every pair.
+          LEFT JOIN `@{SCRATCH}`.`journey_stitch_profiles` AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
           UNION ALL
           SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM `@{SCRATCH}`.`journey_stitch_anon_person`
           UNION ALL

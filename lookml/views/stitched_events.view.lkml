@@ -191,7 +191,7 @@ view: stitched_events {
         UNION ALL
         SELECT event_id, occurred_at, ('profile:' || (source || ':' || profile_url)) AS node, 'profile' AS node_type, (source || ':' || profile_url) AS node_value, 3 AS priority FROM `@{SCRATCH}`.`journey_stitch_events` WHERE event_type = 'offsite' AND profile_url IS NOT NULL
         ) AS n
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_shared_emails` AS s ON n.node_type = 'email' AND s.email = n.node_value;
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_shared_emails` AS s ON s.email = CASE WHEN n.node_type = 'email' THEN n.node_value END;
 
         -- model: js_id_edges
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_id_edges`
@@ -486,14 +486,22 @@ view: stitched_events {
             LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at
           FROM `@{SCRATCH}`.`journey_stitch_event_person`
         ),
-        numbered AS (
+        flagged AS (
           SELECT event_id, person_id, occurred_at,
-            SUM(CASE WHEN previous_at IS NULL OR ((UNIX_MICROS(occurred_at) - UNIX_MICROS(previous_at)) / 1000000.0) > 1800 THEN 1 ELSE 0 END)
-              OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number
+            previous_at IS NULL OR ((UNIX_MICROS(occurred_at) - UNIX_MICROS(previous_at)) / 1000000.0) > 1800 AS starts_session
           FROM ordered
+        ),
+        numbered AS (
+          -- Both windows share one sort. Times only grow along it, so the latest session start so far is the session's start.
+          SELECT event_id, person_id,
+            SUM(CASE WHEN starts_session THEN 1 ELSE 0 END)
+              OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number,
+            MAX(CASE WHEN starts_session THEN occurred_at END)
+              OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at
+          FROM flagged
         )
         SELECT event_id, session_number,
-          TO_HEX(MD5((person_id || '|' || CAST(UNIX_MICROS(MIN(occurred_at) OVER (PARTITION BY person_id, session_number)) AS STRING)))) AS session_id
+          TO_HEX(MD5((person_id || '|' || CAST(UNIX_MICROS(session_started_at) AS STRING)))) AS session_id
         FROM numbered;
 
         -- model: stitched_events

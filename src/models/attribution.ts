@@ -129,14 +129,22 @@ function sessionSteps(ctx: ModelContext): SqlStep {
     LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at
   FROM ${ctx.t('js_event_person')}
 ),
-numbered AS (
+flagged AS (
   SELECT event_id, person_id, occurred_at,
-    SUM(CASE WHEN previous_at IS NULL OR ${d.secondsBetween('previous_at', 'occurred_at')} > ${gapSeconds} THEN 1 ELSE 0 END)
-      OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number
+    previous_at IS NULL OR ${d.secondsBetween('previous_at', 'occurred_at')} > ${gapSeconds} AS starts_session
   FROM ordered
+),
+numbered AS (
+  -- Both windows share one sort. Times only grow along it, so the latest session start so far is the session's start.
+  SELECT event_id, person_id,
+    SUM(CASE WHEN starts_session THEN 1 ELSE 0 END)
+      OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number,
+    MAX(CASE WHEN starts_session THEN occurred_at END)
+      OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at
+  FROM flagged
 )
 SELECT event_id, session_number,
-  ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('MIN(occurred_at) OVER (PARTITION BY person_id, session_number)'))))} AS session_id
+  ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('session_started_at'))))} AS session_id
 FROM numbered`,
   );
 }

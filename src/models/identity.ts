@@ -77,6 +77,7 @@ export function identitySteps(ctx: ModelContext): Step[] {
 
   return [
     // Over-merge guard: an address used by many user ids (info@, a shared inbox) identifies its own rows only.
+    // (Join tests are folded into the join key below: a key plus a one-sided test makes DuckDB loop over every pair.)
     ctx.scratchTable(
       'js_shared_emails',
       `SELECT email FROM ${ev} WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > ${d.numberLiteral(ctx.config.identity.max_user_ids_per_email)}`,
@@ -87,7 +88,7 @@ export function identitySteps(ctx: ModelContext): Step[] {
 FROM (
 ${nodes.join('\nUNION ALL\n')}
 ) AS n
-LEFT JOIN ${ctx.t('js_shared_emails')} AS s ON n.node_type = 'email' AND s.email = n.node_value`,
+LEFT JOIN ${ctx.t('js_shared_emails')} AS s ON s.email = CASE WHEN n.node_type = 'email' THEN n.node_value END`,
     ),
     // A row carrying several linking identifiers ties them all to the smallest one (a star: enough for components).
     ctx.scratchTable(

@@ -19,7 +19,8 @@ export function outputSteps(ctx: ModelContext): SqlStep[] {
     CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
   FROM ${ctx.t('js_node_component')} AS c
   JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
-  LEFT JOIN ${ctx.t('js_profiles')} AS p ON p.profile_key = k.person_id AND NOT k.identified
+  -- The condition is folded into the join key: a key plus a one-sided test makes DuckDB loop over every pair.
+  LEFT JOIN ${ctx.t('js_profiles')} AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
   UNION ALL
   SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM ${ctx.t('js_anon_person')}
   UNION ALL
@@ -60,25 +61,24 @@ LEFT JOIN usage AS u ON u.identifier_type = i.identifier_type AND u.identifier =
 FROM (
   SELECT s.session_id, s.person_id,
     DENSE_RANK() OVER (PARTITION BY s.person_id ORDER BY s.started_at, s.session_id) AS session_number,
-    s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, f.landing_page, f.source,
+    s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
     ps.identity_status
   FROM (
+    -- One scan and one sort for all session facts: the landing page is the page event that is the first page so far.
     SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
-      ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted
-    FROM ${se} GROUP BY session_id, person_id
-  ) AS s
-  JOIN (
-    SELECT session_id,
-      MIN(CASE WHEN page_pick = 1 AND event_type = 'page' THEN step_label END) AS landing_page,
+      ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
+      MIN(CASE WHEN event_type = 'page' AND pages_so_far = 1 THEN step_label END) AS landing_page,
       MIN(CASE WHEN first_pick = 1 THEN source END) AS source
     FROM (
-      SELECT session_id, event_type, step_label, source,
+      SELECT session_id, person_id, occurred_at, event_type, is_conversion, step_label, source,
         ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, event_id) AS first_pick,
-        ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY CASE WHEN event_type = 'page' THEN 0 ELSE 1 END, occurred_at, event_id) AS page_pick
+        SUM(CASE WHEN event_type = 'page' THEN 1 ELSE 0 END) OVER (
+          PARTITION BY session_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS pages_so_far
       FROM ${se}
     ) AS ranked
-    GROUP BY session_id
-  ) AS f ON f.session_id = s.session_id
+    GROUP BY session_id, person_id
+  ) AS s
   JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = s.person_id
 ) AS numbered`,
     ),
