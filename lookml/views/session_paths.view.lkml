@@ -32,26 +32,31 @@ view: session_paths {
             ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, event_id) AS step_number
           FROM steps
           WHERE previous_label IS NULL OR previous_label <> step_label
+        ),
+        -- Pivoted per unit before the join, so the join and the grouping see one row per unit.
+        unit_paths AS (
+          SELECT session_id, COUNT(*) AS step_count,
+            MIN(CASE WHEN is_conversion THEN step_number END) AS steps_to_conversion,
+            MIN(occurred_at) AS first_step_at,
+            MAX(CASE WHEN step_number = 1 THEN step_label END) AS step_1,
+            MAX(CASE WHEN step_number = 2 THEN step_label END) AS step_2,
+            MAX(CASE WHEN step_number = 3 THEN step_label END) AS step_3,
+            MAX(CASE WHEN step_number = 4 THEN step_label END) AS step_4,
+            MAX(CASE WHEN step_number = 5 THEN step_label END) AS step_5,
+            MAX(CASE WHEN step_number = 6 THEN step_label END) AS step_6,
+            MAX(CASE WHEN step_number = 7 THEN step_label END) AS step_7,
+            MAX(CASE WHEN step_number = 8 THEN step_label END) AS step_8,
+            MAX(CASE WHEN step_number = 9 THEN step_label END) AS step_9,
+            MAX(CASE WHEN step_number = 10 THEN step_label END) AS step_10
+          FROM kept
+          GROUP BY session_id
         )
         SELECT u.session_id, u.person_id, s.identity_status,
-          COUNT(k.step_number) AS step_count,
-          u.converted,
-          MIN(CASE WHEN k.is_conversion THEN k.step_number END) AS steps_to_conversion,
-          MIN(k.occurred_at) AS first_step_at,
-          MAX(CASE WHEN k.step_number = 1 THEN k.step_label END) AS step_1,
-          MAX(CASE WHEN k.step_number = 2 THEN k.step_label END) AS step_2,
-          MAX(CASE WHEN k.step_number = 3 THEN k.step_label END) AS step_3,
-          MAX(CASE WHEN k.step_number = 4 THEN k.step_label END) AS step_4,
-          MAX(CASE WHEN k.step_number = 5 THEN k.step_label END) AS step_5,
-          MAX(CASE WHEN k.step_number = 6 THEN k.step_label END) AS step_6,
-          MAX(CASE WHEN k.step_number = 7 THEN k.step_label END) AS step_7,
-          MAX(CASE WHEN k.step_number = 8 THEN k.step_label END) AS step_8,
-          MAX(CASE WHEN k.step_number = 9 THEN k.step_label END) AS step_9,
-          MAX(CASE WHEN k.step_number = 10 THEN k.step_label END) AS step_10
+          COALESCE(p.step_count, 0) AS step_count,
+          u.converted, p.steps_to_conversion, p.first_step_at, p.step_1, p.step_2, p.step_3, p.step_4, p.step_5, p.step_6, p.step_7, p.step_8, p.step_9, p.step_10
         FROM units AS u
         JOIN ${persons.SQL_TABLE_NAME} AS s ON s.person_id = u.person_id
-        LEFT JOIN kept AS k ON k.session_id = u.session_id
-        GROUP BY u.session_id, u.person_id, s.identity_status, u.converted
+        LEFT JOIN unit_paths AS p ON p.session_id = u.session_id
       ) AS paths
       WHERE {% condition session_paths.landing_page_filter %} paths.step_1 {% endcondition %} ;;
   }

@@ -139,9 +139,9 @@ export interface PathSqlOptions {
 export function pathSql(_d: Dialect, o: PathSqlOptions): string {
   const key = o.partition;
   const filter = o.eventFilter ? ` AND (${o.eventFilter})` : '';
-  const pivot = Array.from({ length: o.steps }, (_, i) => `  MAX(CASE WHEN k.step_number = ${i + 1} THEN k.step_label END) AS step_${i + 1}`);
+  const pivot = Array.from({ length: o.steps }, (_, i) => `    MAX(CASE WHEN step_number = ${i + 1} THEN step_label END) AS step_${i + 1}`);
+  const stepColumns = Array.from({ length: o.steps }, (_, i) => `p.step_${i + 1}`).join(', ');
   const extraKey = key === 'session_id' ? 'e.person_id, ' : '';
-  const groupKey = key === 'session_id' ? 'u.session_id, u.person_id' : 'u.person_id';
   return `WITH units AS (
   SELECT ${extraKey}e.${key}, MAX(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) = 1 AS converted
   FROM ${o.events} AS e
@@ -159,15 +159,20 @@ kept AS (
     ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY occurred_at, event_id) AS step_number
   FROM steps
   WHERE previous_label IS NULL OR previous_label <> step_label
+),
+-- Pivoted per unit before the join, so the join and the grouping see one row per unit.
+unit_paths AS (
+  SELECT ${key}, COUNT(*) AS step_count,
+    MIN(CASE WHEN is_conversion THEN step_number END) AS steps_to_conversion,
+    MIN(occurred_at) AS first_step_at,
+${pivot.join(',\n')}
+  FROM kept
+  GROUP BY ${key}
 )
 SELECT ${key === 'session_id' ? 'u.session_id, ' : ''}u.person_id, s.identity_status,
-  COUNT(k.step_number) AS step_count,
-  u.converted,
-  MIN(CASE WHEN k.is_conversion THEN k.step_number END) AS steps_to_conversion,
-  MIN(k.occurred_at) AS first_step_at,
-${pivot.join(',\n')}
+  COALESCE(p.step_count, 0) AS step_count,
+  u.converted, p.steps_to_conversion, p.first_step_at, ${stepColumns}
 FROM units AS u
 JOIN ${o.status} AS s ON s.person_id = u.person_id
-LEFT JOIN kept AS k ON k.${key} = u.${key}
-GROUP BY ${groupKey}, s.identity_status, u.converted`;
+LEFT JOIN unit_paths AS p ON p.${key} = u.${key}`;
 }
