@@ -9,18 +9,22 @@ view: persons {
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         CLUSTER BY person_id
         AS
-        SELECT e.person_id, MAX(e.email) AS email, MAX(e.name) AS name, ps.identity_status,
-          LOGICAL_OR(e.is_inferred_identity) AS is_inferred_identity,
-          MIN(e.occurred_at) AS first_seen_at, MAX(e.occurred_at) AS last_seen_at,
-          COUNT(DISTINCT e.anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
-          COUNT(DISTINCT e.session_id) AS session_count,
-          LOGICAL_OR(e.is_conversion) AS converted,
-          MIN(CASE WHEN e.is_conversion THEN e.occurred_at END) AS first_converted_at,
-          COUNT(DISTINCT e.user_id) AS user_id_count,
-          COUNT(DISTINCT e.event_email) AS email_count
-        FROM ${stitched_events.SQL_TABLE_NAME} AS e
-        JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = e.person_id
-        GROUP BY e.person_id, ps.identity_status ;;
+        SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.first_seen_at, e.last_seen_at,
+          e.anonymous_id_count, e.event_count, e.session_count, e.converted, e.first_converted_at, e.user_id_count, e.email_count
+        FROM (
+          SELECT person_id, MAX(email) AS email, MAX(name) AS name,
+            LOGICAL_OR(is_inferred_identity) AS is_inferred_identity,
+            MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at,
+            COUNT(DISTINCT anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
+            COUNT(DISTINCT session_id) AS session_count,
+            LOGICAL_OR(is_conversion) AS converted,
+            MIN(CASE WHEN is_conversion THEN occurred_at END) AS first_converted_at,
+            COUNT(DISTINCT user_id) AS user_id_count,
+            COUNT(DISTINCT event_email) AS email_count
+          FROM ${stitched_events.SQL_TABLE_NAME}
+          GROUP BY person_id
+        ) AS e
+        JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = e.person_id ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

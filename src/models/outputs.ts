@@ -84,18 +84,23 @@ FROM (
     ),
     ctx.outputTable(
       'persons',
-      `SELECT e.person_id, MAX(e.email) AS email, MAX(e.name) AS name, ps.identity_status,
-  ${d.boolOr('e.is_inferred_identity')} AS is_inferred_identity,
-  MIN(e.occurred_at) AS first_seen_at, MAX(e.occurred_at) AS last_seen_at,
-  COUNT(DISTINCT e.anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
-  COUNT(DISTINCT e.session_id) AS session_count,
-  ${d.boolOr('e.is_conversion')} AS converted,
-  MIN(CASE WHEN e.is_conversion THEN e.occurred_at END) AS first_converted_at,
-  COUNT(DISTINCT e.user_id) AS user_id_count,
-  COUNT(DISTINCT e.event_email) AS email_count
-FROM ${se} AS e
-JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id
-GROUP BY e.person_id, ps.identity_status`,
+      // Aggregated before the join to the person status: the join sees one row per person.
+      `SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.first_seen_at, e.last_seen_at,
+  e.anonymous_id_count, e.event_count, e.session_count, e.converted, e.first_converted_at, e.user_id_count, e.email_count
+FROM (
+  SELECT person_id, MAX(email) AS email, MAX(name) AS name,
+    ${d.boolOr('is_inferred_identity')} AS is_inferred_identity,
+    MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at,
+    COUNT(DISTINCT anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
+    COUNT(DISTINCT session_id) AS session_count,
+    ${d.boolOr('is_conversion')} AS converted,
+    MIN(CASE WHEN is_conversion THEN occurred_at END) AS first_converted_at,
+    COUNT(DISTINCT user_id) AS user_id_count,
+    COUNT(DISTINCT event_email) AS email_count
+  FROM ${se}
+  GROUP BY person_id
+) AS e
+JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
     ),
     ctx.outputTable('journey_paths', pathSql(d, { events: se, partition: 'person_id', steps, status: ctx.t('js_person_status') })),
     ctx.outputTable(
