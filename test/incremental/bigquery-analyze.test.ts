@@ -9,19 +9,13 @@ import { buildFullPipeline, buildIncrementalPlan, incrementalPipeline, lastRunSq
 import type { Pipeline, SqlStep } from '../../src/sql/pipeline';
 import { BigQueryDialect } from '../../src/sql/dialects';
 import { toScript } from '../../src/sql/script';
-import { rawSourceTables } from '../support/bigquery-catalog';
+import { BIGQUERY_TEST_CONFIG, rawSourceTables, runsCatalogTable } from '../support/bigquery-catalog';
 import { useZetaSQL, type CatalogTable } from '../support/zetasql';
 
 const zetasql = useZetaSQL();
 const d = new BigQueryDialect();
 
-const base: ConfigInput = {
-  warehouse: 'bigquery',
-  project: 'acme-analytics',
-  dataset: 'segment_raw',
-  source: { type: 'segment' },
-  offsite: [{ name: 'linkedin', label: 'LinkedIn' }],
-};
+const base = BIGQUERY_TEST_CONFIG;
 
 const configs: Record<string, ConfigInput> = {
   'minimal segment': base,
@@ -67,21 +61,7 @@ describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh 
           await zs.addTables(res.creates);
           created.set(res.creates.path[res.creates.path.length - 1], res.creates);
         } else if (step.name === `${STATE_TABLES.runs} (create)`) {
-          // A CREATE TABLE with a column list: the harness only learns tables from CREATE … AS SELECT.
-          await zs.addTables({
-            path: [config.project!, 'journey_stitch', STATE_TABLES.runs],
-            columns: [
-              { name: 'run_id', type: 'STRING' },
-              { name: 'mode', type: 'STRING' },
-              { name: 'refreshed_at', type: 'TIMESTAMP' },
-              { name: 'watermark', type: 'TIMESTAMP' },
-              { name: 'cutoff', type: 'TIMESTAMP' },
-              { name: 'config_hash', type: 'STRING' },
-              { name: 'new_events', type: 'INT64' },
-              { name: 'affected_persons', type: 'INT64' },
-              { name: 'rows_rewritten', type: 'INT64' },
-            ],
-          });
+          await zs.addTables(runsCatalogTable(config.project!, 'journey_stitch'));
         }
       }
     };

@@ -8,19 +8,13 @@ import { buildPipeline } from '../../src/models';
 import { rawTableName } from '../../src/models/raw-tables';
 import type { SqlStep } from '../../src/sql/pipeline';
 import { BigQueryDialect } from '../../src/sql/dialects';
-import { rawSourceTables } from '../support/bigquery-catalog';
+import { BIGQUERY_TEST_CONFIG, rawSourceTables } from '../support/bigquery-catalog';
 import { useZetaSQL, type CatalogTable } from '../support/zetasql';
 
 const zetasql = useZetaSQL();
 const d = new BigQueryDialect();
 
-const base: ConfigInput = {
-  warehouse: 'bigquery',
-  project: 'acme-analytics',
-  dataset: 'segment_raw',
-  source: { type: 'segment' },
-  offsite: [{ name: 'linkedin', label: 'LinkedIn' }],
-};
+const base = BIGQUERY_TEST_CONFIG;
 
 const configs: Record<string, ConfigInput> = {
   'minimal segment': base,

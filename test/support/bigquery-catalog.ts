@@ -3,7 +3,8 @@
  * its column mapping applied) and the output contract tables, as `project.dataset.table` with BigQuery types.
  */
 import { outputTables, type ColumnType } from '../../src/contract/tables';
-import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, SNOWPLOW_COLUMNS, type Config } from '../../src/config/schema';
+import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, SNOWPLOW_COLUMNS, type Config, type ConfigInput } from '../../src/config/schema';
+import { STATE_TABLES } from '../../src/models/incremental';
 import type { BigQueryType, CatalogColumn, CatalogTable } from './zetasql';
 
 const CONTRACT_TYPES: Record<ColumnType, BigQueryType> = {
@@ -80,4 +81,34 @@ export function bigQueryCatalog(config: Config): CatalogTable[] {
   const { project, dataset } = requireBigQuery(config);
   const datasets = dataset === config.output.dataset ? [dataset] : [dataset, config.output.dataset];
   return [...rawSourceTables(config), ...outputCatalogTables(config), ...informationSchemaColumns(project, ...datasets)];
+}
+
+/** The smallest BigQuery config the SQL tests start from (Segment + a LinkedIn export in acme-analytics.segment_raw). */
+export const BIGQUERY_TEST_CONFIG: ConfigInput = {
+  warehouse: 'bigquery',
+  project: 'acme-analytics',
+  dataset: 'segment_raw',
+  source: { type: 'segment' },
+  offsite: [{ name: 'linkedin', label: 'LinkedIn' }],
+};
+
+/**
+ * journey_stitch_runs as the incremental state creates it: a CREATE TABLE with a column list, which the harness
+ * does not learn tables from (only CREATE … AS SELECT).
+ */
+export function runsCatalogTable(project: string, dataset: string): CatalogTable {
+  return {
+    path: [project, dataset, STATE_TABLES.runs],
+    columns: [
+      { name: 'run_id', type: 'STRING' },
+      { name: 'mode', type: 'STRING' },
+      { name: 'refreshed_at', type: 'TIMESTAMP' },
+      { name: 'watermark', type: 'TIMESTAMP' },
+      { name: 'cutoff', type: 'TIMESTAMP' },
+      { name: 'config_hash', type: 'STRING' },
+      { name: 'new_events', type: 'INT64' },
+      { name: 'affected_persons', type: 'INT64' },
+      { name: 'rows_rewritten', type: 'INT64' },
+    ],
+  };
 }

@@ -10,7 +10,7 @@ import { configHash } from '../../src/engine/incremental';
 import { STATE_TABLES } from '../../src/models/incremental';
 import { FakeBigQuery, type FakeTable } from '../../src/warehouse/bigquery/fake';
 import { formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';
-import { rawSourceTables } from '../support/bigquery-catalog';
+import { rawSourceTables, runsCatalogTable } from '../support/bigquery-catalog';
 import { useZetaSQL, type CatalogTable } from '../support/zetasql';
 
 const GiB = 1024 ** 3;
@@ -30,21 +30,7 @@ const rawTables = rawSourceTables(config);
 const DATASET = '`acme-analytics`.`journey_stitch`';
 const WATERMARK = '2024-03-02 10:00:00.250000';
 
-/** journey_stitch_runs as the full build creates it (a column list, which the harness does not learn from). */
-const RUNS_TABLE: CatalogTable = {
-  path: ['acme-analytics', 'journey_stitch', STATE_TABLES.runs],
-  columns: [
-    { name: 'run_id', type: 'STRING' },
-    { name: 'mode', type: 'STRING' },
-    { name: 'refreshed_at', type: 'TIMESTAMP' },
-    { name: 'watermark', type: 'TIMESTAMP' },
-    { name: 'cutoff', type: 'TIMESTAMP' },
-    { name: 'config_hash', type: 'STRING' },
-    { name: 'new_events', type: 'INT64' },
-    { name: 'affected_persons', type: 'INT64' },
-    { name: 'rows_rewritten', type: 'INT64' },
-  ],
-};
+const RUNS_TABLE = runsCatalogTable('acme-analytics', 'journey_stitch');
 
 type Answer = NonNullable<ConstructorParameters<typeof FakeBigQuery>[0]['answer']>;
 
