@@ -98,6 +98,12 @@ export interface SimEvent {
   offsite: OffsiteInteraction | null;
 }
 
+/** An event with every optional part empty: callers name only what their kind of event carries. */
+function simEvent(e: Pick<SimEvent, 'id' | 'kind' | 'person' | 'at'> & Partial<SimEvent>): SimEvent {
+  const empty = { anonymousId: null, userId: null, ip: null, page: null, url: null, referrer: null, campaign: null };
+  return { ...empty, trackName: null, traits: null, offsite: null, ...e };
+}
+
 /** What happened, counted as it happens (the tests check the data itself shows it too). */
 export interface Phenomena {
   persons: number;
@@ -346,22 +352,7 @@ export class Simulation {
     }
     const anonymousId = this.cookieOf(device, v.at);
     let at = v.at;
-    const base = (kind: SimEvent['kind']): SimEvent => ({
-      id: rng.uuid(),
-      kind,
-      person: p.id,
-      at,
-      anonymousId,
-      userId: null,
-      ip: device.ip,
-      page: null,
-      url: null,
-      referrer: null,
-      campaign: null,
-      trackName: null,
-      traits: null,
-      offsite: null,
-    });
+    const base = (kind: SimEvent['kind']): SimEvent => simEvent({ id: rng.uuid(), kind, person: p.id, at, anonymousId, ip: device.ip });
 
     // How they arrived.
     const arrival = weighted(rng, [
@@ -434,22 +425,17 @@ export class Simulation {
     const bookedAt = now() + 60_000 + Math.floor(rng.exponential(120_000));
     const zapierAnonymousId = rng.uuid();
     const email = p.typedEmail();
-    const zapier = (kind: 'track' | 'identify', at: number): SimEvent => ({
-      id: rng.uuid(),
-      kind,
-      person: p.id,
-      at,
-      anonymousId: zapierAnonymousId,
-      userId: email,
-      ip: rng.pick(ZAPIER_IPS),
-      page: null,
-      url: null,
-      referrer: null,
-      campaign: { source: 'calendly', medium: 'booking', name: 'contact-us', term: anonymousId, content: null },
-      trackName: null,
-      traits: null,
-      offsite: null,
-    });
+    const zapier = (kind: 'track' | 'identify', at: number): SimEvent =>
+      simEvent({
+        id: rng.uuid(),
+        kind,
+        person: p.id,
+        at,
+        anonymousId: zapierAnonymousId,
+        userId: email,
+        ip: rng.pick(ZAPIER_IPS),
+        campaign: { source: 'calendly', medium: 'booking', name: 'contact-us', term: anonymousId, content: null },
+      });
     const track = zapier('track', bookedAt);
     track.trackName = MEETING_BOOKED;
     // Zapier retries and queues: some identifies arrive hours or days after the booking.
@@ -485,20 +471,11 @@ export class Simulation {
       if (before) this.phenomena.offsiteBeforeFirstVisit++;
       this.phenomena.offsiteInteractions++;
       const action = weighted(rng, LINKEDIN_ACTIONS);
-      out.push({
+      out.push(simEvent({
         id: `li-${rng.hex(20)}`,
         kind: 'offsite',
         person: p.id,
         at: Math.floor(at),
-        anonymousId: null,
-        userId: null,
-        ip: null,
-        page: null,
-        url: null,
-        referrer: null,
-        campaign: null,
-        trackName: null,
-        traits: null,
         offsite: {
           fullName: li.name,
           email: li.email,
@@ -507,7 +484,7 @@ export class Simulation {
           profileUrl: rng.chance(0.9) ? li.profileUrl : null,
           contentUrl: action === 'followed' ? 'https://www.linkedin.com/company/example-analytics' : LINKEDIN_POSTS[postZipf.sample(rng)],
         },
-      });
+      }));
     }
   }
 }
