@@ -8,7 +8,6 @@
  */
 import { tableDef } from '../contract/tables';
 import { pathSql as modelPathSql } from '../models/outputs';
-import { BigQueryDialect } from '../sql/dialects';
 import { named, type Named, type Node } from './document';
 import { columnFields } from './fields';
 import { count, ratio } from './views';
@@ -23,7 +22,7 @@ const condition = (view: PathView, filter: string, expr: string) => `{% conditio
  * the date, source and identity-status filters, then the landing-page filter on the first step.
  */
 export function pathSql(view: PathView, steps: number): string {
-  const paths = modelPathSql(new BigQueryDialect(), {
+  const paths = modelPathSql({
     events: 'filtered_events',
     partition: view === 'journey_paths' ? 'person_id' : 'session_id',
     steps,

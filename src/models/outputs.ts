@@ -3,7 +3,6 @@
  * The path SQL is exported on its own so the LookML generator can reuse it with templated filters.
  */
 import type { SqlStep } from '../sql/pipeline';
-import type { Dialect } from '../sql/dialect';
 import type { ModelContext } from './context';
 
 export function outputSteps(ctx: ModelContext): SqlStep[] {
@@ -102,10 +101,10 @@ FROM (
 ) AS e
 JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
     ),
-    ctx.outputTable('journey_paths', pathSql(d, { events: se, partition: 'person_id', steps, status: ctx.t('js_person_status') })),
+    ctx.outputTable('journey_paths', pathSql({ events: se, partition: 'person_id', steps, status: ctx.t('js_person_status') })),
     ctx.outputTable(
       'session_paths',
-      pathSql(d, { events: se, partition: 'session_id', steps, status: ctx.t('js_person_status') }),
+      pathSql({ events: se, partition: 'session_id', steps, status: ctx.t('js_person_status') }),
     ),
   ];
 }
@@ -139,9 +138,9 @@ export interface PathSqlOptions {
 
 /**
  * One row per person (or session): steps ordered by time, a step equal to the previous one dropped, pivoted into
- * step_1 … step_N. Written in SQL that BigQuery and DuckDB share, so LookML can embed it unchanged.
+ * step_1 … step_N. Plain SQL that BigQuery and DuckDB share (no Dialect needed), so LookML embeds it unchanged.
  */
-export function pathSql(_d: Dialect, o: PathSqlOptions): string {
+export function pathSql(o: PathSqlOptions): string {
   const key = o.partition;
   const filter = o.eventFilter ? ` AND (${o.eventFilter})` : '';
   const pivot = Array.from({ length: o.steps }, (_, i) => `    MAX(CASE WHEN step_number = ${i + 1} THEN step_label END) AS step_${i + 1}`);
