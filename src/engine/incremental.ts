@@ -105,7 +105,7 @@ async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> 
 export async function refreshFull(conn: DuckDBConnection, opts: RefreshOptions, fullReason?: string): Promise<RefreshResult> {
   const record = runRecord(opts.config, opts.now ?? new Date());
   const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, ...record });
-  const report = await runPipeline(conn, pipeline, opts.hooks);
+  const report = await runPipeline(conn, pipeline, { ...opts.hooks, dropScratchEarly: out });
   await dropAll(conn, pipeline.scratch);
   return { run: await thisRun(conn, record.runId), fullReason, steps: report.steps, totalMs: report.totalMs };
 }
@@ -120,12 +120,14 @@ export async function refreshIncremental(conn: DuckDBConnection, opts: RefreshOp
   const cutoff = last.watermark ? subtractHours(last.watermark, opts.incremental.lookback_hours) : BEGINNING;
   const plan = buildIncrementalPlan({ config: opts.config, dialect: duck, raw: opts.raw, out, cutoff, ...record });
   const started = performance.now();
+  // The apply steps read what the prepare steps built: no early drops here, the finally block drops them.
+  const hooks = { ...opts.hooks, dropScratchEarly: undefined };
   try {
-    const prepared = await runPipeline(conn, { steps: plan.prepare, outputs: [], scratch: plan.scratch }, opts.hooks);
+    const prepared = await runPipeline(conn, { steps: plan.prepare, outputs: [], scratch: plan.scratch }, hooks);
     await conn.run('BEGIN TRANSACTION');
     let applied;
     try {
-      applied = await runPipeline(conn, { steps: plan.apply, outputs: [], scratch: [] }, opts.hooks);
+      applied = await runPipeline(conn, { steps: plan.apply, outputs: [], scratch: [] }, hooks);
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK');

@@ -3,7 +3,7 @@
  * `changedSql` reports 0. Reports what happened per step (for progress lines and the run summary).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LoopStep, Pipeline, SqlStep } from '../sql/pipeline';
+import { scratchLastUses, type LoopStep, type Pipeline, type SqlStep } from '../sql/pipeline';
 
 export interface StepReport {
   kind: 'sql' | 'loop';
@@ -32,6 +32,11 @@ export interface RunHooks {
   onStep?(report: StepReport): void;
   /** Called after each loop iteration with the number of changes it made. */
   onIteration?(loop: string, iteration: number, changed: number): void;
+  /**
+   * Drop each scratch table (given its reference) as soon as no later step reads it, so a large run holds only
+   * the intermediates still needed. Off by default: tests read the intermediates after the run.
+   */
+  dropScratchEarly?: (table: string) => string;
 }
 
 /** The message of anything thrown (native DuckDB errors may come from another realm, so no instanceof). */
@@ -122,11 +127,14 @@ export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, ho
   const started = now();
   const steps: StepReport[] = [];
   const iterations: Record<string, number> = {};
-  for (const step of pipeline.steps) {
+  const ref = hooks.dropScratchEarly;
+  const drops = ref ? scratchLastUses(pipeline, ref) : new Map<number, string[]>();
+  for (const [i, step] of pipeline.steps.entries()) {
     const report = step.kind === 'sql' ? await runStatement(conn, step) : await runLoop(conn, step, hooks);
     if (report.iterations !== undefined) iterations[report.name] = report.iterations;
     steps.push(report);
     hooks.onStep?.(report);
+    for (const table of drops.get(i) ?? []) await conn.run(`DROP TABLE IF EXISTS ${ref!(table)}`);
   }
   return { steps, iterations, totalMs: now() - started };
 }

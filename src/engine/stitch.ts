@@ -92,6 +92,7 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
       log(progressLine(step));
       checkSignal();
     },
+    dropScratchEarly: (t: string) => duck.quoteIdent(t),
   };
   let run: RunReport;
   try {

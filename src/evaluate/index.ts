@@ -91,7 +91,7 @@ export async function predictionCells(conn: DuckDBConnection, predictions: strin
 /** Builds and runs our pipeline on loaded sources. */
 export async function stitchLoaded(conn: DuckDBConnection, config: Config, loaded: LoadedSources): Promise<RunReport> {
   const pipeline = buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t) });
-  return runPipeline(conn, pipeline);
+  return runPipeline(conn, pipeline, { dropScratchEarly: (t) => duck.quoteIdent(t) });
 }
 
 export async function scoreSystem(conn: DuckDBConnection, name: string, ms: number, predictions: string): Promise<SystemResult> {

@@ -52,10 +52,13 @@ export class ModelContext {
     return `${expr} IN (${values.map((v) => this.lit(v)).join(', ')})`;
   }
 
-  /** Trimmed string, or NULL for missing and junk values (identity.junk_values, identity.junk_pattern). */
+  /**
+   * Trimmed string, or NULL for missing and junk values (identity.junk_values, identity.junk_pattern).
+   * `expr` is a raw column (it is repeated; see Dialect.trim).
+   */
   clean(expr: string): string {
     // Each copy of `v` is evaluated separately, so the tests are kept to one or two mentions of it.
-    const v = `TRIM(${this.d.castString(expr)})`;
+    const v = this.d.trim(this.d.castString(expr));
     const junk = this.config.identity.junk_values.map((j) => j.trim().toLowerCase());
     const tests = [this.inList(`LOWER(${v})`, junk)];
     if (this.config.identity.junk_pattern) tests.push(this.d.regexpContains(v, this.config.identity.junk_pattern));

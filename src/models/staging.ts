@@ -137,7 +137,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     const traitsEmail = kind === 'identifies' ? col('email') : undefined;
     const fullName =
       kind === 'identifies'
-        ? `COALESCE(NULLIF(TRIM(${str('name')}), ''), NULLIF(TRIM(${d.concat(
+        ? `COALESCE(NULLIF(${d.trim(str('name'))}, ''), NULLIF(TRIM(${d.concat(
             `COALESCE(${str('first_name')}, '')`,
             `' '`,
             `COALESCE(${str('last_name')}, '')`,
@@ -147,7 +147,7 @@ function segmentSelects(ctx: ModelContext): string[] {
       event_id: ctx.clean(col('id')),
       event_type: ctx.lit(kind === 'pages' ? 'page' : kind === 'tracks' ? 'track' : 'identify'),
       event_name:
-        kind === 'pages' ? `NULLIF(TRIM(${str('context_page_title')}), '')` : kind === 'tracks' ? `NULLIF(TRIM(${str('event')}), '')` : ctx.lit('identify'),
+        kind === 'pages' ? `NULLIF(${d.trim(str('context_page_title'))}, '')` : kind === 'tracks' ? `NULLIF(${d.trim(str('event'))}, '')` : ctx.lit('identify'),
       occurred_at: d.safeTimestamp(col('timestamp')),
       anonymous_id: ctx.clean(col('anonymous_id')),
       user_id: ctx.clean(col('user_id')),
@@ -155,14 +155,14 @@ function segmentSelects(ctx: ModelContext): string[] {
       name: fullName ?? d.nullOf('string'),
       carried_anonymous_id: carried && rc.has(carried) ? ctx.clean(rc.col(carried)) : d.nullOf('string'),
       source: ctx.lit('web'),
-      page_path: `NULLIF(TRIM(${str('context_page_path')}), '')`,
-      page_title: `NULLIF(TRIM(${str('context_page_title')}), '')`,
-      page_url: `NULLIF(TRIM(${str('context_page_url')}), '')`,
-      referrer: `NULLIF(TRIM(${str('context_page_referrer')}), '')`,
+      page_path: `NULLIF(${d.trim(str('context_page_path'))}, '')`,
+      page_title: `NULLIF(${d.trim(str('context_page_title'))}, '')`,
+      page_url: `NULLIF(${d.trim(str('context_page_url'))}, '')`,
+      referrer: `NULLIF(${d.trim(str('context_page_referrer'))}, '')`,
       ip: ctx.clean(col('context_ip')),
-      utm_source: `NULLIF(TRIM(${str('context_campaign_source')}), '')`,
-      utm_medium: `NULLIF(TRIM(${str('context_campaign_medium')}), '')`,
-      utm_campaign: `NULLIF(TRIM(${str('context_campaign_name')}), '')`,
+      utm_source: `NULLIF(${d.trim(str('context_campaign_source'))}, '')`,
+      utm_medium: `NULLIF(${d.trim(str('context_campaign_medium'))}, '')`,
+      utm_campaign: `NULLIF(${d.trim(str('context_campaign_name'))}, '')`,
       source_table: ctx.lit(source.tables[kind]),
       source_order: String(i + 1),
     };
@@ -193,7 +193,7 @@ function snowplowSelect(ctx: ModelContext): string {
   const row: StagedRow = {
     event_id: ctx.clean(rc.col('event_id')),
     event_type: `CASE WHEN ${isPage} THEN 'page' ELSE 'track' END`,
-    event_name: `CASE WHEN ${isPage} THEN NULLIF(TRIM(${str('page_title')}), '') ELSE COALESCE(NULLIF(TRIM(${str('se_action')}), ''), NULLIF(TRIM(${str('event_name')}), ''), NULLIF(TRIM(${str('event')}), '')) END`,
+    event_name: `CASE WHEN ${isPage} THEN NULLIF(${d.trim(str('page_title'))}, '') ELSE COALESCE(NULLIF(${d.trim(str('se_action'))}, ''), NULLIF(${d.trim(str('event_name'))}, ''), NULLIF(${d.trim(str('event'))}, '')) END`,
     occurred_at: d.safeTimestamp(rc.col('derived_tstamp')),
     anonymous_id: ctx.clean(rc.col('domain_userid')),
     user_id: ctx.clean(rc.col('user_id')),
@@ -202,14 +202,14 @@ function snowplowSelect(ctx: ModelContext): string {
     // The network (third-party cookie) id ties the domain ids of one browser together.
     linked_anonymous_id: ctx.clean(rc.col('network_userid')),
     source: ctx.lit('web'),
-    page_path: `NULLIF(TRIM(${str('page_urlpath')}), '')`,
-    page_title: `NULLIF(TRIM(${str('page_title')}), '')`,
-    page_url: `NULLIF(TRIM(${str('page_url')}), '')`,
-    referrer: `NULLIF(TRIM(${str('page_referrer')}), '')`,
+    page_path: `NULLIF(${d.trim(str('page_urlpath'))}, '')`,
+    page_title: `NULLIF(${d.trim(str('page_title'))}, '')`,
+    page_url: `NULLIF(${d.trim(str('page_url'))}, '')`,
+    referrer: `NULLIF(${d.trim(str('page_referrer'))}, '')`,
     ip: ctx.clean(rc.col('user_ipaddress')),
-    utm_source: `NULLIF(TRIM(${str('mkt_source')}), '')`,
-    utm_medium: `NULLIF(TRIM(${str('mkt_medium')}), '')`,
-    utm_campaign: `NULLIF(TRIM(${str('mkt_campaign')}), '')`,
+    utm_source: `NULLIF(${d.trim(str('mkt_source'))}, '')`,
+    utm_medium: `NULLIF(${d.trim(str('mkt_medium'))}, '')`,
+    utm_campaign: `NULLIF(${d.trim(str('mkt_campaign'))}, '')`,
     source_table: ctx.lit(source.tables.events),
     source_order: '1',
   };
@@ -230,7 +230,7 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const table = `offsite:${o.name}`;
   const rc = new RawColumns(ctx, table, o.columns, OFFSITE_REQUIRED);
   const str = (logical: string) => d.castString(rc.col(logical));
-  const text = (logical: string) => `NULLIF(TRIM(${str(logical)}), '')`;
+  const text = (logical: string) => `NULLIF(${d.trim(str(logical))}, '')`;
   const fingerprint = ['full_name', 'action', 'timestamp', 'profile_url', 'content_url']
     .map((c) => `COALESCE(${str(c)}, '')`)
     .join(` || '|' || `);

@@ -38,6 +38,8 @@ export interface Dialect {
   nullOf(type: 'string' | 'int' | 'float' | 'bool' | 'timestamp'): string;
 
   // ---- functions ----
+  /** Leading and trailing spaces removed. `expr` may appear more than once: pass a column, not a computation. */
+  trim(expr: string): string;
   concat(...exprs: string[]): string;
   /** Regex match; `pattern` is a plain regex string (RE2 syntax) that the dialect turns into a literal. */
   regexpContains(expr: string, pattern: string): string;

@@ -31,3 +31,19 @@ export interface Pipeline {
   /** Scratch tables it creates along the way (dropped at the end by runners that care). */
   scratch: string[];
 }
+
+/**
+ * For each step index, the scratch tables no later step mentions (by their reference `ref(table)`): a runner can
+ * drop them right after that step and give the memory back, instead of holding every intermediate to the end.
+ */
+export function scratchLastUses(pipeline: Pipeline, ref: (table: string) => string): Map<number, string[]> {
+  const texts = pipeline.steps.map((s) => (s.kind === 'sql' ? s.sql : [...s.body.map((b) => b.sql), s.changedSql].join('\n')));
+  const last = new Map<number, string[]>();
+  for (const table of pipeline.scratch) {
+    const r = ref(table);
+    let i = texts.length - 1;
+    while (i >= 0 && !texts[i].includes(r)) i--;
+    if (i >= 0) last.set(i, [...(last.get(i) ?? []), table]);
+  }
+  return last;
+}

@@ -1,4 +1,4 @@
-import type { Pipeline, SqlStep } from '../../src/sql/pipeline';
+import { scratchLastUses, type Pipeline, type SqlStep } from '../../src/sql/pipeline';
 import { LoopCapError, PipelineStepError, runPipeline, type StepReport } from '../../src/engine/run';
 import { createTable, openMemoryDb, queryRows, queryValue, type TestDb } from '../support/duckdb';
 
@@ -120,6 +120,23 @@ describe('runPipeline', () => {
     };
     await expect(runPipeline(db.conn, badCheck)).rejects.toThrow(/column 'changed'/);
   });
+  it('drops each scratch table after the last step that reads it when asked (dropScratchEarly)', async () => {
+    const pipeline = labelPropagation(20);
+    // labels_prev is last read inside the loop (step 1); labels by the final step (2).
+    expect(scratchLastUses(pipeline, (t) => t)).toEqual(new Map([[1, ['labels_prev']], [2, ['labels']]]));
+    const existing = async () => (await queryRows(db.conn, `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'labels%' ORDER BY 1`)).map((r) => r.table_name);
+    await runPipeline(db.conn, pipeline, {
+      dropScratchEarly: (t) => t,
+    });
+    expect(await existing()).toEqual([]);
+    expect(await queryRows(db.conn, 'SELECT label, size FROM components ORDER BY label')).toEqual([
+      { label: 1, size: 5 },
+      { label: 10, size: 2 },
+    ]);
+    // Without the option every scratch table is kept for the caller.
+    await runPipeline(db.conn, labelPropagation(20));
+    expect(await existing()).toEqual(['labels', 'labels_prev']);
+  });
 });
 
 describe('test/support/duckdb createTable', () => {
@@ -154,4 +171,5 @@ describe('test/support/duckdb createTable', () => {
       db.close();
     }
   });
+
 });

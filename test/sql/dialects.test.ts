@@ -107,6 +107,16 @@ describe('stringLiteral', () => {
   });
 });
 
+describe('DuckDB trim', () => {
+  it('skips the Unicode-aware TRIM only where it would change nothing: equal to TRIM on any string', async () => {
+    const spaces = fc.string({ unit: fc.constantFrom(' ', '\u00a0', '\u3000', '\u2009', '\t', 'a', 'é', '😀', '-') });
+    const values = fc.sample(fc.tuple(spaces, fc.string(), spaces), 300).map(([a, b, c]) => a + b.replace(/\0/g, '') + c);
+    const list = values.map((v) => duckdb.stringLiteral(v)).join(', ');
+    const rows = await queryRows(db.conn, `SELECT count(*) FILTER (WHERE ${duckdb.trim('v')} IS DISTINCT FROM TRIM(v)) AS differ, count(*) AS n FROM (SELECT unnest([${list}]) AS v)`);
+    expect(rows).toEqual([{ differ: 0, n: values.length }]);
+  });
+});
+
 // ---- every method: rendered for both engines, same result ---------------------------------------
 
 const lit = (d: Dialect, s: string) => d.stringLiteral(s);
@@ -129,6 +139,10 @@ const scalarCases: ScalarCase[] = [
   { method: 'safeTimestamp', label: 'ISO with an offset', expr: (d) => d.unixMicros(ts(d, '2024-01-02T05:04:05+02:00')), expected: 1704164645000000 },
   { method: 'safeTimestamp', label: 'garbage → NULL', expr: (d) => ts(d, 'not a time'), expected: null },
   { method: 'nullOf', label: 'string', expr: (d) => d.nullOf('string'), expected: null },
+  { method: 'trim', label: 'edge spaces', expr: (d) => d.trim(lit(d, '  a b  ')), expected: 'a b' },
+  { method: 'trim', label: 'nothing to trim', expr: (d) => d.trim(lit(d, 'a b')), expected: 'a b' },
+  { method: 'trim', label: 'non-ASCII with an edge space', expr: (d) => d.trim(lit(d, ' Élodie ')), expected: 'Élodie' },
+  { method: 'trim', label: 'NULL', expr: (d) => d.trim(d.nullOf('string')), expected: null },
   { method: 'concat', label: 'three strings', expr: (d) => d.concat(lit(d, 'a'), lit(d, "'b"), lit(d, 'c')), expected: "a'bc" },
   { method: 'concat', label: 'with NULL → NULL', expr: (d) => d.concat(lit(d, 'a'), d.nullOf('string')), expected: null },
   { method: 'regexpContains', label: 'a match', expr: (d) => d.regexpContains(lit(d, 'hello world'), '^hel+o\\s'), expected: true },

@@ -48,6 +48,9 @@ export abstract class StandardDialect implements Dialect {
     const t = { string: this.stringType, int: this.intType, float: this.floatType, bool: this.boolType, timestamp: this.timestampType }[type];
     return `CAST(NULL AS ${t})`;
   }
+  trim(expr: string): string {
+    return `TRIM(${expr})`;
+  }
   /** `||` is NULL when any part is NULL on both warehouses (DuckDB's concat() is not). */
   concat(...exprs: string[]): string {
     return `(${exprs.join(' || ')})`;
