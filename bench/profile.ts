@@ -18,17 +18,24 @@ async function main() {
   const settings = process.argv.slice(3);
   const duck = new DuckDBDialect();
   const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
-  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '8GB', temp_directory: '/tmp/prof/spill' });
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: process.env.MEM ?? '8GB', temp_directory: '/tmp/prof/spill' });
   const conn = await instance.connect();
   for (const s of settings) await conn.run(s);
   const loaded = await loadSources(conn, config);
   const seedMs = process.env.SEED ? await runSeedBaseline(conn, loaded.raw, config) : 0;
   const pipeline = buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t) });
+  if (process.env.VIEW) for (const s of pipeline.steps) if (s.kind === 'sql' && s.name === 'js_staged') s.sql = s.sql.replace('CREATE OR REPLACE TABLE', 'CREATE OR REPLACE VIEW');
   const t0 = performance.now();
   const rep = await runPipeline(conn, pipeline, process.env.KEEP ? {} : { dropScratchEarly: (t) => duck.quoteIdent(t) });
   const total = performance.now() - t0;
   for (const s of rep.steps) if (s.ms > 20) console.log(s.name.padEnd(24), s.ms.toFixed(0));
   console.log('TOTAL', total.toFixed(0), 'seed', seedMs.toFixed(0));
+  // ALT=file.sql,file.sql: time other statements on the finished tables (run with KEEP=1 to keep scratch tables).
+  for (const file of (process.env.ALT ?? '').split(',').filter(Boolean)) {
+    const started = performance.now();
+    await conn.run(require('node:fs').readFileSync(file, 'utf8'));
+    console.log(`ALT ${file}`.padEnd(40), (performance.now() - started).toFixed(0));
+  }
   // PROFILE=step,step: run those steps again with DuckDB's profiler and print the slowest operators.
   for (const name of (process.env.PROFILE ?? '').split(',').filter(Boolean)) {
     const step = pipeline.steps.find((s) => s.kind === 'sql' && s.name === name);

@@ -16,19 +16,12 @@ view: sessions {
             s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
             ps.identity_status
           FROM (
-            -- One scan and one sort for all session facts: the landing page is the page event that is the first page so far.
+            -- One aggregation, no window over the events: the landing page is the first page's label, the source the first event's.
             SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
               COUNTIF(event_type = 'page') AS page_view_count, LOGICAL_OR(is_conversion) AS converted,
-              MIN(CASE WHEN event_type = 'page' AND pages_so_far = 1 THEN step_label END) AS landing_page,
-              MIN(CASE WHEN first_pick = 1 THEN source END) AS source
-            FROM (
-              SELECT session_id, person_id, occurred_at, event_type, is_conversion, step_label, source,
-                ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, event_id) AS first_pick,
-                SUM(CASE WHEN event_type = 'page' THEN 1 ELSE 0 END) OVER (
-                  PARTITION BY session_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                ) AS pages_so_far
-              FROM ${stitched_events.SQL_TABLE_NAME}
-            ) AS ranked
+              ARRAY_AGG(IF(event_type = 'page', STRUCT(step_label AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page,
+              ARRAY_AGG(STRUCT(source AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS source
+            FROM ${stitched_events.SQL_TABLE_NAME}
             GROUP BY session_id, person_id
           ) AS s
           JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = s.person_id

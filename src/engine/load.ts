@@ -1,7 +1,8 @@
 /**
  * Loads the source files of a duckdb config into temporary DuckDB tables and describes them as RawSources.
  *
- * NDJSON and CSV columns load as VARCHAR (the models cast and validate); Parquet keeps its types. Lines that
+ * NDJSON and CSV columns load as VARCHAR (the models cast and validate); Parquet keeps its types and is read in
+ * place through a view. Lines that
  * cannot be read (bad JSON, wrong field counts) are never skipped silently: they go to a load-rejects table
  * with the file name, the reason and the raw line, and are counted; `appendLoadRejects` adds them to
  * rejected_rows once the models have built it.
@@ -161,8 +162,14 @@ async function loadCsv(conn: DuckDBConnection, file: string, target: string): Pr
   await conn.run('DROP TABLE js_csv_rejects; DROP TABLE js_csv_scans');
 }
 
+/**
+ * Parquet is not copied: a view reads the file where it is, so a large source never sits in memory twice and
+ * filters on it (the incremental cutoff) skip whole row groups. Counting the rows reads the footer, so a file
+ * that is not Parquet fails here, named, rather than halfway through the models.
+ */
 async function loadParquet(conn: DuckDBConnection, file: string, target: string): Promise<void> {
-  await conn.run(`${createTemp(target)} AS SELECT * FROM read_parquet(${duck.stringLiteral(file)})`);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW ${duck.quoteIdent(target)} AS SELECT * FROM read_parquet(${duck.stringLiteral(file)})`);
+  await count(conn, `SELECT count(*) FROM ${duck.quoteIdent(target)}`);
 }
 
 function assertDistinctColumns(file: string, columns: string[]): void {
@@ -191,6 +198,10 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   const name = rawName(table);
   const ref = rawRef(table);
   const rejectedBefore = await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`);
+  // A table loaded earlier on this connection may be a view (Parquet) or a table (the rest): replace either.
+  const earlier = await conn.runAndReadAll(`SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ${duck.stringLiteral(name)}`);
+  if (earlier.currentRowCount > 0) await conn.run(`DROP VIEW ${ref}`);
+  else await conn.run(`DROP TABLE IF EXISTS ${ref}`);
   try {
     if (format === 'ndjson') await loadNdjson(conn, file, name);
     else if (format === 'csv') await loadCsv(conn, file, name);
@@ -203,6 +214,7 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   let columns = await tableColumns(conn, ref);
   if (rows === 0) {
     columns = [...new Set(columnNames)];
+    if (format === 'parquet') await conn.run(`DROP VIEW ${ref}`);
     await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
   }
   const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;

@@ -63,19 +63,12 @@ FROM (
     s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
     ps.identity_status
   FROM (
-    -- One scan and one sort for all session facts: the landing page is the page event that is the first page so far.
+    -- One aggregation, no window over the events: the landing page is the first page's label, the source the first event's.
     SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
       ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
-      MIN(CASE WHEN event_type = 'page' AND pages_so_far = 1 THEN step_label END) AS landing_page,
-      MIN(CASE WHEN first_pick = 1 THEN source END) AS source
-    FROM (
-      SELECT session_id, person_id, occurred_at, event_type, is_conversion, step_label, source,
-        ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, event_id) AS first_pick,
-        SUM(CASE WHEN event_type = 'page' THEN 1 ELSE 0 END) OVER (
-          PARTITION BY session_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS pages_so_far
-      FROM ${se}
-    ) AS ranked
+      ${d.firstBy('step_label', ['occurred_at', 'event_id'], `event_type = 'page'`)} AS landing_page,
+      ${d.firstBy('source', ['occurred_at', 'event_id'])} AS source
+    FROM ${se}
     GROUP BY session_id, person_id
   ) AS s
   JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = s.person_id

@@ -58,6 +58,11 @@ export interface Dialect {
   greatest(...exprs: string[]): string;
   /** Boolean aggregate OR. */
   boolOr(expr: string): string;
+  /**
+   * Aggregate: `value` (NULL kept) of the group's first row by `orderBy`, among the rows where `where` holds (NULL
+   * when none does). The order keys (ascending expressions) must not tie. An aggregate, not a window: no sort of the whole table.
+   */
+  firstBy(value: string, orderBy: string[], where?: string): string;
   /** Integer division-free count-if. */
   countIf(cond: string): string;
   /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */

@@ -194,6 +194,18 @@ const queryCases: QueryCase[] = [
     expected: [{ g: 'g1', x: 1 }, { g: 'g2', x: 1 }],
   },
   {
+    method: 'firstBy',
+    label: 'per group, NULL values kept, with and without a filter',
+    sql: (d) =>
+      `SELECT g, ${d.firstBy('v', ['k'])} AS x, ${d.firstBy('v', ['0 - k'])} AS y, ${d.firstBy('v', ['0 - k'], 'v IS NOT NULL')} AS z, ` +
+      `${d.firstBy('v', ['g', 'k'], 'k > 9')} AS w FROM (${rows(d)}) AS r GROUP BY g ORDER BY g`,
+    // g1: rows 1 (a) and 2 (NULL); g2: rows 3 (c) and 4 (NULL). Last row first (y): its NULL, not the other value.
+    expected: [
+      { g: 'g1', x: 'a', y: null, z: 'a', w: null },
+      { g: 'g2', x: 'c', y: null, z: 'c', w: null },
+    ],
+  },
+  {
     method: 'rowToJson',
     label: 'of a row alias',
     sql: (d) => `SELECT ${d.rowToJson('r')} AS x FROM (SELECT ${lit(d, 'it\'s "x"')} AS s, 7 AS n) AS r`,

@@ -87,6 +87,12 @@ describe('stitchBigQuery --incremental on the fake', () => {
     // The run log is appended to in place, never staged, copied or dropped.
     expect(firstSent.some((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\`\nSELECT `))).toBe(true);
     expect(firstSent.some((s) => s.includes(`js_next_${STATE_TABLES.runs}`))).toBe(false);
+    // It records the run only once every staged table is published (a failed copy must not leave a log row).
+    const logged = firstSent.findIndex((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\``));
+    const lastCopy = firstSent.map((s) => s.includes(' COPY ')).lastIndexOf(true);
+    expect(lastCopy).toBeGreaterThan(0);
+    expect(logged).toBeGreaterThan(lastCopy);
+    expect(firstSent.slice(logged).some((s) => s.startsWith('DROP TABLE IF EXISTS') && s.includes('js_next_'))).toBe(true);
     for (const t of [...staged, STATE_TABLES.runs]) expect(fake.tables.has(`journey_stitch.${t}`)).toBe(true);
     expect([...fake.tables.keys()].some((k) => k.includes('js_next_'))).toBe(false);
     expect(firstSent[firstSent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
@@ -144,6 +150,12 @@ describe('stitchBigQuery --incremental on the fake', () => {
       else if (sql.startsWith(`CREATE TABLE IF NOT EXISTS ${DATASET}.\`${STATE_TABLES.runs}\``)) await add(RUNS_TABLE);
       else if (copy) await add({ path: copy.slice(1, 4), columns: created.get(copy.slice(4, 7).join('.'))!.columns });
     }
+  });
+
+  it('a publish copy that fails leaves no run in the log: the next run is a full build again', async () => {
+    const fake = warehouse(undefined, (sql) => (sql.includes(' COPY ') && sql.includes(`js_next_${STATE_TABLES.tokens}`) ? { error: { reason: 'backendError', message: 'copy failed' } } : undefined));
+    await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(/copy failed/);
+    expect(fake.sent().some((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\``))).toBe(false);
   });
 
   it('a changed config runs the full build again, naming why', async () => {

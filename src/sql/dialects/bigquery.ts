@@ -45,6 +45,11 @@ export class BigQueryDialect extends StandardDialect {
   override countIf(cond: string): string {
     return `COUNTIF(${cond})`;
   }
+  firstBy(value: string, orderBy: string[], where?: string): string {
+    // ARRAY_AGG refuses NULL elements, so the value travels in a struct; rows outside `where` become NULL structs.
+    const item = where ? `IF(${where}, STRUCT(${value} AS v), NULL)` : `STRUCT(${value} AS v)`;
+    return `ARRAY_AGG(${item} IGNORE NULLS ORDER BY ${orderBy.join(', ')} LIMIT 1)[SAFE_OFFSET(0)].v`;
+  }
   rowToJson(alias: string): string {
     return `TO_JSON_STRING(${alias})`;
   }

@@ -46,6 +46,10 @@ export class DuckDBDialect extends StandardDialect {
   boolOr(expr: string): string {
     return `bool_or(${expr})`;
   }
+  firstBy(value: string, orderBy: string[], where?: string): string {
+    // arg_min would skip a NULL value; arg_min_null keeps it. The keys compare as one struct, in order.
+    return `arg_min_null(${value}, (${orderBy.join(', ')}))${where ? ` FILTER (WHERE ${where})` : ''}`;
+  }
   rowToJson(alias: string): string {
     return `CAST(to_json(${alias}) AS VARCHAR)`;
   }

@@ -26,6 +26,7 @@ export abstract class StandardDialect implements Dialect {
   abstract unixMicros(expr: string): string;
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
+  abstract firstBy(value: string, orderBy: string[], where?: string): string;
   abstract createTableAs(table: string, select: string, options?: CreateTableOptions): string;
 
   quoteIdent(name: string): string {

@@ -13,7 +13,7 @@
  * number could not say which model costs what.)
  */
 import { LoopCapError } from '../../engine/run';
-import type { LoopStep, Pipeline, SqlStep } from '../../sql/pipeline';
+import type { LoopStep, Pipeline, SqlStep, Step } from '../../sql/pipeline';
 import { BigQueryJobError, jobStatistics, type BigQueryClient, type JobStatistics } from './client';
 
 export interface LoopPosition {
@@ -177,16 +177,22 @@ export async function runPipelineOnBigQuery(
 ): Promise<BigQueryRunReport> {
   const datasetCreated = await ensureDataset(client, target.outputDataset, target.createDataset);
   const runner = new Runner(client, options);
-  for (const step of pipeline.steps) {
-    if (step.kind === 'sql') await runner.statement(step);
-    else await runner.loop(step);
-  }
   const { publish } = target;
   // An output built in place (like the appended run log) is already published.
   const staged = publish ? pipeline.outputs.filter((table) => target.out(table) !== publish(table)) : [];
+  const inPlace = publish ? pipeline.outputs.filter((table) => target.out(table) === publish(table)) : [];
+  // Statements writing in place wait until the staged outputs are published: the run log must never record a
+  // run whose tables a failed copy left unpublished (the next incremental run would start from its watermark).
+  const writesInPlace = (step: Step) => step.kind === 'sql' && inPlace.some((table) => step.sql.includes(target.out(table)));
+  const deferred = staged.length ? pipeline.steps.filter(writesInPlace) : [];
+  for (const step of pipeline.steps.filter((s) => !deferred.includes(s))) {
+    if (step.kind === 'sql') await runner.statement(step);
+    else await runner.loop(step);
+  }
   for (const table of staged) {
     await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish!(table)} COPY ${target.out(table)}` });
   }
+  for (const step of deferred) await runner.statement(step as SqlStep);
   for (const table of staged) await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
   for (const table of pipeline.scratch) {
     const expiry = `TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL ${SCRATCH_RETENTION_DAYS} DAY)`;
