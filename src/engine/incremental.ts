@@ -104,7 +104,7 @@ async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> 
 /** A full build that also writes the incremental state. */
 export async function refreshFull(conn: DuckDBConnection, opts: RefreshOptions, fullReason?: string): Promise<RefreshResult> {
   const record = runRecord(opts.config, opts.now ?? new Date());
-  const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, ...record });
+  const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, temporaryScratch: true, ...record });
   const report = await runPipeline(conn, pipeline, { ...opts.hooks, dropScratchEarly: out });
   await dropAll(conn, pipeline.scratch);
   return { run: await thisRun(conn, record.runId), fullReason, steps: report.steps, totalMs: report.totalMs };
@@ -118,7 +118,7 @@ export async function refreshIncremental(conn: DuckDBConnection, opts: RefreshOp
 
   const record = runRecord(opts.config, opts.now ?? new Date());
   const cutoff = last.watermark ? subtractHours(last.watermark, opts.incremental.lookback_hours) : BEGINNING;
-  const plan = buildIncrementalPlan({ config: opts.config, dialect: duck, raw: opts.raw, out, cutoff, ...record });
+  const plan = buildIncrementalPlan({ config: opts.config, dialect: duck, raw: opts.raw, out, cutoff, temporaryScratch: true, ...record });
   const started = performance.now();
   // The apply steps read what the prepare steps built: no early drops here, the finally block drops them.
   const hooks = { ...opts.hooks, dropScratchEarly: undefined };

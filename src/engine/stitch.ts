@@ -81,7 +81,7 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
 
   let pipeline: Pipeline;
   try {
-    pipeline = opts.build ? opts.build(loaded) : buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t) });
+    pipeline = opts.build ? opts.build(loaded) : buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t), temporaryScratch: true });
   } catch (err) {
     throw err instanceof SourceColumnError ? explainSourceColumnError(err, loaded) : err;
   }

@@ -18,6 +18,7 @@ export class ModelContext {
   private readonly outRef: (table: string) => string;
   readonly nameCandidates?: string;
   readonly scratch: string[] = [];
+  private readonly temporaryScratch: boolean;
 
   constructor(opts: BuildOptions) {
     this.d = opts.dialect;
@@ -25,6 +26,7 @@ export class ModelContext {
     this.raw = opts.raw;
     this.outRef = opts.out;
     this.nameCandidates = opts.nameCandidates;
+    this.temporaryScratch = opts.temporaryScratch ?? false;
   }
 
   /** Reference to an output or scratch table. */
@@ -35,7 +37,7 @@ export class ModelContext {
   /** A CREATE OR REPLACE TABLE step for a scratch table (tracked so runners can drop them). */
   scratchTable(name: string, select: string): SqlStep {
     if (!this.scratch.includes(name)) this.scratch.push(name);
-    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select) };
+    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, { temporary: this.temporaryScratch }) };
   }
 
   outputTable(name: string, select: string, partitioned = false): SqlStep {

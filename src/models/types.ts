@@ -30,6 +30,11 @@ export interface BuildOptions {
    * run does not recompute. Full runs leave it out.
    */
   nameCandidates?: string;
+  /**
+   * Build scratch tables as temporary tables (DuckDB: in memory, spilling to the temp directory, never written to
+   * the database file; BigQuery: no effect). Only for runners that read the scratch tables on the same connection.
+   */
+  temporaryScratch?: boolean;
 }
 
 /** A required source column is missing: names the raw table, the physical column and the logical name. */

@@ -11,6 +11,8 @@ export interface CreateTableOptions {
   /** Partition by DATE(<column>) where the warehouse supports it. */
   partitionByDate?: string;
   clusterBy?: string[];
+  /** A temporary table, where the warehouse keeps those apart from the database (DuckDB); ignored elsewhere. */
+  temporary?: boolean;
 }
 
 export interface Dialect {

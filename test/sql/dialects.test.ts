@@ -256,6 +256,12 @@ describe('every Dialect method, on both engines', () => {
     await db.conn.run(duckdb.dropTableIfExists(duckTable));
     await db.conn.run(duckdb.dropTableIfExists(duckTable));
     expect(await queryRows(db.conn, `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'stitched events'`)).toEqual([{ n: 0 }]);
+    // Scratch tables as temporary tables: DuckDB keeps them out of the database; BigQuery has no such table here.
+    await db.conn.run(duckdb.createTableAs(duckdb.quoteIdent('scratch'), select(duckdb), { temporary: true }));
+    expect(await queryRows(db.conn, `SELECT temporary FROM duckdb_tables() WHERE table_name = 'scratch'`)).toEqual([{ temporary: true }]);
+    await db.conn.run(duckdb.dropTableIfExists(duckdb.quoteIdent('scratch')));
+    expect(await queryRows(db.conn, `SELECT count(*)::INT AS n FROM duckdb_tables() WHERE table_name = 'scratch'`)).toEqual([{ n: 0 }]);
+    expect(bigquery.createTableAs(bqTable, select(bigquery), { temporary: true })).toBe(bigquery.createTableAs(bqTable, select(bigquery)));
   });
 
   it('has a case here for every method of every dialect (add one when the Dialect grows)', () => {

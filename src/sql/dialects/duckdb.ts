@@ -53,8 +53,8 @@ export class DuckDBDialect extends StandardDialect {
   rowToJson(alias: string): string {
     return `CAST(to_json(${alias}) AS VARCHAR)`;
   }
-  createTableAs(table: string, select: string, _options?: CreateTableOptions): string {
+  createTableAs(table: string, select: string, options: CreateTableOptions = {}): string {
     // DuckDB has no partitions or clustering; row groups are ordered by insertion.
-    return `CREATE OR REPLACE TABLE ${table} AS\n${select}`;
+    return `CREATE OR REPLACE ${options.temporary ? 'TEMP ' : ''}TABLE ${table} AS\n${select}`;
   }
 }
