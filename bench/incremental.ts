@@ -111,7 +111,7 @@ async function main() {
     log(`${fmt(rawRows)} raw rows; the last ${fmt(newRows)} (from ${cut}) arrive as the increment`);
 
     // 1. The full rebuild on everything, into full_* tables.
-    const full = buildPipeline({ config, dialect: duck, raw, out: (t) => duck.quoteIdent(`full_${t}`) });
+    const full = buildPipeline({ config, dialect: duck, raw, out: (t) => duck.quoteIdent(`full_${t}`), temporaryScratch: true });
     const fullRun = await runPipeline(conn, full, { dropScratchEarly: (t) => duck.quoteIdent(`full_${t}`) });
     for (const t of full.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(`full_${t}`)));
     log(`full rebuild: ${secs(fullRun.totalMs)}`);

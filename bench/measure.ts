@@ -115,11 +115,26 @@ async function partitionShare(db: { conn: DuckDBConnection; config: Config; raw:
   return share;
 }
 
+/**
+ * Parquet sources are views over the files; the scan ledger sizes tables, so copy them into tables first (under
+ * the same names, which the models reference).
+ */
+async function materializeRaw(conn: DuckDBConnection, loaded: LoadedSources): Promise<void> {
+  for (const t of loaded.tables.filter((x) => x.format === 'parquet')) {
+    const ref = loaded.raw.ref(t.table);
+    const name = /"([^"]+)"$/.exec(ref)![1];
+    await conn.run(`CREATE TEMP TABLE ${duck.quoteIdent(`${name}_copy`)} AS SELECT * FROM ${ref}`);
+    await conn.run(`DROP VIEW ${ref}`);
+    await conn.run(`ALTER TABLE ${duck.tableRef('temp', 'main', `${name}_copy`)} RENAME TO ${duck.quoteIdent(name)}`);
+  }
+}
+
 async function cost(data: string) {
   // Full run: every model's scans, on the full data.
   const full: ModelCost[] = [];
   const db = await open(data);
   try {
+    await materializeRaw(db.conn, db.loaded);
     const ledger = withScanLedger(db.conn);
     const pipeline = buildPipeline({ config: db.config, dialect: duck, raw: db.raw, out: (t) => duck.quoteIdent(t) });
     await runPipeline(ledger.conn, pipeline, { onStep: perStep(ledger, full) });
