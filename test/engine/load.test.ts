@@ -170,6 +170,30 @@ describe('loadSources', () => {
     await expect(loadSources(db.conn, cfg)).rejects.toThrow(/no 'atomic' file in .*The Snowplow events table is required/);
   });
 
+  it.each([
+    ['Windows line ends and a byte order mark (read by DuckDB)', '', 1],
+    ['a raw unit separator, which the fast reader cannot split on (read line by line)', '{"id": "p9", "bad": "a\u001fb"}', 2],
+  ])('NDJSON with %s: the same rows, the same line numbers', async (_label, extra, rejected) => {
+    const lines = [
+      '\uFEFF' + JSON.stringify({ id: 'p1', anonymous_id: 'a1', timestamp: '2024-01-01T10:00:00Z' }),
+      '',
+      '{"id": "p2", ',
+      ...(extra ? [extra] : []),
+      JSON.stringify({ id: 'p3', anonymous_id: 'a3', timestamp: '2024-01-01T12:00:00Z' }),
+    ];
+    await writeFile(path.join(data, 'pages.ndjson'), lines.join('\r\n') + '\r\n');
+    const loaded = await loadSources(db.conn, config(dir));
+    const pages = loaded.tables.find((t) => t.table === 'pages')!;
+    expect([pages.rows, pages.rejected]).toEqual([2, rejected]);
+    expect(await queryRows(db.conn, `SELECT id, anonymous_id FROM ${loaded.raw.ref('pages')} ORDER BY id`)).toEqual([
+      { id: 'p1', anonymous_id: 'a1' },
+      { id: 'p3', anonymous_id: 'a3' },
+    ]);
+    const rejects = await queryRows(db.conn, `SELECT reason, row_data FROM js_load_rejects WHERE source_table = 'pages.ndjson' ORDER BY reason`);
+    expect(rejects[0]).toEqual({ reason: 'malformed JSON on line 3', row_data: '{"id": "p2", ' });
+    if (extra) expect(rejects[1]).toEqual({ reason: 'malformed JSON on line 4', row_data: extra });
+  });
+
   it('reports a corrupt parquet file by name', async () => {
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.parquet'), 'not parquet at all');
