@@ -36,7 +36,7 @@ import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext } from './context';
 import { buildPipeline } from './index';
-import { DEDUPE_ORDER, stagedColumns } from './staging';
+import { DEDUPE_COLUMNS, DEDUPE_ORDER, stagedColumnType, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
 export { incrementalConfigSchema, type IncrementalConfig } from './incremental/config';
@@ -239,12 +239,17 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const staging = stepsThrough(buildPipeline({ ...opts, raw, out: newOut }).steps, 'js_events');
 
   // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties).
+  const ranked = new Set<string>(['event_id', ...DEDUPE_COLUMNS]);
+  const stateRankColumns = stagedColumns(ctx)
+    .map((c) => (ranked.has(c) ? `s.${d.quoteIdent(c)}` : `${d.nullOf(stagedColumnType(c))} AS ${d.quoteIdent(c)}`))
+    .join(', ');
   const changedStep = scratch(
     'js_inc_changed',
     `SELECT ${cols} FROM (
   SELECT u.*, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY ${DEDUPE_ORDER}, from_state DESC) AS copy_number
   FROM (
-    SELECT s.*, 1 AS from_state FROM ${state} AS s WHERE s.event_id IN (SELECT event_id FROM ${newOut('js_events')})
+    -- A stored copy only takes part in the ranking: read just the columns that rank it (BigQuery bills columns).
+    SELECT ${stateRankColumns}, 1 AS from_state FROM ${state} AS s WHERE s.event_id IN (SELECT event_id FROM ${newOut('js_events')})
     UNION ALL
     SELECT n.*, 0 AS from_state FROM ${newOut('js_events')} AS n
   ) AS u

@@ -45,6 +45,11 @@ export function stagedColumns(ctx: ModelContext): string[] {
   ];
 }
 
+/** SQL type of a staged column (every column not named here is a string). */
+export function stagedColumnType(column: string): 'string' | 'int' | 'timestamp' {
+  return column === 'occurred_at' ? 'timestamp' : column === 'source_order' ? 'int' : 'string';
+}
+
 export function crmColumns(ctx: ModelContext): string[] {
   return ctx.config.identity.crm_ids.map((c) => `crm_${c.name}`);
 }
@@ -96,9 +101,8 @@ interface StagedRow {
  */
 function stagingSelect(ctx: ModelContext, from: string, row: StagedRow, rejectTests: [string, string][]): string {
   const { d } = ctx;
-  const types: Record<string, 'string' | 'int' | 'timestamp'> = { occurred_at: 'timestamp', source_order: 'int' };
   const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
-  const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(types[c] ?? 'string')} AS ${names[i]}`);
+  const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(stagedColumnType(c))} AS ${names[i]}`);
   const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
   return [
     `SELECT ${names.join(', ')},`,
@@ -257,8 +261,9 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
 }
 
 /** Which copy of a duplicated event id wins (the first under this order); the incremental refresh reuses it. */
-export const DEDUPE_ORDER =
-  'occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST';
+/** The columns DEDUPE_ORDER reads: all a copy needs to be ranked against another. */
+export const DEDUPE_COLUMNS = ['occurred_at', 'source_order', 'anonymous_id', 'user_id', 'email', 'event_name', 'page_url'] as const;
+export const DEDUPE_ORDER = DEDUPE_COLUMNS.map((c, i) => (i < 2 ? c : `${c} ASC NULLS LAST`)).join(', ');
 
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
