@@ -124,6 +124,8 @@ async function main() {
     if (inc.run.mode !== 'incremental') throw new Error(`expected an incremental run, got a full one: ${inc.fullReason}`);
     log(`incremental: ${secs(inc.totalMs)}; ${fmt(inc.run.new_events)} new events, ${fmt(inc.run.affected_persons)} affected persons, ${fmt(inc.run.rows_rewritten)} rows rewritten`);
     const slowest = [...inc.steps].sort((a, b) => b.ms - a.ms).slice(0, 6);
+    // STEPS=1: every step of the incremental run, in order (for finding where its time goes).
+    if (process.env.STEPS) for (const s of inc.steps) log(`  ${s.name.padEnd(40)} ${s.ms.toFixed(0).padStart(7)} ms`);
 
     // 3. Exactly equal? Rows of each table in one result and not the other, both ways.
     const differences: Record<string, number> = {};

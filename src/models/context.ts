@@ -19,6 +19,7 @@ export class ModelContext {
   readonly nameCandidates?: string;
   readonly scratch: string[] = [];
   private readonly temporaryScratch: boolean;
+  private readonly temporaryOutputs: boolean;
 
   constructor(opts: BuildOptions) {
     this.d = opts.dialect;
@@ -27,6 +28,7 @@ export class ModelContext {
     this.outRef = opts.out;
     this.nameCandidates = opts.nameCandidates;
     this.temporaryScratch = opts.temporaryScratch ?? false;
+    this.temporaryOutputs = this.temporaryScratch && (opts.outputsAreScratch ?? false);
   }
 
   /** Reference to an output or scratch table. */
@@ -41,7 +43,7 @@ export class ModelContext {
   }
 
   outputTable(name: string, select: string, partitioned = false): SqlStep {
-    const options = partitioned ? { partitionByDate: 'occurred_at', clusterBy: ['person_id'] } : { clusterBy: ['person_id'] };
+    const options = { ...(partitioned ? { partitionByDate: 'occurred_at' } : {}), clusterBy: ['person_id'], temporary: this.temporaryOutputs };
     return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, options) };
   }
 

@@ -423,7 +423,7 @@ FROM (
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  return stepsAfter(buildPipeline({ ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names') }).steps, 'js_events');
+  return stepsAfter(buildPipeline({ ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), outputsAreScratch: true }).steps, 'js_events');
 }
 
 /** The plan as one Pipeline, the apply part inside a transaction (for toScript and the BigQuery runner). */

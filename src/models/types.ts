@@ -35,6 +35,8 @@ export interface BuildOptions {
    * the database file; BigQuery: no effect). Only for runners that read the scratch tables on the same connection.
    */
   temporaryScratch?: boolean;
+  /** Build the output tables as temporary tables too (with temporaryScratch): they are an incremental run's scratch. */
+  outputsAreScratch?: boolean;
 }
 
 /** A required source column is missing: names the raw table, the physical column and the logical name. */
