@@ -264,6 +264,8 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables. */
 export async function loadSources(conn: DuckDBConnection, config: Config): Promise<LoadedSources> {
   if (config.warehouse !== 'duckdb') throw new Error('loadSources reads files: it needs warehouse: duckdb');
+  // The session the models run in: timestamps without a zone mean UTC, whatever the machine's zone.
+  for (const statement of duck.sessionSetup) await conn.run(statement);
   const folder = config.source.path;
   if (!folder) throw new SourceFileError('source.path is not set: point it at the folder holding your source files');
   await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);

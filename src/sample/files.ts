@@ -84,6 +84,7 @@ export async function ndjsonToParquet(conversions: { from: string; to: string; c
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
+    for (const statement of d.sessionSetup) await conn.run(statement);
     for (const { from, to, columns } of conversions) {
       const readTypes = columns.map(([c, t]) => `${d.stringLiteral(c)}: ${d.stringLiteral(t === 'BOOLEAN' ? 'BOOLEAN' : 'VARCHAR')}`).join(', ');
       const select = columns

@@ -17,6 +17,11 @@ export interface CreateTableOptions {
 
 export interface Dialect {
   readonly name: WarehouseName;
+  /**
+   * Statements a session runs before the models. DuckDB reads a timestamp without a zone (a Parquet TIMESTAMP,
+   * '2024-01-01 10:00:00') in the session's time zone; pinned to UTC it means UTC, as on BigQuery.
+   */
+  readonly sessionSetup: readonly string[];
 
   // ---- names and values ----
   /** Quote an identifier (column, table). Throws on characters that cannot be quoted safely. */

@@ -65,8 +65,9 @@ function stepBody(step: Step, dialect: Dialect): string {
 }
 
 function declarations(steps: Step[], dialect: Dialect): string[] {
-  if (dialect.name !== 'bigquery' || !steps.some((s) => s.kind === 'loop')) return [];
-  return [`DECLARE ${CHANGED} INT64 DEFAULT 0;\nDECLARE ${ITERATIONS} INT64 DEFAULT 0;`];
+  const setup = dialect.sessionSetup.map(statement);
+  if (dialect.name !== 'bigquery' || !steps.some((s) => s.kind === 'loop')) return setup;
+  return [...setup, `DECLARE ${CHANGED} INT64 DEFAULT 0;\nDECLARE ${ITERATIONS} INT64 DEFAULT 0;`];
 }
 
 export interface ScriptOptions {

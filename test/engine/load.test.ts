@@ -194,6 +194,18 @@ describe('loadSources', () => {
     if (extra) expect(rejects[1]).toEqual({ reason: 'malformed JSON on line 4', row_data: extra });
   });
 
+  it('pins the session to UTC: a Parquet TIMESTAMP and a time without an offset mean UTC on any machine', async () => {
+    const duck = getDialect('duckdb');
+    await db.conn.run(`SET TimeZone = 'America/New_York'`);
+    const loaded = await loadSources(db.conn, config(dir));
+    const rows = await queryRows(
+      db.conn,
+      `SELECT CAST(${duck.safeTimestamp('timestamp')} AS VARCHAR) AS parquet, CAST(${duck.safeTimestamp(`'2024-01-01 10:00:00'`)} AS VARCHAR) AS text
+       FROM ${loaded.raw.ref('identifies')}`,
+    );
+    expect(rows).toEqual([{ parquet: '2024-01-01 10:10:00', text: '2024-01-01 10:00:00' }]);
+  });
+
   it('reports a corrupt parquet file by name', async () => {
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.parquet'), 'not parquet at all');

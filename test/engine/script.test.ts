@@ -52,7 +52,11 @@ describe('toScript for DuckDB', () => {
       const script = toScript(propagation(10), getDialect('duckdb'));
       expect(script.match(/-- propagate: iteration \d+ of 10/g)).toHaveLength(10);
       expect(script).toMatch(/DuckDB SQL has no loops/);
+      // Before any model: the session's time zone is pinned (zone-less timestamps mean UTC).
+      expect(script.indexOf(`SET TimeZone = 'UTC';`)).toBeGreaterThan(0);
+      expect(script.indexOf(`SET TimeZone = 'UTC';`)).toBeLessThan(script.indexOf('-- model:'));
       await viaScript.conn.run(script);
+      expect(await queryRows(viaScript.conn, `SELECT current_setting('TimeZone') AS tz`)).toEqual([{ tz: 'UTC' }]);
       const q = 'SELECT node, label FROM labels ORDER BY node';
       const expected = await queryRows(viaRunner.conn, q);
       expect(expected.map((r) => r.label)).toEqual([1, 1, 1, 1, 7, 7]);

@@ -22,6 +22,8 @@ export class PreviewDatabase implements QueryRunner {
     if (!existsSync(path)) throw new Error(`${path} not found: run \`journey-stitch stitch\` first (config output.database)`);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
+    // Stored times are UTC; Looker's queries here run in UTC too (no query time zone), whatever the machine's zone.
+    for (const statement of dialect.sessionSetup) await conn.run(statement);
     await conn.run(`ATTACH ${dialect.stringLiteral(path)} AS ${dialect.quoteIdent(catalog)} (READ_ONLY)`);
     await conn.run(`USE ${dialect.quoteIdent(catalog)}`);
     return new PreviewDatabase(instance, conn);

@@ -8,6 +8,7 @@ export class DuckDBDialect extends StandardDialect {
   readonly intType = 'BIGINT';
   readonly floatType = 'DOUBLE';
   readonly boolType = 'BOOLEAN';
+  override readonly sessionSetup = [`SET TimeZone = 'UTC'`];
 
   stringLiteral(value: string): string {
     if (value.includes('\0')) throw new Error('string literal contains a NUL character');

@@ -15,6 +15,7 @@ export abstract class StandardDialect implements Dialect {
   abstract readonly floatType: string;
   abstract readonly boolType: string;
   readonly timestampType: string = 'TIMESTAMP';
+  readonly sessionSetup: readonly string[] = [];
 
   abstract stringLiteral(value: string): string;
   abstract safeTimestamp(expr: string): string;
