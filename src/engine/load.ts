@@ -59,6 +59,8 @@ export interface LoadedTable {
   /** Lines put in rejected_rows instead. */
   rejected: number;
   columns: string[];
+  /** Columns DuckDB holds as a zone-less TIMESTAMP (Parquet timestamps; text formats load as VARCHAR). */
+  timestampColumns: string[];
   /** Time spent reading the file. */
   ms: number;
 }
@@ -221,9 +223,9 @@ function assertDistinctColumns(file: string, columns: string[]): void {
   }
 }
 
-async function tableColumns(conn: DuckDBConnection, ref: string): Promise<string[]> {
-  const rows = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${ref})`)).getRows();
-  return rows.map((r) => String(r[0]));
+async function tableColumns(conn: DuckDBConnection, ref: string): Promise<{ name: string; type: string }[]> {
+  const rows = (await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).getRows();
+  return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
 }
 
 async function count(conn: DuckDBConnection, sql: string): Promise<number> {
@@ -251,14 +253,16 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
     throw new SourceFileError(`${file}: cannot be read as ${format}: ${messageOf(err)}`);
   }
   const rows = await count(conn, `SELECT count(*) FROM ${ref}`);
-  let columns = await tableColumns(conn, ref);
+  const described = await tableColumns(conn, ref);
+  let columns = described.map((c) => c.name);
+  const timestampColumns = described.filter((c) => c.type === 'TIMESTAMP').map((c) => c.name);
   if (rows === 0) {
     columns = [...new Set(columnNames)];
     if (format === 'parquet') await conn.run(`DROP VIEW ${ref}`);
     await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
   }
   const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;
-  return { table, file, format, rows, rejected, columns, ms: performance.now() - started };
+  return { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
 }
 
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables. */
@@ -310,6 +314,7 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
       if (!loaded) throw new Error(`raw table '${table}' was not loaded`);
       return new Set(loaded.columns);
     },
+    isTimestamp: (table, column) => byTable.get(table)?.timestampColumns.includes(column) ?? false,
   };
   return { raw, tables, rejectedByReason: Object.fromEntries(reasons.map(([r, n]) => [String(r), Number(n)])) };
 }

@@ -107,12 +107,19 @@ export function timestampLiteral(d: Dialect, value: string): string {
   return `CAST(${d.stringLiteral(value)} AS ${d.timestampType})`;
 }
 
-/** Raw tables narrowed to the rows at or after the cutoff, and rows without a usable timestamp (rejected again). */
+/**
+ * Raw tables narrowed to the rows at or after the cutoff, and rows without a usable timestamp (rejected again).
+ * A column stored as TIMESTAMP is compared bare (parsing it is the identity): BigQuery then prunes the date
+ * partitions before the cutoff, and DuckDB skips Parquet row groups.
+ */
 function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): RawSources {
   return {
     columns: (table) => raw.columns(table),
+    isTimestamp: raw.isTimestamp && ((table, column) => raw.isTimestamp!(table, column)),
     ref(table) {
-      const ts = d.safeTimestamp(`raw_rows.${d.quoteIdent(rawTimestampColumn(config, table))}`);
+      const column = rawTimestampColumn(config, table);
+      const bare = `raw_rows.${d.quoteIdent(column)}`;
+      const ts = raw.isTimestamp?.(table, column) ? bare : d.safeTimestamp(bare);
       return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE ${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)`;
     },
   };

@@ -17,6 +17,11 @@ export interface RawSources {
    * a SourceColumnError.
    */
   columns(table: RawTable): ReadonlySet<string> | undefined;
+  /**
+   * Whether a column is stored as a (UTC, zone-less) TIMESTAMP already, so a filter on it can be written on the bare
+   * column, which lets the warehouse skip partitions (BigQuery) or row groups (Parquet). Unknown: false.
+   */
+  isTimestamp?(table: RawTable, column: string): boolean;
 }
 
 export interface BuildOptions {

@@ -112,6 +112,9 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const cutoff = "CAST('2024-03-02 04:00:00.250000' AS TIMESTAMP)";
     const staging = sent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`inc_new_js_staged\``));
     expect(staging).toContain(`>= ${cutoff}`);
+    // The raw timestamp column is a TIMESTAMP: compared bare, so BigQuery prunes the date partitions before the cutoff.
+    expect(staging).toContain(`WHERE raw_rows.\`timestamp\` >= ${cutoff} OR raw_rows.\`timestamp\` IS NULL`);
+    expect(staging).not.toContain('SAFE_CAST(raw_rows.');
     // In place: no staging names, no publish copies; the replacement is one script job, then the scratch is dropped.
     expect(sent.some((s) => s.includes('js_next_') || s.includes(' COPY '))).toBe(false);
     const scriptAt = sent.findIndex((s) => s.startsWith('BEGIN\nBEGIN TRANSACTION;\n'));

@@ -57,5 +57,6 @@ export function bigQueryRawSources(config: Config, columns?: ColumnInfo[]): RawS
       }
       return new Set(found.map((c) => c.column));
     },
+    isTimestamp: (table, column) => present?.get(spec(table).table)?.some((c) => c.column === column && c.dataType === 'TIMESTAMP') ?? false,
   };
 }
