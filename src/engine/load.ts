@@ -1,8 +1,8 @@
 /**
- * Loads the source files of a duckdb config into temporary DuckDB tables and describes them as RawSources.
+ * Loads the source files of a duckdb config into temporary DuckDB tables (Parquet: views over the files) and
+ * describes them as RawSources.
  *
- * NDJSON and CSV columns load as VARCHAR (the models cast and validate); Parquet keeps its types and is read in
- * place through a view. Lines that
+ * NDJSON and CSV columns load as VARCHAR (the models cast and validate); Parquet keeps its types. Lines that
  * cannot be read (bad JSON, wrong field counts) are never skipped silently: they go to a load-rejects table
  * with the file name, the reason and the raw line, and are counted; `appendLoadRejects` adds them to
  * rejected_rows once the models have built it.
@@ -130,6 +130,7 @@ async function readLinesInDuckDB(conn: DuckDBConnection, file: string): Promise<
       return false;
     }
   } catch {
+    // Whatever went wrong (an unreadable or truncated file), the line reader reports it with the line it reached.
     await conn.run('DROP TABLE IF EXISTS js_lines; DROP TABLE IF EXISTS js_line_rejects; DROP TABLE IF EXISTS js_line_scans');
     return false;
   }
@@ -265,7 +266,7 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   return { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
 }
 
-/** Load every source file of a duckdb config (paths already resolved) into temporary tables. */
+/** Load every source file of a duckdb config (paths already resolved) into temporary tables or views. */
 export async function loadSources(conn: DuckDBConnection, config: Config): Promise<LoadedSources> {
   if (config.warehouse !== 'duckdb') throw new Error('loadSources reads files: it needs warehouse: duckdb');
   // The session the models run in: timestamps without a zone mean UTC, whatever the machine's zone.
