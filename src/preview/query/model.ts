@@ -126,22 +126,10 @@ function field(view: string, node: LookmlNode, kind: FieldKind, extra: Partial<F
     hidden: node.hidden === true,
     primaryKey: node.primary_key === true,
     requiredAccessGrants: strings(node.required_access_grants),
-    measureFilters: measureFilters(node, where),
+    measureFilters: filterMap(node, where),
     valueFormatName: typeof node.value_format_name === 'string' ? node.value_format_name : undefined,
     ...extra,
   };
-}
-
-/** `filters: [field: "expr", other: "expr"]` parses to an object keyed by field. */
-function measureFilters(node: LookmlNode, where: string): Record<string, string> {
-  if (node.filters === undefined) return {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(node.filters)) {
-    if (k.startsWith('$')) continue;
-    if (typeof v !== 'string') throw new Error(`${where}: filters must be written as [field: "expression", ...]`);
-    out[k] = v;
-  }
-  return out;
 }
 
 function buildView(node: LookmlNode): ViewDef {
@@ -152,11 +140,15 @@ function buildView(node: LookmlNode): ViewDef {
     if (fields.has(f.shortName)) throw new Error(`view ${name}: field ${f.shortName} is defined twice`);
     fields.set(f.shortName, f);
   };
-  for (const d of Object.values<LookmlNode>(node.dimension ?? {})) {
-    const f = field(name, d, 'dimension');
-    if (!(DIMENSION_TYPES as readonly string[]).includes(f.type)) throw new Error(`view ${name}, dimension ${d.$name}: type ${f.type} is not supported by the preview (supported: ${DIMENSION_TYPES.join(', ')})`);
-    add(f);
-  }
+  /** Dimensions, measures or filters of the view, each of a type the preview can compile. */
+  const addTyped = (kind: 'dimension' | 'measure' | 'filter', nodes: LookmlNode | undefined, supported: readonly string[]) => {
+    for (const n of Object.values<LookmlNode>(nodes ?? {})) {
+      const f = field(name, n, kind);
+      if (!supported.includes(f.type)) throw new Error(`view ${name}, ${kind} ${n.$name}: type ${f.type} is not supported by the preview (supported: ${supported.join(', ')})`);
+      add(f);
+    }
+  };
+  addTyped('dimension', node.dimension, DIMENSION_TYPES);
   for (const g of Object.values<LookmlNode>(node.dimension_group ?? {})) {
     if (g.type !== 'time') throw new Error(`view ${name}, dimension_group ${g.$name}: only type: time is supported by the preview (got ${g.type})`);
     const timeframes = strings(g.timeframes);
@@ -167,16 +159,8 @@ function buildView(node: LookmlNode): ViewDef {
       add(field(name, g, 'dimension', { shortName: `${g.$name}_${tf}`, type: 'time', timeframe: tf as Timeframe, group: g.$name, label }));
     }
   }
-  for (const m of Object.values<LookmlNode>(node.measure ?? {})) {
-    const f = field(name, m, 'measure');
-    if (!(MEASURE_TYPES as readonly string[]).includes(f.type)) throw new Error(`view ${name}, measure ${m.$name}: type ${f.type} is not supported by the preview (supported: ${MEASURE_TYPES.join(', ')})`);
-    add(f);
-  }
-  for (const flt of Object.values<LookmlNode>(node.filter ?? {})) {
-    const f = field(name, flt, 'filter');
-    if (!(FILTER_TYPES as readonly string[]).includes(f.type)) throw new Error(`view ${name}, filter ${flt.$name}: type ${f.type} is not supported by the preview (supported: ${FILTER_TYPES.join(', ')})`);
-    add(f);
-  }
+  addTyped('measure', node.measure, MEASURE_TYPES);
+  addTyped('filter', node.filter, FILTER_TYPES);
   let derivedSql: string | undefined;
   let persisted = false;
   if (node.derived_table) {
@@ -198,9 +182,12 @@ function buildView(node: LookmlNode): ViewDef {
   };
 }
 
+/**
+ * The `filters: [field: "expr", other: "expr"]` of a node (a measure, always_filter, conditionally_filter), parsed
+ * to an object keyed by field.
+ */
 function filterMap(node: LookmlNode | undefined, where: string): Record<string, string> {
   if (!node) return {};
-  // always_filter: { filters: [a: "x", b: "y"] }
   const filters = node.filters ?? {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(filters)) {
