@@ -207,12 +207,11 @@ async function loadCsv(conn: DuckDBConnection, file: string, target: string): Pr
 
 /**
  * Parquet is not copied: a view reads the file where it is, so a large source never sits in memory twice and
- * filters on it (the incremental cutoff) skip whole row groups. Counting the rows reads the footer, so a file
- * that is not Parquet fails here, named, rather than halfway through the models.
+ * filters on it (the incremental cutoff) skip whole row groups. loadFile counts its rows right away, which reads
+ * the footer: a file that is not Parquet fails there, named, rather than halfway through the models.
  */
 async function loadParquet(conn: DuckDBConnection, file: string, target: string): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP VIEW ${duck.quoteIdent(target)} AS SELECT * FROM read_parquet(${duck.stringLiteral(file)})`);
-  await count(conn, `SELECT count(*) FROM ${duck.quoteIdent(target)}`);
 }
 
 function assertDistinctColumns(file: string, columns: string[]): void {
@@ -245,15 +244,16 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   const earlier = await conn.runAndReadAll(`SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ${duck.stringLiteral(name)}`);
   if (earlier.currentRowCount > 0) await conn.run(`DROP VIEW ${ref}`);
   else await conn.run(`DROP TABLE IF EXISTS ${ref}`);
+  let rows: number;
   try {
     if (format === 'ndjson') await loadNdjson(conn, file, name);
     else if (format === 'csv') await loadCsv(conn, file, name);
     else await loadParquet(conn, file, name);
+    rows = await count(conn, `SELECT count(*) FROM ${ref}`);
   } catch (err) {
     if (err instanceof SourceFileError) throw err;
     throw new SourceFileError(`${file}: cannot be read as ${format}: ${messageOf(err)}`);
   }
-  const rows = await count(conn, `SELECT count(*) FROM ${ref}`);
   const described = await tableColumns(conn, ref);
   let columns = described.map((c) => c.name);
   const timestampColumns = described.filter((c) => c.type === 'TIMESTAMP').map((c) => c.name);

@@ -115,7 +115,7 @@ export function timestampLiteral(d: Dialect, value: string): string {
 function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): RawSources {
   return {
     columns: (table) => raw.columns(table),
-    isTimestamp: raw.isTimestamp && ((table, column) => raw.isTimestamp!(table, column)),
+    isTimestamp: (table, column) => raw.isTimestamp?.(table, column) ?? false,
     ref(table) {
       const column = rawTimestampColumn(config, table);
       const bare = `raw_rows.${d.quoteIdent(column)}`;
