@@ -1,9 +1,12 @@
 /**
  * `npx tsx bench/profile.ts <data dir> ["SET …" …]`: our pipeline on one sample (in memory), the time of every step
  * over 20 ms, then, for the steps named in PROFILE=step,step, DuckDB's profiler: the slowest operators of each.
- * SEED=1 also times the seed's SQL first; KEEP=1 keeps the scratch tables to the end. For finding where time goes;
- * the figures that count are bench/run.ts's.
+ * SEED=1 also times the seed's SQL first; KEEP=1 keeps the scratch tables to the end; ALT=file.sql,… times other
+ * statements on the finished tables (with KEEP=1); MEM sets DuckDB's memory limit (8GB). For finding where time
+ * goes; the figures that count are bench/run.ts's.
  */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load';
@@ -18,13 +21,12 @@ async function main() {
   const settings = process.argv.slice(3);
   const duck = new DuckDBDialect();
   const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
-  const instance = await DuckDBInstance.create(':memory:', { memory_limit: process.env.MEM ?? '8GB', temp_directory: '/tmp/prof/spill' });
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: process.env.MEM ?? '8GB', temp_directory: path.join(os.tmpdir(), 'journey-stitch-profile-spill') });
   const conn = await instance.connect();
   for (const s of settings) await conn.run(s);
   const loaded = await loadSources(conn, config);
   const seedMs = process.env.SEED ? await runSeedBaseline(conn, loaded.raw, config) : 0;
   const pipeline = buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t) });
-  if (process.env.VIEW) for (const s of pipeline.steps) if (s.kind === 'sql' && s.name === 'js_staged') s.sql = s.sql.replace('CREATE OR REPLACE TABLE', 'CREATE OR REPLACE VIEW');
   const t0 = performance.now();
   const rep = await runPipeline(conn, pipeline, process.env.KEEP ? {} : { dropScratchEarly: (t) => duck.quoteIdent(t) });
   const total = performance.now() - t0;
@@ -33,14 +35,14 @@ async function main() {
   // ALT=file.sql,file.sql: time other statements on the finished tables (run with KEEP=1 to keep scratch tables).
   for (const file of (process.env.ALT ?? '').split(',').filter(Boolean)) {
     const started = performance.now();
-    await conn.run(require('node:fs').readFileSync(file, 'utf8'));
+    await conn.run(readFileSync(file, 'utf8'));
     console.log(`ALT ${file}`.padEnd(40), (performance.now() - started).toFixed(0));
   }
   // PROFILE=step,step: run those steps again with DuckDB's profiler and print the slowest operators.
   for (const name of (process.env.PROFILE ?? '').split(',').filter(Boolean)) {
     const step = pipeline.steps.find((s) => s.kind === 'sql' && s.name === name);
     if (!step || step.kind !== 'sql') continue;
-    const file = `/tmp/prof/${name}.json`;
+    const file = path.join(os.tmpdir(), `journey-stitch-profile-${name}.json`);
     await conn.run(`SET enable_profiling = 'json'; SET profiling_output = '${file}'`);
     await conn.run(step.sql);
     await conn.run(`SET enable_profiling = 'no_output'`);
@@ -49,7 +51,7 @@ async function main() {
       ops.push({ name: String(n.operator_type ?? n.operator_name ?? n.name ?? 'query'), ms: (n.operator_timing ?? 0) * 1000, rows: n.operator_cardinality ?? 0, extra: JSON.stringify(n.extra_info ?? {}).slice(0, 150) });
       for (const c of n.children ?? []) walk(c);
     };
-    const j = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+    const j = JSON.parse(readFileSync(file, 'utf8'));
     walk(j);
     console.log(`-- ${name}: ${(j.latency * 1000).toFixed(0)} ms`);
     for (const o of ops.sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log('  ', o.name.padEnd(22), o.ms.toFixed(0).padStart(6), String(o.rows).padStart(9), o.extra);
