@@ -84,6 +84,16 @@ class RawColumns {
     return `r.${this.ctx.d.quoteIdent(physical)}`;
   }
 
+  /** The column as a string (NULL when missing). */
+  str(logical: string): string {
+    return this.ctx.d.castString(this.col(logical));
+  }
+
+  /** The column as trimmed text, NULL when missing or empty. */
+  text(logical: string): string {
+    return `NULLIF(${this.ctx.d.trim(this.str(logical))}, '')`;
+  }
+
   has(logical: string): boolean {
     const present = this.ctx.raw.columns(this.table);
     return !present || present.has(this.physical(logical));
@@ -135,13 +145,14 @@ function segmentSelects(ctx: ModelContext): string[] {
     const table = kind;
     const rc = new RawColumns(ctx, table, source.columns[kind], SEGMENT_REQUIRED[kind]);
     const col = (logical: string) => rc.col(logical);
-    const str = (logical: string) => d.castString(col(logical));
+    const str = (logical: string) => rc.str(logical);
+    const text = (logical: string) => rc.text(logical);
     const carried = ctx.config.identity.carried_anonymous_id_column;
     const urlEmail = kind === 'pages' ? emailFromUrl(ctx, str('context_page_url')) : undefined;
     const traitsEmail = kind === 'identifies' ? col('email') : undefined;
     const fullName =
       kind === 'identifies'
-        ? `COALESCE(NULLIF(${d.trim(str('name'))}, ''), NULLIF(TRIM(${d.concat(
+        ? `COALESCE(${text('name')}, NULLIF(TRIM(${d.concat(
             `COALESCE(${str('first_name')}, '')`,
             `' '`,
             `COALESCE(${str('last_name')}, '')`,
@@ -151,7 +162,7 @@ function segmentSelects(ctx: ModelContext): string[] {
       event_id: ctx.clean(col('id')),
       event_type: ctx.lit(kind === 'pages' ? 'page' : kind === 'tracks' ? 'track' : 'identify'),
       event_name:
-        kind === 'pages' ? `NULLIF(${d.trim(str('context_page_title'))}, '')` : kind === 'tracks' ? `NULLIF(${d.trim(str('event'))}, '')` : ctx.lit('identify'),
+        kind === 'pages' ? text('context_page_title') : kind === 'tracks' ? text('event') : ctx.lit('identify'),
       occurred_at: d.safeTimestamp(col('timestamp')),
       anonymous_id: ctx.clean(col('anonymous_id')),
       user_id: ctx.clean(col('user_id')),
@@ -159,14 +170,14 @@ function segmentSelects(ctx: ModelContext): string[] {
       name: fullName ?? d.nullOf('string'),
       carried_anonymous_id: carried && rc.has(carried) ? ctx.clean(rc.col(carried)) : d.nullOf('string'),
       source: ctx.lit('web'),
-      page_path: `NULLIF(${d.trim(str('context_page_path'))}, '')`,
-      page_title: `NULLIF(${d.trim(str('context_page_title'))}, '')`,
-      page_url: `NULLIF(${d.trim(str('context_page_url'))}, '')`,
-      referrer: `NULLIF(${d.trim(str('context_page_referrer'))}, '')`,
+      page_path: text('context_page_path'),
+      page_title: text('context_page_title'),
+      page_url: text('context_page_url'),
+      referrer: text('context_page_referrer'),
       ip: ctx.clean(col('context_ip')),
-      utm_source: `NULLIF(${d.trim(str('context_campaign_source'))}, '')`,
-      utm_medium: `NULLIF(${d.trim(str('context_campaign_medium'))}, '')`,
-      utm_campaign: `NULLIF(${d.trim(str('context_campaign_name'))}, '')`,
+      utm_source: text('context_campaign_source'),
+      utm_medium: text('context_campaign_medium'),
+      utm_campaign: text('context_campaign_name'),
       source_table: ctx.lit(source.tables[kind]),
       source_order: String(i + 1),
     };
@@ -189,7 +200,8 @@ function snowplowSelect(ctx: ModelContext): string {
   const source = ctx.config.source;
   if (source.type !== 'snowplow') throw new Error('unreachable');
   const rc = new RawColumns(ctx, 'events', source.columns, SNOWPLOW_REQUIRED);
-  const str = (logical: string) => d.castString(rc.col(logical));
+  const str = (logical: string) => rc.str(logical);
+  const text = (logical: string) => rc.text(logical);
   const isPage = `COALESCE(${str('event')}, '') = 'page_view'`;
   // The Segment-named carried column maps onto Snowplow's marketing term.
   const carriedLogical = ctx.config.identity.carried_anonymous_id_column?.replace(/^context_campaign_/, 'mkt_');
@@ -197,7 +209,7 @@ function snowplowSelect(ctx: ModelContext): string {
   const row: StagedRow = {
     event_id: ctx.clean(rc.col('event_id')),
     event_type: `CASE WHEN ${isPage} THEN 'page' ELSE 'track' END`,
-    event_name: `CASE WHEN ${isPage} THEN NULLIF(${d.trim(str('page_title'))}, '') ELSE COALESCE(NULLIF(${d.trim(str('se_action'))}, ''), NULLIF(${d.trim(str('event_name'))}, ''), NULLIF(${d.trim(str('event'))}, '')) END`,
+    event_name: `CASE WHEN ${isPage} THEN ${text('page_title')} ELSE COALESCE(${text('se_action')}, ${text('event_name')}, ${text('event')}) END`,
     occurred_at: d.safeTimestamp(rc.col('derived_tstamp')),
     anonymous_id: ctx.clean(rc.col('domain_userid')),
     user_id: ctx.clean(rc.col('user_id')),
@@ -206,14 +218,14 @@ function snowplowSelect(ctx: ModelContext): string {
     // The network (third-party cookie) id ties the domain ids of one browser together.
     linked_anonymous_id: ctx.clean(rc.col('network_userid')),
     source: ctx.lit('web'),
-    page_path: `NULLIF(${d.trim(str('page_urlpath'))}, '')`,
-    page_title: `NULLIF(${d.trim(str('page_title'))}, '')`,
-    page_url: `NULLIF(${d.trim(str('page_url'))}, '')`,
-    referrer: `NULLIF(${d.trim(str('page_referrer'))}, '')`,
+    page_path: text('page_urlpath'),
+    page_title: text('page_title'),
+    page_url: text('page_url'),
+    referrer: text('page_referrer'),
     ip: ctx.clean(rc.col('user_ipaddress')),
-    utm_source: `NULLIF(${d.trim(str('mkt_source'))}, '')`,
-    utm_medium: `NULLIF(${d.trim(str('mkt_medium'))}, '')`,
-    utm_campaign: `NULLIF(${d.trim(str('mkt_campaign'))}, '')`,
+    utm_source: text('mkt_source'),
+    utm_medium: text('mkt_medium'),
+    utm_campaign: text('mkt_campaign'),
     source_table: ctx.lit(source.tables.events),
     source_order: '1',
   };
@@ -233,8 +245,8 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const { d } = ctx;
   const table = `offsite:${o.name}`;
   const rc = new RawColumns(ctx, table, o.columns, OFFSITE_REQUIRED);
-  const str = (logical: string) => d.castString(rc.col(logical));
-  const text = (logical: string) => `NULLIF(${d.trim(str(logical))}, '')`;
+  const str = (logical: string) => rc.str(logical);
+  const text = (logical: string) => rc.text(logical);
   const fingerprint = ['full_name', 'action', 'timestamp', 'profile_url', 'content_url']
     .map((c) => `COALESCE(${str(c)}, '')`)
     .join(` || '|' || `);
@@ -260,10 +272,10 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
 }
 
-/** Which copy of a duplicated event id wins (the first under this order); the incremental refresh reuses it. */
-/** The columns DEDUPE_ORDER reads: all a copy needs to be ranked against another. */
+/** The columns that rank copies of one event id: all a stored copy needs to be ranked against a new one. */
 export const DEDUPE_COLUMNS = ['occurred_at', 'source_order', 'anonymous_id', 'user_id', 'email', 'event_name', 'page_url'] as const;
-export const DEDUPE_ORDER = DEDUPE_COLUMNS.map((c, i) => (i < 2 ? c : `${c} ASC NULLS LAST`)).join(', ');
+/** Which copy of a duplicated event id wins (the first under this order); the incremental refresh reuses it. */
+export const DEDUPE_ORDER = DEDUPE_COLUMNS.map((c) => (c === 'occurred_at' || c === 'source_order' ? c : `${c} ASC NULLS LAST`)).join(', ');
 
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
