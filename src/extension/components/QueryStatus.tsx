@@ -2,6 +2,7 @@
  * The designed non-data states of a query: running (with elapsed time and Cancel), cancelled, permission denied
  * (a missing manifest entitlement, or a Looker user without access), and failed. Each has a stable data-testid.
  */
+import type { ReactNode } from 'react';
 import { Button, ButtonOutline, MessageBar, Paragraph, Space, SpaceVertical, Spinner, Code } from '@looker/components';
 import { EXTENSION_ID, LOOKER_MODEL } from '../../contract/looker';
 import type { QueryError } from '../looker/runQuery';
@@ -22,6 +23,23 @@ export function Loading({ startedAt, onCancel, what }: { startedAt: number; onCa
   );
 }
 
+/** Looker refused the query: what was refused, what to do about it, and Looker's own words. */
+function Refusal(props: { reason: string; intent: 'critical' | 'warn'; title: ReactNode; looker: string; children: ReactNode }) {
+  return (
+    <div data-testid="permission-denied" data-reason={props.reason}>
+      <MessageBar intent={props.intent} noActions>
+        <SpaceVertical gap="xsmall">
+          <Paragraph fontWeight="semiBold">{props.title}</Paragraph>
+          <Paragraph>{props.children}</Paragraph>
+          <Paragraph fontSize="xsmall" color="text2">
+            Looker said: {props.looker}
+          </Paragraph>
+        </SpaceVertical>
+      </MessageBar>
+    </div>
+  );
+}
+
 export function ErrorState({ error, onRetry }: { error: QueryError; onRetry: () => void }) {
   switch (error.kind) {
     case 'cancelled':
@@ -35,37 +53,17 @@ export function ErrorState({ error, onRetry }: { error: QueryError; onRetry: () 
       );
     case 'entitlement':
       return (
-        <div data-testid="permission-denied" data-reason="entitlement">
-          <MessageBar intent="critical" noActions>
-            <SpaceVertical gap="xsmall">
-              <Paragraph fontWeight="semiBold">This extension is not entitled to call {error.method}.</Paragraph>
-              <Paragraph>
-                Add <Code>"{error.method}"</Code> to <Code>core_api_methods</Code> in the <Code>entitlements</Code> of
-                application <Code>{EXTENSION_ID}</Code> in manifest.lkml, deploy, and reload.
-              </Paragraph>
-              <Paragraph fontSize="xsmall" color="text2">
-                Looker said: {error.message}
-              </Paragraph>
-            </SpaceVertical>
-          </MessageBar>
-        </div>
+        <Refusal reason="entitlement" intent="critical" title={<>This extension is not entitled to call {error.method}.</>} looker={error.message}>
+          Add <Code>"{error.method}"</Code> to <Code>core_api_methods</Code> in the <Code>entitlements</Code> of application{' '}
+          <Code>{EXTENSION_ID}</Code> in manifest.lkml, deploy, and reload.
+        </Refusal>
       );
     case 'permission':
       return (
-        <div data-testid="permission-denied" data-reason="looker-permission">
-          <MessageBar intent="warn" noActions>
-            <SpaceVertical gap="xsmall">
-              <Paragraph fontWeight="semiBold">Your Looker account cannot run this query.</Paragraph>
-              <Paragraph>
-                It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that
-                includes it). Ask a Looker admin.
-              </Paragraph>
-              <Paragraph fontSize="xsmall" color="text2">
-                Looker said: {error.message}
-              </Paragraph>
-            </SpaceVertical>
-          </MessageBar>
-        </div>
+        <Refusal reason="looker-permission" intent="warn" title="Your Looker account cannot run this query." looker={error.message}>
+          It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that includes it).
+          Ask a Looker admin.
+        </Refusal>
       );
     default:
       return (
