@@ -390,6 +390,12 @@ view: stitched_events {
         AS
         SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
           CASE
+            WHEN e.event_type = 'page' THEN COALESCE(e.page_title, e.page_path)
+            WHEN e.event_type = 'track' AND e.event_name IN ('Meeting Booked') THEN e.event_name
+            WHEN e.event_type = 'offsite' THEN (CASE WHEN e.source = 'linkedin' THEN 'Linkedin: ' END || e.offsite_action)
+          END AS step_label,
+          COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
+          CASE
             WHEN k.identified THEN k.person_id
             WHEN e.event_type <> 'offsite' THEN a.person_id
           END AS person_id,
@@ -448,7 +454,7 @@ view: stitched_events {
         -- model: js_event_person
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_person`
         AS
-        SELECT b.event_id, b.occurred_at, b.name, b.email,
+        SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
           COALESCE(b.person_id, p.matched_person_id, p.profile_key) AS person_id,
           COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
           COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
@@ -482,26 +488,34 @@ view: stitched_events {
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_sessionized`
         AS
         WITH ordered AS (
-          SELECT event_id, person_id, occurred_at,
-            LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at
+          SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion,
+            LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at,
+            LAST_VALUE(step_label IGNORE NULLS) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
+            LAST_VALUE(CASE WHEN step_label IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label_at
           FROM `@{SCRATCH}`.`journey_stitch_event_person`
         ),
         flagged AS (
-          SELECT event_id, person_id, occurred_at,
-            previous_at IS NULL OR ((UNIX_MICROS(occurred_at) - UNIX_MICROS(previous_at)) / 1000000.0) > 1800 AS starts_session
+          SELECT *,
+            previous_at IS NULL OR ((UNIX_MICROS(occurred_at) - UNIX_MICROS(previous_at)) / 1000000.0) > 1800 AS starts_session,
+            step_label IS NOT NULL AND (previous_label IS NULL OR previous_label <> step_label) AS journey_step_kept
           FROM ordered
         ),
         numbered AS (
-          -- Both windows share one sort. Times only grow along it, so the latest session start so far is the session's start.
-          SELECT event_id, person_id,
-            SUM(CASE WHEN starts_session THEN 1 ELSE 0 END)
-              OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number,
-            MAX(CASE WHEN starts_session THEN occurred_at END)
-              OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at
+          -- All three windows share one sort. Times only grow along it, so the latest session start so far is the
+          -- session's start, and the journey steps so far count the kept steps up to this event.
+          SELECT *,
+            SUM(CASE WHEN starts_session THEN 1 ELSE 0 END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number,
+            MAX(CASE WHEN starts_session THEN occurred_at END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at,
+            COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS journey_steps_so_far
           FROM flagged
         )
-        SELECT event_id, session_number,
-          TO_HEX(MD5((person_id || '|' || CAST(UNIX_MICROS(session_started_at) AS STRING)))) AS session_id
+        SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion, session_number,
+          TO_HEX(MD5((person_id || '|' || CAST(UNIX_MICROS(session_started_at) AS STRING)))) AS session_id,
+          CASE WHEN journey_step_kept THEN journey_steps_so_far END AS journey_step,
+          -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the
+          -- journey steps after it. Their journey counts run on by one from the first's, so they order the session's path.
+          CASE WHEN step_label IS NOT NULL AND (previous_label_at IS NULL OR previous_label_at < session_started_at OR previous_label <> step_label)
+            THEN journey_steps_so_far END AS session_step_key
         FROM numbered;
 
         -- model: stitched_events
@@ -511,22 +525,16 @@ view: stitched_events {
         AS
         SELECT
           e.event_id, e.event_type, e.event_name, e.occurred_at, e.anonymous_id, e.user_id,
-          p.person_id, b.email, b.name, p.identity_status,
-          p.identity_status = 'inferred' AS is_inferred_identity,
+          s.person_id, b.email, b.name, s.identity_status,
+          s.identity_status = 'inferred' AS is_inferred_identity,
           e.source, e.page_path, e.page_title, e.page_url, s.session_id,
-          CASE
-            WHEN e.event_type = 'page' THEN COALESCE(e.page_title, e.page_path)
-            WHEN e.event_type = 'track' AND e.event_name IN ('Meeting Booked') THEN e.event_name
-            WHEN e.event_type = 'offsite' THEN (CASE WHEN e.source = 'linkedin' THEN 'Linkedin: ' END || e.offsite_action)
-          END AS step_label,
-          COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
+          s.step_label, s.is_conversion,
           e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign,
-          e.offsite_action, e.profile_url, e.content_url, p.link_reason,
+          e.offsite_action, e.profile_url, e.content_url, s.link_reason,
           e.email AS event_email, e.carried_anonymous_id
         FROM `@{SCRATCH}`.`journey_stitch_events` AS e
-        JOIN `@{SCRATCH}`.`journey_stitch_event_person` AS p ON p.event_id = e.event_id
-        JOIN `@{SCRATCH}`.`journey_stitch_backfill` AS b ON b.person_id = p.person_id
-        JOIN `@{SCRATCH}`.`journey_stitch_sessionized` AS s ON s.event_id = e.event_id; ;;
+        JOIN `@{SCRATCH}`.`journey_stitch_sessionized` AS s ON s.event_id = e.event_id
+        JOIN `@{SCRATCH}`.`journey_stitch_backfill` AS b ON b.person_id = s.person_id; ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

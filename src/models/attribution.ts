@@ -17,6 +17,8 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
     ctx.scratchTable(
       'js_event_base',
       `SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
+  ${stepLabel(ctx, 'e')} AS step_label,
+  COALESCE(${isConversion(ctx, 'e')}, FALSE) AS is_conversion,
   CASE
     WHEN k.identified THEN k.person_id
     WHEN e.event_type <> 'offsite' THEN a.person_id
@@ -82,7 +84,7 @@ LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = p.norm_name`,
     ),
     ctx.scratchTable(
       'js_event_person',
-      `SELECT b.event_id, b.occurred_at, b.name, b.email,
+      `SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
   COALESCE(b.person_id, p.matched_person_id, p.profile_key) AS person_id,
   COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
   COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
@@ -118,63 +120,85 @@ LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id`,
   ];
 }
 
-/** Sessions: a new one at the person's first event and after every gap longer than the inactivity limit. */
+/**
+ * Sessions, and the journey and session path steps, from one sort of each person's events by time: a new session
+ * at the person's first event and after every gap longer than the inactivity limit; a labelled event is a path
+ * step unless the previous labelled event has the same label (for sessions: and lies in the same session).
+ * The path tables then only aggregate. Their LookML twin (outputs.ts pathSql) sorts the filtered events instead.
+ */
 function sessionSteps(ctx: ModelContext): SqlStep {
   const { d } = ctx;
   const gapSeconds = ctx.config.sessions.inactivity_minutes * 60;
+  const byTime = 'PARTITION BY person_id ORDER BY occurred_at, event_id';
+  const before = `${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING`;
+  const soFar = `${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
   return ctx.scratchTable(
     'js_sessionized',
     `WITH ordered AS (
-  SELECT event_id, person_id, occurred_at,
-    LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at
+  SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion,
+    LAG(occurred_at) OVER (${byTime}) AS previous_at,
+    LAST_VALUE(step_label IGNORE NULLS) OVER (${before}) AS previous_label,
+    LAST_VALUE(CASE WHEN step_label IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (${before}) AS previous_label_at
   FROM ${ctx.t('js_event_person')}
 ),
 flagged AS (
-  SELECT event_id, person_id, occurred_at,
-    previous_at IS NULL OR ${d.secondsBetween('previous_at', 'occurred_at')} > ${gapSeconds} AS starts_session
+  SELECT *,
+    previous_at IS NULL OR ${d.secondsBetween('previous_at', 'occurred_at')} > ${gapSeconds} AS starts_session,
+    step_label IS NOT NULL AND (previous_label IS NULL OR previous_label <> step_label) AS journey_step_kept
   FROM ordered
 ),
 numbered AS (
-  -- Both windows share one sort. Times only grow along it, so the latest session start so far is the session's start.
-  SELECT event_id, person_id,
-    SUM(CASE WHEN starts_session THEN 1 ELSE 0 END)
-      OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number,
-    MAX(CASE WHEN starts_session THEN occurred_at END)
-      OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at
+  -- All three windows share one sort. Times only grow along it, so the latest session start so far is the
+  -- session's start, and the journey steps so far count the kept steps up to this event.
+  SELECT *,
+    SUM(CASE WHEN starts_session THEN 1 ELSE 0 END) OVER (${soFar}) AS session_number,
+    MAX(CASE WHEN starts_session THEN occurred_at END) OVER (${soFar}) AS session_started_at,
+    COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (${soFar}) AS journey_steps_so_far
   FROM flagged
 )
-SELECT event_id, session_number,
-  ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('session_started_at'))))} AS session_id
+SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion, session_number,
+  ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('session_started_at'))))} AS session_id,
+  CASE WHEN journey_step_kept THEN journey_steps_so_far END AS journey_step,
+  -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the
+  -- journey steps after it. Their journey counts run on by one from the first's, so they order the session's path.
+  CASE WHEN step_label IS NOT NULL AND (previous_label_at IS NULL OR previous_label_at < session_started_at OR previous_label <> step_label)
+    THEN journey_steps_so_far END AS session_step_key
 FROM numbered`,
   );
 }
 
-function stitchedEvents(ctx: ModelContext): SqlStep {
+/** A stitched event's journey step: the page title (else path), a listed track event, or the offsite action. */
+function stepLabel(ctx: ModelContext, e: string): string {
   const { d, config } = ctx;
-  const labelCases = config.offsite.map((o) => `WHEN e.source = ${ctx.lit(o.name)} THEN ${ctx.lit(`${offsiteLabel(o)}: `)}`).join(' ');
-  const stepLabel = `CASE
-    WHEN e.event_type = 'page' THEN COALESCE(e.page_title, e.page_path)
-    WHEN e.event_type = 'track' AND ${ctx.inList('e.event_name', config.journeys.track_events)} THEN e.event_name
-    WHEN e.event_type = 'offsite' THEN ${d.concat(labelCases ? `CASE ${labelCases} END` : 'e.source', 'e.offsite_action')}
+  const labelCases = config.offsite.map((o) => `WHEN ${e}.source = ${ctx.lit(o.name)} THEN ${ctx.lit(`${offsiteLabel(o)}: `)}`).join(' ');
+  return `CASE
+    WHEN ${e}.event_type = 'page' THEN COALESCE(${e}.page_title, ${e}.page_path)
+    WHEN ${e}.event_type = 'track' AND ${ctx.inList(`${e}.event_name`, config.journeys.track_events)} THEN ${e}.event_name
+    WHEN ${e}.event_type = 'offsite' THEN ${d.concat(labelCases ? `CASE ${labelCases} END` : `${e}.source`, `${e}.offsite_action`)}
   END`;
-  const isConversion = `(e.event_type = 'track' AND ${ctx.inList('e.event_name', config.journeys.conversion_events)})`;
+}
+
+function isConversion(ctx: ModelContext, e: string): string {
+  return `(${e}.event_type = 'track' AND ${ctx.inList(`${e}.event_name`, ctx.config.journeys.conversion_events)})`;
+}
+
+function stitchedEvents(ctx: ModelContext): SqlStep {
+  const { d } = ctx;
   const crm = crmColumns(ctx).map((c) => `e.${d.quoteIdent(c)}`);
   return ctx.outputTable(
     'stitched_events',
     `SELECT
   e.event_id, e.event_type, e.event_name, e.occurred_at, e.anonymous_id, e.user_id,
-  p.person_id, b.email, b.name, p.identity_status,
-  p.identity_status = 'inferred' AS is_inferred_identity,
+  s.person_id, b.email, b.name, s.identity_status,
+  s.identity_status = 'inferred' AS is_inferred_identity,
   e.source, e.page_path, e.page_title, e.page_url, s.session_id,
-  ${stepLabel} AS step_label,
-  COALESCE(${isConversion}, FALSE) AS is_conversion,
+  s.step_label, s.is_conversion,
   e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign,
-  e.offsite_action, e.profile_url, e.content_url, p.link_reason,
+  e.offsite_action, e.profile_url, e.content_url, s.link_reason,
   e.email AS event_email, e.carried_anonymous_id${crm.length ? `,\n  ${crm.join(', ')}` : ''}
 FROM ${ctx.t('js_events')} AS e
-JOIN ${ctx.t('js_event_person')} AS p ON p.event_id = e.event_id
-JOIN ${ctx.t('js_backfill')} AS b ON b.person_id = p.person_id
-JOIN ${ctx.t('js_sessionized')} AS s ON s.event_id = e.event_id`,
+JOIN ${ctx.t('js_sessionized')} AS s ON s.event_id = e.event_id
+JOIN ${ctx.t('js_backfill')} AS b ON b.person_id = s.person_id`,
     true,
   );
 }

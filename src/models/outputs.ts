@@ -8,7 +8,6 @@ import type { ModelContext } from './context';
 export function outputSteps(ctx: ModelContext): SqlStep[] {
   const { d } = ctx;
   const se = ctx.t('stitched_events');
-  const steps = ctx.config.journeys.steps;
   return [
     ctx.outputTable(
       'identity_links',
@@ -94,11 +93,8 @@ FROM (
 ) AS e
 JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
     ),
-    ctx.outputTable('journey_paths', pathSql({ events: se, partition: 'person_id', steps, status: ctx.t('js_person_status') })),
-    ctx.outputTable(
-      'session_paths',
-      pathSql({ events: se, partition: 'session_id', steps, status: ctx.t('js_person_status') }),
-    ),
+    ctx.outputTable('journey_paths', pathTableSql(ctx, 'person_id', 'journey_step')),
+    ctx.outputTable('session_paths', pathTableSql(ctx, 'session_id', 'session_step_key')),
   ];
 }
 
@@ -118,6 +114,29 @@ GROUP BY person_id`,
   );
 }
 
+/**
+ * The path tables from the steps js_sessionized marked: per person (or session), its kept steps in key order.
+ * The keys of one unit's steps run on by one, so a step's number is its key less the first key, plus one.
+ */
+function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id', stepKey: 'journey_step' | 'session_step_key'): string {
+  const { d } = ctx;
+  const n = ctx.config.journeys.steps;
+  const steps = d.firstValues('step_label', stepKey, n, `${stepKey} IS NOT NULL`);
+  const stepColumns = Array.from({ length: n }, (_, i) => `${d.arrayItem('p.steps', i + 1)} AS step_${i + 1}`).join(', ');
+  const keys = key === 'session_id' ? 'session_id, person_id' : 'person_id';
+  return `SELECT ${key === 'session_id' ? 'p.session_id, ' : ''}p.person_id, s.identity_status, p.step_count, p.converted, p.steps_to_conversion, p.first_step_at,
+  ${stepColumns}
+FROM (
+  SELECT ${keys}, COUNT(${stepKey}) AS step_count, ${d.boolOr('is_conversion')} AS converted,
+    MIN(CASE WHEN is_conversion THEN ${stepKey} END) - MIN(${stepKey}) + 1 AS steps_to_conversion,
+    MIN(CASE WHEN ${stepKey} IS NOT NULL THEN occurred_at END) AS first_step_at,
+    ${steps} AS steps
+  FROM ${ctx.t('js_sessionized')}
+  GROUP BY ${keys}
+) AS p
+JOIN ${ctx.t('js_person_status')} AS s ON s.person_id = p.person_id`;
+}
+
 export interface PathSqlOptions {
   /** The stitched events (a table reference or a parenthesised subquery). */
   events: string;
@@ -131,7 +150,8 @@ export interface PathSqlOptions {
 
 /**
  * One row per person (or session): steps ordered by time, a step equal to the previous one dropped, pivoted into
- * step_1 … step_N. Plain SQL that BigQuery and DuckDB share (no Dialect needed), so LookML embeds it unchanged.
+ * step_1 … step_N. Plain SQL that BigQuery and DuckDB share (no Dialect needed), so LookML embeds it unchanged
+ * with its templated filters; over all events it gives the engine's path tables (test/lookml/sample-paths).
  */
 export function pathSql(o: PathSqlOptions): string {
   const key = o.partition;

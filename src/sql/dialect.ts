@@ -70,6 +70,13 @@ export interface Dialect {
    * when none does). The order keys (ascending expressions) must not tie. An aggregate, not a window: no sort of the whole table.
    */
   firstBy(value: string, orderBy: string[], where?: string): string;
+  /**
+   * Aggregate: an array of the non-NULL `value`s of the group's first `n` rows by `orderBy` (one key that does not
+   * tie), among the rows where `where` holds; NULL when there are none. Read it with `arrayItem`.
+   */
+  firstValues(value: string, orderBy: string, n: number, where?: string): string;
+  /** Item `index` (from 1) of an array, NULL past its end or when the array is NULL. */
+  arrayItem(array: string, index: number): string;
   /** Integer division-free count-if. */
   countIf(cond: string): string;
   /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */

@@ -206,6 +206,30 @@ const queryCases: QueryCase[] = [
     ],
   },
   {
+    method: 'firstValues',
+    label: 'the first n values in key order, NULL values skipped, read with arrayItem',
+    sql: (d) => {
+      const down = d.firstValues('g', '0 - k', 3);
+      const values = d.firstValues('v', 'k', 5);
+      const none = d.firstValues('v', 'k', 2, 'k > 9');
+      return (
+        `SELECT ${d.arrayItem(down, 1)} AS x1, ${d.arrayItem(down, 3)} AS x3, ${d.arrayItem(down, 4)} AS x4, ` +
+        `${d.arrayItem(values, 1)} AS v1, ${d.arrayItem(values, 2)} AS v2, ${d.arrayItem(values, 3)} AS v3, ${d.arrayItem(none, 1)} AS n1 FROM (${rows(d)}) AS r`
+      );
+    },
+    // Keys 4, 3, 2 descending: g2, g2, g1; only three kept. Values a, NULL, c, NULL by k: a, c.
+    expected: [{ x1: 'g2', x3: 'g1', x4: null, v1: 'a', v2: 'c', v3: null, n1: null }],
+  },
+  {
+    method: 'arrayItem',
+    label: 'counted from 1, NULL past the end',
+    sql: (d) => {
+      const all = d.firstValues('k', 'k', 4);
+      return `SELECT ${d.arrayItem(all, 1)} AS first, ${d.arrayItem(all, 4)} AS last, ${d.arrayItem(all, 5)} AS past FROM (${rows(d)}) AS r`;
+    },
+    expected: [{ first: 1, last: 4, past: null }],
+  },
+  {
     method: 'rowToJson',
     label: 'of a row alias',
     sql: (d) => `SELECT ${d.rowToJson('r')} AS x FROM (SELECT ${lit(d, 'it\'s "x"')} AS s, 7 AS n) AS r`,

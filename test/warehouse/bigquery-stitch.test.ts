@@ -77,10 +77,10 @@ describe('stitchBigQuery on the fake', () => {
     expect(report.models.find((m) => m.model === 'publish persons')).toMatchObject({ bytesProcessed: 0, bytesBilled: 0 });
 
     expect(report.iterations).toEqual({ js_id_propagation: 1, js_anon_propagation: 1 });
-    // stitched_events joins four tables the fake sized at 1 GiB (as big as the raw tables they come from).
-    expect(report.models.find((m) => m.model === 'stitched_events')).toMatchObject({ jobs: 1, bytesProcessed: 4 * GiB });
+    // stitched_events joins three tables the fake sized at 1 GiB (as big as the raw tables they come from).
+    expect(report.models.find((m) => m.model === 'stitched_events')).toMatchObject({ jobs: 1, bytesProcessed: 3 * GiB });
     expect(report.totals.bytesProcessed).toBe(report.jobs.reduce((s, j) => s + j.bytesProcessed, 0));
-    expect(formatRunReport(report)).toMatch(/^stitched_events\s+4\.00 GiB\s+\d+\.\d slot-s$/m);
+    expect(formatRunReport(report)).toMatch(/^stitched_events\s+3\.00 GiB\s+\d+\.\d slot-s$/m);
 
     await analyzeInOrder(fake.sent());
   });

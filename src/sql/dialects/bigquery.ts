@@ -50,6 +50,13 @@ export class BigQueryDialect extends StandardDialect {
     const item = where ? `IF(${where}, STRUCT(${value} AS v), NULL)` : `STRUCT(${value} AS v)`;
     return `ARRAY_AGG(${item} IGNORE NULLS ORDER BY ${orderBy.join(', ')} LIMIT 1)[SAFE_OFFSET(0)].v`;
   }
+  firstValues(value: string, orderBy: string, n: number, where?: string): string {
+    const item = where ? `IF(${where}, ${value}, NULL)` : value;
+    return `ARRAY_AGG(${item} IGNORE NULLS ORDER BY ${orderBy} LIMIT ${this.numberLiteral(n)})`;
+  }
+  arrayItem(array: string, index: number): string {
+    return `${array}[SAFE_ORDINAL(${this.numberLiteral(index)})]`;
+  }
   rowToJson(alias: string): string {
     return `TO_JSON_STRING(${alias})`;
   }

@@ -51,6 +51,13 @@ export class DuckDBDialect extends StandardDialect {
     // arg_min would skip a NULL value; arg_min_null keeps it. The keys compare as one struct, in order.
     return `arg_min_null(${value}, (${orderBy.join(', ')}))${where ? ` FILTER (WHERE ${where})` : ''}`;
   }
+  firstValues(value: string, orderBy: string, n: number, where?: string): string {
+    // arg_min with a count keeps the n smallest keys and lists their values in key order.
+    return `arg_min(${value}, ${orderBy}, ${this.numberLiteral(n)}) FILTER (WHERE ${value} IS NOT NULL${where ? ` AND (${where})` : ''})`;
+  }
+  arrayItem(array: string, index: number): string {
+    return `(${array})[${this.numberLiteral(index)}]`;
+  }
   rowToJson(alias: string): string {
     return `CAST(to_json(${alias}) AS VARCHAR)`;
   }

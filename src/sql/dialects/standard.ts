@@ -28,6 +28,8 @@ export abstract class StandardDialect implements Dialect {
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
   abstract firstBy(value: string, orderBy: string[], where?: string): string;
+  abstract firstValues(value: string, orderBy: string, n: number, where?: string): string;
+  abstract arrayItem(array: string, index: number): string;
   abstract createTableAs(table: string, select: string, options?: CreateTableOptions): string;
 
   quoteIdent(name: string): string {
