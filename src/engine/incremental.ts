@@ -55,14 +55,15 @@ export interface RefreshResult {
 }
 
 /**
- * Fingerprint of what the models compute: the config (not where files are) and the models' SQL itself, so a
- * changed setting or a new journey-stitch version rebuilds the state with a full run instead of mixing versions.
+ * Fingerprint of what the models compute: the config (not where files are), the models' SQL itself and the state
+ * tables kept, so a changed setting or a new journey-stitch version rebuilds the state with a full run instead of
+ * mixing versions (or reading a state table an older version never wrote).
  */
 export function configHash(config: Config): string {
   const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, ...models } = config;
   const json = JSON.stringify(models, (key, value) => (key === 'path' ? undefined : value));
   const sql = JSON.stringify(buildPipeline({ config, dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out }).steps);
-  return createHash('md5').update(json).update(sql).digest('hex');
+  return createHash('md5').update(json).update(sql).update(JSON.stringify(STATE_TABLES)).digest('hex');
 }
 
 function utc(date: Date): string {

@@ -47,7 +47,8 @@ const OUTPUTS: ReadonlySet<string> = new Set([...OUTPUT_TABLES, REJECTS_TABLE]);
  * A full build that leaves incremental state also stages the state tables; the run log
  * (journey_stitch_runs) keeps its history, so it is appended to in place.
  */
-const OUTPUTS_AND_STATE: ReadonlySet<string> = new Set([...OUTPUTS, STATE_TABLES.events, STATE_TABLES.tokens, STATE_TABLES.rejects]);
+const { runs: _appendedInPlace, ...stagedState } = STATE_TABLES;
+const OUTPUTS_AND_STATE: ReadonlySet<string> = new Set([...OUTPUTS, ...Object.values(stagedState)]);
 
 /** SQL reference of a published output table (or any table of the output dataset). */
 export function publishedRef(config: Config): (table: string) => string {
