@@ -182,20 +182,50 @@ function isConversion(ctx: ModelContext, e: string): string {
   return `(${e}.event_type = 'track' AND ${ctx.inList(`${e}.event_name`, ctx.config.journeys.conversion_events)})`;
 }
 
+/**
+ * stitched_events, column by column: `person` marks the columns that depend on other events (the person's), every
+ * other column is a function of the event's own row. An incremental refresh compares only the person columns of an
+ * event that did not change (stitchedPersonColumns).
+ */
+function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person?: true }[] {
+  const { d } = ctx;
+  const event = (name: string) => ({ name, sql: `e.${name}` });
+  const person = (name: string, sql: string) => ({ name, sql, person: true as const });
+  return [
+    ...['event_id', 'event_type', 'event_name', 'occurred_at', 'anonymous_id', 'user_id'].map(event),
+    person('person_id', 's.person_id'),
+    person('email', 'b.email'),
+    person('name', 'b.name'),
+    person('identity_status', 's.identity_status'),
+    person('is_inferred_identity', `s.identity_status = 'inferred'`),
+    ...['source', 'page_path', 'page_title', 'page_url'].map(event),
+    person('session_id', 's.session_id'),
+    // Computed from the event's own columns (js_event_base), carried through the sessionizing sort.
+    { name: 'step_label', sql: 's.step_label' },
+    { name: 'is_conversion', sql: 's.is_conversion' },
+    ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'offsite_action', 'profile_url', 'content_url'].map(event),
+    person('link_reason', 's.link_reason'),
+    { name: 'event_email', sql: 'e.email' },
+    event('carried_anonymous_id'),
+    // CRM id columns are named in the config: quoted.
+    ...crmColumns(ctx).map((name) => ({ name, sql: `e.${d.quoteIdent(name)}` })),
+  ];
+}
+
+/** The stitched_events columns that can change while the event itself does not. */
+export function stitchedPersonColumns(ctx: ModelContext): string[] {
+  return stitchedColumns(ctx).filter((c) => c.person).map((c) => c.name);
+}
+
 function stitchedEvents(ctx: ModelContext): SqlStep {
   const { d } = ctx;
-  const crm = crmColumns(ctx).map((c) => `e.${d.quoteIdent(c)}`);
+  // A column read under its own name keeps it; the others are named (all but the CRM names are fixed here).
+  const select = stitchedColumns(ctx).map((c) => (/^[a-z]\.("?)(\w+)\1$/.exec(c.sql)?.[2] === c.name ? c.sql : `${c.sql} AS ${c.name}`));
+  const lines = Array.from({ length: Math.ceil(select.length / 6) }, (_, i) => select.slice(i * 6, i * 6 + 6).join(', '));
   return ctx.outputTable(
     'stitched_events',
     `SELECT
-  e.event_id, e.event_type, e.event_name, e.occurred_at, e.anonymous_id, e.user_id,
-  s.person_id, b.email, b.name, s.identity_status,
-  s.identity_status = 'inferred' AS is_inferred_identity,
-  e.source, e.page_path, e.page_title, e.page_url, s.session_id,
-  s.step_label, s.is_conversion,
-  e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign,
-  e.offsite_action, e.profile_url, e.content_url, s.link_reason,
-  e.email AS event_email, e.carried_anonymous_id${crm.length ? `,\n  ${crm.join(', ')}` : ''}
+  ${lines.join(',\n  ')}
 FROM ${ctx.t('js_events')} AS e
 JOIN ${ctx.t('js_sessionized')} AS s ON s.event_id = e.event_id
 JOIN ${ctx.t('js_backfill')} AS b ON b.person_id = s.person_id`,

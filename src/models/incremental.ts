@@ -38,6 +38,7 @@ import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext } from './context';
 import { buildPipeline } from './index';
+import { stitchedPersonColumns } from './attribution';
 import { DEDUPE_COLUMNS, DEDUPE_ORDER, stagedColumnType, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
@@ -388,12 +389,18 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
     // does not change: a new page view only adds rows).
     ...OUTPUT_TABLES.map((table) => {
       const key = d.quoteIdent(KEYS[table]);
+      // An event that did not change has the same own columns in both: only its person columns can differ, so
+      // only those are read of the stored rows (a tenth of the bytes). Changed events are always rewritten.
+      const [columns, recomputed] =
+        table === 'stitched_events'
+          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), `WHERE event_id NOT IN (SELECT event_id FROM ${changed})`]
+          : ['*', ''];
       return scratch(
         `js_inc_same_${table}`,
         `SELECT ${key} AS row_key FROM (
-  SELECT * FROM ${opts.out(`${DELTA}${table}`)}
+  SELECT ${columns} FROM ${opts.out(`${DELTA}${table}`)}${recomputed ? ` ${recomputed}` : ''}
   INTERSECT DISTINCT
-  SELECT * FROM ${t(table)} WHERE ${scope(table)}
+  SELECT ${columns} FROM ${t(table)} WHERE ${scope(table)}
 ) AS same_rows`,
       );
     }),
