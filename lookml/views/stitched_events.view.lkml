@@ -524,11 +524,17 @@ view: stitched_events {
         CLUSTER BY person_id
         AS
         SELECT
-          e.event_id, e.event_type, e.event_name, e.occurred_at, e.anonymous_id, e.user_id,
-          s.person_id, b.email, b.name, s.identity_status, s.identity_status = 'inferred' AS is_inferred_identity, e.source,
-          e.page_path, e.page_title, e.page_url, s.session_id, s.step_label, s.is_conversion,
-          e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign, e.offsite_action,
-          e.profile_url, e.content_url, s.link_reason, e.email AS event_email, e.carried_anonymous_id
+          e.event_id, e.event_type, e.event_name, e.occurred_at, e.anonymous_id, e.user_id, s.person_id,
+          b.email, b.name, s.identity_status, s.identity_status = 'inferred' AS is_inferred_identity, e.source,
+          e.page_path, e.page_title, e.page_url, s.session_id,
+          CASE
+            WHEN e.event_type = 'page' THEN COALESCE(e.page_title, e.page_path)
+            WHEN e.event_type = 'track' AND e.event_name IN ('Meeting Booked') THEN e.event_name
+            WHEN e.event_type = 'offsite' THEN (CASE WHEN e.source = 'linkedin' THEN 'Linkedin: ' END || e.offsite_action)
+          END AS step_label,
+          COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
+          e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign, e.offsite_action, e.profile_url,
+          e.content_url, s.link_reason, e.email AS event_email, e.carried_anonymous_id
         FROM `@{SCRATCH}`.`journey_stitch_events` AS e
         JOIN `@{SCRATCH}`.`journey_stitch_sessionized` AS s ON s.event_id = e.event_id
         JOIN `@{SCRATCH}`.`journey_stitch_backfill` AS b ON b.person_id = s.person_id; ;;

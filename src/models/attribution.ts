@@ -200,9 +200,9 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
     person('is_inferred_identity', `s.identity_status = 'inferred'`),
     ...['source', 'page_path', 'page_title', 'page_url'].map(event),
     person('session_id', 's.session_id'),
-    // Computed from the event's own columns (js_event_base), carried through the sessionizing sort.
-    { name: 'step_label', sql: 's.step_label' },
-    { name: 'is_conversion', sql: 's.is_conversion' },
+    // Computed again from the event's columns (as in js_event_base): cheaper than carrying them through the join.
+    { name: 'step_label', sql: stepLabel(ctx, 'e') },
+    { name: 'is_conversion', sql: `COALESCE(${isConversion(ctx, 'e')}, FALSE)` },
     ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'offsite_action', 'profile_url', 'content_url'].map(event),
     person('link_reason', 's.link_reason'),
     { name: 'event_email', sql: 'e.email' },
@@ -221,7 +221,13 @@ function stitchedEvents(ctx: ModelContext): SqlStep {
   const { d } = ctx;
   // A column read under its own name keeps it; the others are named (all but the CRM names are fixed here).
   const select = stitchedColumns(ctx).map((c) => (/^[a-z]\.("?)(\w+)\1$/.exec(c.sql)?.[2] === c.name ? c.sql : `${c.sql} AS ${c.name}`));
-  const lines = Array.from({ length: Math.ceil(select.length / 6) }, (_, i) => select.slice(i * 6, i * 6 + 6).join(', '));
+  // Short columns share a line; a multi-line expression gets its own.
+  const lines: string[] = [];
+  for (const column of select) {
+    const last = lines.length - 1;
+    if (last >= 0 && !column.includes('\n') && !lines[last].includes('\n') && lines[last].length + column.length < 100) lines[last] += `, ${column}`;
+    else lines.push(column);
+  }
   return ctx.outputTable(
     'stitched_events',
     `SELECT
