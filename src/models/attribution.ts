@@ -18,7 +18,7 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
       'js_event_base',
       `SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
   ${stepLabel(ctx, 'e')} AS step_label,
-  COALESCE(${isConversion(ctx, 'e')}, FALSE) AS is_conversion,
+  ${isConversion(ctx, 'e')} AS is_conversion,
   CASE
     WHEN k.identified THEN k.person_id
     WHEN e.event_type <> 'offsite' THEN a.person_id
@@ -178,8 +178,9 @@ function stepLabel(ctx: ModelContext, e: string): string {
   END`;
 }
 
+/** Whether the event is a conversion (a listed track event); never NULL. */
 function isConversion(ctx: ModelContext, e: string): string {
-  return `(${e}.event_type = 'track' AND ${ctx.inList(`${e}.event_name`, ctx.config.journeys.conversion_events)})`;
+  return `COALESCE((${e}.event_type = 'track' AND ${ctx.inList(`${e}.event_name`, ctx.config.journeys.conversion_events)}), FALSE)`;
 }
 
 /**
@@ -202,7 +203,7 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
     person('session_id', 's.session_id'),
     // Computed again from the event's columns (as in js_event_base): cheaper than carrying them through the join.
     { name: 'step_label', sql: stepLabel(ctx, 'e') },
-    { name: 'is_conversion', sql: `COALESCE(${isConversion(ctx, 'e')}, FALSE)` },
+    { name: 'is_conversion', sql: isConversion(ctx, 'e') },
     ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'offsite_action', 'profile_url', 'content_url'].map(event),
     person('link_reason', 's.link_reason'),
     { name: 'event_email', sql: 'e.email' },
@@ -219,8 +220,9 @@ export function stitchedPersonColumns(ctx: ModelContext): string[] {
 
 function stitchedEvents(ctx: ModelContext): SqlStep {
   const { d } = ctx;
-  // A column read under its own name keeps it; the others are named (all but the CRM names are fixed here).
-  const select = stitchedColumns(ctx).map((c) => (/^[a-z]\.("?)(\w+)\1$/.exec(c.sql)?.[2] === c.name ? c.sql : `${c.sql} AS ${c.name}`));
+  // A column read under its own name (alias.name) keeps it; the others are named (only the CRM names come from the config).
+  const ownName = (c: { name: string; sql: string }) => [c.name, d.quoteIdent(c.name)].some((n) => c.sql === `e.${n}` || c.sql === `s.${n}` || c.sql === `b.${n}`);
+  const select = stitchedColumns(ctx).map((c) => (ownName(c) ? c.sql : `${c.sql} AS ${c.name}`));
   // Short columns share a line; a multi-line expression gets its own.
   const lines: string[] = [];
   for (const column of select) {
