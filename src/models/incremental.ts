@@ -390,7 +390,7 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
     ...OUTPUT_TABLES.map((table) => {
       const key = d.quoteIdent(KEYS[table]);
       // An event that did not change has the same own columns in both: only its person columns can differ, so
-      // only those are read of the stored rows (a tenth of the bytes). Changed events are always rewritten.
+      // only those are read of the stored rows (under a third of the bytes). Changed events are always rewritten.
       const [columns, recomputed] =
         table === 'stitched_events'
           ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), `WHERE event_id NOT IN (SELECT event_id FROM ${changed})`]
