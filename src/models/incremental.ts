@@ -6,7 +6,8 @@
  * Persistent state, next to the output tables: the deduplicated events (`js_state_events`), every event's
  * identifiers written as identity_links link ids (`js_state_tokens`), the same identifiers per person
  * (`js_state_person_tokens`: the distinct person and token pairs of stitched_events, about a tenth of the event
- * pairs, so the closure below walks it instead of every event), rejects with their timestamp
+ * pairs, so the closure below walks it instead of every event), the normalised names per person and status
+ * (`js_state_person_names`, for the name-matching part of the closure), rejects with their timestamp
  * (`js_state_rejects`), and one row per run (`journey_stitch_runs`; its last `refreshed_at` is the LookML
  * datagroup trigger).
  *
@@ -48,6 +49,7 @@ export const STATE_TABLES = {
   events: 'js_state_events',
   tokens: 'js_state_tokens',
   personTokens: 'js_state_person_tokens',
+  personNames: 'js_state_person_names',
   rejects: 'js_state_rejects',
   runs: 'journey_stitch_runs',
 } as const;
@@ -157,8 +159,15 @@ function tokensSql(ctx: ModelContext, events: string): string {
 }
 
 /** Every identifier of every person: the distinct (person, token) pairs of stitched events and their tokens. */
-function personTokensSql(ctx: ModelContext, stitched: string): string {
-  return `SELECT DISTINCT se.person_id, k.token FROM ${stitched} AS se JOIN ${ctx.t(STATE_TABLES.tokens)} AS k ON k.event_id = se.event_id`;
+function personTokensSql(stitched: string, tokens: string): string {
+  return `SELECT DISTINCT se.person_id, k.token FROM ${stitched} AS se JOIN ${tokens} AS k ON k.event_id = se.event_id`;
+}
+
+/** Every normalised name on a person's events, with the events' status and whether they are offsite rows. */
+function personNamesSql(ctx: ModelContext, stitched: string, events: string): string {
+  return `SELECT DISTINCT se.person_id, ${ctx.normalizeName('e.name')} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite
+FROM ${events} AS e JOIN ${stitched} AS se ON se.event_id = e.event_id
+WHERE e.name IS NOT NULL`;
 }
 
 function runsTableSql(ctx: ModelContext): string {
@@ -201,8 +210,13 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
     sql(STATE_TABLES.tokens, d.createTableAs(t(STATE_TABLES.tokens), tokensSql(ctx, t(STATE_TABLES.events))), STATE_TABLES.tokens),
     sql(
       STATE_TABLES.personTokens,
-      d.createTableAs(t(STATE_TABLES.personTokens), personTokensSql(ctx, t('stitched_events'))),
+      d.createTableAs(t(STATE_TABLES.personTokens), personTokensSql(t('stitched_events'), t(STATE_TABLES.tokens))),
       STATE_TABLES.personTokens,
+    ),
+    sql(
+      STATE_TABLES.personNames,
+      d.createTableAs(t(STATE_TABLES.personNames), personNamesSql(ctx, t('stitched_events'), t(STATE_TABLES.events))),
+      STATE_TABLES.personNames,
     ),
     sql(
       STATE_TABLES.rejects,
@@ -253,6 +267,7 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
       ? `link_id IN (SELECT link_id FROM ${t('js_inc_links')})`
       : `person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`;
   const personTokens = t(STATE_TABLES.personTokens);
+  const personNames = t(STATE_TABLES.personNames);
   const seedTokens = t('js_inc_seed_tokens');
 
   // 1. Stage the new raw rows with the models' own staging SQL.
@@ -311,10 +326,6 @@ SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected
     return [scratch(`${prefix}_persons`, seed), loop];
   };
 
-  const namedEvents = `SELECT e.event_id, ${ctx.normalizeName('e.name')} AS norm_name, se.person_id, se.identity_status
-FROM ${state} AS e JOIN ${stitched} AS se ON se.event_id = e.event_id
-WHERE e.name IS NOT NULL`;
-
   const prepare: Step[] = [
     ...staging,
     changedStep,
@@ -328,22 +339,20 @@ SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id F
     ),
     // 3. Persons whose identity may change (starting with the stored copies' persons): closed under shared identifiers.
     ...closure('js_inc_identity', `SELECT DISTINCT person_id FROM ${stitched} WHERE event_id IN (SELECT event_id FROM ${changed})`),
-    scratch('js_inc_named_events', namedEvents),
     // 4. Their names (and the new events'): a name match with one of these names may flip. Only names some
     //    offsite profile can carry matter (rows unmatched or inferred now, or offsite rows among these events).
     scratch(
       'js_inc_names',
       `WITH affected AS (
-  SELECT ${cols} FROM ${state}
-  WHERE event_id IN (SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')}))
+  SELECT norm_name, offsite FROM ${personNames} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
   UNION ALL
-  SELECT ${cols} FROM ${changed}
+  SELECT ${ctx.normalizeName('name')}, event_type = 'offsite' FROM ${changed} WHERE name IS NOT NULL
 )
-SELECT DISTINCT ${ctx.normalizeName('name')} AS norm_name FROM affected
-WHERE name IS NOT NULL AND ${ctx.normalizeName('name')} IN (
-  SELECT norm_name FROM ${t('js_inc_named_events')} WHERE identity_status IN ('inferred', 'unmatched')
+SELECT DISTINCT norm_name FROM affected
+WHERE norm_name IN (
+  SELECT norm_name FROM ${personNames} WHERE identity_status IN ('inferred', 'unmatched')
   UNION ALL
-  SELECT ${ctx.normalizeName('name')} FROM affected WHERE event_type = 'offsite' AND name IS NOT NULL
+  SELECT norm_name FROM affected WHERE offsite
 )`,
     ),
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
@@ -351,7 +360,7 @@ WHERE name IS NOT NULL AND ${ctx.normalizeName('name')} IN (
       'js_inc',
       `SELECT person_id FROM ${t('js_inc_identity_persons')}
 UNION DISTINCT
-SELECT person_id FROM ${t('js_inc_named_events')}
+SELECT person_id FROM ${personNames}
 WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN (SELECT norm_name FROM ${t('js_inc_names')})`,
     ),
     scratch(
@@ -371,7 +380,7 @@ SELECT ${cols} FROM ${changed}`,
     scratch(
       'js_inc_outside_names',
       `SELECT DISTINCT n.norm_name, n.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
-FROM ${t('js_inc_named_events')} AS n
+FROM ${personNames} AS n
 LEFT JOIN (
   SELECT DISTINCT person_id FROM ${stitched} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
 ) AS web ON web.person_id = n.person_id
@@ -432,9 +441,18 @@ FROM (
     sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
     sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed})`),
     sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, token FROM ${t('js_inc_changed_tokens')}`),
-    // The affected persons' pairs, from their recomputed events (every event of an old affected person is among them).
+    // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
+    // among them) and those events' identifiers: the same function of the same rows as the stored tokens.
     sql(`${STATE_TABLES.personTokens} (delete replaced)`, `DELETE FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`),
-    sql(`${STATE_TABLES.personTokens} (insert recomputed)`, `INSERT INTO ${personTokens} ${personTokensSql(ctx, opts.out(`${DELTA}stitched_events`))}`),
+    sql(
+      `${STATE_TABLES.personTokens} (insert recomputed)`,
+      `INSERT INTO ${personTokens} ${personTokensSql(opts.out(`${DELTA}stitched_events`), `(${tokensSql(ctx, opts.out(`${DELTA}js_events`))})`)}`,
+    ),
+    sql(`${STATE_TABLES.personNames} (delete replaced)`, `DELETE FROM ${personNames} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`),
+    sql(
+      `${STATE_TABLES.personNames} (insert recomputed)`,
+      `INSERT INTO ${personNames} ${personNamesSql(ctx, opts.out(`${DELTA}stitched_events`), opts.out(`${DELTA}js_events`))}`,
+    ),
     // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,

@@ -82,7 +82,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect(firstSent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP\('%F %H:%M:%E6S', watermark\) AS watermark, config_hash FROM \(SELECT watermark, config_hash FROM `acme-analytics`.`journey_stitch`.`journey_stitch_runs`/);
     expect(fake.jobs[0].status.errorResult?.reason).toBe('notFound');
     const names = first.report.jobs.map((j) => j.model);
-    const staged = [...OUTPUT_TABLES, REJECTS_TABLE, STATE_TABLES.events, STATE_TABLES.tokens, STATE_TABLES.personTokens, STATE_TABLES.rejects];
+    const staged = [...OUTPUT_TABLES, REJECTS_TABLE, STATE_TABLES.events, STATE_TABLES.tokens, STATE_TABLES.personTokens, STATE_TABLES.personNames, STATE_TABLES.rejects];
     expect(names.filter((n) => n.startsWith('publish '))).toEqual(staged.map((t) => `publish ${t}`));
     // The run log is appended to in place, never staged, copied or dropped.
     expect(firstSent.some((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\`\nSELECT `))).toBe(true);
