@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load';
 import type { Config } from '../src/config/schema';
-import { loadSources, type LoadedSources } from '../src/engine/load';
+import { loadSources, rawName, type LoadedSources } from '../src/engine/load';
 import { refreshFull, refreshIncremental } from '../src/engine/incremental';
 import { runPipeline, type StepReport } from '../src/engine/run';
 import { OUR_PREDICTIONS, findGroundTruth, loadGroundTruth, scoreSystem, stitchLoaded } from '../src/evaluate';
@@ -122,7 +122,7 @@ async function partitionShare(db: { conn: DuckDBConnection; config: Config; raw:
 async function materializeRaw(conn: DuckDBConnection, loaded: LoadedSources): Promise<void> {
   for (const t of loaded.tables.filter((x) => x.format === 'parquet')) {
     const ref = loaded.raw.ref(t.table);
-    const name = /"([^"]+)"$/.exec(ref)![1];
+    const name = rawName(t.table);
     await conn.run(`CREATE TEMP TABLE ${duck.quoteIdent(`${name}_copy`)} AS SELECT * FROM ${ref}`);
     await conn.run(`DROP VIEW ${ref}`);
     await conn.run(`ALTER TABLE ${duck.tableRef('temp', 'main', `${name}_copy`)} RENAME TO ${duck.quoteIdent(name)}`);

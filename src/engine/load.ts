@@ -76,7 +76,7 @@ export interface LoadedSources {
 export const LOAD_REJECTS = duck.tableRef('temp', 'main', 'js_load_rejects');
 
 /** Temporary (never saved) table holding a raw source: raw tables are inputs, not outputs. */
-const rawName = (table: RawTable) => `js_raw_${table.replace(':', '_')}`;
+export const rawName = (table: RawTable) => `js_raw_${table.replace(':', '_')}`;
 const rawRef = (table: RawTable) => duck.tableRef('temp', 'main', rawName(table));
 const createTemp = (name: string) => `CREATE OR REPLACE TEMP TABLE ${duck.quoteIdent(name)}`;
 

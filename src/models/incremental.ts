@@ -400,14 +400,14 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
       const key = d.quoteIdent(KEYS[table]);
       // An event that did not change has the same own columns in both: only its person columns can differ, so
       // only those are read of the stored rows (under a third of the bytes). Changed events are always rewritten.
-      const [columns, recomputed] =
+      const [columns, unchangedOnly] =
         table === 'stitched_events'
-          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), `WHERE event_id NOT IN (SELECT event_id FROM ${changed})`]
+          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), ` WHERE event_id NOT IN (SELECT event_id FROM ${changed})`]
           : ['*', ''];
       return scratch(
         `js_inc_same_${table}`,
         `SELECT ${key} AS row_key FROM (
-  SELECT ${columns} FROM ${opts.out(`${DELTA}${table}`)}${recomputed ? ` ${recomputed}` : ''}
+  SELECT ${columns} FROM ${opts.out(`${DELTA}${table}`)}${unchangedOnly}
   INTERSECT DISTINCT
   SELECT ${columns} FROM ${t(table)} WHERE ${scope(table)}
 ) AS same_rows`,
@@ -435,6 +435,13 @@ FROM (
       sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same})`),
     ];
   };
+  /** A person-level state table: the rows of the old affected persons out, the recomputed ones in. */
+  const deltaStitched = opts.out(`${DELTA}stitched_events`);
+  const deltaEvents = opts.out(`${DELTA}js_events`);
+  const replaceAffectedPersons = (table: string, select: string): SqlStep[] => [
+    sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`),
+    sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} ${select}`),
+  ];
   const apply: SqlStep[] = [
     ...OUTPUT_TABLES.flatMap(replaceRows),
     sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed})`),
@@ -443,16 +450,8 @@ FROM (
     sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, token FROM ${t('js_inc_changed_tokens')}`),
     // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
     // among them) and those events' identifiers: the same function of the same rows as the stored tokens.
-    sql(`${STATE_TABLES.personTokens} (delete replaced)`, `DELETE FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`),
-    sql(
-      `${STATE_TABLES.personTokens} (insert recomputed)`,
-      `INSERT INTO ${personTokens} ${personTokensSql(opts.out(`${DELTA}stitched_events`), `(${tokensSql(ctx, opts.out(`${DELTA}js_events`))})`)}`,
-    ),
-    sql(`${STATE_TABLES.personNames} (delete replaced)`, `DELETE FROM ${personNames} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`),
-    sql(
-      `${STATE_TABLES.personNames} (insert recomputed)`,
-      `INSERT INTO ${personNames} ${personNamesSql(ctx, opts.out(`${DELTA}stitched_events`), opts.out(`${DELTA}js_events`))}`,
-    ),
+    ...replaceAffectedPersons(STATE_TABLES.personTokens, personTokensSql(deltaStitched, `(${tokensSql(ctx, deltaEvents)})`)),
+    ...replaceAffectedPersons(STATE_TABLES.personNames, personNamesSql(ctx, deltaStitched, deltaEvents)),
     // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,
