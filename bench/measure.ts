@@ -1,7 +1,9 @@
 /**
  * One measurement in its own process (so peak memory is this measurement's alone), printed as one JSON line:
  *   tsx bench/measure.ts <data dir> time ours|seed [--accuracy]   wall time, peak RSS, iterations (and scores)
- *   tsx bench/measure.ts <data dir> cost                          BigQuery bytes per model: full and daily incremental
+ *   tsx bench/measure.ts <data dir> cost [--share 0.01]           BigQuery bytes per model: full and daily incremental
+ *     (the increment is the last day, or with --share the last rows in time order that make up that share, as in
+ *     bench/incremental.ts)
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -129,7 +131,17 @@ async function materializeRaw(conn: DuckDBConnection, loaded: LoadedSources): Pr
   }
 }
 
-async function cost(data: string) {
+/** The time after which `share` of the raw rows arrive ('YYYY-MM-DD HH:MM:SS'), as bench/incremental.ts cuts. */
+async function shareCut(db: { conn: DuckDBConnection; config: Config; raw: RawSources }, share: number): Promise<string> {
+  const logical = [...(db.config.source.type === 'snowplow' ? ['events'] : ['pages', 'tracks', 'identifies']), ...db.config.offsite.map((o) => `offsite:${o.name}`)];
+  const times = logical
+    .map((t) => `SELECT ${duck.safeTimestamp(duck.quoteIdent(rawTimestampColumn(db.config, t)))} AS ts FROM ${db.raw.ref(t)}`)
+    .join(' UNION ALL ');
+  const rows = (await db.conn.runAndReadAll(`SELECT strftime(quantile_disc(ts, ${1 - share}), '%Y-%m-%d %H:%M:%S') FROM (${times}) WHERE ts IS NOT NULL`)).getRows();
+  return String(rows[0][0]);
+}
+
+async function cost(data: string, incrementShare?: number) {
   // Full run: every model's scans, on the full data.
   const full: ModelCost[] = [];
   const db = await open(data);
@@ -142,11 +154,12 @@ async function cost(data: string) {
 
     // Daily incremental: state built from every day before the last full day, then a refresh that reads that
     // day and the stragglers after it (plus the lookback for late data).
-    const [lastDay, newest] = (
+    const [dayCut, newest] = (
       await db.conn.runAndReadAll(
         `SELECT strftime(date_trunc('day', max(occurred_at)) - INTERVAL 1 DAY, '%Y-%m-%d %H:%M:%S'), strftime(max(occurred_at) + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') FROM stitched_events`,
       )
     ).getRows()[0].map(String);
+    const lastDay = incrementShare === undefined ? dayCut : await shareCut(db, incrementShare);
     for (const t of pipeline.outputs) await db.conn.run(duck.dropTableIfExists(duck.quoteIdent(t)));
     const incremental = { lookback_hours: 72 };
     await refreshFull(db.conn, { config: db.config, incremental, raw: rawBefore(db.config, db.raw, lastDay), now: new Date(lastDay.replace(' ', 'T') + 'Z') });
@@ -164,7 +177,7 @@ async function cost(data: string) {
       daily,
       partitionShare: share,
       seedBytes: seedScan?.bytes ?? null,
-      incremental: { lastDay, cutoff: refreshed.run.cutoff, newEvents: refreshed.run.new_events, affectedPersons: refreshed.run.affected_persons, ms: Math.round(refreshed.totalMs), fullReason: refreshed.fullReason ?? null },
+      incremental: { lastDay, ...(incrementShare === undefined ? {} : { share: incrementShare }), cutoff: refreshed.run.cutoff, newEvents: refreshed.run.new_events, affectedPersons: refreshed.run.affected_persons, ms: Math.round(refreshed.totalMs), fullReason: refreshed.fullReason ?? null },
     };
   } finally {
     db.close();
@@ -174,9 +187,12 @@ async function cost(data: string) {
 async function main() {
   const [data, mode, system, ...flags] = process.argv.slice(2);
   if (!data || (mode !== 'time' && mode !== 'cost') || (mode === 'time' && system !== 'ours' && system !== 'seed')) {
-    throw new Error('usage: measure.ts <data dir> time ours|seed [--accuracy] | measure.ts <data dir> cost');
+    throw new Error('usage: measure.ts <data dir> time ours|seed [--accuracy] | measure.ts <data dir> cost [--share 0.01]');
   }
-  const result = mode === 'time' ? await time(data, system as 'ours' | 'seed', flags.includes('--accuracy') || system === '--accuracy') : await cost(data);
+  const shareAt = process.argv.indexOf('--share');
+  const share = shareAt >= 0 ? Number(process.argv[shareAt + 1]) : undefined;
+  if (share !== undefined && !(share > 0 && share < 1)) throw new Error(`--share must be a fraction between 0 and 1, got '${process.argv[shareAt + 1]}'`);
+  const result = mode === 'time' ? await time(data, system as 'ours' | 'seed', flags.includes('--accuracy') || system === '--accuracy') : await cost(data, share);
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
