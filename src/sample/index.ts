@@ -107,7 +107,7 @@ export async function generateSample(options: SampleOptions, onProgress?: (event
       const typed = (columns: readonly string[]): [string, ParquetType][] =>
         columns.map((c) => [c, TIMESTAMP_COLUMNS.has(c) ? 'TIMESTAMP' : 'VARCHAR']);
       await ndjsonToParquet([
-        ...tables.map((t) => ({ from: staging.path(`${t}.ndjson`), to: staging.path(`${t}.parquet`), columns: typed(TABLE_COLUMNS[t]) })),
+        ...tables.map((t) => ({ from: staging.path(`${t}.ndjson`), to: staging.path(`${t}.parquet`), columns: typed(TABLE_COLUMNS[t]), timeOrdered: true })),
         { from: staging.path(`${GROUND_TRUTH}.ndjson`), to: staging.path(`${GROUND_TRUTH}.parquet`), columns: GROUND_TRUTH_COLUMNS },
       ]);
       for (const t of [...tables, GROUND_TRUTH]) staging.remove(`${t}.ndjson`);

@@ -238,6 +238,41 @@ describe('other shapes', () => {
   });
 });
 
+describe('Parquet in time order', () => {
+  it('writes each Parquet table in time order, rows without a timestamp last, and the same rows as NDJSON', async () => {
+    const [parquet, ndjson] = await Promise.all([
+      generate({ events: 6000, persons: 240, format: 'parquet', seed: 't' }),
+      generate({ events: 6000, persons: 240, seed: 't' }),
+    ]);
+    const db = await openMemoryDb();
+    try {
+      for (const table of ['pages', 'tracks', 'identifies', 'linkedin']) {
+        const file = `read_parquet(${sqlString(join(parquet.options.out, `${table}.parquet`))}, file_row_number = true)`;
+        // In file order, no row is earlier than the one before it, and no timestamp follows a missing one.
+        const [order] = await queryRows(
+          db.conn,
+          `SELECT count(*) FILTER (WHERE timestamp < before) AS earlier, count(*) FILTER (WHERE timestamp IS NOT NULL AND before_missing) AS after_missing,
+             count(*) FILTER (WHERE timestamp IS NULL) AS missing, count(*) AS n
+           FROM (SELECT timestamp, lag(timestamp) OVER (ORDER BY file_row_number) AS before,
+                   bool_or(timestamp IS NULL) OVER (ORDER BY file_row_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_missing
+                 FROM ${file})`,
+        );
+        expect({ table, earlier: Number(order.earlier), after_missing: Number(order.after_missing) }).toEqual({ table, earlier: 0, after_missing: 0 });
+        expect(Number(order.n)).toBe(ndjson.rows[table]);
+        // Sorting drops nothing: the same ids as the NDJSON of the same seed, both ways.
+        const ids = (from: string) => `SELECT CAST(id AS VARCHAR) AS id FROM ${from}`;
+        const missingIds = await queryValue(
+          db.conn,
+          `SELECT count(*) FROM ((${ids(file)} EXCEPT ALL ${ids(json(ndjson.options.out, table))}) UNION ALL (${ids(json(ndjson.options.out, table))} EXCEPT ALL ${ids(file)}))`,
+        );
+        expect(missingIds).toBe(0);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('regenerating into the same folder', () => {
   it('replaces an earlier data set of another format and shape instead of leaving both', async () => {
     const out = tempDir();
