@@ -12,13 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load';
-import type { Config } from '../src/config/schema';
 import { OUTPUT_TABLES } from '../src/contract/tables';
 import { refreshFull, refreshIncremental } from '../src/engine/incremental';
 import { loadSources } from '../src/engine/load';
 import { runPipeline } from '../src/engine/run';
-import { buildPipeline, type RawSources } from '../src/models';
-import { rawTimestampColumn } from '../src/models/incremental';
+import { buildPipeline } from '../src/models';
+import { stepsAfter } from '../src/models/incremental';
+import { rawBefore, rawTimes, shareCut } from './increment';
 import { MANIFEST_FILE, generateSample, resolveSampleOptions } from '../src/sample';
 import { DuckDBDialect } from '../src/sql/dialects/duckdb';
 
@@ -48,17 +48,6 @@ async function value(conn: DuckDBConnection, sql: string): Promise<string> {
   return String((await conn.runAndReadAll(sql)).getRows()[0][0]);
 }
 
-/** The raw tables narrowed to rows before `until` (rows without a readable timestamp arrive with the increment). */
-function rawBefore(config: Config, raw: RawSources, until: string): RawSources {
-  return {
-    columns: (t) => raw.columns(t),
-    ref: (t) => {
-      const ts = duck.safeTimestamp(`r.${duck.quoteIdent(rawTimestampColumn(config, t))}`);
-      return `(SELECT * FROM ${raw.ref(t)} AS r WHERE ${ts} < CAST(${duck.stringLiteral(until)} AS TIMESTAMP))`;
-    },
-  };
-}
-
 const RESULTS = path.join(__dirname, 'RESULTS-incremental.md');
 const HEADER = [
   '# Incremental refresh benchmark',
@@ -78,8 +67,6 @@ function writeResults(events: number, section: string): void {
   const all = [...sections.map((s) => s.trimEnd() + '\n'), section].sort((a, b) => size(a) - size(b));
   writeFileSync(RESULTS, [...HEADER, ...all].join('\n'));
 }
-
-const RAW_TABLES = (config: Config) => [...(config.source.type === 'snowplow' ? ['events'] : ['pages', 'tracks', 'identifies']), ...config.offsite.map((o) => `offsite:${o.name}`)];
 
 async function main() {
   const events = Number(arg('events', '1000000'));
@@ -103,11 +90,8 @@ async function main() {
     const loaded = await loadSources(conn, config);
     const raw = loaded.raw;
     const rawRows = loaded.tables.reduce((n, t) => n + t.rows, 0);
-    const times = RAW_TABLES(config)
-      .map((t) => `SELECT ${duck.safeTimestamp(duck.quoteIdent(rawTimestampColumn(config, t)))} AS ts FROM ${raw.ref(t)}`)
-      .join(' UNION ALL ');
-    const cut = await value(conn, `SELECT strftime(quantile_disc(ts, ${1 - share}), '%Y-%m-%d %H:%M:%S') FROM (${times}) WHERE ts IS NOT NULL`);
-    const newRows = Number(await value(conn, `SELECT count(*) FROM (${times}) WHERE ts IS NULL OR ts >= CAST('${cut}' AS TIMESTAMP)`));
+    const cut = await shareCut(conn, config, raw, share);
+    const newRows = Number(await value(conn, `SELECT count(*) FROM (${rawTimes(config, raw)}) WHERE ts IS NULL OR ts >= CAST(${duck.stringLiteral(cut)} AS TIMESTAMP)`));
     log(`${fmt(rawRows)} raw rows; the last ${fmt(newRows)} (from ${cut}) arrive as the increment`);
 
     // 1. The full rebuild on everything, into full_* tables.
@@ -140,7 +124,7 @@ async function main() {
     // The floor of this design: every event of an affected person is stitched again, by the same models as a full run.
     const allEvents = Number(await value(conn, `SELECT count(*) FROM full_stitched_events`));
     const recomputedEvents = inc.steps.find((s) => s.name === 'inc_delta_js_events')?.rows ?? NaN;
-    const models = new Set(full.steps.slice(full.steps.findIndex((s) => s.name === 'js_events') + 1).map((s) => s.name));
+    const models = new Set(stepsAfter(full.steps, 'js_events').map((s) => s.name));
     const modelMs = (steps: { name: string; ms: number }[]) => steps.filter((s) => models.has(s.name)).reduce((ms, s) => ms + s.ms, 0);
     const equal = Object.values(differences).every((n) => n === 0);
     log(`equal to the full rebuild: ${equal ? 'yes' : `NO ${JSON.stringify(differences)}`}`);

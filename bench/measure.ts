@@ -20,6 +20,7 @@ import { rawTimestampColumn } from '../src/models/incremental';
 import { buildPipeline, type RawSources } from '../src/models';
 import { DuckDBDialect } from '../src/sql/dialects/duckdb';
 import { statementScan, withScanLedger, type StatementScan } from './bigquery-cost';
+import { rawBefore, shareCut } from './increment';
 
 const duck = new DuckDBDialect();
 export const MEMORY_LIMIT = process.env.BENCH_MEMORY_LIMIT ?? '8GB';
@@ -78,14 +79,6 @@ async function time(data: string, system: 'ours' | 'seed', accuracy: boolean) {
   }
 }
 
-/** Raw tables narrowed to rows before `until` (what yesterday's run saw). */
-function rawBefore(config: Config, raw: RawSources, until: string): RawSources {
-  return {
-    columns: (t) => raw.columns(t),
-    ref: (t) => `(SELECT * FROM ${raw.ref(t)} AS r WHERE ${duck.safeTimestamp(`r.${duck.quoteIdent(rawTimestampColumn(config, t))}`)} < ${duck.stringLiteral(until)}::TIMESTAMP)`,
-  };
-}
-
 interface ModelCost {
   name: string;
   bytes: number;
@@ -131,16 +124,6 @@ async function materializeRaw(conn: DuckDBConnection, loaded: LoadedSources): Pr
   }
 }
 
-/** The time after which `share` of the raw rows arrive ('YYYY-MM-DD HH:MM:SS'), as bench/incremental.ts cuts. */
-async function shareCut(db: { conn: DuckDBConnection; config: Config; raw: RawSources }, share: number): Promise<string> {
-  const logical = [...(db.config.source.type === 'snowplow' ? ['events'] : ['pages', 'tracks', 'identifies']), ...db.config.offsite.map((o) => `offsite:${o.name}`)];
-  const times = logical
-    .map((t) => `SELECT ${duck.safeTimestamp(duck.quoteIdent(rawTimestampColumn(db.config, t)))} AS ts FROM ${db.raw.ref(t)}`)
-    .join(' UNION ALL ');
-  const rows = (await db.conn.runAndReadAll(`SELECT strftime(quantile_disc(ts, ${1 - share}), '%Y-%m-%d %H:%M:%S') FROM (${times}) WHERE ts IS NOT NULL`)).getRows();
-  return String(rows[0][0]);
-}
-
 async function cost(data: string, incrementShare?: number) {
   // Full run: every model's scans, on the full data.
   const full: ModelCost[] = [];
@@ -159,7 +142,7 @@ async function cost(data: string, incrementShare?: number) {
         `SELECT strftime(date_trunc('day', max(occurred_at)) - INTERVAL 1 DAY, '%Y-%m-%d %H:%M:%S'), strftime(max(occurred_at) + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') FROM stitched_events`,
       )
     ).getRows()[0].map(String);
-    const lastDay = incrementShare === undefined ? dayCut : await shareCut(db, incrementShare);
+    const lastDay = incrementShare === undefined ? dayCut : await shareCut(db.conn, db.config, db.raw, incrementShare);
     for (const t of pipeline.outputs) await db.conn.run(duck.dropTableIfExists(duck.quoteIdent(t)));
     const incremental = { lookback_hours: 72 };
     await refreshFull(db.conn, { config: db.config, incremental, raw: rawBefore(db.config, db.raw, lastDay), now: new Date(lastDay.replace(' ', 'T') + 'Z') });

@@ -28,13 +28,13 @@ async function main() {
   const loaded = await loadSources(conn, config);
   const seedMs = process.env.SEED ? await runSeedBaseline(conn, loaded.raw, config) : 0;
   const pipeline = buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t) });
+  const profileFile = (step: string) => path.join(os.tmpdir(), `journey-stitch-profile-${step}.json`);
   // INLINE=step,step: DuckDB's profiler on those steps during the run itself (tables and memory as in a real run).
   const inline = (process.env.INLINE ?? '').split(',').filter(Boolean);
   for (const name of inline) {
     const at = pipeline.steps.findIndex((s) => s.name === name);
     if (at < 0) continue;
-    const file = path.join(os.tmpdir(), `journey-stitch-profile-${name}.json`);
-    pipeline.steps.splice(at, 1, { kind: 'sql', name: `profile on`, sql: `SET enable_profiling = 'json'; SET profiling_output = ${duck.stringLiteral(file)}` }, pipeline.steps[at], { kind: 'sql', name: 'profile off', sql: `SET enable_profiling = 'no_output'` });
+    pipeline.steps.splice(at, 1, { kind: 'sql', name: 'profile on', sql: `SET enable_profiling = 'json'; SET profiling_output = ${duck.stringLiteral(profileFile(name))}` }, pipeline.steps[at], { kind: 'sql', name: 'profile off', sql: `SET enable_profiling = 'no_output'` });
   }
   const t0 = performance.now();
   const rep = await runPipeline(conn, pipeline, process.env.KEEP ? {} : { dropScratchEarly: (t) => duck.quoteIdent(t) });
@@ -52,7 +52,7 @@ async function main() {
   for (const name of [...inline, ...(process.env.PROFILE ?? '').split(',').filter(Boolean)]) {
     const step = pipeline.steps.find((s) => s.kind === 'sql' && s.name === name);
     if (!step || step.kind !== 'sql') continue;
-    const file = path.join(os.tmpdir(), `journey-stitch-profile-${name}.json`);
+    const file = profileFile(name);
     if (!inline.includes(name)) {
       await conn.run(`SET enable_profiling = 'json'; SET profiling_output = ${duck.stringLiteral(file)}`);
       await conn.run(step.sql);

@@ -87,7 +87,8 @@ function stepsThrough(steps: Step[], name: string): Step[] {
   return steps.slice(0, at + 1);
 }
 
-function stepsAfter(steps: Step[], name: string): Step[] {
+/** The steps after the one named `name` (the incremental refresh recomputes the models after js_events). */
+export function stepsAfter(steps: Step[], name: string): Step[] {
   const at = steps.findIndex((s) => s.name === name);
   if (at < 0) throw new Error(`incremental: the models have no step '${name}' (were they renamed?)`);
   return steps.slice(at + 1);
