@@ -16,7 +16,6 @@ view: sessions {
             s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
             ps.identity_status
           FROM (
-            -- One aggregation, no window over the events: the landing page is the first page's label, the source the first event's.
             SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
               COUNTIF(event_type = 'page') AS page_view_count, LOGICAL_OR(is_conversion) AS converted,
               ARRAY_AGG(IF(event_type = 'page', STRUCT(step_label AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page,

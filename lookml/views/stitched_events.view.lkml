@@ -488,11 +488,11 @@ view: stitched_events {
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_sessionized`
         AS
         WITH ordered AS (
-          SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion,
-            LAG(occurred_at) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS previous_at,
-            LAST_VALUE(step_label IGNORE NULLS) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
-            LAST_VALUE(CASE WHEN step_label IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label_at
-          FROM `@{SCRATCH}`.`journey_stitch_event_person`
+          SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.occurred_at, x.step_label, x.is_conversion,
+            LAG(x.occurred_at) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id) AS previous_at,
+            LAST_VALUE(x.step_label IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
+            LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label_at
+          FROM `@{SCRATCH}`.`journey_stitch_event_person` AS x
         ),
         flagged AS (
           SELECT *,

@@ -127,19 +127,42 @@ LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id`,
  * The path tables then only aggregate. Their LookML twin (outputs.ts pathSql) sorts the filtered events instead.
  */
 function sessionSteps(ctx: ModelContext): SqlStep {
+  return ctx.scratchTable('js_sessionized', sessionizedSql(ctx, ctx.t('js_event_person')));
+}
+
+/**
+ * The person's state after its last event, which the next events continue from (js_state_person_tail): with
+ * `personTails`, kept on that event's js_sessionized row (NULL on the others: one more window in the same sort).
+ */
+export const TAIL_COLUMNS = ['last_at', 'last_label', 'last_label_at', 'session_number', 'session_started_at', 'journey_steps'] as const;
+
+/**
+ * js_sessionized over `events` (event_id, person_id, identity_status, link_reason, occurred_at, step_label,
+ * is_conversion). With `tail` (a table of TAIL_COLUMNS by person_id), the events continue each person's stored
+ * history instead of starting it: every event must be later than its person's last_at (the incremental append).
+ */
+export function sessionizedSql(ctx: ModelContext, events: string, tail?: string): string {
   const { d } = ctx;
   const gapSeconds = ctx.config.sessions.inactivity_minutes * 60;
-  const byTime = 'PARTITION BY person_id ORDER BY occurred_at, event_id';
+  const byTime = 'PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id';
   const before = `${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING`;
-  const soFar = `${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
-  return ctx.scratchTable(
-    'js_sessionized',
-    `WITH ordered AS (
-  SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion,
-    LAG(occurred_at) OVER (${byTime}) AS previous_at,
-    LAST_VALUE(step_label IGNORE NULLS) OVER (${before}) AS previous_label,
-    LAST_VALUE(CASE WHEN step_label IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (${before}) AS previous_label_at
-  FROM ${ctx.t('js_event_person')}
+  const soFar = `PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+  // Continuing a history: what comes before the first new event is the tail's.
+  const orTail = (expr: string, column: string) => (tail ? `COALESCE(${expr}, t.${column})` : expr);
+  const plusTail = (expr: string, carriedColumn: string) => (tail ? `${carriedColumn} + ${expr}` : expr);
+  const sessionStart = `MAX(CASE WHEN starts_session THEN occurred_at END) OVER (${soFar})`;
+  const carried = tail ? `,
+    t.session_number AS carried_sessions, t.session_started_at AS carried_session_start, t.journey_steps AS carried_steps` : '';
+  return `WITH ordered AS (
+  SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.occurred_at, x.step_label, x.is_conversion,
+    ${orTail(`LAG(x.occurred_at) OVER (${byTime})`, 'last_at')} AS previous_at,
+    ${orTail(`LAST_VALUE(x.step_label IGNORE NULLS) OVER (${before})`, 'last_label')} AS previous_label,
+    ${orTail(`LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (${before})`, 'last_label_at')} AS previous_label_at${
+      ctx.personTails ? `,
+    LEAD(x.event_id) OVER (${byTime}) IS NULL AS last_event` : ''
+    }${carried}
+  FROM ${events} AS x${tail ? `
+  JOIN ${tail} AS t ON t.person_id = x.person_id` : ''}
 ),
 flagged AS (
   SELECT *,
@@ -151,9 +174,9 @@ numbered AS (
   -- All three windows share one sort. Times only grow along it, so the latest session start so far is the
   -- session's start, and the journey steps so far count the kept steps up to this event.
   SELECT *,
-    SUM(CASE WHEN starts_session THEN 1 ELSE 0 END) OVER (${soFar}) AS session_number,
-    MAX(CASE WHEN starts_session THEN occurred_at END) OVER (${soFar}) AS session_started_at,
-    COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (${soFar}) AS journey_steps_so_far
+    ${plusTail(`SUM(CASE WHEN starts_session THEN 1 ELSE 0 END) OVER (${soFar})`, 'carried_sessions')} AS session_number,
+    ${tail ? `COALESCE(${sessionStart}, carried_session_start)` : sessionStart} AS session_started_at,
+    ${plusTail(`COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (${soFar})`, 'carried_steps')} AS journey_steps_so_far
   FROM flagged
 )
 SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion, session_number,
@@ -162,13 +185,21 @@ SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_labe
   -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the
   -- journey steps after it. Their journey counts run on by one from the first's, so they order the session's path.
   CASE WHEN step_label IS NOT NULL AND (previous_label_at IS NULL OR previous_label_at < session_started_at OR previous_label <> step_label)
-    THEN journey_steps_so_far END AS session_step_key
-FROM numbered`,
-  );
+    THEN journey_steps_so_far END AS session_step_key${
+    ctx.personTails
+      ? `,
+  last_event,
+  CASE WHEN last_event THEN COALESCE(step_label, previous_label) END AS tail_label,
+  CASE WHEN last_event THEN CASE WHEN step_label IS NOT NULL THEN occurred_at ELSE previous_label_at END END AS tail_label_at,
+  CASE WHEN last_event THEN session_started_at END AS tail_session_started_at,
+  CASE WHEN last_event THEN journey_steps_so_far END AS tail_journey_steps`
+      : ''
+  }
+FROM numbered`;
 }
 
 /** A stitched event's journey step: the page title (else path), a listed track event, or the offsite action. */
-function stepLabel(ctx: ModelContext, e: string): string {
+export function stepLabel(ctx: ModelContext, e: string): string {
   const { d, config } = ctx;
   const labelCases = config.offsite.map((o) => `WHEN ${e}.source = ${ctx.lit(o.name)} THEN ${ctx.lit(`${offsiteLabel(o)}: `)}`).join(' ');
   return `CASE
@@ -179,7 +210,7 @@ function stepLabel(ctx: ModelContext, e: string): string {
 }
 
 /** Whether the event is a conversion (a listed track event); never NULL. */
-function isConversion(ctx: ModelContext, e: string): string {
+export function isConversion(ctx: ModelContext, e: string): string {
   return `COALESCE((${e}.event_type = 'track' AND ${ctx.inList(`${e}.event_name`, ctx.config.journeys.conversion_events)}), FALSE)`;
 }
 
@@ -218,7 +249,7 @@ export function stitchedPersonColumns(ctx: ModelContext): string[] {
   return stitchedColumns(ctx).filter((c) => c.person).map((c) => c.name);
 }
 
-function stitchedEvents(ctx: ModelContext): SqlStep {
+export function stitchedEvents(ctx: ModelContext): SqlStep {
   const { d } = ctx;
   // A column read under its own name (alias.name) keeps it; the others are named (only the CRM names come from the config).
   const ownName = (c: { name: string; sql: string }) => [c.name, d.quoteIdent(c.name)].some((n) => c.sql === `e.${n}` || c.sql === `s.${n}` || c.sql === `b.${n}`);

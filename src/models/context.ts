@@ -17,6 +17,7 @@ export class ModelContext {
   readonly raw: RawSources;
   private readonly outRef: (table: string) => string;
   readonly nameCandidates?: string;
+  readonly personTails: boolean;
   readonly scratch: string[] = [];
   private readonly temporaryScratch: boolean;
   private readonly temporaryOutputs: boolean;
@@ -27,6 +28,7 @@ export class ModelContext {
     this.raw = opts.raw;
     this.outRef = opts.out;
     this.nameCandidates = opts.nameCandidates;
+    this.personTails = opts.personTails ?? false;
     this.temporaryScratch = opts.temporaryScratch ?? false;
     this.temporaryOutputs = this.temporaryScratch && (opts.outputsAreScratch ?? false);
   }

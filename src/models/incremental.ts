@@ -22,10 +22,13 @@
  * - Name matching is the one global step: a profile matches when exactly one identified person has its
  *   normalised name. The candidate set of a name changes only through events in the identity closure, so the
  *   names N on those events (old and new copies) are collected, kept when some profile can carry them (a row
- *   unmatched or inferred now, or an offsite row in the closure: other names decide no match), and every
- *   person holding a name in N or holding a profile row with a name in N is added (then closed again under
- *   tokens and persons). Uniqueness
- *   also counts the names of every person left outside (js_inc_outside_names), which are unchanged.
+ *   unmatched or inferred now, or an offsite row in the closure: other names decide no match) and dropped when
+ *   two confirmed persons outside the identity closure hold them (ambiguous before and after, whatever the
+ *   closure does), and every person holding a name in N or holding a profile row with a name in N is added (then
+ *   closed again under tokens and persons). Uniqueness also counts the names of every person left outside
+ *   (js_inc_outside_names), which are unchanged.
+ * - New plain events (a web event with only an anonymous id) of a person the closure leaves out only extend its
+ *   history: they start no closure and are appended (incremental/append.ts).
  * - The affected persons are then complete in the recomputation (a profile in it matches a person in it), and
  *   their old rows are exactly the rows keyed by their old person ids (links: by the tokens of their events).
  * Corners that are not exact (also not deterministic in a full rebuild, or outside the model): two copies of an
@@ -40,6 +43,7 @@ import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext } from './context';
 import { buildPipeline } from './index';
 import { stitchedPersonColumns } from './attribution';
+import { anonPersonsSql, APPEND, appendApplySteps, appendCandidatesSql, appendSteps, APPENDED_TABLES, personTailSql } from './incremental/append';
 import { DEDUPE_COLUMNS, DEDUPE_ORDER, stagedColumnType, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
@@ -51,6 +55,8 @@ export const STATE_TABLES = {
   personTokens: 'js_state_person_tokens',
   personNames: 'js_state_person_names',
   rejects: 'js_state_rejects',
+  anonPersons: 'js_state_anon_persons',
+  personTail: 'js_state_person_tail',
   runs: 'journey_stitch_runs',
 } as const;
 
@@ -227,6 +233,8 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
       ),
       STATE_TABLES.rejects,
     ),
+    sql(STATE_TABLES.anonPersons, d.createTableAs(t(STATE_TABLES.anonPersons), anonPersonsSql(ctx, t('stitched_events'))), STATE_TABLES.anonPersons),
+    sql(STATE_TABLES.personTail, d.createTableAs(t(STATE_TABLES.personTail), personTailSql(t('js_sessionized'))), STATE_TABLES.personTail),
     sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
     sql(
       STATE_TABLES.runs,
@@ -241,7 +249,7 @@ SELECT ${ctx.lit(opts.runId)}, 'full', ${timestampLiteral(d, opts.refreshedAt)},
 
 /** A full build that leaves the state an incremental run needs. */
 export function buildFullPipeline(opts: BuildOptions & RunRecord): Pipeline {
-  const pipeline = buildPipeline(opts);
+  const pipeline = buildPipeline({ ...opts, personTails: true });
   const state = fullStateSteps(opts);
   return { ...pipeline, steps: [...pipeline.steps, ...state], outputs: [...pipeline.outputs, ...Object.values(STATE_TABLES)] };
 }
@@ -270,6 +278,9 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const personTokens = t(STATE_TABLES.personTokens);
   const personNames = t(STATE_TABLES.personNames);
   const seedTokens = t('js_inc_seed_tokens');
+  const appended = t('js_inc_append');
+  const appendTables = { changed, anonPersons: t(STATE_TABLES.anonPersons), personTail: t(STATE_TABLES.personTail) };
+  const append = appendSteps(opts, { ...appendTables, appended });
 
   // 1. Stage the new raw rows with the models' own staging SQL.
   const raw = rawSince(config, d, opts.raw, opts.cutoff);
@@ -283,8 +294,9 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
     .join(', ');
   const changedStep = scratch(
     'js_inc_changed',
-    `SELECT ${cols} FROM (
-  SELECT u.*, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY ${DEDUPE_ORDER}, from_state DESC) AS copy_number
+    `SELECT ${cols}, known_copies > 0 AS known_event FROM (
+  SELECT u.*, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY ${DEDUPE_ORDER}, from_state DESC) AS copy_number,
+    SUM(from_state) OVER (PARTITION BY event_id) AS known_copies
   FROM (
     -- A stored copy only takes part in the ranking: read just the columns that rank it (BigQuery bills columns).
     SELECT ${stateRankColumns}, 1 AS from_state FROM ${state} AS s WHERE s.event_id IN (SELECT event_id FROM ${newOut('js_events')})
@@ -331,15 +343,17 @@ SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected
     ...staging,
     changedStep,
     scratch('js_inc_changed_tokens', tokensSql(ctx, changed)),
-    // The identifiers of the changed events, new copies and stored ones: where the closure starts.
+    // New plain events that may only extend their person's history (incremental/append.ts): they start no closure.
+    scratch('js_inc_append_candidates', appendCandidatesSql(ctx, appendTables)),
+    // The identifiers of the other changed events, new copies and stored ones: where the closure starts.
     scratch(
       'js_inc_seed_tokens',
-      `SELECT token FROM ${t('js_inc_changed_tokens')}
+      `SELECT token FROM ${t('js_inc_changed_tokens')} WHERE event_id NOT IN (SELECT event_id FROM ${t('js_inc_append_candidates')})
 UNION DISTINCT
-SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed})`,
+SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`,
     ),
     // 3. Persons whose identity may change (starting with the stored copies' persons): closed under shared identifiers.
-    ...closure('js_inc_identity', `SELECT DISTINCT person_id FROM ${stitched} WHERE event_id IN (SELECT event_id FROM ${changed})`),
+    ...closure('js_inc_identity', `SELECT DISTINCT person_id FROM ${stitched} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
     // 4. Their names (and the new events'): a name match with one of these names may flip. Only names some
     //    offsite profile can carry matter (rows unmatched or inferred now, or offsite rows among these events).
     scratch(
@@ -354,6 +368,12 @@ WHERE norm_name IN (
   SELECT norm_name FROM ${personNames} WHERE identity_status IN ('inferred', 'unmatched')
   UNION ALL
   SELECT norm_name FROM affected WHERE offsite
+)
+-- A name two persons outside the identity closure hold stays ambiguous before and after: it matches nobody either way.
+AND norm_name NOT IN (
+  SELECT norm_name FROM ${personNames}
+  WHERE identity_status = 'confirmed' AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
+  GROUP BY norm_name HAVING COUNT(DISTINCT person_id) > 1
 )`,
     ),
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
@@ -364,18 +384,23 @@ UNION DISTINCT
 SELECT person_id FROM ${personNames}
 WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN (SELECT norm_name FROM ${t('js_inc_names')})`,
     ),
+    // Candidates whose person the closure left out are appended; the others are recomputed with their person.
+    scratch(
+      'js_inc_append',
+      `SELECT event_id, person_id FROM ${t('js_inc_append_candidates')} WHERE person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+    ),
     scratch(
       'js_inc_events',
       `SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})
 UNION DISTINCT
-SELECT event_id FROM ${changed}`,
+SELECT event_id FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
     // 6. The affected persons' events (new versions) are the recomputation's input.
     scratch(
       `${DELTA}js_events`,
       `SELECT ${cols} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
 UNION ALL
-SELECT ${cols} FROM ${changed}`,
+SELECT ${cols} FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
     // Names of everyone else count for name uniqueness too.
     scratch(
@@ -388,6 +413,7 @@ LEFT JOIN (
 WHERE n.identity_status = 'confirmed' AND n.norm_name IS NOT NULL AND n.person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     ...recomputeSteps(opts),
+    ...append.steps,
     // The identifiers of the affected events (the persons' and the changed events'): their links are recomputed.
     scratch(
       'js_inc_links',
@@ -420,8 +446,12 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
   ${notAfter(`COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest)`, timestampLiteral(d, opts.refreshedAt))} AS watermark,
   ${timestampLiteral(d, opts.cutoff)} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
   (SELECT COUNT(*) FROM ${changed}) AS new_events,
-  (SELECT COUNT(*) FROM ${t('js_inc_persons')}) AS affected_persons,
-  ${OUTPUT_TABLES.map((x) => `(SELECT COUNT(*) FROM ${opts.out(`${DELTA}${x}`)}) - (SELECT COUNT(*) FROM ${t(`js_inc_same_${x}`)})`).join('\n  + ')} AS rows_rewritten
+  -- Persons recomputed, and persons appended to.
+  (SELECT COUNT(*) FROM ${t('js_inc_persons')}) + (SELECT COUNT(DISTINCT person_id) FROM ${appended}) AS affected_persons,
+  ${[
+    ...OUTPUT_TABLES.map((x) => `(SELECT COUNT(*) FROM ${opts.out(`${DELTA}${x}`)}) - (SELECT COUNT(*) FROM ${t(`js_inc_same_${x}`)})`),
+    ...['stitched_events', ...APPENDED_TABLES].map((x) => `(SELECT COUNT(*) FROM ${opts.out(`${APPEND}${x}`)})`),
+  ].join('\n  + ')} AS rows_rewritten
 FROM (
   SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
 ) AS w`,
@@ -445,14 +475,20 @@ FROM (
   ];
   const apply: SqlStep[] = [
     ...OUTPUT_TABLES.flatMap(replaceRows),
-    sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed})`),
+    ...appendApplySteps(opts),
+    sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
     sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
-    sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed})`),
+    sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
     sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, token FROM ${t('js_inc_changed_tokens')}`),
     // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
     // among them) and those events' identifiers: the same function of the same rows as the stored tokens.
     ...replaceAffectedPersons(STATE_TABLES.personTokens, personTokensSql(deltaStitched, `(${tokensSql(ctx, deltaEvents)})`)),
     ...replaceAffectedPersons(STATE_TABLES.personNames, personNamesSql(ctx, deltaStitched, deltaEvents)),
+    ...replaceAffectedPersons(STATE_TABLES.anonPersons, anonPersonsSql(ctx, deltaStitched)),
+    // Tails: the recomputed persons' (old ids out), then the appended persons' (continued).
+    ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${DELTA}js_sessionized`))),
+    sql(`${STATE_TABLES.personTail} (delete appended)`, `DELETE FROM ${t(STATE_TABLES.personTail)} WHERE person_id IN (SELECT person_id FROM ${appended})`),
+    sql(`${STATE_TABLES.personTail} (insert appended)`, `INSERT INTO ${t(STATE_TABLES.personTail)} ${personTailSql(opts.out(`${APPEND}js_sessionized`))}`),
     // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,
@@ -469,7 +505,7 @@ FROM (
 
   const stagingScratch = buildPipeline({ ...opts, raw, out: newOut }).scratch.map((x) => `${NEW}${x}`);
   const deltaScratch = [...buildPipeline(opts).scratch, ...OUTPUT_TABLES].map((x) => `${DELTA}${x}`);
-  return { prepare, apply, scratch: [...new Set([...ctx.scratch, ...stagingScratch, `${NEW}${REJECTS_TABLE}`, ...deltaScratch])] };
+  return { prepare, apply, scratch: [...new Set([...ctx.scratch, ...stagingScratch, `${NEW}${REJECTS_TABLE}`, ...deltaScratch, ...append.scratch])] };
 }
 
 /**
@@ -478,7 +514,8 @@ FROM (
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  return stepsAfter(buildPipeline({ ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), outputsAreScratch: true }).steps, 'js_events');
+  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), outputsAreScratch: true, personTails: true };
+  return stepsAfter(buildPipeline(recompute).steps, 'js_events');
 }
 
 /** The plan as one Pipeline, the apply part inside a transaction (for toScript and the BigQuery runner). */

@@ -62,13 +62,7 @@ FROM (
     s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
     ps.identity_status
   FROM (
-    -- One aggregation, no window over the events: the landing page is the first page's label, the source the first event's.
-    SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
-      ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
-      ${d.firstBy('step_label', ['occurred_at', 'event_id'], `event_type = 'page'`)} AS landing_page,
-      ${d.firstBy('source', ['occurred_at', 'event_id'])} AS source
-    FROM ${se}
-    GROUP BY session_id, person_id
+    ${sessionAggregatesSql(ctx, se)}
   ) AS s
   JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = s.person_id
 ) AS numbered`,
@@ -98,6 +92,20 @@ JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
   ];
 }
 
+/**
+ * One row per session of the stitched events `se`, before numbering. One aggregation, no window over the events:
+ * the landing page is the first page's label, the source the first event's.
+ */
+export function sessionAggregatesSql(ctx: ModelContext, se: string): string {
+  const { d } = ctx;
+  return `SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
+      ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
+      ${d.firstBy('step_label', ['occurred_at', 'event_id'], `event_type = 'page'`)} AS landing_page,
+      ${d.firstBy('source', ['occurred_at', 'event_id'])} AS source
+    FROM ${se}
+    GROUP BY session_id, person_id`;
+}
+
 /** Person-level status: inferred if any event is, else confirmed, else anonymous (web), else unmatched. */
 export function personStatusStep(ctx: ModelContext): SqlStep {
   return ctx.scratchTable(
@@ -118,7 +126,7 @@ GROUP BY person_id`,
  * The path tables from the steps js_sessionized marked: per person (or session), its kept steps in key order.
  * The keys of one unit's steps run on by one, so a step's number is its key less the first key, plus one.
  */
-function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id', stepKey: 'journey_step' | 'session_step_key'): string {
+export function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id', stepKey: 'journey_step' | 'session_step_key'): string {
   const { d } = ctx;
   const n = ctx.config.journeys.steps;
   const steps = d.firstValues('step_label', stepKey, n, `${stepKey} IS NOT NULL`);

@@ -42,6 +42,8 @@ export interface BuildOptions {
   temporaryScratch?: boolean;
   /** Build the output tables as temporary tables too (with temporaryScratch): they are an incremental run's scratch. */
   outputsAreScratch?: boolean;
+  /** js_sessionized also keeps each person's tail, for the incremental state (js_state_person_tail). */
+  personTails?: boolean;
 }
 
 /** A required source column is missing: names the raw table, the physical column and the logical name. */

@@ -25,7 +25,38 @@ const configArb = fc.record({
 const POOLS = {
   'small id pools (one tangle of merges)': { anonymous: 5, users: 4, names: 5 },
   'larger id pools (separate persons, names across them)': { anonymous: 14, users: 8, names: 9 },
+  // Few identifies, and page views of returning visitors arriving last: the append path (incremental/append.ts).
+  'returning visitors': { anonymous: 6, users: 3, names: 3, identifyWeight: 1, offsiteWeight: 1, returning: true },
 };
+
+/** The stored tail of each person, written out from stitched_events and the stored events (not the models' SQL). */
+const TAIL_DEFINITION = `WITH ordered AS (
+  SELECT se.person_id, se.occurred_at, se.event_id, se.step_label,
+    ROW_NUMBER() OVER (PARTITION BY se.person_id ORDER BY se.occurred_at DESC, se.event_id DESC) AS from_last
+  FROM stitched_events AS se
+),
+labelled AS (
+  SELECT person_id, step_label, occurred_at,
+    ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at DESC, event_id DESC) AS from_last
+  FROM ordered WHERE step_label IS NOT NULL
+),
+last_session AS (SELECT person_id, MAX(session_number) AS session_number, MAX(started_at) AS started_at FROM sessions GROUP BY person_id)
+SELECT o.person_id, o.occurred_at AS last_at, l.step_label AS last_label, l.occurred_at AS last_label_at,
+  s.session_number, s.started_at AS session_started_at, COALESCE(p.step_count, 0) AS journey_steps
+FROM ordered AS o
+LEFT JOIN labelled AS l ON l.person_id = o.person_id AND l.from_last = 1
+JOIN last_session AS s ON s.person_id = o.person_id
+JOIN journey_paths AS p ON p.person_id = o.person_id
+WHERE o.from_last = 1
+ORDER BY ALL`;
+
+/** Runs in which some person was appended to (incremental/append.ts) rather than recomputed: the property must reach it. */
+const appendedRuns = { count: 0 };
+
+afterAll(() => {
+  // The returning visitors alone append in about two properties of five (and the other pools add some).
+  expect(appendedRuns.count).toBeGreaterThanOrEqual(Math.ceil(RUNS / 5));
+});
 
 test.each(Object.entries(POOLS))('full + incremental runs over batches equal one full rebuild: %s', async (_name, pool) => {
   await fc.assert(
@@ -34,7 +65,18 @@ test.each(Object.entries(POOLS))('full + incremental runs over batches equal one
         identity: { max_user_ids_per_email: c.max_user_ids_per_email, name_matching: c.name_matching },
         sessions: { inactivity_minutes: c.inactivity_minutes },
       });
-      const incremental = await refreshInBatches(config, { lookback_hours: LOOKBACK_HOURS }, batches, async (_i, _result, db) => {
+      const incremental = await refreshInBatches(config, { lookback_hours: LOOKBACK_HOURS }, batches, async (_i, result, db) => {
+        const appended = result.steps.find((s) => s.name === 'inc_append_stitched_events')?.rows ?? 0;
+        if (appended > 0) appendedRuns.count += 1;
+        // The append's state: each anonymous id's attribution and each person's tail, as a full run defines them.
+        expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.personTail} ORDER BY ALL`)).toEqual(await queryRows(db.conn, TAIL_DEFINITION));
+        expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.anonPersons} ORDER BY ALL`)).toEqual(
+          await queryRows(
+            db.conn,
+            `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM stitched_events
+             WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND user_id IS NULL AND event_email IS NULL AND crm_hubspot_id IS NULL ORDER BY ALL`,
+          ),
+        );
         // The closure's person-level state stays what a full run derives from stitched_events and the stored events.
         const tokens = await queryRows(db.conn, `SELECT person_id, token FROM ${STATE_TABLES.personTokens} ORDER BY ALL`);
         expect(tokens).toEqual(

@@ -50,7 +50,15 @@ function toInput(rows: Delivered[]): OracleInput {
  * one big tangle of merges; larger ones keep several separate persons, so the closure must leave some out (and
  * still get the name matches across them right).
  */
-export function batchedStream(pool: { anonymous: number; users: number; names: number }) {
+export function batchedStream(pool: {
+  anonymous: number;
+  users: number;
+  names: number;
+  identifyWeight?: number;
+  offsiteWeight?: number;
+  /** Page views of known visitors after everything else, arriving last (a returning visitor's next visit). */
+  returning?: boolean;
+}) {
   const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
   const anonymousIds = ids('a', pool.anonymous);
   const userIds = ids('u', pool.users);
@@ -97,9 +105,9 @@ export function batchedStream(pool: { anonymous: number; users: number; names: n
     body: fc.oneof(
       { weight: 5, arbitrary: tagged('pages', pageRow) },
       { weight: 2, arbitrary: tagged('tracks', trackRow) },
-      { weight: 3, arbitrary: tagged('identifies', identifyRow) },
-      { weight: 2, arbitrary: tagged('linkedin', offsiteRowArb) },
-      { weight: 1, arbitrary: tagged('twitter', offsiteRowArb) },
+      { weight: pool.identifyWeight ?? 3, arbitrary: tagged('identifies', identifyRow) },
+      { weight: 2 * (pool.offsiteWeight ?? 1), arbitrary: tagged('linkedin', offsiteRowArb) },
+      { weight: pool.offsiteWeight ?? 1, arbitrary: tagged('twitter', offsiteRowArb) },
     ),
     timing,
   });
@@ -117,10 +125,18 @@ export function batchedStream(pool: { anonymous: number; users: number; names: n
     .record({
       rows: fc.array(anyRow, { minLength: 4, maxLength: 30 }),
       duplicates: fc.array(duplicate, { maxLength: 4 }),
-      cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }),
+      // Cut points in percent of the stream: fc.double leans to 0 and 1, which left most streams in one batch.
+      cuts: fc.array(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 3 }),
       invalidArrival: fc.nat({ max: SPAN_MINUTES }),
+      // Minutes after the span (a new session or, within the inactivity limit, the same one), and the visitor.
+      returning: pool.returning
+        ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null) }), {
+            minLength: 1,
+            maxLength: 4,
+          })
+        : fc.constant([]),
     })
-    .map(({ rows, duplicates, cuts, invalidArrival }) => {
+    .map(({ rows, duplicates, cuts, invalidArrival, returning }) => {
       const delivered: Delivered[] = rows.map(({ body, timing: t }, i) => ({
         table: body.table,
         row: {
@@ -145,9 +161,14 @@ export function batchedStream(pool: { anonymous: number; users: number; names: n
           delivered.push({ table: 'identifies', row: { id: source.row.id, timestamp: iso(at), ...d.other }, arrival: at + d.delay });
         }
       }
+      for (const [i, r] of returning.entries()) {
+        const minute = SPAN_MINUTES + r.after;
+        const row = { id: `r${i}`, timestamp: iso(minute), anonymous_id: r.visitor, context_page_title: r.title };
+        delivered.push({ table: 'pages', row, arrival: SPAN_MINUTES + LOOKBACK_HOURS * 60 + 1 });
+      }
       // Cut by arrival into batches (ties keep generation order).
       const ordered = delivered.map((r, i) => ({ r, i })).sort((a, b) => a.r.arrival - b.r.arrival || a.i - b.i).map(({ r }) => r);
-      const positions = [...new Set(cuts.map((c) => Math.floor(c * ordered.length)))].filter((p) => p > 0 && p < ordered.length).sort((a, b) => a - b);
+      const positions = [...new Set(cuts.map((c) => Math.floor((c / 100) * ordered.length)))].filter((p) => p > 0 && p < ordered.length).sort((a, b) => a - b);
       const bounds = [0, ...positions, ordered.length];
       const batches = bounds.slice(1).map((end, i) => toInput(ordered.slice(bounds[i], end)));
       return { batches, all: toInput(delivered) };

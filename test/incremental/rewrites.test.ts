@@ -91,6 +91,9 @@ describe('incremental rewrites', () => {
         after = await rowIds(db);
         session = (await queryRows(db.conn, `SELECT session_id FROM stitched_events WHERE event_id = 'q3'`))[0].session_id as string;
         expect(result.run).toMatchObject({ new_events: 1, affected_persons: 1, rows_rewritten: 6 });
+        // A plain page view later than u2's last event: appended to u2 (incremental/append.ts), nothing recomputed.
+        const rows = (step: string) => result.steps.find((s) => s.name === step)?.rows;
+        expect([rows('inc_append_stitched_events'), rows('inc_delta_js_events')]).toEqual([1, 0]);
       }
     });
     const moved = [...after].filter(([key, v]) => before.get(key)?.rowid !== v.rowid).map(([key]) => key);

@@ -1,0 +1,223 @@
+/**
+ * The incremental append: persons whose new events only extend their history are continued, not recomputed.
+ *
+ * A "plain" event is a web event that carries an anonymous id and nothing else that identifies (no user id, email,
+ * CRM id, carried or linked anonymous id, name): the page views and clicks that make up most of any increment.
+ * In a full rebuild such an event adds no node, edge, attachment or name to the identity graph, so it changes no
+ * one's identity; it lands on the person its anonymous id resolves to, with that id's status and link reason, all
+ * three a function of the anonymous id alone (js_state_anon_persons keeps them, from the stored rows without
+ * identifiers). Its only effects are on that person's sessions, paths and counts, and on the anonymous id's
+ * identity_links usage.
+ *
+ * So a person gets appended to when every new event of it is plain, later than its last stored event, and the
+ * person is outside the recomputed closure (no other new event reaches it through a shared identifier or name).
+ * Sessionizing then continues from the person's stored tail (js_state_person_tail: last event time, last
+ * labelled step, session number and start, journey steps), exactly as the full run's window would have reached
+ * those events, and each touched row (the person, its last session and new ones, both path rows, the anonymous
+ * ids' links) is its stored row merged with the new events' aggregates. Every merge is exact because the new events
+ * all come after the stored ones: minima and first values stay, maxima and counts add up, and path steps continue
+ * at the stored step count (a unit's step keys run on by one). The anonymous ids were already the person's, so its
+ * distinct counts of anonymous ids, user ids and emails stay.
+ */
+import { tableDef, type OutputTable } from '../../contract/tables';
+import type { SqlStep } from '../../sql/pipeline';
+import { isConversion, sessionizedSql, stepLabel, stitchedEvents } from '../attribution';
+import { ModelContext } from '../context';
+import { pathTableSql, sessionAggregatesSql } from '../outputs';
+import { crmColumns, stagedColumns } from '../staging';
+import type { BuildOptions } from '../types';
+
+/** Prefix of the append's scratch tables. */
+export const APPEND = 'inc_append_';
+
+/** The tables whose touched rows the append replaces by key (stitched_events only gains rows). */
+export const APPENDED_TABLES = ['persons', 'sessions', 'journey_paths', 'session_paths', 'identity_links'] as const satisfies readonly OutputTable[];
+
+/** A web event with an anonymous id and no other identifier or name (columns of the staged events `e`). */
+export function plainEventSql(ctx: ModelContext, e: string): string {
+  const absent = ['user_id', 'email', 'name', 'carried_anonymous_id', 'linked_anonymous_id', ...crmColumns(ctx)].map(
+    (c) => `${e}.${ctx.d.quoteIdent(c)} IS NULL`,
+  );
+  return [`${e}.event_type <> 'offsite'`, `${e}.anonymous_id IS NOT NULL`, ...absent].join(' AND ');
+}
+
+/**
+ * Each anonymous id's person, status and link reason, from stitched rows without identifiers (web rows with no
+ * user id, email or CRM id: their attribution is their anonymous id's).
+ */
+export function anonPersonsSql(ctx: ModelContext, stitched: string): string {
+  const absent = ['user_id', 'event_email', ...crmColumns(ctx)].map((c) => `${ctx.d.quoteIdent(c)} IS NULL`).join(' AND ');
+  return `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
+WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}`;
+}
+
+/** Every person's tail: its last js_sessionized row. */
+export function personTailSql(sessionized: string): string {
+  return `SELECT person_id, occurred_at AS last_at, tail_label AS last_label, tail_label_at AS last_label_at, session_number,
+  tail_session_started_at AS session_started_at, tail_journey_steps AS journey_steps
+FROM ${sessionized} WHERE last_event`;
+}
+
+export interface AppendTables {
+  /** The new and changed events (staged columns, plus known_event: a copy of a stored event). */
+  changed: string;
+  /** Stored state: anonymous ids' persons and persons' tails. */
+  anonPersons: string;
+  personTail: string;
+}
+
+/**
+ * The new events that can be appended, with their person: plain, not a copy of a stored event, on an anonymous id
+ * with a stored person, and (person by person) all later than the person's last stored event.
+ */
+export function appendCandidatesSql(ctx: ModelContext, x: AppendTables): string {
+  return `WITH plain AS (
+  SELECT c.event_id, c.occurred_at, a.person_id
+  FROM ${x.changed} AS c
+  JOIN ${x.anonPersons} AS a ON a.anonymous_id = c.anonymous_id
+  WHERE NOT c.known_event AND ${plainEventSql(ctx, 'c')}
+)
+SELECT p.event_id, p.person_id
+FROM plain AS p
+JOIN (SELECT person_id, MIN(occurred_at) AS first_at FROM plain GROUP BY person_id) AS f ON f.person_id = p.person_id
+JOIN ${x.personTail} AS t ON t.person_id = p.person_id
+WHERE f.first_at > t.last_at`;
+}
+
+/**
+ * Given `appended` (event_id, person_id: the candidates outside the recomputed closure), the stitched rows of
+ * their events and the replacement rows of every touched row (APPENDED_TABLES), as scratch tables `inc_append_*`.
+ */
+export function appendSteps(opts: BuildOptions, x: AppendTables & { appended: string }): { steps: SqlStep[]; scratch: string[] } {
+  const base = new ModelContext(opts);
+  const { d } = base;
+  const ref = (name: string) => opts.out(`${APPEND}${name}`);
+  // The models' own SQL, reading the append's tables under the models' names.
+  const ctx = new ModelContext({ ...opts, out: ref, outputsAreScratch: true, personTails: true });
+  const stored = (table: OutputTable) => base.t(table);
+  const appendedPersons = `SELECT person_id FROM ${x.appended}`;
+  const steps: SqlStep[] = [
+    ctx.scratchTable(
+      'js_events',
+      `SELECT ${stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ')} FROM ${x.changed} WHERE event_id IN (SELECT event_id FROM ${x.appended})`,
+    ),
+    ctx.scratchTable(
+      'js_event_person',
+      `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, e.occurred_at,
+  ${stepLabel(ctx, 'e')} AS step_label, ${isConversion(ctx, 'e')} AS is_conversion
+FROM ${ref('js_events')} AS e
+JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
+    ),
+    ctx.scratchTable('js_sessionized', sessionizedSql(ctx, ref('js_event_person'), x.personTail)),
+    // New events carry no email or name: the person's backfill stays (its persons row holds it).
+    ctx.scratchTable('js_backfill', `SELECT person_id, email, name FROM ${stored('persons')} WHERE person_id IN (${appendedPersons})`),
+    ctx.scratchTable('js_person_status', `SELECT person_id, identity_status FROM ${stored('persons')} WHERE person_id IN (${appendedPersons})`),
+    stitchedEvents(ctx),
+    ctx.scratchTable('persons', personsSql(ctx, stored('persons'))),
+    ctx.scratchTable('sessions', sessionsSql(ctx, stored('sessions'))),
+    ctx.scratchTable('journey_paths', mergedPathsSql(ctx, stored('journey_paths'), 'person_id', 'journey_step')),
+    ctx.scratchTable('session_paths', mergedPathsSql(ctx, stored('session_paths'), 'session_id', 'session_step_key')),
+    ctx.scratchTable(
+      'identity_links',
+      `WITH added AS (
+  SELECT ${d.concat(`'anonymous_id:'`, 'anonymous_id')} AS link_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
+  FROM ${ref('js_events')} GROUP BY anonymous_id
+)
+SELECT o.link_id, o.identifier_type, o.identifier, o.person_id, o.link_type, o.first_seen_at,
+  ${d.greatest('o.last_seen_at', 'a.last_seen_at')} AS last_seen_at, o.event_count + a.event_count AS event_count
+FROM added AS a
+JOIN ${stored('identity_links')} AS o ON o.link_id = a.link_id`,
+    ),
+  ];
+  // Named by the tables they write, apart from the recomputation's steps of the same models.
+  return { steps: steps.map((s) => ({ ...s, name: `${APPEND}${s.name}` })), scratch: [...ctx.scratch, 'stitched_events'].map((t) => `${APPEND}${t}`) };
+}
+
+/** The persons rows: new events only raise the last time, the counts and the conversion. */
+function personsSql(ctx: ModelContext, stored: string): string {
+  const { d } = ctx;
+  return `WITH added AS (
+  SELECT person_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count, ${d.boolOr('is_conversion')} AS converted,
+    MIN(CASE WHEN is_conversion THEN occurred_at END) AS first_converted_at, ${d.boolOr('is_inferred_identity')} AS inferred
+  FROM ${ctx.t('stitched_events')} GROUP BY person_id
+),
+sessions_now AS (SELECT person_id, MAX(session_number) AS session_count FROM ${ctx.t('js_sessionized')} GROUP BY person_id)
+SELECT o.person_id, o.email, o.name, o.identity_status, o.is_inferred_identity OR a.inferred AS is_inferred_identity,
+  o.first_seen_at, a.last_seen_at, o.anonymous_id_count, o.event_count + a.event_count AS event_count,
+  s.session_count, o.converted OR a.converted AS converted,
+  COALESCE(o.first_converted_at, a.first_converted_at) AS first_converted_at, o.user_id_count, o.email_count
+FROM added AS a
+JOIN sessions_now AS s ON s.person_id = a.person_id
+JOIN ${stored} AS o ON o.person_id = a.person_id`;
+}
+
+/** The sessions rows: the person's last session continued (if the first new event is within the gap), new ones added. */
+function sessionsSql(ctx: ModelContext, stored: string): string {
+  return `WITH added AS (
+  ${sessionAggregatesSql(ctx, ctx.t('stitched_events'))}
+),
+numbers AS (SELECT session_id, MAX(session_number) AS session_number FROM ${ctx.t('js_sessionized')} GROUP BY session_id)
+SELECT a.session_id, a.person_id, COALESCE(o.session_number, n.session_number) AS session_number,
+  COALESCE(o.started_at, a.started_at) AS started_at, a.ended_at,
+  COALESCE(o.event_count, 0) + a.event_count AS event_count,
+  COALESCE(o.page_view_count, 0) + a.page_view_count AS page_view_count,
+  -- The landing page and source come from the session's first page and event: stored ones come first.
+  CASE WHEN o.page_view_count > 0 THEN o.landing_page ELSE a.landing_page END AS landing_page,
+  CASE WHEN o.session_id IS NOT NULL THEN o.source ELSE a.source END AS source,
+  COALESCE(o.converted, FALSE) OR a.converted AS converted,
+  s.identity_status
+FROM added AS a
+JOIN numbers AS n ON n.session_id = a.session_id
+JOIN ${ctx.t('js_person_status')} AS s ON s.person_id = a.person_id
+LEFT JOIN ${stored} AS o ON o.session_id = a.session_id`;
+}
+
+/**
+ * A path row continued: the new events' own path (the models' path SQL over them) placed after the stored row's
+ * steps. Step keys of one unit run on by one, so the new steps are steps step_count + 1, … of the unit.
+ */
+function mergedPathsSql(ctx: ModelContext, stored: string, key: 'person_id' | 'session_id', stepKey: 'journey_step' | 'session_step_key'): string {
+  const n = ctx.config.journeys.steps;
+  const before = 'COALESCE(o.step_count, 0)';
+  const step = (i: number) => {
+    const shifted = Array.from({ length: i }, (_, k) => `WHEN ${k} THEN a.step_${i - k}`).join(' ');
+    return `CASE ${before} ${shifted} ELSE o.step_${i} END AS step_${i}`;
+  };
+  const columns = tableDef(key === 'person_id' ? 'journey_paths' : 'session_paths', n).columns.map((c) => c.name);
+  const merged: Record<string, string> = {
+    session_id: 'a.session_id',
+    person_id: 'a.person_id',
+    identity_status: 'a.identity_status',
+    step_count: `${before} + a.step_count AS step_count`,
+    converted: 'COALESCE(o.converted, FALSE) OR a.converted AS converted',
+    steps_to_conversion: `COALESCE(o.steps_to_conversion, ${before} + a.steps_to_conversion) AS steps_to_conversion`,
+    first_step_at: 'COALESCE(o.first_step_at, a.first_step_at) AS first_step_at',
+    ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`step_${i + 1}`, step(i + 1)])),
+  };
+  return `WITH added AS (
+${pathTableSql(ctx, key, stepKey)}
+)
+SELECT ${columns.map((c) => merged[c]).join(',\n  ')}
+FROM added AS a
+LEFT JOIN ${stored} AS o ON o.${key} = a.${key}`;
+}
+
+/** The apply: new stitched rows in, each touched row replaced by key. */
+export function appendApplySteps(opts: BuildOptions): SqlStep[] {
+  const ctx = new ModelContext(opts);
+  const t = (x: string) => ctx.t(x);
+  const ref = (name: string) => opts.out(`${APPEND}${name}`);
+  const n = ctx.config.journeys.steps;
+  return [
+    { kind: 'sql', name: 'stitched_events (insert appended)', sql: `INSERT INTO ${t('stitched_events')} SELECT * FROM ${ref('stitched_events')}` },
+    ...APPENDED_TABLES.flatMap((table): SqlStep[] => {
+      const def = tableDef(table, n);
+      const key = ctx.d.quoteIdent(def.primaryKey);
+      const columns = def.columns.map((c) => ctx.d.quoteIdent(c.name)).join(', ');
+      return [
+        { kind: 'sql', name: `${table} (delete appended)`, sql: `DELETE FROM ${t(table)} WHERE ${key} IN (SELECT ${key} FROM ${ref(table)})` },
+        { kind: 'sql', name: `${table} (insert appended)`, sql: `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}` },
+      ];
+    }),
+  ];
+}
