@@ -15,7 +15,6 @@ import {
   type IncrementalConfig,
   type RunRecord,
 } from '../models/incremental';
-import { buildPipeline } from '../models';
 import type { RawSources } from '../models/types';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
@@ -55,15 +54,17 @@ export interface RefreshResult {
 }
 
 /**
- * Fingerprint of what the models compute: the config (not where files are), the models' SQL itself and the state
- * tables kept, so a changed setting or a new journey-stitch version rebuilds the state with a full run instead of
- * mixing versions (or reading a state table an older version never wrote).
+ * Fingerprint of what the models compute: the config (not where files are), the SQL of the full build with its
+ * state itself and the state tables kept, so a changed setting or a new journey-stitch version rebuilds the state
+ * with a full run instead of mixing versions (or reading a state table, or a column, an older version never wrote).
  */
 export function configHash(config: Config): string {
   const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, ...models } = config;
   const json = JSON.stringify(models, (key, value) => (key === 'path' ? undefined : value));
-  const sql = JSON.stringify(buildPipeline({ config, dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out }).steps);
-  return createHash('md5').update(json).update(sql).update(JSON.stringify(STATE_TABLES)).digest('hex');
+  // A fixed run record: the fingerprint is the same for every run of the same version and config.
+  const record = { runId: '', refreshedAt: '1970-01-01 00:00:00', configHash: '' };
+  const full = buildFullPipeline({ config, dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out, ...record });
+  return createHash('md5').update(json).update(JSON.stringify(full.steps)).update(JSON.stringify(STATE_TABLES)).digest('hex');
 }
 
 function utc(date: Date): string {

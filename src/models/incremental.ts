@@ -389,9 +389,15 @@ WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN
       'js_inc_append',
       `SELECT event_id, person_id FROM ${t('js_inc_append_candidates')} WHERE person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
+    // The stored person columns of the affected persons' events, read once: their event ids here, and the check
+    // that leaves unchanged rows in place below.
+    scratch(
+      'js_inc_stored_events',
+      `SELECT ${['event_id', ...stitchedPersonColumns(ctx)].join(', ')} FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+    ),
     scratch(
       'js_inc_events',
-      `SELECT event_id FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})
+      `SELECT event_id FROM ${t('js_inc_stored_events')}
 UNION DISTINCT
 SELECT event_id FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
@@ -427,16 +433,16 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
       const key = d.quoteIdent(KEYS[table]);
       // An event that did not change has the same own columns in both: only its person columns can differ, so
       // only those are read of the stored rows (under a third of the bytes). Changed events are always rewritten.
-      const [columns, unchangedOnly] =
+      const [columns, unchangedOnly, stored] =
         table === 'stitched_events'
-          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), ` WHERE event_id NOT IN (SELECT event_id FROM ${changed})`]
-          : ['*', ''];
+          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), ` WHERE event_id NOT IN (SELECT event_id FROM ${changed})`, t('js_inc_stored_events')]
+          : ['*', '', `${t(table)} WHERE ${scope(table)}`];
       return scratch(
         `js_inc_same_${table}`,
         `SELECT ${key} AS row_key FROM (
   SELECT ${columns} FROM ${opts.out(`${DELTA}${table}`)}${unchangedOnly}
   INTERSECT DISTINCT
-  SELECT ${columns} FROM ${t(table)} WHERE ${scope(table)}
+  SELECT ${columns} FROM ${stored}
 ) AS same_rows`,
       );
     }),
