@@ -9,7 +9,7 @@ import { STATE_TABLES } from '../../src/models/incremental';
 import type { OracleInput } from '../../src/oracle';
 import { queryRows, type TestDb } from '../support/duckdb';
 import { identify, offsiteRow, page, testConfig, track } from '../support/scenarios';
-import { RawDatabase, readOutputs, refreshInBatches } from './harness';
+import { fullRebuild, mergeInputs, RawDatabase, readOutputs, refreshInBatches } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
 const KEYS: Record<string, string> = {
@@ -104,6 +104,25 @@ describe('incremental rewrites', () => {
     );
     expect(after.get('stitched_events/q1')?.rowid).toBe(before.get('stitched_events/q1')?.rowid);
     expect(after.get('identity_links/user_id:u2')?.rowid).toBe(before.get('identity_links/user_id:u2')?.rowid);
+  });
+
+  it('a name two untouched persons share brings neither into the recomputation', async () => {
+    const before: OracleInput = {
+      pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-01 09:10', 'a2', 'Home')],
+      identifies: [
+        identify('i1', '03-01 09:01', 'a1', { user_id: 'u1', name: 'Jo Smith' }),
+        identify('i2', '03-01 09:11', 'a2', { user_id: 'u2', name: 'Jo Smith' }),
+      ],
+      offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith')], twitter: [] },
+    };
+    // A third Jo Smith: the name stays ambiguous whatever happens to u3, so u1, u2 and the LinkedIn profile stay.
+    const next: OracleInput = { identifies: [identify('i3', '03-02 09:00', 'a3', { user_id: 'u3', name: 'Jo Smith' })] };
+    const config = testConfig();
+    const incremental = await refreshInBatches(config, LOOKBACK, [before, next], async (i, result) => {
+      // u3 is new (no stored person to recompute); without the narrowing u1, u2 and the profile would count (3).
+      if (i === 1) expect(result.run).toMatchObject({ new_events: 1, affected_persons: 0 });
+    });
+    expect(incremental).toEqual(await fullRebuild(config, mergeInputs([before, next])));
   });
 
   it('a run with nothing new rewrites nothing', async () => {
