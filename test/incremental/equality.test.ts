@@ -3,7 +3,8 @@
  * identifies, merges, newly shared emails, name matches gained and lost, late and duplicate rows), a full run on
  * the first batch followed by an incremental run per next batch ends equal to one full rebuild on everything:
  * every output table, every column, sorted by primary key, and the rejected rows. After every run the person-level
- * identifier state also equals its definition over the stored tables.
+ * identifier state and the append's state (anonymous ids' persons, persons' tails) also equal their definitions over
+ * the stored tables.
  */
 import fc from 'fast-check';
 import { testConfig } from '../support/scenarios';
@@ -29,7 +30,7 @@ const POOLS = {
   'returning visitors': { anonymous: 6, users: 3, names: 3, identifyWeight: 1, offsiteWeight: 1, returning: true },
 };
 
-/** The stored tail of each person, written out from stitched_events and the stored events (not the models' SQL). */
+/** The stored tail of each person, written out from the output tables (not with the models' SQL). */
 const TAIL_DEFINITION = `WITH ordered AS (
   SELECT se.person_id, se.occurred_at, se.event_id, se.step_label,
     ROW_NUMBER() OVER (PARTITION BY se.person_id ORDER BY se.occurred_at DESC, se.event_id DESC) AS from_last
