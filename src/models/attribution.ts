@@ -131,15 +131,11 @@ function sessionSteps(ctx: ModelContext): SqlStep {
 }
 
 /**
- * The person's state after its last event, which the next events continue from (js_state_person_tail): with
- * `personTails`, kept on that event's js_sessionized row (NULL on the others: one more window in the same sort).
- */
-export const TAIL_COLUMNS = ['last_at', 'last_label', 'last_label_at', 'session_number', 'session_started_at', 'journey_steps'] as const;
-
-/**
  * js_sessionized over `events` (event_id, person_id, identity_status, link_reason, occurred_at, step_label,
- * is_conversion). With `tail` (a table of TAIL_COLUMNS by person_id), the events continue each person's stored
- * history instead of starting it: every event must be later than its person's last_at (the incremental append).
+ * is_conversion). With `tail` (js_state_person_tail: person_id, last_at, last_label, last_label_at, session_number,
+ * session_started_at, journey_steps), the events continue each person's stored history instead of starting it:
+ * every event must be later than its person's last_at (the incremental append). With `personTails`, each person's
+ * last row also carries what a tail row needs (tail_*; NULL on the other rows: one more window in the same sort).
  */
 export function sessionizedSql(ctx: ModelContext, events: string, tail?: string): string {
   const { d } = ctx;
