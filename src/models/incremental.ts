@@ -43,7 +43,16 @@ import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext } from './context';
 import { buildPipeline } from './index';
 import { stitchedPersonColumns } from './attribution';
-import { anonPersonsSql, APPEND, appendApplySteps, appendCandidatesSql, appendSteps, APPENDED_TABLES, personTailSql } from './incremental/append';
+import {
+  anonPersonsSql,
+  APPEND,
+  appendApplySteps,
+  appendCandidatesSql,
+  appendedLinksSql,
+  appendSteps,
+  APPENDED_TABLES,
+  personTailSql,
+} from './incremental/append';
 import { DEDUPE_COLUMNS, DEDUPE_ORDER, stagedColumnType, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
@@ -280,7 +289,9 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const seedTokens = t('js_inc_seed_tokens');
   const appended = t('js_inc_append');
   const appendTables = { changed, anonPersons: t(STATE_TABLES.anonPersons), personTail: t(STATE_TABLES.personTail) };
-  const append = appendSteps(opts, { ...appendTables, appended });
+  // The stored rows the recomputation's check and the append's merges read, read once (BigQuery bills each read).
+  const touched = (table: (typeof APPENDED_TABLES)[number]) => t(`js_inc_stored_${table}`);
+  const append = appendSteps(opts, { ...appendTables, appended, stored: touched });
 
   // 1. Stage the new raw rows with the models' own staging SQL.
   const raw = rawSince(config, d, opts.raw, opts.cutoff);
@@ -419,7 +430,6 @@ LEFT JOIN (
 WHERE n.identity_status = 'confirmed' AND n.norm_name IS NOT NULL AND n.person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     ...recomputeSteps(opts),
-    ...append.steps,
     // The identifiers of the affected events (the persons' and the changed events'): their links are recomputed.
     scratch(
       'js_inc_links',
@@ -427,6 +437,16 @@ WHERE n.identity_status = 'confirmed' AND n.norm_name IS NOT NULL AND n.person_i
 UNION DISTINCT
 SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
+    // The stored rows of the recomputed and the appended persons (links: theirs and the appended anonymous ids').
+    ...APPENDED_TABLES.map((table) =>
+      scratch(
+        `js_inc_stored_${table}`,
+        table === 'identity_links'
+          ? `SELECT * FROM ${t(table)} WHERE link_id IN (SELECT link_id FROM ${t('js_inc_links')} UNION ALL ${appendedLinksSql(ctx, { ...appendTables, appended })})`
+          : `SELECT * FROM ${t(table)} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')} UNION ALL SELECT person_id FROM ${appended})`,
+      ),
+    ),
+    ...append.steps,
     // Recomputed rows identical to the stored ones are left in place (the identity of most affected persons
     // does not change: a new page view only adds rows).
     ...OUTPUT_TABLES.map((table) => {
@@ -436,7 +456,7 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
       const [columns, unchangedOnly, stored] =
         table === 'stitched_events'
           ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), ` WHERE event_id NOT IN (SELECT event_id FROM ${changed})`, t('js_inc_stored_events')]
-          : ['*', '', `${t(table)} WHERE ${scope(table)}`];
+          : ['*', '', `${touched(table)} WHERE ${scope(table)}`];
       return scratch(
         `js_inc_same_${table}`,
         `SELECT ${key} AS row_key FROM (

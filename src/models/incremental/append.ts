@@ -61,6 +61,8 @@ FROM ${sessionized} WHERE last_event`;
 export interface AppendTables {
   /** The new and changed events (staged columns, plus known_event: a copy of a stored event). */
   changed: string;
+  /** The stored rows of a table the append touches (at least the touched ones: the plan reads them once for both). */
+  stored?: (table: (typeof APPENDED_TABLES)[number]) => string;
   /** Stored state: anonymous ids' persons and persons' tails. */
   anonPersons: string;
   personTail: string;
@@ -94,7 +96,7 @@ export function appendSteps(opts: BuildOptions, x: AppendTables & { appended: st
   const ref = (name: string) => opts.out(`${APPEND}${name}`);
   // The models' own SQL, reading the append's tables under the models' names.
   const ctx = new ModelContext({ ...opts, out: ref, outputsAreScratch: true, personTails: true });
-  const stored = (table: OutputTable) => base.t(table);
+  const stored = x.stored ?? ((table: OutputTable) => base.t(table));
   const appendedPersons = `SELECT person_id FROM ${x.appended}`;
   const steps: SqlStep[] = [
     ctx.scratchTable(
@@ -200,6 +202,12 @@ ${pathTableSql(ctx, key, stepKey)}
 SELECT ${columns.map((c) => merged[c]).join(',\n  ')}
 FROM added AS a
 LEFT JOIN ${stored} AS o ON o.${key} = a.${key}`;
+}
+
+/** The keys of the identity_links rows the append touches: its events' anonymous ids. */
+export function appendedLinksSql(ctx: ModelContext, x: AppendTables & { appended: string }): string {
+  return `SELECT DISTINCT ${ctx.d.concat(`'anonymous_id:'`, 'anonymous_id')} AS link_id FROM ${x.changed}
+WHERE event_id IN (SELECT event_id FROM ${x.appended})`;
 }
 
 /** The apply: new stitched rows in, each touched row replaced by key. */
