@@ -492,13 +492,16 @@ FROM (
       sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same})`),
     ];
   };
-  /** A person-level state table: the rows of the old affected persons out, the recomputed ones in. */
   const deltaStitched = opts.out(`${DELTA}stitched_events`);
   const deltaEvents = opts.out(`${DELTA}js_events`);
-  const replaceAffectedPersons = (table: string, select: string): SqlStep[] => [
-    sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`),
-    sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} ${select}`),
-  ];
+  /** A person-level state table: the rows of the recomputed persons (old ids) or of the appended persons out, their new rows in. */
+  const replaceAffectedPersons = (table: string, select: string, how: 'recomputed' | 'appended' = 'recomputed'): SqlStep[] => {
+    const persons = how === 'recomputed' ? t('js_inc_persons') : appended;
+    return [
+      sql(`${table} (delete ${how === 'recomputed' ? 'replaced' : how})`, `DELETE FROM ${t(table)} WHERE person_id IN (SELECT person_id FROM ${persons})`),
+      sql(`${table} (insert ${how})`, `INSERT INTO ${t(table)} ${select}`),
+    ];
+  };
   const apply: SqlStep[] = [
     ...OUTPUT_TABLES.flatMap(replaceRows),
     ...appendApplySteps(opts),
@@ -513,8 +516,7 @@ FROM (
     ...replaceAffectedPersons(STATE_TABLES.anonPersons, anonPersonsSql(ctx, deltaStitched)),
     // Tails: the recomputed persons' (old ids out), then the appended persons' (continued).
     ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${DELTA}js_sessionized`))),
-    sql(`${STATE_TABLES.personTail} (delete appended)`, `DELETE FROM ${t(STATE_TABLES.personTail)} WHERE person_id IN (SELECT person_id FROM ${appended})`),
-    sql(`${STATE_TABLES.personTail} (insert appended)`, `INSERT INTO ${t(STATE_TABLES.personTail)} ${personTailSql(opts.out(`${APPEND}js_sessionized`))}`),
+    ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${APPEND}js_sessionized`)), 'appended'),
     // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,

@@ -61,8 +61,6 @@ FROM ${sessionized} WHERE last_event`;
 export interface AppendTables {
   /** The new and changed events (staged columns, plus known_event: a copy of a stored event). */
   changed: string;
-  /** The stored rows of a table the append touches (at least the touched ones: the plan reads them once for both). */
-  stored?: (table: (typeof APPENDED_TABLES)[number]) => string;
   /** Stored state: anonymous ids' persons and persons' tails. */
   anonPersons: string;
   personTail: string;
@@ -90,13 +88,19 @@ WHERE f.first_at > t.last_at`;
  * Given `appended` (event_id, person_id: the candidates outside the recomputed closure), the stitched rows of
  * their events and the replacement rows of every touched row (APPENDED_TABLES), as scratch tables `inc_append_*`.
  */
-export function appendSteps(opts: BuildOptions, x: AppendTables & { appended: string }): { steps: SqlStep[]; scratch: string[] } {
-  const base = new ModelContext(opts);
-  const { d } = base;
+export function appendSteps(
+  opts: BuildOptions,
+  x: AppendTables & {
+    appended: string;
+    /** The stored rows of each table the append touches (at least those: the plan reads them once for its check too). */
+    stored: (table: (typeof APPENDED_TABLES)[number]) => string;
+  },
+): { steps: SqlStep[]; scratch: string[] } {
   const ref = (name: string) => opts.out(`${APPEND}${name}`);
   // The models' own SQL, reading the append's tables under the models' names.
   const ctx = new ModelContext({ ...opts, out: ref, outputsAreScratch: true, personTails: true });
-  const stored = x.stored ?? ((table: OutputTable) => base.t(table));
+  const { d } = ctx;
+  const { stored } = x;
   const appendedPersons = `SELECT person_id FROM ${x.appended}`;
   const steps: SqlStep[] = [
     ctx.scratchTable(
