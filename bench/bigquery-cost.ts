@@ -5,8 +5,12 @@
  * which tables it scans (filter pushdown off, so filter columns show up as scanned), and add up those columns'
  * BigQuery sizes in the tables as they are at that moment.
  *
- * A lower bound where BigQuery would re-read a CTE that DuckDB reads once; an upper bound where BigQuery's
- * partitioning or clustering would prune.
+ * DML also bills the table it modifies (BigQuery's DML pricing): a DELETE, UPDATE or MERGE adds every column of
+ * the target table as it is when the statement starts, or of only the partitions it modifies when the table is
+ * date-partitioned (`partitions`: table name → partition column). An INSERT bills only what it reads.
+ *
+ * A lower bound where BigQuery would re-read a CTE that DuckDB reads once, and where it rounds a small table read
+ * up to 10 MiB; an upper bound where clustering would prune.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBDialect } from '../src/sql/dialects/duckdb';
@@ -51,9 +55,8 @@ function tableRefOf(planName: string): string {
 
 const FIXED_WIDTH: Record<string, number> = { BIGINT: 8, INTEGER: 8, DOUBLE: 8, FLOAT: 8, TIMESTAMP: 8, 'TIMESTAMP WITH TIME ZONE': 8, DATE: 8, BOOLEAN: 1, HUGEINT: 16 };
 
-/** BigQuery logical bytes of the given columns of a table, as it is now. */
-export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[]): Promise<number> {
-  if (columns.length === 0) return 0;
+/** An aggregate summing the BigQuery logical bytes of the given columns over a table's rows (0 when none exist). */
+async function bytesSql(conn: DuckDBConnection, ref: string, columns: string[]): Promise<string> {
   const types = new Map(
     (await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).getRows().map(([n, t]) => [String(n), String(t)]),
   );
@@ -64,8 +67,49 @@ export async function columnBytes(conn: DuckDBConnection, ref: string, columns: 
       const width = FIXED_WIDTH[types.get(c)!];
       return width !== undefined ? `${width} * count(${q})` : `coalesce(sum(strlen(CAST(${q} AS VARCHAR)) + 2), 0)`;
     });
-  if (terms.length === 0) return 0;
-  return Number((await conn.runAndReadAll(`SELECT ${terms.join(' + ')} FROM ${ref}`)).getRows()[0][0]);
+  return terms.length ? terms.join(' + ') : '0 * count(*)';
+}
+
+/** BigQuery logical bytes of the given columns of a table, as it is now. */
+export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[]): Promise<number> {
+  if (columns.length === 0) return 0;
+  return Number((await conn.runAndReadAll(`SELECT ${await bytesSql(conn, ref, columns)} FROM ${ref}`)).getRows()[0][0]);
+}
+
+const DML_TARGET = /^\s*(?:DELETE\s+FROM|UPDATE|MERGE\s+(?:INTO\s+)?)\s*("[^"]+"|[\w.]+)/i;
+
+/**
+ * The table a DML statement modifies, which BigQuery bills whole (`t`) or, when it is date-partitioned, by the
+ * partitions the statement modifies (`t'`), as they are before it runs. The modified partitions are found by
+ * running it: a per-day fingerprint of the rows (count and XOR of row hashes) before and after. Undefined for
+ * statements that modify nothing in place (INSERT adds no `t`).
+ */
+async function modifiedTable(conn: DuckDBConnection, sql: string, partitions: Record<string, string>): Promise<{ after(): Promise<TableScan> } | undefined> {
+  const m = DML_TARGET.exec(sql);
+  if (!m) return undefined;
+  const ref = m[1];
+  const name = ref.replace(/"/g, '').split('.').pop()!;
+  const columns = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${ref})`)).getRows().map(([n]) => String(n));
+  const partitionColumn = partitions[name];
+  if (!partitionColumn) {
+    const bytes = await columnBytes(conn, ref, columns);
+    return { after: async () => ({ table: `${name} (modified)`, columns, bytes }) };
+  }
+  const day = `CAST(CAST(r.${duck.quoteIdent(partitionColumn)} AS DATE) AS VARCHAR)`;
+  const fingerprints = async () =>
+    new Map((await conn.runAndReadAll(`SELECT ${day}, count(*) || ':' || bit_xor(hash(r)) FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, f]) => [String(d), String(f)]));
+  const before = await fingerprints();
+  const bytesByDay = new Map(
+    (await conn.runAndReadAll(`SELECT ${day}, ${await bytesSql(conn, ref, columns)} FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, b]) => [String(d), Number(b)]),
+  );
+  return {
+    async after() {
+      const now = await fingerprints();
+      const modified = [...before.keys()].filter((d) => now.get(d) !== before.get(d));
+      const bytes = modified.reduce((sum, d) => sum + (bytesByDay.get(d) ?? 0), 0);
+      return { table: `${name} (${modified.length} of ${before.size} partitions modified)`, columns, bytes };
+    },
+  };
 }
 
 /** What one statement would scan on BigQuery; null when DuckDB cannot explain it (DDL, several statements). */
@@ -90,25 +134,32 @@ export async function statementScan(conn: DuckDBConnection, sql: string): Promis
 type Runner = (sql: string, ...rest: unknown[]) => Promise<unknown>;
 
 /**
- * A connection that records, before running each statement, what it would scan on BigQuery. `take()` returns
- * the statements recorded since the last call (so a step hook can attribute them to the step).
+ * A connection that records, for each statement it runs, what it would scan on BigQuery (a DML statement's
+ * target table included: `partitions` names the date-partitioned tables and their column). `take()` returns the
+ * statements recorded since the last call (so a step hook can attribute them to the step).
  */
-export function withScanLedger(conn: DuckDBConnection): { conn: DuckDBConnection; take(): StatementScan[] } {
+export function withScanLedger(conn: DuckDBConnection, partitions: Record<string, string> = {}): { conn: DuckDBConnection; take(): StatementScan[] } {
   let pending: StatementScan[] = [];
   let measuring = false;
   const wrap =
     (run: Runner): Runner =>
     async (sql, ...rest) => {
-      if (!measuring && /^\s*(CREATE|INSERT|DELETE|UPDATE|MERGE|SELECT|WITH)\b/i.test(sql)) {
-        measuring = true;
-        try {
-          const scan = await statementScan(conn, sql);
-          if (scan) pending.push(scan);
-        } finally {
-          measuring = false;
+      if (measuring || !/^\s*(CREATE|INSERT|DELETE|UPDATE|MERGE|SELECT|WITH)\b/i.test(sql)) return run(sql, ...rest);
+      measuring = true;
+      try {
+        const scan = await statementScan(conn, sql);
+        const target = await modifiedTable(conn, sql, partitions);
+        const result = await run(sql, ...rest);
+        if (scan && target) {
+          const modified = await target.after();
+          scan.scans.push(modified);
+          scan.bytes += modified.bytes;
         }
+        if (scan) pending.push(scan);
+        return result;
+      } finally {
+        measuring = false;
       }
-      return run(sql, ...rest);
     };
   const proxy = new Proxy(conn, {
     get(target, prop, receiver) {

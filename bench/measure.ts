@@ -18,6 +18,7 @@ import { OUR_PREDICTIONS, findGroundTruth, loadGroundTruth, scoreSystem, stitchL
 import { SEED_PREDICTIONS, runSeedBaseline, seedSql } from '../src/evaluate/seed';
 import { rawTimestampColumn } from '../src/models/incremental';
 import { buildPipeline, type RawSources } from '../src/models';
+import { DATE_PARTITIONS } from '../src/models/context';
 import { DuckDBDialect } from '../src/sql/dialects/duckdb';
 import { statementScan, withScanLedger, type StatementScan } from './bigquery-cost';
 import { rawBefore, shareCut } from './increment';
@@ -91,6 +92,7 @@ const isRaw = (planTable: string) => planTable.includes('js_raw_');
 
 const perStep = (ledger: { take(): StatementScan[] }, into: ModelCost[]) => (step: StepReport) => {
   const scans = ledger.take();
+  if (process.env.COST_DETAIL && step.name.includes(process.env.COST_DETAIL)) process.stderr.write(`${step.name}: ${JSON.stringify(scans.flatMap((s) => s.scans).map((t) => [t.table, t.columns.length, Math.round(t.bytes / 2 ** 20)]))}\n`);
   const rawBytes: Record<string, number> = {};
   for (const t of scans.flatMap((s) => s.scans).filter((t) => isRaw(t.table))) rawBytes[t.table] = (rawBytes[t.table] ?? 0) + t.bytes;
   into.push({ name: step.name, bytes: scans.reduce((a, s) => a + s.bytes, 0), statements: scans.length, rawBytes });
@@ -130,7 +132,7 @@ async function cost(data: string, incrementShare?: number) {
   const db = await open(data);
   try {
     await materializeRaw(db.conn, db.loaded);
-    const ledger = withScanLedger(db.conn);
+    const ledger = withScanLedger(db.conn, DATE_PARTITIONS);
     const pipeline = buildPipeline({ config: db.config, dialect: duck, raw: db.raw, out: (t) => duck.quoteIdent(t) });
     await runPipeline(ledger.conn, pipeline, { onStep: perStep(ledger, full) });
     const seedScan = await statementScan(db.conn, seedSql(db.raw, db.config));
@@ -147,7 +149,7 @@ async function cost(data: string, incrementShare?: number) {
     const incremental = { lookback_hours: 72 };
     await refreshFull(db.conn, { config: db.config, incremental, raw: rawBefore(db.config, db.raw, lastDay), now: new Date(lastDay.replace(' ', 'T') + 'Z') });
     const daily: ModelCost[] = [];
-    const incLedger = withScanLedger(db.conn);
+    const incLedger = withScanLedger(db.conn, DATE_PARTITIONS);
     const refreshed = await refreshIncremental(incLedger.conn, { config: db.config, incremental, raw: db.raw, now: new Date(newest), hooks: { onStep: perStep(incLedger, daily) } });
     // BigQuery prunes date partitions of the raw tables: the daily run reads only the days since the cutoff.
     const rawTables = [...new Set(daily.flatMap((m) => Object.keys(m.rawBytes)))];

@@ -7,6 +7,7 @@ view: sessions {
       sql_step:
         -- runs after ${identity_links.SQL_TABLE_NAME}: reads scratch tables it builds
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
+        PARTITION BY DATE(started_at)
         CLUSTER BY person_id
         AS
         SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source, converted, identity_status

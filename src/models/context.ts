@@ -7,6 +7,25 @@ import type { Dialect } from '../sql/dialect';
 import type { SqlStep } from '../sql/pipeline';
 import type { BuildOptions, RawSources } from './types';
 
+/**
+ * Tables partitioned by the date of a column where the warehouse supports it (BigQuery). An incremental run's
+ * DELETE there bills only the partitions it modifies (mostly the last days), not the whole table: the event-level
+ * outputs and state, and the session tables.
+ */
+export const DATE_PARTITIONS: Readonly<Record<string, string>> = {
+  stitched_events: 'occurred_at',
+  sessions: 'started_at',
+  session_paths: 'first_step_at',
+  js_state_events: 'occurred_at',
+  js_state_tokens: 'occurred_at',
+};
+
+/** The CREATE TABLE options that partition a table named in DATE_PARTITIONS (none for the others). */
+export function partitioning(table: string): { partitionByDate?: string } {
+  const column = DATE_PARTITIONS[table];
+  return column ? { partitionByDate: column } : {};
+}
+
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 /** Runs of anything but letters and digits collapse to one space in a normalised name. */
 export const NAME_SEPARATOR_PATTERN = '[^\\p{L}\\p{N}]+';
@@ -44,8 +63,8 @@ export class ModelContext {
     return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, { temporary: this.temporaryScratch }) };
   }
 
-  outputTable(name: string, select: string, partitioned = false): SqlStep {
-    const options = { ...(partitioned ? { partitionByDate: 'occurred_at' } : {}), clusterBy: ['person_id'], temporary: this.temporaryOutputs };
+  outputTable(name: string, select: string): SqlStep {
+    const options = { ...partitioning(name), clusterBy: ['person_id'], temporary: this.temporaryOutputs };
     return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, options) };
   }
 

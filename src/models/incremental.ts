@@ -40,9 +40,9 @@ import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
-import { ModelContext } from './context';
+import { ModelContext, partitioning } from './context';
 import { buildPipeline } from './index';
-import { stitchedPersonColumns } from './attribution';
+import { COPIED_ONLY_COLUMNS, stitchedPersonColumns } from './attribution';
 import {
   anonPersonsSql,
   APPEND,
@@ -149,12 +149,13 @@ function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): 
 
 /**
  * Every identifier an event carries, written as its identity_links link_id: known nodes, anonymous ids (all three
- * columns) and, for offsite rows with neither email nor profile URL, their name-keyed profile.
+ * columns) and, for offsite rows with neither email nor profile URL, their name-keyed profile. With the event's
+ * time, which partitions the state table (replacing a stored copy's tokens then touches only its day).
  */
 function tokensSql(ctx: ModelContext, events: string): string {
   const { d } = ctx;
   const token = (type: string, value: string, where: string) =>
-    `SELECT event_id, ${d.concat(ctx.lit(`${type}:`), value)} AS token FROM ${events} WHERE ${where}`;
+    `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS token FROM ${events} WHERE ${where}`;
   const crm = ctx.config.identity.crm_ids.map((c) => {
     const col = d.quoteIdent(`crm_${c.name}`);
     return token('crm_id', d.concat(ctx.lit(`${c.name}=`), col), `${col} IS NOT NULL`);
@@ -171,7 +172,7 @@ function tokensSql(ctx: ModelContext, events: string): string {
       `event_type = 'offsite' AND email IS NULL AND profile_url IS NULL`,
     ),
   ];
-  return `SELECT DISTINCT event_id, token FROM (\n${parts.join('\nUNION ALL\n')}\n) AS tokens`;
+  return `SELECT DISTINCT event_id, occurred_at, token FROM (\n${parts.join('\nUNION ALL\n')}\n) AS tokens`;
 }
 
 /** Every identifier of every person: the distinct (person, token) pairs of stitched events and their tokens. */
@@ -222,8 +223,12 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
   const { d } = ctx;
   const t = (x: string) => ctx.t(x);
   return [
-    sql(STATE_TABLES.events, d.createTableAs(t(STATE_TABLES.events), `SELECT * FROM ${t('js_events')}`), STATE_TABLES.events),
-    sql(STATE_TABLES.tokens, d.createTableAs(t(STATE_TABLES.tokens), tokensSql(ctx, t(STATE_TABLES.events))), STATE_TABLES.tokens),
+    sql(STATE_TABLES.events, d.createTableAs(t(STATE_TABLES.events), `SELECT * FROM ${t('js_events')}`, partitioning(STATE_TABLES.events)), STATE_TABLES.events),
+    sql(
+      STATE_TABLES.tokens,
+      d.createTableAs(t(STATE_TABLES.tokens), tokensSql(ctx, t(STATE_TABLES.events)), partitioning(STATE_TABLES.tokens)),
+      STATE_TABLES.tokens,
+    ),
     sql(
       STATE_TABLES.personTokens,
       d.createTableAs(t(STATE_TABLES.personTokens), personTokensSql(t('stitched_events'), t(STATE_TABLES.tokens))),
@@ -302,6 +307,10 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const ranked = new Set<string>(['event_id', ...DEDUPE_COLUMNS]);
   const stateRankColumns = stagedColumns(ctx)
     .map((c) => (ranked.has(c) ? `s.${d.quoteIdent(c)}` : `${d.nullOf(stagedColumnType(c))} AS ${d.quoteIdent(c)}`))
+    .join(', ');
+  const copiedOnly = new Set<string>(COPIED_ONLY_COLUMNS);
+  const storedEventColumns = stagedColumns(ctx)
+    .map((c) => (copiedOnly.has(c) ? `${d.nullOf(stagedColumnType(c))} AS ${d.quoteIdent(c)}` : d.quoteIdent(c)))
     .join(', ');
   const changedStep = scratch(
     'js_inc_changed',
@@ -412,10 +421,11 @@ WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN
 UNION DISTINCT
 SELECT event_id FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
-    // 6. The affected persons' events (new versions) are the recomputation's input.
+    // 6. The affected persons' events (new versions) are the recomputation's input. Of an unchanged event only the
+    //    columns the models read (its stitched row keeps the rest; BigQuery bills every column read).
     scratch(
       `${DELTA}js_events`,
-      `SELECT ${cols} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
+      `SELECT ${storedEventColumns} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
 UNION ALL
 SELECT ${cols} FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
@@ -484,22 +494,50 @@ FROM (
     ),
   ];
 
+  /**
+   * An output table's changed rows out, the recomputed ones in. One DELETE also takes out the appended persons'
+   * rows (the append's inserts follow): on BigQuery every DELETE bills the table (or its modified partitions).
+   */
   const replaceRows = (table: OutputTable): SqlStep[] => {
     const key = d.quoteIdent(KEYS[table]);
     const same = `SELECT row_key FROM ${t(`js_inc_same_${table}`)}`;
+    if (table === 'stitched_events') {
+      // An unchanged event's recomputed row lacks the columns only copied from it: its stored row is updated in
+      // place (person columns). Changed events are inserted whole; the stored copies they replace go first.
+      const personColumns = stitchedPersonColumns(ctx);
+      const delta = opts.out(`${DELTA}${table}`);
+      return [
+        sql(
+          `${table} (update changed persons)`,
+          `UPDATE ${t(table)} AS se SET ${personColumns.map((c) => `${c} = d.${c}`).join(', ')}
+FROM (
+  SELECT ${['event_id', ...personColumns].join(', ')} FROM ${delta}
+  WHERE event_id NOT IN (SELECT event_id FROM ${changed}) AND event_id NOT IN (${same})
+) AS d
+WHERE se.event_id = d.event_id`,
+        ),
+        sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
+        sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${delta} WHERE event_id IN (SELECT event_id FROM ${changed})`),
+      ];
+    }
+    const appendedRows = (APPENDED_TABLES as readonly string[]).includes(table) ? ` OR ${key} IN (SELECT ${key} FROM ${opts.out(`${APPEND}${table}`)})` : '';
     return [
-      sql(`${table} (delete changed)`, `DELETE FROM ${t(table)} WHERE ${scope(table)} AND ${key} NOT IN (${same})`),
+      sql(`${table} (delete changed)`, `DELETE FROM ${t(table)} WHERE (${scope(table)} AND ${key} NOT IN (${same}))${appendedRows}`),
       sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same})`),
     ];
   };
   const deltaStitched = opts.out(`${DELTA}stitched_events`);
   const deltaEvents = opts.out(`${DELTA}js_events`);
-  /** A person-level state table: the rows of the recomputed persons (old ids) or of the appended persons out, their new rows in. */
-  const replaceAffectedPersons = (table: string, select: string, how: 'recomputed' | 'appended' = 'recomputed'): SqlStep[] => {
-    const persons = how === 'recomputed' ? t('js_inc_persons') : appended;
+  /**
+   * A person-level state table: the rows of the recomputed persons (old ids) out, their new rows in; with
+   * `appendedRows`, also the appended persons' rows out (in one DELETE) and their continued rows in.
+   */
+  const replaceAffectedPersons = (table: string, recomputedRows: string, appendedRows?: string): SqlStep[] => {
+    const persons = `SELECT person_id FROM ${t('js_inc_persons')}${appendedRows ? ` UNION ALL SELECT person_id FROM ${appended}` : ''}`;
     return [
-      sql(`${table} (delete ${how === 'recomputed' ? 'replaced' : how})`, `DELETE FROM ${t(table)} WHERE person_id IN (SELECT person_id FROM ${persons})`),
-      sql(`${table} (insert ${how})`, `INSERT INTO ${t(table)} ${select}`),
+      sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE person_id IN (${persons})`),
+      sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} ${recomputedRows}`),
+      ...(appendedRows ? [sql(`${table} (insert appended)`, `INSERT INTO ${t(table)} ${appendedRows}`)] : []),
     ];
   };
   const apply: SqlStep[] = [
@@ -508,15 +546,14 @@ FROM (
     sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
     sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
     sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
-    sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, token FROM ${t('js_inc_changed_tokens')}`),
+    sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, occurred_at, token FROM ${t('js_inc_changed_tokens')}`),
     // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
     // among them) and those events' identifiers: the same function of the same rows as the stored tokens.
     ...replaceAffectedPersons(STATE_TABLES.personTokens, personTokensSql(deltaStitched, `(${tokensSql(ctx, deltaEvents)})`)),
     ...replaceAffectedPersons(STATE_TABLES.personNames, personNamesSql(ctx, deltaStitched, deltaEvents)),
     ...replaceAffectedPersons(STATE_TABLES.anonPersons, anonPersonsSql(ctx, deltaStitched)),
-    // Tails: the recomputed persons' (old ids out), then the appended persons' (continued).
-    ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${DELTA}js_sessionized`))),
-    ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${APPEND}js_sessionized`)), 'appended'),
+    // Tails: the recomputed persons' (old ids out) and the appended persons' (continued).
+    ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${DELTA}js_sessionized`)), personTailSql(opts.out(`${APPEND}js_sessionized`))),
     // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,

@@ -33,7 +33,7 @@ async function rowIds(db: TestDb): Promise<Map<string, { rowid: number; person: 
 
 const batch1: OracleInput = {
   pages: [
-    page('p1', '03-01 09:00', 'a1', 'Home'),
+    page('p1', '03-01 09:00', 'a1', 'Home', { context_page_url: 'https://acme.example/?utm_source=ads', context_ip: '10.0.0.1' }),
     page('p2', '03-01 09:05', 'a1', 'Pricing'),
     page('q1', '03-01 10:00', 'b1', 'Home'),
     page('q2', '03-01 10:01', 'b1', 'Blog'),
@@ -48,10 +48,12 @@ describe('incremental rewrites', () => {
     let before = new Map<string, { rowid: number; person: string }>();
     let after = new Map<string, { rowid: number; person: string }>();
     const runs: Record<string, unknown>[][] = [];
+    let stitchedP1: Record<string, unknown> | undefined;
     await refreshInBatches(testConfig(), LOOKBACK, [batch1, batch2], async (i, result, db) => {
       if (i === 0) before = await rowIds(db);
       else {
         after = await rowIds(db);
+        [stitchedP1] = await queryRows(db.conn, `SELECT person_id, page_url, ip, identity_status FROM stitched_events WHERE event_id = 'p1'`);
         expect(result.run).toMatchObject({ mode: 'incremental', new_events: 1, affected_persons: 1 });
       }
       runs.push(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.runs} ORDER BY refreshed_at`));
@@ -64,9 +66,16 @@ describe('incremental rewrites', () => {
     // a1 became u1: its rows are new, the anonymous person's rows are gone.
     const rewritten = [...after].filter(([, v]) => v.person === 'u1');
     expect(rewritten.map(([k]) => k)).toEqual(expect.arrayContaining(['stitched_events/p1', 'stitched_events/p2', 'stitched_events/i1', 'persons/u1']));
-    // Appended after the old rows of their table (DuckDB hands out rowids in insertion order).
+    // a1's unchanged events keep their stored rows, updated in place (the recomputation does not read the columns
+    // only copied from the event: they stay as stored). Every other row is appended after the old rows of its table
+    // (DuckDB hands out rowids in insertion order).
+    const inPlace = ['stitched_events/p1', 'stitched_events/p2'];
     const oldMax = (table: string) => Math.max(...[...before].filter(([k]) => k.startsWith(`${table}/`)).map(([, v]) => v.rowid));
-    for (const [key, v] of rewritten) expect([key, v.rowid > oldMax(key.split('/')[0])]).toEqual([key, true]);
+    for (const [key, v] of rewritten) {
+      const where = inPlace.includes(key) ? (v.rowid === before.get(key)?.rowid ? 'in place' : 'moved') : v.rowid > oldMax(key.split('/')[0]) ? 'appended' : 'among the old rows';
+      expect([key, where]).toEqual([key, inPlace.includes(key) ? 'in place' : 'appended']);
+    }
+    expect(stitchedP1).toEqual({ person_id: 'u1', page_url: 'https://acme.example/?utm_source=ads', ip: '10.0.0.1', identity_status: 'confirmed' });
     expect([...after.values()].some((v) => v.person === 'a1')).toBe(false);
 
     const last = runs[1];

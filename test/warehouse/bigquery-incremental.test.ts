@@ -96,6 +96,10 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect(firstSent.slice(logged).some((s) => s.startsWith('DROP TABLE IF EXISTS') && s.includes('js_next_'))).toBe(true);
     for (const t of [...staged, STATE_TABLES.runs]) expect(fake.tables.has(`journey_stitch.${t}`)).toBe(true);
     expect([...fake.tables.keys()].some((k) => k.includes('js_next_'))).toBe(false);
+    // Event-level state by day: replacing a stored copy's rows bills only its day's partition, not the table.
+    for (const t of [STATE_TABLES.events, STATE_TABLES.tokens]) {
+      expect(firstSent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`js_next_${t}\`\n`))).toMatch(/\nPARTITION BY DATE\(occurred_at\)\nAS\n/);
+    }
     expect(firstSent[firstSent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
     expect(first.incremental.run).toMatchObject({ mode: 'full', new_events: 12, affected_persons: 3, rows_rewritten: 41 });
     expect(formatIncrementalOutcome(first.incremental)).toBe(

@@ -64,8 +64,11 @@ describe('stitchBigQuery on the fake', () => {
 
     const dataset = '`acme-analytics`.`journey_stitch`';
     const build = (table: string) => fake.sent().find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${dataset}.\`js_next_${table}\`\n`));
+    // The event-level and session tables by day (an incremental DELETE bills only the days it touches).
     expect(build('stitched_events')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(occurred_at\)\nCLUSTER BY person_id\nAS\n/);
-    for (const table of OUTPUT_TABLES.filter((t) => t !== 'stitched_events')) expect(build(table)).toMatch(/^CREATE OR REPLACE TABLE \S+\nCLUSTER BY person_id\nAS\n/);
+    expect(build('sessions')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(started_at\)\nCLUSTER BY person_id\nAS\n/);
+    expect(build('session_paths')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(first_step_at\)\nCLUSTER BY person_id\nAS\n/);
+    for (const table of ['persons', 'identity_links', 'journey_paths']) expect(build(table)).toMatch(/^CREATE OR REPLACE TABLE \S+\nCLUSTER BY person_id\nAS\n/);
 
     // Publishing comes after every model, as free copies, then the cleanup.
     const names = report.jobs.map((j) => j.model);

@@ -214,7 +214,10 @@ export function appendedLinksSql(ctx: ModelContext, x: AppendTables & { appended
 WHERE event_id IN (SELECT event_id FROM ${x.appended})`;
 }
 
-/** The apply: new stitched rows in, each touched row replaced by key. */
+/**
+ * The apply: new stitched rows in, and each touched row's new version (the stored one is deleted together with the
+ * recomputed persons' changed rows, by the incremental plan's DELETE of each table).
+ */
 export function appendApplySteps(opts: BuildOptions): SqlStep[] {
   const ctx = new ModelContext(opts);
   const t = (x: string) => ctx.t(x);
@@ -222,14 +225,9 @@ export function appendApplySteps(opts: BuildOptions): SqlStep[] {
   const n = ctx.config.journeys.steps;
   return [
     { kind: 'sql', name: 'stitched_events (insert appended)', sql: `INSERT INTO ${t('stitched_events')} SELECT * FROM ${ref('stitched_events')}` },
-    ...APPENDED_TABLES.flatMap((table): SqlStep[] => {
-      const def = tableDef(table, n);
-      const key = ctx.d.quoteIdent(def.primaryKey);
-      const columns = def.columns.map((c) => ctx.d.quoteIdent(c.name)).join(', ');
-      return [
-        { kind: 'sql', name: `${table} (delete appended)`, sql: `DELETE FROM ${t(table)} WHERE ${key} IN (SELECT ${key} FROM ${ref(table)})` },
-        { kind: 'sql', name: `${table} (insert appended)`, sql: `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}` },
-      ];
+    ...APPENDED_TABLES.map((table): SqlStep => {
+      const columns = tableDef(table, n).columns.map((c) => ctx.d.quoteIdent(c.name)).join(', ');
+      return { kind: 'sql', name: `${table} (insert appended)`, sql: `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}` };
     }),
   ];
 }
