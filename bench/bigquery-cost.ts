@@ -41,7 +41,7 @@ function collectScans(node: PlanNode, out: { table: string; columns: string[] }[
     const table = info.Table;
     const projections = info.Projections;
     if (typeof table === 'string') {
-      const columns = Array.isArray(projections) ? projections.map(String) : typeof projections === 'string' ? [projections] : [];
+      const columns = (Array.isArray(projections) ? projections.map(String) : typeof projections === 'string' ? [projections] : []).filter(Boolean);
       out.push({ table, columns });
     }
   }
@@ -84,16 +84,24 @@ const DML_TARGET = /^\s*(?:DELETE\s+FROM|UPDATE|MERGE\s+(?:INTO\s+)?)\s*("[^"]+"
  * running it: a per-day fingerprint of the rows (count and XOR of row hashes) before and after. Undefined for
  * statements that modify nothing in place (INSERT adds no `t`).
  */
-async function modifiedTable(conn: DuckDBConnection, sql: string, partitions: Record<string, string>): Promise<{ after(): Promise<TableScan> } | undefined> {
+async function modifiedTable(
+  conn: DuckDBConnection,
+  sql: string,
+  partitions: Record<string, string>,
+): Promise<{ name: string; read: TableScan; after(): Promise<TableScan> } | undefined> {
   const m = DML_TARGET.exec(sql);
   if (!m) return undefined;
   const ref = m[1];
   const name = ref.replace(/"/g, '').split('.').pop()!;
   const columns = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${ref})`)).getRows().map(([n]) => String(n));
+  // What the statement itself reads of its target (q): DuckDB's plan lists no columns for a DELETE's scan, so
+  // the target's columns named in the statement are taken, over every row (its filters are not constant).
+  const named = columns.filter((c) => new RegExp(`\\b${c}\\b`).test(sql.slice(m[0].length)));
+  const read = { table: `${name} (read by the statement)`, columns: named, bytes: await columnBytes(conn, ref, named) };
   const partitionColumn = partitions[name];
   if (!partitionColumn) {
     const bytes = await columnBytes(conn, ref, columns);
-    return { after: async () => ({ table: `${name} (modified)`, columns, bytes }) };
+    return { name, read, after: async () => ({ table: `${name} (modified)`, columns, bytes }) };
   }
   const day = `CAST(CAST(r.${duck.quoteIdent(partitionColumn)} AS DATE) AS VARCHAR)`;
   const fingerprints = async () =>
@@ -103,6 +111,8 @@ async function modifiedTable(conn: DuckDBConnection, sql: string, partitions: Re
     (await conn.runAndReadAll(`SELECT ${day}, ${await bytesSql(conn, ref, columns)} FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, b]) => [String(d), Number(b)]),
   );
   return {
+    name,
+    read,
     async after() {
       const now = await fingerprints();
       const modified = [...before.keys()].filter((d) => now.get(d) !== before.get(d));
@@ -151,9 +161,13 @@ export function withScanLedger(conn: DuckDBConnection, partitions: Record<string
         const target = await modifiedTable(conn, sql, partitions);
         const result = await run(sql, ...rest);
         if (scan && target) {
-          const modified = await target.after();
-          scan.scans.push(modified);
-          scan.bytes += modified.bytes;
+          // The plan's scan of the target stands for the statement's read where it names columns (UPDATE).
+          const planned = scan.scans.filter((t) => t.table.split('.').pop()!.replace(/"/g, '') === target.name);
+          const read = planned.some((t) => t.columns.length > 0) ? [] : [target.read];
+          for (const t of [...read, await target.after()]) {
+            scan.scans.push(t);
+            scan.bytes += t.bytes;
+          }
         }
         if (scan) pending.push(scan);
         return result;

@@ -240,13 +240,6 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
   ];
 }
 
-/**
- * Staged columns no model reads after deduplication, except to copy them into stitched_events (and the dedupe's
- * own source columns). An incremental run leaves them out of the unchanged events it recomputes: those rows keep
- * their stored copies and only their person columns are updated.
- */
-export const COPIED_ONLY_COLUMNS = ['page_url', 'referrer', 'ip', 'utm_source', 'utm_medium', 'utm_campaign', 'content_url', 'source_table', 'source_order'] as const;
-
 /** The stitched_events columns that can change while the event itself does not. */
 export function stitchedPersonColumns(ctx: ModelContext): string[] {
   return stitchedColumns(ctx).filter((c) => c.person).map((c) => c.name);

@@ -42,7 +42,7 @@ import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext, partitioning } from './context';
 import { buildPipeline } from './index';
-import { COPIED_ONLY_COLUMNS, stitchedPersonColumns } from './attribution';
+import { stitchedPersonColumns } from './attribution';
 import {
   anonPersonsSql,
   APPEND,
@@ -308,10 +308,6 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const stateRankColumns = stagedColumns(ctx)
     .map((c) => (ranked.has(c) ? `s.${d.quoteIdent(c)}` : `${d.nullOf(stagedColumnType(c))} AS ${d.quoteIdent(c)}`))
     .join(', ');
-  const copiedOnly = new Set<string>(COPIED_ONLY_COLUMNS);
-  const storedEventColumns = stagedColumns(ctx)
-    .map((c) => (copiedOnly.has(c) ? `${d.nullOf(stagedColumnType(c))} AS ${d.quoteIdent(c)}` : d.quoteIdent(c)))
-    .join(', ');
   const changedStep = scratch(
     'js_inc_changed',
     `SELECT ${cols}, known_copies > 0 AS known_event FROM (
@@ -421,11 +417,10 @@ WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN
 UNION DISTINCT
 SELECT event_id FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
-    // 6. The affected persons' events (new versions) are the recomputation's input. Of an unchanged event only the
-    //    columns the models read (its stitched row keeps the rest; BigQuery bills every column read).
+    // 6. The affected persons' events (new versions) are the recomputation's input.
     scratch(
       `${DELTA}js_events`,
-      `SELECT ${storedEventColumns} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
+      `SELECT ${cols} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
 UNION ALL
 SELECT ${cols} FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
@@ -501,25 +496,6 @@ FROM (
   const replaceRows = (table: OutputTable): SqlStep[] => {
     const key = d.quoteIdent(KEYS[table]);
     const same = `SELECT row_key FROM ${t(`js_inc_same_${table}`)}`;
-    if (table === 'stitched_events') {
-      // An unchanged event's recomputed row lacks the columns only copied from it: its stored row is updated in
-      // place (person columns). Changed events are inserted whole; the stored copies they replace go first.
-      const personColumns = stitchedPersonColumns(ctx);
-      const delta = opts.out(`${DELTA}${table}`);
-      return [
-        sql(
-          `${table} (update changed persons)`,
-          `UPDATE ${t(table)} AS se SET ${personColumns.map((c) => `${c} = d.${c}`).join(', ')}
-FROM (
-  SELECT ${['event_id', ...personColumns].join(', ')} FROM ${delta}
-  WHERE event_id NOT IN (SELECT event_id FROM ${changed}) AND event_id NOT IN (${same})
-) AS d
-WHERE se.event_id = d.event_id`,
-        ),
-        sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
-        sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${delta} WHERE event_id IN (SELECT event_id FROM ${changed})`),
-      ];
-    }
     const appendedRows = (APPENDED_TABLES as readonly string[]).includes(table) ? ` OR ${key} IN (SELECT ${key} FROM ${opts.out(`${APPEND}${table}`)})` : '';
     return [
       sql(`${table} (delete changed)`, `DELETE FROM ${t(table)} WHERE (${scope(table)} AND ${key} NOT IN (${same}))${appendedRows}`),

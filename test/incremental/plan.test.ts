@@ -4,10 +4,7 @@
  */
 import { configSchema } from '../../src/config/schema';
 import { configHash } from '../../src/engine/incremental';
-import { buildPipeline } from '../../src/models';
-import { COPIED_ONLY_COLUMNS } from '../../src/models/attribution';
-import { incrementalConfigSchema, rawTimestampColumn, stepsAfter, subtractHours, timestampLiteral } from '../../src/models/incremental';
-import type { SqlStep } from '../../src/sql/pipeline';
+import { incrementalConfigSchema, rawTimestampColumn, subtractHours, timestampLiteral } from '../../src/models/incremental';
 import { BigQueryDialect, DuckDBDialect } from '../../src/sql/dialects';
 import { testConfig } from '../support/scenarios';
 
@@ -51,19 +48,5 @@ describe('incremental plan helpers', () => {
     expect(configHash(moved)).toBe(configHash(a));
     expect(configHash(testConfig({ sessions: { inactivity_minutes: 5 } }))).not.toBe(configHash(a));
     expect(configHash(testConfig({ identity: { name_matching: false } }))).not.toBe(configHash(a));
-  });
-
-  it('recomputes unchanged events without the columns only copied into stitched_events: no other model reads them', () => {
-    // The recomputation reads those columns as NULL for stored events and updates their stitched rows in place; a
-    // model that started reading one would compute from NULLs, so this guards the list.
-    const duck = new DuckDBDialect();
-    const config = testConfig({ identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_id' }] } });
-    const pipeline = buildPipeline({ config, dialect: duck, raw: { ref: (t) => duck.quoteIdent(`raw_${t.replace(':', '_')}`), columns: () => undefined }, out: (t) => duck.quoteIdent(t) });
-    const sqlOf = (s: { kind: string }): string[] => (s.kind === 'sql' ? [(s as SqlStep).sql] : (s as unknown as { body: { kind: string }[] }).body.flatMap(sqlOf));
-    const models = stepsAfter(pipeline.steps, 'js_events');
-    const readers = (column: string) => models.filter((s) => sqlOf(s).some((sql) => new RegExp(`\\b${column}\\b`).test(sql))).map((s) => s.name);
-    for (const column of COPIED_ONLY_COLUMNS) expect([column, readers(column)]).toEqual([column, column.startsWith('source_') ? [] : ['stitched_events']]);
-    // And the check can fail: a column the models do read.
-    expect(readers('page_title')).toContain('js_event_base');
   });
 });
