@@ -3,7 +3,7 @@
  *   tsx bench/measure.ts <data dir> time ours|seed [--accuracy]   wall time, peak RSS, iterations (and scores)
  *   tsx bench/measure.ts <data dir> cost [--share 0.01]           BigQuery bytes per model: full and daily incremental
  *     (the increment is the last day, or with --share the last rows in time order that make up that share, as in
- *     bench/incremental.ts)
+ *     bench/incremental.ts); COST_DETAIL=<part of a step name> prints those steps' tables, columns and MiB
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -92,7 +92,10 @@ const isRaw = (planTable: string) => planTable.includes('js_raw_');
 
 const perStep = (ledger: { take(): StatementScan[] }, into: ModelCost[]) => (step: StepReport) => {
   const scans = ledger.take();
-  if (process.env.COST_DETAIL && step.name.includes(process.env.COST_DETAIL)) process.stderr.write(`${step.name}: ${JSON.stringify(scans.flatMap((s) => s.scans).map((t) => [t.table, t.columns.length, Math.round(t.bytes / 2 ** 20)]))}\n`);
+  if (process.env.COST_DETAIL && step.name.includes(process.env.COST_DETAIL)) {
+    const tables = scans.flatMap((s) => s.scans).map((t) => [t.table, t.columns.length, Math.round(t.bytes / 2 ** 20)]);
+    process.stderr.write(`${step.name}: ${JSON.stringify(tables)}\n`);
+  }
   const rawBytes: Record<string, number> = {};
   for (const t of scans.flatMap((s) => s.scans).filter((t) => isRaw(t.table))) rawBytes[t.table] = (rawBytes[t.table] ?? 0) + t.bytes;
   into.push({ name: step.name, bytes: scans.reduce((a, s) => a + s.bytes, 0), statements: scans.length, rawBytes });
