@@ -293,6 +293,9 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const personNames = t(STATE_TABLES.personNames);
   const seedTokens = t('js_inc_seed_tokens');
   const appended = t('js_inc_append');
+  const recomputedPersons = `SELECT person_id FROM ${t('js_inc_persons')}`;
+  /** Every person whose rows the run replaces: the recomputed ones (old ids) and the appended ones. */
+  const rewrittenPersons = `${recomputedPersons} UNION ALL SELECT person_id FROM ${appended}`;
   const appendTables = { changed, anonPersons: t(STATE_TABLES.anonPersons), personTail: t(STATE_TABLES.personTail) };
   // The stored rows the recomputation's check and the append's merges read, read once (BigQuery bills each read).
   const touched = (table: (typeof APPENDED_TABLES)[number]) => t(`js_inc_stored_${table}`);
@@ -448,7 +451,7 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
         `js_inc_stored_${table}`,
         table === 'identity_links'
           ? `SELECT * FROM ${t(table)} WHERE link_id IN (SELECT link_id FROM ${t('js_inc_links')} UNION ALL ${appendedLinksSql(ctx, { ...appendTables, appended })})`
-          : `SELECT * FROM ${t(table)} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')} UNION ALL SELECT person_id FROM ${appended})`,
+          : `SELECT * FROM ${t(table)} WHERE person_id IN (${rewrittenPersons})`,
       ),
     ),
     ...append.steps,
@@ -509,7 +512,7 @@ FROM (
    * `appendedRows`, also the appended persons' rows out (in one DELETE) and their continued rows in.
    */
   const replaceAffectedPersons = (table: string, recomputedRows: string, appendedRows?: string): SqlStep[] => {
-    const persons = `SELECT person_id FROM ${t('js_inc_persons')}${appendedRows ? ` UNION ALL SELECT person_id FROM ${appended}` : ''}`;
+    const persons = appendedRows ? rewrittenPersons : recomputedPersons;
     return [
       sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE person_id IN (${persons})`),
       sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} ${recomputedRows}`),
