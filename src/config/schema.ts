@@ -168,6 +168,19 @@ export const configSchema = z
         conversion_events: z.array(z.string().min(1)).default(['Meeting Booked']).describe('Track events that count as conversions.'),
       })
       .default({ steps: DEFAULT_STEPS, track_events: ['Meeting Booked'], conversion_events: ['Meeting Booked'] }),
+    duckdb: z
+      .strictObject({
+        memory_limit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*([KkMmGgTt]i?)?[Bb]$/, {
+            message: "must be a size with a unit, such as '8GB' or '512MiB'",
+          })
+          .optional()
+          .describe("duckdb: cap on DuckDB's memory, such as 8GB (default: DuckDB's, 80% of RAM). Beyond it DuckDB spills to a folder next to the database and runs slower."),
+        threads: z.number().int().min(1).max(1024).optional().describe('duckdb: worker threads (default: one per CPU core).'),
+      })
+      .default({})
+      .describe('duckdb: resources of the embedded DuckDB for stitch and evaluate. They change the speed, never the result.'),
     incremental: incrementalConfigSchema.describe('stitch --incremental: how far back each run re-reads for late-arriving data.'),
     lookml: z
       .strictObject({

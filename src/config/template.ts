@@ -25,6 +25,12 @@ offsite:
 output:
   # The DuckDB database written by \`journey-stitch stitch\`.
   database: .journey-stitch/journey_stitch.duckdb
+
+# DuckDB's resources (default: up to 80% of RAM, one thread per core). Past the memory limit DuckDB spills to a
+# folder next to the database and runs slower; neither setting changes the result.
+# duckdb:
+#   memory_limit: 8GB
+#   threads: 4
 `;
 
 const BIGQUERY = `# Where the raw data lives and the stitching runs: duckdb (local files) or bigquery.

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, SourceColumnError } from '../models';
@@ -15,6 +15,7 @@ import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { stageExport, type StagedExport } from './export';
 import { refreshIncremental } from './incremental';
+import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
 import { LoopCapError, runPipeline, type RunReport } from './run';
 import { collectSummary, formatSummary, loadLine, progressLine, type StitchSummary } from './summary';
@@ -129,7 +130,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
   const temp = tempDatabase(target);
   // An incremental run starts from the previous database (its outputs and state) and still publishes atomically.
   if (opts.incremental && existsSync(target)) await copyFile(target, temp);
-  const instance = await DuckDBInstance.create(temp);
+  const instance = await openDuckDB(temp, config);
   const conn = await instance.connect();
   let closed = false;
   const close = () => {
@@ -168,7 +169,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     return { database: target, exported, summary: built.summary, run: built.run };
   } catch (err) {
     checkSignal(); // an interrupted statement fails with DuckDB's "Interrupted": say what happened instead
-    throw err;
+    throw withMemoryHint(config, err);
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
     close();

@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
+import { openDuckDB, withMemoryHint } from '../engine/instance';
 import { loadSources, type LoadedSources } from '../engine/load';
 import { runPipeline, type RunReport } from '../engine/run';
 import { buildPipeline } from '../models';
@@ -111,7 +112,7 @@ export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationR
   const truthFile = findGroundTruth(opts.data);
   const { config } = await loadConfig(opts.config ?? path.join(opts.data, CONFIG_FILE));
   if (config.warehouse !== 'duckdb') throw new Error('evaluate runs on the embedded DuckDB: the config must say warehouse: duckdb');
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await openDuckDB(':memory:', config);
   const conn = await instance.connect();
   try {
     const loaded = await loadSources(conn, config);
@@ -125,6 +126,8 @@ export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationR
     }
     const [events, malformed] = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT malformed), count(*) FILTER (WHERE malformed) FROM ${TRUTH_TABLE}`)).getRows()[0];
     return { data: opts.data, events: Number(events), malformedExcluded: Number(malformed), systems, seedSkipped, iterations: run.iterations };
+  } catch (err) {
+    throw withMemoryHint(config, err);
   } finally {
     conn.closeSync();
     instance.closeSync();

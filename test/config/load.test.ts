@@ -96,6 +96,15 @@ describe('parseConfig', () => {
     expect(problems('warehouse: duckdb\n')).toEqual(['journey-stitch.yaml: source: required key is missing']);
   });
 
+  it("validates the duckdb: resources, which are optional and leave DuckDB's defaults", () => {
+    expect(parseConfig(DUCKDB_MINIMAL).duckdb).toEqual({});
+    expect(parseConfig(`${DUCKDB_MINIMAL}duckdb:\n  memory_limit: 512 MiB\n  threads: 2\n`).duckdb).toEqual({ memory_limit: '512 MiB', threads: 2 });
+    expect(problems(`${DUCKDB_MINIMAL}duckdb:\n  memory_limit: lots\n  threads: 0\n`)).toEqual([
+      "journey-stitch.yaml: duckdb.memory_limit: 'lots': must be a size with a unit, such as '8GB' or '512MiB' (line 9, column 17)",
+      'journey-stitch.yaml: duckdb.threads: 0 is out of range; must be at least 1 (line 10, column 12)',
+    ]);
+  });
+
   it('requires project and dataset for bigquery', () => {
     expect(problems(BIGQUERY_MINIMAL.replace('project: acme-analytics\n', ''))).toEqual([
       'journey-stitch.yaml: project: warehouse: bigquery needs project (where the raw tables live)',
@@ -112,6 +121,9 @@ describe('parseConfig', () => {
   it('accepts both starter configs written by init', () => {
     expect(parseConfig(starterConfig('duckdb', 'journey-stitch.schema.json')).warehouse).toBe('duckdb');
     expect(parseConfig(starterConfig('bigquery', 'journey-stitch.schema.json')).warehouse).toBe('bigquery');
+    // Its commented-out DuckDB resources are valid once uncommented.
+    const uncommented = starterConfig('duckdb', 'journey-stitch.schema.json').replace(/^# ((duckdb|  memory_limit|  threads):)/gm, '$1');
+    expect(parseConfig(uncommented).duckdb).toEqual({ memory_limit: '8GB', threads: 4 });
   });
 });
 

@@ -110,6 +110,19 @@ describe('stitchDuckDB', () => {
     expect(await snapshot()).toEqual(first);
   });
 
+  it("runs DuckDB with the duckdb: section's memory limit and threads, and names that key when memory runs out", async () => {
+    const limited = { ...config, duckdb: { memory_limit: '256MiB', threads: 1 } };
+    const probe = (sql: string) =>
+      stitchDuckDB(limited, { build: () => ({ outputs: [], scratch: [], steps: [{ kind: 'sql', name: 'probe', sql }] }) });
+    await expect(probe(`SELECT error('memory_limit=' || current_setting('memory_limit') || ' threads=' || current_setting('threads'))`)).rejects.toThrow(
+      /^model 'probe' failed: .*memory_limit=256\.0 MiB threads=1/s,
+    );
+    // A 1 GB string cannot spill: DuckDB's own hint names a SQL setting, ours the config key.
+    await expect(probe(`SELECT length(string_agg(repeat('x', 1000), '')) AS n FROM range(1000000)`)).rejects.toThrow(
+      /^model 'probe' failed: Out of Memory Error.*\nraise duckdb\.memory_limit in the config \(now '256MiB'\), or leave it out for DuckDB's default of 80% of RAM$/s,
+    );
+  });
+
   it('leaves the previous database and exports untouched when a run fails, with no temp files', async () => {
     const exportDir = path.join(dir, 'export');
     await stitchDuckDB(config, { exportDir });

@@ -42,10 +42,11 @@ describe('incremental plan helpers', () => {
     expect(incrementalConfigSchema.safeParse({ lookback: 6 }).success).toBe(false);
   });
 
-  it('fingerprints what the models compute, not where the files are', () => {
+  it("fingerprints what the models compute, not where the files are nor DuckDB's resources", () => {
     const a = testConfig();
     const moved = { ...a, source: { ...a.source, path: 'elsewhere' }, output: { ...a.output, database: 'other.duckdb' } };
     expect(configHash(moved)).toBe(configHash(a));
+    expect(configHash({ ...a, duckdb: { memory_limit: '4GB', threads: 1 } })).toBe(configHash(a));
     expect(configHash(testConfig({ sessions: { inactivity_minutes: 5 } }))).not.toBe(configHash(a));
     expect(configHash(testConfig({ identity: { name_matching: false } }))).not.toBe(configHash(a));
   });
