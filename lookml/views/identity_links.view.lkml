@@ -36,32 +36,13 @@ view: identity_links {
             CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
           FROM `@{SCRATCH}`.`journey_stitch_profiles`
           WHERE profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
-        ),
-        occurrences AS (
-          -- One row per (event, identifier): an id carried over or linked is not counted again when the row has it already.
-          SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM `@{SCRATCH}`.`journey_stitch_event_nodes`
-          UNION ALL
-          SELECT 'anonymous_id', anonymous_id, occurred_at FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL
-          UNION ALL
-          SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM `@{SCRATCH}`.`journey_stitch_events`
-          WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
-          UNION ALL
-          SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM `@{SCRATCH}`.`journey_stitch_events`
-          WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '') AND linked_anonymous_id <> COALESCE(carried_anonymous_id, '')
-          UNION ALL
-          SELECT 'profile', b.profile_key, b.occurred_at FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
-          WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
-        ),
-        usage AS (
-          SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
-          FROM occurrences GROUP BY identifier_type, identifier
         )
         SELECT (i.identifier_type || ':' || i.identifier) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
           u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
         FROM identifier_person AS i
         -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
         JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS p ON p.person_id = i.person_id
-        LEFT JOIN usage AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier ;;
+        LEFT JOIN `@{SCRATCH}`.`journey_stitch_identifier_usage` AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

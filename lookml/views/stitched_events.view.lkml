@@ -484,6 +484,27 @@ view: stitched_events {
         LEFT JOIN latest_email AS le ON le.person_id = p.person_id
         LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id;
 
+        -- model: js_identifier_usage
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_identifier_usage`
+        AS
+        WITH occurrences AS (
+          -- One row per (event, identifier): an id carried over or linked is not counted again when the row has it already.
+          SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM `@{SCRATCH}`.`journey_stitch_event_nodes`
+          UNION ALL
+          SELECT 'anonymous_id', anonymous_id, occurred_at FROM `@{SCRATCH}`.`journey_stitch_events` WHERE anonymous_id IS NOT NULL
+          UNION ALL
+          SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM `@{SCRATCH}`.`journey_stitch_events`
+          WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
+          UNION ALL
+          SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM `@{SCRATCH}`.`journey_stitch_events`
+          WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '') AND linked_anonymous_id <> COALESCE(carried_anonymous_id, '')
+          UNION ALL
+          SELECT 'profile', b.profile_key, b.occurred_at FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
+          WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
+        )
+        SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
+        FROM occurrences GROUP BY identifier_type, identifier;
+
         -- model: js_sessionized
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_sessionized`
         AS

@@ -1,7 +1,7 @@
 /**
  * Events → persons: deterministic links first (known identifiers, anonymous ids), then offsite profiles matched
  * by normalised name when exactly one identified person has that name (inferred, always flagged), then the
- * seed's backfill of email and name, sessions, and the stitched_events table.
+ * seed's backfill of email and name; and (stitchingSteps) sessions and the stitched_events table.
  */
 import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
@@ -115,9 +115,12 @@ FROM (SELECT DISTINCT person_id FROM ${t('js_event_person')}) AS p
 LEFT JOIN latest_email AS le ON le.person_id = p.person_id
 LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id`,
     ),
-    sessionSteps(ctx),
-    stitchedEvents(ctx),
   ];
+}
+
+/** Each person's events in time order (sessions, path steps), then stitched_events: the two largest steps. */
+export function stitchingSteps(ctx: ModelContext): SqlStep[] {
+  return [sessionSteps(ctx), stitchedEvents(ctx)];
 }
 
 /**

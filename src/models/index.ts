@@ -4,10 +4,10 @@
  */
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import type { Pipeline } from '../sql/pipeline';
-import { attributionSteps } from './attribution';
+import { attributionSteps, stitchingSteps } from './attribution';
 import { ModelContext } from './context';
 import { identitySteps } from './identity';
-import { outputSteps, personStatusStep } from './outputs';
+import { identifierUsageStep, outputSteps, personStatusStep } from './outputs';
 import { stagingSteps } from './staging';
 import type { BuildOptions } from './types';
 
@@ -17,6 +17,9 @@ export function buildPipeline(opts: BuildOptions): Pipeline {
     ...stagingSteps(ctx),
     ...identitySteps(ctx),
     ...attributionSteps(ctx),
+    // Before the sort: the per-event tables only it still needs are dropped before the largest steps run.
+    identifierUsageStep(ctx),
+    ...stitchingSteps(ctx),
     personStatusStep(ctx),
     ...outputSteps(ctx),
   ];

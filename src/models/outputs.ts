@@ -26,32 +26,13 @@ export function outputSteps(ctx: ModelContext): SqlStep[] {
     CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
   FROM ${ctx.t('js_profiles')}
   WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
-),
-occurrences AS (
-  -- One row per (event, identifier): an id carried over or linked is not counted again when the row has it already.
-  SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM ${ctx.t('js_event_nodes')}
-  UNION ALL
-  SELECT 'anonymous_id', anonymous_id, occurred_at FROM ${ctx.t('js_events')} WHERE anonymous_id IS NOT NULL
-  UNION ALL
-  SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
-  WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
-  UNION ALL
-  SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
-  WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '') AND linked_anonymous_id <> COALESCE(carried_anonymous_id, '')
-  UNION ALL
-  SELECT 'profile', b.profile_key, b.occurred_at FROM ${ctx.t('js_event_base')} AS b
-  WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
-),
-usage AS (
-  SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
-  FROM occurrences GROUP BY identifier_type, identifier
 )
 SELECT ${d.concat('i.identifier_type', `':'`, 'i.identifier')} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
   u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
 FROM identifier_person AS i
 -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
 JOIN ${ctx.t('js_person_status')} AS p ON p.person_id = i.person_id
-LEFT JOIN usage AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier`,
+LEFT JOIN ${ctx.t('js_identifier_usage')} AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier`,
     ),
     ctx.outputTable(
       'sessions',
@@ -90,6 +71,34 @@ JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
     ctx.outputTable('journey_paths', pathTableSql(ctx, 'person_id', 'journey_step')),
     ctx.outputTable('session_paths', pathTableSql(ctx, 'session_id', 'session_step_key')),
   ];
+}
+
+/**
+ * When each identifier was first and last seen, and on how many events: identity_links' figures. Built before the
+ * sessionizing sort, so the per-event tables it reads (js_event_base, js_event_nodes) are dropped before the two
+ * largest steps run instead of staying in memory until identity_links.
+ */
+export function identifierUsageStep(ctx: ModelContext): SqlStep {
+  return ctx.scratchTable(
+    'js_identifier_usage',
+    `WITH occurrences AS (
+  -- One row per (event, identifier): an id carried over or linked is not counted again when the row has it already.
+  SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM ${ctx.t('js_event_nodes')}
+  UNION ALL
+  SELECT 'anonymous_id', anonymous_id, occurred_at FROM ${ctx.t('js_events')} WHERE anonymous_id IS NOT NULL
+  UNION ALL
+  SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
+  WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
+  UNION ALL
+  SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
+  WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '') AND linked_anonymous_id <> COALESCE(carried_anonymous_id, '')
+  UNION ALL
+  SELECT 'profile', b.profile_key, b.occurred_at FROM ${ctx.t('js_event_base')} AS b
+  WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
+)
+SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
+FROM occurrences GROUP BY identifier_type, identifier`,
+  );
 }
 
 /**
