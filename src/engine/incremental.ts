@@ -54,9 +54,10 @@ export interface RefreshResult {
 }
 
 /**
- * Fingerprint of what the models compute: the config (not where files are, nor DuckDB's resources), the SQL of the full build with its
- * state itself and the state tables kept, so a changed setting or a new journey-stitch version rebuilds the state
- * with a full run instead of mixing versions (or reading a state table, or a column, an older version never wrote).
+ * Fingerprint of what the models compute: the config (not where files are, nor DuckDB's resources), the SQL of the
+ * full build with its state itself and the state tables kept, so a changed setting or a new journey-stitch version
+ * rebuilds the state with a full run instead of mixing versions (or reading a state table, or a column, an older
+ * version never wrote).
  */
 export function configHash(config: Config): string {
   const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, duckdb: _duckdb, ...models } = config;

@@ -1,6 +1,7 @@
 /**
  * The stitching models, compiled to a Pipeline for one dialect. The order is the dependency order:
- * staging → identity graph → attribution (stitched_events) → person status → the tables built on it.
+ * staging → identity graph → attribution → identifier usage → sessions and stitched_events → person status → the
+ * tables built on it.
  */
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import type { Pipeline } from '../sql/pipeline';
