@@ -55,11 +55,13 @@ function tableRefOf(planName: string): string {
 
 const FIXED_WIDTH: Record<string, number> = { BIGINT: 8, INTEGER: 8, DOUBLE: 8, FLOAT: 8, TIMESTAMP: 8, 'TIMESTAMP WITH TIME ZONE': 8, DATE: 8, BOOLEAN: 1, HUGEINT: 16 };
 
+/** A table's column types, by column name. */
+async function columnTypes(conn: DuckDBConnection, ref: string): Promise<Map<string, string>> {
+  return new Map((await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).getRows().map(([n, t]) => [String(n), String(t)]));
+}
+
 /** An aggregate summing the BigQuery logical bytes of the given columns over a table's rows (0 when none exist). */
-async function bytesSql(conn: DuckDBConnection, ref: string, columns: string[]): Promise<string> {
-  const types = new Map(
-    (await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).getRows().map(([n, t]) => [String(n), String(t)]),
-  );
+function bytesSql(types: Map<string, string>, columns: string[]): string {
   const terms = columns
     .filter((c) => types.has(c))
     .map((c) => {
@@ -70,10 +72,11 @@ async function bytesSql(conn: DuckDBConnection, ref: string, columns: string[]):
   return terms.length ? terms.join(' + ') : '0 * count(*)';
 }
 
-/** BigQuery logical bytes of the given columns of a table, as it is now. */
-export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[]): Promise<number> {
+/** BigQuery logical bytes of the given columns of a table, as it is now (`types` when the caller has them). */
+export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[], types?: Map<string, string>): Promise<number> {
   if (columns.length === 0) return 0;
-  return Number((await conn.runAndReadAll(`SELECT ${await bytesSql(conn, ref, columns)} FROM ${ref}`)).getRows()[0][0]);
+  const sql = bytesSql(types ?? (await columnTypes(conn, ref)), columns);
+  return Number((await conn.runAndReadAll(`SELECT ${sql} FROM ${ref}`)).getRows()[0][0]);
 }
 
 const DML_TARGET = /^\s*(?:DELETE\s+FROM|UPDATE|MERGE\s+(?:INTO\s+)?)\s*("[^"]+"|[\w.]+)/i;
@@ -93,14 +96,15 @@ async function modifiedTable(
   if (!m) return undefined;
   const ref = m[1];
   const name = ref.replace(/"/g, '').split('.').pop()!;
-  const columns = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE ${ref})`)).getRows().map(([n]) => String(n));
+  const types = await columnTypes(conn, ref);
+  const columns = [...types.keys()];
   // What the statement itself reads of its target (q): DuckDB's plan lists no columns for a DELETE's scan, so
   // the target's columns named in the statement are taken, over every row (its filters are not constant).
   const named = columns.filter((c) => new RegExp(`\\b${c}\\b`).test(sql.slice(m[0].length)));
-  const read = { table: `${name} (read by the statement)`, columns: named, bytes: await columnBytes(conn, ref, named) };
+  const read = { table: `${name} (read by the statement)`, columns: named, bytes: await columnBytes(conn, ref, named, types) };
   const partitionColumn = partitions[name];
   if (!partitionColumn) {
-    const bytes = await columnBytes(conn, ref, columns);
+    const bytes = await columnBytes(conn, ref, columns, types);
     return { name, read, after: async () => ({ table: `${name} (modified)`, columns, bytes }) };
   }
   const day = `CAST(CAST(r.${duck.quoteIdent(partitionColumn)} AS DATE) AS VARCHAR)`;
@@ -108,7 +112,7 @@ async function modifiedTable(
     new Map((await conn.runAndReadAll(`SELECT ${day}, count(*) || ':' || bit_xor(hash(r)) FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, f]) => [String(d), String(f)]));
   const before = await fingerprints();
   const bytesByDay = new Map(
-    (await conn.runAndReadAll(`SELECT ${day}, ${await bytesSql(conn, ref, columns)} FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, b]) => [String(d), Number(b)]),
+    (await conn.runAndReadAll(`SELECT ${day}, ${bytesSql(types, columns)} FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, b]) => [String(d), Number(b)]),
   );
   return {
     name,
