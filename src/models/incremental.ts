@@ -53,7 +53,7 @@ import {
   APPENDED_TABLES,
   personTailSql,
 } from './incremental/append';
-import { DEDUPE_COLUMNS, DEDUPE_ORDER, stagedColumnType, stagedColumns } from './staging';
+import { DEDUPE_COLUMNS, dedupeBefore, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
 export { incrementalConfigSchema, type IncrementalConfig } from './incremental/config';
@@ -306,24 +306,14 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const newOut = (x: string) => opts.out(`${NEW}${x}`);
   const staging = stepsThrough(buildPipeline({ ...opts, raw, out: newOut }).steps, 'js_events');
 
-  // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties).
-  const ranked = new Set<string>(['event_id', ...DEDUPE_COLUMNS]);
-  const stateRankColumns = stagedColumns(ctx)
-    .map((c) => (ranked.has(c) ? `s.${d.quoteIdent(c)}` : `${d.nullOf(stagedColumnType(c))} AS ${d.quoteIdent(c)}`))
-    .join(', ');
+  // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties). The state
+  //    holds one copy per event id; of a stored copy only the columns that rank it are read (BigQuery bills columns).
   const changedStep = scratch(
     'js_inc_changed',
-    `SELECT ${cols}, known_copies > 0 AS known_event FROM (
-  SELECT u.*, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY ${DEDUPE_ORDER}, from_state DESC) AS copy_number,
-    SUM(from_state) OVER (PARTITION BY event_id) AS known_copies
-  FROM (
-    -- A stored copy only takes part in the ranking: read just the columns that rank it (BigQuery bills columns).
-    SELECT ${stateRankColumns}, 1 AS from_state FROM ${state} AS s WHERE s.event_id IN (SELECT event_id FROM ${newOut('js_events')})
-    UNION ALL
-    SELECT n.*, 0 AS from_state FROM ${newOut('js_events')} AS n
-  ) AS u
-) AS ranked
-WHERE copy_number = 1 AND from_state = 0`,
+    `SELECT ${stagedColumns(ctx).map((c) => `n.${d.quoteIdent(c)}`).join(', ')}, s.event_id IS NOT NULL AS known_event
+FROM ${newOut('js_events')} AS n
+LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state}) AS s ON s.event_id = n.event_id
+WHERE s.event_id IS NULL OR ${dedupeBefore('n', 's')}`,
   );
 
   /**

@@ -277,6 +277,18 @@ export const DEDUPE_COLUMNS = ['occurred_at', 'source_order', 'anonymous_id', 'u
 /** Which copy of a duplicated event id wins (the first under this order); the incremental refresh reuses it. */
 export const DEDUPE_ORDER = DEDUPE_COLUMNS.map((c) => (c === 'occurred_at' || c === 'source_order' ? c : `${c} ASC NULLS LAST`)).join(', ');
 
+/**
+ * SQL that is true when the row aliased `a` comes strictly before the row aliased `b` under DEDUPE_ORDER (nulls
+ * last; occurred_at and source_order are never null in staged rows). Ranks two copies of one event id without a
+ * window over whole rows.
+ */
+export function dedupeBefore(a: string, b: string): string {
+  return DEDUPE_COLUMNS.reduceRight((rest, c) => {
+    const before = `(${a}.${c} IS NOT NULL AND (${b}.${c} IS NULL OR ${a}.${c} < ${b}.${c}))`;
+    return rest === '' ? before : `${before} OR (${a}.${c} IS NOT DISTINCT FROM ${b}.${c} AND (${rest}))`;
+  }, '');
+}
+
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
   const offsite = ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
