@@ -361,8 +361,10 @@ SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected
 UNION DISTINCT
 SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`,
     ),
-    // 3. Persons whose identity may change (starting with the stored copies' persons): closed under shared identifiers.
-    ...closure('js_inc_identity', `SELECT DISTINCT person_id FROM ${stitched} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
+    // 3. Persons whose identity may change: those holding an identifier of the changed events, closed under shared
+    //    identifiers. Every event carries an identifier (staging rejects the others) and its person holds them all,
+    //    so this includes the stored copies' persons without reading stitched_events.
+    ...closure('js_inc_identity', `SELECT DISTINCT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM ${seedTokens})`),
     // 4. Their names (and the new events'): a name match with one of these names may flip. Only names some
     //    offsite profile can carry matter (rows unmatched or inferred now, or offsite rows among these events).
     scratch(
