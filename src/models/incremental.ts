@@ -525,7 +525,17 @@ FROM (
     ...replaceAffectedPersons(STATE_TABLES.anonPersons, anonPersonsSql(ctx, deltaStitched)),
     // Tails: the recomputed persons' (old ids out) and the appended persons' (continued).
     ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${DELTA}js_sessionized`)), personTailSql(opts.out(`${APPEND}js_sessionized`))),
-    // Rejects since the cutoff (and those without a timestamp) were staged again: replace them.
+    // Rejects since the cutoff (and those without a timestamp) were staged again: replace them, in the state and in
+    // rejected_rows. rejected_rows keeps the rows of the state rejects that stay (a raw row's source table and JSON
+    // decide its time, so equal rows all stay or all go); the rows the runner added (unreadable lines, which it adds
+    // again) go too. Only those rows are rewritten: the table grows with history, the run need not.
+    sql(
+      `${REJECTS_TABLE} (delete restaged)`,
+      `DELETE FROM ${t(REJECTS_TABLE)} AS r WHERE NOT EXISTS (
+  SELECT 1 FROM ${t(STATE_TABLES.rejects)} AS s
+  WHERE s.occurred_at < ${timestampLiteral(d, opts.cutoff)} AND s.source_table = r.source_table AND s.row_data = r.row_data
+)`,
+    ),
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,
       `DELETE FROM ${t(STATE_TABLES.rejects)} WHERE occurred_at IS NULL OR occurred_at >= ${timestampLiteral(d, opts.cutoff)}`,
@@ -534,8 +544,10 @@ FROM (
       `${STATE_TABLES.rejects} (insert restaged)`,
       `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL`,
     ),
-    sql(`${REJECTS_TABLE} (delete)`, `DELETE FROM ${t(REJECTS_TABLE)} WHERE TRUE`),
-    sql(`${REJECTS_TABLE} (insert)`, `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reason, row_data FROM ${t(STATE_TABLES.rejects)}`),
+    sql(
+      `${REJECTS_TABLE} (insert restaged)`,
+      `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL`,
+    ),
     sql(STATE_TABLES.runs, `INSERT INTO ${t(STATE_TABLES.runs)} SELECT * FROM ${t('js_inc_run')}`),
   ];
 
