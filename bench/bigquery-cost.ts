@@ -21,6 +21,8 @@ export interface TableScan {
   table: string;
   columns: string[];
   bytes: number;
+  /** The constant filter over the scan, as DuckDB prints it (see collectScans). */
+  filter?: string;
 }
 
 export interface StatementScan {
@@ -35,18 +37,52 @@ interface PlanNode {
   extra_info?: Record<string, unknown>;
 }
 
-function collectScans(node: PlanNode, out: { table: string; columns: string[] }[]): void {
+/**
+ * Every table scan in a plan, with the filter that applies to its rows alone: with filter pushdown off, a WHERE
+ * sits in a FILTER above the scan, passed down through projections and to the outer side of the joins an IN,
+ * EXISTS or NOT EXISTS becomes (their inner side cannot see the outer columns).
+ */
+function collectScans(node: PlanNode, out: { table: string; columns: string[]; filter?: string }[], filter?: string): void {
+  const info = node.extra_info ?? {};
   if (node.name === 'SEQ_SCAN' || node.name === 'TABLE_SCAN') {
-    const info = node.extra_info ?? {};
     const table = info.Table;
     const projections = info.Projections;
     if (typeof table === 'string') {
       const columns = (Array.isArray(projections) ? projections.map(String) : typeof projections === 'string' ? [projections] : []).filter(Boolean);
-      out.push({ table, columns });
+      out.push({ table, columns, ...(filter ? { filter } : {}) });
     }
   }
-  for (const child of node.children ?? []) collectScans(child, out);
+  const own = node.name === 'FILTER' && typeof info.Expression === 'string' ? info.Expression : undefined;
+  const outerOnly = /JOIN/.test(node.name) && /^(MARK|SEMI|ANTI)$/.test(String(info['Join Type']));
+  (node.children ?? []).forEach((child, i) => {
+    const passed = own ?? (node.name === 'PROJECTION' || (outerOnly && i === 0) ? filter : undefined);
+    collectScans(child, out, passed);
+  });
 }
+
+/**
+ * The days a constant filter leaves of a table date-partitioned on `column`, as a predicate on its rows; undefined
+ * when it prunes nothing. BigQuery prunes partitions on constant comparisons of the partition column (top-level
+ * conjuncts, as DuckDB prints them: `(occurred_at >= '2024-03-01 00:00:00'::TIMESTAMP)`); a partition is billed
+ * whole when any instant of its day can pass.
+ */
+export function prunedDays(filter: string | undefined, column: string): string | undefined {
+  // Only conjuncts prune: a comparison under an OR does not.
+  if (!filter || /\bOR\b/.test(filter)) return undefined;
+  const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const comparison = new RegExp(`(?:^|[\\s(])"?${name}"? (>=|>|<=|<|=) '([0-9: .-]+)'::TIMESTAMP`, 'g');
+  const day = `CAST(${duck.quoteIdent(column)} AS DATE)`;
+  const days = [...filter.matchAll(comparison)].map(([, op, value]) => {
+    const date = `CAST(TIMESTAMP ${duck.stringLiteral(value)} AS DATE)`;
+    // `< midnight` keeps no instant of that day.
+    const before = op === '<' && /^\S+( 00:00:00(\.0*)?)?$/.test(value) ? '<' : '<=';
+    return `${day} ${op.startsWith('>') ? '>=' : op.startsWith('<') ? before : '='} ${date}`;
+  });
+  return days.length ? days.join(' AND ') : undefined;
+}
+
+/** A table name from a plan's or a statement's reference (`memory.main.t`, `"t"`). */
+const bareName = (ref: string) => ref.split('.').pop()!.replace(/"/g, '');
 
 /** `"temp".main.u` / `memory.main.t` → a quoted reference. */
 function tableRefOf(planName: string): string {
@@ -72,11 +108,11 @@ function bytesSql(types: Map<string, string>, columns: string[]): string {
   return terms.length ? terms.join(' + ') : '0 * count(*)';
 }
 
-/** BigQuery logical bytes of the given columns of a table, as it is now (`types` when the caller has them). */
-export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[], types?: Map<string, string>): Promise<number> {
+/** BigQuery logical bytes of the given columns of a table, as it is now (`types` when the caller has them; `where`: only the partitions it keeps). */
+export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[], types?: Map<string, string>, where?: string): Promise<number> {
   if (columns.length === 0) return 0;
   const sql = bytesSql(types ?? (await columnTypes(conn, ref)), columns);
-  return Number((await conn.runAndReadAll(`SELECT ${sql} FROM ${ref}`)).getRows()[0][0]);
+  return Number((await conn.runAndReadAll(`SELECT ${sql} FROM ${ref}${where ? ` WHERE ${where}` : ''}`)).getRows()[0][0]);
 }
 
 const DML_TARGET = /^\s*(?:DELETE\s+FROM|UPDATE|MERGE\s+(?:INTO\s+)?)\s*("[^"]+"|[\w.]+)/i;
@@ -91,6 +127,7 @@ async function modifiedTable(
   conn: DuckDBConnection,
   sql: string,
   partitions: Record<string, string>,
+  scans: TableScan[] = [],
 ): Promise<{ name: string; read: TableScan; after(): Promise<TableScan> } | undefined> {
   const m = DML_TARGET.exec(sql);
   if (!m) return undefined;
@@ -99,10 +136,13 @@ async function modifiedTable(
   const types = await columnTypes(conn, ref);
   const columns = [...types.keys()];
   // What the statement itself reads of its target (q): DuckDB's plan lists no columns for a DELETE's scan, so
-  // the target's columns named in the statement are taken, over every row (its filters are not constant).
-  const named = columns.filter((c) => new RegExp(`\\b${c}\\b`).test(sql.slice(m[0].length)));
-  const read = { table: `${name} (read by the statement)`, columns: named, bytes: await columnBytes(conn, ref, named, types) };
+  // the target's columns named in the statement are taken, over every row but those of the partitions its
+  // constant filter on the partition column prunes.
   const partitionColumn = partitions[name];
+  const filter = scans.find((t) => bareName(t.table.split(' ')[0]) === name)?.filter;
+  const named = columns.filter((c) => new RegExp(`\\b${c}\\b`).test(sql.slice(m[0].length)));
+  const days = partitionColumn ? prunedDays(filter, partitionColumn) : undefined;
+  const read = { table: `${name} (read by the statement${days ? `, days ${filter}` : ''})`, columns: named, bytes: await columnBytes(conn, ref, named, types, days) };
   if (!partitionColumn) {
     const bytes = await columnBytes(conn, ref, columns, types);
     return { name, read, after: async () => ({ table: `${name} (modified)`, columns, bytes }) };
@@ -126,8 +166,15 @@ async function modifiedTable(
   };
 }
 
-/** What one statement would scan on BigQuery; null when DuckDB cannot explain it (DDL, several statements). */
-export async function statementScan(conn: DuckDBConnection, sql: string): Promise<StatementScan | null> {
+/**
+ * What one statement would scan on BigQuery; null when DuckDB cannot explain it (DDL, several statements). A scan of
+ * a date-partitioned table (`partitions`) under a constant filter on its column bills only the days the filter keeps.
+ */
+export async function statementScan(
+  conn: DuckDBConnection,
+  sql: string,
+  partitions: Record<string, string> = {},
+): Promise<StatementScan | null> {
   let plan: PlanNode[];
   try {
     await conn.run(`SET disabled_optimizers = 'filter_pushdown'`);
@@ -138,10 +185,15 @@ export async function statementScan(conn: DuckDBConnection, sql: string): Promis
   } finally {
     await conn.run(`RESET disabled_optimizers`);
   }
-  const found: { table: string; columns: string[] }[] = [];
+  const found: { table: string; columns: string[]; filter?: string }[] = [];
   for (const node of plan) collectScans(node, found);
   const scans: TableScan[] = [];
-  for (const s of found) scans.push({ ...s, bytes: await columnBytes(conn, tableRefOf(s.table), s.columns) });
+  for (const { table, columns, filter } of found) {
+    const column = partitions[bareName(table)];
+    const days = column ? prunedDays(filter, column) : undefined;
+    const bytes = await columnBytes(conn, tableRefOf(table), columns, undefined, days);
+    scans.push({ table: days ? `${table} (days ${filter})` : table, columns, bytes, ...(filter ? { filter } : {}) });
+  }
   return { sql, scans, bytes: scans.reduce((a, s) => a + s.bytes, 0) };
 }
 
@@ -161,12 +213,12 @@ export function withScanLedger(conn: DuckDBConnection, partitions: Record<string
       if (measuring || !/^\s*(CREATE|INSERT|DELETE|UPDATE|MERGE|SELECT|WITH)\b/i.test(sql)) return run(sql, ...rest);
       measuring = true;
       try {
-        const scan = await statementScan(conn, sql);
-        const target = await modifiedTable(conn, sql, partitions);
+        const scan = await statementScan(conn, sql, partitions);
+        const target = await modifiedTable(conn, sql, partitions, scan?.scans);
         const result = await run(sql, ...rest);
         if (scan && target) {
           // The plan's scan of the target stands for the statement's read where it names columns (UPDATE).
-          const planned = scan.scans.filter((t) => t.table.split('.').pop()!.replace(/"/g, '') === target.name);
+          const planned = scan.scans.filter((t) => bareName(t.table.split(' ')[0]) === target.name);
           const read = planned.some((t) => t.columns.length > 0) ? [] : [target.read];
           for (const t of [...read, await target.after()]) {
             scan.scans.push(t);

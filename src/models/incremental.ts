@@ -308,13 +308,21 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
 
   // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties). The state
   //    holds one copy per event id; of a stored copy only the columns that rank it are read (BigQuery bills columns).
+  //    A new row's time is at or after the cutoff (rawSince keeps exactly those), so a stored copy from before the
+  //    cutoff is earlier and always wins: of those only the event ids are read. Only copies since the cutoff are
+  //    ranked, and only they can be replaced (their days are all BigQuery reads of the state's other columns).
+  const since = timestampLiteral(d, opts.cutoff);
   const changedStep = scratch(
     'js_inc_changed',
     `SELECT ${stagedColumns(ctx).map((c) => `n.${d.quoteIdent(c)}`).join(', ')}, s.event_id IS NOT NULL AS known_event
 FROM ${newOut('js_events')} AS n
-LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state}) AS s ON s.event_id = n.event_id
-WHERE s.event_id IS NULL OR ${dedupeBefore('n', 's')}`,
+LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state} WHERE occurred_at >= ${since}) AS s ON s.event_id = n.event_id
+WHERE (s.event_id IS NULL OR ${dedupeBefore('n', 's')})
+  -- NOT EXISTS, not NOT IN: DuckDB hashes the smaller side for it (NOT IN hashed the 10M stored ids, 0.7 s).
+  AND NOT EXISTS (SELECT 1 FROM ${state} AS o WHERE o.occurred_at < ${since} AND o.event_id = n.event_id)`,
   );
+  /** The stored copies a new copy replaces: all from the days since the cutoff (BigQuery prunes the others). */
+  const replacedCopies = `occurred_at >= ${since} AND event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`;
 
   /**
    * The affected persons, to a fixpoint: the persons holding an identifier of the changed events (old and new
@@ -359,7 +367,7 @@ SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected
       'js_inc_seed_tokens',
       `SELECT token FROM ${t('js_inc_changed_tokens')} WHERE event_id NOT IN (SELECT event_id FROM ${t('js_inc_append_candidates')})
 UNION DISTINCT
-SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`,
+SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies}`,
     ),
     // 3. Persons whose identity may change: those holding an identifier of the changed events, closed under shared
     //    identifiers. Every event carries an identifier (staging rejects the others) and its person holds them all,
@@ -514,9 +522,9 @@ FROM (
   const apply: SqlStep[] = [
     ...OUTPUT_TABLES.flatMap(replaceRows),
     ...appendApplySteps(opts),
-    sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
+    sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE ${replacedCopies}`),
     sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
-    sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`),
+    sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies}`),
     sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, occurred_at, token FROM ${t('js_inc_changed_tokens')}`),
     // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
     // among them) and those events' identifiers: the same function of the same rows as the stored tokens.

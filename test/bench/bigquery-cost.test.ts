@@ -61,4 +61,36 @@ describe('BigQuery bytes ledger', () => {
     // What each reads of its target: the id column, of the rows there are then.
     expect([del, upd, none].map((s) => s.bytes)).toEqual([6 * 4 + 32, 5 * 4 + 56, 5 * 4]);
   });
+
+  it('bills a read of a date-partitioned table under a constant filter on its column for the days the filter keeps', async () => {
+    const [since, day, either, unpartitioned] = await bill(
+      { events: 'seen_at' },
+      `SELECT id FROM events WHERE seen_at >= TIMESTAMP '2024-03-02 09:30'`,
+      `SELECT id FROM events WHERE seen_at < TIMESTAMP '2024-03-02 00:01' AND id <> 'zz'`,
+      `SELECT id FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' OR id = 'a1'`,
+      `SELECT id FROM copy WHERE seen_at >= TIMESTAMP '2024-03-03 00:00'`,
+    );
+    // 03-02 is billed whole although only its 10:00 row passes: BigQuery prunes whole days. The id and seen_at
+    // columns of two days: 4 * (4 + 8).
+    expect(since.bytes).toBe(4 * 12);
+    // Up to and including the day of the bound (the filter's column is read too): 03-01 and 03-02.
+    expect(day.bytes).toBe(4 * 12);
+    const [midnight] = await bill({ events: 'seen_at' }, `SELECT id FROM events WHERE seen_at < TIMESTAMP '2024-03-02 00:00'`);
+    expect(midnight.bytes).toBe(2 * 12);
+    // With an IN subquery beside it the outer table is pruned, the subquery's table is not.
+    const [semi] = await bill({ events: 'seen_at', copy: 'seen_at' }, `SELECT id FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' AND id IN (SELECT id FROM copy)`);
+    expect(semi.tables).toEqual({ [`events (days (SUBQUERY AND (seen_at >= '2024-03-03 00:00:00'::TIMESTAMP)))`]: 2 * 12, '"copy"': 6 * 4 });
+    // Under an OR nothing is pruned.
+    expect(either.bytes).toBe(6 * 12);
+    expect(unpartitioned.bytes).toBe(6 * 12);
+  });
+
+  it('bills what a DELETE reads of its partitioned target for the days its constant filter keeps', async () => {
+    const [del] = await bill({ events: 'seen_at' }, `DELETE FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' AND id IN (SELECT id FROM copy WHERE id = 'c1')`);
+    const read = Object.entries(del.tables).find(([t]) => t.includes('read by the statement'));
+    // Its id and seen_at, of 03-03 only; plus the modified day (28) and the subquery's read of copy (6 * 4).
+    expect(read?.[1]).toBe(2 * 12);
+    expect(del.bytes).toBe(2 * 12 + 28 + 6 * 4);
+  });
 });
+
