@@ -310,7 +310,7 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   //    holds one copy per event id; of a stored copy only the columns that rank it are read (BigQuery bills columns).
   //    A new row's time is at or after the cutoff (rawSince keeps exactly those), so a stored copy from before the
   //    cutoff is earlier and always wins: of those only the event ids are read. Only copies since the cutoff are
-  //    ranked, and only they can be replaced (their days are all BigQuery reads of the state's other columns).
+  //    ranked, and only they can be replaced, so BigQuery reads the state's other columns for those days only.
   const since = timestampLiteral(d, opts.cutoff);
   const changedStep = scratch(
     'js_inc_changed',
