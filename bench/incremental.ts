@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load';
+import { MEMORY_SIZE } from '../src/config/schema';
 import { OUTPUT_TABLES } from '../src/contract/tables';
 import { refreshFull, refreshIncremental } from '../src/engine/incremental';
 import { loadSources } from '../src/engine/load';
@@ -88,7 +89,7 @@ async function main() {
   try {
     // A shared machine: cap DuckDB's memory and let it spill to the temp folder.
     const memory = arg('memory', '8GB');
-    if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(memory)) throw new Error(`--memory must look like 8GB, got '${memory}'`);
+    if (!MEMORY_SIZE.test(memory)) throw new Error(`--memory must be a size with a unit, such as 8GB, got '${memory}'`);
     await conn.run(`SET memory_limit = ${duck.stringLiteral(memory)}`);
     await conn.run(`SET temp_directory = ${duck.stringLiteral(path.join(os.tmpdir(), `journey-stitch-incremental-spill-${process.pid}`))}`);
     const loaded = await loadSources(conn, config);

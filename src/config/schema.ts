@@ -10,6 +10,9 @@ import { incrementalConfigSchema } from '../models/incremental/config';
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PROJECT_RE = /^[a-z][a-z0-9-]{4,61}[a-z0-9]$|^[A-Za-z0-9_.:-]+$/;
 
+/** A memory size with a unit, as DuckDB's memory_limit takes it: 8GB, 512MiB, 1.5 GB. */
+export const MEMORY_SIZE = /^\d+(\.\d+)?\s*([KkMmGgTt]i?)?[Bb]$/;
+
 export const identifier = (what: string) =>
   z
     .string()
@@ -172,7 +175,7 @@ export const configSchema = z
       .strictObject({
         memory_limit: z
           .string()
-          .regex(/^\d+(\.\d+)?\s*([KkMmGgTt]i?)?[Bb]$/, {
+          .regex(MEMORY_SIZE, {
             message: "must be a size with a unit, such as '8GB' or '512MiB'",
           })
           .optional()
