@@ -132,7 +132,8 @@ export function timestampLiteral(d: Dialect, value: string): string {
 /**
  * Raw tables narrowed to the rows at or after the cutoff, and rows without a usable timestamp (rejected again).
  * A column stored as TIMESTAMP is compared bare (parsing it is the identity): BigQuery then prunes the date
- * partitions before the cutoff, and DuckDB skips Parquet row groups.
+ * partitions before the cutoff, and DuckDB skips Parquet row groups. The test is on the expression staging turns
+ * into occurred_at, so every new event is at or after the cutoff: js_inc_changed relies on that.
  */
 function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): RawSources {
   return {
