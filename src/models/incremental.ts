@@ -7,7 +7,7 @@
  * identifiers written as identity_links link ids (`js_state_tokens`), the same identifiers per person
  * (`js_state_person_tokens`: the distinct person and token pairs of stitched_events, about a tenth of the event
  * pairs, so the closure below walks it instead of every event), the normalised names per person and status
- * (`js_state_person_names`, for the name-matching part of the closure), rejects with their timestamp
+ * (`js_state_person_names`, for the name-matching part of the closure, with each person's web flag), rejects with their timestamp
  * (`js_state_rejects`), and one row per run (`journey_stitch_runs`; its last `refreshed_at` is the LookML
  * datagroup trigger).
  *
@@ -181,10 +181,18 @@ function personTokensSql(stitched: string, tokens: string): string {
   return `SELECT DISTINCT se.person_id, k.token FROM ${stitched} AS se JOIN ${tokens} AS k ON k.event_id = se.event_id`;
 }
 
-/** Every normalised name on a person's events, with the events' status and whether they are offsite rows. */
+/**
+ * Every normalised name on a person's events, with the events' status, whether they are offsite rows, and whether
+ * the person has a confirmed web event (a name-match target must: js_unique_names). An appended event cannot turn
+ * that on: it is confirmed only when its anonymous id's stored web rows are.
+ */
 function personNamesSql(ctx: ModelContext, stitched: string, events: string): string {
-  return `SELECT DISTINCT se.person_id, ${ctx.normalizeName('e.name')} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite
+  return `SELECT DISTINCT se.person_id, ${ctx.normalizeName('e.name')} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite,
+  web.person_id IS NOT NULL AS on_web
 FROM ${events} AS e JOIN ${stitched} AS se ON se.event_id = e.event_id
+LEFT JOIN (
+  SELECT DISTINCT person_id FROM ${stitched} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
+) AS web ON web.person_id = se.person_id
 WHERE e.name IS NOT NULL`;
 }
 
@@ -428,15 +436,11 @@ SELECT event_id FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${ap
 UNION ALL
 SELECT ${cols} FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
     ),
-    // Names of everyone else count for name uniqueness too.
+    // Names of everyone else count for name uniqueness too (their web flag is stored: stitched_events is not read).
     scratch(
       'js_inc_outside_names',
-      `SELECT DISTINCT n.norm_name, n.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
-FROM ${personNames} AS n
-LEFT JOIN (
-  SELECT DISTINCT person_id FROM ${stitched} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
-) AS web ON web.person_id = n.person_id
-WHERE n.identity_status = 'confirmed' AND n.norm_name IS NOT NULL AND n.person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      `SELECT DISTINCT norm_name, person_id AS candidate_id, on_web FROM ${personNames}
+WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     ...recomputeSteps(opts),
     // The identifiers of the affected events (the persons' and the changed events'): their links are recomputed.

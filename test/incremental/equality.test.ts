@@ -87,7 +87,8 @@ test.each(Object.entries(POOLS))('full + incremental runs over batches equal one
         expect(names).toEqual(
           await queryRows(
             db.conn,
-            `SELECT DISTINCT se.person_id, ${NORMALIZED_NAME} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite
+            `SELECT DISTINCT se.person_id, ${NORMALIZED_NAME} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite,
+               EXISTS (SELECT 1 FROM stitched_events AS w WHERE w.person_id = se.person_id AND w.identity_status = 'confirmed' AND w.event_type <> 'offsite') AS on_web
              FROM ${STATE_TABLES.events} AS e JOIN stitched_events AS se USING (event_id) WHERE e.name IS NOT NULL ORDER BY ALL`,
           ),
         );
