@@ -7,9 +7,9 @@
  * identifiers written as identity_links link ids (`js_state_tokens`), the same identifiers per person
  * (`js_state_person_tokens`: the distinct person and token pairs of stitched_events, about a tenth of the event
  * pairs, so the closure below walks it instead of every event), the normalised names per person and status
- * (`js_state_person_names`, for the name-matching part of the closure, with each person's web flag), rejects with their timestamp
- * (`js_state_rejects`), and one row per run (`journey_stitch_runs`; its last `refreshed_at` is the LookML
- * datagroup trigger).
+ * (`js_state_person_names`, for the name-matching part of the closure, with each person's web flag), rejects
+ * with their timestamp (`js_state_rejects`), and one row per run (`journey_stitch_runs`; its last `refreshed_at`
+ * is the LookML datagroup trigger).
  *
  * Why the result equals a full rebuild (docs/semantics.md):
  * - Changed events C = new event ids, and known ids whose new copy wins the dedupe order (state wins ties).

@@ -93,4 +93,3 @@ describe('BigQuery bytes ledger', () => {
     expect(del.bytes).toBe(2 * 12 + 28 + 6 * 4);
   });
 });
-
