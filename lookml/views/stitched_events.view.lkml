@@ -426,9 +426,7 @@ view: stitched_events {
         FROM (
           SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
           FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
-          LEFT JOIN (
-            SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_event_base` WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
-          ) AS web ON web.person_id = b.person_id
+          LEFT JOIN (SELECT DISTINCT person_id FROM `@{SCRATCH}`.`journey_stitch_event_base` WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = b.person_id
           WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL
         ) AS n
         WHERE n.norm_name IS NOT NULL

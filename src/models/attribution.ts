@@ -52,9 +52,7 @@ LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
 FROM (
   SELECT DISTINCT ${ctx.normalizeName('b.name')} AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
   FROM ${t('js_event_base')} AS b
-  LEFT JOIN (
-    SELECT DISTINCT person_id FROM ${t('js_event_base')} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
-  ) AS web ON web.person_id = b.person_id
+  LEFT JOIN (${webPersonsSql(t('js_event_base'))}) AS web ON web.person_id = b.person_id
   WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL${
     ctx.nameCandidates
       ? `
@@ -116,6 +114,14 @@ LEFT JOIN latest_email AS le ON le.person_id = p.person_id
 LEFT JOIN latest_name AS ln ON ln.person_id = p.person_id`,
     ),
   ];
+}
+
+/**
+ * The persons with a confirmed web event among `events` (person_id, identity_status, event_type): only they can be
+ * a name match's target. The incremental state stores the same flag per person (js_state_person_names).
+ */
+export function webPersonsSql(events: string): string {
+  return `SELECT DISTINCT person_id FROM ${events} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'`;
 }
 
 /** Each person's events in time order (sessions, path steps), then stitched_events: the two largest steps. */

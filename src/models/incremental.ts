@@ -42,7 +42,7 @@ import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
 import { ModelContext, partitioning } from './context';
 import { buildPipeline } from './index';
-import { stitchedPersonColumns } from './attribution';
+import { stitchedPersonColumns, webPersonsSql } from './attribution';
 import {
   anonPersonsSql,
   APPEND,
@@ -190,9 +190,7 @@ function personNamesSql(ctx: ModelContext, stitched: string, events: string): st
   return `SELECT DISTINCT se.person_id, ${ctx.normalizeName('e.name')} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite,
   web.person_id IS NOT NULL AS on_web
 FROM ${events} AS e JOIN ${stitched} AS se ON se.event_id = e.event_id
-LEFT JOIN (
-  SELECT DISTINCT person_id FROM ${stitched} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'
-) AS web ON web.person_id = se.person_id
+LEFT JOIN (${webPersonsSql(stitched)}) AS web ON web.person_id = se.person_id
 WHERE e.name IS NOT NULL`;
 }
 
@@ -291,6 +289,8 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const scratch = (name: string, select: string) => ctx.scratchTable(name, select);
   const cols = stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ');
   const state = t(STATE_TABLES.events);
+  /** Raw rows from here on are staged again (see rawSince). */
+  const since = timestampLiteral(d, opts.cutoff);
   const stitched = t('stitched_events');
   const changed = t('js_inc_changed');
   /** The stored rows the recomputation replaces: those of the affected persons, and the links of their identifiers. */
@@ -320,7 +320,6 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   //    A new row's time is at or after the cutoff (rawSince keeps exactly those), so a stored copy from before the
   //    cutoff is earlier and always wins: of those only the event ids are read. Only copies since the cutoff are
   //    ranked, and only they can be replaced, so BigQuery reads the state's other columns for those days only.
-  const since = timestampLiteral(d, opts.cutoff);
   const changedStep = scratch(
     'js_inc_changed',
     `SELECT ${stagedColumns(ctx).map((c) => `n.${d.quoteIdent(c)}`).join(', ')}, s.event_id IS NOT NULL AS known_event
@@ -483,7 +482,7 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
       'js_inc_run',
       `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
   ${notAfter(`COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest)`, timestampLiteral(d, opts.refreshedAt))} AS watermark,
-  ${timestampLiteral(d, opts.cutoff)} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
+  ${since} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
   (SELECT COUNT(*) FROM ${changed}) AS new_events,
   -- Persons recomputed, and persons appended to.
   (SELECT COUNT(*) FROM ${t('js_inc_persons')}) + (SELECT COUNT(DISTINCT person_id) FROM ${appended}) AS affected_persons,
@@ -546,12 +545,12 @@ FROM (
       `${REJECTS_TABLE} (delete restaged)`,
       `DELETE FROM ${t(REJECTS_TABLE)} AS r WHERE NOT EXISTS (
   SELECT 1 FROM ${t(STATE_TABLES.rejects)} AS s
-  WHERE s.occurred_at < ${timestampLiteral(d, opts.cutoff)} AND s.source_table = r.source_table AND s.row_data = r.row_data
+  WHERE s.occurred_at < ${since} AND s.source_table = r.source_table AND s.row_data = r.row_data
 )`,
     ),
     sql(
       `${STATE_TABLES.rejects} (delete restaged)`,
-      `DELETE FROM ${t(STATE_TABLES.rejects)} WHERE occurred_at IS NULL OR occurred_at >= ${timestampLiteral(d, opts.cutoff)}`,
+      `DELETE FROM ${t(STATE_TABLES.rejects)} WHERE occurred_at IS NULL OR occurred_at >= ${since}`,
     ),
     sql(
       `${STATE_TABLES.rejects} (insert restaged)`,
