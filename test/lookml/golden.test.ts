@@ -2,6 +2,7 @@
  * The repository root is the LookML project generated from the default config: manifest.lkml and lookml/
  * must be exactly what the generator produces now (refinement files: present, user-owned).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load';
@@ -33,5 +34,12 @@ describe('repository root LookML project', () => {
     const produced = new Set(files.map((f) => path.join(ROOT, f.path)));
     const stale = listFiles(path.join(ROOT, 'lookml')).filter((p) => !produced.has(p) && readFileSync(p, 'utf8').includes(GENERATED_MARK));
     expect(stale).toEqual([]);
+  });
+
+  it('is the only LookML in the repository (Looker deploys every .lkml file it finds: a second model or manifest breaks it)', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+    const lookml = tracked.filter((f) => /\.(lkml|lookml)$/.test(f));
+    expect(lookml).toContain('manifest.lkml');
+    expect(lookml.filter((f) => f !== 'manifest.lkml' && !f.startsWith('lookml/'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFixtureDatabase, FIXTURE_PROJECT, type FixtureDatabase } from './support/fixture';
+import { createFixtureDatabase, type FixtureDatabase } from './support/fixture';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'journey-stitch.js');
 let fixture: FixtureDatabase;
@@ -21,7 +21,7 @@ afterAll(() => {
 });
 
 test('prints the URL, serves the host page and the bundle as is', async () => {
-  const child = spawn(process.execPath, [BIN, 'preview', '--config', join(dir, 'journey-stitch.yaml'), '--project', FIXTURE_PROJECT, '--bundle', join(dir, 'bundle.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'preview', '--config', join(dir, 'journey-stitch.yaml'), '--project', fixture.project, '--bundle', join(dir, 'bundle.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -2,7 +2,7 @@
  * The host protocol: unit tests of the request routing, and the fixture extension (built with the real
  * @looker/extension-sdk) running in headless Chromium against the preview server.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +14,7 @@ import { loadPreviewProject } from '../../src/preview/project';
 import type { Entitlements } from '../../src/preview/project/manifest';
 import { artifactPath, launchBrowser } from './support/browser';
 import { buildFixtureBundle } from './support/bundle';
-import { createFixtureDatabase, FIXTURE_EVENTS, FIXTURE_PROJECT, type FixtureDatabase } from './support/fixture';
+import { createFixtureDatabase, FIXTURE_EVENTS, writeFixtureProject, type FixtureDatabase } from './support/fixture';
 
 const ALL: Entitlements = { coreApiMethods: ['me', 'run_inline_query'], localStorage: true, navigation: true, newWindow: true, useFormSubmit: false };
 const NONE: Entitlements = { coreApiMethods: [], localStorage: false, navigation: false, newWindow: false, useFormSubmit: false };
@@ -54,7 +54,9 @@ describe('core API entitlements', () => {
     expect(methodOf('GET', '/nothing/here')).toBeUndefined();
   });
   test('a method missing from core_api_methods is refused with Looker\'s error; unknown and unimplemented calls say so', async () => {
-    const project = await loadPreviewProject(FIXTURE_PROJECT);
+    const dir = mkdtempSync(join(tmpdir(), 'preview-project-'));
+    const project = await loadPreviewProject(writeFixtureProject(dir));
+    rmSync(dir, { recursive: true, force: true });
     const runner = { run: async () => [] };
     const narrow = new CoreApi({ ...project.manifest, entitlements: { ...project.manifest.entitlements, coreApiMethods: ['me'] } }, project.model, runner);
     await expect(narrow.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: {} }, PREVIEW_USERS.pii)).rejects.toThrow(new EntitlementError('run_inline_query'));
@@ -97,7 +99,7 @@ describe('the fixture extension in Chromium', () => {
   const confirmed = [...new Set(FIXTURE_EVENTS.filter((e) => e[1] === 'confirmed').map((e) => e[0]))].sort();
 
   test('handshake, INITIALIZE, me, queries in both formats, local storage, route changes, unsupported calls', async () => {
-    const { page, outputs } = await open(FIXTURE_PROJECT);
+    const { page, outputs } = await open(fixture.project);
     expect(outputs['fixture-fatal']).toBeUndefined();
     expect(JSON.parse(outputs['fixture-host'])).toEqual({ extensionId: 'journey_stitch::journey_stitch', route: '/', lookerVersion: '25.20.0' });
     expect(outputs['fixture-verify']).toBe('true');
@@ -120,7 +122,7 @@ describe('the fixture extension in Chromium', () => {
   });
 
   test('the PII switch: a user with can_see_pii sees the names', async () => {
-    const { page } = await open(FIXTURE_PROJECT);
+    const { page } = await open(fixture.project);
     await Promise.all([page.waitForEvent('load'), page.getByTestId('preview-pii-switch').check()]);
     const frame = page.frameLocator('[data-testid=preview-extension-frame]');
     const json = await frame.getByTestId('fixture-json').textContent({ timeout: 20000 });
@@ -131,10 +133,10 @@ describe('the fixture extension in Chromium', () => {
   test('a manifest without run_inline_query: the query is refused with Looker\'s entitlement error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'preview-project-'));
     temp.push(dir);
-    cpSync(FIXTURE_PROJECT, dir, { recursive: true });
-    const manifest = join(dir, 'manifest.lkml');
+    const project = writeFixtureProject(dir);
+    const manifest = join(project, 'manifest.lkml');
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('core_api_methods: ["me", "run_inline_query"]', 'core_api_methods: ["me"]'));
-    const { outputs } = await open(dir);
+    const { outputs } = await open(project);
     expect(outputs['fixture-me']).toMatch(/Preview Viewer/);
     expect(outputs['fixture-json-error']).toBe('Error: Extension not entitled to use api method run_inline_query');
   });

@@ -6,7 +6,7 @@ import { loadPreviewProject, type PreviewProject } from '../../src/preview/proje
 import { compileQuery, type WriteQuery } from '../../src/preview/query/compile';
 import { buildSemanticModel } from '../../src/preview/query/model';
 import { renderLiquid } from '../../src/preview/query/liquid';
-import { createFixtureDatabase, FIXTURE_EVENTS, FIXTURE_PROJECT, type FixtureDatabase } from './support/fixture';
+import { createFixtureDatabase, FIXTURE_EVENTS, type FixtureDatabase } from './support/fixture';
 
 let project: PreviewProject;
 let fixture: FixtureDatabase;
@@ -14,8 +14,8 @@ let db: PreviewDatabase;
 let api: CoreApi;
 
 beforeAll(async () => {
-  project = await loadPreviewProject(FIXTURE_PROJECT);
   fixture = await createFixtureDatabase();
+  project = await loadPreviewProject(fixture.project);
   db = await PreviewDatabase.open(fixture.path, 'journey_stitch');
   api = new CoreApi(project.manifest, project.model, db);
 });

@@ -1,10 +1,24 @@
 /** The fixture LookML project (test/preview/fixtures/project) and a small stitched database matching it. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-export const FIXTURE_PROJECT = join(__dirname, '..', 'fixtures', 'project');
+/**
+ * The fixture project's files end in `.fixture` because the repository root is a deployable LookML project: Looker
+ * would read any .lkml file in it, and a second model and manifest there break the deploy. Tests use a copy.
+ */
+const FIXTURE_SOURCE = join(__dirname, '..', 'fixtures', 'project');
+
+/** A copy of the fixture project under `dir` with its real file names; returns its path. */
+export function writeFixtureProject(dir: string): string {
+  const project = join(dir, 'project');
+  cpSync(FIXTURE_SOURCE, project, { recursive: true });
+  for (const entry of readdirSync(project, { recursive: true, encoding: 'utf8' })) {
+    if (entry.endsWith('.fixture')) renameSync(join(project, entry), join(project, entry.slice(0, -'.fixture'.length)));
+  }
+  return project;
+}
 
 /** Events: person, status, inferred, source, step, time, email. */
 export const FIXTURE_EVENTS: [string, string, boolean, string, string | null, string, string | null][] = [
@@ -21,6 +35,8 @@ export const FIXTURE_EVENTS: [string, string, boolean, string, string | null, st
 
 export interface FixtureDatabase {
   path: string;
+  /** The fixture LookML project, written next to the database. */
+  project: string;
   cleanup(): void;
 }
 
@@ -51,5 +67,5 @@ export async function createFixtureDatabase(): Promise<FixtureDatabase> {
     FROM stitched_events GROUP BY person_id`);
   conn.closeSync();
   instance.closeSync();
-  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path, project: writeFixtureProject(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
