@@ -23,7 +23,7 @@ view: identity_links {
         AS
         WITH identifier_person AS (
           SELECT c.node_type AS identifier_type, c.node_value AS identifier,
-            COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, k.person_id) AS person_id,
+            COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ('p:' || TO_HEX(MD5(k.person_id)))) AS person_id,
             CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
           FROM `@{SCRATCH}`.`journey_stitch_node_component` AS c
           JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = c.component
@@ -32,12 +32,12 @@ view: identity_links {
           UNION ALL
           SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM `@{SCRATCH}`.`journey_stitch_anon_person`
           UNION ALL
-          SELECT 'profile', profile_key, COALESCE(matched_person_id, profile_key),
+          SELECT 'profile', profile_key, COALESCE(matched_person_id, ('p:' || TO_HEX(MD5(profile_key)))),
             CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
           FROM `@{SCRATCH}`.`journey_stitch_profiles`
           WHERE profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
         )
-        SELECT (i.identifier_type || ':' || i.identifier) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
+        SELECT TO_HEX(MD5((i.identifier_type || ':' || i.identifier))) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
           u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
         FROM identifier_person AS i
         -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
@@ -51,7 +51,7 @@ view: identity_links {
   dimension: link_id {
     primary_key: yes
     type: string
-    description: "identifier_type:identifier."
+    description: "Hash (md5) of identifier_type:identifier: a key that does not show the identifier."
     hidden: yes
     sql: ${TABLE}.link_id ;;
   }

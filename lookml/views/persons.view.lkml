@@ -33,7 +33,7 @@ view: persons {
   dimension: person_id {
     primary_key: yes
     type: string
-    description: "Stable person id: the user id when there is one, else a hash of the email, else the anonymous id or offsite profile."
+    description: "Stable person id: the user id when there is one, else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key."
     sql: ${TABLE}.person_id ;;
   }
 

@@ -453,7 +453,7 @@ view: stitched_events {
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_event_person`
         AS
         SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
-          COALESCE(b.person_id, p.matched_person_id, p.profile_key) AS person_id,
+          COALESCE(b.person_id, p.matched_person_id, ('p:' || TO_HEX(MD5(p.profile_key)))) AS person_id,
           COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
           COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
         FROM `@{SCRATCH}`.`journey_stitch_event_base` AS b
@@ -699,8 +699,9 @@ view: stitched_events {
 
   dimension: referrer {
     type: string
-    description: "Page referrer."
+    description: "Page referrer (may carry query parameters)."
     group_label: "Page"
+    required_access_grants: [can_see_pii]
     sql: ${TABLE}.referrer ;;
   }
 

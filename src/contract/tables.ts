@@ -84,7 +84,8 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('step_label', 'string', 'Label of this event as a journey step; null when the event is not a step.'),
         c('is_conversion', 'bool', 'True for configured conversion events.'),
         c('ip', 'string', 'IP address of the event.', true),
-        c('referrer', 'string', 'Page referrer.'),
+        // The previous page's URL, query string included: it carries what page_url carries (an ?email= link).
+        c('referrer', 'string', 'Page referrer (may carry query parameters).', true),
         c('utm_source', 'string', 'Campaign source.'),
         c('utm_medium', 'string', 'Campaign medium.'),
         c('utm_campaign', 'string', 'Campaign name.'),
@@ -99,7 +100,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'One row per stitched person.',
       primaryKey: 'person_id',
       columns: [
-        c('person_id', 'string', 'Stable person id: the user id when there is one, else a hash of the email, else the anonymous id or offsite profile.'),
+        c('person_id', 'string', 'Stable person id: the user id when there is one, else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key.'),
         c('email', 'string', 'Latest known email.', true),
         c('name', 'string', 'Latest known name.', true),
         c('identity_status', 'string', 'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).'),
@@ -120,7 +121,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'Every identifier and the person it resolves to, with the kind of link.',
       primaryKey: 'link_id',
       columns: [
-        c('link_id', 'string', 'identifier_type:identifier.'),
+        c('link_id', 'string', 'Hash (md5) of identifier_type:identifier: a key that does not show the identifier.'),
         c('identifier_type', 'string', 'user_id, email, crm_id, anonymous_id or profile.'),
         c('identifier', 'string', 'The identifier value.', true),
         c('person_id', 'string', 'The person it resolves to.'),

@@ -43,6 +43,21 @@ export interface RunRow {
   new_events: number;
   affected_persons: number;
   rows_rewritten: number;
+  /**
+   * Raw rows that arrived after the run that covered their time (before this run's cutoff, so not read; a full
+   * stitch includes them); negative when rows were removed from the source. 0 for a full run.
+   */
+  late_rows: number;
+}
+
+/** What a run says about its late rows (RunRow.late_rows), or nothing when there are none. */
+export function lateRowsNote(lateRows: number): string | undefined {
+  const n = Math.abs(lateRows).toLocaleString('en-US');
+  if (lateRows > 0) {
+    return `${n} raw row(s) arrived after the run that covered their time, older than this run's cutoff: not read. A full stitch (without --incremental) includes them; a longer incremental.lookback_hours catches such rows in later runs.`;
+  }
+  if (lateRows < 0) return `${n} raw row(s) older than this run's cutoff are no longer in the source: their events stay in the output until a full stitch.`;
+  return undefined;
 }
 
 export interface RefreshResult {
@@ -63,7 +78,7 @@ export function configHash(config: Config): string {
   const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, duckdb: _duckdb, ...models } = config;
   const json = JSON.stringify(models, (key, value) => (key === 'path' ? undefined : value));
   // A fixed run record: the fingerprint is the same for every run of the same version and config.
-  const record = { runId: '', refreshedAt: '1970-01-01 00:00:00', configHash: '' };
+  const record = { runId: '', refreshedAt: '1970-01-01 00:00:00', configHash: '', lookbackHours: config.incremental.lookback_hours };
   const full = buildFullPipeline({ config, dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out, ...record });
   return createHash('md5').update(json).update(JSON.stringify(full.steps)).update(JSON.stringify(STATE_TABLES)).digest('hex');
 }
@@ -72,9 +87,9 @@ function utc(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** A new run's id, time and config fingerprint (shared by the DuckDB and BigQuery refreshes). */
-export function runRecord(config: Config, now: Date): RunRecord {
-  return { runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`, refreshedAt: utc(now), configHash: configHash(config) };
+/** A new run's id, time, config fingerprint and the next run's lookback (shared by the DuckDB and BigQuery refreshes). */
+export function runRecord(config: Config, now: Date, incremental: IncrementalConfig = config.incremental): RunRecord {
+  return { runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`, refreshedAt: utc(now), configHash: configHash(config), lookbackHours: incremental.lookback_hours };
 }
 
 async function tableExists(conn: DuckDBConnection, table: string): Promise<boolean> {
@@ -88,6 +103,19 @@ async function lastRun(conn: DuckDBConnection): Promise<{ watermark: string | nu
   return rows[0] as { watermark: string | null; config_hash: string } | undefined;
 }
 
+/**
+ * The late rows of the incremental runs since the last full run: raw rows not in the output because no run read
+ * them (RunRow.late_rows; each counted once, by the run that found them).
+ */
+export async function outstandingLateRows(conn: DuckDBConnection): Promise<number> {
+  if (!(await tableExists(conn, STATE_TABLES.runs))) return 0;
+  const runs = out(STATE_TABLES.runs);
+  const reader = await conn.runAndReadAll(
+    `SELECT COALESCE(SUM(late_rows), 0) FROM ${runs} WHERE mode = 'incremental' AND refreshed_at > (SELECT MAX(refreshed_at) FROM ${runs} WHERE mode = 'full')`,
+  );
+  return Number(reader.getRows()[0][0]);
+}
+
 async function thisRun(conn: DuckDBConnection, runId: string): Promise<RunRow> {
   const reader = await conn.runAndReadAll(`SELECT * FROM ${out(STATE_TABLES.runs)} WHERE run_id = $1`, [runId]);
   const row = reader.getRowObjectsJson()[0] as Record<string, unknown>;
@@ -97,6 +125,7 @@ async function thisRun(conn: DuckDBConnection, runId: string): Promise<RunRow> {
     new_events: n('new_events'),
     affected_persons: n('affected_persons'),
     rows_rewritten: n('rows_rewritten'),
+    late_rows: n('late_rows'),
   };
 }
 
@@ -106,7 +135,7 @@ async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> 
 
 /** A full build that also writes the incremental state. */
 export async function refreshFull(conn: DuckDBConnection, opts: RefreshOptions, fullReason?: string): Promise<RefreshResult> {
-  const record = runRecord(opts.config, opts.now ?? new Date());
+  const record = runRecord(opts.config, opts.now ?? new Date(), opts.incremental);
   const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, temporaryScratch: true, ...record });
   const report = await runPipeline(conn, pipeline, { ...opts.hooks, dropScratchEarly: out });
   await dropAll(conn, pipeline.scratch);
@@ -119,7 +148,7 @@ export async function refreshIncremental(conn: DuckDBConnection, opts: RefreshOp
   if (!last) return refreshFull(conn, opts, `no earlier run found (table ${STATE_TABLES.runs})`);
   if (last.config_hash !== configHash(opts.config)) return refreshFull(conn, opts, 'the config changed since the last run');
 
-  const record = runRecord(opts.config, opts.now ?? new Date());
+  const record = runRecord(opts.config, opts.now ?? new Date(), opts.incremental);
   const cutoff = last.watermark ? subtractHours(last.watermark, opts.incremental.lookback_hours) : BEGINNING;
   const plan = buildIncrementalPlan({ config: opts.config, dialect: duck, raw: opts.raw, out, cutoff, temporaryScratch: true, ...record });
   const started = performance.now();

@@ -14,7 +14,7 @@ import { buildPipeline, SourceColumnError } from '../models';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { stageExport, type StagedExport } from './export';
-import { refreshIncremental } from './incremental';
+import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
 import { LoopCapError, runPipeline, type RunReport } from './run';
@@ -105,6 +105,8 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
         `  ${r.mode} run${refreshed.fullReason ? ` (${refreshed.fullReason})` : ''}: ${r.new_events.toLocaleString('en-US')} new events, ` +
           `${r.affected_persons.toLocaleString('en-US')} persons re-stitched, ${r.rows_rewritten.toLocaleString('en-US')} rows rewritten`,
       );
+      const late = lateRowsNote(r.late_rows);
+      if (late) log(`  warning: ${late}`);
     } else {
       run = await runPipeline(conn, pipeline, hooks);
     }
@@ -117,7 +119,7 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
   // Incremental runs drop their own scratch tables and keep their state tables.
   if (!opts.incremental) for (const table of pipeline.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(table)));
 
-  const summary = await collectSummary(conn, loaded, run);
+  const summary = await collectSummary(conn, loaded, run, opts.incremental ? await outstandingLateRows(conn) : 0);
   const staged = opts.exportDir ? await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir) : undefined;
   return { run, summary, staged };
 }

@@ -12,6 +12,8 @@ export interface StitchSummary {
   /** Rows read from every source file, readable or not. */
   eventsIn: number;
   duplicatesRemoved: number;
+  /** Rows incremental runs since the last full one did not read (they arrived late: RunRow.late_rows). */
+  lateRows: number;
   eventsOut: number;
   persons: number;
   /** Events per identity status (confirmed, inferred, anonymous, unmatched). */
@@ -39,7 +41,7 @@ async function countRows(conn: DuckDBConnection, sql: string): Promise<Array<[st
   return (await conn.runAndReadAll(sql)).getRows().map(([k, n]) => [String(k), Number(n)]);
 }
 
-export async function collectSummary(conn: DuckDBConnection, loaded: LoadedSources, run: RunReport): Promise<StitchSummary> {
+export async function collectSummary(conn: DuckDBConnection, loaded: LoadedSources, run: RunReport, lateRows = 0): Promise<StitchSummary> {
   const one = async (sql: string) => (await countRows(conn, `SELECT 'n', (${sql})`))[0][1];
   const eventsIn = loaded.tables.reduce((n, t) => n + t.rows + t.rejected, 0);
   const eventsOut = await one(`SELECT count(*) FROM ${duck.quoteIdent('stitched_events')}`);
@@ -50,8 +52,9 @@ export async function collectSummary(conn: DuckDBConnection, loaded: LoadedSourc
   const byStatus = Object.fromEntries(await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`));
   return {
     eventsIn,
-    // Every row read is rejected, dropped as a duplicate event id, or stitched.
-    duplicatesRemoved: eventsIn - rejected - eventsOut,
+    // Every row read is rejected, dropped as a duplicate event id, stitched, or (incremental) arrived too late to be read.
+    duplicatesRemoved: eventsIn - rejected - eventsOut - lateRows,
+    lateRows,
     eventsOut,
     persons: await one(`SELECT count(*) FROM ${duck.quoteIdent('persons')}`),
     eventsByStatus: Object.fromEntries(IDENTITY_STATUSES.map((s) => [s, byStatus[s] ?? 0])),
@@ -67,6 +70,7 @@ export function formatSummary(s: StitchSummary): string[] {
     `events in:          ${fmt(s.eventsIn)}`,
     `rejected rows:      ${fmt(rejected)}${rejected ? ` (${Object.entries(s.rejectedByReason).map(([r, n]) => `${r}: ${fmt(n)}`).join(', ')}; see ${REJECTS_TABLE})` : ''}`,
     `duplicates removed: ${fmt(s.duplicatesRemoved)}`,
+    ...(s.lateRows ? [`late rows:          ${fmt(s.lateRows)} (not read by the incremental runs since the last full stitch, which would include them)`] : []),
     `events out:         ${fmt(s.eventsOut)}`,
     `persons:            ${fmt(s.persons)}`,
     `events by identity: ${Object.entries(s.eventsByStatus).map(([k, n]) => `${k} ${pct(n)}`).join(', ')}`,

@@ -83,7 +83,7 @@ LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = p.norm_name`,
     ctx.scratchTable(
       'js_event_person',
       `SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
-  COALESCE(b.person_id, p.matched_person_id, p.profile_key) AS person_id,
+  COALESCE(b.person_id, p.matched_person_id, ${ctx.profilePersonId('p.profile_key')}) AS person_id,
   COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
   COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
 FROM ${t('js_event_base')} AS b

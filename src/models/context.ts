@@ -114,4 +114,17 @@ export class ModelContext {
   md5(expr: string): string {
     return this.d.md5Hex(expr);
   }
+
+  /**
+   * identity_links' key for a token (`identifier_type:identifier`): a hash, so the key does not show the identifier
+   * (an email, a profile URL) that the LookML guards with an access grant.
+   */
+  linkId(token: string): string {
+    return this.md5(token);
+  }
+
+  /** The person id of an offsite profile nobody identified: hashed like an email's, for the same reason. */
+  profilePersonId(profileKey: string): string {
+    return this.d.concat(`'p:'`, this.md5(profileKey));
+  }
 }

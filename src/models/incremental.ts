@@ -32,8 +32,9 @@
  * - The affected persons are then complete in the recomputation (a profile in it matches a person in it), and
  *   their old rows are exactly the rows keyed by their old person ids (links: by the tokens of their events).
  * Corners that are not exact (also not deterministic in a full rebuild, or outside the model): two copies of an
- * event id tied on the whole dedupe order but differing elsewhere; rows arriving later than the lookback; a
- * person id equal across kinds (an anonymous id spelled like a user id); the watermark is the newest event
+ * event id tied on the whole dedupe order but differing elsewhere; rows arriving later than the lookback (not
+ * read, but counted: journey_stitch_runs.late_rows); a person id equal across kinds (an anonymous id spelled like a
+ * user id); the watermark is the newest event
  * time but never later than the run itself (a future-dated event is simply read again while it is ahead).
  */
 import type { Config } from '../config/schema';
@@ -53,6 +54,7 @@ import {
   APPENDED_TABLES,
   personTailSql,
 } from './incremental/append';
+import { rawTableSpecs } from './raw-tables';
 import { DEDUPE_COLUMNS, dedupeBefore, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
@@ -80,6 +82,11 @@ export interface RunRecord {
   refreshedAt: string;
   /** Fingerprint of the config the state was built with: a changed config needs a full run. */
   configHash: string;
+  /**
+   * The lookback of the next incremental run: its cutoff is this run's watermark minus these hours. The run counts
+   * the raw rows before that instant, so the next run can tell how many arrived since (late rows it will not read).
+   */
+  lookbackHours: number;
 }
 
 export interface IncrementalOptions extends BuildOptions, RunRecord {
@@ -140,16 +147,31 @@ function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): 
     columns: (table) => raw.columns(table),
     isTimestamp: (table, column) => raw.isTimestamp?.(table, column) ?? false,
     ref(table) {
-      const column = rawTimestampColumn(config, table);
-      const bare = `raw_rows.${d.quoteIdent(column)}`;
-      const ts = raw.isTimestamp?.(table, column) ? bare : d.safeTimestamp(bare);
+      const ts = rawTimestamp(config, d, raw, table);
       return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE ${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)`;
     },
   };
 }
 
+/** A raw row's time as staging reads it (`raw_rows` aliases the raw table). */
+function rawTimestamp(config: Config, d: Dialect, raw: RawSources, table: RawTable): string {
+  const column = rawTimestampColumn(config, table);
+  const bare = `raw_rows.${d.quoteIdent(column)}`;
+  return raw.isTimestamp?.(table, column) ? bare : d.safeTimestamp(bare);
+}
+
 /**
- * Every identifier an event carries, written as its identity_links link_id: known nodes, anonymous ids (all three
+ * The raw rows, of every raw table, whose time is before `instant`: the rows an incremental run from that cutoff
+ * does not read. Two counts at the same instant at two runs differ by the rows that arrived late in between.
+ */
+function rawRowsBefore(config: Config, d: Dialect, raw: RawSources, instant: string): string {
+  const counts = rawTableSpecs(config).map((s) => `(SELECT COUNT(*) FROM ${raw.ref(s.logical)} AS raw_rows WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`);
+  return `(${counts.join(' + ')})`;
+}
+
+/**
+ * Every identifier an event carries, written as `identifier_type:identifier` (its identity_links link_id is the
+ * hash of that, ModelContext.linkId): known nodes, anonymous ids (all three
  * columns) and, for offsite rows with neither email nor profile URL, their name-keyed profile. With the event's
  * time, which partitions the state table (replacing a stored copy's tokens then touches only its day).
  */
@@ -194,20 +216,53 @@ LEFT JOIN (${webPersonsSql(stitched)}) AS web ON web.person_id = se.person_id
 WHERE e.name IS NOT NULL`;
 }
 
+/** journey_stitch_runs, column by column. */
+const RUN_COLUMN_TYPES = {
+  run_id: 'string',
+  mode: 'string',
+  refreshed_at: 'timestamp',
+  watermark: 'timestamp',
+  cutoff: 'timestamp',
+  config_hash: 'string',
+  new_events: 'int',
+  affected_persons: 'int',
+  rows_rewritten: 'int',
+  next_cutoff: 'timestamp',
+  rows_before_next_cutoff: 'int',
+  late_rows: 'int',
+} as const;
+type RunColumn = keyof typeof RUN_COLUMN_TYPES;
+const RUN_COLUMNS = Object.keys(RUN_COLUMN_TYPES) as RunColumn[];
+
+function runColumnType(ctx: ModelContext, column: RunColumn): string {
+  const type = RUN_COLUMN_TYPES[column];
+  return type === 'string' ? ctx.d.stringType : type === 'timestamp' ? ctx.d.timestampType : ctx.d.intType;
+}
+
 function runsTableSql(ctx: ModelContext): string {
-  const { d } = ctx;
-  const cols: [string, string][] = [
-    ['run_id', d.stringType],
-    ['mode', d.stringType],
-    ['refreshed_at', d.timestampType],
-    ['watermark', d.timestampType],
-    ['cutoff', d.timestampType],
-    ['config_hash', d.stringType],
-    ['new_events', d.intType],
-    ['affected_persons', d.intType],
-    ['rows_rewritten', d.intType],
-  ];
-  return `CREATE TABLE IF NOT EXISTS ${ctx.t(STATE_TABLES.runs)} (${cols.map(([c, t]) => `${c} ${t}`).join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${ctx.t(STATE_TABLES.runs)} (${RUN_COLUMNS.map((c) => `${c} ${runColumnType(ctx, c)}`).join(', ')})`;
+}
+
+/**
+ * The run log's columns for rows that arrive late (added by a later version: a log written before gets them
+ * added, empty, by the next full run). next_cutoff: the next incremental run's cutoff (this run's watermark
+ * minus the lookback); rows_before_next_cutoff: the raw rows before it now; late_rows: how many more raw rows lie
+ * before this run's cutoff than the last run counted there (rows that arrived after the run that covered their time:
+ * not read; negative when rows were removed from the source).
+ */
+const RUN_ROW_ACCOUNTING = ['next_cutoff', 'rows_before_next_cutoff', 'late_rows'] as const satisfies readonly RunColumn[];
+
+function addAccountingColumnsSql(ctx: ModelContext): string[] {
+  return RUN_ROW_ACCOUNTING.map((c) => `ALTER TABLE ${ctx.t(STATE_TABLES.runs)} ADD COLUMN IF NOT EXISTS ${c} ${runColumnType(ctx, c)}`);
+}
+
+/** A run row (`run`: its first nine columns, watermark among them) with the late-row accounting columns after it. */
+function withAccounting(ctx: ModelContext, raw: RawSources, lookbackHours: number, run: string, lateRows: string): string {
+  const { d, config } = ctx;
+  return `SELECT n.*, ${rawRowsBefore(config, d, raw, 'n.next_cutoff')} AS rows_before_next_cutoff, ${lateRows} AS late_rows
+FROM (SELECT r.*, ${d.minusHours('r.watermark', lookbackHours)} AS next_cutoff FROM (
+${run}
+) AS r) AS n`;
 }
 
 /** Rows of the six output tables in a set of tables named by `ref`. */
@@ -257,13 +312,20 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
     sql(STATE_TABLES.anonPersons, d.createTableAs(t(STATE_TABLES.anonPersons), anonPersonsSql(ctx, t('stitched_events'))), STATE_TABLES.anonPersons),
     sql(STATE_TABLES.personTail, d.createTableAs(t(STATE_TABLES.personTail), personTailSql(t('js_sessionized'))), STATE_TABLES.personTail),
     sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
+    ...addAccountingColumnsSql(ctx).map((text, i) => sql(`${STATE_TABLES.runs} (add column ${RUN_ROW_ACCOUNTING[i]})`, text)),
     sql(
       STATE_TABLES.runs,
-      `INSERT INTO ${t(STATE_TABLES.runs)}
-SELECT ${ctx.lit(opts.runId)}, 'full', ${timestampLiteral(d, opts.refreshedAt)},
-  ${notAfter(`(SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)})`, timestampLiteral(d, opts.refreshedAt))}, ${d.nullOf('timestamp')}, ${ctx.lit(opts.configHash)},
-  (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}), (SELECT COUNT(*) FROM ${t('persons')}),
-  ${outputRowCount((x) => t(x))}`,
+      `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')})
+${withAccounting(
+  ctx,
+  opts.raw,
+  opts.lookbackHours,
+  `SELECT ${ctx.lit(opts.runId)} AS run_id, 'full' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+  ${notAfter(`(SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)})`, timestampLiteral(d, opts.refreshedAt))} AS watermark, ${d.nullOf('timestamp')} AS cutoff,
+  ${ctx.lit(opts.configHash)} AS config_hash, (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}) AS new_events, (SELECT COUNT(*) FROM ${t('persons')}) AS affected_persons,
+  ${outputRowCount((x) => t(x))} AS rows_rewritten`,
+  '0',
+)}`,
     ),
   ];
 }
@@ -275,9 +337,9 @@ export function buildFullPipeline(opts: BuildOptions & RunRecord): Pipeline {
   return { ...pipeline, steps: [...pipeline.steps, ...state], outputs: [...pipeline.outputs, ...Object.values(STATE_TABLES)] };
 }
 
-/** The last run's watermark and config fingerprint (no rows: no state yet). */
-export function lastRunSql(opts: Pick<BuildOptions, 'out'>): string {
-  return `SELECT watermark, config_hash FROM ${opts.out(STATE_TABLES.runs)} ORDER BY refreshed_at DESC, run_id DESC LIMIT 1`;
+/** The last run's watermark and config fingerprint, or other `columns` of it (no rows: no state yet). */
+export function lastRunSql(opts: Pick<BuildOptions, 'out'>, columns = 'watermark, config_hash'): string {
+  return `SELECT ${columns} FROM ${opts.out(STATE_TABLES.runs)} ORDER BY refreshed_at DESC, run_id DESC LIMIT 1`;
 }
 
 // ---------------------------------------------------------------- incremental run
@@ -445,9 +507,11 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
     // The identifiers of the affected events (the persons' and the changed events'): their links are recomputed.
     scratch(
       'js_inc_links',
-      `SELECT token AS link_id FROM ${seedTokens}
-UNION DISTINCT
-SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      `SELECT DISTINCT ${ctx.linkId('token')} AS link_id FROM (
+  SELECT token FROM ${seedTokens}
+  UNION ALL
+  SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})
+) AS tokens`,
     ),
     // The stored rows of the recomputed and the appended persons (links: theirs and the appended anonymous ids').
     ...APPENDED_TABLES.map((table) =>
@@ -480,7 +544,11 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
     }),
     scratch(
       'js_inc_run',
-      `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+      withAccounting(
+        ctx,
+        opts.raw,
+        opts.lookbackHours,
+        `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
   ${notAfter(`COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest)`, timestampLiteral(d, opts.refreshedAt))} AS watermark,
   ${since} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
   (SELECT COUNT(*) FROM ${changed}) AS new_events,
@@ -493,6 +561,9 @@ SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t(
 FROM (
   SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
 ) AS w`,
+        // The last run counted the raw rows before its next cutoff, which is this run's cutoff.
+        `${rawRowsBefore(config, d, opts.raw, since)} - (${lastRunSql(opts, 'rows_before_next_cutoff')})`,
+      ),
     ),
   ];
 
@@ -560,7 +631,7 @@ FROM (
       `${REJECTS_TABLE} (insert restaged)`,
       `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL`,
     ),
-    sql(STATE_TABLES.runs, `INSERT INTO ${t(STATE_TABLES.runs)} SELECT * FROM ${t('js_inc_run')}`),
+    sql(STATE_TABLES.runs, `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')}) SELECT ${RUN_COLUMNS.join(', ')} FROM ${t('js_inc_run')}`),
   ];
 
   const stagingScratch = buildPipeline({ ...opts, raw, out: newOut }).scratch.map((x) => `${NEW}${x}`);

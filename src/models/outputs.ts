@@ -13,7 +13,7 @@ export function outputSteps(ctx: ModelContext): SqlStep[] {
       'identity_links',
       `WITH identifier_person AS (
   SELECT c.node_type AS identifier_type, c.node_value AS identifier,
-    COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, k.person_id) AS person_id,
+    COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ${ctx.profilePersonId('k.person_id')}) AS person_id,
     CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
   FROM ${ctx.t('js_node_component')} AS c
   JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
@@ -22,12 +22,12 @@ export function outputSteps(ctx: ModelContext): SqlStep[] {
   UNION ALL
   SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM ${ctx.t('js_anon_person')}
   UNION ALL
-  SELECT 'profile', profile_key, COALESCE(matched_person_id, profile_key),
+  SELECT 'profile', profile_key, COALESCE(matched_person_id, ${ctx.profilePersonId('profile_key')}),
     CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
   FROM ${ctx.t('js_profiles')}
   WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
 )
-SELECT ${d.concat('i.identifier_type', `':'`, 'i.identifier')} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
+SELECT ${ctx.linkId(d.concat('i.identifier_type', `':'`, 'i.identifier'))} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
   u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
 FROM identifier_person AS i
 -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.

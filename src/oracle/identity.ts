@@ -85,6 +85,9 @@ function findSharedEmails(events: StagedEvent[], max: number): Set<string> {
   return new Set([...userIds].filter(([, ids]) => ids.size > max).map(([email]) => email));
 }
 
+/** person_id of an offsite profile nobody identified (semantics §2): hashed, like an email's. */
+export const profilePersonId = (key: string) => `p:${md5(key)}`;
+
 /** person_id of an identified component, or undefined when it holds profiles only. */
 function knownPersonId(members: string[]): string | undefined {
   const values = (type: IdentifierType) => members.filter((n) => nodeType(n) === type).map(nodeValue);
@@ -224,7 +227,7 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       assignments.set(
         row.event_id,
         profile.matchedPerson === undefined
-          ? { person_id: profile.key, identity_status: 'unmatched', link_reason: 'none' }
+          ? { person_id: profilePersonId(profile.key), identity_status: 'unmatched', link_reason: 'none' }
           : { person_id: profile.matchedPerson, identity_status: 'inferred', link_reason: 'name_match' },
       );
     }
@@ -273,14 +276,14 @@ function identityLinks(
         // A profile nobody identified: the offsite profile's person. (Its key is its own person when all its
         // rows went to a shared email's component and no profile was formed.)
         const profile = profiles.get(nodeValue(node));
-        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? nodeValue(node), profile?.matchedPerson !== undefined));
+        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(nodeValue(node)), profile?.matchedPerson !== undefined));
       }
     }
   }
   for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id, false));
   for (const profile of profiles.values()) {
     if (profile.rows[0].profile_url !== null) continue; // URL profiles are known nodes, listed above
-    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profile.key, profile.matchedPerson !== undefined), events: profile.rows });
+    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(profile.key), profile.matchedPerson !== undefined), events: profile.rows });
   }
   return links;
 }

@@ -184,7 +184,7 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
   const identityLinks: Row[] = resolution.links.filter((link) => byPerson.has(link.person_id)).map((link) => {
     const times = link.events.map((e) => e.occurred_at);
     return {
-      link_id: `${link.identifier_type}:${link.identifier}`,
+      link_id: md5(`${link.identifier_type}:${link.identifier}`),
       identifier_type: link.identifier_type,
       identifier: link.identifier,
       person_id: link.person_id,

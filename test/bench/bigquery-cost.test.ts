@@ -62,6 +62,16 @@ describe('BigQuery bytes ledger', () => {
     expect([del, upd, none].map((s) => s.bytes)).toEqual([6 * 4 + 32, 5 * 4 + 56, 5 * 4]);
   });
 
+  it('marks the part a DML statement bills for its target, and only that part', async () => {
+    const ledger = withScanLedger(db.conn, { events: 'seen_at' });
+    for (const sql of [`DELETE FROM events WHERE id = 'b1'`, `DELETE FROM copy WHERE id = 'a1'`, `INSERT INTO events SELECT * FROM copy`, `SELECT id FROM events`]) {
+      await ledger.conn.run(sql);
+    }
+    const marked = ledger.take().map((s) => s.scans.filter((t) => t.modified).map((t) => [t.table.replace(/^.*\./, ''), t.bytes]));
+    // The partitioned table's modified day; the unpartitioned copy whole, as it was; nothing for an INSERT or a read.
+    expect(marked).toEqual([[['events (1 of 3 partitions modified)', 32]], [['copy (modified)', ALL]], [], []]);
+  });
+
   it('bills a read of a date-partitioned table under a constant filter on its column for the days the filter keeps', async () => {
     const [since, day, either, unpartitioned] = await bill(
       { events: 'seen_at' },

@@ -66,4 +66,39 @@ describe('stitch --incremental', () => {
     expect(incremental).toEqual(await tables(fullConfig.output.database));
     expect((incremental.stitched_events as { event_id: string; person_id: string }[]).find((e) => e.event_id === 'late-p1')?.person_id).toBe('u1');
   });
+
+  it('counts and reports a row that arrives older than the cutoff, which it does not read, and does not call it a duplicate', async () => {
+    const config = tinyConfig(dir);
+    const first = await stitchDuckDB(config, { incremental: true });
+    expect(first.summary).toMatchObject({ duplicatesRemoved: 1, lateRows: 0 });
+
+    // The last event is on 2024-03-02; with the 72 h lookback the next run reads from 2024-02-28 09:00 on.
+    await appendFile(
+      path.join(dir, 'data', 'pages.ndjson'),
+      [
+        { id: 'old-p9', anonymous_id: 'a9', timestamp: '2024-02-20T10:00:00Z', context_page_path: '/old', context_page_title: 'Old' },
+        { id: 'new-p8', anonymous_id: 'a8', timestamp: '2024-03-06T10:00:00Z', context_page_path: '/', context_page_title: 'Home' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
+    const lines: string[] = [];
+    const second = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/incremental run: 1 new events/);
+    expect(lines.join('\n')).toMatch(/warning: 1 raw row\(s\) arrived after the run that covered their time, older than this run's cutoff: not read/);
+    expect(second.summary).toMatchObject({ eventsIn: first.summary.eventsIn + 2, duplicatesRemoved: 1, lateRows: 1, eventsOut: first.summary.eventsOut + 1 });
+    const ids = (await tables(config.output.database)).stitched_events.map((e) => (e as { event_id: string }).event_id);
+    expect(ids).toContain('new-p8');
+    expect(ids).not.toContain('old-p9');
+
+    // Found once: the next run has nothing new to say, and the summary still counts it as not read.
+    lines.length = 0;
+    const third = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
+    expect(lines.join('\n')).not.toMatch(/warning/);
+    expect(third.summary).toMatchObject({ duplicatesRemoved: 1, lateRows: 1 });
+
+    // A full stitch reads it.
+    const full = await stitchDuckDB({ ...config, output: { ...config.output, database: path.join(dir, 'full.duckdb') } }, {});
+    expect(full.summary).toMatchObject({ duplicatesRemoved: 1, lateRows: 0, eventsOut: second.summary.eventsOut + 1 });
+  });
 });

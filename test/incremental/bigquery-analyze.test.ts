@@ -52,6 +52,7 @@ describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh 
       runId: "run-1 'quoted'",
       refreshedAt: '2024-03-02 10:00:00',
       configHash: 'abc',
+      lookbackHours: 72,
     };
     const created = new Map<string, CatalogTable>();
     const analyzeAll = async (statements: SqlStep[]) => {

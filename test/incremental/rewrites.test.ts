@@ -12,10 +12,11 @@ import { identify, offsiteRow, page, testConfig, track } from '../support/scenar
 import { fullRebuild, mergeInputs, RawDatabase, readOutputs, refreshInBatches } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
+/** Each table's key; identity_links' as its readable token (link_id is the token's hash). */
 const KEYS: Record<string, string> = {
   stitched_events: 'event_id',
   persons: 'person_id',
-  identity_links: 'link_id',
+  identity_links: `identifier_type || ':' || identifier`,
   sessions: 'session_id',
   journey_paths: 'person_id',
   session_paths: 'session_id',
@@ -25,7 +26,7 @@ const KEYS: Record<string, string> = {
 async function rowIds(db: TestDb): Promise<Map<string, { rowid: number; person: string }>> {
   const ids = new Map<string, { rowid: number; person: string }>();
   for (const table of OUTPUT_TABLES) {
-    const rows = await queryRows(db.conn, `SELECT rowid AS r, "${KEYS[table]}" AS k, person_id AS p FROM "${table}"`);
+    const rows = await queryRows(db.conn, `SELECT rowid AS r, ${KEYS[table]} AS k, person_id AS p FROM "${table}"`);
     for (const row of rows) ids.set(`${table}/${row.k}`, { rowid: row.r as number, person: row.p as string });
   }
   return ids;

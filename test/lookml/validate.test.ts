@@ -144,7 +144,7 @@ describe('the validator catches', () => {
     ['a missing navigation entitlement', 'manifest.lkml', 'navigation: yes', 'navigation: no', /calls extensionSDK.updateLocation, which needs entitlement navigation: yes/],
     ['an unknown datagroup', MODEL, 'datagroup: journey_stitch_refresh {', 'datagroup: nightly {', /view stitched_events: datagroup_trigger journey_stitch_refresh is not a datagroup of any model/],
     ['an unknown persist_with', MODEL, 'persist_with: journey_stitch_refresh', 'persist_with: hourly', /persist_with: hourly is not a datagroup of this model/],
-    ['a field without a description', EVENTS, 'description: "Page referrer."\n', '', /dimension referrer: has no description/],
+    ['a field without a description', EVENTS, 'description: "Page referrer (may carry query parameters)."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
     const found = messages(mutate(file, from, to));
     expect(found.some((m) => expected.test(m))).toBe(true);

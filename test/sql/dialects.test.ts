@@ -154,6 +154,8 @@ const scalarCases: ScalarCase[] = [
   { method: 'md5Hex', label: "'abc'", expr: (d) => d.md5Hex(lit(d, 'abc')), expected: '900150983cd24fb0d6963f7d28e17f72' },
   { method: 'stripAccents', label: 'Latin names', expr: (d) => d.stripAccents(lit(d, 'Élodie Müller-Ñúñez')), expected: 'Elodie Muller-Nunez' },
   { method: 'unixMicros', label: 'with a fraction', expr: (d) => d.unixMicros(ts(d, '2024-01-01T00:00:01.5Z')), expected: 1704067201500000 },
+  // 72 hours back across a month end, microseconds kept (the incremental run's next cutoff).
+  { method: 'minusHours', label: '72 hours', expr: (d) => d.unixMicros(d.minusHours(ts(d, '2024-03-02T01:00:00.25Z'), 72)), expected: 1709082000250000 },
   {
     method: 'secondsBetween',
     label: '90.5 seconds',

@@ -109,6 +109,9 @@ export function runsCatalogTable(project: string, dataset: string): CatalogTable
       { name: 'new_events', type: 'INT64' },
       { name: 'affected_persons', type: 'INT64' },
       { name: 'rows_rewritten', type: 'INT64' },
+      { name: 'next_cutoff', type: 'TIMESTAMP' },
+      { name: 'rows_before_next_cutoff', type: 'INT64' },
+      { name: 'late_rows', type: 'INT64' },
     ],
   };
 }

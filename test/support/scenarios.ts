@@ -34,6 +34,8 @@ export function testConfig(overrides: Overrides = {}): Config {
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 /** person_id of a component whose smallest identifier is an email. */
 export const emailPerson = (email: string) => `e:${md5(email)}`;
+/** person_id of an offsite profile nobody identified (its key: `<source>:<profile_url>` or `<source>:name:<name>`). */
+export const profilePerson = (key: string) => `p:${md5(key)}`;
 /** person_id of a component identified by a CRM id only. */
 export const crmPerson = (name: string, value: string) => `c:${md5(`${name}=${value}`)}`;
 /** session_id of a session of `personId` starting at `start` (ISO). */
@@ -288,16 +290,16 @@ export const SCENARIOS: Scenario[] = [
     events: {
       i1: ['u1', 'confirmed', 'user_id'],
       'li-1': [emailPerson('ben@x.example'), 'confirmed', 'offsite_email'],
-      'li-2': ['linkedin:https://linkedin.com/in/ben-2', 'unmatched', 'none'],
+      'li-2': [profilePerson('linkedin:https://linkedin.com/in/ben-2'), 'unmatched', 'none'],
       'li-3': [emailPerson('ana.other@y.example'), 'confirmed', 'offsite_email'],
-      'li-4': ['linkedin:https://linkedin.com/in/ana-3', 'unmatched', 'none'],
+      'li-4': [profilePerson('linkedin:https://linkedin.com/in/ana-3'), 'unmatched', 'none'],
     },
     persons: {
       u1: 'confirmed',
       [emailPerson('ben@x.example')]: 'confirmed',
-      'linkedin:https://linkedin.com/in/ben-2': 'unmatched',
+      [profilePerson('linkedin:https://linkedin.com/in/ben-2')]: 'unmatched',
       [emailPerson('ana.other@y.example')]: 'confirmed',
-      'linkedin:https://linkedin.com/in/ana-3': 'unmatched',
+      [profilePerson('linkedin:https://linkedin.com/in/ana-3')]: 'unmatched',
     },
   },
   {
@@ -315,15 +317,15 @@ export const SCENARIOS: Scenario[] = [
     events: {
       i1: ['u1', 'confirmed', 'user_id'],
       i2: ['u2', 'confirmed', 'user_id'],
-      'li-2': ['linkedin:name:sam lee', 'unmatched', 'none'],
-      'tw-1': ['twitter:https://twitter.com/nk', 'unmatched', 'none'],
+      'li-2': [profilePerson('linkedin:name:sam lee'), 'unmatched', 'none'],
+      'tw-1': [profilePerson('twitter:https://twitter.com/nk'), 'unmatched', 'none'],
     },
-    persons: { u1: 'confirmed', u2: 'confirmed', 'linkedin:name:sam lee': 'unmatched', 'twitter:https://twitter.com/nk': 'unmatched' },
+    persons: { u1: 'confirmed', u2: 'confirmed', [profilePerson('linkedin:name:sam lee')]: 'unmatched', [profilePerson('twitter:https://twitter.com/nk')]: 'unmatched' },
     rows: {
-      persons: { 'linkedin:name:sam lee': { name: 'Sam Lee', email: null }, u2: { name: 'Sam Lee' } },
+      persons: { [profilePerson('linkedin:name:sam lee')]: { name: 'Sam Lee', email: null }, u2: { name: 'Sam Lee' } },
       identity_links: {
-        'profile:linkedin:name:sam lee': { person_id: 'linkedin:name:sam lee', link_type: 'confirmed', event_count: 1 },
-        'profile:twitter:https://twitter.com/nk': { person_id: 'twitter:https://twitter.com/nk', link_type: 'confirmed' },
+        'profile:linkedin:name:sam lee': { person_id: profilePerson('linkedin:name:sam lee'), link_type: 'confirmed', event_count: 1 },
+        'profile:twitter:https://twitter.com/nk': { person_id: profilePerson('twitter:https://twitter.com/nk'), link_type: 'confirmed' },
       },
       stitched_events: { 'tw-1': { step_label: 'Twitter: followed' } },
     },
@@ -555,10 +557,10 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      [`twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`]: ['twitter:https://twitter.com/ann', 'unmatched', 'none'],
+      [`twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`]: [profilePerson('twitter:https://twitter.com/ann'), 'unmatched', 'none'],
     },
-    persons: { 'twitter:https://twitter.com/ann': 'unmatched' },
-    rows: { persons: { 'twitter:https://twitter.com/ann': { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } } },
+    persons: { [profilePerson('twitter:https://twitter.com/ann')]: 'unmatched' },
+    rows: { persons: { [profilePerson('twitter:https://twitter.com/ann')]: { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } } },
   },
   {
     name: 'source columns with other physical names (config column mapping)',
@@ -592,10 +594,10 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      'li-7': ['linkedin:https://linkedin.com/in/kim', 'unmatched', 'none'],
-      'li-8': ['linkedin:https://linkedin.com/in/kim', 'unmatched', 'none'],
+      'li-7': [profilePerson('linkedin:https://linkedin.com/in/kim'), 'unmatched', 'none'],
+      'li-8': [profilePerson('linkedin:https://linkedin.com/in/kim'), 'unmatched', 'none'],
     },
-    persons: { 'linkedin:https://linkedin.com/in/kim': 'unmatched' },
+    persons: { [profilePerson('linkedin:https://linkedin.com/in/kim')]: 'unmatched' },
     rows: {
       stitched_events: {
         'li-7': { event_name: 'Liked', offsite_action: 'Liked', step_label: 'LinkedIn: Liked' },

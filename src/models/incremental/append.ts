@@ -126,7 +126,7 @@ JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
     ctx.scratchTable(
       'identity_links',
       `WITH added AS (
-  SELECT ${d.concat(`'anonymous_id:'`, 'anonymous_id')} AS link_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
+  SELECT ${ctx.linkId(d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
   FROM ${ref('js_events')} GROUP BY anonymous_id
 )
 SELECT o.link_id, o.identifier_type, o.identifier, o.person_id, o.link_type, o.first_seen_at,
@@ -210,7 +210,7 @@ LEFT JOIN ${stored} AS o ON o.${key} = a.${key}`;
 
 /** The keys of the identity_links rows the append touches: its events' anonymous ids. */
 export function appendedLinksSql(ctx: ModelContext, x: AppendTables & { appended: string }): string {
-  return `SELECT DISTINCT ${ctx.d.concat(`'anonymous_id:'`, 'anonymous_id')} AS link_id FROM ${x.changed}
+  return `SELECT DISTINCT ${ctx.linkId(ctx.d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id FROM ${x.changed}
 WHERE event_id IN (SELECT event_id FROM ${x.appended})`;
 }
 

@@ -39,6 +39,9 @@ export class BigQueryDialect extends StandardDialect {
   unixMicros(expr: string): string {
     return `UNIX_MICROS(${expr})`;
   }
+  minusHours(expr: string, hours: number): string {
+    return `TIMESTAMP_SUB(${expr}, INTERVAL ${Math.trunc(hours)} HOUR)`;
+  }
   boolOr(expr: string): string {
     return `LOGICAL_OR(${expr})`;
   }

@@ -44,6 +44,9 @@ export class DuckDBDialect extends StandardDialect {
   unixMicros(expr: string): string {
     return `epoch_us(${expr})`;
   }
+  minusHours(expr: string, hours: number): string {
+    return `(${expr} - INTERVAL (${Math.trunc(hours)}) HOUR)`;
+  }
   boolOr(expr: string): string {
     return `bool_or(${expr})`;
   }

@@ -25,6 +25,7 @@ export abstract class StandardDialect implements Dialect {
   abstract md5Hex(expr: string): string;
   abstract stripAccents(expr: string): string;
   abstract unixMicros(expr: string): string;
+  abstract minusHours(expr: string, hours: number): string;
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
   abstract firstBy(value: string, orderBy: string[], where?: string): string;

@@ -32,7 +32,7 @@ export function lastRunQuery(out: (table: string) => string): string {
 /** One row of journey_stitch_runs, timestamps as UTC text. */
 export function runRowQuery(out: (table: string) => string, runId: string): string {
   const times = ['refreshed_at', 'watermark', 'cutoff'].map(utcText).join(', ');
-  return `SELECT run_id, mode, ${times}, new_events, affected_persons, rows_rewritten FROM ${out(STATE_TABLES.runs)} WHERE run_id = ${bq.stringLiteral(runId)}`;
+  return `SELECT run_id, mode, ${times}, new_events, affected_persons, rows_rewritten, late_rows FROM ${out(STATE_TABLES.runs)} WHERE run_id = ${bq.stringLiteral(runId)}`;
 }
 
 /**
@@ -62,7 +62,8 @@ export async function readRunRow(client: BigQueryClient, out: (table: string) =>
   const { rows } = await client.query(runRowQuery(out, runId));
   if (rows.length !== 1) throw new Error(`${STATE_TABLES.runs}: expected one row for run '${runId}', found ${rows.length}`);
   const row = rows[0];
-  return { ...(row as unknown as RunRow), new_events: Number(row.new_events), affected_persons: Number(row.affected_persons), rows_rewritten: Number(row.rows_rewritten) };
+  const n = (k: 'new_events' | 'affected_persons' | 'rows_rewritten' | 'late_rows') => Number(row[k]);
+  return { ...(row as unknown as RunRow), new_events: n('new_events'), affected_persons: n('affected_persons'), rows_rewritten: n('rows_rewritten'), late_rows: n('late_rows') };
 }
 
 /** Why the last run does not allow an incremental one (undefined: it does). */

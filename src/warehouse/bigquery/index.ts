@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../contract/tables';
-import { runRecord, type RunRow } from '../../engine/incremental';
+import { lateRowsNote, runRecord, type RunRow } from '../../engine/incremental';
 import { buildPipeline, SourceColumnError } from '../../models';
 import { buildFullPipeline, STATE_TABLES } from '../../models/incremental';
 import type { RawSources } from '../../models/types';
@@ -133,7 +133,8 @@ async function stitchBigQueryIncremental(
 /** The run row of an --incremental run, for the end of the report. */
 export function formatIncrementalOutcome({ run, fullReason }: IncrementalOutcome): string {
   const mode = run.mode === 'full' ? `full build (${fullReason ?? 'requested'}), state kept for the next incremental run` : `incremental from ${run.cutoff}`;
-  return `${mode}: ${run.new_events} new event(s), ${run.affected_persons} affected person(s), ${run.rows_rewritten} row(s) rewritten\n`;
+  const late = lateRowsNote(run.late_rows);
+  return `${mode}: ${run.new_events} new event(s), ${run.affected_persons} affected person(s), ${run.rows_rewritten} row(s) rewritten\n${late ? `warning: ${late}\n` : ''}`;
 }
 
 // ---- reports --------------------------------------------------------------------------------------
