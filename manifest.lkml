@@ -33,10 +33,10 @@ application: journey_stitch {
   file: "bundle.js"
 
   entitlements: {
-    core_api_methods: ["me", "run_inline_query"]
+    core_api_methods: ["run_inline_query"]
     navigation: yes
     new_window: yes
     use_embeds: no
-    local_storage: yes
+    local_storage: no
   }
 }

@@ -76,4 +76,4 @@ export const PII_ACCESS_GRANT = 'can_see_pii';
  * Core API methods the extension calls. manifest.lkml's entitlements list exactly these; the preview host
  * refuses anything else, as Looker does.
  */
-export const EXTENSION_CORE_API_METHODS = ['me', 'run_inline_query'] as const;
+export const EXTENSION_CORE_API_METHODS = ['run_inline_query'] as const;

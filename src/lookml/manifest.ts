@@ -34,7 +34,7 @@ export function manifestDocument(config: Config): Node {
           navigation: true,
           new_window: true,
           use_embeds: false,
-          local_storage: true,
+          local_storage: false,
         },
       }),
     ],

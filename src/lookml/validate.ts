@@ -402,14 +402,21 @@ function checkApplication(manifest: LkmlNode, sources: SourceFile[], issue: (f: 
   if (extra.length || missing.length) {
     issue('manifest.lkml', `core_api_methods must be exactly ${[...expected].join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; not used: ${extra.join(', ')}` : ''}`);
   }
+  const used = new Set<string>();
   for (const src of sources) {
     for (const m of src.content.matchAll(/\b(?:core40SDK|coreSDK|sdk)\s*\.\s*([a-z][a-z0-9_]*)\s*\(/g)) {
       if (!methods.has(m[1])) issue('manifest.lkml', `${src.path} calls core API method ${m[1]}, which the entitlements do not list`);
     }
     for (const m of src.content.matchAll(/\bextensionSDK\s*\.\s*(\w+)\s*\(/g)) {
       const needed = EXTENSION_ENTITLEMENTS[m[1]];
+      if (needed) used.add(needed);
       if (needed && ent[needed] !== true) issue('manifest.lkml', `${src.path} calls extensionSDK.${m[1]}, which needs entitlement ${needed}: yes`);
     }
+  }
+  // Least privilege: an entitlement granted but never needed is a permission an extension should not hold (known
+  // only when the extension's sources are given).
+  for (const granted of sources.length ? new Set(Object.values(EXTENSION_ENTITLEMENTS)) : []) {
+    if (ent[granted] === true && !used.has(granted)) issue('manifest.lkml', `entitlement ${granted}: yes is not used by the extension; set it to no`);
   }
 }
 
