@@ -23,6 +23,8 @@ export interface TableScan {
   bytes: number;
   /** The constant filter over the scan, as DuckDB prints it (see collectScans). */
   filter?: string;
+  /** What a DML statement bills of the table it modifies (the partitions it changes, or the whole table). */
+  modified?: true;
 }
 
 export interface StatementScan {
@@ -145,7 +147,7 @@ async function modifiedTable(
   const read = { table: `${name} (read by the statement${days ? `, days ${filter}` : ''})`, columns: named, bytes: await columnBytes(conn, ref, named, types, days) };
   if (!partitionColumn) {
     const bytes = await columnBytes(conn, ref, columns, types);
-    return { name, read, after: async () => ({ table: `${name} (modified)`, columns, bytes }) };
+    return { name, read, after: async () => ({ table: `${name} (modified)`, columns, bytes, modified: true }) };
   }
   const day = `CAST(CAST(r.${duck.quoteIdent(partitionColumn)} AS DATE) AS VARCHAR)`;
   const fingerprints = async () =>
@@ -161,7 +163,7 @@ async function modifiedTable(
       const now = await fingerprints();
       const modified = [...before.keys()].filter((d) => now.get(d) !== before.get(d));
       const bytes = modified.reduce((sum, d) => sum + (bytesByDay.get(d) ?? 0), 0);
-      return { table: `${name} (${modified.length} of ${before.size} partitions modified)`, columns, bytes };
+      return { table: `${name} (${modified.length} of ${before.size} partitions modified)`, columns, bytes, modified: true };
     },
   };
 }

@@ -86,6 +86,8 @@ interface ModelCost {
   statements: number;
   /** Bytes read from raw (source) tables, by table: what date partitioning can prune. */
   rawBytes: Record<string, number>;
+  /** Of `bytes`, what DML bills for the table it modifies (its changed partitions, or all of it). */
+  modifiedBytes: number;
 }
 
 const isRaw = (planTable: string) => planTable.includes('js_raw_');
@@ -98,7 +100,8 @@ const perStep = (ledger: { take(): StatementScan[] }, into: ModelCost[]) => (ste
   }
   const rawBytes: Record<string, number> = {};
   for (const t of scans.flatMap((s) => s.scans).filter((t) => isRaw(t.table))) rawBytes[t.table] = (rawBytes[t.table] ?? 0) + t.bytes;
-  into.push({ name: step.name, bytes: scans.reduce((a, s) => a + s.bytes, 0), statements: scans.length, rawBytes });
+  const modifiedBytes = scans.flatMap((s) => s.scans).reduce((a, t) => a + (t.modified ? t.bytes : 0), 0);
+  into.push({ name: step.name, bytes: scans.reduce((a, s) => a + s.bytes, 0), statements: scans.length, rawBytes, modifiedBytes });
 };
 
 /** Share of each raw table's rows in the daily partitions a run reading from `cutoff` on would touch. */
