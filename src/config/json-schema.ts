@@ -1,7 +1,6 @@
 /** The JSON Schema of journey-stitch.yaml (editor autocomplete and validation), derived from the zod schema. */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import { packageFile } from '../package-root';
 import { configSchema } from './schema';
 
 export const SCHEMA_FILE = 'journey-stitch.schema.json';
@@ -18,11 +17,5 @@ export function configJsonSchemaText(): string {
 
 /** The schema file shipped at the root of the journey-stitch package. */
 export function shippedSchemaPath(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'journey-stitch') {
-      return path.join(dir, SCHEMA_FILE);
-    }
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the journey-stitch package folder above ${__dirname}`);
-  }
+  return packageFile(SCHEMA_FILE);
 }

@@ -1,8 +1,9 @@
 /** `journey-stitch preview` from the command line: prints its URL, serves the host page and the bundle, stops on SIGTERM. */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { createFixtureDatabase, type FixtureDatabase } from './support/fixture';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'journey-stitch.js');
@@ -20,29 +21,55 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('prints the URL, serves the host page and the bundle as is', async () => {
-  const child = spawn(process.execPath, [BIN, 'preview', '--config', join(dir, 'journey-stitch.yaml'), '--project', fixture.project, '--bundle', join(dir, 'bundle.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /journey-stitch preview: (http:\/\/127\.0\.0\.1:\d+\/extensions\/journey_stitch::journey_stitch\/)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.stderr.on('data', (d) => (err += d));
-      child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+type Cli = ChildProcessByStdio<null, Readable, Readable>;
+
+/** Starts `journey-stitch preview` and waits for the URL it prints. */
+function startCli(args: string[], cwd?: string): { child: Cli; url: Promise<string> } {
+  const child = spawn(process.execPath, [BIN, 'preview', ...args, '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /journey-stitch preview: (http:\/\/127\.0\.0\.1:\d+\/extensions\/journey_stitch::journey_stitch\/)/.exec(out);
+      if (m) resolve(m[1]);
     });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  return { child, url };
+}
+
+async function stopCli(child: Cli): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+test('prints the URL, serves the host page and the bundle as is', async () => {
+  const { child, url: started } = startCli(['--config', join(dir, 'journey-stitch.yaml'), '--project', fixture.project, '--bundle', join(dir, 'bundle.js')]);
+  try {
+    const url = await started;
     const page = await (await fetch(url)).text();
     expect(page).toContain('data-testid="preview-pii-switch"');
     expect(page).toContain('"extensionId":"journey_stitch::journey_stitch"');
     expect(await (await fetch(new URL('/__preview/bundle.js', url))).text()).toBe('document.body.textContent = "bundle";');
     expect((await fetch(new URL('/nothing', url))).status).toBe(404);
   } finally {
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopCli(child);
+  }
+});
+
+test("without --bundle, serves the bundle shipped with journey-stitch, whatever the user's folder", async () => {
+  // The README's sequence runs in the user's folder, which has no dist/ of its own.
+  const { child, url: started } = startCli(['--project', fixture.project], dir);
+  try {
+    const url = await started;
+    const shipped = readFileSync(join(__dirname, '..', '..', 'bundle.js'), 'utf8');
+    expect(await (await fetch(new URL('/__preview/bundle.js', url))).text()).toBe(shipped);
+  } finally {
+    await stopCli(child);
   }
 });
 

@@ -1,9 +1,12 @@
 /** `journey-stitch preview`: serve the extension locally, answering its Looker API calls from the DuckDB database. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { packageFile } from '../../package-root';
 import { startPreview } from '../../preview';
 
 export const DEFAULT_PREVIEW_PORT = 4710;
+/** The production bundle committed at the package root (a test keeps it equal to a fresh build). */
+export const SHIPPED_BUNDLE = 'bundle.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -18,11 +21,11 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'config file (its output.database is queried)', DEFAULT_CONFIG_FILE)
     .option('-p, --port <port>', `port on 127.0.0.1 (default ${DEFAULT_PREVIEW_PORT})`, port, DEFAULT_PREVIEW_PORT)
     .option('--project <dir>', 'folder of the generated LookML project (manifest.lkml, lookml/)', '.')
-    .option('--bundle <file>', 'the built extension (npm run build:extension)', 'dist/bundle.js')
-    .action(async (opts: { config: string; port: number; project: string; bundle: string }) => {
+    .option('--bundle <file>', `the built extension (default: the ${SHIPPED_BUNDLE} shipped with journey-stitch)`)
+    .action(async (opts: { config: string; port: number; project: string; bundle?: string }) => {
       const { config } = await loadConfig(opts.config);
       if (config.warehouse !== 'duckdb') throw new Error(`${opts.config}: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview`);
-      const preview = await startPreview({ projectDir: opts.project, database: config.output.database, bundle: opts.bundle, port: opts.port });
+      const preview = await startPreview({ projectDir: opts.project, database: config.output.database, bundle: opts.bundle ?? packageFile(SHIPPED_BUNDLE), port: opts.port });
       process.stdout.write(`journey-stitch preview: ${preview.url}\n  (database ${config.output.database}; Ctrl-C to stop)\n`);
       const stop = () => {
         void preview.stop().then(() => process.exit(0));
