@@ -124,8 +124,8 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     warehouse: z.enum(['duckdb', 'bigquery']).describe('Where the raw data lives and the models run.'),
-    project: z.string().regex(PROJECT_RE, { message: 'not a valid Google Cloud project id' }).optional().describe('bigquery: project of the raw tables.'),
-    dataset: identifier('dataset').optional().describe('bigquery: dataset of the raw tables.'),
+    project: z.string().regex(PROJECT_RE, { message: 'not a valid Google Cloud project id' }).optional().describe('bigquery (and sql --warehouse bigquery): project of the raw tables.'),
+    dataset: identifier('dataset').optional().describe('bigquery (and sql --warehouse bigquery): dataset of the raw tables.'),
     location: z.string().regex(/^[A-Za-z0-9-]+$/).default('US').describe('bigquery: dataset location.'),
     key_file: z.string().optional().describe('bigquery: service account key file (default: application default credentials).'),
     output: z

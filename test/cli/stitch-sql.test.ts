@@ -137,10 +137,24 @@ describe('journey-stitch sql (child process)', () => {
     }
   });
 
-  it('refuses bigquery SQL without project and dataset', async () => {
+  it('refuses bigquery SQL without project and dataset, naming the keys to add to the config', async () => {
     await writeFile(path.join(dir, 'journey-stitch.yaml'), TINY_CONFIG);
-    const result = await runCli(['sql', '--warehouse', 'bigquery'], dir);
+    const result = await runCli(['sql', '--warehouse', 'bigquery', '--out', 'sql'], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('journey-stitch: this needs warehouse: bigquery with project and dataset set in the config\n');
+    const file = path.join(dir, 'journey-stitch.yaml');
+    expect(result.stderr).toBe(
+      `journey-stitch: ${file}: BigQuery SQL reads the raw tables as project.dataset.table; add project: and dataset: ` +
+        `(the Google Cloud project and dataset of your raw tables) to ${file}, or leave out --warehouse bigquery for DuckDB SQL\n`,
+    );
+    expect(existsSync(path.join(dir, 'sql'))).toBe(false);
+  });
+
+  it('writes bigquery SQL from a duckdb config that sets project and dataset (the README sequence)', async () => {
+    await writeFile(path.join(dir, 'journey-stitch.yaml'), `${TINY_CONFIG}project: acme-analytics\ndataset: segment_raw\n`);
+    const result = await runCli(['sql', '--warehouse', 'bigquery', '--out', 'sql'], dir);
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    const script = await readFile(path.join(dir, 'sql', 'journey_stitch.sql'), 'utf8');
+    expect(script).toContain('`acme-analytics`.`segment_raw`.`linkedin`');
+    expect(script).toContain('CREATE OR REPLACE TABLE `acme-analytics`.`journey_stitch`.`stitched_events`');
   });
 });

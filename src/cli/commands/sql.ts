@@ -51,6 +51,22 @@ export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
   return { pipeline, options: { notes, scratchRef: out } };
 }
 
+/**
+ * The config the SQL is written for. BigQuery SQL names every raw table as project.dataset.table, so
+ * `--warehouse bigquery` on a DuckDB config takes the config's project and dataset (and asks for them, naming the keys).
+ */
+export function configForWarehouse(config: Config, warehouse: WarehouseName, file: string): Config {
+  if (warehouse !== 'bigquery' || config.warehouse === 'bigquery') return config;
+  const missing = (['project', 'dataset'] as const).filter((key) => !config[key]);
+  if (missing.length) {
+    throw new Error(
+      `${file}: BigQuery SQL reads the raw tables as project.dataset.table; add ${missing.map((k) => `${k}:`).join(' and ')} ` +
+        `(the Google Cloud project and dataset of your raw tables) to ${file}, or leave out --warehouse bigquery for DuckDB SQL`,
+    );
+  }
+  return { ...config, warehouse: 'bigquery' };
+}
+
 /** File name → content: `01_<model>.sql` ... and the whole script. */
 export function sqlFiles({ pipeline, options }: OfflineSql, dialect: Dialect): Array<[string, string]> {
   const width = Math.max(2, String(pipeline.steps.length).length);
@@ -77,13 +93,15 @@ export function register(program: Command): void {
   program
     .command('sql')
     .description('Write the stitching SQL: one numbered file per model plus journey_stitch.sql (or print the script).')
-    .addOption(new Option('-w, --warehouse <name>', 'SQL dialect (default: the config warehouse)').choices(['duckdb', 'bigquery']))
+    .addOption(
+      new Option('-w, --warehouse <name>', 'SQL dialect (default: the config warehouse); bigquery needs project and dataset in the config').choices(['duckdb', 'bigquery']),
+    )
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-o, --out <dir>', 'folder for the .sql files (default: print the whole script)')
     .action(async (opts: { warehouse?: WarehouseName; config: string; out?: string }) => {
-      const { config } = await loadConfig(opts.config);
-      const dialect = getDialect(opts.warehouse ?? config.warehouse);
-      const sql = offlineSql(config, dialect);
+      const loaded = await loadConfig(opts.config);
+      const dialect = getDialect(opts.warehouse ?? loaded.config.warehouse);
+      const sql = offlineSql(configForWarehouse(loaded.config, dialect.name, loaded.file), dialect);
       if (!opts.out) {
         process.stdout.write(toScript(sql.pipeline, dialect, sql.options));
         return;
