@@ -68,7 +68,7 @@ export async function predictionCells(conn: DuckDBConnection, predictions: strin
     FROM (${predictions}) WHERE event_id IS NOT NULL GROUP BY event_id`);
   const rows = (
     await conn.runAndReadAll(`
-      SELECT coalesce(p.person_id, '(not in output) ' || t.event_id) AS predicted, t.person_id AS truth,
+      SELECT p.person_id AS predicted, t.person_id AS truth,
         coalesce(p.category, ${duck.stringLiteral(NOT_IN_OUTPUT)}) AS category,
         count(*) AS events, count(*) FILTER (WHERE p.known) AS known
       FROM ${TRUTH_TABLE} t LEFT JOIN js_predicted p ON p.event_id = t.event_id
@@ -79,9 +79,9 @@ export async function predictionCells(conn: DuckDBConnection, predictions: strin
   await conn.run('DROP TABLE js_predicted');
   const cells = new Map<string, Cell>();
   for (const [predicted, truth, category, events, known] of rows) {
-    const key = `${predicted}\u0000${truth}`;
+    const key = JSON.stringify([predicted, truth]);
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { predicted: String(predicted), truth: String(truth), events: 0, byCategory: {}, known: 0 }));
+    if (!cell) cells.set(key, (cell = { predicted: predicted === null ? null : String(predicted), truth: String(truth), events: 0, byCategory: {}, known: 0 }));
     cell.events += Number(events);
     cell.known += Number(known);
     cell.byCategory[String(category)] = (cell.byCategory[String(category)] ?? 0) + Number(events);

@@ -11,7 +11,8 @@
 
 /** Events of one predicted person and one true person. */
 export interface Cell {
-  predicted: string;
+  /** The stitcher's person; null for events in no output (rejected or lost): they form no person and claim no pair. */
+  predicted: string | null;
   truth: string;
   events: number;
   /** Events per category (how the stitcher linked them); categories not listed count 0. */
@@ -37,6 +38,7 @@ export interface CategoryScores extends PairScores {
 
 export interface Evaluation {
   events: number;
+  /** Persons of the output (events in no output are not persons). */
   predictedPersons: number;
   truePersons: number;
   overall: PairScores;
@@ -44,7 +46,7 @@ export interface Evaluation {
   /** Predicted persons holding events of two or more true persons, and the events in them. */
   overMerges: number;
   overMergedEvents: number;
-  /** True persons whose events are split over two or more predicted persons. */
+  /** True persons whose events are split over two or more predicted persons (events in no output aside). */
   underMerges: number;
   /** Share of events the stitcher attached to a known person. */
   knownShare: number;
@@ -69,11 +71,11 @@ interface Totals {
   counterparts: number;
 }
 
-function addTo(map: Map<string, Totals>, key: string, cell: Cell): void {
+function addTo(map: Map<string, Totals>, key: string, cell: Cell, isCounterpart = true): void {
   let t = map.get(key);
   if (!t) map.set(key, (t = { events: 0, byCategory: new Map(), counterparts: 0 }));
   t.events += cell.events;
-  t.counterparts++;
+  if (isCounterpart) t.counterparts++;
   for (const [c, n] of Object.entries(cell.byCategory)) t.byCategory.set(c, (t.byCategory.get(c) ?? 0) + n);
 }
 
@@ -86,15 +88,18 @@ export function evaluateCells(cells: Iterable<Cell>): Evaluation {
   let correct = 0;
   let known = 0;
   for (const cell of cells) {
-    addTo(predicted, cell.predicted, cell);
-    addTo(truth, cell.truth, cell);
+    // A missing event still counts in the true pairs (it is missed), never in the predicted or correct ones.
+    const person = cell.predicted;
+    const inOutput = person !== null;
+    if (inOutput) addTo(predicted, person, cell);
+    addTo(truth, cell.truth, cell, inOutput);
     events += cell.events;
     known += cell.known;
-    correct += pairs(cell.events);
+    if (inOutput) correct += pairs(cell.events);
     for (const [c, n] of Object.entries(cell.byCategory)) {
       const cat = categories.get(c) ?? { events: 0, correct: 0 };
       cat.events += n;
-      cat.correct += pairsTouching(cell.events, n);
+      if (inOutput) cat.correct += pairsTouching(cell.events, n);
       categories.set(c, cat);
     }
   }

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { evaluateCells, type Cell } from '../../src/evaluate/metrics';
 
-/** Events as (predicted, truth, category, known) → contingency cells. */
-function cellsOf(events: { p: string; t: string; c: string; known?: boolean }[]): Cell[] {
+/** Events as (predicted, truth, category, known) → contingency cells; p null: the event is in no output. */
+function cellsOf(events: { p: string | null; t: string; c: string; known?: boolean }[]): Cell[] {
   const cells = new Map<string, Cell>();
   for (const e of events) {
-    const key = `${e.p}|${e.t}`;
+    const key = JSON.stringify([e.p, e.t]);
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { predicted: e.p, truth: e.t, events: 0, byCategory: {}, known: 0 }));
     cell.events++;
@@ -45,8 +45,25 @@ describe('evaluateCells', () => {
     expect(singletons.underMerges).toBe(1);
   });
 
+  it('counts events in no output as missed pairs, not as persons', () => {
+    // Truth: A = {1,2,3}, B = {4}. Predicted: X = {1,2}; events 3 and 4 were rejected.
+    const r = evaluateCells(
+      cellsOf([
+        { p: 'X', t: 'A', c: 'confirmed' },
+        { p: 'X', t: 'A', c: 'confirmed' },
+        { p: null, t: 'A', c: 'not in output' },
+        { p: null, t: 'B', c: 'not in output' },
+      ]),
+    );
+    // Correct {1,2}; predicted {1,2}; true {1,2} {1,3} {2,3}: the rejected event 3 costs recall, not precision.
+    expect(r.overall).toMatchObject({ correctPairs: 1, predictedPairs: 1, truePairs: 3 });
+    expect(r.byCategory['not in output']).toMatchObject({ events: 2, correctPairs: 0, predictedPairs: 0, truePairs: 2 });
+    // One person in the output; A is not split between persons, it lost an event (reported as not in output).
+    expect(r).toMatchObject({ events: 4, predictedPersons: 1, truePersons: 2, overMerges: 0, underMerges: 0 });
+  });
+
   it('agrees with counting every pair of events', () => {
-    const event = fc.record({ p: fc.constantFrom('p1', 'p2', 'p3', 'p4'), t: fc.constantFrom('t1', 't2', 't3'), c: fc.constantFrom('confirmed', 'inferred') });
+    const event = fc.record({ p: fc.constantFrom('p1', 'p2', 'p3', 'p4', null), t: fc.constantFrom('t1', 't2', 't3'), c: fc.constantFrom('confirmed', 'inferred') });
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 30 }), (events) => {
         const r = evaluateCells(cellsOf(events));
@@ -56,16 +73,22 @@ describe('evaluateCells', () => {
           return n;
         };
         const touches = (c: string) => (a: (typeof events)[0], b: (typeof events)[0]) => a.c === c || b.c === c;
-        expect(r.overall.correctPairs).toBe(count((a, b) => a.p === b.p && a.t === b.t));
-        expect(r.overall.predictedPairs).toBe(count((a, b) => a.p === b.p));
+        // An event in no output (p null) is paired with nothing by the stitcher.
+        const together = (a: (typeof events)[0], b: (typeof events)[0]) => a.p !== null && a.p === b.p;
+        expect(r.overall.correctPairs).toBe(count((a, b) => together(a, b) && a.t === b.t));
+        expect(r.overall.predictedPairs).toBe(count(together));
         expect(r.overall.truePairs).toBe(count((a, b) => a.t === b.t));
         for (const c of Object.keys(r.byCategory)) {
-          expect(r.byCategory[c].correctPairs).toBe(count((a, b) => touches(c)(a, b) && a.p === b.p && a.t === b.t));
-          expect(r.byCategory[c].predictedPairs).toBe(count((a, b) => touches(c)(a, b) && a.p === b.p));
+          expect(r.byCategory[c].correctPairs).toBe(count((a, b) => touches(c)(a, b) && together(a, b) && a.t === b.t));
+          expect(r.byCategory[c].predictedPairs).toBe(count((a, b) => touches(c)(a, b) && together(a, b)));
           expect(r.byCategory[c].truePairs).toBe(count((a, b) => touches(c)(a, b) && a.t === b.t));
         }
+        const persons = [...new Set(events.flatMap((e) => (e.p === null ? [] : [e.p])))];
         const truthsOf = (p: string) => new Set(events.filter((e) => e.p === p).map((e) => e.t)).size;
-        expect(r.overMerges).toBe([...new Set(events.map((e) => e.p))].filter((p) => truthsOf(p) > 1).length);
+        expect(r.predictedPersons).toBe(persons.length);
+        expect(r.overMerges).toBe(persons.filter((p) => truthsOf(p) > 1).length);
+        const personsOf = (t: string) => new Set(events.filter((e) => e.t === t && e.p !== null).map((e) => e.p)).size;
+        expect(r.underMerges).toBe([...new Set(events.map((e) => e.t))].filter((t) => personsOf(t) > 1).length);
       }),
     );
   });
