@@ -123,18 +123,21 @@ async function runLoop(conn: DuckDBConnection, loop: LoopStep, hooks: RunHooks):
   throw new Error('unreachable: the last iteration either converged or threw');
 }
 
+/** Iterations per loop, from the reports of the steps run (one pipeline, or the several of an incremental run). */
+export function loopIterations(steps: readonly StepReport[]): Record<string, number> {
+  return Object.fromEntries(steps.flatMap((s) => (s.iterations === undefined ? [] : [[s.name, s.iterations]])));
+}
+
 export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, hooks: RunHooks = {}): Promise<RunReport> {
   const started = now();
   const steps: StepReport[] = [];
-  const iterations: Record<string, number> = {};
   const ref = hooks.dropScratchEarly;
   const drops = ref ? scratchLastUses(pipeline, ref) : new Map<number, string[]>();
   for (const [i, step] of pipeline.steps.entries()) {
     const report = step.kind === 'sql' ? await runStatement(conn, step) : await runLoop(conn, step, hooks);
-    if (report.iterations !== undefined) iterations[report.name] = report.iterations;
     steps.push(report);
     hooks.onStep?.(report);
     for (const table of drops.get(i) ?? []) await conn.run(`DROP TABLE IF EXISTS ${ref!(table)}`);
   }
-  return { steps, iterations, totalMs: now() - started };
+  return { steps, iterations: loopIterations(steps), totalMs: now() - started };
 }

@@ -17,7 +17,7 @@ import { stageExport, type StagedExport } from './export';
 import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
-import { LoopCapError, runPipeline, type RunReport } from './run';
+import { LoopCapError, loopIterations, runPipeline, type RunReport } from './run';
 import { collectSummary, formatSummary, loadLine, progressLine, type StitchSummary } from './summary';
 
 const duck = new DuckDBDialect();
@@ -99,7 +99,7 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
   try {
     if (opts.incremental) {
       const refreshed = await refreshIncremental(conn, { config, incremental: config.incremental, raw: loaded.raw, hooks });
-      run = { steps: refreshed.steps, iterations: {}, totalMs: refreshed.totalMs };
+      run = { steps: refreshed.steps, iterations: loopIterations(refreshed.steps), totalMs: refreshed.totalMs };
       const r = refreshed.run;
       log(
         `  ${r.mode} run${refreshed.fullReason ? ` (${refreshed.fullReason})` : ''}: ${r.new_events.toLocaleString('en-US')} new events, ` +

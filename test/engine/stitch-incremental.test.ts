@@ -57,8 +57,13 @@ describe('stitch --incremental', () => {
       JSON.stringify({ id: 'late-i1', anonymous_id: 'a7', user_id: 'u1', timestamp: '2024-03-05T10:05:00Z' }) + '\n',
     );
     lines.length = 0;
-    await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
+    const result = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(/incremental run: 3 new events, \d+ persons re-stitched/);
+    // The summary reports the iterations of the loops the incremental run ran, as a full run's does.
+    const loops = result.run.steps.filter((s) => s.kind === 'loop');
+    expect(loops.length).toBeGreaterThan(0);
+    expect(result.summary.iterations).toEqual(Object.fromEntries(loops.map((s) => [s.name, s.iterations])));
+    expect(lines).toContain(`  label propagation:  ${loops.map((s) => `${s.name} ${s.iterations} iteration(s)`).join(', ')}`);
     const incremental = await tables(config.output.database);
 
     const fullConfig = { ...config, output: { ...config.output, database: path.join(dir, 'full.duckdb') } };
