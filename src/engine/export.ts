@@ -2,7 +2,8 @@
  * Export of the stitched tables as CSV and Parquet (DuckDB COPY). Files are written into a staging folder
  * and moved into place only once every file is complete, so a failed export never leaves half-written files.
  */
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
@@ -14,6 +15,27 @@ export interface StagedExport {
   commit(): Promise<string[]>;
   /** Remove the staged files. */
   discard(): Promise<void>;
+}
+
+/** Why a folder cannot take the export, in words (errno codes otherwise). */
+function exportDirProblem(err: NodeJS.ErrnoException): string {
+  if (err.code === 'EEXIST') return 'it is a file, not a folder';
+  if (err.code === 'ENOTDIR') return 'part of the path is a file, not a folder';
+  if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') return 'not writable';
+  return err.message;
+}
+
+/**
+ * Creates the export folder (when missing) and checks it can be written, so that a bad --export-dir fails before
+ * the models run rather than after.
+ */
+export async function prepareExportDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new Error(`--export-dir ${dir}: ${exportDirProblem(err as NodeJS.ErrnoException)}; pass a folder you can write to (it is created when missing)`);
+  }
 }
 
 /** COPY each table to `<table>.csv` and `<table>.parquet` in a staging folder inside `dir`. */

@@ -13,7 +13,7 @@ import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, SourceColumnError } from '../models';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
-import { stageExport, type StagedExport } from './export';
+import { prepareExportDir, stageExport, type StagedExport } from './export';
 import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
@@ -127,6 +127,7 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
 export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Promise<StitchResult> {
   const log = opts.log ?? (() => {});
   const target = config.output.database;
+  if (opts.exportDir) await prepareExportDir(opts.exportDir);
   await mkdir(path.dirname(target), { recursive: true });
   await removeAbandonedTemps(target);
   const temp = tempDatabase(target);

@@ -125,6 +125,23 @@ describe('stitchDuckDB', () => {
     );
   });
 
+  it('refuses an export folder that is a file before running any model, naming --export-dir', async () => {
+    const file = path.join(dir, 'export.txt');
+    await writeFile(file, 'not a folder');
+    const lines: string[] = [];
+    const cases = [
+      [file, 'it is a file, not a folder'],
+      [path.join(file, 'below'), 'part of the path is a file, not a folder'],
+    ];
+    for (const [exportDir, problem] of cases) {
+      await expect(stitchDuckDB(config, { exportDir, log: (l) => lines.push(l) })).rejects.toThrow(
+        `--export-dir ${exportDir}: ${problem}; pass a folder you can write to (it is created when missing)`,
+      );
+    }
+    expect(lines).toEqual([]);
+    expect(await readdir(dir)).not.toContain('db');
+  });
+
   it('leaves the previous database and exports untouched when a run fails, with no temp files', async () => {
     const exportDir = path.join(dir, 'export');
     await stitchDuckDB(config, { exportDir });
