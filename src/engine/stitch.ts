@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, SourceColumnError } from '../models';
+import { rawTableSpecs } from '../models/raw-tables';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { prepareExportDir, stageExport, type StagedExport } from './export';
@@ -119,7 +120,7 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
   // Incremental runs drop their own scratch tables and keep their state tables.
   if (!opts.incremental) for (const table of pipeline.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(table)));
 
-  const summary = await collectSummary(conn, loaded, run, opts.incremental ? await outstandingLateRows(conn) : 0);
+  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0);
   const staged = opts.exportDir ? await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir) : undefined;
   return { run, summary, staged };
 }

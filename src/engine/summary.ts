@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IDENTITY_STATUSES, REJECTS_TABLE } from '../contract/tables';
+import type { RawTableSpec } from '../models/raw-tables';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { LoadedSources, LoadedTable } from './load';
 import type { RunReport, StepReport } from './run';
@@ -22,6 +23,52 @@ export interface StitchSummary {
   rejectedByReason: Record<string, number>;
   /** Label-propagation iterations per loop. */
   iterations: Record<string, number>;
+  /** Source files of which REJECTED_SHARE_WARNING or more of the rows were rejected: most likely a wrong mapping. */
+  mostlyRejected: MostlyRejected[];
+}
+
+export interface MostlyRejected {
+  file: string;
+  /** Rows read from the file, readable or not. */
+  rows: number;
+  rejected: number;
+  /** The most frequent reject reason, and its rows. */
+  reason: string;
+  reasonRows: number;
+  /** What to check: the config keys mapping the columns behind that reason, or the file itself. */
+  fix: string;
+}
+
+/** Share of a file's rows rejected from which the summary warns (the run itself still succeeds). */
+export const REJECTED_SHARE_WARNING = 0.5;
+
+/** The logical columns whose values decide each reject reason of the models (src/models/staging.ts). */
+const REASON_COLUMNS: Record<string, readonly string[]> = {
+  'missing event id': ['id', 'event_id'],
+  'invalid timestamp': ['timestamp', 'derived_tstamp'],
+  'missing event name': ['event'],
+  'no identifier': ['anonymous_id', 'user_id', 'domain_userid', 'email', 'full_name', 'profile_url'],
+};
+
+/** What to check when most rows of a table were rejected for `reason`. */
+export function rejectFix(reason: string, spec: RawTableSpec): string {
+  const columns = spec.columns.filter((c) => REASON_COLUMNS[reason]?.includes(c.logical));
+  if (columns.length === 0) return `check the file itself (the rejected lines are in ${REJECTS_TABLE}.row_data)`;
+  return `check the column mapping ${columns.map((c) => `${spec.configKey}.${c.logical} (reads column '${c.physical}')`).join(' and ')} in the config`;
+}
+
+/**
+ * The warning for a file most of whose rows were rejected, if so. `rejects` are [source_table, reason, rows] of
+ * rejected_rows: the models name the table (spec.table), the file reader the file.
+ */
+export function mostlyRejected(t: LoadedTable, spec: RawTableSpec, rejects: ReadonlyArray<[string, string, number]>): MostlyRejected | undefined {
+  const file = path.basename(t.file);
+  const mine = rejects.filter(([table]) => table === spec.table || table === file).sort((a, b) => b[2] - a[2]);
+  const rows = t.rows + t.rejected;
+  const rejected = mine.reduce((n, [, , k]) => n + k, 0);
+  if (rows === 0 || rejected / rows < REJECTED_SHARE_WARNING) return undefined;
+  const [, reason, reasonRows] = mine[0];
+  return { file, rows, rejected, reason, reasonRows, fix: rejectFix(reason, spec) };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -41,14 +88,24 @@ async function countRows(conn: DuckDBConnection, sql: string): Promise<Array<[st
   return (await conn.runAndReadAll(sql)).getRows().map(([k, n]) => [String(k), Number(n)]);
 }
 
-export async function collectSummary(conn: DuckDBConnection, loaded: LoadedSources, run: RunReport, lateRows = 0): Promise<StitchSummary> {
+export async function collectSummary(
+  conn: DuckDBConnection,
+  loaded: LoadedSources,
+  specs: readonly RawTableSpec[],
+  run: RunReport,
+  lateRows = 0,
+): Promise<StitchSummary> {
   const one = async (sql: string) => (await countRows(conn, `SELECT 'n', (${sql})`))[0][1];
   const eventsIn = loaded.tables.reduce((n, t) => n + t.rows + t.rejected, 0);
   const eventsOut = await one(`SELECT count(*) FROM ${duck.quoteIdent('stitched_events')}`);
-  const rejectedByReason = Object.fromEntries(
-    await countRows(conn, `SELECT regexp_replace(reason, ' on line \\d+.*$', ''), count(*) FROM ${duck.quoteIdent(REJECTS_TABLE)} GROUP BY 1 ORDER BY 2 DESC, 1`),
-  );
-  const rejected = Object.values(rejectedByReason).reduce((a, b) => a + b, 0);
+  // Rejected rows by table and reason ("on line N" left out): the summary's reasons and the per-file warnings.
+  const rejects = (await conn.runAndReadAll(`SELECT source_table, regexp_replace(reason, ' on line \\d+.*$', ''), count(*) FROM ${duck.quoteIdent(REJECTS_TABLE)} GROUP BY ALL`))
+    .getRows()
+    .map(([table, reason, n]): [string, string, number] => [String(table), String(reason), Number(n)]);
+  const byReason = new Map<string, number>();
+  for (const [, reason, n] of rejects) byReason.set(reason, (byReason.get(reason) ?? 0) + n);
+  const rejectedByReason = Object.fromEntries([...byReason].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)));
+  const rejected = rejects.reduce((sum, [, , n]) => sum + n, 0);
   const byStatus = Object.fromEntries(await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`));
   return {
     eventsIn,
@@ -60,6 +117,11 @@ export async function collectSummary(conn: DuckDBConnection, loaded: LoadedSourc
     eventsByStatus: Object.fromEntries(IDENTITY_STATUSES.map((s) => [s, byStatus[s] ?? 0])),
     rejectedByReason,
     iterations: run.iterations,
+    mostlyRejected: loaded.tables.flatMap((t) => {
+      const spec = specs.find((s) => s.logical === t.table);
+      const warning = spec && mostlyRejected(t, spec, rejects);
+      return warning ? [warning] : [];
+    }),
   };
 }
 
@@ -69,6 +131,12 @@ export function formatSummary(s: StitchSummary): string[] {
   return [
     `events in:          ${fmt(s.eventsIn)}`,
     `rejected rows:      ${fmt(rejected)}${rejected ? ` (${Object.entries(s.rejectedByReason).map(([r, n]) => `${r}: ${fmt(n)}`).join(', ')}; see ${REJECTS_TABLE})` : ''}`,
+    ...s.mostlyRejected.map(
+      (m) =>
+        // Rounded down: 100% only when every row was rejected.
+        `warning: ${m.file}: ${fmt(m.rejected)} of its ${fmt(m.rows)} rows (${Math.floor((1000 * m.rejected) / m.rows) / 10}%) were rejected, ` +
+        `mostly ${m.reason} (${fmt(m.reasonRows)}); ${m.fix}`,
+    ),
     `duplicates removed: ${fmt(s.duplicatesRemoved)}`,
     ...(s.lateRows ? [`late rows:          ${fmt(s.lateRows)} (not read by the incremental runs since the last full stitch, which would include them)`] : []),
     `events out:         ${fmt(s.eventsOut)}`,

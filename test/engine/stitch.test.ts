@@ -44,6 +44,7 @@ describe('stitchDuckDB', () => {
       eventsByStatus: { confirmed: 3, inferred: 1, anonymous: 1, unmatched: 1 },
       rejectedByReason: { 'malformed JSON': 1 },
       iterations: result.run.iterations,
+      mostlyRejected: [],
     });
     expect(Object.keys(result.run.iterations).length).toBeGreaterThan(0);
 
@@ -123,6 +124,18 @@ describe('stitchDuckDB', () => {
     await expect(probe(`SELECT length(string_agg(repeat('x', 1000), '')) AS n FROM range(1000000)`)).rejects.toThrow(
       /^model 'probe' failed: Out of Memory Error.*\nraise duckdb\.memory_limit in the config \(now '256MiB'\), or leave it out for DuckDB's default of 80% of RAM$/s,
     );
+  });
+
+  it('warns, naming the file, the reason and the mapping key, when most rows of a table are rejected, and still succeeds', async () => {
+    if (config.source.type === 'snowplow') throw new Error('the tiny world is Segment data');
+    // A wrong mapping: every page has a title, none of them a time.
+    const source = { ...config.source, columns: { ...config.source.columns, pages: { timestamp: 'context_page_title' } } };
+    const lines: string[] = [];
+    const result = await stitchDuckDB({ ...config, source }, { log: (l) => lines.push(l) });
+    expect(lines).toContain(
+      "  warning: pages.ndjson: 4 of its 4 rows (100%) were rejected, mostly invalid timestamp (3); check the column mapping source.columns.pages.timestamp (reads column 'context_page_title') in the config",
+    );
+    expect(result.summary.mostlyRejected.map((m) => m.file)).toEqual(['pages.ndjson']);
   });
 
   it('refuses an export folder that is a file before running any model, naming --export-dir', async () => {
