@@ -59,9 +59,14 @@ export class Staging {
     rmSync(this.path(file), { force: true });
   }
 
+  /** The names of the files staged so far. */
+  files(): string[] {
+    return readdirSync(this.dir).sort();
+  }
+
   /** Moves the staged files into `out`, first removing `stale` files there (an earlier run's other format). */
   commit(stale: string[] = []): string[] {
-    const files = readdirSync(this.dir).sort();
+    const files = this.files();
     for (const f of stale) if (!files.includes(f)) rmSync(join(this.out, f), { force: true });
     for (const f of files) renameSync(join(this.dir, f), join(this.out, f));
     rmSync(this.dir, { recursive: true, force: true });

@@ -26,6 +26,11 @@ export interface SampleOptions {
 }
 
 export const DEMO_OPTIONS = { events: 10_000, persons: 400, seed: 'demo' } as const;
+/**
+ * What DEMO_OPTIONS write, for --help: the last household is completed and LinkedIn-only persons come on top of the
+ * audience. test/sample/cli.test.ts fails when a change to the simulation changes it.
+ */
+export const DEMO_SIZE = { events: 10_003, persons: 422 } as const;
 const DEFAULT_EVENTS_PER_PERSON = 25;
 
 /** Fills in events/persons from each other; validates ranges with messages naming the option. */
@@ -123,7 +128,8 @@ export async function generateSample(options: SampleOptions, onProgress?: (event
     writeFileSync(staging.path(CONFIG_FILE), header + stringify(config));
     const result: SampleResult = {
       options,
-      files: [],
+      // Every file of the data set, this manifest included.
+      files: [...staging.files(), MANIFEST_FILE].sort(),
       events,
       rows: Object.fromEntries(tables.map((t) => [t, files[t].lines])),
       phenomena: sim.phenomena,
@@ -132,7 +138,7 @@ export async function generateSample(options: SampleOptions, onProgress?: (event
     writeFileSync(staging.path(MANIFEST_FILE), JSON.stringify({ ...result, options: { ...options, out: undefined } }, null, 2) + '\n');
     // Files an earlier run may have left in another format or shape: two 'pages' files would stop the engine.
     const stale = ['pages', 'tracks', 'identifies', 'events', OFFSITE_SOURCE, GROUND_TRUTH].flatMap((t) => [`${t}.ndjson`, `${t}.parquet`]);
-    result.files = staging.commit(stale);
+    staging.commit(stale);
     return result;
   } catch (err) {
     staging.abandon();

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../src/cli/main';
+import { DEMO_SIZE } from '../../src/sample';
 
 const run = async (...args: string[]) => {
   const program = buildProgram().exitOverride();
@@ -30,14 +31,16 @@ describe('journey-stitch sample / evaluate', () => {
   it('writes the fixed demo data set, then scores it', async () => {
     const out = join(dir, 'demo');
     await run('sample', '--demo', '--out', out);
-    expect(readdirSync(out).sort()).toEqual(
-      ['ground_truth.ndjson', 'identifies.ndjson', 'journey-stitch.yaml', 'linkedin.ndjson', 'pages.ndjson', 'sample.json', 'tracks.ndjson'],
-    );
+    const written = ['ground_truth.ndjson', 'identifies.ndjson', 'journey-stitch.yaml', 'linkedin.ndjson', 'pages.ndjson', 'sample.json', 'tracks.ndjson'];
+    expect(readdirSync(out).sort()).toEqual(written);
     const manifest = JSON.parse(readFileSync(join(out, 'sample.json'), 'utf8'));
     expect(manifest.options).toMatchObject({ seed: 'demo', events: 10_000, persons: 400 });
-    expect(manifest.phenomena.persons).toBeGreaterThan(300);
-    expect(manifest.phenomena.persons).toBeLessThan(500);
-    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toMatch(/wrote 10,\d{3} events of \d+ persons/);
+    expect(manifest.files).toEqual(written);
+    // What --help promises is what it writes.
+    expect({ events: manifest.events, persons: manifest.phenomena.persons }).toEqual(DEMO_SIZE);
+    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain(`wrote 10,003 events of 422 persons`);
+    const help = buildProgram().commands.find((c) => c.name() === 'sample')!.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain('the small fixed demo data set (10,003 events of 422 persons)');
 
     await run('evaluate', '--data', out);
     const printed = stdout.mock.calls.map((c) => String(c[0])).join('');

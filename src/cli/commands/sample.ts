@@ -1,6 +1,6 @@
 /** `journey-stitch sample`: write a synthetic data set with ground truth and a config to stitch it. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEMO_OPTIONS, generateSample, resolveSampleOptions, type FileFormat } from '../../sample';
+import { DEMO_OPTIONS, DEMO_SIZE, generateSample, resolveSampleOptions, type FileFormat } from '../../sample';
 import type { SourceFormat } from '../../sample/shapes';
 
 const wholeNumber = (flag: string) => (value: string) => {
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'file format').choices(['ndjson', 'parquet']).default('ndjson'))
     .addOption(new Option('--source <type>', 'first-party event shape').choices(['segment', 'snowplow']).default('segment'))
     .option('--end <YYYY-MM-DD>', 'last day of the simulated 365 days, e.g. today for recent data (default: a fixed window from 2024-01-01)')
-    .option('--demo', `the small fixed demo data set (${DEMO_OPTIONS.persons} persons, ~${DEMO_OPTIONS.events} events)`, false)
+    .option('--demo', `the small fixed demo data set (${DEMO_SIZE.events.toLocaleString('en')} events of ${DEMO_SIZE.persons} persons)`, false)
     .action(async (flags: SampleFlags) => {
       if (flags.demo && (flags.persons !== undefined || flags.events !== undefined)) {
         throw new Error('--demo is a fixed data set; leave out --persons and --events (or drop --demo)');
