@@ -54,6 +54,7 @@ export const PERSON_FIELDS = {
 export const EVENT_FIELDS = {
   eventId: 'stitched_events.event_id',
   occurredTime: 'stitched_events.occurred_time',
+  occurredDate: 'stitched_events.occurred_date',
   eventType: 'stitched_events.event_type',
   eventName: 'stitched_events.event_name',
   source: 'stitched_events.source',

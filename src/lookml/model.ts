@@ -3,7 +3,7 @@
  * extension queries (names from src/contract/looker.ts).
  */
 import type { Config } from '../config/schema';
-import { EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
+import { EVENT_FIELDS, EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
 import { named, pairs, type Named, type Node } from './document';
 
 export const DATAGROUP = 'journey_stitch_refresh';
@@ -26,7 +26,7 @@ function explores(): Named[] {
       description: 'Every stitched event with its person and session.',
       // A date limit unless the question is about one person, device or event, where a full history is the point.
       conditionally_filter: {
-        filters: pairs([['stitched_events.occurred_date', '30 days']]),
+        filters: pairs([[EVENT_FIELDS.occurredDate, '30 days']]),
         unless: ['stitched_events.person_id', 'stitched_events.anonymous_id', 'stitched_events.event_id', 'persons.person_id', 'sessions.session_id'],
       },
       join: [

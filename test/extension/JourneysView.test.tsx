@@ -47,6 +47,8 @@ describe('Journeys view', () => {
       limit: '5000',
     });
     expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
+    // The source options cover the same range (not the events explore's 30-day default).
+    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '90 days' });
     expect(looker.sent.every((s) => s.result_format === 'json_detail')).toBe(true);
 
     expect(node(1, 'Home').dataset.value).toBe('65');
@@ -83,6 +85,7 @@ describe('Journeys view', () => {
       [sp.filterLandingPage]: 'Home',
       [sp.converted]: 'Yes',
     });
+    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '7 days' });
     expect(screen.getByTestId('empty-state').textContent).toMatch(/No journeys match/);
   });
 
@@ -99,6 +102,8 @@ describe('Journeys view', () => {
     await waitFor(() => expect(location().search).toBe('?status=confirmed&status=inferred&converted=yes'));
     await waitFor(() => expect(looker.queries().filter(isPaths)).toHaveLength(3));
     expect(looker.queries().filter(isPaths)[2].filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred');
+    // Only a new date range asks for the source options again.
+    expect(looker.queries().filter((q) => q.view === EXPLORES.events)).toHaveLength(1);
   });
 
   it('clicking a node focuses the paths through it (no new query), in the URL; clicking again clears', async () => {

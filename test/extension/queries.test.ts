@@ -8,6 +8,7 @@ import {
   journeySummaryQuery,
   personEventsQuery,
   personSearchQuery,
+  sourcesQuery,
 } from '../../src/extension/looker/queries';
 import { DEFAULT_VIEW_STATE, parseViewState, serializeViewState, type JourneyViewState } from '../../src/extension/journeys/viewState';
 
@@ -97,6 +98,17 @@ describe('journey queries', () => {
     expect(events.view).toBe(EXPLORES.events);
     expect(events.filters).toEqual({ [EVENT_FIELDS.personId]: 'user^_1^,2' });
     expect(events.sorts).toEqual([EVENT_FIELDS.occurredTime, EVENT_FIELDS.eventId]);
+  });
+
+  it('the source options cover the Journeys\' date range, never the events explore\'s 30-day default', () => {
+    // An unfiltered events query gets conditionally_filter's 30 days: a source quiet lately would vanish.
+    const dates = (patch: Partial<JourneyViewState>) => sourcesQuery(state(patch)).filters;
+    expect(dates({})).toEqual({ [EVENT_FIELDS.occurredDate]: '90 days' });
+    expect(dates({ datePreset: 'any' })).toEqual({ [EVENT_FIELDS.occurredDate]: 'NOT NULL' });
+    expect(dates({ datePreset: 'custom', dateFrom: '2024-01-01', dateTo: '2024-01-31' })).toEqual({ [EVENT_FIELDS.occurredDate]: '2024/01/01 to 2024/02/01' });
+    for (const s of [state(), state({ datePreset: 'any' }), state({ datePreset: '7 days', measure: 'sessions' })]) {
+      expect(Object.values(sourcesQuery(s).filters!)).toEqual([journeyPathsQuery(s).filters![pathFields(s.measure === 'persons' ? 'journey_paths' : 'session_paths').filterDate]]);
+    }
   });
 
   it('builds the Looker explore URL of a query', () => {

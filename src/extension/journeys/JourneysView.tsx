@@ -80,8 +80,10 @@ export function JourneysView() {
     ]);
     return { paths, summary: toSummary(summary, queryState), rows: toPathRows(paths, queryState) };
   });
-  const sources = useAsync('sources', async (signal) => {
-    const r = await runInlineQuery(sdk, sourcesQuery(), signal);
+  // Re-run when the date range changes: the options are the sources with events in the range drawn.
+  const sourcesQ = sourcesQuery(queryState);
+  const sources = useAsync(JSON.stringify(sourcesQ), async (signal) => {
+    const r = await runInlineQuery(sdk, sourcesQ, signal);
     return r.rows.map((row) => toText(row[EVENT_FIELDS.source])).filter((s): s is string => s !== null);
   });
 

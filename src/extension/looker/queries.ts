@@ -30,14 +30,19 @@ function pathsSource(measure: JourneyViewState['measure']) {
 /** Looker's date filter expression for "is any time" that still counts as setting the filter. */
 export const ANY_TIME = 'NOT NULL';
 
+/** The Journeys view's date range as a date filter expression; "any time" is Looker's "is not null", which every event's timestamp passes. */
+export function journeyDateFilter(s: JourneyViewState): string {
+  if (s.datePreset === 'custom') return dateRange(s.dateFrom, s.dateTo) ?? ANY_TIME;
+  return s.datePreset === 'any' ? ANY_TIME : s.datePreset;
+}
+
 /** The filters of the Journeys view, applied by the LookML's templated filters before the paths are built. */
 export function journeyFilters(s: JourneyViewState): Record<string, string> {
   const f = pathsSource(s.measure).fields;
   const filters: Record<string, string> = {};
   if (s.statuses.length > 0) filters[f.filterIdentityStatus] = anyOf(s.statuses);
-  // Always sent: the explores' always_filter would otherwise apply its own default range. "Any time" is spelled
-  // out as Looker's "is not null", which every event's timestamp passes.
-  filters[f.filterDate] = s.datePreset === 'custom' ? (dateRange(s.dateFrom, s.dateTo) ?? ANY_TIME) : s.datePreset === 'any' ? ANY_TIME : s.datePreset;
+  // Always sent: the explores' always_filter would otherwise apply its own default range.
+  filters[f.filterDate] = journeyDateFilter(s);
   if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
   if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
   if (s.converted !== 'any') filters[f.converted] = yesNo(s.converted === 'yes');
@@ -77,12 +82,16 @@ export function pathStepField(measure: JourneyViewState['measure'], i: number) {
   return pathsSource(measure).fields.step(i);
 }
 
-/** Distinct event sources for the source filter's options. */
-export function sourcesQuery(): InlineQuery {
+/**
+ * Distinct event sources for the source filter's options, over the Journeys' date range. The date filter is always
+ * sent: without it the events explore's conditionally_filter (30 days) would hide a source with no recent events.
+ */
+export function sourcesQuery(s: JourneyViewState): InlineQuery {
   return {
     model: LOOKER_MODEL,
     view: EXPLORES.events,
     fields: [EVENT_FIELDS.source],
+    filters: { [EVENT_FIELDS.occurredDate]: journeyDateFilter(s) },
     sorts: [EVENT_FIELDS.source],
     limit: '100',
   };
