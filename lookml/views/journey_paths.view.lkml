@@ -85,13 +85,15 @@ view: journey_paths {
     type: string
     label: "Landing Page (First Step)"
     description: "Only paths whose first step matches."
-    suggest_dimension: step_1
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
   }
 
   dimension: person_id {
     primary_key: yes
     type: string
     description: "The person."
+    suggestable: no
     sql: ${TABLE}.person_id ;;
   }
 
@@ -124,6 +126,8 @@ view: journey_paths {
     type: string
     description: "Step 1 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_1 ;;
   }
 
@@ -131,6 +135,8 @@ view: journey_paths {
     type: string
     description: "Step 2 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_2 ;;
   }
 
@@ -138,6 +144,8 @@ view: journey_paths {
     type: string
     description: "Step 3 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_3 ;;
   }
 
@@ -145,6 +153,8 @@ view: journey_paths {
     type: string
     description: "Step 4 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_4 ;;
   }
 
@@ -152,6 +162,8 @@ view: journey_paths {
     type: string
     description: "Step 5 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_5 ;;
   }
 
@@ -159,6 +171,8 @@ view: journey_paths {
     type: string
     description: "Step 6 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_6 ;;
   }
 
@@ -166,6 +180,8 @@ view: journey_paths {
     type: string
     description: "Step 7 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_7 ;;
   }
 
@@ -173,6 +189,8 @@ view: journey_paths {
     type: string
     description: "Step 8 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_8 ;;
   }
 
@@ -180,6 +198,8 @@ view: journey_paths {
     type: string
     description: "Step 9 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_9 ;;
   }
 
@@ -187,6 +207,8 @@ view: journey_paths {
     type: string
     description: "Step 10 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_10 ;;
   }
 

@@ -85,13 +85,15 @@ view: session_paths {
     type: string
     label: "Landing Page (First Step)"
     description: "Only paths whose first step matches."
-    suggest_dimension: step_1
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
   }
 
   dimension: session_id {
     primary_key: yes
     type: string
     description: "The session."
+    suggestable: no
     sql: ${TABLE}.session_id ;;
   }
 
@@ -99,6 +101,7 @@ view: session_paths {
     type: string
     description: "The person."
     hidden: yes
+    suggestable: no
     sql: ${TABLE}.person_id ;;
   }
 
@@ -131,6 +134,8 @@ view: session_paths {
     type: string
     description: "Step 1 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_1 ;;
   }
 
@@ -138,6 +143,8 @@ view: session_paths {
     type: string
     description: "Step 2 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_2 ;;
   }
 
@@ -145,6 +152,8 @@ view: session_paths {
     type: string
     description: "Step 3 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_3 ;;
   }
 
@@ -152,6 +161,8 @@ view: session_paths {
     type: string
     description: "Step 4 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_4 ;;
   }
 
@@ -159,6 +170,8 @@ view: session_paths {
     type: string
     description: "Step 5 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_5 ;;
   }
 
@@ -166,6 +179,8 @@ view: session_paths {
     type: string
     description: "Step 6 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_6 ;;
   }
 
@@ -173,6 +188,8 @@ view: session_paths {
     type: string
     description: "Step 7 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_7 ;;
   }
 
@@ -180,6 +197,8 @@ view: session_paths {
     type: string
     description: "Step 8 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_8 ;;
   }
 
@@ -187,6 +206,8 @@ view: session_paths {
     type: string
     description: "Step 9 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_9 ;;
   }
 
@@ -194,6 +215,8 @@ view: session_paths {
     type: string
     description: "Step 10 of the journey (page title or path, chosen track event, or offsite action)."
     group_label: "Steps"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.step_10 ;;
   }
 

@@ -22,6 +22,8 @@ export interface Presentation {
   groups?: Readonly<Record<string, string>>;
   /** Label per column when the column name reads badly. */
   labels?: Readonly<Record<string, string>>;
+  /** Where a column's filter suggestions come from, when not from its own table (suggest_explore, suggestable). */
+  suggest?: (col: ColumnDef) => Node | undefined;
 }
 
 /** `occurred_at` → `occurred`: the dimension group's fields become occurred_time, occurred_date, … */
@@ -52,6 +54,7 @@ export function columnField(table: TableDef, col: ColumnDef, p: Presentation): {
       type,
       ...common,
       suggestions: SUGGESTIONS[col.name],
+      ...(SUGGESTIONS[col.name] ? {} : p.suggest?.(col)),
       sql,
     }),
   };

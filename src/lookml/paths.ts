@@ -6,7 +6,8 @@
  * The path SQL is the models' own, written in SQL that BigQuery and DuckDB both run (the local preview
  * queries these views on DuckDB).
  */
-import { tableDef } from '../contract/tables';
+import { EVENT_FIELDS, EXPLORES } from '../contract/looker';
+import { tableDef, type ColumnDef } from '../contract/tables';
 import { pathSql as modelPathSql } from '../models/outputs';
 import { named, type Named, type Node } from './document';
 import { columnFields } from './fields';
@@ -45,6 +46,16 @@ ${indent(paths)}
 WHERE ${condition(view, 'landing_page_filter', 'paths.step_1')}`;
 }
 
+/**
+ * Filter suggestions never query a path view: Looker renders its templated filters as 1=1 in a suggestion query, so
+ * each typeahead would rebuild every path over all events. A step is an event's step_label, so steps take the events'
+ * distinct step labels (one column; the events explore has no sql_always_where, access_filter or always_join, so
+ * Looker queries that view alone); ids get no suggestions.
+ */
+const STEP_SUGGESTIONS: Node = { suggest_explore: EXPLORES.events, suggest_dimension: EVENT_FIELDS.stepLabel };
+const suggest = (col: ColumnDef): Node | undefined =>
+  /^step_\d+$/.test(col.name) ? STEP_SUGGESTIONS : /_id$/.test(col.name) ? { suggestable: false } : undefined;
+
 const FILTERS = (sources: readonly string[]): Named[] => [
   named('date_filter', {
     type: 'date',
@@ -67,7 +78,7 @@ const FILTERS = (sources: readonly string[]): Named[] => [
     type: 'string',
     label: 'Landing Page (First Step)',
     description: 'Only paths whose first step matches.',
-    suggest_dimension: 'step_1',
+    ...STEP_SUGGESTIONS,
   }),
 ];
 
@@ -78,6 +89,7 @@ export function pathView(view: PathView, steps: number, sources: readonly string
   const fields = columnFields(table, {
     hidden: view === 'session_paths' ? ['person_id'] : [],
     groups: Object.fromEntries(table.columns.filter((c) => /^step_\d+$/.test(c.name)).map((c) => [c.name, 'Steps'])),
+    suggest,
   });
   const derived: Node = { derived_table: { sql: pathSql(view, steps) } };
   const set = 'path_details';

@@ -189,6 +189,8 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   const included = new Set<string>();
   const grants = new Map<string, LkmlNode>();
   const datagroups = new Set<string>();
+  /** Explore name → the view names it can query (base and joins). */
+  const exploreViews = new Map<string, Set<string>>();
   for (const file of models) {
     const model = parsed.get(file)!;
     if (!str(model.connection)) issue(file, 'has no connection');
@@ -203,7 +205,10 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
       if (!str(g.node.user_attribute)) issue(file, `access_grant ${g.name} has no user_attribute`);
       if (!strings(g.node.allowed_values).length) issue(file, `access_grant ${g.name} has no allowed_values`);
     }
-    for (const e of children(model, 'explore')) checkExplore(file, e.name, e.node, views, issue);
+    for (const e of children(model, 'explore')) {
+      checkExplore(file, e.name, e.node, views, issue);
+      exploreViews.set(e.name, new Set([str(e.node.view_name) ?? str(e.node.from) ?? e.name, ...children(e.node, 'join').map((j) => j.name)]));
+    }
     for (const d of children(model, 'datagroup')) datagroups.add(d.name);
     const persist = str(model.persist_with);
     if (persist && !children(model, 'datagroup').some((d) => d.name === persist)) issue(file, `persist_with: ${persist} is not a datagroup of this model`);
@@ -218,6 +223,19 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   }
   for (const v of views.values()) {
     for (const { file } of v.nodes) if (!included.has(file)) issue(file, `view ${v.name} is not included by any model`);
+  }
+  // suggest_explore names an explore that has the suggest_dimension's view.
+  for (const v of views.values()) {
+    for (const f of new Set(v.fields.values())) {
+      const explore = str(f.node.suggest_explore);
+      if (!explore) continue;
+      const dimension = str(f.node.suggest_dimension) ?? '';
+      const where = `view ${v.name}, ${f.kind} ${f.name}: suggest_explore ${explore}`;
+      if (!exploreViews.has(explore)) issue(f.file, `${where} is not an explore`);
+      else if (!exploreViews.get(explore)!.has(dimension.split('.')[0]) || !dimension.includes('.')) {
+        issue(f.file, `${where} has no view for suggest_dimension ${dimension || '(missing)'} (write it as view.field)`);
+      }
+    }
   }
 
   checkAccess(models[0] ?? `lookml/${LOOKER_MODEL}.model.lkml`, views, grants, issue);
@@ -272,10 +290,15 @@ function checkView(v: View, views: Map<string, View>, issue: (f: string, m: stri
       }
     }
   }
+  // A suggestion query renders templated filters as 1=1: a view built with them must not answer its own filter
+  // suggestions, or each typeahead rebuilds it over all rows.
+  const templated = v.nodes.some(({ node }) => sqlIn(node.derived_table).some((sql) => /\{%-?\s*condition\s/.test(sql)));
   const fields = new Set([...v.fields.values()]);
   for (const f of fields) {
     const what = `${f.kind} ${f.name}`;
     const type = str(f.node.type) ?? (f.kind === 'dimension' || f.kind === 'filter' ? 'string' : undefined);
+    const ownSuggestions = type === 'string' && f.kind !== 'parameter' && !f.node.suggestions && f.node.suggestable !== false && !str(f.node.suggest_explore);
+    if (templated && ownSuggestions) where(f.file, what, 'takes filter suggestions from its templated derived table: set suggestions, suggest_explore or suggestable: no');
     if (!type || !TYPES[f.kind].has(type)) where(f.file, what, `type ${type ?? '(missing)'} is not a valid ${f.kind} type`);
     if (f.kind === 'dimension_group') {
       for (const tf of strings(f.node.timeframes)) if (!TIMEFRAMES.has(tf)) where(f.file, what, `timeframe ${tf} is not valid`);

@@ -145,6 +145,10 @@ describe('the validator catches', () => {
     ['a missing navigation entitlement', 'manifest.lkml', 'navigation: yes', 'navigation: no', /calls extensionSDK.updateLocation, which needs entitlement navigation: yes/],
     ['an unknown datagroup', MODEL, 'datagroup: journey_stitch_refresh {', 'datagroup: nightly {', /view stitched_events: datagroup_trigger journey_stitch_refresh is not a datagroup of any model/],
     ['an unknown persist_with', MODEL, 'persist_with: journey_stitch_refresh', 'persist_with: hourly', /persist_with: hourly is not a datagroup of this model/],
+    ['suggestions from a templated derived table', PATHS, 'suggest_explore: events\n    suggest_dimension: stitched_events.step_label\n  }', 'suggest_dimension: step_1\n  }', /view journey_paths, filter landing_page_filter: takes filter suggestions from its templated derived table/],
+    ['a string dimension of a path view with default suggestions', PATHS, 'suggestable: no\n', '', /view journey_paths, dimension person_id: takes filter suggestions from its templated derived table/],
+    ['a suggest_explore that is not an explore', PATHS, 'suggest_explore: events', 'suggest_explore: event', /filter landing_page_filter: suggest_explore event is not an explore/],
+    ['a suggest_dimension outside its suggest_explore', PATHS, 'suggest_explore: events', 'suggest_explore: journeys', /suggest_explore journeys has no view for suggest_dimension stitched_events.step_label/],
     ['a field without a description', EVENTS, 'description: "Page referrer (may carry query parameters)."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
     const found = messages(mutate(file, from, to));
