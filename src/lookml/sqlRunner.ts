@@ -1,6 +1,8 @@
 /**
  * lookml/sql/*.sql: the seed blog's exploration queries, over the stitched tables, to paste into SQL Runner.
- * SQL Runner substitutes no LookML constants, so tables are named in full from the config (BigQuery SQL).
+ * SQL Runner substitutes neither LookML constants nor ${view.SQL_TABLE_NAME}, so each file names its table in full
+ * (BigQuery SQL): the output dataset with `tables`; with `pdt` a placeholder in the scratch schema, because Looker
+ * names the PDT itself, and a note on where to find that name.
  */
 import type { Config } from '../config/schema';
 import { BigQueryDialect } from '../sql/dialects';
@@ -10,14 +12,33 @@ const bq = new BigQueryDialect();
 const obfuscatedIp = (expr: string) =>
   `CASE WHEN ${expr} LIKE '%.%.%.%' THEN CONCAT(SPLIT(${expr}, '.')[SAFE_OFFSET(0)], '.***.***.', SPLIT(${expr}, '.')[SAFE_OFFSET(3)]) END`;
 
+/** The PDT's stand-in: a name that fails with "not found" until replaced as the files' note says. */
+export const PDT_PLACEHOLDER = 'STITCHED_EVENTS_PDT';
+
+/** Where the files read stitched_events under the configured materialization, and the note saying so. */
+function eventsSource(config: Config): { table: string; note: string } {
+  if (config.lookml.materialization === 'tables') {
+    const table = bq.tableRef(config.output.dataset, 'stitched_events');
+    return { table, note: `Reads ${table}, written by \`journey-stitch stitch\` (output.dataset in the config).` };
+  }
+  const table = bq.tableRef(config.lookml.scratch_schema, PDT_PLACEHOLDER);
+  return {
+    table,
+    note: [
+      'Reads stitched_events, which the pdt materialization builds as a Looker PDT under a name Looker chooses (it can change',
+      'when the table is rebuilt, and differs in Development Mode). Before running: in the Events explore, run any query,',
+      `open its SQL tab, and put the table it reads for stitched_events in place of ${table} below.`,
+    ].join('\n-- '),
+  };
+}
+
 export function sqlRunnerFiles(config: Config, header: (comment: string) => string): GeneratedFile[] {
-  const table = (name: string) => bq.tableRef(config.output.dataset, name);
-  const events = table('stitched_events');
+  const { table: events, note } = eventsSource(config);
   const steps = config.journeys.steps;
   const pageColumns = Array.from({ length: steps }, (_, i) => `  MAX(CASE WHEN page_view_number = ${i + 1} THEN page_title END) AS page_${i + 1}`);
   const file = (name: string, title: string, sql: string): GeneratedFile => ({
     path: `lookml/sql/${name}.sql`,
-    content: `${header('--')}\n-- ${title}\n${sql.trim()}\n`,
+    content: `${header('--')}\n-- ${title}\n-- ${note}\n${sql.trim()}\n`,
   });
   return [
     file(

@@ -8,6 +8,7 @@ import { configSchema } from '../../src/config/schema';
 import { tableDef, type OutputTable } from '../../src/contract/tables';
 import { BIGQUERY_DIALECT_NAME } from '../../src/lookml/liquid';
 import { generateProject } from '../../src/lookml/project';
+import { PDT_PLACEHOLDER } from '../../src/lookml/sqlRunner';
 import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
 import { outputCatalogTables } from '../support/bigquery-catalog';
 import { createTable, openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
@@ -200,7 +201,23 @@ describe('field SQL', () => {
 });
 
 describe('SQL Runner files', () => {
-  it.each(files.filter((f) => f.path.startsWith('lookml/sql/')).map((f) => [f.path, f.content]))('%s passes ZetaSQL', async (file, sql) => {
+  const runnerFiles = (materialization: 'pdt' | 'tables') =>
+    generateProject(configSchema.parse({ ...config, lookml: { materialization } })).filter((f) => f.path.startsWith('lookml/sql/'));
+  const CATALOG_EVENTS = '`acme-data`.`journey_stitch`.`stitched_events`';
+  const PDT_TABLE = `\`looker_scratch\`.\`${PDT_PLACEHOLDER}\``;
+
+  it.each(runnerFiles('tables').map((f) => [f.path, f.content]))('%s passes ZetaSQL', async (file, sql) => {
     await zetasql().expectValid(sql.replace(/`journey_stitch`\./g, '`acme-data`.`journey_stitch`.'), file);
+  });
+
+  it('read the stitched events where each materialization puts them, and say so', async () => {
+    for (const f of runnerFiles('tables')) expect(f.content).toMatch(/^-- Reads `journey_stitch`.`stitched_events`, written by `journey-stitch stitch`/m);
+    // pdt: the output dataset holds nothing; the PDT's name is Looker's, so a placeholder the note explains.
+    for (const f of runnerFiles('pdt')) {
+      expect(f.content).not.toContain('`journey_stitch`');
+      expect(f.content.split(PDT_TABLE)).toHaveLength(3); // the note and the one FROM
+      expect(f.content).toMatch(/^-- open its SQL tab, and put the table it reads for stitched_events in place of/m);
+      await zetasql().expectValid(f.content.split(PDT_TABLE).join(CATALOG_EVENTS), f.path);
+    }
   });
 });
