@@ -28,6 +28,11 @@ async function tables(file: string): Promise<Record<string, unknown[]>> {
   }
 }
 
+/** New lines at the end of a source file of the tiny world (records arriving after the last run). */
+function appendLines(dir: string, file: string, records: object[]): Promise<void> {
+  return appendFile(path.join(dir, 'data', file), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}
+
 describe('stitch --incremental', () => {
   let dir: string;
   beforeEach(async () => {
@@ -43,19 +48,11 @@ describe('stitch --incremental', () => {
     expect(lines.join('\n')).toMatch(/full run \(no earlier run found/);
 
     // A new device of the same person visits and identifies later; a stranger visits.
-    await appendFile(
-      path.join(dir, 'data', 'pages.ndjson'),
-      [
-        { id: 'late-p1', anonymous_id: 'a7', timestamp: '2024-03-05T10:00:00Z', context_page_path: '/pricing', context_page_title: 'Pricing' },
-        { id: 'late-p2', anonymous_id: 'zz', timestamp: '2024-03-05T11:00:00Z', context_page_path: '/', context_page_title: 'Home' },
-      ]
-        .map((r) => JSON.stringify(r))
-        .join('\n') + '\n',
-    );
-    await appendFile(
-      path.join(dir, 'data', 'identifies.ndjson'),
-      JSON.stringify({ id: 'late-i1', anonymous_id: 'a7', user_id: 'u1', timestamp: '2024-03-05T10:05:00Z' }) + '\n',
-    );
+    await appendLines(dir, 'pages.ndjson', [
+      { id: 'late-p1', anonymous_id: 'a7', timestamp: '2024-03-05T10:00:00Z', context_page_path: '/pricing', context_page_title: 'Pricing' },
+      { id: 'late-p2', anonymous_id: 'zz', timestamp: '2024-03-05T11:00:00Z', context_page_path: '/', context_page_title: 'Home' },
+    ]);
+    await appendLines(dir, 'identifies.ndjson', [{ id: 'late-i1', anonymous_id: 'a7', user_id: 'u1', timestamp: '2024-03-05T10:05:00Z' }]);
     lines.length = 0;
     const result = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(/incremental run: 3 new events, \d+ persons re-stitched/);
@@ -78,15 +75,10 @@ describe('stitch --incremental', () => {
     expect(first.summary).toMatchObject({ duplicatesRemoved: 1, lateRows: 0 });
 
     // The last event is on 2024-03-02; with the 72 h lookback the next run reads from 2024-02-28 09:00 on.
-    await appendFile(
-      path.join(dir, 'data', 'pages.ndjson'),
-      [
-        { id: 'old-p9', anonymous_id: 'a9', timestamp: '2024-02-20T10:00:00Z', context_page_path: '/old', context_page_title: 'Old' },
-        { id: 'new-p8', anonymous_id: 'a8', timestamp: '2024-03-06T10:00:00Z', context_page_path: '/', context_page_title: 'Home' },
-      ]
-        .map((r) => JSON.stringify(r))
-        .join('\n') + '\n',
-    );
+    await appendLines(dir, 'pages.ndjson', [
+      { id: 'old-p9', anonymous_id: 'a9', timestamp: '2024-02-20T10:00:00Z', context_page_path: '/old', context_page_title: 'Old' },
+      { id: 'new-p8', anonymous_id: 'a8', timestamp: '2024-03-06T10:00:00Z', context_page_path: '/', context_page_title: 'Home' },
+    ]);
     const lines: string[] = [];
     const second = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(/incremental run: 1 new events/);
