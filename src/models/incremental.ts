@@ -34,8 +34,8 @@
  * Corners that are not exact (also not deterministic in a full rebuild, or outside the model): two copies of an
  * event id tied on the whole dedupe order but differing elsewhere; rows arriving later than the lookback (not
  * read, but counted: journey_stitch_runs.late_rows); a person id equal across kinds (an anonymous id spelled like a
- * user id); the watermark is the newest event
- * time but never later than the run itself (a future-dated event is simply read again while it is ahead).
+ * user id); the watermark is the newest event time but never later than the run itself (a future-dated event is
+ * simply read again while it is ahead).
  */
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
