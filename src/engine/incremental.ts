@@ -16,6 +16,7 @@ import {
   type RunRecord,
 } from '../models/incremental';
 import type { RawSources } from '../models/types';
+import { BigQueryDialect } from '../sql/dialects/bigquery';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { runPipeline, type RunHooks, type StepReport } from './run';
@@ -72,15 +73,20 @@ export interface RefreshResult {
  * Fingerprint of what the models compute: the config (not where files are, nor DuckDB's resources), the SQL of the
  * full build with its state itself and the state tables kept, so a changed setting or a new journey-stitch version
  * rebuilds the state with a full run instead of mixing versions (or reading a state table, or a column, an older
- * version never wrote).
+ * version never wrote). The SQL of both dialects: a change only BigQuery's SQL shows (a table's partitioning, a
+ * BigQuery function) must rebuild a BigQuery state too.
  */
 export function configHash(config: Config): string {
   const { output: _output, lookml: _lookml, $schema: _schema, key_file: _key, location: _location, duckdb: _duckdb, ...models } = config;
   const json = JSON.stringify(models, (key, value) => (key === 'path' ? undefined : value));
   // A fixed run record: the fingerprint is the same for every run of the same version and config.
   const record = { runId: '', refreshedAt: '1970-01-01 00:00:00', configHash: '', lookbackHours: config.incremental.lookback_hours };
-  const full = buildFullPipeline({ config, dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out, ...record });
-  return createHash('md5').update(json).update(JSON.stringify(full.steps)).update(JSON.stringify(STATE_TABLES)).digest('hex');
+  const hash = createHash('md5').update(json);
+  for (const dialect of [duck, new BigQueryDialect()]) {
+    const full = buildFullPipeline({ config, dialect, raw: { ref: (t) => t, columns: () => undefined }, out: (t) => dialect.quoteIdent(t), ...record });
+    hash.update(JSON.stringify(full.steps));
+  }
+  return hash.update(JSON.stringify(STATE_TABLES)).digest('hex');
 }
 
 function utc(date: Date): string {

@@ -163,9 +163,13 @@ function rawTimestamp(config: Config, d: Dialect, raw: RawSources, table: RawTab
 /**
  * The raw rows, of every raw table, whose time is before `instant`: the rows an incremental run from that cutoff
  * does not read. Two counts at the same instant at two runs differ by the rows that arrived late in between.
+ * `from` adds tables the instant is read from (joined, so the count is no correlated subquery, which BigQuery
+ * accepts only when it can rewrite it as a join).
  */
-function rawRowsBefore(config: Config, d: Dialect, raw: RawSources, instant: string): string {
-  const counts = rawTableSpecs(config).map((s) => `(SELECT COUNT(*) FROM ${raw.ref(s.logical)} AS raw_rows WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`);
+function rawRowsBefore(config: Config, d: Dialect, raw: RawSources, instant: string, from = ''): string {
+  const counts = rawTableSpecs(config).map(
+    (s) => `(SELECT COUNT(*) FROM ${raw.ref(s.logical)} AS raw_rows${from} WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`,
+  );
   return `(${counts.join(' + ')})`;
 }
 
@@ -256,13 +260,17 @@ function addAccountingColumnsSql(ctx: ModelContext): string[] {
   return RUN_ROW_ACCOUNTING.map((c) => `ALTER TABLE ${ctx.t(STATE_TABLES.runs)} ADD COLUMN IF NOT EXISTS ${c} ${runColumnType(ctx, c)}`);
 }
 
-/** A run row (`run`: its first nine columns, watermark among them) with the late-row accounting columns after it. */
-function withAccounting(ctx: ModelContext, raw: RawSources, lookbackHours: number, run: string, lateRows: string): string {
+/**
+ * The run row with the late-row accounting columns after it, from `runRow`: a one-row table of its first nine
+ * columns (watermark among them).
+ */
+function withAccounting(ctx: ModelContext, raw: RawSources, lookbackHours: number, runRow: string, lateRows: string): string {
   const { d, config } = ctx;
-  return `SELECT n.*, ${rawRowsBefore(config, d, raw, 'n.next_cutoff')} AS rows_before_next_cutoff, ${lateRows} AS late_rows
-FROM (SELECT r.*, ${d.minusHours('r.watermark', lookbackHours)} AS next_cutoff FROM (
-${run}
-) AS r) AS n`;
+  const nextCutoff = (row: string) => d.minusHours(`${row}.watermark`, lookbackHours);
+  return `SELECT r.*, ${nextCutoff('r')} AS next_cutoff,
+  ${rawRowsBefore(config, d, raw, nextCutoff('k'), `\n  CROSS JOIN ${runRow} AS k`)} AS rows_before_next_cutoff,
+  ${lateRows} AS late_rows
+FROM ${runRow} AS r`;
 }
 
 /** Rows of the six output tables in a set of tables named by `ref`. */
@@ -278,6 +286,9 @@ const KEYS = Object.fromEntries(outputTables().map((x) => [x.name, x.primaryKey]
 const sql = (name: string, text: string, creates?: string): SqlStep => (creates ? { kind: 'sql', name, sql: text, creates } : { kind: 'sql', name, sql: text });
 
 // ---------------------------------------------------------------- full run
+
+/** The full run's row of the run log before its late-row accounting (a scratch table: see withAccounting). */
+const FULL_RUN_ROW = 'js_full_run';
 
 /** After a full build: keep its deduplicated events, their identifiers and its rejects as state; record the run. */
 export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
@@ -313,19 +324,16 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
     sql(STATE_TABLES.personTail, d.createTableAs(t(STATE_TABLES.personTail), personTailSql(t('js_sessionized'))), STATE_TABLES.personTail),
     sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
     ...addAccountingColumnsSql(ctx).map((text, i) => sql(`${STATE_TABLES.runs} (add column ${RUN_ROW_ACCOUNTING[i]})`, text)),
-    sql(
-      STATE_TABLES.runs,
-      `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')})
-${withAccounting(
-  ctx,
-  opts.raw,
-  opts.lookbackHours,
-  `SELECT ${ctx.lit(opts.runId)} AS run_id, 'full' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+    ctx.scratchTable(
+      FULL_RUN_ROW,
+      `SELECT ${ctx.lit(opts.runId)} AS run_id, 'full' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
   ${notAfter(`(SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)})`, timestampLiteral(d, opts.refreshedAt))} AS watermark, ${d.nullOf('timestamp')} AS cutoff,
   ${ctx.lit(opts.configHash)} AS config_hash, (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}) AS new_events, (SELECT COUNT(*) FROM ${t('persons')}) AS affected_persons,
   ${outputRowCount((x) => t(x))} AS rows_rewritten`,
-  '0',
-)}`,
+    ),
+    sql(
+      STATE_TABLES.runs,
+      `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')})\n${withAccounting(ctx, opts.raw, opts.lookbackHours, t(FULL_RUN_ROW), '0')}`,
     ),
   ];
 }
@@ -334,7 +342,12 @@ ${withAccounting(
 export function buildFullPipeline(opts: BuildOptions & RunRecord): Pipeline {
   const pipeline = buildPipeline({ ...opts, personTails: true });
   const state = fullStateSteps(opts);
-  return { ...pipeline, steps: [...pipeline.steps, ...state], outputs: [...pipeline.outputs, ...Object.values(STATE_TABLES)] };
+  return {
+    ...pipeline,
+    steps: [...pipeline.steps, ...state],
+    outputs: [...pipeline.outputs, ...Object.values(STATE_TABLES)],
+    scratch: [...pipeline.scratch, FULL_RUN_ROW],
+  };
 }
 
 /** The last run's watermark and config fingerprint, or other `columns` of it (no rows: no state yet). */
@@ -543,12 +556,8 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
       );
     }),
     scratch(
-      'js_inc_run',
-      withAccounting(
-        ctx,
-        opts.raw,
-        opts.lookbackHours,
-        `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+      'js_inc_run_row',
+      `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
   ${notAfter(`COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest)`, timestampLiteral(d, opts.refreshedAt))} AS watermark,
   ${since} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
   (SELECT COUNT(*) FROM ${changed}) AS new_events,
@@ -561,6 +570,14 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
 FROM (
   SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
 ) AS w`,
+    ),
+    scratch(
+      'js_inc_run',
+      withAccounting(
+        ctx,
+        opts.raw,
+        opts.lookbackHours,
+        t('js_inc_run_row'),
         // The last run counted the raw rows before its next cutoff, which is this run's cutoff.
         `${rawRowsBefore(config, d, opts.raw, since)} - (${lastRunSql(opts, 'rows_before_next_cutoff')})`,
       ),

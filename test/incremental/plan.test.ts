@@ -50,4 +50,15 @@ describe('incremental plan helpers', () => {
     expect(configHash(testConfig({ sessions: { inactivity_minutes: 5 } }))).not.toBe(configHash(a));
     expect(configHash(testConfig({ identity: { name_matching: false } }))).not.toBe(configHash(a));
   });
+
+  it('fingerprints the BigQuery SQL too: a change only BigQuery runs rebuilds a BigQuery state', () => {
+    const before = configHash(testConfig());
+    const spy = jest.spyOn(BigQueryDialect.prototype, 'md5Hex').mockImplementation((expr: string) => `TO_HEX(SHA256(${expr}))`);
+    try {
+      expect(configHash(testConfig())).not.toBe(before);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(configHash(testConfig())).toBe(before);
+  });
 });

@@ -166,6 +166,22 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect(fake.sent().some((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\``))).toBe(false);
   });
 
+  it('after a run that stopped while publishing (some tables copied, some not), the next run is a full build', async () => {
+    const fake = warehouse();
+    await stitchBigQuery(config, { client: fake, incremental: true });
+    const copyFails = (sql: string) => (sql.includes(' COPY ') && sql.includes(`js_next_${STATE_TABLES.tokens}`) ? { error: { reason: 'backendError', message: 'copy failed' } } : undefined);
+    const failing = warehouse(fake.tables, copyFails);
+    // A full run (another config) stops at a copy; then the config is put back, so the log's last run matches it.
+    const changed = configSchema.parse({ ...input, sessions: { inactivity_minutes: 45 } });
+    await expect(stitchBigQuery(changed, { client: failing, incremental: true })).rejects.toThrow(/copy failed/);
+    // The log still ends with the first run, but some published tables are the failed run's.
+    const next = warehouse(failing.tables);
+    const result = await stitchBigQuery(config, { client: next, incremental: true });
+    if (result.dryRun || !result.incremental) throw new Error('expected an incremental run');
+    expect(result.incremental.fullReason).toMatch(/^staged tables of an unfinished run are in journey_stitch \(js_next_/);
+    expect([...next.tables.keys()].some((k) => k.includes('.js_next_'))).toBe(false);
+  });
+
   it('a changed config runs the full build again, naming why', async () => {
     const fake = warehouse();
     await stitchBigQuery(config, { client: fake, incremental: true });

@@ -114,9 +114,11 @@ export class FakeBigQuery implements BigQueryClient {
     if (!this.datasets.has(dataset)) {
       throw new BigQueryJobError({ reason: 'notFound', message: `Not found: Dataset ${this.project}:${dataset} was not found in location ${this.location}` });
     }
+    // A table the fake created from SQL has columns it does not know; BigQuery lists every table's, so list one.
+    const columnsOf = (t: FakeTable) => (t.columns.length ? t.columns : [{ name: '(not known to the fake)', type: 'STRING' }]);
     return [...this.tables.entries()]
       .filter(([key]) => key.startsWith(`${dataset}.`))
-      .flatMap(([key, t]) => t.columns.map((c) => ({ table: key.slice(dataset.length + 1), column: c.name, dataType: c.type })));
+      .flatMap(([key, t]) => columnsOf(t).map((c) => ({ table: key.slice(dataset.length + 1), column: c.name, dataType: c.type })));
   }
 
   async query(sql: string, options: { dryRun?: boolean } = {}): Promise<QueryResult> {

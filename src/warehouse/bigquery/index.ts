@@ -2,7 +2,8 @@
  * journey-stitch on BigQuery: `stitchBigQuery` (what `journey-stitch stitch` does with warehouse: bigquery)
  * reads the raw dataset's columns, compiles the models for BigQuery and runs them (or dry-runs them).
  * Outputs are built as js_next_<table> and copied over the published tables only once every model has
- * succeeded, so Looker never sees a mix of old and new tables after a failed run.
+ * succeeded, so a failed model leaves the published tables as they were. The copies are one job per table: a run
+ * that stops between two leaves a mix, and its staged tables, from which the next run knows to rebuild in full.
  */
 import type { Config } from '../../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../contract/tables';
@@ -116,7 +117,7 @@ async function stitchBigQueryIncremental(
   const published = publishedRef(config);
   const raw = await compiled(config, () => rawSources(config, client));
   const last = await readLastRun(client, outputDataset, published);
-  const fullReason = fullRunReason(config, last);
+  const fullReason = fullRunReason(config, last) ?? (await unpublishedRun(client, outputDataset));
   const createDataset = config.output.create_dataset;
   if (last && !fullReason) {
     const target = { outputDataset, createDataset, raw, out: published };
@@ -128,6 +129,18 @@ async function stitchBigQueryIncremental(
   const pipeline = await compiled(config, async () => buildFullPipeline({ config, dialect: bq, raw, out, ...record }));
   const report = await runPipelineOnBigQuery(client, pipeline, { outputDataset, createDataset, out, publish: published }, { onJob: options.onJob });
   return { report, incremental: { run: await readRunRow(client, published, record.runId), ...(fullReason ? { fullReason } : {}) } };
+}
+
+/**
+ * Why the published tables may not be one run's: a full run's staged outputs are copied over the published ones
+ * one job at a time and dropped only after the last copy, so staged tables left in the dataset mean a run stopped
+ * while publishing (some tables new, some old; its log row not written) or one is publishing now. An incremental
+ * run on such tables would mix two states; a full run rebuilds them all.
+ */
+async function unpublishedRun(client: BigQueryClient, outputDataset: string): Promise<string | undefined> {
+  const staged = [...new Set((await client.getColumns(outputDataset)).map((c) => c.table).filter((t) => t.startsWith(STAGING_PREFIX)))].sort();
+  if (staged.length === 0) return undefined;
+  return `staged tables of an unfinished run are in ${outputDataset} (${staged.join(', ')}): a run stopped while publishing, or one is running now`;
 }
 
 /** The run row of an --incremental run, for the end of the report. */
