@@ -43,7 +43,7 @@ view: stitched_events {
           CAST(NULL AS STRING) AS `content_url`,
           'pages' AS `source_table`,
           1 AS `source_order`,
-          r AS raw_row
+          STRUCT(r.`context_page_url` AS `context_page_url`, r.`id` AS `id`, r.`context_page_title` AS `context_page_title`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`pages` AS r
         ) AS cleaned
         UNION ALL
@@ -76,7 +76,7 @@ view: stitched_events {
           CAST(NULL AS STRING) AS `content_url`,
           'tracks' AS `source_table`,
           2 AS `source_order`,
-          r AS raw_row
+          STRUCT(r.`id` AS `id`, r.`event` AS `event`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`tracks` AS r
         ) AS cleaned
         UNION ALL
@@ -109,7 +109,7 @@ view: stitched_events {
           CAST(NULL AS STRING) AS `content_url`,
           'identifies' AS `source_table`,
           3 AS `source_order`,
-          r AS raw_row
+          STRUCT(r.`email` AS `email`, r.`name` AS `name`, r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`id` AS `id`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`identifies` AS r
         ) AS cleaned
         UNION ALL
@@ -142,7 +142,7 @@ view: stitched_events {
           NULLIF(TRIM(CAST(r.`content_url` AS STRING)), '') AS `content_url`,
           'linkedin' AS `source_table`,
           10 AS `source_order`,
-          r AS raw_row
+          STRUCT(r.`full_name` AS `full_name`, r.`action` AS `action`, r.`timestamp` AS `timestamp`, r.`profile_url` AS `profile_url`, r.`content_url` AS `content_url`, r.`id` AS `id`, r.`email` AS `email`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`linkedin` AS r
         ) AS cleaned;
 

@@ -56,6 +56,9 @@ export function crmColumns(ctx: ModelContext): string[] {
 
 /** Reads columns of one raw table through the config's column mapping. */
 class RawColumns {
+  /** The physical columns read, in the order first read: a rejected row keeps these (row_data), not the whole row. */
+  readonly read: string[] = [];
+
   constructor(
     private readonly ctx: ModelContext,
     readonly table: string,
@@ -81,6 +84,7 @@ class RawColumns {
       if (this.required.includes(logical)) throw new SourceColumnError(this.table, physical, logical);
       return this.ctx.d.nullOf('string');
     }
+    if (!this.read.includes(physical)) this.read.push(physical);
     return `r.${this.ctx.d.quoteIdent(physical)}`;
   }
 
@@ -106,10 +110,12 @@ interface StagedRow {
 }
 
 /**
- * Wraps one source's expressions into a SELECT with the reject reason and, for rejected rows only, the raw row.
- * Two layers so every cleaning expression is computed once; `rejectTests` refer to the staged column names.
+ * Wraps one source's expressions into a SELECT with the reject reason and, for rejected rows only, the raw row's
+ * columns that staging reads (`rc.read`: a whole-row reference would read, and on BigQuery bill, every column of
+ * the raw table, and Segment's have dozens). Two layers so every cleaning expression is computed once;
+ * `rejectTests` refer to the staged column names.
  */
-function stagingSelect(ctx: ModelContext, from: string, row: StagedRow, rejectTests: [string, string][]): string {
+function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: StagedRow, rejectTests: [string, string][]): string {
   const { d } = ctx;
   const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
   const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(stagedColumnType(c))} AS ${names[i]}`);
@@ -121,7 +127,7 @@ function stagingSelect(ctx: ModelContext, from: string, row: StagedRow, rejectTe
     'FROM (',
     'SELECT',
     `  ${cols.join(',\n  ')},`,
-    '  r AS raw_row',
+    `  ${d.structOf(rc.read.map((c) => [c, `r.${d.quoteIdent(c)}`]))} AS raw_row`,
     `FROM ${from} AS r`,
     ') AS cleaned',
   ].join('\n');
@@ -190,7 +196,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     ];
     if (kind === 'tracks') rejects.push([`event_name IS NULL`, 'missing event name']);
     rejects.push([`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier']);
-    return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
+    return stagingSelect(ctx, rc, ctx.raw.ref(table), row, rejects);
   });
 }
 
@@ -234,7 +240,7 @@ function snowplowSelect(ctx: ModelContext): string {
     [`occurred_at IS NULL`, 'invalid timestamp'],
     [`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier'],
   ];
-  return stagingSelect(ctx, ctx.raw.ref('events'), row, rejects);
+  return stagingSelect(ctx, rc, ctx.raw.ref('events'), row, rejects);
 }
 
 export function offsiteLabel(o: OffsiteConfig): string {
@@ -269,7 +275,7 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
     [`occurred_at IS NULL`, 'invalid timestamp'],
     [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
   ];
-  return stagingSelect(ctx, ctx.raw.ref(table), row, rejects);
+  return stagingSelect(ctx, rc, ctx.raw.ref(table), row, rejects);
 }
 
 /** The columns that rank copies of one event id: all a stored copy needs to be ranked against a new one. */

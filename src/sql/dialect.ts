@@ -83,6 +83,8 @@ export interface Dialect {
   countIf(cond: string): string;
   /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */
   rowToJson(alias: string): string;
+  /** A struct (record) of named values, in order; rowToJson of it is a JSON object with those keys. */
+  structOf(fields: [name: string, expr: string][]): string;
 
   // ---- statements ----
   createTableAs(table: string, select: string, options?: CreateTableOptions): string;

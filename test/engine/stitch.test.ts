@@ -138,6 +138,17 @@ describe('stitchDuckDB', () => {
     expect(result.summary.mostlyRejected.map((m) => m.file)).toEqual(['pages.ndjson']);
   });
 
+  it("keeps of a rejected row the columns staging reads, not the whole raw row (BigQuery would bill every column)", async () => {
+    const config = tinyConfig(dir);
+    const bad = { id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x', context_library_name: 'analytics.js' };
+    await writeFile(path.join(dir, 'data', 'pages.ndjson'), `${await readFile(path.join(dir, 'data', 'pages.ndjson'), 'utf8')}${JSON.stringify(bad)}\n`);
+    await stitchDuckDB(config, {});
+    const [row] = await readDb(config.output.database, (conn) => queryRows(conn, `SELECT row_data FROM rejected_rows WHERE event_id = 'bad-ts'`));
+    const kept = JSON.parse(String(row.row_data)) as Record<string, unknown>;
+    expect(kept).toMatchObject({ id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x' });
+    expect(kept).not.toHaveProperty('context_library_name');
+  });
+
   it('refuses an export folder that is a file before running any model, naming --export-dir', async () => {
     const file = path.join(dir, 'export.txt');
     await writeFile(file, 'not a folder');

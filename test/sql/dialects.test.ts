@@ -237,6 +237,12 @@ const queryCases: QueryCase[] = [
     sql: (d) => `SELECT ${d.rowToJson('r')} AS x FROM (SELECT ${lit(d, 'it\'s "x"')} AS s, 7 AS n) AS r`,
     expected: [{ x: { s: 'it\'s "x"', n: 7 } }],
   },
+  {
+    method: 'structOf',
+    label: 'as JSON, NULL kept',
+    sql: (d) => `SELECT ${d.rowToJson(d.structOf([['b', 'r.n'], ['a', 'r.s'], ['c', 'r.z']]))} AS x FROM (SELECT ${lit(d, 'v')} AS s, 7 AS n, ${d.nullOf('string')} AS z) AS r`,
+    expected: [{ x: { b: 7, a: 'v', c: null } }],
+  },
 ];
 
 /** JSON columns compared as values: the engines format JSON differently (spaces), not in content. */

@@ -63,6 +63,9 @@ export class BigQueryDialect extends StandardDialect {
   rowToJson(alias: string): string {
     return `TO_JSON_STRING(${alias})`;
   }
+  structOf(fields: [name: string, expr: string][]): string {
+    return `STRUCT(${fields.map(([name, expr]) => `${expr} AS ${this.quoteIdent(name)}`).join(', ')})`;
+  }
   createTableAs(table: string, select: string, options: CreateTableOptions = {}): string {
     const parts = [`CREATE OR REPLACE TABLE ${table}`];
     if (options.partitionByDate) parts.push(`PARTITION BY DATE(${options.partitionByDate})`);

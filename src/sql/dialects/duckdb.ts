@@ -64,6 +64,9 @@ export class DuckDBDialect extends StandardDialect {
   rowToJson(alias: string): string {
     return `CAST(to_json(${alias}) AS VARCHAR)`;
   }
+  structOf(fields: [name: string, expr: string][]): string {
+    return `struct_pack(${fields.map(([name, expr]) => `${this.quoteIdent(name)} := ${expr}`).join(', ')})`;
+  }
   createTableAs(table: string, select: string, options: CreateTableOptions = {}): string {
     // DuckDB has no partitions or clustering; row groups are ordered by insertion.
     return `CREATE OR REPLACE ${options.temporary ? 'TEMP ' : ''}TABLE ${table} AS\n${select}`;

@@ -28,6 +28,7 @@ export abstract class StandardDialect implements Dialect {
   abstract minusHours(expr: string, hours: number): string;
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
+  abstract structOf(fields: [name: string, expr: string][]): string;
   abstract firstBy(value: string, orderBy: string[], where?: string): string;
   abstract firstValues(value: string, orderBy: string, n: number, where?: string): string;
   abstract arrayItem(array: string, index: number): string;
