@@ -34,6 +34,7 @@ view: persons {
     primary_key: yes
     type: string
     description: "Stable person id: the user id when there is one, else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key."
+    case_sensitive: no
     sql: ${TABLE}.person_id ;;
   }
 
@@ -41,6 +42,7 @@ view: persons {
     type: string
     description: "Latest known email."
     group_label: "Identity"
+    case_sensitive: no
     required_access_grants: [can_see_pii]
     sql: ${TABLE}.email ;;
   }
@@ -49,6 +51,7 @@ view: persons {
     type: string
     description: "Latest known name."
     group_label: "Identity"
+    case_sensitive: no
     required_access_grants: [can_see_pii]
     sql: ${TABLE}.name ;;
   }

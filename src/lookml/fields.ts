@@ -18,6 +18,8 @@ const SUGGESTIONS: Record<string, readonly string[]> = {
 export interface Presentation {
   /** Columns hidden from the field picker (join keys and raw ids); still queryable. */
   hidden?: readonly string[];
+  /** Columns whose filters ignore case (case_sensitive: no): what people type to find someone (names, emails, ids). */
+  caseInsensitive?: readonly string[];
   /** Group label per column. */
   groups?: Readonly<Record<string, string>>;
   /** Label per column when the column name reads badly. */
@@ -37,6 +39,7 @@ export function columnField(table: TableDef, col: ColumnDef, p: Presentation): {
     description: col.description,
     group_label: col.type === 'timestamp' ? undefined : p.groups?.[col.name],
     hidden: p.hidden?.includes(col.name) ? true : undefined,
+    case_sensitive: p.caseInsensitive?.includes(col.name) ? false : undefined,
     ...piiGrant(col),
   };
   const sql = `\${TABLE}.${col.name}`;

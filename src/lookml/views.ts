@@ -103,6 +103,8 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
   },
   persons: {
     presentation: {
+      // The extension's person search filters these with `%term%`: "ann" must find "Ann".
+      caseInsensitive: ['person_id', 'name', 'email'],
       groups: {
         email: 'Identity',
         name: 'Identity',

@@ -123,6 +123,10 @@ describe('filter expressions', () => {
     [{ 'persons.identity_status': '%onf%' }, ['ann', 'eve']],
     [{ 'persons.identity_status': 'un%' }, ['dan']],
     [{ 'persons.identity_status': '%ous' }, ['cid']],
+    // Names are upper case (ANN, DAN); name is case_sensitive: no, identity_status is case sensitive (Looker's default).
+    [{ 'persons.name': '%an%' }, ['ann', 'dan']],
+    [{ 'persons.name': 'eve,Bob' }, ['bob', 'eve']],
+    [{ 'persons.identity_status': 'CONFIRMED' }, []],
     [{ 'persons.event_count': '>=2' }, ['ann', 'bob', 'cid', 'eve']],
     [{ 'persons.event_count': '[1,1]' }, ['dan']],
     [{ 'persons.first_seen_date': '2024-02-01 to 2024-03-01' }, ['cid', 'dan']],

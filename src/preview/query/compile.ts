@@ -96,7 +96,7 @@ function renderTemplate(scope: Scope, template: string, where: string): string {
     condition: (name, column) => {
       const { field } = lookupField(scope, name, where);
       const expression = scope.filters[name] ?? '';
-      return filterToSql(filterKind(field), column, expression, name);
+      return filterToSql(filterKind(field), column, expression, name, field.caseSensitive);
     },
   });
   return substituteConstants(liquid, scope.constants, where).trim();
@@ -177,7 +177,7 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
   const conditions = Object.entries(m.measureFilters).map(([name, expr]) => {
     const qualified = name.includes('.') ? name : `${alias}.${name}`;
     const target = lookupField(scope, qualified, where);
-    return filterToSql(filterKind(target.field), `(${fieldSql(scope, target.alias, target.field, stack)})`, expr, qualified);
+    return filterToSql(filterKind(target.field), `(${fieldSql(scope, target.alias, target.field, stack)})`, expr, qualified, target.field.caseSensitive);
   });
   const when = (value: string) => (conditions.length ? `CASE WHEN ${conditions.join(' AND ')} THEN ${value} END` : value);
   const pk = primaryKey(view);
@@ -369,7 +369,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   for (const [name, expression] of filterEntries) {
     const { alias, field } = lookupField(scope, name);
     if (field.kind === 'filter') continue; // templated filters act inside derived tables only
-    (field.kind === 'measure' ? having : where).push(filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name));
+    (field.kind === 'measure' ? having : where).push(filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name, field.caseSensitive));
   }
   if (explore.sqlAlwaysWhere) where.unshift(substitute(scope, explore.sqlAlwaysWhere, explore.alias, `explore ${explore.name}, sql_always_where`, []));
 

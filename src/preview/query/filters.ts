@@ -163,7 +163,7 @@ function dateTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { 
  * The predicate for `expression` on the SQL expression `col`. `field` names the field in errors.
  * An empty expression filters nothing (`1=1`), as in Looker.
  */
-export function filterToSql(kind: FilterKind, col: string, expression: string, field: string): string {
+export function filterToSql(kind: FilterKind, col: string, expression: string, field: string, caseSensitive = true): string {
   const fail = (reason: string): never => {
     throw new FilterError(field, expression, reason);
   };
@@ -178,6 +178,11 @@ export function filterToSql(kind: FilterKind, col: string, expression: string, f
     ast = parseFilterExpression(kind, expression);
   } catch (e) {
     return fail(`not a valid Looker ${kind} filter expression (${(e as Error).message})`);
+  }
+  if (kind === 'string' && !caseSensitive) {
+    // Looker compares lower-cased on both sides when a field is case_sensitive: no.
+    const lower = (n: FilterASTNode): FilterASTNode => (Array.isArray(n.value) ? { ...n, value: n.value.map((v) => String(v).toLowerCase()) } : n);
+    return combine(leaves(ast).map((n) => stringTerm(`LOWER(${col})`, lower(n), fail)));
   }
   const term = { string: stringTerm, number: numberTerm, date: dateTerm }[kind];
   return combine(leaves(ast).map((n) => term(col, n, fail)));

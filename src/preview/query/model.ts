@@ -35,6 +35,8 @@ export interface FieldDef {
   description?: string;
   hidden: boolean;
   primaryKey: boolean;
+  /** case_sensitive: no makes its string filters ignore case (Looker's ILIKE or equivalent). */
+  caseSensitive: boolean;
   requiredAccessGrants: string[];
   /** dimension_group members. */
   timeframe?: Timeframe;
@@ -125,6 +127,7 @@ function field(view: string, node: LookmlNode, kind: FieldKind, extra: Partial<F
     description: typeof node.description === 'string' ? node.description : undefined,
     hidden: node.hidden === true,
     primaryKey: node.primary_key === true,
+    caseSensitive: node.case_sensitive !== false,
     requiredAccessGrants: strings(node.required_access_grants),
     measureFilters: filterMap(node, where),
     valueFormatName: typeof node.value_format_name === 'string' ? node.value_format_name : undefined,
