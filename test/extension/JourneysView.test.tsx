@@ -62,6 +62,7 @@ describe('Journeys view', () => {
     expect(screen.getByTestId('summary-count').textContent).toContain('80');
     expect(screen.getByTestId('summary-identified-share').textContent).toContain('37.5%');
     expect(screen.getByTestId('summary-inferred-share').textContent).toContain('7.5%');
+    expect(screen.getByTestId('summary-inferred-share').textContent).toMatch(/6 with a name-matched event/);
     expect(screen.getByTestId('summary-conversions').dataset.value).toBe('12');
     expect(screen.getByTestId('inferred-note').textContent).toMatch(/name/);
     expect(screen.queryByTestId('limit-notice')).toBeNull();
@@ -104,6 +105,17 @@ describe('Journeys view', () => {
     expect(looker.queries().filter(isPaths)[2].filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred');
     // Only a new date range asks for the source options again.
     expect(looker.queries().filter((q) => q.view === EXPLORES.events)).toHaveLength(1);
+  });
+
+  it('switching to Person and back keeps the Journeys filters (each tab comes back as it was left)', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys?converted=yes&steps=4');
+    await screen.findAllByTestId('sankey-node');
+    fireEvent.click(within(screen.getByTestId('nav')).getByText('Person'));
+    await waitFor(() => expect(location().pathname).toBe('/person'));
+    fireEvent.click(within(screen.getByTestId('nav')).getByText('Journeys'));
+    await waitFor(() => expect(location().pathname).toBe('/journeys'));
+    expect(location().search).toBe('?converted=yes&steps=4');
   });
 
   it('clicking a node focuses the paths through it (no new query), in the URL; clicking again clears', async () => {

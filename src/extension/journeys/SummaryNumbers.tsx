@@ -48,7 +48,8 @@ export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: stri
         label="Inferred"
         value={inferredShare}
         shown={pct(inferredShare)}
-        detail={`${summary.inferred.toLocaleString('en-US')} by name match only`}
+        // An inferred person is one with name-matched activity (most of it may be confirmed): not 'by name only'.
+        detail={`${summary.inferred.toLocaleString('en-US')} ${unit === 'persons' ? 'with' : `${unit} of persons with`} a name-matched event`}
       />
       <Figure testId="summary-conversions" label="Conversions" value={summary.conversions} shown={summary.conversions.toLocaleString('en-US')} />
     </Space>
