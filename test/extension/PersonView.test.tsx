@@ -127,6 +127,18 @@ describe('Person view', () => {
     expect(screen.getByTestId('timeline-summary').textContent).toMatch(/3 events across 2 sources and 2 devices/);
   });
 
+  it('a person found by id alone shows their name and email to a user who may see them', async () => {
+    const fake = looker();
+    renderWithLooker(<App />, fake, '/person');
+    typeSearch('user_4');
+    const result = await screen.findByTestId('person-result');
+    expect(result.dataset.personId).toBe('user_42');
+    expect(result.textContent).toContain(String(ADA[PERSON_FIELDS.name]));
+    expect(result.textContent).not.toContain('unknown');
+    const byId = fake.queries().filter((q) => q.view === EXPLORES.persons && filterOn(q, PERSON_FIELDS.personId) === '%user^_4%');
+    expect(byId.map((q) => q.fields.includes(PERSON_FIELDS.email))).toEqual([true]);
+  });
+
   it('opens a person straight from the URL', async () => {
     const fake = looker();
     renderWithLooker(<App />, fake, '/person?id=user_42');
