@@ -33,7 +33,7 @@ view: persons {
   dimension: person_id {
     primary_key: yes
     type: string
-    description: "Stable person id: the user id when there is one, else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key."
+    description: "Stable person id: the user id when there is one (u: and a hash of it when it is an email), else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key."
     case_sensitive: no
     sql: ${TABLE}.person_id ;;
   }

@@ -262,7 +262,7 @@ view: stitched_events {
         AS
         SELECT component,
           COALESCE(
-            MIN(CASE WHEN node_type = 'user_id' THEN node_value END),
+            CASE WHEN REGEXP_CONTAINS(LOWER(MIN(CASE WHEN node_type = 'user_id' THEN node_value END)), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN ('u:' || TO_HEX(MD5(MIN(CASE WHEN node_type = 'user_id' THEN node_value END)))) ELSE MIN(CASE WHEN node_type = 'user_id' THEN node_value END) END,
             ('e:' || TO_HEX(MD5(MIN(CASE WHEN node_type = 'email' THEN node_value END)))),
             ('c:' || TO_HEX(MD5(MIN(CASE WHEN node_type = 'crm_id' THEN node_value END)))),
             MIN(CASE WHEN node_type = 'profile' THEN node_value END)

@@ -100,7 +100,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'One row per stitched person.',
       primaryKey: 'person_id',
       columns: [
-        c('person_id', 'string', 'Stable person id: the user id when there is one, else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key.'),
+        c('person_id', 'string', 'Stable person id: the user id when there is one (u: and a hash of it when it is an email), else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key.'),
         c('email', 'string', 'Latest known email.', true),
         c('name', 'string', 'Latest known name.', true),
         c('identity_status', 'string', 'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).'),

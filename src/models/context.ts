@@ -123,6 +123,14 @@ export class ModelContext {
     return this.md5(token);
   }
 
+  /**
+   * The person id of a component named by its smallest user id: the id itself, or `u:` + its md5 when it has the
+   * shape of an email (sites that use the email as user id), which person_id must not show.
+   */
+  userPersonId(userId: string): string {
+    return `CASE WHEN ${this.d.regexpContains(`LOWER(${userId})`, EMAIL_PATTERN)} THEN ${this.d.concat(`'u:'`, this.md5(userId))} ELSE ${userId} END`;
+  }
+
   /** The person id of an offsite profile nobody identified: hashed like an email's, for the same reason. */
   profilePersonId(profileKey: string): string {
     return this.d.concat(`'p:'`, this.md5(profileKey));

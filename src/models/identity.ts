@@ -111,7 +111,7 @@ LEFT JOIN ${ctx.t('js_id_labels')} AS l ON l.node = n.node`,
       'js_components',
       `SELECT component,
   COALESCE(
-    MIN(CASE WHEN node_type = 'user_id' THEN node_value END),
+    ${ctx.userPersonId(`MIN(CASE WHEN node_type = 'user_id' THEN node_value END)`)},
     ${d.concat(`'e:'`, ctx.md5(`MIN(CASE WHEN node_type = 'email' THEN node_value END)`))},
     ${d.concat(`'c:'`, ctx.md5(`MIN(CASE WHEN node_type = 'crm_id' THEN node_value END)`))},
     MIN(CASE WHEN node_type = 'profile' THEN node_value END)

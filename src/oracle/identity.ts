@@ -6,7 +6,7 @@ import type { Config } from '../config/schema';
 import type { IdentifierType, IdentityStatus } from '../contract/tables';
 import type { StagedEvent } from './stage';
 import { UnionFind } from './unionFind';
-import { compareText, md5, minText, normaliseName } from './values';
+import { compareText, looksLikeEmail, md5, minText, normaliseName } from './values';
 
 export type LinkReason =
   | 'user_id'
@@ -92,7 +92,7 @@ export const profilePersonId = (key: string) => `p:${md5(key)}`;
 function knownPersonId(members: string[]): string | undefined {
   const values = (type: IdentifierType) => members.filter((n) => nodeType(n) === type).map(nodeValue);
   const userId = minText(values('user_id'));
-  if (userId !== undefined) return userId;
+  if (userId !== undefined) return looksLikeEmail(userId) ? `u:${md5(userId)}` : userId;
   const email = minText(values('email'));
   if (email !== undefined) return `e:${md5(email)}`;
   const crm = minText(values('crm_id'));

@@ -44,6 +44,9 @@ export function makeCleaner(identity: Config['identity']): (v: RawValue) => stri
 
 const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+/** Whether a value has the shape of an email address (as staging's email test, case aside). */
+export const looksLikeEmail = (s: string): boolean => EMAIL_RE.test(s.toLowerCase());
+
 /** An email: cleaned, lower-cased, and shaped like an address; NULL otherwise. */
 export function cleanEmail(clean: (v: RawValue) => string | null, v: RawValue): string | null {
   const s = clean(v)?.toLowerCase();

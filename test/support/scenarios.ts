@@ -36,6 +36,8 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 export const emailPerson = (email: string) => `e:${md5(email)}`;
 /** person_id of an offsite profile nobody identified (its key: `<source>:<profile_url>` or `<source>:name:<name>`). */
 export const profilePerson = (key: string) => `p:${md5(key)}`;
+/** person_id of a component named by its smallest user id (hashed when it is shaped like an email). */
+export const userPerson = (userId: string) => (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userId.toLowerCase()) ? `u:${md5(userId)}` : userId);
 /** person_id of a component identified by a CRM id only. */
 export const crmPerson = (name: string, value: string) => `c:${md5(`${name}=${value}`)}`;
 /** session_id of a session of `personId` starting at `start` (ISO). */
@@ -96,6 +98,8 @@ export interface Scenario {
 }
 
 const JO = 'jo@example.com';
+/** Jo's person when the booking tool sends the email as user id: hashed, an email must not be a person id. */
+const JO_USER = userPerson(JO);
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -144,19 +148,19 @@ export const SCENARIOS: Scenario[] = [
       identifies: [identify('i1', '03-01 09:10', 'zap', { user_id: JO, email: JO, name: 'Jo Smith', context_campaign_term: 'visitor' })],
     },
     events: {
-      p1: [JO, 'confirmed', 'carried_anonymous_id'],
-      p2: [JO, 'confirmed', 'carried_anonymous_id'],
+      p1: [JO_USER, 'confirmed', 'carried_anonymous_id'],
+      p2: [JO_USER, 'confirmed', 'carried_anonymous_id'],
       p3: ['stranger', 'anonymous', 'none'],
-      t1: [JO, 'confirmed', 'user_id'],
-      i1: [JO, 'confirmed', 'user_id'],
+      t1: [JO_USER, 'confirmed', 'user_id'],
+      i1: [JO_USER, 'confirmed', 'user_id'],
     },
-    persons: { [JO]: 'confirmed', stranger: 'anonymous' },
+    persons: { [JO_USER]: 'confirmed', stranger: 'anonymous' },
     rows: {
       identity_links: {
-        'anonymous_id:visitor': { person_id: JO, link_type: 'confirmed' },
-        'anonymous_id:zap': { person_id: JO },
+        'anonymous_id:visitor': { person_id: JO_USER, link_type: 'confirmed' },
+        'anonymous_id:zap': { person_id: JO_USER },
       },
-      persons: { [JO]: { converted: true, first_converted_at: '2024-03-01T09:10:00.000000Z', anonymous_id_count: 2 } },
+      persons: { [JO_USER]: { converted: true, first_converted_at: '2024-03-01T09:10:00.000000Z', anonymous_id_count: 2 } },
     },
   },
   {
@@ -166,12 +170,12 @@ export const SCENARIOS: Scenario[] = [
       tracks: [track('t1', '03-01 09:10', null, 'Meeting Booked', { user_id: JO, context_campaign_term: 'visitor' })],
     },
     events: {
-      p1: [JO, 'confirmed', 'carried_anonymous_id'],
-      p2: [JO, 'confirmed', 'carried_anonymous_id'],
-      t1: [JO, 'confirmed', 'user_id'],
+      p1: [JO_USER, 'confirmed', 'carried_anonymous_id'],
+      p2: [JO_USER, 'confirmed', 'carried_anonymous_id'],
+      t1: [JO_USER, 'confirmed', 'user_id'],
     },
-    persons: { [JO]: 'confirmed' },
-    rows: { identity_links: { 'anonymous_id:visitor': { person_id: JO, link_type: 'confirmed', event_count: 3 } } },
+    persons: { [JO_USER]: 'confirmed' },
+    rows: { identity_links: { 'anonymous_id:visitor': { person_id: JO_USER, link_type: 'confirmed', event_count: 3 } } },
   },
   {
     name: 'a late identify stitches earlier anonymous events',
