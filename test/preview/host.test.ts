@@ -42,6 +42,10 @@ describe('request routing', () => {
     expect(routeFromHostPath('/extensions/journey_stitch::journey_stitch/person/p%201', id)).toBe('/person/p 1');
     expect(routeFromHostPath('/extensions/journey_stitch::journey_stitch', id)).toBe('/');
     expect(routeFromHostPath('/extensions/journey_stitch::journey_stitch/journeys?date=custom&from=2024-01-01', id)).toBe('/journeys?date=custom&from=2024-01-01');
+    // The query is kept as written: decoding it would split 'Q&A: C++ 100%' at the '&' and turn '+' into nothing.
+    const landing = `landing=${encodeURIComponent('Q&A: C++ 100%')}&q=${encodeURIComponent('ann+news@x.com')}`;
+    expect(routeFromHostPath(`/extensions/journey_stitch::journey_stitch/journeys?${landing}`, id)).toBe(`/journeys?${landing}`);
+    expect(new URLSearchParams(routeFromHostPath(`/extensions/journey_stitch::journey_stitch/journeys?${landing}`, id).split('?')[1]).get('landing')).toBe('Q&A: C++ 100%');
     expect(hostPathForRoute('/sessions', id)).toBe('/extensions/journey_stitch::journey_stitch/sessions');
   });
 });

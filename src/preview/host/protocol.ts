@@ -65,13 +65,18 @@ export function routeExtensionRequest(request: ExtensionRequest, entitlements: E
   }
 }
 
-/** Route of the extension from the host URL path and query: /extensions/<id>/<route>?<q> → /<route>?<q>. */
+/**
+ * Route of the extension from the host URL path and query: /extensions/<id>/<route>?<q> → /<route>?<q>. Only the
+ * path is decoded: the query stays as the extension wrote it, so a value holding '&', '+' or '%' comes back whole.
+ */
 export function routeFromHostPath(pathAndQuery: string, extensionId: string): string {
   const prefix = `/extensions/${extensionId}`;
-  const decoded = decodeURIComponent(pathAndQuery);
+  const at = pathAndQuery.indexOf('?');
+  const [path, query] = at < 0 ? [pathAndQuery, ''] : [pathAndQuery.slice(0, at), pathAndQuery.slice(at)];
+  const decoded = decodeURIComponent(path);
   if (!decoded.startsWith(prefix)) return '/';
   const rest = decoded.slice(prefix.length);
-  return rest.startsWith('/') ? rest : `/${rest}`;
+  return `${rest.startsWith('/') ? rest : `/${rest}`}${query}`;
 }
 
 export function hostPathForRoute(route: string, extensionId: string): string {
