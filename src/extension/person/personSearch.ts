@@ -72,20 +72,11 @@ export function toPersonMatch(row: Row): PersonMatch {
  * the name and email queries are refused; the id query still answers and the result says names are hidden.
  */
 export async function searchPersons(sdk: ILooker40SDK, term: string, signal?: AbortSignal): Promise<PersonSearchResult> {
-  // The id query asks for names and emails too (a person found by id alone is shown with them), and again
-  // without them where Looker refuses a query naming fields the user may not see.
-  const byIdQuery = async () => {
-    try {
-      return await runInlineQuery(sdk, personSearchQuery(PERSON_FIELDS.personId, term, true), signal);
-    } catch (err) {
-      if (!isPiiRefusal(err)) throw err;
-      return runInlineQuery(sdk, personSearchQuery(PERSON_FIELDS.personId, term, false), signal);
-    }
-  };
   const [byName, byEmail, byId] = await Promise.allSettled([
     runInlineQuery(sdk, personSearchQuery(PERSON_FIELDS.name, term, true), signal),
     runInlineQuery(sdk, personSearchQuery(PERSON_FIELDS.email, term, true), signal),
-    byIdQuery(),
+    // Names and emails too (a person found by id alone is shown with them), without them where Looker refuses.
+    runWithPii(sdk, (withPii) => personSearchQuery(PERSON_FIELDS.personId, term, withPii), signal),
   ]);
   let piiHidden = false;
   const results: QueryResult[] = [];
