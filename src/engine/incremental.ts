@@ -122,17 +122,15 @@ export async function outstandingLateRows(conn: DuckDBConnection): Promise<numbe
   return Number(reader.getRows()[0][0]);
 }
 
+/** A row of journey_stitch_runs as read from either warehouse, its counts as numbers (both return BIGINT as text). */
+export function runRowFrom(row: Record<string, unknown>): RunRow {
+  const n = (k: 'new_events' | 'affected_persons' | 'rows_rewritten' | 'late_rows') => Number(row[k]);
+  return { ...(row as unknown as RunRow), new_events: n('new_events'), affected_persons: n('affected_persons'), rows_rewritten: n('rows_rewritten'), late_rows: n('late_rows') };
+}
+
 async function thisRun(conn: DuckDBConnection, runId: string): Promise<RunRow> {
   const reader = await conn.runAndReadAll(`SELECT * FROM ${out(STATE_TABLES.runs)} WHERE run_id = $1`, [runId]);
-  const row = reader.getRowObjectsJson()[0] as Record<string, unknown>;
-  const n = (k: string) => Number(row[k]);
-  return {
-    ...(row as unknown as RunRow),
-    new_events: n('new_events'),
-    affected_persons: n('affected_persons'),
-    rows_rewritten: n('rows_rewritten'),
-    late_rows: n('late_rows'),
-  };
+  return runRowFrom(reader.getRowObjectsJson()[0] as Record<string, unknown>);
 }
 
 async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> {

@@ -6,7 +6,7 @@
  * spans the statements of one script, never separate jobs).
  */
 import type { Config } from '../../config/schema';
-import { configHash, runRecord, type RunRow } from '../../engine/incremental';
+import { configHash, runRecord, runRowFrom, type RunRow } from '../../engine/incremental';
 import { buildIncrementalPlan, lastRunSql, STATE_TABLES, subtractHours } from '../../models/incremental';
 import type { SqlStep } from '../../sql/pipeline';
 import { BigQueryDialect } from '../../sql/dialects/bigquery';
@@ -61,9 +61,7 @@ export async function readLastRun(client: BigQueryClient, outputDataset: string,
 export async function readRunRow(client: BigQueryClient, out: (table: string) => string, runId: string): Promise<RunRow> {
   const { rows } = await client.query(runRowQuery(out, runId));
   if (rows.length !== 1) throw new Error(`${STATE_TABLES.runs}: expected one row for run '${runId}', found ${rows.length}`);
-  const row = rows[0];
-  const n = (k: 'new_events' | 'affected_persons' | 'rows_rewritten' | 'late_rows') => Number(row[k]);
-  return { ...(row as unknown as RunRow), new_events: n('new_events'), affected_persons: n('affected_persons'), rows_rewritten: n('rows_rewritten'), late_rows: n('late_rows') };
+  return runRowFrom(rows[0]);
 }
 
 /** Why the last run does not allow an incremental one (undefined: it does). */
