@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IDENTITY_STATUSES, REJECTS_TABLE } from '../contract/tables';
 import type { RawTableSpec } from '../models/raw-tables';
+import { REJECT_REASON_COLUMNS, type RejectReason } from '../models/staging';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { LoadedSources, LoadedTable } from './load';
 import type { RunReport, StepReport } from './run';
@@ -42,17 +43,10 @@ export interface MostlyRejected {
 /** Share of a file's rows rejected from which the summary warns (the run itself still succeeds). */
 export const REJECTED_SHARE_WARNING = 0.5;
 
-/** The logical columns whose values decide each reject reason of the models (src/models/staging.ts). */
-const REASON_COLUMNS: Record<string, readonly string[]> = {
-  'missing event id': ['id', 'event_id'],
-  'invalid timestamp': ['timestamp', 'derived_tstamp'],
-  'missing event name': ['event'],
-  'no identifier': ['anonymous_id', 'user_id', 'domain_userid', 'email', 'full_name', 'profile_url'],
-};
-
 /** What to check when most rows of a table were rejected for `reason`. */
 export function rejectFix(reason: string, spec: RawTableSpec): string {
-  const columns = spec.columns.filter((c) => REASON_COLUMNS[reason]?.includes(c.logical));
+  const decisive: readonly string[] = REJECT_REASON_COLUMNS[reason as RejectReason] ?? [];
+  const columns = spec.columns.filter((c) => decisive.includes(c.logical));
   if (columns.length === 0) return `check the file itself (the rejected lines are in ${REJECTS_TABLE}.row_data)`;
   return `check the column mapping ${columns.map((c) => `${spec.configKey}.${c.logical} (reads column '${c.physical}')`).join(' and ')} in the config`;
 }

@@ -104,6 +104,18 @@ class RawColumns {
   }
 }
 
+/**
+ * Why staging rejects a row, each with the logical raw columns whose values decide it (any source's names): when
+ * most of a file is rejected for one reason, the run summary points at the config's mapping of those columns.
+ */
+export const REJECT_REASON_COLUMNS = {
+  'missing event id': ['id', 'event_id'],
+  'invalid timestamp': ['timestamp', 'derived_tstamp'],
+  'missing event name': ['event'],
+  'no identifier': ['anonymous_id', 'user_id', 'domain_userid', 'email', 'full_name', 'profile_url'],
+} as const satisfies Record<string, readonly string[]>;
+export type RejectReason = keyof typeof REJECT_REASON_COLUMNS;
+
 interface StagedRow {
   /** SQL expression per staged column (missing ones become NULL). */
   [column: string]: string;
@@ -115,7 +127,7 @@ interface StagedRow {
  * the raw table, and Segment's have dozens). Two layers so every cleaning expression is computed once;
  * `rejectTests` refer to the staged column names.
  */
-function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: StagedRow, rejectTests: [string, string][]): string {
+function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: StagedRow, rejectTests: [string, RejectReason][]): string {
   const { d } = ctx;
   const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
   const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(stagedColumnType(c))} AS ${names[i]}`);
@@ -190,7 +202,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     for (const crm of ctx.config.identity.crm_ids) {
       row[`crm_${crm.name}`] = kind === 'identifies' && rc.has(crm.column) ? ctx.clean(rc.col(crm.column)) : d.nullOf('string');
     }
-    const rejects: [string, string][] = [
+    const rejects: [string, RejectReason][] = [
       [`event_id IS NULL`, 'missing event id'],
       [`occurred_at IS NULL`, 'invalid timestamp'],
     ];
@@ -235,7 +247,7 @@ function snowplowSelect(ctx: ModelContext): string {
     source_table: ctx.lit(source.tables.events),
     source_order: '1',
   };
-  const rejects: [string, string][] = [
+  const rejects: [string, RejectReason][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
     [`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier'],
@@ -270,7 +282,7 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
     source_table: ctx.lit(o.table ?? o.name),
     source_order: String(10 + order),
   };
-  const rejects: [string, string][] = [
+  const rejects: [string, RejectReason][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
     [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
