@@ -50,6 +50,8 @@ const PRICE_PER_TIB = 6.25;
 const int = (n: number) => Math.round(n).toLocaleString('en');
 const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+/** Bytes of a run: the sum over its models. */
+const totalBytes = (models: readonly ModelCost[]) => models.reduce((a, m) => a + m.bytes, 0);
 const usd = (bytes: number) => `$${((bytes / 2 ** 40) * PRICE_PER_TIB).toFixed(4)}`;
 
 function performanceTable(sizes: SizeResult[]): string {
@@ -78,8 +80,7 @@ function costTable(cost: NonNullable<BenchResults['cost']>): string {
   const byName = new Map<string, { full: number; daily: number }>();
   for (const m of cost.full) byName.set(m.name, { full: m.bytes, daily: 0 });
   for (const m of cost.daily) byName.set(m.name, { full: byName.get(m.name)?.full ?? 0, daily: (byName.get(m.name)?.daily ?? 0) + m.bytes });
-  const full = cost.full.reduce((a, m) => a + m.bytes, 0);
-  const daily = cost.daily.reduce((a, m) => a + m.bytes, 0);
+  const [full, daily] = [totalBytes(cost.full), totalBytes(cost.daily)];
   const rows = [...byName].map(([name, b]) => `| ${name} | ${mib(b.full)} | ${mib(b.daily)} |`);
   return [
     `| model | full run (MiB) | daily incremental (MiB) |`,
@@ -97,8 +98,7 @@ function costTable(cost: NonNullable<BenchResults['cost']>): string {
  */
 function dmlFloor(cost: NonNullable<BenchResults['cost']>): string[] {
   if (cost.daily.some((m) => m.modifiedBytes === undefined)) return [];
-  const full = cost.full.reduce((a, m) => a + m.bytes, 0);
-  const daily = cost.daily.reduce((a, m) => a + m.bytes, 0);
+  const [full, daily] = [totalBytes(cost.full), totalBytes(cost.daily)];
   const billed = (table: string) => cost.daily.filter((m) => m.name.startsWith(`${table} (`)).reduce((a, m) => a + (m.modifiedBytes ?? 0), 0);
   const stitched = billed('stitched_events');
   const outputs = OUTPUT_TABLES.reduce((a, t) => a + billed(t), 0);
