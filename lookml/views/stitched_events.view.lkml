@@ -596,6 +596,7 @@ view: stitched_events {
     description: "User id sent with the event, if any (junk values removed)."
     group_label: "Identity"
     hidden: yes
+    required_access_grants: [can_see_pii]
     sql: ${TABLE}.user_id ;;
   }
 

@@ -10,7 +10,7 @@ export interface ColumnDef {
   name: string;
   type: ColumnType;
   description: string;
-  /** Personal data (email, name, IP, profile URL): the LookML guards it with an access grant. */
+  /** Personal data (email, name, user id, IP, URLs, identifiers): the LookML guards it with an access grant. */
   pii?: boolean;
 }
 
@@ -70,7 +70,8 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('event_name', 'string', 'Track event name, page title for pages, offsite action for offsite rows.'),
         c('occurred_at', 'timestamp', 'When the event happened (UTC).'),
         c('anonymous_id', 'string', 'Cookie / device id of the event, if any.'),
-        c('user_id', 'string', 'User id sent with the event, if any (junk values removed).'),
+        // Many sites send the email as the user id: a raw user id is personal data (person_id hashes an email-shaped one: u: + md5).
+        c('user_id', 'string', 'User id sent with the event, if any (junk values removed).', true),
         c('person_id', 'string', 'The stitched person this event belongs to.'),
         c('email', 'string', "The person's email (latest known, backfilled).", true),
         c('name', 'string', "The person's name (latest known, backfilled).", true),

@@ -130,6 +130,7 @@ describe('the validator catches', () => {
     ['an invalid timeframe', PERSONS, 'hour_of_day', 'hour_of_the_day', /timeframe hour_of_the_day is not valid/],
     ['an include matching no file', MODEL, 'include: "/lookml/views/*.view.lkml"', 'include: "/views/*.view.lkml"', /include "\/views\/\*.view.lkml" matches no file/],
     ['personal data without the grant', PERSONS, 'required_access_grants: [can_see_pii]\n', '', /dimension email shows personal data \(email\) without required_access_grants/],
+    ['a raw user id without the grant (sites send emails as user ids)', EVENTS, 'required_access_grants: [can_see_pii]\n    sql: ${TABLE}.user_id ;;', 'sql: ${TABLE}.user_id ;;', /dimension user_id shows personal data \(user_id\) without required_access_grants/],
     ['an undefined access grant', MODEL, 'access_grant: can_see_pii {', 'access_grant: can_see_all {', /journey_stitch.model.lkml: no model defines access_grant can_see_pii/],
     ['an undefined constant', MODEL, '@{CONNECTION}', '@{CONECTION}', /uses constant @\{CONECTION\}/],
     ['a refinement of a missing view', 'lookml/refinements/persons.lkml', 'view: +persons', 'view: +personz', /refines view personz, which does not exist/],
