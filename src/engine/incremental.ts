@@ -28,7 +28,8 @@ const BEGINNING = '0001-01-01 00:00:00';
 
 export interface RefreshOptions {
   config: Config;
-  incremental: IncrementalConfig;
+  /** The lookback (tests vary it without a new config; the config's, when run from `stitch`). */
+  incremental: Pick<IncrementalConfig, 'lookback_hours'>;
   raw: RawSources;
   /** Run time (tests pin it); default now. */
   now?: Date;
@@ -94,7 +95,7 @@ function utc(date: Date): string {
 }
 
 /** A new run's id, time, config fingerprint and the next run's lookback (shared by the DuckDB and BigQuery refreshes). */
-export function runRecord(config: Config, now: Date, incremental: IncrementalConfig = config.incremental): RunRecord {
+export function runRecord(config: Config, now: Date, incremental: Pick<IncrementalConfig, 'lookback_hours'> = config.incremental): RunRecord {
   return { runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`, refreshedAt: utc(now), configHash: configHash(config), lookbackHours: incremental.lookback_hours };
 }
 

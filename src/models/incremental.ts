@@ -140,7 +140,9 @@ export function timestampLiteral(d: Dialect, value: string): string {
  * Raw tables narrowed to the rows at or after the cutoff, and rows without a usable timestamp (rejected again).
  * A column stored as TIMESTAMP is compared bare (parsing it is the identity): BigQuery then prunes the date
  * partitions before the cutoff, and DuckDB skips Parquet row groups. The test is on the expression staging turns
- * into occurred_at, so every new event is at or after the cutoff: js_inc_changed relies on that.
+ * into occurred_at, so every new event is at or after the cutoff: js_inc_changed relies on that. A table
+ * partitioned by load time (where the event's own time prunes nothing) is also narrowed to the partitions loaded
+ * since loadedSince.
  */
 function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): RawSources {
   return {
@@ -148,9 +150,36 @@ function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): 
     isTimestamp: (table, column) => raw.isTimestamp?.(table, column) ?? false,
     ref(table) {
       const ts = rawTimestamp(config, d, raw, table);
-      return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE ${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)`;
+      const load = loadFilter(config, d, raw, table, cutoff);
+      return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE (${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)${load ? ` AND ${load}` : ''})`;
     },
   };
+}
+
+/**
+ * The first load-time partition an incremental run reads: the day of the cutoff minus incremental.load_margin_hours.
+ * Nothing new is left out: the cutoff lies at least the lookback before the last run started (its watermark never
+ * passes its start), so every row loaded since that run read the table is in a partition read here; the rows of
+ * older partitions were there for the last run, which read those at or after its own cutoff. The margin covers a
+ * load job that ran across midnight and loaders that file rows under an earlier day than they load them. Undefined
+ * when the cutoff is too early for one (every partition is read).
+ */
+export function loadedSince(cutoff: string, marginHours: number): string | undefined {
+  const from = subtractHours(cutoff, marginHours);
+  return from.slice(0, 4) < '1970' ? undefined : `${from.slice(0, 10)} 00:00:00`;
+}
+
+/**
+ * For a raw table partitioned by load time: the filter that keeps the partitions loaded since loadedSince, and
+ * BigQuery's streaming buffer (rows not yet in a partition).
+ */
+function loadFilter(config: Config, d: Dialect, raw: RawSources, table: RawTable, cutoff: string): string | undefined {
+  const column = raw.loadTimeColumn?.(table);
+  const from = column && loadedSince(cutoff, config.incremental.load_margin_hours);
+  if (!column || !from) return undefined;
+  // The pseudo column's name is ours (never from the config): BigQuery reads it bare.
+  const loaded = `raw_rows.${column}`;
+  return `(${loaded} >= ${timestampLiteral(d, from)} OR ${loaded} IS NULL)`;
 }
 
 /** A raw row's time as staging reads it (`raw_rows` aliases the raw table). */

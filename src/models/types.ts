@@ -22,6 +22,11 @@ export interface RawSources {
    * column, which lets the warehouse skip partitions (BigQuery) or row groups (Parquet). Unknown: false.
    */
   isTimestamp?(table: RawTable, column: string): boolean;
+  /**
+   * The pseudo column holding each row's load time, by which the table is partitioned (BigQuery's _PARTITIONTIME on
+   * ingestion-time partitioned tables, as Segment's warehouse loads them), if any: incremental runs prune on it.
+   */
+  loadTimeColumn?(table: RawTable): string | undefined;
 }
 
 export interface BuildOptions {

@@ -29,16 +29,20 @@ const configs: Record<string, ConfigInput> = {
     identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }] },
   },
   snowplow: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } },
+  // Segment's warehouse loads ingestion-time partitioned tables: incremental runs prune on _PARTITIONTIME.
+  'segment tables partitioned by load time': base,
 };
+const loadTimePartitioned = (name: string) => name.includes('load time');
 
 const statementsOf = (pipeline: Pipeline): SqlStep[] =>
   pipeline.steps.flatMap((s) => (s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (changed)`, sql: s.changedSql }]));
 
-describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh (%s)', (_name, input) => {
+describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh (%s)', (name, input) => {
   it('analyzes the full build with state, then every statement of an incremental run', async () => {
     const config = configSchema.parse(input);
     const zs = zetasql();
-    await zs.registerCatalog(rawSourceTables(config));
+    const loadTime = loadTimePartitioned(name);
+    await zs.registerCatalog(rawSourceTables(config, { loadTime }));
     const raw = (table: string) => {
       const offsite = config.offsite.find((o) => `offsite:${o.name}` === table);
       const name = offsite ? (offsite.table ?? offsite.name) : (config.source.tables as Record<string, string>)[table];
@@ -47,7 +51,7 @@ describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh 
     const common = {
       config,
       dialect: d,
-      raw: { ref: raw, columns: () => undefined },
+      raw: { ref: raw, columns: () => undefined, ...(loadTime && { loadTimeColumn: () => '_PARTITIONTIME' }) },
       out: (t: string) => d.tableRef(config.project!, 'journey_stitch', t),
       runId: "run-1 'quoted'",
       refreshedAt: '2024-03-02 10:00:00',
@@ -74,6 +78,12 @@ describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh 
     const plan = buildIncrementalPlan({ ...common, runId: 'run-2', refreshedAt: '2024-03-03 10:00:00', cutoff: '2024-02-29 10:00:00.123456' });
     const pipeline = incrementalPipeline(plan);
     await analyzeAll(statementsOf(pipeline));
+    // Load-time partitions from the day before the cutoff's on (load_margin_hours 24) are read, with the streaming
+    // buffer; without that partitioning, nothing names the pseudo column.
+    const sent = statementsOf(pipeline).map((s) => s.sql).join('\n');
+    const loaded = "(raw_rows._PARTITIONTIME >= CAST('2024-02-28 00:00:00' AS TIMESTAMP) OR raw_rows._PARTITIONTIME IS NULL)";
+    if (loadTime) expect(sent.split(loaded).length - 1).toBe(rawSourceTables(config).length);
+    else expect(sent).not.toContain('_PARTITIONTIME');
     expect(pipeline.steps.map((s) => s.name)).toEqual(expect.arrayContaining(['begin', 'commit']));
 
     // The recomputed tables have the same columns as the outputs they replace (INSERT … SELECT * relies on it).

@@ -116,7 +116,7 @@ export async function fullRebuild(config: Config, all: OracleInput): Promise<Tab
 /** Full run on the first batch, then an incremental run after appending each next batch. */
 export async function refreshInBatches(
   config: Config,
-  incremental: IncrementalConfig,
+  incremental: Pick<IncrementalConfig, 'lookback_hours'>,
   batches: OracleInput[],
   onRun?: (index: number, result: RefreshResult, db: TestDb) => Promise<void>,
   /** The run time of each run (default: far after every event). */

@@ -36,8 +36,8 @@ describe('incremental plan helpers', () => {
   });
 
   it('has a 72-hour default lookback and validates it', () => {
-    expect(incrementalConfigSchema.parse(undefined)).toEqual({ lookback_hours: 72 });
-    expect(incrementalConfigSchema.parse({ lookback_hours: 6 })).toEqual({ lookback_hours: 6 });
+    expect(incrementalConfigSchema.parse(undefined)).toEqual({ lookback_hours: 72, load_margin_hours: 24 });
+    expect(incrementalConfigSchema.parse({ lookback_hours: 6 })).toEqual({ lookback_hours: 6, load_margin_hours: 24 });
     expect(incrementalConfigSchema.safeParse({ lookback_hours: -1 }).success).toBe(false);
     expect(incrementalConfigSchema.safeParse({ lookback: 6 }).success).toBe(false);
   });

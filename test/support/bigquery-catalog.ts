@@ -26,8 +26,17 @@ function requireBigQuery(config: Config): { project: string; dataset: string } {
   return { project: config.project, dataset: config.dataset };
 }
 
-/** The raw tables the config reads, with every logical column under its physical (mapped) name. */
-export function rawSourceTables(config: Config): CatalogTable[] {
+/** What an ingestion-time partitioned table (Segment's warehouse tables) has besides its columns. */
+const LOAD_TIME_PSEUDO_COLUMNS: CatalogColumn[] = [
+  { name: '_PARTITIONTIME', type: 'TIMESTAMP', pseudo: true },
+  { name: '_PARTITIONDATE', type: 'DATE', pseudo: true },
+];
+
+/**
+ * The raw tables the config reads, with every logical column under its physical (mapped) name; `loadTime`: as
+ * ingestion-time partitioned tables, with their pseudo columns.
+ */
+export function rawSourceTables(config: Config, { loadTime = false } = {}): CatalogTable[] {
   const { project, dataset } = requireBigQuery(config);
   const at = (table: string) => [project, dataset, table];
   const tables: CatalogTable[] = [];
@@ -48,7 +57,7 @@ export function rawSourceTables(config: Config): CatalogTable[] {
   for (const o of config.offsite) {
     tables.push({ path: at(o.table ?? o.name), columns: rawColumns(OFFSITE_COLUMNS, o.columns) });
   }
-  return tables;
+  return loadTime ? tables.map((t) => ({ ...t, columns: [...t.columns, ...LOAD_TIME_PSEUDO_COLUMNS] })) : tables;
 }
 
 /** The output contract tables in `project.output.dataset`. */

@@ -29,6 +29,8 @@ export type BigQueryType = 'STRING' | 'INT64' | 'FLOAT64' | 'NUMERIC' | 'BOOL' |
 export interface CatalogColumn {
   name: string;
   type: BigQueryType;
+  /** A pseudo column (BigQuery's _PARTITIONTIME): it can be named, but SELECT * leaves it out. */
+  pseudo?: boolean;
 }
 
 /** A table at a path of catalog names, e.g. ['my-project', 'raw', 'pages'] for `my-project.raw.pages`. */
@@ -201,7 +203,7 @@ export function catalogProto(tables: CatalogTable[]): CatalogProto {
     const key = t.path.join('.').toLowerCase();
     if (seen.has(key)) throw new Error(`catalog table ${t.path.join('.')} is defined twice`);
     seen.add(key);
-    const column = t.columns.map((c) => ({ name: c.name, type: { typeKind: TYPE_KINDS[c.type] } }));
+    const column = t.columns.map((c) => ({ name: c.name, type: { typeKind: TYPE_KINDS[c.type] }, ...(c.pseudo && { isPseudoColumn: true }) }));
     let node = root;
     for (const name of t.path.slice(0, -1)) {
       let child = node.catalog.find((c) => c.name.toLowerCase() === name.toLowerCase());

@@ -118,7 +118,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const staging = sent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`inc_new_js_staged\``));
     expect(staging).toContain(`>= ${cutoff}`);
     // The raw timestamp column is a TIMESTAMP: compared bare, so BigQuery prunes the date partitions before the cutoff.
-    expect(staging).toContain(`WHERE raw_rows.\`timestamp\` >= ${cutoff} OR raw_rows.\`timestamp\` IS NULL`);
+    expect(staging).toContain(`WHERE (raw_rows.\`timestamp\` >= ${cutoff} OR raw_rows.\`timestamp\` IS NULL)`);
     expect(staging).not.toContain('SAFE_CAST(raw_rows.');
     // In place: no staging names, no publish copies; the replacement is one script job, then the scratch is dropped.
     expect(sent.some((s) => s.includes('js_next_') || s.includes(' COPY '))).toBe(false);
@@ -198,6 +198,23 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const failing = warehouse(fake.tables, (sql) => (sql.startsWith('BEGIN\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
     await expect(stitchBigQuery(config, { client: failing, incremental: true })).rejects.toThrow(/^model 'apply \(one transaction, \d+ statements\)' failed on BigQuery: boom/);
     expect([...failing.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
+  });
+
+  it("raw tables partitioned by load time (Segment's): the incremental staging reads the partitions since the day before the cutoff's", async () => {
+    // INFORMATION_SCHEMA lists an ingestion-time partitioned table's _PARTITIONTIME as its partitioning column.
+    const loadPartitioned = rawSourceTables(config, { loadTime: true }).map((t): [string, FakeTable] => [
+      `${t.path[1]}.${t.path[2]}`,
+      { columns: t.columns.map((c) => ({ name: c.name, type: c.type, ...(c.name === '_PARTITIONTIME' && { partitioning: true }) })), bytes: GiB },
+    ]);
+    const fake = warehouse(new Map(loadPartitioned));
+    await stitchBigQuery(config, { client: fake, incremental: true });
+    expect(fake.sent().join('\n')).not.toContain('_PARTITIONTIME');
+    const sentBefore = fake.sent().length;
+    await stitchBigQuery(config, { client: fake, incremental: true });
+    // Watermark 03-02 10:00:00.25, lookback 6 h: the cutoff is 03-02 04:00:00.25, and 24 h before it is 03-01.
+    const staging = fake.sent().slice(sentBefore).find((s) => s.includes('`inc_new_js_staged`'));
+    const loaded = "(raw_rows._PARTITIONTIME >= CAST('2024-03-01 00:00:00' AS TIMESTAMP) OR raw_rows._PARTITIONTIME IS NULL)";
+    expect(staging?.split(loaded).length).toBe(loadPartitioned.length + 1);
   });
 
   it('--dry-run with --incremental is refused before any job', async () => {

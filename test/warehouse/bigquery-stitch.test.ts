@@ -169,6 +169,7 @@ describe('stitchBigQuery on the fake', () => {
       { name: 'table_name', type: 'STRING' },
       { name: 'column_name', type: 'STRING' },
       { name: 'data_type', type: 'STRING' },
+      { name: 'is_partitioning_column', type: 'STRING' },
     ]);
   });
 });

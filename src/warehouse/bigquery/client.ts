@@ -42,6 +42,8 @@ export interface ColumnInfo {
   column: string;
   /** BigQuery type, e.g. STRING, TIMESTAMP, INT64. */
   dataType: string;
+  /** The table is partitioned on it (on an ingestion-time partitioned table: the pseudo column _PARTITIONTIME). */
+  partitioning?: boolean;
 }
 
 export interface QueryResult {

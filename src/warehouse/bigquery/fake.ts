@@ -13,7 +13,8 @@
 import { BigQueryJobError, type BigQueryClient, type ColumnInfo, type ErrorProto, type JobResource, type QueryResult } from './client';
 
 export interface FakeTable {
-  columns: { name: string; type: string }[];
+  /** `partitioning`: the table is partitioned on it (INFORMATION_SCHEMA's is_partitioning_column). */
+  columns: { name: string; type: string; partitioning?: boolean }[];
   /** Logical bytes of the table (what a full scan processes). */
   bytes: number;
 }
@@ -118,7 +119,9 @@ export class FakeBigQuery implements BigQueryClient {
     const columnsOf = (t: FakeTable) => (t.columns.length ? t.columns : [{ name: '(not known to the fake)', type: 'STRING' }]);
     return [...this.tables.entries()]
       .filter(([key]) => key.startsWith(`${dataset}.`))
-      .flatMap(([key, t]) => columnsOf(t).map((c) => ({ table: key.slice(dataset.length + 1), column: c.name, dataType: c.type })));
+      .flatMap(([key, t]) =>
+        columnsOf(t).map((c) => ({ table: key.slice(dataset.length + 1), column: c.name, dataType: c.type, ...('partitioning' in c && c.partitioning && { partitioning: true }) })),
+      );
   }
 
   async query(sql: string, options: { dryRun?: boolean } = {}): Promise<QueryResult> {

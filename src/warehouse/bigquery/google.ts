@@ -12,7 +12,8 @@ const bq = new BigQueryDialect();
 /** The INFORMATION_SCHEMA query behind getColumns (analyzed by ZetaSQL in the tests). */
 export function columnsQuery(project: string, dataset: string): string {
   return [
-    'SELECT table_name, column_name, data_type',
+    // Pseudo columns (_PARTITIONTIME of an ingestion-time partitioned table) are listed too, without a position.
+    'SELECT table_name, column_name, data_type, is_partitioning_column',
     `FROM ${bq.tableRef(project, dataset, 'INFORMATION_SCHEMA', 'COLUMNS')}`,
     'ORDER BY table_name, ordinal_position',
   ].join('\n');
@@ -95,6 +96,11 @@ export class GoogleBigQueryClient implements BigQueryClient {
 
   async getColumns(dataset: string): Promise<ColumnInfo[]> {
     const { rows } = await this.query(columnsQuery(this.project, dataset));
-    return rows.map((r) => ({ table: String(r.table_name), column: String(r.column_name), dataType: String(r.data_type) }));
+    return rows.map((r) => ({
+      table: String(r.table_name),
+      column: String(r.column_name),
+      dataType: String(r.data_type),
+      ...(r.is_partitioning_column === 'YES' && { partitioning: true }),
+    }));
   }
 }

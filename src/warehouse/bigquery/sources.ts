@@ -10,6 +10,9 @@ import type { ColumnInfo } from './client';
 
 const bq = new BigQueryDialect();
 
+/** The pseudo column of an ingestion-time partitioned table (Segment's warehouse tables): each row's load time. */
+export const LOAD_TIME_PSEUDO_COLUMN = '_PARTITIONTIME';
+
 export interface BigQueryLocation {
   project: string;
   dataset: string;
@@ -58,5 +61,7 @@ export function bigQueryRawSources(config: Config, columns?: ColumnInfo[]): RawS
       return new Set(found.map((c) => c.column));
     },
     isTimestamp: (table, column) => present?.get(spec(table).table)?.some((c) => c.column === column && c.dataType === 'TIMESTAMP') ?? false,
+    loadTimeColumn: (table) =>
+      present?.get(spec(table).table)?.some((c) => c.partitioning && c.column.toUpperCase() === LOAD_TIME_PSEUDO_COLUMN) ? LOAD_TIME_PSEUDO_COLUMN : undefined,
   };
 }
