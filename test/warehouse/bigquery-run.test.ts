@@ -99,6 +99,47 @@ describe('the fake answers with BigQuery job shapes', () => {
     expect(err.job?.status).toEqual({ state: 'DONE', errorResult: err.error, errors: [err.error] });
     expect(fake.jobs).toHaveLength(1);
   });
+
+  it('a plain CREATE TABLE of a table that exists fails with reason duplicate; OR REPLACE and IF NOT EXISTS do not', async () => {
+    const fake = fakeWarehouse([]);
+    fake.datasets.add('stitched');
+    await fake.query(`CREATE TABLE ${out('lock')} AS SELECT 1 AS n`);
+    const err = (await fake.query(`CREATE TABLE ${out('lock')} AS SELECT 2 AS n`).catch((e: unknown) => e)) as BigQueryJobError;
+    expect(err).toBeInstanceOf(BigQueryJobError);
+    expect(err).toMatchObject({ reason: 'duplicate', message: `Already Exists: Table ${PROJECT}:stitched.lock` });
+    expect(err.job?.status.errorResult?.reason).toBe('duplicate');
+    expect((await fake.query(`SELECT n FROM ${out('lock')}`)).rows).toEqual([{ n: 1 }]);
+    await fake.query(`CREATE TABLE IF NOT EXISTS ${out('lock')} AS SELECT 3 AS n`);
+    await fake.query(`CREATE OR REPLACE TABLE ${out('lock')} AS SELECT 4 AS n`);
+    await fake.query(`DROP TABLE ${out('lock')}`);
+    await fake.query(`CREATE TABLE ${out('lock')} AS SELECT 5 AS n`);
+    expect((await fake.query(`SELECT n FROM ${out('lock')}`)).rows).toEqual([{ n: 5 }]);
+  });
+
+  it('keeps the row of a CREATE TABLE … AS SELECT of literals, and answers a SELECT of its columns with it', async () => {
+    const fake = fakeWarehouse([]);
+    fake.datasets.add('stitched');
+    const text = "it's, a \\ 'x' AS y\nline";
+    await fake.query(`CREATE TABLE ${out('t')} AS SELECT ${d.stringLiteral(text)} AS note, 42 AS n, -1 AS m`);
+    expect((await fake.query(`SELECT n, note, missing FROM ${out('t')}`)).rows).toEqual([{ n: 42, note: text, missing: null }]);
+    // Anything else is not evaluated: no rows.
+    expect((await fake.query(`SELECT n FROM ${out('t')} WHERE n = 1`)).rows).toEqual([]);
+    await fake.query(d.createTableAs(out('u'), `SELECT id FROM ${raw('events')}`));
+    expect((await fake.query(`SELECT id FROM ${out('u')}`)).rows).toEqual([]);
+  });
+
+  it('pauseBefore holds a statement back until resumed; other statements go meanwhile', async () => {
+    const fake = fakeWarehouse([]);
+    const { reached, resume } = fake.pauseBefore((s) => s.includes('held'));
+    const held = fake.query(`SELECT 'held' AS x FROM ${raw('events')}`);
+    await reached;
+    await fake.query(`SELECT 'other' AS x FROM ${raw('events')}`);
+    expect(fake.sent()).toEqual([`SELECT 'other' AS x FROM ${raw('events')}`]);
+    resume();
+    await held;
+    expect(fake.sent()).toHaveLength(2);
+    expect(fake.sent()[1]).toContain('held');
+  });
 });
 
 describe('toJobError: client library errors as BigQuery reports them', () => {

@@ -3,12 +3,16 @@
  * records every job it is sent, and answers with BigQuery's REST shapes:
  * - a statement reading a table that does not exist fails with reason notFound and BigQuery's message;
  * - CREATE [OR REPLACE] TABLE [IF NOT EXISTS] creates (or replaces, or keeps) its table, as big as the
- *   largest table it reads (a COPY scans nothing); DROP TABLE removes it; ALTER TABLE needs it to exist;
+ *   largest table it reads (a COPY scans nothing); a plain CREATE TABLE of a table that exists fails with reason
+ *   duplicate, as BigQuery's does; DROP TABLE removes it; ALTER TABLE needs it to exist;
+ * - a CREATE TABLE … AS SELECT of literals only ('text' or integer AS name, …) keeps that one row, and
+ *   `SELECT col, … FROM table` of such a table answers with it (the fake evaluates no other SQL);
  * - bytes processed = the size of the tables a statement reads; bytes billed rounds up to whole MiB with
  *   BigQuery's 10 MiB minimum per table read; slot time grows with the bytes;
  * - dry runs create nothing, carry no slot time and come back as PRECISE estimates, and a dry run that fails
  *   is refused outright (no job), as jobs.insert does.
- * `answer` overrides any of that per statement (result rows, sizes, failures).
+ * `answer` overrides any of that per statement (result rows, sizes, failures), and `pauseBefore` holds a statement
+ * back so that a second run can go meanwhile.
  */
 import { BigQueryJobError, type BigQueryClient, type ColumnInfo, type ErrorProto, type JobResource, type QueryResult } from './client';
 
@@ -17,6 +21,8 @@ export interface FakeTable {
   columns: { name: string; type: string; partitioning?: boolean }[];
   /** Logical bytes of the table (what a full scan processes). */
   bytes: number;
+  /** Its rows, for a table created from literals (see the header). */
+  rows?: Record<string, unknown>[];
 }
 
 /** What the fake should answer for one statement; every field is optional. */
@@ -53,6 +59,22 @@ const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE(\s+IF\s+NOT\s+EXISTS)?|D
 /** CREATE TABLE … COPY: a table copy, which scans (and bills) nothing. */
 const COPY = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s+COPY\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
 
+/** A literal the fake can evaluate: a BigQuery string literal (backslash escapes) or an integer. */
+const LITERAL = String.raw`'(?:[^'\\]|\\.)*'|-?\d+`;
+const LITERAL_COLUMN = new RegExp(String.raw`(${LITERAL})\s+AS\s+(\w+)`, 'g');
+const LITERAL_ROW = new RegExp(String.raw`^\s*CREATE\s+TABLE\s+\S+\s+AS\s+SELECT\s+((?:${LITERAL})\s+AS\s+\w+(?:\s*,\s*(?:${LITERAL})\s+AS\s+\w+)*)\s*$`, 'i');
+/** SELECT of named columns from one table, nothing else. */
+const SELECT_COLUMNS = /^\s*SELECT\s+(\w+(?:\s*,\s*\w+)*)\s+FROM\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
+
+const literalValue = (text: string): unknown =>
+  text.startsWith("'") ? text.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r' })[c] ?? c) : Number(text);
+
+/** The one row a CREATE TABLE … AS SELECT of literals writes, if the statement is one. */
+function literalRow(sql: string): Record<string, unknown> | undefined {
+  const m = LITERAL_ROW.exec(sql);
+  return m ? Object.fromEntries([...m[1].matchAll(LITERAL_COLUMN)].map((c) => [c[2], literalValue(c[1])])) : undefined;
+}
+
 const tableRefs = (sql: string): TableRef[] => [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
 
 /** The table a CREATE TABLE or DROP TABLE statement writes, if any. */
@@ -85,6 +107,7 @@ export class FakeBigQuery implements BigQueryClient {
   readonly tables: Map<string, FakeTable>;
   private readonly answer: FakeBigQueryOptions['answer'];
   private clock = START;
+  private pause?: { at: (sql: string) => boolean; resumed: Promise<void>; reached(): void };
 
   constructor(options: FakeBigQueryOptions) {
     this.project = options.project;
@@ -124,14 +147,34 @@ export class FakeBigQuery implements BigQueryClient {
       );
   }
 
+  /**
+   * Hold back the next statement `at` matches until `resume()`: it is sent (recorded, run) only then. `reached`
+   * settles once it is held, so a test can start a second run while the first waits there.
+   */
+  pauseBefore(at: (sql: string) => boolean): { reached: Promise<void>; resume(): void } {
+    let reached!: () => void;
+    let resume!: () => void;
+    const held = new Promise<void>((r) => (reached = r));
+    this.pause = { at, resumed: new Promise<void>((r) => (resume = r)), reached };
+    return { reached: held, resume };
+  }
+
   async query(sql: string, options: { dryRun?: boolean } = {}): Promise<QueryResult> {
+    const pause = this.pause;
+    if (pause?.at(sql)) {
+      this.pause = undefined;
+      pause.reached();
+      await pause.resumed;
+    }
     const dryRun = options.dryRun ?? false;
     this.requests.push({ sql, dryRun });
     const custom = this.answer?.(sql, { dryRun }) ?? {};
     const target = targetOf(sql);
     const reads = tableRefs(sql).filter((r) => r.at !== target?.ref.at);
     const mustExist = (target?.kind === 'drop' && !target.ifExists) || target?.kind === 'alter' ? [...reads, target.ref] : reads;
-    const error = custom.error ?? this.notFound(mustExist, target?.kind === 'create' ? target.ref : undefined);
+    const created = target?.kind === 'create' ? target.ref : undefined;
+    const plainCreate = created && !target!.ifNotExists && !/^\s*CREATE\s+OR\s+REPLACE\b/i.test(sql);
+    const error = custom.error ?? this.notFound(mustExist, created) ?? (plainCreate ? this.duplicate(created) : undefined);
     if (error && dryRun) throw new BigQueryJobError(error); // jobs.insert refuses an invalid dry run outright: no job
     const copy = COPY.test(sql);
     const bytes = custom.bytesProcessed ?? (copy ? 0 : reads.reduce((sum, r) => sum + (this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0), 0));
@@ -142,11 +185,26 @@ export class FakeBigQuery implements BigQueryClient {
       const key = `${target.ref.dataset}.${target.ref.table}`;
       const largestRead = Math.max(MiB, ...reads.map((r) => this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0));
       if (target.kind === 'create') {
-        if (!(target.ifNotExists && this.tables.has(key))) this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead });
+        const row = literalRow(sql);
+        if (!(target.ifNotExists && this.tables.has(key))) this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead, ...(row ? { rows: [row] } : {}) });
       }
       else this.tables.delete(key);
     }
-    return { job, rows: dryRun ? [] : (custom.rows ?? []) };
+    return { job, rows: dryRun ? [] : (custom.rows ?? this.storedRows(sql, reads) ?? []) };
+  }
+
+  /** The rows a SELECT of named columns reads from a table that keeps rows (see the header). */
+  private storedRows(sql: string, reads: TableRef[]): Record<string, unknown>[] | undefined {
+    const columns = SELECT_COLUMNS.exec(sql)?.[1].split(',').map((c) => c.trim());
+    const rows = columns && this.tables.get(`${reads[0].dataset}.${reads[0].table}`)?.rows;
+    return rows?.map((row) => Object.fromEntries(columns!.map((c) => [c, row[c] ?? null])));
+  }
+
+  /** BigQuery's error for a CREATE TABLE (without OR REPLACE or IF NOT EXISTS) of a table that exists. */
+  private duplicate(ref: TableRef): ErrorProto | undefined {
+    if (!this.tables.has(`${ref.dataset}.${ref.table}`)) return undefined;
+    const name = `${ref.project}:${ref.dataset}.${ref.table}`;
+    return { reason: 'duplicate', location: name, message: `Already Exists: Table ${name}` };
   }
 
   /** BigQuery's notFound error for the first missing dataset or table (other projects are not checked). */
