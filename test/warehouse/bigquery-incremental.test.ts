@@ -63,6 +63,9 @@ function warehouse(tables?: Map<string, FakeTable>, fail?: Answer): FakeBigQuery
   });
 }
 
+/** What a run sends besides the lock statements (taking, reading and dropping js_run_lock; tested in bigquery-stitch). */
+const unlocked = (sent: string[]) => sent.filter((s) => !s.includes('`js_run_lock`'));
+
 /** The statements of the apply transaction script (each ends with ';' on its own line end). */
 function transactionStatements(script: string): string[] {
   const body = /^BEGIN\nBEGIN TRANSACTION;\n([\s\S]*)COMMIT TRANSACTION;\nEXCEPTION WHEN ERROR THEN\n/.exec(script)?.[1];
@@ -78,9 +81,12 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const first = await stitchBigQuery(config, { client: fake, incremental: true });
     if (first.dryRun || !first.incremental) throw new Error('expected an incremental run');
     expect(first.incremental.fullReason).toBe(`no earlier run found (table ${STATE_TABLES.runs})`);
-    const firstSent = fake.sent();
+    // The run holds the lock from its first statement to its last.
+    expect(fake.sent()[0]).toMatch(/^CREATE TABLE `acme-analytics`.`journey_stitch`.`js_run_lock` AS SELECT /);
+    expect(fake.sent().slice(-2)).toEqual([`SELECT run_id, host, pid, started_at FROM ${DATASET}.\`js_run_lock\``, `DROP TABLE ${DATASET}.\`js_run_lock\``]);
+    const firstSent = unlocked(fake.sent());
     expect(firstSent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP\('%F %H:%M:%E6S', watermark\) AS watermark, config_hash FROM \(SELECT watermark, config_hash FROM `acme-analytics`.`journey_stitch`.`journey_stitch_runs`/);
-    expect(fake.jobs[0].status.errorResult?.reason).toBe('notFound');
+    expect(fake.jobs[1].status.errorResult?.reason).toBe('notFound');
     const names = first.report.jobs.map((j) => j.model);
     const { runs: _inPlace, ...stagedState } = STATE_TABLES;
     const staged = [...OUTPUT_TABLES, REJECTS_TABLE, ...Object.values(stagedState)];
@@ -111,7 +117,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const second = await stitchBigQuery(config, { client: fake, incremental: true });
     if (second.dryRun || !second.incremental) throw new Error('expected an incremental run');
     expect(second.incremental.fullReason).toBeUndefined();
-    const sent = fake.sent().slice(before);
+    const sent = unlocked(fake.sent().slice(before));
     expect(sent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP/);
     // The cutoff comes from the run row read: 10:00:00.25 minus lookback_hours (6).
     const cutoff = "CAST('2024-03-02 04:00:00.250000' AS TIMESTAMP)";
@@ -144,9 +150,10 @@ describe('stitchBigQuery --incremental on the fake', () => {
       await zs.addTables(table);
       created.set(table.path.join('.'), table);
     };
+    const firstLogRead = fake.sent().findIndex((s) => s.startsWith('SELECT FORMAT_TIMESTAMP'));
     for (const [i, sql] of fake.sent().entries()) {
       const what = `statement ${i + 1}`;
-      if (i === 0) continue; // the run log does not exist yet: BigQuery answered notFound (checked above)
+      if (i === firstLogRead) continue; // the run log does not exist yet: BigQuery answered notFound (checked above)
       if (sql.startsWith('BEGIN\n')) {
         expect(await zs.parseScript(sql)).toEqual({ ok: true });
         for (const [j, statement] of transactionStatements(sql).entries()) await zs.expectValid(statement, `${what}, transaction statement ${j + 1}`);
@@ -192,12 +199,39 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect(result.report.models.some((m) => m.model === `publish ${STATE_TABLES.events}`)).toBe(true);
   });
 
-  it('a failed replacement leaves no scratch tables and reports the model', async () => {
+  it('a failed replacement leaves no scratch tables, reports the model and releases the lock', async () => {
     const fake = warehouse();
     await stitchBigQuery(config, { client: fake, incremental: true });
     const failing = warehouse(fake.tables, (sql) => (sql.startsWith('BEGIN\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
     await expect(stitchBigQuery(config, { client: failing, incremental: true })).rejects.toThrow(/^model 'apply \(one transaction, \d+ statements\)' failed on BigQuery: boom/);
     expect([...failing.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
+    expect(failing.sent().slice(-1)).toEqual([`DROP TABLE ${DATASET}.\`js_run_lock\``]);
+    expect(failing.tables.has('journey_stitch.js_run_lock')).toBe(false);
+  });
+
+  it('while an incremental run works in place, a second run (incremental or full) is refused and touches none of its tables', async () => {
+    const fake = warehouse();
+    await stitchBigQuery(config, { client: fake, incremental: true });
+    const { reached, resume } = fake.pauseBefore((sql) => sql.startsWith('BEGIN\n'));
+    const running = stitchBigQuery(config, { client: fake, incremental: true });
+    await reached;
+    // Held just before its transaction: its scratch tables are built, the published ones not replaced yet.
+    expect([...fake.tables.keys()].some((k) => /\.inc_/.test(k))).toBe(true);
+    const tables = new Map(fake.tables);
+    const before = fake.requests.length;
+    const held = /^another journey-stitch run holds acme-analytics\.journey_stitch\.js_run_lock: run [0-9a-f-]{36} on host /;
+    await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(held);
+    await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow(held);
+    expect(fake.sent().slice(before)).toHaveLength(4);
+    expect(fake.sent().slice(before).every((s) => s.includes(`${DATASET}.\`js_run_lock\``))).toBe(true);
+    expect([...fake.tables.keys()]).toEqual([...tables.keys()]);
+    for (const [key, table] of tables) expect(fake.tables.get(key)).toBe(table);
+
+    resume();
+    const result = await running;
+    if (result.dryRun || !result.incremental) throw new Error('expected an incremental run');
+    expect(result.incremental.run.mode).toBe('incremental');
+    expect([...fake.tables.keys()].some((k) => /\.(js_inc_|inc_|js_run_lock$)/.test(k))).toBe(false);
   });
 
   it("raw tables partitioned by load time (Segment's): the incremental staging reads the partitions since the day before the cutoff's", async () => {

@@ -3,10 +3,12 @@
  * in the order it was sent (each CREATE TABLE adds its table to the catalog, DROP TABLE removes nothing the
  * later statements need).
  */
+import { hostname } from 'node:os';
 import { configSchema, type ConfigInput } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
 import { FakeBigQuery, type FakeAnswer } from '../../src/warehouse/bigquery/fake';
 import { columnsQuery } from '../../src/warehouse/bigquery/google';
+import { acquireSql, runLock } from '../../src/warehouse/bigquery/lock';
 import { BigQueryModelError, formatDryRun, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';
 import { informationSchemaColumns, rawSourceTables } from '../support/bigquery-catalog';
 import { useZetaSQL, type CatalogTable } from '../support/zetasql';
@@ -158,7 +160,9 @@ describe('stitchBigQuery on the fake', () => {
     const err = await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BigQueryModelError);
     expect((err as Error).message).toMatch(/^model 'js_backfill' failed on BigQuery: Resources exceeded during query execution: .* \[resourcesExceeded, job job_fake_\d+\]$/);
-    expect(fake.jobs[fake.jobs.length - 1].status.errorResult).toEqual(error);
+    // The failed job is the last before the lock is released.
+    const jobs = fake.jobs.filter((j) => !j.configuration?.query?.query.includes('`js_run_lock`'));
+    expect(jobs[jobs.length - 1].status.errorResult).toEqual(error);
     expect(fake.sent().some((s) => s.includes('`stitched_events`\nPARTITION'))).toBe(false);
   });
 
@@ -171,5 +175,85 @@ describe('stitchBigQuery on the fake', () => {
       { name: 'data_type', type: 'STRING' },
       { name: 'is_partitioning_column', type: 'STRING' },
     ]);
+  });
+});
+
+describe('one stitch at a time per output dataset (the lock table js_run_lock)', () => {
+  const LOCK = '`acme-analytics`.`journey_stitch`.`js_run_lock`';
+  const lockKey = 'journey_stitch.js_run_lock';
+  const firstPublish = (sql: string) => sql.startsWith('CREATE OR REPLACE TABLE `acme-analytics`.`journey_stitch`.`stitched_events` COPY ');
+  /** A lock as a run elsewhere leaves it. */
+  const foreign = { run_id: 'r-cron', host: 'cron-box', pid: 4242, started_at: '2026-01-01T03:00:00.000Z' };
+
+  it('a second run (full or incremental) while one is publishing is refused at once, naming the lock, its holder and the fix; nothing of the first run is touched', async () => {
+    const fake = warehouse();
+    const { reached, resume } = fake.pauseBefore(firstPublish);
+    const first = stitchBigQuery(config, { client: fake });
+    await reached;
+    const holder = fake.tables.get(lockKey)?.rows?.[0];
+    expect(holder).toEqual({ run_id: expect.stringMatching(/^[0-9a-f-]{36}$/), host: hostname(), pid: process.pid, started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) });
+    const tables = new Map(fake.tables);
+    const before = fake.requests.length;
+
+    const refused = (await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e)) as Error;
+    expect(refused.message).toBe(
+      `another journey-stitch run holds acme-analytics.journey_stitch.js_run_lock: run ${holder!.run_id} on host ${hostname()} (pid ${process.pid}), started ${holder!.started_at}. ` +
+        'Runs share their tables in this dataset, so only one may run at a time. Wait for it to end; if it is no longer running (stopped, killed, or its machine gone) ' +
+        `and none of its BigQuery jobs is, drop the lock: DROP TABLE ${LOCK}`,
+    );
+    await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(`another journey-stitch run holds acme-analytics.journey_stitch.js_run_lock: run ${holder!.run_id}`);
+    // The refused runs only tried the lock and read its holder; every table is as the first run left it.
+    const refusedSent = fake.sent().slice(before);
+    const tryLock = `CREATE TABLE ${LOCK}`;
+    const readHolder = `SELECT run_id, host, pid, started_at FROM ${LOCK}`;
+    expect(refusedSent.map((s) => s.slice(0, s.indexOf(LOCK) + LOCK.length))).toEqual([tryLock, readHolder, tryLock, readHolder]);
+    expect([...fake.tables.keys()]).toEqual([...tables.keys()]);
+    for (const [key, table] of tables) expect(fake.tables.get(key)).toBe(table);
+
+    // The first run goes on as if alone, publishes, and releases the lock; then the next run goes.
+    resume();
+    const result = await first;
+    if (result.dryRun) throw new Error('expected a run');
+    expect(result.report.models.filter((m) => m.model.startsWith('publish '))).toHaveLength(OUTPUT_TABLES.length + 1);
+    expect(fake.sent().slice(-2)).toEqual([`SELECT run_id, host, pid, started_at FROM ${LOCK}`, `DROP TABLE ${LOCK}`]);
+    expect(fake.tables.has(lockKey)).toBe(false);
+    await expect(stitchBigQuery(config, { client: fake })).resolves.toMatchObject({ dryRun: false });
+    expect(fake.tables.has(lockKey)).toBe(false);
+  });
+
+  it('a failed run releases the lock and throws its own error; the next run goes', async () => {
+    let failing = true;
+    const fake = warehouse(rawTables, (sql) => (failing && sql.includes('`js_next_persons`\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
+    await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow("model 'persons' failed on BigQuery: boom");
+    expect(fake.sent().slice(-1)).toEqual([`DROP TABLE ${LOCK}`]);
+    expect(fake.tables.has(lockKey)).toBe(false);
+    failing = false;
+    await expect(stitchBigQuery(config, { client: fake })).resolves.toMatchObject({ dryRun: false });
+  });
+
+  it('a lock left behind by a stopped run refuses every run (not a dry run, which creates nothing) until the DROP TABLE the error names is run', async () => {
+    const fake = warehouse();
+    fake.datasets.add('journey_stitch');
+    await fake.query(acquireSql(runLock('acme-analytics', 'journey_stitch'), foreign));
+    const err = (await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^another journey-stitch run holds acme-analytics\.journey_stitch\.js_run_lock: run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z\. /);
+    expect(fake.sent().filter((s) => !s.includes(LOCK))).toEqual([]);
+    await expect(stitchBigQuery(config, { client: fake, dryRun: true })).resolves.toMatchObject({ dryRun: true });
+    expect(fake.sent({ dryRun: false }).filter((s) => !s.includes(LOCK))).toEqual([]);
+    await fake.query(/DROP TABLE \S+$/.exec(err.message)![0]);
+    await expect(stitchBigQuery(config, { client: fake })).resolves.toMatchObject({ dryRun: false });
+  });
+
+  it('a run whose lock was dropped by hand while it ran leaves the lock another run took since, and says so', async () => {
+    const fake = warehouse();
+    const { reached, resume } = fake.pauseBefore(firstPublish);
+    const first = stitchBigQuery(config, { client: fake });
+    await reached;
+    const lock = runLock('acme-analytics', 'journey_stitch');
+    await fake.query(`DROP TABLE ${lock.ref}`);
+    await fake.query(acquireSql(lock, foreign));
+    resume();
+    await expect(first).rejects.toThrow(/: this run's lock \(run [0-9a-f-]{36}\) was dropped while it ran, and run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z holds it now: /);
+    expect(fake.tables.get(lockKey)?.rows).toEqual([foreign]);
   });
 });

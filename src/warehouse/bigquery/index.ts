@@ -4,6 +4,7 @@
  * Outputs are built as js_next_<table> and copied over the published tables only once every model has
  * succeeded, so a failed model leaves the published tables as they were. The copies are one job per table: a run
  * that stops between two leaves a mix, and its staged tables, from which the next run knows to rebuild in full.
+ * A run (full or incremental, not a dry run) holds the output dataset's lock table (./lock.ts): one at a time.
  */
 import type { Config } from '../../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../contract/tables';
@@ -16,7 +17,8 @@ import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { BigQueryClient } from './client';
 import { GoogleBigQueryClient } from './google';
 import { fullRunReason, readLastRun, readRunRow, runIncrementalOnBigQuery } from './incremental';
-import { dryRunPipeline, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
+import { runLock, withRunLock } from './lock';
+import { dryRunPipeline, ensureDataset, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
 import { bigQueryLocation, bigQueryRawSources } from './sources';
 
 const bq = new BigQueryDialect();
@@ -91,7 +93,7 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
   const client = options.client ?? GoogleBigQueryClient.fromConfig(config);
   if (options.incremental) {
     if (options.dryRun) throw new Error('--dry-run estimates a full stitch; run it without --incremental');
-    return { dryRun: false, ...(await stitchBigQueryIncremental(config, client, options)) };
+    return { dryRun: false, ...(await locked(config, client, () => stitchBigQueryIncremental(config, client, options))) };
   }
   const pipeline = await bigQueryPipeline(config, client);
   const out = buildRef(config);
@@ -100,8 +102,16 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
     return { dryRun: true, report: await dryRunPipeline(client, pipeline, target) };
   }
   const target = { outputDataset, createDataset: config.output.create_dataset, out, publish: publishedRef(config) };
-  const report = await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob });
+  const { report } = await locked(config, client, async () => ({ report: await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob }) }));
   return { dryRun: false, report };
+}
+
+/** Run `work` holding the output dataset's run lock; the dataset is created first (when allowed) to hold it. */
+async function locked<T extends { report: BigQueryRunReport }>(config: Config, client: BigQueryClient, work: () => Promise<T>): Promise<T> {
+  const { project, outputDataset } = bigQueryLocation(config);
+  const created = await ensureDataset(client, outputDataset, config.output.create_dataset);
+  const result = await withRunLock(client, runLock(project, outputDataset), work);
+  return created ? { ...result, report: { ...result.report, datasetCreated: true } } : result;
 }
 
 /**
@@ -134,13 +144,13 @@ async function stitchBigQueryIncremental(
 /**
  * Why the published tables may not be one run's: a full run's staged outputs are copied over the published ones
  * one job at a time and dropped only after the last copy, so staged tables left in the dataset mean a run stopped
- * while publishing (some tables new, some old; its log row not written) or one is publishing now. An incremental
- * run on such tables would mix two states; a full run rebuilds them all.
+ * while publishing (some tables new, some old; its log row not written): none can be publishing now, as this run
+ * holds the lock. An incremental run on such tables would mix two states; a full run rebuilds them all.
  */
 async function unpublishedRun(client: BigQueryClient, outputDataset: string): Promise<string | undefined> {
   const staged = [...new Set((await client.getColumns(outputDataset)).map((c) => c.table).filter((t) => t.startsWith(STAGING_PREFIX)))].sort();
   if (staged.length === 0) return undefined;
-  return `staged tables of an unfinished run are in ${outputDataset} (${staged.join(', ')}): a run stopped while publishing, or one is running now`;
+  return `staged tables of an unfinished run are in ${outputDataset} (${staged.join(', ')}): a run stopped while publishing`;
 }
 
 /** The run row of an --incremental run, for the end of the report. */
