@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, pathFields } from '../../src/contract/looker';
 import { App } from '../../src/extension/App';
 import type { InlineQuery } from '../../src/extension/looker/queries';
@@ -208,6 +208,32 @@ describe('Journeys view', () => {
     expect(screen.getByTestId('empty-state').textContent).toMatch(/at least one identity status/);
     await waitFor(() => expect(looker.queries().some((q) => q.view === EXPLORES.events)).toBe(true));
     expect(looker.queries().some(isPaths)).toBe(false);
+  });
+
+  it.each([
+    ['empty', '/journeys?date=custom'],
+    ['without an end', '/journeys?date=custom&from=2024-01-01'],
+    ['without a start', '/journeys?date=custom&to=2024-01-31'],
+    ['reversed', '/journeys?date=custom&from=2024-02-01&to=2024-01-01'],
+  ])('a custom date range %s asks for both dates inline and runs no query (never all time)', async (_, route) => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, route);
+    await act(async () => {}); // let any query effect fire
+    expect(looker.sent).toHaveLength(0);
+    expect(screen.getByTestId('date-range-problem').textContent).toMatch(/start and an end date|start date is after/);
+    expect(within(screen.getByTestId('filter-date-range')).getByText(/start and an end date|start date is after/)).toBeTruthy();
+    // Looker would get the same unbounded query.
+    expect((screen.getByTestId('explore-in-looker') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('explore-new-window') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a complete custom date range runs with that range, inclusive', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?date=custom&from=2024-01-01&to=2024-01-31');
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('2024/01/01 to 2024/02/01');
+    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '2024/01/01 to 2024/02/01' });
+    expect(screen.queryByTestId('date-range-problem')).toBeNull();
   });
 
   it('hovering a node or link explains its count and shares', async () => {

@@ -10,7 +10,7 @@ import {
   personSearchQuery,
   sourcesQuery,
 } from '../../src/extension/looker/queries';
-import { DEFAULT_VIEW_STATE, parseViewState, serializeViewState, type JourneyViewState } from '../../src/extension/journeys/viewState';
+import { DEFAULT_VIEW_STATE, customRangeProblem, parseViewState, serializeViewState, type JourneyViewState } from '../../src/extension/journeys/viewState';
 
 const jp = pathFields('journey_paths');
 const sp = pathFields('session_paths');
@@ -135,6 +135,16 @@ describe('view state in the URL', () => {
     expect(s.statuses).toEqual(['confirmed']);
     expect(s.datePreset).toBe('90 days');
     expect(s.dateFrom).toBe('');
+  });
+
+  it('a custom date range is queryable only with both dates, in order', () => {
+    const range = (dateFrom: string, dateTo: string) => customRangeProblem(state({ datePreset: 'custom', dateFrom, dateTo }));
+    expect(range('', '')).toMatch(/both a start and an end date/);
+    expect(range('2024-01-01', '')).toMatch(/both a start and an end date/);
+    expect(range('', '2024-01-31')).toMatch(/both a start and an end date/);
+    expect(range('2024-02-01', '2024-01-31')).toMatch(/start date is after the end date/);
+    expect(range('2024-01-31', '2024-01-31')).toBeNull();
+    expect(customRangeProblem(state({ datePreset: '30 days' }))).toBeNull();
   });
 
   it('round-trips every state, including an explicit empty status list', () => {

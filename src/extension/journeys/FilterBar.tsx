@@ -22,6 +22,7 @@ import {
   type DatePreset,
   type JourneyViewState,
   type Measure,
+  customRangeProblem,
 } from './viewState';
 
 const STATUS_TEXT: Record<IdentityStatus, string> = {
@@ -77,6 +78,7 @@ function CommittedText({ label, value, onCommit, testId, placeholder }: { label:
 
 export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
   const sources = [...new Set([...sourceOptions, ...state.sources])];
+  const rangeProblem = customRangeProblem(state);
   return (
     <SpaceVertical gap="small" data-testid="filter-bar">
       <Space gap="large" align="end" flexWrap="wrap">
@@ -143,6 +145,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           <div data-testid="filter-date-range">
             <FieldDateRange
               label="Date range (inclusive)"
+              validationMessage={rangeProblem ? { type: 'error', message: rangeProblem } : undefined}
               value={{ from: fromIsoDate(state.dateFrom), to: fromIsoDate(state.dateTo) }}
               onChange={(r: { from?: Date; to?: Date }) =>
                 onChange({ dateFrom: r.from ? toIsoDate(r.from) : '', dateTo: r.to ? toIsoDate(r.to) : '', focus: null })

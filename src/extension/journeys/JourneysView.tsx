@@ -25,7 +25,7 @@ import { SankeyChart } from '../sankey/SankeyChart';
 import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
 import { FilterBar } from './FilterBar';
 import { SummaryNumbers, type Summary } from './SummaryNumbers';
-import { parseViewState, serializeViewState, type JourneyViewState } from './viewState';
+import { customRangeProblem, parseViewState, serializeViewState, type JourneyViewState } from './viewState';
 
 export const INFERRED_NOTE =
   'Inferred: tied to a known person only because the name on an offsite profile (e.g. LinkedIn) matches exactly one ' +
@@ -71,7 +71,9 @@ export function JourneysView() {
   // The focus only changes what is drawn, not what is queried: clicking a node runs no query.
   const queryState = useMemo(() => ({ ...state, focus: null }), [state]);
   const pathsQuery = journeyPathsQuery(queryState);
-  const canQuery = state.statuses.length > 0;
+  // An incomplete custom range runs nothing (not even the source options): the fallback would be all time.
+  const rangeProblem = customRangeProblem(state);
+  const canQuery = state.statuses.length > 0 && !rangeProblem;
   const key = canQuery ? JSON.stringify(pathsQuery) : null;
   const data = useAsync(key, async (signal) => {
     const [paths, summary] = await Promise.all([
@@ -82,7 +84,7 @@ export function JourneysView() {
   });
   // Re-run when the date range changes: the options are the sources with events in the range drawn.
   const sourcesQ = sourcesQuery(queryState);
-  const sources = useAsync(JSON.stringify(sourcesQ), async (signal) => {
+  const sources = useAsync(rangeProblem ? null : JSON.stringify(sourcesQ), async (signal) => {
     const r = await runInlineQuery(sdk, sourcesQ, signal);
     return r.rows.map((row) => toText(row[EVENT_FIELDS.source])).filter((s): s is string => s !== null);
   });
@@ -102,10 +104,10 @@ export function JourneysView() {
           Customer journeys
         </Heading>
         <Space gap="small" width="auto">
-          <Button size="small" data-testid="explore-in-looker" onClick={() => extensionSDK.updateLocation(url)}>
+          <Button size="small" data-testid="explore-in-looker" disabled={!!rangeProblem} onClick={() => extensionSDK.updateLocation(url)}>
             Explore in Looker
           </Button>
-          <ButtonOutline size="small" data-testid="explore-new-window" onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}>
+          <ButtonOutline size="small" data-testid="explore-new-window" disabled={!!rangeProblem} onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}>
             Open in new window
           </ButtonOutline>
         </Space>
@@ -116,7 +118,8 @@ export function JourneysView() {
       </Paragraph>
       {!canQuery ? (
         <EmptyState>
-          <Paragraph>Select at least one identity status to see journeys.</Paragraph>
+          {state.statuses.length === 0 && <Paragraph>Select at least one identity status to see journeys.</Paragraph>}
+          {rangeProblem && <Paragraph data-testid="date-range-problem">{rangeProblem} Journeys run once the range is valid.</Paragraph>}
         </EmptyState>
       ) : (
         <QueryStatus state={data.state} cancel={data.cancel} retry={data.retry} what="journeys">

@@ -88,6 +88,19 @@ export function parseViewState(search: string): JourneyViewState {
   };
 }
 
+/**
+ * Why the custom date range cannot be queried yet, or null when it can (always null for a preset). Both dates are
+ * required: an empty range would fall back to all time, an unbounded scan nobody asked for, and the picker reports
+ * its first date before the second, so a half range is usually a range still being chosen.
+ */
+export function customRangeProblem(s: Pick<JourneyViewState, 'datePreset' | 'dateFrom' | 'dateTo'>): string | null {
+  if (s.datePreset !== 'custom') return null;
+  if (!s.dateFrom || !s.dateTo) return 'Choose both a start and an end date.';
+  // ISO dates compare as strings.
+  if (s.dateFrom > s.dateTo) return 'The start date is after the end date.';
+  return null;
+}
+
 /** The query string for a state; defaults are left out so shared links stay short. */
 export function serializeViewState(s: JourneyViewState): string {
   const d = DEFAULT_VIEW_STATE;

@@ -30,7 +30,11 @@ function pathsSource(measure: JourneyViewState['measure']) {
 /** Looker's date filter expression for "is any time" that still counts as setting the filter. */
 export const ANY_TIME = 'NOT NULL';
 
-/** The Journeys view's date range as a date filter expression; "any time" is Looker's "is not null", which every event's timestamp passes. */
+/**
+ * The Journeys view's date range as a date filter expression; "any time" is Looker's "is not null", which every
+ * event's timestamp passes. The view runs no query while a custom range is incomplete (customRangeProblem), so the
+ * fallback here is never sent as an unasked-for "all time".
+ */
 export function journeyDateFilter(s: JourneyViewState): string {
   if (s.datePreset === 'custom') return dateRange(s.dateFrom, s.dateTo) ?? ANY_TIME;
   return s.datePreset === 'any' ? ANY_TIME : s.datePreset;
