@@ -227,6 +227,14 @@ describe('Journeys view', () => {
     expect((screen.getByTestId('explore-new-window') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('an impossible date in a hand-edited URL is dropped (the range asks for it again), not a crash', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?date=custom&from=2024-01-01&to=2024-13-45');
+    expect(screen.getByTestId('date-range-problem').textContent).toMatch(/both a start and an end date/);
+    await act(async () => {});
+    expect(looker.sent).toHaveLength(0);
+  });
+
   it('a complete custom date range runs with that range, inclusive', async () => {
     const looker = answering();
     renderWithLooker(<App />, looker, '/journeys?date=custom&from=2024-01-01&to=2024-01-31');

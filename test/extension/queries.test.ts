@@ -34,6 +34,9 @@ describe('filter expressions', () => {
     expect(dateRange('', '2024-12-31')).toBe('before 2025/01/01');
     expect(dateRange('', '')).toBeNull();
     expect(dateRange('yesterday', 'x')).toBeNull();
+    // The right shape but no such day: no bound, rather than a RangeError from the date arithmetic.
+    expect(dateRange('2024-01-01', '2024-13-45')).toBe('after 2024/01/01');
+    expect(dateRange('2023-02-29', '')).toBeNull();
   });
 });
 
@@ -135,6 +138,9 @@ describe('view state in the URL', () => {
     expect(s.statuses).toEqual(['confirmed']);
     expect(s.datePreset).toBe('90 days');
     expect(s.dateFrom).toBe('');
+    const impossible = parseViewState('?date=custom&from=2024-02-30&to=2024-13-01');
+    expect([impossible.dateFrom, impossible.dateTo]).toEqual(['', '']);
+    expect(parseViewState('?date=custom&from=2024-02-29&to=2024-12-31')).toMatchObject({ dateFrom: '2024-02-29', dateTo: '2024-12-31' });
   });
 
   it('a custom date range is queryable only with both dates, in order', () => {

@@ -3,6 +3,7 @@
  * lives in the route's query string so a link reproduces the view and a reload keeps it.
  */
 import { IDENTITY_STATUSES, type IdentityStatus } from '../../contract/tables';
+import { isIsoDate } from '../looker/filterExpressions';
 
 export type Measure = 'persons' | 'sessions';
 export type ConvertedFilter = 'any' | 'yes' | 'no';
@@ -62,7 +63,7 @@ const clampInt = (raw: string | null, min: number, max: number, fallback: number
 };
 const oneOf = <T extends string>(raw: string | null, allowed: readonly T[], fallback: T): T =>
   raw !== null && (allowed as readonly string[]).includes(raw) ? (raw as T) : fallback;
-const isoDate = (raw: string | null) => (raw && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : '');
+const isoDate = (raw: string | null) => (raw && isIsoDate(raw) ? raw : '');
 /** Lists are repeated params (?source=web&source=linkedin) so values may contain commas. */
 const list = (params: URLSearchParams, key: string) => params.getAll(key).filter((v) => v !== '');
 

@@ -25,7 +25,12 @@ export function yesNo(value: boolean): string {
   return value ? 'Yes' : 'No';
 }
 
-const looksLikeIsoDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
+/** A real calendar day as YYYY-MM-DD: 2024-02-30 has the shape but is no day (and would make nextDay throw). */
+export function isIsoDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+}
 const lookerDate = (iso: string) => iso.replaceAll('-', '/');
 function nextDay(iso: string): string {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -38,8 +43,8 @@ function nextDay(iso: string): string {
  * B, so the end moves one day on. Returns null when there is no bound (no filter).
  */
 export function dateRange(from: string, to: string): string | null {
-  const f = looksLikeIsoDate(from) ? from : '';
-  const t = looksLikeIsoDate(to) ? to : '';
+  const f = isIsoDate(from) ? from : '';
+  const t = isIsoDate(to) ? to : '';
   if (f && t) return `${lookerDate(f)} to ${lookerDate(nextDay(t))}`;
   if (f) return `after ${lookerDate(f)}`;
   if (t) return `before ${lookerDate(nextDay(t))}`;
