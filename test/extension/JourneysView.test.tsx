@@ -256,6 +256,38 @@ describe('Journeys view', () => {
     expect(screen.queryByTestId('sankey-tooltip')).toBeNull();
   });
 
+  it('counts of one read in the singular: journeys without steps and the tooltips', async () => {
+    const one = (steps: (string | null)[], count: number): PlainRow => ({
+      ...Object.fromEntries(steps.map((s, i) => [jp.step(i + 1), s])),
+      [jp.count]: count,
+    });
+    const rows = [one(['Home', 'Pricing', null, null, null], 1), one(['Blog', null, null, null, null], 2), one([null, null, null, null, null], 1)];
+    renderWithLooker(<App />, answering({ rows }), '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    expect(screen.getByTestId('without-steps').textContent).toBe('1 person has no journey steps and is not drawn.');
+    fireEvent.mouseMove(node(2, 'Pricing'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/^Pricing, step 2: 1 person \(/);
+    fireEvent.mouseMove(node(3, 'Drop-off'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/^Drop-off after step 2: 1 person ends here/);
+    const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '1|step|Home')!;
+    fireEvent.mouseMove(link);
+    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/^Home → Pricing: 1 person \(/);
+    // Two still read in the plural.
+    fireEvent.mouseMove(node(2, 'Drop-off'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/^Drop-off after step 1: 2 persons end here/);
+  });
+
+  it('the sessions summary says "1 session of persons", not "1 sessions"', async () => {
+    const looker = fakeLooker((q) => {
+      if (q.fields.includes(sp.step(1))) return { rows: [{ [sp.step(1)]: 'Home', [sp.count]: 9 }] };
+      if (q.fields.includes(sp.identifiedCount)) return { rows: [{ [sp.count]: 9, [sp.identifiedCount]: 3, [sp.inferredCount]: 1, [sp.conversions]: 1 }] };
+      return { rows: [] };
+    });
+    renderWithLooker(<App />, looker, '/journeys?measure=sessions');
+    await screen.findAllByTestId('sankey-node');
+    expect(screen.getByTestId('summary-inferred-share').textContent).toMatch(/1 session of persons with a name-matched event/);
+  });
+
   it('nodes are keyboard buttons: Enter focuses, Enter again clears', async () => {
     const { location } = renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');

@@ -195,6 +195,17 @@ describe('Person view', () => {
     expect((await screen.findByTestId('empty-state')).textContent).toContain('No person matches "zz"');
   });
 
+  it('a person with one event reads "1 event" in the result, the header and the timeline', async () => {
+    const fake = fakeLooker((q) =>
+      q.view === EXPLORES.events ? { rows: [EVENTS[2]] } : { rows: [{ ...ADA, [PERSON_FIELDS.eventCount]: 1 }] },
+    );
+    renderWithLooker(<App />, fake, '/person?q=ada&id=user_42');
+    await screen.findAllByTestId('timeline-row');
+    expect(screen.getByTestId('person-result').textContent).toMatch(/· 1 event(?!s)/);
+    expect(screen.getByTestId('person-header').textContent).toMatch(/· 1 event$/);
+    expect(screen.getByTestId('timeline-summary').textContent).toBe('1 event across 1 source and 1 device.');
+  });
+
   it('a missing entitlement on the events query shows the permission state', async () => {
     renderWithLooker(<App />, looker({ events: { reject: new Error('not entitled to run_inline_query') } }), '/person?id=user_42');
     const denied = await screen.findByTestId('permission-denied');

@@ -21,6 +21,7 @@ import { escapeStringLiteral } from '../looker/filterExpressions';
 import { runInlineQuery, type QueryResult } from '../looker/runQuery';
 import { useAsync, useLooker } from '../looker/useLooker';
 import { toNumber, toText } from '../looker/values';
+import { measureCount, plural } from '../text';
 import { SankeyChart } from '../sankey/SankeyChart';
 import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
 import { FilterBar } from './FilterBar';
@@ -56,6 +57,11 @@ function toSummary(result: QueryResult, state: JourneyViewState): Summary {
     inferred: toNumber(row[f.inferredCount]),
     conversions: toNumber(row[f.conversions]),
   };
+}
+
+/** Journeys with no step at all cannot be drawn; saying how many keeps them from vanishing silently. */
+export function withoutStepsText(n: number, measure: JourneyViewState['measure']): string {
+  return `${measureCount(n, measure)} ${plural(n, 'has', 'have')} no journey steps and ${plural(n, 'is', 'are')} not drawn.`;
 }
 
 export function JourneysView() {
@@ -157,7 +163,7 @@ export function JourneysView() {
               )}
               {sankeyData && sankeyData.withoutSteps > 0 && (
                 <Paragraph fontSize="small" color="text2" data-testid="without-steps">
-                  {sankeyData.withoutSteps.toLocaleString('en-US')} {unit} have no journey steps and are not drawn.
+                  {withoutStepsText(sankeyData.withoutSteps, unit)}
                 </Paragraph>
               )}
             </SpaceVertical>

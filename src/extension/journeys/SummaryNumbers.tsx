@@ -1,5 +1,7 @@
 import { Paragraph, Space, SpaceVertical } from '@looker/components';
 import { share } from '../sankey/transform';
+import { measureCount } from '../text';
+import type { Measure } from './viewState';
 
 export interface Summary {
   count: number;
@@ -29,7 +31,7 @@ function Figure({ testId, label, value, shown, detail }: { testId: string; label
 }
 
 /** Persons (or sessions), identified and inferred shares, conversions: exact totals from their own query. */
-export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: string }) {
+export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: Measure }) {
   const identifiedShare = share(summary.identified, summary.count);
   const inferredShare = share(summary.inferred, summary.count);
   const title = unit.charAt(0).toUpperCase() + unit.slice(1);
@@ -49,7 +51,11 @@ export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: stri
         value={inferredShare}
         shown={pct(inferredShare)}
         // An inferred person is one with name-matched activity (most of it may be confirmed): not 'by name only'.
-        detail={`${summary.inferred.toLocaleString('en-US')} ${unit === 'persons' ? 'with' : `${unit} of persons with`} a name-matched event`}
+        detail={
+          unit === 'persons'
+            ? `${summary.inferred.toLocaleString('en-US')} with a name-matched event`
+            : `${measureCount(summary.inferred, unit)} of persons with a name-matched event`
+        }
       />
       <Figure testId="summary-conversions" label="Conversions" value={summary.conversions} shown={summary.conversions.toLocaleString('en-US')} />
     </Space>

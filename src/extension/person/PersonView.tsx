@@ -20,6 +20,7 @@ import { EVENTS_ROW_LIMIT, SEARCH_ROW_LIMIT, personEventsQuery } from '../looker
 import { runInlineQuery } from '../looker/runQuery';
 import { useAsync, useLooker } from '../looker/useLooker';
 import { isYes } from '../looker/values';
+import { countOf } from '../text';
 import { fetchPerson, searchPersons, type PersonMatch } from './personSearch';
 import { Timeline } from './Timeline';
 import { toTimeline } from './timelineEntries';
@@ -56,7 +57,7 @@ function PersonResult({ match, piiHidden, onSelect }: { match: PersonMatch; piiH
       onClick={onSelect}
       description={
         <>
-          <Personal value={match.email} hidden={piiHidden} /> · {match.identityStatus ?? 'unknown status'} · {match.eventCount ?? 0} events
+          <Personal value={match.email} hidden={piiHidden} /> · {match.identityStatus ?? 'unknown status'} · {countOf(match.eventCount ?? 0, 'event')}
         </>
       }
       detail={match.personId}
@@ -90,7 +91,7 @@ function PersonJourney({ personId }: { personId: string }) {
               </Heading>
               <Paragraph fontSize="small" color="text2">
                 <Personal value={person.email} hidden={piiHidden} /> · {person.personId} · {person.identityStatus}
-                {isYes(person.converted ?? null) ? ' · converted' : ''} · {events.length} events
+                {isYes(person.converted ?? null) ? ' · converted' : ''} · {countOf(events.length, 'event')}
               </Paragraph>
             </SpaceVertical>
             {limitReached && <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" />}

@@ -11,6 +11,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from '@looker/components';
+import { countOf } from '../text';
 import { LINK_REASON_TEXT, type TimelineEntry } from './timelineEntries';
 
 const INFERRED_WHY =
@@ -31,8 +32,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
   return (
     <>
       <Paragraph fontSize="small" color="text2" data-testid="timeline-summary">
-        {entries.length} events across {sources} {sources === 1 ? 'source' : 'sources'} and {devices}{' '}
-        {devices === 1 ? 'device' : 'devices'}
+        {countOf(entries.length, 'event')} across {countOf(sources, 'source')} and {countOf(devices, 'device')}
         {inferred > 0 ? `; ${inferred} tied by name match only (marked inferred)` : ''}.
       </Paragraph>
       <Table data-testid="timeline">

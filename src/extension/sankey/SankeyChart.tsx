@@ -6,6 +6,8 @@ import { useMemo, useRef, useState, useEffect } from 'react';
 import { sankey, sankeyLeft, sankeyLinkHorizontal, type SankeyNode, type SankeyLink } from 'd3-sankey';
 import { Card, Paragraph } from '@looker/components';
 import styled from 'styled-components';
+import type { Measure } from '../journeys/viewState';
+import { countOf, measureCount, plural } from '../text';
 import { colorScale } from './palette';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
@@ -29,8 +31,8 @@ const truncate = (s: string, chars: number) => (s.length > chars ? `${s.slice(0,
 
 export interface SankeyChartProps {
   data: SankeyData;
-  /** "persons" or "sessions", for the tooltips. */
-  unit: string;
+  /** What the widths count, for the tooltips. */
+  unit: Measure;
   focus: string | null;
   onNodeClick: (nodeId: string) => void;
   height?: number;
@@ -52,15 +54,16 @@ function useWidth(fallback: number) {
   return { ref, width };
 }
 
-export function nodeTooltip(n: SankeyNodeDatum, total: number, unit: string): string {
-  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${fmt(n.value)} ${unit} end here (${pct(share(n.value, total))} of all)`;
+export function nodeTooltip(n: SankeyNodeDatum, total: number, unit: Measure): string {
+  const count = measureCount(n.value, unit);
+  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${pct(share(n.value, total))} of all)`;
   const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
-  return `${name}, step ${n.step}: ${fmt(n.value)} ${unit} (${pct(share(n.value, total))} of all)`;
+  return `${name}, step ${n.step}: ${count} (${pct(share(n.value, total))} of all)`;
 }
 
-export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, total: number, unit: string): string {
+export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, total: number, unit: Measure): string {
   const to = target.kind === 'dropoff' ? 'drop-off' : target.label;
-  return `${source.label} → ${to}: ${fmt(value)} ${unit} (${pct(share(value, source.value))} of ${source.label}, ${pct(share(value, total))} of all)`;
+  return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${pct(share(value, total))} of all)`;
 }
 
 export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480 }: SankeyChartProps) {
@@ -102,7 +105,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
 
   return (
     <ChartBox ref={ref}>
-      <svg width={Math.max(width, 320)} height={height} role="group" aria-label={`Journey Sankey of ${unit}, ${columns} steps`}>
+      <svg width={Math.max(width, 320)} height={height} role="group" aria-label={`Journey Sankey of ${unit}, ${countOf(columns, 'step')}`}>
         {Array.from({ length: columns }, (_, i) => (
           <text key={i} x={column(i + 1)?.x0 ?? 0} y={14} className="column-title">
             Step {i + 1}
