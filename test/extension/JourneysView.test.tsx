@@ -288,6 +288,19 @@ describe('Journeys view', () => {
     expect(screen.getByTestId('summary-inferred-share').textContent).toMatch(/1 session of persons with a name-matched event/);
   });
 
+  it('two steps of one column never share a colour, even past the palette\'s eight hues', async () => {
+    // Landing pages A..H take the eight hues; column 2 holds A and I, the ninth label.
+    const path = (a: string, b: string | null, count: number): PlainRow => ({ [jp.step(1)]: a, [jp.step(2)]: b, [jp.count]: count });
+    const rows = [path('A', 'I', 20), path('B', 'A', 15), ...'CDEFGH'.split('').map((l, i) => path(l, null, 10 - i))];
+    renderWithLooker(<App />, answering({ rows }), '/journeys?steps=2&top=8');
+    await screen.findAllByTestId('sankey-node');
+    const fill = (step: number, label: string) => node(step, label).querySelector('rect')!.getAttribute('fill');
+    expect(fill(2, 'A')).toBe(fill(1, 'A')); // a label keeps its colour across columns
+    expect(fill(2, 'I')).not.toBe(fill(2, 'A'));
+    const firstColumn = nodes().filter((n) => n.dataset.step === '1').map((n) => n.querySelector('rect')!.getAttribute('fill'));
+    expect(new Set(firstColumn).size).toBe(8);
+  });
+
   it('nodes are keyboard buttons: Enter focuses, Enter again clears', async () => {
     const { location } = renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');

@@ -8,7 +8,7 @@ import { Card, Paragraph } from '@looker/components';
 import styled from 'styled-components';
 import type { Measure } from '../journeys/viewState';
 import { countOf, measureCount, plural } from '../text';
-import { colorScale } from './palette';
+import { assignSwatches, nodePaint, swatch } from './palette';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
 type LaidNode = SankeyNode<SankeyNodeDatum, SankeyLinkDatum>;
@@ -36,6 +36,27 @@ export interface SankeyChartProps {
   focus: string | null;
   onNodeClick: (nodeId: string) => void;
   height?: number;
+}
+
+/** Pattern ids are document-wide: each chart gets its own prefix. */
+let chartCount = 0;
+
+/** The striped and dotted swatches in use, as SVG patterns (user space, so a link's stroke shows them too). */
+function SwatchPatterns({ used, id }: { used: readonly number[]; id: (i: number) => string }) {
+  return (
+    <defs>
+      {used.map((i) => {
+        const { color, treatment } = swatch(i);
+        if (treatment === 'solid') return null;
+        return (
+          <pattern key={i} id={id(i)} width={6} height={6} patternUnits="userSpaceOnUse" patternTransform={treatment === 'stripes' ? 'rotate(45)' : undefined}>
+            <rect width={6} height={6} fill="#fff" />
+            {treatment === 'stripes' ? <rect width={3} height={6} fill={color} /> : <circle cx={3} cy={3} r={2} fill={color} />}
+          </pattern>
+        );
+      })}
+    </defs>
+  );
 }
 
 function useWidth(fallback: number) {
@@ -69,7 +90,10 @@ export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, va
 export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480 }: SankeyChartProps) {
   const { ref, width } = useWidth(960);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
-  const color = useMemo(() => colorScale(data.nodes.filter((n) => n.kind === 'step').map((n) => n.label)), [data]);
+  const swatches = useMemo(() => assignSwatches(data.nodes), [data]);
+  const [patternPrefix] = useState(() => `sankey-swatch-${++chartCount}`);
+  const patternId = (i: number) => `${patternPrefix}-${i}`;
+  const paint = (n: SankeyNodeDatum) => nodePaint(n.kind, swatches.get(n.id), patternId);
   const columns = data.nodes.reduce((m, n) => Math.max(m, n.step), 0);
   const busiestColumn = Math.max(0, ...Array.from({ length: columns }, (_, i) => data.nodes.filter((n) => n.step === i + 1).length));
   const height = Math.max(minHeight, busiestColumn * ROW_HEIGHT + MARGIN.top + MARGIN.bottom);
@@ -106,6 +130,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   return (
     <ChartBox ref={ref}>
       <svg width={Math.max(width, 320)} height={height} role="group" aria-label={`Journey Sankey of ${unit}, ${countOf(columns, 'step')}`}>
+        <SwatchPatterns used={[...new Set(swatches.values())]} id={patternId} />
         {Array.from({ length: columns }, (_, i) => (
           <text key={i} x={column(i + 1)?.x0 ?? 0} y={14} className="column-title">
             Step {i + 1}
@@ -124,7 +149,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
                 data-target={t.id}
                 data-value={l.value}
                 d={path(l) ?? undefined}
-                stroke={color(s.kind, s.label)}
+                stroke={paint(s)}
                 strokeOpacity={t.kind === 'dropoff' ? 0.2 : 0.35}
                 strokeWidth={Math.max(1, l.width ?? 1)}
                 onMouseMove={show(text)}
@@ -170,7 +195,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
                 y={y0}
                 width={x1 - x0}
                 height={Math.max(1, y1 - y0)}
-                fill={color(n.kind, n.label)}
+                fill={paint(n)}
                 stroke={focused ? '#000' : 'none'}
                 strokeWidth={focused ? 2 : 0}
               />

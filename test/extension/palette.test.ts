@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { MAX_TOP_K } from '../../src/extension/journeys/viewState';
+import { DROP_OFF_COLOR, OKABE_ITO, OTHER_COLOR, SWATCH_COUNT, assignSwatches, nodePaint, swatch } from '../../src/extension/sankey/palette';
+import { buildSankey, nodeId, type NodeKind, type PathRow } from '../../src/extension/sankey/transform';
+
+const node = (step: number, label: string, kind: NodeKind = 'step') => ({ id: nodeId(step, kind, label), step, kind, label });
+/** Columns of labels, heaviest first, as buildSankey orders nodes. */
+const columns = (...cols: string[][]) => cols.flatMap((labels, i) => labels.map((l) => node(i + 1, l)));
+const swatchesByColumn = (nodes: ReturnType<typeof columns>) => {
+  const s = assignSwatches(nodes);
+  const byColumn = new Map<number, number[]>();
+  for (const n of nodes) if (n.kind === 'step') byColumn.set(n.step, [...(byColumn.get(n.step) ?? []), s.get(n.id)!]);
+  return [...byColumn.values()];
+};
+const distinct = (xs: readonly number[]) => new Set(xs).size === xs.length;
+const LABELS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+
+describe('Sankey swatches', () => {
+  it('a label new after eight others does not take the colour of a step in its own column', () => {
+    // Labels by first appearance: A..H take the eight hues; I is the ninth. Column 2 holds I and A.
+    const nodes = columns(LABELS.slice(0, 8), ['I', 'A']);
+    const s = assignSwatches(nodes);
+    expect(s.get(nodeId(2, 'step', 'A'))).toBe(s.get(nodeId(1, 'step', 'A')));
+    expect(swatch(s.get(nodeId(2, 'step', 'I'))!).color).not.toBe(swatch(s.get(nodeId(2, 'step', 'A'))!).color);
+  });
+
+  it('a column of up to MAX_TOP_K steps gets as many swatches: eight hues plain, then striped, then dotted', () => {
+    expect(SWATCH_COUNT).toBeGreaterThanOrEqual(MAX_TOP_K);
+    const [col] = swatchesByColumn(columns(LABELS.slice(0, MAX_TOP_K)));
+    expect(distinct(col)).toBe(true);
+    expect(col.map((i) => swatch(i).treatment)).toEqual([
+      ...Array(8).fill('solid'),
+      ...Array(8).fill('stripes'),
+      ...Array(MAX_TOP_K - 16).fill('dots'),
+    ]);
+  });
+
+  it('with eight labels or fewer, a label keeps the same colour in every column (first appearance order)', () => {
+    const nodes = columns(['Home', 'Blog'], ['Pricing', 'Home'], ['Signup', 'Blog', 'Home']);
+    const s = assignSwatches(nodes);
+    const colour = (step: number, label: string) => swatch(s.get(nodeId(step, 'step', label))!).color;
+    expect([colour(1, 'Home'), colour(1, 'Blog'), colour(2, 'Pricing'), colour(3, 'Signup')]).toEqual(OKABE_ITO.slice(0, 4));
+    expect([colour(2, 'Home'), colour(3, 'Home')]).toEqual([OKABE_ITO[0], OKABE_ITO[0]]);
+    expect(colour(3, 'Blog')).toBe(OKABE_ITO[1]);
+  });
+
+  it('Other and Drop-off stay grey; striped and dotted swatches paint with their pattern', () => {
+    const id = (i: number) => `p-${i}`;
+    expect(nodePaint('other', undefined, id)).toBe(OTHER_COLOR);
+    expect(nodePaint('dropoff', undefined, id)).toBe(DROP_OFF_COLOR);
+    expect(nodePaint('step', 2, id)).toBe(OKABE_ITO[2]);
+    expect(nodePaint('step', 10, id)).toBe('url(#p-10)');
+  });
+
+  it('property: steps of one column never share a swatch; with at most eight labels, one swatch per label', () => {
+    const column = fc.uniqueArray(fc.constantFrom(...LABELS), { maxLength: MAX_TOP_K });
+    fc.assert(
+      fc.property(fc.array(column, { minLength: 1, maxLength: 10 }), (cols) => {
+        const nodes = columns(...cols);
+        expect(swatchesByColumn(nodes).every(distinct)).toBe(true);
+        if (new Set(cols.flat()).size <= OKABE_ITO.length) {
+          const s = assignSwatches(nodes);
+          const perLabel = new Map<string, Set<number>>();
+          for (const n of nodes) perLabel.set(n.label, (perLabel.get(n.label) ?? new Set()).add(s.get(n.id)!));
+          expect([...perLabel.values()].every((x) => x.size === 1)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('works on buildSankey output: a busy second column keeps its steps apart', () => {
+    // Eight landing pages, then nine different second pages: the ninth label is new when the hues run out.
+    const rows: PathRow[] = LABELS.slice(0, 9).map((l, i) => ({ steps: [LABELS[i % 8], `Page ${l}`], value: 100 - i }));
+    const data = buildSankey(rows, { steps: 2, topK: 10 });
+    const [, second] = swatchesByColumn(data.nodes.filter((n) => n.kind === 'step'));
+    expect(second).toHaveLength(9);
+    expect(new Set(second.map((i) => `${swatch(i).color}/${swatch(i).treatment}`)).size).toBe(9);
+  });
+});
