@@ -301,6 +301,18 @@ describe('Journeys view', () => {
     expect(new Set(firstColumn).size).toBe(8);
   });
 
+  it('while focused, "of all" is still every person in the diagram; the focused share is named as such', async () => {
+    renderWithLooker(<App />, answering(), `/journeys?focus=${encodeURIComponent('1|step|LinkedIn: liked')}`);
+    await screen.findAllByTestId('sankey-node');
+    // 15 of the 15 focused persons, 15 of all 80.
+    fireEvent.mouseMove(node(2, 'Home'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 2: 15 persons (100% of focused journeys, 19% of all)');
+    const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '2|step|Home')!;
+    fireEvent.mouseMove(link);
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 15 persons (100% of Home, 100% of focused journeys, 19% of all)');
+    expect(node(2, 'Home').getAttribute('aria-label')).toMatch(/100% of focused journeys, 19% of all/);
+  });
+
   it('nodes are keyboard buttons: Enter focuses, Enter again clears', async () => {
     const { location } = renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');

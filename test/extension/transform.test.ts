@@ -66,6 +66,8 @@ describe('buildSankey', () => {
     const data = buildSankey(rows, { steps: 2, topK: 5, focus: nodeId(2, 'step', 'Pricing') });
     expect(byId(data)).toEqual({ '1|step|Home': 5, '1|step|Blog': 3, '2|step|Pricing': 8 });
     expect(data.total).toBe(8);
+    // "Of all" stays the whole diagram while focused.
+    expect(data.allTotal).toBe(10);
 
     const other = buildSankey(rows, { steps: 2, topK: 1, focus: nodeId(1, 'other', OTHER_LABEL) });
     expect(byId(other)).toEqual({ '1|other|Other': 3, '2|step|Pricing': 3 });
@@ -84,6 +86,7 @@ describe('buildSankey', () => {
     const data = buildSankey([row(7, null, null), row(2, '', 'x'), row(0, 'A'), row(3, 'A')], { steps: 2, topK: 5 });
     expect(data.withoutSteps).toBe(9);
     expect(data.total).toBe(3);
+    expect(data.allTotal).toBe(3);
   });
 
   it('parses its node ids back, and refuses strings that are not ids', () => {
@@ -101,6 +104,7 @@ describe('buildSankey', () => {
         const firstColumn = data.nodes.filter((n) => n.step === 1).reduce((s, n) => s + n.value, 0);
         expect(firstColumn).toBe(rs.reduce((s, r) => s + r.value, 0));
         expect(data.total).toBe(firstColumn);
+        expect(data.allTotal).toBe(data.total);
         for (const n of data.nodes) {
           const inflow = data.links.filter((l) => l.target === n.id).reduce((s, l) => s + l.value, 0);
           const outflow = data.links.filter((l) => l.source === n.id).reduce((s, l) => s + l.value, 0);

@@ -11,6 +11,22 @@ import { countOf, measureCount, plural } from '../text';
 import { assignSwatches, nodePaint, swatch } from './palette';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
+/** The denominators of a tooltip's shares; `focused` says whether the drawn journeys are a focused subset. */
+export interface ShareBase {
+  total: number;
+  allTotal: number;
+  focused: boolean;
+}
+
+/**
+ * "25% of all" divides by every journey in the diagram; while focused the share of the focused journeys comes first,
+ * so neither figure is passed off as the other.
+ */
+function sharesOf(value: number, base: ShareBase): string {
+  const all = `${pct(share(value, base.allTotal))} of all`;
+  return base.focused ? `${pct(share(value, base.total))} of focused journeys, ${all}` : all;
+}
+
 type LaidNode = SankeyNode<SankeyNodeDatum, SankeyLinkDatum>;
 type LaidLink = SankeyLink<SankeyNodeDatum, SankeyLinkDatum>;
 
@@ -75,21 +91,22 @@ function useWidth(fallback: number) {
   return { ref, width };
 }
 
-export function nodeTooltip(n: SankeyNodeDatum, total: number, unit: Measure): string {
+export function nodeTooltip(n: SankeyNodeDatum, base: ShareBase, unit: Measure): string {
   const count = measureCount(n.value, unit);
-  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${pct(share(n.value, total))} of all)`;
+  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})`;
   const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
-  return `${name}, step ${n.step}: ${count} (${pct(share(n.value, total))} of all)`;
+  return `${name}, step ${n.step}: ${count} (${sharesOf(n.value, base)})`;
 }
 
-export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, total: number, unit: Measure): string {
+export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, base: ShareBase, unit: Measure): string {
   const to = target.kind === 'dropoff' ? 'drop-off' : target.label;
-  return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${pct(share(value, total))} of all)`;
+  return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${sharesOf(value, base)})`;
 }
 
 export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480 }: SankeyChartProps) {
   const { ref, width } = useWidth(960);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
+  const base: ShareBase = { total: data.total, allTotal: data.allTotal, focused: focus !== null };
   const swatches = useMemo(() => assignSwatches(data.nodes), [data]);
   const [patternPrefix] = useState(() => `sankey-swatch-${++chartCount}`);
   const patternId = (i: number) => `${patternPrefix}-${i}`;
@@ -140,7 +157,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           {(layout.links as LaidLink[]).map((l) => {
             const s = l.source as LaidNode;
             const t = l.target as LaidNode;
-            const text = linkTooltip(s, t, l.value, data.total, unit);
+            const text = linkTooltip(s, t, l.value, base, unit);
             return (
               <path
                 key={`${s.id}→${t.id}`}
@@ -165,7 +182,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           const x1 = n.x1 ?? 0;
           const y0 = n.y0 ?? 0;
           const y1 = n.y1 ?? 0;
-          const text = nodeTooltip(n, data.total, unit);
+          const text = nodeTooltip(n, base, unit);
           const focused = focus === n.id;
           return (
             <g

@@ -43,8 +43,10 @@ export interface SankeyOptions {
 export interface SankeyData {
   nodes: SankeyNodeDatum[];
   links: SankeyLinkDatum[];
-  /** Weight of all drawable journeys (after focus): the denominator of every share. */
+  /** Weight of the journeys drawn (after focus): a focused tooltip's "of focused journeys". */
   total: number;
+  /** Weight of every drawable journey, focus or not: what a tooltip's "of all" divides by. */
+  allTotal: number;
   /** Weight of rows whose first step is empty: not drawable, reported beside the chart. */
   withoutSteps: number;
 }
@@ -105,6 +107,7 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
     keep[i].has(label) ? { kind: 'step', label } : { kind: 'other', label: OTHER_LABEL };
 
   let folded = paths.map((p) => ({ steps: p.steps.map(fold), value: p.value }));
+  const allTotal = folded.reduce((sum, p) => sum + p.value, 0);
   const focus = options.focus;
   if (focus) {
     const dropOffStep = parseNodeId(focus)?.kind === 'dropoff' ? parseNodeId(focus)!.step : null;
@@ -149,7 +152,7 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   const sortedNodes = [...nodes.values()].sort(
     (a, b) => a.step - b.step || kindOrder[a.kind] - kindOrder[b.kind] || b.value - a.value || a.label.localeCompare(b.label),
   );
-  return { nodes: sortedNodes, links: [...links.values()], total, withoutSteps };
+  return { nodes: sortedNodes, links: [...links.values()], total, allTotal, withoutSteps };
 }
 
 /** Share of `value` in `of`, 0 when `of` is 0. */
