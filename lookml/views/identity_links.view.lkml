@@ -5,19 +5,6 @@ view: identity_links {
   derived_table: {
     create_process: {
       sql_step:
-        -- runs after ${stitched_events.SQL_TABLE_NAME}: reads scratch tables it builds
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_person_status`
-        AS
-        SELECT person_id,
-          CASE
-            WHEN LOGICAL_OR(identity_status = 'inferred') THEN 'inferred'
-            WHEN LOGICAL_OR(identity_status = 'confirmed') THEN 'confirmed'
-            WHEN LOGICAL_OR(identity_status = 'anonymous') THEN 'anonymous'
-            ELSE 'unmatched'
-          END AS identity_status
-        FROM ${stitched_events.SQL_TABLE_NAME}
-        GROUP BY person_id ;;
-      sql_step:
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         CLUSTER BY person_id
         AS
@@ -25,24 +12,24 @@ view: identity_links {
           SELECT c.node_type AS identifier_type, c.node_value AS identifier,
             COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ('p:' || TO_HEX(MD5(k.person_id)))) AS person_id,
             CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
-          FROM `@{SCRATCH}`.`journey_stitch_node_component` AS c
-          JOIN `@{SCRATCH}`.`journey_stitch_components` AS k ON k.component = c.component
+          FROM ${js_node_component.SQL_TABLE_NAME} AS c
+          JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
           -- The condition is folded into the join key: a key plus a one-sided test makes DuckDB loop over every pair.
-          LEFT JOIN `@{SCRATCH}`.`journey_stitch_profiles` AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
+          LEFT JOIN ${js_profiles.SQL_TABLE_NAME} AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
           UNION ALL
-          SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM `@{SCRATCH}`.`journey_stitch_anon_person`
+          SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM ${js_anon_person.SQL_TABLE_NAME}
           UNION ALL
           SELECT 'profile', profile_key, COALESCE(matched_person_id, ('p:' || TO_HEX(MD5(profile_key)))),
             CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
-          FROM `@{SCRATCH}`.`journey_stitch_profiles`
-          WHERE profile_key NOT IN (SELECT node_value FROM `@{SCRATCH}`.`journey_stitch_node_component` WHERE node_type = 'profile')
+          FROM ${js_profiles.SQL_TABLE_NAME}
+          WHERE profile_key NOT IN (SELECT node_value FROM ${js_node_component.SQL_TABLE_NAME} WHERE node_type = 'profile')
         )
         SELECT TO_HEX(MD5((i.identifier_type || ':' || i.identifier))) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
           u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
         FROM identifier_person AS i
         -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
-        JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS p ON p.person_id = i.person_id
-        LEFT JOIN `@{SCRATCH}`.`journey_stitch_identifier_usage` AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier ;;
+        JOIN ${js_person_status.SQL_TABLE_NAME} AS p ON p.person_id = i.person_id
+        LEFT JOIN ${js_identifier_usage.SQL_TABLE_NAME} AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

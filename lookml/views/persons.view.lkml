@@ -5,7 +5,6 @@ view: persons {
   derived_table: {
     create_process: {
       sql_step:
-        -- runs after ${identity_links.SQL_TABLE_NAME}: reads scratch tables it builds
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         CLUSTER BY person_id
         AS
@@ -24,7 +23,7 @@ view: persons {
           FROM ${stitched_events.SQL_TABLE_NAME}
           GROUP BY person_id
         ) AS e
-        JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = e.person_id ;;
+        JOIN ${js_person_status.SQL_TABLE_NAME} AS ps ON ps.person_id = e.person_id ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

@@ -5,7 +5,6 @@ view: sessions {
   derived_table: {
     create_process: {
       sql_step:
-        -- runs after ${identity_links.SQL_TABLE_NAME}: reads scratch tables it builds
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         PARTITION BY DATE(started_at)
         CLUSTER BY person_id
@@ -24,7 +23,7 @@ view: sessions {
             FROM ${stitched_events.SQL_TABLE_NAME}
             GROUP BY session_id, person_id
           ) AS s
-          JOIN `@{SCRATCH}`.`journey_stitch_person_status` AS ps ON ps.person_id = s.person_id
+          JOIN ${js_person_status.SQL_TABLE_NAME} AS ps ON ps.person_id = s.person_id
         ) AS numbered ;;
     }
 

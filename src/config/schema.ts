@@ -189,7 +189,7 @@ export const configSchema = z
       .strictObject({
         connection: z.string().regex(/^[A-Za-z0-9_-]+$/).default('journey_stitch').describe('Looker connection name.'),
         materialization: z.enum(['pdt', 'tables']).default('pdt').describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
-        scratch_schema: identifier('schema').default('looker_scratch'),
+        scratch_schema: identifier('schema').default('looker_scratch').describe('pdt: the dataset the rejected rows of the latest build go to (journey_stitch_rejected_rows).'),
         refresh_sql_trigger: z.string().optional(),
       })
       .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch' }),

@@ -22,7 +22,7 @@ export function manifestDocument(config: Config): Node {
       constant('RAW_DATASET', config.dataset ?? PLACEHOLDER_RAW_DATASET),
       // The stitched tables built by `journey-stitch stitch` (tables materialization).
       constant('OUTPUT_DATASET', config.output.dataset),
-      // The pdt pipeline's intermediate tables.
+      // Where the pdt pipeline writes the rows staging rejects (journey_stitch_rejected_rows).
       constant('SCRATCH', config.lookml.scratch_schema),
     ],
     application: [

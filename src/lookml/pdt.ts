@@ -1,19 +1,21 @@
 /**
  * `pdt` materialization: the stitching pipeline as persistent derived tables.
  *
- * The models compile to one ordered pipeline. Here its persisted outputs are referenced as
- * `${<view>.SQL_TABLE_NAME}` and every other table (scratch tables, rejected_rows, the path tables that the
- * LookML builds dynamically instead) lives in the `@{SCRATCH}` dataset. Each persisted view gets a
- * `create_process` holding the steps up to (and including) the statement that creates it, its own table
- * written as `${SQL_TABLE_NAME}`. References to earlier outputs make Looker build those first; a group that
- * reads scratch tables made by an earlier group names that group's view in a comment, which Looker also
- * treats as a dependency. A group with a loop (label propagation) is one BigQuery script step. Steps after the
- * last persisted output build only tables nobody reads here (the static paths), so they are left out.
+ * The models compile to one ordered pipeline, cut into groups that each end with the statement creating a
+ * persisted table: a stitched view's, or an intermediate table that a later group reads (a hidden view of its own,
+ * see `persistedTables`). Each group is its view's create_process, one BigQuery script: the tables only it reads
+ * are TEMP tables of that script, and the persisted ones of earlier groups are read as `${<view>.SQL_TABLE_NAME}`,
+ * which also gives Looker the build order. So a build reads only tables Looker named for that build: a dev-mode
+ * build and a production one, or two Looker instances sharing the scratch schema, never read or overwrite each
+ * other's intermediate tables. Only rejected_rows, which nothing here reads, is written under a fixed name to the
+ * `@{SCRATCH}` dataset (as the latest build left it). Steps after the last persisted table build only tables
+ * nobody reads here (the static paths, which the LookML builds dynamically instead), so they are left out.
  *
  * No increment_key: stitching rewrites history (a later identify re-attributes earlier anonymous events),
  * so an incremental build would not be sound; every build is a full rebuild on the datagroup.
  */
 import type { Config } from '../config/schema';
+import { REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, type RawTable } from '../models';
 import { rawTableName } from '../models/raw-tables';
 import { BigQueryDialect } from '../sql/dialects';
@@ -28,6 +30,9 @@ const bq = new BigQueryDialect();
 export const viewTableRef = (view: string) => `\${${view}.SQL_TABLE_NAME}`;
 /** A table in the @{SCRATCH} dataset, which Looker's own PDTs share: prefixed (the models' js_ becomes journey_stitch_). */
 export const scratchRef = (table: string) => `\`@{SCRATCH}\`.${bq.quoteIdent(SCRATCH_PREFIX + table.replace(/^js_/, ''))}`;
+
+/** A TEMP table of a create_process script: unqualified. */
+const tempRef = (table: string) => bq.quoteIdent(table);
 
 /** A raw table in the @{RAW_PROJECT}.@{RAW_DATASET} dataset, by its logical name (see RawSources). */
 export function rawRef(config: Config, table: RawTable): string {
@@ -49,7 +54,7 @@ interface Group {
 const createsOf = (step: Step): string[] => (step.kind === 'sql' ? (step.creates ? [step.creates] : []) : step.body.flatMap(createsOf));
 const sqlOf = (step: Step): string => (step.kind === 'sql' ? step.sql : [...step.body.map(sqlOf), step.changedSql].join('\n'));
 
-/** Steps grouped by the persisted output they lead to, in pipeline order; trailing steps dropped. */
+/** Steps grouped by the persisted table they lead to, in pipeline order; trailing steps dropped. */
 function groupByView(pipeline: Pipeline, persisted: readonly string[]): Group[] {
   const groups: Group[] = [];
   let pending: Step[] = [];
@@ -65,37 +70,66 @@ function groupByView(pipeline: Pipeline, persisted: readonly string[]): Group[] 
 }
 
 /**
- * `sql_step`s per persisted view, from a pipeline built with `viewTableRef` for the persisted outputs and
- * `scratchRef` for every other table.
+ * The tables to persist: the `outputs`, and every table a group reads that another group creates (rejected_rows
+ * aside: nothing reads it). Persisting one cuts its group in two, which can make more tables cross a cut, so this
+ * repeats until nothing new crosses. `ref` is how the pipeline was built to name tables: it tells reads apart.
+ */
+export function persistedTables(pipeline: Pipeline, outputs: readonly string[], ref: (table: string) => string): string[] {
+  const persisted = [...outputs];
+  for (;;) {
+    const groups = groupByView(pipeline, persisted);
+    const madeBy = new Map(groups.flatMap((g) => g.steps.flatMap(createsOf).map((t) => [t, g.view] as const)));
+    const crossing = new Set<string>();
+    for (const g of groups) {
+      const sql = g.steps.map(sqlOf).join('\n');
+      for (const [table, maker] of madeBy) if (maker !== g.view && !persisted.includes(table) && sql.includes(ref(table))) crossing.add(table);
+    }
+    if (crossing.size === 0) return persisted;
+    persisted.push(...[...madeBy.keys()].filter((t) => crossing.has(t)));
+  }
+}
+
+/**
+ * `sql_step`s per persisted view, from a pipeline built with `viewTableRef` for the persisted tables, the scratch
+ * ref for rejected_rows and TEMP tables for every other table: one script per view (one statement where it is one).
  */
 export function pdtProcesses(pipeline: Pipeline, persisted: readonly string[]): Map<string, string[]> {
-  const groups = groupByView(pipeline, persisted);
-  const madeBy = new Map<string, string>();
-  for (const g of groups) for (const s of g.steps) for (const t of createsOf(s)) if (!persisted.includes(t)) madeBy.set(t, g.view);
-
   const result = new Map<string, string[]>();
-  for (const g of groups) {
-    const sql = g.steps.map(sqlOf).join('\n');
-    const needs = [...new Set([...madeBy].filter(([t, maker]) => maker !== g.view && sql.includes(scratchRef(t))).map(([, maker]) => maker))];
-    const own = (text: string) => text.split(viewTableRef(g.view)).join('${SQL_TABLE_NAME}').trim();
-    const steps = g.steps.some((s) => s.kind === 'loop')
-      ? [toScript({ steps: g.steps, outputs: [g.view], scratch: [] }, bq)]
-      : g.steps.map(sqlOf);
-    const dependencies = needs.map((v) => `-- runs after ${viewTableRef(v)}: reads scratch tables it builds`);
-    if (dependencies.length) steps[0] = `${dependencies.join('\n')}\n${steps[0]}`;
-    result.set(g.view, steps.map(own));
+  for (const g of groupByView(pipeline, persisted)) {
+    const single = g.steps.length === 1 && g.steps[0].kind === 'sql';
+    const script = single ? sqlOf(g.steps[0]) : toScript({ steps: g.steps, outputs: [g.view], scratch: [] }, bq, { noHeader: true });
+    result.set(g.view, [script.split(viewTableRef(g.view)).join('${SQL_TABLE_NAME}').trim()]);
   }
   for (const view of persisted) if (!result.has(view)) throw new PdtPlanError(`the pipeline has no step creating '${view}'`);
   return result;
 }
 
+/** The stitching pipeline for BigQuery with Looker references, built with `out` and the TEMP tables it implies. */
+function stitchingPipeline(config: Config, out: (table: string) => string, temporary: (table: string) => boolean): Pipeline {
+  return buildPipeline({ config, dialect: bq, raw: { ref: (t) => rawRef(config, t), columns: () => undefined }, out, temporaryScratch: temporary });
+}
+
+export interface StitchingPdts {
+  /** create_process steps by view: the stitched views', then the hidden intermediate views'. */
+  processes: Map<string, string[]>;
+  /** The intermediate tables persisted as hidden views, in build order. */
+  intermediates: string[];
+}
+
+/**
+ * The stitching pipeline for BigQuery as the PDTs run it: the persisted tables (the outputs first, then the
+ * intermediate ones) as `${<view>.SQL_TABLE_NAME}`, rejected_rows in @{SCRATCH}, every other table a TEMP table.
+ */
+export function stitchingPdtPipeline(config: Config, outputs: readonly string[]): { pipeline: Pipeline; persisted: string[] } {
+  const marker = (t: string) => `\u0000${t}\u0000`;
+  const persisted = persistedTables(stitchingPipeline(config, marker, () => false), outputs, marker);
+  const out = (t: string) => (persisted.includes(t) ? viewTableRef(t) : t === REJECTS_TABLE ? scratchRef(t) : tempRef(t));
+  return { pipeline: stitchingPipeline(config, out, (t) => !persisted.includes(t)), persisted };
+}
+
 /** The stitching pipeline compiled for BigQuery with Looker references, split into one create_process per view. */
-export function stitchingProcesses(config: Config, persisted: readonly string[]): Map<string, string[]> {
-  const pipeline = buildPipeline({
-    config,
-    dialect: bq,
-    raw: { ref: (t) => rawRef(config, t), columns: () => undefined },
-    out: (t) => (persisted.includes(t) ? viewTableRef(t) : scratchRef(t)),
-  });
-  return pdtProcesses(pipeline, persisted);
+export function stitchingPdts(config: Config, outputs: readonly string[]): StitchingPdts {
+  const { pipeline, persisted } = stitchingPdtPipeline(config, outputs);
+  const processes = pdtProcesses(pipeline, persisted);
+  return { processes, intermediates: [...processes.keys()].filter((t) => !outputs.includes(t)) };
 }

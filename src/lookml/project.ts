@@ -9,7 +9,7 @@ import { named, type GeneratedFile, type Named, type Node } from './document';
 import { manifestDocument } from './manifest';
 import { DATAGROUP, modelDocument } from './model';
 import { PATH_VIEWS, pathView } from './paths';
-import { stitchingProcesses } from './pdt';
+import { stitchingPdts } from './pdt';
 import { serialize } from './serialize';
 import { sqlRunnerFiles } from './sqlRunner';
 import { STITCHED_VIEWS, stitchedView } from './views';
@@ -48,19 +48,38 @@ const refinementFile = (view: string): GeneratedFile => ({
   once: true,
 });
 
-/** Where each stitched view's rows come from under the configured materialization. */
-function stitchedSources(config: Config): Map<string, Node> {
+/** A persistent derived table on the datagroup, built by its create_process. */
+const persistedSource = (steps: string[]): Node => ({ derived_table: { create_process: { sql_step: steps }, datagroup_trigger: DATAGROUP } });
+
+/** The file of the hidden views that persist the stitching's intermediate tables (pdt materialization only). */
+export const INTERMEDIATE_VIEWS_FILE = 'lookml/views/journey_stitch_intermediate.view.lkml';
+
+/**
+ * Where each stitched view's rows come from under the configured materialization, and (pdt) the views of the
+ * intermediate tables the stitched ones read.
+ */
+function stitchedSources(config: Config): { sources: Map<string, Node>; intermediates: Named[] } {
   if (config.lookml.materialization === 'tables') {
-    return new Map(STITCHED_VIEWS.map((v) => [v, { sql_table_name: `@{OUTPUT_DATASET}.${v}` }]));
+    return { sources: new Map(STITCHED_VIEWS.map((v) => [v, { sql_table_name: `@{OUTPUT_DATASET}.${v}` }])), intermediates: [] };
   }
-  const processes = stitchingProcesses(config, STITCHED_VIEWS);
-  return new Map(
-    STITCHED_VIEWS.map((v) => [v, { derived_table: { create_process: { sql_step: processes.get(v)! }, datagroup_trigger: DATAGROUP } }]),
-  );
+  const { processes, intermediates } = stitchingPdts(config, STITCHED_VIEWS);
+  return {
+    sources: new Map(STITCHED_VIEWS.map((v) => [v, persistedSource(processes.get(v)!)])),
+    intermediates: intermediates.map((t) => named(t, persistedSource(processes.get(t)!))),
+  };
 }
 
+const intermediateViewsFile = (views: Named[]): GeneratedFile => ({
+  path: INTERMEDIATE_VIEWS_FILE,
+  content: serialize({ view: views }, [
+    ...generatedHeader,
+    'The stitching\'s intermediate tables, each a persistent derived table that later ones read by',
+    '${view.SQL_TABLE_NAME}: Looker names, builds (in order) and drops them, apart for dev mode. No fields, no explores.',
+  ]),
+});
+
 export function generateProject(config: Config): GeneratedFile[] {
-  const sources = stitchedSources(config);
+  const { sources, intermediates } = stitchedSources(config);
   const offsiteNames = config.offsite.map((o) => o.name);
   const views = [
     ...STITCHED_VIEWS.map((v) => stitchedView(v, sources.get(v)!)),
@@ -71,6 +90,7 @@ export function generateProject(config: Config): GeneratedFile[] {
     { path: 'manifest.lkml', content: serialize(manifestDocument(config), generatedHeader) },
     { path: MODEL_FILE, content: serialize(modelDocument(config, includes), generatedHeader) },
     ...views.map(viewFile),
+    ...(intermediates.length ? [intermediateViewsFile(intermediates)] : []),
     ...views.map((v) => refinementFile(v.$name)),
     ...sqlRunnerFiles(config, headerWith),
   ];

@@ -275,7 +275,9 @@ function unresolved(ref: string, view: View, views: Map<string, View>, allowed?:
 function checkView(v: View, views: Map<string, View>, issue: (f: string, m: string) => void): void {
   const where = (file: string, what: string, m: string) => issue(file, `view ${v.name}, ${what}: ${m}`);
   const pks = [...new Set([...v.fields.values()].filter((f) => f.node.primary_key === true).map((f) => f.name))];
-  if (pks.length !== 1) issue(v.file, `view ${v.name} has ${pks.length} primary keys (${pks.join(', ') || 'none'}); it needs exactly one`);
+  // A view without fields only persists a table that other tables read (${view.SQL_TABLE_NAME}): no key to join on.
+  const tableOnly = v.fields.size === 0 && v.nodes.some(({ node }) => isNode(node.derived_table));
+  if (pks.length !== 1 && !tableOnly) issue(v.file, `view ${v.name} has ${pks.length} primary keys (${pks.join(', ') || 'none'}); it needs exactly one`);
 
   for (const { node, file } of v.nodes) {
     const tableSql = [str(node.sql_table_name), ...sqlIn(node.derived_table)].filter((s): s is string => !!s);
@@ -343,6 +345,7 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
   const baseName = str(node.view_name) ?? str(node.from) ?? name;
   const base = views.get(baseName);
   if (!base) return where(`view ${baseName} does not exist`);
+  if (base.fields.size === 0) where(`view ${baseName} has no fields to explore`);
   const joins = children(node, 'join');
   const inExplore = new Set([baseName, ...joins.map((j) => j.name)]);
   for (const j of joins) {
@@ -351,6 +354,7 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
       where(`join ${j.name}: view ${target} does not exist`);
       continue;
     }
+    if (views.get(target)!.fields.size === 0) where(`join ${j.name}: view ${target} has no fields to join on`);
     const rel = str(j.node.relationship);
     if (!rel || !RELATIONSHIPS.has(rel)) where(`join ${j.name}: relationship ${rel ?? '(missing)'} is not one of ${[...RELATIONSHIPS].join(', ')}`);
     const type = str(j.node.type);

@@ -38,7 +38,7 @@ export class ModelContext {
   readonly nameCandidates?: string;
   readonly personTails: boolean;
   readonly scratch: string[] = [];
-  private readonly temporaryScratch: boolean;
+  private readonly temporaryScratch: (table: string) => boolean;
   private readonly temporaryOutputs: boolean;
 
   constructor(opts: BuildOptions) {
@@ -48,8 +48,9 @@ export class ModelContext {
     this.outRef = opts.out;
     this.nameCandidates = opts.nameCandidates;
     this.personTails = opts.personTails ?? false;
-    this.temporaryScratch = opts.temporaryScratch ?? false;
-    this.temporaryOutputs = this.temporaryScratch && (opts.outputsAreScratch ?? false);
+    const temporary = opts.temporaryScratch ?? false;
+    this.temporaryScratch = typeof temporary === 'function' ? temporary : () => temporary;
+    this.temporaryOutputs = temporary === true && (opts.outputsAreScratch ?? false);
   }
 
   /** Reference to an output or scratch table. */
@@ -60,7 +61,7 @@ export class ModelContext {
   /** A CREATE OR REPLACE TABLE step for a scratch table (tracked so runners can drop them). */
   scratchTable(name: string, select: string): SqlStep {
     if (!this.scratch.includes(name)) this.scratch.push(name);
-    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, { temporary: this.temporaryScratch }) };
+    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, { temporary: this.temporaryScratch(name) }) };
   }
 
   outputTable(name: string, select: string): SqlStep {

@@ -41,10 +41,11 @@ export interface BuildOptions {
    */
   nameCandidates?: string;
   /**
-   * Build scratch tables as temporary tables (DuckDB: in memory, spilling to the temp directory, never written to
-   * the database file; BigQuery: no effect). Only for runners that read the scratch tables on the same connection.
+   * Build scratch tables (all, or those the function picks) as temporary tables (DuckDB: in memory, spilling to the
+   * temp directory, never written to the database file; BigQuery: TEMP tables, which live as long as the script).
+   * Only for runners that read the scratch tables on the same connection, or in the same script.
    */
-  temporaryScratch?: boolean;
+  temporaryScratch?: boolean | ((table: string) => boolean);
   /** Build the output tables as temporary tables too (with temporaryScratch): they are an incremental run's scratch. */
   outputsAreScratch?: boolean;
   /** js_sessionized also keeps each person's tail, for the incremental state (js_state_person_tail). */

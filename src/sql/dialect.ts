@@ -11,7 +11,7 @@ export interface CreateTableOptions {
   /** Partition by DATE(<column>) where the warehouse supports it. */
   partitionByDate?: string;
   clusterBy?: string[];
-  /** A temporary table, where the warehouse keeps those apart from the database (DuckDB); ignored elsewhere. */
+  /** A temporary table: DuckDB keeps it apart from the database file; BigQuery for the length of its script. */
   temporary?: boolean;
 }
 

@@ -75,6 +75,8 @@ export interface ScriptOptions {
   notes?: string[];
   /** When given, the script ends by dropping the pipeline's scratch tables (referenced through this). */
   scratchRef?: (table: string) => string;
+  /** Leave out the header comment (a script embedded in another file, which says where it comes from). */
+  noHeader?: boolean;
 }
 
 function dropScratch(pipeline: Pipeline, dialect: Dialect, ref: (table: string) => string): string[] {
@@ -93,7 +95,7 @@ function header(title: string, dialect: Dialect, notes: string[] = []): string {
 /** The whole pipeline as one script. */
 export function toScript(pipeline: Pipeline, dialect: Dialect, options: ScriptOptions = {}): string {
   const parts = [
-    header('identity stitching pipeline', dialect, options.notes),
+    ...(options.noHeader ? [] : [header('identity stitching pipeline', dialect, options.notes)]),
     ...declarations(pipeline.steps, dialect),
     ...pipeline.steps.map((s) => stepBody(s, dialect)),
     ...(options.scratchRef ? dropScratch(pipeline, dialect, options.scratchRef) : []),

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema, type ConfigInput } from '../../src/config/schema';
 import type { GeneratedFile } from '../../src/lookml/document';
-import { DEFAULT_PROJECT_CONFIG, generateProject } from '../../src/lookml/project';
+import { DEFAULT_PROJECT_CONFIG, generateProject, INTERMEDIATE_VIEWS_FILE } from '../../src/lookml/project';
 import { validateProject, type SourceFile } from '../../src/lookml/validate';
 import { parseLookml as parse } from '../../src/lookml/parser';
 
@@ -85,9 +85,10 @@ describe('generated projects are valid', () => {
 
   it('custom columns reach the PDT SQL through the models; step columns follow journeys.steps', () => {
     const files = generateProject(configSchema.parse(CONFIGS['custom column names, CRM ids and 6 steps']));
-    const events = files.find((f) => f.path === 'lookml/views/stitched_events.view.lkml')!.content;
-    expect(events).toContain('`@{RAW_PROJECT}`.`@{RAW_DATASET}`.`web_pages`');
-    expect(events).toContain('`anon_id`');
+    // Staging (the raw tables' first reader) is the intermediate js_events view's.
+    const staging = files.find((f) => f.path === INTERMEDIATE_VIEWS_FILE)!.content;
+    expect(staging).toContain('`@{RAW_PROJECT}`.`@{RAW_DATASET}`.`web_pages`');
+    expect(staging).toContain('`anon_id`');
     const paths = files.find((f) => f.path === 'lookml/views/journey_paths.view.lkml')!.content;
     expect(paths).toContain('dimension: step_6 {');
     expect(paths).not.toContain('dimension: step_7 {');
@@ -122,6 +123,8 @@ describe('the validator catches', () => {
     ['an unresolved ${field}', PERSONS, "sql: ${event_count} ;;", "sql: ${event_counts} ;;", /measure total_events: \$\{event_counts\}: field persons.event_counts does not exist/],
     ['an unresolved ${view.field} in a join', MODEL, '${persons.person_id} ;;', '${persons.personid} ;;', /join persons: \$\{persons.personid\}: field persons.personid does not exist/],
     ['a join to a missing view', MODEL, 'join: sessions {', 'join: sessionz {', /join sessionz: view sessionz does not exist/],
+    ['a join to an intermediate table (no fields)', MODEL, 'join: sessions {', 'join: js_events {', /join js_events: view js_events has no fields to join on/],
+    ['an intermediate table without its derived table', INTERMEDIATE_VIEWS_FILE, 'view: js_events {\n  derived_table: {', 'view: js_events {\n  derived_tablex: {', /view js_events has 0 primary keys/],
     ['an invalid relationship', MODEL, 'relationship: many_to_one', 'relationship: many_to_few', /relationship many_to_few is not one of/],
     ['a second primary key', PERSONS, 'dimension: email {', 'dimension: email {\n    primary_key: yes', /view persons has 2 primary keys \(person_id, email\)/],
     ['a missing primary key', SESSIONS, 'primary_key: yes', '', /view sessions has 0 primary keys/],

@@ -67,7 +67,8 @@ export class BigQueryDialect extends StandardDialect {
     return `STRUCT(${fields.map(([name, expr]) => `${expr} AS ${this.quoteIdent(name)}`).join(', ')})`;
   }
   createTableAs(table: string, select: string, options: CreateTableOptions = {}): string {
-    const parts = [`CREATE OR REPLACE TABLE ${table}`];
+    // A TEMP table lives as long as its script (one multi-statement job); its name is not qualified.
+    const parts = [`CREATE OR REPLACE ${options.temporary ? 'TEMP ' : ''}TABLE ${table}`];
     if (options.partitionByDate) parts.push(`PARTITION BY DATE(${options.partitionByDate})`);
     if (options.clusterBy?.length) parts.push(`CLUSTER BY ${options.clusterBy.join(', ')}`);
     return `${parts.join('\n')}\nAS\n${select}`;
