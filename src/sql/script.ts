@@ -77,6 +77,11 @@ export interface ScriptOptions {
   scratchRef?: (table: string) => string;
   /** Leave out the header comment (a script embedded in another file, which says where it comes from). */
   noHeader?: boolean;
+  /**
+   * BigQuery: a lock the script holds while it runs: `take` runs first (and fails the script when another run holds
+   * the lock), `release` after the last step, and also when a step fails (the error is raised again).
+   */
+  lock?: { take: string; release: string; note: string };
 }
 
 function dropScratch(pipeline: Pipeline, dialect: Dialect, ref: (table: string) => string): string[] {
@@ -94,13 +99,23 @@ function header(title: string, dialect: Dialect, notes: string[] = []): string {
 
 /** The whole pipeline as one script. */
 export function toScript(pipeline: Pipeline, dialect: Dialect, options: ScriptOptions = {}): string {
+  const body = [...pipeline.steps.map((s) => stepBody(s, dialect)), ...(options.scratchRef ? dropScratch(pipeline, dialect, options.scratchRef) : [])];
   const parts = [
     ...(options.noHeader ? [] : [header('identity stitching pipeline', dialect, options.notes)]),
     ...declarations(pipeline.steps, dialect),
-    ...pipeline.steps.map((s) => stepBody(s, dialect)),
-    ...(options.scratchRef ? dropScratch(pipeline, dialect, options.scratchRef) : []),
+    ...(options.lock ? locked(body, options.lock, dialect) : body),
   ];
   return `${parts.join('\n\n')}\n`;
+}
+
+/** `body` between taking and releasing `lock`, released on failure too (BigQuery scripting). */
+function locked(body: string[], lock: NonNullable<ScriptOptions['lock']>, dialect: Dialect): string[] {
+  if (dialect.name !== 'bigquery') throw new Error(`a locked script needs BigQuery scripting, not ${dialect.name}`);
+  return [
+    [comment(lock.note), statement(lock.take)].join('\n'),
+    ['BEGIN', indent(body.join('\n\n')), 'EXCEPTION WHEN ERROR THEN', indent(statement(lock.release)), indent('RAISE USING MESSAGE = @@error.message;'), 'END;'].join('\n'),
+    statement(lock.release),
+  ];
 }
 
 /** One step as a script that runs on its own (after the steps before it). */

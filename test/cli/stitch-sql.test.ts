@@ -131,6 +131,13 @@ describe('journey-stitch sql (child process)', () => {
     expect(script).toContain('`acme-analytics`.`segment_raw`.`linkedin_interactions`');
     expect(script).toContain('CREATE OR REPLACE TABLE `acme-analytics`.`journey_stitch`.`stitched_events`');
     expect(script).toMatch(/WHILE js_changed > 0 AND js_iterations < 50 DO/);
+    // It takes the run lock a `stitch` takes (after its declarations), and drops it at the end or on a failure.
+    const lock = '`acme-analytics`.`journey_stitch`.`js_run_lock`';
+    const take = script.indexOf(`CREATE TABLE ${lock} AS SELECT GENERATE_UUID() AS run_id`);
+    expect(take).toBeGreaterThan(script.lastIndexOf('DECLARE '));
+    expect(take).toBeLessThan(script.indexOf('CREATE OR REPLACE TABLE'));
+    expect(script.endsWith(`EXCEPTION WHEN ERROR THEN\n  DROP TABLE IF EXISTS ${lock};\n  RAISE USING MESSAGE = @@error.message;\nEND;\n\nDROP TABLE IF EXISTS ${lock};\n`)).toBe(true);
+    await zetasql().expectValid(script.slice(take, script.indexOf(';', take)), 'the lock statement');
     for (const f of [...numbered, 'journey_stitch.sql']) {
       const analysis = await zetasql().parseScript(await readFile(path.join(out, f), 'utf8'));
       expect({ file: f, ...analysis }).toEqual({ file: f, ok: true });

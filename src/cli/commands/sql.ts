@@ -14,7 +14,8 @@ import type { Pipeline } from '../../sql/pipeline';
 import { stepScript, toScript, type ScriptOptions } from '../../sql/script';
 import { publishedRef } from '../../warehouse/bigquery';
 import { rawTableSpecs } from '../../models/raw-tables';
-import { bigQueryRawSources } from '../../warehouse/bigquery/sources';
+import { runLock, scriptLock } from '../../warehouse/bigquery/lock';
+import { bigQueryLocation, bigQueryRawSources } from '../../warehouse/bigquery/sources';
 
 export const SCRIPT_FILE = 'journey_stitch.sql';
 /** Files this command owns in an output folder (replaced on every run). */
@@ -48,7 +49,9 @@ export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
     `Reads ${specs.map((s) => raw.ref(s.logical)).join(', ')}${dialect.name === 'duckdb' ? ' (load your source files into these tables first)' : ''}.`,
     `Writes ${pipeline.outputs.map(out).join(', ')}.`,
   ];
-  return { pipeline, options: { notes, scratchRef: out } };
+  // The BigQuery script uses the tables a `stitch` run uses: it takes the same run lock.
+  const lock = dialect.name === 'bigquery' ? { lock: scriptLock(runLock(bigQueryLocation(config).project, config.output.dataset)) } : {};
+  return { pipeline, options: { notes, scratchRef: out, ...lock } };
 }
 
 /**

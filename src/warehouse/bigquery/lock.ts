@@ -52,6 +52,18 @@ export const holderSql = (lock: RunLock): string => `SELECT run_id, host, pid, s
 
 const dropSql = (lock: RunLock): string => `DROP TABLE ${lock.ref}`;
 
+/**
+ * The lock as a BigQuery script (`journey-stitch sql`, run as a scheduled query) takes and releases it: the same
+ * table, its holder named by the script's job (run id and start time from BigQuery; no host or pid).
+ */
+export function scriptLock(lock: RunLock): { take: string; release: string; note: string } {
+  return {
+    take: `CREATE TABLE ${lock.ref} AS SELECT GENERATE_UUID() AS run_id, ${bq.stringLiteral('a BigQuery script (journey-stitch sql)')} AS host, 0 AS pid, FORMAT_TIMESTAMP('%FT%H:%M:%E3SZ', CURRENT_TIMESTAMP()) AS started_at`,
+    release: `DROP TABLE IF EXISTS ${lock.ref}`,
+    note: `One stitch at a time per output dataset: this script holds ${lock.name} while it runs (it stops if another run holds it).`,
+  };
+}
+
 const holderText = (h: LockHolder): string => `run ${h.run_id} on host ${h.host} (pid ${h.pid}), started ${h.started_at}`;
 
 /** The refusal: which table, who holds it since when, and what to do. */
