@@ -288,12 +288,15 @@ describe('every Dialect method, on both engines', () => {
     await db.conn.run(duckdb.dropTableIfExists(duckTable));
     await db.conn.run(duckdb.dropTableIfExists(duckTable));
     expect(await queryRows(db.conn, `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'stitched events'`)).toEqual([{ n: 0 }]);
-    // Scratch tables as temporary tables: DuckDB keeps them out of the database; BigQuery has no such table here.
+    // Scratch tables as temporary tables: DuckDB keeps them out of the database; BigQuery's live as long as the
+    // script (the pdt LookML's create_process), under an unqualified name.
     await db.conn.run(duckdb.createTableAs(duckdb.quoteIdent('scratch'), select(duckdb), { temporary: true }));
     expect(await queryRows(db.conn, `SELECT temporary FROM duckdb_tables() WHERE table_name = 'scratch'`)).toEqual([{ temporary: true }]);
     await db.conn.run(duckdb.dropTableIfExists(duckdb.quoteIdent('scratch')));
     expect(await queryRows(db.conn, `SELECT count(*)::INT AS n FROM duckdb_tables() WHERE table_name = 'scratch'`)).toEqual([{ n: 0 }]);
-    expect(bigquery.createTableAs(bqTable, select(bigquery), { temporary: true })).toBe(bigquery.createTableAs(bqTable, select(bigquery)));
+    const temp = bigquery.createTableAs(bigquery.quoteIdent('scratch'), select(bigquery), { temporary: true });
+    expect(temp).toMatch(/^CREATE OR REPLACE TEMP TABLE `scratch`\nAS\n/);
+    expect(await zetasql().parseScript(`${temp};\nSELECT person_id FROM \`scratch\`;`)).toEqual({ ok: true });
   });
 
   it('has a case here for every method of every dialect (add one when the Dialect grows)', () => {
