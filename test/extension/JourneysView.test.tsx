@@ -210,6 +210,19 @@ describe('Journeys view', () => {
     expect(looker.queries().some(isPaths)).toBe(false);
   });
 
+  it('with no identity status selected the explore buttons are disabled (Looker would get every status)', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?status=');
+    await waitFor(() => expect(looker.queries().some((q) => q.view === EXPLORES.events)).toBe(true));
+    const explore = screen.getByTestId('explore-in-looker') as HTMLButtonElement;
+    const newWindow = screen.getByTestId('explore-new-window') as HTMLButtonElement;
+    expect([explore.disabled, newWindow.disabled]).toEqual([true, true]);
+    fireEvent.click(explore);
+    fireEvent.click(newWindow);
+    expect(looker.extensionSDK.updateLocation).not.toHaveBeenCalled();
+    expect(looker.extensionSDK.openBrowserWindow).not.toHaveBeenCalled();
+  });
+
   it.each([
     ['empty', '/journeys?date=custom'],
     ['without an end', '/journeys?date=custom&from=2024-01-01'],

@@ -79,6 +79,8 @@ export function JourneysView() {
   const pathsQuery = journeyPathsQuery(queryState);
   // An incomplete custom range runs nothing (not even the source options): the fallback would be all time.
   const rangeProblem = customRangeProblem(state);
+  // No status would send no status filter: every status, unmatched included. The explore buttons open the same
+  // query, so whatever stops the query disables them too.
   const canQuery = state.statuses.length > 0 && !rangeProblem;
   const key = canQuery ? JSON.stringify(pathsQuery) : null;
   const data = useAsync(key, async (signal) => {
@@ -110,10 +112,10 @@ export function JourneysView() {
           Customer journeys
         </Heading>
         <Space gap="small" width="auto">
-          <Button size="small" data-testid="explore-in-looker" disabled={!!rangeProblem} onClick={() => extensionSDK.updateLocation(url)}>
+          <Button size="small" data-testid="explore-in-looker" disabled={!canQuery} onClick={() => extensionSDK.updateLocation(url)}>
             Explore in Looker
           </Button>
-          <ButtonOutline size="small" data-testid="explore-new-window" disabled={!!rangeProblem} onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}>
+          <ButtonOutline size="small" data-testid="explore-new-window" disabled={!canQuery} onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}>
             Open in new window
           </ButtonOutline>
         </Space>
