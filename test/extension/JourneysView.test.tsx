@@ -338,6 +338,20 @@ describe('Journeys view', () => {
     await waitFor(() => expect(location().search).toBe(''));
   });
 
+  it('the Sankey is one tab stop; arrow keys reach another node, Enter focuses it and keeps keyboard focus on it', async () => {
+    const { location } = renderWithLooker(<App />, answering(), '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    expect(nodes().filter((n) => n.tabIndex === 0)).toEqual([node(1, 'Home')]);
+    node(1, 'Home').focus();
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(node(1, 'LinkedIn: liked'));
+    fireEvent.keyDown(document.activeElement!, { key: 'Enter' });
+    await waitFor(() => expect(new URLSearchParams(location().search).get('focus')).toBe('1|step|LinkedIn: liked'));
+    // The chart redraws focused; the node keeps both DOM focus and the tab stop.
+    expect(document.activeElement).toBe(node(1, 'LinkedIn: liked'));
+    expect(nodes().filter((n) => n.tabIndex === 0)).toEqual([node(1, 'LinkedIn: liked')]);
+  });
+
   it('sessions: the toggle switches explore and view and the units in the summary', async () => {
     const looker = fakeLooker((q) => {
       if (q.fields.includes(sp.step(1))) return { rows: [{ [sp.step(1)]: 'Home', [sp.count]: 9 }] };

@@ -1,13 +1,16 @@
 /**
  * Draws SankeyData with d3-sankey's layout in plain SVG (React owns the DOM). Columns are steps; the transform
- * already decided nodes, Other and Drop-off. Nodes are keyboard-focusable buttons; hovering shows counts and shares.
+ * already decided nodes, Other and Drop-off. Hovering shows counts and shares. The diagram is one tab stop: arrow keys
+ * move between nodes (keyboard.ts), Enter or Space does what a click does, and a focused node shows its tooltip and
+ * describes its outgoing links, which are not focusable themselves.
  */
 import { useMemo, useRef, useState, useEffect } from 'react';
 import { sankey, sankeyLeft, sankeyLinkHorizontal, type SankeyNode, type SankeyLink } from 'd3-sankey';
-import { Card, Paragraph } from '@looker/components';
+import { Card, Paragraph, VisuallyHidden } from '@looker/components';
 import styled from 'styled-components';
 import type { Measure } from '../journeys/viewState';
 import { countOf, measureCount, plural } from '../text';
+import { moveFocus, moveOfKey, tabStopNode, type NodePlace } from './keyboard';
 import { assignSwatches, nodePaint, swatch } from './palette';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
@@ -41,6 +44,8 @@ const MARGIN = { top: 28, right: 8, bottom: 8, left: 8 };
 /** Room right of the last column for its labels, so every label can sit right of its node. */
 const lastLabelRoom = (width: number) => Math.min(200, Math.round(width * 0.15));
 
+/** The keyboard focus ring: a rectangle 4px outside the node's bar. */
+const ringPath = (x0: number, y0: number, x1: number, y1: number) => `M${x0 - 4},${y0 - 4}H${x1 + 4}V${y1 + 4}H${x0 - 4}Z`;
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const truncate = (s: string, chars: number) => (s.length > chars ? `${s.slice(0, chars - 1)}…` : s);
@@ -54,7 +59,12 @@ export interface SankeyChartProps {
   height?: number;
 }
 
-/** Pattern ids are document-wide: each chart gets its own prefix. */
+/** Read with the diagram's name when it takes focus: the roving keys are not discoverable otherwise. */
+export const KEYBOARD_HELP =
+  'Arrow keys move between nodes: up and down within a step, left and right across steps; Home and End go to the ' +
+  'top and bottom of a step. Enter or Space focuses the journeys through a node, or clears that focus.';
+
+/** Pattern and description ids are document-wide: each chart gets its own prefix. */
 let chartCount = 0;
 
 /** The striped and dotted swatches in use, as SVG patterns (user space, so a link's stroke shows them too). */
@@ -108,8 +118,11 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
   const base: ShareBase = { total: data.total, allTotal: data.allTotal, focused: focus !== null };
   const swatches = useMemo(() => assignSwatches(data.nodes), [data]);
-  const [patternPrefix] = useState(() => `sankey-swatch-${++chartCount}`);
-  const patternId = (i: number) => `${patternPrefix}-${i}`;
+  const [chartId] = useState(() => `sankey-${++chartCount}`);
+  const patternId = (i: number) => `${chartId}-swatch-${i}`;
+  // The node last focused or moved to; it keeps the tab stop while it is drawn.
+  const [lastActive, setLastActive] = useState<string | null>(null);
+  const nodeElements = useRef(new Map<string, SVGGElement>());
   const paint = (n: SankeyNodeDatum) => nodePaint(n.kind, swatches.get(n.id), patternId);
   const columns = data.nodes.reduce((m, n) => Math.max(m, n.step), 0);
   const busiestColumn = Math.max(0, ...Array.from({ length: columns }, (_, i) => data.nodes.filter((n) => n.step === i + 1).length));
@@ -143,10 +156,35 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
     const box = ref.current?.getBoundingClientRect();
     setHover({ text, x: e.clientX - (box?.left ?? 0) + 12, y: e.clientY - (box?.top ?? 0) + 12 });
   };
+  const laidNodes = layout.nodes as LaidNode[];
+  const laidLinks = layout.links as LaidLink[];
+  const places: NodePlace[] = laidNodes.map((n) => ({ id: n.id, step: n.step, y: ((n.y0 ?? 0) + (n.y1 ?? 0)) / 2 }));
+  const tabStop = tabStopNode(laidNodes.map((n) => n.id), lastActive, focus);
+  const moveFrom = (id: string, e: React.KeyboardEvent) => {
+    const move = moveOfKey(e.key);
+    if (!move) return;
+    e.preventDefault(); // arrows and Home/End would scroll the page
+    const next = moveFocus(places, id, move);
+    setLastActive(next);
+    nodeElements.current.get(next)?.focus();
+  };
+  /** What flows out of a node, in the links' own tooltip words: links are described, not focused. */
+  const outgoing = (n: LaidNode) =>
+    laidLinks
+      .filter((l) => (l.source as LaidNode).id === n.id)
+      .map((l) => linkTooltip(n, l.target as LaidNode, l.value, base, unit))
+      .join('; ');
 
   return (
     <ChartBox ref={ref}>
-      <svg width={Math.max(width, 320)} height={height} role="group" aria-label={`Journey Sankey of ${unit}, ${countOf(columns, 'step')}`}>
+      <VisuallyHidden id={`${chartId}-help`}>{KEYBOARD_HELP}</VisuallyHidden>
+      <svg
+        width={Math.max(width, 320)}
+        height={height}
+        role="group"
+        aria-label={`Journey Sankey of ${unit}, ${countOf(columns, 'step')}`}
+        aria-describedby={`${chartId}-help`}
+      >
         <SwatchPatterns used={[...new Set(swatches.values())]} id={patternId} />
         {Array.from({ length: columns }, (_, i) => (
           <text key={i} x={column(i + 1)?.x0 ?? 0} y={14} className="column-title">
@@ -154,7 +192,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           </text>
         ))}
         <g fill="none">
-          {(layout.links as LaidLink[]).map((l) => {
+          {laidLinks.map((l) => {
             const s = l.source as LaidNode;
             const t = l.target as LaidNode;
             const text = linkTooltip(s, t, l.value, base, unit);
@@ -177,16 +215,18 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
             );
           })}
         </g>
-        {(layout.nodes as LaidNode[]).map((n) => {
+        {laidNodes.map((n, i) => {
           const x0 = n.x0 ?? 0;
           const x1 = n.x1 ?? 0;
           const y0 = n.y0 ?? 0;
           const y1 = n.y1 ?? 0;
           const text = nodeTooltip(n, base, unit);
           const focused = focus === n.id;
+          const flows = outgoing(n);
           return (
             <g
               key={n.id}
+              ref={(el) => (el ? nodeElements.current.set(n.id, el) : nodeElements.current.delete(n.id))}
               data-testid="sankey-node"
               data-step={n.step}
               data-label={n.label}
@@ -194,19 +234,28 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
               data-value={n.value}
               data-focused={focused ? 'true' : undefined}
               role="button"
-              tabIndex={0}
+              tabIndex={n.id === tabStop ? 0 : -1}
+              aria-pressed={focused}
               aria-label={`${text}. ${focused ? 'Focused; activate to clear focus.' : 'Activate to focus the paths through it.'}`}
+              aria-describedby={flows ? `${chartId}-flows-${i}` : undefined}
               className="node"
               onClick={() => onNodeClick(n.id)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' || e.key === ' ') {
                   e.preventDefault();
                   onNodeClick(n.id);
-                }
+                } else moveFrom(n.id, e);
               }}
+              onFocus={() => {
+                setLastActive(n.id);
+                // The hover card, for sighted keyboard users: under the node, clear of its label and focus ring.
+                setHover({ text, x: x0, y: Math.max(y0 + 1, y1) + 8 });
+              }}
+              onBlur={() => setHover(null)}
               onMouseMove={show(text)}
               onMouseLeave={() => setHover(null)}
             >
+              {flows && <desc id={`${chartId}-flows-${i}`}>{flows}</desc>}
               <rect
                 x={x0}
                 y={y0}
@@ -216,6 +265,8 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
                 stroke={focused ? '#000' : 'none'}
                 strokeWidth={focused ? 2 : 0}
               />
+              {/* A path, not a rect: the node's one rect is the bar, which tests and e2e click. */}
+              <path className="focus-ring" d={ringPath(x0, y0, x1, Math.max(y0 + 1, y1))} />
               {y1 - y0 >= MIN_LABELLED_HEIGHT && (
                 <text
                   x={x1 + 6}
@@ -265,9 +316,17 @@ const ChartBox = styled.div`
   .node:focus {
     outline: none;
   }
-  .node:focus rect {
-    stroke: #000;
+  /* A ring apart from the black outline of the focused (clicked) node, so keyboard focus and chart focus differ. */
+  .focus-ring {
+    fill: none;
+    stroke: none;
+  }
+  .node:focus-visible .focus-ring {
+    stroke: ${({ theme }) => theme.colors.key};
     stroke-width: 2px;
+  }
+  .node:focus-visible .label {
+    font-weight: 600;
   }
   path:hover {
     stroke-opacity: 0.6;

@@ -1,0 +1,48 @@
+/**
+ * The Journeys view's tab stops with the demo data: the default view's queries answered from
+ * fixtures/demo-journeys.json (written by scripts/demo-journeys-fixture.ts from the preview over DuckDB).
+ */
+import { screen, within } from '@testing-library/react';
+import { App } from '../../src/extension/App';
+import { fakeLooker, renderWithLooker, type PlainRow } from './support/fakeLooker';
+import { tabStops } from './support/tabStops';
+import demo from './fixtures/demo-journeys.json';
+
+function demoLooker() {
+  return fakeLooker((q) => {
+    if (q.fields.some((f) => f.endsWith('.step_1'))) return { rows: demo.paths as PlainRow[] };
+    if (q.fields.some((f) => f.endsWith('.identified_count'))) return { rows: demo.summary as PlainRow[] };
+    return { rows: demo.sources as PlainRow[] };
+  });
+}
+
+describe('Journeys view tab stops (demo data)', () => {
+  it('are the controls, in reading order, and the Sankey once however many nodes it draws', async () => {
+    renderWithLooker(<App />, demoLooker(), '/journeys');
+    const drawn = await screen.findAllByTestId('sankey-node');
+    expect(drawn.length).toBe(39); // each was a tab stop of its own: 56 stops in all
+    const button = (name: string) => screen.getByRole('button', { name });
+    const textbox = (name: string) => screen.getByRole('textbox', { name });
+    const checkbox = (name: string) => screen.getByRole('checkbox', { name });
+    expect(tabStops()).toEqual([
+      within(screen.getByTestId('nav')).getByRole('tablist'),
+      button('Explore in Looker'),
+      button('Open in new window'),
+      button('Persons'),
+      button('Sessions'),
+      textbox('Steps'),
+      textbox('Top per step'),
+      button('Any'),
+      button('Converted'),
+      button('Not converted'),
+      checkbox('Confirmed'),
+      checkbox('Inferred'),
+      checkbox('Anonymous'),
+      checkbox('Unmatched'),
+      textbox('Date'),
+      textbox('Source'),
+      textbox('Landing page (first step)'),
+      drawn[0],
+    ]);
+  });
+});
