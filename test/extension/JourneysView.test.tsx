@@ -352,6 +352,19 @@ describe('Journeys view', () => {
     expect(nodes().filter((n) => n.tabIndex === 0)).toEqual([node(1, 'LinkedIn: liked')]);
   });
 
+  it('every filter group has a name: status checkboxes, the two button toggles, the date range and its two dates', async () => {
+    renderWithLooker(<App />, answering(), '/journeys?status=&date=custom&from=2024-01-01');
+    const statuses = screen.getByRole('group', { name: 'Identity status', description: 'Select at least one status' });
+    expect(within(statuses).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).value)).toEqual(['confirmed', 'inferred', 'anonymous', 'unmatched']);
+    expect(within(screen.getByRole('group', { name: 'Count' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['Persons', 'Sessions']);
+    expect(within(screen.getByRole('group', { name: 'Conversion' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['Any', 'Converted', 'Not converted']);
+    const range = screen.getByRole('group', { name: 'Date range (inclusive)', description: 'Choose both a start and an end date.' });
+    expect(within(range).getByRole('textbox', { name: 'Date range (inclusive) Start date' })).toBe(within(range).getByTestId('date-from-text-input'));
+    expect(within(range).getByRole('textbox', { name: 'Date range (inclusive) End date' })).toBe(within(range).getByTestId('date-to-text-input'));
+    expect(screen.getByRole('combobox', { name: 'Source combobox' })).toBe(within(screen.getByTestId('filter-source')).getByRole('combobox'));
+    expect(screen.getByRole('textbox', { name: 'Source' })).toBeTruthy();
+  });
+
   it('sessions: the toggle switches explore and view and the units in the summary', async () => {
     const looker = fakeLooker((q) => {
       if (q.fields.includes(sp.step(1))) return { rows: [{ [sp.step(1)]: 'Home', [sp.count]: 9 }] };

@@ -10,6 +10,7 @@ import {
   Paragraph,
   Space,
   SpaceVertical,
+  useID,
 } from '@looker/components';
 import { IDENTITY_STATUSES, type IdentityStatus } from '../../contract/tables';
 import {
@@ -51,6 +52,13 @@ const fromIsoDate = (iso: string) => {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
+/**
+ * The ids @looker/components 5 derives from a FieldDateRange's id: its label, its helper (validation) text, and the
+ * start date's own label, which its start input names in aria-labelledby but it never renders (the end date's it
+ * does), so the start input read as just "Date range". Tested by role and name.
+ */
+export const dateRangeIds = (id: string) => ({ label: `labelledby-${id}`, help: `describedby-${id}`, startLabel: `startDate-labelledby-${id}` });
+
 export interface FilterBarProps {
   state: JourneyViewState;
   onChange: (patch: Partial<JourneyViewState>) => void;
@@ -79,12 +87,18 @@ function CommittedText({ label, value, onCommit, testId, placeholder }: { label:
 export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
   const sources = [...new Set([...sourceOptions, ...state.sources])];
   const rangeProblem = customRangeProblem(state);
+  // The button toggles' visible captions name their groups (ButtonToggle's role="group" has no name of its own).
+  const countLabel = useID();
+  const conversionLabel = useID();
+  const dateRangeId = useID();
+  const rangeIds = dateRangeIds(dateRangeId);
   return (
     <SpaceVertical gap="small" data-testid="filter-bar">
       <Space gap="large" align="end" flexWrap="wrap">
         <div data-testid="filter-measure">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold">Count</Paragraph>
+          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={countLabel}>Count</Paragraph>
           <ButtonToggle
+            aria-labelledby={countLabel}
             value={state.measure}
             onChange={(measure: string) => onChange({ measure: measure as Measure, focus: null })}
             options={[
@@ -110,8 +124,9 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
         />
         <div data-testid="filter-converted">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold">Conversion</Paragraph>
+          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={conversionLabel}>Conversion</Paragraph>
           <ButtonToggle
+            aria-labelledby={conversionLabel}
             value={state.converted}
             onChange={(converted: string) => onChange({ converted: converted as ConvertedFilter, focus: null })}
             options={[
@@ -124,7 +139,10 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
       </Space>
       <Space gap="large" align="start" flexWrap="wrap">
         <div data-testid="filter-status">
+          {/* role: the element FieldCheckboxGroup labels (aria-labelledby, and its message as description) has no
+              role, and the group inside it no name. */}
           <FieldCheckboxGroup
+            role="group"
             label="Identity status"
             inputsInline
             value={state.statuses}
@@ -142,8 +160,13 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           onChange={(v: string) => onChange({ datePreset: v as DatePreset, focus: null })}
         />
         {state.datePreset === 'custom' && (
-          <div data-testid="filter-date-range">
+          <div data-testid="filter-date-range" role="group" aria-labelledby={rangeIds.label} aria-describedby={rangeIds.help}>
+            {/* hidden: only a name (aria-labelledby reads hidden text), not more text for browse mode to read. */}
+            <span hidden id={rangeIds.startLabel}>
+              Start date
+            </span>
             <FieldDateRange
+              id={dateRangeId}
               label="Date range (inclusive)"
               validationMessage={rangeProblem ? { type: 'error', message: rangeProblem } : undefined}
               value={{ from: fromIsoDate(state.dateFrom), to: fromIsoDate(state.dateTo) }}
@@ -156,6 +179,8 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
         <div data-testid="filter-source" style={{ width: 260 }}>
           <FieldSelectMulti
             label="Source"
+            // Else its combobox wrapper is named " combobox" (FieldSelect passes its label; FieldSelectMulti does not).
+            wrapperAriaLabel="Source"
             placeholder="All sources"
             values={state.sources}
             options={sources.map((s) => ({ value: s }))}
