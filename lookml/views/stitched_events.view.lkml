@@ -269,6 +269,15 @@ view: stitched_events {
     sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.email)){% else %}md5(${TABLE}.email){% endif %} ;;
   }
 
+  dimension: user_id_hash {
+    type: string
+    label: "User ID (hashed)"
+    description: "MD5 of the event's user id: joins and counts without revealing it (sites often send the email as the user id)."
+    group_label: "Identity"
+    suggestable: no
+    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.user_id)){% else %}md5(${TABLE}.user_id){% endif %} ;;
+  }
+
   dimension: ip_obfuscated {
     type: string
     label: "IP Address (obfuscated)"
@@ -315,6 +324,13 @@ view: stitched_events {
     label: "Anonymous IDs"
     description: "Distinct anonymous ids (cookies / devices)."
     sql: ${anonymous_id} ;;
+  }
+
+  measure: user_id_count {
+    type: count_distinct
+    label: "User IDs"
+    description: "Distinct user ids, counted by their hash: no access to the ids themselves is needed."
+    sql: ${user_id_hash} ;;
   }
 
   measure: conversion_count {

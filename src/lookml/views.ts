@@ -73,6 +73,14 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         group_label: 'Identity',
         sql: md5Hex('${TABLE}.email'),
       }),
+      named('user_id_hash', {
+        type: 'string',
+        label: 'User ID (hashed)',
+        description: "MD5 of the event's user id: joins and counts without revealing it (sites often send the email as the user id).",
+        group_label: 'Identity',
+        suggestable: false,
+        sql: md5Hex('${TABLE}.user_id'),
+      }),
       named('ip_obfuscated', {
         type: 'string',
         label: 'IP Address (obfuscated)',
@@ -95,6 +103,12 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         label: 'Anonymous IDs',
         description: 'Distinct anonymous ids (cookies / devices).',
         sql: '${anonymous_id}',
+      }),
+      named('user_id_count', {
+        type: 'count_distinct',
+        label: 'User IDs',
+        description: 'Distinct user ids, counted by their hash: no access to the ids themselves is needed.',
+        sql: '${user_id_hash}',
       }),
       named('conversion_count', count('Conversion Events', 'Events that are configured conversions.', 'event_details', [['is_conversion', 'yes']])),
       named('inferred_event_count', count('Inferred Events', 'Events tied to their person only by a name match.', 'event_details', [['is_inferred_identity', 'yes']])),
