@@ -141,8 +141,8 @@ export function timestampLiteral(d: Dialect, value: string): string {
  * A column stored as TIMESTAMP is compared bare (parsing it is the identity): BigQuery then prunes the date
  * partitions before the cutoff, and DuckDB skips Parquet row groups. The test is on the expression staging turns
  * into occurred_at, so every new event is at or after the cutoff: js_inc_changed relies on that. A table
- * partitioned by load time (where the event's own time prunes nothing) is also narrowed to the partitions loaded
- * since loadedSince.
+ * partitioned on a load or receive time (where the event's own time prunes nothing) is also narrowed to the
+ * partitions since loadedSince.
  */
 function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): RawSources {
   return {
@@ -150,18 +150,19 @@ function rawSince(config: Config, d: Dialect, raw: RawSources, cutoff: string): 
     isTimestamp: (table, column) => raw.isTimestamp?.(table, column) ?? false,
     ref(table) {
       const ts = rawTimestamp(config, d, raw, table);
-      const load = loadFilter(config, d, raw, table, cutoff);
-      return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE (${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)${load ? ` AND ${load}` : ''})`;
+      const partitions = partitionFilter(config, d, raw, table, cutoff);
+      return `(SELECT * FROM ${raw.ref(table)} AS raw_rows WHERE (${ts} >= ${timestampLiteral(d, cutoff)} OR ${ts} IS NULL)${partitions ? ` AND ${partitions}` : ''})`;
     },
   };
 }
 
 /**
- * The first load-time partition an incremental run reads: the day of the cutoff minus incremental.load_margin_hours.
- * Nothing new is left out: the cutoff lies at least the lookback before the last run started (its watermark never
- * passes its start), so every row loaded since that run read the table is in a partition read here; the rows of
- * older partitions were there for the last run, which read those at or after its own cutoff. The margin covers a
- * load job that ran across midnight and loaders that file rows under an earlier day than they load them. Undefined
+ * The first partition an incremental run reads of a raw table partitioned on a load or receive time: the day of the
+ * cutoff minus incremental.load_margin_hours. Nothing new is left out: a row is loaded (and received) after it
+ * happens, and the cutoff lies at least the lookback before the last run started (its watermark never passes its
+ * start), so every row loaded since that run read the table is in a partition read here; the rows of older
+ * partitions were there for the last run, which read those at or after its own cutoff. The margin covers a load
+ * job that ran across midnight, loaders that file rows under an earlier day, and clocks a little ahead. Undefined
  * when the cutoff is too early for one (every partition is read).
  */
 export function loadedSince(cutoff: string, marginHours: number): string | undefined {
@@ -170,16 +171,16 @@ export function loadedSince(cutoff: string, marginHours: number): string | undef
 }
 
 /**
- * For a raw table partitioned by load time: the filter that keeps the partitions loaded since loadedSince, and
- * BigQuery's streaming buffer (rows not yet in a partition).
+ * For a raw table partitioned on another column than its event time: the filter that keeps the partitions since
+ * loadedSince, and the rows without a partition (BigQuery's streaming buffer, a NULL partitioning value).
  */
-function loadFilter(config: Config, d: Dialect, raw: RawSources, table: RawTable, cutoff: string): string | undefined {
-  const column = raw.loadTimeColumn?.(table);
+function partitionFilter(config: Config, d: Dialect, raw: RawSources, table: RawTable, cutoff: string): string | undefined {
+  const column = raw.partitionColumn?.(table);
   const from = column && loadedSince(cutoff, config.incremental.load_margin_hours);
   if (!column || !from) return undefined;
-  // The pseudo column's name is ours (never from the config): BigQuery reads it bare.
-  const loaded = `raw_rows.${column}`;
-  return `(${loaded} >= ${timestampLiteral(d, from)} OR ${loaded} IS NULL)`;
+  const ref = `raw_rows.${column.pseudo ? column.name : d.quoteIdent(column.name)}`;
+  const bound = column.type === 'DATE' ? `CAST(${d.stringLiteral(from.slice(0, 10))} AS DATE)` : column.type === 'DATETIME' ? `CAST(${d.stringLiteral(from)} AS DATETIME)` : timestampLiteral(d, from);
+  return `(${ref} >= ${bound} OR ${ref} IS NULL)`;
 }
 
 /** A raw row's time as staging reads it (`raw_rows` aliases the raw table). */

@@ -23,10 +23,18 @@ export interface RawSources {
    */
   isTimestamp?(table: RawTable, column: string): boolean;
   /**
-   * The pseudo column holding each row's load time, by which the table is partitioned (BigQuery's _PARTITIONTIME on
-   * ingestion-time partitioned tables, as Segment's warehouse loads them), if any: incremental runs prune on it.
+   * The column the table is partitioned on by day, when it is not the event time staging reads (that one prunes
+   * by itself): BigQuery's _PARTITIONTIME of an ingestion-time partitioned table (Segment's), a load or receive time
+   * (RudderStack's received_at, Snowplow's collector_tstamp). Incremental runs prune on it. Unknown: undefined.
    */
-  loadTimeColumn?(table: RawTable): string | undefined;
+  partitionColumn?(table: RawTable): PartitionColumn | undefined;
+}
+
+export interface PartitionColumn {
+  name: string;
+  type: 'TIMESTAMP' | 'DATE' | 'DATETIME';
+  /** A pseudo column (_PARTITIONTIME): named bare, as BigQuery documents it. */
+  pseudo?: boolean;
 }
 
 export interface BuildOptions {

@@ -20,7 +20,7 @@ export const incrementalConfigSchema = z
       .max(24 * 365)
       .default(24)
       .describe(
-        'Raw tables partitioned by load time (BigQuery ingestion-time partitions, as Segment loads them): incremental runs read the partitions loaded since the day of the cutoff minus this many hours. Every row loaded since the last run is in them; the margin covers load jobs across midnight and loaders that file rows under an earlier day.',
+        "Raw tables partitioned on a load or receive time rather than the event's (BigQuery ingestion-time partitions, as Segment loads them; Snowplow's collector_tstamp): incremental runs read the partitions since the day of the cutoff minus this many hours. Every row loaded since the last run is in them; the margin covers load jobs across midnight, loaders that file rows under an earlier day and clocks a little ahead.",
       ),
   })
   .default({ lookback_hours: 72, load_margin_hours: 24 });

@@ -4,7 +4,8 @@
  */
 import type { Config } from '../../config/schema';
 import { rawTableSpecs } from '../../models/raw-tables';
-import type { RawSources, RawTable } from '../../models/types';
+import { rawTimestampColumn } from '../../models/incremental';
+import type { PartitionColumn, RawSources, RawTable } from '../../models/types';
 import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { ColumnInfo } from './client';
 
@@ -12,6 +13,22 @@ const bq = new BigQueryDialect();
 
 /** The pseudo column of an ingestion-time partitioned table (Segment's warehouse tables): each row's load time. */
 export const LOAD_TIME_PSEUDO_COLUMN = '_PARTITIONTIME';
+
+const DAY_TYPES = new Set(['TIMESTAMP', 'DATE', 'DATETIME']);
+
+/**
+ * The column a raw table is partitioned on, from its INFORMATION_SCHEMA rows, when it is a time other than
+ * `eventTime` (the column staging reads the event's time from, which prunes by itself). An ingestion-time
+ * partitioned table lists _PARTITIONTIME (and _PARTITIONDATE) as pseudo columns; integer ranges are no time.
+ */
+export function partitionColumnOf(columns: readonly ColumnInfo[], eventTime: string): PartitionColumn | undefined {
+  const partitioning = columns.filter((c) => c.partitioning);
+  const pseudo = partitioning.find((c) => c.column.toUpperCase() === LOAD_TIME_PSEUDO_COLUMN);
+  if (pseudo) return { name: LOAD_TIME_PSEUDO_COLUMN, type: 'TIMESTAMP', pseudo: true };
+  const column = partitioning.find((c) => DAY_TYPES.has(c.dataType));
+  if (!column || column.column === eventTime) return undefined;
+  return { name: column.column, type: column.dataType as PartitionColumn['type'] };
+}
 
 export interface BigQueryLocation {
   project: string;
@@ -61,7 +78,6 @@ export function bigQueryRawSources(config: Config, columns?: ColumnInfo[]): RawS
       return new Set(found.map((c) => c.column));
     },
     isTimestamp: (table, column) => present?.get(spec(table).table)?.some((c) => c.column === column && c.dataType === 'TIMESTAMP') ?? false,
-    loadTimeColumn: (table) =>
-      present?.get(spec(table).table)?.some((c) => c.partitioning && c.column.toUpperCase() === LOAD_TIME_PSEUDO_COLUMN) ? LOAD_TIME_PSEUDO_COLUMN : undefined,
+    partitionColumn: (table) => partitionColumnOf(present?.get(spec(table).table) ?? [], rawTimestampColumn(config, table)),
   };
 }
