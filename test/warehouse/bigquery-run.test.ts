@@ -5,7 +5,7 @@ import { BigQueryDialect } from '../../src/sql/dialects';
 import { BigQueryJobError, jobStatistics, type JobResource } from '../../src/warehouse/bigquery/client';
 import { FakeBigQuery, type FakeAnswer } from '../../src/warehouse/bigquery/fake';
 import { toJobError } from '../../src/warehouse/bigquery/google';
-import { BigQueryModelError, costUsd, dryRunPipeline, missingObject, runPipelineOnBigQuery, totalsByModel } from '../../src/warehouse/bigquery/run';
+import { BigQueryModelError, billedEstimate, costUsd, dryRunPipeline, missingObject, runPipelineOnBigQuery, tablesRead, totalsByModel } from '../../src/warehouse/bigquery/run';
 import { formatBytes, formatDryRun, formatRunReport } from '../../src/warehouse/bigquery';
 
 const d = new BigQueryDialect();
@@ -237,6 +237,16 @@ describe('runPipelineOnBigQuery', () => {
 describe('dryRunPipeline', () => {
   const dryTarget = { outputDataset: 'stitched', out, pricePerTibUsd: 6.25 };
 
+  it('bills whole MiB, at least 10 MiB per table a statement reads (not the one it creates)', () => {
+    expect(billedEstimate(64, 1)).toBe(10 * MiB);
+    expect(billedEstimate(64, 3)).toBe(30 * MiB);
+    expect(billedEstimate(2 * GiB + 1, 2)).toBe(2 * GiB + MiB);
+    expect(billedEstimate(0, 0)).toBe(0);
+    const t = (name: string) => `\`p\`.\`d\`.\`${name}\``;
+    expect(tablesRead(`CREATE OR REPLACE TABLE ${t('out')}\nAS\nSELECT * FROM ${t('a')} JOIN ${t('b')} USING (id) JOIN ${t('a')} AS again USING (id)`)).toEqual([t('a'), t('b')]);
+    expect(tablesRead(`DELETE FROM ${t('out')} WHERE id IN (SELECT id FROM ${t('a')})`)).toEqual([t('out'), t('a')]);
+  });
+
   it('costs bytes at the price per TiB', () => {
     expect(costUsd(TiB, 6.25)).toBe(6.25);
     expect(costUsd(TiB / 4, 5)).toBe(1.25);
@@ -247,7 +257,7 @@ describe('dryRunPipeline', () => {
     const fake = fakeWarehouse([]);
     fake.datasets.add('stitched');
     const report = await dryRunPipeline(fake, pipeline(), dryTarget);
-    expect(report.estimates[0]).toEqual({ model: 'labels', bytes: 2 * GiB, accuracy: 'PRECISE' });
+    expect(report.estimates[0]).toEqual({ model: 'labels', bytes: 2 * GiB, billedBytes: 2 * GiB, accuracy: 'PRECISE' });
     expect(report.estimates.slice(1)).toEqual([
       { model: 'delta', loop: 'propagate', notEstimated: 'reads labels, which this run builds first' },
       { model: 'labels', loop: 'propagate', notEstimated: 'reads labels, which this run builds first' },
@@ -273,10 +283,14 @@ describe('dryRunPipeline', () => {
     expect(bytes).toEqual([2 * GiB, 2 * GiB, 2 * GiB, 64, 2 * GiB]);
     expect(report.bytes).toBe(8 * GiB + 64);
     expect(report.maxBytes).toBe(2 * GiB + 5 * (4 * GiB + 64) + 2 * GiB);
-    expect(report.costUsd).toBeCloseTo(((8 * GiB + 64) / TiB) * 6.25, 12);
-    expect(report.maxCostUsd).toBeCloseTo((report.maxBytes / TiB) * 6.25, 12);
-    expect(report.estimates[4]).toEqual({ model: 'people', bytes: 2 * GiB, accuracy: 'PRECISE', readsPreviousRun: ['labels'] });
-    expect(formatDryRun(report)).toMatch(/estimate: 8\.00 GiB, \$0\.05 at \$6\.25\/TiB \(loops once\); up to 24\.00 GiB, \$0\.15 at the iteration caps/);
+    // Billed: the convergence check reads the 64-byte delta table, which BigQuery bills as 10 MiB.
+    expect(report.estimates.map((e) => e.billedBytes)).toEqual([2 * GiB, 2 * GiB, 2 * GiB, 10 * MiB, 2 * GiB]);
+    expect(report.billedBytes).toBe(8 * GiB + 10 * MiB);
+    expect(report.maxBilledBytes).toBe(2 * GiB + 5 * (4 * GiB + 10 * MiB) + 2 * GiB);
+    expect(report.costUsd).toBeCloseTo(((8 * GiB + 10 * MiB) / TiB) * 6.25, 12);
+    expect(report.maxCostUsd).toBeCloseTo((report.maxBilledBytes / TiB) * 6.25, 12);
+    expect(report.estimates[4]).toEqual({ model: 'people', bytes: 2 * GiB, billedBytes: 2 * GiB, accuracy: 'PRECISE', readsPreviousRun: ['labels'] });
+    expect(formatDryRun(report)).toMatch(/estimate: 8\.00 GiB processed, 8\.01 GiB billed, \$0\.05 at \$6\.25\/TiB \(loops once\); up to 24\.00 GiB processed, 24\.05 GiB billed, \$0\.15 at the iteration caps/);
   });
 
   it('when the output dataset is missing: nothing that writes there is estimated, and it says why', async () => {

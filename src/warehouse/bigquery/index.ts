@@ -199,7 +199,11 @@ export function formatDryRun(report: DryRunReport): string {
     lines.push(`${e.model.padEnd(width)}  ${what}${notes.length ? `  (${notes.join('; ')})` : ''}`);
   }
   const price = `at ${usd(report.pricePerTibUsd)}/TiB`;
-  lines.push(`estimate: ${formatBytes(report.bytes)}, ${usd(report.costUsd)} ${price} (loops once); up to ${formatBytes(report.maxBytes)}, ${usd(report.maxCostUsd)} at the iteration caps`);
+  lines.push(
+    `estimate: ${formatBytes(report.bytes)} processed, ${formatBytes(report.billedBytes)} billed, ${usd(report.costUsd)} ${price} (loops once); ` +
+      `up to ${formatBytes(report.maxBytes)} processed, ${formatBytes(report.maxBilledBytes)} billed, ${usd(report.maxCostUsd)} at the iteration caps ` +
+      `(billed: whole MiB, at least 10 MiB per table a statement reads)`,
+  );
   if (report.notEstimated.length) {
     lines.push(
       `${report.notEstimated.length} statement(s) could not be estimated before their input tables exist; the totals leave them out (lower bounds). ` +

@@ -215,6 +215,8 @@ export interface DryRunEstimate {
   loop?: string;
   /** Bytes BigQuery says the statement would process; absent when it could not be estimated. */
   bytes?: number;
+  /** What that bills on demand: whole MiB, at least 10 MiB per table the statement reads (see billedEstimate). */
+  billedBytes?: number;
   accuracy?: string;
   /** Pipeline tables it reads that exist from an earlier run: the estimate uses their current size. */
   readsPreviousRun?: string[];
@@ -228,6 +230,9 @@ export interface DryRunReport {
   bytes: number;
   /** Every loop counted at its iteration cap (the most it can take). */
   maxBytes: number;
+  /** The same two as billed (the costs are of these). */
+  billedBytes: number;
+  maxBilledBytes: number;
   pricePerTibUsd: number;
   costUsd: number;
   maxCostUsd: number;
@@ -247,6 +252,25 @@ export function missingObject(err: BigQueryJobError): { dataset: string; table?:
   if (err.reason !== 'notFound') return undefined;
   const m = /Not found: (?:Table|Dataset) [^:\s]+:([^.\s]+)(?:\.([^\s]+))?/.exec(err.message);
   return m ? { dataset: m[1], ...(m[2] ? { table: m[2] } : {}) } : undefined;
+}
+
+const MiB = 2 ** 20;
+/** BigQuery's least billed per table a query reads. */
+export const MIN_BILLED_PER_TABLE = 10 * MiB;
+
+/** The tables a statement reads, as the dialect writes them (`p`.`d`.`t`), each once; not the one it creates. */
+export function tablesRead(sql: string): string[] {
+  const target = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?\s+/i.exec(sql);
+  const targetAt = target ? target[0].length : -1;
+  return [...new Set([...sql.matchAll(/`[^`]+`\.`[^`]+`\.`[^`]+`/g)].filter((m) => m.index !== targetAt).map((m) => m[0]))];
+}
+
+/**
+ * What a statement processing `bytes` bills on demand: rounded up to whole MiB, and at least 10 MiB for each table it
+ * reads (a dry run gives no per-table figures, so a small table read beside a large one is not rounded up here).
+ */
+export function billedEstimate(bytes: number, tables: number): number {
+  return Math.max(Math.ceil(bytes / MiB) * MiB, tables * MIN_BILLED_PER_TABLE);
 }
 
 /** On-demand cost of scanning `bytes` at `pricePerTib` dollars per TiB. */
@@ -281,6 +305,7 @@ export async function dryRunPipeline(
       const { job } = await client.query(asPublished(step.sql), { dryRun: true });
       const stats = jobStatistics(job);
       e.bytes = stats.bytesProcessed;
+      e.billedBytes = billedEstimate(stats.bytesProcessed, tablesRead(asPublished(step.sql)).length);
       if (stats.accuracy) e.accuracy = stats.accuracy;
       if (reads.length) e.readsPreviousRun = reads;
     } catch (err) {
@@ -305,15 +330,18 @@ export async function dryRunPipeline(
       await estimate(convergenceCheck(step), step);
     }
   }
-  const bytes = estimates.reduce((sum, e) => sum + (e.bytes ?? 0), 0);
-  const maxBytes = estimates.reduce((sum, e, i) => sum + (e.bytes ?? 0) * multipliers[i], 0);
+  const total = (of: (e: DryRunEstimate) => number | undefined, atCap: boolean) => estimates.reduce((sum, e, i) => sum + (of(e) ?? 0) * (atCap ? multipliers[i] : 1), 0);
+  const billedBytes = total((e) => e.billedBytes, false);
+  const maxBilledBytes = total((e) => e.billedBytes, true);
   return {
     estimates,
-    bytes,
-    maxBytes,
+    bytes: total((e) => e.bytes, false),
+    maxBytes: total((e) => e.bytes, true),
+    billedBytes,
+    maxBilledBytes,
     pricePerTibUsd: target.pricePerTibUsd,
-    costUsd: costUsd(bytes, target.pricePerTibUsd),
-    maxCostUsd: costUsd(maxBytes, target.pricePerTibUsd),
+    costUsd: costUsd(billedBytes, target.pricePerTibUsd),
+    maxCostUsd: costUsd(maxBilledBytes, target.pricePerTibUsd),
     notEstimated: estimates.filter((e) => e.notEstimated).map((e) => e.model),
     datasetMissing,
   };
