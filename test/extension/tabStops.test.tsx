@@ -1,11 +1,13 @@
 /**
- * The Journeys view's tab stops with the demo data: the default view's queries answered from
- * fixtures/demo-journeys.json (written by scripts/demo-journeys-fixture.ts from the preview over DuckDB).
+ * The views' tab stops with the demo data. Journeys: the default view's queries answered from
+ * fixtures/demo-journeys.json (written by scripts/demo-journeys-fixture.ts from the preview over DuckDB). Person: a
+ * search and a person's journey from fixtures/demo-person.json (scripts/demo-person-fixture.ts).
  */
 import { screen, within } from '@testing-library/react';
 import { App } from '../../src/extension/App';
 import { fakeLooker, renderWithLooker, type PlainRow } from './support/fakeLooker';
 import { tabStops } from './support/tabStops';
+import { demoPerson, demoPersonLooker } from './support/demoPerson';
 import demo from './fixtures/demo-journeys.json';
 
 function demoLooker() {
@@ -44,5 +46,22 @@ describe('Journeys view tab stops (demo data)', () => {
       textbox('Landing page (first step)'),
       drawn[0],
     ]);
+  });
+});
+
+describe('Person view tab stops (demo data)', () => {
+  it('are the tabs, the search box and the results once however many match; the timeline has none', async () => {
+    renderWithLooker(<App />, demoPersonLooker(), `/person?q=${demoPerson.term}&id=${encodeURIComponent(demoPerson.personId)}`);
+    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(154);
+    const options = within(await screen.findByRole('listbox', { name: '6 matching persons' })).getAllByRole('option');
+    expect(options).toHaveLength(6);
+    // Three before the listbox too, but the third was the results' unnamed <ul> (a list of items that were buttons
+    // only in name, role listitem), entered with the arrow keys.
+    expect(tabStops()).toEqual([
+      within(screen.getByTestId('nav')).getByRole('tablist'),
+      screen.getByRole('textbox', { name: 'Find a person' }),
+      screen.getByRole('option', { selected: true }),
+    ]);
+    expect(options.find((o) => o.getAttribute('aria-selected') === 'true')!.dataset.personId).toBe(demoPerson.personId);
   });
 });

@@ -4,16 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useHistory, useLocation } from 'react-router-dom';
-import {
-  FieldText,
-  Heading,
-  List,
-  ListItem,
-  MessageBar,
-  Paragraph,
-  SpaceVertical,
-  Span,
-} from '@looker/components';
+import { FieldText, Heading, MessageBar, Paragraph, SpaceVertical, VisuallyHidden } from '@looker/components';
 import { PII_ACCESS_GRANT } from '../../contract/looker';
 import { EmptyState, LimitNotice, QueryStatus } from '../components/QueryStatus';
 import { EVENTS_ROW_LIMIT, SEARCH_ROW_LIMIT, personEventsQuery } from '../looker/queries';
@@ -21,7 +12,9 @@ import { runInlineQuery } from '../looker/runQuery';
 import { useAsync, useLooker } from '../looker/useLooker';
 import { isYes } from '../looker/values';
 import { countOf } from '../text';
-import { fetchPerson, searchPersons, type PersonMatch } from './personSearch';
+import { Personal } from './Personal';
+import { PersonResults, resultCountText } from './PersonResults';
+import { fetchPerson, searchPersons } from './personSearch';
 import { Timeline } from './Timeline';
 import { toTimeline } from './timelineEntries';
 
@@ -37,33 +30,43 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-/** A personal field: the value, "unknown" when there is none, "hidden" when the user may not see it. */
-export function Personal({ value, hidden }: { value: string | null; hidden: boolean }) {
-  if (hidden) {
-    return (
-      <Span color="text2" fontStyle="italic" data-testid="pii-hidden" title={`Needs the ${PII_ACCESS_GRANT} access grant`}>
-        hidden
-      </Span>
-    );
-  }
-  return value ? <Span>{value}</Span> : <Span color="text2">unknown</Span>;
-}
+/** Labels that the dotted line of values shows by position only: read by screen readers, not drawn. */
+const Label = ({ children }: { children: string }) => <VisuallyHidden as="span">{children} </VisuallyHidden>;
 
-function PersonResult({ match, piiHidden, onSelect }: { match: PersonMatch; piiHidden: boolean; onSelect: () => void }) {
+type Person = NonNullable<Awaited<ReturnType<typeof fetchPerson>>['person']>;
+
+/**
+ * The chosen person's heading (their name, else "Person <id>", never a bare "hidden") and a line of facts. The
+ * heading is the section's: the timeline's own heading sits under it.
+ */
+function PersonHeader({ person, piiHidden, events }: { person: Person; piiHidden: boolean; events: number }) {
+  const name = piiHidden ? null : person.name;
   return (
-    <ListItem
-      data-testid="person-result"
-      data-person-id={match.personId}
-      onClick={onSelect}
-      description={
-        <>
-          <Personal value={match.email} hidden={piiHidden} /> · {match.identityStatus ?? 'unknown status'} · {countOf(match.eventCount ?? 0, 'event')}
-        </>
-      }
-      detail={match.personId}
-    >
-      <Personal value={match.name} hidden={piiHidden} />
-    </ListItem>
+    <SpaceVertical gap="xxsmall" data-testid="person-header">
+      <Heading as="h3" fontSize="large">
+        {name ?? `Person ${person.personId}`}
+      </Heading>
+      <Paragraph fontSize="small" color="text2">
+        {name === null && (
+          <>
+            <Personal value={person.name} hidden={piiHidden} what="name" />
+            {' · '}
+          </>
+        )}
+        <Personal value={person.email} hidden={piiHidden} what="email" />
+        {name !== null && (
+          <>
+            {' · '}
+            <Label>person id</Label>
+            {person.personId}
+          </>
+        )}
+        {' · '}
+        <Label>identity status</Label>
+        {person.identityStatus ?? 'unknown'}
+        {isYes(person.converted ?? null) ? ' · converted' : ''} · {countOf(events, 'event')}
+      </Paragraph>
+    </SpaceVertical>
   );
 }
 
@@ -85,15 +88,7 @@ function PersonJourney({ personId }: { personId: string }) {
           </EmptyState>
         ) : (
           <SpaceVertical gap="medium" data-testid="person-journey" data-person-id={personId}>
-            <SpaceVertical gap="xxsmall" data-testid="person-header">
-              <Heading as="h3" fontSize="large">
-                <Personal value={person.name} hidden={piiHidden} />
-              </Heading>
-              <Paragraph fontSize="small" color="text2">
-                <Personal value={person.email} hidden={piiHidden} /> · {person.personId} · {person.identityStatus}
-                {isYes(person.converted ?? null) ? ' · converted' : ''} · {countOf(events.length, 'event')}
-              </Paragraph>
-            </SpaceVertical>
+            <PersonHeader person={person} piiHidden={piiHidden} events={events.length} />
             {limitReached && <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" />}
             {events.length === 0 ? (
               <EmptyState>
@@ -132,7 +127,12 @@ export function PersonView() {
     if (debounced !== (params.get('q') ?? '')) setParams({ q: debounced || null });
   }, [debounced]);
 
-  const search = useAsync(debounced.length >= MIN_SEARCH_CHARS ? debounced : null, (signal) => searchPersons(sdk, debounced, signal));
+  // The result keeps its term: for one render after the term changes, the state is still the old term's.
+  const search = useAsync(debounced.length >= MIN_SEARCH_CHARS ? debounced : null, async (signal) => ({
+    term: debounced,
+    ...(await searchPersons(sdk, debounced, signal)),
+  }));
+  const resultCount = search.state.status === 'success' ? resultCountText(search.state.data.matches.length, search.state.data.term) : '';
 
   return (
     <SpaceVertical gap="medium" p="large" data-testid="person-view">
@@ -148,8 +148,12 @@ export function PersonView() {
         onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTerm(e.currentTarget.value)}
         width={420}
       />
+      {/* Always rendered, so a screen reader announces each new count (a region that appears with its text may not be). */}
+      <VisuallyHidden role="status" aria-live="polite" aria-atomic="true" data-testid="person-result-count">
+        {resultCount}
+      </VisuallyHidden>
       <QueryStatus state={search.state} cancel={search.cancel} retry={search.retry} what="matching persons">
-        {({ matches, piiHidden, limitReached }) => (
+        {({ term: searched, matches, piiHidden, limitReached }) => (
           <SpaceVertical gap="small" data-testid="person-results">
             {piiHidden && (
               <div data-testid="pii-hidden-note">
@@ -166,14 +170,10 @@ export function PersonView() {
             )}
             {matches.length === 0 ? (
               <EmptyState>
-                <Paragraph>No person matches "{debounced}".</Paragraph>
+                <Paragraph>{resultCountText(0, searched)}</Paragraph>
               </EmptyState>
             ) : (
-              <List>
-                {matches.map((m) => (
-                  <PersonResult key={m.personId} match={m} piiHidden={piiHidden} onSelect={() => setParams({ id: m.personId })} />
-                ))}
-              </List>
+              <PersonResults matches={matches} piiHidden={piiHidden} selected={personId} onSelect={(id) => setParams({ id })} />
             )}
           </SpaceVertical>
         )}

@@ -1,6 +1,13 @@
-/** A person's events in time order: when, where (source and device), what, and how the event is tied to them. */
+/**
+ * A person's events in time order: when, where (source and device), what, and how the event is tied to them. A table
+ * named by its heading and described by its summary; each row's time is its row header, so a screen reader moving
+ * along a row hears which event and which column. Identity is words (status and link), the inferred marker included:
+ * its colour is never the only cue.
+ */
+import { useState } from 'react';
 import {
   Badge,
+  Heading,
   Paragraph,
   Space,
   Span,
@@ -10,12 +17,36 @@ import {
   TableHead,
   TableHeaderCell,
   TableRow,
+  VisuallyHidden,
 } from '@looker/components';
 import { countOf } from '../text';
 import { LINK_REASON_TEXT, type TimelineEntry } from './timelineEntries';
 
 const INFERRED_WHY =
   'Inferred: this event is tied to the person only because the offsite profile name matches theirs (name match).';
+
+/** Shown under the summary when a row is marked inferred: the marker's tooltip, for those who cannot hover. */
+export const TIMELINE_INFERRED_NOTE =
+  'Marked inferred: tied to this person only because the name on an offsite profile matches theirs; no shared id, ' +
+  'email or device. Probable, not certain.';
+
+/** A cell with nothing in it: a dash to see, a word to hear (a lone dash is read as "dash" or not at all). */
+const Nothing = ({ spoken }: { spoken: string }) => (
+  <>
+    <Span color="text2" aria-hidden="true">
+      —
+    </Span>
+    <VisuallyHidden as="span">{spoken}</VisuallyHidden>
+  </>
+);
+
+/** The event's identity status and why it is tied to the person, in words. */
+export function identityText(e: Pick<TimelineEntry, 'identityStatus' | 'linkReason'>): string {
+  const reason = e.linkReason ? (LINK_REASON_TEXT[e.linkReason] ?? e.linkReason) : null;
+  return [e.identityStatus ?? 'unknown status', reason].filter(Boolean).join(' · ');
+}
+
+let timelineCount = 0;
 
 export function InferredMarker({ reason }: { reason: string | null }) {
   return (
@@ -26,23 +57,32 @@ export function InferredMarker({ reason }: { reason: string | null }) {
 }
 
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  const [id] = useState(() => `timeline-${++timelineCount}`);
   const devices = new Set(entries.map((e) => e.device).filter(Boolean)).size;
   const sources = new Set(entries.map((e) => e.source)).size;
   const inferred = entries.filter((e) => e.inferred).length;
   return (
     <>
-      <Paragraph fontSize="small" color="text2" data-testid="timeline-summary">
+      <Heading as="h4" fontSize="medium" id={`${id}-heading`}>
+        Timeline
+      </Heading>
+      <Paragraph fontSize="small" color="text2" data-testid="timeline-summary" id={`${id}-summary`}>
         {countOf(entries.length, 'event')} across {countOf(sources, 'source')} and {countOf(devices, 'device')}
         {inferred > 0 ? `; ${inferred} tied by name match only (marked inferred)` : ''}.
       </Paragraph>
-      <Table data-testid="timeline">
+      {inferred > 0 && (
+        <Paragraph fontSize="small" color="text2" data-testid="timeline-inferred-note">
+          {TIMELINE_INFERRED_NOTE}
+        </Paragraph>
+      )}
+      <Table data-testid="timeline" aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`}>
         <TableHead>
           <TableRow>
-            <TableHeaderCell>Time (UTC)</TableHeaderCell>
-            <TableHeaderCell>Source</TableHeaderCell>
-            <TableHeaderCell>Page or action</TableHeaderCell>
-            <TableHeaderCell>Device (anonymous id)</TableHeaderCell>
-            <TableHeaderCell>Tied by</TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">Time (UTC)</TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">Source</TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">Page or action</TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">Device (anonymous id)</TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">Identity (how tied)</TableHeaderCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -54,13 +94,15 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
               data-source={e.source}
               data-inferred={e.inferred ? 'true' : 'false'}
             >
-              <TableDataCell>{e.time ?? '—'}</TableDataCell>
-              <TableDataCell>{e.source}</TableDataCell>
-              <TableDataCell>
+              <TableDataCell as="th" scope="row" fontWeight="normal" textAlign="left" pr="small">
+                {e.time ?? <Nothing spoken="time unknown" />}
+              </TableDataCell>
+              <TableDataCell pr="small">{e.source}</TableDataCell>
+              <TableDataCell pr="small">
                 {e.action}
                 {e.eventType && e.eventType !== 'page' ? <Span color="text2"> ({e.eventType})</Span> : null}
               </TableDataCell>
-              <TableDataCell>
+              <TableDataCell pr="small">
                 {e.anonymousId ? (
                   <Space gap="xsmall">
                     <Span fontWeight="semiBold">{e.device}</Span>
@@ -69,11 +111,11 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
                     </Span>
                   </Space>
                 ) : (
-                  <Span color="text2">—</Span>
+                  <Nothing spoken="no device" />
                 )}
               </TableDataCell>
-              <TableDataCell>
-                {e.inferred ? <InferredMarker reason={e.linkReason} /> : <Span>{(e.linkReason && LINK_REASON_TEXT[e.linkReason]) ?? e.linkReason ?? '—'}</Span>}
+              <TableDataCell pr="small">
+                {e.inferred ? <InferredMarker reason={e.linkReason} /> : <Span>{identityText(e)}</Span>}
               </TableDataCell>
             </TableRow>
           ))}

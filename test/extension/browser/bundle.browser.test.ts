@@ -120,7 +120,7 @@ describe('production bundle in Chromium', () => {
     await frame.locator('[data-testid="timeline-row"]').first().waitFor();
     expect(await frame.locator('[data-testid="inferred-marker"]').count()).toBe(1);
     // The page declares no charset: the bundle must be ASCII-only for "·" to survive.
-    expect(await frame.locator('[data-testid="person-header"]').textContent()).toContain('ada@example.com · user_42');
+    expect(await frame.locator('[data-testid="person-header"]').textContent()).toContain('ada@example.com · person id user_42');
     await page.screenshot({ path: path.join(ARTIFACTS, 'extension-person.png'), fullPage: true });
 
     expect(errors).toEqual([]);

@@ -1,0 +1,151 @@
+/**
+ * Search results as a listbox: one tab stop (roving tabindex, like the Sankey's nodes), Up/Down/Home/End move
+ * between persons, Enter, Space or a click opens one. The person shown is the selected option and holds the tab stop
+ * unless the user moved since. Each option is named in words (name, email, identity status, events, person id), so a
+ * screen reader reads who it is, not a run of values.
+ */
+import { useRef, useState } from 'react';
+import { Heading, Paragraph, Span, SpaceVertical } from '@looker/components';
+import styled from 'styled-components';
+import { countOf } from '../text';
+import { Personal, personalText } from './Personal';
+import type { PersonMatch } from './personSearch';
+
+export type ListMove = 'previous' | 'next' | 'first' | 'last';
+
+const MOVES: Readonly<Record<string, ListMove>> = { ArrowUp: 'previous', ArrowDown: 'next', Home: 'first', End: 'last' };
+
+/** The move a key asks for, or null for a key the list leaves alone (Tab must still leave it). */
+export function listMoveOfKey(key: string): ListMove | null {
+  return MOVES[key] ?? null;
+}
+
+/** The id a move from `current` lands on; at an edge it stays put. */
+export function moveInList(ids: readonly string[], current: string, move: ListMove): string {
+  const i = ids.indexOf(current);
+  if (i < 0) return ids[0] ?? current;
+  const target = { previous: ids[i - 1], next: ids[i + 1], first: ids[0], last: ids[ids.length - 1] }[move];
+  return target ?? current;
+}
+
+/** The option holding the list's tab stop: the last one moved to, else the selected one, else the first. */
+export function listTabStop(ids: readonly string[], lastActive: string | null, selected: string | null): string | null {
+  if (lastActive !== null && ids.includes(lastActive)) return lastActive;
+  if (selected !== null && ids.includes(selected)) return selected;
+  return ids[0] ?? null;
+}
+
+/** What a screen reader reads for a result. */
+export function resultLabel(match: PersonMatch, piiHidden: boolean): string {
+  return [
+    personalText(match.name, piiHidden, 'name'),
+    personalText(match.email, piiHidden, 'email'),
+    `identity ${match.identityStatus ?? 'unknown'}`,
+    countOf(match.eventCount ?? 0, 'event'),
+    `person id ${match.personId}`,
+  ].join(', ');
+}
+
+/** The result count, for the live region and the list's heading. */
+export function resultCountText(n: number, term: string): string {
+  return n === 0 ? `No person matches "${term}".` : `${countOf(n, 'person')} ${n === 1 ? 'matches' : 'match'} "${term}".`;
+}
+
+let listCount = 0;
+
+export function PersonResults({
+  matches,
+  piiHidden,
+  selected,
+  onSelect,
+}: {
+  matches: readonly PersonMatch[];
+  piiHidden: boolean;
+  selected: string | null;
+  onSelect: (personId: string) => void;
+}) {
+  const [listId] = useState(() => `person-results-${++listCount}`);
+  const [lastActive, setLastActive] = useState<string | null>(null);
+  const options = useRef(new Map<string, HTMLLIElement>());
+  const ids = matches.map((m) => m.personId);
+  const tabStop = listTabStop(ids, lastActive, selected);
+  const onKeyDown = (id: string) => (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onSelect(id);
+      return;
+    }
+    const move = listMoveOfKey(e.key);
+    if (!move) return;
+    e.preventDefault(); // arrows and Home/End would scroll the page
+    const next = moveInList(ids, id, move);
+    setLastActive(next);
+    options.current.get(next)?.focus();
+  };
+  return (
+    <SpaceVertical gap="xsmall">
+      <Heading as="h3" fontSize="medium" id={`${listId}-heading`}>
+        {countOf(matches.length, 'matching person', 'matching persons')}
+      </Heading>
+      <Options role="listbox" aria-labelledby={`${listId}-heading`}>
+        {matches.map((m) => (
+          <li
+            key={m.personId}
+            ref={(el) => (el ? options.current.set(m.personId, el) : options.current.delete(m.personId))}
+            role="option"
+            aria-selected={m.personId === selected}
+            aria-label={resultLabel(m, piiHidden)}
+            tabIndex={m.personId === tabStop ? 0 : -1}
+            data-testid="person-result"
+            data-person-id={m.personId}
+            onClick={() => onSelect(m.personId)}
+            onKeyDown={onKeyDown(m.personId)}
+            onFocus={() => setLastActive(m.personId)}
+          >
+            <Paragraph fontSize="small">
+              <Span fontWeight="semiBold">
+                <Personal value={m.name} hidden={piiHidden} what="name" />
+              </Span>
+              <Span color="text2" fontSize="xsmall" className="person-id">
+                {m.personId}
+              </Span>
+            </Paragraph>
+            <Paragraph fontSize="xsmall" color="text2">
+              <Personal value={m.email} hidden={piiHidden} what="email" /> · {m.identityStatus ?? 'unknown status'} ·{' '}
+              {countOf(m.eventCount ?? 0, 'event')}
+            </Paragraph>
+          </li>
+        ))}
+      </Options>
+    </SpaceVertical>
+  );
+}
+
+const Options = styled.ul`
+  list-style: none;
+  margin: 0;
+  padding: 0;
+  max-width: 640px;
+  li {
+    cursor: pointer;
+    padding: ${({ theme }) => `${theme.space.u2} ${theme.space.u3}`};
+    border-radius: ${({ theme }) => theme.radii.medium};
+  }
+  li:hover {
+    background: ${({ theme }) => theme.colors.ui1};
+  }
+  li[aria-selected='true'] {
+    background: ${({ theme }) => theme.colors.keySubtle};
+    box-shadow: inset 3px 0 0 ${({ theme }) => theme.colors.key};
+  }
+  li:focus {
+    outline: none;
+  }
+  li:focus-visible {
+    outline: 2px solid ${({ theme }) => theme.colors.key};
+    outline-offset: -2px;
+  }
+  .person-id {
+    margin-left: ${({ theme }) => theme.space.u2};
+  }
+`;

@@ -1,0 +1,136 @@
+/**
+ * The Person view for keyboard and screen-reader users, on the demo data (fixtures/demo-person.json): search results
+ * as a listbox of named options with the count announced politely, a heading per section, and a timeline table
+ * whose rows read as time, source, step, device and identity in words.
+ */
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { EXPLORES, PERSON_FIELDS } from '../../src/contract/looker';
+import { App } from '../../src/extension/App';
+import { TIMELINE_INFERRED_NOTE } from '../../src/extension/person/Timeline';
+import { fakeLooker, renderWithLooker } from './support/fakeLooker';
+import { demoPerson, demoPersonLooker } from './support/demoPerson';
+
+const typeSearch = (text: string) => fireEvent.change(screen.getByRole('textbox', { name: 'Find a person' }), { target: { value: text } });
+const press = (key: string) => fireEvent.keyDown(document.activeElement!, { key });
+const active = () => document.activeElement as HTMLElement;
+const personUrl = `/person?q=${demoPerson.term}&id=${encodeURIComponent(demoPerson.personId)}`;
+const WEI = demoPerson.personId;
+
+describe('Person view accessibility (demo data)', () => {
+  it('search results are a listbox of named options; their count is announced by a polite live region', async () => {
+    const { location } = renderWithLooker(<App />, demoPersonLooker(), '/person');
+    // The region is there, empty, before any search: a region that appears with its text may not be announced.
+    const region = screen.getByTestId('person-result-count');
+    expect(region.getAttribute('role')).toBe('status');
+    expect(region.getAttribute('aria-live')).toBe('polite');
+    expect(region.textContent).toBe('');
+
+    typeSearch(demoPerson.term);
+    const listbox = await screen.findByRole('listbox', { name: '6 matching persons' });
+    expect(screen.getByTestId('person-result-count')).toBe(region);
+    expect(region.textContent).toBe('6 persons match "Bennett".');
+
+    const options = within(listbox).getAllByRole('option');
+    expect(options).toHaveLength(6);
+    expect(options[0]).toBe(
+      screen.getByRole('option', { name: `Wei Bennett, wei.bennett31@acme.nl, identity inferred, 154 events, person id ${WEI}` }),
+    );
+    expect(screen.getByRole('option', { name: /^Victoria Bennett, email unknown, identity unmatched, 2 events, person id p:/ })).toBeTruthy();
+    expect(options.map((o) => o.getAttribute('aria-selected'))).toEqual(Array(6).fill('false'));
+
+    // One tab stop; arrows, Home and End move along the list; Enter opens the person.
+    expect(options.filter((o) => o.tabIndex === 0)).toEqual([options[0]]);
+    options[0].focus();
+    expect(press('ArrowDown')).toBe(false); // handled: the page does not scroll
+    expect(active()).toBe(options[1]);
+    press('End');
+    expect(active()).toBe(options[5]);
+    press('ArrowDown'); // the last: stays
+    expect(active()).toBe(options[5]);
+    press('Home');
+    expect(active()).toBe(options[0]);
+    press('ArrowDown');
+    expect(options.filter((o) => o.tabIndex === 0)).toEqual([options[1]]);
+    press('Enter');
+    const second = options[1].dataset.personId!;
+    await waitFor(() => expect(new URLSearchParams(location().search).get('id')).toBe(second));
+    expect(options[1].getAttribute('aria-selected')).toBe('true');
+    press(' ');
+    expect(press('Tab')).toBe(true); // Tab still leaves the list
+
+    typeSearch('zz');
+    await waitFor(() => expect(region.textContent).toBe('No person matches "zz".'));
+    expect(screen.queryByRole('listbox')).toBeNull();
+  });
+
+  it('the page has one h2, then a heading per section: the matches, the person, and the timeline under them', async () => {
+    renderWithLooker(<App />, demoPersonLooker(), personUrl);
+    await screen.findAllByTestId('timeline-row');
+    await screen.findByRole('listbox');
+    const headings = screen.getAllByRole('heading').map((h) => [h.tagName, h.textContent]);
+    expect(headings).toEqual([
+      ['H2', "A person's journey"],
+      ['H3', '6 matching persons'],
+      ['H3', 'Wei Bennett'],
+      ['H4', 'Timeline'],
+    ]);
+    // The person shown is the selected option, and holds the list's tab stop.
+    const wei = screen.getByRole('option', { selected: true });
+    expect(wei.dataset.personId).toBe(WEI);
+    expect(wei.tabIndex).toBe(0);
+    // The header's values are labelled for a screen reader where only their position tells them apart.
+    const header = screen.getByTestId('person-header');
+    expect(header.textContent).toBe(`Wei Bennettwei.bennett31@acme.nl · person id ${WEI} · identity status inferred · converted · 154 events`);
+  });
+
+  it('a person whose name is hidden is headed by their id, never by a bare "hidden"', async () => {
+    const fake = fakeLooker((q) =>
+      q.view === EXPLORES.events
+        ? { rows: [] }
+        : { rows: demoPerson.person as Record<string, string | number | null>[], hiddenFields: [PERSON_FIELDS.name, PERSON_FIELDS.email] },
+    );
+    renderWithLooker(<App />, fake, `/person?id=${encodeURIComponent(WEI)}`);
+    expect(await screen.findByRole('heading', { level: 3 })).toHaveProperty('textContent', `Person ${WEI}`);
+    expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden').map((e) => e.textContent)).toEqual([
+      'name hidden',
+      'email hidden',
+    ]);
+  });
+
+  it('the timeline is a table named by its heading: each row reads time, source, step, device and identity in words', async () => {
+    renderWithLooker(<App />, demoPersonLooker(), personUrl);
+    await screen.findAllByTestId('timeline-row');
+    const table = screen.getByRole('table', { name: 'Timeline', description: /^154 events across 2 sources and 6 devices; 1 tied by name match only/ });
+    expect(within(table).getAllByRole('columnheader').map((h) => [h.textContent, h.getAttribute('scope')])).toEqual([
+      ['Time (UTC)', 'col'],
+      ['Source', 'col'],
+      ['Page or action', 'col'],
+      ['Device (anonymous id)', 'col'],
+      ['Identity (how tied)', 'col'],
+    ]);
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(154);
+    const read = (row: HTMLElement) => [
+      within(row).getByRole('rowheader').textContent,
+      ...within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ];
+    // The first event: a LinkedIn like tied by name only. No device is said, not drawn as a bare dash.
+    expect(read(rows[0])).toEqual(['2025-12-06 08:54:18', 'linkedin', 'liked (offsite)', '—no device', 'inferred · name match']);
+    expect(within(rows[0]).getByRole('cell', { name: 'no device' })).toBeTruthy();
+    expect(read(rows[1])).toEqual([
+      '2026-06-15 08:16:22',
+      'web',
+      'Multi-Channel Attribution using dbt, Segment and Looker — Example Analytics',
+      'Device 1cb87b398-31b2-42be-91b6-92f4b65f139b',
+      'confirmed · same device (anonymous id)',
+    ]);
+    // Every row says its identity status in words, not by colour.
+    const statuses = rows.map((r) => within(r).getAllByRole('cell')[3].textContent!.split(' · ')[0]);
+    expect(new Set(statuses)).toEqual(new Set(['inferred', 'confirmed']));
+    // The inferred marker's explanation is on the page, not only in a tooltip.
+    expect(within(rows[0]).getByTestId('inferred-marker').textContent).toBe('inferred · name match');
+    expect(screen.getByTestId('timeline-inferred-note').textContent).toBe(TIMELINE_INFERRED_NOTE);
+  });
+});
