@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { ComponentsProvider } from '@looker/components';
 import { KEYBOARD_HELP, SankeyChart } from '../../src/extension/sankey/SankeyChart';
+import { OKABE_ITO } from '../../src/extension/sankey/palette';
 import { buildSankey, type PathRow } from '../../src/extension/sankey/transform';
 
 const ROWS: PathRow[] = [
@@ -97,5 +98,31 @@ describe('Sankey keyboard access', () => {
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 1: 65 persons (81% of all)');
     fireEvent.blur(home);
     expect(screen.queryByTestId('sankey-tooltip')).toBeNull();
+  });
+});
+
+describe('Sankey colours', () => {
+  // A leads step 1 (110) and takes the first hue, B the second; focused on C, B (50) outweighs A (10) in step 1.
+  const rows: PathRow[] = [
+    { steps: ['A', 'E'], value: 100 },
+    { steps: ['B', 'C'], value: 50 },
+    { steps: ['A', 'C'], value: 10 },
+  ];
+  const fills = () => Object.fromEntries(nodes().map((n) => [idOf(n), n.querySelector('rect')!.getAttribute('fill')]));
+  const chart = (focus: string | null) => (
+    <ComponentsProvider loadGoogleFonts={false}>
+      <SankeyChart data={buildSankey(rows, { steps: 2, topK: 6, focus })} unit="persons" focus={focus} onNodeClick={() => {}} />
+    </ComponentsProvider>
+  );
+
+  it('stay put when a node is focused: every label drawn keeps the colour it had before', () => {
+    const { rerender } = render(chart(null));
+    const before = fills();
+    expect(before['1|step|A']).toBe(OKABE_ITO[0]);
+    expect(before['1|step|B']).toBe(OKABE_ITO[1]);
+    rerender(chart('2|step|C'));
+    const after = fills();
+    expect(Object.keys(after).sort()).toEqual(['1|step|A', '1|step|B', '2|step|C']);
+    for (const id of Object.keys(after)) expect([id, after[id]]).toEqual([id, before[id]]);
   });
 });

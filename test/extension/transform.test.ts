@@ -66,8 +66,9 @@ describe('buildSankey', () => {
     const data = buildSankey(rows, { steps: 2, topK: 5, focus: nodeId(2, 'step', 'Pricing') });
     expect(byId(data)).toEqual({ '1|step|Home': 5, '1|step|Blog': 3, '2|step|Pricing': 8 });
     expect(data.total).toBe(8);
-    // "Of all" stays the whole diagram while focused.
+    // "Of all" stays the whole diagram while focused, and so do the nodes colours are assigned on.
     expect(data.allTotal).toBe(10);
+    expect(data.allNodes).toEqual(buildSankey(rows, { steps: 2, topK: 5 }).nodes);
 
     const other = buildSankey(rows, { steps: 2, topK: 1, focus: nodeId(1, 'other', OTHER_LABEL) });
     expect(byId(other)).toEqual({ '1|other|Other': 3, '2|step|Pricing': 3 });
@@ -105,6 +106,7 @@ describe('buildSankey', () => {
         expect(firstColumn).toBe(rs.reduce((s, r) => s + r.value, 0));
         expect(data.total).toBe(firstColumn);
         expect(data.allTotal).toBe(data.total);
+        expect(data.allNodes).toBe(data.nodes);
         for (const n of data.nodes) {
           const inflow = data.links.filter((l) => l.target === n.id).reduce((s, l) => s + l.value, 0);
           const outflow = data.links.filter((l) => l.source === n.id).reduce((s, l) => s + l.value, 0);

@@ -11,7 +11,7 @@ import styled from 'styled-components';
 import type { Measure } from '../journeys/viewState';
 import { countOf, measureCount, plural } from '../text';
 import { moveFocus, moveOfKey, tabStopNode, type NodePlace } from './keyboard';
-import { assignSwatches, nodePaint, swatch } from './palette';
+import { assignSwatches, focusSwatches, nodePaint, swatch } from './palette';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
 /** The denominators of a tooltip's shares; `focused` says whether the drawn journeys are a focused subset. */
@@ -117,7 +117,8 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   const { ref, width } = useWidth(960);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
   const base: ShareBase = { total: data.total, allTotal: data.allTotal, focused: focus !== null };
-  const swatches = useMemo(() => assignSwatches(data.nodes), [data]);
+  // Assigned on the diagram before focus and kept while focused: focusing a node recolours nothing.
+  const swatches = useMemo(() => focusSwatches(data.nodes, assignSwatches(data.allNodes)), [data]);
   const [chartId] = useState(() => `sankey-${++chartCount}`);
   const patternId = (i: number) => `${chartId}-swatch-${i}`;
   // The node last focused or moved to; it keeps the tab stop while it is drawn.

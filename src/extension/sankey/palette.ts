@@ -5,6 +5,9 @@
  * Two steps in one column never share a swatch. A label keeps its swatch in every column where it can; it gets
  * another only where a heavier label of that column already holds it. Eight hues cannot tell apart up to 20 labels
  * per column (MAX_TOP_K), so past eight a column reuses the hues striped, then dotted: a cue that needs no colour.
+ *
+ * Swatches are assigned on the unfocused diagram and reused in a focused one (focusSwatches): focusing a node
+ * reorders the weights of what is left, and assigning afresh would recolour labels the reader already knows.
  */
 import type { NodeKind, SankeyNodeDatum } from './transform';
 
@@ -75,6 +78,37 @@ export function assignSwatches(nodes: readonly NodeRef[]): Map<string, number> {
         labelSwatch.set(n.label, s);
         held.add(s);
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * Swatch per step node id of a focused diagram: each node keeps its swatch in `unfocused` (assignSwatches of the
+ * diagram before focus), so nothing is recoloured by focusing. A focused column is part of its unfocused column, so
+ * the kept swatches are distinct; should a node have none there, or share one with a heavier node of its column
+ * (another `unfocused` than this diagram's), that node alone takes a pick as assignSwatches makes one.
+ */
+export function focusSwatches(nodes: readonly NodeRef[], unfocused: ReadonlyMap<string, number>): Map<string, number> {
+  const held = new Set(unfocused.values());
+  const out = new Map<string, number>();
+  const columns = new Map<number, NodeRef[]>();
+  for (const n of nodes) if (n.kind === 'step') columns.set(n.step, [...(columns.get(n.step) ?? []), n]);
+  for (const step of [...columns.keys()].sort((a, b) => a - b)) {
+    const used = new Set<number>();
+    const rest: NodeRef[] = [];
+    for (const n of columns.get(step)!) {
+      const kept = unfocused.get(n.id);
+      if (kept !== undefined && !used.has(kept)) {
+        out.set(n.id, kept);
+        used.add(kept);
+      } else rest.push(n);
+    }
+    for (const n of rest) {
+      const s = pickSwatch(used, held, used.size);
+      out.set(n.id, s);
+      used.add(s);
+      held.add(s);
     }
   }
   return out;

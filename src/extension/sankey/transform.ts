@@ -42,6 +42,11 @@ export interface SankeyOptions {
 
 export interface SankeyData {
   nodes: SankeyNodeDatum[];
+  /**
+   * Every node of the diagram before focus (the same nodes as `nodes` when nothing is focused; a focused diagram's
+   * nodes are a subset): what colours are assigned on, so focusing a node recolours nothing.
+   */
+  allNodes: SankeyNodeDatum[];
   links: SankeyLinkDatum[];
   /** Weight of the journeys drawn (after focus): a focused tooltip's "of focused journeys". */
   total: number;
@@ -106,7 +111,8 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   const fold = (label: string, i: number): FoldedStep =>
     keep[i].has(label) ? { kind: 'step', label } : { kind: 'other', label: OTHER_LABEL };
 
-  let folded = paths.map((p) => ({ steps: p.steps.map(fold), value: p.value }));
+  const unfocused = paths.map((p) => ({ steps: p.steps.map(fold), value: p.value }));
+  let folded = unfocused;
   const allTotal = folded.reduce((sum, p) => sum + p.value, 0);
   const focus = options.focus;
   if (focus) {
@@ -118,6 +124,13 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
     );
   }
 
+  const drawn = draw(folded, columns);
+  const allNodes = focus ? draw(unfocused, columns).nodes : drawn.nodes;
+  return { nodes: drawn.nodes, allNodes, links: drawn.links, total: drawn.total, allTotal, withoutSteps };
+}
+
+/** Nodes (sorted by column, kind, then weight) and links of folded journeys, and their total weight. */
+function draw(paths: ReadonlyArray<{ steps: FoldedStep[]; value: number }>, columns: number) {
   const nodes = new Map<string, SankeyNodeDatum>();
   const links = new Map<string, SankeyLinkDatum>();
   const addNode = (step: number, kind: NodeKind, label: string, value: number) => {
@@ -135,7 +148,7 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   };
 
   let total = 0;
-  for (const p of folded) {
+  for (const p of paths) {
     total += p.value;
     let previous: string | null = null;
     p.steps.forEach((s, i) => {
@@ -152,7 +165,7 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   const sortedNodes = [...nodes.values()].sort(
     (a, b) => a.step - b.step || kindOrder[a.kind] - kindOrder[b.kind] || b.value - a.value || a.label.localeCompare(b.label),
   );
-  return { nodes: sortedNodes, links: [...links.values()], total, allTotal, withoutSteps };
+  return { nodes: sortedNodes, links: [...links.values()], total };
 }
 
 /** Share of `value` in `of`, 0 when `of` is 0. */
