@@ -5,30 +5,14 @@
  * it without DuckDB (jsdom). Run again after the demo data or the queries change:
  * `npx tsx scripts/demo-person-fixture.ts`.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CoreApi } from '../src/preview/api/core';
-import { PreviewDatabase } from '../src/preview/api/database';
-import { PREVIEW_USERS } from '../src/preview/api/users';
-import { loadPreviewProject } from '../src/preview/project';
-import { prepareDemo } from '../src/preview/demo';
 import { PERSON_FIELDS } from '../src/contract/looker';
 import { personEventsQuery, personQuery, personSearchQuery } from '../src/extension/looker/queries';
+import { runScript, withDemoQueries, writeFixture } from './demo-fixture';
 
 const TERM = 'Bennett';
 
-async function main() {
-  const root = process.cwd();
-  const paths = await prepareDemo(root, { extension: false, quiet: true });
-  const project = await loadPreviewProject(paths.projectDir);
-  const db = await PreviewDatabase.open(paths.database, project.manifest.constants.OUTPUT_DATASET ?? 'journey_stitch');
-  try {
-    const api = new CoreApi(project.manifest, project.model, db);
-    const run = async (body: object) => {
-      const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body }, PREVIEW_USERS.pii);
-      if (!res.ok) throw new Error(res.error.message);
-      return res.value as Record<string, unknown>[];
-    };
+runScript(() =>
+  withDemoQueries(async (run) => {
     const search = {
       name: await run(personSearchQuery(PERSON_FIELDS.name, TERM, true)),
       email: await run(personSearchQuery(PERSON_FIELDS.email, TERM, true)),
@@ -49,18 +33,6 @@ async function main() {
       person: await run(personQuery(personId, true)),
       events: await run(personEventsQuery(personId)),
     };
-    const out = join(root, 'test', 'extension', 'fixtures', 'demo-person.json');
-    // One row a line: a regenerated fixture diffs by row.
-    const rows = (v: unknown) => ((v as unknown[]).length === 0 ? '[]' : `[\n${(v as unknown[]).map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n ]`);
-    const body = Object.entries(fixture).map(([k, v]) => ` ${JSON.stringify(k)}: ${Array.isArray(v) ? rows(v) : JSON.stringify(v)}`);
-    writeFileSync(out, `{\n${body.join(',\n')}\n}\n`);
-    process.stdout.write(`${out}: ${fixture.events.length} events of ${personId}\n`);
-  } finally {
-    db.close();
-  }
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+    process.stdout.write(`${writeFixture('demo-person', fixture)}: ${fixture.events.length} events of ${personId}\n`);
+  }),
+);

@@ -49,36 +49,49 @@ function pickSwatch(used: ReadonlySet<number>, held: ReadonlySet<number>, rank: 
 
 type NodeRef = Pick<SankeyNodeDatum, 'id' | 'step' | 'kind' | 'label'>;
 
+/** Step nodes by column, in column order (each column as buildSankey sorts it: by weight). */
+function stepColumns(nodes: readonly NodeRef[]): NodeRef[][] {
+  const columns = new Map<number, NodeRef[]>();
+  for (const n of nodes) if (n.kind === 'step') columns.set(n.step, [...(columns.get(n.step) ?? []), n]);
+  return [...columns.keys()].sort((a, b) => a - b).map((step) => columns.get(step)!);
+}
+
+/**
+ * One column's swatches into `out`: each node keeps `preferred(n)` unless a heavier node of the column took it, the
+ * others pick one (pickSwatch, against `held`); `picked` hears of each pick.
+ */
+function fillColumn(column: readonly NodeRef[], preferred: (n: NodeRef) => number | undefined, held: ReadonlySet<number>, out: Map<string, number>, picked: (n: NodeRef, s: number) => void): void {
+  const used = new Set<number>();
+  const rest: NodeRef[] = [];
+  for (const n of column) {
+    const own = preferred(n);
+    if (own !== undefined && !used.has(own)) {
+      out.set(n.id, own);
+      used.add(own);
+    } else rest.push(n);
+  }
+  for (const n of rest) {
+    const s = pickSwatch(used, held, used.size);
+    out.set(n.id, s);
+    used.add(s);
+    picked(n, s);
+  }
+}
+
 /**
  * Swatch index per step node id. Nodes come as buildSankey sorts them (by column, then weight), so column by
  * column the heavier label keeps its swatch when two labels hold the same one.
  */
 export function assignSwatches(nodes: readonly NodeRef[]): Map<string, number> {
-  const columns = new Map<number, NodeRef[]>();
-  for (const n of nodes) if (n.kind === 'step') columns.set(n.step, [...(columns.get(n.step) ?? []), n]);
   const labelSwatch = new Map<string, number>();
   const held = new Set<number>();
   const out = new Map<string, number>();
-  for (const step of [...columns.keys()].sort((a, b) => a - b)) {
-    const column = columns.get(step)!;
-    const used = new Set<number>();
-    const newcomers: NodeRef[] = [];
-    for (const n of column) {
-      const own = labelSwatch.get(n.label);
-      if (own !== undefined && !used.has(own)) {
-        out.set(n.id, own);
-        used.add(own);
-      } else newcomers.push(n);
-    }
-    for (const n of newcomers) {
-      const s = pickSwatch(used, held, used.size);
-      out.set(n.id, s);
-      used.add(s);
-      if (!labelSwatch.has(n.label)) {
-        labelSwatch.set(n.label, s);
-        held.add(s);
-      }
-    }
+  for (const column of stepColumns(nodes)) {
+    fillColumn(column, (n) => labelSwatch.get(n.label), held, out, (n, s) => {
+      if (labelSwatch.has(n.label)) return;
+      labelSwatch.set(n.label, s);
+      held.add(s);
+    });
   }
   return out;
 }
@@ -92,25 +105,7 @@ export function assignSwatches(nodes: readonly NodeRef[]): Map<string, number> {
 export function focusSwatches(nodes: readonly NodeRef[], unfocused: ReadonlyMap<string, number>): Map<string, number> {
   const held = new Set(unfocused.values());
   const out = new Map<string, number>();
-  const columns = new Map<number, NodeRef[]>();
-  for (const n of nodes) if (n.kind === 'step') columns.set(n.step, [...(columns.get(n.step) ?? []), n]);
-  for (const step of [...columns.keys()].sort((a, b) => a - b)) {
-    const used = new Set<number>();
-    const rest: NodeRef[] = [];
-    for (const n of columns.get(step)!) {
-      const kept = unfocused.get(n.id);
-      if (kept !== undefined && !used.has(kept)) {
-        out.set(n.id, kept);
-        used.add(kept);
-      } else rest.push(n);
-    }
-    for (const n of rest) {
-      const s = pickSwatch(used, held, used.size);
-      out.set(n.id, s);
-      used.add(s);
-      held.add(s);
-    }
-  }
+  for (const column of stepColumns(nodes)) fillColumn(column, (n) => unfocused.get(n.id), held, out, (_n, s) => held.add(s));
   return out;
 }
 
