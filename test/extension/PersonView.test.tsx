@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS } from '../../src/contract/looker';
 import { App } from '../../src/extension/App';
-import type { InlineQuery } from '../../src/extension/looker/queries';
+import { EVENTS_ROW_LIMIT, type InlineQuery } from '../../src/extension/looker/queries';
 import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
 
 const ADA: PlainRow = {
@@ -222,5 +222,16 @@ describe('Person view', () => {
     const { location } = renderWithLooker(<App />, looker(), '/person');
     fireEvent.click(screen.getByText('Journeys'));
     await waitFor(() => expect(location().pathname).toBe('/journeys'));
+  });
+
+  it("the header counts all the person's events, and a timeline cut at the row limit says of how many", async () => {
+    const heavy = { ...ADA, [PERSON_FIELDS.eventCount]: 5321 };
+    const minute = (i: number) => `2024-03-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+    const many = Array.from({ length: EVENTS_ROW_LIMIT }, (_, i) => event(`e${i}`, minute(i), 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home', [EVENT_FIELDS.anonymousId]: 'anon-laptop' }));
+    const fake = fakeLooker((q) => (q.view === EXPLORES.events ? { rows: many } : { rows: [heavy] }));
+    renderWithLooker(<App />, fake, '/person?id=user_42');
+    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(EVENTS_ROW_LIMIT);
+    expect(screen.getByTestId('person-header').textContent).toMatch(/5,321 events$/);
+    expect(screen.getByTestId('limit-notice').textContent).toMatch(/Showing the first 2,000 of 5,321 events \(the server-side limit\)\. The timeline starts with the oldest\./);
   });
 });

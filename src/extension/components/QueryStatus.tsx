@@ -104,12 +104,13 @@ export function EmptyState({ children }: { children: React.ReactNode }) {
   );
 }
 
-export function LimitNotice({ limit, what }: { limit: number; what: string }) {
+export function LimitNotice({ limit, what, total, advice = 'Narrow the filters to see everything.' }: { limit: number; what: string; total?: number | null; advice?: string }) {
+  const of = total !== undefined && total !== null && total > limit ? ` of ${total.toLocaleString('en-US')}` : '';
   return (
     <div data-testid="limit-notice">
       <MessageBar intent="inform" noActions>
-        Showing the first {limit.toLocaleString('en-US')} {what} (the server-side limit). Narrow the filters to see
-        everything.
+        Showing the first {limit.toLocaleString('en-US')}
+        {of} {what} (the server-side limit). {advice}
       </MessageBar>
     </div>
   );

@@ -39,7 +39,7 @@ type Person = NonNullable<Awaited<ReturnType<typeof fetchPerson>>['person']>;
  * The chosen person's heading (their name, else "Person <id>", never a bare "hidden") and a line of facts. The
  * heading is the section's: the timeline's own heading sits under it.
  */
-function PersonHeader({ person, piiHidden, events }: { person: Person; piiHidden: boolean; events: number }) {
+function PersonHeader({ person, piiHidden, loaded }: { person: Person; piiHidden: boolean; loaded: number }) {
   const name = piiHidden ? null : person.name;
   return (
     <SpaceVertical gap="xxsmall" data-testid="person-header">
@@ -64,7 +64,8 @@ function PersonHeader({ person, piiHidden, events }: { person: Person; piiHidden
         {' · '}
         <Label>identity status</Label>
         {person.identityStatus ?? 'unknown'}
-        {isYes(person.converted ?? null) ? ' · converted' : ''} · {countOf(events, 'event')}
+        {/* The person's own count: the timeline stops at the row limit. */}
+        {isYes(person.converted ?? null) ? ' · converted' : ''} · {countOf(person.eventCount ?? loaded, 'event')}
       </Paragraph>
     </SpaceVertical>
   );
@@ -88,8 +89,8 @@ function PersonJourney({ personId }: { personId: string }) {
           </EmptyState>
         ) : (
           <SpaceVertical gap="medium" data-testid="person-journey" data-person-id={personId}>
-            <PersonHeader person={person} piiHidden={piiHidden} events={events.length} />
-            {limitReached && <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" />}
+            <PersonHeader person={person} piiHidden={piiHidden} loaded={events.length} />
+            {limitReached && <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" total={person.eventCount} advice="The timeline starts with the oldest." />}
             {events.length === 0 ? (
               <EmptyState>
                 <Paragraph>This person has no events.</Paragraph>
