@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { moveFocus, moveOfKey, tabStopNode, type NodePlace } from '../../src/extension/sankey/keyboard';
+import { listPlaces, moveFocus, moveOfKey, tabStopNode, type NodePlace } from '../../src/extension/rovingFocus';
 
 /** Two columns: A (y 10), B (y 50), C (y 90) in step 1; X (y 20), Y (y 80) in step 2; Z (y 40) in step 3. */
 const PLACES: NodePlace[] = [
@@ -63,5 +63,15 @@ describe('Sankey keyboard moves', () => {
     expect(tabStopNode(ids, null, 'C')).toBe('C');
     expect(tabStopNode(ids, 'gone', 'also gone')).toBe('A');
     expect(tabStopNode([], null, null)).toBeNull();
+  });
+
+  it('moves through a list (the search results) as one column: up, down, first, last, staying put at the ends', () => {
+    const list = listPlaces(['p1', 'p2', 'p3']);
+    expect(moveFocus(list, 'p2', 'up')).toBe('p1');
+    expect(moveFocus(list, 'p2', 'down')).toBe('p3');
+    expect(moveFocus(list, 'p3', 'down')).toBe('p3');
+    expect(moveFocus(list, 'p1', 'up')).toBe('p1');
+    expect(moveFocus(list, 'p2', 'top')).toBe('p1');
+    expect(moveFocus(list, 'p1', 'bottom')).toBe('p3');
   });
 });

@@ -4,36 +4,13 @@
  * unless the user moved since. Each option is named in words (name, email, identity status, events, person id), so a
  * screen reader reads who it is, not a run of values.
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Heading, Paragraph, Span, SpaceVertical } from '@looker/components';
 import styled from 'styled-components';
+import { LIST_MOVES, listPlaces, useRovingFocus } from '../rovingFocus';
 import { countOf } from '../text';
 import { Personal, personalText } from './Personal';
 import type { PersonMatch } from './personSearch';
-
-export type ListMove = 'previous' | 'next' | 'first' | 'last';
-
-const MOVES: Readonly<Record<string, ListMove>> = { ArrowUp: 'previous', ArrowDown: 'next', Home: 'first', End: 'last' };
-
-/** The move a key asks for, or null for a key the list leaves alone (Tab must still leave it). */
-export function listMoveOfKey(key: string): ListMove | null {
-  return MOVES[key] ?? null;
-}
-
-/** The id a move from `current` lands on; at an edge it stays put. */
-export function moveInList(ids: readonly string[], current: string, move: ListMove): string {
-  const i = ids.indexOf(current);
-  if (i < 0) return ids[0] ?? current;
-  const target = { previous: ids[i - 1], next: ids[i + 1], first: ids[0], last: ids[ids.length - 1] }[move];
-  return target ?? current;
-}
-
-/** The option holding the list's tab stop: the last one moved to, else the selected one, else the first. */
-export function listTabStop(ids: readonly string[], lastActive: string | null, selected: string | null): string | null {
-  if (lastActive !== null && ids.includes(lastActive)) return lastActive;
-  if (selected !== null && ids.includes(selected)) return selected;
-  return ids[0] ?? null;
-}
 
 /** What a screen reader reads for a result. */
 export function resultLabel(match: PersonMatch, piiHidden: boolean): string {
@@ -65,23 +42,9 @@ export function PersonResults({
   onSelect: (personId: string) => void;
 }) {
   const [listId] = useState(() => `person-results-${++listCount}`);
-  const [lastActive, setLastActive] = useState<string | null>(null);
-  const options = useRef(new Map<string, HTMLLIElement>());
+  const roving = useRovingFocus<HTMLLIElement>(selected);
   const ids = matches.map((m) => m.personId);
-  const tabStop = listTabStop(ids, lastActive, selected);
-  const onKeyDown = (id: string) => (e: React.KeyboardEvent) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      onSelect(id);
-      return;
-    }
-    const move = listMoveOfKey(e.key);
-    if (!move) return;
-    e.preventDefault(); // arrows and Home/End would scroll the page
-    const next = moveInList(ids, id, move);
-    setLastActive(next);
-    options.current.get(next)?.focus();
-  };
+  const tabStop = roving.tabStop(ids);
   return (
     <SpaceVertical gap="xsmall">
       <Heading as="h3" fontSize="medium" id={`${listId}-heading`}>
@@ -91,7 +54,7 @@ export function PersonResults({
         {matches.map((m) => (
           <li
             key={m.personId}
-            ref={(el) => (el ? options.current.set(m.personId, el) : options.current.delete(m.personId))}
+            ref={roving.register(m.personId)}
             role="option"
             aria-selected={m.personId === selected}
             aria-label={resultLabel(m, piiHidden)}
@@ -99,8 +62,8 @@ export function PersonResults({
             data-testid="person-result"
             data-person-id={m.personId}
             onClick={() => onSelect(m.personId)}
-            onKeyDown={onKeyDown(m.personId)}
-            onFocus={() => setLastActive(m.personId)}
+            onKeyDown={(e) => roving.onKey(e, m.personId, listPlaces(ids), onSelect, LIST_MOVES)}
+            onFocus={() => roving.focused(m.personId)}
           >
             <Paragraph fontSize="small">
               <Span fontWeight="semiBold">

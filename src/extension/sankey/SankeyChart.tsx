@@ -1,7 +1,7 @@
 /**
  * Draws SankeyData with d3-sankey's layout in plain SVG (React owns the DOM). Columns are steps; the transform
  * already decided nodes, Other and Drop-off. Hovering shows counts and shares. The diagram is one tab stop: arrow keys
- * move between nodes (keyboard.ts), Enter or Space does what a click does, and a focused node shows its tooltip and
+ * move between nodes (../rovingFocus.ts), Enter or Space does what a click does, and a focused node shows its tooltip and
  * describes its outgoing links, which are not focusable themselves.
  */
 import { useMemo, useRef, useState, useEffect } from 'react';
@@ -10,7 +10,7 @@ import { Card, Paragraph, VisuallyHidden } from '@looker/components';
 import styled from 'styled-components';
 import type { Measure } from '../journeys/viewState';
 import { countOf, measureCount, plural } from '../text';
-import { moveFocus, moveOfKey, tabStopNode, type NodePlace } from './keyboard';
+import { useRovingFocus, type NodePlace } from '../rovingFocus';
 import { assignSwatches, focusSwatches, nodePaint, swatch } from './palette';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
@@ -121,9 +121,8 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   const swatches = useMemo(() => focusSwatches(data.nodes, assignSwatches(data.allNodes)), [data]);
   const [chartId] = useState(() => `sankey-${++chartCount}`);
   const patternId = (i: number) => `${chartId}-swatch-${i}`;
-  // The node last focused or moved to; it keeps the tab stop while it is drawn.
-  const [lastActive, setLastActive] = useState<string | null>(null);
-  const nodeElements = useRef(new Map<string, SVGGElement>());
+  // The node last focused or moved to keeps the tab stop while it is drawn.
+  const roving = useRovingFocus<SVGGElement>(focus);
   const paint = (n: SankeyNodeDatum) => nodePaint(n.kind, swatches.get(n.id), patternId);
   const columns = data.nodes.reduce((m, n) => Math.max(m, n.step), 0);
   const busiestColumn = Math.max(0, ...Array.from({ length: columns }, (_, i) => data.nodes.filter((n) => n.step === i + 1).length));
@@ -160,15 +159,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   const laidNodes = layout.nodes as LaidNode[];
   const laidLinks = layout.links as LaidLink[];
   const places: NodePlace[] = laidNodes.map((n) => ({ id: n.id, step: n.step, y: ((n.y0 ?? 0) + (n.y1 ?? 0)) / 2 }));
-  const tabStop = tabStopNode(laidNodes.map((n) => n.id), lastActive, focus);
-  const moveFrom = (id: string, e: React.KeyboardEvent) => {
-    const move = moveOfKey(e.key);
-    if (!move) return;
-    e.preventDefault(); // arrows and Home/End would scroll the page
-    const next = moveFocus(places, id, move);
-    setLastActive(next);
-    nodeElements.current.get(next)?.focus();
-  };
+  const tabStop = roving.tabStop(laidNodes.map((n) => n.id));
   /** What flows out of a node, in the links' own tooltip words: links are described, not focused. */
   const outgoing = (n: LaidNode) =>
     laidLinks
@@ -227,7 +218,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           return (
             <g
               key={n.id}
-              ref={(el) => (el ? nodeElements.current.set(n.id, el) : nodeElements.current.delete(n.id))}
+              ref={roving.register(n.id)}
               data-testid="sankey-node"
               data-step={n.step}
               data-label={n.label}
@@ -241,14 +232,9 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
               aria-describedby={flows ? `${chartId}-flows-${i}` : undefined}
               className="node"
               onClick={() => onNodeClick(n.id)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' || e.key === ' ') {
-                  e.preventDefault();
-                  onNodeClick(n.id);
-                } else moveFrom(n.id, e);
-              }}
+              onKeyDown={(e) => roving.onKey(e, n.id, places, onNodeClick)}
               onFocus={() => {
-                setLastActive(n.id);
+                roving.focused(n.id);
                 // The hover card, for sighted keyboard users: under the node, clear of its label and focus ring.
                 setHover({ text, x: x0, y: Math.max(y0 + 1, y1) + 8 });
               }}
