@@ -42,10 +42,18 @@ export function thisRun(now: Date = new Date()): LockHolder {
   return { run_id: randomUUID(), host: hostname(), pid: process.pid, started_at: now.toISOString() };
 }
 
-/** Takes the lock, or fails with reason duplicate when another run holds it (no OR REPLACE, no IF NOT EXISTS). */
+/**
+ * Takes the lock with the holder's columns given as SQL, or fails with reason duplicate when another run holds it
+ * (no OR REPLACE, no IF NOT EXISTS). The one writer of the lock's row, which holderSql reads back.
+ */
+function createLockSql(lock: RunLock, holder: Record<keyof LockHolder, string>): string {
+  return `CREATE TABLE ${lock.ref} AS SELECT ${holder.run_id} AS run_id, ${holder.host} AS host, ${holder.pid} AS pid, ${holder.started_at} AS started_at`;
+}
+
+/** Takes the lock for this process. */
 export function acquireSql(lock: RunLock, holder: LockHolder): string {
   const s = (v: string) => bq.stringLiteral(v);
-  return `CREATE TABLE ${lock.ref} AS SELECT ${s(holder.run_id)} AS run_id, ${s(holder.host)} AS host, ${bq.numberLiteral(holder.pid)} AS pid, ${s(holder.started_at)} AS started_at`;
+  return createLockSql(lock, { run_id: s(holder.run_id), host: s(holder.host), pid: bq.numberLiteral(holder.pid), started_at: s(holder.started_at) });
 }
 
 export const holderSql = (lock: RunLock): string => `SELECT run_id, host, pid, started_at FROM ${lock.ref}`;
@@ -58,7 +66,12 @@ const dropSql = (lock: RunLock): string => `DROP TABLE ${lock.ref}`;
  */
 export function scriptLock(lock: RunLock): { take: string; release: string; note: string } {
   return {
-    take: `CREATE TABLE ${lock.ref} AS SELECT GENERATE_UUID() AS run_id, ${bq.stringLiteral('a BigQuery script (journey-stitch sql)')} AS host, 0 AS pid, FORMAT_TIMESTAMP('%FT%H:%M:%E3SZ', CURRENT_TIMESTAMP()) AS started_at`,
+    take: createLockSql(lock, {
+      run_id: 'GENERATE_UUID()',
+      host: bq.stringLiteral('a BigQuery script (journey-stitch sql)'),
+      pid: '0',
+      started_at: "FORMAT_TIMESTAMP('%FT%H:%M:%E3SZ', CURRENT_TIMESTAMP())",
+    }),
     release: `DROP TABLE IF EXISTS ${lock.ref}`,
     note: `One stitch at a time per output dataset: this script holds ${lock.name} while it runs (it stops if another run holds it).`,
   };
