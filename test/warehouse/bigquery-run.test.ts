@@ -5,7 +5,8 @@ import { BigQueryDialect } from '../../src/sql/dialects';
 import { BigQueryJobError, jobStatistics, type JobResource } from '../../src/warehouse/bigquery/client';
 import { FakeBigQuery, type FakeAnswer } from '../../src/warehouse/bigquery/fake';
 import { toJobError } from '../../src/warehouse/bigquery/google';
-import { BigQueryModelError, billedEstimate, costUsd, dryRunPipeline, missingObject, runPipelineOnBigQuery, tablesRead, totalsByModel } from '../../src/warehouse/bigquery/run';
+import { BigQueryModelError, billedEstimate, costUsd, dryRunPipeline, missingObject, runPipelineOnBigQuery, totalsByModel } from '../../src/warehouse/bigquery/run';
+import { tablesRead } from '../../src/warehouse/bigquery/statements';
 import { formatBytes, formatDryRun, formatRunReport } from '../../src/warehouse/bigquery';
 
 const d = new BigQueryDialect();

@@ -15,6 +15,7 @@
  * back so that a second run can go meanwhile.
  */
 import { BigQueryJobError, type BigQueryClient, type ColumnInfo, type ErrorProto, type JobResource, type QueryResult } from './client';
+import { readRefs, targetOf, type TableRef } from './statements';
 
 export interface FakeTable {
   /** `partitioning`: the table is partitioned on it (INFORMATION_SCHEMA's is_partitioning_column). */
@@ -47,15 +48,6 @@ export interface FakeBigQueryOptions {
 const MiB = 1024 * 1024;
 const START = Date.UTC(2026, 0, 1);
 
-/** A `project`.`dataset`.`table` reference (backtick-quoted parts, as the dialect writes them) in a statement. */
-interface TableRef {
-  project: string;
-  dataset: string;
-  table: string;
-  at: number;
-}
-const TABLE_REF = /`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g;
-const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE(\s+IF\s+NOT\s+EXISTS)?|DROP\s+TABLE(\s+IF\s+EXISTS)?|ALTER\s+TABLE)\s+(?=`)/i;
 /** CREATE TABLE … COPY: a table copy, which scans (and bills) nothing. */
 const COPY = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s+COPY\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
 
@@ -73,17 +65,6 @@ const literalValue = (text: string): unknown =>
 function literalRow(sql: string): Record<string, unknown> | undefined {
   const m = LITERAL_ROW.exec(sql);
   return m ? Object.fromEntries([...m[1].matchAll(LITERAL_COLUMN)].map((c) => [c[2], literalValue(c[1])])) : undefined;
-}
-
-const tableRefs = (sql: string): TableRef[] => [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
-
-/** The table a CREATE TABLE or DROP TABLE statement writes, if any. */
-function targetOf(sql: string): { kind: 'create' | 'drop' | 'alter'; ifExists: boolean; ifNotExists: boolean; ref: TableRef } | undefined {
-  const m = TARGET.exec(sql);
-  const ref = m && tableRefs(sql).find((r) => r.at === m[0].length);
-  if (!m || !ref) return undefined;
-  const kind = ({ C: 'create', D: 'drop', A: 'alter' } as const)[m[1][0].toUpperCase() as 'C' | 'D' | 'A'];
-  return { kind, ifExists: Boolean(m[3]), ifNotExists: Boolean(m[2]), ref };
 }
 
 function statementType(sql: string): string {
@@ -170,7 +151,7 @@ export class FakeBigQuery implements BigQueryClient {
     this.requests.push({ sql, dryRun });
     const custom = this.answer?.(sql, { dryRun }) ?? {};
     const target = targetOf(sql);
-    const reads = tableRefs(sql).filter((r) => r.at !== target?.ref.at);
+    const reads = readRefs(sql);
     const mustExist = (target?.kind === 'drop' && !target.ifExists) || target?.kind === 'alter' ? [...reads, target.ref] : reads;
     const created = target?.kind === 'create' ? target.ref : undefined;
     const plainCreate = created && !target!.ifNotExists && !/^\s*CREATE\s+OR\s+REPLACE\b/i.test(sql);

@@ -15,6 +15,7 @@
 import { LoopCapError } from '../../engine/run';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../../sql/pipeline';
 import { BigQueryJobError, jobStatistics, type BigQueryClient, type JobStatistics } from './client';
+import { tablesRead } from './statements';
 
 export interface LoopPosition {
   name: string;
@@ -257,13 +258,6 @@ export function missingObject(err: BigQueryJobError): { dataset: string; table?:
 const MiB = 2 ** 20;
 /** BigQuery's least billed per table a query reads. */
 export const MIN_BILLED_PER_TABLE = 10 * MiB;
-
-/** The tables a statement reads, as the dialect writes them (`p`.`d`.`t`), each once; not the one it creates. */
-export function tablesRead(sql: string): string[] {
-  const target = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?\s+/i.exec(sql);
-  const targetAt = target ? target[0].length : -1;
-  return [...new Set([...sql.matchAll(/`[^`]+`\.`[^`]+`\.`[^`]+`/g)].filter((m) => m.index !== targetAt).map((m) => m[0]))];
-}
 
 /**
  * What a statement processing `bytes` bills on demand: rounded up to whole MiB, and at least 10 MiB for each table it
