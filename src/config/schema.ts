@@ -40,7 +40,7 @@ export const SEGMENT_COLUMNS = {
     'context_campaign_content',
   ],
   tracks: ['event'],
-  identifies: ['email', 'name', 'first_name', 'last_name'],
+  identifies: ['email', 'name', 'first_name', 'last_name', 'company'],
 } as const;
 
 export const SEGMENT_REQUIRED = {
@@ -72,8 +72,25 @@ export const SNOWPLOW_COLUMNS = [
 
 export const SNOWPLOW_REQUIRED = ['event_id', 'domain_userid', 'derived_tstamp'] as const;
 
-export const OFFSITE_COLUMNS = ['id', 'full_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url'] as const;
-export const OFFSITE_REQUIRED = ['full_name', 'action', 'timestamp'] as const;
+export const OFFSITE_COLUMNS = [
+  'id',
+  'full_name',
+  'first_name',
+  'last_name',
+  'email',
+  'action',
+  'timestamp',
+  'profile_url',
+  'content_url',
+  // Match evidence for name-matched rows: LinkedIn's headline ("Head of Data at Acme"; PhantomBuster's occupation),
+  // the company, the location.
+  'headline',
+  'company',
+  'location',
+] as const;
+/** Besides these, an offsite table needs a name: full_name, or first_name and/or last_name. */
+export const OFFSITE_REQUIRED = ['action', 'timestamp'] as const;
+export const OFFSITE_NAME_COLUMNS = ['full_name', 'first_name', 'last_name'] as const;
 
 const allSegmentColumns = [...SEGMENT_COLUMNS.common, ...SEGMENT_COLUMNS.tracks, ...SEGMENT_COLUMNS.identifies];
 
@@ -115,7 +132,7 @@ const offsite = z.strictObject({
   label: z.string().min(1).max(60).optional().describe('Display name in journey steps, e.g. LinkedIn (default: the name, capitalised).'),
   path: z.string().min(1).optional().describe('duckdb: the export file (.ndjson, .csv or .parquet).'),
   table: identifier('table name').optional().describe('bigquery: the table in the raw dataset (default: the name).'),
-  columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name, email, action, timestamp, profile_url, content_url, id) to yours.'),
+  columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.'),
 });
 
 export const DEFAULT_JUNK_VALUES = ['', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan'];
