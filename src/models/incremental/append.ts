@@ -53,14 +53,17 @@ export function plainEventSql(ctx: ModelContext, e: string): string {
  */
 export function anonPersonsSql(ctx: ModelContext, stitched: string): string {
   const absent = ['user_id', 'event_email', ...crmColumns(ctx)].map((c) => `${ctx.d.quoteIdent(c)} IS NULL`).join(' AND ');
-  const windowed = ctx.config.identity.backstitch_days === null ? '' : ` AND MIN(identity_status) <> 'anonymous'`;
-  return `SELECT anonymous_id, MIN(person_id) AS person_id, MIN(identity_status) AS identity_status, MIN(link_reason) AS link_reason
-FROM (
-  SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
-  WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}
-) AS attributions
-GROUP BY anonymous_id
-HAVING COUNT(*) = 1 AND MIN(link_reason) <> 'shared_device'${windowed}`;
+  const windowed = ctx.config.identity.backstitch_days === null ? '' : ` AND identity_status <> 'anonymous'`;
+  // (Filtered outside the aggregate: BigQuery would read a HAVING's link_reason as the SELECT's MIN(link_reason).)
+  return `SELECT anonymous_id, person_id, identity_status, link_reason FROM (
+  SELECT anonymous_id, COUNT(*) AS attributions, MIN(person_id) AS person_id, MIN(identity_status) AS identity_status, MIN(link_reason) AS link_reason
+  FROM (
+    SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
+    WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}
+  ) AS rows_of_id
+  GROUP BY anonymous_id
+) AS per_id
+WHERE attributions = 1 AND link_reason <> 'shared_device'${windowed}`;
 }
 
 /** Every person's tail: its last js_sessionized row. */
