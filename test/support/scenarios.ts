@@ -97,8 +97,15 @@ function scoredNamesakes(): Scenario[] {
     offsiteRow('li-4', '02-20 11:00', 'Raj Oz', { email: 'raj@hooli.io', company: 'Hooli Inc.' }),
   ];
   const config = { identity: { name_matching: { min_probability: 0.6 } } };
-  const known = { i1: ['u1', 'confirmed', 'user_id'], i2: ['u2', 'confirmed', 'user_id'], i3: ['u3', 'confirmed', 'user_id'], i4: ['u4', 'confirmed', 'user_id'], 'li-3': ['u3', 'confirmed', 'offsite_email'], 'li-4': ['u4', 'confirmed', 'offsite_email'] } as const;
-  const persons = { u1: 'confirmed', u2: 'confirmed', u3: 'confirmed', u4: 'confirmed' } as const;
+  const known: Scenario['events'] = {
+    i1: ['u1', 'confirmed', 'user_id'],
+    i2: ['u2', 'confirmed', 'user_id'],
+    i3: ['u3', 'confirmed', 'user_id'],
+    i4: ['u4', 'confirmed', 'user_id'],
+    'li-3': ['u3', 'confirmed', 'offsite_email'],
+    'li-4': ['u4', 'confirmed', 'offsite_email'],
+  };
+  const persons: Scenario['persons'] = { u1: 'confirmed', u2: 'confirmed', u3: 'confirmed', u4: 'confirmed' };
   return [
     {
       name: 'scored: namesakes at two companies, the headline names one: that one is inferred, with its probability and evidence',
