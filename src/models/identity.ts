@@ -142,17 +142,9 @@ function anonymousSteps(ctx: ModelContext): Step[] {
   const pairs = ['carried_anonymous_id', 'linked_anonymous_id']
     .map((c) => `SELECT anonymous_id AS a, ${c} AS b FROM ${ev} WHERE anonymous_id IS NOT NULL AND ${c} IS NOT NULL AND ${c} <> anonymous_id`)
     .join('\nUNION ALL\n');
+  // Sightings first: the pdt materialization persists them (js_anon_events reads them), and a persisted table
+  // must not cut the label propagation below from its start.
   return [
-    ctx.scratchTable('js_anon_edges', undirected(pairs)),
-    ...labelPropagation(ctx, 'js_anon', 'js_anon_edges', ctx.config.identity.max_iterations),
-    ctx.scratchTable(
-      'js_anon_ids',
-      `SELECT anonymous_id FROM (
-  SELECT anonymous_id FROM ${ev} WHERE anonymous_id IS NOT NULL
-  UNION ALL SELECT carried_anonymous_id FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
-  UNION ALL SELECT linked_anonymous_id FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
-) AS ids GROUP BY anonymous_id`,
-    ),
     // Every event carrying an anonymous id (as its own, or carried over in a campaign parameter) together with a
     // known identifier: where a device was seen with a person.
     ctx.scratchTable(
@@ -175,6 +167,16 @@ JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = x.event_id`,
   FROM ${ctx.t('js_anon_sightings')}
 ) AS ranked
 WHERE pick = 1`,
+    ),
+    ctx.scratchTable('js_anon_edges', undirected(pairs)),
+    ...labelPropagation(ctx, 'js_anon', 'js_anon_edges', ctx.config.identity.max_iterations),
+    ctx.scratchTable(
+      'js_anon_ids',
+      `SELECT anonymous_id FROM (
+  SELECT anonymous_id FROM ${ev} WHERE anonymous_id IS NOT NULL
+  UNION ALL SELECT carried_anonymous_id FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
+  UNION ALL SELECT linked_anonymous_id FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
+) AS ids GROUP BY anonymous_id`,
     ),
     ctx.scratchTable(
       'js_anon_person',
