@@ -38,9 +38,9 @@ describe('journey-stitch sample / evaluate', () => {
     expect(manifest.files).toEqual(written);
     // What --help promises is what it writes.
     expect({ events: manifest.events, persons: manifest.phenomena.persons }).toEqual(DEMO_SIZE);
-    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain(`wrote 10,003 events of 422 persons`);
+    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain(`wrote 10,039 events of 425 persons`);
     const help = buildProgram().commands.find((c) => c.name() === 'sample')!.helpInformation().replace(/\s+/g, ' ');
-    expect(help).toContain('the small fixed demo data set (10,003 events of 422 persons)');
+    expect(help).toContain('the small fixed demo data set (10,039 events of 425 persons)');
 
     await run('evaluate', '--data', out);
     const printed = stdout.mock.calls.map((c) => String(c[0])).join('');
