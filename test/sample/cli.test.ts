@@ -44,7 +44,8 @@ describe('journey-stitch sample / evaluate', () => {
 
     await run('evaluate', '--data', out);
     const printed = stdout.mock.calls.map((c) => String(c[0])).join('');
-    expect(printed).toMatch(/\| measure \| journey-stitch \| seed SQL \|/);
+    expect(printed).toMatch(/\| measure \| journey-stitch \| journey-stitch, exact-name rule \| seed SQL \|/);
+    expect(printed).toMatch(/\| offsite rows correctly attached to visitors \(share of the rows attached to one\) \| [\d,]+ \(\d+\.\d\d%\) \|/);
     expect(printed).toMatch(/\| pairwise recall \| \d+\.\d\d% \| \d+\.\d\d% \|/);
   });
 
