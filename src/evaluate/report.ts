@@ -72,6 +72,10 @@ export function calibrationSections(systems: SystemResult[], heading = '###'): s
     if (s.matching.probability === 'missing') {
       return [`${s.name}: stitched_events has no match_probability column (models without evidence-scored name matching), so no calibration table.`];
     }
+    // The exact-name rule writes the column but no probability: one sentence, not a table of empty bands.
+    if (s.matching.bands.every((b) => b.band === null || b.events === 0)) {
+      return [`${s.name}: its ${int(s.matching.inferred.events)} name-matched rows carry no match probability, so no calibration table.`];
+    }
     return [`${heading} Calibration: ${s.name}\n\n${calibrationTable(s.matching)}`];
   });
 }

@@ -144,5 +144,12 @@ describe('scoring a stitched table by hand', () => {
     expect(text).toContain('### Calibration: journey-stitch\n\n| match probability | inferred rows | mean predicted | observed precision |');
     expect(text).toContain('journey-stitch, exact-name rule: stitched_events has no match_probability column');
     expect(text).not.toContain('Calibration: seed SQL');
+    // A stitcher whose output has the column but no probability on its name matches (the exact-name rule).
+    await createTable(db.conn, 'stitched_events', stitched.map((r) => ({ ...r, match_probability: null })), { match_probability: 'DOUBLE' });
+    const exact = await score('journey-stitch, exact-name rule');
+    expect(exact.matching.probability).toBe('present');
+    expect(formatEvaluation({ ...report, systems: [exact] })).toContain(
+      'journey-stitch, exact-name rule: its 4 name-matched rows carry no match probability, so no calibration table.',
+    );
   });
 });
