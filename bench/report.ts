@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SystemResult } from '../src/evaluate';
 import { OUTPUT_TABLES } from '../src/contract/tables';
+import { SAMPLE_GENERATOR_CHANGE, SAMPLE_GENERATOR_VERSION } from '../src/sample';
 import { calibrationSections, evaluationTable } from '../src/evaluate/report';
 import { calibrationPlotPng, timePlotPng, type CalibrationPoint, type PlotPoint } from './plot';
 
@@ -20,6 +21,8 @@ export interface SizeResult {
   events: number;
   rows: Record<string, number>;
   generatedMs: number | null;
+  /** The sample generator's version the data came from (absent: before it was recorded, version 1). */
+  generator?: number;
   ours: TimeResult;
   /** Our pipeline with the exact-name rule (absent from results measured before it was, or with --no-exact). */
   exact?: TimeResult | null;
@@ -158,6 +161,7 @@ export function resultsMarkdown(results: BenchResults, findings: string | null):
     '',
     performanceTable(sizes),
     '',
+    ...olderData(sizes),
     '![time against events, log-log](time-vs-events.png)',
     '',
     '### Where our time goes',
@@ -197,6 +201,17 @@ export function resultsMarkdown(results: BenchResults, findings: string | null):
       : []),
     ...(findings !== null ? [findings.trim(), ''] : []),
   ].join('\n');
+}
+
+/** A note naming the sizes measured on data of an older sample generator (their accuracy is not comparable). */
+function olderData(sizes: SizeResult[]): string[] {
+  const older = sizes.filter((s) => (s.generator ?? 1) !== SAMPLE_GENERATOR_VERSION);
+  if (older.length === 0) return [];
+  return [
+    `Measured on data of an older sample generator (before version ${SAMPLE_GENERATOR_VERSION}: ${SAMPLE_GENERATOR_CHANGE}), so not comparable with the other`,
+    `sizes until measured again: ${older.map((s) => int(s.events)).join(', ')} events.`,
+    '',
+  ];
 }
 
 /** Per size, a point per probability band with rows: the band's mean predicted probability and observed precision. */

@@ -92,6 +92,7 @@ async function measureTimes(
     events,
     rows: data.files,
     generatedMs: data.generatedMs ?? results.sizes[events]?.generatedMs ?? null,
+    generator: SAMPLE_GENERATOR_VERSION,
     ours,
     exact: exactRule,
     seed,

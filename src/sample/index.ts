@@ -37,6 +37,7 @@ const DEFAULT_EVENTS_PER_PERSON = 25;
  * headlines, companies and the matching confounders), so a cache of generated data (the bench's) knows it is stale.
  */
 export const SAMPLE_GENERATOR_VERSION = 2;
+export const SAMPLE_GENERATOR_CHANGE = 'LinkedIn headlines, companies and the name-matching confounders';
 
 /** Fills in events/persons from each other; validates ranges with messages naming the option. */
 export function resolveSampleOptions(input: Partial<SampleOptions> & { out: string }): SampleOptions {

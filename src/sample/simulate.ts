@@ -139,7 +139,7 @@ export interface Phenomena {
   offsiteWithEmail: number;
   /** Persons whose email is at a personal domain (gmail.com…): no company evidence from the email. */
   personalEmailPersons: number;
-  /** Persons with a work email whose LinkedIn shows another, newer employer. */
+  /** Persons with a work email who have moved on: their employer (LinkedIn, the booking form) is not the email's company. */
   jobChangers: number;
   /** LinkedIn profiles whose headline names no company ("Founder", "Data | Analytics | BI"). */
   headlinesWithoutCompany: number;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { calibrationPoints, resultsMarkdown, type BenchResults, type SizeResult, type TimeResult } from '../../bench/report';
 import type { SystemResult } from '../../src/evaluate';
+import { SAMPLE_GENERATOR_VERSION } from '../../src/sample';
 import { matchingScores, type OffsiteGroup, type ProbabilityColumn } from '../../src/evaluate/matching';
 import { evaluateCells } from '../../src/evaluate/metrics';
 
@@ -33,6 +34,7 @@ function size(events: number, withProbabilities: boolean): SizeResult {
     events,
     rows: { pages: events },
     generatedMs: 900,
+    generator: SAMPLE_GENERATOR_VERSION,
     ours: run('ours', 1500, system('journey-stitch', scored, withProbabilities ? 'present' : 'missing')),
     exact: run('ours-exact', 1400, system('journey-stitch, exact-name rule', [group({ rows: 40 }), group({ rows: 20, correct: false })], 'missing')),
     seed: run('seed', 200, system('seed SQL', [group({ rows: 30 }), group({ rows: 30, correct: false })], 'not applicable')),
@@ -46,7 +48,7 @@ function olderSize(events: number): SizeResult {
   const s = size(events, false);
   const { matching: _, ...ours } = s.ours.scores!;
   const { matching: __, ...seed } = s.seed.scores!;
-  return { ...s, exact: undefined, ours: { ...s.ours, scores: ours as SystemResult }, seed: { ...s.seed, scores: seed as SystemResult } };
+  return { ...s, generator: undefined, exact: undefined, ours: { ...s.ours, scores: ours as SystemResult }, seed: { ...s.seed, scores: seed as SystemResult } };
 }
 
 describe('RESULTS.md', () => {
@@ -64,12 +66,15 @@ describe('RESULTS.md', () => {
     expect(md).toContain('journey-stitch, exact-name rule: stitched_events has no match_probability column');
     expect(md).toContain('![predicted match probability against observed precision, per data size](calibration.png)');
     expect(md.trim().endsWith('## Findings\n\nx')).toBe(true);
+    // The older size's data came from an earlier generator: said, naming it.
+    expect(md).toMatch(/older sample generator .*\n.*: 1,000,000 events\./);
   });
 
   it('has no calibration plot when no run wrote probabilities', () => {
     const results: BenchResults = { sizes: { 100000: size(100_000, false) }, cost: null };
     expect(calibrationPoints(Object.values(results.sizes))).toEqual([]);
     const md = resultsMarkdown(results, null);
+    expect(md).not.toContain('older sample generator');
     expect(md).not.toContain('calibration.png');
     expect(md).toContain('journey-stitch: stitched_events has no match_probability column');
   });
