@@ -53,7 +53,9 @@ export interface CalibrationPoint {
  * rows, over the diagonal a calibrated stitcher would follow.
  */
 export async function calibrationPlotPng(points: CalibrationPoint[], title: string): Promise<Buffer> {
-  const axis = (title: string) => ({ type: 'quantitative' as const, title, scale: { domain: [0, 1] }, axis: { format: '.0%' } });
+  // Matches sit above the minimum probability: the axes start at 50%, or lower when a point does.
+  const low = Math.min(0.5, Math.floor(10 * Math.min(...points.flatMap((p) => [p.predicted, p.observed]))) / 10);
+  const axis = (title: string) => ({ type: 'quantitative' as const, title, scale: { domain: [low, 1] }, axis: { format: '.0%' } });
   return renderPng({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -62,7 +64,7 @@ export async function calibrationPlotPng(points: CalibrationPoint[], title: stri
     background: 'white',
     layer: [
       {
-        data: { values: [{ p: 0 }, { p: 1 }] },
+        data: { values: [{ p: low }, { p: 1 }] },
         mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
         encoding: { x: { field: 'p', ...axis('mean predicted match probability (band)') }, y: { field: 'p', ...axis('observed precision') } },
       },
