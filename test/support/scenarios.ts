@@ -85,7 +85,7 @@ export const offsiteRow = (id: string, when: string, fullName: string | null, ex
  * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.68 ≥ 0.6); without a headline neither
  * clears 0.6 (0.375 each): the profile stays unmatched.
  */
-function scoredNamesakes(): Scenario[] {
+export function namesakes() {
   const people = [
     identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Sam Lee', email: 'sam@acme.com' }),
     identify('i2', '03-01 10:00', 'a2', { user_id: 'u2', name: 'Sam Lee', email: 'sam.lee@globex.com' }),
@@ -96,6 +96,11 @@ function scoredNamesakes(): Scenario[] {
     offsiteRow('li-3', '02-20 10:00', 'Ann Bo', { email: 'ann@initech.com', headline: 'CTO at Initech' }),
     offsiteRow('li-4', '02-20 11:00', 'Raj Oz', { email: 'raj@hooli.io', company: 'Hooli Inc.' }),
   ];
+  return { people, examples, config: testConfig({ identity: { name_matching: { min_probability: 0.6 } } }) };
+}
+
+function scoredNamesakes(): Scenario[] {
+  const { people, examples } = namesakes();
   const config = { identity: { name_matching: { min_probability: 0.6 } } };
   const known: Scenario['events'] = {
     i1: ['u1', 'confirmed', 'user_id'],
