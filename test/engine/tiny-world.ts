@@ -32,13 +32,18 @@ export async function writeTinyWorld(data: string): Promise<void> {
   );
 }
 
-/** The config of the tiny world, as written in journey-stitch.yaml next to the data folder. */
+/**
+ * The config of the tiny world, as written in journey-stitch.yaml next to the data folder. Ada's LinkedIn like is a
+ * name match under the exact-name rule; the scored model (the default) leaves it unmatched (a name alone, with no
+ * company or LinkedIn-referred visit, stays below min_probability here), so these tests pin the exact rule.
+ */
 export const TINY_CONFIG = `warehouse: duckdb
 source: { type: segment, path: ./data }
 offsite:
   - name: linkedin
     path: ./data/linkedin.ndjson
     columns: { id: id }
+identity: { name_matching: { method: exact } }
 output: { database: ./db/stitched.duckdb }
 `;
 
