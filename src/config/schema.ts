@@ -184,6 +184,17 @@ export const configSchema = z
       })
       .default({})
       .describe('duckdb: resources of the embedded DuckDB for stitch and evaluate. They change the speed, never the result.'),
+    load: z
+      .strictObject({
+        max_reject_share: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe('duckdb: a source file with more than this share of its lines unreadable (bad JSON, wrong field count) stops the run; one with no readable line always does.'),
+      })
+      .default({ max_reject_share: 0.5 })
+      .describe('duckdb: how reading source files treats unreadable lines.'),
     incremental: incrementalConfigSchema.describe('stitch --incremental: how far back each run re-reads for late-arriving data.'),
     lookml: z
       .strictObject({

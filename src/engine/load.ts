@@ -63,6 +63,17 @@ export interface LoadedTable {
   timestampColumns: string[];
   /** Time spent reading the file. */
   ms: number;
+  /** The first unreadable line, when there is one. */
+  firstBad?: BadLine;
+}
+
+export interface BadLine {
+  /** 1-based line number in the file. */
+  line: number;
+  /** Why it could not be read, e.g. "malformed JSON on line 3". */
+  reason: string;
+  /** The line as it is in the file. */
+  text: string;
 }
 
 export interface LoadedSources {
@@ -170,7 +181,7 @@ async function checkAndParseLines(conn: DuckDBConnection, file: string, target: 
     SELECT line_no, line, CASE WHEN NOT json_valid(line) THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object' END AS problem
     FROM js_lines`);
   await conn.run(`INSERT INTO ${LOAD_REJECTS}
-    SELECT ${name}, NULL, problem || ' on line ' || line_no, line FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
+    SELECT ${name}, NULL, problem || ' on line ' || line_no, line, ${duck.stringLiteral(file)}, line_no FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
   const keyRows = (
     await conn.runAndReadAll(`SELECT k FROM (
         SELECT unnest(json_keys(line)) AS k, line_no, generate_subscripts(json_keys(line), 1) AS pos FROM js_lines_checked WHERE problem IS NULL
@@ -200,7 +211,7 @@ async function loadCsv(conn: DuckDBConnection, file: string, target: string): Pr
       CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
         THEN 'wrong field count on line ' || line || ' (' || lower(error_message) || ')'
         ELSE 'malformed CSV on line ' || line || ' (' || error_message || ')' END,
-      csv_line
+      csv_line, ${duck.stringLiteral(file)}, line
     FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS n FROM js_csv_rejects) WHERE n = 1 ORDER BY line`);
   await conn.run('DROP TABLE js_csv_rejects; DROP TABLE js_csv_scans');
 }
@@ -263,17 +274,103 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
     await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
   }
   const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;
-  return { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
+  const loaded: LoadedTable = { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
+  if (rejected > 0) {
+    const [line, reason, text] = (
+      await conn.runAndReadAll(`SELECT line_no, reason, row_data FROM ${LOAD_REJECTS} WHERE file = ${duck.stringLiteral(file)} ORDER BY line_no LIMIT 1`)
+    ).getRows()[0];
+    loaded.firstBad = { line: Number(line), reason: String(reason), text: String(text ?? '') };
+  }
+  return loaded;
+}
+
+/** A source file too much of which could not be read: the run stops (load.max_reject_share). */
+export class UnreadableFileError extends SourceFileError {
+  constructor(
+    message: string,
+    readonly loaded: LoadedTable,
+  ) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+/** Whether a file has no readable line, or more than `maxShare` of its lines unreadable. */
+export function tooUnreadable(t: Pick<LoadedTable, 'rows' | 'rejected'>, maxShare: number): boolean {
+  return t.rejected > 0 && (t.rows === 0 || t.rejected / (t.rows + t.rejected) > maxShare);
+}
+
+const shorten = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+const quoteArg = (file: string) => (/^[\w./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`);
+
+/** What the first unreadable line says about the whole file, and the fix. */
+export function unreadableFix(t: Pick<LoadedTable, 'file' | 'format' | 'firstBad' | 'rows'>, configKey: string): string {
+  const text = t.firstBad?.text.trim() ?? '';
+  const gz = t.file.toLowerCase().endsWith('.gz');
+  const file = quoteArg(t.file);
+  const converted = quoteArg(t.file.replace(/(\.(ndjson|jsonl|json))?(\.gz)?$/i, '.converted.ndjson'));
+  const read = gz ? `gunzip -c ${file} | jq -c` : `jq -c`;
+  const input = gz ? '' : ` ${file}`;
+  if (t.format === 'ndjson') {
+    if (text.startsWith('[')) {
+      return (
+        'the file is a JSON array (one document, pretty-printed or on one line), not newline-delimited JSON (one object per line). ' +
+        `Convert it with \`${read} '.[]'${input} > ${converted}\` and point ${configKey} at the result (or replace the file with it)`
+      );
+    }
+    if (text === '{' || (text.startsWith('{') && !text.endsWith('}'))) {
+      return (
+        'the file holds pretty-printed JSON (one object over several lines); newline-delimited JSON needs one object per line. ' +
+        `Convert it with \`${read} .${input} > ${converted}\` and point ${configKey} at the result (or replace the file with it)`
+      );
+    }
+    if (/^[^{[]*,/.test(text) && !text.startsWith('"')) return `the file looks like CSV: give it a .csv ending (${configKey})`;
+    return `fix or remove the unreadable lines (each must be one JSON object), or raise load.max_reject_share in the config`;
+  }
+  if (t.format === 'csv') {
+    if (text.startsWith('{')) return `the file looks like newline-delimited JSON: give it a .ndjson ending (${configKey})`;
+    return (
+      'check that every line has as many fields as the header (the delimiter, and quotes around values holding it); ' +
+      'fix or remove the unreadable lines, or raise load.max_reject_share in the config'
+    );
+  }
+  return 'check the file';
+}
+
+/** The message of an UnreadableFileError. */
+export function unreadableMessage(t: LoadedTable, maxShare: number, configKey: string): string {
+  const total = t.rows + t.rejected;
+  const what =
+    t.rows === 0
+      ? `no readable row (${fmt(t.rejected)} unreadable line(s))`
+      : `${fmt(t.rejected)} of its ${fmt(total)} lines (${Math.floor((1000 * t.rejected) / total) / 10}%) unreadable, more than load.max_reject_share (${maxShare})`;
+  const first = t.firstBad ? `; the first bad line is ${t.firstBad.line} (${t.firstBad.reason.replace(/ on line \d+/, '')}): ${shorten(t.firstBad.text)}` : '';
+  return `${t.file}: ${what}${first}. Fix: ${unreadableFix(t, configKey)}`;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export interface LoadOptions {
+  /**
+   * Stop with an UnreadableFileError at a file with no readable line, or more than load.max_reject_share of its
+   * lines unreadable (default). `check` turns it off to report every file.
+   */
+  stopOnUnreadable?: boolean;
 }
 
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables or views. */
-export async function loadSources(conn: DuckDBConnection, config: Config): Promise<LoadedSources> {
+export async function loadSources(conn: DuckDBConnection, config: Config, opts: LoadOptions = {}): Promise<LoadedSources> {
   if (config.warehouse !== 'duckdb') throw new Error('loadSources reads files: it needs warehouse: duckdb');
   // The session the models run in: timestamps without a zone mean UTC, whatever the machine's zone.
   for (const statement of duck.sessionSetup) await conn.run(statement);
   const folder = config.source.path;
   if (!folder) throw new SourceFileError('source.path is not set: point it at the folder holding your source files');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR, file VARCHAR, line_no BIGINT)`);
+  const maxShare = config.load.max_reject_share;
+  const checked = (t: LoadedTable, configKey: string): LoadedTable => {
+    if ((opts.stopOnUnreadable ?? true) && tooUnreadable(t, maxShare)) throw new UnreadableFileError(unreadableMessage(t, maxShare, configKey), t);
+    return t;
+  };
 
   const required =
     config.source.type === 'snowplow'
@@ -285,7 +382,7 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
   const tables: LoadedTable[] = [];
   for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) {
     const file = await findSourceFile(folder, spec.table, required);
-    tables.push(await loadFile(conn, spec.logical, file, physicalColumns(spec)));
+    tables.push(checked(await loadFile(conn, spec.logical, file, physicalColumns(spec)), 'source.path'));
   }
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
@@ -300,7 +397,7 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
     if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
     if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
     const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
-    tables.push(await loadFile(conn, spec.logical, o.path, physicalColumns(spec)));
+    tables.push(checked(await loadFile(conn, spec.logical, o.path, physicalColumns(spec)), `offsite[${i}].path`));
   }
 
   const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();

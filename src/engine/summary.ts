@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IDENTITY_STATUSES, REJECTS_TABLE } from '../contract/tables';
 import type { RawTableSpec } from '../models/raw-tables';
-import { REJECT_REASON_COLUMNS, type RejectReason } from '../models/staging';
+import { DUPLICATE_REASON, REJECT_REASON_COLUMNS, type RejectReason } from '../models/staging';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { LoadedSources, LoadedTable } from './load';
 import type { RunReport, StepReport } from './run';
@@ -93,9 +93,12 @@ export async function collectSummary(
   const eventsIn = loaded.tables.reduce((n, t) => n + t.rows + t.rejected, 0);
   const eventsOut = await one(`SELECT count(*) FROM ${duck.quoteIdent('stitched_events')}`);
   // Rejected rows by table and reason ("on line N" left out): the summary's reasons and the per-file warnings.
-  const rejects = (await conn.runAndReadAll(`SELECT source_table, regexp_replace(reason, ' on line \\d+.*$', ''), count(*) FROM ${duck.quoteIdent(REJECTS_TABLE)} GROUP BY ALL`))
+  // Copies that lost to another copy of their event id are counted as duplicates, not as rejected rows.
+  const all = (await conn.runAndReadAll(`SELECT source_table, regexp_replace(reason, ' on line \\d+.*$', ''), count(*) FROM ${duck.quoteIdent(REJECTS_TABLE)} GROUP BY ALL`))
     .getRows()
     .map(([table, reason, n]): [string, string, number] => [String(table), String(reason), Number(n)]);
+  const rejects = all.filter(([, reason]) => reason !== DUPLICATE_REASON);
+  const duplicates = all.filter(([, reason]) => reason === DUPLICATE_REASON).reduce((sum, [, , n]) => sum + n, 0);
   const byReason = new Map<string, number>();
   for (const [, reason, n] of rejects) byReason.set(reason, (byReason.get(reason) ?? 0) + n);
   const rejectedByReason = Object.fromEntries([...byReason].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)));
@@ -103,8 +106,9 @@ export async function collectSummary(
   const byStatus = Object.fromEntries(await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`));
   return {
     eventsIn,
-    // Every row read is rejected, dropped as a duplicate event id, stitched, or (incremental) arrived too late to be read.
-    duplicatesRemoved: eventsIn - rejected - eventsOut - lateRows,
+    // Every row read is rejected, dropped as a duplicate event id (kept in rejected_rows too), stitched, or
+    // (incremental) arrived too late to be read.
+    duplicatesRemoved: duplicates,
     lateRows,
     eventsOut,
     persons: await one(`SELECT count(*) FROM ${duck.quoteIdent('persons')}`),
@@ -131,7 +135,7 @@ export function formatSummary(s: StitchSummary): string[] {
         `warning: ${m.file}: ${fmt(m.rejected)} of its ${fmt(m.rows)} rows (${Math.floor((1000 * m.rejected) / m.rows) / 10}%) were rejected, ` +
         `mostly ${m.reason} (${fmt(m.reasonRows)}); ${m.fix}`,
     ),
-    `duplicates removed: ${fmt(s.duplicatesRemoved)}`,
+    `duplicates removed: ${fmt(s.duplicatesRemoved)}${s.duplicatesRemoved ? ` (in ${REJECTS_TABLE} as reason '${DUPLICATE_REASON}', with the table of the copy kept)` : ''}`,
     ...(s.lateRows ? [`late rows:          ${fmt(s.lateRows)} (not read by the incremental runs since the last full stitch, which would include them)`] : []),
     `events out:         ${fmt(s.eventsOut)}`,
     `persons:            ${fmt(s.persons)}`,

@@ -307,6 +307,43 @@ export function dedupeBefore(a: string, b: string): string {
   }, '');
 }
 
+/** rejected_rows.reason of a copy of an event id that lost the dedupe order to another copy (DEDUPE_ORDER). */
+export const DUPLICATE_REASON = 'duplicate';
+
+export interface DuplicateRejectsOptions {
+  /**
+   * A table of (event_id, source_table): copies that come before every staged copy of their id (an incremental
+   * run's stored copies from before its cutoff). Every staged copy of those ids loses to it.
+   */
+  earlier?: string;
+  /** Also select the losing copy's occurred_at (the incremental state keeps rejects by time). */
+  occurredAt?: boolean;
+}
+
+/**
+ * The staged copies that lose the dedupe order as rejected rows: the losing copy's table, the event id (the id of the
+ * copy that won, which stitched_events holds), reason 'duplicate', and as row_data the losing copy's time and the
+ * table of the copy that won. `duplicateIds` holds the ids staged more than once.
+ */
+export function duplicateRejectsSql(ctx: ModelContext, staged: string, duplicateIds: string, opts: DuplicateRejectsOptions = {}): string {
+  const { d } = ctx;
+  const ids = opts.earlier
+    ? `(s.event_id IN (SELECT event_id FROM ${duplicateIds}) OR s.event_id IN (SELECT event_id FROM ${opts.earlier}))`
+    : `s.event_id IN (SELECT event_id FROM ${duplicateIds})`;
+  const kept = opts.earlier ? 'COALESCE(e.source_table, c.kept_source_table)' : 'c.kept_source_table';
+  const rowData = d.rowToJson(d.structOf([['occurred_at', 'c.occurred_at'], ['kept_source_table', kept]]));
+  return `SELECT c.source_table, c.event_id, ${ctx.lit(DUPLICATE_REASON)} AS reason, ${rowData} AS row_data${opts.occurredAt ? ', c.occurred_at' : ''}
+FROM (
+  SELECT s.source_table, s.event_id, s.occurred_at,
+    ROW_NUMBER() OVER (PARTITION BY s.event_id ORDER BY ${DEDUPE_ORDER}) AS copy_number,
+    -- Copies tied on the whole order come from one table (source_order): any of them names it.
+    FIRST_VALUE(s.source_table) OVER (PARTITION BY s.event_id ORDER BY ${DEDUPE_ORDER}) AS kept_source_table
+  FROM ${staged} AS s
+  WHERE s.reject_reason IS NULL AND ${ids}
+) AS c
+${opts.earlier ? `LEFT JOIN ${opts.earlier} AS e ON e.event_id = c.event_id\nWHERE c.copy_number > 1 OR e.event_id IS NOT NULL` : 'WHERE c.copy_number > 1'}`;
+}
+
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
   const offsite = ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
@@ -314,15 +351,6 @@ export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const cols = names.join(', ');
   return [
     ctx.scratchTable('js_staged', [...firstParty, ...offsite].join('\nUNION ALL\n')),
-    {
-      kind: 'sql',
-      name: REJECTS_TABLE,
-      creates: REJECTS_TABLE,
-      sql: ctx.d.createTableAs(
-        ctx.t(REJECTS_TABLE),
-        `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.t('js_staged')} WHERE reject_reason IS NOT NULL`,
-      ),
-    },
     // At-least-once delivery: keep one row per event id, the earliest; ties broken on content so reruns agree.
     // Only the ids delivered more than once are ranked (a hash aggregate finds them): sorting every event by id
     // was the costliest step at 10M events.
@@ -330,6 +358,17 @@ export function stagingSteps(ctx: ModelContext): SqlStep[] {
       'js_duplicate_ids',
       `SELECT event_id FROM ${ctx.t('js_staged')} WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1`,
     ),
+    {
+      kind: 'sql',
+      name: REJECTS_TABLE,
+      creates: REJECTS_TABLE,
+      sql: ctx.d.createTableAs(
+        ctx.t(REJECTS_TABLE),
+        `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.t('js_staged')} WHERE reject_reason IS NOT NULL
+UNION ALL
+${duplicateRejectsSql(ctx, ctx.t('js_staged'), ctx.t('js_duplicate_ids'))}`,
+      ),
+    },
     ctx.scratchTable(
       'js_events',
       `SELECT ${names.map((c) => `s.${c}`).join(', ')}

@@ -52,7 +52,7 @@ describe('stitchDuckDB', () => {
     const persisted = await readDb(db, async (conn) => ({
       tables: (await queryRows(conn, `SELECT table_name FROM information_schema.tables ORDER BY 1`)).map((r) => r.table_name),
       events: await queryRows(conn, `SELECT event_id, person_id, identity_status FROM stitched_events ORDER BY event_id`),
-      rejects: await queryRows(conn, `SELECT source_table, reason, row_data FROM rejected_rows`),
+      rejects: await queryRows(conn, `SELECT source_table, reason, row_data FROM rejected_rows ORDER BY ALL`),
     }));
     // Only the contract tables are saved: no raw or scratch tables.
     expect(persisted.tables).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
@@ -65,7 +65,11 @@ describe('stitchDuckDB', () => {
       { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
       { event_id: 't1', person_id: 'u1', identity_status: 'confirmed' },
     ]);
-    expect(persisted.rejects).toEqual([{ source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: '{"id": "p-broken",' }]);
+    expect(persisted.rejects).toEqual([
+      // The second copy of p1 lost to the first (which stitched_events holds): kept, with the time and the kept copy's table.
+      { source_table: 'pages', reason: 'duplicate', row_data: '{"occurred_at":"2024-03-01 10:00:00","kept_source_table":"pages"}' },
+      { source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: '{"id": "p-broken",' },
+    ]);
 
     // Progress names every model with rows and time; the summary follows.
     expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\)$/.test(l))).toBe(true);
