@@ -10,7 +10,7 @@ view: js_events {
         -- model: js_staged
         CREATE OR REPLACE TEMP TABLE `js_staged`
         AS
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
@@ -37,13 +37,16 @@ view: js_events {
           CAST(NULL AS STRING) AS `offsite_action`,
           CAST(NULL AS STRING) AS `profile_url`,
           CAST(NULL AS STRING) AS `content_url`,
+          CAST(NULL AS STRING) AS `headline`,
+          CAST(NULL AS STRING) AS `company`,
+          CAST(NULL AS STRING) AS `location`,
           'pages' AS `source_table`,
           1 AS `source_order`,
           STRUCT(r.`context_page_url` AS `context_page_url`, r.`id` AS `id`, r.`context_page_title` AS `context_page_title`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`pages` AS r
         ) AS cleaned
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
@@ -70,13 +73,16 @@ view: js_events {
           CAST(NULL AS STRING) AS `offsite_action`,
           CAST(NULL AS STRING) AS `profile_url`,
           CAST(NULL AS STRING) AS `content_url`,
+          CAST(NULL AS STRING) AS `headline`,
+          CAST(NULL AS STRING) AS `company`,
+          CAST(NULL AS STRING) AS `location`,
           'tracks' AS `source_table`,
           2 AS `source_order`,
           STRUCT(r.`id` AS `id`, r.`event` AS `event`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`tracks` AS r
         ) AS cleaned
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
@@ -103,13 +109,16 @@ view: js_events {
           CAST(NULL AS STRING) AS `offsite_action`,
           CAST(NULL AS STRING) AS `profile_url`,
           CAST(NULL AS STRING) AS `content_url`,
+          CAST(NULL AS STRING) AS `headline`,
+          NULLIF(TRIM(CAST(r.`company` AS STRING)), '') AS `company`,
+          CAST(NULL AS STRING) AS `location`,
           'identifies' AS `source_table`,
           3 AS `source_order`,
-          STRUCT(r.`email` AS `email`, r.`name` AS `name`, r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`id` AS `id`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
+          STRUCT(r.`email` AS `email`, r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`name` AS `name`, r.`id` AS `id`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`, r.`company` AS `company`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`identifies` AS r
         ) AS cleaned
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason,
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
         FROM (
@@ -121,7 +130,7 @@ view: js_events {
           CAST(NULL AS STRING) AS `anonymous_id`,
           CAST(NULL AS STRING) AS `user_id`,
           CASE WHEN REGEXP_CONTAINS(LOWER(TRIM(CAST(r.`email` AS STRING))), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(TRIM(CAST(r.`email` AS STRING))) END AS `email`,
-          NULLIF(TRIM(CAST(r.`full_name` AS STRING)), '') AS `name`,
+          COALESCE(NULLIF(TRIM(CAST(r.`full_name` AS STRING)), ''), NULLIF(TRIM((COALESCE(CAST(r.`first_name` AS STRING), '') || ' ' || COALESCE(CAST(r.`last_name` AS STRING), ''))), '')) AS `name`,
           CAST(NULL AS STRING) AS `carried_anonymous_id`,
           CAST(NULL AS STRING) AS `linked_anonymous_id`,
           'linkedin' AS `source`,
@@ -136,9 +145,12 @@ view: js_events {
           NULLIF(TRIM(CAST(r.`action` AS STRING)), '') AS `offsite_action`,
           CASE WHEN LOWER(TRIM(CAST(r.`profile_url` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`profile_url` AS STRING)) END AS `profile_url`,
           NULLIF(TRIM(CAST(r.`content_url` AS STRING)), '') AS `content_url`,
+          NULLIF(TRIM(CAST(r.`headline` AS STRING)), '') AS `headline`,
+          NULLIF(TRIM(CAST(r.`company` AS STRING)), '') AS `company`,
+          NULLIF(TRIM(CAST(r.`location` AS STRING)), '') AS `location`,
           'linkedin' AS `source_table`,
           10 AS `source_order`,
-          STRUCT(r.`full_name` AS `full_name`, r.`action` AS `action`, r.`timestamp` AS `timestamp`, r.`profile_url` AS `profile_url`, r.`content_url` AS `content_url`, r.`id` AS `id`, r.`email` AS `email`) AS raw_row
+          STRUCT(r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`full_name` AS `full_name`, r.`action` AS `action`, r.`timestamp` AS `timestamp`, r.`profile_url` AS `profile_url`, r.`content_url` AS `content_url`, r.`id` AS `id`, r.`email` AS `email`, r.`headline` AS `headline`, r.`company` AS `company`, r.`location` AS `location`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`linkedin` AS r
         ) AS cleaned;
 
@@ -166,12 +178,12 @@ view: js_events {
         -- model: js_events
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
-        SELECT s.`event_id`, s.`event_type`, s.`event_name`, s.`occurred_at`, s.`anonymous_id`, s.`user_id`, s.`email`, s.`name`, s.`carried_anonymous_id`, s.`linked_anonymous_id`, s.`source`, s.`page_path`, s.`page_title`, s.`page_url`, s.`referrer`, s.`ip`, s.`utm_source`, s.`utm_medium`, s.`utm_campaign`, s.`offsite_action`, s.`profile_url`, s.`content_url`, s.`source_table`, s.`source_order`
+        SELECT s.`event_id`, s.`event_type`, s.`event_name`, s.`occurred_at`, s.`anonymous_id`, s.`user_id`, s.`email`, s.`name`, s.`carried_anonymous_id`, s.`linked_anonymous_id`, s.`source`, s.`page_path`, s.`page_title`, s.`page_url`, s.`referrer`, s.`ip`, s.`utm_source`, s.`utm_medium`, s.`utm_campaign`, s.`offsite_action`, s.`profile_url`, s.`content_url`, s.`headline`, s.`company`, s.`location`, s.`source_table`, s.`source_order`
         FROM `js_staged` AS s
         LEFT JOIN `js_duplicate_ids` AS dup ON dup.event_id = s.event_id
         WHERE s.reject_reason IS NULL AND dup.event_id IS NULL
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order` FROM (
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order` FROM (
           SELECT s.*, ROW_NUMBER() OVER (
             PARTITION BY s.event_id
             ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
