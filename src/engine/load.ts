@@ -8,13 +8,13 @@
  * rejected_rows once the models have built it.
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { REJECTS_TABLE } from '../contract/tables';
-import type { Config } from '../config/schema';
+import type { Config, OffsiteFormat } from '../config/schema';
 import type { RawSources, RawTable } from '../models/types';
 import { SourceColumnError } from '../models/types';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
@@ -81,6 +81,8 @@ export interface LoadedSources {
   tables: LoadedTable[];
   /** Rows rejected while reading files, by reason (e.g. "malformed JSON"). */
   rejectedByReason: Record<string, number>;
+  /** The config index of an offsite raw table (offsite:<name>). */
+  offsiteIndex?(table: RawTable): number | undefined;
 }
 
 /** Where the load rejects wait until the models have created rejected_rows. */
@@ -200,10 +202,33 @@ async function checkAndParseLines(conn: DuckDBConnection, file: string, target: 
   await conn.run('DROP TABLE js_lines; DROP TABLE js_lines_checked');
 }
 
-async function loadCsv(conn: DuckDBConnection, file: string, target: string): Promise<void> {
+/**
+ * Lines before the header of an export that starts with notes (LinkedIn's Connections.csv: "Notes:", a quoted
+ * paragraph, a blank line): the first line naming all of `header` is the header. 0 when the file starts with it
+ * or no line in its first 64 KiB does.
+ */
+export async function linesBeforeHeader(file: string, header: readonly string[]): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
+    const lines = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').split('\n');
+    const at = lines.findIndex((line) => {
+      const fields = line.split(',').map((f) => f.trim().replace(/^"|"$/g, '').toLowerCase());
+      return header.every((h) => fields.includes(h.toLowerCase()));
+    });
+    return Math.max(at, 0);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The header LinkedIn's Connections.csv starts its table with, after its notes. */
+const CONNECTIONS_HEADER = ['First Name', 'Last Name', 'Connected On'];
+
+async function loadCsv(conn: DuckDBConnection, file: string, target: string, skip = 0): Promise<void> {
   const name = duck.stringLiteral(path.basename(file));
   await conn.run(`${createTemp(target)} AS
-    SELECT * FROM read_csv(${duck.stringLiteral(file)}, all_varchar = true, header = true,
+    SELECT * FROM read_csv(${duck.stringLiteral(file)}, all_varchar = true, header = true,${skip ? ` skip = ${skip},` : ''}
       store_rejects = true, rejects_table = 'js_csv_rejects', rejects_scan = 'js_csv_scans')`);
   // One reject per line (a line can have several errors); field-count errors say what was expected.
   await conn.run(`INSERT INTO ${LOAD_REJECTS}
@@ -244,7 +269,7 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 }
 
 /** Load one file into `rawRef(table)`. An empty file becomes an empty table with every logical column (mapped). */
-async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[]): Promise<LoadedTable> {
+async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[], format_?: OffsiteFormat): Promise<LoadedTable> {
   const format = sourceFormat(file);
   if (!format) throw new SourceFileError(`${file}: unknown file type; use ${ENDING_LIST}`);
   const started = performance.now();
@@ -258,7 +283,7 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   let rows: number;
   try {
     if (format === 'ndjson') await loadNdjson(conn, file, name);
-    else if (format === 'csv') await loadCsv(conn, file, name);
+    else if (format === 'csv') await loadCsv(conn, file, name, format_ === 'linkedin_connections' && !file.endsWith('.gz') ? await linesBeforeHeader(file, CONNECTIONS_HEADER) : 0);
     else await loadParquet(conn, file, name);
     rows = await count(conn, `SELECT count(*) FROM ${ref}`);
   } catch (err) {
@@ -397,7 +422,7 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
     if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
     if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
     const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
-    tables.push(checked(await loadFile(conn, spec.logical, o.path, physicalColumns(spec)), `offsite[${i}].path`));
+    tables.push(checked(await loadFile(conn, spec.logical, o.path, physicalColumns(spec), o.format), `offsite[${i}].path`));
   }
 
   const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();
@@ -414,7 +439,11 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
     },
     isTimestamp: (table, column) => byTable.get(table)?.timestampColumns.includes(column) ?? false,
   };
-  return { raw, tables, rejectedByReason: Object.fromEntries(reasons.map(([r, n]) => [String(r), Number(n)])) };
+  const offsiteIndex = (table: RawTable) => {
+    const i = config.offsite.findIndex((o) => `offsite:${o.name}` === table);
+    return i < 0 ? undefined : i;
+  };
+  return { raw, tables, rejectedByReason: Object.fromEntries(reasons.map(([r, n]) => [String(r), Number(n)])), offsiteIndex };
 }
 
 /** Add the rows rejected while reading files to rejected_rows (creating it when the pipeline did not). */
@@ -426,5 +455,7 @@ export async function appendLoadRejects(conn: DuckDBConnection, rejectsRef: stri
 /** A SourceColumnError from the models, restated with the file the raw table was read from. */
 export function explainSourceColumnError(err: SourceColumnError, loaded: LoadedSources): Error {
   const file = loaded.tables.find((t) => t.table === err.table)?.file;
-  return new SourceFileError(file ? `${file}: ${err.message}` : err.message);
+  const offsite = err.table.startsWith('offsite:') ? loaded.offsiteIndex?.(err.table) : undefined;
+  const hint = err.logical === 'action' && offsite !== undefined ? `, or set offsite[${offsite}].action to what every row is (e.g. liked)` : '';
+  return new SourceFileError(`${file ? `${file}: ` : ''}${err.message}${hint}`);
 }

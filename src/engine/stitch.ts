@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, SourceColumnError } from '../models';
+import { matchHeaders, withHeaderMatches } from '../models/headers';
 import { rawTableSpecs } from '../models/raw-tables';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
@@ -19,7 +20,7 @@ import { lateRowsNote, outstandingLateRows, refreshIncremental } from './increme
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
 import { LoopCapError, loopIterations, runPipeline, type RunReport } from './run';
-import { collectSummary, formatSummary, loadLine, progressLine, type StitchSummary } from './summary';
+import { collectSummary, formatSummary, headerLines, loadLine, progressLine, type StitchSummary } from './summary';
 
 const duck = new DuckDBDialect();
 
@@ -76,10 +77,14 @@ interface Built {
 }
 
 /** Everything that happens inside the temporary database: load, models, rejects, clean-up, summary, export. */
-async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions, log: (line: string) => void, checkSignal: () => void): Promise<Built> {
-  const loaded = await loadSources(conn, config);
+async function build(conn: DuckDBConnection, configured: Config, opts: StitchOptions, log: (line: string) => void, checkSignal: () => void): Promise<Built> {
+  const loaded = await loadSources(conn, configured);
   checkSignal();
   for (const t of loaded.tables) log(loadLine(t));
+  // Columns found by header (userId is user_id; known exports' own names) become mappings, and the run says so.
+  const headers = matchHeaders(configured, (table) => [...loaded.raw.columns(table)!]);
+  const config = withHeaderMatches(configured, headers.matches);
+  for (const line of headerLines(loaded, headers)) log(line);
 
   let pipeline: Pipeline;
   try {

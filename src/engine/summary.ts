@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IDENTITY_STATUSES, REJECTS_TABLE } from '../contract/tables';
+import { describeMatches, type HeaderMatching } from '../models/headers';
 import type { RawTableSpec } from '../models/raw-tables';
 import { DUPLICATE_REASON, REJECT_REASON_COLUMNS, type RejectReason } from '../models/staging';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
@@ -70,6 +71,18 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** What was read from one source file. */
 export function loadLine(t: LoadedTable): string {
   return `read ${path.basename(t.file)}: ${fmt(t.rows)} rows${t.rejected ? `, ${fmt(t.rejected)} unreadable line(s) kept in ${REJECTS_TABLE}` : ''} (${Math.round(t.ms)} ms)`;
+}
+
+/** What was found by header in each file (`columns found by header in x.csv: First Name → first_name, ...`) and what was not. */
+export function headerLines(loaded: LoadedSources, headers: HeaderMatching): string[] {
+  const file = (table: string) => path.basename(loaded.tables.find((t) => t.table === table)?.file ?? table);
+  const tables = [...new Set(headers.matches.map((m) => m.table))];
+  return [
+    ...tables.map((t) => `columns found by header in ${file(t)}: ${describeMatches(headers.matches.filter((m) => m.table === t))}`),
+    ...headers.ambiguous.map(
+      (a) => `warning: ${file(a.table)}: ${a.columns.map((c) => `'${c}'`).join(' and ')} could each be ${a.logical}; none is read as it: map ${a.logical} in the config`,
+    ),
+  ];
 }
 
 /** One model: name, rows written (or loop iterations), time. */

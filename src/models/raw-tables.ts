@@ -4,11 +4,11 @@
  */
 import {
   OFFSITE_COLUMNS,
-  OFFSITE_REQUIRED,
   SEGMENT_COLUMNS,
   SEGMENT_REQUIRED,
   SNOWPLOW_COLUMNS,
   SNOWPLOW_REQUIRED,
+  offsiteRequired,
   type Config,
 } from '../config/schema';
 import type { RawTable } from './types';
@@ -56,7 +56,7 @@ export function rawTableSpecs(config: Config): RawTableSpec[] {
     }
   }
   config.offsite.forEach((o, i) => {
-    specs.push({ logical: `offsite:${o.name}`, table: o.table ?? o.name, configKey: `offsite[${i}].columns`, columns: expected(OFFSITE_COLUMNS, OFFSITE_REQUIRED, o.columns) });
+    specs.push({ logical: `offsite:${o.name}`, table: o.table ?? o.name, configKey: `offsite[${i}].columns`, columns: expected(OFFSITE_COLUMNS, offsiteRequired(o), o.columns) });
   });
   return specs;
 }

@@ -4,7 +4,9 @@
  */
 import {
   OFFSITE_NAME_COLUMNS,
-  OFFSITE_REQUIRED,
+  offsiteAction,
+  offsiteDateFormat,
+  offsiteRequired,
   SEGMENT_REQUIRED,
   SNOWPLOW_COLUMNS,
   SNOWPLOW_REQUIRED,
@@ -266,24 +268,31 @@ export function offsiteLabel(o: OffsiteConfig): string {
 function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): string {
   const { d } = ctx;
   const table = `offsite:${o.name}`;
-  const rc = new RawColumns(ctx, table, o.columns, OFFSITE_REQUIRED);
+  const rc = new RawColumns(ctx, table, o.columns, offsiteRequired(o));
   if (!OFFSITE_NAME_COLUMNS.some((c) => rc.has(c))) throw new SourceColumnError(table, rc.physical('full_name'), 'full_name');
   const str = (logical: string) => rc.str(logical);
   const text = (logical: string) => rc.text(logical);
   const name = personName(ctx, rc, 'full_name');
   // An export with full_name keeps the ids it always had; one with only first and last names uses the joined name.
-  const fingerprint = [rc.has('full_name') ? str('full_name') : name, ...['action', 'timestamp', 'profile_url', 'content_url'].map(str)]
+  const constantAction = offsiteAction(o);
+  const action = constantAction === undefined ? text('action') : ctx.lit(constantAction);
+  // Dates such as LinkedIn's 05 Dec 2024, where the format has them; ISO timestamps always parse.
+  const dateFormat = offsiteDateFormat(o);
+  const occurredAt = dateFormat
+    ? `COALESCE(${d.safeTimestamp(rc.col('timestamp'))}, ${d.safeTimestampFormat(d.trim(str('timestamp')), dateFormat)})`
+    : d.safeTimestamp(rc.col('timestamp'));
+  const fingerprint = [rc.has('full_name') ? str('full_name') : name, constantAction === undefined ? str('action') : action, ...['timestamp', 'profile_url', 'content_url'].map(str)]
     .map((c) => `COALESCE(${c}, '')`)
     .join(` || '|' || `);
   const row: StagedRow = {
     event_id: rc.has('id') ? ctx.clean(rc.col('id')) : d.concat(ctx.lit(`${o.name}:`), ctx.md5(fingerprint)),
     event_type: ctx.lit('offsite'),
-    event_name: text('action'),
-    occurred_at: d.safeTimestamp(rc.col('timestamp')),
+    event_name: action,
+    occurred_at: occurredAt,
     email: ctx.cleanEmail(rc.col('email')),
     name,
     source: ctx.lit(o.name),
-    offsite_action: text('action'),
+    offsite_action: action,
     profile_url: ctx.clean(rc.col('profile_url')),
     content_url: text('content_url'),
     headline: text('headline'),

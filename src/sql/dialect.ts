@@ -42,6 +42,8 @@ export interface Dialect {
   castString(expr: string): string;
   /** NULL instead of an error when the value cannot be a timestamp. */
   safeTimestamp(expr: string): string;
+  /** Text in a strftime `format` (e.g. '%d %b %Y' for 05 Dec 2024) as a UTC TIMESTAMP; NULL when it does not parse. */
+  safeTimestampFormat(expr: string, format: string): string;
   nullOf(type: 'string' | 'int' | 'float' | 'bool' | 'timestamp'): string;
 
   // ---- functions ----

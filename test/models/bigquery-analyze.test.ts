@@ -32,6 +32,17 @@ const configs: Record<string, ConfigInput> = {
     identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }], junk_pattern: '^test', email_query_params: ['email', 'e'] },
   },
   snowplow: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } },
+  // LinkedIn's Connections.csv loaded as a table, its headers kept: spaces, and names with quotes and a backtick.
+  'linkedin connections, awkward column names': {
+    ...base,
+    offsite: [
+      {
+        name: 'connections',
+        format: 'linkedin_connections',
+        columns: { first_name: 'First Name', last_name: "Last 'Name'", profile_url: 'URL', timestamp: 'Connected On', company: 'Com`pany', headline: 'Po"sition' },
+      },
+    ],
+  },
 };
 
 const TYPES = { string: 'STRING', int: 'INT64', float: 'FLOAT64', bool: 'BOOL', timestamp: 'TIMESTAMP' } as const;
