@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, SourceColumnError } from '../models';
+import { sourceChecks, valueFindings } from '../check';
 import { matchHeaders, withHeaderMatches } from '../models/headers';
 import { rawTableSpecs } from '../models/raw-tables';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
@@ -40,6 +41,8 @@ export interface StitchOptions {
    * persons rewritten; the result equals a full rebuild. The first run (or one after a config change) is full.
    */
   incremental?: boolean;
+  /** Warnings (columns that matter missing, config values that match nothing) fail the run before anything is written. */
+  strict?: boolean;
   /** Replaces the models (tests use it to run a pipeline that fails on purpose). */
   build?: (sources: LoadedSources) => Pipeline;
 }
@@ -85,6 +88,12 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
   const headers = matchHeaders(configured, (table) => [...loaded.raw.columns(table)!]);
   const config = withHeaderMatches(configured, headers.matches);
   for (const line of headerLines(loaded, headers)) log(line);
+  // The checks of `journey-stitch check` on what was loaded (missing columns that matter); errors are the models'.
+  const warnings = sourceChecks(config, loaded, headers)
+    .flatMap((c) => c.findings)
+    .filter((f) => f.level === 'warning')
+    .map((f) => f.message);
+  for (const w of warnings) log(`warning: ${w}`);
 
   let pipeline: Pipeline;
   try {
@@ -125,7 +134,13 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
   // Incremental runs drop their own scratch tables and keep their state tables.
   if (!opts.incremental) for (const table of pipeline.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(table)));
 
-  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0);
+  // Config values that match nothing (track_events, conversion_events, email_query_params), on the stitched events.
+  const valueWarnings = (await valueFindings(conn, config, duck.quoteIdent('stitched_events'))).map((f) => f.message);
+  for (const w of valueWarnings) log(`warning: ${w}`);
+  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0, [...warnings, ...valueWarnings]);
+  if (opts.strict && summary.warnings.length) {
+    throw new Error(`--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`);
+  }
   const staged = opts.exportDir ? await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir) : undefined;
   return { run, summary, staged };
 }

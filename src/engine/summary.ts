@@ -12,6 +12,8 @@ import type { RunReport, StepReport } from './run';
 const duck = new DuckDBDialect();
 
 export interface StitchSummary {
+  /** What the checks found (`journey-stitch check`): columns that matter missing, config values that match nothing. */
+  warnings: string[];
   /** Rows read from every source file, readable or not. */
   eventsIn: number;
   duplicatesRemoved: number;
@@ -101,6 +103,7 @@ export async function collectSummary(
   specs: readonly RawTableSpec[],
   run: RunReport,
   lateRows = 0,
+  warnings: string[] = [],
 ): Promise<StitchSummary> {
   const one = async (sql: string) => (await countRows(conn, `SELECT 'n', (${sql})`))[0][1];
   const eventsIn = loaded.tables.reduce((n, t) => n + t.rows + t.rejected, 0);
@@ -118,6 +121,7 @@ export async function collectSummary(
   const rejected = rejects.reduce((sum, [, , n]) => sum + n, 0);
   const byStatus = Object.fromEntries(await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`));
   return {
+    warnings,
     eventsIn,
     // Every row read is rejected, dropped as a duplicate event id (kept in rejected_rows too), stitched, or
     // (incremental) arrived too late to be read.
@@ -154,5 +158,6 @@ export function formatSummary(s: StitchSummary): string[] {
     `persons:            ${fmt(s.persons)}`,
     `events by identity: ${Object.entries(s.eventsByStatus).map(([k, n]) => `${k} ${pct(n)}`).join(', ')}`,
     `label propagation:  ${Object.entries(s.iterations).map(([loop, n]) => `${loop} ${n} iteration(s)`).join(', ') || 'no loops'}`,
+    `warnings:           ${s.warnings.length}${s.warnings.length ? ' (above; stitch --strict stops on them)' : ''}`,
   ];
 }

@@ -36,6 +36,13 @@ describe('stitchDuckDB', () => {
 
     // 8 rows read (4 page lines incl. a duplicate and a broken one, 1 track, 1 identify, 2 LinkedIn rows).
     expect(result.summary).toEqual({
+      // The checks of `journey-stitch check`: optional columns that matter, missing from the tiny world's files.
+      warnings: [
+        'pages.ndjson: no user_id column: user_id is read as NULL',
+        'pages.ndjson: no context_page_url column: context_page_url is read as NULL',
+        'pages.ndjson: no context_campaign_term column: context_campaign_term is read as NULL',
+        'linkedin.ndjson: no email column: email is read as NULL',
+      ],
       eventsIn: 8,
       duplicatesRemoved: 1,
       lateRows: 0,

@@ -12,12 +12,13 @@ export function register(program: Command): void {
     .option('-e, --export-dir <dir>', 'duckdb: also export every output table as CSV and Parquet into this folder')
     .option('--dry-run', 'bigquery: estimate bytes and cost of every statement without running anything', false)
     .option('--incremental', 'process only events newer than the last run (minus incremental.lookback_hours); equal to a full rebuild', false)
-    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean }) => {
+    .option('--strict', 'duckdb: fail on the warnings of the checks (journey-stitch check) before anything is written', false)
+    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean; strict: boolean }) => {
       const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       if (config.warehouse === 'duckdb') {
         if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
-        await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, log });
+        await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, log });
         return;
       }
       if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
