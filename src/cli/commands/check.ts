@@ -1,9 +1,10 @@
 /** `journey-stitch check`: the source files against the config, before a stitch (introspect is its BigQuery twin). */
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { DEFAULT_CONFIG_FILE } from '../../config/file';
 
 /** The report text, and whether stitch can run (with `strict`, also without warnings). */
 export async function runCheck(configFile: string, strict = false): Promise<{ text: string; ready: boolean }> {
+  const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
   const { config, file } = await loadConfig(configFile);
   if (config.warehouse !== 'duckdb') {
     throw new Error(`${file}: check reads source files (warehouse: duckdb); for warehouse: bigquery run journey-stitch introspect`);

@@ -1,8 +1,6 @@
 /** `journey-stitch stitch`: build the stitched tables (a DuckDB file, or tables in the BigQuery output dataset). */
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
-import { stitchDuckDB } from '../../engine/stitch';
-import { formatDryRun, formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../warehouse/bigquery';
+import { DEFAULT_CONFIG_FILE } from '../../config/file';
 
 export function register(program: Command): void {
   program
@@ -14,14 +12,17 @@ export function register(program: Command): void {
     .option('--incremental', 'process only events newer than the last run (minus incremental.lookback_hours); equal to a full rebuild', false)
     .option('--strict', 'duckdb: fail on the warnings of the checks (journey-stitch check) before anything is written', false)
     .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean; strict: boolean }) => {
+      const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
       const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       if (config.warehouse === 'duckdb') {
         if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
+        const { stitchDuckDB } = require('../../engine/stitch') as typeof import('../../engine/stitch');
         await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, log });
         return;
       }
       if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
+      const { formatDryRun, formatIncrementalOutcome, formatRunReport, stitchBigQuery } = require('../../warehouse/bigquery') as typeof import('../../warehouse/bigquery');
       const result = await stitchBigQuery(config, {
         dryRun: opts.dryRun,
         incremental: opts.incremental,
