@@ -119,7 +119,7 @@ describe('a Segment data set', () => {
     ];
     expect(await columns('pages')).toEqual(common);
     expect(await columns('tracks')).toEqual([...common, 'event']);
-    expect(await columns('identifies')).toEqual([...common, 'email', 'name', 'first_name', 'last_name']);
+    expect(await columns('identifies')).toEqual([...common, 'email', 'name', 'first_name', 'last_name', 'company']);
     expect(await columns('linkedin')).toEqual(['id', 'full_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url']);
     expect(await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE action NOT IN ('liked', 'commented', 'followed', 'shared')`)).toBe(0);
   });
