@@ -16,7 +16,7 @@ import { matchHeaders, withHeaderMatches } from '../models/headers';
 import { rawTableSpecs } from '../models/raw-tables';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
-import { prepareExportDir, stageExport, type StagedExport } from './export';
+import { isRunning, prepareExportDir, stageExport, type StagedExport } from './export';
 import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
@@ -54,15 +54,6 @@ async function removeDatabase(file: string): Promise<void> {
 
 /** The temporary database a run builds next to `target`, named after the process that owns it. */
 const tempDatabase = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Temp databases of runs that were killed outright (no chance to clean up): their process is gone. */
 async function removeAbandonedTemps(target: string): Promise<void> {
@@ -141,7 +132,13 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
   if (opts.strict && summary.warnings.length) {
     throw new Error(`--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`);
   }
-  const staged = opts.exportDir ? await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir) : undefined;
+  const exported = [...OUTPUT_TABLES, REJECTS_TABLE];
+  const staged = opts.exportDir
+    ? await stageExport(conn, exported, opts.exportDir, (table, done) => {
+        log(`  exported ${table} (${done} of ${exported.length})`);
+        checkSignal();
+      })
+    : undefined;
   return { run, summary, staged };
 }
 
