@@ -7,7 +7,7 @@
  * with the file name, the reason and the raw line, and are counted; `appendLoadRejects` adds them to
  * rejected_rows once the models have built it.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -381,6 +381,8 @@ export interface LoadOptions {
    * lines unreadable (default). `check` turns it off to report every file.
    */
   stopOnUnreadable?: boolean;
+  /** Called as each file is loaded, with the bytes read so far and the bytes of every file. */
+  onTable?(table: LoadedTable, doneBytes: number, totalBytes: number): void;
 }
 
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables or views. */
@@ -405,10 +407,21 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
   const specs = rawTableSpecs(config);
   const physicalColumns = (spec: RawTableSpec) => spec.columns.map((c) => c.physical);
   const tables: LoadedTable[] = [];
-  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) {
-    const file = await findSourceFile(folder, spec.table, required);
-    tables.push(checked(await loadFile(conn, spec.logical, file, physicalColumns(spec)), 'source.path'));
-  }
+  const firstPartyFiles: Array<[RawTableSpec, string]> = [];
+  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) firstPartyFiles.push([spec, await findSourceFile(folder, spec.table, required)]);
+  config.offsite.forEach((o, i) => {
+    if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
+    if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
+  });
+  // Progress in bytes of every file to read.
+  const totalBytes = [...firstPartyFiles.map(([, f]) => f), ...config.offsite.map((o) => o.path!)].reduce((n, f) => n + statSync(f).size, 0);
+  let doneBytes = 0;
+  const progress = (t: LoadedTable): LoadedTable => {
+    doneBytes += statSync(t.file).size;
+    opts.onTable?.(t, doneBytes, totalBytes);
+    return t;
+  };
+  for (const [spec, file] of firstPartyFiles) tables.push(progress(checked(await loadFile(conn, spec.logical, file, physicalColumns(spec)), 'source.path')));
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
     const unreadable = (await conn.runAndReadAll(`SELECT source_table || ': ' || reason FROM ${LOAD_REJECTS} LIMIT 3`)).getRows().map((r) => String(r[0]));
@@ -419,10 +432,8 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
     );
   }
   for (const [i, o] of config.offsite.entries()) {
-    if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
-    if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
     const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
-    tables.push(checked(await loadFile(conn, spec.logical, o.path, physicalColumns(spec), o.format), `offsite[${i}].path`));
+    tables.push(progress(checked(await loadFile(conn, spec.logical, o.path!, physicalColumns(spec), o.format), `offsite[${i}].path`)));
   }
 
   const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();

@@ -72,9 +72,13 @@ interface Built {
 
 /** Everything that happens inside the temporary database: load, models, rejects, clean-up, summary, export. */
 async function build(conn: DuckDBConnection, configured: Config, opts: StitchOptions, log: (line: string) => void, checkSignal: () => void): Promise<Built> {
-  const loaded = await loadSources(conn, configured);
+  const loaded = await loadSources(conn, configured, {
+    onTable: (t, doneBytes, totalBytes) => {
+      log(loadLine(t, { doneBytes, totalBytes }));
+      checkSignal();
+    },
+  });
   checkSignal();
-  for (const t of loaded.tables) log(loadLine(t));
   // Columns found by header (userId is user_id; known exports' own names) become mappings, and the run says so.
   const headers = matchHeaders(configured, (table) => [...loaded.raw.columns(table)!]);
   const config = withHeaderMatches(configured, headers.matches);
@@ -94,9 +98,11 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
   }
 
   log(opts.incremental ? 'models (incremental):' : 'models:');
+  let done = 0;
   const hooks = {
     onStep: (step: Parameters<typeof progressLine>[0]) => {
-      log(progressLine(step));
+      // A full run knows its models ([n/N]); an incremental one plans them as it goes.
+      log(progressLine(step, opts.incremental ? undefined : { n: ++done, total: pipeline.steps.length }));
       checkSignal();
     },
     dropScratchEarly: (t: string) => duck.quoteIdent(t),

@@ -71,9 +71,16 @@ export function mostlyRejected(t: LoadedTable, spec: RawTableSpec, rejects: Read
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** What was read from one source file. */
-export function loadLine(t: LoadedTable): string {
-  return `read ${path.basename(t.file)}: ${fmt(t.rows)} rows${t.rejected ? `, ${fmt(t.rejected)} unreadable line(s) kept in ${REJECTS_TABLE}` : ''} (${Math.round(t.ms)} ms)`;
+export function loadLine(t: LoadedTable, progress?: { doneBytes: number; totalBytes: number }): string {
+  const share = progress && progress.totalBytes > 0 ? ` [${size(progress.doneBytes)} of ${size(progress.totalBytes)}]` : '';
+  return `read ${path.basename(t.file)}: ${fmt(t.rows)} rows${t.rejected ? `, ${fmt(t.rejected)} unreadable line(s) kept in ${REJECTS_TABLE}` : ''} (${Math.round(t.ms)} ms)${share}`;
 }
+
+/** 1.2 kB, 34.5 MB, 1.2 GB. */
+const size = (bytes: number) => {
+  const [unit, scale] = bytes < 1e6 ? ['kB', 1e3] : bytes < 1e9 ? ['MB', 1e6] : ['GB', 1e9];
+  return `${(bytes / scale).toFixed(1)} ${unit}`;
+};
 
 /** What was found by header in each file (`columns found by header in x.csv: First Name → first_name, ...`) and what was not. */
 export function headerLines(loaded: LoadedSources, headers: HeaderMatching): string[] {
@@ -87,10 +94,10 @@ export function headerLines(loaded: LoadedSources, headers: HeaderMatching): str
   ];
 }
 
-/** One model: name, rows written (or loop iterations), time. */
-export function progressLine(step: StepReport): string {
+/** One model: name, rows written (or loop iterations), time; with `of`, its place among the models ([3/25]). */
+export function progressLine(step: StepReport, of?: { n: number; total: number }): string {
   const what = step.kind === 'loop' ? `${step.iterations} iteration(s)` : step.rows !== undefined ? `${fmt(step.rows)} rows` : '';
-  return `  ${step.name.padEnd(28)} ${what.padStart(16)} ${`${Math.round(step.ms)} ms`.padStart(9)}`;
+  return `  ${step.name.padEnd(28)} ${what.padStart(16)} ${`${Math.round(step.ms)} ms`.padStart(9)}${of ? `  [${of.n}/${of.total}]` : ''}`;
 }
 
 async function countRows(conn: DuckDBConnection, sql: string): Promise<Array<[string, number]>> {

@@ -73,4 +73,21 @@ describe('journey-stitch check (child process)', () => {
     expect(stitch.stderr).toContain(`journey-stitch: ${pages}: no readable row`);
     expect(stitch.stderr).toContain(`jq -c '.[]' ${pages} >`);
   });
+
+  it('stitch --quiet --json: no progress, the summary as JSON on stdout for schedulers', async () => {
+    const run = await runCli(['stitch', '--quiet', '--json'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ database: path.join(dir, 'db', 'stitched.duckdb'), exported: [], eventsIn: 8, duplicatesRemoved: 1, eventsOut: 6 });
+    expect(summary.warnings).toHaveLength(7);
+    expect(summary.rejectedByReason).toEqual({ 'malformed JSON': 1 });
+
+    // Without --quiet: every model with its place among them, the last one N of N.
+    const loud = await runCli(['stitch'], dir);
+    const places = [...loud.stderr.matchAll(/\[(\d+)\/(\d+)\]$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(places.length).toBeGreaterThan(10);
+    expect(places.map(([n]) => n)).toEqual(places.map((_, i) => i + 1));
+    expect(places.at(-1)![0]).toBe(places.at(-1)![1]);
+  });
 });

@@ -79,8 +79,10 @@ describe('stitchDuckDB', () => {
     ]);
 
     // Progress names every model with rows and time; the summary follows.
-    expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\)$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms$/.test(l))).toBe(true);
+    // Loading in bytes of every file, models n of N.
+    expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\) \[0\.\d kB of (0|1)\.\d kB\]$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^read linkedin\.ndjson: 2 rows \(\d+ ms\) \[(\d\.\d kB) of \1\]$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms {2}\[\d+\/\d+\]$/.test(l))).toBe(true);
     expect(lines).toContain('  events by identity: confirmed 50.0%, inferred 16.7%, anonymous 16.7%, unmatched 16.7%');
     expect(lines).toContain('  rejected rows:      1 (malformed JSON: 1; see rejected_rows)');
 

@@ -11,17 +11,24 @@ export function register(program: Command): void {
     .option('--dry-run', 'bigquery: estimate bytes and cost of every statement without running anything', false)
     .option('--incremental', 'process only events newer than the last run (minus incremental.lookback_hours); equal to a full rebuild', false)
     .option('--strict', 'duckdb: fail on the warnings of the checks (journey-stitch check) before anything is written', false)
-    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean; strict: boolean }) => {
+    .option('-q, --quiet', 'no progress lines (errors only)', false)
+    .option('--json', 'duckdb: write the summary as JSON on stdout (for schedulers)', false)
+    .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean; strict: boolean; quiet: boolean; json: boolean }) => {
       const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
       const { config, file } = await loadConfig(opts.config);
-      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
       if (config.warehouse === 'duckdb') {
         if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
         const { stitchDuckDB } = require('../../engine/stitch') as typeof import('../../engine/stitch');
-        await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, log });
+        const result = await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, log });
+        if (opts.json) {
+          const { database, exported, summary, run } = result;
+          process.stdout.write(`${JSON.stringify({ database, exported, ...summary, seconds: Math.round(run.totalMs) / 1000 }, null, 2)}\n`);
+        }
         return;
       }
       if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
+      if (opts.json) throw new Error(`--json writes the DuckDB run's summary; ${file} has warehouse: bigquery`);
       const { formatDryRun, formatIncrementalOutcome, formatRunReport, stitchBigQuery } = require('../../warehouse/bigquery') as typeof import('../../warehouse/bigquery');
       const result = await stitchBigQuery(config, {
         dryRun: opts.dryRun,
