@@ -134,8 +134,28 @@ const segmentSource = z.strictObject({
     .describe('Map logical Segment column names to your physical column names, per table.'),
 });
 
+/** A Snowplow user trait: a column, or a JSON path into a column holding JSON (a context or an unstructured event). */
+const snowplowTrait = z.union([
+  columnName(),
+  z.strictObject({
+    column: columnName().describe('Column holding JSON, e.g. contexts_com_acme_user_1.'),
+    path: z
+      .string()
+      .regex(/^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/, { message: "a JSON path such as '$[0].email' or '$.user.email'" })
+      .describe("JSON path of the value, e.g. '$[0].email' (the first context's email)."),
+  }),
+]);
+export type SnowplowTrait = z.output<typeof snowplowTrait>;
+
 const snowplowSource = z.strictObject({
   type: z.literal('snowplow'),
+  user_traits: z
+    .strictObject({
+      email: snowplowTrait.optional().describe('Where the user\'s email is: a column, or { column, path } into a JSON context column.'),
+      name: snowplowTrait.optional().describe('Where the user\'s full name is: a column, or { column, path }.'),
+    })
+    .default({})
+    .describe('User traits of Snowplow events (Snowplow has no identify call): with an email or name, offsite rows can match web users.'),
   path: z.string().min(1).optional().describe('duckdb: folder holding the events table as .ndjson, .csv or .parquet.'),
   tables: z.strictObject({ events: identifier('table name').default('events') }).default({ events: 'events' }),
   columns: columnMap(SNOWPLOW_COLUMNS).describe('Map logical Snowplow atomic column names to physical names.'),

@@ -41,7 +41,9 @@ export function rawTableSpecs(config: Config): RawTableSpec[] {
   const specs: RawTableSpec[] = [];
   const source = config.source;
   if (source.type === 'snowplow') {
-    specs.push({ logical: 'events', table: source.tables.events, configKey: 'source.columns', columns: expected(SNOWPLOW_COLUMNS, SNOWPLOW_REQUIRED, source.columns) });
+    // User traits name their columns directly (source.user_traits): expected under those names.
+    const traits = Object.values(source.user_traits).flatMap((t) => (t === undefined ? [] : [typeof t === 'string' ? t : t.column]));
+    specs.push({ logical: 'events', table: source.tables.events, configKey: 'source.columns', columns: expected([...SNOWPLOW_COLUMNS, ...traits], SNOWPLOW_REQUIRED, source.columns) });
   } else {
     const carried = config.identity.carried_anonymous_id_column;
     const crm = config.identity.crm_ids.map((c) => c.column);

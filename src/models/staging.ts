@@ -11,6 +11,7 @@ import {
   SNOWPLOW_COLUMNS,
   SNOWPLOW_REQUIRED,
   type OffsiteConfig,
+  type SnowplowTrait,
 } from '../config/schema';
 import { REJECTS_TABLE } from '../contract/tables';
 import type { SqlStep } from '../sql/pipeline';
@@ -228,6 +229,13 @@ function snowplowSelect(ctx: ModelContext): string {
   const text = (logical: string) => rc.text(logical);
   const isPage = `COALESCE(${str('event')}, '') = 'page_view'`;
   // The Segment-named carried column maps onto Snowplow's marketing term.
+  // User traits (source.user_traits): a column, or a JSON path into one.
+  const trait = (t: SnowplowTrait | undefined) =>
+    t === undefined ? undefined : typeof t === 'string' ? rc.text(t) : `NULLIF(${d.trim(d.jsonValue(rc.col(t.column), t.path))}, '')`;
+  const traitEmail = trait(source.user_traits.email);
+  const urlEmail = emailFromUrl(ctx, str('page_url'));
+  const pageEmail = urlEmail ? `CASE WHEN ${isPage} THEN ${urlEmail} END` : undefined;
+  const emails = [traitEmail, pageEmail].filter((e): e is string => e !== undefined);
   const carriedLogical = ctx.config.identity.carried_anonymous_id_column?.replace(/^context_campaign_/, 'mkt_');
   const carried = carriedLogical && (SNOWPLOW_COLUMNS as readonly string[]).includes(carriedLogical) ? carriedLogical : undefined;
   const row: StagedRow = {
@@ -237,7 +245,8 @@ function snowplowSelect(ctx: ModelContext): string {
     occurred_at: d.safeTimestamp(rc.col('derived_tstamp')),
     anonymous_id: ctx.clean(rc.col('domain_userid')),
     user_id: ctx.clean(rc.col('user_id')),
-    email: emailFromUrl(ctx, str('page_url')) ? `CASE WHEN ${isPage} THEN ${ctx.cleanEmail(emailFromUrl(ctx, str('page_url'))!)} END` : d.nullOf('string'),
+    email: emails.length === 0 ? d.nullOf('string') : ctx.cleanEmail(emails.length === 1 ? emails[0] : `COALESCE(${emails.join(', ')})`),
+    name: trait(source.user_traits.name) ?? d.nullOf('string'),
     carried_anonymous_id: carried ? ctx.clean(rc.col(carried)) : d.nullOf('string'),
     // The network (third-party cookie) id ties the domain ids of one browser together.
     linked_anonymous_id: ctx.clean(rc.col('network_userid')),

@@ -25,6 +25,9 @@ export class BigQueryDialect extends StandardDialect {
   safeTimestamp(expr: string): string {
     return `SAFE_CAST(${expr} AS TIMESTAMP)`;
   }
+  jsonValue(expr: string, path: string): string {
+    return `JSON_VALUE(${expr}, ${this.stringLiteral(path)})`;
+  }
   safeTimestampFormat(expr: string, format: string): string {
     return `SAFE.PARSE_TIMESTAMP(${this.stringLiteral(format)}, ${expr})`;
   }

@@ -24,6 +24,9 @@ export class DuckDBDialect extends StandardDialect {
     // Through epoch microseconds rather than timezone('UTC', …): the same instant, without a time zone lookup per row.
     return `make_timestamp(epoch_us(TRY_CAST(${expr} AS TIMESTAMPTZ)))`;
   }
+  jsonValue(expr: string, path: string): string {
+    return `json_extract_string(${expr}, ${this.stringLiteral(path)})`;
+  }
   safeTimestampFormat(expr: string, format: string): string {
     return `CAST(try_strptime(${expr}, ${this.stringLiteral(format)}) AS TIMESTAMP)`;
   }

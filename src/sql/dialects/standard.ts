@@ -20,6 +20,7 @@ export abstract class StandardDialect implements Dialect {
   abstract stringLiteral(value: string): string;
   abstract safeTimestamp(expr: string): string;
   abstract safeTimestampFormat(expr: string, format: string): string;
+  abstract jsonValue(expr: string, path: string): string;
   abstract regexpContains(expr: string, pattern: string): string;
   abstract regexpExtract(expr: string, pattern: string): string;
   abstract regexpReplace(expr: string, pattern: string, replacement: string): string;
