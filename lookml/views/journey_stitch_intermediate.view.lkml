@@ -345,12 +345,42 @@ view: js_event_component {
   }
 }
 
+view: js_anon_sightings {
+  derived_table: {
+    create_process: {
+      sql_step:
+        CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
+        AS
+        SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried
+        FROM (
+          SELECT event_id, anonymous_id, FALSE AS carried FROM ${js_events.SQL_TABLE_NAME} WHERE anonymous_id IS NOT NULL
+          UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE carried_anonymous_id IS NOT NULL
+          UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE linked_anonymous_id IS NOT NULL
+        ) AS x
+        JOIN ${js_events.SQL_TABLE_NAME} AS e ON e.event_id = x.event_id
+        JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = x.event_id ;;
+    }
+
+    datagroup_trigger: journey_stitch_refresh
+  }
+}
+
 view: js_anon_person {
   derived_table: {
     create_process: {
       sql_step:
         DECLARE js_changed INT64 DEFAULT 0;
         DECLARE js_iterations INT64 DEFAULT 0;
+
+        -- model: js_anon_direct
+        CREATE OR REPLACE TEMP TABLE `js_anon_direct`
+        AS
+        SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
+          SELECT anonymous_id, component, occurred_at, event_id, carried,
+            ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY occurred_at DESC, event_id DESC, carried) AS pick
+          FROM ${js_anon_sightings.SQL_TABLE_NAME}
+        ) AS ranked
+        WHERE pick = 1;
 
         -- model: js_anon_edges
         CREATE OR REPLACE TEMP TABLE `js_anon_edges`
@@ -412,22 +442,6 @@ view: js_anon_person {
           UNION ALL SELECT linked_anonymous_id FROM ${js_events.SQL_TABLE_NAME} WHERE linked_anonymous_id IS NOT NULL
         ) AS ids GROUP BY anonymous_id;
 
-        -- model: js_anon_direct
-        CREATE OR REPLACE TEMP TABLE `js_anon_direct`
-        AS
-        SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
-          SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried,
-            ROW_NUMBER() OVER (PARTITION BY x.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC, x.carried) AS pick
-          FROM (
-            SELECT event_id, anonymous_id, FALSE AS carried FROM ${js_events.SQL_TABLE_NAME} WHERE anonymous_id IS NOT NULL
-            UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE carried_anonymous_id IS NOT NULL
-            UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE linked_anonymous_id IS NOT NULL
-          ) AS x
-          JOIN ${js_events.SQL_TABLE_NAME} AS e ON e.event_id = x.event_id
-          JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = x.event_id
-        ) AS ranked
-        WHERE pick = 1;
-
         -- model: js_anon_person
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
@@ -444,13 +458,23 @@ view: js_anon_person {
             JOIN `js_anon_direct` AS d ON d.anonymous_id = m.anonymous_id
           ) AS ranked
           WHERE pick = 1
+        ),
+        -- A device (anonymous component) seen with two or more known persons is shared (§3); its first sighting bounds
+        -- how far back its history is attached (identity.backstitch_days).
+        device AS (
+          SELECT m.anon_component, COUNT(DISTINCT s.component) > 1 AS shared, MIN(s.occurred_at) AS first_seen_at
+          FROM members AS m
+          JOIN ${js_anon_sightings.SQL_TABLE_NAME} AS s ON s.anonymous_id = m.anonymous_id
+          GROUP BY m.anon_component
         )
         SELECT m.anonymous_id, m.anon_component,
           COALESCE(k.person_id, m.anon_component) AS person_id,
           k.person_id IS NOT NULL AS attached,
-          COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried
+          COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried,
+          COALESCE(v.shared, FALSE) AS shared, v.first_seen_at
         FROM members AS m
         LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
+        LEFT JOIN device AS v ON v.anon_component = m.anon_component
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = t.component; ;;
     }
 
@@ -462,6 +486,71 @@ view: js_event_base {
   derived_table: {
     create_process: {
       sql_step:
+        -- model: js_anon_events
+        CREATE OR REPLACE TEMP TABLE `js_anon_events`
+        AS
+        WITH anon_events AS (
+          -- Web events without a known identifier on a shared device (or, with a window, cut off by it).
+          SELECT e.event_id, e.occurred_at, a.anon_component, a.shared
+          FROM ${js_events.SQL_TABLE_NAME} AS e
+          JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = e.anonymous_id
+          LEFT JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = e.event_id
+          WHERE c.event_id IS NULL AND e.event_type <> 'offsite' AND (a.shared OR FALSE)
+        ),
+        timeline AS (
+          -- A shared device's sightings (each event once) and anonymous events, in one time line per device.
+          SELECT a.anon_component, s.event_id, s.occurred_at, s.component
+          FROM ${js_anon_sightings.SQL_TABLE_NAME} AS s
+          JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = s.anonymous_id
+          WHERE a.shared
+          GROUP BY a.anon_component, s.event_id, s.occurred_at, s.component
+          UNION ALL
+          SELECT anon_component, event_id, occurred_at, CAST(NULL AS STRING) FROM anon_events WHERE shared
+        ),
+        ordered AS (
+          SELECT anon_component, event_id, occurred_at, component, LAG(occurred_at) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id) AS previous_at FROM timeline
+        ),
+        near AS (
+          -- Device sessions split on the inactivity gap; times only grow along the sort, so the latest session start so far
+          -- is this event's session's, and the earliest one after it the next session's.
+          SELECT anon_component, event_id, occurred_at, component,
+            MAX(CASE WHEN starts_session THEN occurred_at END) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at,
+            MIN(CASE WHEN starts_session THEN occurred_at END) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_session_at,
+            LAST_VALUE(component IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_component,
+            LAST_VALUE(CASE WHEN component IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_at,
+            FIRST_VALUE(component IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS after_component,
+            FIRST_VALUE(CASE WHEN component IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS after_at
+          FROM (
+            SELECT *, previous_at IS NULL OR ((UNIX_MICROS(occurred_at) - UNIX_MICROS(previous_at)) / 1000000.0) > 1800 AS starts_session FROM ordered
+          ) AS flagged
+        ),
+        candidates AS (
+          -- The sightings just before and just after each anonymous event; the one after only within the window.
+          SELECT event_id, anon_component, before_component, after_component,
+            before_component IS NOT NULL AS before_ok,
+            after_component IS NOT NULL AND TRUE AS after_ok,
+            COALESCE(before_at >= session_started_at, FALSE) AS before_same,
+            COALESCE(after_at < next_session_at, after_at IS NOT NULL) AS after_same,
+            UNIX_MICROS(occurred_at) - UNIX_MICROS(before_at) AS before_gap,
+            UNIX_MICROS(after_at) - UNIX_MICROS(occurred_at) AS after_gap
+          FROM near
+          WHERE component IS NULL
+        ),
+        chosen AS (
+          -- Same session first, then the nearer (ties: the one before).
+          SELECT event_id, anon_component, CASE
+            WHEN before_ok AND (NOT after_ok OR (before_same AND NOT after_same) OR (before_same = after_same AND before_gap <= after_gap)) THEN before_component
+            WHEN after_ok THEN after_component
+          END AS component
+          FROM candidates
+        )
+        SELECT c.event_id, COALESCE(k.person_id, c.anon_component) AS person_id, k.person_id IS NOT NULL AS attached
+        FROM chosen AS c
+        LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
+        UNION ALL
+        SELECT event_id, anon_component, FALSE FROM anon_events WHERE NOT shared;
+
+        -- model: js_event_base
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
         SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
@@ -473,27 +562,31 @@ view: js_event_base {
           COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
           CASE
             WHEN k.identified THEN k.person_id
-            WHEN e.event_type <> 'offsite' THEN a.person_id
+            WHEN e.event_type <> 'offsite' THEN COALESCE(x.person_id, a.person_id)
           END AS person_id,
           CASE
             WHEN k.identified THEN 'confirmed'
-            WHEN e.event_type <> 'offsite' AND a.attached THEN 'confirmed'
+            WHEN e.event_type <> 'offsite' AND COALESCE(x.attached, a.attached) THEN 'confirmed'
             WHEN e.event_type <> 'offsite' THEN 'anonymous'
           END AS identity_status,
           CASE
             WHEN k.identified AND e.event_type = 'offsite' THEN CASE WHEN c.has_email THEN 'offsite_email' ELSE 'profile' END
             WHEN k.identified THEN CASE WHEN c.has_user_id THEN 'user_id' WHEN c.has_email THEN 'email' ELSE 'crm_id' END
-            WHEN e.event_type <> 'offsite' AND a.attached THEN CASE WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
+            WHEN e.event_type <> 'offsite' AND COALESCE(x.attached, a.attached)
+            THEN CASE WHEN x.attached THEN 'shared_device' WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
             WHEN e.event_type <> 'offsite' THEN 'none'
           END AS link_reason,
           CASE
             WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
             THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '')))
-          END AS profile_key
+          END AS profile_key,
+          CASE WHEN e.event_type = 'offsite' THEN COALESCE(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), ''), NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(NULLIF(REGEXP_EXTRACT(LOWER(e.headline), '(?:^|[\\t\\n\\f\\r ])(?:at[\\t\\n\\f\\r ]+|@[\\t\\n\\f\\r ]*)([^|,·•(/]+)'), ''), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '')) ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS company_token,
+          (e.event_type = 'page' AND (REGEXP_CONTAINS(LOWER(COALESCE(e.utm_source, '')), 'linkedin') OR REGEXP_CONTAINS(LOWER(COALESCE(e.referrer, '')), '^(?:https?://)?(?:[a-z0-9-]+\\.)*(?:linkedin\\.com|lnkd\\.in)(?:[/:?#]|$)'))) AS linkedin_visit
         FROM ${js_events.SQL_TABLE_NAME} AS e
         LEFT JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = e.event_id
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
-        LEFT JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = e.anonymous_id ;;
+        LEFT JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = e.anonymous_id
+        LEFT JOIN `js_anon_events` AS x ON x.event_id = e.event_id; ;;
     }
 
     datagroup_trigger: journey_stitch_refresh
@@ -504,35 +597,194 @@ view: js_profiles {
   derived_table: {
     create_process: {
       sql_step:
-        -- model: js_unique_names
-        CREATE OR REPLACE TEMP TABLE `js_unique_names`
+        -- model: js_person_names
+        CREATE OR REPLACE TEMP TABLE `js_person_names`
         AS
-        SELECT n.norm_name, MIN(n.candidate_id) AS person_id
+        SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+        FROM ${js_event_base.SQL_TABLE_NAME} AS b
+        LEFT JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = b.person_id
+        WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL;
+
+        -- model: js_person_companies
+        CREATE OR REPLACE TEMP TABLE `js_person_companies`
+        AS
+        SELECT DISTINCT person_id, token FROM (
+          SELECT b.person_id, b.company_token AS token FROM ${js_event_base.SQL_TABLE_NAME} AS b WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite'
+          UNION ALL
+          SELECT b.person_id, CASE WHEN NULLIF(REGEXP_EXTRACT(b.email, '@([^.@]+)\\.'), '') IN ('gmail', 'googlemail', 'yahoo', 'ymail', 'hotmail', 'outlook', 'live', 'msn', 'icloud', 'me', 'mac', 'aol', 'protonmail', 'proton', 'pm', 'gmx', 'web', 'mail', 'email', 'yandex', 'qq', '163', '126', 'fastmail', 'hey', 'zoho', 'tutanota', 'comcast', 'btinternet', 'orange', 'free', 'libero', 'laposte', 'wanadoo', 'seznam', 'naver') THEN NULL ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(b.email, '@([^.@]+)\\.'), ''), '[-_]', ' '), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS token FROM ${js_event_base.SQL_TABLE_NAME} AS b
+          WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
+        ) AS tokens
+        WHERE token IS NOT NULL;
+
+        -- model: js_linkedin_visits
+        CREATE OR REPLACE TEMP TABLE `js_linkedin_visits`
+        AS
+        SELECT person_id, occurred_at FROM ${js_event_base.SQL_TABLE_NAME} AS b WHERE b.identity_status = 'confirmed' AND b.linkedin_visit;
+
+        -- model: js_offsite_profiles
+        CREATE OR REPLACE TEMP TABLE `js_offsite_profiles`
+        AS
+        SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name, MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person
         FROM (
-          SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+          SELECT COALESCE(b.profile_key, ('labelled:' || b.person_id)) AS profile_key, b.name, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.name IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS name_pick, b.company_token, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.company_token IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person
           FROM ${js_event_base.SQL_TABLE_NAME} AS b
-          LEFT JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = b.person_id
-          WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL
-        ) AS n
-        WHERE n.norm_name IS NOT NULL
-        GROUP BY n.norm_name
-        HAVING COUNT(DISTINCT n.candidate_id) = 1 AND MAX(CASE WHEN n.on_web THEN 1 ELSE 0 END) = 1;
+          WHERE b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed')
+        ) AS ranked
+        GROUP BY profile_key;
+
+        -- model: js_match_pairs
+        CREATE OR REPLACE TEMP TABLE `js_match_pairs`
+        AS
+        WITH pairs AS (
+          SELECT p.profile_key, p.company_token, n.candidate_id AS person_id, FALSE AS labelled
+          FROM `js_offsite_profiles` AS p
+          JOIN `js_person_names` AS n ON n.norm_name = NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AND n.on_web
+          WHERE p.labelled_person IS NULL
+          UNION ALL
+          SELECT p.profile_key, p.company_token, p.labelled_person AS person_id, TRUE AS labelled
+          FROM `js_offsite_profiles` AS p
+          JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = p.labelled_person
+        ),
+        referred AS (
+          SELECT DISTINCT pr.profile_key, pr.person_id
+          FROM pairs AS pr
+          JOIN ${js_event_base.SQL_TABLE_NAME} AS b ON COALESCE(b.profile_key, ('labelled:' || b.person_id)) = pr.profile_key AND b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed')
+          JOIN `js_linkedin_visits` AS v ON v.person_id = pr.person_id
+          WHERE ABS(((UNIX_MICROS(v.occurred_at) - UNIX_MICROS(b.occurred_at)) / 1000000.0)) <= 259200
+        ),
+        companies AS (
+          SELECT person_id, COUNT(*) AS tokens FROM `js_person_companies` GROUP BY person_id
+        )
+        SELECT pr.profile_key, pr.person_id, pr.labelled, pr.company_token,
+          CASE
+            WHEN pr.company_token IS NULL OR c.tokens IS NULL THEN 'unknown'
+            WHEN same.token IS NOT NULL THEN 'agree'
+            ELSE 'disagree'
+          END AS company_level,
+          r.person_id IS NOT NULL AS referred
+        FROM pairs AS pr
+        LEFT JOIN companies AS c ON c.person_id = pr.person_id
+        LEFT JOIN `js_person_companies` AS same ON same.person_id = pr.person_id AND same.token = pr.company_token
+        LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id;
+
+        -- model: js_match_params
+        CREATE OR REPLACE TEMP TABLE `js_match_params`
+        AS
+        WITH web AS (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'),
+        labelled AS (
+          SELECT COUNT(*) AS n, COUNTIF(company_level = 'agree') AS agree, COUNTIF(company_level = 'disagree') AS disagree,
+            COUNTIF(referred) AS referred
+          FROM `js_match_pairs` WHERE labelled
+        ),
+        profiles AS (
+          SELECT COUNT(*) AS n, COUNTIF(labelled_person IS NOT NULL) AS labelled, COUNTIF(company_token IS NOT NULL) AS with_company,
+            COUNTIF(labelled_person IS NOT NULL AND labelled_person IN (SELECT person_id FROM web)) AS labelled_on_web
+          FROM `js_offsite_profiles`
+        ),
+        web_count AS (SELECT COUNT(*) AS n FROM web),
+        web_companies AS (
+          SELECT token, COUNT(DISTINCT person_id) AS persons FROM `js_person_companies` WHERE person_id IN (SELECT person_id FROM web) GROUP BY token
+        ),
+        profile_companies AS (
+          SELECT company_token AS token, COUNT(*) AS profiles FROM `js_offsite_profiles` WHERE company_token IS NOT NULL GROUP BY company_token
+        ),
+        company_chance AS (
+          SELECT SUM(CAST(pc.profiles AS FLOAT64) * wc.persons) AS agree_pairs FROM profile_companies AS pc JOIN web_companies AS wc ON wc.token = pc.token
+        ),
+        web_with_company AS (SELECT COUNT(DISTINCT person_id) AS n FROM `js_person_companies` WHERE person_id IN (SELECT person_id FROM web)),
+        visits AS (
+          SELECT person_id, COUNT(*) AS visits FROM `js_linkedin_visits` WHERE person_id IN (SELECT person_id FROM web) GROUP BY person_id
+        ),
+        span AS (
+          SELECT GREATEST(((UNIX_MICROS(MAX(occurred_at)) - UNIX_MICROS(MIN(occurred_at))) / 1000000.0) / 3600.0, 144) AS hours FROM ${js_event_base.SQL_TABLE_NAME}
+        ),
+        referral_chance AS (
+          SELECT SUM(LEAST(1, v.visits * 144 / s.hours)) AS persons FROM visits AS v CROSS JOIN span AS s
+        ),
+        names AS (
+          SELECT COUNT(*) AS n FROM (
+            SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
+            UNION ALL
+            SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL
+          ) AS named
+        ),
+        chances AS (
+          SELECT
+            (CAST(p.labelled_on_web AS FLOAT64) + 1) / (p.labelled + 2) AS prior_web,
+            GREATEST(w.n, 1) AS web_persons,
+            nm.n AS named_records,
+            GREATEST(COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_agree,
+            GREATEST(CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1) - COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_disagree,
+            GREATEST(1 - CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1), 0.000001) AS u_company_unknown,
+            LEAST(GREATEST(COALESCE(rc.persons, 0) / GREATEST(w.n, 1), 0.000001), 0.999999) AS u_referred,
+            l.n AS labelled_pairs, l.agree, l.disagree, l.referred
+          FROM labelled AS l
+          CROSS JOIN profiles AS p
+          CROSS JOIN web_count AS w
+          CROSS JOIN web_with_company AS ww
+          CROSS JOIN company_chance AS cc
+          CROSS JOIN referral_chance AS rc
+          CROSS JOIN names AS nm
+        )
+        -- m: the labelled pairs' shares, smoothed toward u (2 pseudo-pairs): without labelled pairs, no evidence.
+        SELECT prior_web, web_persons, named_records,
+          (agree + 2 * u_company_agree) / (labelled_pairs + 2) AS m_company_agree,
+          (disagree + 2 * u_company_disagree) / (labelled_pairs + 2) AS m_company_disagree,
+          (labelled_pairs - agree - disagree + 2 * u_company_unknown) / (labelled_pairs + 2) AS m_company_unknown,
+          u_company_agree, u_company_disagree, u_company_unknown,
+          (referred + 2 * u_referred) / (labelled_pairs + 2) AS m_referred,
+          u_referred, labelled_pairs
+        FROM chances;
+
+        -- model: js_match_candidates
+        CREATE OR REPLACE TEMP TABLE `js_match_candidates`
+        AS
+        WITH pairs AS (
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name
+          FROM `js_match_pairs` AS c
+          JOIN `js_offsite_profiles` AS p ON p.profile_key = c.profile_key
+          WHERE NOT c.labelled
+        ),
+        name_records AS (
+          SELECT norm_name, COUNT(*) AS records FROM (
+            SELECT norm_name FROM `js_person_names` WHERE norm_name IN (SELECT norm_name FROM pairs)
+            UNION ALL
+            SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles`
+            WHERE labelled_person IS NULL AND NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') IN (SELECT norm_name FROM pairs)
+          ) AS named
+          GROUP BY norm_name
+        ),
+        weighted AS (
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.norm_name,
+            m.prior_web / m.web_persons * CASE c.company_level
+              WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
+              WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree
+              ELSE m.m_company_unknown / m.u_company_unknown
+            END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END AS weight,
+            -- The name's frequency among the other named records (leave-one-out: not counting the profile itself).
+            (1 - m.prior_web) * (k.records - 1) / GREATEST(m.named_records - 1, 1) AS none_weight
+          FROM pairs AS c
+          CROSS JOIN `js_match_params` AS m
+          JOIN name_records AS k ON k.norm_name = c.norm_name
+        ),
+        scored AS (
+          SELECT w.*, ROUND(w.weight / (SUM(w.weight) OVER (PARTITION BY w.profile_key) + w.none_weight), 6) AS match_probability,
+            COUNT(*) OVER (PARTITION BY w.profile_key) AS candidates,
+            ROW_NUMBER() OVER (PARTITION BY w.profile_key ORDER BY w.weight DESC, w.person_id) AS rank_in_profile
+          FROM weighted AS w
+        )
+        SELECT c.profile_key, c.person_id, c.match_probability, c.rank_in_profile = 1 AS best,
+          (CASE WHEN n.records <= 2 THEN 'rare name' ELSE ('name shared by ' || CAST(n.records AS STRING)) END || CASE WHEN c.candidates > 1 THEN (' + best of ' || CAST(c.candidates AS STRING)) ELSE '' END || CASE c.company_level WHEN 'agree' THEN (' + company ' || c.company_token) WHEN 'disagree' THEN ' + other company' ELSE '' END || CASE WHEN c.referred THEN ' + LinkedIn visit' ELSE '' END) AS match_evidence
+        FROM scored AS c
+        JOIN name_records AS n ON n.norm_name = c.norm_name;
 
         -- model: js_profiles
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
-        SELECT p.profile_key, p.profile_name, u.person_id AS matched_person_id
-        FROM (
-          SELECT profile_key, name AS profile_name, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM (
-            SELECT profile_key, name, ROW_NUMBER() OVER (
-              PARTITION BY profile_key ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, occurred_at DESC, event_id DESC
-            ) AS pick
-            FROM ${js_event_base.SQL_TABLE_NAME}
-            WHERE profile_key IS NOT NULL
-          ) AS ranked
-          WHERE pick = 1
-        ) AS p
-        LEFT JOIN `js_unique_names` AS u ON u.norm_name = p.norm_name; ;;
+        SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
+        FROM `js_offsite_profiles` AS p
+        LEFT JOIN `js_match_candidates` AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= 0.8
+        WHERE p.labelled_person IS NULL; ;;
     }
 
     datagroup_trigger: journey_stitch_refresh
@@ -548,7 +800,9 @@ view: js_event_person {
         SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
           COALESCE(b.person_id, p.matched_person_id, ('p:' || TO_HEX(MD5(p.profile_key)))) AS person_id,
           COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
-          COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
+          COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason,
+          CASE WHEN p.matched_person_id IS NOT NULL THEN p.match_probability END AS match_probability,
+          CASE WHEN p.matched_person_id IS NOT NULL THEN p.match_evidence END AS match_evidence
         FROM ${js_event_base.SQL_TABLE_NAME} AS b
         LEFT JOIN ${js_profiles.SQL_TABLE_NAME} AS p ON p.profile_key = b.profile_key ;;
     }

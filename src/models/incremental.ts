@@ -27,8 +27,17 @@
  *   closure does), and every person holding a name in N or holding a profile row with a name in N is added (then
  *   closed again under tokens and persons). Uniqueness also counts the names of every person left outside
  *   (js_inc_outside_names), which are unchanged.
+ * - Shared devices (§3): an anonymous event on a device seen with two or more persons goes to the identification
+ *   on the device nearest in time, and the device's sessions decide which counts as near; so its attribution
+ *   depends on every event of its anonymous component. Those all share its anonymous ids (tokens), so the
+ *   closure holds the whole device, and its recomputation sees all of it. The backstitch window compares an
+ *   event with its device's identifications only: the same argument.
  * - New plain events (a web event with only an anonymous id) of a person the closure leaves out only extend its
- *   history: they start no closure and are appended (incremental/append.ts).
+ *   history: they start no closure and are appended (incremental/append.ts). Except where the person a plain
+ *   event lands on depends on its time: an anonymous id of a shared device (a new visit goes to the nearest
+ *   identification, and may join two device sessions, moving its neighbours), or one left anonymous by the
+ *   backstitch window (a later visit may fall within it). js_state_anon_persons leaves those ids out, so their
+ *   new events are not append candidates: their anonymous ids seed the closure, and the device is recomputed.
  * - The affected persons are then complete in the recomputation (a profile in it matches a person in it), and
  *   their old rows are exactly the rows keyed by their old person ids (links: by the tokens of their events).
  * Corners that are not exact (also not deterministic in a full rebuild, or outside the model): two copies of an
@@ -37,7 +46,7 @@
  * user id); the watermark is the newest event time but never later than the run itself (a future-dated event is
  * simply read again while it is ahead).
  */
-import type { Config } from '../config/schema';
+import { nameMatching, type Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
@@ -68,6 +77,7 @@ export const STATE_TABLES = {
   rejects: 'js_state_rejects',
   anonPersons: 'js_state_anon_persons',
   personTail: 'js_state_person_tail',
+  matchParams: 'js_state_match_params',
   runs: 'journey_stitch_runs',
 } as const;
 
@@ -102,6 +112,8 @@ export interface IncrementalPlan {
 }
 
 // ---------------------------------------------------------------- helpers
+
+const scoredMatching = (config: Config) => nameMatching(config)?.method === 'scored';
 
 function stepsThrough(steps: Step[], name: string): Step[] {
   const at = steps.findIndex((s) => s.name === name);
@@ -354,6 +366,15 @@ ${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: 
     ),
     sql(STATE_TABLES.anonPersons, d.createTableAs(t(STATE_TABLES.anonPersons), anonPersonsSql(ctx, t('stitched_events'))), STATE_TABLES.anonPersons),
     sql(STATE_TABLES.personTail, d.createTableAs(t(STATE_TABLES.personTail), personTailSql(t('js_sessionized'))), STATE_TABLES.personTail),
+    // The name-matching parameters this run estimated: incremental runs score with them (models/matching.ts).
+    sql(
+      STATE_TABLES.matchParams,
+      d.createTableAs(
+        t(STATE_TABLES.matchParams),
+        scoredMatching(opts.config) ? `SELECT * FROM ${t('js_match_params')}` : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
+      ),
+      STATE_TABLES.matchParams,
+    ),
     sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
     ...addAccountingColumnsSql(ctx).map((text, i) => sql(`${STATE_TABLES.runs} (add column ${RUN_ROW_ACCOUNTING[i]})`, text)),
     ctx.scratchTable(
@@ -511,13 +532,18 @@ WHERE norm_name IN (
   SELECT norm_name FROM ${personNames} WHERE identity_status IN ('inferred', 'unmatched')
   UNION ALL
   SELECT norm_name FROM affected WHERE offsite
-)
+)${
+        scoredMatching(config)
+          ? ''
+          : `
 -- A name two persons outside the identity closure hold stays ambiguous before and after: it matches nobody either way.
+-- (Not so when matches are scored: the evidence can single out one of several namesakes.)
 AND norm_name NOT IN (
   SELECT norm_name FROM ${personNames}
   WHERE identity_status = 'confirmed' AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
   GROUP BY norm_name HAVING COUNT(DISTINCT person_id) > 1
-)`,
+)`
+      }`,
     ),
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
     ...closure(
@@ -707,7 +733,8 @@ SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), outputsAreScratch: true, personTails: true };
+  const matchParams = scoredMatching(opts.config) ? opts.out(STATE_TABLES.matchParams) : undefined;
+  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), matchParams, outputsAreScratch: true, personTails: true };
   return stepsAfter(buildPipeline(recompute).steps, 'js_events');
 }
 

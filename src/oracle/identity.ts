@@ -2,7 +2,8 @@
  * Who is who (docs/semantics.md §2–5): the over-merge guard, the identity graph of known identifiers, the
  * anonymous graph, and each event's person, status and link reason.
  */
-import type { Config } from '../config/schema';
+import { nameMatching, type Config } from '../config/schema';
+import { scoreProfiles } from './matching';
 import type { IdentifierType, IdentityStatus } from '../contract/tables';
 import type { StagedEvent } from './stage';
 import { UnionFind } from './unionFind';
@@ -14,6 +15,7 @@ export type LinkReason =
   | 'crm_id'
   | 'anonymous_id'
   | 'carried_anonymous_id'
+  | 'shared_device'
   | 'offsite_email'
   | 'profile'
   | 'name_match'
@@ -23,6 +25,9 @@ export interface Assignment {
   person_id: string;
   identity_status: IdentityStatus;
   link_reason: LinkReason;
+  /** Name matches only: the scored match's probability (null under the exact rule) and its evidence. */
+  match_probability?: number | null;
+  match_evidence?: string | null;
 }
 
 /** An identity_links row before its event statistics: the identifier, its person, and the events carrying it. */
@@ -31,6 +36,8 @@ export interface Link {
   identifier: string;
   person_id: string;
   link_type: 'confirmed' | 'inferred';
+  match_probability: number | null;
+  match_evidence: string | null;
   events: StagedEvent[];
 }
 
@@ -42,6 +49,8 @@ export interface OffsiteProfile {
   name: string | null;
   /** The person it was name-matched to; undefined when unmatched (it is then its own person). */
   matchedPerson?: string;
+  matchProbability?: number;
+  matchEvidence?: string;
 }
 
 export interface Resolution {
@@ -165,14 +174,20 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     });
   }
 
+  // §3 shared devices and the backstitch window: the anonymous events whose person is not their anonymous id's.
+  const deviceEvents = anonymousEventPersons(events, config, anonymous, componentOf, personOfRoot);
+
   // §4 first-party events.
   const assignments = new Map<string, Assignment>();
   for (const e of events) {
     if (e.event_type === 'offsite') continue;
     const personId = identifiedPersonOf(e);
+    const onDevice = deviceEvents.get(e.event_id);
     if (personId !== undefined) {
       const reason = e.user_id !== null ? 'user_id' : e.email !== null ? 'email' : 'crm_id';
       assignments.set(e.event_id, { person_id: personId, identity_status: 'confirmed', link_reason: reason });
+    } else if (onDevice !== undefined) {
+      assignments.set(e.event_id, onDevice);
     } else if (e.anonymous_id !== null) {
       const { person_id, attached, through, throughCarried } = anonymousPerson.get(e.anonymous_id)!;
       const direct = through === e.anonymous_id && !throughCarried;
@@ -204,37 +219,125 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     profiles.set(key, profile);
   }
 
-  // Name matching: names seen on confirmed events of identified persons.
-  const personsByName = new Map<string, Set<string>>();
-  for (const e of events) {
-    const a = assignments.get(e.event_id);
-    const nameKey = normaliseName(e.name);
-    if (a?.identity_status !== 'confirmed' || nameKey === null || !identified.has(a.person_id)) continue;
-    personsByName.set(nameKey, (personsByName.get(nameKey) ?? new Set()).add(a.person_id));
-  }
-  // Only persons identified on the website are match targets (an offsite-only person still makes a name ambiguous).
+  // Name matching: names seen on confirmed events of identified persons; only persons identified on the website
+  // are match targets (an offsite-only person still holds its name).
   const identifiedOnWeb = new Set<string>();
   for (const e of events) {
     const a = assignments.get(e.event_id);
     if (e.event_type !== 'offsite' && a?.identity_status === 'confirmed') identifiedOnWeb.add(a.person_id);
   }
+  for (const profile of profiles.values()) profile.name = normaliseName(latest(profile.rows.filter((r) => r.name !== null))?.name ?? null);
+  const settings = nameMatching(config);
+  const confirmedPersonOf = (e: StagedEvent) => {
+    const a = assignments.get(e.event_id);
+    return a?.identity_status === 'confirmed' && identified.has(a.person_id) ? a.person_id : undefined;
+  };
+  if (settings?.method === 'scored') {
+    const rows = new Map([...profiles].map(([key, p]) => [key, p.rows]));
+    for (const [key, match] of scoreProfiles({ events, confirmedPersonOf, profiles: rows, webPersons: identifiedOnWeb, settings })) {
+      Object.assign(profiles.get(key)!, { matchedPerson: match.person, matchProbability: match.probability, matchEvidence: match.evidence });
+    }
+  } else if (settings) {
+    const personsByName = new Map<string, Set<string>>();
+    for (const e of events) {
+      const person = confirmedPersonOf(e);
+      const nameKey = normaliseName(e.name);
+      if (person === undefined || nameKey === null) continue;
+      personsByName.set(nameKey, (personsByName.get(nameKey) ?? new Set()).add(person));
+    }
+    for (const profile of profiles.values()) {
+      const candidates = profile.name === null ? undefined : personsByName.get(profile.name);
+      const only = candidates?.size === 1 ? [...candidates][0] : undefined;
+      if (only !== undefined && identifiedOnWeb.has(only)) Object.assign(profile, { matchedPerson: only, matchEvidence: 'exact name' });
+    }
+  }
   for (const profile of profiles.values()) {
-    profile.name = normaliseName(latest(profile.rows.filter((r) => r.name !== null))?.name ?? null);
-    const candidates = profile.name === null ? undefined : personsByName.get(profile.name);
-    const only = candidates?.size === 1 ? [...candidates][0] : undefined;
-    if (config.identity.name_matching && only !== undefined && identifiedOnWeb.has(only)) profile.matchedPerson = only;
     for (const row of profile.rows) {
       assignments.set(
         row.event_id,
         profile.matchedPerson === undefined
           ? { person_id: profilePersonId(profile.key), identity_status: 'unmatched', link_reason: 'none' }
-          : { person_id: profile.matchedPerson, identity_status: 'inferred', link_reason: 'name_match' },
+          : {
+              person_id: profile.matchedPerson,
+              identity_status: 'inferred',
+              link_reason: 'name_match',
+              match_probability: profile.matchProbability ?? null,
+              match_evidence: profile.matchEvidence ?? null,
+            },
       );
     }
   }
 
   const links = identityLinks(events, nodesOf, known, personOfRoot, profiles, anonymousPerson);
   return { events, assignments, identified, profiles, sharedEmails, links };
+}
+
+/**
+ * §3: a device (anonymous component) seen with two or more known persons is shared: each of its anonymous events
+ * goes to the person of the sighting (identified event carrying one of its ids) nearest in time, one in the same
+ * device session first, ties to the earlier. With identity.backstitch_days, a sighting later than the event counts
+ * only within that many days, and on an unshared device an event that long before the first sighting stays on the
+ * anonymous person. Returns the assignments of those events (the other anonymous events keep their id's person).
+ */
+function anonymousEventPersons(
+  events: StagedEvent[],
+  config: Config,
+  anonymous: UnionFind,
+  componentOf: (e: StagedEvent) => string | undefined,
+  personOfRoot: Map<string, string>,
+): Map<string, Assignment> {
+  const windowMicros = config.identity.backstitch_days === null ? Infinity : Math.round(config.identity.backstitch_days * 86_400_000_000);
+  const gapMicros = config.sessions.inactivity_minutes * 60 * 1_000_000;
+  type Entry = { event: StagedEvent; component?: string };
+  const timelines = new Map<string, Map<string, Entry>>();
+  const entry = (device: string, e: StagedEvent, component?: string) => {
+    const line = timelines.get(device) ?? new Map<string, Entry>();
+    line.set(e.event_id, { event: e, component });
+    timelines.set(device, line);
+  };
+  for (const e of events) {
+    const component = componentOf(e);
+    if (component !== undefined) {
+      for (const id of [e.anonymous_id, e.carried_anonymous_id]) if (id !== null) entry(anonymous.find(id), e, component);
+    } else if (e.event_type !== 'offsite' && e.anonymous_id !== null) entry(anonymous.find(e.anonymous_id), e);
+  }
+  const members = anonymous.components();
+  const result = new Map<string, Assignment>();
+  for (const [device, line] of timelines) {
+    const timeline = [...line.values()].sort((a, b) => chronological(a.event, b.event));
+    const sightings = timeline.filter((x) => x.component !== undefined);
+    if (sightings.length === 0) continue;
+    const anonymousPerson = (): Assignment => ({ person_id: minText(members.get(device)!)!, identity_status: 'anonymous', link_reason: 'none' });
+    if (new Set(sightings.map((x) => x.component)).size < 2) {
+      const first = sightings[0].event.occurred_at;
+      for (const x of timeline) if (x.component === undefined && first - x.event.occurred_at > windowMicros) result.set(x.event.event_id, anonymousPerson());
+      continue;
+    }
+    // Device sessions along the time line, then the nearest sighting on either side of each anonymous event.
+    const session: number[] = [];
+    timeline.forEach((x, i) => session.push(i === 0 ? 0 : session[i - 1] + (x.event.occurred_at - timeline[i - 1].event.occurred_at > gapMicros ? 1 : 0)));
+    timeline.forEach((x, i) => {
+      if (x.component !== undefined) return;
+      let b = i - 1;
+      while (b >= 0 && timeline[b].component === undefined) b--;
+      let a = i + 1;
+      while (a < timeline.length && timeline[a].component === undefined) a++;
+      const t = x.event.occurred_at;
+      const beforeOk = b >= 0;
+      const afterOk = a < timeline.length && timeline[a].event.occurred_at - t <= windowMicros;
+      const beforeSame = beforeOk && session[b] === session[i];
+      const afterSame = afterOk && session[a] === session[i];
+      const pick =
+        beforeOk && (!afterOk || (beforeSame && !afterSame) || (beforeSame === afterSame && t - timeline[b].event.occurred_at <= timeline[a].event.occurred_at - t))
+          ? timeline[b]
+          : afterOk
+            ? timeline[a]
+            : undefined;
+      const person = pick === undefined ? undefined : personOfRoot.get(pick.component!);
+      result.set(x.event.event_id, person === undefined ? anonymousPerson() : { person_id: person, identity_status: 'confirmed', link_reason: 'shared_device' });
+    });
+  }
+  return result;
 }
 
 /** §9: every known node, every anonymous id, every name-keyed offsite profile → its person. */
@@ -258,11 +361,13 @@ function identityLinks(
     if (e.anonymous_id !== null) carry(`anonymous_id:${e.anonymous_id}`, e);
     if (e.carried_anonymous_id !== null && e.carried_anonymous_id !== e.anonymous_id) carry(`anonymous_id:${e.carried_anonymous_id}`, e);
   }
-  const link = (identifier_type: IdentifierType, identifier: string, person_id: string, inferred: boolean): Link => ({
+  const link = (identifier_type: IdentifierType, identifier: string, person_id: string, match?: OffsiteProfile): Link => ({
     identifier_type,
     identifier,
     person_id,
-    link_type: inferred ? 'inferred' : 'confirmed',
+    link_type: match?.matchedPerson !== undefined ? 'inferred' : 'confirmed',
+    match_probability: match?.matchedPerson !== undefined ? (match.matchProbability ?? null) : null,
+    match_evidence: match?.matchedPerson !== undefined ? (match.matchEvidence ?? null) : null,
     events: carrying.get(`${identifier_type}:${identifier}`) ?? [],
   });
 
@@ -271,19 +376,19 @@ function identityLinks(
     const personId = personOfRoot.get(root);
     for (const node of members) {
       if (personId !== undefined) {
-        links.push(link(nodeType(node), nodeValue(node), personId, false));
+        links.push(link(nodeType(node), nodeValue(node), personId));
       } else {
         // A profile nobody identified: the offsite profile's person. (Its key is its own person when all its
         // rows went to a shared email's component and no profile was formed.)
         const profile = profiles.get(nodeValue(node));
-        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(nodeValue(node)), profile?.matchedPerson !== undefined));
+        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(nodeValue(node)), profile));
       }
     }
   }
-  for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id, false));
+  for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id));
   for (const profile of profiles.values()) {
     if (profile.rows[0].profile_url !== null) continue; // URL profiles are known nodes, listed above
-    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(profile.key), profile.matchedPerson !== undefined), events: profile.rows });
+    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(profile.key), profile), events: profile.rows });
   }
   return links;
 }

@@ -7,7 +7,9 @@
  * one's identity; it lands on the person its anonymous id resolves to, with that id's status and link reason, all
  * three a function of the anonymous id alone (js_state_anon_persons keeps them, from the stored rows without
  * identifiers). Its only effects are on that person's sessions, paths and counts, and on the anonymous id's
- * identity_links usage.
+ * identity_links usage. Not so on a shared device, nor (with identity.backstitch_days) on an id left anonymous:
+ * there the person depends on the event's time, so anonPersonsSql leaves those ids out and their events go to
+ * the recomputed closure.
  *
  * So a person gets appended to when every new event of it is plain, later than its last stored event, and the
  * person is outside the recomputed closure (no other new event reaches it through a shared identifier or name).
@@ -24,6 +26,8 @@ import type { SqlStep } from '../../sql/pipeline';
 import { isConversion, sessionizedSql, stepLabel, stitchedEvents } from '../attribution';
 import { ModelContext } from '../context';
 import { pathTableSql, sessionAggregatesSql } from '../outputs';
+import { nameMatching } from '../../config/schema';
+import { linkedinVisitSql } from '../matching';
 import { crmColumns, stagedColumns } from '../staging';
 import type { BuildOptions } from '../types';
 
@@ -33,22 +37,39 @@ export const APPEND = 'inc_append_';
 /** The tables whose touched rows the append replaces by key (stitched_events only gains rows). */
 export const APPENDED_TABLES = ['persons', 'sessions', 'journey_paths', 'session_paths', 'identity_links'] as const satisfies readonly OutputTable[];
 
-/** A web event with an anonymous id and no other identifier or name (columns of the staged events `e`). */
+/**
+ * A web event with an anonymous id and no other identifier, name or company (columns of the staged events `e`).
+ * Under scored name matching a LinkedIn-referred visit is not plain either: it is evidence for name matches.
+ */
 export function plainEventSql(ctx: ModelContext, e: string): string {
-  const absent = ['user_id', 'email', 'name', 'carried_anonymous_id', 'linked_anonymous_id', ...crmColumns(ctx)].map(
+  const absent = ['user_id', 'email', 'name', 'company', 'carried_anonymous_id', 'linked_anonymous_id', ...crmColumns(ctx)].map(
     (c) => `${e}.${ctx.d.quoteIdent(c)} IS NULL`,
   );
-  return [`${e}.event_type <> 'offsite'`, `${e}.anonymous_id IS NOT NULL`, ...absent].join(' AND ');
+  const evidence = nameMatching(ctx.config)?.method === 'scored' ? [`NOT ${linkedinVisitSql(ctx, e)}`] : [];
+  return [`${e}.event_type <> 'offsite'`, `${e}.anonymous_id IS NOT NULL`, ...absent, ...evidence].join(' AND ');
 }
 
 /**
  * Each anonymous id's person, status and link reason, from stitched rows without identifiers (web rows with no
- * user id, email or CRM id: their attribution is their anonymous id's).
+ * user id, email or CRM id), for the ids where that is every later plain event's attribution too. Not so, and left
+ * out (their new events are recomputed): an id of a shared device (`shared_device` rows: a new event goes to the
+ * identification nearest in time, and can change its neighbours' device session), an id whose rows went to
+ * several persons, and, with identity.backstitch_days, an id left anonymous (a later event may be within the
+ * window of an identification that the older ones were not).
  */
 export function anonPersonsSql(ctx: ModelContext, stitched: string): string {
   const absent = ['user_id', 'event_email', ...crmColumns(ctx)].map((c) => `${ctx.d.quoteIdent(c)} IS NULL`).join(' AND ');
-  return `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
-WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}`;
+  const windowed = ctx.config.identity.backstitch_days === null ? '' : ` AND identity_status <> 'anonymous'`;
+  // (Filtered outside the aggregate: BigQuery would read a HAVING's link_reason as the SELECT's MIN(link_reason).)
+  return `SELECT anonymous_id, person_id, identity_status, link_reason FROM (
+  SELECT anonymous_id, COUNT(*) AS attributions, MIN(person_id) AS person_id, MIN(identity_status) AS identity_status, MIN(link_reason) AS link_reason
+  FROM (
+    SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
+    WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}
+  ) AS rows_of_id
+  GROUP BY anonymous_id
+) AS per_id
+WHERE attributions = 1 AND link_reason <> 'shared_device'${windowed}`;
 }
 
 /** Every person's tail: its last js_sessionized row. */
@@ -109,8 +130,8 @@ export function appendSteps(
     ),
     ctx.scratchTable(
       'js_event_person',
-      `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, e.occurred_at,
-  ${stepLabel(ctx, 'e')} AS step_label, ${isConversion(ctx, 'e')} AS is_conversion
+      `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, ${d.nullOf('float')} AS match_probability,
+  ${d.nullOf('string')} AS match_evidence, e.occurred_at, ${stepLabel(ctx, 'e')} AS step_label, ${isConversion(ctx, 'e')} AS is_conversion
 FROM ${ref('js_events')} AS e
 JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
     ),
@@ -129,7 +150,7 @@ JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
   SELECT ${ctx.linkId(d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
   FROM ${ref('js_events')} GROUP BY anonymous_id
 )
-SELECT o.link_id, o.identifier_type, o.identifier, o.person_id, o.link_type, o.first_seen_at,
+SELECT o.link_id, o.identifier_type, o.identifier, o.person_id, o.link_type, o.match_probability, o.match_evidence, o.first_seen_at,
   ${d.greatest('o.last_seen_at', 'a.last_seen_at')} AS last_seen_at, o.event_count + a.event_count AS event_count
 FROM added AS a
 JOIN ${stored('identity_links')} AS o ON o.link_id = a.link_id`,
@@ -149,7 +170,7 @@ function personsSql(ctx: ModelContext, stored: string): string {
 ),
 sessions_now AS (SELECT person_id, MAX(session_number) AS session_count FROM ${ctx.t('js_sessionized')} GROUP BY person_id)
 SELECT o.person_id, o.email, o.name, o.identity_status, o.is_inferred_identity OR a.inferred AS is_inferred_identity,
-  o.first_seen_at, a.last_seen_at, o.anonymous_id_count, o.event_count + a.event_count AS event_count,
+  o.match_probability, o.match_evidence, o.first_seen_at, a.last_seen_at, o.anonymous_id_count, o.event_count + a.event_count AS event_count,
   s.session_count, o.converted OR a.converted AS converted,
   COALESCE(o.first_converted_at, a.first_converted_at) AS first_converted_at, o.user_id_count, o.email_count
 FROM added AS a
