@@ -67,6 +67,8 @@ offsite:
     label: LinkedIn
     path: ./data/Connections.csv
     format: linkedin_connections
+# The exact-name rule: these tests are about reading the export, not about the scored rule's calibration.
+identity: { name_matching: { method: exact } }
 output: { database: ./db/stitched.duckdb }
 `);
     expect(lines).toContain(
@@ -93,7 +95,8 @@ offsite:
   - name: linkedin
     path: ./data/post-likers.csv
     format: phantombuster
-${action}output: { database: ./db/stitched.duckdb }
+${action}identity: { name_matching: { method: exact } }
+output: { database: ./db/stitched.duckdb }
 `;
     // Without an action column or action: one message that says what to set.
     await expect(stitch(yaml(''))).rejects.toThrow(
@@ -152,6 +155,7 @@ offsite:
   - name: linkedin
     path: ./data/linkedin.csv
     columns: { action: 'He said "hi" \`x\`', timestamp: When, profile_url: Profile }
+identity: { name_matching: { method: exact } }
 output: { database: ./db/stitched.duckdb }
 `);
     expect(await readDb(database, `SELECT name, offsite_action, person_id FROM stitched_events WHERE source = 'linkedin'`)).toEqual([

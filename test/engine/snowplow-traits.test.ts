@@ -60,7 +60,8 @@ describe('Snowplow user traits', () => {
 source:
   type: snowplow
   path: ./data
-${traits}offsite:
+${traits}identity: { name_matching: { method: exact } }
+offsite:
   - name: linkedin
     path: ./data/linkedin.ndjson
 output: { database: ./db/stitched.duckdb }
