@@ -44,9 +44,6 @@ offsite:
     path: ./data/linkedin.ndjson
     columns: { id: id }
 output: { database: ./db/stitched.duckdb }
-# The tiny world's Ada is matched by her name alone: the exact-name rule (the scored rule, main's default since #20,
-# leaves a one-name world unmatched).
-identity: { name_matching: { method: exact } }
 `;
 
 export function tinyConfig(dir: string): Config {
