@@ -22,6 +22,9 @@ export const EXPLORES = {
 export function pathFields(view: 'journey_paths' | 'session_paths') {
   return {
     step: (i: number) => `${view}.step_${i}`,
+    /** The step i steps before the first conversion (before_1: right before it). */
+    before: (i: number) => `${view}.before_${i}`,
+    conversionStep: `${view}.conversion_step`,
     /** Persons (journey_paths) or sessions (session_paths) having the path. */
     count: `${view}.count`,
     conversions: `${view}.conversions`,

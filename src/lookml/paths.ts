@@ -11,6 +11,7 @@ import { tableDef, type ColumnDef } from '../contract/tables';
 import { pathSql as modelPathSql } from '../models/outputs';
 import { named, type Named, type Node } from './document';
 import { secondsBetween } from './liquid';
+import { indent } from '../sql/script';
 import { columnFields } from './fields';
 import { count, ratio } from './views';
 
@@ -31,7 +32,6 @@ export function pathSql(view: PathView, steps: number): string {
     status: '${persons.SQL_TABLE_NAME}',
     secondsBetween,
   });
-  const indent = (sql: string) => sql.replace(/^(?=.)/gm, '  ');
   return `-- The filters select the events before the paths are built, so filtering changes the paths.
 WITH filtered_events AS (
   SELECT e.*

@@ -2,6 +2,7 @@
  * The tables built on stitched_events: persons, identity_links, sessions and the journey paths.
  * The path SQL is exported on its own so the LookML generator can reuse it with templated filters.
  */
+import type { Dialect } from '../sql/dialect';
 import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
 
@@ -117,18 +118,20 @@ export function sessionAggregatesSql(ctx: ModelContext, se: string): string {
 
 /** Person-level status: inferred if any event is, else confirmed, else anonymous (web), else unmatched. */
 export function personStatusStep(ctx: ModelContext): SqlStep {
-  return ctx.scratchTable(
-    'js_person_status',
-    `SELECT person_id,
+  return ctx.scratchTable('js_person_status', personStatusSql(ctx.d, ctx.t('stitched_events')));
+}
+
+/** Each person's status from its stitched events `events` (also the SQL Runner's stand-in for persons). */
+export function personStatusSql(d: Dialect, events: string): string {
+  return `SELECT person_id,
   CASE
-    WHEN ${ctx.d.boolOr(`identity_status = 'inferred'`)} THEN 'inferred'
-    WHEN ${ctx.d.boolOr(`identity_status = 'confirmed'`)} THEN 'confirmed'
-    WHEN ${ctx.d.boolOr(`identity_status = 'anonymous'`)} THEN 'anonymous'
+    WHEN ${d.boolOr(`identity_status = 'inferred'`)} THEN 'inferred'
+    WHEN ${d.boolOr(`identity_status = 'confirmed'`)} THEN 'confirmed'
+    WHEN ${d.boolOr(`identity_status = 'anonymous'`)} THEN 'anonymous'
     ELSE 'unmatched'
   END AS identity_status
-FROM ${ctx.t('stitched_events')}
-GROUP BY person_id`,
-  );
+FROM ${events}
+GROUP BY person_id`;
 }
 
 /**

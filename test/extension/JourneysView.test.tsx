@@ -14,7 +14,7 @@ const PATH_ROWS: PlainRow[] = [
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
-const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.step_1$/.test(f));
+const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.(step|before)_1$/.test(f));
 const isSummary = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /identified_count$/.test(f));
 
 function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }) {
@@ -379,5 +379,65 @@ describe('Journeys view', () => {
     expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys).map((q) => q.fields.at(-1))).toEqual([sp.count, sp.conversions]);
     expect(screen.getByTestId('summary-count').textContent).toMatch(/Sessions/);
     expect(node(1, 'Home').dataset.value).toBe('9');
+  });
+  describe('before conversion', () => {
+    // Three steps before: before_3, before_2, before_1, then the conversion step (NULL: a conversion that is no step).
+    const row = (b3: string | null, b2: string | null, b1: string | null, conversion: string | null, count: number): PlainRow => ({
+      [jp.before(3)]: b3, [jp.before(2)]: b2, [jp.before(1)]: b1, [jp.conversionStep]: conversion, [jp.count]: count,
+    });
+    const ANCHORED = [row('Home', 'Pricing', 'Demo', 'Meeting Booked', 7), row(null, 'LinkedIn: liked', 'Pricing', 'Meeting Booked', 4), row(null, null, null, null, 2)];
+
+    it('asks for the steps before the first conversion, converted only, and aligns them on it', async () => {
+      const looker = answering({ rows: ANCHORED });
+      renderWithLooker(<App />, looker, '/journeys?anchor=conversion&steps=3&converted=no');
+      await screen.findAllByTestId('sankey-node');
+      const paths = looker.queries().find(isPaths)!;
+      expect(paths.fields).toEqual([jp.before(3), jp.before(2), jp.before(1), jp.conversionStep, jp.count]);
+      // The "not converted" left in the URL does not apply: these paths exist only for converted journeys.
+      expect(paths.filters?.[jp.converted]).toBe('Yes');
+      expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
+      expect(screen.queryByTestId('filter-converted')).toBeNull();
+      expect(screen.getAllByTestId('column-title').map((t) => t.textContent)).toEqual(['3 steps before', '2 steps before', '1 step before', 'Conversion']);
+      // Shorter journeys start further right; every journey ends in the conversion column, none drops off.
+      expect(node(1, 'Home').dataset.value).toBe('7');
+      expect(node(2, 'LinkedIn: liked').dataset.value).toBe('4');
+      expect(node(3, 'Pricing').dataset.value).toBe('4');
+      expect(node(4, 'Meeting Booked').dataset.value).toBe('11');
+      expect(node(4, 'Conversion').dataset.value).toBe('2');
+      expect(nodes().some((n) => n.dataset.kind === 'dropoff')).toBe(false);
+      expect(screen.getByRole('group', { name: 'Journey Sankey of persons, 4 steps' })).toBeTruthy();
+      expect(within(screen.getByRole('group', { name: 'Paths' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['From first step', 'Before conversion']);
+    });
+
+    it('focus and Explore in Looker name the column in its own words and filter its field', async () => {
+      const looker = answering({ rows: ANCHORED });
+      renderWithLooker(<App />, looker, '/journeys?anchor=conversion&steps=3');
+      await screen.findAllByTestId('sankey-node');
+      fireEvent.click(node(3, 'Pricing'));
+      expect((await screen.findByTestId('focus-bar')).textContent).toMatch(/Focused on 1 step before: Pricing/);
+      expect(screen.queryByTestId('use-as-landing')).toBeNull();
+      fireEvent.mouseMove(node(3, 'Pricing'));
+      expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/^Pricing, 1 step before: 4 persons/);
+      fireEvent.click(screen.getByTestId('explore-in-looker'));
+      expect(decodeURIComponent(looker.extensionSDK.updateLocation.mock.calls[0][0])).toContain(`f[${jp.before(1)}]=Pricing`);
+      // The unlabelled conversion is the conversion step's NULL; alone in its column, it is still drawn.
+      fireEvent.click(node(3, 'Pricing'));
+      await waitFor(() => expect(screen.queryByTestId('focus-bar')).toBeNull());
+      fireEvent.click(node(4, 'Conversion'));
+      await waitFor(() => expect(screen.getByTestId('focus-bar').textContent).toMatch(/Focused on conversion: Conversion/));
+      fireEvent.click(screen.getByTestId('explore-in-looker'));
+      expect(decodeURIComponent(looker.extensionSDK.updateLocation.mock.calls[1][0])).toContain(`f[${jp.conversionStep}]=NULL`);
+      expect(nodes().map((n) => n.querySelector('rect')!.getAttribute('x'))).toEqual(['8']);
+    });
+
+    it('the Paths toggle switches to it in the URL and clears the focus', async () => {
+      const looker = answering();
+      const { location } = renderWithLooker(<App />, looker, `/journeys?focus=${encodeURIComponent('2|step|Pricing')}`);
+      await screen.findAllByTestId('sankey-node');
+      fireEvent.click(within(screen.getByRole('group', { name: 'Paths' })).getByRole('button', { name: 'Before conversion' }));
+      await waitFor(() => expect(new URLSearchParams(location().search).get('anchor')).toBe('conversion'));
+      expect(new URLSearchParams(location().search).get('focus')).toBeNull();
+      await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.fields[0]).toBe(jp.before(5)));
+    });
   });
 });

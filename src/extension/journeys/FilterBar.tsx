@@ -19,6 +19,7 @@ import {
   MAX_TOP_K,
   MIN_STEPS,
   MIN_TOP_K,
+  type Anchor,
   type ConvertedFilter,
   type DatePreset,
   type JourneyViewState,
@@ -89,6 +90,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
   const rangeProblem = customRangeProblem(state);
   // The button toggles' visible captions name their groups (ButtonToggle's role="group" has no name of its own).
   const countLabel = useID();
+  const anchorLabel = useID();
   const conversionLabel = useID();
   const dateRangeId = useID();
   const rangeIds = dateRangeIds(dateRangeId);
@@ -107,8 +109,20 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             ]}
           />
         </div>
+        <div data-testid="filter-anchor">
+          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={anchorLabel}>Paths</Paragraph>
+          <ButtonToggle
+            aria-labelledby={anchorLabel}
+            value={state.anchor}
+            onChange={(anchor: string) => onChange({ anchor: anchor as Anchor, focus: null })}
+            options={[
+              { value: 'start', label: 'From first step' },
+              { value: 'conversion', label: 'Before conversion' },
+            ]}
+          />
+        </div>
         <FieldSelect
-          label="Steps"
+          label={state.anchor === 'conversion' ? 'Steps before' : 'Steps'}
           data-testid="filter-steps"
           width={90}
           value={String(state.steps)}
@@ -123,6 +137,8 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           options={range(MIN_TOP_K, MAX_TOP_K).map((v) => ({ value: v }))}
           onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
         />
+        {/* Paths before the conversion are converted journeys only: the choice would mean nothing. */}
+        {state.anchor === 'start' && (
         <div data-testid="filter-converted">
           <Paragraph fontSize="xsmall" fontWeight="semiBold" id={conversionLabel}>Conversion</Paragraph>
           <ButtonToggle
@@ -136,6 +152,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             ]}
           />
         </div>
+        )}
       </Space>
       <Space gap="large" align="start" flexWrap="wrap">
         <div data-testid="filter-status">

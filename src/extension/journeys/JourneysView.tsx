@@ -12,7 +12,8 @@ import {
   exploreUrl,
   journeyPathsQuery,
   journeySummaryQuery,
-  pathStepField,
+  pathColumnFields,
+  pathColumnName,
   sourcesQuery,
   summaryFields,
   type InlineQuery,
@@ -32,18 +33,26 @@ export const INFERRED_NOTE =
   'Inferred: tied to a known person only because the name on an offsite profile (e.g. LinkedIn) matches exactly one ' +
   'known person; no shared id, email or device. Probable, not certain.';
 
+/** The conversion column's label for a conversion event that is no journey step (not in journeys.track_events). */
+export const UNLABELLED_CONVERSION = 'Conversion';
+
 /** The paths query plus the focused step as a filter, so Looker shows the same slice the chart shows. */
 export function exploreQuery(state: JourneyViewState): InlineQuery {
   const q = journeyPathsQuery(state);
   const focus = state.focus ? parseNodeId(state.focus) : null;
   if (focus?.kind !== 'step') return q;
-  return { ...q, filters: { ...q.filters, [pathStepField(state.measure, focus.step)]: escapeStringLiteral(focus.label) } };
+  const field = pathColumnFields(state)[focus.step - 1];
+  const conversionColumn = state.anchor === 'conversion' && focus.step === state.steps + 1;
+  // Looker's NULL filter: the conversion drawn as "Conversion" has no step label.
+  const value = conversionColumn && focus.label === UNLABELLED_CONVERSION ? 'NULL' : escapeStringLiteral(focus.label);
+  return { ...q, filters: { ...q.filters, [field]: value } };
 }
 
 function toPathRows(result: QueryResult, state: JourneyViewState): PathRow[] {
   const count = summaryFields(state.measure).count;
+  const fields = pathColumnFields(state);
   return result.rows.map((r) => ({
-    steps: Array.from({ length: state.steps }, (_, i) => toText(r[pathStepField(state.measure, i + 1)])),
+    steps: fields.map((f, i) => toText(r[f]) ?? (state.anchor === 'conversion' && i === fields.length - 1 ? UNLABELLED_CONVERSION : null)),
     value: toNumber(r[count]),
   }));
 }
@@ -98,8 +107,16 @@ export function JourneysView() {
   });
 
   const sankeyData = useMemo(
-    () => (data.state.status === 'success' ? buildSankey(data.state.data.rows, { steps: state.steps, topK: state.topK, focus: state.focus }) : null),
-    [data.state, state.steps, state.topK, state.focus],
+    () =>
+      data.state.status === 'success'
+        ? buildSankey(data.state.data.rows, {
+            steps: pathColumnFields(state).length,
+            topK: state.topK,
+            focus: state.focus,
+            align: state.anchor === 'conversion' ? 'end' : 'start',
+          })
+        : null,
+    [data.state, state],
   );
   const unit = state.measure;
   const focus = state.focus ? parseNodeId(state.focus) : null;
@@ -138,12 +155,12 @@ export function JourneysView() {
               {focus && (
                 <Space gap="small" data-testid="focus-bar">
                   <Paragraph>
-                    Focused on step {focus.step}: <Span fontWeight="semiBold">{focus.kind === 'dropoff' ? 'Drop-off' : focus.label}</Span>
+                    Focused on {pathColumnName(state, focus.step).toLowerCase()}: <Span fontWeight="semiBold">{focus.kind === 'dropoff' ? 'Drop-off' : focus.label}</Span>
                   </Paragraph>
                   <ButtonOutline size="xsmall" data-testid="clear-focus" onClick={() => update({ focus: null })}>
                     Clear focus
                   </ButtonOutline>
-                  {focus.step === 1 && focus.kind === 'step' && (
+                  {state.anchor === 'start' && focus.step === 1 && focus.kind === 'step' && (
                     <ButtonOutline size="xsmall" data-testid="use-as-landing" onClick={() => update({ landingPage: focus.label, focus: null })}>
                       Filter to this landing page
                     </ButtonOutline>
@@ -160,6 +177,7 @@ export function JourneysView() {
                   data={sankeyData}
                   unit={unit}
                   focus={state.focus}
+                  columnName={(column) => pathColumnName(state, column)}
                   onNodeClick={(id) => update({ focus: state.focus === id ? null : id })}
                 />
               )}

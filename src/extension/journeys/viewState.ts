@@ -6,13 +6,16 @@ import { IDENTITY_STATUSES, type IdentityStatus } from '../../contract/tables';
 import { isIsoDate } from '../looker/filterExpressions';
 
 export type Measure = 'persons' | 'sessions';
+/** 'start': paths read from each journey's first step; 'conversion': the steps before the first conversion, aligned on it. */
+export type Anchor = 'start' | 'conversion';
 export type ConvertedFilter = 'any' | 'yes' | 'no';
 export const DATE_PRESETS = ['any', '7 days', '30 days', '90 days', '12 months', 'custom'] as const;
 export type DatePreset = (typeof DATE_PRESETS)[number];
 
 export interface JourneyViewState {
   measure: Measure;
-  /** Columns drawn (step_1 … step_N). */
+  anchor: Anchor;
+  /** Columns drawn (step_1 … step_N), or steps before the conversion (before_N … before_1, then the conversion). */
   steps: number;
   /** Labels kept per column before folding into "Other". */
   topK: number;
@@ -44,6 +47,7 @@ export const DEFAULT_STATUSES: IdentityStatus[] = ['confirmed', 'inferred', 'ano
 
 export const DEFAULT_VIEW_STATE: JourneyViewState = {
   measure: 'persons',
+  anchor: 'start',
   steps: 5,
   topK: 6,
   statuses: DEFAULT_STATUSES,
@@ -76,6 +80,7 @@ export function parseViewState(search: string): JourneyViewState {
     : d.statuses;
   return {
     measure: oneOf(p.get('measure'), ['persons', 'sessions'] as const, d.measure),
+    anchor: oneOf(p.get('anchor'), ['start', 'conversion'] as const, d.anchor),
     steps: clampInt(p.get('steps'), MIN_STEPS, MAX_STEPS, d.steps),
     topK: clampInt(p.get('top'), MIN_TOP_K, MAX_TOP_K, d.topK),
     statuses,
@@ -107,6 +112,7 @@ export function serializeViewState(s: JourneyViewState): string {
   const d = DEFAULT_VIEW_STATE;
   const p = new URLSearchParams();
   if (s.measure !== d.measure) p.set('measure', s.measure);
+  if (s.anchor !== d.anchor) p.set('anchor', s.anchor);
   if (s.steps !== d.steps) p.set('steps', String(s.steps));
   if (s.topK !== d.topK) p.set('top', String(s.topK));
   const sameStatuses = s.statuses.length === d.statuses.length && d.statuses.every((x) => s.statuses.includes(x));
