@@ -8,11 +8,15 @@ view: persons {
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         CLUSTER BY person_id
         AS
-        SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.first_seen_at, e.last_seen_at,
+        SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.match_probability, e.match_evidence,
+          e.first_seen_at, e.last_seen_at,
           e.anonymous_id_count, e.event_count, e.session_count, e.converted, e.first_converted_at, e.user_id_count, e.email_count
         FROM (
           SELECT person_id, MAX(email) AS email, MAX(name) AS name,
             LOGICAL_OR(is_inferred_identity) AS is_inferred_identity,
+            -- The weakest name match: a person is only as certain as its least certain inferred link.
+            MIN(match_probability) AS match_probability,
+            ARRAY_AGG(IF(identity_status = 'inferred', STRUCT(match_evidence AS v), NULL) IGNORE NULLS ORDER BY COALESCE(match_probability, 0), event_id LIMIT 1)[SAFE_OFFSET(0)].v AS match_evidence,
             MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at,
             COUNT(DISTINCT anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
             COUNT(DISTINCT session_id) AS session_count,
@@ -70,6 +74,20 @@ view: persons {
     sql: ${TABLE}.is_inferred_identity ;;
   }
 
+  dimension: match_probability {
+    type: number
+    description: "Probability of the person's weakest name match (the lowest among its inferred events); null without one."
+    group_label: "Identity"
+    sql: ${TABLE}.match_probability ;;
+  }
+
+  dimension: match_evidence {
+    type: string
+    description: "The evidence behind the name match, in short words: \"rare name + company acme + LinkedIn visit\"."
+    group_label: "Identity"
+    sql: ${TABLE}.match_evidence ;;
+  }
+
   dimension: anonymous_id_count {
     type: number
     description: "Distinct anonymous ids (devices / cookies)."
@@ -110,6 +128,14 @@ view: persons {
     description: "Distinct emails merged into this person."
     group_label: "Identity"
     sql: ${TABLE}.email_count ;;
+  }
+
+  dimension: match_probability_tier {
+    type: string
+    label: "Match Probability Tier"
+    description: "The name match probability in bands (inferred rows only; empty on the others)."
+    group_label: "Identity"
+    sql: CASE WHEN ${TABLE}.match_probability >= 0.99 THEN '0.99+' WHEN ${TABLE}.match_probability >= 0.95 THEN '0.95–0.99' WHEN ${TABLE}.match_probability >= 0.9 THEN '0.90–0.95' WHEN ${TABLE}.match_probability >= 0.8 THEN '0.80–0.90' WHEN ${TABLE}.match_probability >= 0.5 THEN '0.50–0.80' WHEN ${TABLE}.match_probability IS NOT NULL THEN 'below 0.50' END ;;
   }
 
   dimension: email_hash {

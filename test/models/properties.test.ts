@@ -50,6 +50,6 @@ test('DuckDB equals the oracle on random inputs, and every accepted event is sti
       expect(personEvents).toBe(duck.stitched_events.length);
     }),
     // Shrinking a failure reruns the pipeline many times: stop it in time to report the smallest input found so far.
-    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS },
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true },
   );
 }, TIME_LIMIT_MS + 20_000);
