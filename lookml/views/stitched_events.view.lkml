@@ -96,6 +96,7 @@ view: stitched_events {
     type: string
     description: "Cookie / device id of the event, if any."
     group_label: "Identity"
+    required_access_grants: [can_see_pii]
     sql: ${TABLE}.anonymous_id ;;
   }
 
@@ -306,6 +307,15 @@ view: stitched_events {
     sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.user_id)){% else %}md5(${TABLE}.user_id){% endif %} ;;
   }
 
+  dimension: anonymous_id_hash {
+    type: string
+    label: "Device (hashed)"
+    description: "MD5 of the event's anonymous (cookie / device) id: tells devices apart without revealing the id."
+    group_label: "Identity"
+    suggestable: no
+    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.anonymous_id)){% else %}md5(${TABLE}.anonymous_id){% endif %} ;;
+  }
+
   dimension: ip_obfuscated {
     type: string
     label: "IP Address (obfuscated)"
@@ -350,8 +360,8 @@ view: stitched_events {
   measure: anonymous_id_count {
     type: count_distinct
     label: "Anonymous IDs"
-    description: "Distinct anonymous ids (cookies / devices)."
-    sql: ${anonymous_id} ;;
+    description: "Distinct anonymous ids (cookies / devices), counted by their hash: no access to the ids themselves is needed."
+    sql: ${anonymous_id_hash} ;;
   }
 
   measure: user_id_count {

@@ -63,7 +63,9 @@ export const EVENT_FIELDS = {
   source: 'stitched_events.source',
   pageTitle: 'stitched_events.page_title',
   pagePath: 'stitched_events.page_path',
+  /** Personal data (the can_see_pii grant); the hash tells devices apart for everyone. */
   anonymousId: 'stitched_events.anonymous_id',
+  anonymousIdHash: 'stitched_events.anonymous_id_hash',
   personId: 'stitched_events.person_id',
   identityStatus: 'stitched_events.identity_status',
   isInferred: 'stitched_events.is_inferred_identity',

@@ -89,7 +89,8 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('event_type', 'string', 'page, track, identify or offsite.'),
         c('event_name', 'string', 'Track event name, page title for pages, offsite action for offsite rows.'),
         c('occurred_at', 'timestamp', 'When the event happened (UTC).'),
-        c('anonymous_id', 'string', 'Cookie / device id of the event, if any.'),
+        // A cookie id follows one browser around: personal data like the IP (anonymous_id_hash tells devices apart).
+        c('anonymous_id', 'string', 'Cookie / device id of the event, if any.', true),
         // Many sites send the email as the user id: a raw user id is personal data (person_id hashes an email-shaped one: u: + md5).
         c('user_id', 'string', 'User id sent with the event, if any (junk values removed).', true),
         c('person_id', 'string', 'The stitched person this event belongs to.'),

@@ -173,7 +173,9 @@ export function personEventsQuery(personId: string): InlineQuery {
       EVENT_FIELDS.pageTitle,
       EVENT_FIELDS.pagePath,
       EVENT_FIELDS.offsiteAction,
+      // The raw id needs the PII grant (Looker drops it otherwise); the hash numbers the devices for everyone.
       EVENT_FIELDS.anonymousId,
+      EVENT_FIELDS.anonymousIdHash,
       EVENT_FIELDS.identityStatus,
       EVENT_FIELDS.isInferred,
       EVENT_FIELDS.linkReason,
