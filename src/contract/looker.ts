@@ -49,6 +49,7 @@ export const PERSON_FIELDS = {
   isInferred: 'persons.is_inferred_identity',
   firstSeen: 'persons.first_seen_time',
   lastSeen: 'persons.last_seen_time',
+  lastSeenDate: 'persons.last_seen_date',
   eventCount: 'persons.event_count',
   converted: 'persons.converted',
   count: 'persons.count',

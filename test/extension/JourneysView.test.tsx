@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, pathFields } from '../../src/contract/looker';
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, pathFields } from '../../src/contract/looker';
+import { toIsoDate } from '../../src/extension/journeys/FilterBar';
 import { App } from '../../src/extension/App';
 import type { InlineQuery } from '../../src/extension/looker/queries';
 import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
@@ -17,10 +18,13 @@ const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.in
 const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.(step|before)_1$/.test(f));
 const isSummary = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /identified_count$/.test(f));
 
-function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }) {
+const today = () => toIsoDate(new Date());
+
+function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }, latestEvent = today()) {
   return fakeLooker((q) => {
     if (isPaths(q)) return paths;
     if (isSummary(q)) return summary;
+    if (q.view === EXPLORES.persons) return { rows: [{ [PERSON_FIELDS.lastSeenDate]: latestEvent }] };
     if (q.view === EXPLORES.events) return { rows: [{ [EVENT_FIELDS.source]: 'linkedin' }, { [EVENT_FIELDS.source]: 'web' }] };
     throw new Error(`unexpected query ${JSON.stringify(q)}`);
   });
@@ -192,7 +196,7 @@ describe('Journeys view', () => {
   it('a long query shows progress and can be cancelled, then run again', async () => {
     let hang = true;
     const looker = fakeLooker((q) => (hang ? { pending: true } : isPaths(q) ? { rows: PATH_ROWS } : { rows: [SUMMARY_ROW] }));
-    renderWithLooker(<App />, looker, '/journeys');
+    renderWithLooker(<App />, looker, '/journeys?date=90%20days');
     const loading = await screen.findByTestId('query-loading');
     expect(loading.textContent).toMatch(/Loading journeys/);
     fireEvent.click(screen.getByTestId('query-cancel'));
@@ -438,6 +442,41 @@ describe('Journeys view', () => {
       await waitFor(() => expect(new URLSearchParams(location().search).get('anchor')).toBe('conversion'));
       expect(new URLSearchParams(location().search).get('focus')).toBeNull();
       await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.fields[0]).toBe(jp.before(5)));
+    });
+  });
+  describe('default date range over data that stopped earlier', () => {
+    it('ends at the latest event and says so; the URL keeps no date until a filter changes', async () => {
+      const looker = answering(undefined, undefined, '2024-03-05');
+      const { location } = renderWithLooker(<App />, looker, '/journeys');
+      await screen.findAllByTestId('sankey-node');
+      expect(looker.queries().find((q) => q.view === EXPLORES.persons)).toEqual({
+        model: LOOKER_MODEL, view: EXPLORES.persons, fields: [PERSON_FIELDS.lastSeenDate], sorts: [`${PERSON_FIELDS.lastSeenDate} desc`], limit: '1',
+      });
+      // Looker's "A to B" excludes B: 2023-12-07 … 2024-03-05 inclusive is 90 days.
+      expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('2023/12/07 to 2024/03/06');
+      expect(looker.queries().filter(isPaths)).toHaveLength(1);
+      expect(screen.getByTestId('latest-range-note').textContent).toBe(
+        'No events in the last 90 days: the range shows the 90 days up to the latest event, on 2024-03-05.',
+      );
+      expect(location().search).toBe('');
+      fireEvent.click(within(screen.getByRole('group', { name: 'Count' })).getByRole('button', { name: 'Sessions' }));
+      await waitFor(() => expect(new URLSearchParams(location().search).get('to')).toBe('2024-03-05'));
+    });
+
+    it('recent data keeps "Last 90 days"', async () => {
+      const recent = answering();
+      renderWithLooker(<App />, recent, '/journeys');
+      await screen.findAllByTestId('sankey-node');
+      expect(recent.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('90 days');
+      expect(screen.queryByTestId('latest-range-note')).toBeNull();
+    });
+
+    it('a date in the URL asks for no latest event', async () => {
+      const looker = answering(undefined, undefined, '2024-03-05');
+      renderWithLooker(<App />, looker, '/journeys?date=30%20days');
+      await screen.findAllByTestId('sankey-node');
+      expect(looker.queries().some((q) => q.view === EXPLORES.persons)).toBe(false);
+      expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('30 days');
     });
   });
 });

@@ -67,7 +67,7 @@ describe('Person view accessibility (demo data)', () => {
     renderWithLooker(<App />, demoPersonLooker(), personUrl);
     await screen.findAllByTestId('timeline-row');
     typeSearch(demoPerson.term);
-    await screen.findByRole('listbox');
+    await screen.findByRole('listbox', {}, { timeout: 10_000 });
     const headings = screen.getAllByRole('heading').map((h) => [h.tagName, h.textContent]);
     expect(headings).toEqual([
       ['H2', "A person's journey"],

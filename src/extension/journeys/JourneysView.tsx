@@ -5,13 +5,14 @@
 import { useCallback, useMemo } from 'react';
 import { useHistory, useLocation } from 'react-router-dom';
 import { Button, ButtonOutline, Heading, Paragraph, Space, SpaceVertical, Span } from '@looker/components';
-import { EVENT_FIELDS } from '../../contract/looker';
+import { EVENT_FIELDS, PERSON_FIELDS } from '../../contract/looker';
 import { EmptyState, LimitNotice, QueryStatus } from '../components/QueryStatus';
 import {
   PATHS_ROW_LIMIT,
   exploreUrl,
   journeyPathsQuery,
   journeySummaryQuery,
+  latestEventQuery,
   pathColumnFields,
   pathColumnName,
   sourcesQuery,
@@ -25,9 +26,9 @@ import { toNumber, toText } from '../looker/values';
 import { measureCount, plural } from '../text';
 import { SankeyChart } from '../sankey/SankeyChart';
 import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
-import { FilterBar } from './FilterBar';
+import { FilterBar, toIsoDate } from './FilterBar';
 import { SummaryNumbers, type Summary } from './SummaryNumbers';
-import { customRangeProblem, parseViewState, serializeViewState, type JourneyViewState } from './viewState';
+import { DEFAULT_RANGE_DAYS, customRangeProblem, parseViewState, rangeEndingAtLatest, serializeViewState, type JourneyViewState } from './viewState';
 
 export const INFERRED_NOTE =
   'Inferred: tied to a known person only because the name on an offsite profile (e.g. LinkedIn) matches exactly one ' +
@@ -77,7 +78,19 @@ export function JourneysView() {
   const { sdk, extensionSDK } = useLooker();
   const location = useLocation();
   const history = useHistory();
-  const state = useMemo(() => parseViewState(location.search), [location.search]);
+  // Without a date in the URL, the default range ends at the latest event when the data stops before it: data
+  // exported or generated on another day would otherwise open on an empty "last 90 days".
+  const defaultDate = !new URLSearchParams(location.search).has('date');
+  const latest = useAsync(defaultDate ? 'latest-event' : null, async (signal) =>
+    toText((await runInlineQuery(sdk, latestEventQuery(), signal)).rows[0]?.[PERSON_FIELDS.lastSeenDate]),
+  );
+  // A failed look-up keeps the plain default (it only moves the default range).
+  const waitingForLatest = defaultDate && (latest.state.status === 'loading' || latest.state.status === 'idle');
+  const endsAtLatest = defaultDate && latest.state.status === 'success' ? rangeEndingAtLatest(latest.state.data, toIsoDate(new Date())) : null;
+  const state = useMemo(() => {
+    const parsed = parseViewState(location.search);
+    return endsAtLatest ? { ...parsed, datePreset: 'custom' as const, ...endsAtLatest } : parsed;
+  }, [location.search, endsAtLatest?.dateTo]);
   const update = useCallback(
     (patch: Partial<JourneyViewState>) => history.push({ pathname: location.pathname, search: serializeViewState({ ...state, ...patch }) }),
     [history, location.pathname, state],
@@ -90,7 +103,8 @@ export function JourneysView() {
   const rangeProblem = customRangeProblem(state);
   // No status would send no status filter: every status, unmatched included. The explore buttons open the same
   // query, so whatever stops the query disables them too.
-  const canQuery = state.statuses.length > 0 && !rangeProblem;
+  const needsInput = state.statuses.length === 0 || rangeProblem !== null;
+  const canQuery = !needsInput && !waitingForLatest;
   const key = canQuery ? JSON.stringify(pathsQuery) : null;
   const data = useAsync(key, async (signal) => {
     const [paths, summary] = await Promise.all([
@@ -101,7 +115,7 @@ export function JourneysView() {
   });
   // Re-run when the date range changes: the options are the sources with events in the range drawn.
   const sourcesQ = sourcesQuery(queryState);
-  const sources = useAsync(rangeProblem ? null : JSON.stringify(sourcesQ), async (signal) => {
+  const sources = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(sourcesQ), async (signal) => {
     const r = await runInlineQuery(sdk, sourcesQ, signal);
     return r.rows.map((row) => toText(row[EVENT_FIELDS.source])).filter((s): s is string => s !== null);
   });
@@ -138,14 +152,23 @@ export function JourneysView() {
         </Space>
       </Space>
       <FilterBar state={state} onChange={update} sourceOptions={sources.state.status === 'success' ? sources.state.data : []} />
+      {endsAtLatest && (
+        <Paragraph fontSize="small" data-testid="latest-range-note">
+          No events in the last {DEFAULT_RANGE_DAYS} days: the range shows the {DEFAULT_RANGE_DAYS} days up to the latest event, on {endsAtLatest.dateTo}.
+        </Paragraph>
+      )}
       <Paragraph fontSize="small" color="text2" data-testid="inferred-note">
         {INFERRED_NOTE}
       </Paragraph>
-      {!canQuery ? (
+      {needsInput ? (
         <EmptyState>
           {state.statuses.length === 0 && <Paragraph>Select at least one identity status to see journeys.</Paragraph>}
           {rangeProblem && <Paragraph data-testid="date-range-problem">{rangeProblem} Journeys run once the range is valid.</Paragraph>}
         </EmptyState>
+      ) : waitingForLatest ? (
+        <QueryStatus state={latest.state} cancel={latest.cancel} retry={latest.retry} what="the latest event">
+          {() => <></>}
+        </QueryStatus>
       ) : (
         <QueryStatus state={data.state} cancel={data.cancel} retry={data.retry} what="journeys">
           {({ paths, summary }) => (

@@ -132,3 +132,22 @@ export function serializeViewState(s: JourneyViewState): string {
   const q = p.toString();
   return q ? `?${q}` : '';
 }
+
+/** The days of the default range ('90 days'). */
+export const DEFAULT_RANGE_DAYS = 90;
+
+const addDays = (iso: string, days: number) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * The default range over data that stopped before it (a historical export, the demo of another day): the same
+ * number of days ending at the latest event, or null when the latest event falls inside the default range (or is
+ * unknown). Dates are YYYY-MM-DD; `today` is the viewer's.
+ */
+export function rangeEndingAtLatest(latest: string | null, today: string): { dateFrom: string; dateTo: string } | null {
+  if (!latest || !isIsoDate(latest) || latest > addDays(today, -DEFAULT_RANGE_DAYS)) return null;
+  return { dateFrom: addDays(latest, -(DEFAULT_RANGE_DAYS - 1)), dateTo: latest };
+}

@@ -118,6 +118,17 @@ export function sourcesQuery(s: JourneyViewState): InlineQuery {
   };
 }
 
+/** The day of the latest event (every person's last one; the persons table is small): where the data stops. */
+export function latestEventQuery(): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [PERSON_FIELDS.lastSeenDate],
+    sorts: [`${PERSON_FIELDS.lastSeenDate} desc`],
+    limit: '1',
+  };
+}
+
 /** Personal fields: hidden from users without the PII grant, so every person query must work without them. */
 export const PII_PERSON_FIELDS = [PERSON_FIELDS.name, PERSON_FIELDS.email] as const;
 
