@@ -35,6 +35,8 @@ export function pathFields(view: 'journey_paths' | 'session_paths') {
     stepCount: `${view}.step_count`,
     /** Templated filters ({% condition %}) applied to the events before the paths are built. */
     filterIdentityStatus: `${view}.identity_status_filter`,
+    /** Per event, not per person: '-inferred' leaves name-matched events out of the paths, keeping their persons. */
+    filterEventStatus: `${view}.event_status_filter`,
     filterDate: `${view}.date_filter`,
     filterSource: `${view}.source_filter`,
     filterLandingPage: `${view}.landing_page_filter`,

@@ -40,6 +40,7 @@ WITH filtered_events AS (
   WHERE ${condition(view, 'date_filter', 'e.occurred_at')}
     AND ${condition(view, 'source_filter', 'e.source')}
     AND ${condition(view, 'identity_status_filter', 'p.identity_status')}
+    AND ${condition(view, 'event_status_filter', 'e.identity_status')}
 )
 SELECT *
 FROM (
@@ -77,6 +78,13 @@ const FILTERS = (sources: readonly string[]): Named[] => [
     type: 'string',
     label: 'Person Identity Status',
     description: 'Only persons with this identity status (confirmed, inferred, anonymous, unmatched).',
+    suggestions: ['confirmed', 'inferred', 'anonymous', 'unmatched'],
+  }),
+  named('event_status_filter', {
+    type: 'string',
+    label: 'Event Identity Status',
+    description:
+      "Only events tied to their person this way make up the paths: '-inferred' leaves name-matched events out and keeps the person with their other events.",
     suggestions: ['confirmed', 'inferred', 'anonymous', 'unmatched'],
   }),
   named('landing_page_filter', {

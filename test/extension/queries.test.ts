@@ -166,6 +166,7 @@ describe('view state in the URL', () => {
       sources: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
       landingPage: fc.string(),
       converted: fc.constantFrom('any' as const, 'yes' as const, 'no' as const),
+      inferredEvents: fc.constantFrom('include' as const, 'exclude' as const),
       focus: fc.option(fc.string({ minLength: 1 }), { nil: null }),
     });
     fc.assert(

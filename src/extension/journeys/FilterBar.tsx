@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import {
   ButtonToggle,
+  FieldCheckbox,
   FieldCheckboxGroup,
   FieldDateRange,
   FieldSelect,
@@ -166,6 +167,13 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             options={IDENTITY_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))}
             onChange={(values: string[]) => onChange({ statuses: values as IdentityStatus[], focus: null })}
             validationMessage={state.statuses.length === 0 ? { type: 'error', message: 'Select at least one status' } : undefined}
+          />
+          {/* Per event: a person with one name-matched like keeps the rest of their journey. */}
+          <FieldCheckbox
+            label="Leave out name-matched events"
+            data-testid="filter-inferred-events"
+            checked={state.inferredEvents === 'exclude'}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ inferredEvents: e.currentTarget.checked ? 'exclude' : 'include', focus: null })}
           />
         </div>
         <FieldSelect

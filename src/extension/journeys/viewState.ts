@@ -28,6 +28,8 @@ export interface JourneyViewState {
   /** Exact first step ('' = any). */
   landingPage: string;
   converted: ConvertedFilter;
+  /** Name-matched (inferred) events in the paths, or left out (their persons keep their other events). */
+  inferredEvents: 'include' | 'exclude';
   /** Sankey node id the chart is focused on. */
   focus: string | null;
 }
@@ -58,6 +60,7 @@ export const DEFAULT_VIEW_STATE: JourneyViewState = {
   sources: [],
   landingPage: '',
   converted: 'any',
+  inferredEvents: 'include',
   focus: null,
 };
 
@@ -90,6 +93,7 @@ export function parseViewState(search: string): JourneyViewState {
     sources: list(p, 'source'),
     landingPage: p.get('landing') ?? '',
     converted: oneOf(p.get('converted'), ['any', 'yes', 'no'] as const, d.converted),
+    inferredEvents: oneOf(p.get('inferred'), ['include', 'exclude'] as const, d.inferredEvents),
     focus: p.get('focus') || null,
   };
 }
@@ -128,6 +132,7 @@ export function serializeViewState(s: JourneyViewState): string {
   s.sources.forEach((x) => p.append('source', x));
   if (s.landingPage) p.set('landing', s.landingPage);
   if (s.converted !== d.converted) p.set('converted', s.converted);
+  if (s.inferredEvents !== d.inferredEvents) p.set('inferred', s.inferredEvents);
   if (s.focus) p.set('focus', s.focus);
   const q = p.toString();
   return q ? `?${q}` : '';
