@@ -12,6 +12,7 @@ view: session_paths {
         WHERE {% condition session_paths.date_filter %} e.occurred_at {% endcondition %}
           AND {% condition session_paths.source_filter %} e.source {% endcondition %}
           AND {% condition session_paths.identity_status_filter %} p.identity_status {% endcondition %}
+          AND {% condition session_paths.event_status_filter %} e.identity_status {% endcondition %}
       )
       SELECT *
       FROM (
@@ -97,6 +98,13 @@ view: session_paths {
     type: string
     label: "Person Identity Status"
     description: "Only persons with this identity status (confirmed, inferred, anonymous, unmatched)."
+    suggestions: ["confirmed", "inferred", "anonymous", "unmatched"]
+  }
+
+  filter: event_status_filter {
+    type: string
+    label: "Event Identity Status"
+    description: "Only events tied to their person this way make up the paths: '-inferred' leaves name-matched events out and keeps the person with their other events."
     suggestions: ["confirmed", "inferred", "anonymous", "unmatched"]
   }
 

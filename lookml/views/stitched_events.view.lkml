@@ -263,7 +263,7 @@ view: stitched_events {
 
   dimension: link_reason {
     type: string
-    description: "Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, offsite_email, profile, name_match, none."
+    description: "Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, shared_device, offsite_email, profile, name_match, none."
     group_label: "Identity"
     sql: ${TABLE}.link_reason ;;
   }

@@ -54,10 +54,10 @@ describe('Journeys view tab stops (demo data)', () => {
 describe('Person view tab stops (demo data)', () => {
   it('are the tabs, the search box and the results once however many match; the timeline has none', async () => {
     renderWithLooker(<App />, demoPersonLooker(), `/person?id=${encodeURIComponent(demoPerson.personId)}`);
-    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(154);
+    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(25);
     fireEvent.change(screen.getByRole('textbox', { name: 'Find a person' }), { target: { value: demoPerson.term } });
-    const options = within(await screen.findByRole('listbox', { name: '6 matching persons' })).getAllByRole('option');
-    expect(options).toHaveLength(6);
+    const options = within(await screen.findByRole('listbox', { name: '9 matching persons' })).getAllByRole('option');
+    expect(options).toHaveLength(9);
     // Three before the listbox too, but the third was the results' unnamed <ul> (a list of items that were buttons
     // only in name, role listitem), entered with the arrow keys.
     expect(tabStops()).toEqual([

@@ -177,6 +177,47 @@ describe('incremental refresh scenarios', () => {
     expect(personOf(incremental, 'p1')).toBe('u1');
   });
 
+  it('shared device: a new visit goes to the latest identification, not where the device\'s earlier visits went', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        identifies: [identify('i1', '03-01 09:00', 'shared', { user_id: 'alice' }), identify('i2', '03-01 15:00', 'shared', { user_id: 'bob' })],
+        pages: [page('p1', '03-01 09:05', 'shared', 'Home')],
+      },
+      // A plain page view, later than everything of alice's: the append path would continue alice (p1's person).
+      { pages: [page('p2', '03-01 15:10', 'shared', 'Pricing')] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'p1')).toBe('alice');
+    expect(personOf(incremental, 'p2')).toBe('bob');
+  });
+
+  it('shared device: a late visit joins two device sessions and moves its neighbour to the other person', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        identifies: [identify('i1', '03-01 10:00', 'shared', { user_id: 'alice' }), identify('i2', '03-01 11:15', 'shared', { user_id: 'bob' })],
+        // Alone in its device session: bob's identification (35 min) is nearer than alice's (40 min).
+        pages: [page('p1', '03-01 10:40', 'shared', 'Home')],
+      },
+      // 20 min after alice's and before p1: alice's session now runs on to p1.
+      { pages: [page('p0', '03-01 10:20', 'shared', 'Blog')] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'p0')).toBe('alice');
+    expect(personOf(incremental, 'p1')).toBe('alice');
+  });
+
+  it('backstitch window: a new visit on an id left anonymous by the window goes to the person identified since', async () => {
+    const config = testConfig({ identity: { backstitch_days: 1 } });
+    const batches: OracleInput[] = [
+      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], identifies: [identify('i1', '03-05 09:00', 'a1', { user_id: 'kim' })] },
+      { pages: [page('p2', '03-05 10:00', 'a1', 'Pricing')] },
+    ];
+    const incremental = await refreshInBatches(config, LOOKBACK, batches);
+    expect(incremental).toEqual(await fullRebuild(config, mergeInputs(batches)));
+    expect([personOf(incremental, 'p1'), statusOf(incremental, 'p1')]).toEqual(['a1', 'anonymous']);
+    expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual(['kim', 'confirmed']);
+  });
+
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
     const { incremental, full } = await bothWays([
       { pages: [page('p1', '03-02 09:00', 'a1', 'Home'), page('p2', '03-02 09:10', 'a1', 'Pricing')], offsite: { linkedin: [], twitter: [] } },

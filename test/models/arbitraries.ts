@@ -177,10 +177,12 @@ const knobs = fc.record({
   carried_anonymous_id_column: fc.constantFrom('context_campaign_term', 'context_campaign_term', null),
   steps: fc.constantFrom(10, 3),
   track_events: fc.constantFrom<string[]>(['Meeting Booked', 'Signed Up'], ['Signed Up']),
+  // Rows span one day: windows of 15 minutes and 6 hours cut some anonymous history, null none.
+  backstitch_days: fc.constantFrom(null, null, 15 / 1440, 0.25),
 });
 
 
-/** The test config with random guard, name matching, session gap, query parameters and carried id column. */
+/** The test config with random guard, name matching, session gap, query parameters, carried id column and backstitch window. */
 export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
   testConfig({
     identity: {
@@ -188,6 +190,7 @@ export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
       name_matching: k.name_matching,
       email_query_params: k.email_query_params,
       carried_anonymous_id_column: k.carried_anonymous_id_column,
+      backstitch_days: k.backstitch_days,
     },
     sessions: { inactivity_minutes: k.inactivity_minutes },
     journeys: { steps: k.steps, track_events: k.track_events },

@@ -293,26 +293,118 @@ export const SCENARIOS: Scenario[] = [
     rows: { persons: { v1: { email_count: 2, user_id_count: 1, email: 'y@d.example' }, [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' } } },
   },
   {
-    name: 'a shared device seeing two users does not merge them',
+    name: 'a device shared by two persons with interleaved visits: each anonymous visit goes to the nearest identification',
     input: {
-      pages: [page('p1', '03-01 09:01', 'shared', 'Home'), page('p2', '03-01 15:01', 'shared', 'Pricing')],
+      pages: [
+        page('p1', '03-01 09:01', 'shared', 'Home'),
+        page('p2', '03-01 15:01', 'shared', 'Pricing'),
+        // Neither in a session with an identification: the nearer one (bob 1 h before, not alice 17 h after).
+        page('p3', '03-01 16:00', 'shared', 'Blog'),
+        // Alice 1 h after, bob 17 h before.
+        page('p4', '03-02 08:00', 'shared', 'Blog'),
+      ],
       identifies: [
         identify('i1', '03-01 09:00', 'shared', { user_id: 'alice', name: 'Alice' }),
         identify('i2', '03-01 15:00', 'shared', { user_id: 'bob', name: 'Bob' }),
+        identify('i3', '03-02 09:00', 'shared', { user_id: 'alice' }),
       ],
     },
-    // Anonymous events follow the device's latest identified user (the seed's last_value); identified ones stay put.
+    // Identified events stay put; the device never merges its users; its anonymous events are shared out (§3).
     events: {
       i1: ['alice', 'confirmed', 'user_id'],
-      p1: ['bob', 'confirmed', 'anonymous_id'],
+      p1: ['alice', 'confirmed', 'shared_device'],
       i2: ['bob', 'confirmed', 'user_id'],
-      p2: ['bob', 'confirmed', 'anonymous_id'],
+      p2: ['bob', 'confirmed', 'shared_device'],
+      p3: ['bob', 'confirmed', 'shared_device'],
+      p4: ['alice', 'confirmed', 'shared_device'],
+      i3: ['alice', 'confirmed', 'user_id'],
     },
     persons: { alice: 'confirmed', bob: 'confirmed' },
     rows: {
-      persons: { alice: { event_count: 1, name: 'Alice' }, bob: { event_count: 3, name: 'Bob' } },
-      identity_links: { 'anonymous_id:shared': { person_id: 'bob', event_count: 4 } },
+      persons: { alice: { event_count: 4, name: 'Alice' }, bob: { event_count: 3, name: 'Bob' } },
+      // The device's link names the person of its latest identification.
+      identity_links: { 'anonymous_id:shared': { person_id: 'alice', event_count: 7 } },
     },
+  },
+  {
+    name: 'a shared device: an identification in the same device session wins over a nearer one in another',
+    input: {
+      pages: [
+        page('p1', '03-01 10:20', 'shared', 'Home'),
+        page('p2', '03-01 10:45', 'shared', 'Pricing'),
+        // 25 min after p2 (same session as alice's 10:00), 35 min before bob's identify (a new session).
+        page('p3', '03-01 11:10', 'shared', 'Blog'),
+      ],
+      identifies: [
+        identify('i1', '03-01 10:00', 'shared', { user_id: 'alice' }),
+        identify('i2', '03-01 11:45', 'shared', { user_id: 'bob' }),
+      ],
+    },
+    events: {
+      i1: ['alice', 'confirmed', 'user_id'],
+      p1: ['alice', 'confirmed', 'shared_device'],
+      p2: ['alice', 'confirmed', 'shared_device'],
+      p3: ['alice', 'confirmed', 'shared_device'],
+      i2: ['bob', 'confirmed', 'user_id'],
+    },
+    persons: { alice: 'confirmed', bob: 'confirmed' },
+  },
+  {
+    name: 'a device with one person keeps the seed rule: all its anonymous history, however old, goes to that person',
+    input: {
+      pages: [page('p1', '01-02 09:00', 'solo', 'Home'), page('p2', '03-01 09:30', 'solo', 'Pricing'), page('p3', '06-01 09:00', 'solo', 'Blog')],
+      identifies: [
+        identify('i1', '03-01 09:00', 'solo', { user_id: 'kim' }),
+        identify('i2', '03-05 09:00', 'solo', { user_id: 'kim' }),
+      ],
+    },
+    events: {
+      p1: ['kim', 'confirmed', 'anonymous_id'],
+      i1: ['kim', 'confirmed', 'user_id'],
+      p2: ['kim', 'confirmed', 'anonymous_id'],
+      i2: ['kim', 'confirmed', 'user_id'],
+      p3: ['kim', 'confirmed', 'anonymous_id'],
+    },
+    persons: { kim: 'confirmed' },
+  },
+  {
+    name: 'identity.backstitch_days cuts anonymous history older than the window before the first identification',
+    config: { identity: { backstitch_days: 7 } },
+    input: {
+      pages: [
+        page('p1', '02-01 09:00', 'solo', 'Home'),
+        page('p2', '02-25 09:00', 'solo', 'Pricing'),
+        // Forward of an identification: not history, attached whatever its age.
+        page('p3', '06-01 09:00', 'solo', 'Blog'),
+        // A shared device. q1: 10 days before alice's identification, after none: cut. q2: 6 days after alice's,
+        // 2 before bob's: bob, the nearer. q3: 15 days after bob's, 9 before alice's: alice would be nearer, but
+        // she identified beyond the window after it: bob.
+        page('q1', '02-20 09:00', 'shared', 'Home'),
+        page('q2', '03-08 09:00', 'shared', 'Pricing'),
+        page('q3', '03-25 09:00', 'shared', 'Blog'),
+      ],
+      identifies: [
+        identify('i1', '03-01 09:00', 'solo', { user_id: 'kim' }),
+        identify('j1', '03-02 09:00', 'shared', { user_id: 'alice' }),
+        identify('j2', '03-10 09:00', 'shared', { user_id: 'bob' }),
+        identify('j3', '04-03 09:00', 'shared', { user_id: 'alice' }),
+      ],
+    },
+    events: {
+      p1: ['solo', 'anonymous', 'none'],
+      p2: ['kim', 'confirmed', 'anonymous_id'],
+      i1: ['kim', 'confirmed', 'user_id'],
+      p3: ['kim', 'confirmed', 'anonymous_id'],
+      q1: ['shared', 'anonymous', 'none'],
+      j1: ['alice', 'confirmed', 'user_id'],
+      q2: ['bob', 'confirmed', 'shared_device'],
+      j2: ['bob', 'confirmed', 'user_id'],
+      q3: ['bob', 'confirmed', 'shared_device'],
+      j3: ['alice', 'confirmed', 'user_id'],
+    },
+    persons: { solo: 'anonymous', kim: 'confirmed', shared: 'anonymous', alice: 'confirmed', bob: 'confirmed' },
+    // An anonymous id still links to the person of its latest identification, even with some events cut.
+    rows: { identity_links: { 'anonymous_id:solo': { person_id: 'kim' }, 'anonymous_id:shared': { person_id: 'alice' } } },
   },
   {
     name: 'a unique name match is inferred, and flagged (the exact rule)',
