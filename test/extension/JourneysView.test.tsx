@@ -444,6 +444,20 @@ describe('Journeys view', () => {
       await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.fields[0]).toBe(jp.before(5)));
     });
   });
+  it('"Leave out name-matched events" filters events, not persons: the paths query gets -inferred on the event status', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys?date=90%20days');
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().find(isPaths)!.filters?.[jp.filterEventStatus]).toBeUndefined();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Leave out name-matched events' }));
+    await waitFor(() => expect(new URLSearchParams(location().search).get('inferred')).toBe('exclude'));
+    await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.filters?.[jp.filterEventStatus]).toBe('-inferred'));
+    const last = looker.queries().filter(isPaths).at(-1)!;
+    // The inferred persons stay: the person-level status filter is unchanged.
+    expect(last.filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred,anonymous');
+    expect(looker.queries().filter(isSummary).at(-1)!.filters).toEqual(last.filters);
+  });
+
   describe('default date range over data that stopped earlier', () => {
     it('ends at the latest event and says so; the URL keeps no date until a filter changes', async () => {
       const looker = answering(undefined, undefined, '2024-03-05');

@@ -43,6 +43,7 @@ describe('Journeys view tab stops (demo data)', () => {
       checkbox('Inferred'),
       checkbox('Anonymous'),
       checkbox('Unmatched'),
+      checkbox('Leave out name-matched events'),
       textbox('Date'),
       textbox('Source'),
       textbox('Landing page (first step)'),
