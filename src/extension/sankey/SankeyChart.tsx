@@ -12,6 +12,7 @@ import type { Measure } from '../journeys/viewState';
 import { countOf, measureCount, plural } from '../text';
 import { useRovingFocus, type NodePlace } from '../rovingFocus';
 import { assignSwatches, focusSwatches, nodePaint, swatch } from './palette';
+import { commonSuffix, shortLabel } from './labels';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
 /** The denominators of a tooltip's shares; `focused` says whether the drawn journeys are a focused subset. */
@@ -179,6 +180,8 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
       .map((l) => linkTooltip(n, l.target as LaidNode, l.value, base, unit))
       .join('; ');
   const drawnColumns = columns - firstColumn + 1;
+  // The site's name most page titles end with is left off the drawn labels (not the tooltips).
+  const suffix = commonSuffix(laidNodes.filter((n) => n.kind === 'step').map((n) => n.label));
 
   return (
     <ChartBox ref={ref}>
@@ -274,7 +277,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
                   dy="0.35em"
                   className="label"
                 >
-                  {truncate(n.label, labelChars(n.step))} <tspan className="count">{fmt(n.value)}</tspan>
+                  {truncate(shortLabel(n.label, suffix), labelChars(n.step))} <tspan className="count">{fmt(n.value)}</tspan>
                 </text>
               )}
             </g>
