@@ -125,7 +125,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
         <FieldSelect
           label={state.anchor === 'conversion' ? 'Steps before' : 'Steps'}
           data-testid="filter-steps"
-          width={90}
+          width={state.anchor === 'conversion' ? 110 : 90}
           value={String(state.steps)}
           options={range(MIN_STEPS, MAX_STEPS).map((v) => ({ value: v }))}
           onChange={(v: string) => onChange({ steps: Number(v), focus: null })}
