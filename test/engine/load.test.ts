@@ -132,12 +132,10 @@ describe('loadSources', () => {
     expect(tracks.has('timestamp')).toBe(false);
     expect(await queryValue(db.conn, `SELECT count(*) FROM ${loaded.raw.ref('tracks')}`)).toBe(0);
 
-    await writeFile(path.join(data, 'pages.ndjson'), '{"broken"\n');
+    await writeFile(path.join(data, 'pages.ndjson'), '\n');
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.jsonl'), '\n');
-    await expect(loadSources(db.conn, cfg)).rejects.toThrow(
-      `no events to stitch: pages.ndjson, tracks.csv, identifies.jsonl in ${data} hold no rows (1 unreadable line(s): pages.ndjson: malformed JSON on line 1)`,
-    );
+    await expect(loadSources(db.conn, cfg)).rejects.toThrow(`no events to stitch: pages.ndjson, tracks.csv, identifies.jsonl in ${data} hold no rows`);
   });
 
   it('names the file when a required column is missing', async () => {

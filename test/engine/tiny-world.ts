@@ -8,7 +8,7 @@ const ndjson = (...rows: Array<Record<string, unknown> | string>) => rows.map((r
 
 /**
  * A tiny world: cookie a1 browses (one page delivered twice), identifies as u1 (Ada) and books a meeting;
- * cookie a2 browses anonymously; on LinkedIn, "Ada Lovelace" likes a post (no email: name match, by the exact rule) and
+ * cookie a2 browses anonymously; on LinkedIn, "Ada Lovelace" likes a post (no email: name match) and
  * "Bob Unknown" comments (no match). One line of pages.ndjson is broken.
  */
 export async function writeTinyWorld(data: string): Promise<void> {
@@ -32,17 +32,18 @@ export async function writeTinyWorld(data: string): Promise<void> {
   );
 }
 
-/** The config of the tiny world, as written in journey-stitch.yaml next to the data folder. */
+/**
+ * The config of the tiny world, as written in journey-stitch.yaml next to the data folder. Three named records are
+ * too few for scored name matching to tell a rare name from a common one (test/models covers it): the exact rule.
+ */
 export const TINY_CONFIG = `warehouse: duckdb
 source: { type: segment, path: ./data }
+identity: { name_matching: { method: exact } }
 offsite:
   - name: linkedin
     path: ./data/linkedin.ndjson
     columns: { id: id }
 output: { database: ./db/stitched.duckdb }
-# Two persons give the scored matching no labelled pairs to learn from (it leaves every profile unmatched): the exact
-# rule keeps this world's name match.
-identity: { name_matching: { method: exact } }
 `;
 
 export function tinyConfig(dir: string): Config {

@@ -1,9 +1,6 @@
 /** `journey-stitch generate`: write the LookML project for the config. */
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
-import { generateProject, GENERATED_MARK } from '../../lookml/project';
-import { validateProject } from '../../lookml/validate';
-import { writeProject } from '../../lookml/write';
+import { DEFAULT_CONFIG_FILE } from '../../config/file';
 
 export function register(program: Command): void {
   program
@@ -12,6 +9,10 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-o, --out <dir>', 'folder of the LookML project (its git repository root)', '.')
     .action(async (opts: { config: string; out: string }) => {
+      const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
+      const { generateProject, GENERATED_MARK } = require('../../lookml/project') as typeof import('../../lookml/project');
+      const { validateProject } = require('../../lookml/validate') as typeof import('../../lookml/validate');
+      const { writeProject } = require('../../lookml/write') as typeof import('../../lookml/write');
       const { config } = await loadConfig(opts.config);
       const files = generateProject(config);
       // The generator's own check: a project the validator rejects is a bug here, never something to deploy.
