@@ -12,26 +12,33 @@ view: session_paths {
         WHERE {% condition session_paths.date_filter %} e.occurred_at {% endcondition %}
           AND {% condition session_paths.source_filter %} e.source {% endcondition %}
           AND {% condition session_paths.identity_status_filter %} p.identity_status {% endcondition %}
+          AND {% condition session_paths.event_status_filter %} e.identity_status {% endcondition %}
       )
       SELECT *
       FROM (
-        WITH units AS (
-          SELECT e.person_id, e.session_id, MAX(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) = 1 AS converted
+        WITH ordered AS (
+          SELECT e.person_id, e.session_id, e.session_id AS event_session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+            LAST_VALUE(e.step_label IGNORE NULLS) OVER (PARTITION BY e.session_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
+            COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (PARTITION BY e.session_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
           FROM filtered_events AS e
           WHERE TRUE
-          GROUP BY e.person_id, e.session_id
         ),
-        steps AS (
-          SELECT e.session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
-            LAG(e.step_label) OVER (PARTITION BY e.session_id ORDER BY e.occurred_at, e.event_id) AS previous_label
-          FROM filtered_events AS e
-          WHERE e.step_label IS NOT NULL
+        units AS (
+          SELECT person_id, session_id, MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 AS converted,
+            MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,
+            MAX(CASE WHEN is_conversion AND conversions_before = 0 THEN step_label END) AS conversion_step
+          FROM ordered
+          GROUP BY person_id, session_id
         ),
         kept AS (
-          SELECT session_id, step_label, is_conversion, occurred_at,
+          SELECT session_id, step_label, is_conversion, occurred_at, conversions_before = 0 AND NOT is_conversion AS before_conversion,
             ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY occurred_at, event_id) AS step_number
-          FROM steps
-          WHERE previous_label IS NULL OR previous_label <> step_label
+          FROM ordered
+          WHERE step_label IS NOT NULL AND (previous_label IS NULL OR previous_label <> step_label)
+        ),
+        numbered AS (
+          SELECT *, CASE WHEN before_conversion THEN COUNT(CASE WHEN before_conversion THEN 1 END) OVER (PARTITION BY session_id) - step_number + 1 END AS steps_before
+          FROM kept
         ),
         -- Pivoted per unit before the join, so the join and the grouping see one row per unit.
         unit_paths AS (
@@ -47,13 +54,26 @@ view: session_paths {
             MAX(CASE WHEN step_number = 7 THEN step_label END) AS step_7,
             MAX(CASE WHEN step_number = 8 THEN step_label END) AS step_8,
             MAX(CASE WHEN step_number = 9 THEN step_label END) AS step_9,
-            MAX(CASE WHEN step_number = 10 THEN step_label END) AS step_10
-          FROM kept
+            MAX(CASE WHEN step_number = 10 THEN step_label END) AS step_10,
+            MAX(CASE WHEN steps_before = 1 THEN step_label END) AS before_1,
+            MAX(CASE WHEN steps_before = 2 THEN step_label END) AS before_2,
+            MAX(CASE WHEN steps_before = 3 THEN step_label END) AS before_3,
+            MAX(CASE WHEN steps_before = 4 THEN step_label END) AS before_4,
+            MAX(CASE WHEN steps_before = 5 THEN step_label END) AS before_5,
+            MAX(CASE WHEN steps_before = 6 THEN step_label END) AS before_6,
+            MAX(CASE WHEN steps_before = 7 THEN step_label END) AS before_7,
+            MAX(CASE WHEN steps_before = 8 THEN step_label END) AS before_8,
+            MAX(CASE WHEN steps_before = 9 THEN step_label END) AS before_9,
+            MAX(CASE WHEN steps_before = 10 THEN step_label END) AS before_10
+          FROM numbered
           GROUP BY session_id
         )
         SELECT u.session_id, u.person_id, s.identity_status,
           COALESCE(p.step_count, 0) AS step_count,
-          u.converted, p.steps_to_conversion, p.first_step_at, p.step_1, p.step_2, p.step_3, p.step_4, p.step_5, p.step_6, p.step_7, p.step_8, p.step_9, p.step_10
+          u.converted, p.steps_to_conversion, p.first_step_at, u.converted_at,
+          {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(u.converted_at) - UNIX_MICROS(p.first_step_at)) / 1000000.0){% else %}((epoch_us(u.converted_at) - epoch_us(p.first_step_at)) / 1000000.0){% endif %} AS seconds_to_conversion, u.conversion_step,
+          p.step_1, p.step_2, p.step_3, p.step_4, p.step_5, p.step_6, p.step_7, p.step_8, p.step_9, p.step_10,
+          CASE WHEN u.converted THEN p.before_1 END AS before_1, CASE WHEN u.converted THEN p.before_2 END AS before_2, CASE WHEN u.converted THEN p.before_3 END AS before_3, CASE WHEN u.converted THEN p.before_4 END AS before_4, CASE WHEN u.converted THEN p.before_5 END AS before_5, CASE WHEN u.converted THEN p.before_6 END AS before_6, CASE WHEN u.converted THEN p.before_7 END AS before_7, CASE WHEN u.converted THEN p.before_8 END AS before_8, CASE WHEN u.converted THEN p.before_9 END AS before_9, CASE WHEN u.converted THEN p.before_10 END AS before_10
         FROM units AS u
         JOIN ${persons.SQL_TABLE_NAME} AS s ON s.person_id = u.person_id
         LEFT JOIN unit_paths AS p ON p.session_id = u.session_id
@@ -78,6 +98,13 @@ view: session_paths {
     type: string
     label: "Person Identity Status"
     description: "Only persons with this identity status (confirmed, inferred, anonymous, unmatched)."
+    suggestions: ["confirmed", "inferred", "anonymous", "unmatched"]
+  }
+
+  filter: event_status_filter {
+    type: string
+    label: "Event Identity Status"
+    description: "Only events tied to their person this way make up the paths: '-inferred' leaves name-matched events out and keeps the person with their other events."
     suggestions: ["confirmed", "inferred", "anonymous", "unmatched"]
   }
 
@@ -128,6 +155,21 @@ view: session_paths {
     type: number
     description: "Position of the first conversion step; null when not converted."
     sql: ${TABLE}.steps_to_conversion ;;
+  }
+
+  dimension: seconds_to_conversion {
+    type: number
+    description: "Seconds from the first step to the first conversion; null when not converted or without steps."
+    sql: ${TABLE}.seconds_to_conversion ;;
+  }
+
+  dimension: conversion_step {
+    type: string
+    description: "Label of the first conversion event (null when it is not a step label)."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.conversion_step ;;
   }
 
   dimension: step_1 {
@@ -220,6 +262,106 @@ view: session_paths {
     sql: ${TABLE}.step_10 ;;
   }
 
+  dimension: before_1 {
+    type: string
+    label: "1 Step Before"
+    description: "The step right before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_1 ;;
+  }
+
+  dimension: before_2 {
+    type: string
+    label: "2 Steps Before"
+    description: "The step 2 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_2 ;;
+  }
+
+  dimension: before_3 {
+    type: string
+    label: "3 Steps Before"
+    description: "The step 3 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_3 ;;
+  }
+
+  dimension: before_4 {
+    type: string
+    label: "4 Steps Before"
+    description: "The step 4 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_4 ;;
+  }
+
+  dimension: before_5 {
+    type: string
+    label: "5 Steps Before"
+    description: "The step 5 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_5 ;;
+  }
+
+  dimension: before_6 {
+    type: string
+    label: "6 Steps Before"
+    description: "The step 6 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_6 ;;
+  }
+
+  dimension: before_7 {
+    type: string
+    label: "7 Steps Before"
+    description: "The step 7 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_7 ;;
+  }
+
+  dimension: before_8 {
+    type: string
+    label: "8 Steps Before"
+    description: "The step 8 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_8 ;;
+  }
+
+  dimension: before_9 {
+    type: string
+    label: "9 Steps Before"
+    description: "The step 9 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_9 ;;
+  }
+
+  dimension: before_10 {
+    type: string
+    label: "10 Steps Before"
+    description: "The step 10 steps before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before."
+    group_label: "Steps Before Conversion"
+    suggest_explore: events
+    suggest_dimension: stitched_events.step_label
+    sql: ${TABLE}.before_10 ;;
+  }
+
   dimension_group: first_step {
     type: time
     description: "Time of the first step."
@@ -236,6 +378,24 @@ view: session_paths {
     ]
     datatype: timestamp
     sql: ${TABLE}.first_step_at ;;
+  }
+
+  dimension_group: converted {
+    type: time
+    description: "Time of the first conversion event; null when not converted."
+    timeframes: [
+      raw,
+      time,
+      hour_of_day,
+      date,
+      day_of_week,
+      week,
+      month,
+      quarter,
+      year
+    ]
+    datatype: timestamp
+    sql: ${TABLE}.converted_at ;;
   }
 
   measure: count {
@@ -291,6 +451,14 @@ view: session_paths {
     description: "Mean position of the first conversion step, over converted paths."
     value_format_name: decimal_1
     sql: ${steps_to_conversion} ;;
+  }
+
+  measure: average_days_to_conversion {
+    type: average
+    label: "Average Days to Conversion"
+    description: "Mean time from the first step to the first conversion, in days, over converted paths."
+    value_format_name: decimal_1
+    sql: ${seconds_to_conversion} / 86400.0 ;;
   }
 
   set: path_details {

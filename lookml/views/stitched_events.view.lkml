@@ -12,7 +12,9 @@ view: stitched_events {
           SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.match_probability, x.match_evidence, x.occurred_at, x.step_label, x.is_conversion,
             LAG(x.occurred_at) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id) AS previous_at,
             LAST_VALUE(x.step_label IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
-            LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label_at
+            LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label_at,
+            -- The person's conversions before this event (an appended history holds none: incremental/append.ts).
+            COALESCE(SUM(CASE WHEN x.is_conversion THEN 1 ELSE 0 END) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
           FROM ${js_event_person.SQL_TABLE_NAME} AS x
         ),
         flagged AS (
@@ -27,10 +29,13 @@ view: stitched_events {
           SELECT *,
             SUM(CASE WHEN starts_session THEN 1 ELSE 0 END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_number,
             MAX(CASE WHEN starts_session THEN occurred_at END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at,
-            COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS journey_steps_so_far
+            COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS journey_steps_so_far,
+            -- Conversions only grow along the sort too: those before the session's start are the latest start's.
+            conversions_before - COALESCE(MAX(CASE WHEN starts_session THEN conversions_before END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0) AS session_conversions_before
           FROM flagged
         )
         SELECT event_id, person_id, identity_status, link_reason, match_probability, match_evidence, occurred_at, step_label, is_conversion, session_number,
+          conversions_before, session_conversions_before,
           TO_HEX(MD5((person_id || '|' || CAST(UNIX_MICROS(session_started_at) AS STRING)))) AS session_id,
           CASE WHEN journey_step_kept THEN journey_steps_so_far END AS journey_step,
           -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the
@@ -91,6 +96,7 @@ view: stitched_events {
     type: string
     description: "Cookie / device id of the event, if any."
     group_label: "Identity"
+    required_access_grants: [can_see_pii]
     sql: ${TABLE}.anonymous_id ;;
   }
 
@@ -301,6 +307,15 @@ view: stitched_events {
     sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.user_id)){% else %}md5(${TABLE}.user_id){% endif %} ;;
   }
 
+  dimension: anonymous_id_hash {
+    type: string
+    label: "Device (hashed)"
+    description: "MD5 of the event's anonymous (cookie / device) id: tells devices apart without revealing the id."
+    group_label: "Identity"
+    suggestable: no
+    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.anonymous_id)){% else %}md5(${TABLE}.anonymous_id){% endif %} ;;
+  }
+
   dimension: ip_obfuscated {
     type: string
     label: "IP Address (obfuscated)"
@@ -345,8 +360,8 @@ view: stitched_events {
   measure: anonymous_id_count {
     type: count_distinct
     label: "Anonymous IDs"
-    description: "Distinct anonymous ids (cookies / devices)."
-    sql: ${anonymous_id} ;;
+    description: "Distinct anonymous ids (cookies / devices), counted by their hash: no access to the ids themselves is needed."
+    sql: ${anonymous_id_hash} ;;
   }
 
   measure: user_id_count {

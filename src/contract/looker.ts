@@ -22,6 +22,9 @@ export const EXPLORES = {
 export function pathFields(view: 'journey_paths' | 'session_paths') {
   return {
     step: (i: number) => `${view}.step_${i}`,
+    /** The step i steps before the first conversion (before_1: right before it). */
+    before: (i: number) => `${view}.before_${i}`,
+    conversionStep: `${view}.conversion_step`,
     /** Persons (journey_paths) or sessions (session_paths) having the path. */
     count: `${view}.count`,
     conversions: `${view}.conversions`,
@@ -32,6 +35,8 @@ export function pathFields(view: 'journey_paths' | 'session_paths') {
     stepCount: `${view}.step_count`,
     /** Templated filters ({% condition %}) applied to the events before the paths are built. */
     filterIdentityStatus: `${view}.identity_status_filter`,
+    /** Per event, not per person: '-inferred' leaves name-matched events out of the paths, keeping their persons. */
+    filterEventStatus: `${view}.event_status_filter`,
     filterDate: `${view}.date_filter`,
     filterSource: `${view}.source_filter`,
     filterLandingPage: `${view}.landing_page_filter`,
@@ -46,6 +51,7 @@ export const PERSON_FIELDS = {
   isInferred: 'persons.is_inferred_identity',
   firstSeen: 'persons.first_seen_time',
   lastSeen: 'persons.last_seen_time',
+  lastSeenDate: 'persons.last_seen_date',
   eventCount: 'persons.event_count',
   converted: 'persons.converted',
   count: 'persons.count',
@@ -60,7 +66,9 @@ export const EVENT_FIELDS = {
   source: 'stitched_events.source',
   pageTitle: 'stitched_events.page_title',
   pagePath: 'stitched_events.page_path',
+  /** Personal data (the can_see_pii grant); the hash tells devices apart for everyone. */
   anonymousId: 'stitched_events.anonymous_id',
+  anonymousIdHash: 'stitched_events.anonymous_id_hash',
   personId: 'stitched_events.person_id',
   identityStatus: 'stitched_events.identity_status',
   isInferred: 'stitched_events.is_inferred_identity',

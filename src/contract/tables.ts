@@ -64,6 +64,20 @@ const stepColumns = (steps: number): ColumnDef[] =>
     c(`step_${i + 1}`, 'string', `Step ${i + 1} of the journey (page title or path, chosen track event, or offsite action).`),
   );
 
+/** The steps before the first conversion, latest first: before_1 is the step right before it. */
+const beforeColumns = (steps: number): ColumnDef[] =>
+  Array.from({ length: steps }, (_, i) =>
+    c(`before_${i + 1}`, 'string', `The step ${i === 0 ? 'right' : `${i + 1} steps`} before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before.`),
+  );
+
+/** What a path row says about its first conversion (sessions_to_conversion: journey_paths only). */
+const conversionColumns = (unit: 'person' | 'session'): ColumnDef[] => [
+  c('converted_at', 'timestamp', 'Time of the first conversion event; null when not converted.'),
+  c('seconds_to_conversion', 'float', 'Seconds from the first step to the first conversion; null when not converted or without steps.'),
+  ...(unit === 'person' ? [c('sessions_to_conversion', 'int', 'Sessions up to and including the one with the first conversion; null when not converted.')] : []),
+  c('conversion_step', 'string', 'Label of the first conversion event (null when it is not a step label).'),
+];
+
 export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
   return [
     {
@@ -75,7 +89,8 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('event_type', 'string', 'page, track, identify or offsite.'),
         c('event_name', 'string', 'Track event name, page title for pages, offsite action for offsite rows.'),
         c('occurred_at', 'timestamp', 'When the event happened (UTC).'),
-        c('anonymous_id', 'string', 'Cookie / device id of the event, if any.'),
+        // A cookie id follows one browser around: personal data like the IP (anonymous_id_hash tells devices apart).
+        c('anonymous_id', 'string', 'Cookie / device id of the event, if any.', true),
         // Many sites send the email as the user id: a raw user id is personal data (person_id hashes an email-shaped one: u: + md5).
         c('user_id', 'string', 'User id sent with the event, if any (junk values removed).', true),
         c('person_id', 'string', 'The stitched person this event belongs to.'),
@@ -170,7 +185,9 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('converted', 'bool', 'True when the journey contains a conversion.'),
         c('steps_to_conversion', 'int', 'Position of the first conversion step; null when not converted.'),
         c('first_step_at', 'timestamp', 'Time of the first step.'),
+        ...conversionColumns('person'),
         ...stepColumns(steps),
+        ...beforeColumns(steps),
       ],
     },
     {
@@ -185,7 +202,9 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('converted', 'bool', 'True when the session contains a conversion.'),
         c('steps_to_conversion', 'int', 'Position of the first conversion step; null when not converted.'),
         c('first_step_at', 'timestamp', 'Time of the first step.'),
+        ...conversionColumns('session'),
         ...stepColumns(steps),
+        ...beforeColumns(steps),
       ],
     },
   ];

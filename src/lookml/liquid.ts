@@ -4,6 +4,8 @@
  * else in the generated LookML is written in SQL both warehouses accept.
  */
 
+import { BigQueryDialect, DuckDBDialect } from '../sql/dialects';
+
 export const BIGQUERY_DIALECT_NAME = 'bigquery_standard_sql';
 
 export function dialectSwitch(bigquery: string, other: string): string {
@@ -21,3 +23,9 @@ export const obfuscatedIp = (expr: string) =>
     `split_part(${expr}, '.', 1) || '.***.***.' || split_part(${expr}, '.', 4)`,
   ) +
   ' END';
+
+const bigquery = new BigQueryDialect();
+const duckdb = new DuckDBDialect();
+
+/** Seconds from timestamp a to b, as each dialect writes it. */
+export const secondsBetween = (a: string, b: string) => dialectSwitch(bigquery.secondsBetween(a, b), duckdb.secondsBetween(a, b));

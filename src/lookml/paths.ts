@@ -10,6 +10,8 @@ import { EVENT_FIELDS, EXPLORES } from '../contract/looker';
 import { tableDef, type ColumnDef } from '../contract/tables';
 import { pathSql as modelPathSql } from '../models/outputs';
 import { named, type Named, type Node } from './document';
+import { secondsBetween } from './liquid';
+import { indent } from '../sql/script';
 import { columnFields } from './fields';
 import { count, ratio } from './views';
 
@@ -28,8 +30,8 @@ export function pathSql(view: PathView, steps: number): string {
     partition: view === 'journey_paths' ? 'person_id' : 'session_id',
     steps,
     status: '${persons.SQL_TABLE_NAME}',
+    secondsBetween,
   });
-  const indent = (sql: string) => sql.replace(/^(?=.)/gm, '  ');
   return `-- The filters select the events before the paths are built, so filtering changes the paths.
 WITH filtered_events AS (
   SELECT e.*
@@ -38,6 +40,7 @@ WITH filtered_events AS (
   WHERE ${condition(view, 'date_filter', 'e.occurred_at')}
     AND ${condition(view, 'source_filter', 'e.source')}
     AND ${condition(view, 'identity_status_filter', 'p.identity_status')}
+    AND ${condition(view, 'event_status_filter', 'e.identity_status')}
 )
 SELECT *
 FROM (
@@ -53,8 +56,11 @@ WHERE ${condition(view, 'landing_page_filter', 'paths.step_1')}`;
  * Looker queries that view alone); ids get no suggestions.
  */
 const STEP_SUGGESTIONS: Node = { suggest_explore: EXPLORES.events, suggest_dimension: EVENT_FIELDS.stepLabel };
-const suggest = (col: ColumnDef): Node | undefined =>
-  /^step_\d+$/.test(col.name) ? STEP_SUGGESTIONS : /_id$/.test(col.name) ? { suggestable: false } : undefined;
+const isStep = (column: string) => /^(step_\d+|before_\d+|conversion_step)$/.test(column);
+const suggest = (col: ColumnDef): Node | undefined => (isStep(col.name) ? STEP_SUGGESTIONS : /_id$/.test(col.name) ? { suggestable: false } : undefined);
+
+/** before_3 reads "3 Steps Before" (the conversion), in its own group beside the steps from the start. */
+const beforeNumber = (column: string) => /^before_(\d+)$/.exec(column)?.[1];
 
 const FILTERS = (sources: readonly string[]): Named[] => [
   named('date_filter', {
@@ -74,6 +80,13 @@ const FILTERS = (sources: readonly string[]): Named[] => [
     description: 'Only persons with this identity status (confirmed, inferred, anonymous, unmatched).',
     suggestions: ['confirmed', 'inferred', 'anonymous', 'unmatched'],
   }),
+  named('event_status_filter', {
+    type: 'string',
+    label: 'Event Identity Status',
+    description:
+      "Only events tied to their person this way make up the paths: '-inferred' leaves name-matched events out and keeps the person with their other events.",
+    suggestions: ['confirmed', 'inferred', 'anonymous', 'unmatched'],
+  }),
   named('landing_page_filter', {
     type: 'string',
     label: 'Landing Page (First Step)',
@@ -88,7 +101,15 @@ export function pathView(view: PathView, steps: number, sources: readonly string
   const unit = view === 'journey_paths' ? 'Persons' : 'Sessions';
   const fields = columnFields(table, {
     hidden: view === 'session_paths' ? ['person_id'] : [],
-    groups: Object.fromEntries(table.columns.filter((c) => /^step_\d+$/.test(c.name)).map((c) => [c.name, 'Steps'])),
+    groups: Object.fromEntries(
+      table.columns.filter((c) => isStep(c.name)).map((c) => [c.name, beforeNumber(c.name) || c.name === 'conversion_step' ? 'Steps Before Conversion' : 'Steps']),
+    ),
+    labels: Object.fromEntries(
+      table.columns.flatMap((c) => {
+        const n = beforeNumber(c.name);
+        return n ? [[c.name, `${n} ${n === '1' ? 'Step' : 'Steps'} Before`]] : [];
+      }),
+    ),
     suggest,
   });
   const derived: Node = { derived_table: { sql: pathSql(view, steps) } };
@@ -118,6 +139,24 @@ export function pathView(view: PathView, steps: number, sources: readonly string
         value_format_name: 'decimal_1',
         sql: '${steps_to_conversion}',
       }),
+      named('average_days_to_conversion', {
+        type: 'average',
+        label: 'Average Days to Conversion',
+        description: 'Mean time from the first step to the first conversion, in days, over converted paths.',
+        value_format_name: 'decimal_1',
+        sql: '${seconds_to_conversion} / 86400.0',
+      }),
+      ...(view === 'journey_paths'
+        ? [
+            named('average_sessions_to_conversion', {
+              type: 'average',
+              label: 'Average Sessions to Conversion',
+              description: 'Mean number of sessions up to and including the first conversion, over converted persons.',
+              value_format_name: 'decimal_1',
+              sql: '${sessions_to_conversion}',
+            }),
+          ]
+        : []),
     ],
     set: [named(set, { fields: [view === 'journey_paths' ? 'person_id' : 'session_id', 'identity_status', 'step_count', 'converted', 'step_1', 'step_2'] })],
   });

@@ -5,7 +5,9 @@
  * names the PDT itself, and a note on where to find that name.
  */
 import type { Config } from '../config/schema';
+import { pathSql, personStatusSql } from '../models/outputs';
 import { BigQueryDialect } from '../sql/dialects';
+import { indent } from '../sql/script';
 import type { GeneratedFile } from './document';
 
 const bq = new BigQueryDialect();
@@ -89,5 +91,31 @@ FROM page_views
 GROUP BY person_id
 ORDER BY person_id`,
     ),
+    file(
+      'paths_before_conversion',
+      'The most common three steps before the first conversion (docs/semantics.md §8), with persons, average days and sessions to it.',
+      `WITH events AS (
+  SELECT * FROM ${events}
+),
+status AS (
+${indent(personStatusSql(bq, 'events'))}
+),
+paths AS (
+${indent(pathSql({ events: 'events', partition: 'person_id', steps, status: 'status', secondsBetween: (a, b) => bq.secondsBetween(a, b) }))}
+)
+SELECT
+  before_3,
+  before_2,
+  before_1,
+  conversion_step,
+  COUNT(*) AS persons,
+  ROUND(AVG(seconds_to_conversion) / 86400, 1) AS average_days_to_conversion,
+  ROUND(AVG(sessions_to_conversion), 1) AS average_sessions_to_conversion
+FROM paths
+WHERE converted
+GROUP BY before_3, before_2, before_1, conversion_step
+ORDER BY persons DESC`,
+    ),
   ];
 }
+

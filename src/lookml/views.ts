@@ -104,6 +104,14 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         suggestable: false,
         sql: md5Hex('${TABLE}.user_id'),
       }),
+      named('anonymous_id_hash', {
+        type: 'string',
+        label: 'Device (hashed)',
+        description: "MD5 of the event's anonymous (cookie / device) id: tells devices apart without revealing the id.",
+        group_label: 'Identity',
+        suggestable: false,
+        sql: md5Hex('${TABLE}.anonymous_id'),
+      }),
       named('ip_obfuscated', {
         type: 'string',
         label: 'IP Address (obfuscated)',
@@ -124,8 +132,8 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('anonymous_id_count', {
         type: 'count_distinct',
         label: 'Anonymous IDs',
-        description: 'Distinct anonymous ids (cookies / devices).',
-        sql: '${anonymous_id}',
+        description: 'Distinct anonymous ids (cookies / devices), counted by their hash: no access to the ids themselves is needed.',
+        sql: '${anonymous_id_hash}',
       }),
       named('user_id_count', {
         type: 'count_distinct',

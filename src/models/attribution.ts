@@ -131,7 +131,9 @@ export function sessionizedSql(ctx: ModelContext, events: string, tail?: string)
   SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.match_probability, x.match_evidence, x.occurred_at, x.step_label, x.is_conversion,
     ${orTail(`LAG(x.occurred_at) OVER (${byTime})`, 'last_at')} AS previous_at,
     ${orTail(`LAST_VALUE(x.step_label IGNORE NULLS) OVER (${before})`, 'last_label')} AS previous_label,
-    ${orTail(`LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (${before})`, 'last_label_at')} AS previous_label_at${
+    ${orTail(`LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (${before})`, 'last_label_at')} AS previous_label_at,
+    -- The person's conversions before this event (an appended history holds none: incremental/append.ts).
+    COALESCE(SUM(CASE WHEN x.is_conversion THEN 1 ELSE 0 END) OVER (${before}), 0) AS conversions_before${
       ctx.personTails ? `,
     LEAD(x.event_id) OVER (${byTime}) IS NULL AS last_event` : ''
     }${carried}
@@ -150,10 +152,13 @@ numbered AS (
   SELECT *,
     ${plusTail(`SUM(CASE WHEN starts_session THEN 1 ELSE 0 END) OVER (${soFar})`, 'carried_sessions')} AS session_number,
     ${tail ? `COALESCE(${sessionStart}, carried_session_start)` : sessionStart} AS session_started_at,
-    ${plusTail(`COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (${soFar})`, 'carried_steps')} AS journey_steps_so_far
+    ${plusTail(`COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (${soFar})`, 'carried_steps')} AS journey_steps_so_far,
+    -- Conversions only grow along the sort too: those before the session's start are the latest start's.
+    conversions_before - COALESCE(MAX(CASE WHEN starts_session THEN conversions_before END) OVER (${soFar}), 0) AS session_conversions_before
   FROM flagged
 )
 SELECT event_id, person_id, identity_status, link_reason, match_probability, match_evidence, occurred_at, step_label, is_conversion, session_number,
+  conversions_before, session_conversions_before,
   ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('session_started_at'))))} AS session_id,
   CASE WHEN journey_step_kept THEN journey_steps_so_far END AS journey_step,
   -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the

@@ -2,6 +2,7 @@
  * The tables built on stitched_events: persons, identity_links, sessions and the journey paths.
  * The path SQL is exported on its own so the LookML generator can reuse it with templated filters.
  */
+import type { Dialect } from '../sql/dialect';
 import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
 
@@ -125,37 +126,53 @@ export function sessionAggregatesSql(ctx: ModelContext, se: string): string {
 
 /** Person-level status: inferred if any event is, else confirmed, else anonymous (web), else unmatched. */
 export function personStatusStep(ctx: ModelContext): SqlStep {
-  return ctx.scratchTable(
-    'js_person_status',
-    `SELECT person_id,
+  return ctx.scratchTable('js_person_status', personStatusSql(ctx.d, ctx.t('stitched_events')));
+}
+
+/** Each person's status from its stitched events `events` (also the SQL Runner's stand-in for persons). */
+export function personStatusSql(d: Dialect, events: string): string {
+  return `SELECT person_id,
   CASE
-    WHEN ${ctx.d.boolOr(`identity_status = 'inferred'`)} THEN 'inferred'
-    WHEN ${ctx.d.boolOr(`identity_status = 'confirmed'`)} THEN 'confirmed'
-    WHEN ${ctx.d.boolOr(`identity_status = 'anonymous'`)} THEN 'anonymous'
+    WHEN ${d.boolOr(`identity_status = 'inferred'`)} THEN 'inferred'
+    WHEN ${d.boolOr(`identity_status = 'confirmed'`)} THEN 'confirmed'
+    WHEN ${d.boolOr(`identity_status = 'anonymous'`)} THEN 'anonymous'
     ELSE 'unmatched'
   END AS identity_status
-FROM ${ctx.t('stitched_events')}
-GROUP BY person_id`,
-  );
+FROM ${events}
+GROUP BY person_id`;
 }
 
 /**
  * The path tables from the steps js_sessionized marked: per person (or session), its kept steps in key order.
  * The keys of one unit's steps run on by one, so a step's number is its key less the first key, plus one.
+ * The steps before the first conversion are the kept steps of the events before it (no conversion before them:
+ * js_sessionized counts them), latest first.
  */
 export function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id', stepKey: 'journey_step' | 'session_step_key'): string {
   const { d } = ctx;
   const n = ctx.config.journeys.steps;
+  const conversionsBefore = key === 'person_id' ? 'conversions_before' : 'session_conversions_before';
+  const firstConversion = `is_conversion AND ${conversionsBefore} = 0`;
   const steps = d.firstValues('step_label', stepKey, n, `${stepKey} IS NOT NULL`);
+  const before = d.firstValues('step_label', `-${stepKey}`, n, `${stepKey} IS NOT NULL AND ${conversionsBefore} = 0 AND NOT is_conversion`);
   const stepColumns = Array.from({ length: n }, (_, i) => `${d.arrayItem('p.steps', i + 1)} AS step_${i + 1}`).join(', ');
+  // Only a converted unit has steps before its conversion (an appended history's events hold no conversion).
+  const beforeColumns = Array.from({ length: n }, (_, i) => `CASE WHEN p.converted_at IS NOT NULL THEN ${d.arrayItem('p.before_steps', i + 1)} END AS before_${i + 1}`).join(',\n  ');
   const keys = key === 'session_id' ? 'session_id, person_id' : 'person_id';
+  const sessions = key === 'person_id';
   return `SELECT ${key === 'session_id' ? 'p.session_id, ' : ''}p.person_id, s.identity_status, p.step_count, p.converted, p.steps_to_conversion, p.first_step_at,
-  ${stepColumns}
+  p.converted_at, ${d.secondsBetween('p.first_step_at', 'p.converted_at')} AS seconds_to_conversion,${sessions ? ' p.sessions_to_conversion,' : ''} p.conversion_step,
+  ${stepColumns},
+  ${beforeColumns}
 FROM (
   SELECT ${keys}, COUNT(${stepKey}) AS step_count, ${d.boolOr('is_conversion')} AS converted,
     MIN(CASE WHEN is_conversion THEN ${stepKey} END) - MIN(${stepKey}) + 1 AS steps_to_conversion,
     MIN(CASE WHEN ${stepKey} IS NOT NULL THEN occurred_at END) AS first_step_at,
-    ${steps} AS steps
+    MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${sessions ? `
+    MAX(CASE WHEN ${firstConversion} THEN session_number END) AS sessions_to_conversion,` : ''}
+    MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step,
+    ${steps} AS steps,
+    ${before} AS before_steps
   FROM ${ctx.t('js_sessionized')}
   GROUP BY ${keys}
 ) AS p
@@ -171,49 +188,68 @@ export interface PathSqlOptions {
   status: string;
   /** Extra predicate on the events before the paths are built (the LookML templated filters). */
   eventFilter?: string;
+  /** Seconds from timestamp a to b: the one expression the warehouses spell differently (Dialect.secondsBetween). */
+  secondsBetween: (a: string, b: string) => string;
 }
 
 /**
  * One row per person (or session): steps ordered by time, a step equal to the previous one dropped, pivoted into
- * step_1 … step_N. Plain SQL that BigQuery and DuckDB share (no Dialect needed), so LookML embeds it unchanged
- * with its templated filters; over all events it gives the engine's path tables (test/lookml/sample-paths).
+ * step_1 … step_N, and the steps before the first conversion, latest first, into before_1 … before_N. Plain SQL
+ * that BigQuery and DuckDB share (but for secondsBetween), so LookML embeds it with its templated filters; over all
+ * events it gives the engine's path tables (test/lookml/sample-paths).
  */
 export function pathSql(o: PathSqlOptions): string {
   const key = o.partition;
   const filter = o.eventFilter ? ` AND (${o.eventFilter})` : '';
-  const pivot = Array.from({ length: o.steps }, (_, i) => `    MAX(CASE WHEN step_number = ${i + 1} THEN step_label END) AS step_${i + 1}`);
-  const stepColumns = Array.from({ length: o.steps }, (_, i) => `p.step_${i + 1}`).join(', ');
+  const pivot = (column: string, number: string) =>
+    Array.from({ length: o.steps }, (_, i) => `    MAX(CASE WHEN ${number} = ${i + 1} THEN step_label END) AS ${column}_${i + 1}`);
+  const columns = (column: string) => Array.from({ length: o.steps }, (_, i) => `p.${column}_${i + 1}`).join(', ');
   const extraKey = key === 'session_id' ? 'e.person_id, ' : '';
-  return `WITH units AS (
-  SELECT ${extraKey}e.${key}, MAX(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) = 1 AS converted
+  const byTime = `PARTITION BY e.${key} ORDER BY e.occurred_at, e.event_id`;
+  const firstConversion = 'is_conversion AND conversions_before = 0';
+  const sessions = key === 'person_id';
+  return `WITH ordered AS (
+  SELECT ${extraKey}e.${key}, e.session_id AS event_session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+    LAST_VALUE(e.step_label IGNORE NULLS) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
+    COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
   FROM ${o.events} AS e
   WHERE TRUE${filter}
-  GROUP BY ${extraKey}e.${key}
 ),
-steps AS (
-  SELECT e.${key}, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
-    LAG(e.step_label) OVER (PARTITION BY e.${key} ORDER BY e.occurred_at, e.event_id) AS previous_label
-  FROM ${o.events} AS e
-  WHERE e.step_label IS NOT NULL${filter}
+units AS (
+  SELECT ${key === 'session_id' ? 'person_id, ' : ''}${key}, MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 AS converted,
+    MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${sessions ? `
+    -- The sessions up to the first conversion: those of the events without a conversion before them.
+    CASE WHEN MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 THEN COUNT(DISTINCT CASE WHEN conversions_before = 0 THEN event_session_id END) END AS sessions_to_conversion,` : ''}
+    MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step
+  FROM ordered
+  GROUP BY ${key === 'session_id' ? 'person_id, ' : ''}${key}
 ),
 kept AS (
-  SELECT ${key}, step_label, is_conversion, occurred_at,
+  SELECT ${key}, step_label, is_conversion, occurred_at, conversions_before = 0 AND NOT is_conversion AS before_conversion,
     ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY occurred_at, event_id) AS step_number
-  FROM steps
-  WHERE previous_label IS NULL OR previous_label <> step_label
+  FROM ordered
+  WHERE step_label IS NOT NULL AND (previous_label IS NULL OR previous_label <> step_label)
+),
+numbered AS (
+  SELECT *, CASE WHEN before_conversion THEN COUNT(CASE WHEN before_conversion THEN 1 END) OVER (PARTITION BY ${key}) - step_number + 1 END AS steps_before
+  FROM kept
 ),
 -- Pivoted per unit before the join, so the join and the grouping see one row per unit.
 unit_paths AS (
   SELECT ${key}, COUNT(*) AS step_count,
     MIN(CASE WHEN is_conversion THEN step_number END) AS steps_to_conversion,
     MIN(occurred_at) AS first_step_at,
-${pivot.join(',\n')}
-  FROM kept
+${pivot('step', 'step_number').join(',\n')},
+${pivot('before', 'steps_before').join(',\n')}
+  FROM numbered
   GROUP BY ${key}
 )
 SELECT ${key === 'session_id' ? 'u.session_id, ' : ''}u.person_id, s.identity_status,
   COALESCE(p.step_count, 0) AS step_count,
-  u.converted, p.steps_to_conversion, p.first_step_at, ${stepColumns}
+  u.converted, p.steps_to_conversion, p.first_step_at, u.converted_at,
+  ${o.secondsBetween('p.first_step_at', 'u.converted_at')} AS seconds_to_conversion,${sessions ? ' u.sessions_to_conversion,' : ''} u.conversion_step,
+  ${columns('step')},
+  ${Array.from({ length: o.steps }, (_, i) => `CASE WHEN u.converted THEN p.before_${i + 1} END AS before_${i + 1}`).join(', ')}
 FROM units AS u
 JOIN ${o.status} AS s ON s.person_id = u.person_id
 LEFT JOIN unit_paths AS p ON p.${key} = u.${key}`;

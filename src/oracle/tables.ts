@@ -95,20 +95,30 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
   const sessionIdOf = new Map<string, string>();
   const sessionId = (personId: string, session: StagedEvent[]) => md5(`${personId}|${session[0].occurred_at}`);
 
-  // §8 journeys: steps with consecutive duplicates collapsed.
-  const path = (pathEvents: StagedEvent[]): Row => {
-    const steps: { label: string; event: StagedEvent }[] = [];
-    for (const e of pathEvents) {
+  // §8 journeys: steps with consecutive duplicates collapsed; the steps before the first conversion, latest first.
+  const n = config.journeys.steps;
+  const path = (pathEvents: StagedEvent[], sessionCount?: (conversion: StagedEvent) => number): Row => {
+    const steps: { label: string; event: StagedEvent; index: number }[] = [];
+    pathEvents.forEach((e, index) => {
       const label = stepLabel(e);
-      if (label !== null && label !== steps[steps.length - 1]?.label) steps.push({ label, event: e });
-    }
+      if (label !== null && label !== steps[steps.length - 1]?.label) steps.push({ label, event: e, index });
+    });
     const conversionStep = steps.findIndex((s) => isConversion(s.event));
+    const conversionIndex = pathEvents.findIndex(isConversion);
+    const conversion = pathEvents[conversionIndex] as StagedEvent | undefined;
+    const before = conversion === undefined ? [] : steps.filter((s) => s.index < conversionIndex).reverse();
+    const firstStepAt = steps[0]?.event.occurred_at;
     return {
       step_count: steps.length,
-      converted: pathEvents.some(isConversion),
+      converted: conversion !== undefined,
       steps_to_conversion: conversionStep === -1 ? null : conversionStep + 1,
-      first_step_at: iso(steps[0]?.event.occurred_at),
-      ...Object.fromEntries(Array.from({ length: config.journeys.steps }, (_, i) => [`step_${i + 1}`, steps[i]?.label ?? null])),
+      first_step_at: iso(firstStepAt),
+      converted_at: iso(conversion?.occurred_at),
+      seconds_to_conversion: conversion === undefined || firstStepAt === undefined ? null : (conversion.occurred_at - firstStepAt) / 1_000_000,
+      ...(sessionCount ? { sessions_to_conversion: conversion === undefined ? null : sessionCount(conversion) } : {}),
+      conversion_step: conversion === undefined ? null : stepLabel(conversion),
+      ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`step_${i + 1}`, steps[i]?.label ?? null])),
+      ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`before_${i + 1}`, before[i]?.label ?? null])),
     };
   };
 
@@ -138,7 +148,8 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
       });
       sessionPaths.push({ session_id: id, person_id: personId, identity_status: status, ...path(session) });
     });
-    journeyPaths.push({ person_id: personId, identity_status: status, ...path(personEvents) });
+    const sessionNumber = (e: StagedEvent) => personSessions.findIndex((session) => session.includes(e)) + 1;
+    journeyPaths.push({ person_id: personId, identity_status: status, ...path(personEvents, sessionNumber) });
     const conversions = personEvents.filter(isConversion);
     const distinct = (pick: (e: StagedEvent) => string | null) => new Set(personEvents.map(pick).filter((v) => v !== null)).size;
     persons.push({

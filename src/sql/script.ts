@@ -14,7 +14,8 @@ const CHANGED = 'js_changed';
 const ITERATIONS = 'js_iterations';
 
 const statement = (sql: string) => `${sql.trim().replace(/;\s*$/, '')};`;
-const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+/** Every non-empty line two spaces in. */
+export const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
 // Model names come from code, not config; still keep comments to one safe line.
 const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`;
 

@@ -137,6 +137,26 @@ describe('the demo in the preview', () => {
     await page.close();
   });
 
+  test('"Before conversion" draws the steps before each first conversion, aligned on it, as journey_paths.before_N … before_1 give', async () => {
+    const page = await openPage(`${preview.url}journeys?anchor=conversion&date=custom&from=${range.from}&to=${range.to}`);
+    const frame = frameOf(page);
+    await frame.getByTestId('sankey-node').first().waitFor({ timeout: 30_000 });
+    const list = DEFAULT_STATUSES.map((s) => `'${s}'`).join(', ');
+    const columns = [...Array.from({ length: STEPS }, (_, i) => `before_${STEPS - i}`), "COALESCE(conversion_step, 'Conversion')"].join(', ');
+    const rows = await db.run(`SELECT ${columns}, COUNT(*) FROM journey_paths WHERE converted AND identity_status IN (${list}) GROUP BY ALL`);
+    const expected = buildSankey(
+      rows.map((r) => ({ steps: r.slice(0, STEPS + 1) as (string | null)[], value: Number(r[STEPS + 1]) })),
+      { steps: STEPS + 1, topK: TOP_K, align: 'end' },
+    );
+    const drawn = await drawnSankey(frame);
+    expect(byId(drawn.nodes, (n) => n.id)).toEqual(byId(expected.nodes, (n) => n.id));
+    expect(byId(drawn.links, (l) => `${l.source}->${l.target}`)).toEqual(byId(expected.links, (l) => `${l.source}->${l.target}`));
+    expect(await summaryCount(frame)).toBe(rows.reduce((sum, r) => sum + Number(r[STEPS + 1]), 0));
+    expect(await frame.getByTestId('column-title').allTextContents()).toEqual(['5 steps before', '4 steps before', '3 steps before', '2 steps before', '1 step before', 'Conversion']);
+    await page.screenshot({ path: artifactPath('e2e-journeys-before-conversion.png') });
+    await page.close();
+  });
+
   test('counting sessions: the Sankey equals a direct query of session_paths', async () => {
     const page = await openPage(`${preview.url}journeys?measure=sessions&date=custom&from=${range.from}&to=${range.to}`);
     const frame = frameOf(page);

@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, pathFields } from '../../src/contract/looker';
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, pathFields } from '../../src/contract/looker';
+import { toIsoDate } from '../../src/extension/journeys/FilterBar';
 import { App } from '../../src/extension/App';
 import type { InlineQuery } from '../../src/extension/looker/queries';
 import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
@@ -14,13 +15,16 @@ const PATH_ROWS: PlainRow[] = [
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
-const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.step_1$/.test(f));
+const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.(step|before)_1$/.test(f));
 const isSummary = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /identified_count$/.test(f));
 
-function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }) {
+const today = () => toIsoDate(new Date());
+
+function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }, latestEvent = today()) {
   return fakeLooker((q) => {
     if (isPaths(q)) return paths;
     if (isSummary(q)) return summary;
+    if (q.view === EXPLORES.persons) return { rows: [{ [PERSON_FIELDS.lastSeenDate]: latestEvent }] };
     if (q.view === EXPLORES.events) return { rows: [{ [EVENT_FIELDS.source]: 'linkedin' }, { [EVENT_FIELDS.source]: 'web' }] };
     throw new Error(`unexpected query ${JSON.stringify(q)}`);
   });
@@ -192,7 +196,7 @@ describe('Journeys view', () => {
   it('a long query shows progress and can be cancelled, then run again', async () => {
     let hang = true;
     const looker = fakeLooker((q) => (hang ? { pending: true } : isPaths(q) ? { rows: PATH_ROWS } : { rows: [SUMMARY_ROW] }));
-    renderWithLooker(<App />, looker, '/journeys');
+    renderWithLooker(<App />, looker, '/journeys?date=90%20days');
     const loading = await screen.findByTestId('query-loading');
     expect(loading.textContent).toMatch(/Loading journeys/);
     fireEvent.click(screen.getByTestId('query-cancel'));
@@ -379,5 +383,114 @@ describe('Journeys view', () => {
     expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys).map((q) => q.fields.at(-1))).toEqual([sp.count, sp.conversions]);
     expect(screen.getByTestId('summary-count').textContent).toMatch(/Sessions/);
     expect(node(1, 'Home').dataset.value).toBe('9');
+  });
+  describe('before conversion', () => {
+    // Three steps before: before_3, before_2, before_1, then the conversion step (NULL: a conversion that is no step).
+    const row = (b3: string | null, b2: string | null, b1: string | null, conversion: string | null, count: number): PlainRow => ({
+      [jp.before(3)]: b3, [jp.before(2)]: b2, [jp.before(1)]: b1, [jp.conversionStep]: conversion, [jp.count]: count,
+    });
+    const ANCHORED = [row('Home', 'Pricing', 'Demo', 'Meeting Booked', 7), row(null, 'LinkedIn: liked', 'Pricing', 'Meeting Booked', 4), row(null, null, null, null, 2)];
+
+    it('asks for the steps before the first conversion, converted only, and aligns them on it', async () => {
+      const looker = answering({ rows: ANCHORED });
+      renderWithLooker(<App />, looker, '/journeys?anchor=conversion&steps=3&converted=no');
+      await screen.findAllByTestId('sankey-node');
+      const paths = looker.queries().find(isPaths)!;
+      expect(paths.fields).toEqual([jp.before(3), jp.before(2), jp.before(1), jp.conversionStep, jp.count]);
+      // The "not converted" left in the URL does not apply: these paths exist only for converted journeys.
+      expect(paths.filters?.[jp.converted]).toBe('Yes');
+      expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
+      expect(screen.queryByTestId('filter-converted')).toBeNull();
+      expect(screen.getAllByTestId('column-title').map((t) => t.textContent)).toEqual(['3 steps before', '2 steps before', '1 step before', 'Conversion']);
+      // Shorter journeys start further right; every journey ends in the conversion column, none drops off.
+      expect(node(1, 'Home').dataset.value).toBe('7');
+      expect(node(2, 'LinkedIn: liked').dataset.value).toBe('4');
+      expect(node(3, 'Pricing').dataset.value).toBe('4');
+      expect(node(4, 'Meeting Booked').dataset.value).toBe('11');
+      expect(node(4, 'Conversion').dataset.value).toBe('2');
+      expect(nodes().some((n) => n.dataset.kind === 'dropoff')).toBe(false);
+      expect(screen.getByRole('group', { name: 'Journey Sankey of persons, 4 steps' })).toBeTruthy();
+      expect(within(screen.getByRole('group', { name: 'Paths' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['From first step', 'Before conversion']);
+    });
+
+    it('focus and Explore in Looker name the column in its own words and filter its field', async () => {
+      const looker = answering({ rows: ANCHORED });
+      renderWithLooker(<App />, looker, '/journeys?anchor=conversion&steps=3');
+      await screen.findAllByTestId('sankey-node');
+      fireEvent.click(node(3, 'Pricing'));
+      expect((await screen.findByTestId('focus-bar')).textContent).toMatch(/Focused on 1 step before: Pricing/);
+      expect(screen.queryByTestId('use-as-landing')).toBeNull();
+      fireEvent.mouseMove(node(3, 'Pricing'));
+      expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/^Pricing, 1 step before: 4 persons/);
+      fireEvent.click(screen.getByTestId('explore-in-looker'));
+      expect(decodeURIComponent(looker.extensionSDK.updateLocation.mock.calls[0][0])).toContain(`f[${jp.before(1)}]=Pricing`);
+      // The unlabelled conversion is the conversion step's NULL; alone in its column, it is still drawn.
+      fireEvent.click(node(3, 'Pricing'));
+      await waitFor(() => expect(screen.queryByTestId('focus-bar')).toBeNull());
+      fireEvent.click(node(4, 'Conversion'));
+      await waitFor(() => expect(screen.getByTestId('focus-bar').textContent).toMatch(/Focused on conversion: Conversion/));
+      fireEvent.click(screen.getByTestId('explore-in-looker'));
+      expect(decodeURIComponent(looker.extensionSDK.updateLocation.mock.calls[1][0])).toContain(`f[${jp.conversionStep}]=NULL`);
+      expect(nodes().map((n) => n.querySelector('rect')!.getAttribute('x'))).toEqual(['8']);
+    });
+
+    it('the Paths toggle switches to it in the URL and clears the focus', async () => {
+      const looker = answering();
+      const { location } = renderWithLooker(<App />, looker, `/journeys?focus=${encodeURIComponent('2|step|Pricing')}`);
+      await screen.findAllByTestId('sankey-node');
+      fireEvent.click(within(screen.getByRole('group', { name: 'Paths' })).getByRole('button', { name: 'Before conversion' }));
+      await waitFor(() => expect(new URLSearchParams(location().search).get('anchor')).toBe('conversion'));
+      expect(new URLSearchParams(location().search).get('focus')).toBeNull();
+      await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.fields[0]).toBe(jp.before(5)));
+    });
+  });
+  it('"Leave out name-matched events" filters events, not persons: the paths query gets -inferred on the event status', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys?date=90%20days');
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().find(isPaths)!.filters?.[jp.filterEventStatus]).toBeUndefined();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Leave out name-matched events' }));
+    await waitFor(() => expect(new URLSearchParams(location().search).get('inferred')).toBe('exclude'));
+    await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.filters?.[jp.filterEventStatus]).toBe('-inferred'));
+    const last = looker.queries().filter(isPaths).at(-1)!;
+    // The inferred persons stay: the person-level status filter is unchanged.
+    expect(last.filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred,anonymous');
+    expect(looker.queries().filter(isSummary).at(-1)!.filters).toEqual(last.filters);
+  });
+
+  describe('default date range over data that stopped earlier', () => {
+    it('ends at the latest event and says so; the URL keeps no date until a filter changes', async () => {
+      const looker = answering(undefined, undefined, '2024-03-05');
+      const { location } = renderWithLooker(<App />, looker, '/journeys');
+      await screen.findAllByTestId('sankey-node');
+      expect(looker.queries().find((q) => q.view === EXPLORES.persons)).toEqual({
+        model: LOOKER_MODEL, view: EXPLORES.persons, fields: [PERSON_FIELDS.lastSeenDate], sorts: [`${PERSON_FIELDS.lastSeenDate} desc`], limit: '1',
+      });
+      // Looker's "A to B" excludes B: 2023-12-07 … 2024-03-05 inclusive is 90 days.
+      expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('2023/12/07 to 2024/03/06');
+      expect(looker.queries().filter(isPaths)).toHaveLength(1);
+      expect(screen.getByTestId('latest-range-note').textContent).toBe(
+        'No events in the last 90 days: the range shows the 90 days up to the latest event, on 2024-03-05.',
+      );
+      expect(location().search).toBe('');
+      fireEvent.click(within(screen.getByRole('group', { name: 'Count' })).getByRole('button', { name: 'Sessions' }));
+      await waitFor(() => expect(new URLSearchParams(location().search).get('to')).toBe('2024-03-05'));
+    });
+
+    it('recent data keeps "Last 90 days"', async () => {
+      const recent = answering();
+      renderWithLooker(<App />, recent, '/journeys');
+      await screen.findAllByTestId('sankey-node');
+      expect(recent.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('90 days');
+      expect(screen.queryByTestId('latest-range-note')).toBeNull();
+    });
+
+    it('a date in the URL asks for no latest event', async () => {
+      const looker = answering(undefined, undefined, '2024-03-05');
+      renderWithLooker(<App />, looker, '/journeys?date=30%20days');
+      await screen.findAllByTestId('sankey-node');
+      expect(looker.queries().some((q) => q.view === EXPLORES.persons)).toBe(false);
+      expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('30 days');
+    });
   });
 });

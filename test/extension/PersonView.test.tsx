@@ -102,7 +102,8 @@ describe('Person view', () => {
     expect(result.dataset.personId).toBe('user_42');
     expect(result.textContent).toContain('Ada Lovelace');
     expect(result.textContent).toContain('ada@example.com');
-    expect(new URLSearchParams(location().search).get('q')).toBe('ada');
+    // The term (often an email or a name) stays out of the URL: a shared link must not hand it on.
+    expect(new URLSearchParams(location().search).get('q')).toBeNull();
 
     fireEvent.click(within(result).getByText('Ada Lovelace'));
     const rows = await screen.findAllByTestId('timeline-row');
@@ -139,6 +140,27 @@ describe('Person view', () => {
     expect(byId.map((q) => q.fields.includes(PERSON_FIELDS.email))).toEqual([true]);
   });
 
+  it('a search term in a link (an earlier version put it there) is dropped from the URL and never searched', async () => {
+    const fake = looker();
+    const { location } = renderWithLooker(<App />, fake, '/person?q=ada%40example.com&id=user_42');
+    await screen.findAllByTestId('timeline-row');
+    expect((screen.getByTestId('person-search-input').querySelector('input') ?? screen.getByTestId('person-search-input')) as HTMLInputElement).toHaveProperty('value', '');
+    await waitFor(() => expect(location().search).toBe('?id=user_42'));
+    expect(fake.queries().some((q) => Object.values(q.filters ?? {}).some((v) => v.includes('ada')))).toBe(false);
+  });
+
+  it('without the PII grant device ids stay hidden: devices are told apart by the hash', async () => {
+    // As Looker answers a user without can_see_pii: the raw anonymous id is dropped, its hash is not.
+    const rows = EVENTS.map(({ [EVENT_FIELDS.anonymousId]: id, ...rest }) => ({ ...rest, [EVENT_FIELDS.anonymousIdHash]: id ? `h-${id}` : null }));
+    const fake = looker({ piiMode: 'absent', events: { rows, hiddenFields: [EVENT_FIELDS.anonymousId] } });
+    renderWithLooker(<App />, fake, '/person?id=user_42');
+    const timeline = await screen.findAllByTestId('timeline-row');
+    expect(fake.queries().find((q) => q.view === EXPLORES.events)!.fields).toEqual(expect.arrayContaining([EVENT_FIELDS.anonymousId, EVENT_FIELDS.anonymousIdHash]));
+    expect(timeline.map((r) => r.textContent)).toEqual([expect.not.stringMatching(/Device/), expect.stringContaining('Device 1'), expect.stringContaining('Device 2')]);
+    expect(screen.getByTestId('person-journey').textContent).not.toMatch(/anon-|h-anon/);
+    expect(screen.getByTestId('timeline-summary').textContent).toMatch(/2 devices/);
+  });
+
   it('opens a person straight from the URL', async () => {
     const fake = looker();
     renderWithLooker(<App />, fake, '/person?id=user_42');
@@ -147,8 +169,10 @@ describe('Person view', () => {
   });
 
   it('without the PII grant (fields left out of the result) names and emails show as hidden, not as errors', async () => {
-    renderWithLooker(<App />, looker({ piiMode: 'absent' }), '/person?q=user_4&id=user_42');
+    renderWithLooker(<App />, looker({ piiMode: 'absent' }), '/person?id=user_42');
     await screen.findAllByTestId('timeline-row');
+    typeSearch('user_4');
+    await screen.findByTestId('person-result');
     expect(screen.getByTestId('pii-hidden-note')).toBeTruthy();
     expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden')).toHaveLength(2);
     expect(screen.getByTestId('person-result').textContent).toContain('hidden');
@@ -199,8 +223,10 @@ describe('Person view', () => {
     const fake = fakeLooker((q) =>
       q.view === EXPLORES.events ? { rows: [EVENTS[2]] } : { rows: [{ ...ADA, [PERSON_FIELDS.eventCount]: 1 }] },
     );
-    renderWithLooker(<App />, fake, '/person?q=ada&id=user_42');
+    renderWithLooker(<App />, fake, '/person?id=user_42');
     await screen.findAllByTestId('timeline-row');
+    typeSearch('ada');
+    await screen.findByTestId('person-result');
     expect(screen.getByTestId('person-result').textContent).toMatch(/· 1 event(?!s)/);
     expect(screen.getByTestId('person-header').textContent).toMatch(/· 1 event$/);
     expect(screen.getByTestId('timeline-summary').textContent).toBe('1 event across 1 source and 1 device.');

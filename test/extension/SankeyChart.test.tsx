@@ -126,3 +126,24 @@ describe('Sankey colours', () => {
     for (const id of Object.keys(after)) expect([id, after[id]]).toEqual([id, before[id]]);
   });
 });
+
+describe('labels at depth', () => {
+  it('leave off the site name most page titles end with; the tooltip keeps the full title', () => {
+    const rows: PathRow[] = [
+      { steps: ['Example Analytics — Modern Data Stack', 'Pricing — Example Analytics', 'Services — Example Analytics'], value: 5 },
+      { steps: ['Blog: dbt tips — Example Analytics', 'LinkedIn: liked', 'Pricing — Example Analytics'], value: 3 },
+    ];
+    render(
+      <ComponentsProvider loadGoogleFonts={false}>
+        <SankeyChart data={buildSankey(rows, { steps: 3, topK: 6 })} unit="persons" focus={null} onNodeClick={jest.fn()} />
+      </ComponentsProvider>,
+    );
+    const text = (step: number, label: string) => node(step, label).querySelector('.label')!.textContent;
+    expect(text(2, 'Pricing — Example Analytics')).toBe('Pricing 5');
+    expect(text(1, 'Blog: dbt tips — Example Analytics')).toMatch(/^Blog: dbt tips 3$/);
+    // Only a suffix is dropped: the home page's title starts with the site name.
+    expect(text(1, 'Example Analytics — Modern Data Stack')).toMatch(/^Example Analytics — Modern/);
+    expect(text(2, 'LinkedIn: liked')).toBe('LinkedIn: liked 3');
+    expect(node(2, 'Pricing — Example Analytics').getAttribute('aria-label')).toMatch(/^Pricing — Example Analytics, step 2/);
+  });
+});

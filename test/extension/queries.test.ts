@@ -156,6 +156,7 @@ describe('view state in the URL', () => {
   it('round-trips every state, including an explicit empty status list', () => {
     const arb = fc.record({
       measure: fc.constantFrom('persons' as const, 'sessions' as const),
+      anchor: fc.constantFrom('start' as const, 'conversion' as const),
       steps: fc.integer({ min: 2, max: 10 }),
       topK: fc.integer({ min: 2, max: 20 }),
       statuses: fc.subarray(['confirmed', 'inferred', 'anonymous', 'unmatched'] as const).map((x) => [...x]),
@@ -165,6 +166,7 @@ describe('view state in the URL', () => {
       sources: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
       landingPage: fc.string(),
       converted: fc.constantFrom('any' as const, 'yes' as const, 'no' as const),
+      inferredEvents: fc.constantFrom('include' as const, 'exclude' as const),
       focus: fc.option(fc.string({ minLength: 1 }), { nil: null }),
     });
     fc.assert(

@@ -3,7 +3,7 @@
  * fixtures/demo-journeys.json (written by scripts/demo-journeys-fixture.ts from the preview over DuckDB). Person: a
  * search and a person's journey from fixtures/demo-person.json (scripts/demo-person-fixture.ts).
  */
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { App } from '../../src/extension/App';
 import { fakeLooker, renderWithLooker, type PlainRow } from './support/fakeLooker';
 import { tabStops } from './support/tabStops';
@@ -32,6 +32,8 @@ describe('Journeys view tab stops (demo data)', () => {
       button('Open in new window'),
       button('Persons'),
       button('Sessions'),
+      button('From first step'),
+      button('Before conversion'),
       textbox('Steps'),
       textbox('Top per step'),
       button('Any'),
@@ -41,6 +43,7 @@ describe('Journeys view tab stops (demo data)', () => {
       checkbox('Inferred'),
       checkbox('Anonymous'),
       checkbox('Unmatched'),
+      checkbox('Leave out name-matched events'),
       textbox('Date'),
       textbox('Source'),
       textbox('Landing page (first step)'),
@@ -51,8 +54,9 @@ describe('Journeys view tab stops (demo data)', () => {
 
 describe('Person view tab stops (demo data)', () => {
   it('are the tabs, the search box and the results once however many match; the timeline has none', async () => {
-    renderWithLooker(<App />, demoPersonLooker(), `/person?q=${demoPerson.term}&id=${encodeURIComponent(demoPerson.personId)}`);
+    renderWithLooker(<App />, demoPersonLooker(), `/person?id=${encodeURIComponent(demoPerson.personId)}`);
     expect(await screen.findAllByTestId('timeline-row')).toHaveLength(25);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Find a person' }), { target: { value: demoPerson.term } });
     const options = within(await screen.findByRole('listbox', { name: '9 matching persons' })).getAllByRole('option');
     expect(options).toHaveLength(9);
     // Three before the listbox too, but the third was the results' unnamed <ul> (a list of items that were buttons

@@ -90,6 +90,25 @@ describe('buildSankey', () => {
     expect(data.allTotal).toBe(3);
   });
 
+  it('aligned at the end: shorter journeys start further right, fold per column, and none drops off', () => {
+    const rows: PathRow[] = [
+      { steps: ['Home', 'Pricing', 'Booked'], value: 5 },
+      { steps: [null, 'Blog', 'Booked'], value: 3 },
+      { steps: [null, null, 'Booked'], value: 2 },
+      { steps: [null, 'Pricing', 'Booked'], value: 1 },
+    ];
+    const d = buildSankey(rows, { steps: 3, topK: 1, align: 'end' });
+    expect(d.nodes.map((n) => [n.id, n.value])).toEqual([
+      ['1|step|Home', 5],
+      ['2|step|Pricing', 6],
+      ['2|other|Other', 3],
+      ['3|step|Booked', 11],
+    ]);
+    expect(d.links).toContainEqual({ source: '2|other|Other', target: '3|step|Booked', value: 3 });
+    expect(d.withoutSteps).toBe(0);
+    expect(buildSankey(rows, { steps: 3, topK: 1, align: 'end', focus: '2|step|Pricing' }).total).toBe(6);
+  });
+
   it('parses its node ids back, and refuses strings that are not ids', () => {
     expect(parseNodeId(nodeId(3, 'step', 'a|b'))).toEqual({ step: 3, kind: 'step', label: 'a|b' });
     expect(parseNodeId('nonsense')).toBeNull();

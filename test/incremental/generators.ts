@@ -130,7 +130,7 @@ export function batchedStream(pool: {
       invalidArrival: fc.nat({ max: SPAN_MINUTES }),
       // Minutes after the span (a new session or, within the inactivity limit, the same one), and the visitor.
       returning: pool.returning
-        ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null) }), {
+        ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null), converts: fc.constantFrom(false, false, true) }), {
             minLength: 1,
             maxLength: 4,
           })
@@ -163,8 +163,11 @@ export function batchedStream(pool: {
       }
       for (const [i, r] of returning.entries()) {
         const minute = SPAN_MINUTES + r.after;
+        const arrival = SPAN_MINUTES + LOOKBACK_HOURS * 60 + 1;
         const row = { id: `r${i}`, timestamp: iso(minute), anonymous_id: r.visitor, context_page_title: r.title };
-        delivered.push({ table: 'pages', row, arrival: SPAN_MINUTES + LOOKBACK_HOURS * 60 + 1 });
+        delivered.push({ table: 'pages', row, arrival });
+        // A returning visitor's conversion: a plain event, but the paths before it reach back into the stored ones.
+        if (r.converts) delivered.push({ table: 'tracks', row: { id: `rc${i}`, timestamp: iso(minute + 1), anonymous_id: r.visitor, event: 'Meeting Booked' }, arrival });
       }
       // Cut by arrival into batches (ties keep generation order).
       const ordered = delivered.map((r, i) => ({ r, i })).sort((a, b) => a.r.arrival - b.r.arrival || a.i - b.i).map(({ r }) => r);

@@ -92,6 +92,33 @@ describe.each<PathView>(['journey_paths', 'session_paths'])('%s over the stitche
     expect(new Set(filtered.map((r) => r.identity_status))).toEqual(new Set(['confirmed', 'inferred']));
   });
 
+  it('filtered by event identity status (-inferred), leaves name-matched events out and keeps their persons', async () => {
+    const filtered = await queryRows(conn, `SELECT * FROM (${pathSql(view, { event_status_filter: (c) => `${c} <> 'inferred'` })}) ORDER BY ${key(view)}`);
+    const events = await queryRows(
+      conn,
+      `SELECT e.${key(view)} AS k, e.step_label, e.is_conversion FROM stitched_events AS e
+       WHERE e.identity_status <> 'inferred' ORDER BY e.${key(view)}, e.occurred_at, e.event_id`,
+    );
+    // Steps, and the steps before the first conversion (latest first), from the remaining events in TypeScript.
+    const expected = new Map<string, { steps: string[]; before: string[] | null }>();
+    for (const e of events) {
+      const unit = expected.get(e.k as string) ?? { steps: [], before: null };
+      if (e.is_conversion && unit.before === null) unit.before = [...unit.steps].reverse();
+      if (e.step_label !== null && unit.steps[unit.steps.length - 1] !== e.step_label) unit.steps.push(e.step_label as string);
+      expected.set(e.k as string, unit);
+    }
+    const n = config.journeys.steps;
+    const cells = (r: Record<string, unknown>, prefix: string) => Array.from({ length: n }, (_, i) => r[`${prefix}_${i + 1}`]).filter((s) => s !== null);
+    expect(new Map(filtered.map((r) => [r[key(view)], { steps: cells(r, 'step'), before: r.converted ? cells(r, 'before') : null }]))).toEqual(
+      new Map([...expected].map(([k, u]) => [k, { steps: u.steps.slice(0, n), before: u.before && u.before.slice(0, n) }])),
+    );
+    // The persons with name-matched events are still there (as inferred persons), with their other events.
+    const inferred = filtered.filter((r) => r.identity_status === 'inferred');
+    expect(inferred.length).toBeGreaterThan(0);
+    const [{ stored }] = await queryRows(conn, `SELECT COUNT(*) AS stored FROM ${view} WHERE identity_status = 'inferred'`);
+    expect(inferred.length).toBeLessThanOrEqual(Number(stored));
+  });
+
   it('filtered by landing page, keeps exactly the paths starting there', async () => {
     const [{ landing }] = await queryRows(conn, `SELECT step_1 AS landing FROM ${view} WHERE step_1 IS NOT NULL GROUP BY step_1 ORDER BY COUNT(*) DESC, step_1 LIMIT 1`);
     const filtered = await queryRows(conn, `SELECT ${key(view)} AS k FROM (${pathSql(view, { landing_page_filter: (c) => `${c} = '${String(landing).replace(/'/g, "''")}'` })}) ORDER BY 1`);

@@ -64,7 +64,7 @@ describe('journey-stitch generate', () => {
       const res = await runCli(['generate', '--out', 'out'], dir);
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
-      expect(res.stdout).toMatch(/tables materialization\): 17 written/);
+      expect(res.stdout).toMatch(/tables materialization\): 18 written/);
       const manifest = await readFile(path.join(dir, 'out/manifest.lkml'), 'utf8');
       expect(manifest).toContain('value: "acme-data"');
     } finally {

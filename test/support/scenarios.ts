@@ -678,15 +678,76 @@ export const SCENARIOS: Scenario[] = [
           step_6: 'Thanks',
           step_7: '/blog',
           step_8: null,
+          // Anchored at the conversion: the steps before it, latest first; 65 minutes from the LinkedIn like.
+          converted_at: '2024-03-01T09:05:00.000000Z',
+          seconds_to_conversion: 3900,
+          sessions_to_conversion: 2,
+          conversion_step: 'Meeting Booked',
+          before_1: 'Home',
+          before_2: 'Pricing',
+          before_3: 'Home',
+          before_4: 'LinkedIn: liked',
+          before_5: null,
         },
       },
       session_paths: {
-        [sessionOf('ju', at('03-01 08:00'))]: { step_count: 1, converted: false, steps_to_conversion: null, step_1: 'LinkedIn: liked', step_2: null },
-        [sessionOf('ju', at('03-01 09:00'))]: { step_count: 6, converted: true, steps_to_conversion: 4, step_1: 'Home', step_4: 'Meeting Booked', step_6: '/blog' },
+        [sessionOf('ju', at('03-01 08:00'))]: {
+          step_count: 1, converted: false, steps_to_conversion: null, step_1: 'LinkedIn: liked', step_2: null,
+          converted_at: null, seconds_to_conversion: null, conversion_step: null, before_1: null,
+        },
+        [sessionOf('ju', at('03-01 09:00'))]: {
+          step_count: 6, converted: true, steps_to_conversion: 4, step_1: 'Home', step_4: 'Meeting Booked', step_6: '/blog',
+          seconds_to_conversion: 300, conversion_step: 'Meeting Booked', before_1: 'Home', before_2: 'Pricing', before_3: 'Home', before_4: null,
+        },
       },
       sessions: { [sessionOf('ju', at('03-01 08:00'))]: { source: 'linkedin', landing_page: null, page_view_count: 0 } },
       persons: { ju: { converted: true, first_converted_at: '2024-03-01T09:05:00.000000Z', session_count: 2 } },
       stitched_events: { t1: { step_label: null, is_conversion: false }, t2: { step_label: 'Meeting Booked', is_conversion: true } },
+    },
+  },
+  {
+    name: 'paths anchored at the first conversion: a conversion that is no step, a second conversion, three sessions',
+    config: { journeys: { track_events: ['Pricing Viewed'], conversion_events: ['Demo Requested'] } },
+    input: {
+      pages: [
+        page('p1', '03-01 09:00', 'k1', 'Home'),
+        page('p2', '03-02 09:00', 'k1', 'Pricing'),
+        page('p3', '03-02 09:01', 'k1', 'Pricing'),
+        page('p4', '03-03 09:00', 'k1', 'Blog'),
+        page('p5', '03-03 09:10', 'k1', 'Home'),
+      ],
+      tracks: [
+        track('t1', '03-02 09:02', 'k1', 'Pricing Viewed'),
+        // The conversion is not a track step: the step before it is the Pricing Viewed, the conversion step NULL.
+        track('t2', '03-02 09:03', 'k1', 'Demo Requested'),
+        track('t3', '03-03 09:05', 'k1', 'Demo Requested'),
+      ],
+    },
+    events: {
+      p1: ['k1', 'anonymous', 'none'],
+      p2: ['k1', 'anonymous', 'none'],
+      p3: ['k1', 'anonymous', 'none'],
+      p4: ['k1', 'anonymous', 'none'],
+      p5: ['k1', 'anonymous', 'none'],
+      t1: ['k1', 'anonymous', 'none'],
+      t2: ['k1', 'anonymous', 'none'],
+      t3: ['k1', 'anonymous', 'none'],
+    },
+    persons: { k1: 'anonymous' },
+    rows: {
+      journey_paths: {
+        k1: {
+          step_count: 5, converted: true, steps_to_conversion: null, step_1: 'Home', step_2: 'Pricing', step_3: 'Pricing Viewed', step_4: 'Blog',
+          converted_at: '2024-03-02T09:03:00.000000Z', seconds_to_conversion: 86580, sessions_to_conversion: 2, conversion_step: null,
+          before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: 'Home', before_4: null,
+        },
+      },
+      session_paths: {
+        [sessionOf('k1', at('03-01 09:00'))]: { converted: false, before_1: null, conversion_step: null },
+        [sessionOf('k1', at('03-02 09:00'))]: { converted: true, seconds_to_conversion: 180, before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: null },
+        // The third session's own first conversion comes after its Blog step.
+        [sessionOf('k1', at('03-03 09:00'))]: { converted: true, converted_at: '2024-03-03T09:05:00.000000Z', seconds_to_conversion: 300, before_1: 'Blog', before_2: null },
+      },
     },
   },
   {

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import {
   ButtonToggle,
+  FieldCheckbox,
   FieldCheckboxGroup,
   FieldDateRange,
   FieldSelect,
@@ -19,6 +20,7 @@ import {
   MAX_TOP_K,
   MIN_STEPS,
   MIN_TOP_K,
+  type Anchor,
   type ConvertedFilter,
   type DatePreset,
   type JourneyViewState,
@@ -89,6 +91,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
   const rangeProblem = customRangeProblem(state);
   // The button toggles' visible captions name their groups (ButtonToggle's role="group" has no name of its own).
   const countLabel = useID();
+  const anchorLabel = useID();
   const conversionLabel = useID();
   const dateRangeId = useID();
   const rangeIds = dateRangeIds(dateRangeId);
@@ -107,10 +110,22 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             ]}
           />
         </div>
+        <div data-testid="filter-anchor">
+          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={anchorLabel}>Paths</Paragraph>
+          <ButtonToggle
+            aria-labelledby={anchorLabel}
+            value={state.anchor}
+            onChange={(anchor: string) => onChange({ anchor: anchor as Anchor, focus: null })}
+            options={[
+              { value: 'start', label: 'From first step' },
+              { value: 'conversion', label: 'Before conversion' },
+            ]}
+          />
+        </div>
         <FieldSelect
-          label="Steps"
+          label={state.anchor === 'conversion' ? 'Steps before' : 'Steps'}
           data-testid="filter-steps"
-          width={90}
+          width={state.anchor === 'conversion' ? 110 : 90}
           value={String(state.steps)}
           options={range(MIN_STEPS, MAX_STEPS).map((v) => ({ value: v }))}
           onChange={(v: string) => onChange({ steps: Number(v), focus: null })}
@@ -123,6 +138,8 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           options={range(MIN_TOP_K, MAX_TOP_K).map((v) => ({ value: v }))}
           onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
         />
+        {/* Paths before the conversion are converted journeys only: the choice would mean nothing. */}
+        {state.anchor === 'start' && (
         <div data-testid="filter-converted">
           <Paragraph fontSize="xsmall" fontWeight="semiBold" id={conversionLabel}>Conversion</Paragraph>
           <ButtonToggle
@@ -136,6 +153,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             ]}
           />
         </div>
+        )}
       </Space>
       <Space gap="large" align="start" flexWrap="wrap">
         <div data-testid="filter-status">
@@ -149,6 +167,13 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             options={IDENTITY_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))}
             onChange={(values: string[]) => onChange({ statuses: values as IdentityStatus[], focus: null })}
             validationMessage={state.statuses.length === 0 ? { type: 'error', message: 'Select at least one status' } : undefined}
+          />
+          {/* Per event: a person with one name-matched like keeps the rest of their journey. */}
+          <FieldCheckbox
+            label="Leave out name-matched events"
+            data-testid="filter-inferred-events"
+            checked={state.inferredEvents === 'exclude'}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ inferredEvents: e.currentTarget.checked ? 'exclude' : 'include', focus: null })}
           />
         </div>
         <FieldSelect

@@ -5,14 +5,16 @@
 import { useCallback, useMemo } from 'react';
 import { useHistory, useLocation } from 'react-router-dom';
 import { Button, ButtonOutline, Heading, Paragraph, Space, SpaceVertical, Span } from '@looker/components';
-import { EVENT_FIELDS } from '../../contract/looker';
+import { EVENT_FIELDS, PERSON_FIELDS } from '../../contract/looker';
 import { EmptyState, LimitNotice, QueryStatus } from '../components/QueryStatus';
 import {
   PATHS_ROW_LIMIT,
   exploreUrl,
   journeyPathsQuery,
   journeySummaryQuery,
-  pathStepField,
+  latestEventQuery,
+  pathColumnFields,
+  pathColumnName,
   sourcesQuery,
   summaryFields,
   type InlineQuery,
@@ -24,26 +26,34 @@ import { toNumber, toText } from '../looker/values';
 import { measureCount, plural } from '../text';
 import { SankeyChart } from '../sankey/SankeyChart';
 import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
-import { FilterBar } from './FilterBar';
+import { FilterBar, toIsoDate } from './FilterBar';
 import { SummaryNumbers, type Summary } from './SummaryNumbers';
-import { customRangeProblem, parseViewState, serializeViewState, type JourneyViewState } from './viewState';
+import { DEFAULT_RANGE_DAYS, customRangeProblem, parseViewState, rangeEndingAtLatest, serializeViewState, type JourneyViewState } from './viewState';
 
 export const INFERRED_NOTE =
   'Inferred: tied to a known person only because the name on an offsite profile (e.g. LinkedIn) matches exactly one ' +
   'known person; no shared id, email or device. Probable, not certain.';
+
+/** The conversion column's label for a conversion event that is no journey step (not in journeys.track_events). */
+export const UNLABELLED_CONVERSION = 'Conversion';
 
 /** The paths query plus the focused step as a filter, so Looker shows the same slice the chart shows. */
 export function exploreQuery(state: JourneyViewState): InlineQuery {
   const q = journeyPathsQuery(state);
   const focus = state.focus ? parseNodeId(state.focus) : null;
   if (focus?.kind !== 'step') return q;
-  return { ...q, filters: { ...q.filters, [pathStepField(state.measure, focus.step)]: escapeStringLiteral(focus.label) } };
+  const field = pathColumnFields(state)[focus.step - 1];
+  const conversionColumn = state.anchor === 'conversion' && focus.step === state.steps + 1;
+  // Looker's NULL filter: the conversion drawn as "Conversion" has no step label.
+  const value = conversionColumn && focus.label === UNLABELLED_CONVERSION ? 'NULL' : escapeStringLiteral(focus.label);
+  return { ...q, filters: { ...q.filters, [field]: value } };
 }
 
 function toPathRows(result: QueryResult, state: JourneyViewState): PathRow[] {
   const count = summaryFields(state.measure).count;
+  const fields = pathColumnFields(state);
   return result.rows.map((r) => ({
-    steps: Array.from({ length: state.steps }, (_, i) => toText(r[pathStepField(state.measure, i + 1)])),
+    steps: fields.map((f, i) => toText(r[f]) ?? (state.anchor === 'conversion' && i === fields.length - 1 ? UNLABELLED_CONVERSION : null)),
     value: toNumber(r[count]),
   }));
 }
@@ -68,7 +78,19 @@ export function JourneysView() {
   const { sdk, extensionSDK } = useLooker();
   const location = useLocation();
   const history = useHistory();
-  const state = useMemo(() => parseViewState(location.search), [location.search]);
+  // Without a date in the URL, the default range ends at the latest event when the data stops before it: data
+  // exported or generated on another day would otherwise open on an empty "last 90 days".
+  const defaultDate = !new URLSearchParams(location.search).has('date');
+  const latest = useAsync(defaultDate ? 'latest-event' : null, async (signal) =>
+    toText((await runInlineQuery(sdk, latestEventQuery(), signal)).rows[0]?.[PERSON_FIELDS.lastSeenDate]),
+  );
+  // A failed look-up keeps the plain default (it only moves the default range).
+  const waitingForLatest = defaultDate && (latest.state.status === 'loading' || latest.state.status === 'idle');
+  const endsAtLatest = defaultDate && latest.state.status === 'success' ? rangeEndingAtLatest(latest.state.data, toIsoDate(new Date())) : null;
+  const state = useMemo(() => {
+    const parsed = parseViewState(location.search);
+    return endsAtLatest ? { ...parsed, datePreset: 'custom' as const, ...endsAtLatest } : parsed;
+  }, [location.search, endsAtLatest?.dateTo]);
   const update = useCallback(
     (patch: Partial<JourneyViewState>) => history.push({ pathname: location.pathname, search: serializeViewState({ ...state, ...patch }) }),
     [history, location.pathname, state],
@@ -81,7 +103,8 @@ export function JourneysView() {
   const rangeProblem = customRangeProblem(state);
   // No status would send no status filter: every status, unmatched included. The explore buttons open the same
   // query, so whatever stops the query disables them too.
-  const canQuery = state.statuses.length > 0 && !rangeProblem;
+  const needsInput = state.statuses.length === 0 || rangeProblem !== null;
+  const canQuery = !needsInput && !waitingForLatest;
   const key = canQuery ? JSON.stringify(pathsQuery) : null;
   const data = useAsync(key, async (signal) => {
     const [paths, summary] = await Promise.all([
@@ -92,14 +115,22 @@ export function JourneysView() {
   });
   // Re-run when the date range changes: the options are the sources with events in the range drawn.
   const sourcesQ = sourcesQuery(queryState);
-  const sources = useAsync(rangeProblem ? null : JSON.stringify(sourcesQ), async (signal) => {
+  const sources = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(sourcesQ), async (signal) => {
     const r = await runInlineQuery(sdk, sourcesQ, signal);
     return r.rows.map((row) => toText(row[EVENT_FIELDS.source])).filter((s): s is string => s !== null);
   });
 
   const sankeyData = useMemo(
-    () => (data.state.status === 'success' ? buildSankey(data.state.data.rows, { steps: state.steps, topK: state.topK, focus: state.focus }) : null),
-    [data.state, state.steps, state.topK, state.focus],
+    () =>
+      data.state.status === 'success'
+        ? buildSankey(data.state.data.rows, {
+            steps: pathColumnFields(state).length,
+            topK: state.topK,
+            focus: state.focus,
+            align: state.anchor === 'conversion' ? 'end' : 'start',
+          })
+        : null,
+    [data.state, state],
   );
   const unit = state.measure;
   const focus = state.focus ? parseNodeId(state.focus) : null;
@@ -121,14 +152,23 @@ export function JourneysView() {
         </Space>
       </Space>
       <FilterBar state={state} onChange={update} sourceOptions={sources.state.status === 'success' ? sources.state.data : []} />
+      {endsAtLatest && (
+        <Paragraph fontSize="small" data-testid="latest-range-note">
+          No events in the last {DEFAULT_RANGE_DAYS} days: the range shows the {DEFAULT_RANGE_DAYS} days up to the latest event, on {endsAtLatest.dateTo}.
+        </Paragraph>
+      )}
       <Paragraph fontSize="small" color="text2" data-testid="inferred-note">
         {INFERRED_NOTE}
       </Paragraph>
-      {!canQuery ? (
+      {needsInput ? (
         <EmptyState>
           {state.statuses.length === 0 && <Paragraph>Select at least one identity status to see journeys.</Paragraph>}
           {rangeProblem && <Paragraph data-testid="date-range-problem">{rangeProblem} Journeys run once the range is valid.</Paragraph>}
         </EmptyState>
+      ) : waitingForLatest ? (
+        <QueryStatus state={latest.state} cancel={latest.cancel} retry={latest.retry} what="the latest event">
+          {() => <></>}
+        </QueryStatus>
       ) : (
         <QueryStatus state={data.state} cancel={data.cancel} retry={data.retry} what="journeys">
           {({ paths, summary }) => (
@@ -138,12 +178,12 @@ export function JourneysView() {
               {focus && (
                 <Space gap="small" data-testid="focus-bar">
                   <Paragraph>
-                    Focused on step {focus.step}: <Span fontWeight="semiBold">{focus.kind === 'dropoff' ? 'Drop-off' : focus.label}</Span>
+                    Focused on {pathColumnName(state, focus.step).toLowerCase()}: <Span fontWeight="semiBold">{focus.kind === 'dropoff' ? 'Drop-off' : focus.label}</Span>
                   </Paragraph>
                   <ButtonOutline size="xsmall" data-testid="clear-focus" onClick={() => update({ focus: null })}>
                     Clear focus
                   </ButtonOutline>
-                  {focus.step === 1 && focus.kind === 'step' && (
+                  {state.anchor === 'start' && focus.step === 1 && focus.kind === 'step' && (
                     <ButtonOutline size="xsmall" data-testid="use-as-landing" onClick={() => update({ landingPage: focus.label, focus: null })}>
                       Filter to this landing page
                     </ButtonOutline>
@@ -160,6 +200,7 @@ export function JourneysView() {
                   data={sankeyData}
                   unit={unit}
                   focus={state.focus}
+                  columnName={(column) => pathColumnName(state, column)}
                   onNodeClick={(id) => update({ focus: state.focus === id ? null : id })}
                 />
               )}

@@ -6,13 +6,16 @@ import { IDENTITY_STATUSES, type IdentityStatus } from '../../contract/tables';
 import { isIsoDate } from '../looker/filterExpressions';
 
 export type Measure = 'persons' | 'sessions';
+/** 'start': paths read from each journey's first step; 'conversion': the steps before the first conversion, aligned on it. */
+export type Anchor = 'start' | 'conversion';
 export type ConvertedFilter = 'any' | 'yes' | 'no';
 export const DATE_PRESETS = ['any', '7 days', '30 days', '90 days', '12 months', 'custom'] as const;
 export type DatePreset = (typeof DATE_PRESETS)[number];
 
 export interface JourneyViewState {
   measure: Measure;
-  /** Columns drawn (step_1 … step_N). */
+  anchor: Anchor;
+  /** Columns drawn (step_1 … step_N), or steps before the conversion (before_N … before_1, then the conversion). */
   steps: number;
   /** Labels kept per column before folding into "Other". */
   topK: number;
@@ -25,6 +28,8 @@ export interface JourneyViewState {
   /** Exact first step ('' = any). */
   landingPage: string;
   converted: ConvertedFilter;
+  /** Name-matched (inferred) events in the paths, or left out (their persons keep their other events). */
+  inferredEvents: 'include' | 'exclude';
   /** Sankey node id the chart is focused on. */
   focus: string | null;
 }
@@ -44,6 +49,7 @@ export const DEFAULT_STATUSES: IdentityStatus[] = ['confirmed', 'inferred', 'ano
 
 export const DEFAULT_VIEW_STATE: JourneyViewState = {
   measure: 'persons',
+  anchor: 'start',
   steps: 5,
   topK: 6,
   statuses: DEFAULT_STATUSES,
@@ -54,6 +60,7 @@ export const DEFAULT_VIEW_STATE: JourneyViewState = {
   sources: [],
   landingPage: '',
   converted: 'any',
+  inferredEvents: 'include',
   focus: null,
 };
 
@@ -76,6 +83,7 @@ export function parseViewState(search: string): JourneyViewState {
     : d.statuses;
   return {
     measure: oneOf(p.get('measure'), ['persons', 'sessions'] as const, d.measure),
+    anchor: oneOf(p.get('anchor'), ['start', 'conversion'] as const, d.anchor),
     steps: clampInt(p.get('steps'), MIN_STEPS, MAX_STEPS, d.steps),
     topK: clampInt(p.get('top'), MIN_TOP_K, MAX_TOP_K, d.topK),
     statuses,
@@ -85,6 +93,7 @@ export function parseViewState(search: string): JourneyViewState {
     sources: list(p, 'source'),
     landingPage: p.get('landing') ?? '',
     converted: oneOf(p.get('converted'), ['any', 'yes', 'no'] as const, d.converted),
+    inferredEvents: oneOf(p.get('inferred'), ['include', 'exclude'] as const, d.inferredEvents),
     focus: p.get('focus') || null,
   };
 }
@@ -107,6 +116,7 @@ export function serializeViewState(s: JourneyViewState): string {
   const d = DEFAULT_VIEW_STATE;
   const p = new URLSearchParams();
   if (s.measure !== d.measure) p.set('measure', s.measure);
+  if (s.anchor !== d.anchor) p.set('anchor', s.anchor);
   if (s.steps !== d.steps) p.set('steps', String(s.steps));
   if (s.topK !== d.topK) p.set('top', String(s.topK));
   const sameStatuses = s.statuses.length === d.statuses.length && d.statuses.every((x) => s.statuses.includes(x));
@@ -122,7 +132,27 @@ export function serializeViewState(s: JourneyViewState): string {
   s.sources.forEach((x) => p.append('source', x));
   if (s.landingPage) p.set('landing', s.landingPage);
   if (s.converted !== d.converted) p.set('converted', s.converted);
+  if (s.inferredEvents !== d.inferredEvents) p.set('inferred', s.inferredEvents);
   if (s.focus) p.set('focus', s.focus);
   const q = p.toString();
   return q ? `?${q}` : '';
+}
+
+/** The days of the default range ('90 days'). */
+export const DEFAULT_RANGE_DAYS = 90;
+
+const addDays = (iso: string, days: number) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * The default range over data that stopped before it (a historical export, the demo of another day): the same
+ * number of days ending at the latest event, or null when the latest event falls inside the default range (or is
+ * unknown). Dates are YYYY-MM-DD; `today` is the viewer's.
+ */
+export function rangeEndingAtLatest(latest: string | null, today: string): { dateFrom: string; dateTo: string } | null {
+  if (!latest || !isIsoDate(latest) || latest > addDays(today, -DEFAULT_RANGE_DAYS)) return null;
+  return { dateFrom: addDays(latest, -(DEFAULT_RANGE_DAYS - 1)), dateTo: latest };
 }

@@ -49,8 +49,29 @@ export function journeyFilters(s: JourneyViewState): Record<string, string> {
   filters[f.filterDate] = journeyDateFilter(s);
   if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
   if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
-  if (s.converted !== 'any') filters[f.converted] = yesNo(s.converted === 'yes');
+  if (s.inferredEvents === 'exclude') filters[f.filterEventStatus] = '-inferred';
+  // Paths anchored at the conversion exist only for converted journeys.
+  if (s.anchor === 'conversion') filters[f.converted] = yesNo(true);
+  else if (s.converted !== 'any') filters[f.converted] = yesNo(s.converted === 'yes');
   return filters;
+}
+
+/**
+ * The field drawn in each column (1-based): step_1 … step_N from the first step; before the conversion, the N steps
+ * before it from the furthest (before_N) to the nearest (before_1), then the conversion step itself.
+ */
+export function pathColumnFields(s: Pick<JourneyViewState, 'measure' | 'anchor' | 'steps'>): string[] {
+  const f = pathsSource(s.measure).fields;
+  return s.anchor === 'conversion'
+    ? [...Array.from({ length: s.steps }, (_, i) => f.before(s.steps - i)), f.conversionStep]
+    : Array.from({ length: s.steps }, (_, i) => f.step(i + 1));
+}
+
+/** A column's title: "Step 3", or "3 steps before" and "Conversion". */
+export function pathColumnName(s: Pick<JourneyViewState, 'anchor' | 'steps'>, column: number): string {
+  if (s.anchor === 'start') return `Step ${column}`;
+  const before = s.steps + 1 - column;
+  return before === 0 ? 'Conversion' : `${before} ${before === 1 ? 'step' : 'steps'} before`;
 }
 
 /** One row per distinct path prefix of N steps with its weight: the Sankey's input. */
@@ -59,7 +80,7 @@ export function journeyPathsQuery(s: JourneyViewState): InlineQuery {
   return {
     model: LOOKER_MODEL,
     view: explore,
-    fields: [...Array.from({ length: s.steps }, (_, i) => fields.step(i + 1)), fields.count],
+    fields: [...pathColumnFields(s), fields.count],
     filters: journeyFilters(s),
     sorts: [`${fields.count} desc`],
     limit: String(PATHS_ROW_LIMIT),
@@ -82,9 +103,6 @@ export function summaryFields(measure: JourneyViewState['measure']) {
   return pathsSource(measure).fields;
 }
 
-export function pathStepField(measure: JourneyViewState['measure'], i: number) {
-  return pathsSource(measure).fields.step(i);
-}
 
 /**
  * Distinct event sources for the source filter's options, over the Journeys' date range. The date filter is always
@@ -98,6 +116,17 @@ export function sourcesQuery(s: JourneyViewState): InlineQuery {
     filters: { [EVENT_FIELDS.occurredDate]: journeyDateFilter(s) },
     sorts: [EVENT_FIELDS.source],
     limit: '100',
+  };
+}
+
+/** The day of the latest event (every person's last one; the persons table is small): where the data stops. */
+export function latestEventQuery(): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [PERSON_FIELDS.lastSeenDate],
+    sorts: [`${PERSON_FIELDS.lastSeenDate} desc`],
+    limit: '1',
   };
 }
 
@@ -156,7 +185,9 @@ export function personEventsQuery(personId: string): InlineQuery {
       EVENT_FIELDS.pageTitle,
       EVENT_FIELDS.pagePath,
       EVENT_FIELDS.offsiteAction,
+      // The raw id needs the PII grant (Looker drops it otherwise); the hash numbers the devices for everyone.
       EVENT_FIELDS.anonymousId,
+      EVENT_FIELDS.anonymousIdHash,
       EVENT_FIELDS.identityStatus,
       EVENT_FIELDS.isInferred,
       EVENT_FIELDS.linkReason,

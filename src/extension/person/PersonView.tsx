@@ -1,6 +1,7 @@
 /**
  * Find a person by name, email or id (typeahead), then read their whole journey across sources and devices.
- * The search term and the chosen person live in the URL (?q=…&id=…), so a person's page can be shared.
+ * The chosen person lives in the URL (?id=…), so a person's page can be shared; the search term does not: it is often
+ * an email or a name, and a link (or a reload after the personal-data grant is gone) would hand it on.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useHistory, useLocation } from 'react-router-dom';
@@ -111,7 +112,7 @@ export function PersonView() {
   const history = useHistory();
   const params = useMemo(() => new URLSearchParams(location.search), [location.search]);
   const personId = params.get('id');
-  const [term, setTerm] = useState(params.get('q') ?? '');
+  const [term, setTerm] = useState('');
   const debounced = useDebounced(term.trim(), SEARCH_DEBOUNCE_MS);
 
   const setParams = useCallback(
@@ -123,10 +124,10 @@ export function PersonView() {
     },
     [history, location.pathname, location.search],
   );
-  // The settled term goes to the URL (replace, not push: typing is not navigation). Runs only when it settles.
+  // A term in a link from an earlier version (?q=…) is dropped from the URL, unread.
   useEffect(() => {
-    if (debounced !== (params.get('q') ?? '')) setParams({ q: debounced || null });
-  }, [debounced]);
+    if (params.has('q')) setParams({ q: null });
+  }, [params, setParams]);
 
   // The result keeps its term: for one render after the term changes, the state is still the old term's.
   const search = useAsync(debounced.length >= MIN_SEARCH_CHARS ? debounced : null, async (signal) => ({

@@ -103,12 +103,14 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
                 {e.eventType && e.eventType !== 'page' ? <Span color="text2"> ({e.eventType})</Span> : null}
               </TableDataCell>
               <TableDataCell pr="small">
-                {e.anonymousId ? (
+                {e.device ? (
                   <Space gap="xsmall">
                     <Span fontWeight="semiBold">{e.device}</Span>
-                    <Span color="text2" fontSize="xsmall">
-                      {e.anonymousId}
-                    </Span>
+                    {e.anonymousId && (
+                      <Span color="text2" fontSize="xsmall">
+                        {e.anonymousId}
+                      </Span>
+                    )}
                   </Space>
                 ) : (
                   <Nothing spoken="no device" />

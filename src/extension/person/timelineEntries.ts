@@ -11,8 +11,9 @@ export interface TimelineEntry {
   eventType: string | null;
   /** What happened: page title (else path), track event name, or offsite action. */
   action: string;
+  /** The raw id: personal data, absent without the can_see_pii grant (the device number still shows). */
   anonymousId: string | null;
-  /** "Device 1", "Device 2"… in order of first appearance, so devices are easy to tell apart. */
+  /** "Device 1", "Device 2"… in order of first appearance (told apart by the id's hash), so devices are easy to tell apart. */
   device: string | null;
   identityStatus: string | null;
   inferred: boolean;
@@ -34,7 +35,8 @@ export function toTimeline(rows: readonly Row[]): TimelineEntry[] {
   const devices = new Map<string, string>();
   return rows.map((row) => {
     const anonymousId = toText(row[EVENT_FIELDS.anonymousId]);
-    if (anonymousId && !devices.has(anonymousId)) devices.set(anonymousId, `Device ${devices.size + 1}`);
+    const deviceKey = toText(row[EVENT_FIELDS.anonymousIdHash]) ?? anonymousId;
+    if (deviceKey && !devices.has(deviceKey)) devices.set(deviceKey, `Device ${devices.size + 1}`);
     return {
       eventId: String(row[EVENT_FIELDS.eventId] ?? ''),
       time: toText(row[EVENT_FIELDS.occurredTime]),
@@ -42,7 +44,7 @@ export function toTimeline(rows: readonly Row[]): TimelineEntry[] {
       eventType: toText(row[EVENT_FIELDS.eventType]),
       action: actionOf(row),
       anonymousId,
-      device: anonymousId ? devices.get(anonymousId)! : null,
+      device: deviceKey ? devices.get(deviceKey)! : null,
       identityStatus: toText(row[EVENT_FIELDS.identityStatus]),
       inferred: isYes(row[EVENT_FIELDS.isInferred]) || toText(row[EVENT_FIELDS.linkReason]) === 'name_match',
       linkReason: toText(row[EVENT_FIELDS.linkReason]),

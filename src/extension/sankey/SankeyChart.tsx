@@ -5,13 +5,14 @@
  * describes its outgoing links, which are not focusable themselves.
  */
 import { useMemo, useRef, useState, useEffect } from 'react';
-import { sankey, sankeyLeft, sankeyLinkHorizontal, type SankeyNode, type SankeyLink } from 'd3-sankey';
+import { sankey, sankeyLinkHorizontal, type SankeyNode, type SankeyLink } from 'd3-sankey';
 import { Card, Paragraph, VisuallyHidden } from '@looker/components';
 import styled from 'styled-components';
 import type { Measure } from '../journeys/viewState';
 import { countOf, measureCount, plural } from '../text';
 import { useRovingFocus, type NodePlace } from '../rovingFocus';
 import { assignSwatches, focusSwatches, nodePaint, swatch } from './palette';
+import { commonSuffix, shortLabel } from './labels';
 import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
 /** The denominators of a tooltip's shares; `focused` says whether the drawn journeys are a focused subset. */
@@ -40,6 +41,7 @@ const ROW_HEIGHT = 34;
 /** Nodes thinner than this get no text label (it would overlap its neighbours); the tooltip still names them. */
 const MIN_LABELLED_HEIGHT = 9;
 const MARGIN = { top: 28, right: 8, bottom: 8, left: 8 };
+const NODE_WIDTH = 12;
 
 /** Room right of the last column for its labels, so every label can sit right of its node. */
 const lastLabelRoom = (width: number) => Math.min(200, Math.round(width * 0.15));
@@ -57,7 +59,11 @@ export interface SankeyChartProps {
   focus: string | null;
   onNodeClick: (nodeId: string) => void;
   height?: number;
+  /** A column's name in its title and the tooltips ("Step 3", "3 steps before"); default "Step n". */
+  columnName?: (step: number) => string;
 }
+
+const stepName = (step: number) => `Step ${step}`;
 
 /** Read with the diagram's name when it takes focus: the roving keys are not discoverable otherwise. */
 export const KEYBOARD_HELP =
@@ -101,11 +107,11 @@ function useWidth(fallback: number) {
   return { ref, width };
 }
 
-export function nodeTooltip(n: SankeyNodeDatum, base: ShareBase, unit: Measure): string {
+export function nodeTooltip(n: SankeyNodeDatum, base: ShareBase, unit: Measure, columnName: (step: number) => string = stepName): string {
   const count = measureCount(n.value, unit);
   if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})`;
   const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
-  return `${name}, step ${n.step}: ${count} (${sharesOf(n.value, base)})`;
+  return `${name}, ${columnName(n.step).toLowerCase()}: ${count} (${sharesOf(n.value, base)})`;
 }
 
 export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, base: ShareBase, unit: Measure): string {
@@ -113,7 +119,7 @@ export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, va
   return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${sharesOf(value, base)})`;
 }
 
-export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480 }: SankeyChartProps) {
+export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480, columnName = stepName }: SankeyChartProps) {
   const { ref, width } = useWidth(960);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
   const base: ShareBase = { total: data.total, allTotal: data.allTotal, focused: focus !== null };
@@ -125,6 +131,8 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   const roving = useRovingFocus<SVGGElement>(focus);
   const paint = (n: SankeyNodeDatum) => nodePaint(n.kind, swatches.get(n.id), patternId);
   const columns = data.nodes.reduce((m, n) => Math.max(m, n.step), 0);
+  // Journeys anchored at the end may leave the first columns empty: the chart starts at the first one drawn.
+  const firstColumn = data.nodes.reduce((m, n) => Math.min(m, n.step), columns);
   const busiestColumn = Math.max(0, ...Array.from({ length: columns }, (_, i) => data.nodes.filter((n) => n.step === i + 1).length));
   const height = Math.max(minHeight, busiestColumn * ROW_HEIGHT + MARGIN.top + MARGIN.bottom);
 
@@ -133,22 +141,27 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
     const order = new Map(data.nodes.map((n, i) => [n.id, i]));
     const generator = sankey<SankeyNodeDatum, SankeyLinkDatum>()
       .nodeId((n) => n.id)
-      .nodeAlign(sankeyLeft)
-      .nodeWidth(12)
+      // Each node in its own step's column (links only join neighbouring columns).
+      .nodeAlign((n) => n.step - firstColumn)
+      .nodeWidth(NODE_WIDTH)
       .nodePadding(14)
       .nodeSort((a, b) => order.get(a.id)! - order.get(b.id)!)
       .extent([
         [MARGIN.left, MARGIN.top],
         [Math.max(width, 320) - MARGIN.right - lastLabelRoom(width), height - MARGIN.bottom],
       ]);
-    return generator({ nodes: data.nodes.map((n) => ({ ...n })), links: data.links.map((l) => ({ ...l })) });
-  }, [data, width, height]);
+    // fixedValue: a journey of one step (only the conversion, before it nothing) has no link to size its node.
+    const laid = generator({ nodes: data.nodes.map((n) => ({ ...n, fixedValue: n.value })), links: data.links.map((l) => ({ ...l })) });
+    // One column (a focus on such a journey): d3-sankey spreads columns over the width, dividing by columns - 1.
+    for (const n of laid.nodes) if (!Number.isFinite(n.x0)) Object.assign(n, { x0: MARGIN.left, x1: MARGIN.left + NODE_WIDTH });
+    return laid;
+  }, [data, width, height, firstColumn]);
 
   if (!layout) return null;
   const path = sankeyLinkHorizontal<SankeyNodeDatum, SankeyLinkDatum>();
   /** Labels sit right of their node, in the gap before the next column (or the room kept after the last one). */
   const column = (step: number) => layout.nodes.find((x) => x.step === step);
-  const gap = columns > 1 ? (column(2)?.x0 ?? 0) - (column(1)?.x1 ?? 0) : lastLabelRoom(width);
+  const gap = columns > firstColumn ? (column(firstColumn + 1)?.x0 ?? 0) - (column(firstColumn)?.x1 ?? 0) : lastLabelRoom(width);
   /** Label characters that fit a space, leaving room for the count. */
   const charsFor = (space: number) => Math.max(6, Math.min(40, Math.floor((space - 16) / CHAR_WIDTH) - 6));
   const labelChars = (step: number) => charsFor(step === columns ? Math.min(gap, lastLabelRoom(width)) : gap);
@@ -166,6 +179,9 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
       .filter((l) => (l.source as LaidNode).id === n.id)
       .map((l) => linkTooltip(n, l.target as LaidNode, l.value, base, unit))
       .join('; ');
+  const drawnColumns = columns - firstColumn + 1;
+  // The site's name most page titles end with is left off the drawn labels (not the tooltips).
+  const suffix = commonSuffix(laidNodes.filter((n) => n.kind === 'step').map((n) => n.label));
 
   return (
     <ChartBox ref={ref}>
@@ -174,13 +190,13 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
         width={Math.max(width, 320)}
         height={height}
         role="group"
-        aria-label={`Journey Sankey of ${unit}, ${countOf(columns, 'step')}`}
+        aria-label={`Journey Sankey of ${unit}, ${countOf(drawnColumns, 'step')}`}
         aria-describedby={`${chartId}-help`}
       >
         <SwatchPatterns used={[...new Set(swatches.values())]} id={patternId} />
-        {Array.from({ length: columns }, (_, i) => (
-          <text key={i} x={column(i + 1)?.x0 ?? 0} y={14} className="column-title">
-            Step {i + 1}
+        {Array.from({ length: drawnColumns }, (_, i) => (
+          <text key={i} x={column(firstColumn + i)?.x0 ?? 0} y={14} className="column-title" data-testid="column-title">
+            {columnName(firstColumn + i)}
           </text>
         ))}
         <g fill="none">
@@ -212,7 +228,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           const x1 = n.x1 ?? 0;
           const y0 = n.y0 ?? 0;
           const y1 = n.y1 ?? 0;
-          const text = nodeTooltip(n, base, unit);
+          const text = nodeTooltip(n, base, unit, columnName);
           const focused = focus === n.id;
           const flows = outgoing(n);
           return (
@@ -261,7 +277,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
                   dy="0.35em"
                   className="label"
                 >
-                  {truncate(n.label, labelChars(n.step))} <tspan className="count">{fmt(n.value)}</tspan>
+                  {truncate(shortLabel(n.label, suffix), labelChars(n.step))} <tspan className="count">{fmt(n.value)}</tspan>
                 </text>
               )}
             </g>

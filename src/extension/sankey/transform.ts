@@ -38,6 +38,12 @@ export interface SankeyOptions {
   topK: number;
   /** Keep only the journeys passing through this node id (a column's "Other" works too). */
   focus?: string | null;
+  /**
+   * 'start' (default): a row's steps begin at column 1 and a shorter journey flows into a Drop-off. 'end': the rows
+   * are anchored at their last column (the conversion): leading empty steps are where a shorter journey had not
+   * begun yet, so it starts further right and nothing drops off.
+   */
+  align?: 'start' | 'end';
 }
 
 export interface SankeyData {
@@ -69,21 +75,34 @@ export function parseNodeId(id: string): { step: number; kind: NodeKind; label: 
   return m ? { step: Number(m[1]), kind: m[2] as NodeKind, label: m[3] } : null;
 }
 
-/** The steps of a row up to its first empty step (a journey has no holes). */
-function presentSteps(row: PathRow, columns: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < columns; i++) {
-    const s = row.steps[i];
-    if (s === null || s === undefined || s === '') break;
-    out.push(s);
+const isEmpty = (s: string | null | undefined) => s === null || s === undefined || s === '';
+
+/**
+ * The steps of a row and the column index of the first: from column 1 up to the first empty step, or (aligned at
+ * the end) from the last empty step to the last column (a journey has no holes).
+ */
+function presentSteps(row: PathRow, columns: number, align: 'start' | 'end'): { steps: string[]; offset: number } {
+  const cells = Array.from({ length: columns }, (_, i) => row.steps[i]);
+  if (align === 'end') {
+    let first = columns;
+    while (first > 0 && !isEmpty(cells[first - 1])) first -= 1;
+    return { steps: cells.slice(first) as string[], offset: first };
   }
-  return out;
+  const end = cells.findIndex(isEmpty);
+  return { steps: cells.slice(0, end === -1 ? columns : end) as string[], offset: 0 };
+}
+
+interface Placed<T> {
+  steps: T[];
+  value: number;
+  /** Column index (0-based) of the first step. */
+  offset: number;
 }
 
 /** Per column, the set of labels that keep their own node. Ties break alphabetically so output is stable. */
-function topLabelsPerColumn(paths: ReadonlyArray<{ steps: string[]; value: number }>, columns: number, topK: number) {
+function topLabelsPerColumn(paths: ReadonlyArray<Placed<string>>, columns: number, topK: number) {
   const totals = Array.from({ length: columns }, () => new Map<string, number>());
-  for (const p of paths) p.steps.forEach((label, i) => totals[i].set(label, (totals[i].get(label) ?? 0) + p.value));
+  for (const p of paths) p.steps.forEach((label, i) => totals[p.offset + i].set(label, (totals[p.offset + i].get(label) ?? 0) + p.value));
   return totals.map((m) => {
     const ranked = [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     return new Set(ranked.slice(0, Math.max(0, topK)).map(([label]) => label));
@@ -97,21 +116,22 @@ interface FoldedStep {
 
 export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions): SankeyData {
   const columns = Math.max(1, Math.floor(options.steps));
+  const align = options.align ?? 'start';
   let withoutSteps = 0;
-  const paths: { steps: string[]; value: number }[] = [];
+  const paths: Placed<string>[] = [];
   for (const row of rows) {
     const value = Number(row.value);
     if (!Number.isFinite(value) || value <= 0) continue;
-    const steps = presentSteps(row, columns);
+    const { steps, offset } = presentSteps(row, columns, align);
     if (steps.length === 0) withoutSteps += value;
-    else paths.push({ steps, value });
+    else paths.push({ steps, value, offset });
   }
 
   const keep = topLabelsPerColumn(paths, columns, options.topK);
   const fold = (label: string, i: number): FoldedStep =>
     keep[i].has(label) ? { kind: 'step', label } : { kind: 'other', label: OTHER_LABEL };
 
-  const unfocused = paths.map((p) => ({ steps: p.steps.map(fold), value: p.value }));
+  const unfocused = paths.map((p) => ({ ...p, steps: p.steps.map((label, i) => fold(label, p.offset + i)) }));
   let folded = unfocused;
   const allTotal = folded.reduce((sum, p) => sum + p.value, 0);
   const focus = options.focus;
@@ -120,7 +140,7 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
     folded = folded.filter((p) =>
       dropOffStep !== null
         ? p.steps.length === dropOffStep - 1
-        : p.steps.some((s, i) => nodeId(i + 1, s.kind, s.label) === focus),
+        : p.steps.some((s, i) => nodeId(p.offset + i + 1, s.kind, s.label) === focus),
     );
   }
 
@@ -130,7 +150,7 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
 }
 
 /** Nodes (sorted by column, kind, then weight) and links of folded journeys, and their total weight. */
-function draw(paths: ReadonlyArray<{ steps: FoldedStep[]; value: number }>, columns: number) {
+function draw(paths: ReadonlyArray<Placed<FoldedStep>>, columns: number) {
   const nodes = new Map<string, SankeyNodeDatum>();
   const links = new Map<string, SankeyLinkDatum>();
   const addNode = (step: number, kind: NodeKind, label: string, value: number) => {
@@ -152,11 +172,11 @@ function draw(paths: ReadonlyArray<{ steps: FoldedStep[]; value: number }>, colu
     total += p.value;
     let previous: string | null = null;
     p.steps.forEach((s, i) => {
-      const id = addNode(i + 1, s.kind, s.label, p.value);
+      const id = addNode(p.offset + i + 1, s.kind, s.label, p.value);
       if (previous) addLink(previous, id, p.value);
       previous = id;
     });
-    if (p.steps.length < columns && previous) {
+    if (p.offset + p.steps.length < columns && previous) {
       addLink(previous, addNode(p.steps.length + 1, 'dropoff', DROP_OFF_LABEL, p.value), p.value);
     }
   }

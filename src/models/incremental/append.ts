@@ -2,7 +2,9 @@
  * The incremental append: persons whose new events only extend their history are continued, not recomputed.
  *
  * A "plain" event is a web event that carries an anonymous id and nothing else that identifies (no user id, email,
- * CRM id, carried or linked anonymous id, name): the page views and clicks that make up most of any increment.
+ * CRM id, carried or linked anonymous id, name): the page views and clicks that make up most of any increment. A
+ * conversion is never appended (its person is recomputed): the path columns anchored at a first conversion
+ * (before_1 …) need the steps before it, which the stored row keeps only up to step_N.
  * In a full rebuild such an event adds no node, edge, attachment or name to the identity graph, so it changes no
  * one's identity; it lands on the person its anonymous id resolves to, with that id's status and link reason, all
  * three a function of the anonymous id alone (js_state_anon_persons keeps them, from the stored rows without
@@ -96,7 +98,8 @@ export function appendCandidatesSql(ctx: ModelContext, x: AppendTables): string 
   SELECT c.event_id, c.occurred_at, a.person_id
   FROM ${x.changed} AS c
   JOIN ${x.anonPersons} AS a ON a.anonymous_id = c.anonymous_id
-  WHERE NOT c.known_event AND ${plainEventSql(ctx, 'c')}
+  -- A conversion is recomputed with its person: the steps before a first conversion may lie beyond the stored step_N.
+  WHERE NOT c.known_event AND ${plainEventSql(ctx, 'c')} AND NOT ${isConversion(ctx, 'c')}
 )
 SELECT p.event_id, p.person_id
 FROM plain AS p
@@ -221,10 +224,12 @@ function mergedPathsSql(ctx: ModelContext, stored: string, key: 'person_id' | 's
     first_step_at: 'COALESCE(o.first_step_at, a.first_step_at) AS first_step_at',
     ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`step_${i + 1}`, step(i + 1)])),
   };
+  // The appended events hold no conversion: the first conversion and the steps before it stay the stored row's.
+  const storedFirst = (c: string) => `CASE WHEN o.${key} IS NOT NULL THEN o.${c} ELSE a.${c} END AS ${c}`;
   return `WITH added AS (
 ${pathTableSql(ctx, key, stepKey)}
 )
-SELECT ${columns.map((c) => merged[c]).join(',\n  ')}
+SELECT ${columns.map((c) => merged[c] ?? storedFirst(c)).join(',\n  ')}
 FROM added AS a
 LEFT JOIN ${stored} AS o ON o.${key} = a.${key}`;
 }
