@@ -13,6 +13,8 @@ view: journey_paths {
           AND {% condition journey_paths.source_filter %} e.source {% endcondition %}
           AND {% condition journey_paths.identity_status_filter %} p.identity_status {% endcondition %}
           AND {% condition journey_paths.event_status_filter %} e.identity_status {% endcondition %}
+          -- Name matches below the probability leave the paths; every other event (no probability) stays.
+          AND {% condition journey_paths.match_probability_filter %} COALESCE(e.match_probability, 1) {% endcondition %}
       )
       SELECT *
       FROM (
@@ -108,6 +110,12 @@ view: journey_paths {
     label: "Event Identity Status"
     description: "Only events tied to their person this way make up the paths: '-inferred' leaves name-matched events out and keeps the person with their other events."
     suggestions: ["confirmed", "inferred", "anonymous", "unmatched"]
+  }
+
+  filter: match_probability_filter {
+    type: number
+    label: "Match Probability"
+    description: "Name-matched events whose match probability passes this (e.g. '>=0.9') make up the paths; events that are not name matches always do."
   }
 
   filter: landing_page_filter {

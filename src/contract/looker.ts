@@ -37,6 +37,8 @@ export function pathFields(view: 'journey_paths' | 'session_paths') {
     filterIdentityStatus: `${view}.identity_status_filter`,
     /** Per event, not per person: '-inferred' leaves name-matched events out of the paths, keeping their persons. */
     filterEventStatus: `${view}.event_status_filter`,
+    /** Per event: name-matched events below the probability leave the paths (others always stay). */
+    filterMatchProbability: `${view}.match_probability_filter`,
     filterDate: `${view}.date_filter`,
     filterSource: `${view}.source_filter`,
     filterLandingPage: `${view}.landing_page_filter`,

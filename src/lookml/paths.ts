@@ -41,6 +41,8 @@ WITH filtered_events AS (
     AND ${condition(view, 'source_filter', 'e.source')}
     AND ${condition(view, 'identity_status_filter', 'p.identity_status')}
     AND ${condition(view, 'event_status_filter', 'e.identity_status')}
+    -- Name matches below the probability leave the paths; every other event (no probability) stays.
+    AND ${condition(view, 'match_probability_filter', 'COALESCE(e.match_probability, 1)')}
 )
 SELECT *
 FROM (
@@ -86,6 +88,12 @@ const FILTERS = (sources: readonly string[]): Named[] => [
     description:
       "Only events tied to their person this way make up the paths: '-inferred' leaves name-matched events out and keeps the person with their other events.",
     suggestions: ['confirmed', 'inferred', 'anonymous', 'unmatched'],
+  }),
+  named('match_probability_filter', {
+    type: 'number',
+    label: 'Match Probability',
+    description:
+      "Name-matched events whose match probability passes this (e.g. '>=0.9') make up the paths; events that are not name matches always do.",
   }),
   named('landing_page_filter', {
     type: 'string',

@@ -444,6 +444,25 @@ describe('Journeys view', () => {
       await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.fields[0]).toBe(jp.before(5)));
     });
   });
+  it('a minimum match probability from the URL filters name-matched events below it, per event', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?date=90%20days&min_probability=0.9');
+    await screen.findAllByTestId('sankey-node');
+    const last = looker.queries().filter(isPaths).at(-1)!;
+    expect(last.filters?.[jp.filterMatchProbability]).toBe('>=0.9');
+    // Persons stay: the person-level status filter is unchanged, and the summary counts the same events.
+    expect(last.filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred,anonymous');
+    expect(looker.queries().filter(isSummary).at(-1)!.filters).toEqual(last.filters);
+    expect(screen.getByTestId('filter-min-probability')).toBeTruthy();
+  });
+
+  it('no minimum match probability by default: no filter is sent', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?date=90%20days');
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().find(isPaths)!.filters?.[jp.filterMatchProbability]).toBeUndefined();
+  });
+
   it('"Leave out name-matched events" filters events, not persons: the paths query gets -inferred on the event status', async () => {
     const looker = answering();
     const { location } = renderWithLooker(<App />, looker, '/journeys?date=90%20days');

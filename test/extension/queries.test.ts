@@ -167,6 +167,7 @@ describe('view state in the URL', () => {
       landingPage: fc.string(),
       converted: fc.constantFrom('any' as const, 'yes' as const, 'no' as const),
       inferredEvents: fc.constantFrom('include' as const, 'exclude' as const),
+      minProbability: fc.constantFrom(0, 0.8, 0.9, 0.95, 0.99),
       focus: fc.option(fc.string({ minLength: 1 }), { nil: null }),
     });
     fc.assert(

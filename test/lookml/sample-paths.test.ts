@@ -119,6 +119,29 @@ describe.each<PathView>(['journey_paths', 'session_paths'])('%s over the stitche
     expect(inferred.length).toBeLessThanOrEqual(Number(stored));
   });
 
+  it('filtered by match probability, leaves the name matches below it out and keeps every other event', async () => {
+    // The threshold: the median probability of the stored name matches, so some fall on each side.
+    const [{ threshold }] = await queryRows(conn, `SELECT MEDIAN(match_probability) AS threshold FROM stitched_events WHERE identity_status = 'inferred'`);
+    const [{ below }] = await queryRows(conn, `SELECT COUNT(*) AS below FROM stitched_events WHERE match_probability < ${threshold}`);
+    expect(Number(below)).toBeGreaterThan(0);
+    const filtered = await queryRows(conn, `SELECT * FROM (${pathSql(view, { match_probability_filter: (c) => `${c} >= ${threshold}` })}) ORDER BY ${key(view)}`);
+    const events = await queryRows(
+      conn,
+      `SELECT e.${key(view)} AS k, e.step_label FROM stitched_events AS e
+       WHERE e.match_probability IS NULL OR e.match_probability >= ${threshold} ORDER BY e.${key(view)}, e.occurred_at, e.event_id`,
+    );
+    const expected = new Map<string, string[]>();
+    for (const e of events) {
+      const steps = expected.get(e.k as string) ?? [];
+      if (e.step_label !== null && steps[steps.length - 1] !== e.step_label) steps.push(e.step_label as string);
+      expected.set(e.k as string, steps);
+    }
+    const n = config.journeys.steps;
+    expect(new Map(filtered.map((r) => [r[key(view)], Array.from({ length: n }, (_, i) => r[`step_${i + 1}`]).filter((s) => s !== null)]))).toEqual(
+      new Map([...expected].map(([k, s]) => [k, s.slice(0, n)])),
+    );
+  });
+
   it('filtered by landing page, keeps exactly the paths starting there', async () => {
     const [{ landing }] = await queryRows(conn, `SELECT step_1 AS landing FROM ${view} WHERE step_1 IS NOT NULL GROUP BY step_1 ORDER BY COUNT(*) DESC, step_1 LIMIT 1`);
     const filtered = await queryRows(conn, `SELECT ${key(view)} AS k FROM (${pathSql(view, { landing_page_filter: (c) => `${c} = '${String(landing).replace(/'/g, "''")}'` })}) ORDER BY 1`);

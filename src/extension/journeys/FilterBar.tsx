@@ -26,6 +26,7 @@ import {
   type JourneyViewState,
   type Measure,
   customRangeProblem,
+  MIN_PROBABILITIES,
 } from './viewState';
 
 const STATUS_TEXT: Record<IdentityStatus, string> = {
@@ -174,6 +175,16 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             data-testid="filter-inferred-events"
             checked={state.inferredEvents === 'exclude'}
             onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ inferredEvents: e.currentTarget.checked ? 'exclude' : 'include', focus: null })}
+          />
+          {/* Per event too: a name match below the probability leaves the paths, its person stays. */}
+          <FieldSelect
+            label="Minimum match probability"
+            data-testid="filter-min-probability"
+            width={200}
+            value={String(state.minProbability)}
+            disabled={state.inferredEvents === 'exclude'}
+            options={MIN_PROBABILITIES.map((p) => ({ value: String(p), label: p === 0 ? 'Any name match' : `Name matches ≥ ${p}` }))}
+            onChange={(v: string) => onChange({ minProbability: Number(v), focus: null })}
           />
         </div>
         <FieldSelect

@@ -30,9 +30,14 @@ export interface JourneyViewState {
   converted: ConvertedFilter;
   /** Name-matched (inferred) events in the paths, or left out (their persons keep their other events). */
   inferredEvents: 'include' | 'exclude';
+  /** Name-matched events below this match probability leave the paths (0: all stay). */
+  minProbability: number;
   /** Sankey node id the chart is focused on. */
   focus: string | null;
 }
+
+/** The minimum match probabilities offered: the calibration bands of `journey-stitch evaluate` (0: any). */
+export const MIN_PROBABILITIES = [0, 0.8, 0.9, 0.95, 0.99] as const;
 
 export const MIN_STEPS = 2;
 /** The generated LookML has step_1 … step_10 by default (contract DEFAULT_STEPS); a larger N would name missing fields. */
@@ -61,6 +66,7 @@ export const DEFAULT_VIEW_STATE: JourneyViewState = {
   landingPage: '',
   converted: 'any',
   inferredEvents: 'include',
+  minProbability: 0,
   focus: null,
 };
 
@@ -94,6 +100,7 @@ export function parseViewState(search: string): JourneyViewState {
     landingPage: p.get('landing') ?? '',
     converted: oneOf(p.get('converted'), ['any', 'yes', 'no'] as const, d.converted),
     inferredEvents: oneOf(p.get('inferred'), ['include', 'exclude'] as const, d.inferredEvents),
+    minProbability: Number(oneOf(p.get('min_probability'), MIN_PROBABILITIES.map(String), String(d.minProbability))),
     focus: p.get('focus') || null,
   };
 }
@@ -133,6 +140,7 @@ export function serializeViewState(s: JourneyViewState): string {
   if (s.landingPage) p.set('landing', s.landingPage);
   if (s.converted !== d.converted) p.set('converted', s.converted);
   if (s.inferredEvents !== d.inferredEvents) p.set('inferred', s.inferredEvents);
+  if (s.minProbability !== d.minProbability) p.set('min_probability', String(s.minProbability));
   if (s.focus) p.set('focus', s.focus);
   const q = p.toString();
   return q ? `?${q}` : '';

@@ -50,6 +50,7 @@ export function journeyFilters(s: JourneyViewState): Record<string, string> {
   if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
   if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
   if (s.inferredEvents === 'exclude') filters[f.filterEventStatus] = '-inferred';
+  if (s.minProbability > 0) filters[f.filterMatchProbability] = `>=${s.minProbability}`;
   // Paths anchored at the conversion exist only for converted journeys.
   if (s.anchor === 'conversion') filters[f.converted] = yesNo(true);
   else if (s.converted !== 'any') filters[f.converted] = yesNo(s.converted === 'yes');
