@@ -28,6 +28,11 @@ constant: SCRATCH {
   export: override_optional
 }
 
+constant: HASH_KEY {
+  value: ""
+  export: override_optional
+}
+
 application: journey_stitch {
   label: "Journey Stitch"
   file: "bundle.js"

@@ -12,7 +12,7 @@ view: js_events {
         AS
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, raw_row.`id` AS `id`, raw_row.`context_page_title` AS `context_page_title`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -45,7 +45,7 @@ view: js_events {
         UNION ALL
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(raw_row.`id` AS `id`, raw_row.`event` AS `event`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -78,7 +78,7 @@ view: js_events {
         UNION ALL
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`name` AS STRING)))) AS `name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`first_name` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`last_name` AS STRING)))) AS `last_name`, raw_row.`id` AS `id`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -111,7 +111,7 @@ view: js_events {
         UNION ALL
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(raw_row) END AS row_data
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`full_name` AS STRING)))) AS `full_name`, raw_row.`action` AS `action`, raw_row.`timestamp` AS `timestamp`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`profile_url` AS STRING)))) AS `profile_url`, raw_row.`content_url` AS `content_url`, raw_row.`id` AS `id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`)) END AS row_data
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -287,9 +287,9 @@ view: js_components {
         AS
         SELECT component,
           COALESCE(
-            CASE WHEN REGEXP_CONTAINS(LOWER(MIN(CASE WHEN node_type = 'user_id' THEN node_value END)), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN ('u:' || TO_HEX(MD5(MIN(CASE WHEN node_type = 'user_id' THEN node_value END)))) ELSE MIN(CASE WHEN node_type = 'user_id' THEN node_value END) END,
-            ('e:' || TO_HEX(MD5(MIN(CASE WHEN node_type = 'email' THEN node_value END)))),
-            ('c:' || TO_HEX(MD5(MIN(CASE WHEN node_type = 'crm_id' THEN node_value END)))),
+            ('u:' || TO_HEX(MD5(('@{HASH_KEY}' || MIN(CASE WHEN node_type = 'user_id' THEN node_value END))))),
+            ('e:' || TO_HEX(MD5(('@{HASH_KEY}' || MIN(CASE WHEN node_type = 'email' THEN node_value END))))),
+            ('c:' || TO_HEX(MD5(('@{HASH_KEY}' || MIN(CASE WHEN node_type = 'crm_id' THEN node_value END))))),
             MIN(CASE WHEN node_type = 'profile' THEN node_value END)
           ) AS person_id,
           COUNTIF(node_type IN ('user_id', 'email', 'crm_id')) > 0 AS identified
@@ -523,7 +523,7 @@ view: js_event_person {
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
         SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
-          COALESCE(b.person_id, p.matched_person_id, ('p:' || TO_HEX(MD5(p.profile_key)))) AS person_id,
+          COALESCE(b.person_id, p.matched_person_id, ('p:' || TO_HEX(MD5(('@{HASH_KEY}' || p.profile_key))))) AS person_id,
           COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
           COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
         FROM ${js_event_base.SQL_TABLE_NAME} AS b

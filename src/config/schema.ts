@@ -118,6 +118,23 @@ const offsite = z.strictObject({
   columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name, email, action, timestamp, profile_url, content_url, id) to yours.'),
 });
 
+/** What a hash key may hold: it is pasted into SQL string literals and LookML constants, so nothing to escape. */
+export const HASH_KEY_RE = /^[A-Za-z0-9_-]*$/;
+
+/** Shortest hash key that stitch and generate accept without a warning. */
+export const MIN_HASH_KEY_LENGTH = 16;
+
+/** The warning stitch and generate print when identity.hash_key is missing or short, else undefined. */
+export function hashKeyWarning(config: { identity: { hash_key: string } }): string | undefined {
+  const key = config.identity.hash_key;
+  if (key.length >= MIN_HASH_KEY_LENGTH) return undefined;
+  const problem = key ? `is shorter than ${MIN_HASH_KEY_LENGTH} characters` : 'is not set';
+  return (
+    `identity.hash_key ${problem}: person ids and the hashes of emails and user ids can be reversed by hashing the ` +
+    `addresses one knows; set a random secret of ${MIN_HASH_KEY_LENGTH} or more letters and digits (in Looker: the HASH_KEY constant)`
+  );
+}
+
 export const DEFAULT_JUNK_VALUES = ['', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan'];
 
 export const configSchema = z
@@ -151,6 +168,14 @@ export const configSchema = z
         max_user_ids_per_email: z.number().int().min(1).default(5).describe('Over-merge guard: an email seen with more user ids than this is shared (info@...) and links nothing.'),
         max_iterations: z.number().int().min(1).max(1000).default(50).describe('Cap on label-propagation iterations.'),
         name_matching: z.boolean().default(true).describe('Match offsite rows to known persons by normalised full name (flagged inferred).'),
+        hash_key: z
+          .string()
+          .regex(HASH_KEY_RE, { message: "letters, digits, '_' and '-' only (it is written into SQL and LookML)" })
+          .max(200)
+          .default('')
+          .describe(
+            "Secret prefixed to every hashed email, user id, CRM id and profile URL (person ids, identity_links keys, rejected rows; in Looker the HASH_KEY constant): without one, anyone can reverse a hash by hashing the addresses they know. Empty (the default) hashes without a key, and stitch and generate warn.",
+          ),
       })
       .default({
         junk_values: DEFAULT_JUNK_VALUES,
@@ -160,6 +185,7 @@ export const configSchema = z
         max_user_ids_per_email: 5,
         max_iterations: 50,
         name_matching: true,
+        hash_key: '',
       }),
     sessions: z
       .strictObject({ inactivity_minutes: z.number().int().min(1).max(24 * 60).default(30) })

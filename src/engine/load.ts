@@ -72,7 +72,11 @@ export interface LoadedSources {
   rejectedByReason: Record<string, number>;
 }
 
-/** Where the load rejects wait until the models have created rejected_rows. */
+/**
+ * Where the load rejects wait until the models have created rejected_rows. A line no reader could parse is kept as
+ * its file and line number (in the reason), not its text, which may hold personal data: rejected_rows sits outside
+ * the personal-data grant, and the file still has the line.
+ */
 export const LOAD_REJECTS = duck.tableRef('temp', 'main', 'js_load_rejects');
 
 /** Temporary (never saved) table holding a raw source: raw tables are inputs, not outputs. */
@@ -170,7 +174,7 @@ async function checkAndParseLines(conn: DuckDBConnection, file: string, target: 
     SELECT line_no, line, CASE WHEN NOT json_valid(line) THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object' END AS problem
     FROM js_lines`);
   await conn.run(`INSERT INTO ${LOAD_REJECTS}
-    SELECT ${name}, NULL, problem || ' on line ' || line_no, line FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
+    SELECT ${name}, NULL, problem || ' on line ' || line_no, NULL FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
   const keyRows = (
     await conn.runAndReadAll(`SELECT k FROM (
         SELECT unnest(json_keys(line)) AS k, line_no, generate_subscripts(json_keys(line), 1) AS pos FROM js_lines_checked WHERE problem IS NULL
@@ -200,7 +204,7 @@ async function loadCsv(conn: DuckDBConnection, file: string, target: string): Pr
       CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
         THEN 'wrong field count on line ' || line || ' (' || lower(error_message) || ')'
         ELSE 'malformed CSV on line ' || line || ' (' || error_message || ')' END,
-      csv_line
+      NULL
     FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS n FROM js_csv_rejects) WHERE n = 1 ORDER BY line`);
   await conn.run('DROP TABLE js_csv_rejects; DROP TABLE js_csv_scans');
 }

@@ -9,6 +9,11 @@ import { named, type Node } from './document';
 export const PLACEHOLDER_RAW_PROJECT = 'your-gcp-project';
 export const PLACEHOLDER_RAW_DATASET = 'segment';
 
+/** The constant holding identity.hash_key: the LookML's hashes (email_hash, user_id_hash; pdt: person ids) use it. */
+export const HASH_KEY_CONSTANT = 'HASH_KEY';
+/** The hash key as a SQL string literal in the generated LookML (Looker substitutes the constant's value). */
+export const HASH_KEY_SQL = `'@{${HASH_KEY_CONSTANT}}'`;
+
 const constant = (name: string, value: string) => named(name, { value, export: 'override_optional' });
 
 export function manifestDocument(config: Config): Node {
@@ -24,6 +29,8 @@ export function manifestDocument(config: Config): Node {
       constant('OUTPUT_DATASET', config.output.dataset),
       // Where the pdt pipeline writes the rows staging rejects (journey_stitch_rejected_rows).
       constant('SCRATCH', config.lookml.scratch_schema),
+      // The secret keying every hash of personal data (identity.hash_key; empty: plain MD5s, reversible). Set it.
+      constant(HASH_KEY_CONSTANT, config.identity.hash_key),
     ],
     application: [
       named(EXTENSION_ID_SUFFIX, {

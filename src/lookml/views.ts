@@ -7,6 +7,10 @@ import { tableDef, type OutputTable } from '../contract/tables';
 import { named, pairs, type Named, type Node } from './document';
 import { columnFields, type Presentation } from './fields';
 import { md5Hex, obfuscatedIp } from './liquid';
+import { HASH_KEY_SQL } from './manifest';
+
+/** md5 of the deployment's secret and a personal value, as the stitching hashes it (ModelContext.keyedMd5). */
+const keyedMd5 = (expr: string) => md5Hex(`${HASH_KEY_SQL} || ${expr}`);
 
 const IDENTIFIED = 'confirmed,inferred';
 
@@ -69,17 +73,17 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('email_hash', {
         type: 'string',
         label: 'Email (hashed)',
-        description: "MD5 of the person's email: joins and counts without revealing the address.",
+        description: "MD5 of the HASH_KEY secret and the person's email: joins and counts without revealing the address.",
         group_label: 'Identity',
-        sql: md5Hex('${TABLE}.email'),
+        sql: keyedMd5('${TABLE}.email'),
       }),
       named('user_id_hash', {
         type: 'string',
         label: 'User ID (hashed)',
-        description: "MD5 of the event's user id: joins and counts without revealing it (sites often send the email as the user id).",
+        description: "MD5 of the HASH_KEY secret and the event's user id: joins and counts without revealing it (sites often send the email as the user id).",
         group_label: 'Identity',
         suggestable: false,
-        sql: md5Hex('${TABLE}.user_id'),
+        sql: keyedMd5('${TABLE}.user_id'),
       }),
       named('ip_obfuscated', {
         type: 'string',
@@ -136,9 +140,9 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('email_hash', {
         type: 'string',
         label: 'Email (hashed)',
-        description: 'MD5 of the latest known email: joins and counts without revealing the address.',
+        description: 'MD5 of the HASH_KEY secret and the latest known email: joins and counts without revealing the address.',
         group_label: 'Identity',
-        sql: md5Hex('${TABLE}.email'),
+        sql: keyedMd5('${TABLE}.email'),
       }),
       named('is_identified', {
         type: 'yesno',

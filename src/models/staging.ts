@@ -58,6 +58,8 @@ export function crmColumns(ctx: ModelContext): string[] {
 class RawColumns {
   /** The physical columns read, in the order first read: a rejected row keeps these (row_data), not the whole row. */
   readonly read: string[] = [];
+  /** The logical name each physical column was read as (which decides whether row_data shows it or its hash). */
+  readonly logicalOf = new Map<string, string>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -84,7 +86,10 @@ class RawColumns {
       if (this.required.includes(logical)) throw new SourceColumnError(this.table, physical, logical);
       return this.ctx.d.nullOf('string');
     }
-    if (!this.read.includes(physical)) this.read.push(physical);
+    if (!this.read.includes(physical)) {
+      this.read.push(physical);
+      this.logicalOf.set(physical, logical);
+    }
     return `r.${this.ctx.d.quoteIdent(physical)}`;
   }
 
@@ -116,6 +121,18 @@ export const REJECT_REASON_COLUMNS = {
 } as const satisfies Record<string, readonly string[]>;
 export type RejectReason = keyof typeof REJECT_REASON_COLUMNS;
 
+/**
+ * The raw columns a rejected row shows in clear (logical names, any source): ids, times, event names, anonymous
+ * ids, pages and campaigns, which decide rejects and show nobody. Every other column read (user id, email, names,
+ * IP, URLs, profile URL, CRM ids, carried ids) is kept as its keyed hash: rejected_rows sits outside the personal
+ * data grant, and a hash still tells a value from a missing one.
+ */
+const CLEAR_REJECT_COLUMNS: ReadonlySet<string> = new Set([
+  'id', 'event_id', 'timestamp', 'derived_tstamp', 'event', 'event_name', 'se_action', 'action',
+  'anonymous_id', 'domain_userid', 'network_userid', 'context_page_path', 'page_urlpath', 'context_page_title', 'page_title',
+  'context_campaign_source', 'context_campaign_medium', 'context_campaign_name', 'mkt_source', 'mkt_medium', 'mkt_campaign', 'content_url',
+]);
+
 interface StagedRow {
   /** SQL expression per staged column (missing ones become NULL). */
   [column: string]: string;
@@ -124,7 +141,7 @@ interface StagedRow {
 /**
  * Wraps one source's expressions into a SELECT with the reject reason and, for rejected rows only, the raw row's
  * columns that staging reads (`rc.read`: a whole-row reference would read, and on BigQuery bill, every column of
- * the raw table, and Segment's have dozens). Two layers so every cleaning expression is computed once;
+ * the raw table, and Segment's have dozens), personal ones as keyed hashes (CLEAR_REJECT_COLUMNS). Two layers so every cleaning expression is computed once;
  * `rejectTests` refer to the staged column names.
  */
 function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: StagedRow, rejectTests: [string, RejectReason][]): string {
@@ -132,10 +149,13 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
   const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
   const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(stagedColumnType(c))} AS ${names[i]}`);
   const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
+  // Hashed here, in the branch only rejected rows take, not for every row read.
+  const field = (c: string) => `raw_row.${d.quoteIdent(c)}`;
+  const shown = d.structOf(rc.read.map((c) => [c, CLEAR_REJECT_COLUMNS.has(rc.logicalOf.get(c)!) ? field(c) : ctx.keyedMd5(d.castString(field(c)))]));
   return [
     `SELECT ${names.join(', ')},`,
     `  ${reason} AS reject_reason,`,
-    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson('raw_row')} END AS row_data`,
+    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson(shown)} END AS row_data`,
     'FROM (',
     'SELECT',
     `  ${cols.join(',\n  ')},`,

@@ -37,8 +37,11 @@ type Target = { dialect: string; table: (t: OutputTable) => string };
 const DUCKDB: Target = { dialect: PREVIEW_DIALECT_NAME, table: (t) => t };
 const BIGQUERY: Target = { dialect: BIGQUERY_DIALECT_NAME, table: (t) => `\`acme-data.journey_stitch.${t}\`` };
 
+/** The deployment's secret, as a customer sets the HASH_KEY constant (Looker substitutes constants first). */
+const HASH_KEY = 'Xq7-vR2_pL9mK4tZ';
+
 function render(sql: string, target: Target, filters: Filters = {}, where = 'test'): string {
-  const withTables = sql.replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
+  const withTables = sql.replace(/@\{HASH_KEY\}/g, HASH_KEY).replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
   return renderLiquid(withTables, {
     dialectName: target.dialect,
     where,
@@ -188,13 +191,13 @@ describe('field SQL', () => {
     await zetasql().expectValid(selectAll(name, BIGQUERY), `${name} fields`);
   });
 
-  it('the safe alternatives mask personal data the same way on both warehouses', async () => {
+  it('the safe alternatives mask personal data the same way on both warehouses, hashes keyed with HASH_KEY', async () => {
     const v = view('stitched_events');
     const rows = await queryRows(
       db.conn,
       `SELECT ${render(fieldSql(v, 'email_hash', 't'), DUCKDB)} AS h, ${render(fieldSql(v, 'ip_obfuscated', 't'), DUCKDB)} AS ip FROM stitched_events AS t WHERE event_id = 'e01'`,
     );
-    expect(rows).toEqual([{ h: createHash('md5').update('ann@example.com').digest('hex'), ip: '81.***.***.160' }]);
+    expect(rows).toEqual([{ h: createHash('md5').update(`${HASH_KEY}ann@example.com`).digest('hex'), ip: '81.***.***.160' }]);
     const bq = await zetasql().expectValid(`SELECT ${render(fieldSql(v, 'email_hash', 't'), BIGQUERY)} AS h FROM ${BIGQUERY.table('stitched_events')} AS t`);
     expect(bq.columns).toEqual([{ name: 'h', type: 'STRING' }]);
   });

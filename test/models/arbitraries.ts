@@ -163,10 +163,11 @@ const knobs = fc.record({
   carried_anonymous_id_column: fc.constantFrom('context_campaign_term', 'context_campaign_term', null),
   steps: fc.constantFrom(10, 3),
   track_events: fc.constantFrom<string[]>(['Meeting Booked', 'Signed Up'], ['Signed Up']),
+  hash_key: fc.constantFrom('', 'k3y-Secret_0123456789'),
 });
 
 
-/** The test config with random guard, name matching, session gap, query parameters and carried id column. */
+/** The test config with random guard, name matching, session gap, query parameters, carried id column and hash key. */
 export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
   testConfig({
     identity: {
@@ -174,6 +175,7 @@ export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
       name_matching: k.name_matching,
       email_query_params: k.email_query_params,
       carried_anonymous_id_column: k.carried_anonymous_id_column,
+      hash_key: k.hash_key,
     },
     sessions: { inactivity_minutes: k.inactivity_minutes },
     journeys: { steps: k.steps, track_events: k.track_events },

@@ -1,6 +1,7 @@
 /** `journey-stitch generate`: write the LookML project for the config. */
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { hashKeyWarning } from '../../config/schema';
 import { generateProject, GENERATED_MARK } from '../../lookml/project';
 import { validateProject } from '../../lookml/validate';
 import { writeProject } from '../../lookml/write';
@@ -12,7 +13,9 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-o, --out <dir>', 'folder of the LookML project (its git repository root)', '.')
     .action(async (opts: { config: string; out: string }) => {
-      const { config } = await loadConfig(opts.config);
+      const { config, file } = await loadConfig(opts.config);
+      const weakKey = hashKeyWarning(config);
+      if (weakKey) process.stderr.write(`warning: ${file}: ${weakKey}\n`);
       const files = generateProject(config);
       // The generator's own check: a project the validator rejects is a bug here, never something to deploy.
       const issues = validateProject(files, { steps: config.journeys.steps });

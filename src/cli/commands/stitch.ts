@@ -1,6 +1,7 @@
 /** `journey-stitch stitch`: build the stitched tables (a DuckDB file, or tables in the BigQuery output dataset). */
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { hashKeyWarning } from '../../config/schema';
 import { stitchDuckDB } from '../../engine/stitch';
 import { formatDryRun, formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../warehouse/bigquery';
 
@@ -15,6 +16,8 @@ export function register(program: Command): void {
     .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean }) => {
       const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
+      const weakKey = hashKeyWarning(config);
+      if (weakKey) log(`warning: ${file}: ${weakKey}`);
       if (config.warehouse === 'duckdb') {
         if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
         await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, log });
