@@ -124,7 +124,7 @@ view: identity_links {
 
   measure: person_count {
     type: count_distinct
-    label: "Persons"
+    label: "Linked Persons"
     description: "Distinct persons the identifiers resolve to."
     sql: ${person_id} ;;
     drill_fields: [link_details*]

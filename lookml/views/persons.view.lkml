@@ -33,7 +33,6 @@ view: persons {
     primary_key: yes
     type: string
     description: "Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else the anonymous id; an offsite-only profile: p: and a keyed hash of its key."
-    case_sensitive: no
     sql: ${TABLE}.person_id ;;
   }
 

@@ -153,7 +153,7 @@ view: sessions {
 
   measure: person_count {
     type: count_distinct
-    label: "Persons"
+    label: "Persons with Sessions"
     description: "Distinct persons with sessions."
     sql: ${person_id} ;;
     drill_fields: [session_details*]

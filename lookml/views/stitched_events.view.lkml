@@ -313,7 +313,7 @@ view: stitched_events {
 
   measure: person_count {
     type: count_distinct
-    label: "Persons"
+    label: "Persons with Events"
     description: "Distinct persons with events."
     sql: ${person_id} ;;
     drill_fields: [event_details*]

@@ -302,6 +302,11 @@ function checkView(v: View, views: Map<string, View>, issue: (f: string, m: stri
     const ownSuggestions = type === 'string' && f.kind !== 'parameter' && !f.node.suggestions && f.node.suggestable !== false && !str(f.node.suggest_explore);
     if (templated && ownSuggestions) where(f.file, what, 'takes filter suggestions from its templated derived table: set suggestions, suggest_explore or suggestable: no');
     if (!type || !TYPES[f.kind].has(type)) where(f.file, what, `type ${type ?? '(missing)'} is not a valid ${f.kind} type`);
+    // Looker filters a case_sensitive: no field on LOWER(column): no clustering or partition pruning, and two
+    // queries filtering one id, one exactly and one not, can disagree.
+    if (f.node.case_sensitive === false && (f.node.primary_key === true || /_id$/.test(f.name))) {
+      where(f.file, what, 'is an id: ids filter exactly, remove case_sensitive: no');
+    }
     if (f.kind === 'dimension_group') {
       for (const tf of strings(f.node.timeframes)) if (!TIMEFRAMES.has(tf)) where(f.file, what, `timeframe ${tf} is not valid`);
     }
@@ -380,6 +385,17 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
       }
     }
   }
+  // Two measures of one explore with the same label read the same in the field picker and in results.
+  const byLabel = new Map<string, string>();
+  for (const viewName of inExplore) {
+    for (const f of new Set(views.get(viewName)?.fields.values() ?? [])) {
+      if (f.kind !== 'measure' || f.node.hidden === true) continue;
+      const label = str(f.node.label) ?? titleCase(f.name);
+      const other = byLabel.get(label);
+      if (other) where(`measures ${other} and ${viewName}.${f.name} are both labelled "${label}": give one a distinct label`);
+      else byLabel.set(label, `${viewName}.${f.name}`);
+    }
+  }
   for (const key of ['always_filter', 'conditionally_filter']) {
     const block = node[key];
     if (!isNode(block)) continue;
@@ -390,6 +406,9 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
     }
   }
 }
+
+/** Looker's default label of a field: its name, words capitalised. */
+const titleCase = (name: string) => name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 
 /** Personal data: fields showing a PII column of the contract need the grant, unless they mask it. */
 function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<string, LkmlNode>, issue: (f: string, m: string) => void): void {

@@ -97,7 +97,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('count', count('Events', 'Number of events.', 'event_details')),
       named('person_count', {
         type: 'count_distinct',
-        label: 'Persons',
+        label: 'Persons with Events',
         description: 'Distinct persons with events.',
         sql: '${person_id}',
         drill_fields: ['event_details*'],
@@ -121,8 +121,9 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
   },
   persons: {
     presentation: {
-      // The extension's person search filters these with `%term%`: "ann" must find "Ann".
-      caseInsensitive: ['person_id', 'name', 'email'],
+      // The extension's person search filters these with `%term%`: "ann" must find "Ann". Not person_id: ids filter
+      // exactly (LOWER(person_id) would defeat clustering), and hashed ids are lower case anyway.
+      caseInsensitive: ['name', 'email'],
       groups: {
         email: 'Identity',
         name: 'Identity',
@@ -181,7 +182,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('count', count('Identifiers', 'Number of identifiers linked to persons.', 'link_details')),
       named('person_count', {
         type: 'count_distinct',
-        label: 'Persons',
+        label: 'Linked Persons',
         description: 'Distinct persons the identifiers resolve to.',
         sql: '${person_id}',
         drill_fields: ['link_details*'],
@@ -201,7 +202,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('conversion_rate', ratio('Session Conversion Rate', 'Converted sessions / sessions.', 'conversions', 'count')),
       named('person_count', {
         type: 'count_distinct',
-        label: 'Persons',
+        label: 'Persons with Sessions',
         description: 'Distinct persons with sessions.',
         sql: '${person_id}',
         drill_fields: ['session_details*'],

@@ -153,6 +153,8 @@ describe('the validator catches', () => {
     ['a string dimension of a path view with default suggestions', PATHS, 'suggestable: no\n', '', /view journey_paths, dimension person_id: takes filter suggestions from its templated derived table/],
     ['a suggest_explore that is not an explore', PATHS, 'suggest_explore: events', 'suggest_explore: event', /filter landing_page_filter: suggest_explore event is not an explore/],
     ['a suggest_dimension outside its suggest_explore', PATHS, 'suggest_explore: events', 'suggest_explore: journeys', /suggest_explore journeys has no view for suggest_dimension stitched_events.step_label/],
+    ['an id filtered without case (LOWER(person_id) defeats clustering)', PERSONS, 'primary_key: yes\n', 'primary_key: yes\n    case_sensitive: no\n', /view persons, dimension person_id: is an id: ids filter exactly, remove case_sensitive: no/],
+    ['two measures of one explore with one label', SESSIONS, 'label: "Persons with Sessions"', 'label: "Persons"', /explore events: measures .* and sessions.person_count are both labelled "Persons"/],
     ['a field without a description', EVENTS, 'description: "Page referrer (may carry query parameters)."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
     const found = messages(mutate(file, from, to));
