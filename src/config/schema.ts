@@ -40,7 +40,7 @@ export const SEGMENT_COLUMNS = {
     'context_campaign_content',
   ],
   tracks: ['event'],
-  identifies: ['email', 'name', 'first_name', 'last_name'],
+  identifies: ['email', 'name', 'first_name', 'last_name', 'company'],
 } as const;
 
 export const SEGMENT_REQUIRED = {
@@ -72,8 +72,25 @@ export const SNOWPLOW_COLUMNS = [
 
 export const SNOWPLOW_REQUIRED = ['event_id', 'domain_userid', 'derived_tstamp'] as const;
 
-export const OFFSITE_COLUMNS = ['id', 'full_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url'] as const;
-export const OFFSITE_REQUIRED = ['full_name', 'action', 'timestamp'] as const;
+export const OFFSITE_COLUMNS = [
+  'id',
+  'full_name',
+  'first_name',
+  'last_name',
+  'email',
+  'action',
+  'timestamp',
+  'profile_url',
+  'content_url',
+  // Match evidence for name-matched rows: LinkedIn's headline ("Head of Data at Acme"; PhantomBuster's occupation),
+  // the company, the location.
+  'headline',
+  'company',
+  'location',
+] as const;
+/** Besides these, an offsite table needs a name: full_name, or first_name and/or last_name. */
+export const OFFSITE_REQUIRED = ['action', 'timestamp'] as const;
+export const OFFSITE_NAME_COLUMNS = ['full_name', 'first_name', 'last_name'] as const;
 
 const allSegmentColumns = [...SEGMENT_COLUMNS.common, ...SEGMENT_COLUMNS.tracks, ...SEGMENT_COLUMNS.identifies];
 
@@ -115,7 +132,7 @@ const offsite = z.strictObject({
   label: z.string().min(1).max(60).optional().describe('Display name in journey steps, e.g. LinkedIn (default: the name, capitalised).'),
   path: z.string().min(1).optional().describe('duckdb: the export file (.ndjson, .csv or .parquet).'),
   table: identifier('table name').optional().describe('bigquery: the table in the raw dataset (default: the name).'),
-  columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name, email, action, timestamp, profile_url, content_url, id) to yours.'),
+  columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.'),
 });
 
 /** What a hash key may hold: it is pasted into SQL string literals and LookML constants, so nothing to escape. */
@@ -134,6 +151,9 @@ export function hashKeyWarning(config: { identity: { hash_key: string } }): stri
     `addresses one knows; set a random secret of ${MIN_HASH_KEY_LENGTH} or more letters and digits (in Looker: the HASH_KEY constant)`
   );
 }
+
+export const DEFAULT_MIN_MATCH_PROBABILITY = 0.8;
+export const DEFAULT_REFERRAL_WINDOW_HOURS = 72;
 
 export const DEFAULT_JUNK_VALUES = ['', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan'];
 
@@ -167,7 +187,30 @@ export const configSchema = z
         crm_ids: z.array(crmId).default([]).describe('Extra known identifiers on the identifies table.'),
         max_user_ids_per_email: z.number().int().min(1).default(5).describe('Over-merge guard: an email seen with more user ids than this is shared (info@...) and links nothing.'),
         max_iterations: z.number().int().min(1).max(1000).default(50).describe('Cap on label-propagation iterations.'),
-        name_matching: z.boolean().default(true).describe('Match offsite rows to known persons by normalised full name (flagged inferred).'),
+        name_matching: z
+          .union([
+            z.boolean(),
+            z.strictObject({
+              method: z
+                .enum(['scored', 'exact'])
+                .default('scored')
+                .describe("scored: a match probability from the name's rarity, company and LinkedIn-referred visits; exact: the name alone, when exactly one person has it (for comparison)."),
+              min_probability: z
+                .number()
+                .min(0)
+                .max(1)
+                .default(DEFAULT_MIN_MATCH_PROBABILITY)
+                .describe('scored: a profile is matched to its best candidate only when that probability reaches this (else it stays unmatched).'),
+              referral_window_hours: z
+                .number()
+                .positive()
+                .max(24 * 90)
+                .default(DEFAULT_REFERRAL_WINDOW_HOURS)
+                .describe('scored: a LinkedIn-referred web visit by the candidate within this many hours of the interaction is evidence.'),
+            }),
+          ])
+          .default(true)
+          .describe('Match offsite rows to known persons by name (flagged inferred): true (scored, defaults), false (off), or the settings.'),
         hash_key: z
           .string()
           .regex(HASH_KEY_RE, { message: "letters, digits, '_' and '-' only (it is written into SQL and LookML)" })
@@ -250,4 +293,18 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type OffsiteConfig = Config['offsite'][number];
+
+export interface NameMatching {
+  method: 'scored' | 'exact';
+  min_probability: number;
+  referral_window_hours: number;
+}
+
+/** The name-matching settings, or undefined when name matching is off (`name_matching: false`). */
+export function nameMatching(config: Config): NameMatching | undefined {
+  const setting = config.identity.name_matching;
+  if (setting === false) return undefined;
+  const defaults: NameMatching = { method: 'scored', min_probability: DEFAULT_MIN_MATCH_PROBABILITY, referral_window_hours: DEFAULT_REFERRAL_WINDOW_HOURS };
+  return setting === true ? defaults : { ...defaults, ...setting };
+}
 export type SourceConfig = Config['source'];

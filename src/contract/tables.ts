@@ -53,6 +53,12 @@ export const REJECTS_TABLE = 'rejected_rows';
 const c = (name: string, type: ColumnType, description: string, pii = false): ColumnDef =>
   pii ? { name, type, description, pii } : { name, type, description };
 
+/** The scored name match's probability and the evidence behind it. */
+const matchColumns = (what: string): ColumnDef[] => [
+  c('match_probability', 'float', `Probability ${what}.`),
+  c('match_evidence', 'string', 'The evidence behind the name match, in short words: "rare name + company acme + LinkedIn visit".'),
+];
+
 const stepColumns = (steps: number): ColumnDef[] =>
   Array.from({ length: steps }, (_, i) =>
     c(`step_${i + 1}`, 'string', `Step ${i + 1} of the journey (page title or path, chosen track event, or offsite action).`),
@@ -94,6 +100,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('profile_url', 'string', 'Offsite profile URL.', true),
         c('content_url', 'string', 'Offsite content that was interacted with.'),
         c('link_reason', 'string', 'Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, offsite_email, profile, name_match, none.'),
+        ...matchColumns('that this inferred event\'s offsite profile is this person (scored name matching); null for other events'),
       ],
     },
     {
@@ -106,6 +113,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('name', 'string', 'Latest known name.', true),
         c('identity_status', 'string', 'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).'),
         c('is_inferred_identity', 'bool', 'True when any of the person\'s events is tied to them only by a name match.'),
+        ...matchColumns("of the person's weakest name match (the lowest among its inferred events); null without one"),
         c('first_seen_at', 'timestamp', 'First event.'),
         c('last_seen_at', 'timestamp', 'Last event.'),
         c('anonymous_id_count', 'int', 'Distinct anonymous ids (devices / cookies).'),
@@ -127,6 +135,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('identifier', 'string', 'The identifier value.', true),
         c('person_id', 'string', 'The person it resolves to.'),
         c('link_type', 'string', 'confirmed (deterministic) or inferred (name match).'),
+        ...matchColumns('that the inferred profile is this person; null for confirmed links'),
         c('first_seen_at', 'timestamp', 'First event carrying the identifier.'),
         c('last_seen_at', 'timestamp', 'Last event carrying the identifier.'),
         c('event_count', 'int', 'Events carrying the identifier.'),

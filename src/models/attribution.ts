@@ -5,12 +5,12 @@
  */
 import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
+import { matchEvidenceColumns, nameMatchingSteps } from './matching';
 import { crmColumns, offsiteLabel } from './staging';
 
 export function attributionSteps(ctx: ModelContext): SqlStep[] {
   const { d } = ctx;
   const t = (x: string) => ctx.t(x);
-  const nameMatching = ctx.config.identity.name_matching;
 
   return [
     // Deterministic attribution. Offsite rows not tied to an identified person get a profile key instead.
@@ -37,55 +37,22 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
   CASE
     WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
     THEN COALESCE(k.person_id, ${d.concat('e.source', `':name:'`, `COALESCE(${ctx.normalizeName('e.name')}, '')`)})
-  END AS profile_key
+  END AS profile_key${matchEvidenceColumns(ctx, 'e')}
 FROM ${t('js_events')} AS e
 LEFT JOIN ${t('js_event_component')} AS c ON c.event_id = e.event_id
 LEFT JOIN ${t('js_components')} AS k ON k.component = c.component
 LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
     ),
-    // Names of identified persons, and those that belong to exactly one of them. Only a person identified on the
-    // website can be a match target: an offsite-only person (a LinkedIn profile with an email) is not evidence that
-    // another profile of the same name is the same human, but it still makes the name ambiguous.
-    ctx.scratchTable(
-      'js_unique_names',
-      `SELECT n.norm_name, MIN(n.candidate_id) AS person_id
-FROM (
-  SELECT DISTINCT ${ctx.normalizeName('b.name')} AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
-  FROM ${t('js_event_base')} AS b
-  LEFT JOIN (${webPersonsSql(t('js_event_base'))}) AS web ON web.person_id = b.person_id
-  WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL${
-    ctx.nameCandidates
-      ? `
-  UNION DISTINCT
-  SELECT norm_name, candidate_id, on_web FROM ${ctx.nameCandidates}`
-      : ''
-  }
-) AS n
-WHERE n.norm_name IS NOT NULL
-GROUP BY n.norm_name
-HAVING COUNT(DISTINCT n.candidate_id) = 1 AND MAX(CASE WHEN n.on_web THEN 1 ELSE 0 END) = 1`,
-    ),
-    ctx.scratchTable(
-      'js_profiles',
-      `SELECT p.profile_key, p.profile_name, ${nameMatching ? 'u.person_id' : d.nullOf('string')} AS matched_person_id
-FROM (
-  SELECT profile_key, name AS profile_name, ${ctx.normalizeName('name')} AS norm_name FROM (
-    SELECT profile_key, name, ROW_NUMBER() OVER (
-      PARTITION BY profile_key ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, occurred_at DESC, event_id DESC
-    ) AS pick
-    FROM ${t('js_event_base')}
-    WHERE profile_key IS NOT NULL
-  ) AS ranked
-  WHERE pick = 1
-) AS p
-LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = p.norm_name`,
-    ),
+    // Offsite profiles matched to an identified person by name: scored on the evidence, or by the exact rule.
+    ...nameMatchingSteps(ctx, webPersonsSql(t('js_event_base'))),
     ctx.scratchTable(
       'js_event_person',
       `SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
   COALESCE(b.person_id, p.matched_person_id, ${ctx.profilePersonId('p.profile_key')}) AS person_id,
   COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
-  COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
+  COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason,
+  CASE WHEN p.matched_person_id IS NOT NULL THEN p.match_probability END AS match_probability,
+  CASE WHEN p.matched_person_id IS NOT NULL THEN p.match_evidence END AS match_evidence
 FROM ${t('js_event_base')} AS b
 LEFT JOIN ${t('js_profiles')} AS p ON p.profile_key = b.profile_key`,
     ),
@@ -140,8 +107,8 @@ function sessionSteps(ctx: ModelContext): SqlStep {
 }
 
 /**
- * js_sessionized over `events` (event_id, person_id, identity_status, link_reason, occurred_at, step_label,
- * is_conversion). With `tail` (js_state_person_tail: person_id, last_at, last_label, last_label_at, session_number,
+ * js_sessionized over `events` (event_id, person_id, identity_status, link_reason, match_probability, match_evidence,
+ * occurred_at, step_label, is_conversion). With `tail` (js_state_person_tail: person_id, last_at, last_label, last_label_at, session_number,
  * session_started_at, journey_steps), the events continue each person's stored history instead of starting it:
  * every event must be later than its person's last_at (the incremental append). With `personTails`, each person's
  * last row also carries what a tail row needs (tail_*; NULL on the other rows: one more window in the same sort).
@@ -159,7 +126,7 @@ export function sessionizedSql(ctx: ModelContext, events: string, tail?: string)
   const carried = tail ? `,
     t.session_number AS carried_sessions, t.session_started_at AS carried_session_start, t.journey_steps AS carried_steps` : '';
   return `WITH ordered AS (
-  SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.occurred_at, x.step_label, x.is_conversion,
+  SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.match_probability, x.match_evidence, x.occurred_at, x.step_label, x.is_conversion,
     ${orTail(`LAG(x.occurred_at) OVER (${byTime})`, 'last_at')} AS previous_at,
     ${orTail(`LAST_VALUE(x.step_label IGNORE NULLS) OVER (${before})`, 'last_label')} AS previous_label,
     ${orTail(`LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (${before})`, 'last_label_at')} AS previous_label_at${
@@ -184,7 +151,7 @@ numbered AS (
     ${plusTail(`COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (${soFar})`, 'carried_steps')} AS journey_steps_so_far
   FROM flagged
 )
-SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion, session_number,
+SELECT event_id, person_id, identity_status, link_reason, match_probability, match_evidence, occurred_at, step_label, is_conversion, session_number,
   ${ctx.md5(d.concat('person_id', `'|'`, d.castString(d.unixMicros('session_started_at'))))} AS session_id,
   CASE WHEN journey_step_kept THEN journey_steps_so_far END AS journey_step,
   -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the
@@ -242,6 +209,8 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
     { name: 'is_conversion', sql: isConversion(ctx, 'e') },
     ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'offsite_action', 'profile_url', 'content_url'].map(event),
     person('link_reason', 's.link_reason'),
+    person('match_probability', 's.match_probability'),
+    person('match_evidence', 's.match_evidence'),
     { name: 'event_email', sql: 'e.email' },
     event('carried_anonymous_id'),
     // CRM id columns are named in the config: quoted.

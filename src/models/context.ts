@@ -36,6 +36,7 @@ export class ModelContext {
   readonly raw: RawSources;
   private readonly outRef: (table: string) => string;
   readonly nameCandidates?: string;
+  readonly matchParams?: string;
   readonly personTails: boolean;
   readonly scratch: string[] = [];
   private readonly temporaryScratch: (table: string) => boolean;
@@ -49,6 +50,7 @@ export class ModelContext {
     this.raw = opts.raw;
     this.outRef = opts.out;
     this.nameCandidates = opts.nameCandidates;
+    this.matchParams = opts.matchParams;
     this.personTails = opts.personTails ?? false;
     const temporary = opts.temporaryScratch ?? false;
     this.temporaryScratch = typeof temporary === 'function' ? temporary : () => temporary;

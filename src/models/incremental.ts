@@ -37,7 +37,7 @@
  * user id); the watermark is the newest event time but never later than the run itself (a future-dated event is
  * simply read again while it is ahead).
  */
-import type { Config } from '../config/schema';
+import { nameMatching, type Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
@@ -68,6 +68,7 @@ export const STATE_TABLES = {
   rejects: 'js_state_rejects',
   anonPersons: 'js_state_anon_persons',
   personTail: 'js_state_person_tail',
+  matchParams: 'js_state_match_params',
   runs: 'journey_stitch_runs',
 } as const;
 
@@ -102,6 +103,8 @@ export interface IncrementalPlan {
 }
 
 // ---------------------------------------------------------------- helpers
+
+const scoredMatching = (config: Config) => nameMatching(config)?.method === 'scored';
 
 function stepsThrough(steps: Step[], name: string): Step[] {
   const at = steps.findIndex((s) => s.name === name);
@@ -352,6 +355,15 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
     ),
     sql(STATE_TABLES.anonPersons, d.createTableAs(t(STATE_TABLES.anonPersons), anonPersonsSql(ctx, t('stitched_events'))), STATE_TABLES.anonPersons),
     sql(STATE_TABLES.personTail, d.createTableAs(t(STATE_TABLES.personTail), personTailSql(t('js_sessionized'))), STATE_TABLES.personTail),
+    // The name-matching parameters this run estimated: incremental runs score with them (models/matching.ts).
+    sql(
+      STATE_TABLES.matchParams,
+      d.createTableAs(
+        t(STATE_TABLES.matchParams),
+        scoredMatching(opts.config) ? `SELECT * FROM ${t('js_match_params')}` : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
+      ),
+      STATE_TABLES.matchParams,
+    ),
     sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
     ...addAccountingColumnsSql(ctx).map((text, i) => sql(`${STATE_TABLES.runs} (add column ${RUN_ROW_ACCOUNTING[i]})`, text)),
     ctx.scratchTable(
@@ -500,13 +512,18 @@ WHERE norm_name IN (
   SELECT norm_name FROM ${personNames} WHERE identity_status IN ('inferred', 'unmatched')
   UNION ALL
   SELECT norm_name FROM affected WHERE offsite
-)
+)${
+        scoredMatching(config)
+          ? ''
+          : `
 -- A name two persons outside the identity closure hold stays ambiguous before and after: it matches nobody either way.
+-- (Not so when matches are scored: the evidence can single out one of several namesakes.)
 AND norm_name NOT IN (
   SELECT norm_name FROM ${personNames}
   WHERE identity_status = 'confirmed' AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
   GROUP BY norm_name HAVING COUNT(DISTINCT person_id) > 1
-)`,
+)`
+      }`,
     ),
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
     ...closure(
@@ -692,7 +709,8 @@ FROM (
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), outputsAreScratch: true, personTails: true };
+  const matchParams = scoredMatching(opts.config) ? opts.out(STATE_TABLES.matchParams) : undefined;
+  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), matchParams, outputsAreScratch: true, personTails: true };
   return stepsAfter(buildPipeline(recompute).steps, 'js_events');
 }
 

@@ -14,20 +14,24 @@ export function outputSteps(ctx: ModelContext): SqlStep[] {
       `WITH identifier_person AS (
   SELECT c.node_type AS identifier_type, c.node_value AS identifier,
     COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ${ctx.profilePersonId('k.person_id')}) AS person_id,
-    CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
+    CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type,
+    CASE WHEN NOT k.identified THEN p.match_probability END AS match_probability,
+    CASE WHEN NOT k.identified THEN p.match_evidence END AS match_evidence
   FROM ${ctx.t('js_node_component')} AS c
   JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
   -- The condition is folded into the join key: a key plus a one-sided test makes DuckDB loop over every pair.
   LEFT JOIN ${ctx.t('js_profiles')} AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
   UNION ALL
-  SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM ${ctx.t('js_anon_person')}
+  SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed', ${d.nullOf('float')}, ${d.nullOf('string')} FROM ${ctx.t('js_anon_person')}
   UNION ALL
   SELECT 'profile', profile_key, COALESCE(matched_person_id, ${ctx.profilePersonId('profile_key')}),
-    CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
+    CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END, match_probability, match_evidence
   FROM ${ctx.t('js_profiles')}
   WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
 )
 SELECT ${ctx.linkId(d.concat('i.identifier_type', `':'`, 'i.identifier'))} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
+  CASE WHEN i.link_type = 'inferred' THEN i.match_probability END AS match_probability,
+  CASE WHEN i.link_type = 'inferred' THEN i.match_evidence END AS match_evidence,
   u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
 FROM identifier_person AS i
 -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
@@ -51,11 +55,15 @@ FROM (
     ctx.outputTable(
       'persons',
       // Aggregated before the join to the person status: the join sees one row per person.
-      `SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.first_seen_at, e.last_seen_at,
+      `SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.match_probability, e.match_evidence,
+  e.first_seen_at, e.last_seen_at,
   e.anonymous_id_count, e.event_count, e.session_count, e.converted, e.first_converted_at, e.user_id_count, e.email_count
 FROM (
   SELECT person_id, MAX(email) AS email, MAX(name) AS name,
     ${d.boolOr('is_inferred_identity')} AS is_inferred_identity,
+    -- The weakest name match: a person is only as certain as its least certain inferred link.
+    MIN(match_probability) AS match_probability,
+    ${d.firstBy('match_evidence', ['COALESCE(match_probability, 0)', 'event_id'], `identity_status = 'inferred'`)} AS match_evidence,
     MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at,
     COUNT(DISTINCT anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
     COUNT(DISTINCT session_id) AS session_count,

@@ -3,6 +3,7 @@
  * given a reject reason (kept, never dropped). Then `events`: one row per event id.
  */
 import {
+  OFFSITE_NAME_COLUMNS,
   OFFSITE_REQUIRED,
   SEGMENT_REQUIRED,
   SNOWPLOW_COLUMNS,
@@ -40,6 +41,9 @@ export function stagedColumns(ctx: ModelContext): string[] {
     'offsite_action',
     'profile_url',
     'content_url',
+    'headline',
+    'company',
+    'location',
     'source_table',
     'source_order',
   ];
@@ -165,6 +169,12 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
   ].join('\n');
 }
 
+/** `name`, else first and last name joined (trimmed; empty is NULL): identify traits and offsite exports alike. */
+function personName(ctx: ModelContext, rc: RawColumns, fullName: string): string {
+  const composed = `NULLIF(TRIM(${ctx.d.concat(`COALESCE(${rc.str('first_name')}, '')`, `' '`, `COALESCE(${rc.str('last_name')}, '')`)}), '')`;
+  return `COALESCE(${rc.text(fullName)}, ${composed})`;
+}
+
 function emailFromUrl(ctx: ModelContext, url: string): string | undefined {
   const params = ctx.config.identity.email_query_params;
   if (params.length === 0) return undefined;
@@ -188,14 +198,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     const carried = ctx.config.identity.carried_anonymous_id_column;
     const urlEmail = kind === 'pages' ? emailFromUrl(ctx, str('context_page_url')) : undefined;
     const traitsEmail = kind === 'identifies' ? col('email') : undefined;
-    const fullName =
-      kind === 'identifies'
-        ? `COALESCE(${text('name')}, NULLIF(TRIM(${d.concat(
-            `COALESCE(${str('first_name')}, '')`,
-            `' '`,
-            `COALESCE(${str('last_name')}, '')`,
-          )}), ''))`
-        : undefined;
+    const fullName = kind === 'identifies' ? personName(ctx, rc, 'name') : undefined;
     const row: StagedRow = {
       event_id: ctx.clean(col('id')),
       event_type: ctx.lit(kind === 'pages' ? 'page' : kind === 'tracks' ? 'track' : 'identify'),
@@ -216,6 +219,7 @@ function segmentSelects(ctx: ModelContext): string[] {
       utm_source: text('context_campaign_source'),
       utm_medium: text('context_campaign_medium'),
       utm_campaign: text('context_campaign_name'),
+      company: kind === 'identifies' ? text('company') : d.nullOf('string'),
       source_table: ctx.lit(source.tables[kind]),
       source_order: String(i + 1),
     };
@@ -283,10 +287,13 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const { d } = ctx;
   const table = `offsite:${o.name}`;
   const rc = new RawColumns(ctx, table, o.columns, OFFSITE_REQUIRED);
+  if (!OFFSITE_NAME_COLUMNS.some((c) => rc.has(c))) throw new SourceColumnError(table, rc.physical('full_name'), 'full_name');
   const str = (logical: string) => rc.str(logical);
   const text = (logical: string) => rc.text(logical);
-  const fingerprint = ['full_name', 'action', 'timestamp', 'profile_url', 'content_url']
-    .map((c) => `COALESCE(${str(c)}, '')`)
+  const name = personName(ctx, rc, 'full_name');
+  // An export with full_name keeps the ids it always had; one with only first and last names uses the joined name.
+  const fingerprint = [rc.has('full_name') ? str('full_name') : name, ...['action', 'timestamp', 'profile_url', 'content_url'].map(str)]
+    .map((c) => `COALESCE(${c}, '')`)
     .join(` || '|' || `);
   const row: StagedRow = {
     event_id: rc.has('id') ? ctx.clean(rc.col('id')) : d.concat(ctx.lit(`${o.name}:`), ctx.md5(fingerprint)),
@@ -294,11 +301,14 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
     event_name: text('action'),
     occurred_at: d.safeTimestamp(rc.col('timestamp')),
     email: ctx.cleanEmail(rc.col('email')),
-    name: text('full_name'),
+    name,
     source: ctx.lit(o.name),
     offsite_action: text('action'),
     profile_url: ctx.clean(rc.col('profile_url')),
     content_url: text('content_url'),
+    headline: text('headline'),
+    company: text('company'),
+    location: text('location'),
     source_table: ctx.lit(o.table ?? o.name),
     source_order: String(10 + order),
   };

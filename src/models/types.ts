@@ -48,6 +48,8 @@ export interface BuildOptions {
    * run does not recompute. Full runs leave it out.
    */
   nameCandidates?: string;
+  /** A one-row table of name-matching parameters to use instead of estimating them (incremental runs: the state's). */
+  matchParams?: string;
   /**
    * Build scratch tables (all, or those the function picks) as temporary tables (DuckDB: in memory, spilling to the
    * temp directory, never written to the database file; BigQuery: TEMP tables, which live as long as the script).

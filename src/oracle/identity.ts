@@ -2,7 +2,8 @@
  * Who is who (docs/semantics.md §2–5): the over-merge guard, the identity graph of known identifiers, the
  * anonymous graph, and each event's person, status and link reason.
  */
-import type { Config } from '../config/schema';
+import { nameMatching, type Config } from '../config/schema';
+import { scoreProfiles } from './matching';
 import type { IdentifierType, IdentityStatus } from '../contract/tables';
 import type { StagedEvent } from './stage';
 import { UnionFind } from './unionFind';
@@ -23,6 +24,9 @@ export interface Assignment {
   person_id: string;
   identity_status: IdentityStatus;
   link_reason: LinkReason;
+  /** Name matches only: the scored match's probability (null under the exact rule) and its evidence. */
+  match_probability?: number | null;
+  match_evidence?: string | null;
 }
 
 /** An identity_links row before its event statistics: the identifier, its person, and the events carrying it. */
@@ -31,6 +35,8 @@ export interface Link {
   identifier: string;
   person_id: string;
   link_type: 'confirmed' | 'inferred';
+  match_probability: number | null;
+  match_evidence: string | null;
   events: StagedEvent[];
 }
 
@@ -42,6 +48,8 @@ export interface OffsiteProfile {
   name: string | null;
   /** The person it was name-matched to; undefined when unmatched (it is then its own person). */
   matchedPerson?: string;
+  matchProbability?: number;
+  matchEvidence?: string;
 }
 
 export interface Resolution {
@@ -202,31 +210,51 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     profiles.set(key, profile);
   }
 
-  // Name matching: names seen on confirmed events of identified persons.
-  const personsByName = new Map<string, Set<string>>();
-  for (const e of events) {
-    const a = assignments.get(e.event_id);
-    const nameKey = normaliseName(e.name);
-    if (a?.identity_status !== 'confirmed' || nameKey === null || !identified.has(a.person_id)) continue;
-    personsByName.set(nameKey, (personsByName.get(nameKey) ?? new Set()).add(a.person_id));
-  }
-  // Only persons identified on the website are match targets (an offsite-only person still makes a name ambiguous).
+  // Name matching: names seen on confirmed events of identified persons; only persons identified on the website
+  // are match targets (an offsite-only person still holds its name).
   const identifiedOnWeb = new Set<string>();
   for (const e of events) {
     const a = assignments.get(e.event_id);
     if (e.event_type !== 'offsite' && a?.identity_status === 'confirmed') identifiedOnWeb.add(a.person_id);
   }
+  for (const profile of profiles.values()) profile.name = normaliseName(latest(profile.rows.filter((r) => r.name !== null))?.name ?? null);
+  const settings = nameMatching(config);
+  const confirmedPersonOf = (e: StagedEvent) => {
+    const a = assignments.get(e.event_id);
+    return a?.identity_status === 'confirmed' && identified.has(a.person_id) ? a.person_id : undefined;
+  };
+  if (settings?.method === 'scored') {
+    const rows = new Map([...profiles].map(([key, p]) => [key, p.rows]));
+    for (const [key, match] of scoreProfiles({ events, confirmedPersonOf, profiles: rows, webPersons: identifiedOnWeb, settings })) {
+      Object.assign(profiles.get(key)!, { matchedPerson: match.person, matchProbability: match.probability, matchEvidence: match.evidence });
+    }
+  } else if (settings) {
+    const personsByName = new Map<string, Set<string>>();
+    for (const e of events) {
+      const person = confirmedPersonOf(e);
+      const nameKey = normaliseName(e.name);
+      if (person === undefined || nameKey === null) continue;
+      personsByName.set(nameKey, (personsByName.get(nameKey) ?? new Set()).add(person));
+    }
+    for (const profile of profiles.values()) {
+      const candidates = profile.name === null ? undefined : personsByName.get(profile.name);
+      const only = candidates?.size === 1 ? [...candidates][0] : undefined;
+      if (only !== undefined && identifiedOnWeb.has(only)) Object.assign(profile, { matchedPerson: only, matchEvidence: 'exact name' });
+    }
+  }
   for (const profile of profiles.values()) {
-    profile.name = normaliseName(latest(profile.rows.filter((r) => r.name !== null))?.name ?? null);
-    const candidates = profile.name === null ? undefined : personsByName.get(profile.name);
-    const only = candidates?.size === 1 ? [...candidates][0] : undefined;
-    if (config.identity.name_matching && only !== undefined && identifiedOnWeb.has(only)) profile.matchedPerson = only;
     for (const row of profile.rows) {
       assignments.set(
         row.event_id,
         profile.matchedPerson === undefined
           ? { person_id: profilePersonId(config.identity.hash_key, profile.key), identity_status: 'unmatched', link_reason: 'none' }
-          : { person_id: profile.matchedPerson, identity_status: 'inferred', link_reason: 'name_match' },
+          : {
+              person_id: profile.matchedPerson,
+              identity_status: 'inferred',
+              link_reason: 'name_match',
+              match_probability: profile.matchProbability ?? null,
+              match_evidence: profile.matchEvidence ?? null,
+            },
       );
     }
   }
@@ -257,11 +285,13 @@ function identityLinks(
     if (e.anonymous_id !== null) carry(`anonymous_id:${e.anonymous_id}`, e);
     if (e.carried_anonymous_id !== null && e.carried_anonymous_id !== e.anonymous_id) carry(`anonymous_id:${e.carried_anonymous_id}`, e);
   }
-  const link = (identifier_type: IdentifierType, identifier: string, person_id: string, inferred: boolean): Link => ({
+  const link = (identifier_type: IdentifierType, identifier: string, person_id: string, match?: OffsiteProfile): Link => ({
     identifier_type,
     identifier,
     person_id,
-    link_type: inferred ? 'inferred' : 'confirmed',
+    link_type: match?.matchedPerson !== undefined ? 'inferred' : 'confirmed',
+    match_probability: match?.matchedPerson !== undefined ? (match.matchProbability ?? null) : null,
+    match_evidence: match?.matchedPerson !== undefined ? (match.matchEvidence ?? null) : null,
     events: carrying.get(`${identifier_type}:${identifier}`) ?? [],
   });
 
@@ -270,19 +300,19 @@ function identityLinks(
     const personId = personOfRoot.get(root);
     for (const node of members) {
       if (personId !== undefined) {
-        links.push(link(nodeType(node), nodeValue(node), personId, false));
+        links.push(link(nodeType(node), nodeValue(node), personId));
       } else {
         // A profile nobody identified: the offsite profile's person. (Its key is its own person when all its
         // rows went to a shared email's component and no profile was formed.)
         const profile = profiles.get(nodeValue(node));
-        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(hashKey, nodeValue(node)), profile?.matchedPerson !== undefined));
+        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(hashKey, nodeValue(node)), profile));
       }
     }
   }
-  for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id, false));
+  for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id));
   for (const profile of profiles.values()) {
     if (profile.rows[0].profile_url !== null) continue; // URL profiles are known nodes, listed above
-    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(hashKey, profile.key), profile.matchedPerson !== undefined), events: profile.rows });
+    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(hashKey, profile.key), profile), events: profile.rows });
   }
   return links;
 }

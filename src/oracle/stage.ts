@@ -67,6 +67,10 @@ export interface StagedEvent {
   utm_campaign: string | null;
   offsite_action: string | null;
   content_url: string | null;
+  /** Identify traits' company, or the offsite row's company. */
+  company: string | null;
+  /** The offsite row's headline (LinkedIn's; PhantomBuster's occupation). */
+  headline: string | null;
 }
 
 interface Candidate {
@@ -142,6 +146,8 @@ function firstPartyCandidates(input: OracleInput, config: Config): Candidate[] {
           utm_campaign: text('context_campaign_name'),
           offsite_action: null,
           content_url: null,
+          company: type === 'identify' ? text('company') : null,
+          headline: null,
         },
       };
     }),
@@ -158,11 +164,14 @@ function offsiteCandidates(input: OracleInput, config: Config): Candidate[] {
   return config.offsite.flatMap((source, index) => {
     const rows = input.offsite?.[source.name] ?? [];
     const hasIdColumn = rows.some((row) => 'id' in row);
+    const hasFullName = rows.some((row) => 'full_name' in row);
     return rows.map((row): Candidate => {
       const text = (column: string) => trimmed(row[column]);
+      const name = personName(row.full_name, row.first_name, row.last_name);
+      // An export with full_name keeps the ids it always had; one with only first and last names uses the joined name.
       const hashed = () =>
         `${source.name}:` +
-        md5(['full_name', 'action', 'timestamp', 'profile_url', 'content_url'].map((c) => castString(row[c]) ?? '').join('|'));
+        md5([hasFullName ? castString(row.full_name) : name, ...['action', 'timestamp', 'profile_url', 'content_url'].map((c) => castString(row[c]))].map((v) => v ?? '').join('|'));
       return {
         source_table: source.table ?? source.name,
         row,
@@ -177,7 +186,7 @@ function offsiteCandidates(input: OracleInput, config: Config): Candidate[] {
           carried_anonymous_id: null,
           user_id: null,
           email: cleanEmail(clean, row.email),
-          name: trimmed(row.full_name),
+          name,
           crm_ids: [],
           profile_url: clean(row.profile_url),
           page_path: null,
@@ -190,6 +199,8 @@ function offsiteCandidates(input: OracleInput, config: Config): Candidate[] {
           utm_campaign: null,
           offsite_action: text('action'),
           content_url: text('content_url'),
+          company: text('company'),
+          headline: text('headline'),
         },
       };
     });

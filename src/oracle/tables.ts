@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/schema';
 import type { IdentityStatus, OutputTable } from '../contract/tables';
-import { chronological, type Resolution } from './identity';
+import { chronological, type Assignment, type Resolution } from './identity';
 import type { StagedEvent } from './stage';
 import { compareText, isoFromMicros, keyedMd5, md5 } from './values';
 
@@ -19,6 +19,17 @@ function latestValue(events: StagedEvent[], pick: (e: StagedEvent) => string | n
   let value: string | null = null;
   for (const e of [...events].sort(chronological)) value = pick(e) ?? value;
   return value;
+}
+
+/**
+ * A person's weakest name match: the lowest probability among its inferred events, and the evidence of the first
+ * inferred event by (probability, event_id) (a NULL probability, the exact rule's, first).
+ */
+function weakestMatch(rows: { e: StagedEvent; a: Assignment }[]): { match_probability: number | null; match_evidence: string | null } {
+  const inferred = rows.filter((r) => r.a.identity_status === 'inferred');
+  const probabilities = inferred.map((r) => r.a.match_probability).filter((p): p is number => p !== null && p !== undefined);
+  const first = inferred.sort((x, y) => (x.a.match_probability ?? 0) - (y.a.match_probability ?? 0) || compareText(x.e.event_id, y.e.event_id))[0];
+  return { match_probability: probabilities.length ? Math.min(...probabilities) : null, match_evidence: first?.a.match_evidence ?? null };
 }
 
 function stepLabeller(config: Config): (e: StagedEvent) => string | null {
@@ -135,6 +146,7 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
       ...backfill.get(personId)!,
       identity_status: status,
       is_inferred_identity: status === 'inferred',
+      ...weakestMatch(personEvents.map((e) => ({ e, a: assignments.get(e.event_id)! }))),
       first_seen_at: iso(personEvents[0].occurred_at),
       last_seen_at: iso(personEvents[personEvents.length - 1].occurred_at),
       anonymous_id_count: distinct((e) => e.anonymous_id),
@@ -176,6 +188,8 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
       profile_url: e.profile_url,
       content_url: e.content_url,
       link_reason: a.link_reason,
+      match_probability: a.match_probability ?? null,
+      match_evidence: a.match_evidence ?? null,
     };
   });
 
@@ -189,6 +203,8 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
       identifier: link.identifier,
       person_id: link.person_id,
       link_type: link.link_type,
+      match_probability: link.match_probability,
+      match_evidence: link.match_evidence,
       first_seen_at: times.length === 0 ? null : iso(Math.min(...times)),
       last_seen_at: times.length === 0 ? null : iso(Math.max(...times)),
       event_count: link.events.length,

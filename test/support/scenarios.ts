@@ -79,6 +79,50 @@ export const offsiteRow = (id: string, when: string, fullName: string | null, ex
   ...extra,
 });
 
+/**
+ * Scored name matching: two web persons named Sam Lee at Acme and Globex (their work emails), two labelled examples
+ * (LinkedIn rows carrying the email of a web person, headline naming the same company), and a Sam Lee profile.
+ * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.68 ≥ 0.6); without a headline neither
+ * clears 0.6 (0.375 each): the profile stays unmatched.
+ */
+function scoredNamesakes(): Scenario[] {
+  const people = [
+    identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Sam Lee', email: 'sam@acme.com' }),
+    identify('i2', '03-01 10:00', 'a2', { user_id: 'u2', name: 'Sam Lee', email: 'sam.lee@globex.com' }),
+    identify('i3', '03-01 11:00', 'a3', { user_id: 'u3', name: 'Ann Bo', email: 'ann@initech.com' }),
+    identify('i4', '03-01 12:00', 'a4', { user_id: 'u4', name: 'Raj Oz', email: 'raj@hooli.io' }),
+  ];
+  const examples = [
+    offsiteRow('li-3', '02-20 10:00', 'Ann Bo', { email: 'ann@initech.com', headline: 'CTO at Initech' }),
+    offsiteRow('li-4', '02-20 11:00', 'Raj Oz', { email: 'raj@hooli.io', company: 'Hooli Inc.' }),
+  ];
+  const config = { identity: { name_matching: { min_probability: 0.6 } } };
+  const [u1, u2, u3, u4] = ['u1', 'u2', 'u3', 'u4'].map(userPerson);
+  const known: Scenario['events'] = { i1: [u1, 'confirmed', 'user_id'], i2: [u2, 'confirmed', 'user_id'], i3: [u3, 'confirmed', 'user_id'], i4: [u4, 'confirmed', 'user_id'], 'li-3': [u3, 'confirmed', 'offsite_email'], 'li-4': [u4, 'confirmed', 'offsite_email'] };
+  const persons: Scenario['persons'] = { [u1]: 'confirmed', [u2]: 'confirmed', [u3]: 'confirmed', [u4]: 'confirmed' };
+  return [
+    {
+      name: 'scored: namesakes at two companies, the headline names one: that one is inferred, with its probability and evidence',
+      config,
+      input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { headline: 'Head of Data at ACME Corp | Speaker' })] } },
+      events: { ...known, 'li-1': [u1, 'inferred', 'name_match'] },
+      persons: { ...persons, [u1]: 'inferred' },
+      rows: {
+        stitched_events: { 'li-1': { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
+        persons: { [u1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [u2]: { match_probability: null } },
+      },
+    },
+    {
+      name: 'scored: namesakes and no evidence to tell them apart: unmatched',
+      config,
+      input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee')] } },
+      events: { ...known, 'li-1': [profilePerson('linkedin:name:sam lee'), 'unmatched', 'none'] },
+      persons: { ...persons, [profilePerson('linkedin:name:sam lee')]: 'unmatched' },
+      rows: { stitched_events: { 'li-1': { match_probability: null, match_evidence: null } } },
+    },
+  ];
+}
+
 // ---- scenarios ----
 
 export interface Scenario {
@@ -271,7 +315,8 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'a unique name match is inferred, and flagged',
+    name: 'a unique name match is inferred, and flagged (the exact rule)',
+    config: { identity: { name_matching: { method: 'exact' } } },
     input: {
       identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'José García' })],
       offsite: {
@@ -286,9 +331,10 @@ export const SCENARIOS: Scenario[] = [
     rows: {
       persons: { [USER_U1]: { is_inferred_identity: true, name: 'José García', first_seen_at: '2024-02-20T10:00:00.000000Z' } },
       stitched_events: { 'li-1': { is_inferred_identity: true, name: 'José García', step_label: 'LinkedIn: liked' } },
-      identity_links: { 'profile:linkedin:https://linkedin.com/in/jg': { person_id: USER_U1, link_type: 'inferred' } },
+      identity_links: { 'profile:linkedin:https://linkedin.com/in/jg': { person_id: USER_U1, link_type: 'inferred', match_evidence: 'exact name' } },
     },
   },
+  ...scoredNamesakes(),
   {
     name: 'a person known only offsite (a profile with an email) is no match target, but makes a name ambiguous',
     input: {

@@ -24,6 +24,8 @@ import type { SqlStep } from '../../sql/pipeline';
 import { isConversion, sessionizedSql, stepLabel, stitchedEvents } from '../attribution';
 import { ModelContext } from '../context';
 import { pathTableSql, sessionAggregatesSql } from '../outputs';
+import { nameMatching } from '../../config/schema';
+import { linkedinVisitSql } from '../matching';
 import { crmColumns, stagedColumns } from '../staging';
 import type { BuildOptions } from '../types';
 
@@ -33,12 +35,16 @@ export const APPEND = 'inc_append_';
 /** The tables whose touched rows the append replaces by key (stitched_events only gains rows). */
 export const APPENDED_TABLES = ['persons', 'sessions', 'journey_paths', 'session_paths', 'identity_links'] as const satisfies readonly OutputTable[];
 
-/** A web event with an anonymous id and no other identifier or name (columns of the staged events `e`). */
+/**
+ * A web event with an anonymous id and no other identifier, name or company (columns of the staged events `e`).
+ * Under scored name matching a LinkedIn-referred visit is not plain either: it is evidence for name matches.
+ */
 export function plainEventSql(ctx: ModelContext, e: string): string {
-  const absent = ['user_id', 'email', 'name', 'carried_anonymous_id', 'linked_anonymous_id', ...crmColumns(ctx)].map(
+  const absent = ['user_id', 'email', 'name', 'company', 'carried_anonymous_id', 'linked_anonymous_id', ...crmColumns(ctx)].map(
     (c) => `${e}.${ctx.d.quoteIdent(c)} IS NULL`,
   );
-  return [`${e}.event_type <> 'offsite'`, `${e}.anonymous_id IS NOT NULL`, ...absent].join(' AND ');
+  const evidence = nameMatching(ctx.config)?.method === 'scored' ? [`NOT ${linkedinVisitSql(ctx, e)}`] : [];
+  return [`${e}.event_type <> 'offsite'`, `${e}.anonymous_id IS NOT NULL`, ...absent, ...evidence].join(' AND ');
 }
 
 /**
@@ -109,8 +115,8 @@ export function appendSteps(
     ),
     ctx.scratchTable(
       'js_event_person',
-      `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, e.occurred_at,
-  ${stepLabel(ctx, 'e')} AS step_label, ${isConversion(ctx, 'e')} AS is_conversion
+      `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, ${d.nullOf('float')} AS match_probability,
+  ${d.nullOf('string')} AS match_evidence, e.occurred_at, ${stepLabel(ctx, 'e')} AS step_label, ${isConversion(ctx, 'e')} AS is_conversion
 FROM ${ref('js_events')} AS e
 JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
     ),
@@ -129,7 +135,7 @@ JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
   SELECT ${ctx.linkId(d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
   FROM ${ref('js_events')} GROUP BY anonymous_id
 )
-SELECT o.link_id, o.identifier_type, o.identifier, o.person_id, o.link_type, o.first_seen_at,
+SELECT o.link_id, o.identifier_type, o.identifier, o.person_id, o.link_type, o.match_probability, o.match_evidence, o.first_seen_at,
   ${d.greatest('o.last_seen_at', 'a.last_seen_at')} AS last_seen_at, o.event_count + a.event_count AS event_count
 FROM added AS a
 JOIN ${stored('identity_links')} AS o ON o.link_id = a.link_id`,
@@ -149,7 +155,7 @@ function personsSql(ctx: ModelContext, stored: string): string {
 ),
 sessions_now AS (SELECT person_id, MAX(session_number) AS session_count FROM ${ctx.t('js_sessionized')} GROUP BY person_id)
 SELECT o.person_id, o.email, o.name, o.identity_status, o.is_inferred_identity OR a.inferred AS is_inferred_identity,
-  o.first_seen_at, a.last_seen_at, o.anonymous_id_count, o.event_count + a.event_count AS event_count,
+  o.match_probability, o.match_evidence, o.first_seen_at, a.last_seen_at, o.anonymous_id_count, o.event_count + a.event_count AS event_count,
   s.session_count, o.converted OR a.converted AS converted,
   COALESCE(o.first_converted_at, a.first_converted_at) AS first_converted_at, o.user_id_count, o.email_count
 FROM added AS a

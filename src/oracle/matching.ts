@@ -1,0 +1,205 @@
+/**
+ * Scored name matching (docs/semantics.md §5), in plain TypeScript: the same Fellegi–Sunter model as
+ * src/models/matching.ts, computed row by row, so the property tests can hold the SQL to it.
+ */
+import type { NameMatching } from '../config/schema';
+import {
+  PRIOR_PAIRS,
+  COMPANY_SUFFIX_PATTERN,
+  EMAIL_LABEL_PATTERN,
+  HEADLINE_COMPANY_PATTERN,
+  LINKEDIN_REFERRER_PATTERN,
+  PERSONAL_EMAIL_DOMAINS,
+} from '../models/matching';
+import type { StagedEvent } from './stage';
+import { compareText, normaliseName, stripAccents } from './values';
+
+const FLOOR = 1e-6;
+const companySuffix = new RegExp(COMPANY_SUFFIX_PATTERN, 'g');
+const headlineCompany = new RegExp(HEADLINE_COMPANY_PATTERN, 'u');
+const emailLabel = new RegExp(EMAIL_LABEL_PATTERN);
+const linkedinReferrer = new RegExp(LINKEDIN_REFERRER_PATTERN);
+const personalDomains = new Set(PERSONAL_EMAIL_DOMAINS);
+
+export function companyToken(value: string | null): string | null {
+  if (value === null) return null;
+  const token = stripAccents(value).toLowerCase().replace(companySuffix, ' ').replace(/[^a-z0-9]+/g, '');
+  return token === '' ? null : token;
+}
+
+/** An offsite row's company: its company column, else the company its headline names. */
+export function profileCompany(e: StagedEvent): string | null {
+  const fromHeadline = e.headline === null ? null : (headlineCompany.exec(e.headline.toLowerCase())?.[1] ?? null);
+  return companyToken(e.company) ?? companyToken(fromHeadline === '' ? null : fromHeadline);
+}
+
+export function emailCompany(email: string | null): string | null {
+  const label = email === null ? undefined : emailLabel.exec(email)?.[1];
+  if (label === undefined || personalDomains.has(label)) return null;
+  return companyToken(label.replace(/[-_]/g, ' '));
+}
+
+export const isLinkedinVisit = (e: StagedEvent): boolean =>
+  e.event_type === 'page' && (/linkedin/.test((e.utm_source ?? '').toLowerCase()) || linkedinReferrer.test((e.referrer ?? '').toLowerCase()));
+
+export interface MatchInput {
+  events: StagedEvent[];
+  /** Status and person of each event after the deterministic steps (offsite rows of profiles: none yet). */
+  confirmedPersonOf: (e: StagedEvent) => string | undefined;
+  /** Unmatched offsite profiles: key → rows. */
+  profiles: Map<string, StagedEvent[]>;
+  /** Persons with a confirmed web event. */
+  webPersons: Set<string>;
+  settings: NameMatching;
+}
+
+export interface Match {
+  person: string;
+  probability: number;
+  evidence: string;
+}
+
+/** Latest non-null value by (occurred_at, event_id) descending. */
+function latestOf<T>(rows: StagedEvent[], pick: (e: StagedEvent) => T | null): T | null {
+  let best: StagedEvent | undefined;
+  let value: T | null = null;
+  for (const e of rows) {
+    const v = pick(e);
+    if (v === null) continue;
+    if (best === undefined || e.occurred_at > best.occurred_at || (e.occurred_at === best.occurred_at && compareText(e.event_id, best.event_id) > 0)) {
+      best = e;
+      value = v;
+    }
+  }
+  return value;
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** The match of each profile that has one (key → match). */
+export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons, settings }: MatchInput): Map<string, Match> {
+  const windowMicros = settings.referral_window_hours * 3600 * 1e6;
+  // Evidence on identified persons: names, company tokens, LinkedIn-referred visits.
+  const personNames = new Map<string, Set<string>>(); // norm name → persons
+  const companies = new Map<string, Set<string>>(); // person → tokens
+  const visits = new Map<string, number[]>();
+  const labelled = new Map<string, StagedEvent[]>(); // person → its own offsite rows
+  const add = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => map.set(key, (map.get(key) ?? new Set()).add(value));
+  for (const e of events) {
+    const person = confirmedPersonOf(e);
+    if (person === undefined) continue;
+    const name = normaliseName(e.name);
+    if (name !== null) add(personNames, name, person);
+    if (e.event_type === 'offsite') {
+      labelled.set(person, [...(labelled.get(person) ?? []), e]);
+      continue;
+    }
+    for (const token of [companyToken(e.company), emailCompany(e.email)]) if (token !== null) add(companies, person, token);
+    if (isLinkedinVisit(e)) visits.set(person, [...(visits.get(person) ?? []), e.occurred_at]);
+  }
+
+  interface Profile {
+    key: string;
+    rows: StagedEvent[];
+    name: string | null;
+    rawName: string | null;
+    company: string | null;
+    labelledPerson?: string;
+  }
+  const profileOf = (key: string, rows: StagedEvent[], labelledPerson?: string): Profile => {
+    const rawName = latestOf(rows, (e) => e.name);
+    return { key, rows, rawName, name: normaliseName(rawName), company: latestOf(rows, profileCompany), labelledPerson };
+  };
+  const unmatched = [...profiles].map(([key, rows]) => profileOf(key, rows));
+  const examples = [...labelled].map(([person, rows]) => profileOf(`labelled:${person}`, rows, person));
+
+  const compare = (p: Profile, person: string) => {
+    const tokens = companies.get(person);
+    const level = p.company === null || tokens === undefined ? 'unknown' : tokens.has(p.company) ? 'agree' : 'disagree';
+    const times = visits.get(person) ?? [];
+    const referred = p.rows.some((r) => times.some((t) => Math.abs(t - r.occurred_at) <= windowMicros));
+    return { level, referred };
+  };
+
+  // Parameters.
+  const web = webPersons.size;
+  const webN = Math.max(web, 1);
+  const labelledPairs = examples.filter((p) => webPersons.has(p.labelledPerson!)).map((p) => compare(p, p.labelledPerson!));
+  const n = labelledPairs.length;
+  const count = (test: (x: { level: string; referred: boolean }) => boolean) => labelledPairs.filter(test).length;
+  const all = [...unmatched, ...examples];
+  const profilesN = Math.max(all.length, 1);
+  const profileTokens = new Map<string, number>();
+  for (const p of all) if (p.company !== null) profileTokens.set(p.company, (profileTokens.get(p.company) ?? 0) + 1);
+  const webTokens = new Map<string, number>();
+  let webWithCompany = 0;
+  for (const person of webPersons) {
+    const tokens = companies.get(person);
+    if (tokens === undefined) continue;
+    webWithCompany++;
+    tokens.forEach((t) => webTokens.set(t, (webTokens.get(t) ?? 0) + 1));
+  }
+  let agreePairs = 0;
+  for (const [token, profilesWith] of profileTokens) agreePairs += profilesWith * (webTokens.get(token) ?? 0);
+  const withCompany = all.filter((p) => p.company !== null).length;
+  const both = (withCompany / profilesN) * (webWithCompany / webN);
+  const agreeChance = agreePairs / (profilesN * webN);
+  const times = events.map((e) => e.occurred_at);
+  const spanHours = Math.max((Math.max(...times) - Math.min(...times)) / 3.6e9, 2 * settings.referral_window_hours);
+  let referralPersons = 0;
+  for (const person of webPersons) {
+    const v = visits.get(person)?.length ?? 0;
+    if (v > 0) referralPersons += Math.min(1, (v * 2 * settings.referral_window_hours) / spanHours);
+  }
+  let namedRecords = 0;
+  for (const persons of personNames.values()) namedRecords += persons.size;
+  namedRecords += unmatched.filter((p) => p.rawName !== null).length;
+  const u: Record<string, number> = {
+    agree: Math.max(agreeChance, FLOOR),
+    disagree: Math.max(both - agreeChance, FLOOR),
+    unknown: Math.max(1 - both, FLOOR),
+  };
+  const uReferred = Math.min(Math.max(referralPersons / webN, FLOOR), 1 - FLOOR);
+  /** A labelled share smoothed toward u by PRIOR_PAIRS pseudo-pairs. */
+  const m = (hits: number, chance: number) => (hits + PRIOR_PAIRS * chance) / (n + PRIOR_PAIRS);
+  const params = {
+    prior: (examples.filter((p) => webPersons.has(p.labelledPerson!)).length + 1) / (examples.length + 2),
+    named: namedRecords,
+    m: {
+      agree: m(count((x) => x.level === 'agree'), u.agree),
+      disagree: m(count((x) => x.level === 'disagree'), u.disagree),
+      unknown: m(count((x) => x.level === 'unknown'), u.unknown),
+    } as Record<string, number>,
+    u,
+    mReferred: m(count((x) => x.referred), uReferred),
+    uReferred,
+  };
+
+  // Scores.
+  const records = (name: string) => (personNames.get(name)?.size ?? 0) + unmatched.filter((p) => p.rawName !== null && p.name === name).length;
+  const matches = new Map<string, Match>();
+  for (const p of unmatched) {
+    if (p.name === null) continue;
+    const candidates = [...(personNames.get(p.name) ?? [])].filter((person) => webPersons.has(person));
+    if (candidates.length === 0) continue;
+    const k = records(p.name);
+    const none = ((1 - params.prior) * (k - 1)) / Math.max(params.named - 1, 1);
+    const scored = candidates.map((person) => {
+      const { level, referred } = compare(p, person);
+      const bf = (params.m[level] / params.u[level]) * (referred ? params.mReferred / params.uReferred : (1 - params.mReferred) / (1 - params.uReferred));
+      return { person, level, referred, weight: (params.prior / webN) * bf };
+    });
+    const total = scored.reduce((sum, s) => sum + s.weight, 0) + none;
+    const best = scored.sort((a, b) => b.weight - a.weight || compareText(a.person, b.person))[0];
+    const probability = round6(best.weight / total);
+    if (probability < settings.min_probability) continue;
+    const evidence = [
+      k <= 2 ? 'rare name' : `name shared by ${k}`,
+      ...(candidates.length > 1 ? [`best of ${candidates.length}`] : []),
+      ...(best.level === 'agree' ? [`company ${p.company}`] : best.level === 'disagree' ? ['other company'] : []),
+      ...(best.referred ? ['LinkedIn visit'] : []),
+    ].join(' + ');
+    matches.set(p.key, { person: best.person, probability, evidence });
+  }
+  return matches;
+}
