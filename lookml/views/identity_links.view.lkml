@@ -11,20 +11,24 @@ view: identity_links {
         WITH identifier_person AS (
           SELECT c.node_type AS identifier_type, c.node_value AS identifier,
             COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ('p:' || TO_HEX(MD5(('@{HASH_KEY}' || k.person_id))))) AS person_id,
-            CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type
+            CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type,
+            CASE WHEN NOT k.identified THEN p.match_probability END AS match_probability,
+            CASE WHEN NOT k.identified THEN p.match_evidence END AS match_evidence
           FROM ${js_node_component.SQL_TABLE_NAME} AS c
           JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
           -- The condition is folded into the join key: a key plus a one-sided test makes DuckDB loop over every pair.
           LEFT JOIN ${js_profiles.SQL_TABLE_NAME} AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
           UNION ALL
-          SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed' FROM ${js_anon_person.SQL_TABLE_NAME}
+          SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed', CAST(NULL AS FLOAT64), CAST(NULL AS STRING) FROM ${js_anon_person.SQL_TABLE_NAME}
           UNION ALL
           SELECT 'profile', profile_key, COALESCE(matched_person_id, ('p:' || TO_HEX(MD5(('@{HASH_KEY}' || profile_key))))),
-            CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END
+            CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END, match_probability, match_evidence
           FROM ${js_profiles.SQL_TABLE_NAME}
           WHERE profile_key NOT IN (SELECT node_value FROM ${js_node_component.SQL_TABLE_NAME} WHERE node_type = 'profile')
         )
         SELECT TO_HEX(MD5(('@{HASH_KEY}' || (i.identifier_type || ':' || i.identifier)))) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
+          CASE WHEN i.link_type = 'inferred' THEN i.match_probability END AS match_probability,
+          CASE WHEN i.link_type = 'inferred' THEN i.match_evidence END AS match_evidence,
           u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
         FROM identifier_person AS i
         -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
@@ -71,6 +75,18 @@ view: identity_links {
     group_label: "Identifier"
     suggestions: ["confirmed", "inferred"]
     sql: ${TABLE}.link_type ;;
+  }
+
+  dimension: match_probability {
+    type: number
+    description: "Probability that the inferred profile is this person; null for confirmed links."
+    sql: ${TABLE}.match_probability ;;
+  }
+
+  dimension: match_evidence {
+    type: string
+    description: "The evidence behind the name match, in short words: \"rare name + company acme + LinkedIn visit\"."
+    sql: ${TABLE}.match_evidence ;;
   }
 
   dimension: event_count {

@@ -10,7 +10,7 @@ view: js_events {
         -- model: js_staged
         CREATE OR REPLACE TEMP TABLE `js_staged`
         AS
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, raw_row.`id` AS `id`, raw_row.`context_page_title` AS `context_page_title`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
         FROM (
@@ -37,13 +37,16 @@ view: js_events {
           CAST(NULL AS STRING) AS `offsite_action`,
           CAST(NULL AS STRING) AS `profile_url`,
           CAST(NULL AS STRING) AS `content_url`,
+          CAST(NULL AS STRING) AS `headline`,
+          CAST(NULL AS STRING) AS `company`,
+          CAST(NULL AS STRING) AS `location`,
           'pages' AS `source_table`,
           1 AS `source_order`,
           STRUCT(r.`context_page_url` AS `context_page_url`, r.`id` AS `id`, r.`context_page_title` AS `context_page_title`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`pages` AS r
         ) AS cleaned
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
           CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(raw_row.`id` AS `id`, raw_row.`event` AS `event`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
         FROM (
@@ -70,15 +73,18 @@ view: js_events {
           CAST(NULL AS STRING) AS `offsite_action`,
           CAST(NULL AS STRING) AS `profile_url`,
           CAST(NULL AS STRING) AS `content_url`,
+          CAST(NULL AS STRING) AS `headline`,
+          CAST(NULL AS STRING) AS `company`,
+          CAST(NULL AS STRING) AS `location`,
           'tracks' AS `source_table`,
           2 AS `source_order`,
           STRUCT(r.`id` AS `id`, r.`event` AS `event`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`tracks` AS r
         ) AS cleaned
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`name` AS STRING)))) AS `name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`first_name` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`last_name` AS STRING)))) AS `last_name`, raw_row.`id` AS `id`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`first_name` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`last_name` AS STRING)))) AS `last_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`name` AS STRING)))) AS `name`, raw_row.`id` AS `id`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`company` AS STRING)))) AS `company`)) END AS row_data
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -103,15 +109,18 @@ view: js_events {
           CAST(NULL AS STRING) AS `offsite_action`,
           CAST(NULL AS STRING) AS `profile_url`,
           CAST(NULL AS STRING) AS `content_url`,
+          CAST(NULL AS STRING) AS `headline`,
+          NULLIF(TRIM(CAST(r.`company` AS STRING)), '') AS `company`,
+          CAST(NULL AS STRING) AS `location`,
           'identifies' AS `source_table`,
           3 AS `source_order`,
-          STRUCT(r.`email` AS `email`, r.`name` AS `name`, r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`id` AS `id`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
+          STRUCT(r.`email` AS `email`, r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`name` AS `name`, r.`id` AS `id`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`, r.`company` AS `company`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`identifies` AS r
         ) AS cleaned
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order`,
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
           CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`full_name` AS STRING)))) AS `full_name`, raw_row.`action` AS `action`, raw_row.`timestamp` AS `timestamp`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`profile_url` AS STRING)))) AS `profile_url`, raw_row.`content_url` AS `content_url`, raw_row.`id` AS `id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`)) END AS row_data
+          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`first_name` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`last_name` AS STRING)))) AS `last_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`full_name` AS STRING)))) AS `full_name`, raw_row.`action` AS `action`, raw_row.`timestamp` AS `timestamp`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`profile_url` AS STRING)))) AS `profile_url`, raw_row.`content_url` AS `content_url`, raw_row.`id` AS `id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`headline` AS STRING)))) AS `headline`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`company` AS STRING)))) AS `company`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`location` AS STRING)))) AS `location`)) END AS row_data
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -121,7 +130,7 @@ view: js_events {
           CAST(NULL AS STRING) AS `anonymous_id`,
           CAST(NULL AS STRING) AS `user_id`,
           CASE WHEN REGEXP_CONTAINS(LOWER(TRIM(CAST(r.`email` AS STRING))), '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN LOWER(TRIM(CAST(r.`email` AS STRING))) END AS `email`,
-          NULLIF(TRIM(CAST(r.`full_name` AS STRING)), '') AS `name`,
+          COALESCE(NULLIF(TRIM(CAST(r.`full_name` AS STRING)), ''), NULLIF(TRIM((COALESCE(CAST(r.`first_name` AS STRING), '') || ' ' || COALESCE(CAST(r.`last_name` AS STRING), ''))), '')) AS `name`,
           CAST(NULL AS STRING) AS `carried_anonymous_id`,
           CAST(NULL AS STRING) AS `linked_anonymous_id`,
           'linkedin' AS `source`,
@@ -136,9 +145,12 @@ view: js_events {
           NULLIF(TRIM(CAST(r.`action` AS STRING)), '') AS `offsite_action`,
           CASE WHEN LOWER(TRIM(CAST(r.`profile_url` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`profile_url` AS STRING)) END AS `profile_url`,
           NULLIF(TRIM(CAST(r.`content_url` AS STRING)), '') AS `content_url`,
+          NULLIF(TRIM(CAST(r.`headline` AS STRING)), '') AS `headline`,
+          NULLIF(TRIM(CAST(r.`company` AS STRING)), '') AS `company`,
+          NULLIF(TRIM(CAST(r.`location` AS STRING)), '') AS `location`,
           'linkedin' AS `source_table`,
           10 AS `source_order`,
-          STRUCT(r.`full_name` AS `full_name`, r.`action` AS `action`, r.`timestamp` AS `timestamp`, r.`profile_url` AS `profile_url`, r.`content_url` AS `content_url`, r.`id` AS `id`, r.`email` AS `email`) AS raw_row
+          STRUCT(r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`full_name` AS `full_name`, r.`action` AS `action`, r.`timestamp` AS `timestamp`, r.`profile_url` AS `profile_url`, r.`content_url` AS `content_url`, r.`id` AS `id`, r.`email` AS `email`, r.`headline` AS `headline`, r.`company` AS `company`, r.`location` AS `location`) AS raw_row
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`linkedin` AS r
         ) AS cleaned;
 
@@ -155,12 +167,12 @@ view: js_events {
         -- model: js_events
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
-        SELECT s.`event_id`, s.`event_type`, s.`event_name`, s.`occurred_at`, s.`anonymous_id`, s.`user_id`, s.`email`, s.`name`, s.`carried_anonymous_id`, s.`linked_anonymous_id`, s.`source`, s.`page_path`, s.`page_title`, s.`page_url`, s.`referrer`, s.`ip`, s.`utm_source`, s.`utm_medium`, s.`utm_campaign`, s.`offsite_action`, s.`profile_url`, s.`content_url`, s.`source_table`, s.`source_order`
+        SELECT s.`event_id`, s.`event_type`, s.`event_name`, s.`occurred_at`, s.`anonymous_id`, s.`user_id`, s.`email`, s.`name`, s.`carried_anonymous_id`, s.`linked_anonymous_id`, s.`source`, s.`page_path`, s.`page_title`, s.`page_url`, s.`referrer`, s.`ip`, s.`utm_source`, s.`utm_medium`, s.`utm_campaign`, s.`offsite_action`, s.`profile_url`, s.`content_url`, s.`headline`, s.`company`, s.`location`, s.`source_table`, s.`source_order`
         FROM `js_staged` AS s
         LEFT JOIN `js_duplicate_ids` AS dup ON dup.event_id = s.event_id
         WHERE s.reject_reason IS NULL AND dup.event_id IS NULL
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `source_table`, `source_order` FROM (
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order` FROM (
           SELECT s.*, ROW_NUMBER() OVER (
             PARTITION BY s.event_id
             ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
@@ -466,7 +478,9 @@ view: js_event_base {
           CASE
             WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
             THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '')))
-          END AS profile_key
+          END AS profile_key,
+          CASE WHEN e.event_type = 'offsite' THEN COALESCE(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), ''), NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(NULLIF(REGEXP_EXTRACT(LOWER(e.headline), '(?:^|[\\t\\n\\f\\r ])(?:at[\\t\\n\\f\\r ]+|@[\\t\\n\\f\\r ]*)([^|,·•(/]+)'), ''), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '')) ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS company_token,
+          (e.event_type = 'page' AND (REGEXP_CONTAINS(LOWER(COALESCE(e.utm_source, '')), 'linkedin') OR REGEXP_CONTAINS(LOWER(COALESCE(e.referrer, '')), '^(?:https?://)?(?:[a-z0-9-]+\\.)*(?:linkedin\\.com|lnkd\\.in)(?:[/:?#]|$)'))) AS linkedin_visit
         FROM ${js_events.SQL_TABLE_NAME} AS e
         LEFT JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = e.event_id
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
@@ -481,35 +495,194 @@ view: js_profiles {
   derived_table: {
     create_process: {
       sql_step:
-        -- model: js_unique_names
-        CREATE OR REPLACE TEMP TABLE `js_unique_names`
+        -- model: js_person_names
+        CREATE OR REPLACE TEMP TABLE `js_person_names`
         AS
-        SELECT n.norm_name, MIN(n.candidate_id) AS person_id
+        SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+        FROM ${js_event_base.SQL_TABLE_NAME} AS b
+        LEFT JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = b.person_id
+        WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL;
+
+        -- model: js_person_companies
+        CREATE OR REPLACE TEMP TABLE `js_person_companies`
+        AS
+        SELECT DISTINCT person_id, token FROM (
+          SELECT b.person_id, b.company_token AS token FROM ${js_event_base.SQL_TABLE_NAME} AS b WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite'
+          UNION ALL
+          SELECT b.person_id, CASE WHEN NULLIF(REGEXP_EXTRACT(b.email, '@([^.@]+)\\.'), '') IN ('gmail', 'googlemail', 'yahoo', 'ymail', 'hotmail', 'outlook', 'live', 'msn', 'icloud', 'me', 'mac', 'aol', 'protonmail', 'proton', 'pm', 'gmx', 'web', 'mail', 'email', 'yandex', 'qq', '163', '126', 'fastmail', 'hey', 'zoho', 'tutanota', 'comcast', 'btinternet', 'orange', 'free', 'libero', 'laposte', 'wanadoo', 'seznam', 'naver') THEN NULL ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(b.email, '@([^.@]+)\\.'), ''), '[-_]', ' '), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS token FROM ${js_event_base.SQL_TABLE_NAME} AS b
+          WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
+        ) AS tokens
+        WHERE token IS NOT NULL;
+
+        -- model: js_linkedin_visits
+        CREATE OR REPLACE TEMP TABLE `js_linkedin_visits`
+        AS
+        SELECT person_id, occurred_at FROM ${js_event_base.SQL_TABLE_NAME} AS b WHERE b.identity_status = 'confirmed' AND b.linkedin_visit;
+
+        -- model: js_offsite_profiles
+        CREATE OR REPLACE TEMP TABLE `js_offsite_profiles`
+        AS
+        SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name, MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person
         FROM (
-          SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+          SELECT COALESCE(b.profile_key, ('labelled:' || b.person_id)) AS profile_key, b.name, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.name IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS name_pick, b.company_token, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.company_token IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person
           FROM ${js_event_base.SQL_TABLE_NAME} AS b
-          LEFT JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = b.person_id
-          WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL
-        ) AS n
-        WHERE n.norm_name IS NOT NULL
-        GROUP BY n.norm_name
-        HAVING COUNT(DISTINCT n.candidate_id) = 1 AND MAX(CASE WHEN n.on_web THEN 1 ELSE 0 END) = 1;
+          WHERE b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed')
+        ) AS ranked
+        GROUP BY profile_key;
+
+        -- model: js_match_pairs
+        CREATE OR REPLACE TEMP TABLE `js_match_pairs`
+        AS
+        WITH pairs AS (
+          SELECT p.profile_key, p.company_token, n.candidate_id AS person_id, FALSE AS labelled
+          FROM `js_offsite_profiles` AS p
+          JOIN `js_person_names` AS n ON n.norm_name = NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AND n.on_web
+          WHERE p.labelled_person IS NULL
+          UNION ALL
+          SELECT p.profile_key, p.company_token, p.labelled_person AS person_id, TRUE AS labelled
+          FROM `js_offsite_profiles` AS p
+          JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = p.labelled_person
+        ),
+        referred AS (
+          SELECT DISTINCT pr.profile_key, pr.person_id
+          FROM pairs AS pr
+          JOIN ${js_event_base.SQL_TABLE_NAME} AS b ON COALESCE(b.profile_key, ('labelled:' || b.person_id)) = pr.profile_key AND b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed')
+          JOIN `js_linkedin_visits` AS v ON v.person_id = pr.person_id
+          WHERE ABS(((UNIX_MICROS(v.occurred_at) - UNIX_MICROS(b.occurred_at)) / 1000000.0)) <= 259200
+        ),
+        companies AS (
+          SELECT person_id, COUNT(*) AS tokens FROM `js_person_companies` GROUP BY person_id
+        )
+        SELECT pr.profile_key, pr.person_id, pr.labelled, pr.company_token,
+          CASE
+            WHEN pr.company_token IS NULL OR c.tokens IS NULL THEN 'unknown'
+            WHEN same.token IS NOT NULL THEN 'agree'
+            ELSE 'disagree'
+          END AS company_level,
+          r.person_id IS NOT NULL AS referred
+        FROM pairs AS pr
+        LEFT JOIN companies AS c ON c.person_id = pr.person_id
+        LEFT JOIN `js_person_companies` AS same ON same.person_id = pr.person_id AND same.token = pr.company_token
+        LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id;
+
+        -- model: js_match_params
+        CREATE OR REPLACE TEMP TABLE `js_match_params`
+        AS
+        WITH web AS (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'),
+        labelled AS (
+          SELECT COUNT(*) AS n, COUNTIF(company_level = 'agree') AS agree, COUNTIF(company_level = 'disagree') AS disagree,
+            COUNTIF(referred) AS referred
+          FROM `js_match_pairs` WHERE labelled
+        ),
+        profiles AS (
+          SELECT COUNT(*) AS n, COUNTIF(labelled_person IS NOT NULL) AS labelled, COUNTIF(company_token IS NOT NULL) AS with_company,
+            COUNTIF(labelled_person IS NOT NULL AND labelled_person IN (SELECT person_id FROM web)) AS labelled_on_web
+          FROM `js_offsite_profiles`
+        ),
+        web_count AS (SELECT COUNT(*) AS n FROM web),
+        web_companies AS (
+          SELECT token, COUNT(DISTINCT person_id) AS persons FROM `js_person_companies` WHERE person_id IN (SELECT person_id FROM web) GROUP BY token
+        ),
+        profile_companies AS (
+          SELECT company_token AS token, COUNT(*) AS profiles FROM `js_offsite_profiles` WHERE company_token IS NOT NULL GROUP BY company_token
+        ),
+        company_chance AS (
+          SELECT SUM(CAST(pc.profiles AS FLOAT64) * wc.persons) AS agree_pairs FROM profile_companies AS pc JOIN web_companies AS wc ON wc.token = pc.token
+        ),
+        web_with_company AS (SELECT COUNT(DISTINCT person_id) AS n FROM `js_person_companies` WHERE person_id IN (SELECT person_id FROM web)),
+        visits AS (
+          SELECT person_id, COUNT(*) AS visits FROM `js_linkedin_visits` WHERE person_id IN (SELECT person_id FROM web) GROUP BY person_id
+        ),
+        span AS (
+          SELECT GREATEST(((UNIX_MICROS(MAX(occurred_at)) - UNIX_MICROS(MIN(occurred_at))) / 1000000.0) / 3600.0, 144) AS hours FROM ${js_event_base.SQL_TABLE_NAME}
+        ),
+        referral_chance AS (
+          SELECT SUM(LEAST(1, v.visits * 144 / s.hours)) AS persons FROM visits AS v CROSS JOIN span AS s
+        ),
+        names AS (
+          SELECT COUNT(*) AS n FROM (
+            SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
+            UNION ALL
+            SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL
+          ) AS named
+        ),
+        chances AS (
+          SELECT
+            (CAST(p.labelled_on_web AS FLOAT64) + 1) / (p.labelled + 2) AS prior_web,
+            GREATEST(w.n, 1) AS web_persons,
+            nm.n AS named_records,
+            GREATEST(COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_agree,
+            GREATEST(CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1) - COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_disagree,
+            GREATEST(1 - CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1), 0.000001) AS u_company_unknown,
+            LEAST(GREATEST(COALESCE(rc.persons, 0) / GREATEST(w.n, 1), 0.000001), 0.999999) AS u_referred,
+            l.n AS labelled_pairs, l.agree, l.disagree, l.referred
+          FROM labelled AS l
+          CROSS JOIN profiles AS p
+          CROSS JOIN web_count AS w
+          CROSS JOIN web_with_company AS ww
+          CROSS JOIN company_chance AS cc
+          CROSS JOIN referral_chance AS rc
+          CROSS JOIN names AS nm
+        )
+        -- m: the labelled pairs' shares, smoothed toward u (2 pseudo-pairs): without labelled pairs, no evidence.
+        SELECT prior_web, web_persons, named_records,
+          (agree + 2 * u_company_agree) / (labelled_pairs + 2) AS m_company_agree,
+          (disagree + 2 * u_company_disagree) / (labelled_pairs + 2) AS m_company_disagree,
+          (labelled_pairs - agree - disagree + 2 * u_company_unknown) / (labelled_pairs + 2) AS m_company_unknown,
+          u_company_agree, u_company_disagree, u_company_unknown,
+          (referred + 2 * u_referred) / (labelled_pairs + 2) AS m_referred,
+          u_referred, labelled_pairs
+        FROM chances;
+
+        -- model: js_match_candidates
+        CREATE OR REPLACE TEMP TABLE `js_match_candidates`
+        AS
+        WITH pairs AS (
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name
+          FROM `js_match_pairs` AS c
+          JOIN `js_offsite_profiles` AS p ON p.profile_key = c.profile_key
+          WHERE NOT c.labelled
+        ),
+        name_records AS (
+          SELECT norm_name, COUNT(*) AS records FROM (
+            SELECT norm_name FROM `js_person_names` WHERE norm_name IN (SELECT norm_name FROM pairs)
+            UNION ALL
+            SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles`
+            WHERE labelled_person IS NULL AND NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') IN (SELECT norm_name FROM pairs)
+          ) AS named
+          GROUP BY norm_name
+        ),
+        weighted AS (
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.norm_name,
+            m.prior_web / m.web_persons * CASE c.company_level
+              WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
+              WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree
+              ELSE m.m_company_unknown / m.u_company_unknown
+            END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END AS weight,
+            -- The name's frequency among the other named records (leave-one-out: not counting the profile itself).
+            (1 - m.prior_web) * (k.records - 1) / GREATEST(m.named_records - 1, 1) AS none_weight
+          FROM pairs AS c
+          CROSS JOIN `js_match_params` AS m
+          JOIN name_records AS k ON k.norm_name = c.norm_name
+        ),
+        scored AS (
+          SELECT w.*, ROUND(w.weight / (SUM(w.weight) OVER (PARTITION BY w.profile_key) + w.none_weight), 6) AS match_probability,
+            COUNT(*) OVER (PARTITION BY w.profile_key) AS candidates,
+            ROW_NUMBER() OVER (PARTITION BY w.profile_key ORDER BY w.weight DESC, w.person_id) AS rank_in_profile
+          FROM weighted AS w
+        )
+        SELECT c.profile_key, c.person_id, c.match_probability, c.rank_in_profile = 1 AS best,
+          (CASE WHEN n.records <= 2 THEN 'rare name' ELSE ('name shared by ' || CAST(n.records AS STRING)) END || CASE WHEN c.candidates > 1 THEN (' + best of ' || CAST(c.candidates AS STRING)) ELSE '' END || CASE c.company_level WHEN 'agree' THEN (' + company ' || c.company_token) WHEN 'disagree' THEN ' + other company' ELSE '' END || CASE WHEN c.referred THEN ' + LinkedIn visit' ELSE '' END) AS match_evidence
+        FROM scored AS c
+        JOIN name_records AS n ON n.norm_name = c.norm_name;
 
         -- model: js_profiles
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
-        SELECT p.profile_key, p.profile_name, u.person_id AS matched_person_id
-        FROM (
-          SELECT profile_key, name AS profile_name, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM (
-            SELECT profile_key, name, ROW_NUMBER() OVER (
-              PARTITION BY profile_key ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, occurred_at DESC, event_id DESC
-            ) AS pick
-            FROM ${js_event_base.SQL_TABLE_NAME}
-            WHERE profile_key IS NOT NULL
-          ) AS ranked
-          WHERE pick = 1
-        ) AS p
-        LEFT JOIN `js_unique_names` AS u ON u.norm_name = p.norm_name; ;;
+        SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
+        FROM `js_offsite_profiles` AS p
+        LEFT JOIN `js_match_candidates` AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= 0.8
+        WHERE p.labelled_person IS NULL; ;;
     }
 
     datagroup_trigger: journey_stitch_refresh
@@ -525,7 +698,9 @@ view: js_event_person {
         SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
           COALESCE(b.person_id, p.matched_person_id, ('p:' || TO_HEX(MD5(('@{HASH_KEY}' || p.profile_key))))) AS person_id,
           COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
-          COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason
+          COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason,
+          CASE WHEN p.matched_person_id IS NOT NULL THEN p.match_probability END AS match_probability,
+          CASE WHEN p.matched_person_id IS NOT NULL THEN p.match_evidence END AS match_evidence
         FROM ${js_event_base.SQL_TABLE_NAME} AS b
         LEFT JOIN ${js_profiles.SQL_TABLE_NAME} AS p ON p.profile_key = b.profile_key ;;
     }

@@ -8,11 +8,15 @@ view: persons {
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         CLUSTER BY person_id
         AS
-        SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.first_seen_at, e.last_seen_at,
+        SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.match_probability, e.match_evidence,
+          e.first_seen_at, e.last_seen_at,
           e.anonymous_id_count, e.event_count, e.session_count, e.converted, e.first_converted_at, e.user_id_count, e.email_count
         FROM (
           SELECT person_id, MAX(email) AS email, MAX(name) AS name,
             LOGICAL_OR(is_inferred_identity) AS is_inferred_identity,
+            -- The weakest name match: a person is only as certain as its least certain inferred link.
+            MIN(match_probability) AS match_probability,
+            ARRAY_AGG(IF(identity_status = 'inferred', STRUCT(match_evidence AS v), NULL) IGNORE NULLS ORDER BY COALESCE(match_probability, 0), event_id LIMIT 1)[SAFE_OFFSET(0)].v AS match_evidence,
             MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at,
             COUNT(DISTINCT anonymous_id) AS anonymous_id_count, COUNT(*) AS event_count,
             COUNT(DISTINCT session_id) AS session_count,
@@ -67,6 +71,18 @@ view: persons {
     description: "True when any of the person's events is tied to them only by a name match."
     group_label: "Identity"
     sql: ${TABLE}.is_inferred_identity ;;
+  }
+
+  dimension: match_probability {
+    type: number
+    description: "Probability of the person's weakest name match (the lowest among its inferred events); null without one."
+    sql: ${TABLE}.match_probability ;;
+  }
+
+  dimension: match_evidence {
+    type: string
+    description: "The evidence behind the name match, in short words: \"rare name + company acme + LinkedIn visit\"."
+    sql: ${TABLE}.match_evidence ;;
   }
 
   dimension: anonymous_id_count {

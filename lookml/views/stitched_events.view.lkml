@@ -9,7 +9,7 @@ view: stitched_events {
         CREATE OR REPLACE TEMP TABLE `js_sessionized`
         AS
         WITH ordered AS (
-          SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.occurred_at, x.step_label, x.is_conversion,
+          SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.match_probability, x.match_evidence, x.occurred_at, x.step_label, x.is_conversion,
             LAG(x.occurred_at) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id) AS previous_at,
             LAST_VALUE(x.step_label IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
             LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (PARTITION BY x.person_id ORDER BY x.occurred_at, x.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label_at
@@ -30,7 +30,7 @@ view: stitched_events {
             COUNT(CASE WHEN journey_step_kept THEN 1 END) OVER (PARTITION BY person_id ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS journey_steps_so_far
           FROM flagged
         )
-        SELECT event_id, person_id, identity_status, link_reason, occurred_at, step_label, is_conversion, session_number,
+        SELECT event_id, person_id, identity_status, link_reason, match_probability, match_evidence, occurred_at, step_label, is_conversion, session_number,
           TO_HEX(MD5((person_id || '|' || CAST(UNIX_MICROS(session_started_at) AS STRING)))) AS session_id,
           CASE WHEN journey_step_kept THEN journey_steps_so_far END AS journey_step,
           -- A session's steps: its first labelled event (the previous one, if any, is before the session started), then the
@@ -55,7 +55,8 @@ view: stitched_events {
           END AS step_label,
           COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
           e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign, e.offsite_action, e.profile_url,
-          e.content_url, s.link_reason, e.email AS event_email, e.carried_anonymous_id
+          e.content_url, s.link_reason, s.match_probability, s.match_evidence, e.email AS event_email,
+          e.carried_anonymous_id
         FROM ${js_events.SQL_TABLE_NAME} AS e
         JOIN `js_sessionized` AS s ON s.event_id = e.event_id
         JOIN ${js_backfill.SQL_TABLE_NAME} AS b ON b.person_id = s.person_id; ;;
@@ -259,6 +260,18 @@ view: stitched_events {
     description: "Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, offsite_email, profile, name_match, none."
     group_label: "Identity"
     sql: ${TABLE}.link_reason ;;
+  }
+
+  dimension: match_probability {
+    type: number
+    description: "Probability that this inferred event's offsite profile is this person (scored name matching); null for other events."
+    sql: ${TABLE}.match_probability ;;
+  }
+
+  dimension: match_evidence {
+    type: string
+    description: "The evidence behind the name match, in short words: \"rare name + company acme + LinkedIn visit\"."
+    sql: ${TABLE}.match_evidence ;;
   }
 
   dimension: email_hash {
