@@ -135,6 +135,9 @@ const offsite = z.strictObject({
   columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.'),
 });
 
+/** Longest timestamps.max_age_days: with the run's day and the future margin, under BigQuery's 4,000 partitions per job. */
+export const MAX_TIMESTAMP_AGE_DAYS = 3990;
+
 /** What a hash key may hold: it is pasted into SQL string literals and LookML constants, so nothing to escape. */
 export const HASH_KEY_RE = /^[A-Za-z0-9_-]*$/;
 
@@ -253,6 +256,27 @@ export const configSchema = z
       })
       .default({})
       .describe('duckdb: resources of the embedded DuckDB for stitch and evaluate. They change the speed, never the result.'),
+    timestamps: z
+      .strictObject({
+        max_age_days: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_TIMESTAMP_AGE_DAYS, {
+            message: `at most ${MAX_TIMESTAMP_AGE_DAYS}: BigQuery writes at most 4,000 day partitions in one job, and the stitched tables are partitioned by day`,
+          })
+          .default(3650)
+          .describe('An event dated more than this many days before the run is implausible (a device clock at 1970): rejected, counted.'),
+        max_future_hours: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 7)
+          .default(24)
+          .describe('An event dated more than this many hours after the run is implausible (a clock in 2099): rejected, counted.'),
+      })
+      .default({ max_age_days: 3650, max_future_hours: 24 })
+      .describe('The window of plausible event times: outside it, rows are rejected (implausible timestamp), so the day-partitioned tables stay under BigQuery\'s 4,000 partitions per job.'),
     incremental: incrementalConfigSchema.describe('stitch --incremental: how far back each run re-reads for late-arriving data.'),
     lookml: z
       .strictObject({

@@ -120,6 +120,7 @@ class RawColumns {
 export const REJECT_REASON_COLUMNS = {
   'missing event id': ['id', 'event_id'],
   'invalid timestamp': ['timestamp', 'derived_tstamp'],
+  'implausible timestamp': ['timestamp', 'derived_tstamp'],
   'missing event name': ['event'],
   'no identifier': ['anonymous_id', 'user_id', 'domain_userid', 'email', 'full_name', 'profile_url'],
 } as const satisfies Record<string, readonly string[]>;
@@ -173,6 +174,17 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
 function personName(ctx: ModelContext, rc: RawColumns, fullName: string): string {
   const composed = `NULLIF(TRIM(${ctx.d.concat(`COALESCE(${rc.str('first_name')}, '')`, `' '`, `COALESCE(${rc.str('last_name')}, '')`)}), '')`;
   return `COALESCE(${rc.text(fullName)}, ${composed})`;
+}
+
+/**
+ * True for an event time outside the plausible window (config timestamps): a device clock at 1970 or in 2099. The
+ * window is relative to the run and at most MAX_TIMESTAMP_AGE_DAYS long, so the day-partitioned tables never need
+ * more than BigQuery's 4,000 partitions in one job.
+ */
+function implausibleTime(ctx: ModelContext): string {
+  const { d } = ctx;
+  const { max_age_days: days, max_future_hours: hours } = ctx.config.timestamps;
+  return `(occurred_at < ${d.minusHours(d.currentTimestamp(), days * 24)} OR occurred_at > ${d.minusHours(d.currentTimestamp(), -hours)})`;
 }
 
 function emailFromUrl(ctx: ModelContext, url: string): string | undefined {
@@ -229,6 +241,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     const rejects: [string, RejectReason][] = [
       [`event_id IS NULL`, 'missing event id'],
       [`occurred_at IS NULL`, 'invalid timestamp'],
+      [implausibleTime(ctx), 'implausible timestamp'],
     ];
     if (kind === 'tracks') rejects.push([`event_name IS NULL`, 'missing event name']);
     rejects.push([`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier']);
@@ -274,6 +287,7 @@ function snowplowSelect(ctx: ModelContext): string {
   const rejects: [string, RejectReason][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
+    [implausibleTime(ctx), 'implausible timestamp'],
     [`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, rc, ctx.raw.ref('events'), row, rejects);
@@ -315,6 +329,7 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const rejects: [string, RejectReason][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
+    [implausibleTime(ctx), 'implausible timestamp'],
     [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, rc, ctx.raw.ref(table), row, rejects);

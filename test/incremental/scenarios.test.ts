@@ -4,7 +4,7 @@
  * earlier copy of a known event arriving late. Each ends equal to a full rebuild, and shows the re-stitch.
  */
 import type { OracleInput } from '../../src/oracle';
-import { emailPerson, identify, offsiteRow, page, testConfig, track } from '../support/scenarios';
+import { emailPerson, identify, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
 import { fullRebuild, mergeInputs, refreshInBatches, type TableRows } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
@@ -28,7 +28,7 @@ describe('incremental refresh scenarios', () => {
       { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1', email: 'jo@example.com', name: 'Jo Smith' })] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p1')).toBe('u1');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
     expect(personOf(incremental, 'p3')).toBe('a9');
   });
 
@@ -55,8 +55,8 @@ describe('incremental refresh scenarios', () => {
       { offsite: { linkedin: [offsiteRow('l1', '03-02 08:00', 'JO SMITH')], twitter: [] } },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'l1')).toBe('u1');
-    expect(incremental.persons.find((p) => p.person_id === 'u1')).toMatchObject({ identity_status: 'inferred', event_count: 3 });
+    expect(personOf(incremental, 'l1')).toBe(userPerson('u1'));
+    expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))).toMatchObject({ identity_status: 'inferred', event_count: 3 });
   });
 
   it('ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
@@ -69,7 +69,7 @@ describe('incremental refresh scenarios', () => {
     ]);
     expect(incremental).toEqual(full);
     expect(statusOf(incremental, 'l1')).toBe('unmatched');
-    expect(incremental.persons.find((p) => p.person_id === 'u1')?.identity_status).toBe('confirmed');
+    expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))?.identity_status).toBe('confirmed');
   });
 
   it('an offsite-only person outside the run makes a new name ambiguous; a web person outside the run is a target', async () => {
@@ -91,7 +91,7 @@ describe('incremental refresh scenarios', () => {
     ]);
     expect(incremental).toEqual(full);
     expect(statusOf(incremental, 'l2')).toBe('unmatched');
-    expect(personOf(incremental, 'l3')).toBe('u1');
+    expect(personOf(incremental, 'l3')).toBe(userPerson('u1'));
     expect(statusOf(incremental, 'l3')).toBe('inferred');
   });
 
@@ -115,19 +115,21 @@ describe('incremental refresh scenarios', () => {
       config,
     );
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'i3')).toBe('u2');
+    expect(personOf(incremental, 'i3')).toBe(userPerson('u2'));
     expect(statusOf(incremental, 'l1')).toBe('unmatched');
   });
 
   it('a future-dated event does not hold back the next runs (the watermark stops at the run time)', async () => {
+    // Ahead of the simulated run times (2024), and still plausible for the real clock (within timestamps.max_future_hours).
+    const SOON = new Date(Date.now() + 12 * 3_600_000).toISOString();
     const batches: OracleInput[] = [
-      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], tracks: [track('t1', '03-01 09:01', 'a1', 'Clicked', { timestamp: '2099-01-01T00:00:00Z' })] },
+      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], tracks: [track('t1', '03-01 09:01', 'a1', 'Clicked', { timestamp: SOON })] },
       { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1' })] },
     ];
     const runTimes = [new Date('2024-03-01T12:00:00Z'), new Date('2024-03-02T12:00:00Z')];
     const incremental = await refreshInBatches(testConfig(), LOOKBACK, batches, undefined, (i) => runTimes[i]);
     expect(incremental).toEqual(await fullRebuild(testConfig(), mergeInputs(batches)));
-    expect(personOf(incremental, 'p1')).toBe('u1');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
   });
 
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
@@ -136,7 +138,7 @@ describe('incremental refresh scenarios', () => {
       { pages: [page('p1', '03-02 08:00', 'a2', 'Home')], identifies: [identify('i1', '03-02 08:01', 'a2', { user_id: 'u7' })] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p1')).toBe('u7');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('u7'));
     expect(personOf(incremental, 'p2')).toBe('a1');
   });
 });

@@ -4,12 +4,12 @@
  * test/models/scenarios.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { configSchema, type Config, type ConfigInput } from '../../src/config/schema';
+import { configSchema, MAX_TIMESTAMP_AGE_DAYS, type Config, type ConfigInput } from '../../src/config/schema';
 import type { IdentityStatus, OutputTable } from '../../src/contract/tables';
 import type { OracleInput, RawRow, RejectReason, Row } from '../../src/oracle';
 import type { LinkReason } from '../../src/oracle/identity';
 
-type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys'> & {
+type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys' | 'timestamps'> & {
   /** Physical column names of the pages table (the logical input columns are renamed to them). */
   pageColumns?: Record<string, string>;
 };
@@ -25,6 +25,7 @@ export function testConfig(overrides: Overrides = {}): Config {
     ],
     identity: { crm_ids: [{ name: 'hubspot_id', column: 'hubspot_id' }], ...overrides.identity },
     sessions: overrides.sessions,
+    timestamps: overrides.timestamps,
     journeys: { track_events: ['Meeting Booked', 'Signed Up'], conversion_events: ['Meeting Booked'], ...overrides.journeys },
   });
 }
@@ -606,6 +607,32 @@ export const SCENARIOS: Scenario[] = [
       ['tracks', 'r3', 'missing event name'],
       ['tracks', 'r4', 'invalid timestamp'],
     ],
+  },
+  {
+    name: 'events dated 1970 or 2099 (device clocks) are rejected as implausible, with their reason',
+    input: {
+      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('epoch', '03-01 09:00', 'a1', 'Home'), timestamp: '1970-01-01T00:00:00Z' }],
+      tracks: [{ ...track('future', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2099-12-31T23:59:59Z' }],
+      offsite: { linkedin: [offsiteRow('li-70', '03-01 09:00', 'Ann Old', { timestamp: '1970-01-01T00:00:01Z' })] },
+    },
+    events: { ok: ['a1', 'anonymous', 'none'] },
+    persons: { a1: 'anonymous' },
+    rejected: [
+      ['linkedin', 'li-70', 'implausible timestamp'],
+      ['pages', 'epoch', 'implausible timestamp'],
+      ['tracks', 'future', 'implausible timestamp'],
+    ],
+  },
+  {
+    name: 'a wider timestamps window keeps an old event; a narrower one rejects a recent one',
+    config: { timestamps: { max_age_days: MAX_TIMESTAMP_AGE_DAYS, max_future_hours: 0 } },
+    input: {
+      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('soon', '03-01 09:00', 'a1', 'Home'), timestamp: new Date(Date.now() + 6 * 3_600_000).toISOString() }],
+      tracks: [{ ...track('old', '03-01 09:00', 'a1', 'Signed Up'), timestamp: new Date(Date.now() - 3900 * 86_400_000).toISOString() }],
+    },
+    events: { ok: ['a1', 'anonymous', 'none'], old: ['a1', 'anonymous', 'none'] },
+    persons: { a1: 'anonymous' },
+    rejected: [['pages', 'soon', 'implausible timestamp']],
   },
   {
     name: 'offsite rows without an id column get a content hash id',
