@@ -37,6 +37,7 @@ view: identity_links {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: link_id {

@@ -31,6 +31,7 @@ view: persons {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: person_id {

@@ -28,6 +28,7 @@ view: sessions {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: session_id {

@@ -63,6 +63,7 @@ view: stitched_events {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: event_id {

@@ -284,8 +284,17 @@ export const configSchema = z
         materialization: z.enum(['pdt', 'tables']).default('pdt').describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
         scratch_schema: identifier('schema').default('looker_scratch').describe('pdt: the dataset the rejected rows of the latest build go to (journey_stitch_rejected_rows).'),
         refresh_sql_trigger: z.string().optional(),
+        connection_key: z
+          .string()
+          .regex(/^[A-Za-z0-9]{1,16}$/, { message: "letters and digits only: the connection's registration key, shown in Looker's PDT details" })
+          .optional()
+          .describe("pdt: the Looker connection's registration key (Admin > Persistent Derived Tables, a PDT's details): SQL Runner files then name the PDTs' stable views in full."),
+        sql_runner_personal_data: z
+          .boolean()
+          .default(false)
+          .describe('SQL Runner files also select names and emails (SQL Runner ignores access grants: only for teams whose SQL Runner users may see them).'),
       })
-      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch' }),
+      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch', sql_runner_personal_data: false }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.warehouse === 'bigquery') {

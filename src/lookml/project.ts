@@ -48,8 +48,13 @@ const refinementFile = (view: string): GeneratedFile => ({
   once: true,
 });
 
-/** A persistent derived table on the datagroup, built by its create_process. */
-const persistedSource = (steps: string[]): Node => ({ derived_table: { create_process: { sql_step: steps }, datagroup_trigger: DATAGROUP } });
+/**
+ * A persistent derived table on the datagroup, built by its create_process. A stitched view is also published as a
+ * stable database view (`publish_as_db_view`): SQL Runner and other tools read it under a name that survives rebuilds.
+ */
+const persistedSource = (steps: string[], published = false): Node => ({
+  derived_table: { create_process: { sql_step: steps }, datagroup_trigger: DATAGROUP, publish_as_db_view: published || undefined },
+});
 
 /** The file of the hidden views that persist the stitching's intermediate tables (pdt materialization only). */
 export const INTERMEDIATE_VIEWS_FILE = 'lookml/views/journey_stitch_intermediate.view.lkml';
@@ -64,7 +69,7 @@ function stitchedSources(config: Config): { sources: Map<string, Node>; intermed
   }
   const { processes, intermediates } = stitchingPdts(config, STITCHED_VIEWS);
   return {
-    sources: new Map(STITCHED_VIEWS.map((v) => [v, persistedSource(processes.get(v)!)])),
+    sources: new Map(STITCHED_VIEWS.map((v) => [v, persistedSource(processes.get(v)!, true)])),
     intermediates: intermediates.map((t) => named(t, persistedSource(processes.get(t)!))),
   };
 }

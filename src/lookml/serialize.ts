@@ -22,7 +22,8 @@ define(
 define(
   'bare',
   'type relationship primary_key hidden user_attribute datagroup_trigger from view_name value_format_name export ' +
-    'datatype convert_tz persist_with navigation new_window use_embeds use_clipboard local_storage suggest_dimension suggest_explore suggestable case_sensitive',
+    'datatype convert_tz persist_with navigation new_window use_embeds use_clipboard local_storage suggest_dimension suggest_explore suggestable case_sensitive ' +
+    'publish_as_db_view',
 );
 define('list', 'timeframes fields drill_fields required_access_grants unless partition_keys cluster_keys');
 define('pairs', 'filters');
