@@ -283,7 +283,10 @@ export const configSchema = z
         connection: z.string().regex(/^[A-Za-z0-9_-]+$/).default('journey_stitch').describe('Looker connection name.'),
         materialization: z.enum(['pdt', 'tables']).default('pdt').describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
         scratch_schema: identifier('schema').default('looker_scratch').describe('pdt: the dataset the rejected rows of the latest build go to (journey_stitch_rejected_rows).'),
-        refresh_sql_trigger: z.string().optional(),
+        refresh_sql_trigger: z
+          .string()
+          .optional()
+          .describe("The datagroup's trigger query (default: pdt, the raw tables' last-modified time; tables, stitched_events')."),
         connection_key: z
           .string()
           .regex(/^[A-Za-z0-9]{1,16}$/, { message: "letters and digits only: the connection's registration key, shown in Looker's PDT details" })

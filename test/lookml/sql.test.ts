@@ -234,7 +234,7 @@ describe('SQL Runner files', () => {
     const outputColumns = async (files: ReturnType<typeof runnerFiles>) =>
       Object.fromEntries(
         await Promise.all(
-          files.map(async (f) => [f.path, (await zetasql().expectValid(f.content.split(stable('LB')).join(CATALOG_EVENTS), f.path)).columns.map((c) => c.name)] as const),
+          files.map(async (f) => [f.path, (await zetasql().expectValid(f.content.split(stable('LB')).join(CATALOG_EVENTS), f.path)).columns?.map((c) => c.name) ?? []] as const),
         ),
       );
     const sealed = await outputColumns(runnerFiles('pdt', { connection_key: 'LB' }));
