@@ -5,17 +5,17 @@ project_name: "journey_stitch"
 
 constant: CONNECTION {
   value: "journey_stitch"
-  export: override_optional
+  export: override_required
 }
 
 constant: RAW_PROJECT {
   value: "your-gcp-project"
-  export: override_optional
+  export: override_required
 }
 
 constant: RAW_DATASET {
   value: "segment"
-  export: override_optional
+  export: override_required
 }
 
 constant: OUTPUT_DATASET {
@@ -30,7 +30,7 @@ constant: SCRATCH {
 
 constant: HASH_KEY {
   value: ""
-  export: override_optional
+  export: override_required
 }
 
 application: journey_stitch {

@@ -38,7 +38,7 @@ const viewFile = (view: Named): GeneratedFile => ({
   content: serialize({ view: [view] }, generatedHeader),
 });
 
-const refinementFile = (view: string): GeneratedFile => ({
+export const refinementFile = (view: string): GeneratedFile => ({
   path: `${REFINEMENTS_DIR}/${view}.lkml`,
   content: serialize({ view: [named(`+${view}`, {})] }, [
     `Your changes to the generated view ${view}: add or override fields here.`,
@@ -83,16 +83,16 @@ const intermediateViewsFile = (views: Named[]): GeneratedFile => ({
   ]),
 });
 
-export function generateProject(config: Config): GeneratedFile[] {
+/**
+ * The project's files. `keptConstants`: the constants of the manifest.lkml already there (see
+ * manifestDocument), kept over the config's values.
+ */
+export function generateProject(config: Config, keptConstants: Readonly<Record<string, string>> = {}): GeneratedFile[] {
   const { sources, intermediates } = stitchedSources(config);
-  const offsiteNames = config.offsite.map((o) => o.name);
-  const views = [
-    ...STITCHED_VIEWS.map((v) => stitchedView(v, sources.get(v)!)),
-    ...PATH_VIEWS.map((v) => pathView(v, config.journeys.steps, ['web', ...offsiteNames])),
-  ];
+  const views = generatedViews(config, sources);
   const includes = ['/lookml/views/*.view.lkml', `/${REFINEMENTS_DIR}/*.lkml`];
   return [
-    { path: 'manifest.lkml', content: serialize(manifestDocument(config), generatedHeader) },
+    { path: 'manifest.lkml', content: serialize(manifestDocument(config, keptConstants), generatedHeader) },
     { path: MODEL_FILE, content: serialize(modelDocument(config, includes), generatedHeader) },
     ...views.map(viewFile),
     ...(intermediates.length ? [intermediateViewsFile(intermediates)] : []),
@@ -100,3 +100,15 @@ export function generateProject(config: Config): GeneratedFile[] {
     ...sqlRunnerFiles(config, headerWith),
   ];
 }
+
+/** The views explores query: the stitched tables' and the dynamic path views. */
+function generatedViews(config: Config, sources: Map<string, Node>): Named[] {
+  const offsiteNames = config.offsite.map((o) => o.name);
+  return [
+    ...STITCHED_VIEWS.map((v) => stitchedView(v, sources.get(v)!)),
+    ...PATH_VIEWS.map((v) => pathView(v, config.journeys.steps, ['web', ...offsiteNames])),
+  ];
+}
+
+/** The names of the views explores query (refinement files are made for these). */
+export const EXPLORED_VIEWS: readonly string[] = [...STITCHED_VIEWS, ...PATH_VIEWS];

@@ -17,7 +17,7 @@ define('repeated_quoted', 'include');
 define(
   'quoted',
   'label description group_label group_item_label view_label file project_name value connection max_cache_age ' +
-    'value_format interval_trigger url',
+    'value_format interval_trigger url ref',
 );
 define(
   'bare',
@@ -31,7 +31,8 @@ define('quoted_list', 'allowed_values core_api_methods suggestions tags external
 define(
   'block',
   'view explore join dimension dimension_group measure filter parameter set access_grant datagroup constant ' +
-    'application entitlements derived_table create_process always_filter conditionally_filter',
+    'application entitlements derived_table create_process always_filter conditionally_filter ' +
+    'remote_dependency local_dependency override_constant',
 );
 
 const INDENT = '  ';

@@ -132,10 +132,13 @@ function expandGroup(name: string, node: LkmlNode): string[] {
   return strings(node.timeframes).map((tf) => `${name}_${tf}`);
 }
 
-/** A glob of an include (`/lookml/views/*.view.lkml`) as a regex over project paths. */
+/**
+ * A glob of an include (`/lookml/views/*.view.lkml`) as a regex over project paths. An imported project's files
+ * (`//journey_stitch/lookml/...`) keep their `//<project>/` prefix, as the validator is given them.
+ */
 function includeRegex(pattern: string): RegExp {
   const body = pattern
-    .replace(/^\//, '')
+    .replace(/^\/(?!\/)/, '')
     .split(/(\*\*\/?|\*)/)
     .map((part) => (part.startsWith('**') ? '(?:.*/)?' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
@@ -161,10 +164,13 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   const manifest = parsed.get('manifest.lkml');
   if (!manifest) issue('manifest.lkml', 'missing: the project needs a manifest with project_name, constants and the application');
   const constants = new Set(manifest ? children(manifest, 'constant').map((c) => c.name) : []);
+  const dependencies = manifest ? [...children(manifest, 'remote_dependency'), ...children(manifest, 'local_dependency')] : [];
+  for (const dep of dependencies) for (const name of checkDependency(dep.name, dep.node, parsed, issue)) constants.add(name);
   for (const f of files) {
     for (const m of f.content.matchAll(/@\{(\w+)\}/g)) if (!constants.has(m[1])) issue(f.path, `uses constant @{${m[1]}}, which manifest.lkml does not define`);
   }
-  if (manifest) checkApplication(manifest, options.extensionSources ?? [], issue);
+  // A project importing the block declares no extension of its own; the block's manifest does.
+  if (manifest && !(dependencies.length && !children(manifest, 'application').length)) checkApplication(manifest, options.extensionSources ?? [], issue);
 
   // Views (with refinements merged in).
   const views = new Map<string, View>();
@@ -185,7 +191,8 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   for (const v of views.values()) checkView(v, views, issue);
 
   // Models: includes, grants, explores.
-  const models = lkmlPaths.filter((p) => p.endsWith('.model.lkml'));
+  // An imported project's models are not this project's: only its views and other files are included.
+  const models = lkmlPaths.filter((p) => p.endsWith('.model.lkml') && !p.startsWith('//'));
   const included = new Set<string>();
   const grants = new Map<string, LkmlNode>();
   const datagroups = new Set<string>();
@@ -222,7 +229,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     }
   }
   for (const v of views.values()) {
-    for (const { file } of v.nodes) if (!included.has(file)) issue(file, `view ${v.name} is not included by any model`);
+    for (const { file } of v.nodes) if (!included.has(file) && !file.startsWith('//')) issue(file, `view ${v.name} is not included by any model`);
   }
   // suggest_explore names an explore that has the suggest_dimension's view.
   for (const v of views.values()) {
@@ -435,6 +442,35 @@ function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<st
 }
 
 /** The extension's application: entitlements list exactly the contract's core API methods and cover its calls. */
+/**
+ * An imported project (remote_dependency or local_dependency `name`): its manifest (given as `//<name>/manifest.lkml`)
+ * must declare every override_constant, export it, and have every override_required constant set. Returns the
+ * constants the import makes available.
+ */
+function checkDependency(name: string, dep: LkmlNode, parsed: Map<string, LkmlNode>, issue: (f: string, m: string) => void): string[] {
+  const where = (m: string) => issue('manifest.lkml', `remote_dependency ${name}: ${m}`);
+  if (dep.url !== undefined && !str(dep.ref)) where('has no ref: pin a commit or tag, or every push to the block reaches production');
+  const imported = parsed.get(`//${name}/manifest.lkml`);
+  if (!imported) {
+    where(`the imported project's files were not given (//${name}/manifest.lkml)`);
+    return [];
+  }
+  const declared = new Map(children(imported, 'constant').map((c) => [c.name, c.node]));
+  const overridden = children(dep, 'override_constant');
+  for (const o of overridden) {
+    const c = declared.get(o.name);
+    if (!c) where(`override_constant ${o.name}: the imported manifest has no constant ${o.name}`);
+    else if (!['override_optional', 'override_required'].includes(str(c.export) ?? '')) where(`override_constant ${o.name}: the constant is not exported`);
+    if (typeof o.node.value !== 'string') where(`override_constant ${o.name}: has no value`);
+  }
+  for (const [constant, c] of declared) {
+    if (str(c.export) === 'override_required' && !overridden.some((o) => o.name === constant)) {
+      where(`the imported project requires override_constant ${constant}`);
+    }
+  }
+  return [...declared.keys()];
+}
+
 function checkApplication(manifest: LkmlNode, sources: SourceFile[], issue: (f: string, m: string) => void): void {
   const apps = children(manifest, 'application');
   if (apps.length !== 1) return issue('manifest.lkml', `expected one application, found ${apps.length}`);
