@@ -4,6 +4,7 @@
 connection: "@{CONNECTION}"
 include: "/lookml/views/*.view.lkml"
 include: "/lookml/refinements/*.lkml"
+include: "/lookml/dashboards/*.dashboard.lookml"
 
 datagroup: journey_stitch_refresh {
   label: "Journey stitch refresh"

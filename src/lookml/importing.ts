@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config/schema';
 import { LOOKER_MODEL, PROJECT_NAME } from '../contract/looker';
+import { DASHBOARDS_DIR } from './dashboards';
 import { named, type GeneratedFile } from './document';
 import { manifestConstants } from './manifest';
 import { modelDocument } from './model';
@@ -36,7 +37,7 @@ export function importingProject(config: Config, options: ImportOptions): Genera
       'and never overwrites it: set every override_constant here (the block requires each one), and move ref to upgrade.',
     ],
   );
-  const includes = [`${IMPORTED}/lookml/views/*.view.lkml`, `/${REFINEMENTS_DIR}/*.lkml`];
+  const includes = [`${IMPORTED}/lookml/views/*.view.lkml`, `/${REFINEMENTS_DIR}/*.lkml`, `${IMPORTED}/${DASHBOARDS_DIR}/*.dashboard.lookml`];
   const header = [`${GENERATED_MARK}; customise in ${REFINEMENTS_DIR}/*.lkml.`, 'Regenerate with: journey-stitch generate --importing'];
   return [
     { path: 'manifest.lkml', content: manifest, once: true },

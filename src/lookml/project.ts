@@ -11,6 +11,7 @@ import { DATAGROUP, modelDocument } from './model';
 import { PATH_VIEWS, pathView } from './paths';
 import { stitchingPdts } from './pdt';
 import { serialize } from './serialize';
+import { dashboardFiles, DASHBOARDS_DIR } from './dashboards';
 import { sqlRunnerFiles } from './sqlRunner';
 import { STITCHED_VIEWS, stitchedView } from './views';
 
@@ -90,7 +91,7 @@ const intermediateViewsFile = (views: Named[]): GeneratedFile => ({
 export function generateProject(config: Config, keptConstants: Readonly<Record<string, string>> = {}): GeneratedFile[] {
   const { sources, intermediates } = stitchedSources(config);
   const views = generatedViews(config, sources);
-  const includes = ['/lookml/views/*.view.lkml', `/${REFINEMENTS_DIR}/*.lkml`];
+  const includes = ['/lookml/views/*.view.lkml', `/${REFINEMENTS_DIR}/*.lkml`, `/${DASHBOARDS_DIR}/*.dashboard.lookml`];
   return [
     { path: 'manifest.lkml', content: serialize(manifestDocument(config, keptConstants), generatedHeader) },
     { path: MODEL_FILE, content: serialize(modelDocument(config, includes), generatedHeader) },
@@ -98,6 +99,7 @@ export function generateProject(config: Config, keptConstants: Readonly<Record<s
     ...(intermediates.length ? [intermediateViewsFile(intermediates)] : []),
     ...views.map((v) => refinementFile(v.$name)),
     ...sqlRunnerFiles(config, headerWith),
+    ...dashboardFiles(generatedHeader),
   ];
 }
 

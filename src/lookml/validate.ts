@@ -17,6 +17,7 @@ import {
   pathFields,
 } from '../contract/looker';
 import { outputTables } from '../contract/tables';
+import { parse as parseYaml } from 'yaml';
 import { parseLookml } from './parser';
 
 export interface SourceFile {
@@ -159,6 +160,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     }
   }
   const lkmlPaths = [...parsed.keys()];
+  const dashboards = files.filter((f) => f.path.endsWith('.dashboard.lookml'));
 
   // Manifest and constants.
   const manifest = parsed.get('manifest.lkml');
@@ -203,7 +205,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     if (!str(model.connection)) issue(file, 'has no connection');
     for (const inc of strings(model.include)) {
       const re = includeRegex(inc);
-      const matched = lkmlPaths.filter((p) => re.test(p));
+      const matched = [...lkmlPaths, ...dashboards.map((d) => d.path)].filter((p) => re.test(p));
       if (!matched.length) issue(file, `include "${inc}" matches no file`);
       matched.forEach((p) => included.add(p));
     }
@@ -245,6 +247,10 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     }
   }
 
+  for (const d of dashboards) {
+    if (!included.has(d.path) && !d.path.startsWith('//')) issue(d.path, 'is not included by any model');
+    checkDashboard(d, exploreViews, views, issue);
+  }
   checkAccess(models[0] ?? `lookml/${LOOKER_MODEL}.model.lkml`, views, grants, issue);
   checkContract(parsed, models, views, options.steps, issue);
   return issues;
@@ -410,6 +416,66 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
     for (const ref of [...filters, ...strings(block.unless)]) {
       const why = unresolved(ref, base, views, inExplore);
       if (why) where(`${key} ${ref}: ${why}`);
+    }
+  }
+}
+
+/**
+ * A LookML dashboard (YAML): newspaper layout, tiles inside its 24 columns, and every tile's explore, fields,
+ * pivots, sorts, filters and listened dashboard filters resolving in that explore.
+ */
+function checkDashboard(file: SourceFile, exploreViews: Map<string, Set<string>>, views: Map<string, View>, issue: (f: string, m: string) => void): void {
+  let docs: unknown;
+  try {
+    docs = parseYaml(file.content);
+  } catch (e) {
+    return issue(file.path, `does not parse as YAML: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(docs)) return issue(file.path, 'must be a list of dashboards (- dashboard: name)');
+  for (const d of docs as Record<string, unknown>[]) {
+    const where = (m: string) => issue(file.path, `dashboard ${String(d.dashboard)}: ${m}`);
+    if (d.layout !== 'newspaper') where(`layout ${String(d.layout)} is not newspaper`);
+    /** Why `field` cannot be queried in `explore`, or undefined. */
+    const unresolvedIn = (explore: string, field: string): string | undefined => {
+      const inExplore = exploreViews.get(explore);
+      if (!inExplore) return `explore ${explore} does not exist`;
+      const [view, name] = field.split('.');
+      if (!name || !inExplore.has(view)) return `${field}: view ${view} is not in explore ${explore}`;
+      return views.get(view)?.fields.has(name) ? undefined : `${field}: field ${name} does not exist in view ${view}`;
+    };
+    const filters = new Map<string, Record<string, unknown>>();
+    for (const f of (d.filters as Record<string, unknown>[] | undefined) ?? []) {
+      filters.set(String(f.name), f);
+      const why = unresolvedIn(String(f.explore), String(f.field));
+      if (why) where(`filter ${String(f.name)}: ${why}`);
+    }
+    for (const e of (d.elements as Record<string, unknown>[] | undefined) ?? []) {
+      const tile = (m: string) => where(`tile ${String(e.name)}: ${m}`);
+      if (e.model !== LOOKER_MODEL) tile(`model ${String(e.model)} is not ${LOOKER_MODEL}`);
+      const explore = String(e.explore);
+      if (!exploreViews.has(explore)) {
+        tile(`explore ${explore} does not exist`);
+        continue;
+      }
+      const fields = strings(e.fields as string[]);
+      if (!fields.length) tile('has no fields');
+      for (const f of fields) {
+        const why = unresolvedIn(explore, f);
+        if (why) tile(why);
+      }
+      for (const p of strings(e.pivots as string[])) if (!fields.includes(p)) tile(`pivot ${p} is not one of its fields`);
+      for (const s of strings(e.sorts as string[])) if (!fields.includes(s.replace(/\s+(desc|asc)$/i, ''))) tile(`sort ${s} is not one of its fields`);
+      for (const f of Object.keys((e.filters as object) ?? {})) {
+        const why = unresolvedIn(explore, f);
+        if (why) tile(`filter ${why}`);
+      }
+      for (const [name, field] of Object.entries((e.listen as Record<string, string>) ?? {})) {
+        if (!filters.has(name)) tile(`listens to ${name}, which is not a filter of the dashboard`);
+        const why = unresolvedIn(explore, field);
+        if (why) tile(`listen ${name}: ${why}`);
+      }
+      const [col, width] = [Number(e.col), Number(e.width)];
+      if (!(col >= 0 && width > 0 && col + width <= 24)) tile(`col ${String(e.col)} + width ${String(e.width)} leaves the 24 newspaper columns`);
     }
   }
 }
