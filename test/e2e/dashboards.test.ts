@@ -13,18 +13,10 @@ import { PreviewDatabase } from '../../src/preview/api/database';
 import { PREVIEW_USERS } from '../../src/preview/api/users';
 import { prepareDemo } from '../../src/preview/demo';
 import { loadPreviewProject } from '../../src/preview/project';
+import type { Tile } from '../../src/lookml/dashboards';
 
-interface Element {
-  name: string;
-  model: string;
-  explore: string;
-  fields: string[];
-  pivots?: string[];
-  sorts?: string[];
-  filters?: Record<string, string>;
-  limit?: number;
-  listen?: Record<string, string>;
-}
+/** A tile as the dashboard file holds it: the generator's Tile, with its model. */
+type Element = Tile & { model: string };
 interface DashboardDoc {
   dashboard: string;
   filters: { name: string; default_value: string }[];

@@ -6,21 +6,10 @@
 import { configSchema, type ConfigInput } from '../../src/config/schema';
 import { generateProject } from '../../src/lookml/project';
 import { parseLookml as parse } from '../../src/lookml/parser';
-import { useZetaSQL, type CatalogColumn } from '../support/zetasql';
+import { tablesMetadata } from '../support/bigquery-catalog';
+import { useZetaSQL } from '../support/zetasql';
 
 const zetasql = useZetaSQL();
-
-/** BigQuery's legacy table metadata view, as a dataset exposes it (`dataset.__TABLES__`). */
-const TABLES_COLUMNS: CatalogColumn[] = [
-  { name: 'project_id', type: 'STRING' },
-  { name: 'dataset_id', type: 'STRING' },
-  { name: 'table_id', type: 'STRING' },
-  { name: 'creation_time', type: 'INT64' },
-  { name: 'last_modified_time', type: 'INT64' },
-  { name: 'row_count', type: 'INT64' },
-  { name: 'size_bytes', type: 'INT64' },
-  { name: 'type', type: 'INT64' },
-];
 
 const BASE: ConfigInput = {
   warehouse: 'bigquery',
@@ -47,7 +36,7 @@ test('pdt: the trigger is the latest last-modified time of exactly the raw table
     "SELECT MAX(last_modified_time) FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.__TABLES__ WHERE table_id IN ('web_pages', 'tracks', 'identifies', 'phantom_linkedin')",
   );
   const zs = zetasql();
-  await zs.registerCatalog([{ path: ['acme-data', 'raw', '__TABLES__'], columns: TABLES_COLUMNS }]);
+  await zs.registerCatalog(tablesMetadata(['acme-data', 'raw']));
   const analysis = await zs.expectValid(substitute(sql), 'the pdt refresh trigger');
   expect(analysis.columns).toEqual([{ name: expect.any(String), type: 'INT64' }]);
 });
@@ -56,7 +45,7 @@ test('tables: the trigger is when journey-stitch last rewrote stitched_events, a
   const sql = trigger({ materialization: 'tables' });
   expect(sql).toBe("SELECT last_modified_time FROM `@{OUTPUT_DATASET}`.__TABLES__ WHERE table_id = 'stitched_events'");
   const zs = zetasql();
-  await zs.registerCatalog([{ path: ['journey_stitch', '__TABLES__'], columns: TABLES_COLUMNS }]);
+  await zs.registerCatalog(tablesMetadata(['journey_stitch']));
   await zs.expectValid(substitute(sql), 'the tables refresh trigger');
 });
 
