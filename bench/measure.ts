@@ -1,6 +1,7 @@
 /**
  * One measurement in its own process (so peak memory is this measurement's alone), printed as one JSON line:
- *   tsx bench/measure.ts <data dir> time ours|seed [--accuracy]   wall time, peak RSS, iterations (and scores)
+ *   tsx bench/measure.ts <data dir> time ours|ours-exact|seed [--accuracy]   wall time, peak RSS, iterations (and
+ *     scores); ours-exact: our pipeline with the exact-name rule instead of scored name matching
  *   tsx bench/measure.ts <data dir> cost [--share 0.01]           BigQuery bytes per model: full and daily incremental
  *     (the increment is the last day, or with --share the last rows in time order that make up that share, as in
  *     bench/incremental.ts); COST_DETAIL=<part of a step name> prints those steps' tables, columns and MiB
@@ -14,7 +15,7 @@ import type { Config } from '../src/config/schema';
 import { loadSources, rawName, type LoadedSources } from '../src/engine/load';
 import { refreshFull, refreshIncremental } from '../src/engine/incremental';
 import { runPipeline, type StepReport } from '../src/engine/run';
-import { OUR_PREDICTIONS, findGroundTruth, loadGroundTruth, scoreSystem, stitchLoaded } from '../src/evaluate';
+import { EXACT_NAMES, findGroundTruth, loadGroundTruth, ourPredictions, scoreSystem, stitchLoaded, withExactNames } from '../src/evaluate';
 import { SEED_PREDICTIONS, runSeedBaseline, seedSql } from '../src/evaluate/seed';
 import { rawTimestampColumn } from '../src/models/incremental';
 import { buildPipeline, type RawSources } from '../src/models';
@@ -53,15 +54,18 @@ async function open(data: string): Promise<{ conn: DuckDBConnection; config: Con
   };
 }
 
-async function time(data: string, system: 'ours' | 'seed', accuracy: boolean) {
+export type MeasuredSystem = 'ours' | 'ours-exact' | 'seed';
+const SYSTEM_NAMES: Record<MeasuredSystem, string> = { ours: 'journey-stitch', 'ours-exact': EXACT_NAMES, seed: 'seed SQL' };
+
+async function time(data: string, system: MeasuredSystem, accuracy: boolean) {
   const db = await open(data);
   try {
     const rssAfterLoad = peakRssMiB();
     let ms: number;
     let iterations: Record<string, number> = {};
     let steps: { name: string; ms: number }[] = [];
-    if (system === 'ours') {
-      const run = await stitchLoaded(db.conn, db.config, db.loaded);
+    if (system !== 'seed') {
+      const run = await stitchLoaded(db.conn, system === 'ours-exact' ? withExactNames(db.config) : db.config, db.loaded);
       ms = run.totalMs;
       iterations = run.iterations;
       steps = run.steps.map((s) => ({ name: s.name, ms: Math.round(s.ms) }));
@@ -72,7 +76,8 @@ async function time(data: string, system: 'ours' | 'seed', accuracy: boolean) {
     let scores = null;
     if (accuracy) {
       await loadGroundTruth(db.conn, findGroundTruth(data));
-      scores = await scoreSystem(db.conn, system === 'ours' ? 'journey-stitch' : 'seed SQL', ms, system === 'ours' ? OUR_PREDICTIONS : SEED_PREDICTIONS);
+      const predictions = system === 'seed' ? { sql: SEED_PREDICTIONS, probability: 'not applicable' as const } : await ourPredictions(db.conn);
+      scores = await scoreSystem(db.conn, SYSTEM_NAMES[system], ms, predictions.sql, predictions.probability);
     }
     return { system, loadMs: Math.round(db.loadMs), ms: Math.round(ms), iterations, steps, peakRssMiB: peak, rssAfterLoadMiB: rssAfterLoad, scores };
   } finally {
@@ -177,13 +182,13 @@ async function cost(data: string, incrementShare?: number) {
 
 async function main() {
   const [data, mode, system, ...flags] = process.argv.slice(2);
-  if (!data || (mode !== 'time' && mode !== 'cost') || (mode === 'time' && system !== 'ours' && system !== 'seed')) {
-    throw new Error('usage: measure.ts <data dir> time ours|seed [--accuracy] | measure.ts <data dir> cost [--share 0.01]');
+  if (!data || (mode !== 'time' && mode !== 'cost') || (mode === 'time' && !(system in SYSTEM_NAMES))) {
+    throw new Error('usage: measure.ts <data dir> time ours|ours-exact|seed [--accuracy] | measure.ts <data dir> cost [--share 0.01]');
   }
   const shareAt = process.argv.indexOf('--share');
   const share = shareAt >= 0 ? Number(process.argv[shareAt + 1]) : undefined;
   if (share !== undefined && !(share > 0 && share < 1)) throw new Error(`--share must be a fraction between 0 and 1, got '${process.argv[shareAt + 1]}'`);
-  const result = mode === 'time' ? await time(data, system as 'ours' | 'seed', flags.includes('--accuracy') || system === '--accuracy') : await cost(data, share);
+  const result = mode === 'time' ? await time(data, system as MeasuredSystem, flags.includes('--accuracy') || system === '--accuracy') : await cost(data, share);
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 

@@ -3,11 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SystemResult } from '../src/evaluate';
 import { OUTPUT_TABLES } from '../src/contract/tables';
-import { evaluationTable } from '../src/evaluate/report';
-import { timePlotPng, type PlotPoint } from './plot';
+import { SAMPLE_GENERATOR_CHANGE, SAMPLE_GENERATOR_VERSION } from '../src/sample';
+import { calibrationSections, evaluationTable } from '../src/evaluate/report';
+import { calibrationPlotPng, timePlotPng, type CalibrationPoint, type PlotPoint } from './plot';
 
 export interface TimeResult {
-  system: 'ours' | 'seed';
+  system: 'ours' | 'ours-exact' | 'seed';
   loadMs: number;
   ms: number;
   iterations: Record<string, number>;
@@ -20,7 +21,11 @@ export interface SizeResult {
   events: number;
   rows: Record<string, number>;
   generatedMs: number | null;
+  /** The sample generator's version the data came from (absent: before it was recorded, version 1). */
+  generator?: number;
   ours: TimeResult;
+  /** Our pipeline with the exact-name rule (absent from results measured before it was, or with --no-exact). */
+  exact?: TimeResult | null;
   seed: TimeResult;
   machine: { cpus: number; loadAverage: number; memoryGiB: number };
   measuredAt: string;
@@ -57,11 +62,12 @@ const usd = (bytes: number) => `$${((bytes / 2 ** 40) * PRICE_PER_TIB).toFixed(4
 function performanceTable(sizes: SizeResult[]): string {
   const rows = sizes.map((s) => {
     const iters = Object.values(s.ours.iterations).join(' / ') || '–';
-    return `| ${int(s.events)} | ${sec(s.ours.ms)} | ${int(s.events / (s.ours.ms / 1000))} | ${int(s.ours.peakRssMiB)} | ${iters} | ${sec(s.seed.ms)} | ${int(s.seed.peakRssMiB)} | ${(s.ours.ms / s.seed.ms).toFixed(1)}× | ${sec(s.ours.loadMs)} | ${s.generatedMs === null ? '–' : sec(s.generatedMs)} | ${s.machine.loadAverage.toFixed(1)} |`;
+    const exact = s.exact ? sec(s.exact.ms) : '–';
+    return `| ${int(s.events)} | ${sec(s.ours.ms)} | ${int(s.events / (s.ours.ms / 1000))} | ${int(s.ours.peakRssMiB)} | ${iters} | ${exact} | ${sec(s.seed.ms)} | ${int(s.seed.peakRssMiB)} | ${(s.ours.ms / s.seed.ms).toFixed(1)}× | ${sec(s.ours.loadMs)} | ${s.generatedMs === null ? '–' : sec(s.generatedMs)} | ${s.machine.loadAverage.toFixed(1)} |`;
   });
   return [
-    '| events | our pipeline (s) | events/s | peak RSS (MiB) | label-propagation iterations (identity / anonymous) | seed SQL (s) | seed peak RSS (MiB) | ours ÷ seed | opening the Parquet files (s) | generating the sample (s) | load average during run |',
-    '| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| events | our pipeline (s) | events/s | peak RSS (MiB) | label-propagation iterations (identity / anonymous) | ours, exact-name rule (s) | seed SQL (s) | seed peak RSS (MiB) | ours ÷ seed | opening the Parquet files (s) | generating the sample (s) | load average during run |',
+    '| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
@@ -112,21 +118,37 @@ function dmlFloor(cost: NonNullable<BenchResults['cost']>): string[] {
   ];
 }
 
+const sortedSizes = (results: BenchResults) => Object.values(results.sizes).sort((a, b) => a.events - b.events);
+const scoredSizes = (results: BenchResults) => sortedSizes(results).filter((s) => s.ours.scores && s.seed.scores);
+
+/** RESULTS.md and its plots (time-vs-events.png; calibration.png when name matches carry probabilities) in `dir`. */
 export async function writeResults(results: BenchResults, dir: string): Promise<void> {
-  const sizes = Object.values(results.sizes).sort((a, b) => a.events - b.events);
+  const sizes = sortedSizes(results);
   if (sizes.length === 0) return;
   const points: PlotPoint[] = sizes.flatMap((s) => [
     { events: s.events, seconds: s.ours.ms / 1000, series: 'journey-stitch (full pipeline)' },
     { events: s.events, seconds: s.seed.ms / 1000, series: "seed's SQL" },
   ]);
   writeFileSync(path.join(dir, 'time-vs-events.png'), await timePlotPng(points, 'Stitching time on embedded DuckDB (log-log)'));
-
-  const accuracy = sizes
-    .filter((s) => s.ours.scores && s.seed.scores)
-    .map((s) => `### ${int(s.events)} events\n\n${evaluationTable([s.ours.scores!, s.seed.scores!])}`);
+  const calibration = calibrationPoints(scoredSizes(results));
+  if (calibration.length > 0) {
+    writeFileSync(path.join(dir, 'calibration.png'), await calibrationPlotPng(calibration, 'Name matches: predicted probability against observed precision'));
+  }
   const findingsFile = path.join(dir, 'FINDINGS.md');
+  writeFileSync(path.join(dir, 'RESULTS.md'), resultsMarkdown(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : null));
+}
+
+/** RESULTS.md's text (pure): the time, accuracy and calibration tables, the cost on paper, then the findings. */
+export function resultsMarkdown(results: BenchResults, findings: string | null): string {
+  const sizes = sortedSizes(results);
+  const scored = scoredSizes(results);
+  const accuracy = scored.map((s) => {
+    const systems = [s.ours.scores!, ...(s.exact?.scores ? [s.exact.scores] : []), s.seed.scores!];
+    return [`### ${int(s.events)} events`, evaluationTable(systems), ...calibrationSections(systems.slice(0, -1), '####')].join('\n\n');
+  });
+  const calibration = calibrationPoints(scored);
   const m = sizes[0].machine;
-  const md = [
+  return [
     '# Benchmarks',
     '',
     `Generated by \`npm run bench\` (bench/run.ts) from bench/results.json; do not edit by hand (findings: bench/FINDINGS.md).`,
@@ -139,6 +161,7 @@ export async function writeResults(results: BenchResults, dir: string): Promise<
     '',
     performanceTable(sizes),
     '',
+    ...olderData(sizes),
     '![time against events, log-log](time-vs-events.png)',
     '',
     '### Where our time goes',
@@ -148,8 +171,14 @@ export async function writeResults(results: BenchResults, dir: string): Promise<
     '## Accuracy (pairwise, against the ground truth)',
     '',
     'Precision: of the event pairs a stitcher puts on one person, the share that truly belong together; recall: of the truly',
-    'same-person pairs, the share it found. "Pairs with an inferred event" are the name-matched links.',
+    'same-person pairs, the share it found. "Pairs with an inferred event" are the name-matched links. Offsite rows are also',
+    'scored row by row: one is right when its true person owns most web events of the person it was given; name-match recall is',
+    'over the rows not tied by email whose true person identified on the site. "Exact-name rule": our pipeline again with',
+    "`identity.name_matching: { method: exact }` (a name shared by exactly one known person), the comparison for scored matching.",
+    'Calibration tables: per band of match probability, the inferred rows, their mean predicted probability and the share right,',
+    'then what a minimum-probability filter at the band\'s lower bound keeps.',
     '',
+    ...(calibration.length > 0 ? ['![predicted match probability against observed precision, per data size](calibration.png)', ''] : []),
     ...accuracy.flatMap((a) => [a, '']),
     ...(results.cost
       ? [
@@ -170,13 +199,38 @@ export async function writeResults(results: BenchResults, dir: string): Promise<
           ...dmlFloor(results.cost),
         ]
       : []),
-    ...(existsSync(findingsFile) ? [readFileSync(findingsFile, 'utf8').trim(), ''] : []),
+    ...(findings !== null ? [findings.trim(), ''] : []),
   ].join('\n');
-  writeFileSync(path.join(dir, 'RESULTS.md'), md);
 }
 
-/** `tsx bench/report.ts`: rewrite RESULTS.md and the plot from results.json without measuring. */
+/** A note naming the sizes measured on data of an older sample generator (their accuracy is not comparable). */
+function olderData(sizes: SizeResult[]): string[] {
+  const older = sizes.filter((s) => (s.generator ?? 1) !== SAMPLE_GENERATOR_VERSION);
+  if (older.length === 0) return [];
+  return [
+    `Measured on data of an older sample generator (before version ${SAMPLE_GENERATOR_VERSION}: ${SAMPLE_GENERATOR_CHANGE}), so not comparable with the other`,
+    `sizes until measured again: ${older.map((s) => int(s.events)).join(', ')} events.`,
+    '',
+  ];
+}
+
+/** Per size, a point per probability band with rows: the band's mean predicted probability and observed precision. */
+export function calibrationPoints(sizes: SizeResult[]): CalibrationPoint[] {
+  return sizes.flatMap((s) =>
+    (s.ours.scores?.matching?.bands ?? []).flatMap((b) =>
+      b.events > 0 && b.meanProbability !== null && b.precision !== null
+        ? [{ predicted: b.meanProbability, observed: b.precision, rows: b.events, series: `${int(s.events)} events` }]
+        : [],
+    ),
+  );
+}
+
+/**
+ * `tsx bench/report.ts [results.json] [dir]`: rewrite RESULTS.md and the plots from results.json without measuring
+ * (by default bench/results.json into bench/).
+ */
 if (require.main === module) {
-  const results = JSON.parse(readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as BenchResults;
-  writeResults(results, __dirname).then(() => process.stderr.write('wrote bench/RESULTS.md\n'));
+  const [file = path.join(__dirname, 'results.json'), dir = __dirname] = process.argv.slice(2);
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  writeResults(results, dir).then(() => process.stderr.write(`wrote ${path.join(dir, 'RESULTS.md')}\n`));
 }

@@ -1,6 +1,6 @@
 /**
  * Writes test/extension/fixtures/demo-person.json: what the Person view's queries return on the demo data for a
- * search ("Bennett") and the person it opens (the inferred match with the most events: a timeline with a
+ * search ("Thomas") and the person it opens (the inferred match with the most events: a timeline with a
  * name-matched event), answered by the preview over DuckDB, as plain rows. The extension tests render the view from
  * it without DuckDB (jsdom). Run again after the demo data or the queries change:
  * `npx tsx scripts/demo-person-fixture.ts`.
@@ -9,7 +9,7 @@ import { PERSON_FIELDS } from '../src/contract/looker';
 import { personEventsQuery, personQuery, personSearchQuery } from '../src/extension/looker/queries';
 import { runScript, withDemoQueries, writeFixture } from './demo-fixture';
 
-const TERM = 'Bennett';
+const TERM = 'Thomas';
 
 runScript(() =>
   withDemoQueries(async (run) => {

@@ -81,12 +81,14 @@ view: identity_links {
   dimension: match_probability {
     type: number
     description: "Probability that the inferred profile is this person; null for confirmed links."
+    group_label: "Identifier"
     sql: ${TABLE}.match_probability ;;
   }
 
   dimension: match_evidence {
     type: string
     description: "The evidence behind the name match, in short words: \"rare name + company acme + LinkedIn visit\"."
+    group_label: "Identifier"
     sql: ${TABLE}.match_evidence ;;
   }
 
@@ -94,6 +96,14 @@ view: identity_links {
     type: number
     description: "Events carrying the identifier."
     sql: ${TABLE}.event_count ;;
+  }
+
+  dimension: match_probability_tier {
+    type: string
+    label: "Match Probability Tier"
+    description: "The name match probability in bands (inferred rows only; empty on the others)."
+    group_label: "Identifier"
+    sql: CASE WHEN ${TABLE}.match_probability >= 0.99 THEN '0.99+' WHEN ${TABLE}.match_probability >= 0.95 THEN '0.95–0.99' WHEN ${TABLE}.match_probability >= 0.9 THEN '0.90–0.95' WHEN ${TABLE}.match_probability >= 0.8 THEN '0.80–0.90' WHEN ${TABLE}.match_probability >= 0.5 THEN '0.50–0.80' WHEN ${TABLE}.match_probability IS NOT NULL THEN 'below 0.50' END ;;
   }
 
   dimension_group: first_seen {

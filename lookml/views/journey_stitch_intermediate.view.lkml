@@ -334,12 +334,42 @@ view: js_event_component {
   }
 }
 
+view: js_anon_sightings {
+  derived_table: {
+    create_process: {
+      sql_step:
+        CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
+        AS
+        SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried
+        FROM (
+          SELECT event_id, anonymous_id, FALSE AS carried FROM ${js_events.SQL_TABLE_NAME} WHERE anonymous_id IS NOT NULL
+          UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE carried_anonymous_id IS NOT NULL
+          UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE linked_anonymous_id IS NOT NULL
+        ) AS x
+        JOIN ${js_events.SQL_TABLE_NAME} AS e ON e.event_id = x.event_id
+        JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = x.event_id ;;
+    }
+
+    datagroup_trigger: journey_stitch_refresh
+  }
+}
+
 view: js_anon_person {
   derived_table: {
     create_process: {
       sql_step:
         DECLARE js_changed INT64 DEFAULT 0;
         DECLARE js_iterations INT64 DEFAULT 0;
+
+        -- model: js_anon_direct
+        CREATE OR REPLACE TEMP TABLE `js_anon_direct`
+        AS
+        SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
+          SELECT anonymous_id, component, occurred_at, event_id, carried,
+            ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY occurred_at DESC, event_id DESC, carried) AS pick
+          FROM ${js_anon_sightings.SQL_TABLE_NAME}
+        ) AS ranked
+        WHERE pick = 1;
 
         -- model: js_anon_edges
         CREATE OR REPLACE TEMP TABLE `js_anon_edges`
@@ -401,22 +431,6 @@ view: js_anon_person {
           UNION ALL SELECT linked_anonymous_id FROM ${js_events.SQL_TABLE_NAME} WHERE linked_anonymous_id IS NOT NULL
         ) AS ids GROUP BY anonymous_id;
 
-        -- model: js_anon_direct
-        CREATE OR REPLACE TEMP TABLE `js_anon_direct`
-        AS
-        SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
-          SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried,
-            ROW_NUMBER() OVER (PARTITION BY x.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC, x.carried) AS pick
-          FROM (
-            SELECT event_id, anonymous_id, FALSE AS carried FROM ${js_events.SQL_TABLE_NAME} WHERE anonymous_id IS NOT NULL
-            UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE carried_anonymous_id IS NOT NULL
-            UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${js_events.SQL_TABLE_NAME} WHERE linked_anonymous_id IS NOT NULL
-          ) AS x
-          JOIN ${js_events.SQL_TABLE_NAME} AS e ON e.event_id = x.event_id
-          JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = x.event_id
-        ) AS ranked
-        WHERE pick = 1;
-
         -- model: js_anon_person
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
@@ -433,13 +447,23 @@ view: js_anon_person {
             JOIN `js_anon_direct` AS d ON d.anonymous_id = m.anonymous_id
           ) AS ranked
           WHERE pick = 1
+        ),
+        -- A device (anonymous component) seen with two or more known persons is shared (§3); its first sighting bounds
+        -- how far back its history is attached (identity.backstitch_days).
+        device AS (
+          SELECT m.anon_component, COUNT(DISTINCT s.component) > 1 AS shared, MIN(s.occurred_at) AS first_seen_at
+          FROM members AS m
+          JOIN ${js_anon_sightings.SQL_TABLE_NAME} AS s ON s.anonymous_id = m.anonymous_id
+          GROUP BY m.anon_component
         )
         SELECT m.anonymous_id, m.anon_component,
           COALESCE(k.person_id, m.anon_component) AS person_id,
           k.person_id IS NOT NULL AS attached,
-          COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried
+          COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried,
+          COALESCE(v.shared, FALSE) AS shared, v.first_seen_at
         FROM members AS m
         LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
+        LEFT JOIN device AS v ON v.anon_component = m.anon_component
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = t.component; ;;
     }
 
@@ -451,6 +475,71 @@ view: js_event_base {
   derived_table: {
     create_process: {
       sql_step:
+        -- model: js_anon_events
+        CREATE OR REPLACE TEMP TABLE `js_anon_events`
+        AS
+        WITH anon_events AS (
+          -- Web events without a known identifier on a shared device (or, with a window, cut off by it).
+          SELECT e.event_id, e.occurred_at, a.anon_component, a.shared
+          FROM ${js_events.SQL_TABLE_NAME} AS e
+          JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = e.anonymous_id
+          LEFT JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = e.event_id
+          WHERE c.event_id IS NULL AND e.event_type <> 'offsite' AND (a.shared OR FALSE)
+        ),
+        timeline AS (
+          -- A shared device's sightings (each event once) and anonymous events, in one time line per device.
+          SELECT a.anon_component, s.event_id, s.occurred_at, s.component
+          FROM ${js_anon_sightings.SQL_TABLE_NAME} AS s
+          JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = s.anonymous_id
+          WHERE a.shared
+          GROUP BY a.anon_component, s.event_id, s.occurred_at, s.component
+          UNION ALL
+          SELECT anon_component, event_id, occurred_at, CAST(NULL AS STRING) FROM anon_events WHERE shared
+        ),
+        ordered AS (
+          SELECT anon_component, event_id, occurred_at, component, LAG(occurred_at) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id) AS previous_at FROM timeline
+        ),
+        near AS (
+          -- Device sessions split on the inactivity gap; times only grow along the sort, so the latest session start so far
+          -- is this event's session's, and the earliest one after it the next session's.
+          SELECT anon_component, event_id, occurred_at, component,
+            MAX(CASE WHEN starts_session THEN occurred_at END) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at,
+            MIN(CASE WHEN starts_session THEN occurred_at END) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_session_at,
+            LAST_VALUE(component IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_component,
+            LAST_VALUE(CASE WHEN component IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_at,
+            FIRST_VALUE(component IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS after_component,
+            FIRST_VALUE(CASE WHEN component IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (PARTITION BY anon_component ORDER BY occurred_at, event_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS after_at
+          FROM (
+            SELECT *, previous_at IS NULL OR ((UNIX_MICROS(occurred_at) - UNIX_MICROS(previous_at)) / 1000000.0) > 1800 AS starts_session FROM ordered
+          ) AS flagged
+        ),
+        candidates AS (
+          -- The sightings just before and just after each anonymous event; the one after only within the window.
+          SELECT event_id, anon_component, before_component, after_component,
+            before_component IS NOT NULL AS before_ok,
+            after_component IS NOT NULL AND TRUE AS after_ok,
+            COALESCE(before_at >= session_started_at, FALSE) AS before_same,
+            COALESCE(after_at < next_session_at, after_at IS NOT NULL) AS after_same,
+            UNIX_MICROS(occurred_at) - UNIX_MICROS(before_at) AS before_gap,
+            UNIX_MICROS(after_at) - UNIX_MICROS(occurred_at) AS after_gap
+          FROM near
+          WHERE component IS NULL
+        ),
+        chosen AS (
+          -- Same session first, then the nearer (ties: the one before).
+          SELECT event_id, anon_component, CASE
+            WHEN before_ok AND (NOT after_ok OR (before_same AND NOT after_same) OR (before_same = after_same AND before_gap <= after_gap)) THEN before_component
+            WHEN after_ok THEN after_component
+          END AS component
+          FROM candidates
+        )
+        SELECT c.event_id, COALESCE(k.person_id, c.anon_component) AS person_id, k.person_id IS NOT NULL AS attached
+        FROM chosen AS c
+        LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
+        UNION ALL
+        SELECT event_id, anon_component, FALSE FROM anon_events WHERE NOT shared;
+
+        -- model: js_event_base
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
         SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
@@ -462,17 +551,18 @@ view: js_event_base {
           COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
           CASE
             WHEN k.identified THEN k.person_id
-            WHEN e.event_type <> 'offsite' THEN a.person_id
+            WHEN e.event_type <> 'offsite' THEN COALESCE(x.person_id, a.person_id)
           END AS person_id,
           CASE
             WHEN k.identified THEN 'confirmed'
-            WHEN e.event_type <> 'offsite' AND a.attached THEN 'confirmed'
+            WHEN e.event_type <> 'offsite' AND COALESCE(x.attached, a.attached) THEN 'confirmed'
             WHEN e.event_type <> 'offsite' THEN 'anonymous'
           END AS identity_status,
           CASE
             WHEN k.identified AND e.event_type = 'offsite' THEN CASE WHEN c.has_email THEN 'offsite_email' ELSE 'profile' END
             WHEN k.identified THEN CASE WHEN c.has_user_id THEN 'user_id' WHEN c.has_email THEN 'email' ELSE 'crm_id' END
-            WHEN e.event_type <> 'offsite' AND a.attached THEN CASE WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
+            WHEN e.event_type <> 'offsite' AND COALESCE(x.attached, a.attached)
+            THEN CASE WHEN x.attached THEN 'shared_device' WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
             WHEN e.event_type <> 'offsite' THEN 'none'
           END AS link_reason,
           CASE
@@ -484,7 +574,8 @@ view: js_event_base {
         FROM ${js_events.SQL_TABLE_NAME} AS e
         LEFT JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = e.event_id
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
-        LEFT JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = e.anonymous_id ;;
+        LEFT JOIN ${js_anon_person.SQL_TABLE_NAME} AS a ON a.anonymous_id = e.anonymous_id
+        LEFT JOIN `js_anon_events` AS x ON x.event_id = e.event_id; ;;
     }
 
     datagroup_trigger: journey_stitch_refresh

@@ -258,7 +258,7 @@ view: stitched_events {
 
   dimension: link_reason {
     type: string
-    description: "Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, offsite_email, profile, name_match, none."
+    description: "Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, shared_device, offsite_email, profile, name_match, none."
     group_label: "Identity"
     sql: ${TABLE}.link_reason ;;
   }
@@ -266,13 +266,23 @@ view: stitched_events {
   dimension: match_probability {
     type: number
     description: "Probability that this inferred event's offsite profile is this person (scored name matching); null for other events."
+    group_label: "Identity"
     sql: ${TABLE}.match_probability ;;
   }
 
   dimension: match_evidence {
     type: string
     description: "The evidence behind the name match, in short words: \"rare name + company acme + LinkedIn visit\"."
+    group_label: "Identity"
     sql: ${TABLE}.match_evidence ;;
+  }
+
+  dimension: match_probability_tier {
+    type: string
+    label: "Match Probability Tier"
+    description: "The name match probability in bands (inferred rows only; empty on the others)."
+    group_label: "Identity"
+    sql: CASE WHEN ${TABLE}.match_probability >= 0.99 THEN '0.99+' WHEN ${TABLE}.match_probability >= 0.95 THEN '0.95–0.99' WHEN ${TABLE}.match_probability >= 0.9 THEN '0.90–0.95' WHEN ${TABLE}.match_probability >= 0.8 THEN '0.80–0.90' WHEN ${TABLE}.match_probability >= 0.5 THEN '0.50–0.80' WHEN ${TABLE}.match_probability IS NOT NULL THEN 'below 0.50' END ;;
   }
 
   dimension: email_hash {

@@ -190,6 +190,14 @@ export const configSchema = z
         crm_ids: z.array(crmId).default([]).describe('Extra known identifiers on the identifies table.'),
         max_user_ids_per_email: z.number().int().min(1).default(5).describe('Over-merge guard: an email seen with more user ids than this is shared (info@...) and links nothing.'),
         max_iterations: z.number().int().min(1).max(1000).default(50).describe('Cap on label-propagation iterations.'),
+        backstitch_days: z
+          .number()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe(
+            'How far back anonymous history is attached to a person who identifies: an anonymous event goes to a person only when an identified event on its device is earlier, or at most this many days later. null: unlimited (the seed; measured best on the sample, bench/FINDINGS.md).',
+          ),
         name_matching: z
           .union([
             z.boolean(),
@@ -230,6 +238,7 @@ export const configSchema = z
         crm_ids: [],
         max_user_ids_per_email: 5,
         max_iterations: 50,
+        backstitch_days: null,
         name_matching: true,
         hash_key: '',
       }),

@@ -64,8 +64,12 @@ output:
 
 const COMMON = `
 identity:
-  # Match offsite people to known persons by name; such matches are flagged as inferred.
-  name_matching: true
+  # Match offsite people to known persons by name; such matches are flagged as inferred, with a match probability
+  # (how rare the name is, company or headline against work email domains, LinkedIn-referred visits).
+  name_matching:
+    method: scored          # or exact: one known person with the name (for comparison); false turns matching off
+    min_probability: 0.8    # below it a profile stays unmatched
+    referral_window_hours: 72
 
 sessions:
   inactivity_minutes: 30

@@ -99,7 +99,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('offsite_action', 'string', 'Offsite interaction (liked, commented, followed...).'),
         c('profile_url', 'string', 'Offsite profile URL.', true),
         c('content_url', 'string', 'Offsite content that was interacted with.'),
-        c('link_reason', 'string', 'Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, offsite_email, profile, name_match, none.'),
+        c('link_reason', 'string', 'Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, shared_device, offsite_email, profile, name_match, none.'),
         ...matchColumns('that this inferred event\'s offsite profile is this person (scored name matching); null for other events'),
       ],
     },

@@ -6,13 +6,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../config/load';
-import type { Config } from '../config/schema';
+import { nameMatching, type Config } from '../config/schema';
 import { openDuckDB, withMemoryHint } from '../engine/instance';
 import { loadSources, type LoadedSources } from '../engine/load';
 import { runPipeline, type RunReport } from '../engine/run';
 import { buildPipeline } from '../models';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import { CONFIG_FILE, GROUND_TRUTH } from '../sample';
+import { hasColumn, matchingScores, offsiteGroups, type MatchingScores, type ProbabilityColumn } from './matching';
 import { evaluateCells, type Cell, type Evaluation } from './metrics';
 import { SEED_PREDICTIONS, runSeedBaseline, seedUnsupported } from './seed';
 
@@ -21,9 +22,26 @@ export const TRUTH_TABLE = 'js_ground_truth';
 /** Category of ground-truth events missing from a stitcher's output (rejected or lost). */
 export const NOT_IN_OUTPUT = 'not in output';
 
-/** Our output as predictions: the event's identity_status is its category; confirmed/inferred are known persons. */
-export const OUR_PREDICTIONS = `SELECT event_id, person_id, identity_status AS category, identity_status IN ('confirmed', 'inferred') AS known
-FROM stitched_events`;
+/**
+ * Our output as predictions: the event's identity_status is its category; confirmed/inferred are known persons; the
+ * match probability of inferred events when the models write one (before evidence scoring they did not).
+ */
+export async function ourPredictions(conn: DuckDBConnection): Promise<{ sql: string; probability: ProbabilityColumn }> {
+  const present = await hasColumn(conn, 'stitched_events', 'match_probability');
+  return {
+    sql: `SELECT event_id, person_id, identity_status AS category, identity_status IN ('confirmed', 'inferred') AS known,
+  ${present ? 'match_probability' : 'CAST(NULL AS DOUBLE)'} AS probability
+FROM stitched_events`,
+    probability: present ? 'present' : 'missing',
+  };
+}
+
+/** The config with name matching by the exact-name rule (the comparison the scored matching is measured against). */
+export function withExactNames(config: Config): Config {
+  const current = nameMatching(config);
+  if (!current) throw new Error('identity.name_matching is false: there is no name matching to compare with the exact-name rule');
+  return { ...config, identity: { ...config.identity, name_matching: { ...current, method: 'exact' } } };
+}
 
 export interface SystemResult {
   name: string;
@@ -32,6 +50,8 @@ export interface SystemResult {
   evaluation: Evaluation;
   /** Events the stitcher gave to more than one person (the seed's name join fans out); scored with the first. */
   fannedOutEvents: number;
+  /** Offsite rows: attached to the right visitor, and name matches by probability band. */
+  matching: MatchingScores;
 }
 
 export interface EvaluationReport {
@@ -42,6 +62,8 @@ export interface EvaluationReport {
   systems: SystemResult[];
   /** Why the seed baseline did not run, if it did not. */
   seedSkipped: string | null;
+  /** Why the exact-name rule was not run for comparison, if it was not. */
+  exactSkipped: string | null;
   iterations: Record<string, number>;
 }
 
@@ -58,7 +80,7 @@ export async function loadGroundTruth(conn: DuckDBConnection, file: string): Pro
   const read = file.endsWith('.parquet')
     ? `read_parquet(${duck.stringLiteral(file)})`
     : `read_json(${duck.stringLiteral(file)}, format = 'newline_delimited', columns = {event_id: 'VARCHAR', person_id: 'VARCHAR', source_table: 'VARCHAR', malformed: 'BOOLEAN'})`;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${TRUTH_TABLE} AS SELECT event_id, person_id, malformed FROM ${read}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${TRUTH_TABLE} AS SELECT event_id, person_id, source_table, malformed FROM ${read}`);
 }
 
 /** Contingency cells of a predictions query (event_id, person_id, category, known) against the ground truth. */
@@ -95,10 +117,21 @@ export async function stitchLoaded(conn: DuckDBConnection, config: Config, loade
   return runPipeline(conn, pipeline, { dropScratchEarly: (t) => duck.quoteIdent(t) });
 }
 
-export async function scoreSystem(conn: DuckDBConnection, name: string, ms: number, predictions: string): Promise<SystemResult> {
+/** Scores a predictions query (event_id, person_id, category, known, probability) against the loaded ground truth. */
+export async function scoreSystem(conn: DuckDBConnection, name: string, ms: number, predictions: string, probability: ProbabilityColumn): Promise<SystemResult> {
   const { cells, fannedOutEvents } = await predictionCells(conn, predictions);
-  return { name, ms, evaluation: evaluateCells(cells), fannedOutEvents };
+  const matching = matchingScores(await offsiteGroups(conn, TRUTH_TABLE, predictions), probability);
+  return { name, ms, evaluation: evaluateCells(cells), fannedOutEvents, matching };
 }
+
+/** Our pipeline on loaded sources, scored. */
+export async function stitchAndScore(conn: DuckDBConnection, name: string, config: Config, loaded: LoadedSources): Promise<{ run: RunReport; result: SystemResult }> {
+  const run = await stitchLoaded(conn, config, loaded);
+  const ours = await ourPredictions(conn);
+  return { run, result: await scoreSystem(conn, name, run.totalMs, ours.sql, ours.probability) };
+}
+
+export const EXACT_NAMES = 'journey-stitch, exact-name rule';
 
 export interface EvaluateOptions {
   data: string;
@@ -106,6 +139,8 @@ export interface EvaluateOptions {
   config?: string;
   /** Also run the seed's SQL (default true). */
   baseline?: boolean;
+  /** Also stitch with the exact-name rule when the config scores name matches (default true). */
+  exact?: boolean;
 }
 
 export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationReport> {
@@ -117,15 +152,18 @@ export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationR
   try {
     const loaded = await loadSources(conn, config);
     await loadGroundTruth(conn, truthFile);
-    const run = await stitchLoaded(conn, config, loaded);
-    const systems = [await scoreSystem(conn, 'journey-stitch', run.totalMs, OUR_PREDICTIONS)];
+    const { run, result } = await stitchAndScore(conn, 'journey-stitch', config, loaded);
+    const systems = [result];
+    const exactSkipped = opts.exact === false ? 'not requested' : nameMatching(config)?.method !== 'scored' ? 'the config does not score name matches' : null;
+    // The same data again with the exact-name rule: its output replaces ours, which is scored already.
+    if (exactSkipped === null) systems.push((await stitchAndScore(conn, EXACT_NAMES, withExactNames(config), loaded)).result);
     const seedSkipped = opts.baseline === false ? 'not requested' : seedUnsupported(config);
     if (seedSkipped === null) {
       const ms = await runSeedBaseline(conn, loaded.raw, config);
-      systems.push(await scoreSystem(conn, 'seed SQL', ms, SEED_PREDICTIONS));
+      systems.push(await scoreSystem(conn, 'seed SQL', ms, SEED_PREDICTIONS, 'not applicable'));
     }
     const [events, malformed] = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT malformed), count(*) FILTER (WHERE malformed) FROM ${TRUTH_TABLE}`)).getRows()[0];
-    return { data: opts.data, events: Number(events), malformedExcluded: Number(malformed), systems, seedSkipped, iterations: run.iterations };
+    return { data: opts.data, events: Number(events), malformedExcluded: Number(malformed), systems, seedSkipped, exactSkipped, iterations: run.iterations };
   } catch (err) {
     throw withMemoryHint(config, err);
   } finally {

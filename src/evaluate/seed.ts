@@ -50,5 +50,5 @@ export async function runSeedBaseline(conn: DuckDBConnection, raw: RawSources, c
 /** The seed's output as predictions: inferred = name-matched, confirmed = reached a user id, else anonymous. */
 export const SEED_PREDICTIONS = `SELECT event_id, blended_user_id AS person_id,
   CASE WHEN is_inferred_identity THEN 'inferred' WHEN is_known THEN 'confirmed' ELSE 'anonymous' END AS category,
-  is_known AS known
+  is_known AS known, CAST(NULL AS DOUBLE) AS probability
 FROM ${SEED_TABLE}`;

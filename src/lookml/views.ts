@@ -31,6 +31,26 @@ export const ratio = (label: string, description: string, numerator: string, den
   sql: `1.0 * \${${numerator}} / NULLIF(\${${denominator}}, 0)`,
 });
 
+/** Bands of a scored name match's probability, as the calibration table of `journey-stitch evaluate` reports them. */
+export const MATCH_TIERS = [0.5, 0.8, 0.9, 0.95, 0.99];
+
+/** '0.90–0.95' for a probability in [0.90, 0.95): bands that sort in order as text. */
+const tierCases = () => {
+  const bounds = [...MATCH_TIERS].reverse();
+  const fmt = (x: number) => x.toFixed(2);
+  const cases = bounds.map((b, i) => `WHEN \${TABLE}.match_probability >= ${b} THEN '${i === 0 ? `${fmt(b)}+` : `${fmt(b)}–${fmt(bounds[i - 1])}`}'`);
+  return `CASE ${cases.join(' ')} WHEN \${TABLE}.match_probability IS NOT NULL THEN 'below ${fmt(MATCH_TIERS[0])}' END`;
+};
+
+const matchTier = (group: string): Named =>
+  named('match_probability_tier', {
+    type: 'string',
+    label: 'Match Probability Tier',
+    description: 'The name match probability in bands (inferred rows only; empty on the others).',
+    group_label: group,
+    sql: tierCases(),
+  });
+
 interface ViewSpec {
   presentation: Presentation;
   /** Extra dimensions (safe alternatives, derived flags) after the column dimensions. */
@@ -55,6 +75,8 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         identity_status: 'Identity',
         is_inferred_identity: 'Identity',
         link_reason: 'Identity',
+        match_probability: 'Identity',
+        match_evidence: 'Identity',
         ip: 'Identity',
         page_path: 'Page',
         page_title: 'Page',
@@ -70,6 +92,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       labels: { utm_source: 'UTM Source', utm_medium: 'UTM Medium', utm_campaign: 'UTM Campaign', ip: 'IP Address' },
     },
     dimensions: [
+      matchTier('Identity'),
       named('email_hash', {
         type: 'string',
         label: 'Email (hashed)',
@@ -129,6 +152,8 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         name: 'Identity',
         identity_status: 'Identity',
         is_inferred_identity: 'Identity',
+        match_probability: 'Identity',
+        match_evidence: 'Identity',
         anonymous_id_count: 'Identity',
         user_id_count: 'Identity',
         email_count: 'Identity',
@@ -138,6 +163,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       },
     },
     dimensions: [
+      matchTier('Identity'),
       named('email_hash', {
         type: 'string',
         label: 'Email (hashed)',
@@ -176,8 +202,9 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
   identity_links: {
     presentation: {
       hidden: ['link_id', 'person_id'],
-      groups: { identifier_type: 'Identifier', identifier: 'Identifier', link_type: 'Identifier' },
+      groups: { identifier_type: 'Identifier', identifier: 'Identifier', link_type: 'Identifier', match_probability: 'Identifier', match_evidence: 'Identifier' },
     },
+    dimensions: [matchTier('Identifier')],
     measures: [
       named('count', count('Identifiers', 'Number of identifiers linked to persons.', 'link_details')),
       named('person_count', {

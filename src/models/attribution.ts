@@ -21,17 +21,18 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
   ${isConversion(ctx, 'e')} AS is_conversion,
   CASE
     WHEN k.identified THEN k.person_id
-    WHEN e.event_type <> 'offsite' THEN a.person_id
+    WHEN e.event_type <> 'offsite' THEN COALESCE(x.person_id, a.person_id)
   END AS person_id,
   CASE
     WHEN k.identified THEN 'confirmed'
-    WHEN e.event_type <> 'offsite' AND a.attached THEN 'confirmed'
+    WHEN e.event_type <> 'offsite' AND COALESCE(x.attached, a.attached) THEN 'confirmed'
     WHEN e.event_type <> 'offsite' THEN 'anonymous'
   END AS identity_status,
   CASE
     WHEN k.identified AND e.event_type = 'offsite' THEN CASE WHEN c.has_email THEN 'offsite_email' ELSE 'profile' END
     WHEN k.identified THEN CASE WHEN c.has_user_id THEN 'user_id' WHEN c.has_email THEN 'email' ELSE 'crm_id' END
-    WHEN e.event_type <> 'offsite' AND a.attached THEN CASE WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
+    WHEN e.event_type <> 'offsite' AND COALESCE(x.attached, a.attached)
+    THEN CASE WHEN x.attached THEN 'shared_device' WHEN a.via_carried THEN 'carried_anonymous_id' ELSE 'anonymous_id' END
     WHEN e.event_type <> 'offsite' THEN 'none'
   END AS link_reason,
   CASE
@@ -41,7 +42,8 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
 FROM ${t('js_events')} AS e
 LEFT JOIN ${t('js_event_component')} AS c ON c.event_id = e.event_id
 LEFT JOIN ${t('js_components')} AS k ON k.component = c.component
-LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id`,
+LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id
+LEFT JOIN ${t('js_anon_events')} AS x ON x.event_id = e.event_id`,
     ),
     // Offsite profiles matched to an identified person by name: scored on the evidence, or by the exact rule.
     ...nameMatchingSteps(ctx, webPersonsSql(t('js_event_base'))),

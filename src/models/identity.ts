@@ -142,7 +142,32 @@ function anonymousSteps(ctx: ModelContext): Step[] {
   const pairs = ['carried_anonymous_id', 'linked_anonymous_id']
     .map((c) => `SELECT anonymous_id AS a, ${c} AS b FROM ${ev} WHERE anonymous_id IS NOT NULL AND ${c} IS NOT NULL AND ${c} <> anonymous_id`)
     .join('\nUNION ALL\n');
+  // Sightings first: the pdt materialization persists them (js_anon_events reads them), and a persisted table
+  // must not cut the label propagation below from its start.
   return [
+    // Every event carrying an anonymous id (as its own, or carried over in a campaign parameter) together with a
+    // known identifier: where a device was seen with a person.
+    ctx.scratchTable(
+      'js_anon_sightings',
+      `SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried
+FROM (
+  SELECT event_id, anonymous_id, FALSE AS carried FROM ${ev} WHERE anonymous_id IS NOT NULL
+  UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
+  UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
+) AS x
+JOIN ${ev} AS e ON e.event_id = x.event_id
+JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = x.event_id`,
+    ),
+    // The seed's last_value(user_id ignore nulls) per anonymous id: its latest sighting.
+    ctx.scratchTable(
+      'js_anon_direct',
+      `SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
+  SELECT anonymous_id, component, occurred_at, event_id, carried,
+    ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY occurred_at DESC, event_id DESC, carried) AS pick
+  FROM ${ctx.t('js_anon_sightings')}
+) AS ranked
+WHERE pick = 1`,
+    ),
     ctx.scratchTable('js_anon_edges', undirected(pairs)),
     ...labelPropagation(ctx, 'js_anon', 'js_anon_edges', ctx.config.identity.max_iterations),
     ctx.scratchTable(
@@ -152,23 +177,6 @@ function anonymousSteps(ctx: ModelContext): Step[] {
   UNION ALL SELECT carried_anonymous_id FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
   UNION ALL SELECT linked_anonymous_id FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
 ) AS ids GROUP BY anonymous_id`,
-    ),
-    // The seed's last_value(user_id ignore nulls) per anonymous id: the latest event carrying it (as its own
-    // anonymous id, or carried over in a campaign parameter) together with a known identifier.
-    ctx.scratchTable(
-      'js_anon_direct',
-      `SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
-  SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried,
-    ROW_NUMBER() OVER (PARTITION BY x.anonymous_id ORDER BY e.occurred_at DESC, e.event_id DESC, x.carried) AS pick
-  FROM (
-    SELECT event_id, anonymous_id, FALSE AS carried FROM ${ev} WHERE anonymous_id IS NOT NULL
-    UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
-    UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
-  ) AS x
-  JOIN ${ev} AS e ON e.event_id = x.event_id
-  JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = x.event_id
-) AS ranked
-WHERE pick = 1`,
     ),
     ctx.scratchTable(
       'js_anon_person',
@@ -185,14 +193,106 @@ attachment AS (
     JOIN ${ctx.t('js_anon_direct')} AS d ON d.anonymous_id = m.anonymous_id
   ) AS ranked
   WHERE pick = 1
+),
+-- A device (anonymous component) seen with two or more known persons is shared (§3); its first sighting bounds
+-- how far back its history is attached (identity.backstitch_days).
+device AS (
+  SELECT m.anon_component, COUNT(DISTINCT s.component) > 1 AS shared, MIN(s.occurred_at) AS first_seen_at
+  FROM members AS m
+  JOIN ${ctx.t('js_anon_sightings')} AS s ON s.anonymous_id = m.anonymous_id
+  GROUP BY m.anon_component
 )
 SELECT m.anonymous_id, m.anon_component,
   COALESCE(k.person_id, m.anon_component) AS person_id,
   k.person_id IS NOT NULL AS attached,
-  COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried
+  COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried,
+  COALESCE(v.shared, FALSE) AS shared, v.first_seen_at
 FROM members AS m
 LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
+LEFT JOIN device AS v ON v.anon_component = m.anon_component
 LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = t.component`,
     ),
+    ctx.scratchTable('js_anon_events', anonymousEventsSql(ctx)),
   ];
+}
+
+/**
+ * The anonymous events whose person is not their anonymous id's (§3): events on a shared device, each given to
+ * the person identified on the device nearest in time (same device session first), and, with
+ * identity.backstitch_days, events too long before their device's first sighting, left on the anonymous person.
+ * Columns: event_id, person_id, attached (the events of this table with attached go out as `shared_device`).
+ */
+function anonymousEventsSql(ctx: ModelContext): string {
+  const { d } = ctx;
+  const ev = ctx.t('js_events');
+  const micros = (x: string) => d.unixMicros(x);
+  const backstitch = ctx.config.identity.backstitch_days;
+  const windowMicros = backstitch === null ? undefined : d.numberLiteral(Math.round(backstitch * 86_400_000_000));
+  /** Attaching a later sighting to an event at most this far before it is allowed. */
+  const withinWindow = (later: string, at: string) => (windowMicros === undefined ? 'TRUE' : `${micros(later)} - ${micros(at)} <= ${windowMicros}`);
+  const gapSeconds = ctx.config.sessions.inactivity_minutes * 60;
+  const byTime = 'PARTITION BY anon_component ORDER BY occurred_at, event_id';
+  const before = `${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING`;
+  const after = `${byTime} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING`;
+  const cut = windowMicros === undefined ? 'FALSE' : `a.attached AND NOT ${withinWindow('a.first_seen_at', 'e.occurred_at')}`;
+  return `WITH anon_events AS (
+  -- Web events without a known identifier on a shared device (or, with a window, cut off by it).
+  SELECT e.event_id, e.occurred_at, a.anon_component, a.shared
+  FROM ${ev} AS e
+  JOIN ${ctx.t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id
+  LEFT JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = e.event_id
+  WHERE c.event_id IS NULL AND e.event_type <> 'offsite' AND (a.shared OR ${cut})
+),
+timeline AS (
+  -- A shared device's sightings (each event once) and anonymous events, in one time line per device.
+  SELECT a.anon_component, s.event_id, s.occurred_at, s.component
+  FROM ${ctx.t('js_anon_sightings')} AS s
+  JOIN ${ctx.t('js_anon_person')} AS a ON a.anonymous_id = s.anonymous_id
+  WHERE a.shared
+  GROUP BY a.anon_component, s.event_id, s.occurred_at, s.component
+  UNION ALL
+  SELECT anon_component, event_id, occurred_at, ${d.nullOf('string')} FROM anon_events WHERE shared
+),
+ordered AS (
+  SELECT anon_component, event_id, occurred_at, component, LAG(occurred_at) OVER (${byTime}) AS previous_at FROM timeline
+),
+near AS (
+  -- Device sessions split on the inactivity gap; times only grow along the sort, so the latest session start so far
+  -- is this event's session's, and the earliest one after it the next session's.
+  SELECT anon_component, event_id, occurred_at, component,
+    MAX(CASE WHEN starts_session THEN occurred_at END) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_started_at,
+    MIN(CASE WHEN starts_session THEN occurred_at END) OVER (${after}) AS next_session_at,
+    LAST_VALUE(component IGNORE NULLS) OVER (${before}) AS before_component,
+    LAST_VALUE(CASE WHEN component IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (${before}) AS before_at,
+    FIRST_VALUE(component IGNORE NULLS) OVER (${after}) AS after_component,
+    FIRST_VALUE(CASE WHEN component IS NOT NULL THEN occurred_at END IGNORE NULLS) OVER (${after}) AS after_at
+  FROM (
+    SELECT *, previous_at IS NULL OR ${d.secondsBetween('previous_at', 'occurred_at')} > ${gapSeconds} AS starts_session FROM ordered
+  ) AS flagged
+),
+candidates AS (
+  -- The sightings just before and just after each anonymous event; the one after only within the window.
+  SELECT event_id, anon_component, before_component, after_component,
+    before_component IS NOT NULL AS before_ok,
+    after_component IS NOT NULL AND ${withinWindow('after_at', 'occurred_at')} AS after_ok,
+    COALESCE(before_at >= session_started_at, FALSE) AS before_same,
+    COALESCE(after_at < next_session_at, after_at IS NOT NULL) AS after_same,
+    ${micros('occurred_at')} - ${micros('before_at')} AS before_gap,
+    ${micros('after_at')} - ${micros('occurred_at')} AS after_gap
+  FROM near
+  WHERE component IS NULL
+),
+chosen AS (
+  -- Same session first, then the nearer (ties: the one before).
+  SELECT event_id, anon_component, CASE
+    WHEN before_ok AND (NOT after_ok OR (before_same AND NOT after_same) OR (before_same = after_same AND before_gap <= after_gap)) THEN before_component
+    WHEN after_ok THEN after_component
+  END AS component
+  FROM candidates
+)
+SELECT c.event_id, COALESCE(k.person_id, c.anon_component) AS person_id, k.person_id IS NOT NULL AS attached
+FROM chosen AS c
+LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
+UNION ALL
+SELECT event_id, anon_component, FALSE FROM anon_events WHERE NOT shared`;
 }

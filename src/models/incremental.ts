@@ -27,8 +27,17 @@
  *   closure does), and every person holding a name in N or holding a profile row with a name in N is added (then
  *   closed again under tokens and persons). Uniqueness also counts the names of every person left outside
  *   (js_inc_outside_names), which are unchanged.
+ * - Shared devices (§3): an anonymous event on a device seen with two or more persons goes to the identification
+ *   on the device nearest in time, and the device's sessions decide which counts as near; so its attribution
+ *   depends on every event of its anonymous component. Those all share its anonymous ids (tokens), so the
+ *   closure holds the whole device, and its recomputation sees all of it. The backstitch window compares an
+ *   event with its device's identifications only: the same argument.
  * - New plain events (a web event with only an anonymous id) of a person the closure leaves out only extend its
- *   history: they start no closure and are appended (incremental/append.ts).
+ *   history: they start no closure and are appended (incremental/append.ts). Except where the person a plain
+ *   event lands on depends on its time: an anonymous id of a shared device (a new visit goes to the nearest
+ *   identification, and may join two device sessions, moving its neighbours), or one left anonymous by the
+ *   backstitch window (a later visit may fall within it). js_state_anon_persons leaves those ids out, so their
+ *   new events are not append candidates: their anonymous ids seed the closure, and the device is recomputed.
  * - The affected persons are then complete in the recomputation (a profile in it matches a person in it), and
  *   their old rows are exactly the rows keyed by their old person ids (links: by the tokens of their events).
  * Corners that are not exact (also not deterministic in a full rebuild, or outside the model): two copies of an

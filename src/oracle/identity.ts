@@ -15,6 +15,7 @@ export type LinkReason =
   | 'crm_id'
   | 'anonymous_id'
   | 'carried_anonymous_id'
+  | 'shared_device'
   | 'offsite_email'
   | 'profile'
   | 'name_match'
@@ -171,14 +172,20 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     });
   }
 
+  // §3 shared devices and the backstitch window: the anonymous events whose person is not their anonymous id's.
+  const deviceEvents = anonymousEventPersons(events, config, anonymous, componentOf, personOfRoot);
+
   // §4 first-party events.
   const assignments = new Map<string, Assignment>();
   for (const e of events) {
     if (e.event_type === 'offsite') continue;
     const personId = identifiedPersonOf(e);
+    const onDevice = deviceEvents.get(e.event_id);
     if (personId !== undefined) {
       const reason = e.user_id !== null ? 'user_id' : e.email !== null ? 'email' : 'crm_id';
       assignments.set(e.event_id, { person_id: personId, identity_status: 'confirmed', link_reason: reason });
+    } else if (onDevice !== undefined) {
+      assignments.set(e.event_id, onDevice);
     } else if (e.anonymous_id !== null) {
       const { person_id, attached, through, throughCarried } = anonymousPerson.get(e.anonymous_id)!;
       const direct = through === e.anonymous_id && !throughCarried;
@@ -261,6 +268,74 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
 
   const links = identityLinks(events, nodesOf, known, personOfRoot, profiles, anonymousPerson, config.identity.hash_key);
   return { events, assignments, identified, profiles, sharedEmails, links };
+}
+
+/**
+ * §3: a device (anonymous component) seen with two or more known persons is shared: each of its anonymous events
+ * goes to the person of the sighting (identified event carrying one of its ids) nearest in time, one in the same
+ * device session first, ties to the earlier. With identity.backstitch_days, a sighting later than the event counts
+ * only within that many days, and on an unshared device an event that long before the first sighting stays on the
+ * anonymous person. Returns the assignments of those events (the other anonymous events keep their id's person).
+ */
+function anonymousEventPersons(
+  events: StagedEvent[],
+  config: Config,
+  anonymous: UnionFind,
+  componentOf: (e: StagedEvent) => string | undefined,
+  personOfRoot: Map<string, string>,
+): Map<string, Assignment> {
+  const windowMicros = config.identity.backstitch_days === null ? Infinity : Math.round(config.identity.backstitch_days * 86_400_000_000);
+  const gapMicros = config.sessions.inactivity_minutes * 60 * 1_000_000;
+  type Entry = { event: StagedEvent; component?: string };
+  const timelines = new Map<string, Map<string, Entry>>();
+  const entry = (device: string, e: StagedEvent, component?: string) => {
+    const line = timelines.get(device) ?? new Map<string, Entry>();
+    line.set(e.event_id, { event: e, component });
+    timelines.set(device, line);
+  };
+  for (const e of events) {
+    const component = componentOf(e);
+    if (component !== undefined) {
+      for (const id of [e.anonymous_id, e.carried_anonymous_id]) if (id !== null) entry(anonymous.find(id), e, component);
+    } else if (e.event_type !== 'offsite' && e.anonymous_id !== null) entry(anonymous.find(e.anonymous_id), e);
+  }
+  const members = anonymous.components();
+  const result = new Map<string, Assignment>();
+  for (const [device, line] of timelines) {
+    const timeline = [...line.values()].sort((a, b) => chronological(a.event, b.event));
+    const sightings = timeline.filter((x) => x.component !== undefined);
+    if (sightings.length === 0) continue;
+    const anonymousPerson = (): Assignment => ({ person_id: minText(members.get(device)!)!, identity_status: 'anonymous', link_reason: 'none' });
+    if (new Set(sightings.map((x) => x.component)).size < 2) {
+      const first = sightings[0].event.occurred_at;
+      for (const x of timeline) if (x.component === undefined && first - x.event.occurred_at > windowMicros) result.set(x.event.event_id, anonymousPerson());
+      continue;
+    }
+    // Device sessions along the time line, then the nearest sighting on either side of each anonymous event.
+    const session: number[] = [];
+    timeline.forEach((x, i) => session.push(i === 0 ? 0 : session[i - 1] + (x.event.occurred_at - timeline[i - 1].event.occurred_at > gapMicros ? 1 : 0)));
+    timeline.forEach((x, i) => {
+      if (x.component !== undefined) return;
+      let b = i - 1;
+      while (b >= 0 && timeline[b].component === undefined) b--;
+      let a = i + 1;
+      while (a < timeline.length && timeline[a].component === undefined) a++;
+      const t = x.event.occurred_at;
+      const beforeOk = b >= 0;
+      const afterOk = a < timeline.length && timeline[a].event.occurred_at - t <= windowMicros;
+      const beforeSame = beforeOk && session[b] === session[i];
+      const afterSame = afterOk && session[a] === session[i];
+      const pick =
+        beforeOk && (!afterOk || (beforeSame && !afterSame) || (beforeSame === afterSame && t - timeline[b].event.occurred_at <= timeline[a].event.occurred_at - t))
+          ? timeline[b]
+          : afterOk
+            ? timeline[a]
+            : undefined;
+      const person = pick === undefined ? undefined : personOfRoot.get(pick.component!);
+      result.set(x.event.event_id, person === undefined ? anonymousPerson() : { person_id: person, identity_status: 'confirmed', link_reason: 'shared_device' });
+    });
+  }
+  return result;
 }
 
 /** §9: every known node, every anonymous id, every name-keyed offsite profile → its person. */

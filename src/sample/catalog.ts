@@ -153,3 +153,44 @@ export const LINKEDIN_ACTIONS: readonly (readonly ['liked' | 'commented' | 'foll
 
 /** Identifier values broken tracking code sends instead of a real id. */
 export const JUNK_IDS: readonly string[] = ['undefined', '0', '00000000-0000-0000-0000-000000000000', 'null'];
+
+/**
+ * A company's name as people write it on LinkedIn, from its email domain's word and suffix: the legal-form and
+ * division words ("Acme Ltd", "Acme Health") that a matcher must see past to compare it with the domain acme-health.com.
+ */
+const COMPANY_FORMS: Record<string, readonly string[]> = {
+  '.com': ['', ' Inc.'],
+  '.co.uk': ['', ' Ltd', ' UK'],
+  '.io': [''],
+  '.de': [' GmbH', ''],
+  '.nl': [' B.V.', ''],
+  '.fr': ['', ' SAS'],
+  '-group.com': [' Group'],
+  '-retail.co.uk': [' Retail'],
+  '-health.com': [' Health'],
+  '-energy.com': [' Energy'],
+};
+export const companyName = (word: string, suffix: string, form: number): string => {
+  const forms = COMPANY_FORMS[suffix] ?? [''];
+  return word[0].toUpperCase() + word.slice(1) + forms[form % forms.length];
+};
+
+/** Job titles of the B2B audience (what comes before "at Acme" in a LinkedIn headline). */
+export const ROLES: readonly string[] = [
+  'Head of Data', 'Data Engineer', 'Analytics Engineer', 'Marketing Manager', 'CTO', 'VP Engineering', 'Product Manager',
+  'Data Analyst', 'Head of Growth', 'BI Developer', 'Director of Analytics', 'Senior Data Scientist', 'Head of Marketing',
+  'Operations Manager', 'RevOps Lead', 'Finance Director', 'Software Engineer', 'Chief Data Officer', 'Growth Marketer',
+  'Lead Analytics Engineer',
+];
+export const INDUSTRIES: readonly string[] = ['SaaS', 'Fintech', 'Retail', 'Healthcare', 'Energy', 'B2B Marketing', 'Data & Analytics', 'E-commerce'];
+/** Headlines that name no company. */
+export const BARE_HEADLINES: readonly string[] = [
+  'Founder', 'Consultant', 'Open to work', 'Data | Analytics | BI', 'Helping teams make sense of their data',
+  'Freelance Data Engineer', 'Fractional CMO', 'Looker & dbt enthusiast',
+];
+/** LinkedIn's location line, as profiles show it. */
+export const LOCATIONS: readonly string[] = [
+  'London, England, United Kingdom', 'Greater London', 'Manchester, England, United Kingdom', 'Leeds, England, United Kingdom',
+  'Bristol, England, United Kingdom', 'Edinburgh, Scotland, United Kingdom', 'Dublin, County Dublin, Ireland',
+  'Amsterdam, North Holland, Netherlands', 'Berlin, Germany', 'Paris, Île-de-France, France', 'New York, New York, United States', 'Remote',
+];

@@ -30,8 +30,14 @@ export const DEMO_OPTIONS = { events: 10_000, persons: 400, seed: 'demo' } as co
  * What DEMO_OPTIONS write, for --help: the last household is completed and LinkedIn-only persons come on top of the
  * audience. test/sample/cli.test.ts fails when a change to the simulation changes it.
  */
-export const DEMO_SIZE = { events: 10_003, persons: 422 } as const;
+export const DEMO_SIZE = { events: 10_039, persons: 425 } as const;
 const DEFAULT_EVENTS_PER_PERSON = 25;
+/**
+ * The generator's version, written to the manifest: bumped when the same options give other data (2: LinkedIn
+ * headlines, companies and the matching confounders), so a cache of generated data (the bench's) knows it is stale.
+ */
+export const SAMPLE_GENERATOR_VERSION = 2;
+export const SAMPLE_GENERATOR_CHANGE = 'LinkedIn headlines, companies and the name-matching confounders';
 
 /** Fills in events/persons from each other; validates ranges with messages naming the option. */
 export function resolveSampleOptions(input: Partial<SampleOptions> & { out: string }): SampleOptions {
@@ -135,7 +141,10 @@ export async function generateSample(options: SampleOptions, onProgress?: (event
       phenomena: sim.phenomena,
       faults: deliverer.counts,
     };
-    writeFileSync(staging.path(MANIFEST_FILE), JSON.stringify({ ...result, options: { ...options, out: undefined } }, null, 2) + '\n');
+    writeFileSync(
+      staging.path(MANIFEST_FILE),
+      JSON.stringify({ generator: SAMPLE_GENERATOR_VERSION, ...result, options: { ...options, out: undefined } }, null, 2) + '\n',
+    );
     // Files an earlier run may have left in another format or shape: two 'pages' files would stop the engine.
     const stale = ['pages', 'tracks', 'identifies', 'events', OFFSITE_SOURCE, GROUND_TRUTH].flatMap((t) => [`${t}.ndjson`, `${t}.parquet`]);
     staging.commit(stale);

@@ -66,6 +66,7 @@ function segmentRow(e: SimEvent, d: Delivery): Row {
     row.name = e.traits?.name ?? null;
     row.first_name = e.traits?.firstName ?? null;
     row.last_name = e.traits?.lastName ?? null;
+    row.company = e.traits?.company ?? null;
   }
   return row;
 }
@@ -100,11 +101,16 @@ function offsiteRow(e: SimEvent, d: Delivery): Row {
   return {
     id: d.id,
     full_name: o.fullName,
+    first_name: o.firstName,
+    last_name: o.lastName,
     email: o.email,
     action: o.action,
     timestamp: d.timestamp,
     profile_url: o.profileUrl,
     content_url: o.contentUrl,
+    headline: o.headline,
+    company: o.company,
+    location: o.location,
   };
 }
 

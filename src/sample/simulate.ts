@@ -9,24 +9,29 @@
  */
 import {
   ARTICLES,
+  BARE_HEADLINES,
   COMPANY_SUFFIXES,
   COMPANY_WORDS,
   CONTACT,
   FIRST_NAMES,
   HOME,
+  INDUSTRIES,
   LAST_NAMES,
   LINKEDIN_ACTIONS,
   LINKEDIN_POSTS,
+  LOCATIONS,
   MEETING_BOOKED,
   NEWSLETTER_CAMPAIGNS,
   NEWSLETTER_SIGNUP,
   PERSONAL_DOMAINS,
+  ROLES,
   SEARCH_REFERRERS,
   SERVICES,
   SITE,
   SITE_TRACKS,
   THANKS,
   ZAPIER_IPS,
+  companyName,
   type Page,
 } from './catalog';
 import { Rng, Zipf, weighted } from './random';
@@ -69,14 +74,23 @@ export interface Traits {
   name: string | null;
   firstName: string | null;
   lastName: string | null;
+  /** What they typed into the booking form's optional Company field. */
+  company: string | null;
 }
 
+/** One row of a LinkedIn export (PhantomBuster's likers, commenters and followers scrapes look like this). */
 export interface OffsiteInteraction {
-  fullName: string;
+  /** Missing on some rows, which carry first and last name instead. */
+  fullName: string | null;
+  firstName: string | null;
+  lastName: string | null;
   email: string | null;
   action: string;
   profileUrl: string | null;
   contentUrl: string;
+  headline: string | null;
+  company: string | null;
+  location: string | null;
 }
 
 /** One event in source-neutral form; `shapes.ts` turns it into Segment, Snowplow or LinkedIn rows. */
@@ -123,6 +137,18 @@ export interface Phenomena {
   offsiteInteractions: number;
   offsiteBeforeFirstVisit: number;
   offsiteWithEmail: number;
+  /** Persons whose email is at a personal domain (gmail.com…): no company evidence from the email. */
+  personalEmailPersons: number;
+  /** Persons with a work email who have moved on: their employer (LinkedIn, the booking form) is not the email's company. */
+  jobChangers: number;
+  /** LinkedIn profiles whose headline names no company ("Founder", "Data | Analytics | BI"). */
+  headlinesWithoutCompany: number;
+  /** Persons with the name and the email domain of an earlier person: namesakes at the same company. */
+  sameCompanyNamesakes: number;
+  /** Visits from LinkedIn (utm_source=linkedin or a linkedin.com referrer) soon after one of the visitor's interactions. */
+  linkedinReferredVisits: number;
+  /** Booking identifies carrying a company trait. */
+  identifiesWithCompany: number;
 }
 
 export const emptyPhenomena = (): Phenomena => ({
@@ -143,6 +169,12 @@ export const emptyPhenomena = (): Phenomena => ({
   offsiteInteractions: 0,
   offsiteBeforeFirstVisit: 0,
   offsiteWithEmail: 0,
+  personalEmailPersons: 0,
+  jobChangers: 0,
+  headlinesWithoutCompany: 0,
+  sameCompanyNamesakes: 0,
+  linkedinReferredVisits: 0,
+  identifiesWithCompany: 0,
 });
 
 interface Device {
@@ -154,11 +186,35 @@ interface Device {
   ip: string;
 }
 
+/** A LinkedIn profile: what every export row of this person shows (names as displayed, headline, company). */
+interface Profile {
+  name: string;
+  firstName: string;
+  lastName: string;
+  profileUrl: string | null;
+  email: string | null;
+  interactions: number;
+  headline: string;
+  /** The current position's company, as the profile names it; null for someone between jobs. */
+  company: string | null;
+  location: string | null;
+}
+
+/** One LinkedIn interaction, planned before the visits so that some visits can follow it. */
+interface Interaction {
+  at: number;
+  action: 'liked' | 'commented' | 'followed' | 'shared';
+  /** Index into LINKEDIN_POSTS (and ARTICLES: post i promotes article i); null for a follow of the page. */
+  post: number | null;
+}
+
 interface Person {
   id: string;
   firstName: string;
   lastName: string;
   email: string;
+  /** What the booking form's optional Company field gets, or null when left empty. */
+  companyTrait: string | null;
   /** How they type their email into Calendly (case varies between bookings). */
   typedEmail: () => string;
   devices: Device[];
@@ -169,7 +225,7 @@ interface Person {
   bookAgain: boolean;
   bookedFrom: string | null;
   bookings: number;
-  linkedin: { name: string; profileUrl: string | null; email: string | null; interactions: number } | null;
+  linkedin: Profile | null;
   webVisitor: boolean;
 }
 
@@ -177,7 +233,18 @@ interface Visit {
   person: Person;
   at: number;
   index: number;
+  /** A click from LinkedIn soon after this interaction (the landing page is the post's article). */
+  referredBy?: Interaction;
 }
+
+/** An earlier person a namesake colleague can copy: the name and the company email domain. */
+interface Colleague {
+  firstName: string;
+  lastName: string;
+  company: { word: string; suffix: string };
+}
+/** How many recent company-email persons a namesake colleague is drawn from (bounded memory). */
+const COLLEAGUES = 64;
 
 /** Average events of one visit (pages, scroll/CTA tracks, occasional bookings), measured; scales visit counts. */
 const EVENTS_PER_VISIT = 2.5;
@@ -194,6 +261,12 @@ export interface SimulationOptions {
 /** Names drawn from long-tailed lists so that common names (James Smith) are shared by different people. */
 const firstNameZipf = new Zipf(FIRST_NAMES.length, 0.5);
 const lastNameZipf = new Zipf(LAST_NAMES.length, 0.5);
+/**
+ * LinkedIn-only persons (the wide audience that likes posts and never visits) draw from a steeper tail: the
+ * common names are what make a name match to a known visitor a coin toss.
+ */
+const commonFirstNameZipf = new Zipf(FIRST_NAMES.length, 1.0);
+const commonLastNameZipf = new Zipf(LAST_NAMES.length, 1.0);
 const articleZipf = new Zipf(ARTICLES.length, 1.1);
 const postZipf = new Zipf(LINKEDIN_POSTS.length, 1.0);
 
@@ -216,6 +289,8 @@ export class Simulation {
   readonly phenomena = emptyPhenomena();
   private readonly rng: Rng;
   private nextPerson = 1;
+  /** Recent company-email persons, for namesake colleagues (a ring of COLLEAGUES). */
+  private readonly colleagues: Colleague[] = [];
   /** The simulated year: [start, end). */
   private readonly start: number;
   private readonly end: number;
@@ -234,7 +309,7 @@ export class Simulation {
     const events: SimEvent[] = [];
     if (rng.chance(0.12)) {
       const p = this.newPerson(false);
-      this.linkedinActivity(p, null, events);
+      this.linkedinActivity(p, this.planInteractions(p, null), events);
       return events;
     }
     const members = [this.newPerson(true)];
@@ -246,13 +321,29 @@ export class Simulation {
       this.phenomena.sharedDeviceHouseholds++;
     }
     const visits = members.flatMap((p) => this.planVisits(p));
+    // LinkedIn interactions are planned against the planned visits; some are followed by a visit from LinkedIn.
+    const interactions = members.map((p) => {
+      const mine = visits.filter((v) => v.person === p);
+      const planned = this.planInteractions(p, mine.length ? Math.min(...mine.map((v) => v.at)) : null);
+      for (const i of planned) {
+        if (!rng.chance(0.3)) continue;
+        // Most clicks come within hours of the interaction, some days later (beyond a short window).
+        const at = i.at + 2 * MINUTE + Math.floor(rng.chance(0.75) ? rng.exponential(3 * HOUR) : rng.exponential(3 * DAY));
+        if (at >= this.end) continue;
+        visits.push({ person: p, at, index: 0, referredBy: i });
+        this.phenomena.linkedinReferredVisits++;
+      }
+      return planned;
+    });
     visits.sort((a, b) => a.at - b.at);
-    const firstVisit = new Map<Person, number>();
+    const seen = new Map<Person, number>();
     for (const v of visits) {
-      if (!firstVisit.has(v.person)) firstVisit.set(v.person, v.at);
+      // A visit's number among its person's visits (when they book), counting the LinkedIn-referred ones.
+      v.index = seen.get(v.person) ?? 0;
+      seen.set(v.person, v.index + 1);
       this.visit(v, events);
     }
-    for (const p of members) this.linkedinActivity(p, firstVisit.get(p) ?? null, events);
+    members.forEach((p, i) => this.linkedinActivity(p, interactions[i], events));
     return events;
   }
 
@@ -261,15 +352,31 @@ export class Simulation {
     const id = `P${String(this.nextPerson++).padStart(7, '0')}`;
     this.phenomena.persons++;
     if (!webVisitor) this.phenomena.linkedinOnlyPersons++;
-    const firstName = FIRST_NAMES[firstNameZipf.sample(rng)];
-    const lastName = LAST_NAMES[lastNameZipf.sample(rng)];
+    // Now and then a namesake of a recent colleague: same name, same company domain, another person.
+    const colleague = this.colleagues.length > 0 && rng.chance(0.03) ? rng.pick(this.colleagues) : null;
+    const firstName = colleague?.firstName ?? FIRST_NAMES[(webVisitor ? firstNameZipf : commonFirstNameZipf).sample(rng)];
+    const lastName = colleague?.lastName ?? LAST_NAMES[(webVisitor ? lastNameZipf : commonLastNameZipf).sample(rng)];
     const local = rng.chance(0.7) ? `${asciiSlug(firstName)}.${asciiSlug(lastName)}` : `${asciiSlug(firstName)[0]}${asciiSlug(lastName)}`;
-    const domain = rng.chance(0.8)
-      ? `${rng.pick(COMPANY_WORDS)}${rng.pick(COMPANY_SUFFIXES)}`
-      : rng.pick(PERSONAL_DOMAINS);
+    const drawn = { word: rng.pick(COMPANY_WORDS), suffix: rng.pick(COMPANY_SUFFIXES) };
+    const work = colleague?.company ?? drawn;
+    const personal = colleague === null && rng.chance(0.2);
+    const domain = personal ? rng.pick(PERSONAL_DOMAINS) : `${work.word}${work.suffix}`;
+    if (colleague) this.phenomena.sameCompanyNamesakes++;
+    if (personal) this.phenomena.personalEmailPersons++;
+    else if (this.colleagues.length < COLLEAGUES) this.colleagues.push({ firstName, lastName, company: work });
+    else this.colleagues[this.nextPerson % COLLEAGUES] = { firstName, lastName, company: work };
     // A number makes the address unique to this person (two John Smiths at acme.com have different emails).
     const email = `${local}${rng.int(1, 999)}@${domain}`;
     const displayEmail = rng.chance(0.2) ? `${local[0].toUpperCase()}${local.slice(1)}${email.slice(local.length)}` : email;
+
+    // The current employer: the email's company, unless they moved on (the email is an old one) or use a personal
+    // address (then any company, or none: freelancers, founders between things).
+    const other = { word: rng.pick(COMPANY_WORDS), suffix: rng.pick(COMPANY_SUFFIXES) };
+    const moved = !personal && rng.chance(0.15) && `${other.word}${other.suffix}` !== domain;
+    if (moved) this.phenomena.jobChangers++;
+    const employer = moved || personal ? (personal && rng.chance(0.2) ? null : other) : work;
+    const company = employer ? companyName(employer.word, employer.suffix, rng.int(0, 2)) : null;
+
     const deviceCount = webVisitor ? 1 + (rng.chance(0.5) ? 1 : 0) + (rng.chance(0.2) ? 1 : 0) : 0;
     const devices: Device[] = Array.from({ length: deviceCount }, (_, i) => {
       const mobile = i > 0 || rng.chance(0.25);
@@ -278,21 +385,37 @@ export class Simulation {
       return { mobile, safari, anonymousId: null, lastActive: 0, ip: randomIp(rng, mobile) };
     });
     const onLinkedIn = !webVisitor || rng.chance(0.35);
-    const linkedinName = () => {
-      const full = `${firstName} ${lastName}`;
+    const profile = (): Profile => {
       // LinkedIn display names drift from what people type into forms: accents dropped, case, a title.
-      return weighted(rng, [
-        [full, 8],
-        [full.normalize('NFD').replace(/[\u0300-\u036f]/g, ''), 1],
-        [full.toUpperCase(), 0.3],
-        [`${full}, MBA`, 0.3],
+      const drift = weighted(rng, [
+        ['as typed', 8],
+        ['no accents', 1],
+        ['upper case', 0.3],
+        ['title', 0.3],
       ] as const);
+      const shown = (s: string) => (drift === 'no accents' ? s.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : drift === 'upper case' ? s.toUpperCase() : s);
+      const last = drift === 'title' ? `${lastName}, MBA` : shown(lastName);
+      const hl = this.headline(company);
+      if (hl.named === null) this.phenomena.headlinesWithoutCompany++;
+      return {
+        name: `${shown(firstName)} ${last}`,
+        firstName: shown(firstName),
+        lastName: last,
+        profileUrl: `https://www.linkedin.com/in/${asciiSlug(firstName)}-${asciiSlug(lastName)}-${rng.hex(8)}`,
+        email: rng.chance(0.25) ? (rng.chance(0.7) ? email : `${local}${rng.int(1, 99)}@${rng.pick(PERSONAL_DOMAINS)}`) : null,
+        interactions: 1 + rng.geometric(webVisitor ? LINKEDIN_EVENTS_PER_PERSON : 1.5),
+        headline: hl.text,
+        company,
+        location: rng.chance(0.75) ? rng.pick(LOCATIONS) : null,
+      };
     };
     return {
       id,
       firstName,
       lastName,
       email,
+      // Calendly's optional Company field: filled by some, as they write their employer (sometimes lower case).
+      companyTrait: company !== null && rng.chance(0.45) ? (rng.chance(0.2) ? company.toLowerCase() : company) : null,
       typedEmail: () => (rng.chance(0.15) ? displayEmail.toUpperCase() : displayEmail),
       devices,
       subscribed: webVisitor && rng.chance(0.05), // already on the mailing list (an old client, an event)
@@ -300,16 +423,28 @@ export class Simulation {
       bookAgain: rng.chance(0.35),
       bookedFrom: null,
       bookings: 0,
-      linkedin: onLinkedIn
-        ? {
-            name: linkedinName(),
-            profileUrl: `https://www.linkedin.com/in/${asciiSlug(firstName)}-${asciiSlug(lastName)}-${rng.hex(8)}`,
-            email: rng.chance(0.25) ? (rng.chance(0.7) ? email : `${local}${rng.int(1, 99)}@${rng.pick(PERSONAL_DOMAINS)}`) : null,
-            interactions: 1 + rng.geometric(webVisitor ? LINKEDIN_EVENTS_PER_PERSON : 1.5),
-          }
-        : null,
+      linkedin: onLinkedIn ? profile() : null,
       webVisitor,
     };
+  }
+
+  /** A LinkedIn headline as people write them: "Head of Data at Acme", "CTO @ Acme", or no company at all. */
+  private headline(company: string | null): { text: string; named: string | null } {
+    const rng = this.rng;
+    const role = rng.pick(ROLES);
+    const industry = rng.pick(INDUSTRIES);
+    const shape = weighted(rng, [
+      ['at', company ? 50 : 0],
+      ['@', company ? 8 : 0],
+      ['|', company ? 7 : 0],
+      ['at, industry', company ? 8 : 0],
+      ['role, industry', 15],
+      ['bare', 12],
+    ] as const);
+    if (shape === 'role, industry') return { text: `${role} | ${industry}`, named: null };
+    if (shape === 'bare' || company === null) return { text: rng.pick(BARE_HEADLINES), named: null };
+    const text = shape === 'at' ? `${role} at ${company}` : shape === '@' ? `${role} @ ${company}` : shape === '|' ? `${role} | ${company}` : `${role} at ${company} | ${industry}`;
+    return { text, named: company };
   }
 
   private planVisits(p: Person): Visit[] {
@@ -354,8 +489,9 @@ export class Simulation {
     let at = v.at;
     const base = (kind: SimEvent['kind']): SimEvent => simEvent({ id: rng.uuid(), kind, person: p.id, at, anonymousId, ip: device.ip });
 
-    // How they arrived.
-    const arrival = weighted(rng, [
+    // How they arrived: a visit planned after a LinkedIn interaction comes from LinkedIn.
+    const referral = v.referredBy;
+    const arrival = referral ? 'linkedin' : weighted(rng, [
       ['search', 40],
       ['direct', 20],
       ['linkedin', 15],
@@ -367,9 +503,12 @@ export class Simulation {
     let referrer: string | null = null;
     if (arrival === 'search') referrer = rng.pick(SEARCH_REFERRERS);
     if (arrival === 'linkedin' || arrival === 'twitter') {
-      campaign = { source: arrival, medium: 'social', name: 'blog-promotion', term: null, content: null };
       referrer = arrival === 'linkedin' ? 'https://www.linkedin.com/' : 'https://t.co/';
-      query = `?utm_source=${arrival}&utm_medium=social&utm_campaign=blog-promotion`;
+      // Our posts' links carry UTM tags; a link someone else shared, or the page's profile link, only the referrer.
+      if (!(referral && rng.chance(0.45))) {
+        campaign = { source: arrival, medium: 'social', name: 'blog-promotion', term: null, content: null };
+        query = `?utm_source=${arrival}&utm_medium=social&utm_campaign=blog-promotion`;
+      }
     }
     if (arrival === 'email') {
       const name = rng.pick(NEWSLETTER_CAMPAIGNS);
@@ -389,7 +528,8 @@ export class Simulation {
       at += 10_000 + Math.floor(rng.exponential(90_000));
     };
 
-    const landing = arrival === 'direct' && rng.chance(0.5) ? HOME : ARTICLES[articleZipf.sample(rng)];
+    const landing =
+      referral && referral.post !== null ? ARTICLES[referral.post] : arrival === 'direct' && rng.chance(0.5) ? HOME : ARTICLES[articleZipf.sample(rng)];
     pageView(landing, true);
     const more = rng.geometric(1.3);
     for (let i = 0; i < more; i++) pageView(rng.chance(0.7) ? ARTICLES[articleZipf.sample(rng)] : rng.pick(SERVICES), false);
@@ -407,7 +547,7 @@ export class Simulation {
       out.push(t);
       at += 2_000;
       const idf = base('identify');
-      idf.traits = { email: p.typedEmail(), name: null, firstName: p.firstName, lastName: null };
+      idf.traits = { email: p.typedEmail(), name: null, firstName: p.firstName, lastName: null, company: null };
       out.push(idf);
       p.subscribed = true;
       this.phenomena.newsletterSignups++;
@@ -443,9 +583,8 @@ export class Simulation {
     if (late) this.phenomena.lateIdentifies++;
     const identify = zapier('identify', bookedAt + (late ? Math.floor(HOUR + rng.exponential(DAY)) : rng.int(5_000, 90_000)));
     const fullName = `${p.firstName} ${p.lastName}`;
-    identify.traits = rng.chance(0.7)
-      ? { email, name: fullName, firstName: p.firstName, lastName: p.lastName }
-      : { email, name: null, firstName: p.firstName, lastName: p.lastName };
+    identify.traits = { email, name: rng.chance(0.7) ? fullName : null, firstName: p.firstName, lastName: p.lastName, company: p.companyTrait };
+    if (p.companyTrait !== null) this.phenomena.identifiesWithCompany++;
     out.push(track, identify);
     thanks();
     if (p.bookings === 0) p.bookedFrom = anonymousId;
@@ -458,31 +597,47 @@ export class Simulation {
     this.phenomena.bookings++;
   }
 
-  private linkedinActivity(p: Person, firstVisit: number | null, out: SimEvent[]): void {
+  /** When and how a person interacts with the company's LinkedIn posts (awareness mostly before the first visit). */
+  private planInteractions(p: Person, firstVisit: number | null): Interaction[] {
     const rng = this.rng;
-    if (!p.linkedin) return;
-    const li = p.linkedin;
-    if (li.email) this.phenomena.offsiteWithEmail++;
+    if (!p.linkedin) return [];
     const { start, end } = this;
-    for (let i = 0; i < li.interactions; i++) {
-      // Awareness comes first: most interactions happen before the first visit to the site.
+    return Array.from({ length: p.linkedin.interactions }, () => {
       const before = firstVisit !== null && firstVisit > start && rng.chance(0.7);
       const at = before ? start + rng.next() * (firstVisit - start) : start + rng.next() * (end - start);
       if (before) this.phenomena.offsiteBeforeFirstVisit++;
-      this.phenomena.offsiteInteractions++;
       const action = weighted(rng, LINKEDIN_ACTIONS);
+      return { at: Math.floor(at), action, post: action === 'followed' ? null : postZipf.sample(rng) };
+    });
+  }
+
+  /** The export rows of a person's interactions. */
+  private linkedinActivity(p: Person, interactions: Interaction[], out: SimEvent[]): void {
+    const rng = this.rng;
+    const li = p.linkedin;
+    if (!li) return;
+    if (li.email) this.phenomena.offsiteWithEmail++;
+    for (const i of interactions) {
+      this.phenomena.offsiteInteractions++;
+      // Scrapes differ: some rows split the name and a few then lack the full name; the company column is not always filled.
+      const split = rng.chance(0.7);
       out.push(simEvent({
         id: `li-${rng.hex(20)}`,
         kind: 'offsite',
         person: p.id,
-        at: Math.floor(at),
+        at: i.at,
         offsite: {
-          fullName: li.name,
+          fullName: split && rng.chance(0.12) ? null : li.name,
+          firstName: split ? li.firstName : null,
+          lastName: split ? li.lastName : null,
           email: li.email,
-          action,
+          action: i.action,
           // Some exports (comments scraped from a post) come without the profile link.
           profileUrl: rng.chance(0.9) ? li.profileUrl : null,
-          contentUrl: action === 'followed' ? 'https://www.linkedin.com/company/example-analytics' : LINKEDIN_POSTS[postZipf.sample(rng)],
+          contentUrl: i.post === null ? 'https://www.linkedin.com/company/example-analytics' : LINKEDIN_POSTS[i.post],
+          headline: li.headline,
+          company: li.company !== null && rng.chance(0.6) ? li.company : null,
+          location: li.location,
         },
       }));
     }

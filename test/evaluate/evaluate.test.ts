@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRUTH_TABLE, evaluateFolder, predictionCells, type EvaluationReport } from '../../src/evaluate';
+import { EXACT_NAMES, TRUTH_TABLE, evaluateFolder, predictionCells, type EvaluationReport } from '../../src/evaluate';
 import { formatEvaluation } from '../../src/evaluate/report';
 import { generateSample, resolveSampleOptions } from '../../src/sample';
 import { createTable, openMemoryDb } from '../support/duckdb';
@@ -50,16 +50,23 @@ describe('evaluate on generated data', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('scores ours and the seed on every well-formed ground-truth event', () => {
-    expect(report.systems.map((s) => s.name)).toEqual(['journey-stitch', 'seed SQL']);
+  it('scores ours, ours with the exact-name rule and the seed on every well-formed ground-truth event', () => {
+    expect(report.systems.map((s) => s.name)).toEqual(['journey-stitch', EXACT_NAMES, 'seed SQL']);
     expect(report.seedSkipped).toBeNull();
+    expect(report.exactSkipped).toBeNull();
+    // Every stitcher is scored on the same offsite rows and the same recall denominator.
+    const [ours, exact, seed] = report.systems.map((s) => s.matching);
+    expect(ours.offsiteRows).toBeGreaterThan(500);
+    expect(ours.matchable).toBeGreaterThan(0);
+    for (const m of [exact, seed]) expect({ rows: m.offsiteRows, visitors: m.visitorRows }).toEqual({ rows: ours.offsiteRows, visitors: ours.visitorRows });
+    expect(ours.correctlyAttached).toBeLessThanOrEqual(ours.attachedToVisitor);
     expect(report.events).toBeGreaterThan(19_000);
     for (const s of report.systems) expect(s.evaluation.events).toBe(report.events);
     expect(formatEvaluation(report)).toMatch(/\| pairwise precision \| \d+\.\d\d% \| \d+\.\d\d% \|/);
   });
 
   it('is more precise than the seed and finds at least as many true pairs', () => {
-    const [ours, seed] = report.systems.map((s) => s.evaluation);
+    const [ours, seed] = ['journey-stitch', 'seed SQL'].map((name) => report.systems.find((s) => s.name === name)!.evaluation);
     expect(ours.overall.precision!).toBeGreaterThan(seed.overall.precision!);
     expect(ours.overall.recall!).toBeGreaterThanOrEqual(seed.overall.recall!);
     // The seed merges everyone sharing a junk anonymous id ('undefined', '0'...) into one person.
@@ -81,8 +88,9 @@ describe('inferred links against naive name matching', () => {
         const out = mkdtempSync(join(tmpdir(), 'js-evaluate-'));
         dirs.push(out);
         await generateSample(resolveSampleOptions({ out, events: 50_000, seed }));
-        const r = await evaluateFolder({ data: out });
-        for (const [key, s] of [['ours', r.systems[0]], ['seed', r.systems[1]]] as const) {
+        const r = await evaluateFolder({ data: out, exact: false });
+        const system = (name: string) => r.systems.find((s) => s.name === name)!;
+        for (const [key, s] of [['ours', system('journey-stitch')], ['seed', system('seed SQL')]] as const) {
           totals[key].correct += s.evaluation.byCategory.inferred?.correctPairs ?? 0;
           totals[key].predicted += s.evaluation.byCategory.inferred?.predictedPairs ?? 0;
         }

@@ -14,7 +14,7 @@ const typeSearch = (text: string) => fireEvent.change(screen.getByRole('textbox'
 const press = (key: string) => fireEvent.keyDown(document.activeElement!, { key });
 const active = () => document.activeElement as HTMLElement;
 const personUrl = `/person?q=${demoPerson.term}&id=${encodeURIComponent(demoPerson.personId)}`;
-const WEI = demoPerson.personId;
+const ANANYA = demoPerson.personId;
 
 describe('Person view accessibility (demo data)', () => {
   it('search results are a listbox of named options; their count is announced by a polite live region', async () => {
@@ -26,17 +26,17 @@ describe('Person view accessibility (demo data)', () => {
     expect(region.textContent).toBe('');
 
     typeSearch(demoPerson.term);
-    const listbox = await screen.findByRole('listbox', { name: '6 matching persons' });
+    const listbox = await screen.findByRole('listbox', { name: '9 matching persons' });
     expect(screen.getByTestId('person-result-count')).toBe(region);
-    expect(region.textContent).toBe('6 persons match "Bennett".');
+    expect(region.textContent).toBe('9 persons match "Thomas".');
 
     const options = within(listbox).getAllByRole('option');
-    expect(options).toHaveLength(6);
+    expect(options).toHaveLength(9);
     expect(options[0]).toBe(
-      screen.getByRole('option', { name: `Wei Bennett, wei.bennett31@acme.nl, identity inferred, 154 events, person id ${WEI}` }),
+      screen.getByRole('option', { name: `Ananya Thomas, ananya.thomas332@oscorp-group.com, identity inferred, 25 events, person id ${ANANYA}` }),
     );
-    expect(screen.getByRole('option', { name: /^Victoria Bennett, email unknown, identity unmatched, 2 events, person id p:/ })).toBeTruthy();
-    expect(options.map((o) => o.getAttribute('aria-selected'))).toEqual(Array(6).fill('false'));
+    expect(screen.getByRole('option', { name: /^Michael Thomas, email unknown, identity unmatched, 2 events, person id p:/ })).toBeTruthy();
+    expect(options.map((o) => o.getAttribute('aria-selected'))).toEqual(Array(9).fill('false'));
 
     // One tab stop; arrows, Home and End move along the list; Enter opens the person.
     expect(options.filter((o) => o.tabIndex === 0)).toEqual([options[0]]);
@@ -44,9 +44,9 @@ describe('Person view accessibility (demo data)', () => {
     expect(press('ArrowDown')).toBe(false); // handled: the page does not scroll
     expect(active()).toBe(options[1]);
     press('End');
-    expect(active()).toBe(options[5]);
+    expect(active()).toBe(options[8]);
     press('ArrowDown'); // the last: stays
-    expect(active()).toBe(options[5]);
+    expect(active()).toBe(options[8]);
     press('Home');
     expect(active()).toBe(options[0]);
     press('ArrowDown');
@@ -70,17 +70,17 @@ describe('Person view accessibility (demo data)', () => {
     const headings = screen.getAllByRole('heading').map((h) => [h.tagName, h.textContent]);
     expect(headings).toEqual([
       ['H2', "A person's journey"],
-      ['H3', '6 matching persons'],
-      ['H3', 'Wei Bennett'],
+      ['H3', '9 matching persons'],
+      ['H3', 'Ananya Thomas'],
       ['H4', 'Timeline'],
     ]);
     // The person shown is the selected option, and holds the list's tab stop.
-    const wei = screen.getByRole('option', { selected: true });
-    expect(wei.dataset.personId).toBe(WEI);
-    expect(wei.tabIndex).toBe(0);
+    const ananya = screen.getByRole('option', { selected: true });
+    expect(ananya.dataset.personId).toBe(ANANYA);
+    expect(ananya.tabIndex).toBe(0);
     // The header's values are labelled for a screen reader where only their position tells them apart.
     const header = screen.getByTestId('person-header');
-    expect(header.textContent).toBe(`Wei Bennettwei.bennett31@acme.nl · person id ${WEI} · identity status inferred · converted · 154 events`);
+    expect(header.textContent).toBe(`Ananya Thomasananya.thomas332@oscorp-group.com · person id ${ANANYA} · identity status inferred · converted · 25 events`);
   });
 
   it('a person whose name is hidden is headed by their id, never by a bare "hidden"', async () => {
@@ -89,8 +89,8 @@ describe('Person view accessibility (demo data)', () => {
         ? { rows: [] }
         : { rows: demoPerson.person as Record<string, string | number | null>[], hiddenFields: [PERSON_FIELDS.name, PERSON_FIELDS.email] },
     );
-    renderWithLooker(<App />, fake, `/person?id=${encodeURIComponent(WEI)}`);
-    expect(await screen.findByRole('heading', { level: 3 })).toHaveProperty('textContent', `Person ${WEI}`);
+    renderWithLooker(<App />, fake, `/person?id=${encodeURIComponent(ANANYA)}`);
+    expect(await screen.findByRole('heading', { level: 3 })).toHaveProperty('textContent', `Person ${ANANYA}`);
     expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden').map((e) => e.textContent)).toEqual([
       'name hidden',
       'email hidden',
@@ -100,7 +100,7 @@ describe('Person view accessibility (demo data)', () => {
   it('the timeline is a table named by its heading: each row reads time, source, step, device and identity in words', async () => {
     renderWithLooker(<App />, demoPersonLooker(), personUrl);
     await screen.findAllByTestId('timeline-row');
-    const table = screen.getByRole('table', { name: 'Timeline', description: /^154 events across 2 sources and 6 devices; 1 tied by name match only/ });
+    const table = screen.getByRole('table', { name: 'Timeline', description: /^25 events across 2 sources and 4 devices; 1 tied by name match only/ });
     expect(within(table).getAllByRole('columnheader').map((h) => [h.textContent, h.getAttribute('scope')])).toEqual([
       ['Time (UTC)', 'col'],
       ['Source', 'col'],
@@ -109,22 +109,22 @@ describe('Person view accessibility (demo data)', () => {
       ['Identity (how tied)', 'col'],
     ]);
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows).toHaveLength(154);
+    expect(rows).toHaveLength(25);
     const read = (row: HTMLElement) => [
       within(row).getByRole('rowheader').textContent,
       ...within(row)
         .getAllByRole('cell')
         .map((c) => c.textContent),
     ];
-    // The first event: a LinkedIn like tied by name only. No device is said, not drawn as a bare dash.
-    expect(read(rows[0])).toEqual(['2025-12-06 08:54:18', 'linkedin', 'liked (offsite)', '—no device', 'inferred · name match']);
+    // The first event: a LinkedIn share tied by name only. No device is said, not drawn as a bare dash.
+    expect(read(rows[0])).toEqual(['2026-04-16 09:40:59', 'linkedin', 'shared (offsite)', '—no device', 'inferred · name match']);
     expect(within(rows[0]).getByRole('cell', { name: 'no device' })).toBeTruthy();
     expect(read(rows[1])).toEqual([
-      '2026-06-15 08:16:22',
+      '2026-04-16 12:13:05',
       'web',
-      'Multi-Channel Attribution using dbt, Segment and Looker — Example Analytics',
-      'Device 1cb87b398-31b2-42be-91b6-92f4b65f139b',
-      'confirmed · same device (anonymous id)',
+      'Sessionising the GA4 BigQuery Export — Example Analytics',
+      'Device 13fb04411-2bfd-4613-a9da-ee24399745f0',
+      'confirmed · device later identified',
     ]);
     // Every row says its identity status in words, not by colour.
     const statuses = rows.map((r) => within(r).getAllByRole('cell')[3].textContent!.split(' · ')[0]);

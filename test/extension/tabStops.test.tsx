@@ -52,9 +52,9 @@ describe('Journeys view tab stops (demo data)', () => {
 describe('Person view tab stops (demo data)', () => {
   it('are the tabs, the search box and the results once however many match; the timeline has none', async () => {
     renderWithLooker(<App />, demoPersonLooker(), `/person?q=${demoPerson.term}&id=${encodeURIComponent(demoPerson.personId)}`);
-    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(154);
-    const options = within(await screen.findByRole('listbox', { name: '6 matching persons' })).getAllByRole('option');
-    expect(options).toHaveLength(6);
+    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(25);
+    const options = within(await screen.findByRole('listbox', { name: '9 matching persons' })).getAllByRole('option');
+    expect(options).toHaveLength(9);
     // Three before the listbox too, but the third was the results' unnamed <ul> (a list of items that were buttons
     // only in name, role listitem), entered with the arrow keys.
     expect(tabStops()).toEqual([

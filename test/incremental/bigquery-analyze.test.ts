@@ -35,7 +35,7 @@ const configs: Record<string, { input: ConfigInput; partitioning?: Partitioning 
         { name: 'linkedin', columns: { full_name: 'fullName', timestamp: 'ts', id: 'row_id' } },
         { name: 'twitter', table: 'twitter_export' },
       ],
-      identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }] },
+      identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }], backstitch_days: 30 },
     },
   },
   snowplow: { input: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } } },

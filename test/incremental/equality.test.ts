@@ -21,6 +21,8 @@ const configArb = fc.record({
   max_user_ids_per_email: fc.constantFrom(1, 2, 5),
   name_matching: fc.constantFrom(true, true, false),
   inactivity_minutes: fc.constantFrom(30, 240),
+  // The streams span three days: an hour's and a day's window cut some anonymous history.
+  backstitch_days: fc.constantFrom(null, null, 1 / 24, 1),
 });
 
 const POOLS = {
@@ -63,19 +65,27 @@ test.each(Object.entries(POOLS))('full + incremental runs over batches equal one
   await fc.assert(
     fc.asyncProperty(batchedStream(pool), configArb, async ({ batches, all }, c) => {
       const config = testConfig({
-        identity: { max_user_ids_per_email: c.max_user_ids_per_email, name_matching: c.name_matching },
+        identity: { max_user_ids_per_email: c.max_user_ids_per_email, name_matching: c.name_matching, backstitch_days: c.backstitch_days },
         sessions: { inactivity_minutes: c.inactivity_minutes },
       });
       const incremental = await refreshInBatches(config, { lookback_hours: LOOKBACK_HOURS }, batches, async (_i, result, db) => {
         const appended = result.steps.find((s) => s.name === 'inc_append_stitched_events')?.rows ?? 0;
         if (appended > 0) appendedRuns.count += 1;
         // The append's state: each anonymous id's attribution and each person's tail, as a full run defines them.
+        // Only ids whose identifier-less rows share one attribution that a later visit would get too: not on a
+        // shared device, nor (with a backstitch window) left anonymous.
         expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.personTail} ORDER BY ALL`)).toEqual(await queryRows(db.conn, TAIL_DEFINITION));
         expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.anonPersons} ORDER BY ALL`)).toEqual(
           await queryRows(
             db.conn,
-            `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM stitched_events
-             WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND user_id IS NULL AND event_email IS NULL AND crm_hubspot_id IS NULL ORDER BY ALL`,
+            `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM stitched_events AS se
+             WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND user_id IS NULL AND event_email IS NULL AND crm_hubspot_id IS NULL
+               AND link_reason <> 'shared_device' AND ${c.backstitch_days === null ? 'TRUE' : `identity_status <> 'anonymous'`}
+               AND NOT EXISTS (
+                 SELECT 1 FROM stitched_events AS o
+                 WHERE o.anonymous_id = se.anonymous_id AND o.event_type <> 'offsite' AND o.user_id IS NULL AND o.event_email IS NULL AND o.crm_hubspot_id IS NULL
+                   AND (o.person_id <> se.person_id OR o.identity_status <> se.identity_status OR o.link_reason <> se.link_reason)
+               ) ORDER BY ALL`,
           ),
         );
         // The closure's person-level state stays what a full run derives from stitched_events and the stored events.

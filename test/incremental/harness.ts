@@ -3,7 +3,7 @@
  * first batch, incremental runs after each next one), a fresh database with one full rebuild on everything, and
  * every output table read back whole (all columns, sorted by primary key) so the two can be compared exactly.
  */
-import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, type Config } from '../../src/config/schema';
+import { nameMatching, OFFSITE_COLUMNS, SEGMENT_COLUMNS, type Config } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables } from '../../src/contract/tables';
 import { refreshFull, refreshIncremental, type RefreshResult } from '../../src/engine/incremental';
 import { runPipeline } from '../../src/engine/run';
@@ -101,19 +101,31 @@ export async function readOutputs(db: TestDb, steps: number): Promise<TableRows>
   return tables;
 }
 
-/** One full rebuild over `all` in a fresh database. */
+/**
+ * The name-matching parameters in the state of the last refreshInBatches: an incremental run scores with the
+ * parameters of the full run that built its state (src/models/matching.ts), so what it must equal is a full rebuild
+ * with those parameters pinned. Undefined before any run, or when matching is not scored.
+ */
+let lastStateParams: Record<string, unknown> | undefined;
+
+/** One full rebuild over `all` in a fresh database; scored name matching uses the last refresh's state parameters. */
 export async function fullRebuild(config: Config, all: OracleInput): Promise<TableRows> {
   const rawDb = await RawDatabase.open(config, all);
   try {
     await rawDb.append(all);
-    await runPipeline(rawDb.db.conn, buildPipeline({ config, dialect: duck, raw: rawDb.raw, out: (t) => duck.quoteIdent(t) }));
+    let matchParams: string | undefined;
+    if (nameMatching(config)?.method === 'scored' && lastStateParams) {
+      matchParams = duck.quoteIdent('pinned_match_params');
+      const columns = Object.entries(lastStateParams).map(([name, value]) => `CAST(${value === null ? 'NULL' : String(value)} AS DOUBLE) AS ${duck.quoteIdent(name)}`);
+      await rawDb.db.conn.run(`CREATE TABLE ${matchParams} AS SELECT ${columns.join(', ')}`);
+    }
+    await runPipeline(rawDb.db.conn, buildPipeline({ config, dialect: duck, raw: rawDb.raw, out: (t) => duck.quoteIdent(t), matchParams }));
     return await readOutputs(rawDb.db, config.journeys.steps);
   } finally {
     rawDb.close();
   }
 }
 
-/** Full run on the first batch, then an incremental run after appending each next batch. */
 export async function refreshInBatches(
   config: Config,
   incremental: Pick<IncrementalConfig, 'lookback_hours'>,
@@ -130,6 +142,7 @@ export async function refreshInBatches(
       const result = i === 0 ? await refreshFull(rawDb.db.conn, opts) : await refreshIncremental(rawDb.db.conn, opts);
       await onRun?.(i, result, rawDb.db);
     }
+    lastStateParams = nameMatching(config)?.method === 'scored' ? (await queryRows(rawDb.db.conn, `SELECT * FROM js_state_match_params`))[0] : undefined;
     return await readOutputs(rawDb.db, config.journeys.steps);
   } finally {
     rawDb.close();

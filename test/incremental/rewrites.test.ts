@@ -111,7 +111,7 @@ describe('incremental rewrites', () => {
     expect(after.get('identity_links/user_id:u2')?.rowid).toBe(before.get('identity_links/user_id:u2')?.rowid);
   });
 
-  it('a name two untouched persons share brings neither into the recomputation', async () => {
+  it('exact rule: a name two untouched persons share brings neither into the recomputation', async () => {
     const before: OracleInput = {
       pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-01 09:10', 'a2', 'Home')],
       identifies: [
@@ -120,9 +120,10 @@ describe('incremental rewrites', () => {
       ],
       offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith')], twitter: [] },
     };
-    // A third Jo Smith: the name stays ambiguous whatever happens to u3, so u1, u2 and the LinkedIn profile stay.
+    // A third Jo Smith: under the exact rule the name stays ambiguous whatever happens to u3, so u1, u2 and the
+    // LinkedIn profile stay. (Scored matching recomputes them: evidence can single out one of several namesakes.)
     const next: OracleInput = { identifies: [identify('i3', '03-02 09:00', 'a3', { user_id: 'u3', name: 'Jo Smith' })] };
-    const config = testConfig();
+    const config = testConfig({ identity: { name_matching: { method: 'exact' } } });
     const incremental = await refreshInBatches(config, LOOKBACK, [before, next], async (i, result) => {
       // u3 is new (no stored person to recompute); without the narrowing u1, u2 and the profile would count (3).
       if (i === 1) expect(result.run).toMatchObject({ new_events: 1, affected_persons: 0 });

@@ -4,10 +4,12 @@
  * earlier copy of a known event arriving late. Each ends equal to a full rebuild, and shows the re-stitch.
  */
 import type { OracleInput } from '../../src/oracle';
-import { emailPerson, identify, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
+import { emailPerson, identify, namesakes, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
 import { fullRebuild, mergeInputs, refreshInBatches, type TableRows } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
+/** The exact name rule: one identified person with the name is a match (the scored rule needs evidence). */
+const EXACT = testConfig({ identity: { name_matching: { method: 'exact' } } });
 
 async function bothWays(batches: OracleInput[], config = testConfig()): Promise<{ incremental: TableRows; full: TableRows }> {
   const incremental = await refreshInBatches(config, LOOKBACK, batches);
@@ -19,6 +21,39 @@ const personOf = (tables: TableRows, eventId: string) => tables.stitched_events.
 const statusOf = (tables: TableRows, eventId: string) => tables.stitched_events.find((e) => e.event_id === eventId)?.identity_status;
 
 describe('incremental refresh scenarios', () => {
+  it('scored: a profile whose headline names one of two namesakes is matched by an incremental run, as by a full rebuild', async () => {
+    const { people, examples, config } = namesakes();
+    const { incremental, full } = await bothWays(
+      [
+        { identifies: people, offsite: { linkedin: examples, twitter: [] } },
+        { offsite: { linkedin: [offsiteRow('li-1', '03-02 10:00', 'Sam Lee', { headline: 'Head of Data at ACME Corp' })], twitter: [] } },
+      ],
+      config,
+    );
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'li-1')).toBe(userPerson('u1'));
+    // The parameters are the first run's (fewer named records than a full run over both batches would count).
+    expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')).toMatchObject({ identity_status: 'inferred', match_evidence: 'name shared by 3 + best of 2 + company acme' });
+  });
+
+  it('scored: a LinkedIn-referred visit arriving later is evidence for a stored profile', async () => {
+    const { people, examples } = namesakes();
+    const config = testConfig({ identity: { name_matching: { min_probability: 0.5 } } });
+    const profile = offsiteRow('li-1', '03-05 10:00', 'Sam Lee', { headline: 'Head of Data' });
+    // A labelled example with a LinkedIn-referred visit near its like: referrals are evidence in this data.
+    const annVisit = page('p3', '02-20 12:00', 'a3', 'Blog', { context_page_referrer: 'https://www.linkedin.com/feed/' });
+    const { incremental, full } = await bothWays(
+      [
+        { identifies: people, pages: [annVisit], offsite: { linkedin: [...examples, profile], twitter: [] } },
+        { pages: [page('p9', '03-05 11:00', 'a2', 'Pricing', { context_campaign_source: 'linkedin' })] },
+      ],
+      config,
+    );
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'li-1')).toBe(userPerson('u2'));
+    expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')?.match_evidence).toContain('LinkedIn visit');
+  });
+
   it('late identify: earlier anonymous pages are re-stitched to the identified person', async () => {
     const { incremental, full } = await bothWays([
       {
@@ -32,48 +67,58 @@ describe('incremental refresh scenarios', () => {
     expect(personOf(incremental, 'p3')).toBe('a9');
   });
 
-  it('new name match: an unmatched offsite profile is matched once a person with its name identifies', async () => {
-    const { incremental, full } = await bothWays([
+  it('exact rule, new name match: an unmatched offsite profile is matched once a person with its name identifies', async () => {
+    const { incremental, full } = await bothWays(
+      [
       {
         pages: [page('p1', '03-01 09:00', 'a1', 'Home')],
         offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith', { profile_url: 'https://li.example/in/jo' })], twitter: [] },
       },
       { identifies: [identify('i1', '03-02 10:00', 'a1', { email: 'jo@example.com', name: 'jo  SMITH' })] },
-    ]);
+      ],
+      EXACT,
+    );
     expect(incremental).toEqual(full);
     expect(personOf(incremental, 'l1')).toBe(emailPerson('jo@example.com'));
     expect(statusOf(incremental, 'l1')).toBe('inferred');
   });
 
-  it('new name match: a new offsite like is matched to a person the run does not otherwise touch', async () => {
-    const { incremental, full } = await bothWays([
+  it('exact rule, new name match: a new offsite like is matched to a person the run does not otherwise touch', async () => {
+    const { incremental, full } = await bothWays(
+      [
       {
         identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
         pages: [page('p1', '03-01 09:01', 'a1', 'Home')],
         offsite: { linkedin: [], twitter: [] },
       },
       { offsite: { linkedin: [offsiteRow('l1', '03-02 08:00', 'JO SMITH')], twitter: [] } },
-    ]);
+      ],
+      EXACT,
+    );
     expect(incremental).toEqual(full);
     expect(personOf(incremental, 'l1')).toBe(userPerson('u1'));
     expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))).toMatchObject({ identity_status: 'inferred', event_count: 3 });
   });
 
-  it('ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
-    const { incremental, full } = await bothWays([
+  it('exact rule, ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
+    const { incremental, full } = await bothWays(
+      [
       {
         identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
         offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith')], twitter: [] },
       },
       { identifies: [identify('i2', '03-03 09:00', 'a2', { user_id: 'u2', name: 'JO SMITH' })] },
-    ]);
+      ],
+      EXACT,
+    );
     expect(incremental).toEqual(full);
     expect(statusOf(incremental, 'l1')).toBe('unmatched');
     expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))?.identity_status).toBe('confirmed');
   });
 
-  it('an offsite-only person outside the run makes a new name ambiguous; a web person outside the run is a target', async () => {
-    const { incremental, full } = await bothWays([
+  it('exact rule, an offsite-only person outside the run makes a new name ambiguous; a web person outside the run is a target', async () => {
+    const { incremental, full } = await bothWays(
+      [
       {
         // Ana is known only offsite (a profile with an email); Ben is identified on the website.
         identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Ben Cho' })],
@@ -88,7 +133,9 @@ describe('incremental refresh scenarios', () => {
           twitter: [],
         },
       },
-    ]);
+      ],
+      EXACT,
+    );
     expect(incremental).toEqual(full);
     expect(statusOf(incremental, 'l2')).toBe('unmatched');
     expect(personOf(incremental, 'l3')).toBe(userPerson('u1'));
@@ -130,6 +177,47 @@ describe('incremental refresh scenarios', () => {
     const incremental = await refreshInBatches(testConfig(), LOOKBACK, batches, undefined, (i) => runTimes[i]);
     expect(incremental).toEqual(await fullRebuild(testConfig(), mergeInputs(batches)));
     expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
+  });
+
+  it('shared device: a new visit goes to the latest identification, not where the device\'s earlier visits went', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        identifies: [identify('i1', '03-01 09:00', 'shared', { user_id: 'alice' }), identify('i2', '03-01 15:00', 'shared', { user_id: 'bob' })],
+        pages: [page('p1', '03-01 09:05', 'shared', 'Home')],
+      },
+      // A plain page view, later than everything of alice's: the append path would continue alice (p1's person).
+      { pages: [page('p2', '03-01 15:10', 'shared', 'Pricing')] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'p1')).toBe('alice');
+    expect(personOf(incremental, 'p2')).toBe('bob');
+  });
+
+  it('shared device: a late visit joins two device sessions and moves its neighbour to the other person', async () => {
+    const { incremental, full } = await bothWays([
+      {
+        identifies: [identify('i1', '03-01 10:00', 'shared', { user_id: 'alice' }), identify('i2', '03-01 11:15', 'shared', { user_id: 'bob' })],
+        // Alone in its device session: bob's identification (35 min) is nearer than alice's (40 min).
+        pages: [page('p1', '03-01 10:40', 'shared', 'Home')],
+      },
+      // 20 min after alice's and before p1: alice's session now runs on to p1.
+      { pages: [page('p0', '03-01 10:20', 'shared', 'Blog')] },
+    ]);
+    expect(incremental).toEqual(full);
+    expect(personOf(incremental, 'p0')).toBe('alice');
+    expect(personOf(incremental, 'p1')).toBe('alice');
+  });
+
+  it('backstitch window: a new visit on an id left anonymous by the window goes to the person identified since', async () => {
+    const config = testConfig({ identity: { backstitch_days: 1 } });
+    const batches: OracleInput[] = [
+      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], identifies: [identify('i1', '03-05 09:00', 'a1', { user_id: 'kim' })] },
+      { pages: [page('p2', '03-05 10:00', 'a1', 'Pricing')] },
+    ];
+    const incremental = await refreshInBatches(config, LOOKBACK, batches);
+    expect(incremental).toEqual(await fullRebuild(config, mergeInputs(batches)));
+    expect([personOf(incremental, 'p1'), statusOf(incremental, 'p1')]).toEqual(['a1', 'anonymous']);
+    expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual(['kim', 'confirmed']);
   });
 
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {

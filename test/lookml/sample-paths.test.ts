@@ -25,7 +25,8 @@ let conn: DuckDBConnection;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'js-lookml-sample-'));
-  await generateSample(resolveSampleOptions({ out: dir, events: 3000, persons: 120, seed: 'lookml' }));
+  // Large enough for scored name matching to infer persons with web events in the second half (the filters keep them).
+  await generateSample(resolveSampleOptions({ out: dir, events: 10_000, persons: 400, seed: 'lookml' }));
   config = resolveConfigPaths(configSchema.parse(sampleConfig('segment', 'ndjson')), dir);
   await stitchDuckDB(config);
   instance = await DuckDBInstance.create(config.output.database, { access_mode: 'READ_ONLY' });

@@ -4,7 +4,7 @@
  * email / profile URL / id column, and the config knobs that change the semantics.
  */
 import fc from 'fast-check';
-import type { Config } from '../../src/config/schema';
+import type { Config, ConfigInput } from '../../src/config/schema';
 import type { OracleInput, RawRow } from '../../src/oracle';
 import { testConfig } from '../support/scenarios';
 
@@ -25,7 +25,7 @@ const sometimes = (values: string[]): fc.Arbitrary<string | null> =>
 
 const anonymousId = often(['a1', 'a2', 'a3', 'a4', 'a5', ' a1', 'a2 '], JUNK, 1);
 const userId = rarely(['u1', 'u2', 'u3', ' u1 ']);
-const EMAILS = ['jo@example.com', 'Jo@Example.COM', ' jo@example.com', 'sam@example.org', 'info@acme.example', 'INFO@acme.example', 'not-an-email', 'a@b'];
+const EMAILS = ['jo@example.com', 'Jo@Example.COM', ' jo@example.com', 'sam@example.org', 'info@acme.example', 'INFO@acme.example', 'not-an-email', 'a@b', 'sam@acme.com', 'jo@gmail.com'];
 const email = often(EMAILS, JUNK, 3);
 const NAMES = ['José García', 'jose  garcia', 'Sam Lee', 'SAM LEE', 'Zoë Brontë', 'zoe bronte', 'Ann Example', '  Ann-Example ', '---'];
 const pageTitle = often(['Home', 'Pricing', 'Blog', ' Home ', 'Meeting Booked'], ['', '  '], 1);
@@ -78,6 +78,9 @@ const pageRow = fc.record({
   context_page_path: pagePath,
   context_page_url: pageUrl,
   context_campaign_term: carried,
+  // LinkedIn-referred visits: evidence for scored name matches.
+  context_campaign_source: rarely(['linkedin', 'LinkedIn', 'newsletter']),
+  context_page_referrer: rarely(['https://www.linkedin.com/feed/', 'https://lnkd.in/x', 'https://www.google.com/']),
 });
 const trackRow = fc.record({
   anonymous_id: anonymousId,
@@ -96,6 +99,7 @@ const identifyRow = fc.record({
   last_name: rarely(['Lee']),
   hubspot_id: sometimes(['42', '43']),
   context_campaign_term: carried,
+  company: rarely(['Acme Inc.', 'acme', 'Globex', 'Zoë GmbH']),
 });
 const offsiteRow = fc.record({
   full_name: often(NAMES, ['', ' '], 1),
@@ -104,6 +108,10 @@ const offsiteRow = fc.record({
   timestamp,
   profile_url: sometimes(['https://social.example/in/a', 'https://social.example/in/b', 'https://social.example/in/c']),
   content_url: rarely(['https://social.example/post/1']),
+  first_name: rarely(['Sam', 'José']),
+  last_name: rarely(['Lee', 'García']),
+  headline: sometimes(['Head of Data at Acme', 'Founder @ Globex | Speaker', 'Engineer', 'CTO at Zoë GmbH']),
+  company: rarely(['ACME Corp', 'Initech']),
 });
 
 type Table = 'pages' | 'tracks' | 'identifies' | 'linkedin' | 'twitter';
@@ -157,17 +165,25 @@ export const stitchInput = fc
 
 const knobs = fc.record({
   max_user_ids_per_email: fc.constantFrom(1, 5),
-  name_matching: fc.boolean(),
+  name_matching: fc.constantFrom<NonNullable<ConfigInput['identity']>['name_matching']>(
+    true,
+    false,
+    { method: 'exact' },
+    { min_probability: 0.5 },
+    { min_probability: 0.6, referral_window_hours: 1 },
+  ),
   inactivity_minutes: fc.constantFrom(30, 5),
   email_query_params: fc.constantFrom<string[]>(['email'], ['e', 'email']),
   carried_anonymous_id_column: fc.constantFrom('context_campaign_term', 'context_campaign_term', null),
   steps: fc.constantFrom(10, 3),
   track_events: fc.constantFrom<string[]>(['Meeting Booked', 'Signed Up'], ['Signed Up']),
   hash_key: fc.constantFrom('', 'k3y-Secret_0123456789'),
+  // Rows span one day: windows of 15 minutes and 6 hours cut some anonymous history, null none.
+  backstitch_days: fc.constantFrom(null, null, 15 / 1440, 0.25),
 });
 
 
-/** The test config with random guard, name matching, session gap, query parameters, carried id column and hash key. */
+/** The test config with random guard, name matching, session gap, query parameters, carried id column, backstitch window and hash key. */
 export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
   testConfig({
     identity: {
@@ -176,6 +192,7 @@ export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
       email_query_params: k.email_query_params,
       carried_anonymous_id_column: k.carried_anonymous_id_column,
       hash_key: k.hash_key,
+      backstitch_days: k.backstitch_days,
     },
     sessions: { inactivity_minutes: k.inactivity_minutes },
     journeys: { steps: k.steps, track_events: k.track_events },

@@ -29,7 +29,7 @@ const configs: Record<string, ConfigInput> = {
       { name: 'linkedin', columns: { full_name: 'fullName', profile_url: 'profileUrl', id: 'row_id' } },
       { name: 'twitter', table: 'twitter_export' },
     ],
-    identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }], junk_pattern: '^test', email_query_params: ['email', 'e'] },
+    identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }], junk_pattern: '^test', email_query_params: ['email', 'e'], backstitch_days: 30 },
   },
   snowplow: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } },
 };

@@ -22,6 +22,13 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+/** Runs that reached a shared device (§3), and runs whose backstitch window changed the result: the property must. */
+const reached = { sharedDevice: 0, backstitchCut: 0 };
+afterAll(() => {
+  expect(reached.sharedDevice).toBeGreaterThanOrEqual(Math.ceil(RUNS / 10));
+  expect(reached.backstitchCut).toBeGreaterThanOrEqual(Math.ceil(RUNS / 25));
+});
+
 const rejectTuples = (rows: { source_table: string; event_id: string | null; reason: string }[]) =>
   rows.map((r) => [r.source_table, r.event_id, r.reason]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
@@ -30,6 +37,11 @@ test('DuckDB equals the oracle on random inputs, and every accepted event is sti
     fc.asyncProperty(stitchInput, stitchConfig, async (raw, config) => {
       const duck = await stitchOnDuckDB(db, raw, config);
       const oracle = stitchOracle(raw, config);
+      if (oracle.stitched_events.some((e) => e.link_reason === 'shared_device')) reached.sharedDevice += 1;
+      if (config.identity.backstitch_days !== null) {
+        const unlimited = stitchOracle(raw, { ...config, identity: { ...config.identity, backstitch_days: null } });
+        if (JSON.stringify(unlimited.stitched_events) !== JSON.stringify(oracle.stitched_events)) reached.backstitchCut += 1;
+      }
       for (const table of OUTPUT_TABLES) expect({ table, rows: duck[table] }).toEqual({ table, rows: oracle[table] });
       expect(rejectTuples(duck.rejected)).toEqual(rejectTuples(oracle.rejected));
 
@@ -50,6 +62,6 @@ test('DuckDB equals the oracle on random inputs, and every accepted event is sti
       expect(personEvents).toBe(duck.stitched_events.length);
     }),
     // Shrinking a failure reruns the pipeline many times: stop it in time to report the smallest input found so far.
-    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS },
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true },
   );
 }, TIME_LIMIT_MS + 20_000);

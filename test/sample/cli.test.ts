@@ -38,13 +38,14 @@ describe('journey-stitch sample / evaluate', () => {
     expect(manifest.files).toEqual(written);
     // What --help promises is what it writes.
     expect({ events: manifest.events, persons: manifest.phenomena.persons }).toEqual(DEMO_SIZE);
-    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain(`wrote 10,003 events of 422 persons`);
+    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain(`wrote 10,039 events of 425 persons`);
     const help = buildProgram().commands.find((c) => c.name() === 'sample')!.helpInformation().replace(/\s+/g, ' ');
-    expect(help).toContain('the small fixed demo data set (10,003 events of 422 persons)');
+    expect(help).toContain('the small fixed demo data set (10,039 events of 425 persons)');
 
     await run('evaluate', '--data', out);
     const printed = stdout.mock.calls.map((c) => String(c[0])).join('');
-    expect(printed).toMatch(/\| measure \| journey-stitch \| seed SQL \|/);
+    expect(printed).toMatch(/\| measure \| journey-stitch \| journey-stitch, exact-name rule \| seed SQL \|/);
+    expect(printed).toMatch(/\| offsite rows correctly attached to visitors \(share of the rows attached to one\) \| [\d,]+ \(\d+\.\d\d%\) \|/);
     expect(printed).toMatch(/\| pairwise recall \| \d+\.\d\d% \| \d+\.\d\d% \|/);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, resolveConfigPaths } from '../../src/config/load';
-import { JUNK_IDS } from '../../src/sample/catalog';
+import { COMPANY_WORDS, JUNK_IDS, LAST_NAMES, PERSONAL_DOMAINS } from '../../src/sample/catalog';
 import { CONFIG_FILE, GROUND_TRUTH, generateSample, resolveSampleOptions, type SampleOptions, type SampleResult } from '../../src/sample';
 import { openMemoryDb, queryRows, queryValue, type TestDb } from '../support/duckdb';
 
@@ -16,6 +16,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const generate = (o: Partial<SampleOptions> = {}) => generateSample(resolveSampleOptions({ out: tempDir(), events: 20_000, persons: 800, ...o }));
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const sqlList = (values: readonly string[]) => `(${values.map(sqlString).join(', ')})`;
 const json = (dir: string, table: string) => `read_json_auto(${sqlString(join(dir, `${table}.ndjson`))}, format = 'newline_delimited')`;
 
 describe('determinism', () => {
@@ -119,8 +120,10 @@ describe('a Segment data set', () => {
     ];
     expect(await columns('pages')).toEqual(common);
     expect(await columns('tracks')).toEqual([...common, 'event']);
-    expect(await columns('identifies')).toEqual([...common, 'email', 'name', 'first_name', 'last_name']);
-    expect(await columns('linkedin')).toEqual(['id', 'full_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url']);
+    expect(await columns('identifies')).toEqual([...common, 'email', 'name', 'first_name', 'last_name', 'company']);
+    expect(await columns('linkedin')).toEqual([
+      'id', 'full_name', 'first_name', 'last_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url', 'headline', 'company', 'location',
+    ]);
     expect(await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE action NOT IN ('liked', 'commented', 'followed', 'shared')`)).toBe(0);
   });
 
@@ -189,6 +192,96 @@ describe('a Segment data set', () => {
     expect(found.duplicateDeliveries).toBe(result.faults.duplicates);
     expect(found.junkIds).toBe(result.faults.junkAnonymousIds + result.faults.junkUserIds);
     expect(found.repeatBookers).toBe(result.phenomena.repeatBookingsFromNewAnonymousId);
+  });
+
+  describe('LinkedIn evidence and its confounders', () => {
+    const share = async (sql: string) => Number(await queryValue(db.conn, sql));
+    beforeAll(async () => {
+      // Per true person: their LinkedIn profile as the rows show it, and what they told the site.
+      await db.conn.run(`
+        CREATE TABLE li AS SELECT g.person_id, count(DISTINCT l.headline) AS headlines, any_value(l.headline) AS headline,
+          max(l.company) AS company, count(DISTINCT l.company) AS companies,
+          max(lower(l.first_name)) AS first_name, max(lower(replace(l.last_name, ', MBA', ''))) AS last_name
+        FROM linkedin l JOIN ground_truth g ON g.event_id = l.id GROUP BY 1`);
+      await db.conn.run(`
+        CREATE TABLE known AS SELECT g.person_id, max(lower(i.email)) AS email, max(i.company) AS company,
+          max(lower(i.first_name)) AS first_name, max(lower(i.last_name)) AS last_name
+        FROM identifies i JOIN ground_truth g ON g.event_id = i.id::VARCHAR WHERE i.email IS NOT NULL GROUP BY 1`);
+      await db.conn.run(`CREATE TABLE visitors AS SELECT DISTINCT person_id FROM web WHERE person_id IS NOT NULL`);
+    });
+    // The companies' names as headlines write them: Acme, Acme Ltd, Acme Health…
+    const companyWords = `[${COMPANY_WORDS.map((w) => sqlString(w[0].toUpperCase() + w.slice(1))).join(', ')}]`;
+
+    it('writes a headline on every row, one per person, and a company on some', async () => {
+      expect(await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE headline IS NULL`)).toBe(0);
+      expect(await queryValue(db.conn, `SELECT count(*) FROM li WHERE headlines <> 1 OR companies > 1`)).toBe(0);
+      const withCompany = await share(`SELECT avg((company IS NOT NULL)::INT) FROM linkedin`);
+      expect(withCompany).toBeGreaterThan(0.35);
+      expect(withCompany).toBeLessThan(0.65);
+      expect(await share(`SELECT avg((location IS NOT NULL)::INT) FROM linkedin`)).toBeGreaterThan(0.5);
+      // A row without full_name carries first and last name instead (the engine joins them).
+      expect(await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE full_name IS NULL AND (first_name IS NULL OR last_name IS NULL)`)).toBe(0);
+      expect(await share(`SELECT count(*) FILTER (WHERE full_name IS NULL) FROM linkedin`)).toBeGreaterThan(0);
+    });
+
+    it('has headlines that name no company, as many as the generator counted', async () => {
+      const noCompany = await share(`SELECT count(*) FROM li WHERE NOT list_has_any(regexp_extract_all(headline, '[A-Z][a-z]+'), ${companyWords})`);
+      expect(noCompany).toBe(result.phenomena.headlinesWithoutCompany);
+      const profiles = await share(`SELECT count(*) FROM li`);
+      expect(noCompany / profiles).toBeGreaterThan(0.2);
+      expect(noCompany / profiles).toBeLessThan(0.45);
+    });
+
+    it('has personal email domains and job changers whose LinkedIn company is not their email domain', async () => {
+      const personal = await share(`SELECT avg((regexp_extract(email, '@([a-z]+)', 1) IN ${sqlList(PERSONAL_DOMAINS.map((d) => d.split('.')[0]))})::INT) FROM known`);
+      expect(personal).toBeGreaterThan(0.1);
+      expect(personal).toBeLessThan(0.3);
+      // Work email and a company on LinkedIn: the company's first word is the email domain's word unless they moved on.
+      const moved = await share(`
+        SELECT avg((lower(split_part(li.company, ' ', 1)) <> regexp_extract(k.email, '@([a-z]+)', 1))::INT)
+        FROM li JOIN known k USING (person_id)
+        WHERE li.company IS NOT NULL AND regexp_extract(k.email, '@([a-z]+)', 1) NOT IN ${sqlList(PERSONAL_DOMAINS.map((d) => d.split('.')[0]))}`);
+      expect(moved).toBeGreaterThan(0.03);
+      expect(moved).toBeLessThan(0.3);
+      expect(result.phenomena.jobChangers).toBeGreaterThan(0);
+      // Some identifies carry the company trait (the booking form's optional field), as the counter says.
+      expect(await share(`SELECT count(DISTINCT id) FROM identifies WHERE company IS NOT NULL`)).toBe(result.phenomena.identifiesWithCompany);
+      expect(result.phenomena.identifiesWithCompany / result.phenomena.bookings).toBeGreaterThan(0.2);
+    });
+
+    it('gives LinkedIn-only persons commoner names than visitors', async () => {
+      const common = sqlList(LAST_NAMES.slice(0, 5).map((n) => n.toLowerCase()));
+      const only = await share(`SELECT avg((last_name IN ${common})::INT) FROM li ANTI JOIN visitors USING (person_id) WHERE last_name IS NOT NULL`);
+      const visiting = await share(`SELECT avg((last_name IN ${common})::INT) FROM li SEMI JOIN visitors USING (person_id) WHERE last_name IS NOT NULL`);
+      expect(only).toBeGreaterThan(1.5 * visiting);
+    });
+
+    it('sends some interactions a LinkedIn-referred visit soon after, not others', async () => {
+      // Of a visitor's interactions, the share followed within 72 hours by their own visit from LinkedIn.
+      const referred = await share(`
+        SELECT avg((EXISTS (
+            SELECT 1 FROM pages p JOIN ground_truth pg ON pg.event_id = p.id::VARCHAR
+            WHERE pg.person_id = g.person_id AND (p.context_campaign_source = 'linkedin' OR p.context_page_referrer LIKE '%linkedin.com%')
+              AND TRY_CAST(p.timestamp AS TIMESTAMP) BETWEEN l.timestamp::TIMESTAMP AND l.timestamp::TIMESTAMP + INTERVAL 72 HOUR))::INT)
+        FROM linkedin l JOIN ground_truth g ON g.event_id = l.id SEMI JOIN visitors v ON v.person_id = g.person_id`);
+      expect(referred).toBeGreaterThan(0.2);
+      expect(referred).toBeLessThan(0.6);
+      expect(result.phenomena.linkedinReferredVisits).toBeGreaterThan(0);
+      // Both kinds of referral: tagged with utm_source=linkedin, and only LinkedIn's referrer.
+      expect(await share(`SELECT count(*) FROM pages WHERE context_page_referrer LIKE '%linkedin.com%' AND context_campaign_source IS NULL`)).toBeGreaterThan(0);
+      expect(await share(`SELECT count(*) FROM pages WHERE context_campaign_source = 'linkedin'`)).toBeGreaterThan(0);
+    });
+
+    it('has namesakes at the same company: one name, one email domain, two persons', async () => {
+      expect(result.phenomena.sameCompanyNamesakes).toBeGreaterThan(0);
+      // The company as the data shows it: the work email's domain word, or the first word of the LinkedIn company.
+      const companies = `SELECT person_id, first_name, last_name, regexp_extract(email, '@([a-z]+)', 1) AS company FROM known
+        UNION SELECT person_id, first_name, last_name, lower(split_part(company, ' ', 1)) FROM li WHERE company IS NOT NULL`;
+      const namesakes = await share(`
+        SELECT count(*) FROM (SELECT first_name, last_name, company FROM (${companies})
+        WHERE company NOT IN ${sqlList(PERSONAL_DOMAINS.map((d) => d.split('.')[0]))} GROUP BY ALL HAVING count(DISTINCT person_id) > 1)`);
+      expect(namesakes).toBeGreaterThan(0);
+    });
   });
 
   it('marks malformed events in the ground truth', async () => {

@@ -86,7 +86,7 @@ export const offsiteRow = (id: string, when: string, fullName: string | null, ex
  * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.68 ≥ 0.6); without a headline neither
  * clears 0.6 (0.375 each): the profile stays unmatched.
  */
-function scoredNamesakes(): Scenario[] {
+export function namesakes() {
   const people = [
     identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Sam Lee', email: 'sam@acme.com' }),
     identify('i2', '03-01 10:00', 'a2', { user_id: 'u2', name: 'Sam Lee', email: 'sam.lee@globex.com' }),
@@ -97,20 +97,31 @@ function scoredNamesakes(): Scenario[] {
     offsiteRow('li-3', '02-20 10:00', 'Ann Bo', { email: 'ann@initech.com', headline: 'CTO at Initech' }),
     offsiteRow('li-4', '02-20 11:00', 'Raj Oz', { email: 'raj@hooli.io', company: 'Hooli Inc.' }),
   ];
+  return { people, examples, config: testConfig({ identity: { name_matching: { min_probability: 0.6 } } }) };
+}
+
+function scoredNamesakes(): Scenario[] {
+  const { people, examples } = namesakes();
   const config = { identity: { name_matching: { min_probability: 0.6 } } };
-  const [u1, u2, u3, u4] = ['u1', 'u2', 'u3', 'u4'].map(userPerson);
-  const known: Scenario['events'] = { i1: [u1, 'confirmed', 'user_id'], i2: [u2, 'confirmed', 'user_id'], i3: [u3, 'confirmed', 'user_id'], i4: [u4, 'confirmed', 'user_id'], 'li-3': [u3, 'confirmed', 'offsite_email'], 'li-4': [u4, 'confirmed', 'offsite_email'] };
-  const persons: Scenario['persons'] = { [u1]: 'confirmed', [u2]: 'confirmed', [u3]: 'confirmed', [u4]: 'confirmed' };
+  const known: Scenario['events'] = {
+    i1: [USER_U1, 'confirmed', 'user_id'],
+    i2: [USER_U2, 'confirmed', 'user_id'],
+    i3: [USER_U3, 'confirmed', 'user_id'],
+    i4: [USER_U4, 'confirmed', 'user_id'],
+    'li-3': [USER_U3, 'confirmed', 'offsite_email'],
+    'li-4': [USER_U4, 'confirmed', 'offsite_email'],
+  };
+  const persons: Scenario['persons'] = { [USER_U1]: 'confirmed', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [USER_U4]: 'confirmed' };
   return [
     {
       name: 'scored: namesakes at two companies, the headline names one: that one is inferred, with its probability and evidence',
       config,
       input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { headline: 'Head of Data at ACME Corp | Speaker' })] } },
-      events: { ...known, 'li-1': [u1, 'inferred', 'name_match'] },
-      persons: { ...persons, [u1]: 'inferred' },
+      events: { ...known, 'li-1': [USER_U1, 'inferred', 'name_match'] },
+      persons: { ...persons, [USER_U1]: 'inferred' },
       rows: {
         stitched_events: { 'li-1': { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
-        persons: { [u1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [u2]: { match_probability: null } },
+        persons: { [USER_U1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
       },
     },
     {
@@ -148,6 +159,7 @@ const JO_USER = userPerson(JO);
 const USER_ALICE = userPerson('alice');
 const USER_BOB = userPerson('bob');
 const USER_JU = userPerson('ju');
+const USER_KIM = userPerson('kim');
 const USER_U_A = userPerson('u-a');
 const USER_U_B = userPerson('u-b');
 const USER_U1 = userPerson('u1');
@@ -294,26 +306,118 @@ export const SCENARIOS: Scenario[] = [
     rows: { persons: { [USER_V1]: { email_count: 2, user_id_count: 1, email: 'y@d.example' }, [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' } } },
   },
   {
-    name: 'a shared device seeing two users does not merge them',
+    name: 'a device shared by two persons with interleaved visits: each anonymous visit goes to the nearest identification',
     input: {
-      pages: [page('p1', '03-01 09:01', 'shared', 'Home'), page('p2', '03-01 15:01', 'shared', 'Pricing')],
+      pages: [
+        page('p1', '03-01 09:01', 'shared', 'Home'),
+        page('p2', '03-01 15:01', 'shared', 'Pricing'),
+        // Neither in a session with an identification: the nearer one (bob 1 h before, not alice 17 h after).
+        page('p3', '03-01 16:00', 'shared', 'Blog'),
+        // Alice 1 h after, bob 17 h before.
+        page('p4', '03-02 08:00', 'shared', 'Blog'),
+      ],
       identifies: [
         identify('i1', '03-01 09:00', 'shared', { user_id: 'alice', name: 'Alice' }),
         identify('i2', '03-01 15:00', 'shared', { user_id: 'bob', name: 'Bob' }),
+        identify('i3', '03-02 09:00', 'shared', { user_id: 'alice' }),
       ],
     },
-    // Anonymous events follow the device's latest identified user (the seed's last_value); identified ones stay put.
+    // Identified events stay put; the device never merges its users; its anonymous events are shared out (§3).
     events: {
       i1: [USER_ALICE, 'confirmed', 'user_id'],
-      p1: [USER_BOB, 'confirmed', 'anonymous_id'],
+      p1: [USER_ALICE, 'confirmed', 'shared_device'],
       i2: [USER_BOB, 'confirmed', 'user_id'],
-      p2: [USER_BOB, 'confirmed', 'anonymous_id'],
+      p2: [USER_BOB, 'confirmed', 'shared_device'],
+      p3: [USER_BOB, 'confirmed', 'shared_device'],
+      p4: [USER_ALICE, 'confirmed', 'shared_device'],
+      i3: [USER_ALICE, 'confirmed', 'user_id'],
     },
     persons: { [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
     rows: {
-      persons: { [USER_ALICE]: { event_count: 1, name: 'Alice' }, [USER_BOB]: { event_count: 3, name: 'Bob' } },
-      identity_links: { 'anonymous_id:shared': { person_id: USER_BOB, event_count: 4 } },
+      persons: { [USER_ALICE]: { event_count: 4, name: 'Alice' }, [USER_BOB]: { event_count: 3, name: 'Bob' } },
+      // The device's link names the person of its latest identification.
+      identity_links: { 'anonymous_id:shared': { person_id: USER_ALICE, event_count: 7 } },
     },
+  },
+  {
+    name: 'a shared device: an identification in the same device session wins over a nearer one in another',
+    input: {
+      pages: [
+        page('p1', '03-01 10:20', 'shared', 'Home'),
+        page('p2', '03-01 10:45', 'shared', 'Pricing'),
+        // 25 min after p2 (same session as alice's 10:00), 35 min before bob's identify (a new session).
+        page('p3', '03-01 11:10', 'shared', 'Blog'),
+      ],
+      identifies: [
+        identify('i1', '03-01 10:00', 'shared', { user_id: 'alice' }),
+        identify('i2', '03-01 11:45', 'shared', { user_id: 'bob' }),
+      ],
+    },
+    events: {
+      i1: [USER_ALICE, 'confirmed', 'user_id'],
+      p1: [USER_ALICE, 'confirmed', 'shared_device'],
+      p2: [USER_ALICE, 'confirmed', 'shared_device'],
+      p3: [USER_ALICE, 'confirmed', 'shared_device'],
+      i2: [USER_BOB, 'confirmed', 'user_id'],
+    },
+    persons: { [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
+  },
+  {
+    name: 'a device with one person keeps the seed rule: all its anonymous history, however old, goes to that person',
+    input: {
+      pages: [page('p1', '01-02 09:00', 'solo', 'Home'), page('p2', '03-01 09:30', 'solo', 'Pricing'), page('p3', '06-01 09:00', 'solo', 'Blog')],
+      identifies: [
+        identify('i1', '03-01 09:00', 'solo', { user_id: 'kim' }),
+        identify('i2', '03-05 09:00', 'solo', { user_id: 'kim' }),
+      ],
+    },
+    events: {
+      p1: [USER_KIM, 'confirmed', 'anonymous_id'],
+      i1: [USER_KIM, 'confirmed', 'user_id'],
+      p2: [USER_KIM, 'confirmed', 'anonymous_id'],
+      i2: [USER_KIM, 'confirmed', 'user_id'],
+      p3: [USER_KIM, 'confirmed', 'anonymous_id'],
+    },
+    persons: { [USER_KIM]: 'confirmed' },
+  },
+  {
+    name: 'identity.backstitch_days cuts anonymous history older than the window before the first identification',
+    config: { identity: { backstitch_days: 7 } },
+    input: {
+      pages: [
+        page('p1', '02-01 09:00', 'solo', 'Home'),
+        page('p2', '02-25 09:00', 'solo', 'Pricing'),
+        // Forward of an identification: not history, attached whatever its age.
+        page('p3', '06-01 09:00', 'solo', 'Blog'),
+        // A shared device. q1: 10 days before alice's identification, after none: cut. q2: 6 days after alice's,
+        // 2 before bob's: bob, the nearer. q3: 15 days after bob's, 9 before alice's: alice would be nearer, but
+        // she identified beyond the window after it: bob.
+        page('q1', '02-20 09:00', 'shared', 'Home'),
+        page('q2', '03-08 09:00', 'shared', 'Pricing'),
+        page('q3', '03-25 09:00', 'shared', 'Blog'),
+      ],
+      identifies: [
+        identify('i1', '03-01 09:00', 'solo', { user_id: 'kim' }),
+        identify('j1', '03-02 09:00', 'shared', { user_id: 'alice' }),
+        identify('j2', '03-10 09:00', 'shared', { user_id: 'bob' }),
+        identify('j3', '04-03 09:00', 'shared', { user_id: 'alice' }),
+      ],
+    },
+    events: {
+      p1: ['solo', 'anonymous', 'none'],
+      p2: [USER_KIM, 'confirmed', 'anonymous_id'],
+      i1: [USER_KIM, 'confirmed', 'user_id'],
+      p3: [USER_KIM, 'confirmed', 'anonymous_id'],
+      q1: ['shared', 'anonymous', 'none'],
+      j1: [USER_ALICE, 'confirmed', 'user_id'],
+      q2: [USER_BOB, 'confirmed', 'shared_device'],
+      j2: [USER_BOB, 'confirmed', 'user_id'],
+      q3: [USER_BOB, 'confirmed', 'shared_device'],
+      j3: [USER_ALICE, 'confirmed', 'user_id'],
+    },
+    persons: { solo: 'anonymous', [USER_KIM]: 'confirmed', shared: 'anonymous', [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
+    // An anonymous id still links to the person of its latest identification, even with some events cut.
+    rows: { identity_links: { 'anonymous_id:solo': { person_id: USER_KIM }, 'anonymous_id:shared': { person_id: USER_ALICE } } },
   },
   {
     name: 'a unique name match is inferred, and flagged (the exact rule)',

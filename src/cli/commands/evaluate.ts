@@ -6,13 +6,16 @@ import { formatEvaluation } from '../../evaluate/report';
 export function register(program: Command): void {
   program
     .command('evaluate')
-    .description("Stitch a folder written by 'journey-stitch sample' and score it against the ground truth: pairwise precision/recall/F1, over- and under-merges, ours against the seed's SQL.")
+    .description(
+      "Stitch a folder written by 'journey-stitch sample' and score it against the ground truth: pairwise precision/recall/F1, over- and under-merges, offsite rows attached to the right visitor, name matches by probability band (calibration); ours, ours with the exact-name rule, and the seed's SQL.",
+    )
     .requiredOption('-d, --data <dir>', 'folder written by journey-stitch sample')
     .option('-c, --config <file>', 'config to stitch with (default: <dir>/journey-stitch.yaml)')
     .option('--no-baseline', "skip the seed's SQL")
+    .option('--no-exact', 'skip the second run with the exact-name rule')
     .option('--json', 'print the full results as JSON', false)
-    .action(async (opts: { data: string; config?: string; baseline: boolean; json: boolean }) => {
-      const report = await evaluateFolder({ data: opts.data, config: opts.config, baseline: opts.baseline });
+    .action(async (opts: { data: string; config?: string; baseline: boolean; exact: boolean; json: boolean }) => {
+      const report = await evaluateFolder({ data: opts.data, config: opts.config, baseline: opts.baseline, exact: opts.exact });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatEvaluation(report));
     });
 }

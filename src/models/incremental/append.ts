@@ -7,7 +7,9 @@
  * one's identity; it lands on the person its anonymous id resolves to, with that id's status and link reason, all
  * three a function of the anonymous id alone (js_state_anon_persons keeps them, from the stored rows without
  * identifiers). Its only effects are on that person's sessions, paths and counts, and on the anonymous id's
- * identity_links usage.
+ * identity_links usage. Not so on a shared device, nor (with identity.backstitch_days) on an id left anonymous:
+ * there the person depends on the event's time, so anonPersonsSql leaves those ids out and their events go to
+ * the recomputed closure.
  *
  * So a person gets appended to when every new event of it is plain, later than its last stored event, and the
  * person is outside the recomputed closure (no other new event reaches it through a shared identifier or name).
@@ -49,12 +51,25 @@ export function plainEventSql(ctx: ModelContext, e: string): string {
 
 /**
  * Each anonymous id's person, status and link reason, from stitched rows without identifiers (web rows with no
- * user id, email or CRM id: their attribution is their anonymous id's).
+ * user id, email or CRM id), for the ids where that is every later plain event's attribution too. Not so, and left
+ * out (their new events are recomputed): an id of a shared device (`shared_device` rows: a new event goes to the
+ * identification nearest in time, and can change its neighbours' device session), an id whose rows went to
+ * several persons, and, with identity.backstitch_days, an id left anonymous (a later event may be within the
+ * window of an identification that the older ones were not).
  */
 export function anonPersonsSql(ctx: ModelContext, stitched: string): string {
   const absent = ['user_id', 'event_email', ...crmColumns(ctx)].map((c) => `${ctx.d.quoteIdent(c)} IS NULL`).join(' AND ');
-  return `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
-WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}`;
+  const windowed = ctx.config.identity.backstitch_days === null ? '' : ` AND identity_status <> 'anonymous'`;
+  // (Filtered outside the aggregate: BigQuery would read a HAVING's link_reason as the SELECT's MIN(link_reason).)
+  return `SELECT anonymous_id, person_id, identity_status, link_reason FROM (
+  SELECT anonymous_id, COUNT(*) AS attributions, MIN(person_id) AS person_id, MIN(identity_status) AS identity_status, MIN(link_reason) AS link_reason
+  FROM (
+    SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM ${stitched}
+    WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND ${absent}
+  ) AS rows_of_id
+  GROUP BY anonymous_id
+) AS per_id
+WHERE attributions = 1 AND link_reason <> 'shared_device'${windowed}`;
 }
 
 /** Every person's tail: its last js_sessionized row. */
