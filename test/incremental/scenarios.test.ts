@@ -189,8 +189,8 @@ describe('incremental refresh scenarios', () => {
       { pages: [page('p2', '03-01 15:10', 'shared', 'Pricing')] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p1')).toBe('alice');
-    expect(personOf(incremental, 'p2')).toBe('bob');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('alice'));
+    expect(personOf(incremental, 'p2')).toBe(userPerson('bob'));
   });
 
   it('shared device: a late visit joins two device sessions and moves its neighbour to the other person', async () => {
@@ -204,8 +204,8 @@ describe('incremental refresh scenarios', () => {
       { pages: [page('p0', '03-01 10:20', 'shared', 'Blog')] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p0')).toBe('alice');
-    expect(personOf(incremental, 'p1')).toBe('alice');
+    expect(personOf(incremental, 'p0')).toBe(userPerson('alice'));
+    expect(personOf(incremental, 'p1')).toBe(userPerson('alice'));
   });
 
   it('backstitch window: a new visit on an id left anonymous by the window goes to the person identified since', async () => {
@@ -217,7 +217,7 @@ describe('incremental refresh scenarios', () => {
     const incremental = await refreshInBatches(config, LOOKBACK, batches);
     expect(incremental).toEqual(await fullRebuild(config, mergeInputs(batches)));
     expect([personOf(incremental, 'p1'), statusOf(incremental, 'p1')]).toEqual(['a1', 'anonymous']);
-    expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual(['kim', 'confirmed']);
+    expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual([userPerson('kim'), 'confirmed']);
   });
 
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
