@@ -16,14 +16,15 @@ export function register(program: Command): void {
     .action(async (opts: { config: string; exportDir?: string; dryRun: boolean; incremental: boolean }) => {
       const { config, file } = await loadConfig(opts.config);
       const log = (line: string) => process.stderr.write(`${line}\n`);
+      // Options for the other warehouse are refused before anything is said about the run.
+      if (config.warehouse === 'duckdb' && opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
+      if (config.warehouse === 'bigquery' && opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
       const weakKey = hashKeyWarning(config);
       if (weakKey) log(`warning: ${file}: ${weakKey}`);
       if (config.warehouse === 'duckdb') {
-        if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
         await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, log });
         return;
       }
-      if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
       const result = await stitchBigQuery(config, {
         dryRun: opts.dryRun,
         incremental: opts.incremental,
