@@ -154,15 +154,26 @@ view: js_events {
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`linkedin` AS r
         ) AS cleaned;
 
-        -- model: rejected_rows
-        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_rejected_rows`
-        AS
-        SELECT source_table, event_id, reject_reason AS reason, row_data FROM `js_staged` WHERE reject_reason IS NOT NULL;
-
         -- model: js_duplicate_ids
         CREATE OR REPLACE TEMP TABLE `js_duplicate_ids`
         AS
         SELECT event_id FROM `js_staged` WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1;
+
+        -- model: rejected_rows
+        CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_rejected_rows`
+        AS
+        SELECT source_table, event_id, reject_reason AS reason, row_data FROM `js_staged` WHERE reject_reason IS NOT NULL
+        UNION ALL
+        SELECT c.source_table, c.event_id, 'duplicate' AS reason, TO_JSON_STRING(STRUCT(c.occurred_at AS `occurred_at`, c.kept_source_table AS `kept_source_table`)) AS row_data
+        FROM (
+          SELECT s.source_table, s.event_id, s.occurred_at,
+            ROW_NUMBER() OVER (PARTITION BY s.event_id ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST) AS copy_number,
+            -- Copies tied on the whole order come from one table (source_order): any of them names it.
+            FIRST_VALUE(s.source_table) OVER (PARTITION BY s.event_id ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST) AS kept_source_table
+          FROM `js_staged` AS s
+          WHERE s.reject_reason IS NULL AND s.event_id IN (SELECT event_id FROM `js_duplicate_ids`)
+        ) AS c
+        WHERE c.copy_number > 1;
 
         -- model: js_events
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}

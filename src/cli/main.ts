@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { version } from '../../package.json';
+import { register as check } from './commands/check';
 import { register as evaluate } from './commands/evaluate';
 import { register as generate } from './commands/generate';
 import { register as init } from './commands/init';
@@ -17,7 +18,7 @@ import { register as stitch } from './commands/stitch';
 type Register = (program: Command) => void;
 
 // One import per command; keep alphabetical.
-const commands: Register[] = [evaluate, generate, init, introspect, preview, sample, schema, sql, stitch];
+const commands: Register[] = [check, evaluate, generate, init, introspect, preview, sample, schema, sql, stitch];
 
 export function buildProgram(): Command {
   const program = new Command('journey-stitch')

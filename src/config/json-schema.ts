@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { packageFile } from '../package-root';
 import { configSchema } from './schema';
 
-export const SCHEMA_FILE = 'journey-stitch.schema.json';
+import { SCHEMA_FILE } from './file';
+
+export { SCHEMA_FILE };
 
 export function configJsonSchema(): Record<string, unknown> {
   // io: 'input' describes what a user may write (defaults make keys optional), not the parsed result.

@@ -9,7 +9,9 @@ import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
 import { configSchema, type Config } from './schema';
 import { describeIssues, type Problem } from './issues';
 
-export const DEFAULT_CONFIG_FILE = 'journey-stitch.yaml';
+import { DEFAULT_CONFIG_FILE } from './file';
+
+export { DEFAULT_CONFIG_FILE };
 
 export class ConfigError extends Error {
   constructor(

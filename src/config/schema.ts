@@ -18,8 +18,20 @@ export const identifier = (what: string) =>
     .string()
     .regex(IDENT_RE, { message: `${what} must be a plain identifier (letters, digits, underscores; not starting with a digit)` });
 
-const columnMap = (keys: readonly string[]) =>
-  z.strictObject(Object.fromEntries(keys.map((k) => [k, identifier('column name').optional()]))).default({});
+/**
+ * A physical column name as the source has it ("First Name", "Connected On", profileUrl): any text the dialects can
+ * quote (no control characters), and nothing LookML or Liquid would read (the PDT SQL embeds it).
+ */
+export const columnName = () =>
+  z
+    .string()
+    .min(1)
+    .max(300)
+    // eslint-disable-next-line no-control-regex
+    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), { message: 'a column name cannot hold line breaks, tabs or other control characters' })
+    .refine((name) => !/;;|\$\{|\{\{|\{%/.test(name), { message: "a column name cannot hold ';;', '${', '{{' or '{%' (LookML and Liquid read them)" });
+
+const columnMap = (keys: readonly string[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, columnName().optional()]))).default({});
 
 /** Logical columns of each source table; the config maps them to physical names when they differ. */
 export const SEGMENT_COLUMNS = {
@@ -90,13 +102,15 @@ export const OFFSITE_COLUMNS = [
 ] as const;
 /** Besides these, an offsite table needs a name: full_name, or first_name and/or last_name. */
 export const OFFSITE_REQUIRED = ['action', 'timestamp'] as const;
+export const OFFSITE_FORMATS = ['generic', 'phantombuster', 'linkedin_connections'] as const;
+export type OffsiteFormat = (typeof OFFSITE_FORMATS)[number];
 export const OFFSITE_NAME_COLUMNS = ['full_name', 'first_name', 'last_name'] as const;
 
 const allSegmentColumns = [...SEGMENT_COLUMNS.common, ...SEGMENT_COLUMNS.tracks, ...SEGMENT_COLUMNS.identifies];
 
 const crmId = z.strictObject({
   name: identifier('crm id name').describe('Name of the identifier, e.g. hubspot_contact_id (shown in identity_links).'),
-  column: identifier('column name').describe('Column on the identifies table carrying it.'),
+  column: columnName().describe('Column on the identifies table carrying it.'),
 });
 
 const segmentSource = z.strictObject({
@@ -120,8 +134,28 @@ const segmentSource = z.strictObject({
     .describe('Map logical Segment column names to your physical column names, per table.'),
 });
 
+/** A Snowplow user trait: a column, or a JSON path into a column holding JSON (a context or an unstructured event). */
+const snowplowTrait = z.union([
+  columnName(),
+  z.strictObject({
+    column: columnName().describe('Column holding JSON, e.g. contexts_com_acme_user_1.'),
+    path: z
+      .string()
+      .regex(/^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/, { message: "a JSON path such as '$[0].email' or '$.user.email'" })
+      .describe("JSON path of the value, e.g. '$[0].email' (the first context's email)."),
+  }),
+]);
+export type SnowplowTrait = z.output<typeof snowplowTrait>;
+
 const snowplowSource = z.strictObject({
   type: z.literal('snowplow'),
+  user_traits: z
+    .strictObject({
+      email: snowplowTrait.optional().describe('Where the user\'s email is: a column, or { column, path } into a JSON context column.'),
+      name: snowplowTrait.optional().describe('Where the user\'s full name is: a column, or { column, path }.'),
+    })
+    .default({})
+    .describe('User traits of Snowplow events (Snowplow has no identify call): with an email or name, offsite rows can match web users.'),
   path: z.string().min(1).optional().describe('duckdb: folder holding the events table as .ndjson, .csv or .parquet.'),
   tables: z.strictObject({ events: identifier('table name').default('events') }).default({ events: 'events' }),
   columns: columnMap(SNOWPLOW_COLUMNS).describe('Map logical Snowplow atomic column names to physical names.'),
@@ -132,6 +166,20 @@ const offsite = z.strictObject({
   label: z.string().min(1).max(60).optional().describe('Display name in journey steps, e.g. LinkedIn (default: the name, capitalised).'),
   path: z.string().min(1).optional().describe('duckdb: the export file (.ndjson, .csv or .parquet).'),
   table: identifier('table name').optional().describe('bigquery: the table in the raw dataset (default: the name).'),
+  format: z
+    .enum(OFFSITE_FORMATS)
+    .default('generic')
+    .describe(
+      "The export's shape: phantombuster (its LinkedIn exports: fullName, firstName, lastName, profileUrl, occupation, timestamp, ...), " +
+        "linkedin_connections (LinkedIn's own Connections.csv: notes before the header, 'First Name', 'Connected On' as 05 Dec 2024, ...), " +
+        'or generic. Columns are found by header either way; columns maps the others.',
+    ),
+  action: z
+    .string()
+    .min(1)
+    .max(60)
+    .optional()
+    .describe("The action of every row, for an export without an action column, e.g. liked, followed, visited profile (linkedin_connections: 'connected'). Given, the action column is not read."),
   columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.'),
 });
 
@@ -286,6 +334,17 @@ export const configSchema = z
       })
       .default({ max_age_days: 3650, max_future_hours: 24 })
       .describe('The window of plausible event times: outside it, rows are rejected (implausible timestamp), so the day-partitioned tables stay under BigQuery\'s 4,000 partitions per job.'),
+    load: z
+      .strictObject({
+        max_reject_share: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe('duckdb: a source file with more than this share of its lines unreadable (bad JSON, wrong field count) stops the run; one with no readable line always does.'),
+      })
+      .default({ max_reject_share: 0.5 })
+      .describe('duckdb: how reading source files treats unreadable lines.'),
     incremental: incrementalConfigSchema.describe('stitch --incremental: how far back each run re-reads for late-arriving data.'),
     lookml: z
       .strictObject({
@@ -338,6 +397,21 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type OffsiteConfig = Config['offsite'][number];
+
+/** The action every row of an offsite source gets, when the config (or its format) sets one: its column is then not read. */
+export function offsiteAction(o: Pick<OffsiteConfig, 'action' | 'format'>): string | undefined {
+  return o.action ?? (o.format === 'linkedin_connections' ? 'connected' : undefined);
+}
+
+/** The offsite columns a source must have: the action only when no constant action is set. */
+export function offsiteRequired(o: Pick<OffsiteConfig, 'action' | 'format'>): readonly string[] {
+  return offsiteAction(o) === undefined ? OFFSITE_REQUIRED : OFFSITE_REQUIRED.filter((c) => c !== 'action');
+}
+
+/** Dates of an offsite format that are not ISO timestamps, as a strftime format (LinkedIn's 'Connected On': 05 Dec 2024). */
+export function offsiteDateFormat(o: Pick<OffsiteConfig, 'format'>): string | undefined {
+  return o.format === 'linkedin_connections' ? '%d %b %Y' : undefined;
+}
 
 export interface NameMatching {
   method: 'scored' | 'exact';

@@ -38,16 +38,45 @@ export async function prepareExportDir(dir: string): Promise<void> {
   }
 }
 
+/** Whether a process runs (a signal 0 reaches it, or it belongs to another user). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Staging folders are named after the process that owns them, so a later run can tell a killed run's from a live one's. */
+const STAGING_PREFIX = '.journey-stitch-export-';
+
+/** Remove the staging folders of runs that were killed outright (no chance to clean up): their process is gone. */
+export async function removeAbandonedExports(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(STAGING_PREFIX) ? /^(\d+)-/.exec(name.slice(STAGING_PREFIX.length))?.[1] : undefined;
+    if (pid && !isRunning(Number(pid))) await rm(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /** COPY each table to `<table>.csv` and `<table>.parquet` in a staging folder inside `dir`. */
-export async function stageExport(conn: DuckDBConnection, tables: readonly string[], dir: string): Promise<StagedExport> {
+export async function stageExport(conn: DuckDBConnection, tables: readonly string[], dir: string, onTable?: (table: string, done: number) => void): Promise<StagedExport> {
   await mkdir(dir, { recursive: true });
-  const staging = await mkdtemp(path.join(dir, '.journey-stitch-export-'));
+  await removeAbandonedExports(dir);
+  const staging = await mkdtemp(path.join(dir, `${STAGING_PREFIX}${process.pid}-`));
   const discard = () => rm(staging, { recursive: true, force: true });
   try {
     for (const table of tables) {
       const ref = duck.quoteIdent(table);
       await conn.run(`COPY ${ref} TO ${duck.stringLiteral(path.join(staging, `${table}.csv`))} (FORMAT csv, HEADER true)`);
       await conn.run(`COPY ${ref} TO ${duck.stringLiteral(path.join(staging, `${table}.parquet`))} (FORMAT parquet)`);
+      onTable?.(table, tables.indexOf(table) + 1);
     }
   } catch (err) {
     await discard();

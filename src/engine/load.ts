@@ -7,14 +7,14 @@
  * with the file name, the reason and the raw line, and are counted; `appendLoadRejects` adds them to
  * rejected_rows once the models have built it.
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { REJECTS_TABLE } from '../contract/tables';
-import type { Config } from '../config/schema';
+import type { Config, OffsiteFormat } from '../config/schema';
 import type { RawSources, RawTable } from '../models/types';
 import { SourceColumnError } from '../models/types';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
@@ -63,6 +63,17 @@ export interface LoadedTable {
   timestampColumns: string[];
   /** Time spent reading the file. */
   ms: number;
+  /** The first unreadable line, when there is one. */
+  firstBad?: BadLine;
+}
+
+export interface BadLine {
+  /** 1-based line number in the file. */
+  line: number;
+  /** Why it could not be read, e.g. "malformed JSON on line 3". */
+  reason: string;
+  /** The line as it is in the file. */
+  text: string;
 }
 
 export interface LoadedSources {
@@ -70,12 +81,14 @@ export interface LoadedSources {
   tables: LoadedTable[];
   /** Rows rejected while reading files, by reason (e.g. "malformed JSON"). */
   rejectedByReason: Record<string, number>;
+  /** The config index of an offsite raw table (offsite:<name>). */
+  offsiteIndex?(table: RawTable): number | undefined;
 }
 
 /**
- * Where the load rejects wait until the models have created rejected_rows. A line no reader could parse is kept as
- * its file and line number (in the reason), not its text, which may hold personal data: rejected_rows sits outside
- * the personal-data grant, and the file still has the line.
+ * Where the load rejects wait until the models have created rejected_rows. A line no reader could parse reaches
+ * rejected_rows as its file and line number (in the reason), not its text, which may hold personal data: rejected_rows
+ * sits outside the personal-data grant, and the file still has the line (the text stays here, for the load's error).
  */
 export const LOAD_REJECTS = duck.tableRef('temp', 'main', 'js_load_rejects');
 
@@ -174,7 +187,7 @@ async function checkAndParseLines(conn: DuckDBConnection, file: string, target: 
     SELECT line_no, line, CASE WHEN NOT json_valid(line) THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object' END AS problem
     FROM js_lines`);
   await conn.run(`INSERT INTO ${LOAD_REJECTS}
-    SELECT ${name}, NULL, problem || ' on line ' || line_no, NULL FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
+    SELECT ${name}, NULL, problem || ' on line ' || line_no, line, ${duck.stringLiteral(file)}, line_no FROM js_lines_checked WHERE problem IS NOT NULL ORDER BY line_no`);
   const keyRows = (
     await conn.runAndReadAll(`SELECT k FROM (
         SELECT unnest(json_keys(line)) AS k, line_no, generate_subscripts(json_keys(line), 1) AS pos FROM js_lines_checked WHERE problem IS NULL
@@ -193,10 +206,33 @@ async function checkAndParseLines(conn: DuckDBConnection, file: string, target: 
   await conn.run('DROP TABLE js_lines; DROP TABLE js_lines_checked');
 }
 
-async function loadCsv(conn: DuckDBConnection, file: string, target: string): Promise<void> {
+/**
+ * Lines before the header of an export that starts with notes (LinkedIn's Connections.csv: "Notes:", a quoted
+ * paragraph, a blank line): the first line naming all of `header` is the header. 0 when the file starts with it
+ * or no line in its first 64 KiB does.
+ */
+export async function linesBeforeHeader(file: string, header: readonly string[]): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
+    const lines = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').split('\n');
+    const at = lines.findIndex((line) => {
+      const fields = line.split(',').map((f) => f.trim().replace(/^"|"$/g, '').toLowerCase());
+      return header.every((h) => fields.includes(h.toLowerCase()));
+    });
+    return Math.max(at, 0);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The header LinkedIn's Connections.csv starts its table with, after its notes. */
+const CONNECTIONS_HEADER = ['First Name', 'Last Name', 'Connected On'];
+
+async function loadCsv(conn: DuckDBConnection, file: string, target: string, skip = 0): Promise<void> {
   const name = duck.stringLiteral(path.basename(file));
   await conn.run(`${createTemp(target)} AS
-    SELECT * FROM read_csv(${duck.stringLiteral(file)}, all_varchar = true, header = true,
+    SELECT * FROM read_csv(${duck.stringLiteral(file)}, all_varchar = true, header = true,${skip ? ` skip = ${skip},` : ''}
       store_rejects = true, rejects_table = 'js_csv_rejects', rejects_scan = 'js_csv_scans')`);
   // One reject per line (a line can have several errors); field-count errors say what was expected.
   await conn.run(`INSERT INTO ${LOAD_REJECTS}
@@ -204,7 +240,7 @@ async function loadCsv(conn: DuckDBConnection, file: string, target: string): Pr
       CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
         THEN 'wrong field count on line ' || line || ' (' || lower(error_message) || ')'
         ELSE 'malformed CSV on line ' || line || ' (' || error_message || ')' END,
-      NULL
+      csv_line, ${duck.stringLiteral(file)}, line
     FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY byte_position) AS n FROM js_csv_rejects) WHERE n = 1 ORDER BY line`);
   await conn.run('DROP TABLE js_csv_rejects; DROP TABLE js_csv_scans');
 }
@@ -237,7 +273,7 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 }
 
 /** Load one file into `rawRef(table)`. An empty file becomes an empty table with every logical column (mapped). */
-async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[]): Promise<LoadedTable> {
+async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[], format_?: OffsiteFormat): Promise<LoadedTable> {
   const format = sourceFormat(file);
   if (!format) throw new SourceFileError(`${file}: unknown file type; use ${ENDING_LIST}`);
   const started = performance.now();
@@ -251,7 +287,7 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   let rows: number;
   try {
     if (format === 'ndjson') await loadNdjson(conn, file, name);
-    else if (format === 'csv') await loadCsv(conn, file, name);
+    else if (format === 'csv') await loadCsv(conn, file, name, format_ === 'linkedin_connections' && !file.endsWith('.gz') ? await linesBeforeHeader(file, CONNECTIONS_HEADER) : 0);
     else await loadParquet(conn, file, name);
     rows = await count(conn, `SELECT count(*) FROM ${ref}`);
   } catch (err) {
@@ -267,17 +303,105 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
     await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
   }
   const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;
-  return { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
+  const loaded: LoadedTable = { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
+  if (rejected > 0) {
+    const [line, reason, text] = (
+      await conn.runAndReadAll(`SELECT line_no, reason, row_data FROM ${LOAD_REJECTS} WHERE file = ${duck.stringLiteral(file)} ORDER BY line_no LIMIT 1`)
+    ).getRows()[0];
+    loaded.firstBad = { line: Number(line), reason: String(reason), text: String(text ?? '') };
+  }
+  return loaded;
+}
+
+/** A source file too much of which could not be read: the run stops (load.max_reject_share). */
+export class UnreadableFileError extends SourceFileError {
+  constructor(
+    message: string,
+    readonly loaded: LoadedTable,
+  ) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+/** Whether a file has no readable line, or more than `maxShare` of its lines unreadable. */
+export function tooUnreadable(t: Pick<LoadedTable, 'rows' | 'rejected'>, maxShare: number): boolean {
+  return t.rejected > 0 && (t.rows === 0 || t.rejected / (t.rows + t.rejected) > maxShare);
+}
+
+const shorten = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+const quoteArg = (file: string) => (/^[\w./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`);
+
+/** What the first unreadable line says about the whole file, and the fix. */
+export function unreadableFix(t: Pick<LoadedTable, 'file' | 'format' | 'firstBad' | 'rows'>, configKey: string): string {
+  const text = t.firstBad?.text.trim() ?? '';
+  const gz = t.file.toLowerCase().endsWith('.gz');
+  const file = quoteArg(t.file);
+  const converted = quoteArg(t.file.replace(/(\.(ndjson|jsonl|json))?(\.gz)?$/i, '.converted.ndjson'));
+  const read = gz ? `gunzip -c ${file} | jq -c` : `jq -c`;
+  const input = gz ? '' : ` ${file}`;
+  if (t.format === 'ndjson') {
+    if (text.startsWith('[')) {
+      return (
+        'the file is a JSON array (one document, pretty-printed or on one line), not newline-delimited JSON (one object per line). ' +
+        `Convert it with \`${read} '.[]'${input} > ${converted}\` and point ${configKey} at the result (or replace the file with it)`
+      );
+    }
+    if (text === '{' || (text.startsWith('{') && !text.endsWith('}'))) {
+      return (
+        'the file holds pretty-printed JSON (one object over several lines); newline-delimited JSON needs one object per line. ' +
+        `Convert it with \`${read} .${input} > ${converted}\` and point ${configKey} at the result (or replace the file with it)`
+      );
+    }
+    if (/^[^{[]*,/.test(text) && !text.startsWith('"')) return `the file looks like CSV: give it a .csv ending (${configKey})`;
+    return `fix or remove the unreadable lines (each must be one JSON object), or raise load.max_reject_share in the config`;
+  }
+  if (t.format === 'csv') {
+    if (text.startsWith('{')) return `the file looks like newline-delimited JSON: give it a .ndjson ending (${configKey})`;
+    return (
+      'check that every line has as many fields as the header (the delimiter, and quotes around values holding it); ' +
+      'fix or remove the unreadable lines, or raise load.max_reject_share in the config'
+    );
+  }
+  return 'check the file';
+}
+
+/** The message of an UnreadableFileError. */
+export function unreadableMessage(t: LoadedTable, maxShare: number, configKey: string): string {
+  const total = t.rows + t.rejected;
+  const what =
+    t.rows === 0
+      ? `no readable row (${fmt(t.rejected)} unreadable line(s))`
+      : `${fmt(t.rejected)} of its ${fmt(total)} lines (${Math.floor((1000 * t.rejected) / total) / 10}%) unreadable, more than load.max_reject_share (${maxShare})`;
+  const first = t.firstBad ? `; the first bad line is ${t.firstBad.line} (${t.firstBad.reason.replace(/ on line \d+/, '')}): ${shorten(t.firstBad.text)}` : '';
+  return `${t.file}: ${what}${first}. Fix: ${unreadableFix(t, configKey)}`;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export interface LoadOptions {
+  /**
+   * Stop with an UnreadableFileError at a file with no readable line, or more than load.max_reject_share of its
+   * lines unreadable (default). `check` turns it off to report every file.
+   */
+  stopOnUnreadable?: boolean;
+  /** Called as each file is loaded, with the bytes read so far and the bytes of every file. */
+  onTable?(table: LoadedTable, doneBytes: number, totalBytes: number): void;
 }
 
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables or views. */
-export async function loadSources(conn: DuckDBConnection, config: Config): Promise<LoadedSources> {
+export async function loadSources(conn: DuckDBConnection, config: Config, opts: LoadOptions = {}): Promise<LoadedSources> {
   if (config.warehouse !== 'duckdb') throw new Error('loadSources reads files: it needs warehouse: duckdb');
   // The session the models run in: timestamps without a zone mean UTC, whatever the machine's zone.
   for (const statement of duck.sessionSetup) await conn.run(statement);
   const folder = config.source.path;
   if (!folder) throw new SourceFileError('source.path is not set: point it at the folder holding your source files');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR, file VARCHAR, line_no BIGINT)`);
+  const maxShare = config.load.max_reject_share;
+  const checked = (t: LoadedTable, configKey: string): LoadedTable => {
+    if ((opts.stopOnUnreadable ?? true) && tooUnreadable(t, maxShare)) throw new UnreadableFileError(unreadableMessage(t, maxShare, configKey), t);
+    return t;
+  };
 
   const required =
     config.source.type === 'snowplow'
@@ -287,10 +411,21 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
   const specs = rawTableSpecs(config);
   const physicalColumns = (spec: RawTableSpec) => spec.columns.map((c) => c.physical);
   const tables: LoadedTable[] = [];
-  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) {
-    const file = await findSourceFile(folder, spec.table, required);
-    tables.push(await loadFile(conn, spec.logical, file, physicalColumns(spec)));
-  }
+  const firstPartyFiles: Array<[RawTableSpec, string]> = [];
+  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) firstPartyFiles.push([spec, await findSourceFile(folder, spec.table, required)]);
+  config.offsite.forEach((o, i) => {
+    if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
+    if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
+  });
+  // Progress in bytes of every file to read.
+  const totalBytes = [...firstPartyFiles.map(([, f]) => f), ...config.offsite.map((o) => o.path!)].reduce((n, f) => n + statSync(f).size, 0);
+  let doneBytes = 0;
+  const progress = (t: LoadedTable): LoadedTable => {
+    doneBytes += statSync(t.file).size;
+    opts.onTable?.(t, doneBytes, totalBytes);
+    return t;
+  };
+  for (const [spec, file] of firstPartyFiles) tables.push(progress(checked(await loadFile(conn, spec.logical, file, physicalColumns(spec)), 'source.path')));
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
     const unreadable = (await conn.runAndReadAll(`SELECT source_table || ': ' || reason FROM ${LOAD_REJECTS} LIMIT 3`)).getRows().map((r) => String(r[0]));
@@ -301,10 +436,8 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
     );
   }
   for (const [i, o] of config.offsite.entries()) {
-    if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
-    if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
     const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
-    tables.push(await loadFile(conn, spec.logical, o.path, physicalColumns(spec)));
+    tables.push(progress(checked(await loadFile(conn, spec.logical, o.path!, physicalColumns(spec), o.format), `offsite[${i}].path`)));
   }
 
   const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();
@@ -321,17 +454,23 @@ export async function loadSources(conn: DuckDBConnection, config: Config): Promi
     },
     isTimestamp: (table, column) => byTable.get(table)?.timestampColumns.includes(column) ?? false,
   };
-  return { raw, tables, rejectedByReason: Object.fromEntries(reasons.map(([r, n]) => [String(r), Number(n)])) };
+  const offsiteIndex = (table: RawTable) => {
+    const i = config.offsite.findIndex((o) => `offsite:${o.name}` === table);
+    return i < 0 ? undefined : i;
+  };
+  return { raw, tables, rejectedByReason: Object.fromEntries(reasons.map(([r, n]) => [String(r), Number(n)])), offsiteIndex };
 }
 
 /** Add the rows rejected while reading files to rejected_rows (creating it when the pipeline did not). */
 export async function appendLoadRejects(conn: DuckDBConnection, rejectsRef: string = duck.quoteIdent(REJECTS_TABLE)): Promise<void> {
   await conn.run(`CREATE TABLE IF NOT EXISTS ${rejectsRef} (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
-  await conn.run(`INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, row_data FROM ${LOAD_REJECTS}`);
+  await conn.run(`INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, NULL FROM ${LOAD_REJECTS}`);
 }
 
 /** A SourceColumnError from the models, restated with the file the raw table was read from. */
 export function explainSourceColumnError(err: SourceColumnError, loaded: LoadedSources): Error {
   const file = loaded.tables.find((t) => t.table === err.table)?.file;
-  return new SourceFileError(file ? `${file}: ${err.message}` : err.message);
+  const offsite = err.table.startsWith('offsite:') ? loaded.offsiteIndex?.(err.table) : undefined;
+  const hint = err.logical === 'action' && offsite !== undefined ? `, or set offsite[${offsite}].action to what every row is (e.g. liked)` : '';
+  return new SourceFileError(`${file ? `${file}: ` : ''}${err.message}${hint}`);
 }

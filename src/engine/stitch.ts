@@ -11,15 +11,17 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, SourceColumnError } from '../models';
+import { sourceChecks, valueFindings } from '../check';
+import { matchHeaders, withHeaderMatches } from '../models/headers';
 import { rawTableSpecs } from '../models/raw-tables';
 import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
-import { prepareExportDir, stageExport, type StagedExport } from './export';
+import { isRunning, prepareExportDir, stageExport, type StagedExport } from './export';
 import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
 import { LoopCapError, loopIterations, runPipeline, type RunReport } from './run';
-import { collectSummary, formatSummary, loadLine, progressLine, type StitchSummary } from './summary';
+import { collectSummary, formatSummary, headerLines, loadLine, progressLine, type StitchSummary } from './summary';
 
 const duck = new DuckDBDialect();
 
@@ -39,6 +41,8 @@ export interface StitchOptions {
    * persons rewritten; the result equals a full rebuild. The first run (or one after a config change) is full.
    */
   incremental?: boolean;
+  /** Warnings (columns that matter missing, config values that match nothing) fail the run before anything is written. */
+  strict?: boolean;
   /** Replaces the models (tests use it to run a pipeline that fails on purpose). */
   build?: (sources: LoadedSources) => Pipeline;
 }
@@ -50,15 +54,6 @@ async function removeDatabase(file: string): Promise<void> {
 
 /** The temporary database a run builds next to `target`, named after the process that owns it. */
 const tempDatabase = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Temp databases of runs that were killed outright (no chance to clean up): their process is gone. */
 async function removeAbandonedTemps(target: string): Promise<void> {
@@ -76,10 +71,24 @@ interface Built {
 }
 
 /** Everything that happens inside the temporary database: load, models, rejects, clean-up, summary, export. */
-async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions, log: (line: string) => void, checkSignal: () => void): Promise<Built> {
-  const loaded = await loadSources(conn, config);
+async function build(conn: DuckDBConnection, configured: Config, opts: StitchOptions, log: (line: string) => void, checkSignal: () => void): Promise<Built> {
+  const loaded = await loadSources(conn, configured, {
+    onTable: (t, doneBytes, totalBytes) => {
+      log(loadLine(t, { doneBytes, totalBytes }));
+      checkSignal();
+    },
+  });
   checkSignal();
-  for (const t of loaded.tables) log(loadLine(t));
+  // Columns found by header (userId is user_id; known exports' own names) become mappings, and the run says so.
+  const headers = matchHeaders(configured, (table) => [...loaded.raw.columns(table)!]);
+  const config = withHeaderMatches(configured, headers.matches);
+  for (const line of headerLines(loaded, headers)) log(line);
+  // The checks of `journey-stitch check` on what was loaded (missing columns that matter); errors are the models'.
+  const warnings = sourceChecks(config, loaded, headers)
+    .flatMap((c) => c.findings)
+    .filter((f) => f.level === 'warning')
+    .map((f) => f.message);
+  for (const w of warnings) log(`warning: ${w}`);
 
   let pipeline: Pipeline;
   try {
@@ -89,9 +98,11 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
   }
 
   log(opts.incremental ? 'models (incremental):' : 'models:');
+  let done = 0;
   const hooks = {
     onStep: (step: Parameters<typeof progressLine>[0]) => {
-      log(progressLine(step));
+      // A full run knows its models ([n/N]); an incremental one plans them as it goes.
+      log(progressLine(step, opts.incremental ? undefined : { n: ++done, total: pipeline.steps.length }));
       checkSignal();
     },
     dropScratchEarly: (t: string) => duck.quoteIdent(t),
@@ -120,8 +131,20 @@ async function build(conn: DuckDBConnection, config: Config, opts: StitchOptions
   // Incremental runs drop their own scratch tables and keep their state tables.
   if (!opts.incremental) for (const table of pipeline.scratch) await conn.run(duck.dropTableIfExists(duck.quoteIdent(table)));
 
-  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0);
-  const staged = opts.exportDir ? await stageExport(conn, [...OUTPUT_TABLES, REJECTS_TABLE], opts.exportDir) : undefined;
+  // Config values that match nothing (track_events, conversion_events, email_query_params), on the stitched events.
+  const valueWarnings = (await valueFindings(conn, config, duck.quoteIdent('stitched_events'))).map((f) => f.message);
+  for (const w of valueWarnings) log(`warning: ${w}`);
+  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0, [...warnings, ...valueWarnings]);
+  if (opts.strict && summary.warnings.length) {
+    throw new Error(`--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`);
+  }
+  const exported = [...OUTPUT_TABLES, REJECTS_TABLE];
+  const staged = opts.exportDir
+    ? await stageExport(conn, exported, opts.exportDir, (table, done) => {
+        log(`  exported ${table} (${done} of ${exported.length})`);
+        checkSignal();
+      })
+    : undefined;
   return { run, summary, staged };
 }
 

@@ -64,7 +64,7 @@ import {
   personTailSql,
 } from './incremental/append';
 import { rawTableSpecs } from './raw-tables';
-import { DEDUPE_COLUMNS, dedupeBefore, stagedColumns } from './staging';
+import { DEDUPE_COLUMNS, dedupeBefore, duplicateRejectsSql, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
 export { incrementalConfigSchema, type IncrementalConfig } from './incremental/config';
@@ -358,7 +358,9 @@ export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
       STATE_TABLES.rejects,
       d.createTableAs(
         t(STATE_TABLES.rejects),
-        `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_staged')} WHERE reject_reason IS NOT NULL`,
+        `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_staged')} WHERE reject_reason IS NOT NULL
+UNION ALL
+${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: true })}`,
       ),
       STATE_TABLES.rejects,
     ),
@@ -493,6 +495,15 @@ SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected
   const prepare: Step[] = [
     ...staging,
     changedStep,
+    // The restaged copies that lose the dedupe order: to another restaged copy, or to a stored copy from before the
+    // cutoff (which is earlier than every restaged one). Older losing copies stay in rejected_rows as they are.
+    scratch(
+      'js_inc_duplicates',
+      duplicateRejectsSql(ctx, newOut('js_staged'), newOut('js_duplicate_ids'), {
+        earlier: `(SELECT o.event_id, o.source_table FROM ${state} AS o WHERE o.occurred_at < ${since} AND o.event_id IN (SELECT event_id FROM ${newOut('js_staged')}))`,
+        occurredAt: true,
+      }),
+    ),
     scratch('js_inc_changed_tokens', tokensSql(ctx, changed)),
     // New plain events that may only extend their person's history (incremental/append.ts): they start no closure.
     scratch('js_inc_append_candidates', appendCandidatesSql(ctx, appendTables)),
@@ -698,11 +709,15 @@ FROM (
     ),
     sql(
       `${STATE_TABLES.rejects} (insert restaged)`,
-      `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL`,
+      `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
+UNION ALL
+SELECT source_table, event_id, reason, row_data, occurred_at FROM ${t('js_inc_duplicates')}`,
     ),
     sql(
       `${REJECTS_TABLE} (insert restaged)`,
-      `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL`,
+      `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
+UNION ALL
+SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
     ),
     sql(STATE_TABLES.runs, `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')}) SELECT ${RUN_COLUMNS.join(', ')} FROM ${t('js_inc_run')}`),
   ];

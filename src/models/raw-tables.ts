@@ -4,11 +4,11 @@
  */
 import {
   OFFSITE_COLUMNS,
-  OFFSITE_REQUIRED,
   SEGMENT_COLUMNS,
   SEGMENT_REQUIRED,
   SNOWPLOW_COLUMNS,
   SNOWPLOW_REQUIRED,
+  offsiteRequired,
   type Config,
 } from '../config/schema';
 import type { RawTable } from './types';
@@ -41,7 +41,9 @@ export function rawTableSpecs(config: Config): RawTableSpec[] {
   const specs: RawTableSpec[] = [];
   const source = config.source;
   if (source.type === 'snowplow') {
-    specs.push({ logical: 'events', table: source.tables.events, configKey: 'source.columns', columns: expected(SNOWPLOW_COLUMNS, SNOWPLOW_REQUIRED, source.columns) });
+    // User traits name their columns directly (source.user_traits): expected under those names.
+    const traits = Object.values(source.user_traits).flatMap((t) => (t === undefined ? [] : [typeof t === 'string' ? t : t.column]));
+    specs.push({ logical: 'events', table: source.tables.events, configKey: 'source.columns', columns: expected([...SNOWPLOW_COLUMNS, ...traits], SNOWPLOW_REQUIRED, source.columns) });
   } else {
     const carried = config.identity.carried_anonymous_id_column;
     const crm = config.identity.crm_ids.map((c) => c.column);
@@ -56,7 +58,7 @@ export function rawTableSpecs(config: Config): RawTableSpec[] {
     }
   }
   config.offsite.forEach((o, i) => {
-    specs.push({ logical: `offsite:${o.name}`, table: o.table ?? o.name, configKey: `offsite[${i}].columns`, columns: expected(OFFSITE_COLUMNS, OFFSITE_REQUIRED, o.columns) });
+    specs.push({ logical: `offsite:${o.name}`, table: o.table ?? o.name, configKey: `offsite[${i}].columns`, columns: expected(OFFSITE_COLUMNS, offsiteRequired(o), o.columns) });
   });
   return specs;
 }

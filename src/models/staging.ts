@@ -4,11 +4,14 @@
  */
 import {
   OFFSITE_NAME_COLUMNS,
-  OFFSITE_REQUIRED,
+  offsiteAction,
+  offsiteDateFormat,
+  offsiteRequired,
   SEGMENT_REQUIRED,
   SNOWPLOW_COLUMNS,
   SNOWPLOW_REQUIRED,
   type OffsiteConfig,
+  type SnowplowTrait,
 } from '../config/schema';
 import { REJECTS_TABLE } from '../contract/tables';
 import type { SqlStep } from '../sql/pipeline';
@@ -259,6 +262,13 @@ function snowplowSelect(ctx: ModelContext): string {
   const text = (logical: string) => rc.text(logical);
   const isPage = `COALESCE(${str('event')}, '') = 'page_view'`;
   // The Segment-named carried column maps onto Snowplow's marketing term.
+  // User traits (source.user_traits): a column, or a JSON path into one.
+  const trait = (t: SnowplowTrait | undefined) =>
+    t === undefined ? undefined : typeof t === 'string' ? rc.text(t) : `NULLIF(${d.trim(d.jsonValue(rc.col(t.column), t.path))}, '')`;
+  const traitEmail = trait(source.user_traits.email);
+  const urlEmail = emailFromUrl(ctx, str('page_url'));
+  const pageEmail = urlEmail ? `CASE WHEN ${isPage} THEN ${urlEmail} END` : undefined;
+  const emails = [traitEmail, pageEmail].filter((e): e is string => e !== undefined);
   const carriedLogical = ctx.config.identity.carried_anonymous_id_column?.replace(/^context_campaign_/, 'mkt_');
   const carried = carriedLogical && (SNOWPLOW_COLUMNS as readonly string[]).includes(carriedLogical) ? carriedLogical : undefined;
   const row: StagedRow = {
@@ -268,7 +278,8 @@ function snowplowSelect(ctx: ModelContext): string {
     occurred_at: d.safeTimestamp(rc.col('derived_tstamp')),
     anonymous_id: ctx.clean(rc.col('domain_userid')),
     user_id: ctx.clean(rc.col('user_id')),
-    email: emailFromUrl(ctx, str('page_url')) ? `CASE WHEN ${isPage} THEN ${ctx.cleanEmail(emailFromUrl(ctx, str('page_url'))!)} END` : d.nullOf('string'),
+    email: emails.length === 0 ? d.nullOf('string') : ctx.cleanEmail(emails.length === 1 ? emails[0] : `COALESCE(${emails.join(', ')})`),
+    name: trait(source.user_traits.name) ?? d.nullOf('string'),
     carried_anonymous_id: carried ? ctx.clean(rc.col(carried)) : d.nullOf('string'),
     // The network (third-party cookie) id ties the domain ids of one browser together.
     linked_anonymous_id: ctx.clean(rc.col('network_userid')),
@@ -300,24 +311,31 @@ export function offsiteLabel(o: OffsiteConfig): string {
 function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): string {
   const { d } = ctx;
   const table = `offsite:${o.name}`;
-  const rc = new RawColumns(ctx, table, o.columns, OFFSITE_REQUIRED);
+  const rc = new RawColumns(ctx, table, o.columns, offsiteRequired(o));
   if (!OFFSITE_NAME_COLUMNS.some((c) => rc.has(c))) throw new SourceColumnError(table, rc.physical('full_name'), 'full_name');
   const str = (logical: string) => rc.str(logical);
   const text = (logical: string) => rc.text(logical);
   const name = personName(ctx, rc, 'full_name');
   // An export with full_name keeps the ids it always had; one with only first and last names uses the joined name.
-  const fingerprint = [rc.has('full_name') ? str('full_name') : name, ...['action', 'timestamp', 'profile_url', 'content_url'].map(str)]
+  const constantAction = offsiteAction(o);
+  const action = constantAction === undefined ? text('action') : ctx.lit(constantAction);
+  // Dates such as LinkedIn's 05 Dec 2024, where the format has them; ISO timestamps always parse.
+  const dateFormat = offsiteDateFormat(o);
+  const occurredAt = dateFormat
+    ? `COALESCE(${d.safeTimestamp(rc.col('timestamp'))}, ${d.safeTimestampFormat(d.trim(str('timestamp')), dateFormat)})`
+    : d.safeTimestamp(rc.col('timestamp'));
+  const fingerprint = [rc.has('full_name') ? str('full_name') : name, constantAction === undefined ? str('action') : action, ...['timestamp', 'profile_url', 'content_url'].map(str)]
     .map((c) => `COALESCE(${c}, '')`)
     .join(` || '|' || `);
   const row: StagedRow = {
     event_id: rc.has('id') ? ctx.clean(rc.col('id')) : d.concat(ctx.lit(`${o.name}:`), ctx.md5(fingerprint)),
     event_type: ctx.lit('offsite'),
-    event_name: text('action'),
-    occurred_at: d.safeTimestamp(rc.col('timestamp')),
+    event_name: action,
+    occurred_at: occurredAt,
     email: ctx.cleanEmail(rc.col('email')),
     name,
     source: ctx.lit(o.name),
-    offsite_action: text('action'),
+    offsite_action: action,
     profile_url: ctx.clean(rc.col('profile_url')),
     content_url: text('content_url'),
     headline: text('headline'),
@@ -352,6 +370,43 @@ export function dedupeBefore(a: string, b: string): string {
   }, '');
 }
 
+/** rejected_rows.reason of a copy of an event id that lost the dedupe order to another copy (DEDUPE_ORDER). */
+export const DUPLICATE_REASON = 'duplicate';
+
+export interface DuplicateRejectsOptions {
+  /**
+   * A table of (event_id, source_table): copies that come before every staged copy of their id (an incremental
+   * run's stored copies from before its cutoff). Every staged copy of those ids loses to it.
+   */
+  earlier?: string;
+  /** Also select the losing copy's occurred_at (the incremental state keeps rejects by time). */
+  occurredAt?: boolean;
+}
+
+/**
+ * The staged copies that lose the dedupe order as rejected rows: the losing copy's table, the event id (the id of the
+ * copy that won, which stitched_events holds), reason 'duplicate', and as row_data the losing copy's time and the
+ * table of the copy that won. `duplicateIds` holds the ids staged more than once.
+ */
+export function duplicateRejectsSql(ctx: ModelContext, staged: string, duplicateIds: string, opts: DuplicateRejectsOptions = {}): string {
+  const { d } = ctx;
+  const ids = opts.earlier
+    ? `(s.event_id IN (SELECT event_id FROM ${duplicateIds}) OR s.event_id IN (SELECT event_id FROM ${opts.earlier}))`
+    : `s.event_id IN (SELECT event_id FROM ${duplicateIds})`;
+  const kept = opts.earlier ? 'COALESCE(e.source_table, c.kept_source_table)' : 'c.kept_source_table';
+  const rowData = d.rowToJson(d.structOf([['occurred_at', 'c.occurred_at'], ['kept_source_table', kept]]));
+  return `SELECT c.source_table, c.event_id, ${ctx.lit(DUPLICATE_REASON)} AS reason, ${rowData} AS row_data${opts.occurredAt ? ', c.occurred_at' : ''}
+FROM (
+  SELECT s.source_table, s.event_id, s.occurred_at,
+    ROW_NUMBER() OVER (PARTITION BY s.event_id ORDER BY ${DEDUPE_ORDER}) AS copy_number,
+    -- Copies tied on the whole order come from one table (source_order): any of them names it.
+    FIRST_VALUE(s.source_table) OVER (PARTITION BY s.event_id ORDER BY ${DEDUPE_ORDER}) AS kept_source_table
+  FROM ${staged} AS s
+  WHERE s.reject_reason IS NULL AND ${ids}
+) AS c
+${opts.earlier ? `LEFT JOIN ${opts.earlier} AS e ON e.event_id = c.event_id\nWHERE c.copy_number > 1 OR e.event_id IS NOT NULL` : 'WHERE c.copy_number > 1'}`;
+}
+
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
   const offsite = ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
@@ -359,15 +414,6 @@ export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const cols = names.join(', ');
   return [
     ctx.scratchTable('js_staged', [...firstParty, ...offsite].join('\nUNION ALL\n')),
-    {
-      kind: 'sql',
-      name: REJECTS_TABLE,
-      creates: REJECTS_TABLE,
-      sql: ctx.d.createTableAs(
-        ctx.t(REJECTS_TABLE),
-        `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.t('js_staged')} WHERE reject_reason IS NOT NULL`,
-      ),
-    },
     // At-least-once delivery: keep one row per event id, the earliest; ties broken on content so reruns agree.
     // Only the ids delivered more than once are ranked (a hash aggregate finds them): sorting every event by id
     // was the costliest step at 10M events.
@@ -375,6 +421,17 @@ export function stagingSteps(ctx: ModelContext): SqlStep[] {
       'js_duplicate_ids',
       `SELECT event_id FROM ${ctx.t('js_staged')} WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1`,
     ),
+    {
+      kind: 'sql',
+      name: REJECTS_TABLE,
+      creates: REJECTS_TABLE,
+      sql: ctx.d.createTableAs(
+        ctx.t(REJECTS_TABLE),
+        `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.t('js_staged')} WHERE reject_reason IS NOT NULL
+UNION ALL
+${duplicateRejectsSql(ctx, ctx.t('js_staged'), ctx.t('js_duplicate_ids'))}`,
+      ),
+    },
     ctx.scratchTable(
       'js_events',
       `SELECT ${names.map((c) => `s.${c}`).join(', ')}

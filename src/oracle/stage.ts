@@ -26,7 +26,8 @@ export interface OracleInput {
   offsite?: Record<string, RawRow[]>;
 }
 
-export const REJECT_REASONS = ['missing event id', 'invalid timestamp', 'implausible timestamp', 'missing event name', 'no identifier'] as const;
+/** Why staging rejects a row; 'duplicate': another copy of its event id won the dedupe order. */
+export const REJECT_REASONS = ['missing event id', 'invalid timestamp', 'implausible timestamp', 'missing event name', 'no identifier', 'duplicate'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface RejectedRow {
@@ -231,7 +232,8 @@ const keepOrder = (a: StagedEvent, b: StagedEvent) =>
 export function stage(input: OracleInput, config: Config): { events: StagedEvent[]; rejected: RejectedRow[] } {
   if (config.source.type === 'snowplow') throw new Error('the oracle implements Segment/RudderStack sources only');
   const rejected: RejectedRow[] = [];
-  const byId = new Map<string, StagedEvent>();
+  const byId = new Map<string, { event: StagedEvent; candidate: Candidate }>();
+  const losers: Candidate[] = [];
   const window = plausibleWindow(config);
   for (const candidate of [...firstPartyCandidates(input, config), ...offsiteCandidates(input, config)]) {
     const reason = rejectReason(candidate, window);
@@ -241,8 +243,12 @@ export function stage(input: OracleInput, config: Config): { events: StagedEvent
     }
     const event = candidate.event as StagedEvent;
     const kept = byId.get(event.event_id);
-    if (kept === undefined || keepOrder(event, kept) < 0) byId.set(event.event_id, event);
+    if (kept === undefined || keepOrder(event, kept.event) < 0) {
+      if (kept) losers.push(kept.candidate);
+      byId.set(event.event_id, { event, candidate });
+    } else losers.push(candidate);
   }
-  const events = [...byId.values()].sort((a, b) => compareText(a.event_id, b.event_id));
+  for (const loser of losers) rejected.push({ source_table: loser.source_table, event_id: loser.event.event_id, reason: 'duplicate', row: loser.row });
+  const events = [...byId.values()].map((k) => k.event).sort((a, b) => compareText(a.event_id, b.event_id));
   return { events, rejected };
 }

@@ -42,6 +42,10 @@ export interface Dialect {
   castString(expr: string): string;
   /** NULL instead of an error when the value cannot be a timestamp. */
   safeTimestamp(expr: string): string;
+  /** Text in a strftime `format` (e.g. '%d %b %Y' for 05 Dec 2024) as a UTC TIMESTAMP; NULL when it does not parse. */
+  safeTimestampFormat(expr: string, format: string): string;
+  /** The scalar at a JSON path ('$[0].email') of JSON text (or a JSON value) as a string; NULL when absent. */
+  jsonValue(expr: string, path: string): string;
   nullOf(type: 'string' | 'int' | 'float' | 'bool' | 'timestamp'): string;
 
   // ---- functions ----

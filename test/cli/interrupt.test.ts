@@ -40,4 +40,29 @@ describe('journey-stitch stitch interrupted (child process)', () => {
     expect(await files()).toEqual(before);
     expect((await stat(path.join(dir, 'data', database))).mtimeMs).toBe(modified);
   });
+
+  it('a run killed with SIGKILL mid-export leaves nothing behind once the next run is over', async () => {
+    const config = path.join('data', 'journey-stitch.yaml');
+    const killed = await new Promise<{ signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'stitch', '--config', config, '--export-dir', 'out'], { cwd: dir });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/ exported \w+ \(1 of/.test(stderr) && !child.killed) child.kill('SIGKILL');
+      });
+      child.on('error', reject);
+      child.on('close', (_code, signal) => resolve({ signal, stderr }));
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const hidden = async (folder: string) => (await readdir(path.join(dir, folder))).filter((f) => f.startsWith('.')).sort();
+    // The kill left the temporary database and the export's staging folder (it had no chance to clean up).
+    expect(await hidden('out')).toEqual([expect.stringMatching(/^\.journey-stitch-export-\d+-/)]);
+    expect((await hidden('data')).length).toBeGreaterThan(0);
+
+    const next = await runCli(['stitch', '--config', config, '--export-dir', 'out'], dir);
+    expect(next.code).toBe(0);
+    expect(await hidden('out')).toEqual([]);
+    expect(await hidden('data')).toEqual([]);
+    expect((await readdir(path.join(dir, 'out'))).filter((f) => f.endsWith('.parquet')).length).toBe(7);
+  });
 });

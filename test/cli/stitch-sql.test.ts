@@ -30,7 +30,7 @@ describe('journey-stitch stitch (child process)', () => {
 
   it('stitches, reports progress and the summary on stderr, exports, and exits 0', async () => {
     const result = await runCli(['stitch', '--export-dir', 'export'], dir);
-    expect(result.stderr).toMatch(/^ {2}stitched_events +6 rows +\d+ ms$/m);
+    expect(result.stderr).toMatch(/^ {2}stitched_events +6 rows +\d+ ms {2}\[\d+\/\d+\]$/m);
     expect(result.stderr).toContain('  events out:         6\n');
     expect(result.stderr).toContain(`wrote ${path.join(dir, 'db', 'stitched.duckdb')} and 14 export files in export`);
     expect(result).toMatchObject({ code: 0, stdout: '' });

@@ -41,7 +41,7 @@ describe('parseConfig', () => {
     const config = parseConfig(DUCKDB_MINIMAL);
     expect(config.warehouse).toBe('duckdb');
     expect(config.source).toMatchObject({ type: 'segment', path: './data', tables: { pages: 'pages', tracks: 'tracks', identifies: 'identifies' } });
-    expect(config.offsite).toEqual([{ name: 'linkedin', path: './data/linkedin.ndjson', columns: {} }]);
+    expect(config.offsite).toEqual([{ name: 'linkedin', path: './data/linkedin.ndjson', format: 'generic', columns: {} }]);
     expect(config.identity.max_iterations).toBe(50);
     expect(config.output.database).toBe('.journey-stitch/journey_stitch.duckdb');
   });

@@ -92,7 +92,8 @@ describe('stitch --incremental', () => {
     // Found once: the next run has nothing new to say, and the summary still counts it as not read.
     lines.length = 0;
     const third = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
-    expect(lines.join('\n')).not.toMatch(/warning/);
+    // No late-row warning (the tiny world's missing optional columns are warned about on every run).
+    expect(lines.filter((l) => /warning/.test(l) && !/is read as NULL|warnings: /.test(l))).toEqual([]);
     expect(third.summary).toMatchObject({ duplicatesRemoved: 1, lateRows: 1 });
 
     // A full stitch reads it.

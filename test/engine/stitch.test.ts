@@ -38,6 +38,13 @@ describe('stitchDuckDB', () => {
 
     // 8 rows read (4 page lines incl. a duplicate and a broken one, 1 track, 1 identify, 2 LinkedIn rows).
     expect(result.summary).toEqual({
+      // The checks of `journey-stitch check`: optional columns that matter, missing from the tiny world's files.
+      warnings: [
+        'pages.ndjson: no user_id column: user_id is read as NULL',
+        'pages.ndjson: no context_page_url column: context_page_url is read as NULL',
+        'pages.ndjson: no context_campaign_term column: context_campaign_term is read as NULL',
+        'linkedin.ndjson: no email column: email is read as NULL',
+      ],
       eventsIn: 8,
       duplicatesRemoved: 1,
       lateRows: 0,
@@ -54,7 +61,7 @@ describe('stitchDuckDB', () => {
     const persisted = await readDb(db, async (conn) => ({
       tables: (await queryRows(conn, `SELECT table_name FROM information_schema.tables ORDER BY 1`)).map((r) => r.table_name),
       events: await queryRows(conn, `SELECT event_id, person_id, identity_status FROM stitched_events ORDER BY event_id`),
-      rejects: await queryRows(conn, `SELECT source_table, reason, row_data FROM rejected_rows`),
+      rejects: await queryRows(conn, `SELECT source_table, reason, row_data FROM rejected_rows ORDER BY ALL`),
     }));
     // Only the contract tables are saved: no raw or scratch tables.
     expect(persisted.tables).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
@@ -67,11 +74,17 @@ describe('stitchDuckDB', () => {
       { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
       { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
     ]);
-    expect(persisted.rejects).toEqual([{ source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: null }]);
+    expect(persisted.rejects).toEqual([
+      // The second copy of p1 lost to the first (which stitched_events holds): kept, with the time and the kept copy's table.
+      { source_table: 'pages', reason: 'duplicate', row_data: '{"occurred_at":"2024-03-01 10:00:00","kept_source_table":"pages"}' },
+      { source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: null },
+    ]);
 
     // Progress names every model with rows and time; the summary follows.
-    expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\)$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms$/.test(l))).toBe(true);
+    // Loading in bytes of every file, models n of N.
+    expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\) \[0\.\d kB of (0|1)\.\d kB\]$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^read linkedin\.ndjson: 2 rows \(\d+ ms\) \[(\d\.\d kB) of \1\]$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms {2}\[\d+\/\d+\]$/.test(l))).toBe(true);
     expect(lines).toContain('  events by identity: confirmed 50.0%, inferred 16.7%, anonymous 16.7%, unmatched 16.7%');
     expect(lines).toContain('  rejected rows:      1 (malformed JSON: 1; see rejected_rows)');
 

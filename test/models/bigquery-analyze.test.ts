@@ -32,6 +32,21 @@ const configs: Record<string, ConfigInput> = {
     identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }], junk_pattern: '^test', email_query_params: ['email', 'e'], backstitch_days: 30 },
   },
   snowplow: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } },
+  'snowplow with user traits (a JSON path into a context column, a name column)': {
+    ...base,
+    source: { type: 'snowplow', user_traits: { email: { column: 'contexts_com_acme_user_1', path: '$[0].email' }, name: 'user name' } },
+  },
+  // LinkedIn's Connections.csv loaded as a table, its headers kept: spaces, and names with quotes and a backtick.
+  'linkedin connections, awkward column names': {
+    ...base,
+    offsite: [
+      {
+        name: 'connections',
+        format: 'linkedin_connections',
+        columns: { first_name: 'First Name', last_name: "Last 'Name'", profile_url: 'URL', timestamp: 'Connected On', company: 'Com`pany', headline: 'Po"sition' },
+      },
+    ],
+  },
 };
 
 const TYPES = { string: 'STRING', int: 'INT64', float: 'FLOAT64', bool: 'BOOL', timestamp: 'TIMESTAMP' } as const;

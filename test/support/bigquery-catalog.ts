@@ -42,7 +42,9 @@ export function rawSourceTables(config: Config, { loadTime = false } = {}): Cata
   const tables: CatalogTable[] = [];
   const source = config.source;
   if (source.type === 'snowplow') {
-    tables.push({ path: at(source.tables.events), columns: rawColumns(SNOWPLOW_COLUMNS, source.columns) });
+    // User-trait columns as STRING (a JSON context column held as JSON text).
+    const traits = Object.values(source.user_traits).flatMap((t) => (t === undefined ? [] : [typeof t === 'string' ? t : t.column]));
+    tables.push({ path: at(source.tables.events), columns: rawColumns([...SNOWPLOW_COLUMNS, ...traits], source.columns) });
   } else {
     const crmColumns = config.identity.crm_ids.map((c) => c.column);
     const segment = {

@@ -560,6 +560,13 @@ export const SCENARIOS: Scenario[] = [
       i1: [USER_U1, 'confirmed', 'user_id'],
     },
     persons: { [USER_U1]: 'confirmed' },
+    // The copies that lost stay inspectable: the later dup-1, one of the identical dup-2s, and the identify that
+    // reused the track's id (the track is earlier in source order).
+    rejected: [
+      ['pages', 'dup-1', 'duplicate'],
+      ['pages', 'dup-2', 'duplicate'],
+      ['identifies', 'dup-3', 'duplicate'],
+    ],
     rows: {
       stitched_events: {
         'dup-1': { event_name: 'Landing', occurred_at: '2024-03-01T09:00:00.000000Z' },
@@ -752,6 +759,7 @@ export const SCENARIOS: Scenario[] = [
       [`twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`]: [profilePerson('twitter:https://twitter.com/ann'), 'unmatched', 'none'],
     },
     persons: { [profilePerson('twitter:https://twitter.com/ann')]: 'unmatched' },
+    rejected: [['twitter', `twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`, 'duplicate']],
     rows: { persons: { [profilePerson('twitter:https://twitter.com/ann')]: { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } } },
   },
   {

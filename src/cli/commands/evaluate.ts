@@ -1,7 +1,5 @@
 /** `journey-stitch evaluate`: score the stitching of a sample folder (and the seed's SQL) against its ground truth. */
 import type { Command } from 'commander';
-import { evaluateFolder } from '../../evaluate';
-import { formatEvaluation } from '../../evaluate/report';
 
 export function register(program: Command): void {
   program
@@ -15,6 +13,9 @@ export function register(program: Command): void {
     .option('--no-exact', 'skip the second run with the exact-name rule')
     .option('--json', 'print the full results as JSON', false)
     .action(async (opts: { data: string; config?: string; baseline: boolean; exact: boolean; json: boolean }) => {
+      // Loaded when the command runs, not at start: `journey-stitch --help` does not pay for them.
+      const { evaluateFolder } = require('../../evaluate') as typeof import('../../evaluate');
+      const { formatEvaluation } = require('../../evaluate/report') as typeof import('../../evaluate/report');
       const report = await evaluateFolder({ data: opts.data, config: opts.config, baseline: opts.baseline, exact: opts.exact });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatEvaluation(report));
     });

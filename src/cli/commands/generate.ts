@@ -2,14 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
-import { hashKeyWarning } from '../../config/schema';
+import { DEFAULT_CONFIG_FILE } from '../../config/file';
 import type { GeneratedFile } from '../../lookml/document';
-import { importingProject } from '../../lookml/importing';
-import { constantValues, manifestConstants } from '../../lookml/manifest';
-import { generateProject, GENERATED_MARK } from '../../lookml/project';
-import { validateProject } from '../../lookml/validate';
-import { writeProject } from '../../lookml/write';
 
 interface GenerateOptions {
   config: string;
@@ -25,6 +19,7 @@ async function existingConstants(dir: string): Promise<Record<string, string>> {
   const file = path.join(dir, 'manifest.lkml');
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
   if (text === undefined) return {};
+  const { constantValues } = require('../../lookml/manifest') as typeof import('../../lookml/manifest');
   try {
     return constantValues(text);
   } catch (e) {
@@ -46,6 +41,14 @@ export function register(program: Command): void {
     .option('--block-ref <ref>', '--importing: commit SHA or tag of the generated project to import')
     .option('--project-name <name>', '--importing: your project\'s project_name', 'journey_stitch_deployment')
     .action(async (opts: GenerateOptions) => {
+      // Loaded here, not at the top: every command's module is read at start-up.
+      const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
+      const { hashKeyWarning } = require('../../config/schema') as typeof import('../../config/schema');
+      const { importingProject } = require('../../lookml/importing') as typeof import('../../lookml/importing');
+      const { manifestConstants } = require('../../lookml/manifest') as typeof import('../../lookml/manifest');
+      const { generateProject, GENERATED_MARK } = require('../../lookml/project') as typeof import('../../lookml/project');
+      const { validateProject } = require('../../lookml/validate') as typeof import('../../lookml/validate');
+      const { writeProject } = require('../../lookml/write') as typeof import('../../lookml/write');
       const { config, file } = await loadConfig(opts.config);
       const weakKey = hashKeyWarning(config);
       if (weakKey) process.stderr.write(`warning: ${file}: ${weakKey}\n`);

@@ -2,9 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { shippedSchemaPath } from '../../config/json-schema';
-import { DEFAULT_CONFIG_FILE } from '../../config/load';
+import { DEFAULT_CONFIG_FILE, SCHEMA_FILE } from '../../config/file';
 import { starterConfig } from '../../config/template';
+import { packageFile } from '../../package-root';
 import type { WarehouseName } from '../../sql/dialect';
 
 export function register(program: Command): void {
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('-f, --force', 'overwrite an existing file', false)
     .action(async (opts: { warehouse: WarehouseName; config: string; force: boolean }) => {
       // Point the editor at the schema shipped with this install, relative to the new file.
-      const schemaRef = path.relative(path.dirname(path.resolve(opts.config)), shippedSchemaPath()).split(path.sep).join('/');
+      const schemaRef = path.relative(path.dirname(path.resolve(opts.config)), packageFile(SCHEMA_FILE)).split(path.sep).join('/');
       try {
         await writeFile(opts.config, starterConfig(opts.warehouse, schemaRef), { flag: opts.force ? 'w' : 'wx' });
       } catch (err) {

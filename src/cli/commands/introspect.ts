@@ -1,13 +1,15 @@
 /** `journey-stitch introspect`: which expected raw columns exist in BigQuery, which are missing, and a mapping to fix it. */
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { DEFAULT_CONFIG_FILE } from '../../config/file';
 import type { BigQueryClient } from '../../warehouse/bigquery/client';
-import { GoogleBigQueryClient } from '../../warehouse/bigquery/google';
-import { formatIntrospection, introspect } from '../../warehouse/bigquery/introspect';
-import { bigQueryLocation } from '../../warehouse/bigquery/sources';
 
 /** The report text and whether stitch can run as configured. `client` defaults to the real one. */
 export async function runIntrospect(configFile: string, client?: BigQueryClient): Promise<{ text: string; ready: boolean }> {
+  // Loaded when the command runs, not at start: `journey-stitch --help` does not pay for the BigQuery client.
+  const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
+  const { GoogleBigQueryClient } = require('../../warehouse/bigquery/google') as typeof import('../../warehouse/bigquery/google');
+  const { formatIntrospection, introspect } = require('../../warehouse/bigquery/introspect') as typeof import('../../warehouse/bigquery/introspect');
+  const { bigQueryLocation } = require('../../warehouse/bigquery/sources') as typeof import('../../warehouse/bigquery/sources');
   const { config, file } = await loadConfig(configFile);
   if (config.warehouse !== 'bigquery') {
     throw new Error(`${file}: introspect reads BigQuery's INFORMATION_SCHEMA; this config has warehouse: ${config.warehouse}`);

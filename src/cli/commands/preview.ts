@@ -1,8 +1,7 @@
 /** `journey-stitch preview`: serve the extension locally, answering its Looker API calls from the DuckDB database. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load';
+import { DEFAULT_CONFIG_FILE } from '../../config/file';
 import { packageFile } from '../../package-root';
-import { startPreview } from '../../preview';
 
 export const DEFAULT_PREVIEW_PORT = 4710;
 /** The production bundle committed at the package root (a test keeps it equal to a fresh build). */
@@ -23,6 +22,8 @@ export function register(program: Command): void {
     .option('--project <dir>', 'folder of the generated LookML project (manifest.lkml, lookml/)', '.')
     .option('--bundle <file>', `the built extension (default: the ${SHIPPED_BUNDLE} shipped with journey-stitch)`)
     .action(async (opts: { config: string; port: number; project: string; bundle?: string }) => {
+      const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
+      const { startPreview } = require('../../preview') as typeof import('../../preview');
       const { config } = await loadConfig(opts.config);
       if (config.warehouse !== 'duckdb') throw new Error(`${opts.config}: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview`);
       const preview = await startPreview({ projectDir: opts.project, database: config.output.database, bundle: opts.bundle ?? packageFile(SHIPPED_BUNDLE), port: opts.port });

@@ -1,6 +1,7 @@
 /** `journey-stitch sample`: write a synthetic data set with ground truth and a config to stitch it. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEMO_OPTIONS, DEMO_SIZE, generateSample, resolveSampleOptions, type FileFormat } from '../../sample';
+import type { FileFormat } from '../../sample';
+import { DEMO_OPTIONS, DEMO_SIZE } from '../../sample/demo-size';
 import type { SourceFormat } from '../../sample/shapes';
 
 const wholeNumber = (flag: string) => (value: string) => {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
       if (flags.demo && (flags.persons !== undefined || flags.events !== undefined)) {
         throw new Error('--demo is a fixed data set; leave out --persons and --events (or drop --demo)');
       }
+      const { generateSample, resolveSampleOptions } = require('../../sample') as typeof import('../../sample');
       const options = resolveSampleOptions({
         out: flags.out,
         format: flags.format,

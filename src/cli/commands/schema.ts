@@ -1,7 +1,7 @@
 /** `journey-stitch schema`: write the JSON Schema of journey-stitch.yaml (for editors). */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { configJsonSchemaText, SCHEMA_FILE } from '../../config/json-schema';
+import { SCHEMA_FILE } from '../../config/file';
 
 export function register(program: Command): void {
   program
@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .description(`Write the JSON Schema of journey-stitch.yaml (editor autocomplete); '-' prints it.`)
     .option('-o, --out <file>', 'where to write it', SCHEMA_FILE)
     .action(async (opts: { out: string }) => {
+      const { configJsonSchemaText } = require('../../config/json-schema') as typeof import('../../config/json-schema');
       const text = configJsonSchemaText();
       if (opts.out === '-') {
         process.stdout.write(text);

@@ -1,5 +1,6 @@
 /** Event rows → timeline entries. Pure. */
 import { EVENT_FIELDS } from '../../contract/looker';
+import type { LinkReason } from '../../oracle/identity';
 import type { Row } from '../looker/runQuery';
 import { isYes, toText } from '../looker/values';
 
@@ -49,14 +50,16 @@ export function toTimeline(rows: readonly Row[]): TimelineEntry[] {
   });
 }
 
-/** Why an event is tied to the person, in words. */
+/** Why an event is tied to the person, in words (every link reason the models write: the type checks it). */
 export const LINK_REASON_TEXT: Record<string, string> = {
   user_id: 'same user id',
   email: 'same email',
+  crm_id: 'same CRM id',
   anonymous_id: 'same device (anonymous id)',
   carried_anonymous_id: 'device later identified',
+  shared_device: 'shared device: the person identified on it nearest in time',
   offsite_email: 'offsite profile with the same email',
   profile: 'same offsite profile',
   name_match: 'name match only (inferred)',
   none: 'not linked',
-};
+} satisfies Record<LinkReason, string>;

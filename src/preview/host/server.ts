@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { packageFile } from '../../package-root';
 import { CoreApi, EntitlementError, type QueryRunner } from '../api/core';
 import { previewUser } from '../api/users';
 import type { PreviewProject } from '../project';
@@ -42,7 +43,8 @@ let hostScript: Promise<string> | undefined;
 /** The host page script, bundled once per process. */
 function hostPageScript(): Promise<string> {
   hostScript ??= build({
-    entryPoints: [join(__dirname, 'page', 'main.ts')],
+    // From the package root, not __dirname: the CLI runs as one compiled file in dist/cli.
+    entryPoints: [packageFile('src/preview/host/page/main.ts')],
     bundle: true,
     write: false,
     format: 'iife',

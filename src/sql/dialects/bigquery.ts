@@ -4,6 +4,10 @@ import { StandardDialect } from './standard';
 export class BigQueryDialect extends StandardDialect {
   readonly name = 'bigquery' as const;
   protected readonly identifierQuote = '`';
+  /** Quoted identifiers take the escape sequences of string literals: a backslash or backtick is escaped. */
+  protected escapeIdent(name: string): string {
+    return name.replace(/[\\`]/g, (c) => `\\${c}`);
+  }
   readonly stringType = 'STRING';
   readonly intType = 'INT64';
   readonly floatType = 'FLOAT64';
@@ -20,6 +24,12 @@ export class BigQueryDialect extends StandardDialect {
   }
   safeTimestamp(expr: string): string {
     return `SAFE_CAST(${expr} AS TIMESTAMP)`;
+  }
+  jsonValue(expr: string, path: string): string {
+    return `JSON_VALUE(${expr}, ${this.stringLiteral(path)})`;
+  }
+  safeTimestampFormat(expr: string, format: string): string {
+    return `SAFE.PARSE_TIMESTAMP(${this.stringLiteral(format)}, ${expr})`;
   }
   regexpContains(expr: string, pattern: string): string {
     return `REGEXP_CONTAINS(${expr}, ${this.stringLiteral(pattern)})`;

@@ -1,12 +1,14 @@
 /** Rules shared by every dialect: what a safe identifier is. */
 
-// Letters, digits, underscores, dashes (BigQuery project ids) and spaces are quotable everywhere;
-// anything else (quotes, backticks, newlines, semicolons) is refused rather than escaped.
-const QUOTABLE = /^[A-Za-z0-9_][A-Za-z0-9_ -]*$/;
+// Any name of 1 to 300 characters without control characters (line breaks, tabs, NUL) is quotable: the dialect
+// escapes its quote character inside (column names of real exports have spaces, dots, quotes). Config validation
+// keeps tables, datasets and projects to plain names.
+// eslint-disable-next-line no-control-regex
+const UNQUOTABLE = /[\u0000-\u001f\u007f]/;
 
 export function assertQuotable(name: string, what = 'identifier'): void {
-  if (!QUOTABLE.test(name) || name.length > 300) {
-    throw new Error(`invalid ${what} ${JSON.stringify(name)}: use letters, digits, underscores or dashes`);
+  if (name === '' || name.length > 300 || UNQUOTABLE.test(name)) {
+    throw new Error(`invalid ${what} ${JSON.stringify(name)}: use 1 to 300 characters without line breaks, tabs or other control characters`);
   }
 }
 

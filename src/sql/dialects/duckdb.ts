@@ -4,6 +4,10 @@ import { StandardDialect } from './standard';
 export class DuckDBDialect extends StandardDialect {
   readonly name = 'duckdb' as const;
   protected readonly identifierQuote = '"';
+  /** A double quote inside a quoted identifier is written twice. */
+  protected escapeIdent(name: string): string {
+    return name.replace(/"/g, '""');
+  }
   readonly stringType = 'VARCHAR';
   readonly intType = 'BIGINT';
   readonly floatType = 'DOUBLE';
@@ -19,6 +23,12 @@ export class DuckDBDialect extends StandardDialect {
     // Parse offsets ("Z", "+02:00") and express the instant as a UTC wall-clock TIMESTAMP, whatever the session zone.
     // Through epoch microseconds rather than timezone('UTC', …): the same instant, without a time zone lookup per row.
     return `make_timestamp(epoch_us(TRY_CAST(${expr} AS TIMESTAMPTZ)))`;
+  }
+  jsonValue(expr: string, path: string): string {
+    return `json_extract_string(${expr}, ${this.stringLiteral(path)})`;
+  }
+  safeTimestampFormat(expr: string, format: string): string {
+    return `CAST(try_strptime(${expr}, ${this.stringLiteral(format)}) AS TIMESTAMP)`;
   }
   override trim(expr: string): string {
     // DuckDB's TRIM is Unicode-aware and costs about five plain copies; it strips only space separators (Zs), so a

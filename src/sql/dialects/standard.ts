@@ -19,6 +19,8 @@ export abstract class StandardDialect implements Dialect {
 
   abstract stringLiteral(value: string): string;
   abstract safeTimestamp(expr: string): string;
+  abstract safeTimestampFormat(expr: string, format: string): string;
+  abstract jsonValue(expr: string, path: string): string;
   abstract regexpContains(expr: string, pattern: string): string;
   abstract regexpExtract(expr: string, pattern: string): string;
   abstract regexpReplace(expr: string, pattern: string, replacement: string): string;
@@ -37,8 +39,10 @@ export abstract class StandardDialect implements Dialect {
 
   quoteIdent(name: string): string {
     assertQuotable(name);
-    return `${this.identifierQuote}${name}${this.identifierQuote}`;
+    return `${this.identifierQuote}${this.escapeIdent(name)}${this.identifierQuote}`;
   }
+  /** The name's characters inside the dialect's identifier quotes. */
+  protected abstract escapeIdent(name: string): string;
   tableRef(...parts: string[]): string {
     return parts.map((p) => this.quoteIdent(p)).join('.');
   }

@@ -15,7 +15,6 @@ import type { RawSources } from '../../models/types';
 import type { Pipeline } from '../../sql/pipeline';
 import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { BigQueryClient } from './client';
-import { GoogleBigQueryClient } from './google';
 import { fullRunReason, readLastRun, readRunRow, runIncrementalOnBigQuery } from './incremental';
 import { runLock, withRunLock } from './lock';
 import { dryRunPipeline, ensureDataset, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
@@ -90,7 +89,8 @@ async function compiled<T>(config: Config, build: () => Promise<T>): Promise<T> 
 
 export async function stitchBigQuery(config: Config, options: StitchBigQueryOptions = {}): Promise<StitchBigQueryResult> {
   const { outputDataset } = bigQueryLocation(config);
-  const client = options.client ?? GoogleBigQueryClient.fromConfig(config);
+  // The Google client (and its hundred modules) loads only when a run needs it: `sql` and tests pass none or a fake.
+  const client = options.client ?? (require('./google') as typeof import('./google')).GoogleBigQueryClient.fromConfig(config);
   if (options.incremental) {
     if (options.dryRun) throw new Error('--dry-run estimates a full stitch; run it without --incremental');
     return { dryRun: false, ...(await locked(config, client, () => stitchBigQueryIncremental(config, client, options))) };
@@ -215,6 +215,5 @@ export function formatDryRun(report: DryRunReport): string {
 
 export { BigQueryJobError, type BigQueryClient, type ColumnInfo, type JobResource } from './client';
 export { FakeBigQuery } from './fake';
-export { GoogleBigQueryClient } from './google';
 export { formatIntrospection, introspect, suggestedConfig } from './introspect';
 export { BigQueryModelError, costUsd, type BigQueryRunReport, type DryRunReport } from './run';

@@ -3,7 +3,7 @@
  * expects, and suggest a column mapping for what is missing from the names that are there. Pure functions
  * over the columns list; the command does the I/O.
  */
-import { stringify } from 'yaml';
+import { formatSourceReport, type TableReport } from '../../check/report';
 import type { Config } from '../../config/schema';
 import type { ColumnInfo } from './client';
 import { rawTableSpecs, type ExpectedColumn, type RawTableSpec } from '../../models/raw-tables';
@@ -167,34 +167,23 @@ export function suggestedConfig(config: Config, result: Introspection): Record<s
   return Object.keys(fragment).length ? fragment : undefined;
 }
 
-const list = (cols: { physical: string; logical: string }[]) =>
-  cols.map((c) => (c.physical === c.logical ? c.physical : `${c.physical} (as ${c.logical})`)).join(', ');
-
-/** The report the command prints. */
+/** The report the command prints (the format `check` prints for files). */
 export function formatIntrospection(config: Config, result: Introspection): string {
-  const lines = [`Raw dataset ${result.project}.${result.dataset}:`];
-  for (const t of result.tables) {
-    const head = `  ${t.spec.table} (${t.spec.logical})`;
-    if (!t.exists) {
-      lines.push(`${head}: table not found${t.suggestedTable ? ` — did you mean ${t.suggestedTable}?` : ''}`);
-      continue;
-    }
-    lines.push(`${head}: ${t.found.length} of ${t.spec.columns.length} expected columns`);
-    if (t.found.length) lines.push(`    found: ${t.found.map((c) => `${c.physical === c.logical ? c.physical : `${c.physical} (as ${c.logical})`} ${c.dataType}`).join(', ')}`);
-    if (t.missingRequired.length) lines.push(`    missing, required: ${list(t.missingRequired)}`);
-    if (t.missingOptional.length) lines.push(`    missing, optional (read as NULL): ${list(t.missingOptional)}`);
-  }
-  if (result.otherTables.length) lines.push(`  other tables: ${result.otherTables.join(', ')}`);
-  const fragment = suggestedConfig(config, result);
-  if (fragment) {
-    lines.push('', 'Suggested mapping (closest existing names; check, then merge into your config — offsite entries by name):', '');
-    lines.push(stringify(fragment).trimEnd());
-  }
-  lines.push(
-    '',
-    result.ready
-      ? 'Every table and required column is there: journey-stitch stitch can run.'
-      : 'Not ready: add the missing tables or required columns, or map them in the config (see above).',
-  );
-  return `${lines.join('\n')}\n`;
+  const tables: TableReport[] = result.tables.map((t) => ({
+    head: `${t.spec.table} (${t.spec.logical})`,
+    ...(t.exists ? {} : { absent: `table not found${t.suggestedTable ? ` — did you mean ${t.suggestedTable}?` : ''}` }),
+    expected: t.spec.columns.length,
+    found: t.found.map((c) => ({ ...c, detail: c.dataType })),
+    missingRequired: t.missingRequired,
+    missingOptional: t.missingOptional,
+  }));
+  return formatSourceReport({
+    title: `Raw dataset ${result.project}.${result.dataset}:`,
+    tables,
+    extra: result.otherTables.length ? [`  other tables: ${result.otherTables.join(', ')}`] : [],
+    suggested: suggestedConfig(config, result),
+    ready: result.ready,
+    readyText: 'Every table and required column is there: journey-stitch stitch can run.',
+    notReadyText: 'Not ready: add the missing tables or required columns, or map them in the config (see above).',
+  });
 }

@@ -1,0 +1,106 @@
+/**
+ * `journey-stitch sql`: the stitching SQL without running it, for review, scheduled queries or SQL Runner.
+ * One numbered file per model plus the whole script, or the script on stdout.
+ */
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../config/load';
+import type { Config } from '../config/schema';
+import { buildPipeline, type RawSources } from '../models';
+import type { Dialect, WarehouseName } from '../sql/dialect';
+import { getDialect } from '../sql/dialects';
+import type { Pipeline } from '../sql/pipeline';
+import { stepScript, toScript, type ScriptOptions } from '../sql/script';
+import { publishedRef } from '../warehouse/bigquery';
+import { rawTableSpecs } from '../models/raw-tables';
+import { runLock, scriptLock } from '../warehouse/bigquery/lock';
+import { bigQueryLocation, bigQueryRawSources } from '../warehouse/bigquery/sources';
+
+export const SCRIPT_FILE = 'journey_stitch.sql';
+/** Files this command owns in an output folder (replaced on every run). */
+const OWNED = /^(\d+_[A-Za-z0-9_]+\.sql|journey_stitch\.sql)$/;
+
+export interface OfflineSql {
+  pipeline: Pipeline;
+  /** Script options: header notes (what the SQL reads and writes), scratch tables to drop at the end. */
+  options: ScriptOptions;
+}
+
+/**
+ * The pipeline for a warehouse without looking at data: every mapped column is assumed to exist.
+ * BigQuery reads the raw dataset and writes the output dataset of the config; DuckDB reads tables named after
+ * the config (source.tables, offsite table or name) in the current database and writes next to them.
+ */
+export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
+  const specs = rawTableSpecs(config);
+  const tableOf = (logical: string) => {
+    const spec = specs.find((s) => s.logical === logical);
+    if (!spec) throw new Error(`unknown raw table '${logical}'`);
+    return spec.table;
+  };
+  const raw: RawSources =
+    dialect.name === 'bigquery'
+      ? bigQueryRawSources(config)
+      : { ref: (table) => dialect.quoteIdent(tableOf(table)), columns: () => undefined };
+  const out = dialect.name === 'bigquery' ? publishedRef(config) : (table: string) => dialect.quoteIdent(table);
+  const pipeline = buildPipeline({ config, dialect, raw, out });
+  const notes = [
+    `Reads ${specs.map((s) => raw.ref(s.logical)).join(', ')}${dialect.name === 'duckdb' ? ' (load your source files into these tables first)' : ''}.`,
+    `Writes ${pipeline.outputs.map(out).join(', ')}.`,
+  ];
+  // The BigQuery script uses the tables a `stitch` run uses: it takes the same run lock.
+  const lock = dialect.name === 'bigquery' ? { lock: scriptLock(runLock(bigQueryLocation(config).project, config.output.dataset)) } : {};
+  return { pipeline, options: { notes, scratchRef: out, ...lock } };
+}
+
+/**
+ * The config the SQL is written for. BigQuery SQL names every raw table as project.dataset.table, so
+ * `--warehouse bigquery` on a DuckDB config takes the config's project and dataset (and asks for them, naming the keys).
+ */
+export function configForWarehouse(config: Config, warehouse: WarehouseName, file: string): Config {
+  if (warehouse !== 'bigquery' || config.warehouse === 'bigquery') return config;
+  const missing = (['project', 'dataset'] as const).filter((key) => !config[key]);
+  if (missing.length) {
+    throw new Error(
+      `${file}: BigQuery SQL reads the raw tables as project.dataset.table; add ${missing.map((k) => `${k}:`).join(' and ')} ` +
+        `(the Google Cloud project and dataset of your raw tables) to ${file}, or leave out --warehouse bigquery for DuckDB SQL`,
+    );
+  }
+  return { ...config, warehouse: 'bigquery' };
+}
+
+/** File name → content: `01_<model>.sql` ... and the whole script. */
+export function sqlFiles({ pipeline, options }: OfflineSql, dialect: Dialect): Array<[string, string]> {
+  const width = Math.max(2, String(pipeline.steps.length).length);
+  return [
+    ...pipeline.steps.map((step, i): [string, string] => [`${String(i + 1).padStart(width, '0')}_${step.name}.sql`, stepScript(step, dialect)]),
+    [SCRIPT_FILE, toScript(pipeline, dialect, options)],
+  ];
+}
+
+/** Write the files into `dir`, replacing the previous run's files only once every new file is written. */
+async function writeFolder(dir: string, files: Array<[string, string]>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const staging = await mkdtemp(path.join(dir, '.journey-stitch-sql-'));
+  try {
+    for (const [name, text] of files) await writeFile(path.join(staging, name), text);
+    for (const old of await readdir(dir)) if (OWNED.test(old)) await rm(path.join(dir, old));
+    for (const [name] of files) await rename(path.join(staging, name), path.join(dir, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** `journey-stitch sql`: the SQL of the config's models as a script on stdout, or one file per model in `out`. */
+export async function runSql(opts: { warehouse?: WarehouseName; config: string; out?: string }): Promise<void> {
+  const loaded = await loadConfig(opts.config);
+  const dialect = getDialect(opts.warehouse ?? loaded.config.warehouse);
+  const sql = offlineSql(configForWarehouse(loaded.config, dialect.name, loaded.file), dialect);
+  if (!opts.out) {
+    process.stdout.write(toScript(sql.pipeline, dialect, sql.options));
+    return;
+  }
+  const files = sqlFiles(sql, dialect);
+  await writeFolder(opts.out, files);
+  process.stderr.write(`wrote ${files.length} files to ${opts.out} (${dialect.name}; whole script: ${SCRIPT_FILE})\n`);
+}
