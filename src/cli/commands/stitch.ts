@@ -22,7 +22,7 @@ export function register(program: Command): void {
       if (config.warehouse === 'bigquery' && opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
       const { hashKeyWarning } = require('../../config/schema') as typeof import('../../config/schema');
       const weakKey = hashKeyWarning(config);
-      if (weakKey) process.stderr.write(`warning: ${file}: ${weakKey}\n`);
+      if (weakKey) log(`warning: ${file}: ${weakKey}`);
       if (config.warehouse === 'duckdb') {
         const { stitchDuckDB } = require('../../engine/stitch') as typeof import('../../engine/stitch');
         const result = await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, log });
