@@ -5,17 +5,17 @@ project_name: "journey_stitch"
 
 constant: CONNECTION {
   value: "journey_stitch"
-  export: override_optional
+  export: override_required
 }
 
 constant: RAW_PROJECT {
   value: "your-gcp-project"
-  export: override_optional
+  export: override_required
 }
 
 constant: RAW_DATASET {
   value: "segment"
-  export: override_optional
+  export: override_required
 }
 
 constant: OUTPUT_DATASET {
@@ -26,6 +26,11 @@ constant: OUTPUT_DATASET {
 constant: SCRATCH {
   value: "looker_scratch"
   export: override_optional
+}
+
+constant: HASH_KEY {
+  value: ""
+  export: override_required
 }
 
 application: journey_stitch {

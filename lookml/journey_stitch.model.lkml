@@ -4,11 +4,12 @@
 connection: "@{CONNECTION}"
 include: "/lookml/views/*.view.lkml"
 include: "/lookml/refinements/*.lkml"
+include: "/lookml/dashboards/*.dashboard.lookml"
 
 datagroup: journey_stitch_refresh {
   label: "Journey stitch refresh"
   description: "Rebuilds the stitched tables and the query cache when the trigger value changes."
-  sql_trigger: SELECT CURRENT_DATE() ;;
+  sql_trigger: SELECT MAX(last_modified_time) FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.__TABLES__ WHERE table_id IN ('pages', 'tracks', 'identifies', 'linkedin') ;;
   max_cache_age: "24 hours"
 }
 

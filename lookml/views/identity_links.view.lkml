@@ -10,7 +10,7 @@ view: identity_links {
         AS
         WITH identifier_person AS (
           SELECT c.node_type AS identifier_type, c.node_value AS identifier,
-            COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ('p:' || TO_HEX(MD5(k.person_id)))) AS person_id,
+            COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ('p:' || TO_HEX(MD5(('@{HASH_KEY}' || k.person_id))))) AS person_id,
             CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type,
             CASE WHEN NOT k.identified THEN p.match_probability END AS match_probability,
             CASE WHEN NOT k.identified THEN p.match_evidence END AS match_evidence
@@ -21,12 +21,12 @@ view: identity_links {
           UNION ALL
           SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed', CAST(NULL AS FLOAT64), CAST(NULL AS STRING) FROM ${js_anon_person.SQL_TABLE_NAME}
           UNION ALL
-          SELECT 'profile', profile_key, COALESCE(matched_person_id, ('p:' || TO_HEX(MD5(profile_key)))),
+          SELECT 'profile', profile_key, COALESCE(matched_person_id, ('p:' || TO_HEX(MD5(('@{HASH_KEY}' || profile_key))))),
             CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END, match_probability, match_evidence
           FROM ${js_profiles.SQL_TABLE_NAME}
           WHERE profile_key NOT IN (SELECT node_value FROM ${js_node_component.SQL_TABLE_NAME} WHERE node_type = 'profile')
         )
-        SELECT TO_HEX(MD5((i.identifier_type || ':' || i.identifier))) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
+        SELECT TO_HEX(MD5(('@{HASH_KEY}' || (i.identifier_type || ':' || i.identifier)))) AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
           CASE WHEN i.link_type = 'inferred' THEN i.match_probability END AS match_probability,
           CASE WHEN i.link_type = 'inferred' THEN i.match_evidence END AS match_evidence,
           u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
@@ -37,12 +37,13 @@ view: identity_links {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: link_id {
     primary_key: yes
     type: string
-    description: "Hash (md5) of identifier_type:identifier: a key that does not show the identifier."
+    description: "Keyed hash (md5 with the deployment secret) of identifier_type:identifier: a key that does not show the identifier."
     hidden: yes
     sql: ${TABLE}.link_id ;;
   }
@@ -150,7 +151,7 @@ view: identity_links {
 
   measure: person_count {
     type: count_distinct
-    label: "Persons"
+    label: "Linked Persons"
     description: "Distinct persons the identifiers resolve to."
     sql: ${person_id} ;;
     drill_fields: [link_details*]

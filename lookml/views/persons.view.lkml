@@ -31,13 +31,13 @@ view: persons {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: person_id {
     primary_key: yes
     type: string
-    description: "Stable person id: the user id when there is one (u: and a hash of it when it is an email), else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key."
-    case_sensitive: no
+    description: "Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else the anonymous id; an offsite-only profile: p: and a keyed hash of its key."
     sql: ${TABLE}.person_id ;;
   }
 
@@ -141,9 +141,9 @@ view: persons {
   dimension: email_hash {
     type: string
     label: "Email (hashed)"
-    description: "MD5 of the latest known email: joins and counts without revealing the address."
+    description: "MD5 of the HASH_KEY secret and the latest known email: joins and counts without revealing the address."
     group_label: "Identity"
-    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.email)){% else %}md5(${TABLE}.email){% endif %} ;;
+    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5('@{HASH_KEY}' || ${TABLE}.email)){% else %}md5('@{HASH_KEY}' || ${TABLE}.email){% endif %} ;;
   }
 
   dimension: is_identified {

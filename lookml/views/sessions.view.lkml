@@ -28,6 +28,7 @@ view: sessions {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: session_id {
@@ -153,7 +154,7 @@ view: sessions {
 
   measure: person_count {
     type: count_distinct
-    label: "Persons"
+    label: "Persons with Sessions"
     description: "Distinct persons with sessions."
     sql: ${person_id} ;;
     drill_fields: [session_details*]

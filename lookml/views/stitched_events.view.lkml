@@ -68,6 +68,7 @@ view: stitched_events {
     }
 
     datagroup_trigger: journey_stitch_refresh
+    publish_as_db_view: yes
   }
 
   dimension: event_id {
@@ -293,18 +294,18 @@ view: stitched_events {
   dimension: email_hash {
     type: string
     label: "Email (hashed)"
-    description: "MD5 of the person's email: joins and counts without revealing the address."
+    description: "MD5 of the HASH_KEY secret and the person's email: joins and counts without revealing the address."
     group_label: "Identity"
-    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.email)){% else %}md5(${TABLE}.email){% endif %} ;;
+    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5('@{HASH_KEY}' || ${TABLE}.email)){% else %}md5('@{HASH_KEY}' || ${TABLE}.email){% endif %} ;;
   }
 
   dimension: user_id_hash {
     type: string
     label: "User ID (hashed)"
-    description: "MD5 of the event's user id: joins and counts without revealing it (sites often send the email as the user id)."
+    description: "MD5 of the HASH_KEY secret and the event's user id: joins and counts without revealing it (sites often send the email as the user id)."
     group_label: "Identity"
     suggestable: no
-    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(${TABLE}.user_id)){% else %}md5(${TABLE}.user_id){% endif %} ;;
+    sql: {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5('@{HASH_KEY}' || ${TABLE}.user_id)){% else %}md5('@{HASH_KEY}' || ${TABLE}.user_id){% endif %} ;;
   }
 
   dimension: anonymous_id_hash {
@@ -351,7 +352,7 @@ view: stitched_events {
 
   measure: person_count {
     type: count_distinct
-    label: "Persons"
+    label: "Persons with Events"
     description: "Distinct persons with events."
     sql: ${person_id} ;;
     drill_fields: [event_details*]

@@ -183,6 +183,26 @@ const offsite = z.strictObject({
   columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.'),
 });
 
+/** Longest timestamps.max_age_days: with the run's day and the future margin, under BigQuery's 4,000 partitions per job. */
+export const MAX_TIMESTAMP_AGE_DAYS = 3990;
+
+/** What a hash key may hold: it is pasted into SQL string literals and LookML constants, so nothing to escape. */
+export const HASH_KEY_RE = /^[A-Za-z0-9_-]*$/;
+
+/** Shortest hash key that stitch and generate accept without a warning. */
+export const MIN_HASH_KEY_LENGTH = 16;
+
+/** The warning stitch and generate print when identity.hash_key is missing or short, else undefined. */
+export function hashKeyWarning(config: { identity: { hash_key: string } }): string | undefined {
+  const key = config.identity.hash_key;
+  if (key.length >= MIN_HASH_KEY_LENGTH) return undefined;
+  const problem = key ? `is shorter than ${MIN_HASH_KEY_LENGTH} characters` : 'is not set';
+  return (
+    `identity.hash_key ${problem}: person ids and the hashes of emails and user ids can be reversed by hashing the ` +
+    `addresses one knows; set a random secret of ${MIN_HASH_KEY_LENGTH} or more letters and digits (in Looker: the HASH_KEY constant)`
+  );
+}
+
 export const DEFAULT_MIN_MATCH_PROBABILITY = 0.8;
 export const DEFAULT_REFERRAL_WINDOW_HOURS = 72;
 
@@ -250,6 +270,14 @@ export const configSchema = z
           ])
           .default(true)
           .describe('Match offsite rows to known persons by name (flagged inferred): true (scored, defaults), false (off), or the settings.'),
+        hash_key: z
+          .string()
+          .regex(HASH_KEY_RE, { message: "letters, digits, '_' and '-' only (it is written into SQL and LookML)" })
+          .max(200)
+          .default('')
+          .describe(
+            "Secret prefixed to every hashed email, user id, CRM id and profile URL (person ids, identity_links keys, rejected rows; in Looker the HASH_KEY constant): without one, anyone can reverse a hash by hashing the addresses they know. Empty (the default) hashes without a key, and stitch and generate warn.",
+          ),
       })
       .default({
         junk_values: DEFAULT_JUNK_VALUES,
@@ -260,6 +288,7 @@ export const configSchema = z
         max_iterations: 50,
         backstitch_days: null,
         name_matching: true,
+        hash_key: '',
       }),
     sessions: z
       .strictObject({ inactivity_minutes: z.number().int().min(1).max(24 * 60).default(30) })
@@ -284,6 +313,27 @@ export const configSchema = z
       })
       .default({})
       .describe('duckdb: resources of the embedded DuckDB for stitch and evaluate. They change the speed, never the result.'),
+    timestamps: z
+      .strictObject({
+        max_age_days: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_TIMESTAMP_AGE_DAYS, {
+            message: `at most ${MAX_TIMESTAMP_AGE_DAYS}: BigQuery writes at most 4,000 day partitions in one job, and the stitched tables are partitioned by day`,
+          })
+          .default(3650)
+          .describe('An event dated more than this many days before the run is implausible (a device clock at 1970): rejected, counted.'),
+        max_future_hours: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 7)
+          .default(24)
+          .describe('An event dated more than this many hours after the run is implausible (a clock in 2099): rejected, counted.'),
+      })
+      .default({ max_age_days: 3650, max_future_hours: 24 })
+      .describe('The window of plausible event times: outside it, rows are rejected (implausible timestamp), so the day-partitioned tables stay under BigQuery\'s 4,000 partitions per job.'),
     load: z
       .strictObject({
         max_reject_share: z
@@ -301,9 +351,21 @@ export const configSchema = z
         connection: z.string().regex(/^[A-Za-z0-9_-]+$/).default('journey_stitch').describe('Looker connection name.'),
         materialization: z.enum(['pdt', 'tables']).default('pdt').describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
         scratch_schema: identifier('schema').default('looker_scratch').describe('pdt: the dataset the rejected rows of the latest build go to (journey_stitch_rejected_rows).'),
-        refresh_sql_trigger: z.string().optional(),
+        refresh_sql_trigger: z
+          .string()
+          .optional()
+          .describe("The datagroup's trigger query (default: pdt, the raw tables' last-modified time; tables, stitched_events')."),
+        connection_key: z
+          .string()
+          .regex(/^[A-Za-z0-9]{1,16}$/, { message: "letters and digits only: the connection's registration key, shown in Looker's PDT details" })
+          .optional()
+          .describe("pdt: the Looker connection's registration key (Admin > Persistent Derived Tables, a PDT's details): SQL Runner files then name the PDTs' stable views in full."),
+        sql_runner_personal_data: z
+          .boolean()
+          .default(false)
+          .describe('SQL Runner files also select names and emails (SQL Runner ignores access grants: only for teams whose SQL Runner users may see them).'),
       })
-      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch' }),
+      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch', sql_runner_personal_data: false }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.warehouse === 'bigquery') {

@@ -91,7 +91,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('occurred_at', 'timestamp', 'When the event happened (UTC).'),
         // A cookie id follows one browser around: personal data like the IP (anonymous_id_hash tells devices apart).
         c('anonymous_id', 'string', 'Cookie / device id of the event, if any.', true),
-        // Many sites send the email as the user id: a raw user id is personal data (person_id hashes an email-shaped one: u: + md5).
+        // Many sites send the email as the user id: a raw user id is personal data (person_id shows it only hashed: u: + keyed md5).
         c('user_id', 'string', 'User id sent with the event, if any (junk values removed).', true),
         c('person_id', 'string', 'The stitched person this event belongs to.'),
         c('email', 'string', "The person's email (latest known, backfilled).", true),
@@ -123,7 +123,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'One row per stitched person.',
       primaryKey: 'person_id',
       columns: [
-        c('person_id', 'string', 'Stable person id: the user id when there is one (u: and a hash of it when it is an email), else e: and a hash of the email, else the anonymous id; an offsite-only profile: p: and a hash of its key.'),
+        c('person_id', 'string', 'Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else the anonymous id; an offsite-only profile: p: and a keyed hash of its key.'),
         c('email', 'string', 'Latest known email.', true),
         c('name', 'string', 'Latest known name.', true),
         c('identity_status', 'string', 'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).'),
@@ -145,7 +145,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'Every identifier and the person it resolves to, with the kind of link.',
       primaryKey: 'link_id',
       columns: [
-        c('link_id', 'string', 'Hash (md5) of identifier_type:identifier: a key that does not show the identifier.'),
+        c('link_id', 'string', 'Keyed hash (md5 with the deployment secret) of identifier_type:identifier: a key that does not show the identifier.'),
         c('identifier_type', 'string', 'user_id, email, crm_id, anonymous_id or profile.'),
         c('identifier', 'string', 'The identifier value.', true),
         c('person_id', 'string', 'The person it resolves to.'),

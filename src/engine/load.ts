@@ -85,7 +85,11 @@ export interface LoadedSources {
   offsiteIndex?(table: RawTable): number | undefined;
 }
 
-/** Where the load rejects wait until the models have created rejected_rows. */
+/**
+ * Where the load rejects wait until the models have created rejected_rows. A line no reader could parse reaches
+ * rejected_rows as its file and line number (in the reason), not its text, which may hold personal data: rejected_rows
+ * sits outside the personal-data grant, and the file still has the line (the text stays here, for the load's error).
+ */
 export const LOAD_REJECTS = duck.tableRef('temp', 'main', 'js_load_rejects');
 
 /** Temporary (never saved) table holding a raw source: raw tables are inputs, not outputs. */
@@ -460,7 +464,7 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
 /** Add the rows rejected while reading files to rejected_rows (creating it when the pipeline did not). */
 export async function appendLoadRejects(conn: DuckDBConnection, rejectsRef: string = duck.quoteIdent(REJECTS_TABLE)): Promise<void> {
   await conn.run(`CREATE TABLE IF NOT EXISTS ${rejectsRef} (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
-  await conn.run(`INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, row_data FROM ${LOAD_REJECTS}`);
+  await conn.run(`INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, NULL FROM ${LOAD_REJECTS}`);
 }
 
 /** A SourceColumnError from the models, restated with the file the raw table was read from. */

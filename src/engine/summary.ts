@@ -50,7 +50,7 @@ export const REJECTED_SHARE_WARNING = 0.5;
 export function rejectFix(reason: string, spec: RawTableSpec): string {
   const decisive: readonly string[] = REJECT_REASON_COLUMNS[reason as RejectReason] ?? [];
   const columns = spec.columns.filter((c) => decisive.includes(c.logical));
-  if (columns.length === 0) return `check the file itself (the rejected lines are in ${REJECTS_TABLE}.row_data)`;
+  if (columns.length === 0) return `check the file itself (${REJECTS_TABLE}.reason gives the line numbers)`;
   return `check the column mapping ${columns.map((c) => `${spec.configKey}.${c.logical} (reads column '${c.physical}')`).join(' and ')} in the config`;
 }
 

@@ -4,10 +4,15 @@
  */
 import type { Config } from '../config/schema';
 import { EVENT_FIELDS, EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
+import { rawTableSpecs } from '../models/raw-tables';
+import { BigQueryDialect } from '../sql/dialects';
 import { named, pairs, type Named, type Node } from './document';
 
+const bq = new BigQueryDialect();
+
 export const DATAGROUP = 'journey_stitch_refresh';
-export const DEFAULT_REFRESH_TRIGGER = 'SELECT CURRENT_DATE()';
+/** An example trigger for the config's own (refresh_sql_trigger); not a default: a clock is no sign of new data. */
+export const EXAMPLE_REFRESH_TRIGGER = 'SELECT MAX(last_modified_time) FROM `my-project`.`segment`.__TABLES__';
 /**
  * With `tables`, the trigger is the last time journey-stitch rewrote stitched_events: BigQuery's table metadata,
  * free to query every few minutes (scanning the table for MAX(occurred_at) would not be).
@@ -65,12 +70,22 @@ function explores(): Named[] {
   ];
 }
 
+/**
+ * With `pdt`, the trigger is the raw tables' freshness: the latest last-modified time of the tables the stitching
+ * reads, from the raw dataset's table metadata (free, unlike MAX of a load column, which scans it). The PDTs rebuild
+ * once new rows have landed, not on a clock (Segment loads every few hours, not at midnight).
+ */
+export function rawFreshnessTrigger(config: Config): string {
+  const tables = [...new Set(rawTableSpecs(config).map((s) => s.table))].map((t) => bq.stringLiteral(t));
+  return `SELECT MAX(last_modified_time) FROM \`@{RAW_PROJECT}\`.\`@{RAW_DATASET}\`.__TABLES__ WHERE table_id IN (${tables.join(', ')})`;
+}
+
 /** The datagroup's trigger query: the config's, which must be one SQL statement LookML can hold. */
 function refreshTrigger(config: Config): string {
   const sql = config.lookml.refresh_sql_trigger?.trim();
-  if (sql === undefined) return config.lookml.materialization === 'tables' ? TABLES_REFRESH_TRIGGER : DEFAULT_REFRESH_TRIGGER;
+  if (sql === undefined) return config.lookml.materialization === 'tables' ? TABLES_REFRESH_TRIGGER : rawFreshnessTrigger(config);
   if (!sql || sql.includes(';;')) {
-    throw new Error(`config lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;' (it ends SQL in LookML), e.g. ${DEFAULT_REFRESH_TRIGGER}`);
+    throw new Error(`config lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;' (it ends SQL in LookML), e.g. ${EXAMPLE_REFRESH_TRIGGER}`);
   }
   return sql;
 }

@@ -21,6 +21,7 @@ import { rawTableName } from '../models/raw-tables';
 import { BigQueryDialect } from '../sql/dialects';
 import type { Pipeline, Step } from '../sql/pipeline';
 import { toScript } from '../sql/script';
+import { HASH_KEY_SQL } from './manifest';
 
 export const SCRATCH_PREFIX = 'journey_stitch_';
 
@@ -106,7 +107,7 @@ export function pdtProcesses(pipeline: Pipeline, persisted: readonly string[]): 
 
 /** The stitching pipeline for BigQuery with Looker references, built with `out` and the TEMP tables it implies. */
 function stitchingPipeline(config: Config, out: (table: string) => string, temporary: (table: string) => boolean): Pipeline {
-  return buildPipeline({ config, dialect: bq, raw: { ref: (t) => rawRef(config, t), columns: () => undefined }, out, temporaryScratch: temporary });
+  return buildPipeline({ config, dialect: bq, raw: { ref: (t) => rawRef(config, t), columns: () => undefined }, out, temporaryScratch: temporary, hashKey: HASH_KEY_SQL });
 }
 
 export interface StitchingPdts {

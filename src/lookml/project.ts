@@ -11,6 +11,7 @@ import { DATAGROUP, modelDocument } from './model';
 import { PATH_VIEWS, pathView } from './paths';
 import { stitchingPdts } from './pdt';
 import { serialize } from './serialize';
+import { dashboardFiles, DASHBOARDS_DIR } from './dashboards';
 import { sqlRunnerFiles } from './sqlRunner';
 import { STITCHED_VIEWS, stitchedView } from './views';
 
@@ -38,7 +39,7 @@ const viewFile = (view: Named): GeneratedFile => ({
   content: serialize({ view: [view] }, generatedHeader),
 });
 
-const refinementFile = (view: string): GeneratedFile => ({
+export const refinementFile = (view: string): GeneratedFile => ({
   path: `${REFINEMENTS_DIR}/${view}.lkml`,
   content: serialize({ view: [named(`+${view}`, {})] }, [
     `Your changes to the generated view ${view}: add or override fields here.`,
@@ -48,8 +49,13 @@ const refinementFile = (view: string): GeneratedFile => ({
   once: true,
 });
 
-/** A persistent derived table on the datagroup, built by its create_process. */
-const persistedSource = (steps: string[]): Node => ({ derived_table: { create_process: { sql_step: steps }, datagroup_trigger: DATAGROUP } });
+/**
+ * A persistent derived table on the datagroup, built by its create_process. A stitched view is also published as a
+ * stable database view (`publish_as_db_view`): SQL Runner and other tools read it under a name that survives rebuilds.
+ */
+const persistedSource = (steps: string[], published = false): Node => ({
+  derived_table: { create_process: { sql_step: steps }, datagroup_trigger: DATAGROUP, publish_as_db_view: published || undefined },
+});
 
 /** The file of the hidden views that persist the stitching's intermediate tables (pdt materialization only). */
 export const INTERMEDIATE_VIEWS_FILE = 'lookml/views/journey_stitch_intermediate.view.lkml';
@@ -64,7 +70,7 @@ function stitchedSources(config: Config): { sources: Map<string, Node>; intermed
   }
   const { processes, intermediates } = stitchingPdts(config, STITCHED_VIEWS);
   return {
-    sources: new Map(STITCHED_VIEWS.map((v) => [v, persistedSource(processes.get(v)!)])),
+    sources: new Map(STITCHED_VIEWS.map((v) => [v, persistedSource(processes.get(v)!, true)])),
     intermediates: intermediates.map((t) => named(t, persistedSource(processes.get(t)!))),
   };
 }
@@ -78,20 +84,33 @@ const intermediateViewsFile = (views: Named[]): GeneratedFile => ({
   ]),
 });
 
-export function generateProject(config: Config): GeneratedFile[] {
+/**
+ * The project's files. `keptConstants`: the constants of the manifest.lkml already there (see
+ * manifestDocument), kept over the config's values.
+ */
+export function generateProject(config: Config, keptConstants: Readonly<Record<string, string>> = {}): GeneratedFile[] {
   const { sources, intermediates } = stitchedSources(config);
-  const offsiteNames = config.offsite.map((o) => o.name);
-  const views = [
-    ...STITCHED_VIEWS.map((v) => stitchedView(v, sources.get(v)!)),
-    ...PATH_VIEWS.map((v) => pathView(v, config.journeys.steps, ['web', ...offsiteNames])),
-  ];
-  const includes = ['/lookml/views/*.view.lkml', `/${REFINEMENTS_DIR}/*.lkml`];
+  const views = generatedViews(config, sources);
+  const includes = ['/lookml/views/*.view.lkml', `/${REFINEMENTS_DIR}/*.lkml`, `/${DASHBOARDS_DIR}/*.dashboard.lookml`];
   return [
-    { path: 'manifest.lkml', content: serialize(manifestDocument(config), generatedHeader) },
+    { path: 'manifest.lkml', content: serialize(manifestDocument(config, keptConstants), generatedHeader) },
     { path: MODEL_FILE, content: serialize(modelDocument(config, includes), generatedHeader) },
     ...views.map(viewFile),
     ...(intermediates.length ? [intermediateViewsFile(intermediates)] : []),
     ...views.map((v) => refinementFile(v.$name)),
     ...sqlRunnerFiles(config, headerWith),
+    ...dashboardFiles(generatedHeader),
   ];
 }
+
+/** The views explores query: the stitched tables' and the dynamic path views. */
+function generatedViews(config: Config, sources: Map<string, Node>): Named[] {
+  const offsiteNames = config.offsite.map((o) => o.name);
+  return [
+    ...STITCHED_VIEWS.map((v) => stitchedView(v, sources.get(v)!)),
+    ...PATH_VIEWS.map((v) => pathView(v, config.journeys.steps, ['web', ...offsiteNames])),
+  ];
+}
+
+/** The names of the views explores query (refinement files are made for these). */
+export const EXPLORED_VIEWS: readonly string[] = [...STITCHED_VIEWS, ...PATH_VIEWS];

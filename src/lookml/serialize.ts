@@ -17,12 +17,13 @@ define('repeated_quoted', 'include');
 define(
   'quoted',
   'label description group_label group_item_label view_label file project_name value connection max_cache_age ' +
-    'value_format interval_trigger url',
+    'value_format interval_trigger url ref',
 );
 define(
   'bare',
   'type relationship primary_key hidden user_attribute datagroup_trigger from view_name value_format_name export ' +
-    'datatype convert_tz persist_with navigation new_window use_embeds use_clipboard local_storage suggest_dimension suggest_explore suggestable case_sensitive',
+    'datatype convert_tz persist_with navigation new_window use_embeds use_clipboard local_storage suggest_dimension suggest_explore suggestable case_sensitive ' +
+    'publish_as_db_view',
 );
 define('list', 'timeframes fields drill_fields required_access_grants unless partition_keys cluster_keys');
 define('pairs', 'filters');
@@ -30,7 +31,8 @@ define('quoted_list', 'allowed_values core_api_methods suggestions tags external
 define(
   'block',
   'view explore join dimension dimension_group measure filter parameter set access_grant datagroup constant ' +
-    'application entitlements derived_table create_process always_filter conditionally_filter',
+    'application entitlements derived_table create_process always_filter conditionally_filter ' +
+    'remote_dependency local_dependency override_constant',
 );
 
 const INDENT = '  ';

@@ -1,11 +1,13 @@
 /**
  * lookml/sql/*.sql: the seed blog's exploration queries, over the stitched tables, to paste into SQL Runner.
  * SQL Runner substitutes neither LookML constants nor ${view.SQL_TABLE_NAME}, so each file names its table in full
- * (BigQuery SQL): the output dataset with `tables`; with `pdt` a placeholder in the scratch schema, because Looker
- * names the PDT itself, and a note on where to find that name.
+ * (BigQuery SQL): the output dataset with `tables`; with `pdt` the stable database view Looker publishes for the
+ * stitched_events PDT (publish_as_db_view), whose name survives rebuilds, unlike the PDT's own.
+ * SQL Runner ignores access grants: the files select no personal data unless lookml.sql_runner_personal_data is set.
  */
 import type { Config } from '../config/schema';
 import { pathSql, personStatusSql } from '../models/outputs';
+import { LOOKER_MODEL } from '../contract/looker';
 import { BigQueryDialect } from '../sql/dialects';
 import { indent } from '../sql/script';
 import type { GeneratedFile } from './document';
@@ -14,8 +16,16 @@ const bq = new BigQueryDialect();
 const obfuscatedIp = (expr: string) =>
   `CASE WHEN ${expr} LIKE '%.%.%.%' THEN CONCAT(SPLIT(${expr}, '.')[SAFE_OFFSET(0)], '.***.***.', SPLIT(${expr}, '.')[SAFE_OFFSET(3)]) END`;
 
-/** The PDT's stand-in: a name that fails with "not found" until replaced as the files' note says. */
-export const PDT_PLACEHOLDER = 'STITCHED_EVENTS_PDT';
+/** The registration key's stand-in when lookml.connection_key is not set: fails with "not found" until replaced. */
+export const CONNECTION_KEY_PLACEHOLDER = 'CONNECTION_KEY';
+
+/**
+ * The stable view Looker publishes for a PDT with publish_as_db_view: `<scratch schema>.<connection registration
+ * key>_<model>_<view>`, as Looker's documentation names it (no Looker instance checked it here).
+ */
+export function stableViewName(config: Config, view: string): string {
+  return bq.tableRef(config.lookml.scratch_schema, `${config.lookml.connection_key ?? CONNECTION_KEY_PLACEHOLDER}_${LOOKER_MODEL}_${view}`);
+}
 
 /** Where the files read stitched_events under the configured materialization, and the note saying so. */
 function eventsSource(config: Config): { table: string; note: string } {
@@ -23,19 +33,21 @@ function eventsSource(config: Config): { table: string; note: string } {
     const table = bq.tableRef(config.output.dataset, 'stitched_events');
     return { table, note: `Reads ${table}, written by \`journey-stitch stitch\` (output.dataset in the config).` };
   }
-  const table = bq.tableRef(config.lookml.scratch_schema, PDT_PLACEHOLDER);
-  return {
-    table,
-    note: [
-      'Reads stitched_events, which the pdt materialization builds as a Looker PDT under a name Looker chooses (it can change',
-      'when the table is rebuilt, and differs in Development Mode). Before running: in the Events explore, run any query,',
-      `open its SQL tab, and put the table it reads for stitched_events in place of ${table} below.`,
-    ].join('\n-- '),
-  };
+  const table = stableViewName(config, 'stitched_events');
+  const lines = [`Reads ${table}: the stable view Looker publishes for the stitched_events PDT (publish_as_db_view), same name after every rebuild.`];
+  if (!config.lookml.connection_key) {
+    lines.push(
+      `Before running: replace ${CONNECTION_KEY_PLACEHOLDER} with your connection's registration key (Admin > Persistent Derived Tables,`,
+      'a PDT\'s details), or set lookml.connection_key in the config and run journey-stitch generate again.',
+    );
+  }
+  return { table, note: lines.join('\n-- ') };
 }
 
 export function sqlRunnerFiles(config: Config, header: (comment: string) => string): GeneratedFile[] {
   const { table: events, note } = eventsSource(config);
+  // SQL Runner ignores access grants: personal columns only when the config asks for them.
+  const personal = config.lookml.sql_runner_personal_data;
   const steps = config.journeys.steps;
   const pageColumns = Array.from({ length: steps }, (_, i) => `  MAX(CASE WHEN page_view_number = ${i + 1} THEN page_title END) AS page_${i + 1}`);
   const file = (name: string, title: string, sql: string): GeneratedFile => ({
@@ -62,15 +74,15 @@ ORDER BY anonymous_id, first_seen_at`,
     ),
     file(
       'person_journey',
-      "Each person's backfilled journey (name and email carried to every event), first-party and offsite, in order.",
+      personal
+        ? "Each person's backfilled journey (name and email carried to every event), first-party and offsite, in order."
+        : "Each person's journey, first-party and offsite, in order (names and emails left out: lookml.sql_runner_personal_data adds them).",
       `SELECT
-  person_id,
-  name,
-  email,
+  person_id,${personal ? '\n  name,\n  email,' : ''}
   LOGICAL_OR(is_inferred_identity) AS is_inferred_identity,
   STRING_AGG(CONCAT(FORMAT_TIMESTAMP('%F %T', occurred_at), ' ', source, ' ', COALESCE(step_label, event_name, event_type)), '\\n' ORDER BY occurred_at, event_id) AS journey
 FROM ${events}
-GROUP BY person_id, name, email
+GROUP BY person_id${personal ? ', name, email' : ''}
 ORDER BY person_id`,
     ),
     file(

@@ -17,6 +17,7 @@ import {
   pathFields,
 } from '../contract/looker';
 import { outputTables } from '../contract/tables';
+import { parse as parseYaml } from 'yaml';
 import { parseLookml } from './parser';
 
 export interface SourceFile {
@@ -132,10 +133,13 @@ function expandGroup(name: string, node: LkmlNode): string[] {
   return strings(node.timeframes).map((tf) => `${name}_${tf}`);
 }
 
-/** A glob of an include (`/lookml/views/*.view.lkml`) as a regex over project paths. */
+/**
+ * A glob of an include (`/lookml/views/*.view.lkml`) as a regex over project paths. An imported project's files
+ * (`//journey_stitch/lookml/...`) keep their `//<project>/` prefix, as the validator is given them.
+ */
 function includeRegex(pattern: string): RegExp {
   const body = pattern
-    .replace(/^\//, '')
+    .replace(/^\/(?!\/)/, '')
     .split(/(\*\*\/?|\*)/)
     .map((part) => (part.startsWith('**') ? '(?:.*/)?' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
@@ -156,15 +160,19 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     }
   }
   const lkmlPaths = [...parsed.keys()];
+  const dashboards = files.filter((f) => f.path.endsWith('.dashboard.lookml'));
 
   // Manifest and constants.
   const manifest = parsed.get('manifest.lkml');
   if (!manifest) issue('manifest.lkml', 'missing: the project needs a manifest with project_name, constants and the application');
   const constants = new Set(manifest ? children(manifest, 'constant').map((c) => c.name) : []);
+  const dependencies = manifest ? [...children(manifest, 'remote_dependency'), ...children(manifest, 'local_dependency')] : [];
+  for (const dep of dependencies) for (const name of checkDependency(dep.name, dep.node, parsed, issue)) constants.add(name);
   for (const f of files) {
     for (const m of f.content.matchAll(/@\{(\w+)\}/g)) if (!constants.has(m[1])) issue(f.path, `uses constant @{${m[1]}}, which manifest.lkml does not define`);
   }
-  if (manifest) checkApplication(manifest, options.extensionSources ?? [], issue);
+  // A project importing the block declares no extension of its own; the block's manifest does.
+  if (manifest && !(dependencies.length && !children(manifest, 'application').length)) checkApplication(manifest, options.extensionSources ?? [], issue);
 
   // Views (with refinements merged in).
   const views = new Map<string, View>();
@@ -185,7 +193,8 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
   for (const v of views.values()) checkView(v, views, issue);
 
   // Models: includes, grants, explores.
-  const models = lkmlPaths.filter((p) => p.endsWith('.model.lkml'));
+  // An imported project's models are not this project's: only its views and other files are included.
+  const models = lkmlPaths.filter((p) => p.endsWith('.model.lkml') && !p.startsWith('//'));
   const included = new Set<string>();
   const grants = new Map<string, LkmlNode>();
   const datagroups = new Set<string>();
@@ -196,7 +205,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     if (!str(model.connection)) issue(file, 'has no connection');
     for (const inc of strings(model.include)) {
       const re = includeRegex(inc);
-      const matched = lkmlPaths.filter((p) => re.test(p));
+      const matched = [...lkmlPaths, ...dashboards.map((d) => d.path)].filter((p) => re.test(p));
       if (!matched.length) issue(file, `include "${inc}" matches no file`);
       matched.forEach((p) => included.add(p));
     }
@@ -222,7 +231,7 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     }
   }
   for (const v of views.values()) {
-    for (const { file } of v.nodes) if (!included.has(file)) issue(file, `view ${v.name} is not included by any model`);
+    for (const { file } of v.nodes) if (!included.has(file) && !file.startsWith('//')) issue(file, `view ${v.name} is not included by any model`);
   }
   // suggest_explore names an explore that has the suggest_dimension's view.
   for (const v of views.values()) {
@@ -238,6 +247,10 @@ export function validateProject(files: SourceFile[], options: ValidateOptions = 
     }
   }
 
+  for (const d of dashboards) {
+    if (!included.has(d.path) && !d.path.startsWith('//')) issue(d.path, 'is not included by any model');
+    checkDashboard(d, exploreViews, views, issue);
+  }
   checkAccess(models[0] ?? `lookml/${LOOKER_MODEL}.model.lkml`, views, grants, issue);
   checkContract(parsed, models, views, options.steps, issue);
   return issues;
@@ -302,6 +315,11 @@ function checkView(v: View, views: Map<string, View>, issue: (f: string, m: stri
     const ownSuggestions = type === 'string' && f.kind !== 'parameter' && !f.node.suggestions && f.node.suggestable !== false && !str(f.node.suggest_explore);
     if (templated && ownSuggestions) where(f.file, what, 'takes filter suggestions from its templated derived table: set suggestions, suggest_explore or suggestable: no');
     if (!type || !TYPES[f.kind].has(type)) where(f.file, what, `type ${type ?? '(missing)'} is not a valid ${f.kind} type`);
+    // Looker filters a case_sensitive: no field on LOWER(column): no clustering or partition pruning, and two
+    // queries filtering one id, one exactly and one not, can disagree.
+    if (f.node.case_sensitive === false && (f.node.primary_key === true || /_id$/.test(f.name))) {
+      where(f.file, what, 'is an id: ids filter exactly, remove case_sensitive: no');
+    }
     if (f.kind === 'dimension_group') {
       for (const tf of strings(f.node.timeframes)) if (!TIMEFRAMES.has(tf)) where(f.file, what, `timeframe ${tf} is not valid`);
     }
@@ -380,6 +398,17 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
       }
     }
   }
+  // Two measures of one explore with the same label read the same in the field picker and in results.
+  const byLabel = new Map<string, string>();
+  for (const viewName of inExplore) {
+    for (const f of new Set(views.get(viewName)?.fields.values() ?? [])) {
+      if (f.kind !== 'measure' || f.node.hidden === true) continue;
+      const label = str(f.node.label) ?? titleCase(f.name);
+      const other = byLabel.get(label);
+      if (other) where(`measures ${other} and ${viewName}.${f.name} are both labelled "${label}": give one a distinct label`);
+      else byLabel.set(label, `${viewName}.${f.name}`);
+    }
+  }
   for (const key of ['always_filter', 'conditionally_filter']) {
     const block = node[key];
     if (!isNode(block)) continue;
@@ -390,6 +419,69 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
     }
   }
 }
+
+/**
+ * A LookML dashboard (YAML): newspaper layout, tiles inside its 24 columns, and every tile's explore, fields,
+ * pivots, sorts, filters and listened dashboard filters resolving in that explore.
+ */
+function checkDashboard(file: SourceFile, exploreViews: Map<string, Set<string>>, views: Map<string, View>, issue: (f: string, m: string) => void): void {
+  let docs: unknown;
+  try {
+    docs = parseYaml(file.content);
+  } catch (e) {
+    return issue(file.path, `does not parse as YAML: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(docs)) return issue(file.path, 'must be a list of dashboards (- dashboard: name)');
+  for (const d of docs as Record<string, unknown>[]) {
+    const where = (m: string) => issue(file.path, `dashboard ${String(d.dashboard)}: ${m}`);
+    if (d.layout !== 'newspaper') where(`layout ${String(d.layout)} is not newspaper`);
+    /** Why `field` cannot be queried in `explore`, or undefined. */
+    const unresolvedIn = (explore: string, field: string): string | undefined => {
+      const inExplore = exploreViews.get(explore);
+      if (!inExplore) return `explore ${explore} does not exist`;
+      const [view, name] = field.split('.');
+      if (!name || !inExplore.has(view)) return `${field}: view ${view} is not in explore ${explore}`;
+      return views.get(view)?.fields.has(name) ? undefined : `${field}: field ${name} does not exist in view ${view}`;
+    };
+    const filters = new Map<string, Record<string, unknown>>();
+    for (const f of (d.filters as Record<string, unknown>[] | undefined) ?? []) {
+      filters.set(String(f.name), f);
+      const why = unresolvedIn(String(f.explore), String(f.field));
+      if (why) where(`filter ${String(f.name)}: ${why}`);
+    }
+    for (const e of (d.elements as Record<string, unknown>[] | undefined) ?? []) {
+      const tile = (m: string) => where(`tile ${String(e.name)}: ${m}`);
+      if (e.model !== LOOKER_MODEL) tile(`model ${String(e.model)} is not ${LOOKER_MODEL}`);
+      const explore = String(e.explore);
+      if (!exploreViews.has(explore)) {
+        tile(`explore ${explore} does not exist`);
+        continue;
+      }
+      const fields = strings(e.fields as string[]);
+      if (!fields.length) tile('has no fields');
+      for (const f of fields) {
+        const why = unresolvedIn(explore, f);
+        if (why) tile(why);
+      }
+      for (const p of strings(e.pivots as string[])) if (!fields.includes(p)) tile(`pivot ${p} is not one of its fields`);
+      for (const s of strings(e.sorts as string[])) if (!fields.includes(s.replace(/\s+(desc|asc)$/i, ''))) tile(`sort ${s} is not one of its fields`);
+      for (const f of Object.keys((e.filters as object) ?? {})) {
+        const why = unresolvedIn(explore, f);
+        if (why) tile(`filter ${why}`);
+      }
+      for (const [name, field] of Object.entries((e.listen as Record<string, string>) ?? {})) {
+        if (!filters.has(name)) tile(`listens to ${name}, which is not a filter of the dashboard`);
+        const why = unresolvedIn(explore, field);
+        if (why) tile(`listen ${name}: ${why}`);
+      }
+      const [col, width] = [Number(e.col), Number(e.width)];
+      if (!(col >= 0 && width > 0 && col + width <= 24)) tile(`col ${String(e.col)} + width ${String(e.width)} leaves the 24 newspaper columns`);
+    }
+  }
+}
+
+/** Looker's default label of a field: its name, words capitalised. */
+const titleCase = (name: string) => name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 
 /** Personal data: fields showing a PII column of the contract need the grant, unless they mask it. */
 function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<string, LkmlNode>, issue: (f: string, m: string) => void): void {
@@ -416,6 +508,35 @@ function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<st
 }
 
 /** The extension's application: entitlements list exactly the contract's core API methods and cover its calls. */
+/**
+ * An imported project (remote_dependency or local_dependency `name`): its manifest (given as `//<name>/manifest.lkml`)
+ * must declare every override_constant, export it, and have every override_required constant set. Returns the
+ * constants the import makes available.
+ */
+function checkDependency(name: string, dep: LkmlNode, parsed: Map<string, LkmlNode>, issue: (f: string, m: string) => void): string[] {
+  const where = (m: string) => issue('manifest.lkml', `remote_dependency ${name}: ${m}`);
+  if (dep.url !== undefined && !str(dep.ref)) where('has no ref: pin a commit or tag, or every push to the block reaches production');
+  const imported = parsed.get(`//${name}/manifest.lkml`);
+  if (!imported) {
+    where(`the imported project's files were not given (//${name}/manifest.lkml)`);
+    return [];
+  }
+  const declared = new Map(children(imported, 'constant').map((c) => [c.name, c.node]));
+  const overridden = children(dep, 'override_constant');
+  for (const o of overridden) {
+    const c = declared.get(o.name);
+    if (!c) where(`override_constant ${o.name}: the imported manifest has no constant ${o.name}`);
+    else if (!['override_optional', 'override_required'].includes(str(c.export) ?? '')) where(`override_constant ${o.name}: the constant is not exported`);
+    if (typeof o.node.value !== 'string') where(`override_constant ${o.name}: has no value`);
+  }
+  for (const [constant, c] of declared) {
+    if (str(c.export) === 'override_required' && !overridden.some((o) => o.name === constant)) {
+      where(`the imported project requires override_constant ${constant}`);
+    }
+  }
+  return [...declared.keys()];
+}
+
 function checkApplication(manifest: LkmlNode, sources: SourceFile[], issue: (f: string, m: string) => void): void {
   const apps = children(manifest, 'application');
   if (apps.length !== 1) return issue('manifest.lkml', `expected one application, found ${apps.length}`);

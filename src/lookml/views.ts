@@ -7,6 +7,10 @@ import { tableDef, type OutputTable } from '../contract/tables';
 import { named, pairs, type Named, type Node } from './document';
 import { columnFields, type Presentation } from './fields';
 import { md5Hex, obfuscatedIp } from './liquid';
+import { HASH_KEY_SQL } from './manifest';
+
+/** md5 of the deployment's secret and a personal value, as the stitching hashes it (ModelContext.keyedMd5). */
+const keyedMd5 = (expr: string) => md5Hex(`${HASH_KEY_SQL} || ${expr}`);
 
 const IDENTIFIED = 'confirmed,inferred';
 
@@ -92,17 +96,17 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('email_hash', {
         type: 'string',
         label: 'Email (hashed)',
-        description: "MD5 of the person's email: joins and counts without revealing the address.",
+        description: "MD5 of the HASH_KEY secret and the person's email: joins and counts without revealing the address.",
         group_label: 'Identity',
-        sql: md5Hex('${TABLE}.email'),
+        sql: keyedMd5('${TABLE}.email'),
       }),
       named('user_id_hash', {
         type: 'string',
         label: 'User ID (hashed)',
-        description: "MD5 of the event's user id: joins and counts without revealing it (sites often send the email as the user id).",
+        description: "MD5 of the HASH_KEY secret and the event's user id: joins and counts without revealing it (sites often send the email as the user id).",
         group_label: 'Identity',
         suggestable: false,
-        sql: md5Hex('${TABLE}.user_id'),
+        sql: keyedMd5('${TABLE}.user_id'),
       }),
       named('anonymous_id_hash', {
         type: 'string',
@@ -124,7 +128,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('count', count('Events', 'Number of events.', 'event_details')),
       named('person_count', {
         type: 'count_distinct',
-        label: 'Persons',
+        label: 'Persons with Events',
         description: 'Distinct persons with events.',
         sql: '${person_id}',
         drill_fields: ['event_details*'],
@@ -148,8 +152,9 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
   },
   persons: {
     presentation: {
-      // The extension's person search filters these with `%term%`: "ann" must find "Ann".
-      caseInsensitive: ['person_id', 'name', 'email'],
+      // The extension's person search filters these with `%term%`: "ann" must find "Ann". Not person_id: ids filter
+      // exactly (LOWER(person_id) would defeat clustering), and hashed ids are lower case anyway.
+      caseInsensitive: ['name', 'email'],
       groups: {
         email: 'Identity',
         name: 'Identity',
@@ -170,9 +175,9 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('email_hash', {
         type: 'string',
         label: 'Email (hashed)',
-        description: 'MD5 of the latest known email: joins and counts without revealing the address.',
+        description: 'MD5 of the HASH_KEY secret and the latest known email: joins and counts without revealing the address.',
         group_label: 'Identity',
-        sql: md5Hex('${TABLE}.email'),
+        sql: keyedMd5('${TABLE}.email'),
       }),
       named('is_identified', {
         type: 'yesno',
@@ -212,7 +217,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('count', count('Identifiers', 'Number of identifiers linked to persons.', 'link_details')),
       named('person_count', {
         type: 'count_distinct',
-        label: 'Persons',
+        label: 'Linked Persons',
         description: 'Distinct persons the identifiers resolve to.',
         sql: '${person_id}',
         drill_fields: ['link_details*'],
@@ -232,7 +237,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
       named('conversion_rate', ratio('Session Conversion Rate', 'Converted sessions / sessions.', 'conversions', 'count')),
       named('person_count', {
         type: 'count_distinct',
-        label: 'Persons',
+        label: 'Persons with Sessions',
         description: 'Distinct persons with sessions.',
         sql: '${person_id}',
         drill_fields: ['session_details*'],

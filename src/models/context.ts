@@ -41,6 +41,8 @@ export class ModelContext {
   readonly scratch: string[] = [];
   private readonly temporaryScratch: (table: string) => boolean;
   private readonly temporaryOutputs: boolean;
+  /** SQL string expression of the hash key: identity.hash_key, or in Looker the HASH_KEY constant. */
+  private readonly hashKey: string;
 
   constructor(opts: BuildOptions) {
     this.d = opts.dialect;
@@ -53,6 +55,7 @@ export class ModelContext {
     const temporary = opts.temporaryScratch ?? false;
     this.temporaryScratch = typeof temporary === 'function' ? temporary : () => temporary;
     this.temporaryOutputs = temporary === true && (opts.outputsAreScratch ?? false);
+    this.hashKey = opts.hashKey ?? this.lit(opts.config.identity.hash_key);
   }
 
   /** Reference to an output or scratch table. */
@@ -119,23 +122,36 @@ export class ModelContext {
   }
 
   /**
-   * identity_links' key for a token (`identifier_type:identifier`): a hash, so the key does not show the identifier
-   * (an email, a profile URL) that the LookML guards with an access grant.
+   * md5 of the deployment's secret (identity.hash_key) followed by a personal value: a hash nobody can reverse by
+   * hashing the addresses they know. With the default empty key it is the value's plain md5 (and stitch warns).
    */
-  linkId(token: string): string {
-    return this.md5(token);
+  keyedMd5(expr: string): string {
+    return this.md5(this.d.concat(this.hashKey, expr));
   }
 
   /**
-   * The person id of a component named by its smallest user id: the id itself, or `u:` + its md5 when it has the
-   * shape of an email (sites that use the email as user id), which person_id must not show.
+   * identity_links' key for a token (`identifier_type:identifier`): a keyed hash, so the key does not show the
+   * identifier (an email, a profile URL) that the LookML guards with an access grant.
+   */
+  linkId(token: string): string {
+    return this.keyedMd5(token);
+  }
+
+  /**
+   * The person id of a component named by its smallest user id: `u:` + its keyed hash. Many sites send the email
+   * as the user id, and others a CRM or account id: person_id, which the LookML does not guard, shows neither.
    */
   userPersonId(userId: string): string {
-    return `CASE WHEN ${this.d.regexpContains(`LOWER(${userId})`, EMAIL_PATTERN)} THEN ${this.d.concat(`'u:'`, this.md5(userId))} ELSE ${userId} END`;
+    return this.d.concat(`'u:'`, this.keyedMd5(userId));
+  }
+
+  /** The person id of a component named by an email (`e:`) or a CRM id (`c:`): a keyed hash, for the same reason. */
+  hashedPersonId(prefix: 'e' | 'c', value: string): string {
+    return this.d.concat(this.lit(`${prefix}:`), this.keyedMd5(value));
   }
 
   /** The person id of an offsite profile nobody identified: hashed like an email's, for the same reason. */
   profilePersonId(profileKey: string): string {
-    return this.d.concat(`'p:'`, this.md5(profileKey));
+    return this.d.concat(`'p:'`, this.keyedMd5(profileKey));
   }
 }

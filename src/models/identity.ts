@@ -112,8 +112,8 @@ LEFT JOIN ${ctx.t('js_id_labels')} AS l ON l.node = n.node`,
       `SELECT component,
   COALESCE(
     ${ctx.userPersonId(`MIN(CASE WHEN node_type = 'user_id' THEN node_value END)`)},
-    ${d.concat(`'e:'`, ctx.md5(`MIN(CASE WHEN node_type = 'email' THEN node_value END)`))},
-    ${d.concat(`'c:'`, ctx.md5(`MIN(CASE WHEN node_type = 'crm_id' THEN node_value END)`))},
+    ${ctx.hashedPersonId('e', `MIN(CASE WHEN node_type = 'email' THEN node_value END)`)},
+    ${ctx.hashedPersonId('c', `MIN(CASE WHEN node_type = 'crm_id' THEN node_value END)`)},
     MIN(CASE WHEN node_type = 'profile' THEN node_value END)
   ) AS person_id,
   ${d.countIf(`node_type IN ('user_id', 'email', 'crm_id')`)} > 0 AS identified

@@ -65,6 +65,8 @@ export function crmColumns(ctx: ModelContext): string[] {
 class RawColumns {
   /** The physical columns read, in the order first read: a rejected row keeps these (row_data), not the whole row. */
   readonly read: string[] = [];
+  /** The logical name each physical column was read as (which decides whether row_data shows it or its hash). */
+  readonly logicalOf = new Map<string, string>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -91,7 +93,10 @@ class RawColumns {
       if (this.required.includes(logical)) throw new SourceColumnError(this.table, physical, logical);
       return this.ctx.d.nullOf('string');
     }
-    if (!this.read.includes(physical)) this.read.push(physical);
+    if (!this.read.includes(physical)) {
+      this.read.push(physical);
+      this.logicalOf.set(physical, logical);
+    }
     return `r.${this.ctx.d.quoteIdent(physical)}`;
   }
 
@@ -118,10 +123,23 @@ class RawColumns {
 export const REJECT_REASON_COLUMNS = {
   'missing event id': ['id', 'event_id'],
   'invalid timestamp': ['timestamp', 'derived_tstamp'],
+  'implausible timestamp': ['timestamp', 'derived_tstamp'],
   'missing event name': ['event'],
   'no identifier': ['anonymous_id', 'user_id', 'domain_userid', 'email', 'full_name', 'profile_url'],
 } as const satisfies Record<string, readonly string[]>;
 export type RejectReason = keyof typeof REJECT_REASON_COLUMNS;
+
+/**
+ * The raw columns a rejected row shows in clear (logical names, any source): ids, times, event names, anonymous
+ * ids, pages and campaigns, which decide rejects and show nobody. Every other column read (user id, email, names,
+ * IP, URLs, profile URL, CRM ids, carried ids) is kept as its keyed hash: rejected_rows sits outside the personal
+ * data grant, and a hash still tells a value from a missing one.
+ */
+const CLEAR_REJECT_COLUMNS: ReadonlySet<string> = new Set([
+  'id', 'event_id', 'timestamp', 'derived_tstamp', 'event', 'event_name', 'se_action', 'action',
+  'anonymous_id', 'domain_userid', 'network_userid', 'context_page_path', 'page_urlpath', 'context_page_title', 'page_title',
+  'context_campaign_source', 'context_campaign_medium', 'context_campaign_name', 'mkt_source', 'mkt_medium', 'mkt_campaign', 'content_url',
+]);
 
 interface StagedRow {
   /** SQL expression per staged column (missing ones become NULL). */
@@ -131,7 +149,7 @@ interface StagedRow {
 /**
  * Wraps one source's expressions into a SELECT with the reject reason and, for rejected rows only, the raw row's
  * columns that staging reads (`rc.read`: a whole-row reference would read, and on BigQuery bill, every column of
- * the raw table, and Segment's have dozens). Two layers so every cleaning expression is computed once;
+ * the raw table, and Segment's have dozens), personal ones as keyed hashes (CLEAR_REJECT_COLUMNS). Two layers so every cleaning expression is computed once;
  * `rejectTests` refer to the staged column names.
  */
 function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: StagedRow, rejectTests: [string, RejectReason][]): string {
@@ -139,10 +157,13 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
   const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
   const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(stagedColumnType(c))} AS ${names[i]}`);
   const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
+  // Hashed here, in the branch only rejected rows take, not for every row read.
+  const field = (c: string) => `raw_row.${d.quoteIdent(c)}`;
+  const shown = d.structOf(rc.read.map((c) => [c, CLEAR_REJECT_COLUMNS.has(rc.logicalOf.get(c)!) ? field(c) : ctx.keyedMd5(d.castString(field(c)))]));
   return [
     `SELECT ${names.join(', ')},`,
     `  ${reason} AS reject_reason,`,
-    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson('raw_row')} END AS row_data`,
+    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson(shown)} END AS row_data`,
     'FROM (',
     'SELECT',
     `  ${cols.join(',\n  ')},`,
@@ -156,6 +177,17 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
 function personName(ctx: ModelContext, rc: RawColumns, fullName: string): string {
   const composed = `NULLIF(TRIM(${ctx.d.concat(`COALESCE(${rc.str('first_name')}, '')`, `' '`, `COALESCE(${rc.str('last_name')}, '')`)}), '')`;
   return `COALESCE(${rc.text(fullName)}, ${composed})`;
+}
+
+/**
+ * True for an event time outside the plausible window (config timestamps): a device clock at 1970 or in 2099. The
+ * window is relative to the run and at most MAX_TIMESTAMP_AGE_DAYS long, so the day-partitioned tables never need
+ * more than BigQuery's 4,000 partitions in one job.
+ */
+function implausibleTime(ctx: ModelContext): string {
+  const { d } = ctx;
+  const { max_age_days: days, max_future_hours: hours } = ctx.config.timestamps;
+  return `(occurred_at < ${d.minusHours(d.currentTimestamp(), days * 24)} OR occurred_at > ${d.minusHours(d.currentTimestamp(), -hours)})`;
 }
 
 function emailFromUrl(ctx: ModelContext, url: string): string | undefined {
@@ -212,6 +244,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     const rejects: [string, RejectReason][] = [
       [`event_id IS NULL`, 'missing event id'],
       [`occurred_at IS NULL`, 'invalid timestamp'],
+      [implausibleTime(ctx), 'implausible timestamp'],
     ];
     if (kind === 'tracks') rejects.push([`event_name IS NULL`, 'missing event name']);
     rejects.push([`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier']);
@@ -265,6 +298,7 @@ function snowplowSelect(ctx: ModelContext): string {
   const rejects: [string, RejectReason][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
+    [implausibleTime(ctx), 'implausible timestamp'],
     [`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, rc, ctx.raw.ref('events'), row, rejects);
@@ -313,6 +347,7 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const rejects: [string, RejectReason][] = [
     [`event_id IS NULL`, 'missing event id'],
     [`occurred_at IS NULL`, 'invalid timestamp'],
+    [implausibleTime(ctx), 'implausible timestamp'],
     [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
   ];
   return stagingSelect(ctx, rc, ctx.raw.ref(table), row, rejects);

@@ -58,6 +58,8 @@ export interface BuildOptions {
   temporaryScratch?: boolean | ((table: string) => boolean);
   /** Build the output tables as temporary tables too (with temporaryScratch): they are an incremental run's scratch. */
   outputsAreScratch?: boolean;
+  /** SQL string expression of the hash key (default: identity.hash_key as a literal; the pdt LookML: its constant). */
+  hashKey?: string;
   /** js_sessionized also keeps each person's tail, for the incremental state (js_state_person_tail). */
   personTails?: boolean;
 }

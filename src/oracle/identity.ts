@@ -7,7 +7,7 @@ import { scoreProfiles } from './matching';
 import type { IdentifierType, IdentityStatus } from '../contract/tables';
 import type { StagedEvent } from './stage';
 import { UnionFind } from './unionFind';
-import { compareText, looksLikeEmail, md5, minText, normaliseName } from './values';
+import { compareText, keyedMd5, minText, normaliseName } from './values';
 
 export type LinkReason =
   | 'user_id'
@@ -94,18 +94,16 @@ function findSharedEmails(events: StagedEvent[], max: number): Set<string> {
   return new Set([...userIds].filter(([, ids]) => ids.size > max).map(([email]) => email));
 }
 
-/** person_id of an offsite profile nobody identified (semantics §2): hashed, like an email's. */
-export const profilePersonId = (key: string) => `p:${md5(key)}`;
+/** person_id of an offsite profile nobody identified (semantics §2): a keyed hash, like an email's. */
+export const profilePersonId = (hashKey: string, key: string) => `p:${keyedMd5(hashKey, key)}`;
 
-/** person_id of an identified component, or undefined when it holds profiles only. */
-function knownPersonId(members: string[]): string | undefined {
+/** person_id of an identified component (a keyed hash of its smallest identifier), or undefined when it holds profiles only. */
+function knownPersonId(members: string[], hashKey: string): string | undefined {
   const values = (type: IdentifierType) => members.filter((n) => nodeType(n) === type).map(nodeValue);
-  const userId = minText(values('user_id'));
-  if (userId !== undefined) return looksLikeEmail(userId) ? `u:${md5(userId)}` : userId;
-  const email = minText(values('email'));
-  if (email !== undefined) return `e:${md5(email)}`;
-  const crm = minText(values('crm_id'));
-  if (crm !== undefined) return `c:${md5(crm)}`;
+  for (const [type, prefix] of [['user_id', 'u'], ['email', 'e'], ['crm_id', 'c']] as const) {
+    const smallest = minText(values(type));
+    if (smallest !== undefined) return `${prefix}:${keyedMd5(hashKey, smallest)}`;
+  }
   return undefined;
 }
 
@@ -123,7 +121,7 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
   const personOfRoot = new Map<string, string>();
   const identified = new Set<string>();
   for (const [root, members] of known.components()) {
-    const personId = knownPersonId(members);
+    const personId = knownPersonId(members, config.identity.hash_key);
     if (personId === undefined) continue;
     personOfRoot.set(root, personId);
     identified.add(personId);
@@ -256,7 +254,7 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       assignments.set(
         row.event_id,
         profile.matchedPerson === undefined
-          ? { person_id: profilePersonId(profile.key), identity_status: 'unmatched', link_reason: 'none' }
+          ? { person_id: profilePersonId(config.identity.hash_key, profile.key), identity_status: 'unmatched', link_reason: 'none' }
           : {
               person_id: profile.matchedPerson,
               identity_status: 'inferred',
@@ -268,7 +266,7 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     }
   }
 
-  const links = identityLinks(events, nodesOf, known, personOfRoot, profiles, anonymousPerson);
+  const links = identityLinks(events, nodesOf, known, personOfRoot, profiles, anonymousPerson, config.identity.hash_key);
   return { events, assignments, identified, profiles, sharedEmails, links };
 }
 
@@ -348,6 +346,7 @@ function identityLinks(
   personOfRoot: Map<string, string>,
   profiles: Map<string, OffsiteProfile>,
   anonymousPerson: Map<string, { person_id: string }>,
+  hashKey: string,
 ): Link[] {
   // The events carrying each identifier (an anonymous id is also carried by the rows that carry it over).
   const carrying = new Map<string, StagedEvent[]>();
@@ -381,14 +380,14 @@ function identityLinks(
         // A profile nobody identified: the offsite profile's person. (Its key is its own person when all its
         // rows went to a shared email's component and no profile was formed.)
         const profile = profiles.get(nodeValue(node));
-        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(nodeValue(node)), profile));
+        links.push(link('profile', nodeValue(node), profile?.matchedPerson ?? profilePersonId(hashKey, nodeValue(node)), profile));
       }
     }
   }
   for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id));
   for (const profile of profiles.values()) {
     if (profile.rows[0].profile_url !== null) continue; // URL profiles are known nodes, listed above
-    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(profile.key), profile), events: profile.rows });
+    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(hashKey, profile.key), profile), events: profile.rows });
   }
   return links;
 }

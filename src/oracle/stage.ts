@@ -27,7 +27,7 @@ export interface OracleInput {
 }
 
 /** Why staging rejects a row; 'duplicate': another copy of its event id won the dedupe order. */
-export const REJECT_REASONS = ['missing event id', 'invalid timestamp', 'missing event name', 'no identifier', 'duplicate'] as const;
+export const REJECT_REASONS = ['missing event id', 'invalid timestamp', 'implausible timestamp', 'missing event name', 'no identifier', 'duplicate'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface RejectedRow {
@@ -87,10 +87,18 @@ const FIRST_PARTY = [
   { table: 'identifies', type: 'identify' },
 ] as const;
 
+/** Plausible event times, in microseconds: the config's window around the run (now). */
+export function plausibleWindow(config: Config, nowMs: number = Date.now()): { earliest: number; latest: number } {
+  const hour = 3_600_000_000;
+  const now = nowMs * 1000;
+  return { earliest: now - config.timestamps.max_age_days * 24 * hour, latest: now + config.timestamps.max_future_hours * hour };
+}
+
 /** The reason a row is rejected, or undefined when it is accepted (checks in the order of the spec). */
-function rejectReason({ event }: Candidate): RejectReason | undefined {
+function rejectReason({ event }: Candidate, window: { earliest: number; latest: number }): RejectReason | undefined {
   if (event.event_id === null) return 'missing event id';
   if (event.occurred_at === null) return 'invalid timestamp';
+  if (event.occurred_at < window.earliest || event.occurred_at > window.latest) return 'implausible timestamp';
   if (event.event_type === 'track' && event.event_name === null) return 'missing event name';
   const identified =
     event.event_type === 'offsite'
@@ -226,8 +234,9 @@ export function stage(input: OracleInput, config: Config): { events: StagedEvent
   const rejected: RejectedRow[] = [];
   const byId = new Map<string, { event: StagedEvent; candidate: Candidate }>();
   const losers: Candidate[] = [];
+  const window = plausibleWindow(config);
   for (const candidate of [...firstPartyCandidates(input, config), ...offsiteCandidates(input, config)]) {
-    const reason = rejectReason(candidate);
+    const reason = rejectReason(candidate, window);
     if (reason !== undefined) {
       rejected.push({ source_table: candidate.source_table, event_id: candidate.event.event_id, reason, row: candidate.row });
       continue;

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema';
 import type { IdentityStatus, OutputTable } from '../contract/tables';
 import { chronological, type Assignment, type Resolution } from './identity';
 import type { StagedEvent } from './stage';
-import { compareText, isoFromMicros, md5 } from './values';
+import { compareText, isoFromMicros, keyedMd5, md5 } from './values';
 
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
@@ -209,7 +209,7 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
   const identityLinks: Row[] = resolution.links.filter((link) => byPerson.has(link.person_id)).map((link) => {
     const times = link.events.map((e) => e.occurred_at);
     return {
-      link_id: md5(`${link.identifier_type}:${link.identifier}`),
+      link_id: keyedMd5(config.identity.hash_key, `${link.identifier_type}:${link.identifier}`),
       identifier_type: link.identifier_type,
       identifier: link.identifier,
       person_id: link.person_id,

@@ -9,6 +9,8 @@ export type RawValue = string | number | boolean | null | undefined;
 export type RawRow = Record<string, RawValue>;
 
 export const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
+/** md5 of the deployment's secret (identity.hash_key) followed by a personal value (ModelContext.keyedMd5). */
+export const keyedMd5 = (key: string, text: string): string => md5(key + text);
 
 /** SQL `CAST(x AS STRING)`: NULL stays NULL. */
 export const castString = (v: RawValue): string | null => (v === null || v === undefined ? null : String(v));

@@ -65,6 +65,8 @@ export interface Dialect {
   unixMicros(expr: string): string;
   /** Seconds between two timestamps (b - a) as a number. */
   secondsBetween(a: string, b: string): string;
+  /** The time the statement runs, as a UTC timestamp comparable with occurred_at. */
+  currentTimestamp(): string;
   /** A timestamp `hours` (a whole number) earlier. */
   minusHours(expr: string, hours: number): string;
   least(...exprs: string[]): string;

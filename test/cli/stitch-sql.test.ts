@@ -8,6 +8,7 @@ import { TINY_CONFIG, writeTinyWorld } from '../engine/tiny-world';
 import { createTable, openMemoryDb, queryRows } from '../support/duckdb';
 import { useZetaSQL } from '../support/zetasql';
 import { runCli } from './run-cli';
+import { userPerson } from '../support/scenarios';
 
 const BIGQUERY_CONFIG = `warehouse: bigquery
 project: acme-analytics
@@ -98,11 +99,11 @@ describe('journey-stitch sql (child process)', () => {
       const tables = (await queryRows(db.conn, 'SELECT table_name FROM information_schema.tables ORDER BY 1')).map((r) => r.table_name);
       expect(tables).toEqual([...OUTPUT_TABLES, REJECTS_TABLE, 'pages', 'tracks', 'identifies', 'linkedin'].sort());
       expect(await queryRows(db.conn, 'SELECT event_id, person_id, identity_status FROM stitched_events ORDER BY event_id')).toEqual([
-        { event_id: 'i1', person_id: 'u1', identity_status: 'confirmed' },
-        { event_id: 'l1', person_id: 'u1', identity_status: 'inferred' },
-        { event_id: 'p1', person_id: 'u1', identity_status: 'confirmed' },
+        { event_id: 'i1', person_id: userPerson('u1'), identity_status: 'confirmed' },
+        { event_id: 'l1', person_id: userPerson('u1'), identity_status: 'inferred' },
+        { event_id: 'p1', person_id: userPerson('u1'), identity_status: 'confirmed' },
         { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
-        { event_id: 't1', person_id: 'u1', identity_status: 'confirmed' },
+        { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
       ]);
     } finally {
       db.close();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load';
 import { closest, editDistance } from '../../src/config/issues';
 import { starterConfig } from '../../src/config/template';
+import { hashKeyWarning } from '../../src/config/schema';
 
 /** The config error's problem lines (each already prefixed with the file name in the message). */
 function problems(text: string): string[] {
@@ -102,6 +103,16 @@ describe('parseConfig', () => {
     expect(problems(`${DUCKDB_MINIMAL}duckdb:\n  memory_limit: lots\n  threads: 0\n`)).toEqual([
       "journey-stitch.yaml: duckdb.memory_limit: 'lots': must be a size with a unit, such as '8GB' or '512MiB' (line 9, column 17)",
       'journey-stitch.yaml: duckdb.threads: 0 is out of range; must be at least 1 (line 10, column 12)',
+    ]);
+  });
+
+  it('identity.hash_key: empty by default with a warning, refused with characters SQL or LookML would need escaped', () => {
+    expect(parseConfig(DUCKDB_MINIMAL).identity.hash_key).toBe('');
+    expect(hashKeyWarning(parseConfig(DUCKDB_MINIMAL))).toMatch(/^identity\.hash_key is not set: .*HASH_KEY constant/);
+    expect(hashKeyWarning(parseConfig(`${DUCKDB_MINIMAL}identity:\n  hash_key: short\n`))).toMatch(/shorter than 16/);
+    expect(hashKeyWarning(parseConfig(`${DUCKDB_MINIMAL}identity:\n  hash_key: Xq7-vR2_pL9mK4tZ\n`))).toBeUndefined();
+    expect(problems(`${DUCKDB_MINIMAL}identity:\n  hash_key: "it's"\n`)).toEqual([
+      expect.stringMatching(/identity\.hash_key: .*letters, digits, '_' and '-' only/),
     ]);
   });
 

@@ -12,6 +12,7 @@ import { parseConfig, resolveConfigPaths } from '../../src/config/load';
 import { stitchDuckDB } from '../../src/engine/stitch';
 import { queryRows } from '../support/duckdb';
 import { writeTinyWorld } from './tiny-world';
+import { userPerson } from '../support/scenarios';
 
 /** LinkedIn's Connections.csv as the "Get a copy of your data" archive has it (names and URLs invented). */
 export const CONNECTIONS_CSV = [
@@ -82,7 +83,7 @@ output: { database: ./db/stitched.duckdb }
     expect(rows).toEqual([
       { name: 'Grace Hopper', offsite_action: 'connected', at: '2024-11-28 00:00:00', profile_url: 'https://www.linkedin.com/in/grace-hopper', email: 'grace@navy.example', person_id: expect.any(String), identity_status: 'confirmed' },
       // Ada has no email in the export: matched to the web visitor u1 (identified as Ada Lovelace) by name.
-      { name: 'Ada Lovelace', offsite_action: 'connected', at: '2024-12-05 00:00:00', profile_url: 'https://www.linkedin.com/in/ada-lovelace-1815', email: null, person_id: 'u1', identity_status: 'inferred' },
+      { name: 'Ada Lovelace', offsite_action: 'connected', at: '2024-12-05 00:00:00', profile_url: 'https://www.linkedin.com/in/ada-lovelace-1815', email: null, person_id: userPerson('u1'), identity_status: 'inferred' },
     ]);
     expect(await readDb(database, `SELECT count(*) AS n FROM rejected_rows WHERE source_table = 'linkedin_connections'`)).toEqual([{ n: 0 }]);
   });
@@ -128,11 +129,11 @@ output: { database: ./db/stitched.duckdb }
     expect(lines).toContain('columns found by header in identifies.ndjson: anonymousId → anonymous_id, userId → user_id');
     expect(lines).toContain('columns found by header in tracks.csv: event_text → event');
     expect(await readDb(database, `SELECT event_id, person_id, identity_status FROM stitched_events WHERE event_id IN ('i1', 't1') ORDER BY 1`)).toEqual([
-      { event_id: 'i1', person_id: 'u1', identity_status: 'confirmed' },
-      { event_id: 't1', person_id: 'u1', identity_status: 'confirmed' },
+      { event_id: 'i1', person_id: userPerson('u1'), identity_status: 'confirmed' },
+      { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
     ]);
     // The conversion is found under the default conversion_events: [Meeting Booked].
-    expect(await readDb(database, `SELECT converted FROM journey_paths WHERE person_id = 'u1'`)).toEqual([{ converted: true }]);
+    expect(await readDb(database, `SELECT converted FROM journey_paths WHERE person_id = '${userPerson('u1')}'`)).toEqual([{ converted: true }]);
   });
 
   it('two headers that both could be user_id: neither is taken, and the run says so', async () => {
@@ -159,7 +160,7 @@ identity: { name_matching: { method: exact } }
 output: { database: ./db/stitched.duckdb }
 `);
     expect(await readDb(database, `SELECT name, offsite_action, person_id FROM stitched_events WHERE source = 'linkedin'`)).toEqual([
-      { name: 'Ada Lovelace', offsite_action: 'liked', person_id: 'u1' },
+      { name: 'Ada Lovelace', offsite_action: 'liked', person_id: userPerson('u1') },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parseConfig, resolveConfigPaths } from '../../src/config/load';
 import { stitchDuckDB } from '../../src/engine/stitch';
 import { queryRows } from '../support/duckdb';
+import { userPerson } from '../support/scenarios';
 
 const event = (id: string, at: string, extra: Record<string, unknown>) => ({
   event_id: id,
@@ -85,15 +86,15 @@ output: { database: ./db/stitched.duckdb }
     name: user_name
 `);
     expect(rows).toEqual([
-      { name: 'Ada Lovelace', person_id: 'u-7', identity_status: 'inferred', link_reason: expect.stringMatching(/name/) },
-      { name: 'Wei Bennett', person_id: 'u-42', identity_status: 'confirmed', link_reason: 'offsite_email' },
+      { name: 'Ada Lovelace', person_id: userPerson('u-7'), identity_status: 'inferred', link_reason: expect.stringMatching(/name/) },
+      { name: 'Wei Bennett', person_id: userPerson('u-42'), identity_status: 'confirmed', link_reason: 'offsite_email' },
     ]);
   });
 
   it('without traits the same rows join neither web user', async () => {
     const rows = await offsitePersons('');
-    expect(rows.map((r) => r.person_id)).not.toContain('u-42');
-    expect(rows.map((r) => r.person_id)).not.toContain('u-7');
+    expect(rows.map((r) => r.person_id)).not.toContain(userPerson('u-42'));
+    expect(rows.map((r) => r.person_id)).not.toContain(userPerson('u-7'));
     expect(rows[0].identity_status).toBe('unmatched');
   });
 });

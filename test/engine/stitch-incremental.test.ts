@@ -10,6 +10,7 @@ import { OUTPUT_TABLES, REJECTS_TABLE, tableDef } from '../../src/contract/table
 import { stitchDuckDB } from '../../src/engine/stitch';
 import { queryRows } from '../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
+import { userPerson } from '../support/scenarios';
 
 async function tables(file: string): Promise<Record<string, unknown[]>> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
@@ -66,7 +67,7 @@ describe('stitch --incremental', () => {
     const fullConfig = { ...config, output: { ...config.output, database: path.join(dir, 'full.duckdb') } };
     await stitchDuckDB(fullConfig, {});
     expect(incremental).toEqual(await tables(fullConfig.output.database));
-    expect((incremental.stitched_events as { event_id: string; person_id: string }[]).find((e) => e.event_id === 'late-p1')?.person_id).toBe('u1');
+    expect((incremental.stitched_events as { event_id: string; person_id: string }[]).find((e) => e.event_id === 'late-p1')?.person_id).toBe(userPerson('u1'));
   });
 
   it('counts and reports a row that arrives older than the cutoff, which it does not read, and does not call it a duplicate', async () => {

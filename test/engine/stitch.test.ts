@@ -8,6 +8,8 @@ import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
 import { stitchDuckDB } from '../../src/engine/stitch';
 import { openMemoryDb, queryRows, queryValue } from '../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
+import { md5 } from '../../src/oracle/values';
+import { userPerson } from '../support/scenarios';
 
 async function readDb<T>(file: string, read: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
@@ -64,18 +66,18 @@ describe('stitchDuckDB', () => {
     // Only the contract tables are saved: no raw or scratch tables.
     expect(persisted.tables).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].sort());
     expect(persisted.events).toEqual([
-      { event_id: 'i1', person_id: 'u1', identity_status: 'confirmed' },
-      { event_id: 'l1', person_id: 'u1', identity_status: 'inferred' },
+      { event_id: 'i1', person_id: userPerson('u1'), identity_status: 'confirmed' },
+      { event_id: 'l1', person_id: userPerson('u1'), identity_status: 'inferred' },
       // An unmatched profile's person id is a hash of its key: it does not show the profile URL or the name.
       { event_id: 'l2', person_id: expect.stringMatching(/^p:[0-9a-f]{32}$/), identity_status: 'unmatched' },
-      { event_id: 'p1', person_id: 'u1', identity_status: 'confirmed' },
+      { event_id: 'p1', person_id: userPerson('u1'), identity_status: 'confirmed' },
       { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
-      { event_id: 't1', person_id: 'u1', identity_status: 'confirmed' },
+      { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
     ]);
     expect(persisted.rejects).toEqual([
       // The second copy of p1 lost to the first (which stitched_events holds): kept, with the time and the kept copy's table.
       { source_table: 'pages', reason: 'duplicate', row_data: '{"occurred_at":"2024-03-01 10:00:00","kept_source_table":"pages"}' },
-      { source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: '{"id": "p-broken",' },
+      { source_table: 'pages.ndjson', reason: 'malformed JSON on line 3', row_data: null },
     ]);
 
     // Progress names every model with rows and time; the summary follows.
@@ -151,15 +153,19 @@ describe('stitchDuckDB', () => {
     expect(result.summary.mostlyRejected.map((m) => m.file)).toEqual(['pages.ndjson']);
   });
 
-  it("keeps of a rejected row the columns staging reads, not the whole raw row (BigQuery would bill every column)", async () => {
+  it("keeps of a rejected row the columns staging reads, not the whole raw row (BigQuery would bill every column), personal ones hashed", async () => {
     const config = tinyConfig(dir);
-    const bad = { id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x', context_library_name: 'analytics.js' };
+    const personal = { user_id: 'ann@example.com', context_ip: '10.1.2.3', context_page_url: 'https://x.example/?email=ann%40example.com' };
+    const bad = { id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x', context_library_name: 'analytics.js', ...personal };
     await writeFile(path.join(dir, 'data', 'pages.ndjson'), `${await readFile(path.join(dir, 'data', 'pages.ndjson'), 'utf8')}${JSON.stringify(bad)}\n`);
     await stitchDuckDB(config, {});
     const [row] = await readDb(config.output.database, (conn) => queryRows(conn, `SELECT row_data FROM rejected_rows WHERE event_id = 'bad-ts'`));
     const kept = JSON.parse(String(row.row_data)) as Record<string, unknown>;
     expect(kept).toMatchObject({ id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x' });
     expect(kept).not.toHaveProperty('context_library_name');
+    // rejected_rows is outside the personal-data grant: user id, IP and URL are there as their (keyed) md5 only.
+    expect(kept).toMatchObject(Object.fromEntries(Object.entries(personal).map(([k, v]) => [k, md5(v)])));
+    expect(String(row.row_data)).not.toMatch(/ann|10\.1\.2\.3/);
   });
 
   it('refuses an export folder that is a file before running any model, naming --export-dir', async () => {

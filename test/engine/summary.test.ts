@@ -42,6 +42,6 @@ describe('rejectFix', () => {
       "check the column mapping offsite[0].columns.full_name (reads column 'full_name') and offsite[0].columns.email (reads column 'email') " +
         "and offsite[0].columns.profile_url (reads column 'profile_url') in the config",
     );
-    expect(rejectFix('malformed JSON', spec('pages'))).toBe('check the file itself (the rejected lines are in rejected_rows.row_data)');
+    expect(rejectFix('malformed JSON', spec('pages'))).toBe('check the file itself (rejected_rows.reason gives the line numbers)');
   });
 });

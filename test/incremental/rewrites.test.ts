@@ -8,7 +8,7 @@ import { refreshIncremental } from '../../src/engine/incremental';
 import { STATE_TABLES } from '../../src/models/incremental';
 import type { OracleInput } from '../../src/oracle';
 import { queryRows, type TestDb } from '../support/duckdb';
-import { identify, offsiteRow, page, testConfig, track } from '../support/scenarios';
+import { identify, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
 import { fullRebuild, mergeInputs, RawDatabase, readOutputs, refreshInBatches } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
@@ -61,17 +61,17 @@ describe('incremental rewrites', () => {
     });
 
     // u2 (with its name-matched LinkedIn row) was not touched: same physical rows.
-    const untouched = [...before].filter(([, v]) => v.person === 'u2');
+    const untouched = [...before].filter(([, v]) => v.person === userPerson('u2'));
     expect(untouched.length).toBeGreaterThan(5);
     for (const [key, v] of untouched) expect([key, after.get(key)?.rowid]).toEqual([key, v.rowid]);
     // a1 became u1: its rows are new, the anonymous person's rows are gone.
-    const rewritten = [...after].filter(([, v]) => v.person === 'u1');
-    expect(rewritten.map(([k]) => k)).toEqual(expect.arrayContaining(['stitched_events/p1', 'stitched_events/p2', 'stitched_events/i1', 'persons/u1']));
+    const rewritten = [...after].filter(([, v]) => v.person === userPerson('u1'));
+    expect(rewritten.map(([k]) => k)).toEqual(expect.arrayContaining(['stitched_events/p1', 'stitched_events/p2', 'stitched_events/i1', `persons/${userPerson('u1')}`]));
     // Appended after the old rows of their table (DuckDB hands out rowids in insertion order).
     const oldMax = (table: string) => Math.max(...[...before].filter(([k]) => k.startsWith(`${table}/`)).map(([, v]) => v.rowid));
     for (const [key, v] of rewritten) expect([key, v.rowid > oldMax(key.split('/')[0])]).toEqual([key, true]);
     // The recomputed row of an unchanged event keeps the event's own columns.
-    expect(stitchedP1).toEqual({ person_id: 'u1', page_url: 'https://acme.example/?utm_source=ads', ip: '10.0.0.1', identity_status: 'confirmed' });
+    expect(stitchedP1).toEqual({ person_id: userPerson('u1'), page_url: 'https://acme.example/?utm_source=ads', ip: '10.0.0.1', identity_status: 'confirmed' });
     expect([...after.values()].some((v) => v.person === 'a1')).toBe(false);
 
     const last = runs[1];
@@ -105,7 +105,7 @@ describe('incremental rewrites', () => {
     // The new event, the person's counts and path, its session and session path, and the anonymous id's usage;
     // u2's earlier session (the name-matched LinkedIn like) and every other row stay in place.
     expect(moved.sort()).toEqual(
-      ['stitched_events/q3', 'persons/u2', 'journey_paths/u2', 'identity_links/anonymous_id:b1', `sessions/${session}`, `session_paths/${session}`].sort(),
+      ['stitched_events/q3', `persons/${userPerson('u2')}`, `journey_paths/${userPerson('u2')}`, 'identity_links/anonymous_id:b1', `sessions/${session}`, `session_paths/${session}`].sort(),
     );
     expect(after.get('stitched_events/q1')?.rowid).toBe(before.get('stitched_events/q1')?.rowid);
     expect(after.get('identity_links/user_id:u2')?.rowid).toBe(before.get('identity_links/user_id:u2')?.rowid);

@@ -4,7 +4,7 @@
  * earlier copy of a known event arriving late. Each ends equal to a full rebuild, and shows the re-stitch.
  */
 import type { OracleInput } from '../../src/oracle';
-import { emailPerson, identify, namesakes, offsiteRow, page, testConfig, track } from '../support/scenarios';
+import { emailPerson, identify, namesakes, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
 import { fullRebuild, mergeInputs, refreshInBatches, type TableRows } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
@@ -31,7 +31,7 @@ describe('incremental refresh scenarios', () => {
       config,
     );
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'li-1')).toBe('u1');
+    expect(personOf(incremental, 'li-1')).toBe(userPerson('u1'));
     // The parameters are the first run's (fewer named records than a full run over both batches would count).
     expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')).toMatchObject({ identity_status: 'inferred', match_evidence: 'name shared by 3 + best of 2 + company acme' });
   });
@@ -50,7 +50,7 @@ describe('incremental refresh scenarios', () => {
       config,
     );
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'li-1')).toBe('u2');
+    expect(personOf(incremental, 'li-1')).toBe(userPerson('u2'));
     expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')?.match_evidence).toContain('LinkedIn visit');
   });
 
@@ -63,7 +63,7 @@ describe('incremental refresh scenarios', () => {
       { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1', email: 'jo@example.com', name: 'Jo Smith' })] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p1')).toBe('u1');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
     expect(personOf(incremental, 'p3')).toBe('a9');
   });
 
@@ -96,8 +96,8 @@ describe('incremental refresh scenarios', () => {
       EXACT,
     );
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'l1')).toBe('u1');
-    expect(incremental.persons.find((p) => p.person_id === 'u1')).toMatchObject({ identity_status: 'inferred', event_count: 3 });
+    expect(personOf(incremental, 'l1')).toBe(userPerson('u1'));
+    expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))).toMatchObject({ identity_status: 'inferred', event_count: 3 });
   });
 
   it('exact rule, ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
@@ -113,7 +113,7 @@ describe('incremental refresh scenarios', () => {
     );
     expect(incremental).toEqual(full);
     expect(statusOf(incremental, 'l1')).toBe('unmatched');
-    expect(incremental.persons.find((p) => p.person_id === 'u1')?.identity_status).toBe('confirmed');
+    expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))?.identity_status).toBe('confirmed');
   });
 
   it('exact rule, an offsite-only person outside the run makes a new name ambiguous; a web person outside the run is a target', async () => {
@@ -138,7 +138,7 @@ describe('incremental refresh scenarios', () => {
     );
     expect(incremental).toEqual(full);
     expect(statusOf(incremental, 'l2')).toBe('unmatched');
-    expect(personOf(incremental, 'l3')).toBe('u1');
+    expect(personOf(incremental, 'l3')).toBe(userPerson('u1'));
     expect(statusOf(incremental, 'l3')).toBe('inferred');
   });
 
@@ -162,19 +162,21 @@ describe('incremental refresh scenarios', () => {
       config,
     );
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'i3')).toBe('u2');
+    expect(personOf(incremental, 'i3')).toBe(userPerson('u2'));
     expect(statusOf(incremental, 'l1')).toBe('unmatched');
   });
 
   it('a future-dated event does not hold back the next runs (the watermark stops at the run time)', async () => {
+    // Ahead of the simulated run times (2024), and still plausible for the real clock (within timestamps.max_future_hours).
+    const SOON = new Date(Date.now() + 12 * 3_600_000).toISOString();
     const batches: OracleInput[] = [
-      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], tracks: [track('t1', '03-01 09:01', 'a1', 'Clicked', { timestamp: '2099-01-01T00:00:00Z' })] },
+      { pages: [page('p1', '03-01 09:00', 'a1', 'Home')], tracks: [track('t1', '03-01 09:01', 'a1', 'Clicked', { timestamp: SOON })] },
       { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1' })] },
     ];
     const runTimes = [new Date('2024-03-01T12:00:00Z'), new Date('2024-03-02T12:00:00Z')];
     const incremental = await refreshInBatches(testConfig(), LOOKBACK, batches, undefined, (i) => runTimes[i]);
     expect(incremental).toEqual(await fullRebuild(testConfig(), mergeInputs(batches)));
-    expect(personOf(incremental, 'p1')).toBe('u1');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
   });
 
   it('shared device: a new visit goes to the latest identification, not where the device\'s earlier visits went', async () => {
@@ -187,8 +189,8 @@ describe('incremental refresh scenarios', () => {
       { pages: [page('p2', '03-01 15:10', 'shared', 'Pricing')] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p1')).toBe('alice');
-    expect(personOf(incremental, 'p2')).toBe('bob');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('alice'));
+    expect(personOf(incremental, 'p2')).toBe(userPerson('bob'));
   });
 
   it('shared device: a late visit joins two device sessions and moves its neighbour to the other person', async () => {
@@ -202,8 +204,8 @@ describe('incremental refresh scenarios', () => {
       { pages: [page('p0', '03-01 10:20', 'shared', 'Blog')] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p0')).toBe('alice');
-    expect(personOf(incremental, 'p1')).toBe('alice');
+    expect(personOf(incremental, 'p0')).toBe(userPerson('alice'));
+    expect(personOf(incremental, 'p1')).toBe(userPerson('alice'));
   });
 
   it('backstitch window: a new visit on an id left anonymous by the window goes to the person identified since', async () => {
@@ -215,7 +217,7 @@ describe('incremental refresh scenarios', () => {
     const incremental = await refreshInBatches(config, LOOKBACK, batches);
     expect(incremental).toEqual(await fullRebuild(config, mergeInputs(batches)));
     expect([personOf(incremental, 'p1'), statusOf(incremental, 'p1')]).toEqual(['a1', 'anonymous']);
-    expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual(['kim', 'confirmed']);
+    expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual([userPerson('kim'), 'confirmed']);
   });
 
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
@@ -224,7 +226,7 @@ describe('incremental refresh scenarios', () => {
       { pages: [page('p1', '03-02 08:00', 'a2', 'Home')], identifies: [identify('i1', '03-02 08:01', 'a2', { user_id: 'u7' })] },
     ]);
     expect(incremental).toEqual(full);
-    expect(personOf(incremental, 'p1')).toBe('u7');
+    expect(personOf(incremental, 'p1')).toBe(userPerson('u7'));
     expect(personOf(incremental, 'p2')).toBe('a1');
   });
 });

@@ -96,6 +96,7 @@ describe.each([
         .replace(/@\{RAW_PROJECT\}/g, 'acme-data')
         .replace(/@\{RAW_DATASET\}/g, 'raw')
         .replace(/@\{SCRATCH\}/g, 'looker_scratch')
+        .replace(/@\{HASH_KEY\}/g, 'deployment-secret')
         .replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: string) => `\`looker_scratch.LR_${v}\``);
     // Each create_process script parses as a whole (DECLARE, WHILE, TEMP tables).
     for (const [view, { steps }] of views) {

@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { configSchema } from '../../src/config/schema';
-import { tableDef, type OutputTable } from '../../src/contract/tables';
+import { outputTables, tableDef, type OutputTable } from '../../src/contract/tables';
 import { BIGQUERY_DIALECT_NAME } from '../../src/lookml/liquid';
 import { generateProject } from '../../src/lookml/project';
-import { PDT_PLACEHOLDER } from '../../src/lookml/sqlRunner';
+import { CONNECTION_KEY_PLACEHOLDER } from '../../src/lookml/sqlRunner';
 import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
 import { outputCatalogTables } from '../support/bigquery-catalog';
 import { createTable, openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
@@ -37,8 +37,11 @@ type Target = { dialect: string; table: (t: OutputTable) => string };
 const DUCKDB: Target = { dialect: PREVIEW_DIALECT_NAME, table: (t) => t };
 const BIGQUERY: Target = { dialect: BIGQUERY_DIALECT_NAME, table: (t) => `\`acme-data.journey_stitch.${t}\`` };
 
+/** The deployment's secret, as a customer sets the HASH_KEY constant (Looker substitutes constants first). */
+const HASH_KEY = 'Xq7-vR2_pL9mK4tZ';
+
 function render(sql: string, target: Target, filters: Filters = {}, where = 'test'): string {
-  const withTables = sql.replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
+  const withTables = sql.replace(/@\{HASH_KEY\}/g, HASH_KEY).replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
   return renderLiquid(withTables, {
     dialectName: target.dialect,
     where,
@@ -188,23 +191,24 @@ describe('field SQL', () => {
     await zetasql().expectValid(selectAll(name, BIGQUERY), `${name} fields`);
   });
 
-  it('the safe alternatives mask personal data the same way on both warehouses', async () => {
+  it('the safe alternatives mask personal data the same way on both warehouses, hashes keyed with HASH_KEY', async () => {
     const v = view('stitched_events');
     const rows = await queryRows(
       db.conn,
       `SELECT ${render(fieldSql(v, 'email_hash', 't'), DUCKDB)} AS h, ${render(fieldSql(v, 'ip_obfuscated', 't'), DUCKDB)} AS ip FROM stitched_events AS t WHERE event_id = 'e01'`,
     );
-    expect(rows).toEqual([{ h: createHash('md5').update('ann@example.com').digest('hex'), ip: '81.***.***.160' }]);
+    expect(rows).toEqual([{ h: createHash('md5').update(`${HASH_KEY}ann@example.com`).digest('hex'), ip: '81.***.***.160' }]);
     const bq = await zetasql().expectValid(`SELECT ${render(fieldSql(v, 'email_hash', 't'), BIGQUERY)} AS h FROM ${BIGQUERY.table('stitched_events')} AS t`);
     expect(bq.columns).toEqual([{ name: 'h', type: 'STRING' }]);
   });
 });
 
 describe('SQL Runner files', () => {
-  const runnerFiles = (materialization: 'pdt' | 'tables') =>
-    generateProject(configSchema.parse({ ...config, lookml: { materialization } })).filter((f) => f.path.startsWith('lookml/sql/'));
+  const runnerFiles = (materialization: 'pdt' | 'tables', lookml: Record<string, unknown> = {}) =>
+    generateProject(configSchema.parse({ ...config, lookml: { materialization, ...lookml } })).filter((f) => f.path.startsWith('lookml/sql/'));
   const CATALOG_EVENTS = '`acme-data`.`journey_stitch`.`stitched_events`';
-  const PDT_TABLE = `\`looker_scratch\`.\`${PDT_PLACEHOLDER}\``;
+  const stable = (key: string) => `\`looker_scratch\`.\`${key}_journey_stitch_stitched_events\``;
+  const PERSONAL = new Set(outputTables().flatMap((t) => t.columns.filter((c) => c.pii).map((c) => c.name)));
 
   it.each(runnerFiles('tables').map((f) => [f.path, f.content]))('%s passes ZetaSQL', async (file, sql) => {
     await zetasql().expectValid(sql.replace(/`journey_stitch`\./g, '`acme-data`.`journey_stitch`.'), file);
@@ -212,12 +216,41 @@ describe('SQL Runner files', () => {
 
   it('read the stitched events where each materialization puts them, and say so', async () => {
     for (const f of runnerFiles('tables')) expect(f.content).toMatch(/^-- Reads `journey_stitch`.`stitched_events`, written by `journey-stitch stitch`/m);
-    // pdt: the output dataset holds nothing; the PDT's name is Looker's, so a placeholder the note explains.
+    // pdt: the stable view Looker publishes for the PDT (publish_as_db_view), named by the connection's registration key.
     for (const f of runnerFiles('pdt')) {
       expect(f.content).not.toContain('`journey_stitch`');
-      expect(f.content.split(PDT_TABLE)).toHaveLength(3); // the note and the one FROM
-      expect(f.content).toMatch(/^-- open its SQL tab, and put the table it reads for stitched_events in place of/m);
-      await zetasql().expectValid(f.content.split(PDT_TABLE).join(CATALOG_EVENTS), f.path);
+      expect(f.content.split(stable(CONNECTION_KEY_PLACEHOLDER))).toHaveLength(3); // the note and the one FROM
+      expect(f.content).toMatch(/^-- Before running: replace CONNECTION_KEY with your connection's registration key/m);
+      await zetasql().expectValid(f.content.split(stable(CONNECTION_KEY_PLACEHOLDER)).join(CATALOG_EVENTS), f.path);
+    }
+    // With lookml.connection_key, the files run as they are: no step to do before running.
+    for (const f of runnerFiles('pdt', { connection_key: 'LB' })) {
+      expect(f.content.split(stable('LB'))).toHaveLength(3);
+      expect(f.content).not.toMatch(/Before running|CONNECTION_KEY/);
+    }
+  });
+
+  it('select no personal column unless lookml.sql_runner_personal_data is set (SQL Runner ignores access grants)', async () => {
+    const outputColumns = async (files: ReturnType<typeof runnerFiles>) =>
+      Object.fromEntries(
+        await Promise.all(
+          files.map(async (f) => [f.path, (await zetasql().expectValid(f.content.split(stable('LB')).join(CATALOG_EVENTS), f.path)).columns?.map((c) => c.name) ?? []] as const),
+        ),
+      );
+    const sealed = await outputColumns(runnerFiles('pdt', { connection_key: 'LB' }));
+    for (const [file, columns] of Object.entries(sealed)) expect([file, columns.filter((c) => PERSONAL.has(c))]).toEqual([file, []]);
+    expect(sealed['lookml/sql/person_journey.sql']).toEqual(['person_id', 'is_inferred_identity', 'journey']);
+    const open = await outputColumns(runnerFiles('pdt', { connection_key: 'LB', sql_runner_personal_data: true }));
+    expect(open['lookml/sql/person_journey.sql']).toEqual(['person_id', 'name', 'email', 'is_inferred_identity', 'journey']);
+  });
+
+  it('the stitched views are published as stable database views; the hidden intermediate ones are not', () => {
+    for (const f of generateProject(configSchema.parse({ ...config, lookml: { materialization: 'pdt' } })).filter((x) => x.path.startsWith('lookml/views/'))) {
+      const views = parse(f.content).view ?? {};
+      for (const [name, v] of Object.entries<any>(views)) {
+        if (!v?.derived_table?.create_process) continue;
+        expect([name, v.derived_table.publish_as_db_view === 'yes' || v.derived_table.publish_as_db_view === true]).toEqual([name, !name.startsWith('js_')]);
+      }
     }
   });
 });

@@ -113,6 +113,8 @@ describe('the validator catches', () => {
   const SESSIONS = 'lookml/views/sessions.view.lkml';
   const EVENTS = 'lookml/views/stitched_events.view.lkml';
   const PATHS = 'lookml/views/journey_paths.view.lkml';
+  const JOURNEYS_DASHBOARD = 'lookml/dashboards/journey_stitch_journeys.dashboard.lookml';
+  const COVERAGE_DASHBOARD = 'lookml/dashboards/journey_stitch_identity_coverage.dashboard.lookml';
 
   it('nothing in the unmodified project', () => {
     expect(messages(base)).toEqual([]);
@@ -153,6 +155,15 @@ describe('the validator catches', () => {
     ['a string dimension of a path view with default suggestions', PATHS, 'suggestable: no\n', '', /view journey_paths, dimension person_id: takes filter suggestions from its templated derived table/],
     ['a suggest_explore that is not an explore', PATHS, 'suggest_explore: events', 'suggest_explore: event', /filter landing_page_filter: suggest_explore event is not an explore/],
     ['a suggest_dimension outside its suggest_explore', PATHS, 'suggest_explore: events', 'suggest_explore: journeys', /suggest_explore journeys has no view for suggest_dimension stitched_events.step_label/],
+    ['an id filtered without case (LOWER(person_id) defeats clustering)', PERSONS, 'primary_key: yes\n', 'primary_key: yes\n    case_sensitive: no\n', /view persons, dimension person_id: is an id: ids filter exactly, remove case_sensitive: no/],
+    ['two measures of one explore with one label', SESSIONS, 'label: "Persons with Sessions"', 'label: "Persons"', /explore events: measures .* and sessions.person_count are both labelled "Persons"/],
+    ['a dashboard tile with a field its explore lacks', JOURNEYS_DASHBOARD, '- session_paths.step_1\n', '- journey_paths.step_1\n', /dashboard journey_stitch_journeys: tile top_entry_pages: journey_paths.step_1: view journey_paths is not in explore session_journeys/],
+    ['a dashboard tile pivoting on a field it does not select', COVERAGE_DASHBOARD, 'pivots:\n        - stitched_events.identity_status', 'pivots:\n        - stitched_events.source', /tile events_by_status: pivot stitched_events.source is not one of its fields/],
+    ['a dashboard tile sorting on a field it does not select', JOURNEYS_DASHBOARD, '- session_paths.count desc', '- session_paths.conversions desc', /tile top_entry_pages: sort session_paths.conversions desc is not one of its fields/],
+    ['a dashboard tile listening to a filter the dashboard lacks', JOURNEYS_DASHBOARD, 'date: session_paths.date_filter', 'day: session_paths.date_filter', /tile top_entry_pages: listens to day, which is not a filter of the dashboard/],
+    ['a dashboard tile filtering a missing field', COVERAGE_DASHBOARD, "stitched_events.identity_status: confirmed,inferred", "stitched_events.status: confirmed,inferred", /tile inferred_vs_confirmed: filter stitched_events.status: field status does not exist/],
+    ['a dashboard outside the newspaper layout', JOURNEYS_DASHBOARD, 'layout: newspaper', 'layout: tile', /dashboard journey_stitch_journeys: layout tile is not newspaper/],
+    ['a dashboard tile past the 24 columns', JOURNEYS_DASHBOARD, 'col: 12', 'col: 16', /leaves the 24 newspaper columns/],
     ['a field without a description', EVENTS, 'description: "Page referrer (may carry query parameters)."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
     const found = messages(mutate(file, from, to));

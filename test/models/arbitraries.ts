@@ -177,12 +177,13 @@ const knobs = fc.record({
   carried_anonymous_id_column: fc.constantFrom('context_campaign_term', 'context_campaign_term', null),
   steps: fc.constantFrom(10, 3),
   track_events: fc.constantFrom<string[]>(['Meeting Booked', 'Signed Up'], ['Signed Up']),
+  hash_key: fc.constantFrom('', 'k3y-Secret_0123456789'),
   // Rows span one day: windows of 15 minutes and 6 hours cut some anonymous history, null none.
   backstitch_days: fc.constantFrom(null, null, 15 / 1440, 0.25),
 });
 
 
-/** The test config with random guard, name matching, session gap, query parameters, carried id column and backstitch window. */
+/** The test config with random guard, name matching, session gap, query parameters, carried id column, backstitch window and hash key. */
 export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
   testConfig({
     identity: {
@@ -190,6 +191,7 @@ export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>
       name_matching: k.name_matching,
       email_query_params: k.email_query_params,
       carried_anonymous_id_column: k.carried_anonymous_id_column,
+      hash_key: k.hash_key,
       backstitch_days: k.backstitch_days,
     },
     sessions: { inactivity_minutes: k.inactivity_minutes },

@@ -8,7 +8,7 @@ import { OUTPUT_TABLES, outputTables } from '../../src/contract/tables';
 import { stitchOracle, type Row } from '../../src/oracle';
 import { md5 } from '../../src/oracle/values';
 import { openMemoryDb, type TestDb } from '../support/duckdb';
-import { SCENARIOS, identify, testConfig, type Scenario } from '../support/scenarios';
+import { SCENARIOS, identify, offsiteRow, testConfig, type Scenario } from '../support/scenarios';
 import { stitchOnDuckDB } from '../support/stitch';
 
 interface Outcome {
@@ -83,4 +83,24 @@ test('hitting the label-propagation cap is an error, not a partial result', asyn
   const links = Array.from({ length: 6 }, (_, i) => identify(`l${i}`, '03-01 09:00', `b${i}`, { email: `e${i}@x.example`, hubspot_id: `${i}` }));
   const config = testConfig({ identity: { max_iterations: 1 } });
   await expect(stitchOnDuckDB(db, { identifies: [...chain, ...links] }, config)).rejects.toBeInstanceOf(LoopCapError);
+});
+
+test('with identity.hash_key, person ids and link keys are keyed hashes: none is the plain md5 a dictionary would find', async () => {
+  const key = 'deployment-Secret_42';
+  const input = {
+    identifies: [
+      identify('i1', '03-01 09:00', 'a1', { user_id: 'u1' }),
+      identify('i2', '03-01 09:00', 'a2', { email: 'ann@example.com' }),
+      identify('i3', '03-01 09:00', 'a3', { hubspot_id: '42' }),
+    ],
+    offsite: { linkedin: [offsiteRow('l1', '03-01 09:00', 'Nobody Known', { profile_url: 'https://linkedin.com/in/nobody' })] },
+  };
+  const config = testConfig({ identity: { hash_key: key } });
+  const duck = await stitchOnDuckDB(db, input, config);
+  const keyed = (prefix: string, value: string) => `${prefix}:${md5(key + value)}`;
+  const expected = [keyed('u', 'u1'), keyed('e', 'ann@example.com'), keyed('c', 'hubspot_id=42'), keyed('p', 'linkedin:https://linkedin.com/in/nobody')];
+  expect(duck.persons.map((p) => p.person_id).sort()).toEqual([...expected].sort());
+  for (const link of duck.identity_links) expect(link.link_id).toBe(md5(key + linkToken(link)));
+  // The oracle applies the same rule.
+  for (const table of OUTPUT_TABLES) expect({ table, rows: duck[table] }).toEqual({ table, rows: stitchOracle(input, config)[table] });
 });

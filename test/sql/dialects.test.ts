@@ -176,6 +176,13 @@ const scalarCases: ScalarCase[] = [
   { method: 'stripAccents', label: 'Latin names', expr: (d) => d.stripAccents(lit(d, 'Élodie Müller-Ñúñez')), expected: 'Elodie Muller-Nunez' },
   { method: 'unixMicros', label: 'with a fraction', expr: (d) => d.unixMicros(ts(d, '2024-01-01T00:00:01.5Z')), expected: 1704067201500000 },
   // 72 hours back across a month end, microseconds kept (the incremental run's next cutoff).
+  // The run's time, comparable with occurred_at (a UTC timestamp): within a minute of the test's clock.
+  {
+    method: 'currentTimestamp',
+    label: 'the clock, in UTC',
+    expr: (d) => `ABS(${d.secondsBetween(ts(d, new Date().toISOString()), d.currentTimestamp())}) < 60`,
+    expected: true,
+  },
   { method: 'minusHours', label: '72 hours', expr: (d) => d.unixMicros(d.minusHours(ts(d, '2024-03-02T01:00:00.25Z'), 72)), expected: 1709082000250000 },
   {
     method: 'secondsBetween',

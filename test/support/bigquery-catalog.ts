@@ -87,6 +87,21 @@ export function informationSchemaColumns(project: string, ...datasets: string[])
   return datasets.map((dataset) => ({ path: [project, dataset, 'INFORMATION_SCHEMA', 'COLUMNS'], columns }));
 }
 
+/** `dataset.__TABLES__`, BigQuery's legacy table metadata (the refresh triggers read last_modified_time), per dataset path. */
+export function tablesMetadata(...datasets: string[][]): CatalogTable[] {
+  const columns: CatalogColumn[] = [
+    { name: 'project_id', type: 'STRING' },
+    { name: 'dataset_id', type: 'STRING' },
+    { name: 'table_id', type: 'STRING' },
+    { name: 'creation_time', type: 'INT64' },
+    { name: 'last_modified_time', type: 'INT64' },
+    { name: 'row_count', type: 'INT64' },
+    { name: 'size_bytes', type: 'INT64' },
+    { name: 'type', type: 'INT64' },
+  ];
+  return datasets.map((dataset) => ({ path: [...dataset, '__TABLES__'], columns }));
+}
+
 /** Everything a BigQuery run of `config` can reference: raw tables, output tables, INFORMATION_SCHEMA. */
 export function bigQueryCatalog(config: Config): CatalogTable[] {
   const { project, dataset } = requireBigQuery(config);

@@ -4,12 +4,12 @@
  * test/models/scenarios.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { configSchema, type Config, type ConfigInput } from '../../src/config/schema';
+import { configSchema, MAX_TIMESTAMP_AGE_DAYS, type Config, type ConfigInput } from '../../src/config/schema';
 import type { IdentityStatus, OutputTable } from '../../src/contract/tables';
 import type { OracleInput, RawRow, RejectReason, Row } from '../../src/oracle';
 import type { LinkReason } from '../../src/oracle/identity';
 
-type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys'> & {
+type Overrides = Pick<ConfigInput, 'identity' | 'sessions' | 'journeys' | 'timestamps'> & {
   /** Physical column names of the pages table (the logical input columns are renamed to them). */
   pageColumns?: Record<string, string>;
 };
@@ -25,6 +25,7 @@ export function testConfig(overrides: Overrides = {}): Config {
     ],
     identity: { crm_ids: [{ name: 'hubspot_id', column: 'hubspot_id' }], ...overrides.identity },
     sessions: overrides.sessions,
+    timestamps: overrides.timestamps,
     journeys: { track_events: ['Meeting Booked', 'Signed Up'], conversion_events: ['Meeting Booked'], ...overrides.journeys },
   });
 }
@@ -36,8 +37,8 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 export const emailPerson = (email: string) => `e:${md5(email)}`;
 /** person_id of an offsite profile nobody identified (its key: `<source>:<profile_url>` or `<source>:name:<name>`). */
 export const profilePerson = (key: string) => `p:${md5(key)}`;
-/** person_id of a component named by its smallest user id (hashed when it is shaped like an email). */
-export const userPerson = (userId: string) => (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userId.toLowerCase()) ? `u:${md5(userId)}` : userId);
+/** person_id of a component named by its smallest user id: hashed, whatever its shape. */
+export const userPerson = (userId: string) => `u:${md5(userId)}`;
 /** person_id of a component identified by a CRM id only. */
 export const crmPerson = (name: string, value: string) => `c:${md5(`${name}=${value}`)}`;
 /** session_id of a session of `personId` starting at `start` (ISO). */
@@ -103,24 +104,24 @@ function scoredNamesakes(): Scenario[] {
   const { people, examples } = namesakes();
   const config = { identity: { name_matching: { min_probability: 0.6 } } };
   const known: Scenario['events'] = {
-    i1: ['u1', 'confirmed', 'user_id'],
-    i2: ['u2', 'confirmed', 'user_id'],
-    i3: ['u3', 'confirmed', 'user_id'],
-    i4: ['u4', 'confirmed', 'user_id'],
-    'li-3': ['u3', 'confirmed', 'offsite_email'],
-    'li-4': ['u4', 'confirmed', 'offsite_email'],
+    i1: [USER_U1, 'confirmed', 'user_id'],
+    i2: [USER_U2, 'confirmed', 'user_id'],
+    i3: [USER_U3, 'confirmed', 'user_id'],
+    i4: [USER_U4, 'confirmed', 'user_id'],
+    'li-3': [USER_U3, 'confirmed', 'offsite_email'],
+    'li-4': [USER_U4, 'confirmed', 'offsite_email'],
   };
-  const persons: Scenario['persons'] = { u1: 'confirmed', u2: 'confirmed', u3: 'confirmed', u4: 'confirmed' };
+  const persons: Scenario['persons'] = { [USER_U1]: 'confirmed', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [USER_U4]: 'confirmed' };
   return [
     {
       name: 'scored: namesakes at two companies, the headline names one: that one is inferred, with its probability and evidence',
       config,
       input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { headline: 'Head of Data at ACME Corp | Speaker' })] } },
-      events: { ...known, 'li-1': ['u1', 'inferred', 'name_match'] },
-      persons: { ...persons, u1: 'inferred' },
+      events: { ...known, 'li-1': [USER_U1, 'inferred', 'name_match'] },
+      persons: { ...persons, [USER_U1]: 'inferred' },
       rows: {
         stitched_events: { 'li-1': { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
-        persons: { u1: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, u2: { match_probability: null } },
+        persons: { [USER_U1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
       },
     },
     {
@@ -155,6 +156,18 @@ export interface Scenario {
 const JO = 'jo@example.com';
 /** Jo's person when the booking tool sends the email as user id: hashed, an email must not be a person id. */
 const JO_USER = userPerson(JO);
+const USER_ALICE = userPerson('alice');
+const USER_BOB = userPerson('bob');
+const USER_JU = userPerson('ju');
+const USER_KIM = userPerson('kim');
+const USER_U_A = userPerson('u-a');
+const USER_U_B = userPerson('u-b');
+const USER_U1 = userPerson('u1');
+const USER_U2 = userPerson('u2');
+const USER_U3 = userPerson('u3');
+const USER_U4 = userPerson('u4');
+const USER_U5 = userPerson('u5');
+const USER_V1 = userPerson('v1');
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -239,13 +252,13 @@ export const SCENARIOS: Scenario[] = [
       identifies: [identify('i1', '03-03 12:00', 'a1', { user_id: 'u1' })],
     },
     events: {
-      p1: ['u1', 'confirmed', 'anonymous_id'],
-      p2: ['u1', 'confirmed', 'anonymous_id'],
-      p3: ['u1', 'confirmed', 'anonymous_id'],
-      i1: ['u1', 'confirmed', 'user_id'],
+      p1: [USER_U1, 'confirmed', 'anonymous_id'],
+      p2: [USER_U1, 'confirmed', 'anonymous_id'],
+      p3: [USER_U1, 'confirmed', 'anonymous_id'],
+      i1: [USER_U1, 'confirmed', 'user_id'],
     },
-    persons: { u1: 'confirmed' },
-    rows: { persons: { u1: { event_count: 4, session_count: 3, first_seen_at: '2024-03-01T09:00:00.000000Z', user_id_count: 1 } } },
+    persons: { [USER_U1]: 'confirmed' },
+    rows: { persons: { [USER_U1]: { event_count: 4, session_count: 3, first_seen_at: '2024-03-01T09:00:00.000000Z', user_id_count: 1 } } },
   },
   {
     name: 'a chain user_id – email – CRM id – email – user_id across rows',
@@ -259,16 +272,16 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      c1: ['u-a', 'confirmed', 'user_id'],
-      c2: ['u-a', 'confirmed', 'email'],
-      c3: ['u-a', 'confirmed', 'email'],
-      c4: ['u-a', 'confirmed', 'user_id'],
-      c5: ['u-a', 'confirmed', 'crm_id'],
+      c1: [USER_U_A, 'confirmed', 'user_id'],
+      c2: [USER_U_A, 'confirmed', 'email'],
+      c3: [USER_U_A, 'confirmed', 'email'],
+      c4: [USER_U_A, 'confirmed', 'user_id'],
+      c5: [USER_U_A, 'confirmed', 'crm_id'],
     },
-    persons: { 'u-a': 'confirmed' },
+    persons: { [USER_U_A]: 'confirmed' },
     rows: {
-      persons: { 'u-a': { user_id_count: 2, email_count: 2, email: 'jo@work.example', anonymous_id_count: 5 } },
-      identity_links: { 'crm_id:hubspot_id=42': { person_id: 'u-a', event_count: 3 }, 'user_id:u-b': { person_id: 'u-a' } },
+      persons: { [USER_U_A]: { user_id_count: 2, email_count: 2, email: 'jo@work.example', anonymous_id_count: 5 } },
+      identity_links: { 'crm_id:hubspot_id=42': { person_id: USER_U_A, event_count: 3 }, 'user_id:u-b': { person_id: USER_U_A } },
     },
   },
   {
@@ -283,14 +296,14 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      d1: ['v1', 'confirmed', 'user_id'],
-      d2: ['v1', 'confirmed', 'user_id'],
-      d3: ['v1', 'confirmed', 'email'],
-      d4: ['v1', 'confirmed', 'email'],
+      d1: [USER_V1, 'confirmed', 'user_id'],
+      d2: [USER_V1, 'confirmed', 'user_id'],
+      d3: [USER_V1, 'confirmed', 'email'],
+      d4: [USER_V1, 'confirmed', 'email'],
       d5: [crmPerson('hubspot_id', '99'), 'confirmed', 'crm_id'],
     },
-    persons: { v1: 'confirmed', [crmPerson('hubspot_id', '99')]: 'confirmed' },
-    rows: { persons: { v1: { email_count: 2, user_id_count: 1, email: 'y@d.example' }, [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' } } },
+    persons: { [USER_V1]: 'confirmed', [crmPerson('hubspot_id', '99')]: 'confirmed' },
+    rows: { persons: { [USER_V1]: { email_count: 2, user_id_count: 1, email: 'y@d.example' }, [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' } } },
   },
   {
     name: 'a device shared by two persons with interleaved visits: each anonymous visit goes to the nearest identification',
@@ -311,19 +324,19 @@ export const SCENARIOS: Scenario[] = [
     },
     // Identified events stay put; the device never merges its users; its anonymous events are shared out (§3).
     events: {
-      i1: ['alice', 'confirmed', 'user_id'],
-      p1: ['alice', 'confirmed', 'shared_device'],
-      i2: ['bob', 'confirmed', 'user_id'],
-      p2: ['bob', 'confirmed', 'shared_device'],
-      p3: ['bob', 'confirmed', 'shared_device'],
-      p4: ['alice', 'confirmed', 'shared_device'],
-      i3: ['alice', 'confirmed', 'user_id'],
+      i1: [USER_ALICE, 'confirmed', 'user_id'],
+      p1: [USER_ALICE, 'confirmed', 'shared_device'],
+      i2: [USER_BOB, 'confirmed', 'user_id'],
+      p2: [USER_BOB, 'confirmed', 'shared_device'],
+      p3: [USER_BOB, 'confirmed', 'shared_device'],
+      p4: [USER_ALICE, 'confirmed', 'shared_device'],
+      i3: [USER_ALICE, 'confirmed', 'user_id'],
     },
-    persons: { alice: 'confirmed', bob: 'confirmed' },
+    persons: { [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
     rows: {
-      persons: { alice: { event_count: 4, name: 'Alice' }, bob: { event_count: 3, name: 'Bob' } },
+      persons: { [USER_ALICE]: { event_count: 4, name: 'Alice' }, [USER_BOB]: { event_count: 3, name: 'Bob' } },
       // The device's link names the person of its latest identification.
-      identity_links: { 'anonymous_id:shared': { person_id: 'alice', event_count: 7 } },
+      identity_links: { 'anonymous_id:shared': { person_id: USER_ALICE, event_count: 7 } },
     },
   },
   {
@@ -341,13 +354,13 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      i1: ['alice', 'confirmed', 'user_id'],
-      p1: ['alice', 'confirmed', 'shared_device'],
-      p2: ['alice', 'confirmed', 'shared_device'],
-      p3: ['alice', 'confirmed', 'shared_device'],
-      i2: ['bob', 'confirmed', 'user_id'],
+      i1: [USER_ALICE, 'confirmed', 'user_id'],
+      p1: [USER_ALICE, 'confirmed', 'shared_device'],
+      p2: [USER_ALICE, 'confirmed', 'shared_device'],
+      p3: [USER_ALICE, 'confirmed', 'shared_device'],
+      i2: [USER_BOB, 'confirmed', 'user_id'],
     },
-    persons: { alice: 'confirmed', bob: 'confirmed' },
+    persons: { [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
   },
   {
     name: 'a device with one person keeps the seed rule: all its anonymous history, however old, goes to that person',
@@ -359,13 +372,13 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      p1: ['kim', 'confirmed', 'anonymous_id'],
-      i1: ['kim', 'confirmed', 'user_id'],
-      p2: ['kim', 'confirmed', 'anonymous_id'],
-      i2: ['kim', 'confirmed', 'user_id'],
-      p3: ['kim', 'confirmed', 'anonymous_id'],
+      p1: [USER_KIM, 'confirmed', 'anonymous_id'],
+      i1: [USER_KIM, 'confirmed', 'user_id'],
+      p2: [USER_KIM, 'confirmed', 'anonymous_id'],
+      i2: [USER_KIM, 'confirmed', 'user_id'],
+      p3: [USER_KIM, 'confirmed', 'anonymous_id'],
     },
-    persons: { kim: 'confirmed' },
+    persons: { [USER_KIM]: 'confirmed' },
   },
   {
     name: 'identity.backstitch_days cuts anonymous history older than the window before the first identification',
@@ -392,19 +405,19 @@ export const SCENARIOS: Scenario[] = [
     },
     events: {
       p1: ['solo', 'anonymous', 'none'],
-      p2: ['kim', 'confirmed', 'anonymous_id'],
-      i1: ['kim', 'confirmed', 'user_id'],
-      p3: ['kim', 'confirmed', 'anonymous_id'],
+      p2: [USER_KIM, 'confirmed', 'anonymous_id'],
+      i1: [USER_KIM, 'confirmed', 'user_id'],
+      p3: [USER_KIM, 'confirmed', 'anonymous_id'],
       q1: ['shared', 'anonymous', 'none'],
-      j1: ['alice', 'confirmed', 'user_id'],
-      q2: ['bob', 'confirmed', 'shared_device'],
-      j2: ['bob', 'confirmed', 'user_id'],
-      q3: ['bob', 'confirmed', 'shared_device'],
-      j3: ['alice', 'confirmed', 'user_id'],
+      j1: [USER_ALICE, 'confirmed', 'user_id'],
+      q2: [USER_BOB, 'confirmed', 'shared_device'],
+      j2: [USER_BOB, 'confirmed', 'user_id'],
+      q3: [USER_BOB, 'confirmed', 'shared_device'],
+      j3: [USER_ALICE, 'confirmed', 'user_id'],
     },
-    persons: { solo: 'anonymous', kim: 'confirmed', shared: 'anonymous', alice: 'confirmed', bob: 'confirmed' },
+    persons: { solo: 'anonymous', [USER_KIM]: 'confirmed', shared: 'anonymous', [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
     // An anonymous id still links to the person of its latest identification, even with some events cut.
-    rows: { identity_links: { 'anonymous_id:solo': { person_id: 'kim' }, 'anonymous_id:shared': { person_id: 'alice' } } },
+    rows: { identity_links: { 'anonymous_id:solo': { person_id: USER_KIM }, 'anonymous_id:shared': { person_id: USER_ALICE } } },
   },
   {
     name: 'a unique name match is inferred, and flagged (the exact rule)',
@@ -416,14 +429,14 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      i1: ['u1', 'confirmed', 'user_id'],
-      'li-1': ['u1', 'inferred', 'name_match'],
+      i1: [USER_U1, 'confirmed', 'user_id'],
+      'li-1': [USER_U1, 'inferred', 'name_match'],
     },
-    persons: { u1: 'inferred' },
+    persons: { [USER_U1]: 'inferred' },
     rows: {
-      persons: { u1: { is_inferred_identity: true, name: 'José García', first_seen_at: '2024-02-20T10:00:00.000000Z' } },
+      persons: { [USER_U1]: { is_inferred_identity: true, name: 'José García', first_seen_at: '2024-02-20T10:00:00.000000Z' } },
       stitched_events: { 'li-1': { is_inferred_identity: true, name: 'José García', step_label: 'LinkedIn: liked' } },
-      identity_links: { 'profile:linkedin:https://linkedin.com/in/jg': { person_id: 'u1', link_type: 'inferred', match_evidence: 'exact name' } },
+      identity_links: { 'profile:linkedin:https://linkedin.com/in/jg': { person_id: USER_U1, link_type: 'inferred', match_evidence: 'exact name' } },
     },
   },
   ...scoredNamesakes(),
@@ -441,14 +454,14 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      i1: ['u1', 'confirmed', 'user_id'],
+      i1: [USER_U1, 'confirmed', 'user_id'],
       'li-1': [emailPerson('ben@x.example'), 'confirmed', 'offsite_email'],
       'li-2': [profilePerson('linkedin:https://linkedin.com/in/ben-2'), 'unmatched', 'none'],
       'li-3': [emailPerson('ana.other@y.example'), 'confirmed', 'offsite_email'],
       'li-4': [profilePerson('linkedin:https://linkedin.com/in/ana-3'), 'unmatched', 'none'],
     },
     persons: {
-      u1: 'confirmed',
+      [USER_U1]: 'confirmed',
       [emailPerson('ben@x.example')]: 'confirmed',
       [profilePerson('linkedin:https://linkedin.com/in/ben-2')]: 'unmatched',
       [emailPerson('ana.other@y.example')]: 'confirmed',
@@ -468,14 +481,14 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      i1: ['u1', 'confirmed', 'user_id'],
-      i2: ['u2', 'confirmed', 'user_id'],
+      i1: [USER_U1, 'confirmed', 'user_id'],
+      i2: [USER_U2, 'confirmed', 'user_id'],
       'li-2': [profilePerson('linkedin:name:sam lee'), 'unmatched', 'none'],
       'tw-1': [profilePerson('twitter:https://twitter.com/nk'), 'unmatched', 'none'],
     },
-    persons: { u1: 'confirmed', u2: 'confirmed', [profilePerson('linkedin:name:sam lee')]: 'unmatched', [profilePerson('twitter:https://twitter.com/nk')]: 'unmatched' },
+    persons: { [USER_U1]: 'confirmed', [USER_U2]: 'confirmed', [profilePerson('linkedin:name:sam lee')]: 'unmatched', [profilePerson('twitter:https://twitter.com/nk')]: 'unmatched' },
     rows: {
-      persons: { [profilePerson('linkedin:name:sam lee')]: { name: 'Sam Lee', email: null }, u2: { name: 'Sam Lee' } },
+      persons: { [profilePerson('linkedin:name:sam lee')]: { name: 'Sam Lee', email: null }, [USER_U2]: { name: 'Sam Lee' } },
       identity_links: {
         'profile:linkedin:name:sam lee': { person_id: profilePerson('linkedin:name:sam lee'), link_type: 'confirmed', event_count: 1 },
         'profile:twitter:https://twitter.com/nk': { person_id: profilePerson('twitter:https://twitter.com/nk'), link_type: 'confirmed' },
@@ -496,15 +509,15 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      i1: ['u1', 'confirmed', 'user_id'],
-      'li-3': ['u1', 'confirmed', 'offsite_email'],
-      'li-4': ['u1', 'confirmed', 'profile'],
+      i1: [USER_U1, 'confirmed', 'user_id'],
+      'li-3': [USER_U1, 'confirmed', 'offsite_email'],
+      'li-4': [USER_U1, 'confirmed', 'profile'],
       'li-5': [emailPerson('new@lead.example'), 'confirmed', 'offsite_email'],
     },
-    persons: { u1: 'confirmed', [emailPerson('new@lead.example')]: 'confirmed' },
+    persons: { [USER_U1]: 'confirmed', [emailPerson('new@lead.example')]: 'confirmed' },
     rows: {
-      persons: { u1: { name: 'Jo S', email: JO }, [emailPerson('new@lead.example')]: { name: 'New Lead', email: 'new@lead.example' } },
-      identity_links: { 'profile:linkedin:https://linkedin.com/in/jo': { person_id: 'u1', link_type: 'confirmed', event_count: 2 } },
+      persons: { [USER_U1]: { name: 'Jo S', email: JO }, [emailPerson('new@lead.example')]: { name: 'New Lead', email: 'new@lead.example' } },
+      identity_links: { 'profile:linkedin:https://linkedin.com/in/jo': { person_id: USER_U1, link_type: 'confirmed', event_count: 2 } },
     },
   },
   {
@@ -541,12 +554,12 @@ export const SCENARIOS: Scenario[] = [
       identifies: [identify('dup-3', '03-01 09:20', 'a1', { user_id: 'u1' }), identify('i1', '03-01 09:30', 'a1', { user_id: 'u1' })],
     },
     events: {
-      'dup-1': ['u1', 'confirmed', 'anonymous_id'],
-      'dup-2': ['u1', 'confirmed', 'anonymous_id'],
-      'dup-3': ['u1', 'confirmed', 'anonymous_id'],
-      i1: ['u1', 'confirmed', 'user_id'],
+      'dup-1': [USER_U1, 'confirmed', 'anonymous_id'],
+      'dup-2': [USER_U1, 'confirmed', 'anonymous_id'],
+      'dup-3': [USER_U1, 'confirmed', 'anonymous_id'],
+      i1: [USER_U1, 'confirmed', 'user_id'],
     },
-    persons: { u1: 'confirmed' },
+    persons: { [USER_U1]: 'confirmed' },
     // The copies that lost stay inspectable: the later dup-1, one of the identical dup-2s, and the identify that
     // reused the track's id (the track is earlier in source order).
     rejected: [
@@ -559,7 +572,7 @@ export const SCENARIOS: Scenario[] = [
         'dup-1': { event_name: 'Landing', occurred_at: '2024-03-01T09:00:00.000000Z' },
         'dup-3': { event_type: 'track', event_name: 'Signed Up' },
       },
-      persons: { u1: { event_count: 4 } },
+      persons: { [USER_U1]: { event_count: 4 } },
     },
   },
   {
@@ -589,22 +602,22 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      k1: ['u1', 'confirmed', 'user_id'],
-      k2: ['u2', 'confirmed', 'user_id'],
-      k3: ['u3', 'confirmed', 'user_id'],
+      k1: [USER_U1, 'confirmed', 'user_id'],
+      k2: [USER_U2, 'confirmed', 'user_id'],
+      k3: [USER_U3, 'confirmed', 'user_id'],
       // The shared address still identifies a row that carries nothing else.
       k4: [emailPerson('info@acme.example'), 'confirmed', 'email'],
-      k5: ['u4', 'confirmed', 'user_id'],
-      k6: ['u4', 'confirmed', 'user_id'],
+      k5: [USER_U4, 'confirmed', 'user_id'],
+      k6: [USER_U4, 'confirmed', 'user_id'],
     },
-    persons: { u1: 'confirmed', u2: 'confirmed', u3: 'confirmed', [emailPerson('info@acme.example')]: 'confirmed', u4: 'confirmed' },
+    persons: { [USER_U1]: 'confirmed', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [emailPerson('info@acme.example')]: 'confirmed', [USER_U4]: 'confirmed' },
     rows: {
       identity_links: {
         'email:info@acme.example': { person_id: emailPerson('info@acme.example'), event_count: 4 },
-        'email:duo@acme.example': { person_id: 'u4' },
-        'user_id:u5': { person_id: 'u4' },
+        'email:duo@acme.example': { person_id: USER_U4 },
+        'user_id:u5': { person_id: USER_U4 },
       },
-      persons: { u4: { user_id_count: 2, email_count: 1 } },
+      persons: { [USER_U4]: { user_id_count: 2, email_count: 1 } },
     },
   },
   {
@@ -651,21 +664,21 @@ export const SCENARIOS: Scenario[] = [
       offsite: { linkedin: [offsiteRow('li-6', '03-01 08:00', 'Ju', { email: 'ju@example.com' })] },
     },
     events: {
-      'li-6': ['ju', 'confirmed', 'offsite_email'],
-      p1: ['ju', 'confirmed', 'anonymous_id'],
-      p2: ['ju', 'confirmed', 'anonymous_id'],
-      p3: ['ju', 'confirmed', 'anonymous_id'],
-      p4: ['ju', 'confirmed', 'anonymous_id'],
-      t1: ['ju', 'confirmed', 'anonymous_id'],
-      t2: ['ju', 'confirmed', 'anonymous_id'],
-      i1: ['ju', 'confirmed', 'user_id'],
-      p5: ['ju', 'confirmed', 'anonymous_id'],
-      p6: ['ju', 'confirmed', 'anonymous_id'],
+      'li-6': [USER_JU, 'confirmed', 'offsite_email'],
+      p1: [USER_JU, 'confirmed', 'anonymous_id'],
+      p2: [USER_JU, 'confirmed', 'anonymous_id'],
+      p3: [USER_JU, 'confirmed', 'anonymous_id'],
+      p4: [USER_JU, 'confirmed', 'anonymous_id'],
+      t1: [USER_JU, 'confirmed', 'anonymous_id'],
+      t2: [USER_JU, 'confirmed', 'anonymous_id'],
+      i1: [USER_JU, 'confirmed', 'user_id'],
+      p5: [USER_JU, 'confirmed', 'anonymous_id'],
+      p6: [USER_JU, 'confirmed', 'anonymous_id'],
     },
-    persons: { ju: 'confirmed' },
+    persons: { [USER_JU]: 'confirmed' },
     rows: {
       journey_paths: {
-        ju: {
+        [USER_JU]: {
           step_count: 7,
           converted: true,
           steps_to_conversion: 5,
@@ -691,17 +704,17 @@ export const SCENARIOS: Scenario[] = [
         },
       },
       session_paths: {
-        [sessionOf('ju', at('03-01 08:00'))]: {
+        [sessionOf(USER_JU, at('03-01 08:00'))]: {
           step_count: 1, converted: false, steps_to_conversion: null, step_1: 'LinkedIn: liked', step_2: null,
           converted_at: null, seconds_to_conversion: null, conversion_step: null, before_1: null,
         },
-        [sessionOf('ju', at('03-01 09:00'))]: {
+        [sessionOf(USER_JU, at('03-01 09:00'))]: {
           step_count: 6, converted: true, steps_to_conversion: 4, step_1: 'Home', step_4: 'Meeting Booked', step_6: '/blog',
           seconds_to_conversion: 300, conversion_step: 'Meeting Booked', before_1: 'Home', before_2: 'Pricing', before_3: 'Home', before_4: null,
         },
       },
-      sessions: { [sessionOf('ju', at('03-01 08:00'))]: { source: 'linkedin', landing_page: null, page_view_count: 0 } },
-      persons: { ju: { converted: true, first_converted_at: '2024-03-01T09:05:00.000000Z', session_count: 2 } },
+      sessions: { [sessionOf(USER_JU, at('03-01 08:00'))]: { source: 'linkedin', landing_page: null, page_view_count: 0 } },
+      persons: { [USER_JU]: { converted: true, first_converted_at: '2024-03-01T09:05:00.000000Z', session_count: 2 } },
       stitched_events: { t1: { step_label: null, is_conversion: false }, t2: { step_label: 'Meeting Booked', is_conversion: true } },
     },
   },
@@ -768,6 +781,32 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'events dated 1970 or 2099 (device clocks) are rejected as implausible, with their reason',
+    input: {
+      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('epoch', '03-01 09:00', 'a1', 'Home'), timestamp: '1970-01-01T00:00:00Z' }],
+      tracks: [{ ...track('future', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2099-12-31T23:59:59Z' }],
+      offsite: { linkedin: [offsiteRow('li-70', '03-01 09:00', 'Ann Old', { timestamp: '1970-01-01T00:00:01Z' })] },
+    },
+    events: { ok: ['a1', 'anonymous', 'none'] },
+    persons: { a1: 'anonymous' },
+    rejected: [
+      ['linkedin', 'li-70', 'implausible timestamp'],
+      ['pages', 'epoch', 'implausible timestamp'],
+      ['tracks', 'future', 'implausible timestamp'],
+    ],
+  },
+  {
+    name: 'a wider timestamps window keeps an old event; a narrower one rejects a recent one',
+    config: { timestamps: { max_age_days: MAX_TIMESTAMP_AGE_DAYS, max_future_hours: 0 } },
+    input: {
+      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('soon', '03-01 09:00', 'a1', 'Home'), timestamp: new Date(Date.now() + 6 * 3_600_000).toISOString() }],
+      tracks: [{ ...track('old', '03-01 09:00', 'a1', 'Signed Up'), timestamp: new Date(Date.now() - 3900 * 86_400_000).toISOString() }],
+    },
+    events: { ok: ['a1', 'anonymous', 'none'], old: ['a1', 'anonymous', 'none'] },
+    persons: { a1: 'anonymous' },
+    rejected: [['pages', 'soon', 'implausible timestamp']],
+  },
+  {
     name: 'offsite rows without an id column get a content hash id',
     input: {
       offsite: {
@@ -791,8 +830,8 @@ export const SCENARIOS: Scenario[] = [
       pages: [page('p1', '03-01 09:00', 'a1', 'Home')],
       identifies: [identify('i1', '03-01 09:01', 'a1', { user_id: 'u1' })],
     },
-    events: { p1: ['u1', 'confirmed', 'anonymous_id'], i1: ['u1', 'confirmed', 'user_id'] },
-    persons: { u1: 'confirmed' },
+    events: { p1: [USER_U1, 'confirmed', 'anonymous_id'], i1: [USER_U1, 'confirmed', 'user_id'] },
+    persons: { [USER_U1]: 'confirmed' },
     rows: { stitched_events: { p1: { event_name: 'Home', step_label: 'Home', anonymous_id: 'a1', occurred_at: '2024-03-01T09:00:00.000000Z' } } },
   },
   {

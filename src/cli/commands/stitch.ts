@@ -17,8 +17,13 @@ export function register(program: Command): void {
       const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
       const { config, file } = await loadConfig(opts.config);
       const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+      // Options for the other warehouse are refused before anything is said about the run.
+      if (config.warehouse === 'duckdb' && opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
+      if (config.warehouse === 'bigquery' && opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
+      const { hashKeyWarning } = require('../../config/schema') as typeof import('../../config/schema');
+      const weakKey = hashKeyWarning(config);
+      if (weakKey) log(`warning: ${file}: ${weakKey}`);
       if (config.warehouse === 'duckdb') {
-        if (opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
         const { stitchDuckDB } = require('../../engine/stitch') as typeof import('../../engine/stitch');
         const result = await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, log });
         if (opts.json) {

@@ -16,7 +16,7 @@ export function anyOf(values: readonly string[]): string {
   return values.map(escapeStringLiteral).join(',');
 }
 
-/** Contains the literal text (case-insensitive in Looker), e.g. %ali^_ce%. */
+/** Contains the literal text, e.g. %ali^_ce% (case-insensitive on fields with case_sensitive: no). */
 export function contains(text: string): string {
   return `%${escapeStringLiteral(text)}%`;
 }

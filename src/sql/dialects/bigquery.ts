@@ -49,6 +49,9 @@ export class BigQueryDialect extends StandardDialect {
   unixMicros(expr: string): string {
     return `UNIX_MICROS(${expr})`;
   }
+  currentTimestamp(): string {
+    return 'CURRENT_TIMESTAMP()';
+  }
   minusHours(expr: string, hours: number): string {
     return `TIMESTAMP_SUB(${expr}, INTERVAL ${Math.trunc(hours)} HOUR)`;
   }

@@ -54,6 +54,10 @@ export class DuckDBDialect extends StandardDialect {
   unixMicros(expr: string): string {
     return `epoch_us(${expr})`;
   }
+  currentTimestamp(): string {
+    // occurred_at is a zone-less UTC TIMESTAMP; the session's TimeZone is UTC (sessionSetup).
+    return 'CAST(current_timestamp AS TIMESTAMP)';
+  }
   minusHours(expr: string, hours: number): string {
     return `(${expr} - INTERVAL (${Math.trunc(hours)}) HOUR)`;
   }

@@ -28,6 +28,7 @@ export abstract class StandardDialect implements Dialect {
   abstract stripAccents(expr: string): string;
   abstract unixMicros(expr: string): string;
   abstract minusHours(expr: string, hours: number): string;
+  abstract currentTimestamp(): string;
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
   abstract structOf(fields: [name: string, expr: string][]): string;
