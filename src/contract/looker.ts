@@ -75,6 +75,9 @@ export const EVENT_FIELDS = {
   identityStatus: 'stitched_events.identity_status',
   isInferred: 'stitched_events.is_inferred_identity',
   linkReason: 'stitched_events.link_reason',
+  /** A name match's probability and the evidence behind it (null on other events). */
+  matchProbability: 'stitched_events.match_probability',
+  matchEvidence: 'stitched_events.match_evidence',
   offsiteAction: 'stitched_events.offsite_action',
   stepLabel: 'stitched_events.step_label',
 } as const;

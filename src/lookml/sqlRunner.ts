@@ -44,6 +44,9 @@ function eventsSource(config: Config): { table: string; note: string } {
   return { table, note: lines.join('\n-- ') };
 }
 
+/** The md5 of an anonymous id: SQL Runner files tell devices apart by it when personal data stays out. */
+const DEVICE = 'anonymous_id_md5';
+
 export function sqlRunnerFiles(config: Config, header: (comment: string) => string): GeneratedFile[] {
   const { table: events, note } = eventsSource(config);
   // SQL Runner ignores access grants: personal columns only when the config asks for them.
@@ -57,9 +60,11 @@ export function sqlRunnerFiles(config: Config, header: (comment: string) => stri
   return [
     file(
       'events_per_anonymous_id',
-      "Events per anonymous id, with the seed's obfuscated IP address (a.***.***.d) and the pages in order.",
+      personal
+        ? "Events per anonymous id, with the seed's obfuscated IP address (a.***.***.d) and the pages in order."
+        : "Events per device (anonymous ids are personal data: an md5 of each tells devices apart; lookml.sql_runner_personal_data shows them), with the seed's obfuscated IP address (a.***.***.d) and the pages in order.",
       `SELECT
-  anonymous_id,
+  ${personal ? 'anonymous_id' : `TO_HEX(MD5(anonymous_id)) AS ${DEVICE}`},
   ${obfuscatedIp('ip')} AS ip_obfuscated,
   person_id,
   identity_status,
@@ -69,8 +74,8 @@ export function sqlRunnerFiles(config: Config, header: (comment: string) => stri
   STRING_AGG(COALESCE(page_title, page_path), ' > ' ORDER BY occurred_at, event_id) AS page_views
 FROM ${events}
 WHERE anonymous_id IS NOT NULL
-GROUP BY anonymous_id, ip_obfuscated, person_id, identity_status
-ORDER BY anonymous_id, first_seen_at`,
+GROUP BY ${personal ? 'anonymous_id' : DEVICE}, ip_obfuscated, person_id, identity_status
+ORDER BY ${personal ? 'anonymous_id' : DEVICE}, first_seen_at`,
     ),
     file(
       'person_journey',

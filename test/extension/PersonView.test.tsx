@@ -30,6 +30,8 @@ const EVENTS: PlainRow[] = [
     [EVENT_FIELDS.identityStatus]: 'inferred',
     [EVENT_FIELDS.isInferred]: 'Yes',
     [EVENT_FIELDS.linkReason]: 'name_match',
+    [EVENT_FIELDS.matchProbability]: 0.934,
+    [EVENT_FIELDS.matchEvidence]: 'rare name + company acme',
   }),
   event('e2', '2024-03-01 10:00:00', 'web', 'page', {
     [EVENT_FIELDS.pageTitle]: 'Pricing',
@@ -123,6 +125,9 @@ describe('Person view', () => {
     expect(markers).toHaveLength(1);
     expect(rows[0].dataset.inferred).toBe('true');
     expect(markers[0].dataset.linkReason).toBe('name_match');
+    // The scored match's probability and evidence beside the marker; the other rows have none.
+    expect(screen.getAllByTestId('match-evidence').map((x) => x.textContent)).toEqual(['probability 0.93: rare name + company acme']);
+    expect(eventsQuery.fields).toEqual(expect.arrayContaining([EVENT_FIELDS.matchProbability, EVENT_FIELDS.matchEvidence]));
     expect(markers[0].textContent).toMatch(/name match/);
     expect(screen.getByTestId('person-header').textContent).toContain('Ada Lovelace');
     expect(screen.getByTestId('timeline-summary').textContent).toMatch(/3 events across 2 sources and 2 devices/);

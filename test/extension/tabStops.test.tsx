@@ -44,6 +44,7 @@ describe('Journeys view tab stops (demo data)', () => {
       checkbox('Anonymous'),
       checkbox('Unmatched'),
       checkbox('Leave out name-matched events'),
+      textbox('Minimum match probability'),
       textbox('Date'),
       textbox('Source'),
       textbox('Landing page (first step)'),

@@ -192,6 +192,8 @@ export function personEventsQuery(personId: string): InlineQuery {
       EVENT_FIELDS.identityStatus,
       EVENT_FIELDS.isInferred,
       EVENT_FIELDS.linkReason,
+      EVENT_FIELDS.matchProbability,
+      EVENT_FIELDS.matchEvidence,
     ],
     filters: { [EVENT_FIELDS.personId]: escapeStringLiteral(personId) },
     sorts: [EVENT_FIELDS.occurredTime, EVENT_FIELDS.eventId],

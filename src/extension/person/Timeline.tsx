@@ -48,11 +48,25 @@ export function identityText(e: Pick<TimelineEntry, 'identityStatus' | 'linkReas
 
 let timelineCount = 0;
 
-export function InferredMarker({ reason }: { reason: string | null }) {
+/** "p 0.93: rare name + company acme": the scored match's probability and evidence, in words. */
+export function matchText(e: Pick<TimelineEntry, 'matchProbability' | 'matchEvidence'>): string | null {
+  const parts = [e.matchProbability === null ? null : `probability ${e.matchProbability.toFixed(2)}`, e.matchEvidence];
+  const text = parts.filter(Boolean).join(': ');
+  return text === '' ? null : text;
+}
+
+export function InferredMarker({ reason, match }: { reason: string | null; match?: string | null }) {
   return (
-    <Badge intent="warn" size="small" data-testid="inferred-marker" data-link-reason={reason ?? ''} title={INFERRED_WHY}>
-      inferred · {reason === 'name_match' || !reason ? 'name match' : reason}
-    </Badge>
+    <Space gap="xxsmall" align="center">
+      <Badge intent="warn" size="small" data-testid="inferred-marker" data-link-reason={reason ?? ''} title={INFERRED_WHY}>
+        inferred · {reason === 'name_match' || !reason ? 'name match' : reason}
+      </Badge>
+      {match && (
+        <Span fontSize="xsmall" color="text2" data-testid="match-evidence">
+          {match}
+        </Span>
+      )}
+    </Space>
   );
 }
 
@@ -117,7 +131,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
                 )}
               </TableDataCell>
               <TableDataCell pr="small">
-                {e.inferred ? <InferredMarker reason={e.linkReason} /> : <Span>{identityText(e)}</Span>}
+                {e.inferred ? <InferredMarker reason={e.linkReason} match={matchText(e)} /> : <Span>{identityText(e)}</Span>}
               </TableDataCell>
             </TableRow>
           ))}

@@ -18,6 +18,9 @@ export interface TimelineEntry {
   identityStatus: string | null;
   inferred: boolean;
   linkReason: string | null;
+  /** A name match's probability (null under the exact rule and on other events) and its evidence in words. */
+  matchProbability: number | null;
+  matchEvidence: string | null;
 }
 
 function actionOf(row: Row): string {
@@ -29,6 +32,11 @@ function actionOf(row: Row): string {
   if (type === 'page') return title ?? path ?? name ?? 'Page view';
   if (type === 'offsite') return offsite ?? name ?? 'Offsite interaction';
   return name ?? title ?? path ?? type ?? 'Event';
+}
+
+function probabilityOf(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
 }
 
 export function toTimeline(rows: readonly Row[]): TimelineEntry[] {
@@ -48,6 +56,8 @@ export function toTimeline(rows: readonly Row[]): TimelineEntry[] {
       identityStatus: toText(row[EVENT_FIELDS.identityStatus]),
       inferred: isYes(row[EVENT_FIELDS.isInferred]) || toText(row[EVENT_FIELDS.linkReason]) === 'name_match',
       linkReason: toText(row[EVENT_FIELDS.linkReason]),
+      matchProbability: probabilityOf(row[EVENT_FIELDS.matchProbability]),
+      matchEvidence: toText(row[EVENT_FIELDS.matchEvidence]),
     };
   });
 }
