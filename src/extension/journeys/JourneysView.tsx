@@ -31,8 +31,8 @@ import { SummaryNumbers, type Summary } from './SummaryNumbers';
 import { DEFAULT_RANGE_DAYS, customRangeProblem, parseViewState, rangeEndingAtLatest, serializeViewState, type JourneyViewState } from './viewState';
 
 export const INFERRED_NOTE =
-  'Inferred: tied to a known person only because the name on an offsite profile (e.g. LinkedIn) matches exactly one ' +
-  'known person; no shared id, email or device. Probable, not certain.';
+  'Inferred: tied to a known person only by the name on an offsite profile (e.g. LinkedIn), scored on the evidence ' +
+  '(how rare the name is, company, LinkedIn visits) to a match probability; no shared id, email or device. Probable, not certain.';
 
 /** The conversion column's label for a conversion event that is no journey step (not in journeys.track_events). */
 export const UNLABELLED_CONVERSION = 'Conversion';
