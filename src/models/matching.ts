@@ -79,10 +79,11 @@ export function emailCompanySql(ctx: ModelContext, email: string): string {
 /** Whether a staged web event (alias `e`) came from LinkedIn. */
 export function linkedinVisitSql(ctx: ModelContext, e: string): string {
   const { d } = ctx;
-  return `(${e}.event_type = 'page' AND (${d.regexpContains(`LOWER(COALESCE(${e}.utm_source, ''))`, 'linkedin')} OR ${d.regexpContains(
-    `LOWER(COALESCE(${e}.referrer, ''))`,
-    LINKEDIN_REFERRER_PATTERN,
-  )}))`;
+  // A CASE, not an AND: the regexes run only on the page views that have a campaign source or a referrer.
+  return `CASE WHEN ${e}.event_type = 'page' AND (${e}.utm_source IS NOT NULL OR ${e}.referrer IS NOT NULL) THEN (${d.regexpContains(
+    `LOWER(COALESCE(${e}.utm_source, ''))`,
+    'linkedin',
+  )} OR ${d.regexpContains(`LOWER(COALESCE(${e}.referrer, ''))`, LINKEDIN_REFERRER_PATTERN)}) ELSE FALSE END`;
 }
 
 /**
@@ -175,8 +176,11 @@ function scoredSteps(ctx: ModelContext, webPersons: string, settings: NameMatchi
       `SELECT DISTINCT person_id, token FROM (
   SELECT b.person_id, b.company_token AS token FROM ${base} AS b WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite'
   UNION ALL
-  SELECT b.person_id, ${emailCompanySql(ctx, 'b.email')} AS token FROM ${base} AS b
-  WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
+  -- Each address once: the domain's token is a regex away, and a person's events repeat their email.
+  SELECT e.person_id, ${emailCompanySql(ctx, 'e.email')} AS token FROM (
+    SELECT DISTINCT b.person_id, b.email FROM ${base} AS b
+    WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
+  ) AS e
 ) AS tokens
 WHERE token IS NOT NULL`,
     ),
