@@ -611,8 +611,11 @@ view: js_profiles {
         SELECT DISTINCT person_id, token FROM (
           SELECT b.person_id, b.company_token AS token FROM ${js_event_base.SQL_TABLE_NAME} AS b WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite'
           UNION ALL
-          SELECT b.person_id, CASE WHEN NULLIF(REGEXP_EXTRACT(b.email, '@([^.@]+)\\.'), '') IN ('gmail', 'googlemail', 'yahoo', 'ymail', 'hotmail', 'outlook', 'live', 'msn', 'icloud', 'me', 'mac', 'aol', 'protonmail', 'proton', 'pm', 'gmx', 'web', 'mail', 'email', 'yandex', 'qq', '163', '126', 'fastmail', 'hey', 'zoho', 'tutanota', 'comcast', 'btinternet', 'orange', 'free', 'libero', 'laposte', 'wanadoo', 'seznam', 'naver') THEN NULL ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(b.email, '@([^.@]+)\\.'), ''), '[-_]', ' '), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS token FROM ${js_event_base.SQL_TABLE_NAME} AS b
-          WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
+          -- Each address once: the domain's token is a regex away, and a person's events repeat their email.
+          SELECT e.person_id, CASE WHEN NULLIF(REGEXP_EXTRACT(e.email, '@([^.@]+)\\.'), '') IN ('gmail', 'googlemail', 'yahoo', 'ymail', 'hotmail', 'outlook', 'live', 'msn', 'icloud', 'me', 'mac', 'aol', 'protonmail', 'proton', 'pm', 'gmx', 'web', 'mail', 'email', 'yandex', 'qq', '163', '126', 'fastmail', 'hey', 'zoho', 'tutanota', 'comcast', 'btinternet', 'orange', 'free', 'libero', 'laposte', 'wanadoo', 'seznam', 'naver') THEN NULL ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(e.email, '@([^.@]+)\\.'), ''), '[-_]', ' '), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS token FROM (
+            SELECT DISTINCT b.person_id, b.email FROM ${js_event_base.SQL_TABLE_NAME} AS b
+            WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
+          ) AS e
         ) AS tokens
         WHERE token IS NOT NULL;
 

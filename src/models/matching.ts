@@ -79,11 +79,10 @@ export function emailCompanySql(ctx: ModelContext, email: string): string {
 /** Whether a staged web event (alias `e`) came from LinkedIn. */
 export function linkedinVisitSql(ctx: ModelContext, e: string): string {
   const { d } = ctx;
-  // A CASE, not an AND: the regexes run only on the page views that have a campaign source or a referrer.
-  return `CASE WHEN ${e}.event_type = 'page' AND (${e}.utm_source IS NOT NULL OR ${e}.referrer IS NOT NULL) THEN (${d.regexpContains(
-    `LOWER(COALESCE(${e}.utm_source, ''))`,
-    'linkedin',
-  )} OR ${d.regexpContains(`LOWER(COALESCE(${e}.referrer, ''))`, LINKEDIN_REFERRER_PATTERN)}) ELSE FALSE END`;
+  return `(${e}.event_type = 'page' AND (${d.regexpContains(`LOWER(COALESCE(${e}.utm_source, ''))`, 'linkedin')} OR ${d.regexpContains(
+    `LOWER(COALESCE(${e}.referrer, ''))`,
+    LINKEDIN_REFERRER_PATTERN,
+  )}))`;
 }
 
 /**

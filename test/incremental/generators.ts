@@ -131,8 +131,10 @@ export function batchedStream(pool: {
       // Minutes after the span (a new session or, within the inactivity limit, the same one), and the visitor.
       returning: pool.returning
         ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null), converts: fc.constantFrom(false, false, true) }), {
-            minLength: 1,
-            maxLength: 4,
+            // Two or more: conversions, backstitch windows and shared devices send a visitor to the recomputation,
+            // and the property must still reach the append path often (equality.test.ts counts it).
+            minLength: 2,
+            maxLength: 5,
           })
         : fc.constant([]),
     })
