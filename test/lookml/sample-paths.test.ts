@@ -52,6 +52,25 @@ function pathSql(view: PathView, filters: Record<string, (col: string) => string
 
 const key = (view: PathView) => (view === 'journey_paths' ? 'person_id' : 'session_id');
 
+/** Each unit's steps from its events (k, step_label; in time order), consecutive duplicates collapsed, in TypeScript. */
+function collapsedSteps(events: Record<string, unknown>[]): Map<string, string[]> {
+  const expected = new Map<string, string[]>();
+  for (const e of events) {
+    const steps = expected.get(e.k as string) ?? [];
+    if (e.step_label !== null && steps[steps.length - 1] !== e.step_label) steps.push(e.step_label as string);
+    expected.set(e.k as string, steps);
+  }
+  return expected;
+}
+
+/** The path rows' step_1 … step_N equal the expected steps, cut at N. */
+function expectSteps(view: PathView, rows: Record<string, unknown>[], expected: Map<string, string[]>): void {
+  const n = config.journeys.steps;
+  expect(new Map(rows.map((r) => [r[key(view)], Array.from({ length: n }, (_, i) => r[`step_${i + 1}`]).filter((s) => s !== null)]))).toEqual(
+    new Map([...expected].map(([k, s]) => [k, s.slice(0, n)])),
+  );
+}
+
 describe.each<PathView>(['journey_paths', 'session_paths'])('%s over the stitched sample', (view) => {
   it('unfiltered, equals the engine\'s table row for row', async () => {
     const dynamic = await queryRows(conn, `SELECT * FROM (${pathSql(view)}) ORDER BY ${key(view)}`);
@@ -78,16 +97,8 @@ describe.each<PathView>(['journey_paths', 'session_paths'])('%s over the stitche
        WHERE e.source = 'web' AND p.identity_status IN ('confirmed', 'inferred') AND e.occurred_at >= TIMESTAMP '${mid}'
        ORDER BY e.${key(view)}, e.occurred_at, e.event_id`,
     );
-    const expected = new Map<string, string[]>();
-    for (const e of events) {
-      const steps = expected.get(e.k as string) ?? [];
-      if (e.step_label !== null && steps[steps.length - 1] !== e.step_label) steps.push(e.step_label as string);
-      expected.set(e.k as string, steps);
-    }
-    const steps = config.journeys.steps;
-    expect(new Map(filtered.map((r) => [r[key(view)], Array.from({ length: steps }, (_, i) => r[`step_${i + 1}`]).filter((s) => s !== null)]))).toEqual(
-      new Map([...expected].map(([k, s]) => [k, s.slice(0, steps)])),
-    );
+    const expected = collapsedSteps(events);
+    expectSteps(view, filtered, expected);
     expect(filtered.map((r) => r.step_count)).toEqual(filtered.map((r) => expected.get(r[key(view)] as string)!.length));
     expect(new Set(filtered.map((r) => r.identity_status))).toEqual(new Set(['confirmed', 'inferred']));
   });
@@ -130,16 +141,8 @@ describe.each<PathView>(['journey_paths', 'session_paths'])('%s over the stitche
       `SELECT e.${key(view)} AS k, e.step_label FROM stitched_events AS e
        WHERE e.match_probability IS NULL OR e.match_probability >= ${threshold} ORDER BY e.${key(view)}, e.occurred_at, e.event_id`,
     );
-    const expected = new Map<string, string[]>();
-    for (const e of events) {
-      const steps = expected.get(e.k as string) ?? [];
-      if (e.step_label !== null && steps[steps.length - 1] !== e.step_label) steps.push(e.step_label as string);
-      expected.set(e.k as string, steps);
-    }
-    const n = config.journeys.steps;
-    expect(new Map(filtered.map((r) => [r[key(view)], Array.from({ length: n }, (_, i) => r[`step_${i + 1}`]).filter((s) => s !== null)]))).toEqual(
-      new Map([...expected].map(([k, s]) => [k, s.slice(0, n)])),
-    );
+    const expected = collapsedSteps(events);
+    expectSteps(view, filtered, expected);
   });
 
   it('filtered by landing page, keeps exactly the paths starting there', async () => {
