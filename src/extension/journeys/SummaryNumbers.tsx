@@ -57,7 +57,14 @@ export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: Meas
             : `${measureCount(summary.inferred, unit)} of persons with a name-matched event`
         }
       />
-      <Figure testId="summary-conversions" label="Conversions" value={summary.conversions} shown={summary.conversions.toLocaleString('en-US')} />
+      <Figure
+        testId="summary-conversions"
+        label="Conversions"
+        value={summary.conversions}
+        shown={summary.conversions.toLocaleString('en-US')}
+        // No journeys: no rate (n/a), not 0.0%.
+        detail={summary.count > 0 ? `${pct(summary.conversions / summary.count)} of ${unit} converted` : `conversion rate n/a (no ${unit})`}
+      />
     </Space>
   );
 }

@@ -2,8 +2,8 @@
  * Every query the extension sends, as pure builders over the shared contract names (src/contract/looker.ts), so
  * the fields cannot drift from the generated LookML and the tests can assert exactly what goes over the wire.
  */
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, pathFields } from '../../contract/looker';
-import type { JourneyViewState } from '../journeys/viewState';
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, pathFields } from '../../contract/looker';
+import type { Breakdown, JourneyViewState } from '../journeys/viewState';
 import { anyOf, contains, dateRange, escapeStringLiteral, yesNo } from './filterExpressions';
 
 /** The body of run_inline_query (a subset of the SDK's IWriteQuery). */
@@ -49,6 +49,14 @@ export function journeyFilters(s: JourneyViewState): Record<string, string> {
   filters[f.filterDate] = journeyDateFilter(s);
   if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
   if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
+  // The first touch: plain dimensions of the path row (the person's first event, or the session's).
+  if (s.channels.length > 0) filters[f.channel] = anyOf(s.channels);
+  if (s.utmSources.length > 0) filters[f.utmSource] = anyOf(s.utmSources);
+  if (s.utmMediums.length > 0) filters[f.utmMedium] = anyOf(s.utmMediums);
+  if (s.utmCampaigns.length > 0) filters[f.utmCampaign] = anyOf(s.utmCampaigns);
+  if (s.referrerDomains.length > 0) filters[f.referrerDomain] = anyOf(s.referrerDomains);
+  // Contains, whatever the case (the dimension is case_sensitive: no): "pricing" finds /Pricing and /pricing/plans.
+  if (s.landingPath) filters[f.landingPagePath] = contains(s.landingPath);
   if (s.inferredEvents === 'exclude') filters[f.filterEventStatus] = '-inferred';
   if (s.minProbability > 0) filters[f.filterMatchProbability] = `>=${s.minProbability}`;
   // Paths anchored at the conversion exist only for converted journeys.
@@ -117,6 +125,65 @@ export function sourcesQuery(s: JourneyViewState): InlineQuery {
     filters: { [EVENT_FIELDS.occurredDate]: journeyDateFilter(s) },
     sorts: [EVENT_FIELDS.source],
     limit: '100',
+  };
+}
+
+/** The first-touch field of a path view the breakdown groups by. */
+export function breakdownField(s: Pick<JourneyViewState, 'measure' | 'breakdown'>): string {
+  const f = pathsSource(s.measure).fields;
+  const byName: Record<Breakdown, string> = {
+    channel: f.channel,
+    utm_source: f.utmSource,
+    utm_medium: f.utmMedium,
+    utm_campaign: f.utmCampaign,
+    referrer_domain: f.referrerDomain,
+    landing_page_path: f.landingPagePath,
+  };
+  return byName[s.breakdown];
+}
+
+export const BREAKDOWN_ROW_LIMIT = 50;
+
+/**
+ * Persons (or sessions), conversions and conversion rate by first touch, under the Journeys' filters. Paths before
+ * the conversion hold converted journeys only (a rate of 100% everywhere), so the breakdown keeps every journey there.
+ */
+export function breakdownQuery(s: JourneyViewState): InlineQuery {
+  const { explore, fields } = pathsSource(s.measure);
+  return {
+    model: LOOKER_MODEL,
+    view: explore,
+    fields: [breakdownField(s), fields.count, fields.conversions, fields.conversionRate],
+    filters: journeyFilters({ ...s, anchor: 'start' }),
+    sorts: [`${fields.count} desc`],
+    limit: String(BREAKDOWN_ROW_LIMIT),
+  };
+}
+
+/** The UTM and referrer values of the events in the Journeys' date range: the touch filters' options. */
+export const TOUCH_OPTION_FIELDS = [EVENT_FIELDS.utmSource, EVENT_FIELDS.utmMedium, EVENT_FIELDS.utmCampaign, EVENT_FIELDS.referrerDomain] as const;
+export const TOUCH_OPTIONS_LIMIT = 1000;
+export function touchOptionsQuery(s: JourneyViewState): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.events,
+    fields: [...TOUCH_OPTION_FIELDS],
+    filters: { [EVENT_FIELDS.occurredDate]: journeyDateFilter(s) },
+    sorts: [EVENT_FIELDS.utmSource],
+    limit: String(TOUCH_OPTIONS_LIMIT),
+  };
+}
+
+/** The sessions' landing page paths in the date range, the most frequent first: the landing filter's suggestions. */
+export const LANDING_SUGGESTIONS_LIMIT = 100;
+export function landingPathsQuery(s: JourneyViewState): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [SESSION_FIELDS.landingPagePath, SESSION_FIELDS.count],
+    filters: { [SESSION_FIELDS.startedDate]: journeyDateFilter(s), [SESSION_FIELDS.landingPagePath]: '-NULL' },
+    sorts: [`${SESSION_FIELDS.count} desc`],
+    limit: String(LANDING_SUGGESTIONS_LIMIT),
   };
 }
 
