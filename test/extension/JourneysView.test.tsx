@@ -9,9 +9,9 @@ const jp = pathFields('journey_paths');
 const sp = pathFields('session_paths');
 
 const PATH_ROWS: PlainRow[] = [
-  { [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing', [jp.step(3)]: 'Signup', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 40 },
-  { [jp.step(1)]: 'Home', [jp.step(2)]: null, [jp.step(3)]: null, [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 25 },
-  { [jp.step(1)]: 'LinkedIn: liked', [jp.step(2)]: 'Home', [jp.step(3)]: 'Pricing', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 15 },
+  { [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing', [jp.step(3)]: 'Signup', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 40, [jp.conversions]: 10 },
+  { [jp.step(1)]: 'Home', [jp.step(2)]: null, [jp.step(3)]: null, [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 25, [jp.conversions]: 0 },
+  { [jp.step(1)]: 'LinkedIn: liked', [jp.step(2)]: 'Home', [jp.step(3)]: 'Pricing', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 15, [jp.conversions]: 2 },
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
@@ -73,7 +73,7 @@ describe('Journeys view', () => {
     expect(paths).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count, jp.conversions],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: '5000',
@@ -110,7 +110,7 @@ describe('Journeys view', () => {
     await screen.findByTestId('empty-state');
     const paths = looker.queries().find(isPaths)!;
     expect(paths.view).toBe(EXPLORES.sessionJourneys);
-    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count]);
+    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count, sp.conversions]);
     expect(paths.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '7 days',
@@ -293,7 +293,10 @@ describe('Journeys view', () => {
     renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');
     fireEvent.mouseMove(node(2, 'Drop-off'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all); 0 converted (0%)');
+    // Each node's conversion rate: Home at step 1 holds 65 persons, 10 of whom converted.
+    fireEvent.mouseMove(node(1, 'Home'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 1: 65 persons (81% of all); 10 converted (15%)');
     const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '1|step|Home' && l.dataset.target === '2|step|Pricing')!;
     fireEvent.mouseMove(link);
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 40 persons (62% of Home, 50% of all)');
@@ -351,7 +354,7 @@ describe('Journeys view', () => {
     await screen.findAllByTestId('sankey-node');
     // 15 of the 15 focused persons, 15 of all 80.
     fireEvent.mouseMove(node(2, 'Home'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 2: 15 persons (100% of focused journeys, 19% of all)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 2: 15 persons (100% of focused journeys, 19% of all); 2 converted (13%)');
     const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '2|step|Home')!;
     fireEvent.mouseMove(link);
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 15 persons (100% of Home, 100% of focused journeys, 19% of all)');
@@ -408,7 +411,10 @@ describe('Journeys view', () => {
     fireEvent.click(within(screen.getByTestId('filter-measure')).getByText('Sessions'));
     await waitFor(() => expect(location().search).toBe('?measure=sessions'));
     await screen.findAllByTestId('sankey-node');
-    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q)).map((q) => q.fields.at(-1))).toEqual([sp.count, sp.conversions]);
+    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q)).map((q) => q.fields.filter((f) => !/step_/.test(f)))).toEqual([
+      [sp.count, sp.conversions],
+      [sp.count, sp.identifiedCount, sp.inferredCount, sp.conversions],
+    ]);
     expect(screen.getByTestId('summary-count').textContent).toMatch(/Sessions/);
     expect(node(1, 'Home').dataset.value).toBe('9');
   });

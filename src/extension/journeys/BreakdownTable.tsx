@@ -78,8 +78,8 @@ export function BreakdownTable({
           </TableRow>
         </TableHead>
         <TableBody>
-          {rows.map((r) => (
-            <TableRow key={r.value ?? ''} data-testid="breakdown-row" data-value={r.value ?? ''}>
+          {rows.map((r, i) => (
+            <TableRow key={`${i}:${r.value ?? ''}`} data-testid="breakdown-row" data-value={r.value ?? ''}>
               <TableDataCell>{r.value ?? NO_VALUE[state.breakdown]}</TableDataCell>
               <TableDataCell>{r.count.toLocaleString('en-US')}</TableDataCell>
               <TableDataCell>{r.conversions.toLocaleString('en-US')}</TableDataCell>

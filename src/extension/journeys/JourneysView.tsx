@@ -60,6 +60,7 @@ function toPathRows(result: QueryResult, state: JourneyViewState): PathRow[] {
   return result.rows.map((r) => ({
     steps: fields.map((f, i) => toText(r[f]) ?? (state.anchor === 'conversion' && i === fields.length - 1 ? UNLABELLED_CONVERSION : null)),
     value: toNumber(r[count]),
+    ...(state.anchor === 'start' ? { conversions: toNumber(r[summaryFields(state.measure).conversions]) } : {}),
   }));
 }
 

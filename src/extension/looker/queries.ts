@@ -89,7 +89,8 @@ export function journeyPathsQuery(s: JourneyViewState): InlineQuery {
   return {
     model: LOOKER_MODEL,
     view: explore,
-    fields: [...pathColumnFields(s), fields.count],
+    // From the first step, each path's conversions too: every node's conversion rate (before the conversion, all convert).
+    fields: [...pathColumnFields(s), fields.count, ...(s.anchor === 'start' ? [fields.conversions] : [])],
     filters: journeyFilters(s),
     sorts: [`${fields.count} desc`],
     limit: String(PATHS_ROW_LIMIT),
