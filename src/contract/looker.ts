@@ -96,6 +96,13 @@ export const EVENT_FIELDS = {
   utmMedium: 'stitched_events.utm_medium',
   utmCampaign: 'stitched_events.utm_campaign',
   sessionId: 'stitched_events.session_id',
+  isConversion: 'stitched_events.is_conversion',
+} as const;
+
+/** identity_links in the persons explore: a device (anonymous) id finds its person. The identifier is personal data. */
+export const IDENTITY_LINK_FIELDS = {
+  identifier: 'identity_links.identifier',
+  identifierType: 'identity_links.identifier_type',
 } as const;
 
 export const SESSION_FIELDS = {

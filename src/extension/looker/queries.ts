@@ -2,7 +2,8 @@
  * Every query the extension sends, as pure builders over the shared contract names (src/contract/looker.ts), so
  * the fields cannot drift from the generated LookML and the tests can assert exactly what goes over the wire.
  */
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, pathFields } from '../../contract/looker';
+import { EVENT_FIELDS, EXPLORES, IDENTITY_LINK_FIELDS, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, pathFields } from '../../contract/looker';
+import { nameVariants } from '../person/sessions';
 import type { Breakdown, JourneyViewState } from '../journeys/viewState';
 import { anyOf, contains, dateRange, escapeStringLiteral, yesNo } from './filterExpressions';
 
@@ -214,11 +215,28 @@ const PERSON_RESULT_FIELDS = [
  * email" is two queries (run together) rather than a custom filter expression.
  */
 export function personSearchQuery(matchField: string, term: string, withPii: boolean): InlineQuery {
+  // A name is also looked up the other way round: "Bennett, Wei" finds Wei Bennett (Looker ORs a list's values).
+  const filter = matchField === PERSON_FIELDS.name ? nameVariants(term).map(contains).join(',') : contains(term);
   return {
     model: LOOKER_MODEL,
     view: EXPLORES.persons,
     fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
-    filters: { [matchField]: contains(term) },
+    filters: { [matchField]: filter },
+    sorts: [`${PERSON_FIELDS.lastSeen} desc`],
+    limit: String(SEARCH_ROW_LIMIT),
+  };
+}
+
+/**
+ * Persons holding a device (anonymous) id that contains the term: the ids the timeline shows with the personal-data
+ * grant. The identifier is personal data: without the grant Looker drops its filter, and the rows are discarded.
+ */
+export function personByDeviceQuery(term: string, withPii: boolean): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
+    filters: { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous_id', [IDENTITY_LINK_FIELDS.identifier]: contains(term) },
     sorts: [`${PERSON_FIELDS.lastSeen} desc`],
     limit: String(SEARCH_ROW_LIMIT),
   };
@@ -233,6 +251,7 @@ export function personQuery(personId: string, withPii: boolean): InlineQuery {
       ...PERSON_RESULT_FIELDS,
       PERSON_FIELDS.firstSeen,
       PERSON_FIELDS.converted,
+      PERSON_FIELDS.firstConverted,
       ...(withPii ? PII_PERSON_FIELDS : []),
     ],
     filters: { [PERSON_FIELDS.personId]: escapeStringLiteral(personId) },
@@ -262,6 +281,10 @@ export function personEventsQuery(personId: string): InlineQuery {
       EVENT_FIELDS.linkReason,
       EVENT_FIELDS.matchProbability,
       EVENT_FIELDS.matchEvidence,
+      // The Person view groups the timeline by session: its start, landing page, channel and conversion.
+      EVENT_FIELDS.sessionId,
+      EVENT_FIELDS.channel,
+      EVENT_FIELDS.isConversion,
     ],
     filters: { [EVENT_FIELDS.personId]: escapeStringLiteral(personId) },
     sorts: [EVENT_FIELDS.occurredTime, EVENT_FIELDS.eventId],
