@@ -99,7 +99,7 @@ describe('Person view', () => {
     expect(searches.map((q) => q.filters)).toEqual([
       { [PERSON_FIELDS.name]: '%ada%' },
       { [PERSON_FIELDS.email]: '%ada%' },
-      { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous_id', [IDENTITY_LINK_FIELDS.identifier]: '%ada%' },
+      { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous^_id', [IDENTITY_LINK_FIELDS.identifier]: '%ada%' },
       { [PERSON_FIELDS.personId]: '%ada%' },
     ]);
     expect(searches.every((q) => q.model === LOOKER_MODEL && q.limit === '20')).toBe(true);
@@ -353,7 +353,7 @@ describe('Person view: sessions, paging, dates, search by device id and "Last, F
     expect(result.dataset.personId).toBe('u:wei');
     expect(fake.queries().find((q) => filterOn(q, IDENTITY_LINK_FIELDS.identifier))).toMatchObject({
       view: EXPLORES.persons,
-      filters: { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous_id', [IDENTITY_LINK_FIELDS.identifier]: '%anon-laptop%' },
+      filters: { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous^_id', [IDENTITY_LINK_FIELDS.identifier]: '%anon-laptop%' },
     });
   });
 

@@ -52,7 +52,7 @@ describe('Journeys view tab stops (demo data)', () => {
       textbox('UTM medium'),
       textbox('UTM campaign'),
       textbox('Referrer domain'),
-      screen.getByRole('combobox', { name: 'Landing page path contains' }),
+      screen.getByRole('combobox', { name: 'Landing page path' }),
       drawn[0],
       textbox('Conversion rate by first touch'),
     ]);

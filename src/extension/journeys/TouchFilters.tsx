@@ -61,12 +61,12 @@ function LandingPathFilter({ value, suggestions, onCommit }: { value: string; su
   return (
     <div data-testid="filter-landing-path">
       <FieldText
-        label="Landing page path contains"
+        label="Landing page path"
         value={draft}
-        placeholder="e.g. /pricing"
+        placeholder="contains, e.g. /pricing"
         list={listId}
         autoComplete="off"
-        description={suggestions.length > 0 ? `${suggestions.length} landing paths in this range; type to see them` : undefined}
+        description={suggestions.length > 0 ? `Contains, any case; ${suggestions.length} paths suggested` : 'Contains, any case'}
         onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft(e.currentTarget.value)}
         onBlur={commit}
         onKeyDown={(e: React.KeyboardEvent) => e.key === 'Enter' && commit()}

@@ -236,7 +236,7 @@ export function personByDeviceQuery(term: string, withPii: boolean): InlineQuery
     model: LOOKER_MODEL,
     view: EXPLORES.persons,
     fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
-    filters: { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous_id', [IDENTITY_LINK_FIELDS.identifier]: contains(term) },
+    filters: { [IDENTITY_LINK_FIELDS.identifierType]: escapeStringLiteral('anonymous_id'), [IDENTITY_LINK_FIELDS.identifier]: contains(term) },
     sorts: [`${PERSON_FIELDS.lastSeen} desc`],
     limit: String(SEARCH_ROW_LIMIT),
   };
