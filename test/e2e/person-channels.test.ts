@@ -126,7 +126,9 @@ describe('Person view', () => {
     expect(firstPage[0]).toMatch(/^Session 1 · started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · .+ · \d+ events? · (converted|no conversion)$/);
     const pageText = journey.getByTestId('timeline-page').first();
     expect(await pageText.innerText()).toMatch(new RegExp(`^Page 1 of \\d+ · sessions 1–${firstPage.length} of ${Number(sessions)} · events 1–\\d+ of ${Number(events)}$`));
-    const height = await page.evaluate(() => document.body.scrollHeight);
+    // The extension's own page, not the host's: a page of the timeline, not every event in one table.
+    const height = await frame.locator('body').evaluate((b) => b.scrollHeight);
+    process.stdout.write(`person ${String(personId)}: ${Number(events)} events, ${Number(sessions)} sessions; first page ${height} px high\n`);
     await page.screenshot({ path: artifactPath('e2e-person-sessions.png') });
 
     // Every event, page by page, exactly once.
