@@ -91,10 +91,13 @@ view: stitched_events {
                 COALESCE(LOWER(h.utm_source), CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END) AS touch_source,
                 COALESCE(LOWER(h.utm_medium), CASE WHEN COALESCE(REGEXP_CONTAINS(CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) THEN 'organic' WHEN CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END IS NOT NULL THEN 'referral' END) AS touch_medium
               FROM (
-                SELECT e.*, NULLIF(REGEXP_REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(e.referrer, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')), '^www[.]', ''), '') AS referrer_host,
-                  CASE WHEN e.referrer IS NOT NULL THEN NULLIF(REGEXP_REPLACE(LOWER(NULLIF(REGEXP_EXTRACT(e.page_url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')), '^www[.]', ''), '') END AS page_host,
-                  CASE WHEN e.utm_medium IS NULL AND e.event_type <> 'offsite' THEN NULLIF(REGEXP_EXTRACT(e.page_url, '[?&](gclid|gbraid|wbraid|msclkid|li_fat_id|ttclid|twclid)='), '') END AS click_id
-                FROM ${js_events.SQL_TABLE_NAME} AS e
+                SELECT r.*, NULLIF(CASE WHEN r.referrer_url_host LIKE 'www.%' THEN SUBSTR(r.referrer_url_host, 5) ELSE r.referrer_url_host END, '') AS referrer_host, NULLIF(CASE WHEN r.page_url_host LIKE 'www.%' THEN SUBSTR(r.page_url_host, 5) ELSE r.page_url_host END, '') AS page_host
+                FROM (
+                  SELECT e.*, LOWER(NULLIF(REGEXP_EXTRACT(e.referrer, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')) AS referrer_url_host,
+                    CASE WHEN e.referrer IS NOT NULL THEN LOWER(NULLIF(REGEXP_EXTRACT(e.page_url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')) END AS page_url_host,
+                    CASE WHEN e.utm_medium IS NULL AND e.event_type <> 'offsite' AND (e.page_url LIKE '%clid=%' OR e.page_url LIKE '%clkid=%' OR e.page_url LIKE '%braid=%' OR e.page_url LIKE '%li_fat_id=%') THEN NULLIF(REGEXP_EXTRACT(e.page_url, '[?&](gclid|gbraid|wbraid|msclkid|li_fat_id|ttclid|twclid)='), '') END AS click_id
+                  FROM ${js_events.SQL_TABLE_NAME} AS e
+                ) AS r
               ) AS h
             ) AS t
           ) AS f
