@@ -400,9 +400,13 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
   }
   // Two measures of one explore with the same label read the same in the field picker and in results.
   const byLabel = new Map<string, string>();
+  // A join's `fields:` list leaves the rest of its view out of the explore.
+  const joinFields = new Map(joins.filter((j) => j.node.fields !== undefined).map((j) => [j.name, new Set(strings(j.node.fields))]));
   for (const viewName of inExplore) {
     for (const f of new Set(views.get(viewName)?.fields.values() ?? [])) {
       if (f.kind !== 'measure' || f.node.hidden === true) continue;
+      const listed = joinFields.get(viewName);
+      if (listed && !listed.has(`${viewName}.${f.name}`) && !listed.has(f.name)) continue;
       const label = str(f.node.label) ?? titleCase(f.name);
       const other = byLabel.get(label);
       if (other) where(`measures ${other} and ${viewName}.${f.name} are both labelled "${label}": give one a distinct label`);
