@@ -592,7 +592,16 @@ function checkContract(
   const paths = (view: 'journey_paths' | 'session_paths') => {
     const p = pathFields(view);
     const n = steps ?? 10;
-    return [...Object.values(p).filter((x): x is string => typeof x === 'string'), ...Array.from({ length: n }, (_, i) => p.step(i + 1))];
+    const each = (f: (i: number) => string, count = n) => Array.from({ length: count }, (_, i) => f(i + 1));
+    return [
+      ...Object.values(p).filter((x): x is string => typeof x === 'string'),
+      ...each(p.step),
+      ...each(p.before),
+      ...each(p.stepInferred),
+      ...each(p.beforeInferred),
+      ...each(p.medianStepToNext, n - 1),
+      ...each(p.medianBeforeToNext),
+    ];
   };
   const expectations: [string, string[]][] = [
     [EXPLORES.journeys, paths('journey_paths')],

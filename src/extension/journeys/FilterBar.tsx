@@ -21,6 +21,7 @@ import {
   MIN_STEPS,
   MIN_TOP_K,
   type Anchor,
+  type Compare,
   type ConvertedFilter,
   type DatePreset,
   type JourneyViewState,
@@ -116,7 +117,9 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           <ButtonToggle
             aria-labelledby={anchorLabel}
             value={state.anchor}
-            onChange={(anchor: string) => onChange({ anchor: anchor as Anchor, focus: null })}
+            onChange={(anchor: string) =>
+              onChange({ anchor: anchor as Anchor, focus: null, ...(anchor === 'conversion' && state.compare === 'converted' ? { compare: 'none' as const } : {}) })
+            }
             options={[
               { value: 'start', label: 'From first step' },
               { value: 'conversion', label: 'Before conversion' },
@@ -138,6 +141,19 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           value={String(state.topK)}
           options={range(MIN_TOP_K, MAX_TOP_K).map((v) => ({ value: v }))}
           onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
+        />
+        <FieldSelect
+          label="Compare"
+          data-testid="filter-compare"
+          width={230}
+          value={state.compare}
+          options={[
+            { value: 'none', label: 'No comparison' },
+            { value: 'inferred', label: 'With vs without name matches' },
+            // Paths before the conversion are converted journeys only.
+            ...(state.anchor === 'start' ? [{ value: 'converted', label: 'Converted vs not converted' }] : []),
+          ]}
+          onChange={(v: string) => onChange({ compare: v as Compare, focus: null })}
         />
         {/* Paths before the conversion are converted journeys only: the choice would mean nothing. */}
         {state.anchor === 'start' && (
