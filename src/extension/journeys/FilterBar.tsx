@@ -4,7 +4,6 @@ import {
   ButtonToggle,
   FieldCheckbox,
   FieldCheckboxGroup,
-  FieldDateRange,
   FieldSelect,
   FieldSelectMulti,
   FieldText,
@@ -29,6 +28,7 @@ import {
   customRangeProblem,
   MIN_PROBABILITIES,
 } from './viewState';
+import { DateRangeField } from './DateRangeField';
 
 const STATUS_TEXT: Record<IdentityStatus, string> = {
   confirmed: 'Confirmed',
@@ -49,10 +49,6 @@ const DATE_TEXT: Record<DatePreset, string> = {
 /** Calendar dates as YYYY-MM-DD in the viewer's local calendar (what they clicked). */
 export const toIsoDate = (d: Date) =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-const fromIsoDate = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return iso ? new Date(y, m - 1, d) : undefined;
-};
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
@@ -217,14 +213,13 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             <span hidden id={rangeIds.startLabel}>
               Start date
             </span>
-            <FieldDateRange
+            <DateRangeField
               id={dateRangeId}
               label="Date range (inclusive)"
-              validationMessage={rangeProblem ? { type: 'error', message: rangeProblem } : undefined}
-              value={{ from: fromIsoDate(state.dateFrom), to: fromIsoDate(state.dateTo) }}
-              onChange={(r: { from?: Date; to?: Date }) =>
-                onChange({ dateFrom: r.from ? toIsoDate(r.from) : '', dateTo: r.to ? toIsoDate(r.to) : '', focus: null })
-              }
+              from={state.dateFrom}
+              to={state.dateTo}
+              problem={rangeProblem}
+              onChange={(r) => onChange({ ...r, focus: null })}
             />
           </div>
         )}
