@@ -208,3 +208,91 @@ describe('who is behind a node or link', () => {
     expect(screen.getByTestId('sankey-tooltip').textContent).not.toMatch(/median/);
   });
 });
+
+describe('inferred steps, comparison, CSV and typed dates in the view', () => {
+  it('marks the steps name-matched events made (hatched node foot, dashed link) with a legend', async () => {
+    renderWithLooker(<App />, answering(), '/journeys?top=2&steps=3');
+    await screen.findAllByTestId('sankey-node');
+    expect(node(1, 'LinkedIn: liked').dataset.inferred).toBe('15');
+    expect(node(1, 'LinkedIn: liked').querySelector('[data-testid=sankey-node-inferred]')).not.toBeNull();
+    expect(node(1, 'Home').querySelector('[data-testid=sankey-node-inferred]')).toBeNull();
+    expect(screen.getByTestId('inferred-legend').textContent).toMatch(/name-matched \(inferred\) event/);
+    fireEvent.mouseMove(node(1, 'LinkedIn: liked'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/; all of them by a name-matched \(inferred\) event\)$/);
+  });
+
+  it('compares with and without name-matched events side by side, the same label in the same colour', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys?top=2&steps=3&compare=inferred');
+    const sides = await screen.findAllByTestId('compare-side');
+    expect(sides.map((s) => s.dataset.segment)).toEqual(['With name-matched events', 'Without name-matched events']);
+    await waitFor(() => expect(sides.every((s) => within(s).queryAllByTestId('sankey-node').length > 0)).toBe(true));
+    // Each side's own paths query: the right one leaves name-matched events out.
+    const paths = looker.queries().filter(isPaths);
+    expect(paths.map((q) => q.filters?.[jp.filterEventStatus])).toEqual([undefined, '-inferred']);
+    const fill = (side: HTMLElement, label: string) =>
+      within(side).getAllByTestId('sankey-node').find((n) => n.dataset.step === '1' && n.dataset.label === label)!.querySelector('rect')!.getAttribute('fill');
+    expect(fill(sides[0], 'Home')).toBe(fill(sides[1], 'Home'));
+    expect(fill(sides[0], 'LinkedIn: liked')).toBe(fill(sides[1], 'LinkedIn: liked'));
+    expect(screen.getByRole('group', { name: /^Without name-matched events: Journey Sankey/ })).toBeTruthy();
+    expect(screen.queryByTestId('selection-panel')).toBeNull();
+    // A click opens that side alone, focused.
+    fireEvent.click(within(sides[1]).getAllByTestId('sankey-node').find((n) => n.dataset.label === 'Home')!.querySelector('rect')!);
+    await waitFor(() => expect(new URLSearchParams(location().search).get('inferred')).toBe('exclude'));
+    expect(new URLSearchParams(location().search).get('compare')).toBeNull();
+    expect(new URLSearchParams(location().search).get('focus')).toBe('1|step|Home');
+  });
+
+  it('downloads the path rows and the persons as CSV (no names or emails without the grant)', async () => {
+    const saved: { name: string; text: Promise<string> }[] = [];
+    // jsdom's Blob has no text(): FileReader reads it.
+    const read = (blob: Blob) =>
+      new Promise<string>((resolve) => {
+        const r = new FileReader();
+        r.onload = () => resolve(String(r.result));
+        r.readAsText(blob);
+      });
+    const created = jest.fn((blob: Blob) => {
+      saved.push({ name: '', text: read(blob) });
+      return `blob:${saved.length}`;
+    });
+    Object.assign(URL, { createObjectURL: created, revokeObjectURL: jest.fn() });
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved[saved.length - 1].name = this.download;
+    });
+    try {
+      const hidden: FakeAnswer = { rows: PERSON_ROWS, hiddenFields: [PERSON_FIELDS.name, PERSON_FIELDS.email] };
+      renderWithLooker(<App />, answering(hidden), `/journeys?top=2&steps=3&focus=${encodeURIComponent('1|step|Home')}`);
+      await screen.findAllByTestId('selection-person');
+      fireEvent.click(screen.getByTestId('paths-csv'));
+      fireEvent.click(screen.getByTestId('selection-csv'));
+      expect(saved.map((s) => s.name)).toEqual(['journey-paths.csv', 'journey-persons.csv']);
+      const [paths, persons] = await Promise.all(saved.map((s) => s.text));
+      expect(paths.split('\r\n')[0]).toBe('Step 1,Step 2,Step 3,Step 1 inferred,Step 2 inferred,Step 3 inferred,persons');
+      expect(paths).toContain('LinkedIn: liked,Home,Pricing,yes,no,no,15');
+      expect(paths.trim().split('\r\n')).toHaveLength(PATH_ROWS.length + 1);
+      expect(persons).toBe('person_id,identity_status,steps,events,converted\r\nu:aaa,inferred,3,12,yes\r\nu:bbb,confirmed,2,4,no\r\n');
+    } finally {
+      click.mockRestore();
+    }
+  });
+
+  it('a custom range takes ISO dates typed in, and says so when text is no date', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys?date=custom');
+    const group = screen.getByTestId('filter-date-range');
+    const [start, end] = within(group).getAllByRole('textbox') as HTMLInputElement[];
+    fireEvent.change(start, { target: { value: '2026-01-01' } });
+    fireEvent.blur(start);
+    await waitFor(() => expect(new URLSearchParams(location().search).get('from')).toBe('2026-01-01'));
+    fireEvent.change(end, { target: { value: 'soon' } });
+    fireEvent.blur(end);
+    await waitFor(() => expect(group.textContent).toMatch(/End date: "soon" is not a date: type it as YYYY-MM-DD \(2026-01-01\) or MM\/DD\/YYYY/));
+    expect(new URLSearchParams(location().search).get('to')).toBeNull();
+    fireEvent.change(end, { target: { value: '2026-01-31' } });
+    fireEvent.keyDown(end, { key: 'Enter' });
+    await waitFor(() => expect(new URLSearchParams(location().search).get('to')).toBe('2026-01-31'));
+    await waitFor(() => expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('2026/01/01 to 2026/02/01'));
+    expect(group.textContent).not.toMatch(/not a date/);
+  });
+});
