@@ -45,7 +45,7 @@ describe('journey queries', () => {
     expect(journeyPathsQuery(state())).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), ...[1, 2, 3, 4, 5].map(jp.stepInferred), jp.count],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: String(PATHS_ROW_LIMIT),
@@ -67,7 +67,7 @@ describe('journey queries', () => {
       }),
     );
     expect(q.view).toBe(EXPLORES.sessionJourneys);
-    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count]);
+    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.stepInferred(1), sp.stepInferred(2), sp.stepInferred(3), sp.count]);
     expect(q.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '2024/01/01 to 2024/02/01',
@@ -117,7 +117,7 @@ describe('journey queries', () => {
   it('builds the Looker explore URL of a query', () => {
     const url = exploreUrl(journeyPathsQuery(state({ steps: 2, landingPage: 'A&B' })));
     expect(url).toBe(
-      `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.count}` +
+      `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.stepInferred(1)},${jp.stepInferred(2)},${jp.count}` +
         `&f[${jp.filterIdentityStatus}]=confirmed%2Cinferred%2Canonymous&f[${jp.filterDate}]=90%20days&f[${jp.filterLandingPage}]=A%26B` +
         `&sorts=${encodeURIComponent(`${jp.count} desc`)}&limit=5000`,
     );
