@@ -141,7 +141,7 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
         <FieldSelect
           label="Compare"
           data-testid="filter-compare"
-          width={230}
+          width={270}
           value={state.compare}
           options={[
             { value: 'none', label: 'No comparison' },
