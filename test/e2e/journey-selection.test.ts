@@ -81,6 +81,19 @@ describe('a node or link on the server is what the chart draws', () => {
     }
   });
 
+  it('counting sessions: a node\'s sessions on the server are the drawn node, and its list names each session', async () => {
+    const sessions: JourneyViewState = { ...STATE, measure: 'sessions' };
+    const all = await chart(sessions);
+    const node = all.nodes.find((n) => n.step === 2 && n.kind === 'step')!;
+    const filters = selectionFilters(sessions, parseSelection(node.id)!, keptLabelsOf(all.allNodes))!;
+    const [row] = await run(subsetSummaryQuery(sessions, filters, []));
+    expect(Number(row['session_paths.count'])).toBe(node.value);
+    const rows = await run(subsetPersonsQuery(sessions, filters, false, 5000));
+    expect(rows.length).toBe(node.value);
+    expect(new Set(rows.map((r) => r['session_paths.session_id'])).size).toBe(rows.length);
+    expect(rows.every((r) => r['session_paths.person_id'] !== null && r[PERSON_FIELDS.eventCount] !== null)).toBe(true);
+  });
+
   it('the persons list is those journeys: as many rows (up to its limit), distinct, the converted first', async () => {
     const all = await chart(STATE);
     const node = all.nodes.find((n) => n.step === 2 && n.kind === 'step' && n.value > 3)!;
