@@ -58,7 +58,7 @@ test('a node opens its persons: the count is the node\'s, the summary follows, a
   await panel.getByTestId('selection-pii-note').waitFor();
   await page.screenshot({ path: artifactPath('e2e-journeys-selection-1280.png') });
   // The panel sits under the chart: scrolled to inside the extension's frame.
-  await panel.scrollIntoViewIfNeeded();
+  await panel.getByRole('heading').scrollIntoViewIfNeeded();
   await page.screenshot({ path: artifactPath('e2e-journeys-selection-panel-1280.png') });
 
   const first = panel.getByTestId('selection-person').first();
@@ -80,7 +80,7 @@ test('with the grant the panel names the persons; a link click focuses its journ
   expect(await panel.locator('thead th').allTextContents()).toEqual(['Person', 'Name', 'Email', 'Status', 'Steps', 'Events', 'Converted']);
   expect(await frame.locator('[data-testid=sankey-link][data-selected=true]').count()).toBe(1);
   await page.screenshot({ path: artifactPath('e2e-journeys-link-1920.png') });
-  await panel.scrollIntoViewIfNeeded();
+  await panel.getByRole('heading').scrollIntoViewIfNeeded();
   await page.screenshot({ path: artifactPath('e2e-journeys-link-panel-1920.png') });
   await page.close();
 });
@@ -110,9 +110,16 @@ test('inferred steps are marked, with a legend; the comparison draws both segmen
   expect(shared.length).toBeGreaterThan(3);
   for (const k of shared) expect([k, right[k]]).toEqual([k, left[k]]);
   await compare.screenshot({ path: artifactPath('e2e-journeys-compare-1920.png') });
-  await compare.setViewportSize({ width: 1280, height: 800 });
-  await compare.screenshot({ path: artifactPath('e2e-journeys-compare-1280.png') });
   await compare.close();
+  // At 1280×800 the two charts share the width: neither spills past the page.
+  const narrow = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await narrow.goto(`${preview.url}${anyTime()}&compare=inferred`);
+  const nf = frameOf(narrow);
+  await nf.getByTestId('compare-side').nth(1).getByTestId('sankey-node').first().waitFor({ timeout: 60_000 });
+  const box = await nf.getByTestId('compare-side').nth(1).locator('svg[role=group]').boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+  await narrow.screenshot({ path: artifactPath('e2e-journeys-compare-1280.png') });
+  await narrow.close();
 });
 
 test('CSV downloads: the path rows and the persons list', async () => {

@@ -195,6 +195,8 @@ export function JourneysView() {
       ? sankeyData.links
           .filter((l) => l.source === selection.id)
           .map((l) => ({ id: linkFocusId(l.source, l.target), label: nodesById.get(l.target) ? nodeName(nodesById.get(l.target)!) : l.target, value: l.value }))
+          // The busiest first (ties by label), as people scan them.
+          .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label))
       : [];
   const hasInferred = sankeyData?.nodes.some((n) => n.inferred > 0) ?? false;
 

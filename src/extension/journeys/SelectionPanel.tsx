@@ -110,7 +110,7 @@ export function SelectionPanel({ state, title, filters, summary, medians, onward
                 limit={SUBSET_PERSONS_LIMIT}
                 what={unit}
                 total={summary?.count ?? null}
-                advice={`Explore in Looker or download the CSV of these ${SUBSET_PERSONS_LIMIT} for a list; the numbers above count all of them.`}
+                advice={`The numbers above count all of them; Explore in Looker lists them all (the CSV holds these ${SUBSET_PERSONS_LIMIT}).`}
               />
             )}
             {piiHidden && (
