@@ -12,7 +12,6 @@ import {
   exploreUrl,
   gapMedianField,
   gapQuery,
-  inferredColumnFields,
   journeyPathsQuery,
   journeySummaryQuery,
   latestEventQuery,
@@ -20,17 +19,16 @@ import {
   pathColumnName,
   sourcesQuery,
   subsetSummaryQuery,
-  summaryFields,
   type InlineQuery,
 } from '../looker/queries';
-import { runInlineQuery, type QueryResult } from '../looker/runQuery';
+import { runInlineQuery } from '../looker/runQuery';
 import { useAsync, useLooker } from '../looker/useLooker';
-import { isYes, toNumber, toText } from '../looker/values';
+import { toNumber, toText } from '../looker/values';
 import { formatDuration, measureCount, plural } from '../text';
 import { InferredLegend, SankeyChart } from '../sankey/SankeyChart';
 import { buildSankey, type PathRow, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from '../sankey/transform';
 import { FilterBar, toIsoDate } from './FilterBar';
-import { SummaryNumbers, type Summary } from './SummaryNumbers';
+import { SummaryNumbers } from './SummaryNumbers';
 import { SelectionPanel } from './SelectionPanel';
 import { CompareView } from './CompareView';
 import { DownloadCsv } from './DownloadCsv';
