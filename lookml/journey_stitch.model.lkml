@@ -75,6 +75,20 @@ explore: journeys {
   always_filter: {
     filters: [journey_paths.date_filter: "90 days"]
   }
+
+  join: persons {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${journey_paths.person_id} = ${persons.person_id} ;;
+    fields: [
+      persons.name,
+      persons.email,
+      persons.event_count,
+      persons.converted,
+      persons.first_seen_time,
+      persons.last_seen_time
+    ]
+  }
 }
 
 explore: session_journeys {
@@ -84,6 +98,20 @@ explore: session_journeys {
 
   always_filter: {
     filters: [session_paths.date_filter: "30 days"]
+  }
+
+  join: persons {
+    type: left_outer
+    relationship: many_to_one
+    sql_on: ${session_paths.person_id} = ${persons.person_id} ;;
+    fields: [
+      persons.name,
+      persons.email,
+      persons.event_count,
+      persons.converted,
+      persons.first_seen_time,
+      persons.last_seen_time
+    ]
   }
 }
 

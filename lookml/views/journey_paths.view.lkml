@@ -15,8 +15,107 @@ view: journey_paths {
           AND {% condition journey_paths.event_status_filter %} e.identity_status {% endcondition %}
           -- Name matches below the probability leave the paths; every other event (no probability) stays.
           AND {% condition journey_paths.match_probability_filter %} COALESCE(e.match_probability, 1) {% endcondition %}
+      ),
+      -- When each step happened and whether a name-matched event made it (the steps of the paths below).
+      step_details AS (
+        SELECT person_id,
+          MAX(CASE WHEN step_number = 1 THEN occurred_at END) AS step_1_at,
+          MAX(CASE WHEN step_number = 1 THEN inferred END) AS step_1_inferred,
+          MAX(CASE WHEN step_number = 2 THEN occurred_at END) AS step_2_at,
+          MAX(CASE WHEN step_number = 2 THEN inferred END) AS step_2_inferred,
+          MAX(CASE WHEN step_number = 3 THEN occurred_at END) AS step_3_at,
+          MAX(CASE WHEN step_number = 3 THEN inferred END) AS step_3_inferred,
+          MAX(CASE WHEN step_number = 4 THEN occurred_at END) AS step_4_at,
+          MAX(CASE WHEN step_number = 4 THEN inferred END) AS step_4_inferred,
+          MAX(CASE WHEN step_number = 5 THEN occurred_at END) AS step_5_at,
+          MAX(CASE WHEN step_number = 5 THEN inferred END) AS step_5_inferred,
+          MAX(CASE WHEN step_number = 6 THEN occurred_at END) AS step_6_at,
+          MAX(CASE WHEN step_number = 6 THEN inferred END) AS step_6_inferred,
+          MAX(CASE WHEN step_number = 7 THEN occurred_at END) AS step_7_at,
+          MAX(CASE WHEN step_number = 7 THEN inferred END) AS step_7_inferred,
+          MAX(CASE WHEN step_number = 8 THEN occurred_at END) AS step_8_at,
+          MAX(CASE WHEN step_number = 8 THEN inferred END) AS step_8_inferred,
+          MAX(CASE WHEN step_number = 9 THEN occurred_at END) AS step_9_at,
+          MAX(CASE WHEN step_number = 9 THEN inferred END) AS step_9_inferred,
+          MAX(CASE WHEN step_number = 10 THEN occurred_at END) AS step_10_at,
+          MAX(CASE WHEN step_number = 10 THEN inferred END) AS step_10_inferred,
+          MAX(CASE WHEN steps_before = 1 THEN occurred_at END) AS before_1_at,
+          MAX(CASE WHEN steps_before = 1 THEN inferred END) AS before_1_inferred,
+          MAX(CASE WHEN steps_before = 2 THEN occurred_at END) AS before_2_at,
+          MAX(CASE WHEN steps_before = 2 THEN inferred END) AS before_2_inferred,
+          MAX(CASE WHEN steps_before = 3 THEN occurred_at END) AS before_3_at,
+          MAX(CASE WHEN steps_before = 3 THEN inferred END) AS before_3_inferred,
+          MAX(CASE WHEN steps_before = 4 THEN occurred_at END) AS before_4_at,
+          MAX(CASE WHEN steps_before = 4 THEN inferred END) AS before_4_inferred,
+          MAX(CASE WHEN steps_before = 5 THEN occurred_at END) AS before_5_at,
+          MAX(CASE WHEN steps_before = 5 THEN inferred END) AS before_5_inferred,
+          MAX(CASE WHEN steps_before = 6 THEN occurred_at END) AS before_6_at,
+          MAX(CASE WHEN steps_before = 6 THEN inferred END) AS before_6_inferred,
+          MAX(CASE WHEN steps_before = 7 THEN occurred_at END) AS before_7_at,
+          MAX(CASE WHEN steps_before = 7 THEN inferred END) AS before_7_inferred,
+          MAX(CASE WHEN steps_before = 8 THEN occurred_at END) AS before_8_at,
+          MAX(CASE WHEN steps_before = 8 THEN inferred END) AS before_8_inferred,
+          MAX(CASE WHEN steps_before = 9 THEN occurred_at END) AS before_9_at,
+          MAX(CASE WHEN steps_before = 9 THEN inferred END) AS before_9_inferred,
+          MAX(CASE WHEN steps_before = 10 THEN occurred_at END) AS before_10_at,
+          MAX(CASE WHEN steps_before = 10 THEN inferred END) AS before_10_inferred
+        FROM (
+          SELECT *, CASE WHEN before_conversion THEN COUNT(CASE WHEN before_conversion THEN 1 END) OVER (PARTITION BY person_id) - step_number + 1 END AS steps_before
+          FROM (
+            SELECT person_id, occurred_at, CASE WHEN identity_status = 'inferred' THEN 1 ELSE 0 END AS inferred,
+              conversions_before = 0 AND NOT is_conversion AS before_conversion,
+              ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS step_number
+            FROM (
+              SELECT e.person_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id, e.identity_status,
+                LAST_VALUE(e.step_label IGNORE NULLS) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
+                COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
+              FROM filtered_events AS e
+            ) AS ordered_steps
+            WHERE step_label IS NOT NULL AND (previous_label IS NULL OR previous_label <> step_label)
+          ) AS kept_steps
+        ) AS numbered_steps
+        GROUP BY person_id
       )
-      SELECT *
+      SELECT paths.*,
+        d.step_1_inferred,
+        d.step_2_inferred,
+        d.step_3_inferred,
+        d.step_4_inferred,
+        d.step_5_inferred,
+        d.step_6_inferred,
+        d.step_7_inferred,
+        d.step_8_inferred,
+        d.step_9_inferred,
+        d.step_10_inferred,
+        CASE WHEN paths.converted THEN d.before_1_inferred END AS before_1_inferred,
+        CASE WHEN paths.converted THEN d.before_2_inferred END AS before_2_inferred,
+        CASE WHEN paths.converted THEN d.before_3_inferred END AS before_3_inferred,
+        CASE WHEN paths.converted THEN d.before_4_inferred END AS before_4_inferred,
+        CASE WHEN paths.converted THEN d.before_5_inferred END AS before_5_inferred,
+        CASE WHEN paths.converted THEN d.before_6_inferred END AS before_6_inferred,
+        CASE WHEN paths.converted THEN d.before_7_inferred END AS before_7_inferred,
+        CASE WHEN paths.converted THEN d.before_8_inferred END AS before_8_inferred,
+        CASE WHEN paths.converted THEN d.before_9_inferred END AS before_9_inferred,
+        CASE WHEN paths.converted THEN d.before_10_inferred END AS before_10_inferred,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_2_at) - UNIX_MICROS(d.step_1_at)) / 1000000.0){% else %}((epoch_us(d.step_2_at) - epoch_us(d.step_1_at)) / 1000000.0){% endif %} AS seconds_step_1_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_3_at) - UNIX_MICROS(d.step_2_at)) / 1000000.0){% else %}((epoch_us(d.step_3_at) - epoch_us(d.step_2_at)) / 1000000.0){% endif %} AS seconds_step_2_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_4_at) - UNIX_MICROS(d.step_3_at)) / 1000000.0){% else %}((epoch_us(d.step_4_at) - epoch_us(d.step_3_at)) / 1000000.0){% endif %} AS seconds_step_3_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_5_at) - UNIX_MICROS(d.step_4_at)) / 1000000.0){% else %}((epoch_us(d.step_5_at) - epoch_us(d.step_4_at)) / 1000000.0){% endif %} AS seconds_step_4_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_6_at) - UNIX_MICROS(d.step_5_at)) / 1000000.0){% else %}((epoch_us(d.step_6_at) - epoch_us(d.step_5_at)) / 1000000.0){% endif %} AS seconds_step_5_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_7_at) - UNIX_MICROS(d.step_6_at)) / 1000000.0){% else %}((epoch_us(d.step_7_at) - epoch_us(d.step_6_at)) / 1000000.0){% endif %} AS seconds_step_6_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_8_at) - UNIX_MICROS(d.step_7_at)) / 1000000.0){% else %}((epoch_us(d.step_8_at) - epoch_us(d.step_7_at)) / 1000000.0){% endif %} AS seconds_step_7_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_9_at) - UNIX_MICROS(d.step_8_at)) / 1000000.0){% else %}((epoch_us(d.step_9_at) - epoch_us(d.step_8_at)) / 1000000.0){% endif %} AS seconds_step_8_to_next,
+        {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.step_10_at) - UNIX_MICROS(d.step_9_at)) / 1000000.0){% else %}((epoch_us(d.step_10_at) - epoch_us(d.step_9_at)) / 1000000.0){% endif %} AS seconds_step_9_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(paths.converted_at) - UNIX_MICROS(d.before_1_at)) / 1000000.0){% else %}((epoch_us(paths.converted_at) - epoch_us(d.before_1_at)) / 1000000.0){% endif %} END AS seconds_before_1_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_1_at) - UNIX_MICROS(d.before_2_at)) / 1000000.0){% else %}((epoch_us(d.before_1_at) - epoch_us(d.before_2_at)) / 1000000.0){% endif %} END AS seconds_before_2_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_2_at) - UNIX_MICROS(d.before_3_at)) / 1000000.0){% else %}((epoch_us(d.before_2_at) - epoch_us(d.before_3_at)) / 1000000.0){% endif %} END AS seconds_before_3_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_3_at) - UNIX_MICROS(d.before_4_at)) / 1000000.0){% else %}((epoch_us(d.before_3_at) - epoch_us(d.before_4_at)) / 1000000.0){% endif %} END AS seconds_before_4_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_4_at) - UNIX_MICROS(d.before_5_at)) / 1000000.0){% else %}((epoch_us(d.before_4_at) - epoch_us(d.before_5_at)) / 1000000.0){% endif %} END AS seconds_before_5_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_5_at) - UNIX_MICROS(d.before_6_at)) / 1000000.0){% else %}((epoch_us(d.before_5_at) - epoch_us(d.before_6_at)) / 1000000.0){% endif %} END AS seconds_before_6_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_6_at) - UNIX_MICROS(d.before_7_at)) / 1000000.0){% else %}((epoch_us(d.before_6_at) - epoch_us(d.before_7_at)) / 1000000.0){% endif %} END AS seconds_before_7_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_7_at) - UNIX_MICROS(d.before_8_at)) / 1000000.0){% else %}((epoch_us(d.before_7_at) - epoch_us(d.before_8_at)) / 1000000.0){% endif %} END AS seconds_before_8_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_8_at) - UNIX_MICROS(d.before_9_at)) / 1000000.0){% else %}((epoch_us(d.before_8_at) - epoch_us(d.before_9_at)) / 1000000.0){% endif %} END AS seconds_before_9_to_next,
+        CASE WHEN paths.converted THEN {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(d.before_9_at) - UNIX_MICROS(d.before_10_at)) / 1000000.0){% else %}((epoch_us(d.before_9_at) - epoch_us(d.before_10_at)) / 1000000.0){% endif %} END AS seconds_before_10_to_next
       FROM (
         WITH ordered AS (
           SELECT e.person_id, e.session_id AS event_session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
@@ -93,6 +192,7 @@ view: journey_paths {
         JOIN ${persons.SQL_TABLE_NAME} AS s ON s.person_id = u.person_id
         LEFT JOIN unit_paths AS p ON p.person_id = u.person_id
       ) AS paths
+      LEFT JOIN step_details AS d ON d.person_id = paths.person_id
       WHERE {% condition journey_paths.landing_page_filter %} paths.step_1 {% endcondition %} ;;
   }
 
@@ -451,6 +551,299 @@ view: journey_paths {
     sql: ${TABLE}.before_10 ;;
   }
 
+  dimension: step_1_inferred {
+    type: yesno
+    label: "Step 1 Inferred"
+    description: "Yes when step 1 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_1_inferred = 1 ;;
+  }
+
+  dimension: step_2_inferred {
+    type: yesno
+    label: "Step 2 Inferred"
+    description: "Yes when step 2 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_2_inferred = 1 ;;
+  }
+
+  dimension: step_3_inferred {
+    type: yesno
+    label: "Step 3 Inferred"
+    description: "Yes when step 3 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_3_inferred = 1 ;;
+  }
+
+  dimension: step_4_inferred {
+    type: yesno
+    label: "Step 4 Inferred"
+    description: "Yes when step 4 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_4_inferred = 1 ;;
+  }
+
+  dimension: step_5_inferred {
+    type: yesno
+    label: "Step 5 Inferred"
+    description: "Yes when step 5 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_5_inferred = 1 ;;
+  }
+
+  dimension: step_6_inferred {
+    type: yesno
+    label: "Step 6 Inferred"
+    description: "Yes when step 6 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_6_inferred = 1 ;;
+  }
+
+  dimension: step_7_inferred {
+    type: yesno
+    label: "Step 7 Inferred"
+    description: "Yes when step 7 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_7_inferred = 1 ;;
+  }
+
+  dimension: step_8_inferred {
+    type: yesno
+    label: "Step 8 Inferred"
+    description: "Yes when step 8 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_8_inferred = 1 ;;
+  }
+
+  dimension: step_9_inferred {
+    type: yesno
+    label: "Step 9 Inferred"
+    description: "Yes when step 9 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_9_inferred = 1 ;;
+  }
+
+  dimension: step_10_inferred {
+    type: yesno
+    label: "Step 10 Inferred"
+    description: "Yes when step 10 came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.step_10_inferred = 1 ;;
+  }
+
+  dimension: before_1_inferred {
+    type: yesno
+    label: "1 Step Before Inferred"
+    description: "Yes when the step 1 step before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_1_inferred = 1 ;;
+  }
+
+  dimension: before_2_inferred {
+    type: yesno
+    label: "2 Steps Before Inferred"
+    description: "Yes when the step 2 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_2_inferred = 1 ;;
+  }
+
+  dimension: before_3_inferred {
+    type: yesno
+    label: "3 Steps Before Inferred"
+    description: "Yes when the step 3 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_3_inferred = 1 ;;
+  }
+
+  dimension: before_4_inferred {
+    type: yesno
+    label: "4 Steps Before Inferred"
+    description: "Yes when the step 4 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_4_inferred = 1 ;;
+  }
+
+  dimension: before_5_inferred {
+    type: yesno
+    label: "5 Steps Before Inferred"
+    description: "Yes when the step 5 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_5_inferred = 1 ;;
+  }
+
+  dimension: before_6_inferred {
+    type: yesno
+    label: "6 Steps Before Inferred"
+    description: "Yes when the step 6 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_6_inferred = 1 ;;
+  }
+
+  dimension: before_7_inferred {
+    type: yesno
+    label: "7 Steps Before Inferred"
+    description: "Yes when the step 7 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_7_inferred = 1 ;;
+  }
+
+  dimension: before_8_inferred {
+    type: yesno
+    label: "8 Steps Before Inferred"
+    description: "Yes when the step 8 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_8_inferred = 1 ;;
+  }
+
+  dimension: before_9_inferred {
+    type: yesno
+    label: "9 Steps Before Inferred"
+    description: "Yes when the step 9 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_9_inferred = 1 ;;
+  }
+
+  dimension: before_10_inferred {
+    type: yesno
+    label: "10 Steps Before Inferred"
+    description: "Yes when the step 10 steps before the conversion came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match."
+    group_label: "Inferred Steps"
+    sql: ${TABLE}.before_10_inferred = 1 ;;
+  }
+
+  dimension: seconds_step_1_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 1 to step 2 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_1_to_next ;;
+  }
+
+  dimension: seconds_step_2_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 2 to step 3 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_2_to_next ;;
+  }
+
+  dimension: seconds_step_3_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 3 to step 4 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_3_to_next ;;
+  }
+
+  dimension: seconds_step_4_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 4 to step 5 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_4_to_next ;;
+  }
+
+  dimension: seconds_step_5_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 5 to step 6 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_5_to_next ;;
+  }
+
+  dimension: seconds_step_6_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 6 to step 7 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_6_to_next ;;
+  }
+
+  dimension: seconds_step_7_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 7 to step 8 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_7_to_next ;;
+  }
+
+  dimension: seconds_step_8_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 8 to step 9 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_8_to_next ;;
+  }
+
+  dimension: seconds_step_9_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from step 9 to step 10 (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_step_9_to_next ;;
+  }
+
+  dimension: seconds_before_10_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 10 steps before to 9 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_10_to_next ;;
+  }
+
+  dimension: seconds_before_9_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 9 steps before to 8 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_9_to_next ;;
+  }
+
+  dimension: seconds_before_8_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 8 steps before to 7 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_8_to_next ;;
+  }
+
+  dimension: seconds_before_7_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 7 steps before to 6 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_7_to_next ;;
+  }
+
+  dimension: seconds_before_6_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 6 steps before to 5 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_6_to_next ;;
+  }
+
+  dimension: seconds_before_5_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 5 steps before to 4 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_5_to_next ;;
+  }
+
+  dimension: seconds_before_4_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 4 steps before to 3 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_4_to_next ;;
+  }
+
+  dimension: seconds_before_3_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 3 steps before to 2 steps before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_3_to_next ;;
+  }
+
+  dimension: seconds_before_2_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 2 steps before to 1 step before (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_2_to_next ;;
+  }
+
+  dimension: seconds_before_1_to_next {
+    type: number
+    hidden: yes
+    description: "Seconds from 1 step before to the conversion (each step's first event); null when the path has no such step."
+    sql: ${TABLE}.seconds_before_1_to_next ;;
+  }
+
   dimension_group: first_step {
     type: time
     description: "Time of the first step."
@@ -556,6 +949,158 @@ view: journey_paths {
     description: "Mean number of sessions up to and including the first conversion, over converted persons."
     value_format_name: decimal_1
     sql: ${sessions_to_conversion} ;;
+  }
+
+  measure: median_seconds_step_1_to_next {
+    type: median
+    label: "Median Seconds Step 1 to Step 2"
+    description: "Median time from step 1 to step 2, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_1_to_next} ;;
+  }
+
+  measure: median_seconds_step_2_to_next {
+    type: median
+    label: "Median Seconds Step 2 to Step 3"
+    description: "Median time from step 2 to step 3, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_2_to_next} ;;
+  }
+
+  measure: median_seconds_step_3_to_next {
+    type: median
+    label: "Median Seconds Step 3 to Step 4"
+    description: "Median time from step 3 to step 4, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_3_to_next} ;;
+  }
+
+  measure: median_seconds_step_4_to_next {
+    type: median
+    label: "Median Seconds Step 4 to Step 5"
+    description: "Median time from step 4 to step 5, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_4_to_next} ;;
+  }
+
+  measure: median_seconds_step_5_to_next {
+    type: median
+    label: "Median Seconds Step 5 to Step 6"
+    description: "Median time from step 5 to step 6, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_5_to_next} ;;
+  }
+
+  measure: median_seconds_step_6_to_next {
+    type: median
+    label: "Median Seconds Step 6 to Step 7"
+    description: "Median time from step 6 to step 7, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_6_to_next} ;;
+  }
+
+  measure: median_seconds_step_7_to_next {
+    type: median
+    label: "Median Seconds Step 7 to Step 8"
+    description: "Median time from step 7 to step 8, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_7_to_next} ;;
+  }
+
+  measure: median_seconds_step_8_to_next {
+    type: median
+    label: "Median Seconds Step 8 to Step 9"
+    description: "Median time from step 8 to step 9, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_8_to_next} ;;
+  }
+
+  measure: median_seconds_step_9_to_next {
+    type: median
+    label: "Median Seconds Step 9 to Step 10"
+    description: "Median time from step 9 to step 10, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_step_9_to_next} ;;
+  }
+
+  measure: median_seconds_before_10_to_next {
+    type: median
+    label: "Median Seconds 10 steps before to 9 steps before"
+    description: "Median time from 10 steps before to 9 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_10_to_next} ;;
+  }
+
+  measure: median_seconds_before_9_to_next {
+    type: median
+    label: "Median Seconds 9 steps before to 8 steps before"
+    description: "Median time from 9 steps before to 8 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_9_to_next} ;;
+  }
+
+  measure: median_seconds_before_8_to_next {
+    type: median
+    label: "Median Seconds 8 steps before to 7 steps before"
+    description: "Median time from 8 steps before to 7 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_8_to_next} ;;
+  }
+
+  measure: median_seconds_before_7_to_next {
+    type: median
+    label: "Median Seconds 7 steps before to 6 steps before"
+    description: "Median time from 7 steps before to 6 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_7_to_next} ;;
+  }
+
+  measure: median_seconds_before_6_to_next {
+    type: median
+    label: "Median Seconds 6 steps before to 5 steps before"
+    description: "Median time from 6 steps before to 5 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_6_to_next} ;;
+  }
+
+  measure: median_seconds_before_5_to_next {
+    type: median
+    label: "Median Seconds 5 steps before to 4 steps before"
+    description: "Median time from 5 steps before to 4 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_5_to_next} ;;
+  }
+
+  measure: median_seconds_before_4_to_next {
+    type: median
+    label: "Median Seconds 4 steps before to 3 steps before"
+    description: "Median time from 4 steps before to 3 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_4_to_next} ;;
+  }
+
+  measure: median_seconds_before_3_to_next {
+    type: median
+    label: "Median Seconds 3 steps before to 2 steps before"
+    description: "Median time from 3 steps before to 2 steps before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_3_to_next} ;;
+  }
+
+  measure: median_seconds_before_2_to_next {
+    type: median
+    label: "Median Seconds 2 steps before to 1 step before"
+    description: "Median time from 2 steps before to 1 step before, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_2_to_next} ;;
+  }
+
+  measure: median_seconds_before_1_to_next {
+    type: median
+    label: "Median Seconds 1 step before to The conversion"
+    description: "Median time from 1 step before to the conversion, in seconds, over the paths having both."
+    group_label: "Time Between Steps"
+    sql: ${seconds_before_1_to_next} ;;
   }
 
   set: path_details {

@@ -25,6 +25,13 @@ export function pathFields(view: 'journey_paths' | 'session_paths') {
     /** The step i steps before the first conversion (before_1: right before it). */
     before: (i: number) => `${view}.before_${i}`,
     conversionStep: `${view}.conversion_step`,
+    /** Yes when a name-matched (inferred) event made step i (stepInferred) or the step i before the conversion. */
+    stepInferred: (i: number) => `${view}.step_${i}_inferred`,
+    beforeInferred: (i: number) => `${view}.before_${i}_inferred`,
+    /** Median seconds from step i (or the step i before the conversion) to the next column's step. */
+    medianStepToNext: (i: number) => `${view}.median_seconds_step_${i}_to_next`,
+    medianBeforeToNext: (i: number) => `${view}.median_seconds_before_${i}_to_next`,
+    personId: `${view}.person_id`,
     /** Persons (journey_paths) or sessions (session_paths) having the path. */
     count: `${view}.count`,
     conversions: `${view}.conversions`,
@@ -53,6 +60,9 @@ export function pathFields(view: 'journey_paths' | 'session_paths') {
     landingPagePath: `${view}.landing_page_path`,
   };
 }
+
+/** The session of a session_paths row (journey_paths has one row per person, no session). */
+export const SESSION_PATH_SESSION_ID = 'session_paths.session_id';
 
 export const PERSON_FIELDS = {
   personId: 'persons.person_id',

@@ -17,3 +17,21 @@ const MEASURE_ONE: Record<Measure, string> = { persons: 'person', sessions: 'ses
 export function measureCount(n: number, measure: Measure): string {
   return countOf(n, MEASURE_ONE[measure], measure);
 }
+
+/**
+ * A duration in the unit people read it in: "45 s", "12 min", "3.5 h", "4.2 days". Null or negative: null
+ * (no time to show).
+ */
+export function formatDuration(seconds: number | null | undefined): string | null {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return null;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86400) return `${(seconds / 3600).toFixed(1)} h`;
+  const days = seconds / 86400;
+  return `${days < 10 ? days.toFixed(1) : Math.round(days).toLocaleString('en-US')} days`;
+}
+
+/** A share as a percentage; "n/a" when there is nothing to divide by (0 of 0 is no rate, not 0.0%). */
+export function rateText(part: number, whole: number): string {
+  return whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : 'n/a';
+}

@@ -3,7 +3,7 @@
  * extension queries (names from src/contract/looker.ts).
  */
 import type { Config } from '../config/schema';
-import { EVENT_FIELDS, EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
+import { EVENT_FIELDS, EXPLORES, PERSON_FIELDS, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
 import { rawTableSpecs } from '../models/raw-tables';
 import { named, pairs, type Named, type Node } from './document';
 import { dialects } from '../sql/dialects';
@@ -22,6 +22,19 @@ export const TABLES_REFRESH_TRIGGER = "SELECT last_modified_time FROM `@{OUTPUT_
 const manyToOne = (view: string, sqlOn: string, extra: Node = {}): Named =>
   named(view, { type: 'left_outer', relationship: 'many_to_one', sql_on: sqlOn, ...extra });
 const oneToMany = (view: string, sqlOn: string): Named => named(view, { type: 'left_outer', relationship: 'one_to_many', sql_on: sqlOn });
+
+/**
+ * The persons fields the path explores offer (who is behind a node): dimensions only, so the path views' own counts
+ * stay the explore's measures. Name and email keep their access grant.
+ */
+const PATH_PERSON_FIELDS = [
+  PERSON_FIELDS.name,
+  PERSON_FIELDS.email,
+  PERSON_FIELDS.eventCount,
+  PERSON_FIELDS.converted,
+  'persons.first_seen_time',
+  PERSON_FIELDS.lastSeen,
+];
 
 function explores(): Named[] {
   return [
@@ -54,12 +67,15 @@ function explores(): Named[] {
       description: 'One row per person: the ordered journey steps, for the Sankey visualization.',
       // The paths are rebuilt from events on every query: bound the events scanned by default.
       always_filter: { filters: pairs([['journey_paths.date_filter', '90 days']]) },
+      // Who is behind a node: the person's events and (with the grant) name and email.
+      join: [manyToOne('persons', '${journey_paths.person_id} = ${persons.person_id}', { fields: PATH_PERSON_FIELDS })],
     }),
     named(EXPLORES.sessionJourneys, {
       view_name: 'session_paths',
       label: 'Session Journeys',
       description: 'One row per session: the ordered steps within the session.',
       always_filter: { filters: pairs([['session_paths.date_filter', '30 days']]) },
+      join: [manyToOne('persons', '${session_paths.person_id} = ${persons.person_id}', { fields: PATH_PERSON_FIELDS })],
     }),
     named(EXPLORES.identityLinks, {
       view_name: 'identity_links',

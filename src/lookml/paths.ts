@@ -26,6 +26,7 @@ const condition = (view: PathView, filter: string, expr: string) => `{% conditio
  * the date, source and identity-status filters, then the landing-page filter on the first step.
  */
 export function pathSql(view: PathView, steps: number): string {
+  const key = view === 'journey_paths' ? 'person_id' : 'session_id';
   const paths = modelPathSql({
     events: 'filtered_events',
     partition: view === 'journey_paths' ? 'person_id' : 'session_id',
@@ -44,12 +45,112 @@ WITH filtered_events AS (
     AND ${condition(view, 'event_status_filter', 'e.identity_status')}
     -- Name matches below the probability leave the paths; every other event (no probability) stays.
     AND ${condition(view, 'match_probability_filter', 'COALESCE(e.match_probability, 1)')}
-)
-SELECT *
+),
+${stepDetailsSql(key, steps)}
+SELECT paths.*,
+${indent(stepDetailColumns(steps).join(',\n'))}
 FROM (
 ${indent(paths)}
 ) AS paths
+LEFT JOIN step_details AS d ON d.${key} = paths.${key}
 WHERE ${condition(view, 'landing_page_filter', 'paths.step_1')}`;
+}
+
+/**
+ * Per unit, when each step happened and whether a name-matched (inferred) event made it: the same steps as the
+ * models' path SQL (events with a step label by (occurred_at, event_id), a step equal to the previous one collapsed,
+ * the run's first event making the step; before_k counted back from the first conversion), computed here in the
+ * LookML so the path tables' contract stays as it is. test/lookml/sample-paths.test.ts checks the steps agree.
+ */
+function stepDetailsSql(key: string, steps: number): string {
+  const byTime = `PARTITION BY e.${key} ORDER BY e.occurred_at, e.event_id`;
+  const pivot = (column: string, number: string) =>
+    Array.from({ length: steps }, (_, i) => [
+      `    MAX(CASE WHEN ${number} = ${i + 1} THEN occurred_at END) AS ${column}_${i + 1}_at`,
+      `    MAX(CASE WHEN ${number} = ${i + 1} THEN inferred END) AS ${column}_${i + 1}_inferred`,
+    ]).flat();
+  return `-- When each step happened and whether a name-matched event made it (the steps of the paths below).
+step_details AS (
+  SELECT ${key},
+${[...pivot('step', 'step_number'), ...pivot('before', 'steps_before')].join(',\n')}
+  FROM (
+    SELECT *, CASE WHEN before_conversion THEN COUNT(CASE WHEN before_conversion THEN 1 END) OVER (PARTITION BY ${key}) - step_number + 1 END AS steps_before
+    FROM (
+      SELECT ${key}, occurred_at, CASE WHEN identity_status = 'inferred' THEN 1 ELSE 0 END AS inferred,
+        conversions_before = 0 AND NOT is_conversion AS before_conversion,
+        ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY occurred_at, event_id) AS step_number
+      FROM (
+        SELECT e.${key}, e.step_label, e.is_conversion, e.occurred_at, e.event_id, e.identity_status,
+          LAST_VALUE(e.step_label IGNORE NULLS) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
+          COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
+        FROM filtered_events AS e
+      ) AS ordered_steps
+      WHERE step_label IS NOT NULL AND (previous_label IS NULL OR previous_label <> step_label)
+    ) AS kept_steps
+  ) AS numbered_steps
+  GROUP BY ${key}
+)`;
+}
+
+/**
+ * The columns step_details adds to each path: step_i_inferred and before_k_inferred (1 when a name-matched event
+ * made the step), and the seconds from each column to the next (step_i to step_i+1; before_k to before_k-1, and
+ * before_1 to the first conversion). Before-conversion columns are null for units that did not convert, as the
+ * steps are.
+ */
+function stepDetailColumns(steps: number): string[] {
+  const converted = (expr: string) => `CASE WHEN paths.converted THEN ${expr} END`;
+  const cols: string[] = [];
+  for (let i = 1; i <= steps; i++) cols.push(`d.step_${i}_inferred`);
+  for (let k = 1; k <= steps; k++) cols.push(`${converted(`d.before_${k}_inferred`)} AS before_${k}_inferred`);
+  for (let i = 1; i < steps; i++) cols.push(`${secondsBetween(`d.step_${i}_at`, `d.step_${i + 1}_at`)} AS ${gapColumn('step', i)}`);
+  for (let k = 1; k <= steps; k++) {
+    const next = k === 1 ? 'paths.converted_at' : `d.before_${k - 1}_at`;
+    cols.push(`${converted(secondsBetween(`d.before_${k}_at`, next))} AS ${gapColumn('before', k)}`);
+  }
+  return cols;
+}
+
+/** The seconds from a column's step to the next column's (step_3 → step_4; before_2 → before_1; before_1 → the conversion). */
+export const gapColumn = (column: 'step' | 'before', i: number) => `seconds_${column}_${i}_to_next`;
+
+/** The LookML of step_details' columns: inferred flags, the hidden seconds between columns and their medians. */
+function stepDetailFields(steps: number): { dimension: Named[]; measure: Named[] } {
+  const dimension: Named[] = [];
+  const measure: Named[] = [];
+  const inferred = (column: 'step' | 'before', i: number, what: string) =>
+    named(`${column}_${i}_inferred`, {
+      type: 'yesno',
+      label: column === 'step' ? `Step ${i} Inferred` : `${i} ${i === 1 ? 'Step' : 'Steps'} Before Inferred`,
+      description: `Yes when ${what} came from a name-matched (inferred) event: the first event of the step, tied to its person only by a name match.`,
+      group_label: 'Inferred Steps',
+      sql: `\${TABLE}.${column}_${i}_inferred = 1`,
+    });
+  for (let i = 1; i <= steps; i++) dimension.push(inferred('step', i, `step ${i}`));
+  for (let k = 1; k <= steps; k++) dimension.push(inferred('before', k, `the step ${k} ${k === 1 ? 'step' : 'steps'} before the conversion`));
+  const gap = (column: 'step' | 'before', i: number, from: string, to: string) => {
+    const name = gapColumn(column, i);
+    dimension.push(
+      named(name, {
+        type: 'number',
+        hidden: true,
+        description: `Seconds from ${from} to ${to} (each step's first event); null when the path has no such step.`,
+        sql: `\${TABLE}.${name}`,
+      }),
+    );
+    measure.push(
+      named(`median_${name}`, {
+        type: 'median',
+        label: `Median Seconds ${from[0].toUpperCase()}${from.slice(1)} to ${to[0].toUpperCase()}${to.slice(1)}`,
+        description: `Median time from ${from} to ${to}, in seconds, over the paths having both.`,
+        group_label: 'Time Between Steps',
+        sql: `\${${name}}`,
+      }),
+    );
+  };
+  for (let i = 1; i < steps; i++) gap('step', i, `step ${i}`, `step ${i + 1}`);
+  for (let k = steps; k >= 1; k--) gap('before', k, `${k} ${k === 1 ? 'step' : 'steps'} before`, k === 1 ? 'the conversion' : `${k - 1} ${k === 2 ? 'step' : 'steps'} before`);
+  return { dimension, measure };
 }
 
 /**
@@ -143,11 +244,12 @@ export function pathView(view: PathView, steps: number, sources: readonly string
     suggest,
   });
   const derived: Node = { derived_table: { sql: pathSql(view, steps) } };
+  const details = stepDetailFields(steps);
   const set = 'path_details';
   return named(view, {
     ...derived,
     filter: FILTERS(sources),
-    dimension: fields.dimension,
+    dimension: [...fields.dimension, ...details.dimension],
     dimension_group: fields.dimension_group,
     measure: [
       named('count', count(unit, `${unit} having the path.`, set)),
@@ -187,6 +289,7 @@ export function pathView(view: PathView, steps: number, sources: readonly string
             }),
           ]
         : []),
+      ...details.measure,
     ],
     set: [named(set, { fields: [view === 'journey_paths' ? 'person_id' : 'session_id', 'identity_status', 'channel', 'step_count', 'converted', 'step_1', 'step_2'] })],
   });

@@ -400,9 +400,13 @@ function checkExplore(file: string, name: string, node: LkmlNode, views: Map<str
   }
   // Two measures of one explore with the same label read the same in the field picker and in results.
   const byLabel = new Map<string, string>();
+  // A join's `fields:` list leaves the rest of its view out of the explore.
+  const joinFields = new Map(joins.filter((j) => j.node.fields !== undefined).map((j) => [j.name, new Set(strings(j.node.fields))]));
   for (const viewName of inExplore) {
     for (const f of new Set(views.get(viewName)?.fields.values() ?? [])) {
       if (f.kind !== 'measure' || f.node.hidden === true) continue;
+      const listed = joinFields.get(viewName);
+      if (listed && !listed.has(`${viewName}.${f.name}`) && !listed.has(f.name)) continue;
       const label = str(f.node.label) ?? titleCase(f.name);
       const other = byLabel.get(label);
       if (other) where(`measures ${other} and ${viewName}.${f.name} are both labelled "${label}": give one a distinct label`);
@@ -588,7 +592,16 @@ function checkContract(
   const paths = (view: 'journey_paths' | 'session_paths') => {
     const p = pathFields(view);
     const n = steps ?? 10;
-    return [...Object.values(p).filter((x): x is string => typeof x === 'string'), ...Array.from({ length: n }, (_, i) => p.step(i + 1))];
+    const each = (f: (i: number) => string, count = n) => Array.from({ length: count }, (_, i) => f(i + 1));
+    return [
+      ...Object.values(p).filter((x): x is string => typeof x === 'string'),
+      ...each(p.step),
+      ...each(p.before),
+      ...each(p.stepInferred),
+      ...each(p.beforeInferred),
+      ...each(p.medianStepToNext, n - 1),
+      ...each(p.medianBeforeToNext),
+    ];
   };
   const expectations: [string, string[]][] = [
     [EXPLORES.journeys, paths('journey_paths')],

@@ -35,11 +35,22 @@ async function run(body: object) {
 test('every field of every explore runs', async () => {
   const failures: string[] = [];
   let fields = 0;
+  let leftOut = 0;
   for (const explore of project.model.explores.values()) {
-    const views: [string, string][] = [[explore.alias, explore.view], ...explore.joins.map((j): [string, string] => [j.name, j.view])];
-    for (const [alias, view] of views) {
+    const views: [string, string, string[] | undefined][] = [
+      [explore.alias, explore.view, undefined],
+      ...explore.joins.map((j): [string, string, string[] | undefined] => [j.name, j.view, j.fields]),
+    ];
+    for (const [alias, view, listed] of views) {
       for (const field of project.model.views.get(view)!.fields.values()) {
         if (field.kind === 'filter') continue;
+        // Outside a join's fields: list the field is not in the explore: refused, as Looker refuses it.
+        if (listed && !listed.includes(`${alias}.${field.shortName}`)) {
+          leftOut++;
+          const refused = await run({ view: explore.name, fields: [`${alias}.${field.shortName}`], limit: '5' }).then(() => false, (e: Error) => /not in the explore/.test(e.message));
+          if (!refused) failures.push(`${explore.name} ${alias}.${field.shortName}: selectable outside its join's fields: list`);
+          continue;
+        }
         fields++;
         await run({ view: explore.name, fields: [`${alias}.${field.shortName}`], limit: '5' }).catch((e: Error) => failures.push(`${explore.name} ${alias}.${field.shortName}: ${e.message}`));
       }
@@ -47,6 +58,8 @@ test('every field of every explore runs', async () => {
   }
   expect(failures).toEqual([]);
   expect(fields).toBeGreaterThan(100);
+  // The path explores' persons joins offer a few dimensions only.
+  expect(leftOut).toBeGreaterThan(10);
 });
 
 test.each([

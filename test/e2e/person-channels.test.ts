@@ -73,6 +73,8 @@ describe('Journeys: first touch', () => {
     const [channel, persons] = direct[0];
     await page.goto(`${preview.url}journeys?${all}&channel=${encodeURIComponent(String(channel))}`);
     await frame.getByTestId('summary-count').and(frame.locator(`[data-value="${Number(persons)}"]`)).waitFor({ timeout: 60_000 });
+    // The breakdown is its own query: wait for its answer, not only the summary's.
+    await frame.getByTestId('breakdown-row').first().waitFor({ timeout: 60_000 });
     expect(await frame.getByTestId('breakdown-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.value))).toEqual([String(channel)]);
     await page.close();
   }, 120_000);

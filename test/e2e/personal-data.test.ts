@@ -109,11 +109,16 @@ test.each(['demo', 'tiny'])('%s data: no field a user without can_see_pii can se
   const guarded: string[] = [];
   const open: string[] = [];
   for (const explore of project.model.explores.values()) {
-    const views: [string, string][] = [[explore.alias, explore.view], ...explore.joins.map((j): [string, string] => [j.name, j.view])];
-    for (const [alias, view] of views) {
+    const views: [string, string, string[] | undefined][] = [
+      [explore.alias, explore.view, undefined],
+      ...explore.joins.map((j): [string, string, string[] | undefined] => [j.name, j.view, j.fields]),
+    ];
+    for (const [alias, view, listed] of views) {
       for (const field of project.model.views.get(view)!.fields.values()) {
         if (field.kind === 'filter') continue;
         const name = `${alias}.${field.shortName}`;
+        // A join's fields: list leaves the rest of its view out of the explore: nobody can select them there.
+        if (listed && !listed.includes(name)) continue;
         const query = { model: LOOKER_MODEL, view: explore.name, fields: [name], filters: liftDefaults(project, explore.name), limit: '-1' };
         // Compiled as Looker would for this user: a field behind the grant is dropped, leaving nothing to run.
         try {

@@ -15,8 +15,18 @@ const PATH_ROWS: PlainRow[] = [
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
-const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.(step|before)_1$/.test(f));
-const isSummary = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /identified_count$/.test(f));
+const isGap = (q: InlineQuery) => q.fields.some((f) => /\.median_seconds_/.test(f)) && !q.fields.some((f) => /identified_count$/.test(f));
+const isPaths = (q: InlineQuery) => !isGap(q) && q.fields.some((f) => /\.(step|before)_1$/.test(f));
+/** A node's or link's totals: the summary's fields, filtered on a step column. */
+const isSubset = (q: InlineQuery) =>
+  q.fields.some((f) => /identified_count$/.test(f)) && Object.keys(q.filters ?? {}).some((k) => /\.(step_\d+|before_\d+|conversion_step)$/.test(k));
+const isSummary = (q: InlineQuery) => !isPaths(q) && !isSubset(q) && q.fields.some((f) => /identified_count$/.test(f));
+const isPersons = (q: InlineQuery) => q.fields.includes(PERSON_FIELDS.eventCount);
+const SUBSET_ROW: PlainRow = { [jp.count]: 15, [jp.identifiedCount]: 15, [jp.inferredCount]: 3, [jp.conversions]: 6, [jp.medianStepToNext(1)]: 7200 };
+const PERSON_ROWS: PlainRow[] = [
+  { [jp.personId]: 'u:aaa', [jp.identityStatus]: 'inferred', [jp.stepCount]: 3, [jp.converted]: 'Yes', [PERSON_FIELDS.eventCount]: 12, [PERSON_FIELDS.name]: 'Wei Bennett', [PERSON_FIELDS.email]: 'wei@acme.nl' },
+  { [jp.personId]: 'u:bbb', [jp.identityStatus]: 'confirmed', [jp.stepCount]: 2, [jp.converted]: 'No', [PERSON_FIELDS.eventCount]: 4, [PERSON_FIELDS.name]: 'Ann Lee', [PERSON_FIELDS.email]: 'ann@x.io' },
+];
 
 const isSources = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.source);
 const isTouchOptions = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.utmSource);
@@ -27,6 +37,9 @@ const today = () => toIsoDate(new Date());
 
 function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer = { rows: [SUMMARY_ROW] }, latestEvent = today()) {
   return fakeLooker((q) => {
+    if (isGap(q)) return { rows: [] };
+    if (isPersons(q)) return { rows: PERSON_ROWS };
+    if (isSubset(q)) return { rows: [SUBSET_ROW] };
     if (isPaths(q)) return paths;
     if (isSummary(q)) return summary;
     if (isBreakdown(q)) return { rows: BREAKDOWN_ROWS(q.fields[0]) };
@@ -73,7 +86,7 @@ describe('Journeys view', () => {
     expect(paths).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count, jp.conversions],
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), ...[1, 2, 3, 4, 5].map(jp.stepInferred), jp.count, jp.conversions],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: '5000',
@@ -110,7 +123,7 @@ describe('Journeys view', () => {
     await screen.findByTestId('empty-state');
     const paths = looker.queries().find(isPaths)!;
     expect(paths.view).toBe(EXPLORES.sessionJourneys);
-    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count, sp.conversions]);
+    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.stepInferred(1), sp.stepInferred(2), sp.stepInferred(3), sp.count, sp.conversions]);
     expect(paths.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '7 days',
@@ -150,18 +163,22 @@ describe('Journeys view', () => {
     expect(location().search).toBe('?converted=yes&steps=4');
   });
 
-  it('clicking a node focuses the paths through it (no new query), in the URL; clicking again clears', async () => {
+  it('clicking a node focuses the paths through it (no new paths query), in the URL; clicking again clears', async () => {
     const looker = answering();
     const { location } = renderWithLooker(<App />, looker, '/journeys');
     await screen.findAllByTestId('sankey-node');
-    const sent = looker.sent.length;
+    const pathsSent = looker.queries().filter(isPaths).length;
     fireEvent.click(node(1, 'LinkedIn: liked'));
     await screen.findByTestId('focus-bar');
     expect(new URLSearchParams(location().search).get('focus')).toBe('1|step|LinkedIn: liked');
     expect(node(1, 'LinkedIn: liked').dataset.focused).toBe('true');
     expect(nodes().some((n) => n.dataset.step === '1' && n.dataset.label === 'Home')).toBe(false);
     expect(node(2, 'Home').dataset.value).toBe('15');
-    expect(looker.sent.length).toBe(sent);
+    // Only the focused node's own totals and persons are asked for, filtered on its column.
+    await screen.findByTestId('selection-panel');
+    expect(looker.queries().filter(isPaths)).toHaveLength(pathsSent);
+    expect(looker.queries().find(isSubset)!.filters?.[jp.step(1)]).toBe('LinkedIn: liked');
+    expect(looker.queries().find(isPersons)!.filters?.[jp.step(1)]).toBe('LinkedIn: liked');
 
     fireEvent.click(screen.getByTestId('use-as-landing'));
     await waitFor(() => expect(new URLSearchParams(location().search).get('landing')).toBe('LinkedIn: liked'));
@@ -411,7 +428,7 @@ describe('Journeys view', () => {
     fireEvent.click(within(screen.getByTestId('filter-measure')).getByText('Sessions'));
     await waitFor(() => expect(location().search).toBe('?measure=sessions'));
     await screen.findAllByTestId('sankey-node');
-    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q)).map((q) => q.fields.filter((f) => !/step_/.test(f)))).toEqual([
+    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q) && !isGap(q)).map((q) => q.fields.filter((f) => !/step_/.test(f)))).toEqual([
       [sp.count, sp.conversions],
       [sp.count, sp.identifiedCount, sp.inferredCount, sp.conversions],
     ]);
@@ -430,7 +447,7 @@ describe('Journeys view', () => {
       renderWithLooker(<App />, looker, '/journeys?anchor=conversion&steps=3&converted=no');
       await screen.findAllByTestId('sankey-node');
       const paths = looker.queries().find(isPaths)!;
-      expect(paths.fields).toEqual([jp.before(3), jp.before(2), jp.before(1), jp.conversionStep, jp.count]);
+      expect(paths.fields).toEqual([jp.before(3), jp.before(2), jp.before(1), jp.conversionStep, jp.beforeInferred(3), jp.beforeInferred(2), jp.beforeInferred(1), jp.count]);
       // The "not converted" left in the URL does not apply: these paths exist only for converted journeys.
       expect(paths.filters?.[jp.converted]).toBe('Yes');
       expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
@@ -587,7 +604,7 @@ describe('Journeys view: first touch (channels, UTM, referrer, landing path)', (
     const rows = screen.getAllByTestId('breakdown-row');
     expect(rows.map((r) => r.textContent)).toEqual(['Organic Search40615.0%', 'Direct2514.0%', '(none)00n/a']);
     // The summary says the rate too.
-    expect(screen.getByTestId('summary-conversions').textContent).toContain('15.0% of persons converted');
+    expect(screen.getByTestId('summary-conversion-rate').textContent).toContain('15.0%');
 
     fireEvent.click(screen.getByRole('textbox', { name: 'Conversion rate by first touch' }));
     fireEvent.click(await screen.findByRole('option', { name: 'UTM campaign' }));

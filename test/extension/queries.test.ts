@@ -45,7 +45,7 @@ describe('journey queries', () => {
     expect(journeyPathsQuery(state())).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count, jp.conversions],
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), ...[1, 2, 3, 4, 5].map(jp.stepInferred), jp.count, jp.conversions],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: String(PATHS_ROW_LIMIT),
@@ -67,7 +67,7 @@ describe('journey queries', () => {
       }),
     );
     expect(q.view).toBe(EXPLORES.sessionJourneys);
-    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count, sp.conversions]);
+    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.stepInferred(1), sp.stepInferred(2), sp.stepInferred(3), sp.count, sp.conversions]);
     expect(q.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '2024/01/01 to 2024/02/01',
@@ -117,7 +117,7 @@ describe('journey queries', () => {
   it('builds the Looker explore URL of a query', () => {
     const url = exploreUrl(journeyPathsQuery(state({ steps: 2, landingPage: 'A&B' })));
     expect(url).toBe(
-      `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.count},${jp.conversions}` +
+      `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.stepInferred(1)},${jp.stepInferred(2)},${jp.count},${jp.conversions}` +
         `&f[${jp.filterIdentityStatus}]=confirmed%2Cinferred%2Canonymous&f[${jp.filterDate}]=90%20days&f[${jp.filterLandingPage}]=A%26B` +
         `&sorts=${encodeURIComponent(`${jp.count} desc`)}&limit=5000`,
     );
@@ -176,10 +176,13 @@ describe('view state in the URL', () => {
       inferredEvents: fc.constantFrom('include' as const, 'exclude' as const),
       minProbability: fc.constantFrom(0, 0.8, 0.9, 0.95, 0.99),
       focus: fc.option(fc.string({ minLength: 1 }), { nil: null }),
+      compare: fc.constantFrom('none' as const, 'inferred' as const, 'converted' as const),
     });
     fc.assert(
       fc.property(arb, (s) => {
-        const expected = s.datePreset === 'custom' ? s : { ...s, dateFrom: '', dateTo: '' };
+        const dated = s.datePreset === 'custom' ? s : { ...s, dateFrom: '', dateTo: '' };
+        // Paths before the conversion have nothing to compare converted journeys with.
+        const expected = dated.anchor === 'conversion' && dated.compare === 'converted' ? { ...dated, compare: 'none' as const } : dated;
         const back = parseViewState(serializeViewState(expected));
         expect({ ...back, statuses: [...back.statuses].sort() }).toEqual({ ...expected, statuses: [...expected.statuses].sort() });
       }),

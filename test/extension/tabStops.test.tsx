@@ -28,6 +28,7 @@ describe('Journeys view tab stops (demo data)', () => {
     const checkbox = (name: string) => screen.getByRole('checkbox', { name });
     expect(tabStops()).toEqual([
       within(screen.getByTestId('nav')).getByRole('tablist'),
+      button('Download paths CSV'),
       button('Explore in Looker'),
       button('Open in new window'),
       button('Persons'),
@@ -36,6 +37,7 @@ describe('Journeys view tab stops (demo data)', () => {
       button('Before conversion'),
       textbox('Steps'),
       textbox('Top per step'),
+      textbox('Compare'),
       button('Any'),
       button('Converted'),
       button('Not converted'),

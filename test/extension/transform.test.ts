@@ -104,7 +104,7 @@ describe('buildSankey', () => {
       ['2|other|Other', 3],
       ['3|step|Booked', 11],
     ]);
-    expect(d.links).toContainEqual({ source: '2|other|Other', target: '3|step|Booked', value: 3 });
+    expect(d.links).toContainEqual({ source: '2|other|Other', target: '3|step|Booked', value: 3, inferred: 0 });
     expect(d.withoutSteps).toBe(0);
     expect(buildSankey(rows, { steps: 3, topK: 1, align: 'end', focus: '2|step|Pricing' }).total).toBe(6);
   });

@@ -164,7 +164,16 @@ describe('journey_paths', () => {
   it.each(['journey_paths', 'session_paths'])('%s rendered for BigQuery passes ZetaSQL, with and without filters', async (name) => {
     for (const filters of [{}, FILTERED]) {
       const res = await zetasql().expectValid(render(view(name).derived_table.sql, BIGQUERY, filters), `${name} derived table`);
-      expect(res.columns?.map((c) => c.name)).toEqual(tableDef(name as OutputTable, config.journeys.steps).columns.map((c) => c.name));
+      // The path table's columns, then the LookML's step details: inferred flags and seconds to the next column.
+      const n = config.journeys.steps;
+      const each = (f: (i: number) => string, count = n) => Array.from({ length: count }, (_, i) => f(i + 1));
+      expect(res.columns?.map((c) => c.name)).toEqual([
+        ...tableDef(name as OutputTable, n).columns.map((c) => c.name),
+        ...each((i) => `step_${i}_inferred`),
+        ...each((k) => `before_${k}_inferred`),
+        ...each((i) => `seconds_step_${i}_to_next`, n - 1),
+        ...each((k) => `seconds_before_${k}_to_next`),
+      ]);
     }
   });
 });

@@ -3,7 +3,6 @@ import {
   ButtonToggle,
   FieldCheckbox,
   FieldCheckboxGroup,
-  FieldDateRange,
   FieldSelect,
   FieldSelectMulti,
   Paragraph,
@@ -19,6 +18,7 @@ import {
   MIN_STEPS,
   MIN_TOP_K,
   type Anchor,
+  type Compare,
   type ConvertedFilter,
   type DatePreset,
   type JourneyViewState,
@@ -26,6 +26,7 @@ import {
   customRangeProblem,
   MIN_PROBABILITIES,
 } from './viewState';
+import { DateRangeField } from './DateRangeField';
 
 const STATUS_TEXT: Record<IdentityStatus, string> = {
   confirmed: 'Confirmed',
@@ -46,10 +47,6 @@ const DATE_TEXT: Record<DatePreset, string> = {
 /** Calendar dates as YYYY-MM-DD in the viewer's local calendar (what they clicked). */
 export const toIsoDate = (d: Date) =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-const fromIsoDate = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return iso ? new Date(y, m - 1, d) : undefined;
-};
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
@@ -95,7 +92,9 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           <ButtonToggle
             aria-labelledby={anchorLabel}
             value={state.anchor}
-            onChange={(anchor: string) => onChange({ anchor: anchor as Anchor, focus: null })}
+            onChange={(anchor: string) =>
+              onChange({ anchor: anchor as Anchor, focus: null, ...(anchor === 'conversion' && state.compare === 'converted' ? { compare: 'none' as const } : {}) })
+            }
             options={[
               { value: 'start', label: 'From first step' },
               { value: 'conversion', label: 'Before conversion' },
@@ -117,6 +116,19 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           value={String(state.topK)}
           options={range(MIN_TOP_K, MAX_TOP_K).map((v) => ({ value: v }))}
           onChange={(v: string) => onChange({ topK: Number(v), focus: null })}
+        />
+        <FieldSelect
+          label="Compare"
+          data-testid="filter-compare"
+          width={270}
+          value={state.compare}
+          options={[
+            { value: 'none', label: 'No comparison' },
+            { value: 'inferred', label: 'With vs without name matches' },
+            // Paths before the conversion are converted journeys only.
+            ...(state.anchor === 'start' ? [{ value: 'converted', label: 'Converted vs not converted' }] : []),
+          ]}
+          onChange={(v: string) => onChange({ compare: v as Compare, focus: null })}
         />
         {/* Paths before the conversion are converted journeys only: the choice would mean nothing. */}
         {state.anchor === 'start' && (
@@ -180,14 +192,13 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             <span hidden id={rangeIds.startLabel}>
               Start date
             </span>
-            <FieldDateRange
+            <DateRangeField
               id={dateRangeId}
               label="Date range (inclusive)"
-              validationMessage={rangeProblem ? { type: 'error', message: rangeProblem } : undefined}
-              value={{ from: fromIsoDate(state.dateFrom), to: fromIsoDate(state.dateTo) }}
-              onChange={(r: { from?: Date; to?: Date }) =>
-                onChange({ dateFrom: r.from ? toIsoDate(r.from) : '', dateTo: r.to ? toIsoDate(r.to) : '', focus: null })
-              }
+              from={state.dateFrom}
+              to={state.dateTo}
+              problem={rangeProblem}
+              onChange={(r) => onChange({ ...r, focus: null })}
             />
           </div>
         )}

@@ -13,66 +13,90 @@ import {
   exploreUrl,
   landingPathsQuery,
   touchOptionsQuery,
+  gapMedianField,
+  gapQuery,
   journeyPathsQuery,
   journeySummaryQuery,
   latestEventQuery,
   pathColumnFields,
   pathColumnName,
   sourcesQuery,
-  summaryFields,
+  subsetSummaryQuery,
   type InlineQuery,
 } from '../looker/queries';
-import { escapeStringLiteral } from '../looker/filterExpressions';
 import { runInlineQuery, type QueryResult } from '../looker/runQuery';
 import { useAsync, useLooker } from '../looker/useLooker';
 import { toNumber, toText } from '../looker/values';
-import { measureCount, plural } from '../text';
-import { SankeyChart } from '../sankey/SankeyChart';
-import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
+import { formatDuration, measureCount, plural } from '../text';
+import { InferredLegend, SankeyChart } from '../sankey/SankeyChart';
+import { buildSankey, type PathRow, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from '../sankey/transform';
 import { BreakdownTable, toBreakdownRows } from './BreakdownTable';
 import { FilterBar, toIsoDate } from './FilterBar';
 import { TouchFilters, type TouchOptions } from './TouchFilters';
-import { SummaryNumbers, type Summary } from './SummaryNumbers';
+import { SummaryNumbers } from './SummaryNumbers';
+import { SelectionPanel } from './SelectionPanel';
+import { CompareView } from './CompareView';
+import { DownloadCsv } from './DownloadCsv';
+import { pathsCsv } from './csv';
+import { toPathRows, toSummary } from './journeyRows';
+import { UNLABELLED_CONVERSION, keptLabelsOf, linkFocusId, nodeName, parseSelection, selectionFilters, type Selection } from './selection';
 import { DEFAULT_RANGE_DAYS, customRangeProblem, parseViewState, rangeEndingAtLatest, serializeViewState, type JourneyViewState } from './viewState';
 
 export const INFERRED_NOTE =
   'Inferred: tied to a known person only by the name on an offsite profile (e.g. LinkedIn), scored on the evidence ' +
   '(how rare the name is, company, LinkedIn visits) to a match probability; no shared id, email or device. Probable, not certain.';
 
-/** The conversion column's label for a conversion event that is no journey step (not in journeys.track_events). */
-export const UNLABELLED_CONVERSION = 'Conversion';
+export { UNLABELLED_CONVERSION };
 
-/** The paths query plus the focused step as a filter, so Looker shows the same slice the chart shows. */
-export function exploreQuery(state: JourneyViewState): InlineQuery {
-  const q = journeyPathsQuery(state);
-  const focus = state.focus ? parseNodeId(state.focus) : null;
-  if (focus?.kind !== 'step') return q;
-  const field = pathColumnFields(state)[focus.step - 1];
-  const conversionColumn = state.anchor === 'conversion' && focus.step === state.steps + 1;
-  // Looker's NULL filter: the conversion drawn as "Conversion" has no step label.
-  const value = conversionColumn && focus.label === UNLABELLED_CONVERSION ? 'NULL' : escapeStringLiteral(focus.label);
-  return { ...q, filters: { ...q.filters, [field]: value } };
+/**
+ * The paths query plus the focused node's or link's filters, so Looker shows the same journeys the chart shows
+ * (Other as "none of the column's kept labels", a drop-off as an empty column). `filters` null: nothing to carry.
+ */
+export function exploreQuery(state: JourneyViewState, filters: Record<string, string> | null): InlineQuery {
+  const q = journeyPathsQuery({ ...state, focus: null });
+  return filters ? { ...q, filters: { ...q.filters, ...filters } } : q;
 }
 
-function toPathRows(result: QueryResult, state: JourneyViewState): PathRow[] {
-  const count = summaryFields(state.measure).count;
-  const fields = pathColumnFields(state);
-  return result.rows.map((r) => ({
-    steps: fields.map((f, i) => toText(r[f]) ?? (state.anchor === 'conversion' && i === fields.length - 1 ? UNLABELLED_CONVERSION : null)),
-    value: toNumber(r[count]),
-    ...(state.anchor === 'start' ? { conversions: toNumber(r[summaryFields(state.measure).conversions]) } : {}),
-  }));
+export { toPathRows, toSummary };
+
+/** The key of a link's median in the gap queries' answer: its column and its two labels. */
+const gapKey = (column: number, from: string, to: string) => JSON.stringify([column, from, to]);
+
+/**
+ * The medians of the link tooltips: per pair of neighbouring columns, per pair of labels. A link from or to Other
+ * folds several labels whose medians cannot be combined, and a drop-off has no next step: those say so instead.
+ */
+export function linkMedianText(link: SankeyLinkDatum, nodes: ReadonlyMap<string, SankeyNodeDatum>, medians: ReadonlyMap<string, number | null> | null): string | null {
+  const s = nodes.get(link.source);
+  const t = nodes.get(link.target);
+  if (!s || !t || t.kind === 'dropoff' || !medians) return null;
+  if (s.kind === 'other' || t.kind === 'other') return 'median time: select the link (Other folds several steps)';
+  const seconds = medians.get(gapKey(s.step, s.label, t.label));
+  const text = formatDuration(seconds ?? null);
+  return text ? `median ${text} between them` : null;
 }
 
-function toSummary(result: QueryResult, state: JourneyViewState): Summary {
-  const f = summaryFields(state.measure);
-  const row = result.rows[0] ?? {};
-  return {
-    count: toNumber(row[f.count]),
-    identified: toNumber(row[f.identifiedCount]),
-    inferred: toNumber(row[f.inferredCount]),
-    conversions: toNumber(row[f.conversions]),
+/** "median 2.0 h from the previous step; 1.5 days to the next", from the subset summary's median fields. */
+export function selectionMedianText(state: JourneyViewState, selection: Selection, row: Record<string, unknown> | undefined): string | null {
+  if (!row) return null;
+  const read = (column: number) => {
+    const f = gapMedianField(state, column);
+    return f ? formatDuration(row[f] as number | null) : null;
   };
+  if (selection.kind === 'link') {
+    const t = read(selection.source.step);
+    return t ? `median ${t} between the two steps` : null;
+  }
+  const into = read(selection.node.step - 1);
+  const out = selection.node.kind === 'dropoff' ? null : read(selection.node.step);
+  const parts = [into && `median ${into} from the previous step`, out && `${into ? '' : 'median '}${out} to the next`].filter(Boolean);
+  return parts.length ? parts.join('; ') : null;
+}
+
+/** The gap medians the subset summary asks for: into and out of a node's column, or along a link. */
+function selectionGaps(state: JourneyViewState, selection: Selection): string[] {
+  const columns = selection.kind === 'link' ? [selection.source.step] : [selection.node.step - 1, selection.node.step];
+  return columns.map((c) => gapMedianField(state, c)).filter((f): f is string => f !== null);
 }
 
 /**
@@ -121,7 +145,7 @@ export function JourneysView() {
     [history, location.pathname, state],
   );
 
-  // The focus only changes what is drawn, not what is queried: clicking a node runs no query.
+  // The focus does not change the paths query (the chart filters what it drew); its own small queries count it.
   const queryState = useMemo(() => ({ ...state, focus: null }), [state]);
   const pathsQuery = journeyPathsQuery(queryState);
   // An incomplete custom range runs nothing (not even the source options): the fallback would be all time.
@@ -130,13 +154,29 @@ export function JourneysView() {
   // query, so whatever stops the query disables them too.
   const needsInput = state.statuses.length === 0 || rangeProblem !== null;
   const canQuery = !needsInput && !waitingForLatest;
-  const key = canQuery ? JSON.stringify(pathsQuery) : null;
+  const comparing = state.compare !== 'none';
+  const key = canQuery && !comparing ? JSON.stringify(pathsQuery) : null;
   const data = useAsync(key, async (signal) => {
     const [paths, summary] = await Promise.all([
       runInlineQuery(sdk, pathsQuery, signal),
       runInlineQuery(sdk, journeySummaryQuery(queryState), signal),
     ]);
     return { paths, summary: toSummary(summary, queryState), rows: toPathRows(paths, queryState) };
+  });
+  // The link tooltips' medians: one small query per pair of neighbouring columns, after (not before) the chart.
+  const columnCount = pathColumnFields(state).length;
+  const gaps = useAsync(key && data.state.status === 'success' ? `gaps:${key}` : null, async (signal) => {
+    const answers = await Promise.all(
+      Array.from({ length: columnCount - 1 }, (_, i) => i + 1).map(async (column) => {
+        const q = gapQuery(queryState, column)!;
+        const r = await runInlineQuery(sdk, q, signal);
+        const [from, to, median] = q.fields;
+        // The conversion column's empty label is the unlabelled conversion, as the chart draws it.
+        const unlabelled = state.anchor === 'conversion' && column + 1 === columnCount ? UNLABELLED_CONVERSION : '';
+        return r.rows.map((row) => [gapKey(column, toText(row[from]) ?? '', toText(row[to]) ?? unlabelled), row[median] === null ? null : toNumber(row[median])] as const);
+      }),
+    );
+    return new Map<string, number | null>(answers.flat());
   });
   // Re-run when the date range changes: the options are the sources with events in the range drawn.
   const sourcesQ = sourcesQuery(queryState);
@@ -169,7 +209,7 @@ export function JourneysView() {
     return { rows: toBreakdownRows(r, queryState), limitReached: r.limitReached };
   });
 
-  const sankeyData = useMemo(
+  const sankeyData: SankeyData | null = useMemo(
     () =>
       data.state.status === 'success'
         ? buildSankey(data.state.data.rows, {
@@ -182,8 +222,29 @@ export function JourneysView() {
     [data.state, state],
   );
   const unit = state.measure;
-  const focus = state.focus ? parseNodeId(state.focus) : null;
-  const url = exploreUrl(exploreQuery(state));
+  const selection = parseSelection(state.focus);
+  // The focus as Looker filters: known once the chart is drawn (Other needs the labels each column keeps).
+  const selFilters = selection && sankeyData ? selectionFilters(state, selection, keptLabelsOf(sankeyData.allNodes)) : null;
+  const subsetKey = canQuery && selFilters ? JSON.stringify({ q: queryState, selFilters }) : null;
+  const subset = useAsync(subsetKey, async (signal) => {
+    const r = await runInlineQuery(sdk, subsetSummaryQuery(queryState, selFilters!, selectionGaps(state, selection!)), signal);
+    return { summary: toSummary(r, queryState), row: r.rows[0] };
+  });
+  const subsetSummary = subset.state.status === 'success' ? subset.state.data.summary : null;
+  const medians = subset.state.status === 'success' && selection ? selectionMedianText(state, selection, subset.state.data.row) : null;
+  const url = exploreUrl(exploreQuery(state, selFilters));
+  const nodesById = useMemo(() => new Map((sankeyData?.allNodes ?? []).map((n) => [n.id, n])), [sankeyData]);
+  const gapMedians = gaps.state.status === 'success' ? gaps.state.data : null;
+  const selectionTitle = selection ? describeSelection(state, selection) : '';
+  const onward =
+    selection?.kind === 'node' && sankeyData
+      ? sankeyData.links
+          .filter((l) => l.source === selection.id)
+          .map((l) => ({ id: linkFocusId(l.source, l.target), label: nodesById.get(l.target) ? nodeName(nodesById.get(l.target)!) : l.target, value: l.value }))
+          // The busiest first (ties by label), as people scan them.
+          .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label))
+      : [];
+  const hasInferred = sankeyData?.nodes.some((n) => n.inferred > 0) ?? false;
 
   return (
     <SpaceVertical gap="medium" p="large" data-testid="journeys-view">
@@ -192,6 +253,14 @@ export function JourneysView() {
           Customer journeys
         </Heading>
         <Space gap="small" width="auto">
+          {data.state.status === 'success' && !comparing && (
+            <DownloadCsv
+              testId="paths-csv"
+              filename="journey-paths.csv"
+              label="Download paths CSV"
+              csv={() => pathsCsv((data.state as { data: { rows: PathRow[] } }).data.rows, pathColumnFields(state).map((_, i) => pathColumnName(state, i + 1)), unit)}
+            />
+          )}
           <Button size="small" data-testid="explore-in-looker" disabled={!canQuery} onClick={() => extensionSDK.updateLocation(url)}>
             Explore in Looker
           </Button>
@@ -219,26 +288,52 @@ export function JourneysView() {
         <QueryStatus state={latest.state} cancel={latest.cancel} retry={latest.retry} what="the latest event">
           {() => <></>}
         </QueryStatus>
+      ) : comparing ? (
+        <CompareView state={queryState} onOpen={update} />
       ) : (
         <QueryStatus state={data.state} cancel={data.cancel} retry={data.retry} what="journeys">
           {({ paths, summary }) => (
             <SpaceVertical gap="medium">
-              <SummaryNumbers summary={summary} unit={unit} />
+              <SummaryNumbers
+                summary={selection && subsetSummary ? subsetSummary : summary}
+                all={selection && subsetSummary ? summary : null}
+                focusName={selectionTitle}
+                unit={unit}
+              />
               {paths.limitReached && <LimitNotice limit={PATHS_ROW_LIMIT} what="distinct paths" />}
-              {focus && (
+              {state.focus && (
                 <Space gap="small" data-testid="focus-bar">
                   <Paragraph>
-                    Focused on {pathColumnName(state, focus.step).toLowerCase()}: <Span fontWeight="semiBold">{focus.kind === 'dropoff' ? 'Drop-off' : focus.label}</Span>
+                    {selection?.kind === 'node' ? (
+                      <>
+                        Focused on {pathColumnName(state, selection.node.step).toLowerCase()}: <Span fontWeight="semiBold">{nodeName(selection.node)}</Span>
+                      </>
+                    ) : (
+                      <>
+                        Focused on <Span fontWeight="semiBold">{selection ? selectionTitle : 'a node that is not drawn'}</Span>
+                      </>
+                    )}
                   </Paragraph>
                   <ButtonOutline size="xsmall" data-testid="clear-focus" onClick={() => update({ focus: null })}>
                     Clear focus
                   </ButtonOutline>
-                  {state.anchor === 'start' && focus.step === 1 && focus.kind === 'step' && (
-                    <ButtonOutline size="xsmall" data-testid="use-as-landing" onClick={() => update({ landingPage: focus.label, focus: null })}>
+                  {state.anchor === 'start' && selection?.kind === 'node' && selection.node.step === 1 && selection.node.kind === 'step' && (
+                    <ButtonOutline size="xsmall" data-testid="use-as-landing" onClick={() => update({ landingPage: selection.node.label, focus: null })}>
                       Filter to this landing page
                     </ButtonOutline>
                   )}
                 </Space>
+              )}
+              {selection && selection.kind === 'node' && selection.node.kind === 'other' && selFilters && (
+                <Paragraph fontSize="small" color="text2" data-testid="other-note">
+                  Other is carried into Looker as none of the labels this column draws ({keptLabelsOf(sankeyData!.allNodes)(selection.node.step).length} of them)
+                  and not empty: Looker shows the same journeys, each with its own label.
+                </Paragraph>
+              )}
+              {state.focus && !selFilters && (
+                <Paragraph fontSize="small" color="text2" data-testid="focus-not-carried">
+                  The focus names no node of this chart: Explore in Looker opens all the journeys, unfocused.
+                </Paragraph>
               )}
               {!sankeyData || sankeyData.nodes.length === 0 ? (
                 <EmptyState>
@@ -252,8 +347,15 @@ export function JourneysView() {
                   focus={state.focus}
                   columnName={(column) => pathColumnName(state, column)}
                   onNodeClick={(id) => update({ focus: state.focus === id ? null : id })}
+                  onLinkClick={(source, target) => {
+                    const id = linkFocusId(source, target);
+                    update({ focus: state.focus === id ? null : id });
+                  }}
+                  linkNote={(l) => linkMedianText(l, nodesById, gapMedians)}
+                  nodeNote={(n) => (selection?.kind === 'node' && selection.id === n.id ? medians : null)}
                 />
               )}
+              {hasInferred && <InferredLegend />}
               {sankeyData && sankeyData.withoutSteps > 0 && (
                 <Paragraph fontSize="small" color="text2" data-testid="without-steps">
                   {withoutStepsText(sankeyData.withoutSteps, unit)}
@@ -262,10 +364,31 @@ export function JourneysView() {
               <QueryStatus state={breakdown.state} cancel={breakdown.cancel} retry={breakdown.retry} what="the breakdown">
                 {(b) => <BreakdownTable state={state} rows={b.rows} limitReached={b.limitReached} onChange={update} />}
               </QueryStatus>
+              {selection && selFilters && (
+                <SelectionPanel
+                  state={queryState}
+                  title={selectionTitle}
+                  filters={selFilters}
+                  summary={subsetSummary}
+                  medians={medians}
+                  onward={onward}
+                  onSelect={(focus) => update({ focus })}
+                />
+              )}
             </SpaceVertical>
           )}
         </QueryStatus>
       )}
     </SpaceVertical>
   );
+}
+
+/** "Pricing, step 2"; "Home → Pricing, step 1 to step 2"; "Drop-off after step 2". */
+export function describeSelection(state: JourneyViewState, selection: Selection): string {
+  const at = (step: number) => pathColumnName(state, step).toLowerCase();
+  if (selection.kind === 'link') {
+    return `${nodeName(selection.source)} → ${nodeName(selection.target)}, ${at(selection.source.step)} to ${at(selection.target.step)}`;
+  }
+  const n = selection.node;
+  return n.kind === 'dropoff' ? `Drop-off after ${at(n.step - 1)}` : `${nodeName(n)}, ${at(n.step)}`;
 }

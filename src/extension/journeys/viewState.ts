@@ -45,9 +45,14 @@ export interface JourneyViewState {
   inferredEvents: 'include' | 'exclude';
   /** Name-matched events below this match probability leave the paths (0: all stay). */
   minProbability: number;
-  /** Sankey node id the chart is focused on. */
+  /** Sankey node id (or link, linkFocusId) the chart is focused on. */
   focus: string | null;
+  /** Two charts side by side: with and without name-matched events, or converted and not converted. */
+  compare: Compare;
 }
+
+export const COMPARES = ['none', 'inferred', 'converted'] as const;
+export type Compare = (typeof COMPARES)[number];
 
 /** The minimum match probabilities offered: the calibration bands of `journey-stitch evaluate` (0: any). */
 export const MIN_PROBABILITIES = [0, 0.8, 0.9, 0.95, 0.99] as const;
@@ -88,6 +93,7 @@ export const DEFAULT_VIEW_STATE: JourneyViewState = {
   inferredEvents: 'include',
   minProbability: 0,
   focus: null,
+  compare: 'none',
 };
 
 const clampInt = (raw: string | null, min: number, max: number, fallback: number) => {
@@ -129,6 +135,8 @@ export function parseViewState(search: string): JourneyViewState {
     inferredEvents: oneOf(p.get('inferred'), ['include', 'exclude'] as const, d.inferredEvents),
     minProbability: Number(oneOf(p.get('min_probability'), MIN_PROBABILITIES.map(String), String(d.minProbability))),
     focus: p.get('focus') || null,
+    // Paths before the conversion are converted journeys only: nothing to compare them with.
+    compare: ((c) => (c === 'converted' && p.get('anchor') === 'conversion' ? 'none' : c))(oneOf(p.get('compare'), COMPARES, d.compare)),
   };
 }
 
@@ -176,6 +184,7 @@ export function serializeViewState(s: JourneyViewState): string {
   if (s.inferredEvents !== d.inferredEvents) p.set('inferred', s.inferredEvents);
   if (s.minProbability !== d.minProbability) p.set('min_probability', String(s.minProbability));
   if (s.focus) p.set('focus', s.focus);
+  if (s.compare !== d.compare) p.set('compare', s.compare);
   const q = p.toString();
   return q ? `?${q}` : '';
 }

@@ -2,7 +2,7 @@
  * Every query the extension sends, as pure builders over the shared contract names (src/contract/looker.ts), so
  * the fields cannot drift from the generated LookML and the tests can assert exactly what goes over the wire.
  */
-import { EVENT_FIELDS, EXPLORES, IDENTITY_LINK_FIELDS, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, pathFields } from '../../contract/looker';
+import { EVENT_FIELDS, EXPLORES, IDENTITY_LINK_FIELDS, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, SESSION_PATH_SESSION_ID, pathFields } from '../../contract/looker';
 import { nameVariants } from '../person/sessions';
 import type { Breakdown, JourneyViewState } from '../journeys/viewState';
 import { anyOf, contains, dateRange, escapeStringLiteral, yesNo } from './filterExpressions';
@@ -84,14 +84,40 @@ export function pathColumnName(s: Pick<JourneyViewState, 'anchor' | 'steps'>, co
   return before === 0 ? 'Conversion' : `${before} ${before === 1 ? 'step' : 'steps'} before`;
 }
 
-/** One row per distinct path prefix of N steps with its weight: the Sankey's input. */
+/**
+ * Per drawn column, the yes/no field saying a name-matched (inferred) event made its step; null for the conversion
+ * column (the conversion is the event itself).
+ */
+export function inferredColumnFields(s: Pick<JourneyViewState, 'measure' | 'anchor' | 'steps'>): (string | null)[] {
+  const f = pathsSource(s.measure).fields;
+  return s.anchor === 'conversion'
+    ? [...Array.from({ length: s.steps }, (_, i) => f.beforeInferred(s.steps - i)), null]
+    : Array.from({ length: s.steps }, (_, i) => f.stepInferred(i + 1));
+}
+
+/**
+ * The median measure of the time from column c's step to column c+1's (1-based), or null past the last column:
+ * step_c → step_c+1; before_k → before_k-1, and before_1 → the conversion.
+ */
+export function gapMedianField(s: Pick<JourneyViewState, 'measure' | 'anchor' | 'steps'>, column: number): string | null {
+  const f = pathsSource(s.measure).fields;
+  if (column < 1 || column >= pathColumnFields(s).length) return null;
+  return s.anchor === 'conversion' ? f.medianBeforeToNext(s.steps + 1 - column) : f.medianStepToNext(column);
+}
+
+/** One row per distinct path prefix of N steps (and which steps were inferred) with its weight: the Sankey's input. */
 export function journeyPathsQuery(s: JourneyViewState): InlineQuery {
   const { explore, fields } = pathsSource(s.measure);
   return {
     model: LOOKER_MODEL,
     view: explore,
     // From the first step, each path's conversions too: every node's conversion rate (before the conversion, all convert).
-    fields: [...pathColumnFields(s), fields.count, ...(s.anchor === 'start' ? [fields.conversions] : [])],
+    fields: [
+      ...pathColumnFields(s),
+      ...inferredColumnFields(s).filter((f): f is string => f !== null),
+      fields.count,
+      ...(s.anchor === 'start' ? [fields.conversions] : []),
+    ],
     filters: journeyFilters(s),
     sorts: [`${fields.count} desc`],
     limit: String(PATHS_ROW_LIMIT),
@@ -112,6 +138,59 @@ export function journeySummaryQuery(s: JourneyViewState): InlineQuery {
 
 export function summaryFields(measure: JourneyViewState['measure']) {
   return pathsSource(measure).fields;
+}
+
+/**
+ * The totals of a subset of the journeys (a node or link of the chart: `extra` filters on its columns), with the
+ * median times into and out of the column(s) it sits in (`gaps`: median fields).
+ */
+export function subsetSummaryQuery(s: JourneyViewState, extra: Record<string, string>, gaps: readonly string[]): InlineQuery {
+  const base = journeySummaryQuery(s);
+  return { ...base, fields: [...base.fields, ...gaps], filters: { ...base.filters, ...extra } };
+}
+
+/**
+ * The time from each column's step to the next (column c → c+1) per pair of labels: the medians in the link
+ * tooltips. One query per pair of columns (a median cannot be added up across groupings).
+ */
+export function gapQuery(s: JourneyViewState, column: number): InlineQuery | null {
+  const median = gapMedianField(s, column);
+  if (!median) return null;
+  const columns = pathColumnFields(s);
+  return {
+    model: LOOKER_MODEL,
+    view: pathsSource(s.measure).explore,
+    fields: [columns[column - 1], columns[column], median],
+    filters: journeyFilters(s),
+    limit: String(PATHS_ROW_LIMIT),
+  };
+}
+
+/** Rows of a node's or link's persons list (the UI says when it shows the first ones only). */
+export const SUBSET_PERSONS_LIMIT = 50;
+
+/**
+ * Who is behind a node or link: one row per person (per session with the sessions count), with their status, the
+ * journey's steps, whether it converted and the person's events; name and email only when asked for (the grant).
+ */
+export function subsetPersonsQuery(s: JourneyViewState, extra: Record<string, string>, withPii: boolean, limit = SUBSET_PERSONS_LIMIT): InlineQuery {
+  const { explore, fields } = pathsSource(s.measure);
+  return {
+    model: LOOKER_MODEL,
+    view: explore,
+    fields: [
+      ...(s.measure === 'sessions' ? [SESSION_PATH_SESSION_ID] : []),
+      fields.personId,
+      fields.identityStatus,
+      fields.stepCount,
+      fields.converted,
+      PERSON_FIELDS.eventCount,
+      ...(withPii ? PII_PERSON_FIELDS : []),
+    ],
+    filters: { ...journeyFilters(s), ...extra },
+    sorts: [`${fields.converted} desc`, `${PERSON_FIELDS.eventCount} desc`, fields.personId],
+    limit: String(limit),
+  };
 }
 
 

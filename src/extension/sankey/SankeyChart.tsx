@@ -13,7 +13,7 @@ import { countOf, measureCount, plural } from '../text';
 import { useRovingFocus, type NodePlace } from '../rovingFocus';
 import { assignSwatches, focusSwatches, nodePaint, swatch } from './palette';
 import { commonSuffix, shortLabel } from './labels';
-import { share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
+import { linkFocusId, share, type SankeyData, type SankeyLinkDatum, type SankeyNodeDatum } from './transform';
 
 /** The denominators of a tooltip's shares; `focused` says whether the drawn journeys are a focused subset. */
 export interface ShareBase {
@@ -56,8 +56,19 @@ export interface SankeyChartProps {
   data: SankeyData;
   /** What the widths count, for the tooltips. */
   unit: Measure;
+  /** The focused node id, or a link's focus (linkFocusId). */
   focus: string | null;
   onNodeClick: (nodeId: string) => void;
+  /** A click on a link; none: links take no clicks. */
+  onLinkClick?: (source: string, target: string) => void;
+  /** More words for a link's tooltip (e.g. the median time between its steps). */
+  linkNote?: (link: SankeyLinkDatum) => string | null;
+  /** More words for a node's tooltip. */
+  nodeNote?: (node: SankeyNodeDatum) => string | null;
+  /** Swatches to use instead of the chart's own (two charts compared side by side share them). */
+  swatches?: ReadonlyMap<string, number>;
+  /** Names the diagram for screen readers, before "Journey Sankey of …" (two charts side by side). */
+  title?: string;
   height?: number;
   /** A column's name in its title and the tooltips ("Step 3", "3 steps before"); default "Step n". */
   columnName?: (step: number) => string;
@@ -112,25 +123,50 @@ export function conversionText(n: Pick<SankeyNodeDatum, 'value' | 'conversions'>
   if (n.conversions === undefined) return '';
   return `; ${n.conversions.toLocaleString('en-US')} converted (${n.value > 0 ? pct(n.conversions / n.value) : 'n/a'})`;
 }
+/** "; 3 of them by a name-matched (inferred) event": said in words, the hatching is not the only cue. */
+const inferredText = (inferred: number | undefined, value: number) =>
+  inferred ? `; ${inferred === value ? 'all' : fmt(inferred)} of them by a name-matched (inferred) event` : '';
 
 export function nodeTooltip(n: SankeyNodeDatum, base: ShareBase, unit: Measure, columnName: (step: number) => string = stepName): string {
   const count = measureCount(n.value, unit);
   if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})${conversionText(n)}`;
   const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
-  return `${name}, ${columnName(n.step).toLowerCase()}: ${count} (${sharesOf(n.value, base)})${conversionText(n)}`;
+  return `${name}, ${columnName(n.step).toLowerCase()}: ${count} (${sharesOf(n.value, base)}${inferredText(n.inferred, n.value)})${conversionText(n)}`;
 }
 
-export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, base: ShareBase, unit: Measure): string {
+export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, base: ShareBase, unit: Measure, inferred = 0): string {
   const to = target.kind === 'dropoff' ? 'drop-off' : target.label;
-  return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${sharesOf(value, base)})`;
+  return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${sharesOf(value, base)}${inferredText(inferred, value)})`;
 }
 
-export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight = 480, columnName = stepName }: SankeyChartProps) {
+const withNote = (text: string, note: string | null | undefined) => (note ? `${text}; ${note}` : text);
+
+/** A laid-out link as the transform made it: d3-sankey replaces its source and target ids with the nodes. */
+const plainLink = (l: LaidLink): SankeyLinkDatum => ({
+  source: (l.source as LaidNode).id,
+  target: (l.target as LaidNode).id,
+  value: l.value,
+  inferred: l.inferred,
+});
+
+export function SankeyChart({
+  data,
+  unit,
+  focus,
+  onNodeClick,
+  onLinkClick,
+  linkNote,
+  nodeNote,
+  swatches: sharedSwatches,
+  title,
+  height: minHeight = 480,
+  columnName = stepName,
+}: SankeyChartProps) {
   const { ref, width } = useWidth(960);
   const [hover, setHover] = useState<{ text: string; x: number; y: number } | null>(null);
   const base: ShareBase = { total: data.total, allTotal: data.allTotal, focused: focus !== null };
   // Assigned on the diagram before focus and kept while focused: focusing a node recolours nothing.
-  const swatches = useMemo(() => focusSwatches(data.nodes, assignSwatches(data.allNodes)), [data]);
+  const swatches = useMemo(() => focusSwatches(data.nodes, sharedSwatches ?? assignSwatches(data.allNodes)), [data, sharedSwatches]);
   const [chartId] = useState(() => `sankey-${++chartCount}`);
   const patternId = (i: number) => `${chartId}-swatch-${i}`;
   // The node last focused or moved to keeps the tab stop while it is drawn.
@@ -183,7 +219,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
   const outgoing = (n: LaidNode) =>
     laidLinks
       .filter((l) => (l.source as LaidNode).id === n.id)
-      .map((l) => linkTooltip(n, l.target as LaidNode, l.value, base, unit))
+      .map((l) => withNote(linkTooltip(n, l.target as LaidNode, l.value, base, unit, l.inferred), linkNote?.(plainLink(l))))
       .join('; ');
   const drawnColumns = columns - firstColumn + 1;
   // The site's name most page titles end with is left off the drawn labels (not the tooltips).
@@ -196,10 +232,11 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
         width={Math.max(width, 320)}
         height={height}
         role="group"
-        aria-label={`Journey Sankey of ${unit}, ${countOf(drawnColumns, 'step')}`}
+        aria-label={`${title ? `${title}: ` : ''}Journey Sankey of ${unit}, ${countOf(drawnColumns, 'step')}`}
         aria-describedby={`${chartId}-help`}
       >
         <SwatchPatterns used={[...new Set(swatches.values())]} id={patternId} />
+        <InferredHatch id={`${chartId}-inferred`} />
         {Array.from({ length: drawnColumns }, (_, i) => (
           <text key={i} x={column(firstColumn + i)?.x0 ?? 0} y={14} className="column-title" data-testid="column-title">
             {columnName(firstColumn + i)}
@@ -209,23 +246,42 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           {laidLinks.map((l) => {
             const s = l.source as LaidNode;
             const t = l.target as LaidNode;
-            const text = linkTooltip(s, t, l.value, base, unit);
+            const text = withNote(linkTooltip(s, t, l.value, base, unit, l.inferred), linkNote?.(plainLink(l)));
+            const selected = focus !== null && focus === linkFocusId(s.id, t.id);
+            const d = path(l) ?? undefined;
+            const width = Math.max(1, l.width ?? 1);
             return (
-              <path
-                key={`${s.id}→${t.id}`}
-                data-testid="sankey-link"
-                data-source={s.id}
-                data-target={t.id}
-                data-value={l.value}
-                d={path(l) ?? undefined}
-                stroke={paint(s)}
-                strokeOpacity={t.kind === 'dropoff' ? 0.2 : 0.35}
-                strokeWidth={Math.max(1, l.width ?? 1)}
-                onMouseMove={show(text)}
-                onMouseLeave={() => setHover(null)}
-              >
-                <title>{text}</title>
-              </path>
+              <g key={`${s.id}→${t.id}`} className={onLinkClick ? 'link clickable' : 'link'}>
+                <path
+                  data-testid="sankey-link"
+                  data-source={s.id}
+                  data-target={t.id}
+                  data-value={l.value}
+                  data-inferred={l.inferred || undefined}
+                  data-selected={selected ? 'true' : undefined}
+                  d={d}
+                  stroke={paint(s)}
+                  strokeOpacity={selected ? 0.7 : t.kind === 'dropoff' ? 0.2 : 0.35}
+                  strokeWidth={width}
+                  onClick={onLinkClick ? () => onLinkClick(s.id, t.id) : undefined}
+                  onMouseMove={show(text)}
+                  onMouseLeave={() => setHover(null)}
+                >
+                  <title>{text}</title>
+                </path>
+                {/* The inferred part of the link: dashed, as wide as its share (pointer events go to the link). */}
+                {l.inferred > 0 && (
+                  <path
+                    data-testid="sankey-link-inferred"
+                    d={d}
+                    stroke="#000"
+                    strokeOpacity={0.55}
+                    strokeDasharray="5 4"
+                    strokeWidth={Math.max(1, width * share(l.inferred, l.value))}
+                    pointerEvents="none"
+                  />
+                )}
+              </g>
             );
           })}
         </g>
@@ -234,7 +290,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
           const x1 = n.x1 ?? 0;
           const y0 = n.y0 ?? 0;
           const y1 = n.y1 ?? 0;
-          const text = nodeTooltip(n, base, unit, columnName);
+          const text = withNote(nodeTooltip(n, base, unit, columnName), nodeNote?.(n));
           const focused = focus === n.id;
           const flows = outgoing(n);
           return (
@@ -246,6 +302,7 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
               data-label={n.label}
               data-kind={n.kind}
               data-value={n.value}
+              data-inferred={n.inferred || undefined}
               data-focused={focused ? 'true' : undefined}
               role="button"
               tabIndex={n.id === tabStop ? 0 : -1}
@@ -274,6 +331,17 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
                 stroke={focused ? '#000' : 'none'}
                 strokeWidth={focused ? 2 : 0}
               />
+              {/* The inferred share of the node, hatched at its foot: a path, so the bar stays the node's one rect. */}
+              {n.inferred > 0 && (
+                <path
+                  data-testid="sankey-node-inferred"
+                  d={hatchPath(x0, x1, Math.max(y0 + 1, y1), Math.max(2, (Math.max(1, y1 - y0)) * share(n.inferred, n.value)))}
+                  fill={`url(#${chartId}-inferred)`}
+                  stroke="#000"
+                  strokeWidth={0.5}
+                  pointerEvents="none"
+                />
+              )}
               {/* A path, not a rect: the node's one rect is the bar, which tests and e2e click. */}
               <path className="focus-ring" d={ringPath(x0, y0, x1, Math.max(y0 + 1, y1))} />
               {y1 - y0 >= MIN_LABELLED_HEIGHT && (
@@ -296,6 +364,38 @@ export function SankeyChart({ data, unit, focus, onNodeClick, height: minHeight 
         </Tip>
       )}
     </ChartBox>
+  );
+}
+
+/** The part of a node's bar (height h at its foot) its inferred journeys take. */
+const hatchPath = (x0: number, x1: number, bottom: number, h: number) => `M${x0},${bottom - h}H${x1}V${bottom}H${x0}Z`;
+
+/** Black diagonal hatching over white: inferred, on any swatch. */
+function InferredHatch({ id }: { id: string }) {
+  return (
+    <defs>
+      <pattern id={id} width={4} height={4} patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">
+        <rect width={4} height={4} fill="#fff" />
+        <rect width={2} height={4} fill="#000" />
+      </pattern>
+    </defs>
+  );
+}
+
+/** The legend of the inferred marking, for a chart that has some. */
+export function InferredLegend() {
+  return (
+    <div data-testid="inferred-legend" style={{ display: 'flex', gap: 16, alignItems: 'center', fontSize: 12 }}>
+      <svg width={28} height={14} aria-hidden="true">
+        <InferredHatch id="inferred-legend-hatch" />
+        <rect x={8} y={0} width={12} height={14} fill="url(#inferred-legend-hatch)" stroke="#000" strokeWidth={0.5} />
+      </svg>
+      <span>Hatched foot of a step: journeys that reached it by a name-matched (inferred) event</span>
+      <svg width={28} height={14} aria-hidden="true">
+        <path d="M0,7H28" stroke="#000" strokeOpacity={0.55} strokeDasharray="5 4" strokeWidth={3} />
+      </svg>
+      <span>Dashed band on a link: the same journeys on their way there</span>
+    </div>
   );
 }
 
@@ -339,6 +439,9 @@ const ChartBox = styled.div`
   }
   path:hover {
     stroke-opacity: 0.6;
+  }
+  .link.clickable path[data-testid='sankey-link'] {
+    cursor: pointer;
   }
 `;
 

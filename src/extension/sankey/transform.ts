@@ -16,6 +16,8 @@ export interface PathRow {
   value: number;
   /** Of them, those that converted (when asked for): each node's conversion rate. */
   conversions?: number;
+  /** Per column (as `steps`): true when a name-matched (inferred) event made that step. */
+  inferred?: ReadonlyArray<boolean | null>;
 }
 
 export interface SankeyNodeDatum {
@@ -27,12 +29,16 @@ export interface SankeyNodeDatum {
   value: number;
   /** Converted journeys through the node, when the rows carry conversions. */
   conversions?: number;
+  /** Of `value`, the journeys whose step here came from a name-matched (inferred) event. */
+  inferred: number;
 }
 
 export interface SankeyLinkDatum {
   source: string;
   target: string;
   value: number;
+  /** Of `value`, the journeys whose target step came from a name-matched (inferred) event. */
+  inferred: number;
 }
 
 export interface SankeyOptions {
@@ -40,7 +46,7 @@ export interface SankeyOptions {
   steps: number;
   /** Labels kept per column; the rest fold into "Other". */
   topK: number;
-  /** Keep only the journeys passing through this node id (a column's "Other" works too). */
+  /** Keep only the journeys passing through this node id (a column's "Other" works too), or this link (linkFocusId). */
   focus?: string | null;
   /**
    * 'start' (default): a row's steps begin at column 1 and a shorter journey flows into a Drop-off. 'end': the rows
@@ -73,6 +79,24 @@ export function nodeId(step: number, kind: NodeKind, label: string): string {
   return `${step}|${kind}|${label}`;
 }
 
+const LINK_PREFIX = 'link:';
+
+/** The focus value (URL) of a link: its two node ids. */
+export function linkFocusId(source: string, target: string): string {
+  return `${LINK_PREFIX}${JSON.stringify([source, target])}`;
+}
+
+/** The two node ids of a link focus; null when the value is no link focus. */
+export function parseLinkFocus(focus: string): [string, string] | null {
+  if (!focus.startsWith(LINK_PREFIX)) return null;
+  try {
+    const ids: unknown = JSON.parse(focus.slice(LINK_PREFIX.length));
+    return Array.isArray(ids) && ids.length === 2 && typeof ids[0] === 'string' && typeof ids[1] === 'string' ? [ids[0], ids[1]] : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The parts of a node id; null when the id is not one (e.g. a hand-edited URL). */
 export function parseNodeId(id: string): { step: number; kind: NodeKind; label: string } | null {
   const m = /^(\d+)\|(step|other|dropoff)\|(.*)$/s.exec(id);
@@ -85,19 +109,23 @@ const isEmpty = (s: string | null | undefined) => s === null || s === undefined 
  * The steps of a row and the column index of the first: from column 1 up to the first empty step, or (aligned at
  * the end) from the last empty step to the last column (a journey has no holes).
  */
-function presentSteps(row: PathRow, columns: number, align: 'start' | 'end'): { steps: string[]; offset: number } {
+function presentSteps(row: PathRow, columns: number, align: 'start' | 'end'): { steps: string[]; inferred: boolean[]; offset: number } {
   const cells = Array.from({ length: columns }, (_, i) => row.steps[i]);
+  const flags = Array.from({ length: columns }, (_, i) => row.inferred?.[i] === true);
   if (align === 'end') {
     let first = columns;
     while (first > 0 && !isEmpty(cells[first - 1])) first -= 1;
-    return { steps: cells.slice(first) as string[], offset: first };
+    return { steps: cells.slice(first) as string[], inferred: flags.slice(first), offset: first };
   }
   const end = cells.findIndex(isEmpty);
-  return { steps: cells.slice(0, end === -1 ? columns : end) as string[], offset: 0 };
+  const last = end === -1 ? columns : end;
+  return { steps: cells.slice(0, last) as string[], inferred: flags.slice(0, last), offset: 0 };
 }
 
 interface Placed<T> {
   steps: T[];
+  /** Per step: made by a name-matched event. */
+  inferred: boolean[];
   value: number;
   conversions?: number;
   /** Column index (0-based) of the first step. */
@@ -127,10 +155,10 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   for (const row of rows) {
     const value = Number(row.value);
     if (!Number.isFinite(value) || value <= 0) continue;
-    const { steps, offset } = presentSteps(row, columns, align);
+    const { steps, inferred, offset } = presentSteps(row, columns, align);
     const conversions = row.conversions === undefined ? undefined : Number(row.conversions) || 0;
     if (steps.length === 0) withoutSteps += value;
-    else paths.push({ steps, value, offset, conversions });
+    else paths.push({ steps, inferred, value, offset, conversions });
   }
 
   const keep = topLabelsPerColumn(paths, columns, options.topK);
@@ -142,12 +170,8 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   const allTotal = folded.reduce((sum, p) => sum + p.value, 0);
   const focus = options.focus;
   if (focus) {
-    const dropOffStep = parseNodeId(focus)?.kind === 'dropoff' ? parseNodeId(focus)!.step : null;
-    folded = folded.filter((p) =>
-      dropOffStep !== null
-        ? p.steps.length === dropOffStep - 1
-        : p.steps.some((s, i) => nodeId(p.offset + i + 1, s.kind, s.label) === focus),
-    );
+    const link = parseLinkFocus(focus);
+    folded = folded.filter((p) => (link ? passes(p, link[0]) && passes(p, link[1]) : passes(p, focus)));
   }
 
   const drawn = draw(folded, columns);
@@ -155,22 +179,31 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
   return { nodes: drawn.nodes, allNodes, links: drawn.links, total: drawn.total, allTotal, withoutSteps };
 }
 
+/** Whether a folded journey passes through a node (a drop-off: ends right before its column). */
+function passes(p: Placed<FoldedStep>, id: string): boolean {
+  const node = parseNodeId(id);
+  if (node?.kind === 'dropoff') return p.offset === 0 && p.steps.length === node.step - 1;
+  return p.steps.some((s, i) => nodeId(p.offset + i + 1, s.kind, s.label) === id);
+}
+
 /** Nodes (sorted by column, kind, then weight) and links of folded journeys, and their total weight. */
 function draw(paths: ReadonlyArray<Placed<FoldedStep>>, columns: number) {
   const nodes = new Map<string, SankeyNodeDatum>();
   const links = new Map<string, SankeyLinkDatum>();
-  const addNode = (step: number, kind: NodeKind, label: string, value: number, conversions?: number) => {
+  const addNode = (step: number, kind: NodeKind, label: string, value: number, inferred: boolean, conversions?: number) => {
     const id = nodeId(step, kind, label);
-    const node = nodes.get(id) ?? { id, step, label, kind, value: 0 };
+    const node = nodes.get(id) ?? { id, step, label, kind, value: 0, inferred: 0 };
     node.value += value;
+    if (inferred) node.inferred += value;
     if (conversions !== undefined) node.conversions = (node.conversions ?? 0) + conversions;
     nodes.set(id, node);
     return id;
   };
-  const addLink = (source: string, target: string, value: number) => {
+  const addLink = (source: string, target: string, value: number, inferred: boolean) => {
     const key = `${source}→${target}`;
-    const link = links.get(key) ?? { source, target, value: 0 };
+    const link = links.get(key) ?? { source, target, value: 0, inferred: 0 };
     link.value += value;
+    if (inferred) link.inferred += value;
     links.set(key, link);
   };
 
@@ -179,12 +212,12 @@ function draw(paths: ReadonlyArray<Placed<FoldedStep>>, columns: number) {
     total += p.value;
     let previous: string | null = null;
     p.steps.forEach((s, i) => {
-      const id = addNode(p.offset + i + 1, s.kind, s.label, p.value, p.conversions);
-      if (previous) addLink(previous, id, p.value);
+      const id = addNode(p.offset + i + 1, s.kind, s.label, p.value, p.inferred[i], p.conversions);
+      if (previous) addLink(previous, id, p.value, p.inferred[i]);
       previous = id;
     });
     if (p.offset + p.steps.length < columns && previous) {
-      addLink(previous, addNode(p.steps.length + 1, 'dropoff', DROP_OFF_LABEL, p.value, p.conversions), p.value);
+      addLink(previous, addNode(p.steps.length + 1, 'dropoff', DROP_OFF_LABEL, p.value, false, p.conversions), p.value, false);
     }
   }
 

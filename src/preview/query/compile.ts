@@ -71,6 +71,8 @@ export function lookupField(scope: Scope, name: string, where = `explore ${scope
   const view = viewOfAlias(scope, alias, where);
   const field = view.fields.get(name.slice(dot + 1));
   if (!field) throw new QueryError(`${where}: field ${name} does not exist in view ${view.name}`);
+  const listed = scope.explore.joins.find((j) => j.name === alias)?.fields;
+  if (listed && !listed.includes(name)) throw new QueryError(`${where}: field ${name} is not in the explore (its join's fields: list leaves it out)`);
   return { alias, field };
 }
 
@@ -192,6 +194,11 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
     case 'min':
     case 'max':
       return `${m.type.toUpperCase()}(${when(sqlOf(scope, alias, m, where, stack))})`;
+    case 'median': {
+      // Looker's median over a repeated view needs a primary key (median_distinct); the preview has no such query.
+      if (scope.fanout.has(alias)) throw new QueryError(`${where}: median of a view whose rows this query's joins repeat is not supported by the preview`);
+      return `MEDIAN(${when(sqlOf(scope, alias, m, where, stack))})`;
+    }
     case 'sum':
     case 'average': {
       const value = sqlOf(scope, alias, m, where, stack);

@@ -8,7 +8,7 @@ import type { LookmlNode } from '../project/load';
 export type FieldKind = 'dimension' | 'measure' | 'filter';
 
 export const DIMENSION_TYPES = ['string', 'number', 'yesno', 'date', 'time'] as const;
-export const MEASURE_TYPES = ['count', 'count_distinct', 'sum', 'average', 'min', 'max', 'number'] as const;
+export const MEASURE_TYPES = ['count', 'count_distinct', 'sum', 'average', 'median', 'min', 'max', 'number'] as const;
 export const FILTER_TYPES = ['string', 'number', 'yesno', 'date', 'date_time'] as const;
 export const TIMEFRAMES = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year', 'hour', 'minute', 'day_of_week', 'hour_of_day', 'month_name'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
@@ -68,6 +68,8 @@ export interface JoinDef {
   relationship: 'many_to_one' | 'one_to_one' | 'one_to_many' | 'many_to_many';
   type: 'left_outer' | 'inner' | 'full_outer';
   requiredAccessGrants: string[];
+  /** The join's `fields:` list (view.field names): the only fields of the join a query may select or filter on. */
+  fields?: string[];
 }
 
 export interface ExploreDef {
@@ -210,13 +212,15 @@ function buildExplore(node: LookmlNode): ExploreDef {
   const joins = Object.values<LookmlNode>(node.join ?? {}).map((j): JoinDef => {
     const where = `explore ${name}, join ${j.$name}`;
     rejectUnknown(j, JOIN_PARAMS, where);
-    if (j.fields !== undefined) throw new Error(`${where}: fields: is not supported by the preview`);
+    // Only a list of fields of the joined view (no sets or ALL_FIELDS*).
+    const fields = j.fields === undefined ? undefined : strings(j.fields).map((f) => (f.includes('.') ? f : `${j.$name}.${f}`));
+    if (fields?.some((f) => f.includes('*') || !f.startsWith(`${j.$name}.`))) throw new Error(`${where}: fields: only a list of ${j.$name}'s own fields is supported by the preview`);
     if (typeof j.sql_on !== 'string') throw new Error(`${where}: sql_on is required (the preview supports sql_on joins only)`);
     const relationship = j.relationship ?? 'many_to_one';
     if (!['many_to_one', 'one_to_one', 'one_to_many', 'many_to_many'].includes(relationship)) throw new Error(`${where}: unknown relationship ${relationship}`);
     const type = j.type ?? 'left_outer';
     if (!['left_outer', 'inner', 'full_outer'].includes(type)) throw new Error(`${where}: join type ${type} is not supported by the preview (left_outer, inner, full_outer)`);
-    return { name: j.$name, view: typeof j.from === 'string' ? j.from : j.$name, sqlOn: j.sql_on.trim(), relationship, type, requiredAccessGrants: strings(j.required_access_grants) };
+    return { name: j.$name, view: typeof j.from === 'string' ? j.from : j.$name, sqlOn: j.sql_on.trim(), relationship, type, requiredAccessGrants: strings(j.required_access_grants), ...(fields ? { fields } : {}) };
   });
   return {
     name,
