@@ -7,6 +7,7 @@ import { EVENT_FIELDS, EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '..
 import { rawTableSpecs } from '../models/raw-tables';
 import { BigQueryDialect } from '../sql/dialects';
 import { named, pairs, type Named, type Node } from './document';
+import { qualityExplores } from './quality';
 
 const bq = new BigQueryDialect();
 
@@ -23,7 +24,7 @@ const manyToOne = (view: string, sqlOn: string, extra: Node = {}): Named =>
   named(view, { type: 'left_outer', relationship: 'many_to_one', sql_on: sqlOn, ...extra });
 const oneToMany = (view: string, sqlOn: string): Named => named(view, { type: 'left_outer', relationship: 'one_to_many', sql_on: sqlOn });
 
-function explores(): Named[] {
+function explores(config: Config): Named[] {
   return [
     named(EXPLORES.events, {
       view_name: 'stitched_events',
@@ -67,6 +68,7 @@ function explores(): Named[] {
       description: 'Every identifier and the person it resolves to: audit the stitching.',
       join: [manyToOne('persons', '${identity_links.person_id} = ${persons.person_id}')],
     }),
+    ...qualityExplores(config),
   ];
 }
 
@@ -104,6 +106,6 @@ export function modelDocument(config: Config, includes: readonly string[]): Node
     ],
     persist_with: DATAGROUP,
     access_grant: [named(PII_ACCESS_GRANT, { user_attribute: PII_USER_ATTRIBUTE, allowed_values: ['yes'] })],
-    explore: explores(),
+    explore: explores(config),
   };
 }

@@ -30,7 +30,7 @@ let dashboards: DashboardDoc[];
 beforeAll(async () => {
   const paths = await prepareDemo(join(__dirname, '..', '..'), { quiet: true, extension: false });
   const project = await loadPreviewProject(paths.projectDir);
-  db = await PreviewDatabase.open(paths.database, project.manifest.constants.OUTPUT_DATASET ?? 'journey_stitch');
+  db = await PreviewDatabase.forProject(paths.database, project.manifest.constants);
   api = new CoreApi(project.manifest, project.model, db);
   const dir = join(paths.projectDir, 'lookml', 'dashboards');
   dashboards = readdirSync(dir)
