@@ -38,8 +38,8 @@
         source_table: rejected_rows.source_table
       row: 0
       col: 0
-      width: 6
-      height: 4
+      width: 12
+      height: 3
     - title: Duplicate copies
       name: duplicate_copies
       model: journey_stitch
@@ -51,9 +51,9 @@
         reason: rejected_rows.reason_kind
         source_table: rejected_rows.source_table
       row: 0
-      col: 6
-      width: 6
-      height: 4
+      col: 12
+      width: 12
+      height: 3
     - title: Rejected rows by reason and source
       name: rejects_by_reason
       model: journey_stitch
@@ -71,8 +71,8 @@
       listen:
         reason: rejected_rows.reason_kind
         source_table: rejected_rows.source_table
-      row: 0
-      col: 12
+      row: 3
+      col: 0
       width: 12
       height: 6
     - title: Duplicate copies by table and table of the copy kept
@@ -94,8 +94,8 @@
       listen:
         reason: rejected_rows.reason_kind
         source_table: rejected_rows.source_table
-      row: 6
-      col: 0
+      row: 3
+      col: 12
       width: 12
       height: 6
     - title: Duplicated events (the id stitched_events holds)
@@ -117,7 +117,7 @@
       listen:
         reason: rejected_rows.reason_kind
         source_table: rejected_rows.source_table
-      row: 12
+      row: 9
       col: 0
       width: 24
       height: 6

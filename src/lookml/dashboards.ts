@@ -70,7 +70,8 @@ const rejects = on(QUALITY_EXPLORES.rejectedRows, { [REASON]: 'rejected_rows.rea
 const runs = on(QUALITY_EXPLORES.stitchRuns, { [DATE]: 'journey_stitch_runs.refreshed_date' });
 const DUPLICATES = { 'rejected_rows.is_duplicate': 'Yes' };
 
-const SINGLE = { width: 6, height: 4 };
+/** Single values share a row, each `1 / count` of it. */
+const single = (count: number) => ({ width: NEWSPAPER_COLUMNS / count, height: 3 });
 
 const journeysDashboard: Dashboard = {
   name: 'journey_stitch_journeys',
@@ -125,8 +126,9 @@ const identityDashboard: Dashboard = {
       title: 'Identified share of persons',
       type: 'single_value',
       fields: ['persons.identified_share', 'persons.identified_count', 'persons.count'],
+      ...single(2),
     }),
-    persons('persons.last_seen_date')({ name: 'unmatched_profiles', title: 'Unmatched offsite profiles', type: 'single_value', fields: ['persons.unmatched_count'] }),
+    persons('persons.last_seen_date')({ name: 'unmatched_profiles', title: 'Unmatched offsite profiles', type: 'single_value', fields: ['persons.unmatched_count'], ...single(2) }),
     events({
       name: 'events_by_status',
       title: 'Events by identity status, by week',
@@ -208,6 +210,7 @@ const offsiteDashboard: Dashboard = {
  */
 function dataQualityDashboard(config: Config): Dashboard {
   const runLog = hasRunLog(config);
+  const SINGLE = single(runLog ? 4 : 2);
   return {
     name: 'journey_stitch_data_quality',
     title: 'Data quality',
