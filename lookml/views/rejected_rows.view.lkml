@@ -16,7 +16,7 @@ view: rejected_rows {
     hidden: yes
     type: string
     description: "A row key (a rejected row has none of its own: copies of one event id share it)."
-    sql: CONCAT(COALESCE(${TABLE}.source_table, ''), ':', COALESCE(${TABLE}.event_id, ''), ':', COALESCE(${TABLE}.reason, ''), ':', COALESCE(${TABLE}.row_data, '')) ;;
+    sql: CONCAT(COALESCE(${TABLE}.source_table, ''), ':', COALESCE(${TABLE}.event_id, ''), ':', COALESCE(${TABLE}.reason, ''), ':', {% if _dialect._name == 'bigquery_standard_sql' %}TO_HEX(MD5(COALESCE(${TABLE}.row_data, ''))){% else %}md5(COALESCE(${TABLE}.row_data, '')){% endif %}) ;;
   }
 
   dimension: source_table {

@@ -11,7 +11,7 @@ import { DUPLICATE_REASON } from '../models/staging';
 import { STATE_TABLES } from '../models/incremental';
 import { named, pairs, type Named, type Node } from './document';
 import { TIME_TIMEFRAMES } from './fields';
-import { dialectSwitch } from './liquid';
+import { dialectSwitch, md5Hex } from './liquid';
 import { SCRATCH_PREFIX } from './pdt';
 import { count } from './views';
 
@@ -37,7 +37,8 @@ WHERE NOT EXISTS (SELECT 1 FROM \${stitched_events.SQL_TABLE_NAME} WHERE FALSE)`
   };
 }
 
-/** A text field of row_data (JSON text on both warehouses). */
+/** A text field of row_data (JSON text on both warehouses); KEPT_TABLE_PATH is the one a field reads without the grant. */
+export const KEPT_TABLE_PATH = '$.kept_source_table';
 const rowDataField = (path: string) => dialectSwitch(`JSON_VALUE(\${TABLE}.row_data, '${path}')`, `json_extract_string(\${TABLE}.row_data, '${path}')`);
 
 const DUPLICATE = [['is_duplicate', 'yes']] as [string, string][];
@@ -53,7 +54,8 @@ export function rejectedRowsView(config: Config): Named {
         hidden: true,
         type: 'string',
         description: 'A row key (a rejected row has none of its own: copies of one event id share it).',
-        sql: "CONCAT(COALESCE(${TABLE}.source_table, ''), ':', COALESCE(${TABLE}.event_id, ''), ':', COALESCE(${TABLE}.reason, ''), ':', COALESCE(${TABLE}.row_data, ''))",
+        // row_data hashed: the key is selectable by everyone, row_data is behind the grant.
+        sql: `CONCAT(COALESCE(\${TABLE}.source_table, ''), ':', COALESCE(\${TABLE}.event_id, ''), ':', COALESCE(\${TABLE}.reason, ''), ':', ${md5Hex("COALESCE(${TABLE}.row_data, '')")})`,
       }),
       named('source_table', { type: 'string', label: 'Source Table', description: 'The raw table (or file) the row came from.', sql: '${TABLE}.source_table' }),
       named('event_id', {
@@ -79,7 +81,7 @@ export function rejectedRowsView(config: Config): Named {
         type: 'string',
         label: 'Kept Copy Source Table',
         description: 'For a duplicate: the table of the copy stitched_events holds (re-deliveries: the same table).',
-        sql: rowDataField('$.kept_source_table'),
+        sql: rowDataField(KEPT_TABLE_PATH),
       }),
       // Ids, times and page paths in clear, the rest keyed hashes (docs/semantics.md §1): anonymous ids are
       // personal data here as in stitched_events, so the whole row stays behind the grant.

@@ -7,20 +7,17 @@
  * one with `tables` + `lookml.run_history` over two `stitch --incremental` runs of the demo data, the second
  * finding rows that arrived late (run history and late-row tiles).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load';
-import { stitchDuckDB } from '../../src/engine/stitch';
-import { GENERATED_MARK, generateProject } from '../../src/lookml/project';
-import { writeProject } from '../../src/lookml/write';
+import { parse } from 'yaml';
 import { CoreApi } from '../../src/preview/api/core';
 import { PreviewDatabase } from '../../src/preview/api/database';
 import { PREVIEW_USERS } from '../../src/preview/api/users';
 import { prepareDemo } from '../../src/preview/demo';
 import { loadPreviewProject } from '../../src/preview/project';
 import { tileQuery, type DashboardDoc } from '../../src/preview/dashboards/query';
+import { LATE_PAGES, runLogWorld } from './run-log-world';
 
 interface World {
   api: CoreApi;
@@ -53,40 +50,6 @@ async function runTiles(world: World): Promise<{ outcomes: string[]; rows: Map<s
     }
   }
   return { outcomes, rows };
-}
-
-/** Page views held back from the first run and delivered before the second, dated well before its cutoff. */
-const LATE_PAGES = 7;
-
-/**
- * The demo data stitched twice with `stitch --incremental` (tables + run_history): the first run (full, keeping
- * state) without LATE_PAGES page views dated three weeks before the data's end, the second with them back.
- */
-async function runLogWorld(dataDir: string, dir: string): Promise<{ projectDir: string; database: string }> {
-  const data = join(dir, 'data');
-  const pages = join(data, 'pages.ndjson');
-  rmSync(data, { recursive: true, force: true });
-  mkdirSync(data, { recursive: true });
-  for (const f of readdirSync(dataDir).filter((f) => /\.(ndjson|ya?ml)$/.test(f))) copyFileSync(join(dataDir, f), join(data, f));
-  const lines = readFileSync(pages, 'utf8').split('\n').filter(Boolean);
-  const end = Math.max(...lines.flatMap((l) => (l.startsWith('{') ? [Date.parse(JSON.parse(l).timestamp)] : [])).filter(Number.isFinite));
-  const isLate = (l: string) => {
-    const t = Date.parse(l.startsWith('{') ? JSON.parse(l).timestamp : '');
-    return t < end - 21 * 86_400_000 && t > end - 28 * 86_400_000;
-  };
-  const late = lines.filter(isLate).slice(0, LATE_PAGES);
-  expect(late).toHaveLength(LATE_PAGES);
-  writeFileSync(pages, lines.filter((l) => !late.includes(l)).join('\n') + '\n');
-  const configFile = join(data, 'journey-stitch.yaml');
-  const yaml = parse(readFileSync(configFile, 'utf8'));
-  writeFileSync(configFile, stringify({ ...yaml, lookml: { materialization: 'tables', run_history: true } }));
-  const { config } = await loadConfig(configFile);
-  await stitchDuckDB(config, { incremental: true });
-  writeFileSync(pages, [...lines.filter((l) => !late.includes(l)), ...late].join('\n') + '\n');
-  await stitchDuckDB(config, { incremental: true });
-  const projectDir = join(dir, 'project');
-  await writeProject(generateProject(config), projectDir, GENERATED_MARK);
-  return { projectDir, database: config.output.database };
 }
 
 const worlds: Record<'demo' | 'runLog', World> = {} as never;
