@@ -264,9 +264,9 @@ function dataQualityDashboard(config: Config): Dashboard {
         ? [
             runs({
               name: 'late_rows_by_day',
-              title: 'Late rows and new events by run day',
+              title: 'Late rows by run day',
               type: 'looker_column',
-              fields: ['journey_stitch_runs.refreshed_date', 'journey_stitch_runs.total_late_rows', 'journey_stitch_runs.total_new_events'],
+              fields: ['journey_stitch_runs.refreshed_date', 'journey_stitch_runs.total_late_rows'],
               sorts: ['journey_stitch_runs.refreshed_date'],
               limit: 500,
             }),

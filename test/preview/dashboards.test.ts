@@ -116,6 +116,15 @@ describe('tileView', () => {
     expect(spec.encoding.y.stack).toBeNull();
   });
 
+  it('two measures in columns stand side by side, not stacked', () => {
+    const day = field('runs.refreshed_date', { is_timeframe: true, type: 'date_date' });
+    const e = element({ type: 'looker_column', fields: ['runs.refreshed_date', 'runs.late', 'runs.new'] });
+    const spec = (tileView(e, detail([day], [measure('runs.late'), measure('runs.new')], [{ 'runs.refreshed_date': '2026-12-06', 'runs.late': 7, 'runs.new': 9000 }]), SIZE) as { spec: any }).spec;
+    expect(spec.encoding.y.stack).toBeNull();
+    expect(spec.encoding.xOffset).toEqual({ field: 'series', sort: null });
+    expect(spec.encoding.x.axis.labelExpr).toContain('utcFormat');
+  });
+
   it('pie: the category is the colour, the value the angle', () => {
     const e = element({ type: 'looker_pie', fields: ['stitched_events.identity_status', 'stitched_events.count'] });
     const view = tileView(e, detail([field('stitched_events.identity_status')], [measure('stitched_events.count')], [{ 'stitched_events.identity_status': 'confirmed', 'stitched_events.count': 9 }]), SIZE);

@@ -144,11 +144,13 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
     field: 'value',
     type: 'quantitative' as const,
     title: valueTitle ?? null,
-    stack: series && e.type !== 'looker_line' ? ('zero' as const) : null,
+    // A pivot's values add up (stacked); different measures do not (side by side, or lines).
+    stack: seriesField && e.type !== 'looker_line' ? ('zero' as const) : null,
     ...(counts ? { axis: { tickMinStep: 1, format: ',d' } } : {}),
   };
   const mark = { looker_bar: 'bar', looker_column: 'bar', looker_line: 'line', looker_area: 'area', looker_pie: 'arc' }[e.type as (typeof CHART_TYPES)[number]];
-  const encoding = e.type === 'looker_bar' ? { y: categoryEnc, x: valueEnc } : { x: categoryEnc, y: valueEnc };
+  const grouped = series && !seriesField && mark === 'bar' ? { [e.type === 'looker_bar' ? 'yOffset' : 'xOffset']: { field: 'series', sort: null } } : {};
+  const encoding = { ...(e.type === 'looker_bar' ? { y: categoryEnc, x: valueEnc } : { x: categoryEnc, y: valueEnc }), ...grouped };
   return {
     ...base,
     mark: { type: mark, tooltip: true, ...(mark === 'line' ? { point: true } : {}), ...(mark === 'area' ? { opacity: 0.85 } : {}) },
