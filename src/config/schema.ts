@@ -378,7 +378,7 @@ export const configSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['lookml', 'run_history'],
-        message: 'needs lookml.materialization: tables (pdt builds keep no run log: Looker lists PDT builds in System Activity)',
+        message: "needs lookml.materialization: tables (pdt builds keep no run log: System Activity's PDT Event Log lists their builds)",
       });
     }
     if (cfg.warehouse === 'bigquery') {

@@ -206,7 +206,7 @@ const offsiteDashboard: Dashboard = {
 /**
  * Data quality: the rejected rows (both materializations) and, where the project reads the run log (tables +
  * lookml.run_history), run history and late rows. pdt builds keep no run log and read every raw row on every build
- * (no late rows): Looker's System Activity lists their builds.
+ * (no late rows): System Activity's PDT Event Log lists their builds.
  */
 function dataQualityDashboard(config: Config): Dashboard {
   const runLog = hasRunLog(config);
