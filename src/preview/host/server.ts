@@ -29,6 +29,8 @@ export interface PreviewServerOptions {
 
 export interface RunningPreview {
   url: string;
+  /** The LookML dashboards' index page. */
+  dashboardsUrl: string;
   port: number;
   server: Server;
   close(): Promise<void>;
@@ -163,6 +165,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}${extensionPrefix}/`,
+    dashboardsUrl: `http://${host}:${port}${DASHBOARDS_PATH}`,
     port,
     server,
     close: () =>
