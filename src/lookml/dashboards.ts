@@ -227,7 +227,8 @@ function dataQualityDashboard(config: Config): Dashboard {
       rejects({ name: 'duplicate_copies', title: 'Duplicate copies', type: 'single_value', fields: ['rejected_rows.duplicate_count'], ...SINGLE }),
       ...(runLog
         ? [
-            runs({ name: 'late_rows', title: 'Late rows (not read by incremental runs)', type: 'single_value', fields: ['journey_stitch_runs.total_late_rows'], ...SINGLE }),
+            // Since the last full run, whatever the run dates: what a full stitch would still add.
+            on(QUALITY_EXPLORES.stitchRuns)({ name: 'late_rows', title: 'Late rows not yet stitched', type: 'single_value', fields: ['journey_stitch_runs.outstanding_late_rows'], ...SINGLE }),
             runs({ name: 'runs', title: 'Stitch runs', type: 'single_value', fields: ['journey_stitch_runs.count'], ...SINGLE }),
           ]
         : []),

@@ -128,6 +128,13 @@ export function runsView(): Named {
       runNumber('affected_persons', 'Persons Re-stitched', 'Persons the run recomputed from all their events.'),
       runNumber('rows_rewritten', 'Rows Rewritten', 'Output rows the run replaced.'),
       runNumber('late_rows', 'Late Rows', 'Raw rows that arrived after the run that covered their time (not read: a full stitch includes them).'),
+      // As `stitch` counts the late rows still missing from the output (engine/incremental.ts outstandingLateRows).
+      named('is_after_last_full_run', {
+        type: 'yesno',
+        label: 'Is After Last Full Run',
+        description: 'Yes for the runs after the latest full one: their late rows are still missing from the stitched tables.',
+        sql: `\${TABLE}.refreshed_at > (SELECT MAX(f.refreshed_at) FROM @{OUTPUT_DATASET}.${STATE_TABLES.runs} AS f WHERE f.mode = 'full')`,
+      }),
     ],
     dimension_group: [
       runTime('refreshed', 'refreshed_at', 'When the run ended.'),
@@ -139,6 +146,13 @@ export function runsView(): Named {
       named('incremental_count', count('Incremental Runs', 'Runs that processed only new events.', 'run_details', [['mode', 'incremental']])),
       runSum('total_new_events', 'new_events', 'Total New Events', 'New events over the runs.'),
       runSum('total_late_rows', 'late_rows', 'Total Late Rows', 'Late rows over the runs: rows incremental runs did not read (a full stitch includes them).'),
+      named('outstanding_late_rows', {
+        type: 'sum',
+        label: 'Late Rows Not Yet Stitched',
+        description: 'Late rows found since the latest full run: missing from the stitched tables until the next full stitch.',
+        sql: '${late_rows}',
+        filters: pairs([['mode', 'incremental'], ['is_after_last_full_run', 'yes']]),
+      }),
       runSum('total_rows_rewritten', 'rows_rewritten', 'Total Rows Rewritten', 'Output rows replaced over the runs.'),
     ],
     set: [named('run_details', { fields: ['refreshed_time', 'mode', 'new_events', 'affected_persons', 'rows_rewritten', 'late_rows'] })],

@@ -95,7 +95,8 @@ test('the data quality tiles count what the stitched database holds: rejects, du
   const tile = (n: string) => rows.get(`journey_stitch_data_quality/${n}`)!;
   expect(tile('rejected_rows')).toEqual([{ 'rejected_rows.rejected_count': Number(rejected) }]);
   expect(tile('duplicate_copies')).toEqual([{ 'rejected_rows.duplicate_count': Number(duplicates) }]);
-  expect(tile('late_rows')).toEqual([{ 'journey_stitch_runs.total_late_rows': LATE_PAGES }]);
+  expect(tile('late_rows')).toEqual([{ 'journey_stitch_runs.outstanding_late_rows': LATE_PAGES }]);
+  expect(tile('late_rows_by_day').map((r) => r['journey_stitch_runs.total_late_rows'])).toEqual([LATE_PAGES]);
   expect(tile('runs')).toEqual([{ 'journey_stitch_runs.count': 2 }]);
   expect(tile('run_history').map((r) => [r['journey_stitch_runs.mode'], r['journey_stitch_runs.late_rows']])).toEqual([
     ['incremental', LATE_PAGES],

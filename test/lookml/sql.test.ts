@@ -41,7 +41,10 @@ const BIGQUERY: Target = { dialect: BIGQUERY_DIALECT_NAME, table: (t) => `\`acme
 const HASH_KEY = 'Xq7-vR2_pL9mK4tZ';
 
 function render(sql: string, target: Target, filters: Filters = {}, where = 'test'): string {
-  const withTables = sql.replace(/@\{HASH_KEY\}/g, HASH_KEY).replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
+  const withTables = sql
+    .replace(/@\{HASH_KEY\}/g, HASH_KEY)
+    .replace(/@\{OUTPUT_DATASET\}\.(\w+)/g, (_, t: OutputTable) => target.table(t))
+    .replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
   return renderLiquid(withTables, {
     dialectName: target.dialect,
     where,
