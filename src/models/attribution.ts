@@ -37,7 +37,7 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
   END AS link_reason,
   CASE
     WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
-    THEN COALESCE(k.person_id, ${d.concat('e.source', `':name:'`, `COALESCE(${ctx.normalizeName('e.name')}, '')`)})
+    THEN COALESCE(k.person_id, ${ctx.nameProfileKey('e')})
   END AS profile_key${matchEvidenceColumns(ctx, 'e')}
 FROM ${t('js_events')} AS e
 LEFT JOIN ${t('js_event_component')} AS c ON c.event_id = e.event_id

@@ -125,6 +125,29 @@ function scoredNamesakes(): Scenario[] {
       },
     },
     {
+      // One person, one LinkedIn profile: the Acme Sam's own profile (its email ties it) has another URL than li-1's,
+      // so li-1 is more likely the Globex Sam's (with nothing to tell them apart, neither clears the threshold: the case
+      // below). Holding a
+      // profile is common here (3 of 4 web persons) and holding two unseen, so the evidence weighs: BF 0.4 against
+      // the Acme Sam, 2.8 for the Globex Sam.
+      name: 'scored: a namesake who already holds another profile URL is unlikely to own this one',
+      config,
+      input: {
+        identifies: people,
+        offsite: {
+          linkedin: [
+            // Everyone's labelled profile carries its URL: holding one is common, holding two unseen.
+            ...examples.map((row) => ({ ...row, profile_url: `https://www.linkedin.com/in/${String(row.id)}` })),
+            offsiteRow('li-5', '02-19 10:00', 'Sam Lee', { email: 'sam@acme.com', profile_url: 'https://www.linkedin.com/in/sam-lee-acme' }),
+            offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { profile_url: 'https://www.linkedin.com/in/sam-lee-7' }),
+          ],
+        },
+      },
+      events: { ...known, 'li-5': [USER_U1, 'confirmed', 'offsite_email'], 'li-1': [USER_U2, 'inferred', 'name_match'] },
+      persons: { ...persons, [USER_U2]: 'inferred' },
+      rows: { stitched_events: { 'li-1': { match_probability: 0.732026, match_evidence: 'name shared by 3 + best of 2' } } },
+    },
+    {
       name: 'scored: namesakes and no evidence to tell them apart: unmatched',
       config,
       input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee')] } },
@@ -466,6 +489,32 @@ export const SCENARIOS: Scenario[] = [
       [profilePerson('linkedin:https://linkedin.com/in/ben-2')]: 'unmatched',
       [emailPerson('ana.other@y.example')]: 'confirmed',
       [profilePerson('linkedin:https://linkedin.com/in/ana-3')]: 'unmatched',
+    },
+  },
+  {
+    // Exports without profile links (comments scraped from a post) key a profile by name; the headline keeps two
+    // namesakes apart, and the same person's rows (same headline, any case or spacing) together.
+    name: 'rows without a profile URL: one profile per name and headline',
+    input: {
+      offsite: {
+        linkedin: [
+          offsiteRow('li-1', '02-20 10:00', 'Jo Kay', { headline: 'Head of Data at Acme' }),
+          offsiteRow('li-2', '02-21 10:00', 'JO  KAY', { headline: 'head of data at  ACME' }),
+          offsiteRow('li-3', '02-22 10:00', 'Jo Kay', { headline: 'Founder | Bakery' }),
+          offsiteRow('li-4', '02-23 10:00', 'Jo Kay'),
+        ],
+      },
+    },
+    events: {
+      'li-1': [profilePerson('linkedin:name:jo kay:head of data at acme'), 'unmatched', 'none'],
+      'li-2': [profilePerson('linkedin:name:jo kay:head of data at acme'), 'unmatched', 'none'],
+      'li-3': [profilePerson('linkedin:name:jo kay:founder bakery'), 'unmatched', 'none'],
+      'li-4': [profilePerson('linkedin:name:jo kay'), 'unmatched', 'none'],
+    },
+    persons: {
+      [profilePerson('linkedin:name:jo kay:head of data at acme')]: 'unmatched',
+      [profilePerson('linkedin:name:jo kay:founder bakery')]: 'unmatched',
+      [profilePerson('linkedin:name:jo kay')]: 'unmatched',
     },
   },
   {
