@@ -125,6 +125,11 @@ describe('tileView', () => {
     expect(spec.encoding.x.axis.labelExpr).toContain('utcFormat');
   });
 
+  it('a chart left without its category (a field the user may not see) shows its rows as a table', () => {
+    const e = element({ type: 'looker_bar', fields: ['persons.name', 'persons.count'] });
+    expect(tileView(e, detail([], [measure('persons.count')], [{ 'persons.count': 4 }]), SIZE)).toMatchObject({ kind: 'table', rows: [['4']] });
+  });
+
   it('pie: the category is the colour, the value the angle', () => {
     const e = element({ type: 'looker_pie', fields: ['stitched_events.identity_status', 'stitched_events.count'] });
     const view = tileView(e, detail([field('stitched_events.identity_status')], [measure('stitched_events.count')], [{ 'stitched_events.identity_status': 'confirmed', 'stitched_events.count': 9 }]), SIZE);

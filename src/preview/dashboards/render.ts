@@ -173,7 +173,9 @@ export function tileView(e: DashboardElement, detail: QueryDetail, size: { width
       others: rest.map((f) => ({ label: f.label_short, value: formatValue(row[f.name]?.value, f) })),
     };
   }
-  if ((CHART_TYPES as readonly string[]).includes(e.type)) return { kind: 'chart', spec: chartSpec(e, detail, size) };
+  // A chart needs a category and a value; without them (a field dropped for the grant) the rows show as a table.
+  const chartable = fields.some((f) => !detail.fields.measures.includes(f)) && fields.some((f) => detail.fields.measures.includes(f));
+  if ((CHART_TYPES as readonly string[]).includes(e.type) && chartable) return { kind: 'chart', spec: chartSpec(e, detail, size) };
   return {
     kind: 'table',
     columns: fields.map((f) => ({ label: f.label_short, numeric: f.is_numeric })),
