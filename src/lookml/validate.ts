@@ -478,6 +478,9 @@ function checkDashboard(file: SourceFile, exploreViews: Map<string, Set<string>>
       const [col, width] = [Number(e.col), Number(e.width)];
       if (!(col >= 0 && width > 0 && col + width <= 24)) tile(`col ${String(e.col)} + width ${String(e.width)} leaves the 24 newspaper columns`);
     }
+    // A filter no tile listens to filters nothing: the viewer would change it to no effect.
+    const listened = new Set(((d.elements as Record<string, unknown>[] | undefined) ?? []).flatMap((e) => Object.keys((e.listen as object) ?? {})));
+    for (const name of filters.keys()) if (!listened.has(name)) where(`filter ${name}: no tile listens to it`);
   }
 }
 

@@ -187,6 +187,7 @@ describe('the validator catches', () => {
     ['a dashboard outside the newspaper layout', JOURNEYS_DASHBOARD, 'layout: newspaper', 'layout: tile', /dashboard journey_stitch_journeys: layout tile is not newspaper/],
     ['a dashboard tile past the 24 columns', JOURNEYS_DASHBOARD, 'col: 12', 'col: 16', /leaves the 24 newspaper columns/],
     ['rejected row data without the grant', REJECTS, 'required_access_grants: [can_see_pii]\n', '', /view rejected_rows, dimension row_data shows personal data \(row_data\) without required_access_grants/],
+    ['a dashboard filter no tile listens to', QUALITY_DASHBOARD, '- name: source_table\n', '- name: table\n', /dashboard journey_stitch_data_quality: filter table: no tile listens to it/],
     ['a data quality tile on a field its explore lacks', QUALITY_DASHBOARD, '- rejected_rows.duplicate_count\n', '- stitched_events.count\n', /dashboard journey_stitch_data_quality: tile duplicate_copies: stitched_events.count: view stitched_events is not in explore rejected_rows/],
     ['a field without a description', EVENTS, 'description: "Page referrer (may carry query parameters)."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
