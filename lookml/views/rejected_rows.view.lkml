@@ -6,6 +6,7 @@ view: rejected_rows {
     sql:
       SELECT r.source_table, r.event_id, r.reason, r.row_data
       FROM @{SCRATCH}.journey_stitch_rejected_rows AS r
+      -- Written by the PDT builds: naming the stitched_events PDT makes Looker build them first (none of its columns is read: no bytes billed for it).
       WHERE NOT EXISTS (SELECT 1 FROM ${stitched_events.SQL_TABLE_NAME} WHERE FALSE) ;;
   }
 

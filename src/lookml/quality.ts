@@ -32,6 +32,7 @@ function rejectsSource(config: Config): Node {
     derived_table: {
       sql: `SELECT r.source_table, r.event_id, r.reason, r.row_data
 FROM @{SCRATCH}.${SCRATCH_PREFIX}${REJECTS_TABLE} AS r
+-- Written by the PDT builds: naming the stitched_events PDT makes Looker build them first (none of its columns is read: no bytes billed for it).
 WHERE NOT EXISTS (SELECT 1 FROM \${stitched_events.SQL_TABLE_NAME} WHERE FALSE)`,
     },
   };
