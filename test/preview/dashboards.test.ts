@@ -130,6 +130,16 @@ describe('tileView', () => {
     expect(tileView(e, detail([], [measure('persons.count')], [{ 'persons.count': 4 }]), SIZE)).toMatchObject({ kind: 'table', rows: [['4']] });
   });
 
+  it('a pivoted area fills a missing series with zero; an empty category shows as ∅', () => {
+    const week = field('e.week', { is_timeframe: true, type: 'date_week' });
+    const e = element({ type: 'looker_area', fields: ['e.week', 'e.status', 'e.count'], pivots: ['e.status'] });
+    const spec = (tileView(e, detail([week, field('e.status')], [measure('e.count')], [{ 'e.week': '2026-11-30', 'e.status': 'confirmed', 'e.count': 3 }]), SIZE) as { spec: any }).spec;
+    expect(spec.encoding.y.impute).toEqual({ value: 0 });
+    const bar = element({ type: 'looker_bar', fields: ['e.reason', 'e.count'] });
+    const barSpec = (tileView(bar, detail([field('e.reason')], [measure('e.count')], [{ 'e.reason': null, 'e.count': 1 }]), SIZE) as { spec: any }).spec;
+    expect(barSpec.data.values).toEqual([{ category: '∅', series: 'count', value: 1 }]);
+  });
+
   it('pie: the category is the colour, the value the angle', () => {
     const e = element({ type: 'looker_pie', fields: ['stitched_events.identity_status', 'stitched_events.count'] });
     const view = tileView(e, detail([field('stitched_events.identity_status')], [measure('stitched_events.count')], [{ 'stitched_events.identity_status': 'confirmed', 'stitched_events.count': 9 }]), SIZE);

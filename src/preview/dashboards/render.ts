@@ -73,19 +73,21 @@ function chartData(e: DashboardElement, detail: QueryDetail, dims: FieldMeta[], 
   const pivot = dims.find((d) => e.pivots?.includes(d.name));
   const category = dims.find((d) => d !== pivot) ?? dims[0];
   const num = (v: unknown) => (typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v));
+  // An empty category is a category of its own, shown as Looker shows it.
+  const cat = (r: QueryDetail['data'][number]) => (r[category.name]?.value ?? '∅') as string | number;
   if (pivot) {
     const m = measures[0];
     return {
       category,
       series: pivot.label_short,
       seriesField: pivot.name,
-      data: detail.data.map((r) => ({ category: r[category.name]?.value as string, series: formatValue(r[pivot.name]?.value), value: num(r[m.name]?.value) })),
+      data: detail.data.map((r) => ({ category: cat(r), series: formatValue(r[pivot.name]?.value), value: num(r[m.name]?.value) })),
     };
   }
   return {
     category,
     series: measures.length > 1 ? 'Measure' : undefined,
-    data: detail.data.flatMap((r) => measures.map((m) => ({ category: r[category.name]?.value as string, series: m.label_short, value: num(r[m.name]?.value) }))),
+    data: detail.data.flatMap((r) => measures.map((m) => ({ category: cat(r), series: m.label_short, value: num(r[m.name]?.value) }))),
   };
 }
 
@@ -118,7 +120,7 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
     return {
       ...base,
       mark: { type: 'arc', innerRadius: Math.min(size.width, size.height) / 5, tooltip: true },
-      encoding: { theta: { field: 'value', type: 'quantitative', stack: true }, color: { field: 'category', type: 'nominal', title: category.label_short, sort: null, scale: colorScale(category.name, data.map((x) => formatValue(x.category))), legend: { orient: 'right' } }, tooltip },
+      encoding: { theta: { field: 'value', type: 'quantitative', stack: true }, color: { field: 'category', type: 'nominal', title: category.label_short, sort: null, scale: colorScale(category.name, data.map((x) => String(x.category))), legend: { orient: 'right' } }, tooltip },
     } as TopLevelSpec;
   }
   const day = category.is_timeframe && /^date_(date|week|month|quarter)$/.test(category.type);
@@ -147,6 +149,8 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
     // A pivot's values add up (stacked); different measures do not (side by side, or lines).
     stack: seriesField && e.type !== 'looker_line' ? ('zero' as const) : null,
     ...(counts ? { axis: { tickMinStep: 1, format: ',d' } } : {}),
+    // A stacked area needs every series at every category: a week without a status is a zero, not a gap.
+    ...(seriesField && e.type === 'looker_area' ? { impute: { value: 0 } } : {}),
   };
   const mark = { looker_bar: 'bar', looker_column: 'bar', looker_line: 'line', looker_area: 'area', looker_pie: 'arc' }[e.type as (typeof CHART_TYPES)[number]];
   const grouped = series && !seriesField && mark === 'bar' ? { [e.type === 'looker_bar' ? 'yOffset' : 'xOffset']: { field: 'series', sort: null } } : {};
