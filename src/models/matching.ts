@@ -14,7 +14,9 @@
  *   strong evidence, "John Smith" weak, and namesakes share the probability.
  * - BF = m / u per comparison: company (the profile's company or headline "… at Acme" against the candidate's
  *   company trait or work email domain: agree, disagree, unknown) and referral (a LinkedIn-referred web visit by the
- *   candidate within identity.name_matching.referral_window_hours of an interaction: yes or no).
+ *   candidate within identity.name_matching.referral_window_hours of an interaction: yes or no), and another profile
+ *   (the profile has a URL and the candidate already holds a confirmed one on the same source: one person, one
+ *   profile; yes, no, or unknown without a URL).
  *
  * Estimation, from the data itself: m from the labelled pairs (offsite profiles tied to a web person by an email or
  * profile URL: those are true matches), smoothed toward u by PRIOR_PAIRS pseudo-pairs (no labelled pairs: no
