@@ -816,7 +816,7 @@ view: js_profiles {
         AS
         SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
         FROM `js_offsite_profiles` AS p
-        LEFT JOIN `js_match_candidates` AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= 0.8
+        LEFT JOIN `js_match_candidates` AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= 0.9
         WHERE p.labelled_person IS NULL; ;;
     }
 
