@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { REJECTS_TABLE } from '../../contract/tables';
 import { SCRATCH_PREFIX } from '../../lookml/pdt';
-import { DuckDBDialect } from '../../sql/dialects/duckdb';
 import type { QueryRunner } from './core';
+import { dialects } from '../../sql/dialects';
 
-const dialect = new DuckDBDialect();
+const dialect = dialects.duckdb;
 
 /**
  * pdt builds write their rejected rows to `@{SCRATCH}.journey_stitch_rejected_rows`, which Looker reads as is; here
