@@ -126,3 +126,9 @@ explore: identity_links {
     sql_on: ${identity_links.person_id} = ${persons.person_id} ;;
   }
 }
+
+explore: rejected_rows {
+  view_name: rejected_rows
+  label: "Rejected Rows"
+  description: "Rows kept out of stitched_events and why: rejected by staging or the file reader, or a duplicate copy of an event id."
+}

@@ -20,6 +20,7 @@ async function main() {
   process.stdout.write(
     `\njourney-stitch demo ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n` +
       `  open ${preview.url}\n` +
+      `  LookML dashboards ${preview.dashboardsUrl}\n` +
       `  (data ${paths.dataDir}; LookML ${paths.projectDir}; Ctrl-C to stop)\n`,
   );
   const stop = () => void preview.stop().then(() => process.exit(0));

@@ -31,7 +31,7 @@
       row: 0
       col: 0
       width: 12
-      height: 6
+      height: 3
     - title: Unmatched offsite profiles
       name: unmatched_profiles
       model: journey_stitch
@@ -44,7 +44,7 @@
       row: 0
       col: 12
       width: 12
-      height: 6
+      height: 3
     - title: Events by identity status, by week
       name: events_by_status
       model: journey_stitch
@@ -61,7 +61,7 @@
       limit: 500
       listen:
         date: stitched_events.occurred_date
-      row: 6
+      row: 3
       col: 0
       width: 12
       height: 6
@@ -81,7 +81,7 @@
       limit: 500
       listen:
         date: persons.first_seen_date
-      row: 6
+      row: 3
       col: 12
       width: 12
       height: 6
@@ -99,7 +99,7 @@
         - stitched_events.count desc
       listen:
         date: stitched_events.occurred_date
-      row: 12
+      row: 9
       col: 0
       width: 12
       height: 6
@@ -115,7 +115,7 @@
         - stitched_events.person_count desc
       listen:
         date: stitched_events.occurred_date
-      row: 12
+      row: 9
       col: 12
       width: 12
       height: 6

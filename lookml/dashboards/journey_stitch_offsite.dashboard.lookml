@@ -28,7 +28,7 @@
         - stitched_events.count
       pivots:
         - stitched_events.identity_status
-      filters: &a1
+      filters:
         stitched_events.event_type: offsite
       sorts:
         - stitched_events.offsite_action
@@ -50,7 +50,8 @@
         - stitched_events.count
       pivots:
         - stitched_events.source
-      filters: *a1
+      filters:
+        stitched_events.event_type: offsite
       sorts:
         - stitched_events.occurred_week
       limit: 500

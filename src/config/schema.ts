@@ -369,10 +369,23 @@ export const configSchema = z
           .boolean()
           .default(false)
           .describe('SQL Runner files also select names and emails (SQL Runner ignores access grants: only for teams whose SQL Runner users may see them).'),
+        run_history: z
+          .boolean()
+          .default(false)
+          .describe(
+            'tables: the project reads the run log (journey_stitch_runs, written by every stitch --incremental run) and the data quality dashboard shows run history and late rows. Needs materialization: tables and stitch --incremental (without the table those tiles fail).',
+          ),
       })
-      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch', sql_runner_personal_data: false }),
+      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch', sql_runner_personal_data: false, run_history: false }),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.lookml.run_history && cfg.lookml.materialization !== 'tables') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lookml', 'run_history'],
+        message: "needs lookml.materialization: tables (pdt builds keep no run log: System Activity's PDT Event Log lists their builds)",
+      });
+    }
     if (cfg.warehouse === 'bigquery') {
       for (const key of ['project', 'dataset'] as const)
         if (!cfg[key]) ctx.addIssue({ code: 'custom', path: [key], message: `warehouse: bigquery needs ${key} (where the raw tables live)` });

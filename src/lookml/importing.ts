@@ -10,7 +10,7 @@ import { DASHBOARDS_DIR } from './dashboards';
 import { named, type GeneratedFile } from './document';
 import { manifestConstants } from './manifest';
 import { modelDocument } from './model';
-import { EXPLORED_VIEWS, GENERATED_MARK, REFINEMENTS_DIR, refinementFile } from './project';
+import { exploredViews, GENERATED_MARK, REFINEMENTS_DIR, refinementFile } from './project';
 import { serialize } from './serialize';
 
 export interface ImportOptions {
@@ -42,6 +42,6 @@ export function importingProject(config: Config, options: ImportOptions): Genera
   return [
     { path: 'manifest.lkml', content: manifest, once: true },
     { path: `lookml/${LOOKER_MODEL}.model.lkml`, content: serialize(modelDocument(config, includes), header) },
-    ...EXPLORED_VIEWS.map(refinementFile),
+    ...exploredViews(config).map(refinementFile),
   ];
 }

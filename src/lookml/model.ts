@@ -6,6 +6,7 @@ import type { Config } from '../config/schema';
 import { EVENT_FIELDS, EXPLORES, PERSON_FIELDS, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
 import { rawTableSpecs } from '../models/raw-tables';
 import { named, pairs, type Named, type Node } from './document';
+import { qualityExplores } from './quality';
 import { dialects } from '../sql/dialects';
 
 const bq = dialects.bigquery;
@@ -36,7 +37,7 @@ const PATH_PERSON_FIELDS = [
   PERSON_FIELDS.lastSeen,
 ];
 
-function explores(): Named[] {
+function explores(config: Config): Named[] {
   return [
     named(EXPLORES.events, {
       view_name: 'stitched_events',
@@ -83,6 +84,7 @@ function explores(): Named[] {
       description: 'Every identifier and the person it resolves to: audit the stitching.',
       join: [manyToOne('persons', '${identity_links.person_id} = ${persons.person_id}')],
     }),
+    ...qualityExplores(config),
   ];
 }
 
@@ -120,6 +122,6 @@ export function modelDocument(config: Config, includes: readonly string[]): Node
     ],
     persist_with: DATAGROUP,
     access_grant: [named(PII_ACCESS_GRANT, { user_attribute: PII_USER_ATTRIBUTE, allowed_values: ['yes'] })],
-    explore: explores(),
+    explore: explores(config),
   };
 }

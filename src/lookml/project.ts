@@ -12,6 +12,7 @@ import { PATH_VIEWS, pathView } from './paths';
 import { stitchingPdts } from './pdt';
 import { serialize } from './serialize';
 import { dashboardFiles, DASHBOARDS_DIR } from './dashboards';
+import { qualityViews } from './quality';
 import { sqlRunnerFiles } from './sqlRunner';
 import { STITCHED_VIEWS, stitchedView } from './views';
 
@@ -99,18 +100,19 @@ export function generateProject(config: Config, keptConstants: Readonly<Record<s
     ...(intermediates.length ? [intermediateViewsFile(intermediates)] : []),
     ...views.map((v) => refinementFile(v.$name)),
     ...sqlRunnerFiles(config, headerWith),
-    ...dashboardFiles(generatedHeader),
+    ...dashboardFiles(config, generatedHeader),
   ];
 }
 
-/** The views explores query: the stitched tables' and the dynamic path views. */
+/** The views explores query: the stitched tables', the dynamic path views and the data-quality ones. */
 function generatedViews(config: Config, sources: Map<string, Node>): Named[] {
   const offsiteNames = config.offsite.map((o) => o.name);
   return [
     ...STITCHED_VIEWS.map((v) => stitchedView(v, sources.get(v)!)),
     ...PATH_VIEWS.map((v) => pathView(v, config.journeys.steps, ['web', ...offsiteNames])),
+    ...qualityViews(config),
   ];
 }
 
 /** The names of the views explores query (refinement files are made for these). */
-export const EXPLORED_VIEWS: readonly string[] = [...STITCHED_VIEWS, ...PATH_VIEWS];
+export const exploredViews = (config: Config): string[] => [...STITCHED_VIEWS, ...PATH_VIEWS, ...qualityViews(config).map((v) => v.$name)];

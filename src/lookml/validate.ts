@@ -16,7 +16,8 @@ import {
   PII_USER_ATTRIBUTE,
   pathFields,
 } from '../contract/looker';
-import { outputTables } from '../contract/tables';
+import { outputTables, REJECTS_TABLE } from '../contract/tables';
+import { KEPT_TABLE_PATH } from './quality';
 import { parse as parseYaml } from 'yaml';
 import { parseLookml } from './parser';
 
@@ -481,6 +482,9 @@ function checkDashboard(file: SourceFile, exploreViews: Map<string, Set<string>>
       const [col, width] = [Number(e.col), Number(e.width)];
       if (!(col >= 0 && width > 0 && col + width <= 24)) tile(`col ${String(e.col)} + width ${String(e.width)} leaves the 24 newspaper columns`);
     }
+    // A filter no tile listens to filters nothing: the viewer would change it to no effect.
+    const listened = new Set(((d.elements as Record<string, unknown>[] | undefined) ?? []).flatMap((e) => Object.keys((e.listen as object) ?? {})));
+    for (const name of filters.keys()) if (!listened.has(name)) where(`filter ${name}: no tile listens to it`);
   }
 }
 
@@ -493,9 +497,15 @@ function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<st
   const file = modelFile;
   if (!grant) issue(file, `no model defines access_grant ${PII_ACCESS_GRANT}`);
   else if (str(grant.user_attribute) !== PII_USER_ATTRIBUTE) issue(file, `access_grant ${PII_ACCESS_GRANT} must use user attribute ${PII_USER_ATTRIBUTE}`);
-  for (const table of outputTables()) {
+  // rejected_rows.row_data holds anonymous ids in clear (the rest hashed): whole, it is personal data too; its
+  // kept copy's table (one JSON path) is not.
+  const guarded: { name: string; pii: string[]; masks: RegExp[] }[] = [
+    ...outputTables().map((t) => ({ name: t.name as string, pii: t.columns.filter((c) => c.pii).map((c) => c.name), masks: MASKS })),
+    { name: REJECTS_TABLE, pii: ['row_data'], masks: [...MASKS, new RegExp(`'${KEPT_TABLE_PATH.replace(/[$.]/g, '\\$&')}'`)] },
+  ];
+  for (const table of guarded) {
     const v = views.get(table.name);
-    const pii = table.columns.filter((c) => c.pii).map((c) => c.name);
+    const pii = table.pii;
     if (!v || !pii.length) continue;
     for (const f of new Set(v.fields.values())) {
       const sql = [...SQL_KEYS.flatMap((k) => strings(f.node[k]))].join('\n');
@@ -503,7 +513,7 @@ function checkAccess(modelFile: string, views: Map<string, View>, grants: Map<st
       if (!shown.length) continue;
       const granted = strings(f.node.required_access_grants);
       for (const g of granted) if (!grants.has(g)) issue(f.file, `view ${v.name}, ${f.kind} ${f.name}: access grant ${g} is not defined`);
-      const masked = MASKS.some((m) => m.test(sql)) && f.name !== shown[0];
+      const masked = table.masks.some((m) => m.test(sql)) && f.name !== shown[0];
       if (!granted.includes(PII_ACCESS_GRANT) && !masked) {
         issue(f.file, `view ${v.name}, ${f.kind} ${f.name} shows personal data (${shown.join(', ')}) without required_access_grants: [${PII_ACCESS_GRANT}]`);
       }

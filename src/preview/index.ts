@@ -22,15 +22,9 @@ export interface Preview extends RunningPreview {
   stop(): Promise<void>;
 }
 
-/** The catalog the database is attached as: the OUTPUT_DATASET constant, so `@{OUTPUT_DATASET}.table` resolves. */
-function catalogOf(constants: Record<string, string>): string {
-  const dataset = constants.OUTPUT_DATASET;
-  return dataset && /^[A-Za-z_][A-Za-z0-9_]*$/.test(dataset) ? dataset : 'journey_stitch';
-}
-
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const project = await loadPreviewProject(resolve(options.projectDir));
-  const db = await PreviewDatabase.open(resolve(options.database), catalogOf(project.manifest.constants));
+  const db = await PreviewDatabase.forProject(resolve(options.database), project.manifest.constants);
   try {
     const running = await startPreviewServer({ project, runner: db, bundlePath: resolve(options.bundle), port: options.port });
     return {

@@ -21,7 +21,7 @@ let api: CoreApi;
 beforeAll(async () => {
   const paths = await prepareDemo(join(__dirname, '..', '..'), { quiet: true, extension: false });
   project = await loadPreviewProject(paths.projectDir);
-  db = await PreviewDatabase.open(paths.database, project.manifest.constants.OUTPUT_DATASET ?? 'journey_stitch');
+  db = await PreviewDatabase.forProject(paths.database, project.manifest.constants);
   api = new CoreApi(project.manifest, project.model, db);
 }, 300_000);
 afterAll(() => db?.close());

@@ -65,7 +65,7 @@ function personalValues(dataDir: string): Set<string> {
 
 async function openWorld(projectDir: string, database: string, dataDir: string): Promise<World> {
   const project = await loadPreviewProject(projectDir);
-  const db = await PreviewDatabase.open(database, project.manifest.constants.OUTPUT_DATASET ?? 'journey_stitch');
+  const db = await PreviewDatabase.forProject(database, project.manifest.constants);
   return { project, db, api: new CoreApi(project.manifest, project.model, db), personal: personalValues(dataDir) };
 }
 

@@ -75,7 +75,7 @@ test("generate keeps the constants a customer set, in the block's manifest and i
       runCli(['generate', '--out', 'block', '--importing', 'mine', '--block-url', BLOCK.url, '--block-ref', BLOCK.ref, '--project-name', 'acme_analytics'], dir);
     const first = await generate();
     expect([first.code, first.stderr.replace(/^warning: .*identity\.hash_key.*\n/m, '')]).toEqual([0, '']);
-    expect(first.stdout).toMatch(/importing project in mine: 8 written/);
+    expect(first.stdout).toMatch(/importing project in mine: 9 written/);
     const blockManifest = path.join(dir, 'block/manifest.lkml');
     const mine = path.join(dir, 'mine/manifest.lkml');
     expect(constantValues(await readFile(blockManifest, 'utf8'))).toMatchObject({ CONNECTION: 'journey_stitch', RAW_PROJECT: 'acme-data' });

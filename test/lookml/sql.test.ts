@@ -10,7 +10,7 @@ import { BIGQUERY_DIALECT_NAME } from '../../src/lookml/liquid';
 import { generateProject } from '../../src/lookml/project';
 import { CONNECTION_KEY_PLACEHOLDER } from '../../src/lookml/sqlRunner';
 import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
-import { outputCatalogTables } from '../support/bigquery-catalog';
+import { outputCatalogTables, runsCatalogTable } from '../support/bigquery-catalog';
 import { createTable, openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
 import { useZetaSQL } from '../support/zetasql';
 import { parseLookml as parse } from '../../src/lookml/parser';
@@ -21,7 +21,7 @@ const config = configSchema.parse({
   dataset: 'raw',
   source: { type: 'segment' },
   offsite: [{ name: 'linkedin', label: 'LinkedIn' }],
-  lookml: { materialization: 'tables' },
+  lookml: { materialization: 'tables', run_history: true },
 });
 const files = generateProject(config);
 const view = (name: string) => parse(files.find((f) => f.path === `lookml/views/${name}.view.lkml`)!.content).view[name];
@@ -41,7 +41,10 @@ const BIGQUERY: Target = { dialect: BIGQUERY_DIALECT_NAME, table: (t) => `\`acme
 const HASH_KEY = 'Xq7-vR2_pL9mK4tZ';
 
 function render(sql: string, target: Target, filters: Filters = {}, where = 'test'): string {
-  const withTables = sql.replace(/@\{HASH_KEY\}/g, HASH_KEY).replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
+  const withTables = sql
+    .replace(/@\{HASH_KEY\}/g, HASH_KEY)
+    .replace(/@\{OUTPUT_DATASET\}\.(\w+)/g, (_, t: OutputTable) => target.table(t))
+    .replace(/\$\{(\w+)\.SQL_TABLE_NAME\}/g, (_, v: OutputTable) => target.table(v));
   return renderLiquid(withTables, {
     dialectName: target.dialect,
     where,
@@ -110,7 +113,12 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const zetasql = useZetaSQL(() => outputCatalogTables(config));
+const zetasql = useZetaSQL(() => [
+  ...outputCatalogTables(config),
+  // rejected_rows as staging writes it (row_data: TO_JSON_STRING text) and the run log.
+  { path: ['acme-data', config.output.dataset, 'rejected_rows'], columns: ['source_table', 'event_id', 'reason', 'row_data'].map((name) => ({ name, type: 'STRING' })) },
+  runsCatalogTable('acme-data', config.output.dataset),
+]);
 
 // ---- the dynamic path views ---------------------------------------------------------------------------
 
@@ -198,6 +206,20 @@ describe('field SQL', () => {
 
   it.each(STITCHED)('%s: every dimension and measure passes ZetaSQL for BigQuery', async (name) => {
     await zetasql().expectValid(selectAll(name, BIGQUERY), `${name} fields`);
+  });
+
+  it.each(['rejected_rows', 'journey_stitch_runs'])('%s (data quality): every dimension and measure passes ZetaSQL for BigQuery', async (name) => {
+    await zetasql().expectValid(selectAll(name as OutputTable, BIGQUERY), `${name} fields`);
+  });
+
+  it('pdt: the rejected rows query (the scratch table, behind the stitched_events PDT) passes ZetaSQL for BigQuery', async () => {
+    const pdt = generateProject(configSchema.parse({ ...config, lookml: { materialization: 'pdt' } }));
+    const sql: string = parse(pdt.find((f) => f.path === 'lookml/views/rejected_rows.view.lkml')!.content).view.rejected_rows.derived_table.sql;
+    // The scratch table stands in as the output dataset's rejected_rows (same columns).
+    const rendered = render(sql.replace('@{SCRATCH}.journey_stitch_rejected_rows', BIGQUERY.table('rejected_rows' as OutputTable)), BIGQUERY);
+    expect(rendered).toContain(BIGQUERY.table('stitched_events'));
+    const { columns } = await zetasql().expectValid(rendered, 'rejected_rows derived table');
+    expect(columns?.map((c) => c.name)).toEqual(['source_table', 'event_id', 'reason', 'row_data']);
   });
 
   it('the safe alternatives mask personal data the same way on both warehouses, hashes keyed with HASH_KEY', async () => {

@@ -53,6 +53,12 @@ const CONFIGS: Record<string, ConfigInput> = {
     offsite: [{ name: 'linkedin' }],
     lookml: { materialization: 'tables', connection: 'bq_prod', scratch_schema: 'tmp' },
   },
+  'tables materialization with run history': {
+    ...bigquery,
+    source: { type: 'segment' },
+    offsite: [{ name: 'linkedin' }],
+    lookml: { materialization: 'tables', run_history: true },
+  },
 };
 
 describe('generated projects are valid', () => {
@@ -73,6 +79,20 @@ describe('generated projects are valid', () => {
     expect(events).toContain('sql_table_name: @{OUTPUT_DATASET}.stitched_events ;;');
     expect(events).not.toContain('derived_table');
     expect(files.find((f) => f.path === 'manifest.lkml')!.content).toMatch(/constant: CONNECTION \{\n\s+value: "bq_prod"/);
+  });
+
+  it('run history (journey_stitch_runs) only with tables: pdt builds keep no run log', () => {
+    const has = (c: ConfigInput) => generateProject(configSchema.parse(c)).some((f) => f.path === 'lookml/views/journey_stitch_runs.view.lkml');
+    expect([has(CONFIGS['tables materialization']), has(CONFIGS['tables materialization with run history'])]).toEqual([false, true]);
+    expect(() => configSchema.parse({ ...CONFIGS.snowplow, lookml: { run_history: true } })).toThrow(/run_history[\s\S]*needs lookml.materialization: tables/);
+  });
+
+  it('rejected rows: from the output dataset with tables, from the scratch table with pdt, built with the stitched_events PDT', () => {
+    const view = (c: ReturnType<typeof configSchema.parse>) => parse(generateProject(c).find((f) => f.path === 'lookml/views/rejected_rows.view.lkml')!.content).view.rejected_rows;
+    expect(view(configSchema.parse(CONFIGS['tables materialization'])).sql_table_name.trim()).toBe('@{OUTPUT_DATASET}.rejected_rows');
+    const pdt = view(DEFAULT_PROJECT_CONFIG).derived_table.sql;
+    expect(pdt).toContain('FROM @{SCRATCH}.journey_stitch_rejected_rows AS r');
+    expect(pdt).toContain('${stitched_events.SQL_TABLE_NAME}');
   });
 
   it('uses the configured refresh trigger, and refuses one LookML cannot hold', () => {
@@ -115,6 +135,8 @@ describe('the validator catches', () => {
   const PATHS = 'lookml/views/journey_paths.view.lkml';
   const JOURNEYS_DASHBOARD = 'lookml/dashboards/journey_stitch_journeys.dashboard.lookml';
   const COVERAGE_DASHBOARD = 'lookml/dashboards/journey_stitch_identity_coverage.dashboard.lookml';
+  const QUALITY_DASHBOARD = 'lookml/dashboards/journey_stitch_data_quality.dashboard.lookml';
+  const REJECTS = 'lookml/views/rejected_rows.view.lkml';
 
   it('nothing in the unmodified project', () => {
     expect(messages(base)).toEqual([]);
@@ -164,6 +186,9 @@ describe('the validator catches', () => {
     ['a dashboard tile filtering a missing field', COVERAGE_DASHBOARD, "stitched_events.identity_status: confirmed,inferred", "stitched_events.status: confirmed,inferred", /tile inferred_vs_confirmed: filter stitched_events.status: field status does not exist/],
     ['a dashboard outside the newspaper layout', JOURNEYS_DASHBOARD, 'layout: newspaper', 'layout: tile', /dashboard journey_stitch_journeys: layout tile is not newspaper/],
     ['a dashboard tile past the 24 columns', JOURNEYS_DASHBOARD, 'col: 12', 'col: 16', /leaves the 24 newspaper columns/],
+    ['rejected row data without the grant', REJECTS, 'required_access_grants: [can_see_pii]\n', '', /view rejected_rows, dimension row_data shows personal data \(row_data\) without required_access_grants/],
+    ['a dashboard filter no tile listens to', QUALITY_DASHBOARD, '- name: source_table\n', '- name: table\n', /dashboard journey_stitch_data_quality: filter table: no tile listens to it/],
+    ['a data quality tile on a field its explore lacks', QUALITY_DASHBOARD, '- rejected_rows.duplicate_count\n', '- stitched_events.count\n', /dashboard journey_stitch_data_quality: tile duplicate_copies: stitched_events.count: view stitched_events is not in explore rejected_rows/],
     ['a field without a description', EVENTS, 'description: "Page referrer (may carry query parameters)."\n', '', /dimension referrer: has no description/],
   ])('%s', (_what, file, from, to, expected) => {
     const found = messages(mutate(file, from, to));

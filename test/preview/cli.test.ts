@@ -56,6 +56,8 @@ test('prints the URL, serves the host page and the bundle as is', async () => {
     expect(page).toContain('"extensionId":"journey_stitch::journey_stitch"');
     expect(await (await fetch(new URL('/__preview/bundle.js', url))).text()).toBe('document.body.textContent = "bundle";');
     expect((await fetch(new URL('/nothing', url))).status).toBe(404);
+    // The fixture project has no dashboards: the index says so.
+    expect(await (await fetch(new URL('/dashboards', url))).text()).toContain('The project has no dashboards.');
   } finally {
     await stopCli(child);
   }

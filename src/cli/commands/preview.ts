@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const { config } = await loadConfig(opts.config);
       if (config.warehouse !== 'duckdb') throw new Error(`${opts.config}: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview`);
       const preview = await startPreview({ projectDir: opts.project, database: config.output.database, bundle: opts.bundle ?? packageFile(SHIPPED_BUNDLE), port: opts.port });
-      process.stdout.write(`journey-stitch preview: ${preview.url}\n  (database ${config.output.database}; Ctrl-C to stop)\n`);
+      process.stdout.write(`journey-stitch preview: ${preview.url}\n  dashboards: ${preview.dashboardsUrl}\n  (database ${config.output.database}; Ctrl-C to stop)\n`);
       const stop = () => {
         void preview.stop().then(() => process.exit(0));
       };

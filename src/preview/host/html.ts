@@ -17,7 +17,8 @@ export function hostPageHtml(config: PageConfig): string {
   header { display: flex; align-items: center; gap: 16px; padding: 8px 16px; background: #262d33; color: #fff; font-size: 14px; }
   header .title { font-weight: 600; }
   header .hint { color: #b8c0c8; }
-  header label { margin-left: auto; display: flex; align-items: center; gap: 6px; cursor: pointer; }
+  header .dashboards { margin-left: auto; color: #cfe3ff; }
+  header label { display: flex; align-items: center; gap: 6px; cursor: pointer; }
   #preview-status:empty { display: none; }
   #preview-status { padding: 6px 16px; font-size: 13px; background: #fff8e1; border-bottom: 1px solid #f0d98c; }
   #preview-status .status-error { color: #b00020; }
@@ -29,6 +30,7 @@ export function hostPageHtml(config: PageConfig): string {
 <header>
   <span class="title">${escapeHtml(config.label)}</span>
   <span class="hint">journey-stitch local preview · ${escapeHtml(config.extensionId)} · Looker ${escapeHtml(config.lookerVersion)} API on DuckDB</span>
+  <a class="dashboards" href="/dashboards" target="_top">LookML dashboards</a>
   <label title="Switch between a user with and without the can_see_pii user attribute (reloads the extension)">
     <input type="checkbox" id="preview-pii-switch" data-testid="preview-pii-switch"> User can see PII
   </label>

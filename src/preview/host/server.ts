@@ -1,6 +1,7 @@
 /**
  * The preview HTTP server on 127.0.0.1: the host page (and its script, bundled with esbuild at start), the
- * extension frame, the unchanged production bundle, and the core API answered from DuckDB.
+ * extension frame, the unchanged production bundle, the core API answered from DuckDB, and the project's LookML
+ * dashboards as pages (/dashboards).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { packageFile } from '../../package-root';
 import { CoreApi, EntitlementError, type QueryRunner } from '../api/core';
 import { previewUser } from '../api/users';
 import type { PreviewProject } from '../project';
+import { dashboardIndexHtml, dashboardPageHtml, DASHBOARDS_PATH } from '../dashboards/html';
 import { extensionFrameHtml, hostPageHtml } from './html';
 import type { PageConfig } from './page-config';
 import { PREVIEW_LOOKER_VERSION } from './protocol';
@@ -26,6 +28,8 @@ export interface PreviewServerOptions {
 
 export interface RunningPreview {
   url: string;
+  /** The LookML dashboards' index page. */
+  dashboardsUrl: string;
   port: number;
   server: Server;
   close(): Promise<void>;
@@ -54,6 +58,27 @@ function hostPageScript(): Promise<string> {
     logLevel: 'silent',
   }).then((r) => r.outputFiles[0].text);
   return hostScript;
+}
+
+let dashboardScript: Promise<string> | undefined;
+/**
+ * The dashboard page script with vega and vega-lite, bundled on the first dashboard page request (once per process):
+ * the host page and the extension never load it. ESM: vega's modules use top-level await.
+ */
+function dashboardPageScript(): Promise<string> {
+  dashboardScript ??= build({
+    entryPoints: [packageFile('src/preview/dashboards/page/main.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0].text);
+  dashboardScript.catch(() => (dashboardScript = undefined));
+  return dashboardScript;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer) {
@@ -106,6 +131,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         return res.end();
       }
       if (req.method === 'GET' && path === '/__preview/host.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
+      if (req.method === 'GET' && (path === DASHBOARDS_PATH || path === `${DASHBOARDS_PATH}/`)) return send(res, 200, 'text/html; charset=utf-8', dashboardIndexHtml(project.dashboards, `${extensionPrefix}/`));
+      if (req.method === 'GET' && path.startsWith(`${DASHBOARDS_PATH}/`)) {
+        const d = project.dashboards.find((x) => x.dashboard === path.slice(DASHBOARDS_PATH.length + 1));
+        if (!d) return send(res, 404, 'text/plain; charset=utf-8', `No dashboard ${path.slice(DASHBOARDS_PATH.length + 1)} in the project (see ${DASHBOARDS_PATH})`);
+        return send(res, 200, 'text/html; charset=utf-8', dashboardPageHtml(d, project.dashboards, `${extensionPrefix}/`));
+      }
+      if (req.method === 'GET' && path === '/__preview/dashboard.js') return send(res, 200, 'text/javascript; charset=utf-8', await dashboardPageScript());
       if (req.method === 'GET' && path === '/__preview/extension.html') return send(res, 200, 'text/html; charset=utf-8', extensionFrameHtml(bundleVersion()));
       if (req.method === 'GET' && path === '/__preview/bundle.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(bundlePath));
       if (req.method === 'POST' && path === '/__preview/api/core') {
@@ -133,6 +165,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}${extensionPrefix}/`,
+    dashboardsUrl: `http://${host}:${port}${DASHBOARDS_PATH}`,
     port,
     server,
     close: () =>
