@@ -28,6 +28,8 @@ export interface RunReport {
 }
 
 export interface RunHooks {
+  /** Called when a top-level step (statement or whole loop) starts. */
+  onStepStart?(name: string): void;
   /** Called when a top-level step (statement or whole loop) finishes. */
   onStep?(report: StepReport): void;
   /** Called after each loop iteration with the number of changes it made. */
@@ -134,6 +136,7 @@ export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, ho
   const ref = hooks.dropScratchEarly;
   const drops = ref ? scratchLastUses(pipeline, ref) : new Map<number, string[]>();
   for (const [i, step] of pipeline.steps.entries()) {
+    hooks.onStepStart?.(step.name);
     const report = step.kind === 'sql' ? await runStatement(conn, step) : await runLoop(conn, step, hooks);
     steps.push(report);
     hooks.onStep?.(report);
