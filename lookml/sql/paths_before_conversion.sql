@@ -21,6 +21,9 @@ status AS (
 paths AS (
   WITH ordered AS (
     SELECT e.person_id, e.session_id AS event_session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+      e.channel, e.referrer_domain, e.utm_source, e.utm_medium, e.utm_campaign,
+      ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id) AS event_number,
+      FIRST_VALUE(CASE WHEN e.event_type = 'page' THEN e.page_path END IGNORE NULLS) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS unit_landing_page_path,
       LAST_VALUE(e.step_label IGNORE NULLS) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
       COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
     FROM events AS e
@@ -31,7 +34,14 @@ paths AS (
       MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,
       -- The sessions up to the first conversion: those of the events without a conversion before them.
       CASE WHEN MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 THEN COUNT(DISTINCT CASE WHEN conversions_before = 0 THEN event_session_id END) END AS sessions_to_conversion,
-      MAX(CASE WHEN is_conversion AND conversions_before = 0 THEN step_label END) AS conversion_step
+      MAX(CASE WHEN is_conversion AND conversions_before = 0 THEN step_label END) AS conversion_step,
+      -- The first touch: the unit's first event's; the landing page path: its first page view's that has one.
+      MAX(CASE WHEN event_number = 1 THEN channel END) AS channel,
+      MAX(CASE WHEN event_number = 1 THEN referrer_domain END) AS referrer_domain,
+      MAX(CASE WHEN event_number = 1 THEN utm_source END) AS utm_source,
+      MAX(CASE WHEN event_number = 1 THEN utm_medium END) AS utm_medium,
+      MAX(CASE WHEN event_number = 1 THEN utm_campaign END) AS utm_campaign,
+      MAX(unit_landing_page_path) AS landing_page_path
     FROM ordered
     GROUP BY person_id
   ),
@@ -77,6 +87,7 @@ paths AS (
     COALESCE(p.step_count, 0) AS step_count,
     u.converted, p.steps_to_conversion, p.first_step_at, u.converted_at,
     ((UNIX_MICROS(u.converted_at) - UNIX_MICROS(p.first_step_at)) / 1000000.0) AS seconds_to_conversion, u.sessions_to_conversion, u.conversion_step,
+    u.channel, u.referrer_domain, u.utm_source, u.utm_medium, u.utm_campaign, u.landing_page_path,
     p.step_1, p.step_2, p.step_3, p.step_4, p.step_5, p.step_6, p.step_7, p.step_8, p.step_9, p.step_10,
     CASE WHEN u.converted THEN p.before_1 END AS before_1, CASE WHEN u.converted THEN p.before_2 END AS before_2, CASE WHEN u.converted THEN p.before_3 END AS before_3, CASE WHEN u.converted THEN p.before_4 END AS before_4, CASE WHEN u.converted THEN p.before_5 END AS before_5, CASE WHEN u.converted THEN p.before_6 END AS before_6, CASE WHEN u.converted THEN p.before_7 END AS before_7, CASE WHEN u.converted THEN p.before_8 END AS before_8, CASE WHEN u.converted THEN p.before_9 END AS before_9, CASE WHEN u.converted THEN p.before_10 END AS before_10
   FROM units AS u

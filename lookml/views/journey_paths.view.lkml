@@ -20,6 +20,9 @@ view: journey_paths {
       FROM (
         WITH ordered AS (
           SELECT e.person_id, e.session_id AS event_session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+            e.channel, e.referrer_domain, e.utm_source, e.utm_medium, e.utm_campaign,
+            ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id) AS event_number,
+            FIRST_VALUE(CASE WHEN e.event_type = 'page' THEN e.page_path END IGNORE NULLS) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS unit_landing_page_path,
             LAST_VALUE(e.step_label IGNORE NULLS) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
             COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (PARTITION BY e.person_id ORDER BY e.occurred_at, e.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
           FROM filtered_events AS e
@@ -30,7 +33,14 @@ view: journey_paths {
             MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,
             -- The sessions up to the first conversion: those of the events without a conversion before them.
             CASE WHEN MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 THEN COUNT(DISTINCT CASE WHEN conversions_before = 0 THEN event_session_id END) END AS sessions_to_conversion,
-            MAX(CASE WHEN is_conversion AND conversions_before = 0 THEN step_label END) AS conversion_step
+            MAX(CASE WHEN is_conversion AND conversions_before = 0 THEN step_label END) AS conversion_step,
+            -- The first touch: the unit's first event's; the landing page path: its first page view's that has one.
+            MAX(CASE WHEN event_number = 1 THEN channel END) AS channel,
+            MAX(CASE WHEN event_number = 1 THEN referrer_domain END) AS referrer_domain,
+            MAX(CASE WHEN event_number = 1 THEN utm_source END) AS utm_source,
+            MAX(CASE WHEN event_number = 1 THEN utm_medium END) AS utm_medium,
+            MAX(CASE WHEN event_number = 1 THEN utm_campaign END) AS utm_campaign,
+            MAX(unit_landing_page_path) AS landing_page_path
           FROM ordered
           GROUP BY person_id
         ),
@@ -76,6 +86,7 @@ view: journey_paths {
           COALESCE(p.step_count, 0) AS step_count,
           u.converted, p.steps_to_conversion, p.first_step_at, u.converted_at,
           {% if _dialect._name == 'bigquery_standard_sql' %}((UNIX_MICROS(u.converted_at) - UNIX_MICROS(p.first_step_at)) / 1000000.0){% else %}((epoch_us(u.converted_at) - epoch_us(p.first_step_at)) / 1000000.0){% endif %} AS seconds_to_conversion, u.sessions_to_conversion, u.conversion_step,
+          u.channel, u.referrer_domain, u.utm_source, u.utm_medium, u.utm_campaign, u.landing_page_path,
           p.step_1, p.step_2, p.step_3, p.step_4, p.step_5, p.step_6, p.step_7, p.step_8, p.step_9, p.step_10,
           CASE WHEN u.converted THEN p.before_1 END AS before_1, CASE WHEN u.converted THEN p.before_2 END AS before_2, CASE WHEN u.converted THEN p.before_3 END AS before_3, CASE WHEN u.converted THEN p.before_4 END AS before_4, CASE WHEN u.converted THEN p.before_5 END AS before_5, CASE WHEN u.converted THEN p.before_6 END AS before_6, CASE WHEN u.converted THEN p.before_7 END AS before_7, CASE WHEN u.converted THEN p.before_8 END AS before_8, CASE WHEN u.converted THEN p.before_9 END AS before_9, CASE WHEN u.converted THEN p.before_10 END AS before_10
         FROM units AS u
@@ -178,6 +189,75 @@ view: journey_paths {
     suggest_explore: events
     suggest_dimension: stitched_events.step_label
     sql: ${TABLE}.conversion_step ;;
+  }
+
+  dimension: channel {
+    type: string
+    description: "Channel of the person's first event (its first touch; docs/semantics.md §10)."
+    group_label: "First Touch"
+    suggestions: [
+      "Direct",
+      "Paid Search",
+      "Paid Social",
+      "Display",
+      "Paid Other",
+      "Email",
+      "Organic Social",
+      "Organic Search",
+      "Referral",
+      "Offsite",
+      "Other"
+    ]
+    sql: ${TABLE}.channel ;;
+  }
+
+  dimension: referrer_domain {
+    type: string
+    description: "Referrer domain of the person's first event (null when direct or internal)."
+    group_label: "First Touch"
+    suggest_explore: events
+    suggest_dimension: stitched_events.referrer_domain
+    sql: ${TABLE}.referrer_domain ;;
+  }
+
+  dimension: utm_source {
+    type: string
+    label: "UTM Source"
+    description: "Campaign source of the person's first event."
+    group_label: "First Touch"
+    suggest_explore: events
+    suggest_dimension: stitched_events.utm_source
+    sql: ${TABLE}.utm_source ;;
+  }
+
+  dimension: utm_medium {
+    type: string
+    label: "UTM Medium"
+    description: "Campaign medium of the person's first event."
+    group_label: "First Touch"
+    suggest_explore: events
+    suggest_dimension: stitched_events.utm_medium
+    sql: ${TABLE}.utm_medium ;;
+  }
+
+  dimension: utm_campaign {
+    type: string
+    label: "UTM Campaign"
+    description: "Campaign name of the person's first event."
+    group_label: "First Touch"
+    suggest_explore: events
+    suggest_dimension: stitched_events.utm_campaign
+    sql: ${TABLE}.utm_campaign ;;
+  }
+
+  dimension: landing_page_path {
+    type: string
+    label: "Landing Page Path"
+    description: "URL path of the person's first page view that has one."
+    group_label: "First Touch"
+    suggest_explore: events
+    suggest_dimension: stitched_events.page_path
+    sql: ${TABLE}.landing_page_path ;;
   }
 
   dimension: step_1 {
@@ -478,6 +558,14 @@ view: journey_paths {
   }
 
   set: path_details {
-    fields: [person_id, identity_status, step_count, converted, step_1, step_2]
+    fields: [
+      person_id,
+      identity_status,
+      channel,
+      step_count,
+      converted,
+      step_1,
+      step_2
+    ]
   }
 }

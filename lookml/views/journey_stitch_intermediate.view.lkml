@@ -578,10 +578,12 @@ view: js_event_base {
           END AS link_reason,
           CASE
             WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
-            THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '')))
+            THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '') || COALESCE((':' || NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.headline, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '')), '')))
           END AS profile_key,
           CASE WHEN e.event_type = 'offsite' THEN COALESCE(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), ''), NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(NULLIF(REGEXP_EXTRACT(LOWER(e.headline), '(?:^|[\\t\\n\\f\\r ])(?:at[\\t\\n\\f\\r ]+|@[\\t\\n\\f\\r ]*)([^|,·•(/]+)'), ''), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '')) ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS company_token,
-          (e.event_type = 'page' AND (REGEXP_CONTAINS(LOWER(COALESCE(e.utm_source, '')), 'linkedin') OR REGEXP_CONTAINS(LOWER(COALESCE(e.referrer, '')), '^(?:https?://)?(?:[a-z0-9-]+\\.)*(?:linkedin\\.com|lnkd\\.in)(?:[/:?#]|$)'))) AS linkedin_visit
+          (e.event_type = 'page' AND (REGEXP_CONTAINS(LOWER(COALESCE(e.utm_source, '')), 'linkedin') OR REGEXP_CONTAINS(LOWER(COALESCE(e.referrer, '')), '^(?:https?://)?(?:[a-z0-9-]+\\.)*(?:linkedin\\.com|lnkd\\.in)(?:[/:?#]|$)'))) AS linkedin_visit,
+          CASE WHEN e.event_type = 'offsite' AND e.profile_url IS NOT NULL THEN e.source END AS url_source,
+          CASE WHEN e.event_type = 'offsite' THEN e.profile_url END AS profile_url
         FROM ${js_events.SQL_TABLE_NAME} AS e
         LEFT JOIN ${js_event_component.SQL_TABLE_NAME} AS c ON c.event_id = e.event_id
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
@@ -619,6 +621,13 @@ view: js_profiles {
         ) AS tokens
         WHERE token IS NOT NULL;
 
+        -- model: js_person_profiles
+        CREATE OR REPLACE TEMP TABLE `js_person_profiles`
+        AS
+        SELECT person_id, url_source AS source, COUNT(DISTINCT profile_url) AS urls FROM ${js_event_base.SQL_TABLE_NAME} AS b
+        WHERE b.identity_status = 'confirmed' AND b.url_source IS NOT NULL
+        GROUP BY person_id, url_source;
+
         -- model: js_linkedin_visits
         CREATE OR REPLACE TEMP TABLE `js_linkedin_visits`
         AS
@@ -627,9 +636,9 @@ view: js_profiles {
         -- model: js_offsite_profiles
         CREATE OR REPLACE TEMP TABLE `js_offsite_profiles`
         AS
-        SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name, MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person
+        SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name, MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person, MAX(url_source) AS url_source
         FROM (
-          SELECT COALESCE(b.profile_key, ('labelled:' || b.person_id)) AS profile_key, b.name, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.name IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS name_pick, b.company_token, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.company_token IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person
+          SELECT COALESCE(b.profile_key, ('labelled:' || b.person_id)) AS profile_key, b.name, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.name IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS name_pick, b.company_token, ROW_NUMBER() OVER (PARTITION BY COALESCE(b.profile_key, ('labelled:' || b.person_id)) ORDER BY CASE WHEN b.company_token IS NULL THEN 1 ELSE 0 END, b.occurred_at DESC, b.event_id DESC) AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person, b.url_source
           FROM ${js_event_base.SQL_TABLE_NAME} AS b
           WHERE b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed')
         ) AS ranked
@@ -639,12 +648,12 @@ view: js_profiles {
         CREATE OR REPLACE TEMP TABLE `js_match_pairs`
         AS
         WITH pairs AS (
-          SELECT p.profile_key, p.company_token, n.candidate_id AS person_id, FALSE AS labelled
+          SELECT p.profile_key, p.company_token, p.url_source, n.candidate_id AS person_id, FALSE AS labelled
           FROM `js_offsite_profiles` AS p
           JOIN `js_person_names` AS n ON n.norm_name = NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AND n.on_web
           WHERE p.labelled_person IS NULL
           UNION ALL
-          SELECT p.profile_key, p.company_token, p.labelled_person AS person_id, TRUE AS labelled
+          SELECT p.profile_key, p.company_token, CAST(NULL AS STRING) AS url_source, p.labelled_person AS person_id, TRUE AS labelled
           FROM `js_offsite_profiles` AS p
           JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = p.labelled_person
         ),
@@ -664,11 +673,13 @@ view: js_profiles {
             WHEN same.token IS NOT NULL THEN 'agree'
             ELSE 'disagree'
           END AS company_level,
-          r.person_id IS NOT NULL AS referred
+          r.person_id IS NOT NULL AS referred,
+          CASE WHEN pr.url_source IS NULL THEN 'unknown' WHEN pp.person_id IS NOT NULL THEN 'yes' ELSE 'no' END AS other_profile
         FROM pairs AS pr
         LEFT JOIN companies AS c ON c.person_id = pr.person_id
         LEFT JOIN `js_person_companies` AS same ON same.person_id = pr.person_id AND same.token = pr.company_token
-        LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id;
+        LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id
+        LEFT JOIN `js_person_profiles` AS pp ON pp.person_id = pr.person_id AND pp.source = pr.url_source;
 
         -- model: js_match_params
         CREATE OR REPLACE TEMP TABLE `js_match_params`
@@ -704,6 +715,19 @@ view: js_profiles {
         referral_chance AS (
           SELECT SUM(LEAST(1, v.visits * 144 / s.hours)) AS persons FROM visits AS v CROSS JOIN span AS s
         ),
+        -- Profiles per source: how often a random candidate holds one on an unmatched profile's source (u), and how often a
+        -- person holds two (m: the owner of an unmatched profile holding another).
+        profile_sources AS (
+          SELECT url_source AS source, COUNT(*) AS profiles FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND url_source IS NOT NULL GROUP BY url_source
+        ),
+        web_profiles AS (
+          SELECT source, COUNT(*) AS persons, COUNTIF(urls > 1) AS several FROM `js_person_profiles` WHERE person_id IN (SELECT person_id FROM web) GROUP BY source
+        ),
+        profile_chance AS (
+          SELECT SUM(CAST(ps.profiles AS FLOAT64) * COALESCE(wp.persons, 0)) / GREATEST(SUM(ps.profiles), 1) AS holders,
+            (SELECT SUM(persons) FROM web_profiles) AS person_sources, (SELECT SUM(several) FROM web_profiles) AS several
+          FROM profile_sources AS ps LEFT JOIN web_profiles AS wp ON wp.source = ps.source
+        ),
         names AS (
           SELECT COUNT(*) AS n FROM (
             SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
@@ -720,8 +744,11 @@ view: js_profiles {
             GREATEST(CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1) - COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_disagree,
             GREATEST(1 - CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1), 0.000001) AS u_company_unknown,
             LEAST(GREATEST(COALESCE(rc.persons, 0) / GREATEST(w.n, 1), 0.000001), 0.999999) AS u_referred,
+            LEAST(GREATEST(COALESCE(pc.holders, 0) / GREATEST(w.n, 1), 0.000001), 0.999999) AS u_other_profile,
+            COALESCE(pc.person_sources, 0) AS person_sources, COALESCE(pc.several, 0) AS several_profiles,
             l.n AS labelled_pairs, l.agree, l.disagree, l.referred
           FROM labelled AS l
+          CROSS JOIN profile_chance AS pc
           CROSS JOIN profiles AS p
           CROSS JOIN web_count AS w
           CROSS JOIN web_with_company AS ww
@@ -736,14 +763,16 @@ view: js_profiles {
           (labelled_pairs - agree - disagree + 2 * u_company_unknown) / (labelled_pairs + 2) AS m_company_unknown,
           u_company_agree, u_company_disagree, u_company_unknown,
           (referred + 2 * u_referred) / (labelled_pairs + 2) AS m_referred,
-          u_referred, labelled_pairs
+          u_referred,
+          (several_profiles + 2 * u_other_profile) / (person_sources + 2) AS m_other_profile,
+          u_other_profile, labelled_pairs
         FROM chances;
 
         -- model: js_match_candidates
         CREATE OR REPLACE TEMP TABLE `js_match_candidates`
         AS
         WITH pairs AS (
-          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name
           FROM `js_match_pairs` AS c
           JOIN `js_offsite_profiles` AS p ON p.profile_key = c.profile_key
           WHERE NOT c.labelled
@@ -758,12 +787,13 @@ view: js_profiles {
           GROUP BY norm_name
         ),
         weighted AS (
-          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.norm_name,
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, c.norm_name,
             m.prior_web / m.web_persons * CASE c.company_level
               WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
               WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree
               ELSE m.m_company_unknown / m.u_company_unknown
-            END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END AS weight,
+            END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END
+            * CASE c.other_profile WHEN 'yes' THEN m.m_other_profile / m.u_other_profile WHEN 'no' THEN (1 - m.m_other_profile) / (1 - m.u_other_profile) ELSE 1 END AS weight,
             -- The name's frequency among the other named records (leave-one-out: not counting the profile itself).
             (1 - m.prior_web) * (k.records - 1) / GREATEST(m.named_records - 1, 1) AS none_weight
           FROM pairs AS c
@@ -777,7 +807,7 @@ view: js_profiles {
           FROM weighted AS w
         )
         SELECT c.profile_key, c.person_id, c.match_probability, c.rank_in_profile = 1 AS best,
-          (CASE WHEN n.records <= 2 THEN 'rare name' ELSE ('name shared by ' || CAST(n.records AS STRING)) END || CASE WHEN c.candidates > 1 THEN (' + best of ' || CAST(c.candidates AS STRING)) ELSE '' END || CASE c.company_level WHEN 'agree' THEN (' + company ' || c.company_token) WHEN 'disagree' THEN ' + other company' ELSE '' END || CASE WHEN c.referred THEN ' + LinkedIn visit' ELSE '' END) AS match_evidence
+          (CASE WHEN n.records <= 2 THEN 'rare name' ELSE ('name shared by ' || CAST(n.records AS STRING)) END || CASE WHEN c.candidates > 1 THEN (' + best of ' || CAST(c.candidates AS STRING)) ELSE '' END || CASE c.company_level WHEN 'agree' THEN (' + company ' || c.company_token) WHEN 'disagree' THEN ' + other company' ELSE '' END || CASE WHEN c.referred THEN ' + LinkedIn visit' ELSE '' END || CASE WHEN c.other_profile = 'yes' THEN ' + holds another profile' ELSE '' END) AS match_evidence
         FROM scored AS c
         JOIN name_records AS n ON n.norm_name = c.norm_name;
 

@@ -9,17 +9,25 @@ view: sessions {
         PARTITION BY DATE(started_at)
         CLUSTER BY person_id
         AS
-        SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source, converted, identity_status
+        SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source,
+          channel, referrer_domain, utm_source, utm_medium, utm_campaign, landing_page_path, converted, identity_status
         FROM (
           SELECT s.session_id, s.person_id,
             DENSE_RANK() OVER (PARTITION BY s.person_id ORDER BY s.started_at, s.session_id) AS session_number,
             s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
+            s.channel, s.referrer_domain, s.utm_source, s.utm_medium, s.utm_campaign, s.landing_page_path,
             ps.identity_status
           FROM (
             SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
               COUNTIF(event_type = 'page') AS page_view_count, LOGICAL_OR(is_conversion) AS converted,
               ARRAY_AGG(IF(event_type = 'page', STRUCT(step_label AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page,
-              ARRAY_AGG(STRUCT(source AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS source
+              ARRAY_AGG(STRUCT(source AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS source,
+              ARRAY_AGG(STRUCT(channel AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS channel,
+              ARRAY_AGG(STRUCT(referrer_domain AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS referrer_domain,
+              ARRAY_AGG(STRUCT(utm_source AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS utm_source,
+              ARRAY_AGG(STRUCT(utm_medium AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS utm_medium,
+              ARRAY_AGG(STRUCT(utm_campaign AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS utm_campaign,
+              ARRAY_AGG(IF(event_type = 'page' AND page_path IS NOT NULL, STRUCT(page_path AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page_path
             FROM ${stitched_events.SQL_TABLE_NAME}
             GROUP BY session_id, person_id
           ) AS s
@@ -76,6 +84,65 @@ view: sessions {
     description: "Source of the first event."
     group_label: "Session"
     sql: ${TABLE}.source ;;
+  }
+
+  dimension: channel {
+    type: string
+    description: "Channel of the session's first event (its first touch; docs/semantics.md §10)."
+    group_label: "First Touch"
+    suggestions: [
+      "Direct",
+      "Paid Search",
+      "Paid Social",
+      "Display",
+      "Paid Other",
+      "Email",
+      "Organic Social",
+      "Organic Search",
+      "Referral",
+      "Offsite",
+      "Other"
+    ]
+    sql: ${TABLE}.channel ;;
+  }
+
+  dimension: referrer_domain {
+    type: string
+    description: "Referrer domain of the session's first event (null when direct or internal)."
+    group_label: "First Touch"
+    sql: ${TABLE}.referrer_domain ;;
+  }
+
+  dimension: utm_source {
+    type: string
+    label: "UTM Source"
+    description: "Campaign source of the session's first event."
+    group_label: "First Touch"
+    sql: ${TABLE}.utm_source ;;
+  }
+
+  dimension: utm_medium {
+    type: string
+    label: "UTM Medium"
+    description: "Campaign medium of the session's first event."
+    group_label: "First Touch"
+    sql: ${TABLE}.utm_medium ;;
+  }
+
+  dimension: utm_campaign {
+    type: string
+    label: "UTM Campaign"
+    description: "Campaign name of the session's first event."
+    group_label: "First Touch"
+    sql: ${TABLE}.utm_campaign ;;
+  }
+
+  dimension: landing_page_path {
+    type: string
+    label: "Landing Page Path"
+    description: "URL path of the session's first page view that has one."
+    group_label: "First Touch"
+    sql: ${TABLE}.landing_page_path ;;
   }
 
   dimension: converted {
@@ -173,6 +240,7 @@ view: sessions {
       session_id,
       started_time,
       landing_page,
+      channel,
       source,
       event_count,
       converted,

@@ -59,10 +59,35 @@ view: stitched_events {
             WHEN e.event_type = 'offsite' THEN (CASE WHEN e.source = 'linkedin' THEN 'Linkedin: ' END || e.offsite_action)
           END AS step_label,
           COALESCE((e.event_type = 'track' AND e.event_name IN ('Meeting Booked')), FALSE) AS is_conversion,
-          e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign, e.offsite_action, e.profile_url,
-          e.content_url, s.link_reason, s.match_probability, s.match_evidence, e.email AS event_email,
-          e.carried_anonymous_id
-        FROM ${js_events.SQL_TABLE_NAME} AS e
+          e.ip, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign, e.referrer_domain, e.channel,
+          e.offsite_action, e.profile_url, e.content_url, s.link_reason, s.match_probability, s.match_evidence,
+          e.email AS event_email, e.carried_anonymous_id
+        FROM (
+          SELECT t.*, CASE
+              WHEN t.event_type = 'offsite' THEN 'Offsite'
+              WHEN t.utm_medium IS NULL AND COALESCE(REGEXP_CONTAINS(LOWER(t.page_url), '[?&](gclid|gbraid|wbraid|msclkid)='), FALSE) THEN 'Paid Search'
+              WHEN t.utm_medium IS NULL AND COALESCE(REGEXP_CONTAINS(LOWER(t.page_url), '[?&](li_fat_id|ttclid|twclid)='), FALSE) THEN 'Paid Social'
+              WHEN t.touch_source IS NULL AND t.touch_medium IS NULL THEN 'Direct'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) AND COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) THEN 'Paid Search'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) AND COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(facebook|fb|instagram|linkedin|lnkd|twitter|x|t[.]co|reddit|youtube|tiktok|pinterest|quora|threads|bsky|mastodon|whatsapp|messenger|xing)([.]|$)'), FALSE) THEN 'Paid Social'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(display|banner|expandable|interstitial|cpm)$'), FALSE) THEN 'Display'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) THEN 'Paid Other'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_source, '^(email|e-mail|e_mail|e mail|newsletter|mail[.]google[.]com|outlook[.]live[.]com|outlook[.]office[.]com|outlook[.]office365[.]com|mail[.]yahoo[.]com|com[.]google[.]android[.]gm)$'), FALSE) OR COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(email|e-mail|e_mail|e mail|newsletter)$'), FALSE) THEN 'Email'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(facebook|fb|instagram|linkedin|lnkd|twitter|x|t[.]co|reddit|youtube|tiktok|pinterest|quora|threads|bsky|mastodon|whatsapp|messenger|xing)([.]|$)'), FALSE) OR COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(social|social-network|social-media|sm|social network|social media)$'), FALSE) THEN 'Organic Social'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) OR t.touch_medium = 'organic' THEN 'Organic Search'
+              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(referral|app|link)$'), FALSE) THEN 'Referral'
+              ELSE 'Other'
+            END AS channel
+          FROM (
+            SELECT h.*, CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END AS referrer_domain,
+              COALESCE(LOWER(h.utm_source), CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END) AS touch_source,
+              COALESCE(LOWER(h.utm_medium), CASE WHEN COALESCE(REGEXP_CONTAINS(CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) THEN 'organic' WHEN CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END IS NOT NULL THEN 'referral' END) AS touch_medium
+            FROM (
+              SELECT e.*, NULLIF(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(LOWER(e.referrer), '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)'), ''), '^www[.]', ''), '') AS referrer_host, NULLIF(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(LOWER(e.page_url), '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)'), ''), '^www[.]', ''), '') AS page_host
+              FROM ${js_events.SQL_TABLE_NAME} AS e
+            ) AS h
+          ) AS t
+        ) AS e
         JOIN `js_sessionized` AS s ON s.event_id = e.event_id
         JOIN ${js_backfill.SQL_TABLE_NAME} AS b ON b.person_id = s.person_id; ;;
     }
@@ -238,6 +263,33 @@ view: stitched_events {
     description: "Campaign name."
     group_label: "Campaign"
     sql: ${TABLE}.utm_campaign ;;
+  }
+
+  dimension: referrer_domain {
+    type: string
+    description: "The referrer's host without www.; null without a referrer or when it is the page's own host (internal navigation)."
+    group_label: "Campaign"
+    sql: ${TABLE}.referrer_domain ;;
+  }
+
+  dimension: channel {
+    type: string
+    description: "The channel of the event's own touch (docs/semantics.md §10: utm_medium/utm_source, referrer domain, ad click ids; Offsite for offsite rows). A session's channel is its first event's."
+    group_label: "Campaign"
+    suggestions: [
+      "Direct",
+      "Paid Search",
+      "Paid Social",
+      "Display",
+      "Paid Other",
+      "Email",
+      "Organic Social",
+      "Organic Search",
+      "Referral",
+      "Offsite",
+      "Other"
+    ]
+    sql: ${TABLE}.channel ;;
   }
 
   dimension: offsite_action {

@@ -78,6 +78,21 @@ const conversionColumns = (unit: 'person' | 'session'): ColumnDef[] => [
   c('conversion_step', 'string', 'Label of the first conversion event (null when it is not a step label).'),
 ];
 
+/** The first touch of a session or a person (journey_paths: the person's first event; the others: the session's). */
+export const TOUCH_FIELDS = ['channel', 'referrer_domain', 'utm_source', 'utm_medium', 'utm_campaign'] as const;
+
+const touchColumns = (unit: 'person' | 'session'): ColumnDef[] => {
+  const first = unit === 'person' ? "the person's first event" : "the session's first event";
+  return [
+    c('channel', 'string', `Channel of ${first} (its first touch; docs/semantics.md §10).`),
+    c('referrer_domain', 'string', `Referrer domain of ${first} (null when direct or internal).`),
+    c('utm_source', 'string', `Campaign source of ${first}.`),
+    c('utm_medium', 'string', `Campaign medium of ${first}.`),
+    c('utm_campaign', 'string', `Campaign name of ${first}.`),
+    c('landing_page_path', 'string', `URL path of the ${unit === 'person' ? "person's" : "session's"} first page view that has one.`),
+  ];
+};
+
 export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
   return [
     {
@@ -111,6 +126,8 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('utm_source', 'string', 'Campaign source.'),
         c('utm_medium', 'string', 'Campaign medium.'),
         c('utm_campaign', 'string', 'Campaign name.'),
+        c('referrer_domain', 'string', "The referrer's host without www.; null without a referrer or when it is the page's own host (internal navigation)."),
+        c('channel', 'string', "The channel of the event's own touch (docs/semantics.md §10: utm_medium/utm_source, referrer domain, ad click ids; Offsite for offsite rows). A session's channel is its first event's."),
         c('offsite_action', 'string', 'Offsite interaction (liked, commented, followed...).'),
         c('profile_url', 'string', 'Offsite profile URL.', true),
         c('content_url', 'string', 'Offsite content that was interacted with.'),
@@ -170,6 +187,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('page_view_count', 'int', 'Page views in the session.'),
         c('landing_page', 'string', 'First page (title, else path) of the session.'),
         c('source', 'string', 'Source of the first event.'),
+        ...touchColumns('session'),
         c('converted', 'bool', 'True when the session has a conversion event.'),
         c('identity_status', 'string', 'Identity status of the session\'s person.'),
       ],
@@ -186,6 +204,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('steps_to_conversion', 'int', 'Position of the first conversion step; null when not converted.'),
         c('first_step_at', 'timestamp', 'Time of the first step.'),
         ...conversionColumns('person'),
+        ...touchColumns('person'),
         ...stepColumns(steps),
         ...beforeColumns(steps),
       ],
@@ -203,6 +222,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('steps_to_conversion', 'int', 'Position of the first conversion step; null when not converted.'),
         c('first_step_at', 'timestamp', 'Time of the first step.'),
         ...conversionColumns('session'),
+        ...touchColumns('session'),
         ...stepColumns(steps),
         ...beforeColumns(steps),
       ],

@@ -4,6 +4,7 @@
  */
 import type { ColumnDef, TableDef } from '../contract/tables';
 import { IDENTITY_STATUSES, LINK_TYPES } from '../contract/tables';
+import { CHANNELS } from '../contract/channels';
 import { PII_ACCESS_GRANT } from '../contract/looker';
 import { named, type Named, type Node } from './document';
 
@@ -13,6 +14,7 @@ export const TIME_TIMEFRAMES = ['raw', 'time', 'hour_of_day', 'date', 'day_of_we
 const SUGGESTIONS: Record<string, readonly string[]> = {
   identity_status: IDENTITY_STATUSES,
   link_type: LINK_TYPES,
+  channel: CHANNELS,
 };
 
 export interface Presentation {

@@ -6,14 +6,15 @@
  * The path SQL is the models' own, written in SQL that BigQuery and DuckDB both run (the local preview
  * queries these views on DuckDB).
  */
+import { CHANNELS } from '../contract/channels';
 import { EVENT_FIELDS, EXPLORES } from '../contract/looker';
 import { tableDef, type ColumnDef } from '../contract/tables';
-import { pathSql as modelPathSql } from '../models/outputs';
+import { pathSql as modelPathSql, SESSION_TOUCH } from '../models/outputs';
 import { named, type Named, type Node } from './document';
 import { secondsBetween } from './liquid';
 import { indent } from '../sql/script';
 import { columnFields } from './fields';
-import { count, ratio } from './views';
+import { count, ratio, TOUCH_LABELS } from './views';
 
 export type PathView = 'journey_paths' | 'session_paths';
 export const PATH_VIEWS: readonly PathView[] = ['journey_paths', 'session_paths'];
@@ -59,7 +60,19 @@ WHERE ${condition(view, 'landing_page_filter', 'paths.step_1')}`;
  */
 const STEP_SUGGESTIONS: Node = { suggest_explore: EXPLORES.events, suggest_dimension: EVENT_FIELDS.stepLabel };
 const isStep = (column: string) => /^(step_\d+|before_\d+|conversion_step)$/.test(column);
-const suggest = (col: ColumnDef): Node | undefined => (isStep(col.name) ? STEP_SUGGESTIONS : /_id$/.test(col.name) ? { suggestable: false } : undefined);
+/**
+ * The first touch: the channel from its fixed list; referrer domains and UTM values from the events' own column (one
+ * column of the events explore, as steps); the landing page path from the events' page paths.
+ */
+const TOUCH_SUGGESTIONS: Record<string, Node> = {
+  channel: { suggestions: [...CHANNELS] },
+  ...Object.fromEntries(
+    (['referrer_domain', 'utm_source', 'utm_medium', 'utm_campaign'] as const).map((c) => [c, { suggest_explore: EXPLORES.events, suggest_dimension: `stitched_events.${c}` }]),
+  ),
+  landing_page_path: { suggest_explore: EXPLORES.events, suggest_dimension: EVENT_FIELDS.pagePath },
+};
+const suggest = (col: ColumnDef): Node | undefined =>
+  isStep(col.name) ? STEP_SUGGESTIONS : (TOUCH_SUGGESTIONS[col.name] ?? (/_id$/.test(col.name) ? { suggestable: false } : undefined));
 
 /** before_3 reads "3 Steps Before" (the conversion), in its own group beside the steps from the start. */
 const beforeNumber = (column: string) => /^before_(\d+)$/.exec(column)?.[1];
@@ -109,15 +122,22 @@ export function pathView(view: PathView, steps: number, sources: readonly string
   const unit = view === 'journey_paths' ? 'Persons' : 'Sessions';
   const fields = columnFields(table, {
     hidden: view === 'session_paths' ? ['person_id'] : [],
-    groups: Object.fromEntries(
-      table.columns.filter((c) => isStep(c.name)).map((c) => [c.name, beforeNumber(c.name) || c.name === 'conversion_step' ? 'Steps Before Conversion' : 'Steps']),
-    ),
-    labels: Object.fromEntries(
-      table.columns.flatMap((c) => {
-        const n = beforeNumber(c.name);
-        return n ? [[c.name, `${n} ${n === '1' ? 'Step' : 'Steps'} Before`]] : [];
-      }),
-    ),
+    groups: {
+      ...Object.fromEntries(
+        table.columns.filter((c) => isStep(c.name)).map((c) => [c.name, beforeNumber(c.name) || c.name === 'conversion_step' ? 'Steps Before Conversion' : 'Steps']),
+      ),
+      // journey_paths: the person's first touch; session_paths: the session's.
+      ...Object.fromEntries(SESSION_TOUCH.map((c) => [c, 'First Touch'])),
+    },
+    labels: {
+      ...Object.fromEntries(
+        table.columns.flatMap((c) => {
+          const n = beforeNumber(c.name);
+          return n ? [[c.name, `${n} ${n === '1' ? 'Step' : 'Steps'} Before`]] : [];
+        }),
+      ),
+      ...TOUCH_LABELS,
+    },
     suggest,
   });
   const derived: Node = { derived_table: { sql: pathSql(view, steps) } };
@@ -166,7 +186,7 @@ export function pathView(view: PathView, steps: number, sources: readonly string
           ]
         : []),
     ],
-    set: [named(set, { fields: [view === 'journey_paths' ? 'person_id' : 'session_id', 'identity_status', 'step_count', 'converted', 'step_1', 'step_2'] })],
+    set: [named(set, { fields: [view === 'journey_paths' ? 'person_id' : 'session_id', 'identity_status', 'channel', 'step_count', 'converted', 'step_1', 'step_2'] })],
   });
 }
 

@@ -109,6 +109,33 @@ GROUP BY person_id
 ORDER BY person_id`,
     ),
     file(
+      'conversion_by_first_touch',
+      "Persons and their conversion rate by first-touch channel (the channel, UTM source and medium of each person's first event; docs/semantics.md §10).",
+      `WITH events AS (
+  SELECT * FROM ${events}
+),
+first_touch AS (
+  SELECT person_id, channel, utm_source, utm_medium,
+    ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY occurred_at, event_id) AS event_number
+  FROM events
+),
+outcome AS (
+  SELECT person_id, LOGICAL_OR(is_conversion) AS converted FROM events GROUP BY person_id
+)
+SELECT
+  f.channel,
+  f.utm_source,
+  f.utm_medium,
+  COUNT(*) AS persons,
+  COUNTIF(o.converted) AS converted_persons,
+  ROUND(100 * COUNTIF(o.converted) / COUNT(*), 1) AS conversion_rate_percent
+FROM first_touch AS f
+JOIN outcome AS o ON o.person_id = f.person_id
+WHERE f.event_number = 1
+GROUP BY f.channel, f.utm_source, f.utm_medium
+ORDER BY persons DESC`,
+    ),
+    file(
       'paths_before_conversion',
       'The most common three steps before the first conversion (docs/semantics.md §8), with persons, average days and sessions to it.',
       `WITH events AS (

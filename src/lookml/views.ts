@@ -4,6 +4,7 @@
  * Where the table comes from (sql_table_name or a persistent derived table) is decided by the caller.
  */
 import { tableDef, type OutputTable } from '../contract/tables';
+import { SESSION_TOUCH } from '../models/outputs';
 import { named, pairs, type Named, type Node } from './document';
 import { columnFields, type Presentation } from './fields';
 import { md5Hex, obfuscatedIp } from './liquid';
@@ -13,6 +14,9 @@ import { HASH_KEY_SQL } from './manifest';
 const keyedMd5 = (expr: string) => md5Hex(`${HASH_KEY_SQL} || ${expr}`);
 
 const IDENTIFIED = 'confirmed,inferred';
+
+/** Labels of the touch columns (sessions and the path views). */
+export const TOUCH_LABELS: Readonly<Record<string, string>> = { utm_source: 'UTM Source', utm_medium: 'UTM Medium', utm_campaign: 'UTM Campaign', landing_page_path: 'Landing Page Path' };
 
 export const count = (label: string, description: string, drill: string, filters?: [string, string][]): Node => ({
   type: 'count',
@@ -85,6 +89,8 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         utm_source: 'Campaign',
         utm_medium: 'Campaign',
         utm_campaign: 'Campaign',
+        referrer_domain: 'Campaign',
+        channel: 'Campaign',
         offsite_action: 'Offsite',
         profile_url: 'Offsite',
         content_url: 'Offsite',
@@ -229,7 +235,15 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
   sessions: {
     presentation: {
       hidden: ['person_id'],
-      groups: { landing_page: 'Session', source: 'Session', converted: 'Session', session_number: 'Session', identity_status: 'Identity' },
+      groups: {
+        landing_page: 'Session',
+        source: 'Session',
+        converted: 'Session',
+        session_number: 'Session',
+        identity_status: 'Identity',
+        ...Object.fromEntries(SESSION_TOUCH.map((c) => [c, 'First Touch'])),
+      },
+      labels: TOUCH_LABELS,
     },
     measures: [
       named('count', count('Sessions', 'Number of sessions.', 'session_details')),
@@ -250,7 +264,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
         sql: '${page_view_count}',
       }),
     ],
-    sets: [named('session_details', { fields: ['session_id', 'started_time', 'landing_page', 'source', 'event_count', 'converted', 'identity_status'] })],
+    sets: [named('session_details', { fields: ['session_id', 'started_time', 'landing_page', 'channel', 'source', 'event_count', 'converted', 'identity_status'] })],
   },
 };
 

@@ -7,6 +7,8 @@ import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
 import { matchEvidenceColumns, nameMatchingSteps } from './matching';
 import { crmColumns, offsiteLabel } from './staging';
+import { TOUCH_COLUMNS, touchSql } from './channels';
+import { indent } from '../sql/script';
 
 export function attributionSteps(ctx: ModelContext): SqlStep[] {
   const { d } = ctx;
@@ -37,7 +39,7 @@ export function attributionSteps(ctx: ModelContext): SqlStep[] {
   END AS link_reason,
   CASE
     WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
-    THEN COALESCE(k.person_id, ${d.concat('e.source', `':name:'`, `COALESCE(${ctx.normalizeName('e.name')}, '')`)})
+    THEN COALESCE(k.person_id, ${ctx.nameProfileKey('e')})
   END AS profile_key${matchEvidenceColumns(ctx, 'e')}
 FROM ${t('js_events')} AS e
 LEFT JOIN ${t('js_event_component')} AS c ON c.event_id = e.event_id
@@ -214,7 +216,7 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
     // Computed again from the event's columns (as in js_event_base): cheaper than carrying them through the join.
     { name: 'step_label', sql: stepLabel(ctx, 'e') },
     { name: 'is_conversion', sql: isConversion(ctx, 'e') },
-    ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'offsite_action', 'profile_url', 'content_url'].map(event),
+    ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', ...TOUCH_COLUMNS, 'offsite_action', 'profile_url', 'content_url'].map(event),
     person('link_reason', 's.link_reason'),
     person('match_probability', 's.match_probability'),
     person('match_evidence', 's.match_evidence'),
@@ -246,7 +248,9 @@ export function stitchedEvents(ctx: ModelContext): SqlStep {
     'stitched_events',
     `SELECT
   ${lines.join(',\n  ')}
-FROM ${ctx.t('js_events')} AS e
+FROM (
+${indent(touchSql(ctx, ctx.t('js_events')))}
+) AS e
 JOIN ${ctx.t('js_sessionized')} AS s ON s.event_id = e.event_id
 JOIN ${ctx.t('js_backfill')} AS b ON b.person_id = s.person_id`,
   );

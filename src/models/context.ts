@@ -117,6 +117,16 @@ export class ModelContext {
     return `NULLIF(${n}, '')`;
   }
 
+  /**
+   * The profile key of offsite rows without a profile URL (alias `e`): source, normalised name and normalised headline.
+   * The headline keeps namesakes apart (two John Smiths' rows are one profile only when their headlines agree too);
+   * a person whose headline changed between scrapes is split, the smaller harm.
+   */
+  nameProfileKey(e: string): string {
+    const headline = `COALESCE(${this.d.concat(`':'`, this.normalizeName(`${e}.headline`))}, '')`;
+    return this.d.concat(`${e}.source`, `':name:'`, `COALESCE(${this.normalizeName(`${e}.name`)}, '')`, headline);
+  }
+
   md5(expr: string): string {
     return this.d.md5Hex(expr);
   }

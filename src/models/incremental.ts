@@ -224,7 +224,7 @@ function rawRowsBefore(config: Config, d: Dialect, raw: RawSources, instant: str
 function tokensSql(ctx: ModelContext, events: string): string {
   const { d } = ctx;
   const token = (type: string, value: string, where: string) =>
-    `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS token FROM ${events} WHERE ${where}`;
+    `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS token FROM ${events} AS ev WHERE ${where}`;
   const crm = ctx.config.identity.crm_ids.map((c) => {
     const col = d.quoteIdent(`crm_${c.name}`);
     return token('crm_id', d.concat(ctx.lit(`${c.name}=`), col), `${col} IS NOT NULL`);
@@ -235,11 +235,7 @@ function tokensSql(ctx: ModelContext, events: string): string {
     ...crm,
     ...['anonymous_id', 'carried_anonymous_id', 'linked_anonymous_id'].map((c) => token('anonymous_id', c, `${c} IS NOT NULL`)),
     token('profile', d.concat('source', `':'`, 'profile_url'), `event_type = 'offsite' AND profile_url IS NOT NULL`),
-    token(
-      'profile',
-      d.concat('source', `':name:'`, `COALESCE(${ctx.normalizeName('name')}, '')`),
-      `event_type = 'offsite' AND email IS NULL AND profile_url IS NULL`,
-    ),
+    token('profile', ctx.nameProfileKey('ev'), `event_type = 'offsite' AND email IS NULL AND profile_url IS NULL`),
   ];
   return `SELECT DISTINCT event_id, occurred_at, token FROM (\n${parts.join('\nUNION ALL\n')}\n) AS tokens`;
 }

@@ -14,7 +14,9 @@
  *   strong evidence, "John Smith" weak, and namesakes share the probability.
  * - BF = m / u per comparison: company (the profile's company or headline "… at Acme" against the candidate's
  *   company trait or work email domain: agree, disagree, unknown) and referral (a LinkedIn-referred web visit by the
- *   candidate within identity.name_matching.referral_window_hours of an interaction: yes or no).
+ *   candidate within identity.name_matching.referral_window_hours of an interaction: yes or no), and another profile
+ *   (the profile has a URL and the candidate already holds a confirmed one on the same source: one person, one
+ *   profile; yes, no, or unknown without a URL).
  *
  * Estimation, from the data itself: m from the labelled pairs (offsite profiles tied to a web person by an email or
  * profile URL: those are true matches), smoothed toward u by PRIOR_PAIRS pseudo-pairs (no labelled pairs: no
@@ -93,7 +95,9 @@ export function matchEvidenceColumns(ctx: ModelContext, e: string): string {
   if (nameMatching(ctx.config)?.method !== 'scored') return '';
   return `,
   CASE WHEN ${e}.event_type = 'offsite' THEN ${profileCompanySql(ctx, e)} ELSE ${companyTokenSql(ctx, `${e}.company`)} END AS company_token,
-  ${linkedinVisitSql(ctx, e)} AS linkedin_visit`;
+  ${linkedinVisitSql(ctx, e)} AS linkedin_visit,
+  CASE WHEN ${e}.event_type = 'offsite' AND ${e}.profile_url IS NOT NULL THEN ${e}.source END AS url_source,
+  CASE WHEN ${e}.event_type = 'offsite' THEN ${e}.profile_url END AS profile_url`;
 }
 
 /**
@@ -147,10 +151,12 @@ function latestProfileSql(ctx: ModelContext, where: string, key: string, withCom
   const order = ['b.occurred_at DESC', 'b.event_id DESC'];
   // The latest non-null value of a column: the row ranked first by (null last, latest, largest event id).
   const pick = (column: string) => `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY CASE WHEN b.${column} IS NULL THEN 1 ELSE 0 END, ${order.join(', ')})`;
-  return `SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name${withCompany ? ', MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person' : ''}
+  return `SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name${
+    withCompany ? ', MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person, MAX(url_source) AS url_source' : ''
+  }
 FROM (
   SELECT ${key} AS profile_key, b.name, ${pick('name')} AS name_pick${
-    withCompany ? `, b.company_token, ${pick('company_token')} AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person` : ''
+    withCompany ? `, b.company_token, ${pick('company_token')} AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person, b.url_source` : ''
   }
   FROM ${ctx.t('js_event_base')} AS b
   WHERE ${where}
@@ -183,6 +189,14 @@ function scoredSteps(ctx: ModelContext, webPersons: string, settings: NameMatchi
 ) AS tokens
 WHERE token IS NOT NULL`,
     ),
+    // The offsite profiles (profile URLs) each identified person holds, per source: one person, one profile, so a
+    // candidate who already holds another is unlikely to be an unmatched profile's owner (it would have the same URL).
+    ctx.scratchTable(
+      'js_person_profiles',
+      `SELECT person_id, url_source AS source, COUNT(DISTINCT profile_url) AS urls FROM ${base} AS b
+WHERE b.identity_status = 'confirmed' AND b.url_source IS NOT NULL
+GROUP BY person_id, url_source`,
+    ),
     ctx.scratchTable(
       'js_linkedin_visits',
       `SELECT person_id, occurred_at FROM ${base} AS b WHERE b.identity_status = 'confirmed' AND b.linkedin_visit`,
@@ -195,12 +209,12 @@ WHERE token IS NOT NULL`,
     ctx.scratchTable(
       'js_match_pairs',
       `WITH pairs AS (
-  SELECT p.profile_key, p.company_token, n.candidate_id AS person_id, FALSE AS labelled
+  SELECT p.profile_key, p.company_token, p.url_source, n.candidate_id AS person_id, FALSE AS labelled
   FROM ${t('js_offsite_profiles')} AS p
   JOIN ${t('js_person_names')} AS n ON n.norm_name = ${ctx.normalizeName('p.profile_name')} AND n.on_web
   WHERE p.labelled_person IS NULL
   UNION ALL
-  SELECT p.profile_key, p.company_token, p.labelled_person AS person_id, TRUE AS labelled
+  SELECT p.profile_key, p.company_token, ${d.nullOf('string')} AS url_source, p.labelled_person AS person_id, TRUE AS labelled
   FROM ${t('js_offsite_profiles')} AS p
   JOIN (${webPersons}) AS web ON web.person_id = p.labelled_person
 ),
@@ -220,11 +234,13 @@ SELECT pr.profile_key, pr.person_id, pr.labelled, pr.company_token,
     WHEN same.token IS NOT NULL THEN 'agree'
     ELSE 'disagree'
   END AS company_level,
-  r.person_id IS NOT NULL AS referred
+  r.person_id IS NOT NULL AS referred,
+  CASE WHEN pr.url_source IS NULL THEN 'unknown' WHEN pp.person_id IS NOT NULL THEN 'yes' ELSE 'no' END AS other_profile
 FROM pairs AS pr
 LEFT JOIN companies AS c ON c.person_id = pr.person_id
 LEFT JOIN ${t('js_person_companies')} AS same ON same.person_id = pr.person_id AND same.token = pr.company_token
-LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id`,
+LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id
+LEFT JOIN ${t('js_person_profiles')} AS pp ON pp.person_id = pr.person_id AND pp.source = pr.url_source`,
     ),
     paramsStep(ctx, webPersons, settings),
     ctx.scratchTable('js_match_candidates', candidatesSql(ctx)),
@@ -280,6 +296,19 @@ span AS (
 referral_chance AS (
   SELECT SUM(${d.least(num(1), `v.visits * ${num(2 * windowHours)} / s.hours`)}) AS persons FROM visits AS v CROSS JOIN span AS s
 ),
+-- Profiles per source: how often a random candidate holds one on an unmatched profile's source (u), and how often a
+-- person holds two (m: the owner of an unmatched profile holding another).
+profile_sources AS (
+  SELECT url_source AS source, COUNT(*) AS profiles FROM ${t('js_offsite_profiles')} WHERE labelled_person IS NULL AND url_source IS NOT NULL GROUP BY url_source
+),
+web_profiles AS (
+  SELECT source, COUNT(*) AS persons, ${d.countIf('urls > 1')} AS several FROM ${t('js_person_profiles')} WHERE person_id IN (SELECT person_id FROM web) GROUP BY source
+),
+profile_chance AS (
+  SELECT SUM(${f('ps.profiles')} * COALESCE(wp.persons, 0)) / ${d.greatest('SUM(ps.profiles)', '1')} AS holders,
+    (SELECT SUM(persons) FROM web_profiles) AS person_sources, (SELECT SUM(several) FROM web_profiles) AS several
+  FROM profile_sources AS ps LEFT JOIN web_profiles AS wp ON wp.source = ps.source
+),
 names AS (
   SELECT COUNT(*) AS n FROM (
     SELECT norm_name FROM ${t('js_person_names')} WHERE norm_name IS NOT NULL
@@ -296,8 +325,11 @@ chances AS (
     ${floor(`${f('p.with_company')} / ${d.greatest('p.n', '1')} * ww.n / ${d.greatest('w.n', '1')} - COALESCE(cc.agree_pairs, 0) / (${d.greatest('p.n', '1')} * ${f(d.greatest('w.n', '1'))})`)} AS u_company_disagree,
     ${floor(`1 - ${f('p.with_company')} / ${d.greatest('p.n', '1')} * ww.n / ${d.greatest('w.n', '1')}`)} AS u_company_unknown,
     ${d.least(floor(`COALESCE(rc.persons, 0) / ${d.greatest('w.n', '1')}`), num(1 - FLOOR))} AS u_referred,
+    ${d.least(floor(`COALESCE(pc.holders, 0) / ${d.greatest('w.n', '1')}`), num(1 - FLOOR))} AS u_other_profile,
+    COALESCE(pc.person_sources, 0) AS person_sources, COALESCE(pc.several, 0) AS several_profiles,
     l.n AS labelled_pairs, l.agree, l.disagree, l.referred
   FROM labelled AS l
+  CROSS JOIN profile_chance AS pc
   CROSS JOIN profiles AS p
   CROSS JOIN web_count AS w
   CROSS JOIN web_with_company AS ww
@@ -312,7 +344,9 @@ SELECT prior_web, web_persons, named_records,
   (labelled_pairs - agree - disagree + ${num(PRIOR_PAIRS)} * u_company_unknown) / (labelled_pairs + ${num(PRIOR_PAIRS)}) AS m_company_unknown,
   u_company_agree, u_company_disagree, u_company_unknown,
   (referred + ${num(PRIOR_PAIRS)} * u_referred) / (labelled_pairs + ${num(PRIOR_PAIRS)}) AS m_referred,
-  u_referred, labelled_pairs
+  u_referred,
+  (several_profiles + ${num(PRIOR_PAIRS)} * u_other_profile) / (person_sources + ${num(PRIOR_PAIRS)}) AS m_other_profile,
+  u_other_profile, labelled_pairs
 FROM chances`,
   );
 }
@@ -325,15 +359,17 @@ function candidatesSql(ctx: ModelContext): string {
       WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
       WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree
       ELSE m.m_company_unknown / m.u_company_unknown
-    END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END`;
+    END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END
+    * CASE c.other_profile WHEN 'yes' THEN m.m_other_profile / m.u_other_profile WHEN 'no' THEN (1 - m.m_other_profile) / (1 - m.u_other_profile) ELSE 1 END`;
   const evidence = d.concat(
     `CASE WHEN n.records <= 2 THEN 'rare name' ELSE ${d.concat(`'name shared by '`, d.castString('n.records'))} END`,
     `CASE WHEN c.candidates > 1 THEN ${d.concat(`' + best of '`, d.castString('c.candidates'))} ELSE '' END`,
     `CASE c.company_level WHEN 'agree' THEN ${d.concat(`' + company '`, 'c.company_token')} WHEN 'disagree' THEN ' + other company' ELSE '' END`,
     `CASE WHEN c.referred THEN ' + LinkedIn visit' ELSE '' END`,
+    `CASE WHEN c.other_profile = 'yes' THEN ' + holds another profile' ELSE '' END`,
   );
   return `WITH pairs AS (
-  SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, ${ctx.normalizeName('p.profile_name')} AS norm_name
+  SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, ${ctx.normalizeName('p.profile_name')} AS norm_name
   FROM ${t('js_match_pairs')} AS c
   JOIN ${t('js_offsite_profiles')} AS p ON p.profile_key = c.profile_key
   WHERE NOT c.labelled
@@ -348,7 +384,7 @@ name_records AS (
   GROUP BY norm_name
 ),
 weighted AS (
-  SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.norm_name,
+  SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, c.norm_name,
     m.prior_web / m.web_persons * ${bf} AS weight,
     -- The name's frequency among the other named records (leave-one-out: not counting the profile itself).
     (1 - m.prior_web) * (k.records - 1) / ${d.greatest('m.named_records - 1', '1')} AS none_weight

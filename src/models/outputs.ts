@@ -2,9 +2,13 @@
  * The tables built on stitched_events: persons, identity_links, sessions and the journey paths.
  * The path SQL is exported on its own so the LookML generator can reuse it with templated filters.
  */
+import { TOUCH_FIELDS } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
 import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
+
+/** A session's (or a person's) first touch and landing page path, as the sessions and path tables carry them. */
+export const SESSION_TOUCH = [...TOUCH_FIELDS, 'landing_page_path'] as const;
 
 export function outputSteps(ctx: ModelContext): SqlStep[] {
   const { d } = ctx;
@@ -41,11 +45,13 @@ LEFT JOIN ${ctx.t('js_identifier_usage')} AS u ON u.identifier_type = i.identifi
     ),
     ctx.outputTable(
       'sessions',
-      `SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source, converted, identity_status
+      `SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source,
+  ${SESSION_TOUCH.join(', ')}, converted, identity_status
 FROM (
   SELECT s.session_id, s.person_id,
     DENSE_RANK() OVER (PARTITION BY s.person_id ORDER BY s.started_at, s.session_id) AS session_number,
     s.started_at, s.ended_at, s.event_count, s.page_view_count, s.converted, s.landing_page, s.source,
+    ${SESSION_TOUCH.map((c) => `s.${c}`).join(', ')},
     ps.identity_status
   FROM (
     ${sessionAggregatesSql(ctx, se)}
@@ -119,7 +125,9 @@ export function sessionAggregatesSql(ctx: ModelContext, se: string): string {
   return `SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
       ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
       ${d.firstBy('step_label', ['occurred_at', 'event_id'], `event_type = 'page'`)} AS landing_page,
-      ${d.firstBy('source', ['occurred_at', 'event_id'])} AS source
+      ${d.firstBy('source', ['occurred_at', 'event_id'])} AS source,
+      ${TOUCH_FIELDS.map((c) => `${d.firstBy(c, ['occurred_at', 'event_id'])} AS ${c}`).join(',\n      ')},
+      ${d.firstBy('page_path', ['occurred_at', 'event_id'], `event_type = 'page' AND page_path IS NOT NULL`)} AS landing_page_path
     FROM ${se}
     GROUP BY session_id, person_id`;
 }
@@ -160,8 +168,15 @@ export function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id',
   const beforeColumns = Array.from({ length: n }, (_, i) => `CASE WHEN p.converted_at IS NOT NULL THEN ${d.arrayItem('p.before_steps', i + 1)} END AS before_${i + 1}`).join(',\n  ');
   const keys = key === 'session_id' ? 'session_id, person_id' : 'person_id';
   const sessions = key === 'person_id';
+  // The first touch: the session's own (sessions), or the person's first session's and first landing page path.
+  const touch = sessions
+    ? `SELECT person_id, ${TOUCH_FIELDS.map((c) => `${d.firstBy(c, ['session_number'])} AS ${c}`).join(', ')},
+    ${d.firstBy('landing_page_path', ['session_number'], 'landing_page_path IS NOT NULL')} AS landing_page_path
+  FROM ${ctx.t('sessions')} GROUP BY person_id`
+    : `SELECT session_id, ${SESSION_TOUCH.join(', ')} FROM ${ctx.t('sessions')}`;
   return `SELECT ${key === 'session_id' ? 'p.session_id, ' : ''}p.person_id, s.identity_status, p.step_count, p.converted, p.steps_to_conversion, p.first_step_at,
   p.converted_at, ${d.secondsBetween('p.first_step_at', 'p.converted_at')} AS seconds_to_conversion,${sessions ? ' p.sessions_to_conversion,' : ''} p.conversion_step,
+  ${SESSION_TOUCH.map((c) => `t.${c}`).join(', ')},
   ${stepColumns},
   ${beforeColumns}
 FROM (
@@ -176,7 +191,10 @@ FROM (
   FROM ${ctx.t('js_sessionized')}
   GROUP BY ${keys}
 ) AS p
-JOIN ${ctx.t('js_person_status')} AS s ON s.person_id = p.person_id`;
+JOIN ${ctx.t('js_person_status')} AS s ON s.person_id = p.person_id
+JOIN (
+  ${touch}
+) AS t ON t.${key} = p.${key}`;
 }
 
 export interface PathSqlOptions {
@@ -210,6 +228,9 @@ export function pathSql(o: PathSqlOptions): string {
   const sessions = key === 'person_id';
   return `WITH ordered AS (
   SELECT ${extraKey}e.${key}, e.session_id AS event_session_id, e.step_label, e.is_conversion, e.occurred_at, e.event_id,
+    ${TOUCH_FIELDS.map((c) => `e.${c}`).join(', ')},
+    ROW_NUMBER() OVER (${byTime}) AS event_number,
+    FIRST_VALUE(CASE WHEN e.event_type = 'page' THEN e.page_path END IGNORE NULLS) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS unit_landing_page_path,
     LAST_VALUE(e.step_label IGNORE NULLS) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_label,
     COALESCE(SUM(CASE WHEN e.is_conversion THEN 1 ELSE 0 END) OVER (${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS conversions_before
   FROM ${o.events} AS e
@@ -220,7 +241,10 @@ units AS (
     MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${sessions ? `
     -- The sessions up to the first conversion: those of the events without a conversion before them.
     CASE WHEN MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 THEN COUNT(DISTINCT CASE WHEN conversions_before = 0 THEN event_session_id END) END AS sessions_to_conversion,` : ''}
-    MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step
+    MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step,
+    -- The first touch: the unit's first event's; the landing page path: its first page view's that has one.
+    ${TOUCH_FIELDS.map((c) => `MAX(CASE WHEN event_number = 1 THEN ${c} END) AS ${c}`).join(',\n    ')},
+    MAX(unit_landing_page_path) AS landing_page_path
   FROM ordered
   GROUP BY ${key === 'session_id' ? 'person_id, ' : ''}${key}
 ),
@@ -248,6 +272,7 @@ SELECT ${key === 'session_id' ? 'u.session_id, ' : ''}u.person_id, s.identity_st
   COALESCE(p.step_count, 0) AS step_count,
   u.converted, p.steps_to_conversion, p.first_step_at, u.converted_at,
   ${o.secondsBetween('p.first_step_at', 'u.converted_at')} AS seconds_to_conversion,${sessions ? ' u.sessions_to_conversion,' : ''} u.conversion_step,
+  ${SESSION_TOUCH.map((c) => `u.${c}`).join(', ')},
   ${columns('step')},
   ${Array.from({ length: o.steps }, (_, i) => `CASE WHEN u.converted THEN p.before_${i + 1} END AS before_${i + 1}`).join(', ')}
 FROM units AS u

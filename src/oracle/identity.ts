@@ -211,7 +211,8 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       continue;
     }
     // A name that normalises to nothing ('---') still keys a profile; it just never matches anyone.
-    const key = e.profile_url !== null ? `${e.source}:${e.profile_url}` : `${e.source}:name:${normaliseName(e.name) ?? ''}`;
+    const headline = normaliseName(e.headline);
+    const key = e.profile_url !== null ? `${e.source}:${e.profile_url}` : `${e.source}:name:${normaliseName(e.name) ?? ''}${headline === null ? '' : `:${headline}`}`;
     const profile = profiles.get(key) ?? { key, rows: [], name: null };
     profile.rows.push(e);
     profiles.set(key, profile);

@@ -84,6 +84,7 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
   const companies = new Map<string, Set<string>>(); // person → tokens
   const visits = new Map<string, number[]>();
   const labelled = new Map<string, StagedEvent[]>(); // person → its own offsite rows
+  const heldProfiles = new Map<string, Set<string>>(); // `${person}\u0000${source}` → profile URLs
   const add = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => map.set(key, (map.get(key) ?? new Set()).add(value));
   for (const e of events) {
     const person = confirmedPersonOf(e);
@@ -92,6 +93,7 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     if (name !== null) add(personNames, name, person);
     if (e.event_type === 'offsite') {
       labelled.set(person, [...(labelled.get(person) ?? []), e]);
+      if (e.profile_url !== null) add(heldProfiles, `${person}\u0000${e.source}`, e.profile_url);
       continue;
     }
     for (const token of [companyToken(e.company), emailCompany(e.email)]) if (token !== null) add(companies, person, token);
@@ -104,11 +106,14 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     name: string | null;
     rawName: string | null;
     company: string | null;
+    /** The source of its profile URL (null: keyed by name, or a labelled example). */
+    urlSource: string | null;
     labelledPerson?: string;
   }
   const profileOf = (key: string, rows: StagedEvent[], labelledPerson?: string): Profile => {
     const rawName = latestOf(rows, (e) => e.name);
-    return { key, rows, rawName, name: normaliseName(rawName), company: latestOf(rows, profileCompany), labelledPerson };
+    const urlSource = labelledPerson === undefined ? (rows.find((r) => r.profile_url !== null)?.source ?? null) : null;
+    return { key, rows, rawName, name: normaliseName(rawName), company: latestOf(rows, profileCompany), urlSource, labelledPerson };
   };
   const unmatched = [...profiles].map(([key, rows]) => profileOf(key, rows));
   const examples = [...labelled].map(([person, rows]) => profileOf(`labelled:${person}`, rows, person));
@@ -118,7 +123,8 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     const level = p.company === null || tokens === undefined ? 'unknown' : tokens.has(p.company) ? 'agree' : 'disagree';
     const times = visits.get(person) ?? [];
     const referred = p.rows.some((r) => times.some((t) => Math.abs(t - r.occurred_at) <= windowMicros));
-    return { level, referred };
+    const otherProfile = p.urlSource === null ? 'unknown' : heldProfiles.has(`${person}\u0000${p.urlSource}`) ? 'yes' : 'no';
+    return { level, referred, otherProfile };
   };
 
   // Parameters.
@@ -160,6 +166,22 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     unknown: Math.max(1 - both, FLOOR),
   };
   const uReferred = Math.min(Math.max(referralPersons / webN, FLOOR), 1 - FLOOR);
+  // Profiles per source: the chance a random web person holds one on an unmatched profile's source (u), and the share
+  // of web persons' (person, source) holdings with two or more URLs (m).
+  const urlProfiles = unmatched.filter((p) => p.urlSource !== null);
+  const holders = new Map<string, number>();
+  let personSources = 0;
+  let several = 0;
+  for (const [key, urls] of heldProfiles) {
+    const [person, source] = key.split('\u0000');
+    if (!webPersons.has(person)) continue;
+    holders.set(source, (holders.get(source) ?? 0) + 1);
+    personSources++;
+    if (urls.size > 1) several++;
+  }
+  const holderChance = urlProfiles.reduce((sum, p) => sum + (holders.get(p.urlSource!) ?? 0), 0) / Math.max(urlProfiles.length, 1);
+  const uOther = Math.min(Math.max(holderChance / webN, FLOOR), 1 - FLOOR);
+  const mOther = (several + PRIOR_PAIRS * uOther) / (personSources + PRIOR_PAIRS);
   /** A labelled share smoothed toward u by PRIOR_PAIRS pseudo-pairs. */
   const m = (hits: number, chance: number) => (hits + PRIOR_PAIRS * chance) / (n + PRIOR_PAIRS);
   const params = {
@@ -173,6 +195,7 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     u,
     mReferred: m(count((x) => x.referred), uReferred),
     uReferred,
+    other: { yes: mOther / uOther, no: (1 - mOther) / (1 - uOther), unknown: 1 } as Record<string, number>,
   };
 
   // Scores.
@@ -185,9 +208,12 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     const k = records(p.name);
     const none = ((1 - params.prior) * (k - 1)) / Math.max(params.named - 1, 1);
     const scored = candidates.map((person) => {
-      const { level, referred } = compare(p, person);
-      const bf = (params.m[level] / params.u[level]) * (referred ? params.mReferred / params.uReferred : (1 - params.mReferred) / (1 - params.uReferred));
-      return { person, level, referred, weight: (params.prior / webN) * bf };
+      const { level, referred, otherProfile } = compare(p, person);
+      const bf =
+        (params.m[level] / params.u[level]) *
+        (referred ? params.mReferred / params.uReferred : (1 - params.mReferred) / (1 - params.uReferred)) *
+        params.other[otherProfile];
+      return { person, level, referred, otherProfile, weight: (params.prior / webN) * bf };
     });
     const total = scored.reduce((sum, s) => sum + s.weight, 0) + none;
     const best = scored.sort((a, b) => b.weight - a.weight || compareText(a.person, b.person))[0];
@@ -198,6 +224,7 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
       ...(candidates.length > 1 ? [`best of ${candidates.length}`] : []),
       ...(best.level === 'agree' ? [`company ${p.company}`] : best.level === 'disagree' ? ['other company'] : []),
       ...(best.referred ? ['LinkedIn visit'] : []),
+      ...(best.otherProfile === 'yes' ? ['holds another profile'] : []),
     ].join(' + ');
     matches.set(p.key, { person: best.person, probability, evidence });
   }

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/schema';
 import type { IdentityStatus, OutputTable } from '../contract/tables';
+import { channelOf, referrerDomain } from './channels';
 import { chronological, type Assignment, type Resolution } from './identity';
 import type { StagedEvent } from './stage';
 import { compareText, isoFromMicros, keyedMd5, md5 } from './values';
@@ -122,6 +123,21 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
     };
   };
 
+  // §10 touches: each event's referrer domain and channel; a unit's first touch is its first event's, its landing
+  // page path its first page view's that has one.
+  const touch = (unitEvents: StagedEvent[]): Row => {
+    const first = unitEvents[0];
+    const landing = unitEvents.find((e) => e.event_type === 'page' && e.page_path !== null);
+    return {
+      channel: channelOf(first),
+      referrer_domain: referrerDomain(first),
+      utm_source: first.utm_source,
+      utm_medium: first.utm_medium,
+      utm_campaign: first.utm_campaign,
+      landing_page_path: landing?.page_path ?? null,
+    };
+  };
+
   const persons: Row[] = [];
   const sessions: Row[] = [];
   const journeyPaths: Row[] = [];
@@ -143,13 +159,14 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
         page_view_count: session.filter((e) => e.event_type === 'page').length,
         landing_page: landing === undefined ? null : (landing.page_title ?? landing.page_path),
         source: session[0].source,
+        ...touch(session),
         converted: session.some(isConversion),
         identity_status: status,
       });
-      sessionPaths.push({ session_id: id, person_id: personId, identity_status: status, ...path(session) });
+      sessionPaths.push({ session_id: id, person_id: personId, identity_status: status, ...path(session), ...touch(session) });
     });
     const sessionNumber = (e: StagedEvent) => personSessions.findIndex((session) => session.includes(e)) + 1;
-    journeyPaths.push({ person_id: personId, identity_status: status, ...path(personEvents, sessionNumber) });
+    journeyPaths.push({ person_id: personId, identity_status: status, ...path(personEvents, sessionNumber), ...touch(personEvents) });
     const conversions = personEvents.filter(isConversion);
     const distinct = (pick: (e: StagedEvent) => string | null) => new Set(personEvents.map(pick).filter((v) => v !== null)).size;
     persons.push({
@@ -195,6 +212,8 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
       utm_source: e.utm_source,
       utm_medium: e.utm_medium,
       utm_campaign: e.utm_campaign,
+      referrer_domain: referrerDomain(e),
+      channel: channelOf(e),
       offsite_action: e.offsite_action,
       profile_url: e.profile_url,
       content_url: e.content_url,

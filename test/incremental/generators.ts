@@ -71,7 +71,9 @@ export function batchedStream(pool: {
     user_id: rarely(userIds.slice(0, 2)),
     context_page_title: often(['Home', 'Pricing', 'Blog'], 1),
     context_page_path: often(['/', '/pricing'], 1),
-    context_page_url: rarely(['https://example.com/?email=jo%40example.com', 'https://example.com/pricing']),
+    context_page_url: rarely(['https://example.com/?email=jo%40example.com', 'https://example.com/pricing', 'https://example.com/?gclid=x1']),
+    context_page_referrer: rarely(['https://www.google.com/', 'https://example.com/', 'https://news.ycombinator.com/']),
+    context_campaign_medium: rarely(['email', 'cpc']),
     context_campaign_term: carried,
   });
   const trackRow = fc.record({
@@ -130,7 +132,7 @@ export function batchedStream(pool: {
       invalidArrival: fc.nat({ max: SPAN_MINUTES }),
       // Minutes after the span (a new session or, within the inactivity limit, the same one), and the visitor.
       returning: pool.returning
-        ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null), converts: fc.constantFrom(false, false, true) }), {
+        ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null), converts: fc.constantFrom(false, false, true), touch: fc.constantFrom<Record<string, string>>({}, { context_page_path: '/pricing' }, { context_page_path: '/', context_page_referrer: 'https://www.google.com/' }, { context_campaign_source: 'newsletter', context_campaign_medium: 'email', context_campaign_name: 'april' }) }), {
             // Two or more: conversions, backstitch windows and shared devices send a visitor to the recomputation,
             // and the property must still reach the append path often (equality.test.ts counts it).
             minLength: 2,
@@ -166,7 +168,8 @@ export function batchedStream(pool: {
       for (const [i, r] of returning.entries()) {
         const minute = SPAN_MINUTES + r.after;
         const arrival = SPAN_MINUTES + LOOKBACK_HOURS * 60 + 1;
-        const row = { id: `r${i}`, timestamp: iso(minute), anonymous_id: r.visitor, context_page_title: r.title };
+        // Sometimes with a path, a referrer or a campaign: an appended page can be a session's first touch or first path.
+        const row = { id: `r${i}`, timestamp: iso(minute), anonymous_id: r.visitor, context_page_title: r.title, ...r.touch };
         delivered.push({ table: 'pages', row, arrival });
         // A returning visitor's conversion: a plain event, but the paths before it reach back into the stored ones.
         if (r.converts) delivered.push({ table: 'tracks', row: { id: `rc${i}`, timestamp: iso(minute + 1), anonymous_id: r.visitor, event: 'Meeting Booked' }, arrival });

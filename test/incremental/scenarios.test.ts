@@ -54,6 +54,37 @@ describe('incremental refresh scenarios', () => {
     expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')?.match_evidence).toContain('LinkedIn visit');
   });
 
+  it("appended page views: a continued session's first path and a new session's channel, as a full rebuild has them", async () => {
+    const stored: OracleInput = {
+      // A visit from a LinkedIn post whose first page view carries no path (a Segment page call without context.page.path).
+      pages: [page('p1', '03-01 09:00', 'a5', 'Home', { context_page_referrer: 'https://lnkd.in/abc', context_page_url: 'https://www.example.com/' })],
+      offsite: { linkedin: [], twitter: [] },
+    };
+    const next: OracleInput = {
+      pages: [
+        page('p2', '03-01 09:10', 'a5', 'Pricing', { context_page_path: '/pricing', context_page_url: 'https://www.example.com/pricing', context_page_referrer: 'https://www.example.com/' }),
+        page('p3', '03-01 13:00', 'a5', 'Webinar', {
+          context_page_path: '/webinar',
+          context_page_url: 'https://www.example.com/webinar?utm_source=newsletter&utm_medium=email&utm_campaign=april',
+          context_campaign_source: 'newsletter',
+          context_campaign_medium: 'email',
+          context_campaign_name: 'april',
+        }),
+      ],
+    };
+    const incremental = await refreshInBatches(testConfig(), LOOKBACK, [stored, next], async (i, result) => {
+      if (i === 1) expect(result.steps.find((s) => s.name === 'inc_append_stitched_events')?.rows).toBe(2);
+    });
+    expect(incremental).toEqual(await fullRebuild(testConfig(), mergeInputs([stored, next])));
+    const sessions = [...incremental.sessions].sort((a, b) => Number(a.session_number) - Number(b.session_number));
+    expect(sessions.map((x) => [x.channel, x.referrer_domain, x.landing_page_path, x.utm_campaign])).toEqual([
+      ['Organic Social', 'lnkd.in', '/pricing', null],
+      ['Email', null, '/webinar', 'april'],
+    ]);
+    expect(incremental.journey_paths).toEqual([expect.objectContaining({ person_id: 'a5', channel: 'Organic Social', landing_page_path: '/pricing' })]);
+    expect(incremental.stitched_events.find((e) => e.event_id === 'p2')).toMatchObject({ channel: 'Direct', referrer_domain: null });
+  });
+
   it('late identify: earlier anonymous pages are re-stitched to the identified person', async () => {
     const { incremental, full } = await bothWays([
       {

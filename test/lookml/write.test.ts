@@ -65,7 +65,7 @@ describe('journey-stitch generate', () => {
       // No identity.hash_key in this config: generate writes the project and warns once.
       expect(res.stderr).toMatch(/^warning: .*journey-stitch\.yaml: identity\.hash_key is not set: .*HASH_KEY constant\)\n$/);
       expect(res.code).toBe(0);
-      expect(res.stdout).toMatch(/tables materialization\): 21 written/);
+      expect(res.stdout).toMatch(/tables materialization\): 22 written/);
       const manifest = await readFile(path.join(dir, 'out/manifest.lkml'), 'utf8');
       expect(manifest).toContain('value: "acme-data"');
     } finally {

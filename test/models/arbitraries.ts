@@ -34,7 +34,7 @@ const pagePath = often(['/', '/pricing', '/blog'], [''], 1);
 /** Page URLs, some carrying an email (percent-encoded or not) in a query parameter. */
 const pageUrl = fc.oneof(
   { weight: 3, arbitrary: fc.constant(null) },
-  { weight: 2, arbitrary: fc.constantFrom('https://example.com/', 'https://example.com/pricing?utm_source=x') },
+  { weight: 2, arbitrary: fc.constantFrom('https://example.com/', 'https://example.com/pricing?utm_source=x', 'https://www.example.com/demo?gclid=Cj0K', 'https://example.com/?li_fat_id=1a') },
   {
     weight: 3,
     arbitrary: fc
@@ -80,7 +80,13 @@ const pageRow = fc.record({
   context_campaign_term: carried,
   // LinkedIn-referred visits: evidence for scored name matches.
   context_campaign_source: rarely(['linkedin', 'LinkedIn', 'newsletter']),
-  context_page_referrer: rarely(['https://www.linkedin.com/feed/', 'https://lnkd.in/x', 'https://www.google.com/']),
+  context_page_referrer: rarely([
+    'https://www.linkedin.com/feed/', 'https://lnkd.in/x', 'https://www.google.com/',
+    'https://example.com/blog', 'https://www.example.com/', 'https://mail.google.com/', 'https://News.YCombinator.com/item?id=1',
+  ]),
+  // Channels (docs/semantics.md §10): media, campaigns, internal and webmail referrers.
+  context_campaign_medium: rarely(['cpc', 'Social', 'email', 'display', 'referral']),
+  context_campaign_name: rarely(['spring', 'Brand']),
 });
 const trackRow = fc.record({
   anonymous_id: anonymousId,

@@ -125,6 +125,29 @@ function scoredNamesakes(): Scenario[] {
       },
     },
     {
+      // One person, one LinkedIn profile: the Acme Sam's own profile (its email ties it) has another URL than li-1's,
+      // so li-1 is more likely the Globex Sam's (with nothing to tell them apart, neither clears the threshold: the case
+      // below). Holding a
+      // profile is common here (3 of 4 web persons) and holding two unseen, so the evidence weighs: BF 0.4 against
+      // the Acme Sam, 2.8 for the Globex Sam.
+      name: 'scored: a namesake who already holds another profile URL is unlikely to own this one',
+      config,
+      input: {
+        identifies: people,
+        offsite: {
+          linkedin: [
+            // Everyone's labelled profile carries its URL: holding one is common, holding two unseen.
+            ...examples.map((row) => ({ ...row, profile_url: `https://www.linkedin.com/in/${String(row.id)}` })),
+            offsiteRow('li-5', '02-19 10:00', 'Sam Lee', { email: 'sam@acme.com', profile_url: 'https://www.linkedin.com/in/sam-lee-acme' }),
+            offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { profile_url: 'https://www.linkedin.com/in/sam-lee-7' }),
+          ],
+        },
+      },
+      events: { ...known, 'li-5': [USER_U1, 'confirmed', 'offsite_email'], 'li-1': [USER_U2, 'inferred', 'name_match'] },
+      persons: { ...persons, [USER_U2]: 'inferred' },
+      rows: { stitched_events: { 'li-1': { match_probability: 0.732026, match_evidence: 'name shared by 3 + best of 2' } } },
+    },
+    {
       name: 'scored: namesakes and no evidence to tell them apart: unmatched',
       config,
       input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee')] } },
@@ -168,6 +191,40 @@ const USER_U3 = userPerson('u3');
 const USER_U4 = userPerson('u4');
 const USER_U5 = userPerson('u5');
 const USER_V1 = userPerson('v1');
+
+
+/** A Segment page as the warehouse holds it: its URL (with the query string the utm_* columns come from), path and referrer. */
+const sitePage = (id: string, when: string, anonymousId: string, path: string, query: string, referrer: string | null, campaign: RawRow = {}): RawRow =>
+  page(id, when, anonymousId, `${path} page`, {
+    context_page_url: `https://www.example.com${path}${query}`,
+    context_page_path: path,
+    context_page_referrer: referrer,
+    ...campaign,
+  });
+const utm = (source: string | null, medium: string | null, name: string | null = null): RawRow => ({
+  context_campaign_source: source,
+  context_campaign_medium: medium,
+  context_campaign_name: name,
+});
+
+/** docs/semantics.md §10, row by row: [event id, the page, the referrer domain, the channel]. */
+const CHANNEL_CASES: [RawRow, string | null, string][] = [
+  [sitePage('ch-direct', '03-02 09:00', 'v-direct', '/', '', null), null, 'Direct'],
+  [sitePage('ch-internal', '03-02 09:00', 'v-internal', '/pricing', '', 'https://example.com/blog'), null, 'Direct'],
+  [sitePage('ch-google', '03-02 09:00', 'v-google', '/blog/stitching', '', 'https://www.google.co.uk/'), 'google.co.uk', 'Organic Search'],
+  [sitePage('ch-gclid', '03-02 09:00', 'v-gclid', '/demo', '?gclid=Cj0KCQ', 'https://www.google.com/'), 'google.com', 'Paid Search'],
+  [sitePage('ch-cpc', '03-02 09:00', 'v-cpc', '/demo', '?utm_source=Google&utm_medium=CPC&utm_campaign=brand', null, utm('Google', 'CPC', 'brand')), null, 'Paid Search'],
+  [sitePage('ch-li-ads', '03-02 09:00', 'v-li-ads', '/demo', '?utm_source=linkedin&utm_medium=paid_social', 'https://www.linkedin.com/', utm('linkedin', 'paid_social')), 'linkedin.com', 'Paid Social'],
+  [sitePage('ch-li-fat', '03-02 09:00', 'v-li-fat', '/demo', '?li_fat_id=0a1b', null), null, 'Paid Social'],
+  [sitePage('ch-lnkd', '03-02 09:00', 'v-lnkd', '/blog/stitching', '', 'https://lnkd.in/eXyZ'), 'lnkd.in', 'Organic Social'],
+  [sitePage('ch-social', '03-02 09:00', 'v-social', '/blog/stitching', '?utm_source=linkedin&utm_medium=social&utm_campaign=blog-promotion', null, utm('linkedin', 'social', 'blog-promotion')), null, 'Organic Social'],
+  [sitePage('ch-email', '03-02 09:00', 'v-email', '/blog', '?utm_source=newsletter&utm_medium=email&utm_campaign=march', null, utm('newsletter', 'email', 'march')), null, 'Email'],
+  [sitePage('ch-webmail', '03-02 09:00', 'v-webmail', '/blog', '', 'https://mail.google.com/'), 'mail.google.com', 'Email'],
+  [sitePage('ch-hn', '03-02 09:00', 'v-hn', '/blog', '', 'https://news.ycombinator.com/item?id=1'), 'news.ycombinator.com', 'Referral'],
+  [sitePage('ch-display', '03-02 09:00', 'v-display', '/', '?utm_source=dv360&utm_medium=display', null, utm('dv360', 'display')), null, 'Display'],
+  [sitePage('ch-capterra', '03-02 09:00', 'v-capterra', '/', '?utm_source=capterra&utm_medium=cpc', null, utm('capterra', 'cpc')), null, 'Paid Other'],
+  [sitePage('ch-partner', '03-02 09:00', 'v-partner', '/', '?utm_source=partner', null, utm('partner', null)), null, 'Other'],
+];
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -469,6 +526,32 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // Exports without profile links (comments scraped from a post) key a profile by name; the headline keeps two
+    // namesakes apart, and the same person's rows (same headline, any case or spacing) together.
+    name: 'rows without a profile URL: one profile per name and headline',
+    input: {
+      offsite: {
+        linkedin: [
+          offsiteRow('li-1', '02-20 10:00', 'Jo Kay', { headline: 'Head of Data at Acme' }),
+          offsiteRow('li-2', '02-21 10:00', 'JO  KAY', { headline: 'head of data at  ACME' }),
+          offsiteRow('li-3', '02-22 10:00', 'Jo Kay', { headline: 'Founder | Bakery' }),
+          offsiteRow('li-4', '02-23 10:00', 'Jo Kay'),
+        ],
+      },
+    },
+    events: {
+      'li-1': [profilePerson('linkedin:name:jo kay:head of data at acme'), 'unmatched', 'none'],
+      'li-2': [profilePerson('linkedin:name:jo kay:head of data at acme'), 'unmatched', 'none'],
+      'li-3': [profilePerson('linkedin:name:jo kay:founder bakery'), 'unmatched', 'none'],
+      'li-4': [profilePerson('linkedin:name:jo kay'), 'unmatched', 'none'],
+    },
+    persons: {
+      [profilePerson('linkedin:name:jo kay:head of data at acme')]: 'unmatched',
+      [profilePerson('linkedin:name:jo kay:founder bakery')]: 'unmatched',
+      [profilePerson('linkedin:name:jo kay')]: 'unmatched',
+    },
+  },
+  {
     name: 'an ambiguous name (two known persons) stays unmatched',
     input: {
       identifies: [
@@ -646,6 +729,68 @@ export const SCENARIOS: Scenario[] = [
       },
       stitched_events: { p3: { session_id: sessionOf('s1', at('03-01 09:00')) }, p4: { session_id: sessionOf('s1', at('03-01 10:21')) }, t1: { step_label: null } },
       persons: { s1: { session_count: 2 } },
+    },
+  },
+  {
+    name: "channels: each event's touch from real-shaped Segment columns; a session's and a person's first touch and landing page path",
+    input: {
+      pages: [
+        ...CHANNEL_CASES.map(([row]) => row),
+        // A visit from Google, then internal pages; an hour later a newsletter click.
+        sitePage('ch-s1', '03-03 09:00', 'v-two', '/blog/stitching', '', 'https://www.google.com/'),
+        sitePage('ch-s2', '03-03 09:02', 'v-two', '/pricing', '', 'https://www.example.com/blog/stitching'),
+        sitePage('ch-s3', '03-03 10:30', 'v-two', '/webinar', '?utm_source=newsletter&utm_medium=email&utm_campaign=april', null, utm('newsletter', 'email', 'april')),
+        // A page view without a path, then one with: the landing page path is the first that has one.
+        page('ch-nopath', '03-04 09:01', 'v-track', 'Untitled'),
+        sitePage('ch-path', '03-04 09:02', 'v-track', '/pricing', '', 'https://www.example.com/'),
+      ],
+      // The session starts with a track (Segment sends the page's campaign with it): its touch is the session's.
+      tracks: [track('ch-t1', '03-04 09:00', 'v-track', 'CTA Clicked', { context_page_referrer: 'https://duckduckgo.com/', ...utm(null, null) })],
+      offsite: { linkedin: [offsiteRow('ch-like', '03-02 09:00', 'Noor Haddad', { profile_url: 'https://www.linkedin.com/in/noor' })] },
+    },
+    events: {
+      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [row.id as string, [row.anonymous_id as string, 'anonymous', 'none']])),
+      'ch-s1': ['v-two', 'anonymous', 'none'],
+      'ch-s2': ['v-two', 'anonymous', 'none'],
+      'ch-s3': ['v-two', 'anonymous', 'none'],
+      'ch-nopath': ['v-track', 'anonymous', 'none'],
+      'ch-path': ['v-track', 'anonymous', 'none'],
+      'ch-t1': ['v-track', 'anonymous', 'none'],
+      'ch-like': [profilePerson('linkedin:https://www.linkedin.com/in/noor'), 'unmatched', 'none'],
+    },
+    persons: {
+      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [row.anonymous_id as string, 'anonymous'])),
+      'v-two': 'anonymous',
+      'v-track': 'anonymous',
+      [profilePerson('linkedin:https://www.linkedin.com/in/noor')]: 'unmatched',
+    },
+    rows: {
+      stitched_events: {
+        ...Object.fromEntries(CHANNEL_CASES.map(([row, referrerDomain, channel]) => [row.id as string, { referrer_domain: referrerDomain, channel }])),
+        'ch-cpc': { utm_source: 'Google', utm_medium: 'CPC', utm_campaign: 'brand' },
+        'ch-s1': { channel: 'Organic Search', referrer_domain: 'google.com' },
+        'ch-s2': { channel: 'Direct', referrer_domain: null },
+        'ch-s3': { channel: 'Email', utm_campaign: 'april' },
+        'ch-t1': { channel: 'Organic Search', referrer_domain: 'duckduckgo.com' },
+        // The page's own site as referrer, with no path to compare: still internal (same host).
+        'ch-path': { channel: 'Direct', referrer_domain: null },
+        'ch-like': { channel: 'Offsite', referrer_domain: null },
+      },
+      sessions: {
+        [sessionOf('v-two', at('03-03 09:00'))]: { channel: 'Organic Search', referrer_domain: 'google.com', landing_page_path: '/blog/stitching', utm_source: null },
+        [sessionOf('v-two', at('03-03 10:30'))]: { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'april', landing_page_path: '/webinar' },
+        [sessionOf('v-track', at('03-04 09:00'))]: { channel: 'Organic Search', referrer_domain: 'duckduckgo.com', landing_page: 'Untitled', landing_page_path: '/pricing' },
+        [sessionOf('v-cpc', at('03-02 09:00'))]: { channel: 'Paid Search', utm_source: 'Google', utm_medium: 'CPC', utm_campaign: 'brand', landing_page_path: '/demo' },
+        [sessionOf(profilePerson('linkedin:https://www.linkedin.com/in/noor'), at('03-02 09:00'))]: { channel: 'Offsite', landing_page_path: null },
+      },
+      journey_paths: {
+        'v-two': { channel: 'Organic Search', referrer_domain: 'google.com', utm_campaign: null, landing_page_path: '/blog/stitching' },
+        'v-track': { channel: 'Organic Search', landing_page_path: '/pricing' },
+        'v-email': { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'march', landing_page_path: '/blog' },
+      },
+      session_paths: {
+        [sessionOf('v-two', at('03-03 10:30'))]: { channel: 'Email', utm_campaign: 'april', landing_page_path: '/webinar', step_1: '/webinar page' },
+      },
     },
   },
   {

@@ -23,7 +23,7 @@
  * at the stored step count (a unit's step keys run on by one). The anonymous ids were already the person's, so its
  * distinct counts of anonymous ids, user ids and emails stay.
  */
-import { tableDef, type OutputTable } from '../../contract/tables';
+import { TOUCH_FIELDS, tableDef, type OutputTable } from '../../contract/tables';
 import type { SqlStep } from '../../sql/pipeline';
 import { isConversion, sessionizedSql, stepLabel, stitchedEvents } from '../attribution';
 import { ModelContext } from '../context';
@@ -194,6 +194,9 @@ SELECT a.session_id, a.person_id, COALESCE(o.session_number, n.session_number) A
   -- The landing page and source come from the session's first page and event: stored ones come first.
   CASE WHEN o.page_view_count > 0 THEN o.landing_page ELSE a.landing_page END AS landing_page,
   CASE WHEN o.session_id IS NOT NULL THEN o.source ELSE a.source END AS source,
+  -- The first touch is the first event's; the landing page path the first page view's that has one.
+  ${TOUCH_FIELDS.map((c) => `CASE WHEN o.session_id IS NOT NULL THEN o.${c} ELSE a.${c} END AS ${c}`).join(',\n  ')},
+  COALESCE(o.landing_page_path, a.landing_page_path) AS landing_page_path,
   COALESCE(o.converted, FALSE) OR a.converted AS converted,
   s.identity_status
 FROM added AS a
@@ -222,6 +225,8 @@ function mergedPathsSql(ctx: ModelContext, stored: string, key: 'person_id' | 's
     converted: 'COALESCE(o.converted, FALSE) OR a.converted AS converted',
     steps_to_conversion: `COALESCE(o.steps_to_conversion, ${before} + a.steps_to_conversion) AS steps_to_conversion`,
     first_step_at: 'COALESCE(o.first_step_at, a.first_step_at) AS first_step_at',
+    // The first page view with a path may be a new one (the first touch stays the stored row's, by default below).
+    landing_page_path: 'COALESCE(o.landing_page_path, a.landing_page_path) AS landing_page_path',
     ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`step_${i + 1}`, step(i + 1)])),
   };
   // The appended events hold no conversion: the first conversion and the steps before it stay the stored row's.
