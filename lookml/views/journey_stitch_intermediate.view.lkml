@@ -468,7 +468,7 @@ view: js_anon_person {
           GROUP BY m.anon_component
         )
         SELECT m.anonymous_id, m.anon_component,
-          COALESCE(k.person_id, m.anon_component) AS person_id,
+          COALESCE(k.person_id, ('a:' || TO_HEX(MD5(('@{HASH_KEY}' || m.anon_component))))) AS person_id,
           k.person_id IS NOT NULL AS attached,
           COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried,
           COALESCE(v.shared, FALSE) AS shared, v.first_seen_at
@@ -544,11 +544,11 @@ view: js_event_base {
           END AS component
           FROM candidates
         )
-        SELECT c.event_id, COALESCE(k.person_id, c.anon_component) AS person_id, k.person_id IS NOT NULL AS attached
+        SELECT c.event_id, COALESCE(k.person_id, ('a:' || TO_HEX(MD5(('@{HASH_KEY}' || c.anon_component))))) AS person_id, k.person_id IS NOT NULL AS attached
         FROM chosen AS c
         LEFT JOIN ${js_components.SQL_TABLE_NAME} AS k ON k.component = c.component
         UNION ALL
-        SELECT event_id, anon_component, FALSE FROM anon_events WHERE NOT shared;
+        SELECT event_id, ('a:' || TO_HEX(MD5(('@{HASH_KEY}' || anon_component)))), FALSE FROM anon_events WHERE NOT shared;
 
         -- model: js_event_base
         CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
@@ -816,7 +816,7 @@ view: js_profiles {
         AS
         SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
         FROM `js_offsite_profiles` AS p
-        LEFT JOIN `js_match_candidates` AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= 0.8
+        LEFT JOIN `js_match_candidates` AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= 0.9
         WHERE p.labelled_person IS NULL; ;;
     }
 

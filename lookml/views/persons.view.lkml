@@ -37,7 +37,7 @@ view: persons {
   dimension: person_id {
     primary_key: yes
     type: string
-    description: "Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else the anonymous id; an offsite-only profile: p: and a keyed hash of its key."
+    description: "Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else (an anonymous person) a: and a keyed hash of its smallest anonymous id; an offsite-only profile: p: and a keyed hash of its key."
     sql: ${TABLE}.person_id ;;
   }
 

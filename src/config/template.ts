@@ -68,7 +68,7 @@ identity:
   # (how rare the name is, company or headline against work email domains, LinkedIn-referred visits).
   name_matching:
     method: scored          # or exact: one known person with the name (for comparison); false turns matching off
-    min_probability: 0.8    # below it a profile stays unmatched
+    min_probability: 0.9    # below it a profile stays unmatched
     referral_window_hours: 72
 
 sessions:

@@ -140,7 +140,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'One row per stitched person.',
       primaryKey: 'person_id',
       columns: [
-        c('person_id', 'string', 'Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else the anonymous id; an offsite-only profile: p: and a keyed hash of its key.'),
+        c('person_id', 'string', 'Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else (an anonymous person) a: and a keyed hash of its smallest anonymous id; an offsite-only profile: p: and a keyed hash of its key.'),
         c('email', 'string', 'Latest known email.', true),
         c('name', 'string', 'Latest known name.', true),
         c('identity_status', 'string', 'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).'),

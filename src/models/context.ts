@@ -155,8 +155,11 @@ export class ModelContext {
     return this.d.concat(`'u:'`, this.keyedMd5(userId));
   }
 
-  /** The person id of a component named by an email (`e:`) or a CRM id (`c:`): a keyed hash, for the same reason. */
-  hashedPersonId(prefix: 'e' | 'c', value: string): string {
+  /**
+   * The person id of a component named by an email (`e:`) or a CRM id (`c:`), or of an anonymous person named by its
+   * smallest anonymous id (`a:`, a cookie id is personal data too): a keyed hash, for the same reason.
+   */
+  hashedPersonId(prefix: 'e' | 'c' | 'a', value: string): string {
     return this.d.concat(this.lit(`${prefix}:`), this.keyedMd5(value));
   }
 

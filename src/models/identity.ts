@@ -203,7 +203,7 @@ device AS (
   GROUP BY m.anon_component
 )
 SELECT m.anonymous_id, m.anon_component,
-  COALESCE(k.person_id, m.anon_component) AS person_id,
+  COALESCE(k.person_id, ${ctx.hashedPersonId('a', 'm.anon_component')}) AS person_id,
   k.person_id IS NOT NULL AS attached,
   COALESCE(t.via_anonymous_id <> m.anonymous_id OR t.via_carried_column, FALSE) AS via_carried,
   COALESCE(v.shared, FALSE) AS shared, v.first_seen_at
@@ -290,9 +290,9 @@ chosen AS (
   END AS component
   FROM candidates
 )
-SELECT c.event_id, COALESCE(k.person_id, c.anon_component) AS person_id, k.person_id IS NOT NULL AS attached
+SELECT c.event_id, COALESCE(k.person_id, ${ctx.hashedPersonId('a', 'c.anon_component')}) AS person_id, k.person_id IS NOT NULL AS attached
 FROM chosen AS c
 LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
 UNION ALL
-SELECT event_id, anon_component, FALSE FROM anon_events WHERE NOT shared`;
+SELECT event_id, ${ctx.hashedPersonId('a', 'anon_component')}, FALSE FROM anon_events WHERE NOT shared`;
 }

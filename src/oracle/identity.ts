@@ -96,6 +96,8 @@ function findSharedEmails(events: StagedEvent[], max: number): Set<string> {
 
 /** person_id of an offsite profile nobody identified (semantics §2): a keyed hash, like an email's. */
 export const profilePersonId = (hashKey: string, key: string) => `p:${keyedMd5(hashKey, key)}`;
+/** person_id of an anonymous person: `a:` and a keyed hash of its smallest anonymous id (a cookie id is personal). */
+export const anonymousPersonId = (hashKey: string, members: string[]) => `a:${keyedMd5(hashKey, minText(members)!)}`;
 
 /** person_id of an identified component (a keyed hash of its smallest identifier), or undefined when it holds profiles only. */
 function knownPersonId(members: string[], hashKey: string): string | undefined {
@@ -164,7 +166,7 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       .filter((m) => directAttachment.has(m))
       .sort((a, b) => later(directAttachment.get(b)!, directAttachment.get(a)!) || compareText(a, b))[0];
     members.forEach((m) => {
-      if (attached === undefined) anonymousPerson.set(m, { person_id: minText(members)!, attached: false });
+      if (attached === undefined) anonymousPerson.set(m, { person_id: anonymousPersonId(config.identity.hash_key, members), attached: false });
       else {
         const direct = directAttachment.get(attached)!;
         anonymousPerson.set(m, { person_id: identifiedPersonOf(direct.event)!, attached: true, through: attached, throughCarried: direct.carried });
@@ -306,7 +308,7 @@ function anonymousEventPersons(
     const timeline = [...line.values()].sort((a, b) => chronological(a.event, b.event));
     const sightings = timeline.filter((x) => x.component !== undefined);
     if (sightings.length === 0) continue;
-    const anonymousPerson = (): Assignment => ({ person_id: minText(members.get(device)!)!, identity_status: 'anonymous', link_reason: 'none' });
+    const anonymousPerson = (): Assignment => ({ person_id: anonymousPersonId(config.identity.hash_key, members.get(device)!), identity_status: 'anonymous', link_reason: 'none' });
     if (new Set(sightings.map((x) => x.component)).size < 2) {
       const first = sightings[0].event.occurred_at;
       for (const x of timeline) if (x.component === undefined && first - x.event.occurred_at > windowMicros) result.set(x.event.event_id, anonymousPerson());

@@ -8,7 +8,7 @@ import { TINY_CONFIG, writeTinyWorld } from '../engine/tiny-world';
 import { createTable, openMemoryDb, queryRows } from '../support/duckdb';
 import { useZetaSQL } from '../support/zetasql';
 import { runCli } from './run-cli';
-import { userPerson } from '../support/scenarios';
+import { anonPerson, userPerson } from '../support/scenarios';
 
 const BIGQUERY_CONFIG = `warehouse: bigquery
 project: acme-analytics
@@ -102,7 +102,7 @@ describe('journey-stitch sql (child process)', () => {
         { event_id: 'i1', person_id: userPerson('u1'), identity_status: 'confirmed' },
         { event_id: 'l1', person_id: userPerson('u1'), identity_status: 'inferred' },
         { event_id: 'p1', person_id: userPerson('u1'), identity_status: 'confirmed' },
-        { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
+        { event_id: 'p3', person_id: anonPerson('a2'), identity_status: 'anonymous' },
         { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
       ]);
     } finally {

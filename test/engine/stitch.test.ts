@@ -9,7 +9,7 @@ import { stitchDuckDB } from '../../src/engine/stitch';
 import { openMemoryDb, queryRows, queryValue } from '../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
 import { md5 } from '../../src/oracle/values';
-import { userPerson } from '../support/scenarios';
+import { anonPerson, userPerson } from '../support/scenarios';
 
 async function readDb<T>(file: string, read: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
@@ -71,7 +71,7 @@ describe('stitchDuckDB', () => {
       // An unmatched profile's person id is a hash of its key: it does not show the profile URL or the name.
       { event_id: 'l2', person_id: expect.stringMatching(/^p:[0-9a-f]{32}$/), identity_status: 'unmatched' },
       { event_id: 'p1', person_id: userPerson('u1'), identity_status: 'confirmed' },
-      { event_id: 'p3', person_id: 'a2', identity_status: 'anonymous' },
+      { event_id: 'p3', person_id: anonPerson('a2'), identity_status: 'anonymous' },
       { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
     ]);
     expect(persisted.rejects).toEqual([

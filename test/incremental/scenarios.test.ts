@@ -4,7 +4,7 @@
  * earlier copy of a known event arriving late. Each ends equal to a full rebuild, and shows the re-stitch.
  */
 import type { OracleInput } from '../../src/oracle';
-import { emailPerson, identify, namesakes, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
+import { anonPerson, emailPerson, identify, namesakes, offsiteRow, page, testConfig, track, userPerson } from '../support/scenarios';
 import { fullRebuild, mergeInputs, refreshInBatches, type TableRows } from './harness';
 
 const LOOKBACK = { lookback_hours: 24 };
@@ -81,7 +81,7 @@ describe('incremental refresh scenarios', () => {
       ['Organic Social', 'lnkd.in', '/pricing', null],
       ['Email', null, '/webinar', 'april'],
     ]);
-    expect(incremental.journey_paths).toEqual([expect.objectContaining({ person_id: 'a5', channel: 'Organic Social', landing_page_path: '/pricing' })]);
+    expect(incremental.journey_paths).toEqual([expect.objectContaining({ person_id: anonPerson('a5'), channel: 'Organic Social', landing_page_path: '/pricing' })]);
     expect(incremental.stitched_events.find((e) => e.event_id === 'p2')).toMatchObject({ channel: 'Direct', referrer_domain: null });
   });
 
@@ -95,7 +95,7 @@ describe('incremental refresh scenarios', () => {
     ]);
     expect(incremental).toEqual(full);
     expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
-    expect(personOf(incremental, 'p3')).toBe('a9');
+    expect(personOf(incremental, 'p3')).toBe(anonPerson('a9'));
   });
 
   it('exact rule, new name match: an unmatched offsite profile is matched once a person with its name identifies', async () => {
@@ -247,7 +247,7 @@ describe('incremental refresh scenarios', () => {
     ];
     const incremental = await refreshInBatches(config, LOOKBACK, batches);
     expect(incremental).toEqual(await fullRebuild(config, mergeInputs(batches)));
-    expect([personOf(incremental, 'p1'), statusOf(incremental, 'p1')]).toEqual(['a1', 'anonymous']);
+    expect([personOf(incremental, 'p1'), statusOf(incremental, 'p1')]).toEqual([anonPerson('a1'), 'anonymous']);
     expect([personOf(incremental, 'p2'), statusOf(incremental, 'p2')]).toEqual([userPerson('kim'), 'confirmed']);
   });
 
@@ -258,6 +258,6 @@ describe('incremental refresh scenarios', () => {
     ]);
     expect(incremental).toEqual(full);
     expect(personOf(incremental, 'p1')).toBe(userPerson('u7'));
-    expect(personOf(incremental, 'p2')).toBe('a1');
+    expect(personOf(incremental, 'p2')).toBe(anonPerson('a1'));
   });
 });

@@ -37,6 +37,8 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 export const emailPerson = (email: string) => `e:${md5(email)}`;
 /** person_id of an offsite profile nobody identified (its key: `<source>:<profile_url>` or `<source>:name:<name>`). */
 export const profilePerson = (key: string) => `p:${md5(key)}`;
+/** person_id of an anonymous person: its smallest anonymous id, hashed (a cookie id is personal data). */
+export const anonPerson = (anonymousId: string) => `a:${md5(anonymousId)}`;
 /** person_id of a component named by its smallest user id: hashed, whatever its shape. */
 export const userPerson = (userId: string) => `u:${md5(userId)}`;
 /** person_id of a component identified by a CRM id only. */
@@ -260,10 +262,10 @@ export const SCENARIOS: Scenario[] = [
     events: {
       p1: [emailPerson(JO), 'confirmed', 'email'],
       p2: [emailPerson(JO), 'confirmed', 'anonymous_id'],
-      p3: ['a3', 'anonymous', 'none'],
+      p3: [anonPerson('a3'), 'anonymous', 'none'],
     },
-    persons: { [emailPerson(JO)]: 'confirmed', a3: 'anonymous' },
-    rows: { persons: { [emailPerson(JO)]: { email: JO, name: null }, a3: { email: null } } },
+    persons: { [emailPerson(JO)]: 'confirmed', [anonPerson('a3')]: 'anonymous' },
+    rows: { persons: { [emailPerson(JO)]: { email: JO, name: null }, [anonPerson('a3')]: { email: null } } },
   },
   {
     name: 'carried anonymous id in utm_term (Calendly via Zapier)',
@@ -275,11 +277,11 @@ export const SCENARIOS: Scenario[] = [
     events: {
       p1: [JO_USER, 'confirmed', 'carried_anonymous_id'],
       p2: [JO_USER, 'confirmed', 'carried_anonymous_id'],
-      p3: ['stranger', 'anonymous', 'none'],
+      p3: [anonPerson('stranger'), 'anonymous', 'none'],
       t1: [JO_USER, 'confirmed', 'user_id'],
       i1: [JO_USER, 'confirmed', 'user_id'],
     },
-    persons: { [JO_USER]: 'confirmed', stranger: 'anonymous' },
+    persons: { [JO_USER]: 'confirmed', [anonPerson('stranger')]: 'anonymous' },
     rows: {
       identity_links: {
         'anonymous_id:visitor': { person_id: JO_USER, link_type: 'confirmed' },
@@ -461,18 +463,18 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      p1: ['solo', 'anonymous', 'none'],
+      p1: [anonPerson('solo'), 'anonymous', 'none'],
       p2: [USER_KIM, 'confirmed', 'anonymous_id'],
       i1: [USER_KIM, 'confirmed', 'user_id'],
       p3: [USER_KIM, 'confirmed', 'anonymous_id'],
-      q1: ['shared', 'anonymous', 'none'],
+      q1: [anonPerson('shared'), 'anonymous', 'none'],
       j1: [USER_ALICE, 'confirmed', 'user_id'],
       q2: [USER_BOB, 'confirmed', 'shared_device'],
       j2: [USER_BOB, 'confirmed', 'user_id'],
       q3: [USER_BOB, 'confirmed', 'shared_device'],
       j3: [USER_ALICE, 'confirmed', 'user_id'],
     },
-    persons: { solo: 'anonymous', [USER_KIM]: 'confirmed', shared: 'anonymous', [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
+    persons: { [anonPerson('solo')]: 'anonymous', [USER_KIM]: 'confirmed', [anonPerson('shared')]: 'anonymous', [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
     // An anonymous id still links to the person of its latest identification, even with some events cut.
     rows: { identity_links: { 'anonymous_id:solo': { person_id: USER_KIM }, 'anonymous_id:shared': { person_id: USER_ALICE } } },
   },
@@ -615,11 +617,11 @@ export const SCENARIOS: Scenario[] = [
       identifies: [identify('i1', '03-01 09:03', ' a1 ', { user_id: 'NULL', email: 'None', hubspot_id: '0' })],
     },
     events: {
-      p1: ['a1', 'anonymous', 'none'],
-      p2: ['a1', 'anonymous', 'none'],
-      i1: ['a1', 'anonymous', 'none'],
+      p1: [anonPerson('a1'), 'anonymous', 'none'],
+      p2: [anonPerson('a1'), 'anonymous', 'none'],
+      i1: [anonPerson('a1'), 'anonymous', 'none'],
     },
-    persons: { a1: 'anonymous' },
+    persons: { [anonPerson('a1')]: 'anonymous' },
     rows: { stitched_events: { p1: { user_id: null, anonymous_id: 'a1' }, p2: { user_id: null }, i1: { anonymous_id: 'a1' } } },
     rejected: [['pages', 'j1', 'no identifier']],
     absentLinks: ['user_id:undefined', 'anonymous_id:null', 'user_id:test-123'],
@@ -715,20 +717,20 @@ export const SCENARIOS: Scenario[] = [
       tracks: [track('t1', '03-01 10:22', 's1', 'Clicked')],
     },
     events: {
-      p1: ['s1', 'anonymous', 'none'],
-      p2: ['s1', 'anonymous', 'none'],
-      p3: ['s1', 'anonymous', 'none'],
-      p4: ['s1', 'anonymous', 'none'],
-      t1: ['s1', 'anonymous', 'none'],
+      p1: [anonPerson('s1'), 'anonymous', 'none'],
+      p2: [anonPerson('s1'), 'anonymous', 'none'],
+      p3: [anonPerson('s1'), 'anonymous', 'none'],
+      p4: [anonPerson('s1'), 'anonymous', 'none'],
+      t1: [anonPerson('s1'), 'anonymous', 'none'],
     },
-    persons: { s1: 'anonymous' },
+    persons: { [anonPerson('s1')]: 'anonymous' },
     rows: {
       sessions: {
-        [sessionOf('s1', at('03-01 09:00'))]: { session_number: 1, event_count: 3, page_view_count: 3, ended_at: '2024-03-01T09:50:00.000000Z', landing_page: 'Home', source: 'web', identity_status: 'anonymous' },
-        [sessionOf('s1', at('03-01 10:21'))]: { session_number: 2, event_count: 2, page_view_count: 1, started_at: '2024-03-01T10:21:00.000000Z' },
+        [sessionOf(anonPerson('s1'), at('03-01 09:00'))]: { session_number: 1, event_count: 3, page_view_count: 3, ended_at: '2024-03-01T09:50:00.000000Z', landing_page: 'Home', source: 'web', identity_status: 'anonymous' },
+        [sessionOf(anonPerson('s1'), at('03-01 10:21'))]: { session_number: 2, event_count: 2, page_view_count: 1, started_at: '2024-03-01T10:21:00.000000Z' },
       },
-      stitched_events: { p3: { session_id: sessionOf('s1', at('03-01 09:00')) }, p4: { session_id: sessionOf('s1', at('03-01 10:21')) }, t1: { step_label: null } },
-      persons: { s1: { session_count: 2 } },
+      stitched_events: { p3: { session_id: sessionOf(anonPerson('s1'), at('03-01 09:00')) }, p4: { session_id: sessionOf(anonPerson('s1'), at('03-01 10:21')) }, t1: { step_label: null } },
+      persons: { [anonPerson('s1')]: { session_count: 2 } },
     },
   },
   {
@@ -749,19 +751,19 @@ export const SCENARIOS: Scenario[] = [
       offsite: { linkedin: [offsiteRow('ch-like', '03-02 09:00', 'Noor Haddad', { profile_url: 'https://www.linkedin.com/in/noor' })] },
     },
     events: {
-      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [row.id as string, [row.anonymous_id as string, 'anonymous', 'none']])),
-      'ch-s1': ['v-two', 'anonymous', 'none'],
-      'ch-s2': ['v-two', 'anonymous', 'none'],
-      'ch-s3': ['v-two', 'anonymous', 'none'],
-      'ch-nopath': ['v-track', 'anonymous', 'none'],
-      'ch-path': ['v-track', 'anonymous', 'none'],
-      'ch-t1': ['v-track', 'anonymous', 'none'],
+      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [row.id as string, [anonPerson(row.anonymous_id as string), 'anonymous', 'none']])),
+      'ch-s1': [anonPerson('v-two'), 'anonymous', 'none'],
+      'ch-s2': [anonPerson('v-two'), 'anonymous', 'none'],
+      'ch-s3': [anonPerson('v-two'), 'anonymous', 'none'],
+      'ch-nopath': [anonPerson('v-track'), 'anonymous', 'none'],
+      'ch-path': [anonPerson('v-track'), 'anonymous', 'none'],
+      'ch-t1': [anonPerson('v-track'), 'anonymous', 'none'],
       'ch-like': [profilePerson('linkedin:https://www.linkedin.com/in/noor'), 'unmatched', 'none'],
     },
     persons: {
-      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [row.anonymous_id as string, 'anonymous'])),
-      'v-two': 'anonymous',
-      'v-track': 'anonymous',
+      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [anonPerson(row.anonymous_id as string), 'anonymous'])),
+      [anonPerson('v-two')]: 'anonymous',
+      [anonPerson('v-track')]: 'anonymous',
       [profilePerson('linkedin:https://www.linkedin.com/in/noor')]: 'unmatched',
     },
     rows: {
@@ -777,19 +779,19 @@ export const SCENARIOS: Scenario[] = [
         'ch-like': { channel: 'Offsite', referrer_domain: null },
       },
       sessions: {
-        [sessionOf('v-two', at('03-03 09:00'))]: { channel: 'Organic Search', referrer_domain: 'google.com', landing_page_path: '/blog/stitching', utm_source: null },
-        [sessionOf('v-two', at('03-03 10:30'))]: { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'april', landing_page_path: '/webinar' },
-        [sessionOf('v-track', at('03-04 09:00'))]: { channel: 'Organic Search', referrer_domain: 'duckduckgo.com', landing_page: 'Untitled', landing_page_path: '/pricing' },
-        [sessionOf('v-cpc', at('03-02 09:00'))]: { channel: 'Paid Search', utm_source: 'Google', utm_medium: 'CPC', utm_campaign: 'brand', landing_page_path: '/demo' },
+        [sessionOf(anonPerson('v-two'), at('03-03 09:00'))]: { channel: 'Organic Search', referrer_domain: 'google.com', landing_page_path: '/blog/stitching', utm_source: null },
+        [sessionOf(anonPerson('v-two'), at('03-03 10:30'))]: { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'april', landing_page_path: '/webinar' },
+        [sessionOf(anonPerson('v-track'), at('03-04 09:00'))]: { channel: 'Organic Search', referrer_domain: 'duckduckgo.com', landing_page: 'Untitled', landing_page_path: '/pricing' },
+        [sessionOf(anonPerson('v-cpc'), at('03-02 09:00'))]: { channel: 'Paid Search', utm_source: 'Google', utm_medium: 'CPC', utm_campaign: 'brand', landing_page_path: '/demo' },
         [sessionOf(profilePerson('linkedin:https://www.linkedin.com/in/noor'), at('03-02 09:00'))]: { channel: 'Offsite', landing_page_path: null },
       },
       journey_paths: {
-        'v-two': { channel: 'Organic Search', referrer_domain: 'google.com', utm_campaign: null, landing_page_path: '/blog/stitching' },
-        'v-track': { channel: 'Organic Search', landing_page_path: '/pricing' },
-        'v-email': { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'march', landing_page_path: '/blog' },
+        [anonPerson('v-two')]: { channel: 'Organic Search', referrer_domain: 'google.com', utm_campaign: null, landing_page_path: '/blog/stitching' },
+        [anonPerson('v-track')]: { channel: 'Organic Search', landing_page_path: '/pricing' },
+        [anonPerson('v-email')]: { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'march', landing_page_path: '/blog' },
       },
       session_paths: {
-        [sessionOf('v-two', at('03-03 10:30'))]: { channel: 'Email', utm_campaign: 'april', landing_page_path: '/webinar', step_1: '/webinar page' },
+        [sessionOf(anonPerson('v-two'), at('03-03 10:30'))]: { channel: 'Email', utm_campaign: 'april', landing_page_path: '/webinar', step_1: '/webinar page' },
       },
     },
   },
@@ -882,29 +884,29 @@ export const SCENARIOS: Scenario[] = [
       ],
     },
     events: {
-      p1: ['k1', 'anonymous', 'none'],
-      p2: ['k1', 'anonymous', 'none'],
-      p3: ['k1', 'anonymous', 'none'],
-      p4: ['k1', 'anonymous', 'none'],
-      p5: ['k1', 'anonymous', 'none'],
-      t1: ['k1', 'anonymous', 'none'],
-      t2: ['k1', 'anonymous', 'none'],
-      t3: ['k1', 'anonymous', 'none'],
+      p1: [anonPerson('k1'), 'anonymous', 'none'],
+      p2: [anonPerson('k1'), 'anonymous', 'none'],
+      p3: [anonPerson('k1'), 'anonymous', 'none'],
+      p4: [anonPerson('k1'), 'anonymous', 'none'],
+      p5: [anonPerson('k1'), 'anonymous', 'none'],
+      t1: [anonPerson('k1'), 'anonymous', 'none'],
+      t2: [anonPerson('k1'), 'anonymous', 'none'],
+      t3: [anonPerson('k1'), 'anonymous', 'none'],
     },
-    persons: { k1: 'anonymous' },
+    persons: { [anonPerson('k1')]: 'anonymous' },
     rows: {
       journey_paths: {
-        k1: {
+        [anonPerson('k1')]: {
           step_count: 5, converted: true, steps_to_conversion: null, step_1: 'Home', step_2: 'Pricing', step_3: 'Pricing Viewed', step_4: 'Blog',
           converted_at: '2024-03-02T09:03:00.000000Z', seconds_to_conversion: 86580, sessions_to_conversion: 2, conversion_step: null,
           before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: 'Home', before_4: null,
         },
       },
       session_paths: {
-        [sessionOf('k1', at('03-01 09:00'))]: { converted: false, before_1: null, conversion_step: null },
-        [sessionOf('k1', at('03-02 09:00'))]: { converted: true, seconds_to_conversion: 180, before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: null },
+        [sessionOf(anonPerson('k1'), at('03-01 09:00'))]: { converted: false, before_1: null, conversion_step: null },
+        [sessionOf(anonPerson('k1'), at('03-02 09:00'))]: { converted: true, seconds_to_conversion: 180, before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: null },
         // The third session's own first conversion comes after its Blog step.
-        [sessionOf('k1', at('03-03 09:00'))]: { converted: true, converted_at: '2024-03-03T09:05:00.000000Z', seconds_to_conversion: 300, before_1: 'Blog', before_2: null },
+        [sessionOf(anonPerson('k1'), at('03-03 09:00'))]: { converted: true, converted_at: '2024-03-03T09:05:00.000000Z', seconds_to_conversion: 300, before_1: 'Blog', before_2: null },
       },
     },
   },
@@ -915,8 +917,8 @@ export const SCENARIOS: Scenario[] = [
       tracks: [track('r3', '03-01 09:00', 'a1', null), { ...track('r4', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2024-13-45T25:00:00Z' }],
       offsite: { linkedin: [offsiteRow('li-r', '03-01 09:00', '   ')] },
     },
-    events: { ok: ['a1', 'anonymous', 'none'] },
-    persons: { a1: 'anonymous' },
+    events: { ok: [anonPerson('a1'), 'anonymous', 'none'] },
+    persons: { [anonPerson('a1')]: 'anonymous' },
     rejected: [
       ['linkedin', 'li-r', 'no identifier'],
       ['pages', null, 'missing event id'],
@@ -932,8 +934,8 @@ export const SCENARIOS: Scenario[] = [
       tracks: [{ ...track('future', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2099-12-31T23:59:59Z' }],
       offsite: { linkedin: [offsiteRow('li-70', '03-01 09:00', 'Ann Old', { timestamp: '1970-01-01T00:00:01Z' })] },
     },
-    events: { ok: ['a1', 'anonymous', 'none'] },
-    persons: { a1: 'anonymous' },
+    events: { ok: [anonPerson('a1'), 'anonymous', 'none'] },
+    persons: { [anonPerson('a1')]: 'anonymous' },
     rejected: [
       ['linkedin', 'li-70', 'implausible timestamp'],
       ['pages', 'epoch', 'implausible timestamp'],
@@ -947,8 +949,8 @@ export const SCENARIOS: Scenario[] = [
       pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('soon', '03-01 09:00', 'a1', 'Home'), timestamp: new Date(Date.now() + 6 * 3_600_000).toISOString() }],
       tracks: [{ ...track('old', '03-01 09:00', 'a1', 'Signed Up'), timestamp: new Date(Date.now() - 3900 * 86_400_000).toISOString() }],
     },
-    events: { ok: ['a1', 'anonymous', 'none'], old: ['a1', 'anonymous', 'none'] },
-    persons: { a1: 'anonymous' },
+    events: { ok: [anonPerson('a1'), 'anonymous', 'none'], old: [anonPerson('a1'), 'anonymous', 'none'] },
+    persons: { [anonPerson('a1')]: 'anonymous' },
     rejected: [['pages', 'soon', 'implausible timestamp']],
   },
   {
@@ -985,9 +987,9 @@ export const SCENARIOS: Scenario[] = [
       pages: [page('p1', '03-01 09:00', 'a9', 'Home')],
       identifies: [identify('i1', '03-01 09:01', 'a9', { name: 'Pat Doe' })],
     },
-    events: { p1: ['a9', 'anonymous', 'none'], i1: ['a9', 'anonymous', 'none'] },
-    persons: { a9: 'anonymous' },
-    rows: { persons: { a9: { name: null, email: null } }, stitched_events: { p1: { name: null } } },
+    events: { p1: [anonPerson('a9'), 'anonymous', 'none'], i1: [anonPerson('a9'), 'anonymous', 'none'] },
+    persons: { [anonPerson('a9')]: 'anonymous' },
+    rows: { persons: { [anonPerson('a9')]: { name: null, email: null } }, stitched_events: { p1: { name: null } } },
   },
   {
     name: 'offsite actions are kept as delivered, and a row without an action is still an event',
