@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_STEPS } from '../contract/tables';
-import { incrementalConfigSchema } from '../models/incremental/config';
+import { incrementalConfigSchema } from './incremental';
 
 /** A warehouse identifier (table, column, dataset, project): validated here, quoted by the dialect. */
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

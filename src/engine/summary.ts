@@ -125,7 +125,6 @@ export async function collectSummary(
   const byReason = new Map<string, number>();
   for (const [, reason, n] of rejects) byReason.set(reason, (byReason.get(reason) ?? 0) + n);
   const rejectedByReason = Object.fromEntries([...byReason].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)));
-  const rejected = rejects.reduce((sum, [, , n]) => sum + n, 0);
   const byStatus = Object.fromEntries(await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`));
   return {
     warnings,

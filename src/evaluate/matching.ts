@@ -139,7 +139,7 @@ export async function hasColumn(conn: DuckDBConnection, table: string, column: s
 /** The SQL CASE giving a probability's band index (PROBABILITY_BANDS), NULL for a NULL probability. */
 export function bandCase(probability: string): string {
   const last = PROBABILITY_BANDS.length - 1;
-  const arms = PROBABILITY_BANDS.map(([from, to], i) => `WHEN ${probability} ${i === last ? '<=' : '<'} ${to} THEN ${i}`).slice(1);
+  const arms = PROBABILITY_BANDS.map(([, to], i) => `WHEN ${probability} ${i === last ? '<=' : '<'} ${to} THEN ${i}`).slice(1);
   return `CASE WHEN ${probability} IS NULL THEN NULL WHEN ${probability} < ${PROBABILITY_BANDS[0][1]} THEN 0 ${arms.join(' ')} ELSE ${last} END`;
 }
 

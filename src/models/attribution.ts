@@ -11,7 +11,6 @@ import { TOUCH_COLUMNS, touchSql } from './channels';
 import { indent } from '../sql/script';
 
 export function attributionSteps(ctx: ModelContext): SqlStep[] {
-  const { d } = ctx;
   const t = (x: string) => ctx.t(x);
 
   return [

@@ -67,7 +67,7 @@ import { rawTableSpecs } from './raw-tables';
 import { DEDUPE_COLUMNS, dedupeBefore, duplicateRejectsSql, stagedColumns } from './staging';
 import type { BuildOptions, RawSources, RawTable } from './types';
 
-export { incrementalConfigSchema, type IncrementalConfig } from './incremental/config';
+export { incrementalConfigSchema, type IncrementalConfig } from '../config/incremental';
 
 export const STATE_TABLES = {
   events: 'js_state_events',

@@ -133,7 +133,7 @@ describe('parseConfig', () => {
     expect(parseConfig(starterConfig('duckdb', 'journey-stitch.schema.json')).warehouse).toBe('duckdb');
     expect(parseConfig(starterConfig('bigquery', 'journey-stitch.schema.json')).warehouse).toBe('bigquery');
     // Its commented-out DuckDB resources are valid once uncommented.
-    const uncommented = starterConfig('duckdb', 'journey-stitch.schema.json').replace(/^# ((duckdb|  memory_limit|  threads):)/gm, '$1');
+    const uncommented = starterConfig('duckdb', 'journey-stitch.schema.json').replace(/^# ((duckdb| {2}memory_limit| {2}threads):)/gm, '$1');
     expect(parseConfig(uncommented).duckdb).toEqual({ memory_limit: '8GB', threads: 4 });
   });
 });

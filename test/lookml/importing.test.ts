@@ -56,7 +56,7 @@ test("the block's constants say which ones an importing project must set", () =>
 });
 
 test.each([
-  ['a required constant not overridden', (m: string) => m.replace(/  override_constant: HASH_KEY \{\n\s*value: ""\n\s*\}\n/, ''), /remote_dependency journey_stitch: the imported project requires override_constant HASH_KEY/],
+  ['a required constant not overridden', (m: string) => m.replace(/ {2}override_constant: HASH_KEY \{\n\s*value: ""\n\s*\}\n/, ''), /remote_dependency journey_stitch: the imported project requires override_constant HASH_KEY/],
   ['an override of a constant the block does not have', (m: string) => m.replace('override_constant: SCRATCH {', 'override_constant: SCRATCHPAD {'), /override_constant SCRATCHPAD: the imported manifest has no constant SCRATCHPAD/],
   ['an import without a pinned ref', (m: string) => m.replace(/\n\s*ref: "v1\.4\.0"/, ''), /has no ref: pin a commit or tag/],
 ])('the validator refuses %s', (_what, edit, expected) => {

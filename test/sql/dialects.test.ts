@@ -69,6 +69,7 @@ describe('quoteIdent and tableRef', () => {
         try {
           quoted = d.quoteIdent(name);
         } catch {
+          // eslint-disable-next-line no-control-regex -- control characters are what the dialect must refuse
           return name === '' || name.length > 300 || /[\u0000-\u001f\u007f]/.test(name);
         }
         const q = d.name === 'duckdb' ? '"' : '`';

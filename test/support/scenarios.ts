@@ -186,12 +186,10 @@ const USER_BOB = userPerson('bob');
 const USER_JU = userPerson('ju');
 const USER_KIM = userPerson('kim');
 const USER_U_A = userPerson('u-a');
-const USER_U_B = userPerson('u-b');
 const USER_U1 = userPerson('u1');
 const USER_U2 = userPerson('u2');
 const USER_U3 = userPerson('u3');
 const USER_U4 = userPerson('u4');
-const USER_U5 = userPerson('u5');
 const USER_V1 = userPerson('v1');
 
 

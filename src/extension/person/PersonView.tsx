@@ -118,7 +118,10 @@ export function PersonView() {
   const setParams = useCallback(
     (next: Record<string, string | null>) => {
       const p = new URLSearchParams(location.search);
-      for (const [k, v] of Object.entries(next)) (v ? p.set(k, v) : p.delete(k));
+      for (const [k, v] of Object.entries(next)) {
+        if (v) p.set(k, v);
+        else p.delete(k);
+      }
       const search = p.toString();
       history.replace({ pathname: location.pathname, search: search ? `?${search}` : '' });
     },

@@ -7,6 +7,7 @@ import type { Entitlements } from '../project/manifest';
 
 export interface ExtensionRequest {
   type: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire data from the extension, checked field by field below
   payload?: any;
 }
 

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { build } from 'esbuild';
 import { packageFile } from '../../package-root';
 import { CoreApi, EntitlementError, type QueryRunner } from '../api/core';
@@ -62,6 +61,7 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a request body from the preview page; the API checks what it reads
 async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   let size = 0;

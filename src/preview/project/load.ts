@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import lookmlParser from 'lookml-parser';
 
 /** A node of lookml-parser's output: named children are objects keyed by name, scalars stay scalars. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lookml-parser's untyped output, read by the typed accessors of this module
 export type LookmlNode = { [key: string]: any };
 
 export interface ParsedProject {

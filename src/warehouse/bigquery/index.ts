@@ -90,6 +90,7 @@ async function compiled<T>(config: Config, build: () => Promise<T>): Promise<T> 
 export async function stitchBigQuery(config: Config, options: StitchBigQueryOptions = {}): Promise<StitchBigQueryResult> {
   const { outputDataset } = bigQueryLocation(config);
   // The Google client (and its hundred modules) loads only when a run needs it: `sql` and tests pass none or a fake.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, as the CLI's commands are
   const client = options.client ?? (require('./google') as typeof import('./google')).GoogleBigQueryClient.fromConfig(config);
   if (options.incremental) {
     if (options.dryRun) throw new Error('--dry-run estimates a full stitch; run it without --incremental');

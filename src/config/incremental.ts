@@ -1,6 +1,6 @@
 /**
  * The `incremental:` config fragment, on its own (zod only) so the config schema can mount it without importing
- * the models: `incremental: incrementalConfigSchema` in configSchema.
+ * the models: `incremental: incrementalConfigSchema` in configSchema (src/config/ imports no model).
  */
 import { z } from 'zod';
 
