@@ -46,4 +46,12 @@ export default tseslint.config(
   // Tests and benchmarks poke at untyped rows and fixtures; declarations of untyped libraries say so.
   { files: ['test/**', 'bench/**', '**/*.d.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   ...boundaries,
+  // One registry of dialects (src/sql/dialects/index.ts): modules take dialects.duckdb / dialects.bigquery.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/sql/dialects/**'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'NewExpression[callee.name=/Dialect$/]', message: 'Use the registry: dialects.duckdb, dialects.bigquery or getDialect(name) from src/sql/dialects.' }],
+    },
+  },
 );

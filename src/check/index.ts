@@ -11,11 +11,11 @@ import { loadSources, tooUnreadable, unreadableMessage, type LoadedSources, type
 import { buildPipeline, SourceColumnError } from '../models';
 import { matchHeaders, normalHeader, withHeaderMatches, type HeaderMatching } from '../models/headers';
 import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
 import { closestName } from '../warehouse/bigquery/introspect';
 import { formatSourceReport, type ReportColumn, type SourceReport, type TableReport } from './report';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export interface Finding {

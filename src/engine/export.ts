@@ -6,9 +6,9 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 
 export interface StagedExport {
   /** Move the files into the export folder (replacing older exports of the same tables). */

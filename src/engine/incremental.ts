@@ -16,12 +16,11 @@ import {
   type RunRecord,
 } from '../models/incremental';
 import type { RawSources } from '../models/types';
-import { BigQueryDialect } from '../sql/dialects/bigquery';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { runPipeline, type RunHooks, type StepReport } from './run';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 const out = (table: string) => duck.quoteIdent(table);
 /** Before any possible event: the cutoff when the last run saw no event at all. */
 const BEGINNING = '0001-01-01 00:00:00';
@@ -83,7 +82,7 @@ export function configHash(config: Config): string {
   // A fixed run record: the fingerprint is the same for every run of the same version and config.
   const record = { runId: '', refreshedAt: '1970-01-01 00:00:00', configHash: '', lookbackHours: config.incremental.lookback_hours };
   const hash = createHash('md5').update(json);
-  for (const dialect of [duck, new BigQueryDialect()]) {
+  for (const dialect of [duck, dialects.bigquery]) {
     const full = buildFullPipeline({ config, dialect, raw: { ref: (t) => t, columns: () => undefined }, out: (t) => dialect.quoteIdent(t), ...record });
     hash.update(JSON.stringify(full.steps));
   }

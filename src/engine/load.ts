@@ -17,11 +17,11 @@ import { REJECTS_TABLE } from '../contract/tables';
 import type { Config, OffsiteFormat } from '../config/schema';
 import type { RawSources, RawTable } from '../models/types';
 import { SourceColumnError } from '../models/types';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
 import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';
 import { messageOf } from './run';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 
 export type SourceFormat = 'ndjson' | 'csv' | 'parquet';
 

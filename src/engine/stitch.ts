@@ -14,7 +14,6 @@ import { buildPipeline, SourceColumnError } from '../models';
 import { sourceChecks, valueFindings } from '../check';
 import { matchHeaders, withHeaderMatches } from '../models/headers';
 import { rawTableSpecs } from '../models/raw-tables';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { Pipeline } from '../sql/pipeline';
 import { isRunning, prepareExportDir, stageExport, type StagedExport } from './export';
 import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
@@ -23,8 +22,9 @@ import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSo
 import { lineProgress, type Progress } from './progress';
 import { LoopCapError, loopIterations, runPipeline, type RunReport } from './run';
 import { collectSummary, formatSummary, headerLines, loadLine, progressLine, type StitchSummary } from './summary';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 
 export interface StitchResult {
   database: string;

@@ -5,11 +5,11 @@ import { IDENTITY_STATUSES, REJECTS_TABLE } from '../contract/tables';
 import { describeMatches, type HeaderMatching } from '../models/headers';
 import type { RawTableSpec } from '../models/raw-tables';
 import { DUPLICATE_REASON, REJECT_REASON_COLUMNS, type RejectReason } from '../models/staging';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
 import type { LoadedSources, LoadedTable } from './load';
 import type { RunReport, StepReport } from './run';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 
 export interface StitchSummary {
   /** What the checks found (`journey-stitch check`): columns that matter missing, config values that match nothing. */

@@ -11,13 +11,13 @@ import { openDuckDB, withMemoryHint } from '../engine/instance';
 import { loadSources, type LoadedSources } from '../engine/load';
 import { runPipeline, type RunReport } from '../engine/run';
 import { buildPipeline } from '../models';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
 import { CONFIG_FILE, GROUND_TRUTH } from '../sample';
 import { hasColumn, matchingScores, offsiteGroups, type MatchingScores, type ProbabilityColumn } from './matching';
 import { evaluateCells, type Cell, type Evaluation } from './metrics';
 import { SEED_PREDICTIONS, runSeedBaseline, seedUnsupported } from './seed';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 export const TRUTH_TABLE = 'js_ground_truth';
 /** Category of ground-truth events missing from a stitcher's output (rejected or lost). */
 export const NOT_IN_OUTPUT = 'not in output';

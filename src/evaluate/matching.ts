@@ -11,9 +11,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { OFFSITE_SOURCE } from '../sample/shapes';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
+import { dialects } from '../sql/dialects';
 
-const duck = new DuckDBDialect();
+const duck = dialects.duckdb;
 
 /** Match-probability bands: [from, to), the last one closed. Below 0.5 is its own band (a threshold set that low). */
 export const PROBABILITY_BANDS: readonly (readonly [number, number])[] = [

@@ -4,7 +4,7 @@
  * else in the generated LookML is written in SQL both warehouses accept.
  */
 
-import { BigQueryDialect, DuckDBDialect } from '../sql/dialects';
+import { dialects } from '../sql/dialects';
 
 export const BIGQUERY_DIALECT_NAME = 'bigquery_standard_sql';
 
@@ -24,8 +24,7 @@ export const obfuscatedIp = (expr: string) =>
   ) +
   ' END';
 
-const bigquery = new BigQueryDialect();
-const duckdb = new DuckDBDialect();
+const { bigquery, duckdb } = dialects;
 
 /** Seconds from timestamp a to b, as each dialect writes it. */
 export const secondsBetween = (a: string, b: string) => dialectSwitch(bigquery.secondsBetween(a, b), duckdb.secondsBetween(a, b));

@@ -5,10 +5,10 @@
 import type { Config } from '../config/schema';
 import { EVENT_FIELDS, EXPLORES, PII_ACCESS_GRANT, PII_USER_ATTRIBUTE } from '../contract/looker';
 import { rawTableSpecs } from '../models/raw-tables';
-import { BigQueryDialect } from '../sql/dialects';
 import { named, pairs, type Named, type Node } from './document';
+import { dialects } from '../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 
 export const DATAGROUP = 'journey_stitch_refresh';
 /** An example trigger for the config's own (refresh_sql_trigger); not a default: a clock is no sign of new data. */

@@ -18,14 +18,14 @@ import type { Config } from '../config/schema';
 import { REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, type RawTable } from '../models';
 import { rawTableName } from '../models/raw-tables';
-import { BigQueryDialect } from '../sql/dialects';
 import type { Pipeline, Step } from '../sql/pipeline';
 import { toScript } from '../sql/script';
 import { HASH_KEY_SQL } from './manifest';
+import { dialects } from '../sql/dialects';
 
 export const SCRATCH_PREFIX = 'journey_stitch_';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 
 /** Looker reference to a view's table. */
 export const viewTableRef = (view: string) => `\${${view}.SQL_TABLE_NAME}`;

@@ -8,11 +8,11 @@
 import type { Config } from '../config/schema';
 import { pathSql, personStatusSql } from '../models/outputs';
 import { LOOKER_MODEL } from '../contract/looker';
-import { BigQueryDialect } from '../sql/dialects';
 import { indent } from '../sql/script';
 import type { GeneratedFile } from './document';
+import { dialects } from '../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 const obfuscatedIp = (expr: string) =>
   `CASE WHEN ${expr} LIKE '%.%.%.%' THEN CONCAT(SPLIT(${expr}, '.')[SAFE_OFFSET(0)], '.***.***.', SPLIT(${expr}, '.')[SAFE_OFFSET(3)]) END`;
 

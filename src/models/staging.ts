@@ -13,7 +13,7 @@ import {
   type OffsiteConfig,
   type SnowplowTrait,
 } from '../config/schema';
-import { REJECTS_TABLE } from '../contract/tables';
+import { REJECTS_TABLE, type ColumnType } from '../contract/tables';
 import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
 import { SourceColumnError } from './types';
@@ -53,7 +53,7 @@ export function stagedColumns(ctx: ModelContext): string[] {
 }
 
 /** SQL type of a staged column (every column not named here is a string). */
-export function stagedColumnType(column: string): 'string' | 'int' | 'timestamp' {
+export function stagedColumnType(column: string): Extract<ColumnType, 'string' | 'int' | 'timestamp'> {
   return column === 'occurred_at' ? 'timestamp' : column === 'source_order' ? 'int' : 'string';
 }
 

@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DuckDBDialect } from '../sql/dialects/duckdb';
+import { dialects } from '../sql/dialects';
 
 const FLUSH_BYTES = 1 << 20;
 
@@ -91,7 +91,7 @@ export type ParquetType = 'VARCHAR' | 'TIMESTAMP' | 'BOOLEAN';
 export async function ndjsonToParquet(
   conversions: { from: string; to: string; columns: [string, ParquetType][]; timeOrdered?: boolean }[],
 ): Promise<void> {
-  const d = new DuckDBDialect();
+  const d = dialects.duckdb;
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {

@@ -4,6 +4,7 @@
  * Every method takes SQL expressions (already safe) and returns a SQL expression, except the
  * `quote*`/`literal` methods, which are the only way config values reach SQL.
  */
+import type { ColumnType } from '../contract/tables';
 
 export type WarehouseName = 'duckdb' | 'bigquery';
 
@@ -46,7 +47,7 @@ export interface Dialect {
   safeTimestampFormat(expr: string, format: string): string;
   /** The scalar at a JSON path ('$[0].email') of JSON text (or a JSON value) as a string; NULL when absent. */
   jsonValue(expr: string, path: string): string;
-  nullOf(type: 'string' | 'int' | 'float' | 'bool' | 'timestamp'): string;
+  nullOf(type: ColumnType): string;
 
   // ---- functions ----
   /** Leading and trailing spaces removed. `expr` may appear more than once: pass a column, not a computation. */

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBDialect } from '../../sql/dialects/duckdb';
 import type { QueryRunner } from './core';
+import { dialects } from '../../sql/dialects';
 
-const dialect = new DuckDBDialect();
+const dialect = dialects.duckdb;
 
 export class PreviewDatabase implements QueryRunner {
   private queue: Promise<unknown> = Promise.resolve();

@@ -3,13 +3,13 @@
  * into one DuckDB SELECT, the way Looker would: only the joins the fields need, dimensions grouped, measure filters
  * in HAVING, always_filter defaults, templated filters rendered into derived tables, access grants enforced.
  */
-import { DuckDBDialect } from '../../sql/dialects/duckdb';
 import { substituteConstants } from '../project/manifest';
 import { filterToSql, type FilterKind } from './filters';
 import { PREVIEW_DIALECT_NAME, renderLiquid } from './liquid';
 import type { ExploreDef, FieldDef, JoinDef, SemanticModel, ViewDef } from './model';
+import { dialects } from '../../sql/dialects';
 
-const dialect = new DuckDBDialect();
+const dialect = dialects.duckdb;
 
 /** The WriteQuery fields the preview understands (the rest must be empty). */
 export interface WriteQuery {

@@ -4,9 +4,9 @@
  * file only turns the AST into SQL, with every value escaped by the dialect.
  */
 import { parseFilterExpression, type FilterASTNode } from '@looker/filter-expressions';
-import { DuckDBDialect } from '../../sql/dialects/duckdb';
+import { dialects } from '../../sql/dialects';
 
-const dialect = new DuckDBDialect();
+const dialect = dialects.duckdb;
 
 /** How a field is filtered: its values are strings, numbers, booleans (yesno) or times. */
 export type FilterKind = 'string' | 'number' | 'yesno' | 'date';

@@ -1,16 +1,20 @@
+/**
+ * The one registry of dialects: a stateless instance per warehouse, shared by every module (lint forbids
+ * constructing them elsewhere), and the lookup by a config's warehouse name.
+ */
 import type { Dialect, WarehouseName } from '../dialect';
 import { BigQueryDialect } from './bigquery';
 import { DuckDBDialect } from './duckdb';
 
-const DIALECTS: Record<WarehouseName, () => Dialect> = {
-  duckdb: () => new DuckDBDialect(),
-  bigquery: () => new BigQueryDialect(),
-};
+export const dialects = {
+  duckdb: new DuckDBDialect(),
+  bigquery: new BigQueryDialect(),
+} as const satisfies Record<WarehouseName, Dialect>;
 
 export function getDialect(name: WarehouseName): Dialect {
-  const make = DIALECTS[name];
-  if (!make) throw new Error(`unknown warehouse '${name}': use one of ${Object.keys(DIALECTS).join(', ')}`);
-  return make();
+  const dialect = (dialects as Record<string, Dialect>)[name];
+  if (!dialect) throw new Error(`unknown warehouse '${name}': use one of ${Object.keys(dialects).join(', ')}`);
+  return dialect;
 }
 
 export { BigQueryDialect, DuckDBDialect };

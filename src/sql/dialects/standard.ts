@@ -1,7 +1,6 @@
 import type { CreateTableOptions, Dialect, WarehouseName } from '../dialect';
+import type { ColumnType } from '../../contract/tables';
 import { assertFiniteNumber, assertQuotable } from './common';
-
-type SqlType = 'string' | 'int' | 'float' | 'bool' | 'timestamp';
 
 /**
  * What standard SQL spells the same on every warehouse we support; a dialect class overrides the rest
@@ -55,7 +54,7 @@ export abstract class StandardDialect implements Dialect {
   castString(expr: string): string {
     return `CAST(${expr} AS ${this.stringType})`;
   }
-  nullOf(type: SqlType): string {
+  nullOf(type: ColumnType): string {
     const t = { string: this.stringType, int: this.intType, float: this.floatType, bool: this.boolType, timestamp: this.timestampType }[type];
     return `CAST(NULL AS ${t})`;
   }

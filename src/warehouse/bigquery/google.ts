@@ -4,10 +4,10 @@
  */
 import { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../../config/schema';
-import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import { BigQueryJobError, jobFailure, type BigQueryClient, type ColumnInfo, type ErrorProto, type JobResource, type QueryResult } from './client';
+import { dialects } from '../../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 
 /** The INFORMATION_SCHEMA query behind getColumns (analyzed by ZetaSQL in the tests). */
 export function columnsQuery(project: string, dataset: string): string {

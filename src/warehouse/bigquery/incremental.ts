@@ -9,11 +9,11 @@ import type { Config } from '../../config/schema';
 import { configHash, runRecord, runRowFrom, type RunRow } from '../../engine/incremental';
 import { buildIncrementalPlan, lastRunSql, STATE_TABLES, subtractHours } from '../../models/incremental';
 import type { SqlStep } from '../../sql/pipeline';
-import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import { BigQueryJobError, type BigQueryClient } from './client';
 import { missingObject, runPipelineOnBigQuery, type BigQueryRunReport, type RunOptions } from './run';
+import { dialects } from '../../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 /** Before any possible event: the cutoff when the last run saw no event at all. */
 const BEGINNING = '0001-01-01 00:00:00';
 /** 'YYYY-MM-DD HH:MM:SS.ffffff' UTC, the form the incremental plan reads timestamps in. */

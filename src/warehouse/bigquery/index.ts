@@ -13,14 +13,14 @@ import { buildPipeline, SourceColumnError } from '../../models';
 import { buildFullPipeline, STATE_TABLES } from '../../models/incremental';
 import type { RawSources } from '../../models/types';
 import type { Pipeline } from '../../sql/pipeline';
-import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { BigQueryClient } from './client';
 import { fullRunReason, readLastRun, readRunRow, runIncrementalOnBigQuery } from './incremental';
 import { runLock, withRunLock } from './lock';
 import { dryRunPipeline, ensureDataset, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
 import { bigQueryLocation, bigQueryRawSources } from './sources';
+import { dialects } from '../../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 
 export interface StitchBigQueryOptions {
   dryRun?: boolean;

@@ -11,10 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import { BigQueryJobError, type BigQueryClient } from './client';
+import { dialects } from '../../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 
 export const LOCK_TABLE = 'js_run_lock';
 

@@ -6,10 +6,10 @@ import type { Config } from '../../config/schema';
 import { rawTableSpecs } from '../../models/raw-tables';
 import { rawTimestampColumn } from '../../models/incremental';
 import type { PartitionColumn, RawSources, RawTable } from '../../models/types';
-import { BigQueryDialect } from '../../sql/dialects/bigquery';
 import type { ColumnInfo } from './client';
+import { dialects } from '../../sql/dialects';
 
-const bq = new BigQueryDialect();
+const bq = dialects.bigquery;
 
 /** The pseudo column of an ingestion-time partitioned table (Segment's warehouse tables): each row's load time. */
 export const LOAD_TIME_PSEUDO_COLUMN = '_PARTITIONTIME';
