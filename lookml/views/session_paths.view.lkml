@@ -255,6 +255,7 @@ view: session_paths {
     label: "Landing Page Path"
     description: "URL path of the session's first page view that has one."
     group_label: "First Touch"
+    case_sensitive: no
     suggest_explore: events
     suggest_dimension: stitched_events.page_path
     sql: ${TABLE}.landing_page_path ;;

@@ -142,6 +142,7 @@ view: sessions {
     label: "Landing Page Path"
     description: "URL path of the session's first page view that has one."
     group_label: "First Touch"
+    case_sensitive: no
     sql: ${TABLE}.landing_page_path ;;
   }
 

@@ -63,30 +63,44 @@ view: stitched_events {
           e.offsite_action, e.profile_url, e.content_url, s.link_reason, s.match_probability, s.match_evidence,
           e.email AS event_email, e.carried_anonymous_id
         FROM (
-          SELECT t.*, CASE
-              WHEN t.event_type = 'offsite' THEN 'Offsite'
-              WHEN t.utm_medium IS NULL AND COALESCE(REGEXP_CONTAINS(LOWER(t.page_url), '[?&](gclid|gbraid|wbraid|msclkid)='), FALSE) THEN 'Paid Search'
-              WHEN t.utm_medium IS NULL AND COALESCE(REGEXP_CONTAINS(LOWER(t.page_url), '[?&](li_fat_id|ttclid|twclid)='), FALSE) THEN 'Paid Social'
-              WHEN t.touch_source IS NULL AND t.touch_medium IS NULL THEN 'Direct'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) AND COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) THEN 'Paid Search'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) AND COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(facebook|fb|instagram|linkedin|lnkd|twitter|x|t[.]co|reddit|youtube|tiktok|pinterest|quora|threads|bsky|mastodon|whatsapp|messenger|xing)([.]|$)'), FALSE) THEN 'Paid Social'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(display|banner|expandable|interstitial|cpm)$'), FALSE) THEN 'Display'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) THEN 'Paid Other'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_source, '^(email|e-mail|e_mail|e mail|newsletter|mail[.]google[.]com|outlook[.]live[.]com|outlook[.]office[.]com|outlook[.]office365[.]com|mail[.]yahoo[.]com|com[.]google[.]android[.]gm)$'), FALSE) OR COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(email|e-mail|e_mail|e mail|newsletter)$'), FALSE) THEN 'Email'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(facebook|fb|instagram|linkedin|lnkd|twitter|x|t[.]co|reddit|youtube|tiktok|pinterest|quora|threads|bsky|mastodon|whatsapp|messenger|xing)([.]|$)'), FALSE) OR COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(social|social-network|social-media|sm|social network|social media)$'), FALSE) THEN 'Organic Social'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) OR t.touch_medium = 'organic' THEN 'Organic Search'
-              WHEN COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(referral|app|link)$'), FALSE) THEN 'Referral'
+          SELECT f.*, CASE
+              WHEN f.event_type = 'offsite' THEN 'Offsite'
+              WHEN f.click_id IN ('gclid', 'gbraid', 'wbraid', 'msclkid') THEN 'Paid Search'
+              WHEN f.click_id IN ('li_fat_id', 'ttclid', 'twclid') THEN 'Paid Social'
+              WHEN f.touch_source IS NULL AND f.touch_medium IS NULL THEN 'Direct'
+              WHEN f.is_paid AND f.from_search THEN 'Paid Search'
+              WHEN f.is_paid AND f.from_social THEN 'Paid Social'
+              WHEN f.is_display THEN 'Display'
+              WHEN f.is_paid THEN 'Paid Other'
+              WHEN f.is_email THEN 'Email'
+              WHEN f.from_social OR f.is_social_medium THEN 'Organic Social'
+              WHEN f.from_search OR f.touch_medium = 'organic' THEN 'Organic Search'
+              WHEN f.is_referral_medium THEN 'Referral'
               ELSE 'Other'
             END AS channel
           FROM (
-            SELECT h.*, CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END AS referrer_domain,
-              COALESCE(LOWER(h.utm_source), CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END) AS touch_source,
-              COALESCE(LOWER(h.utm_medium), CASE WHEN COALESCE(REGEXP_CONTAINS(CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) THEN 'organic' WHEN CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END IS NOT NULL THEN 'referral' END) AS touch_medium
+            SELECT t.*, COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(.*cp.*|ppc|retargeting|paid.*)$'), FALSE) AS is_paid,
+              COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(display|banner|expandable|interstitial|cpm)$'), FALSE) AS is_display,
+              COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) AS from_search,
+              COALESCE(REGEXP_CONTAINS(t.touch_source, '(^|[.])(facebook|fb|instagram|linkedin|lnkd|twitter|x|t[.]co|reddit|youtube|tiktok|pinterest|quora|threads|bsky|mastodon|whatsapp|messenger|xing)([.]|$)'), FALSE) AS from_social,
+              (COALESCE(REGEXP_CONTAINS(t.touch_source, '^(email|e-mail|e_mail|e mail|newsletter|mail[.]google[.]com|outlook[.]live[.]com|outlook[.]office[.]com|outlook[.]office365[.]com|mail[.]yahoo[.]com|com[.]google[.]android[.]gm)$'), FALSE) OR COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(email|e-mail|e_mail|e mail|newsletter)$'), FALSE)) AS is_email,
+              COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(social|social-network|social-media|sm|social network|social media)$'), FALSE) AS is_social_medium,
+              COALESCE(REGEXP_CONTAINS(t.touch_medium, '^(referral|app|link)$'), FALSE) AS is_referral_medium
             FROM (
-              SELECT e.*, NULLIF(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(LOWER(e.referrer), '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)'), ''), '^www[.]', ''), '') AS referrer_host, NULLIF(REGEXP_REPLACE(NULLIF(REGEXP_EXTRACT(LOWER(e.page_url), '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)'), ''), '^www[.]', ''), '') AS page_host
-              FROM ${js_events.SQL_TABLE_NAME} AS e
-            ) AS h
-          ) AS t
+              SELECT h.*, CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END AS referrer_domain,
+                COALESCE(LOWER(h.utm_source), CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END) AS touch_source,
+                COALESCE(LOWER(h.utm_medium), CASE WHEN COALESCE(REGEXP_CONTAINS(CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END, '(^|[.])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver|search[.]brave)([.]|$)'), FALSE) THEN 'organic' WHEN CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END IS NOT NULL THEN 'referral' END) AS touch_medium
+              FROM (
+                SELECT r.*, NULLIF(CASE WHEN r.referrer_url_host LIKE 'www.%' THEN SUBSTR(r.referrer_url_host, 5) ELSE r.referrer_url_host END, '') AS referrer_host, NULLIF(CASE WHEN r.page_url_host LIKE 'www.%' THEN SUBSTR(r.page_url_host, 5) ELSE r.page_url_host END, '') AS page_host
+                FROM (
+                  SELECT e.*, LOWER(NULLIF(REGEXP_EXTRACT(e.referrer, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')) AS referrer_url_host,
+                    CASE WHEN e.referrer IS NOT NULL THEN LOWER(NULLIF(REGEXP_EXTRACT(e.page_url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')) END AS page_url_host,
+                    CASE WHEN e.utm_medium IS NULL AND e.event_type <> 'offsite' AND (e.page_url LIKE '%clid=%' OR e.page_url LIKE '%clkid=%' OR e.page_url LIKE '%braid=%' OR e.page_url LIKE '%li_fat_id=%') THEN NULLIF(REGEXP_EXTRACT(e.page_url, '[?&](gclid|gbraid|wbraid|msclkid|li_fat_id|ttclid|twclid)='), '') END AS click_id
+                  FROM ${js_events.SQL_TABLE_NAME} AS e
+                ) AS r
+              ) AS h
+            ) AS t
+          ) AS f
         ) AS e
         JOIN `js_sessionized` AS s ON s.event_id = e.event_id
         JOIN ${js_backfill.SQL_TABLE_NAME} AS b ON b.person_id = s.person_id; ;;

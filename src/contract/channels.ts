@@ -21,8 +21,11 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 export const CHANNEL_PATTERNS = {
-  /** The host of a URL (after any user info), without port: referrer and page URL alike. */
-  urlHost: '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)',
+  /**
+   * The host of an absolute URL, without port, in any case (lower-cased after): referrer and page URL alike. No user
+   * info (browsers strip it from the Referer); a pattern RE2 matches one pass, fast on every event.
+   */
+  urlHost: '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)',
   /** A leading www. label, dropped from hosts. */
   www: '^www[.]',
   /** Search engines, as a utm_source or a referrer domain (google, www.google.co.uk → google.co.uk, bing.com). */
@@ -38,11 +41,14 @@ export const CHANNEL_PATTERNS = {
   displayMedium: '^(display|banner|expandable|interstitial|cpm)$',
   socialMedium: '^(social|social-network|social-media|sm|social network|social media)$',
   referralMedium: '^(referral|app|link)$',
-  /** Ad click ids in the page URL (auto-tagging, no utm_medium): Google and Microsoft Ads. */
-  paidSearchClickId: '[?&](gclid|gbraid|wbraid|msclkid)=',
-  /** LinkedIn, TikTok and X ads. (Facebook's fbclid is on organic links too: not a paid signal.) */
-  paidSocialClickId: '[?&](li_fat_id|ttclid|twclid)=',
+  /** An ad click id parameter in the page URL (auto-tagging; names as the platforms send them, lower case). */
+  clickId: '[?&](gclid|gbraid|wbraid|msclkid|li_fat_id|ttclid|twclid)=',
 } as const;
+
+/** Click ids of Google and Microsoft Ads: Paid Search. */
+export const PAID_SEARCH_CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'msclkid'] as const;
+/** LinkedIn, TikTok and X ads: Paid Social. (Facebook's fbclid is on organic links too: not a paid signal.) */
+export const PAID_SOCIAL_CLICK_IDS = ['li_fat_id', 'ttclid', 'twclid'] as const;
 
 /** The medium a referrer implies when the URL has no utm_medium (GA4: organic for search engines, else referral). */
 export const ORGANIC_MEDIUM = 'organic';

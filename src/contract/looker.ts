@@ -42,6 +42,15 @@ export function pathFields(view: 'journey_paths' | 'session_paths') {
     filterDate: `${view}.date_filter`,
     filterSource: `${view}.source_filter`,
     filterLandingPage: `${view}.landing_page_filter`,
+    conversionRate: `${view}.conversion_rate`,
+    /** The first touch (journey_paths: the person's first event; session_paths: the session's), plain dimensions. */
+    channel: `${view}.channel`,
+    referrerDomain: `${view}.referrer_domain`,
+    utmSource: `${view}.utm_source`,
+    utmMedium: `${view}.utm_medium`,
+    utmCampaign: `${view}.utm_campaign`,
+    /** Case-insensitive (case_sensitive: no): the Journeys' contains-filter. */
+    landingPagePath: `${view}.landing_page_path`,
   };
 }
 
@@ -56,6 +65,7 @@ export const PERSON_FIELDS = {
   lastSeenDate: 'persons.last_seen_date',
   eventCount: 'persons.event_count',
   converted: 'persons.converted',
+  firstConverted: 'persons.first_converted_time',
   count: 'persons.count',
 } as const;
 
@@ -80,6 +90,33 @@ export const EVENT_FIELDS = {
   matchEvidence: 'stitched_events.match_evidence',
   offsiteAction: 'stitched_events.offsite_action',
   stepLabel: 'stitched_events.step_label',
+  channel: 'stitched_events.channel',
+  referrerDomain: 'stitched_events.referrer_domain',
+  utmSource: 'stitched_events.utm_source',
+  utmMedium: 'stitched_events.utm_medium',
+  utmCampaign: 'stitched_events.utm_campaign',
+  sessionId: 'stitched_events.session_id',
+  isConversion: 'stitched_events.is_conversion',
+} as const;
+
+/** identity_links in the persons explore: a device (anonymous) id finds its person. The identifier is personal data. */
+export const IDENTITY_LINK_FIELDS = {
+  identifier: 'identity_links.identifier',
+  identifierType: 'identity_links.identifier_type',
+} as const;
+
+export const SESSION_FIELDS = {
+  sessionId: 'sessions.session_id',
+  sessionNumber: 'sessions.session_number',
+  startedTime: 'sessions.started_time',
+  startedDate: 'sessions.started_date',
+  endedTime: 'sessions.ended_time',
+  eventCount: 'sessions.event_count',
+  landingPage: 'sessions.landing_page',
+  landingPagePath: 'sessions.landing_page_path',
+  channel: 'sessions.channel',
+  converted: 'sessions.converted',
+  count: 'sessions.count',
 } as const;
 
 /** Looker user attribute and access grant that guard personal data. */

@@ -122,6 +122,8 @@ export function pathView(view: PathView, steps: number, sources: readonly string
   const unit = view === 'journey_paths' ? 'Persons' : 'Sessions';
   const fields = columnFields(table, {
     hidden: view === 'session_paths' ? ['person_id'] : [],
+    // The Journeys' landing page filter: contains, whatever the case.
+    caseInsensitive: ['landing_page_path'],
     groups: {
       ...Object.fromEntries(
         table.columns.filter((c) => isStep(c.name)).map((c) => [c.name, beforeNumber(c.name) || c.name === 'conversion_step' ? 'Steps Before Conversion' : 'Steps']),

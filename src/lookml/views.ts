@@ -235,6 +235,7 @@ const SPECS: Record<'stitched_events' | 'persons' | 'identity_links' | 'sessions
   sessions: {
     presentation: {
       hidden: ['person_id'],
+      caseInsensitive: ['landing_page_path'],
       groups: {
         landing_page: 'Session',
         source: 'Session',

@@ -1,7 +1,7 @@
 /**
  * The oracle's channel grouping (docs/semantics.md §10), rule by rule in plain TypeScript over one staged event.
  */
-import { CHANNEL_PATTERNS as P, ORGANIC_MEDIUM, REFERRAL_MEDIUM, type Channel } from '../contract/channels';
+import { CHANNEL_PATTERNS as P, ORGANIC_MEDIUM, PAID_SEARCH_CLICK_IDS, PAID_SOCIAL_CLICK_IDS, REFERRAL_MEDIUM, type Channel } from '../contract/channels';
 import type { StagedEvent } from './stage';
 
 const re = (pattern: string) => new RegExp(pattern);
@@ -10,9 +10,9 @@ const HOST = re(P.urlHost);
 /** The host of a URL, lower case, without www.; null when the value is no absolute URL. */
 export function urlHost(url: string | null): string | null {
   if (url === null) return null;
-  const host = HOST.exec(url.toLowerCase())?.[1];
+  const host = HOST.exec(url)?.[1];
   if (!host) return null;
-  const stripped = host.replace(re(P.www), '');
+  const stripped = host.toLowerCase().replace(re(P.www), '');
   return stripped === '' ? null : stripped;
 }
 
@@ -31,9 +31,9 @@ export function channelOf(e: StagedEvent): Channel {
   const utmMedium = e.utm_medium?.toLowerCase() ?? null;
   const source = e.utm_source?.toLowerCase() ?? domain;
   const medium = utmMedium ?? (domain === null ? null : matches(domain, P.searchSource) ? ORGANIC_MEDIUM : REFERRAL_MEDIUM);
-  const url = e.page_url?.toLowerCase() ?? null;
-  if (utmMedium === null && matches(url, P.paidSearchClickId)) return 'Paid Search';
-  if (utmMedium === null && matches(url, P.paidSocialClickId)) return 'Paid Social';
+  const clickId = utmMedium === null && e.page_url !== null ? (re(P.clickId).exec(e.page_url)?.[1] ?? null) : null;
+  if (clickId !== null && (PAID_SEARCH_CLICK_IDS as readonly string[]).includes(clickId)) return 'Paid Search';
+  if (clickId !== null && (PAID_SOCIAL_CLICK_IDS as readonly string[]).includes(clickId)) return 'Paid Social';
   if (source === null && medium === null) return 'Direct';
   const paid = matches(medium, P.paidMedium);
   if (paid && matches(source, P.searchSource)) return 'Paid Search';

@@ -186,8 +186,15 @@ describe('the demo in the preview', () => {
     await result.click();
     const journey = frame.locator(`[data-testid=person-journey][data-person-id="${String(personId)}"]`);
     await journey.getByTestId('timeline-row').first().waitFor({ timeout: 30_000 });
-    expect(await journey.getByTestId('timeline-row').count()).toBe(Number(events));
-    expect(await journey.getByTestId('inferred-marker').count()).toBe(Number(inferredEvents));
+    // The timeline is paged by session: every event and marker, page by page.
+    let [rows, markers] = [await journey.getByTestId('timeline-row').count(), await journey.getByTestId('inferred-marker').count()];
+    while ((await journey.getByTestId('timeline-next').count()) > 0 && !(await journey.getByTestId('timeline-next').first().isDisabled())) {
+      await journey.getByTestId('timeline-next').first().click();
+      rows += await journey.getByTestId('timeline-row').count();
+      markers += await journey.getByTestId('inferred-marker').count();
+    }
+    expect(rows).toBe(Number(events));
+    expect(markers).toBe(Number(inferredEvents));
     expect(Number(inferredEvents)).toBeGreaterThan(0);
     await expect(journey.getByTestId('person-header').innerText()).resolves.toContain(String(name));
     await page.screenshot({ path: artifactPath('e2e-person-timeline.png'), fullPage: true });

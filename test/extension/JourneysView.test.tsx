@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, pathFields } from '../../src/contract/looker';
+import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, pathFields } from '../../src/contract/looker';
 import { toIsoDate } from '../../src/extension/journeys/FilterBar';
 import { App } from '../../src/extension/App';
 import type { InlineQuery } from '../../src/extension/looker/queries';
@@ -9,14 +9,19 @@ const jp = pathFields('journey_paths');
 const sp = pathFields('session_paths');
 
 const PATH_ROWS: PlainRow[] = [
-  { [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing', [jp.step(3)]: 'Signup', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 40 },
-  { [jp.step(1)]: 'Home', [jp.step(2)]: null, [jp.step(3)]: null, [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 25 },
-  { [jp.step(1)]: 'LinkedIn: liked', [jp.step(2)]: 'Home', [jp.step(3)]: 'Pricing', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 15 },
+  { [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing', [jp.step(3)]: 'Signup', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 40, [jp.conversions]: 10 },
+  { [jp.step(1)]: 'Home', [jp.step(2)]: null, [jp.step(3)]: null, [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 25, [jp.conversions]: 0 },
+  { [jp.step(1)]: 'LinkedIn: liked', [jp.step(2)]: 'Home', [jp.step(3)]: 'Pricing', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 15, [jp.conversions]: 2 },
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
 const isPaths = (q: InlineQuery) => q.fields.some((f) => /\.(step|before)_1$/.test(f));
 const isSummary = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /identified_count$/.test(f));
+
+const isSources = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.source);
+const isTouchOptions = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.utmSource);
+const isLandingPaths = (q: InlineQuery) => q.fields.includes(SESSION_FIELDS.landingPagePath);
+const isBreakdown = (q: InlineQuery) => !isPaths(q) && q.fields.some((f) => /_paths\.conversion_rate$/.test(f));
 
 const today = () => toIsoDate(new Date());
 
@@ -24,11 +29,34 @@ function answering(paths: FakeAnswer = { rows: PATH_ROWS }, summary: FakeAnswer 
   return fakeLooker((q) => {
     if (isPaths(q)) return paths;
     if (isSummary(q)) return summary;
+    if (isBreakdown(q)) return { rows: BREAKDOWN_ROWS(q.fields[0]) };
+    if (isLandingPaths(q)) return { rows: LANDING_ROWS };
     if (q.view === EXPLORES.persons) return { rows: [{ [PERSON_FIELDS.lastSeenDate]: latestEvent }] };
-    if (q.view === EXPLORES.events) return { rows: [{ [EVENT_FIELDS.source]: 'linkedin' }, { [EVENT_FIELDS.source]: 'web' }] };
+    if (isTouchOptions(q)) return { rows: TOUCH_ROWS };
+    if (isSources(q)) return { rows: [{ [EVENT_FIELDS.source]: 'linkedin' }, { [EVENT_FIELDS.source]: 'web' }] };
     throw new Error(`unexpected query ${JSON.stringify(q)}`);
   });
 }
+
+/** Conversion by first-touch channel (or any breakdown field: the first column is the one asked for). */
+const BREAKDOWN_ROWS = (field: string): PlainRow[] => {
+  const view = field.split('.')[0];
+  return [
+    { [field]: 'Organic Search', [`${view}.count`]: 40, [`${view}.conversions`]: 6, [`${view}.conversion_rate`]: 0.15 },
+    { [field]: 'Direct', [`${view}.count`]: 25, [`${view}.conversions`]: 1, [`${view}.conversion_rate`]: 0.04 },
+    { [field]: null, [`${view}.count`]: 0, [`${view}.conversions`]: 0, [`${view}.conversion_rate`]: null },
+  ];
+};
+/** Segment-shaped touches of the events in the range. */
+const TOUCH_ROWS: PlainRow[] = [
+  { [EVENT_FIELDS.utmSource]: 'linkedin', [EVENT_FIELDS.utmMedium]: 'social', [EVENT_FIELDS.utmCampaign]: 'blog-promotion', [EVENT_FIELDS.referrerDomain]: null },
+  { [EVENT_FIELDS.utmSource]: 'newsletter', [EVENT_FIELDS.utmMedium]: 'email', [EVENT_FIELDS.utmCampaign]: 'march', [EVENT_FIELDS.referrerDomain]: null },
+  { [EVENT_FIELDS.utmSource]: null, [EVENT_FIELDS.utmMedium]: null, [EVENT_FIELDS.utmCampaign]: null, [EVENT_FIELDS.referrerDomain]: 'google.com' },
+];
+const LANDING_ROWS: PlainRow[] = [
+  { [SESSION_FIELDS.landingPagePath]: '/blog/identity-stitching', [SESSION_FIELDS.count]: 30 },
+  { [SESSION_FIELDS.landingPagePath]: '/pricing', [SESSION_FIELDS.count]: 12 },
+];
 
 const nodes = () => screen.getAllByTestId('sankey-node');
 const node = (step: number, label: string) => nodes().find((n) => n.dataset.step === String(step) && n.dataset.label === label)!;
@@ -45,14 +73,14 @@ describe('Journeys view', () => {
     expect(paths).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count, jp.conversions],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: '5000',
     });
     expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
     // The source options cover the same range (not the events explore's 30-day default).
-    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '90 days' });
+    expect(looker.queries().find(isSources)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '90 days' });
     expect(looker.sent.every((s) => s.result_format === 'json_detail')).toBe(true);
 
     expect(node(1, 'Home').dataset.value).toBe('65');
@@ -82,7 +110,7 @@ describe('Journeys view', () => {
     await screen.findByTestId('empty-state');
     const paths = looker.queries().find(isPaths)!;
     expect(paths.view).toBe(EXPLORES.sessionJourneys);
-    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count]);
+    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count, sp.conversions]);
     expect(paths.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '7 days',
@@ -90,7 +118,7 @@ describe('Journeys view', () => {
       [sp.filterLandingPage]: 'Home',
       [sp.converted]: 'Yes',
     });
-    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '7 days' });
+    expect(looker.queries().find(isSources)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '7 days' });
     expect(screen.getByTestId('empty-state').textContent).toMatch(/No journeys match/);
   });
 
@@ -108,7 +136,7 @@ describe('Journeys view', () => {
     await waitFor(() => expect(looker.queries().filter(isPaths)).toHaveLength(3));
     expect(looker.queries().filter(isPaths)[2].filters?.[jp.filterIdentityStatus]).toBe('confirmed,inferred');
     // Only a new date range asks for the source options again.
-    expect(looker.queries().filter((q) => q.view === EXPLORES.events)).toHaveLength(1);
+    expect(looker.queries().filter(isSources)).toHaveLength(1);
   });
 
   it('switching to Person and back keeps the Journeys filters (each tab comes back as it was left)', async () => {
@@ -265,7 +293,10 @@ describe('Journeys view', () => {
     renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');
     fireEvent.mouseMove(node(2, 'Drop-off'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all); 0 converted (0%)');
+    // Each node's conversion rate: Home at step 1 holds 65 persons, 10 of whom converted.
+    fireEvent.mouseMove(node(1, 'Home'));
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 1: 65 persons (81% of all); 10 converted (15%)');
     const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '1|step|Home' && l.dataset.target === '2|step|Pricing')!;
     fireEvent.mouseMove(link);
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 40 persons (62% of Home, 50% of all)');
@@ -323,7 +354,7 @@ describe('Journeys view', () => {
     await screen.findAllByTestId('sankey-node');
     // 15 of the 15 focused persons, 15 of all 80.
     fireEvent.mouseMove(node(2, 'Home'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 2: 15 persons (100% of focused journeys, 19% of all)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 2: 15 persons (100% of focused journeys, 19% of all); 2 converted (13%)');
     const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '2|step|Home')!;
     fireEvent.mouseMove(link);
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 15 persons (100% of Home, 100% of focused journeys, 19% of all)');
@@ -380,7 +411,10 @@ describe('Journeys view', () => {
     fireEvent.click(within(screen.getByTestId('filter-measure')).getByText('Sessions'));
     await waitFor(() => expect(location().search).toBe('?measure=sessions'));
     await screen.findAllByTestId('sankey-node');
-    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys).map((q) => q.fields.at(-1))).toEqual([sp.count, sp.conversions]);
+    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q)).map((q) => q.fields.filter((f) => !/step_/.test(f)))).toEqual([
+      [sp.count, sp.conversions],
+      [sp.count, sp.identifiedCount, sp.inferredCount, sp.conversions],
+    ]);
     expect(screen.getByTestId('summary-count').textContent).toMatch(/Sessions/);
     expect(node(1, 'Home').dataset.value).toBe('9');
   });
@@ -508,8 +542,113 @@ describe('Journeys view', () => {
       const looker = answering(undefined, undefined, '2024-03-05');
       renderWithLooker(<App />, looker, '/journeys?date=30%20days');
       await screen.findAllByTestId('sankey-node');
-      expect(looker.queries().some((q) => q.view === EXPLORES.persons)).toBe(false);
+      expect(looker.queries().some((q) => q.fields.includes(PERSON_FIELDS.lastSeenDate))).toBe(false);
       expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('30 days');
     });
+  });
+});
+
+describe('Journeys view: first touch (channels, UTM, referrer, landing path)', () => {
+  it('sends the first-touch filters from the URL as path-view dimension filters (landing path: contains)', async () => {
+    const looker = answering({ rows: [] }, { rows: [SUMMARY_ROW] });
+    renderWithLooker(
+      <App />,
+      looker,
+      '/journeys?channel=Paid%20Search&channel=Organic%20Social&utm_source=linkedin&utm_medium=social&utm_campaign=blog-promotion&referrer=google.com&landing_path=Pricing_2',
+    );
+    await screen.findByTestId('empty-state');
+    const paths = looker.queries().find(isPaths)!;
+    expect(paths.filters).toEqual({
+      [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous',
+      [jp.filterDate]: '90 days',
+      [jp.channel]: 'Paid Search,Organic Social',
+      [jp.utmSource]: 'linkedin',
+      [jp.utmMedium]: 'social',
+      [jp.utmCampaign]: 'blog-promotion',
+      [jp.referrerDomain]: 'google.com',
+      [jp.landingPagePath]: '%Pricing^_2%',
+    });
+    expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
+    expect(looker.queries().find(isBreakdown)!.filters).toEqual(paths.filters);
+  });
+
+  it('conversion rate by first-touch channel: a table from its own query, n/a where nothing converts or counts; another field on choice', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys');
+    await screen.findAllByTestId('breakdown-row');
+    expect(looker.queries().find(isBreakdown)).toEqual({
+      model: LOOKER_MODEL,
+      view: EXPLORES.journeys,
+      fields: [jp.channel, jp.count, jp.conversions, jp.conversionRate],
+      filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
+      sorts: [`${jp.count} desc`],
+      limit: '50',
+    });
+    const rows = screen.getAllByTestId('breakdown-row');
+    expect(rows.map((r) => r.textContent)).toEqual(['Organic Search40615.0%', 'Direct2514.0%', '(none)00n/a']);
+    // The summary says the rate too.
+    expect(screen.getByTestId('summary-conversions').textContent).toContain('15.0% of persons converted');
+
+    fireEvent.click(screen.getByRole('textbox', { name: 'Conversion rate by first touch' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'UTM campaign' }));
+    await waitFor(() => expect(location().search).toBe('?breakdown=utm_campaign'));
+    await waitFor(() => expect(looker.queries().filter(isBreakdown).at(-1)!.fields[0]).toBe(jp.utmCampaign));
+    // Only the breakdown runs again: the paths did not change.
+    expect(looker.queries().filter(isPaths)).toHaveLength(1);
+  });
+
+  it('before the conversion, the breakdown keeps every journey (a rate over converted journeys only would be 100%)', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?anchor=conversion');
+    await screen.findAllByTestId('breakdown-row');
+    expect(looker.queries().find(isPaths)!.filters?.[jp.converted]).toBe('Yes');
+    expect(looker.queries().find(isBreakdown)!.filters?.[jp.converted]).toBeUndefined();
+    expect(screen.getByTestId('breakdown-note').textContent).toMatch(/converted or not/);
+  });
+
+  it('a source, channel or UTM value the data does not have is named, not a silent empty chart', async () => {
+    const looker = answering();
+    renderWithLooker(<App />, looker, '/journeys?source=webb&utm_source=linkedin&utm_medium=emial&channel=Organic%20Social');
+    await waitFor(() => expect(screen.getAllByTestId('unknown-filter-values')).toHaveLength(2));
+    const [source, medium] = screen.getAllByTestId('unknown-filter-values').map((m) => m.textContent);
+    expect(source).toBe('Source "webb" is not in the data of this date range (source values there: linkedin, web): no journey can match it.');
+    expect(medium).toBe('UTM medium "emial" is not in the data of this date range (UTM medium values there: email, social): no journey can match it.');
+  });
+
+  it('no message while the options are unknown or cut by their row limit', async () => {
+    const looker = fakeLooker((q) => {
+      if (isTouchOptions(q)) return { rows: TOUCH_ROWS.concat(Array.from({ length: 997 }, (_, i) => ({ [EVENT_FIELDS.utmSource]: `s${i}` }))) };
+      if (isSources(q)) return { pending: true };
+      if (isBreakdown(q)) return { rows: [] };
+      if (isPaths(q) || isSummary(q)) return { rows: [] };
+      return { rows: [] };
+    });
+    renderWithLooker(<App />, looker, '/journeys?date=30%20days&source=webb&utm_source=nowhere');
+    await waitFor(() => expect(looker.queries().some(isTouchOptions)).toBe(true));
+    await screen.findByTestId('empty-state');
+    expect(screen.queryByTestId('unknown-filter-values')).toBeNull();
+  });
+
+  it('landing page path: suggestions from the sessions in the range, applied on Enter as a contains filter', async () => {
+    const looker = answering();
+    const { location } = renderWithLooker(<App />, looker, '/journeys');
+    await screen.findAllByTestId('sankey-node');
+    expect(looker.queries().find(isLandingPaths)).toEqual({
+      model: LOOKER_MODEL,
+      view: EXPLORES.persons,
+      fields: [SESSION_FIELDS.landingPagePath, SESSION_FIELDS.count],
+      filters: { [SESSION_FIELDS.startedDate]: '90 days', [SESSION_FIELDS.landingPagePath]: '-NULL' },
+      sorts: [`${SESSION_FIELDS.count} desc`],
+      limit: '100',
+    });
+    await waitFor(() =>
+      expect([...screen.getByTestId('landing-path-suggestions').querySelectorAll('option')].map((o) => o.value)).toEqual(['/blog/identity-stitching', '/pricing']),
+    );
+    const input = within(screen.getByTestId('filter-landing-path')).getByRole('combobox');
+    expect(input.getAttribute('list')).toBe(screen.getByTestId('landing-path-suggestions').id);
+    fireEvent.change(input, { target: { value: ' pricing ' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(location().search).toBe('?landing_path=pricing'));
+    await waitFor(() => expect(looker.queries().filter(isPaths).at(-1)!.filters?.[jp.landingPagePath]).toBe('%pricing%'));
   });
 });

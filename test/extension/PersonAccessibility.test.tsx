@@ -81,7 +81,10 @@ describe('Person view accessibility (demo data)', () => {
     expect(ananya.tabIndex).toBe(0);
     // The header's values are labelled for a screen reader where only their position tells them apart.
     const header = screen.getByTestId('person-header');
-    expect(header.textContent).toBe(`Ananya Thomasananya.thomas332@oscorp-group.com · person id ${ANANYA} · identity status inferred · converted · 25 events`);
+    expect(header.textContent).toBe(
+      `Ananya Thomasananya.thomas332@oscorp-group.com · person id ${ANANYA} · identity status inferred · 25 events` +
+        'First seen 2026-04-16 09:40:59 · Last seen 2026-09-23 06:05:10 · Converted 2026-04-16 12:29:32',
+    );
   });
 
   it('a person whose name is hidden is headed by their id, never by a bare "hidden"', async () => {
@@ -101,7 +104,7 @@ describe('Person view accessibility (demo data)', () => {
   it('the timeline is a table named by its heading: each row reads time, source, step, device and identity in words', async () => {
     renderWithLooker(<App />, demoPersonLooker(), personUrl);
     await screen.findAllByTestId('timeline-row');
-    const table = screen.getByRole('table', { name: 'Timeline', description: /^25 events across 2 sources and 4 devices; 1 tied by name match only/ });
+    const table = screen.getByRole('table', { name: 'Timeline', description: /^25 events in 5 sessions, across 2 sources and 4 devices; 1 tied by name match only/ });
     expect(within(table).getAllByRole('columnheader').map((h) => [h.textContent, h.getAttribute('scope')])).toEqual([
       ['Time (UTC)', 'col'],
       ['Source', 'col'],
@@ -109,7 +112,13 @@ describe('Person view accessibility (demo data)', () => {
       ['Device (anonymous id)', 'col'],
       ['Identity (how tied)', 'col'],
     ]);
-    const rows = within(table).getAllByRole('row').slice(1);
+    // Each session is a row group headed by its facts in words (a th for the group), then its events.
+    const groups = within(table).getAllByTestId('timeline-session');
+    expect(groups).toHaveLength(5);
+    const sessionHeader = within(groups[1]).getByTestId('session-header');
+    expect([sessionHeader.tagName, sessionHeader.getAttribute('scope'), sessionHeader.getAttribute('colspan')]).toEqual(['TH', 'rowgroup', '5']);
+    expect(sessionHeader.textContent).toMatch(/^Session 2 · started 2026-04-16 12:13:05 · \d+ min · Organic Social · landed on Sessionising the GA4 BigQuery Export/);
+    const rows = within(table).getAllByTestId('timeline-row');
     expect(rows).toHaveLength(25);
     const read = (row: HTMLElement) => [
       within(row).getByRole('rowheader').textContent,
@@ -118,7 +127,7 @@ describe('Person view accessibility (demo data)', () => {
         .map((c) => c.textContent),
     ];
     // The first event: a LinkedIn share tied by name only. No device is said, not drawn as a bare dash.
-    expect(read(rows[0])).toEqual(['2026-04-16 09:40:59', 'linkedin', 'shared (offsite)', '—no device', 'inferred · name match']);
+    expect(read(rows[0])).toEqual(['2026-04-16 09:40:59', 'linkedin', 'shared (offsite)', '—no device', 'inferred · name matchprobability 0.99: rare name + company oscorp + LinkedIn visit']);
     expect(within(rows[0]).getByRole('cell', { name: 'no device' })).toBeTruthy();
     expect(read(rows[1])).toEqual([
       '2026-04-16 12:13:05',

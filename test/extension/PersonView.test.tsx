@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS } from '../../src/contract/looker';
+import { EVENT_FIELDS, EXPLORES, IDENTITY_LINK_FIELDS, LOOKER_MODEL, PERSON_FIELDS } from '../../src/contract/looker';
 import { App } from '../../src/extension/App';
 import { EVENTS_ROW_LIMIT, type InlineQuery } from '../../src/extension/looker/queries';
 import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
@@ -67,7 +67,8 @@ function looker(options: { piiMode?: 'visible' | 'absent' | 'refused' | 'dropped
       if (refusal) return refusal;
     }
     if (mode === 'dropped') {
-      const pii = [PERSON_FIELDS.name, PERSON_FIELDS.email];
+      // Device (anonymous) ids are personal data too: Looker drops the identifier's filter as well.
+      const pii = [PERSON_FIELDS.name, PERSON_FIELDS.email, IDENTITY_LINK_FIELDS.identifier];
       const droppedFilter = pii.some((f) => filterOn(q, f));
       const warnings = pii.filter((f) => q.fields.includes(f) || filterOn(q, f)).map(dropWarning);
       const rows = droppedFilter ? [ADA, BOB] : filterOn(q, PERSON_FIELDS.personId) === '%user^_4%' || filterOn(q, PERSON_FIELDS.personId) === 'user^_42' ? [ADA] : [];
@@ -98,6 +99,7 @@ describe('Person view', () => {
     expect(searches.map((q) => q.filters)).toEqual([
       { [PERSON_FIELDS.name]: '%ada%' },
       { [PERSON_FIELDS.email]: '%ada%' },
+      { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous^_id', [IDENTITY_LINK_FIELDS.identifier]: '%ada%' },
       { [PERSON_FIELDS.personId]: '%ada%' },
     ]);
     expect(searches.every((q) => q.model === LOOKER_MODEL && q.limit === '20')).toBe(true);
@@ -130,7 +132,7 @@ describe('Person view', () => {
     expect(eventsQuery.fields).toEqual(expect.arrayContaining([EVENT_FIELDS.matchProbability, EVENT_FIELDS.matchEvidence]));
     expect(markers[0].textContent).toMatch(/name match/);
     expect(screen.getByTestId('person-header').textContent).toContain('Ada Lovelace');
-    expect(screen.getByTestId('timeline-summary').textContent).toMatch(/3 events across 2 sources and 2 devices/);
+    expect(screen.getByTestId('timeline-summary').textContent).toMatch(/3 events in \d sessions?, across 2 sources and 2 devices/);
   });
 
   it('a person found by id alone shows their name and email to a user who may see them', async () => {
@@ -233,8 +235,8 @@ describe('Person view', () => {
     typeSearch('ada');
     await screen.findByTestId('person-result');
     expect(screen.getByTestId('person-result').textContent).toMatch(/· 1 event(?!s)/);
-    expect(screen.getByTestId('person-header').textContent).toMatch(/· 1 event$/);
-    expect(screen.getByTestId('timeline-summary').textContent).toBe('1 event across 1 source and 1 device.');
+    expect(screen.getByTestId('person-header').textContent).toMatch(/· 1 event(?!s)/);
+    expect(screen.getByTestId('timeline-summary').textContent).toBe('1 event in 1 session, across 1 source and 1 device.');
   });
 
   it('a missing entitlement on the events query shows the permission state', async () => {
@@ -261,8 +263,105 @@ describe('Person view', () => {
     const many = Array.from({ length: EVENTS_ROW_LIMIT }, (_, i) => event(`e${i}`, minute(i), 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home', [EVENT_FIELDS.anonymousId]: 'anon-laptop' }));
     const fake = fakeLooker((q) => (q.view === EXPLORES.events ? { rows: many } : { rows: [heavy] }));
     renderWithLooker(<App />, fake, '/person?id=user_42');
-    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(EVENTS_ROW_LIMIT);
-    expect(screen.getByTestId('person-header').textContent).toMatch(/5,321 events$/);
+    // Paged: 50 events a page, not a 2,000-row table.
+    expect(await screen.findAllByTestId('timeline-row')).toHaveLength(50);
+    expect(screen.getAllByTestId('timeline-page')[0].textContent).toBe('Page 1 of 40 · session 1 of 1 · events 1–50 of 2,000');
+    expect(screen.getByTestId('session-header').textContent).toMatch(/^Session 1 \(part 1 of 40\) · started 2024-03-01 00:00:00 · /);
+    expect(screen.getByTestId('person-header').textContent).toMatch(/5,321 events/);
     expect(screen.getByTestId('limit-notice').textContent).toMatch(/Showing the first 2,000 of 5,321 events \(the server-side limit\)\. The timeline starts with the oldest\./);
+  });
+});
+
+describe('Person view: sessions, paging, dates, search by device id and "Last, First"', () => {
+  /** 23 sessions of 2 to 4 events a day apart; session 3 converts, each starts on another channel. */
+  const CHANNELS = ['Organic Search', 'Email', 'Direct', 'Paid Social'];
+  const sessionEvents: PlainRow[] = Array.from({ length: 23 }, (_, s) => {
+    const day = `2024-03-${String(s + 1).padStart(2, '0')}`;
+    return Array.from({ length: 2 + (s % 3) }, (_, i) =>
+      event(`s${s}e${i}`, `${day} 09:${String(i * 7).padStart(2, '0')}:00`, 'web', i === 1 && s === 2 ? 'track' : 'page', {
+        [EVENT_FIELDS.sessionId]: `session-${s}`,
+        [EVENT_FIELDS.channel]: i === 0 ? CHANNELS[s % 4] : 'Direct',
+        [EVENT_FIELDS.pageTitle]: i === 0 ? 'Pricing' : 'Blog',
+        [EVENT_FIELDS.pagePath]: i === 0 ? '/pricing' : '/blog',
+        [EVENT_FIELDS.eventName]: i === 1 && s === 2 ? 'Meeting Booked' : null,
+        [EVENT_FIELDS.isConversion]: i === 1 && s === 2 ? 'Yes' : 'No',
+        [EVENT_FIELDS.anonymousId]: 'anon-laptop',
+      }),
+    );
+  }).flat();
+  const WEI: PlainRow = {
+    ...ADA,
+    [PERSON_FIELDS.personId]: 'u:wei',
+    [PERSON_FIELDS.name]: 'Wei Bennett',
+    [PERSON_FIELDS.email]: 'wei.bennett31@acme.nl',
+    [PERSON_FIELDS.eventCount]: sessionEvents.length,
+    [PERSON_FIELDS.firstSeen]: '2024-03-01 09:00:00',
+    [PERSON_FIELDS.lastSeen]: '2024-03-23 09:14:00',
+    [PERSON_FIELDS.firstConverted]: '2024-03-03 09:07:00',
+  };
+  const weiLooker = () =>
+    fakeLooker((q) => {
+      if (q.view === EXPLORES.events) return { rows: sessionEvents };
+      const f = q.filters ?? {};
+      if (f[PERSON_FIELDS.personId] === 'u:wei') return { rows: [WEI] };
+      if (f[PERSON_FIELDS.name] === '%Bennett^, Wei%,%Wei Bennett%') return { rows: [WEI] };
+      if (f[IDENTITY_LINK_FIELDS.identifier] === '%anon-laptop%') return { rows: [WEI] };
+      return { rows: [] };
+    });
+
+  it('groups the timeline by session, 10 sessions a page, with next and previous; the header has first and last seen and the conversion date', async () => {
+    renderWithLooker(<App />, weiLooker(), '/person?id=u%3Awei');
+    const headers = await screen.findAllByTestId('session-header');
+    expect(headers).toHaveLength(10);
+    expect(headers[0].textContent).toBe('Session 1 · started 2024-03-01 09:00:00 · 7 min · Organic Search · landed on Pricing (/pricing) · 2 events · no conversion');
+    expect(headers[2].textContent).toBe('Session 3 · started 2024-03-03 09:00:00 · 21 min · Direct · landed on Pricing (/pricing) · 4 events · converted');
+    expect(screen.getByTestId('timeline-summary').textContent).toMatch(/^68 events in 23 sessions/);
+    expect(screen.getByTestId('person-first-seen').textContent).toBe('First seen 2024-03-01 09:00:00');
+    expect(screen.getByTestId('person-last-seen').textContent).toBe('Last seen 2024-03-23 09:14:00');
+    expect(screen.getByTestId('person-converted').textContent).toBe('Converted 2024-03-03 09:07:00');
+    // The conversion event says so in its row.
+    expect(screen.getAllByTestId('timeline-row').find((r) => r.dataset.eventId === 's2e1')!.textContent).toContain('· conversion');
+    const [top] = screen.getAllByTestId('timeline-page');
+    expect(top.textContent).toBe('Page 1 of 3 · sessions 1–10 of 23 · events 1–29 of 68');
+    expect((screen.getAllByTestId('timeline-previous')[0] as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.click(screen.getAllByTestId('timeline-next')[0]);
+    expect(screen.getAllByTestId('session-header')[0].textContent).toMatch(/^Session 11 · started 2024-03-11/);
+    expect(screen.getAllByTestId('timeline-page')[0].textContent).toBe('Page 2 of 3 · sessions 11–20 of 23 · events 30–59 of 68');
+    fireEvent.click(screen.getAllByTestId('timeline-next')[1]);
+    expect(screen.getAllByTestId('session-header')).toHaveLength(3);
+    expect((screen.getAllByTestId('timeline-next')[0] as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getAllByTestId('timeline-previous')[0]);
+    expect(screen.getAllByTestId('session-header')[0].textContent).toMatch(/^Session 11 /);
+  });
+
+  it('"Bennett, Wei" finds Wei Bennett: the name filter asks for both orders', async () => {
+    const fake = weiLooker();
+    renderWithLooker(<App />, fake, '/person');
+    typeSearch('Bennett, Wei');
+    const result = await screen.findByTestId('person-result');
+    expect(result.dataset.personId).toBe('u:wei');
+    expect(fake.queries().find((q) => filterOn(q, PERSON_FIELDS.name))!.filters).toEqual({ [PERSON_FIELDS.name]: '%Bennett^, Wei%,%Wei Bennett%' });
+  });
+
+  it('a device id copied from the timeline finds its person (with the personal-data grant)', async () => {
+    const fake = weiLooker();
+    renderWithLooker(<App />, fake, '/person?id=u%3Awei');
+    const deviceId = (await screen.findAllByTestId('device-id'))[0].textContent!;
+    typeSearch(deviceId);
+    const result = await screen.findByTestId('person-result');
+    expect(result.dataset.personId).toBe('u:wei');
+    expect(fake.queries().find((q) => filterOn(q, IDENTITY_LINK_FIELDS.identifier))).toMatchObject({
+      view: EXPLORES.persons,
+      filters: { [IDENTITY_LINK_FIELDS.identifierType]: 'anonymous^_id', [IDENTITY_LINK_FIELDS.identifier]: '%anon-laptop%' },
+    });
+  });
+
+  it('without the grant, Looker ignores the device filter: its unfiltered rows are no matches', async () => {
+    renderWithLooker(<App />, looker({ piiMode: 'dropped' }), '/person');
+    typeSearch('anon-laptop');
+    await screen.findByTestId('pii-hidden-note');
+    expect(screen.queryByTestId('person-result')).toBeNull();
+    expect(screen.getByTestId('person-result-count').textContent).toBe('No person matches "anon-laptop".');
   });
 });

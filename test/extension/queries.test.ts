@@ -45,7 +45,7 @@ describe('journey queries', () => {
     expect(journeyPathsQuery(state())).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count],
+      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), jp.count, jp.conversions],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: String(PATHS_ROW_LIMIT),
@@ -67,7 +67,7 @@ describe('journey queries', () => {
       }),
     );
     expect(q.view).toBe(EXPLORES.sessionJourneys);
-    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count]);
+    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.count, sp.conversions]);
     expect(q.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '2024/01/01 to 2024/02/01',
@@ -117,7 +117,7 @@ describe('journey queries', () => {
   it('builds the Looker explore URL of a query', () => {
     const url = exploreUrl(journeyPathsQuery(state({ steps: 2, landingPage: 'A&B' })));
     expect(url).toBe(
-      `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.count}` +
+      `/explore/journey_stitch/journeys?fields=${jp.step(1)},${jp.step(2)},${jp.count},${jp.conversions}` +
         `&f[${jp.filterIdentityStatus}]=confirmed%2Cinferred%2Canonymous&f[${jp.filterDate}]=90%20days&f[${jp.filterLandingPage}]=A%26B` +
         `&sorts=${encodeURIComponent(`${jp.count} desc`)}&limit=5000`,
     );
@@ -165,6 +165,13 @@ describe('view state in the URL', () => {
       dateTo: fc.constantFrom('', '2024-02-05'),
       sources: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
       landingPage: fc.string(),
+      channels: fc.subarray(['Direct', 'Paid Search', 'Organic Social']).map((x) => [...x]),
+      utmSources: fc.array(fc.string({ minLength: 1 }), { maxLength: 2 }),
+      utmMediums: fc.array(fc.string({ minLength: 1 }), { maxLength: 2 }),
+      utmCampaigns: fc.array(fc.string({ minLength: 1 }), { maxLength: 2 }),
+      referrerDomains: fc.array(fc.string({ minLength: 1 }), { maxLength: 2 }),
+      landingPath: fc.string(),
+      breakdown: fc.constantFrom('channel' as const, 'utm_campaign' as const, 'landing_page_path' as const),
       converted: fc.constantFrom('any' as const, 'yes' as const, 'no' as const),
       inferredEvents: fc.constantFrom('include' as const, 'exclude' as const),
       minProbability: fc.constantFrom(0, 0.8, 0.9, 0.95, 0.99),

@@ -47,8 +47,14 @@ describe('Journeys view tab stops (demo data)', () => {
       textbox('Minimum match probability'),
       textbox('Date'),
       textbox('Source'),
-      textbox('Landing page (first step)'),
+      textbox('Channel (first touch)'),
+      textbox('UTM source'),
+      textbox('UTM medium'),
+      textbox('UTM campaign'),
+      textbox('Referrer domain'),
+      screen.getByRole('combobox', { name: 'Landing page path' }),
       drawn[0],
+      textbox('Conversion rate by first touch'),
     ]);
   });
 });

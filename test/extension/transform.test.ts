@@ -140,3 +140,24 @@ describe('buildSankey', () => {
     );
   });
 });
+
+describe('conversions per node', () => {
+  it('sums the converted journeys through each node, Other and Drop-off included; absent when the rows carry none', () => {
+    const rows = [
+      { steps: ['Home', 'Pricing', null], value: 10, conversions: 4 },
+      { steps: ['Home', 'Blog', null], value: 5, conversions: 1 },
+      { steps: ['Blog', null, null], value: 3, conversions: 0 },
+    ];
+    const data = buildSankey(rows, { steps: 3, topK: 1 });
+    const byId = Object.fromEntries(data.nodes.map((n) => [n.id, n.conversions]));
+    expect(byId).toEqual({
+      '1|step|Home': 5,
+      '1|other|Other': 0,
+      '2|step|Pricing': 4,
+      '2|other|Other': 1,
+      '2|dropoff|Drop-off': 0,
+      '3|dropoff|Drop-off': 5,
+    });
+    expect(buildSankey(rows.map(({ steps, value }) => ({ steps, value })), { steps: 3, topK: 1 }).nodes.every((n) => n.conversions === undefined)).toBe(true);
+  });
+});

@@ -1,5 +1,4 @@
 /** The Journeys filters. Controlled: every change goes straight to the URL via `onChange`. */
-import { useEffect, useState } from 'react';
 import {
   ButtonToggle,
   FieldCheckbox,
@@ -7,7 +6,6 @@ import {
   FieldDateRange,
   FieldSelect,
   FieldSelectMulti,
-  FieldText,
   Paragraph,
   Space,
   SpaceVertical,
@@ -66,25 +64,6 @@ export interface FilterBarProps {
   state: JourneyViewState;
   onChange: (patch: Partial<JourneyViewState>) => void;
   sourceOptions: string[];
-}
-
-/** A text filter that applies on Enter or blur, not on every keystroke (each change runs a query). */
-function CommittedText({ label, value, onCommit, testId, placeholder }: { label: string; value: string; onCommit: (v: string) => void; testId: string; placeholder?: string }) {
-  const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
-  const commit = () => draft.trim() !== value && onCommit(draft.trim());
-  return (
-    <FieldText
-      label={label}
-      value={draft}
-      placeholder={placeholder}
-      data-testid={testId}
-      onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft(e.currentTarget.value)}
-      onBlur={commit}
-      onKeyDown={(e: React.KeyboardEvent) => e.key === 'Enter' && commit()}
-      width={220}
-    />
-  );
 }
 
 export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
@@ -224,13 +203,6 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             onChange={(values?: string[]) => onChange({ sources: values ?? [], focus: null })}
           />
         </div>
-        <CommittedText
-          label="Landing page (first step)"
-          testId="filter-landing"
-          placeholder="Any landing page"
-          value={state.landingPage}
-          onCommit={(landingPage) => onChange({ landingPage, focus: null })}
-        />
       </Space>
     </SpaceVertical>
   );

@@ -5,11 +5,14 @@
 import { useCallback, useMemo } from 'react';
 import { useHistory, useLocation } from 'react-router-dom';
 import { Button, ButtonOutline, Heading, Paragraph, Space, SpaceVertical, Span } from '@looker/components';
-import { EVENT_FIELDS, PERSON_FIELDS } from '../../contract/looker';
+import { EVENT_FIELDS, PERSON_FIELDS, SESSION_FIELDS } from '../../contract/looker';
 import { EmptyState, LimitNotice, QueryStatus } from '../components/QueryStatus';
 import {
   PATHS_ROW_LIMIT,
+  breakdownQuery,
   exploreUrl,
+  landingPathsQuery,
+  touchOptionsQuery,
   journeyPathsQuery,
   journeySummaryQuery,
   latestEventQuery,
@@ -26,7 +29,9 @@ import { toNumber, toText } from '../looker/values';
 import { measureCount, plural } from '../text';
 import { SankeyChart } from '../sankey/SankeyChart';
 import { buildSankey, parseNodeId, type PathRow } from '../sankey/transform';
+import { BreakdownTable, toBreakdownRows } from './BreakdownTable';
 import { FilterBar, toIsoDate } from './FilterBar';
+import { TouchFilters, type TouchOptions } from './TouchFilters';
 import { SummaryNumbers, type Summary } from './SummaryNumbers';
 import { DEFAULT_RANGE_DAYS, customRangeProblem, parseViewState, rangeEndingAtLatest, serializeViewState, type JourneyViewState } from './viewState';
 
@@ -55,6 +60,7 @@ function toPathRows(result: QueryResult, state: JourneyViewState): PathRow[] {
   return result.rows.map((r) => ({
     steps: fields.map((f, i) => toText(r[f]) ?? (state.anchor === 'conversion' && i === fields.length - 1 ? UNLABELLED_CONVERSION : null)),
     value: toNumber(r[count]),
+    ...(state.anchor === 'start' ? { conversions: toNumber(r[summaryFields(state.measure).conversions]) } : {}),
   }));
 }
 
@@ -66,6 +72,25 @@ function toSummary(result: QueryResult, state: JourneyViewState): Summary {
     identified: toNumber(row[f.identifiedCount]),
     inferred: toNumber(row[f.inferredCount]),
     conversions: toNumber(row[f.conversions]),
+  };
+}
+
+/**
+ * The filters' known values: sources (their own query), the UTM fields and referrer domains (one query of their
+ * combinations; unknown when it hit its row limit, so that no existing value is reported missing), landing paths.
+ */
+export function touchOptionsFrom(sources: string[] | null, touch: QueryResult | null, landingPaths: string[]): TouchOptions {
+  const column = (field: string) =>
+    touch === null || touch.limitReached
+      ? null
+      : [...new Set(touch.rows.map((r) => toText(r[field])).filter((v): v is string => v !== null))].sort((a, b) => a.localeCompare(b));
+  return {
+    sources,
+    utmSources: column(EVENT_FIELDS.utmSource),
+    utmMediums: column(EVENT_FIELDS.utmMedium),
+    utmCampaigns: column(EVENT_FIELDS.utmCampaign),
+    referrerDomains: column(EVENT_FIELDS.referrerDomain),
+    landingPaths,
   };
 }
 
@@ -120,6 +145,30 @@ export function JourneysView() {
     return r.rows.map((row) => toText(row[EVENT_FIELDS.source])).filter((s): s is string => s !== null);
   });
 
+  // The first-touch filters' options and the landing path suggestions, over the same range (#24: channels).
+  const touchQ = touchOptionsQuery(queryState);
+  const touchValues = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(touchQ), (signal) => runInlineQuery(sdk, touchQ, signal));
+  const landingQ = landingPathsQuery(queryState);
+  const landingPaths = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(landingQ), async (signal) => {
+    const r = await runInlineQuery(sdk, landingQ, signal);
+    return r.rows.map((row) => toText(row[SESSION_FIELDS.landingPagePath])).filter((p): p is string => p !== null);
+  });
+  const touchOptions = useMemo(
+    () =>
+      touchOptionsFrom(
+        sources.state.status === 'success' ? sources.state.data : null,
+        touchValues.state.status === 'success' ? touchValues.state.data : null,
+        landingPaths.state.status === 'success' ? landingPaths.state.data : [],
+      ),
+    [sources.state, touchValues.state, landingPaths.state],
+  );
+  // Conversion rate by first touch: its own small query, beside the paths.
+  const breakdownQ = breakdownQuery(queryState);
+  const breakdown = useAsync(canQuery ? JSON.stringify(breakdownQ) : null, async (signal) => {
+    const r = await runInlineQuery(sdk, breakdownQ, signal);
+    return { rows: toBreakdownRows(r, queryState), limitReached: r.limitReached };
+  });
+
   const sankeyData = useMemo(
     () =>
       data.state.status === 'success'
@@ -152,6 +201,7 @@ export function JourneysView() {
         </Space>
       </Space>
       <FilterBar state={state} onChange={update} sourceOptions={sources.state.status === 'success' ? sources.state.data : []} />
+      <TouchFilters state={state} options={touchOptions} onChange={update} />
       {endsAtLatest && (
         <Paragraph fontSize="small" data-testid="latest-range-note">
           No events in the last {DEFAULT_RANGE_DAYS} days: the range shows the {DEFAULT_RANGE_DAYS} days up to the latest event, on {endsAtLatest.dateTo}.
@@ -209,6 +259,9 @@ export function JourneysView() {
                   {withoutStepsText(sankeyData.withoutSteps, unit)}
                 </Paragraph>
               )}
+              <QueryStatus state={breakdown.state} cancel={breakdown.cancel} retry={breakdown.retry} what="the breakdown">
+                {(b) => <BreakdownTable state={state} rows={b.rows} limitReached={b.limitReached} onChange={update} />}
+              </QueryStatus>
             </SpaceVertical>
           )}
         </QueryStatus>

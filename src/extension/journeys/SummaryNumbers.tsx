@@ -42,14 +42,15 @@ export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: Meas
         testId="summary-identified-share"
         label="Identified"
         value={identifiedShare}
-        shown={pct(identifiedShare)}
+        // No journeys: a share of nothing is n/a, not 0.0%.
+        shown={summary.count > 0 ? pct(identifiedShare) : 'n/a'}
         detail={`${summary.identified.toLocaleString('en-US')} confirmed or inferred`}
       />
       <Figure
         testId="summary-inferred-share"
         label="Inferred"
         value={inferredShare}
-        shown={pct(inferredShare)}
+        shown={summary.count > 0 ? pct(inferredShare) : 'n/a'}
         // An inferred person is one with name-matched activity (most of it may be confirmed): not 'by name only'.
         detail={
           unit === 'persons'
@@ -57,7 +58,14 @@ export function SummaryNumbers({ summary, unit }: { summary: Summary; unit: Meas
             : `${measureCount(summary.inferred, unit)} of persons with a name-matched event`
         }
       />
-      <Figure testId="summary-conversions" label="Conversions" value={summary.conversions} shown={summary.conversions.toLocaleString('en-US')} />
+      <Figure
+        testId="summary-conversions"
+        label="Conversions"
+        value={summary.conversions}
+        shown={summary.conversions.toLocaleString('en-US')}
+        // No journeys: no rate (n/a), not 0.0%.
+        detail={summary.count > 0 ? `${pct(summary.conversions / summary.count)} of ${unit} converted` : `conversion rate n/a (no ${unit})`}
+      />
     </Space>
   );
 }

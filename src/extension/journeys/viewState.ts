@@ -9,6 +9,9 @@ export type Measure = 'persons' | 'sessions';
 /** 'start': paths read from each journey's first step; 'conversion': the steps before the first conversion, aligned on it. */
 export type Anchor = 'start' | 'conversion';
 export type ConvertedFilter = 'any' | 'yes' | 'no';
+/** What the breakdown table can group by: the first-touch fields of the path views. */
+export const BREAKDOWNS = ['channel', 'utm_source', 'utm_medium', 'utm_campaign', 'referrer_domain', 'landing_page_path'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
 export const DATE_PRESETS = ['any', '7 days', '30 days', '90 days', '12 months', 'custom'] as const;
 export type DatePreset = (typeof DATE_PRESETS)[number];
 
@@ -25,8 +28,18 @@ export interface JourneyViewState {
   dateFrom: string;
   dateTo: string;
   sources: string[];
-  /** Exact first step ('' = any). */
+  /** Exact first step ('' = any): set from a focused step-1 node. */
   landingPage: string;
+  /** The first touch (#24: channels): any of these values of the person's (or session's) first event ([] = any). */
+  channels: string[];
+  utmSources: string[];
+  utmMediums: string[];
+  utmCampaigns: string[];
+  referrerDomains: string[];
+  /** The landing page's URL path contains this, whatever the case ('' = any). */
+  landingPath: string;
+  /** The first-touch field the breakdown table groups by. */
+  breakdown: Breakdown;
   converted: ConvertedFilter;
   /** Name-matched (inferred) events in the paths, or left out (their persons keep their other events). */
   inferredEvents: 'include' | 'exclude';
@@ -64,6 +77,13 @@ export const DEFAULT_VIEW_STATE: JourneyViewState = {
   dateTo: '',
   sources: [],
   landingPage: '',
+  channels: [],
+  utmSources: [],
+  utmMediums: [],
+  utmCampaigns: [],
+  referrerDomains: [],
+  landingPath: '',
+  breakdown: 'channel',
   converted: 'any',
   inferredEvents: 'include',
   minProbability: 0,
@@ -98,6 +118,13 @@ export function parseViewState(search: string): JourneyViewState {
     dateTo: isoDate(p.get('to')),
     sources: list(p, 'source'),
     landingPage: p.get('landing') ?? '',
+    channels: list(p, 'channel'),
+    utmSources: list(p, 'utm_source'),
+    utmMediums: list(p, 'utm_medium'),
+    utmCampaigns: list(p, 'utm_campaign'),
+    referrerDomains: list(p, 'referrer'),
+    landingPath: p.get('landing_path') ?? '',
+    breakdown: oneOf(p.get('breakdown'), BREAKDOWNS, d.breakdown),
     converted: oneOf(p.get('converted'), ['any', 'yes', 'no'] as const, d.converted),
     inferredEvents: oneOf(p.get('inferred'), ['include', 'exclude'] as const, d.inferredEvents),
     minProbability: Number(oneOf(p.get('min_probability'), MIN_PROBABILITIES.map(String), String(d.minProbability))),
@@ -138,6 +165,13 @@ export function serializeViewState(s: JourneyViewState): string {
   }
   s.sources.forEach((x) => p.append('source', x));
   if (s.landingPage) p.set('landing', s.landingPage);
+  s.channels.forEach((x) => p.append('channel', x));
+  s.utmSources.forEach((x) => p.append('utm_source', x));
+  s.utmMediums.forEach((x) => p.append('utm_medium', x));
+  s.utmCampaigns.forEach((x) => p.append('utm_campaign', x));
+  s.referrerDomains.forEach((x) => p.append('referrer', x));
+  if (s.landingPath) p.set('landing_path', s.landingPath);
+  if (s.breakdown !== d.breakdown) p.set('breakdown', s.breakdown);
   if (s.converted !== d.converted) p.set('converted', s.converted);
   if (s.inferredEvents !== d.inferredEvents) p.set('inferred', s.inferredEvents);
   if (s.minProbability !== d.minProbability) p.set('min_probability', String(s.minProbability));
@@ -163,4 +197,14 @@ const addDays = (iso: string, days: number) => {
 export function rangeEndingAtLatest(latest: string | null, today: string): { dateFrom: string; dateTo: string } | null {
   if (!latest || !isIsoDate(latest) || latest > addDays(today, -DEFAULT_RANGE_DAYS)) return null;
   return { dateFrom: addDays(latest, -(DEFAULT_RANGE_DAYS - 1)), dateTo: latest };
+}
+
+/**
+ * Selected filter values the data does not have (a typo such as "webb" for a source), given the values that exist
+ * in the date range. Nothing is reported while the options are unknown or incomplete (a query at its row limit).
+ */
+export function unknownValues(selected: readonly string[], existing: readonly string[] | null): string[] {
+  if (existing === null) return [];
+  const known = new Set(existing);
+  return selected.filter((v) => !known.has(v));
 }

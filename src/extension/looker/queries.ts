@@ -2,8 +2,9 @@
  * Every query the extension sends, as pure builders over the shared contract names (src/contract/looker.ts), so
  * the fields cannot drift from the generated LookML and the tests can assert exactly what goes over the wire.
  */
-import { EVENT_FIELDS, EXPLORES, LOOKER_MODEL, PERSON_FIELDS, pathFields } from '../../contract/looker';
-import type { JourneyViewState } from '../journeys/viewState';
+import { EVENT_FIELDS, EXPLORES, IDENTITY_LINK_FIELDS, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, pathFields } from '../../contract/looker';
+import { nameVariants } from '../person/sessions';
+import type { Breakdown, JourneyViewState } from '../journeys/viewState';
 import { anyOf, contains, dateRange, escapeStringLiteral, yesNo } from './filterExpressions';
 
 /** The body of run_inline_query (a subset of the SDK's IWriteQuery). */
@@ -49,6 +50,14 @@ export function journeyFilters(s: JourneyViewState): Record<string, string> {
   filters[f.filterDate] = journeyDateFilter(s);
   if (s.sources.length > 0) filters[f.filterSource] = anyOf(s.sources);
   if (s.landingPage) filters[f.filterLandingPage] = escapeStringLiteral(s.landingPage);
+  // The first touch: plain dimensions of the path row (the person's first event, or the session's).
+  if (s.channels.length > 0) filters[f.channel] = anyOf(s.channels);
+  if (s.utmSources.length > 0) filters[f.utmSource] = anyOf(s.utmSources);
+  if (s.utmMediums.length > 0) filters[f.utmMedium] = anyOf(s.utmMediums);
+  if (s.utmCampaigns.length > 0) filters[f.utmCampaign] = anyOf(s.utmCampaigns);
+  if (s.referrerDomains.length > 0) filters[f.referrerDomain] = anyOf(s.referrerDomains);
+  // Contains, whatever the case (the dimension is case_sensitive: no): "pricing" finds /Pricing and /pricing/plans.
+  if (s.landingPath) filters[f.landingPagePath] = contains(s.landingPath);
   if (s.inferredEvents === 'exclude') filters[f.filterEventStatus] = '-inferred';
   if (s.minProbability > 0) filters[f.filterMatchProbability] = `>=${s.minProbability}`;
   // Paths anchored at the conversion exist only for converted journeys.
@@ -81,7 +90,8 @@ export function journeyPathsQuery(s: JourneyViewState): InlineQuery {
   return {
     model: LOOKER_MODEL,
     view: explore,
-    fields: [...pathColumnFields(s), fields.count],
+    // From the first step, each path's conversions too: every node's conversion rate (before the conversion, all convert).
+    fields: [...pathColumnFields(s), fields.count, ...(s.anchor === 'start' ? [fields.conversions] : [])],
     filters: journeyFilters(s),
     sorts: [`${fields.count} desc`],
     limit: String(PATHS_ROW_LIMIT),
@@ -120,6 +130,65 @@ export function sourcesQuery(s: JourneyViewState): InlineQuery {
   };
 }
 
+/** The first-touch field of a path view the breakdown groups by. */
+export function breakdownField(s: Pick<JourneyViewState, 'measure' | 'breakdown'>): string {
+  const f = pathsSource(s.measure).fields;
+  const byName: Record<Breakdown, string> = {
+    channel: f.channel,
+    utm_source: f.utmSource,
+    utm_medium: f.utmMedium,
+    utm_campaign: f.utmCampaign,
+    referrer_domain: f.referrerDomain,
+    landing_page_path: f.landingPagePath,
+  };
+  return byName[s.breakdown];
+}
+
+export const BREAKDOWN_ROW_LIMIT = 50;
+
+/**
+ * Persons (or sessions), conversions and conversion rate by first touch, under the Journeys' filters. Paths before
+ * the conversion hold converted journeys only (a rate of 100% everywhere), so the breakdown keeps every journey there.
+ */
+export function breakdownQuery(s: JourneyViewState): InlineQuery {
+  const { explore, fields } = pathsSource(s.measure);
+  return {
+    model: LOOKER_MODEL,
+    view: explore,
+    fields: [breakdownField(s), fields.count, fields.conversions, fields.conversionRate],
+    filters: journeyFilters({ ...s, anchor: 'start' }),
+    sorts: [`${fields.count} desc`],
+    limit: String(BREAKDOWN_ROW_LIMIT),
+  };
+}
+
+/** The UTM and referrer values of the events in the Journeys' date range: the touch filters' options. */
+export const TOUCH_OPTION_FIELDS = [EVENT_FIELDS.utmSource, EVENT_FIELDS.utmMedium, EVENT_FIELDS.utmCampaign, EVENT_FIELDS.referrerDomain] as const;
+export const TOUCH_OPTIONS_LIMIT = 1000;
+export function touchOptionsQuery(s: JourneyViewState): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.events,
+    fields: [...TOUCH_OPTION_FIELDS],
+    filters: { [EVENT_FIELDS.occurredDate]: journeyDateFilter(s) },
+    sorts: [EVENT_FIELDS.utmSource],
+    limit: String(TOUCH_OPTIONS_LIMIT),
+  };
+}
+
+/** The sessions' landing page paths in the date range, the most frequent first: the landing filter's suggestions. */
+export const LANDING_SUGGESTIONS_LIMIT = 100;
+export function landingPathsQuery(s: JourneyViewState): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [SESSION_FIELDS.landingPagePath, SESSION_FIELDS.count],
+    filters: { [SESSION_FIELDS.startedDate]: journeyDateFilter(s), [SESSION_FIELDS.landingPagePath]: '-NULL' },
+    sorts: [`${SESSION_FIELDS.count} desc`],
+    limit: String(LANDING_SUGGESTIONS_LIMIT),
+  };
+}
+
 /** The day of the latest event (every person's last one; the persons table is small): where the data stops. */
 export function latestEventQuery(): InlineQuery {
   return {
@@ -146,11 +215,28 @@ const PERSON_RESULT_FIELDS = [
  * email" is two queries (run together) rather than a custom filter expression.
  */
 export function personSearchQuery(matchField: string, term: string, withPii: boolean): InlineQuery {
+  // A name is also looked up the other way round: "Bennett, Wei" finds Wei Bennett (Looker ORs a list's values).
+  const filter = matchField === PERSON_FIELDS.name ? nameVariants(term).map(contains).join(',') : contains(term);
   return {
     model: LOOKER_MODEL,
     view: EXPLORES.persons,
     fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
-    filters: { [matchField]: contains(term) },
+    filters: { [matchField]: filter },
+    sorts: [`${PERSON_FIELDS.lastSeen} desc`],
+    limit: String(SEARCH_ROW_LIMIT),
+  };
+}
+
+/**
+ * Persons holding a device (anonymous) id that contains the term: the ids the timeline shows with the personal-data
+ * grant. The identifier is personal data: without the grant Looker drops its filter, and the rows are discarded.
+ */
+export function personByDeviceQuery(term: string, withPii: boolean): InlineQuery {
+  return {
+    model: LOOKER_MODEL,
+    view: EXPLORES.persons,
+    fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
+    filters: { [IDENTITY_LINK_FIELDS.identifierType]: escapeStringLiteral('anonymous_id'), [IDENTITY_LINK_FIELDS.identifier]: contains(term) },
     sorts: [`${PERSON_FIELDS.lastSeen} desc`],
     limit: String(SEARCH_ROW_LIMIT),
   };
@@ -165,6 +251,7 @@ export function personQuery(personId: string, withPii: boolean): InlineQuery {
       ...PERSON_RESULT_FIELDS,
       PERSON_FIELDS.firstSeen,
       PERSON_FIELDS.converted,
+      PERSON_FIELDS.firstConverted,
       ...(withPii ? PII_PERSON_FIELDS : []),
     ],
     filters: { [PERSON_FIELDS.personId]: escapeStringLiteral(personId) },
@@ -194,6 +281,10 @@ export function personEventsQuery(personId: string): InlineQuery {
       EVENT_FIELDS.linkReason,
       EVENT_FIELDS.matchProbability,
       EVENT_FIELDS.matchEvidence,
+      // The Person view groups the timeline by session: its start, landing page, channel and conversion.
+      EVENT_FIELDS.sessionId,
+      EVENT_FIELDS.channel,
+      EVENT_FIELDS.isConversion,
     ],
     filters: { [EVENT_FIELDS.personId]: escapeStringLiteral(personId) },
     sorts: [EVENT_FIELDS.occurredTime, EVENT_FIELDS.eventId],

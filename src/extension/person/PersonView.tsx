@@ -66,7 +66,17 @@ function PersonHeader({ person, piiHidden, loaded }: { person: Person; piiHidden
         <Label>identity status</Label>
         {person.identityStatus ?? 'unknown'}
         {/* The person's own count: the timeline stops at the row limit. */}
-        {isYes(person.converted ?? null) ? ' · converted' : ''} · {countOf(person.eventCount ?? loaded, 'event')}
+        {' · '}
+        {countOf(person.eventCount ?? loaded, 'event')}
+      </Paragraph>
+      <Paragraph fontSize="small" data-testid="person-dates">
+        <span data-testid="person-first-seen">First seen {person.firstSeen ?? 'unknown'}</span>
+        {' · '}
+        <span data-testid="person-last-seen">Last seen {person.lastSeen ?? 'unknown'}</span>
+        {' · '}
+        <span data-testid="person-converted">
+          {isYes(person.converted ?? null) ? `Converted ${person.firstConverted ?? '(date unknown)'}` : 'Not converted'}
+        </span>
       </Paragraph>
     </SpaceVertical>
   );
@@ -97,7 +107,7 @@ function PersonJourney({ personId }: { personId: string }) {
                 <Paragraph>This person has no events.</Paragraph>
               </EmptyState>
             ) : (
-              <Timeline entries={events} />
+              <Timeline key={personId} entries={events} />
             )}
           </SpaceVertical>
         )
@@ -146,7 +156,7 @@ export function PersonView() {
       </Heading>
       <FieldText
         label="Find a person"
-        description="Name, email or person id"
+        description="Name (First Last or Last, First), email, person id, or a device id copied from a timeline (with the personal-data grant)"
         placeholder="e.g. Ada Lovelace or ada@example.com"
         value={term}
         data-testid="person-search-input"

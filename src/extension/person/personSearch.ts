@@ -6,20 +6,21 @@
  * such a result is discarded, never shown as matches.
  */
 import type { ILooker40SDK } from '@looker/sdk';
-import { PERSON_FIELDS, PII_ACCESS_GRANT } from '../../contract/looker';
+import { IDENTITY_LINK_FIELDS, PERSON_FIELDS, PII_ACCESS_GRANT } from '../../contract/looker';
 import { QueryError, runInlineQuery, type QueryResult, type Row } from '../looker/runQuery';
-import { PII_PERSON_FIELDS, personQuery, personSearchQuery, type InlineQuery } from '../looker/queries';
+import { PII_PERSON_FIELDS, personByDeviceQuery, personQuery, personSearchQuery, type InlineQuery } from '../looker/queries';
 
 export interface PiiAwareResult extends QueryResult {
   piiHidden: boolean;
 }
 
 /** A refusal caused by the personal fields (not by the model, the entitlement or the database). */
-export function isPiiRefusal(error: unknown): boolean {
+export function isPiiRefusal(error: unknown, field?: string): boolean {
   if (!(error instanceof QueryError) || error.kind === 'entitlement' || error.kind === 'cancelled') return false;
   const msg = error.message;
   return (
     PII_PERSON_FIELDS.some((f) => msg.includes(f)) ||
+    (field !== undefined && msg.includes(field)) ||
     msg.includes(PII_ACCESS_GRANT) ||
     /inaccessible|access grant|unknown field|not a valid field/i.test(msg)
   );
@@ -72,17 +73,25 @@ export function toPersonMatch(row: Row): PersonMatch {
  * the name and email queries are refused; the id query still answers and the result says names are hidden.
  */
 export async function searchPersons(sdk: ILooker40SDK, term: string, signal?: AbortSignal): Promise<PersonSearchResult> {
-  const [byName, byEmail, byId] = await Promise.allSettled([
+  const [byName, byEmail, byDevice, byId] = await Promise.allSettled([
     runInlineQuery(sdk, personSearchQuery(PERSON_FIELDS.name, term, true), signal),
     runInlineQuery(sdk, personSearchQuery(PERSON_FIELDS.email, term, true), signal),
+    // A device (anonymous) id copied from the timeline: personal data, like names and emails.
+    runInlineQuery(sdk, personByDeviceQuery(term, true), signal),
     // Names and emails too (a person found by id alone is shown with them), without them where Looker refuses.
     runWithPii(sdk, (withPii) => personSearchQuery(PERSON_FIELDS.personId, term, withPii), signal),
   ]);
   let piiHidden = false;
   const results: QueryResult[] = [];
-  for (const [r, matchField] of [[byName, PERSON_FIELDS.name], [byEmail, PERSON_FIELDS.email], [byId, PERSON_FIELDS.personId]] as const) {
+  const searches = [
+    [byName, PERSON_FIELDS.name],
+    [byEmail, PERSON_FIELDS.email],
+    [byDevice, IDENTITY_LINK_FIELDS.identifier],
+    [byId, PERSON_FIELDS.personId],
+  ] as const;
+  for (const [r, matchField] of searches) {
     if (r.status === 'rejected') {
-      if (matchField === PERSON_FIELDS.personId || !isPiiRefusal(r.reason)) throw r.reason;
+      if (matchField === PERSON_FIELDS.personId || !isPiiRefusal(r.reason, matchField)) throw r.reason;
       piiHidden = true;
     } else if (r.value.droppedFields.has(matchField)) {
       piiHidden = true; // the filter was ignored: these rows are not matches
@@ -106,7 +115,9 @@ export async function fetchPerson(sdk: ILooker40SDK, personId: string, signal?: 
   const result = await runWithPii(sdk, (withPii) => personQuery(personId, withPii), signal);
   const row = result.rows[0];
   return {
-    person: row ? { ...toPersonMatch(row), firstSeen: str(row[PERSON_FIELDS.firstSeen]), converted: row[PERSON_FIELDS.converted] } : null,
+    person: row
+      ? { ...toPersonMatch(row), firstSeen: str(row[PERSON_FIELDS.firstSeen]), converted: row[PERSON_FIELDS.converted], firstConverted: str(row[PERSON_FIELDS.firstConverted]) }
+      : null,
     piiHidden: result.piiHidden,
   };
 }

@@ -21,6 +21,11 @@ export interface TimelineEntry {
   /** A name match's probability (null under the exact rule and on other events) and its evidence in words. */
   matchProbability: number | null;
   matchEvidence: string | null;
+  /** The session the event belongs to, the event's own channel (its touch), its page path, and whether it converts. */
+  sessionId: string | null;
+  channel: string | null;
+  pagePath: string | null;
+  isConversion: boolean;
 }
 
 function actionOf(row: Row): string {
@@ -58,6 +63,10 @@ export function toTimeline(rows: readonly Row[]): TimelineEntry[] {
       linkReason: toText(row[EVENT_FIELDS.linkReason]),
       matchProbability: probabilityOf(row[EVENT_FIELDS.matchProbability]),
       matchEvidence: toText(row[EVENT_FIELDS.matchEvidence]),
+      sessionId: toText(row[EVENT_FIELDS.sessionId]),
+      channel: toText(row[EVENT_FIELDS.channel]),
+      pagePath: toText(row[EVENT_FIELDS.pagePath]),
+      isConversion: isYes(row[EVENT_FIELDS.isConversion]),
     };
   });
 }

@@ -107,11 +107,17 @@ function useWidth(fallback: number) {
   return { ref, width };
 }
 
+/** "; 6 converted (15.0%)": the node's conversion rate, when the rows carried conversions. */
+export function conversionText(n: Pick<SankeyNodeDatum, 'value' | 'conversions'>): string {
+  if (n.conversions === undefined) return '';
+  return `; ${n.conversions.toLocaleString('en-US')} converted (${n.value > 0 ? pct(n.conversions / n.value) : 'n/a'})`;
+}
+
 export function nodeTooltip(n: SankeyNodeDatum, base: ShareBase, unit: Measure, columnName: (step: number) => string = stepName): string {
   const count = measureCount(n.value, unit);
-  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})`;
+  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})${conversionText(n)}`;
   const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
-  return `${name}, ${columnName(n.step).toLowerCase()}: ${count} (${sharesOf(n.value, base)})`;
+  return `${name}, ${columnName(n.step).toLowerCase()}: ${count} (${sharesOf(n.value, base)})${conversionText(n)}`;
 }
 
 export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, base: ShareBase, unit: Measure): string {

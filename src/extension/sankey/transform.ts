@@ -14,6 +14,8 @@ export interface PathRow {
   steps: ReadonlyArray<string | null>;
   /** Persons or sessions having this exact path prefix. */
   value: number;
+  /** Of them, those that converted (when asked for): each node's conversion rate. */
+  conversions?: number;
 }
 
 export interface SankeyNodeDatum {
@@ -23,6 +25,8 @@ export interface SankeyNodeDatum {
   label: string;
   kind: NodeKind;
   value: number;
+  /** Converted journeys through the node, when the rows carry conversions. */
+  conversions?: number;
 }
 
 export interface SankeyLinkDatum {
@@ -95,6 +99,7 @@ function presentSteps(row: PathRow, columns: number, align: 'start' | 'end'): { 
 interface Placed<T> {
   steps: T[];
   value: number;
+  conversions?: number;
   /** Column index (0-based) of the first step. */
   offset: number;
 }
@@ -123,8 +128,9 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
     const value = Number(row.value);
     if (!Number.isFinite(value) || value <= 0) continue;
     const { steps, offset } = presentSteps(row, columns, align);
+    const conversions = row.conversions === undefined ? undefined : Number(row.conversions) || 0;
     if (steps.length === 0) withoutSteps += value;
-    else paths.push({ steps, value, offset });
+    else paths.push({ steps, value, offset, conversions });
   }
 
   const keep = topLabelsPerColumn(paths, columns, options.topK);
@@ -153,10 +159,11 @@ export function buildSankey(rows: ReadonlyArray<PathRow>, options: SankeyOptions
 function draw(paths: ReadonlyArray<Placed<FoldedStep>>, columns: number) {
   const nodes = new Map<string, SankeyNodeDatum>();
   const links = new Map<string, SankeyLinkDatum>();
-  const addNode = (step: number, kind: NodeKind, label: string, value: number) => {
+  const addNode = (step: number, kind: NodeKind, label: string, value: number, conversions?: number) => {
     const id = nodeId(step, kind, label);
     const node = nodes.get(id) ?? { id, step, label, kind, value: 0 };
     node.value += value;
+    if (conversions !== undefined) node.conversions = (node.conversions ?? 0) + conversions;
     nodes.set(id, node);
     return id;
   };
@@ -172,12 +179,12 @@ function draw(paths: ReadonlyArray<Placed<FoldedStep>>, columns: number) {
     total += p.value;
     let previous: string | null = null;
     p.steps.forEach((s, i) => {
-      const id = addNode(p.offset + i + 1, s.kind, s.label, p.value);
+      const id = addNode(p.offset + i + 1, s.kind, s.label, p.value, p.conversions);
       if (previous) addLink(previous, id, p.value);
       previous = id;
     });
     if (p.offset + p.steps.length < columns && previous) {
-      addLink(previous, addNode(p.steps.length + 1, 'dropoff', DROP_OFF_LABEL, p.value), p.value);
+      addLink(previous, addNode(p.steps.length + 1, 'dropoff', DROP_OFF_LABEL, p.value, p.conversions), p.value);
     }
   }
 
