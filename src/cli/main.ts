@@ -39,10 +39,28 @@ export function main(): void {
   buildProgram()
     .parseAsync(process.argv)
     .catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`journey-stitch: ${message}\n`);
+      process.stderr.write(errorReport(err));
       process.exitCode = 1;
     });
+}
+
+/** JavaScript's own error types: thrown by a bug in journey-stitch, never on purpose for a user's mistake. */
+const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError', 'EvalError', 'URIError', 'AssertionError']);
+
+/**
+ * What the CLI prints for an error that ends a run. Expected errors (a bad config, a missing file: they say what to
+ * fix) print their message alone; a programming error prints its stack too, which is what a bug report needs, and
+ * so does every error when JOURNEY_STITCH_DEBUG is set. By name, not instanceof: errors from DuckDB's native code
+ * or another realm are not instances of this realm's classes.
+ */
+export function errorReport(err: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  if (!(err instanceof Error) && typeof (err as Error | null)?.message !== 'string') {
+    return `journey-stitch: unexpected error (a bug in journey-stitch; please report it): ${String(err)}\n`;
+  }
+  const { name, message, stack } = err as Error;
+  if (PROGRAMMING_ERRORS.has(name)) return `journey-stitch: unexpected error (a bug in journey-stitch; please report it with these lines):\n${stack ?? `${name}: ${message}`}\n`;
+  if (env.JOURNEY_STITCH_DEBUG) return `journey-stitch: ${stack ?? message}\n`;
+  return `journey-stitch: ${message}\n`;
 }
 
 if (require.main === module) main();

@@ -66,17 +66,24 @@ export async function removeAbandonedExports(dir: string): Promise<void> {
 }
 
 /** COPY each table to `<table>.csv` and `<table>.parquet` in a staging folder inside `dir`. */
-export async function stageExport(conn: DuckDBConnection, tables: readonly string[], dir: string, onTable?: (table: string, done: number) => void): Promise<StagedExport> {
+export async function stageExport(
+  conn: DuckDBConnection,
+  tables: readonly string[],
+  dir: string,
+  onTable?: (table: string, done: number) => void,
+  onTableStart?: (table: string, done: number) => void,
+): Promise<StagedExport> {
   await mkdir(dir, { recursive: true });
   await removeAbandonedExports(dir);
   const staging = await mkdtemp(path.join(dir, `${STAGING_PREFIX}${process.pid}-`));
   const discard = () => rm(staging, { recursive: true, force: true });
   try {
-    for (const table of tables) {
+    for (const [i, table] of tables.entries()) {
+      onTableStart?.(table, i);
       const ref = duck.quoteIdent(table);
       await conn.run(`COPY ${ref} TO ${duck.stringLiteral(path.join(staging, `${table}.csv`))} (FORMAT csv, HEADER true)`);
       await conn.run(`COPY ${ref} TO ${duck.stringLiteral(path.join(staging, `${table}.parquet`))} (FORMAT parquet)`);
-      onTable?.(table, tables.indexOf(table) + 1);
+      onTable?.(table, i + 1);
     }
   } catch (err) {
     await discard();

@@ -387,6 +387,38 @@ export interface LoadOptions {
   stopOnUnreadable?: boolean;
   /** Called as each file is loaded, with the bytes read so far and the bytes of every file. */
   onTable?(table: LoadedTable, doneBytes: number, totalBytes: number): void;
+  /**
+   * Called as a file starts and then every pollMs while DuckDB reads it, with the bytes read so far (of
+   * every file): DuckDB's own progress through the file, as near as it knows.
+   */
+  onBytes?(file: string, doneBytes: number, totalBytes: number): void;
+  /** How often (ms) DuckDB is asked how far it is through a file for onBytes; default a quarter second. */
+  pollMs?: number;
+}
+
+/**
+ * Runs `read` (the statements that load one file) and meanwhile reports how far DuckDB is through the statement
+ * running, as bytes of the file; never backwards (each file loads in several statements).
+ */
+async function withReadProgress<T>(
+  conn: DuckDBConnection,
+  bytes: number,
+  pollMs: number,
+  report: ((readBytes: number) => void) | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
+  if (!report) return read();
+  report(0);
+  let most = 0;
+  const timer = setInterval(() => {
+    const share = conn.progress.percentage / 100; // -1 between statements
+    if (share > 0 && share * bytes > most) report((most = Math.min(bytes, Math.round(share * bytes))));
+  }, pollMs);
+  try {
+    return await read();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Load every source file of a duckdb config (paths already resolved) into temporary tables or views. */
@@ -425,7 +457,12 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
     opts.onTable?.(t, doneBytes, totalBytes);
     return t;
   };
-  for (const [spec, file] of firstPartyFiles) tables.push(progress(checked(await loadFile(conn, spec.logical, file, physicalColumns(spec)), 'source.path')));
+  // DuckDB tracks a statement's progress only with its progress bar on (not printed: the caller shows it).
+  if (opts.onBytes) await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+  const onBytes = opts.onBytes;
+  const reading = (file: string) => onBytes && ((bytes: number) => onBytes(file, doneBytes + bytes, totalBytes));
+  const load = (file: string, fn: () => Promise<LoadedTable>) => withReadProgress(conn, statSync(file).size, opts.pollMs ?? 250, reading(file), fn);
+  for (const [spec, file] of firstPartyFiles) tables.push(progress(checked(await load(file, () => loadFile(conn, spec.logical, file, physicalColumns(spec))), 'source.path')));
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
     const unreadable = (await conn.runAndReadAll(`SELECT source_table || ': ' || reason FROM ${LOAD_REJECTS} LIMIT 3`)).getRows().map((r) => String(r[0]));
@@ -437,8 +474,9 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
   }
   for (const [i, o] of config.offsite.entries()) {
     const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
-    tables.push(progress(checked(await loadFile(conn, spec.logical, o.path!, physicalColumns(spec), o.format), `offsite[${i}].path`)));
+    tables.push(progress(checked(await load(o.path!, () => loadFile(conn, spec.logical, o.path!, physicalColumns(spec), o.format)), `offsite[${i}].path`)));
   }
+  if (opts.onBytes) await conn.run('RESET enable_progress_bar; RESET enable_progress_bar_print');
 
   const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();
   const byTable = new Map(tables.map((t) => [t.table, t]));

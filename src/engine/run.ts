@@ -1,9 +1,13 @@
 /**
- * Runs a compiled Pipeline on an embedded DuckDB connection: statements in order, loops until their
- * `changedSql` reports 0. Reports what happened per step (for progress lines and the run summary).
+ * Runs a compiled Pipeline on an embedded DuckDB connection: the DuckDB executor of the step loop both warehouses
+ * share (src/sql/runner.ts: statements in order, loops until their `changedSql` reports 0 or the cap). Reports what
+ * happened per step (for progress lines and the run summary).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { scratchLastUses, type LoopStep, type Pipeline, type SqlStep } from '../sql/pipeline';
+import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../sql/runner';
+
+export { LoopCapError } from '../sql/runner';
 
 export interface StepReport {
   kind: 'sql' | 'loop';
@@ -28,6 +32,8 @@ export interface RunReport {
 }
 
 export interface RunHooks {
+  /** Called when a top-level step (statement or whole loop) starts. */
+  onStepStart?(name: string): void;
   /** Called when a top-level step (statement or whole loop) finishes. */
   onStep?(report: StepReport): void;
   /** Called after each loop iteration with the number of changes it made. */
@@ -58,24 +64,9 @@ export class PipelineStepError extends Error {
   }
 }
 
-/** A loop hit its iteration cap while still changing: its result would be partial, so it is an error. */
-export class LoopCapError extends Error {
-  constructor(
-    readonly loop: string,
-    readonly maxIterations: number,
-    readonly changed: number,
-  ) {
-    super(
-      `loop '${loop}' did not converge: ${changed} value(s) still changed after ${maxIterations} iterations ` +
-        `(the cap); raise the iteration cap or look for an unexpectedly large connected component`,
-    );
-    this.name = 'LoopCapError';
-  }
-}
-
 const now = () => performance.now();
 
-async function runStatement(conn: DuckDBConnection, step: SqlStep, loop?: { name: string; iteration: number }): Promise<StepReport> {
+async function runStatement(conn: DuckDBConnection, step: SqlStep, loop?: LoopPosition): Promise<StepReport> {
   const started = now();
   let rows: number | undefined;
   try {
@@ -93,8 +84,7 @@ async function runStatement(conn: DuckDBConnection, step: SqlStep, loop?: { name
   return report;
 }
 
-async function readChanged(conn: DuckDBConnection, loop: LoopStep, iteration: number): Promise<number> {
-  const where = { name: loop.name, iteration };
+async function readChanged(conn: DuckDBConnection, loop: LoopStep, where: LoopPosition): Promise<number> {
   let value: unknown;
   try {
     const rows = (await conn.runAndReadAll(loop.changedSql)).getRowObjectsJS();
@@ -109,19 +99,11 @@ async function readChanged(conn: DuckDBConnection, loop: LoopStep, iteration: nu
   return value === null ? 0 : Number(value);
 }
 
-async function runLoop(conn: DuckDBConnection, loop: LoopStep, hooks: RunHooks): Promise<StepReport> {
-  if (!(loop.maxIterations >= 1)) throw new Error(`loop '${loop.name}': maxIterations must be at least 1, got ${loop.maxIterations}`);
-  const started = now();
-  for (let iteration = 1; iteration <= loop.maxIterations; iteration++) {
-    const body: StepReport[] = [];
-    for (const step of loop.body) body.push(await runStatement(conn, step, { name: loop.name, iteration }));
-    const changed = await readChanged(conn, loop, iteration);
-    hooks.onIteration?.(loop.name, iteration, changed);
-    if (changed === 0) return { kind: 'loop', name: loop.name, ms: now() - started, iterations: iteration, body };
-    if (iteration === loop.maxIterations) throw new LoopCapError(loop.name, loop.maxIterations, changed);
-  }
-  throw new Error('unreachable: the last iteration either converged or threw');
-}
+/** Statements on an embedded DuckDB connection, each timed with the rows it wrote. */
+const duckdbExecutor = (conn: DuckDBConnection): PipelineExecutor<StepReport> => ({
+  statement: (step, loop) => runStatement(conn, step, loop),
+  changed: (loop, at) => readChanged(conn, loop, at),
+});
 
 /** Iterations per loop, from the reports of the steps run (one pipeline, or the several of an incremental run). */
 export function loopIterations(steps: readonly StepReport[]): Record<string, number> {
@@ -133,11 +115,20 @@ export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, ho
   const steps: StepReport[] = [];
   const ref = hooks.dropScratchEarly;
   const drops = ref ? scratchLastUses(pipeline, ref) : new Map<number, string[]>();
-  for (const [i, step] of pipeline.steps.entries()) {
-    const report = step.kind === 'sql' ? await runStatement(conn, step) : await runLoop(conn, step, hooks);
-    steps.push(report);
-    hooks.onStep?.(report);
-    for (const table of drops.get(i) ?? []) await conn.run(`DROP TABLE IF EXISTS ${ref!(table)}`);
-  }
+  let stepStarted = started;
+  await runPipelineSteps(duckdbExecutor(conn), pipeline.steps, {
+    onStepStart: (step) => {
+      stepStarted = now();
+      hooks.onStepStart?.(step.name);
+    },
+    onIteration: hooks.onIteration,
+    onStepEnd: async (step, i, outcome) => {
+      const report: StepReport =
+        outcome.kind === 'sql' ? outcome.report : { kind: 'loop', name: step.name, ms: now() - stepStarted, iterations: outcome.iterations, body: outcome.body };
+      steps.push(report);
+      hooks.onStep?.(report);
+      for (const table of drops.get(i) ?? []) await conn.run(`DROP TABLE IF EXISTS ${ref!(table)}`);
+    },
+  });
   return { steps, iterations: loopIterations(steps), totalMs: now() - started };
 }

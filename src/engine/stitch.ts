@@ -19,6 +19,7 @@ import { isRunning, prepareExportDir, stageExport, type StagedExport } from './e
 import { lateRowsNote, outstandingLateRows, refreshIncremental } from './incremental';
 import { openDuckDB, withMemoryHint } from './instance';
 import { appendLoadRejects, explainSourceColumnError, loadSources, type LoadedSources } from './load';
+import { lineProgress, type Progress } from './progress';
 import { LoopCapError, loopIterations, runPipeline, type RunReport } from './run';
 import { collectSummary, formatSummary, headerLines, loadLine, progressLine, type StitchSummary } from './summary';
 import { dialects } from '../sql/dialects';
@@ -34,7 +35,9 @@ export interface StitchResult {
 
 export interface StitchOptions {
   exportDir?: string;
-  /** Progress and summary lines (the CLI writes them to stderr). */
+  /** Where progress goes: loading (bytes of total), models (n of N), export (tables n of N), warnings, the summary. */
+  progress?: Progress;
+  /** Shorthand for a `progress` of plain lines (tests read them); ignored when `progress` is given. */
   log?: (line: string) => void;
   /**
    * Only events newer than the last run (minus incremental.lookback_hours) are processed and only affected
@@ -71,13 +74,21 @@ interface Built {
 }
 
 /** Everything that happens inside the temporary database: load, models, rejects, clean-up, summary, export. */
-async function build(conn: DuckDBConnection, configured: Config, opts: StitchOptions, log: (line: string) => void, checkSignal: () => void): Promise<Built> {
+async function build(conn: DuckDBConnection, configured: Config, opts: StitchOptions, progress: Progress, checkSignal: () => void): Promise<Built> {
+  const log = (line: string) => progress.log(line);
+  let phaseStarted = false;
   const loaded = await loadSources(conn, configured, {
+    onBytes: (file, doneBytes, totalBytes) => {
+      if (!phaseStarted) progress.phase('loading', totalBytes, 'bytes');
+      phaseStarted = true;
+      progress.update(doneBytes, path.basename(file));
+    },
     onTable: (t, doneBytes, totalBytes) => {
-      log(loadLine(t, { doneBytes, totalBytes }));
+      progress.update(doneBytes, path.basename(t.file), loadLine(t, { doneBytes, totalBytes }));
       checkSignal();
     },
   });
+  progress.done();
   checkSignal();
   // Columns found by header (userId is user_id; known exports' own names) become mappings, and the run says so.
   const headers = matchHeaders(configured, (table) => [...loaded.raw.columns(table)!]);
@@ -98,11 +109,16 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
   }
 
   log(opts.incremental ? 'models (incremental):' : 'models:');
+  // A full run knows its models ([n/N]); an incremental one plans them as it goes.
+  const total = opts.incremental ? undefined : pipeline.steps.length;
+  progress.phase('models', total, 'models');
   let done = 0;
   const hooks = {
+    onStepStart: (name: string) => progress.update(done, name),
+    onIteration: (loop: string, iteration: number) => progress.update(done, `${loop} (iteration ${iteration + 1})`),
     onStep: (step: Parameters<typeof progressLine>[0]) => {
-      // A full run knows its models ([n/N]); an incremental one plans them as it goes.
-      log(progressLine(step, opts.incremental ? undefined : { n: ++done, total: pipeline.steps.length }));
+      done++;
+      progress.update(done, step.name, progressLine(step, total === undefined ? undefined : { n: done, total }));
       checkSignal();
     },
     dropScratchEarly: (t: string) => duck.quoteIdent(t),
@@ -126,6 +142,7 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
     if (err instanceof LoopCapError) throw new Error(`${err.message} (identity.max_iterations in the config)`);
     throw err;
   }
+  progress.done();
   log(progressLine({ kind: 'sql', name: 'all models', ms: run.totalMs }));
   await appendLoadRejects(conn);
   // Incremental runs drop their own scratch tables and keep their state tables.
@@ -139,17 +156,26 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
     throw new Error(`--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`);
   }
   const exported = [...OUTPUT_TABLES, REJECTS_TABLE];
+  if (opts.exportDir) progress.phase('export', exported.length, 'tables');
   const staged = opts.exportDir
-    ? await stageExport(conn, exported, opts.exportDir, (table, done) => {
-        log(`  exported ${table} (${done} of ${exported.length})`);
-        checkSignal();
-      })
+    ? await stageExport(
+        conn,
+        exported,
+        opts.exportDir,
+        (table, done) => {
+          progress.update(done, table, `  exported ${table} (${done} of ${exported.length})`);
+          checkSignal();
+        },
+        (table, done) => progress.update(done, table),
+      )
     : undefined;
+  progress.done();
   return { run, summary, staged };
 }
 
 export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Promise<StitchResult> {
-  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? lineProgress(opts.log ?? (() => {}));
+  const log = (line: string) => progress.log(line);
   const target = config.output.database;
   if (opts.exportDir) await prepareExportDir(opts.exportDir);
   await mkdir(path.dirname(target), { recursive: true });
@@ -178,7 +204,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
   process.on('SIGINT', stop).on('SIGTERM', stop);
   let staged: StagedExport | undefined;
   try {
-    const built = await build(conn, config, opts, log, checkSignal);
+    const built = await build(conn, config, opts, progress, checkSignal);
     staged = built.staged;
     await conn.run('CHECKPOINT');
     close();
@@ -198,6 +224,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     checkSignal(); // an interrupted statement fails with DuckDB's "Interrupted": say what happened instead
     throw withMemoryHint(config, err);
   } finally {
+    progress.done();
     process.off('SIGINT', stop).off('SIGTERM', stop);
     close();
     await staged?.discard();

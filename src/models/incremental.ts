@@ -748,8 +748,11 @@ export function subtractHours(watermark: string, hours: number): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(watermark);
   if (!m) throw new Error(`incremental: cannot read the watermark '${watermark}'`);
   const [, y, mo, da, h, mi, s, frac = ''] = m;
-  const ms = Date.UTC(+y, +mo - 1, +da, +h, +mi, +s) - hours * 3_600_000;
+  // Not Date.UTC(y, ...): it reads years 0-99 as 1900-1999.
+  const at = new Date(0);
+  at.setUTCFullYear(+y, +mo - 1, +da);
+  at.setUTCHours(+h, +mi, +s, 0);
   const micros = frac.padEnd(6, '0');
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
+  const iso = new Date(at.getTime() - hours * 3_600_000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${micros === '000000' ? '' : `.${micros}`}`;
 }

@@ -14,6 +14,9 @@ describe('incremental plan helpers', () => {
     expect(subtractHours('2024-03-01 00:00:00.123456', 72)).toBe('2024-02-27 00:00:00.123456');
     expect(subtractHours('2024-01-01 00:30:00.5', 1)).toBe('2023-12-31 23:30:00.500000');
     expect(subtractHours('2024-06-01 08:00:00', 0)).toBe('2024-06-01 08:00:00');
+    // Years 0-99 stay in the first century (Date.UTC would read them as 1900-1999).
+    expect(subtractHours('0050-03-01 12:00:00', 24)).toBe('0050-02-28 12:00:00');
+    expect(subtractHours('0001-01-02 00:00:00.25', 24)).toBe('0001-01-01 00:00:00.250000');
     expect(() => subtractHours('yesterday', 1)).toThrow(/cannot read the watermark 'yesterday'/);
   });
 

@@ -6,7 +6,7 @@
  */
 import type { Manifest } from '../project/manifest';
 import type { InvokeCoreSdk } from '../host/protocol';
-import { compileQuery, QueryError, type QueryUser, type WriteQuery } from '../query/compile';
+import { compileQuery, QueryCompileError, type QueryUser, type WriteQuery } from '../query/compile';
 import { FilterError } from '../query/filters';
 import type { SemanticModel } from '../query/model';
 import { formatJson, formatJsonDetail, RESULT_FORMATS, type ResultFormat } from '../query/results';
@@ -103,7 +103,7 @@ export class CoreApi {
       const value = (format as ResultFormat) === 'json' ? formatJson(compiled, rows) : formatJsonDetail(compiled, rows, this.viewLabels, seconds);
       return { ok: true, value };
     } catch (e) {
-      if (e instanceof QueryError || e instanceof FilterError) return fail(e.message);
+      if (e instanceof QueryCompileError || e instanceof FilterError) return fail(e.message);
       const message = (e as { message?: string })?.message ?? String(e);
       return fail(`run_inline_query failed in DuckDB: ${message}`);
     }

@@ -35,10 +35,11 @@ export interface CompiledQuery {
   warnings: string[];
 }
 
-export class QueryError extends Error {
+/** A query the preview cannot compile against the model (unknown field, unsupported option); the API answers it with the message. */
+export class QueryCompileError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'QueryError';
+    this.name = 'QueryCompileError';
   }
 }
 
@@ -60,19 +61,19 @@ interface Scope {
 
 function viewOfAlias(scope: Scope, alias: string, where: string): ViewDef {
   const view = scope.aliases.get(alias);
-  if (!view) throw new QueryError(`${where}: ${alias} is not a view of explore ${scope.explore.name} (views: ${[...scope.aliases.keys()].join(', ')})`);
+  if (!view) throw new QueryCompileError(`${where}: ${alias} is not a view of explore ${scope.explore.name} (views: ${[...scope.aliases.keys()].join(', ')})`);
   return view;
 }
 
 export function lookupField(scope: Scope, name: string, where = `explore ${scope.explore.name}`): { alias: string; field: FieldDef } {
   const dot = name.indexOf('.');
-  if (dot < 1) throw new QueryError(`${where}: field "${name}" must be written view.field`);
+  if (dot < 1) throw new QueryCompileError(`${where}: field "${name}" must be written view.field`);
   const alias = name.slice(0, dot);
   const view = viewOfAlias(scope, alias, where);
   const field = view.fields.get(name.slice(dot + 1));
-  if (!field) throw new QueryError(`${where}: field ${name} does not exist in view ${view.name}`);
+  if (!field) throw new QueryCompileError(`${where}: field ${name} does not exist in view ${view.name}`);
   const listed = scope.explore.joins.find((j) => j.name === alias)?.fields;
-  if (listed && !listed.includes(name)) throw new QueryError(`${where}: field ${name} is not in the explore (its join's fields: list leaves it out)`);
+  if (listed && !listed.includes(name)) throw new QueryCompileError(`${where}: field ${name} is not in the explore (its join's fields: list leaves it out)`);
   return { alias, field };
 }
 
@@ -85,7 +86,7 @@ function substitute(scope: Scope, template: string, alias: string, where: string
     const parts = ref.split('.');
     if (parts.length === 2 && parts[1] === 'SQL_TABLE_NAME') return fromSource(scope, viewOfAlias(scope, parts[0], where), where);
     const target = parts.length === 1 ? { alias, field: view.fields.get(parts[0]) } : { alias: parts[0], field: viewOfAlias(scope, parts[0], where).fields.get(parts[1]) };
-    if (!target.field) throw new QueryError(`${where}: \${${ref}} refers to no field`);
+    if (!target.field) throw new QueryCompileError(`${where}: \${${ref}} refers to no field`);
     return `(${fieldSql(scope, target.alias, target.field, stack)})`;
   });
   return renderTemplate(scope, withRefs, where);
@@ -118,10 +119,10 @@ function filterKind(field: FieldDef): FilterKind {
 /** The SQL of a field's value before timeframe formatting (dimensions) or its aggregate (measures). */
 function fieldSql(scope: Scope, alias: string, field: FieldDef, stack: string[]): string {
   const key = `${alias}.${field.shortName}`;
-  if (stack.includes(key)) throw new QueryError(`view ${field.view}: circular reference ${[...stack, key].join(' -> ')}`);
+  if (stack.includes(key)) throw new QueryCompileError(`view ${field.view}: circular reference ${[...stack, key].join(' -> ')}`);
   const next = [...stack, key];
   const where = `view ${field.view}, ${field.kind} ${field.group ?? field.shortName}`;
-  if (field.kind === 'filter') throw new QueryError(`${where}: a filter field has no value; it can only be used in filters`);
+  if (field.kind === 'filter') throw new QueryCompileError(`${where}: a filter field has no value; it can only be used in filters`);
   const raw = () => substitute(scope, field.sql ?? `\${TABLE}.${field.group ?? field.shortName}`, alias, where, next);
   if (field.kind === 'dimension') return field.timeframe ? timeframeSql(field.timeframe, raw()) : raw();
   return measureSql(scope, alias, field, where, next);
@@ -161,7 +162,7 @@ function timeframeSql(tf: FieldDef['timeframe'], sql: string): string {
     case 'month_name':
       return `monthname(${ts})`;
     default:
-      throw new QueryError(`timeframe ${tf} is not supported by the preview`);
+      throw new QueryCompileError(`timeframe ${tf} is not supported by the preview`);
   }
 }
 
@@ -172,8 +173,8 @@ function primaryKey(view: ViewDef): FieldDef | undefined {
 function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, stack: string[]): string {
   const view = viewOfAlias(scope, alias, where);
   if (m.type === 'number') {
-    if (!m.sql) throw new QueryError(`${where}: a type: number measure needs sql`);
-    if (Object.keys(m.measureFilters).length) throw new QueryError(`${where}: filters on a type: number measure are not supported`);
+    if (!m.sql) throw new QueryCompileError(`${where}: a type: number measure needs sql`);
+    if (Object.keys(m.measureFilters).length) throw new QueryCompileError(`${where}: filters on a type: number measure are not supported`);
     return substitute(scope, m.sql, alias, where, stack);
   }
   const conditions = Object.entries(m.measureFilters).map(([name, expr]) => {
@@ -186,7 +187,7 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
   const pkSql = () => `(${fieldSql(scope, alias, pk!, stack)})`;
   switch (m.type) {
     case 'count':
-      if (scope.fanout.has(alias) && !pk) throw new QueryError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
+      if (scope.fanout.has(alias) && !pk) throw new QueryCompileError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
       if (pk && (scope.fanout.has(alias) || conditions.length)) return `COUNT(DISTINCT ${when(pkSql())})`;
       return conditions.length ? `COUNT(${when('1')})` : 'COUNT(*)';
     case 'count_distinct':
@@ -196,7 +197,7 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
       return `${m.type.toUpperCase()}(${when(sqlOf(scope, alias, m, where, stack))})`;
     case 'median': {
       // Looker's median over a repeated view needs a primary key (median_distinct); the preview has no such query.
-      if (scope.fanout.has(alias)) throw new QueryError(`${where}: median of a view whose rows this query's joins repeat is not supported by the preview`);
+      if (scope.fanout.has(alias)) throw new QueryCompileError(`${where}: median of a view whose rows this query's joins repeat is not supported by the preview`);
       return `MEDIAN(${when(sqlOf(scope, alias, m, where, stack))})`;
     }
     case 'sum':
@@ -204,18 +205,18 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
       const value = sqlOf(scope, alias, m, where, stack);
       if (!scope.fanout.has(alias)) return `${m.type === 'sum' ? 'SUM' : 'AVG'}(${when(value)})`;
       // Symmetric aggregate: each row of the view counts once however often the joins repeat it.
-      if (!pk) throw new QueryError(`${where}: ${m.type} of a view whose rows this query's joins repeat needs a primary_key in view ${view.name}`);
+      if (!pk) throw new QueryCompileError(`${where}: ${m.type} of a view whose rows this query's joins repeat needs a primary_key in view ${view.name}`);
       const keep = [`(${value}) IS NOT NULL`, ...conditions].join(' AND ');
       const pairs = `list(DISTINCT struct_pack(k := ${pkSql()}, v := ${value})) FILTER (WHERE ${keep})`;
       return `${m.type === 'sum' ? 'list_sum' : 'list_avg'}(list_transform(${pairs}, x -> x.v))`;
     }
     default:
-      throw new QueryError(`${where}: measure type ${m.type} is not supported by the preview`);
+      throw new QueryCompileError(`${where}: measure type ${m.type} is not supported by the preview`);
   }
 }
 
 function sqlOf(scope: Scope, alias: string, m: FieldDef, where: string, stack: string[]): string {
-  if (!m.sql) throw new QueryError(`${where}: a type: ${m.type} measure needs sql`);
+  if (!m.sql) throw new QueryCompileError(`${where}: a type: ${m.type} measure needs sql`);
   return substitute(scope, m.sql, alias, where, stack);
 }
 
@@ -226,7 +227,7 @@ function fromSource(scope: Scope, view: ViewDef, where: string): string {
   if (view.persisted) return dialect.quoteIdent(view.name);
   if (view.derivedSql !== undefined) return `(\n${renderViewSql(scope, view)}\n)`;
   const name = substituteConstants(view.sqlTableName!, scope.constants, `view ${view.name}, sql_table_name`);
-  if (!TABLE_NAME.test(name)) throw new QueryError(`view ${view.name}: sql_table_name "${name}" is not a plain [dataset.]table name (${where})`);
+  if (!TABLE_NAME.test(name)) throw new QueryCompileError(`view ${view.name}: sql_table_name "${name}" is not a plain [dataset.]table name (${where})`);
   return name;
 }
 
@@ -235,9 +236,9 @@ function renderViewSql(scope: Scope, view: ViewDef): string {
   // Derived SQL may reference ${other.SQL_TABLE_NAME}; resolve it against the model's views by name.
   const withRefs = view.derivedSql!.replace(/\$\{([^}]*)\}/g, (_, ref: string) => {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\.SQL_TABLE_NAME\s*$/.exec(ref);
-    if (!m) throw new QueryError(`${where}: \${${ref}} is not supported in derived table SQL (only \${view.SQL_TABLE_NAME})`);
+    if (!m) throw new QueryCompileError(`${where}: \${${ref}} is not supported in derived table SQL (only \${view.SQL_TABLE_NAME})`);
     const other = scope.model.views.get(m[1]);
-    if (!other) throw new QueryError(`${where}: \${${ref}}: no view ${m[1]} in the model`);
+    if (!other) throw new QueryCompileError(`${where}: \${${ref}}: no view ${m[1]} in the model`);
     return fromSource(scope, other, where);
   });
   return renderTemplate(scope, withRefs, where).replace(/;\s*$/, '');
@@ -246,7 +247,7 @@ function renderViewSql(scope: Scope, view: ViewDef): string {
 function hasAccess(model: SemanticModel, grants: string[], user: QueryUser): boolean {
   return grants.every((g) => {
     const grant = model.accessGrants.get(g);
-    if (!grant) throw new QueryError(`access grant ${g} is used but not defined in model ${model.name}`);
+    if (!grant) throw new QueryCompileError(`access grant ${g} is used but not defined in model ${model.name}`);
     const value = user.attributes[grant.userAttribute];
     return value !== undefined && grant.allowedValues.includes(value);
   });
@@ -257,11 +258,11 @@ const referencedAliases = (sql: string) => [...sql.matchAll(/\$\{\s*([A-Za-z_][A
 
 function parseSort(scope: Scope, sort: string, positions: Map<string, number>): string {
   const m = /^\s*(\S+)(?:\s+(asc|desc))?\s*$/i.exec(sort);
-  if (!m) throw new QueryError(`sort "${sort}": write "view.field" or "view.field desc"`);
+  if (!m) throw new QueryCompileError(`sort "${sort}": write "view.field" or "view.field desc"`);
   const pos = positions.get(m[1]);
   if (pos === undefined) {
     lookupField(scope, m[1]);
-    throw new QueryError(`sort "${sort}": ${m[1]} is not one of the query's fields`);
+    throw new QueryCompileError(`sort "${sort}": ${m[1]} is not one of the query's fields`);
   }
   return `${pos} ${(m[2] ?? 'asc').toUpperCase()}`;
 }
@@ -269,7 +270,7 @@ function parseSort(scope: Scope, sort: string, positions: Map<string, number>): 
 function parseLimit(limit: WriteQuery['limit']): number | null {
   if (limit === undefined || limit === null || limit === '') return DEFAULT_LIMIT;
   const n = Number(limit);
-  if (!Number.isInteger(n) || n < -1 || n === 0) throw new QueryError(`limit "${limit}": use a positive whole number (or -1 for no limit)`);
+  if (!Number.isInteger(n) || n < -1 || n === 0) throw new QueryCompileError(`limit "${limit}": use a positive whole number (or -1 for no limit)`);
   return n === -1 ? null : n;
 }
 
@@ -328,15 +329,15 @@ function defaultFilters(explore: ExploreDef, filters: Record<string, string>): R
 }
 
 export function compileQuery(model: SemanticModel, query: WriteQuery, user: QueryUser, constants: Record<string, string>): CompiledQuery {
-  if (query.model !== model.name) throw new QueryError(`model "${query.model}" not found (the preview serves model ${model.name})`);
+  if (query.model !== model.name) throw new QueryCompileError(`model "${query.model}" not found (the preview serves model ${model.name})`);
   const explore = model.explores.get(query.view);
-  if (!explore) throw new QueryError(`explore "${query.view}" not found in model ${model.name} (explores: ${[...model.explores.keys()].join(', ')})`);
+  if (!explore) throw new QueryCompileError(`explore "${query.view}" not found in model ${model.name} (explores: ${[...model.explores.keys()].join(', ')})`);
   for (const key of UNSUPPORTED_QUERY_KEYS) {
     const v = query[key];
     if (v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0) && v !== '')
-      throw new QueryError(`query ${key} is not supported by the preview`);
+      throw new QueryCompileError(`query ${key} is not supported by the preview`);
   }
-  if (!hasAccess(model, explore.requiredAccessGrants, user)) throw new QueryError(`explore "${query.view}" not found in model ${model.name}`);
+  if (!hasAccess(model, explore.requiredAccessGrants, user)) throw new QueryCompileError(`explore "${query.view}" not found in model ${model.name}`);
 
   const aliases = new Map<string, ViewDef>([[explore.alias, model.views.get(explore.view)!]]);
   for (const j of explore.joins) aliases.set(j.name, model.views.get(j.view)!);
@@ -355,10 +356,10 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   };
 
   const requested = [...new Set(query.fields ?? [])];
-  if (!requested.length) throw new QueryError('the query selects no fields');
+  if (!requested.length) throw new QueryCompileError('the query selects no fields');
   const selected = requested.filter(accessible).map((name) => ({ name, ...lookupField(scope, name) }));
-  for (const s of selected) if (s.field.kind === 'filter') throw new QueryError(`${s.name} is a filter-only field; it cannot be selected`);
-  if (!selected.length) throw new QueryError(`none of the requested fields can be queried: ${warnings.join('; ')}`);
+  for (const s of selected) if (s.field.kind === 'filter') throw new QueryCompileError(`${s.name} is a filter-only field; it cannot be selected`);
+  if (!selected.length) throw new QueryCompileError(`none of the requested fields can be queried: ${warnings.join('; ')}`);
   const filterEntries = Object.entries(scope.filters).filter(([name]) => accessible(name));
   for (const name of Object.keys(scope.filters)) if (!filterEntries.some(([n]) => n === name)) delete scope.filters[name];
 

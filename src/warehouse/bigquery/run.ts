@@ -1,6 +1,6 @@
 /**
- * Runs a compiled Pipeline on BigQuery, one query job per statement, the way src/engine/run.ts runs it on
- * DuckDB: statements in order, loops until their `changed` query answers 0 (or the cap). Every job's bytes
+ * Runs a compiled Pipeline on BigQuery, one query job per statement: the BigQuery executor of the step loop both
+ * warehouses share (src/sql/runner.ts: statements in order, loops until their `changed` query answers 0 or the cap). Every job's bytes
  * and slot time are reported per model; the first failed job stops the run with BigQuery's message and the
  * model's name. After a successful run, outputs built under staging names are published (see PipelineTarget)
  * and scratch tables set to expire.
@@ -12,15 +12,12 @@
  * queries as accurate only for SELECT-only scripts, with special handling of DDL, and one script-level
  * number could not say which model costs what.)
  */
-import { LoopCapError } from '../../engine/run';
 import type { LoopStep, Pipeline, SqlStep, Step } from '../../sql/pipeline';
+import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../../sql/runner';
 import { BigQueryJobError, jobStatistics, type BigQueryClient, type JobStatistics } from './client';
 import { tablesRead } from './statements';
 
-export interface LoopPosition {
-  name: string;
-  iteration: number;
-}
+export type { LoopPosition };
 
 export interface JobReport extends JobStatistics {
   model: string;
@@ -97,7 +94,8 @@ export async function ensureDataset(client: BigQueryClient, dataset: string, cre
   return true;
 }
 
-class Runner {
+/** Statements as BigQuery query jobs, each reported with its bytes and slot time; answers the rows it returned. */
+class Runner implements PipelineExecutor<Record<string, unknown>[]> {
   readonly jobs: JobReport[] = [];
   readonly iterations: Record<string, number> = {};
 
@@ -122,17 +120,10 @@ class Runner {
     return result.rows;
   }
 
-  async loop(loop: LoopStep): Promise<void> {
-    if (!(loop.maxIterations >= 1)) throw new Error(`loop '${loop.name}': maxIterations must be at least 1, got ${loop.maxIterations}`);
-    for (let iteration = 1; iteration <= loop.maxIterations; iteration++) {
-      const at = { name: loop.name, iteration };
-      for (const step of loop.body) await this.statement(step, at);
-      const check = convergenceCheck(loop);
-      const changed = changedValue(await this.statement(check, at), check.name);
-      this.iterations[loop.name] = iteration;
-      if (changed === 0) return;
-      if (iteration === loop.maxIterations) throw new LoopCapError(loop.name, loop.maxIterations, changed);
-    }
+  /** The convergence check is a job of its own, reported like the loop's statements. */
+  async changed(loop: LoopStep, at: LoopPosition): Promise<number> {
+    const check = convergenceCheck(loop);
+    return changedValue(await this.statement(check, at), check.name);
   }
 }
 
@@ -186,10 +177,11 @@ export async function runPipelineOnBigQuery(
   // run whose tables a failed copy left unpublished (the next incremental run would start from its watermark).
   const writesInPlace = (step: Step) => step.kind === 'sql' && inPlace.some((table) => step.sql.includes(target.out(table)));
   const deferred = staged.length ? pipeline.steps.filter(writesInPlace) : [];
-  for (const step of pipeline.steps.filter((s) => !deferred.includes(s))) {
-    if (step.kind === 'sql') await runner.statement(step);
-    else await runner.loop(step);
-  }
+  await runPipelineSteps(runner, pipeline.steps.filter((s) => !deferred.includes(s)), {
+    onStepEnd: (step, _index, outcome) => {
+      if (outcome.kind === 'loop') runner.iterations[step.name] = outcome.iterations;
+    },
+  });
   for (const table of staged) {
     await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish!(table)} COPY ${target.out(table)}` });
   }
