@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exploreFields } from '../support/explore-fields';
 import { DEFAULT_JUNK_VALUES } from '../../src/config/schema';
 import { LOOKER_MODEL } from '../../src/contract/looker';
 import { CoreApi } from '../../src/preview/api/core';
@@ -108,34 +109,24 @@ test.each(['demo', 'tiny'])('%s data: no field a user without can_see_pii can se
   const leaks: string[] = [];
   const guarded: string[] = [];
   const open: string[] = [];
-  for (const explore of project.model.explores.values()) {
-    const views: [string, string, string[] | undefined][] = [
-      [explore.alias, explore.view, undefined],
-      ...explore.joins.map((j): [string, string, string[] | undefined] => [j.name, j.view, j.fields]),
-    ];
-    for (const [alias, view, listed] of views) {
-      for (const field of project.model.views.get(view)!.fields.values()) {
-        if (field.kind === 'filter') continue;
-        const name = `${alias}.${field.shortName}`;
-        // A join's fields: list leaves the rest of its view out of the explore: nobody can select them there.
-        if (listed && !listed.includes(name)) continue;
-        const query = { model: LOOKER_MODEL, view: explore.name, fields: [name], filters: liftDefaults(project, explore.name), limit: '-1' };
-        // Compiled as Looker would for this user: a field behind the grant is dropped, leaving nothing to run.
-        try {
-          compileQuery(project.model, query, user, project.manifest.constants);
-        } catch (e) {
-          if (!/you do not have access to it/.test((e as Error).message)) throw e;
-          guarded.push(name);
-          continue;
-        }
-        open.push(`${explore.name}:${name}`);
-        const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: query }, user);
-        if (!res.ok) throw new Error(`${explore.name} ${name}: ${res.error.message}`);
-        for (const row of res.value as Record<string, unknown>[]) {
-          const value = row[name];
-          if (typeof value === 'string' && personal.has(value.trim().toLowerCase())) leaks.push(`${explore.name} ${name}: ${value}`);
-        }
-      }
+  for (const { explore, name, inExplore } of exploreFields(project.model)) {
+    // A join's fields: list leaves the rest of its view out of the explore: nobody can select them there.
+    if (!inExplore) continue;
+    const query = { model: LOOKER_MODEL, view: explore.name, fields: [name], filters: liftDefaults(project, explore.name), limit: '-1' };
+    // Compiled as Looker would for this user: a field behind the grant is dropped, leaving nothing to run.
+    try {
+      compileQuery(project.model, query, user, project.manifest.constants);
+    } catch (e) {
+      if (!/you do not have access to it/.test((e as Error).message)) throw e;
+      guarded.push(name);
+      continue;
+    }
+    open.push(`${explore.name}:${name}`);
+    const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: query }, user);
+    if (!res.ok) throw new Error(`${explore.name} ${name}: ${res.error.message}`);
+    for (const row of res.value as Record<string, unknown>[]) {
+      const value = row[name];
+      if (typeof value === 'string' && personal.has(value.trim().toLowerCase())) leaks.push(`${explore.name} ${name}: ${value}`);
     }
   }
   expect(leaks.slice(0, 20)).toEqual([]);
