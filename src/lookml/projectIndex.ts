@@ -209,6 +209,17 @@ export function indexModelNode(name: string, node: LkmlNode, file: string): Inde
   };
 }
 
+/**
+ * A model lookml-parser has assembled (includes followed, refinements merged into the views and explores they
+ * refine, whose `+name` entries it leaves behind): its views and the model.
+ */
+export function indexAssembledModel(name: string, node: LkmlNode): { model: IndexedModel; views: Map<string, IndexedView> } {
+  const file = `${name}.model.lkml`;
+  const own = (key: string) => children(node, key).filter((c) => !c.name.startsWith('+'));
+  const model = { ...indexModelNode(name, node, file), explores: own('explore').map((e) => indexExplore(e.name, e.node, file)) };
+  return { model, views: new Map(own('view').map((v) => [v.name, indexView(v.name, [{ node: v.node, file }])])) };
+}
+
 function indexManifest(node: LkmlNode): IndexedManifest {
   return {
     node,
