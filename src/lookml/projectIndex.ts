@@ -220,7 +220,8 @@ export function indexAssembledModel(name: string, node: LkmlNode): { model: Inde
   return { model, views: new Map(own('view').map((v) => [v.name, indexView(v.name, [{ node: v.node, file }])])) };
 }
 
-function indexManifest(node: LkmlNode): IndexedManifest {
+/** A manifest's constants, imported projects and applications. */
+export function indexManifest(node: LkmlNode): IndexedManifest {
   return {
     node,
     constants: new Map(children(node, 'constant').map((c) => [c.name, c.node])),
