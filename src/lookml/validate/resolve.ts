@@ -68,3 +68,6 @@ export function includeRegex(pattern: string): RegExp {
 
 /** Looker's default label of a field: its name, words capitalised. */
 export const titleCase = (name: string) => name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+
+/** A field's type, or Looker's default where it has one (a dimension or filter is a string). */
+export const typeOf = (f: IndexedField): string | undefined => f.type ?? (f.kind === 'dimension' || f.kind === 'filter' ? 'string' : undefined);

@@ -4,7 +4,7 @@
  * 1=1, so each typeahead would rebuild the table over all rows).
  */
 import { exploresOf, sqlIn, str } from '../projectIndex';
-import { collect, fieldsOf, type Check } from './resolve';
+import { collect, fieldsOf, typeOf, type Check } from './resolve';
 
 export const suggestions: Check = (index) => {
   const [issues, issue] = collect();
@@ -12,7 +12,7 @@ export const suggestions: Check = (index) => {
   for (const v of index.views.values()) {
     const templated = v.nodes.some(({ node }) => sqlIn(node.derived_table).some((sql) => /\{%-?\s*condition\s/.test(sql)));
     for (const f of fieldsOf(v)) {
-      const type = f.type ?? (f.kind === 'dimension' || f.kind === 'filter' ? 'string' : undefined);
+      const type = typeOf(f);
       const ownSuggestions = type === 'string' && f.kind !== 'parameter' && !f.node.suggestions && f.node.suggestable !== false && !str(f.node.suggest_explore);
       if (templated && ownSuggestions) {
         issue(f.file, `view ${v.name}, ${f.kind} ${f.name}: takes filter suggestions from its templated derived table: set suggestions, suggest_explore or suggestable: no`);

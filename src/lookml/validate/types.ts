@@ -4,14 +4,14 @@
  */
 import { str, strings } from '../projectIndex';
 import { FIELD_TYPES, isTimeframe } from '../vocabulary';
-import { collect, fieldsOf, type Check } from './resolve';
+import { collect, fieldsOf, typeOf, type Check } from './resolve';
 
 export const types: Check = (index) => {
   const [issues, issue] = collect();
   for (const v of index.views.values()) {
     for (const f of fieldsOf(v)) {
       const where = (m: string) => issue(f.file, `view ${v.name}, ${f.kind} ${f.name}: ${m}`);
-      const type = f.type ?? (f.kind === 'dimension' || f.kind === 'filter' ? 'string' : undefined);
+      const type = typeOf(f);
       if (!type || !(FIELD_TYPES[f.kind] as readonly string[]).includes(type)) where(`type ${type ?? '(missing)'} is not a valid ${f.kind} type`);
       // Looker filters a case_sensitive: no field on LOWER(column): no clustering or partition pruning, and two
       // queries filtering one id, one exactly and one not, can disagree.
