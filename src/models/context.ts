@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema';
 import type { Dialect } from '../sql/dialect';
 import type { SqlStep } from '../sql/pipeline';
-import type { BuildOptions, RawSources } from './types';
+import type { BuildOptions, MatchModel, RawSources } from './types';
 
 /**
  * Tables partitioned by the date of a column where the warehouse supports it (BigQuery). An incremental run's
@@ -36,7 +36,7 @@ export class ModelContext {
   readonly raw: RawSources;
   private readonly outRef: (table: string) => string;
   readonly nameCandidates?: string;
-  readonly matchParams?: string;
+  readonly matchModel?: MatchModel;
   readonly personTails: boolean;
   readonly scratch: string[] = [];
   private readonly temporaryScratch: (table: string) => boolean;
@@ -50,7 +50,7 @@ export class ModelContext {
     this.raw = opts.raw;
     this.outRef = opts.out;
     this.nameCandidates = opts.nameCandidates;
-    this.matchParams = opts.matchParams;
+    this.matchModel = opts.matchModel;
     this.personTails = opts.personTails ?? false;
     const temporary = opts.temporaryScratch ?? false;
     this.temporaryScratch = typeof temporary === 'function' ? temporary : () => temporary;

@@ -78,6 +78,7 @@ export const STATE_TABLES = {
   anonPersons: 'js_state_anon_persons',
   personTail: 'js_state_person_tail',
   matchParams: 'js_state_match_params',
+  nameTokens: 'js_state_name_tokens',
   runs: 'journey_stitch_runs',
 } as const;
 
@@ -370,6 +371,14 @@ ${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: 
         scoredMatching(opts.config) ? `SELECT * FROM ${t('js_match_params')}` : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
       ),
       STATE_TABLES.matchParams,
+    ),
+    sql(
+      STATE_TABLES.nameTokens,
+      d.createTableAs(
+        t(STATE_TABLES.nameTokens),
+        scoredMatching(opts.config) ? `SELECT * FROM ${t('js_name_tokens')}` : `SELECT ${d.nullOf('string')} AS token FROM (SELECT 1 AS x) AS none WHERE FALSE`,
+      ),
+      STATE_TABLES.nameTokens,
     ),
     sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
     ...addAccountingColumnsSql(ctx).map((text, i) => sql(`${STATE_TABLES.runs} (add column ${RUN_ROW_ACCOUNTING[i]})`, text)),
@@ -729,8 +738,8 @@ SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  const matchParams = scoredMatching(opts.config) ? opts.out(STATE_TABLES.matchParams) : undefined;
-  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), matchParams, outputsAreScratch: true, personTails: true };
+  const matchModel = scoredMatching(opts.config) ? { params: opts.out(STATE_TABLES.matchParams), nameTokens: opts.out(STATE_TABLES.nameTokens) } : undefined;
+  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), matchModel, outputsAreScratch: true, personTails: true };
   return stepsAfter(buildPipeline(recompute).steps, 'js_events');
 }
 

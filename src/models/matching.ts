@@ -147,6 +147,60 @@ LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = ${ctx.normalizeName('p.p
  * One row per offsite profile (`key`) of the rows where `where` holds: its latest name, and its latest company
  * token when `withCompany`.
  */
+/**
+ * The named records a name's frequency is counted among: every name of an identified person (js_person_names) and
+ * each unmatched profile's name (norm_name).
+ */
+function namedRecordsSql(ctx: ModelContext): string {
+  const t = (x: string) => ctx.t(x);
+  return `SELECT norm_name FROM ${t('js_person_names')} WHERE norm_name IS NOT NULL
+UNION ALL
+SELECT ${ctx.normalizeName('profile_name')} AS norm_name FROM ${t('js_offsite_profiles')} WHERE labelled_person IS NULL AND profile_name IS NOT NULL`;
+}
+
+/** The first word of a normalised name of two words or more (NULL for one word). */
+const firstTokenSql = (ctx: ModelContext, name: string) => ctx.d.regexpExtract(name, '^([^ ]+) ');
+/** The last word of a normalised name of two words or more (NULL for one word). */
+const lastTokenSql = (ctx: ModelContext, name: string) => ctx.d.regexpExtract(name, ' ([^ ]+)$');
+
+/**
+ * How often each first and last name word occurs among the named records (js_name_tokens: token, records): with few
+ * records, a name seen once cannot look rarer than 1 in N, while its words can (docs/semantics.md §5).
+ */
+function nameTokensSql(ctx: ModelContext): string {
+  return `SELECT token, COUNT(*) AS records FROM (
+  SELECT ${firstTokenSql(ctx, 'norm_name')} AS token FROM (${namedRecordsSql(ctx)}) AS named
+  UNION ALL
+  SELECT ${lastTokenSql(ctx, 'norm_name')} AS token FROM (${namedRecordsSql(ctx)}) AS named
+) AS tokens
+WHERE token IS NOT NULL
+GROUP BY token`;
+}
+
+/**
+ * The chance that someone other than the candidate bears the name: its frequency among the other named records
+ * (leave-one-out: not counting the profile itself), or, when smaller, the product of its first and last words'
+ * frequencies (each leave-one-out, at least 1 in N): Splink's term frequencies, the words taken as independent.
+ */
+function nameFrequencySql(ctx: ModelContext, records: string, first: string, last: string, named: string): string {
+  const { d } = ctx;
+  const others = d.greatest(`${named} - 1`, '1');
+  const full = `(${records} - 1) / ${others}`;
+  const words = `${d.greatest(`${first} - 1`, '1')} / ${others} * ${d.greatest(`${last} - 1`, '1')} / ${others}`;
+  return `CASE WHEN ${first} IS NULL OR ${last} IS NULL THEN ${full} ELSE ${d.least(full, words)} END`;
+}
+
+/**
+ * The chance that a candidate's LinkedIn-referred visits fall within the referral window of one of a profile's
+ * interactions by coincidence: `visits` × `interactions` chances of 2·window / span each (visits spread over the data's
+ * span). A frequent LinkedIn visitor is referred near anyone's interactions, a rare one only near their own.
+ */
+function referralChanceSql(ctx: ModelContext, visits: string, interactions: string, spanHours: string, windowHours: number): string {
+  const { d } = ctx;
+  const num = (x: number) => d.numberLiteral(x);
+  return d.least(d.greatest(`1 - EXP(-1.0 * ${visits} * ${interactions} * ${num(2 * windowHours)} / ${spanHours})`, num(FLOOR)), num(1 - FLOOR));
+}
+
 function latestProfileSql(ctx: ModelContext, where: string, key: string, withCompany = false): string {
   const order = ['b.occurred_at DESC', 'b.event_id DESC'];
   // The latest non-null value of a column: the row ranked first by (null last, latest, largest event id).
@@ -218,6 +272,12 @@ GROUP BY person_id, url_source`,
   FROM ${t('js_offsite_profiles')} AS p
   JOIN (${webPersons}) AS web ON web.person_id = p.labelled_person
 ),
+interactions AS (
+  SELECT ${keyOf} AS profile_key, COUNT(*) AS interactions FROM ${base} AS b WHERE ${offsiteRows} GROUP BY ${keyOf}
+),
+visits AS (
+  SELECT person_id, COUNT(*) AS visits FROM ${t('js_linkedin_visits')} GROUP BY person_id
+),
 referred AS (
   SELECT DISTINCT pr.profile_key, pr.person_id
   FROM pairs AS pr
@@ -234,16 +294,19 @@ SELECT pr.profile_key, pr.person_id, pr.labelled, pr.company_token,
     WHEN same.token IS NOT NULL THEN 'agree'
     ELSE 'disagree'
   END AS company_level,
-  r.person_id IS NOT NULL AS referred,
+  r.person_id IS NOT NULL AS referred, COALESCE(v.visits, 0) AS visits, i.interactions,
   CASE WHEN pr.url_source IS NULL THEN 'unknown' WHEN pp.person_id IS NOT NULL THEN 'yes' ELSE 'no' END AS other_profile
 FROM pairs AS pr
+JOIN interactions AS i ON i.profile_key = pr.profile_key
+LEFT JOIN visits AS v ON v.person_id = pr.person_id
 LEFT JOIN companies AS c ON c.person_id = pr.person_id
 LEFT JOIN ${t('js_person_companies')} AS same ON same.person_id = pr.person_id AND same.token = pr.company_token
 LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id
 LEFT JOIN ${t('js_person_profiles')} AS pp ON pp.person_id = pr.person_id AND pp.source = pr.url_source`,
     ),
     paramsStep(ctx, webPersons, settings),
-    ctx.scratchTable('js_match_candidates', candidatesSql(ctx)),
+    ctx.scratchTable('js_name_tokens', ctx.matchModel ? `SELECT * FROM ${ctx.matchModel.nameTokens}` : nameTokensSql(ctx)),
+    ctx.scratchTable('js_match_candidates', candidatesSql(ctx, settings)),
     ctx.scratchTable(
       'js_profiles',
       `SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
@@ -258,7 +321,7 @@ WHERE p.labelled_person IS NULL`,
 function paramsStep(ctx: ModelContext, webPersons: string, settings: NameMatching): SqlStep {
   const { d } = ctx;
   const t = (x: string) => ctx.t(x);
-  if (ctx.matchParams) return ctx.scratchTable('js_match_params', `SELECT * FROM ${ctx.matchParams}`);
+  if (ctx.matchModel) return ctx.scratchTable('js_match_params', `SELECT * FROM ${ctx.matchModel.params}`);
   const num = (x: number) => d.numberLiteral(x);
   const f = (x: string) => `CAST(${x} AS ${d.floatType})`;
   const floor = (x: string) => d.greatest(x, num(FLOOR));
@@ -266,10 +329,16 @@ function paramsStep(ctx: ModelContext, webPersons: string, settings: NameMatchin
   return ctx.scratchTable(
     'js_match_params',
     `WITH web AS (${webPersons}),
+span AS (
+  SELECT ${d.greatest(`${d.secondsBetween('MIN(occurred_at)', 'MAX(occurred_at)')} / 3600.0`, num(2 * windowHours))} AS hours FROM ${t('js_event_base')}
+),
 labelled AS (
   SELECT COUNT(*) AS n, ${d.countIf(`company_level = 'agree'`)} AS agree, ${d.countIf(`company_level = 'disagree'`)} AS disagree,
-    ${d.countIf('referred')} AS referred
-  FROM ${t('js_match_pairs')} WHERE labelled
+    ${d.countIf('referred')} AS referred, SUM(1 - chance) AS not_by_chance, AVG(chance) AS mean_chance
+  FROM (
+    SELECT pr.*, ${referralChanceSql(ctx, 'pr.visits', 'pr.interactions', 's.hours', windowHours)} AS chance
+    FROM ${t('js_match_pairs')} AS pr CROSS JOIN span AS s WHERE pr.labelled
+  ) AS pairs
 ),
 profiles AS (
   SELECT COUNT(*) AS n, ${d.countIf('labelled_person IS NOT NULL')} AS labelled, ${d.countIf('company_token IS NOT NULL')} AS with_company,
@@ -287,15 +356,6 @@ company_chance AS (
   SELECT SUM(${f('pc.profiles')} * wc.persons) AS agree_pairs FROM profile_companies AS pc JOIN web_companies AS wc ON wc.token = pc.token
 ),
 web_with_company AS (SELECT COUNT(DISTINCT person_id) AS n FROM ${t('js_person_companies')} WHERE person_id IN (SELECT person_id FROM web)),
-visits AS (
-  SELECT person_id, COUNT(*) AS visits FROM ${t('js_linkedin_visits')} WHERE person_id IN (SELECT person_id FROM web) GROUP BY person_id
-),
-span AS (
-  SELECT ${d.greatest(`${d.secondsBetween('MIN(occurred_at)', 'MAX(occurred_at)')} / 3600.0`, num(2 * windowHours))} AS hours FROM ${t('js_event_base')}
-),
-referral_chance AS (
-  SELECT SUM(${d.least(num(1), `v.visits * ${num(2 * windowHours)} / s.hours`)}) AS persons FROM visits AS v CROSS JOIN span AS s
-),
 -- Profiles per source: how often a random candidate holds one on an unmatched profile's source (u), and how often a
 -- person holds two (m: the owner of an unmatched profile holding another).
 profile_sources AS (
@@ -310,11 +370,7 @@ profile_chance AS (
   FROM profile_sources AS ps LEFT JOIN web_profiles AS wp ON wp.source = ps.source
 ),
 names AS (
-  SELECT COUNT(*) AS n FROM (
-    SELECT norm_name FROM ${t('js_person_names')} WHERE norm_name IS NOT NULL
-    UNION ALL
-    SELECT ${ctx.normalizeName('profile_name')} FROM ${t('js_offsite_profiles')} WHERE labelled_person IS NULL AND profile_name IS NOT NULL
-  ) AS named
+  SELECT COUNT(*) AS n FROM (${namedRecordsSql(ctx)}) AS named
 ),
 chances AS (
   SELECT
@@ -324,7 +380,15 @@ chances AS (
     ${floor(`COALESCE(cc.agree_pairs, 0) / (${d.greatest('p.n', '1')} * ${f(d.greatest('w.n', '1'))})`)} AS u_company_agree,
     ${floor(`${f('p.with_company')} / ${d.greatest('p.n', '1')} * ww.n / ${d.greatest('w.n', '1')} - COALESCE(cc.agree_pairs, 0) / (${d.greatest('p.n', '1')} * ${f(d.greatest('w.n', '1'))})`)} AS u_company_disagree,
     ${floor(`1 - ${f('p.with_company')} / ${d.greatest('p.n', '1')} * ww.n / ${d.greatest('w.n', '1')}`)} AS u_company_unknown,
-    ${d.least(floor(`COALESCE(rc.persons, 0) / ${d.greatest('w.n', '1')}`), num(1 - FLOOR))} AS u_referred,
+    -- The share of the labelled pairs' LinkedIn visits that their interaction drove (beyond the visits' chance), smoothed
+    -- toward none by ${PRIOR_PAIRS} pseudo-pairs: referred = 1 - (1 - rate) × (1 - chance), summed over the pairs.
+    ${d.least(
+      floor(
+        `1 - (l.n - l.referred + ${num(PRIOR_PAIRS)} * (1 - COALESCE(l.mean_chance, 0))) / (COALESCE(l.not_by_chance, 0) + ${num(PRIOR_PAIRS)} * (1 - COALESCE(l.mean_chance, 0)))`,
+      ),
+      num(1 - FLOOR),
+    )} AS referral_rate,
+    s.hours AS span_hours,
     ${d.least(floor(`COALESCE(pc.holders, 0) / ${d.greatest('w.n', '1')}`), num(1 - FLOOR))} AS u_other_profile,
     COALESCE(pc.person_sources, 0) AS person_sources, COALESCE(pc.several, 0) AS several_profiles,
     l.n AS labelled_pairs, l.agree, l.disagree, l.referred
@@ -334,7 +398,7 @@ chances AS (
   CROSS JOIN web_count AS w
   CROSS JOIN web_with_company AS ww
   CROSS JOIN company_chance AS cc
-  CROSS JOIN referral_chance AS rc
+  CROSS JOIN span AS s
   CROSS JOIN names AS nm
 )
 -- m: the labelled pairs' shares, smoothed toward u (${PRIOR_PAIRS} pseudo-pairs): without labelled pairs, no evidence.
@@ -343,8 +407,7 @@ SELECT prior_web, web_persons, named_records,
   (disagree + ${num(PRIOR_PAIRS)} * u_company_disagree) / (labelled_pairs + ${num(PRIOR_PAIRS)}) AS m_company_disagree,
   (labelled_pairs - agree - disagree + ${num(PRIOR_PAIRS)} * u_company_unknown) / (labelled_pairs + ${num(PRIOR_PAIRS)}) AS m_company_unknown,
   u_company_agree, u_company_disagree, u_company_unknown,
-  (referred + ${num(PRIOR_PAIRS)} * u_referred) / (labelled_pairs + ${num(PRIOR_PAIRS)}) AS m_referred,
-  u_referred,
+  referral_rate, span_hours,
   (several_profiles + ${num(PRIOR_PAIRS)} * u_other_profile) / (person_sources + ${num(PRIOR_PAIRS)}) AS m_other_profile,
   u_other_profile, labelled_pairs
 FROM chances`,
@@ -352,14 +415,14 @@ FROM chances`,
 }
 
 /** Each unmatched profile's candidates with their probability, evidence and whether they are its best. */
-function candidatesSql(ctx: ModelContext): string {
+function candidatesSql(ctx: ModelContext, settings: NameMatching): string {
   const { d } = ctx;
   const t = (x: string) => ctx.t(x);
   const bf = `CASE c.company_level
       WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
       WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree
       ELSE m.m_company_unknown / m.u_company_unknown
-    END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END
+    END * CASE WHEN c.referred THEN 1 + m.referral_rate * (1 - c.chance) / c.chance ELSE 1 - m.referral_rate END
     * CASE c.other_profile WHEN 'yes' THEN m.m_other_profile / m.u_other_profile WHEN 'no' THEN (1 - m.m_other_profile) / (1 - m.u_other_profile) ELSE 1 END`;
   const evidence = d.concat(
     `CASE WHEN n.records <= 2 THEN 'rare name' ELSE ${d.concat(`'name shared by '`, d.castString('n.records'))} END`,
@@ -369,28 +432,27 @@ function candidatesSql(ctx: ModelContext): string {
     `CASE WHEN c.other_profile = 'yes' THEN ' + holds another profile' ELSE '' END`,
   );
   return `WITH pairs AS (
-  SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, ${ctx.normalizeName('p.profile_name')} AS norm_name
+  SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, ${ctx.normalizeName('p.profile_name')} AS norm_name,
+    ${referralChanceSql(ctx, 'c.visits', 'c.interactions', 'm.span_hours', settings.referral_window_hours)} AS chance
   FROM ${t('js_match_pairs')} AS c
   JOIN ${t('js_offsite_profiles')} AS p ON p.profile_key = c.profile_key
+  CROSS JOIN ${t('js_match_params')} AS m
   WHERE NOT c.labelled
 ),
 name_records AS (
-  SELECT norm_name, COUNT(*) AS records FROM (
-    SELECT norm_name FROM ${t('js_person_names')} WHERE norm_name IN (SELECT norm_name FROM pairs)
-    UNION ALL
-    SELECT ${ctx.normalizeName('profile_name')} AS norm_name FROM ${t('js_offsite_profiles')}
-    WHERE labelled_person IS NULL AND ${ctx.normalizeName('profile_name')} IN (SELECT norm_name FROM pairs)
-  ) AS named
+  SELECT norm_name, COUNT(*) AS records FROM (${namedRecordsSql(ctx)}) AS named
+  WHERE norm_name IN (SELECT norm_name FROM pairs)
   GROUP BY norm_name
 ),
 weighted AS (
   SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, c.norm_name,
     m.prior_web / m.web_persons * ${bf} AS weight,
-    -- The name's frequency among the other named records (leave-one-out: not counting the profile itself).
-    (1 - m.prior_web) * (k.records - 1) / ${d.greatest('m.named_records - 1', '1')} AS none_weight
+    (1 - m.prior_web) * ${nameFrequencySql(ctx, 'k.records', 'first.records', 'last.records', 'm.named_records')} AS none_weight
   FROM pairs AS c
   CROSS JOIN ${t('js_match_params')} AS m
   JOIN name_records AS k ON k.norm_name = c.norm_name
+  LEFT JOIN ${t('js_name_tokens')} AS first ON first.token = ${firstTokenSql(ctx, 'c.norm_name')}
+  LEFT JOIN ${t('js_name_tokens')} AS last ON last.token = ${lastTokenSql(ctx, 'c.norm_name')}
 ),
 scored AS (
   SELECT w.*, ROUND(w.weight / (SUM(w.weight) OVER (PARTITION BY w.profile_key) + w.none_weight), 6) AS match_probability,

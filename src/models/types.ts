@@ -37,6 +37,12 @@ export interface PartitionColumn {
   pseudo?: boolean;
 }
 
+/** SQL references (already quoted) of a name-matching model's tables (models/matching.ts). */
+export interface MatchModel {
+  params: string;
+  nameTokens: string;
+}
+
 export interface BuildOptions {
   config: Config;
   dialect: Dialect;
@@ -48,8 +54,11 @@ export interface BuildOptions {
    * run does not recompute. Full runs leave it out.
    */
   nameCandidates?: string;
-  /** A one-row table of name-matching parameters to use instead of estimating them (incremental runs: the state's). */
-  matchParams?: string;
+  /**
+   * The trained name-matching model to score with instead of estimating one (incremental runs: the state's): a one-row
+   * table of parameters and a table of name word frequencies (token, records).
+   */
+  matchModel?: MatchModel;
   /**
    * Build scratch tables (all, or those the function picks) as temporary tables (DuckDB: in memory, spilling to the
    * temp directory, never written to the database file; BigQuery: TEMP tables, which live as long as the script).

@@ -75,6 +75,13 @@ function latestOf<T>(rows: StagedEvent[], pick: (e: StagedEvent) => T | null): T
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+/** A probability kept off 0 and 1. */
+const clamp = (x: number) => Math.min(Math.max(x, FLOOR), 1 - FLOOR);
+/** The first and last words of a normalised name of two words or more (null for one word). */
+const firstAndLast = (name: string | null): [string, string] | null => {
+  const words = name?.split(' ') ?? [];
+  return words.length < 2 ? null : [words[0], words[words.length - 1]];
+};
 
 /** The match of each profile that has one (key → match). */
 export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons, settings }: MatchInput): Map<string, Match> {
@@ -118,13 +125,17 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
   const unmatched = [...profiles].map(([key, rows]) => profileOf(key, rows));
   const examples = [...labelled].map(([person, rows]) => profileOf(`labelled:${person}`, rows, person));
 
+  const times = events.map((e) => e.occurred_at);
+  const spanHours = Math.max((Math.max(...times) - Math.min(...times)) / 3.6e9, 2 * settings.referral_window_hours);
   const compare = (p: Profile, person: string) => {
     const tokens = companies.get(person);
     const level = p.company === null || tokens === undefined ? 'unknown' : tokens.has(p.company) ? 'agree' : 'disagree';
-    const times = visits.get(person) ?? [];
-    const referred = p.rows.some((r) => times.some((t) => Math.abs(t - r.occurred_at) <= windowMicros));
+    const seen = visits.get(person) ?? [];
+    const referred = p.rows.some((r) => seen.some((t) => Math.abs(t - r.occurred_at) <= windowMicros));
+    // The chance of a visit within the window of one of the profile's interactions by coincidence.
+    const chance = clamp(1 - Math.exp((-seen.length * p.rows.length * 2 * settings.referral_window_hours) / spanHours));
     const otherProfile = p.urlSource === null ? 'unknown' : heldProfiles.has(`${person}\u0000${p.urlSource}`) ? 'yes' : 'no';
-    return { level, referred, otherProfile };
+    return { level, referred, chance, otherProfile };
   };
 
   // Parameters.
@@ -150,22 +161,16 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
   const withCompany = all.filter((p) => p.company !== null).length;
   const both = (withCompany / profilesN) * (webWithCompany / webN);
   const agreeChance = agreePairs / (profilesN * webN);
-  const times = events.map((e) => e.occurred_at);
-  const spanHours = Math.max((Math.max(...times) - Math.min(...times)) / 3.6e9, 2 * settings.referral_window_hours);
-  let referralPersons = 0;
-  for (const person of webPersons) {
-    const v = visits.get(person)?.length ?? 0;
-    if (v > 0) referralPersons += Math.min(1, (v * 2 * settings.referral_window_hours) / spanHours);
-  }
-  let namedRecords = 0;
-  for (const persons of personNames.values()) namedRecords += persons.size;
-  namedRecords += unmatched.filter((p) => p.rawName !== null).length;
+  // The named records (each identified person's names, each unmatched profile's) and their first and last words.
+  const namedNames = [...[...personNames].flatMap(([name, persons]) => [...persons].map(() => name)), ...unmatched.filter((p) => p.rawName !== null).map((p) => p.name)];
+  const namedRecords = namedNames.length;
+  const wordRecords = new Map<string, number>();
+  for (const name of namedNames) for (const word of firstAndLast(name) ?? []) wordRecords.set(word, (wordRecords.get(word) ?? 0) + 1);
   const u: Record<string, number> = {
     agree: Math.max(agreeChance, FLOOR),
     disagree: Math.max(both - agreeChance, FLOOR),
     unknown: Math.max(1 - both, FLOOR),
   };
-  const uReferred = Math.min(Math.max(referralPersons / webN, FLOOR), 1 - FLOOR);
   // Profiles per source: the chance a random web person holds one on an unmatched profile's source (u), and the share
   // of web persons' (person, source) holdings with two or more URLs (m).
   const urlProfiles = unmatched.filter((p) => p.urlSource !== null);
@@ -182,6 +187,7 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
   const holderChance = urlProfiles.reduce((sum, p) => sum + (holders.get(p.urlSource!) ?? 0), 0) / Math.max(urlProfiles.length, 1);
   const uOther = Math.min(Math.max(holderChance / webN, FLOOR), 1 - FLOOR);
   const mOther = (several + PRIOR_PAIRS * uOther) / (personSources + PRIOR_PAIRS);
+  const meanChance = n === 0 ? 0 : labelledPairs.reduce((sum, x) => sum + x.chance, 0) / n;
   /** A labelled share smoothed toward u by PRIOR_PAIRS pseudo-pairs. */
   const m = (hits: number, chance: number) => (hits + PRIOR_PAIRS * chance) / (n + PRIOR_PAIRS);
   const params = {
@@ -193,8 +199,9 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
       unknown: m(count((x) => x.level === 'unknown'), u.unknown),
     } as Record<string, number>,
     u,
-    mReferred: m(count((x) => x.referred), uReferred),
-    uReferred,
+    referralRate: clamp(
+      1 - (n - count((x) => x.referred) + PRIOR_PAIRS * (1 - meanChance)) / (labelledPairs.reduce((sum, x) => sum + 1 - x.chance, 0) + PRIOR_PAIRS * (1 - meanChance)),
+    ),
     other: { yes: mOther / uOther, no: (1 - mOther) / (1 - uOther), unknown: 1 } as Record<string, number>,
   };
 
@@ -206,12 +213,15 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     const candidates = [...(personNames.get(p.name) ?? [])].filter((person) => webPersons.has(person));
     if (candidates.length === 0) continue;
     const k = records(p.name);
-    const none = ((1 - params.prior) * (k - 1)) / Math.max(params.named - 1, 1);
+    const others = Math.max(params.named - 1, 1);
+    const words = firstAndLast(p.name)?.map((w) => wordRecords.get(w));
+    const wordFrequency = words?.every((r) => r !== undefined) ? words.reduce((f, r) => (f * Math.max(r! - 1, 1)) / others, 1) : Infinity;
+    const none = (1 - params.prior) * Math.min((k - 1) / others, wordFrequency);
     const scored = candidates.map((person) => {
-      const { level, referred, otherProfile } = compare(p, person);
+      const { level, referred, chance, otherProfile } = compare(p, person);
       const bf =
         (params.m[level] / params.u[level]) *
-        (referred ? params.mReferred / params.uReferred : (1 - params.mReferred) / (1 - params.uReferred)) *
+        (referred ? 1 + (params.referralRate * (1 - chance)) / chance : 1 - params.referralRate) *
         params.other[otherProfile];
       return { person, level, referred, otherProfile, weight: (params.prior / webN) * bf };
     });

@@ -7,7 +7,7 @@ import { nameMatching, OFFSITE_COLUMNS, SEGMENT_COLUMNS, type Config } from '../
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables } from '../../src/contract/tables';
 import { refreshFull, refreshIncremental, type RefreshResult } from '../../src/engine/incremental';
 import { runPipeline } from '../../src/engine/run';
-import { buildPipeline, type RawSources } from '../../src/models';
+import { buildPipeline, type MatchModel, type RawSources } from '../../src/models';
 import type { IncrementalConfig } from '../../src/models/incremental';
 import type { OracleInput, RawRow } from '../../src/oracle';
 import { DuckDBDialect } from '../../src/sql/dialects';
@@ -106,20 +106,24 @@ export async function readOutputs(db: TestDb, steps: number): Promise<TableRows>
  * parameters of the full run that built its state (src/models/matching.ts), so what it must equal is a full rebuild
  * with those parameters pinned. Undefined before any run, or when matching is not scored.
  */
-let lastStateParams: Record<string, unknown> | undefined;
+let lastStateModel: { params: Record<string, unknown>; nameTokens: Record<string, unknown>[] } | undefined;
 
 /** One full rebuild over `all` in a fresh database; scored name matching uses the last refresh's state parameters. */
 export async function fullRebuild(config: Config, all: OracleInput): Promise<TableRows> {
   const rawDb = await RawDatabase.open(config, all);
   try {
     await rawDb.append(all);
-    let matchParams: string | undefined;
-    if (nameMatching(config)?.method === 'scored' && lastStateParams) {
-      matchParams = duck.quoteIdent('pinned_match_params');
-      const columns = Object.entries(lastStateParams).map(([name, value]) => `CAST(${value === null ? 'NULL' : String(value)} AS DOUBLE) AS ${duck.quoteIdent(name)}`);
-      await rawDb.db.conn.run(`CREATE TABLE ${matchParams} AS SELECT ${columns.join(', ')}`);
+    let matchModel: MatchModel | undefined;
+    if (nameMatching(config)?.method === 'scored' && lastStateModel) {
+      matchModel = { params: duck.quoteIdent('pinned_match_params'), nameTokens: duck.quoteIdent('pinned_name_tokens') };
+      const columns = Object.entries(lastStateModel.params).map(([name, value]) => `CAST(${value === null ? 'NULL' : String(value)} AS DOUBLE) AS ${duck.quoteIdent(name)}`);
+      await rawDb.db.conn.run(`CREATE TABLE ${matchModel.params} AS SELECT ${columns.join(', ')}`);
+      await rawDb.db.conn.run(`CREATE TABLE ${matchModel.nameTokens} (token VARCHAR, records BIGINT)`);
+      for (const row of lastStateModel.nameTokens) {
+        await rawDb.db.conn.run(`INSERT INTO ${matchModel.nameTokens} VALUES (${duck.stringLiteral(String(row.token))}, ${Number(row.records)})`);
+      }
     }
-    await runPipeline(rawDb.db.conn, buildPipeline({ config, dialect: duck, raw: rawDb.raw, out: (t) => duck.quoteIdent(t), matchParams }));
+    await runPipeline(rawDb.db.conn, buildPipeline({ config, dialect: duck, raw: rawDb.raw, out: (t) => duck.quoteIdent(t), matchModel }));
     return await readOutputs(rawDb.db, config.journeys.steps);
   } finally {
     rawDb.close();
@@ -142,7 +146,13 @@ export async function refreshInBatches(
       const result = i === 0 ? await refreshFull(rawDb.db.conn, opts) : await refreshIncremental(rawDb.db.conn, opts);
       await onRun?.(i, result, rawDb.db);
     }
-    lastStateParams = nameMatching(config)?.method === 'scored' ? (await queryRows(rawDb.db.conn, `SELECT * FROM js_state_match_params`))[0] : undefined;
+    lastStateModel =
+      nameMatching(config)?.method === 'scored'
+        ? {
+            params: (await queryRows(rawDb.db.conn, `SELECT * FROM js_state_match_params`))[0],
+            nameTokens: await queryRows(rawDb.db.conn, `SELECT * FROM js_state_name_tokens ORDER BY token`),
+          }
+        : undefined;
     return await readOutputs(rawDb.db, config.journeys.steps);
   } finally {
     rawDb.close();

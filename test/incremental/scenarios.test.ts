@@ -42,9 +42,10 @@ describe('incremental refresh scenarios', () => {
     const profile = offsiteRow('li-1', '03-05 10:00', 'Sam Lee', { headline: 'Head of Data' });
     // A labelled example with a LinkedIn-referred visit near its like: referrals are evidence in this data.
     const annVisit = page('p3', '02-20 12:00', 'a3', 'Blog', { context_page_referrer: 'https://www.linkedin.com/feed/' });
+    // The data spans two months (a visitor on New Year's Day): a visit within 72 hours of a like is rarely chance.
     const { incremental, full } = await bothWays(
       [
-        { identifies: people, pages: [annVisit], offsite: { linkedin: [...examples, profile], twitter: [] } },
+        { identifies: people, pages: [page('p0', '01-01 09:00', 'a0', 'Home'), annVisit], offsite: { linkedin: [...examples, profile], twitter: [] } },
         { pages: [page('p9', '03-05 11:00', 'a2', 'Pricing', { context_campaign_source: 'linkedin' })] },
       ],
       config,

@@ -85,8 +85,9 @@ export const offsiteRow = (id: string, when: string, fullName: string | null, ex
 /**
  * Scored name matching: two web persons named Sam Lee at Acme and Globex (their work emails), two labelled examples
  * (LinkedIn rows carrying the email of a web person, headline naming the same company), and a Sam Lee profile.
- * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.68 ≥ 0.6); without a headline neither
- * clears 0.6 (0.375 each): the profile stays unmatched.
+ * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.75 ≥ 0.6); without a headline neither
+ * clears 0.6 (0.43 each): the profile stays unmatched. "Sam Lee" is 2 of the 4 other named records, and its words each
+ * 2 of 4: the chance someone else bears it is the smaller of 1/2 and 1/2 × 1/2 (docs/semantics.md §5).
  */
 export function namesakes() {
   const people = [
@@ -100,6 +101,62 @@ export function namesakes() {
     offsiteRow('li-4', '02-20 11:00', 'Raj Oz', { email: 'raj@hooli.io', company: 'Hooli Inc.' }),
   ];
   return { people, examples, config: testConfig({ identity: { name_matching: { min_probability: 0.6 } } }) };
+}
+
+/**
+ * Two Sam Lees with personal mail (no company either way) both came from LinkedIn within the window after the profile's
+ * like. One comes from LinkedIn once; the other eight times over the data's 483 hours, so a visit near any like is likely
+ * by chance (1 − e^(−8 × 144 / 483) = 0.908 against 0.258). The labelled Ann Bo came from LinkedIn an hour after her
+ * like, so visits are evidence at all (the rate likes drive, beyond chance: 1 − (1 + 2 × 0.871) / (1.742 + 2 × 0.871) =
+ * 0.213). Bayes factors 1 + 0.213 × 0.742 / 0.258 = 1.613 and 1.022; each Sam's prior 0.75 / 4; someone else bears the
+ * name 0.25 × 1/4: p = 0.1875 × 1.613 / (0.1875 × 2.635 + 0.0625) = 0.5435, the rare visitor. With one chance for
+ * all, both visits would weigh the same and neither Sam would reach 0.5.
+ */
+function frequentVisitor(): Scenario {
+  const sams = [
+    identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Sam Lee', email: 'sam.lee@gmail.com' }),
+    identify('i2', '03-01 10:00', 'a2', { user_id: 'u2', name: 'Sam Lee', email: 'samlee@yahoo.com' }),
+    identify('i3', '03-01 11:00', 'a3', { user_id: 'u3', name: 'Ann Bo', email: 'ann@initech.com' }),
+    identify('i4', '03-01 12:00', 'a4', { user_id: 'u4', name: 'Raj Oz', email: 'raj@hooli.io' }),
+  ];
+  const fromLinkedin = (id: string, when: string, anonymousId: string) =>
+    sitePage(id, when, anonymousId, '/blog', '?utm_source=linkedin&utm_medium=social', null, utm('linkedin', 'social'));
+  const frequent = ['02-10 09:00', '02-12 09:00', '02-14 09:00', '02-16 09:00', '02-25 09:00', '02-27 09:00', '02-29 09:00'];
+  return {
+    name: 'scored: a namesake who comes from LinkedIn all the time gains little from a visit near the like; a rare visitor is the match',
+    config: { identity: { name_matching: { min_probability: 0.5 } } },
+    input: {
+      identifies: sams,
+      pages: [
+        fromLinkedin('v3', '02-20 11:00', 'a3'),
+        fromLinkedin('v1', '02-21 12:00', 'a1'),
+        fromLinkedin('v2', '02-21 13:00', 'a2'),
+        ...frequent.map((when, i) => fromLinkedin(`v2-${i}`, when, 'a2')),
+      ],
+      offsite: {
+        linkedin: [
+          offsiteRow('li-3', '02-20 10:00', 'Ann Bo', { email: 'ann@initech.com' }),
+          offsiteRow('li-4', '02-20 11:00', 'Raj Oz', { email: 'raj@hooli.io' }),
+          offsiteRow('li-1', '02-21 10:00', 'Sam Lee'),
+        ],
+      },
+    },
+    events: {
+      i1: [USER_U1, 'confirmed', 'user_id'],
+      i2: [USER_U2, 'confirmed', 'user_id'],
+      i3: [USER_U3, 'confirmed', 'user_id'],
+      i4: [USER_U4, 'confirmed', 'user_id'],
+      v1: [USER_U1, 'confirmed', 'anonymous_id'],
+      v2: [USER_U2, 'confirmed', 'anonymous_id'],
+      ...Object.fromEntries(frequent.map((_, i) => [`v2-${i}`, [USER_U2, 'confirmed', 'anonymous_id']])),
+      v3: [USER_U3, 'confirmed', 'anonymous_id'],
+      'li-3': [USER_U3, 'confirmed', 'offsite_email'],
+      'li-4': [USER_U4, 'confirmed', 'offsite_email'],
+      'li-1': [USER_U1, 'inferred', 'name_match'],
+    },
+    persons: { [USER_U1]: 'inferred', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [USER_U4]: 'confirmed' },
+    rows: { stitched_events: { 'li-1': { match_probability: 0.543512, match_evidence: 'name shared by 3 + best of 2 + LinkedIn visit' } } },
+  };
 }
 
 function scoredNamesakes(): Scenario[] {
@@ -122,8 +179,8 @@ function scoredNamesakes(): Scenario[] {
       events: { ...known, 'li-1': [USER_U1, 'inferred', 'name_match'] },
       persons: { ...persons, [USER_U1]: 'inferred' },
       rows: {
-        stitched_events: { 'li-1': { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
-        persons: { [USER_U1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
+        stitched_events: { 'li-1': { match_probability: 0.75, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
+        persons: { [USER_U1]: { match_probability: 0.75, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
       },
     },
     {
@@ -147,8 +204,9 @@ function scoredNamesakes(): Scenario[] {
       },
       events: { ...known, 'li-5': [USER_U1, 'confirmed', 'offsite_email'], 'li-1': [USER_U2, 'inferred', 'name_match'] },
       persons: { ...persons, [USER_U2]: 'inferred' },
-      rows: { stitched_events: { 'li-1': { match_probability: 0.732026, match_evidence: 'name shared by 3 + best of 2' } } },
+      rows: { stitched_events: { 'li-1': { match_probability: 0.797153, match_evidence: 'name shared by 3 + best of 2' } } },
     },
+    frequentVisitor(),
     {
       name: 'scored: namesakes and no evidence to tell them apart: unmatched',
       config,
