@@ -657,6 +657,12 @@ view: js_profiles {
           FROM `js_offsite_profiles` AS p
           JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = p.labelled_person
         ),
+        interactions AS (
+          SELECT COALESCE(b.profile_key, ('labelled:' || b.person_id)) AS profile_key, COUNT(*) AS interactions FROM ${js_event_base.SQL_TABLE_NAME} AS b WHERE b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed') GROUP BY COALESCE(b.profile_key, ('labelled:' || b.person_id))
+        ),
+        visits AS (
+          SELECT person_id, COUNT(*) AS visits FROM `js_linkedin_visits` GROUP BY person_id
+        ),
         referred AS (
           SELECT DISTINCT pr.profile_key, pr.person_id
           FROM pairs AS pr
@@ -673,9 +679,11 @@ view: js_profiles {
             WHEN same.token IS NOT NULL THEN 'agree'
             ELSE 'disagree'
           END AS company_level,
-          r.person_id IS NOT NULL AS referred,
+          r.person_id IS NOT NULL AS referred, COALESCE(v.visits, 0) AS visits, i.interactions,
           CASE WHEN pr.url_source IS NULL THEN 'unknown' WHEN pp.person_id IS NOT NULL THEN 'yes' ELSE 'no' END AS other_profile
         FROM pairs AS pr
+        JOIN interactions AS i ON i.profile_key = pr.profile_key
+        LEFT JOIN visits AS v ON v.person_id = pr.person_id
         LEFT JOIN companies AS c ON c.person_id = pr.person_id
         LEFT JOIN `js_person_companies` AS same ON same.person_id = pr.person_id AND same.token = pr.company_token
         LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.person_id
@@ -685,10 +693,16 @@ view: js_profiles {
         CREATE OR REPLACE TEMP TABLE `js_match_params`
         AS
         WITH web AS (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite'),
+        span AS (
+          SELECT GREATEST(((UNIX_MICROS(MAX(occurred_at)) - UNIX_MICROS(MIN(occurred_at))) / 1000000.0) / 3600.0, 144) AS hours FROM ${js_event_base.SQL_TABLE_NAME}
+        ),
         labelled AS (
           SELECT COUNT(*) AS n, COUNTIF(company_level = 'agree') AS agree, COUNTIF(company_level = 'disagree') AS disagree,
-            COUNTIF(referred) AS referred
-          FROM `js_match_pairs` WHERE labelled
+            COUNTIF(referred) AS referred, SUM(1 - chance) AS not_by_chance, AVG(chance) AS mean_chance
+          FROM (
+            SELECT pr.*, LEAST(GREATEST(1 - EXP(-1.0 * pr.visits * pr.interactions * 144 / s.hours), 0.000001), 0.999999) AS chance
+            FROM `js_match_pairs` AS pr CROSS JOIN span AS s WHERE pr.labelled
+          ) AS pairs
         ),
         profiles AS (
           SELECT COUNT(*) AS n, COUNTIF(labelled_person IS NOT NULL) AS labelled, COUNTIF(company_token IS NOT NULL) AS with_company,
@@ -706,15 +720,6 @@ view: js_profiles {
           SELECT SUM(CAST(pc.profiles AS FLOAT64) * wc.persons) AS agree_pairs FROM profile_companies AS pc JOIN web_companies AS wc ON wc.token = pc.token
         ),
         web_with_company AS (SELECT COUNT(DISTINCT person_id) AS n FROM `js_person_companies` WHERE person_id IN (SELECT person_id FROM web)),
-        visits AS (
-          SELECT person_id, COUNT(*) AS visits FROM `js_linkedin_visits` WHERE person_id IN (SELECT person_id FROM web) GROUP BY person_id
-        ),
-        span AS (
-          SELECT GREATEST(((UNIX_MICROS(MAX(occurred_at)) - UNIX_MICROS(MIN(occurred_at))) / 1000000.0) / 3600.0, 144) AS hours FROM ${js_event_base.SQL_TABLE_NAME}
-        ),
-        referral_chance AS (
-          SELECT SUM(LEAST(1, v.visits * 144 / s.hours)) AS persons FROM visits AS v CROSS JOIN span AS s
-        ),
         -- Profiles per source: how often a random candidate holds one on an unmatched profile's source (u), and how often a
         -- person holds two (m: the owner of an unmatched profile holding another).
         profile_sources AS (
@@ -729,11 +734,9 @@ view: js_profiles {
           FROM profile_sources AS ps LEFT JOIN web_profiles AS wp ON wp.source = ps.source
         ),
         names AS (
-          SELECT COUNT(*) AS n FROM (
-            SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
-            UNION ALL
-            SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL
-          ) AS named
+          SELECT COUNT(*) AS n FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
+        UNION ALL
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
         ),
         chances AS (
           SELECT
@@ -743,7 +746,10 @@ view: js_profiles {
             GREATEST(COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_agree,
             GREATEST(CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1) - COALESCE(cc.agree_pairs, 0) / (GREATEST(p.n, 1) * CAST(GREATEST(w.n, 1) AS FLOAT64)), 0.000001) AS u_company_disagree,
             GREATEST(1 - CAST(p.with_company AS FLOAT64) / GREATEST(p.n, 1) * ww.n / GREATEST(w.n, 1), 0.000001) AS u_company_unknown,
-            LEAST(GREATEST(COALESCE(rc.persons, 0) / GREATEST(w.n, 1), 0.000001), 0.999999) AS u_referred,
+            -- The share of the labelled pairs' LinkedIn visits that their interaction drove (beyond the visits' chance), smoothed
+            -- toward none by 2 pseudo-pairs: referred = 1 - (1 - rate) × (1 - chance), summed over the pairs.
+            LEAST(GREATEST(1 - (l.n - l.referred + 2 * (1 - COALESCE(l.mean_chance, 0))) / (COALESCE(l.not_by_chance, 0) + 2 * (1 - COALESCE(l.mean_chance, 0))), 0.000001), 0.999999) AS referral_rate,
+            s.hours AS span_hours,
             LEAST(GREATEST(COALESCE(pc.holders, 0) / GREATEST(w.n, 1), 0.000001), 0.999999) AS u_other_profile,
             COALESCE(pc.person_sources, 0) AS person_sources, COALESCE(pc.several, 0) AS several_profiles,
             l.n AS labelled_pairs, l.agree, l.disagree, l.referred
@@ -753,7 +759,7 @@ view: js_profiles {
           CROSS JOIN web_count AS w
           CROSS JOIN web_with_company AS ww
           CROSS JOIN company_chance AS cc
-          CROSS JOIN referral_chance AS rc
+          CROSS JOIN span AS s
           CROSS JOIN names AS nm
         )
         -- m: the labelled pairs' shares, smoothed toward u (2 pseudo-pairs): without labelled pairs, no evidence.
@@ -762,28 +768,42 @@ view: js_profiles {
           (disagree + 2 * u_company_disagree) / (labelled_pairs + 2) AS m_company_disagree,
           (labelled_pairs - agree - disagree + 2 * u_company_unknown) / (labelled_pairs + 2) AS m_company_unknown,
           u_company_agree, u_company_disagree, u_company_unknown,
-          (referred + 2 * u_referred) / (labelled_pairs + 2) AS m_referred,
-          u_referred,
+          referral_rate, span_hours,
           (several_profiles + 2 * u_other_profile) / (person_sources + 2) AS m_other_profile,
           u_other_profile, labelled_pairs
         FROM chances;
+
+        -- model: js_name_tokens
+        CREATE OR REPLACE TEMP TABLE `js_name_tokens`
+        AS
+        SELECT token, COUNT(*) AS records FROM (
+          SELECT NULLIF(REGEXP_EXTRACT(norm_name, '^([^ ]+) '), '') AS token FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
+        UNION ALL
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+          UNION ALL
+          SELECT NULLIF(REGEXP_EXTRACT(norm_name, ' ([^ ]+)$'), '') AS token FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
+        UNION ALL
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+        ) AS tokens
+        WHERE token IS NOT NULL
+        GROUP BY token;
 
         -- model: js_match_candidates
         CREATE OR REPLACE TEMP TABLE `js_match_candidates`
         AS
         WITH pairs AS (
-          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name,
+            LEAST(GREATEST(1 - EXP(-1.0 * c.visits * c.interactions * 144 / m.span_hours), 0.000001), 0.999999) AS chance
           FROM `js_match_pairs` AS c
           JOIN `js_offsite_profiles` AS p ON p.profile_key = c.profile_key
+          CROSS JOIN `js_match_params` AS m
           WHERE NOT c.labelled
         ),
         name_records AS (
-          SELECT norm_name, COUNT(*) AS records FROM (
-            SELECT norm_name FROM `js_person_names` WHERE norm_name IN (SELECT norm_name FROM pairs)
-            UNION ALL
-            SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles`
-            WHERE labelled_person IS NULL AND NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') IN (SELECT norm_name FROM pairs)
-          ) AS named
+          SELECT norm_name, COUNT(*) AS records FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
+        UNION ALL
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+          WHERE norm_name IN (SELECT norm_name FROM pairs)
           GROUP BY norm_name
         ),
         weighted AS (
@@ -792,13 +812,14 @@ view: js_profiles {
               WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
               WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree
               ELSE m.m_company_unknown / m.u_company_unknown
-            END * CASE WHEN c.referred THEN m.m_referred / m.u_referred ELSE (1 - m.m_referred) / (1 - m.u_referred) END
+            END * CASE WHEN c.referred THEN 1 + m.referral_rate * (1 - c.chance) / c.chance ELSE 1 - m.referral_rate END
             * CASE c.other_profile WHEN 'yes' THEN m.m_other_profile / m.u_other_profile WHEN 'no' THEN (1 - m.m_other_profile) / (1 - m.u_other_profile) ELSE 1 END AS weight,
-            -- The name's frequency among the other named records (leave-one-out: not counting the profile itself).
-            (1 - m.prior_web) * (k.records - 1) / GREATEST(m.named_records - 1, 1) AS none_weight
+            (1 - m.prior_web) * CASE WHEN first.records IS NULL OR last.records IS NULL THEN (k.records - 1) / GREATEST(m.named_records - 1, 1) ELSE LEAST((k.records - 1) / GREATEST(m.named_records - 1, 1), GREATEST(first.records - 1, 1) / GREATEST(m.named_records - 1, 1) * GREATEST(last.records - 1, 1) / GREATEST(m.named_records - 1, 1)) END AS none_weight
           FROM pairs AS c
           CROSS JOIN `js_match_params` AS m
           JOIN name_records AS k ON k.norm_name = c.norm_name
+          LEFT JOIN `js_name_tokens` AS first ON first.token = NULLIF(REGEXP_EXTRACT(c.norm_name, '^([^ ]+) '), '')
+          LEFT JOIN `js_name_tokens` AS last ON last.token = NULLIF(REGEXP_EXTRACT(c.norm_name, ' ([^ ]+)$'), '')
         ),
         scored AS (
           SELECT w.*, ROUND(w.weight / (SUM(w.weight) OVER (PARTITION BY w.profile_key) + w.none_weight), 6) AS match_probability,

@@ -4,28 +4,30 @@
  * A profile's candidates are the persons identified on the website who hold its normalised name (blocking on the
  * name). Each candidate's match probability follows the Fellegi–Sunter model with a "none of them" outcome:
  *
- *   weight(candidate) = π / N_web × BF_company × BF_referral        weight(none) = (1 − π) × (k(name) − 1) / (N_names − 1)
+ *   weight(candidate) = π / N_web × BF_company × BF_referral × BF_other_profile     weight(none) = (1 − π) × f(name)
  *   p(candidate)      = weight(candidate) / (Σ weights of the profile's candidates + weight(none))
  *
  * - π: the share of offsite profiles that belong to someone identified on the website, N_web: how many such
  *   persons there are (the prior of one candidate is π / N_web).
- * - (k(name) − 1) / (N_names − 1): the name's term frequency among the other named records (identified persons and
- *   unmatched profiles, the profile itself left out): the chance that someone else has the name. A rare name is
- *   strong evidence, "John Smith" weak, and namesakes share the probability.
+ * - f(name): the chance that someone else bears the name: its term frequency among the other named records
+ *   (identified persons and unmatched profiles, the profile itself left out), or the product of its first and last
+ *   words' frequencies when smaller. A rare name is strong evidence, "John Smith" weak, and namesakes share the
+ *   probability.
  * - BF = m / u per comparison: company (the profile's company or headline "… at Acme" against the candidate's
- *   company trait or work email domain: agree, disagree, unknown) and referral (a LinkedIn-referred web visit by the
- *   candidate within identity.name_matching.referral_window_hours of an interaction: yes or no), and another profile
- *   (the profile has a URL and the candidate already holds a confirmed one on the same source: one person, one
- *   profile; yes, no, or unknown without a URL).
+ *   company trait or work email domain: agree, disagree, unknown), referral (a LinkedIn-referred web visit by the
+ *   candidate within identity.name_matching.referral_window_hours of an interaction: yes or no, weighed by that
+ *   candidate's own chance of one), and another profile (the profile has a URL and the candidate already holds a
+ *   confirmed one on the same source: one person, one profile; yes, no, or unknown without a URL).
  *
  * Estimation, from the data itself: m from the labelled pairs (offsite profiles tied to a web person by an email or
  * profile URL: those are true matches), smoothed toward u by PRIOR_PAIRS pseudo-pairs (no labelled pairs: no
- * evidence); u of the company levels from how company tokens are
- * spread over all profiles and web persons (the chance that a random profile and a random person agree); u of a
- * referral from each person's LinkedIn visits over the data's time span; π from the labelled profiles. All are
- * aggregates in one row (js_match_params). An incremental run keeps the parameters of the full run that built its
- * state (js_state_match_params), as a trained linkage model is kept, so it stays equal to a full rebuild with those
- * parameters; the next full run estimates them again.
+ * evidence); u of the company levels from how company tokens are spread over all profiles and web persons (the
+ * chance that a random profile and a random person agree); a referral's chance per pair from the candidate's LinkedIn
+ * visits, the profile's interactions and the data's time span, and the rate interactions drive visits from the
+ * labelled pairs beyond that chance; π from the labelled profiles. The parameters are aggregates in one row
+ * (js_match_params), the name words' counts a table (js_name_tokens). An incremental run keeps those of the full run
+ * that built its state (js_state_match_params, js_state_name_tokens), as a trained linkage model is kept, so it stays
+ * equal to a full rebuild with them; the next full run estimates them again.
  *
  * The best candidate is the match when its probability reaches identity.name_matching.min_probability (at least
  * 0.5, so at most one candidate can). The exact rule (`method: exact`) is kept for comparison: a match when exactly
