@@ -16,8 +16,31 @@ export interface CreateTableOptions {
   temporary?: boolean;
 }
 
+/**
+ * A warehouse's procedural SQL (scripts with variables, loops and exception blocks). A dialect without it
+ * (`Dialect.scripting` null) gets loops unrolled and cannot hold a lock in its script (src/sql/script.ts).
+ * Each method returns complete statements; `body` is statements already ended with semicolons.
+ */
+export interface Scripting {
+  /** An integer variable; declarations come before any other statement of a script. */
+  declareInt(name: string, initial: number): string;
+  setVariable(name: string, expr: string): string;
+  whileLoop(condition: string, body: string): string;
+  ifThen(condition: string, body: string): string;
+  /** A statement that fails the script with `message`. */
+  raise(message: string): string;
+  /** `body`; when one of its statements fails, `onError` runs and the error is raised again. */
+  guarded(body: string, onError: string): string;
+}
+
 export interface Dialect {
   readonly name: WarehouseName;
+  /** The warehouse's name in messages and comments ('DuckDB'). */
+  readonly displayName: string;
+  /** What Looker calls this dialect in Liquid's `_dialect._name` (the generated LookML switches on it). */
+  readonly lookerName: string;
+  /** Procedural SQL, or null when the warehouse runs plain statements only (see `Scripting`). */
+  readonly scripting: Scripting | null;
   /**
    * Statements a session runs before the models. DuckDB reads a timestamp without a zone (a Parquet TIMESTAMP,
    * '2024-01-01 10:00:00') in the session's time zone; pinned to UTC it means UTC, as on BigQuery.
@@ -72,6 +95,8 @@ export interface Dialect {
   minusHours(expr: string, hours: number): string;
   least(...exprs: string[]): string;
   greatest(...exprs: string[]): string;
+  /** An expression that fails the statement with `message` when evaluated (in a CASE branch: when reached). */
+  raiseError(message: string): string;
   /** Boolean aggregate OR. */
   boolOr(expr: string): string;
   /**

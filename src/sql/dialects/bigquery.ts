@@ -1,8 +1,37 @@
-import type { CreateTableOptions } from '../dialect';
+import type { CreateTableOptions, Scripting } from '../dialect';
 import { StandardDialect } from './standard';
+
+/** Every non-empty line two spaces in. */
+const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+
+/** GoogleSQL procedural language: DECLARE, SET, WHILE, IF, RAISE, BEGIN … EXCEPTION … END. */
+class BigQueryScripting implements Scripting {
+  constructor(private readonly dialect: BigQueryDialect) {}
+  declareInt(name: string, initial: number): string {
+    return `DECLARE ${name} INT64 DEFAULT ${this.dialect.numberLiteral(initial)};`;
+  }
+  setVariable(name: string, expr: string): string {
+    return `SET ${name} = ${expr};`;
+  }
+  whileLoop(condition: string, body: string): string {
+    return `WHILE ${condition} DO\n${indent(body)}\nEND WHILE;`;
+  }
+  ifThen(condition: string, body: string): string {
+    return `IF ${condition} THEN\n${indent(body)}\nEND IF;`;
+  }
+  raise(message: string): string {
+    return `RAISE USING MESSAGE = ${this.dialect.stringLiteral(message)};`;
+  }
+  guarded(body: string, onError: string): string {
+    return ['BEGIN', indent(body), 'EXCEPTION WHEN ERROR THEN', indent(onError), indent('RAISE USING MESSAGE = @@error.message;'), 'END;'].join('\n');
+  }
+}
 
 export class BigQueryDialect extends StandardDialect {
   readonly name = 'bigquery' as const;
+  readonly displayName = 'BigQuery';
+  readonly lookerName = 'bigquery_standard_sql';
+  readonly scripting: Scripting | null = new BigQueryScripting(this);
   protected readonly identifierQuote = '`';
   /** Quoted identifiers take the escape sequences of string literals: a backslash or backtick is escaped. */
   protected escapeIdent(name: string): string {
@@ -54,6 +83,9 @@ export class BigQueryDialect extends StandardDialect {
   }
   minusHours(expr: string, hours: number): string {
     return `TIMESTAMP_SUB(${expr}, INTERVAL ${Math.trunc(hours)} HOUR)`;
+  }
+  raiseError(message: string): string {
+    return `ERROR(${this.stringLiteral(message)})`;
   }
   boolOr(expr: string): string {
     return `LOGICAL_OR(${expr})`;

@@ -1,8 +1,12 @@
-import type { CreateTableOptions } from '../dialect';
+import type { CreateTableOptions, Scripting } from '../dialect';
 import { StandardDialect } from './standard';
 
 export class DuckDBDialect extends StandardDialect {
   readonly name = 'duckdb' as const;
+  readonly displayName = 'DuckDB';
+  readonly lookerName = 'duckdb';
+  /** DuckDB SQL has no procedural statements: loops are unrolled, scripts hold no lock. */
+  readonly scripting: Scripting | null = null;
   protected readonly identifierQuote = '"';
   /** A double quote inside a quoted identifier is written twice. */
   protected escapeIdent(name: string): string {
@@ -60,6 +64,9 @@ export class DuckDBDialect extends StandardDialect {
   }
   minusHours(expr: string, hours: number): string {
     return `(${expr} - INTERVAL (${Math.trunc(hours)}) HOUR)`;
+  }
+  raiseError(message: string): string {
+    return `error(${this.stringLiteral(message)})`;
   }
   boolOr(expr: string): string {
     return `bool_or(${expr})`;

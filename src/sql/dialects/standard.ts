@@ -1,4 +1,4 @@
-import type { CreateTableOptions, Dialect, WarehouseName } from '../dialect';
+import type { CreateTableOptions, Dialect, Scripting, WarehouseName } from '../dialect';
 import type { ColumnType } from '../../contract/tables';
 import { assertFiniteNumber, assertQuotable } from './common';
 
@@ -8,6 +8,9 @@ import { assertFiniteNumber, assertQuotable } from './common';
  */
 export abstract class StandardDialect implements Dialect {
   abstract readonly name: WarehouseName;
+  abstract readonly displayName: string;
+  abstract readonly lookerName: string;
+  abstract readonly scripting: Scripting | null;
   protected abstract readonly identifierQuote: string;
   abstract readonly stringType: string;
   abstract readonly intType: string;
@@ -28,6 +31,7 @@ export abstract class StandardDialect implements Dialect {
   abstract unixMicros(expr: string): string;
   abstract minusHours(expr: string, hours: number): string;
   abstract currentTimestamp(): string;
+  abstract raiseError(message: string): string;
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
   abstract structOf(fields: [name: string, expr: string][]): string;
