@@ -8,6 +8,16 @@ import type { ColumnType } from '../contract/tables';
 
 export type WarehouseName = 'duckdb' | 'bigquery';
 
+/** Units a timestamp is truncated to, or moved by. Weeks start on Monday (ISO weeks, Looker's default). */
+export type TimeUnit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+/** Parts of a timestamp read as an integer. */
+export type TimePart = 'year' | 'quarter' | 'month' | 'day' | 'hour' | 'minute';
+/**
+ * The strftime directives both warehouses format alike (%Y %m %d %H %M %S; %A and %B as English day and month
+ * names); a dialect translates nothing else.
+ */
+export type TimeFormat = string;
+
 export interface CreateTableOptions {
   /** Partition by DATE(<column>) where the warehouse supports it. */
   partitionByDate?: string;
@@ -93,6 +103,20 @@ export interface Dialect {
   currentTimestamp(): string;
   /** A timestamp `hours` (a whole number) earlier. */
   minusHours(expr: string, hours: number): string;
+  /** Any time value (timestamp, date, or text a warehouse casts) as a TIMESTAMP. */
+  castTimestamp(expr: string): string;
+  /** A UTC timestamp truncated to the start of its `unit` (a TIMESTAMP). */
+  timeTrunc(expr: string, unit: TimeUnit): string;
+  /** A timestamp `count` (a whole number, may be negative) `unit`s later. */
+  timeAdd(expr: string, count: number, unit: TimeUnit): string;
+  /** A part of a UTC timestamp as an integer (quarter: 1 to 4). */
+  timeExtract(expr: string, part: TimePart): string;
+  /** A UTC timestamp as text in `format` (see TimeFormat). */
+  timeFormat(expr: string, format: TimeFormat): string;
+  /** Case-sensitive substring tests of a string with a string (both SQL expressions). */
+  containsText(expr: string, part: string): string;
+  startsWith(expr: string, prefix: string): string;
+  endsWith(expr: string, suffix: string): string;
   least(...exprs: string[]): string;
   greatest(...exprs: string[]): string;
   /** An expression that fails the statement with `message` when evaluated (in a CASE branch: when reached). */
@@ -111,6 +135,14 @@ export interface Dialect {
   firstValues(value: string, orderBy: string, n: number, where?: string): string;
   /** Item `index` (from 1) of an array, NULL past its end or when the array is NULL. */
   arrayItem(array: string, index: number): string;
+  /** Aggregate: the median of `expr` (exact where the warehouse has it, else its approximate quantile). */
+  median(expr: string): string;
+  /**
+   * Aggregate over distinct keys (a symmetric aggregate: each `key` counts once however often joins repeat its
+   * row): the sum or average of `value` over the distinct (`key`, `value`) pairs where `value` is not NULL and
+   * `where` holds. `key` must be unique per row of the view the value belongs to.
+   */
+  distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string;
   /** Integer division-free count-if. */
   countIf(cond: string): string;
   /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */

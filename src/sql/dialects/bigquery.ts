@@ -1,4 +1,4 @@
-import type { CreateTableOptions, Scripting } from '../dialect';
+import type { CreateTableOptions, Scripting, TimeFormat, TimeUnit } from '../dialect';
 import { StandardDialect } from './standard';
 
 /** Every non-empty line two spaces in. */
@@ -83,6 +83,34 @@ export class BigQueryDialect extends StandardDialect {
   }
   minusHours(expr: string, hours: number): string {
     return `TIMESTAMP_SUB(${expr}, INTERVAL ${Math.trunc(hours)} HOUR)`;
+  }
+  timeTrunc(expr: string, unit: TimeUnit): string {
+    return `TIMESTAMP_TRUNC(${expr}, ${unit === 'week' ? 'WEEK(MONDAY)' : unit.toUpperCase()})`;
+  }
+  timeAdd(expr: string, count: number, unit: TimeUnit): string {
+    // TIMESTAMP_ADD stops at days; longer units move the UTC calendar date (a DATETIME).
+    const n = Math.trunc(count);
+    if (['second', 'minute', 'hour', 'day'].includes(unit)) return `TIMESTAMP_ADD(${expr}, INTERVAL ${n} ${unit.toUpperCase()})`;
+    return `TIMESTAMP(DATETIME_ADD(DATETIME(${expr}), INTERVAL ${n} ${unit.toUpperCase()}))`;
+  }
+  timeFormat(expr: string, format: TimeFormat): string {
+    return `FORMAT_TIMESTAMP(${this.stringLiteral(format)}, ${expr})`;
+  }
+  containsText(expr: string, part: string): string {
+    return `(STRPOS(${expr}, ${part}) > 0)`;
+  }
+  median(expr: string): string {
+    // No exact median aggregate in BigQuery (PERCENTILE_CONT is analytic): the middle of 2 quantiles, as Looker does.
+    return `APPROX_QUANTILES(${expr}, 2)[OFFSET(1)]`;
+  }
+  distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string {
+    // An aggregate of an array cannot be unnested in the same query, so Looker's symmetric aggregate instead: each
+    // key becomes a large number from its hash (60 bits); the distinct sums of hash + value and of hash alone
+    // differ by the sum of one value per key. NUMERIC keeps it exact (to 9 decimals) where FLOAT64 would not.
+    const keep = [`(${value}) IS NOT NULL`, ...(where ? [where] : [])].join(' AND ');
+    const hash = `CAST(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(CAST(${key} AS STRING))), 1, 15)) AS INT64) AS NUMERIC)`;
+    const sum = `CAST(SUM(DISTINCT IF(${keep}, ${hash} + CAST(${value} AS NUMERIC), NULL)) - SUM(DISTINCT IF(${keep}, ${hash}, NULL)) AS FLOAT64)`;
+    return fn === 'sum' ? sum : `SAFE_DIVIDE(${sum}, COUNT(DISTINCT IF(${keep}, ${key}, NULL)))`;
   }
   raiseError(message: string): string {
     return `ERROR(${this.stringLiteral(message)})`;

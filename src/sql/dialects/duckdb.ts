@@ -1,4 +1,4 @@
-import type { CreateTableOptions, Scripting } from '../dialect';
+import type { CreateTableOptions, Scripting, TimeFormat, TimeUnit } from '../dialect';
 import { StandardDialect } from './standard';
 
 export class DuckDBDialect extends StandardDialect {
@@ -64,6 +64,27 @@ export class DuckDBDialect extends StandardDialect {
   }
   minusHours(expr: string, hours: number): string {
     return `(${expr} - INTERVAL (${Math.trunc(hours)}) HOUR)`;
+  }
+  timeTrunc(expr: string, unit: TimeUnit): string {
+    // DuckDB's weeks start on Monday (ISO), as Looker's do by default.
+    return `date_trunc(${this.stringLiteral(unit)}, ${expr})`;
+  }
+  timeAdd(expr: string, count: number, unit: TimeUnit): string {
+    return `(${expr} + INTERVAL (${Math.trunc(count)}) ${unit.toUpperCase()})`;
+  }
+  timeFormat(expr: string, format: TimeFormat): string {
+    return `strftime(${expr}, ${this.stringLiteral(format)})`;
+  }
+  containsText(expr: string, part: string): string {
+    return `contains(${expr}, ${part})`;
+  }
+  median(expr: string): string {
+    return `MEDIAN(${expr})`;
+  }
+  distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string {
+    const keep = [`(${value}) IS NOT NULL`, ...(where ? [where] : [])].join(' AND ');
+    const pairs = `list(DISTINCT struct_pack(k := ${key}, v := ${value})) FILTER (WHERE ${keep})`;
+    return `${fn === 'sum' ? 'list_sum' : 'list_avg'}(list_transform(${pairs}, x -> x.v))`;
   }
   raiseError(message: string): string {
     return `error(${this.stringLiteral(message)})`;
