@@ -5,6 +5,7 @@
  * reaches a file in a form we have not decided on.
  */
 import { isNamedList, isNode, isPairs, type Node, type Value } from './document';
+import { JourneyStitchError } from '../contract/errors';
 
 type Format = 'bare' | 'quoted' | 'sql' | 'list' | 'quoted_list' | 'pairs' | 'repeated_quoted' | 'repeated_sql' | 'block';
 
@@ -40,7 +41,7 @@ const LIST_WIDTH = 80;
 const BARE = /^[A-Za-z0-9_.+\-*]+$/;
 const NAME = /^\+?[A-Za-z_][A-Za-z0-9_]*$/;
 
-export class LookmlSerializeError extends Error {
+export class LookmlSerializeError extends JourneyStitchError {
   constructor(key: string, why: string) {
     super(`cannot write LookML key '${key}': ${why}`);
     this.name = 'LookmlSerializeError';

@@ -9,6 +9,7 @@ import { renderLiquid } from './liquid';
 import type { ExploreDef, FieldDef, JoinDef, SemanticModel, ViewDef } from './model';
 import type { Dialect } from '../../sql/dialect';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 /** The WriteQuery fields the preview understands (the rest must be empty). */
 export interface WriteQuery {
@@ -35,7 +36,7 @@ export interface CompiledQuery {
 }
 
 /** A query the preview cannot compile against the model (unknown field, unsupported option); the API answers it with the message. */
-export class QueryCompileError extends Error {
+export class QueryCompileError extends JourneyStitchError {
   constructor(message: string) {
     super(message);
     this.name = 'QueryCompileError';

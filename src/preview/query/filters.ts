@@ -6,11 +6,12 @@
 import { parseFilterExpression, type FilterASTNode } from '@looker/filter-expressions';
 import type { Dialect, TimeUnit } from '../../sql/dialect';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 /** How a field is filtered: its values are strings, numbers, booleans (yesno) or times. */
 export type FilterKind = 'string' | 'number' | 'yesno' | 'date';
 
-export class FilterError extends Error {
+export class FilterError extends JourneyStitchError {
   constructor(field: string, expression: string, reason: string) {
     super(`filter on ${field} ("${expression}"): ${reason}`);
     this.name = 'FilterError';
