@@ -8,7 +8,7 @@ const duck = dialects.duckdb;
 export const duckdbWarehouse: Warehouse = {
   name: 'duckdb',
   dialect: duck,
-  stitchOptions: new Set(['exportDir', 'json', 'strict']),
+  stitchOptions: new Set(['exportDir', 'json']),
 
   async stitch(config, { incremental, progress, exportDir, strict }) {
     const { stitchDuckDB } = await import('../engine/stitch');

@@ -10,7 +10,7 @@ import type { Dialect, WarehouseName } from '../sql/dialect';
 import type { ScriptOptions } from '../sql/script';
 
 /** Options of `stitch` that only some warehouses take (the others refuse them, naming the flag). */
-export type StitchOption = 'exportDir' | 'dryRun' | 'json' | 'strict';
+export type StitchOption = 'exportDir' | 'dryRun' | 'json';
 
 export interface StitchRequest {
   incremental?: boolean;
@@ -20,7 +20,7 @@ export interface StitchRequest {
   exportDir?: string;
   /** Estimate every statement without running anything (BigQuery). */
   dryRun?: boolean;
-  /** Fail on the warnings of the source checks before anything is written (DuckDB). */
+  /** Fail on the warnings of the source checks before anything is written (where the warehouse checks its sources). */
   strict?: boolean;
 }
 
