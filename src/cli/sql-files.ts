@@ -39,22 +39,6 @@ export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
   return { pipeline, options: { notes, scratchRef: target.out, ...(target.lock ? { lock: target.lock } : {}) } };
 }
 
-/**
- * The config the SQL is written for. BigQuery SQL names every raw table as project.dataset.table, so
- * `--warehouse bigquery` on a DuckDB config takes the config's project and dataset (and asks for them, naming the keys).
- */
-export function configForWarehouse(config: Config, warehouse: WarehouseName, file: string): Config {
-  if (warehouse !== 'bigquery' || config.warehouse === 'bigquery') return config;
-  const missing = (['project', 'dataset'] as const).filter((key) => !config[key]);
-  if (missing.length) {
-    throw new Error(
-      `${file}: BigQuery SQL reads the raw tables as project.dataset.table; add ${missing.map((k) => `${k}:`).join(' and ')} ` +
-        `(the Google Cloud project and dataset of your raw tables) to ${file}, or leave out --warehouse bigquery for DuckDB SQL`,
-    );
-  }
-  return { ...config, warehouse: 'bigquery' };
-}
-
 /** File name → content: `01_<model>.sql` ... and the whole script. */
 export function sqlFiles({ pipeline, options }: OfflineSql, dialect: Dialect): Array<[string, string]> {
   const width = Math.max(2, String(pipeline.steps.length).length);
@@ -81,7 +65,7 @@ async function writeFolder(dir: string, files: Array<[string, string]>): Promise
 export async function runSql(opts: { warehouse?: WarehouseName; config: string; out?: string }): Promise<void> {
   const loaded = await loadConfig(opts.config);
   const dialect = getDialect(opts.warehouse ?? loaded.config.warehouse);
-  const sql = offlineSql(configForWarehouse(loaded.config, dialect.name, loaded.file), dialect);
+  const sql = offlineSql(getWarehouse(dialect.name).offlineConfig(loaded.config, loaded.file), dialect);
   if (!opts.out) {
     process.stdout.write(toScript(sql.pipeline, dialect, sql.options));
     return;

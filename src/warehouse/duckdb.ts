@@ -17,6 +17,9 @@ export const duckdbWarehouse: Warehouse = {
     return { summary: { database, exported, ...summary, seconds: Math.round(run.totalMs) / 1000 } };
   },
 
+  // Tables are named after the config in the current database: any config will do.
+  offlineConfig: (config) => config,
+
   offline(config) {
     const specs = rawTableSpecs(config);
     const tableOf = (logical: string) => {

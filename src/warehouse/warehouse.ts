@@ -54,6 +54,8 @@ export interface Warehouse {
   /** The stitch options it takes beyond the common ones. */
   readonly stitchOptions: ReadonlySet<StitchOption>;
   stitch(config: Config, request: StitchRequest): Promise<StitchOutcome>;
+  /** The config `journey-stitch sql --warehouse <this>` writes for (`file` names it in errors); may refuse it. */
+  offlineConfig(config: Config, file: string): Config;
   offline(config: Config): OfflineTarget;
   /** `journey-stitch check`: the source files against the config (a warehouse that reads files). */
   checkFiles?(config: Config, options: { strict: boolean }): Promise<SourceReport>;

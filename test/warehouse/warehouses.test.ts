@@ -84,6 +84,15 @@ describe('BigQuery', () => {
     expect(outcome.report).toContain('/TiB');
   });
 
+  it('writes offline SQL for a DuckDB config only with its project and dataset, naming the missing keys', () => {
+    const duck = tinyConfig('/tmp/x');
+    expect(getWarehouse('duckdb').offlineConfig(duck, 'a.yaml')).toBe(duck);
+    expect(() => getWarehouse('bigquery').offlineConfig(duck, 'a.yaml')).toThrow(/^a\.yaml: BigQuery SQL reads the raw tables as project\.dataset\.table; add project: and dataset: /);
+    const lent = getWarehouse('bigquery').offlineConfig({ ...duck, project: 'p', dataset: 'd' }, 'a.yaml');
+    expect([lent.warehouse, lent.project, lent.dataset]).toEqual(['bigquery', 'p', 'd']);
+    expect(getWarehouse('bigquery').offlineConfig(config, 'b.yaml')).toBe(config);
+  });
+
   it('writes offline SQL against the config’s datasets, holding the run lock', () => {
     const target = getWarehouse('bigquery').offline(config);
     expect([target.raw.ref('pages'), target.out('persons'), target.readsNote]).toEqual(['`acme-analytics`.`segment_raw`.`pages`', '`acme-analytics`.`journey_stitch`.`persons`', undefined]);

@@ -1,5 +1,6 @@
 /** The BigQuery warehouse: stitch (or its dry run), introspection and offline SQL over ./index and friends. */
 import type { Config } from '../../config/schema';
+import { JourneyStitchError } from '../../contract/errors';
 import { dialects } from '../../sql/dialects';
 import type { Warehouse } from '../warehouse';
 import type { BigQueryClient } from './client';
@@ -26,6 +27,20 @@ export function bigQueryWarehouse(client?: BigQueryClient): Warehouse {
       });
       if (result.dryRun) return { report: formatDryRun(result.report) };
       return { report: formatRunReport(result.report) + (result.incremental ? formatIncrementalOutcome(result.incremental) : '') };
+    },
+
+    // BigQuery SQL names every raw table as project.dataset.table: a DuckDB config lends its project and dataset
+    // (and is asked for them, naming the keys).
+    offlineConfig(config, file) {
+      if (config.warehouse === 'bigquery') return config;
+      const missing = (['project', 'dataset'] as const).filter((key) => !config[key]);
+      if (missing.length) {
+        throw new JourneyStitchError(
+          `${file}: BigQuery SQL reads the raw tables as project.dataset.table; add ${missing.map((k) => `${k}:`).join(' and ')} ` +
+            `(the Google Cloud project and dataset of your raw tables) to ${file}, or leave out --warehouse bigquery for DuckDB SQL`,
+        );
+      }
+      return { ...config, warehouse: 'bigquery' };
     },
 
     offline(config) {
