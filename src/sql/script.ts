@@ -43,8 +43,9 @@ function scriptedLoop(loop: LoopStep, dialect: Dialect, scripting: Scripting): s
 }
 
 /**
- * A warehouse without scripting (DuckDB): the body repeated maxIterations times. Label propagation is idempotent once converged (a converged
- * labelling maps to itself), so the extra rounds change nothing and the result equals the looping runner's.
+ * A warehouse without scripting (DuckDB): the body repeated maxIterations times. Label propagation is idempotent
+ * once converged (a converged labelling maps to itself), so the extra rounds change nothing and the result equals
+ * the looping runner's.
  */
 function unrolledLoop(loop: LoopStep, dialect: Dialect): string {
   const rounds = Array.from({ length: loop.maxIterations }, (_, i) =>
