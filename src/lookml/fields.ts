@@ -7,8 +7,10 @@ import { IDENTITY_STATUSES, LINK_TYPES } from '../contract/tables';
 import { CHANNELS } from '../contract/channels';
 import { PII_ACCESS_GRANT } from '../contract/looker';
 import { named, type Named, type Node } from './document';
+import type { Timeframe } from './vocabulary';
 
-export const TIME_TIMEFRAMES = ['raw', 'time', 'hour_of_day', 'date', 'day_of_week', 'week', 'month', 'quarter', 'year'];
+/** The timeframes of every generated time dimension group (the preview compiles each, src/preview/query/model.ts). */
+export const TIME_TIMEFRAMES: readonly Timeframe[] = ['raw', 'time', 'hour_of_day', 'date', 'day_of_week', 'week', 'month', 'quarter', 'year'];
 
 /** Values offered in filters for enumerated columns. */
 const SUGGESTIONS: Record<string, readonly string[]> = {

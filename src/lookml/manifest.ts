@@ -5,6 +5,7 @@ import type { Config } from '../config/schema';
 import { EXTENSION_CORE_API_METHODS, EXTENSION_ID_SUFFIX, PROJECT_NAME } from '../contract/looker';
 import { named, type Node } from './document';
 import { parseLookml } from './parser';
+import { indexManifest } from './projectIndex';
 
 /** The raw data's place when the config does not say (warehouse duckdb): edit the constants in Looker. */
 export const PLACEHOLDER_RAW_PROJECT = 'your-gcp-project';
@@ -71,10 +72,6 @@ export function manifestDocument(config: Config, kept: Readonly<Record<string, s
 
 /** The constants' values of a manifest.lkml's text (the parser names a file that does not parse). */
 export function constantValues(manifestText: string): Record<string, string> {
-  const constants = parseLookml(manifestText).constant ?? {};
-  return Object.fromEntries(
-    Object.entries<{ value?: unknown }>(constants)
-      .filter(([name, c]) => !name.startsWith('$') && typeof c?.value === 'string')
-      .map(([name, c]) => [name, c.value as string]),
-  );
+  const { constants } = indexManifest(parseLookml(manifestText));
+  return Object.fromEntries([...constants].filter(([, c]) => typeof c.value === 'string').map(([name, c]) => [name, c.value as string]));
 }

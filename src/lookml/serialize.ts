@@ -1,40 +1,12 @@
 /**
  * One data-driven LookML serializer, after the conventions of the community `lkml` serializer: two-space
  * indent, a blank line around blocks, `;;` after SQL-ish values, quoted labels and descriptions, long lists
- * one item per line. How a value is written is looked up by its key; an unknown key is an error, so nothing
+ * one item per line. How a value is written is looked up by its key (vocabulary.ts); an unknown key is an error, so nothing
  * reaches a file in a form we have not decided on.
  */
 import { isNamedList, isNode, isPairs, type Node, type Value } from './document';
 import { JourneyStitchError } from '../contract/errors';
-
-type Format = 'bare' | 'quoted' | 'sql' | 'list' | 'quoted_list' | 'pairs' | 'repeated_quoted' | 'repeated_sql' | 'block';
-
-const KEYS: Record<string, Format> = {};
-const define = (format: Format, keys: string) => keys.split(/\s+/).forEach((k) => (KEYS[k] = format));
-
-define('sql', 'sql sql_on sql_table_name sql_trigger sql_trigger_value html expression sql_distinct_key');
-define('repeated_sql', 'sql_step');
-define('repeated_quoted', 'include');
-define(
-  'quoted',
-  'label description group_label group_item_label view_label file project_name value connection max_cache_age ' +
-    'value_format interval_trigger url ref',
-);
-define(
-  'bare',
-  'type relationship primary_key hidden user_attribute datagroup_trigger from view_name value_format_name export ' +
-    'datatype convert_tz persist_with navigation new_window use_embeds use_clipboard local_storage suggest_dimension suggest_explore suggestable case_sensitive ' +
-    'publish_as_db_view',
-);
-define('list', 'timeframes fields drill_fields required_access_grants unless partition_keys cluster_keys');
-define('pairs', 'filters');
-define('quoted_list', 'allowed_values core_api_methods suggestions tags external_api_urls');
-define(
-  'block',
-  'view explore join dimension dimension_group measure filter parameter set access_grant datagroup constant ' +
-    'application entitlements derived_table create_process always_filter conditionally_filter ' +
-    'remote_dependency local_dependency override_constant',
-);
+import { KEY_FORMATS, type Format } from './vocabulary';
 
 const INDENT = '  ';
 const LIST_WIDTH = 80;
@@ -49,8 +21,8 @@ export class LookmlSerializeError extends JourneyStitchError {
 }
 
 function formatOf(key: string): Format {
-  const f = KEYS[key];
-  if (!f) throw new LookmlSerializeError(key, 'unknown key; add it to the serializer key table with its format');
+  const f = KEY_FORMATS[key];
+  if (!f) throw new LookmlSerializeError(key, 'unknown key; add it to the key table of vocabulary.ts with its format');
   return f;
 }
 

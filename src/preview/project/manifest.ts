@@ -1,4 +1,5 @@
 /** The parts of manifest.lkml the preview host needs: the application (extension id, entitlements) and constants. */
+import { indexManifest } from '../../lookml/projectIndex';
 import type { LookmlNode } from './load';
 
 export interface Entitlements {
@@ -23,20 +24,21 @@ export interface Manifest {
 export function readManifest(node: LookmlNode, file = 'manifest.lkml'): Manifest {
   const projectName = node.project_name;
   if (typeof projectName !== 'string' || !projectName) throw new Error(`${file}: project_name is missing`);
-  const apps = Object.values<LookmlNode>(node.application ?? {});
+  const manifest = indexManifest(node);
+  const apps = manifest.applications;
   if (apps.length !== 1) throw new Error(`${file}: expected exactly one application: block, found ${apps.length}`);
-  const app = apps[0];
+  const { name, node: app } = apps[0] as { name: string; node: LookmlNode };
   const ent: LookmlNode = app.entitlements ?? {};
-  if (!app.entitlements) throw new Error(`${file}: application ${app.$name} has no entitlements block (Looker refuses to run it)`);
+  if (!app.entitlements) throw new Error(`${file}: application ${name} has no entitlements block (Looker refuses to run it)`);
   const constants: Record<string, string> = {};
-  for (const c of Object.values<LookmlNode>(node.constant ?? {})) {
-    if (typeof c.value !== 'string') throw new Error(`${file}: constant ${c.$name} has no string value`);
-    constants[c.$name] = c.value;
+  for (const [constant, c] of manifest.constants) {
+    if (typeof c.value !== 'string') throw new Error(`${file}: constant ${constant} has no string value`);
+    constants[constant] = c.value;
   }
   return {
     projectName,
-    extensionId: `${projectName}::${app.$name}`,
-    applicationLabel: typeof app.label === 'string' ? app.label : app.$name,
+    extensionId: `${projectName}::${name}`,
+    applicationLabel: typeof app.label === 'string' ? app.label : name,
     applicationFile: typeof app.file === 'string' ? app.file : undefined,
     entitlements: {
       coreApiMethods: Array.isArray(ent.core_api_methods) ? ent.core_api_methods.map(String) : [],

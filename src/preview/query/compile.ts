@@ -8,6 +8,7 @@ import { filterToSql, type FilterKind } from './filters';
 import { renderLiquid } from './liquid';
 import type { ExploreDef, FieldDef, JoinDef, SemanticModel, ViewDef } from './model';
 import type { Dialect } from '../../sql/dialect';
+import { TIMEFRAMES } from '../../lookml/vocabulary';
 import { dialects } from '../../sql/dialects';
 import { JourneyStitchError } from '../../contract/errors';
 
@@ -106,11 +107,14 @@ function renderTemplate(scope: Scope, template: string, where: string): string {
   return substituteConstants(liquid, scope.constants, where).trim();
 }
 
-/** Timeframes filtered as points in time (on the raw timestamp), as Looker does; the others are plain values. */
-const TIME_POINT_TIMEFRAMES = new Set(['raw', 'time', 'minute', 'hour', 'date', 'week', 'month', 'quarter']);
+/** Timeframes that are points in time are filtered on the raw timestamp, as Looker does; the others as plain values. */
+const isTimePoint = (tf: FieldDef['timeframe']): boolean => tf !== undefined && TIMEFRAMES[tf] === 'time';
 
 function filterKind(field: FieldDef): FilterKind {
-  if (field.timeframe) return TIME_POINT_TIMEFRAMES.has(field.timeframe) ? 'date' : field.timeframe === 'year' || field.timeframe === 'hour_of_day' ? 'number' : 'string';
+  if (field.timeframe) {
+    const value = TIMEFRAMES[field.timeframe];
+    return value === 'time' ? 'date' : value;
+  }
   if (field.type === 'yesno') return 'yesno';
   if (field.type === 'number' || (field.kind === 'measure' && field.type !== 'string')) return 'number';
   if (field.type === 'time' || field.type === 'date' || field.type === 'date_time') return 'date';
@@ -131,7 +135,7 @@ function fieldSql(scope: Scope, alias: string, field: FieldDef, stack: string[])
 
 /** The SQL a filter on `field` tests: the raw timestamp for time-point timeframes, else the field's value. */
 function filterColumn(scope: Scope, alias: string, field: FieldDef): string {
-  if (field.timeframe && TIME_POINT_TIMEFRAMES.has(field.timeframe)) return timeframeSql(scope.dialect, 'raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
+  if (isTimePoint(field.timeframe)) return timeframeSql(scope.dialect, 'raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
   return `(${fieldSql(scope, alias, field, [])})`;
 }
 

@@ -3,23 +3,19 @@
  * fields (dimension groups expanded into one field per timeframe). Only the subset journey-stitch generates is
  * understood; everything else is rejected with a message naming the view, field and parameter.
  */
+import { indexAssembledModel, type IndexedExplore, type IndexedField, type IndexedView } from '../../lookml/projectIndex';
+import { BLOCK_KEYS, PERSISTENCE_KEYS, RELATIONSHIPS, type FieldType, type JoinType, type Relationship, type Timeframe as LookerTimeframe } from '../../lookml/vocabulary';
 import type { LookmlNode } from '../project/load';
 
 export type FieldKind = 'dimension' | 'measure' | 'filter';
 
-export const DIMENSION_TYPES = ['string', 'number', 'yesno', 'date', 'time'] as const;
-export const MEASURE_TYPES = ['count', 'count_distinct', 'sum', 'average', 'median', 'min', 'max', 'number'] as const;
-export const FILTER_TYPES = ['string', 'number', 'yesno', 'date', 'date_time'] as const;
-export const TIMEFRAMES = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year', 'hour', 'minute', 'day_of_week', 'hour_of_day', 'month_name'] as const;
+/** The part of Looker's vocabulary (src/lookml/vocabulary.ts) the preview compiles (compile.ts). */
+export const DIMENSION_TYPES = ['string', 'number', 'yesno', 'date', 'time'] as const satisfies readonly FieldType<'dimension'>[];
+export const MEASURE_TYPES = ['count', 'count_distinct', 'sum', 'average', 'median', 'min', 'max', 'number'] as const satisfies readonly FieldType<'measure'>[];
+export const FILTER_TYPES = ['string', 'number', 'yesno', 'date', 'date_time'] as const satisfies readonly FieldType<'filter'>[];
+export const TIMEFRAMES = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year', 'hour', 'minute', 'day_of_week', 'hour_of_day', 'month_name'] as const satisfies readonly LookerTimeframe[];
 export type Timeframe = (typeof TIMEFRAMES)[number];
-
-/** Parameters that change no SQL (labels, formatting, drills): accepted and only shown in json_detail. */
-const DISPLAY_PARAMS = new Set([
-  'label', 'description', 'hidden', 'group_label', 'group_item_label', 'view_label', 'value_format', 'value_format_name',
-  'drill_fields', 'html', 'link', 'tags', 'suggest_dimension', 'suggest_explore', 'suggestable', 'suggestions',
-  'can_filter', 'full_suggestions', 'skip_drill_filter', 'primary_key', 'required_access_grants', 'type', 'sql',
-  'timeframes', 'convert_tz', 'datatype', 'filters', 'label_from_parameter', 'case_sensitive',
-]);
+const SUPPORTED_JOIN_TYPES = ['left_outer', 'inner', 'full_outer'] as const satisfies readonly JoinType[];
 
 export interface FieldDef {
   /** "view.field" as queried (dimension groups: "view.group_timeframe"). */
@@ -65,8 +61,8 @@ export interface JoinDef {
   name: string;
   view: string;
   sqlOn: string;
-  relationship: 'many_to_one' | 'one_to_one' | 'one_to_many' | 'many_to_many';
-  type: 'left_outer' | 'inner' | 'full_outer';
+  relationship: Relationship;
+  type: (typeof SUPPORTED_JOIN_TYPES)[number];
   requiredAccessGrants: string[];
   /** The join's `fields:` list (view.field names): the only fields of the join a query may select or filter on. */
   fields?: string[];
@@ -99,31 +95,27 @@ export interface SemanticModel {
   accessGrants: Map<string, AccessGrant>;
 }
 
-const EXPLORE_PARAMS = new Set(['$type', '$name', 'label', 'description', 'group_label', 'hidden', 'view_name', 'from', 'join', 'always_filter', 'conditionally_filter', 'sql_always_where', 'required_access_grants', 'tags', 'view_label', 'persist_with', 'fields']);
-const JOIN_PARAMS = new Set(['$type', '$name', 'from', 'sql_on', 'relationship', 'type', 'required_access_grants', 'view_label', 'fields']);
-const VIEW_PARAMS = new Set(['$type', '$name', 'sql_table_name', 'derived_table', 'dimension', 'dimension_group', 'measure', 'filter', 'label', 'required_access_grants', 'drill_fields', 'set']);
-const DERIVED_PARAMS = new Set(['$type', 'sql', 'datagroup_trigger', 'persist_for', 'sql_trigger_value', 'create_process', 'increment_key', 'publish_as_db_view', 'partition_keys', 'cluster_keys', 'indexes', 'distribution_style', 'sortkeys', 'interval_trigger']);
-
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const humanize = (name: string) => name.split('_').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
 
-function rejectUnknown(node: LookmlNode, allowed: Set<string>, where: string) {
+function rejectUnknown(node: LookmlNode, allowed: readonly string[], where: string) {
   for (const key of Object.keys(node)) {
     if (key.startsWith('$')) continue;
-    if (!allowed.has(key)) throw new Error(`${where}: LookML parameter '${key}' is not supported by the preview (it supports what journey-stitch generate emits)`);
+    if (!allowed.includes(key)) throw new Error(`${where}: LookML parameter '${key}' is not supported by the preview (it supports what journey-stitch generate emits)`);
   }
 }
 
-function field(view: string, node: LookmlNode, kind: FieldKind, extra: Partial<FieldDef> = {}): FieldDef {
-  const where = `view ${view}, ${node.$type} ${node.$name}`;
-  rejectUnknown(node, DISPLAY_PARAMS, where);
-  const shortName = extra.shortName ?? node.$name;
+function field(view: string, f: IndexedField, kind: FieldKind, extra: Partial<FieldDef> = {}): FieldDef {
+  const { node } = f;
+  const where = `view ${view}, ${f.kind} ${f.name}`;
+  rejectUnknown(node, BLOCK_KEYS.field, where);
+  const shortName = extra.shortName ?? f.name;
   return {
     name: `${view}.${shortName}`,
     view,
     shortName,
     kind,
-    type: typeof node.type === 'string' ? node.type : kind === 'measure' ? 'count' : 'string',
+    type: f.type ?? (kind === 'measure' ? 'count' : 'string'),
     sql: typeof node.sql === 'string' ? node.sql.trim() : undefined,
     label: typeof node.label === 'string' ? node.label : humanize(shortName),
     description: typeof node.description === 'string' ? node.description : undefined,
@@ -137,41 +129,42 @@ function field(view: string, node: LookmlNode, kind: FieldKind, extra: Partial<F
   };
 }
 
-function buildView(node: LookmlNode): ViewDef {
-  const name: string = node.$name;
-  rejectUnknown(node, VIEW_PARAMS, `view ${name}`);
+/** The types each kind of field may have in the preview. */
+const SUPPORTED_TYPES: Record<FieldKind, readonly string[]> = { dimension: DIMENSION_TYPES, measure: MEASURE_TYPES, filter: FILTER_TYPES };
+
+function buildView(view: IndexedView): ViewDef {
+  const { name } = view;
+  const node = view.nodes[0].node as LookmlNode;
+  rejectUnknown(node, BLOCK_KEYS.view, `view ${name}`);
   const fields = new Map<string, FieldDef>();
   const add = (f: FieldDef) => {
     if (fields.has(f.shortName)) throw new Error(`view ${name}: field ${f.shortName} is defined twice`);
     fields.set(f.shortName, f);
   };
-  /** Dimensions, measures or filters of the view, each of a type the preview can compile. */
-  const addTyped = (kind: 'dimension' | 'measure' | 'filter', nodes: LookmlNode | undefined, supported: readonly string[]) => {
-    for (const n of Object.values<LookmlNode>(nodes ?? {})) {
-      const f = field(name, n, kind);
-      if (!supported.includes(f.type)) throw new Error(`view ${name}, ${kind} ${n.$name}: type ${f.type} is not supported by the preview (supported: ${supported.join(', ')})`);
-      add(f);
-    }
-  };
-  addTyped('dimension', node.dimension, DIMENSION_TYPES);
-  for (const g of Object.values<LookmlNode>(node.dimension_group ?? {})) {
-    if (g.type !== 'time') throw new Error(`view ${name}, dimension_group ${g.$name}: only type: time is supported by the preview (got ${g.type})`);
-    const timeframes = strings(g.timeframes);
-    if (!timeframes.length) throw new Error(`view ${name}, dimension_group ${g.$name}: list its timeframes`);
-    for (const tf of timeframes) {
-      if (!(TIMEFRAMES as readonly string[]).includes(tf)) throw new Error(`view ${name}, dimension_group ${g.$name}: timeframe ${tf} is not supported by the preview (supported: ${TIMEFRAMES.join(', ')})`);
-      const label = `${typeof g.label === 'string' ? g.label : humanize(g.$name)} ${humanize(tf)}`;
-      add(field(name, g, 'dimension', { shortName: `${g.$name}_${tf}`, type: 'time', timeframe: tf as Timeframe, group: g.$name, label }));
+  for (const f of view.declarations) {
+    if (f.kind === 'dimension_group') {
+      if (f.type !== 'time') throw new Error(`view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`);
+      const timeframes = strings(f.node.timeframes);
+      if (!timeframes.length) throw new Error(`view ${name}, dimension_group ${f.name}: list its timeframes`);
+      for (const tf of timeframes) {
+        if (!(TIMEFRAMES as readonly string[]).includes(tf)) throw new Error(`view ${name}, dimension_group ${f.name}: timeframe ${tf} is not supported by the preview (supported: ${TIMEFRAMES.join(', ')})`);
+        const label = `${typeof f.node.label === 'string' ? f.node.label : humanize(f.name)} ${humanize(tf)}`;
+        add(field(name, f, 'dimension', { shortName: `${f.name}_${tf}`, type: 'time', timeframe: tf as Timeframe, group: f.name, label }));
+      }
+    } else if (f.kind !== 'parameter') {
+      // (A parameter never gets here: the view's keys were checked above.)
+      const def = field(name, f, f.kind);
+      const supported = SUPPORTED_TYPES[f.kind];
+      if (!supported.includes(def.type)) throw new Error(`view ${name}, ${f.kind} ${f.name}: type ${def.type} is not supported by the preview (supported: ${supported.join(', ')})`);
+      add(def);
     }
   }
-  addTyped('measure', node.measure, MEASURE_TYPES);
-  addTyped('filter', node.filter, FILTER_TYPES);
   let derivedSql: string | undefined;
   let persisted = false;
   if (node.derived_table) {
     const dt: LookmlNode = node.derived_table;
-    rejectUnknown(dt, DERIVED_PARAMS, `view ${name}, derived_table`);
-    persisted = ['datagroup_trigger', 'persist_for', 'sql_trigger_value', 'create_process', 'interval_trigger'].some((k) => dt[k] !== undefined);
+    rejectUnknown(dt, BLOCK_KEYS.derived_table, `view ${name}, derived_table`);
+    persisted = PERSISTENCE_KEYS.some((k) => dt[k] !== undefined);
     if (typeof dt.sql === 'string') derivedSql = dt.sql;
     else if (!persisted) throw new Error(`view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`);
   }
@@ -203,29 +196,29 @@ function filterMap(node: LookmlNode | undefined, where: string): Record<string, 
   return out;
 }
 
-function buildExplore(node: LookmlNode): ExploreDef {
-  const name: string = node.$name;
-  rejectUnknown(node, EXPLORE_PARAMS, `explore ${name}`);
+function buildExplore(explore: IndexedExplore): ExploreDef {
+  const { name } = explore;
+  const node = explore.node as LookmlNode;
+  rejectUnknown(node, BLOCK_KEYS.explore, `explore ${name}`);
   if (node.fields !== undefined) throw new Error(`explore ${name}: fields: is not supported by the preview`);
-  const alias = typeof node.from === 'string' ? name : typeof node.view_name === 'string' ? node.view_name : name;
-  const view = typeof node.from === 'string' ? node.from : typeof node.view_name === 'string' ? node.view_name : name;
-  const joins = Object.values<LookmlNode>(node.join ?? {}).map((j): JoinDef => {
-    const where = `explore ${name}, join ${j.$name}`;
-    rejectUnknown(j, JOIN_PARAMS, where);
+  const joins = explore.joins.map((join): JoinDef => {
+    const j = join.node as LookmlNode;
+    const where = `explore ${name}, join ${join.name}`;
+    rejectUnknown(j, BLOCK_KEYS.join, where);
     // Only a list of fields of the joined view (no sets or ALL_FIELDS*).
-    const fields = j.fields === undefined ? undefined : strings(j.fields).map((f) => (f.includes('.') ? f : `${j.$name}.${f}`));
-    if (fields?.some((f) => f.includes('*') || !f.startsWith(`${j.$name}.`))) throw new Error(`${where}: fields: only a list of ${j.$name}'s own fields is supported by the preview`);
+    const fields = j.fields === undefined ? undefined : strings(j.fields).map((f) => (f.includes('.') ? f : `${join.name}.${f}`));
+    if (fields?.some((f) => f.includes('*') || !f.startsWith(`${join.name}.`))) throw new Error(`${where}: fields: only a list of ${join.name}'s own fields is supported by the preview`);
     if (typeof j.sql_on !== 'string') throw new Error(`${where}: sql_on is required (the preview supports sql_on joins only)`);
     const relationship = j.relationship ?? 'many_to_one';
-    if (!['many_to_one', 'one_to_one', 'one_to_many', 'many_to_many'].includes(relationship)) throw new Error(`${where}: unknown relationship ${relationship}`);
+    if (!(RELATIONSHIPS as readonly string[]).includes(relationship)) throw new Error(`${where}: unknown relationship ${relationship}`);
     const type = j.type ?? 'left_outer';
-    if (!['left_outer', 'inner', 'full_outer'].includes(type)) throw new Error(`${where}: join type ${type} is not supported by the preview (left_outer, inner, full_outer)`);
-    return { name: j.$name, view: typeof j.from === 'string' ? j.from : j.$name, sqlOn: j.sql_on.trim(), relationship, type, requiredAccessGrants: strings(j.required_access_grants), ...(fields ? { fields } : {}) };
+    if (!(SUPPORTED_JOIN_TYPES as readonly string[]).includes(type)) throw new Error(`${where}: join type ${type} is not supported by the preview (${SUPPORTED_JOIN_TYPES.join(', ')})`);
+    return { name: join.name, view: join.view, sqlOn: j.sql_on.trim(), relationship, type, requiredAccessGrants: strings(j.required_access_grants), ...(fields ? { fields } : {}) };
   });
   return {
     name,
-    alias,
-    view,
+    alias: explore.alias,
+    view: explore.view,
     joins,
     alwaysFilter: filterMap(node.always_filter, `explore ${name}, always_filter`),
     conditionallyFilter: { filters: filterMap(node.conditionally_filter, `explore ${name}, conditionally_filter`), unless: strings(node.conditionally_filter?.unless) },
@@ -234,26 +227,21 @@ function buildExplore(node: LookmlNode): ExploreDef {
   };
 }
 
-/** Named objects of a collection; `+name` entries are refinements lookml-parser has already merged into `name`. */
-const declared = (collection: LookmlNode | undefined): LookmlNode[] =>
-  Object.entries<LookmlNode>(collection ?? {})
-    .filter(([key]) => !key.startsWith('+'))
-    .map(([, v]) => v);
-
+/** The semantic model of a model lookml-parser assembled (src/preview/project/load.ts), read through the project index. */
 export function buildSemanticModel(name: string, node: LookmlNode): SemanticModel {
-  const views = new Map<string, ViewDef>();
-  for (const v of declared(node.view)) views.set(v.$name, buildView(v));
+  const index = indexAssembledModel(name, node);
+  const views = new Map([...index.views].map(([viewName, v]) => [viewName, buildView(v)]));
   const explores = new Map<string, ExploreDef>();
-  for (const e of declared(node.explore)) {
+  for (const e of index.model.explores) {
     const explore = buildExplore(e);
     for (const v of [explore.view, ...explore.joins.map((j) => j.view)])
       if (!views.has(v)) throw new Error(`model ${name}, explore ${explore.name}: view ${v} is not included in the model`);
     explores.set(explore.name, explore);
   }
   const accessGrants = new Map<string, AccessGrant>();
-  for (const g of Object.values<LookmlNode>(node.access_grant ?? {})) {
-    if (typeof g.user_attribute !== 'string') throw new Error(`model ${name}, access_grant ${g.$name}: user_attribute is required`);
-    accessGrants.set(g.$name, { name: g.$name, userAttribute: g.user_attribute, allowedValues: strings(g.allowed_values) });
+  for (const g of index.model.accessGrants) {
+    if (g.userAttribute === undefined) throw new Error(`model ${name}, access_grant ${g.name}: user_attribute is required`);
+    accessGrants.set(g.name, { name: g.name, userAttribute: g.userAttribute, allowedValues: g.allowedValues });
   }
   return { name, explores, views, accessGrants };
 }

@@ -4,6 +4,7 @@
  */
 import type { CompiledQuery } from './compile';
 import type { FieldDef } from './model';
+import { TIMEFRAMES } from '../../lookml/vocabulary';
 
 export type JsonValue = string | number | boolean | null;
 export const RESULT_FORMATS = ['json', 'json_detail'] as const;
@@ -18,7 +19,7 @@ export function toJsonValue(v: unknown): JsonValue {
 }
 
 function numeric(f: FieldDef): boolean {
-  return f.kind === 'measure' || f.type === 'number' || f.timeframe === 'year' || f.timeframe === 'hour_of_day';
+  return f.kind === 'measure' || f.type === 'number' || (f.timeframe !== undefined && TIMEFRAMES[f.timeframe] === 'number');
 }
 
 /** The field metadata json_detail carries (the subset of Looker's LookmlModelExploreField an extension reads). */
