@@ -19,6 +19,8 @@ const MAY_IMPORT = {
   warehouse: ['check', 'config', 'contract', 'engine', 'models', 'sql'],
   check: ['config', 'engine', 'models', 'sql', 'warehouse'],
   evaluate: ['config', 'engine', 'models', 'sample', 'sql'],
+  // The local Looker host calls the library (sample, stitch, generate), never the CLI.
+  preview: ['config', 'contract', 'engine', 'extension', 'lookml', 'sample', 'sql'],
 };
 
 const boundaries = Object.entries(MAY_IMPORT).map(([layer, allowed]) => {

@@ -6,15 +6,13 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
-import { buildPipeline, type RawSources } from '../models';
+import { buildPipeline } from '../models';
 import type { Dialect, WarehouseName } from '../sql/dialect';
 import { getDialect } from '../sql/dialects';
 import type { Pipeline } from '../sql/pipeline';
 import { stepScript, toScript, type ScriptOptions } from '../sql/script';
-import { publishedRef } from '../warehouse/bigquery';
 import { rawTableSpecs } from '../models/raw-tables';
-import { runLock, scriptLock } from '../warehouse/bigquery/lock';
-import { bigQueryLocation, bigQueryRawSources } from '../warehouse/bigquery/sources';
+import { getWarehouse } from '../warehouse';
 
 export const SCRIPT_FILE = 'journey_stitch.sql';
 /** Files this command owns in an output folder (replaced on every run). */
@@ -27,46 +25,18 @@ export interface OfflineSql {
 }
 
 /**
- * The pipeline for a warehouse without looking at data: every mapped column is assumed to exist.
- * BigQuery reads the raw dataset and writes the output dataset of the config; DuckDB reads tables named after
- * the config (source.tables, offsite table or name) in the current database and writes next to them.
+ * The pipeline for a warehouse without looking at data: every mapped column is assumed to exist. Where it reads
+ * and writes is the warehouse's (BigQuery: the config's raw and output datasets; DuckDB: tables named after the
+ * config in the current database).
  */
 export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
-  const specs = rawTableSpecs(config);
-  const tableOf = (logical: string) => {
-    const spec = specs.find((s) => s.logical === logical);
-    if (!spec) throw new Error(`unknown raw table '${logical}'`);
-    return spec.table;
-  };
-  const raw: RawSources =
-    dialect.name === 'bigquery'
-      ? bigQueryRawSources(config)
-      : { ref: (table) => dialect.quoteIdent(tableOf(table)), columns: () => undefined };
-  const out = dialect.name === 'bigquery' ? publishedRef(config) : (table: string) => dialect.quoteIdent(table);
-  const pipeline = buildPipeline({ config, dialect, raw, out });
+  const target = getWarehouse(dialect.name).offline(config);
+  const pipeline = buildPipeline({ config, dialect, raw: target.raw, out: target.out });
   const notes = [
-    `Reads ${specs.map((s) => raw.ref(s.logical)).join(', ')}${dialect.name === 'duckdb' ? ' (load your source files into these tables first)' : ''}.`,
-    `Writes ${pipeline.outputs.map(out).join(', ')}.`,
+    `Reads ${rawTableSpecs(config).map((s) => target.raw.ref(s.logical)).join(', ')}${target.readsNote ? ` (${target.readsNote})` : ''}.`,
+    `Writes ${pipeline.outputs.map(target.out).join(', ')}.`,
   ];
-  // The BigQuery script uses the tables a `stitch` run uses: it takes the same run lock.
-  const lock = dialect.name === 'bigquery' ? { lock: scriptLock(runLock(bigQueryLocation(config).project, config.output.dataset)) } : {};
-  return { pipeline, options: { notes, scratchRef: out, ...lock } };
-}
-
-/**
- * The config the SQL is written for. BigQuery SQL names every raw table as project.dataset.table, so
- * `--warehouse bigquery` on a DuckDB config takes the config's project and dataset (and asks for them, naming the keys).
- */
-export function configForWarehouse(config: Config, warehouse: WarehouseName, file: string): Config {
-  if (warehouse !== 'bigquery' || config.warehouse === 'bigquery') return config;
-  const missing = (['project', 'dataset'] as const).filter((key) => !config[key]);
-  if (missing.length) {
-    throw new Error(
-      `${file}: BigQuery SQL reads the raw tables as project.dataset.table; add ${missing.map((k) => `${k}:`).join(' and ')} ` +
-        `(the Google Cloud project and dataset of your raw tables) to ${file}, or leave out --warehouse bigquery for DuckDB SQL`,
-    );
-  }
-  return { ...config, warehouse: 'bigquery' };
+  return { pipeline, options: { notes, scratchRef: target.out, ...(target.lock ? { lock: target.lock } : {}) } };
 }
 
 /** File name → content: `01_<model>.sql` ... and the whole script. */
@@ -95,7 +65,7 @@ async function writeFolder(dir: string, files: Array<[string, string]>): Promise
 export async function runSql(opts: { warehouse?: WarehouseName; config: string; out?: string }): Promise<void> {
   const loaded = await loadConfig(opts.config);
   const dialect = getDialect(opts.warehouse ?? loaded.config.warehouse);
-  const sql = offlineSql(configForWarehouse(loaded.config, dialect.name, loaded.file), dialect);
+  const sql = offlineSql(getWarehouse(dialect.name).offlineConfig(loaded.config, loaded.file), dialect);
   if (!opts.out) {
     process.stdout.write(toScript(sql.pipeline, dialect, sql.options));
     return;

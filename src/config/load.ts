@@ -10,10 +10,11 @@ import { configSchema, type Config } from './schema';
 import { describeIssues, type Problem } from './issues';
 
 import { DEFAULT_CONFIG_FILE } from './file';
+import { JourneyStitchError } from '../contract/errors';
 
 export { DEFAULT_CONFIG_FILE };
 
-export class ConfigError extends Error {
+export class ConfigError extends JourneyStitchError {
   constructor(
     readonly file: string,
     readonly problems: string[],

@@ -20,6 +20,7 @@ import { SourceColumnError } from '../models/types';
 import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';
 import { messageOf } from './run';
 import { dialects } from '../sql/dialects';
+import { JourneyStitchError } from '../contract/errors';
 
 const duck = dialects.duckdb;
 
@@ -43,7 +44,7 @@ export function sourceFormat(file: string): SourceFormat | undefined {
 }
 
 /** A source file could not be found or read: the message names the file (or folder) and the fix. */
-export class SourceFileError extends Error {
+export class SourceFileError extends JourneyStitchError {
   constructor(message: string) {
     super(message);
     this.name = 'SourceFileError';

@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { scratchLastUses, type LoopStep, type Pipeline, type SqlStep } from '../sql/pipeline';
 import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../sql/runner';
+import { JourneyStitchError } from '../contract/errors';
 
 export { LoopCapError } from '../sql/runner';
 
@@ -52,7 +53,7 @@ export function messageOf(err: unknown): string {
 }
 
 /** A statement failed: names the model (and loop iteration) and carries DuckDB's message. */
-export class PipelineStepError extends Error {
+export class PipelineStepError extends JourneyStitchError {
   constructor(
     readonly step: string,
     override readonly cause: unknown,

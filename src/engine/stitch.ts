@@ -23,6 +23,7 @@ import { lineProgress, type Progress } from './progress';
 import { LoopCapError, loopIterations, runPipeline, type RunReport } from './run';
 import { collectSummary, formatSummary, headerLines, loadLine, progressLine, type StitchSummary } from './summary';
 import { dialects } from '../sql/dialects';
+import { JourneyStitchError } from '../contract/errors';
 
 const duck = dialects.duckdb;
 
@@ -139,7 +140,7 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
       run = await runPipeline(conn, pipeline, hooks);
     }
   } catch (err) {
-    if (err instanceof LoopCapError) throw new Error(`${err.message} (identity.max_iterations in the config)`);
+    if (err instanceof LoopCapError) throw new JourneyStitchError(`${err.message} (identity.max_iterations in the config)`, { cause: err });
     throw err;
   }
   progress.done();

@@ -6,7 +6,7 @@
 
 import { dialects } from '../sql/dialects';
 
-export const BIGQUERY_DIALECT_NAME = 'bigquery_standard_sql';
+export const BIGQUERY_DIALECT_NAME = dialects.bigquery.lookerName;
 
 export function dialectSwitch(bigquery: string, other: string): string {
   return `{% if _dialect._name == '${BIGQUERY_DIALECT_NAME}' %}${bigquery}{% else %}${other}{% endif %}`;

@@ -22,6 +22,7 @@ import type { Pipeline, Step } from '../sql/pipeline';
 import { toScript } from '../sql/script';
 import { HASH_KEY_SQL } from './manifest';
 import { dialects } from '../sql/dialects';
+import { JourneyStitchError } from '../contract/errors';
 
 export const SCRATCH_PREFIX = 'journey_stitch_';
 
@@ -40,7 +41,7 @@ export function rawRef(config: Config, table: RawTable): string {
   return `\`@{RAW_PROJECT}\`.\`@{RAW_DATASET}\`.${bq.quoteIdent(rawTableName(config, table))}`;
 }
 
-export class PdtPlanError extends Error {
+export class PdtPlanError extends JourneyStitchError {
   constructor(message: string) {
     super(`cannot split the pipeline into persistent derived tables: ${message}`);
     this.name = 'PdtPlanError';

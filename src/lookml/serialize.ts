@@ -5,6 +5,7 @@
  * reaches a file in a form we have not decided on.
  */
 import { isNamedList, isNode, isPairs, type Node, type Value } from './document';
+import { JourneyStitchError } from '../contract/errors';
 import { KEY_FORMATS, type Format } from './vocabulary';
 
 const INDENT = '  ';
@@ -12,7 +13,7 @@ const LIST_WIDTH = 80;
 const BARE = /^[A-Za-z0-9_.+\-*]+$/;
 const NAME = /^\+?[A-Za-z_][A-Za-z0-9_]*$/;
 
-export class LookmlSerializeError extends Error {
+export class LookmlSerializeError extends JourneyStitchError {
   constructor(key: string, why: string) {
     super(`cannot write LookML key '${key}': ${why}`);
     this.name = 'LookmlSerializeError';

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import type { Dialect } from '../sql/dialect';
+import { JourneyStitchError } from '../contract/errors';
 
 /**
  * Logical raw tables: Segment/RudderStack 'pages' | 'tracks' | 'identifies'; Snowplow 'events';
@@ -74,7 +75,7 @@ export interface BuildOptions {
 }
 
 /** A required source column is missing: names the raw table, the physical column and the logical name. */
-export class SourceColumnError extends Error {
+export class SourceColumnError extends JourneyStitchError {
   constructor(
     readonly table: RawTable,
     readonly column: string,

@@ -1,6 +1,6 @@
 /**
  * The main job behind `npm start`: demo data → stitch on DuckDB → LookML project → extension bundle, each step
- * through the journey-stitch CLI (or npm for the bundle), skipped when the hash of its inputs (source files, data,
+ * a library call (the ones behind `journey-stitch sample`, `stitch` and `generate`; npm for the bundle), skipped when the hash of its inputs (source files, data,
  * arguments) matches the last successful run and its outputs still exist. The extension build runs alongside the
  * data steps, since it does not depend on them.
  */
@@ -8,7 +8,12 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { buildProgram } from '../cli/main';
+import { loadConfig } from '../config/load';
+import { lineProgress } from '../engine/progress';
+import { stitchDuckDB } from '../engine/stitch';
+import { generateLookml } from '../lookml/generate';
+import { generateSample, resolveSampleOptions } from '../sample';
+import { DEMO_OPTIONS } from '../sample/demo-size';
 import { PreviewDatabase } from './api/database';
 
 export interface DemoPaths {
@@ -100,20 +105,18 @@ export async function runSteps(stateFile: string, steps: Step[], report: (r: Dem
   }
 }
 
-/** Runs a journey-stitch command in this process; with `quiet`, its progress output is kept and shown only if it fails. */
-async function cli(args: string[], quiet: boolean): Promise<void> {
-  const run = () => buildProgram().exitOverride().parseAsync(args, { from: 'user' });
-  if (!quiet) return void (await run());
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((s) => s.write);
-  let captured = '';
-  for (const s of streams) s.write = ((chunk: string | Uint8Array) => ((captured += String(chunk)), true)) as typeof s.write;
+/**
+ * Runs one step's work with a `log` for its progress lines: on stderr, or with `quiet` kept and shown only if the
+ * step fails.
+ */
+async function logged(name: string, quiet: boolean, work: (log: (line: string) => void) => Promise<unknown>): Promise<void> {
+  const lines: string[] = [];
+  const log = quiet ? (line: string) => void lines.push(line) : (line: string) => void process.stderr.write(`${line}\n`);
   try {
-    await run();
+    await work(log);
   } catch (e) {
-    throw new Error(`journey-stitch ${args[0]} failed: ${(e as Error).message}\n${captured.slice(-4000)}`);
-  } finally {
-    streams.forEach((s, i) => (s.write = writes[i]));
+    if (!quiet) throw e;
+    throw new Error(`${name} failed: ${(e as Error).message}\n${lines.join('\n').slice(-4000)}`, { cause: e });
   }
 }
 
@@ -188,30 +191,31 @@ export async function prepareDemo(
 
   // The demo's year ends today, so the extension's default 'last 90 days' shows data. The day is one of the
   // arguments, and arguments are hashed: the data (and everything after it) is regenerated when the day changes.
-  const sampleArgs = ['sample', '--demo', '--end', today, '--out', paths.dataDir];
-  const stitchArgs = ['stitch', '--config', paths.config];
-  const generateArgs = ['generate', '--config', paths.config, '--out', paths.projectDir];
+  const sampleOptions = resolveSampleOptions({ ...DEMO_OPTIONS, end: today, out: paths.dataDir });
+  const sampleArgs = [JSON.stringify(sampleOptions)];
+  const stitchArgs = ['stitch', paths.config];
+  const generateArgs = ['generate', paths.config, paths.projectDir];
   const dataSteps: Step[] = [
     {
       name: 'sample',
-      inputs: () => hashInputs(root, code('src/sample', 'src/cli/commands/sample.ts'), sampleArgs),
+      inputs: () => hashInputs(root, code('src/sample'), sampleArgs),
       outputs: [paths.config],
       run: async () => {
         rmSync(paths.dataDir, { recursive: true, force: true });
-        await cli(sampleArgs, quiet);
+        await logged('sample', quiet, (log) => generateSample(sampleOptions, (n) => log(`  ${n.toLocaleString('en')} events…`)));
       },
     },
     {
       name: 'stitch',
-      inputs: () => hashInputs(root, [...code('src/engine', 'src/models', 'src/sql', 'src/cli/commands/stitch.ts'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
+      inputs: () => hashInputs(root, [...code('src/engine', 'src/models', 'src/sql'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
       outputs: [paths.database],
-      run: () => cli(stitchArgs, quiet),
+      run: () => logged('stitch', quiet, async (log) => stitchDuckDB((await loadConfig(paths.config)).config, { progress: lineProgress(log) })),
     },
     {
       name: 'generate',
-      inputs: () => hashInputs(root, [...code('src/lookml', 'src/cli/commands/generate.ts'), paths.config], generateArgs),
+      inputs: () => hashInputs(root, [...code('src/lookml'), paths.config], generateArgs),
       outputs: [join(paths.projectDir, 'manifest.lkml')],
-      run: () => cli(generateArgs, quiet),
+      run: () => logged('generate', quiet, async () => generateLookml((await loadConfig(paths.config)).config, paths.projectDir)),
     },
   ];
   const extensionInputs = () => code('src/extension', 'webpack.config.js', 'tsconfig.json');

@@ -8,6 +8,16 @@ import type { ColumnType } from '../contract/tables';
 
 export type WarehouseName = 'duckdb' | 'bigquery';
 
+/** Units a timestamp is truncated to, or moved by. Weeks start on Monday (ISO weeks, Looker's default). */
+export type TimeUnit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+/** Parts of a timestamp read as an integer. */
+export type TimePart = 'year' | 'quarter' | 'month' | 'day' | 'hour' | 'minute';
+/**
+ * The strftime directives both warehouses format alike (%Y %m %d %H %M %S; %A and %B as English day and month
+ * names); a dialect translates nothing else.
+ */
+export type TimeFormat = string;
+
 export interface CreateTableOptions {
   /** Partition by DATE(<column>) where the warehouse supports it. */
   partitionByDate?: string;
@@ -16,8 +26,31 @@ export interface CreateTableOptions {
   temporary?: boolean;
 }
 
+/**
+ * A warehouse's procedural SQL (scripts with variables, loops and exception blocks). A dialect without it
+ * (`Dialect.scripting` null) gets loops unrolled and cannot hold a lock in its script (src/sql/script.ts).
+ * Each method returns complete statements; `body` is statements already ended with semicolons.
+ */
+export interface Scripting {
+  /** An integer variable; declarations come before any other statement of a script. */
+  declareInt(name: string, initial: number): string;
+  setVariable(name: string, expr: string): string;
+  whileLoop(condition: string, body: string): string;
+  ifThen(condition: string, body: string): string;
+  /** A statement that fails the script with `message`. */
+  raise(message: string): string;
+  /** `body`; when one of its statements fails, `onError` runs and the error is raised again. */
+  guarded(body: string, onError: string): string;
+}
+
 export interface Dialect {
   readonly name: WarehouseName;
+  /** The warehouse's name in messages and comments ('DuckDB'). */
+  readonly displayName: string;
+  /** What Looker calls this dialect in Liquid's `_dialect._name` (the generated LookML switches on it). */
+  readonly lookerName: string;
+  /** Procedural SQL, or null when the warehouse runs plain statements only (see `Scripting`). */
+  readonly scripting: Scripting | null;
   /**
    * Statements a session runs before the models. DuckDB reads a timestamp without a zone (a Parquet TIMESTAMP,
    * '2024-01-01 10:00:00') in the session's time zone; pinned to UTC it means UTC, as on BigQuery.
@@ -70,8 +103,24 @@ export interface Dialect {
   currentTimestamp(): string;
   /** A timestamp `hours` (a whole number) earlier. */
   minusHours(expr: string, hours: number): string;
+  /** Any time value (timestamp, date, or text a warehouse casts) as a TIMESTAMP. */
+  castTimestamp(expr: string): string;
+  /** A UTC timestamp truncated to the start of its `unit` (a TIMESTAMP). */
+  timeTrunc(expr: string, unit: TimeUnit): string;
+  /** A timestamp `count` (a whole number, may be negative) `unit`s later. */
+  timeAdd(expr: string, count: number, unit: TimeUnit): string;
+  /** A part of a UTC timestamp as an integer (quarter: 1 to 4). */
+  timeExtract(expr: string, part: TimePart): string;
+  /** A UTC timestamp as text in `format` (see TimeFormat). */
+  timeFormat(expr: string, format: TimeFormat): string;
+  /** Case-sensitive substring tests of a string with a string (both SQL expressions). */
+  containsText(expr: string, part: string): string;
+  startsWith(expr: string, prefix: string): string;
+  endsWith(expr: string, suffix: string): string;
   least(...exprs: string[]): string;
   greatest(...exprs: string[]): string;
+  /** An expression that fails the statement with `message` when evaluated (in a CASE branch: when reached). */
+  raiseError(message: string): string;
   /** Boolean aggregate OR. */
   boolOr(expr: string): string;
   /**
@@ -86,6 +135,14 @@ export interface Dialect {
   firstValues(value: string, orderBy: string, n: number, where?: string): string;
   /** Item `index` (from 1) of an array, NULL past its end or when the array is NULL. */
   arrayItem(array: string, index: number): string;
+  /** Aggregate: the median of `expr` (exact where the warehouse has it, else its approximate quantile). */
+  median(expr: string): string;
+  /**
+   * Aggregate over distinct keys (a symmetric aggregate: each `key` counts once however often joins repeat its
+   * row): the sum or average of `value` over the distinct (`key`, `value`) pairs where `value` is not NULL and
+   * `where` holds. `key` must be unique per row of the view the value belongs to.
+   */
+  distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string;
   /** Integer division-free count-if. */
   countIf(cond: string): string;
   /** A row (a table alias or a STRUCT column holding one) as a JSON string (kept with rejected rows). */

@@ -5,6 +5,7 @@
  * executor's: src/engine/run.ts (DuckDB) and src/warehouse/bigquery/run.ts each give one.
  */
 import type { LoopStep, SqlStep, Step } from './pipeline';
+import { JourneyStitchError } from '../contract/errors';
 
 /** Where in a loop a statement runs. */
 export interface LoopPosition {
@@ -33,7 +34,7 @@ export interface StepHooks<R> {
 }
 
 /** A loop hit its iteration cap while still changing: its result would be partial, so it is an error. */
-export class LoopCapError extends Error {
+export class LoopCapError extends JourneyStitchError {
   constructor(
     readonly loop: string,
     readonly maxIterations: number,

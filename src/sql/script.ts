@@ -2,14 +2,15 @@
  * Renders a Pipeline as SQL text: the whole pipeline as one script (`toScript`), or one step on its own
  * (`stepScript`, for the numbered files of `journey-stitch sql`).
  *
- * BigQuery runs loops natively with scripting (WHILE ... END WHILE), so a scheduled query or SQL Runner gets
- * the same convergence check and cap as the embedded runner. DuckDB SQL has no procedural loops, so its script
- * unrolls each loop body `maxIterations` times (see `unrolledLoop`).
+ * A dialect with scripting (BigQuery) runs loops natively (WHILE ... END WHILE), so a scheduled query or SQL Runner
+ * gets the same convergence check and cap as the embedded runner. Without it (DuckDB) the script unrolls each loop
+ * body `maxIterations` times (see `unrolledLoop`). What differs per warehouse is the Dialect's (`scripting`,
+ * `raiseError`); this file only arranges the statements.
  */
-import type { Dialect } from './dialect';
+import type { Dialect, Scripting } from './dialect';
 import type { LoopStep, Pipeline, SqlStep, Step } from './pipeline';
 
-// BigQuery script variables shared by every loop (DECLARE must come first in a script).
+// Script variables shared by every loop (declared first in a script).
 const CHANGED = 'js_changed';
 const ITERATIONS = 'js_iterations';
 
@@ -23,52 +24,54 @@ function sqlStep(step: SqlStep): string {
   return `${comment(`model: ${step.name}`)}\n${statement(step.sql)}`;
 }
 
-function bigQueryLoop(loop: LoopStep, dialect: Dialect): string {
-  const cap = dialect.numberLiteral(loop.maxIterations);
-  const message = `journey-stitch: loop ${loop.name} did not converge after ${loop.maxIterations} iterations; raise the iteration cap`;
+const convergenceMessage = (loop: LoopStep) =>
+  `journey-stitch: loop ${loop.name} did not converge after ${loop.maxIterations} iterations; raise the iteration cap`;
+
+/** A warehouse with scripting loops natively: the same convergence check and cap as the runner's. */
+function scriptedLoop(loop: LoopStep, dialect: Dialect, scripting: Scripting): string {
+  const changed = `(SELECT COALESCE(SUM(changed), 0) FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n))`;
   return [
     comment(`loop: ${loop.name} (repeat until nothing changes, at most ${loop.maxIterations} times)`),
-    `SET ${CHANGED} = 1;`,
-    `SET ${ITERATIONS} = 0;`,
-    `WHILE ${CHANGED} > 0 AND ${ITERATIONS} < ${cap} DO`,
-    ...loop.body.map((s) => indent(sqlStep(s))),
-    indent(`SET ${CHANGED} = (SELECT COALESCE(SUM(changed), 0) FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n));`),
-    indent(`SET ${ITERATIONS} = ${ITERATIONS} + 1;`),
-    'END WHILE;',
-    `IF ${CHANGED} > 0 THEN`,
-    indent(`RAISE USING MESSAGE = ${dialect.stringLiteral(message)};`),
-    'END IF;',
+    scripting.setVariable(CHANGED, '1'),
+    scripting.setVariable(ITERATIONS, '0'),
+    scripting.whileLoop(
+      `${CHANGED} > 0 AND ${ITERATIONS} < ${dialect.numberLiteral(loop.maxIterations)}`,
+      [...loop.body.map(sqlStep), scripting.setVariable(CHANGED, changed), scripting.setVariable(ITERATIONS, `${ITERATIONS} + 1`)].join('\n'),
+    ),
+    scripting.ifThen(`${CHANGED} > 0`, scripting.raise(convergenceMessage(loop))),
   ].join('\n');
 }
 
 /**
- * DuckDB: the body repeated maxIterations times. Label propagation is idempotent once converged (a converged
- * labelling maps to itself), so the extra rounds change nothing and the result equals the looping runner's.
+ * A warehouse without scripting (DuckDB): the body repeated maxIterations times. Label propagation is idempotent
+ * once converged (a converged labelling maps to itself), so the extra rounds change nothing and the result equals
+ * the looping runner's.
  */
 function unrolledLoop(loop: LoopStep, dialect: Dialect): string {
-  const message = `journey-stitch: loop ${loop.name} did not converge after ${loop.maxIterations} iterations; raise the iteration cap`;
   const rounds = Array.from({ length: loop.maxIterations }, (_, i) =>
     [comment(`${loop.name}: iteration ${i + 1} of ${loop.maxIterations}`), ...loop.body.map(sqlStep)].join('\n'),
   );
   return [
     comment(`loop: ${loop.name}, unrolled ${loop.maxIterations} times.`),
-    comment('DuckDB SQL has no loops; once converged an iteration changes nothing, so the unrolled rounds'),
+    comment(`${dialect.displayName} SQL has no loops; once converged an iteration changes nothing, so the unrolled rounds`),
     comment('give the same result as `journey-stitch stitch`, which stops as soon as nothing changes.'),
     ...rounds,
     comment(`${loop.name}: fail, like the runner, if the last round still changed something.`),
-    statement(`SELECT CASE WHEN changed > 0 THEN error(${dialect.stringLiteral(message)}) END AS converged FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n)`),
+    statement(`SELECT CASE WHEN changed > 0 THEN ${dialect.raiseError(convergenceMessage(loop))} END AS converged FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n)`),
   ].join('\n');
 }
 
 function stepBody(step: Step, dialect: Dialect): string {
   if (step.kind === 'sql') return sqlStep(step);
-  return dialect.name === 'bigquery' ? bigQueryLoop(step, dialect) : unrolledLoop(step, dialect);
+  return dialect.scripting ? scriptedLoop(step, dialect, dialect.scripting) : unrolledLoop(step, dialect);
 }
 
+/** The session setup, then the loop variables when the script loops natively (declarations come first). */
 function declarations(steps: Step[], dialect: Dialect): string[] {
   const setup = dialect.sessionSetup.map(statement);
-  if (dialect.name !== 'bigquery' || !steps.some((s) => s.kind === 'loop')) return setup;
-  return [...setup, `DECLARE ${CHANGED} INT64 DEFAULT 0;\nDECLARE ${ITERATIONS} INT64 DEFAULT 0;`];
+  const { scripting } = dialect;
+  if (!scripting || !steps.some((s) => s.kind === 'loop')) return setup;
+  return [...setup, `${scripting.declareInt(CHANGED, 0)}\n${scripting.declareInt(ITERATIONS, 0)}`];
 }
 
 export interface ScriptOptions {
@@ -79,7 +82,7 @@ export interface ScriptOptions {
   /** Leave out the header comment (a script embedded in another file, which says where it comes from). */
   noHeader?: boolean;
   /**
-   * BigQuery: a lock the script holds while it runs: `take` runs first (and fails the script when another run holds
+   * A lock the script holds (needs the dialect's scripting) while it runs: `take` runs first (and fails the script when another run holds
    * the lock), `release` after the last step, and also when a step fails (the error is raised again).
    */
   lock?: { take: string; release: string; note: string };
@@ -109,14 +112,10 @@ export function toScript(pipeline: Pipeline, dialect: Dialect, options: ScriptOp
   return `${parts.join('\n\n')}\n`;
 }
 
-/** `body` between taking and releasing `lock`, released on failure too (BigQuery scripting). */
+/** `body` between taking and releasing `lock`, released on failure too (an exception block of the dialect's scripting). */
 function locked(body: string[], lock: NonNullable<ScriptOptions['lock']>, dialect: Dialect): string[] {
-  if (dialect.name !== 'bigquery') throw new Error(`a locked script needs BigQuery scripting, not ${dialect.name}`);
-  return [
-    [comment(lock.note), statement(lock.take)].join('\n'),
-    ['BEGIN', indent(body.join('\n\n')), 'EXCEPTION WHEN ERROR THEN', indent(statement(lock.release)), indent('RAISE USING MESSAGE = @@error.message;'), 'END;'].join('\n'),
-    statement(lock.release),
-  ];
+  if (!dialect.scripting) throw new Error(`a locked script releases its lock when a statement fails, which needs scripting; ${dialect.displayName} SQL has none`);
+  return [[comment(lock.note), statement(lock.take)].join('\n'), dialect.scripting.guarded(body.join('\n\n'), statement(lock.release)), statement(lock.release)];
 }
 
 /** One step as a script that runs on its own (after the steps before it). */

@@ -21,6 +21,7 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     ['src/config/example.ts', "import { buildPipeline } from '../models';"],
     ['src/extension/example.tsx', "import { loadSources } from '../engine/load';"],
     ['src/sql/example.ts', "import { configSchema } from '../config/schema';"],
+    ['src/preview/example.ts', "import { buildProgram } from '../cli/main';"],
   ])('%s may not import across its layer: %s', (file, source) => {
     expect(lint(file, `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`)).toMatch(/no-restricted-imports: .*docs\/development\.md, Layers/);
   }, 60_000);
@@ -29,6 +30,8 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     ['src/models/example.ts', "import { DuckDBDialect } from '../sql/dialects/duckdb';"],
     ['src/engine/example.ts', "import { buildPipeline } from '../models';"],
     ['src/models/incremental/example.ts', "import { appendCandidatesSql } from './append';"],
+    ['src/preview/example.ts', "import { generateLookml } from '../lookml/generate';"],
+    ['src/sql/example.ts', "import { JourneyStitchError } from '../contract/errors';"],
   ])('%s may import within the layers below: %s', (file, source) => {
     expect(lint(file, `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`)).toBe('');
   }, 60_000);

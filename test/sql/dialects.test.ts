@@ -191,6 +191,27 @@ const scalarCases: ScalarCase[] = [
     expr: (d) => d.secondsBetween(ts(d, '2024-01-01T00:00:00Z'), ts(d, '2024-01-01T00:01:30.5Z')),
     expected: 90.5,
   },
+  // The preview compiler's Looker timeframes and filters: a Wednesday afternoon in May.
+  { method: 'castTimestamp', label: 'text', expr: (d) => d.unixMicros(d.castTimestamp(lit(d, '2024-01-02 03:04:05'))), expected: 1704164645000000 },
+  ...(['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] as const).map(
+    (unit, i): ScalarCase => ({
+      method: 'timeTrunc',
+      label: unit,
+      expr: (d) => d.timeFormat(d.timeTrunc(ts(d, '2024-05-15T13:45:30.5Z'), unit), '%Y-%m-%d %H:%M:%S'),
+      expected: ['2024-05-15 13:45:30', '2024-05-15 13:45:00', '2024-05-15 13:00:00', '2024-05-15 00:00:00', '2024-05-13 00:00:00', '2024-05-01 00:00:00', '2024-04-01 00:00:00', '2024-01-01 00:00:00'][i],
+    }),
+  ),
+  { method: 'timeAdd', label: '6 days back', expr: (d) => d.timeFormat(d.timeAdd(ts(d, '2024-03-02T10:00:00Z'), -6, 'day'), '%Y-%m-%d %H'), expected: '2024-02-25 10' },
+  { method: 'timeAdd', label: 'a month from January 31', expr: (d) => d.timeFormat(d.timeAdd(ts(d, '2024-01-31T10:00:00Z'), 1, 'month'), '%Y-%m-%d %H'), expected: '2024-02-29 10' },
+  { method: 'timeAdd', label: 'a quarter and a week back', expr: (d) => d.timeFormat(d.timeAdd(d.timeAdd(ts(d, '2024-05-15T00:00:00Z'), 1, 'quarter'), -1, 'week'), '%Y-%m-%d'), expected: '2024-08-08' },
+  { method: 'timeAdd', label: 'an hour', expr: (d) => d.unixMicros(d.timeAdd(ts(d, '2024-01-01T23:30:00Z'), 1, 'hour')), expected: 1704155400000000 },
+  { method: 'timeExtract', label: 'quarter', expr: (d) => d.timeExtract(ts(d, '2024-05-15T13:45:30Z'), 'quarter'), expected: 2 },
+  { method: 'timeExtract', label: 'year', expr: (d) => d.timeExtract(ts(d, '2024-05-15T13:45:30Z'), 'year'), expected: 2024 },
+  { method: 'timeExtract', label: 'hour', expr: (d) => d.timeExtract(ts(d, '2024-05-15T13:45:30Z'), 'hour'), expected: 13 },
+  { method: 'timeFormat', label: 'day and month names', expr: (d) => d.timeFormat(ts(d, '2024-05-15T13:45:30Z'), '%A %B %Y-%m-%d %H:%M:%S'), expected: 'Wednesday May 2024-05-15 13:45:30' },
+  { method: 'containsText', label: 'case-sensitive', expr: (d) => `${d.containsText(lit(d, 'Head of Data'), lit(d, 'of D'))} AND NOT ${d.containsText(lit(d, 'Head'), lit(d, 'head'))}`, expected: true },
+  { method: 'startsWith', label: 'yes and no', expr: (d) => `${d.startsWith(lit(d, '/blog/x'), lit(d, '/blog'))} AND NOT ${d.startsWith(lit(d, '/x/blog'), lit(d, '/blog'))}`, expected: true },
+  { method: 'endsWith', label: 'yes and no', expr: (d) => `${d.endsWith(lit(d, 'a.pdf'), lit(d, '.pdf'))} AND NOT ${d.endsWith(lit(d, 'a.pdf.x'), lit(d, '.pdf'))}`, expected: true },
   { method: 'least', label: 'of three', expr: (d) => d.least(d.numberLiteral(2), d.numberLiteral(1), d.numberLiteral(3)), expected: 1 },
   { method: 'greatest', label: 'of three', expr: (d) => d.greatest(lit(d, 'b'), lit(d, 'c'), lit(d, 'a')), expected: 'c' },
 ];
@@ -261,6 +282,19 @@ const queryCases: QueryCase[] = [
     expected: [{ first: 1, last: 4, past: null }],
   },
   {
+    method: 'distinctKeyAggregate',
+    label: 'each key once though a join repeats its row, NULLs and filtered rows left out',
+    sql: (d) => {
+      const value = 'CASE WHEN k = 4 THEN NULL ELSE k * 10 END';
+      return (
+        `SELECT ${d.distinctKeyAggregate('sum', 'k', value)} AS s, ${d.distinctKeyAggregate('average', 'k', value)} AS a, ` +
+        `${d.distinctKeyAggregate('sum', 'k', value, 'k > 1')} AS f, ${d.distinctKeyAggregate('sum', 'k', value, 'k > 9')} AS n ` +
+        `FROM (${rows(d)}) AS r CROSS JOIN (SELECT 1 AS copy UNION ALL SELECT 2) AS c`
+      );
+    },
+    expected: [{ s: 60, a: 20, f: 50, n: null }],
+  },
+  {
     method: 'rowToJson',
     label: 'of a row alias',
     sql: (d) => `SELECT ${d.rowToJson('r')} AS x FROM (SELECT ${lit(d, 'it\'s "x"')} AS s, 7 AS n) AS r`,
@@ -296,6 +330,15 @@ describe('every Dialect method, on both engines', () => {
     types.forEach((t) => expect(duckTypes[0][t]).toBe(duckdb[attr[t]]));
     const analysis = await zetasql().expectValid(`SELECT ${types.map((t) => `${bigquery.nullOf(t)} AS ${t}`).join(', ')}`);
     expect(analysis.columns).toEqual(types.map((t) => ({ name: t, type: bigquery[attr[t]] })));
+  });
+
+  it('median: exact on DuckDB; on BigQuery the approximate quantile Looker uses (ZetaSQL analyzes it, its evaluator lacks it)', async () => {
+    expect(await queryRows(db.conn, `SELECT ${duckdb.median('k')} AS x FROM (${rows(duckdb)}) AS r`)).toEqual([{ x: 2.5 }]);
+    const analysis = await zetasql().expectValid(`SELECT ${bigquery.median('k')} AS x, ${bigquery.median('k * 1.5')} AS y FROM (${rows(bigquery)}) AS r`);
+    expect(analysis.columns).toEqual([
+      { name: 'x', type: 'INT64' },
+      { name: 'y', type: 'FLOAT64' },
+    ]);
   });
 
   it('refuses non-finite numbers', () => {
@@ -339,6 +382,8 @@ describe('every Dialect method, on both engines', () => {
       'nullOf',
       'createTableAs',
       'dropTableIfExists',
+      'median',
+      'raiseError', // test/sql/script.test.ts: fails a query on DuckDB and in ZetaSQL's evaluator
     ]);
     for (const d of dialects) {
       // Own and inherited methods (the dialects share a StandardDialect base).

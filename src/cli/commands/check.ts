@@ -1,27 +1,19 @@
 /** `journey-stitch check`: the source files against the config, before a stitch (introspect is its BigQuery twin). */
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../../config/file';
+import { JourneyStitchError } from '../../contract/errors';
 
 /** The report text, and whether stitch can run (with `strict`, also without warnings). */
 export async function runCheck(configFile: string, strict = false): Promise<{ text: string; ready: boolean }> {
   const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
   const { config, file } = await loadConfig(configFile);
-  if (config.warehouse !== 'duckdb') {
-    throw new Error(`${file}: check reads source files (warehouse: duckdb); for warehouse: bigquery run journey-stitch introspect`);
-  }
   // Loaded here, not at the top: `journey-stitch --help` does not pay for DuckDB.
-  const { openDuckDB } = require('../../engine/instance') as typeof import('../../engine/instance');
-  const { checkFiles, formatSourceReport } = require('../../check') as typeof import('../../check');
-  const instance = await openDuckDB(':memory:', config);
-  const conn = await instance.connect();
-  try {
-    const result = await checkFiles(conn, config);
-    const warnings = result.findings.some((f) => f.level === 'warning');
-    return { text: formatSourceReport(result.report), ready: result.report.ready && !(strict && warnings) };
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
+  const { getWarehouse } = require('../../warehouse') as typeof import('../../warehouse');
+  const warehouse = getWarehouse(config.warehouse);
+  if (!warehouse.checkFiles) {
+    throw new JourneyStitchError(`${file}: check reads source files (warehouse: duckdb); for warehouse: ${config.warehouse} run journey-stitch introspect`);
   }
+  return warehouse.checkFiles(config, { strict });
 }
 
 export function register(program: Command): void {

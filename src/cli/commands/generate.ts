@@ -1,9 +1,7 @@
 /** `journey-stitch generate`: write the LookML project for the config, or a project importing it as a block. */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../../config/file';
-import type { GeneratedFile } from '../../lookml/document';
+import { JourneyStitchError } from '../../contract/errors';
 
 interface GenerateOptions {
   config: string;
@@ -12,19 +10,6 @@ interface GenerateOptions {
   blockUrl?: string;
   blockRef?: string;
   projectName: string;
-}
-
-/** The constants of the manifest.lkml already in `dir`, if any: a customer's values, which generate keeps. */
-async function existingConstants(dir: string): Promise<Record<string, string>> {
-  const file = path.join(dir, 'manifest.lkml');
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-  if (text === undefined) return {};
-  const { constantValues } = require('../../lookml/manifest') as typeof import('../../lookml/manifest');
-  try {
-    return constantValues(text);
-  } catch (e) {
-    throw new Error(`${file}: does not parse, so its constants cannot be kept (fix or remove it): ${(e as Error).message}`);
-  }
 }
 
 export function register(program: Command): void {
@@ -44,30 +29,16 @@ export function register(program: Command): void {
       // Loaded here, not at the top: every command's module is read at start-up.
       const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
       const { hashKeyWarning } = require('../../config/schema') as typeof import('../../config/schema');
-      const { importingProject } = require('../../lookml/importing') as typeof import('../../lookml/importing');
+      const { generateLookml } = require('../../lookml/generate') as typeof import('../../lookml/generate');
       const { manifestConstants } = require('../../lookml/manifest') as typeof import('../../lookml/manifest');
-      const { generateProject, GENERATED_MARK } = require('../../lookml/project') as typeof import('../../lookml/project');
-      const { validateProject } = require('../../lookml/validate') as typeof import('../../lookml/validate');
-      const { writeProject } = require('../../lookml/write') as typeof import('../../lookml/write');
       const { config, file } = await loadConfig(opts.config);
       const weakKey = hashKeyWarning(config);
       if (weakKey) process.stderr.write(`warning: ${file}: ${weakKey}\n`);
       if (opts.importing && (!opts.blockUrl || !opts.blockRef)) {
-        throw new Error('--importing needs --block-url (the git URL of the generated project) and --block-ref (a commit SHA or tag to pin)');
+        throw new JourneyStitchError('--importing needs --block-url (the git URL of the generated project) and --block-ref (a commit SHA or tag to pin)');
       }
-      const kept = await existingConstants(opts.out);
-      const files = generateProject(config, kept);
-      const importing = opts.importing ? importingProject(config, { projectName: opts.projectName, url: opts.blockUrl!, ref: opts.blockRef! }) : [];
-      // The generator's own check: a project the validator rejects is a bug here, never something to deploy.
-      const imported = (f: GeneratedFile) => ({ path: `//journey_stitch/${f.path}`, content: f.content });
-      const issues = [
-        ...validateProject(files, { steps: config.journeys.steps }),
-        ...(importing.length ? validateProject([...importing, ...files.map(imported)], { steps: config.journeys.steps }) : []),
-      ];
-      if (issues.length) {
-        throw new Error(`the generated LookML project is invalid (nothing was written; please report this):\n${issues.map((i) => `  ${i.file}: ${i.message}`).join('\n')}`);
-      }
-      const report = await writeProject(files, opts.out, GENERATED_MARK);
+      const importing = opts.importing ? { dir: opts.importing, projectName: opts.projectName, url: opts.blockUrl!, ref: opts.blockRef! } : undefined;
+      const { report, kept, importing: r } = await generateLookml(config, opts.out, importing);
       const line = (label: string, files: string[]) => (files.length ? `${label}: ${files.join(', ')}\n` : '');
       const differing = manifestConstants(config).filter((c) => kept[c.name] !== undefined && kept[c.name] !== c.value);
       process.stdout.write(
@@ -77,8 +48,7 @@ export function register(program: Command): void {
           line('removed (no longer generated)', report.removed) +
           line('constants kept from manifest.lkml (the config differs)', differing.map((c) => c.name)),
       );
-      if (opts.importing) {
-        const r = await writeProject(importing, opts.importing, GENERATED_MARK);
+      if (r) {
         process.stdout.write(`importing project in ${opts.importing}: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.kept.length} kept (manifest.lkml and refinements are yours)\n`);
       }
     });

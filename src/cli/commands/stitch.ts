@@ -1,6 +1,15 @@
 /** `journey-stitch stitch`: build the stitched tables (a DuckDB file, or tables in the BigQuery output dataset). */
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../../config/file';
+import { JourneyStitchError } from '../../contract/errors';
+import type { StitchOption } from '../../warehouse/warehouse';
+
+/** What each warehouse-specific option does, for refusing it where the warehouse does not take it. */
+const WAREHOUSE_OPTIONS: Record<StitchOption, string> = {
+  dryRun: '--dry-run estimates BigQuery costs',
+  exportDir: '--export-dir exports the DuckDB database',
+  json: "--json writes the DuckDB run's summary",
+};
 
 export function register(program: Command): void {
   program
@@ -20,30 +29,18 @@ export function register(program: Command): void {
       const { progressFor } = require('../progress') as typeof import('../progress');
       const progress = progressFor(process.stderr, { quiet: opts.quiet });
       const log = (line: string) => progress.log(line);
-      // Options for the other warehouse are refused before anything is said about the run.
-      if (config.warehouse === 'duckdb' && opts.dryRun) throw new Error(`--dry-run estimates BigQuery costs; ${file} has warehouse: duckdb`);
-      if (config.warehouse === 'bigquery' && opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
+      const { getWarehouse } = require('../../warehouse') as typeof import('../../warehouse');
+      const warehouse = getWarehouse(config.warehouse);
+      // Options for another warehouse are refused before anything is said about the run.
+      const given = { dryRun: opts.dryRun, exportDir: opts.exportDir, json: opts.json };
+      for (const option of Object.keys(WAREHOUSE_OPTIONS) as StitchOption[]) {
+        if (given[option] && !warehouse.stitchOptions.has(option)) throw new JourneyStitchError(`${WAREHOUSE_OPTIONS[option]}; ${file} has warehouse: ${config.warehouse}`);
+      }
       const { hashKeyWarning } = require('../../config/schema') as typeof import('../../config/schema');
       const weakKey = hashKeyWarning(config);
       if (weakKey) log(`warning: ${file}: ${weakKey}`);
-      if (config.warehouse === 'duckdb') {
-        const { stitchDuckDB } = require('../../engine/stitch') as typeof import('../../engine/stitch');
-        const result = await stitchDuckDB(config, { exportDir: opts.exportDir, incremental: opts.incremental, strict: opts.strict, progress });
-        if (opts.json) {
-          const { database, exported, summary, run } = result;
-          process.stdout.write(`${JSON.stringify({ database, exported, ...summary, seconds: Math.round(run.totalMs) / 1000 }, null, 2)}\n`);
-        }
-        return;
-      }
-      if (opts.exportDir) throw new Error(`--export-dir exports the DuckDB database; ${file} has warehouse: bigquery`);
-      if (opts.json) throw new Error(`--json writes the DuckDB run's summary; ${file} has warehouse: bigquery`);
-      const { formatDryRun, formatIncrementalOutcome, formatRunReport, stitchBigQuery } = require('../../warehouse/bigquery') as typeof import('../../warehouse/bigquery');
-      const result = await stitchBigQuery(config, {
-        dryRun: opts.dryRun,
-        incremental: opts.incremental,
-        onJob: (job) => log(`  ${job.model}${job.loop ? ` (${job.loop.name}, iteration ${job.loop.iteration})` : ''}`),
-      });
-      if (result.dryRun) process.stderr.write(formatDryRun(result.report));
-      else process.stderr.write(formatRunReport(result.report) + (result.incremental ? formatIncrementalOutcome(result.incremental) : ''));
+      const outcome = await warehouse.stitch(config, { incremental: opts.incremental, strict: opts.strict, dryRun: opts.dryRun, exportDir: opts.exportDir, progress });
+      if (opts.json && outcome.summary) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);
+      if (outcome.report) process.stderr.write(outcome.report);
     });
 }

@@ -10,6 +10,7 @@ import { compileQuery, QueryCompileError, type QueryUser, type WriteQuery } from
 import { FilterError } from '../query/filters';
 import type { SemanticModel } from '../query/model';
 import { formatJson, formatJsonDetail, RESULT_FORMATS, type ResultFormat } from '../query/results';
+import { JourneyStitchError } from '../../contract/errors';
 
 /** Looker API 4.0 methods by route, so a refused or unsupported call is named as Looker names it. */
 const ROUTES: { method: string; httpMethod: string; path: RegExp }[] = [
@@ -35,7 +36,7 @@ const ROUTES: { method: string; httpMethod: string; path: RegExp }[] = [
 export const IMPLEMENTED_METHODS = ['me', 'run_inline_query'] as const;
 
 /** Thrown (not returned) like Looker's host does: the extension's SDK call rejects with this message. */
-export class EntitlementError extends Error {
+export class EntitlementError extends JourneyStitchError {
   constructor(method: string) {
     super(`Extension not entitled to use api method ${method}`);
     this.name = 'EntitlementError';

@@ -1,16 +1,16 @@
 /**
  * Compiles a Looker WriteQuery (model, view = explore, fields, filters, sorts, limit) against the semantic model
- * into one DuckDB SELECT, the way Looker would: only the joins the fields need, dimensions grouped, measure filters
+ * into one SELECT in a Dialect (DuckDB for the preview; BigQuery too), the way Looker would: only the joins the fields need, dimensions grouped, measure filters
  * in HAVING, always_filter defaults, templated filters rendered into derived tables, access grants enforced.
  */
 import { substituteConstants } from '../project/manifest';
 import { filterToSql, type FilterKind } from './filters';
-import { PREVIEW_DIALECT_NAME, renderLiquid } from './liquid';
+import { renderLiquid } from './liquid';
 import type { ExploreDef, FieldDef, JoinDef, SemanticModel, ViewDef } from './model';
+import type { Dialect } from '../../sql/dialect';
 import { TIMEFRAMES } from '../../lookml/vocabulary';
 import { dialects } from '../../sql/dialects';
-
-const dialect = dialects.duckdb;
+import { JourneyStitchError } from '../../contract/errors';
 
 /** The WriteQuery fields the preview understands (the rest must be empty). */
 export interface WriteQuery {
@@ -37,7 +37,7 @@ export interface CompiledQuery {
 }
 
 /** A query the preview cannot compile against the model (unknown field, unsupported option); the API answers it with the message. */
-export class QueryCompileError extends Error {
+export class QueryCompileError extends JourneyStitchError {
   constructor(message: string) {
     super(message);
     this.name = 'QueryCompileError';
@@ -50,6 +50,7 @@ export const DEFAULT_LIMIT = 500;
 const UNSUPPORTED_QUERY_KEYS = ['pivots', 'fill_fields', 'dynamic_fields', 'filter_expression', 'total', 'row_total', 'subtotals', 'column_limit'];
 
 interface Scope {
+  dialect: Dialect;
   explore: ExploreDef;
   model: SemanticModel;
   constants: Record<string, string>;
@@ -83,7 +84,7 @@ function substitute(scope: Scope, template: string, alias: string, where: string
   const view = viewOfAlias(scope, alias, where);
   const withRefs = template.replace(/\$\{([^}]*)\}/g, (_, ref: string) => {
     ref = ref.trim();
-    if (ref === 'TABLE') return dialect.quoteIdent(alias);
+    if (ref === 'TABLE') return scope.dialect.quoteIdent(alias);
     const parts = ref.split('.');
     if (parts.length === 2 && parts[1] === 'SQL_TABLE_NAME') return fromSource(scope, viewOfAlias(scope, parts[0], where), where);
     const target = parts.length === 1 ? { alias, field: view.fields.get(parts[0]) } : { alias: parts[0], field: viewOfAlias(scope, parts[0], where).fields.get(parts[1]) };
@@ -95,12 +96,12 @@ function substitute(scope: Scope, template: string, alias: string, where: string
 
 function renderTemplate(scope: Scope, template: string, where: string): string {
   const liquid = renderLiquid(template, {
-    dialectName: PREVIEW_DIALECT_NAME,
+    dialectName: scope.dialect.lookerName,
     where,
     condition: (name, column) => {
       const { field } = lookupField(scope, name, where);
       const expression = scope.filters[name] ?? '';
-      return filterToSql(filterKind(field), column, expression, name, field.caseSensitive);
+      return filterToSql(filterKind(field), column, expression, name, field.caseSensitive, scope.dialect);
     },
   });
   return substituteConstants(liquid, scope.constants, where).trim();
@@ -128,43 +129,44 @@ function fieldSql(scope: Scope, alias: string, field: FieldDef, stack: string[])
   const where = `view ${field.view}, ${field.kind} ${field.group ?? field.shortName}`;
   if (field.kind === 'filter') throw new QueryCompileError(`${where}: a filter field has no value; it can only be used in filters`);
   const raw = () => substitute(scope, field.sql ?? `\${TABLE}.${field.group ?? field.shortName}`, alias, where, next);
-  if (field.kind === 'dimension') return field.timeframe ? timeframeSql(field.timeframe, raw()) : raw();
+  if (field.kind === 'dimension') return field.timeframe ? timeframeSql(scope.dialect, field.timeframe, raw()) : raw();
   return measureSql(scope, alias, field, where, next);
 }
 
 /** The SQL a filter on `field` tests: the raw timestamp for time-point timeframes, else the field's value. */
 function filterColumn(scope: Scope, alias: string, field: FieldDef): string {
-  if (isTimePoint(field.timeframe)) return timeframeSql('raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
+  if (isTimePoint(field.timeframe)) return timeframeSql(scope.dialect, 'raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
   return `(${fieldSql(scope, alias, field, [])})`;
 }
 
-function timeframeSql(tf: FieldDef['timeframe'], sql: string): string {
-  const ts = `CAST(${sql} AS TIMESTAMP)`;
+/** A timeframe of a dimension group as Looker shows it: text for points in time, integers for years and hours. */
+function timeframeSql(d: Dialect, tf: FieldDef['timeframe'], sql: string): string {
+  const ts = d.castTimestamp(sql);
   switch (tf) {
     case 'raw':
       return ts;
     case 'time':
-      return `strftime(${ts}, '%Y-%m-%d %H:%M:%S')`;
+      return d.timeFormat(ts, '%Y-%m-%d %H:%M:%S');
     case 'minute':
-      return `strftime(${ts}, '%Y-%m-%d %H:%M')`;
+      return d.timeFormat(ts, '%Y-%m-%d %H:%M');
     case 'hour':
-      return `strftime(${ts}, '%Y-%m-%d %H')`;
+      return d.timeFormat(ts, '%Y-%m-%d %H');
     case 'date':
-      return `strftime(${ts}, '%Y-%m-%d')`;
+      return d.timeFormat(ts, '%Y-%m-%d');
     case 'week': // Looker weeks start on Monday by default, like ISO weeks.
-      return `strftime(date_trunc('week', ${ts}), '%Y-%m-%d')`;
+      return d.timeFormat(d.timeTrunc(ts, 'week'), '%Y-%m-%d');
     case 'month':
-      return `strftime(${ts}, '%Y-%m')`;
+      return d.timeFormat(ts, '%Y-%m');
     case 'quarter':
-      return `(strftime(${ts}, '%Y') || '-Q' || CAST(quarter(${ts}) AS VARCHAR))`;
+      return d.concat(d.timeFormat(ts, '%Y'), d.stringLiteral('-Q'), d.castString(d.timeExtract(ts, 'quarter')));
     case 'year':
-      return `year(${ts})`;
+      return d.timeExtract(ts, 'year');
     case 'day_of_week':
-      return `dayname(${ts})`;
+      return d.timeFormat(ts, '%A');
     case 'hour_of_day':
-      return `hour(${ts})`;
+      return d.timeExtract(ts, 'hour');
     case 'month_name':
-      return `monthname(${ts})`;
+      return d.timeFormat(ts, '%B');
     default:
       throw new QueryCompileError(`timeframe ${tf} is not supported by the preview`);
   }
@@ -175,6 +177,7 @@ function primaryKey(view: ViewDef): FieldDef | undefined {
 }
 
 function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, stack: string[]): string {
+  const { dialect } = scope;
   const view = viewOfAlias(scope, alias, where);
   if (m.type === 'number') {
     if (!m.sql) throw new QueryCompileError(`${where}: a type: number measure needs sql`);
@@ -184,7 +187,7 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
   const conditions = Object.entries(m.measureFilters).map(([name, expr]) => {
     const qualified = name.includes('.') ? name : `${alias}.${name}`;
     const target = lookupField(scope, qualified, where);
-    return filterToSql(filterKind(target.field), `(${fieldSql(scope, target.alias, target.field, stack)})`, expr, qualified, target.field.caseSensitive);
+    return filterToSql(filterKind(target.field), `(${fieldSql(scope, target.alias, target.field, stack)})`, expr, qualified, target.field.caseSensitive, dialect);
   });
   const when = (value: string) => (conditions.length ? `CASE WHEN ${conditions.join(' AND ')} THEN ${value} END` : value);
   const pk = primaryKey(view);
@@ -202,7 +205,7 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
     case 'median': {
       // Looker's median over a repeated view needs a primary key (median_distinct); the preview has no such query.
       if (scope.fanout.has(alias)) throw new QueryCompileError(`${where}: median of a view whose rows this query's joins repeat is not supported by the preview`);
-      return `MEDIAN(${when(sqlOf(scope, alias, m, where, stack))})`;
+      return dialect.median(when(sqlOf(scope, alias, m, where, stack)));
     }
     case 'sum':
     case 'average': {
@@ -210,9 +213,7 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
       if (!scope.fanout.has(alias)) return `${m.type === 'sum' ? 'SUM' : 'AVG'}(${when(value)})`;
       // Symmetric aggregate: each row of the view counts once however often the joins repeat it.
       if (!pk) throw new QueryCompileError(`${where}: ${m.type} of a view whose rows this query's joins repeat needs a primary_key in view ${view.name}`);
-      const keep = [`(${value}) IS NOT NULL`, ...conditions].join(' AND ');
-      const pairs = `list(DISTINCT struct_pack(k := ${pkSql()}, v := ${value})) FILTER (WHERE ${keep})`;
-      return `${m.type === 'sum' ? 'list_sum' : 'list_avg'}(list_transform(${pairs}, x -> x.v))`;
+      return dialect.distinctKeyAggregate(m.type, pkSql(), value, conditions.length ? conditions.join(' AND ') : undefined);
     }
     default:
       throw new QueryCompileError(`${where}: measure type ${m.type} is not supported by the preview`);
@@ -228,7 +229,7 @@ const TABLE_NAME = /^("?[A-Za-z_][A-Za-z0-9_]*"?)(\.("?[A-Za-z_][A-Za-z0-9_]*"?)
 
 /** Where a view's rows come from: its table, its persisted table (built by stitch), or its derived SQL. */
 function fromSource(scope: Scope, view: ViewDef, where: string): string {
-  if (view.persisted) return dialect.quoteIdent(view.name);
+  if (view.persisted) return scope.dialect.quoteIdent(view.name);
   if (view.derivedSql !== undefined) return `(\n${renderViewSql(scope, view)}\n)`;
   const name = substituteConstants(view.sqlTableName!, scope.constants, `view ${view.name}, sql_table_name`);
   if (!TABLE_NAME.test(name)) throw new QueryCompileError(`view ${view.name}: sql_table_name "${name}" is not a plain [dataset.]table name (${where})`);
@@ -332,7 +333,8 @@ function defaultFilters(explore: ExploreDef, filters: Record<string, string>): R
   return { ...conditional, ...explore.alwaysFilter, ...filters };
 }
 
-export function compileQuery(model: SemanticModel, query: WriteQuery, user: QueryUser, constants: Record<string, string>): CompiledQuery {
+/** `dialect`: the SQL to write (the preview runs DuckDB; BigQuery is what Looker would run). */
+export function compileQuery(model: SemanticModel, query: WriteQuery, user: QueryUser, constants: Record<string, string>, dialect: Dialect = dialects.duckdb): CompiledQuery {
   if (query.model !== model.name) throw new QueryCompileError(`model "${query.model}" not found (the preview serves model ${model.name})`);
   const explore = model.explores.get(query.view);
   if (!explore) throw new QueryCompileError(`explore "${query.view}" not found in model ${model.name} (explores: ${[...model.explores.keys()].join(', ')})`);
@@ -346,7 +348,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   const aliases = new Map<string, ViewDef>([[explore.alias, model.views.get(explore.view)!]]);
   for (const j of explore.joins) aliases.set(j.name, model.views.get(j.view)!);
   const joinByAlias = new Map(explore.joins.map((j) => [j.name, j]));
-  const scope: Scope = { explore, model, constants, aliases, filters: defaultFilters(explore, query.filters ?? {}), fanout: new Set() };
+  const scope: Scope = { dialect, explore, model, constants, aliases, filters: defaultFilters(explore, query.filters ?? {}), fanout: new Set() };
 
   const warnings: string[] = [];
   const accessible = (name: string): boolean => {
@@ -381,7 +383,7 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   for (const [name, expression] of filterEntries) {
     const { alias, field } = lookupField(scope, name);
     if (field.kind === 'filter') continue; // templated filters act inside derived tables only
-    (field.kind === 'measure' ? having : where).push(filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name, field.caseSensitive));
+    (field.kind === 'measure' ? having : where).push(filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name, field.caseSensitive, dialect));
   }
   if (explore.sqlAlwaysWhere) where.unshift(substitute(scope, explore.sqlAlwaysWhere, explore.alias, `explore ${explore.name}, sql_always_where`, []));
 

@@ -1,17 +1,17 @@
 /**
  * Looker filter expressions ("confirmed,inferred", "-unmatched", "%foo%", ">=5", "7 days", "2024-01-01 to
- * 2024-02-01", "yes") to DuckDB predicates. Parsing is @looker/filter-expressions' (Looker's own grammar); this
+ * 2024-02-01", "yes") to predicates in a Dialect (DuckDB for the preview). Parsing is @looker/filter-expressions' (Looker's own grammar); this
  * file only turns the AST into SQL, with every value escaped by the dialect.
  */
 import { parseFilterExpression, type FilterASTNode } from '@looker/filter-expressions';
+import type { Dialect, TimeUnit } from '../../sql/dialect';
 import { dialects } from '../../sql/dialects';
-
-const dialect = dialects.duckdb;
+import { JourneyStitchError } from '../../contract/errors';
 
 /** How a field is filtered: its values are strings, numbers, booleans (yesno) or times. */
 export type FilterKind = 'string' | 'number' | 'yesno' | 'date';
 
-export class FilterError extends Error {
+export class FilterError extends JourneyStitchError {
   constructor(field: string, expression: string, reason: string) {
     super(`filter on ${field} ("${expression}"): ${reason}`);
     this.name = 'FilterError';
@@ -31,7 +31,7 @@ function combine(terms: { sql: string; is: boolean }[]): string {
   return parts.length ? parts.join(' AND ') : '1=1';
 }
 
-function stringTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { sql: string; is: boolean } {
+function stringTerm(dialect: Dialect, col: string, n: FilterASTNode, fail: (r: string) => never): { sql: string; is: boolean } {
   const is = n.is !== false;
   const values: string[] = Array.isArray(n.value) ? n.value.map(String) : [];
   const any = (f: (v: string) => string) => values.map(f).join(' OR ');
@@ -44,8 +44,8 @@ function stringTerm(col: string, n: FilterASTNode, fail: (r: string) => never): 
     case 'contains':
     case 'startsWith':
     case 'endsWith': {
-      const fn = { contains: 'contains', startsWith: 'starts_with', endsWith: 'ends_with' }[n.type];
-      const test = `(${any((v) => `${fn}(${col}, ${dialect.stringLiteral(v)})`)})`;
+      const fn = { contains: 'containsText', startsWith: 'startsWith', endsWith: 'endsWith' } as const;
+      const test = `(${any((v) => dialect[fn[n.type as keyof typeof fn]](col, dialect.stringLiteral(v)))})`;
       return is ? { sql: test, is } : { sql: `(NOT ${test} OR ${col} IS NULL)`, is };
     }
     case 'null':
@@ -57,7 +57,7 @@ function stringTerm(col: string, n: FilterASTNode, fail: (r: string) => never): 
   }
 }
 
-function numberTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { sql: string; is: boolean } {
+function numberTerm(dialect: Dialect, col: string, n: FilterASTNode, fail: (r: string) => never): { sql: string; is: boolean } {
   const is = n.is !== false;
   const num = (v: unknown) => {
     const x = Number(v);
@@ -108,9 +108,9 @@ function timestampLiteral(d: DateParts, fail: (r: string) => never): string {
   return `TIMESTAMP '${year}-${part(d.month, 1, 12)}-${part(d.day, 1, 31)} ${part(d.hour, 0, 23)}:${part(d.minute, 0, 59)}:${part(d.second, 0, 59)}'`;
 }
 
-const INTERVAL_UNITS: Record<string, string> = { second: 'SECOND', minute: 'MINUTE', hour: 'HOUR', day: 'DAY', week: 'WEEK', month: 'MONTH', quarter: 'QUARTER', year: 'YEAR' };
+const TIME_UNITS: readonly string[] = ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] satisfies TimeUnit[];
 
-function dateTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { sql: string; is: boolean } {
+function dateTerm(dialect: Dialect, col: string, n: FilterASTNode, fail: (r: string) => never): { sql: string; is: boolean } {
   const is = n.is !== false;
   const ts = (d: DateParts) => timestampLiteral(d, fail);
   let test: string;
@@ -122,12 +122,11 @@ function dateTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { 
     case 'notnull':
       return { sql: `${col} IS NOT NULL`, is: true };
     case 'past': {
-      const unit = INTERVAL_UNITS[n.unit];
       const count = Number(n.value);
-      if (!unit || !Number.isInteger(count) || count < 1) fail(`"${n.value} ${n.unit}" is not supported by the preview`);
+      if (!TIME_UNITS.includes(n.unit) || !Number.isInteger(count) || count < 1) fail(`"${n.value} ${n.unit}" is not supported by the preview`);
       // Looker counts the current unit in: "7 days" is today and the 6 days before it.
-      const start = `date_trunc('${n.unit}', current_timestamp::TIMESTAMP) - INTERVAL ${count - 1} ${unit}`;
-      test = `(${col} >= ${start} AND ${col} < date_trunc('${n.unit}', current_timestamp::TIMESTAMP) + INTERVAL 1 ${unit})`;
+      const current = dialect.timeTrunc(dialect.currentTimestamp(), n.unit as TimeUnit);
+      test = `(${col} >= ${dialect.timeAdd(current, 1 - count, n.unit as TimeUnit)} AND ${col} < ${dialect.timeAdd(current, 1, n.unit as TimeUnit)})`;
       break;
     }
     case 'range':
@@ -144,14 +143,14 @@ function dateTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { 
     case 'on':
     case 'day': {
       const d: DateParts = n.date ?? n;
-      test = `(${col} >= ${ts(d)} AND ${col} < ${ts(d)} + INTERVAL 1 DAY)`;
+      test = `(${col} >= ${ts(d)} AND ${col} < ${dialect.timeAdd(ts(d), 1, 'day')})`;
       break;
     }
     case 'month':
-      test = `(${col} >= ${ts({ year: n.year, month: n.month })} AND ${col} < ${ts({ year: n.year, month: n.month })} + INTERVAL 1 MONTH)`;
+      test = `(${col} >= ${ts({ year: n.year, month: n.month })} AND ${col} < ${dialect.timeAdd(ts({ year: n.year, month: n.month }), 1, 'month')})`;
       break;
     case 'year':
-      test = `(${col} >= ${ts({ year: n.year })} AND ${col} < ${ts({ year: n.year })} + INTERVAL 1 YEAR)`;
+      test = `(${col} >= ${ts({ year: n.year })} AND ${col} < ${dialect.timeAdd(ts({ year: n.year }), 1, 'year')})`;
       break;
     default:
       return fail(`the ${n.type} form of date filter is not supported by the preview`);
@@ -163,7 +162,7 @@ function dateTerm(col: string, n: FilterASTNode, fail: (r: string) => never): { 
  * The predicate for `expression` on the SQL expression `col`. `field` names the field in errors.
  * An empty expression filters nothing (`1=1`), as in Looker.
  */
-export function filterToSql(kind: FilterKind, col: string, expression: string, field: string, caseSensitive = true): string {
+export function filterToSql(kind: FilterKind, col: string, expression: string, field: string, caseSensitive = true, dialect: Dialect = dialects.duckdb): string {
   const fail = (reason: string): never => {
     throw new FilterError(field, expression, reason);
   };
@@ -182,8 +181,8 @@ export function filterToSql(kind: FilterKind, col: string, expression: string, f
   if (kind === 'string' && !caseSensitive) {
     // Looker compares lower-cased on both sides when a field is case_sensitive: no.
     const lower = (n: FilterASTNode): FilterASTNode => (Array.isArray(n.value) ? { ...n, value: n.value.map((v) => String(v).toLowerCase()) } : n);
-    return combine(leaves(ast).map((n) => stringTerm(`LOWER(${col})`, lower(n), fail)));
+    return combine(leaves(ast).map((n) => stringTerm(dialect, `LOWER(${col})`, lower(n), fail)));
   }
   const term = { string: stringTerm, number: numberTerm, date: dateTerm }[kind];
-  return combine(leaves(ast).map((n) => term(col, n, fail)));
+  return combine(leaves(ast).map((n) => term(dialect, col, n, fail)));
 }

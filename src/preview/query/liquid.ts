@@ -4,8 +4,10 @@
  * filters (`{% condition view.filter %} column {% endcondition %}`). Any other tag is rejected.
  */
 
-/** What Looker calls the DuckDB dialect in `_dialect._name`. */
-export const PREVIEW_DIALECT_NAME = 'duckdb';
+import { dialects } from '../../sql/dialects';
+
+/** What Looker calls the preview's dialect (DuckDB) in `_dialect._name`. */
+export const PREVIEW_DIALECT_NAME = dialects.duckdb.lookerName;
 
 export interface LiquidContext {
   dialectName: string;

@@ -1,8 +1,37 @@
-import type { CreateTableOptions } from '../dialect';
+import type { CreateTableOptions, Scripting, TimeFormat, TimeUnit } from '../dialect';
 import { StandardDialect } from './standard';
+
+/** Every non-empty line two spaces in. */
+const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+
+/** GoogleSQL procedural language: DECLARE, SET, WHILE, IF, RAISE, BEGIN … EXCEPTION … END. */
+class BigQueryScripting implements Scripting {
+  constructor(private readonly dialect: BigQueryDialect) {}
+  declareInt(name: string, initial: number): string {
+    return `DECLARE ${name} INT64 DEFAULT ${this.dialect.numberLiteral(initial)};`;
+  }
+  setVariable(name: string, expr: string): string {
+    return `SET ${name} = ${expr};`;
+  }
+  whileLoop(condition: string, body: string): string {
+    return `WHILE ${condition} DO\n${indent(body)}\nEND WHILE;`;
+  }
+  ifThen(condition: string, body: string): string {
+    return `IF ${condition} THEN\n${indent(body)}\nEND IF;`;
+  }
+  raise(message: string): string {
+    return `RAISE USING MESSAGE = ${this.dialect.stringLiteral(message)};`;
+  }
+  guarded(body: string, onError: string): string {
+    return ['BEGIN', indent(body), 'EXCEPTION WHEN ERROR THEN', indent(onError), indent('RAISE USING MESSAGE = @@error.message;'), 'END;'].join('\n');
+  }
+}
 
 export class BigQueryDialect extends StandardDialect {
   readonly name = 'bigquery' as const;
+  readonly displayName = 'BigQuery';
+  readonly lookerName = 'bigquery_standard_sql';
+  readonly scripting: Scripting | null = new BigQueryScripting(this);
   protected readonly identifierQuote = '`';
   /** Quoted identifiers take the escape sequences of string literals: a backslash or backtick is escaped. */
   protected escapeIdent(name: string): string {
@@ -54,6 +83,37 @@ export class BigQueryDialect extends StandardDialect {
   }
   minusHours(expr: string, hours: number): string {
     return `TIMESTAMP_SUB(${expr}, INTERVAL ${Math.trunc(hours)} HOUR)`;
+  }
+  timeTrunc(expr: string, unit: TimeUnit): string {
+    return `TIMESTAMP_TRUNC(${expr}, ${unit === 'week' ? 'WEEK(MONDAY)' : unit.toUpperCase()})`;
+  }
+  timeAdd(expr: string, count: number, unit: TimeUnit): string {
+    // TIMESTAMP_ADD stops at days; longer units move the UTC calendar date (a DATETIME).
+    const n = Math.trunc(count);
+    if (['second', 'minute', 'hour', 'day'].includes(unit)) return `TIMESTAMP_ADD(${expr}, INTERVAL ${n} ${unit.toUpperCase()})`;
+    return `TIMESTAMP(DATETIME_ADD(DATETIME(${expr}), INTERVAL ${n} ${unit.toUpperCase()}))`;
+  }
+  timeFormat(expr: string, format: TimeFormat): string {
+    return `FORMAT_TIMESTAMP(${this.stringLiteral(format)}, ${expr})`;
+  }
+  containsText(expr: string, part: string): string {
+    return `(STRPOS(${expr}, ${part}) > 0)`;
+  }
+  median(expr: string): string {
+    // No exact median aggregate in BigQuery (PERCENTILE_CONT is analytic): the middle of 2 quantiles, as Looker does.
+    return `APPROX_QUANTILES(${expr}, 2)[OFFSET(1)]`;
+  }
+  distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string {
+    // An aggregate of an array cannot be unnested in the same query, so Looker's symmetric aggregate instead: each
+    // key becomes a large number from its hash (60 bits); the distinct sums of hash + value and of hash alone
+    // differ by the sum of one value per key. NUMERIC keeps it exact (to 9 decimals) where FLOAT64 would not.
+    const keep = [`(${value}) IS NOT NULL`, ...(where ? [where] : [])].join(' AND ');
+    const hash = `CAST(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(CAST(${key} AS STRING))), 1, 15)) AS INT64) AS NUMERIC)`;
+    const sum = `CAST(SUM(DISTINCT IF(${keep}, ${hash} + CAST(${value} AS NUMERIC), NULL)) - SUM(DISTINCT IF(${keep}, ${hash}, NULL)) AS FLOAT64)`;
+    return fn === 'sum' ? sum : `SAFE_DIVIDE(${sum}, COUNT(DISTINCT IF(${keep}, ${key}, NULL)))`;
+  }
+  raiseError(message: string): string {
+    return `ERROR(${this.stringLiteral(message)})`;
   }
   boolOr(expr: string): string {
     return `LOGICAL_OR(${expr})`;

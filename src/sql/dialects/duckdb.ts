@@ -1,8 +1,12 @@
-import type { CreateTableOptions } from '../dialect';
+import type { CreateTableOptions, Scripting, TimeFormat, TimeUnit } from '../dialect';
 import { StandardDialect } from './standard';
 
 export class DuckDBDialect extends StandardDialect {
   readonly name = 'duckdb' as const;
+  readonly displayName = 'DuckDB';
+  readonly lookerName = 'duckdb';
+  /** DuckDB SQL has no procedural statements: loops are unrolled, scripts hold no lock. */
+  readonly scripting: Scripting | null = null;
   protected readonly identifierQuote = '"';
   /** A double quote inside a quoted identifier is written twice. */
   protected escapeIdent(name: string): string {
@@ -60,6 +64,30 @@ export class DuckDBDialect extends StandardDialect {
   }
   minusHours(expr: string, hours: number): string {
     return `(${expr} - INTERVAL (${Math.trunc(hours)}) HOUR)`;
+  }
+  timeTrunc(expr: string, unit: TimeUnit): string {
+    // DuckDB's weeks start on Monday (ISO), as Looker's do by default.
+    return `date_trunc(${this.stringLiteral(unit)}, ${expr})`;
+  }
+  timeAdd(expr: string, count: number, unit: TimeUnit): string {
+    return `(${expr} + INTERVAL (${Math.trunc(count)}) ${unit.toUpperCase()})`;
+  }
+  timeFormat(expr: string, format: TimeFormat): string {
+    return `strftime(${expr}, ${this.stringLiteral(format)})`;
+  }
+  containsText(expr: string, part: string): string {
+    return `contains(${expr}, ${part})`;
+  }
+  median(expr: string): string {
+    return `MEDIAN(${expr})`;
+  }
+  distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string {
+    const keep = [`(${value}) IS NOT NULL`, ...(where ? [where] : [])].join(' AND ');
+    const pairs = `list(DISTINCT struct_pack(k := ${key}, v := ${value})) FILTER (WHERE ${keep})`;
+    return `${fn === 'sum' ? 'list_sum' : 'list_avg'}(list_transform(${pairs}, x -> x.v))`;
+  }
+  raiseError(message: string): string {
+    return `error(${this.stringLiteral(message)})`;
   }
   boolOr(expr: string): string {
     return `bool_or(${expr})`;

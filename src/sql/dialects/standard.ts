@@ -1,4 +1,4 @@
-import type { CreateTableOptions, Dialect, WarehouseName } from '../dialect';
+import type { CreateTableOptions, Dialect, Scripting, TimeFormat, TimePart, TimeUnit, WarehouseName } from '../dialect';
 import type { ColumnType } from '../../contract/tables';
 import { assertFiniteNumber, assertQuotable } from './common';
 
@@ -8,6 +8,9 @@ import { assertFiniteNumber, assertQuotable } from './common';
  */
 export abstract class StandardDialect implements Dialect {
   abstract readonly name: WarehouseName;
+  abstract readonly displayName: string;
+  abstract readonly lookerName: string;
+  abstract readonly scripting: Scripting | null;
   protected abstract readonly identifierQuote: string;
   abstract readonly stringType: string;
   abstract readonly intType: string;
@@ -28,6 +31,13 @@ export abstract class StandardDialect implements Dialect {
   abstract unixMicros(expr: string): string;
   abstract minusHours(expr: string, hours: number): string;
   abstract currentTimestamp(): string;
+  abstract raiseError(message: string): string;
+  abstract timeTrunc(expr: string, unit: TimeUnit): string;
+  abstract timeAdd(expr: string, count: number, unit: TimeUnit): string;
+  abstract timeFormat(expr: string, format: TimeFormat): string;
+  abstract containsText(expr: string, part: string): string;
+  abstract median(expr: string): string;
+  abstract distinctKeyAggregate(fn: 'sum' | 'average', key: string, value: string, where?: string): string;
   abstract boolOr(expr: string): string;
   abstract rowToJson(alias: string): string;
   abstract structOf(fields: [name: string, expr: string][]): string;
@@ -73,6 +83,18 @@ export abstract class StandardDialect implements Dialect {
   }
   greatest(...exprs: string[]): string {
     return `GREATEST(${exprs.join(', ')})`;
+  }
+  castTimestamp(expr: string): string {
+    return `CAST(${expr} AS ${this.timestampType})`;
+  }
+  timeExtract(expr: string, part: TimePart): string {
+    return `EXTRACT(${part.toUpperCase()} FROM ${expr})`;
+  }
+  startsWith(expr: string, prefix: string): string {
+    return `STARTS_WITH(${expr}, ${prefix})`;
+  }
+  endsWith(expr: string, suffix: string): string {
+    return `ENDS_WITH(${expr}, ${suffix})`;
   }
   countIf(cond: string): string {
     return `COUNT(CASE WHEN ${cond} THEN 1 END)`;

@@ -6,6 +6,8 @@
  * int64 statistics arrive as decimal strings, and failures are `status.errorResult` ErrorProtos.
  */
 
+import { JourneyStitchError } from '../../contract/errors';
+
 /** BigQuery's ErrorProto. */
 export interface ErrorProto {
   reason?: string;
@@ -64,7 +66,7 @@ export interface BigQueryClient {
 }
 
 /** A job (or the request creating it) failed: BigQuery's message and reason, and the job when there is one. */
-export class BigQueryJobError extends Error {
+export class BigQueryJobError extends JourneyStitchError {
   constructor(
     readonly error: ErrorProto,
     readonly job?: JobResource,

@@ -16,6 +16,7 @@ import type { LoopStep, Pipeline, SqlStep, Step } from '../../sql/pipeline';
 import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../../sql/runner';
 import { BigQueryJobError, jobStatistics, type BigQueryClient, type JobStatistics } from './client';
 import { tablesRead } from './statements';
+import { JourneyStitchError } from '../../contract/errors';
 
 export type { LoopPosition };
 
@@ -48,7 +49,7 @@ export interface RunOptions {
 }
 
 /** A job failed: the model, where in a loop, and BigQuery's own error. */
-export class BigQueryModelError extends Error {
+export class BigQueryModelError extends JourneyStitchError {
   constructor(
     readonly model: string,
     override readonly cause: BigQueryJobError,
