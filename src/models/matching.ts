@@ -10,8 +10,8 @@
  * - π: the share of offsite profiles that belong to someone identified on the website, N_web: how many such
  *   persons there are (the prior of one candidate is π / N_web).
  * - f(name): the chance that someone else bears the name: its term frequency among the other named records
- *   (identified persons and unmatched profiles, the profile itself left out), or the product of its first and last
- *   words' frequencies when smaller. A rare name is strong evidence, "John Smith" weak, and namesakes share the
+ *   (identified persons and unmatched profiles, the profile itself left out), or for a name no other record bears but
+ *   one, the product of its first and last words' frequencies when smaller. A rare name is strong evidence, "John Smith" weak, and namesakes share the
  *   probability.
  * - BF = m / u per comparison: company (the profile's company or headline "… at Acme" against the candidate's
  *   company trait or work email domain: agree, disagree, unknown), referral (a LinkedIn-referred web visit by the
@@ -181,15 +181,18 @@ GROUP BY token`;
 
 /**
  * The chance that someone other than the candidate bears the name: its frequency among the other named records
- * (leave-one-out: not counting the profile itself), or, when smaller, the product of its first and last words'
- * frequencies (each leave-one-out, at least 1 in N): Splink's term frequencies, the words taken as independent.
+ * (leave-one-out: not counting the profile itself). A name no other record bears but one cannot look rarer than 1 in
+ * N that way; for it, the product of its first and last words' frequencies (each leave-one-out, at least 1 in N) when
+ * smaller: Splink's term frequencies, the words taken as independent. Only there: a name borne by several records is
+ * measured well enough, and the words' product over-states how rare it is (their independence fails: at 1M events,
+ * using it for every name made p ≥ 0.9 matches 91% right against 97% predicted).
  */
 function nameFrequencySql(ctx: ModelContext, records: string, first: string, last: string, named: string): string {
   const { d } = ctx;
   const others = d.greatest(`${named} - 1`, '1');
   const full = `(${records} - 1) / ${others}`;
   const words = `${d.greatest(`${first} - 1`, '1')} / ${others} * ${d.greatest(`${last} - 1`, '1')} / ${others}`;
-  return `CASE WHEN ${first} IS NULL OR ${last} IS NULL THEN ${full} ELSE ${d.least(full, words)} END`;
+  return `CASE WHEN ${records} > 2 OR ${first} IS NULL OR ${last} IS NULL THEN ${full} ELSE ${d.least(full, words)} END`;
 }
 
 /**

@@ -215,7 +215,7 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     const k = records(p.name);
     const others = Math.max(params.named - 1, 1);
     const words = firstAndLast(p.name)?.map((w) => wordRecords.get(w));
-    const wordFrequency = words?.every((r) => r !== undefined) ? words.reduce((f, r) => (f * Math.max(r! - 1, 1)) / others, 1) : Infinity;
+    const wordFrequency = k <= 2 && words?.every((r) => r !== undefined) ? words.reduce((f, r) => (f * Math.max(r! - 1, 1)) / others, 1) : Infinity;
     const none = (1 - params.prior) * Math.min((k - 1) / others, wordFrequency);
     const scored = candidates.map((person) => {
       const { level, referred, chance, otherProfile } = compare(p, person);

@@ -85,9 +85,8 @@ export const offsiteRow = (id: string, when: string, fullName: string | null, ex
 /**
  * Scored name matching: two web persons named Sam Lee at Acme and Globex (their work emails), two labelled examples
  * (LinkedIn rows carrying the email of a web person, headline naming the same company), and a Sam Lee profile.
- * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.75 ≥ 0.6); without a headline neither
- * clears 0.6 (0.43 each): the profile stays unmatched. "Sam Lee" is 2 of the 4 other named records, and its words each
- * 2 of 4: the chance someone else bears it is the smaller of 1/2 and 1/2 × 1/2 (docs/semantics.md §5).
+ * With "Head of Data at Acme" the company singles out the Acme Sam (p 0.68 ≥ 0.6); without a headline neither
+ * clears 0.6 (0.375 each): the profile stays unmatched.
  */
 export function namesakes() {
   const people = [
@@ -105,12 +104,13 @@ export function namesakes() {
 
 /**
  * Two Sam Lees with personal mail (no company either way) both came from LinkedIn within the window after the profile's
- * like. One comes from LinkedIn once; the other eight times over the data's 483 hours, so a visit near any like is likely
- * by chance (1 − e^(−8 × 144 / 483) = 0.908 against 0.258). The labelled Ann Bo came from LinkedIn an hour after her
- * like, so visits are evidence at all (the rate likes drive, beyond chance: 1 − (1 + 2 × 0.871) / (1.742 + 2 × 0.871) =
- * 0.213). Bayes factors 1 + 0.213 × 0.742 / 0.258 = 1.613 and 1.022; each Sam's prior 0.75 / 4; someone else bears the
- * name 0.25 × 1/4: p = 0.1875 × 1.613 / (0.1875 × 2.635 + 0.0625) = 0.5435, the rare visitor. With one chance for
- * all, both visits would weigh the same and neither Sam would reach 0.5.
+ * like. One comes from LinkedIn once; the other eight times over the data's 1,443 hours (a visitor on New Year's Day
+ * opens it), so a visit near any like is far likelier by chance (1 − e^(−8 × 144 / 1443) = 0.550 against 0.095). The
+ * labelled Ann Bo came from LinkedIn an hour after her like, so visits are evidence at all (the rate likes drive,
+ * beyond chance: 1 − (1 + 2 × 0.9525) / (1.905 + 2 × 0.9525) = 0.2375). Bayes factors 1 + 0.2375 × 0.905 / 0.095 =
+ * 3.263 and 1.194; each Sam's prior 0.75 / 4; someone else bears the name 0.25 × 2/4: p = 0.1875 × 3.263 /
+ * (0.1875 × 4.457 + 0.125) = 0.637, the rare visitor. With one chance for all, both visits would weigh the same and
+ * neither Sam could reach 0.5.
  */
 function frequentVisitor(): Scenario {
   const sams = [
@@ -128,6 +128,7 @@ function frequentVisitor(): Scenario {
     input: {
       identifies: sams,
       pages: [
+        page('v0', '01-01 09:00', 'a0', 'Home'),
         fromLinkedin('v3', '02-20 11:00', 'a3'),
         fromLinkedin('v1', '02-21 12:00', 'a1'),
         fromLinkedin('v2', '02-21 13:00', 'a2'),
@@ -146,6 +147,7 @@ function frequentVisitor(): Scenario {
       i2: [USER_U2, 'confirmed', 'user_id'],
       i3: [USER_U3, 'confirmed', 'user_id'],
       i4: [USER_U4, 'confirmed', 'user_id'],
+      v0: [anonPerson('a0'), 'anonymous', 'none'],
       v1: [USER_U1, 'confirmed', 'anonymous_id'],
       v2: [USER_U2, 'confirmed', 'anonymous_id'],
       ...Object.fromEntries(frequent.map((_, i) => [`v2-${i}`, [USER_U2, 'confirmed', 'anonymous_id']])),
@@ -154,8 +156,8 @@ function frequentVisitor(): Scenario {
       'li-4': [USER_U4, 'confirmed', 'offsite_email'],
       'li-1': [USER_U1, 'inferred', 'name_match'],
     },
-    persons: { [USER_U1]: 'inferred', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [USER_U4]: 'confirmed' },
-    rows: { stitched_events: { 'li-1': { match_probability: 0.543512, match_evidence: 'name shared by 3 + best of 2 + LinkedIn visit' } } },
+    persons: { [USER_U1]: 'inferred', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [USER_U4]: 'confirmed', [anonPerson('a0')]: 'anonymous' },
+    rows: { stitched_events: { 'li-1': { match_probability: 0.636835, match_evidence: 'name shared by 3 + best of 2 + LinkedIn visit' } } },
   };
 }
 
@@ -179,8 +181,8 @@ function scoredNamesakes(): Scenario[] {
       events: { ...known, 'li-1': [USER_U1, 'inferred', 'name_match'] },
       persons: { ...persons, [USER_U1]: 'inferred' },
       rows: {
-        stitched_events: { 'li-1': { match_probability: 0.75, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
-        persons: { [USER_U1]: { match_probability: 0.75, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
+        stitched_events: { 'li-1': { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
+        persons: { [USER_U1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
       },
     },
     {
@@ -204,9 +206,23 @@ function scoredNamesakes(): Scenario[] {
       },
       events: { ...known, 'li-5': [USER_U1, 'confirmed', 'offsite_email'], 'li-1': [USER_U2, 'inferred', 'name_match'] },
       persons: { ...persons, [USER_U2]: 'inferred' },
-      rows: { stitched_events: { 'li-1': { match_probability: 0.797153, match_evidence: 'name shared by 3 + best of 2' } } },
+      rows: { stitched_events: { 'li-1': { match_probability: 0.732026, match_evidence: 'name shared by 3 + best of 2' } } },
     },
     frequentVisitor(),
+    {
+      // A name nobody else bears: its own count says 1 in 5 other named records bear it (the candidate), its words say
+      // 1/5 × 1/5. Each of 5 web persons' prior 0.75 / 5, the company unknown (BF 0.5: the labelled pairs all agreed):
+      // p = 0.075 / (0.075 + 0.25 × 0.04) = 0.882 ≥ 0.8; by the name's count alone 0.075 / (0.075 + 0.25 × 0.2) = 0.6.
+      name: 'scored: a name nobody else bears weighs by its words, rarer than 1 in the named records',
+      config: { identity: { name_matching: { min_probability: 0.8 } } },
+      input: {
+        identifies: [...people, identify('i5', '03-01 13:00', 'a5', { user_id: 'u5', name: 'Zelda Okonkwo', email: 'zelda.okonkwo@gmail.com' })],
+        offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Zelda Okonkwo')] },
+      },
+      events: { ...known, i5: [userPerson('u5'), 'confirmed', 'user_id'], 'li-1': [userPerson('u5'), 'inferred', 'name_match'] },
+      persons: { ...persons, [userPerson('u5')]: 'inferred' },
+      rows: { stitched_events: { 'li-1': { match_probability: 0.882353, match_evidence: 'rare name' } } },
+    },
     {
       name: 'scored: namesakes and no evidence to tell them apart: unmatched',
       config,
