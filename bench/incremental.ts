@@ -19,7 +19,7 @@ import { refreshFull, refreshIncremental } from '../src/engine/incremental';
 import { loadSources } from '../src/engine/load';
 import { runPipeline } from '../src/engine/run';
 import { buildPipeline } from '../src/models';
-import { stepsAfter } from '../src/models/incremental';
+import { between } from '../src/sql/pipeline';
 import { APPEND } from '../src/models/incremental/append';
 import { rawBefore, rawTimes, shareCut } from './increment';
 import { MANIFEST_FILE, generateSample, resolveSampleOptions } from '../src/sample';
@@ -135,7 +135,7 @@ async function main() {
     const appendedPersons = rowsOf(`${APPEND}persons`);
     const appendedEvents = rowsOf(`${APPEND}stitched_events`);
     const appendMs = inc.steps.filter((s) => s.name.startsWith(APPEND)).reduce((ms, s) => ms + s.ms, 0);
-    const models = new Set(stepsAfter(full.steps, 'js_events').map((s) => s.name));
+    const models = new Set(between(full.steps, ['js_events'], OUTPUT_TABLES).map((s) => s.name));
     const modelMs = (steps: { name: string; ms: number }[]) => steps.filter((s) => models.has(s.name)).reduce((ms, s) => ms + s.ms, 0);
     const equal = Object.values(differences).every((n) => n === 0);
     log(`equal to the full rebuild: ${equal ? 'yes' : `NO ${JSON.stringify(differences)}`}`);

@@ -31,7 +31,7 @@ export interface OfflineSql {
  */
 export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
   const target = getWarehouse(dialect.name).offline(config);
-  const pipeline = buildPipeline({ config, dialect, raw: target.raw, out: target.out });
+  const pipeline = buildPipeline({ config, dialect, raw: target.raw, out: target.out, inline: true });
   const notes = [
     `Reads ${rawTableSpecs(config).map((s) => target.raw.ref(s.logical)).join(', ')}${target.readsNote ? ` (${target.readsNote})` : ''}.`,
     `Writes ${pipeline.outputs.map(target.out).join(', ')}.`,

@@ -140,7 +140,7 @@ async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> 
 /** A full build that also writes the incremental state. */
 export async function refreshFull(conn: DuckDBConnection, opts: RefreshOptions, fullReason?: string): Promise<RefreshResult> {
   const record = runRecord(opts.config, opts.now ?? new Date(), opts.incremental);
-  const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, temporaryScratch: true, ...record });
+  const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, temporaryScratch: true, inline: true, ...record });
   const report = await runPipeline(conn, pipeline, { ...opts.hooks, dropScratchEarly: out });
   await dropAll(conn, pipeline.scratch);
   return { run: await thisRun(conn, record.runId), fullReason, steps: report.steps, totalMs: report.totalMs };

@@ -115,7 +115,7 @@ export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, ho
   const started = now();
   const steps: StepReport[] = [];
   const ref = hooks.dropScratchEarly;
-  const drops = ref ? scratchLastUses(pipeline, ref) : new Map<number, string[]>();
+  const drops = ref ? scratchLastUses(pipeline) : new Map<number, string[]>();
   let stepStarted = started;
   await runPipelineSteps(duckdbExecutor(conn), pipeline.steps, {
     onStepStart: (step) => {

@@ -104,7 +104,7 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
 
   let pipeline: Pipeline;
   try {
-    pipeline = opts.build ? opts.build(loaded) : buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t), temporaryScratch: true });
+    pipeline = opts.build ? opts.build(loaded) : buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t), temporaryScratch: true, inline: true });
   } catch (err) {
     throw err instanceof SourceColumnError ? explainSourceColumnError(err, loaded) : err;
   }

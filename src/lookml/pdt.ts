@@ -18,7 +18,7 @@ import type { Config } from '../config/schema';
 import { REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, type RawTable } from '../models';
 import { rawTableName } from '../models/raw-tables';
-import type { Pipeline, Step } from '../sql/pipeline';
+import { createsOf, readsOf, type Pipeline, type Step } from '../sql/pipeline';
 import { toScript } from '../sql/script';
 import { HASH_KEY_SQL } from './manifest';
 import { dialects } from '../sql/dialects';
@@ -53,7 +53,6 @@ interface Group {
   steps: Step[];
 }
 
-const createsOf = (step: Step): string[] => (step.kind === 'sql' ? (step.creates ? [step.creates] : []) : step.body.flatMap(createsOf));
 const sqlOf = (step: Step): string => (step.kind === 'sql' ? step.sql : [...step.body.map(sqlOf), step.changedSql].join('\n'));
 
 /** Steps grouped by the persisted table they lead to, in pipeline order; trailing steps dropped. */
@@ -74,17 +73,17 @@ function groupByView(pipeline: Pipeline, persisted: readonly string[]): Group[] 
 /**
  * The tables to persist: the `outputs`, and every table a group reads that another group creates (rejected_rows
  * aside: nothing reads it). Persisting one cuts its group in two, which can make more tables cross a cut, so this
- * repeats until nothing new crosses. `ref` is how the pipeline was built to name tables: it tells reads apart.
+ * repeats until nothing new crosses. The reads are the ones the models declare (see ModelContext.ref).
  */
-export function persistedTables(pipeline: Pipeline, outputs: readonly string[], ref: (table: string) => string): string[] {
+export function persistedTables(pipeline: Pipeline, outputs: readonly string[]): string[] {
   const persisted = [...outputs];
   for (;;) {
     const groups = groupByView(pipeline, persisted);
     const madeBy = new Map(groups.flatMap((g) => g.steps.flatMap(createsOf).map((t) => [t, g.view] as const)));
     const crossing = new Set<string>();
     for (const g of groups) {
-      const sql = g.steps.map(sqlOf).join('\n');
-      for (const [table, maker] of madeBy) if (maker !== g.view && !persisted.includes(table) && sql.includes(ref(table))) crossing.add(table);
+      const reads = new Set(g.steps.flatMap(readsOf));
+      for (const [table, maker] of madeBy) if (maker !== g.view && !persisted.includes(table) && reads.has(table)) crossing.add(table);
     }
     if (crossing.size === 0) return persisted;
     persisted.push(...[...madeBy.keys()].filter((t) => crossing.has(t)));
@@ -123,8 +122,8 @@ export interface StitchingPdts {
  * intermediate ones) as `${<view>.SQL_TABLE_NAME}`, rejected_rows in @{SCRATCH}, every other table a TEMP table.
  */
 export function stitchingPdtPipeline(config: Config, outputs: readonly string[]): { pipeline: Pipeline; persisted: string[] } {
-  const marker = (t: string) => `\u0000${t}\u0000`;
-  const persisted = persistedTables(stitchingPipeline(config, marker, () => false), outputs, marker);
+  // The graph is the same whatever the tables are called: the cuts come from a first build's declared reads.
+  const persisted = persistedTables(stitchingPipeline(config, tempRef, () => false), outputs);
   const out = (t: string) => (persisted.includes(t) ? viewTableRef(t) : t === REJECTS_TABLE ? scratchRef(t) : tempRef(t));
   return { pipeline: stitchingPipeline(config, out, (t) => !persisted.includes(t)), persisted };
 }

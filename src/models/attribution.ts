@@ -11,13 +11,13 @@ import { TOUCH_COLUMNS, touchSql } from './channels';
 import { indent } from '../sql/script';
 
 export function attributionSteps(ctx: ModelContext): SqlStep[] {
-  const t = (x: string) => ctx.t(x);
+  const t = (x: string) => ctx.ref(x);
 
   return [
     // Deterministic attribution. Offsite rows not tied to an identified person get a profile key instead.
     ctx.scratchTable(
       'js_event_base',
-      `SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
+      () => `SELECT e.event_id, e.event_type, e.occurred_at, e.name, e.email,
   ${stepLabel(ctx, 'e')} AS step_label,
   ${isConversion(ctx, 'e')} AS is_conversion,
   CASE
@@ -47,10 +47,10 @@ LEFT JOIN ${t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id
 LEFT JOIN ${t('js_anon_events')} AS x ON x.event_id = e.event_id`,
     ),
     // Offsite profiles matched to an identified person by name: scored on the evidence, or by the exact rule.
-    ...nameMatchingSteps(ctx, webPersonsSql(t('js_event_base'))),
+    ...nameMatchingSteps(ctx, () => webPersonsSql(t('js_event_base'))),
     ctx.scratchTable(
       'js_event_person',
-      `SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
+      () => `SELECT b.event_id, b.occurred_at, b.name, b.email, b.step_label, b.is_conversion,
   COALESCE(b.person_id, p.matched_person_id, ${ctx.profilePersonId('p.profile_key')}) AS person_id,
   COALESCE(b.identity_status, CASE WHEN p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'unmatched' END) AS identity_status,
   COALESCE(b.link_reason, CASE WHEN p.matched_person_id IS NOT NULL THEN 'name_match' ELSE 'none' END) AS link_reason,
@@ -63,7 +63,7 @@ LEFT JOIN ${t('js_profiles')} AS p ON p.profile_key = b.profile_key`,
     // profile's own rows for its name); never from inferred or anonymous rows.
     ctx.scratchTable(
       'js_backfill',
-      `WITH eligible AS (
+      () => `WITH eligible AS (
   SELECT person_id, email, name, occurred_at, event_id FROM ${t('js_event_person')} WHERE identity_status IN ('confirmed', 'unmatched')
 ),
 latest_email AS (
@@ -106,7 +106,7 @@ export function stitchingSteps(ctx: ModelContext): SqlStep[] {
  * The path tables then only aggregate. Their LookML twin (outputs.ts pathSql) sorts the filtered events instead.
  */
 function sessionSteps(ctx: ModelContext): SqlStep {
-  return ctx.scratchTable('js_sessionized', sessionizedSql(ctx, ctx.t('js_event_person')));
+  return ctx.scratchTable('js_sessionized', () => sessionizedSql(ctx, ctx.ref('js_event_person')));
 }
 
 /**
@@ -245,12 +245,12 @@ export function stitchedEvents(ctx: ModelContext): SqlStep {
   }
   return ctx.outputTable(
     'stitched_events',
-    `SELECT
+    () => `SELECT
   ${lines.join(',\n  ')}
 FROM (
-${indent(touchSql(ctx, ctx.t('js_events')))}
+${indent(touchSql(ctx, ctx.ref('js_events')))}
 ) AS e
-JOIN ${ctx.t('js_sessionized')} AS s ON s.event_id = e.event_id
-JOIN ${ctx.t('js_backfill')} AS b ON b.person_id = s.person_id`,
+JOIN ${ctx.ref('js_sessionized')} AS s ON s.event_id = e.event_id
+JOIN ${ctx.ref('js_backfill')} AS b ON b.person_id = s.person_id`,
   );
 }

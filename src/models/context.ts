@@ -4,8 +4,8 @@
  */
 import type { Config } from '../config/schema';
 import type { Dialect } from '../sql/dialect';
-import type { SqlStep } from '../sql/pipeline';
-import type { BuildOptions, MatchModel, RawSources } from './types';
+import { ModelGraphError, type LoopStep, type ModelKind, type SqlStep } from '../sql/pipeline';
+import type { BuildOptions, MatchModel, RawSources, RawTable } from './types';
 
 /**
  * Tables partitioned by the date of a column where the warehouse supports it (BigQuery). An incremental run's
@@ -30,25 +30,41 @@ export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 /** Runs of anything but letters and digits collapse to one space in a normalised name. */
 export const NAME_SEPARATOR_PATTERN = '[^\\p{L}\\p{N}]+';
 
+/** What one model's SQL named while it was written (see ModelContext.ref). */
+interface Recording {
+  reads: Set<string>;
+  sources: Set<string>;
+}
+
 export class ModelContext {
   readonly d: Dialect;
   readonly config: Config;
   readonly raw: RawSources;
   private readonly outRef: (table: string) => string;
+  /** Prefix of this build's model tables (an incremental run builds the models again under other names). */
+  readonly namespace: string;
+  /** Tables outside the namespace the build reads, by name (see BuildOptions). */
   readonly nameCandidates?: string;
   readonly matchModel?: MatchModel;
   readonly personTails: boolean;
   readonly scratch: string[] = [];
+  /** Every model declared so far, by table name: a second one with the same name is an error. */
+  readonly models = new Map<string, ModelKind>();
   private readonly temporaryScratch: (table: string) => boolean;
   private readonly temporaryOutputs: boolean;
   /** SQL string expression of the hash key: identity.hash_key, or in Looker the HASH_KEY constant. */
   private readonly hashKey: string;
+  private recording?: Recording;
+  /** Models written as a subquery of their reader (BuildOptions.inline), with their select once it is written. */
+  private readonly inlined: Map<string, { select?: string; recording?: Recording; uses: number }>;
 
-  constructor(opts: BuildOptions) {
+  constructor(opts: BuildOptions, inline: readonly string[] = []) {
+    this.inlined = new Map(inline.map((t) => [t, { uses: 0 }]));
     this.d = opts.dialect;
     this.config = opts.config;
     this.raw = opts.raw;
     this.outRef = opts.out;
+    this.namespace = opts.namespace ?? '';
     this.nameCandidates = opts.nameCandidates;
     this.matchModel = opts.matchModel;
     this.personTails = opts.personTails ?? false;
@@ -58,20 +74,111 @@ export class ModelContext {
     this.hashKey = opts.hashKey ?? this.lit(opts.config.identity.hash_key);
   }
 
-  /** Reference to an output or scratch table. */
-  t(table: string): string {
+  /**
+   * Reference to a model's table, as dbt's `ref()`: written inside a model's SQL (see `scratchTable`), it also
+   * records that the model reads it. The graph (sql/pipeline.ts) is made of these records.
+   */
+  ref(name: string): string {
+    return this.external(this.namespace + name);
+  }
+
+  /** Reference to a table outside this build's namespace (an incremental run's state or scratch), recorded like `ref`. */
+  external(table: string): string {
+    const inlined = this.inlined.get(table);
+    if (inlined && inlined.select === undefined) throw new ModelGraphError(`'${table}' is inlined into a model written before it`);
+    if (inlined?.select !== undefined) {
+      // A subquery in the reader's FROM: the reader reads what the inlined model read.
+      inlined.recording!.reads.forEach((t) => this.recording?.reads.add(t));
+      inlined.recording!.sources.forEach((t) => this.recording?.sources.add(t));
+      inlined.uses++;
+      return `(${inlined.select})`;
+    }
+    this.recording?.reads.add(table);
     return this.outRef(table);
   }
 
-  /** A CREATE OR REPLACE TABLE step for a scratch table (tracked so runners can drop them). */
-  scratchTable(name: string, select: string): SqlStep {
-    if (!this.scratch.includes(name)) this.scratch.push(name);
-    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, { temporary: this.temporaryScratch(name) }) };
+  /** Inlined models their reader names more than once: as subqueries they would be computed once per mention. */
+  inlinedTwice(): string[] {
+    return [...this.inlined].filter(([, i]) => i.uses > 1).map(([t]) => t);
   }
 
-  outputTable(name: string, select: string): SqlStep {
-    const options = { ...partitioning(name), clusterBy: ['person_id'], temporary: this.temporaryOutputs };
-    return { kind: 'sql', name, creates: name, sql: this.d.createTableAs(this.t(name), select, options) };
+  /** Whether a step writes a model that is inlined into its reader (the pipeline leaves the step out). */
+  isInlined(step: SqlStep): boolean {
+    return step.creates !== undefined && this.inlined.has(step.creates);
+  }
+
+  /** Reference to a raw source table, recorded as a read of the model being written. */
+  source(table: RawTable): string {
+    this.recording?.sources.add(table);
+    return this.raw.ref(table);
+  }
+
+  /** The table name a model gets in this build's namespace. */
+  tableName(name: string): string {
+    return this.namespace + name;
+  }
+
+  /**
+   * Write one statement: `sql` is called now, and every `ref`, `external` and `source` it makes is declared as a
+   * read of this statement. `writes` are tables it changes in place (not its reads, even if it reads them too).
+   */
+  statement(name: string, sql: () => string, declared: { creates?: string; writes?: string[] } = {}): SqlStep {
+    if (this.recording) throw new ModelGraphError(`'${name}' is written inside another model's SQL`);
+    const recording: Recording = { reads: new Set(), sources: new Set() };
+    this.recording = recording;
+    let text: string;
+    try {
+      text = sql();
+    } finally {
+      this.recording = undefined;
+    }
+    const { creates, writes = [] } = declared;
+    const reads = [...recording.reads].filter((t) => t !== creates && !writes.includes(t));
+    const step: SqlStep = { kind: 'sql', name, sql: text, reads };
+    if (creates !== undefined) step.creates = creates;
+    if (recording.sources.size) step.sources = [...recording.sources];
+    if (writes.length) step.writes = writes;
+    return step;
+  }
+
+  /** Declare a model (a table this build makes, from the select `sql` writes): its name is unique across the build. */
+  table(name: string, kind: ModelKind, sql: () => string, options: Parameters<Dialect['createTableAs']>[2]): SqlStep {
+    const table = this.tableName(name);
+    const known = this.models.get(table);
+    // The identity loop re-creates its tables each iteration: the same intermediate written again is no new model.
+    if (known !== undefined && !(known === 'intermediate' && kind === 'intermediate')) throw new ModelGraphError(`two models named '${table}'`);
+    this.models.set(table, kind);
+    const inlined = this.inlined.get(table);
+    if (inlined) {
+      const step = this.statement(name, sql);
+      inlined.select = step.sql;
+      inlined.recording = { reads: new Set(step.reads), sources: new Set(step.sources) };
+      return { ...step, creates: table, model: kind };
+    }
+    return { ...this.statement(name, () => this.d.createTableAs(this.outRef(table), sql(), options), { creates: table }), model: kind };
+  }
+
+  /** An intermediate table (tracked so runners can drop them): CREATE OR REPLACE TABLE `name` AS the select `sql` writes. */
+  scratchTable(name: string, sql: () => string): SqlStep {
+    const table = this.tableName(name);
+    if (!this.scratch.includes(table) && !this.inlined.has(table)) this.scratch.push(table);
+    return this.table(name, 'intermediate', sql, { temporary: this.temporaryScratch(name) });
+  }
+
+  /** An output table (the contract's): partitioned and clustered where the warehouse can. */
+  outputTable(name: string, sql: () => string): SqlStep {
+    return this.table(name, 'output', sql, { ...partitioning(name), clusterBy: ['person_id'], temporary: this.temporaryOutputs });
+  }
+
+  /** A state table an incremental run keeps between runs. */
+  stateTable(name: string, sql: () => string): SqlStep {
+    return this.table(name, 'state', sql, partitioning(name));
+  }
+
+  /** Repeat `body` until the select `changed` writes (one row, column `changed`) answers 0. */
+  loop(name: string, maxIterations: number, body: SqlStep[], changed: () => string): LoopStep {
+    const check = this.statement(`${name} (convergence check)`, changed);
+    return { kind: 'loop', name, body, changedSql: check.sql, changedReads: check.reads, maxIterations };
   }
 
   lit(value: string): string {

@@ -2,7 +2,7 @@
  * The identity graph: known identifiers linked by the rows that carry several of them, anonymous ids linked by
  * carried ids, both resolved to connected components by label propagation in SQL (multi-hop, until nothing changes).
  */
-import type { LoopStep, Step } from '../sql/pipeline';
+import type { Step } from '../sql/pipeline';
 import type { ModelContext } from './context';
 
 /** Node type priority when an event carries several known identifiers (the guard can leave them apart). */
@@ -14,38 +14,37 @@ const NODE_PRIORITY = ['user_id', 'email', 'crm_id', 'profile'] as const;
  * neighbours, then jumps to the label's own label, which halves long chains, so rounds grow with log(diameter).
  */
 export function labelPropagation(ctx: ModelContext, prefix: string, edges: string, maxIterations: number): Step[] {
-  const labels = ctx.t(`${prefix}_labels`);
-  const next = ctx.t(`${prefix}_next`);
-  const jump = ctx.t(`${prefix}_jump`);
-  const delta = ctx.t(`${prefix}_delta`);
-  const e = ctx.t(edges);
-  const loop: LoopStep = {
-    kind: 'loop',
-    name: `${prefix}_propagation`,
+  const labels = () => ctx.ref(`${prefix}_labels`);
+  const next = () => ctx.ref(`${prefix}_next`);
+  const jump = () => ctx.ref(`${prefix}_jump`);
+  const delta = () => ctx.ref(`${prefix}_delta`);
+  const e = () => ctx.ref(edges);
+  const loop = ctx.loop(
+    `${prefix}_propagation`,
     maxIterations,
-    body: [
+    [
       ctx.scratchTable(
         `${prefix}_next`,
-        `SELECT l.node, ${ctx.d.least('l.label', 'MIN(n.label)')} AS label
-FROM ${labels} AS l
-JOIN ${e} AS e ON e.a = l.node
-JOIN ${labels} AS n ON n.node = e.b
+        () => `SELECT l.node, ${ctx.d.least('l.label', 'MIN(n.label)')} AS label
+FROM ${labels()} AS l
+JOIN ${e()} AS e ON e.a = l.node
+JOIN ${labels()} AS n ON n.node = e.b
 GROUP BY l.node, l.label`,
       ),
       ctx.scratchTable(
         `${prefix}_jump`,
-        `SELECT x.node, j.label FROM ${next} AS x JOIN ${next} AS j ON j.node = x.label`,
+        () => `SELECT x.node, j.label FROM ${next()} AS x JOIN ${next()} AS j ON j.node = x.label`,
       ),
       ctx.scratchTable(
         `${prefix}_delta`,
-        `SELECT COUNT(*) AS changed FROM ${jump} AS j JOIN ${labels} AS l ON l.node = j.node WHERE j.label <> l.label`,
+        () => `SELECT COUNT(*) AS changed FROM ${jump()} AS j JOIN ${labels()} AS l ON l.node = j.node WHERE j.label <> l.label`,
       ),
-      ctx.scratchTable(`${prefix}_labels`, `SELECT node, label FROM ${jump}`),
+      ctx.scratchTable(`${prefix}_labels`, () => `SELECT node, label FROM ${jump()}`),
     ],
-    changedSql: `SELECT changed FROM ${delta}`,
-  };
+    () => `SELECT changed FROM ${delta()}`,
+  );
   return [
-    ctx.scratchTable(`${prefix}_labels`, `SELECT a AS node, ${ctx.d.least('a', 'MIN(b)')} AS label FROM ${e} GROUP BY a`),
+    ctx.scratchTable(`${prefix}_labels`, () => `SELECT a AS node, ${ctx.d.least('a', 'MIN(b)')} AS label FROM ${e()} GROUP BY a`),
     loop,
   ];
 }
@@ -61,17 +60,17 @@ function undirected(pairs: string): string {
 
 export function identitySteps(ctx: ModelContext): Step[] {
   const { d } = ctx;
-  const ev = ctx.t('js_events');
+  const ev = () => ctx.ref('js_events');
   const maxIter = ctx.config.identity.max_iterations;
   const nodeSelect = (type: string, value: string, where: string) =>
-    `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS node, ${ctx.lit(type)} AS node_type, ${value} AS node_value, ${NODE_PRIORITY.indexOf(type as never)} AS priority FROM ${ev} WHERE ${where}`;
-  const crm = ctx.config.identity.crm_ids.map((c) =>
+    `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS node, ${ctx.lit(type)} AS node_type, ${value} AS node_value, ${NODE_PRIORITY.indexOf(type as never)} AS priority FROM ${ev()} WHERE ${where}`;
+  const crm = () => ctx.config.identity.crm_ids.map((c) =>
     nodeSelect('crm_id', d.concat(ctx.lit(`${c.name}=`), d.quoteIdent(`crm_${c.name}`)), `${d.quoteIdent(`crm_${c.name}`)} IS NOT NULL`),
   );
-  const nodes = [
+  const nodes = () => [
     nodeSelect('user_id', 'user_id', 'user_id IS NOT NULL'),
     nodeSelect('email', 'email', 'email IS NOT NULL'),
-    ...crm,
+    ...crm(),
     nodeSelect('profile', d.concat('source', `':'`, 'profile_url'), `event_type = 'offsite' AND profile_url IS NOT NULL`),
   ];
 
@@ -80,36 +79,36 @@ export function identitySteps(ctx: ModelContext): Step[] {
     // (Join tests are folded into the join key below: a key plus a one-sided test makes DuckDB loop over every pair.)
     ctx.scratchTable(
       'js_shared_emails',
-      `SELECT email FROM ${ev} WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > ${d.numberLiteral(ctx.config.identity.max_user_ids_per_email)}`,
+      () => `SELECT email FROM ${ev()} WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > ${d.numberLiteral(ctx.config.identity.max_user_ids_per_email)}`,
     ),
     ctx.scratchTable(
       'js_event_nodes',
-      `SELECT n.event_id, n.occurred_at, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
+      () => `SELECT n.event_id, n.occurred_at, n.node, n.node_type, n.node_value, n.priority, s.email IS NULL AS links
 FROM (
-${nodes.join('\nUNION ALL\n')}
+${nodes().join('\nUNION ALL\n')}
 ) AS n
-LEFT JOIN ${ctx.t('js_shared_emails')} AS s ON s.email = CASE WHEN n.node_type = 'email' THEN n.node_value END`,
+LEFT JOIN ${ctx.ref('js_shared_emails')} AS s ON s.email = CASE WHEN n.node_type = 'email' THEN n.node_value END`,
     ),
     // A row carrying several linking identifiers ties them all to the smallest one (a star: enough for components).
     ctx.scratchTable(
       'js_id_edges',
-      undirected(`SELECT n.node AS a, h.hub AS b
-FROM ${ctx.t('js_event_nodes')} AS n
+      () => undirected(`SELECT n.node AS a, h.hub AS b
+FROM ${ctx.ref('js_event_nodes')} AS n
 JOIN (
-  SELECT event_id, MIN(node) AS hub FROM ${ctx.t('js_event_nodes')} WHERE links GROUP BY event_id HAVING COUNT(*) > 1
+  SELECT event_id, MIN(node) AS hub FROM ${ctx.ref('js_event_nodes')} WHERE links GROUP BY event_id HAVING COUNT(*) > 1
 ) AS h ON h.event_id = n.event_id
 WHERE n.links AND n.node <> h.hub`),
     ),
     ...labelPropagation(ctx, 'js_id', 'js_id_edges', maxIter),
     ctx.scratchTable(
       'js_node_component',
-      `SELECT n.node, n.node_type, n.node_value, COALESCE(l.label, n.node) AS component
-FROM (SELECT node, node_type, node_value FROM ${ctx.t('js_event_nodes')} GROUP BY node, node_type, node_value) AS n
-LEFT JOIN ${ctx.t('js_id_labels')} AS l ON l.node = n.node`,
+      () => `SELECT n.node, n.node_type, n.node_value, COALESCE(l.label, n.node) AS component
+FROM (SELECT node, node_type, node_value FROM ${ctx.ref('js_event_nodes')} GROUP BY node, node_type, node_value) AS n
+LEFT JOIN ${ctx.ref('js_id_labels')} AS l ON l.node = n.node`,
     ),
     ctx.scratchTable(
       'js_components',
-      `SELECT component,
+      () => `SELECT component,
   COALESCE(
     ${ctx.userPersonId(`MIN(CASE WHEN node_type = 'user_id' THEN node_value END)`)},
     ${ctx.hashedPersonId('e', `MIN(CASE WHEN node_type = 'email' THEN node_value END)`)},
@@ -117,19 +116,19 @@ LEFT JOIN ${ctx.t('js_id_labels')} AS l ON l.node = n.node`,
     MIN(CASE WHEN node_type = 'profile' THEN node_value END)
   ) AS person_id,
   ${d.countIf(`node_type IN ('user_id', 'email', 'crm_id')`)} > 0 AS identified
-FROM ${ctx.t('js_node_component')}
+FROM ${ctx.ref('js_node_component')}
 GROUP BY component`,
     ),
     // The event's component: that of its highest-priority identifier; plus which kinds it carries (for link_reason).
     ctx.scratchTable(
       'js_event_component',
-      `SELECT event_id, component, has_user_id, has_email FROM (
+      () => `SELECT event_id, component, has_user_id, has_email FROM (
   SELECT n.event_id, c.component,
     MAX(CASE WHEN n.node_type = 'user_id' THEN 1 ELSE 0 END) OVER (PARTITION BY n.event_id) = 1 AS has_user_id,
     MAX(CASE WHEN n.node_type = 'email' THEN 1 ELSE 0 END) OVER (PARTITION BY n.event_id) = 1 AS has_email,
     ROW_NUMBER() OVER (PARTITION BY n.event_id ORDER BY n.priority, n.node) AS pick
-  FROM ${ctx.t('js_event_nodes')} AS n
-  JOIN ${ctx.t('js_node_component')} AS c ON c.node = n.node
+  FROM ${ctx.ref('js_event_nodes')} AS n
+  JOIN ${ctx.ref('js_node_component')} AS c ON c.node = n.node
 ) AS ranked
 WHERE pick = 1`,
     ),
@@ -138,9 +137,9 @@ WHERE pick = 1`,
 }
 
 function anonymousSteps(ctx: ModelContext): Step[] {
-  const ev = ctx.t('js_events');
-  const pairs = ['carried_anonymous_id', 'linked_anonymous_id']
-    .map((c) => `SELECT anonymous_id AS a, ${c} AS b FROM ${ev} WHERE anonymous_id IS NOT NULL AND ${c} IS NOT NULL AND ${c} <> anonymous_id`)
+  const ev = () => ctx.ref('js_events');
+  const pairs = () => ['carried_anonymous_id', 'linked_anonymous_id']
+    .map((c) => `SELECT anonymous_id AS a, ${c} AS b FROM ${ev()} WHERE anonymous_id IS NOT NULL AND ${c} IS NOT NULL AND ${c} <> anonymous_id`)
     .join('\nUNION ALL\n');
   // Sightings first: the pdt materialization persists them (js_anon_events reads them), and a persisted table
   // must not cut the label propagation below from its start.
@@ -149,48 +148,48 @@ function anonymousSteps(ctx: ModelContext): Step[] {
     // known identifier: where a device was seen with a person.
     ctx.scratchTable(
       'js_anon_sightings',
-      `SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried
+      () => `SELECT x.anonymous_id, c.component, e.occurred_at, e.event_id, x.carried
 FROM (
-  SELECT event_id, anonymous_id, FALSE AS carried FROM ${ev} WHERE anonymous_id IS NOT NULL
-  UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
-  UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
+  SELECT event_id, anonymous_id, FALSE AS carried FROM ${ev()} WHERE anonymous_id IS NOT NULL
+  UNION ALL SELECT event_id, carried_anonymous_id, TRUE FROM ${ev()} WHERE carried_anonymous_id IS NOT NULL
+  UNION ALL SELECT event_id, linked_anonymous_id, TRUE FROM ${ev()} WHERE linked_anonymous_id IS NOT NULL
 ) AS x
-JOIN ${ev} AS e ON e.event_id = x.event_id
-JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = x.event_id`,
+JOIN ${ev()} AS e ON e.event_id = x.event_id
+JOIN ${ctx.ref('js_event_component')} AS c ON c.event_id = x.event_id`,
     ),
     // The seed's last_value(user_id ignore nulls) per anonymous id: its latest sighting.
     ctx.scratchTable(
       'js_anon_direct',
-      `SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
+      () => `SELECT anonymous_id, component, occurred_at AS seen_at, event_id AS seen_event_id, carried FROM (
   SELECT anonymous_id, component, occurred_at, event_id, carried,
     ROW_NUMBER() OVER (PARTITION BY anonymous_id ORDER BY occurred_at DESC, event_id DESC, carried) AS pick
-  FROM ${ctx.t('js_anon_sightings')}
+  FROM ${ctx.ref('js_anon_sightings')}
 ) AS ranked
 WHERE pick = 1`,
     ),
-    ctx.scratchTable('js_anon_edges', undirected(pairs)),
+    ctx.scratchTable('js_anon_edges', () => undirected(pairs())),
     ...labelPropagation(ctx, 'js_anon', 'js_anon_edges', ctx.config.identity.max_iterations),
     ctx.scratchTable(
       'js_anon_ids',
-      `SELECT anonymous_id FROM (
-  SELECT anonymous_id FROM ${ev} WHERE anonymous_id IS NOT NULL
-  UNION ALL SELECT carried_anonymous_id FROM ${ev} WHERE carried_anonymous_id IS NOT NULL
-  UNION ALL SELECT linked_anonymous_id FROM ${ev} WHERE linked_anonymous_id IS NOT NULL
+      () => `SELECT anonymous_id FROM (
+  SELECT anonymous_id FROM ${ev()} WHERE anonymous_id IS NOT NULL
+  UNION ALL SELECT carried_anonymous_id FROM ${ev()} WHERE carried_anonymous_id IS NOT NULL
+  UNION ALL SELECT linked_anonymous_id FROM ${ev()} WHERE linked_anonymous_id IS NOT NULL
 ) AS ids GROUP BY anonymous_id`,
     ),
     ctx.scratchTable(
       'js_anon_person',
-      `WITH members AS (
+      () => `WITH members AS (
   SELECT a.anonymous_id, COALESCE(l.label, a.anonymous_id) AS anon_component
-  FROM ${ctx.t('js_anon_ids')} AS a
-  LEFT JOIN ${ctx.t('js_anon_labels')} AS l ON l.node = a.anonymous_id
+  FROM ${ctx.ref('js_anon_ids')} AS a
+  LEFT JOIN ${ctx.ref('js_anon_labels')} AS l ON l.node = a.anonymous_id
 ),
 attachment AS (
   SELECT anon_component, component, via_anonymous_id, via_carried_column FROM (
     SELECT m.anon_component, d.component, d.anonymous_id AS via_anonymous_id, d.carried AS via_carried_column,
       ROW_NUMBER() OVER (PARTITION BY m.anon_component ORDER BY d.seen_at DESC, d.seen_event_id DESC, d.carried, d.anonymous_id) AS pick
     FROM members AS m
-    JOIN ${ctx.t('js_anon_direct')} AS d ON d.anonymous_id = m.anonymous_id
+    JOIN ${ctx.ref('js_anon_direct')} AS d ON d.anonymous_id = m.anonymous_id
   ) AS ranked
   WHERE pick = 1
 ),
@@ -199,7 +198,7 @@ attachment AS (
 device AS (
   SELECT m.anon_component, COUNT(DISTINCT s.component) > 1 AS shared, MIN(s.occurred_at) AS first_seen_at
   FROM members AS m
-  JOIN ${ctx.t('js_anon_sightings')} AS s ON s.anonymous_id = m.anonymous_id
+  JOIN ${ctx.ref('js_anon_sightings')} AS s ON s.anonymous_id = m.anonymous_id
   GROUP BY m.anon_component
 )
 SELECT m.anonymous_id, m.anon_component,
@@ -210,9 +209,9 @@ SELECT m.anonymous_id, m.anon_component,
 FROM members AS m
 LEFT JOIN attachment AS t ON t.anon_component = m.anon_component
 LEFT JOIN device AS v ON v.anon_component = m.anon_component
-LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = t.component`,
+LEFT JOIN ${ctx.ref('js_components')} AS k ON k.component = t.component`,
     ),
-    ctx.scratchTable('js_anon_events', anonymousEventsSql(ctx)),
+    ctx.scratchTable('js_anon_events', () => anonymousEventsSql(ctx)),
   ];
 }
 
@@ -224,7 +223,7 @@ LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = t.component`,
  */
 function anonymousEventsSql(ctx: ModelContext): string {
   const { d } = ctx;
-  const ev = ctx.t('js_events');
+  const ev = () => ctx.ref('js_events');
   const micros = (x: string) => d.unixMicros(x);
   const backstitch = ctx.config.identity.backstitch_days;
   const windowMicros = backstitch === null ? undefined : d.numberLiteral(Math.round(backstitch * 86_400_000_000));
@@ -238,16 +237,16 @@ function anonymousEventsSql(ctx: ModelContext): string {
   return `WITH anon_events AS (
   -- Web events without a known identifier on a shared device (or, with a window, cut off by it).
   SELECT e.event_id, e.occurred_at, a.anon_component, a.shared
-  FROM ${ev} AS e
-  JOIN ${ctx.t('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id
-  LEFT JOIN ${ctx.t('js_event_component')} AS c ON c.event_id = e.event_id
+  FROM ${ev()} AS e
+  JOIN ${ctx.ref('js_anon_person')} AS a ON a.anonymous_id = e.anonymous_id
+  LEFT JOIN ${ctx.ref('js_event_component')} AS c ON c.event_id = e.event_id
   WHERE c.event_id IS NULL AND e.event_type <> 'offsite' AND (a.shared OR ${cut})
 ),
 timeline AS (
   -- A shared device's sightings (each event once) and anonymous events, in one time line per device.
   SELECT a.anon_component, s.event_id, s.occurred_at, s.component
-  FROM ${ctx.t('js_anon_sightings')} AS s
-  JOIN ${ctx.t('js_anon_person')} AS a ON a.anonymous_id = s.anonymous_id
+  FROM ${ctx.ref('js_anon_sightings')} AS s
+  JOIN ${ctx.ref('js_anon_person')} AS a ON a.anonymous_id = s.anonymous_id
   WHERE a.shared
   GROUP BY a.anon_component, s.event_id, s.occurred_at, s.component
   UNION ALL
@@ -292,7 +291,7 @@ chosen AS (
 )
 SELECT c.event_id, COALESCE(k.person_id, ${ctx.hashedPersonId('a', 'c.anon_component')}) AS person_id, k.person_id IS NOT NULL AS attached
 FROM chosen AS c
-LEFT JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
+LEFT JOIN ${ctx.ref('js_components')} AS k ON k.component = c.component
 UNION ALL
 SELECT event_id, ${ctx.hashedPersonId('a', 'anon_component')}, FALSE FROM anon_events WHERE NOT shared`;
 }

@@ -49,8 +49,8 @@
 import { nameMatching, type Config } from '../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../contract/tables';
 import type { Dialect } from '../sql/dialect';
-import type { LoopStep, Pipeline, SqlStep, Step } from '../sql/pipeline';
-import { ModelContext, partitioning } from './context';
+import { between, createsOf, readsOf, upstreamOf, type Pipeline, type SqlStep, type Step } from '../sql/pipeline';
+import { ModelContext } from './context';
 import { buildPipeline } from './index';
 import { stitchedPersonColumns, webPersonsSql } from './attribution';
 import {
@@ -115,19 +115,6 @@ export interface IncrementalPlan {
 // ---------------------------------------------------------------- helpers
 
 const scoredMatching = (config: Config) => nameMatching(config)?.method === 'scored';
-
-function stepsThrough(steps: Step[], name: string): Step[] {
-  const at = steps.findIndex((s) => s.name === name);
-  if (at < 0) throw new Error(`incremental: the models have no step '${name}' (were they renamed?)`);
-  return steps.slice(0, at + 1);
-}
-
-/** The steps after the one named `name` (the incremental refresh recomputes the models after js_events). */
-export function stepsAfter(steps: Step[], name: string): Step[] {
-  const at = steps.findIndex((s) => s.name === name);
-  if (at < 0) throw new Error(`incremental: the models have no step '${name}' (were they renamed?)`);
-  return steps.slice(at + 1);
-}
 
 /** The physical timestamp column of a raw table, through the config's column mapping. */
 export function rawTimestampColumn(config: Config, table: RawTable): string {
@@ -209,9 +196,10 @@ function rawTimestamp(config: Config, d: Dialect, raw: RawSources, table: RawTab
  * `from` adds tables the instant is read from (joined, so the count is no correlated subquery, which BigQuery
  * accepts only when it can rewrite it as a join).
  */
-function rawRowsBefore(config: Config, d: Dialect, raw: RawSources, instant: string, from = ''): string {
+function rawRowsBefore(ctx: ModelContext, instant: string, from = ''): string {
+  const { config, d, raw } = ctx;
   const counts = rawTableSpecs(config).map(
-    (s) => `(SELECT COUNT(*) FROM ${raw.ref(s.logical)} AS raw_rows${from} WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`,
+    (s) => `(SELECT COUNT(*) FROM ${ctx.source(s.logical)} AS raw_rows${from} WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`,
   );
   return `(${counts.join(' + ')})`;
 }
@@ -283,7 +271,7 @@ function runColumnType(ctx: ModelContext, column: RunColumn): string {
 }
 
 function runsTableSql(ctx: ModelContext): string {
-  return `CREATE TABLE IF NOT EXISTS ${ctx.t(STATE_TABLES.runs)} (${RUN_COLUMNS.map((c) => `${c} ${runColumnType(ctx, c)}`).join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${ctx.ref(STATE_TABLES.runs)} (${RUN_COLUMNS.map((c) => `${c} ${runColumnType(ctx, c)}`).join(', ')})`;
 }
 
 /**
@@ -295,19 +283,19 @@ function runsTableSql(ctx: ModelContext): string {
  */
 const RUN_ROW_ACCOUNTING = ['next_cutoff', 'rows_before_next_cutoff', 'late_rows'] as const satisfies readonly RunColumn[];
 
-function addAccountingColumnsSql(ctx: ModelContext): string[] {
-  return RUN_ROW_ACCOUNTING.map((c) => `ALTER TABLE ${ctx.t(STATE_TABLES.runs)} ADD COLUMN IF NOT EXISTS ${c} ${runColumnType(ctx, c)}`);
+function addAccountingColumnSql(ctx: ModelContext, column: RunColumn): string {
+  return `ALTER TABLE ${ctx.ref(STATE_TABLES.runs)} ADD COLUMN IF NOT EXISTS ${column} ${runColumnType(ctx, column)}`;
 }
 
 /**
  * The run row with the late-row accounting columns after it, from `runRow`: a one-row table of its first nine
  * columns (watermark among them).
  */
-function withAccounting(ctx: ModelContext, raw: RawSources, lookbackHours: number, runRow: string, lateRows: string): string {
-  const { d, config } = ctx;
+function withAccounting(ctx: ModelContext, lookbackHours: number, runRow: string, lateRows: string): string {
+  const { d } = ctx;
   const nextCutoff = (row: string) => d.minusHours(`${row}.watermark`, lookbackHours);
   return `SELECT r.*, ${nextCutoff('r')} AS next_cutoff,
-  ${rawRowsBefore(config, d, raw, nextCutoff('k'), `\n  CROSS JOIN ${runRow} AS k`)} AS rows_before_next_cutoff,
+  ${rawRowsBefore(ctx, nextCutoff('k'), `\n  CROSS JOIN ${runRow} AS k`)} AS rows_before_next_cutoff,
   ${lateRows} AS late_rows
 FROM ${runRow} AS r`;
 }
@@ -322,7 +310,7 @@ const notAfter = (watermark: string, now: string) => `CASE WHEN ${watermark} > $
 
 const KEYS = Object.fromEntries(outputTables().map((x) => [x.name, x.primaryKey])) as Record<OutputTable, string>;
 
-const sql = (name: string, text: string, creates?: string): SqlStep => (creates ? { kind: 'sql', name, sql: text, creates } : { kind: 'sql', name, sql: text });
+const sql = (name: string, text: string): SqlStep => ({ kind: 'sql', name, sql: text, reads: [] });
 
 // ---------------------------------------------------------------- full run
 
@@ -333,73 +321,47 @@ const FULL_RUN_ROW = 'js_full_run';
 export function fullStateSteps(opts: BuildOptions & RunRecord): SqlStep[] {
   const ctx = new ModelContext(opts);
   const { d } = ctx;
-  const t = (x: string) => ctx.t(x);
+  const t = (x: string) => ctx.ref(x);
+  const runs = STATE_TABLES.runs;
   return [
-    sql(STATE_TABLES.events, d.createTableAs(t(STATE_TABLES.events), `SELECT * FROM ${t('js_events')}`, partitioning(STATE_TABLES.events)), STATE_TABLES.events),
-    sql(
-      STATE_TABLES.tokens,
-      d.createTableAs(t(STATE_TABLES.tokens), tokensSql(ctx, t(STATE_TABLES.events)), partitioning(STATE_TABLES.tokens)),
-      STATE_TABLES.tokens,
-    ),
-    sql(
-      STATE_TABLES.personTokens,
-      d.createTableAs(t(STATE_TABLES.personTokens), personTokensSql(t('stitched_events'), t(STATE_TABLES.tokens))),
-      STATE_TABLES.personTokens,
-    ),
-    sql(
-      STATE_TABLES.personNames,
-      d.createTableAs(t(STATE_TABLES.personNames), personNamesSql(ctx, t('stitched_events'), t(STATE_TABLES.events))),
-      STATE_TABLES.personNames,
-    ),
-    sql(
+    ctx.stateTable(STATE_TABLES.events, () => `SELECT * FROM ${t('js_events')}`),
+    ctx.stateTable(STATE_TABLES.tokens, () => tokensSql(ctx, t(STATE_TABLES.events))),
+    ctx.stateTable(STATE_TABLES.personTokens, () => personTokensSql(t('stitched_events'), t(STATE_TABLES.tokens))),
+    ctx.stateTable(STATE_TABLES.personNames, () => personNamesSql(ctx, t('stitched_events'), t(STATE_TABLES.events))),
+    ctx.stateTable(
       STATE_TABLES.rejects,
-      d.createTableAs(
-        t(STATE_TABLES.rejects),
-        `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_staged')} WHERE reject_reason IS NOT NULL
+      () => `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_staged')} WHERE reject_reason IS NOT NULL
 UNION ALL
 ${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: true })}`,
-      ),
-      STATE_TABLES.rejects,
     ),
-    sql(STATE_TABLES.anonPersons, d.createTableAs(t(STATE_TABLES.anonPersons), anonPersonsSql(ctx, t('stitched_events'))), STATE_TABLES.anonPersons),
-    sql(STATE_TABLES.personTail, d.createTableAs(t(STATE_TABLES.personTail), personTailSql(t('js_sessionized'))), STATE_TABLES.personTail),
+    ctx.stateTable(STATE_TABLES.anonPersons, () => anonPersonsSql(ctx, t('stitched_events'))),
+    ctx.stateTable(STATE_TABLES.personTail, () => personTailSql(t('js_sessionized'))),
     // The name-matching parameters this run estimated: incremental runs score with them (models/matching.ts).
-    sql(
-      STATE_TABLES.matchParams,
-      d.createTableAs(
-        t(STATE_TABLES.matchParams),
-        scoredMatching(opts.config) ? `SELECT * FROM ${t('js_match_params')}` : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
-      ),
-      STATE_TABLES.matchParams,
+    ctx.stateTable(STATE_TABLES.matchParams, () =>
+      scoredMatching(opts.config) ? `SELECT * FROM ${t('js_match_params')}` : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
     ),
-    sql(
-      STATE_TABLES.nameTokens,
-      d.createTableAs(
-        t(STATE_TABLES.nameTokens),
-        scoredMatching(opts.config) ? `SELECT * FROM ${t('js_name_tokens')}` : `SELECT ${d.nullOf('string')} AS token FROM (SELECT 1 AS x) AS none WHERE FALSE`,
-      ),
-      STATE_TABLES.nameTokens,
+    // The name word frequencies it counted, for the same reason.
+    ctx.stateTable(STATE_TABLES.nameTokens, () =>
+      scoredMatching(opts.config) ? `SELECT * FROM ${t('js_name_tokens')}` : `SELECT ${d.nullOf('string')} AS token FROM (SELECT 1 AS x) AS none WHERE FALSE`,
     ),
-    sql(`${STATE_TABLES.runs} (create)`, runsTableSql(ctx)),
-    ...addAccountingColumnsSql(ctx).map((text, i) => sql(`${STATE_TABLES.runs} (add column ${RUN_ROW_ACCOUNTING[i]})`, text)),
+    ctx.statement(`${runs} (create)`, () => runsTableSql(ctx), { writes: [runs] }),
+    ...RUN_ROW_ACCOUNTING.map((c) => ctx.statement(`${runs} (add column ${c})`, () => addAccountingColumnSql(ctx, c), { writes: [runs] })),
     ctx.scratchTable(
       FULL_RUN_ROW,
-      `SELECT ${ctx.lit(opts.runId)} AS run_id, 'full' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+      () => `SELECT ${ctx.lit(opts.runId)} AS run_id, 'full' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
   ${notAfter(`(SELECT MAX(occurred_at) FROM ${t(STATE_TABLES.events)})`, timestampLiteral(d, opts.refreshedAt))} AS watermark, ${d.nullOf('timestamp')} AS cutoff,
   ${ctx.lit(opts.configHash)} AS config_hash, (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}) AS new_events, (SELECT COUNT(*) FROM ${t('persons')}) AS affected_persons,
   ${outputRowCount((x) => t(x))} AS rows_rewritten`,
     ),
-    sql(
-      STATE_TABLES.runs,
-      `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')})\n${withAccounting(ctx, opts.raw, opts.lookbackHours, t(FULL_RUN_ROW), '0')}`,
-    ),
+    ctx.statement(runs, () => `INSERT INTO ${t(runs)} (${RUN_COLUMNS.join(', ')})\n${withAccounting(ctx, opts.lookbackHours, t(FULL_RUN_ROW), '0')}`, { writes: [runs] }),
   ];
 }
 
 /** A full build that leaves the state an incremental run needs. */
 export function buildFullPipeline(opts: BuildOptions & RunRecord): Pipeline {
-  const pipeline = buildPipeline({ ...opts, personTails: true });
   const state = fullStateSteps(opts);
+  // The state is built from the models' tables: those stay tables whatever the materialization.
+  const pipeline = buildPipeline({ ...opts, personTails: true, keep: [...(opts.keep ?? []), ...state.flatMap(readsOf)] });
   return {
     ...pipeline,
     steps: [...pipeline.steps, ...state],
@@ -418,35 +380,38 @@ export function lastRunSql(opts: Pick<BuildOptions, 'out'>, columns = 'watermark
 export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan {
   const ctx = new ModelContext(opts);
   const { d, config } = ctx;
-  const t = (x: string) => ctx.t(x);
-  const scratch = (name: string, select: string) => ctx.scratchTable(name, select);
+  const t = (x: string) => ctx.ref(x);
+  const scratch = (name: string, select: () => string) => ctx.scratchTable(name, select);
   const cols = stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ');
-  const state = t(STATE_TABLES.events);
+  const state = () => t(STATE_TABLES.events);
   /** Raw rows from here on are staged again (see rawSince). */
   const since = timestampLiteral(d, opts.cutoff);
-  const stitched = t('stitched_events');
-  const changed = t('js_inc_changed');
+  const stitched = () => t('stitched_events');
+  const changed = () => t('js_inc_changed');
   /** The stored rows the recomputation replaces: those of the affected persons, and the links of their identifiers. */
   const scope = (table: OutputTable) =>
     table === 'identity_links'
       ? `link_id IN (SELECT link_id FROM ${t('js_inc_links')})`
       : `person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`;
-  const personTokens = t(STATE_TABLES.personTokens);
-  const personNames = t(STATE_TABLES.personNames);
-  const seedTokens = t('js_inc_seed_tokens');
-  const appended = t('js_inc_append');
-  const recomputedPersons = `SELECT person_id FROM ${t('js_inc_persons')}`;
+  const personTokens = () => t(STATE_TABLES.personTokens);
+  const personNames = () => t(STATE_TABLES.personNames);
+  const seedTokens = () => t('js_inc_seed_tokens');
+  const appended = () => t('js_inc_append');
+  const recomputedPersons = () => `SELECT person_id FROM ${t('js_inc_persons')}`;
   /** Every person whose rows the run replaces: the recomputed ones (old ids) and the appended ones. */
-  const rewrittenPersons = `${recomputedPersons} UNION ALL SELECT person_id FROM ${appended}`;
-  const appendTables = { changed, anonPersons: t(STATE_TABLES.anonPersons), personTail: t(STATE_TABLES.personTail) };
+  const rewrittenPersons = () => `${recomputedPersons()} UNION ALL SELECT person_id FROM ${appended()}`;
+  // The append's inputs, by name (its models read them from their own namespace).
+  const appendTables = { changed: 'js_inc_changed', anonPersons: STATE_TABLES.anonPersons, personTail: STATE_TABLES.personTail };
   // The stored rows the recomputation's check and the append's merges read, read once (BigQuery bills each read).
-  const touched = (table: (typeof APPENDED_TABLES)[number]) => t(`js_inc_stored_${table}`);
-  const append = appendSteps(opts, { ...appendTables, appended, stored: touched });
+  const touched = (table: (typeof APPENDED_TABLES)[number]) => `js_inc_stored_${table}`;
+  const append = appendSteps(opts, { ...appendTables, appended: 'js_inc_append', stored: touched });
+  const recompute = recomputeSteps(opts);
 
   // 1. Stage the new raw rows with the models' own staging SQL.
   const raw = rawSince(config, d, opts.raw, opts.cutoff);
-  const newOut = (x: string) => opts.out(`${NEW}${x}`);
-  const staging = stepsThrough(buildPipeline({ ...opts, raw, out: newOut }).steps, 'js_events');
+  const newOut = (x: string) => ctx.external(`${NEW}${x}`);
+  // The sub-plan upstream of js_events (not rejected_rows: the apply reads the restaged rows' rejects itself).
+  const staging = upstreamOf(buildPipeline({ ...opts, raw, namespace: NEW }).steps, [`${NEW}js_events`]);
 
   // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties). The state
   //    holds one copy per event id; of a stored copy only the columns that rank it are read (BigQuery bills columns).
@@ -455,45 +420,44 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   //    ranked, and only they can be replaced, so BigQuery reads the state's other columns for those days only.
   const changedStep = scratch(
     'js_inc_changed',
-    `SELECT ${stagedColumns(ctx).map((c) => `n.${d.quoteIdent(c)}`).join(', ')}, s.event_id IS NOT NULL AS known_event
+    () => `SELECT ${stagedColumns(ctx).map((c) => `n.${d.quoteIdent(c)}`).join(', ')}, s.event_id IS NOT NULL AS known_event
 FROM ${newOut('js_events')} AS n
-LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state} WHERE occurred_at >= ${since}) AS s ON s.event_id = n.event_id
+LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state()} WHERE occurred_at >= ${since}) AS s ON s.event_id = n.event_id
 WHERE (s.event_id IS NULL OR ${dedupeBefore('n', 's')})
   -- NOT EXISTS, not NOT IN: DuckDB hashes the smaller side for it (NOT IN hashed the 10M stored ids, 0.7 s).
-  AND NOT EXISTS (SELECT 1 FROM ${state} AS o WHERE o.occurred_at < ${since} AND o.event_id = n.event_id)`,
+  AND NOT EXISTS (SELECT 1 FROM ${state()} AS o WHERE o.occurred_at < ${since} AND o.event_id = n.event_id)`,
   );
   /** The stored copies a new copy replaces: all from the days since the cutoff (BigQuery prunes the others). */
-  const replacedCopies = `occurred_at >= ${since} AND event_id IN (SELECT event_id FROM ${changed} WHERE known_event)`;
+  const replacedCopies = () => `occurred_at >= ${since} AND event_id IN (SELECT event_id FROM ${changed()} WHERE known_event)`;
 
   /**
    * The affected persons, to a fixpoint: the persons holding an identifier of the changed events (old and new
    * copies) or of an affected person. Walks the person-level pairs (js_state_person_tokens): an event's person
    * holds the event's tokens, so this is the same set as walking every event's tokens, at a tenth of the rows.
    */
-  const closure = (prefix: string, seed: string): Step[] => {
-    const persons = t(`${prefix}_persons`);
-    const next = t(`${prefix}_next`);
-    const loop: LoopStep = {
-      kind: 'loop',
-      name: `${prefix}_closure`,
-      maxIterations: config.identity.max_iterations,
-      body: [
+  const closure = (prefix: string, seed: () => string): Step[] => {
+    const persons = () => t(`${prefix}_persons`);
+    const next = () => t(`${prefix}_next`);
+    const loop = ctx.loop(
+      `${prefix}_closure`,
+      config.identity.max_iterations,
+      [
         scratch(
           `${prefix}_next`,
-          `WITH affected_tokens AS (
-  SELECT token FROM ${seedTokens}
+          () => `WITH affected_tokens AS (
+  SELECT token FROM ${seedTokens()}
   UNION DISTINCT
-  SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${persons})
+  SELECT token FROM ${personTokens()} WHERE person_id IN (SELECT person_id FROM ${persons()})
 )
-SELECT person_id FROM ${persons}
+SELECT person_id FROM ${persons()}
 UNION DISTINCT
-SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected_tokens)`,
+SELECT person_id FROM ${personTokens()} WHERE token IN (SELECT token FROM affected_tokens)`,
         ),
-        scratch(`${prefix}_delta`, `SELECT (SELECT COUNT(*) FROM ${next}) - (SELECT COUNT(*) FROM ${persons}) AS changed`),
-        scratch(`${prefix}_persons`, `SELECT person_id FROM ${next}`),
+        scratch(`${prefix}_delta`, () => `SELECT (SELECT COUNT(*) FROM ${next()}) - (SELECT COUNT(*) FROM ${persons()}) AS changed`),
+        scratch(`${prefix}_persons`, () => `SELECT person_id FROM ${next()}`),
       ],
-      changedSql: `SELECT changed FROM ${t(`${prefix}_delta`)}`,
-    };
+      () => `SELECT changed FROM ${t(`${prefix}_delta`)}`,
+    );
     return [scratch(`${prefix}_persons`, seed), loop];
   };
 
@@ -504,37 +468,37 @@ SELECT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM affected
     // cutoff (which is earlier than every restaged one). Older losing copies stay in rejected_rows as they are.
     scratch(
       'js_inc_duplicates',
-      duplicateRejectsSql(ctx, newOut('js_staged'), newOut('js_duplicate_ids'), {
-        earlier: `(SELECT o.event_id, o.source_table FROM ${state} AS o WHERE o.occurred_at < ${since} AND o.event_id IN (SELECT event_id FROM ${newOut('js_staged')}))`,
+      () => duplicateRejectsSql(ctx, newOut('js_staged'), newOut('js_duplicate_ids'), {
+        earlier: `(SELECT o.event_id, o.source_table FROM ${state()} AS o WHERE o.occurred_at < ${since} AND o.event_id IN (SELECT event_id FROM ${newOut('js_staged')}))`,
         occurredAt: true,
       }),
     ),
-    scratch('js_inc_changed_tokens', tokensSql(ctx, changed)),
+    scratch('js_inc_changed_tokens', () => tokensSql(ctx, changed())),
     // New plain events that may only extend their person's history (incremental/append.ts): they start no closure.
-    scratch('js_inc_append_candidates', appendCandidatesSql(ctx, appendTables)),
+    scratch('js_inc_append_candidates', () => appendCandidatesSql(ctx, appendTables)),
     // The identifiers of the other changed events, new copies and stored ones: where the closure starts.
     scratch(
       'js_inc_seed_tokens',
-      `SELECT token FROM ${t('js_inc_changed_tokens')} WHERE event_id NOT IN (SELECT event_id FROM ${t('js_inc_append_candidates')})
+      () => `SELECT token FROM ${t('js_inc_changed_tokens')} WHERE event_id NOT IN (SELECT event_id FROM ${t('js_inc_append_candidates')})
 UNION DISTINCT
-SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies}`,
+SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies()}`,
     ),
     // 3. Persons whose identity may change: those holding an identifier of the changed events, closed under shared
     //    identifiers. Every event carries an identifier (staging rejects the others) and its person holds them all,
     //    so this includes the stored copies' persons without reading stitched_events.
-    ...closure('js_inc_identity', `SELECT DISTINCT person_id FROM ${personTokens} WHERE token IN (SELECT token FROM ${seedTokens})`),
+    ...closure('js_inc_identity', () => `SELECT DISTINCT person_id FROM ${personTokens()} WHERE token IN (SELECT token FROM ${seedTokens()})`),
     // 4. Their names (and the new events'): a name match with one of these names may flip. Only names some
     //    offsite profile can carry matter (rows unmatched or inferred now, or offsite rows among these events).
     scratch(
       'js_inc_names',
-      `WITH affected AS (
-  SELECT norm_name, offsite FROM ${personNames} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
+      () => `WITH affected AS (
+  SELECT norm_name, offsite FROM ${personNames()} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
   UNION ALL
-  SELECT ${ctx.normalizeName('name')}, event_type = 'offsite' FROM ${changed} WHERE name IS NOT NULL
+  SELECT ${ctx.normalizeName('name')}, event_type = 'offsite' FROM ${changed()} WHERE name IS NOT NULL
 )
 SELECT DISTINCT norm_name FROM affected
 WHERE norm_name IN (
-  SELECT norm_name FROM ${personNames} WHERE identity_status IN ('inferred', 'unmatched')
+  SELECT norm_name FROM ${personNames()} WHERE identity_status IN ('inferred', 'unmatched')
   UNION ALL
   SELECT norm_name FROM affected WHERE offsite
 )${
@@ -544,7 +508,7 @@ WHERE norm_name IN (
 -- A name two persons outside the identity closure hold stays ambiguous before and after: it matches nobody either way.
 -- (Not so when matches are scored: the evidence can single out one of several namesakes.)
 AND norm_name NOT IN (
-  SELECT norm_name FROM ${personNames}
+  SELECT norm_name FROM ${personNames()}
   WHERE identity_status = 'confirmed' AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_identity_persons')})
   GROUP BY norm_name HAVING COUNT(DISTINCT person_id) > 1
 )`
@@ -553,58 +517,58 @@ AND norm_name NOT IN (
     // 5. Add the holders of those names and the profiles carrying them (with the persons they are matched to).
     ...closure(
       'js_inc',
-      `SELECT person_id FROM ${t('js_inc_identity_persons')}
+      () => `SELECT person_id FROM ${t('js_inc_identity_persons')}
 UNION DISTINCT
-SELECT person_id FROM ${personNames}
+SELECT person_id FROM ${personNames()}
 WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN (SELECT norm_name FROM ${t('js_inc_names')})`,
     ),
     // Candidates whose person the closure left out are appended; the others are recomputed with their person.
     scratch(
       'js_inc_append',
-      `SELECT event_id, person_id FROM ${t('js_inc_append_candidates')} WHERE person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      () => `SELECT event_id, person_id FROM ${t('js_inc_append_candidates')} WHERE person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     // The stored person columns of the affected persons' events, read once: their event ids here, and the check
     // that leaves unchanged rows in place below.
     scratch(
       'js_inc_stored_events',
-      `SELECT ${['event_id', ...stitchedPersonColumns(ctx)].join(', ')} FROM ${stitched} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      () => `SELECT ${['event_id', ...stitchedPersonColumns(ctx)].join(', ')} FROM ${stitched()} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     scratch(
       'js_inc_events',
-      `SELECT event_id FROM ${t('js_inc_stored_events')}
+      () => `SELECT event_id FROM ${t('js_inc_stored_events')}
 UNION DISTINCT
-SELECT event_id FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
+SELECT event_id FROM ${changed()} WHERE event_id NOT IN (SELECT event_id FROM ${appended()})`,
     ),
     // 6. The affected persons' events (new versions) are the recomputation's input.
     scratch(
       `${DELTA}js_events`,
-      `SELECT ${cols} FROM ${state} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed})
+      () => `SELECT ${cols} FROM ${state()} WHERE event_id IN (SELECT event_id FROM ${t('js_inc_events')}) AND event_id NOT IN (SELECT event_id FROM ${changed()})
 UNION ALL
-SELECT ${cols} FROM ${changed} WHERE event_id NOT IN (SELECT event_id FROM ${appended})`,
+SELECT ${cols} FROM ${changed()} WHERE event_id NOT IN (SELECT event_id FROM ${appended()})`,
     ),
     // Names of everyone else count for name uniqueness too (their web flag is stored: stitched_events is not read).
     scratch(
       'js_inc_outside_names',
-      `SELECT DISTINCT norm_name, person_id AS candidate_id, on_web FROM ${personNames}
+      () => `SELECT DISTINCT norm_name, person_id AS candidate_id, on_web FROM ${personNames()}
 WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
-    ...recomputeSteps(opts),
+    ...recompute,
     // The identifiers of the affected events (the persons' and the changed events'): their links are recomputed.
     scratch(
       'js_inc_links',
-      `SELECT DISTINCT ${ctx.linkId('token')} AS link_id FROM (
-  SELECT token FROM ${seedTokens}
+      () => `SELECT DISTINCT ${ctx.linkId('token')} AS link_id FROM (
+  SELECT token FROM ${seedTokens()}
   UNION ALL
-  SELECT token FROM ${personTokens} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})
+  SELECT token FROM ${personTokens()} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})
 ) AS tokens`,
     ),
     // The stored rows of the recomputed and the appended persons (links: theirs and the appended anonymous ids').
     ...APPENDED_TABLES.map((table) =>
       scratch(
         `js_inc_stored_${table}`,
-        table === 'identity_links'
-          ? `SELECT * FROM ${t(table)} WHERE link_id IN (SELECT link_id FROM ${t('js_inc_links')} UNION ALL ${appendedLinksSql(ctx, { ...appendTables, appended })})`
-          : `SELECT * FROM ${t(table)} WHERE person_id IN (${rewrittenPersons})`,
+        () => table === 'identity_links'
+          ? `SELECT * FROM ${t(table)} WHERE link_id IN (SELECT link_id FROM ${t('js_inc_links')} UNION ALL ${appendedLinksSql(ctx, { ...appendTables, appended: 'js_inc_append' })})`
+          : `SELECT * FROM ${t(table)} WHERE person_id IN (${rewrittenPersons()})`,
       ),
     ),
     ...append.steps,
@@ -616,28 +580,28 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
       // only those are read of the stored rows (under a third of the bytes). Changed events are always rewritten.
       const [columns, unchangedOnly, stored] =
         table === 'stitched_events'
-          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), ` WHERE event_id NOT IN (SELECT event_id FROM ${changed})`, t('js_inc_stored_events')]
-          : ['*', '', `${touched(table)} WHERE ${scope(table)}`];
+          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), () => ` WHERE event_id NOT IN (SELECT event_id FROM ${changed()})`, () => t('js_inc_stored_events')]
+          : ['*', () => '', () => `${t(touched(table))} WHERE ${scope(table)}`];
       return scratch(
         `js_inc_same_${table}`,
-        `SELECT ${key} AS row_key FROM (
-  SELECT ${columns} FROM ${opts.out(`${DELTA}${table}`)}${unchangedOnly}
+        () => `SELECT ${key} AS row_key FROM (
+  SELECT ${columns} FROM ${ctx.external(`${DELTA}${table}`)}${unchangedOnly()}
   INTERSECT DISTINCT
-  SELECT ${columns} FROM ${stored}
+  SELECT ${columns} FROM ${stored()}
 ) AS same_rows`,
       );
     }),
     scratch(
       'js_inc_run_row',
-      `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
+      () => `SELECT ${ctx.lit(opts.runId)} AS run_id, 'incremental' AS mode, ${timestampLiteral(d, opts.refreshedAt)} AS refreshed_at,
   ${notAfter(`COALESCE(${d.greatest('w.previous', 'w.latest')}, w.previous, w.latest)`, timestampLiteral(d, opts.refreshedAt))} AS watermark,
   ${since} AS cutoff, ${ctx.lit(opts.configHash)} AS config_hash,
-  (SELECT COUNT(*) FROM ${changed}) AS new_events,
+  (SELECT COUNT(*) FROM ${changed()}) AS new_events,
   -- Persons recomputed, and persons appended to.
-  (SELECT COUNT(*) FROM ${t('js_inc_persons')}) + (SELECT COUNT(DISTINCT person_id) FROM ${appended}) AS affected_persons,
+  (SELECT COUNT(*) FROM ${t('js_inc_persons')}) + (SELECT COUNT(DISTINCT person_id) FROM ${appended()}) AS affected_persons,
   ${[
-    ...OUTPUT_TABLES.map((x) => `(SELECT COUNT(*) FROM ${opts.out(`${DELTA}${x}`)}) - (SELECT COUNT(*) FROM ${t(`js_inc_same_${x}`)})`),
-    ...['stitched_events', ...APPENDED_TABLES].map((x) => `(SELECT COUNT(*) FROM ${opts.out(`${APPEND}${x}`)})`),
+    ...OUTPUT_TABLES.map((x) => `(SELECT COUNT(*) FROM ${ctx.external(`${DELTA}${x}`)}) - (SELECT COUNT(*) FROM ${t(`js_inc_same_${x}`)})`),
+    ...['stitched_events', ...APPENDED_TABLES].map((x) => `(SELECT COUNT(*) FROM ${ctx.external(`${APPEND}${x}`)})`),
   ].join('\n  + ')} AS rows_rewritten
 FROM (
   SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
@@ -645,14 +609,14 @@ FROM (
     ),
     scratch(
       'js_inc_run',
-      withAccounting(
-        ctx,
-        opts.raw,
-        opts.lookbackHours,
-        t('js_inc_run_row'),
-        // The last run counted the raw rows before its next cutoff, which is this run's cutoff.
-        `${rawRowsBefore(config, d, opts.raw, since)} - (${lastRunSql(opts, 'rows_before_next_cutoff')})`,
-      ),
+      () =>
+        withAccounting(
+          ctx,
+          opts.lookbackHours,
+          t('js_inc_run_row'),
+          // The last run counted the raw rows before its next cutoff, which is this run's cutoff.
+          `${rawRowsBefore(ctx, since)} - (${lastRunSql({ out: (x) => ctx.external(x) }, 'rows_before_next_cutoff')})`,
+        ),
     ),
   ];
 
@@ -660,76 +624,86 @@ FROM (
    * An output table's changed rows out, the recomputed ones in. One DELETE also takes out the appended persons'
    * rows (the append's inserts follow): on BigQuery every DELETE bills the table (or its modified partitions).
    */
+  /** A statement changing `table` in place. */
+  const dml = (name: string, table: string, text: () => string) => ctx.statement(name, text, { writes: [table] });
   const replaceRows = (table: OutputTable): SqlStep[] => {
     const key = d.quoteIdent(KEYS[table]);
-    const same = `SELECT row_key FROM ${t(`js_inc_same_${table}`)}`;
-    const appendedRows = (APPENDED_TABLES as readonly string[]).includes(table) ? ` OR ${key} IN (SELECT ${key} FROM ${opts.out(`${APPEND}${table}`)})` : '';
+    const same = () => `SELECT row_key FROM ${t(`js_inc_same_${table}`)}`;
+    const appendedRows = () => ((APPENDED_TABLES as readonly string[]).includes(table) ? ` OR ${key} IN (SELECT ${key} FROM ${ctx.external(`${APPEND}${table}`)})` : '');
     return [
-      sql(`${table} (delete changed)`, `DELETE FROM ${t(table)} WHERE (${scope(table)} AND ${key} NOT IN (${same}))${appendedRows}`),
-      sql(`${table} (insert changed)`, `INSERT INTO ${t(table)} SELECT * FROM ${opts.out(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same})`),
+      dml(`${table} (delete changed)`, table, () => `DELETE FROM ${t(table)} WHERE (${scope(table)} AND ${key} NOT IN (${same()}))${appendedRows()}`),
+      dml(`${table} (insert changed)`, table, () => `INSERT INTO ${t(table)} SELECT * FROM ${ctx.external(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same()})`),
     ];
   };
-  const deltaStitched = opts.out(`${DELTA}stitched_events`);
-  const deltaEvents = opts.out(`${DELTA}js_events`);
+  const deltaStitched = () => ctx.external(`${DELTA}stitched_events`);
+  const deltaEvents = () => ctx.external(`${DELTA}js_events`);
   /**
    * A person-level state table: the rows of the recomputed persons (old ids) out, their new rows in; with
    * `appendedRows`, also the appended persons' rows out (in one DELETE) and their continued rows in.
    */
-  const replaceAffectedPersons = (table: string, recomputedRows: string, appendedRows?: string): SqlStep[] => {
+  const replaceAffectedPersons = (table: string, recomputedRows: () => string, appendedRows?: () => string): SqlStep[] => {
     const persons = appendedRows ? rewrittenPersons : recomputedPersons;
     return [
-      sql(`${table} (delete replaced)`, `DELETE FROM ${t(table)} WHERE person_id IN (${persons})`),
-      sql(`${table} (insert recomputed)`, `INSERT INTO ${t(table)} ${recomputedRows}`),
-      ...(appendedRows ? [sql(`${table} (insert appended)`, `INSERT INTO ${t(table)} ${appendedRows}`)] : []),
+      dml(`${table} (delete replaced)`, table, () => `DELETE FROM ${t(table)} WHERE person_id IN (${persons()})`),
+      dml(`${table} (insert recomputed)`, table, () => `INSERT INTO ${t(table)} ${recomputedRows()}`),
+      ...(appendedRows ? [dml(`${table} (insert appended)`, table, () => `INSERT INTO ${t(table)} ${appendedRows()}`)] : []),
     ];
   };
   const apply: SqlStep[] = [
     ...OUTPUT_TABLES.flatMap(replaceRows),
     ...appendApplySteps(opts),
-    sql(`${STATE_TABLES.events} (delete replaced)`, `DELETE FROM ${state} WHERE ${replacedCopies}`),
-    sql(`${STATE_TABLES.events} (insert new)`, `INSERT INTO ${state} SELECT ${cols} FROM ${changed}`),
-    sql(`${STATE_TABLES.tokens} (delete replaced)`, `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies}`),
-    sql(`${STATE_TABLES.tokens} (insert new)`, `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, occurred_at, token FROM ${t('js_inc_changed_tokens')}`),
+    dml(`${STATE_TABLES.events} (delete replaced)`, STATE_TABLES.events, () => `DELETE FROM ${state()} WHERE ${replacedCopies()}`),
+    dml(`${STATE_TABLES.events} (insert new)`, STATE_TABLES.events, () => `INSERT INTO ${state()} SELECT ${cols} FROM ${changed()}`),
+    dml(`${STATE_TABLES.tokens} (delete replaced)`, STATE_TABLES.tokens, () => `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies()}`),
+    dml(`${STATE_TABLES.tokens} (insert new)`, STATE_TABLES.tokens, () => `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, occurred_at, token FROM ${t('js_inc_changed_tokens')}`),
     // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
     // among them) and those events' identifiers: the same function of the same rows as the stored tokens.
-    ...replaceAffectedPersons(STATE_TABLES.personTokens, personTokensSql(deltaStitched, `(${tokensSql(ctx, deltaEvents)})`)),
-    ...replaceAffectedPersons(STATE_TABLES.personNames, personNamesSql(ctx, deltaStitched, deltaEvents)),
-    ...replaceAffectedPersons(STATE_TABLES.anonPersons, anonPersonsSql(ctx, deltaStitched)),
+    ...replaceAffectedPersons(STATE_TABLES.personTokens, () => personTokensSql(deltaStitched(), `(${tokensSql(ctx, deltaEvents())})`)),
+    ...replaceAffectedPersons(STATE_TABLES.personNames, () => personNamesSql(ctx, deltaStitched(), deltaEvents())),
+    ...replaceAffectedPersons(STATE_TABLES.anonPersons, () => anonPersonsSql(ctx, deltaStitched())),
     // Tails: the recomputed persons' (old ids out) and the appended persons' (continued).
-    ...replaceAffectedPersons(STATE_TABLES.personTail, personTailSql(opts.out(`${DELTA}js_sessionized`)), personTailSql(opts.out(`${APPEND}js_sessionized`))),
+    ...replaceAffectedPersons(
+      STATE_TABLES.personTail,
+      () => personTailSql(ctx.external(`${DELTA}js_sessionized`)),
+      () => personTailSql(ctx.external(`${APPEND}js_sessionized`)),
+    ),
     // Rejects since the cutoff (and those without a timestamp) were staged again: replace them, in the state and in
     // rejected_rows. rejected_rows keeps the rows of the state rejects that stay (a raw row's source table and JSON
     // decide its time, so equal rows all stay or all go); the rows the runner added (unreadable lines, which it adds
     // again) go too. Only those rows are rewritten: the table grows with history, the run need not.
-    sql(
+    dml(
       `${REJECTS_TABLE} (delete restaged)`,
-      `DELETE FROM ${t(REJECTS_TABLE)} AS r WHERE NOT EXISTS (
+      REJECTS_TABLE,
+      () => `DELETE FROM ${t(REJECTS_TABLE)} AS r WHERE NOT EXISTS (
   SELECT 1 FROM ${t(STATE_TABLES.rejects)} AS s
   WHERE s.occurred_at < ${since} AND s.source_table = r.source_table AND s.row_data = r.row_data
 )`,
     ),
-    sql(
+    dml(
       `${STATE_TABLES.rejects} (delete restaged)`,
-      `DELETE FROM ${t(STATE_TABLES.rejects)} WHERE occurred_at IS NULL OR occurred_at >= ${since}`,
+      STATE_TABLES.rejects,
+      () => `DELETE FROM ${t(STATE_TABLES.rejects)} WHERE occurred_at IS NULL OR occurred_at >= ${since}`,
     ),
-    sql(
+    dml(
       `${STATE_TABLES.rejects} (insert restaged)`,
-      `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
+      STATE_TABLES.rejects,
+      () => `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
 UNION ALL
 SELECT source_table, event_id, reason, row_data, occurred_at FROM ${t('js_inc_duplicates')}`,
     ),
-    sql(
+    dml(
       `${REJECTS_TABLE} (insert restaged)`,
-      `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
+      REJECTS_TABLE,
+      () => `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
 UNION ALL
 SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
     ),
-    sql(STATE_TABLES.runs, `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')}) SELECT ${RUN_COLUMNS.join(', ')} FROM ${t('js_inc_run')}`),
+    dml(STATE_TABLES.runs, STATE_TABLES.runs, () => `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')}) SELECT ${RUN_COLUMNS.join(', ')} FROM ${t('js_inc_run')}`),
   ];
 
-  const stagingScratch = buildPipeline({ ...opts, raw, out: newOut }).scratch.map((x) => `${NEW}${x}`);
-  const deltaScratch = [...buildPipeline(opts).scratch, ...OUTPUT_TABLES].map((x) => `${DELTA}${x}`);
-  return { prepare, apply, scratch: [...new Set([...ctx.scratch, ...stagingScratch, `${NEW}${REJECTS_TABLE}`, ...deltaScratch, ...append.scratch])] };
+  // Every table the sub-plans make is this run's scratch (the recomputed outputs too).
+  const subPlanScratch = [...staging, ...recompute].flatMap(createsOf);
+  return { prepare, apply, scratch: [...new Set([...ctx.scratch, ...subPlanScratch, ...append.scratch])] };
 }
 
 /**
@@ -737,10 +711,11 @@ SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
  * uniqueness also counts the names of every other person (js_inc_outside_names), which are unchanged.
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
-  const deltaOut = (x: string) => opts.out(`${DELTA}${x}`);
-  const matchModel = scoredMatching(opts.config) ? { params: opts.out(STATE_TABLES.matchParams), nameTokens: opts.out(STATE_TABLES.nameTokens) } : undefined;
-  const recompute = { ...opts, out: deltaOut, nameCandidates: opts.out('js_inc_outside_names'), matchModel, outputsAreScratch: true, personTails: true };
-  return stepsAfter(buildPipeline(recompute).steps, 'js_events');
+  const matchModel = scoredMatching(opts.config) ? { params: STATE_TABLES.matchParams, nameTokens: STATE_TABLES.nameTokens } : undefined;
+  const recompute = { ...opts, namespace: DELTA, nameCandidates: 'js_inc_outside_names', matchModel, outputsAreScratch: true, personTails: true };
+  // The sub-plan downstream of the affected events (the plan makes inc_delta_js_events), up to the outputs.
+  const external = [recompute.nameCandidates, ...(matchModel ? [matchModel.params, matchModel.nameTokens] : [])];
+  return between(buildPipeline(recompute).steps, [`${DELTA}js_events`], OUTPUT_TABLES.map((t) => `${DELTA}${t}`), external);
 }
 
 /** The plan as one Pipeline, the apply part inside a transaction (for toScript and the BigQuery runner). */

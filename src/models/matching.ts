@@ -107,29 +107,29 @@ export function matchEvidenceColumns(ctx: ModelContext, e: string): string {
  * the incremental run's persons left outside (ctx.nameCandidates). Only a person with a confirmed web event can be a
  * match target; an offsite-only person (a profile that carried an email) still holds its name.
  */
-function personNamesSql(ctx: ModelContext, webPersons: string): string {
-  const base = ctx.t('js_event_base');
+function personNamesSql(ctx: ModelContext, webPersons: () => string): string {
+  const base = () => ctx.ref('js_event_base');
   return `SELECT DISTINCT ${ctx.normalizeName('b.name')} AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
-FROM ${base} AS b
-LEFT JOIN (${webPersons}) AS web ON web.person_id = b.person_id
+FROM ${base()} AS b
+LEFT JOIN (${webPersons()}) AS web ON web.person_id = b.person_id
 WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL${
     ctx.nameCandidates
       ? `
 UNION DISTINCT
-SELECT norm_name, candidate_id, on_web FROM ${ctx.nameCandidates}`
+SELECT norm_name, candidate_id, on_web FROM ${ctx.external(ctx.nameCandidates)}`
       : ''
   }`;
 }
 
 /** js_profiles: each unmatched offsite profile's latest name and the person it matches (or NULL). */
-export function nameMatchingSteps(ctx: ModelContext, webPersons: string): SqlStep[] {
+export function nameMatchingSteps(ctx: ModelContext, webPersons: () => string): SqlStep[] {
   const settings = nameMatching(ctx.config);
   if (settings?.method === 'scored') return scoredSteps(ctx, webPersons, settings);
-  const t = (x: string) => ctx.t(x);
+  const t = (x: string) => ctx.ref(x);
   return [
     ctx.scratchTable(
       'js_unique_names',
-      `SELECT n.norm_name, MIN(n.candidate_id) AS person_id
+      () => `SELECT n.norm_name, MIN(n.candidate_id) AS person_id
 FROM (${personNamesSql(ctx, webPersons)}) AS n
 WHERE n.norm_name IS NOT NULL
 GROUP BY n.norm_name
@@ -137,7 +137,7 @@ HAVING COUNT(DISTINCT n.candidate_id) = 1 AND MAX(CASE WHEN n.on_web THEN 1 ELSE
     ),
     ctx.scratchTable(
       'js_profiles',
-      `SELECT p.profile_key, p.profile_name, ${settings ? 'u.person_id' : ctx.d.nullOf('string')} AS matched_person_id,
+      () => `SELECT p.profile_key, p.profile_name, ${settings ? 'u.person_id' : ctx.d.nullOf('string')} AS matched_person_id,
   ${ctx.d.nullOf('float')} AS match_probability, ${settings ? `CASE WHEN u.person_id IS NOT NULL THEN 'exact name' END` : ctx.d.nullOf('string')} AS match_evidence
 FROM (${latestProfileSql(ctx, 'b.profile_key IS NOT NULL', 'b.profile_key')}) AS p
 LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = ${ctx.normalizeName('p.profile_name')}`,
@@ -154,7 +154,7 @@ LEFT JOIN ${t('js_unique_names')} AS u ON u.norm_name = ${ctx.normalizeName('p.p
  * each unmatched profile's name (norm_name).
  */
 function namedRecordsSql(ctx: ModelContext): string {
-  const t = (x: string) => ctx.t(x);
+  const t = (x: string) => ctx.ref(x);
   return `SELECT norm_name FROM ${t('js_person_names')} WHERE norm_name IS NOT NULL
 UNION ALL
 SELECT ${ctx.normalizeName('profile_name')} AS norm_name FROM ${t('js_offsite_profiles')} WHERE labelled_person IS NULL AND profile_name IS NOT NULL`;
@@ -217,32 +217,32 @@ FROM (
   SELECT ${key} AS profile_key, b.name, ${pick('name')} AS name_pick${
     withCompany ? `, b.company_token, ${pick('company_token')} AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person, b.url_source` : ''
   }
-  FROM ${ctx.t('js_event_base')} AS b
+  FROM ${ctx.ref('js_event_base')} AS b
   WHERE ${where}
 ) AS ranked
 GROUP BY profile_key`;
 }
 
-function scoredSteps(ctx: ModelContext, webPersons: string, settings: NameMatching): SqlStep[] {
+function scoredSteps(ctx: ModelContext, webPersons: () => string, settings: NameMatching): SqlStep[] {
   const { d } = ctx;
-  const t = (x: string) => ctx.t(x);
-  const base = t('js_event_base');
+  const t = (x: string) => ctx.ref(x);
+  const base = () => t('js_event_base');
   const windowSeconds = settings.referral_window_hours * 3600;
   const num = (x: number) => d.numberLiteral(x);
   const keyOf = `COALESCE(b.profile_key, ${d.concat(`'labelled:'`, 'b.person_id')})`;
   const offsiteRows = `b.event_type = 'offsite' AND (b.profile_key IS NOT NULL OR b.identity_status = 'confirmed')`;
   return [
-    ctx.scratchTable('js_person_names', personNamesSql(ctx, webPersons)),
+    ctx.scratchTable('js_person_names', () => personNamesSql(ctx, webPersons)),
     // Company tokens of identified persons: company traits and work email domains on their confirmed web events (an
     // offsite row's own email would make the labelled pairs agree more often than any candidate can).
     ctx.scratchTable(
       'js_person_companies',
-      `SELECT DISTINCT person_id, token FROM (
-  SELECT b.person_id, b.company_token AS token FROM ${base} AS b WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite'
+      () => `SELECT DISTINCT person_id, token FROM (
+  SELECT b.person_id, b.company_token AS token FROM ${base()} AS b WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite'
   UNION ALL
   -- Each address once: the domain's token is a regex away, and a person's events repeat their email.
   SELECT e.person_id, ${emailCompanySql(ctx, 'e.email')} AS token FROM (
-    SELECT DISTINCT b.person_id, b.email FROM ${base} AS b
+    SELECT DISTINCT b.person_id, b.email FROM ${base()} AS b
     WHERE b.identity_status = 'confirmed' AND b.event_type <> 'offsite' AND b.email IS NOT NULL
   ) AS e
 ) AS tokens
@@ -252,22 +252,22 @@ WHERE token IS NOT NULL`,
     // candidate who already holds another is unlikely to be an unmatched profile's owner (it would have the same URL).
     ctx.scratchTable(
       'js_person_profiles',
-      `SELECT person_id, url_source AS source, COUNT(DISTINCT profile_url) AS urls FROM ${base} AS b
+      () => `SELECT person_id, url_source AS source, COUNT(DISTINCT profile_url) AS urls FROM ${base()} AS b
 WHERE b.identity_status = 'confirmed' AND b.url_source IS NOT NULL
 GROUP BY person_id, url_source`,
     ),
     ctx.scratchTable(
       'js_linkedin_visits',
-      `SELECT person_id, occurred_at FROM ${base} AS b WHERE b.identity_status = 'confirmed' AND b.linkedin_visit`,
+      () => `SELECT person_id, occurred_at FROM ${base()} AS b WHERE b.identity_status = 'confirmed' AND b.linkedin_visit`,
     ),
     // Every offsite profile: the unmatched ones (profile_key) and, as labelled examples, each identified person's
     // offsite rows ('labelled:' + person).
-    ctx.scratchTable('js_offsite_profiles', latestProfileSql(ctx, offsiteRows, keyOf, true)),
+    ctx.scratchTable('js_offsite_profiles', () => latestProfileSql(ctx, offsiteRows, keyOf, true)),
     // The pairs to compare: each unmatched profile with the web persons of its name, and each labelled profile with
     // its own person when that person is on the web (a true match).
     ctx.scratchTable(
       'js_match_pairs',
-      `WITH pairs AS (
+      () => `WITH pairs AS (
   SELECT p.profile_key, p.company_token, p.url_source, n.candidate_id AS person_id, FALSE AS labelled
   FROM ${t('js_offsite_profiles')} AS p
   JOIN ${t('js_person_names')} AS n ON n.norm_name = ${ctx.normalizeName('p.profile_name')} AND n.on_web
@@ -275,10 +275,10 @@ GROUP BY person_id, url_source`,
   UNION ALL
   SELECT p.profile_key, p.company_token, ${d.nullOf('string')} AS url_source, p.labelled_person AS person_id, TRUE AS labelled
   FROM ${t('js_offsite_profiles')} AS p
-  JOIN (${webPersons}) AS web ON web.person_id = p.labelled_person
+  JOIN (${webPersons()}) AS web ON web.person_id = p.labelled_person
 ),
 interactions AS (
-  SELECT ${keyOf} AS profile_key, COUNT(*) AS interactions FROM ${base} AS b WHERE ${offsiteRows} GROUP BY ${keyOf}
+  SELECT ${keyOf} AS profile_key, COUNT(*) AS interactions FROM ${base()} AS b WHERE ${offsiteRows} GROUP BY ${keyOf}
 ),
 visits AS (
   SELECT person_id, COUNT(*) AS visits FROM ${t('js_linkedin_visits')} GROUP BY person_id
@@ -286,7 +286,7 @@ visits AS (
 referred AS (
   SELECT DISTINCT pr.profile_key, pr.person_id
   FROM pairs AS pr
-  JOIN ${base} AS b ON ${keyOf} = pr.profile_key AND ${offsiteRows}
+  JOIN ${base()} AS b ON ${keyOf} = pr.profile_key AND ${offsiteRows}
   JOIN ${t('js_linkedin_visits')} AS v ON v.person_id = pr.person_id
   WHERE ABS(${d.secondsBetween('b.occurred_at', 'v.occurred_at')}) <= ${num(windowSeconds)}
 ),
@@ -310,11 +310,11 @@ LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.p
 LEFT JOIN ${t('js_person_profiles')} AS pp ON pp.person_id = pr.person_id AND pp.source = pr.url_source`,
     ),
     paramsStep(ctx, webPersons, settings),
-    ctx.scratchTable('js_name_tokens', ctx.matchModel ? `SELECT * FROM ${ctx.matchModel.nameTokens}` : nameTokensSql(ctx)),
-    ctx.scratchTable('js_match_candidates', candidatesSql(ctx, settings)),
+    ctx.scratchTable('js_name_tokens', () => (ctx.matchModel ? `SELECT * FROM ${ctx.external(ctx.matchModel.nameTokens)}` : nameTokensSql(ctx))),
+    ctx.scratchTable('js_match_candidates', () => candidatesSql(ctx, settings)),
     ctx.scratchTable(
       'js_profiles',
-      `SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
+      () => `SELECT p.profile_key, p.profile_name, c.person_id AS matched_person_id, c.match_probability, c.match_evidence
 FROM ${t('js_offsite_profiles')} AS p
 LEFT JOIN ${t('js_match_candidates')} AS c ON c.profile_key = p.profile_key AND c.best AND c.match_probability >= ${num(settings.min_probability)}
 WHERE p.labelled_person IS NULL`,
@@ -323,17 +323,20 @@ WHERE p.labelled_person IS NULL`,
 }
 
 /** The parameters, one row: estimated here, or (incremental runs) those stored by the last full run. */
-function paramsStep(ctx: ModelContext, webPersons: string, settings: NameMatching): SqlStep {
+function paramsStep(ctx: ModelContext, webPersons: () => string, settings: NameMatching): SqlStep {
   const { d } = ctx;
-  const t = (x: string) => ctx.t(x);
-  if (ctx.matchModel) return ctx.scratchTable('js_match_params', `SELECT * FROM ${ctx.matchModel.params}`);
+  const t = (x: string) => ctx.ref(x);
+  if (ctx.matchModel) {
+    const { params } = ctx.matchModel;
+    return ctx.scratchTable('js_match_params', () => `SELECT * FROM ${ctx.external(params)}`);
+  }
   const num = (x: number) => d.numberLiteral(x);
   const f = (x: string) => `CAST(${x} AS ${d.floatType})`;
   const floor = (x: string) => d.greatest(x, num(FLOOR));
   const windowHours = settings.referral_window_hours;
   return ctx.scratchTable(
     'js_match_params',
-    `WITH web AS (${webPersons}),
+    () => `WITH web AS (${webPersons()}),
 span AS (
   SELECT ${d.greatest(`${d.secondsBetween('MIN(occurred_at)', 'MAX(occurred_at)')} / 3600.0`, num(2 * windowHours))} AS hours FROM ${t('js_event_base')}
 ),
@@ -422,7 +425,7 @@ FROM chances`,
 /** Each unmatched profile's candidates with their probability, evidence and whether they are its best. */
 function candidatesSql(ctx: ModelContext, settings: NameMatching): string {
   const { d } = ctx;
-  const t = (x: string) => ctx.t(x);
+  const t = (x: string) => ctx.ref(x);
   const bf = `CASE c.company_level
       WHEN 'agree' THEN m.m_company_agree / m.u_company_agree
       WHEN 'disagree' THEN m.m_company_disagree / m.u_company_disagree

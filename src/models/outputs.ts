@@ -12,27 +12,27 @@ export const SESSION_TOUCH = [...TOUCH_FIELDS, 'landing_page_path'] as const;
 
 export function outputSteps(ctx: ModelContext): SqlStep[] {
   const { d } = ctx;
-  const se = ctx.t('stitched_events');
+  const se = () => ctx.ref('stitched_events');
   return [
     ctx.outputTable(
       'identity_links',
-      `WITH identifier_person AS (
+      () => `WITH identifier_person AS (
   SELECT c.node_type AS identifier_type, c.node_value AS identifier,
     COALESCE(CASE WHEN k.identified THEN k.person_id END, p.matched_person_id, ${ctx.profilePersonId('k.person_id')}) AS person_id,
     CASE WHEN NOT k.identified AND p.matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END AS link_type,
     CASE WHEN NOT k.identified THEN p.match_probability END AS match_probability,
     CASE WHEN NOT k.identified THEN p.match_evidence END AS match_evidence
-  FROM ${ctx.t('js_node_component')} AS c
-  JOIN ${ctx.t('js_components')} AS k ON k.component = c.component
+  FROM ${ctx.ref('js_node_component')} AS c
+  JOIN ${ctx.ref('js_components')} AS k ON k.component = c.component
   -- The condition is folded into the join key: a key plus a one-sided test makes DuckDB loop over every pair.
-  LEFT JOIN ${ctx.t('js_profiles')} AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
+  LEFT JOIN ${ctx.ref('js_profiles')} AS p ON p.profile_key = CASE WHEN NOT k.identified THEN k.person_id END
   UNION ALL
-  SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed', ${d.nullOf('float')}, ${d.nullOf('string')} FROM ${ctx.t('js_anon_person')}
+  SELECT 'anonymous_id', anonymous_id, person_id, 'confirmed', ${d.nullOf('float')}, ${d.nullOf('string')} FROM ${ctx.ref('js_anon_person')}
   UNION ALL
   SELECT 'profile', profile_key, COALESCE(matched_person_id, ${ctx.profilePersonId('profile_key')}),
     CASE WHEN matched_person_id IS NOT NULL THEN 'inferred' ELSE 'confirmed' END, match_probability, match_evidence
-  FROM ${ctx.t('js_profiles')}
-  WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
+  FROM ${ctx.ref('js_profiles')}
+  WHERE profile_key NOT IN (SELECT node_value FROM ${ctx.ref('js_node_component')} WHERE node_type = 'profile')
 )
 SELECT ${ctx.linkId(d.concat('i.identifier_type', `':'`, 'i.identifier'))} AS link_id, i.identifier_type, i.identifier, i.person_id, i.link_type,
   CASE WHEN i.link_type = 'inferred' THEN i.match_probability END AS match_probability,
@@ -40,12 +40,12 @@ SELECT ${ctx.linkId(d.concat('i.identifier_type', `':'`, 'i.identifier'))} AS li
   u.first_seen_at, u.last_seen_at, COALESCE(u.event_count, 0) AS event_count
 FROM identifier_person AS i
 -- Only identifiers whose person has events: a shared inbox seen only beside user ids resolves to nobody.
-JOIN ${ctx.t('js_person_status')} AS p ON p.person_id = i.person_id
-LEFT JOIN ${ctx.t('js_identifier_usage')} AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier`,
+JOIN ${ctx.ref('js_person_status')} AS p ON p.person_id = i.person_id
+LEFT JOIN ${ctx.ref('js_identifier_usage')} AS u ON u.identifier_type = i.identifier_type AND u.identifier = i.identifier`,
     ),
     ctx.outputTable(
       'sessions',
-      `SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source,
+      () => `SELECT session_id, person_id, session_number, started_at, ended_at, event_count, page_view_count, landing_page, source,
   ${SESSION_TOUCH.join(', ')}, converted, identity_status
 FROM (
   SELECT s.session_id, s.person_id,
@@ -54,15 +54,15 @@ FROM (
     ${SESSION_TOUCH.map((c) => `s.${c}`).join(', ')},
     ps.identity_status
   FROM (
-    ${sessionAggregatesSql(ctx, se)}
+    ${sessionAggregatesSql(ctx, se())}
   ) AS s
-  JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = s.person_id
+  JOIN ${ctx.ref('js_person_status')} AS ps ON ps.person_id = s.person_id
 ) AS numbered`,
     ),
     ctx.outputTable(
       'persons',
       // Aggregated before the join to the person status: the join sees one row per person.
-      `SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.match_probability, e.match_evidence,
+      () => `SELECT e.person_id, e.email, e.name, ps.identity_status, e.is_inferred_identity, e.match_probability, e.match_evidence,
   e.first_seen_at, e.last_seen_at,
   e.anonymous_id_count, e.event_count, e.session_count, e.converted, e.first_converted_at, e.user_id_count, e.email_count
 FROM (
@@ -78,13 +78,13 @@ FROM (
     MIN(CASE WHEN is_conversion THEN occurred_at END) AS first_converted_at,
     COUNT(DISTINCT user_id) AS user_id_count,
     COUNT(DISTINCT event_email) AS email_count
-  FROM ${se}
+  FROM ${se()}
   GROUP BY person_id
 ) AS e
-JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
+JOIN ${ctx.ref('js_person_status')} AS ps ON ps.person_id = e.person_id`,
     ),
-    ctx.outputTable('journey_paths', pathTableSql(ctx, 'person_id', 'journey_step')),
-    ctx.outputTable('session_paths', pathTableSql(ctx, 'session_id', 'session_step_key')),
+    ctx.outputTable('journey_paths', () => pathTableSql(ctx, 'person_id', 'journey_step')),
+    ctx.outputTable('session_paths', () => pathTableSql(ctx, 'session_id', 'session_step_key')),
   ];
 }
 
@@ -96,20 +96,20 @@ JOIN ${ctx.t('js_person_status')} AS ps ON ps.person_id = e.person_id`,
 export function identifierUsageStep(ctx: ModelContext): SqlStep {
   return ctx.scratchTable(
     'js_identifier_usage',
-    `WITH occurrences AS (
+    () => `WITH occurrences AS (
   -- One row per (event, identifier): an id carried over or linked is not counted again when the row has it already.
-  SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM ${ctx.t('js_event_nodes')}
+  SELECT node_type AS identifier_type, node_value AS identifier, occurred_at FROM ${ctx.ref('js_event_nodes')}
   UNION ALL
-  SELECT 'anonymous_id', anonymous_id, occurred_at FROM ${ctx.t('js_events')} WHERE anonymous_id IS NOT NULL
+  SELECT 'anonymous_id', anonymous_id, occurred_at FROM ${ctx.ref('js_events')} WHERE anonymous_id IS NOT NULL
   UNION ALL
-  SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
+  SELECT 'anonymous_id', carried_anonymous_id, occurred_at FROM ${ctx.ref('js_events')}
   WHERE carried_anonymous_id IS NOT NULL AND carried_anonymous_id <> COALESCE(anonymous_id, '')
   UNION ALL
-  SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM ${ctx.t('js_events')}
+  SELECT 'anonymous_id', linked_anonymous_id, occurred_at FROM ${ctx.ref('js_events')}
   WHERE linked_anonymous_id IS NOT NULL AND linked_anonymous_id <> COALESCE(anonymous_id, '') AND linked_anonymous_id <> COALESCE(carried_anonymous_id, '')
   UNION ALL
-  SELECT 'profile', b.profile_key, b.occurred_at FROM ${ctx.t('js_event_base')} AS b
-  WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM ${ctx.t('js_node_component')} WHERE node_type = 'profile')
+  SELECT 'profile', b.profile_key, b.occurred_at FROM ${ctx.ref('js_event_base')} AS b
+  WHERE b.profile_key IS NOT NULL AND b.profile_key NOT IN (SELECT node_value FROM ${ctx.ref('js_node_component')} WHERE node_type = 'profile')
 )
 SELECT identifier_type, identifier, MIN(occurred_at) AS first_seen_at, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
 FROM occurrences GROUP BY identifier_type, identifier`,
@@ -134,7 +134,7 @@ export function sessionAggregatesSql(ctx: ModelContext, se: string): string {
 
 /** Person-level status: inferred if any event is, else confirmed, else anonymous (web), else unmatched. */
 export function personStatusStep(ctx: ModelContext): SqlStep {
-  return ctx.scratchTable('js_person_status', personStatusSql(ctx.d, ctx.t('stitched_events')));
+  return ctx.scratchTable('js_person_status', () => personStatusSql(ctx.d, ctx.ref('stitched_events')));
 }
 
 /** Each person's status from its stitched events `events` (also the SQL Runner's stand-in for persons). */
@@ -172,8 +172,8 @@ export function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id',
   const touch = sessions
     ? `SELECT person_id, ${TOUCH_FIELDS.map((c) => `${d.firstBy(c, ['session_number'])} AS ${c}`).join(', ')},
     ${d.firstBy('landing_page_path', ['session_number'], 'landing_page_path IS NOT NULL')} AS landing_page_path
-  FROM ${ctx.t('sessions')} GROUP BY person_id`
-    : `SELECT session_id, ${SESSION_TOUCH.join(', ')} FROM ${ctx.t('sessions')}`;
+  FROM ${ctx.ref('sessions')} GROUP BY person_id`
+    : `SELECT session_id, ${SESSION_TOUCH.join(', ')} FROM ${ctx.ref('sessions')}`;
   return `SELECT ${key === 'session_id' ? 'p.session_id, ' : ''}p.person_id, s.identity_status, p.step_count, p.converted, p.steps_to_conversion, p.first_step_at,
   p.converted_at, ${d.secondsBetween('p.first_step_at', 'p.converted_at')} AS seconds_to_conversion,${sessions ? ' p.sessions_to_conversion,' : ''} p.conversion_step,
   ${SESSION_TOUCH.map((c) => `t.${c}`).join(', ')},
@@ -188,10 +188,10 @@ FROM (
     MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step,
     ${steps} AS steps,
     ${before} AS before_steps
-  FROM ${ctx.t('js_sessionized')}
+  FROM ${ctx.ref('js_sessionized')}
   GROUP BY ${keys}
 ) AS p
-JOIN ${ctx.t('js_person_status')} AS s ON s.person_id = p.person_id
+JOIN ${ctx.ref('js_person_status')} AS s ON s.person_id = p.person_id
 JOIN (
   ${touch}
 ) AS t ON t.${key} = p.${key}`;

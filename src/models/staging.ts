@@ -248,7 +248,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     ];
     if (kind === 'tracks') rejects.push([`event_name IS NULL`, 'missing event name']);
     rejects.push([`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier']);
-    return stagingSelect(ctx, rc, ctx.raw.ref(table), row, rejects);
+    return stagingSelect(ctx, rc, ctx.source(table), row, rejects);
   });
 }
 
@@ -301,7 +301,7 @@ function snowplowSelect(ctx: ModelContext): string {
     [implausibleTime(ctx), 'implausible timestamp'],
     [`anonymous_id IS NULL AND user_id IS NULL AND email IS NULL`, 'no identifier'],
   ];
-  return stagingSelect(ctx, rc, ctx.raw.ref('events'), row, rejects);
+  return stagingSelect(ctx, rc, ctx.source('events'), row, rejects);
 }
 
 export function offsiteLabel(o: OffsiteConfig): string {
@@ -350,7 +350,7 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
     [implausibleTime(ctx), 'implausible timestamp'],
     [`name IS NULL AND email IS NULL AND profile_url IS NULL`, 'no identifier'],
   ];
-  return stagingSelect(ctx, rc, ctx.raw.ref(table), row, rejects);
+  return stagingSelect(ctx, rc, ctx.source(table), row, rejects);
 }
 
 /** The columns that rank copies of one event id: all a stored copy needs to be ranked against a new one. */
@@ -408,35 +408,32 @@ ${opts.earlier ? `LEFT JOIN ${opts.earlier} AS e ON e.event_id = c.event_id\nWHE
 }
 
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
-  const firstParty = ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx);
-  const offsite = ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
+  const firstParty = () => (ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx));
+  const offsite = () => ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
   const names = stagedColumns(ctx).map((c) => ctx.d.quoteIdent(c));
   const cols = names.join(', ');
   return [
-    ctx.scratchTable('js_staged', [...firstParty, ...offsite].join('\nUNION ALL\n')),
+    ctx.scratchTable('js_staged', () => [...firstParty(), ...offsite()].join('\nUNION ALL\n')),
     // At-least-once delivery: keep one row per event id, the earliest; ties broken on content so reruns agree.
     // Only the ids delivered more than once are ranked (a hash aggregate finds them): sorting every event by id
     // was the costliest step at 10M events.
     ctx.scratchTable(
       'js_duplicate_ids',
-      `SELECT event_id FROM ${ctx.t('js_staged')} WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1`,
+      () => `SELECT event_id FROM ${ctx.ref('js_staged')} WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1`,
     ),
-    {
-      kind: 'sql',
-      name: REJECTS_TABLE,
-      creates: REJECTS_TABLE,
-      sql: ctx.d.createTableAs(
-        ctx.t(REJECTS_TABLE),
-        `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.t('js_staged')} WHERE reject_reason IS NOT NULL
+    ctx.table(
+      REJECTS_TABLE,
+      'output',
+      () => `SELECT source_table, event_id, reject_reason AS reason, row_data FROM ${ctx.ref('js_staged')} WHERE reject_reason IS NOT NULL
 UNION ALL
-${duplicateRejectsSql(ctx, ctx.t('js_staged'), ctx.t('js_duplicate_ids'))}`,
-      ),
-    },
+${duplicateRejectsSql(ctx, ctx.ref('js_staged'), ctx.ref('js_duplicate_ids'))}`,
+      {},
+    ),
     ctx.scratchTable(
       'js_events',
-      `SELECT ${names.map((c) => `s.${c}`).join(', ')}
-FROM ${ctx.t('js_staged')} AS s
-LEFT JOIN ${ctx.t('js_duplicate_ids')} AS dup ON dup.event_id = s.event_id
+      () => `SELECT ${names.map((c) => `s.${c}`).join(', ')}
+FROM ${ctx.ref('js_staged')} AS s
+LEFT JOIN ${ctx.ref('js_duplicate_ids')} AS dup ON dup.event_id = s.event_id
 WHERE s.reject_reason IS NULL AND dup.event_id IS NULL
 UNION ALL
 SELECT ${cols} FROM (
@@ -444,8 +441,8 @@ SELECT ${cols} FROM (
     PARTITION BY s.event_id
     ORDER BY ${DEDUPE_ORDER}
   ) AS copy_number
-  FROM ${ctx.t('js_staged')} AS s
-  JOIN ${ctx.t('js_duplicate_ids')} AS dup ON dup.event_id = s.event_id
+  FROM ${ctx.ref('js_staged')} AS s
+  JOIN ${ctx.ref('js_duplicate_ids')} AS dup ON dup.event_id = s.event_id
   WHERE s.reject_reason IS NULL
 ) AS deduped
 WHERE copy_number = 1`,

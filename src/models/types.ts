@@ -38,7 +38,7 @@ export interface PartitionColumn {
   pseudo?: boolean;
 }
 
-/** SQL references (already quoted) of a name-matching model's tables (models/matching.ts). */
+/** The names (as `out` takes them) of a name-matching model's tables (models/matching.ts). */
 export interface MatchModel {
   params: string;
   nameTokens: string;
@@ -50,14 +50,17 @@ export interface BuildOptions {
   raw: RawSources;
   /** SQL reference (already quoted) of an output or scratch table. */
   out(table: string): string;
+  /** Prefix of the model tables' names (`out` gets the prefixed name): an incremental run builds models again under other names. */
+  namespace?: string;
   /**
-   * A table of (norm_name, candidate_id, on_web) rows that name uniqueness also counts: the persons an incremental
+   * The name (as `out` takes it, outside the namespace) of a table of (norm_name, candidate_id, on_web) rows that name uniqueness also counts: the persons an incremental
    * run does not recompute. Full runs leave it out.
    */
   nameCandidates?: string;
   /**
-   * The trained name-matching model to score with instead of estimating one (incremental runs: the state's): a one-row
-   * table of parameters and a table of name word frequencies (token, records).
+   * The trained name-matching model to score with instead of estimating one (incremental runs: the state's): the names
+   * (as `out` takes them, outside the namespace) of a one-row table of parameters and a table of name word frequencies
+   * (token, records).
    */
   matchModel?: MatchModel;
   /**
@@ -70,6 +73,13 @@ export interface BuildOptions {
   outputsAreScratch?: boolean;
   /** SQL string expression of the hash key (default: identity.hash_key as a literal; the pdt LookML: its constant). */
   hashKey?: string;
+  /**
+   * Choose the materialization per model (sql/pipeline.ts `inlinable`): an intermediate read by one later model
+   * becomes a subquery of it instead of a table. Off by default: tests and the PDT LookML read the intermediates.
+   */
+  inline?: boolean;
+  /** Tables a caller reads after the pipeline (an incremental state build's inputs): they stay tables. */
+  keep?: readonly string[];
   /** js_sessionized also keeps each person's tail, for the incremental state (js_state_person_tail). */
   personTails?: boolean;
 }

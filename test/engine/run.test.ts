@@ -10,14 +10,15 @@ function labelPropagation(maxIterations: number): Pipeline {
     outputs: ['components'],
     scratch: ['labels', 'labels_prev'],
     steps: [
-      sql('nodes', `CREATE OR REPLACE TABLE labels AS SELECT DISTINCT a AS node, a AS label FROM (SELECT a FROM edges UNION SELECT b FROM edges)`, 'labels'),
+      { ...sql('nodes', `CREATE OR REPLACE TABLE labels AS SELECT DISTINCT a AS node, a AS label FROM (SELECT a FROM edges UNION SELECT b FROM edges)`, 'labels'), reads: ['edges'] },
       {
         kind: 'loop',
         name: 'propagate',
         maxIterations,
         body: [
-          sql('labels_prev', 'CREATE OR REPLACE TABLE labels_prev AS SELECT * FROM labels', 'labels_prev'),
-          sql(
+          { ...sql('labels_prev', 'CREATE OR REPLACE TABLE labels_prev AS SELECT * FROM labels', 'labels_prev'), reads: ['labels'] },
+          {
+            ...sql(
             'labels',
             `CREATE OR REPLACE TABLE labels AS
              SELECT p.node, least(p.label, coalesce(min(q.label), p.label)) AS label
@@ -25,12 +26,15 @@ function labelPropagation(maxIterations: number): Pipeline {
              LEFT JOIN (SELECT a AS x, b AS y FROM edges UNION ALL SELECT b, a FROM edges) e ON e.x = p.node
              LEFT JOIN labels_prev q ON q.node = e.y
              GROUP BY p.node, p.label`,
-            'labels',
-          ),
+              'labels',
+            ),
+            reads: ['labels_prev', 'edges'],
+          },
         ],
         changedSql: 'SELECT count(*) AS changed FROM labels JOIN labels_prev USING (node) WHERE labels.label <> labels_prev.label',
+        changedReads: ['labels', 'labels_prev'],
       },
-      sql('components', 'CREATE OR REPLACE TABLE components AS SELECT label, count(*) AS size FROM labels GROUP BY label ORDER BY label', 'components'),
+      { ...sql('components', 'CREATE OR REPLACE TABLE components AS SELECT label, count(*) AS size FROM labels GROUP BY label ORDER BY label', 'components'), reads: ['labels'] },
     ],
   };
 }
@@ -123,7 +127,7 @@ describe('runPipeline', () => {
   it('drops each scratch table after the last step that reads it when asked (dropScratchEarly)', async () => {
     const pipeline = labelPropagation(20);
     // labels_prev is last read inside the loop (step 1); labels by the final step (2).
-    expect(scratchLastUses(pipeline, (t) => t)).toEqual(new Map([[1, ['labels_prev']], [2, ['labels']]]));
+    expect(scratchLastUses(pipeline)).toEqual(new Map([[1, ['labels_prev']], [2, ['labels']]]));
     const existing = async () => (await queryRows(db.conn, `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'labels%' ORDER BY 1`)).map((r) => r.table_name);
     await runPipeline(db.conn, pipeline, {
       dropScratchEarly: (t) => t,

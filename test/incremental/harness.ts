@@ -115,12 +115,14 @@ export async function fullRebuild(config: Config, all: OracleInput): Promise<Tab
     await rawDb.append(all);
     let matchModel: MatchModel | undefined;
     if (nameMatching(config)?.method === 'scored' && lastStateModel) {
-      matchModel = { params: duck.quoteIdent('pinned_match_params'), nameTokens: duck.quoteIdent('pinned_name_tokens') };
+      // Table names, as `out` takes them: the pipeline reads them through the model graph (ModelContext.external).
+      matchModel = { params: 'pinned_match_params', nameTokens: 'pinned_name_tokens' };
+      const [params, nameTokens] = [duck.quoteIdent(matchModel.params), duck.quoteIdent(matchModel.nameTokens)];
       const columns = Object.entries(lastStateModel.params).map(([name, value]) => `CAST(${value === null ? 'NULL' : String(value)} AS DOUBLE) AS ${duck.quoteIdent(name)}`);
-      await rawDb.db.conn.run(`CREATE TABLE ${matchModel.params} AS SELECT ${columns.join(', ')}`);
-      await rawDb.db.conn.run(`CREATE TABLE ${matchModel.nameTokens} (token VARCHAR, records BIGINT)`);
+      await rawDb.db.conn.run(`CREATE TABLE ${params} AS SELECT ${columns.join(', ')}`);
+      await rawDb.db.conn.run(`CREATE TABLE ${nameTokens} (token VARCHAR, records BIGINT)`);
       for (const row of lastStateModel.nameTokens) {
-        await rawDb.db.conn.run(`INSERT INTO ${matchModel.nameTokens} VALUES (${duck.stringLiteral(String(row.token))}, ${Number(row.records)})`);
+        await rawDb.db.conn.run(`INSERT INTO ${nameTokens} VALUES (${duck.stringLiteral(String(row.token))}, ${Number(row.records)})`);
       }
     }
     await runPipeline(rawDb.db.conn, buildPipeline({ config, dialect: duck, raw: rawDb.raw, out: (t) => duck.quoteIdent(t), matchModel }));

@@ -13,7 +13,7 @@ describe('the order of the full pipeline', () => {
   const pipeline = buildPipeline({ config: testConfig(), dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out: (t) => duck.quoteIdent(t) });
   const stepOf = (name: string) => pipeline.steps.findIndex((s) => s.name === name);
   const droppedAfter = new Map<string, number>();
-  for (const [step, tables] of scratchLastUses(pipeline, (t) => duck.quoteIdent(t))) for (const t of tables) droppedAfter.set(t, step);
+  for (const [step, tables] of scratchLastUses(pipeline)) for (const t of tables) droppedAfter.set(t, step);
 
   it('drops the per-event tables of attribution before the sessionizing sort', () => {
     const sort = stepOf('js_sessionized');

@@ -100,7 +100,8 @@ export async function stitchOnDuckDB(db: TestDb, input: OracleInput, config: Con
     ref: (table) => dialect.quoteIdent(spec(table).physicalName),
     columns: (table) => new Set(spec(table).columns.values()),
   };
-  const pipeline = buildPipeline({ config, dialect, raw, out: (table) => dialect.quoteIdent(table) });
+  // The materialization stitch runs with (some intermediates as subqueries of their one reader).
+  const pipeline = buildPipeline({ config, dialect, raw, out: (table) => dialect.quoteIdent(table), inline: true });
   const report = await runPipeline(db.conn, pipeline);
 
   const tables = {} as Record<OutputTable, Row[]>;

@@ -16,7 +16,14 @@ const TiB = 1024 ** 4;
 const PROJECT = 'acme-analytics';
 const raw = (t: string) => d.tableRef(PROJECT, 'raw', t);
 const out = (t: string) => d.tableRef(PROJECT, 'stitched', t);
-const sql = (name: string, text: string, creates?: string): SqlStep => ({ kind: 'sql', name, sql: text, ...(creates ? { creates } : {}) });
+/** A statement with what it declares (as the models declare it): the table it creates, its reads, its raw sources. */
+const sql = (name: string, text: string, creates?: string, declared: Pick<SqlStep, 'reads' | 'sources' | 'writes'> = {}): SqlStep => ({
+  kind: 'sql',
+  name,
+  sql: text,
+  ...(creates ? { creates } : {}),
+  ...declared,
+});
 const target = { outputDataset: 'stitched', createDataset: true, out };
 
 /** raw.events (2 GiB) → scratch `labels`, a loop over it, → output `people`. */
@@ -25,18 +32,19 @@ function pipeline(maxIterations = 5): Pipeline {
     outputs: ['people'],
     scratch: ['labels', 'delta'],
     steps: [
-      sql('labels', d.createTableAs(out('labels'), `SELECT id AS node, id AS label FROM ${raw('events')}`), 'labels'),
+      sql('labels', d.createTableAs(out('labels'), `SELECT id AS node, id AS label FROM ${raw('events')}`), 'labels', { sources: ['events'] }),
       {
         kind: 'loop',
         name: 'propagate',
         maxIterations,
         body: [
-          sql('delta', d.createTableAs(out('delta'), `SELECT COUNT(*) AS changed FROM ${out('labels')}`), 'delta'),
-          sql('labels', d.createTableAs(out('labels'), `SELECT node, label FROM ${out('labels')}`), 'labels'),
+          sql('delta', d.createTableAs(out('delta'), `SELECT COUNT(*) AS changed FROM ${out('labels')}`), 'delta', { reads: ['labels'] }),
+          sql('labels', d.createTableAs(out('labels'), `SELECT node, label FROM ${out('labels')}`), 'labels', { reads: ['labels'] }),
         ],
         changedSql: `SELECT changed FROM ${out('delta')}`,
+        changedReads: ['delta'],
       },
-      sql('people', d.createTableAs(out('people'), `SELECT label AS person_id FROM ${out('labels')}`, { clusterBy: ['person_id'] }), 'people'),
+      sql('people', d.createTableAs(out('people'), `SELECT label AS person_id FROM ${out('labels')}`, { clusterBy: ['person_id'] }), 'people', { reads: ['labels'] }),
     ],
   };
 }
@@ -226,6 +234,26 @@ describe('runPipelineOnBigQuery', () => {
       `output dataset ${PROJECT}.stitched does not exist: create it (location US), or set output.create_dataset: true in the config`,
     );
     expect(fake.jobs).toEqual([]);
+  });
+
+  it('defers only the statements that write an in-place output until the staged ones are published, not those that read it', async () => {
+    // people is staged (js_next_people, copied over people at the end); the run log is written in place.
+    const staged = (t: string) => out(t === 'people' ? 'js_next_people' : t);
+    const runs = (text: string) => sql('log the run', text, undefined, { reads: ['people'], writes: ['runs'] });
+    const withLog: Pipeline = {
+      outputs: ['people', 'runs'],
+      scratch: ['last_run'],
+      steps: [
+        sql('people', d.createTableAs(staged('people'), `SELECT id AS person_id FROM ${raw('events')}`), 'people', { sources: ['events'] }),
+        // Only reads the run log (the last run's watermark): it must run where it stands, before publishing.
+        sql('last_run', d.createTableAs(out('last_run'), `SELECT MAX(watermark) AS watermark FROM ${out('runs')}`), 'last_run', { reads: ['runs'] }),
+        runs(`INSERT INTO ${out('runs')} SELECT COUNT(*) AS people FROM ${staged('people')}`),
+      ],
+    };
+    const fake = fakeWarehouse([]);
+    fake.tables.set('stitched.runs', { columns: [], bytes: MiB });
+    const report = await runPipelineOnBigQuery(fake, withLog, { ...target, out: staged, publish: out });
+    expect(report.jobs.map((j) => j.model)).toEqual(['people', 'last_run', 'publish people', 'log the run', 'drop people', 'expire last_run']);
   });
 
   it('fails a loop that is still changing at its cap', async () => {

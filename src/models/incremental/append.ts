@@ -96,15 +96,15 @@ export interface AppendTables {
 export function appendCandidatesSql(ctx: ModelContext, x: AppendTables): string {
   return `WITH plain AS (
   SELECT c.event_id, c.occurred_at, a.person_id
-  FROM ${x.changed} AS c
-  JOIN ${x.anonPersons} AS a ON a.anonymous_id = c.anonymous_id
+  FROM ${ctx.external(x.changed)} AS c
+  JOIN ${ctx.external(x.anonPersons)} AS a ON a.anonymous_id = c.anonymous_id
   -- A conversion is recomputed with its person: the steps before a first conversion may lie beyond the stored step_N.
   WHERE NOT c.known_event AND ${plainEventSql(ctx, 'c')} AND NOT ${isConversion(ctx, 'c')}
 )
 SELECT p.event_id, p.person_id
 FROM plain AS p
 JOIN (SELECT person_id, MIN(occurred_at) AS first_at FROM plain GROUP BY person_id) AS f ON f.person_id = p.person_id
-JOIN ${x.personTail} AS t ON t.person_id = p.person_id
+JOIN ${ctx.external(x.personTail)} AS t ON t.person_id = p.person_id
 WHERE f.first_at > t.last_at`;
 }
 
@@ -120,36 +120,36 @@ export function appendSteps(
     stored: (table: (typeof APPENDED_TABLES)[number]) => string;
   },
 ): { steps: SqlStep[]; scratch: string[] } {
-  const ref = (name: string) => opts.out(`${APPEND}${name}`);
   // The models' own SQL, reading the append's tables under the models' names.
-  const ctx = new ModelContext({ ...opts, out: ref, outputsAreScratch: true, personTails: true });
+  const ctx = new ModelContext({ ...opts, namespace: APPEND, outputsAreScratch: true, personTails: true });
   const { d } = ctx;
-  const { stored } = x;
-  const appendedPersons = `SELECT person_id FROM ${x.appended}`;
+  const ref = (name: string) => ctx.ref(name);
+  const stored = (table: (typeof APPENDED_TABLES)[number]) => ctx.external(x.stored(table));
+  const appendedPersons = () => `SELECT person_id FROM ${ctx.external(x.appended)}`;
   const steps: SqlStep[] = [
     ctx.scratchTable(
       'js_events',
-      `SELECT ${stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ')} FROM ${x.changed} WHERE event_id IN (SELECT event_id FROM ${x.appended})`,
+      () => `SELECT ${stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ')} FROM ${ctx.external(x.changed)} WHERE event_id IN (SELECT event_id FROM ${ctx.external(x.appended)})`,
     ),
     ctx.scratchTable(
       'js_event_person',
-      `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, ${d.nullOf('float')} AS match_probability,
+      () => `SELECT e.event_id, a.person_id, a.identity_status, a.link_reason, ${d.nullOf('float')} AS match_probability,
   ${d.nullOf('string')} AS match_evidence, e.occurred_at, ${stepLabel(ctx, 'e')} AS step_label, ${isConversion(ctx, 'e')} AS is_conversion
 FROM ${ref('js_events')} AS e
-JOIN ${x.anonPersons} AS a ON a.anonymous_id = e.anonymous_id`,
+JOIN ${ctx.external(x.anonPersons)} AS a ON a.anonymous_id = e.anonymous_id`,
     ),
-    ctx.scratchTable('js_sessionized', sessionizedSql(ctx, ref('js_event_person'), x.personTail)),
+    ctx.scratchTable('js_sessionized', () => sessionizedSql(ctx, ref('js_event_person'), ctx.external(x.personTail))),
     // New events carry no email or name: the person's backfill stays (its persons row holds it).
-    ctx.scratchTable('js_backfill', `SELECT person_id, email, name FROM ${stored('persons')} WHERE person_id IN (${appendedPersons})`),
-    ctx.scratchTable('js_person_status', `SELECT person_id, identity_status FROM ${stored('persons')} WHERE person_id IN (${appendedPersons})`),
+    ctx.scratchTable('js_backfill', () => `SELECT person_id, email, name FROM ${stored('persons')} WHERE person_id IN (${appendedPersons()})`),
+    ctx.scratchTable('js_person_status', () => `SELECT person_id, identity_status FROM ${stored('persons')} WHERE person_id IN (${appendedPersons()})`),
     stitchedEvents(ctx),
-    ctx.scratchTable('persons', personsSql(ctx, stored('persons'))),
-    ctx.scratchTable('sessions', sessionsSql(ctx, stored('sessions'))),
-    ctx.scratchTable('journey_paths', mergedPathsSql(ctx, stored('journey_paths'), 'person_id', 'journey_step')),
-    ctx.scratchTable('session_paths', mergedPathsSql(ctx, stored('session_paths'), 'session_id', 'session_step_key')),
+    ctx.scratchTable('persons', () => personsSql(ctx, stored('persons'))),
+    ctx.scratchTable('sessions', () => sessionsSql(ctx, stored('sessions'))),
+    ctx.scratchTable('journey_paths', () => mergedPathsSql(ctx, stored('journey_paths'), 'person_id', 'journey_step')),
+    ctx.scratchTable('session_paths', () => mergedPathsSql(ctx, stored('session_paths'), 'session_id', 'session_step_key')),
     ctx.scratchTable(
       'identity_links',
-      `WITH added AS (
+      () => `WITH added AS (
   SELECT ${ctx.linkId(d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count
   FROM ${ref('js_events')} GROUP BY anonymous_id
 )
@@ -160,7 +160,7 @@ JOIN ${stored('identity_links')} AS o ON o.link_id = a.link_id`,
     ),
   ];
   // Named by the tables they write, apart from the recomputation's steps of the same models.
-  return { steps: steps.map((s) => ({ ...s, name: `${APPEND}${s.name}` })), scratch: [...ctx.scratch, 'stitched_events'].map((t) => `${APPEND}${t}`) };
+  return { steps: steps.map((s) => ({ ...s, name: `${APPEND}${s.name}` })), scratch: [...ctx.scratch, ctx.tableName('stitched_events')] };
 }
 
 /** The persons rows: new events only raise the last time, the counts and the conversion. */
@@ -169,9 +169,9 @@ function personsSql(ctx: ModelContext, stored: string): string {
   return `WITH added AS (
   SELECT person_id, MAX(occurred_at) AS last_seen_at, COUNT(*) AS event_count, ${d.boolOr('is_conversion')} AS converted,
     MIN(CASE WHEN is_conversion THEN occurred_at END) AS first_converted_at, ${d.boolOr('is_inferred_identity')} AS inferred
-  FROM ${ctx.t('stitched_events')} GROUP BY person_id
+  FROM ${ctx.ref('stitched_events')} GROUP BY person_id
 ),
-sessions_now AS (SELECT person_id, MAX(session_number) AS session_count FROM ${ctx.t('js_sessionized')} GROUP BY person_id)
+sessions_now AS (SELECT person_id, MAX(session_number) AS session_count FROM ${ctx.ref('js_sessionized')} GROUP BY person_id)
 SELECT o.person_id, o.email, o.name, o.identity_status, o.is_inferred_identity OR a.inferred AS is_inferred_identity,
   o.match_probability, o.match_evidence, o.first_seen_at, a.last_seen_at, o.anonymous_id_count, o.event_count + a.event_count AS event_count,
   s.session_count, o.converted OR a.converted AS converted,
@@ -184,9 +184,9 @@ JOIN ${stored} AS o ON o.person_id = a.person_id`;
 /** The sessions rows: the person's last session continued (if the first new event is within the gap), new ones added. */
 function sessionsSql(ctx: ModelContext, stored: string): string {
   return `WITH added AS (
-  ${sessionAggregatesSql(ctx, ctx.t('stitched_events'))}
+  ${sessionAggregatesSql(ctx, ctx.ref('stitched_events'))}
 ),
-numbers AS (SELECT session_id, MAX(session_number) AS session_number FROM ${ctx.t('js_sessionized')} GROUP BY session_id)
+numbers AS (SELECT session_id, MAX(session_number) AS session_number FROM ${ctx.ref('js_sessionized')} GROUP BY session_id)
 SELECT a.session_id, a.person_id, COALESCE(o.session_number, n.session_number) AS session_number,
   COALESCE(o.started_at, a.started_at) AS started_at, a.ended_at,
   COALESCE(o.event_count, 0) + a.event_count AS event_count,
@@ -201,7 +201,7 @@ SELECT a.session_id, a.person_id, COALESCE(o.session_number, n.session_number) A
   s.identity_status
 FROM added AS a
 JOIN numbers AS n ON n.session_id = a.session_id
-JOIN ${ctx.t('js_person_status')} AS s ON s.person_id = a.person_id
+JOIN ${ctx.ref('js_person_status')} AS s ON s.person_id = a.person_id
 LEFT JOIN ${stored} AS o ON o.session_id = a.session_id`;
 }
 
@@ -241,8 +241,8 @@ LEFT JOIN ${stored} AS o ON o.${key} = a.${key}`;
 
 /** The keys of the identity_links rows the append touches: its events' anonymous ids. */
 export function appendedLinksSql(ctx: ModelContext, x: AppendTables & { appended: string }): string {
-  return `SELECT DISTINCT ${ctx.linkId(ctx.d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id FROM ${x.changed}
-WHERE event_id IN (SELECT event_id FROM ${x.appended})`;
+  return `SELECT DISTINCT ${ctx.linkId(ctx.d.concat(`'anonymous_id:'`, 'anonymous_id'))} AS link_id FROM ${ctx.external(x.changed)}
+WHERE event_id IN (SELECT event_id FROM ${ctx.external(x.appended)})`;
 }
 
 /**
@@ -251,14 +251,14 @@ WHERE event_id IN (SELECT event_id FROM ${x.appended})`;
  */
 export function appendApplySteps(opts: BuildOptions): SqlStep[] {
   const ctx = new ModelContext(opts);
-  const t = (x: string) => ctx.t(x);
-  const ref = (name: string) => opts.out(`${APPEND}${name}`);
+  const t = (x: string) => ctx.ref(x);
+  const ref = (name: string) => ctx.external(`${APPEND}${name}`);
   const n = ctx.config.journeys.steps;
   return [
-    { kind: 'sql', name: 'stitched_events (insert appended)', sql: `INSERT INTO ${t('stitched_events')} SELECT * FROM ${ref('stitched_events')}` },
+    ctx.statement('stitched_events (insert appended)', () => `INSERT INTO ${t('stitched_events')} SELECT * FROM ${ref('stitched_events')}`, { writes: ['stitched_events'] }),
     ...APPENDED_TABLES.map((table): SqlStep => {
       const columns = tableDef(table, n).columns.map((c) => ctx.d.quoteIdent(c.name)).join(', ');
-      return { kind: 'sql', name: `${table} (insert appended)`, sql: `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}` };
+      return ctx.statement(`${table} (insert appended)`, () => `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}`, { writes: [table] });
     }),
   ];
 }

@@ -71,7 +71,7 @@ async function rawSources(config: Config, client: BigQueryClient): Promise<RawSo
 
 /** The models compiled for BigQuery against the raw columns that really exist. */
 export async function bigQueryPipeline(config: Config, client: BigQueryClient): Promise<Pipeline> {
-  return compiled(config, async () => buildPipeline({ config, dialect: bq, raw: await rawSources(config, client), out: buildRef(config) }));
+  return compiled(config, async () => buildPipeline({ config, dialect: bq, raw: await rawSources(config, client), out: buildRef(config), inline: true }));
 }
 
 /** Compile the models, naming the raw dataset when a source column is missing. */
@@ -137,7 +137,7 @@ async function stitchBigQueryIncremental(
   }
   const record = runRecord(config, new Date());
   const out = buildRef(config, OUTPUTS_AND_STATE);
-  const pipeline = await compiled(config, async () => buildFullPipeline({ config, dialect: bq, raw, out, ...record }));
+  const pipeline = await compiled(config, async () => buildFullPipeline({ config, dialect: bq, raw, out, inline: true, ...record }));
   const report = await runPipelineOnBigQuery(client, pipeline, { outputDataset, createDataset, out, publish: published }, { onJob: options.onJob });
   return { report, incremental: { run: await readRunRow(client, published, record.runId), ...(fullReason ? { fullReason } : {}) } };
 }

@@ -12,10 +12,9 @@
  * queries as accurate only for SELECT-only scripts, with special handling of DDL, and one script-level
  * number could not say which model costs what.)
  */
-import type { LoopStep, Pipeline, SqlStep, Step } from '../../sql/pipeline';
+import { createsOf, readsOf, sourcesOf, writesOf, type LoopStep, type Pipeline, type SqlStep, type Step } from '../../sql/pipeline';
 import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../../sql/runner';
 import { BigQueryJobError, jobStatistics, type BigQueryClient, type JobStatistics } from './client';
-import { tablesRead } from './statements';
 import { JourneyStitchError } from '../../contract/errors';
 
 export type { LoopPosition };
@@ -129,7 +128,7 @@ class Runner implements PipelineExecutor<Record<string, unknown>[]> {
 }
 
 /** A loop's `changed` query as a statement of its own, named after the loop. */
-const convergenceCheck = (loop: LoopStep): SqlStep => ({ kind: 'sql', name: `${loop.name} (convergence check)`, sql: loop.changedSql });
+const convergenceCheck = (loop: LoopStep): SqlStep => ({ kind: 'sql', name: `${loop.name} (convergence check)`, sql: loop.changedSql, reads: loop.changedReads ?? [] });
 
 /** The `changed` count of a convergence check; SUM over no rows is NULL, meaning nothing changed. */
 function changedValue(rows: Record<string, unknown>[], model: string): number {
@@ -176,7 +175,8 @@ export async function runPipelineOnBigQuery(
   const inPlace = publish ? pipeline.outputs.filter((table) => target.out(table) === publish(table)) : [];
   // Statements writing in place wait until the staged outputs are published: the run log must never record a
   // run whose tables a failed copy left unpublished (the next incremental run would start from its watermark).
-  const writesInPlace = (step: Step) => step.kind === 'sql' && inPlace.some((table) => step.sql.includes(target.out(table)));
+  // Writing, as declared: a statement that only reads an in-place table runs in its place.
+  const writesInPlace = (step: Step) => step.kind === 'sql' && [...createsOf(step), ...writesOf(step)].some((table) => inPlace.includes(table));
   const deferred = staged.length ? pipeline.steps.filter(writesInPlace) : [];
   await runPipelineSteps(runner, pipeline.steps.filter((s) => !deferred.includes(s)), {
     onStepEnd: (step, _index, outcome) => {
@@ -285,14 +285,15 @@ export async function dryRunPipeline(
   const multipliers: number[] = [];
 
   const estimate = async (step: SqlStep, loop?: LoopStep): Promise<void> => {
-    const reads = built.filter((t) => step.sql.includes(out(t)));
+    const declared = readsOf(step);
+    const reads = built.filter((t) => declared.includes(t));
     const e: DryRunEstimate = { model: step.name };
     if (loop) e.loop = loop.name;
     try {
       const { job } = await client.query(asPublished(step.sql), { dryRun: true });
       const stats = jobStatistics(job);
       e.bytes = stats.bytesProcessed;
-      e.billedBytes = billedEstimate(stats.bytesProcessed, tablesRead(asPublished(step.sql)).length);
+      e.billedBytes = billedEstimate(stats.bytesProcessed, declared.length + sourcesOf(step).length);
       if (stats.accuracy) e.accuracy = stats.accuracy;
       if (reads.length) e.readsPreviousRun = reads;
     } catch (err) {
