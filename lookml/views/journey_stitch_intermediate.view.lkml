@@ -814,7 +814,7 @@ view: js_profiles {
               ELSE m.m_company_unknown / m.u_company_unknown
             END * CASE WHEN c.referred THEN 1 + m.referral_rate * (1 - c.chance) / c.chance ELSE 1 - m.referral_rate END
             * CASE c.other_profile WHEN 'yes' THEN m.m_other_profile / m.u_other_profile WHEN 'no' THEN (1 - m.m_other_profile) / (1 - m.u_other_profile) ELSE 1 END AS weight,
-            (1 - m.prior_web) * CASE WHEN first.records IS NULL OR last.records IS NULL THEN (k.records - 1) / GREATEST(m.named_records - 1, 1) ELSE LEAST((k.records - 1) / GREATEST(m.named_records - 1, 1), GREATEST(first.records - 1, 1) / GREATEST(m.named_records - 1, 1) * GREATEST(last.records - 1, 1) / GREATEST(m.named_records - 1, 1)) END AS none_weight
+            (1 - m.prior_web) * CASE WHEN k.records > 2 OR first.records IS NULL OR last.records IS NULL THEN (k.records - 1) / GREATEST(m.named_records - 1, 1) ELSE LEAST((k.records - 1) / GREATEST(m.named_records - 1, 1), GREATEST(first.records - 1, 1) / GREATEST(m.named_records - 1, 1) * GREATEST(last.records - 1, 1) / GREATEST(m.named_records - 1, 1)) END AS none_weight
           FROM pairs AS c
           CROSS JOIN `js_match_params` AS m
           JOIN name_records AS k ON k.norm_name = c.norm_name
