@@ -25,9 +25,11 @@ let conn: DuckDBConnection;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'js-lookml-sample-'));
-  // Large enough for scored name matching to infer persons with web events in the second half (the filters keep them).
+  // Large enough for scored name matching to infer persons with web events in the second half (the filters keep them);
+  // the lowest threshold allowed, so the inferred rows spread over probabilities for the probability filter to cut.
   await generateSample(resolveSampleOptions({ out: dir, events: 10_000, persons: 400, seed: 'lookml' }));
-  config = resolveConfigPaths(configSchema.parse(sampleConfig('segment', 'ndjson')), dir);
+  const sampled = sampleConfig('segment', 'ndjson');
+  config = resolveConfigPaths(configSchema.parse({ ...sampled, identity: { ...sampled.identity, name_matching: { min_probability: 0.5 } } }), dir);
   await stitchDuckDB(config);
   instance = await DuckDBInstance.create(config.output.database, { access_mode: 'READ_ONLY' });
   conn = await instance.connect();
