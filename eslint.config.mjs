@@ -3,7 +3,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['check', 'cli', 'config', 'contract', 'engine', 'evaluate', 'extension', 'lookml', 'models', 'oracle', 'preview', 'sample', 'sql', 'warehouse'];
+const LAYERS = [
+  'check',
+  'cli',
+  'config',
+  'contract',
+  'engine',
+  'evaluate',
+  'extension',
+  'lookml',
+  'models',
+  'oracle',
+  'preview',
+  'sample',
+  'sql',
+  'warehouse',
+];
 
 /** What each layer of src/ may import from the others; a layer not listed here may import any. */
 const MAY_IMPORT = {
@@ -38,13 +53,19 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       // TypeScript checks names; this rule does not know its types and globals.
       'no-undef': 'off',
     },
   },
   // The CLI loads each command's modules when the command runs (require), so `--help` starts fast; scripts are CommonJS.
-  { files: ['src/cli/**/*.ts', '**/*.js', '**/*.cjs', 'test/cli/start.test.ts'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['src/cli/**/*.ts', '**/*.js', '**/*.cjs', 'test/cli/start.test.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // Tests and benchmarks poke at untyped rows and fixtures; declarations of untyped libraries say so.
   { files: ['test/**', 'bench/**', '**/*.d.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   ...boundaries,
@@ -53,7 +74,13 @@ export default tseslint.config(
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/sql/dialects/**'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: 'NewExpression[callee.name=/Dialect$/]', message: 'Use the registry: dialects.duckdb, dialects.bigquery or getDialect(name) from src/sql/dialects.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'NewExpression[callee.name=/Dialect$/]',
+          message: 'Use the registry: dialects.duckdb, dialects.bigquery or getDialect(name) from src/sql/dialects.',
+        },
+      ],
     },
   },
 );

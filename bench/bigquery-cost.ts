@@ -50,7 +50,9 @@ function collectScans(node: PlanNode, out: { table: string; columns: string[]; f
     const table = info.Table;
     const projections = info.Projections;
     if (typeof table === 'string') {
-      const columns = (Array.isArray(projections) ? projections.map(String) : typeof projections === 'string' ? [projections] : []).filter(Boolean);
+      const columns = (Array.isArray(projections) ? projections.map(String) : typeof projections === 'string' ? [projections] : []).filter(
+        Boolean,
+      );
       out.push({ table, columns, ...(filter ? { filter } : {}) });
     }
   }
@@ -91,11 +93,23 @@ function tableRefOf(planName: string): string {
   return duck.tableRef(...planName.split('.').map((p) => p.replace(/^"|"$/g, '')));
 }
 
-const FIXED_WIDTH: Record<string, number> = { BIGINT: 8, INTEGER: 8, DOUBLE: 8, FLOAT: 8, TIMESTAMP: 8, 'TIMESTAMP WITH TIME ZONE': 8, DATE: 8, BOOLEAN: 1, HUGEINT: 16 };
+const FIXED_WIDTH: Record<string, number> = {
+  BIGINT: 8,
+  INTEGER: 8,
+  DOUBLE: 8,
+  FLOAT: 8,
+  TIMESTAMP: 8,
+  'TIMESTAMP WITH TIME ZONE': 8,
+  DATE: 8,
+  BOOLEAN: 1,
+  HUGEINT: 16,
+};
 
 /** A table's column types, by column name. */
 async function columnTypes(conn: DuckDBConnection, ref: string): Promise<Map<string, string>> {
-  return new Map((await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).getRows().map(([n, t]) => [String(n), String(t)]));
+  return new Map(
+    (await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).getRows().map(([n, t]) => [String(n), String(t)]),
+  );
 }
 
 /** An aggregate summing the BigQuery logical bytes of the given columns over a table's rows (0 when none exist). */
@@ -111,7 +125,13 @@ function bytesSql(types: Map<string, string>, columns: string[]): string {
 }
 
 /** BigQuery logical bytes of the given columns of a table, as it is now (`types` when the caller has them; `where`: only the partitions it keeps). */
-export async function columnBytes(conn: DuckDBConnection, ref: string, columns: string[], types?: Map<string, string>, where?: string): Promise<number> {
+export async function columnBytes(
+  conn: DuckDBConnection,
+  ref: string,
+  columns: string[],
+  types?: Map<string, string>,
+  where?: string,
+): Promise<number> {
   if (columns.length === 0) return 0;
   const sql = bytesSql(types ?? (await columnTypes(conn, ref)), columns);
   return Number((await conn.runAndReadAll(`SELECT ${sql} FROM ${ref}${where ? ` WHERE ${where}` : ''}`)).getRows()[0][0]);
@@ -144,17 +164,27 @@ async function modifiedTable(
   const filter = scans.find((t) => bareName(t.table.split(' ')[0]) === name)?.filter;
   const named = columns.filter((c) => new RegExp(`\\b${c}\\b`).test(sql.slice(m[0].length)));
   const days = partitionColumn ? prunedDays(filter, partitionColumn) : undefined;
-  const read = { table: `${name} (read by the statement${days ? `, days ${filter}` : ''})`, columns: named, bytes: await columnBytes(conn, ref, named, types, days) };
+  const read = {
+    table: `${name} (read by the statement${days ? `, days ${filter}` : ''})`,
+    columns: named,
+    bytes: await columnBytes(conn, ref, named, types, days),
+  };
   if (!partitionColumn) {
     const bytes = await columnBytes(conn, ref, columns, types);
     return { name, read, after: async () => ({ table: `${name} (modified)`, columns, bytes, modified: true }) };
   }
   const day = `CAST(CAST(r.${duck.quoteIdent(partitionColumn)} AS DATE) AS VARCHAR)`;
   const fingerprints = async () =>
-    new Map((await conn.runAndReadAll(`SELECT ${day}, count(*) || ':' || bit_xor(hash(r)) FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, f]) => [String(d), String(f)]));
+    new Map(
+      (await conn.runAndReadAll(`SELECT ${day}, count(*) || ':' || bit_xor(hash(r)) FROM ${ref} AS r GROUP BY 1`))
+        .getRows()
+        .map(([d, f]) => [String(d), String(f)]),
+    );
   const before = await fingerprints();
   const bytesByDay = new Map(
-    (await conn.runAndReadAll(`SELECT ${day}, ${bytesSql(types, columns)} FROM ${ref} AS r GROUP BY 1`)).getRows().map(([d, b]) => [String(d), Number(b)]),
+    (await conn.runAndReadAll(`SELECT ${day}, ${bytesSql(types, columns)} FROM ${ref} AS r GROUP BY 1`))
+      .getRows()
+      .map(([d, b]) => [String(d), Number(b)]),
   );
   return {
     name,
@@ -206,7 +236,10 @@ type Runner = (sql: string, ...rest: unknown[]) => Promise<unknown>;
  * target table included: `partitions` names the date-partitioned tables and their column). `take()` returns the
  * statements recorded since the last call (so a step hook can attribute them to the step).
  */
-export function withScanLedger(conn: DuckDBConnection, partitions: Record<string, string> = {}): { conn: DuckDBConnection; take(): StatementScan[] } {
+export function withScanLedger(
+  conn: DuckDBConnection,
+  partitions: Record<string, string> = {},
+): { conn: DuckDBConnection; take(): StatementScan[] } {
   let pending: StatementScan[] = [];
   let measuring = false;
   const wrap =

@@ -77,7 +77,10 @@ async function main() {
   const lookbackHours = Number(arg('lookback', '72'));
   // --seed bench reuses the samples of bench/run.ts, in its folder (generating 10M events takes minutes).
   const seed = arg('seed', DEFAULT_SEED);
-  const data = arg('data', path.join(os.tmpdir(), seed === 'bench' ? `journey-stitch-bench/${events}` : `journey-stitch-bench-incremental-${events}`));
+  const data = arg(
+    'data',
+    path.join(os.tmpdir(), seed === 'bench' ? `journey-stitch-bench/${events}` : `journey-stitch-bench-incremental-${events}`),
+  );
   await ensureData(data, events, seed);
 
   const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
@@ -96,7 +99,12 @@ async function main() {
     const raw = loaded.raw;
     const rawRows = loaded.tables.reduce((n, t) => n + t.rows, 0);
     const cut = await shareCut(conn, config, raw, share);
-    const newRows = Number(await value(conn, `SELECT count(*) FROM (${rawTimes(config, raw)}) WHERE ts IS NULL OR ts >= CAST(${duck.stringLiteral(cut)} AS TIMESTAMP)`));
+    const newRows = Number(
+      await value(
+        conn,
+        `SELECT count(*) FROM (${rawTimes(config, raw)}) WHERE ts IS NULL OR ts >= CAST(${duck.stringLiteral(cut)} AS TIMESTAMP)`,
+      ),
+    );
     log(`${fmt(rawRows)} raw rows; the last ${fmt(newRows)} (from ${cut}) arrive as the increment`);
 
     // 1. The full rebuild on everything, into full_* tables.
@@ -107,11 +115,18 @@ async function main() {
 
     // 2. State from the rows before the cut, then the incremental run over everything.
     const incremental = { lookback_hours: lookbackHours };
-    const base = await refreshFull(conn, { config, incremental, raw: rawBefore(config, raw, cut), now: new Date(`${cut.replace(' ', 'T')}Z`) });
+    const base = await refreshFull(conn, {
+      config,
+      incremental,
+      raw: rawBefore(config, raw, cut),
+      now: new Date(`${cut.replace(' ', 'T')}Z`),
+    });
     log(`state (full run before the cut): ${secs(base.totalMs)}`);
     const inc = await refreshIncremental(conn, { config, incremental, raw });
     if (inc.run.mode !== 'incremental') throw new Error(`expected an incremental run, got a full one: ${inc.fullReason}`);
-    log(`incremental: ${secs(inc.totalMs)}; ${fmt(inc.run.new_events)} new events, ${fmt(inc.run.affected_persons)} affected persons, ${fmt(inc.run.rows_rewritten)} rows rewritten`);
+    log(
+      `incremental: ${secs(inc.totalMs)}; ${fmt(inc.run.new_events)} new events, ${fmt(inc.run.affected_persons)} affected persons, ${fmt(inc.run.rows_rewritten)} rows rewritten`,
+    );
     const slowest = [...inc.steps].sort((a, b) => b.ms - a.ms).slice(0, 6);
     // STEPS=1: every step of the incremental run, in order (for finding where its time goes).
     if (process.env.STEPS) for (const s of inc.steps) log(`  ${s.name.padEnd(40)} ${s.ms.toFixed(0).padStart(7)} ms`);
@@ -122,7 +137,12 @@ async function main() {
     for (const t of OUTPUT_TABLES) {
       const a = duck.quoteIdent(t);
       const b = duck.quoteIdent(`full_${t}`);
-      differences[t] = Number(await value(conn, `SELECT (SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})) + (SELECT count(*) FROM (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a}))`));
+      differences[t] = Number(
+        await value(
+          conn,
+          `SELECT (SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})) + (SELECT count(*) FROM (SELECT * FROM ${b} EXCEPT ALL SELECT * FROM ${a}))`,
+        ),
+      );
       outputRows += Number(await value(conn, `SELECT count(*) FROM ${b}`));
     }
     const persons = Number(await value(conn, `SELECT count(*) FROM full_persons`));

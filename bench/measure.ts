@@ -34,7 +34,9 @@ function peakRssMiB(): number {
   return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.memoryUsage().rss / 2 ** 20);
 }
 
-async function open(data: string): Promise<{ conn: DuckDBConnection; config: Config; loaded: LoadedSources; raw: RawSources; loadMs: number; close(): void }> {
+async function open(
+  data: string,
+): Promise<{ conn: DuckDBConnection; config: Config; loaded: LoadedSources; raw: RawSources; loadMs: number; close(): void }> {
   const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
   // A shared 2-core machine: cap DuckDB's memory and spill to the temp folder, not the working directory.
   const instance = await DuckDBInstance.create(':memory:', { memory_limit: MEMORY_LIMIT, temp_directory: SPILL_DIR });
@@ -76,10 +78,20 @@ async function time(data: string, system: MeasuredSystem, accuracy: boolean) {
     let scores = null;
     if (accuracy) {
       await loadGroundTruth(db.conn, findGroundTruth(data));
-      const predictions = system === 'seed' ? { sql: SEED_PREDICTIONS, probability: 'not applicable' as const } : await ourPredictions(db.conn);
+      const predictions =
+        system === 'seed' ? { sql: SEED_PREDICTIONS, probability: 'not applicable' as const } : await ourPredictions(db.conn);
       scores = await scoreSystem(db.conn, SYSTEM_NAMES[system], ms, predictions.sql, predictions.probability);
     }
-    return { system, loadMs: Math.round(db.loadMs), ms: Math.round(ms), iterations, steps, peakRssMiB: peak, rssAfterLoadMiB: rssAfterLoad, scores };
+    return {
+      system,
+      loadMs: Math.round(db.loadMs),
+      ms: Math.round(ms),
+      iterations,
+      steps,
+      peakRssMiB: peak,
+      rssAfterLoadMiB: rssAfterLoad,
+      scores,
+    };
   } finally {
     db.close();
   }
@@ -110,14 +122,22 @@ const perStep = (ledger: { take(): StatementScan[] }, into: ModelCost[]) => (ste
 };
 
 /** Share of each raw table's rows in the daily partitions a run reading from `cutoff` on would touch. */
-async function partitionShare(db: { conn: DuckDBConnection; config: Config; raw: RawSources }, tables: string[], cutoff: string): Promise<Record<string, number>> {
+async function partitionShare(
+  db: { conn: DuckDBConnection; config: Config; raw: RawSources },
+  tables: string[],
+  cutoff: string,
+): Promise<Record<string, number>> {
   const share: Record<string, number> = {};
   for (const planTable of tables) {
     const logical = planTable.includes('offsite') ? `offsite:${db.config.offsite[0].name}` : planTable.replace(/^.*js_raw_/, '');
     const ts = duck.safeTimestamp(duck.quoteIdent(rawTimestampColumn(db.config, logical)));
     const [n, since] = (
-      await db.conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE ${ts} IS NULL OR CAST(${ts} AS DATE) >= CAST(${duck.stringLiteral(cutoff)} AS DATE)) FROM ${db.raw.ref(logical)}`)
-    ).getRows()[0].map(Number);
+      await db.conn.runAndReadAll(
+        `SELECT count(*), count(*) FILTER (WHERE ${ts} IS NULL OR CAST(${ts} AS DATE) >= CAST(${duck.stringLiteral(cutoff)} AS DATE)) FROM ${db.raw.ref(logical)}`,
+      )
+    )
+      .getRows()[0]
+      .map(Number);
     share[planTable] = n === 0 ? 0 : since / n;
   }
   return share;
@@ -154,14 +174,27 @@ async function cost(data: string, incrementShare?: number) {
       await db.conn.runAndReadAll(
         `SELECT strftime(date_trunc('day', max(occurred_at)) - INTERVAL 1 DAY, '%Y-%m-%d %H:%M:%S'), strftime(max(occurred_at) + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') FROM stitched_events`,
       )
-    ).getRows()[0].map(String);
+    )
+      .getRows()[0]
+      .map(String);
     const lastDay = incrementShare === undefined ? dayCut : await shareCut(db.conn, db.config, db.raw, incrementShare);
     for (const t of pipeline.outputs) await db.conn.run(duck.dropTableIfExists(duck.quoteIdent(t)));
     const incremental = { lookback_hours: 72 };
-    await refreshFull(db.conn, { config: db.config, incremental, raw: rawBefore(db.config, db.raw, lastDay), now: new Date(lastDay.replace(' ', 'T') + 'Z') });
+    await refreshFull(db.conn, {
+      config: db.config,
+      incremental,
+      raw: rawBefore(db.config, db.raw, lastDay),
+      now: new Date(lastDay.replace(' ', 'T') + 'Z'),
+    });
     const daily: ModelCost[] = [];
     const incLedger = withScanLedger(db.conn, DATE_PARTITIONS);
-    const refreshed = await refreshIncremental(incLedger.conn, { config: db.config, incremental, raw: db.raw, now: new Date(newest), hooks: { onStep: perStep(incLedger, daily) } });
+    const refreshed = await refreshIncremental(incLedger.conn, {
+      config: db.config,
+      incremental,
+      raw: db.raw,
+      now: new Date(newest),
+      hooks: { onStep: perStep(incLedger, daily) },
+    });
     // BigQuery prunes date partitions of the raw tables: the daily run reads only the days since the cutoff.
     const rawTables = [...new Set(daily.flatMap((m) => Object.keys(m.rawBytes)))];
     const share = refreshed.run.cutoff ? await partitionShare(db, rawTables, refreshed.run.cutoff) : {};
@@ -173,7 +206,15 @@ async function cost(data: string, incrementShare?: number) {
       daily,
       partitionShare: share,
       seedBytes: seedScan?.bytes ?? null,
-      incremental: { lastDay, ...(incrementShare === undefined ? {} : { share: incrementShare }), cutoff: refreshed.run.cutoff, newEvents: refreshed.run.new_events, affectedPersons: refreshed.run.affected_persons, ms: Math.round(refreshed.totalMs), fullReason: refreshed.fullReason ?? null },
+      incremental: {
+        lastDay,
+        ...(incrementShare === undefined ? {} : { share: incrementShare }),
+        cutoff: refreshed.run.cutoff,
+        newEvents: refreshed.run.new_events,
+        affectedPersons: refreshed.run.affected_persons,
+        ms: Math.round(refreshed.totalMs),
+        fullReason: refreshed.fullReason ?? null,
+      },
     };
   } finally {
     db.close();
@@ -187,8 +228,12 @@ async function main() {
   }
   const shareAt = process.argv.indexOf('--share');
   const share = shareAt >= 0 ? Number(process.argv[shareAt + 1]) : undefined;
-  if (share !== undefined && !(share > 0 && share < 1)) throw new Error(`--share must be a fraction between 0 and 1, got '${process.argv[shareAt + 1]}'`);
-  const result = mode === 'time' ? await time(data, system as MeasuredSystem, flags.includes('--accuracy') || system === '--accuracy') : await cost(data, share);
+  if (share !== undefined && !(share > 0 && share < 1))
+    throw new Error(`--share must be a fraction between 0 and 1, got '${process.argv[shareAt + 1]}'`);
+  const result =
+    mode === 'time'
+      ? await time(data, system as MeasuredSystem, flags.includes('--accuracy') || system === '--accuracy')
+      : await cost(data, share);
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 

@@ -12,7 +12,11 @@ async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  return Buffer.from(new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: 2 } }).render().asPng());
+  return Buffer.from(
+    new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: 2 } })
+      .render()
+      .asPng(),
+  );
 }
 
 export interface PlotPoint {
@@ -66,7 +70,10 @@ export async function calibrationPlotPng(points: CalibrationPoint[], title: stri
       {
         data: { values: [{ p: low }, { p: 1 }] },
         mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
-        encoding: { x: { field: 'p', ...axis('mean predicted match probability (band)') }, y: { field: 'p', ...axis('observed precision') } },
+        encoding: {
+          x: { field: 'p', ...axis('mean predicted match probability (band)') },
+          y: { field: 'p', ...axis('observed precision') },
+        },
       },
       {
         data: { values: points },

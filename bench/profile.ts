@@ -22,7 +22,10 @@ async function main() {
   const settings = process.argv.slice(3);
   const duck = new DuckDBDialect();
   const { config } = await loadConfig(path.join(data, 'journey-stitch.yaml'));
-  const instance = await DuckDBInstance.create(':memory:', { memory_limit: process.env.MEM ?? '8GB', temp_directory: path.join(os.tmpdir(), 'journey-stitch-profile-spill') });
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: process.env.MEM ?? '8GB',
+    temp_directory: path.join(os.tmpdir(), 'journey-stitch-profile-spill'),
+  });
   const conn = await instance.connect();
   for (const s of settings) await conn.run(s);
   const loaded = await loadSources(conn, config);
@@ -34,7 +37,17 @@ async function main() {
   for (const name of inline) {
     const at = pipeline.steps.findIndex((s) => s.name === name);
     if (at < 0) continue;
-    pipeline.steps.splice(at, 1, { kind: 'sql', name: 'profile on', sql: `SET enable_profiling = 'json'; SET profiling_output = ${duck.stringLiteral(profileFile(name))}` }, pipeline.steps[at], { kind: 'sql', name: 'profile off', sql: `SET enable_profiling = 'no_output'` });
+    pipeline.steps.splice(
+      at,
+      1,
+      {
+        kind: 'sql',
+        name: 'profile on',
+        sql: `SET enable_profiling = 'json'; SET profiling_output = ${duck.stringLiteral(profileFile(name))}`,
+      },
+      pipeline.steps[at],
+      { kind: 'sql', name: 'profile off', sql: `SET enable_profiling = 'no_output'` },
+    );
   }
   const t0 = performance.now();
   const rep = await runPipeline(conn, pipeline, process.env.KEEP ? {} : { dropScratchEarly: (t) => duck.quoteIdent(t) });
@@ -60,13 +73,19 @@ async function main() {
     }
     const ops: { name: string; ms: number; rows: number; extra: string }[] = [];
     const walk = (n: any) => {
-      ops.push({ name: String(n.operator_type ?? n.operator_name ?? n.name ?? 'query'), ms: (n.operator_timing ?? 0) * 1000, rows: n.operator_cardinality ?? 0, extra: JSON.stringify(n.extra_info ?? {}).slice(0, 150) });
+      ops.push({
+        name: String(n.operator_type ?? n.operator_name ?? n.name ?? 'query'),
+        ms: (n.operator_timing ?? 0) * 1000,
+        rows: n.operator_cardinality ?? 0,
+        extra: JSON.stringify(n.extra_info ?? {}).slice(0, 150),
+      });
       for (const c of n.children ?? []) walk(c);
     };
     const j = JSON.parse(readFileSync(file, 'utf8'));
     walk(j);
     console.log(`-- ${name}: ${(j.latency * 1000).toFixed(0)} ms`);
-    for (const o of ops.sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log('  ', o.name.padEnd(22), o.ms.toFixed(0).padStart(6), String(o.rows).padStart(9), o.extra);
+    for (const o of ops.sort((a, b) => b.ms - a.ms).slice(0, 12))
+      console.log('  ', o.name.padEnd(22), o.ms.toFixed(0).padStart(6), String(o.rows).padStart(9), o.extra);
   }
 }
 main();

@@ -47,7 +47,14 @@ export interface BenchResults {
     daily: ModelCost[];
     seedBytes: number | null;
     partitionShare: Record<string, number>;
-    incremental: { lastDay: string; cutoff: string | null; newEvents: number; affectedPersons: number; ms: number; fullReason: string | null };
+    incremental: {
+      lastDay: string;
+      cutoff: string | null;
+      newEvents: number;
+      affectedPersons: number;
+      ms: number;
+      fullReason: string | null;
+    };
   } | null;
 }
 
@@ -85,7 +92,8 @@ function slowestModels(s: SizeResult, n = 8): string {
 function costTable(cost: NonNullable<BenchResults['cost']>): string {
   const byName = new Map<string, { full: number; daily: number }>();
   for (const m of cost.full) byName.set(m.name, { full: m.bytes, daily: 0 });
-  for (const m of cost.daily) byName.set(m.name, { full: byName.get(m.name)?.full ?? 0, daily: (byName.get(m.name)?.daily ?? 0) + m.bytes });
+  for (const m of cost.daily)
+    byName.set(m.name, { full: byName.get(m.name)?.full ?? 0, daily: (byName.get(m.name)?.daily ?? 0) + m.bytes });
   const [full, daily] = [totalBytes(cost.full), totalBytes(cost.daily)];
   const rows = [...byName].map(([name, b]) => `| ${name} | ${mib(b.full)} | ${mib(b.daily)} |`);
   return [
@@ -105,7 +113,8 @@ function costTable(cost: NonNullable<BenchResults['cost']>): string {
 function dmlFloor(cost: NonNullable<BenchResults['cost']>): string[] {
   if (cost.daily.some((m) => m.modifiedBytes === undefined)) return [];
   const [full, daily] = [totalBytes(cost.full), totalBytes(cost.daily)];
-  const billed = (table: string) => cost.daily.filter((m) => m.name.startsWith(`${table} (`)).reduce((a, m) => a + (m.modifiedBytes ?? 0), 0);
+  const billed = (table: string) =>
+    cost.daily.filter((m) => m.name.startsWith(`${table} (`)).reduce((a, m) => a + (m.modifiedBytes ?? 0), 0);
   const stitched = billed('stitched_events');
   const outputs = OUTPUT_TABLES.reduce((a, t) => a + billed(t), 0);
   const share = (bytes: number) => (bytes / full).toFixed(3);
@@ -132,10 +141,16 @@ export async function writeResults(results: BenchResults, dir: string): Promise<
   writeFileSync(path.join(dir, 'time-vs-events.png'), await timePlotPng(points, 'Stitching time on embedded DuckDB (log-log)'));
   const calibration = calibrationPoints(scoredSizes(results));
   if (calibration.length > 0) {
-    writeFileSync(path.join(dir, 'calibration.png'), await calibrationPlotPng(calibration, 'Name matches: predicted probability against observed precision'));
+    writeFileSync(
+      path.join(dir, 'calibration.png'),
+      await calibrationPlotPng(calibration, 'Name matches: predicted probability against observed precision'),
+    );
   }
   const findingsFile = path.join(dir, 'FINDINGS.md');
-  writeFileSync(path.join(dir, 'RESULTS.md'), resultsMarkdown(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : null));
+  writeFileSync(
+    path.join(dir, 'RESULTS.md'),
+    resultsMarkdown(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : null),
+  );
 }
 
 /** RESULTS.md's text (pure): the time, accuracy and calibration tables, the cost on paper, then the findings. */
@@ -174,9 +189,9 @@ export function resultsMarkdown(results: BenchResults, findings: string | null):
     'same-person pairs, the share it found. "Pairs with an inferred event" are the name-matched links. Offsite rows are also',
     'scored row by row: one is right when its true person owns most web events of the person it was given; name-match recall is',
     'over the rows not tied by email whose true person identified on the site. "Exact-name rule": our pipeline again with',
-    "`identity.name_matching: { method: exact }` (a name shared by exactly one known person), the comparison for scored matching.",
+    '`identity.name_matching: { method: exact }` (a name shared by exactly one known person), the comparison for scored matching.',
     'Calibration tables: per band of match probability, the inferred rows, their mean predicted probability and the share right,',
-    'then what a minimum-probability filter at the band\'s lower bound keeps.',
+    "then what a minimum-probability filter at the band's lower bound keeps.",
     '',
     ...(calibration.length > 0 ? ['![predicted match probability against observed precision, per data size](calibration.png)', ''] : []),
     ...accuracy.flatMap((a) => [a, '']),
@@ -184,7 +199,7 @@ export function resultsMarkdown(results: BenchResults, findings: string | null):
       ? [
           `## BigQuery cost on paper (${int(results.cost.events)} events)`,
           '',
-          "Bytes each model would scan on BigQuery on-demand (STRING 2 + UTF-8 bytes, INT64/TIMESTAMP 8, BOOL 1, NULL 0), from the columns",
+          'Bytes each model would scan on BigQuery on-demand (STRING 2 + UTF-8 bytes, INT64/TIMESTAMP 8, BOOL 1, NULL 0), from the columns',
           "DuckDB's plan reads in each statement, sized in the tables as they are when the statement runs (bench/bigquery-cost.ts).",
           `Daily incremental: state built from all days before ${results.cost.incremental.lastDay}, then one refresh (72 h lookback, cutoff`,
           `${results.cost.incremental.cutoff}): ${int(results.cost.incremental.newEvents)} new events, ${int(results.cost.incremental.affectedPersons)} affected persons, ${sec(results.cost.incremental.ms)} s on DuckDB (the ledger's own queries included).`,

@@ -36,7 +36,11 @@ async function ensureData(dir: string, events: number): Promise<{ generatedMs: n
   const manifest = path.join(dir, MANIFEST_FILE);
   if (existsSync(manifest)) {
     const m = JSON.parse(readFileSync(manifest, 'utf8'));
-    const current = m.generator === SAMPLE_GENERATOR_VERSION && m.options?.events === events && m.options?.seed === SEED && m.options?.format === 'parquet';
+    const current =
+      m.generator === SAMPLE_GENERATOR_VERSION &&
+      m.options?.events === events &&
+      m.options?.seed === SEED &&
+      m.options?.format === 'parquet';
     if (current) return { generatedMs: null, files: m.rows };
   }
   process.stderr.write(`generating ${events.toLocaleString('en')} events in ${dir}…\n`);
@@ -46,7 +50,9 @@ async function ensureData(dir: string, events: number): Promise<{ generatedMs: n
 }
 
 async function main() {
-  const sizes = arg('sizes', '100000,1000000,10000000').split(',').map((s) => Number(s.replace(/_/g, '')));
+  const sizes = arg('sizes', '100000,1000000,10000000')
+    .split(',')
+    .map((s) => Number(s.replace(/_/g, '')));
   const dataRoot = arg('data', path.join(os.tmpdir(), 'journey-stitch-bench'));
   const accuracyMax = Number(arg('accuracy-max', '10000000'));
   const exact = !process.argv.includes('--no-exact');

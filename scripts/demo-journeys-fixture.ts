@@ -11,7 +11,7 @@ import { runScript, withDemoQueries, writeFixture } from './demo-fixture';
 runScript(() =>
   withDemoQueries(async (run) => {
     const fixture = {
-      note: 'The Journeys view\'s default queries on the demo data (scripts/demo-journeys-fixture.ts).',
+      note: "The Journeys view's default queries on the demo data (scripts/demo-journeys-fixture.ts).",
       paths: await run(journeyPathsQuery(DEFAULT_VIEW_STATE)),
       summary: await run(journeySummaryQuery(DEFAULT_VIEW_STATE)),
       sources: await run(sourcesQuery(DEFAULT_VIEW_STATE)),

@@ -10,11 +10,13 @@ import { prepareDemo } from '../src/preview/demo';
 async function main() {
   const portArg = process.argv.indexOf('--port');
   const port = portArg > 0 ? Number(process.argv[portArg + 1]) : DEFAULT_PREVIEW_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${process.argv[portArg + 1]}: use a port number from 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${process.argv[portArg + 1]}: use a port number from 0 to 65535`);
   const started = Date.now();
   const root = process.cwd();
   const paths = await prepareDemo(root, {
-    report: ({ step, skipped, ms }) => process.stderr.write(`  ${step.padEnd(16)} ${skipped ? 'up to date' : `done in ${(ms / 1000).toFixed(1)}s`}\n`),
+    report: ({ step, skipped, ms }) =>
+      process.stderr.write(`  ${step.padEnd(16)} ${skipped ? 'up to date' : `done in ${(ms / 1000).toFixed(1)}s`}\n`),
   });
   const preview = await startPreview({ projectDir: paths.projectDir, database: paths.database, bundle: paths.bundle, port });
   process.stdout.write(

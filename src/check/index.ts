@@ -49,12 +49,17 @@ function checkTable(config: Config, spec: RawTableSpec, t: LoadedTable, headers:
   const byHeader = new Set(headers.matches.filter((m) => m.table === spec.logical).map((m) => m.logical));
   // A file without a readable row has no header to check (an empty table got the expected columns).
   const empty = t.rows === 0;
-  const found: ReportColumn[] = empty ? [] : spec.columns.filter((c) => present.has(c.physical)).map((c) => ({ ...c, ...(byHeader.has(c.logical) ? { how: 'by header' } : {}) }));
+  const found: ReportColumn[] = empty
+    ? []
+    : spec.columns.filter((c) => present.has(c.physical)).map((c) => ({ ...c, ...(byHeader.has(c.logical) ? { how: 'by header' } : {}) }));
   const missing = spec.columns.filter((c) => !present.has(c.physical));
   const free = t.columns.filter((name) => !found.some((f) => f.physical === name));
   const suggestions: TableCheck['suggestions'] = [];
   const suggest = (logical: string) => {
-    const column = closestName(logical, free.filter((f) => !suggestions.some((s) => s.column === f)));
+    const column = closestName(
+      logical,
+      free.filter((f) => !suggestions.some((s) => s.column === f)),
+    );
     if (column) suggestions.push({ logical, column });
     return column;
   };
@@ -63,10 +68,19 @@ function checkTable(config: Config, spec: RawTableSpec, t: LoadedTable, headers:
   if (!empty) {
     for (const c of required) {
       const close = suggest(c.logical);
-      findings.push({ level: 'error', message: `${file}: required column ${c.logical} is missing (looked for '${c.physical}')${close ? `; the closest column is '${close}': map ${spec.configKey}.${c.logical}: ${close}` : `: map ${spec.configKey}.${c.logical} to your column`}` });
+      findings.push({
+        level: 'error',
+        message: `${file}: required column ${c.logical} is missing (looked for '${c.physical}')${close ? `; the closest column is '${close}': map ${spec.configKey}.${c.logical}: ${close}` : `: map ${spec.configKey}.${c.logical} to your column`}`,
+      });
     }
-    if (spec.logical.startsWith('offsite:') && !OFFSITE_NAME_COLUMNS.some((n) => present.has(spec.columns.find((c) => c.logical === n)!.physical))) {
-      findings.push({ level: 'error', message: `${file}: no name column (full_name, or first_name and last_name): map one in ${spec.configKey}` });
+    if (
+      spec.logical.startsWith('offsite:') &&
+      !OFFSITE_NAME_COLUMNS.some((n) => present.has(spec.columns.find((c) => c.logical === n)!.physical))
+    ) {
+      findings.push({
+        level: 'error',
+        message: `${file}: no name column (full_name, or first_name and last_name): map one in ${spec.configKey}`,
+      });
     }
     for (const group of columnsThatMatter(config, spec)) {
       const cols = group.map((g) => spec.columns.find((c) => c.logical === g)).filter((c): c is NonNullable<typeof c> => c !== undefined);
@@ -81,13 +95,21 @@ function checkTable(config: Config, spec: RawTableSpec, t: LoadedTable, headers:
     }
   }
   if (tooUnreadable(t, config.load.max_reject_share)) {
-    const key = spec.logical.startsWith('offsite:') ? `offsite[${config.offsite.findIndex((o) => `offsite:${o.name}` === spec.logical)}].path` : 'source.path';
+    const key = spec.logical.startsWith('offsite:')
+      ? `offsite[${config.offsite.findIndex((o) => `offsite:${o.name}` === spec.logical)}].path`
+      : 'source.path';
     findings.push({ level: 'error', message: unreadableMessage(t, config.load.max_reject_share, key) });
   }
   const notes: string[] = [];
-  if (t.rejected) notes.push(`unreadable: ${fmt(t.rejected)} line(s), the first on line ${t.firstBad!.line} (${t.firstBad!.reason.replace(/ on line \d+/, '')})`);
+  if (t.rejected)
+    notes.push(
+      `unreadable: ${fmt(t.rejected)} line(s), the first on line ${t.firstBad!.line} (${t.firstBad!.reason.replace(/ on line \d+/, '')})`,
+    );
   for (const a of headers.ambiguous.filter((x) => x.table === spec.logical)) {
-    findings.push({ level: 'warning', message: `${file}: ${a.columns.map((c) => `'${c}'`).join(' and ')} could each be ${a.logical}; none is read as it: map ${spec.configKey}.${a.logical}` });
+    findings.push({
+      level: 'warning',
+      message: `${file}: ${a.columns.map((c) => `'${c}'`).join(' and ')} could each be ${a.logical}; none is read as it: map ${spec.configKey}.${a.logical}`,
+    });
   }
   return {
     spec,
@@ -120,7 +142,11 @@ export function sourceChecks(config: Config, loaded: LoadedSources, headers: Hea
  * (js_staged's accepted rows, or stitched_events).
  */
 export async function valueFindings(conn: DuckDBConnection, config: Config, events: string, where = 'TRUE'): Promise<Finding[]> {
-  const seen = (await conn.runAndReadAll(`SELECT event_name, count(*) FROM ${events} WHERE ${where} AND event_type = 'track' AND event_name IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`))
+  const seen = (
+    await conn.runAndReadAll(
+      `SELECT event_name, count(*) FROM ${events} WHERE ${where} AND event_type = 'track' AND event_name IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
+    )
+  )
     .getRows()
     .map(([name, n]) => ({ name: String(name), n: Number(n) }));
   const findings: Finding[] = [];
@@ -128,8 +154,16 @@ export async function valueFindings(conn: DuckDBConnection, config: Config, even
   for (const key of ['track_events', 'conversion_events'] as const) {
     for (const value of config.journeys[key]) {
       if (names.has(value)) continue;
-      const same = seen.find((s) => normalHeader(s.name) === normalHeader(value))?.name ?? closestName(value, seen.map((s) => s.name));
-      const top = seen.slice(0, 5).map((s) => `${s.name} (${fmt(s.n)})`).join(', ');
+      const same =
+        seen.find((s) => normalHeader(s.name) === normalHeader(value))?.name ??
+        closestName(
+          value,
+          seen.map((s) => s.name),
+        );
+      const top = seen
+        .slice(0, 5)
+        .map((s) => `${s.name} (${fmt(s.n)})`)
+        .join(', ');
       findings.push({
         level: 'warning',
         message:
@@ -143,9 +177,12 @@ export async function valueFindings(conn: DuckDBConnection, config: Config, even
       `SELECT count(*), ${[...config.identity.email_query_params.map((p) => `count(*) FILTER (WHERE ${duck.regexpContains('page_url', `[?&]${p}=`)})`), '0'].join(', ')}
        FROM ${events} WHERE ${where} AND event_type = 'page' AND page_url IS NOT NULL`,
     )
-  ).getRows()[0].map(Number);
+  )
+    .getRows()[0]
+    .map(Number);
   config.identity.email_query_params.forEach((p, i) => {
-    if (pages > 0 && withParam[i] === 0) findings.push({ level: 'warning', message: `identity.email_query_params: no page URL of ${fmt(pages)} has the parameter '${p}'` });
+    if (pages > 0 && withParam[i] === 0)
+      findings.push({ level: 'warning', message: `identity.email_query_params: no page URL of ${fmt(pages)} has the parameter '${p}'` });
   });
   return findings;
 }
@@ -214,7 +251,10 @@ function suggestedMapping(config: Config, checks: TableCheck[]): Record<string, 
     .filter((c) => c.spec.logical.startsWith('offsite:') && c.suggestions.length)
     .map((c) => ({ name: c.spec.logical.slice('offsite:'.length), columns: map(c) }));
   const first = checks.filter((c) => !c.spec.logical.startsWith('offsite:') && c.suggestions.length);
-  const columns = config.source.type === 'snowplow' ? Object.assign({}, ...first.map(map)) : Object.fromEntries(first.map((c) => [c.spec.logical, map(c)]));
+  const columns =
+    config.source.type === 'snowplow'
+      ? Object.assign({}, ...first.map(map))
+      : Object.fromEntries(first.map((c) => [c.spec.logical, map(c)]));
   const fragment: Record<string, unknown> = {};
   if (first.length) fragment.source = { columns };
   if (offsite.length) fragment.offsite = offsite;

@@ -33,7 +33,9 @@ export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
   const target = getWarehouse(dialect.name).offline(config);
   const pipeline = buildPipeline({ config, dialect, raw: target.raw, out: target.out, inline: true });
   const notes = [
-    `Reads ${rawTableSpecs(config).map((s) => target.raw.ref(s.logical)).join(', ')}${target.readsNote ? ` (${target.readsNote})` : ''}.`,
+    `Reads ${rawTableSpecs(config)
+      .map((s) => target.raw.ref(s.logical))
+      .join(', ')}${target.readsNote ? ` (${target.readsNote})` : ''}.`,
     `Writes ${pipeline.outputs.map(target.out).join(', ')}.`,
   ];
   return { pipeline, options: { notes, scratchRef: target.out, ...(target.lock ? { lock: target.lock } : {}) } };
@@ -43,7 +45,10 @@ export function offlineSql(config: Config, dialect: Dialect): OfflineSql {
 export function sqlFiles({ pipeline, options }: OfflineSql, dialect: Dialect): Array<[string, string]> {
   const width = Math.max(2, String(pipeline.steps.length).length);
   return [
-    ...pipeline.steps.map((step, i): [string, string] => [`${String(i + 1).padStart(width, '0')}_${step.name}.sql`, stepScript(step, dialect)]),
+    ...pipeline.steps.map((step, i): [string, string] => [
+      `${String(i + 1).padStart(width, '0')}_${step.name}.sql`,
+      stepScript(step, dialect),
+    ]),
     [SCRIPT_FILE, toScript(pipeline, dialect, options)],
   ];
 }

@@ -8,7 +8,10 @@ export type Path = ReadonlyArray<PropertyKey>;
 
 /** `source.columns.pages.timestamp`, `offsite[0].name`. */
 export function formatPath(path: Path): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 /** Levenshtein distance (insertions, deletions, substitutions), plus adjacent swaps counted as one edit. */
@@ -120,11 +123,12 @@ export function valueAt(data: unknown, path: Path): unknown {
 
 /** A value as the user wrote it, shortened. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value);
+const typeName = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value;
 
 function notAllowed(value: unknown, allowed: readonly unknown[]): string {
   const options = allowed.map((v) => String(v));
@@ -168,7 +172,11 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType, data: un
     }
     case 'invalid_type':
       if (value === undefined) return [{ ...at('required key is missing'), missing: true }];
-      return [at(`expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${typeName(value)} ${show(value)}`)];
+      return [
+        at(
+          `expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${typeName(value)} ${show(value)}`,
+        ),
+      ];
     case 'too_small':
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;

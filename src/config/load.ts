@@ -29,7 +29,9 @@ function locate(doc: Document, lines: LineCounter, problem: Problem): { line: nu
   let offset: number | undefined;
   if (problem.key !== undefined) {
     const parent = doc.getIn(problem.path.slice(0, -1) as unknown[], true);
-    const pair = isMap(parent) ? parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === problem.key) : undefined;
+    const pair = isMap(parent)
+      ? parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === problem.key)
+      : undefined;
     offset = isNode(pair?.key) ? pair.key.range?.[0] : undefined;
   } else {
     // The value itself, else the nearest enclosing node (a missing key is reported at its parent).
@@ -100,7 +102,10 @@ export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<Lo
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? "not found; run 'journey-stitch init' to create one, or pass --config <file>" : `cannot be read (${code ?? String(err)})`;
+    const why =
+      code === 'ENOENT'
+        ? "not found; run 'journey-stitch init' to create one, or pass --config <file>"
+        : `cannot be read (${code ?? String(err)})`;
     throw new ConfigError(file, [why]);
   }
   const absolute = path.resolve(file);

@@ -14,9 +14,7 @@ const PROJECT_RE = /^[a-z][a-z0-9-]{4,61}[a-z0-9]$|^[A-Za-z0-9_.:-]+$/;
 export const MEMORY_SIZE = /^\d+(\.\d+)?\s*([KkMmGgTt]i?)?[Bb]$/;
 
 export const identifier = (what: string) =>
-  z
-    .string()
-    .regex(IDENT_RE, { message: `${what} must be a plain identifier (letters, digits, underscores; not starting with a digit)` });
+  z.string().regex(IDENT_RE, { message: `${what} must be a plain identifier (letters, digits, underscores; not starting with a digit)` });
 
 /**
  * A physical column name as the source has it ("First Name", "Connected On", profileUrl): any text the dialects can
@@ -28,10 +26,15 @@ export const columnName = () =>
     .min(1)
     .max(300)
     // eslint-disable-next-line no-control-regex
-    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), { message: 'a column name cannot hold line breaks, tabs or other control characters' })
-    .refine((name) => !/;;|\$\{|\{\{|\{%/.test(name), { message: "a column name cannot hold ';;', '${', '{{' or '{%' (LookML and Liquid read them)" });
+    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), {
+      message: 'a column name cannot hold line breaks, tabs or other control characters',
+    })
+    .refine((name) => !/;;|\$\{|\{\{|\{%/.test(name), {
+      message: "a column name cannot hold ';;', '${', '{{' or '{%' (LookML and Liquid read them)",
+    });
 
-const columnMap = (keys: readonly string[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, columnName().optional()]))).default({});
+const columnMap = (keys: readonly string[]) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, columnName().optional()]))).default({});
 
 /** Logical columns of each source table; the config maps them to physical names when they differ. */
 export const SEGMENT_COLUMNS = {
@@ -151,8 +154,8 @@ const snowplowSource = z.strictObject({
   type: z.literal('snowplow'),
   user_traits: z
     .strictObject({
-      email: snowplowTrait.optional().describe('Where the user\'s email is: a column, or { column, path } into a JSON context column.'),
-      name: snowplowTrait.optional().describe('Where the user\'s full name is: a column, or { column, path }.'),
+      email: snowplowTrait.optional().describe("Where the user's email is: a column, or { column, path } into a JSON context column."),
+      name: snowplowTrait.optional().describe("Where the user's full name is: a column, or { column, path }."),
     })
     .default({})
     .describe('User traits of Snowplow events (Snowplow has no identify call): with an email or name, offsite rows can match web users.'),
@@ -162,7 +165,7 @@ const snowplowSource = z.strictObject({
 });
 
 const offsite = z.strictObject({
-  name: identifier('offsite source name').describe("Source name, e.g. linkedin; used as stitched_events.source."),
+  name: identifier('offsite source name').describe('Source name, e.g. linkedin; used as stitched_events.source.'),
   label: z.string().min(1).max(60).optional().describe('Display name in journey steps, e.g. LinkedIn (default: the name, capitalised).'),
   path: z.string().min(1).optional().describe('duckdb: the export file (.ndjson, .csv or .parquet).'),
   table: identifier('table name').optional().describe('bigquery: the table in the raw dataset (default: the name).'),
@@ -179,8 +182,12 @@ const offsite = z.strictObject({
     .min(1)
     .max(60)
     .optional()
-    .describe("The action of every row, for an export without an action column, e.g. liked, followed, visited profile (linkedin_connections: 'connected'). Given, the action column is not read."),
-  columns: columnMap(OFFSITE_COLUMNS).describe('Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.'),
+    .describe(
+      "The action of every row, for an export without an action column, e.g. liked, followed, visited profile (linkedin_connections: 'connected'). Given, the action column is not read.",
+    ),
+  columns: columnMap(OFFSITE_COLUMNS).describe(
+    'Map logical offsite columns (full_name or first_name/last_name, email, action, timestamp, profile_url, content_url, id, headline, company, location) to yours.',
+  ),
 });
 
 /** Longest timestamps.max_age_days: with the run's day and the future margin, under BigQuery's 4,000 partitions per job. */
@@ -217,9 +224,17 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     warehouse: z.enum(['duckdb', 'bigquery']).describe('Where the raw data lives and the models run.'),
-    project: z.string().regex(PROJECT_RE, { message: 'not a valid Google Cloud project id' }).optional().describe('bigquery (and sql --warehouse bigquery): project of the raw tables.'),
+    project: z
+      .string()
+      .regex(PROJECT_RE, { message: 'not a valid Google Cloud project id' })
+      .optional()
+      .describe('bigquery (and sql --warehouse bigquery): project of the raw tables.'),
     dataset: identifier('dataset').optional().describe('bigquery (and sql --warehouse bigquery): dataset of the raw tables.'),
-    location: z.string().regex(/^[A-Za-z0-9-]+$/).default('US').describe('bigquery: dataset location.'),
+    location: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .default('US')
+      .describe('bigquery: dataset location.'),
     key_file: z.string().optional().describe('bigquery: service account key file (default: application default credentials).'),
     output: z
       .strictObject({
@@ -228,20 +243,36 @@ export const configSchema = z
         database: z.string().default('.journey-stitch/journey_stitch.duckdb').describe('duckdb: the database file written by stitch.'),
         price_per_tib_usd: z.number().positive().default(6.25).describe('bigquery: on-demand price per TiB for dry-run estimates.'),
       })
-      .default({ dataset: 'journey_stitch', create_dataset: false, database: '.journey-stitch/journey_stitch.duckdb', price_per_tib_usd: 6.25 }),
+      .default({
+        dataset: 'journey_stitch',
+        create_dataset: false,
+        database: '.journey-stitch/journey_stitch.duckdb',
+        price_per_tib_usd: 6.25,
+      }),
     source: z.discriminatedUnion('type', [segmentSource, snowplowSource]),
     offsite: z.array(offsite).default([]),
     identity: z
       .strictObject({
-        junk_values: z.array(z.string()).default(DEFAULT_JUNK_VALUES).describe('Identifier values treated as missing (compared case-insensitively after trimming).'),
+        junk_values: z
+          .array(z.string())
+          .default(DEFAULT_JUNK_VALUES)
+          .describe('Identifier values treated as missing (compared case-insensitively after trimming).'),
         junk_pattern: z.string().optional().describe('Regex: identifier values matching it are treated as missing.'),
-        email_query_params: z.array(identifier('query parameter')).default(['email']).describe('URL query parameters of page views that carry an email.'),
+        email_query_params: z
+          .array(identifier('query parameter'))
+          .default(['email'])
+          .describe('URL query parameters of page views that carry an email.'),
         carried_anonymous_id_column: identifier('column name')
           .nullable()
           .default('context_campaign_term')
           .describe('Logical column carrying another anonymous id (the utm_term trick); null to disable.'),
         crm_ids: z.array(crmId).default([]).describe('Extra known identifiers on the identifies table.'),
-        max_user_ids_per_email: z.number().int().min(1).default(5).describe('Over-merge guard: an email seen with more user ids than this is shared (info@...) and links nothing.'),
+        max_user_ids_per_email: z
+          .number()
+          .int()
+          .min(1)
+          .default(5)
+          .describe('Over-merge guard: an email seen with more user ids than this is shared (info@...) and links nothing.'),
         max_iterations: z.number().int().min(1).max(1000).default(50).describe('Cap on label-propagation iterations.'),
         backstitch_days: z
           .number()
@@ -258,13 +289,17 @@ export const configSchema = z
               method: z
                 .enum(['scored', 'exact'])
                 .default('scored')
-                .describe("scored: a match probability from the name's rarity, company and LinkedIn-referred visits; exact: the name alone, when exactly one person has it (for comparison)."),
+                .describe(
+                  "scored: a match probability from the name's rarity, company and LinkedIn-referred visits; exact: the name alone, when exactly one person has it (for comparison).",
+                ),
               min_probability: z
                 .number()
                 .min(0)
                 .max(1)
                 .default(DEFAULT_MIN_MATCH_PROBABILITY)
-                .describe('scored: a profile is matched to its best candidate only when that probability reaches this (else it stays unmatched).'),
+                .describe(
+                  'scored: a profile is matched to its best candidate only when that probability reaches this (else it stays unmatched).',
+                ),
               referral_window_hours: z
                 .number()
                 .positive()
@@ -274,14 +309,16 @@ export const configSchema = z
             }),
           ])
           .default(true)
-          .describe('Match offsite rows to known persons by name (flagged inferred): true (scored, defaults), false (off), or the settings.'),
+          .describe(
+            'Match offsite rows to known persons by name (flagged inferred): true (scored, defaults), false (off), or the settings.',
+          ),
         hash_key: z
           .string()
           .regex(HASH_KEY_RE, { message: "letters, digits, '_' and '-' only (it is written into SQL and LookML)" })
           .max(200)
           .default('')
           .describe(
-            "Secret prefixed to every hashed email, user id, CRM id and profile URL (person ids, identity_links keys, rejected rows; in Looker the HASH_KEY constant): without one, anyone can reverse a hash by hashing the addresses they know. Empty (the default) hashes without a key, and stitch and generate warn.",
+            'Secret prefixed to every hashed email, user id, CRM id and profile URL (person ids, identity_links keys, rejected rows; in Looker the HASH_KEY constant): without one, anyone can reverse a hash by hashing the addresses they know. Empty (the default) hashes without a key, and stitch and generate warn.',
           ),
       })
       .default({
@@ -296,7 +333,14 @@ export const configSchema = z
         hash_key: '',
       }),
     sessions: z
-      .strictObject({ inactivity_minutes: z.number().int().min(1).max(24 * 60).default(30) })
+      .strictObject({
+        inactivity_minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
+      })
       .default({ inactivity_minutes: 30 }),
     journeys: z
       .strictObject({
@@ -313,7 +357,9 @@ export const configSchema = z
             message: "must be a size with a unit, such as '8GB' or '512MiB'",
           })
           .optional()
-          .describe("duckdb: cap on DuckDB's memory, such as 8GB (default: DuckDB's, 80% of RAM). Beyond it DuckDB spills to a folder next to the database and runs slower."),
+          .describe(
+            "duckdb: cap on DuckDB's memory, such as 8GB (default: DuckDB's, 80% of RAM). Beyond it DuckDB spills to a folder next to the database and runs slower.",
+          ),
         threads: z.number().int().min(1).max(1024).optional().describe('duckdb: worker threads (default: one per CPU core).'),
       })
       .default({})
@@ -338,7 +384,9 @@ export const configSchema = z
           .describe('An event dated more than this many hours after the run is implausible (a clock in 2099): rejected, counted.'),
       })
       .default({ max_age_days: 3650, max_future_hours: 24 })
-      .describe('The window of plausible event times: outside it, rows are rejected (implausible timestamp), so the day-partitioned tables stay under BigQuery\'s 4,000 partitions per job.'),
+      .describe(
+        "The window of plausible event times: outside it, rows are rejected (implausible timestamp), so the day-partitioned tables stay under BigQuery's 4,000 partitions per job.",
+      ),
     load: z
       .strictObject({
         max_reject_share: z
@@ -346,29 +394,46 @@ export const configSchema = z
           .min(0)
           .max(1)
           .default(0.5)
-          .describe('duckdb: a source file with more than this share of its lines unreadable (bad JSON, wrong field count) stops the run; one with no readable line always does.'),
+          .describe(
+            'duckdb: a source file with more than this share of its lines unreadable (bad JSON, wrong field count) stops the run; one with no readable line always does.',
+          ),
       })
       .default({ max_reject_share: 0.5 })
       .describe('duckdb: how reading source files treats unreadable lines.'),
     incremental: incrementalConfigSchema.describe('stitch --incremental: how far back each run re-reads for late-arriving data.'),
     lookml: z
       .strictObject({
-        connection: z.string().regex(/^[A-Za-z0-9_-]+$/).default('journey_stitch').describe('Looker connection name.'),
-        materialization: z.enum(['pdt', 'tables']).default('pdt').describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
-        scratch_schema: identifier('schema').default('looker_scratch').describe('pdt: the dataset the rejected rows of the latest build go to (journey_stitch_rejected_rows).'),
+        connection: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/)
+          .default('journey_stitch')
+          .describe('Looker connection name.'),
+        materialization: z
+          .enum(['pdt', 'tables'])
+          .default('pdt')
+          .describe('pdt: stitching SQL as persistent derived tables; tables: read tables built by journey-stitch stitch.'),
+        scratch_schema: identifier('schema')
+          .default('looker_scratch')
+          .describe('pdt: the dataset the rejected rows of the latest build go to (journey_stitch_rejected_rows).'),
         refresh_sql_trigger: z
           .string()
           .optional()
           .describe("The datagroup's trigger query (default: pdt, the raw tables' last-modified time; tables, stitched_events')."),
         connection_key: z
           .string()
-          .regex(/^[A-Za-z0-9]{1,16}$/, { message: "letters and digits only: the connection's registration key, shown in Looker's PDT details" })
+          .regex(/^[A-Za-z0-9]{1,16}$/, {
+            message: "letters and digits only: the connection's registration key, shown in Looker's PDT details",
+          })
           .optional()
-          .describe("pdt: the Looker connection's registration key (Admin > Persistent Derived Tables, a PDT's details): SQL Runner files then name the PDTs' stable views in full."),
+          .describe(
+            "pdt: the Looker connection's registration key (Admin > Persistent Derived Tables, a PDT's details): SQL Runner files then name the PDTs' stable views in full.",
+          ),
         sql_runner_personal_data: z
           .boolean()
           .default(false)
-          .describe('SQL Runner files also select names and emails (SQL Runner ignores access grants: only for teams whose SQL Runner users may see them).'),
+          .describe(
+            'SQL Runner files also select names and emails (SQL Runner ignores access grants: only for teams whose SQL Runner users may see them).',
+          ),
         run_history: z
           .boolean()
           .default(false)
@@ -376,7 +441,13 @@ export const configSchema = z
             'tables: the project reads the run log (journey_stitch_runs, written by every stitch --incremental run) and the data quality dashboard shows run history and late rows. Needs materialization: tables and stitch --incremental (without the table those tiles fail).',
           ),
       })
-      .default({ connection: 'journey_stitch', materialization: 'pdt', scratch_schema: 'looker_scratch', sql_runner_personal_data: false, run_history: false }),
+      .default({
+        connection: 'journey_stitch',
+        materialization: 'pdt',
+        scratch_schema: 'looker_scratch',
+        sql_runner_personal_data: false,
+        run_history: false,
+      }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.lookml.run_history && cfg.lookml.materialization !== 'tables') {
@@ -388,26 +459,44 @@ export const configSchema = z
     }
     if (cfg.warehouse === 'bigquery') {
       for (const key of ['project', 'dataset'] as const)
-        if (!cfg[key]) ctx.addIssue({ code: 'custom', path: [key], message: `warehouse: bigquery needs ${key} (where the raw tables live)` });
+        if (!cfg[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: `warehouse: bigquery needs ${key} (where the raw tables live)` });
       cfg.offsite.forEach((o, i) => {
-        if (o.path) ctx.addIssue({ code: 'custom', path: ['offsite', i, 'path'], message: 'on bigquery offsite sources are tables: use table, not path' });
+        if (o.path)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['offsite', i, 'path'],
+            message: 'on bigquery offsite sources are tables: use table, not path',
+          });
       });
     } else {
-      if (!cfg.source.path) ctx.addIssue({ code: 'custom', path: ['source', 'path'], message: 'warehouse: duckdb needs source.path (the folder of source files)' });
+      if (!cfg.source.path)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['source', 'path'],
+          message: 'warehouse: duckdb needs source.path (the folder of source files)',
+        });
       cfg.offsite.forEach((o, i) => {
-        if (!o.path) ctx.addIssue({ code: 'custom', path: ['offsite', i, 'path'], message: 'warehouse: duckdb needs a path for each offsite source' });
+        if (!o.path)
+          ctx.addIssue({ code: 'custom', path: ['offsite', i, 'path'], message: 'warehouse: duckdb needs a path for each offsite source' });
       });
     }
     const names = cfg.offsite.map((o) => o.name);
     names.forEach((n, i) => {
-      if (n === 'web') ctx.addIssue({ code: 'custom', path: ['offsite', i, 'name'], message: "'web' is reserved for the first-party source" });
-      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['offsite', i, 'name'], message: `duplicate offsite source name '${n}'` });
+      if (n === 'web')
+        ctx.addIssue({ code: 'custom', path: ['offsite', i, 'name'], message: "'web' is reserved for the first-party source" });
+      if (names.indexOf(n) !== i)
+        ctx.addIssue({ code: 'custom', path: ['offsite', i, 'name'], message: `duplicate offsite source name '${n}'` });
     });
     if (cfg.identity.junk_pattern !== undefined) {
       try {
         new RegExp(cfg.identity.junk_pattern);
       } catch (e) {
-        ctx.addIssue({ code: 'custom', path: ['identity', 'junk_pattern'], message: `not a valid regular expression: ${(e as Error).message}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['identity', 'junk_pattern'],
+          message: `not a valid regular expression: ${(e as Error).message}`,
+        });
       }
     }
   });
@@ -441,7 +530,11 @@ export interface NameMatching {
 export function nameMatching(config: Config): NameMatching | undefined {
   const setting = config.identity.name_matching;
   if (setting === false) return undefined;
-  const defaults: NameMatching = { method: 'scored', min_probability: DEFAULT_MIN_MATCH_PROBABILITY, referral_window_hours: DEFAULT_REFERRAL_WINDOW_HOURS };
+  const defaults: NameMatching = {
+    method: 'scored',
+    min_probability: DEFAULT_MIN_MATCH_PROBABILITY,
+    referral_window_hours: DEFAULT_REFERRAL_WINDOW_HOURS,
+  };
   return setting === true ? defaults : { ...defaults, ...setting };
 }
 export type SourceConfig = Config['source'];

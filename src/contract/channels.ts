@@ -34,7 +34,8 @@ export const CHANNEL_PATTERNS = {
   socialSource:
     '(^|[.])(facebook|fb|instagram|linkedin|lnkd|twitter|x|t[.]co|reddit|youtube|tiktok|pinterest|quora|threads|bsky|mastodon|whatsapp|messenger|xing)([.]|$)',
   /** Web mail as a referrer domain (webmail links carry no utm_medium=email). */
-  emailSource: '^(email|e-mail|e_mail|e mail|newsletter|mail[.]google[.]com|outlook[.]live[.]com|outlook[.]office[.]com|outlook[.]office365[.]com|mail[.]yahoo[.]com|com[.]google[.]android[.]gm)$',
+  emailSource:
+    '^(email|e-mail|e_mail|e mail|newsletter|mail[.]google[.]com|outlook[.]live[.]com|outlook[.]office[.]com|outlook[.]office365[.]com|mail[.]yahoo[.]com|com[.]google[.]android[.]gm)$',
   emailMedium: '^(email|e-mail|e_mail|e mail|newsletter)$',
   /** GA4's paid media: cpc, ppc, cpm, paid_social, retargeting... */
   paidMedium: '^(.*cp.*|ppc|retargeting|paid.*)$',

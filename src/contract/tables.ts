@@ -37,14 +37,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Default number of step columns in journey_paths / session_paths (config: journeys.steps). */
 export const DEFAULT_STEPS = 10;
 
-export const OUTPUT_TABLES = [
-  'stitched_events',
-  'persons',
-  'identity_links',
-  'sessions',
-  'journey_paths',
-  'session_paths',
-] as const;
+export const OUTPUT_TABLES = ['stitched_events', 'persons', 'identity_links', 'sessions', 'journey_paths', 'session_paths'] as const;
 export type OutputTable = (typeof OUTPUT_TABLES)[number];
 
 /** Rows that failed validation land here with the reason; they are counted in the run summary. */
@@ -67,14 +60,20 @@ const stepColumns = (steps: number): ColumnDef[] =>
 /** The steps before the first conversion, latest first: before_1 is the step right before it. */
 const beforeColumns = (steps: number): ColumnDef[] =>
   Array.from({ length: steps }, (_, i) =>
-    c(`before_${i + 1}`, 'string', `The step ${i === 0 ? 'right' : `${i + 1} steps`} before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before.`),
+    c(
+      `before_${i + 1}`,
+      'string',
+      `The step ${i === 0 ? 'right' : `${i + 1} steps`} before the first conversion (consecutive duplicates collapsed); null when not converted or fewer steps came before.`,
+    ),
   );
 
 /** What a path row says about its first conversion (sessions_to_conversion: journey_paths only). */
 const conversionColumns = (unit: 'person' | 'session'): ColumnDef[] => [
   c('converted_at', 'timestamp', 'Time of the first conversion event; null when not converted.'),
   c('seconds_to_conversion', 'float', 'Seconds from the first step to the first conversion; null when not converted or without steps.'),
-  ...(unit === 'person' ? [c('sessions_to_conversion', 'int', 'Sessions up to and including the one with the first conversion; null when not converted.')] : []),
+  ...(unit === 'person'
+    ? [c('sessions_to_conversion', 'int', 'Sessions up to and including the one with the first conversion; null when not converted.')]
+    : []),
   c('conversion_step', 'string', 'Label of the first conversion event (null when it is not a step label).'),
 ];
 
@@ -126,13 +125,25 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('utm_source', 'string', 'Campaign source.'),
         c('utm_medium', 'string', 'Campaign medium.'),
         c('utm_campaign', 'string', 'Campaign name.'),
-        c('referrer_domain', 'string', "The referrer's host without www.; null without a referrer or when it is the page's own host (internal navigation)."),
-        c('channel', 'string', "The channel of the event's own touch (docs/semantics.md §10: utm_medium/utm_source, referrer domain, ad click ids; Offsite for offsite rows). A session's channel is its first event's."),
+        c(
+          'referrer_domain',
+          'string',
+          "The referrer's host without www.; null without a referrer or when it is the page's own host (internal navigation).",
+        ),
+        c(
+          'channel',
+          'string',
+          "The channel of the event's own touch (docs/semantics.md §10: utm_medium/utm_source, referrer domain, ad click ids; Offsite for offsite rows). A session's channel is its first event's.",
+        ),
         c('offsite_action', 'string', 'Offsite interaction (liked, commented, followed...).'),
         c('profile_url', 'string', 'Offsite profile URL.', true),
         c('content_url', 'string', 'Offsite content that was interacted with.'),
-        c('link_reason', 'string', 'Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, shared_device, offsite_email, profile, name_match, none.'),
-        ...matchColumns('that this inferred event\'s offsite profile is this person (scored name matching); null for other events'),
+        c(
+          'link_reason',
+          'string',
+          'Why the event is tied to its person: user_id, email, anonymous_id, carried_anonymous_id, shared_device, offsite_email, profile, name_match, none.',
+        ),
+        ...matchColumns("that this inferred event's offsite profile is this person (scored name matching); null for other events"),
       ],
     },
     {
@@ -140,11 +151,19 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'One row per stitched person.',
       primaryKey: 'person_id',
       columns: [
-        c('person_id', 'string', 'Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else (an anonymous person) a: and a keyed hash of its smallest anonymous id; an offsite-only profile: p: and a keyed hash of its key.'),
+        c(
+          'person_id',
+          'string',
+          'Stable person id: u: and a keyed hash of the user id when there is one, else e: and a keyed hash of the email (c: of a CRM id), else (an anonymous person) a: and a keyed hash of its smallest anonymous id; an offsite-only profile: p: and a keyed hash of its key.',
+        ),
         c('email', 'string', 'Latest known email.', true),
         c('name', 'string', 'Latest known name.', true),
-        c('identity_status', 'string', 'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).'),
-        c('is_inferred_identity', 'bool', 'True when any of the person\'s events is tied to them only by a name match.'),
+        c(
+          'identity_status',
+          'string',
+          'confirmed (identified deterministically), inferred (has name-matched offsite activity), anonymous (cookie only) or unmatched (offsite only).',
+        ),
+        c('is_inferred_identity', 'bool', "True when any of the person's events is tied to them only by a name match."),
         ...matchColumns("of the person's weakest name match (the lowest among its inferred events); null without one"),
         c('first_seen_at', 'timestamp', 'First event.'),
         c('last_seen_at', 'timestamp', 'Last event.'),
@@ -162,7 +181,11 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
       description: 'Every identifier and the person it resolves to, with the kind of link.',
       primaryKey: 'link_id',
       columns: [
-        c('link_id', 'string', 'Keyed hash (md5 with the deployment secret) of identifier_type:identifier: a key that does not show the identifier.'),
+        c(
+          'link_id',
+          'string',
+          'Keyed hash (md5 with the deployment secret) of identifier_type:identifier: a key that does not show the identifier.',
+        ),
         c('identifier_type', 'string', 'user_id, email, crm_id, anonymous_id or profile.'),
         c('identifier', 'string', 'The identifier value.', true),
         c('person_id', 'string', 'The person it resolves to.'),
@@ -175,12 +198,12 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
     },
     {
       name: 'sessions',
-      description: 'Sessions: runs of a person\'s events without an inactivity gap.',
+      description: "Sessions: runs of a person's events without an inactivity gap.",
       primaryKey: 'session_id',
       columns: [
         c('session_id', 'string', 'Stable session id (hash of person and start time).'),
         c('person_id', 'string', 'The person.'),
-        c('session_number', 'int', '1 for the person\'s first session, 2 for the next...'),
+        c('session_number', 'int', "1 for the person's first session, 2 for the next..."),
         c('started_at', 'timestamp', 'First event of the session.'),
         c('ended_at', 'timestamp', 'Last event of the session.'),
         c('event_count', 'int', 'Events in the session.'),
@@ -189,7 +212,7 @@ export function outputTables(steps: number = DEFAULT_STEPS): TableDef[] {
         c('source', 'string', 'Source of the first event.'),
         ...touchColumns('session'),
         c('converted', 'bool', 'True when the session has a conversion event.'),
-        c('identity_status', 'string', 'Identity status of the session\'s person.'),
+        c('identity_status', 'string', "Identity status of the session's person."),
       ],
     },
     {

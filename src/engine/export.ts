@@ -34,7 +34,9 @@ export async function prepareExportDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new Error(`--export-dir ${dir}: ${exportDirProblem(err as NodeJS.ErrnoException)}; pass a folder you can write to (it is created when missing)`);
+    throw new Error(
+      `--export-dir ${dir}: ${exportDirProblem(err as NodeJS.ErrnoException)}; pass a folder you can write to (it is created when missing)`,
+    );
   }
 }
 

@@ -57,7 +57,8 @@ export function lateRowsNote(lateRows: number): string | undefined {
   if (lateRows > 0) {
     return `${n} raw row(s) arrived after the run that covered their time, older than this run's cutoff: not read. A full stitch (without --incremental) includes them; a longer incremental.lookback_hours catches such rows in later runs.`;
   }
-  if (lateRows < 0) return `${n} raw row(s) older than this run's cutoff are no longer in the source: their events stay in the output until a full stitch.`;
+  if (lateRows < 0)
+    return `${n} raw row(s) older than this run's cutoff are no longer in the source: their events stay in the output until a full stitch.`;
   return undefined;
 }
 
@@ -83,7 +84,13 @@ export function configHash(config: Config): string {
   const record = { runId: '', refreshedAt: '1970-01-01 00:00:00', configHash: '', lookbackHours: config.incremental.lookback_hours };
   const hash = createHash('md5').update(json);
   for (const dialect of [duck, dialects.bigquery]) {
-    const full = buildFullPipeline({ config, dialect, raw: { ref: (t) => t, columns: () => undefined }, out: (t) => dialect.quoteIdent(t), ...record });
+    const full = buildFullPipeline({
+      config,
+      dialect,
+      raw: { ref: (t) => t, columns: () => undefined },
+      out: (t) => dialect.quoteIdent(t),
+      ...record,
+    });
     hash.update(JSON.stringify(full.steps));
   }
   return hash.update(JSON.stringify(STATE_TABLES)).digest('hex');
@@ -94,8 +101,17 @@ function utc(date: Date): string {
 }
 
 /** A new run's id, time, config fingerprint and the next run's lookback (shared by the DuckDB and BigQuery refreshes). */
-export function runRecord(config: Config, now: Date, incremental: Pick<IncrementalConfig, 'lookback_hours'> = config.incremental): RunRecord {
-  return { runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`, refreshedAt: utc(now), configHash: configHash(config), lookbackHours: incremental.lookback_hours };
+export function runRecord(
+  config: Config,
+  now: Date,
+  incremental: Pick<IncrementalConfig, 'lookback_hours'> = config.incremental,
+): RunRecord {
+  return {
+    runId: `${utc(now)}#${Math.random().toString(36).slice(2, 8)}`,
+    refreshedAt: utc(now),
+    configHash: configHash(config),
+    lookbackHours: incremental.lookback_hours,
+  };
 }
 
 async function tableExists(conn: DuckDBConnection, table: string): Promise<boolean> {
@@ -125,7 +141,13 @@ export async function outstandingLateRows(conn: DuckDBConnection): Promise<numbe
 /** A row of journey_stitch_runs as read from either warehouse, its counts as numbers (both return BIGINT as text). */
 export function runRowFrom(row: Record<string, unknown>): RunRow {
   const n = (k: 'new_events' | 'affected_persons' | 'rows_rewritten' | 'late_rows') => Number(row[k]);
-  return { ...(row as unknown as RunRow), new_events: n('new_events'), affected_persons: n('affected_persons'), rows_rewritten: n('rows_rewritten'), late_rows: n('late_rows') };
+  return {
+    ...(row as unknown as RunRow),
+    new_events: n('new_events'),
+    affected_persons: n('affected_persons'),
+    rows_rewritten: n('rows_rewritten'),
+    late_rows: n('late_rows'),
+  };
 }
 
 async function thisRun(conn: DuckDBConnection, runId: string): Promise<RunRow> {
@@ -140,7 +162,15 @@ async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> 
 /** A full build that also writes the incremental state. */
 export async function refreshFull(conn: DuckDBConnection, opts: RefreshOptions, fullReason?: string): Promise<RefreshResult> {
   const record = runRecord(opts.config, opts.now ?? new Date(), opts.incremental);
-  const pipeline: Pipeline = buildFullPipeline({ config: opts.config, dialect: duck, raw: opts.raw, out, temporaryScratch: true, inline: true, ...record });
+  const pipeline: Pipeline = buildFullPipeline({
+    config: opts.config,
+    dialect: duck,
+    raw: opts.raw,
+    out,
+    temporaryScratch: true,
+    inline: true,
+    ...record,
+  });
   const report = await runPipeline(conn, pipeline, { ...opts.hooks, dropScratchEarly: out });
   await dropAll(conn, pipeline.scratch);
   return { run: await thisRun(conn, record.runId), fullReason, steps: report.steps, totalMs: report.totalMs };

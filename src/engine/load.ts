@@ -216,7 +216,11 @@ export async function linesBeforeHeader(file: string, header: readonly string[])
   const handle = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
-    const lines = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').split('\n');
+    const lines = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\n');
     const at = lines.findIndex((line) => {
       const fields = line.split(',').map((f) => f.trim().replace(/^"|"$/g, '').toLowerCase());
       return header.every((h) => fields.includes(h.toLowerCase()));
@@ -259,7 +263,8 @@ function assertDistinctColumns(file: string, columns: string[]): void {
   const seen = new Map<string, string>();
   for (const c of columns) {
     const other = seen.get(c.toLowerCase());
-    if (other !== undefined) throw new SourceFileError(`${file}: columns '${other}' and '${c}' differ only by case; DuckDB column names ignore case, rename one`);
+    if (other !== undefined)
+      throw new SourceFileError(`${file}: columns '${other}' and '${c}' differ only by case; DuckDB column names ignore case, rename one`);
     seen.set(c.toLowerCase(), c);
   }
 }
@@ -274,7 +279,13 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 }
 
 /** Load one file into `rawRef(table)`. An empty file becomes an empty table with every logical column (mapped). */
-async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, columnNames: string[], format_?: OffsiteFormat): Promise<LoadedTable> {
+async function loadFile(
+  conn: DuckDBConnection,
+  table: RawTable,
+  file: string,
+  columnNames: string[],
+  format_?: OffsiteFormat,
+): Promise<LoadedTable> {
   const format = sourceFormat(file);
   if (!format) throw new SourceFileError(`${file}: unknown file type; use ${ENDING_LIST}`);
   const started = performance.now();
@@ -288,7 +299,13 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
   let rows: number;
   try {
     if (format === 'ndjson') await loadNdjson(conn, file, name);
-    else if (format === 'csv') await loadCsv(conn, file, name, format_ === 'linkedin_connections' && !file.endsWith('.gz') ? await linesBeforeHeader(file, CONNECTIONS_HEADER) : 0);
+    else if (format === 'csv')
+      await loadCsv(
+        conn,
+        file,
+        name,
+        format_ === 'linkedin_connections' && !file.endsWith('.gz') ? await linesBeforeHeader(file, CONNECTIONS_HEADER) : 0,
+      );
     else await loadParquet(conn, file, name);
     rows = await count(conn, `SELECT count(*) FROM ${ref}`);
   } catch (err) {
@@ -304,10 +321,21 @@ async function loadFile(conn: DuckDBConnection, table: RawTable, file: string, c
     await conn.run(`${createTemp(name)} (${columns.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
   }
   const rejected = (await count(conn, `SELECT count(*) FROM ${LOAD_REJECTS}`)) - rejectedBefore;
-  const loaded: LoadedTable = { table, file, format, rows, rejected, columns, timestampColumns: rows === 0 ? [] : timestampColumns, ms: performance.now() - started };
+  const loaded: LoadedTable = {
+    table,
+    file,
+    format,
+    rows,
+    rejected,
+    columns,
+    timestampColumns: rows === 0 ? [] : timestampColumns,
+    ms: performance.now() - started,
+  };
   if (rejected > 0) {
     const [line, reason, text] = (
-      await conn.runAndReadAll(`SELECT line_no, reason, row_data FROM ${LOAD_REJECTS} WHERE file = ${duck.stringLiteral(file)} ORDER BY line_no LIMIT 1`)
+      await conn.runAndReadAll(
+        `SELECT line_no, reason, row_data FROM ${LOAD_REJECTS} WHERE file = ${duck.stringLiteral(file)} ORDER BY line_no LIMIT 1`,
+      )
     ).getRows()[0];
     loaded.firstBad = { line: Number(line), reason: String(reason), text: String(text ?? '') };
   }
@@ -374,7 +402,9 @@ export function unreadableMessage(t: LoadedTable, maxShare: number, configKey: s
     t.rows === 0
       ? `no readable row (${fmt(t.rejected)} unreadable line(s))`
       : `${fmt(t.rejected)} of its ${fmt(total)} lines (${Math.floor((1000 * t.rejected) / total) / 10}%) unreadable, more than load.max_reject_share (${maxShare})`;
-  const first = t.firstBad ? `; the first bad line is ${t.firstBad.line} (${t.firstBad.reason.replace(/ on line \d+/, '')}): ${shorten(t.firstBad.text)}` : '';
+  const first = t.firstBad
+    ? `; the first bad line is ${t.firstBad.line} (${t.firstBad.reason.replace(/ on line \d+/, '')}): ${shorten(t.firstBad.text)}`
+    : '';
   return `${t.file}: ${what}${first}. Fix: ${unreadableFix(t, configKey)}`;
 }
 
@@ -429,10 +459,13 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
   for (const statement of duck.sessionSetup) await conn.run(statement);
   const folder = config.source.path;
   if (!folder) throw new SourceFileError('source.path is not set: point it at the folder holding your source files');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR, file VARCHAR, line_no BIGINT)`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE js_load_rejects (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR, file VARCHAR, line_no BIGINT)`,
+  );
   const maxShare = config.load.max_reject_share;
   const checked = (t: LoadedTable, configKey: string): LoadedTable => {
-    if ((opts.stopOnUnreadable ?? true) && tooUnreadable(t, maxShare)) throw new UnreadableFileError(unreadableMessage(t, maxShare, configKey), t);
+    if ((opts.stopOnUnreadable ?? true) && tooUnreadable(t, maxShare))
+      throw new UnreadableFileError(unreadableMessage(t, maxShare, configKey), t);
     return t;
   };
 
@@ -445,13 +478,18 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
   const physicalColumns = (spec: RawTableSpec) => spec.columns.map((c) => c.physical);
   const tables: LoadedTable[] = [];
   const firstPartyFiles: Array<[RawTableSpec, string]> = [];
-  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:'))) firstPartyFiles.push([spec, await findSourceFile(folder, spec.table, required)]);
+  for (const spec of specs.filter((s) => !s.logical.startsWith('offsite:')))
+    firstPartyFiles.push([spec, await findSourceFile(folder, spec.table, required)]);
   config.offsite.forEach((o, i) => {
     if (!o.path) throw new SourceFileError(`offsite[${i}] (${o.name}): path is not set`);
-    if (!existsSync(o.path)) throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
+    if (!existsSync(o.path))
+      throw new SourceFileError(`offsite source '${o.name}': file ${o.path} does not exist (offsite[${i}].path in the config)`);
   });
   // Progress in bytes of every file to read.
-  const totalBytes = [...firstPartyFiles.map(([, f]) => f), ...config.offsite.map((o) => o.path!)].reduce((n, f) => n + statSync(f).size, 0);
+  const totalBytes = [...firstPartyFiles.map(([, f]) => f), ...config.offsite.map((o) => o.path!)].reduce(
+    (n, f) => n + statSync(f).size,
+    0,
+  );
   let doneBytes = 0;
   const progress = (t: LoadedTable): LoadedTable => {
     doneBytes += statSync(t.file).size;
@@ -462,11 +500,15 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
   if (opts.onBytes) await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   const onBytes = opts.onBytes;
   const reading = (file: string) => onBytes && ((bytes: number) => onBytes(file, doneBytes + bytes, totalBytes));
-  const load = (file: string, fn: () => Promise<LoadedTable>) => withReadProgress(conn, statSync(file).size, opts.pollMs ?? 250, reading(file), fn);
-  for (const [spec, file] of firstPartyFiles) tables.push(progress(checked(await load(file, () => loadFile(conn, spec.logical, file, physicalColumns(spec))), 'source.path')));
+  const load = (file: string, fn: () => Promise<LoadedTable>) =>
+    withReadProgress(conn, statSync(file).size, opts.pollMs ?? 250, reading(file), fn);
+  for (const [spec, file] of firstPartyFiles)
+    tables.push(progress(checked(await load(file, () => loadFile(conn, spec.logical, file, physicalColumns(spec))), 'source.path')));
   const firstParty = tables.reduce((n, t) => n + t.rows, 0);
   if (firstParty === 0) {
-    const unreadable = (await conn.runAndReadAll(`SELECT source_table || ': ' || reason FROM ${LOAD_REJECTS} LIMIT 3`)).getRows().map((r) => String(r[0]));
+    const unreadable = (await conn.runAndReadAll(`SELECT source_table || ': ' || reason FROM ${LOAD_REJECTS} LIMIT 3`))
+      .getRows()
+      .map((r) => String(r[0]));
     const rejected = tables.reduce((n, t) => n + t.rejected, 0);
     throw new SourceFileError(
       `no events to stitch: ${tables.map((t) => path.basename(t.file)).join(', ')} in ${folder} hold no rows` +
@@ -475,11 +517,19 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
   }
   for (const [i, o] of config.offsite.entries()) {
     const spec = specs.find((s) => s.logical === `offsite:${o.name}`)!;
-    tables.push(progress(checked(await load(o.path!, () => loadFile(conn, spec.logical, o.path!, physicalColumns(spec), o.format)), `offsite[${i}].path`)));
+    tables.push(
+      progress(
+        checked(await load(o.path!, () => loadFile(conn, spec.logical, o.path!, physicalColumns(spec), o.format)), `offsite[${i}].path`),
+      ),
+    );
   }
   if (opts.onBytes) await conn.run('RESET enable_progress_bar; RESET enable_progress_bar_print');
 
-  const reasons = (await conn.runAndReadAll(`SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`)).getRows();
+  const reasons = (
+    await conn.runAndReadAll(
+      `SELECT regexp_replace(reason, ' on line .*$', '') AS reason, count(*) FROM ${LOAD_REJECTS} GROUP BY 1 ORDER BY 1`,
+    )
+  ).getRows();
   const byTable = new Map(tables.map((t) => [t.table, t]));
   const raw: RawSources = {
     ref(table) {
@@ -503,13 +553,16 @@ export async function loadSources(conn: DuckDBConnection, config: Config, opts: 
 /** Add the rows rejected while reading files to rejected_rows (creating it when the pipeline did not). */
 export async function appendLoadRejects(conn: DuckDBConnection, rejectsRef: string = duck.quoteIdent(REJECTS_TABLE)): Promise<void> {
   await conn.run(`CREATE TABLE IF NOT EXISTS ${rejectsRef} (source_table VARCHAR, event_id VARCHAR, reason VARCHAR, row_data VARCHAR)`);
-  await conn.run(`INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, NULL FROM ${LOAD_REJECTS}`);
+  await conn.run(
+    `INSERT INTO ${rejectsRef} (source_table, event_id, reason, row_data) SELECT source_table, event_id, reason, NULL FROM ${LOAD_REJECTS}`,
+  );
 }
 
 /** A SourceColumnError from the models, restated with the file the raw table was read from. */
 export function explainSourceColumnError(err: SourceColumnError, loaded: LoadedSources): Error {
   const file = loaded.tables.find((t) => t.table === err.table)?.file;
   const offsite = err.table.startsWith('offsite:') ? loaded.offsiteIndex?.(err.table) : undefined;
-  const hint = err.logical === 'action' && offsite !== undefined ? `, or set offsite[${offsite}].action to what every row is (e.g. liked)` : '';
+  const hint =
+    err.logical === 'action' && offsite !== undefined ? `, or set offsite[${offsite}].action to what every row is (e.g. liked)` : '';
   return new SourceFileError(`${file ? `${file}: ` : ''}${err.message}${hint}`);
 }

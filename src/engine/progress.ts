@@ -54,7 +54,8 @@ export function lineProgress(write: (line: string) => void): Progress {
       if (!current) return;
       const reached = tenths(done);
       if (line !== undefined) write(line);
-      else if (reached > current.tenths) write(`${current.name}: ${formatAmount(done, current.total, current.unit)} (${reached * 10}%), ${label}`);
+      else if (reached > current.tenths)
+        write(`${current.name}: ${formatAmount(done, current.total, current.unit)} (${reached * 10}%), ${label}`);
       current.tenths = Math.max(current.tenths, reached);
     },
     log: write,

@@ -125,7 +125,9 @@ export async function runPipeline(conn: DuckDBConnection, pipeline: Pipeline, ho
     onIteration: hooks.onIteration,
     onStepEnd: async (step, i, outcome) => {
       const report: StepReport =
-        outcome.kind === 'sql' ? outcome.report : { kind: 'loop', name: step.name, ms: now() - stepStarted, iterations: outcome.iterations, body: outcome.body };
+        outcome.kind === 'sql'
+          ? outcome.report
+          : { kind: 'loop', name: step.name, ms: now() - stepStarted, iterations: outcome.iterations, body: outcome.body };
       steps.push(report);
       hooks.onStep?.(report);
       for (const table of drops.get(i) ?? []) await conn.run(`DROP TABLE IF EXISTS ${ref!(table)}`);

@@ -57,7 +57,8 @@ async function removeDatabase(file: string): Promise<void> {
 }
 
 /** The temporary database a run builds next to `target`, named after the process that owns it. */
-const tempDatabase = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+const tempDatabase = (target: string) =>
+  path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 
 /** Temp databases of runs that were killed outright (no chance to clean up): their process is gone. */
 async function removeAbandonedTemps(target: string): Promise<void> {
@@ -75,7 +76,13 @@ interface Built {
 }
 
 /** Everything that happens inside the temporary database: load, models, rejects, clean-up, summary, export. */
-async function build(conn: DuckDBConnection, configured: Config, opts: StitchOptions, progress: Progress, checkSignal: () => void): Promise<Built> {
+async function build(
+  conn: DuckDBConnection,
+  configured: Config,
+  opts: StitchOptions,
+  progress: Progress,
+  checkSignal: () => void,
+): Promise<Built> {
   const log = (line: string) => progress.log(line);
   let phaseStarted = false;
   const loaded = await loadSources(conn, configured, {
@@ -104,7 +111,9 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
 
   let pipeline: Pipeline;
   try {
-    pipeline = opts.build ? opts.build(loaded) : buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t), temporaryScratch: true, inline: true });
+    pipeline = opts.build
+      ? opts.build(loaded)
+      : buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t), temporaryScratch: true, inline: true });
   } catch (err) {
     throw err instanceof SourceColumnError ? explainSourceColumnError(err, loaded) : err;
   }
@@ -152,9 +161,14 @@ async function build(conn: DuckDBConnection, configured: Config, opts: StitchOpt
   // Config values that match nothing (track_events, conversion_events, email_query_params), on the stitched events.
   const valueWarnings = (await valueFindings(conn, config, duck.quoteIdent('stitched_events'))).map((f) => f.message);
   for (const w of valueWarnings) log(`warning: ${w}`);
-  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0, [...warnings, ...valueWarnings]);
+  const summary = await collectSummary(conn, loaded, rawTableSpecs(config), run, opts.incremental ? await outstandingLateRows(conn) : 0, [
+    ...warnings,
+    ...valueWarnings,
+  ]);
   if (opts.strict && summary.warnings.length) {
-    throw new Error(`--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`);
+    throw new Error(
+      `--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`,
+    );
   }
   const exported = [...OUTPUT_TABLES, REJECTS_TABLE];
   if (opts.exportDir) progress.phase('export', exported.length, 'tables');

@@ -58,7 +58,11 @@ export function rejectFix(reason: string, spec: RawTableSpec): string {
  * The warning for a file most of whose rows were rejected, if so. `rejects` are [source_table, reason, rows] of
  * rejected_rows: the models name the table (spec.table), the file reader the file.
  */
-export function mostlyRejected(t: LoadedTable, spec: RawTableSpec, rejects: ReadonlyArray<[string, string, number]>): MostlyRejected | undefined {
+export function mostlyRejected(
+  t: LoadedTable,
+  spec: RawTableSpec,
+  rejects: ReadonlyArray<[string, string, number]>,
+): MostlyRejected | undefined {
   const file = path.basename(t.file);
   const mine = rejects.filter(([table]) => table === spec.table || table === file).sort((a, b) => b[2] - a[2]);
   const rows = t.rows + t.rejected;
@@ -89,7 +93,8 @@ export function headerLines(loaded: LoadedSources, headers: HeaderMatching): str
   return [
     ...tables.map((t) => `columns found by header in ${file(t)}: ${describeMatches(headers.matches.filter((m) => m.table === t))}`),
     ...headers.ambiguous.map(
-      (a) => `warning: ${file(a.table)}: ${a.columns.map((c) => `'${c}'`).join(' and ')} could each be ${a.logical}; none is read as it: map ${a.logical} in the config`,
+      (a) =>
+        `warning: ${file(a.table)}: ${a.columns.map((c) => `'${c}'`).join(' and ')} could each be ${a.logical}; none is read as it: map ${a.logical} in the config`,
     ),
   ];
 }
@@ -117,7 +122,11 @@ export async function collectSummary(
   const eventsOut = await one(`SELECT count(*) FROM ${duck.quoteIdent('stitched_events')}`);
   // Rejected rows by table and reason ("on line N" left out): the summary's reasons and the per-file warnings.
   // Copies that lost to another copy of their event id are counted as duplicates, not as rejected rows.
-  const all = (await conn.runAndReadAll(`SELECT source_table, regexp_replace(reason, ' on line \\d+.*$', ''), count(*) FROM ${duck.quoteIdent(REJECTS_TABLE)} GROUP BY ALL`))
+  const all = (
+    await conn.runAndReadAll(
+      `SELECT source_table, regexp_replace(reason, ' on line \\d+.*$', ''), count(*) FROM ${duck.quoteIdent(REJECTS_TABLE)} GROUP BY ALL`,
+    )
+  )
     .getRows()
     .map(([table, reason, n]): [string, string, number] => [String(table), String(reason), Number(n)]);
   const rejects = all.filter(([, reason]) => reason !== DUPLICATE_REASON);
@@ -125,7 +134,9 @@ export async function collectSummary(
   const byReason = new Map<string, number>();
   for (const [, reason, n] of rejects) byReason.set(reason, (byReason.get(reason) ?? 0) + n);
   const rejectedByReason = Object.fromEntries([...byReason].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)));
-  const byStatus = Object.fromEntries(await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`));
+  const byStatus = Object.fromEntries(
+    await countRows(conn, `SELECT identity_status, count(*) FROM ${duck.quoteIdent('stitched_events')} GROUP BY 1`),
+  );
   return {
     warnings,
     eventsIn,
@@ -151,7 +162,13 @@ export function formatSummary(s: StitchSummary): string[] {
   const rejected = Object.values(s.rejectedByReason).reduce((a, b) => a + b, 0);
   return [
     `events in:          ${fmt(s.eventsIn)}`,
-    `rejected rows:      ${fmt(rejected)}${rejected ? ` (${Object.entries(s.rejectedByReason).map(([r, n]) => `${r}: ${fmt(n)}`).join(', ')}; see ${REJECTS_TABLE})` : ''}`,
+    `rejected rows:      ${fmt(rejected)}${
+      rejected
+        ? ` (${Object.entries(s.rejectedByReason)
+            .map(([r, n]) => `${r}: ${fmt(n)}`)
+            .join(', ')}; see ${REJECTS_TABLE})`
+        : ''
+    }`,
     ...s.mostlyRejected.map(
       (m) =>
         // Rounded down: 100% only when every row was rejected.
@@ -159,11 +176,19 @@ export function formatSummary(s: StitchSummary): string[] {
         `mostly ${m.reason} (${fmt(m.reasonRows)}); ${m.fix}`,
     ),
     `duplicates removed: ${fmt(s.duplicatesRemoved)}${s.duplicatesRemoved ? ` (in ${REJECTS_TABLE} as reason '${DUPLICATE_REASON}', with the table of the copy kept)` : ''}`,
-    ...(s.lateRows ? [`late rows:          ${fmt(s.lateRows)} (not read by the incremental runs since the last full stitch, which would include them)`] : []),
+    ...(s.lateRows
+      ? [`late rows:          ${fmt(s.lateRows)} (not read by the incremental runs since the last full stitch, which would include them)`]
+      : []),
     `events out:         ${fmt(s.eventsOut)}`,
     `persons:            ${fmt(s.persons)}`,
-    `events by identity: ${Object.entries(s.eventsByStatus).map(([k, n]) => `${k} ${pct(n)}`).join(', ')}`,
-    `label propagation:  ${Object.entries(s.iterations).map(([loop, n]) => `${loop} ${n} iteration(s)`).join(', ') || 'no loops'}`,
+    `events by identity: ${Object.entries(s.eventsByStatus)
+      .map(([k, n]) => `${k} ${pct(n)}`)
+      .join(', ')}`,
+    `label propagation:  ${
+      Object.entries(s.iterations)
+        .map(([loop, n]) => `${loop} ${n} iteration(s)`)
+        .join(', ') || 'no loops'
+    }`,
     `warnings:           ${s.warnings.length}${s.warnings.length ? ' (above; stitch --strict stops on them)' : ''}`,
   ];
 }

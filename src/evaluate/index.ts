@@ -71,7 +71,9 @@ export interface EvaluationReport {
 export function findGroundTruth(data: string): string {
   const candidates = ['ndjson', 'parquet'].map((ext) => path.join(data, `${GROUND_TRUTH}.${ext}`)).filter((f) => existsSync(f));
   if (candidates.length === 0) {
-    throw new Error(`no ${GROUND_TRUTH}.ndjson or ${GROUND_TRUTH}.parquet in ${data}: evaluate needs data written by 'journey-stitch sample'`);
+    throw new Error(
+      `no ${GROUND_TRUTH}.ndjson or ${GROUND_TRUTH}.parquet in ${data}: evaluate needs data written by 'journey-stitch sample'`,
+    );
   }
   return candidates[0];
 }
@@ -103,7 +105,11 @@ export async function predictionCells(conn: DuckDBConnection, predictions: strin
   for (const [predicted, truth, category, events, known] of rows) {
     const key = JSON.stringify([predicted, truth]);
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { predicted: predicted === null ? null : String(predicted), truth: String(truth), events: 0, byCategory: {}, known: 0 }));
+    if (!cell)
+      cells.set(
+        key,
+        (cell = { predicted: predicted === null ? null : String(predicted), truth: String(truth), events: 0, byCategory: {}, known: 0 }),
+      );
     cell.events += Number(events);
     cell.known += Number(known);
     cell.byCategory[String(category)] = (cell.byCategory[String(category)] ?? 0) + Number(events);
@@ -118,14 +124,25 @@ export async function stitchLoaded(conn: DuckDBConnection, config: Config, loade
 }
 
 /** Scores a predictions query (event_id, person_id, category, known, probability) against the loaded ground truth. */
-export async function scoreSystem(conn: DuckDBConnection, name: string, ms: number, predictions: string, probability: ProbabilityColumn): Promise<SystemResult> {
+export async function scoreSystem(
+  conn: DuckDBConnection,
+  name: string,
+  ms: number,
+  predictions: string,
+  probability: ProbabilityColumn,
+): Promise<SystemResult> {
   const { cells, fannedOutEvents } = await predictionCells(conn, predictions);
   const matching = matchingScores(await offsiteGroups(conn, TRUTH_TABLE, predictions), probability);
   return { name, ms, evaluation: evaluateCells(cells), fannedOutEvents, matching };
 }
 
 /** Our pipeline on loaded sources, scored. */
-export async function stitchAndScore(conn: DuckDBConnection, name: string, config: Config, loaded: LoadedSources): Promise<{ run: RunReport; result: SystemResult }> {
+export async function stitchAndScore(
+  conn: DuckDBConnection,
+  name: string,
+  config: Config,
+  loaded: LoadedSources,
+): Promise<{ run: RunReport; result: SystemResult }> {
   const run = await stitchLoaded(conn, config, loaded);
   const ours = await ourPredictions(conn);
   return { run, result: await scoreSystem(conn, name, run.totalMs, ours.sql, ours.probability) };
@@ -154,7 +171,8 @@ export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationR
     await loadGroundTruth(conn, truthFile);
     const { run, result } = await stitchAndScore(conn, 'journey-stitch', config, loaded);
     const systems = [result];
-    const exactSkipped = opts.exact === false ? 'not requested' : nameMatching(config)?.method !== 'scored' ? 'the config does not score name matches' : null;
+    const exactSkipped =
+      opts.exact === false ? 'not requested' : nameMatching(config)?.method !== 'scored' ? 'the config does not score name matches' : null;
     // The same data again with the exact-name rule: its output replaces ours, which is scored already.
     if (exactSkipped === null) systems.push((await stitchAndScore(conn, EXACT_NAMES, withExactNames(config), loaded)).result);
     const seedSkipped = opts.baseline === false ? 'not requested' : seedUnsupported(config);
@@ -162,8 +180,18 @@ export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationR
       const ms = await runSeedBaseline(conn, loaded.raw, config);
       systems.push(await scoreSystem(conn, 'seed SQL', ms, SEED_PREDICTIONS, 'not applicable'));
     }
-    const [events, malformed] = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT malformed), count(*) FILTER (WHERE malformed) FROM ${TRUTH_TABLE}`)).getRows()[0];
-    return { data: opts.data, events: Number(events), malformedExcluded: Number(malformed), systems, seedSkipped, exactSkipped, iterations: run.iterations };
+    const [events, malformed] = (
+      await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT malformed), count(*) FILTER (WHERE malformed) FROM ${TRUTH_TABLE}`)
+    ).getRows()[0];
+    return {
+      data: opts.data,
+      events: Number(events),
+      malformedExcluded: Number(malformed),
+      systems,
+      seedSkipped,
+      exactSkipped,
+      iterations: run.iterations,
+    };
   } catch (err) {
     throw withMemoryHint(config, err);
   } finally {

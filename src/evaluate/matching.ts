@@ -90,7 +90,10 @@ export function matchingScores(groups: readonly OffsiteGroup[], probability: Pro
   const visitorRows = sum((g) => g.trueVisitor);
   const inBand = (b: number | null) => inferred.filter((g) => g.band === b);
   const atLeast = (i: number) => inferred.filter((g) => g.band !== null && g.band >= i);
-  const count = (gs: OffsiteGroup[]) => ({ events: gs.reduce((a, g) => a + g.rows, 0), correct: gs.filter((g) => g.correct).reduce((a, g) => a + g.rows, 0) });
+  const count = (gs: OffsiteGroup[]) => ({
+    events: gs.reduce((a, g) => a + g.rows, 0),
+    correct: gs.filter((g) => g.correct).reduce((a, g) => a + g.rows, 0),
+  });
   const bands: BandScores[] = [];
   if (probability === 'present') {
     PROBABILITY_BANDS.forEach((band, i) => {
@@ -109,7 +112,13 @@ export function matchingScores(groups: readonly OffsiteGroup[], probability: Pro
   // Inferred rows without a probability are shown, never dropped (a stitcher without scores: all of them).
   const bare = count(inBand(null));
   if (bare.events > 0) {
-    bands.push({ band: null, ...bare, meanProbability: null, precision: ratio(bare.correct, bare.events), atLeast: { ...bare, precision: ratio(bare.correct, bare.events), recall: ratio(bare.correct, matchable) } });
+    bands.push({
+      band: null,
+      ...bare,
+      meanProbability: null,
+      precision: ratio(bare.correct, bare.events),
+      atLeast: { ...bare, precision: ratio(bare.correct, bare.events), recall: ratio(bare.correct, matchable) },
+    });
   }
   const all = count(inferred);
   return {

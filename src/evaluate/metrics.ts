@@ -105,7 +105,8 @@ export function evaluateCells(cells: Iterable<Cell>): Evaluation {
   }
   const sumPairs = (clusters: Map<string, Totals>, category?: string) => {
     let s = 0;
-    for (const t of clusters.values()) s += category === undefined ? pairs(t.events) : pairsTouching(t.events, t.byCategory.get(category) ?? 0);
+    for (const t of clusters.values())
+      s += category === undefined ? pairs(t.events) : pairsTouching(t.events, t.byCategory.get(category) ?? 0);
     return s;
   };
   let overMerges = 0;

@@ -36,8 +36,14 @@ const MEASURES: Measure[] = [
 function matchingMeasures(): Measure[] {
   const m = (label: string, value: (m: MatchingScores) => string): Measure => [label, (s) => (s.matching ? value(s.matching) : '–')];
   return [
-    m('offsite rows correctly attached to visitors (share of the rows attached to one)', (x) => `${int(x.correctlyAttached)} (${pct(x.attachedPrecision)})`),
-    m("offsite rows of visitors attached to the right one (of the visitors' rows)", (x) => `${pct(x.attachedRecall)} (${int(x.visitorRows)})`),
+    m(
+      'offsite rows correctly attached to visitors (share of the rows attached to one)',
+      (x) => `${int(x.correctlyAttached)} (${pct(x.attachedPrecision)})`,
+    ),
+    m(
+      "offsite rows of visitors attached to the right one (of the visitors' rows)",
+      (x) => `${pct(x.attachedRecall)} (${int(x.visitorRows)})`,
+    ),
     m('name-matched (inferred) rows right: precision (rows)', (x) => `${pct(x.inferred.precision)} (${int(x.inferred.events)})`),
     m('name-matched rows: recall (rows that could be matched)', (x) => `${pct(x.inferred.recall)} (${int(x.matchable)})`),
   ];
@@ -60,7 +66,9 @@ export function calibrationTable(m: MatchingScores): string {
   ];
   for (const b of m.bands) {
     const mean = b.meanProbability === null ? '–' : b.meanProbability.toFixed(3);
-    lines.push(`| ${bandLabel(b)} | ${int(b.events)} | ${mean} | ${pct(b.precision)} | ${int(b.atLeast.events)} | ${pct(b.atLeast.precision)} | ${pct(b.atLeast.recall)} |`);
+    lines.push(
+      `| ${bandLabel(b)} | ${int(b.events)} | ${mean} | ${pct(b.precision)} | ${int(b.atLeast.events)} | ${pct(b.atLeast.precision)} | ${pct(b.atLeast.recall)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -70,7 +78,9 @@ export function calibrationSections(systems: SystemResult[], heading = '###'): s
   return systems.flatMap((s) => {
     if (!s.matching || s.matching.probability === 'not applicable') return [];
     if (s.matching.probability === 'missing') {
-      return [`${s.name}: stitched_events has no match_probability column (models without evidence-scored name matching), so no calibration table.`];
+      return [
+        `${s.name}: stitched_events has no match_probability column (models without evidence-scored name matching), so no calibration table.`,
+      ];
     }
     // The exact-name rule writes the column but no probability: one sentence, not a table of empty bands.
     if (s.matching.bands.every((b) => b.band === null || b.events === 0)) {
@@ -89,13 +99,17 @@ export function evaluationTable(systems: SystemResult[]): string {
 export function formatEvaluation(report: EvaluationReport): string {
   const notes = [
     `${int(report.events)} ground-truth events in ${report.data} (${int(report.malformedExcluded)} malformed rows left out: every stitcher should reject them).`,
-    `Label propagation iterations: ${Object.entries(report.iterations).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    `Label propagation iterations: ${
+      Object.entries(report.iterations)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }.`,
   ];
   if (report.seedSkipped) notes.push(`Seed baseline not run: ${report.seedSkipped}.`);
   if (report.exactSkipped) notes.push(`Exact-name rule not run for comparison: ${report.exactSkipped}.`);
   notes.push(
     'An offsite row is right when its true person owns most of the web events of the person it was given. Name-match recall is over the',
-    "rows the stitcher did not tie by email whose true person identified on the site (a Segment identify; not measured on Snowplow data).",
+    'rows the stitcher did not tie by email whose true person identified on the site (a Segment identify; not measured on Snowplow data).',
   );
   const calibration = calibrationSections(report.systems);
   return [evaluationTable(report.systems), notes.join('\n'), ...calibration].join('\n\n') + '\n';

@@ -13,7 +13,8 @@ export const SEED_TABLE = 'seed_stitched';
 
 /** Why the seed's SQL cannot run on this config, or null when it can. */
 export function seedUnsupported(config: Config): string | null {
-  if (config.source.type !== 'segment' && config.source.type !== 'rudderstack') return "the seed's SQL reads Segment tables (pages, tracks, identifies), not Snowplow";
+  if (config.source.type !== 'segment' && config.source.type !== 'rudderstack')
+    return "the seed's SQL reads Segment tables (pages, tracks, identifies), not Snowplow";
   const mapped = Object.values(config.source.columns).some((m) => Object.keys(m).length > 0);
   if (mapped || config.offsite.some((o) => Object.entries(o.columns).some(([k, v]) => v !== undefined && v !== k))) {
     return "the seed's SQL uses Segment's column names; this config maps columns to other names";

@@ -34,7 +34,9 @@ const byHeight = (a: NodePlace, b: NodePlace) => a.y - b.y;
 
 /** The node of `column` closest in height to `y`; the upper one on a tie. */
 function nearest(column: readonly NodePlace[], y: number): NodePlace | undefined {
-  return [...column].sort(byHeight).reduce<NodePlace | undefined>((best, p) => (!best || Math.abs(p.y - y) < Math.abs(best.y - y) ? p : best), undefined);
+  return [...column]
+    .sort(byHeight)
+    .reduce<NodePlace | undefined>((best, p) => (!best || Math.abs(p.y - y) < Math.abs(best.y - y) ? p : best), undefined);
 }
 
 /**
@@ -47,7 +49,12 @@ export function moveFocus(places: readonly NodePlace[], current: string, move: N
   if (!here) return places[0]?.id ?? current;
   if (move === 'left' || move === 'right') {
     const step = here.step + (move === 'left' ? -1 : 1);
-    return nearest(places.filter((p) => p.step === step), here.y)?.id ?? current;
+    return (
+      nearest(
+        places.filter((p) => p.step === step),
+        here.y,
+      )?.id ?? current
+    );
   }
   const column = places.filter((p) => p.step === here.step).sort(byHeight);
   const i = column.findIndex((p) => p.id === current);

@@ -126,8 +126,10 @@ export function sessionizedSql(ctx: ModelContext, events: string, tail?: string)
   const orTail = (expr: string, column: string) => (tail ? `COALESCE(${expr}, t.${column})` : expr);
   const plusTail = (expr: string, carriedColumn: string) => (tail ? `${carriedColumn} + ${expr}` : expr);
   const sessionStart = `MAX(CASE WHEN starts_session THEN occurred_at END) OVER (${soFar})`;
-  const carried = tail ? `,
-    t.session_number AS carried_sessions, t.session_started_at AS carried_session_start, t.journey_steps AS carried_steps` : '';
+  const carried = tail
+    ? `,
+    t.session_number AS carried_sessions, t.session_started_at AS carried_session_start, t.journey_steps AS carried_steps`
+    : '';
   return `WITH ordered AS (
   SELECT x.event_id, x.person_id, x.identity_status, x.link_reason, x.match_probability, x.match_evidence, x.occurred_at, x.step_label, x.is_conversion,
     ${orTail(`LAG(x.occurred_at) OVER (${byTime})`, 'last_at')} AS previous_at,
@@ -135,11 +137,17 @@ export function sessionizedSql(ctx: ModelContext, events: string, tail?: string)
     ${orTail(`LAST_VALUE(CASE WHEN x.step_label IS NOT NULL THEN x.occurred_at END IGNORE NULLS) OVER (${before})`, 'last_label_at')} AS previous_label_at,
     -- The person's conversions before this event (an appended history holds none: incremental/append.ts).
     COALESCE(SUM(CASE WHEN x.is_conversion THEN 1 ELSE 0 END) OVER (${before}), 0) AS conversions_before${
-      ctx.personTails ? `,
-    LEAD(x.event_id) OVER (${byTime}) IS NULL AS last_event` : ''
+      ctx.personTails
+        ? `,
+    LEAD(x.event_id) OVER (${byTime}) IS NULL AS last_event`
+        : ''
     }${carried}
-  FROM ${events} AS x${tail ? `
-  JOIN ${tail} AS t ON t.person_id = x.person_id` : ''}
+  FROM ${events} AS x${
+    tail
+      ? `
+  JOIN ${tail} AS t ON t.person_id = x.person_id`
+      : ''
+  }
 ),
 flagged AS (
   SELECT *,
@@ -166,15 +174,15 @@ SELECT event_id, person_id, identity_status, link_reason, match_probability, mat
   -- journey steps after it. Their journey counts run on by one from the first's, so they order the session's path.
   CASE WHEN step_label IS NOT NULL AND (previous_label_at IS NULL OR previous_label_at < session_started_at OR previous_label <> step_label)
     THEN journey_steps_so_far END AS session_step_key${
-    ctx.personTails
-      ? `,
+      ctx.personTails
+        ? `,
   last_event,
   CASE WHEN last_event THEN COALESCE(step_label, previous_label) END AS tail_label,
   CASE WHEN last_event THEN CASE WHEN step_label IS NOT NULL THEN occurred_at ELSE previous_label_at END END AS tail_label_at,
   CASE WHEN last_event THEN session_started_at END AS tail_session_started_at,
   CASE WHEN last_event THEN journey_steps_so_far END AS tail_journey_steps`
-      : ''
-  }
+        : ''
+    }
 FROM numbered`;
 }
 
@@ -215,7 +223,9 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
     // Computed again from the event's columns (as in js_event_base): cheaper than carrying them through the join.
     { name: 'step_label', sql: stepLabel(ctx, 'e') },
     { name: 'is_conversion', sql: isConversion(ctx, 'e') },
-    ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', ...TOUCH_COLUMNS, 'offsite_action', 'profile_url', 'content_url'].map(event),
+    ...['ip', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', ...TOUCH_COLUMNS, 'offsite_action', 'profile_url', 'content_url'].map(
+      event,
+    ),
     person('link_reason', 's.link_reason'),
     person('match_probability', 's.match_probability'),
     person('match_evidence', 's.match_evidence'),
@@ -228,19 +238,23 @@ function stitchedColumns(ctx: ModelContext): { name: string; sql: string; person
 
 /** The stitched_events columns that can change while the event itself does not. */
 export function stitchedPersonColumns(ctx: ModelContext): string[] {
-  return stitchedColumns(ctx).filter((c) => c.person).map((c) => c.name);
+  return stitchedColumns(ctx)
+    .filter((c) => c.person)
+    .map((c) => c.name);
 }
 
 export function stitchedEvents(ctx: ModelContext): SqlStep {
   const { d } = ctx;
   // A column read under its own name (alias.name) keeps it; the others are named (only the CRM names come from the config).
-  const ownName = (c: { name: string; sql: string }) => [c.name, d.quoteIdent(c.name)].some((n) => c.sql === `e.${n}` || c.sql === `s.${n}` || c.sql === `b.${n}`);
+  const ownName = (c: { name: string; sql: string }) =>
+    [c.name, d.quoteIdent(c.name)].some((n) => c.sql === `e.${n}` || c.sql === `s.${n}` || c.sql === `b.${n}`);
   const select = stitchedColumns(ctx).map((c) => (ownName(c) ? c.sql : `${c.sql} AS ${c.name}`));
   // Short columns share a line; a multi-line expression gets its own.
   const lines: string[] = [];
   for (const column of select) {
     const last = lines.length - 1;
-    if (last >= 0 && !column.includes('\n') && !lines[last].includes('\n') && lines[last].length + column.length < 100) lines[last] += `, ${column}`;
+    if (last >= 0 && !column.includes('\n') && !lines[last].includes('\n') && lines[last].length + column.length < 100)
+      lines[last] += `, ${column}`;
     else lines.push(column);
   }
   return ctx.outputTable(

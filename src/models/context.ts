@@ -146,7 +146,8 @@ export class ModelContext {
     const table = this.tableName(name);
     const known = this.models.get(table);
     // The identity loop re-creates its tables each iteration: the same intermediate written again is no new model.
-    if (known !== undefined && !(known === 'intermediate' && kind === 'intermediate')) throw new ModelGraphError(`two models named '${table}'`);
+    if (known !== undefined && !(known === 'intermediate' && kind === 'intermediate'))
+      throw new ModelGraphError(`two models named '${table}'`);
     this.models.set(table, kind);
     const inlined = this.inlined.get(table);
     if (inlined) {

@@ -74,7 +74,8 @@ function handMapping(config: Config, table: RawTable): Record<string, string | u
 }
 
 function knownNames(config: Config, spec: RawTableSpec): Known {
-  if (spec.logical.startsWith('offsite:')) return KNOWN[config.offsite.find((o) => `offsite:${o.name}` === spec.logical)?.format ?? 'generic'];
+  if (spec.logical.startsWith('offsite:'))
+    return KNOWN[config.offsite.find((o) => `offsite:${o.name}` === spec.logical)?.format ?? 'generic'];
   return KNOWN[config.source.type];
 }
 

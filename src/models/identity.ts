@@ -31,10 +31,7 @@ JOIN ${e()} AS e ON e.a = l.node
 JOIN ${labels()} AS n ON n.node = e.b
 GROUP BY l.node, l.label`,
       ),
-      ctx.scratchTable(
-        `${prefix}_jump`,
-        () => `SELECT x.node, j.label FROM ${next()} AS x JOIN ${next()} AS j ON j.node = x.label`,
-      ),
+      ctx.scratchTable(`${prefix}_jump`, () => `SELECT x.node, j.label FROM ${next()} AS x JOIN ${next()} AS j ON j.node = x.label`),
       ctx.scratchTable(
         `${prefix}_delta`,
         () => `SELECT COUNT(*) AS changed FROM ${jump()} AS j JOIN ${labels()} AS l ON l.node = j.node WHERE j.label <> l.label`,
@@ -64,9 +61,10 @@ export function identitySteps(ctx: ModelContext): Step[] {
   const maxIter = ctx.config.identity.max_iterations;
   const nodeSelect = (type: string, value: string, where: string) =>
     `SELECT event_id, occurred_at, ${d.concat(ctx.lit(`${type}:`), value)} AS node, ${ctx.lit(type)} AS node_type, ${value} AS node_value, ${NODE_PRIORITY.indexOf(type as never)} AS priority FROM ${ev()} WHERE ${where}`;
-  const crm = () => ctx.config.identity.crm_ids.map((c) =>
-    nodeSelect('crm_id', d.concat(ctx.lit(`${c.name}=`), d.quoteIdent(`crm_${c.name}`)), `${d.quoteIdent(`crm_${c.name}`)} IS NOT NULL`),
-  );
+  const crm = () =>
+    ctx.config.identity.crm_ids.map((c) =>
+      nodeSelect('crm_id', d.concat(ctx.lit(`${c.name}=`), d.quoteIdent(`crm_${c.name}`)), `${d.quoteIdent(`crm_${c.name}`)} IS NOT NULL`),
+    );
   const nodes = () => [
     nodeSelect('user_id', 'user_id', 'user_id IS NOT NULL'),
     nodeSelect('email', 'email', 'email IS NOT NULL'),
@@ -79,7 +77,8 @@ export function identitySteps(ctx: ModelContext): Step[] {
     // (Join tests are folded into the join key below: a key plus a one-sided test makes DuckDB loop over every pair.)
     ctx.scratchTable(
       'js_shared_emails',
-      () => `SELECT email FROM ${ev()} WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > ${d.numberLiteral(ctx.config.identity.max_user_ids_per_email)}`,
+      () =>
+        `SELECT email FROM ${ev()} WHERE email IS NOT NULL AND user_id IS NOT NULL GROUP BY email HAVING COUNT(DISTINCT user_id) > ${d.numberLiteral(ctx.config.identity.max_user_ids_per_email)}`,
     ),
     ctx.scratchTable(
       'js_event_nodes',
@@ -90,9 +89,8 @@ ${nodes().join('\nUNION ALL\n')}
 LEFT JOIN ${ctx.ref('js_shared_emails')} AS s ON s.email = CASE WHEN n.node_type = 'email' THEN n.node_value END`,
     ),
     // A row carrying several linking identifiers ties them all to the smallest one (a star: enough for components).
-    ctx.scratchTable(
-      'js_id_edges',
-      () => undirected(`SELECT n.node AS a, h.hub AS b
+    ctx.scratchTable('js_id_edges', () =>
+      undirected(`SELECT n.node AS a, h.hub AS b
 FROM ${ctx.ref('js_event_nodes')} AS n
 JOIN (
   SELECT event_id, MIN(node) AS hub FROM ${ctx.ref('js_event_nodes')} WHERE links GROUP BY event_id HAVING COUNT(*) > 1
@@ -138,9 +136,13 @@ WHERE pick = 1`,
 
 function anonymousSteps(ctx: ModelContext): Step[] {
   const ev = () => ctx.ref('js_events');
-  const pairs = () => ['carried_anonymous_id', 'linked_anonymous_id']
-    .map((c) => `SELECT anonymous_id AS a, ${c} AS b FROM ${ev()} WHERE anonymous_id IS NOT NULL AND ${c} IS NOT NULL AND ${c} <> anonymous_id`)
-    .join('\nUNION ALL\n');
+  const pairs = () =>
+    ['carried_anonymous_id', 'linked_anonymous_id']
+      .map(
+        (c) =>
+          `SELECT anonymous_id AS a, ${c} AS b FROM ${ev()} WHERE anonymous_id IS NOT NULL AND ${c} IS NOT NULL AND ${c} <> anonymous_id`,
+      )
+      .join('\nUNION ALL\n');
   // Sightings first: the pdt materialization persists them (js_anon_events reads them), and a persisted table
   // must not cut the label propagation below from its start.
   return [
@@ -228,7 +230,8 @@ function anonymousEventsSql(ctx: ModelContext): string {
   const backstitch = ctx.config.identity.backstitch_days;
   const windowMicros = backstitch === null ? undefined : d.numberLiteral(Math.round(backstitch * 86_400_000_000));
   /** Attaching a later sighting to an event at most this far before it is allowed. */
-  const withinWindow = (later: string, at: string) => (windowMicros === undefined ? 'TRUE' : `${micros(later)} - ${micros(at)} <= ${windowMicros}`);
+  const withinWindow = (later: string, at: string) =>
+    windowMicros === undefined ? 'TRUE' : `${micros(later)} - ${micros(at)} <= ${windowMicros}`;
   const gapSeconds = ctx.config.sessions.inactivity_minutes * 60;
   const byTime = 'PARTITION BY anon_component ORDER BY occurred_at, event_id';
   const before = `${byTime} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING`;

@@ -179,7 +179,12 @@ function partitionFilter(config: Config, d: Dialect, raw: RawSources, table: Raw
   const from = column && loadedSince(cutoff, config.incremental.load_margin_hours);
   if (!column || !from) return undefined;
   const ref = `raw_rows.${column.pseudo ? column.name : d.quoteIdent(column.name)}`;
-  const bound = column.type === 'DATE' ? `CAST(${d.stringLiteral(from.slice(0, 10))} AS DATE)` : column.type === 'DATETIME' ? `CAST(${d.stringLiteral(from)} AS DATETIME)` : timestampLiteral(d, from);
+  const bound =
+    column.type === 'DATE'
+      ? `CAST(${d.stringLiteral(from.slice(0, 10))} AS DATE)`
+      : column.type === 'DATETIME'
+        ? `CAST(${d.stringLiteral(from)} AS DATETIME)`
+        : timestampLiteral(d, from);
   return `(${ref} >= ${bound} OR ${ref} IS NULL)`;
 }
 
@@ -199,7 +204,8 @@ function rawTimestamp(config: Config, d: Dialect, raw: RawSources, table: RawTab
 function rawRowsBefore(ctx: ModelContext, instant: string, from = ''): string {
   const { config, d, raw } = ctx;
   const counts = rawTableSpecs(config).map(
-    (s) => `(SELECT COUNT(*) FROM ${ctx.source(s.logical)} AS raw_rows${from} WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`,
+    (s) =>
+      `(SELECT COUNT(*) FROM ${ctx.source(s.logical)} AS raw_rows${from} WHERE ${rawTimestamp(config, d, raw, s.logical)} < ${instant})`,
   );
   return `(${counts.join(' + ')})`;
 }
@@ -338,11 +344,15 @@ ${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: 
     ctx.stateTable(STATE_TABLES.personTail, () => personTailSql(t('js_sessionized'))),
     // The name-matching parameters this run estimated: incremental runs score with them (models/matching.ts).
     ctx.stateTable(STATE_TABLES.matchParams, () =>
-      scoredMatching(opts.config) ? `SELECT * FROM ${t('js_match_params')}` : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
+      scoredMatching(opts.config)
+        ? `SELECT * FROM ${t('js_match_params')}`
+        : `SELECT ${d.nullOf('float')} AS prior_web FROM (SELECT 1 AS x) AS none WHERE FALSE`,
     ),
     // The name word frequencies it counted, for the same reason.
     ctx.stateTable(STATE_TABLES.nameTokens, () =>
-      scoredMatching(opts.config) ? `SELECT * FROM ${t('js_name_tokens')}` : `SELECT ${d.nullOf('string')} AS token FROM (SELECT 1 AS x) AS none WHERE FALSE`,
+      scoredMatching(opts.config)
+        ? `SELECT * FROM ${t('js_name_tokens')}`
+        : `SELECT ${d.nullOf('string')} AS token FROM (SELECT 1 AS x) AS none WHERE FALSE`,
     ),
     ctx.statement(`${runs} (create)`, () => runsTableSql(ctx), { writes: [runs] }),
     ...RUN_ROW_ACCOUNTING.map((c) => ctx.statement(`${runs} (add column ${c})`, () => addAccountingColumnSql(ctx, c), { writes: [runs] })),
@@ -353,7 +363,11 @@ ${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: 
   ${ctx.lit(opts.configHash)} AS config_hash, (SELECT COUNT(*) FROM ${t(STATE_TABLES.events)}) AS new_events, (SELECT COUNT(*) FROM ${t('persons')}) AS affected_persons,
   ${outputRowCount((x) => t(x))} AS rows_rewritten`,
     ),
-    ctx.statement(runs, () => `INSERT INTO ${t(runs)} (${RUN_COLUMNS.join(', ')})\n${withAccounting(ctx, opts.lookbackHours, t(FULL_RUN_ROW), '0')}`, { writes: [runs] }),
+    ctx.statement(
+      runs,
+      () => `INSERT INTO ${t(runs)} (${RUN_COLUMNS.join(', ')})\n${withAccounting(ctx, opts.lookbackHours, t(FULL_RUN_ROW), '0')}`,
+      { writes: [runs] },
+    ),
   ];
 }
 
@@ -382,7 +396,9 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   const { d, config } = ctx;
   const t = (x: string) => ctx.ref(x);
   const scratch = (name: string, select: () => string) => ctx.scratchTable(name, select);
-  const cols = stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ');
+  const cols = stagedColumns(ctx)
+    .map((c) => d.quoteIdent(c))
+    .join(', ');
   const state = () => t(STATE_TABLES.events);
   /** Raw rows from here on are staged again (see rawSince). */
   const since = timestampLiteral(d, opts.cutoff);
@@ -420,7 +436,9 @@ export function buildIncrementalPlan(opts: IncrementalOptions): IncrementalPlan 
   //    ranked, and only they can be replaced, so BigQuery reads the state's other columns for those days only.
   const changedStep = scratch(
     'js_inc_changed',
-    () => `SELECT ${stagedColumns(ctx).map((c) => `n.${d.quoteIdent(c)}`).join(', ')}, s.event_id IS NOT NULL AS known_event
+    () => `SELECT ${stagedColumns(ctx)
+      .map((c) => `n.${d.quoteIdent(c)}`)
+      .join(', ')}, s.event_id IS NOT NULL AS known_event
 FROM ${newOut('js_events')} AS n
 LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state()} WHERE occurred_at >= ${since}) AS s ON s.event_id = n.event_id
 WHERE (s.event_id IS NULL OR ${dedupeBefore('n', 's')})
@@ -466,9 +484,8 @@ SELECT person_id FROM ${personTokens()} WHERE token IN (SELECT token FROM affect
     changedStep,
     // The restaged copies that lose the dedupe order: to another restaged copy, or to a stored copy from before the
     // cutoff (which is earlier than every restaged one). Older losing copies stay in rejected_rows as they are.
-    scratch(
-      'js_inc_duplicates',
-      () => duplicateRejectsSql(ctx, newOut('js_staged'), newOut('js_duplicate_ids'), {
+    scratch('js_inc_duplicates', () =>
+      duplicateRejectsSql(ctx, newOut('js_staged'), newOut('js_duplicate_ids'), {
         earlier: `(SELECT o.event_id, o.source_table FROM ${state()} AS o WHERE o.occurred_at < ${since} AND o.event_id IN (SELECT event_id FROM ${newOut('js_staged')}))`,
         occurredAt: true,
       }),
@@ -486,7 +503,10 @@ SELECT token FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies()}`,
     // 3. Persons whose identity may change: those holding an identifier of the changed events, closed under shared
     //    identifiers. Every event carries an identifier (staging rejects the others) and its person holds them all,
     //    so this includes the stored copies' persons without reading stitched_events.
-    ...closure('js_inc_identity', () => `SELECT DISTINCT person_id FROM ${personTokens()} WHERE token IN (SELECT token FROM ${seedTokens()})`),
+    ...closure(
+      'js_inc_identity',
+      () => `SELECT DISTINCT person_id FROM ${personTokens()} WHERE token IN (SELECT token FROM ${seedTokens()})`,
+    ),
     // 4. Their names (and the new events'): a name match with one of these names may flip. Only names some
     //    offsite profile can carry matter (rows unmatched or inferred now, or offsite rows among these events).
     scratch(
@@ -525,13 +545,15 @@ WHERE identity_status IN ('confirmed', 'inferred', 'unmatched') AND norm_name IN
     // Candidates whose person the closure left out are appended; the others are recomputed with their person.
     scratch(
       'js_inc_append',
-      () => `SELECT event_id, person_id FROM ${t('js_inc_append_candidates')} WHERE person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      () =>
+        `SELECT event_id, person_id FROM ${t('js_inc_append_candidates')} WHERE person_id NOT IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     // The stored person columns of the affected persons' events, read once: their event ids here, and the check
     // that leaves unchanged rows in place below.
     scratch(
       'js_inc_stored_events',
-      () => `SELECT ${['event_id', ...stitchedPersonColumns(ctx)].join(', ')} FROM ${stitched()} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
+      () =>
+        `SELECT ${['event_id', ...stitchedPersonColumns(ctx)].join(', ')} FROM ${stitched()} WHERE person_id IN (SELECT person_id FROM ${t('js_inc_persons')})`,
     ),
     scratch(
       'js_inc_events',
@@ -564,9 +586,8 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
     ),
     // The stored rows of the recomputed and the appended persons (links: theirs and the appended anonymous ids').
     ...APPENDED_TABLES.map((table) =>
-      scratch(
-        `js_inc_stored_${table}`,
-        () => table === 'identity_links'
+      scratch(`js_inc_stored_${table}`, () =>
+        table === 'identity_links'
           ? `SELECT * FROM ${t(table)} WHERE link_id IN (SELECT link_id FROM ${t('js_inc_links')} UNION ALL ${appendedLinksSql(ctx, { ...appendTables, appended: 'js_inc_append' })})`
           : `SELECT * FROM ${t(table)} WHERE person_id IN (${rewrittenPersons()})`,
       ),
@@ -580,7 +601,11 @@ WHERE identity_status = 'confirmed' AND norm_name IS NOT NULL AND person_id NOT 
       // only those are read of the stored rows (under a third of the bytes). Changed events are always rewritten.
       const [columns, unchangedOnly, stored] =
         table === 'stitched_events'
-          ? [['event_id', ...stitchedPersonColumns(ctx)].join(', '), () => ` WHERE event_id NOT IN (SELECT event_id FROM ${changed()})`, () => t('js_inc_stored_events')]
+          ? [
+              ['event_id', ...stitchedPersonColumns(ctx)].join(', '),
+              () => ` WHERE event_id NOT IN (SELECT event_id FROM ${changed()})`,
+              () => t('js_inc_stored_events'),
+            ]
           : ['*', () => '', () => `${t(touched(table))} WHERE ${scope(table)}`];
       return scratch(
         `js_inc_same_${table}`,
@@ -607,16 +632,14 @@ FROM (
   SELECT (SELECT MAX(watermark) FROM ${t(STATE_TABLES.runs)}) AS previous, (SELECT MAX(occurred_at) FROM ${newOut('js_events')}) AS latest
 ) AS w`,
     ),
-    scratch(
-      'js_inc_run',
-      () =>
-        withAccounting(
-          ctx,
-          opts.lookbackHours,
-          t('js_inc_run_row'),
-          // The last run counted the raw rows before its next cutoff, which is this run's cutoff.
-          `${rawRowsBefore(ctx, since)} - (${lastRunSql({ out: (x) => ctx.external(x) }, 'rows_before_next_cutoff')})`,
-        ),
+    scratch('js_inc_run', () =>
+      withAccounting(
+        ctx,
+        opts.lookbackHours,
+        t('js_inc_run_row'),
+        // The last run counted the raw rows before its next cutoff, which is this run's cutoff.
+        `${rawRowsBefore(ctx, since)} - (${lastRunSql({ out: (x) => ctx.external(x) }, 'rows_before_next_cutoff')})`,
+      ),
     ),
   ];
 
@@ -629,10 +652,21 @@ FROM (
   const replaceRows = (table: OutputTable): SqlStep[] => {
     const key = d.quoteIdent(KEYS[table]);
     const same = () => `SELECT row_key FROM ${t(`js_inc_same_${table}`)}`;
-    const appendedRows = () => ((APPENDED_TABLES as readonly string[]).includes(table) ? ` OR ${key} IN (SELECT ${key} FROM ${ctx.external(`${APPEND}${table}`)})` : '');
+    const appendedRows = () =>
+      (APPENDED_TABLES as readonly string[]).includes(table)
+        ? ` OR ${key} IN (SELECT ${key} FROM ${ctx.external(`${APPEND}${table}`)})`
+        : '';
     return [
-      dml(`${table} (delete changed)`, table, () => `DELETE FROM ${t(table)} WHERE (${scope(table)} AND ${key} NOT IN (${same()}))${appendedRows()}`),
-      dml(`${table} (insert changed)`, table, () => `INSERT INTO ${t(table)} SELECT * FROM ${ctx.external(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same()})`),
+      dml(
+        `${table} (delete changed)`,
+        table,
+        () => `DELETE FROM ${t(table)} WHERE (${scope(table)} AND ${key} NOT IN (${same()}))${appendedRows()}`,
+      ),
+      dml(
+        `${table} (insert changed)`,
+        table,
+        () => `INSERT INTO ${t(table)} SELECT * FROM ${ctx.external(`${DELTA}${table}`)} WHERE ${key} NOT IN (${same()})`,
+      ),
     ];
   };
   const deltaStitched = () => ctx.external(`${DELTA}stitched_events`);
@@ -654,8 +688,16 @@ FROM (
     ...appendApplySteps(opts),
     dml(`${STATE_TABLES.events} (delete replaced)`, STATE_TABLES.events, () => `DELETE FROM ${state()} WHERE ${replacedCopies()}`),
     dml(`${STATE_TABLES.events} (insert new)`, STATE_TABLES.events, () => `INSERT INTO ${state()} SELECT ${cols} FROM ${changed()}`),
-    dml(`${STATE_TABLES.tokens} (delete replaced)`, STATE_TABLES.tokens, () => `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies()}`),
-    dml(`${STATE_TABLES.tokens} (insert new)`, STATE_TABLES.tokens, () => `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, occurred_at, token FROM ${t('js_inc_changed_tokens')}`),
+    dml(
+      `${STATE_TABLES.tokens} (delete replaced)`,
+      STATE_TABLES.tokens,
+      () => `DELETE FROM ${t(STATE_TABLES.tokens)} WHERE ${replacedCopies()}`,
+    ),
+    dml(
+      `${STATE_TABLES.tokens} (insert new)`,
+      STATE_TABLES.tokens,
+      () => `INSERT INTO ${t(STATE_TABLES.tokens)} SELECT event_id, occurred_at, token FROM ${t('js_inc_changed_tokens')}`,
+    ),
     // The affected persons' pairs and names, from their recomputed events (every event of an old affected person is
     // among them) and those events' identifiers: the same function of the same rows as the stored tokens.
     ...replaceAffectedPersons(STATE_TABLES.personTokens, () => personTokensSql(deltaStitched(), `(${tokensSql(ctx, deltaEvents())})`)),
@@ -698,7 +740,11 @@ SELECT source_table, event_id, reason, row_data, occurred_at FROM ${t('js_inc_du
 UNION ALL
 SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
     ),
-    dml(STATE_TABLES.runs, STATE_TABLES.runs, () => `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')}) SELECT ${RUN_COLUMNS.join(', ')} FROM ${t('js_inc_run')}`),
+    dml(
+      STATE_TABLES.runs,
+      STATE_TABLES.runs,
+      () => `INSERT INTO ${t(STATE_TABLES.runs)} (${RUN_COLUMNS.join(', ')}) SELECT ${RUN_COLUMNS.join(', ')} FROM ${t('js_inc_run')}`,
+    ),
   ];
 
   // Every table the sub-plans make is this run's scratch (the recomputed outputs too).
@@ -712,10 +758,22 @@ SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
  */
 function recomputeSteps(opts: IncrementalOptions): Step[] {
   const matchModel = scoredMatching(opts.config) ? { params: STATE_TABLES.matchParams, nameTokens: STATE_TABLES.nameTokens } : undefined;
-  const recompute = { ...opts, namespace: DELTA, nameCandidates: 'js_inc_outside_names', matchModel, outputsAreScratch: true, personTails: true };
+  const recompute = {
+    ...opts,
+    namespace: DELTA,
+    nameCandidates: 'js_inc_outside_names',
+    matchModel,
+    outputsAreScratch: true,
+    personTails: true,
+  };
   // The sub-plan downstream of the affected events (the plan makes inc_delta_js_events), up to the outputs.
   const external = [recompute.nameCandidates, ...(matchModel ? [matchModel.params, matchModel.nameTokens] : [])];
-  return between(buildPipeline(recompute).steps, [`${DELTA}js_events`], OUTPUT_TABLES.map((t) => `${DELTA}${t}`), external);
+  return between(
+    buildPipeline(recompute).steps,
+    [`${DELTA}js_events`],
+    OUTPUT_TABLES.map((t) => `${DELTA}${t}`),
+    external,
+  );
 }
 
 /** The plan as one Pipeline, the apply part inside a transaction (for toScript and the BigQuery runner). */

@@ -39,14 +39,71 @@ import type { ModelContext } from './context';
 
 /** Email domains that say nothing about an employer: their addresses give no company token. */
 export const PERSONAL_EMAIL_DOMAINS = [
-  'gmail', 'googlemail', 'yahoo', 'ymail', 'hotmail', 'outlook', 'live', 'msn', 'icloud', 'me', 'mac', 'aol',
-  'protonmail', 'proton', 'pm', 'gmx', 'web', 'mail', 'email', 'yandex', 'qq', '163', '126', 'fastmail', 'hey',
-  'zoho', 'tutanota', 'comcast', 'btinternet', 'orange', 'free', 'libero', 'laposte', 'wanadoo', 'seznam', 'naver',
+  'gmail',
+  'googlemail',
+  'yahoo',
+  'ymail',
+  'hotmail',
+  'outlook',
+  'live',
+  'msn',
+  'icloud',
+  'me',
+  'mac',
+  'aol',
+  'protonmail',
+  'proton',
+  'pm',
+  'gmx',
+  'web',
+  'mail',
+  'email',
+  'yandex',
+  'qq',
+  '163',
+  '126',
+  'fastmail',
+  'hey',
+  'zoho',
+  'tutanota',
+  'comcast',
+  'btinternet',
+  'orange',
+  'free',
+  'libero',
+  'laposte',
+  'wanadoo',
+  'seznam',
+  'naver',
 ];
 /** Words dropped from company names before comparing them ("Acme Inc." is "acme"). */
 export const COMPANY_SUFFIXES = [
-  'inc', 'incorporated', 'llc', 'llp', 'ltd', 'limited', 'gmbh', 'corp', 'corporation', 'co', 'company', 'plc', 'ag',
-  'sa', 'sas', 'bv', 'nv', 'srl', 'spa', 'oy', 'ab', 'as', 'pty', 'group', 'the', 'hq',
+  'inc',
+  'incorporated',
+  'llc',
+  'llp',
+  'ltd',
+  'limited',
+  'gmbh',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'plc',
+  'ag',
+  'sa',
+  'sas',
+  'bv',
+  'nv',
+  'srl',
+  'spa',
+  'oy',
+  'ab',
+  'as',
+  'pty',
+  'group',
+  'the',
+  'hq',
 ];
 export const COMPANY_SUFFIX_PATTERN = `\\b(?:${COMPANY_SUFFIXES.join('|')})\\b`;
 /** The company in a headline: what follows " at " or "@", up to a separator ("Head of Data at Acme | Speaker"). */
@@ -203,19 +260,27 @@ function nameFrequencySql(ctx: ModelContext, records: string, first: string, las
 function referralChanceSql(ctx: ModelContext, visits: string, interactions: string, spanHours: string, windowHours: number): string {
   const { d } = ctx;
   const num = (x: number) => d.numberLiteral(x);
-  return d.least(d.greatest(`1 - EXP(-1.0 * ${visits} * ${interactions} * ${num(2 * windowHours)} / ${spanHours})`, num(FLOOR)), num(1 - FLOOR));
+  return d.least(
+    d.greatest(`1 - EXP(-1.0 * ${visits} * ${interactions} * ${num(2 * windowHours)} / ${spanHours})`, num(FLOOR)),
+    num(1 - FLOOR),
+  );
 }
 
 function latestProfileSql(ctx: ModelContext, where: string, key: string, withCompany = false): string {
   const order = ['b.occurred_at DESC', 'b.event_id DESC'];
   // The latest non-null value of a column: the row ranked first by (null last, latest, largest event id).
-  const pick = (column: string) => `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY CASE WHEN b.${column} IS NULL THEN 1 ELSE 0 END, ${order.join(', ')})`;
+  const pick = (column: string) =>
+    `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY CASE WHEN b.${column} IS NULL THEN 1 ELSE 0 END, ${order.join(', ')})`;
   return `SELECT profile_key, MAX(CASE WHEN name_pick = 1 THEN name END) AS profile_name${
-    withCompany ? ', MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person, MAX(url_source) AS url_source' : ''
+    withCompany
+      ? ', MAX(CASE WHEN company_pick = 1 THEN company_token END) AS company_token, MAX(labelled_person) AS labelled_person, MAX(url_source) AS url_source'
+      : ''
   }
 FROM (
   SELECT ${key} AS profile_key, b.name, ${pick('name')} AS name_pick${
-    withCompany ? `, b.company_token, ${pick('company_token')} AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person, b.url_source` : ''
+    withCompany
+      ? `, b.company_token, ${pick('company_token')} AS company_pick, CASE WHEN b.profile_key IS NULL THEN b.person_id END AS labelled_person, b.url_source`
+      : ''
   }
   FROM ${ctx.ref('js_event_base')} AS b
   WHERE ${where}
@@ -310,7 +375,9 @@ LEFT JOIN referred AS r ON r.profile_key = pr.profile_key AND r.person_id = pr.p
 LEFT JOIN ${t('js_person_profiles')} AS pp ON pp.person_id = pr.person_id AND pp.source = pr.url_source`,
     ),
     paramsStep(ctx, webPersons, settings),
-    ctx.scratchTable('js_name_tokens', () => (ctx.matchModel ? `SELECT * FROM ${ctx.external(ctx.matchModel.nameTokens)}` : nameTokensSql(ctx))),
+    ctx.scratchTable('js_name_tokens', () =>
+      ctx.matchModel ? `SELECT * FROM ${ctx.external(ctx.matchModel.nameTokens)}` : nameTokensSql(ctx),
+    ),
     ctx.scratchTable('js_match_candidates', () => candidatesSql(ctx, settings)),
     ctx.scratchTable(
       'js_profiles',

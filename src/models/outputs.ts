@@ -165,7 +165,10 @@ export function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id',
   const before = d.firstValues('step_label', `-${stepKey}`, n, `${stepKey} IS NOT NULL AND ${conversionsBefore} = 0 AND NOT is_conversion`);
   const stepColumns = Array.from({ length: n }, (_, i) => `${d.arrayItem('p.steps', i + 1)} AS step_${i + 1}`).join(', ');
   // Only a converted unit has steps before its conversion (an appended history's events hold no conversion).
-  const beforeColumns = Array.from({ length: n }, (_, i) => `CASE WHEN p.converted_at IS NOT NULL THEN ${d.arrayItem('p.before_steps', i + 1)} END AS before_${i + 1}`).join(',\n  ');
+  const beforeColumns = Array.from(
+    { length: n },
+    (_, i) => `CASE WHEN p.converted_at IS NOT NULL THEN ${d.arrayItem('p.before_steps', i + 1)} END AS before_${i + 1}`,
+  ).join(',\n  ');
   const keys = key === 'session_id' ? 'session_id, person_id' : 'person_id';
   const sessions = key === 'person_id';
   // The first touch: the session's own (sessions), or the person's first session's and first landing page path.
@@ -183,8 +186,12 @@ FROM (
   SELECT ${keys}, COUNT(${stepKey}) AS step_count, ${d.boolOr('is_conversion')} AS converted,
     MIN(CASE WHEN is_conversion THEN ${stepKey} END) - MIN(${stepKey}) + 1 AS steps_to_conversion,
     MIN(CASE WHEN ${stepKey} IS NOT NULL THEN occurred_at END) AS first_step_at,
-    MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${sessions ? `
-    MAX(CASE WHEN ${firstConversion} THEN session_number END) AS sessions_to_conversion,` : ''}
+    MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${
+      sessions
+        ? `
+    MAX(CASE WHEN ${firstConversion} THEN session_number END) AS sessions_to_conversion,`
+        : ''
+    }
     MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step,
     ${steps} AS steps,
     ${before} AS before_steps
@@ -238,9 +245,13 @@ export function pathSql(o: PathSqlOptions): string {
 ),
 units AS (
   SELECT ${key === 'session_id' ? 'person_id, ' : ''}${key}, MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 AS converted,
-    MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${sessions ? `
+    MIN(CASE WHEN is_conversion THEN occurred_at END) AS converted_at,${
+      sessions
+        ? `
     -- The sessions up to the first conversion: those of the events without a conversion before them.
-    CASE WHEN MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 THEN COUNT(DISTINCT CASE WHEN conversions_before = 0 THEN event_session_id END) END AS sessions_to_conversion,` : ''}
+    CASE WHEN MAX(CASE WHEN is_conversion THEN 1 ELSE 0 END) = 1 THEN COUNT(DISTINCT CASE WHEN conversions_before = 0 THEN event_session_id END) END AS sessions_to_conversion,`
+        : ''
+    }
     MAX(CASE WHEN ${firstConversion} THEN step_label END) AS conversion_step,
     -- The first touch: the unit's first event's; the landing page path: its first page view's that has one.
     ${TOUCH_FIELDS.map((c) => `MAX(CASE WHEN event_number = 1 THEN ${c} END) AS ${c}`).join(',\n    ')},

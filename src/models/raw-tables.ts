@@ -43,7 +43,12 @@ export function rawTableSpecs(config: Config): RawTableSpec[] {
   if (source.type === 'snowplow') {
     // User traits name their columns directly (source.user_traits): expected under those names.
     const traits = Object.values(source.user_traits).flatMap((t) => (t === undefined ? [] : [typeof t === 'string' ? t : t.column]));
-    specs.push({ logical: 'events', table: source.tables.events, configKey: 'source.columns', columns: expected([...SNOWPLOW_COLUMNS, ...traits], SNOWPLOW_REQUIRED, source.columns) });
+    specs.push({
+      logical: 'events',
+      table: source.tables.events,
+      configKey: 'source.columns',
+      columns: expected([...SNOWPLOW_COLUMNS, ...traits], SNOWPLOW_REQUIRED, source.columns),
+    });
   } else {
     const carried = config.identity.carried_anonymous_id_column;
     const crm = config.identity.crm_ids.map((c) => c.column);
@@ -54,19 +59,33 @@ export function rawTableSpecs(config: Config): RawTableSpec[] {
     };
     for (const kind of ['pages', 'tracks', 'identifies'] as const) {
       const columns = carried ? [...logical[kind], carried] : logical[kind];
-      specs.push({ logical: kind, table: source.tables[kind], configKey: `source.columns.${kind}`, columns: expected(columns, SEGMENT_REQUIRED[kind], source.columns[kind]) });
+      specs.push({
+        logical: kind,
+        table: source.tables[kind],
+        configKey: `source.columns.${kind}`,
+        columns: expected(columns, SEGMENT_REQUIRED[kind], source.columns[kind]),
+      });
     }
   }
   config.offsite.forEach((o, i) => {
-    specs.push({ logical: `offsite:${o.name}`, table: o.table ?? o.name, configKey: `offsite[${i}].columns`, columns: expected(OFFSITE_COLUMNS, offsiteRequired(o), o.columns) });
+    specs.push({
+      logical: `offsite:${o.name}`,
+      table: o.table ?? o.name,
+      configKey: `offsite[${i}].columns`,
+      columns: expected(OFFSITE_COLUMNS, offsiteRequired(o), o.columns),
+    });
   });
   return specs;
 }
 
-
 /** The table (or file base) name of a raw table, by the models' name for it. */
 export function rawTableName(config: Config, table: RawTable): string {
   const spec = rawTableSpecs(config).find((s) => s.logical === table);
-  if (!spec) throw new Error(`the config reads no raw table '${table}' (tables: ${rawTableSpecs(config).map((s) => s.logical).join(', ')})`);
+  if (!spec)
+    throw new Error(
+      `the config reads no raw table '${table}' (tables: ${rawTableSpecs(config)
+        .map((s) => s.logical)
+        .join(', ')})`,
+    );
   return spec.table;
 }

@@ -136,9 +136,28 @@ export type RejectReason = keyof typeof REJECT_REASON_COLUMNS;
  * data grant, and a hash still tells a value from a missing one.
  */
 const CLEAR_REJECT_COLUMNS: ReadonlySet<string> = new Set([
-  'id', 'event_id', 'timestamp', 'derived_tstamp', 'event', 'event_name', 'se_action', 'action',
-  'anonymous_id', 'domain_userid', 'network_userid', 'context_page_path', 'page_urlpath', 'context_page_title', 'page_title',
-  'context_campaign_source', 'context_campaign_medium', 'context_campaign_name', 'mkt_source', 'mkt_medium', 'mkt_campaign', 'content_url',
+  'id',
+  'event_id',
+  'timestamp',
+  'derived_tstamp',
+  'event',
+  'event_name',
+  'se_action',
+  'action',
+  'anonymous_id',
+  'domain_userid',
+  'network_userid',
+  'context_page_path',
+  'page_urlpath',
+  'context_page_title',
+  'page_title',
+  'context_campaign_source',
+  'context_campaign_medium',
+  'context_campaign_name',
+  'mkt_source',
+  'mkt_medium',
+  'mkt_campaign',
+  'content_url',
 ]);
 
 interface StagedRow {
@@ -159,7 +178,9 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
   const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
   // Hashed here, in the branch only rejected rows take, not for every row read.
   const field = (c: string) => `raw_row.${d.quoteIdent(c)}`;
-  const shown = d.structOf(rc.read.map((c) => [c, CLEAR_REJECT_COLUMNS.has(rc.logicalOf.get(c)!) ? field(c) : ctx.keyedMd5(d.castString(field(c)))]));
+  const shown = d.structOf(
+    rc.read.map((c) => [c, CLEAR_REJECT_COLUMNS.has(rc.logicalOf.get(c)!) ? field(c) : ctx.keyedMd5(d.castString(field(c)))]),
+  );
   return [
     `SELECT ${names.join(', ')},`,
     `  ${reason} AS reject_reason,`,
@@ -217,8 +238,7 @@ function segmentSelects(ctx: ModelContext): string[] {
     const row: StagedRow = {
       event_id: ctx.clean(col('id')),
       event_type: ctx.lit(kind === 'pages' ? 'page' : kind === 'tracks' ? 'track' : 'identify'),
-      event_name:
-        kind === 'pages' ? text('context_page_title') : kind === 'tracks' ? text('event') : ctx.lit('identify'),
+      event_name: kind === 'pages' ? text('context_page_title') : kind === 'tracks' ? text('event') : ctx.lit('identify'),
       occurred_at: d.safeTimestamp(col('timestamp')),
       anonymous_id: ctx.clean(col('anonymous_id')),
       user_id: ctx.clean(col('user_id')),
@@ -324,7 +344,11 @@ function offsiteSelect(ctx: ModelContext, o: OffsiteConfig, order: number): stri
   const occurredAt = dateFormat
     ? `COALESCE(${d.safeTimestamp(rc.col('timestamp'))}, ${d.safeTimestampFormat(d.trim(str('timestamp')), dateFormat)})`
     : d.safeTimestamp(rc.col('timestamp'));
-  const fingerprint = [rc.has('full_name') ? str('full_name') : name, constantAction === undefined ? str('action') : action, ...['timestamp', 'profile_url', 'content_url'].map(str)]
+  const fingerprint = [
+    rc.has('full_name') ? str('full_name') : name,
+    constantAction === undefined ? str('action') : action,
+    ...['timestamp', 'profile_url', 'content_url'].map(str),
+  ]
     .map((c) => `COALESCE(${c}, '')`)
     .join(` || '|' || `);
   const row: StagedRow = {
@@ -394,7 +418,12 @@ export function duplicateRejectsSql(ctx: ModelContext, staged: string, duplicate
     ? `(s.event_id IN (SELECT event_id FROM ${duplicateIds}) OR s.event_id IN (SELECT event_id FROM ${opts.earlier}))`
     : `s.event_id IN (SELECT event_id FROM ${duplicateIds})`;
   const kept = opts.earlier ? 'COALESCE(e.source_table, c.kept_source_table)' : 'c.kept_source_table';
-  const rowData = d.rowToJson(d.structOf([['occurred_at', 'c.occurred_at'], ['kept_source_table', kept]]));
+  const rowData = d.rowToJson(
+    d.structOf([
+      ['occurred_at', 'c.occurred_at'],
+      ['kept_source_table', kept],
+    ]),
+  );
   return `SELECT c.source_table, c.event_id, ${ctx.lit(DUPLICATE_REASON)} AS reason, ${rowData} AS row_data${opts.occurredAt ? ', c.occurred_at' : ''}
 FROM (
   SELECT s.source_table, s.event_id, s.occurred_at,

@@ -1,7 +1,14 @@
 /**
  * The oracle's channel grouping (docs/semantics.md §10), rule by rule in plain TypeScript over one staged event.
  */
-import { CHANNEL_PATTERNS as P, ORGANIC_MEDIUM, PAID_SEARCH_CLICK_IDS, PAID_SOCIAL_CLICK_IDS, REFERRAL_MEDIUM, type Channel } from '../contract/channels';
+import {
+  CHANNEL_PATTERNS as P,
+  ORGANIC_MEDIUM,
+  PAID_SEARCH_CLICK_IDS,
+  PAID_SOCIAL_CLICK_IDS,
+  REFERRAL_MEDIUM,
+  type Channel,
+} from '../contract/channels';
 import type { StagedEvent } from './stage';
 
 const re = (pattern: string) => new RegExp(pattern);

@@ -102,7 +102,11 @@ export const anonymousPersonId = (hashKey: string, members: string[]) => `a:${ke
 /** person_id of an identified component (a keyed hash of its smallest identifier), or undefined when it holds profiles only. */
 function knownPersonId(members: string[], hashKey: string): string | undefined {
   const values = (type: IdentifierType) => members.filter((n) => nodeType(n) === type).map(nodeValue);
-  for (const [type, prefix] of [['user_id', 'u'], ['email', 'e'], ['crm_id', 'c']] as const) {
+  for (const [type, prefix] of [
+    ['user_id', 'u'],
+    ['email', 'e'],
+    ['crm_id', 'c'],
+  ] as const) {
     const smallest = minText(values(type));
     if (smallest !== undefined) return `${prefix}:${keyedMd5(hashKey, smallest)}`;
   }
@@ -151,7 +155,10 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
   const directAttachment = new Map<string, Direct>();
   for (const e of events) {
     if (nodesOf.get(e.event_id)!.length === 0) continue;
-    const carriedIds: [string | null, boolean][] = [[e.anonymous_id, false], [e.carried_anonymous_id, true]];
+    const carriedIds: [string | null, boolean][] = [
+      [e.anonymous_id, false],
+      [e.carried_anonymous_id, true],
+    ];
     for (const [id, carried] of carriedIds) {
       if (id === null) continue;
       const current = directAttachment.get(id);
@@ -166,10 +173,16 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       .filter((m) => directAttachment.has(m))
       .sort((a, b) => later(directAttachment.get(b)!, directAttachment.get(a)!) || compareText(a, b))[0];
     members.forEach((m) => {
-      if (attached === undefined) anonymousPerson.set(m, { person_id: anonymousPersonId(config.identity.hash_key, members), attached: false });
+      if (attached === undefined)
+        anonymousPerson.set(m, { person_id: anonymousPersonId(config.identity.hash_key, members), attached: false });
       else {
         const direct = directAttachment.get(attached)!;
-        anonymousPerson.set(m, { person_id: identifiedPersonOf(direct.event)!, attached: true, through: attached, throughCarried: direct.carried });
+        anonymousPerson.set(m, {
+          person_id: identifiedPersonOf(direct.event)!,
+          attached: true,
+          through: attached,
+          throughCarried: direct.carried,
+        });
       }
     });
   }
@@ -214,7 +227,10 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
     }
     // A name that normalises to nothing ('---') still keys a profile; it just never matches anyone.
     const headline = normaliseName(e.headline);
-    const key = e.profile_url !== null ? `${e.source}:${e.profile_url}` : `${e.source}:name:${normaliseName(e.name) ?? ''}${headline === null ? '' : `:${headline}`}`;
+    const key =
+      e.profile_url !== null
+        ? `${e.source}:${e.profile_url}`
+        : `${e.source}:name:${normaliseName(e.name) ?? ''}${headline === null ? '' : `:${headline}`}`;
     const profile = profiles.get(key) ?? { key, rows: [], name: null };
     profile.rows.push(e);
     profiles.set(key, profile);
@@ -236,7 +252,11 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
   if (settings?.method === 'scored') {
     const rows = new Map([...profiles].map(([key, p]) => [key, p.rows]));
     for (const [key, match] of scoreProfiles({ events, confirmedPersonOf, profiles: rows, webPersons: identifiedOnWeb, settings })) {
-      Object.assign(profiles.get(key)!, { matchedPerson: match.person, matchProbability: match.probability, matchEvidence: match.evidence });
+      Object.assign(profiles.get(key)!, {
+        matchedPerson: match.person,
+        matchProbability: match.probability,
+        matchEvidence: match.evidence,
+      });
     }
   } else if (settings) {
     const personsByName = new Map<string, Set<string>>();
@@ -308,15 +328,22 @@ function anonymousEventPersons(
     const timeline = [...line.values()].sort((a, b) => chronological(a.event, b.event));
     const sightings = timeline.filter((x) => x.component !== undefined);
     if (sightings.length === 0) continue;
-    const anonymousPerson = (): Assignment => ({ person_id: anonymousPersonId(config.identity.hash_key, members.get(device)!), identity_status: 'anonymous', link_reason: 'none' });
+    const anonymousPerson = (): Assignment => ({
+      person_id: anonymousPersonId(config.identity.hash_key, members.get(device)!),
+      identity_status: 'anonymous',
+      link_reason: 'none',
+    });
     if (new Set(sightings.map((x) => x.component)).size < 2) {
       const first = sightings[0].event.occurred_at;
-      for (const x of timeline) if (x.component === undefined && first - x.event.occurred_at > windowMicros) result.set(x.event.event_id, anonymousPerson());
+      for (const x of timeline)
+        if (x.component === undefined && first - x.event.occurred_at > windowMicros) result.set(x.event.event_id, anonymousPerson());
       continue;
     }
     // Device sessions along the time line, then the nearest sighting on either side of each anonymous event.
     const session: number[] = [];
-    timeline.forEach((x, i) => session.push(i === 0 ? 0 : session[i - 1] + (x.event.occurred_at - timeline[i - 1].event.occurred_at > gapMicros ? 1 : 0)));
+    timeline.forEach((x, i) =>
+      session.push(i === 0 ? 0 : session[i - 1] + (x.event.occurred_at - timeline[i - 1].event.occurred_at > gapMicros ? 1 : 0)),
+    );
     timeline.forEach((x, i) => {
       if (x.component !== undefined) return;
       let b = i - 1;
@@ -329,13 +356,19 @@ function anonymousEventPersons(
       const beforeSame = beforeOk && session[b] === session[i];
       const afterSame = afterOk && session[a] === session[i];
       const pick =
-        beforeOk && (!afterOk || (beforeSame && !afterSame) || (beforeSame === afterSame && t - timeline[b].event.occurred_at <= timeline[a].event.occurred_at - t))
+        beforeOk &&
+        (!afterOk ||
+          (beforeSame && !afterSame) ||
+          (beforeSame === afterSame && t - timeline[b].event.occurred_at <= timeline[a].event.occurred_at - t))
           ? timeline[b]
           : afterOk
             ? timeline[a]
             : undefined;
       const person = pick === undefined ? undefined : personOfRoot.get(pick.component!);
-      result.set(x.event.event_id, person === undefined ? anonymousPerson() : { person_id: person, identity_status: 'confirmed', link_reason: 'shared_device' });
+      result.set(
+        x.event.event_id,
+        person === undefined ? anonymousPerson() : { person_id: person, identity_status: 'confirmed', link_reason: 'shared_device' },
+      );
     });
   }
   return result;
@@ -390,7 +423,10 @@ function identityLinks(
   for (const [id, { person_id }] of anonymousPerson) links.push(link('anonymous_id', id, person_id));
   for (const profile of profiles.values()) {
     if (profile.rows[0].profile_url !== null) continue; // URL profiles are known nodes, listed above
-    links.push({ ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(hashKey, profile.key), profile), events: profile.rows });
+    links.push({
+      ...link('profile', profile.key, profile.matchedPerson ?? profilePersonId(hashKey, profile.key), profile),
+      events: profile.rows,
+    });
   }
   return links;
 }

@@ -23,7 +23,10 @@ const personalDomains = new Set(PERSONAL_EMAIL_DOMAINS);
 
 export function companyToken(value: string | null): string | null {
   if (value === null) return null;
-  const token = stripAccents(value).toLowerCase().replace(companySuffix, ' ').replace(/[^a-z0-9]+/g, '');
+  const token = stripAccents(value)
+    .toLowerCase()
+    .replace(companySuffix, ' ')
+    .replace(/[^a-z0-9]+/g, '');
   return token === '' ? null : token;
 }
 
@@ -40,7 +43,8 @@ export function emailCompany(email: string | null): string | null {
 }
 
 export const isLinkedinVisit = (e: StagedEvent): boolean =>
-  e.event_type === 'page' && (/linkedin/.test((e.utm_source ?? '').toLowerCase()) || linkedinReferrer.test((e.referrer ?? '').toLowerCase()));
+  e.event_type === 'page' &&
+  (/linkedin/.test((e.utm_source ?? '').toLowerCase()) || linkedinReferrer.test((e.referrer ?? '').toLowerCase()));
 
 export interface MatchInput {
   events: StagedEvent[];
@@ -66,7 +70,11 @@ function latestOf<T>(rows: StagedEvent[], pick: (e: StagedEvent) => T | null): T
   for (const e of rows) {
     const v = pick(e);
     if (v === null) continue;
-    if (best === undefined || e.occurred_at > best.occurred_at || (e.occurred_at === best.occurred_at && compareText(e.event_id, best.event_id) > 0)) {
+    if (
+      best === undefined ||
+      e.occurred_at > best.occurred_at ||
+      (e.occurred_at === best.occurred_at && compareText(e.event_id, best.event_id) > 0)
+    ) {
       best = e;
       value = v;
     }
@@ -162,7 +170,10 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
   const both = (withCompany / profilesN) * (webWithCompany / webN);
   const agreeChance = agreePairs / (profilesN * webN);
   // The named records (each identified person's names, each unmatched profile's) and their first and last words.
-  const namedNames = [...[...personNames].flatMap(([name, persons]) => [...persons].map(() => name)), ...unmatched.filter((p) => p.rawName !== null).map((p) => p.name)];
+  const namedNames = [
+    ...[...personNames].flatMap(([name, persons]) => [...persons].map(() => name)),
+    ...unmatched.filter((p) => p.rawName !== null).map((p) => p.name),
+  ];
   const namedRecords = namedNames.length;
   const wordRecords = new Map<string, number>();
   for (const name of namedNames) for (const word of firstAndLast(name) ?? []) wordRecords.set(word, (wordRecords.get(word) ?? 0) + 1);
@@ -194,19 +205,31 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     prior: (examples.filter((p) => webPersons.has(p.labelledPerson!)).length + 1) / (examples.length + 2),
     named: namedRecords,
     m: {
-      agree: m(count((x) => x.level === 'agree'), u.agree),
-      disagree: m(count((x) => x.level === 'disagree'), u.disagree),
-      unknown: m(count((x) => x.level === 'unknown'), u.unknown),
+      agree: m(
+        count((x) => x.level === 'agree'),
+        u.agree,
+      ),
+      disagree: m(
+        count((x) => x.level === 'disagree'),
+        u.disagree,
+      ),
+      unknown: m(
+        count((x) => x.level === 'unknown'),
+        u.unknown,
+      ),
     } as Record<string, number>,
     u,
     referralRate: clamp(
-      1 - (n - count((x) => x.referred) + PRIOR_PAIRS * (1 - meanChance)) / (labelledPairs.reduce((sum, x) => sum + 1 - x.chance, 0) + PRIOR_PAIRS * (1 - meanChance)),
+      1 -
+        (n - count((x) => x.referred) + PRIOR_PAIRS * (1 - meanChance)) /
+          (labelledPairs.reduce((sum, x) => sum + 1 - x.chance, 0) + PRIOR_PAIRS * (1 - meanChance)),
     ),
     other: { yes: mOther / uOther, no: (1 - mOther) / (1 - uOther), unknown: 1 } as Record<string, number>,
   };
 
   // Scores.
-  const records = (name: string) => (personNames.get(name)?.size ?? 0) + unmatched.filter((p) => p.rawName !== null && p.name === name).length;
+  const records = (name: string) =>
+    (personNames.get(name)?.size ?? 0) + unmatched.filter((p) => p.rawName !== null && p.name === name).length;
   const matches = new Map<string, Match>();
   for (const p of unmatched) {
     if (p.name === null) continue;
@@ -215,7 +238,8 @@ export function scoreProfiles({ events, confirmedPersonOf, profiles, webPersons,
     const k = records(p.name);
     const others = Math.max(params.named - 1, 1);
     const words = firstAndLast(p.name)?.map((w) => wordRecords.get(w));
-    const wordFrequency = k <= 2 && words?.every((r) => r !== undefined) ? words.reduce((f, r) => (f * Math.max(r! - 1, 1)) / others, 1) : Infinity;
+    const wordFrequency =
+      k <= 2 && words?.every((r) => r !== undefined) ? words.reduce((f, r) => (f * Math.max(r! - 1, 1)) / others, 1) : Infinity;
     const none = (1 - params.prior) * Math.min((k - 1) / others, wordFrequency);
     const scored = candidates.map((person) => {
       const { level, referred, chance, otherProfile } = compare(p, person);

@@ -27,7 +27,14 @@ export interface OracleInput {
 }
 
 /** Why staging rejects a row; 'duplicate': another copy of its event id won the dedupe order. */
-export const REJECT_REASONS = ['missing event id', 'invalid timestamp', 'implausible timestamp', 'missing event name', 'no identifier', 'duplicate'] as const;
+export const REJECT_REASONS = [
+  'missing event id',
+  'invalid timestamp',
+  'implausible timestamp',
+  'missing event name',
+  'no identifier',
+  'duplicate',
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface RejectedRow {
@@ -180,7 +187,14 @@ function offsiteCandidates(input: OracleInput, config: Config): Candidate[] {
       // An export with full_name keeps the ids it always had; one with only first and last names uses the joined name.
       const hashed = () =>
         `${source.name}:` +
-        md5([hasFullName ? castString(row.full_name) : name, ...['action', 'timestamp', 'profile_url', 'content_url'].map((c) => castString(row[c]))].map((v) => v ?? '').join('|'));
+        md5(
+          [
+            hasFullName ? castString(row.full_name) : name,
+            ...['action', 'timestamp', 'profile_url', 'content_url'].map((c) => castString(row[c])),
+          ]
+            .map((v) => v ?? '')
+            .join('|'),
+        );
       return {
         source_table: source.table ?? source.name,
         row,
@@ -248,7 +262,8 @@ export function stage(input: OracleInput, config: Config): { events: StagedEvent
       byId.set(event.event_id, { event, candidate });
     } else losers.push(candidate);
   }
-  for (const loser of losers) rejected.push({ source_table: loser.source_table, event_id: loser.event.event_id, reason: 'duplicate', row: loser.row });
+  for (const loser of losers)
+    rejected.push({ source_table: loser.source_table, event_id: loser.event.event_id, reason: 'duplicate', row: loser.row });
   const events = [...byId.values()].map((k) => k.event).sort((a, b) => compareText(a.event_id, b.event_id));
   return { events, rejected };
 }

@@ -29,7 +29,9 @@ function latestValue(events: StagedEvent[], pick: (e: StagedEvent) => string | n
 function weakestMatch(rows: { e: StagedEvent; a: Assignment }[]): { match_probability: number | null; match_evidence: string | null } {
   const inferred = rows.filter((r) => r.a.identity_status === 'inferred');
   const probabilities = inferred.map((r) => r.a.match_probability).filter((p): p is number => p !== null && p !== undefined);
-  const first = inferred.sort((x, y) => (x.a.match_probability ?? 0) - (y.a.match_probability ?? 0) || compareText(x.e.event_id, y.e.event_id))[0];
+  const first = inferred.sort(
+    (x, y) => (x.a.match_probability ?? 0) - (y.a.match_probability ?? 0) || compareText(x.e.event_id, y.e.event_id),
+  )[0];
   return { match_probability: probabilities.length ? Math.min(...probabilities) : null, match_evidence: first?.a.match_evidence ?? null };
 }
 
@@ -115,7 +117,8 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
       steps_to_conversion: conversionStep === -1 ? null : conversionStep + 1,
       first_step_at: iso(firstStepAt),
       converted_at: iso(conversion?.occurred_at),
-      seconds_to_conversion: conversion === undefined || firstStepAt === undefined ? null : (conversion.occurred_at - firstStepAt) / 1_000_000,
+      seconds_to_conversion:
+        conversion === undefined || firstStepAt === undefined ? null : (conversion.occurred_at - firstStepAt) / 1_000_000,
       ...(sessionCount ? { sessions_to_conversion: conversion === undefined ? null : sessionCount(conversion) } : {}),
       conversion_step: conversion === undefined ? null : stepLabel(conversion),
       ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`step_${i + 1}`, steps[i]?.label ?? null])),
@@ -225,21 +228,23 @@ export function buildTables(resolution: Resolution, config: Config): OutputRows 
 
   // §9 identity links with the events carrying each identifier.
   // Identifiers whose person has no events (a shared inbox only seen beside user ids) resolve to nobody.
-  const identityLinks: Row[] = resolution.links.filter((link) => byPerson.has(link.person_id)).map((link) => {
-    const times = link.events.map((e) => e.occurred_at);
-    return {
-      link_id: keyedMd5(config.identity.hash_key, `${link.identifier_type}:${link.identifier}`),
-      identifier_type: link.identifier_type,
-      identifier: link.identifier,
-      person_id: link.person_id,
-      link_type: link.link_type,
-      match_probability: link.match_probability,
-      match_evidence: link.match_evidence,
-      first_seen_at: times.length === 0 ? null : iso(Math.min(...times)),
-      last_seen_at: times.length === 0 ? null : iso(Math.max(...times)),
-      event_count: link.events.length,
-    };
-  });
+  const identityLinks: Row[] = resolution.links
+    .filter((link) => byPerson.has(link.person_id))
+    .map((link) => {
+      const times = link.events.map((e) => e.occurred_at);
+      return {
+        link_id: keyedMd5(config.identity.hash_key, `${link.identifier_type}:${link.identifier}`),
+        identifier_type: link.identifier_type,
+        identifier: link.identifier,
+        person_id: link.person_id,
+        link_type: link.link_type,
+        match_probability: link.match_probability,
+        match_evidence: link.match_evidence,
+        first_seen_at: times.length === 0 ? null : iso(Math.min(...times)),
+        last_seen_at: times.length === 0 ? null : iso(Math.max(...times)),
+        event_count: link.events.length,
+      };
+    });
 
   const byKey = (key: string) => (rows: Row[]) => rows.sort((a, b) => compareText(String(a[key]), String(b[key])));
   return {

@@ -15,7 +15,7 @@ export class UnionFind {
     let root = key;
     while (this.parent.get(root) !== root) root = this.parent.get(root)!;
     // Path compression: point every visited key straight at the root.
-    for (let k = key; k !== root; ) {
+    for (let k = key; k !== root;) {
       const next = this.parent.get(k)!;
       this.parent.set(k, root);
       k = next;

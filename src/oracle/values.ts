@@ -77,7 +77,11 @@ export function personName(name: RawValue, first: RawValue, last: RawValue): str
 }
 
 /** Diacritics removed (é → e), as the warehouses' strip_accents. */
-export const stripAccents = (text: string): string => text.normalize('NFD').replace(/\p{Mn}/gu, '').normalize('NFC');
+export const stripAccents = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .normalize('NFC');
 
 /** Name matching key: lower case, accents stripped, runs of non letters/digits → one space, trimmed. */
 export function normaliseName(name: string | null): string | null {

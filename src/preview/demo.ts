@@ -126,7 +126,9 @@ function npmRun(root: string, script: string, args: string[] = []): Promise<void
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`)),
+    );
   });
 }
 
@@ -207,9 +209,11 @@ export async function prepareDemo(
     },
     {
       name: 'stitch',
-      inputs: () => hashInputs(root, [...code('src/engine', 'src/models', 'src/sql'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
+      inputs: () =>
+        hashInputs(root, [...code('src/engine', 'src/models', 'src/sql'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
       outputs: [paths.database],
-      run: () => logged('stitch', quiet, async (log) => stitchDuckDB((await loadConfig(paths.config)).config, { progress: lineProgress(log) })),
+      run: () =>
+        logged('stitch', quiet, async (log) => stitchDuckDB((await loadConfig(paths.config)).config, { progress: lineProgress(log) })),
     },
     {
       name: 'generate',
@@ -246,7 +250,9 @@ export async function prepareDemo(
 export async function eventDateRange(database: string): Promise<{ from: string; to: string }> {
   const db = await PreviewDatabase.open(database, 'journey_stitch_range');
   try {
-    const [[from, to]] = await db.run('SELECT CAST(MIN(occurred_at) AS DATE)::VARCHAR, CAST(MAX(occurred_at) AS DATE)::VARCHAR FROM stitched_events');
+    const [[from, to]] = await db.run(
+      'SELECT CAST(MIN(occurred_at) AS DATE)::VARCHAR, CAST(MAX(occurred_at) AS DATE)::VARCHAR FROM stitched_events',
+    );
     return { from: String(from), to: String(to) };
   } finally {
     db.close();

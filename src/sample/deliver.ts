@@ -42,7 +42,10 @@ export class Deliverer {
   readonly counts = emptyFaults();
   private readonly rng: Rng;
 
-  constructor(seed: string, private readonly rates: FaultRates = DEFAULT_FAULT_RATES) {
+  constructor(
+    seed: string,
+    private readonly rates: FaultRates = DEFAULT_FAULT_RATES,
+  ) {
     // Its own stream, so the population does not change when fault rates do.
     this.rng = new Rng(`${seed}/delivery`);
   }

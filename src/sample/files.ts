@@ -97,7 +97,9 @@ export async function ndjsonToParquet(
   try {
     for (const statement of d.sessionSetup) await conn.run(statement);
     for (const { from, to, columns, timeOrdered } of conversions) {
-      const readTypes = columns.map(([c, t]) => `${d.stringLiteral(c)}: ${d.stringLiteral(t === 'BOOLEAN' ? 'BOOLEAN' : 'VARCHAR')}`).join(', ');
+      const readTypes = columns
+        .map(([c, t]) => `${d.stringLiteral(c)}: ${d.stringLiteral(t === 'BOOLEAN' ? 'BOOLEAN' : 'VARCHAR')}`)
+        .join(', ');
       const select = columns
         .map(([c, t]) => (t === 'TIMESTAMP' ? `${d.safeTimestamp(d.quoteIdent(c))} AS ${d.quoteIdent(c)}` : d.quoteIdent(c)))
         .join(', ');

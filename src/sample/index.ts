@@ -40,12 +40,24 @@ export const SAMPLE_GENERATOR_CHANGE = 'LinkedIn headlines, companies and the na
 export function resolveSampleOptions(input: Partial<SampleOptions> & { out: string }): SampleOptions {
   const events = input.events ?? (input.persons !== undefined ? input.persons * DEFAULT_EVENTS_PER_PERSON : 100_000);
   const persons = input.persons ?? Math.max(1, Math.round(events / DEFAULT_EVENTS_PER_PERSON));
-  for (const [name, v] of [['--events', events], ['--persons', persons]] as const) {
+  for (const [name, v] of [
+    ['--events', events],
+    ['--persons', persons],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive whole number, got ${v}`);
   }
-  if (events < persons) throw new Error(`--events (${events}) must be at least --persons (${persons}): every person has at least one event`);
+  if (events < persons)
+    throw new Error(`--events (${events}) must be at least --persons (${persons}): every person has at least one event`);
   windowStartEndingOn(input.end); // rejects a bad --end before anything is written
-  return { out: input.out, events, persons, seed: input.seed ?? '1', format: input.format ?? 'ndjson', source: input.source ?? 'segment', end: input.end };
+  return {
+    out: input.out,
+    events,
+    persons,
+    seed: input.seed ?? '1',
+    format: input.format ?? 'ndjson',
+    source: input.source ?? 'segment',
+    end: input.end,
+  };
 }
 
 export const GROUND_TRUTH = 'ground_truth';
@@ -115,7 +127,12 @@ export async function generateSample(options: SampleOptions, onProgress?: (event
       const typed = (columns: readonly string[]): [string, ParquetType][] =>
         columns.map((c) => [c, TIMESTAMP_COLUMNS.has(c) ? 'TIMESTAMP' : 'VARCHAR']);
       await ndjsonToParquet([
-        ...tables.map((t) => ({ from: staging.path(`${t}.ndjson`), to: staging.path(`${t}.parquet`), columns: typed(TABLE_COLUMNS[t]), timeOrdered: true })),
+        ...tables.map((t) => ({
+          from: staging.path(`${t}.ndjson`),
+          to: staging.path(`${t}.parquet`),
+          columns: typed(TABLE_COLUMNS[t]),
+          timeOrdered: true,
+        })),
         { from: staging.path(`${GROUND_TRUTH}.ndjson`), to: staging.path(`${GROUND_TRUTH}.parquet`), columns: GROUND_TRUTH_COLUMNS },
       ]);
       for (const t of [...tables, GROUND_TRUTH]) staging.remove(`${t}.ndjson`);

@@ -393,7 +393,8 @@ export class Simulation {
         ['upper case', 0.3],
         ['title', 0.3],
       ] as const);
-      const shown = (s: string) => (drift === 'no accents' ? s.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : drift === 'upper case' ? s.toUpperCase() : s);
+      const shown = (s: string) =>
+        drift === 'no accents' ? s.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : drift === 'upper case' ? s.toUpperCase() : s;
       const last = drift === 'title' ? `${lastName}, MBA` : shown(lastName);
       const hl = this.headline(company);
       if (hl.named === null) this.phenomena.headlinesWithoutCompany++;
@@ -443,7 +444,14 @@ export class Simulation {
     ] as const);
     if (shape === 'role, industry') return { text: `${role} | ${industry}`, named: null };
     if (shape === 'bare' || company === null) return { text: rng.pick(BARE_HEADLINES), named: null };
-    const text = shape === 'at' ? `${role} at ${company}` : shape === '@' ? `${role} @ ${company}` : shape === '|' ? `${role} | ${company}` : `${role} at ${company} | ${industry}`;
+    const text =
+      shape === 'at'
+        ? `${role} at ${company}`
+        : shape === '@'
+          ? `${role} @ ${company}`
+          : shape === '|'
+            ? `${role} | ${company}`
+            : `${role} at ${company} | ${industry}`;
     return { text, named: company };
   }
 
@@ -491,13 +499,15 @@ export class Simulation {
 
     // How they arrived: a visit planned after a LinkedIn interaction comes from LinkedIn.
     const referral = v.referredBy;
-    const arrival = referral ? 'linkedin' : weighted(rng, [
-      ['search', 40],
-      ['direct', 20],
-      ['linkedin', 15],
-      ['email', p.subscribed ? 25 : 0],
-      ['twitter', 5],
-    ] as const);
+    const arrival = referral
+      ? 'linkedin'
+      : weighted(rng, [
+          ['search', 40],
+          ['direct', 20],
+          ['linkedin', 15],
+          ['email', p.subscribed ? 25 : 0],
+          ['twitter', 5],
+        ] as const);
     let campaign: Campaign | null = null;
     let query = '';
     let referrer: string | null = null;
@@ -529,7 +539,11 @@ export class Simulation {
     };
 
     const landing =
-      referral && referral.post !== null ? ARTICLES[referral.post] : arrival === 'direct' && rng.chance(0.5) ? HOME : ARTICLES[articleZipf.sample(rng)];
+      referral && referral.post !== null
+        ? ARTICLES[referral.post]
+        : arrival === 'direct' && rng.chance(0.5)
+          ? HOME
+          : ARTICLES[articleZipf.sample(rng)];
     pageView(landing, true);
     const more = rng.geometric(1.3);
     for (let i = 0; i < more; i++) pageView(rng.chance(0.7) ? ARTICLES[articleZipf.sample(rng)] : rng.pick(SERVICES), false);
@@ -554,8 +568,17 @@ export class Simulation {
     }
 
     const wantsToBook =
-      p.bookAtVisit !== null && (p.bookings === 0 ? v.index >= p.bookAtVisit : p.bookAgain && p.bookings === 1 && anonymousId !== p.bookedFrom && rng.chance(0.3));
-    if (wantsToBook) this.book(p, anonymousId, () => pageView(CONTACT, false), () => pageView(THANKS, false), () => at, out);
+      p.bookAtVisit !== null &&
+      (p.bookings === 0 ? v.index >= p.bookAtVisit : p.bookAgain && p.bookings === 1 && anonymousId !== p.bookedFrom && rng.chance(0.3));
+    if (wantsToBook)
+      this.book(
+        p,
+        anonymousId,
+        () => pageView(CONTACT, false),
+        () => pageView(THANKS, false),
+        () => at,
+        out,
+      );
   }
 
   /** Calendly via Zapier: a contact page, then a track and an identify sent server-side with the cookie in utm_term. */
@@ -583,7 +606,13 @@ export class Simulation {
     if (late) this.phenomena.lateIdentifies++;
     const identify = zapier('identify', bookedAt + (late ? Math.floor(HOUR + rng.exponential(DAY)) : rng.int(5_000, 90_000)));
     const fullName = `${p.firstName} ${p.lastName}`;
-    identify.traits = { email, name: rng.chance(0.7) ? fullName : null, firstName: p.firstName, lastName: p.lastName, company: p.companyTrait };
+    identify.traits = {
+      email,
+      name: rng.chance(0.7) ? fullName : null,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      company: p.companyTrait,
+    };
     if (p.companyTrait !== null) this.phenomena.identifiesWithCompany++;
     out.push(track, identify);
     thanks();
@@ -621,25 +650,27 @@ export class Simulation {
       this.phenomena.offsiteInteractions++;
       // Scrapes differ: some rows split the name and a few then lack the full name; the company column is not always filled.
       const split = rng.chance(0.7);
-      out.push(simEvent({
-        id: `li-${rng.hex(20)}`,
-        kind: 'offsite',
-        person: p.id,
-        at: i.at,
-        offsite: {
-          fullName: split && rng.chance(0.12) ? null : li.name,
-          firstName: split ? li.firstName : null,
-          lastName: split ? li.lastName : null,
-          email: li.email,
-          action: i.action,
-          // Some exports (comments scraped from a post) come without the profile link.
-          profileUrl: rng.chance(0.9) ? li.profileUrl : null,
-          contentUrl: i.post === null ? 'https://www.linkedin.com/company/example-analytics' : LINKEDIN_POSTS[i.post],
-          headline: li.headline,
-          company: li.company !== null && rng.chance(0.6) ? li.company : null,
-          location: li.location,
-        },
-      }));
+      out.push(
+        simEvent({
+          id: `li-${rng.hex(20)}`,
+          kind: 'offsite',
+          person: p.id,
+          at: i.at,
+          offsite: {
+            fullName: split && rng.chance(0.12) ? null : li.name,
+            firstName: split ? li.firstName : null,
+            lastName: split ? li.lastName : null,
+            email: li.email,
+            action: i.action,
+            // Some exports (comments scraped from a post) come without the profile link.
+            profileUrl: rng.chance(0.9) ? li.profileUrl : null,
+            contentUrl: i.post === null ? 'https://www.linkedin.com/company/example-analytics' : LINKEDIN_POSTS[i.post],
+            headline: li.headline,
+            company: li.company !== null && rng.chance(0.6) ? li.company : null,
+            location: li.location,
+          },
+        }),
+      );
     }
   }
 }

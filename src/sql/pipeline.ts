@@ -95,7 +95,8 @@ export function dependencies(steps: readonly Step[], external: readonly string[]
     for (const table of createsOf(step)) {
       const other = maker.get(table);
       // A loop re-creating a table an earlier step made refines it in place.
-      if (other !== undefined && step.kind === 'sql') throw new ModelGraphError(`two models named '${table}' (steps '${steps[other].name}' and '${step.name}')`);
+      if (other !== undefined && step.kind === 'sql')
+        throw new ModelGraphError(`two models named '${table}' (steps '${steps[other].name}' and '${step.name}')`);
       if (other === undefined) maker.set(table, i);
     }
   });
@@ -104,7 +105,8 @@ export function dependencies(steps: readonly Step[], external: readonly string[]
     const deps = new Set<number>();
     for (const table of touches(step)) {
       const made = maker.get(table);
-      if (made === undefined && !changed.has(table) && !external.includes(table)) throw new ModelGraphError(`'${step.name}' reads '${table}', which no model makes`);
+      if (made === undefined && !changed.has(table) && !external.includes(table))
+        throw new ModelGraphError(`'${step.name}' reads '${table}', which no model makes`);
       if (made !== undefined && made !== i) deps.add(made);
       if (changed.has(table)) for (let j = 0; j < i; j++) if (touches(steps[j]).includes(table)) deps.add(j);
     }
@@ -153,7 +155,12 @@ export function upstreamOf<S extends Step>(steps: readonly S[], names: readonly 
  * The steps between two sets of models: those `to` need that `from` do not (the models after `from`, up to `to`, and
  * whatever else only they need), in pipeline order. `from` may be made outside the sub-plan: it reads them as they are.
  */
-export function between<S extends Step>(steps: readonly S[], from: readonly string[], to: readonly string[], external: readonly string[] = []): S[] {
+export function between<S extends Step>(
+  steps: readonly S[],
+  from: readonly string[],
+  to: readonly string[],
+  external: readonly string[] = [],
+): S[] {
   const before = new Set(upstreamOf(steps, from, external));
   return upstreamOf(steps, to, external).filter((s) => !before.has(s));
 }

@@ -48,7 +48,11 @@ export class LoopCapError extends JourneyStitchError {
   }
 }
 
-async function runLoop<R>(executor: PipelineExecutor<R>, loop: LoopStep, onIteration: StepHooks<R>['onIteration']): Promise<{ iterations: number; body: R[] }> {
+async function runLoop<R>(
+  executor: PipelineExecutor<R>,
+  loop: LoopStep,
+  onIteration: StepHooks<R>['onIteration'],
+): Promise<{ iterations: number; body: R[] }> {
   if (!(loop.maxIterations >= 1)) throw new Error(`loop '${loop.name}': maxIterations must be at least 1, got ${loop.maxIterations}`);
   for (let iteration = 1; ; iteration++) {
     const at = { name: loop.name, iteration };
@@ -62,11 +66,18 @@ async function runLoop<R>(executor: PipelineExecutor<R>, loop: LoopStep, onItera
 }
 
 /** Run `steps` in order on `executor`; the first failure stops the run (nothing after it runs). */
-export async function runPipelineSteps<R>(executor: PipelineExecutor<R>, steps: readonly Step[], hooks: StepHooks<R> = {}): Promise<StepOutcome<R>[]> {
+export async function runPipelineSteps<R>(
+  executor: PipelineExecutor<R>,
+  steps: readonly Step[],
+  hooks: StepHooks<R> = {},
+): Promise<StepOutcome<R>[]> {
   const outcomes: StepOutcome<R>[] = [];
   for (const [index, step] of steps.entries()) {
     hooks.onStepStart?.(step, index);
-    const outcome: StepOutcome<R> = step.kind === 'sql' ? { kind: 'sql', report: await executor.statement(step) } : { kind: 'loop', ...(await runLoop(executor, step, hooks.onIteration)) };
+    const outcome: StepOutcome<R> =
+      step.kind === 'sql'
+        ? { kind: 'sql', report: await executor.statement(step) }
+        : { kind: 'loop', ...(await runLoop(executor, step, hooks.onIteration)) };
     outcomes.push(outcome);
     await hooks.onStepEnd?.(step, index, outcome);
   }

@@ -36,7 +36,9 @@ function scriptedLoop(loop: LoopStep, dialect: Dialect, scripting: Scripting): s
     scripting.setVariable(ITERATIONS, '0'),
     scripting.whileLoop(
       `${CHANGED} > 0 AND ${ITERATIONS} < ${dialect.numberLiteral(loop.maxIterations)}`,
-      [...loop.body.map(sqlStep), scripting.setVariable(CHANGED, changed), scripting.setVariable(ITERATIONS, `${ITERATIONS} + 1`)].join('\n'),
+      [...loop.body.map(sqlStep), scripting.setVariable(CHANGED, changed), scripting.setVariable(ITERATIONS, `${ITERATIONS} + 1`)].join(
+        '\n',
+      ),
     ),
     scripting.ifThen(`${CHANGED} > 0`, scripting.raise(convergenceMessage(loop))),
   ].join('\n');
@@ -57,7 +59,9 @@ function unrolledLoop(loop: LoopStep, dialect: Dialect): string {
     comment('give the same result as `journey-stitch stitch`, which stops as soon as nothing changes.'),
     ...rounds,
     comment(`${loop.name}: fail, like the runner, if the last round still changed something.`),
-    statement(`SELECT CASE WHEN changed > 0 THEN ${dialect.raiseError(convergenceMessage(loop))} END AS converged FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n)`),
+    statement(
+      `SELECT CASE WHEN changed > 0 THEN ${dialect.raiseError(convergenceMessage(loop))} END AS converged FROM (\n${indent(loop.changedSql.trim().replace(/;\s*$/, ''))}\n)`,
+    ),
   ].join('\n');
 }
 
@@ -90,7 +94,12 @@ export interface ScriptOptions {
 
 function dropScratch(pipeline: Pipeline, dialect: Dialect, ref: (table: string) => string): string[] {
   if (!pipeline.scratch.length) return [];
-  return [[comment('intermediate tables are not part of the output: drop them'), ...pipeline.scratch.map((t) => statement(dialect.dropTableIfExists(ref(t))))].join('\n')];
+  return [
+    [
+      comment('intermediate tables are not part of the output: drop them'),
+      ...pipeline.scratch.map((t) => statement(dialect.dropTableIfExists(ref(t)))),
+    ].join('\n'),
+  ];
 }
 
 function header(title: string, dialect: Dialect, notes: string[] = []): string {
@@ -103,7 +112,10 @@ function header(title: string, dialect: Dialect, notes: string[] = []): string {
 
 /** The whole pipeline as one script. */
 export function toScript(pipeline: Pipeline, dialect: Dialect, options: ScriptOptions = {}): string {
-  const body = [...pipeline.steps.map((s) => stepBody(s, dialect)), ...(options.scratchRef ? dropScratch(pipeline, dialect, options.scratchRef) : [])];
+  const body = [
+    ...pipeline.steps.map((s) => stepBody(s, dialect)),
+    ...(options.scratchRef ? dropScratch(pipeline, dialect, options.scratchRef) : []),
+  ];
   const parts = [
     ...(options.noHeader ? [] : [header('identity stitching pipeline', dialect, options.notes)]),
     ...declarations(pipeline.steps, dialect),
@@ -114,8 +126,13 @@ export function toScript(pipeline: Pipeline, dialect: Dialect, options: ScriptOp
 
 /** `body` between taking and releasing `lock`, released on failure too (an exception block of the dialect's scripting). */
 function locked(body: string[], lock: NonNullable<ScriptOptions['lock']>, dialect: Dialect): string[] {
-  if (!dialect.scripting) throw new Error(`a locked script releases its lock when a statement fails, which needs scripting; ${dialect.displayName} SQL has none`);
-  return [[comment(lock.note), statement(lock.take)].join('\n'), dialect.scripting.guarded(body.join('\n\n'), statement(lock.release)), statement(lock.release)];
+  if (!dialect.scripting)
+    throw new Error(`a locked script releases its lock when a statement fails, which needs scripting; ${dialect.displayName} SQL has none`);
+  return [
+    [comment(lock.note), statement(lock.take)].join('\n'),
+    dialect.scripting.guarded(body.join('\n\n'), statement(lock.release)),
+    statement(lock.release),
+  ];
 }
 
 /** One step as a script that runs on its own (after the steps before it). */

@@ -23,7 +23,9 @@ afterEach(() => db.close());
 async function bill(partitions: Record<string, string>, ...statements: string[]) {
   const ledger = withScanLedger(db.conn, partitions);
   for (const sql of statements) await ledger.conn.run(sql);
-  return ledger.take().map((s) => ({ bytes: s.bytes, tables: Object.fromEntries(s.scans.map((t) => [t.table.replace(/^.*\./, ''), t.bytes])) }));
+  return ledger
+    .take()
+    .map((s) => ({ bytes: s.bytes, tables: Object.fromEntries(s.scans.map((t) => [t.table.replace(/^.*\./, ''), t.bytes])) }));
 }
 
 // Per row: id 4 bytes ('a1'), note 4 ('xx') or 0 (NULL), seen_at 8. Per day: 2024-03-01 28, 2024-03-02 32, 2024-03-03 28.
@@ -64,7 +66,12 @@ describe('BigQuery bytes ledger', () => {
 
   it('marks the part a DML statement bills for its target, and only that part', async () => {
     const ledger = withScanLedger(db.conn, { events: 'seen_at' });
-    for (const sql of [`DELETE FROM events WHERE id = 'b1'`, `DELETE FROM copy WHERE id = 'a1'`, `INSERT INTO events SELECT * FROM copy`, `SELECT id FROM events`]) {
+    for (const sql of [
+      `DELETE FROM events WHERE id = 'b1'`,
+      `DELETE FROM copy WHERE id = 'a1'`,
+      `INSERT INTO events SELECT * FROM copy`,
+      `SELECT id FROM events`,
+    ]) {
       await ledger.conn.run(sql);
     }
     const marked = ledger.take().map((s) => s.scans.filter((t) => t.modified).map((t) => [t.table.replace(/^.*\./, ''), t.bytes]));
@@ -88,15 +95,24 @@ describe('BigQuery bytes ledger', () => {
     const [midnight] = await bill({ events: 'seen_at' }, `SELECT id FROM events WHERE seen_at < TIMESTAMP '2024-03-02 00:00'`);
     expect(midnight.bytes).toBe(2 * 12);
     // With an IN subquery beside it the outer table is pruned, the subquery's table is not.
-    const [semi] = await bill({ events: 'seen_at', copy: 'seen_at' }, `SELECT id FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' AND id IN (SELECT id FROM copy)`);
-    expect(semi.tables).toEqual({ [`events (days (SUBQUERY AND (seen_at >= '2024-03-03 00:00:00'::TIMESTAMP)))`]: 2 * 12, '"copy"': 6 * 4 });
+    const [semi] = await bill(
+      { events: 'seen_at', copy: 'seen_at' },
+      `SELECT id FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' AND id IN (SELECT id FROM copy)`,
+    );
+    expect(semi.tables).toEqual({
+      [`events (days (SUBQUERY AND (seen_at >= '2024-03-03 00:00:00'::TIMESTAMP)))`]: 2 * 12,
+      '"copy"': 6 * 4,
+    });
     // Under an OR nothing is pruned.
     expect(either.bytes).toBe(6 * 12);
     expect(unpartitioned.bytes).toBe(6 * 12);
   });
 
   it('bills what a DELETE reads of its partitioned target for the days its constant filter keeps', async () => {
-    const [del] = await bill({ events: 'seen_at' }, `DELETE FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' AND id IN (SELECT id FROM copy WHERE id = 'c1')`);
+    const [del] = await bill(
+      { events: 'seen_at' },
+      `DELETE FROM events WHERE seen_at >= TIMESTAMP '2024-03-03 00:00' AND id IN (SELECT id FROM copy WHERE id = 'c1')`,
+    );
     const read = Object.entries(del.tables).find(([t]) => t.includes('read by the statement'));
     // Its id and seen_at, of 03-03 only; plus the modified day (28) and the subquery's read of copy (6 * 4).
     expect(read?.[1]).toBe(2 * 12);

@@ -14,7 +14,15 @@ import { matchingScores, type OffsiteGroup, type ProbabilityColumn } from '../..
 import { evaluateCells } from '../../src/evaluate/metrics';
 
 const group = (g: Partial<OffsiteGroup>): OffsiteGroup => ({
-  category: 'inferred', band: null, toVisitor: true, correct: true, matchable: true, trueVisitor: true, rows: 1, probabilitySum: 0, ...g,
+  category: 'inferred',
+  band: null,
+  toVisitor: true,
+  correct: true,
+  matchable: true,
+  trueVisitor: true,
+  rows: 1,
+  probabilitySum: 0,
+  ...g,
 });
 
 function system(name: string, groups: OffsiteGroup[], probability: ProbabilityColumn): SystemResult {
@@ -23,12 +31,22 @@ function system(name: string, groups: OffsiteGroup[], probability: ProbabilityCo
 }
 
 const run = (system: TimeResult['system'], ms: number, scores: SystemResult | null): TimeResult => ({
-  system, loadMs: 100, ms, iterations: { js_id_propagation: 1 }, steps: [{ name: 'stitched_events', ms }], peakRssMiB: 300, scores,
+  system,
+  loadMs: 100,
+  ms,
+  iterations: { js_id_propagation: 1 },
+  steps: [{ name: 'stitched_events', ms }],
+  peakRssMiB: 300,
+  scores,
 });
 
 function size(events: number, withProbabilities: boolean): SizeResult {
   const scored = withProbabilities
-    ? [group({ band: 3, rows: 18, probabilitySum: 16.74 }), group({ band: 3, rows: 2, correct: false, probabilitySum: 1.86 }), group({ band: 5, rows: 30, probabilitySum: 29.9 })]
+    ? [
+        group({ band: 3, rows: 18, probabilitySum: 16.74 }),
+        group({ band: 3, rows: 2, correct: false, probabilitySum: 1.86 }),
+        group({ band: 5, rows: 30, probabilitySum: 29.9 }),
+      ]
     : [group({ rows: 40 }), group({ rows: 10, correct: false })];
   return {
     events,
@@ -36,7 +54,11 @@ function size(events: number, withProbabilities: boolean): SizeResult {
     generatedMs: 900,
     generator: SAMPLE_GENERATOR_VERSION,
     ours: run('ours', 1500, system('journey-stitch', scored, withProbabilities ? 'present' : 'missing')),
-    exact: run('ours-exact', 1400, system('journey-stitch, exact-name rule', [group({ rows: 40 }), group({ rows: 20, correct: false })], 'missing')),
+    exact: run(
+      'ours-exact',
+      1400,
+      system('journey-stitch, exact-name rule', [group({ rows: 40 }), group({ rows: 20, correct: false })], 'missing'),
+    ),
     seed: run('seed', 200, system('seed SQL', [group({ rows: 30 }), group({ rows: 30, correct: false })], 'not applicable')),
     machine: { cpus: 2, loadAverage: 1.5, memoryGiB: 24 },
     measuredAt: '2026-12-06T17:00:00.000Z',
@@ -48,7 +70,13 @@ function olderSize(events: number): SizeResult {
   const s = size(events, false);
   const { matching: _, ...ours } = s.ours.scores!;
   const { matching: __, ...seed } = s.seed.scores!;
-  return { ...s, generator: undefined, exact: undefined, ours: { ...s.ours, scores: ours as SystemResult }, seed: { ...s.seed, scores: seed as SystemResult } };
+  return {
+    ...s,
+    generator: undefined,
+    exact: undefined,
+    ours: { ...s.ours, scores: ours as SystemResult },
+    seed: { ...s.seed, scores: seed as SystemResult },
+  };
 }
 
 describe('RESULTS.md', () => {
@@ -93,7 +121,9 @@ describe('RESULTS.md', () => {
       const results: BenchResults = { sizes: { 100000: size(100_000, true), 1000000: size(1_000_000, true) }, cost: null };
       const file = path.join(dir, 'results.json');
       writeFileSync(file, JSON.stringify(results));
-      execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../bench/report.ts'), file, dir], { stdio: 'pipe' });
+      execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../bench/report.ts'), file, dir], {
+        stdio: 'pipe',
+      });
       expect(readFileSync(path.join(dir, 'RESULTS.md'), 'utf8')).toBe(resultsMarkdown(results, null));
       for (const png of ['time-vs-events.png', 'calibration.png']) {
         const bytes = readFileSync(path.join(dir, png));

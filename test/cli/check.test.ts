@@ -27,9 +27,19 @@ describe('journey-stitch check (child process)', () => {
     await writeTinyWorld(data);
     await writeFile(
       path.join(data, 'identifies.ndjson'),
-      JSON.stringify({ id: 'i1', anonymousId: 'a1', uid: 'u1', timestamp: '2024-03-01T10:10:00Z', e_mail: 'ada@example.com', name: 'Ada Lovelace' }) + '\n',
+      JSON.stringify({
+        id: 'i1',
+        anonymousId: 'a1',
+        uid: 'u1',
+        timestamp: '2024-03-01T10:10:00Z',
+        e_mail: 'ada@example.com',
+        name: 'Ada Lovelace',
+      }) + '\n',
     );
-    await writeFile(path.join(data, 'tracks.csv'), 'id,anonymous_id,user_id,timestamp,event\nt1,a1,u1,2024-03-01T10:20:00Z,meeting_booked\n');
+    await writeFile(
+      path.join(data, 'tracks.csv'),
+      'id,anonymous_id,user_id,timestamp,event\nt1,a1,u1,2024-03-01T10:20:00Z,meeting_booked\n',
+    );
     await writeFile(path.join(dir, 'journey-stitch.yaml'), CONFIG);
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -41,22 +51,32 @@ describe('journey-stitch check (child process)', () => {
     expect(lines).toContain('  pages.ndjson (pages): 5 of 14 expected columns, 3 rows, 2024-03-01 10:00 to 2024-03-02 09:00 UTC');
     expect(lines).toContain('    unreadable: 1 line(s), the first on line 3 (malformed JSON)');
     expect(lines).toContain('    found: id, anonymousId (as anonymous_id, by header), timestamp, e_mail (as email, by header), name');
-    expect(lines).toContain("warning: identifies.ndjson: no user_id column: user_id is read as NULL; the closest column is 'uid': map source.columns.identifies.user_id: uid");
-    expect(lines).toContain("warning: journeys.conversion_events: 'Meeting Booked' matches no track event; did you mean 'meeting_booked'? (most frequent: meeting_booked (1))");
+    expect(lines).toContain(
+      "warning: identifies.ndjson: no user_id column: user_id is read as NULL; the closest column is 'uid': map source.columns.identifies.user_id: uid",
+    );
+    expect(lines).toContain(
+      "warning: journeys.conversion_events: 'Meeting Booked' matches no track event; did you mean 'meeting_booked'? (most frequent: meeting_booked (1))",
+    );
     expect(result.stdout).toContain('source:\n  columns:\n    identifies:\n      user_id: uid\n');
-    expect(lines).toContain('Every file and required column is there: journey-stitch stitch can run (7 warning(s) above; stitch --strict would stop on them).');
+    expect(lines).toContain(
+      'Every file and required column is there: journey-stitch stitch can run (7 warning(s) above; stitch --strict would stop on them).',
+    );
     expect((await runCli(['check', '--strict'], dir)).code).toBe(1);
   });
 
   it('stitch says the same in its warnings and summary; --strict fails before anything is written', async () => {
     const strict = await runCli(['stitch', '--strict'], dir);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("journey-stitch: --strict: 7 warning(s), the database was not written:\n  pages.ndjson: no user_id column");
+    expect(strict.stderr).toContain(
+      'journey-stitch: --strict: 7 warning(s), the database was not written:\n  pages.ndjson: no user_id column',
+    );
     expect(existsSync(path.join(dir, 'db', 'stitched.duckdb'))).toBe(false);
 
     const run = await runCli(['stitch'], dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("warning: journeys.conversion_events: 'Meeting Booked' matches no track event; did you mean 'meeting_booked'?");
+    expect(run.stderr).toContain(
+      "warning: journeys.conversion_events: 'Meeting Booked' matches no track event; did you mean 'meeting_booked'?",
+    );
     expect(run.stderr).toContain('columns found by header in identifies.ndjson: anonymousId → anonymous_id, e_mail → email');
     expect(run.stderr).toMatch(/^ {2}warnings: {11}7 \(above; stitch --strict stops on them\)$/m);
   });
@@ -66,7 +86,9 @@ describe('journey-stitch check (child process)', () => {
     await writeFile(pages, JSON.stringify([{ id: 'p1', anonymous_id: 'a1', timestamp: '2024-03-01T10:00:00Z' }], null, 2));
     const check = await runCli(['check'], dir);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain(`error: ${pages}: no readable row (7 unreadable line(s)); the first bad line is 1 (malformed JSON): [. Fix: the file is a JSON array`);
+    expect(check.stdout).toContain(
+      `error: ${pages}: no readable row (7 unreadable line(s)); the first bad line is 1 (malformed JSON): [. Fix: the file is a JSON array`,
+    );
     expect(check.stdout).toContain('Not ready: 1 error(s) above; stitch would stop on them.');
     const stitch = await runCli(['stitch'], dir);
     expect(stitch.code).toBe(1);
@@ -79,7 +101,13 @@ describe('journey-stitch check (child process)', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ database: path.join(dir, 'db', 'stitched.duckdb'), exported: [], eventsIn: 8, duplicatesRemoved: 1, eventsOut: 6 });
+    expect(summary).toMatchObject({
+      database: path.join(dir, 'db', 'stitched.duckdb'),
+      exported: [],
+      eventsIn: 8,
+      duplicatesRemoved: 1,
+      eventsOut: 6,
+    });
     expect(summary.warnings).toHaveLength(7);
     expect(summary.rejectedByReason).toEqual({ 'malformed JSON': 1 });
 

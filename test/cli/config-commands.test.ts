@@ -12,18 +12,21 @@ describe('journey-stitch init / schema (child process)', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it.each(['duckdb', 'bigquery'] as const)('init --warehouse %s writes a config that loads, with a working $schema reference', async (warehouse) => {
-    const result = await runCli(['init', '--warehouse', warehouse], dir);
-    expect(result).toMatchObject({ code: 0, stdout: '' });
-    expect(result.stderr).toContain('wrote journey-stitch.yaml');
-    const file = path.join(dir, 'journey-stitch.yaml');
-    const text = await readFile(file, 'utf8');
-    const ref = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)![1];
-    // The reference resolves, from the config's folder, to the schema shipped with journey-stitch.
-    expect(await readFile(path.resolve(dir, ref), 'utf8')).toBe(configJsonSchemaText());
-    const { config } = await loadConfig(file);
-    expect(config.warehouse).toBe(warehouse);
-  });
+  it.each(['duckdb', 'bigquery'] as const)(
+    'init --warehouse %s writes a config that loads, with a working $schema reference',
+    async (warehouse) => {
+      const result = await runCli(['init', '--warehouse', warehouse], dir);
+      expect(result).toMatchObject({ code: 0, stdout: '' });
+      expect(result.stderr).toContain('wrote journey-stitch.yaml');
+      const file = path.join(dir, 'journey-stitch.yaml');
+      const text = await readFile(file, 'utf8');
+      const ref = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)![1];
+      // The reference resolves, from the config's folder, to the schema shipped with journey-stitch.
+      expect(await readFile(path.resolve(dir, ref), 'utf8')).toBe(configJsonSchemaText());
+      const { config } = await loadConfig(file);
+      expect(config.warehouse).toBe(warehouse);
+    },
+  );
 
   it('init refuses to overwrite without --force', async () => {
     const file = path.join(dir, 'journey-stitch.yaml');

@@ -29,22 +29,35 @@ function readsAPropertyOfUndefined(value: { a?: { b: number } }): number {
 
 describe('errorReport', () => {
   it('prints expected errors as their message alone: a config error, a missing file, a plain Error', () => {
-    expect(errorReport(new ConfigError('journey-stitch.yaml', ['sources: unknown key']), {})).toBe('journey-stitch: journey-stitch.yaml: sources: unknown key\n');
+    expect(errorReport(new ConfigError('journey-stitch.yaml', ['sources: unknown key']), {})).toBe(
+      'journey-stitch: journey-stitch.yaml: sources: unknown key\n',
+    );
     expect(errorReport(new SourceFileError("no 'pages' file in ./data"), {})).toBe("journey-stitch: no 'pages' file in ./data\n");
-    expect(errorReport(new Error('--json writes the DuckDB run summary'), {})).toBe('journey-stitch: --json writes the DuckDB run summary\n');
+    expect(errorReport(new Error('--json writes the DuckDB run summary'), {})).toBe(
+      'journey-stitch: --json writes the DuckDB run summary\n',
+    );
   });
 
   it('prints the stack of a programming error, so the bug can be found', () => {
     const bug = thrown(() => readsAPropertyOfUndefined({}));
     const report = errorReport(bug, {});
-    expect(report).toMatch(/^journey-stitch: unexpected error \(a bug in journey-stitch; please report it with these lines\):\nTypeError: /);
+    expect(report).toMatch(
+      /^journey-stitch: unexpected error \(a bug in journey-stitch; please report it with these lines\):\nTypeError: /,
+    );
     expect(report).toMatch(/\n +at readsAPropertyOfUndefined \(.*error-report\.test\.ts:\d+:\d+\)/);
-    const assertion = errorReport(thrown(() => assert.equal(1, 2)), {});
+    const assertion = errorReport(
+      thrown(() => assert.equal(1, 2)),
+      {},
+    );
     expect(assertion).toMatch(/unexpected error.*\nAssertionError.*\n[\s\S]*\n +at /);
   });
 
   it('tells a bug by name, so an error from another realm counts too; non-errors are bugs as well', () => {
-    const foreign = { name: 'RangeError', message: 'Invalid time value', stack: 'RangeError: Invalid time value\n    at somewhere (native)' };
+    const foreign = {
+      name: 'RangeError',
+      message: 'Invalid time value',
+      stack: 'RangeError: Invalid time value\n    at somewhere (native)',
+    };
     expect(errorReport(foreign, {})).toContain('\nRangeError: Invalid time value\n    at somewhere (native)\n');
     expect(errorReport('a string', {})).toBe('journey-stitch: unexpected error (a bug in journey-stitch; please report it): a string\n');
   });
@@ -69,7 +82,8 @@ describe('errorReport and JourneyStitchError', () => {
       new FilterError('f', 'e', 'why'),
       new EntitlementError('me'),
     ];
-    for (const err of errors) expect([err.name, err instanceof JourneyStitchError, isJourneyStitchError(err)]).toEqual([err.name, true, true]);
+    for (const err of errors)
+      expect([err.name, err instanceof JourneyStitchError, isJourneyStitchError(err)]).toEqual([err.name, true, true]);
     // Another copy of the module (a bundle, another realm): not an instance, still ours by its brand.
     const foreign = Object.assign(new Error('from elsewhere'), { [Symbol.for('journey-stitch.error')]: true });
     expect(foreign instanceof JourneyStitchError).toBe(false);
@@ -82,8 +96,12 @@ describe('errorReport and JourneyStitchError', () => {
     expect(errorReport(named, {})).toBe('journey-stitch: a value out of range: use 1 to 10\n');
     const bug = thrown(() => readsAPropertyOfUndefined({})) as Error;
     const report = errorReport(new PipelineStepError('js_events', bug), {});
-    expect(report).toMatch(/^journey-stitch: unexpected error \(a bug in journey-stitch; please report it with these lines\):\nPipelineStepError: model 'js_events' failed: .*\ncaused by TypeError: /);
+    expect(report).toMatch(
+      /^journey-stitch: unexpected error \(a bug in journey-stitch; please report it with these lines\):\nPipelineStepError: model 'js_events' failed: .*\ncaused by TypeError: /,
+    );
     expect(report).toMatch(/\n +at readsAPropertyOfUndefined /);
-    expect(errorReport(new PipelineStepError('js_events', new Error('Binder Error: no column x')), {})).toBe("journey-stitch: model 'js_events' failed: Binder Error: no column x\n");
+    expect(errorReport(new PipelineStepError('js_events', new Error('Binder Error: no column x')), {})).toBe(
+      "journey-stitch: model 'js_events' failed: Binder Error: no column x\n",
+    );
   });
 });

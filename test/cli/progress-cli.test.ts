@@ -15,7 +15,11 @@ const ESC = '\x1b';
 function runOnTerminal(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '120' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd,
+      env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '120' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -41,7 +45,9 @@ describe('stitch progress (child process)', () => {
     expect(run.output).toMatch(/models \[[█░]{24}\] \d+% \| \d+ of (\d+) \| \d+s \| js_\w+/);
     expect(run.output).toMatch(/export \[[█░]{24}\] \d+% \| \d of 7 \| \d+s \| \w+/);
     // The lines a log would keep are all there, whole.
-    expect(run.output).toMatch(/read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\) \[0\.\d kB of 0\.\d kB\]\r?\n/);
+    expect(run.output).toMatch(
+      /read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\) \[0\.\d kB of 0\.\d kB\]\r?\n/,
+    );
     expect(run.output).toMatch(/ {2}stitched_events +6 rows +\d+ ms {2}\[\d+\/\d+\]\r?\n/);
     expect(run.output).toMatch(/ {2}exported rejected_rows \(7 of 7\)\r?\n/);
     expect(run.output).toMatch(/ {2}events out: {9}6\r?\n/);
@@ -59,7 +65,10 @@ describe('stitch progress (child process)', () => {
       'read identifies.ndjson: 1 rows [x of 0.9 kB]',
       'read linkedin.ndjson: 2 rows [x of 0.9 kB]',
     ]);
-    const places = lines.flatMap((l) => { const m = /\[(\d+)\/(\d+)\]$/.exec(l); return m ? [[Number(m[1]), Number(m[2])]] : []; });
+    const places = lines.flatMap((l) => {
+      const m = /\[(\d+)\/(\d+)\]$/.exec(l);
+      return m ? [[Number(m[1]), Number(m[2])]] : [];
+    });
     expect(places.length).toBeGreaterThan(10);
     expect(places).toEqual(places.map((_, i) => [i + 1, places.length]));
     expect(lines.filter((l) => /^ {2}exported \w+ \(\d of 7\)$/.test(l))).toHaveLength(7);

@@ -58,7 +58,10 @@ describe('lineProgress (not a terminal)', () => {
     p.update(160_000_000, 'pages.ndjson', 'read pages.ndjson: 1,000 rows (900 ms) [160.0 MB of 200.0 MB]');
     p.update(161_000_000, 'tracks.ndjson');
     p.update(180_000_000, 'tracks.ndjson');
-    expect(lines.slice(7)).toEqual(['read pages.ndjson: 1,000 rows (900 ms) [160.0 MB of 200.0 MB]', 'loading: 180.0 MB of 200.0 MB (90%), tracks.ndjson']);
+    expect(lines.slice(7)).toEqual([
+      'read pages.ndjson: 1,000 rows (900 ms) [160.0 MB of 200.0 MB]',
+      'loading: 180.0 MB of 200.0 MB (90%), tracks.ndjson',
+    ]);
     expect(lines.join('\n')).not.toContain(ESC);
   });
 
@@ -88,7 +91,8 @@ describe('barProgress (a terminal)', () => {
     expect(drawn).toMatch(/models \[█{6}░{18}\] 25% \| 1 of 4 \| \d+s \| js_events/);
     expect(drawn).toMatch(/models \[█{12}░{12}\] 50% \| 2 of 4 \| \d+s \| js_events/);
     // The kept lines are written whole, each on a line of its own, above the bar.
-    for (const line of ['  js_staged  10 rows  5 ms  [1/4]', 'warning: something to keep', '  js_events  9 rows  4 ms  [2/4]']) expect(all).toContain(`${line}\n`);
+    for (const line of ['  js_staged  10 rows  5 ms  [1/4]', 'warning: something to keep', '  js_events  9 rows  4 ms  [2/4]'])
+      expect(all).toContain(`${line}\n`);
     expect(all.indexOf('[1/4]')).toBeLessThan(all.indexOf('warning: something to keep'));
     // Taken down: the last thing written clears from the cursor down, and later lines are plain.
     expect(all.endsWith(`${ESC}[0J`)).toBe(true);

@@ -52,7 +52,9 @@ describe('journey-stitch stitch (child process)', () => {
 
     const dryRun = await runCli(['stitch', '--dry-run'], dir);
     expect(dryRun.code).toBe(1);
-    expect(dryRun.stderr).toBe(`journey-stitch: --dry-run estimates BigQuery costs; ${path.join(dir, 'journey-stitch.yaml')} has warehouse: duckdb\n`);
+    expect(dryRun.stderr).toBe(
+      `journey-stitch: --dry-run estimates BigQuery costs; ${path.join(dir, 'journey-stitch.yaml')} has warehouse: duckdb\n`,
+    );
   });
 
   it('hands warehouse: bigquery to the BigQuery runner (which here fails on the missing key file, offline)', async () => {
@@ -79,21 +81,46 @@ describe('journey-stitch sql (child process)', () => {
     const result = await runCli(['sql', '--warehouse', 'duckdb'], dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^-- journey-stitch: identity stitching pipeline/);
-    expect(result.stdout).toContain('-- Reads "pages", "tracks", "identifies", "linkedin" (load your source files into these tables first).');
+    expect(result.stdout).toContain(
+      '-- Reads "pages", "tracks", "identifies", "linkedin" (load your source files into these tables first).',
+    );
 
     // Raw tables with every logical column (the offline SQL assumes they exist), holding the tiny world.
     const db = await openMemoryDb();
     try {
       const columns = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, 'string' as const]));
       const common = columns(SEGMENT_COLUMNS.common);
-      const t = (id: string, anon: string, ts: string, extra: Record<string, string> = {}) => ({ id, anonymous_id: anon, timestamp: ts, ...extra });
-      await createTable(db.conn, 'pages', [t('p1', 'a1', '2024-03-01T10:00:00Z', { context_page_title: 'Home' }), t('p3', 'a2', '2024-03-02T09:00:00Z')], common);
-      await createTable(db.conn, 'tracks', [t('t1', 'a1', '2024-03-01T10:20:00Z', { user_id: 'u1', event: 'Meeting Booked' })], { ...common, event: 'string' });
-      await createTable(db.conn, 'identifies', [t('i1', 'a1', '2024-03-01T10:10:00Z', { user_id: 'u1', email: 'ada@example.com', name: 'Ada Lovelace' })], {
-        ...common,
-        ...columns(SEGMENT_COLUMNS.identifies),
+      const t = (id: string, anon: string, ts: string, extra: Record<string, string> = {}) => ({
+        id,
+        anonymous_id: anon,
+        timestamp: ts,
+        ...extra,
       });
-      await createTable(db.conn, 'linkedin', [{ id: 'l1', full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-02-28T08:00:00Z' }], columns(OFFSITE_COLUMNS));
+      await createTable(
+        db.conn,
+        'pages',
+        [t('p1', 'a1', '2024-03-01T10:00:00Z', { context_page_title: 'Home' }), t('p3', 'a2', '2024-03-02T09:00:00Z')],
+        common,
+      );
+      await createTable(db.conn, 'tracks', [t('t1', 'a1', '2024-03-01T10:20:00Z', { user_id: 'u1', event: 'Meeting Booked' })], {
+        ...common,
+        event: 'string',
+      });
+      await createTable(
+        db.conn,
+        'identifies',
+        [t('i1', 'a1', '2024-03-01T10:10:00Z', { user_id: 'u1', email: 'ada@example.com', name: 'Ada Lovelace' })],
+        {
+          ...common,
+          ...columns(SEGMENT_COLUMNS.identifies),
+        },
+      );
+      await createTable(
+        db.conn,
+        'linkedin',
+        [{ id: 'l1', full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-02-28T08:00:00Z' }],
+        columns(OFFSITE_COLUMNS),
+      );
       await db.conn.run(result.stdout);
       // Raw tables stay, outputs are written, intermediate tables are dropped.
       const tables = (await queryRows(db.conn, 'SELECT table_name FROM information_schema.tables ORDER BY 1')).map((r) => r.table_name);
@@ -137,7 +164,11 @@ describe('journey-stitch sql (child process)', () => {
     const take = script.indexOf(`CREATE TABLE ${lock} AS SELECT GENERATE_UUID() AS run_id`);
     expect(take).toBeGreaterThan(script.lastIndexOf('DECLARE '));
     expect(take).toBeLessThan(script.indexOf('CREATE OR REPLACE TABLE'));
-    expect(script.endsWith(`EXCEPTION WHEN ERROR THEN\n  DROP TABLE IF EXISTS ${lock};\n  RAISE USING MESSAGE = @@error.message;\nEND;\n\nDROP TABLE IF EXISTS ${lock};\n`)).toBe(true);
+    expect(
+      script.endsWith(
+        `EXCEPTION WHEN ERROR THEN\n  DROP TABLE IF EXISTS ${lock};\n  RAISE USING MESSAGE = @@error.message;\nEND;\n\nDROP TABLE IF EXISTS ${lock};\n`,
+      ),
+    ).toBe(true);
     await zetasql().expectValid(script.slice(take, script.indexOf(';', take)), 'the lock statement');
     for (const f of [...numbered, 'journey_stitch.sql']) {
       const analysis = await zetasql().parseScript(await readFile(path.join(out, f), 'utf8'));

@@ -9,7 +9,11 @@ describe('journey-stitch.schema.json', () => {
   });
 
   it('describes what a user writes: warehouse and source required, defaulted keys optional', () => {
-    const schema = configJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, { enum?: string[] }> };
+    const schema = configJsonSchema() as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { enum?: string[] }>;
+    };
     expect(schema.required.sort()).toEqual(['source', 'warehouse']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.warehouse.enum).toEqual(['duckdb', 'bigquery']);

@@ -40,7 +40,11 @@ describe('parseConfig', () => {
   it('loads the minimal duckdb config with defaults filled in', () => {
     const config = parseConfig(DUCKDB_MINIMAL);
     expect(config.warehouse).toBe('duckdb');
-    expect(config.source).toMatchObject({ type: 'segment', path: './data', tables: { pages: 'pages', tracks: 'tracks', identifies: 'identifies' } });
+    expect(config.source).toMatchObject({
+      type: 'segment',
+      path: './data',
+      tables: { pages: 'pages', tracks: 'tracks', identifies: 'identifies' },
+    });
     expect(config.offsite).toEqual([{ name: 'linkedin', path: './data/linkedin.ndjson', format: 'generic', columns: {} }]);
     expect(config.identity.max_iterations).toBe(50);
     expect(config.output.database).toBe('.journey-stitch/journey_stitch.duckdb');
@@ -54,7 +58,9 @@ describe('parseConfig', () => {
 
   it('names an unknown key with its path, line and a did-you-mean', () => {
     const text = DUCKDB_MINIMAL.replace('  path: ./data\n', '  path: ./data\n  columns:\n    pages:\n      timestmp: sent_at\n');
-    expect(problems(text)).toEqual(["journey-stitch.yaml: source.columns.pages.timestmp: unknown key — did you mean 'timestamp'? (line 7, column 7)"]);
+    expect(problems(text)).toEqual([
+      "journey-stitch.yaml: source.columns.pages.timestmp: unknown key — did you mean 'timestamp'? (line 7, column 7)",
+    ]);
   });
 
   it('lists the allowed keys when nothing is close, and reports every problem at once', () => {
@@ -62,12 +68,16 @@ describe('parseConfig', () => {
     const lines = problems(text);
     expect(lines).toHaveLength(2);
     // In file order.
-    expect(lines[1]).toBe("journey-stitch.yaml: sessions.inactivity_minuets: unknown key — did you mean 'inactivity_minutes'? (line 10, column 3)");
+    expect(lines[1]).toBe(
+      "journey-stitch.yaml: sessions.inactivity_minuets: unknown key — did you mean 'inactivity_minutes'? (line 10, column 3)",
+    );
     expect(lines[0]).toMatch(/^journey-stitch\.yaml: colour: unknown key — allowed keys here: .*warehouse.*offsite.*\(line 8, column 1\)$/);
   });
 
   it('does not also report a misspelt required key as missing', () => {
-    expect(problems(DUCKDB_MINIMAL.replace('source:', 'sourse:'))).toEqual(["journey-stitch.yaml: sourse: unknown key — did you mean 'source'? (line 2, column 1)"]);
+    expect(problems(DUCKDB_MINIMAL.replace('source:', 'sourse:'))).toEqual([
+      "journey-stitch.yaml: sourse: unknown key — did you mean 'source'? (line 2, column 1)",
+    ]);
   });
 
   it('names the key in a list item', () => {
@@ -88,7 +98,7 @@ describe('parseConfig', () => {
     const text = `${DUCKDB_MINIMAL}identity:\n  max_iterations: 0\n  junk_values: none\njourneys:\n  steps: many\n`;
     expect(problems(text)).toEqual([
       'journey-stitch.yaml: identity.max_iterations: 0 is out of range; must be at least 1 (line 9, column 19)',
-      'journey-stitch.yaml: identity.junk_values: expected a list, got string \'none\' (line 10, column 16)',
+      "journey-stitch.yaml: identity.junk_values: expected a list, got string 'none' (line 10, column 16)",
       "journey-stitch.yaml: journeys.steps: expected a number, got string 'many' (line 12, column 10)",
     ]);
     expect(problems(DUCKDB_MINIMAL.replace('name: linkedin', 'name: linked-in'))[0]).toBe(
@@ -99,7 +109,10 @@ describe('parseConfig', () => {
 
   it("validates the duckdb: resources, which are optional and leave DuckDB's defaults", () => {
     expect(parseConfig(DUCKDB_MINIMAL).duckdb).toEqual({});
-    expect(parseConfig(`${DUCKDB_MINIMAL}duckdb:\n  memory_limit: 512 MiB\n  threads: 2\n`).duckdb).toEqual({ memory_limit: '512 MiB', threads: 2 });
+    expect(parseConfig(`${DUCKDB_MINIMAL}duckdb:\n  memory_limit: 512 MiB\n  threads: 2\n`).duckdb).toEqual({
+      memory_limit: '512 MiB',
+      threads: 2,
+    });
     expect(problems(`${DUCKDB_MINIMAL}duckdb:\n  memory_limit: lots\n  threads: 0\n`)).toEqual([
       "journey-stitch.yaml: duckdb.memory_limit: 'lots': must be a size with a unit, such as '8GB' or '512MiB' (line 9, column 17)",
       'journey-stitch.yaml: duckdb.threads: 0 is out of range; must be at least 1 (line 10, column 12)',
@@ -123,8 +136,12 @@ describe('parseConfig', () => {
   });
 
   it('reports YAML syntax errors with line and column, and empty files', () => {
-    expect(problems('warehouse: duckdb\nwarehouse: bigquery\n')).toEqual(['journey-stitch.yaml: YAML syntax error at line 2, column 1: Map keys must be unique']);
-    expect(problems('warehouse: duckdb\nsource:\n  type: segment\n  path: [./data\n')[0]).toMatch(/^journey-stitch\.yaml: YAML syntax error at line \d+, column \d+: /);
+    expect(problems('warehouse: duckdb\nwarehouse: bigquery\n')).toEqual([
+      'journey-stitch.yaml: YAML syntax error at line 2, column 1: Map keys must be unique',
+    ]);
+    expect(problems('warehouse: duckdb\nsource:\n  type: segment\n  path: [./data\n')[0]).toMatch(
+      /^journey-stitch\.yaml: YAML syntax error at line \d+, column \d+: /,
+    );
     expect(problems('')).toEqual(["journey-stitch.yaml: the file is empty; run 'journey-stitch init' to write a starter config"]);
     expect(problems('- a\n- b\n')).toEqual(['journey-stitch.yaml: expected a mapping of settings (key: value) at the top level']);
   });
@@ -133,7 +150,10 @@ describe('parseConfig', () => {
     expect(parseConfig(starterConfig('duckdb', 'journey-stitch.schema.json')).warehouse).toBe('duckdb');
     expect(parseConfig(starterConfig('bigquery', 'journey-stitch.schema.json')).warehouse).toBe('bigquery');
     // Its commented-out DuckDB resources are valid once uncommented.
-    const uncommented = starterConfig('duckdb', 'journey-stitch.schema.json').replace(/^# ((duckdb| {2}memory_limit| {2}threads):)/gm, '$1');
+    const uncommented = starterConfig('duckdb', 'journey-stitch.schema.json').replace(
+      /^# ((duckdb| {2}memory_limit| {2}threads):)/gm,
+      '$1',
+    );
     expect(parseConfig(uncommented).duckdb).toEqual({ memory_limit: '8GB', threads: 4 });
   });
 });
@@ -158,7 +178,9 @@ describe('loadConfig', () => {
 
   it('names the missing file and how to create one', async () => {
     const missing = path.join(dir, 'nope.yaml');
-    await expect(loadConfig(missing)).rejects.toThrow(`${missing}: not found; run 'journey-stitch init' to create one, or pass --config <file>`);
+    await expect(loadConfig(missing)).rejects.toThrow(
+      `${missing}: not found; run 'journey-stitch init' to create one, or pass --config <file>`,
+    );
   });
 });
 

@@ -35,7 +35,11 @@ beforeAll(async () => {
   const paths = await prepareDemo(ROOT, { quiet: true, extension: false });
   tmp = mkdtempSync(join(tmpdir(), 'js-dashboard-pages-'));
   const runLog = await runLogWorld(paths.dataDir, tmp);
-  [served.demo, served.runLog, browser] = await Promise.all([serve(paths.projectDir, paths.database), serve(runLog.projectDir, runLog.database), launchBrowser()]);
+  [served.demo, served.runLog, browser] = await Promise.all([
+    serve(paths.projectDir, paths.database),
+    serve(runLog.projectDir, runLog.database),
+    launchBrowser(),
+  ]);
 }, 600_000);
 afterAll(async () => {
   await browser?.close();
@@ -45,7 +49,11 @@ afterAll(async () => {
 
 type TileOutcome = { state: string; kind?: string; rows?: number; marks?: number; message?: string };
 
-async function openDashboard(s: Served, name: string, query = ''): Promise<{ page: Page; tiles: Record<string, TileOutcome>; errors: string[] }> {
+async function openDashboard(
+  s: Served,
+  name: string,
+  query = '',
+): Promise<{ page: Page; tiles: Record<string, TileOutcome>; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -64,25 +72,29 @@ function problem(t: TileOutcome | undefined): string | undefined {
   return undefined;
 }
 
-test.each(['demo', 'runLog'] as const)('%s: every tile of every dashboard page draws its data', async (world) => {
-  const s = served[world];
-  expect(s.dashboards).toHaveLength(4);
-  const problems: string[] = [];
-  for (const d of s.dashboards) {
-    const { page, tiles, errors } = await openDashboard(s, d.dashboard);
-    for (const e of d.elements) {
-      const why = problem(tiles[e.name]);
-      if (why) problems.push(`${d.dashboard}/${e.name}: ${why}`);
-      // Drawn as its LookML type says: a chart for the chart types, a number, or a table.
-      const kind = e.type === 'single_value' ? 'single' : e.type === 'looker_grid' ? 'table' : 'chart';
-      if (tiles[e.name]?.kind !== kind) problems.push(`${d.dashboard}/${e.name}: drawn as ${tiles[e.name]?.kind}, not ${kind}`);
+test.each(['demo', 'runLog'] as const)(
+  '%s: every tile of every dashboard page draws its data',
+  async (world) => {
+    const s = served[world];
+    expect(s.dashboards).toHaveLength(4);
+    const problems: string[] = [];
+    for (const d of s.dashboards) {
+      const { page, tiles, errors } = await openDashboard(s, d.dashboard);
+      for (const e of d.elements) {
+        const why = problem(tiles[e.name]);
+        if (why) problems.push(`${d.dashboard}/${e.name}: ${why}`);
+        // Drawn as its LookML type says: a chart for the chart types, a number, or a table.
+        const kind = e.type === 'single_value' ? 'single' : e.type === 'looker_grid' ? 'table' : 'chart';
+        if (tiles[e.name]?.kind !== kind) problems.push(`${d.dashboard}/${e.name}: drawn as ${tiles[e.name]?.kind}, not ${kind}`);
+      }
+      problems.push(...errors.map((m) => `${d.dashboard}: page error ${m}`));
+      await page.screenshot({ path: artifactPath(`dashboard-${world}-${d.dashboard}.png`), fullPage: true });
+      await page.close();
     }
-    problems.push(...errors.map((m) => `${d.dashboard}: page error ${m}`));
-    await page.screenshot({ path: artifactPath(`dashboard-${world}-${d.dashboard}.png`), fullPage: true });
-    await page.close();
-  }
-  expect(problems).toEqual([]);
-}, 300_000);
+    expect(problems).toEqual([]);
+  },
+  300_000,
+);
 
 test('tiles sit on the newspaper grid: a tile of the next row starts below the tiles above it', async () => {
   const { page } = await openDashboard(served.demo, 'journey_stitch_identity_coverage');

@@ -46,7 +46,9 @@ async function runTiles(world: World): Promise<{ outcomes: string[]; rows: Map<s
       rows.set(`${d.dashboard}/${e.name}`, got);
       // Every selected field is answered (none dropped for the grant) and the tile is not empty.
       const complete = got.length > 0 && e.fields.every((f) => f in got[0]);
-      outcomes.push(`${d.dashboard}/${e.name}: ${res.ok ? (complete ? 'ok' : `${got.length} rows, fields ${got[0] ? Object.keys(got[0]).join(',') : '-'}`) : res.error.message}`);
+      outcomes.push(
+        `${d.dashboard}/${e.name}: ${res.ok ? (complete ? 'ok' : `${got.length} rows, fields ${got[0] ? Object.keys(got[0]).join(',') : '-'}`) : res.error.message}`,
+      );
     }
   }
   return { outcomes, rows };
@@ -69,15 +71,24 @@ afterAll(() => {
 
 test('the demo project has the four dashboards, each tile on the newspaper grid', () => {
   const { dashboards } = worlds.demo;
-  expect(dashboards.map((d) => d.dashboard).sort()).toEqual(['journey_stitch_data_quality', 'journey_stitch_identity_coverage', 'journey_stitch_journeys', 'journey_stitch_offsite']);
+  expect(dashboards.map((d) => d.dashboard).sort()).toEqual([
+    'journey_stitch_data_quality',
+    'journey_stitch_identity_coverage',
+    'journey_stitch_journeys',
+    'journey_stitch_offsite',
+  ]);
   expect(dashboards.flatMap((d) => d.elements).length).toBeGreaterThanOrEqual(17);
 });
 
-test.each(['demo', 'runLog'] as const)('%s: every tile runs with its filters and the dashboard defaults, and returns rows', async (name) => {
-  const { outcomes } = await runTiles(worlds[name]);
-  expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
-  expect(outcomes.length).toBeGreaterThanOrEqual(17);
-}, 300_000);
+test.each(['demo', 'runLog'] as const)(
+  '%s: every tile runs with its filters and the dashboard defaults, and returns rows',
+  async (name) => {
+    const { outcomes } = await runTiles(worlds[name]);
+    expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
+    expect(outcomes.length).toBeGreaterThanOrEqual(17);
+  },
+  300_000,
+);
 
 test('pdt: the data quality dashboard has no run-log tile; tables + run_history adds run history and late rows', () => {
   const tiles = (w: World) => w.dashboards.find((d) => d.dashboard === 'journey_stitch_data_quality')!.elements.map((e) => e.explore);

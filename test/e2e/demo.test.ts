@@ -104,16 +104,23 @@ describe('the demo in the preview', () => {
     expect(Number(inferred)).toBeGreaterThan(0); // otherwise the toggle below would prove nothing
     await frame.getByTestId('filter-status').getByText('Inferred', { exact: true }).click();
     await page.waitForURL(/status=/);
-    await frame.getByTestId('summary-count').and(frame.locator(`[data-value="${expected.persons - Number(inferred)}"]`)).waitFor({ timeout: 30_000 });
+    await frame
+      .getByTestId('summary-count')
+      .and(frame.locator(`[data-value="${expected.persons - Number(inferred)}"]`))
+      .waitFor({ timeout: 30_000 });
 
     const without = await expectedSankey(DEFAULT_STATUSES.filter((s) => s !== 'inferred'));
     expect(without.persons).toBe(expected.persons - Number(inferred));
     await frame.getByTestId('sankey-node').first().waitFor();
     const drawnWithout = await drawnSankey(frame);
     expect(byId(drawnWithout.nodes, (n) => n.id)).toEqual(byId(without.sankey.nodes, (n) => n.id));
-    expect(byId(drawnWithout.links, (l) => `${l.source}->${l.target}`)).toEqual(byId(without.sankey.links, (l) => `${l.source}->${l.target}`));
+    expect(byId(drawnWithout.links, (l) => `${l.source}->${l.target}`)).toEqual(
+      byId(without.sankey.links, (l) => `${l.source}->${l.target}`),
+    );
     const step1 = (nodes: { id: string; value: number }[]) => nodes.filter((n) => n.id.startsWith('1|')).reduce((s, n) => s + n.value, 0);
-    const [[inferredWithSteps]] = await db.run("SELECT COUNT(*) FROM journey_paths WHERE identity_status = 'inferred' AND step_1 IS NOT NULL");
+    const [[inferredWithSteps]] = await db.run(
+      "SELECT COUNT(*) FROM journey_paths WHERE identity_status = 'inferred' AND step_1 IS NOT NULL",
+    );
     expect(step1(drawn.nodes) - step1(drawnWithout.nodes)).toBe(Number(inferredWithSteps));
     await page.screenshot({ path: artifactPath('e2e-journeys-without-inferred.png') });
     await page.close();
@@ -142,8 +149,12 @@ describe('the demo in the preview', () => {
     const frame = frameOf(page);
     await frame.getByTestId('sankey-node').first().waitFor({ timeout: 30_000 });
     const list = DEFAULT_STATUSES.map((s) => `'${s}'`).join(', ');
-    const columns = [...Array.from({ length: STEPS }, (_, i) => `before_${STEPS - i}`), "COALESCE(conversion_step, 'Conversion')"].join(', ');
-    const rows = await db.run(`SELECT ${columns}, COUNT(*) FROM journey_paths WHERE converted AND identity_status IN (${list}) GROUP BY ALL`);
+    const columns = [...Array.from({ length: STEPS }, (_, i) => `before_${STEPS - i}`), "COALESCE(conversion_step, 'Conversion')"].join(
+      ', ',
+    );
+    const rows = await db.run(
+      `SELECT ${columns}, COUNT(*) FROM journey_paths WHERE converted AND identity_status IN (${list}) GROUP BY ALL`,
+    );
     const expected = buildSankey(
       rows.map((r) => ({ steps: r.slice(0, STEPS + 1) as (string | null)[], value: Number(r[STEPS + 1]) })),
       { steps: STEPS + 1, topK: TOP_K, align: 'end' },
@@ -152,7 +163,14 @@ describe('the demo in the preview', () => {
     expect(byId(drawn.nodes, (n) => n.id)).toEqual(byId(expected.nodes, (n) => n.id));
     expect(byId(drawn.links, (l) => `${l.source}->${l.target}`)).toEqual(byId(expected.links, (l) => `${l.source}->${l.target}`));
     expect(await summaryCount(frame)).toBe(rows.reduce((sum, r) => sum + Number(r[STEPS + 1]), 0));
-    expect(await frame.getByTestId('column-title').allTextContents()).toEqual(['5 steps before', '4 steps before', '3 steps before', '2 steps before', '1 step before', 'Conversion']);
+    expect(await frame.getByTestId('column-title').allTextContents()).toEqual([
+      '5 steps before',
+      '4 steps before',
+      '3 steps before',
+      '2 steps before',
+      '1 step before',
+      'Conversion',
+    ]);
     await page.screenshot({ path: artifactPath('e2e-journeys-before-conversion.png') });
     await page.close();
   });
@@ -171,7 +189,9 @@ describe('the demo in the preview', () => {
   });
 
   test('person search finds a known inferred person and shows their timeline with the inferred marker', async () => {
-    const [[personId, name]] = await db.run("SELECT person_id, name FROM persons WHERE identity_status = 'inferred' AND name IS NOT NULL ORDER BY person_id LIMIT 1");
+    const [[personId, name]] = await db.run(
+      "SELECT person_id, name FROM persons WHERE identity_status = 'inferred' AND name IS NOT NULL ORDER BY person_id LIMIT 1",
+    );
     const [[events, inferredEvents]] = await db.run(
       `SELECT COUNT(*), COUNT(*) FILTER (WHERE is_inferred_identity) FROM stitched_events WHERE person_id = '${String(personId).replace(/'/g, "''")}'`,
     );
@@ -202,7 +222,9 @@ describe('the demo in the preview', () => {
   });
 
   test('without the PII switch the same person is found by id, with name and email hidden', async () => {
-    const [[personId, name]] = await db.run("SELECT person_id, name FROM persons WHERE identity_status = 'inferred' AND name IS NOT NULL ORDER BY person_id LIMIT 1");
+    const [[personId, name]] = await db.run(
+      "SELECT person_id, name FROM persons WHERE identity_status = 'inferred' AND name IS NOT NULL ORDER BY person_id LIMIT 1",
+    );
     const page = await openPage(`${preview.url}person`);
     const frame = frameOf(page);
     await frame.locator('input[data-testid=person-search-input], [data-testid=person-search-input] input').first().fill(String(personId));
@@ -229,7 +251,9 @@ describe('the demo in the preview', () => {
     const denied = frameOf(page).locator('[data-testid=permission-denied][data-reason=entitlement]').first();
     await denied.waitFor({ timeout: 30_000 });
     await expect(denied.innerText()).resolves.toMatch(/run_inline_query/);
-    await expect(page.getByTestId('preview-status').innerText()).resolves.toMatch(/Extension not entitled to use api method run_inline_query/);
+    await expect(page.getByTestId('preview-status').innerText()).resolves.toMatch(
+      /Extension not entitled to use api method run_inline_query/,
+    );
     await page.screenshot({ path: artifactPath('e2e-missing-entitlement.png') });
     await page.close();
   });

@@ -28,7 +28,10 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 async function run(body: object) {
-  const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: { model: 'journey_stitch', ...body } }, PREVIEW_USERS.pii);
+  const res = await api.invoke(
+    { httpMethod: 'POST', path: '/queries/run/json', body: { model: 'journey_stitch', ...body } },
+    PREVIEW_USERS.pii,
+  );
   if (!res.ok) throw new Error(res.error.message);
   return res.value as Record<string, unknown>[];
 }
@@ -41,12 +44,17 @@ test('every field of every explore runs', async () => {
     // Outside a join's fields: list the field is not in the explore: refused, as Looker refuses it.
     if (!inExplore) {
       leftOut++;
-      const refused = await run({ view: explore.name, fields: [name], limit: '5' }).then(() => false, (e: Error) => /not in the explore/.test(e.message));
+      const refused = await run({ view: explore.name, fields: [name], limit: '5' }).then(
+        () => false,
+        (e: Error) => /not in the explore/.test(e.message),
+      );
       if (!refused) failures.push(`${explore.name} ${name}: selectable outside its join's fields: list`);
       continue;
     }
     fields++;
-    await run({ view: explore.name, fields: [name], limit: '5' }).catch((e: Error) => failures.push(`${explore.name} ${name}: ${e.message}`));
+    await run({ view: explore.name, fields: [name], limit: '5' }).catch((e: Error) =>
+      failures.push(`${explore.name} ${name}: ${e.message}`),
+    );
   }
   expect(failures).toEqual([]);
   expect(fields).toBeGreaterThan(100);
@@ -59,7 +67,12 @@ test.each([
   ['session_journeys', 'session_paths'],
 ])('explore %s without narrowing filters equals the stitched %s table', async (explore, view) => {
   const steps = [1, 2, 3].map((i) => `${view}.step_${i}`);
-  const viaLookml = await run({ view: explore, fields: [...steps, `${view}.count`], filters: { [`${view}.date_filter`]: '' }, limit: '-1' });
+  const viaLookml = await run({
+    view: explore,
+    fields: [...steps, `${view}.count`],
+    filters: { [`${view}.date_filter`]: '' },
+    limit: '-1',
+  });
   const direct = await db.run(`SELECT step_1, step_2, step_3, COUNT(*) FROM ${view} GROUP BY ALL`);
   const key = (s: unknown[]) => JSON.stringify(s);
   const expected = Object.fromEntries(direct.map((r) => [key(r.slice(0, 3)), Number(r[3])]));
@@ -81,13 +94,15 @@ describe("the Journeys' first-touch queries (#24 channels) on the demo data, as 
     for (const r of rows) expect(r[q.fields[3]]).toBeCloseTo(Number(r[q.fields[2]]) / Number(r[q.fields[1]]), 6);
   });
 
-  test('the landing path filter is contains, whatever the case; its suggestions are the sessions\' landing paths', async () => {
+  test("the landing path filter is contains, whatever the case; its suggestions are the sessions' landing paths", async () => {
     const suggestions = (await run(landingPathsQuery(all))).map((r) => r[SESSION_FIELDS.landingPagePath] as string);
     expect(suggestions.length).toBeGreaterThan(2);
     const top = suggestions[0];
     const needle = top.slice(1, 5).toUpperCase();
     const [filtered] = await run(journeySummaryQuery({ ...all, landingPath: needle }));
-    const [[direct]] = await db.run(`SELECT COUNT(*) FROM journey_paths WHERE strpos(lower(landing_page_path), lower('${needle.replace(/'/g, "''")}')) > 0`);
+    const [[direct]] = await db.run(
+      `SELECT COUNT(*) FROM journey_paths WHERE strpos(lower(landing_page_path), lower('${needle.replace(/'/g, "''")}')) > 0`,
+    );
     expect(filtered['journey_paths.count']).toBe(Number(direct));
     expect(Number(direct)).toBeGreaterThan(0);
   });

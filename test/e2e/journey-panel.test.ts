@@ -18,7 +18,10 @@ let range: { from: string; to: string };
 
 beforeAll(async () => {
   const paths = await prepareDemo(join(__dirname, '..', '..'), { quiet: true });
-  [preview, browser] = await Promise.all([startPreview({ projectDir: paths.projectDir, database: paths.database, bundle: paths.bundle }), launchBrowser()]);
+  [preview, browser] = await Promise.all([
+    startPreview({ projectDir: paths.projectDir, database: paths.database, bundle: paths.bundle }),
+    launchBrowser(),
+  ]);
   range = await eventDateRange(paths.database);
 }, 600_000);
 
@@ -40,7 +43,7 @@ async function open(path: string, viewport = { width: 1280, height: 800 }, pii =
 
 const anyTime = () => `journeys?date=custom&from=${range.from}&to=${range.to}&steps=4&top=5`;
 
-test('a node opens its persons: the count is the node\'s, the summary follows, a row opens the Person view', async () => {
+test("a node opens its persons: the count is the node's, the summary follows, a row opens the Person view", async () => {
   const { page, frame } = await open(anyTime());
   const node = frame.locator('[data-testid=sankey-node][data-step="2"][data-kind=step]').first();
   const value = await node.getAttribute('data-value');
@@ -101,9 +104,12 @@ test('inferred steps are marked, with a legend; the comparison draws both segmen
   expect(await sides.nth(1).getByTestId('sankey-node-inferred').count()).toBe(0);
   const fills = async (i: number) =>
     Object.fromEntries(
-      await sides.nth(i).locator('[data-testid=sankey-node][data-kind=step]').evaluateAll((els) =>
-        els.map((e) => [`${e.getAttribute('data-step')}|${e.getAttribute('data-label')}`, e.querySelector('rect')!.getAttribute('fill')]),
-      ),
+      await sides
+        .nth(i)
+        .locator('[data-testid=sankey-node][data-kind=step]')
+        .evaluateAll((els) =>
+          els.map((e) => [`${e.getAttribute('data-step')}|${e.getAttribute('data-label')}`, e.querySelector('rect')!.getAttribute('fill')]),
+        ),
     );
   const [left, right] = [await fills(0), await fills(1)];
   const shared = Object.keys(left).filter((k) => k in right);

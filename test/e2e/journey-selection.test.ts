@@ -81,7 +81,7 @@ describe('a node or link on the server is what the chart draws', () => {
     }
   });
 
-  it('counting sessions: a node\'s sessions on the server are the drawn node, and its list names each session', async () => {
+  it("counting sessions: a node's sessions on the server are the drawn node, and its list names each session", async () => {
     const sessions: JourneyViewState = { ...STATE, measure: 'sessions' };
     const all = await chart(sessions);
     const node = all.nodes.find((n) => n.step === 2 && n.kind === 'step')!;
@@ -113,7 +113,10 @@ describe('a node or link on the server is what the chart draws', () => {
     const all = await chart(STATE);
     const node = all.nodes.find((n) => n.step === 1 && n.kind === 'step')!;
     const filters = selectionFilters(STATE, parseSelection(node.id)!, keptLabelsOf(all.allNodes))!;
-    const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json_detail', body: subsetPersonsQuery(STATE, filters, true) }, PREVIEW_USERS.no_pii);
+    const res = await api.invoke(
+      { httpMethod: 'POST', path: '/queries/run/json_detail', body: subsetPersonsQuery(STATE, filters, true) },
+      PREVIEW_USERS.no_pii,
+    );
     expect(res.ok).toBe(true);
     const value = (res as { value: { data: Record<string, { value: unknown }>[] } }).value;
     expect(value.data.length).toBeGreaterThan(0);
@@ -124,18 +127,20 @@ describe('a node or link on the server is what the chart draws', () => {
     }
   });
 
-  it('a link\'s median time is the median of its journeys\' own seconds between the two steps', async () => {
+  it("a link's median time is the median of its journeys' own seconds between the two steps", async () => {
     const all = await chart(STATE);
     const gaps = await run(gapQuery(STATE, 1)!);
     const medianField = jp.medianStepToNext(1);
     // The busiest link with a median: the gap query's row for its two labels.
-    const link = all.links
-      .filter((l) => l.source.includes('|step|') && l.target.includes('|step|'))
-      .sort((a, b) => b.value - a.value)[0];
+    const link = all.links.filter((l) => l.source.includes('|step|') && l.target.includes('|step|')).sort((a, b) => b.value - a.value)[0];
     const [from, to] = [link.source.split('|')[2], link.target.split('|')[2]];
     const gapRow = gaps.find((r) => r[jp.step(1)] === from && r[jp.step(2)] === to)!;
     const filters = selectionFilters(STATE, parseSelection(linkFocusId(link.source, link.target))!, keptLabelsOf(all.allNodes))!;
-    const seconds = await run({ ...subsetPersonsQuery(STATE, filters, false, 5000), fields: [jp.personId, 'journey_paths.seconds_step_1_to_next'], sorts: [jp.personId] });
+    const seconds = await run({
+      ...subsetPersonsQuery(STATE, filters, false, 5000),
+      fields: [jp.personId, 'journey_paths.seconds_step_1_to_next'],
+      sorts: [jp.personId],
+    });
     expect(seconds.length).toBe(link.value);
     const expected = median(seconds.map((r) => Number(r['journey_paths.seconds_step_1_to_next'])));
     expect(Number(gapRow[medianField])).toBeCloseTo(expected, 3);

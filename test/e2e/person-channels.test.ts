@@ -55,7 +55,11 @@ describe('Journeys: first touch', () => {
     const direct = await db.run(
       `SELECT channel, COUNT(*), COUNT(*) FILTER (WHERE converted) FROM journey_paths WHERE identity_status IN ${STATUSES} GROUP BY channel ORDER BY 2 DESC, 1`,
     );
-    const drawn = await frame.getByTestId('breakdown-row').evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.value, ...[...r.querySelectorAll('td')].map((c) => c.textContent)]));
+    const drawn = await frame
+      .getByTestId('breakdown-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => [(r as HTMLElement).dataset.value, ...[...r.querySelectorAll('td')].map((c) => c.textContent)]),
+      );
     const expected = direct.map(([channel, persons, converted]) => [
       String(channel),
       String(channel),
@@ -72,10 +76,15 @@ describe('Journeys: first touch', () => {
     // A channel filter: only the persons whose first touch is that channel.
     const [channel, persons] = direct[0];
     await page.goto(`${preview.url}journeys?${all}&channel=${encodeURIComponent(String(channel))}`);
-    await frame.getByTestId('summary-count').and(frame.locator(`[data-value="${Number(persons)}"]`)).waitFor({ timeout: 60_000 });
+    await frame
+      .getByTestId('summary-count')
+      .and(frame.locator(`[data-value="${Number(persons)}"]`))
+      .waitFor({ timeout: 60_000 });
     // The breakdown is its own query: wait for its answer, not only the summary's.
     await frame.getByTestId('breakdown-row').first().waitFor({ timeout: 60_000 });
-    expect(await frame.getByTestId('breakdown-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.value))).toEqual([String(channel)]);
+    expect(await frame.getByTestId('breakdown-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.value))).toEqual([
+      String(channel),
+    ]);
     await page.close();
   }, 120_000);
 
@@ -86,7 +95,9 @@ describe('Journeys: first touch', () => {
     await unknown.waitFor({ timeout: 60_000 });
     // No journeys: the shares say n/a, not 0.0%.
     expect(await frame.getByTestId('summary-identified-share').innerText()).toMatch(/n\/a/);
-    expect(await unknown.innerText()).toMatch(/^Source "webb" is not in the data of this date range \(source values there: .*web.*\): no journey can match it\.$/);
+    expect(await unknown.innerText()).toMatch(
+      /^Source "webb" is not in the data of this date range \(source values there: .*web.*\): no journey can match it\.$/,
+    );
     await page.screenshot({ path: artifactPath('e2e-unknown-source.png') });
 
     await page.goto(`${preview.url}journeys?date=custom&from=${range.from}&to=${range.to}`);
@@ -103,7 +114,10 @@ describe('Journeys: first touch', () => {
       `SELECT COUNT(*) FROM journey_paths WHERE identity_status IN ${STATUSES} AND strpos(lower(landing_page_path), lower(${quote(needle)})) > 0`,
     );
     expect(Number(count)).toBeGreaterThan(0);
-    await frame.getByTestId('summary-count').and(frame.locator(`[data-value="${Number(count)}"]`)).waitFor({ timeout: 60_000 });
+    await frame
+      .getByTestId('summary-count')
+      .and(frame.locator(`[data-value="${Number(count)}"]`))
+      .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: artifactPath('e2e-landing-path.png') });
     await page.close();
   }, 120_000);
@@ -127,10 +141,14 @@ describe('Person view', () => {
     expect(firstPage.length).toBeLessThanOrEqual(10);
     expect(firstPage[0]).toMatch(/^Session 1 · started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · .+ · \d+ events? · (converted|no conversion)$/);
     const pageText = journey.getByTestId('timeline-page').first();
-    expect(await pageText.innerText()).toMatch(new RegExp(`^Page 1 of \\d+ · sessions 1–${firstPage.length} of ${Number(sessions)} · events 1–\\d+ of ${Number(events)}$`));
+    expect(await pageText.innerText()).toMatch(
+      new RegExp(`^Page 1 of \\d+ · sessions 1–${firstPage.length} of ${Number(sessions)} · events 1–\\d+ of ${Number(events)}$`),
+    );
     // The extension's own page, not the host's: a page of the timeline, not every event in one table.
     const height = await frame.locator('body').evaluate((b) => b.scrollHeight);
-    process.stdout.write(`person ${String(personId)}: ${Number(events)} events, ${Number(sessions)} sessions; first page ${height} px high\n`);
+    process.stdout.write(
+      `person ${String(personId)}: ${Number(events)} events, ${Number(sessions)} sessions; first page ${height} px high\n`,
+    );
     await page.screenshot({ path: artifactPath('e2e-person-sessions.png') });
 
     // Every event, page by page, exactly once.

@@ -92,7 +92,9 @@ afterAll(() => {
 /** Filters that lift an explore's default date limits (always_filter, conditionally_filter): all rows count. */
 function liftDefaults(project: PreviewProject, exploreName: string): Record<string, string> {
   const explore = project.model.explores.get(exploreName)!;
-  return Object.fromEntries([...Object.keys(explore.alwaysFilter), ...Object.keys(explore.conditionallyFilter.filters)].map((f) => [f, '']));
+  return Object.fromEntries(
+    [...Object.keys(explore.alwaysFilter), ...Object.keys(explore.conditionallyFilter.filters)].map((f) => [f, '']),
+  );
 }
 
 test('the demo input has personal values of every kind to look for', () => {
@@ -103,38 +105,64 @@ test('the demo input has personal values of every kind to look for', () => {
   expect(values.filter((v) => / /.test(v) && !v.includes('@')).length).toBeGreaterThan(20);
 });
 
-test.each(['demo', 'tiny'])('%s data: no field a user without can_see_pii can select shows a raw email, name, IP, user id or profile URL', async (world) => {
-  const { project, api, personal } = worlds[world];
-  const user = PREVIEW_USERS.no_pii;
-  const leaks: string[] = [];
-  const guarded: string[] = [];
-  const open: string[] = [];
-  for (const { explore, name, inExplore } of exploreFields(project.model)) {
-    // A join's fields: list leaves the rest of its view out of the explore: nobody can select them there.
-    if (!inExplore) continue;
-    const query = { model: LOOKER_MODEL, view: explore.name, fields: [name], filters: liftDefaults(project, explore.name), limit: '-1' };
-    // Compiled as Looker would for this user: a field behind the grant is dropped, leaving nothing to run.
-    try {
-      compileQuery(project.model, query, user, project.manifest.constants);
-    } catch (e) {
-      if (!/you do not have access to it/.test((e as Error).message)) throw e;
-      guarded.push(name);
-      continue;
+test.each(['demo', 'tiny'])(
+  '%s data: no field a user without can_see_pii can select shows a raw email, name, IP, user id or profile URL',
+  async (world) => {
+    const { project, api, personal } = worlds[world];
+    const user = PREVIEW_USERS.no_pii;
+    const leaks: string[] = [];
+    const guarded: string[] = [];
+    const open: string[] = [];
+    for (const { explore, name, inExplore } of exploreFields(project.model)) {
+      // A join's fields: list leaves the rest of its view out of the explore: nobody can select them there.
+      if (!inExplore) continue;
+      const query = { model: LOOKER_MODEL, view: explore.name, fields: [name], filters: liftDefaults(project, explore.name), limit: '-1' };
+      // Compiled as Looker would for this user: a field behind the grant is dropped, leaving nothing to run.
+      try {
+        compileQuery(project.model, query, user, project.manifest.constants);
+      } catch (e) {
+        if (!/you do not have access to it/.test((e as Error).message)) throw e;
+        guarded.push(name);
+        continue;
+      }
+      open.push(`${explore.name}:${name}`);
+      const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: query }, user);
+      if (!res.ok) throw new Error(`${explore.name} ${name}: ${res.error.message}`);
+      for (const row of res.value as Record<string, unknown>[]) {
+        const value = row[name];
+        if (typeof value === 'string' && personal.has(value.trim().toLowerCase())) leaks.push(`${explore.name} ${name}: ${value}`);
+      }
     }
-    open.push(`${explore.name}:${name}`);
-    const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: query }, user);
-    if (!res.ok) throw new Error(`${explore.name} ${name}: ${res.error.message}`);
-    for (const row of res.value as Record<string, unknown>[]) {
-      const value = row[name];
-      if (typeof value === 'string' && personal.has(value.trim().toLowerCase())) leaks.push(`${explore.name} ${name}: ${value}`);
+    expect(leaks.slice(0, 20)).toEqual([]);
+    // The check covered the fields people use, and the grant does hide the personal ones.
+    expect(open.length).toBeGreaterThan(150);
+    if (world === 'tiny') {
+      expect([...personal].sort()).toEqual([
+        'ada lovelace',
+        'ada@example.com',
+        'bob unknown',
+        'https://www.linkedin.com/in/ada',
+        'https://www.linkedin.com/in/bob',
+        'u1',
+      ]);
     }
-  }
-  expect(leaks.slice(0, 20)).toEqual([]);
-  // The check covered the fields people use, and the grant does hide the personal ones.
-  expect(open.length).toBeGreaterThan(150);
-  if (world === 'tiny') {
-    expect([...personal].sort()).toEqual(['ada lovelace', 'ada@example.com', 'bob unknown', 'https://www.linkedin.com/in/ada', 'https://www.linkedin.com/in/bob', 'u1']);
-  }
-  expect(guarded).toEqual(expect.arrayContaining(['stitched_events.user_id', 'stitched_events.email', 'persons.email', 'persons.name', 'identity_links.identifier']));
-  expect(open).toEqual(expect.arrayContaining(['persons:persons.person_id', 'events:stitched_events.person_id', 'events:stitched_events.user_id_hash', 'persons:persons.email_hash']));
-}, 600_000);
+    expect(guarded).toEqual(
+      expect.arrayContaining([
+        'stitched_events.user_id',
+        'stitched_events.email',
+        'persons.email',
+        'persons.name',
+        'identity_links.identifier',
+      ]),
+    );
+    expect(open).toEqual(
+      expect.arrayContaining([
+        'persons:persons.person_id',
+        'events:stitched_events.person_id',
+        'events:stitched_events.user_id_hash',
+        'persons:persons.email_hash',
+      ]),
+    );
+  },
+  600_000,
+);

@@ -35,7 +35,8 @@ export async function runLogWorld(dataDir: string, dir: string): Promise<{ proje
   const end = Math.max(...lines.map(timeOf).filter(Number.isFinite));
   const isLate = (l: string) => timeOf(l) < end - 21 * 86_400_000 && timeOf(l) > end - 28 * 86_400_000;
   const late = lines.filter(isLate).slice(0, LATE_PAGES);
-  if (late.length !== LATE_PAGES) throw new Error(`the demo data has ${late.length} page views three weeks before its end, not ${LATE_PAGES}`);
+  if (late.length !== LATE_PAGES)
+    throw new Error(`the demo data has ${late.length} page views three weeks before its end, not ${LATE_PAGES}`);
   writeFileSync(pages, lines.filter((l) => !late.includes(l)).join('\n') + '\n');
   const configFile = join(data, 'journey-stitch.yaml');
   const yaml = parse(readFileSync(configFile, 'utf8'));
@@ -48,4 +49,3 @@ export async function runLogWorld(dataDir: string, dir: string): Promise<{ proje
   await writeProject(generateProject(config), projectDir, GENERATED_MARK);
   return { projectDir, database: config.output.database };
 }
-

@@ -81,11 +81,29 @@ output: { database: ./db/stitched.duckdb }
        FROM stitched_events WHERE source = 'linkedin_connections' ORDER BY occurred_at`,
     );
     expect(rows).toEqual([
-      { name: 'Grace Hopper', offsite_action: 'connected', at: '2024-11-28 00:00:00', profile_url: 'https://www.linkedin.com/in/grace-hopper', email: 'grace@navy.example', person_id: expect.any(String), identity_status: 'confirmed' },
+      {
+        name: 'Grace Hopper',
+        offsite_action: 'connected',
+        at: '2024-11-28 00:00:00',
+        profile_url: 'https://www.linkedin.com/in/grace-hopper',
+        email: 'grace@navy.example',
+        person_id: expect.any(String),
+        identity_status: 'confirmed',
+      },
       // Ada has no email in the export: matched to the web visitor u1 (identified as Ada Lovelace) by name.
-      { name: 'Ada Lovelace', offsite_action: 'connected', at: '2024-12-05 00:00:00', profile_url: 'https://www.linkedin.com/in/ada-lovelace-1815', email: null, person_id: userPerson('u1'), identity_status: 'inferred' },
+      {
+        name: 'Ada Lovelace',
+        offsite_action: 'connected',
+        at: '2024-12-05 00:00:00',
+        profile_url: 'https://www.linkedin.com/in/ada-lovelace-1815',
+        email: null,
+        person_id: userPerson('u1'),
+        identity_status: 'inferred',
+      },
     ]);
-    expect(await readDb(database, `SELECT count(*) AS n FROM rejected_rows WHERE source_table = 'linkedin_connections'`)).toEqual([{ n: 0 }]);
+    expect(await readDb(database, `SELECT count(*) AS n FROM rejected_rows WHERE source_table = 'linkedin_connections'`)).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('a PhantomBuster export: camelCase headers found, occupation as the headline, the action from the config', async () => {
@@ -107,7 +125,10 @@ output: { database: ./db/stitched.duckdb }
     expect(lines).toContain(
       'columns found by header in post-likers.csv: fullName → full_name, firstName → first_name, lastName → last_name, profileUrl → profile_url, occupation → headline',
     );
-    const rows = await readDb(database, `SELECT name, offsite_action, CAST(occurred_at AS VARCHAR) AS at, identity_status FROM stitched_events WHERE source = 'linkedin' ORDER BY name`);
+    const rows = await readDb(
+      database,
+      `SELECT name, offsite_action, CAST(occurred_at AS VARCHAR) AS at, identity_status FROM stitched_events WHERE source = 'linkedin' ORDER BY name`,
+    );
     expect(rows).toEqual([
       { name: 'Ada Lovelace', offsite_action: 'liked', at: '2024-12-06 09:15:00', identity_status: 'inferred' },
       { name: 'Bob Unknown', offsite_action: 'liked', at: '2024-12-06 10:00:00', identity_status: 'unmatched' },
@@ -118,9 +139,19 @@ output: { database: ./db/stitched.duckdb }
     const data = path.join(dir, 'data');
     await writeFile(
       path.join(data, 'identifies.ndjson'),
-      JSON.stringify({ id: 'i1', anonymousId: 'a1', userId: 'u1', timestamp: '2024-03-01T10:10:00Z', email: 'ada@example.com', name: 'Ada Lovelace' }) + '\n',
+      JSON.stringify({
+        id: 'i1',
+        anonymousId: 'a1',
+        userId: 'u1',
+        timestamp: '2024-03-01T10:10:00Z',
+        email: 'ada@example.com',
+        name: 'Ada Lovelace',
+      }) + '\n',
     );
-    await writeFile(path.join(data, 'tracks.csv'), 'id,anonymous_id,user_id,timestamp,event,event_text\nt1,a1,u1,2024-03-01T10:20:00Z,meeting_booked,Meeting Booked\n');
+    await writeFile(
+      path.join(data, 'tracks.csv'),
+      'id,anonymous_id,user_id,timestamp,event,event_text\nt1,a1,u1,2024-03-01T10:20:00Z,meeting_booked,Meeting Booked\n',
+    );
     const yaml = (type: string) => `warehouse: duckdb
 source: { type: ${type}, path: ./data }
 output: { database: ./db/stitched.duckdb }
@@ -128,12 +159,16 @@ output: { database: ./db/stitched.duckdb }
     const { lines, database } = await stitch(yaml('rudderstack'));
     expect(lines).toContain('columns found by header in identifies.ndjson: anonymousId → anonymous_id, userId → user_id');
     expect(lines).toContain('columns found by header in tracks.csv: event_text → event');
-    expect(await readDb(database, `SELECT event_id, person_id, identity_status FROM stitched_events WHERE event_id IN ('i1', 't1') ORDER BY 1`)).toEqual([
+    expect(
+      await readDb(database, `SELECT event_id, person_id, identity_status FROM stitched_events WHERE event_id IN ('i1', 't1') ORDER BY 1`),
+    ).toEqual([
       { event_id: 'i1', person_id: userPerson('u1'), identity_status: 'confirmed' },
       { event_id: 't1', person_id: userPerson('u1'), identity_status: 'confirmed' },
     ]);
     // The conversion is found under the default conversion_events: [Meeting Booked].
-    expect(await readDb(database, `SELECT converted FROM journey_paths WHERE person_id = '${userPerson('u1')}'`)).toEqual([{ converted: true }]);
+    expect(await readDb(database, `SELECT converted FROM journey_paths WHERE person_id = '${userPerson('u1')}'`)).toEqual([
+      { converted: true },
+    ]);
   });
 
   it('two headers that both could be user_id: neither is taken, and the run says so', async () => {
@@ -141,8 +176,12 @@ output: { database: ./db/stitched.duckdb }
       path.join(dir, 'data', 'identifies.ndjson'),
       JSON.stringify({ id: 'i1', anonymous_id: 'a1', userId: 'u1', 'user id': 'u1', timestamp: '2024-03-01T10:10:00Z' }) + '\n',
     );
-    const { lines } = await stitch('warehouse: duckdb\nsource: { type: segment, path: ./data }\noutput: { database: ./db/stitched.duckdb }\n');
-    expect(lines).toContain("warning: identifies.ndjson: 'userId' and 'user id' could each be user_id; none is read as it: map user_id in the config");
+    const { lines } = await stitch(
+      'warehouse: duckdb\nsource: { type: segment, path: ./data }\noutput: { database: ./db/stitched.duckdb }\n',
+    );
+    expect(lines).toContain(
+      "warning: identifies.ndjson: 'userId' and 'user id' could each be user_id; none is read as it: map user_id in the config",
+    );
   });
 
   it('a hand mapping takes any column name: spaces and quotes', async () => {

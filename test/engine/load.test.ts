@@ -9,7 +9,8 @@ import { buildPipeline, SourceColumnError } from '../../src/models';
 import { getDialect } from '../../src/sql/dialects';
 import { openMemoryDb, queryRows, queryValue, type TestDb } from '../support/duckdb';
 
-const ndjson = (...rows: Array<Record<string, unknown> | string>) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+const ndjson = (...rows: Array<Record<string, unknown> | string>) =>
+  rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 
 function config(dir: string): Config {
   const text = `warehouse: duckdb
@@ -54,7 +55,10 @@ describe('loadSources', () => {
       `COPY (SELECT 'i1' AS id, 'a1' AS anonymous_id, 'u1' AS user_id, TIMESTAMP '2024-01-01 10:10:00' AS timestamp, 42 AS score)
        TO ${getDialect('duckdb').stringLiteral(path.join(data, 'identifies.parquet'))} (FORMAT parquet)`,
     );
-    await writeFile(path.join(data, 'linkedin.ndjson.gz'), gzipSync(ndjson({ full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-01-02T09:00:00Z' }, 'not json')));
+    await writeFile(
+      path.join(data, 'linkedin.ndjson.gz'),
+      gzipSync(ndjson({ full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-01-02T09:00:00Z' }, 'not json')),
+    );
   });
   afterEach(async () => {
     db.close();
@@ -77,20 +81,39 @@ describe('loadSources', () => {
       { id: 'p1', n: '3', ctx: '{"x":1}', user_id: null },
       { id: 'p3', n: null, ctx: null, user_id: null },
     ]);
-    const types = async (ref: string) => (await queryRows(db.conn, `SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).map((r) => `${r.column_name} ${r.column_type}`);
+    const types = async (ref: string) =>
+      (await queryRows(db.conn, `SELECT column_name, column_type FROM (DESCRIBE ${ref})`)).map((r) => `${r.column_name} ${r.column_type}`);
     expect(await types(loaded.raw.ref('tracks'))).toEqual(['id VARCHAR', 'anonymous_id VARCHAR', 'timestamp VARCHAR', 'event VARCHAR']);
     expect(await queryValue(db.conn, `SELECT event FROM ${loaded.raw.ref('tracks')} WHERE id = 't1'`)).toBe('Signed Up, Free');
     // Parquet keeps its types.
-    expect(await types(loaded.raw.ref('identifies'))).toEqual(['id VARCHAR', 'anonymous_id VARCHAR', 'user_id VARCHAR', 'timestamp TIMESTAMP', 'score INTEGER']);
+    expect(await types(loaded.raw.ref('identifies'))).toEqual([
+      'id VARCHAR',
+      'anonymous_id VARCHAR',
+      'user_id VARCHAR',
+      'timestamp TIMESTAMP',
+      'score INTEGER',
+    ]);
 
     // The rejects land in rejected_rows with the file and the line, not the text (it may hold personal data).
     await appendLoadRejects(db.conn);
-    expect(await queryRows(db.conn, 'SELECT source_table, event_id, reason, row_data FROM rejected_rows ORDER BY source_table, reason')).toEqual([
+    expect(
+      await queryRows(db.conn, 'SELECT source_table, event_id, reason, row_data FROM rejected_rows ORDER BY source_table, reason'),
+    ).toEqual([
       { source_table: 'linkedin.ndjson.gz', event_id: null, reason: 'malformed JSON on line 2', row_data: null },
       { source_table: 'pages.ndjson', event_id: null, reason: 'malformed JSON on line 2', row_data: null },
       { source_table: 'pages.ndjson', event_id: null, reason: 'not a JSON object on line 5', row_data: null },
-      { source_table: 'tracks.csv', event_id: null, reason: 'wrong field count on line 3 (expected number of columns: 4 found: 2)', row_data: null },
-      { source_table: 'tracks.csv', event_id: null, reason: 'wrong field count on line 4 (expected number of columns: 4 found: 5)', row_data: null },
+      {
+        source_table: 'tracks.csv',
+        event_id: null,
+        reason: 'wrong field count on line 3 (expected number of columns: 4 found: 2)',
+        row_data: null,
+      },
+      {
+        source_table: 'tracks.csv',
+        event_id: null,
+        reason: 'wrong field count on line 4 (expected number of columns: 4 found: 5)',
+        row_data: null,
+      },
     ]);
   });
 
@@ -106,7 +129,10 @@ describe('loadSources', () => {
 
   it('follows source.tables, and rejects ambiguous files and missing offsite files', async () => {
     await writeFile(path.join(data, 'pages_view.csv'), 'id,anonymous_id,timestamp\np9,a9,2024-01-01T00:00:00Z\n');
-    const cfg = resolveConfigPaths(parseConfig('warehouse: duckdb\nsource:\n  type: segment\n  path: ./data\n  tables: { pages: pages_view }\n'), dir);
+    const cfg = resolveConfigPaths(
+      parseConfig('warehouse: duckdb\nsource:\n  type: segment\n  path: ./data\n  tables: { pages: pages_view }\n'),
+      dir,
+    );
     const renamed = await loadSources(db.conn, cfg);
     expect(path.basename(renamed.tables[0].file)).toBe('pages_view.csv');
 
@@ -135,7 +161,9 @@ describe('loadSources', () => {
     await writeFile(path.join(data, 'pages.ndjson'), '\n');
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.jsonl'), '\n');
-    await expect(loadSources(db.conn, cfg)).rejects.toThrow(`no events to stitch: pages.ndjson, tracks.csv, identifies.jsonl in ${data} hold no rows`);
+    await expect(loadSources(db.conn, cfg)).rejects.toThrow(
+      `no events to stitch: pages.ndjson, tracks.csv, identifies.jsonl in ${data} hold no rows`,
+    );
   });
 
   it('names the file when a required column is missing', async () => {
@@ -158,8 +186,14 @@ describe('loadSources', () => {
   it('loads the Snowplow events file named by source.tables, and a byte order mark is not a bad line', async () => {
     const snowplow = path.join(dir, 'snowplow');
     await mkdir(snowplow);
-    await writeFile(path.join(snowplow, 'atomic.ndjson'), '\uFEFF' + ndjson({ event_id: 'e1', event: 'page_view', domain_userid: 'd1', derived_tstamp: '2024-01-01T00:00:00Z' }));
-    const cfg = resolveConfigPaths(parseConfig('warehouse: duckdb\nsource:\n  type: snowplow\n  path: ./snowplow\n  tables: { events: atomic }\n'), dir);
+    await writeFile(
+      path.join(snowplow, 'atomic.ndjson'),
+      '\uFEFF' + ndjson({ event_id: 'e1', event: 'page_view', domain_userid: 'd1', derived_tstamp: '2024-01-01T00:00:00Z' }),
+    );
+    const cfg = resolveConfigPaths(
+      parseConfig('warehouse: duckdb\nsource:\n  type: snowplow\n  path: ./snowplow\n  tables: { events: atomic }\n'),
+      dir,
+    );
     const loaded = await loadSources(db.conn, cfg);
     expect(loaded.tables.map((t) => [t.table, path.basename(t.file), t.rows, t.rejected])).toEqual([['events', 'atomic.ndjson', 1, 0]]);
     expect(await queryValue(db.conn, `SELECT domain_userid FROM ${loaded.raw.ref('events')}`)).toBe('d1');
@@ -187,7 +221,10 @@ describe('loadSources', () => {
       { id: 'p1', anonymous_id: 'a1' },
       { id: 'p3', anonymous_id: 'a3' },
     ]);
-    const rejects = await queryRows(db.conn, `SELECT reason, row_data FROM js_load_rejects WHERE source_table = 'pages.ndjson' ORDER BY reason`);
+    const rejects = await queryRows(
+      db.conn,
+      `SELECT reason, row_data FROM js_load_rejects WHERE source_table = 'pages.ndjson' ORDER BY reason`,
+    );
     // The load's own table keeps the text (for its error message); rejected_rows gets the line number only.
     expect(rejects[0]).toEqual({ reason: 'malformed JSON on line 3', row_data: '{"id": "p2", ' });
     if (extra) expect(rejects[1]).toEqual({ reason: 'malformed JSON on line 4', row_data: extra });
@@ -208,6 +245,8 @@ describe('loadSources', () => {
   it('reports a corrupt parquet file by name', async () => {
     await rm(path.join(data, 'identifies.parquet'));
     await writeFile(path.join(data, 'identifies.parquet'), 'not parquet at all');
-    await expect(loadSources(db.conn, config(dir))).rejects.toThrow(new RegExp(`^${path.join(data, 'identifies.parquet')}: cannot be read as parquet: `));
+    await expect(loadSources(db.conn, config(dir))).rejects.toThrow(
+      new RegExp(`^${path.join(data, 'identifies.parquet')}: cannot be read as parquet: `),
+    );
   });
 });

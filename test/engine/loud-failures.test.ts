@@ -27,7 +27,9 @@ const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n')
 
 function config(dir: string, extra = ''): Config {
   return resolveConfigPaths(
-    parseConfig(`warehouse: duckdb\nsource:\n  type: segment\n  path: ./data\noffsite:\n  - name: linkedin\n    path: ./data/linkedin.ndjson\n${extra}`),
+    parseConfig(
+      `warehouse: duckdb\nsource:\n  type: segment\n  path: ./data\noffsite:\n  - name: linkedin\n    path: ./data/linkedin.ndjson\n${extra}`,
+    ),
     dir,
   );
 }
@@ -43,8 +45,14 @@ describe('a source file that cannot be read stops the run', () => {
     db = await openMemoryDb();
     await writeFile(path.join(data, 'pages.ndjson'), ndjson([page(1), page(2)]));
     await writeFile(path.join(data, 'tracks.csv'), 'id,anonymous_id,timestamp,event\nt1,a1,2024-12-05T10:05:00Z,Meeting Booked\n');
-    await writeFile(path.join(data, 'identifies.ndjson'), ndjson([{ id: 'i1', anonymous_id: 'a1', user_id: 'u1', timestamp: '2024-12-05T10:06:00Z' }]));
-    await writeFile(path.join(data, 'linkedin.ndjson'), ndjson([{ full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-12-05T09:00:00Z' }]));
+    await writeFile(
+      path.join(data, 'identifies.ndjson'),
+      ndjson([{ id: 'i1', anonymous_id: 'a1', user_id: 'u1', timestamp: '2024-12-05T10:06:00Z' }]),
+    );
+    await writeFile(
+      path.join(data, 'linkedin.ndjson'),
+      ndjson([{ full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-12-05T09:00:00Z' }]),
+    );
   });
   afterEach(async () => {
     db.close();
@@ -59,7 +67,11 @@ describe('a source file that cannot be read stops the run', () => {
 
   it('a pretty-printed JSON array saved as .ndjson: its own message and the jq conversion', async () => {
     const file = path.join(data, 'pages.ndjson');
-    const text = JSON.stringify(Array.from({ length: 24 }, (_, i) => page(i)), null, 2);
+    const text = JSON.stringify(
+      Array.from({ length: 24 }, (_, i) => page(i)),
+      null,
+      2,
+    );
     await writeFile(file, text + '\n');
     expect(text.split('\n').length).toBe(242); // as in the issue: 0 rows, 242 unreadable lines
     const message = await failure(config(dir));
@@ -74,16 +86,30 @@ describe('a source file that cannot be read stops the run', () => {
     const file = path.join(data, 'linkedin.ndjson');
     await writeFile(file, JSON.stringify([{ full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-12-05T09:00:00Z' }]) + '\n');
     const message = await failure(config(dir));
-    expect(message).toContain(`${file}: no readable row (1 unreadable line(s)); the first bad line is 1 (not a JSON object): [{"full_name":"Ada Lovelace"`);
+    expect(message).toContain(
+      `${file}: no readable row (1 unreadable line(s)); the first bad line is 1 (not a JSON object): [{"full_name":"Ada Lovelace"`,
+    );
     expect(message).toContain(`jq -c '.[]' ${file} >`);
     expect(message).toContain('point offsite[0].path at the result');
   });
 
   it('a stream of pretty-printed objects: jq -c .', async () => {
     const file = path.join(data, 'identifies.ndjson');
-    await writeFile(file, [{ id: 'i1', anonymous_id: 'a1', timestamp: '2024-12-05T10:06:00Z' }, { id: 'i2', anonymous_id: 'a2', timestamp: '2024-12-05T10:07:00Z' }].map((r) => JSON.stringify(r, null, 2)).join('\n') + '\n');
+    await writeFile(
+      file,
+      [
+        { id: 'i1', anonymous_id: 'a1', timestamp: '2024-12-05T10:06:00Z' },
+        { id: 'i2', anonymous_id: 'a2', timestamp: '2024-12-05T10:07:00Z' },
+      ]
+        .map((r) => JSON.stringify(r, null, 2))
+        .join('\n') + '\n',
+    );
     const message = await failure(config(dir));
-    expect(message).toMatch(new RegExp(`^${file}: no readable row \\(10 unreadable line\\(s\\)\\); the first bad line is 1 \\(malformed JSON\\): \\{\\. Fix: the file holds pretty-printed JSON`));
+    expect(message).toMatch(
+      new RegExp(
+        `^${file}: no readable row \\(10 unreadable line\\(s\\)\\); the first bad line is 1 \\(malformed JSON\\): \\{\\. Fix: the file holds pretty-printed JSON`,
+      ),
+    );
     expect(message).toContain(`\`jq -c . ${file} > `);
   });
 
@@ -125,7 +151,9 @@ describe('a source file that cannot be read stops the run', () => {
     const file = path.join(data, 'linkedin.ndjson.gz');
     await writeFile(file, gzipSync(JSON.stringify([{ full_name: 'Ada', action: 'liked', timestamp: '2024-12-05T09:00:00Z' }], null, 2)));
     const cfg = resolveConfigPaths(
-      parseConfig(`warehouse: duckdb\nsource:\n  type: segment\n  path: ./data\noffsite:\n  - name: linkedin\n    path: ./data/linkedin.ndjson.gz\n`),
+      parseConfig(
+        `warehouse: duckdb\nsource:\n  type: segment\n  path: ./data\noffsite:\n  - name: linkedin\n    path: ./data/linkedin.ndjson.gz\n`,
+      ),
       dir,
     );
     expect(await failure(cfg)).toContain(`\`gunzip -c ${file} | jq -c '.[]' > ${path.join(data, 'linkedin.converted.ndjson')}\``);

@@ -64,14 +64,19 @@ describe('stitchDuckDB reports progress', () => {
         ['tracks.csv', '1 rows'],
         ['identifies.ndjson', '1 rows'],
         ['linkedin.ndjson', '2 rows'],
-      ].map(([file, rows]) => `read ${file}: ${rows} (t) [${formatBytes((read += statSync(path.join(dir, 'data', file)).size))} of ${formatBytes(totalBytes)}]`),
+      ].map(
+        ([file, rows]) =>
+          `read ${file}: ${rows} (t) [${formatBytes((read += statSync(path.join(dir, 'data', file)).size))} of ${formatBytes(totalBytes)}]`,
+      ),
     );
     expect(loading.at(-1)).toMatchObject({ done: totalBytes, label: 'linkedin.ndjson' });
 
     // Models: each one labelled while it runs, then its line with its place [n/N].
     const models = updates('models');
     const steps = result.run.steps.map((s) => s.name);
-    expect(models.filter((u) => !u.line && !u.label.includes('iteration')).map((u) => [u.done, u.label])).toEqual(steps.map((s, i) => [i, s]));
+    expect(models.filter((u) => !u.line && !u.label.includes('iteration')).map((u) => [u.done, u.label])).toEqual(
+      steps.map((s, i) => [i, s]),
+    );
     expect(models.filter((u) => u.line).map((u) => [u.done, u.label, /\[(\d+)\/(\d+)\]$/.exec(u.line!)?.slice(1).map(Number)])).toEqual(
       steps.map((s, i) => [i + 1, s, [i + 1, steps.length]]),
     );
@@ -95,9 +100,12 @@ describe('stitchDuckDB reports progress', () => {
 
   it('takes the bar down when the run fails', async () => {
     const progress = recorder();
-    await expect(stitchDuckDB(config, { progress, build: () => ({ outputs: [], scratch: [], steps: [{ kind: 'sql', name: 'probe', sql: 'SELECT * FROM no_such_table' }] }) })).rejects.toThrow(
-      /model 'probe' failed/,
-    );
+    await expect(
+      stitchDuckDB(config, {
+        progress,
+        build: () => ({ outputs: [], scratch: [], steps: [{ kind: 'sql', name: 'probe', sql: 'SELECT * FROM no_such_table' }] }),
+      }),
+    ).rejects.toThrow(/model 'probe' failed/);
     expect(progress.calls.at(-1)).toEqual({ kind: 'done' });
   });
 });
@@ -110,7 +118,13 @@ describe('loadSources reports the bytes DuckDB has read of a large file', () => 
     dir = await mkdtemp(path.join(os.tmpdir(), 'js-progress-large-'));
     await writeTinyWorld(path.join(dir, 'data'));
     // ~20 MB of page views, polled every 5 ms: DuckDB takes some tens of milliseconds to read them.
-    const line = (i: number) => JSON.stringify({ id: `p${i}`, anonymous_id: `a${i % 997}`, timestamp: '2024-03-01T10:00:00Z', context_page_path: `/blog/${'x'.repeat(40)}` });
+    const line = (i: number) =>
+      JSON.stringify({
+        id: `p${i}`,
+        anonymous_id: `a${i % 997}`,
+        timestamp: '2024-03-01T10:00:00Z',
+        context_page_path: `/blog/${'x'.repeat(40)}`,
+      });
     const rows = Array.from({ length: 200_000 }, (_, i) => line(i)).join('\n');
     await writeFile(path.join(dir, 'data', 'pages.ndjson'), `${rows}\n`);
     const pagesBytes = statSync(path.join(dir, 'data', 'pages.ndjson')).size;

@@ -10,7 +10,14 @@ function labelPropagation(maxIterations: number): Pipeline {
     outputs: ['components'],
     scratch: ['labels', 'labels_prev'],
     steps: [
-      { ...sql('nodes', `CREATE OR REPLACE TABLE labels AS SELECT DISTINCT a AS node, a AS label FROM (SELECT a FROM edges UNION SELECT b FROM edges)`, 'labels'), reads: ['edges'] },
+      {
+        ...sql(
+          'nodes',
+          `CREATE OR REPLACE TABLE labels AS SELECT DISTINCT a AS node, a AS label FROM (SELECT a FROM edges UNION SELECT b FROM edges)`,
+          'labels',
+        ),
+        reads: ['edges'],
+      },
       {
         kind: 'loop',
         name: 'propagate',
@@ -19,8 +26,8 @@ function labelPropagation(maxIterations: number): Pipeline {
           { ...sql('labels_prev', 'CREATE OR REPLACE TABLE labels_prev AS SELECT * FROM labels', 'labels_prev'), reads: ['labels'] },
           {
             ...sql(
-            'labels',
-            `CREATE OR REPLACE TABLE labels AS
+              'labels',
+              `CREATE OR REPLACE TABLE labels AS
              SELECT p.node, least(p.label, coalesce(min(q.label), p.label)) AS label
              FROM labels_prev p
              LEFT JOIN (SELECT a AS x, b AS y FROM edges UNION ALL SELECT b, a FROM edges) e ON e.x = p.node
@@ -34,7 +41,14 @@ function labelPropagation(maxIterations: number): Pipeline {
         changedSql: 'SELECT count(*) AS changed FROM labels JOIN labels_prev USING (node) WHERE labels.label <> labels_prev.label',
         changedReads: ['labels', 'labels_prev'],
       },
-      { ...sql('components', 'CREATE OR REPLACE TABLE components AS SELECT label, count(*) AS size FROM labels GROUP BY label ORDER BY label', 'components'), reads: ['labels'] },
+      {
+        ...sql(
+          'components',
+          'CREATE OR REPLACE TABLE components AS SELECT label, count(*) AS size FROM labels GROUP BY label ORDER BY label',
+          'components',
+        ),
+        reads: ['labels'],
+      },
     ],
   };
 }
@@ -88,7 +102,9 @@ describe('runPipeline', () => {
   it('fails naming the loop when the cap is hit with changes left', async () => {
     const run = runPipeline(db.conn, labelPropagation(3));
     await expect(run).rejects.toThrow(LoopCapError);
-    await expect(runPipeline(db.conn, labelPropagation(3))).rejects.toThrow(/loop 'propagate' did not converge: \d+ value\(s\) still changed after 3 iterations/);
+    await expect(runPipeline(db.conn, labelPropagation(3))).rejects.toThrow(
+      /loop 'propagate' did not converge: \d+ value\(s\) still changed after 3 iterations/,
+    );
   });
 
   it('converging exactly on the last allowed iteration is not an error', async () => {
@@ -127,8 +143,16 @@ describe('runPipeline', () => {
   it('drops each scratch table after the last step that reads it when asked (dropScratchEarly)', async () => {
     const pipeline = labelPropagation(20);
     // labels_prev is last read inside the loop (step 1); labels by the final step (2).
-    expect(scratchLastUses(pipeline)).toEqual(new Map([[1, ['labels_prev']], [2, ['labels']]]));
-    const existing = async () => (await queryRows(db.conn, `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'labels%' ORDER BY 1`)).map((r) => r.table_name);
+    expect(scratchLastUses(pipeline)).toEqual(
+      new Map([
+        [1, ['labels_prev']],
+        [2, ['labels']],
+      ]),
+    );
+    const existing = async () =>
+      (await queryRows(db.conn, `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'labels%' ORDER BY 1`)).map(
+        (r) => r.table_name,
+      );
     await runPipeline(db.conn, pipeline, {
       dropScratchEarly: (t) => t,
     });
@@ -156,7 +180,10 @@ describe('test/support/duckdb createTable', () => {
         ],
         { at: 'timestamp' },
       );
-      const types = await queryRows(db.conn, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'pages' ORDER BY ordinal_position`);
+      const types = await queryRows(
+        db.conn,
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'pages' ORDER BY ordinal_position`,
+      );
       expect(types).toEqual([
         { column_name: 'at', data_type: 'TIMESTAMP' },
         { column_name: 'id', data_type: 'VARCHAR' },
@@ -175,5 +202,4 @@ describe('test/support/duckdb createTable', () => {
       db.close();
     }
   });
-
 });

@@ -10,7 +10,11 @@ function propagation(maxIterations: number): Pipeline {
     outputs: ['labels'],
     scratch: ['labels_prev'],
     steps: [
-      { kind: 'sql', name: 'init', sql: 'CREATE OR REPLACE TABLE labels AS SELECT DISTINCT a AS node, a AS label FROM edges UNION SELECT b, b FROM edges;' },
+      {
+        kind: 'sql',
+        name: 'init',
+        sql: 'CREATE OR REPLACE TABLE labels AS SELECT DISTINCT a AS node, a AS label FROM edges UNION SELECT b, b FROM edges;',
+      },
       {
         kind: 'loop',
         name: 'propagate',
@@ -71,7 +75,9 @@ describe('toScript for DuckDB', () => {
     const db = await openMemoryDb();
     try {
       await createTable(db.conn, 'edges', edges);
-      await expect(db.conn.run(toScript(propagation(2), getDialect('duckdb')))).rejects.toThrow(/loop propagate did not converge after 2 iterations/);
+      await expect(db.conn.run(toScript(propagation(2), getDialect('duckdb')))).rejects.toThrow(
+        /loop propagate did not converge after 2 iterations/,
+      );
     } finally {
       db.close();
     }
@@ -86,7 +92,9 @@ describe('toScript for BigQuery', () => {
     .join('\n');
 
   it('declares its variables first, loops with WHILE and raises when the cap is hit', () => {
-    expect(statements.startsWith('DECLARE js_changed INT64 DEFAULT 0;\nDECLARE js_iterations INT64 DEFAULT 0;\nCREATE OR REPLACE TABLE labels')).toBe(true);
+    expect(
+      statements.startsWith('DECLARE js_changed INT64 DEFAULT 0;\nDECLARE js_iterations INT64 DEFAULT 0;\nCREATE OR REPLACE TABLE labels'),
+    ).toBe(true);
     expect(script.match(/DECLARE/g)).toHaveLength(2);
     expect(script).toContain('WHILE js_changed > 0 AND js_iterations < 50 DO');
     expect(script).toContain('SET js_changed = (SELECT COALESCE(SUM(changed), 0) FROM (\n    SELECT count(*) AS changed FROM labels');
@@ -106,7 +114,9 @@ describe('toScript for BigQuery', () => {
   it('adds header notes and, when asked, drops the scratch tables at the end', () => {
     const bq = getDialect('bigquery');
     const withCleanup = toScript(propagation(5), bq, { notes: ['Reads `p`.`d`.`edges`.'], scratchRef: (t) => bq.tableRef('p', 'out', t) });
-    expect(withCleanup).toMatch(/^-- journey-stitch: identity stitching pipeline\n-- Generated for bigquery; .*\n-- Reads `p`.`d`.`edges`.\n/);
+    expect(withCleanup).toMatch(
+      /^-- journey-stitch: identity stitching pipeline\n-- Generated for bigquery; .*\n-- Reads `p`.`d`.`edges`.\n/,
+    );
     expect(withCleanup.trimEnd().endsWith('DROP TABLE IF EXISTS `p`.`out`.`labels_prev`;')).toBe(true);
     expect(toScript(propagation(5), bq)).not.toContain('DROP TABLE');
   });

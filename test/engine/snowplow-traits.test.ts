@@ -38,7 +38,13 @@ describe('Snowplow user traits', () => {
           contexts_com_acme_user_1: [{ email: 'Wei.Bennett@Acme.nl', plan: 'pro' }],
           user_name: 'Wei Bennett',
         }),
-        { ...event('e3', '2024-12-06T09:00:00Z', {}), domain_userid: 'd-2', user_id: 'u-7', contexts_com_acme_user_1: [{ email: 'ada@example.com' }], user_name: 'Ada Lovelace' },
+        {
+          ...event('e3', '2024-12-06T09:00:00Z', {}),
+          domain_userid: 'd-2',
+          user_id: 'u-7',
+          contexts_com_acme_user_1: [{ email: 'ada@example.com' }],
+          user_name: 'Ada Lovelace',
+        },
       ]
         .map((r) => JSON.stringify(r))
         .join('\n') + '\n',
@@ -73,7 +79,10 @@ output: { database: ./db/stitched.duckdb }
     const instance = await DuckDBInstance.create(config.output.database, { access_mode: 'READ_ONLY' });
     const conn = await instance.connect();
     try {
-      return await queryRows(conn, `SELECT name, person_id, identity_status, link_reason FROM stitched_events WHERE source = 'linkedin' ORDER BY name`);
+      return await queryRows(
+        conn,
+        `SELECT name, person_id, identity_status, link_reason FROM stitched_events WHERE source = 'linkedin' ORDER BY name`,
+      );
     } finally {
       conn.closeSync();
       instance.closeSync();

@@ -18,7 +18,9 @@ async function tables(file: string): Promise<Record<string, unknown[]>> {
   try {
     const out: Record<string, unknown[]> = {};
     for (const t of OUTPUT_TABLES) {
-      const cols = tableDef(t).columns.map((c) => `"${c.name}"`).join(', ');
+      const cols = tableDef(t)
+        .columns.map((c) => `"${c.name}"`)
+        .join(', ');
       out[t] = await queryRows(conn, `SELECT ${cols} FROM "${t}" ORDER BY ALL`);
     }
     out[REJECTS_TABLE] = await queryRows(conn, `SELECT * FROM "${REJECTS_TABLE}" ORDER BY ALL`);
@@ -50,7 +52,13 @@ describe('stitch --incremental', () => {
 
     // A new device of the same person visits and identifies later; a stranger visits.
     await appendLines(dir, 'pages.ndjson', [
-      { id: 'late-p1', anonymous_id: 'a7', timestamp: '2024-03-05T10:00:00Z', context_page_path: '/pricing', context_page_title: 'Pricing' },
+      {
+        id: 'late-p1',
+        anonymous_id: 'a7',
+        timestamp: '2024-03-05T10:00:00Z',
+        context_page_path: '/pricing',
+        context_page_title: 'Pricing',
+      },
       { id: 'late-p2', anonymous_id: 'zz', timestamp: '2024-03-05T11:00:00Z', context_page_path: '/', context_page_title: 'Home' },
     ]);
     await appendLines(dir, 'identifies.ndjson', [{ id: 'late-i1', anonymous_id: 'a7', user_id: 'u1', timestamp: '2024-03-05T10:05:00Z' }]);
@@ -67,7 +75,9 @@ describe('stitch --incremental', () => {
     const fullConfig = { ...config, output: { ...config.output, database: path.join(dir, 'full.duckdb') } };
     await stitchDuckDB(fullConfig, {});
     expect(incremental).toEqual(await tables(fullConfig.output.database));
-    expect((incremental.stitched_events as { event_id: string; person_id: string }[]).find((e) => e.event_id === 'late-p1')?.person_id).toBe(userPerson('u1'));
+    expect(
+      (incremental.stitched_events as { event_id: string; person_id: string }[]).find((e) => e.event_id === 'late-p1')?.person_id,
+    ).toBe(userPerson('u1'));
   });
 
   it('counts and reports a row that arrives older than the cutoff, which it does not read, and does not call it a duplicate', async () => {
@@ -83,8 +93,15 @@ describe('stitch --incremental', () => {
     const lines: string[] = [];
     const second = await stitchDuckDB(config, { incremental: true, log: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(/incremental run: 1 new events/);
-    expect(lines.join('\n')).toMatch(/warning: 1 raw row\(s\) arrived after the run that covered their time, older than this run's cutoff: not read/);
-    expect(second.summary).toMatchObject({ eventsIn: first.summary.eventsIn + 2, duplicatesRemoved: 1, lateRows: 1, eventsOut: first.summary.eventsOut + 1 });
+    expect(lines.join('\n')).toMatch(
+      /warning: 1 raw row\(s\) arrived after the run that covered their time, older than this run's cutoff: not read/,
+    );
+    expect(second.summary).toMatchObject({
+      eventsIn: first.summary.eventsIn + 2,
+      duplicatesRemoved: 1,
+      lateRows: 1,
+      eventsOut: first.summary.eventsOut + 1,
+    });
     const ids = (await tables(config.output.database)).stitched_events.map((e) => (e as { event_id: string }).event_id);
     expect(ids).toContain('new-p8');
     expect(ids).not.toContain('old-p9');

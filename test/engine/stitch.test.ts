@@ -82,7 +82,11 @@ describe('stitchDuckDB', () => {
 
     // Progress names every model with rows and time; the summary follows.
     // Loading in bytes of every file, models n of N.
-    expect(lines.some((l) => /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\) \[0\.\d kB of (0|1)\.\d kB\]$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^read pages\.ndjson: 3 rows, 1 unreadable line\(s\) kept in rejected_rows \(\d+ ms\) \[0\.\d kB of (0|1)\.\d kB\]$/.test(l),
+      ),
+    ).toBe(true);
     expect(lines.some((l) => /^read linkedin\.ndjson: 2 rows \(\d+ ms\) \[(\d\.\d kB) of \1\]$/.test(l))).toBe(true);
     expect(lines.some((l) => /^ {2}stitched_events +6 rows +\d+ ms {2}\[\d+\/\d+\]$/.test(l))).toBe(true);
     expect(lines).toContain('  events by identity: confirmed 50.0%, inferred 16.7%, anonymous 16.7%, unmatched 16.7%');
@@ -95,7 +99,9 @@ describe('stitchDuckDB', () => {
     expect(csv.trim().split('\n')).toHaveLength(1 + 3);
     const scratch = await openMemoryDb();
     try {
-      expect(await queryValue(scratch.conn, `SELECT count(*) FROM read_parquet('${path.join(dir, 'export', 'stitched_events.parquet')}')`)).toBe(6);
+      expect(
+        await queryValue(scratch.conn, `SELECT count(*) FROM read_parquet('${path.join(dir, 'export', 'stitched_events.parquet')}')`),
+      ).toBe(6);
     } finally {
       scratch.close();
     }
@@ -132,9 +138,9 @@ describe('stitchDuckDB', () => {
     const limited = { ...config, duckdb: { memory_limit: '256MiB', threads: 1 } };
     const probe = (sql: string) =>
       stitchDuckDB(limited, { build: () => ({ outputs: [], scratch: [], steps: [{ kind: 'sql', name: 'probe', sql }] }) });
-    await expect(probe(`SELECT error('memory_limit=' || current_setting('memory_limit') || ' threads=' || current_setting('threads'))`)).rejects.toThrow(
-      /^model 'probe' failed: .*memory_limit=256\.0 MiB threads=1/s,
-    );
+    await expect(
+      probe(`SELECT error('memory_limit=' || current_setting('memory_limit') || ' threads=' || current_setting('threads'))`),
+    ).rejects.toThrow(/^model 'probe' failed: .*memory_limit=256\.0 MiB threads=1/s);
     // A 1 GB string cannot spill: DuckDB's own hint names a SQL setting, ours the config key.
     await expect(probe(`SELECT length(string_agg(repeat('x', 1000), '')) AS n FROM range(1000000)`)).rejects.toThrow(
       /^model 'probe' failed: Out of Memory Error.*\nraise duckdb\.memory_limit in the config \(now '256MiB'\), or leave it out for DuckDB's default of 80% of RAM$/s,
@@ -153,13 +159,25 @@ describe('stitchDuckDB', () => {
     expect(result.summary.mostlyRejected.map((m) => m.file)).toEqual(['pages.ndjson']);
   });
 
-  it("keeps of a rejected row the columns staging reads, not the whole raw row (BigQuery would bill every column), personal ones hashed", async () => {
+  it('keeps of a rejected row the columns staging reads, not the whole raw row (BigQuery would bill every column), personal ones hashed', async () => {
     const config = tinyConfig(dir);
     const personal = { user_id: 'ann@example.com', context_ip: '10.1.2.3', context_page_url: 'https://x.example/?email=ann%40example.com' };
-    const bad = { id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x', context_library_name: 'analytics.js', ...personal };
-    await writeFile(path.join(dir, 'data', 'pages.ndjson'), `${await readFile(path.join(dir, 'data', 'pages.ndjson'), 'utf8')}${JSON.stringify(bad)}\n`);
+    const bad = {
+      id: 'bad-ts',
+      anonymous_id: 'a5',
+      timestamp: 'not a time',
+      context_page_path: '/x',
+      context_library_name: 'analytics.js',
+      ...personal,
+    };
+    await writeFile(
+      path.join(dir, 'data', 'pages.ndjson'),
+      `${await readFile(path.join(dir, 'data', 'pages.ndjson'), 'utf8')}${JSON.stringify(bad)}\n`,
+    );
     await stitchDuckDB(config, {});
-    const [row] = await readDb(config.output.database, (conn) => queryRows(conn, `SELECT row_data FROM rejected_rows WHERE event_id = 'bad-ts'`));
+    const [row] = await readDb(config.output.database, (conn) =>
+      queryRows(conn, `SELECT row_data FROM rejected_rows WHERE event_id = 'bad-ts'`),
+    );
     const kept = JSON.parse(String(row.row_data)) as Record<string, unknown>;
     expect(kept).toMatchObject({ id: 'bad-ts', anonymous_id: 'a5', timestamp: 'not a time', context_page_path: '/x' });
     expect(kept).not.toHaveProperty('context_library_name');

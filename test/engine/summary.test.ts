@@ -14,7 +14,16 @@ offsite:
     path: ./data/linkedin.ndjson
 `);
 const spec = (logical: string) => rawTableSpecs(config).find((s) => s.logical === logical)!;
-const pages = (rows: number, rejected = 0): LoadedTable => ({ table: 'pages', file: '/data/pages.ndjson', format: 'ndjson', rows, rejected, columns: [], timestampColumns: [], ms: 0 });
+const pages = (rows: number, rejected = 0): LoadedTable => ({
+  table: 'pages',
+  file: '/data/pages.ndjson',
+  format: 'ndjson',
+  rows,
+  rejected,
+  columns: [],
+  timestampColumns: [],
+  ms: 0,
+});
 
 describe('mostlyRejected', () => {
   it('warns from half the rows on, counting rejects named by the table (models) or the file (reader)', () => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parseConfig, resolveConfigPaths } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 
-const ndjson = (...rows: Array<Record<string, unknown> | string>) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+const ndjson = (...rows: Array<Record<string, unknown> | string>) =>
+  rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 
 /**
  * A tiny world: cookie a1 browses (one page delivered twice), identifies as u1 (Ada) and books a meeting;
@@ -16,18 +17,43 @@ export async function writeTinyWorld(data: string): Promise<void> {
   const page = { id: 'p1', anonymous_id: 'a1', timestamp: '2024-03-01T10:00:00Z', context_page_path: '/', context_page_title: 'Home' };
   await writeFile(
     path.join(data, 'pages.ndjson'),
-    ndjson(page, page, '{"id": "p-broken",', { id: 'p3', anonymous_id: 'a2', timestamp: '2024-03-02T09:00:00Z', context_page_path: '/blog', context_page_title: 'Blog' }),
+    ndjson(page, page, '{"id": "p-broken",', {
+      id: 'p3',
+      anonymous_id: 'a2',
+      timestamp: '2024-03-02T09:00:00Z',
+      context_page_path: '/blog',
+      context_page_title: 'Blog',
+    }),
   );
   await writeFile(path.join(data, 'tracks.csv'), 'id,anonymous_id,user_id,timestamp,event\nt1,a1,u1,2024-03-01T10:20:00Z,Meeting Booked\n');
   await writeFile(
     path.join(data, 'identifies.ndjson'),
-    ndjson({ id: 'i1', anonymous_id: 'a1', user_id: 'u1', timestamp: '2024-03-01T10:10:00Z', email: 'ada@example.com', name: 'Ada Lovelace' }),
+    ndjson({
+      id: 'i1',
+      anonymous_id: 'a1',
+      user_id: 'u1',
+      timestamp: '2024-03-01T10:10:00Z',
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+    }),
   );
   await writeFile(
     path.join(data, 'linkedin.ndjson'),
     ndjson(
-      { id: 'l1', full_name: 'Ada Lovelace', action: 'liked', timestamp: '2024-02-28T08:00:00Z', profile_url: 'https://www.linkedin.com/in/ada' },
-      { id: 'l2', full_name: 'Bob Unknown', action: 'commented', timestamp: '2024-02-28T09:00:00Z', profile_url: 'https://www.linkedin.com/in/bob' },
+      {
+        id: 'l1',
+        full_name: 'Ada Lovelace',
+        action: 'liked',
+        timestamp: '2024-02-28T08:00:00Z',
+        profile_url: 'https://www.linkedin.com/in/ada',
+      },
+      {
+        id: 'l2',
+        full_name: 'Bob Unknown',
+        action: 'commented',
+        timestamp: '2024-02-28T09:00:00Z',
+        profile_url: 'https://www.linkedin.com/in/bob',
+      },
     ),
   );
 }
@@ -49,4 +75,3 @@ output: { database: ./db/stitched.duckdb }
 export function tinyConfig(dir: string): Config {
   return resolveConfigPaths(parseConfig(TINY_CONFIG), dir);
 }
-

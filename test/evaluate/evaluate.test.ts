@@ -58,7 +58,8 @@ describe('evaluate on generated data', () => {
     const [ours, exact, seed] = report.systems.map((s) => s.matching);
     expect(ours.offsiteRows).toBeGreaterThan(500);
     expect(ours.matchable).toBeGreaterThan(0);
-    for (const m of [exact, seed]) expect({ rows: m.offsiteRows, visitors: m.visitorRows }).toEqual({ rows: ours.offsiteRows, visitors: ours.visitorRows });
+    for (const m of [exact, seed])
+      expect({ rows: m.offsiteRows, visitors: m.visitorRows }).toEqual({ rows: ours.offsiteRows, visitors: ours.visitorRows });
     expect(ours.correctlyAttached).toBeLessThanOrEqual(ours.attachedToVisitor);
     expect(report.events).toBeGreaterThan(19_000);
     for (const s of report.systems) expect(s.evaluation.events).toBe(report.events);
@@ -72,7 +73,6 @@ describe('evaluate on generated data', () => {
     // The seed merges everyone sharing a junk anonymous id ('undefined', '0'...) into one person.
     expect(ours.overMergedEvents).toBeLessThan(seed.overMergedEvents);
   });
-
 });
 
 describe('inferred links against naive name matching', () => {
@@ -90,7 +90,10 @@ describe('inferred links against naive name matching', () => {
         await generateSample(resolveSampleOptions({ out, events: 50_000, seed }));
         const r = await evaluateFolder({ data: out, exact: false });
         const system = (name: string) => r.systems.find((s) => s.name === name)!;
-        for (const [key, s] of [['ours', system('journey-stitch')], ['seed', system('seed SQL')]] as const) {
+        for (const [key, s] of [
+          ['ours', system('journey-stitch')],
+          ['seed', system('seed SQL')],
+        ] as const) {
           totals[key].correct += s.evaluation.byCategory.inferred?.correctPairs ?? 0;
           totals[key].predicted += s.evaluation.byCategory.inferred?.predictedPairs ?? 0;
         }

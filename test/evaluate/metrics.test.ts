@@ -30,10 +30,33 @@ describe('evaluateCells', () => {
     // Correct pairs {1,2} {4,5}; predicted pairs {1,2} {3,4} {3,5} {4,5}; true pairs {1,2} {1,3} {2,3} {4,5}.
     expect(r.overall).toEqual({ correctPairs: 2, predictedPairs: 4, truePairs: 4, precision: 0.5, recall: 0.5, f1: 0.5 });
     // Pairs touching event 3: predicted {3,4} {3,5}, both wrong; true {1,3} {2,3}, both missed.
-    expect(r.byCategory.inferred).toEqual({ events: 1, correctPairs: 0, predictedPairs: 2, truePairs: 2, precision: 0, recall: 0, f1: null });
+    expect(r.byCategory.inferred).toEqual({
+      events: 1,
+      correctPairs: 0,
+      predictedPairs: 2,
+      truePairs: 2,
+      precision: 0,
+      recall: 0,
+      f1: null,
+    });
     // Pairs touching a confirmed event: predicted {1,2} {3,4} {3,5} {4,5} (2 right); true {1,2} {1,3} {2,3} {4,5} (2 found).
-    expect(r.byCategory.confirmed).toMatchObject({ events: 4, correctPairs: 2, predictedPairs: 4, truePairs: 4, precision: 0.5, recall: 0.5 });
-    expect(r).toMatchObject({ events: 5, predictedPersons: 2, truePersons: 2, overMerges: 1, overMergedEvents: 3, underMerges: 1, knownShare: 0.4 });
+    expect(r.byCategory.confirmed).toMatchObject({
+      events: 4,
+      correctPairs: 2,
+      predictedPairs: 4,
+      truePairs: 4,
+      precision: 0.5,
+      recall: 0.5,
+    });
+    expect(r).toMatchObject({
+      events: 5,
+      predictedPersons: 2,
+      truePersons: 2,
+      overMerges: 1,
+      overMergedEvents: 3,
+      underMerges: 1,
+      knownShare: 0.4,
+    });
   });
 
   it('gives perfect scores to a perfect clustering and no precision to all singletons', () => {
@@ -63,7 +86,11 @@ describe('evaluateCells', () => {
   });
 
   it('agrees with counting every pair of events', () => {
-    const event = fc.record({ p: fc.constantFrom('p1', 'p2', 'p3', 'p4', null), t: fc.constantFrom('t1', 't2', 't3'), c: fc.constantFrom('confirmed', 'inferred') });
+    const event = fc.record({
+      p: fc.constantFrom('p1', 'p2', 'p3', 'p4', null),
+      t: fc.constantFrom('t1', 't2', 't3'),
+      c: fc.constantFrom('confirmed', 'inferred'),
+    });
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 30 }), (events) => {
         const r = evaluateCells(cellsOf(events));

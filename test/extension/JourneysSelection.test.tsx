@@ -30,19 +30,47 @@ const PATH_ROWS: PlainRow[] = [
   row(['Careers', null, null], 3),
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 100, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
-const SUBSET_ROW: PlainRow = { [jp.count]: 40, [jp.identifiedCount]: 20, [jp.inferredCount]: 2, [jp.conversions]: 10, [jp.medianStepToNext(1)]: 7200, [jp.medianStepToNext(2)]: 129600 };
+const SUBSET_ROW: PlainRow = {
+  [jp.count]: 40,
+  [jp.identifiedCount]: 20,
+  [jp.inferredCount]: 2,
+  [jp.conversions]: 10,
+  [jp.medianStepToNext(1)]: 7200,
+  [jp.medianStepToNext(2)]: 129600,
+};
 const PERSON_ROWS: PlainRow[] = [
-  { [jp.personId]: 'u:aaa', [jp.identityStatus]: 'inferred', [jp.stepCount]: 3, [jp.converted]: 'Yes', [PERSON_FIELDS.eventCount]: 12, [PERSON_FIELDS.name]: 'Wei Bennett', [PERSON_FIELDS.email]: 'wei@acme.nl' },
-  { [jp.personId]: 'u:bbb', [jp.identityStatus]: 'confirmed', [jp.stepCount]: 2, [jp.converted]: 'No', [PERSON_FIELDS.eventCount]: 4, [PERSON_FIELDS.name]: 'Ann Lee', [PERSON_FIELDS.email]: 'ann@x.io' },
+  {
+    [jp.personId]: 'u:aaa',
+    [jp.identityStatus]: 'inferred',
+    [jp.stepCount]: 3,
+    [jp.converted]: 'Yes',
+    [PERSON_FIELDS.eventCount]: 12,
+    [PERSON_FIELDS.name]: 'Wei Bennett',
+    [PERSON_FIELDS.email]: 'wei@acme.nl',
+  },
+  {
+    [jp.personId]: 'u:bbb',
+    [jp.identityStatus]: 'confirmed',
+    [jp.stepCount]: 2,
+    [jp.converted]: 'No',
+    [PERSON_FIELDS.eventCount]: 4,
+    [PERSON_FIELDS.name]: 'Ann Lee',
+    [PERSON_FIELDS.email]: 'ann@x.io',
+  },
 ];
 
 const isGap = (q: InlineQuery) => q.fields.some((f) => /\.median_seconds_/.test(f)) && !q.fields.includes(jp.identifiedCount);
 const isPaths = (q: InlineQuery) => !isGap(q) && q.fields.includes(jp.step(1));
 const isPersons = (q: InlineQuery) => q.fields.includes(PERSON_FIELDS.eventCount);
-const isSubset = (q: InlineQuery) => q.fields.includes(jp.identifiedCount) && Object.keys(q.filters ?? {}).some((k) => /\.step_\d+$/.test(k));
+const isSubset = (q: InlineQuery) =>
+  q.fields.includes(jp.identifiedCount) && Object.keys(q.filters ?? {}).some((k) => /\.step_\d+$/.test(k));
 const isSummary = (q: InlineQuery) => q.fields.includes(jp.identifiedCount) && !isSubset(q);
 
-function answering(persons: FakeAnswer = { rows: PERSON_ROWS }, gaps: (q: InlineQuery) => PlainRow[] = () => [], subset: PlainRow = SUBSET_ROW) {
+function answering(
+  persons: FakeAnswer = { rows: PERSON_ROWS },
+  gaps: (q: InlineQuery) => PlainRow[] = () => [],
+  subset: PlainRow = SUBSET_ROW,
+) {
   return fakeLooker((q) => {
     if (isGap(q)) return { rows: gaps(q) };
     if (isPersons(q)) return persons;
@@ -72,28 +100,55 @@ describe('who is behind a node or link', () => {
 
     // Its totals and medians: one query, the paths' filters plus the node's column.
     const subset = looker.queries().find(isSubset)!;
-    expect(subset.filters).toEqual({ [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days', [jp.step(2)]: 'Pricing' });
-    expect(subset.fields).toEqual([jp.count, jp.identifiedCount, jp.inferredCount, jp.conversions, jp.medianStepToNext(1), jp.medianStepToNext(2)]);
-    await waitFor(() => expect(within(panel).getByTestId('selection-summary').textContent).toBe(
-      '40 persons, 10 conversions, conversion rate 25.0%; median 2.0 h from the previous step; 1.5 days to the next.',
-    ));
+    expect(subset.filters).toEqual({
+      [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous',
+      [jp.filterDate]: '90 days',
+      [jp.step(2)]: 'Pricing',
+    });
+    expect(subset.fields).toEqual([
+      jp.count,
+      jp.identifiedCount,
+      jp.inferredCount,
+      jp.conversions,
+      jp.medianStepToNext(1),
+      jp.medianStepToNext(2),
+    ]);
+    await waitFor(() =>
+      expect(within(panel).getByTestId('selection-summary').textContent).toBe(
+        '40 persons, 10 conversions, conversion rate 25.0%; median 2.0 h from the previous step; 1.5 days to the next.',
+      ),
+    );
     // The summary numbers are the focused journeys', and say so with the whole diagram's.
     expect(screen.getByTestId('summary-count').dataset.value).toBe('40');
     expect(screen.getByTestId('summary-conversions').dataset.value).toBe('10');
     expect(screen.getByTestId('summary-conversion-rate').dataset.value).toBe('0.25');
-    expect(screen.getByTestId('summary-focus-note').textContent).toMatch(/Focused on Pricing, step 2: the figures below count its 40 persons, of all 100 persons with 12 conversions \(12\.0%\)/);
+    expect(screen.getByTestId('summary-focus-note').textContent).toMatch(
+      /Focused on Pricing, step 2: the figures below count its 40 persons, of all 100 persons with 12 conversions \(12\.0%\)/,
+    );
     // The node's tooltip has the medians too.
     fireEvent.mouseMove(node(2, 'Pricing'));
     expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/; median 2\.0 h from the previous step; 1\.5 days to the next$/);
 
     // The persons: status, steps, events, converted; names and emails with the grant.
     const persons = looker.queries().find(isPersons)!;
-    expect(persons.fields).toEqual([jp.personId, jp.identityStatus, jp.stepCount, jp.converted, PERSON_FIELDS.eventCount, PERSON_FIELDS.name, PERSON_FIELDS.email]);
+    expect(persons.fields).toEqual([
+      jp.personId,
+      jp.identityStatus,
+      jp.stepCount,
+      jp.converted,
+      PERSON_FIELDS.eventCount,
+      PERSON_FIELDS.name,
+      PERSON_FIELDS.email,
+    ]);
     expect(persons.filters?.[jp.step(2)]).toBe('Pricing');
     expect(persons.limit).toBe('50');
     const rows = await within(panel).findAllByTestId('selection-person');
     expect(rows.map((r) => r.dataset.personId)).toEqual(['u:aaa', 'u:bbb']);
-    expect(within(rows[0]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['Wei Bennett', 'wei@acme.nl', 'inferred', '3', '12', 'Yes']);
+    expect(
+      within(rows[0])
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['Wei Bennett', 'wei@acme.nl', 'inferred', '3', '12', 'Yes']);
     expect(screen.queryByTestId('limit-notice')).toBeNull();
 
     // Explore in Looker: the same persons.
@@ -115,8 +170,16 @@ describe('who is behind a node or link', () => {
     renderWithLooker(<App />, looker, `/journeys?top=2&steps=3&focus=${encodeURIComponent('1|step|Home')}`);
     const panel = await screen.findByTestId('selection-panel');
     const rows = await within(panel).findAllByTestId('selection-person');
-    expect(within(rows[0]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['inferred', '3', '12', 'Yes']);
-    expect(within(panel).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Person', 'Status', 'Steps', 'Events', 'Converted']);
+    expect(
+      within(rows[0])
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['inferred', '3', '12', 'Yes']);
+    expect(
+      within(panel)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Person', 'Status', 'Steps', 'Events', 'Converted']);
     expect(panel.textContent).not.toMatch(/Wei|acme/);
     expect(within(rows[0]).getByRole('button').textContent).toBe('u:aaa');
     expect(within(panel).getByTestId('selection-pii-note')).toBeTruthy();
@@ -127,9 +190,15 @@ describe('who is behind a node or link', () => {
 
   it('says when the list shows the first 50 only, and of how many', async () => {
     const many = Array.from({ length: 50 }, (_, i) => ({ ...PERSON_ROWS[1], [jp.personId]: `u:${i}` }));
-    renderWithLooker(<App />, answering({ rows: many }, undefined, { ...SUBSET_ROW, [jp.count]: 65 }), `/journeys?top=2&steps=3&focus=${encodeURIComponent('1|step|Home')}`);
+    renderWithLooker(
+      <App />,
+      answering({ rows: many }, undefined, { ...SUBSET_ROW, [jp.count]: 65 }),
+      `/journeys?top=2&steps=3&focus=${encodeURIComponent('1|step|Home')}`,
+    );
     const panel = await screen.findByTestId('selection-panel');
-    await waitFor(() => expect(within(panel).getByTestId('limit-notice').textContent).toMatch(/Showing the first 50 of 65 persons \(the server-side limit\)/));
+    await waitFor(() =>
+      expect(within(panel).getByTestId('limit-notice').textContent).toMatch(/Showing the first 50 of 65 persons \(the server-side limit\)/),
+    );
     expect(within(panel).getAllByTestId('selection-person')).toHaveLength(50);
   });
 
@@ -164,7 +233,9 @@ describe('who is behind a node or link', () => {
     await waitFor(() => expect(new URLSearchParams(location().search).get('focus')).toBe(linkFocusId('1|step|Home', '2|step|Pricing')));
     const panel = await screen.findByTestId('selection-panel');
     expect(panel.querySelector('h3')!.textContent).toBe('Who is behind Home → Pricing, step 1 to step 2');
-    await waitFor(() => expect(looker.queries().filter(isSubset).at(-1)!.filters).toMatchObject({ [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing' }));
+    await waitFor(() =>
+      expect(looker.queries().filter(isSubset).at(-1)!.filters).toMatchObject({ [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing' }),
+    );
     expect(looker.queries().filter(isSubset).at(-1)!.fields.at(-1)).toBe(jp.medianStepToNext(1));
     // The chart draws only the link's journeys: Home → Pricing (40), and marks the link.
     expect(node(1, 'Home').dataset.value).toBe('40');
@@ -179,7 +250,9 @@ describe('who is behind a node or link', () => {
     expect(onward.map((b) => b.textContent)).toEqual(['→ Pricing (40)', '→ Drop-off (25)']);
     fireEvent.click(onward[1]);
     await waitFor(() => expect(new URLSearchParams(location().search).get('focus')).toBe(linkFocusId('1|step|Home', '2|dropoff|Drop-off')));
-    await waitFor(() => expect(looker.queries().filter(isSubset).at(-1)!.filters).toMatchObject({ [jp.step(1)]: 'Home', [jp.step(2)]: 'NULL' }));
+    await waitFor(() =>
+      expect(looker.queries().filter(isSubset).at(-1)!.filters).toMatchObject({ [jp.step(1)]: 'Home', [jp.step(2)]: 'NULL' }),
+    );
   });
 
   it('link tooltips carry the median time between their steps; Other and drop-off say why they do not', async () => {
@@ -194,13 +267,22 @@ describe('who is behind a node or link', () => {
     renderWithLooker(<App />, looker, '/journeys?top=2&steps=3');
     await screen.findAllByTestId('sankey-node');
     // One query per pair of neighbouring columns, with the paths' filters.
-    await waitFor(() => expect(looker.queries().filter(isGap).map((q) => q.fields)).toEqual([
-      [jp.step(1), jp.step(2), jp.medianStepToNext(1)],
-      [jp.step(2), jp.step(3), jp.medianStepToNext(2)],
-    ]));
+    await waitFor(() =>
+      expect(
+        looker
+          .queries()
+          .filter(isGap)
+          .map((q) => q.fields),
+      ).toEqual([
+        [jp.step(1), jp.step(2), jp.medianStepToNext(1)],
+        [jp.step(2), jp.step(3), jp.medianStepToNext(2)],
+      ]),
+    );
     await waitFor(() => {
       fireEvent.mouseMove(link('1|step|Home', '2|step|Pricing'));
-      expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 40 persons (62% of Home, 40% of all); median 2 min between them');
+      expect(screen.getByTestId('sankey-tooltip').textContent).toBe(
+        'Home → Pricing: 40 persons (62% of Home, 40% of all); median 2 min between them',
+      );
     });
     fireEvent.mouseMove(link('1|other|Other', '2|step|Pricing'));
     expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/median time: select the link \(Other folds several steps\)$/);
@@ -218,7 +300,9 @@ describe('inferred steps, comparison, CSV and typed dates in the view', () => {
     expect(node(1, 'Home').querySelector('[data-testid=sankey-node-inferred]')).toBeNull();
     expect(screen.getByTestId('inferred-legend').textContent).toMatch(/name-matched \(inferred\) event/);
     fireEvent.mouseMove(node(1, 'LinkedIn: liked'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(/; all of them by a name-matched \(inferred\) event\)(; \d+ converted \(.*\))?$/);
+    expect(screen.getByTestId('sankey-tooltip').textContent).toMatch(
+      /; all of them by a name-matched \(inferred\) event\)(; \d+ converted \(.*\))?$/,
+    );
   });
 
   it('compares with and without name-matched events side by side, the same label in the same colour', async () => {
@@ -231,13 +315,22 @@ describe('inferred steps, comparison, CSV and typed dates in the view', () => {
     const paths = looker.queries().filter(isPaths);
     expect(paths.map((q) => q.filters?.[jp.filterEventStatus])).toEqual([undefined, '-inferred']);
     const fill = (side: HTMLElement, label: string) =>
-      within(side).getAllByTestId('sankey-node').find((n) => n.dataset.step === '1' && n.dataset.label === label)!.querySelector('rect')!.getAttribute('fill');
+      within(side)
+        .getAllByTestId('sankey-node')
+        .find((n) => n.dataset.step === '1' && n.dataset.label === label)!
+        .querySelector('rect')!
+        .getAttribute('fill');
     expect(fill(sides[0], 'Home')).toBe(fill(sides[1], 'Home'));
     expect(fill(sides[0], 'LinkedIn: liked')).toBe(fill(sides[1], 'LinkedIn: liked'));
     expect(screen.getByRole('group', { name: /^Without name-matched events: Journey Sankey/ })).toBeTruthy();
     expect(screen.queryByTestId('selection-panel')).toBeNull();
     // A click opens that side alone, focused.
-    fireEvent.click(within(sides[1]).getAllByTestId('sankey-node').find((n) => n.dataset.label === 'Home')!.querySelector('rect')!);
+    fireEvent.click(
+      within(sides[1])
+        .getAllByTestId('sankey-node')
+        .find((n) => n.dataset.label === 'Home')!
+        .querySelector('rect')!,
+    );
     await waitFor(() => expect(new URLSearchParams(location().search).get('inferred')).toBe('exclude'));
     expect(new URLSearchParams(location().search).get('compare')).toBeNull();
     expect(new URLSearchParams(location().search).get('focus')).toBe('1|step|Home');
@@ -287,7 +380,9 @@ describe('inferred steps, comparison, CSV and typed dates in the view', () => {
     await waitFor(() => expect(new URLSearchParams(location().search).get('from')).toBe('2026-01-01'));
     fireEvent.change(end, { target: { value: 'soon' } });
     fireEvent.blur(end);
-    await waitFor(() => expect(group.textContent).toMatch(/End date: "soon" is not a date: type it as YYYY-MM-DD \(2026-01-01\) or MM\/DD\/YYYY/));
+    await waitFor(() =>
+      expect(group.textContent).toMatch(/End date: "soon" is not a date: type it as YYYY-MM-DD \(2026-01-01\) or MM\/DD\/YYYY/),
+    );
     expect(new URLSearchParams(location().search).get('to')).toBeNull();
     fireEvent.change(end, { target: { value: '2026-01-31' } });
     fireEvent.keyDown(end, { key: 'Enter' });

@@ -9,9 +9,33 @@ const jp = pathFields('journey_paths');
 const sp = pathFields('session_paths');
 
 const PATH_ROWS: PlainRow[] = [
-  { [jp.step(1)]: 'Home', [jp.step(2)]: 'Pricing', [jp.step(3)]: 'Signup', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 40, [jp.conversions]: 10 },
-  { [jp.step(1)]: 'Home', [jp.step(2)]: null, [jp.step(3)]: null, [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 25, [jp.conversions]: 0 },
-  { [jp.step(1)]: 'LinkedIn: liked', [jp.step(2)]: 'Home', [jp.step(3)]: 'Pricing', [jp.step(4)]: null, [jp.step(5)]: null, [jp.count]: 15, [jp.conversions]: 2 },
+  {
+    [jp.step(1)]: 'Home',
+    [jp.step(2)]: 'Pricing',
+    [jp.step(3)]: 'Signup',
+    [jp.step(4)]: null,
+    [jp.step(5)]: null,
+    [jp.count]: 40,
+    [jp.conversions]: 10,
+  },
+  {
+    [jp.step(1)]: 'Home',
+    [jp.step(2)]: null,
+    [jp.step(3)]: null,
+    [jp.step(4)]: null,
+    [jp.step(5)]: null,
+    [jp.count]: 25,
+    [jp.conversions]: 0,
+  },
+  {
+    [jp.step(1)]: 'LinkedIn: liked',
+    [jp.step(2)]: 'Home',
+    [jp.step(3)]: 'Pricing',
+    [jp.step(4)]: null,
+    [jp.step(5)]: null,
+    [jp.count]: 15,
+    [jp.conversions]: 2,
+  },
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
@@ -19,13 +43,36 @@ const isGap = (q: InlineQuery) => q.fields.some((f) => /\.median_seconds_/.test(
 const isPaths = (q: InlineQuery) => !isGap(q) && q.fields.some((f) => /\.(step|before)_1$/.test(f));
 /** A node's or link's totals: the summary's fields, filtered on a step column. */
 const isSubset = (q: InlineQuery) =>
-  q.fields.some((f) => /identified_count$/.test(f)) && Object.keys(q.filters ?? {}).some((k) => /\.(step_\d+|before_\d+|conversion_step)$/.test(k));
+  q.fields.some((f) => /identified_count$/.test(f)) &&
+  Object.keys(q.filters ?? {}).some((k) => /\.(step_\d+|before_\d+|conversion_step)$/.test(k));
 const isSummary = (q: InlineQuery) => !isPaths(q) && !isSubset(q) && q.fields.some((f) => /identified_count$/.test(f));
 const isPersons = (q: InlineQuery) => q.fields.includes(PERSON_FIELDS.eventCount);
-const SUBSET_ROW: PlainRow = { [jp.count]: 15, [jp.identifiedCount]: 15, [jp.inferredCount]: 3, [jp.conversions]: 6, [jp.medianStepToNext(1)]: 7200 };
+const SUBSET_ROW: PlainRow = {
+  [jp.count]: 15,
+  [jp.identifiedCount]: 15,
+  [jp.inferredCount]: 3,
+  [jp.conversions]: 6,
+  [jp.medianStepToNext(1)]: 7200,
+};
 const PERSON_ROWS: PlainRow[] = [
-  { [jp.personId]: 'u:aaa', [jp.identityStatus]: 'inferred', [jp.stepCount]: 3, [jp.converted]: 'Yes', [PERSON_FIELDS.eventCount]: 12, [PERSON_FIELDS.name]: 'Wei Bennett', [PERSON_FIELDS.email]: 'wei@acme.nl' },
-  { [jp.personId]: 'u:bbb', [jp.identityStatus]: 'confirmed', [jp.stepCount]: 2, [jp.converted]: 'No', [PERSON_FIELDS.eventCount]: 4, [PERSON_FIELDS.name]: 'Ann Lee', [PERSON_FIELDS.email]: 'ann@x.io' },
+  {
+    [jp.personId]: 'u:aaa',
+    [jp.identityStatus]: 'inferred',
+    [jp.stepCount]: 3,
+    [jp.converted]: 'Yes',
+    [PERSON_FIELDS.eventCount]: 12,
+    [PERSON_FIELDS.name]: 'Wei Bennett',
+    [PERSON_FIELDS.email]: 'wei@acme.nl',
+  },
+  {
+    [jp.personId]: 'u:bbb',
+    [jp.identityStatus]: 'confirmed',
+    [jp.stepCount]: 2,
+    [jp.converted]: 'No',
+    [PERSON_FIELDS.eventCount]: 4,
+    [PERSON_FIELDS.name]: 'Ann Lee',
+    [PERSON_FIELDS.email]: 'ann@x.io',
+  },
 ];
 
 const isSources = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.source);
@@ -62,9 +109,24 @@ const BREAKDOWN_ROWS = (field: string): PlainRow[] => {
 };
 /** Segment-shaped touches of the events in the range. */
 const TOUCH_ROWS: PlainRow[] = [
-  { [EVENT_FIELDS.utmSource]: 'linkedin', [EVENT_FIELDS.utmMedium]: 'social', [EVENT_FIELDS.utmCampaign]: 'blog-promotion', [EVENT_FIELDS.referrerDomain]: null },
-  { [EVENT_FIELDS.utmSource]: 'newsletter', [EVENT_FIELDS.utmMedium]: 'email', [EVENT_FIELDS.utmCampaign]: 'march', [EVENT_FIELDS.referrerDomain]: null },
-  { [EVENT_FIELDS.utmSource]: null, [EVENT_FIELDS.utmMedium]: null, [EVENT_FIELDS.utmCampaign]: null, [EVENT_FIELDS.referrerDomain]: 'google.com' },
+  {
+    [EVENT_FIELDS.utmSource]: 'linkedin',
+    [EVENT_FIELDS.utmMedium]: 'social',
+    [EVENT_FIELDS.utmCampaign]: 'blog-promotion',
+    [EVENT_FIELDS.referrerDomain]: null,
+  },
+  {
+    [EVENT_FIELDS.utmSource]: 'newsletter',
+    [EVENT_FIELDS.utmMedium]: 'email',
+    [EVENT_FIELDS.utmCampaign]: 'march',
+    [EVENT_FIELDS.referrerDomain]: null,
+  },
+  {
+    [EVENT_FIELDS.utmSource]: null,
+    [EVENT_FIELDS.utmMedium]: null,
+    [EVENT_FIELDS.utmCampaign]: null,
+    [EVENT_FIELDS.referrerDomain]: 'google.com',
+  },
 ];
 const LANDING_ROWS: PlainRow[] = [
   { [SESSION_FIELDS.landingPagePath]: '/blog/identity-stitching', [SESSION_FIELDS.count]: 30 },
@@ -86,7 +148,16 @@ describe('Journeys view', () => {
     expect(paths).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), ...[1, 2, 3, 4, 5].map(jp.stepInferred), jp.count, jp.conversions],
+      fields: [
+        jp.step(1),
+        jp.step(2),
+        jp.step(3),
+        jp.step(4),
+        jp.step(5),
+        ...[1, 2, 3, 4, 5].map(jp.stepInferred),
+        jp.count,
+        jp.conversions,
+      ],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: '5000',
@@ -123,7 +194,16 @@ describe('Journeys view', () => {
     await screen.findByTestId('empty-state');
     const paths = looker.queries().find(isPaths)!;
     expect(paths.view).toBe(EXPLORES.sessionJourneys);
-    expect(paths.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.stepInferred(1), sp.stepInferred(2), sp.stepInferred(3), sp.count, sp.conversions]);
+    expect(paths.fields).toEqual([
+      sp.step(1),
+      sp.step(2),
+      sp.step(3),
+      sp.stepInferred(1),
+      sp.stepInferred(2),
+      sp.stepInferred(3),
+      sp.count,
+      sp.conversions,
+    ]);
     expect(paths.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '7 days',
@@ -302,7 +382,9 @@ describe('Journeys view', () => {
     renderWithLooker(<App />, looker, '/journeys?date=custom&from=2024-01-01&to=2024-01-31');
     await screen.findAllByTestId('sankey-node');
     expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('2024/01/01 to 2024/02/01');
-    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({ [EVENT_FIELDS.occurredDate]: '2024/01/01 to 2024/02/01' });
+    expect(looker.queries().find((q) => q.view === EXPLORES.events)!.filters).toEqual({
+      [EVENT_FIELDS.occurredDate]: '2024/01/01 to 2024/02/01',
+    });
     expect(screen.queryByTestId('date-range-problem')).toBeNull();
   });
 
@@ -310,11 +392,15 @@ describe('Journeys view', () => {
     renderWithLooker(<App />, answering(), '/journeys');
     await screen.findAllByTestId('sankey-node');
     fireEvent.mouseMove(node(2, 'Drop-off'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Drop-off after step 1: 25 persons end here (31% of all); 0 converted (0%)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe(
+      'Drop-off after step 1: 25 persons end here (31% of all); 0 converted (0%)',
+    );
     // Each node's conversion rate: Home at step 1 holds 65 persons, 10 of whom converted.
     fireEvent.mouseMove(node(1, 'Home'));
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 1: 65 persons (81% of all); 10 converted (15%)');
-    const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '1|step|Home' && l.dataset.target === '2|step|Pricing')!;
+    const link = screen
+      .getAllByTestId('sankey-link')
+      .find((l) => l.dataset.source === '1|step|Home' && l.dataset.target === '2|step|Pricing')!;
     fireEvent.mouseMove(link);
     expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 40 persons (62% of Home, 50% of all)');
     fireEvent.mouseLeave(link);
@@ -326,7 +412,11 @@ describe('Journeys view', () => {
       ...Object.fromEntries(steps.map((s, i) => [jp.step(i + 1), s])),
       [jp.count]: count,
     });
-    const rows = [one(['Home', 'Pricing', null, null, null], 1), one(['Blog', null, null, null, null], 2), one([null, null, null, null, null], 1)];
+    const rows = [
+      one(['Home', 'Pricing', null, null, null], 1),
+      one(['Blog', null, null, null, null], 2),
+      one([null, null, null, null, null], 1),
+    ];
     renderWithLooker(<App />, answering({ rows }), '/journeys');
     await screen.findAllByTestId('sankey-node');
     expect(screen.getByTestId('without-steps').textContent).toBe('1 person has no journey steps and is not drawn.');
@@ -345,7 +435,8 @@ describe('Journeys view', () => {
   it('the sessions summary says "1 session of persons", not "1 sessions"', async () => {
     const looker = fakeLooker((q) => {
       if (q.fields.includes(sp.step(1))) return { rows: [{ [sp.step(1)]: 'Home', [sp.count]: 9 }] };
-      if (q.fields.includes(sp.identifiedCount)) return { rows: [{ [sp.count]: 9, [sp.identifiedCount]: 3, [sp.inferredCount]: 1, [sp.conversions]: 1 }] };
+      if (q.fields.includes(sp.identifiedCount))
+        return { rows: [{ [sp.count]: 9, [sp.identifiedCount]: 3, [sp.inferredCount]: 1, [sp.conversions]: 1 }] };
       return { rows: [] };
     });
     renderWithLooker(<App />, looker, '/journeys?measure=sessions');
@@ -353,7 +444,7 @@ describe('Journeys view', () => {
     expect(screen.getByTestId('summary-inferred-share').textContent).toMatch(/1 session of persons with a name-matched event/);
   });
 
-  it('two steps of one column never share a colour, even past the palette\'s eight hues', async () => {
+  it("two steps of one column never share a colour, even past the palette's eight hues", async () => {
     // Landing pages A..H take the eight hues; column 2 holds A and I, the ninth label.
     const path = (a: string, b: string | null, count: number): PlainRow => ({ [jp.step(1)]: a, [jp.step(2)]: b, [jp.count]: count });
     const rows = [path('A', 'I', 20), path('B', 'A', 15), ...'CDEFGH'.split('').map((l, i) => path(l, null, 10 - i))];
@@ -362,7 +453,9 @@ describe('Journeys view', () => {
     const fill = (step: number, label: string) => node(step, label).querySelector('rect')!.getAttribute('fill');
     expect(fill(2, 'A')).toBe(fill(1, 'A')); // a label keeps its colour across columns
     expect(fill(2, 'I')).not.toBe(fill(2, 'A'));
-    const firstColumn = nodes().filter((n) => n.dataset.step === '1').map((n) => n.querySelector('rect')!.getAttribute('fill'));
+    const firstColumn = nodes()
+      .filter((n) => n.dataset.step === '1')
+      .map((n) => n.querySelector('rect')!.getAttribute('fill'));
     expect(new Set(firstColumn).size).toBe(8);
   });
 
@@ -371,10 +464,14 @@ describe('Journeys view', () => {
     await screen.findAllByTestId('sankey-node');
     // 15 of the 15 focused persons, 15 of all 80.
     fireEvent.mouseMove(node(2, 'Home'));
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home, step 2: 15 persons (100% of focused journeys, 19% of all); 2 converted (13%)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe(
+      'Home, step 2: 15 persons (100% of focused journeys, 19% of all); 2 converted (13%)',
+    );
     const link = screen.getAllByTestId('sankey-link').find((l) => l.dataset.source === '2|step|Home')!;
     fireEvent.mouseMove(link);
-    expect(screen.getByTestId('sankey-tooltip').textContent).toBe('Home → Pricing: 15 persons (100% of Home, 100% of focused journeys, 19% of all)');
+    expect(screen.getByTestId('sankey-tooltip').textContent).toBe(
+      'Home → Pricing: 15 persons (100% of Home, 100% of focused journeys, 19% of all)',
+    );
     expect(node(2, 'Home').getAttribute('aria-label')).toMatch(/100% of focused journeys, 19% of all/);
   });
 
@@ -407,20 +504,39 @@ describe('Journeys view', () => {
   it('every filter group has a name: status checkboxes, the two button toggles, the date range and its two dates', async () => {
     renderWithLooker(<App />, answering(), '/journeys?status=&date=custom&from=2024-01-01');
     const statuses = screen.getByRole('group', { name: 'Identity status', description: 'Select at least one status' });
-    expect(within(statuses).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).value)).toEqual(['confirmed', 'inferred', 'anonymous', 'unmatched']);
-    expect(within(screen.getByRole('group', { name: 'Count' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['Persons', 'Sessions']);
-    expect(within(screen.getByRole('group', { name: 'Conversion' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['Any', 'Converted', 'Not converted']);
+    expect(
+      within(statuses)
+        .getAllByRole('checkbox')
+        .map((c) => (c as HTMLInputElement).value),
+    ).toEqual(['confirmed', 'inferred', 'anonymous', 'unmatched']);
+    expect(
+      within(screen.getByRole('group', { name: 'Count' }))
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Persons', 'Sessions']);
+    expect(
+      within(screen.getByRole('group', { name: 'Conversion' }))
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Any', 'Converted', 'Not converted']);
     const range = screen.getByRole('group', { name: 'Date range (inclusive)', description: 'Choose both a start and an end date.' });
-    expect(within(range).getByRole('textbox', { name: 'Date range (inclusive) Start date' })).toBe(within(range).getByTestId('date-from-text-input'));
-    expect(within(range).getByRole('textbox', { name: 'Date range (inclusive) End date' })).toBe(within(range).getByTestId('date-to-text-input'));
-    expect(screen.getByRole('combobox', { name: 'Source combobox' })).toBe(within(screen.getByTestId('filter-source')).getByRole('combobox'));
+    expect(within(range).getByRole('textbox', { name: 'Date range (inclusive) Start date' })).toBe(
+      within(range).getByTestId('date-from-text-input'),
+    );
+    expect(within(range).getByRole('textbox', { name: 'Date range (inclusive) End date' })).toBe(
+      within(range).getByTestId('date-to-text-input'),
+    );
+    expect(screen.getByRole('combobox', { name: 'Source combobox' })).toBe(
+      within(screen.getByTestId('filter-source')).getByRole('combobox'),
+    );
     expect(screen.getByRole('textbox', { name: 'Source' })).toBeTruthy();
   });
 
   it('sessions: the toggle switches explore and view and the units in the summary', async () => {
     const looker = fakeLooker((q) => {
       if (q.fields.includes(sp.step(1))) return { rows: [{ [sp.step(1)]: 'Home', [sp.count]: 9 }] };
-      if (q.fields.includes(sp.identifiedCount)) return { rows: [{ [sp.count]: 9, [sp.identifiedCount]: 3, [sp.inferredCount]: 0, [sp.conversions]: 1 }] };
+      if (q.fields.includes(sp.identifiedCount))
+        return { rows: [{ [sp.count]: 9, [sp.identifiedCount]: 3, [sp.inferredCount]: 0, [sp.conversions]: 1 }] };
       return { rows: [] };
     });
     const { location } = renderWithLooker(<App />, looker, '/journeys');
@@ -428,7 +544,12 @@ describe('Journeys view', () => {
     fireEvent.click(within(screen.getByTestId('filter-measure')).getByText('Sessions'));
     await waitFor(() => expect(location().search).toBe('?measure=sessions'));
     await screen.findAllByTestId('sankey-node');
-    expect(looker.queries().filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q) && !isGap(q)).map((q) => q.fields.filter((f) => !/step_/.test(f)))).toEqual([
+    expect(
+      looker
+        .queries()
+        .filter((q) => q.view === EXPLORES.sessionJourneys && !isBreakdown(q) && !isGap(q))
+        .map((q) => q.fields.filter((f) => !/step_/.test(f))),
+    ).toEqual([
       [sp.count, sp.conversions],
       [sp.count, sp.identifiedCount, sp.inferredCount, sp.conversions],
     ]);
@@ -438,21 +559,43 @@ describe('Journeys view', () => {
   describe('before conversion', () => {
     // Three steps before: before_3, before_2, before_1, then the conversion step (NULL: a conversion that is no step).
     const row = (b3: string | null, b2: string | null, b1: string | null, conversion: string | null, count: number): PlainRow => ({
-      [jp.before(3)]: b3, [jp.before(2)]: b2, [jp.before(1)]: b1, [jp.conversionStep]: conversion, [jp.count]: count,
+      [jp.before(3)]: b3,
+      [jp.before(2)]: b2,
+      [jp.before(1)]: b1,
+      [jp.conversionStep]: conversion,
+      [jp.count]: count,
     });
-    const ANCHORED = [row('Home', 'Pricing', 'Demo', 'Meeting Booked', 7), row(null, 'LinkedIn: liked', 'Pricing', 'Meeting Booked', 4), row(null, null, null, null, 2)];
+    const ANCHORED = [
+      row('Home', 'Pricing', 'Demo', 'Meeting Booked', 7),
+      row(null, 'LinkedIn: liked', 'Pricing', 'Meeting Booked', 4),
+      row(null, null, null, null, 2),
+    ];
 
     it('asks for the steps before the first conversion, converted only, and aligns them on it', async () => {
       const looker = answering({ rows: ANCHORED });
       renderWithLooker(<App />, looker, '/journeys?anchor=conversion&steps=3&converted=no');
       await screen.findAllByTestId('sankey-node');
       const paths = looker.queries().find(isPaths)!;
-      expect(paths.fields).toEqual([jp.before(3), jp.before(2), jp.before(1), jp.conversionStep, jp.beforeInferred(3), jp.beforeInferred(2), jp.beforeInferred(1), jp.count]);
+      expect(paths.fields).toEqual([
+        jp.before(3),
+        jp.before(2),
+        jp.before(1),
+        jp.conversionStep,
+        jp.beforeInferred(3),
+        jp.beforeInferred(2),
+        jp.beforeInferred(1),
+        jp.count,
+      ]);
       // The "not converted" left in the URL does not apply: these paths exist only for converted journeys.
       expect(paths.filters?.[jp.converted]).toBe('Yes');
       expect(looker.queries().find(isSummary)!.filters).toEqual(paths.filters);
       expect(screen.queryByTestId('filter-converted')).toBeNull();
-      expect(screen.getAllByTestId('column-title').map((t) => t.textContent)).toEqual(['3 steps before', '2 steps before', '1 step before', 'Conversion']);
+      expect(screen.getAllByTestId('column-title').map((t) => t.textContent)).toEqual([
+        '3 steps before',
+        '2 steps before',
+        '1 step before',
+        'Conversion',
+      ]);
       // Shorter journeys start further right; every journey ends in the conversion column, none drops off.
       expect(node(1, 'Home').dataset.value).toBe('7');
       expect(node(2, 'LinkedIn: liked').dataset.value).toBe('4');
@@ -461,7 +604,11 @@ describe('Journeys view', () => {
       expect(node(4, 'Conversion').dataset.value).toBe('2');
       expect(nodes().some((n) => n.dataset.kind === 'dropoff')).toBe(false);
       expect(screen.getByRole('group', { name: 'Journey Sankey of persons, 4 steps' })).toBeTruthy();
-      expect(within(screen.getByRole('group', { name: 'Paths' })).getAllByRole('button').map((b) => b.textContent)).toEqual(['From first step', 'Before conversion']);
+      expect(
+        within(screen.getByRole('group', { name: 'Paths' }))
+          .getAllByRole('button')
+          .map((b) => b.textContent),
+      ).toEqual(['From first step', 'Before conversion']);
     });
 
     it('focus and Explore in Looker name the column in its own words and filter its field', async () => {
@@ -534,7 +681,11 @@ describe('Journeys view', () => {
       const { location } = renderWithLooker(<App />, looker, '/journeys');
       await screen.findAllByTestId('sankey-node');
       expect(looker.queries().find((q) => q.view === EXPLORES.persons)).toEqual({
-        model: LOOKER_MODEL, view: EXPLORES.persons, fields: [PERSON_FIELDS.lastSeenDate], sorts: [`${PERSON_FIELDS.lastSeenDate} desc`], limit: '1',
+        model: LOOKER_MODEL,
+        view: EXPLORES.persons,
+        fields: [PERSON_FIELDS.lastSeenDate],
+        sorts: [`${PERSON_FIELDS.lastSeenDate} desc`],
+        limit: '1',
       });
       // Looker's "A to B" excludes B: 2023-12-07 … 2024-03-05 inclusive is 90 days.
       expect(looker.queries().find(isPaths)!.filters?.[jp.filterDate]).toBe('2023/12/07 to 2024/03/06');
@@ -628,13 +779,18 @@ describe('Journeys view: first touch (channels, UTM, referrer, landing path)', (
     renderWithLooker(<App />, looker, '/journeys?source=webb&utm_source=linkedin&utm_medium=emial&channel=Organic%20Social');
     await waitFor(() => expect(screen.getAllByTestId('unknown-filter-values')).toHaveLength(2));
     const [source, medium] = screen.getAllByTestId('unknown-filter-values').map((m) => m.textContent);
-    expect(source).toBe('Source "webb" is not in the data of this date range (source values there: linkedin, web): no journey can match it.');
-    expect(medium).toBe('UTM medium "emial" is not in the data of this date range (UTM medium values there: email, social): no journey can match it.');
+    expect(source).toBe(
+      'Source "webb" is not in the data of this date range (source values there: linkedin, web): no journey can match it.',
+    );
+    expect(medium).toBe(
+      'UTM medium "emial" is not in the data of this date range (UTM medium values there: email, social): no journey can match it.',
+    );
   });
 
   it('no message while the options are unknown or cut by their row limit', async () => {
     const looker = fakeLooker((q) => {
-      if (isTouchOptions(q)) return { rows: TOUCH_ROWS.concat(Array.from({ length: 997 }, (_, i) => ({ [EVENT_FIELDS.utmSource]: `s${i}` }))) };
+      if (isTouchOptions(q))
+        return { rows: TOUCH_ROWS.concat(Array.from({ length: 997 }, (_, i) => ({ [EVENT_FIELDS.utmSource]: `s${i}` }))) };
       if (isSources(q)) return { pending: true };
       if (isBreakdown(q)) return { rows: [] };
       if (isPaths(q) || isSummary(q)) return { rows: [] };
@@ -659,7 +815,10 @@ describe('Journeys view: first touch (channels, UTM, referrer, landing path)', (
       limit: '100',
     });
     await waitFor(() =>
-      expect([...screen.getByTestId('landing-path-suggestions').querySelectorAll('option')].map((o) => o.value)).toEqual(['/blog/identity-stitching', '/pricing']),
+      expect([...screen.getByTestId('landing-path-suggestions').querySelectorAll('option')].map((o) => o.value)).toEqual([
+        '/blog/identity-stitching',
+        '/pricing',
+      ]),
     );
     const input = within(screen.getByTestId('filter-landing-path')).getByRole('combobox');
     expect(input.getAttribute('list')).toBe(screen.getByTestId('landing-path-suggestions').id);

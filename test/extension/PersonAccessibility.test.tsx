@@ -33,7 +33,9 @@ describe('Person view accessibility (demo data)', () => {
     const options = within(listbox).getAllByRole('option');
     expect(options).toHaveLength(9);
     expect(options[0]).toBe(
-      screen.getByRole('option', { name: `Ananya Thomas, ananya.thomas332@oscorp-group.com, identity inferred, 25 events, person id ${ANANYA}` }),
+      screen.getByRole('option', {
+        name: `Ananya Thomas, ananya.thomas332@oscorp-group.com, identity inferred, 25 events, person id ${ANANYA}`,
+      }),
     );
     expect(screen.getByRole('option', { name: /^Michael Thomas, email unknown, identity unmatched, 2 events, person id p:/ })).toBeTruthy();
     expect(options.map((o) => o.getAttribute('aria-selected'))).toEqual(Array(9).fill('false'));
@@ -95,17 +97,25 @@ describe('Person view accessibility (demo data)', () => {
     );
     renderWithLooker(<App />, fake, `/person?id=${encodeURIComponent(ANANYA)}`);
     expect(await screen.findByRole('heading', { level: 3 })).toHaveProperty('textContent', `Person ${ANANYA}`);
-    expect(within(screen.getByTestId('person-header')).getAllByTestId('pii-hidden').map((e) => e.textContent)).toEqual([
-      'name hidden',
-      'email hidden',
-    ]);
+    expect(
+      within(screen.getByTestId('person-header'))
+        .getAllByTestId('pii-hidden')
+        .map((e) => e.textContent),
+    ).toEqual(['name hidden', 'email hidden']);
   });
 
   it('the timeline is a table named by its heading: each row reads time, source, step, device and identity in words', async () => {
     renderWithLooker(<App />, demoPersonLooker(), personUrl);
     await screen.findAllByTestId('timeline-row');
-    const table = screen.getByRole('table', { name: 'Timeline', description: /^25 events in 5 sessions, across 2 sources and 4 devices; 1 tied by name match only/ });
-    expect(within(table).getAllByRole('columnheader').map((h) => [h.textContent, h.getAttribute('scope')])).toEqual([
+    const table = screen.getByRole('table', {
+      name: 'Timeline',
+      description: /^25 events in 5 sessions, across 2 sources and 4 devices; 1 tied by name match only/,
+    });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => [h.textContent, h.getAttribute('scope')]),
+    ).toEqual([
       ['Time (UTC)', 'col'],
       ['Source', 'col'],
       ['Page or action', 'col'],
@@ -116,8 +126,14 @@ describe('Person view accessibility (demo data)', () => {
     const groups = within(table).getAllByTestId('timeline-session');
     expect(groups).toHaveLength(5);
     const sessionHeader = within(groups[1]).getByTestId('session-header');
-    expect([sessionHeader.tagName, sessionHeader.getAttribute('scope'), sessionHeader.getAttribute('colspan')]).toEqual(['TH', 'rowgroup', '5']);
-    expect(sessionHeader.textContent).toMatch(/^Session 2 · started 2026-04-16 12:13:05 · \d+ min · Organic Social · landed on Sessionising the GA4 BigQuery Export/);
+    expect([sessionHeader.tagName, sessionHeader.getAttribute('scope'), sessionHeader.getAttribute('colspan')]).toEqual([
+      'TH',
+      'rowgroup',
+      '5',
+    ]);
+    expect(sessionHeader.textContent).toMatch(
+      /^Session 2 · started 2026-04-16 12:13:05 · \d+ min · Organic Social · landed on Sessionising the GA4 BigQuery Export/,
+    );
     const rows = within(table).getAllByTestId('timeline-row');
     expect(rows).toHaveLength(25);
     const read = (row: HTMLElement) => [
@@ -127,7 +143,13 @@ describe('Person view accessibility (demo data)', () => {
         .map((c) => c.textContent),
     ];
     // The first event: a LinkedIn share tied by name only. No device is said, not drawn as a bare dash.
-    expect(read(rows[0])).toEqual(['2026-04-16 09:40:59', 'linkedin', 'shared (offsite)', '—no device', 'inferred · name matchprobability 0.99: rare name + company oscorp + LinkedIn visit']);
+    expect(read(rows[0])).toEqual([
+      '2026-04-16 09:40:59',
+      'linkedin',
+      'shared (offsite)',
+      '—no device',
+      'inferred · name matchprobability 0.99: rare name + company oscorp + LinkedIn visit',
+    ]);
     expect(within(rows[0]).getByRole('cell', { name: 'no device' })).toBeTruthy();
     expect(read(rows[1])).toEqual([
       '2026-04-16 12:13:05',

@@ -71,7 +71,11 @@ function looker(options: { piiMode?: 'visible' | 'absent' | 'refused' | 'dropped
       const pii = [PERSON_FIELDS.name, PERSON_FIELDS.email, IDENTITY_LINK_FIELDS.identifier];
       const droppedFilter = pii.some((f) => filterOn(q, f));
       const warnings = pii.filter((f) => q.fields.includes(f) || filterOn(q, f)).map(dropWarning);
-      const rows = droppedFilter ? [ADA, BOB] : filterOn(q, PERSON_FIELDS.personId) === '%user^_4%' || filterOn(q, PERSON_FIELDS.personId) === 'user^_42' ? [ADA] : [];
+      const rows = droppedFilter
+        ? [ADA, BOB]
+        : filterOn(q, PERSON_FIELDS.personId) === '%user^_4%' || filterOn(q, PERSON_FIELDS.personId) === 'user^_42'
+          ? [ADA]
+          : [];
       return { rows, hiddenFields: pii, warnings };
     }
     const hiddenFields = mode === 'absent' ? [PERSON_FIELDS.name, PERSON_FIELDS.email] : [];
@@ -83,8 +87,7 @@ function looker(options: { piiMode?: 'visible' | 'absent' | 'refused' | 'dropped
   });
 }
 
-const typeSearch = (text: string) =>
-  fireEvent.change(screen.getByTestId('person-search-input'), { target: { value: text } });
+const typeSearch = (text: string) => fireEvent.change(screen.getByTestId('person-search-input'), { target: { value: text } });
 
 describe('Person view', () => {
   it('typeahead searches name, email and id (debounced), then shows the whole journey as a timeline', async () => {
@@ -151,19 +154,30 @@ describe('Person view', () => {
     const fake = looker();
     const { location } = renderWithLooker(<App />, fake, '/person?q=ada%40example.com&id=user_42');
     await screen.findAllByTestId('timeline-row');
-    expect((screen.getByTestId('person-search-input').querySelector('input') ?? screen.getByTestId('person-search-input')) as HTMLInputElement).toHaveProperty('value', '');
+    expect(
+      (screen.getByTestId('person-search-input').querySelector('input') ?? screen.getByTestId('person-search-input')) as HTMLInputElement,
+    ).toHaveProperty('value', '');
     await waitFor(() => expect(location().search).toBe('?id=user_42'));
     expect(fake.queries().some((q) => Object.values(q.filters ?? {}).some((v) => v.includes('ada')))).toBe(false);
   });
 
   it('without the PII grant device ids stay hidden: devices are told apart by the hash', async () => {
     // As Looker answers a user without can_see_pii: the raw anonymous id is dropped, its hash is not.
-    const rows = EVENTS.map(({ [EVENT_FIELDS.anonymousId]: id, ...rest }) => ({ ...rest, [EVENT_FIELDS.anonymousIdHash]: id ? `h-${id}` : null }));
+    const rows = EVENTS.map(({ [EVENT_FIELDS.anonymousId]: id, ...rest }) => ({
+      ...rest,
+      [EVENT_FIELDS.anonymousIdHash]: id ? `h-${id}` : null,
+    }));
     const fake = looker({ piiMode: 'absent', events: { rows, hiddenFields: [EVENT_FIELDS.anonymousId] } });
     renderWithLooker(<App />, fake, '/person?id=user_42');
     const timeline = await screen.findAllByTestId('timeline-row');
-    expect(fake.queries().find((q) => q.view === EXPLORES.events)!.fields).toEqual(expect.arrayContaining([EVENT_FIELDS.anonymousId, EVENT_FIELDS.anonymousIdHash]));
-    expect(timeline.map((r) => r.textContent)).toEqual([expect.not.stringMatching(/Device/), expect.stringContaining('Device 1'), expect.stringContaining('Device 2')]);
+    expect(fake.queries().find((q) => q.view === EXPLORES.events)!.fields).toEqual(
+      expect.arrayContaining([EVENT_FIELDS.anonymousId, EVENT_FIELDS.anonymousIdHash]),
+    );
+    expect(timeline.map((r) => r.textContent)).toEqual([
+      expect.not.stringMatching(/Device/),
+      expect.stringContaining('Device 1'),
+      expect.stringContaining('Device 2'),
+    ]);
     expect(screen.getByTestId('person-journey').textContent).not.toMatch(/anon-|h-anon/);
     expect(screen.getByTestId('timeline-summary').textContent).toMatch(/2 devices/);
   });
@@ -246,7 +260,9 @@ describe('Person view', () => {
   });
 
   it('says when the events were cut at the server-side limit', async () => {
-    const many = Array.from({ length: 2000 }, (_, i) => event(`e${i}`, '2024-03-01 09:00:00', 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home' }));
+    const many = Array.from({ length: 2000 }, (_, i) =>
+      event(`e${i}`, '2024-03-01 09:00:00', 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home' }),
+    );
     renderWithLooker(<App />, looker({ events: { rows: many } }), '/person?id=user_42');
     expect((await screen.findByTestId('limit-notice')).textContent).toMatch(/2,000 events/);
   });
@@ -260,7 +276,9 @@ describe('Person view', () => {
   it("the header counts all the person's events, and a timeline cut at the row limit says of how many", async () => {
     const heavy = { ...ADA, [PERSON_FIELDS.eventCount]: 5321 };
     const minute = (i: number) => `2024-03-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
-    const many = Array.from({ length: EVENTS_ROW_LIMIT }, (_, i) => event(`e${i}`, minute(i), 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home', [EVENT_FIELDS.anonymousId]: 'anon-laptop' }));
+    const many = Array.from({ length: EVENTS_ROW_LIMIT }, (_, i) =>
+      event(`e${i}`, minute(i), 'web', 'page', { [EVENT_FIELDS.pageTitle]: 'Home', [EVENT_FIELDS.anonymousId]: 'anon-laptop' }),
+    );
     const fake = fakeLooker((q) => (q.view === EXPLORES.events ? { rows: many } : { rows: [heavy] }));
     renderWithLooker(<App />, fake, '/person?id=user_42');
     // Paged: 50 events a page, not a 2,000-row table.
@@ -268,7 +286,9 @@ describe('Person view', () => {
     expect(screen.getAllByTestId('timeline-page')[0].textContent).toBe('Page 1 of 40 · session 1 of 1 · events 1–50 of 2,000');
     expect(screen.getByTestId('session-header').textContent).toMatch(/^Session 1 \(part 1 of 40\) · started 2024-03-01 00:00:00 · /);
     expect(screen.getByTestId('person-header').textContent).toMatch(/5,321 events/);
-    expect(screen.getByTestId('limit-notice').textContent).toMatch(/Showing the first 2,000 of 5,321 events \(the server-side limit\)\. The timeline starts with the oldest\./);
+    expect(screen.getByTestId('limit-notice').textContent).toMatch(
+      /Showing the first 2,000 of 5,321 events \(the server-side limit\)\. The timeline starts with the oldest\./,
+    );
   });
 });
 
@@ -313,8 +333,12 @@ describe('Person view: sessions, paging, dates, search by device id and "Last, F
     renderWithLooker(<App />, weiLooker(), '/person?id=u%3Awei');
     const headers = await screen.findAllByTestId('session-header');
     expect(headers).toHaveLength(10);
-    expect(headers[0].textContent).toBe('Session 1 · started 2024-03-01 09:00:00 · 7 min · Organic Search · landed on Pricing (/pricing) · 2 events · no conversion');
-    expect(headers[2].textContent).toBe('Session 3 · started 2024-03-03 09:00:00 · 21 min · Direct · landed on Pricing (/pricing) · 4 events · converted');
+    expect(headers[0].textContent).toBe(
+      'Session 1 · started 2024-03-01 09:00:00 · 7 min · Organic Search · landed on Pricing (/pricing) · 2 events · no conversion',
+    );
+    expect(headers[2].textContent).toBe(
+      'Session 3 · started 2024-03-03 09:00:00 · 21 min · Direct · landed on Pricing (/pricing) · 4 events · converted',
+    );
     expect(screen.getByTestId('timeline-summary').textContent).toMatch(/^68 events in 23 sessions/);
     expect(screen.getByTestId('person-first-seen').textContent).toBe('First seen 2024-03-01 09:00:00');
     expect(screen.getByTestId('person-last-seen').textContent).toBe('Last seen 2024-03-23 09:14:00');
@@ -341,7 +365,9 @@ describe('Person view: sessions, paging, dates, search by device id and "Last, F
     typeSearch('Bennett, Wei');
     const result = await screen.findByTestId('person-result');
     expect(result.dataset.personId).toBe('u:wei');
-    expect(fake.queries().find((q) => filterOn(q, PERSON_FIELDS.name))!.filters).toEqual({ [PERSON_FIELDS.name]: '%Bennett^, Wei%,%Wei Bennett%' });
+    expect(fake.queries().find((q) => filterOn(q, PERSON_FIELDS.name))!.filters).toEqual({
+      [PERSON_FIELDS.name]: '%Bennett^, Wei%,%Wei Bennett%',
+    });
   });
 
   it('a device id copied from the timeline finds its person (with the personal-data grant)', async () => {

@@ -26,7 +26,9 @@ describe('a selection as Looker filters', () => {
   });
 
   it('Other is none of the kept labels and not empty; in the conversion column the unlabelled conversion is the NULL', () => {
-    expect(selectionFilters(S, parseSelection('1|other|Other')!, kept({ 1: ['Home', '-Promo'] }))).toEqual({ [jp.step(1)]: '-Home,-^-Promo,-NULL' });
+    expect(selectionFilters(S, parseSelection('1|other|Other')!, kept({ 1: ['Home', '-Promo'] }))).toEqual({
+      [jp.step(1)]: '-Home,-^-Promo,-NULL',
+    });
     const anchored = { ...S, anchor: 'conversion' as const };
     expect(selectionFilters(anchored, parseSelection('4|other|Other')!, kept({ 4: ['Meeting Booked', 'Conversion'] }))).toEqual({
       [jp.conversionStep]: '-Meeting Booked,-NULL',
@@ -37,24 +39,31 @@ describe('a selection as Looker filters', () => {
     expect(selectionFilters(S, parseSelection('3|dropoff|Drop-off')!, kept({}))).toEqual({ [jp.step(3)]: 'NULL', [jp.step(2)]: '-NULL' });
     const link = parseSelection(linkFocusId('2|step|Pricing', '3|dropoff|Drop-off'))!;
     expect(selectionFilters(S, link, kept({}))).toEqual({ [jp.step(2)]: 'Pricing', [jp.step(3)]: 'NULL' });
-    expect(selectionFilters({ ...S, measure: 'sessions' }, parseSelection(linkFocusId('1|step|Home', '2|other|Other'))!, kept({ 2: ['Pricing'] }))).toEqual({
+    expect(
+      selectionFilters(
+        { ...S, measure: 'sessions' },
+        parseSelection(linkFocusId('1|step|Home', '2|other|Other'))!,
+        kept({ 2: ['Pricing'] }),
+      ),
+    ).toEqual({
       'session_paths.step_1': 'Home',
       'session_paths.step_2': '-Pricing,-NULL',
     });
   });
 
   it('malformed focus values (hand-edited URLs) select nothing', () => {
-    for (const bad of ['', 'nonsense', 'link:', 'link:[1,2]', 'link:["1|step|A","3|step|B"]', 'link:{']) expect(parseSelection(bad)).toBeNull();
+    for (const bad of ['', 'nonsense', 'link:', 'link:[1,2]', 'link:["1|step|A","3|step|B"]', 'link:{'])
+      expect(parseSelection(bad)).toBeNull();
     // A column the state does not draw has no filter.
     expect(selectionFilters(S, parseSelection('9|step|A')!, kept({}))).toBeNull();
   });
 
   it('property: over random journeys, the rows passing the filters weigh what the focused chart draws', () => {
     const label = fc.constantFrom('A', 'B', 'C', 'D', 'E');
-    const rows = fc.array(
-      fc.record({ steps: fc.array(label, { minLength: 0, maxLength: 3 }), value: fc.integer({ min: 1, max: 9 }) }),
-      { minLength: 1, maxLength: 12 },
-    );
+    const rows = fc.array(fc.record({ steps: fc.array(label, { minLength: 0, maxLength: 3 }), value: fc.integer({ min: 1, max: 9 }) }), {
+      minLength: 1,
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(rows, fc.integer({ min: 0, max: 1000 }), (raw, pick) => {
         const pathRows: PathRow[] = raw.map((r) => ({ steps: [0, 1, 2].map((i) => r.steps[i] ?? null), value: r.value }));
@@ -109,7 +118,14 @@ describe('CSV', () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell('-1+2')).toBe("'-1+2");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect([csvCell(null), csvCell(undefined), csvCell(3.5), csvCell(-2), csvCell(NaN), csvCell(true)]).toEqual(['', '', '3.5', '-2', '', 'true']);
+    expect([csvCell(null), csvCell(undefined), csvCell(3.5), csvCell(-2), csvCell(NaN), csvCell(true)]).toEqual([
+      '',
+      '',
+      '3.5',
+      '-2',
+      '',
+      'true',
+    ]);
     expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
   });
 
@@ -149,7 +165,16 @@ describe('CSV', () => {
     );
   });
 
-  const person: SubsetPerson = { sessionId: null, personId: 'u:1', status: 'inferred', steps: 3, converted: true, events: 9, name: 'Bennett, Wei', email: 'wei@acme.nl' };
+  const person: SubsetPerson = {
+    sessionId: null,
+    personId: 'u:1',
+    status: 'inferred',
+    steps: 3,
+    converted: true,
+    events: 9,
+    name: 'Bennett, Wei',
+    email: 'wei@acme.nl',
+  };
   it('the persons list has names and emails only when they are not hidden', () => {
     expect(personsCsv([person], { piiHidden: false, sessions: false })).toBe(
       'person_id,name,email,identity_status,steps,events,converted\r\nu:1,"Bennett, Wei",wei@acme.nl,inferred,3,9,yes\r\n',
@@ -157,11 +182,17 @@ describe('CSV', () => {
     const hidden = personsCsv([person], { piiHidden: true, sessions: false });
     expect(hidden).toBe('person_id,identity_status,steps,events,converted\r\nu:1,inferred,3,9,yes\r\n');
     expect(hidden).not.toMatch(/Wei|acme/);
-    expect(personsCsv([{ ...person, sessionId: 's1' }], { piiHidden: true, sessions: true }).split('\r\n')[1]).toBe('s1,u:1,inferred,3,9,yes');
+    expect(personsCsv([{ ...person, sessionId: 's1' }], { piiHidden: true, sessions: true }).split('\r\n')[1]).toBe(
+      's1,u:1,inferred,3,9,yes',
+    );
   });
 
   it('the path rows: one column per drawn column, their inferred flags, the count', () => {
-    const csv = pathsCsv([{ steps: ['Home', 'Pricing — Acme', null], inferred: [false, true, null], value: 4 }], ['Step 1', 'Step 2', 'Step 3'], 'persons');
+    const csv = pathsCsv(
+      [{ steps: ['Home', 'Pricing — Acme', null], inferred: [false, true, null], value: 4 }],
+      ['Step 1', 'Step 2', 'Step 3'],
+      'persons',
+    );
     expect(csv).toBe('Step 1,Step 2,Step 3,Step 1 inferred,Step 2 inferred,Step 3 inferred,persons\r\nHome,Pricing — Acme,,no,yes,,4\r\n');
   });
 });
@@ -175,14 +206,24 @@ describe('typed dates', () => {
     expect(parseDateInput('')).toBeNull();
     expect(parseDateInput('2026-02-30')).toEqual({ error: '"2026-02-30" is no calendar day.' });
     expect(parseDateInput('31/01/2026')).toEqual({ error: '"31/01/2026" is no calendar day.' });
-    expect(parseDateInput('yesterday')).toEqual({ error: '"yesterday" is not a date: type it as YYYY-MM-DD (2026-01-01) or MM/DD/YYYY (01/01/2026).' });
+    expect(parseDateInput('yesterday')).toEqual({
+      error: '"yesterday" is not a date: type it as YYYY-MM-DD (2026-01-01) or MM/DD/YYYY (01/01/2026).',
+    });
   });
 });
 
 describe('words', () => {
   it('durations in the unit people read', () => {
     expect([null, -1, 0, 44.6, 90, 3599, 7200, 129600, 86400 * 12.4].map(formatDuration)).toEqual([
-      null, null, '0 s', '45 s', '2 min', '60 min', '2.0 h', '1.5 days', '12 days',
+      null,
+      null,
+      '0 s',
+      '45 s',
+      '2 min',
+      '60 min',
+      '2.0 h',
+      '1.5 days',
+      '12 days',
     ]);
   });
   it('a rate of nothing is n/a, not 0.0%', () => {
@@ -193,16 +234,31 @@ describe('words', () => {
 describe('comparing two segments', () => {
   it('the segments and the URL', () => {
     expect(compareSegments({ compare: 'none' })).toBeNull();
-    expect(compareSegments({ compare: 'inferred' })!.map((s) => s.patch)).toEqual([{ inferredEvents: 'include' }, { inferredEvents: 'exclude', minProbability: 0 }]);
+    expect(compareSegments({ compare: 'inferred' })!.map((s) => s.patch)).toEqual([
+      { inferredEvents: 'include' },
+      { inferredEvents: 'exclude', minProbability: 0 },
+    ]);
     expect(compareSegments({ compare: 'converted' })!.map((s) => s.title)).toEqual(['Converted', 'Not converted']);
     expect(serializeViewState({ ...DEFAULT_VIEW_STATE, compare: 'inferred' })).toBe('?compare=inferred');
     expect(parseViewState('?compare=converted&anchor=conversion').compare).toBe('none');
     expect(parseViewState('?compare=bogus').compare).toBe('none');
   });
 
-  it('one swatch per label and column on both sides, distinct within each side\'s columns', () => {
-    const left = buildSankey([{ steps: ['A', 'B'], value: 5 }, { steps: ['C', 'B'], value: 1 }], { steps: 2, topK: 5 });
-    const right = buildSankey([{ steps: ['C', 'A'], value: 9 }, { steps: ['D', 'B'], value: 2 }], { steps: 2, topK: 5 });
+  it("one swatch per label and column on both sides, distinct within each side's columns", () => {
+    const left = buildSankey(
+      [
+        { steps: ['A', 'B'], value: 5 },
+        { steps: ['C', 'B'], value: 1 },
+      ],
+      { steps: 2, topK: 5 },
+    );
+    const right = buildSankey(
+      [
+        { steps: ['C', 'A'], value: 9 },
+        { steps: ['D', 'B'], value: 2 },
+      ],
+      { steps: 2, topK: 5 },
+    );
     const swatches = sharedSwatches([left, right]);
     for (const side of [left, right]) {
       for (const column of [1, 2]) {

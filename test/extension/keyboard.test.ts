@@ -13,7 +13,14 @@ const PLACES: NodePlace[] = [
 
 describe('Sankey keyboard moves', () => {
   it('maps arrows and Home/End, and leaves every other key (Tab, Enter, letters) alone', () => {
-    expect(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End'].map(moveOfKey)).toEqual(['up', 'down', 'left', 'right', 'top', 'bottom']);
+    expect(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End'].map(moveOfKey)).toEqual([
+      'up',
+      'down',
+      'left',
+      'right',
+      'top',
+      'bottom',
+    ]);
     expect(['Tab', 'Enter', ' ', 'a', 'PageDown'].map(moveOfKey)).toEqual([null, null, null, null, null]);
   });
 
@@ -44,16 +51,24 @@ describe('Sankey keyboard moves', () => {
   });
 
   it('every move lands on a drawn node, in the same or an adjacent column', () => {
-    const places = fc.array(fc.record({ step: fc.integer({ min: 1, max: 4 }), y: fc.integer({ min: 0, max: 500 }) }), { minLength: 1, maxLength: 20 });
+    const places = fc.array(fc.record({ step: fc.integer({ min: 1, max: 4 }), y: fc.integer({ min: 0, max: 500 }) }), {
+      minLength: 1,
+      maxLength: 20,
+    });
     fc.assert(
-      fc.property(places, fc.nat(), fc.constantFrom('up' as const, 'down' as const, 'left' as const, 'right' as const, 'top' as const, 'bottom' as const), (raw, pick, move) => {
-        const ps = raw.map((p, i) => ({ ...p, id: `n${i}` }));
-        const from = ps[pick % ps.length];
-        const to = ps.find((p) => p.id === moveFocus(ps, from.id, move))!;
-        expect(to).toBeDefined();
-        expect(Math.abs(to.step - from.step)).toBeLessThanOrEqual(1);
-        if (move !== 'left' && move !== 'right') expect(to.step).toBe(from.step);
-      }),
+      fc.property(
+        places,
+        fc.nat(),
+        fc.constantFrom('up' as const, 'down' as const, 'left' as const, 'right' as const, 'top' as const, 'bottom' as const),
+        (raw, pick, move) => {
+          const ps = raw.map((p, i) => ({ ...p, id: `n${i}` }));
+          const from = ps[pick % ps.length];
+          const to = ps.find((p) => p.id === moveFocus(ps, from.id, move))!;
+          expect(to).toBeDefined();
+          expect(Math.abs(to.step - from.step)).toBeLessThanOrEqual(1);
+          if (move !== 'left' && move !== 'right') expect(to.step).toBe(from.step);
+        },
+      ),
     );
   });
 

@@ -10,7 +10,13 @@ import {
   personSearchQuery,
   sourcesQuery,
 } from '../../src/extension/looker/queries';
-import { DEFAULT_VIEW_STATE, customRangeProblem, parseViewState, serializeViewState, type JourneyViewState } from '../../src/extension/journeys/viewState';
+import {
+  DEFAULT_VIEW_STATE,
+  customRangeProblem,
+  parseViewState,
+  serializeViewState,
+  type JourneyViewState,
+} from '../../src/extension/journeys/viewState';
 
 const jp = pathFields('journey_paths');
 const sp = pathFields('session_paths');
@@ -27,7 +33,7 @@ describe('filter expressions', () => {
     expect(contains('ada_l')).toBe('%ada^_l%');
   });
 
-  it('turns an inclusive UI date range into Looker\'s end-exclusive form', () => {
+  it("turns an inclusive UI date range into Looker's end-exclusive form", () => {
     expect(dateRange('2024-01-01', '2024-01-31')).toBe('2024/01/01 to 2024/02/01');
     expect(dateRange('2024-02-28', '2024-02-29')).toBe('2024/02/28 to 2024/03/01');
     expect(dateRange('2024-03-01', '')).toBe('after 2024/03/01');
@@ -45,7 +51,16 @@ describe('journey queries', () => {
     expect(journeyPathsQuery(state())).toEqual({
       model: LOOKER_MODEL,
       view: EXPLORES.journeys,
-      fields: [jp.step(1), jp.step(2), jp.step(3), jp.step(4), jp.step(5), ...[1, 2, 3, 4, 5].map(jp.stepInferred), jp.count, jp.conversions],
+      fields: [
+        jp.step(1),
+        jp.step(2),
+        jp.step(3),
+        jp.step(4),
+        jp.step(5),
+        ...[1, 2, 3, 4, 5].map(jp.stepInferred),
+        jp.count,
+        jp.conversions,
+      ],
       filters: { [jp.filterIdentityStatus]: 'confirmed,inferred,anonymous', [jp.filterDate]: '90 days' },
       sorts: [`${jp.count} desc`],
       limit: String(PATHS_ROW_LIMIT),
@@ -67,7 +82,16 @@ describe('journey queries', () => {
       }),
     );
     expect(q.view).toBe(EXPLORES.sessionJourneys);
-    expect(q.fields).toEqual([sp.step(1), sp.step(2), sp.step(3), sp.stepInferred(1), sp.stepInferred(2), sp.stepInferred(3), sp.count, sp.conversions]);
+    expect(q.fields).toEqual([
+      sp.step(1),
+      sp.step(2),
+      sp.step(3),
+      sp.stepInferred(1),
+      sp.stepInferred(2),
+      sp.stepInferred(3),
+      sp.count,
+      sp.conversions,
+    ]);
     expect(q.filters).toEqual({
       [sp.filterIdentityStatus]: 'confirmed,unmatched',
       [sp.filterDate]: '2024/01/01 to 2024/02/01',
@@ -103,14 +127,18 @@ describe('journey queries', () => {
     expect(events.sorts).toEqual([EVENT_FIELDS.occurredTime, EVENT_FIELDS.eventId]);
   });
 
-  it('the source options cover the Journeys\' date range, never the events explore\'s 30-day default', () => {
+  it("the source options cover the Journeys' date range, never the events explore's 30-day default", () => {
     // An unfiltered events query gets conditionally_filter's 30 days: a source quiet lately would vanish.
     const dates = (patch: Partial<JourneyViewState>) => sourcesQuery(state(patch)).filters;
     expect(dates({})).toEqual({ [EVENT_FIELDS.occurredDate]: '90 days' });
     expect(dates({ datePreset: 'any' })).toEqual({ [EVENT_FIELDS.occurredDate]: 'NOT NULL' });
-    expect(dates({ datePreset: 'custom', dateFrom: '2024-01-01', dateTo: '2024-01-31' })).toEqual({ [EVENT_FIELDS.occurredDate]: '2024/01/01 to 2024/02/01' });
+    expect(dates({ datePreset: 'custom', dateFrom: '2024-01-01', dateTo: '2024-01-31' })).toEqual({
+      [EVENT_FIELDS.occurredDate]: '2024/01/01 to 2024/02/01',
+    });
     for (const s of [state(), state({ datePreset: 'any' }), state({ datePreset: '7 days', measure: 'sessions' })]) {
-      expect(Object.values(sourcesQuery(s).filters!)).toEqual([journeyPathsQuery(s).filters![pathFields(s.measure === 'persons' ? 'journey_paths' : 'session_paths').filterDate]]);
+      expect(Object.values(sourcesQuery(s).filters!)).toEqual([
+        journeyPathsQuery(s).filters![pathFields(s.measure === 'persons' ? 'journey_paths' : 'session_paths').filterDate],
+      ]);
     }
   });
 

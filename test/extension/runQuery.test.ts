@@ -10,11 +10,18 @@ describe('runInlineQuery', () => {
     const sdk = sdkAnswering(
       Promise.resolve({
         ok: true,
-        value: { data: [{ 'v.a': { value: 'x', rendered: 'X' }, 'v.count': { value: 3 } }], fields: { dimensions: [{ name: 'v.a' }], measures: [{ name: 'v.count' }] } },
+        value: {
+          data: [{ 'v.a': { value: 'x', rendered: 'X' }, 'v.count': { value: 3 } }],
+          fields: { dimensions: [{ name: 'v.a' }], measures: [{ name: 'v.count' }] },
+        },
       }),
     );
     const r = await runInlineQuery(sdk, query);
-    expect((sdk.run_inline_query as jest.Mock).mock.calls[0][0]).toEqual({ result_format: 'json_detail', body: query, apply_formatting: false });
+    expect((sdk.run_inline_query as jest.Mock).mock.calls[0][0]).toEqual({
+      result_format: 'json_detail',
+      body: query,
+      apply_formatting: false,
+    });
     expect(r.rows).toEqual([{ 'v.a': 'x', 'v.count': 3 }]);
     expect([...r.returnedFields]).toEqual(['v.a', 'v.count']);
     expect(r.limitReached).toBe(false);
@@ -26,12 +33,19 @@ describe('runInlineQuery', () => {
   });
 
   it('reports fields Looker dropped: named in a json_detail warning (filters too) or absent from the metadata', () => {
-    const q: InlineQuery = { model: 'm', view: 'persons', fields: ['persons.person_id', 'persons.name', 'persons.name_first'], filters: { 'persons.email': '%a%' } };
+    const q: InlineQuery = {
+      model: 'm',
+      view: 'persons',
+      fields: ['persons.person_id', 'persons.name', 'persons.name_first'],
+      filters: { 'persons.email': '%a%' },
+    };
     const r = parseQueryResponse(
       {
         data: [],
         fields: { dimensions: [{ name: 'persons.person_id' }, { name: 'persons.name_first' }] },
-        errors: [{ level: 'warn', message: 'persons.email no longer exists on persons, or you do not have access to it, and it will be ignored' }],
+        errors: [
+          { level: 'warn', message: 'persons.email no longer exists on persons, or you do not have access to it, and it will be ignored' },
+        ],
       },
       q,
     );
@@ -48,7 +62,9 @@ describe('runInlineQuery', () => {
     expect(classifyFailure('HTTP 403 Forbidden')).toBe('permission');
     expect(classifyFailure('Syntax error at line 3')).toBe('failed');
     expect(classifyFailure('BigQuery: table journeys not found in dataset')).toBe('failed');
-    await expect(runInlineQuery(sdkAnswering(Promise.resolve({ ok: false, error: { message: 'Not found' } })), query)).rejects.toMatchObject({
+    await expect(
+      runInlineQuery(sdkAnswering(Promise.resolve({ ok: false, error: { message: 'Not found' } })), query),
+    ).rejects.toMatchObject({
       kind: 'permission',
     });
     await expect(runInlineQuery(sdkAnswering(Promise.reject(new Error('not entitled: run_inline_query'))), query)).rejects.toMatchObject({

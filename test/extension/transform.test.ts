@@ -3,15 +3,14 @@ import { DROP_OFF_LABEL, OTHER_LABEL, buildSankey, nodeId, parseNodeId, type Pat
 
 const row = (value: number, ...steps: (string | null)[]): PathRow => ({ steps, value });
 const byId = (data: ReturnType<typeof buildSankey>) => Object.fromEntries(data.nodes.map((n) => [n.id, n.value]));
-const linksOf = (data: ReturnType<typeof buildSankey>) =>
-  Object.fromEntries(data.links.map((l) => [`${l.source} > ${l.target}`, l.value]));
+const linksOf = (data: ReturnType<typeof buildSankey>) => Object.fromEntries(data.links.map((l) => [`${l.source} > ${l.target}`, l.value]));
 
 describe('buildSankey', () => {
   it('turns path rows into per-step nodes, links and an explicit drop-off', () => {
-    const data = buildSankey(
-      [row(5, 'Home', 'Pricing', 'Signup'), row(3, 'Home', 'Pricing', null), row(2, 'Blog', null, null)],
-      { steps: 3, topK: 5 },
-    );
+    const data = buildSankey([row(5, 'Home', 'Pricing', 'Signup'), row(3, 'Home', 'Pricing', null), row(2, 'Blog', null, null)], {
+      steps: 3,
+      topK: 5,
+    });
     expect(byId(data)).toEqual({
       '1|step|Home': 8,
       '1|step|Blog': 2,
@@ -35,11 +34,11 @@ describe('buildSankey', () => {
     expect(data.nodes.map((n) => n.id)).toEqual(['1|step|A', '2|step|B']);
   });
 
-  it('folds labels outside the top K of each column into that column\'s Other', () => {
-    const data = buildSankey(
-      [row(10, 'Home', 'Pricing'), row(6, 'Blog', 'Docs'), row(2, 'Careers', 'Pricing'), row(1, 'Press', 'Team')],
-      { steps: 2, topK: 2 },
-    );
+  it("folds labels outside the top K of each column into that column's Other", () => {
+    const data = buildSankey([row(10, 'Home', 'Pricing'), row(6, 'Blog', 'Docs'), row(2, 'Careers', 'Pricing'), row(1, 'Press', 'Team')], {
+      steps: 2,
+      topK: 2,
+    });
     const values = byId(data);
     expect(values['1|step|Home']).toBe(10);
     expect(values['1|step|Blog']).toBe(6);
@@ -158,6 +157,11 @@ describe('conversions per node', () => {
       '2|dropoff|Drop-off': 0,
       '3|dropoff|Drop-off': 5,
     });
-    expect(buildSankey(rows.map(({ steps, value }) => ({ steps, value })), { steps: 3, topK: 1 }).nodes.every((n) => n.conversions === undefined)).toBe(true);
+    expect(
+      buildSankey(
+        rows.map(({ steps, value }) => ({ steps, value })),
+        { steps: 3, topK: 1 },
+      ).nodes.every((n) => n.conversions === undefined),
+    ).toBe(true);
   });
 });

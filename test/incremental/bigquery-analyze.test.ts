@@ -40,7 +40,10 @@ const configs: Record<string, { input: ConfigInput; partitioning?: Partitioning 
   },
   snowplow: { input: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } } },
   // Segment's warehouse loads ingestion-time partitioned tables: incremental runs prune on _PARTITIONTIME.
-  'segment tables partitioned by load time': { input: base, partitioning: { column: { name: '_PARTITIONTIME', type: 'TIMESTAMP', pseudo: true } } },
+  'segment tables partitioned by load time': {
+    input: base,
+    partitioning: { column: { name: '_PARTITIONTIME', type: 'TIMESTAMP', pseudo: true } },
+  },
   // Snowplow's BigQuery loader partitions events by the collector's time, not derived_tstamp.
   'snowplow partitioned on collector_tstamp': {
     input: { ...base, source: { type: 'snowplow' } },
@@ -57,7 +60,9 @@ const BOUNDS: Record<PartitionColumn['type'], string> = {
 };
 
 const statementsOf = (pipeline: Pipeline): SqlStep[] =>
-  pipeline.steps.flatMap((s) => (s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (changed)`, sql: s.changedSql }]));
+  pipeline.steps.flatMap((s) =>
+    s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (changed)`, sql: s.changedSql }],
+  );
 
 describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh (%s)', (_name, { input, partitioning }) => {
   it('analyzes the full build with state, then every statement of an incremental run', async () => {
@@ -98,12 +103,19 @@ describe.each(Object.entries(configs))('BigQuery SQL of the incremental refresh 
     const last = await zs.expectValid(lastRunSql(common), 'last run query');
     expect(last.columns?.map((c) => c.type)).toEqual(['TIMESTAMP', 'STRING']);
 
-    const plan = buildIncrementalPlan({ ...common, runId: 'run-2', refreshedAt: '2024-03-03 10:00:00', cutoff: '2024-02-29 10:00:00.123456' });
+    const plan = buildIncrementalPlan({
+      ...common,
+      runId: 'run-2',
+      refreshedAt: '2024-03-03 10:00:00',
+      cutoff: '2024-02-29 10:00:00.123456',
+    });
     const pipeline = incrementalPipeline(plan);
     await analyzeAll(statementsOf(pipeline));
     // Partitions from the day before the cutoff's on (load_margin_hours 24) are read, with the rows that have none;
     // without such partitioning nothing else narrows the raw tables.
-    const sent = statementsOf(pipeline).map((s) => s.sql).join('\n');
+    const sent = statementsOf(pipeline)
+      .map((s) => s.sql)
+      .join('\n');
     if (partitioning) {
       const { name, type, pseudo } = partitioning.column;
       const ref = `raw_rows.${pseudo ? name : d.quoteIdent(name)}`;

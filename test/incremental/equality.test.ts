@@ -61,24 +61,32 @@ afterAll(() => {
   expect(appendedRuns.count).toBeGreaterThanOrEqual(Math.ceil(RUNS / 5));
 });
 
-test.each(Object.entries(POOLS))('full + incremental runs over batches equal one full rebuild: %s', async (_name, pool) => {
-  await fc.assert(
-    fc.asyncProperty(batchedStream(pool), configArb, async ({ batches, all }, c) => {
-      const config = testConfig({
-        identity: { max_user_ids_per_email: c.max_user_ids_per_email, name_matching: c.name_matching, backstitch_days: c.backstitch_days },
-        sessions: { inactivity_minutes: c.inactivity_minutes },
-      });
-      const incremental = await refreshInBatches(config, { lookback_hours: LOOKBACK_HOURS }, batches, async (_i, result, db) => {
-        const appended = result.steps.find((s) => s.name === 'inc_append_stitched_events')?.rows ?? 0;
-        if (appended > 0) appendedRuns.count += 1;
-        // The append's state: each anonymous id's attribution and each person's tail, as a full run defines them.
-        // Only ids whose identifier-less rows share one attribution that a later visit would get too: not on a
-        // shared device, nor (with a backstitch window) left anonymous.
-        expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.personTail} ORDER BY ALL`)).toEqual(await queryRows(db.conn, TAIL_DEFINITION));
-        expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.anonPersons} ORDER BY ALL`)).toEqual(
-          await queryRows(
-            db.conn,
-            `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM stitched_events AS se
+test.each(Object.entries(POOLS))(
+  'full + incremental runs over batches equal one full rebuild: %s',
+  async (_name, pool) => {
+    await fc.assert(
+      fc.asyncProperty(batchedStream(pool), configArb, async ({ batches, all }, c) => {
+        const config = testConfig({
+          identity: {
+            max_user_ids_per_email: c.max_user_ids_per_email,
+            name_matching: c.name_matching,
+            backstitch_days: c.backstitch_days,
+          },
+          sessions: { inactivity_minutes: c.inactivity_minutes },
+        });
+        const incremental = await refreshInBatches(config, { lookback_hours: LOOKBACK_HOURS }, batches, async (_i, result, db) => {
+          const appended = result.steps.find((s) => s.name === 'inc_append_stitched_events')?.rows ?? 0;
+          if (appended > 0) appendedRuns.count += 1;
+          // The append's state: each anonymous id's attribution and each person's tail, as a full run defines them.
+          // Only ids whose identifier-less rows share one attribution that a later visit would get too: not on a
+          // shared device, nor (with a backstitch window) left anonymous.
+          expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.personTail} ORDER BY ALL`)).toEqual(
+            await queryRows(db.conn, TAIL_DEFINITION),
+          );
+          expect(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.anonPersons} ORDER BY ALL`)).toEqual(
+            await queryRows(
+              db.conn,
+              `SELECT DISTINCT anonymous_id, person_id, identity_status, link_reason FROM stitched_events AS se
              WHERE event_type <> 'offsite' AND anonymous_id IS NOT NULL AND user_id IS NULL AND event_email IS NULL AND crm_hubspot_id IS NULL
                AND link_reason <> 'shared_device' AND ${c.backstitch_days === null ? 'TRUE' : `identity_status <> 'anonymous'`}
                AND NOT EXISTS (
@@ -86,26 +94,31 @@ test.each(Object.entries(POOLS))('full + incremental runs over batches equal one
                  WHERE o.anonymous_id = se.anonymous_id AND o.event_type <> 'offsite' AND o.user_id IS NULL AND o.event_email IS NULL AND o.crm_hubspot_id IS NULL
                    AND (o.person_id <> se.person_id OR o.identity_status <> se.identity_status OR o.link_reason <> se.link_reason)
                ) ORDER BY ALL`,
-          ),
-        );
-        // The closure's person-level state stays what a full run derives from stitched_events and the stored events.
-        const tokens = await queryRows(db.conn, `SELECT person_id, token FROM ${STATE_TABLES.personTokens} ORDER BY ALL`);
-        expect(tokens).toEqual(
-          await queryRows(db.conn, `SELECT DISTINCT se.person_id, k.token FROM stitched_events AS se JOIN ${STATE_TABLES.tokens} AS k USING (event_id) ORDER BY ALL`),
-        );
-        const names = await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.personNames} ORDER BY ALL`);
-        expect(names).toEqual(
-          await queryRows(
-            db.conn,
-            `SELECT DISTINCT se.person_id, ${NORMALIZED_NAME} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite,
+            ),
+          );
+          // The closure's person-level state stays what a full run derives from stitched_events and the stored events.
+          const tokens = await queryRows(db.conn, `SELECT person_id, token FROM ${STATE_TABLES.personTokens} ORDER BY ALL`);
+          expect(tokens).toEqual(
+            await queryRows(
+              db.conn,
+              `SELECT DISTINCT se.person_id, k.token FROM stitched_events AS se JOIN ${STATE_TABLES.tokens} AS k USING (event_id) ORDER BY ALL`,
+            ),
+          );
+          const names = await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.personNames} ORDER BY ALL`);
+          expect(names).toEqual(
+            await queryRows(
+              db.conn,
+              `SELECT DISTINCT se.person_id, ${NORMALIZED_NAME} AS norm_name, se.identity_status, e.event_type = 'offsite' AS offsite,
                EXISTS (SELECT 1 FROM stitched_events AS w WHERE w.person_id = se.person_id AND w.identity_status = 'confirmed' AND w.event_type <> 'offsite') AS on_web
              FROM ${STATE_TABLES.events} AS e JOIN stitched_events AS se USING (event_id) WHERE e.name IS NOT NULL ORDER BY ALL`,
-          ),
-        );
-      });
-      const full = await fullRebuild(config, all);
-      for (const table of Object.keys(full)) expect({ table, rows: incremental[table] }).toEqual({ table, rows: full[table] });
-    }),
-    { numRuns: RUNS },
-  );
-}, 600_000);
+            ),
+          );
+        });
+        const full = await fullRebuild(config, all);
+        for (const table of Object.keys(full)) expect({ table, rows: incremental[table] }).toEqual({ table, rows: full[table] });
+      }),
+      { numRuns: RUNS },
+    );
+  },
+  600_000,
+);

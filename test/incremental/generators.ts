@@ -17,7 +17,8 @@ const often = <T>(values: T[], nullWeight = 2) =>
     { weight: 1, arbitrary: fc.constantFrom(...JUNK) },
     { weight: nullWeight, arbitrary: fc.constant(null) },
   );
-const rarely = <T>(values: T[]) => fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
+const rarely = <T>(values: T[]) =>
+  fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
 
 const EMAILS = ['jo@example.com', 'Sam@Example.org', 'info@acme.example', 'not-an-email'];
 /** Names and spellings that normalise to them (case, spaces, accents). */
@@ -71,7 +72,11 @@ export function batchedStream(pool: {
     user_id: rarely(userIds.slice(0, 2)),
     context_page_title: often(['Home', 'Pricing', 'Blog'], 1),
     context_page_path: often(['/', '/pricing'], 1),
-    context_page_url: rarely(['https://example.com/?email=jo%40example.com', 'https://example.com/pricing', 'https://example.com/?gclid=x1']),
+    context_page_url: rarely([
+      'https://example.com/?email=jo%40example.com',
+      'https://example.com/pricing',
+      'https://example.com/?gclid=x1',
+    ]),
     context_page_referrer: rarely(['https://www.google.com/', 'https://example.com/', 'https://news.ycombinator.com/']),
     context_campaign_medium: rarely(['email', 'cpc']),
     context_campaign_term: carried,
@@ -132,12 +137,26 @@ export function batchedStream(pool: {
       invalidArrival: fc.nat({ max: SPAN_MINUTES }),
       // Minutes after the span (a new session or, within the inactivity limit, the same one), and the visitor.
       returning: pool.returning
-        ? fc.array(fc.record({ after: fc.integer({ min: 1, max: 300 }), visitor: fc.constantFrom(...anonymousIds), title: fc.constantFrom('Home', 'Pricing', null), converts: fc.constantFrom(false, false, true), touch: fc.constantFrom<Record<string, string>>({}, { context_page_path: '/pricing' }, { context_page_path: '/', context_page_referrer: 'https://www.google.com/' }, { context_campaign_source: 'newsletter', context_campaign_medium: 'email', context_campaign_name: 'april' }) }), {
-            // Two or more: conversions, backstitch windows and shared devices send a visitor to the recomputation,
-            // and the property must still reach the append path often (equality.test.ts counts it).
-            minLength: 2,
-            maxLength: 5,
-          })
+        ? fc.array(
+            fc.record({
+              after: fc.integer({ min: 1, max: 300 }),
+              visitor: fc.constantFrom(...anonymousIds),
+              title: fc.constantFrom('Home', 'Pricing', null),
+              converts: fc.constantFrom(false, false, true),
+              touch: fc.constantFrom<Record<string, string>>(
+                {},
+                { context_page_path: '/pricing' },
+                { context_page_path: '/', context_page_referrer: 'https://www.google.com/' },
+                { context_campaign_source: 'newsletter', context_campaign_medium: 'email', context_campaign_name: 'april' },
+              ),
+            }),
+            {
+              // Two or more: conversions, backstitch windows and shared devices send a visitor to the recomputation,
+              // and the property must still reach the append path often (equality.test.ts counts it).
+              minLength: 2,
+              maxLength: 5,
+            },
+          )
         : fc.constant([]),
     })
     .map(({ rows, duplicates, cuts, invalidArrival, returning }) => {
@@ -172,11 +191,21 @@ export function batchedStream(pool: {
         const row = { id: `r${i}`, timestamp: iso(minute), anonymous_id: r.visitor, context_page_title: r.title, ...r.touch };
         delivered.push({ table: 'pages', row, arrival });
         // A returning visitor's conversion: a plain event, but the paths before it reach back into the stored ones.
-        if (r.converts) delivered.push({ table: 'tracks', row: { id: `rc${i}`, timestamp: iso(minute + 1), anonymous_id: r.visitor, event: 'Meeting Booked' }, arrival });
+        if (r.converts)
+          delivered.push({
+            table: 'tracks',
+            row: { id: `rc${i}`, timestamp: iso(minute + 1), anonymous_id: r.visitor, event: 'Meeting Booked' },
+            arrival,
+          });
       }
       // Cut by arrival into batches (ties keep generation order).
-      const ordered = delivered.map((r, i) => ({ r, i })).sort((a, b) => a.r.arrival - b.r.arrival || a.i - b.i).map(({ r }) => r);
-      const positions = [...new Set(cuts.map((c) => Math.floor((c / 100) * ordered.length)))].filter((p) => p > 0 && p < ordered.length).sort((a, b) => a - b);
+      const ordered = delivered
+        .map((r, i) => ({ r, i }))
+        .sort((a, b) => a.r.arrival - b.r.arrival || a.i - b.i)
+        .map(({ r }) => r);
+      const positions = [...new Set(cuts.map((c) => Math.floor((c / 100) * ordered.length)))]
+        .filter((p) => p > 0 && p < ordered.length)
+        .sort((a, b) => a - b);
       const bounds = [0, ...positions, ordered.length];
       const batches = bounds.slice(1).map((end, i) => toInput(ordered.slice(bounds[i], end)));
       return { batches, all: toInput(delivered) };

@@ -41,7 +41,12 @@ function rawColumns(config: Config, all: OracleInput): Map<RawTableName, string[
     else logical = OFFSITE_COLUMNS.filter((c) => c !== 'id' || rows.some((r) => 'id' in r));
     columns.set(table, [...new Set([...logical, ...rows.flatMap((r) => Object.keys(r))])]);
   }
-  for (const o of config.offsite) if (!columns.has(`offsite:${o.name}`)) columns.set(`offsite:${o.name}`, OFFSITE_COLUMNS.filter((c) => c !== 'id'));
+  for (const o of config.offsite)
+    if (!columns.has(`offsite:${o.name}`))
+      columns.set(
+        `offsite:${o.name}`,
+        OFFSITE_COLUMNS.filter((c) => c !== 'id'),
+      );
   return columns;
 }
 
@@ -58,7 +63,9 @@ export class RawDatabase {
     await db.conn.run(`SET TimeZone = 'UTC'`);
     const columns = rawColumns(config, all);
     for (const [table, cols] of columns) {
-      await db.conn.run(`CREATE TABLE ${duck.quoteIdent(physical(table))} (${cols.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`);
+      await db.conn.run(
+        `CREATE TABLE ${duck.quoteIdent(physical(table))} (${cols.map((c) => `${duck.quoteIdent(c)} VARCHAR`).join(', ')})`,
+      );
     }
     return new RawDatabase(db, columns);
   }
@@ -118,7 +125,9 @@ export async function fullRebuild(config: Config, all: OracleInput): Promise<Tab
       // Table names, as `out` takes them: the pipeline reads them through the model graph (ModelContext.external).
       matchModel = { params: 'pinned_match_params', nameTokens: 'pinned_name_tokens' };
       const [params, nameTokens] = [duck.quoteIdent(matchModel.params), duck.quoteIdent(matchModel.nameTokens)];
-      const columns = Object.entries(lastStateModel.params).map(([name, value]) => `CAST(${value === null ? 'NULL' : String(value)} AS DOUBLE) AS ${duck.quoteIdent(name)}`);
+      const columns = Object.entries(lastStateModel.params).map(
+        ([name, value]) => `CAST(${value === null ? 'NULL' : String(value)} AS DOUBLE) AS ${duck.quoteIdent(name)}`,
+      );
       await rawDb.db.conn.run(`CREATE TABLE ${params} AS SELECT ${columns.join(', ')}`);
       await rawDb.db.conn.run(`CREATE TABLE ${nameTokens} (token VARCHAR, records BIGINT)`);
       for (const row of lastStateModel.nameTokens) {

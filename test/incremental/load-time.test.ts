@@ -89,10 +89,20 @@ describe('raw tables partitioned by load time', () => {
   );
 
   it('INFORMATION_SCHEMA tells the partitioning: the pseudo column, another time column, not the event time, not integers', () => {
-    const col = (column: string, dataType: string, partitioning = false) => ({ table: 'events', column, dataType, ...(partitioning && { partitioning }) });
+    const col = (column: string, dataType: string, partitioning = false) => ({
+      table: 'events',
+      column,
+      dataType,
+      ...(partitioning && { partitioning }),
+    });
     const ts = col('derived_tstamp', 'TIMESTAMP');
-    expect(partitionColumnOf([ts, col('_PARTITIONTIME', 'TIMESTAMP', true), col('_PARTITIONDATE', 'DATE', true)], 'derived_tstamp')).toEqual({ name: '_PARTITIONTIME', type: 'TIMESTAMP', pseudo: true });
-    expect(partitionColumnOf([ts, col('collector_tstamp', 'TIMESTAMP', true)], 'derived_tstamp')).toEqual({ name: 'collector_tstamp', type: 'TIMESTAMP' });
+    expect(
+      partitionColumnOf([ts, col('_PARTITIONTIME', 'TIMESTAMP', true), col('_PARTITIONDATE', 'DATE', true)], 'derived_tstamp'),
+    ).toEqual({ name: '_PARTITIONTIME', type: 'TIMESTAMP', pseudo: true });
+    expect(partitionColumnOf([ts, col('collector_tstamp', 'TIMESTAMP', true)], 'derived_tstamp')).toEqual({
+      name: 'collector_tstamp',
+      type: 'TIMESTAMP',
+    });
     expect(partitionColumnOf([ts, col('load_date', 'DATE', true)], 'derived_tstamp')).toEqual({ name: 'load_date', type: 'DATE' });
     expect(partitionColumnOf([col('derived_tstamp', 'TIMESTAMP', true)], 'derived_tstamp')).toBeUndefined();
     expect(partitionColumnOf([ts, col('shard', 'INT64', true)], 'derived_tstamp')).toBeUndefined();

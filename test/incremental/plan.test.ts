@@ -33,7 +33,10 @@ describe('incremental plan helpers', () => {
       offsite: [{ name: 'linkedin', path: 'l.csv', columns: { timestamp: 'liked_at' } }],
     });
     expect(['pages', 'tracks', 'offsite:linkedin'].map((t) => rawTimestampColumn(config, t))).toEqual(['sent_at', 'timestamp', 'liked_at']);
-    const snowplow = configSchema.parse({ warehouse: 'duckdb', source: { type: 'snowplow', path: 'raw', columns: { derived_tstamp: 'collector_tstamp' } } });
+    const snowplow = configSchema.parse({
+      warehouse: 'duckdb',
+      source: { type: 'snowplow', path: 'raw', columns: { derived_tstamp: 'collector_tstamp' } },
+    });
     expect(rawTimestampColumn(snowplow, 'events')).toBe('collector_tstamp');
     expect(() => rawTimestampColumn(config, 'offsite:twitter')).toThrow(/unknown raw table 'offsite:twitter'/);
   });

@@ -54,7 +54,10 @@ describe('incremental rewrites', () => {
       if (i === 0) before = await rowIds(db);
       else {
         after = await rowIds(db);
-        [stitchedP1] = await queryRows(db.conn, `SELECT person_id, page_url, ip, identity_status FROM stitched_events WHERE event_id = 'p1'`);
+        [stitchedP1] = await queryRows(
+          db.conn,
+          `SELECT person_id, page_url, ip, identity_status FROM stitched_events WHERE event_id = 'p1'`,
+        );
         expect(result.run).toMatchObject({ mode: 'incremental', new_events: 1, affected_persons: 1 });
       }
       runs.push(await queryRows(db.conn, `SELECT * FROM ${STATE_TABLES.runs} ORDER BY refreshed_at`));
@@ -66,12 +69,19 @@ describe('incremental rewrites', () => {
     for (const [key, v] of untouched) expect([key, after.get(key)?.rowid]).toEqual([key, v.rowid]);
     // a1 became u1: its rows are new, the anonymous person's rows are gone.
     const rewritten = [...after].filter(([, v]) => v.person === userPerson('u1'));
-    expect(rewritten.map(([k]) => k)).toEqual(expect.arrayContaining(['stitched_events/p1', 'stitched_events/p2', 'stitched_events/i1', `persons/${userPerson('u1')}`]));
+    expect(rewritten.map(([k]) => k)).toEqual(
+      expect.arrayContaining(['stitched_events/p1', 'stitched_events/p2', 'stitched_events/i1', `persons/${userPerson('u1')}`]),
+    );
     // Appended after the old rows of their table (DuckDB hands out rowids in insertion order).
     const oldMax = (table: string) => Math.max(...[...before].filter(([k]) => k.startsWith(`${table}/`)).map(([, v]) => v.rowid));
     for (const [key, v] of rewritten) expect([key, v.rowid > oldMax(key.split('/')[0])]).toEqual([key, true]);
     // The recomputed row of an unchanged event keeps the event's own columns.
-    expect(stitchedP1).toEqual({ person_id: userPerson('u1'), page_url: 'https://acme.example/?utm_source=ads', ip: '10.0.0.1', identity_status: 'confirmed' });
+    expect(stitchedP1).toEqual({
+      person_id: userPerson('u1'),
+      page_url: 'https://acme.example/?utm_source=ads',
+      ip: '10.0.0.1',
+      identity_status: 'confirmed',
+    });
     expect([...after.values()].some((v) => v.person === 'a1')).toBe(false);
 
     const last = runs[1];
@@ -105,7 +115,14 @@ describe('incremental rewrites', () => {
     // The new event, the person's counts and path, its session and session path, and the anonymous id's usage;
     // u2's earlier session (the name-matched LinkedIn like) and every other row stay in place.
     expect(moved.sort()).toEqual(
-      ['stitched_events/q3', `persons/${userPerson('u2')}`, `journey_paths/${userPerson('u2')}`, 'identity_links/anonymous_id:b1', `sessions/${session}`, `session_paths/${session}`].sort(),
+      [
+        'stitched_events/q3',
+        `persons/${userPerson('u2')}`,
+        `journey_paths/${userPerson('u2')}`,
+        'identity_links/anonymous_id:b1',
+        `sessions/${session}`,
+        `session_paths/${session}`,
+      ].sort(),
     );
     expect(after.get('stitched_events/q1')?.rowid).toBe(before.get('stitched_events/q1')?.rowid);
     expect(after.get('identity_links/user_id:u2')?.rowid).toBe(before.get('identity_links/user_id:u2')?.rowid);

@@ -33,7 +33,10 @@ describe('incremental refresh scenarios', () => {
     expect(incremental).toEqual(full);
     expect(personOf(incremental, 'li-1')).toBe(userPerson('u1'));
     // The parameters are the first run's (fewer named records than a full run over both batches would count).
-    expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')).toMatchObject({ identity_status: 'inferred', match_evidence: 'name shared by 3 + best of 2 + company acme' });
+    expect(incremental.stitched_events.find((e) => e.event_id === 'li-1')).toMatchObject({
+      identity_status: 'inferred',
+      match_evidence: 'name shared by 3 + best of 2 + company acme',
+    });
   });
 
   it('scored: a LinkedIn-referred visit arriving later is evidence for a stored profile', async () => {
@@ -45,7 +48,11 @@ describe('incremental refresh scenarios', () => {
     // The data spans two months (a visitor on New Year's Day): a visit within 72 hours of a like is rarely chance.
     const { incremental, full } = await bothWays(
       [
-        { identifies: people, pages: [page('p0', '01-01 09:00', 'a0', 'Home'), annVisit], offsite: { linkedin: [...examples, profile], twitter: [] } },
+        {
+          identifies: people,
+          pages: [page('p0', '01-01 09:00', 'a0', 'Home'), annVisit],
+          offsite: { linkedin: [...examples, profile], twitter: [] },
+        },
         { pages: [page('p9', '03-05 11:00', 'a2', 'Pricing', { context_campaign_source: 'linkedin' })] },
       ],
       config,
@@ -58,12 +65,21 @@ describe('incremental refresh scenarios', () => {
   it("appended page views: a continued session's first path and a new session's channel, as a full rebuild has them", async () => {
     const stored: OracleInput = {
       // A visit from a LinkedIn post whose first page view carries no path (a Segment page call without context.page.path).
-      pages: [page('p1', '03-01 09:00', 'a5', 'Home', { context_page_referrer: 'https://lnkd.in/abc', context_page_url: 'https://www.example.com/' })],
+      pages: [
+        page('p1', '03-01 09:00', 'a5', 'Home', {
+          context_page_referrer: 'https://lnkd.in/abc',
+          context_page_url: 'https://www.example.com/',
+        }),
+      ],
       offsite: { linkedin: [], twitter: [] },
     };
     const next: OracleInput = {
       pages: [
-        page('p2', '03-01 09:10', 'a5', 'Pricing', { context_page_path: '/pricing', context_page_url: 'https://www.example.com/pricing', context_page_referrer: 'https://www.example.com/' }),
+        page('p2', '03-01 09:10', 'a5', 'Pricing', {
+          context_page_path: '/pricing',
+          context_page_url: 'https://www.example.com/pricing',
+          context_page_referrer: 'https://www.example.com/',
+        }),
         page('p3', '03-01 13:00', 'a5', 'Webinar', {
           context_page_path: '/webinar',
           context_page_url: 'https://www.example.com/webinar?utm_source=newsletter&utm_medium=email&utm_campaign=april',
@@ -82,14 +98,20 @@ describe('incremental refresh scenarios', () => {
       ['Organic Social', 'lnkd.in', '/pricing', null],
       ['Email', null, '/webinar', 'april'],
     ]);
-    expect(incremental.journey_paths).toEqual([expect.objectContaining({ person_id: anonPerson('a5'), channel: 'Organic Social', landing_page_path: '/pricing' })]);
+    expect(incremental.journey_paths).toEqual([
+      expect.objectContaining({ person_id: anonPerson('a5'), channel: 'Organic Social', landing_page_path: '/pricing' }),
+    ]);
     expect(incremental.stitched_events.find((e) => e.event_id === 'p2')).toMatchObject({ channel: 'Direct', referrer_domain: null });
   });
 
   it('late identify: earlier anonymous pages are re-stitched to the identified person', async () => {
     const { incremental, full } = await bothWays([
       {
-        pages: [page('p1', '03-01 09:00', 'a1', 'Home'), page('p2', '03-01 09:05', 'a1', 'Pricing'), page('p3', '03-01 09:00', 'a9', 'Blog')],
+        pages: [
+          page('p1', '03-01 09:00', 'a1', 'Home'),
+          page('p2', '03-01 09:05', 'a1', 'Pricing'),
+          page('p3', '03-01 09:00', 'a9', 'Blog'),
+        ],
         offsite: { linkedin: [], twitter: [] },
       },
       { identifies: [identify('i1', '03-02 10:00', 'a1', { user_id: 'u1', email: 'jo@example.com', name: 'Jo Smith' })] },
@@ -102,11 +124,11 @@ describe('incremental refresh scenarios', () => {
   it('exact rule, new name match: an unmatched offsite profile is matched once a person with its name identifies', async () => {
     const { incremental, full } = await bothWays(
       [
-      {
-        pages: [page('p1', '03-01 09:00', 'a1', 'Home')],
-        offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith', { profile_url: 'https://li.example/in/jo' })], twitter: [] },
-      },
-      { identifies: [identify('i1', '03-02 10:00', 'a1', { email: 'jo@example.com', name: 'jo  SMITH' })] },
+        {
+          pages: [page('p1', '03-01 09:00', 'a1', 'Home')],
+          offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith', { profile_url: 'https://li.example/in/jo' })], twitter: [] },
+        },
+        { identifies: [identify('i1', '03-02 10:00', 'a1', { email: 'jo@example.com', name: 'jo  SMITH' })] },
       ],
       EXACT,
     );
@@ -118,28 +140,31 @@ describe('incremental refresh scenarios', () => {
   it('exact rule, new name match: a new offsite like is matched to a person the run does not otherwise touch', async () => {
     const { incremental, full } = await bothWays(
       [
-      {
-        identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
-        pages: [page('p1', '03-01 09:01', 'a1', 'Home')],
-        offsite: { linkedin: [], twitter: [] },
-      },
-      { offsite: { linkedin: [offsiteRow('l1', '03-02 08:00', 'JO SMITH')], twitter: [] } },
+        {
+          identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
+          pages: [page('p1', '03-01 09:01', 'a1', 'Home')],
+          offsite: { linkedin: [], twitter: [] },
+        },
+        { offsite: { linkedin: [offsiteRow('l1', '03-02 08:00', 'JO SMITH')], twitter: [] } },
       ],
       EXACT,
     );
     expect(incremental).toEqual(full);
     expect(personOf(incremental, 'l1')).toBe(userPerson('u1'));
-    expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))).toMatchObject({ identity_status: 'inferred', event_count: 3 });
+    expect(incremental.persons.find((p) => p.person_id === userPerson('u1'))).toMatchObject({
+      identity_status: 'inferred',
+      event_count: 3,
+    });
   });
 
   it('exact rule, ambiguous later: a second person with the same name unmatches a profile matched earlier', async () => {
     const { incremental, full } = await bothWays(
       [
-      {
-        identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
-        offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith')], twitter: [] },
-      },
-      { identifies: [identify('i2', '03-03 09:00', 'a2', { user_id: 'u2', name: 'JO SMITH' })] },
+        {
+          identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Jo Smith' })],
+          offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Jo Smith')], twitter: [] },
+        },
+        { identifies: [identify('i2', '03-03 09:00', 'a2', { user_id: 'u2', name: 'JO SMITH' })] },
       ],
       EXACT,
     );
@@ -151,20 +176,23 @@ describe('incremental refresh scenarios', () => {
   it('exact rule, an offsite-only person outside the run makes a new name ambiguous; a web person outside the run is a target', async () => {
     const { incremental, full } = await bothWays(
       [
-      {
-        // Ana is known only offsite (a profile with an email); Ben is identified on the website.
-        identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Ben Cho' })],
-        offsite: { linkedin: [offsiteRow('l1', '03-01 08:00', 'Ana Silva', { email: 'ana@x.example', profile_url: 'https://li.example/in/ana' })], twitter: [] },
-      },
-      {
-        offsite: {
-          linkedin: [
-            offsiteRow('l2', '03-02 08:00', 'Ana Silva', { profile_url: 'https://li.example/in/ana-2' }),
-            offsiteRow('l3', '03-02 09:00', 'Ben Cho', { profile_url: 'https://li.example/in/ben' }),
-          ],
-          twitter: [],
+        {
+          // Ana is known only offsite (a profile with an email); Ben is identified on the website.
+          identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'Ben Cho' })],
+          offsite: {
+            linkedin: [offsiteRow('l1', '03-01 08:00', 'Ana Silva', { email: 'ana@x.example', profile_url: 'https://li.example/in/ana' })],
+            twitter: [],
+          },
         },
-      },
+        {
+          offsite: {
+            linkedin: [
+              offsiteRow('l2', '03-02 08:00', 'Ana Silva', { profile_url: 'https://li.example/in/ana-2' }),
+              offsiteRow('l3', '03-02 09:00', 'Ben Cho', { profile_url: 'https://li.example/in/ben' }),
+            ],
+            twitter: [],
+          },
+        },
       ],
       EXACT,
     );
@@ -211,10 +239,13 @@ describe('incremental refresh scenarios', () => {
     expect(personOf(incremental, 'p1')).toBe(userPerson('u1'));
   });
 
-  it('shared device: a new visit goes to the latest identification, not where the device\'s earlier visits went', async () => {
+  it("shared device: a new visit goes to the latest identification, not where the device's earlier visits went", async () => {
     const { incremental, full } = await bothWays([
       {
-        identifies: [identify('i1', '03-01 09:00', 'shared', { user_id: 'alice' }), identify('i2', '03-01 15:00', 'shared', { user_id: 'bob' })],
+        identifies: [
+          identify('i1', '03-01 09:00', 'shared', { user_id: 'alice' }),
+          identify('i2', '03-01 15:00', 'shared', { user_id: 'bob' }),
+        ],
         pages: [page('p1', '03-01 09:05', 'shared', 'Home')],
       },
       // A plain page view, later than everything of alice's: the append path would continue alice (p1's person).
@@ -228,7 +259,10 @@ describe('incremental refresh scenarios', () => {
   it('shared device: a late visit joins two device sessions and moves its neighbour to the other person', async () => {
     const { incremental, full } = await bothWays([
       {
-        identifies: [identify('i1', '03-01 10:00', 'shared', { user_id: 'alice' }), identify('i2', '03-01 11:15', 'shared', { user_id: 'bob' })],
+        identifies: [
+          identify('i1', '03-01 10:00', 'shared', { user_id: 'alice' }),
+          identify('i2', '03-01 11:15', 'shared', { user_id: 'bob' }),
+        ],
         // Alone in its device session: bob's identification (35 min) is nearer than alice's (40 min).
         pages: [page('p1', '03-01 10:40', 'shared', 'Home')],
       },
@@ -254,7 +288,10 @@ describe('incremental refresh scenarios', () => {
 
   it('an earlier copy of a known event arriving late replaces the stored copy', async () => {
     const { incremental, full } = await bothWays([
-      { pages: [page('p1', '03-02 09:00', 'a1', 'Home'), page('p2', '03-02 09:10', 'a1', 'Pricing')], offsite: { linkedin: [], twitter: [] } },
+      {
+        pages: [page('p1', '03-02 09:00', 'a1', 'Home'), page('p2', '03-02 09:10', 'a1', 'Pricing')],
+        offsite: { linkedin: [], twitter: [] },
+      },
       { pages: [page('p1', '03-02 08:00', 'a2', 'Home')], identifies: [identify('i1', '03-02 08:01', 'a2', { user_id: 'u7' })] },
     ]);
     expect(incremental).toEqual(full);

@@ -22,9 +22,15 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     ['src/extension/example.tsx', "import { loadSources } from '../engine/load';"],
     ['src/sql/example.ts', "import { configSchema } from '../config/schema';"],
     ['src/preview/example.ts', "import { buildProgram } from '../cli/main';"],
-  ])('%s may not import across its layer: %s', (file, source) => {
-    expect(lint(file, `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`)).toMatch(/no-restricted-imports: .*docs\/development\.md, Layers/);
-  }, 60_000);
+  ])(
+    '%s may not import across its layer: %s',
+    (file, source) => {
+      expect(lint(file, `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`)).toMatch(
+        /no-restricted-imports: .*docs\/development\.md, Layers/,
+      );
+    },
+    60_000,
+  );
 
   it.each([
     ['src/models/example.ts', "import { DuckDBDialect } from '../sql/dialects/duckdb';"],
@@ -32,7 +38,11 @@ describe('layer boundaries (eslint.config.mjs)', () => {
     ['src/models/incremental/example.ts', "import { appendCandidatesSql } from './append';"],
     ['src/preview/example.ts', "import { generateLookml } from '../lookml/generate';"],
     ['src/sql/example.ts', "import { JourneyStitchError } from '../contract/errors';"],
-  ])('%s may import within the layers below: %s', (file, source) => {
-    expect(lint(file, `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`)).toBe('');
-  }, 60_000);
+  ])(
+    '%s may import within the layers below: %s',
+    (file, source) => {
+      expect(lint(file, `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`)).toBe('');
+    },
+    60_000,
+  );
 });

@@ -18,14 +18,33 @@ const often = (values: string[], junk: string[] = JUNK, nullWeight = 2): fc.Arbi
     { weight: nullWeight, arbitrary: fc.constant(null) },
   );
 const rarely = (values: string[]): fc.Arbitrary<string | null> =>
-  fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fc.constantFrom(...JUNK) });
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constantFrom(...values) },
+    { weight: 1, arbitrary: fc.constantFrom(...JUNK) },
+  );
 
 const sometimes = (values: string[]): fc.Arbitrary<string | null> =>
-  fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fc.constantFrom(...JUNK) });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: fc.constantFrom(...values) },
+    { weight: 1, arbitrary: fc.constantFrom(...JUNK) },
+  );
 
 const anonymousId = often(['a1', 'a2', 'a3', 'a4', 'a5', ' a1', 'a2 '], JUNK, 1);
 const userId = rarely(['u1', 'u2', 'u3', ' u1 ']);
-const EMAILS = ['jo@example.com', 'Jo@Example.COM', ' jo@example.com', 'sam@example.org', 'info@acme.example', 'INFO@acme.example', 'not-an-email', 'a@b', 'sam@acme.com', 'jo@gmail.com'];
+const EMAILS = [
+  'jo@example.com',
+  'Jo@Example.COM',
+  ' jo@example.com',
+  'sam@example.org',
+  'info@acme.example',
+  'INFO@acme.example',
+  'not-an-email',
+  'a@b',
+  'sam@acme.com',
+  'jo@gmail.com',
+];
 const email = often(EMAILS, JUNK, 3);
 const NAMES = ['José García', 'jose  garcia', 'Sam Lee', 'SAM LEE', 'Zoë Brontë', 'zoe bronte', 'Ann Example', '  Ann-Example ', '---'];
 const pageTitle = often(['Home', 'Pricing', 'Blog', ' Home ', 'Meeting Booked'], ['', '  '], 1);
@@ -34,7 +53,15 @@ const pagePath = often(['/', '/pricing', '/blog'], [''], 1);
 /** Page URLs, some carrying an email (percent-encoded or not) in a query parameter. */
 const pageUrl = fc.oneof(
   { weight: 3, arbitrary: fc.constant(null) },
-  { weight: 2, arbitrary: fc.constantFrom('https://example.com/', 'https://example.com/pricing?utm_source=x', 'https://www.example.com/demo?gclid=Cj0K', 'https://example.com/?li_fat_id=1a') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'https://example.com/',
+      'https://example.com/pricing?utm_source=x',
+      'https://www.example.com/demo?gclid=Cj0K',
+      'https://example.com/?li_fat_id=1a',
+    ),
+  },
   {
     weight: 3,
     arbitrary: fc
@@ -45,7 +72,10 @@ const pageUrl = fc.oneof(
         param: fc.constantFrom('email', 'e'),
         first: fc.boolean(),
       })
-      .map((u) => `https://example.com/webinar?${u.first ? '' : 'utm_term=x&'}${u.param}=${u.email.trim().replace('@', u.at).replace('+', u.plus)}&ref=1`),
+      .map(
+        (u) =>
+          `https://example.com/webinar?${u.first ? '' : 'utm_term=x&'}${u.param}=${u.email.trim().replace('@', u.at).replace('+', u.plus)}&ref=1`,
+      ),
   },
 );
 
@@ -54,14 +84,16 @@ const BASE_MS = Date.UTC(2024, 2, 1, 9);
 const timestamp = fc.oneof(
   {
     weight: 15,
-    arbitrary: fc.tuple(fc.integer({ min: 0, max: 24 * 60 }), fc.constantFrom('Z', 'space', 'offset', 'fraction')).map(([minutes, style]) => {
-      const ms = BASE_MS + minutes * 60_000;
-      const iso = (t: number) => new Date(t).toISOString();
-      if (style === 'space') return iso(ms).slice(0, 19).replace('T', ' ');
-      if (style === 'offset') return `${iso(ms + 3_600_000).slice(0, 19)}+01:00`;
-      if (style === 'fraction') return `${iso(ms + 250).slice(0, 23)}Z`;
-      return `${iso(ms).slice(0, 19)}Z`;
-    }),
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 24 * 60 }), fc.constantFrom('Z', 'space', 'offset', 'fraction'))
+      .map(([minutes, style]) => {
+        const ms = BASE_MS + minutes * 60_000;
+        const iso = (t: number) => new Date(t).toISOString();
+        if (style === 'space') return iso(ms).slice(0, 19).replace('T', ' ');
+        if (style === 'offset') return `${iso(ms + 3_600_000).slice(0, 19)}+01:00`;
+        if (style === 'fraction') return `${iso(ms + 250).slice(0, 23)}Z`;
+        return `${iso(ms).slice(0, 19)}Z`;
+      }),
   },
   { weight: 1, arbitrary: fc.constantFrom(null, 'not a date', '2024-02-30T10:00:00Z') },
 );
@@ -81,8 +113,13 @@ const pageRow = fc.record({
   // LinkedIn-referred visits: evidence for scored name matches.
   context_campaign_source: rarely(['linkedin', 'LinkedIn', 'newsletter']),
   context_page_referrer: rarely([
-    'https://www.linkedin.com/feed/', 'https://lnkd.in/x', 'https://www.google.com/',
-    'https://example.com/blog', 'https://www.example.com/', 'https://mail.google.com/', 'https://News.YCombinator.com/item?id=1',
+    'https://www.linkedin.com/feed/',
+    'https://lnkd.in/x',
+    'https://www.google.com/',
+    'https://example.com/blog',
+    'https://www.example.com/',
+    'https://mail.google.com/',
+    'https://News.YCombinator.com/item?id=1',
   ]),
   // Channels (docs/semantics.md §10): media, campaigns, internal and webmail referrers.
   context_campaign_medium: rarely(['cpc', 'Social', 'email', 'display', 'referral']),
@@ -144,7 +181,11 @@ const duplicate = fc.record({
 
 /** A raw input with ids: e<n> (some junk), LinkedIn with an id column, Twitter without (hashed). */
 export const stitchInput = fc
-  .record({ rows: fc.array(anyRow, { minLength: 1, maxLength: 40, size: 'max' }), duplicates: fc.array(duplicate, { maxLength: 4 }), junkIds: fc.array(fc.nat(), { maxLength: 1 }) })
+  .record({
+    rows: fc.array(anyRow, { minLength: 1, maxLength: 40, size: 'max' }),
+    duplicates: fc.array(duplicate, { maxLength: 4 }),
+    junkIds: fc.array(fc.nat(), { maxLength: 1 }),
+  })
   .map(({ rows, duplicates, junkIds }) => {
     const withIds = rows.map(({ table, row }, i) => ({ table, row: table === 'twitter' ? row : { id: `e${i}`, ...row } }));
     for (const i of junkIds) if (withIds.length > 0) withIds[i % withIds.length].row.id = i % 2 ? null : ' none ';
@@ -153,7 +194,8 @@ export const stitchInput = fc
       if (d.kind === 'exact') withIds.push({ table: source.table, row: { ...source.row } });
       else if (d.kind === 'later') {
         const ts = source.row.timestamp;
-        const shifted = typeof ts === 'string' && !Number.isNaN(Date.parse(ts)) ? new Date(Date.parse(ts) + d.minutes * 60_000).toISOString() : ts;
+        const shifted =
+          typeof ts === 'string' && !Number.isNaN(Date.parse(ts)) ? new Date(Date.parse(ts) + d.minutes * 60_000).toISOString() : ts;
         withIds.push({ table: source.table, row: { ...source.row, timestamp: shifted } });
       } else if (source.table !== 'identifies' && source.table !== 'twitter') {
         withIds.push({ table: 'identifies', row: { ...d.other.row, id: source.row.id } });
@@ -187,7 +229,6 @@ const knobs = fc.record({
   // Rows span one day: windows of 15 minutes and 6 hours cut some anonymous history, null none.
   backstitch_days: fc.constantFrom(null, null, 15 / 1440, 0.25),
 });
-
 
 /** The test config with random guard, name matching, session gap, query parameters, carried id column, backstitch window and hash key. */
 export const stitchConfig: fc.Arbitrary<Config> = knobs.map((k) =>

@@ -23,13 +23,22 @@ const configs: Record<string, ConfigInput> = {
     source: {
       type: 'rudderstack',
       tables: { pages: 'web_pages', tracks: 'web_tracks', identifies: 'web_identifies' },
-      columns: { pages: { timestamp: 'sent_at', context_page_url: 'url' }, tracks: { event: 'event_text' }, identifies: { email: 'email_address' } },
+      columns: {
+        pages: { timestamp: 'sent_at', context_page_url: 'url' },
+        tracks: { event: 'event_text' },
+        identifies: { email: 'email_address' },
+      },
     },
     offsite: [
       { name: 'linkedin', columns: { full_name: 'fullName', profile_url: 'profileUrl', id: 'row_id' } },
       { name: 'twitter', table: 'twitter_export' },
     ],
-    identity: { crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }], junk_pattern: '^test', email_query_params: ['email', 'e'], backstitch_days: 30 },
+    identity: {
+      crm_ids: [{ name: 'hubspot', column: 'hubspot_contact_id' }],
+      junk_pattern: '^test',
+      email_query_params: ['email', 'e'],
+      backstitch_days: 30,
+    },
   },
   snowplow: { ...base, source: { type: 'snowplow', columns: { derived_tstamp: 'collector_tstamp' } } },
   'snowplow with user traits (a JSON path into a context column, a name column)': {
@@ -43,7 +52,14 @@ const configs: Record<string, ConfigInput> = {
       {
         name: 'connections',
         format: 'linkedin_connections',
-        columns: { first_name: 'First Name', last_name: "Last 'Name'", profile_url: 'URL', timestamp: 'Connected On', company: 'Com`pany', headline: 'Po"sition' },
+        columns: {
+          first_name: 'First Name',
+          last_name: "Last 'Name'",
+          profile_url: 'URL',
+          timestamp: 'Connected On',
+          company: 'Com`pany',
+          headline: 'Po"sition',
+        },
       },
     ],
   },
@@ -57,8 +73,15 @@ describe.each(Object.entries(configs))('BigQuery SQL of the models (%s)', (_name
     const zs = zetasql();
     await zs.registerCatalog(rawSourceTables(config));
     const raw = (table: string) => d.tableRef(config.project!, config.dataset!, rawTableName(config, table));
-    const pipeline = buildPipeline({ config, dialect: d, raw: { ref: raw, columns: () => undefined }, out: (t) => d.tableRef(config.project!, 'journey_stitch', t) });
-    const statements: SqlStep[] = pipeline.steps.flatMap((s) => (s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (changed)`, sql: s.changedSql }]));
+    const pipeline = buildPipeline({
+      config,
+      dialect: d,
+      raw: { ref: raw, columns: () => undefined },
+      out: (t) => d.tableRef(config.project!, 'journey_stitch', t),
+    });
+    const statements: SqlStep[] = pipeline.steps.flatMap((s) =>
+      s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (changed)`, sql: s.changedSql }],
+    );
     const created = new Map<string, CatalogTable>();
     for (const step of statements) {
       const res = await zs.expectValid(step.sql, `model '${step.name}'`);
@@ -71,7 +94,8 @@ describe.each(Object.entries(configs))('BigQuery SQL of the models (%s)', (_name
       const got = created.get(table.name);
       expect(got).toBeDefined();
       const types = Object.fromEntries(got!.columns.map((c) => [c.name, c.type]));
-      for (const column of table.columns) expect([table.name, column.name, types[column.name]]).toEqual([table.name, column.name, TYPES[column.type]]);
+      for (const column of table.columns)
+        expect([table.name, column.name, types[column.name]]).toEqual([table.name, column.name, TYPES[column.type]]);
     }
   });
 });

@@ -28,7 +28,8 @@ const PAGES: [string, string][] = [
 ];
 
 function stagedSql(d: Dialect): string {
-  const empty = (cols: string[]) => `(SELECT ${cols.map((c) => `${d.nullOf('string')} AS ${d.quoteIdent(c)}`).join(', ')} FROM (SELECT 1 AS x) AS none WHERE FALSE)`;
+  const empty = (cols: string[]) =>
+    `(SELECT ${cols.map((c) => `${d.nullOf('string')} AS ${d.quoteIdent(c)}`).join(', ')} FROM (SELECT 1 AS x) AS none WHERE FALSE)`;
   const pages = `(${PAGES.map(([id, ts]) => `SELECT ${d.stringLiteral(id)} AS id, 'a1' AS anonymous_id, ${d.stringLiteral(ts)} AS ${d.quoteIdent('timestamp')}`).join(' UNION ALL ')})`;
   const tables: Record<string, [string, string[]]> = {
     pages: [pages, ['id', 'anonymous_id', 'timestamp']],
@@ -74,6 +75,8 @@ test('BigQuery (ZetaSQL): the same rows are rejected by the same SQL', async () 
 });
 
 test('the window cannot be configured past what BigQuery partitions in one job', () => {
-  expect(() => testConfig({ timestamps: { max_age_days: MAX_TIMESTAMP_AGE_DAYS + 1 } })).toThrow(/at most 3990: BigQuery writes at most 4,000 day partitions/);
+  expect(() => testConfig({ timestamps: { max_age_days: MAX_TIMESTAMP_AGE_DAYS + 1 } })).toThrow(
+    /at most 3990: BigQuery writes at most 4,000 day partitions/,
+  );
   expect(MAX_TIMESTAMP_AGE_DAYS + 1 + 7).toBeLessThan(4000);
 });

@@ -9,7 +9,18 @@ import { buildFullPipeline, buildIncrementalPlan } from '../../src/models/increm
 import type { BuildOptions } from '../../src/models/types';
 import type { Dialect } from '../../src/sql/dialect';
 import { BigQueryDialect, DuckDBDialect } from '../../src/sql/dialects';
-import { createsOf, inlinable, ModelGraphError, orderSteps, readsOf, upstreamOf, writesOf, type Pipeline, type SqlStep, type Step } from '../../src/sql/pipeline';
+import {
+  createsOf,
+  inlinable,
+  ModelGraphError,
+  orderSteps,
+  readsOf,
+  upstreamOf,
+  writesOf,
+  type Pipeline,
+  type SqlStep,
+  type Step,
+} from '../../src/sql/pipeline';
 import { testConfig } from '../support/scenarios';
 
 const duck = new DuckDBDialect();
@@ -21,7 +32,9 @@ const rawRef = (t: string) => `⟪${t}⟫`;
 const named = (sql: string, re: RegExp) => [...new Set([...sql.matchAll(re)].map((m) => m[1]))].sort();
 
 const statements = (steps: readonly Step[]): SqlStep[] =>
-  steps.flatMap((s) => (s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (check)`, sql: s.changedSql, reads: s.changedReads }]));
+  steps.flatMap((s) =>
+    s.kind === 'sql' ? [s] : [...s.body, { kind: 'sql' as const, name: `${s.name} (check)`, sql: s.changedSql, reads: s.changedReads }],
+  );
 
 function expectDeclared(steps: readonly Step[]) {
   const wrong = statements(steps).flatMap((s) => {
@@ -35,7 +48,12 @@ function expectDeclared(steps: readonly Step[]) {
   expect(wrong).toEqual([]);
 }
 
-const options = (config = testConfig(), dialect: Dialect = duck): BuildOptions => ({ config, dialect, raw: { ref: rawRef, columns: () => undefined }, out });
+const options = (config = testConfig(), dialect: Dialect = duck): BuildOptions => ({
+  config,
+  dialect,
+  raw: { ref: rawRef, columns: () => undefined },
+  out,
+});
 const scored = testConfig({ identity: { name_matching: { min_probability: 0.5 } } });
 const exact = testConfig({ identity: { name_matching: { method: 'exact' } } });
 const run = { runId: 'r1', refreshedAt: '2024-03-01 00:00:00', configHash: 'h', lookbackHours: 24 };
@@ -65,7 +83,8 @@ describe('declared reads match the SQL', () => {
     const pipeline = buildPipeline(options(scored));
     const made = new Set<string>();
     for (const step of pipeline.steps) {
-      for (const s of statements([step])) for (const t of s.reads ?? []) expect([t, made.has(t) || createsOf(step).includes(t)]).toEqual([t, true]);
+      for (const s of statements([step]))
+        for (const t of s.reads ?? []) expect([t, made.has(t) || createsOf(step).includes(t)]).toEqual([t, true]);
       createsOf(step).forEach((t) => made.add(t));
     }
     expect(pipeline.steps.slice(0, 4).map((s) => s.name)).toEqual(['js_staged', 'js_duplicate_ids', 'rejected_rows', 'js_events']);
@@ -136,7 +155,11 @@ describe('the graph', () => {
 
   it('a cycle is an error naming the models in it', () => {
     const c = ctx();
-    const steps = [c.scratchTable('a', () => `SELECT * FROM ${c.ref('b')}`), c.scratchTable('b', () => `SELECT * FROM ${c.ref('a')}`), c.scratchTable('z', () => 'SELECT 1')];
+    const steps = [
+      c.scratchTable('a', () => `SELECT * FROM ${c.ref('b')}`),
+      c.scratchTable('b', () => `SELECT * FROM ${c.ref('a')}`),
+      c.scratchTable('z', () => 'SELECT 1'),
+    ];
     expect(() => orderSteps(steps)).toThrow(/model graph: a cycle among 'a', 'b'$/);
   });
 
@@ -178,7 +201,8 @@ describe('materialization per model', () => {
     expect(inlinable(tables.steps)).toEqual(inline);
     // One reader but it would hold per-event inputs longer (js_backfill: js_event_person through the sort), a loop's
     // table, a table several models read: tables.
-    for (const t of ['js_backfill', 'js_identifier_usage', 'js_id_edges', 'js_id_labels', 'js_events']) expect(inlinable(tables.steps)).not.toContain(t);
+    for (const t of ['js_backfill', 'js_identifier_usage', 'js_id_edges', 'js_id_labels', 'js_events'])
+      expect(inlinable(tables.steps)).not.toContain(t);
     const inlined = buildPipeline({ ...options(scored), inline: true });
     // js_linkedin_visits and js_name_tokens: their one reader names them twice, so they stay tables (see below).
     const twice = ['js_linkedin_visits', 'js_name_tokens'];
@@ -194,7 +218,8 @@ describe('materialization per model', () => {
     expect(nodes.sql).toContain('HAVING COUNT(DISTINCT user_id) >');
     expect(inlinable(tables.steps, ['js_anon_ids'])).toEqual(inline.filter((t) => t !== 'js_anon_ids'));
     // Each inlined select is written once, into its reader.
-    for (const t of inline.filter((x) => !twice.includes(x))) expect(inlined.steps.filter((s) => s.kind === 'sql' && s.sql.includes(t)).length).toBe(0);
+    for (const t of inline.filter((x) => !twice.includes(x)))
+      expect(inlined.steps.filter((s) => s.kind === 'sql' && s.sql.includes(t)).length).toBe(0);
   });
 
   it('an input its reader names twice stays a table (a subquery would run once per mention)', () => {
@@ -211,7 +236,8 @@ describe('materialization per model', () => {
     expect(full.steps.some((s) => createsOf(s).includes('js_shared_emails'))).toBe(true);
     expect(full.steps.some((s) => createsOf(s).includes('js_anon_ids'))).toBe(false);
     // js_name_tokens, inlinable in a plain full run, is kept: the state copies it.
-    for (const t of ['js_events', 'js_staged', 'js_duplicate_ids', 'js_sessionized', 'js_match_params', 'js_name_tokens']) expect(full.scratch).toContain(t);
+    for (const t of ['js_events', 'js_staged', 'js_duplicate_ids', 'js_sessionized', 'js_match_params', 'js_name_tokens'])
+      expect(full.scratch).toContain(t);
     expectDeclared(full.steps);
   });
 });

@@ -10,7 +10,12 @@ import { testConfig } from '../support/scenarios';
 const duck = new DuckDBDialect();
 
 describe('the order of the full pipeline', () => {
-  const pipeline = buildPipeline({ config: testConfig(), dialect: duck, raw: { ref: (t) => t, columns: () => undefined }, out: (t) => duck.quoteIdent(t) });
+  const pipeline = buildPipeline({
+    config: testConfig(),
+    dialect: duck,
+    raw: { ref: (t) => t, columns: () => undefined },
+    out: (t) => duck.quoteIdent(t),
+  });
   const stepOf = (name: string) => pipeline.steps.findIndex((s) => s.name === name);
   const droppedAfter = new Map<string, number>();
   for (const [step, tables] of scratchLastUses(pipeline)) for (const t of tables) droppedAfter.set(t, step);

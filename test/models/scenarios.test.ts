@@ -27,7 +27,8 @@ afterAll(() => db.close());
 /** An identity link as `identifier_type:identifier` (scenarios name links so; link_id is its hash). */
 const linkToken = (r: Row) => `${r.identifier_type}:${r.identifier}`;
 
-const sortRejects = (rows: [string, string | null, string][]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+const sortRejects = (rows: [string, string | null, string][]) =>
+  [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 const backends: [string, Backend][] = [
   [
@@ -79,8 +80,12 @@ describe('DuckDB equals the oracle', () => {
 });
 
 test('hitting the label-propagation cap is an error, not a partial result', async () => {
-  const chain = Array.from({ length: 6 }, (_, i) => identify(`c${i}`, '03-01 09:00', `a${i}`, { user_id: `u${i}`, email: `e${i + 1}@x.example` }));
-  const links = Array.from({ length: 6 }, (_, i) => identify(`l${i}`, '03-01 09:00', `b${i}`, { email: `e${i}@x.example`, hubspot_id: `${i}` }));
+  const chain = Array.from({ length: 6 }, (_, i) =>
+    identify(`c${i}`, '03-01 09:00', `a${i}`, { user_id: `u${i}`, email: `e${i + 1}@x.example` }),
+  );
+  const links = Array.from({ length: 6 }, (_, i) =>
+    identify(`l${i}`, '03-01 09:00', `b${i}`, { email: `e${i}@x.example`, hubspot_id: `${i}` }),
+  );
   const config = testConfig({ identity: { max_iterations: 1 } });
   await expect(stitchOnDuckDB(db, { identifies: [...chain, ...links] }, config)).rejects.toBeInstanceOf(LoopCapError);
 });
@@ -98,7 +103,12 @@ test('with identity.hash_key, person ids and link keys are keyed hashes: none is
   const config = testConfig({ identity: { hash_key: key } });
   const duck = await stitchOnDuckDB(db, input, config);
   const keyed = (prefix: string, value: string) => `${prefix}:${md5(key + value)}`;
-  const expected = [keyed('u', 'u1'), keyed('e', 'ann@example.com'), keyed('c', 'hubspot_id=42'), keyed('p', 'linkedin:https://linkedin.com/in/nobody')];
+  const expected = [
+    keyed('u', 'u1'),
+    keyed('e', 'ann@example.com'),
+    keyed('c', 'hubspot_id=42'),
+    keyed('p', 'linkedin:https://linkedin.com/in/nobody'),
+  ];
   expect(duck.persons.map((p) => p.person_id).sort()).toEqual([...expected].sort());
   for (const link of duck.identity_links) expect(link.link_id).toBe(md5(key + linkToken(link)));
   // The oracle applies the same rule.

@@ -55,7 +55,9 @@ test('timestamps: ISO or SQL text with an optional fraction and offset; anything
   expect(parseTimestamp('2024-03-01 09:00:00')).toBe(micros('2024-03-01T09:00:00Z'));
   expect(parseTimestamp('2024-03-01T10:30:00+01:30')).toBe(micros('2024-03-01T09:00:00Z'));
   expect(parseTimestamp('2024-03-01T09:00:00.123456Z')).toBe(micros('2024-03-01T09:00:00Z') + 123_456);
-  expect(['2024-02-30T10:00:00Z', '2024-13-01T00:00:00Z', '2024-03-01T24:00:00Z', 'yesterday', '', null].map(parseTimestamp)).toEqual(Array(6).fill(null));
+  expect(['2024-02-30T10:00:00Z', '2024-13-01T00:00:00Z', '2024-03-01T24:00:00Z', 'yesterday', '', null].map(parseTimestamp)).toEqual(
+    Array(6).fill(null),
+  );
   expect(isoFromMicros(micros('2024-03-01T09:00:00Z') + 5)).toBe('2024-03-01T09:00:00.000005Z');
   expect(isoFromMicros(micros('1969-12-31T23:59:59Z') + 250_000)).toBe('1969-12-31T23:59:59.250000Z');
 });
@@ -66,7 +68,14 @@ test('text order is byte order, as in SQL', () => {
 
 test('union-find: components of a chain and a diamond', () => {
   const uf = new UnionFind();
-  [['a', 'b'], ['c', 'd'], ['b', 'c'], ['x', 'y'], ['y', 'z'], ['x', 'z']].forEach(([p, q]) => uf.union(p, q));
+  [
+    ['a', 'b'],
+    ['c', 'd'],
+    ['b', 'c'],
+    ['x', 'y'],
+    ['y', 'z'],
+    ['x', 'z'],
+  ].forEach(([p, q]) => uf.union(p, q));
   uf.add('lonely');
   const components = [...uf.components().values()].map((m) => m.sort().join('')).sort();
   expect(components).toEqual(['abcd', 'lonely', 'xyz']);

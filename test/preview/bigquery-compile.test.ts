@@ -25,7 +25,10 @@ const TYPES: Record<ColumnType, BigQueryType> = { string: 'STRING', int: 'INT64'
  * rejected rows where a pdt build writes them (@{SCRATCH}.journey_stitch_rejected_rows).
  */
 const catalog = (): CatalogTable[] => {
-  const rejects = { name: REJECTS_TABLE, columns: ['source_table', 'event_id', 'reason', 'row_data'].map((name) => ({ name, type: 'string' as const })) };
+  const rejects = {
+    name: REJECTS_TABLE,
+    columns: ['source_table', 'event_id', 'reason', 'row_data'].map((name) => ({ name, type: 'string' as const })),
+  };
   return [...outputTables(config.journeys.steps), rejects].flatMap((t) => {
     const columns = t.columns.map((c) => ({ name: c.name, type: TYPES[c.type] }));
     const scratch = t.name === REJECTS_TABLE ? [{ path: [config.lookml.scratch_schema, `journey_stitch_${REJECTS_TABLE}`], columns }] : [];
@@ -40,7 +43,13 @@ beforeAll(async () => {
 });
 
 const bigquery = (query: Omit<WriteQuery, 'model'>) =>
-  compileQuery(project.model, { model: LOOKER_MODEL, ...query } as WriteQuery, PREVIEW_USERS.pii, project.manifest.constants, dialects.bigquery).sql;
+  compileQuery(
+    project.model,
+    { model: LOOKER_MODEL, ...query } as WriteQuery,
+    PREVIEW_USERS.pii,
+    project.manifest.constants,
+    dialects.bigquery,
+  ).sql;
 const duckdb = (query: Omit<WriteQuery, 'model'>) =>
   compileQuery(project.model, { model: LOOKER_MODEL, ...query } as WriteQuery, PREVIEW_USERS.pii, project.manifest.constants).sql;
 
@@ -92,15 +101,31 @@ describe('BigQuery SQL from the preview compiler', () => {
   });
 
   it('time dimensions have the types Looker gives them: text, integers for year and hour of day, a timestamp raw', async () => {
-    const fields = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year', 'day_of_week', 'hour_of_day'].map((tf) => `persons.first_seen_${tf}`);
+    const fields = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year', 'day_of_week', 'hour_of_day'].map(
+      (tf) => `persons.first_seen_${tf}`,
+    );
     const res = await zetasql().expectValid(bigquery({ view: 'persons', fields: [...fields, 'persons.count'] }));
-    expect(res.columns!.map((c) => c.type)).toEqual(['TIMESTAMP', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'INT64', 'STRING', 'INT64', 'INT64']);
+    expect(res.columns!.map((c) => c.type)).toEqual([
+      'TIMESTAMP',
+      'STRING',
+      'STRING',
+      'STRING',
+      'STRING',
+      'STRING',
+      'INT64',
+      'STRING',
+      'INT64',
+      'INT64',
+    ]);
     // The same timeframes in DuckDB stay DuckDB's functions.
     expect(duckdb({ view: 'persons', fields })).toMatch(/strftime\(date_trunc\('week', CAST\(/);
   });
 
   it('sum and average of a view the joins repeat: a symmetric aggregate, analyzed and typed', async () => {
-    const query = { view: 'persons', fields: ['sessions.count', 'persons.total_events', 'persons.average_events', 'persons.identity_status'] };
+    const query = {
+      view: 'persons',
+      fields: ['sessions.count', 'persons.total_events', 'persons.average_events', 'persons.identity_status'],
+    };
     const sql = bigquery(query);
     expect(sql).toMatch(/SUM\(DISTINCT IF\(.*MD5\(CAST\(/);
     const res = await zetasql().expectValid(sql);
@@ -115,20 +140,41 @@ describe('BigQuery SQL from the preview compiler', () => {
     ['string: contains, starts and ends with, blank', { 'persons.email': '%acme%,acme%,%.com,-EMPTY' }],
     ['number: =, >=, between, null', { 'persons.total_events': '[1, 10]', 'persons.event_count': '>=2' }],
     ['yesno', { 'persons.converted': 'yes', 'persons.is_identified': 'no' }],
-    ...['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'].map((unit): [string, Record<string, string>] => [`date: the past 3 ${unit}s`, { 'persons.first_seen_date': `3 ${unit}s` }]),
-    ['date: a range, before, after', { 'persons.first_seen_date': '2024-01-01 to 2024-02-01', 'persons.last_seen_date': 'before 2024-03-01', 'persons.first_seen_time': 'after 2023-01-01' }],
-    ['date: on a day, a month, a year', { 'persons.first_seen_date': '2024-01-05', 'persons.last_seen_date': '2024-02', 'persons.first_seen_week': '2024' }],
-    ['date: a value timeframe', { 'persons.first_seen_year': '2024', 'persons.first_seen_day_of_week': 'Monday', 'persons.first_seen_hour_of_day': '>8' }],
+    ...['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'].map((unit): [string, Record<string, string>] => [
+      `date: the past 3 ${unit}s`,
+      { 'persons.first_seen_date': `3 ${unit}s` },
+    ]),
+    [
+      'date: a range, before, after',
+      {
+        'persons.first_seen_date': '2024-01-01 to 2024-02-01',
+        'persons.last_seen_date': 'before 2024-03-01',
+        'persons.first_seen_time': 'after 2023-01-01',
+      },
+    ],
+    [
+      'date: on a day, a month, a year',
+      { 'persons.first_seen_date': '2024-01-05', 'persons.last_seen_date': '2024-02', 'persons.first_seen_week': '2024' },
+    ],
+    [
+      'date: a value timeframe',
+      { 'persons.first_seen_year': '2024', 'persons.first_seen_day_of_week': 'Monday', 'persons.first_seen_hour_of_day': '>8' },
+    ],
     ['a measure (HAVING)', { 'persons.count': '>5' }],
   ];
 
   it.each(filters)('filters: %s', async (_, filter) => {
-    for (const name of Object.keys(filter)) expect([name, project.model.views.get('persons')!.fields.has(name.split('.')[1])]).toEqual([name, true]);
+    for (const name of Object.keys(filter))
+      expect([name, project.model.views.get('persons')!.fields.has(name.split('.')[1])]).toEqual([name, true]);
     await zetasql().expectValid(bigquery({ view: 'persons', fields: ['persons.identity_status', 'persons.count'], filters: filter }));
   });
 
   it('renders the derived tables’ Liquid for BigQuery (Looker’s bigquery_standard_sql)', async () => {
-    const sql = bigquery({ view: 'journeys', fields: ['journey_paths.step_1', 'journey_paths.count'], filters: { 'journey_paths.date_filter': '30 days' } });
+    const sql = bigquery({
+      view: 'journeys',
+      fields: ['journey_paths.step_1', 'journey_paths.count'],
+      filters: { 'journey_paths.date_filter': '30 days' },
+    });
     expect(sql).not.toMatch(/\{%|strftime|list_/);
     await zetasql().expectValid(sql);
   });

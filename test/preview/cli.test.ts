@@ -13,7 +13,10 @@ let dir: string;
 beforeAll(async () => {
   fixture = await createFixtureDatabase();
   dir = mkdtempSync(join(tmpdir(), 'preview-cli-'));
-  writeFileSync(join(dir, 'journey-stitch.yaml'), `warehouse: duckdb\nsource:\n  type: segment\n  path: .\noutput:\n  database: ${JSON.stringify(fixture.path)}\n`);
+  writeFileSync(
+    join(dir, 'journey-stitch.yaml'),
+    `warehouse: duckdb\nsource:\n  type: segment\n  path: .\noutput:\n  database: ${JSON.stringify(fixture.path)}\n`,
+  );
   writeFileSync(join(dir, 'bundle.js'), 'document.body.textContent = "bundle";');
 });
 afterAll(() => {
@@ -48,7 +51,14 @@ async function stopCli(child: Cli): Promise<void> {
 }
 
 test('prints the URL, serves the host page and the bundle as is', async () => {
-  const { child, url: started } = startCli(['--config', join(dir, 'journey-stitch.yaml'), '--project', fixture.project, '--bundle', join(dir, 'bundle.js')]);
+  const { child, url: started } = startCli([
+    '--config',
+    join(dir, 'journey-stitch.yaml'),
+    '--project',
+    fixture.project,
+    '--bundle',
+    join(dir, 'bundle.js'),
+  ]);
   try {
     const url = await started;
     const page = await (await fetch(url)).text();

@@ -30,7 +30,10 @@ async function run(query: Partial<WriteQuery>, format = 'json', user: PreviewUse
   return res.value;
 }
 async function runError(query: Partial<WriteQuery>): Promise<string> {
-  const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/json', body: { model: 'journey_stitch', ...query } }, PREVIEW_USERS.pii);
+  const res = await api.invoke(
+    { httpMethod: 'POST', path: '/queries/run/json', body: { model: 'journey_stitch', ...query } },
+    PREVIEW_USERS.pii,
+  );
   if (res.ok) throw new Error(`expected an error, got ${JSON.stringify(res.value)}`);
   return res.error.message;
 }
@@ -38,7 +41,8 @@ async function runError(query: Partial<WriteQuery>): Promise<string> {
 const persons = [...new Set(FIXTURE_EVENTS.map((e) => e[0]))];
 const statusOf = (p: string) => FIXTURE_EVENTS.find((e) => e[0] === p)![1];
 const eventsOf = (p: string) => FIXTURE_EVENTS.filter((e) => e[0] === p);
-const countBy = <T>(items: T[], key: (t: T) => string) => items.reduce<Record<string, number>>((acc, t) => ({ ...acc, [key(t)]: (acc[key(t)] ?? 0) + 1 }), {});
+const countBy = <T>(items: T[], key: (t: T) => string) =>
+  items.reduce<Record<string, number>>((acc, t) => ({ ...acc, [key(t)]: (acc[key(t)] ?? 0) + 1 }), {});
 
 describe('project loading', () => {
   test('explores, joins and dimension groups come from the parsed LookML', () => {
@@ -46,8 +50,13 @@ describe('project loading', () => {
     expect(project.model.explores.get('web_events')).toMatchObject({ alias: 'web_events', view: 'stitched_events' });
     expect(project.model.explores.get('journeys')!.alias).toBe('journey_paths');
     expect(project.model.explores.get('persons')!.joins[0]).toMatchObject({ name: 'stitched_events', relationship: 'one_to_many' });
-    expect([...project.model.views.get('persons')!.fields.keys()]).toEqual(expect.arrayContaining(['first_seen_date', 'first_seen_week', 'first_seen_raw']));
-    expect(project.manifest).toMatchObject({ extensionId: 'journey_stitch::journey_stitch', constants: { OUTPUT_DATASET: 'journey_stitch' } });
+    expect([...project.model.views.get('persons')!.fields.keys()]).toEqual(
+      expect.arrayContaining(['first_seen_date', 'first_seen_week', 'first_seen_raw']),
+    );
+    expect(project.manifest).toMatchObject({
+      extensionId: 'journey_stitch::journey_stitch',
+      constants: { OUTPUT_DATASET: 'journey_stitch' },
+    });
     expect(project.manifest.entitlements.coreApiMethods).toEqual(['me', 'run_inline_query']);
   });
 });
@@ -55,8 +64,15 @@ describe('project loading', () => {
 describe('dimensions, measures, always_filter', () => {
   test('count by status; always_filter removes unmatched persons unless the query overrides it', async () => {
     const rows = await run({ view: 'persons', fields: ['persons.identity_status', 'persons.count'], sorts: ['persons.identity_status'] });
-    const expected = countBy(persons.filter((p) => statusOf(p) !== 'unmatched'), statusOf);
-    expect(rows).toEqual(Object.keys(expected).sort().map((s) => ({ 'persons.identity_status': s, 'persons.count': expected[s] })));
+    const expected = countBy(
+      persons.filter((p) => statusOf(p) !== 'unmatched'),
+      statusOf,
+    );
+    expect(rows).toEqual(
+      Object.keys(expected)
+        .sort()
+        .map((s) => ({ 'persons.identity_status': s, 'persons.count': expected[s] })),
+    );
     const all = await run({ view: 'persons', fields: ['persons.count'], filters: { 'persons.identity_status': '' } });
     expect(all).toEqual([{ 'persons.count': persons.length }]);
   });
@@ -64,7 +80,15 @@ describe('dimensions, measures, always_filter', () => {
   test('measure filters, number measures, sum/average/min/max', async () => {
     const [row] = await run({
       view: 'persons',
-      fields: ['persons.count', 'persons.inferred_count', 'persons.inferred_share', 'persons.total_events', 'persons.average_events', 'persons.min_events', 'persons.max_events'],
+      fields: [
+        'persons.count',
+        'persons.inferred_count',
+        'persons.inferred_share',
+        'persons.total_events',
+        'persons.average_events',
+        'persons.min_events',
+        'persons.max_events',
+      ],
       filters: { 'persons.identity_status': '' },
     });
     const sizes = persons.map((p) => eventsOf(p).length);
@@ -81,7 +105,12 @@ describe('dimensions, measures, always_filter', () => {
   });
 
   test('yesno dimensions answer Yes/No and filter with yes/no', async () => {
-    const rows = await run({ view: 'persons', fields: ['persons.is_inferred_identity', 'persons.count'], filters: { 'persons.identity_status': '' }, sorts: ['persons.is_inferred_identity'] });
+    const rows = await run({
+      view: 'persons',
+      fields: ['persons.is_inferred_identity', 'persons.count'],
+      filters: { 'persons.identity_status': '' },
+      sorts: ['persons.is_inferred_identity'],
+    });
     expect(rows).toEqual([
       { 'persons.is_inferred_identity': 'No', 'persons.count': persons.length - 1 },
       { 'persons.is_inferred_identity': 'Yes', 'persons.count': 1 },
@@ -93,7 +122,15 @@ describe('dimensions, measures, always_filter', () => {
   test('dimension_group timeframes', async () => {
     const [row] = await run({
       view: 'persons',
-      fields: ['persons.first_seen_time', 'persons.first_seen_date', 'persons.first_seen_week', 'persons.first_seen_month', 'persons.first_seen_quarter', 'persons.first_seen_year', 'persons.first_seen_day_of_week'],
+      fields: [
+        'persons.first_seen_time',
+        'persons.first_seen_date',
+        'persons.first_seen_week',
+        'persons.first_seen_month',
+        'persons.first_seen_quarter',
+        'persons.first_seen_year',
+        'persons.first_seen_day_of_week',
+      ],
       filters: { 'persons.person_id': 'eve' },
     });
     // 2024-03-05 is a Tuesday; its (Monday) week starts 2024-03-04.
@@ -109,35 +146,52 @@ describe('dimensions, measures, always_filter', () => {
   });
 
   test('sorts and limit', async () => {
-    const rows = await run({ view: 'persons', fields: ['persons.person_id', 'persons.event_count'], filters: { 'persons.identity_status': '' }, sorts: ['persons.person_id desc'], limit: '2' });
+    const rows = await run({
+      view: 'persons',
+      fields: ['persons.person_id', 'persons.event_count'],
+      filters: { 'persons.identity_status': '' },
+      sorts: ['persons.person_id desc'],
+      limit: '2',
+    });
     expect(rows.map((r: any) => r['persons.person_id'])).toEqual([...persons].sort().reverse().slice(0, 2));
   });
 });
 
 describe('filter expressions', () => {
   const ids = async (filters: Record<string, string>) =>
-    (await run({ view: 'persons', fields: ['persons.person_id'], filters: { 'persons.identity_status': '', ...filters }, sorts: ['persons.person_id'] })).map((r: any) => r['persons.person_id']);
-  test.each(([
-    [{ 'persons.identity_status': 'confirmed,inferred' }, ['ann', 'bob', 'eve']],
-    [{ 'persons.identity_status': '-confirmed' }, ['bob', 'cid', 'dan']],
-    [{ 'persons.identity_status': '%onf%' }, ['ann', 'eve']],
-    [{ 'persons.identity_status': 'un%' }, ['dan']],
-    [{ 'persons.identity_status': '%ous' }, ['cid']],
-    // Names are upper case (ANN, DAN); name is case_sensitive: no, identity_status is case sensitive (Looker's default).
-    [{ 'persons.name': '%an%' }, ['ann', 'dan']],
-    [{ 'persons.name': 'eve,Bob' }, ['bob', 'eve']],
-    [{ 'persons.identity_status': 'CONFIRMED' }, []],
-    [{ 'persons.event_count': '>=2' }, ['ann', 'bob', 'cid', 'eve']],
-    [{ 'persons.event_count': '[1,1]' }, ['dan']],
-    [{ 'persons.first_seen_date': '2024-02-01 to 2024-03-01' }, ['cid', 'dan']],
-    [{ 'persons.first_seen_date': 'before 2024-01-02' }, ['ann']],
-    [{ 'persons.first_seen_date': '2024/01/02 to 2024/02/02' }, ['bob', 'cid']],
-    [{ 'persons.first_seen_date': 'after 2024/02/10' }, ['dan', 'eve']],
-    [{ 'persons.first_seen_date': '2024/03/05' }, ['eve']],
-    [{ 'persons.first_seen_date': '2024' }, ['ann', 'bob', 'cid', 'dan', 'eve']],
-    [{ 'persons.first_seen_month': '2024-03' }, ['eve']],
-    [{ 'persons.first_seen_date': 'NOT NULL' }, ['ann', 'bob', 'cid', 'dan', 'eve']],
-  ] as [Record<string, string>, string[]][]).map(([f, e]) => [JSON.stringify(f), f, e] as const))('%s', async (_, filters, expected) => {
+    (
+      await run({
+        view: 'persons',
+        fields: ['persons.person_id'],
+        filters: { 'persons.identity_status': '', ...filters },
+        sorts: ['persons.person_id'],
+      })
+    ).map((r: any) => r['persons.person_id']);
+  test.each(
+    (
+      [
+        [{ 'persons.identity_status': 'confirmed,inferred' }, ['ann', 'bob', 'eve']],
+        [{ 'persons.identity_status': '-confirmed' }, ['bob', 'cid', 'dan']],
+        [{ 'persons.identity_status': '%onf%' }, ['ann', 'eve']],
+        [{ 'persons.identity_status': 'un%' }, ['dan']],
+        [{ 'persons.identity_status': '%ous' }, ['cid']],
+        // Names are upper case (ANN, DAN); name is case_sensitive: no, identity_status is case sensitive (Looker's default).
+        [{ 'persons.name': '%an%' }, ['ann', 'dan']],
+        [{ 'persons.name': 'eve,Bob' }, ['bob', 'eve']],
+        [{ 'persons.identity_status': 'CONFIRMED' }, []],
+        [{ 'persons.event_count': '>=2' }, ['ann', 'bob', 'cid', 'eve']],
+        [{ 'persons.event_count': '[1,1]' }, ['dan']],
+        [{ 'persons.first_seen_date': '2024-02-01 to 2024-03-01' }, ['cid', 'dan']],
+        [{ 'persons.first_seen_date': 'before 2024-01-02' }, ['ann']],
+        [{ 'persons.first_seen_date': '2024/01/02 to 2024/02/02' }, ['bob', 'cid']],
+        [{ 'persons.first_seen_date': 'after 2024/02/10' }, ['dan', 'eve']],
+        [{ 'persons.first_seen_date': '2024/03/05' }, ['eve']],
+        [{ 'persons.first_seen_date': '2024' }, ['ann', 'bob', 'cid', 'dan', 'eve']],
+        [{ 'persons.first_seen_month': '2024-03' }, ['eve']],
+        [{ 'persons.first_seen_date': 'NOT NULL' }, ['ann', 'bob', 'cid', 'dan', 'eve']],
+      ] as [Record<string, string>, string[]][]
+    ).map(([f, e]) => [JSON.stringify(f), f, e] as const),
+  )('%s', async (_, filters, expected) => {
     expect(await ids(filters)).toEqual(expected);
   });
 
@@ -146,27 +200,48 @@ describe('filter expressions', () => {
   });
 
   test('a value with a quote is escaped, never pasted', async () => {
-    const rows = await run({ view: 'events', fields: ['stitched_events.email'], filters: { 'stitched_events.email': "eve.o'neil@example.com" } });
+    const rows = await run({
+      view: 'events',
+      fields: ['stitched_events.email'],
+      filters: { 'stitched_events.email': "eve.o'neil@example.com" },
+    });
     expect(rows).toEqual([{ 'stitched_events.email': "eve.o'neil@example.com" }]);
   });
 
   test('a malformed expression is refused naming the field', async () => {
-    expect(await runError({ view: 'persons', fields: ['persons.count'], filters: { 'persons.event_count': '>=abc' } })).toMatch(/persons\.event_count/);
+    expect(await runError({ view: 'persons', fields: ['persons.count'], filters: { 'persons.event_count': '>=abc' } })).toMatch(
+      /persons\.event_count/,
+    );
   });
 });
 
 describe('templated filters and dialect switches in derived tables', () => {
   const paths = (filters: Record<string, string> = {}) =>
-    run({ view: 'journeys', fields: ['journey_paths.step_1', 'journey_paths.step_2', 'journey_paths.count', 'journey_paths.inferred_count'], filters, sorts: ['journey_paths.step_1', 'journey_paths.step_2'] });
+    run({
+      view: 'journeys',
+      fields: ['journey_paths.step_1', 'journey_paths.step_2', 'journey_paths.count', 'journey_paths.inferred_count'],
+      filters,
+      sorts: ['journey_paths.step_1', 'journey_paths.step_2'],
+    });
   const expectedPaths = (keep: (e: (typeof FIXTURE_EVENTS)[number]) => boolean) => {
     const byPerson = new Map<string, string[]>();
     for (const e of FIXTURE_EVENTS) if (e[4] !== null && keep(e)) byPerson.set(e[0], [...(byPerson.get(e[0]) ?? []), e[4]]);
     const groups = countBy([...byPerson.entries()], ([, s]) => JSON.stringify([s[0], s[1] ?? null]));
-    const inferred = countBy([...byPerson.entries()].filter(([p]) => statusOf(p) === 'inferred'), ([, s]) => JSON.stringify([s[0], s[1] ?? null]));
-    return Object.keys(groups).sort().map((k) => {
-      const [s1, s2] = JSON.parse(k);
-      return { 'journey_paths.step_1': s1, 'journey_paths.step_2': s2, 'journey_paths.count': groups[k], 'journey_paths.inferred_count': inferred[k] ?? 0 };
-    });
+    const inferred = countBy(
+      [...byPerson.entries()].filter(([p]) => statusOf(p) === 'inferred'),
+      ([, s]) => JSON.stringify([s[0], s[1] ?? null]),
+    );
+    return Object.keys(groups)
+      .sort()
+      .map((k) => {
+        const [s1, s2] = JSON.parse(k);
+        return {
+          'journey_paths.step_1': s1,
+          'journey_paths.step_2': s2,
+          'journey_paths.count': groups[k],
+          'journey_paths.inferred_count': inferred[k] ?? 0,
+        };
+      });
   };
   const sortRows = (rows: any[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
@@ -174,21 +249,35 @@ describe('templated filters and dialect switches in derived tables', () => {
     expect(sortRows(await paths())).toEqual(sortRows(expectedPaths(() => true)));
   });
   test('identity status and source filters reach the derived table', async () => {
-    expect(sortRows(await paths({ 'journey_paths.identity_status_filter': '-inferred' }))).toEqual(sortRows(expectedPaths((e) => e[1] !== 'inferred')));
+    expect(sortRows(await paths({ 'journey_paths.identity_status_filter': '-inferred' }))).toEqual(
+      sortRows(expectedPaths((e) => e[1] !== 'inferred')),
+    );
     expect(sortRows(await paths({ 'journey_paths.source_filter': 'web' }))).toEqual(sortRows(expectedPaths((e) => e[3] === 'web')));
   });
   test('date filter', async () => {
-    expect(sortRows(await paths({ 'journey_paths.date_filter': '2024-01-01 to 2024-02-01' }))).toEqual(sortRows(expectedPaths((e) => e[5] < '2024-02-01')));
+    expect(sortRows(await paths({ 'journey_paths.date_filter': '2024-01-01 to 2024-02-01' }))).toEqual(
+      sortRows(expectedPaths((e) => e[5] < '2024-02-01')),
+    );
   });
   test('the DuckDB branch of the dialect switch is used', () => {
-    const { sql } = compileQuery(project.model, { model: 'journey_stitch', view: 'journeys', fields: ['journey_paths.step_1'] }, { attributes: {} }, project.manifest.constants);
+    const { sql } = compileQuery(
+      project.model,
+      { model: 'journey_stitch', view: 'journeys', fields: ['journey_paths.step_1'] },
+      { attributes: {} },
+      project.manifest.constants,
+    );
     expect(sql).toContain('list(step_label ORDER BY occurred_at)[1]');
     expect(sql).not.toContain('SAFE_OFFSET');
     expect(sql).toContain('FROM journey_stitch.stitched_events'); // ${stitched_events.SQL_TABLE_NAME}
   });
   test('Liquid: elsif, != and {{ _dialect._name }}', () => {
     const ctx = { dialectName: 'duckdb', where: 'test', condition: () => '1=1' };
-    expect(renderLiquid("{% if _dialect._name == 'x' %}a{% elsif _dialect._name != 'bigquery_standard_sql' %}b{% else %}c{% endif %}/{{ _dialect._name }}", ctx)).toBe('b/duckdb');
+    expect(
+      renderLiquid(
+        "{% if _dialect._name == 'x' %}a{% elsif _dialect._name != 'bigquery_standard_sql' %}b{% else %}c{% endif %}/{{ _dialect._name }}",
+        ctx,
+      ),
+    ).toBe('b/duckdb');
     expect(() => renderLiquid('{% assign x = 1 %}', ctx)).toThrow(/test: Liquid tag \{% assign x = 1 %\} is not supported/);
     expect(() => renderLiquid("{% if _user_attributes['a'] == 'b' %}x{% endif %}", ctx)).toThrow(/only _dialect._name/);
     expect(() => renderLiquid("{% if _dialect._name == 'x' %}a", ctx)).toThrow(/not closed/);
@@ -199,61 +288,108 @@ describe('explore defaults and aliases', () => {
   const steps = (keep: (e: (typeof FIXTURE_EVENTS)[number]) => boolean) => FIXTURE_EVENTS.filter((e) => e[4] !== null && keep(e)).length;
   test('conditionally_filter applies unless an `unless` field is filtered; sql_always_where always does; from: aliases the view', async () => {
     expect(await run({ view: 'web_events', fields: ['web_events.count'] })).toEqual([{ 'web_events.count': steps((e) => e[3] === 'web') }]);
-    expect(await run({ view: 'web_events', fields: ['web_events.count'], filters: { 'web_events.person_id': 'bob' } })).toEqual([{ 'web_events.count': steps((e) => e[0] === 'bob') }]);
-    expect(await run({ view: 'web_events', fields: ['web_events.count'], filters: { 'web_events.source': 'linkedin' } })).toEqual([{ 'web_events.count': steps((e) => e[3] === 'linkedin') }]);
+    expect(await run({ view: 'web_events', fields: ['web_events.count'], filters: { 'web_events.person_id': 'bob' } })).toEqual([
+      { 'web_events.count': steps((e) => e[0] === 'bob') },
+    ]);
+    expect(await run({ view: 'web_events', fields: ['web_events.count'], filters: { 'web_events.source': 'linkedin' } })).toEqual([
+      { 'web_events.count': steps((e) => e[3] === 'linkedin') },
+    ]);
   });
   test('a refinement adds a field to its view', async () => {
-    expect(await run({ view: 'persons', fields: ['persons.name_length'], filters: { 'persons.person_id': 'ann' } })).toEqual([{ 'persons.name_length': 3 }]);
+    expect(await run({ view: 'persons', fields: ['persons.name_length'], filters: { 'persons.person_id': 'ann' } })).toEqual([
+      { 'persons.name_length': 3 },
+    ]);
   });
 });
 
 describe('joins', () => {
   test('a join is added only when its fields are used', () => {
-    const compile = (fields: string[]) => compileQuery(project.model, { model: 'journey_stitch', view: 'events', fields }, PREVIEW_USERS.pii, project.manifest.constants).sql;
+    const compile = (fields: string[]) =>
+      compileQuery(project.model, { model: 'journey_stitch', view: 'events', fields }, PREVIEW_USERS.pii, project.manifest.constants).sql;
     expect(compile(['stitched_events.source', 'stitched_events.count'])).not.toContain('JOIN');
     expect(compile(['persons.identity_status', 'stitched_events.count'])).toContain('LEFT JOIN');
   });
   test('many_to_one join: event counts by person status', async () => {
-    const rows = await run({ view: 'events', fields: ['persons.identity_status', 'stitched_events.count', 'stitched_events.person_count'], sorts: ['persons.identity_status'] });
+    const rows = await run({
+      view: 'events',
+      fields: ['persons.identity_status', 'stitched_events.count', 'stitched_events.person_count'],
+      sorts: ['persons.identity_status'],
+    });
     const counts = countBy(FIXTURE_EVENTS, (e) => e[1]);
-    expect(rows).toEqual(Object.keys(counts).sort().map((s) => ({ 'persons.identity_status': s, 'stitched_events.count': counts[s], 'stitched_events.person_count': persons.filter((p) => statusOf(p) === s).length })));
+    expect(rows).toEqual(
+      Object.keys(counts)
+        .sort()
+        .map((s) => ({
+          'persons.identity_status': s,
+          'stitched_events.count': counts[s],
+          'stitched_events.person_count': persons.filter((p) => statusOf(p) === s).length,
+        })),
+    );
   });
   test('many_to_one join: the joined view is counted once per row, not once per event', async () => {
     const [row] = await run({ view: 'events', fields: ['persons.count', 'stitched_events.count'] });
     expect(row).toEqual({ 'persons.count': persons.length, 'stitched_events.count': FIXTURE_EVENTS.length });
   });
   test('one_to_many join: the base view count is not fanned out', async () => {
-    const [row] = await run({ view: 'persons', fields: ['persons.count', 'stitched_events.count'], filters: { 'persons.identity_status': '' } });
+    const [row] = await run({
+      view: 'persons',
+      fields: ['persons.count', 'stitched_events.count'],
+      filters: { 'persons.identity_status': '' },
+    });
     expect(row).toEqual({ 'persons.count': persons.length, 'stitched_events.count': FIXTURE_EVENTS.length });
   });
   test('sum and average over a fanned-out join count each row of their view once (symmetric aggregates)', async () => {
     const [row] = await run({ view: 'events', fields: ['persons.total_events', 'persons.average_events', 'stitched_events.count'] });
-    expect(row).toEqual({ 'persons.total_events': FIXTURE_EVENTS.length, 'persons.average_events': FIXTURE_EVENTS.length / persons.length, 'stitched_events.count': FIXTURE_EVENTS.length });
-    const bySource = await run({ view: 'events', fields: ['stitched_events.source', 'persons.total_events'], sorts: ['stitched_events.source'] });
+    expect(row).toEqual({
+      'persons.total_events': FIXTURE_EVENTS.length,
+      'persons.average_events': FIXTURE_EVENTS.length / persons.length,
+      'stitched_events.count': FIXTURE_EVENTS.length,
+    });
+    const bySource = await run({
+      view: 'events',
+      fields: ['stitched_events.source', 'persons.total_events'],
+      sorts: ['stitched_events.source'],
+    });
     const personsWith = (source: string) => persons.filter((p) => eventsOf(p).some((e) => e[3] === source));
-    expect(bySource).toEqual(['linkedin', 'web'].map((src) => ({ 'stitched_events.source': src, 'persons.total_events': personsWith(src).reduce((n, p) => n + eventsOf(p).length, 0) })));
+    expect(bySource).toEqual(
+      ['linkedin', 'web'].map((src) => ({
+        'stitched_events.source': src,
+        'persons.total_events': personsWith(src).reduce((n, p) => n + eventsOf(p).length, 0),
+      })),
+    );
   });
 });
 
 describe('access grants (PII)', () => {
-  test('a user with can_see_pii gets the field; one without gets it dropped with Looker\'s warning', async () => {
+  test("a user with can_see_pii gets the field; one without gets it dropped with Looker's warning", async () => {
     const query = { view: 'persons', fields: ['persons.person_id', 'persons.name'], filters: { 'persons.person_id': 'ann' } };
     expect(await run(query, 'json', PREVIEW_USERS.pii)).toEqual([{ 'persons.person_id': 'ann', 'persons.name': 'ANN' }]);
     expect(await run(query, 'json', PREVIEW_USERS.no_pii)).toEqual([{ 'persons.person_id': 'ann' }]);
     const detail = await run(query, 'json_detail', PREVIEW_USERS.no_pii);
-    expect(detail.errors).toEqual([{ level: 'warn', message: 'persons.name no longer exists on persons, or you do not have access to it, and it will be ignored' }]);
+    expect(detail.errors).toEqual([
+      { level: 'warn', message: 'persons.name no longer exists on persons, or you do not have access to it, and it will be ignored' },
+    ]);
   });
   test('a filter on a PII field is ignored for a user without the grant', async () => {
-    const rows = await run({ view: 'events', fields: ['stitched_events.count'], filters: { 'stitched_events.email': 'ann@example.com' } }, 'json', PREVIEW_USERS.no_pii);
+    const rows = await run(
+      { view: 'events', fields: ['stitched_events.count'], filters: { 'stitched_events.email': 'ann@example.com' } },
+      'json',
+      PREVIEW_USERS.no_pii,
+    );
     expect(rows).toEqual([{ 'stitched_events.count': FIXTURE_EVENTS.length }]);
   });
 });
 
 describe('json_detail', () => {
   test('fields split into dimensions and measures, data as { value }', async () => {
-    const detail = await run({ view: 'persons', fields: ['persons.identity_status', 'persons.count'], filters: { 'persons.identity_status': 'confirmed' } }, 'json_detail');
+    const detail = await run(
+      { view: 'persons', fields: ['persons.identity_status', 'persons.count'], filters: { 'persons.identity_status': 'confirmed' } },
+      'json_detail',
+    );
     expect(detail.fields.dimensions.map((f: any) => f.name)).toEqual(['persons.identity_status']);
-    expect(detail.fields.measures).toEqual([expect.objectContaining({ name: 'persons.count', category: 'measure', is_numeric: true, type: 'count', view: 'persons' })]);
+    expect(detail.fields.measures).toEqual([
+      expect.objectContaining({ name: 'persons.count', category: 'measure', is_numeric: true, type: 'count', view: 'persons' }),
+    ]);
     expect(detail.data).toEqual([{ 'persons.identity_status': { value: 'confirmed' }, 'persons.count': { value: 2 } }]);
     expect(detail.sql).toMatch(/^SELECT/);
   });
@@ -261,7 +397,10 @@ describe('json_detail', () => {
 
 describe('rejections', () => {
   test.each([
-    [{ view: 'nope', fields: ['x.y'] }, /explore "nope" not found in model journey_stitch \(explores: persons, events, journeys, web_events\)/],
+    [
+      { view: 'nope', fields: ['x.y'] },
+      /explore "nope" not found in model journey_stitch \(explores: persons, events, journeys, web_events\)/,
+    ],
     [{ view: 'persons', fields: ['persons.nope'] }, /field persons\.nope does not exist in view persons/],
     [{ view: 'persons', fields: ['journey_paths.count'] }, /journey_paths is not a view of explore persons/],
     [{ view: 'persons', fields: ['persons.count'], pivots: ['persons.identity_status'] }, /query pivots is not supported by the preview/],
@@ -274,14 +413,25 @@ describe('rejections', () => {
   });
   test('an unknown model and an unsupported format', async () => {
     expect(await runError({ model: 'other', view: 'persons', fields: ['persons.count'] })).toMatch(/model "other" not found/);
-    const res = await api.invoke({ httpMethod: 'POST', path: '/queries/run/csv', body: { model: 'journey_stitch', view: 'persons', fields: ['persons.count'] } }, PREVIEW_USERS.pii);
+    const res = await api.invoke(
+      { httpMethod: 'POST', path: '/queries/run/csv', body: { model: 'journey_stitch', view: 'persons', fields: ['persons.count'] } },
+      PREVIEW_USERS.pii,
+    );
     expect(res).toEqual({ ok: false, error: { message: expect.stringMatching(/format csv is not supported/), documentation_url: null } });
   });
   test('LookML outside the generated subset is refused at load, naming view, field and parameter', () => {
-    const view = (extra: object) => ({ view: { v: { $name: 'v', sql_table_name: 't', dimension: { d: { $type: 'dimension', $name: 'd', ...extra } } } } });
-    expect(() => buildSemanticModel('m', view({ order_by_field: 'x' }))).toThrow("view v, dimension d: LookML parameter 'order_by_field' is not supported by the preview");
+    const view = (extra: object) => ({
+      view: { v: { $name: 'v', sql_table_name: 't', dimension: { d: { $type: 'dimension', $name: 'd', ...extra } } } },
+    });
+    expect(() => buildSemanticModel('m', view({ order_by_field: 'x' }))).toThrow(
+      "view v, dimension d: LookML parameter 'order_by_field' is not supported by the preview",
+    );
     expect(() => buildSemanticModel('m', view({ type: 'tier' }))).toThrow(/view v, dimension d: type tier is not supported/);
-    expect(() => buildSemanticModel('m', { view: { v: { $name: 'v', sql_table_name: 't', dimension_group: { g: { $name: 'g', type: 'time', timeframes: ['fiscal_year'] } } } } })).toThrow(/timeframe fiscal_year is not supported/);
+    expect(() =>
+      buildSemanticModel('m', {
+        view: { v: { $name: 'v', sql_table_name: 't', dimension_group: { g: { $name: 'g', type: 'time', timeframes: ['fiscal_year'] } } } },
+      }),
+    ).toThrow(/timeframe fiscal_year is not supported/);
     expect(() => buildSemanticModel('m', { view: { v: { $name: 'v', derived_table: { explore_source: {} } } } })).toThrow(/explore_source/);
   });
 });

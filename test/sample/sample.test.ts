@@ -14,7 +14,8 @@ const tempDir = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const generate = (o: Partial<SampleOptions> = {}) => generateSample(resolveSampleOptions({ out: tempDir(), events: 20_000, persons: 800, ...o }));
+const generate = (o: Partial<SampleOptions> = {}) =>
+  generateSample(resolveSampleOptions({ out: tempDir(), events: 20_000, persons: 800, ...o }));
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const sqlList = (values: readonly string[]) => `(${values.map(sqlString).join(', ')})`;
 const json = (dir: string, table: string) => `read_json_auto(${sqlString(join(dir, `${table}.ndjson`))}, format = 'newline_delimited')`;
@@ -34,9 +35,10 @@ describe('determinism', () => {
 
 describe('the window (--end)', () => {
   const dataFiles = (r: SampleResult) => r.files.filter((f) => f !== CONFIG_FILE && f !== 'sample.json');
-  const sameBytes = (a: SampleResult, b: SampleResult, f: string) => readFileSync(join(a.options.out, f)).equals(readFileSync(join(b.options.out, f)));
+  const sameBytes = (a: SampleResult, b: SampleResult, f: string) =>
+    readFileSync(join(a.options.out, f)).equals(readFileSync(join(b.options.out, f)));
 
-  it('writes the same bytes for the same seed and end; 2024-12-30, the default window\'s last day, gives the default data', async () => {
+  it("writes the same bytes for the same seed and end; 2024-12-30, the default window's last day, gives the default data", async () => {
     const size = { events: 3000, persons: 120, seed: 'w' };
     const [a, b, byDefault, lastDefaultDay] = await Promise.all([
       generate({ ...size, end: '2026-03-01' }),
@@ -57,7 +59,9 @@ describe('the window (--end)', () => {
     const db = await openMemoryDb();
     try {
       const tables = ['pages', 'tracks', 'identifies', 'linkedin'];
-      const events = tables.map((t) => `SELECT id::VARCHAR AS id, TRY_CAST(timestamp AS TIMESTAMP) AS occurred FROM ${json(r.options.out, t)}`).join(' UNION ALL ');
+      const events = tables
+        .map((t) => `SELECT id::VARCHAR AS id, TRY_CAST(timestamp AS TIMESTAMP) AS occurred FROM ${json(r.options.out, t)}`)
+        .join(' UNION ALL ');
       const [range] = await queryRows(
         db.conn,
         `SELECT min(occurred)::VARCHAR AS first, max(occurred)::VARCHAR AS last, count(*) FILTER (WHERE occurred IS NULL) AS malformed FROM (${events})`,
@@ -93,7 +97,9 @@ describe('a Segment data set', () => {
       await db.conn.run(`CREATE TABLE ${t} AS SELECT * FROM ${json(dir, t)}`);
     }
     // read_json_auto types uuid-looking columns as UUID: compare ids as text.
-    const cols = ['id', 'anonymous_id', 'user_id', 'timestamp', 'context_page_url', 'context_campaign_term'].map((c) => `${c}::VARCHAR AS ${c}`).join(', ');
+    const cols = ['id', 'anonymous_id', 'user_id', 'timestamp', 'context_page_url', 'context_campaign_term']
+      .map((c) => `${c}::VARCHAR AS ${c}`)
+      .join(', ');
     // Every web row with its true person (duplicates and id-less rows included).
     await db.conn.run(`
       CREATE TABLE web AS
@@ -107,24 +113,56 @@ describe('a Segment data set', () => {
 
   it('writes only the expected files, no staging leftovers', () => {
     expect(readdirSync(dir).sort()).toEqual(
-      ['ground_truth.ndjson', 'identifies.ndjson', 'journey-stitch.yaml', 'linkedin.ndjson', 'pages.ndjson', 'sample.json', 'tracks.ndjson'].sort(),
+      [
+        'ground_truth.ndjson',
+        'identifies.ndjson',
+        'journey-stitch.yaml',
+        'linkedin.ndjson',
+        'pages.ndjson',
+        'sample.json',
+        'tracks.ndjson',
+      ].sort(),
     );
   });
 
   it('has the columns the engine reads', async () => {
     const columns = async (t: string) => (await queryRows(db.conn, `DESCRIBE ${t}`)).map((r) => r.column_name);
     const common = [
-      'id', 'anonymous_id', 'user_id', 'timestamp', 'context_ip', 'context_page_path', 'context_page_title', 'context_page_url',
-      'context_page_referrer', 'context_campaign_source', 'context_campaign_medium', 'context_campaign_name',
-      'context_campaign_term', 'context_campaign_content',
+      'id',
+      'anonymous_id',
+      'user_id',
+      'timestamp',
+      'context_ip',
+      'context_page_path',
+      'context_page_title',
+      'context_page_url',
+      'context_page_referrer',
+      'context_campaign_source',
+      'context_campaign_medium',
+      'context_campaign_name',
+      'context_campaign_term',
+      'context_campaign_content',
     ];
     expect(await columns('pages')).toEqual(common);
     expect(await columns('tracks')).toEqual([...common, 'event']);
     expect(await columns('identifies')).toEqual([...common, 'email', 'name', 'first_name', 'last_name', 'company']);
     expect(await columns('linkedin')).toEqual([
-      'id', 'full_name', 'first_name', 'last_name', 'email', 'action', 'timestamp', 'profile_url', 'content_url', 'headline', 'company', 'location',
+      'id',
+      'full_name',
+      'first_name',
+      'last_name',
+      'email',
+      'action',
+      'timestamp',
+      'profile_url',
+      'content_url',
+      'headline',
+      'company',
+      'location',
     ]);
-    expect(await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE action NOT IN ('liked', 'commented', 'followed', 'shared')`)).toBe(0);
+    expect(
+      await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE action NOT IN ('liked', 'commented', 'followed', 'shared')`),
+    ).toBe(0);
   });
 
   it('reaches the requested size', async () => {
@@ -157,18 +195,26 @@ describe('a Segment data set', () => {
       personsWithSeveralAnonymousIds: await count(
         `SELECT count(*) FROM (SELECT person_id FROM web WHERE t = 'pages' GROUP BY 1 HAVING count(DISTINCT anonymous_id) > 1)`,
       ),
-      sharedDevices: await count(`SELECT count(*) FROM (SELECT anonymous_id FROM web WHERE t = 'pages' GROUP BY 1 HAVING count(DISTINCT person_id) > 1)`),
+      sharedDevices: await count(
+        `SELECT count(*) FROM (SELECT anonymous_id FROM web WHERE t = 'pages' GROUP BY 1 HAVING count(DISTINCT person_id) > 1)`,
+      ),
       duplicateDeliveries: await count(
         `SELECT count(*) FROM (SELECT id FROM (SELECT id FROM web UNION ALL SELECT id FROM linkedin) WHERE id IS NOT NULL GROUP BY 1 HAVING count(*) > 1)`,
       ),
-      junkIds: await count(`SELECT count(DISTINCT id) + count(*) FILTER (WHERE id IS NULL) FROM web WHERE anonymous_id IN (${JUNK_IDS.map(sqlString).join(', ')}) OR user_id IN (${JUNK_IDS.map(sqlString).join(', ')})`),
-      malformed: await count(`SELECT count(*) FROM web WHERE id IS NULL OR TRY_CAST(timestamp AS TIMESTAMP) IS NULL OR (t = 'tracks' AND event IS NULL)`),
+      junkIds: await count(
+        `SELECT count(DISTINCT id) + count(*) FILTER (WHERE id IS NULL) FROM web WHERE anonymous_id IN (${JUNK_IDS.map(sqlString).join(', ')}) OR user_id IN (${JUNK_IDS.map(sqlString).join(', ')})`,
+      ),
+      malformed: await count(
+        `SELECT count(*) FROM web WHERE id IS NULL OR TRY_CAST(timestamp AS TIMESTAMP) IS NULL OR (t = 'tracks' AND event IS NULL)`,
+      ),
       emailLinks: await count(`SELECT count(*) FROM pages WHERE context_page_url LIKE '%email=%'`),
       // Booking: a Meeting Booked track carrying the visitor's cookie in utm_term, that cookie being the same person's.
       bookingsCarryingTheCookie: await count(`
         SELECT count(*) FROM web b JOIN web v ON v.anonymous_id = b.context_campaign_term AND v.t = 'pages'
         WHERE b.event = 'Meeting Booked' AND v.person_id = b.person_id`),
-      repeatBookers: await count(`SELECT count(*) FROM (SELECT person_id FROM web WHERE event = 'Meeting Booked' GROUP BY 1 HAVING count(DISTINCT context_campaign_term) > 1)`),
+      repeatBookers: await count(
+        `SELECT count(*) FROM (SELECT person_id FROM web WHERE event = 'Meeting Booked' GROUP BY 1 HAVING count(DISTINCT context_campaign_term) > 1)`,
+      ),
       lateIdentifies: await count(`
         SELECT count(*) FROM web i JOIN web b ON b.anonymous_id = i.anonymous_id AND b.event = 'Meeting Booked'
         WHERE i.t = 'identifies' AND i.timestamp::TIMESTAMP > b.timestamp::TIMESTAMP + INTERVAL 1 HOUR`),
@@ -220,12 +266,16 @@ describe('a Segment data set', () => {
       expect(withCompany).toBeLessThan(0.65);
       expect(await share(`SELECT avg((location IS NOT NULL)::INT) FROM linkedin`)).toBeGreaterThan(0.5);
       // A row without full_name carries first and last name instead (the engine joins them).
-      expect(await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE full_name IS NULL AND (first_name IS NULL OR last_name IS NULL)`)).toBe(0);
+      expect(
+        await queryValue(db.conn, `SELECT count(*) FROM linkedin WHERE full_name IS NULL AND (first_name IS NULL OR last_name IS NULL)`),
+      ).toBe(0);
       expect(await share(`SELECT count(*) FILTER (WHERE full_name IS NULL) FROM linkedin`)).toBeGreaterThan(0);
     });
 
     it('has headlines that name no company, as many as the generator counted', async () => {
-      const noCompany = await share(`SELECT count(*) FROM li WHERE NOT list_has_any(regexp_extract_all(headline, '[A-Z][a-z]+'), ${companyWords})`);
+      const noCompany = await share(
+        `SELECT count(*) FROM li WHERE NOT list_has_any(regexp_extract_all(headline, '[A-Z][a-z]+'), ${companyWords})`,
+      );
       expect(noCompany).toBe(result.phenomena.headlinesWithoutCompany);
       const profiles = await share(`SELECT count(*) FROM li`);
       expect(noCompany / profiles).toBeGreaterThan(0.2);
@@ -233,7 +283,9 @@ describe('a Segment data set', () => {
     });
 
     it('has personal email domains and job changers whose LinkedIn company is not their email domain', async () => {
-      const personal = await share(`SELECT avg((regexp_extract(email, '@([a-z]+)', 1) IN ${sqlList(PERSONAL_DOMAINS.map((d) => d.split('.')[0]))})::INT) FROM known`);
+      const personal = await share(
+        `SELECT avg((regexp_extract(email, '@([a-z]+)', 1) IN ${sqlList(PERSONAL_DOMAINS.map((d) => d.split('.')[0]))})::INT) FROM known`,
+      );
       expect(personal).toBeGreaterThan(0.1);
       expect(personal).toBeLessThan(0.3);
       // Work email and a company on LinkedIn: the company's first word is the email domain's word unless they moved on.
@@ -245,14 +297,20 @@ describe('a Segment data set', () => {
       expect(moved).toBeLessThan(0.3);
       expect(result.phenomena.jobChangers).toBeGreaterThan(0);
       // Some identifies carry the company trait (the booking form's optional field), as the counter says.
-      expect(await share(`SELECT count(DISTINCT id) FROM identifies WHERE company IS NOT NULL`)).toBe(result.phenomena.identifiesWithCompany);
+      expect(await share(`SELECT count(DISTINCT id) FROM identifies WHERE company IS NOT NULL`)).toBe(
+        result.phenomena.identifiesWithCompany,
+      );
       expect(result.phenomena.identifiesWithCompany / result.phenomena.bookings).toBeGreaterThan(0.2);
     });
 
     it('gives LinkedIn-only persons commoner names than visitors', async () => {
       const common = sqlList(LAST_NAMES.slice(0, 5).map((n) => n.toLowerCase()));
-      const only = await share(`SELECT avg((last_name IN ${common})::INT) FROM li ANTI JOIN visitors USING (person_id) WHERE last_name IS NOT NULL`);
-      const visiting = await share(`SELECT avg((last_name IN ${common})::INT) FROM li SEMI JOIN visitors USING (person_id) WHERE last_name IS NOT NULL`);
+      const only = await share(
+        `SELECT avg((last_name IN ${common})::INT) FROM li ANTI JOIN visitors USING (person_id) WHERE last_name IS NOT NULL`,
+      );
+      const visiting = await share(
+        `SELECT avg((last_name IN ${common})::INT) FROM li SEMI JOIN visitors USING (person_id) WHERE last_name IS NOT NULL`,
+      );
       expect(only).toBeGreaterThan(1.5 * visiting);
     });
 
@@ -268,7 +326,9 @@ describe('a Segment data set', () => {
       expect(referred).toBeLessThan(0.6);
       expect(result.phenomena.linkedinReferredVisits).toBeGreaterThan(0);
       // Both kinds of referral: tagged with utm_source=linkedin, and only LinkedIn's referrer.
-      expect(await share(`SELECT count(*) FROM pages WHERE context_page_referrer LIKE '%linkedin.com%' AND context_campaign_source IS NULL`)).toBeGreaterThan(0);
+      expect(
+        await share(`SELECT count(*) FROM pages WHERE context_page_referrer LIKE '%linkedin.com%' AND context_campaign_source IS NULL`),
+      ).toBeGreaterThan(0);
       expect(await share(`SELECT count(*) FROM pages WHERE context_campaign_source = 'linkedin'`)).toBeGreaterThan(0);
     });
 
@@ -293,7 +353,9 @@ describe('a Segment data set', () => {
     const file = join(dir, CONFIG_FILE);
     const config = resolveConfigPaths(parseConfig(readFileSync(file, 'utf8'), file), dir);
     expect(config.source).toMatchObject({ type: 'segment', path: dir });
-    expect(config.offsite).toEqual([expect.objectContaining({ name: 'linkedin', path: join(dir, 'linkedin.ndjson'), columns: { id: 'id' } })]);
+    expect(config.offsite).toEqual([
+      expect.objectContaining({ name: 'linkedin', path: join(dir, 'linkedin.ndjson'), columns: { id: 'id' } }),
+    ]);
   });
 });
 
@@ -302,15 +364,32 @@ describe('other shapes', () => {
     const snowplow = await generate({ events: 3000, persons: 120, source: 'snowplow', format: 'parquet', seed: 's' });
     const segment = await generate({ events: 3000, persons: 120, format: 'parquet', seed: 's' });
     const dir = snowplow.options.out;
-    expect(readdirSync(dir).sort()).toEqual(['events.parquet', 'ground_truth.parquet', 'journey-stitch.yaml', 'linkedin.parquet', 'sample.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'events.parquet',
+      'ground_truth.parquet',
+      'journey-stitch.yaml',
+      'linkedin.parquet',
+      'sample.json',
+    ]);
     const db = await openMemoryDb();
     try {
       const parquet = (d: string, t: string) => `read_parquet(${sqlString(join(d, `${t}.parquet`))})`;
       const described = await queryRows(db.conn, `DESCRIBE SELECT * FROM ${parquet(dir, 'events')}`);
       expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toMatchObject({
-        event_id: 'VARCHAR', event: 'VARCHAR', domain_userid: 'VARCHAR', network_userid: 'VARCHAR', user_id: 'VARCHAR',
-        derived_tstamp: 'TIMESTAMP', page_urlpath: 'VARCHAR', page_title: 'VARCHAR', page_url: 'VARCHAR', se_action: 'VARCHAR',
-        event_name: 'VARCHAR', user_ipaddress: 'VARCHAR', mkt_source: 'VARCHAR', mkt_term: 'VARCHAR',
+        event_id: 'VARCHAR',
+        event: 'VARCHAR',
+        domain_userid: 'VARCHAR',
+        network_userid: 'VARCHAR',
+        user_id: 'VARCHAR',
+        derived_tstamp: 'TIMESTAMP',
+        page_urlpath: 'VARCHAR',
+        page_title: 'VARCHAR',
+        page_url: 'VARCHAR',
+        se_action: 'VARCHAR',
+        event_name: 'VARCHAR',
+        user_ipaddress: 'VARCHAR',
+        mkt_source: 'VARCHAR',
+        mkt_term: 'VARCHAR',
       });
       // The same simulated events: same ids, same true persons, in either shape.
       const truthDiff = await queryValue(
@@ -319,12 +398,17 @@ describe('other shapes', () => {
       );
       expect(truthDiff).toBe(0);
       const booked = Number(
-        await queryValue(db.conn, `SELECT count(DISTINCT event_id) FROM ${parquet(dir, 'events')} WHERE se_action = 'Meeting Booked' AND mkt_term IS NOT NULL`),
+        await queryValue(
+          db.conn,
+          `SELECT count(DISTINCT event_id) FROM ${parquet(dir, 'events')} WHERE se_action = 'Meeting Booked' AND mkt_term IS NOT NULL`,
+        ),
       );
       // Every booking, less the rare one whose delivery lost its id or event name.
       expect(booked).toBeGreaterThan(0);
       expect(booked).toBeLessThanOrEqual(snowplow.phenomena.bookings);
-      expect(booked).toBeGreaterThanOrEqual(snowplow.phenomena.bookings - snowplow.faults.malformedMissingId - snowplow.faults.malformedEventName);
+      expect(booked).toBeGreaterThanOrEqual(
+        snowplow.phenomena.bookings - snowplow.faults.malformedMissingId - snowplow.faults.malformedEventName,
+      );
     } finally {
       db.close();
     }
@@ -350,7 +434,11 @@ describe('Parquet in time order', () => {
                    bool_or(timestamp IS NULL) OVER (ORDER BY file_row_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_missing
                  FROM ${file})`,
         );
-        expect({ table, earlier: Number(order.earlier), after_missing: Number(order.after_missing) }).toEqual({ table, earlier: 0, after_missing: 0 });
+        expect({ table, earlier: Number(order.earlier), after_missing: Number(order.after_missing) }).toEqual({
+          table,
+          earlier: 0,
+          after_missing: 0,
+        });
         expect(Number(order.n)).toBe(ndjson.rows[table]);
         // Sorting drops nothing: the same ids as the NDJSON of the same seed, both ways.
         const ids = (from: string) => `SELECT CAST(id AS VARCHAR) AS id FROM ${from}`;
@@ -371,19 +459,33 @@ describe('regenerating into the same folder', () => {
     const out = tempDir();
     await generateSample(resolveSampleOptions({ out, events: 500, persons: 20 }));
     await generateSample(resolveSampleOptions({ out, events: 500, persons: 20, format: 'parquet', source: 'snowplow' }));
-    expect(readdirSync(out).sort()).toEqual(['events.parquet', 'ground_truth.parquet', 'journey-stitch.yaml', 'linkedin.parquet', 'sample.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'events.parquet',
+      'ground_truth.parquet',
+      'journey-stitch.yaml',
+      'linkedin.parquet',
+      'sample.json',
+    ]);
   });
 });
 
 describe('options', () => {
   it('derives persons from events and rejects impossible sizes, naming the flag', () => {
-    expect(resolveSampleOptions({ out: 'x', events: 1000 })).toMatchObject({ events: 1000, persons: 40, seed: '1', format: 'ndjson', source: 'segment' });
+    expect(resolveSampleOptions({ out: 'x', events: 1000 })).toMatchObject({
+      events: 1000,
+      persons: 40,
+      seed: '1',
+      format: 'ndjson',
+      source: 'segment',
+    });
     expect(resolveSampleOptions({ out: 'x', persons: 10 })).toMatchObject({ events: 250, persons: 10 });
     expect(() => resolveSampleOptions({ out: 'x', events: 10, persons: 20 })).toThrow(/--events \(10\) must be at least --persons \(20\)/);
     expect(() => resolveSampleOptions({ out: 'x', events: 1.5 })).toThrow(/--events must be a positive whole number/);
     expect(resolveSampleOptions({ out: 'x', end: '2024-02-29' }).end).toBe('2024-02-29');
     for (const end of ['2024-02-30', '2023-02-29', '24-01-01', '2024-1-1', 'today', '0099-01-01', '']) {
-      expect(() => resolveSampleOptions({ out: 'x', end })).toThrow(`--end takes a calendar date as YYYY-MM-DD (e.g. 2024-12-30), got '${end}'`);
+      expect(() => resolveSampleOptions({ out: 'x', end })).toThrow(
+        `--end takes a calendar date as YYYY-MM-DD (e.g. 2024-12-30), got '${end}'`,
+      );
     }
   });
 });

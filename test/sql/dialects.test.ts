@@ -35,7 +35,9 @@ const onBigQuery = (expr: string): Promise<EvaluatedValue> => zetasql().evaluate
 
 /** Strings that break naive escaping: quotes, backslashes, escape-looking sequences, line breaks, non-ASCII. */
 const trickyString = fc.oneof(
-  fc.string({ unit: fc.constantFrom("'", '"', '\\', '`', '\n', '\r', '\t', 'n', 'x', '0', 'é', '😀', '\u2028', ';', '-', ' ', '?', '@', '$', '{') }),
+  fc.string({
+    unit: fc.constantFrom("'", '"', '\\', '`', '\n', '\r', '\t', 'n', 'x', '0', 'é', '😀', '\u2028', ';', '-', ' ', '?', '@', '$', '{'),
+  }),
   fc.string({ unit: 'grapheme' }),
 );
 
@@ -49,13 +51,27 @@ describe('quoteIdent and tableRef', () => {
 
   // Column names of real exports: LinkedIn's Connections.csv, PhantomBuster's camelCase, and names with the quote
   // characters of either dialect, which must be escaped, never end the identifier.
-  const awkward = ['First Name', 'Connected On', 'profileUrl', 'a"b', 'a`b', "it's", 'back\\slash', 'x"; DROP TABLE t; --', 'e-mail.address', 'É ñ 😀'];
+  const awkward = [
+    'First Name',
+    'Connected On',
+    'profileUrl',
+    'a"b',
+    'a`b',
+    "it's",
+    'back\\slash',
+    'x"; DROP TABLE t; --',
+    'e-mail.address',
+    'É ñ 😀',
+  ];
 
   it.each(awkward)('round-trips the column name %j through DuckDB and the ZetaSQL analyzer', async (name) => {
     await db.conn.run(`CREATE OR REPLACE TABLE awkward AS SELECT 'Ada' AS ${duckdb.quoteIdent(name)}`);
     expect(await queryRows(db.conn, `SELECT column_name FROM (DESCRIBE awkward)`)).toEqual([{ column_name: name }]);
     expect(await queryRows(db.conn, `SELECT ${duckdb.quoteIdent(name)} AS v FROM awkward`)).toEqual([{ v: 'Ada' }]);
-    expect(await zetasql().analyze(`SELECT 'Ada' AS ${bigquery.quoteIdent(name)}`)).toEqual({ ok: true, columns: [{ name, type: 'STRING' }] });
+    expect(await zetasql().analyze(`SELECT 'Ada' AS ${bigquery.quoteIdent(name)}`)).toEqual({
+      ok: true,
+      columns: [{ name, type: 'STRING' }],
+    });
   });
 
   it('either refuses a name or quotes it so that it unquotes to itself', () => {
@@ -84,7 +100,9 @@ describe('quoteIdent and tableRef', () => {
 
   it('quotes names with spaces, dashes and leading digits so that DuckDB resolves them', async () => {
     const t = duckdb.tableRef('main', 'page views-2024');
-    await db.conn.run(`CREATE OR REPLACE TABLE ${t} AS SELECT 'Ada' AS ${duckdb.quoteIdent('first name')}, 1 AS ${duckdb.quoteIdent('2nd')}`);
+    await db.conn.run(
+      `CREATE OR REPLACE TABLE ${t} AS SELECT 'Ada' AS ${duckdb.quoteIdent('first name')}, 1 AS ${duckdb.quoteIdent('2nd')}`,
+    );
     const rows = await queryRows(db.conn, `SELECT ${duckdb.quoteIdent('first name')} AS a, ${duckdb.quoteIdent('2nd')} AS b FROM ${t}`);
     expect(rows).toEqual([{ a: 'Ada', b: 1 }]);
   });
@@ -97,7 +115,19 @@ describe('quoteIdent and tableRef', () => {
 });
 
 describe('stringLiteral', () => {
-  const fixed = ["it's", 'back\\slash', "\\'", "'; DROP TABLE x; --", 'line\nbreak\r\n', '\\n is not a newline', 'tab\there', 'ÉLODIE Ñúñez 😀', '\u2028\u2029', '`"', ''];
+  const fixed = [
+    "it's",
+    'back\\slash',
+    "\\'",
+    "'; DROP TABLE x; --",
+    'line\nbreak\r\n',
+    '\\n is not a newline',
+    'tab\there',
+    'ÉLODIE Ñúñez 😀',
+    '\u2028\u2029',
+    '`"',
+    '',
+  ];
 
   it.each(fixed)('round-trips %j on DuckDB and on BigQuery (ZetaSQL evaluator)', async (value) => {
     expect(await onDuckDB(duckdb.stringLiteral(value))).toBe(value);
@@ -130,7 +160,10 @@ describe('DuckDB trim', () => {
     const spaces = fc.string({ unit: fc.constantFrom(' ', '\u00a0', '\u3000', '\u2009', '\t', 'a', 'é', '😀', '-') });
     const values = fc.sample(fc.tuple(spaces, fc.string(), spaces), 300).map(([a, b, c]) => a + b.replace(/\0/g, '') + c);
     const list = values.map((v) => duckdb.stringLiteral(v)).join(', ');
-    const rows = await queryRows(db.conn, `SELECT count(*) FILTER (WHERE ${duckdb.trim('v')} IS DISTINCT FROM TRIM(v)) AS differ, count(*) AS n FROM (SELECT unnest([${list}]) AS v)`);
+    const rows = await queryRows(
+      db.conn,
+      `SELECT count(*) FILTER (WHERE ${duckdb.trim('v')} IS DISTINCT FROM TRIM(v)) AS differ, count(*) AS n FROM (SELECT unnest([${list}]) AS v)`,
+    );
     expect(rows).toEqual([{ differ: 0, n: values.length }]);
   });
 });
@@ -154,11 +187,31 @@ const scalarCases: ScalarCase[] = [
   { method: 'boolLiteral', label: 'false', expr: (d) => d.boolLiteral(false), expected: false },
   { method: 'castString', label: 'an integer', expr: (d) => d.castString(d.numberLiteral(42)), expected: '42' },
   { method: 'safeTimestamp', label: 'ISO with Z', expr: (d) => d.unixMicros(ts(d, '2024-01-02T03:04:05Z')), expected: 1704164645000000 },
-  { method: 'safeTimestamp', label: 'ISO with an offset', expr: (d) => d.unixMicros(ts(d, '2024-01-02T05:04:05+02:00')), expected: 1704164645000000 },
+  {
+    method: 'safeTimestamp',
+    label: 'ISO with an offset',
+    expr: (d) => d.unixMicros(ts(d, '2024-01-02T05:04:05+02:00')),
+    expected: 1704164645000000,
+  },
   { method: 'safeTimestamp', label: 'garbage → NULL', expr: (d) => ts(d, 'not a time'), expected: null },
-  { method: 'safeTimestampFormat', label: "LinkedIn's 05 Dec 2024", expr: (d) => d.unixMicros(d.safeTimestampFormat(lit(d, '05 Dec 2024'), '%d %b %Y')), expected: 1733356800000000 },
-  { method: 'safeTimestampFormat', label: 'not in the format → NULL', expr: (d) => d.safeTimestampFormat(lit(d, '2024-12-05'), '%d %b %Y'), expected: null },
-  { method: 'jsonValue', label: "a context's email", expr: (d) => d.jsonValue(lit(d, '[{"email":"a@b.c","n":1}]'), '$[0].email'), expected: 'a@b.c' },
+  {
+    method: 'safeTimestampFormat',
+    label: "LinkedIn's 05 Dec 2024",
+    expr: (d) => d.unixMicros(d.safeTimestampFormat(lit(d, '05 Dec 2024'), '%d %b %Y')),
+    expected: 1733356800000000,
+  },
+  {
+    method: 'safeTimestampFormat',
+    label: 'not in the format → NULL',
+    expr: (d) => d.safeTimestampFormat(lit(d, '2024-12-05'), '%d %b %Y'),
+    expected: null,
+  },
+  {
+    method: 'jsonValue',
+    label: "a context's email",
+    expr: (d) => d.jsonValue(lit(d, '[{"email":"a@b.c","n":1}]'), '$[0].email'),
+    expected: 'a@b.c',
+  },
   { method: 'jsonValue', label: 'absent → NULL', expr: (d) => d.jsonValue(lit(d, '[{"n":1}]'), '$[0].email'), expected: null },
   { method: 'nullOf', label: 'string', expr: (d) => d.nullOf('string'), expected: null },
   { method: 'trim', label: 'edge spaces', expr: (d) => d.trim(lit(d, '  a b  ')), expected: 'a b' },
@@ -171,11 +224,26 @@ const scalarCases: ScalarCase[] = [
   { method: 'regexpContains', label: 'no match', expr: (d) => d.regexpContains(lit(d, 'hello'), '^ello'), expected: false },
   { method: 'regexpExtract', label: 'first group', expr: (d) => d.regexpExtract(lit(d, '?utm=abc&x=1'), 'utm=([^&]*)'), expected: 'abc' },
   { method: 'regexpExtract', label: 'no match → NULL', expr: (d) => d.regexpExtract(lit(d, '?x=1'), 'utm=([^&]*)'), expected: null },
-  { method: 'regexpExtract', label: 'empty group → NULL', expr: (d) => d.regexpExtract(lit(d, '?utm=&x=1'), 'utm=([^&]*)'), expected: null },
+  {
+    method: 'regexpExtract',
+    label: 'empty group → NULL',
+    expr: (d) => d.regexpExtract(lit(d, '?utm=&x=1'), 'utm=([^&]*)'),
+    expected: null,
+  },
   { method: 'regexpReplace', label: 'every match', expr: (d) => d.regexpReplace(lit(d, 'a.b.c'), '\\.', '-'), expected: 'a-b-c' },
   { method: 'md5Hex', label: "'abc'", expr: (d) => d.md5Hex(lit(d, 'abc')), expected: '900150983cd24fb0d6963f7d28e17f72' },
-  { method: 'stripAccents', label: 'Latin names', expr: (d) => d.stripAccents(lit(d, 'Élodie Müller-Ñúñez')), expected: 'Elodie Muller-Nunez' },
-  { method: 'unixMicros', label: 'with a fraction', expr: (d) => d.unixMicros(ts(d, '2024-01-01T00:00:01.5Z')), expected: 1704067201500000 },
+  {
+    method: 'stripAccents',
+    label: 'Latin names',
+    expr: (d) => d.stripAccents(lit(d, 'Élodie Müller-Ñúñez')),
+    expected: 'Elodie Muller-Nunez',
+  },
+  {
+    method: 'unixMicros',
+    label: 'with a fraction',
+    expr: (d) => d.unixMicros(ts(d, '2024-01-01T00:00:01.5Z')),
+    expected: 1704067201500000,
+  },
   // 72 hours back across a month end, microseconds kept (the incremental run's next cutoff).
   // The run's time, comparable with occurred_at (a UTC timestamp): within a minute of the test's clock.
   {
@@ -184,7 +252,12 @@ const scalarCases: ScalarCase[] = [
     expr: (d) => `ABS(${d.secondsBetween(ts(d, new Date().toISOString()), d.currentTimestamp())}) < 60`,
     expected: true,
   },
-  { method: 'minusHours', label: '72 hours', expr: (d) => d.unixMicros(d.minusHours(ts(d, '2024-03-02T01:00:00.25Z'), 72)), expected: 1709082000250000 },
+  {
+    method: 'minusHours',
+    label: '72 hours',
+    expr: (d) => d.unixMicros(d.minusHours(ts(d, '2024-03-02T01:00:00.25Z'), 72)),
+    expected: 1709082000250000,
+  },
   {
     method: 'secondsBetween',
     label: '90.5 seconds',
@@ -192,26 +265,78 @@ const scalarCases: ScalarCase[] = [
     expected: 90.5,
   },
   // The preview compiler's Looker timeframes and filters: a Wednesday afternoon in May.
-  { method: 'castTimestamp', label: 'text', expr: (d) => d.unixMicros(d.castTimestamp(lit(d, '2024-01-02 03:04:05'))), expected: 1704164645000000 },
-  ...(['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] as const).map(
-    (unit, i): ScalarCase => ({
-      method: 'timeTrunc',
-      label: unit,
-      expr: (d) => d.timeFormat(d.timeTrunc(ts(d, '2024-05-15T13:45:30.5Z'), unit), '%Y-%m-%d %H:%M:%S'),
-      expected: ['2024-05-15 13:45:30', '2024-05-15 13:45:00', '2024-05-15 13:00:00', '2024-05-15 00:00:00', '2024-05-13 00:00:00', '2024-05-01 00:00:00', '2024-04-01 00:00:00', '2024-01-01 00:00:00'][i],
-    }),
-  ),
-  { method: 'timeAdd', label: '6 days back', expr: (d) => d.timeFormat(d.timeAdd(ts(d, '2024-03-02T10:00:00Z'), -6, 'day'), '%Y-%m-%d %H'), expected: '2024-02-25 10' },
-  { method: 'timeAdd', label: 'a month from January 31', expr: (d) => d.timeFormat(d.timeAdd(ts(d, '2024-01-31T10:00:00Z'), 1, 'month'), '%Y-%m-%d %H'), expected: '2024-02-29 10' },
-  { method: 'timeAdd', label: 'a quarter and a week back', expr: (d) => d.timeFormat(d.timeAdd(d.timeAdd(ts(d, '2024-05-15T00:00:00Z'), 1, 'quarter'), -1, 'week'), '%Y-%m-%d'), expected: '2024-08-08' },
-  { method: 'timeAdd', label: 'an hour', expr: (d) => d.unixMicros(d.timeAdd(ts(d, '2024-01-01T23:30:00Z'), 1, 'hour')), expected: 1704155400000000 },
+  {
+    method: 'castTimestamp',
+    label: 'text',
+    expr: (d) => d.unixMicros(d.castTimestamp(lit(d, '2024-01-02 03:04:05'))),
+    expected: 1704164645000000,
+  },
+  ...(['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'] as const).map((unit, i): ScalarCase => ({
+    method: 'timeTrunc',
+    label: unit,
+    expr: (d) => d.timeFormat(d.timeTrunc(ts(d, '2024-05-15T13:45:30.5Z'), unit), '%Y-%m-%d %H:%M:%S'),
+    expected: [
+      '2024-05-15 13:45:30',
+      '2024-05-15 13:45:00',
+      '2024-05-15 13:00:00',
+      '2024-05-15 00:00:00',
+      '2024-05-13 00:00:00',
+      '2024-05-01 00:00:00',
+      '2024-04-01 00:00:00',
+      '2024-01-01 00:00:00',
+    ][i],
+  })),
+  {
+    method: 'timeAdd',
+    label: '6 days back',
+    expr: (d) => d.timeFormat(d.timeAdd(ts(d, '2024-03-02T10:00:00Z'), -6, 'day'), '%Y-%m-%d %H'),
+    expected: '2024-02-25 10',
+  },
+  {
+    method: 'timeAdd',
+    label: 'a month from January 31',
+    expr: (d) => d.timeFormat(d.timeAdd(ts(d, '2024-01-31T10:00:00Z'), 1, 'month'), '%Y-%m-%d %H'),
+    expected: '2024-02-29 10',
+  },
+  {
+    method: 'timeAdd',
+    label: 'a quarter and a week back',
+    expr: (d) => d.timeFormat(d.timeAdd(d.timeAdd(ts(d, '2024-05-15T00:00:00Z'), 1, 'quarter'), -1, 'week'), '%Y-%m-%d'),
+    expected: '2024-08-08',
+  },
+  {
+    method: 'timeAdd',
+    label: 'an hour',
+    expr: (d) => d.unixMicros(d.timeAdd(ts(d, '2024-01-01T23:30:00Z'), 1, 'hour')),
+    expected: 1704155400000000,
+  },
   { method: 'timeExtract', label: 'quarter', expr: (d) => d.timeExtract(ts(d, '2024-05-15T13:45:30Z'), 'quarter'), expected: 2 },
   { method: 'timeExtract', label: 'year', expr: (d) => d.timeExtract(ts(d, '2024-05-15T13:45:30Z'), 'year'), expected: 2024 },
   { method: 'timeExtract', label: 'hour', expr: (d) => d.timeExtract(ts(d, '2024-05-15T13:45:30Z'), 'hour'), expected: 13 },
-  { method: 'timeFormat', label: 'day and month names', expr: (d) => d.timeFormat(ts(d, '2024-05-15T13:45:30Z'), '%A %B %Y-%m-%d %H:%M:%S'), expected: 'Wednesday May 2024-05-15 13:45:30' },
-  { method: 'containsText', label: 'case-sensitive', expr: (d) => `${d.containsText(lit(d, 'Head of Data'), lit(d, 'of D'))} AND NOT ${d.containsText(lit(d, 'Head'), lit(d, 'head'))}`, expected: true },
-  { method: 'startsWith', label: 'yes and no', expr: (d) => `${d.startsWith(lit(d, '/blog/x'), lit(d, '/blog'))} AND NOT ${d.startsWith(lit(d, '/x/blog'), lit(d, '/blog'))}`, expected: true },
-  { method: 'endsWith', label: 'yes and no', expr: (d) => `${d.endsWith(lit(d, 'a.pdf'), lit(d, '.pdf'))} AND NOT ${d.endsWith(lit(d, 'a.pdf.x'), lit(d, '.pdf'))}`, expected: true },
+  {
+    method: 'timeFormat',
+    label: 'day and month names',
+    expr: (d) => d.timeFormat(ts(d, '2024-05-15T13:45:30Z'), '%A %B %Y-%m-%d %H:%M:%S'),
+    expected: 'Wednesday May 2024-05-15 13:45:30',
+  },
+  {
+    method: 'containsText',
+    label: 'case-sensitive',
+    expr: (d) => `${d.containsText(lit(d, 'Head of Data'), lit(d, 'of D'))} AND NOT ${d.containsText(lit(d, 'Head'), lit(d, 'head'))}`,
+    expected: true,
+  },
+  {
+    method: 'startsWith',
+    label: 'yes and no',
+    expr: (d) => `${d.startsWith(lit(d, '/blog/x'), lit(d, '/blog'))} AND NOT ${d.startsWith(lit(d, '/x/blog'), lit(d, '/blog'))}`,
+    expected: true,
+  },
+  {
+    method: 'endsWith',
+    label: 'yes and no',
+    expr: (d) => `${d.endsWith(lit(d, 'a.pdf'), lit(d, '.pdf'))} AND NOT ${d.endsWith(lit(d, 'a.pdf.x'), lit(d, '.pdf'))}`,
+    expected: true,
+  },
   { method: 'least', label: 'of three', expr: (d) => d.least(d.numberLiteral(2), d.numberLiteral(1), d.numberLiteral(3)), expected: 1 },
   { method: 'greatest', label: 'of three', expr: (d) => d.greatest(lit(d, 'b'), lit(d, 'c'), lit(d, 'a')), expected: 'c' },
 ];
@@ -237,13 +362,19 @@ const queryCases: QueryCase[] = [
     method: 'boolOr',
     label: 'per group, NULLs ignored',
     sql: (d) => `SELECT g, ${d.boolOr('b')} AS x FROM (${rows(d)}) AS r GROUP BY g ORDER BY g`,
-    expected: [{ g: 'g1', x: true }, { g: 'g2', x: false }],
+    expected: [
+      { g: 'g1', x: true },
+      { g: 'g2', x: false },
+    ],
   },
   {
     method: 'countIf',
     label: 'per group',
     sql: (d) => `SELECT g, ${d.countIf('NOT b')} AS x FROM (${rows(d)}) AS r GROUP BY g ORDER BY g`,
-    expected: [{ g: 'g1', x: 1 }, { g: 'g2', x: 1 }],
+    expected: [
+      { g: 'g1', x: 1 },
+      { g: 'g2', x: 1 },
+    ],
   },
   {
     method: 'firstBy',
@@ -303,13 +434,21 @@ const queryCases: QueryCase[] = [
   {
     method: 'structOf',
     label: 'as JSON, NULL kept',
-    sql: (d) => `SELECT ${d.rowToJson(d.structOf([['b', 'r.n'], ['a', 'r.s'], ['c', 'r.z']]))} AS x FROM (SELECT ${lit(d, 'v')} AS s, 7 AS n, ${d.nullOf('string')} AS z) AS r`,
+    sql: (d) =>
+      `SELECT ${d.rowToJson(
+        d.structOf([
+          ['b', 'r.n'],
+          ['a', 'r.s'],
+          ['c', 'r.z'],
+        ]),
+      )} AS x FROM (SELECT ${lit(d, 'v')} AS s, 7 AS n, ${d.nullOf('string')} AS z) AS r`,
     expected: [{ x: { b: 7, a: 'v', c: null } }],
   },
 ];
 
 /** JSON columns compared as values: the engines format JSON differently (spaces), not in content. */
-const parseJson = (rs: Record<string, unknown>[]) => rs.map((r) => ('x' in r && typeof r.x === 'string' && r.x.startsWith('{') ? { ...r, x: JSON.parse(r.x) } : r));
+const parseJson = (rs: Record<string, unknown>[]) =>
+  rs.map((r) => ('x' in r && typeof r.x === 'string' && r.x.startsWith('{') ? { ...r, x: JSON.parse(r.x) } : r));
 
 describe('every Dialect method, on both engines', () => {
   it.each(scalarCases.map((c) => [c.method, c.label, c] as const))('%s (%s)', async (_m, _l, c) => {
@@ -334,7 +473,9 @@ describe('every Dialect method, on both engines', () => {
 
   it('median: exact on DuckDB; on BigQuery the approximate quantile Looker uses (ZetaSQL analyzes it, its evaluator lacks it)', async () => {
     expect(await queryRows(db.conn, `SELECT ${duckdb.median('k')} AS x FROM (${rows(duckdb)}) AS r`)).toEqual([{ x: 2.5 }]);
-    const analysis = await zetasql().expectValid(`SELECT ${bigquery.median('k')} AS x, ${bigquery.median('k * 1.5')} AS y FROM (${rows(bigquery)}) AS r`);
+    const analysis = await zetasql().expectValid(
+      `SELECT ${bigquery.median('k')} AS x, ${bigquery.median('k * 1.5')} AS y FROM (${rows(bigquery)}) AS r`,
+    );
     expect(analysis.columns).toEqual([
       { name: 'x', type: 'INT64' },
       { name: 'y', type: 'FLOAT64' },
@@ -355,11 +496,14 @@ describe('every Dialect method, on both engines', () => {
     await zetasql().expectValid(bigquery.dropTableIfExists(bqTable));
 
     const duckTable = duckdb.tableRef('main', 'stitched events');
-    for (let i = 0; i < 2; i++) await db.conn.run(duckdb.createTableAs(duckTable, select(duckdb), { partitionByDate: 'occurred_at', clusterBy: ['person_id'] }));
+    for (let i = 0; i < 2; i++)
+      await db.conn.run(duckdb.createTableAs(duckTable, select(duckdb), { partitionByDate: 'occurred_at', clusterBy: ['person_id'] }));
     expect(await queryRows(db.conn, `SELECT person_id FROM ${duckTable}`)).toEqual([{ person_id: 'p1' }]);
     await db.conn.run(duckdb.dropTableIfExists(duckTable));
     await db.conn.run(duckdb.dropTableIfExists(duckTable));
-    expect(await queryRows(db.conn, `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'stitched events'`)).toEqual([{ n: 0 }]);
+    expect(
+      await queryRows(db.conn, `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'stitched events'`),
+    ).toEqual([{ n: 0 }]);
     // Scratch tables as temporary tables: DuckDB keeps them out of the database; BigQuery's live as long as the
     // script (the pdt LookML's create_process), under an unqualified name.
     await db.conn.run(duckdb.createTableAs(duckdb.quoteIdent('scratch'), select(duckdb), { temporary: true }));

@@ -7,7 +7,13 @@ import type { LoopStep, SqlStep, Step } from '../../src/sql/pipeline';
 import { LoopCapError, runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../../src/sql/runner';
 
 const sql = (name: string): SqlStep => ({ kind: 'sql', name, sql: `SELECT '${name}'` });
-const loop = (name: string, maxIterations: number, ...body: SqlStep[]): LoopStep => ({ kind: 'loop', name, body, changedSql: 'SELECT 0 AS changed', maxIterations });
+const loop = (name: string, maxIterations: number, ...body: SqlStep[]): LoopStep => ({
+  kind: 'loop',
+  name,
+  body,
+  changedSql: 'SELECT 0 AS changed',
+  maxIterations,
+});
 
 /** Records every call; a loop's check answers the next of `changes` (per loop). */
 function scripted(changes: Record<string, number[]>): PipelineExecutor<string> & { calls: string[] } {
@@ -33,7 +39,19 @@ describe('runPipelineSteps', () => {
       onIteration: (l, i, changed) => void events.push(`iteration ${l} ${i}: ${changed}`),
       onStepEnd: async (s, i, o) => void events.push(`end ${i} ${s.name} ${o.kind === 'loop' ? o.iterations : ''}`.trim()),
     });
-    expect(executor.calls).toEqual(['a', 'b @propagate#1', 'c @propagate#1', 'check @propagate#1', 'b @propagate#2', 'c @propagate#2', 'check @propagate#2', 'b @propagate#3', 'c @propagate#3', 'check @propagate#3', 'd']);
+    expect(executor.calls).toEqual([
+      'a',
+      'b @propagate#1',
+      'c @propagate#1',
+      'check @propagate#1',
+      'b @propagate#2',
+      'c @propagate#2',
+      'check @propagate#2',
+      'b @propagate#3',
+      'c @propagate#3',
+      'check @propagate#3',
+      'd',
+    ]);
     expect(outcomes).toEqual([
       { kind: 'sql', report: 'report a' },
       { kind: 'loop', iterations: 3, body: ['report b @propagate#3', 'report c @propagate#3'] },
@@ -53,7 +71,9 @@ describe('runPipelineSteps', () => {
   });
 
   it('converging on the last allowed iteration is fine; still changing there is a LoopCapError, and nothing after runs', async () => {
-    expect(await runPipelineSteps(scripted({ l: [2, 0] }), [loop('l', 2, sql('x'))])).toEqual([{ kind: 'loop', iterations: 2, body: ['report x @l#2'] }]);
+    expect(await runPipelineSteps(scripted({ l: [2, 0] }), [loop('l', 2, sql('x'))])).toEqual([
+      { kind: 'loop', iterations: 2, body: ['report x @l#2'] },
+    ]);
     const executor = scripted({ l: [2, 1, 5] });
     const run = runPipelineSteps(executor, [loop('l', 2, sql('x')), sql('after')]);
     await expect(run).rejects.toThrow(LoopCapError);
@@ -65,7 +85,9 @@ describe('runPipelineSteps', () => {
 
   it('refuses a loop without a positive cap before running anything of it', async () => {
     const executor = scripted({ l: [0] });
-    await expect(runPipelineSteps(executor, [sql('a'), loop('l', 0, sql('x'))])).rejects.toThrow("loop 'l': maxIterations must be at least 1, got 0");
+    await expect(runPipelineSteps(executor, [sql('a'), loop('l', 0, sql('x'))])).rejects.toThrow(
+      "loop 'l': maxIterations must be at least 1, got 0",
+    );
     expect(executor.calls).toEqual(['a']);
   });
 

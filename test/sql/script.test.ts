@@ -47,7 +47,9 @@ describe('scripts by capability', () => {
     const script = toScript(loop, new ScriptedDuck());
     expect(script).toContain('LET js_changed := 0;\nLET js_iterations := 0;');
     expect(script).toContain('LOOP WHILE js_changed > 0 AND js_iterations < 3\n-- model: t_prev');
-    expect(script).toContain("WHEN js_changed > 0 DO FAIL 'journey-stitch: loop grow did not converge after 3 iterations; raise the iteration cap';");
+    expect(script).toContain(
+      "WHEN js_changed > 0 DO FAIL 'journey-stitch: loop grow did not converge after 3 iterations; raise the iteration cap';",
+    );
     expect(script).not.toMatch(/iteration 1 of 3|WHILE js_changed > 0 AND js_iterations < 3 DO|DECLARE/);
     // The session setup of the dialect still comes first.
     expect(script.indexOf("SET TimeZone = 'UTC';")).toBeLessThan(script.indexOf('LET js_changed'));
@@ -58,7 +60,9 @@ describe('scripts by capability', () => {
     const script = toScript(loop, new PlainBigQuery());
     expect(script.match(/-- grow: iteration \d of 3/g)).toHaveLength(3);
     expect(script).toContain('-- BigQuery SQL has no loops');
-    expect(script).toContain("THEN ERROR('journey-stitch: loop grow did not converge after 3 iterations; raise the iteration cap') END AS converged");
+    expect(script).toContain(
+      "THEN ERROR('journey-stitch: loop grow did not converge after 3 iterations; raise the iteration cap') END AS converged",
+    );
     expect(script).not.toMatch(/DECLARE|WHILE/);
   });
 
@@ -66,7 +70,9 @@ describe('scripts by capability', () => {
     const script = toScript(loop, new ScriptedDuck(), { lock });
     expect(script).toContain('-- the run lock\nSELECT 1;\n\nTRY\n');
     expect(script).toMatch(/CATCH SELECT 2; RETHROW;\n\nSELECT 2;\n$/);
-    expect(() => toScript(loop, dialects.duckdb, { lock })).toThrow('a locked script releases its lock when a statement fails, which needs scripting; DuckDB SQL has none');
+    expect(() => toScript(loop, dialects.duckdb, { lock })).toThrow(
+      'a locked script releases its lock when a statement fails, which needs scripting; DuckDB SQL has none',
+    );
     expect(() => toScript(loop, new PlainBigQuery(), { lock })).toThrow(/BigQuery SQL has none/);
   });
 

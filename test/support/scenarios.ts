@@ -156,7 +156,13 @@ function frequentVisitor(): Scenario {
       'li-4': [USER_U4, 'confirmed', 'offsite_email'],
       'li-1': [USER_U1, 'inferred', 'name_match'],
     },
-    persons: { [USER_U1]: 'inferred', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [USER_U4]: 'confirmed', [anonPerson('a0')]: 'anonymous' },
+    persons: {
+      [USER_U1]: 'inferred',
+      [USER_U2]: 'confirmed',
+      [USER_U3]: 'confirmed',
+      [USER_U4]: 'confirmed',
+      [anonPerson('a0')]: 'anonymous',
+    },
     rows: { stitched_events: { 'li-1': { match_probability: 0.636835, match_evidence: 'name shared by 3 + best of 2 + LinkedIn visit' } } },
   };
 }
@@ -177,12 +183,20 @@ function scoredNamesakes(): Scenario[] {
     {
       name: 'scored: namesakes at two companies, the headline names one: that one is inferred, with its probability and evidence',
       config,
-      input: { identifies: people, offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { headline: 'Head of Data at ACME Corp | Speaker' })] } },
+      input: {
+        identifies: people,
+        offsite: {
+          linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { headline: 'Head of Data at ACME Corp | Speaker' })],
+        },
+      },
       events: { ...known, 'li-1': [USER_U1, 'inferred', 'name_match'] },
       persons: { ...persons, [USER_U1]: 'inferred' },
       rows: {
         stitched_events: { 'li-1': { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' } },
-        persons: { [USER_U1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' }, [USER_U2]: { match_probability: null } },
+        persons: {
+          [USER_U1]: { match_probability: 0.681818, match_evidence: 'name shared by 3 + best of 2 + company acme' },
+          [USER_U2]: { match_probability: null },
+        },
       },
     },
     {
@@ -199,7 +213,10 @@ function scoredNamesakes(): Scenario[] {
           linkedin: [
             // Everyone's labelled profile carries its URL: holding one is common, holding two unseen.
             ...examples.map((row) => ({ ...row, profile_url: `https://www.linkedin.com/in/${String(row.id)}` })),
-            offsiteRow('li-5', '02-19 10:00', 'Sam Lee', { email: 'sam@acme.com', profile_url: 'https://www.linkedin.com/in/sam-lee-acme' }),
+            offsiteRow('li-5', '02-19 10:00', 'Sam Lee', {
+              email: 'sam@acme.com',
+              profile_url: 'https://www.linkedin.com/in/sam-lee-acme',
+            }),
             offsiteRow('li-1', '02-21 10:00', 'Sam Lee', { profile_url: 'https://www.linkedin.com/in/sam-lee-7' }),
           ],
         },
@@ -216,7 +233,10 @@ function scoredNamesakes(): Scenario[] {
       name: 'scored: a name nobody else bears weighs by its words, rarer than 1 in the named records',
       config: { identity: { name_matching: { min_probability: 0.8 } } },
       input: {
-        identifies: [...people, identify('i5', '03-01 13:00', 'a5', { user_id: 'u5', name: 'Zelda Okonkwo', email: 'zelda.okonkwo@gmail.com' })],
+        identifies: [
+          ...people,
+          identify('i5', '03-01 13:00', 'a5', { user_id: 'u5', name: 'Zelda Okonkwo', email: 'zelda.okonkwo@gmail.com' }),
+        ],
         offsite: { linkedin: [...examples, offsiteRow('li-1', '02-21 10:00', 'Zelda Okonkwo')] },
       },
       events: { ...known, i5: [userPerson('u5'), 'confirmed', 'user_id'], 'li-1': [userPerson('u5'), 'inferred', 'name_match'] },
@@ -266,9 +286,16 @@ const USER_U3 = userPerson('u3');
 const USER_U4 = userPerson('u4');
 const USER_V1 = userPerson('v1');
 
-
 /** A Segment page as the warehouse holds it: its URL (with the query string the utm_* columns come from), path and referrer. */
-const sitePage = (id: string, when: string, anonymousId: string, path: string, query: string, referrer: string | null, campaign: RawRow = {}): RawRow =>
+const sitePage = (
+  id: string,
+  when: string,
+  anonymousId: string,
+  path: string,
+  query: string,
+  referrer: string | null,
+  campaign: RawRow = {},
+): RawRow =>
   page(id, when, anonymousId, `${path} page`, {
     context_page_url: `https://www.example.com${path}${query}`,
     context_page_path: path,
@@ -287,16 +314,72 @@ const CHANNEL_CASES: [RawRow, string | null, string][] = [
   [sitePage('ch-internal', '03-02 09:00', 'v-internal', '/pricing', '', 'https://example.com/blog'), null, 'Direct'],
   [sitePage('ch-google', '03-02 09:00', 'v-google', '/blog/stitching', '', 'https://www.google.co.uk/'), 'google.co.uk', 'Organic Search'],
   [sitePage('ch-gclid', '03-02 09:00', 'v-gclid', '/demo', '?gclid=Cj0KCQ', 'https://www.google.com/'), 'google.com', 'Paid Search'],
-  [sitePage('ch-cpc', '03-02 09:00', 'v-cpc', '/demo', '?utm_source=Google&utm_medium=CPC&utm_campaign=brand', null, utm('Google', 'CPC', 'brand')), null, 'Paid Search'],
-  [sitePage('ch-li-ads', '03-02 09:00', 'v-li-ads', '/demo', '?utm_source=linkedin&utm_medium=paid_social', 'https://www.linkedin.com/', utm('linkedin', 'paid_social')), 'linkedin.com', 'Paid Social'],
+  [
+    sitePage(
+      'ch-cpc',
+      '03-02 09:00',
+      'v-cpc',
+      '/demo',
+      '?utm_source=Google&utm_medium=CPC&utm_campaign=brand',
+      null,
+      utm('Google', 'CPC', 'brand'),
+    ),
+    null,
+    'Paid Search',
+  ],
+  [
+    sitePage(
+      'ch-li-ads',
+      '03-02 09:00',
+      'v-li-ads',
+      '/demo',
+      '?utm_source=linkedin&utm_medium=paid_social',
+      'https://www.linkedin.com/',
+      utm('linkedin', 'paid_social'),
+    ),
+    'linkedin.com',
+    'Paid Social',
+  ],
   [sitePage('ch-li-fat', '03-02 09:00', 'v-li-fat', '/demo', '?li_fat_id=0a1b', null), null, 'Paid Social'],
   [sitePage('ch-lnkd', '03-02 09:00', 'v-lnkd', '/blog/stitching', '', 'https://lnkd.in/eXyZ'), 'lnkd.in', 'Organic Social'],
-  [sitePage('ch-social', '03-02 09:00', 'v-social', '/blog/stitching', '?utm_source=linkedin&utm_medium=social&utm_campaign=blog-promotion', null, utm('linkedin', 'social', 'blog-promotion')), null, 'Organic Social'],
-  [sitePage('ch-email', '03-02 09:00', 'v-email', '/blog', '?utm_source=newsletter&utm_medium=email&utm_campaign=march', null, utm('newsletter', 'email', 'march')), null, 'Email'],
+  [
+    sitePage(
+      'ch-social',
+      '03-02 09:00',
+      'v-social',
+      '/blog/stitching',
+      '?utm_source=linkedin&utm_medium=social&utm_campaign=blog-promotion',
+      null,
+      utm('linkedin', 'social', 'blog-promotion'),
+    ),
+    null,
+    'Organic Social',
+  ],
+  [
+    sitePage(
+      'ch-email',
+      '03-02 09:00',
+      'v-email',
+      '/blog',
+      '?utm_source=newsletter&utm_medium=email&utm_campaign=march',
+      null,
+      utm('newsletter', 'email', 'march'),
+    ),
+    null,
+    'Email',
+  ],
   [sitePage('ch-webmail', '03-02 09:00', 'v-webmail', '/blog', '', 'https://mail.google.com/'), 'mail.google.com', 'Email'],
   [sitePage('ch-hn', '03-02 09:00', 'v-hn', '/blog', '', 'https://news.ycombinator.com/item?id=1'), 'news.ycombinator.com', 'Referral'],
-  [sitePage('ch-display', '03-02 09:00', 'v-display', '/', '?utm_source=dv360&utm_medium=display', null, utm('dv360', 'display')), null, 'Display'],
-  [sitePage('ch-capterra', '03-02 09:00', 'v-capterra', '/', '?utm_source=capterra&utm_medium=cpc', null, utm('capterra', 'cpc')), null, 'Paid Other'],
+  [
+    sitePage('ch-display', '03-02 09:00', 'v-display', '/', '?utm_source=dv360&utm_medium=display', null, utm('dv360', 'display')),
+    null,
+    'Display',
+  ],
+  [
+    sitePage('ch-capterra', '03-02 09:00', 'v-capterra', '/', '?utm_source=capterra&utm_medium=cpc', null, utm('capterra', 'cpc')),
+    null,
+    'Paid Other',
+  ],
   [sitePage('ch-partner', '03-02 09:00', 'v-partner', '/', '?utm_source=partner', null, utm('partner', null)), null, 'Other'],
 ];
 
@@ -326,7 +409,9 @@ export const SCENARIOS: Scenario[] = [
     name: "email in a link's query string",
     input: {
       pages: [
-        page('p1', '03-01 09:00', 'a1', 'Webinar', { context_page_url: 'https://example.com/webinar?utm_source=mail&email=Jo%40Example.com&x=1' }),
+        page('p1', '03-01 09:00', 'a1', 'Webinar', {
+          context_page_url: 'https://example.com/webinar?utm_source=mail&email=Jo%40Example.com&x=1',
+        }),
         page('p2', '03-01 09:03', 'a1', 'Pricing'),
         page('p3', '03-01 09:04', 'a3', 'Webinar', { context_page_url: 'https://example.com/webinar?email=not-an-email' }),
       ],
@@ -342,7 +427,11 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'carried anonymous id in utm_term (Calendly via Zapier)',
     input: {
-      pages: [page('p1', '03-01 09:00', 'visitor', 'Home'), page('p2', '03-01 09:02', 'visitor', 'Contact'), page('p3', '03-01 09:03', 'stranger', 'Home')],
+      pages: [
+        page('p1', '03-01 09:00', 'visitor', 'Home'),
+        page('p2', '03-01 09:02', 'visitor', 'Contact'),
+        page('p3', '03-01 09:03', 'stranger', 'Home'),
+      ],
       tracks: [track('t1', '03-01 09:10', 'zap', 'Meeting Booked', { user_id: JO, context_campaign_term: 'visitor' })],
       identifies: [identify('i1', '03-01 09:10', 'zap', { user_id: JO, email: JO, name: 'Jo Smith', context_campaign_term: 'visitor' })],
     },
@@ -434,7 +523,12 @@ export const SCENARIOS: Scenario[] = [
       d5: [crmPerson('hubspot_id', '99'), 'confirmed', 'crm_id'],
     },
     persons: { [USER_V1]: 'confirmed', [crmPerson('hubspot_id', '99')]: 'confirmed' },
-    rows: { persons: { [USER_V1]: { email_count: 2, user_id_count: 1, email: 'y@d.example' }, [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' } } },
+    rows: {
+      persons: {
+        [USER_V1]: { email_count: 2, user_id_count: 1, email: 'y@d.example' },
+        [crmPerson('hubspot_id', '99')]: { name: 'Crm Only' },
+      },
+    },
   },
   {
     name: 'a device shared by two persons with interleaved visits: each anonymous visit goes to the nearest identification',
@@ -496,11 +590,12 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'a device with one person keeps the seed rule: all its anonymous history, however old, goes to that person',
     input: {
-      pages: [page('p1', '01-02 09:00', 'solo', 'Home'), page('p2', '03-01 09:30', 'solo', 'Pricing'), page('p3', '06-01 09:00', 'solo', 'Blog')],
-      identifies: [
-        identify('i1', '03-01 09:00', 'solo', { user_id: 'kim' }),
-        identify('i2', '03-05 09:00', 'solo', { user_id: 'kim' }),
+      pages: [
+        page('p1', '01-02 09:00', 'solo', 'Home'),
+        page('p2', '03-01 09:30', 'solo', 'Pricing'),
+        page('p3', '06-01 09:00', 'solo', 'Blog'),
       ],
+      identifies: [identify('i1', '03-01 09:00', 'solo', { user_id: 'kim' }), identify('i2', '03-05 09:00', 'solo', { user_id: 'kim' })],
     },
     events: {
       p1: [USER_KIM, 'confirmed', 'anonymous_id'],
@@ -546,7 +641,13 @@ export const SCENARIOS: Scenario[] = [
       q3: [USER_BOB, 'confirmed', 'shared_device'],
       j3: [USER_ALICE, 'confirmed', 'user_id'],
     },
-    persons: { [anonPerson('solo')]: 'anonymous', [USER_KIM]: 'confirmed', [anonPerson('shared')]: 'anonymous', [USER_ALICE]: 'confirmed', [USER_BOB]: 'confirmed' },
+    persons: {
+      [anonPerson('solo')]: 'anonymous',
+      [USER_KIM]: 'confirmed',
+      [anonPerson('shared')]: 'anonymous',
+      [USER_ALICE]: 'confirmed',
+      [USER_BOB]: 'confirmed',
+    },
     // An anonymous id still links to the person of its latest identification, even with some events cut.
     rows: { identity_links: { 'anonymous_id:solo': { person_id: USER_KIM }, 'anonymous_id:shared': { person_id: USER_ALICE } } },
   },
@@ -567,7 +668,9 @@ export const SCENARIOS: Scenario[] = [
     rows: {
       persons: { [USER_U1]: { is_inferred_identity: true, name: 'José García', first_seen_at: '2024-02-20T10:00:00.000000Z' } },
       stitched_events: { 'li-1': { is_inferred_identity: true, name: 'José García', step_label: 'LinkedIn: liked' } },
-      identity_links: { 'profile:linkedin:https://linkedin.com/in/jg': { person_id: USER_U1, link_type: 'inferred', match_evidence: 'exact name' } },
+      identity_links: {
+        'profile:linkedin:https://linkedin.com/in/jg': { person_id: USER_U1, link_type: 'inferred', match_evidence: 'exact name' },
+      },
     },
   },
   ...scoredNamesakes(),
@@ -643,7 +746,12 @@ export const SCENARIOS: Scenario[] = [
       'li-2': [profilePerson('linkedin:name:sam lee'), 'unmatched', 'none'],
       'tw-1': [profilePerson('twitter:https://twitter.com/nk'), 'unmatched', 'none'],
     },
-    persons: { [USER_U1]: 'confirmed', [USER_U2]: 'confirmed', [profilePerson('linkedin:name:sam lee')]: 'unmatched', [profilePerson('twitter:https://twitter.com/nk')]: 'unmatched' },
+    persons: {
+      [USER_U1]: 'confirmed',
+      [USER_U2]: 'confirmed',
+      [profilePerson('linkedin:name:sam lee')]: 'unmatched',
+      [profilePerson('twitter:https://twitter.com/nk')]: 'unmatched',
+    },
     rows: {
       persons: { [profilePerson('linkedin:name:sam lee')]: { name: 'Sam Lee', email: null }, [USER_U2]: { name: 'Sam Lee' } },
       identity_links: {
@@ -673,7 +781,10 @@ export const SCENARIOS: Scenario[] = [
     },
     persons: { [USER_U1]: 'confirmed', [emailPerson('new@lead.example')]: 'confirmed' },
     rows: {
-      persons: { [USER_U1]: { name: 'Jo S', email: JO }, [emailPerson('new@lead.example')]: { name: 'New Lead', email: 'new@lead.example' } },
+      persons: {
+        [USER_U1]: { name: 'Jo S', email: JO },
+        [emailPerson('new@lead.example')]: { name: 'New Lead', email: 'new@lead.example' },
+      },
       identity_links: { 'profile:linkedin:https://linkedin.com/in/jo': { person_id: USER_U1, link_type: 'confirmed', event_count: 2 } },
     },
   },
@@ -767,7 +878,13 @@ export const SCENARIOS: Scenario[] = [
       k5: [USER_U4, 'confirmed', 'user_id'],
       k6: [USER_U4, 'confirmed', 'user_id'],
     },
-    persons: { [USER_U1]: 'confirmed', [USER_U2]: 'confirmed', [USER_U3]: 'confirmed', [emailPerson('info@acme.example')]: 'confirmed', [USER_U4]: 'confirmed' },
+    persons: {
+      [USER_U1]: 'confirmed',
+      [USER_U2]: 'confirmed',
+      [USER_U3]: 'confirmed',
+      [emailPerson('info@acme.example')]: 'confirmed',
+      [USER_U4]: 'confirmed',
+    },
     rows: {
       identity_links: {
         'email:info@acme.example': { person_id: emailPerson('info@acme.example'), event_count: 4 },
@@ -798,10 +915,27 @@ export const SCENARIOS: Scenario[] = [
     persons: { [anonPerson('s1')]: 'anonymous' },
     rows: {
       sessions: {
-        [sessionOf(anonPerson('s1'), at('03-01 09:00'))]: { session_number: 1, event_count: 3, page_view_count: 3, ended_at: '2024-03-01T09:50:00.000000Z', landing_page: 'Home', source: 'web', identity_status: 'anonymous' },
-        [sessionOf(anonPerson('s1'), at('03-01 10:21'))]: { session_number: 2, event_count: 2, page_view_count: 1, started_at: '2024-03-01T10:21:00.000000Z' },
+        [sessionOf(anonPerson('s1'), at('03-01 09:00'))]: {
+          session_number: 1,
+          event_count: 3,
+          page_view_count: 3,
+          ended_at: '2024-03-01T09:50:00.000000Z',
+          landing_page: 'Home',
+          source: 'web',
+          identity_status: 'anonymous',
+        },
+        [sessionOf(anonPerson('s1'), at('03-01 10:21'))]: {
+          session_number: 2,
+          event_count: 2,
+          page_view_count: 1,
+          started_at: '2024-03-01T10:21:00.000000Z',
+        },
       },
-      stitched_events: { p3: { session_id: sessionOf(anonPerson('s1'), at('03-01 09:00')) }, p4: { session_id: sessionOf(anonPerson('s1'), at('03-01 10:21')) }, t1: { step_label: null } },
+      stitched_events: {
+        p3: { session_id: sessionOf(anonPerson('s1'), at('03-01 09:00')) },
+        p4: { session_id: sessionOf(anonPerson('s1'), at('03-01 10:21')) },
+        t1: { step_label: null },
+      },
       persons: { [anonPerson('s1')]: { session_count: 2 } },
     },
   },
@@ -813,17 +947,29 @@ export const SCENARIOS: Scenario[] = [
         // A visit from Google, then internal pages; an hour later a newsletter click.
         sitePage('ch-s1', '03-03 09:00', 'v-two', '/blog/stitching', '', 'https://www.google.com/'),
         sitePage('ch-s2', '03-03 09:02', 'v-two', '/pricing', '', 'https://www.example.com/blog/stitching'),
-        sitePage('ch-s3', '03-03 10:30', 'v-two', '/webinar', '?utm_source=newsletter&utm_medium=email&utm_campaign=april', null, utm('newsletter', 'email', 'april')),
+        sitePage(
+          'ch-s3',
+          '03-03 10:30',
+          'v-two',
+          '/webinar',
+          '?utm_source=newsletter&utm_medium=email&utm_campaign=april',
+          null,
+          utm('newsletter', 'email', 'april'),
+        ),
         // A page view without a path, then one with: the landing page path is the first that has one.
         page('ch-nopath', '03-04 09:01', 'v-track', 'Untitled'),
         sitePage('ch-path', '03-04 09:02', 'v-track', '/pricing', '', 'https://www.example.com/'),
       ],
       // The session starts with a track (Segment sends the page's campaign with it): its touch is the session's.
-      tracks: [track('ch-t1', '03-04 09:00', 'v-track', 'CTA Clicked', { context_page_referrer: 'https://duckduckgo.com/', ...utm(null, null) })],
+      tracks: [
+        track('ch-t1', '03-04 09:00', 'v-track', 'CTA Clicked', { context_page_referrer: 'https://duckduckgo.com/', ...utm(null, null) }),
+      ],
       offsite: { linkedin: [offsiteRow('ch-like', '03-02 09:00', 'Noor Haddad', { profile_url: 'https://www.linkedin.com/in/noor' })] },
     },
     events: {
-      ...Object.fromEntries(CHANNEL_CASES.map(([row]) => [row.id as string, [anonPerson(row.anonymous_id as string), 'anonymous', 'none']])),
+      ...Object.fromEntries(
+        CHANNEL_CASES.map(([row]) => [row.id as string, [anonPerson(row.anonymous_id as string), 'anonymous', 'none']]),
+      ),
       'ch-s1': [anonPerson('v-two'), 'anonymous', 'none'],
       'ch-s2': [anonPerson('v-two'), 'anonymous', 'none'],
       'ch-s3': [anonPerson('v-two'), 'anonymous', 'none'],
@@ -840,7 +986,9 @@ export const SCENARIOS: Scenario[] = [
     },
     rows: {
       stitched_events: {
-        ...Object.fromEntries(CHANNEL_CASES.map(([row, referrerDomain, channel]) => [row.id as string, { referrer_domain: referrerDomain, channel }])),
+        ...Object.fromEntries(
+          CHANNEL_CASES.map(([row, referrerDomain, channel]) => [row.id as string, { referrer_domain: referrerDomain, channel }]),
+        ),
         'ch-cpc': { utm_source: 'Google', utm_medium: 'CPC', utm_campaign: 'brand' },
         'ch-s1': { channel: 'Organic Search', referrer_domain: 'google.com' },
         'ch-s2': { channel: 'Direct', referrer_domain: null },
@@ -851,19 +999,60 @@ export const SCENARIOS: Scenario[] = [
         'ch-like': { channel: 'Offsite', referrer_domain: null },
       },
       sessions: {
-        [sessionOf(anonPerson('v-two'), at('03-03 09:00'))]: { channel: 'Organic Search', referrer_domain: 'google.com', landing_page_path: '/blog/stitching', utm_source: null },
-        [sessionOf(anonPerson('v-two'), at('03-03 10:30'))]: { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'april', landing_page_path: '/webinar' },
-        [sessionOf(anonPerson('v-track'), at('03-04 09:00'))]: { channel: 'Organic Search', referrer_domain: 'duckduckgo.com', landing_page: 'Untitled', landing_page_path: '/pricing' },
-        [sessionOf(anonPerson('v-cpc'), at('03-02 09:00'))]: { channel: 'Paid Search', utm_source: 'Google', utm_medium: 'CPC', utm_campaign: 'brand', landing_page_path: '/demo' },
-        [sessionOf(profilePerson('linkedin:https://www.linkedin.com/in/noor'), at('03-02 09:00'))]: { channel: 'Offsite', landing_page_path: null },
+        [sessionOf(anonPerson('v-two'), at('03-03 09:00'))]: {
+          channel: 'Organic Search',
+          referrer_domain: 'google.com',
+          landing_page_path: '/blog/stitching',
+          utm_source: null,
+        },
+        [sessionOf(anonPerson('v-two'), at('03-03 10:30'))]: {
+          channel: 'Email',
+          utm_source: 'newsletter',
+          utm_medium: 'email',
+          utm_campaign: 'april',
+          landing_page_path: '/webinar',
+        },
+        [sessionOf(anonPerson('v-track'), at('03-04 09:00'))]: {
+          channel: 'Organic Search',
+          referrer_domain: 'duckduckgo.com',
+          landing_page: 'Untitled',
+          landing_page_path: '/pricing',
+        },
+        [sessionOf(anonPerson('v-cpc'), at('03-02 09:00'))]: {
+          channel: 'Paid Search',
+          utm_source: 'Google',
+          utm_medium: 'CPC',
+          utm_campaign: 'brand',
+          landing_page_path: '/demo',
+        },
+        [sessionOf(profilePerson('linkedin:https://www.linkedin.com/in/noor'), at('03-02 09:00'))]: {
+          channel: 'Offsite',
+          landing_page_path: null,
+        },
       },
       journey_paths: {
-        [anonPerson('v-two')]: { channel: 'Organic Search', referrer_domain: 'google.com', utm_campaign: null, landing_page_path: '/blog/stitching' },
+        [anonPerson('v-two')]: {
+          channel: 'Organic Search',
+          referrer_domain: 'google.com',
+          utm_campaign: null,
+          landing_page_path: '/blog/stitching',
+        },
         [anonPerson('v-track')]: { channel: 'Organic Search', landing_page_path: '/pricing' },
-        [anonPerson('v-email')]: { channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'march', landing_page_path: '/blog' },
+        [anonPerson('v-email')]: {
+          channel: 'Email',
+          utm_source: 'newsletter',
+          utm_medium: 'email',
+          utm_campaign: 'march',
+          landing_page_path: '/blog',
+        },
       },
       session_paths: {
-        [sessionOf(anonPerson('v-two'), at('03-03 10:30'))]: { channel: 'Email', utm_campaign: 'april', landing_page_path: '/webinar', step_1: '/webinar page' },
+        [sessionOf(anonPerson('v-two'), at('03-03 10:30'))]: {
+          channel: 'Email',
+          utm_campaign: 'april',
+          landing_page_path: '/webinar',
+          step_1: '/webinar page',
+        },
       },
     },
   },
@@ -924,12 +1113,29 @@ export const SCENARIOS: Scenario[] = [
       },
       session_paths: {
         [sessionOf(USER_JU, at('03-01 08:00'))]: {
-          step_count: 1, converted: false, steps_to_conversion: null, step_1: 'LinkedIn: liked', step_2: null,
-          converted_at: null, seconds_to_conversion: null, conversion_step: null, before_1: null,
+          step_count: 1,
+          converted: false,
+          steps_to_conversion: null,
+          step_1: 'LinkedIn: liked',
+          step_2: null,
+          converted_at: null,
+          seconds_to_conversion: null,
+          conversion_step: null,
+          before_1: null,
         },
         [sessionOf(USER_JU, at('03-01 09:00'))]: {
-          step_count: 6, converted: true, steps_to_conversion: 4, step_1: 'Home', step_4: 'Meeting Booked', step_6: '/blog',
-          seconds_to_conversion: 300, conversion_step: 'Meeting Booked', before_1: 'Home', before_2: 'Pricing', before_3: 'Home', before_4: null,
+          step_count: 6,
+          converted: true,
+          steps_to_conversion: 4,
+          step_1: 'Home',
+          step_4: 'Meeting Booked',
+          step_6: '/blog',
+          seconds_to_conversion: 300,
+          conversion_step: 'Meeting Booked',
+          before_1: 'Home',
+          before_2: 'Pricing',
+          before_3: 'Home',
+          before_4: null,
         },
       },
       sessions: { [sessionOf(USER_JU, at('03-01 08:00'))]: { source: 'linkedin', landing_page: null, page_view_count: 0 } },
@@ -969,24 +1175,55 @@ export const SCENARIOS: Scenario[] = [
     rows: {
       journey_paths: {
         [anonPerson('k1')]: {
-          step_count: 5, converted: true, steps_to_conversion: null, step_1: 'Home', step_2: 'Pricing', step_3: 'Pricing Viewed', step_4: 'Blog',
-          converted_at: '2024-03-02T09:03:00.000000Z', seconds_to_conversion: 86580, sessions_to_conversion: 2, conversion_step: null,
-          before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: 'Home', before_4: null,
+          step_count: 5,
+          converted: true,
+          steps_to_conversion: null,
+          step_1: 'Home',
+          step_2: 'Pricing',
+          step_3: 'Pricing Viewed',
+          step_4: 'Blog',
+          converted_at: '2024-03-02T09:03:00.000000Z',
+          seconds_to_conversion: 86580,
+          sessions_to_conversion: 2,
+          conversion_step: null,
+          before_1: 'Pricing Viewed',
+          before_2: 'Pricing',
+          before_3: 'Home',
+          before_4: null,
         },
       },
       session_paths: {
         [sessionOf(anonPerson('k1'), at('03-01 09:00'))]: { converted: false, before_1: null, conversion_step: null },
-        [sessionOf(anonPerson('k1'), at('03-02 09:00'))]: { converted: true, seconds_to_conversion: 180, before_1: 'Pricing Viewed', before_2: 'Pricing', before_3: null },
+        [sessionOf(anonPerson('k1'), at('03-02 09:00'))]: {
+          converted: true,
+          seconds_to_conversion: 180,
+          before_1: 'Pricing Viewed',
+          before_2: 'Pricing',
+          before_3: null,
+        },
         // The third session's own first conversion comes after its Blog step.
-        [sessionOf(anonPerson('k1'), at('03-03 09:00'))]: { converted: true, converted_at: '2024-03-03T09:05:00.000000Z', seconds_to_conversion: 300, before_1: 'Blog', before_2: null },
+        [sessionOf(anonPerson('k1'), at('03-03 09:00'))]: {
+          converted: true,
+          converted_at: '2024-03-03T09:05:00.000000Z',
+          seconds_to_conversion: 300,
+          before_1: 'Blog',
+          before_2: null,
+        },
       },
     },
   },
   {
     name: 'rows that cannot be used are rejected with their reason',
     input: {
-      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), page('', '03-01 09:00', 'a1', 'Home'), { ...page('r2', '03-01 09:00', 'a1', 'Home'), timestamp: 'yesterday' }],
-      tracks: [track('r3', '03-01 09:00', 'a1', null), { ...track('r4', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2024-13-45T25:00:00Z' }],
+      pages: [
+        page('ok', '03-01 09:00', 'a1', 'Home'),
+        page('', '03-01 09:00', 'a1', 'Home'),
+        { ...page('r2', '03-01 09:00', 'a1', 'Home'), timestamp: 'yesterday' },
+      ],
+      tracks: [
+        track('r3', '03-01 09:00', 'a1', null),
+        { ...track('r4', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2024-13-45T25:00:00Z' },
+      ],
       offsite: { linkedin: [offsiteRow('li-r', '03-01 09:00', '   ')] },
     },
     events: { ok: [anonPerson('a1'), 'anonymous', 'none'] },
@@ -1002,7 +1239,10 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'events dated 1970 or 2099 (device clocks) are rejected as implausible, with their reason',
     input: {
-      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('epoch', '03-01 09:00', 'a1', 'Home'), timestamp: '1970-01-01T00:00:00Z' }],
+      pages: [
+        page('ok', '03-01 09:00', 'a1', 'Home'),
+        { ...page('epoch', '03-01 09:00', 'a1', 'Home'), timestamp: '1970-01-01T00:00:00Z' },
+      ],
       tracks: [{ ...track('future', '03-01 09:00', 'a1', 'Signed Up'), timestamp: '2099-12-31T23:59:59Z' }],
       offsite: { linkedin: [offsiteRow('li-70', '03-01 09:00', 'Ann Old', { timestamp: '1970-01-01T00:00:01Z' })] },
     },
@@ -1018,7 +1258,10 @@ export const SCENARIOS: Scenario[] = [
     name: 'a wider timestamps window keeps an old event; a narrower one rejects a recent one',
     config: { timestamps: { max_age_days: MAX_TIMESTAMP_AGE_DAYS, max_future_hours: 0 } },
     input: {
-      pages: [page('ok', '03-01 09:00', 'a1', 'Home'), { ...page('soon', '03-01 09:00', 'a1', 'Home'), timestamp: new Date(Date.now() + 6 * 3_600_000).toISOString() }],
+      pages: [
+        page('ok', '03-01 09:00', 'a1', 'Home'),
+        { ...page('soon', '03-01 09:00', 'a1', 'Home'), timestamp: new Date(Date.now() + 6 * 3_600_000).toISOString() },
+      ],
       tracks: [{ ...track('old', '03-01 09:00', 'a1', 'Signed Up'), timestamp: new Date(Date.now() - 3900 * 86_400_000).toISOString() }],
     },
     events: { ok: [anonPerson('a1'), 'anonymous', 'none'], old: [anonPerson('a1'), 'anonymous', 'none'] },
@@ -1036,11 +1279,17 @@ export const SCENARIOS: Scenario[] = [
       },
     },
     events: {
-      [`twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`]: [profilePerson('twitter:https://twitter.com/ann'), 'unmatched', 'none'],
+      [`twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`]: [
+        profilePerson('twitter:https://twitter.com/ann'),
+        'unmatched',
+        'none',
+      ],
     },
     persons: { [profilePerson('twitter:https://twitter.com/ann')]: 'unmatched' },
     rejected: [['twitter', `twitter:${md5('Ann Example|followed|2024-03-01T09:00:00Z|https://twitter.com/ann|')}`, 'duplicate']],
-    rows: { persons: { [profilePerson('twitter:https://twitter.com/ann')]: { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } } },
+    rows: {
+      persons: { [profilePerson('twitter:https://twitter.com/ann')]: { name: 'Ann Example', event_count: 1, anonymous_id_count: 0 } },
+    },
   },
   {
     name: 'source columns with other physical names (config column mapping)',
@@ -1051,7 +1300,9 @@ export const SCENARIOS: Scenario[] = [
     },
     events: { p1: [USER_U1, 'confirmed', 'anonymous_id'], i1: [USER_U1, 'confirmed', 'user_id'] },
     persons: { [USER_U1]: 'confirmed' },
-    rows: { stitched_events: { p1: { event_name: 'Home', step_label: 'Home', anonymous_id: 'a1', occurred_at: '2024-03-01T09:00:00.000000Z' } } },
+    rows: {
+      stitched_events: { p1: { event_name: 'Home', step_label: 'Home', anonymous_id: 'a1', occurred_at: '2024-03-01T09:00:00.000000Z' } },
+    },
   },
   {
     name: "an anonymous person's name stays empty: backfill reads confirmed events only",

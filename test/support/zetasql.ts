@@ -45,8 +45,7 @@ export interface CatalogTable {
  * latter the created table (so a pipeline can be analyzed statement by statement: see `addTables`).
  */
 export type Analysis =
-  | { ok: true; columns?: CatalogColumn[]; creates?: CatalogTable }
-  | { ok: false; message: string; line?: number; column?: number };
+  { ok: true; columns?: CatalogColumn[]; creates?: CatalogTable } | { ok: false; message: string; line?: number; column?: number };
 
 // ---- BigQuery language options -----------------------------------------------------------------
 
@@ -203,7 +202,11 @@ export function catalogProto(tables: CatalogTable[]): CatalogProto {
     const key = t.path.join('.').toLowerCase();
     if (seen.has(key)) throw new Error(`catalog table ${t.path.join('.')} is defined twice`);
     seen.add(key);
-    const column = t.columns.map((c) => ({ name: c.name, type: { typeKind: TYPE_KINDS[c.type] }, ...(c.pseudo && { isPseudoColumn: true }) }));
+    const column = t.columns.map((c) => ({
+      name: c.name,
+      type: { typeKind: TYPE_KINDS[c.type] },
+      ...(c.pseudo && { isPseudoColumn: true }),
+    }));
     let node = root;
     for (const name of t.path.slice(0, -1)) {
       let child = node.catalog.find((c) => c.name.toLowerCase() === name.toLowerCase());
@@ -216,7 +219,9 @@ export function catalogProto(tables: CatalogTable[]): CatalogProto {
   return root;
 }
 
-const BIGQUERY_TYPES = new Map<number, BigQueryType>(Object.entries(TYPE_KINDS).map(([bq, kind]) => [TypeKind[kind as keyof typeof TypeKind] as number, bq as BigQueryType]));
+const BIGQUERY_TYPES = new Map<number, BigQueryType>(
+  Object.entries(TYPE_KINDS).map(([bq, kind]) => [TypeKind[kind as keyof typeof TypeKind] as number, bq as BigQueryType]),
+);
 
 interface OutputColumnProto {
   name: string;
@@ -270,7 +275,8 @@ interface ValueProto {
 }
 
 const longValue = (l: LongProto): bigint => (BigInt(l.high) << 32n) + BigInt(l.low >>> 0);
-const jsInt = (n: bigint): number | bigint => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
+const jsInt = (n: bigint): number | bigint =>
+  n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 
 export function jsValue(v: ValueProto | null | undefined): EvaluatedValue {
   if (!v?.value) return null; // an empty ValueProto is NULL
@@ -350,7 +356,9 @@ export class ZetaSQL {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (e) => reject(new Error(`cannot start ZetaSQL server ${SERVER_BINARY}: ${e.message}`)));
-      child.once('exit', (code, signal) => reject(new Error(`ZetaSQL server exited (${code ?? signal}) on port ${port}: ${stderr.trim()}`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`ZetaSQL server exited (${code ?? signal}) on port ${port}: ${stderr.trim()}`)),
+      );
     });
     exited.catch(() => undefined); // observed below; never an unhandled rejection after a clean stop
     ZetaSQLClient.init(port);
@@ -421,7 +429,11 @@ export class ZetaSQL {
 
   /** Run a BigQuery query (over inline data: no catalog tables) with the reference implementation; rows as objects. */
   async evaluateQuery(sql: string): Promise<Record<string, EvaluatedValue>[]> {
-    const res = (await this.rpc('evaluateQuery', { sql, options: ANALYZER_OPTIONS, simpleCatalog: { builtinFunctionOptions: { languageOptions: BIGQUERY_LANGUAGE_OPTIONS } } }, sql)) as {
+    const res = (await this.rpc(
+      'evaluateQuery',
+      { sql, options: ANALYZER_OPTIONS, simpleCatalog: { builtinFunctionOptions: { languageOptions: BIGQUERY_LANGUAGE_OPTIONS } } },
+      sql,
+    )) as {
       content?: { tableData?: { row: { cell: ValueProto[] }[] } };
       prepared?: { columns: { name: string }[] };
     };
@@ -444,7 +456,8 @@ export class ZetaSQL {
   /** Throw a readable error (message, position, the offending line) unless `sql` analyzes; else its analysis. */
   async expectValid(sql: string, what = 'the statement'): Promise<Extract<Analysis, { ok: true }>> {
     const res = await this.analyze(sql);
-    if (!res.ok) throw new Error(`ZetaSQL rejected ${what}: ${res.message}\n${pointAt(sql, res.line, res.column)}\n--- statement ---\n${sql}`);
+    if (!res.ok)
+      throw new Error(`ZetaSQL rejected ${what}: ${res.message}\n${pointAt(sql, res.line, res.column)}\n--- statement ---\n${sql}`);
     return res;
   }
 

@@ -48,7 +48,21 @@ function warehouseAnswers(): Answer {
     const runId = /^SELECT run_id, mode,[\s\S]* WHERE run_id = '([^']+)'$/.exec(sql)?.[1];
     if (!runId) return undefined;
     const mode = transactions > 0 ? 'incremental' : 'full';
-    return { rows: [{ run_id: runId, mode, refreshed_at: '2024-03-03 10:00:00.000000', watermark: WATERMARK, cutoff: null, new_events: 12, affected_persons: 3, rows_rewritten: 41, late_rows: 0 }] };
+    return {
+      rows: [
+        {
+          run_id: runId,
+          mode,
+          refreshed_at: '2024-03-03 10:00:00.000000',
+          watermark: WATERMARK,
+          cutoff: null,
+          new_events: 12,
+          affected_persons: 3,
+          rows_rewritten: 41,
+          late_rows: 0,
+        },
+      ],
+    };
   };
 }
 
@@ -58,7 +72,9 @@ function warehouse(tables?: Map<string, FakeTable>, fail?: Answer): FakeBigQuery
   return new FakeBigQuery({
     project: 'acme-analytics',
     datasets: ['journey_stitch'],
-    tables: tables ? Object.fromEntries(tables) : Object.fromEntries(rawTables.map((t) => [`${t.path[1]}.${t.path[2]}`, { columns: t.columns, bytes: GiB }])),
+    tables: tables
+      ? Object.fromEntries(tables)
+      : Object.fromEntries(rawTables.map((t) => [`${t.path[1]}.${t.path[2]}`, { columns: t.columns, bytes: GiB }])),
     answer: (sql, req) => fail?.(sql, req) ?? answers(sql, req),
   });
 }
@@ -83,9 +99,14 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect(first.incremental.fullReason).toBe(`no earlier run found (table ${STATE_TABLES.runs})`);
     // The run holds the lock from its first statement to its last.
     expect(fake.sent()[0]).toMatch(/^CREATE TABLE `acme-analytics`.`journey_stitch`.`js_run_lock` AS SELECT /);
-    expect(fake.sent().slice(-2)).toEqual([`SELECT run_id, host, pid, started_at FROM ${DATASET}.\`js_run_lock\``, `DROP TABLE ${DATASET}.\`js_run_lock\``]);
+    expect(fake.sent().slice(-2)).toEqual([
+      `SELECT run_id, host, pid, started_at FROM ${DATASET}.\`js_run_lock\``,
+      `DROP TABLE ${DATASET}.\`js_run_lock\``,
+    ]);
     const firstSent = unlocked(fake.sent());
-    expect(firstSent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP\('%F %H:%M:%E6S', watermark\) AS watermark, config_hash FROM \(SELECT watermark, config_hash FROM `acme-analytics`.`journey_stitch`.`journey_stitch_runs`/);
+    expect(firstSent[0]).toMatch(
+      /^SELECT FORMAT_TIMESTAMP\('%F %H:%M:%E6S', watermark\) AS watermark, config_hash FROM \(SELECT watermark, config_hash FROM `acme-analytics`.`journey_stitch`.`journey_stitch_runs`/,
+    );
     expect(fake.jobs[1].status.errorResult?.reason).toBe('notFound');
     const names = first.report.jobs.map((j) => j.model);
     const { runs: _inPlace, ...stagedState } = STATE_TABLES;
@@ -104,7 +125,9 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect([...fake.tables.keys()].some((k) => k.includes('js_next_'))).toBe(false);
     // Event-level state by day: replacing a stored copy's rows bills only its day's partition, not the table.
     for (const t of [STATE_TABLES.events, STATE_TABLES.tokens]) {
-      expect(firstSent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`js_next_${t}\`\n`))).toMatch(/\nPARTITION BY DATE\(occurred_at\)\nAS\n/);
+      expect(firstSent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`js_next_${t}\`\n`))).toMatch(
+        /\nPARTITION BY DATE\(occurred_at\)\nAS\n/,
+      );
     }
     expect(firstSent[firstSent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
     expect(first.incremental.run).toMatchObject({ mode: 'full', new_events: 12, affected_persons: 3, rows_rewritten: 41 });
@@ -135,7 +158,8 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const drops = sent.slice(scriptAt + 1, -1);
     expect(drops.length).toBeGreaterThan(50);
     expect(drops.every((s) => /^DROP TABLE IF EXISTS `acme-analytics`.`journey_stitch`.`(js_inc_|inc_)/.test(s))).toBe(true);
-    for (const t of [...OUTPUT_TABLES, REJECTS_TABLE, ...Object.values(STATE_TABLES)]) expect(fake.tables.has(`journey_stitch.${t}`)).toBe(true);
+    for (const t of [...OUTPUT_TABLES, REJECTS_TABLE, ...Object.values(STATE_TABLES)])
+      expect(fake.tables.has(`journey_stitch.${t}`)).toBe(true);
     expect([...fake.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
     expect(sent[sent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
     expect(second.incremental.run).toMatchObject({ mode: 'incremental', new_events: 12, affected_persons: 3, rows_rewritten: 41 });
@@ -156,7 +180,8 @@ describe('stitchBigQuery --incremental on the fake', () => {
       if (i === firstLogRead) continue; // the run log does not exist yet: BigQuery answered notFound (checked above)
       if (sql.startsWith('BEGIN\n')) {
         expect(await zs.parseScript(sql)).toEqual({ ok: true });
-        for (const [j, statement] of transactionStatements(sql).entries()) await zs.expectValid(statement, `${what}, transaction statement ${j + 1}`);
+        for (const [j, statement] of transactionStatements(sql).entries())
+          await zs.expectValid(statement, `${what}, transaction statement ${j + 1}`);
         continue;
       }
       const copy = /^CREATE OR REPLACE TABLE `([^`]+)`\.`([^`]+)`\.`([^`]+)` COPY `([^`]+)`\.`([^`]+)`\.`([^`]+)`$/.exec(sql);
@@ -168,7 +193,11 @@ describe('stitchBigQuery --incremental on the fake', () => {
   });
 
   it('a publish copy that fails leaves no run in the log: the next run is a full build again', async () => {
-    const fake = warehouse(undefined, (sql) => (sql.includes(' COPY ') && sql.includes(`js_next_${STATE_TABLES.tokens}`) ? { error: { reason: 'backendError', message: 'copy failed' } } : undefined));
+    const fake = warehouse(undefined, (sql) =>
+      sql.includes(' COPY ') && sql.includes(`js_next_${STATE_TABLES.tokens}`)
+        ? { error: { reason: 'backendError', message: 'copy failed' } }
+        : undefined,
+    );
     await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(/copy failed/);
     expect(fake.sent().some((s) => s.startsWith(`INSERT INTO ${DATASET}.\`${STATE_TABLES.runs}\``))).toBe(false);
   });
@@ -176,7 +205,10 @@ describe('stitchBigQuery --incremental on the fake', () => {
   it('after a run that stopped while publishing (some tables copied, some not), the next run is a full build', async () => {
     const fake = warehouse();
     await stitchBigQuery(config, { client: fake, incremental: true });
-    const copyFails = (sql: string) => (sql.includes(' COPY ') && sql.includes(`js_next_${STATE_TABLES.tokens}`) ? { error: { reason: 'backendError', message: 'copy failed' } } : undefined);
+    const copyFails = (sql: string) =>
+      sql.includes(' COPY ') && sql.includes(`js_next_${STATE_TABLES.tokens}`)
+        ? { error: { reason: 'backendError', message: 'copy failed' } }
+        : undefined;
     const failing = warehouse(fake.tables, copyFails);
     // A full run (another config) stops at a copy; then the config is put back, so the log's last run matches it.
     const changed = configSchema.parse({ ...input, sessions: { inactivity_minutes: 45 } });
@@ -202,8 +234,12 @@ describe('stitchBigQuery --incremental on the fake', () => {
   it('a failed replacement leaves no scratch tables, reports the model and releases the lock', async () => {
     const fake = warehouse();
     await stitchBigQuery(config, { client: fake, incremental: true });
-    const failing = warehouse(fake.tables, (sql) => (sql.startsWith('BEGIN\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
-    await expect(stitchBigQuery(config, { client: failing, incremental: true })).rejects.toThrow(/^model 'apply \(one transaction, \d+ statements\)' failed on BigQuery: boom/);
+    const failing = warehouse(fake.tables, (sql) =>
+      sql.startsWith('BEGIN\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined,
+    );
+    await expect(stitchBigQuery(config, { client: failing, incremental: true })).rejects.toThrow(
+      /^model 'apply \(one transaction, \d+ statements\)' failed on BigQuery: boom/,
+    );
     expect([...failing.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
     expect(failing.sent().slice(-1)).toEqual([`DROP TABLE ${DATASET}.\`js_run_lock\``]);
     expect(failing.tables.has('journey_stitch.js_run_lock')).toBe(false);
@@ -223,7 +259,12 @@ describe('stitchBigQuery --incremental on the fake', () => {
     await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(held);
     await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow(held);
     expect(fake.sent().slice(before)).toHaveLength(4);
-    expect(fake.sent().slice(before).every((s) => s.includes(`${DATASET}.\`js_run_lock\``))).toBe(true);
+    expect(
+      fake
+        .sent()
+        .slice(before)
+        .every((s) => s.includes(`${DATASET}.\`js_run_lock\``)),
+    ).toBe(true);
     expect([...fake.tables.keys()]).toEqual([...tables.keys()]);
     for (const [key, table] of tables) expect(fake.tables.get(key)).toBe(table);
 
@@ -238,7 +279,10 @@ describe('stitchBigQuery --incremental on the fake', () => {
     // INFORMATION_SCHEMA lists an ingestion-time partitioned table's _PARTITIONTIME as its partitioning column.
     const loadPartitioned = rawSourceTables(config, { loadTime: true }).map((t): [string, FakeTable] => [
       `${t.path[1]}.${t.path[2]}`,
-      { columns: t.columns.map((c) => ({ name: c.name, type: c.type, ...(c.name === '_PARTITIONTIME' && { partitioning: true }) })), bytes: GiB },
+      {
+        columns: t.columns.map((c) => ({ name: c.name, type: c.type, ...(c.name === '_PARTITIONTIME' && { partitioning: true }) })),
+        bytes: GiB,
+      },
     ]);
     const fake = warehouse(new Map(loadPartitioned));
     await stitchBigQuery(config, { client: fake, incremental: true });
@@ -246,14 +290,19 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const sentBefore = fake.sent().length;
     await stitchBigQuery(config, { client: fake, incremental: true });
     // Watermark 03-02 10:00:00.25, lookback 6 h: the cutoff is 03-02 04:00:00.25, and 24 h before it is 03-01.
-    const staging = fake.sent().slice(sentBefore).find((s) => s.includes('`inc_new_js_staged`'));
+    const staging = fake
+      .sent()
+      .slice(sentBefore)
+      .find((s) => s.includes('`inc_new_js_staged`'));
     const loaded = "(raw_rows._PARTITIONTIME >= CAST('2024-03-01 00:00:00' AS TIMESTAMP) OR raw_rows._PARTITIONTIME IS NULL)";
     expect(staging?.split(loaded).length).toBe(loadPartitioned.length + 1);
   });
 
   it('--dry-run with --incremental is refused before any job', async () => {
     const fake = warehouse();
-    await expect(stitchBigQuery(config, { client: fake, incremental: true, dryRun: true })).rejects.toThrow('--dry-run estimates a full stitch; run it without --incremental');
+    await expect(stitchBigQuery(config, { client: fake, incremental: true, dryRun: true })).rejects.toThrow(
+      '--dry-run estimates a full stitch; run it without --incremental',
+    );
     expect(fake.requests).toEqual([]);
   });
 });

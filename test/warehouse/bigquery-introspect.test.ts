@@ -33,7 +33,10 @@ function realisticDataset(): Record<string, FakeTable> {
     const columns = t.columns
       .filter((c) => rename[name]?.[c.name] !== null)
       .map((c) => ({ name: rename[name]?.[c.name] ?? c.name, type: c.type }));
-    tables[`rudder.${name === 'linkedin' ? 'linkedin_export' : name}`] = { columns: [...columns, { name: 'loaded_at', type: 'TIMESTAMP' }], bytes: 1024 };
+    tables[`rudder.${name === 'linkedin' ? 'linkedin_export' : name}`] = {
+      columns: [...columns, { name: 'loaded_at', type: 'TIMESTAMP' }],
+      bytes: 1024,
+    };
   }
   tables['rudder.users'] = { columns: [{ name: 'id', type: 'STRING' }], bytes: 10 };
   return tables;
@@ -66,7 +69,12 @@ describe('introspect', () => {
     expect(pages.exists).toBe(true);
     expect(pages.missingRequired.map((c) => c.logical)).toEqual(['timestamp']);
     expect(pages.missingOptional.map((c) => c.logical)).toEqual(['context_page_url', 'context_campaign_term']);
-    expect(pages.found.find((c) => c.logical === 'anonymous_id')).toEqual({ logical: 'anonymous_id', physical: 'anonymous_id', required: true, dataType: 'STRING' });
+    expect(pages.found.find((c) => c.logical === 'anonymous_id')).toEqual({
+      logical: 'anonymous_id',
+      physical: 'anonymous_id',
+      required: true,
+      dataType: 'STRING',
+    });
     expect(pages.suggestions).toEqual([
       { logical: 'timestamp', column: 'sent_at', required: true },
       { logical: 'context_page_url', column: 'url', required: false },
@@ -105,7 +113,11 @@ describe('introspect', () => {
     // The offsite table is found now, so its columns are checked and mapped in turn.
     const again = suggestedConfig(merged, second)!;
     expect(again).toEqual({ offsite: [{ name: 'linkedin', columns: { profile_url: 'profileUrl', full_name: 'fullName' } }] });
-    const final = configSchema.parse({ ...input, source: merged.source, offsite: [{ ...merged.offsite[0], ...(again.offsite as object[])[0] }] });
+    const final = configSchema.parse({
+      ...input,
+      source: merged.source,
+      offsite: [{ ...merged.offsite[0], ...(again.offsite as object[])[0] }],
+    });
     const ready = introspect(final, await fake.getColumns('rudder'));
     expect(ready.ready).toBe(true);
     expect(suggestedConfig(final, ready)).toBeUndefined();
@@ -146,9 +158,13 @@ describe('journey-stitch introspect (command)', () => {
   it('refuses a duckdb config and a missing dataset with clear messages', async () => {
     const duck = path.join(dir, 'duck.yaml');
     await writeFile(duck, stringify({ warehouse: 'duckdb', source: { type: 'segment', path: 'data' } }));
-    await expect(runIntrospect(duck, warehouse())).rejects.toThrow(/duck\.yaml: introspect reads BigQuery's INFORMATION_SCHEMA; this config has warehouse: duckdb/);
+    await expect(runIntrospect(duck, warehouse())).rejects.toThrow(
+      /duck\.yaml: introspect reads BigQuery's INFORMATION_SCHEMA; this config has warehouse: duckdb/,
+    );
     const file = path.join(dir, 'other.yaml');
     await writeFile(file, stringify({ ...input, dataset: 'segment' }));
-    await expect(runIntrospect(file, warehouse())).rejects.toThrow('Not found: Dataset acme-analytics:segment was not found in location US');
+    await expect(runIntrospect(file, warehouse())).rejects.toThrow(
+      'Not found: Dataset acme-analytics:segment was not found in location US',
+    );
   });
 });

@@ -5,7 +5,15 @@ import { BigQueryDialect } from '../../src/sql/dialects';
 import { BigQueryJobError, jobStatistics, type JobResource } from '../../src/warehouse/bigquery/client';
 import { FakeBigQuery, type FakeAnswer } from '../../src/warehouse/bigquery/fake';
 import { toJobError } from '../../src/warehouse/bigquery/google';
-import { BigQueryModelError, billedEstimate, costUsd, dryRunPipeline, missingObject, runPipelineOnBigQuery, totalsByModel } from '../../src/warehouse/bigquery/run';
+import {
+  BigQueryModelError,
+  billedEstimate,
+  costUsd,
+  dryRunPipeline,
+  missingObject,
+  runPipelineOnBigQuery,
+  totalsByModel,
+} from '../../src/warehouse/bigquery/run';
 import { tablesRead } from '../../src/warehouse/bigquery/statements';
 import { formatBytes, formatDryRun, formatRunReport } from '../../src/warehouse/bigquery';
 
@@ -32,7 +40,9 @@ function pipeline(maxIterations = 5): Pipeline {
     outputs: ['people'],
     scratch: ['labels', 'delta'],
     steps: [
-      sql('labels', d.createTableAs(out('labels'), `SELECT id AS node, id AS label FROM ${raw('events')}`), 'labels', { sources: ['events'] }),
+      sql('labels', d.createTableAs(out('labels'), `SELECT id AS node, id AS label FROM ${raw('events')}`), 'labels', {
+        sources: ['events'],
+      }),
       {
         kind: 'loop',
         name: 'propagate',
@@ -44,7 +54,12 @@ function pipeline(maxIterations = 5): Pipeline {
         changedSql: `SELECT changed FROM ${out('delta')}`,
         changedReads: ['delta'],
       },
-      sql('people', d.createTableAs(out('people'), `SELECT label AS person_id FROM ${out('labels')}`, { clusterBy: ['person_id'] }), 'people', { reads: ['labels'] }),
+      sql(
+        'people',
+        d.createTableAs(out('people'), `SELECT label AS person_id FROM ${out('labels')}`, { clusterBy: ['person_id'] }),
+        'people',
+        { reads: ['labels'] },
+      ),
     ],
   };
 }
@@ -74,14 +89,24 @@ describe('the fake answers with BigQuery job shapes', () => {
       jobReference: { projectId: PROJECT, jobId: 'job_fake_1', location: 'US' },
       configuration: { jobType: 'QUERY', query: { query: `SELECT id FROM ${raw('events')}`, useLegacySql: false } },
       status: { state: 'DONE' },
-      statistics: { totalBytesProcessed: String(2 * GiB), query: { totalBytesProcessed: String(2 * GiB), totalBytesBilled: String(2 * GiB), statementType: 'SELECT', cacheHit: false } },
+      statistics: {
+        totalBytesProcessed: String(2 * GiB),
+        query: { totalBytesProcessed: String(2 * GiB), totalBytesBilled: String(2 * GiB), statementType: 'SELECT', cacheHit: false },
+      },
     });
     expect(typeof job.statistics!.query!.totalSlotMs).toBe('string');
-    expect(jobStatistics(job)).toEqual({ bytesProcessed: 2 * GiB, bytesBilled: 2 * GiB, slotMs: Number(job.statistics!.query!.totalSlotMs) });
+    expect(jobStatistics(job)).toEqual({
+      bytesProcessed: 2 * GiB,
+      bytesBilled: 2 * GiB,
+      slotMs: Number(job.statistics!.query!.totalSlotMs),
+    });
   });
 
   it('bills at least 10 MiB per table read, rounded up to whole MiB', async () => {
-    const fake = new FakeBigQuery({ project: PROJECT, tables: { 'raw.a': { columns: [], bytes: 1500 }, 'raw.b': { columns: [], bytes: 11 * MiB + 1 } } });
+    const fake = new FakeBigQuery({
+      project: PROJECT,
+      tables: { 'raw.a': { columns: [], bytes: 1500 }, 'raw.b': { columns: [], bytes: 11 * MiB + 1 } },
+    });
     expect(jobStatistics((await fake.query(`SELECT 1 FROM ${raw('a')}`)).job).bytesBilled).toBe(10 * MiB);
     expect(jobStatistics((await fake.query(`SELECT 1 FROM ${raw('a')}, ${raw('a')}`)).job).bytesBilled).toBe(10 * MiB);
     expect(jobStatistics((await fake.query(`SELECT 1 FROM ${raw('a')} JOIN ${raw('b')} ON TRUE`)).job).bytesBilled).toBe(20 * MiB);
@@ -93,12 +118,20 @@ describe('the fake answers with BigQuery job shapes', () => {
     fake.datasets.add('stitched');
     const { job } = await fake.query(d.createTableAs(out('x'), `SELECT id FROM ${raw('events')}`), { dryRun: true });
     expect(job.configuration?.dryRun).toBe(true);
-    expect(job.statistics?.query).toMatchObject({ totalBytesProcessed: String(2 * GiB), totalBytesProcessedAccuracy: 'PRECISE', statementType: 'CREATE_TABLE_AS_SELECT' });
+    expect(job.statistics?.query).toMatchObject({
+      totalBytesProcessed: String(2 * GiB),
+      totalBytesProcessedAccuracy: 'PRECISE',
+      statementType: 'CREATE_TABLE_AS_SELECT',
+    });
     expect(job.statistics?.totalSlotMs).toBeUndefined();
     expect(fake.tables.has('stitched.x')).toBe(false);
     const refused = await fake.query(`SELECT 1 FROM ${raw('nope')}`, { dryRun: true }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BigQueryJobError);
-    expect(refused).toMatchObject({ message: `Not found: Table ${PROJECT}:raw.nope was not found in location US`, reason: 'notFound', job: undefined });
+    expect(refused).toMatchObject({
+      message: `Not found: Table ${PROJECT}:raw.nope was not found in location US`,
+      reason: 'notFound',
+      job: undefined,
+    });
   });
 
   it('a failed job is DONE with status.errorResult, and thrown with the job', async () => {
@@ -165,18 +198,37 @@ describe('toJobError: client library errors as BigQuery reports them', () => {
   it('takes the first ErrorProto of an HTTP error (invalid dry run, permissions)', () => {
     const apiError = Object.assign(new Error('Access Denied: ...'), {
       code: 403,
-      errors: [{ message: 'Access Denied: Project acme-analytics: User does not have bigquery.jobs.create permission', domain: 'global', reason: 'accessDenied' }],
+      errors: [
+        {
+          message: 'Access Denied: Project acme-analytics: User does not have bigquery.jobs.create permission',
+          domain: 'global',
+          reason: 'accessDenied',
+        },
+      ],
     });
-    expect(toJobError(apiError)).toMatchObject({ reason: 'accessDenied', message: expect.stringContaining('bigquery.jobs.create'), job: undefined });
+    expect(toJobError(apiError)).toMatchObject({
+      reason: 'accessDenied',
+      message: expect.stringContaining('bigquery.jobs.create'),
+      job: undefined,
+    });
     expect(toJobError(new Error('socket hang up'))).toMatchObject({ message: 'socket hang up', reason: undefined });
-    expect(toJobError(new Error('Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.')).message).toMatch(
+    expect(
+      toJobError(
+        new Error(
+          'Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.',
+        ),
+      ).message,
+    ).toMatch(
       /default credentials.*: run `gcloud auth application-default login`, or name a service account key file as key_file in the config$/,
     );
   });
 
   it('reads the missing table or dataset out of a notFound message', () => {
     const e = (message: string) => new BigQueryJobError({ reason: 'notFound', message });
-    expect(missingObject(e('Not found: Table acme-analytics:stitched.js_events was not found in location EU'))).toEqual({ dataset: 'stitched', table: 'js_events' });
+    expect(missingObject(e('Not found: Table acme-analytics:stitched.js_events was not found in location EU'))).toEqual({
+      dataset: 'stitched',
+      table: 'js_events',
+    });
     expect(missingObject(e('Not found: Dataset acme-analytics:stitched was not found in location US'))).toEqual({ dataset: 'stitched' });
     expect(missingObject(new BigQueryJobError({ reason: 'invalidQuery', message: 'Not found: Table a:b.c' }))).toBeUndefined();
   });
@@ -194,9 +246,16 @@ describe('runPipelineOnBigQuery', () => {
     expect(report.jobs.map((j) => j.model)).toEqual(models);
     expect(seen).toEqual(models);
     expect(fake.sent()).toEqual(report.jobs.map((_, i) => fake.jobs[i].configuration!.query!.query));
-    expect(fake.sent()[fake.sent().length - 1]).toBe(`ALTER TABLE ${out('delta')} SET OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 7 DAY))`);
+    expect(fake.sent()[fake.sent().length - 1]).toBe(
+      `ALTER TABLE ${out('delta')} SET OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 7 DAY))`,
+    );
     expect(report.iterations).toEqual({ propagate: 3 });
-    expect(report.jobs[1]).toMatchObject({ model: 'delta', loop: { name: 'propagate', iteration: 1 }, table: 'delta', jobId: 'job_fake_2' });
+    expect(report.jobs[1]).toMatchObject({
+      model: 'delta',
+      loop: { name: 'propagate', iteration: 1 },
+      table: 'delta',
+      jobId: 'job_fake_2',
+    });
     expect([...fake.tables.keys()].sort()).toEqual(['raw.events', 'stitched.delta', 'stitched.labels', 'stitched.people']);
   });
 
@@ -210,7 +269,14 @@ describe('runPipelineOnBigQuery', () => {
     expect(labels.jobs).toBe(3); // once before the loop, once per iteration
     // The first labels job scans raw.events (2 GiB); each loop labels job scans the 2 GiB labels table it replaces.
     expect(labels.bytesProcessed).toBe(6 * GiB);
-    expect(report.models.map((m) => m.model)).toEqual(['labels', 'delta', 'propagate (convergence check)', 'people', 'expire labels', 'expire delta']);
+    expect(report.models.map((m) => m.model)).toEqual([
+      'labels',
+      'delta',
+      'propagate (convergence check)',
+      'people',
+      'expire labels',
+      'expire delta',
+    ]);
     expect(totalsByModel(report.jobs)).toEqual(report.models);
     const text = formatRunReport(report);
     expect(text).toMatch(/^labels\s+6\.00 GiB\s+\d+\.\d slot-s \(3 jobs\)$/m);
@@ -220,10 +286,14 @@ describe('runPipelineOnBigQuery', () => {
 
   it('stops at the first failed job with the model name and BigQuery message; nothing after it runs', async () => {
     const failure = { reason: 'invalidQuery', location: 'query', message: 'Query error: Division by zero: 1 / 0 at [1:8]' };
-    const fake = fakeWarehouse([3, 0], (text, dryRun) => (!dryRun && text.includes('COUNT(*) AS changed') ? { error: failure } : undefined));
+    const fake = fakeWarehouse([3, 0], (text, dryRun) =>
+      !dryRun && text.includes('COUNT(*) AS changed') ? { error: failure } : undefined,
+    );
     const err = (await runPipelineOnBigQuery(fake, pipeline(), target).catch((e: unknown) => e)) as BigQueryModelError;
     expect(err).toBeInstanceOf(BigQueryModelError);
-    expect(err.message).toBe("model 'delta' (loop 'propagate', iteration 1) failed on BigQuery: Query error: Division by zero: 1 / 0 at [1:8] [invalidQuery, job job_fake_2]");
+    expect(err.message).toBe(
+      "model 'delta' (loop 'propagate', iteration 1) failed on BigQuery: Query error: Division by zero: 1 / 0 at [1:8] [invalidQuery, job job_fake_2]",
+    );
     expect(err.model).toBe('delta');
     expect(fake.jobs.map((j) => j.status.errorResult?.reason ?? 'ok')).toEqual(['ok', 'invalidQuery']);
   });
@@ -246,14 +316,23 @@ describe('runPipelineOnBigQuery', () => {
       steps: [
         sql('people', d.createTableAs(staged('people'), `SELECT id AS person_id FROM ${raw('events')}`), 'people', { sources: ['events'] }),
         // Only reads the run log (the last run's watermark): it must run where it stands, before publishing.
-        sql('last_run', d.createTableAs(out('last_run'), `SELECT MAX(watermark) AS watermark FROM ${out('runs')}`), 'last_run', { reads: ['runs'] }),
+        sql('last_run', d.createTableAs(out('last_run'), `SELECT MAX(watermark) AS watermark FROM ${out('runs')}`), 'last_run', {
+          reads: ['runs'],
+        }),
         runs(`INSERT INTO ${out('runs')} SELECT COUNT(*) AS people FROM ${staged('people')}`),
       ],
     };
     const fake = fakeWarehouse([]);
     fake.tables.set('stitched.runs', { columns: [], bytes: MiB });
     const report = await runPipelineOnBigQuery(fake, withLog, { ...target, out: staged, publish: out });
-    expect(report.jobs.map((j) => j.model)).toEqual(['people', 'last_run', 'publish people', 'log the run', 'drop people', 'expire last_run']);
+    expect(report.jobs.map((j) => j.model)).toEqual([
+      'people',
+      'last_run',
+      'publish people',
+      'log the run',
+      'drop people',
+      'expire last_run',
+    ]);
   });
 
   it('fails a loop that is still changing at its cap', async () => {
@@ -272,7 +351,11 @@ describe('dryRunPipeline', () => {
     expect(billedEstimate(2 * GiB + 1, 2)).toBe(2 * GiB + MiB);
     expect(billedEstimate(0, 0)).toBe(0);
     const t = (name: string) => `\`p\`.\`d\`.\`${name}\``;
-    expect(tablesRead(`CREATE OR REPLACE TABLE ${t('out')}\nAS\nSELECT * FROM ${t('a')} JOIN ${t('b')} USING (id) JOIN ${t('a')} AS again USING (id)`)).toEqual([t('a'), t('b')]);
+    expect(
+      tablesRead(
+        `CREATE OR REPLACE TABLE ${t('out')}\nAS\nSELECT * FROM ${t('a')} JOIN ${t('b')} USING (id) JOIN ${t('a')} AS again USING (id)`,
+      ),
+    ).toEqual([t('a'), t('b')]);
     expect(tablesRead(`DELETE FROM ${t('out')} WHERE id IN (SELECT id FROM ${t('a')})`)).toEqual([t('out'), t('a')]);
   });
 
@@ -293,7 +376,12 @@ describe('dryRunPipeline', () => {
       { model: 'propagate (convergence check)', loop: 'propagate', notEstimated: 'reads delta, which this run builds first' },
       { model: 'people', notEstimated: 'reads labels, which this run builds first' },
     ]);
-    expect(report).toMatchObject({ bytes: 2 * GiB, maxBytes: 2 * GiB, notEstimated: ['delta', 'labels', 'propagate (convergence check)', 'people'], datasetMissing: false });
+    expect(report).toMatchObject({
+      bytes: 2 * GiB,
+      maxBytes: 2 * GiB,
+      notEstimated: ['delta', 'labels', 'propagate (convergence check)', 'people'],
+      datasetMissing: false,
+    });
     expect(report.costUsd).toBeCloseTo((2 / 1024) * 6.25, 12);
     expect(fake.jobs.every((j) => j.configuration?.dryRun)).toBe(true);
     expect(fake.tables.size).toBe(1);
@@ -318,8 +406,16 @@ describe('dryRunPipeline', () => {
     expect(report.maxBilledBytes).toBe(2 * GiB + 5 * (4 * GiB + 10 * MiB) + 2 * GiB);
     expect(report.costUsd).toBeCloseTo(((8 * GiB + 10 * MiB) / TiB) * 6.25, 12);
     expect(report.maxCostUsd).toBeCloseTo((report.maxBilledBytes / TiB) * 6.25, 12);
-    expect(report.estimates[4]).toEqual({ model: 'people', bytes: 2 * GiB, billedBytes: 2 * GiB, accuracy: 'PRECISE', readsPreviousRun: ['labels'] });
-    expect(formatDryRun(report)).toMatch(/estimate: 8\.00 GiB processed, 8\.01 GiB billed, \$0\.05 at \$6\.25\/TiB \(loops once\); up to 24\.00 GiB processed, 24\.05 GiB billed, \$0\.15 at the iteration caps/);
+    expect(report.estimates[4]).toEqual({
+      model: 'people',
+      bytes: 2 * GiB,
+      billedBytes: 2 * GiB,
+      accuracy: 'PRECISE',
+      readsPreviousRun: ['labels'],
+    });
+    expect(formatDryRun(report)).toMatch(
+      /estimate: 8\.00 GiB processed, 8\.01 GiB billed, \$0\.05 at \$6\.25\/TiB \(loops once\); up to 24\.00 GiB processed, 24\.05 GiB billed, \$0\.15 at the iteration caps/,
+    );
   });
 
   it('when the output dataset is missing: nothing that writes there is estimated, and it says why', async () => {

@@ -34,7 +34,9 @@ function warehouse(tables: CatalogTable[] = rawTables, answer: (sql: string) => 
   return new FakeBigQuery({
     project: 'acme-analytics',
     location: 'EU',
-    tables: Object.fromEntries(tables.map((t) => [`${t.path[1]}.${t.path[2]}`, { columns: t.columns.map((c) => ({ name: c.name, type: c.type })), bytes: GiB }])),
+    tables: Object.fromEntries(
+      tables.map((t) => [`${t.path[1]}.${t.path[2]}`, { columns: t.columns.map((c) => ({ name: c.name, type: c.type })), bytes: GiB }]),
+    ),
     answer: (sql, { dryRun }) => answer(sql) ?? (!dryRun && /^SELECT changed FROM/.test(sql) ? { rows: [{ changed: 0 }] } : undefined),
   });
 }
@@ -70,14 +72,18 @@ describe('stitchBigQuery on the fake', () => {
     expect(build('stitched_events')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(occurred_at\)\nCLUSTER BY person_id\nAS\n/);
     expect(build('sessions')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(started_at\)\nCLUSTER BY person_id\nAS\n/);
     expect(build('session_paths')).toMatch(/^CREATE OR REPLACE TABLE \S+\nPARTITION BY DATE\(first_step_at\)\nCLUSTER BY person_id\nAS\n/);
-    for (const table of ['persons', 'identity_links', 'journey_paths']) expect(build(table)).toMatch(/^CREATE OR REPLACE TABLE \S+\nCLUSTER BY person_id\nAS\n/);
+    for (const table of ['persons', 'identity_links', 'journey_paths'])
+      expect(build(table)).toMatch(/^CREATE OR REPLACE TABLE \S+\nCLUSTER BY person_id\nAS\n/);
 
     // Publishing comes after every model, as free copies, then the cleanup.
     const names = report.jobs.map((j) => j.model);
     const firstPublish = names.indexOf('publish stitched_events');
     expect(names.slice(firstPublish, firstPublish + 7)).toEqual([...OUTPUT_TABLES, REJECTS_TABLE].map((t) => `publish ${t}`));
     expect(names.slice(0, firstPublish).some((n) => n.startsWith('publish') || n.startsWith('drop'))).toBe(false);
-    expect(names.slice(firstPublish + 7)).toEqual([...[...OUTPUT_TABLES, REJECTS_TABLE].map((t) => `drop ${t}`), ...expiring.map((t) => `expire ${t}`)]);
+    expect(names.slice(firstPublish + 7)).toEqual([
+      ...[...OUTPUT_TABLES, REJECTS_TABLE].map((t) => `drop ${t}`),
+      ...expiring.map((t) => `expire ${t}`),
+    ]);
     expect(fake.sent()).toContain(`CREATE OR REPLACE TABLE ${dataset}.\`persons\` COPY ${dataset}.\`js_next_persons\``);
     expect(report.models.find((m) => m.model === 'publish persons')).toMatchObject({ bytesProcessed: 0, bytesBilled: 0 });
 
@@ -94,11 +100,16 @@ describe('stitchBigQuery on the fake', () => {
     const fake = warehouse();
     await stitchBigQuery(config, { client: fake });
     const before = new Map(fake.tables);
-    const failing = warehouse(rawTables, (sql) => (sql.includes('`js_next_session_paths`\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
+    const failing = warehouse(rawTables, (sql) =>
+      sql.includes('`js_next_session_paths`\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined,
+    );
     for (const [k, v] of before) if (k.startsWith('journey_stitch.')) failing.tables.set(k, v);
     failing.datasets.add('journey_stitch');
-    await expect(stitchBigQuery(config, { client: failing })).rejects.toThrow("model 'session_paths' failed on BigQuery: boom [invalidQuery, job ");
-    for (const table of [...OUTPUT_TABLES, REJECTS_TABLE]) expect(failing.tables.get(`journey_stitch.${table}`)).toBe(before.get(`journey_stitch.${table}`));
+    await expect(stitchBigQuery(config, { client: failing })).rejects.toThrow(
+      "model 'session_paths' failed on BigQuery: boom [invalidQuery, job ",
+    );
+    for (const table of [...OUTPUT_TABLES, REJECTS_TABLE])
+      expect(failing.tables.get(`journey_stitch.${table}`)).toBe(before.get(`journey_stitch.${table}`));
     expect(failing.sent().some((s) => s.includes(' COPY '))).toBe(false);
   });
 
@@ -124,7 +135,10 @@ describe('stitchBigQuery on the fake', () => {
     expect(report.notEstimated).toEqual([]);
     // The staging statement reads the raw tables only: 4 tables of 1 GiB.
     expect(report.estimates[0]).toEqual({ model: 'js_staged', bytes: 4 * GiB, billedBytes: 4 * GiB, accuracy: 'PRECISE' });
-    expect(report.estimates.find((e) => e.model === 'persons')).toMatchObject({ bytes: expect.any(Number), readsPreviousRun: expect.arrayContaining(['stitched_events']) });
+    expect(report.estimates.find((e) => e.model === 'persons')).toMatchObject({
+      bytes: expect.any(Number),
+      readsPreviousRun: expect.arrayContaining(['stitched_events']),
+    });
     // The cost is of what BigQuery bills: whole MiB, at least 10 MiB per table read, so never less than processed.
     expect(report.billedBytes).toBe(report.estimates.reduce((sum, e) => sum + (e.billedBytes ?? 0), 0));
     expect(report.billedBytes).toBeGreaterThanOrEqual(report.bytes);
@@ -137,7 +151,9 @@ describe('stitchBigQuery on the fake', () => {
   });
 
   it('a raw table missing a required column fails before any job, naming table, column and the fix', async () => {
-    const withoutTimestamp = rawTables.map((t) => (t.path[2] === 'tracks' ? { ...t, columns: t.columns.filter((c) => c.name !== 'timestamp') } : t));
+    const withoutTimestamp = rawTables.map((t) =>
+      t.path[2] === 'tracks' ? { ...t, columns: t.columns.filter((c) => c.name !== 'timestamp') } : t,
+    );
     const fake = warehouse(withoutTimestamp);
     await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow(
       "acme-analytics.segment_raw: raw table 'tracks' has no column 'timestamp': add it, or map 'timestamp' to an existing column in the config (journey-stitch introspect lists what is there and suggests a mapping)",
@@ -146,7 +162,10 @@ describe('stitchBigQuery on the fake', () => {
   });
 
   it('missing optional columns are read as NULL, and the SQL is still valid', async () => {
-    const slim = rawTables.map((t) => ({ ...t, columns: t.columns.filter((c) => !c.name.startsWith('context_campaign') && c.name !== 'hubspot_id') }));
+    const slim = rawTables.map((t) => ({
+      ...t,
+      columns: t.columns.filter((c) => !c.name.startsWith('context_campaign') && c.name !== 'hubspot_id'),
+    }));
     const fake = warehouse(slim);
     await stitchBigQuery(config, { client: fake });
     const zs = zetasql();
@@ -158,11 +177,19 @@ describe('stitchBigQuery on the fake', () => {
   });
 
   it('a failed job stops the run with the model name and BigQuery message', async () => {
-    const error = { reason: 'resourcesExceeded', location: 'query', message: 'Resources exceeded during query execution: The query could not be executed in the allotted memory.' };
-    const fake = warehouse(rawTables, (sql) => (sql.startsWith('CREATE OR REPLACE TABLE `acme-analytics`.`journey_stitch`.`js_backfill`') ? { error } : undefined));
+    const error = {
+      reason: 'resourcesExceeded',
+      location: 'query',
+      message: 'Resources exceeded during query execution: The query could not be executed in the allotted memory.',
+    };
+    const fake = warehouse(rawTables, (sql) =>
+      sql.startsWith('CREATE OR REPLACE TABLE `acme-analytics`.`journey_stitch`.`js_backfill`') ? { error } : undefined,
+    );
     const err = await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BigQueryModelError);
-    expect((err as Error).message).toMatch(/^model 'js_backfill' failed on BigQuery: Resources exceeded during query execution: .* \[resourcesExceeded, job job_fake_\d+\]$/);
+    expect((err as Error).message).toMatch(
+      /^model 'js_backfill' failed on BigQuery: Resources exceeded during query execution: .* \[resourcesExceeded, job job_fake_\d+\]$/,
+    );
     // The failed job is the last before the lock is released.
     const jobs = fake.jobs.filter((j) => !j.configuration?.query?.query.includes('`js_run_lock`'));
     expect(jobs[jobs.length - 1].status.errorResult).toEqual(error);
@@ -194,7 +221,12 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
     const first = stitchBigQuery(config, { client: fake });
     await reached;
     const holder = fake.tables.get(lockKey)?.rows?.[0];
-    expect(holder).toEqual({ run_id: expect.stringMatching(/^[0-9a-f-]{36}$/), host: hostname(), pid: process.pid, started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) });
+    expect(holder).toEqual({
+      run_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      host: hostname(),
+      pid: process.pid,
+      started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+    });
     const tables = new Map(fake.tables);
     const before = fake.requests.length;
 
@@ -204,7 +236,9 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
         'Runs share their tables in this dataset, so only one may run at a time. Wait for it to end; if it is no longer running (stopped, killed, or its machine gone) ' +
         `and none of its BigQuery jobs is, drop the lock: DROP TABLE ${LOCK}`,
     );
-    await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(`another journey-stitch run holds acme-analytics.journey_stitch.js_run_lock: run ${holder!.run_id}`);
+    await expect(stitchBigQuery(config, { client: fake, incremental: true })).rejects.toThrow(
+      `another journey-stitch run holds acme-analytics.journey_stitch.js_run_lock: run ${holder!.run_id}`,
+    );
     // The refused runs only tried the lock and read its holder; every table is as the first run left it.
     const refusedSent = fake.sent().slice(before);
     const tryLock = `CREATE TABLE ${LOCK}`;
@@ -226,7 +260,9 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
 
   it('a failed run releases the lock and throws its own error; the next run goes', async () => {
     let failing = true;
-    const fake = warehouse(rawTables, (sql) => (failing && sql.includes('`js_next_persons`\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined));
+    const fake = warehouse(rawTables, (sql) =>
+      failing && sql.includes('`js_next_persons`\n') ? { error: { reason: 'invalidQuery', message: 'boom' } } : undefined,
+    );
     await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow("model 'persons' failed on BigQuery: boom");
     expect(fake.sent().slice(-1)).toEqual([`DROP TABLE ${LOCK}`]);
     expect(fake.tables.has(lockKey)).toBe(false);
@@ -239,7 +275,9 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
     fake.datasets.add('journey_stitch');
     await fake.query(acquireSql(runLock('acme-analytics', 'journey_stitch'), foreign));
     const err = (await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e)) as Error;
-    expect(err.message).toMatch(/^another journey-stitch run holds acme-analytics\.journey_stitch\.js_run_lock: run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z\. /);
+    expect(err.message).toMatch(
+      /^another journey-stitch run holds acme-analytics\.journey_stitch\.js_run_lock: run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z\. /,
+    );
     expect(fake.sent().filter((s) => !s.includes(LOCK))).toEqual([]);
     await expect(stitchBigQuery(config, { client: fake, dryRun: true })).resolves.toMatchObject({ dryRun: true });
     expect(fake.sent({ dryRun: false }).filter((s) => !s.includes(LOCK))).toEqual([]);
@@ -256,7 +294,9 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
     await fake.query(`DROP TABLE ${lock.ref}`);
     await fake.query(acquireSql(lock, foreign));
     resume();
-    await expect(first).rejects.toThrow(/: this run's lock \(run [0-9a-f-]{36}\) was dropped while it ran, and run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z holds it now: /);
+    await expect(first).rejects.toThrow(
+      /: this run's lock \(run [0-9a-f-]{36}\) was dropped while it ran, and run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z holds it now: /,
+    );
     expect(fake.tables.get(lockKey)?.rows).toEqual([foreign]);
   });
 });

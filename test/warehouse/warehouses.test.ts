@@ -56,7 +56,12 @@ describe('DuckDB', () => {
 
   it('writes offline SQL against tables named after the config', () => {
     const target = getWarehouse('duckdb').offline(tinyConfig(dir));
-    expect([target.raw.ref('pages'), target.out('persons'), target.readsNote, target.lock]).toEqual(['"pages"', '"persons"', 'load your source files into these tables first', undefined]);
+    expect([target.raw.ref('pages'), target.out('persons'), target.readsNote, target.lock]).toEqual([
+      '"pages"',
+      '"persons"',
+      'load your source files into these tables first',
+      undefined,
+    ]);
   });
 });
 
@@ -87,7 +92,9 @@ describe('BigQuery', () => {
   it('writes offline SQL for a DuckDB config only with its project and dataset, naming the missing keys', () => {
     const duck = tinyConfig('/tmp/x');
     expect(getWarehouse('duckdb').offlineConfig(duck, 'a.yaml')).toBe(duck);
-    expect(() => getWarehouse('bigquery').offlineConfig(duck, 'a.yaml')).toThrow(/^a\.yaml: BigQuery SQL reads the raw tables as project\.dataset\.table; add project: and dataset: /);
+    expect(() => getWarehouse('bigquery').offlineConfig(duck, 'a.yaml')).toThrow(
+      /^a\.yaml: BigQuery SQL reads the raw tables as project\.dataset\.table; add project: and dataset: /,
+    );
     const lent = getWarehouse('bigquery').offlineConfig({ ...duck, project: 'p', dataset: 'd' }, 'a.yaml');
     expect([lent.warehouse, lent.project, lent.dataset]).toEqual(['bigquery', 'p', 'd']);
     expect(getWarehouse('bigquery').offlineConfig(config, 'b.yaml')).toBe(config);
@@ -95,7 +102,11 @@ describe('BigQuery', () => {
 
   it('writes offline SQL against the config’s datasets, holding the run lock', () => {
     const target = getWarehouse('bigquery').offline(config);
-    expect([target.raw.ref('pages'), target.out('persons'), target.readsNote]).toEqual(['`acme-analytics`.`segment_raw`.`pages`', '`acme-analytics`.`journey_stitch`.`persons`', undefined]);
+    expect([target.raw.ref('pages'), target.out('persons'), target.readsNote]).toEqual([
+      '`acme-analytics`.`segment_raw`.`pages`',
+      '`acme-analytics`.`journey_stitch`.`persons`',
+      undefined,
+    ]);
     expect(target.lock?.take).toContain('js_run_lock');
   });
 });

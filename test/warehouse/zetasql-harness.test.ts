@@ -93,7 +93,10 @@ describe('ZetaSQL harness', () => {
 
   it('documents that QUALIFY needs WHERE, GROUP BY or HAVING in the analyzer', async () => {
     const bare = 'SELECT anonymous_id FROM `acme-analytics`.`segment_raw`.`pages` QUALIFY ROW_NUMBER() OVER (ORDER BY timestamp) = 1';
-    expect(await zetasql().analyze(bare)).toMatchObject({ ok: false, message: expect.stringContaining('QUALIFY clause must be used in conjunction with WHERE') });
+    expect(await zetasql().analyze(bare)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('QUALIFY clause must be used in conjunction with WHERE'),
+    });
     expect(await zetasql().analyze(bare.replace(' QUALIFY', ' WHERE TRUE QUALIFY'))).toMatchObject({ ok: true });
   });
 
@@ -127,7 +130,12 @@ describe('harness helpers', () => {
     expect(proto.catalog[0].name).toBe('p-1');
     expect(proto.catalog[0].catalog[0].table[0]).toEqual({ name: 't', column: [{ name: 'a', type: { typeKind: 'TYPE_DATE' } }] });
     expect(proto.table.map((t) => t.name)).toEqual(['p-1.d.t']);
-    expect(() => catalogProto([{ path: ['a', 't'], columns: [] }, { path: ['A', 'T'], columns: [] }])).toThrow(/defined twice/);
+    expect(() =>
+      catalogProto([
+        { path: ['a', 't'], columns: [] },
+        { path: ['A', 'T'], columns: [] },
+      ]),
+    ).toThrow(/defined twice/);
   });
 
   it('splits analyzer messages and draws a caret', () => {

@@ -11,7 +11,9 @@ export async function runCheck(configFile: string, strict = false): Promise<{ te
   const { getWarehouse } = require('../../warehouse') as typeof import('../../warehouse');
   const warehouse = getWarehouse(config.warehouse);
   if (!warehouse.checkFiles) {
-    throw new JourneyStitchError(`${file}: check reads source files (warehouse: duckdb); for warehouse: ${config.warehouse} run journey-stitch introspect`);
+    throw new JourneyStitchError(
+      `${file}: check reads source files (warehouse: duckdb); for warehouse: ${config.warehouse} run journey-stitch introspect`,
+    );
   }
   return warehouse.checkFiles(config, { strict });
 }
@@ -19,7 +21,9 @@ export async function runCheck(configFile: string, strict = false): Promise<{ te
 export function register(program: Command): void {
   program
     .command('check')
-    .description('Check the source files against the config: columns found and how they map, missing columns, rows, time range, unreadable lines, config values that match nothing.')
+    .description(
+      'Check the source files against the config: columns found and how they map, missing columns, rows, time range, unreadable lines, config values that match nothing.',
+    )
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('--strict', 'exit non-zero on warnings too', false)
     .action(async (opts: { config: string; strict: boolean }) => {

@@ -21,10 +21,13 @@ export function register(program: Command): void {
     )
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-o, --out <dir>', 'folder of the LookML project (its git repository root)', '.')
-    .option('--importing <dir>', "folder of your own Looker project, importing the generated one with remote_dependency (its manifest.lkml is written once)")
+    .option(
+      '--importing <dir>',
+      'folder of your own Looker project, importing the generated one with remote_dependency (its manifest.lkml is written once)',
+    )
     .option('--block-url <url>', '--importing: git URL of the repository holding the generated project')
     .option('--block-ref <ref>', '--importing: commit SHA or tag of the generated project to import')
-    .option('--project-name <name>', '--importing: your project\'s project_name', 'journey_stitch_deployment')
+    .option('--project-name <name>', "--importing: your project's project_name", 'journey_stitch_deployment')
     .action(async (opts: GenerateOptions) => {
       // Loaded here, not at the top: every command's module is read at start-up.
       const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
@@ -35,9 +38,13 @@ export function register(program: Command): void {
       const weakKey = hashKeyWarning(config);
       if (weakKey) process.stderr.write(`warning: ${file}: ${weakKey}\n`);
       if (opts.importing && (!opts.blockUrl || !opts.blockRef)) {
-        throw new JourneyStitchError('--importing needs --block-url (the git URL of the generated project) and --block-ref (a commit SHA or tag to pin)');
+        throw new JourneyStitchError(
+          '--importing needs --block-url (the git URL of the generated project) and --block-ref (a commit SHA or tag to pin)',
+        );
       }
-      const importing = opts.importing ? { dir: opts.importing, projectName: opts.projectName, url: opts.blockUrl!, ref: opts.blockRef! } : undefined;
+      const importing = opts.importing
+        ? { dir: opts.importing, projectName: opts.projectName, url: opts.blockUrl!, ref: opts.blockRef! }
+        : undefined;
       const { report, kept, importing: r } = await generateLookml(config, opts.out, importing);
       const line = (label: string, files: string[]) => (files.length ? `${label}: ${files.join(', ')}\n` : '');
       const differing = manifestConstants(config).filter((c) => kept[c.name] !== undefined && kept[c.name] !== c.value);
@@ -46,10 +53,15 @@ export function register(program: Command): void {
           `${report.written.length} written, ${report.unchanged.length} unchanged, ${report.kept.length} refinement files kept\n` +
           line('written', report.written) +
           line('removed (no longer generated)', report.removed) +
-          line('constants kept from manifest.lkml (the config differs)', differing.map((c) => c.name)),
+          line(
+            'constants kept from manifest.lkml (the config differs)',
+            differing.map((c) => c.name),
+          ),
       );
       if (r) {
-        process.stdout.write(`importing project in ${opts.importing}: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.kept.length} kept (manifest.lkml and refinements are yours)\n`);
+        process.stdout.write(
+          `importing project in ${opts.importing}: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.kept.length} kept (manifest.lkml and refinements are yours)\n`,
+        );
       }
     });
 }

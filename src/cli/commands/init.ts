@@ -16,11 +16,15 @@ export function register(program: Command): void {
     .option('-f, --force', 'overwrite an existing file', false)
     .action(async (opts: { warehouse: WarehouseName; config: string; force: boolean }) => {
       // Point the editor at the schema shipped with this install, relative to the new file.
-      const schemaRef = path.relative(path.dirname(path.resolve(opts.config)), packageFile(SCHEMA_FILE)).split(path.sep).join('/');
+      const schemaRef = path
+        .relative(path.dirname(path.resolve(opts.config)), packageFile(SCHEMA_FILE))
+        .split(path.sep)
+        .join('/');
       try {
         await writeFile(opts.config, starterConfig(opts.warehouse, schemaRef), { flag: opts.force ? 'w' : 'wx' });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${opts.config} already exists; pass --force to overwrite it`);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new Error(`${opts.config} already exists; pass --force to overwrite it`);
         throw err;
       }
       process.stderr.write(`wrote ${opts.config} (warehouse: ${opts.warehouse}); edit it, then run journey-stitch stitch\n`);

@@ -20,7 +20,9 @@ export async function runIntrospect(configFile: string, client?: BigQueryClient)
 export function register(program: Command): void {
   program
     .command('introspect')
-    .description('Check the raw BigQuery dataset against the config: columns found, missing (required or optional), and a suggested column mapping.')
+    .description(
+      'Check the raw BigQuery dataset against the config: columns found, missing (required or optional), and a suggested column mapping.',
+    )
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .action(async (opts: { config: string }) => {
       const { text, ready } = await runIntrospect(opts.config);

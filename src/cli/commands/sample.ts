@@ -24,15 +24,24 @@ interface SampleFlags {
 export function register(program: Command): void {
   program
     .command('sample')
-    .description('Write deterministic synthetic source data (Segment or Snowplow, plus a LinkedIn export) with the true person of every event.')
+    .description(
+      'Write deterministic synthetic source data (Segment or Snowplow, plus a LinkedIn export) with the true person of every event.',
+    )
     .option('-o, --out <dir>', 'folder to write into', 'sample-data')
     .option('--persons <n>', 'people in the simulated audience (default: events / 25)', wholeNumber('--persons'))
     .option('--events <n>', 'events to generate (default 100000)', wholeNumber('--events'))
     .option('--seed <s>', 'random seed: same seed, same bytes', '1')
     .addOption(new Option('--format <format>', 'file format').choices(['ndjson', 'parquet']).default('ndjson'))
     .addOption(new Option('--source <type>', 'first-party event shape').choices(['segment', 'snowplow']).default('segment'))
-    .option('--end <YYYY-MM-DD>', 'last day of the simulated 365 days, e.g. today for recent data (default: a fixed window from 2024-01-01)')
-    .option('--demo', `the small fixed demo data set (${DEMO_SIZE.events.toLocaleString('en')} events of ${DEMO_SIZE.persons} persons)`, false)
+    .option(
+      '--end <YYYY-MM-DD>',
+      'last day of the simulated 365 days, e.g. today for recent data (default: a fixed window from 2024-01-01)',
+    )
+    .option(
+      '--demo',
+      `the small fixed demo data set (${DEMO_SIZE.events.toLocaleString('en')} events of ${DEMO_SIZE.persons} persons)`,
+      false,
+    )
     .action(async (flags: SampleFlags) => {
       if (flags.demo && (flags.persons !== undefined || flags.events !== undefined)) {
         throw new Error('--demo is a fixed data set; leave out --persons and --events (or drop --demo)');

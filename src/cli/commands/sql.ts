@@ -12,7 +12,10 @@ export function register(program: Command): void {
     .command('sql')
     .description('Write the stitching SQL: one numbered file per model plus journey_stitch.sql (or print the script).')
     .addOption(
-      new Option('-w, --warehouse <name>', 'SQL dialect (default: the config warehouse); bigquery needs project and dataset in the config').choices(['duckdb', 'bigquery']),
+      new Option(
+        '-w, --warehouse <name>',
+        'SQL dialect (default: the config warehouse); bigquery needs project and dataset in the config',
+      ).choices(['duckdb', 'bigquery']),
     )
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-o, --out <dir>', 'folder for the .sql files (default: print the whole script)')

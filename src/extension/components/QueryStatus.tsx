@@ -53,7 +53,12 @@ export function ErrorState({ error, onRetry }: { error: QueryError; onRetry: () 
       );
     case 'entitlement':
       return (
-        <Refusal reason="entitlement" intent="critical" title={<>This extension is not entitled to call {error.method}.</>} looker={error.message}>
+        <Refusal
+          reason="entitlement"
+          intent="critical"
+          title={<>This extension is not entitled to call {error.method}.</>}
+          looker={error.message}
+        >
           Add <Code>"{error.method}"</Code> to <Code>core_api_methods</Code> in the <Code>entitlements</Code> of application{' '}
           <Code>{EXTENSION_ID}</Code> in manifest.lkml, deploy, and reload.
         </Refusal>
@@ -61,8 +66,8 @@ export function ErrorState({ error, onRetry }: { error: QueryError; onRetry: () 
     case 'permission':
       return (
         <Refusal reason="looker-permission" intent="warn" title="Your Looker account cannot run this query." looker={error.message}>
-          It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that includes it).
-          Ask a Looker admin.
+          It needs access to the <Code>{LOOKER_MODEL}</Code> model (a role with access_data on a model set that includes it). Ask a Looker
+          admin.
         </Refusal>
       );
     default:
@@ -104,7 +109,17 @@ export function EmptyState({ children }: { children: React.ReactNode }) {
   );
 }
 
-export function LimitNotice({ limit, what, total, advice = 'Narrow the filters to see everything.' }: { limit: number; what: string; total?: number | null; advice?: string }) {
+export function LimitNotice({
+  limit,
+  what,
+  total,
+  advice = 'Narrow the filters to see everything.',
+}: {
+  limit: number;
+  what: string;
+  total?: number | null;
+  advice?: string;
+}) {
   const of = total !== undefined && total !== null && total > limit ? ` of ${total.toLocaleString('en-US')}` : '';
   return (
     <div data-testid="limit-notice">

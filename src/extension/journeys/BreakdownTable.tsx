@@ -2,7 +2,17 @@
  * Persons (or sessions), conversions and conversion rate by first touch (#24: channels): the channel, a UTM field,
  * the referrer domain or the landing page path of each journey's first event, under the Journeys' filters.
  */
-import { FieldSelect, Paragraph, SpaceVertical, Table, TableBody, TableDataCell, TableHead, TableHeaderCell, TableRow } from '@looker/components';
+import {
+  FieldSelect,
+  Paragraph,
+  SpaceVertical,
+  Table,
+  TableBody,
+  TableDataCell,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+} from '@looker/components';
 import { BREAKDOWN_ROW_LIMIT, breakdownField, summaryFields } from '../looker/queries';
 import type { QueryResult } from '../looker/runQuery';
 import { toNumber, toText } from '../looker/values';

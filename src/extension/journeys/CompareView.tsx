@@ -63,7 +63,11 @@ function useSegment(state: JourneyViewState, segment: Segment) {
   const paths = journeyPathsQuery(s);
   return useAsync(JSON.stringify(paths), async (signal) => {
     const [p, summary] = await Promise.all([runInlineQuery(sdk, paths, signal), runInlineQuery(sdk, journeySummaryQuery(s), signal)]);
-    const data = buildSankey(toPathRows(p, s), { steps: pathColumnFields(s).length, topK: s.topK, align: s.anchor === 'conversion' ? 'end' : 'start' });
+    const data = buildSankey(toPathRows(p, s), {
+      steps: pathColumnFields(s).length,
+      topK: s.topK,
+      align: s.anchor === 'conversion' ? 'end' : 'start',
+    });
     return { data, summary: toSummary(summary, s), limitReached: p.limitReached };
   });
 }
@@ -79,7 +83,9 @@ export function CompareView({ state, onOpen }: { state: JourneyViewState; onOpen
     <SpaceVertical gap="small" data-testid="compare-view">
       <Paragraph fontSize="small" color="text2">
         The same step has the same colour on both sides. A click on a step opens that side alone, focused on it.
-        {state.compare === 'converted' ? ' The Conversion filter is set by each side.' : ' The name-matched events filter is set by each side.'}
+        {state.compare === 'converted'
+          ? ' The Conversion filter is set by each side.'
+          : ' The name-matched events filter is set by each side.'}
       </Paragraph>
       <Sides>
         {[left, right].map((side, i) => (
@@ -118,7 +124,8 @@ export function CompareView({ state, onOpen }: { state: JourneyViewState; onOpen
 function SegmentFigures({ summary, unit, limitReached }: { summary: Summary; unit: JourneyViewState['measure']; limitReached: boolean }) {
   return (
     <Paragraph fontSize="small" data-testid="compare-summary" data-count={summary.count} data-conversions={summary.conversions}>
-      {measureCount(summary.count, unit)}, {summary.conversions.toLocaleString('en-US')} converted ({rateText(summary.conversions, summary.count)})
+      {measureCount(summary.count, unit)}, {summary.conversions.toLocaleString('en-US')} converted (
+      {rateText(summary.conversions, summary.count)})
       {limitReached ? '; the chart shows the first distinct paths only (the server-side limit)' : ''}
     </Paragraph>
   );

@@ -55,7 +55,11 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
  * start date's own label, which its start input names in aria-labelledby but it never renders (the end date's it
  * does), so the start input read as just "Date range". Tested by role and name.
  */
-export const dateRangeIds = (id: string) => ({ label: `labelledby-${id}`, help: `describedby-${id}`, startLabel: `startDate-labelledby-${id}` });
+export const dateRangeIds = (id: string) => ({
+  label: `labelledby-${id}`,
+  help: `describedby-${id}`,
+  startLabel: `startDate-labelledby-${id}`,
+});
 
 export interface FilterBarProps {
   state: JourneyViewState;
@@ -76,7 +80,9 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
     <SpaceVertical gap="small" data-testid="filter-bar">
       <Space gap="large" align="end" flexWrap="wrap">
         <div data-testid="filter-measure">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={countLabel}>Count</Paragraph>
+          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={countLabel}>
+            Count
+          </Paragraph>
           <ButtonToggle
             aria-labelledby={countLabel}
             value={state.measure}
@@ -88,12 +94,18 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
           />
         </div>
         <div data-testid="filter-anchor">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={anchorLabel}>Paths</Paragraph>
+          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={anchorLabel}>
+            Paths
+          </Paragraph>
           <ButtonToggle
             aria-labelledby={anchorLabel}
             value={state.anchor}
             onChange={(anchor: string) =>
-              onChange({ anchor: anchor as Anchor, focus: null, ...(anchor === 'conversion' && state.compare === 'converted' ? { compare: 'none' as const } : {}) })
+              onChange({
+                anchor: anchor as Anchor,
+                focus: null,
+                ...(anchor === 'conversion' && state.compare === 'converted' ? { compare: 'none' as const } : {}),
+              })
             }
             options={[
               { value: 'start', label: 'From first step' },
@@ -132,19 +144,21 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
         />
         {/* Paths before the conversion are converted journeys only: the choice would mean nothing. */}
         {state.anchor === 'start' && (
-        <div data-testid="filter-converted">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={conversionLabel}>Conversion</Paragraph>
-          <ButtonToggle
-            aria-labelledby={conversionLabel}
-            value={state.converted}
-            onChange={(converted: string) => onChange({ converted: converted as ConvertedFilter, focus: null })}
-            options={[
-              { value: 'any', label: 'Any' },
-              { value: 'yes', label: 'Converted' },
-              { value: 'no', label: 'Not converted' },
-            ]}
-          />
-        </div>
+          <div data-testid="filter-converted">
+            <Paragraph fontSize="xsmall" fontWeight="semiBold" id={conversionLabel}>
+              Conversion
+            </Paragraph>
+            <ButtonToggle
+              aria-labelledby={conversionLabel}
+              value={state.converted}
+              onChange={(converted: string) => onChange({ converted: converted as ConvertedFilter, focus: null })}
+              options={[
+                { value: 'any', label: 'Any' },
+                { value: 'yes', label: 'Converted' },
+                { value: 'no', label: 'Not converted' },
+              ]}
+            />
+          </div>
         )}
       </Space>
       <Space gap="large" align="start" flexWrap="wrap">
@@ -165,7 +179,9 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
             label="Leave out name-matched events"
             data-testid="filter-inferred-events"
             checked={state.inferredEvents === 'exclude'}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ inferredEvents: e.currentTarget.checked ? 'exclude' : 'include', focus: null })}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
+              onChange({ inferredEvents: e.currentTarget.checked ? 'exclude' : 'include', focus: null })
+            }
           />
           {/* Per event too: a name match below the probability leaves the paths, its person stays. */}
           <FieldSelect

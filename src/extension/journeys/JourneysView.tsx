@@ -40,7 +40,14 @@ import { DownloadCsv } from './DownloadCsv';
 import { pathsCsv } from './csv';
 import { toPathRows, toSummary } from './journeyRows';
 import { UNLABELLED_CONVERSION, keptLabelsOf, linkFocusId, nodeName, parseSelection, selectionFilters, type Selection } from './selection';
-import { DEFAULT_RANGE_DAYS, customRangeProblem, parseViewState, rangeEndingAtLatest, serializeViewState, type JourneyViewState } from './viewState';
+import {
+  DEFAULT_RANGE_DAYS,
+  customRangeProblem,
+  parseViewState,
+  rangeEndingAtLatest,
+  serializeViewState,
+  type JourneyViewState,
+} from './viewState';
 
 export const INFERRED_NOTE =
   'Inferred: tied to a known person only by the name on an offsite profile (e.g. LinkedIn), scored on the evidence ' +
@@ -66,7 +73,11 @@ const gapKey = (column: number, from: string, to: string) => JSON.stringify([col
  * The medians of the link tooltips: per pair of neighbouring columns, per pair of labels. A link from or to Other
  * folds several labels whose medians cannot be combined, and a drop-off has no next step: those say so instead.
  */
-export function linkMedianText(link: SankeyLinkDatum, nodes: ReadonlyMap<string, SankeyNodeDatum>, medians: ReadonlyMap<string, number | null> | null): string | null {
+export function linkMedianText(
+  link: SankeyLinkDatum,
+  nodes: ReadonlyMap<string, SankeyNodeDatum>,
+  medians: ReadonlyMap<string, number | null> | null,
+): string | null {
   const s = nodes.get(link.source);
   const t = nodes.get(link.target);
   if (!s || !t || t.kind === 'dropoff' || !medians) return null;
@@ -77,7 +88,11 @@ export function linkMedianText(link: SankeyLinkDatum, nodes: ReadonlyMap<string,
 }
 
 /** "median 2.0 h from the previous step; 1.5 days to the next", from the subset summary's median fields. */
-export function selectionMedianText(state: JourneyViewState, selection: Selection, row: Record<string, unknown> | undefined): string | null {
+export function selectionMedianText(
+  state: JourneyViewState,
+  selection: Selection,
+  row: Record<string, unknown> | undefined,
+): string | null {
   if (!row) return null;
   const read = (column: number) => {
     const f = gapMedianField(state, column);
@@ -135,7 +150,8 @@ export function JourneysView() {
   );
   // A failed look-up keeps the plain default (it only moves the default range).
   const waitingForLatest = defaultDate && (latest.state.status === 'loading' || latest.state.status === 'idle');
-  const endsAtLatest = defaultDate && latest.state.status === 'success' ? rangeEndingAtLatest(latest.state.data, toIsoDate(new Date())) : null;
+  const endsAtLatest =
+    defaultDate && latest.state.status === 'success' ? rangeEndingAtLatest(latest.state.data, toIsoDate(new Date())) : null;
   const state = useMemo(() => {
     const parsed = parseViewState(location.search);
     return endsAtLatest ? { ...parsed, datePreset: 'custom' as const, ...endsAtLatest } : parsed;
@@ -173,7 +189,13 @@ export function JourneysView() {
         const [from, to, median] = q.fields;
         // The conversion column's empty label is the unlabelled conversion, as the chart draws it.
         const unlabelled = state.anchor === 'conversion' && column + 1 === columnCount ? UNLABELLED_CONVERSION : '';
-        return r.rows.map((row) => [gapKey(column, toText(row[from]) ?? '', toText(row[to]) ?? unlabelled), row[median] === null ? null : toNumber(row[median])] as const);
+        return r.rows.map(
+          (row) =>
+            [
+              gapKey(column, toText(row[from]) ?? '', toText(row[to]) ?? unlabelled),
+              row[median] === null ? null : toNumber(row[median]),
+            ] as const,
+        );
       }),
     );
     return new Map<string, number | null>(answers.flat());
@@ -187,7 +209,9 @@ export function JourneysView() {
 
   // The first-touch filters' options and the landing path suggestions, over the same range (#24: channels).
   const touchQ = touchOptionsQuery(queryState);
-  const touchValues = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(touchQ), (signal) => runInlineQuery(sdk, touchQ, signal));
+  const touchValues = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(touchQ), (signal) =>
+    runInlineQuery(sdk, touchQ, signal),
+  );
   const landingQ = landingPathsQuery(queryState);
   const landingPaths = useAsync(rangeProblem || waitingForLatest ? null : JSON.stringify(landingQ), async (signal) => {
     const r = await runInlineQuery(sdk, landingQ, signal);
@@ -240,7 +264,11 @@ export function JourneysView() {
     selection?.kind === 'node' && sankeyData
       ? sankeyData.links
           .filter((l) => l.source === selection.id)
-          .map((l) => ({ id: linkFocusId(l.source, l.target), label: nodesById.get(l.target) ? nodeName(nodesById.get(l.target)!) : l.target, value: l.value }))
+          .map((l) => ({
+            id: linkFocusId(l.source, l.target),
+            label: nodesById.get(l.target) ? nodeName(nodesById.get(l.target)!) : l.target,
+            value: l.value,
+          }))
           // The busiest first (ties by label), as people scan them.
           .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label))
       : [];
@@ -258,13 +286,24 @@ export function JourneysView() {
               testId="paths-csv"
               filename="journey-paths.csv"
               label="Download paths CSV"
-              csv={() => pathsCsv((data.state as { data: { rows: PathRow[] } }).data.rows, pathColumnFields(state).map((_, i) => pathColumnName(state, i + 1)), unit)}
+              csv={() =>
+                pathsCsv(
+                  (data.state as { data: { rows: PathRow[] } }).data.rows,
+                  pathColumnFields(state).map((_, i) => pathColumnName(state, i + 1)),
+                  unit,
+                )
+              }
             />
           )}
           <Button size="small" data-testid="explore-in-looker" disabled={!canQuery} onClick={() => extensionSDK.updateLocation(url)}>
             Explore in Looker
           </Button>
-          <ButtonOutline size="small" data-testid="explore-new-window" disabled={!canQuery} onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}>
+          <ButtonOutline
+            size="small"
+            data-testid="explore-new-window"
+            disabled={!canQuery}
+            onClick={() => extensionSDK.openBrowserWindow(url, '_blank')}
+          >
             Open in new window
           </ButtonOutline>
         </Space>
@@ -273,7 +312,8 @@ export function JourneysView() {
       <TouchFilters state={state} options={touchOptions} onChange={update} />
       {endsAtLatest && (
         <Paragraph fontSize="small" data-testid="latest-range-note">
-          No events in the last {DEFAULT_RANGE_DAYS} days: the range shows the {DEFAULT_RANGE_DAYS} days up to the latest event, on {endsAtLatest.dateTo}.
+          No events in the last {DEFAULT_RANGE_DAYS} days: the range shows the {DEFAULT_RANGE_DAYS} days up to the latest event, on{' '}
+          {endsAtLatest.dateTo}.
         </Paragraph>
       )}
       <Paragraph fontSize="small" color="text2" data-testid="inferred-note">
@@ -306,7 +346,8 @@ export function JourneysView() {
                   <Paragraph>
                     {selection?.kind === 'node' ? (
                       <>
-                        Focused on {pathColumnName(state, selection.node.step).toLowerCase()}: <Span fontWeight="semiBold">{nodeName(selection.node)}</Span>
+                        Focused on {pathColumnName(state, selection.node.step).toLowerCase()}:{' '}
+                        <Span fontWeight="semiBold">{nodeName(selection.node)}</Span>
                       </>
                     ) : (
                       <>
@@ -317,17 +358,25 @@ export function JourneysView() {
                   <ButtonOutline size="xsmall" data-testid="clear-focus" onClick={() => update({ focus: null })}>
                     Clear focus
                   </ButtonOutline>
-                  {state.anchor === 'start' && selection?.kind === 'node' && selection.node.step === 1 && selection.node.kind === 'step' && (
-                    <ButtonOutline size="xsmall" data-testid="use-as-landing" onClick={() => update({ landingPage: selection.node.label, focus: null })}>
-                      Filter to this landing page
-                    </ButtonOutline>
-                  )}
+                  {state.anchor === 'start' &&
+                    selection?.kind === 'node' &&
+                    selection.node.step === 1 &&
+                    selection.node.kind === 'step' && (
+                      <ButtonOutline
+                        size="xsmall"
+                        data-testid="use-as-landing"
+                        onClick={() => update({ landingPage: selection.node.label, focus: null })}
+                      >
+                        Filter to this landing page
+                      </ButtonOutline>
+                    )}
                 </Space>
               )}
               {selection && selection.kind === 'node' && selection.node.kind === 'other' && selFilters && (
                 <Paragraph fontSize="small" color="text2" data-testid="other-note">
-                  Other is carried into Looker as none of the labels this column draws ({keptLabelsOf(sankeyData!.allNodes)(selection.node.step).length} of them)
-                  and not empty: Looker shows the same journeys, each with its own label.
+                  Other is carried into Looker as none of the labels this column draws (
+                  {keptLabelsOf(sankeyData!.allNodes)(selection.node.step).length} of them) and not empty: Looker shows the same journeys,
+                  each with its own label.
                 </Paragraph>
               )}
               {state.focus && !selFilters && (

@@ -81,14 +81,17 @@ export function SelectionPanel({ state, title, filters, summary, medians, onward
               testId="selection-csv"
               filename="journey-persons.csv"
               label={`Download ${unit} CSV`}
-              csv={() => personsCsv((persons.state as { data: { rows: SubsetPerson[] } }).data.rows, { piiHidden, sessions: unit === 'sessions' })}
+              csv={() =>
+                personsCsv((persons.state as { data: { rows: SubsetPerson[] } }).data.rows, { piiHidden, sessions: unit === 'sessions' })
+              }
             />
           )}
         </Space>
       </Space>
       {summary && (
         <Paragraph data-testid="selection-summary" data-count={summary.count} data-conversions={summary.conversions}>
-          {measureCount(summary.count, unit)}, {countOf(summary.conversions, 'conversion')}, conversion rate {rateText(summary.conversions, summary.count)}
+          {measureCount(summary.count, unit)}, {countOf(summary.conversions, 'conversion')}, conversion rate{' '}
+          {rateText(summary.conversions, summary.count)}
           {medians ? `; ${medians}` : ''}.
         </Paragraph>
       )}
@@ -118,7 +121,12 @@ export function SelectionPanel({ state, title, filters, summary, medians, onward
                 Names and emails are hidden for your Looker account: persons are shown by their pseudonymous id.
               </Paragraph>
             )}
-            <PersonsTable rows={rows} piiHidden={piiHidden} sessions={unit === 'sessions'} open={(id) => history.push(`/person?id=${encodeURIComponent(id)}`)} />
+            <PersonsTable
+              rows={rows}
+              piiHidden={piiHidden}
+              sessions={unit === 'sessions'}
+              open={(id) => history.push(`/person?id=${encodeURIComponent(id)}`)}
+            />
           </SpaceVertical>
         )}
       </QueryStatus>
@@ -126,7 +134,17 @@ export function SelectionPanel({ state, title, filters, summary, medians, onward
   );
 }
 
-function PersonsTable({ rows, piiHidden, sessions, open }: { rows: SubsetPerson[]; piiHidden: boolean; sessions: boolean; open: (id: string) => void }) {
+function PersonsTable({
+  rows,
+  piiHidden,
+  sessions,
+  open,
+}: {
+  rows: SubsetPerson[];
+  piiHidden: boolean;
+  sessions: boolean;
+  open: (id: string) => void;
+}) {
   if (rows.length === 0) return <Paragraph data-testid="selection-empty">No {sessions ? 'sessions' : 'persons'} here.</Paragraph>;
   return (
     <Table data-testid="selection-persons">
@@ -143,9 +161,18 @@ function PersonsTable({ rows, piiHidden, sessions, open }: { rows: SubsetPerson[
       </thead>
       <tbody>
         {rows.map((r, i) => (
-          <tr key={`${r.sessionId ?? ''}|${r.personId}|${i}`} data-testid="selection-person" data-person-id={r.personId} data-converted={r.converted}>
+          <tr
+            key={`${r.sessionId ?? ''}|${r.personId}|${i}`}
+            data-testid="selection-person"
+            data-person-id={r.personId}
+            data-converted={r.converted}
+          >
             <th scope="row">
-              <ButtonOutline size="xsmall" onClick={() => open(r.personId)} aria-label={`Open person ${piiHidden || !r.name ? r.personId : r.name}`}>
+              <ButtonOutline
+                size="xsmall"
+                onClick={() => open(r.personId)}
+                aria-label={`Open person ${piiHidden || !r.name ? r.personId : r.name}`}
+              >
                 {r.personId}
               </ButtonOutline>
             </th>

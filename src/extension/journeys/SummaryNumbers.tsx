@@ -35,7 +35,17 @@ function Figure({ testId, label, value, shown, detail }: { testId: string; label
  * their own query. While the chart is focused (`all` given), the figures are the focused journeys' and a line names
  * the focus and the whole diagram's totals, so neither passes for the other.
  */
-export function SummaryNumbers({ summary, unit, all, focusName }: { summary: Summary; unit: Measure; all?: Summary | null; focusName?: string }) {
+export function SummaryNumbers({
+  summary,
+  unit,
+  all,
+  focusName,
+}: {
+  summary: Summary;
+  unit: Measure;
+  all?: Summary | null;
+  focusName?: string;
+}) {
   const identifiedShare = share(summary.identified, summary.count);
   const inferredShare = share(summary.inferred, summary.count);
   const title = unit.charAt(0).toUpperCase() + unit.slice(1);
@@ -44,12 +54,17 @@ export function SummaryNumbers({ summary, unit, all, focusName }: { summary: Sum
     <SpaceVertical gap="xsmall" data-testid="summary-block">
       {all && (
         <Paragraph fontSize="small" data-testid="summary-focus-note">
-          Focused on {focusName}: the figures below count its {measureCount(summary.count, unit)}, of all {measureCount(all.count, unit)} with{' '}
-          {all.conversions.toLocaleString('en-US')} conversions ({rateText(all.conversions, all.count)}).
+          Focused on {focusName}: the figures below count its {measureCount(summary.count, unit)}, of all {measureCount(all.count, unit)}{' '}
+          with {all.conversions.toLocaleString('en-US')} conversions ({rateText(all.conversions, all.count)}).
         </Paragraph>
       )}
       <Space gap="xxlarge" data-testid="summary" data-focused={all ? 'true' : undefined}>
-        <Figure testId="summary-count" label={all ? `${title} (focused)` : title} value={summary.count} shown={summary.count.toLocaleString('en-US')} />
+        <Figure
+          testId="summary-count"
+          label={all ? `${title} (focused)` : title}
+          value={summary.count}
+          shown={summary.count.toLocaleString('en-US')}
+        />
         <Figure
           testId="summary-identified-share"
           label="Identified"
@@ -70,8 +85,18 @@ export function SummaryNumbers({ summary, unit, all, focusName }: { summary: Sum
               : `${measureCount(summary.inferred, unit)} of persons with a name-matched event`
           }
         />
-        <Figure testId="summary-conversions" label="Conversions" value={summary.conversions} shown={summary.conversions.toLocaleString('en-US')} />
-        <Figure testId="summary-conversion-rate" label="Conversion rate" value={rate} shown={rateText(summary.conversions, summary.count)} />
+        <Figure
+          testId="summary-conversions"
+          label="Conversions"
+          value={summary.conversions}
+          shown={summary.conversions.toLocaleString('en-US')}
+        />
+        <Figure
+          testId="summary-conversion-rate"
+          label="Conversion rate"
+          value={rate}
+          shown={rateText(summary.conversions, summary.count)}
+        />
       </Space>
     </SpaceVertical>
   );

@@ -18,7 +18,14 @@ export interface TouchOptions {
   landingPaths: string[];
 }
 
-export const NO_TOUCH_OPTIONS: TouchOptions = { sources: null, utmSources: null, utmMediums: null, utmCampaigns: null, referrerDomains: null, landingPaths: [] };
+export const NO_TOUCH_OPTIONS: TouchOptions = {
+  sources: null,
+  utmSources: null,
+  utmMediums: null,
+  utmCampaigns: null,
+  referrerDomains: null,
+  landingPaths: [],
+};
 
 type ListKey = 'sources' | 'channels' | 'utmSources' | 'utmMediums' | 'utmCampaigns' | 'referrerDomains';
 
@@ -47,8 +54,13 @@ export function unknownValueMessages(state: JourneyViewState, options: TouchOpti
     if (unknown.length === 0 || known === null) return [];
     const shown = known.slice(0, 12);
     const list = shown.length === 0 ? 'none' : `${shown.join(', ')}${known.length > shown.length ? ', …' : ''}`;
-    const what = key === 'channels' ? `is no channel (channels: ${list})` : `${unknown.length === 1 ? 'is' : 'are'} not in the data of this date range (${noun} values there: ${list})`;
-    return [`${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${quoted(unknown)} ${what}: no journey can match ${unknown.length === 1 ? 'it' : 'them'}.`];
+    const what =
+      key === 'channels'
+        ? `is no channel (channels: ${list})`
+        : `${unknown.length === 1 ? 'is' : 'are'} not in the data of this date range (${noun} values there: ${list})`;
+    return [
+      `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${quoted(unknown)} ${what}: no journey can match ${unknown.length === 1 ? 'it' : 'them'}.`,
+    ];
   });
 }
 
@@ -81,7 +93,15 @@ function LandingPathFilter({ value, suggestions, onCommit }: { value: string; su
   );
 }
 
-export function TouchFilters({ state, options, onChange }: { state: JourneyViewState; options: TouchOptions; onChange: (patch: Partial<JourneyViewState>) => void }) {
+export function TouchFilters({
+  state,
+  options,
+  onChange,
+}: {
+  state: JourneyViewState;
+  options: TouchOptions;
+  onChange: (patch: Partial<JourneyViewState>) => void;
+}) {
   const messages = unknownValueMessages(state, options);
   return (
     <SpaceVertical gap="xsmall" data-testid="touch-filters">
@@ -103,7 +123,11 @@ export function TouchFilters({ state, options, onChange }: { state: JourneyViewS
             </div>
           );
         })}
-        <LandingPathFilter value={state.landingPath} suggestions={options.landingPaths} onCommit={(landingPath) => onChange({ landingPath, focus: null })} />
+        <LandingPathFilter
+          value={state.landingPath}
+          suggestions={options.landingPaths}
+          onCommit={(landingPath) => onChange({ landingPath, focus: null })}
+        />
       </Space>
       {state.landingPage && (
         <Space gap="small" data-testid="landing-step-filter">

@@ -30,4 +30,3 @@ export function toSummary(result: QueryResult, state: Pick<JourneyViewState, 'me
     conversions: toNumber(row[f.conversions]),
   };
 }
-

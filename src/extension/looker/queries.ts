@@ -2,7 +2,16 @@
  * Every query the extension sends, as pure builders over the shared contract names (src/contract/looker.ts), so
  * the fields cannot drift from the generated LookML and the tests can assert exactly what goes over the wire.
  */
-import { EVENT_FIELDS, EXPLORES, IDENTITY_LINK_FIELDS, LOOKER_MODEL, PERSON_FIELDS, SESSION_FIELDS, SESSION_PATH_SESSION_ID, pathFields } from '../../contract/looker';
+import {
+  EVENT_FIELDS,
+  EXPLORES,
+  IDENTITY_LINK_FIELDS,
+  LOOKER_MODEL,
+  PERSON_FIELDS,
+  SESSION_FIELDS,
+  SESSION_PATH_SESSION_ID,
+  pathFields,
+} from '../../contract/looker';
 import { nameVariants } from '../person/sessions';
 import type { Breakdown, JourneyViewState } from '../journeys/viewState';
 import { anyOf, contains, dateRange, escapeStringLiteral, yesNo } from './filterExpressions';
@@ -173,7 +182,12 @@ export const SUBSET_PERSONS_LIMIT = 50;
  * Who is behind a node or link: one row per person (per session with the sessions count), with their status, the
  * journey's steps, whether it converted and the person's events; name and email only when asked for (the grant).
  */
-export function subsetPersonsQuery(s: JourneyViewState, extra: Record<string, string>, withPii: boolean, limit = SUBSET_PERSONS_LIMIT): InlineQuery {
+export function subsetPersonsQuery(
+  s: JourneyViewState,
+  extra: Record<string, string>,
+  withPii: boolean,
+  limit = SUBSET_PERSONS_LIMIT,
+): InlineQuery {
   const { explore, fields } = pathsSource(s.measure);
   return {
     model: LOOKER_MODEL,
@@ -192,7 +206,6 @@ export function subsetPersonsQuery(s: JourneyViewState, extra: Record<string, st
     limit: String(limit),
   };
 }
-
 
 /**
  * Distinct event sources for the source filter's options, over the Journeys' date range. The date filter is always
@@ -242,7 +255,12 @@ export function breakdownQuery(s: JourneyViewState): InlineQuery {
 }
 
 /** The UTM and referrer values of the events in the Journeys' date range: the touch filters' options. */
-export const TOUCH_OPTION_FIELDS = [EVENT_FIELDS.utmSource, EVENT_FIELDS.utmMedium, EVENT_FIELDS.utmCampaign, EVENT_FIELDS.referrerDomain] as const;
+export const TOUCH_OPTION_FIELDS = [
+  EVENT_FIELDS.utmSource,
+  EVENT_FIELDS.utmMedium,
+  EVENT_FIELDS.utmCampaign,
+  EVENT_FIELDS.referrerDomain,
+] as const;
 export const TOUCH_OPTIONS_LIMIT = 1000;
 export function touchOptionsQuery(s: JourneyViewState): InlineQuery {
   return {
@@ -282,12 +300,7 @@ export function latestEventQuery(): InlineQuery {
 /** Personal fields: hidden from users without the PII grant, so every person query must work without them. */
 export const PII_PERSON_FIELDS = [PERSON_FIELDS.name, PERSON_FIELDS.email] as const;
 
-const PERSON_RESULT_FIELDS = [
-  PERSON_FIELDS.personId,
-  PERSON_FIELDS.identityStatus,
-  PERSON_FIELDS.eventCount,
-  PERSON_FIELDS.lastSeen,
-];
+const PERSON_RESULT_FIELDS = [PERSON_FIELDS.personId, PERSON_FIELDS.identityStatus, PERSON_FIELDS.eventCount, PERSON_FIELDS.lastSeen];
 
 /**
  * Typeahead: persons whose `matchField` contains the term. Looker ANDs filters on different fields, so "name or
@@ -315,7 +328,10 @@ export function personByDeviceQuery(term: string, withPii: boolean): InlineQuery
     model: LOOKER_MODEL,
     view: EXPLORES.persons,
     fields: [...PERSON_RESULT_FIELDS, ...(withPii ? PII_PERSON_FIELDS : [])],
-    filters: { [IDENTITY_LINK_FIELDS.identifierType]: escapeStringLiteral('anonymous_id'), [IDENTITY_LINK_FIELDS.identifier]: contains(term) },
+    filters: {
+      [IDENTITY_LINK_FIELDS.identifierType]: escapeStringLiteral('anonymous_id'),
+      [IDENTITY_LINK_FIELDS.identifier]: contains(term),
+    },
     sorts: [`${PERSON_FIELDS.lastSeen} desc`],
     limit: String(SEARCH_ROW_LIMIT),
   };

@@ -9,10 +9,7 @@ export function useLooker() {
 }
 
 export type AsyncState<T> =
-  | { status: 'idle' }
-  | { status: 'loading'; startedAt: number }
-  | { status: 'success'; data: T }
-  | { status: 'error'; error: QueryError };
+  { status: 'idle' } | { status: 'loading'; startedAt: number } | { status: 'success'; data: T } | { status: 'error'; error: QueryError };
 
 /**
  * Runs `run` whenever `key` changes (null = nothing to run). A newer run or unmount aborts the older one, so a

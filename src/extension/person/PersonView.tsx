@@ -101,7 +101,9 @@ function PersonJourney({ personId }: { personId: string }) {
         ) : (
           <SpaceVertical gap="medium" data-testid="person-journey" data-person-id={personId}>
             <PersonHeader person={person} piiHidden={piiHidden} loaded={events.length} />
-            {limitReached && <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" total={person.eventCount} advice="The timeline starts with the oldest." />}
+            {limitReached && (
+              <LimitNotice limit={EVENTS_ROW_LIMIT} what="events" total={person.eventCount} advice="The timeline starts with the oldest." />
+            )}
             {events.length === 0 ? (
               <EmptyState>
                 <Paragraph>This person has no events.</Paragraph>
@@ -173,8 +175,8 @@ export function PersonView() {
             {piiHidden && (
               <div data-testid="pii-hidden-note">
                 <MessageBar intent="inform" noActions>
-                  Names and emails are hidden for your Looker account (they need the {PII_ACCESS_GRANT} access grant).
-                  Search matches person ids.
+                  Names and emails are hidden for your Looker account (they need the {PII_ACCESS_GRANT} access grant). Search matches person
+                  ids.
                 </MessageBar>
               </div>
             )}

@@ -25,8 +25,7 @@ import { countOf } from '../text';
 import { durationText, groupBySession, pageSessions, type SessionGroup } from './sessions';
 import { LINK_REASON_TEXT, type TimelineEntry } from './timelineEntries';
 
-const INFERRED_WHY =
-  'Inferred: this event is tied to the person only because the offsite profile name matches theirs (name match).';
+const INFERRED_WHY = 'Inferred: this event is tied to the person only because the offsite profile name matches theirs (name match).';
 
 /** Shown under the summary when a row is marked inferred: the marker's tooltip, for those who cannot hover. */
 export const TIMELINE_INFERRED_NOTE =
@@ -75,7 +74,8 @@ export function InferredMarker({ reason, match }: { reason: string | null; match
 
 /** The words of a session's header row: when, how long, where from, where it landed, how much, and whether it converted. */
 export function sessionHeaderText(g: SessionGroup): string {
-  const landing = g.landingPath && g.landing && g.landing !== g.landingPath ? `${g.landing} (${g.landingPath})` : (g.landing ?? g.landingPath);
+  const landing =
+    g.landingPath && g.landing && g.landing !== g.landingPath ? `${g.landing} (${g.landingPath})` : (g.landing ?? g.landingPath);
   return [
     `Session ${g.number}${g.parts > 1 ? ` (part ${g.part} of ${g.parts})` : ''}`,
     `started ${g.start ?? 'at an unknown time'}`,
@@ -91,7 +91,10 @@ export function sessionHeaderText(g: SessionGroup): string {
 export function pageText(pages: readonly SessionGroup[][], index: number): string {
   const all = pages.flat();
   const page = pages[index];
-  const eventsBefore = pages.slice(0, index).flat().reduce((n, g) => n + g.entries.length, 0);
+  const eventsBefore = pages
+    .slice(0, index)
+    .flat()
+    .reduce((n, g) => n + g.entries.length, 0);
   const events = page.reduce((n, g) => n + g.entries.length, 0);
   const totalEvents = all.reduce((n, g) => n + g.entries.length, 0);
   const sessions = all.length === 0 ? 0 : all[all.length - 1].number;
@@ -135,7 +138,8 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
         Timeline
       </Heading>
       <Paragraph fontSize="small" color="text2" data-testid="timeline-summary" id={`${id}-summary`}>
-        {countOf(entries.length, 'event')} in {countOf(groups.length, 'session')}, across {countOf(sources, 'source')} and {countOf(devices, 'device')}
+        {countOf(entries.length, 'event')} in {countOf(groups.length, 'session')}, across {countOf(sources, 'source')} and{' '}
+        {countOf(devices, 'device')}
         {inferred > 0 ? `; ${inferred} tied by name match only (marked inferred)` : ''}.
       </Paragraph>
       {inferred > 0 && (
@@ -147,15 +151,30 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
       <Table data-testid="timeline" aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`}>
         <TableHead>
           <TableRow>
-            <TableHeaderCell scope="col" pr="small">Time (UTC)</TableHeaderCell>
-            <TableHeaderCell scope="col" pr="small">Source</TableHeaderCell>
-            <TableHeaderCell scope="col" pr="small">Page or action</TableHeaderCell>
-            <TableHeaderCell scope="col" pr="small">Device (anonymous id)</TableHeaderCell>
-            <TableHeaderCell scope="col" pr="small">Identity (how tied)</TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">
+              Time (UTC)
+            </TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">
+              Source
+            </TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">
+              Page or action
+            </TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">
+              Device (anonymous id)
+            </TableHeaderCell>
+            <TableHeaderCell scope="col" pr="small">
+              Identity (how tied)
+            </TableHeaderCell>
           </TableRow>
         </TableHead>
         {page.map((g) => (
-          <TableBody key={`${g.sessionId}:${g.part}`} data-testid="timeline-session" data-session-id={g.sessionId} data-converted={g.converted ? 'true' : 'false'}>
+          <TableBody
+            key={`${g.sessionId}:${g.part}`}
+            data-testid="timeline-session"
+            data-session-id={g.sessionId}
+            data-converted={g.converted ? 'true' : 'false'}
+          >
             <SessionRow>
               <TableHeaderCell as="th" scope="rowgroup" colSpan={5} data-testid="session-header" pt="medium" pb="xsmall">
                 {sessionHeaderText(g)}

@@ -63,7 +63,8 @@ export function toPersonMatch(row: Row): PersonMatch {
     name: str(row[PERSON_FIELDS.name]),
     email: str(row[PERSON_FIELDS.email]),
     identityStatus: str(row[PERSON_FIELDS.identityStatus]),
-    eventCount: row[PERSON_FIELDS.eventCount] === null || row[PERSON_FIELDS.eventCount] === undefined ? null : Number(row[PERSON_FIELDS.eventCount]),
+    eventCount:
+      row[PERSON_FIELDS.eventCount] === null || row[PERSON_FIELDS.eventCount] === undefined ? null : Number(row[PERSON_FIELDS.eventCount]),
     lastSeen: str(row[PERSON_FIELDS.lastSeen]),
   };
 }
@@ -116,7 +117,12 @@ export async function fetchPerson(sdk: ILooker40SDK, personId: string, signal?: 
   const row = result.rows[0];
   return {
     person: row
-      ? { ...toPersonMatch(row), firstSeen: str(row[PERSON_FIELDS.firstSeen]), converted: row[PERSON_FIELDS.converted], firstConverted: str(row[PERSON_FIELDS.firstConverted]) }
+      ? {
+          ...toPersonMatch(row),
+          firstSeen: str(row[PERSON_FIELDS.firstSeen]),
+          converted: row[PERSON_FIELDS.converted],
+          firstConverted: str(row[PERSON_FIELDS.firstConverted]),
+        }
       : null,
     piiHidden: result.piiHidden,
   };

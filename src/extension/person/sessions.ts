@@ -44,7 +44,21 @@ export function groupBySession(entries: readonly TimelineEntry[]): SessionGroup[
     const last = groups[groups.length - 1];
     const id = e.sessionId ?? NO_SESSION;
     if (last && last.sessionId === id) last.entries.push(e);
-    else groups.push({ sessionId: id, number: groups.length + 1, start: null, end: null, durationSeconds: null, entries: [e], converted: false, landing: null, landingPath: null, channel: null, part: 1, parts: 1 });
+    else
+      groups.push({
+        sessionId: id,
+        number: groups.length + 1,
+        start: null,
+        end: null,
+        durationSeconds: null,
+        entries: [e],
+        converted: false,
+        landing: null,
+        landingPath: null,
+        channel: null,
+        part: 1,
+        parts: 1,
+      });
   }
   for (const g of groups) {
     const first = g.entries[0];
@@ -81,11 +95,20 @@ export const EVENTS_PER_PAGE = 50;
  * fit on the page starts the next one, and a session longer than a page is cut into parts of EVENTS_PER_PAGE events
  * (each headed by the session's facts and its part). Every event is on exactly one page, in order.
  */
-export function pageSessions(groups: readonly SessionGroup[], maxSessions = SESSIONS_PER_PAGE, maxEvents = EVENTS_PER_PAGE): SessionGroup[][] {
+export function pageSessions(
+  groups: readonly SessionGroup[],
+  maxSessions = SESSIONS_PER_PAGE,
+  maxEvents = EVENTS_PER_PAGE,
+): SessionGroup[][] {
   const pieces = groups.flatMap((g) => {
     if (g.entries.length <= maxEvents) return [g];
     const parts = Math.ceil(g.entries.length / maxEvents);
-    return Array.from({ length: parts }, (_, i) => ({ ...g, entries: g.entries.slice(i * maxEvents, (i + 1) * maxEvents), part: i + 1, parts }));
+    return Array.from({ length: parts }, (_, i) => ({
+      ...g,
+      entries: g.entries.slice(i * maxEvents, (i + 1) * maxEvents),
+      part: i + 1,
+      parts,
+    }));
   });
   const pages: SessionGroup[][] = [];
   let page: SessionGroup[] = [];

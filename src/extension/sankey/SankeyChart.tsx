@@ -92,7 +92,14 @@ function SwatchPatterns({ used, id }: { used: readonly number[]; id: (i: number)
         const { color, treatment } = swatch(i);
         if (treatment === 'solid') return null;
         return (
-          <pattern key={i} id={id(i)} width={6} height={6} patternUnits="userSpaceOnUse" patternTransform={treatment === 'stripes' ? 'rotate(45)' : undefined}>
+          <pattern
+            key={i}
+            id={id(i)}
+            width={6}
+            height={6}
+            patternUnits="userSpaceOnUse"
+            patternTransform={treatment === 'stripes' ? 'rotate(45)' : undefined}
+          >
             <rect width={6} height={6} fill="#fff" />
             {treatment === 'stripes' ? <rect width={3} height={6} fill={color} /> : <circle cx={3} cy={3} r={2} fill={color} />}
           </pattern>
@@ -129,12 +136,20 @@ const inferredText = (inferred: number | undefined, value: number) =>
 
 export function nodeTooltip(n: SankeyNodeDatum, base: ShareBase, unit: Measure, columnName: (step: number) => string = stepName): string {
   const count = measureCount(n.value, unit);
-  if (n.kind === 'dropoff') return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})${conversionText(n)}`;
+  if (n.kind === 'dropoff')
+    return `Drop-off after step ${n.step - 1}: ${count} ${plural(n.value, 'ends', 'end')} here (${sharesOf(n.value, base)})${conversionText(n)}`;
   const name = n.kind === 'other' ? 'Other (labels outside the top per step)' : n.label;
   return `${name}, ${columnName(n.step).toLowerCase()}: ${count} (${sharesOf(n.value, base)}${inferredText(n.inferred, n.value)})${conversionText(n)}`;
 }
 
-export function linkTooltip(source: SankeyNodeDatum, target: SankeyNodeDatum, value: number, base: ShareBase, unit: Measure, inferred = 0): string {
+export function linkTooltip(
+  source: SankeyNodeDatum,
+  target: SankeyNodeDatum,
+  value: number,
+  base: ShareBase,
+  unit: Measure,
+  inferred = 0,
+): string {
   const to = target.kind === 'dropoff' ? 'drop-off' : target.label;
   return `${source.label} → ${to}: ${measureCount(value, unit)} (${pct(share(value, source.value))} of ${source.label}, ${sharesOf(value, base)}${inferredText(inferred, value)})`;
 }
@@ -335,7 +350,7 @@ export function SankeyChart({
               {n.inferred > 0 && (
                 <path
                   data-testid="sankey-node-inferred"
-                  d={hatchPath(x0, x1, Math.max(y0 + 1, y1), Math.max(2, (Math.max(1, y1 - y0)) * share(n.inferred, n.value)))}
+                  d={hatchPath(x0, x1, Math.max(y0 + 1, y1), Math.max(2, Math.max(1, y1 - y0) * share(n.inferred, n.value)))}
                   fill={`url(#${chartId}-inferred)`}
                   stroke="#000"
                   strokeWidth={0.5}
@@ -345,12 +360,7 @@ export function SankeyChart({
               {/* A path, not a rect: the node's one rect is the bar, which tests and e2e click. */}
               <path className="focus-ring" d={ringPath(x0, y0, x1, Math.max(y0 + 1, y1))} />
               {y1 - y0 >= MIN_LABELLED_HEIGHT && (
-                <text
-                  x={x1 + 6}
-                  y={(y0 + y1) / 2}
-                  dy="0.35em"
-                  className="label"
-                >
+                <text x={x1 + 6} y={(y0 + y1) / 2} dy="0.35em" className="label">
                   {truncate(shortLabel(n.label, suffix), labelChars(n.step))} <tspan className="count">{fmt(n.value)}</tspan>
                 </text>
               )}

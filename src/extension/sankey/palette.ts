@@ -60,7 +60,13 @@ function stepColumns(nodes: readonly NodeRef[]): NodeRef[][] {
  * One column's swatches into `out`: each node keeps `preferred(n)` unless a heavier node of the column took it, the
  * others pick one (pickSwatch, against `held`); `picked` hears of each pick.
  */
-function fillColumn(column: readonly NodeRef[], preferred: (n: NodeRef) => number | undefined, held: ReadonlySet<number>, out: Map<string, number>, picked: (n: NodeRef, s: number) => void): void {
+function fillColumn(
+  column: readonly NodeRef[],
+  preferred: (n: NodeRef) => number | undefined,
+  held: ReadonlySet<number>,
+  out: Map<string, number>,
+  picked: (n: NodeRef, s: number) => void,
+): void {
   const used = new Set<number>();
   const rest: NodeRef[] = [];
   for (const n of column) {
@@ -87,11 +93,17 @@ export function assignSwatches(nodes: readonly NodeRef[]): Map<string, number> {
   const held = new Set<number>();
   const out = new Map<string, number>();
   for (const column of stepColumns(nodes)) {
-    fillColumn(column, (n) => labelSwatch.get(n.label), held, out, (n, s) => {
-      if (labelSwatch.has(n.label)) return;
-      labelSwatch.set(n.label, s);
-      held.add(s);
-    });
+    fillColumn(
+      column,
+      (n) => labelSwatch.get(n.label),
+      held,
+      out,
+      (n, s) => {
+        if (labelSwatch.has(n.label)) return;
+        labelSwatch.set(n.label, s);
+        held.add(s);
+      },
+    );
   }
   return out;
 }
@@ -105,7 +117,14 @@ export function assignSwatches(nodes: readonly NodeRef[]): Map<string, number> {
 export function focusSwatches(nodes: readonly NodeRef[], unfocused: ReadonlyMap<string, number>): Map<string, number> {
   const held = new Set(unfocused.values());
   const out = new Map<string, number>();
-  for (const column of stepColumns(nodes)) fillColumn(column, (n) => unfocused.get(n.id), held, out, (_n, s) => held.add(s));
+  for (const column of stepColumns(nodes))
+    fillColumn(
+      column,
+      (n) => unfocused.get(n.id),
+      held,
+      out,
+      (_n, s) => held.add(s),
+    );
   return out;
 }
 

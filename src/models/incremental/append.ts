@@ -37,7 +37,13 @@ import type { BuildOptions } from '../types';
 export const APPEND = 'inc_append_';
 
 /** The tables whose touched rows the append replaces by key (stitched_events only gains rows). */
-export const APPENDED_TABLES = ['persons', 'sessions', 'journey_paths', 'session_paths', 'identity_links'] as const satisfies readonly OutputTable[];
+export const APPENDED_TABLES = [
+  'persons',
+  'sessions',
+  'journey_paths',
+  'session_paths',
+  'identity_links',
+] as const satisfies readonly OutputTable[];
 
 /**
  * A web event with an anonymous id and no other identifier, name or company (columns of the staged events `e`).
@@ -129,7 +135,10 @@ export function appendSteps(
   const steps: SqlStep[] = [
     ctx.scratchTable(
       'js_events',
-      () => `SELECT ${stagedColumns(ctx).map((c) => d.quoteIdent(c)).join(', ')} FROM ${ctx.external(x.changed)} WHERE event_id IN (SELECT event_id FROM ${ctx.external(x.appended)})`,
+      () =>
+        `SELECT ${stagedColumns(ctx)
+          .map((c) => d.quoteIdent(c))
+          .join(', ')} FROM ${ctx.external(x.changed)} WHERE event_id IN (SELECT event_id FROM ${ctx.external(x.appended)})`,
     ),
     ctx.scratchTable(
       'js_event_person',
@@ -140,8 +149,14 @@ JOIN ${ctx.external(x.anonPersons)} AS a ON a.anonymous_id = e.anonymous_id`,
     ),
     ctx.scratchTable('js_sessionized', () => sessionizedSql(ctx, ref('js_event_person'), ctx.external(x.personTail))),
     // New events carry no email or name: the person's backfill stays (its persons row holds it).
-    ctx.scratchTable('js_backfill', () => `SELECT person_id, email, name FROM ${stored('persons')} WHERE person_id IN (${appendedPersons()})`),
-    ctx.scratchTable('js_person_status', () => `SELECT person_id, identity_status FROM ${stored('persons')} WHERE person_id IN (${appendedPersons()})`),
+    ctx.scratchTable(
+      'js_backfill',
+      () => `SELECT person_id, email, name FROM ${stored('persons')} WHERE person_id IN (${appendedPersons()})`,
+    ),
+    ctx.scratchTable(
+      'js_person_status',
+      () => `SELECT person_id, identity_status FROM ${stored('persons')} WHERE person_id IN (${appendedPersons()})`,
+    ),
     stitchedEvents(ctx),
     ctx.scratchTable('persons', () => personsSql(ctx, stored('persons'))),
     ctx.scratchTable('sessions', () => sessionsSql(ctx, stored('sessions'))),
@@ -209,7 +224,12 @@ LEFT JOIN ${stored} AS o ON o.session_id = a.session_id`;
  * A path row continued: the new events' own path (the models' path SQL over them) placed after the stored row's
  * steps. Step keys of one unit run on by one, so the new steps are steps step_count + 1, … of the unit.
  */
-function mergedPathsSql(ctx: ModelContext, stored: string, key: 'person_id' | 'session_id', stepKey: 'journey_step' | 'session_step_key'): string {
+function mergedPathsSql(
+  ctx: ModelContext,
+  stored: string,
+  key: 'person_id' | 'session_id',
+  stepKey: 'journey_step' | 'session_step_key',
+): string {
   const n = ctx.config.journeys.steps;
   const before = 'COALESCE(o.step_count, 0)';
   const step = (i: number) => {
@@ -255,10 +275,20 @@ export function appendApplySteps(opts: BuildOptions): SqlStep[] {
   const ref = (name: string) => ctx.external(`${APPEND}${name}`);
   const n = ctx.config.journeys.steps;
   return [
-    ctx.statement('stitched_events (insert appended)', () => `INSERT INTO ${t('stitched_events')} SELECT * FROM ${ref('stitched_events')}`, { writes: ['stitched_events'] }),
+    ctx.statement(
+      'stitched_events (insert appended)',
+      () => `INSERT INTO ${t('stitched_events')} SELECT * FROM ${ref('stitched_events')}`,
+      { writes: ['stitched_events'] },
+    ),
     ...APPENDED_TABLES.map((table): SqlStep => {
-      const columns = tableDef(table, n).columns.map((c) => ctx.d.quoteIdent(c.name)).join(', ');
-      return ctx.statement(`${table} (insert appended)`, () => `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}`, { writes: [table] });
+      const columns = tableDef(table, n)
+        .columns.map((c) => ctx.d.quoteIdent(c.name))
+        .join(', ');
+      return ctx.statement(
+        `${table} (insert appended)`,
+        () => `INSERT INTO ${t(table)} (${columns}) SELECT ${columns} FROM ${ref(table)}`,
+        { writes: [table] },
+      );
     }),
   ];
 }

@@ -77,7 +77,10 @@ export class CoreApi {
 
   async invoke(request: InvokeCoreSdk, user: PreviewUser): Promise<SdkResponse> {
     const method = methodOf(request.httpMethod, request.path);
-    if (!method) return fail(`The journey-stitch preview does not know the API call ${request.httpMethod} ${request.path} (it implements ${IMPLEMENTED_METHODS.join(', ')})`);
+    if (!method)
+      return fail(
+        `The journey-stitch preview does not know the API call ${request.httpMethod} ${request.path} (it implements ${IMPLEMENTED_METHODS.join(', ')})`,
+      );
     if (!this.manifest.entitlements.coreApiMethods.includes(method)) throw new EntitlementError(method);
     switch (method) {
       case 'me':
@@ -85,23 +88,28 @@ export class CoreApi {
       case 'run_inline_query':
         return this.runInlineQuery(request, user);
       default:
-        return fail(`The journey-stitch preview does not implement the API method ${method} (${request.httpMethod} ${request.path}); it implements ${IMPLEMENTED_METHODS.join(', ')}`);
+        return fail(
+          `The journey-stitch preview does not implement the API method ${method} (${request.httpMethod} ${request.path}); it implements ${IMPLEMENTED_METHODS.join(', ')}`,
+        );
     }
   }
 
   private async runInlineQuery(request: InvokeCoreSdk, user: PreviewUser): Promise<SdkResponse> {
     const format = /^\/queries\/run\/([^/?]+)/.exec(request.path)![1];
-    if (!(RESULT_FORMATS as readonly string[]).includes(format)) return fail(`run_inline_query: result format ${format} is not supported by the preview (use ${RESULT_FORMATS.join(' or ')})`);
+    if (!(RESULT_FORMATS as readonly string[]).includes(format))
+      return fail(`run_inline_query: result format ${format} is not supported by the preview (use ${RESULT_FORMATS.join(' or ')})`);
     const body = request.body as WriteQuery | undefined;
     if (!body || typeof body !== 'object') return fail('run_inline_query: the request body must be a query (model, view, fields, ...)');
-    const query: WriteQuery = request.params?.limit !== undefined && request.params.limit !== null ? { ...body, limit: request.params.limit as string } : body;
+    const query: WriteQuery =
+      request.params?.limit !== undefined && request.params.limit !== null ? { ...body, limit: request.params.limit as string } : body;
     const queryUser: QueryUser = { attributes: user.attributes };
     try {
       const compiled = compileQuery(this.model, query, queryUser, this.manifest.constants);
       const started = performance.now();
       const rows = await this.runner.run(compiled.sql);
       const seconds = (performance.now() - started) / 1000;
-      const value = (format as ResultFormat) === 'json' ? formatJson(compiled, rows) : formatJsonDetail(compiled, rows, this.viewLabels, seconds);
+      const value =
+        (format as ResultFormat) === 'json' ? formatJson(compiled, rows) : formatJsonDetail(compiled, rows, this.viewLabels, seconds);
       return { ok: true, value };
     } catch (e) {
       if (e instanceof QueryCompileError || e instanceof FilterError) return fail(e.message);

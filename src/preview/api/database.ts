@@ -24,7 +24,9 @@ async function standInForScratch(conn: DuckDBConnection, catalog: string, scratc
   if (!found.getRows().length) return;
   const q = (s: string) => dialect.quoteIdent(s);
   await conn.run(`ATTACH ':memory:' AS ${q(scratch)}`);
-  await conn.run(`CREATE VIEW ${q(scratch)}.main.${q(SCRATCH_PREFIX + REJECTS_TABLE)} AS SELECT * FROM ${q(catalog)}.main.${q(REJECTS_TABLE)}`);
+  await conn.run(
+    `CREATE VIEW ${q(scratch)}.main.${q(SCRATCH_PREFIX + REJECTS_TABLE)} AS SELECT * FROM ${q(catalog)}.main.${q(REJECTS_TABLE)}`,
+  );
 }
 
 export class PreviewDatabase implements QueryRunner {

@@ -1,7 +1,8 @@
 /** The dashboard pages of the preview: an index of the project's dashboards and one page per dashboard. */
 import type { DashboardDoc } from './query';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** JSON inside <script>: `<` escaped so no value can close the tag. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
@@ -59,7 +60,8 @@ function header(dashboards: DashboardDoc[], extensionUrl: string, current?: stri
 
 export function dashboardIndexHtml(dashboards: DashboardDoc[], extensionUrl: string): string {
   const items = dashboards.map(
-    (d) => `<li><a href="${dashboardPath(d.dashboard)}">${escapeHtml(d.title)}</a><p>${escapeHtml(d.description ?? '')} (${d.elements.length} tiles)</p></li>`,
+    (d) =>
+      `<li><a href="${dashboardPath(d.dashboard)}">${escapeHtml(d.title)}</a><p>${escapeHtml(d.description ?? '')} (${d.elements.length} tiles)</p></li>`,
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dashboards — journey-stitch preview</title><style>${STYLE}</style></head>
@@ -78,7 +80,8 @@ export function dashboardPageHtml(d: DashboardDoc, dashboards: DashboardDoc[], e
       `<section class="tile" data-testid="tile-${escapeHtml(e.name)}" data-tile="${escapeHtml(e.name)}" data-type="${escapeHtml(e.type)}" data-state="loading" style="grid-column: ${e.col + 1} / span ${e.width}; grid-row: ${e.row + 1} / span ${e.height}"><h2 title="${escapeHtml(e.title)}">${escapeHtml(e.title)}</h2><div class="body"></div></section>`,
   );
   const filters = (d.filters ?? []).map(
-    (f) => `<label>${escapeHtml(f.title)}<input type="text" name="${escapeHtml(f.name)}" value="${escapeHtml(f.default_value ?? '')}" placeholder="is any value" data-testid="filter-${escapeHtml(f.name)}"></label>`,
+    (f) =>
+      `<label>${escapeHtml(f.title)}<input type="text" name="${escapeHtml(f.name)}" value="${escapeHtml(f.default_value ?? '')}" placeholder="is any value" data-testid="filter-${escapeHtml(f.name)}"></label>`,
   );
   const config: DashboardPageConfig = { dashboard: d };
   return `<!doctype html>

@@ -37,5 +37,12 @@ export function filterValues(d: DashboardDoc, set: Readonly<Record<string, strin
 export function tileQuery(d: DashboardDoc, e: DashboardElement, set: Readonly<Record<string, string>> = {}): WriteQuery {
   const values = filterValues(d, set);
   const listened = Object.fromEntries(Object.entries(e.listen ?? {}).map(([filter, field]) => [field, values[filter] ?? '']));
-  return { model: e.model, view: e.explore, fields: e.fields, sorts: e.sorts, filters: { ...e.filters, ...listened }, limit: String(e.limit ?? 500) };
+  return {
+    model: e.model,
+    view: e.explore,
+    fields: e.fields,
+    sorts: e.sorts,
+    filters: { ...e.filters, ...listened },
+    limit: String(e.limit ?? 500),
+  };
 }

@@ -59,7 +59,10 @@ export function colorScale(fieldName: string | undefined, values: readonly (stri
   const order: readonly string[] = fieldName?.endsWith('.identity_status') ? IDENTITY_STATUSES : [...present].sort();
   const known = order.filter((v) => present.includes(v));
   const domain = [...known, ...present.filter((v) => !known.includes(v)).sort()];
-  return { domain, range: domain.map((v) => OKABE_ITO[(order.includes(v) ? order.indexOf(v) : order.length + domain.indexOf(v)) % OKABE_ITO.length]) };
+  return {
+    domain,
+    range: domain.map((v) => OKABE_ITO[(order.includes(v) ? order.indexOf(v) : order.length + domain.indexOf(v)) % OKABE_ITO.length]),
+  };
 }
 
 /** One datum per row and series: the category, the series (a pivot value or a measure's label) and the value. */
@@ -69,7 +72,12 @@ interface Datum {
   value: number | null;
 }
 
-function chartData(e: DashboardElement, detail: QueryDetail, dims: FieldMeta[], measures: FieldMeta[]): { data: Datum[]; category: FieldMeta; series?: string; seriesField?: string } {
+function chartData(
+  e: DashboardElement,
+  detail: QueryDetail,
+  dims: FieldMeta[],
+  measures: FieldMeta[],
+): { data: Datum[]; category: FieldMeta; series?: string; seriesField?: string } {
   const pivot = dims.find((d) => e.pivots?.includes(d.name));
   const category = dims.find((d) => d !== pivot) ?? dims[0];
   const num = (v: unknown) => (typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v));
@@ -99,7 +107,16 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
   const { data, category, series, seriesField } = chartData(e, detail, dims, measures);
   const valueTitle = measures.length === 1 ? measures[0].label_short : undefined;
   const color = series
-    ? { field: 'series', type: 'nominal' as const, title: series, scale: colorScale(seriesField, data.map((x) => x.series)), legend: { orient: 'right' as const, labelLimit: 140 } }
+    ? {
+        field: 'series',
+        type: 'nominal' as const,
+        title: series,
+        scale: colorScale(
+          seriesField,
+          data.map((x) => x.series),
+        ),
+        legend: { orient: 'right' as const, labelLimit: 140 },
+      }
     : undefined;
   const tooltip = [
     { field: 'category', title: category.label_short },
@@ -120,7 +137,21 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
     return {
       ...base,
       mark: { type: 'arc', innerRadius: Math.min(size.width, size.height) / 5, tooltip: true },
-      encoding: { theta: { field: 'value', type: 'quantitative', stack: true }, color: { field: 'category', type: 'nominal', title: category.label_short, sort: null, scale: colorScale(category.name, data.map((x) => String(x.category))), legend: { orient: 'right' } }, tooltip },
+      encoding: {
+        theta: { field: 'value', type: 'quantitative', stack: true },
+        color: {
+          field: 'category',
+          type: 'nominal',
+          title: category.label_short,
+          sort: null,
+          scale: colorScale(
+            category.name,
+            data.map((x) => String(x.category)),
+          ),
+          legend: { orient: 'right' },
+        },
+        tooltip,
+      },
     } as TopLevelSpec;
   }
   const day = category.is_timeframe && /^date_(date|week|month|quarter)$/.test(category.type);
@@ -128,7 +159,13 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
   // are a time scale; columns stay one band per row, labelled as dates.
   const categoryEnc =
     day && e.type !== 'looker_column' && e.type !== 'looker_bar'
-      ? { field: 'category', type: 'temporal' as const, title: null, scale: { type: 'utc' as const }, axis: { labelAngle: -45, labelOverlap: true, format: '%b %d' } }
+      ? {
+          field: 'category',
+          type: 'temporal' as const,
+          title: null,
+          scale: { type: 'utc' as const },
+          axis: { labelAngle: -45, labelOverlap: true, format: '%b %d' },
+        }
       : {
           field: 'category',
           type: category.is_numeric && e.type === 'looker_column' ? ('ordinal' as const) : ('nominal' as const),
@@ -152,8 +189,11 @@ export function chartSpec(e: DashboardElement, detail: QueryDetail, size: { widt
     // A stacked area needs every series at every category: a week without a status is a zero, not a gap.
     ...(seriesField && e.type === 'looker_area' ? { impute: { value: 0 } } : {}),
   };
-  const mark = { looker_bar: 'bar', looker_column: 'bar', looker_line: 'line', looker_area: 'area', looker_pie: 'arc' }[e.type as (typeof CHART_TYPES)[number]];
-  const grouped = series && !seriesField && mark === 'bar' ? { [e.type === 'looker_bar' ? 'yOffset' : 'xOffset']: { field: 'series', sort: null } } : {};
+  const mark = { looker_bar: 'bar', looker_column: 'bar', looker_line: 'line', looker_area: 'area', looker_pie: 'arc' }[
+    e.type as (typeof CHART_TYPES)[number]
+  ];
+  const grouped =
+    series && !seriesField && mark === 'bar' ? { [e.type === 'looker_bar' ? 'yOffset' : 'xOffset']: { field: 'series', sort: null } } : {};
   const encoding = { ...(e.type === 'looker_bar' ? { y: categoryEnc, x: valueEnc } : { x: categoryEnc, y: valueEnc }), ...grouped };
   return {
     ...base,

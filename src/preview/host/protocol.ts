@@ -44,11 +44,22 @@ export function routeExtensionRequest(request: ExtensionRequest, entitlements: E
     case 'VERIFY_HOST':
       return { kind: 'reply', value: true };
     case 'INVOKE_CORE_SDK':
-      if (typeof p.httpMethod !== 'string' || typeof p.path !== 'string') return { kind: 'refuse', message: 'INVOKE_CORE_SDK needs httpMethod and path' };
-      return { kind: 'core', request: { httpMethod: p.httpMethod, path: p.path, params: p.params ?? undefined, body: p.body ?? undefined, apiVersion: p.apiVersion } };
+      if (typeof p.httpMethod !== 'string' || typeof p.path !== 'string')
+        return { kind: 'refuse', message: 'INVOKE_CORE_SDK needs httpMethod and path' };
+      return {
+        kind: 'core',
+        request: {
+          httpMethod: p.httpMethod,
+          path: p.path,
+          params: p.params ?? undefined,
+          body: p.body ?? undefined,
+          apiVersion: p.apiVersion,
+        },
+      };
     case 'LOCAL_STORAGE':
       if (!entitlements.localStorage) return { kind: 'refuse', message: 'Extension not entitled to access local storage' };
-      if (!['get', 'set', 'remove'].includes(p.type) || typeof p.name !== 'string') return { kind: 'refuse', message: 'LOCAL_STORAGE needs type get, set or remove and a name' };
+      if (!['get', 'set', 'remove'].includes(p.type) || typeof p.name !== 'string')
+        return { kind: 'refuse', message: 'LOCAL_STORAGE needs type get, set or remove and a name' };
       return { kind: 'localStorage', op: p.type, name: p.name, value: p.value };
     case 'UPDATE_LOCATION': {
       if (typeof p.url !== 'string') return { kind: 'refuse', message: 'UPDATE_LOCATION needs a url' };

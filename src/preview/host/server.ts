@@ -125,21 +125,32 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         res.writeHead(302, { location: `${extensionPrefix}/` });
         return res.end();
       }
-      if (req.method === 'GET' && (path === extensionPrefix || path.startsWith(`${extensionPrefix}/`))) return send(res, 200, 'text/html; charset=utf-8', hostPageHtml(pageConfig()));
+      if (req.method === 'GET' && (path === extensionPrefix || path.startsWith(`${extensionPrefix}/`)))
+        return send(res, 200, 'text/html; charset=utf-8', hostPageHtml(pageConfig()));
       if (req.method === 'GET' && path === '/favicon.ico') {
         res.writeHead(204);
         return res.end();
       }
       if (req.method === 'GET' && path === '/__preview/host.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
-      if (req.method === 'GET' && (path === DASHBOARDS_PATH || path === `${DASHBOARDS_PATH}/`)) return send(res, 200, 'text/html; charset=utf-8', dashboardIndexHtml(project.dashboards, `${extensionPrefix}/`));
+      if (req.method === 'GET' && (path === DASHBOARDS_PATH || path === `${DASHBOARDS_PATH}/`))
+        return send(res, 200, 'text/html; charset=utf-8', dashboardIndexHtml(project.dashboards, `${extensionPrefix}/`));
       if (req.method === 'GET' && path.startsWith(`${DASHBOARDS_PATH}/`)) {
         const d = project.dashboards.find((x) => x.dashboard === path.slice(DASHBOARDS_PATH.length + 1));
-        if (!d) return send(res, 404, 'text/plain; charset=utf-8', `No dashboard ${path.slice(DASHBOARDS_PATH.length + 1)} in the project (see ${DASHBOARDS_PATH})`);
+        if (!d)
+          return send(
+            res,
+            404,
+            'text/plain; charset=utf-8',
+            `No dashboard ${path.slice(DASHBOARDS_PATH.length + 1)} in the project (see ${DASHBOARDS_PATH})`,
+          );
         return send(res, 200, 'text/html; charset=utf-8', dashboardPageHtml(d, project.dashboards, `${extensionPrefix}/`));
       }
-      if (req.method === 'GET' && path === '/__preview/dashboard.js') return send(res, 200, 'text/javascript; charset=utf-8', await dashboardPageScript());
-      if (req.method === 'GET' && path === '/__preview/extension.html') return send(res, 200, 'text/html; charset=utf-8', extensionFrameHtml(bundleVersion()));
-      if (req.method === 'GET' && path === '/__preview/bundle.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(bundlePath));
+      if (req.method === 'GET' && path === '/__preview/dashboard.js')
+        return send(res, 200, 'text/javascript; charset=utf-8', await dashboardPageScript());
+      if (req.method === 'GET' && path === '/__preview/extension.html')
+        return send(res, 200, 'text/html; charset=utf-8', extensionFrameHtml(bundleVersion()));
+      if (req.method === 'GET' && path === '/__preview/bundle.js')
+        return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(bundlePath));
       if (req.method === 'POST' && path === '/__preview/api/core') {
         const { request, user } = await readJson(req);
         try {

@@ -19,7 +19,10 @@ export async function loadPreviewProject(root: string, modelName: string = LOOKE
   const parsed = await loadProject(root);
   const manifest = readManifest(parsed.manifest, join(root, 'manifest.lkml'));
   const node = parsed.models[modelName];
-  if (!node) throw new Error(`${join(root, 'lookml')}: no model file ${modelName}.model.lkml (found: ${Object.keys(parsed.models).join(', ') || 'none'})`);
+  if (!node)
+    throw new Error(
+      `${join(root, 'lookml')}: no model file ${modelName}.model.lkml (found: ${Object.keys(parsed.models).join(', ') || 'none'})`,
+    );
   try {
     return { root, manifest, model: buildSemanticModel(modelName, node), dashboards: loadDashboards(root) };
   } catch (e) {

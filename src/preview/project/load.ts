@@ -21,7 +21,8 @@ export interface ParsedProject {
 /** The files a project consists of: manifest.lkml at the root and every .lkml file under lookml/. */
 export function projectFiles(root: string): string[] {
   const manifest = join(root, 'manifest.lkml');
-  if (!existsSync(manifest)) throw new Error(`${manifest} not found: run \`journey-stitch generate\` first (or pass --project <folder with manifest.lkml>)`);
+  if (!existsSync(manifest))
+    throw new Error(`${manifest} not found: run \`journey-stitch generate\` first (or pass --project <folder with manifest.lkml>)`);
   const lookmlDir = join(root, 'lookml');
   if (!existsSync(lookmlDir)) throw new Error(`${lookmlDir} not found: run \`journey-stitch generate\` first`);
   const files = readdirSync(lookmlDir, { recursive: true, encoding: 'utf8' })
@@ -40,7 +41,11 @@ export async function loadProject(root: string): Promise<ParsedProject> {
   const quiet = { log() {}, warn: (m: string) => warnings.push(String(m)), error: (m: string) => warnings.push(String(m)) };
   // Passed explicitly: lookml-parser 7.1.3's defaults for these never take effect (its parameter destructuring
   // assigns them elsewhere), so without this `view: +x {}` refinements would be silently left out.
-  const parsed = await lookmlParser.parseFiles({ source, console: quiet, transformations: { applyExtensionsRefinements: true, removeAbstract: true } });
+  const parsed = await lookmlParser.parseFiles({
+    source,
+    console: quiet,
+    transformations: { applyExtensionsRefinements: true, removeAbstract: true },
+  });
   if (parsed.errors?.length) {
     const first = parsed.errors[0];
     throw new Error(`${join(root, first.$file_path)}: LookML syntax error: ${first.error?.message ?? first.error}`);

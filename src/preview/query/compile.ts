@@ -47,7 +47,16 @@ export class QueryCompileError extends JourneyStitchError {
 /** Looker's default row limit for run_inline_query. */
 export const DEFAULT_LIMIT = 500;
 
-const UNSUPPORTED_QUERY_KEYS = ['pivots', 'fill_fields', 'dynamic_fields', 'filter_expression', 'total', 'row_total', 'subtotals', 'column_limit'];
+const UNSUPPORTED_QUERY_KEYS = [
+  'pivots',
+  'fill_fields',
+  'dynamic_fields',
+  'filter_expression',
+  'total',
+  'row_total',
+  'subtotals',
+  'column_limit',
+];
 
 interface Scope {
   dialect: Dialect;
@@ -63,7 +72,10 @@ interface Scope {
 
 function viewOfAlias(scope: Scope, alias: string, where: string): ViewDef {
   const view = scope.aliases.get(alias);
-  if (!view) throw new QueryCompileError(`${where}: ${alias} is not a view of explore ${scope.explore.name} (views: ${[...scope.aliases.keys()].join(', ')})`);
+  if (!view)
+    throw new QueryCompileError(
+      `${where}: ${alias} is not a view of explore ${scope.explore.name} (views: ${[...scope.aliases.keys()].join(', ')})`,
+    );
   return view;
 }
 
@@ -75,7 +87,8 @@ export function lookupField(scope: Scope, name: string, where = `explore ${scope
   const field = view.fields.get(name.slice(dot + 1));
   if (!field) throw new QueryCompileError(`${where}: field ${name} does not exist in view ${view.name}`);
   const listed = scope.explore.joins.find((j) => j.name === alias)?.fields;
-  if (listed && !listed.includes(name)) throw new QueryCompileError(`${where}: field ${name} is not in the explore (its join's fields: list leaves it out)`);
+  if (listed && !listed.includes(name))
+    throw new QueryCompileError(`${where}: field ${name} is not in the explore (its join's fields: list leaves it out)`);
   return { alias, field };
 }
 
@@ -87,7 +100,10 @@ function substitute(scope: Scope, template: string, alias: string, where: string
     if (ref === 'TABLE') return scope.dialect.quoteIdent(alias);
     const parts = ref.split('.');
     if (parts.length === 2 && parts[1] === 'SQL_TABLE_NAME') return fromSource(scope, viewOfAlias(scope, parts[0], where), where);
-    const target = parts.length === 1 ? { alias, field: view.fields.get(parts[0]) } : { alias: parts[0], field: viewOfAlias(scope, parts[0], where).fields.get(parts[1]) };
+    const target =
+      parts.length === 1
+        ? { alias, field: view.fields.get(parts[0]) }
+        : { alias: parts[0], field: viewOfAlias(scope, parts[0], where).fields.get(parts[1]) };
     if (!target.field) throw new QueryCompileError(`${where}: \${${ref}} refers to no field`);
     return `(${fieldSql(scope, target.alias, target.field, stack)})`;
   });
@@ -135,7 +151,8 @@ function fieldSql(scope: Scope, alias: string, field: FieldDef, stack: string[])
 
 /** The SQL a filter on `field` tests: the raw timestamp for time-point timeframes, else the field's value. */
 function filterColumn(scope: Scope, alias: string, field: FieldDef): string {
-  if (isTimePoint(field.timeframe)) return timeframeSql(scope.dialect, 'raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
+  if (isTimePoint(field.timeframe))
+    return timeframeSql(scope.dialect, 'raw', substitute(scope, field.sql ?? `\${TABLE}.${field.group}`, alias, `view ${field.view}`, []));
   return `(${fieldSql(scope, alias, field, [])})`;
 }
 
@@ -187,14 +204,22 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
   const conditions = Object.entries(m.measureFilters).map(([name, expr]) => {
     const qualified = name.includes('.') ? name : `${alias}.${name}`;
     const target = lookupField(scope, qualified, where);
-    return filterToSql(filterKind(target.field), `(${fieldSql(scope, target.alias, target.field, stack)})`, expr, qualified, target.field.caseSensitive, dialect);
+    return filterToSql(
+      filterKind(target.field),
+      `(${fieldSql(scope, target.alias, target.field, stack)})`,
+      expr,
+      qualified,
+      target.field.caseSensitive,
+      dialect,
+    );
   });
   const when = (value: string) => (conditions.length ? `CASE WHEN ${conditions.join(' AND ')} THEN ${value} END` : value);
   const pk = primaryKey(view);
   const pkSql = () => `(${fieldSql(scope, alias, pk!, stack)})`;
   switch (m.type) {
     case 'count':
-      if (scope.fanout.has(alias) && !pk) throw new QueryCompileError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
+      if (scope.fanout.has(alias) && !pk)
+        throw new QueryCompileError(`${where}: count over a fanned-out join needs a primary_key in view ${view.name}`);
       if (pk && (scope.fanout.has(alias) || conditions.length)) return `COUNT(DISTINCT ${when(pkSql())})`;
       return conditions.length ? `COUNT(${when('1')})` : 'COUNT(*)';
     case 'count_distinct':
@@ -204,7 +229,8 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
       return `${m.type.toUpperCase()}(${when(sqlOf(scope, alias, m, where, stack))})`;
     case 'median': {
       // Looker's median over a repeated view needs a primary key (median_distinct); the preview has no such query.
-      if (scope.fanout.has(alias)) throw new QueryCompileError(`${where}: median of a view whose rows this query's joins repeat is not supported by the preview`);
+      if (scope.fanout.has(alias))
+        throw new QueryCompileError(`${where}: median of a view whose rows this query's joins repeat is not supported by the preview`);
       return dialect.median(when(sqlOf(scope, alias, m, where, stack)));
     }
     case 'sum':
@@ -212,7 +238,10 @@ function measureSql(scope: Scope, alias: string, m: FieldDef, where: string, sta
       const value = sqlOf(scope, alias, m, where, stack);
       if (!scope.fanout.has(alias)) return `${m.type === 'sum' ? 'SUM' : 'AVG'}(${when(value)})`;
       // Symmetric aggregate: each row of the view counts once however often the joins repeat it.
-      if (!pk) throw new QueryCompileError(`${where}: ${m.type} of a view whose rows this query's joins repeat needs a primary_key in view ${view.name}`);
+      if (!pk)
+        throw new QueryCompileError(
+          `${where}: ${m.type} of a view whose rows this query's joins repeat needs a primary_key in view ${view.name}`,
+        );
       return dialect.distinctKeyAggregate(m.type, pkSql(), value, conditions.length ? conditions.join(' AND ') : undefined);
     }
     default:
@@ -232,7 +261,8 @@ function fromSource(scope: Scope, view: ViewDef, where: string): string {
   if (view.persisted) return scope.dialect.quoteIdent(view.name);
   if (view.derivedSql !== undefined) return `(\n${renderViewSql(scope, view)}\n)`;
   const name = substituteConstants(view.sqlTableName!, scope.constants, `view ${view.name}, sql_table_name`);
-  if (!TABLE_NAME.test(name)) throw new QueryCompileError(`view ${view.name}: sql_table_name "${name}" is not a plain [dataset.]table name (${where})`);
+  if (!TABLE_NAME.test(name))
+    throw new QueryCompileError(`view ${view.name}: sql_table_name "${name}" is not a plain [dataset.]table name (${where})`);
   return name;
 }
 
@@ -259,7 +289,8 @@ function hasAccess(model: SemanticModel, grants: string[], user: QueryUser): boo
 }
 
 /** Aliases referenced by `${alias.field}` in a SQL snippet. */
-const referencedAliases = (sql: string) => [...sql.matchAll(/\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_]*\s*\}/g)].map((m) => m[1]);
+const referencedAliases = (sql: string) =>
+  [...sql.matchAll(/\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_]*\s*\}/g)].map((m) => m[1]);
 
 function parseSort(scope: Scope, sort: string, positions: Map<string, number>): string {
   const m = /^\s*(\S+)(?:\s+(asc|desc))?\s*$/i.exec(sort);
@@ -275,7 +306,8 @@ function parseSort(scope: Scope, sort: string, positions: Map<string, number>): 
 function parseLimit(limit: WriteQuery['limit']): number | null {
   if (limit === undefined || limit === null || limit === '') return DEFAULT_LIMIT;
   const n = Number(limit);
-  if (!Number.isInteger(n) || n < -1 || n === 0) throw new QueryCompileError(`limit "${limit}": use a positive whole number (or -1 for no limit)`);
+  if (!Number.isInteger(n) || n < -1 || n === 0)
+    throw new QueryCompileError(`limit "${limit}": use a positive whole number (or -1 for no limit)`);
   return n === -1 ? null : n;
 }
 
@@ -287,7 +319,8 @@ function fannedOut(base: string, joins: JoinDef[]): Set<string> {
   const toMany = (j: JoinDef) => j.relationship === 'one_to_many' || j.relationship === 'many_to_many';
   const out = new Set<string>();
   if (joins.some(toMany)) out.add(base);
-  for (const j of joins) if (j.relationship === 'many_to_one' || j.relationship === 'many_to_many' || joins.some((k) => k !== j && toMany(k))) out.add(j.name);
+  for (const j of joins)
+    if (j.relationship === 'many_to_one' || j.relationship === 'many_to_many' || joins.some((k) => k !== j && toMany(k))) out.add(j.name);
   return out;
 }
 
@@ -334,21 +367,39 @@ function defaultFilters(explore: ExploreDef, filters: Record<string, string>): R
 }
 
 /** `dialect`: the SQL to write (the preview runs DuckDB; BigQuery is what Looker would run). */
-export function compileQuery(model: SemanticModel, query: WriteQuery, user: QueryUser, constants: Record<string, string>, dialect: Dialect = dialects.duckdb): CompiledQuery {
+export function compileQuery(
+  model: SemanticModel,
+  query: WriteQuery,
+  user: QueryUser,
+  constants: Record<string, string>,
+  dialect: Dialect = dialects.duckdb,
+): CompiledQuery {
   if (query.model !== model.name) throw new QueryCompileError(`model "${query.model}" not found (the preview serves model ${model.name})`);
   const explore = model.explores.get(query.view);
-  if (!explore) throw new QueryCompileError(`explore "${query.view}" not found in model ${model.name} (explores: ${[...model.explores.keys()].join(', ')})`);
+  if (!explore)
+    throw new QueryCompileError(
+      `explore "${query.view}" not found in model ${model.name} (explores: ${[...model.explores.keys()].join(', ')})`,
+    );
   for (const key of UNSUPPORTED_QUERY_KEYS) {
     const v = query[key];
     if (v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0) && v !== '')
       throw new QueryCompileError(`query ${key} is not supported by the preview`);
   }
-  if (!hasAccess(model, explore.requiredAccessGrants, user)) throw new QueryCompileError(`explore "${query.view}" not found in model ${model.name}`);
+  if (!hasAccess(model, explore.requiredAccessGrants, user))
+    throw new QueryCompileError(`explore "${query.view}" not found in model ${model.name}`);
 
   const aliases = new Map<string, ViewDef>([[explore.alias, model.views.get(explore.view)!]]);
   for (const j of explore.joins) aliases.set(j.name, model.views.get(j.view)!);
   const joinByAlias = new Map(explore.joins.map((j) => [j.name, j]));
-  const scope: Scope = { dialect, explore, model, constants, aliases, filters: defaultFilters(explore, query.filters ?? {}), fanout: new Set() };
+  const scope: Scope = {
+    dialect,
+    explore,
+    model,
+    constants,
+    aliases,
+    filters: defaultFilters(explore, query.filters ?? {}),
+    fanout: new Set(),
+  };
 
   const warnings: string[] = [];
   const accessible = (name: string): boolean => {
@@ -364,7 +415,8 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   const requested = [...new Set(query.fields ?? [])];
   if (!requested.length) throw new QueryCompileError('the query selects no fields');
   const selected = requested.filter(accessible).map((name) => ({ name, ...lookupField(scope, name) }));
-  for (const s of selected) if (s.field.kind === 'filter') throw new QueryCompileError(`${s.name} is a filter-only field; it cannot be selected`);
+  for (const s of selected)
+    if (s.field.kind === 'filter') throw new QueryCompileError(`${s.name} is a filter-only field; it cannot be selected`);
   if (!selected.length) throw new QueryCompileError(`none of the requested fields can be queried: ${warnings.join('; ')}`);
   const filterEntries = Object.entries(scope.filters).filter(([name]) => accessible(name));
   for (const name of Object.keys(scope.filters)) if (!filterEntries.some(([n]) => n === name)) delete scope.filters[name];
@@ -383,9 +435,12 @@ export function compileQuery(model: SemanticModel, query: WriteQuery, user: Quer
   for (const [name, expression] of filterEntries) {
     const { alias, field } = lookupField(scope, name);
     if (field.kind === 'filter') continue; // templated filters act inside derived tables only
-    (field.kind === 'measure' ? having : where).push(filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name, field.caseSensitive, dialect));
+    (field.kind === 'measure' ? having : where).push(
+      filterToSql(filterKind(field), filterColumn(scope, alias, field), expression, name, field.caseSensitive, dialect),
+    );
   }
-  if (explore.sqlAlwaysWhere) where.unshift(substitute(scope, explore.sqlAlwaysWhere, explore.alias, `explore ${explore.name}, sql_always_where`, []));
+  if (explore.sqlAlwaysWhere)
+    where.unshift(substitute(scope, explore.sqlAlwaysWhere, explore.alias, `explore ${explore.name}, sql_always_where`, []));
 
   const dims = selected.map((s, i) => (s.field.kind === 'dimension' ? i + 1 : 0)).filter(Boolean);
   const sorts = orderBy(scope, query.sorts ?? [], requested, selected);

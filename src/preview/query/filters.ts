@@ -123,7 +123,8 @@ function dateTerm(dialect: Dialect, col: string, n: FilterASTNode, fail: (r: str
       return { sql: `${col} IS NOT NULL`, is: true };
     case 'past': {
       const count = Number(n.value);
-      if (!TIME_UNITS.includes(n.unit) || !Number.isInteger(count) || count < 1) fail(`"${n.value} ${n.unit}" is not supported by the preview`);
+      if (!TIME_UNITS.includes(n.unit) || !Number.isInteger(count) || count < 1)
+        fail(`"${n.value} ${n.unit}" is not supported by the preview`);
       // Looker counts the current unit in: "7 days" is today and the 6 days before it.
       const current = dialect.timeTrunc(dialect.currentTimestamp(), n.unit as TimeUnit);
       test = `(${col} >= ${dialect.timeAdd(current, 1 - count, n.unit as TimeUnit)} AND ${col} < ${dialect.timeAdd(current, 1, n.unit as TimeUnit)})`;
@@ -162,7 +163,14 @@ function dateTerm(dialect: Dialect, col: string, n: FilterASTNode, fail: (r: str
  * The predicate for `expression` on the SQL expression `col`. `field` names the field in errors.
  * An empty expression filters nothing (`1=1`), as in Looker.
  */
-export function filterToSql(kind: FilterKind, col: string, expression: string, field: string, caseSensitive = true, dialect: Dialect = dialects.duckdb): string {
+export function filterToSql(
+  kind: FilterKind,
+  col: string,
+  expression: string,
+  field: string,
+  caseSensitive = true,
+  dialect: Dialect = dialects.duckdb,
+): string {
   const fail = (reason: string): never => {
     throw new FilterError(field, expression, reason);
   };
@@ -180,7 +188,8 @@ export function filterToSql(kind: FilterKind, col: string, expression: string, f
   }
   if (kind === 'string' && !caseSensitive) {
     // Looker compares lower-cased on both sides when a field is case_sensitive: no.
-    const lower = (n: FilterASTNode): FilterASTNode => (Array.isArray(n.value) ? { ...n, value: n.value.map((v) => String(v).toLowerCase()) } : n);
+    const lower = (n: FilterASTNode): FilterASTNode =>
+      Array.isArray(n.value) ? { ...n, value: n.value.map((v) => String(v).toLowerCase()) } : n;
     return combine(leaves(ast).map((n) => stringTerm(dialect, `LOWER(${col})`, lower(n), fail)));
   }
   const term = { string: stringTerm, number: numberTerm, date: dateTerm }[kind];

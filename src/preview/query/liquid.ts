@@ -17,7 +17,11 @@ export interface LiquidContext {
   where: string;
 }
 
-type Node = { kind: 'text'; text: string } | { kind: 'if'; branches: { test: string | null; body: Node[] }[] } | { kind: 'condition'; field: string; body: Node[] } | { kind: 'output'; expr: string };
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'if'; branches: { test: string | null; body: Node[] }[] }
+  | { kind: 'condition'; field: string; body: Node[] }
+  | { kind: 'output'; expr: string };
 
 const TOKEN = /\{%-?\s*([\s\S]*?)\s*-?%\}|\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
 
@@ -68,7 +72,9 @@ function parse(tokens: Token[], where: string): Node[] {
           const { nodes: body } = block(['endcondition']);
           nodes.push({ kind: 'condition', field: arg.trim(), body });
         } else {
-          throw new Error(`${where}: Liquid tag {% ${t.tag} %} is not supported by the preview (it supports if/elsif/else on _dialect._name and condition)`);
+          throw new Error(
+            `${where}: Liquid tag {% ${t.tag} %} is not supported by the preview (it supports if/elsif/else on _dialect._name and condition)`,
+          );
         }
       }
     }
@@ -80,7 +86,8 @@ function parse(tokens: Token[], where: string): Node[] {
 
 function evalTest(test: string, ctx: LiquidContext): boolean {
   const m = /^_dialect\._name\s*(==|!=)\s*(['"])([^'"]*)\2$/.exec(test.trim());
-  if (!m) throw new Error(`${ctx.where}: Liquid condition "${test}" is not supported by the preview (only _dialect._name == '…' or != '…')`);
+  if (!m)
+    throw new Error(`${ctx.where}: Liquid condition "${test}" is not supported by the preview (only _dialect._name == '…' or != '…')`);
   return m[1] === '==' ? ctx.dialectName === m[3] : ctx.dialectName !== m[3];
 }
 
@@ -91,7 +98,8 @@ function render(nodes: Node[], ctx: LiquidContext): string {
         case 'text':
           return n.text;
         case 'output':
-          if (n.expr !== '_dialect._name') throw new Error(`${ctx.where}: Liquid output {{ ${n.expr} }} is not supported by the preview (only {{ _dialect._name }})`);
+          if (n.expr !== '_dialect._name')
+            throw new Error(`${ctx.where}: Liquid output {{ ${n.expr} }} is not supported by the preview (only {{ _dialect._name }})`);
           return ctx.dialectName;
         case 'if': {
           const branch = n.branches.find((b) => b.test === null || evalTest(b.test, ctx));

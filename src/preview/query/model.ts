@@ -4,16 +4,46 @@
  * understood; everything else is rejected with a message naming the view, field and parameter.
  */
 import { indexAssembledModel, type IndexedExplore, type IndexedField, type IndexedView } from '../../lookml/projectIndex';
-import { BLOCK_KEYS, PERSISTENCE_KEYS, RELATIONSHIPS, type FieldType, type JoinType, type Relationship, type Timeframe as LookerTimeframe } from '../../lookml/vocabulary';
+import {
+  BLOCK_KEYS,
+  PERSISTENCE_KEYS,
+  RELATIONSHIPS,
+  type FieldType,
+  type JoinType,
+  type Relationship,
+  type Timeframe as LookerTimeframe,
+} from '../../lookml/vocabulary';
 import type { LookmlNode } from '../project/load';
 
 export type FieldKind = 'dimension' | 'measure' | 'filter';
 
 /** The part of Looker's vocabulary (src/lookml/vocabulary.ts) the preview compiles (compile.ts). */
 export const DIMENSION_TYPES = ['string', 'number', 'yesno', 'date', 'time'] as const satisfies readonly FieldType<'dimension'>[];
-export const MEASURE_TYPES = ['count', 'count_distinct', 'sum', 'average', 'median', 'min', 'max', 'number'] as const satisfies readonly FieldType<'measure'>[];
+export const MEASURE_TYPES = [
+  'count',
+  'count_distinct',
+  'sum',
+  'average',
+  'median',
+  'min',
+  'max',
+  'number',
+] as const satisfies readonly FieldType<'measure'>[];
 export const FILTER_TYPES = ['string', 'number', 'yesno', 'date', 'date_time'] as const satisfies readonly FieldType<'filter'>[];
-export const TIMEFRAMES = ['raw', 'time', 'date', 'week', 'month', 'quarter', 'year', 'hour', 'minute', 'day_of_week', 'hour_of_day', 'month_name'] as const satisfies readonly LookerTimeframe[];
+export const TIMEFRAMES = [
+  'raw',
+  'time',
+  'date',
+  'week',
+  'month',
+  'quarter',
+  'year',
+  'hour',
+  'minute',
+  'day_of_week',
+  'hour_of_day',
+  'month_name',
+] as const satisfies readonly LookerTimeframe[];
 export type Timeframe = (typeof TIMEFRAMES)[number];
 const SUPPORTED_JOIN_TYPES = ['left_outer', 'inner', 'full_outer'] as const satisfies readonly JoinType[];
 
@@ -96,12 +126,20 @@ export interface SemanticModel {
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const humanize = (name: string) => name.split('_').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+const humanize = (name: string) =>
+  name
+    .split('_')
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(' ');
 
 function rejectUnknown(node: LookmlNode, allowed: readonly string[], where: string) {
   for (const key of Object.keys(node)) {
     if (key.startsWith('$')) continue;
-    if (!allowed.includes(key)) throw new Error(`${where}: LookML parameter '${key}' is not supported by the preview (it supports what journey-stitch generate emits)`);
+    if (!allowed.includes(key))
+      throw new Error(
+        `${where}: LookML parameter '${key}' is not supported by the preview (it supports what journey-stitch generate emits)`,
+      );
   }
 }
 
@@ -143,11 +181,15 @@ function buildView(view: IndexedView): ViewDef {
   };
   for (const f of view.declarations) {
     if (f.kind === 'dimension_group') {
-      if (f.type !== 'time') throw new Error(`view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`);
+      if (f.type !== 'time')
+        throw new Error(`view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`);
       const timeframes = strings(f.node.timeframes);
       if (!timeframes.length) throw new Error(`view ${name}, dimension_group ${f.name}: list its timeframes`);
       for (const tf of timeframes) {
-        if (!(TIMEFRAMES as readonly string[]).includes(tf)) throw new Error(`view ${name}, dimension_group ${f.name}: timeframe ${tf} is not supported by the preview (supported: ${TIMEFRAMES.join(', ')})`);
+        if (!(TIMEFRAMES as readonly string[]).includes(tf))
+          throw new Error(
+            `view ${name}, dimension_group ${f.name}: timeframe ${tf} is not supported by the preview (supported: ${TIMEFRAMES.join(', ')})`,
+          );
         const label = `${typeof f.node.label === 'string' ? f.node.label : humanize(f.name)} ${humanize(tf)}`;
         add(field(name, f, 'dimension', { shortName: `${f.name}_${tf}`, type: 'time', timeframe: tf as Timeframe, group: f.name, label }));
       }
@@ -155,7 +197,10 @@ function buildView(view: IndexedView): ViewDef {
       // (A parameter never gets here: the view's keys were checked above.)
       const def = field(name, f, f.kind);
       const supported = SUPPORTED_TYPES[f.kind];
-      if (!supported.includes(def.type)) throw new Error(`view ${name}, ${f.kind} ${f.name}: type ${def.type} is not supported by the preview (supported: ${supported.join(', ')})`);
+      if (!supported.includes(def.type))
+        throw new Error(
+          `view ${name}, ${f.kind} ${f.name}: type ${def.type} is not supported by the preview (supported: ${supported.join(', ')})`,
+        );
       add(def);
     }
   }
@@ -166,9 +211,11 @@ function buildView(view: IndexedView): ViewDef {
     rejectUnknown(dt, BLOCK_KEYS.derived_table, `view ${name}, derived_table`);
     persisted = PERSISTENCE_KEYS.some((k) => dt[k] !== undefined);
     if (typeof dt.sql === 'string') derivedSql = dt.sql;
-    else if (!persisted) throw new Error(`view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`);
+    else if (!persisted)
+      throw new Error(`view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`);
   }
-  if (!derivedSql && !persisted && typeof node.sql_table_name !== 'string') throw new Error(`view ${name}: has neither sql_table_name nor derived_table`);
+  if (!derivedSql && !persisted && typeof node.sql_table_name !== 'string')
+    throw new Error(`view ${name}: has neither sql_table_name nor derived_table`);
   return {
     name,
     sqlTableName: typeof node.sql_table_name === 'string' ? node.sql_table_name.trim() : undefined,
@@ -207,13 +254,23 @@ function buildExplore(explore: IndexedExplore): ExploreDef {
     rejectUnknown(j, BLOCK_KEYS.join, where);
     // Only a list of fields of the joined view (no sets or ALL_FIELDS*).
     const fields = j.fields === undefined ? undefined : strings(j.fields).map((f) => (f.includes('.') ? f : `${join.name}.${f}`));
-    if (fields?.some((f) => f.includes('*') || !f.startsWith(`${join.name}.`))) throw new Error(`${where}: fields: only a list of ${join.name}'s own fields is supported by the preview`);
+    if (fields?.some((f) => f.includes('*') || !f.startsWith(`${join.name}.`)))
+      throw new Error(`${where}: fields: only a list of ${join.name}'s own fields is supported by the preview`);
     if (typeof j.sql_on !== 'string') throw new Error(`${where}: sql_on is required (the preview supports sql_on joins only)`);
     const relationship = j.relationship ?? 'many_to_one';
     if (!(RELATIONSHIPS as readonly string[]).includes(relationship)) throw new Error(`${where}: unknown relationship ${relationship}`);
     const type = j.type ?? 'left_outer';
-    if (!(SUPPORTED_JOIN_TYPES as readonly string[]).includes(type)) throw new Error(`${where}: join type ${type} is not supported by the preview (${SUPPORTED_JOIN_TYPES.join(', ')})`);
-    return { name: join.name, view: join.view, sqlOn: j.sql_on.trim(), relationship, type, requiredAccessGrants: strings(j.required_access_grants), ...(fields ? { fields } : {}) };
+    if (!(SUPPORTED_JOIN_TYPES as readonly string[]).includes(type))
+      throw new Error(`${where}: join type ${type} is not supported by the preview (${SUPPORTED_JOIN_TYPES.join(', ')})`);
+    return {
+      name: join.name,
+      view: join.view,
+      sqlOn: j.sql_on.trim(),
+      relationship,
+      type,
+      requiredAccessGrants: strings(j.required_access_grants),
+      ...(fields ? { fields } : {}),
+    };
   });
   return {
     name,
@@ -221,7 +278,10 @@ function buildExplore(explore: IndexedExplore): ExploreDef {
     view: explore.view,
     joins,
     alwaysFilter: filterMap(node.always_filter, `explore ${name}, always_filter`),
-    conditionallyFilter: { filters: filterMap(node.conditionally_filter, `explore ${name}, conditionally_filter`), unless: strings(node.conditionally_filter?.unless) },
+    conditionallyFilter: {
+      filters: filterMap(node.conditionally_filter, `explore ${name}, conditionally_filter`),
+      unless: strings(node.conditionally_filter?.unless),
+    },
     sqlAlwaysWhere: typeof node.sql_always_where === 'string' ? node.sql_always_where.trim() : undefined,
     requiredAccessGrants: strings(node.required_access_grants),
   };

@@ -23,7 +23,14 @@ class BigQueryScripting implements Scripting {
     return `RAISE USING MESSAGE = ${this.dialect.stringLiteral(message)};`;
   }
   guarded(body: string, onError: string): string {
-    return ['BEGIN', indent(body), 'EXCEPTION WHEN ERROR THEN', indent(onError), indent('RAISE USING MESSAGE = @@error.message;'), 'END;'].join('\n');
+    return [
+      'BEGIN',
+      indent(body),
+      'EXCEPTION WHEN ERROR THEN',
+      indent(onError),
+      indent('RAISE USING MESSAGE = @@error.message;'),
+      'END;',
+    ].join('\n');
   }
 }
 
@@ -44,11 +51,7 @@ export class BigQueryDialect extends StandardDialect {
 
   stringLiteral(value: string): string {
     if (value.includes('\0')) throw new Error('string literal contains a NUL character');
-    const escaped = value
-      .replace(/\\/g, '\\\\')
-      .replace(/'/g, "\\'")
-      .replace(/\n/g, '\\n')
-      .replace(/\r/g, '\\r');
+    const escaped = value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r');
     return `'${escaped}'`;
   }
   safeTimestamp(expr: string): string {

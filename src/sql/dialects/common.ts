@@ -8,7 +8,9 @@ const UNQUOTABLE = /[\u0000-\u001f\u007f]/;
 
 export function assertQuotable(name: string, what = 'identifier'): void {
   if (name === '' || name.length > 300 || UNQUOTABLE.test(name)) {
-    throw new Error(`invalid ${what} ${JSON.stringify(name)}: use 1 to 300 characters without line breaks, tabs or other control characters`);
+    throw new Error(
+      `invalid ${what} ${JSON.stringify(name)}: use 1 to 300 characters without line breaks, tabs or other control characters`,
+    );
   }
 }
 

@@ -65,7 +65,9 @@ export abstract class StandardDialect implements Dialect {
     return `CAST(${expr} AS ${this.stringType})`;
   }
   nullOf(type: ColumnType): string {
-    const t = { string: this.stringType, int: this.intType, float: this.floatType, bool: this.boolType, timestamp: this.timestampType }[type];
+    const t = { string: this.stringType, int: this.intType, float: this.floatType, bool: this.boolType, timestamp: this.timestampType }[
+      type
+    ];
     return `CAST(NULL AS ${t})`;
   }
   trim(expr: string): string {

@@ -54,7 +54,10 @@ const COPY = /^\s*CREATE(?:\s+OR\s+REPLACE)?\s+TABLE\s+`[^`]+`\.`[^`]+`\.`[^`]+`
 /** A literal the fake can evaluate: a BigQuery string literal (backslash escapes) or an integer. */
 const LITERAL = String.raw`'(?:[^'\\]|\\.)*'|-?\d+`;
 const LITERAL_COLUMN = new RegExp(String.raw`(${LITERAL})\s+AS\s+(\w+)`, 'g');
-const LITERAL_ROW = new RegExp(String.raw`^\s*CREATE\s+TABLE\s+\S+\s+AS\s+SELECT\s+((?:${LITERAL})\s+AS\s+\w+(?:\s*,\s*(?:${LITERAL})\s+AS\s+\w+)*)\s*$`, 'i');
+const LITERAL_ROW = new RegExp(
+  String.raw`^\s*CREATE\s+TABLE\s+\S+\s+AS\s+SELECT\s+((?:${LITERAL})\s+AS\s+\w+(?:\s*,\s*(?:${LITERAL})\s+AS\s+\w+)*)\s*$`,
+  'i',
+);
 /** SELECT of named columns from one table, nothing else. */
 const SELECT_COLUMNS = /^\s*SELECT\s+(\w+(?:\s*,\s*\w+)*)\s+FROM\s+`[^`]+`\.`[^`]+`\.`[^`]+`\s*$/i;
 
@@ -117,14 +120,22 @@ export class FakeBigQuery implements BigQueryClient {
 
   async getColumns(dataset: string): Promise<ColumnInfo[]> {
     if (!this.datasets.has(dataset)) {
-      throw new BigQueryJobError({ reason: 'notFound', message: `Not found: Dataset ${this.project}:${dataset} was not found in location ${this.location}` });
+      throw new BigQueryJobError({
+        reason: 'notFound',
+        message: `Not found: Dataset ${this.project}:${dataset} was not found in location ${this.location}`,
+      });
     }
     // A table the fake created from SQL has columns it does not know; BigQuery lists every table's, so list one.
     const columnsOf = (t: FakeTable) => (t.columns.length ? t.columns : [{ name: '(not known to the fake)', type: 'STRING' }]);
     return [...this.tables.entries()]
       .filter(([key]) => key.startsWith(`${dataset}.`))
       .flatMap(([key, t]) =>
-        columnsOf(t).map((c) => ({ table: key.slice(dataset.length + 1), column: c.name, dataType: c.type, ...('partitioning' in c && c.partitioning && { partitioning: true }) })),
+        columnsOf(t).map((c) => ({
+          table: key.slice(dataset.length + 1),
+          column: c.name,
+          dataType: c.type,
+          ...('partitioning' in c && c.partitioning && { partitioning: true }),
+        })),
       );
   }
 
@@ -158,7 +169,8 @@ export class FakeBigQuery implements BigQueryClient {
     const error = custom.error ?? this.notFound(mustExist, created) ?? (plainCreate ? this.duplicate(created) : undefined);
     if (error && dryRun) throw new BigQueryJobError(error); // jobs.insert refuses an invalid dry run outright: no job
     const copy = COPY.test(sql);
-    const bytes = custom.bytesProcessed ?? (copy ? 0 : reads.reduce((sum, r) => sum + (this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0), 0));
+    const bytes =
+      custom.bytesProcessed ?? (copy ? 0 : reads.reduce((sum, r) => sum + (this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0), 0));
     const tablesRead = new Set(reads.map((r) => `${r.dataset}.${r.table}`)).size;
     const job = this.record(sql, dryRun, error, bytes, custom.slotMs ?? Math.round(bytes / MiB) * 40 + 25, tablesRead);
     if (error) throw new BigQueryJobError(error, job);
@@ -167,16 +179,18 @@ export class FakeBigQuery implements BigQueryClient {
       const largestRead = Math.max(MiB, ...reads.map((r) => this.tables.get(`${r.dataset}.${r.table}`)?.bytes ?? 0));
       if (target.kind === 'create') {
         const row = literalRow(sql);
-        if (!(target.ifNotExists && this.tables.has(key))) this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead, ...(row ? { rows: [row] } : {}) });
-      }
-      else this.tables.delete(key);
+        if (!(target.ifNotExists && this.tables.has(key)))
+          this.tables.set(key, { columns: [], bytes: custom.createdBytes ?? largestRead, ...(row ? { rows: [row] } : {}) });
+      } else this.tables.delete(key);
     }
     return { job, rows: dryRun ? [] : (custom.rows ?? this.storedRows(sql, reads) ?? []) };
   }
 
   /** The rows a SELECT of named columns reads from a table that keeps rows (see the header). */
   private storedRows(sql: string, reads: TableRef[]): Record<string, unknown>[] | undefined {
-    const columns = SELECT_COLUMNS.exec(sql)?.[1].split(',').map((c) => c.trim());
+    const columns = SELECT_COLUMNS.exec(sql)?.[1]
+      .split(',')
+      .map((c) => c.trim());
     const rows = columns && this.tables.get(`${reads[0].dataset}.${reads[0].table}`)?.rows;
     return rows?.map((row) => Object.fromEntries(columns!.map((c) => [c, row[c] ?? null])));
   }
@@ -202,7 +216,14 @@ export class FakeBigQuery implements BigQueryClient {
     return { reason: 'notFound', location: name, message: `Not found: Table ${name} was not found in location ${this.location}` };
   }
 
-  private record(sql: string, dryRun: boolean, error: ErrorProto | undefined, bytes: number, slotMs: number, tablesRead: number): JobResource {
+  private record(
+    sql: string,
+    dryRun: boolean,
+    error: ErrorProto | undefined,
+    bytes: number,
+    slotMs: number,
+    tablesRead: number,
+  ): JobResource {
     const n = this.jobs.length + 1;
     const created = (this.clock += 1000);
     const type = statementType(sql);
@@ -217,7 +238,13 @@ export class FakeBigQuery implements BigQueryClient {
         ? {
             creationTime: String(created),
             totalBytesProcessed: String(bytes),
-            query: { totalBytesProcessed: String(bytes), totalBytesBilled: '0', totalBytesProcessedAccuracy: 'PRECISE', statementType: type, cacheHit: false },
+            query: {
+              totalBytesProcessed: String(bytes),
+              totalBytesBilled: '0',
+              totalBytesProcessedAccuracy: 'PRECISE',
+              statementType: type,
+              cacheHit: false,
+            },
           }
         : {
             creationTime: String(created),

@@ -4,7 +4,15 @@
  */
 import { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../../config/schema';
-import { BigQueryJobError, jobFailure, type BigQueryClient, type ColumnInfo, type ErrorProto, type JobResource, type QueryResult } from './client';
+import {
+  BigQueryJobError,
+  jobFailure,
+  type BigQueryClient,
+  type ColumnInfo,
+  type ErrorProto,
+  type JobResource,
+  type QueryResult,
+} from './client';
 import { dialects } from '../../sql/dialects';
 
 const bq = dialects.bigquery;
@@ -54,7 +62,8 @@ export class GoogleBigQueryClient implements BigQueryClient {
   }
 
   static fromConfig(config: Config): GoogleBigQueryClient {
-    if (config.warehouse !== 'bigquery' || !config.project) throw new Error('warehouse: bigquery with a project is needed to connect to BigQuery');
+    if (config.warehouse !== 'bigquery' || !config.project)
+      throw new Error('warehouse: bigquery with a project is needed to connect to BigQuery');
     return new GoogleBigQueryClient(config.project, config.location, config.key_file);
   }
 
@@ -79,7 +88,13 @@ export class GoogleBigQueryClient implements BigQueryClient {
     const dryRun = options.dryRun ?? false;
     let job;
     try {
-      [job] = await this.api.createQueryJob({ query: sql, useLegacySql: false, dryRun, location: this.location, labels: { tool: 'journey-stitch' } });
+      [job] = await this.api.createQueryJob({
+        query: sql,
+        useLegacySql: false,
+        dryRun,
+        location: this.location,
+        labels: { tool: 'journey-stitch' },
+      });
     } catch (err) {
       throw toJobError(err);
     }
@@ -89,7 +104,10 @@ export class GoogleBigQueryClient implements BigQueryClient {
       const [metadata] = await job.getMetadata();
       return { job: metadata as JobResource, rows: rows as Record<string, unknown>[] };
     } catch (err) {
-      const metadata = await job.getMetadata().then(([m]) => m as JobResource, () => undefined);
+      const metadata = await job.getMetadata().then(
+        ([m]) => m as JobResource,
+        () => undefined,
+      );
       throw toJobError(err, metadata?.status?.errorResult ? metadata : undefined);
     }
   }

@@ -45,7 +45,11 @@ export function transactionScript(apply: SqlStep[]): string {
 }
 
 /** The last run, or undefined when the output dataset or its run log does not exist yet. */
-export async function readLastRun(client: BigQueryClient, outputDataset: string, out: (table: string) => string): Promise<LastRun | undefined> {
+export async function readLastRun(
+  client: BigQueryClient,
+  outputDataset: string,
+  out: (table: string) => string,
+): Promise<LastRun | undefined> {
   if (!(await client.datasetExists(outputDataset))) return undefined;
   try {
     const { rows } = await client.query(lastRunQuery(out));
@@ -91,7 +95,11 @@ export async function runIncrementalOnBigQuery(
   const record = runRecord(config, options.now ?? new Date());
   const cutoff = last.watermark ? subtractHours(last.watermark, config.incremental.lookback_hours) : BEGINNING;
   const plan = buildIncrementalPlan({ config, dialect: bq, raw: target.raw, out: target.out, cutoff, ...record });
-  const apply: SqlStep = { kind: 'sql', name: `apply (one transaction, ${plan.apply.length} statements)`, sql: transactionScript(plan.apply) };
+  const apply: SqlStep = {
+    kind: 'sql',
+    name: `apply (one transaction, ${plan.apply.length} statements)`,
+    sql: transactionScript(plan.apply),
+  };
   const dataset = { outputDataset: target.outputDataset, createDataset: target.createDataset, out: target.out };
   let report: BigQueryRunReport;
   try {

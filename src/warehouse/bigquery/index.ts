@@ -16,7 +16,15 @@ import type { Pipeline } from '../../sql/pipeline';
 import type { BigQueryClient } from './client';
 import { fullRunReason, readLastRun, readRunRow, runIncrementalOnBigQuery } from './incremental';
 import { runLock, withRunLock } from './lock';
-import { dryRunPipeline, ensureDataset, runPipelineOnBigQuery, SCRATCH_RETENTION_DAYS, type BigQueryRunReport, type DryRunReport, type JobReport } from './run';
+import {
+  dryRunPipeline,
+  ensureDataset,
+  runPipelineOnBigQuery,
+  SCRATCH_RETENTION_DAYS,
+  type BigQueryRunReport,
+  type DryRunReport,
+  type JobReport,
+} from './run';
 import { bigQueryLocation, bigQueryRawSources } from './sources';
 import { dialects } from '../../sql/dialects';
 
@@ -33,8 +41,7 @@ export interface StitchBigQueryOptions {
 }
 
 export type StitchBigQueryResult =
-  | { dryRun: false; report: BigQueryRunReport; incremental?: IncrementalOutcome }
-  | { dryRun: true; report: DryRunReport };
+  { dryRun: false; report: BigQueryRunReport; incremental?: IncrementalOutcome } | { dryRun: true; report: DryRunReport };
 
 /** What an --incremental run did: its row of journey_stitch_runs, and why it ran in full if it did. */
 export interface IncrementalOutcome {
@@ -71,7 +78,9 @@ async function rawSources(config: Config, client: BigQueryClient): Promise<RawSo
 
 /** The models compiled for BigQuery against the raw columns that really exist. */
 export async function bigQueryPipeline(config: Config, client: BigQueryClient): Promise<Pipeline> {
-  return compiled(config, async () => buildPipeline({ config, dialect: bq, raw: await rawSources(config, client), out: buildRef(config), inline: true }));
+  return compiled(config, async () =>
+    buildPipeline({ config, dialect: bq, raw: await rawSources(config, client), out: buildRef(config), inline: true }),
+  );
 }
 
 /** Compile the models, naming the raw dataset when a source column is missing. */
@@ -103,7 +112,9 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
     return { dryRun: true, report: await dryRunPipeline(client, pipeline, target) };
   }
   const target = { outputDataset, createDataset: config.output.create_dataset, out, publish: publishedRef(config) };
-  const { report } = await locked(config, client, async () => ({ report: await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob }) }));
+  const { report } = await locked(config, client, async () => ({
+    report: await runPipelineOnBigQuery(client, pipeline, target, { onJob: options.onJob }),
+  }));
   return { dryRun: false, report };
 }
 
@@ -138,7 +149,12 @@ async function stitchBigQueryIncremental(
   const record = runRecord(config, new Date());
   const out = buildRef(config, OUTPUTS_AND_STATE);
   const pipeline = await compiled(config, async () => buildFullPipeline({ config, dialect: bq, raw, out, inline: true, ...record }));
-  const report = await runPipelineOnBigQuery(client, pipeline, { outputDataset, createDataset, out, publish: published }, { onJob: options.onJob });
+  const report = await runPipelineOnBigQuery(
+    client,
+    pipeline,
+    { outputDataset, createDataset, out, publish: published },
+    { onJob: options.onJob },
+  );
   return { report, incremental: { run: await readRunRow(client, published, record.runId), ...(fullReason ? { fullReason } : {}) } };
 }
 
@@ -149,14 +165,19 @@ async function stitchBigQueryIncremental(
  * holds the lock. An incremental run on such tables would mix two states; a full run rebuilds them all.
  */
 async function unpublishedRun(client: BigQueryClient, outputDataset: string): Promise<string | undefined> {
-  const staged = [...new Set((await client.getColumns(outputDataset)).map((c) => c.table).filter((t) => t.startsWith(STAGING_PREFIX)))].sort();
+  const staged = [
+    ...new Set((await client.getColumns(outputDataset)).map((c) => c.table).filter((t) => t.startsWith(STAGING_PREFIX))),
+  ].sort();
   if (staged.length === 0) return undefined;
   return `staged tables of an unfinished run are in ${outputDataset} (${staged.join(', ')}): a run stopped while publishing`;
 }
 
 /** The run row of an --incremental run, for the end of the report. */
 export function formatIncrementalOutcome({ run, fullReason }: IncrementalOutcome): string {
-  const mode = run.mode === 'full' ? `full build (${fullReason ?? 'requested'}), state kept for the next incremental run` : `incremental from ${run.cutoff}`;
+  const mode =
+    run.mode === 'full'
+      ? `full build (${fullReason ?? 'requested'}), state kept for the next incremental run`
+      : `incremental from ${run.cutoff}`;
   const late = lateRowsNote(run.late_rows);
   return `${mode}: ${run.new_events} new event(s), ${run.affected_persons} affected person(s), ${run.rows_rewritten} row(s) rewritten\n${late ? `warning: ${late}\n` : ''}`;
 }
@@ -196,7 +217,10 @@ export function formatDryRun(report: DryRunReport): string {
   const lines = report.datasetMissing ? ['output dataset does not exist yet (stitch creates it with output.create_dataset: true)'] : [];
   for (const e of report.estimates) {
     const what = e.bytes === undefined ? `not estimated: ${e.notEstimated}` : formatBytes(e.bytes).padStart(11);
-    const notes = [e.loop ? `per iteration of ${e.loop}` : '', e.readsPreviousRun ? `sizes from the last run of ${e.readsPreviousRun.join(', ')}` : ''].filter(Boolean);
+    const notes = [
+      e.loop ? `per iteration of ${e.loop}` : '',
+      e.readsPreviousRun ? `sizes from the last run of ${e.readsPreviousRun.join(', ')}` : '',
+    ].filter(Boolean);
     lines.push(`${e.model.padEnd(width)}  ${what}${notes.length ? `  (${notes.join('; ')})` : ''}`);
   }
   const price = `at ${usd(report.pricePerTibUsd)}/TiB`;

@@ -110,7 +110,10 @@ function inspectTable(spec: RawTableSpec, columns: ColumnInfo[] | undefined, tab
   const free = columns.map((c) => c.column).filter((name) => !found.some((f) => f.physical === name));
   const suggestions: ColumnSuggestion[] = [];
   for (const c of [...missing.filter((m) => m.required), ...missing.filter((m) => !m.required)]) {
-    const column = closestName(c.logical, free.filter((f) => !suggestions.some((s) => s.column === f)));
+    const column = closestName(
+      c.logical,
+      free.filter((f) => !suggestions.some((s) => s.column === f)),
+    );
     if (column) suggestions.push({ logical: c.logical, column, required: c.required });
   }
   return {

@@ -53,7 +53,12 @@ function createLockSql(lock: RunLock, holder: Record<keyof LockHolder, string>):
 /** Takes the lock for this process. */
 export function acquireSql(lock: RunLock, holder: LockHolder): string {
   const s = (v: string) => bq.stringLiteral(v);
-  return createLockSql(lock, { run_id: s(holder.run_id), host: s(holder.host), pid: bq.numberLiteral(holder.pid), started_at: s(holder.started_at) });
+  return createLockSql(lock, {
+    run_id: s(holder.run_id),
+    host: s(holder.host),
+    pid: bq.numberLiteral(holder.pid),
+    started_at: s(holder.started_at),
+  });
 }
 
 export const holderSql = (lock: RunLock): string => `SELECT run_id, host, pid, started_at FROM ${lock.ref}`;
@@ -124,12 +129,19 @@ async function release(client: BigQueryClient, lock: RunLock, holder: LockHolder
   try {
     await client.query(dropSql(lock));
   } catch (err) {
-    throw new Error(`${lock.name}: the run ended but its lock could not be dropped (${(err as Error).message}); drop it: DROP TABLE ${lock.ref}`);
+    throw new Error(
+      `${lock.name}: the run ended but its lock could not be dropped (${(err as Error).message}); drop it: DROP TABLE ${lock.ref}`,
+    );
   }
 }
 
 /** Run `work` holding the lock; it is released after a failure too, and the run's own error is the one thrown. */
-export async function withRunLock<T>(client: BigQueryClient, lock: RunLock, work: () => Promise<T>, holder: LockHolder = thisRun()): Promise<T> {
+export async function withRunLock<T>(
+  client: BigQueryClient,
+  lock: RunLock,
+  work: () => Promise<T>,
+  holder: LockHolder = thisRun(),
+): Promise<T> {
   await acquire(client, lock, holder);
   let result: T;
   try {

@@ -128,7 +128,12 @@ class Runner implements PipelineExecutor<Record<string, unknown>[]> {
 }
 
 /** A loop's `changed` query as a statement of its own, named after the loop. */
-const convergenceCheck = (loop: LoopStep): SqlStep => ({ kind: 'sql', name: `${loop.name} (convergence check)`, sql: loop.changedSql, reads: loop.changedReads ?? [] });
+const convergenceCheck = (loop: LoopStep): SqlStep => ({
+  kind: 'sql',
+  name: `${loop.name} (convergence check)`,
+  sql: loop.changedSql,
+  reads: loop.changedReads ?? [],
+});
 
 /** The `changed` count of a convergence check; SUM over no rows is NULL, meaning nothing changed. */
 function changedValue(rows: Record<string, unknown>[], model: string): number {
@@ -176,21 +181,35 @@ export async function runPipelineOnBigQuery(
   // Statements writing in place wait until the staged outputs are published: the run log must never record a
   // run whose tables a failed copy left unpublished (the next incremental run would start from its watermark).
   // Writing, as declared: a statement that only reads an in-place table runs in its place.
-  const writesInPlace = (step: Step) => step.kind === 'sql' && [...createsOf(step), ...writesOf(step)].some((table) => inPlace.includes(table));
+  const writesInPlace = (step: Step) =>
+    step.kind === 'sql' && [...createsOf(step), ...writesOf(step)].some((table) => inPlace.includes(table));
   const deferred = staged.length ? pipeline.steps.filter(writesInPlace) : [];
-  await runPipelineSteps(runner, pipeline.steps.filter((s) => !deferred.includes(s)), {
-    onStepEnd: (step, _index, outcome) => {
-      if (outcome.kind === 'loop') runner.iterations[step.name] = outcome.iterations;
+  await runPipelineSteps(
+    runner,
+    pipeline.steps.filter((s) => !deferred.includes(s)),
+    {
+      onStepEnd: (step, _index, outcome) => {
+        if (outcome.kind === 'loop') runner.iterations[step.name] = outcome.iterations;
+      },
     },
-  });
+  );
   for (const table of staged) {
-    await runner.statement({ kind: 'sql', name: `publish ${table}`, sql: `CREATE OR REPLACE TABLE ${publish!(table)} COPY ${target.out(table)}` });
+    await runner.statement({
+      kind: 'sql',
+      name: `publish ${table}`,
+      sql: `CREATE OR REPLACE TABLE ${publish!(table)} COPY ${target.out(table)}`,
+    });
   }
   for (const step of deferred) await runner.statement(step as SqlStep);
-  for (const table of staged) await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
+  for (const table of staged)
+    await runner.statement({ kind: 'sql', name: `drop ${table}`, sql: `DROP TABLE IF EXISTS ${target.out(table)}` });
   for (const table of pipeline.scratch) {
     const expiry = `TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL ${SCRATCH_RETENTION_DAYS} DAY)`;
-    await runner.statement({ kind: 'sql', name: `expire ${table}`, sql: `ALTER TABLE ${target.out(table)} SET OPTIONS (expiration_timestamp = ${expiry})` });
+    await runner.statement({
+      kind: 'sql',
+      name: `expire ${table}`,
+      sql: `ALTER TABLE ${target.out(table)} SET OPTIONS (expiration_timestamp = ${expiry})`,
+    });
   }
   return {
     datasetCreated,
@@ -318,7 +337,8 @@ export async function dryRunPipeline(
       await estimate(convergenceCheck(step), step);
     }
   }
-  const total = (of: (e: DryRunEstimate) => number | undefined, atCap: boolean) => estimates.reduce((sum, e, i) => sum + (of(e) ?? 0) * (atCap ? multipliers[i] : 1), 0);
+  const total = (of: (e: DryRunEstimate) => number | undefined, atCap: boolean) =>
+    estimates.reduce((sum, e, i) => sum + (of(e) ?? 0) * (atCap ? multipliers[i] : 1), 0);
   const billedBytes = total((e) => e.billedBytes, false);
   const maxBilledBytes = total((e) => e.billedBytes, true);
   return {

@@ -77,7 +77,8 @@ export function bigQueryRawSources(config: Config, columns?: ColumnInfo[]): RawS
       }
       return new Set(found.map((c) => c.column));
     },
-    isTimestamp: (table, column) => present?.get(spec(table).table)?.some((c) => c.column === column && c.dataType === 'TIMESTAMP') ?? false,
+    isTimestamp: (table, column) =>
+      present?.get(spec(table).table)?.some((c) => c.column === column && c.dataType === 'TIMESTAMP') ?? false,
     partitionColumn: (table) => partitionColumnOf(present?.get(spec(table).table) ?? [], rawTimestampColumn(config, table)),
   };
 }

@@ -15,10 +15,13 @@ export interface TableRef {
 const TABLE_REF = /`([^`]+)`\.`([^`]+)`\.`([^`]+)`/g;
 const TARGET = /^\s*(CREATE(?:\s+OR\s+REPLACE)?\s+TABLE(\s+IF\s+NOT\s+EXISTS)?|DROP\s+TABLE(\s+IF\s+EXISTS)?|ALTER\s+TABLE)\s+(?=`)/i;
 
-export const tableRefs = (sql: string): TableRef[] => [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
+export const tableRefs = (sql: string): TableRef[] =>
+  [...sql.matchAll(TABLE_REF)].map((m) => ({ project: m[1], dataset: m[2], table: m[3], at: m.index }));
 
 /** The table a CREATE, DROP or ALTER TABLE statement writes, if any. */
-export function targetOf(sql: string): { kind: 'create' | 'drop' | 'alter'; ifExists: boolean; ifNotExists: boolean; ref: TableRef } | undefined {
+export function targetOf(
+  sql: string,
+): { kind: 'create' | 'drop' | 'alter'; ifExists: boolean; ifNotExists: boolean; ref: TableRef } | undefined {
   const m = TARGET.exec(sql);
   const ref = m && tableRefs(sql).find((r) => r.at === m[0].length);
   if (!m || !ref) return undefined;

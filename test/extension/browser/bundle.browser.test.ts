@@ -29,7 +29,9 @@ function newestSource(dir: string): number {
 
 /** Builds the bundle unless dist/bundle.js is newer than every extension source. */
 function ensureBundle() {
-  const stale = !existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < Math.max(newestSource(path.join(ROOT, 'src/extension')), newestSource(path.join(ROOT, 'src/contract')));
+  const stale =
+    !existsSync(BUNDLE) ||
+    statSync(BUNDLE).mtimeMs < Math.max(newestSource(path.join(ROOT, 'src/extension')), newestSource(path.join(ROOT, 'src/contract')));
   if (stale) execFileSync('npx', ['webpack', '--mode', 'production'], { cwd: ROOT, stdio: 'inherit' });
 }
 
@@ -42,15 +44,41 @@ const rows = (q: InlineQuery): Record<string, unknown>[] => {
       { [jp.step(1)]: 'Blog', [jp.count]: 45 },
     ];
   }
-  if (q.fields.includes(jp.identifiedCount)) return [{ [jp.count]: 255, [jp.identifiedCount]: 90, [jp.inferredCount]: 12, [jp.conversions]: 40 }];
+  if (q.fields.includes(jp.identifiedCount))
+    return [{ [jp.count]: 255, [jp.identifiedCount]: 90, [jp.inferredCount]: 12, [jp.conversions]: 40 }];
   if (q.view === EXPLORES.events && q.fields.length === 1) return [{ [EVENT_FIELDS.source]: 'linkedin' }, { [EVENT_FIELDS.source]: 'web' }];
   if (q.view === EXPLORES.events) {
     return [
-      { [EVENT_FIELDS.eventId]: 'e1', [EVENT_FIELDS.occurredTime]: '2024-03-01 09:00:00', [EVENT_FIELDS.source]: 'linkedin', [EVENT_FIELDS.eventType]: 'offsite', [EVENT_FIELDS.offsiteAction]: 'liked', [EVENT_FIELDS.isInferred]: 'Yes', [EVENT_FIELDS.linkReason]: 'name_match' },
-      { [EVENT_FIELDS.eventId]: 'e2', [EVENT_FIELDS.occurredTime]: '2024-03-01 10:00:00', [EVENT_FIELDS.source]: 'web', [EVENT_FIELDS.eventType]: 'page', [EVENT_FIELDS.pageTitle]: 'Pricing', [EVENT_FIELDS.anonymousId]: 'anon-1', [EVENT_FIELDS.isInferred]: 'No', [EVENT_FIELDS.linkReason]: 'user_id' },
+      {
+        [EVENT_FIELDS.eventId]: 'e1',
+        [EVENT_FIELDS.occurredTime]: '2024-03-01 09:00:00',
+        [EVENT_FIELDS.source]: 'linkedin',
+        [EVENT_FIELDS.eventType]: 'offsite',
+        [EVENT_FIELDS.offsiteAction]: 'liked',
+        [EVENT_FIELDS.isInferred]: 'Yes',
+        [EVENT_FIELDS.linkReason]: 'name_match',
+      },
+      {
+        [EVENT_FIELDS.eventId]: 'e2',
+        [EVENT_FIELDS.occurredTime]: '2024-03-01 10:00:00',
+        [EVENT_FIELDS.source]: 'web',
+        [EVENT_FIELDS.eventType]: 'page',
+        [EVENT_FIELDS.pageTitle]: 'Pricing',
+        [EVENT_FIELDS.anonymousId]: 'anon-1',
+        [EVENT_FIELDS.isInferred]: 'No',
+        [EVENT_FIELDS.linkReason]: 'user_id',
+      },
     ];
   }
-  return [{ [PERSON_FIELDS.personId]: 'user_42', [PERSON_FIELDS.name]: 'Ada Lovelace', [PERSON_FIELDS.email]: 'ada@example.com', [PERSON_FIELDS.identityStatus]: 'inferred', [PERSON_FIELDS.eventCount]: 2 }];
+  return [
+    {
+      [PERSON_FIELDS.personId]: 'user_42',
+      [PERSON_FIELDS.name]: 'Ada Lovelace',
+      [PERSON_FIELDS.email]: 'ada@example.com',
+      [PERSON_FIELDS.identityStatus]: 'inferred',
+      [PERSON_FIELDS.eventCount]: 2,
+    },
+  ];
 };
 
 function jsonDetail(q: InlineQuery) {
@@ -79,7 +107,16 @@ describe('production bundle in Chromium', () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 240_000);
@@ -97,7 +134,8 @@ describe('production bundle in Chromium', () => {
     await page.exposeFunction('answerExtensionRequest', (request: { type: string; payload?: { path: string; body: InlineQuery } }) => {
       if (request.type !== 'INVOKE_CORE_SDK' || !request.payload) return undefined;
       calls.push(request.payload);
-      if (!request.payload.path.startsWith('/queries/run/')) return { ok: false, error: { message: `not entitled: ${request.payload.path}` } };
+      if (!request.payload.path.startsWith('/queries/run/'))
+        return { ok: false, error: { message: `not entitled: ${request.payload.path}` } };
       return { ok: true, value: jsonDetail(request.payload.body) };
     });
     await page.goto(origin);

@@ -4,7 +4,8 @@
  * one radio per group (the checked one, else the first), as browsers do. Positive tabindex values are not ordered
  * first: the extension uses none.
  */
-const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, [contenteditable=""], [contenteditable="true"], [tabindex]';
+const FOCUSABLE =
+  'a[href], area[href], button, input, select, textarea, iframe, summary, [contenteditable=""], [contenteditable="true"], [tabindex]';
 
 function isHidden(el: Element): boolean {
   for (let e: Element | null = el; e; e = e.parentElement) {
@@ -33,7 +34,9 @@ export function tabStops(root: ParentNode = document): Element[] {
   );
   return candidates.filter((el) => {
     if (!(el instanceof HTMLInputElement) || el.type !== 'radio' || !el.name) return true;
-    const group = candidates.filter((c): c is HTMLInputElement => c instanceof HTMLInputElement && c.type === 'radio' && c.name === el.name);
+    const group = candidates.filter(
+      (c): c is HTMLInputElement => c instanceof HTMLInputElement && c.type === 'radio' && c.name === el.name,
+    );
     const stop = group.find((r) => r.checked) ?? group[0];
     if (seenRadioGroups.has(el.name) || stop !== el) return false;
     seenRadioGroups.add(el.name);

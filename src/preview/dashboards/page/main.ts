@@ -22,7 +22,8 @@ window.__dashboardTiles = {};
 
 const form = document.querySelector<HTMLFormElement>('form.filters')!;
 const params = new URLSearchParams(location.search);
-for (const input of form.querySelectorAll<HTMLInputElement>('input[type=text]')) if (params.has(input.name)) input.value = params.get(input.name)!;
+for (const input of form.querySelectorAll<HTMLInputElement>('input[type=text]'))
+  if (params.has(input.name)) input.value = params.get(input.name)!;
 const pii = form.querySelector<HTMLInputElement>('input[name=pii]')!;
 pii.checked = params.get('pii') === 'yes';
 form.addEventListener('submit', (ev) => {

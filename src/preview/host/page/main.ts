@@ -49,7 +49,11 @@ piiSwitch.addEventListener('change', () => {
 const storagePrefix = `${config.extensionId}:`;
 
 async function callCoreApi(request: Extract<Effect, { kind: 'core' }>['request']): Promise<unknown> {
-  const res = await fetch('/__preview/api/core', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request, user }) });
+  const res = await fetch('/__preview/api/core', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ request, user }),
+  });
   const answer = await res.json();
   if (answer.refused) throw new Error(answer.refused);
   return answer.response;
@@ -81,7 +85,11 @@ async function perform(effect: Effect): Promise<unknown> {
       const ownRoute = url.origin === location.origin && url.pathname.startsWith(`/extensions/${config.extensionId}`);
       if (ownRoute) location.assign(url.toString());
       else if (url.origin !== location.origin) window.open(url.toString(), effect.target ?? '_self');
-      else showStatus(`Looker would open ${effect.url}${effect.target ? ' in a new window' : ''}; Looker pages are not part of the preview.`, 'info');
+      else
+        showStatus(
+          `Looker would open ${effect.url}${effect.target ? ' in a new window' : ''}; Looker pages are not part of the preview.`,
+          'info',
+        );
       return undefined;
     }
     case 'title':
@@ -101,7 +109,12 @@ async function handle(request: ExtensionRequest): Promise<unknown> {
     return value;
   } catch (e) {
     const message = (e as Error).message;
-    window.__previewLog.push({ type: request.type, detail, outcome: effect.kind === 'core' || effect.kind === 'refuse' ? 'refused' : 'error', message });
+    window.__previewLog.push({
+      type: request.type,
+      detail,
+      outcome: effect.kind === 'core' || effect.kind === 'refuse' ? 'refused' : 'error',
+      message,
+    });
     showStatus(`Refused ${request.type}${detail ? ` ${detail}` : ''}: ${message}`, 'error');
     throw e;
   }
@@ -139,12 +152,22 @@ async function start() {
   document.body.dataset.connected = 'true';
   // Back/forward in the host: tell the extension, as Looker does.
   window.addEventListener('popstate', () => {
-    connection?.send('EXTENSION_NOTIFICATION', { type: 'ROUTE_CHANGED', payload: { route: routeFromHostPath(location.pathname + location.search, config.extensionId), routeState: history.state ?? undefined } });
+    connection?.send('EXTENSION_NOTIFICATION', {
+      type: 'ROUTE_CHANGED',
+      payload: {
+        route: routeFromHostPath(location.pathname + location.search, config.extensionId),
+        routeState: history.state ?? undefined,
+      },
+    });
   });
 }
 
 const CONNECT_WARNING_MS = 15_000;
 setTimeout(() => {
-  if (!window.__previewConnected) showStatus(`The extension has not connected after ${CONNECT_WARNING_MS / 1000}s: does the bundle call connectExtensionHost? See the browser console, or rebuild it (npm run build:extension).`, 'error');
+  if (!window.__previewConnected)
+    showStatus(
+      `The extension has not connected after ${CONNECT_WARNING_MS / 1000}s: does the bundle call connectExtensionHost? See the browser console, or rebuild it (npm run build:extension).`,
+      'error',
+    );
 }, CONNECT_WARNING_MS);
 start().catch((e) => showStatus(`Could not connect to the extension: ${(e as Error).message}`, 'error'));
