@@ -164,7 +164,7 @@ async function cost(data: string, incrementShare?: number) {
   try {
     await materializeRaw(db.conn, db.loaded);
     const ledger = withScanLedger(db.conn, DATE_PARTITIONS);
-    const pipeline = buildPipeline({ config: db.config, dialect: duck, raw: db.raw, out: (t) => duck.quoteIdent(t) });
+    const pipeline = buildPipeline({ config: db.config, dialect: duck, raw: db.raw, out: (t) => duck.quoteIdent(t), inline: true });
     await runPipeline(ledger.conn, pipeline, { onStep: perStep(ledger, full) });
     const seedScan = await statementScan(db.conn, seedSql(db.raw, db.config));
 
