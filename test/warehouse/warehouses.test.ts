@@ -1,6 +1,6 @@
 /**
  * The Warehouse interface the CLI dispatches through: one per warehouse in the registry, each with its dialect;
- * DuckDB's stitches and checks source files over src/engine, BigQuery's stitches (or dry-runs) and introspects
+ * DuckDB's stitches and checks source files (src/warehouse/duckdb), BigQuery's stitches (or dry-runs) and introspects
  * over src/warehouse/bigquery (here with the fake client).
  */
 import { existsSync } from 'node:fs';
