@@ -8,7 +8,6 @@ const LAYERS = [
   'cli',
   'config',
   'contract',
-  'engine',
   'evaluate',
   'extension',
   'lookml',
@@ -30,22 +29,52 @@ const MAY_IMPORT = {
   lookml: ['config', 'contract', 'models', 'sql'],
   sample: ['config', 'sql'],
   extension: ['contract', 'oracle'],
-  engine: ['check', 'config', 'contract', 'models', 'sql'],
-  warehouse: ['check', 'config', 'contract', 'engine', 'models', 'sql'],
-  check: ['config', 'engine', 'models', 'sql', 'warehouse'],
-  evaluate: ['config', 'engine', 'models', 'sample', 'sql'],
+  warehouse: ['check', 'config', 'contract', 'models', 'sql'],
+  check: ['config', 'models', 'sql', 'warehouse'],
+  evaluate: ['config', 'models', 'sample', 'sql', 'warehouse'],
   // The local Looker host calls the library (sample, stitch, generate), never the CLI.
-  preview: ['config', 'contract', 'engine', 'extension', 'lookml', 'sample', 'sql'],
+  preview: ['config', 'contract', 'extension', 'lookml', 'sample', 'sql', 'warehouse'],
 };
 
-const boundaries = Object.entries(MAY_IMPORT).map(([layer, allowed]) => {
-  const forbidden = LAYERS.filter((other) => other !== layer && !allowed.includes(other));
-  const message = `src/${layer}/ may import only ${allowed.join(', ') || 'no other layer'} (docs/development.md, Layers).`;
-  return {
-    files: [`src/${layer}/**/*.{ts,tsx}`],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: `^\\.\\./(\\.\\./)*(${forbidden.join('|')})(/|$)`, message }] }] },
-  };
-});
+/**
+ * Inside src/warehouse/: each warehouse stands beside the others, never on them; what they share (the interface,
+ * the run record, the Progress sink) sits in src/warehouse/ itself, which imports no warehouse but in its registry.
+ */
+const WAREHOUSES = ['bigquery', 'duckdb'];
+const warehouseBoundaries = [
+  ...WAREHOUSES.map((name) => ({
+    files: [`src/warehouse/${name}/**/*.{ts,tsx}`],
+    forbidden: WAREHOUSES.filter((other) => other !== name),
+    message: `src/warehouse/${name}/ may not import another warehouse; move what both need to src/warehouse/ (docs/development.md, Layers).`,
+  })),
+  {
+    files: ['src/warehouse/*.{ts,tsx}'],
+    ignores: ['src/warehouse/index.ts'],
+    forbidden: WAREHOUSES,
+    message: 'src/warehouse/ outside its registry (index.ts) may not import a warehouse (docs/development.md, Layers).',
+  },
+];
+
+const layerPattern = (layer) => {
+  const forbidden = LAYERS.filter((other) => other !== layer && !MAY_IMPORT[layer].includes(other));
+  const message = `src/${layer}/ may import only ${MAY_IMPORT[layer].join(', ') || 'no other layer'} (docs/development.md, Layers).`;
+  return { regex: `^\\.\\./(\\.\\./)*(${forbidden.join('|')})(/|$)`, message };
+};
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+const boundaries = [
+  ...Object.keys(MAY_IMPORT).map((layer) => ({ files: [`src/${layer}/**/*.{ts,tsx}`], rules: restrict([layerPattern(layer)]) })),
+  // A later block replaces the rule's patterns for its files: it repeats the warehouse layer's own.
+  ...warehouseBoundaries.map(({ files, ignores, forbidden, message }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: restrict([
+      layerPattern('warehouse'),
+      // ./duckdb, ../duckdb, ../../warehouse/duckdb: however the path gets there.
+      { regex: `^(\\./|(\\.\\./)+)(warehouse/)?(${forbidden.join('|')})(/|$)`, message },
+    ]),
+  })),
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'bundle.js', 'test-artifacts/**', 'lookml/**'] },

@@ -1,4 +1,4 @@
-/** Two projects: the engine/generator/preview run in Node; the extension renders in jsdom. */
+/** Two projects: the warehouses, generator and preview run in Node; the extension renders in jsdom. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { transform: { react: { runtime: 'automatic' } } } }] };
 // d3 and friends ship ESM only: let swc transform them.
 const transformIgnorePatterns = ['/node_modules/(?!(d3-[^/]+|d3|internmap|delaunator|robust-predicates)/)'];

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { OFFSITE_NAME_COLUMNS, type Config } from '../config/schema';
-import { loadSources, tooUnreadable, unreadableMessage, type LoadedSources, type LoadedTable } from '../engine/load';
+import { loadSources, tooUnreadable, unreadableMessage, type LoadedSources, type LoadedTable } from '../warehouse/duckdb/load';
 import { buildPipeline, SourceColumnError } from '../models';
 import { matchHeaders, normalHeader, withHeaderMatches, type HeaderMatching } from '../models/headers';
 import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';

@@ -3,7 +3,7 @@
  * scheduler, a pipe, TERM=dumb) plain lines; with --quiet nothing. cli-progress is loaded only when a bar is drawn,
  * so `journey-stitch --help` and non-terminal runs never load it.
  */
-import { formatAmount, lineProgress, silentProgress, type Progress, type ProgressUnit } from '../engine/progress';
+import { formatAmount, lineProgress, silentProgress, type Progress, type ProgressUnit } from '../warehouse/progress';
 
 /** The stream a sink writes to: process.stderr, or a stand-in with the same few members (tests). */
 export interface OutputStream {

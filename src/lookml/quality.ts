@@ -129,7 +129,7 @@ export function runsView(): Named {
       runNumber('affected_persons', 'Persons Re-stitched', 'Persons the run recomputed from all their events.'),
       runNumber('rows_rewritten', 'Rows Rewritten', 'Output rows the run replaced.'),
       runNumber('late_rows', 'Late Rows', 'Raw rows that arrived after the run that covered their time (not read: a full stitch includes them).'),
-      // As `stitch` counts the late rows still missing from the output (engine/incremental.ts outstandingLateRows).
+      // As `stitch` counts the late rows still missing from the output (warehouse/duckdb/incremental.ts outstandingLateRows).
       named('is_after_last_full_run', {
         type: 'yesno',
         label: 'Is After Last Full Run',

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadConfig } from '../config/load';
-import { lineProgress } from '../engine/progress';
-import { stitchDuckDB } from '../engine/stitch';
+import { lineProgress } from '../warehouse/progress';
+import { stitchDuckDB } from '../warehouse/duckdb/stitch';
 import { generateLookml } from '../lookml/generate';
 import { generateSample, resolveSampleOptions } from '../sample';
 import { DEMO_OPTIONS } from '../sample/demo-size';
@@ -210,7 +210,14 @@ export async function prepareDemo(
     {
       name: 'stitch',
       inputs: () =>
-        hashInputs(root, [...code('src/engine', 'src/models', 'src/sql'), ...listFiles(paths.dataDir, ['.'], isDatabase)], stitchArgs),
+        hashInputs(
+          root,
+          [
+            ...code('src/warehouse/duckdb', 'src/warehouse/runRecord.ts', 'src/models', 'src/sql'),
+            ...listFiles(paths.dataDir, ['.'], isDatabase),
+          ],
+          stitchArgs,
+        ),
       outputs: [paths.database],
       run: () =>
         logged('stitch', quiet, async (log) => stitchDuckDB((await loadConfig(paths.config)).config, { progress: lineProgress(log) })),

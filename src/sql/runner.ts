@@ -2,7 +2,7 @@
  * The one loop that runs a Pipeline's steps, whatever the warehouse: statements in order; a loop's body and then its
  * convergence check, again and again until nothing changed, or until its iteration cap, which is an error (the result
  * would be partial). What running a statement means (a DuckDB query, a BigQuery job) and what it reports is the
- * executor's: src/engine/run.ts (DuckDB) and src/warehouse/bigquery/run.ts each give one.
+ * executor's: src/warehouse/duckdb/run.ts (DuckDB) and src/warehouse/bigquery/run.ts each give one.
  */
 import type { LoopStep, SqlStep, Step } from './pipeline';
 import { JourneyStitchError } from '../contract/errors';

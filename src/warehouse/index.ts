@@ -2,7 +2,7 @@
 import type { WarehouseName } from '../sql/dialect';
 import type { BigQueryClient } from './bigquery/client';
 import { bigQueryWarehouse } from './bigquery/warehouse';
-import { duckdbWarehouse } from './duckdb';
+import { duckdbWarehouse } from './duckdb/warehouse';
 import type { Warehouse } from './warehouse';
 
 /** What a warehouse may be given instead of connecting itself (tests pass fakes). */

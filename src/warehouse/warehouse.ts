@@ -1,10 +1,11 @@
 /**
  * One interface per warehouse, so the CLI dispatches instead of branching on the warehouse's name: a new
  * warehouse is a Dialect class (src/sql/dialects) plus a Warehouse here, each with a registry entry
- * (./index.ts). DuckDB's runs over src/engine, BigQuery's over ./bigquery.
+ * (./index.ts). DuckDB's in ./duckdb, BigQuery's in ./bigquery; what both share (the
+ * Progress sink, the run record) sits here beside this file.
  */
 import type { Config } from '../config/schema';
-import type { Progress } from '../engine/progress';
+import type { Progress } from './progress';
 import type { RawSources } from '../models/types';
 import type { Dialect, WarehouseName } from '../sql/dialect';
 import type { ScriptOptions } from '../sql/script';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeTinyWorld } from '../engine/tiny-world';
+import { writeTinyWorld } from '../warehouse/duckdb/tiny-world';
 import { runCli } from './run-cli';
 
 const CONFIG = `warehouse: duckdb

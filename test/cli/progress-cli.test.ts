@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { TINY_CONFIG, writeTinyWorld } from '../engine/tiny-world';
+import { TINY_CONFIG, writeTinyWorld } from '../warehouse/duckdb/tiny-world';
 import { BIN, runCli } from './run-cli';
 
 const ESC = '\x1b';

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { barProgress, progressFor } from '../../src/cli/progress';
-import { formatAmount, lineProgress, silentProgress } from '../../src/engine/progress';
+import { formatAmount, lineProgress, silentProgress } from '../../src/warehouse/progress';
 
 const ESC = '\x1b';
 

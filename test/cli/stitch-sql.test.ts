@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { OFFSITE_COLUMNS, SEGMENT_COLUMNS } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
-import { TINY_CONFIG, writeTinyWorld } from '../engine/tiny-world';
+import { TINY_CONFIG, writeTinyWorld } from '../warehouse/duckdb/tiny-world';
 import { createTable, openMemoryDb, queryRows } from '../support/duckdb';
 import { useZetaSQL } from '../support/zetasql';
 import { runCli } from './run-cli';

@@ -16,10 +16,10 @@ import { PREVIEW_USERS } from '../../src/preview/api/users';
 import { prepareDemo } from '../../src/preview/demo';
 import { loadPreviewProject, type PreviewProject } from '../../src/preview/project';
 import { compileQuery } from '../../src/preview/query/compile';
-import { stitchDuckDB } from '../../src/engine/stitch';
+import { stitchDuckDB } from '../../src/warehouse/duckdb/stitch';
 import { GENERATED_MARK, generateProject } from '../../src/lookml/project';
 import { writeProject } from '../../src/lookml/write';
-import { tinyConfig, writeTinyWorld } from '../engine/tiny-world';
+import { tinyConfig, writeTinyWorld } from '../warehouse/duckdb/tiny-world';
 
 /** Raw columns holding personal data, in the demo's Segment and LinkedIn files. */
 const PERSONAL_COLUMNS = ['user_id', 'email', 'name', 'first_name', 'last_name', 'full_name', 'context_ip', 'profile_url'];

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load';
-import { stitchDuckDB } from '../../src/engine/stitch';
+import { stitchDuckDB } from '../../src/warehouse/duckdb/stitch';
 import { GENERATED_MARK, generateProject } from '../../src/lookml/project';
 import { writeProject } from '../../src/lookml/write';
 

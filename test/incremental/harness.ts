@@ -5,8 +5,8 @@
  */
 import { nameMatching, OFFSITE_COLUMNS, SEGMENT_COLUMNS, type Config } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables } from '../../src/contract/tables';
-import { refreshFull, refreshIncremental, type RefreshResult } from '../../src/engine/incremental';
-import { runPipeline } from '../../src/engine/run';
+import { refreshFull, refreshIncremental, type RefreshResult } from '../../src/warehouse/duckdb/incremental';
+import { runPipeline } from '../../src/warehouse/duckdb/run';
 import { buildPipeline, type MatchModel, type RawSources } from '../../src/models';
 import type { IncrementalConfig } from '../../src/models/incremental';
 import type { OracleInput, RawRow } from '../../src/oracle';

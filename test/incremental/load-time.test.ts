@@ -5,7 +5,7 @@
  * with a real `_PARTITIONTIME` column standing in for the pseudo column, and with a DATE column; the BigQuery SQL is
  * analyzed in bigquery-analyze.test.ts, and the partitioning read from INFORMATION_SCHEMA below.
  */
-import { refreshFull, refreshIncremental } from '../../src/engine/incremental';
+import { refreshFull, refreshIncremental } from '../../src/warehouse/duckdb/incremental';
 import { loadedSince } from '../../src/models/incremental';
 import type { RawSources } from '../../src/models';
 import type { PartitionColumn } from '../../src/models/types';

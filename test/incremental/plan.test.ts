@@ -3,7 +3,7 @@
  * through the config's mapping, the config fragment and the config fingerprint that forces a full run.
  */
 import { configSchema } from '../../src/config/schema';
-import { configHash } from '../../src/engine/incremental';
+import { configHash } from '../../src/warehouse/runRecord';
 import { incrementalConfigSchema, rawTimestampColumn, subtractHours, timestampLiteral } from '../../src/models/incremental';
 import { BigQueryDialect, DuckDBDialect } from '../../src/sql/dialects';
 import { testConfig } from '../support/scenarios';

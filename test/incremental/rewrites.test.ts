@@ -4,7 +4,7 @@
  * to a full run (no state, changed config), and a failing run that leaves the tables as they were.
  */
 import { OUTPUT_TABLES } from '../../src/contract/tables';
-import { refreshIncremental } from '../../src/engine/incremental';
+import { refreshIncremental } from '../../src/warehouse/duckdb/incremental';
 import { STATE_TABLES } from '../../src/models/incremental';
 import type { OracleInput } from '../../src/oracle';
 import { queryRows, type TestDb } from '../support/duckdb';

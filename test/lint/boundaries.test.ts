@@ -16,12 +16,18 @@ function lint(file: string, source: string): string {
 
 describe('layer boundaries (eslint.config.mjs)', () => {
   it.each([
-    ['src/models/example.ts', "import { stitchDuckDB } from '../engine/stitch';"],
-    ['src/models/incremental/example.ts', "import { runPipeline } from '../../engine/run';"],
+    ['src/models/example.ts', "import { stitchDuckDB } from '../warehouse/duckdb/stitch';"],
+    ['src/models/incremental/example.ts', "import { runPipeline } from '../../warehouse/duckdb/run';"],
     ['src/config/example.ts', "import { buildPipeline } from '../models';"],
-    ['src/extension/example.tsx', "import { loadSources } from '../engine/load';"],
+    ['src/extension/example.tsx', "import { loadSources } from '../warehouse/duckdb/load';"],
     ['src/sql/example.ts', "import { configSchema } from '../config/schema';"],
     ['src/preview/example.ts', "import { buildProgram } from '../cli/main';"],
+    // Each warehouse beside the other, never on it; the shared modules in src/warehouse/ import neither.
+    ['src/warehouse/bigquery/example.ts', "import { runPipeline } from '../duckdb/run';"],
+    ['src/warehouse/bigquery/example.ts', "import { loadSources } from '../../warehouse/duckdb/load';"],
+    ['src/warehouse/duckdb/example.ts', "import { stitchBigQuery } from '../bigquery';"],
+    ['src/warehouse/example.ts', "import { stitchDuckDB } from './duckdb/stitch';"],
+    ['src/warehouse/bigquery/example.ts', "import { buildProgram } from '../../cli/main';"],
   ])(
     '%s may not import across its layer: %s',
     (file, source) => {
@@ -34,7 +40,11 @@ describe('layer boundaries (eslint.config.mjs)', () => {
 
   it.each([
     ['src/models/example.ts', "import { DuckDBDialect } from '../sql/dialects/duckdb';"],
-    ['src/engine/example.ts', "import { buildPipeline } from '../models';"],
+    ['src/warehouse/duckdb/example.ts', "import { buildPipeline } from '../../models';"],
+    ['src/warehouse/bigquery/example.ts', "import { runRecord } from '../runRecord';"],
+    ['src/warehouse/duckdb/example.ts', "import { lineProgress } from '../progress';"],
+    ['src/warehouse/index.ts', "import { duckdbWarehouse } from './duckdb/warehouse';"],
+    ['src/preview/example.ts', "import { stitchDuckDB } from '../warehouse/duckdb/stitch';"],
     ['src/models/incremental/example.ts', "import { appendCandidatesSql } from './append';"],
     ['src/preview/example.ts', "import { generateLookml } from '../lookml/generate';"],
     ['src/sql/example.ts', "import { JourneyStitchError } from '../contract/errors';"],

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resolveConfigPaths } from '../../src/config/load';
 import { configSchema, type Config } from '../../src/config/schema';
-import { stitchDuckDB } from '../../src/engine/stitch';
+import { stitchDuckDB } from '../../src/warehouse/duckdb/stitch';
 import { generateProject } from '../../src/lookml/project';
 import { PREVIEW_DIALECT_NAME, renderLiquid } from '../../src/preview/query/liquid';
 import { generateSample, resolveSampleOptions, sampleConfig } from '../../src/sample';

@@ -3,7 +3,7 @@
  * each backend must give the hand-written persons, statuses and link reasons, and DuckDB must equal the
  * oracle on every output table.
  */
-import { LoopCapError } from '../../src/engine/run';
+import { LoopCapError } from '../../src/warehouse/duckdb/run';
 import { OUTPUT_TABLES, outputTables } from '../../src/contract/tables';
 import { stitchOracle, type Row } from '../../src/oracle';
 import { md5 } from '../../src/oracle/values';

@@ -1,6 +1,6 @@
 /**
  * The one step loop both warehouses run (src/sql/runner.ts), with a scripted executor: order of statements and
- * convergence checks, the iteration cap, hooks. DuckDB (test/engine/run.test.ts) and BigQuery's fake
+ * convergence checks, the iteration cap, hooks. DuckDB (test/warehouse/duckdb/run.test.ts) and BigQuery's fake
  * (test/warehouse/bigquery-run.test.ts) run it for real.
  */
 import type { LoopStep, SqlStep, Step } from '../../src/sql/pipeline';

@@ -6,7 +6,7 @@
  */
 import { OFFSITE_COLUMNS, SEGMENT_COLUMNS, type Config } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE, outputTables, type OutputTable } from '../../src/contract/tables';
-import { runPipeline, type RunReport } from '../../src/engine/run';
+import { runPipeline, type RunReport } from '../../src/warehouse/duckdb/run';
 import { buildPipeline, type RawSources } from '../../src/models';
 import type { OracleInput, RawRow, Row } from '../../src/oracle';
 import { compareText, isoFromMicros } from '../../src/oracle/values';

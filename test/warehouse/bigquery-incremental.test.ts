@@ -6,7 +6,7 @@
  */
 import { configSchema, type ConfigInput } from '../../src/config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
-import { configHash } from '../../src/engine/incremental';
+import { configHash } from '../../src/warehouse/runRecord';
 import { STATE_TABLES } from '../../src/models/incremental';
 import { FakeBigQuery, type FakeTable } from '../../src/warehouse/bigquery/fake';
 import { formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';

@@ -1,5 +1,5 @@
 /** The BigQuery runner and dry run against the local fake: jobs in order, statistics, failures, cost arithmetic. */
-import { LoopCapError } from '../../src/engine/run';
+import { LoopCapError } from '../../src/warehouse/duckdb/run';
 import type { Pipeline, SqlStep } from '../../src/sql/pipeline';
 import { BigQueryDialect } from '../../src/sql/dialects';
 import { BigQueryJobError, jobStatistics, type JobResource } from '../../src/warehouse/bigquery/client';

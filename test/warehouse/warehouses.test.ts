@@ -1,6 +1,6 @@
 /**
  * The Warehouse interface the CLI dispatches through: one per warehouse in the registry, each with its dialect;
- * DuckDB's stitches and checks source files over src/engine, BigQuery's stitches (or dry-runs) and introspects
+ * DuckDB's stitches and checks source files (src/warehouse/duckdb), BigQuery's stitches (or dry-runs) and introspects
  * over src/warehouse/bigquery (here with the fake client).
  */
 import { existsSync } from 'node:fs';
@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { configSchema } from '../../src/config/schema';
-import { lineProgress } from '../../src/engine/progress';
+import { lineProgress } from '../../src/warehouse/progress';
 import { dialects } from '../../src/sql/dialects';
 import { getWarehouse } from '../../src/warehouse';
 import { FakeBigQuery, type FakeTable } from '../../src/warehouse/bigquery/fake';
-import { tinyConfig, writeTinyWorld } from '../engine/tiny-world';
+import { tinyConfig, writeTinyWorld } from './duckdb/tiny-world';
 import { BIGQUERY_TEST_CONFIG, rawSourceTables } from '../support/bigquery-catalog';
 
 describe('the registry', () => {

@@ -6,7 +6,7 @@
  * spans the statements of one script, never separate jobs).
  */
 import type { Config } from '../../config/schema';
-import { configHash, runRecord, runRowFrom, type RunRow } from '../../engine/incremental';
+import { configHash, runRecord, runRowFrom, type RunRow } from '../runRecord';
 import { buildIncrementalPlan, lastRunSql, STATE_TABLES, subtractHours } from '../../models/incremental';
 import type { SqlStep } from '../../sql/pipeline';
 import { BigQueryJobError, type BigQueryClient } from './client';

@@ -8,7 +8,7 @@
  */
 import type { Config } from '../../config/schema';
 import { OUTPUT_TABLES, REJECTS_TABLE } from '../../contract/tables';
-import { lateRowsNote, runRecord, type RunRow } from '../../engine/incremental';
+import { lateRowsNote, runRecord, type RunRow } from '../runRecord';
 import { buildPipeline, SourceColumnError } from '../../models';
 import { buildFullPipeline, STATE_TABLES } from '../../models/incremental';
 import type { RawSources } from '../../models/types';

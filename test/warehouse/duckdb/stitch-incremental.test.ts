@@ -6,11 +6,11 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { OUTPUT_TABLES, REJECTS_TABLE, tableDef } from '../../src/contract/tables';
-import { stitchDuckDB } from '../../src/engine/stitch';
-import { queryRows } from '../support/duckdb';
+import { OUTPUT_TABLES, REJECTS_TABLE, tableDef } from '../../../src/contract/tables';
+import { stitchDuckDB } from '../../../src/warehouse/duckdb/stitch';
+import { queryRows } from '../../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
-import { userPerson } from '../support/scenarios';
+import { userPerson } from '../../support/scenarios';
 
 async function tables(file: string): Promise<Record<string, unknown[]>> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });

@@ -4,11 +4,11 @@
  * happened per step (for progress lines and the run summary).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { scratchLastUses, type LoopStep, type Pipeline, type SqlStep } from '../sql/pipeline';
-import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../sql/runner';
-import { JourneyStitchError } from '../contract/errors';
+import { scratchLastUses, type LoopStep, type Pipeline, type SqlStep } from '../../sql/pipeline';
+import { runPipelineSteps, type LoopPosition, type PipelineExecutor } from '../../sql/runner';
+import { JourneyStitchError } from '../../contract/errors';
 
-export { LoopCapError } from '../sql/runner';
+export { LoopCapError } from '../../sql/runner';
 
 export interface StepReport {
   kind: 'sql' | 'loop';

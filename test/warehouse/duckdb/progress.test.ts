@@ -6,11 +6,11 @@ import { statSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from '../../src/config/schema';
-import { loadSources } from '../../src/engine/load';
-import { formatBytes, type Progress, type ProgressUnit } from '../../src/engine/progress';
-import { stitchDuckDB } from '../../src/engine/stitch';
-import { openMemoryDb } from '../support/duckdb';
+import type { Config } from '../../../src/config/schema';
+import { loadSources } from '../../../src/warehouse/duckdb/load';
+import { formatBytes, type Progress, type ProgressUnit } from '../../../src/warehouse/progress';
+import { stitchDuckDB } from '../../../src/warehouse/duckdb/stitch';
+import { openMemoryDb } from '../../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
 
 type Call =

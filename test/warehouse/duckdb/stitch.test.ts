@@ -3,13 +3,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Config } from '../../src/config/schema';
-import { OUTPUT_TABLES, REJECTS_TABLE } from '../../src/contract/tables';
-import { stitchDuckDB } from '../../src/engine/stitch';
-import { openMemoryDb, queryRows, queryValue } from '../support/duckdb';
+import type { Config } from '../../../src/config/schema';
+import { OUTPUT_TABLES, REJECTS_TABLE } from '../../../src/contract/tables';
+import { stitchDuckDB } from '../../../src/warehouse/duckdb/stitch';
+import { openMemoryDb, queryRows, queryValue } from '../../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
-import { md5 } from '../../src/oracle/values';
-import { anonPerson, userPerson } from '../support/scenarios';
+import { md5 } from '../../../src/oracle/values';
+import { anonPerson, userPerson } from '../../support/scenarios';
 
 async function readDb<T>(file: string, read: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });

@@ -1,7 +1,7 @@
-/** The embedded DuckDB warehouse: stitch, check and offline SQL over src/engine (loaded when used). */
-import { rawTableSpecs } from '../models/raw-tables';
-import { dialects } from '../sql/dialects';
-import type { Warehouse } from './warehouse';
+/** The embedded DuckDB warehouse: stitch, check and offline SQL; the modules beside it (DuckDB itself) load when used. */
+import { rawTableSpecs } from '../../models/raw-tables';
+import { dialects } from '../../sql/dialects';
+import type { Warehouse } from '../warehouse';
 
 const duck = dialects.duckdb;
 
@@ -11,7 +11,7 @@ export const duckdbWarehouse: Warehouse = {
   stitchOptions: new Set(['exportDir', 'json']),
 
   async stitch(config, { incremental, progress, exportDir, strict }) {
-    const { stitchDuckDB } = await import('../engine/stitch');
+    const { stitchDuckDB } = await import('./stitch');
     const { database, exported, summary, run } = await stitchDuckDB(config, { exportDir, incremental, strict, progress });
     // The summary itself went to `progress`; schedulers read it as JSON.
     return { summary: { database, exported, ...summary, seconds: Math.round(run.totalMs) / 1000 } };
@@ -36,8 +36,8 @@ export const duckdbWarehouse: Warehouse = {
   },
 
   async checkFiles(config, { strict }) {
-    const { openDuckDB } = await import('../engine/instance');
-    const { checkFiles, formatSourceReport } = await import('../check');
+    const { openDuckDB } = await import('./instance');
+    const { checkFiles, formatSourceReport } = await import('../../check');
     const instance = await openDuckDB(':memory:', config);
     const conn = await instance.connect();
     try {

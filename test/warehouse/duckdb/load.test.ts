@@ -2,12 +2,12 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseConfig, resolveConfigPaths } from '../../src/config/load';
-import type { Config } from '../../src/config/schema';
-import { appendLoadRejects, explainSourceColumnError, loadSources, SourceFileError } from '../../src/engine/load';
-import { buildPipeline, SourceColumnError } from '../../src/models';
-import { getDialect } from '../../src/sql/dialects';
-import { openMemoryDb, queryRows, queryValue, type TestDb } from '../support/duckdb';
+import { parseConfig, resolveConfigPaths } from '../../../src/config/load';
+import type { Config } from '../../../src/config/schema';
+import { appendLoadRejects, explainSourceColumnError, loadSources, SourceFileError } from '../../../src/warehouse/duckdb/load';
+import { buildPipeline, SourceColumnError } from '../../../src/models';
+import { getDialect } from '../../../src/sql/dialects';
+import { openMemoryDb, queryRows, queryValue, type TestDb } from '../../support/duckdb';
 
 const ndjson = (...rows: Array<Record<string, unknown> | string>) =>
   rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';

@@ -1,6 +1,6 @@
-import { scratchLastUses, type Pipeline, type SqlStep } from '../../src/sql/pipeline';
-import { LoopCapError, PipelineStepError, runPipeline, type StepReport } from '../../src/engine/run';
-import { createTable, openMemoryDb, queryRows, queryValue, type TestDb } from '../support/duckdb';
+import { scratchLastUses, type Pipeline, type SqlStep } from '../../../src/sql/pipeline';
+import { LoopCapError, PipelineStepError, runPipeline, type StepReport } from '../../../src/warehouse/duckdb/run';
+import { createTable, openMemoryDb, queryRows, queryValue, type TestDb } from '../../support/duckdb';
 
 const sql = (name: string, text: string, creates?: string): SqlStep => ({ kind: 'sql', name, sql: text, creates });
 

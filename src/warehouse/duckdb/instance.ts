@@ -3,7 +3,7 @@
  * options, not SQL: nothing from the config is pasted into a statement (and the schema validated them).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Config } from '../config/schema';
+import type { Config } from '../../config/schema';
 import { messageOf } from './run';
 
 export function duckdbOptions(config: Config): Record<string, string> {

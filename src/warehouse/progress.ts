@@ -1,5 +1,5 @@
 /**
- * How a run reports its progress: the engine calls a Progress sink and never writes to a stream itself. The CLI
+ * How a run reports its progress: a warehouse calls a Progress sink and never writes to a stream itself. The CLI
  * chooses the sink (src/cli/progress.ts): a live bar on a terminal, plain lines otherwise, nothing with --quiet.
  * The plain-line sink lives here (it needs no library); the bar sits at the CLI's edge.
  */

@@ -1,13 +1,13 @@
 /** What a DuckDB stitch run reports: a progress line per model, then a summary of what came in and out. */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { IDENTITY_STATUSES, REJECTS_TABLE } from '../contract/tables';
-import { describeMatches, type HeaderMatching } from '../models/headers';
-import type { RawTableSpec } from '../models/raw-tables';
-import { DUPLICATE_REASON, REJECT_REASON_COLUMNS, type RejectReason } from '../models/staging';
+import { IDENTITY_STATUSES, REJECTS_TABLE } from '../../contract/tables';
+import { describeMatches, type HeaderMatching } from '../../models/headers';
+import type { RawTableSpec } from '../../models/raw-tables';
+import { DUPLICATE_REASON, REJECT_REASON_COLUMNS, type RejectReason } from '../../models/staging';
 import type { LoadedSources, LoadedTable } from './load';
 import type { RunReport, StepReport } from './run';
-import { dialects } from '../sql/dialects';
+import { dialects } from '../../sql/dialects';
 
 const duck = dialects.duckdb;
 

@@ -1,5 +1,5 @@
-import { parseConfig } from '../../src/config/load';
-import { duckdbOptions, openDuckDB, withMemoryHint } from '../../src/engine/instance';
+import { parseConfig } from '../../../src/config/load';
+import { duckdbOptions, openDuckDB, withMemoryHint } from '../../../src/warehouse/duckdb/instance';
 
 const BASE = `warehouse: duckdb
 source:

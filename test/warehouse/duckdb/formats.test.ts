@@ -8,11 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseConfig, resolveConfigPaths } from '../../src/config/load';
-import { stitchDuckDB } from '../../src/engine/stitch';
-import { queryRows } from '../support/duckdb';
+import { parseConfig, resolveConfigPaths } from '../../../src/config/load';
+import { stitchDuckDB } from '../../../src/warehouse/duckdb/stitch';
+import { queryRows } from '../../support/duckdb';
 import { writeTinyWorld } from './tiny-world';
-import { userPerson } from '../support/scenarios';
+import { userPerson } from '../../support/scenarios';
 
 /** LinkedIn's Connections.csv as the "Get a copy of your data" archive has it (names and URLs invented). */
 export const CONNECTIONS_CSV = [

@@ -1,8 +1,8 @@
 /** The summary's warning for a source file most of whose rows were rejected (pure parts). */
-import { parseConfig } from '../../src/config/load';
-import type { LoadedTable } from '../../src/engine/load';
-import { mostlyRejected, rejectFix } from '../../src/engine/summary';
-import { rawTableSpecs } from '../../src/models/raw-tables';
+import { parseConfig } from '../../../src/config/load';
+import type { LoadedTable } from '../../../src/warehouse/duckdb/load';
+import { mostlyRejected, rejectFix } from '../../../src/warehouse/duckdb/summary';
+import { rawTableSpecs } from '../../../src/models/raw-tables';
 
 const config = parseConfig(`warehouse: duckdb
 source:

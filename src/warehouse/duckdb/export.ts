@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { dialects } from '../sql/dialects';
+import { dialects } from '../../sql/dialects';
 
 const duck = dialects.duckdb;
 

@@ -1,8 +1,8 @@
 /** A tiny data folder with a known stitching outcome, shared by the engine and CLI tests. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseConfig, resolveConfigPaths } from '../../src/config/load';
-import type { Config } from '../../src/config/schema';
+import { parseConfig, resolveConfigPaths } from '../../../src/config/load';
+import type { Config } from '../../../src/config/schema';
 
 const ndjson = (...rows: Array<Record<string, unknown> | string>) =>
   rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';

@@ -1,8 +1,8 @@
-import { getDialect } from '../../src/sql/dialects';
-import type { Pipeline } from '../../src/sql/pipeline';
-import { stepScript, toScript } from '../../src/sql/script';
-import { runPipeline } from '../../src/engine/run';
-import { createTable, openMemoryDb, queryRows } from '../support/duckdb';
+import { getDialect } from '../../../src/sql/dialects';
+import type { Pipeline } from '../../../src/sql/pipeline';
+import { stepScript, toScript } from '../../../src/sql/script';
+import { runPipeline } from '../../../src/warehouse/duckdb/run';
+import { createTable, openMemoryDb, queryRows } from '../../support/duckdb';
 
 /** Minimum-label propagation on a chain: converges after `chain` rounds. */
 function propagation(maxIterations: number): Pipeline {

@@ -8,10 +8,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseConfig, resolveConfigPaths } from '../../src/config/load';
-import { stitchDuckDB } from '../../src/engine/stitch';
-import { queryRows } from '../support/duckdb';
-import { userPerson } from '../support/scenarios';
+import { parseConfig, resolveConfigPaths } from '../../../src/config/load';
+import { stitchDuckDB } from '../../../src/warehouse/duckdb/stitch';
+import { queryRows } from '../../support/duckdb';
+import { userPerson } from '../../support/scenarios';
 
 const event = (id: string, at: string, extra: Record<string, unknown>) => ({
   event_id: id,

@@ -13,14 +13,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { REJECTS_TABLE } from '../contract/tables';
-import type { Config, OffsiteFormat } from '../config/schema';
-import type { RawSources, RawTable } from '../models/types';
-import { SourceColumnError } from '../models/types';
-import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';
+import { REJECTS_TABLE } from '../../contract/tables';
+import type { Config, OffsiteFormat } from '../../config/schema';
+import type { RawSources, RawTable } from '../../models/types';
+import { SourceColumnError } from '../../models/types';
+import { rawTableSpecs, type RawTableSpec } from '../../models/raw-tables';
 import { messageOf } from './run';
-import { dialects } from '../sql/dialects';
-import { JourneyStitchError } from '../contract/errors';
+import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 const duck = dialects.duckdb;
 

@@ -8,10 +8,10 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseConfig, resolveConfigPaths } from '../../src/config/load';
-import type { Config } from '../../src/config/schema';
-import { loadSources, UnreadableFileError } from '../../src/engine/load';
-import { openMemoryDb, type TestDb } from '../support/duckdb';
+import { parseConfig, resolveConfigPaths } from '../../../src/config/load';
+import type { Config } from '../../../src/config/schema';
+import { loadSources, UnreadableFileError } from '../../../src/warehouse/duckdb/load';
+import { openMemoryDb, type TestDb } from '../../support/duckdb';
 
 const page = (i: number) => ({
   id: `ajs-msg-${i}`,
