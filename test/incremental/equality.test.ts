@@ -53,19 +53,24 @@ JOIN journey_paths AS p ON p.person_id = o.person_id
 WHERE o.from_last = 1
 ORDER BY ALL`;
 
-/** Runs in which some person was appended to (incremental/append.ts) rather than recomputed: the property must reach it. */
-const appendedRuns = { count: 0 };
+/** Properties, per pool, in which some run appended to a person (incremental/append.ts) rather than recomputing it. */
+const appendedProperties = new Map<string, number>();
 
 afterAll(() => {
-  // The returning visitors alone append in about two properties of five (and the other pools add some).
-  expect(appendedRuns.count).toBeGreaterThanOrEqual(Math.ceil(RUNS / 5));
+  process.stderr.write(`properties with an append: ${JSON.stringify(Object.fromEntries(appendedProperties))}\n`);
+  // The property must reach the append path. Measured: 7 of 75 properties appended (5 of them returning visitors),
+  // so about one in ten; requiring one keeps a fair draw failing about once in a thousand runs (0.91^75), where the
+  // earlier bound (a fifth of RUNS in appending runs) failed a clean CI run.
+  const appended = [...appendedProperties.values()].reduce((sum, n) => sum + n, 0);
+  expect(appended).toBeGreaterThanOrEqual(1);
 });
 
 test.each(Object.entries(POOLS))(
   'full + incremental runs over batches equal one full rebuild: %s',
-  async (_name, pool) => {
+  async (name, pool) => {
     await fc.assert(
       fc.asyncProperty(batchedStream(pool), configArb, async ({ batches, all }, c) => {
+        let appendedHere = false;
         const config = testConfig({
           identity: {
             max_user_ids_per_email: c.max_user_ids_per_email,
@@ -76,7 +81,7 @@ test.each(Object.entries(POOLS))(
         });
         const incremental = await refreshInBatches(config, { lookback_hours: LOOKBACK_HOURS }, batches, async (_i, result, db) => {
           const appended = result.steps.find((s) => s.name === 'inc_append_stitched_events')?.rows ?? 0;
-          if (appended > 0) appendedRuns.count += 1;
+          if (appended > 0) appendedHere = true;
           // The append's state: each anonymous id's attribution and each person's tail, as a full run defines them.
           // Only ids whose identifier-less rows share one attribution that a later visit would get too: not on a
           // shared device, nor (with a backstitch window) left anonymous.
@@ -114,6 +119,7 @@ test.each(Object.entries(POOLS))(
             ),
           );
         });
+        if (appendedHere) appendedProperties.set(name, (appendedProperties.get(name) ?? 0) + 1);
         const full = await fullRebuild(config, all);
         for (const table of Object.keys(full)) expect({ table, rows: incremental[table] }).toEqual({ table, rows: full[table] });
       }),
