@@ -12,18 +12,7 @@ import type { SystemResult } from '../../src/evaluate';
 import { SAMPLE_GENERATOR_VERSION } from '../../src/sample';
 import { matchingScores, type OffsiteGroup, type ProbabilityColumn } from '../../src/evaluate/matching';
 import { evaluateCells } from '../../src/evaluate/metrics';
-
-const group = (g: Partial<OffsiteGroup>): OffsiteGroup => ({
-  category: 'inferred',
-  band: null,
-  toVisitor: true,
-  correct: true,
-  matchable: true,
-  trueVisitor: true,
-  rows: 1,
-  probabilitySum: 0,
-  ...g,
-});
+import { offsiteGroup as group } from '../support/offsite-group';
 
 function system(name: string, groups: OffsiteGroup[], probability: ProbabilityColumn): SystemResult {
   const evaluation = evaluateCells([{ predicted: 'x', truth: 'A', events: 3, byCategory: { confirmed: 2, inferred: 1 }, known: 3 }]);

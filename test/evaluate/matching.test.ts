@@ -1,20 +1,9 @@
 import { TRUTH_TABLE, ourPredictions, scoreSystem, type EvaluationReport, type SystemResult } from '../../src/evaluate';
-import { PROBABILITY_BANDS, bandCase, matchingScores, type OffsiteGroup } from '../../src/evaluate/matching';
+import { PROBABILITY_BANDS, bandCase, matchingScores } from '../../src/evaluate/matching';
 import { calibrationTable, formatEvaluation } from '../../src/evaluate/report';
 import { SEED_PREDICTIONS } from '../../src/evaluate/seed';
 import { createTable, openMemoryDb, queryRows, type TestDb } from '../support/duckdb';
-
-const group = (g: Partial<OffsiteGroup>): OffsiteGroup => ({
-  category: 'inferred',
-  band: null,
-  toVisitor: true,
-  correct: true,
-  matchable: true,
-  trueVisitor: true,
-  rows: 1,
-  probabilitySum: 0,
-  ...g,
-});
+import { offsiteGroup as group } from '../support/offsite-group';
 
 describe('matchingScores', () => {
   it('gives each band its rows, mean probability and observed precision, and what a minimum at its lower bound keeps', () => {
