@@ -10,9 +10,10 @@ view: js_events {
         -- model: js_staged
         CREATE OR REPLACE TEMP TABLE `js_staged`
         AS
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
-          CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, raw_row.`id` AS `id`, raw_row.`context_page_title` AS `context_page_title`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`, reject_reason,
+          CASE WHEN reject_reason IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_1` AS STRING)))) AS `context_page_url`, `raw_column_2` AS `id`, `raw_column_3` AS `context_page_title`, `raw_column_4` AS `timestamp`, `raw_column_5` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_6` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_7` AS STRING)))) AS `context_campaign_term`, `raw_column_8` AS `context_page_path`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_9` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_10` AS STRING)))) AS `context_ip`, `raw_column_11` AS `context_campaign_source`, `raw_column_12` AS `context_campaign_medium`, `raw_column_13` AS `context_campaign_name`)) END AS row_data
+        FROM (
+        SELECT *, CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -42,13 +43,27 @@ view: js_events {
           CAST(NULL AS STRING) AS `location`,
           'pages' AS `source_table`,
           1 AS `source_order`,
-          STRUCT(r.`context_page_url` AS `context_page_url`, r.`id` AS `id`, r.`context_page_title` AS `context_page_title`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
+          r.`context_page_url` AS `raw_column_1`,
+          r.`id` AS `raw_column_2`,
+          r.`context_page_title` AS `raw_column_3`,
+          r.`timestamp` AS `raw_column_4`,
+          r.`anonymous_id` AS `raw_column_5`,
+          r.`user_id` AS `raw_column_6`,
+          r.`context_campaign_term` AS `raw_column_7`,
+          r.`context_page_path` AS `raw_column_8`,
+          r.`context_page_referrer` AS `raw_column_9`,
+          r.`context_ip` AS `raw_column_10`,
+          r.`context_campaign_source` AS `raw_column_11`,
+          r.`context_campaign_medium` AS `raw_column_12`,
+          r.`context_campaign_name` AS `raw_column_13`
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`pages` AS r
         ) AS cleaned
+        ) AS checked
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
-          CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(raw_row.`id` AS `id`, raw_row.`event` AS `event`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`)) END AS row_data
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`, reject_reason,
+          CASE WHEN reject_reason IS NOT NULL THEN TO_JSON_STRING(STRUCT(`raw_column_1` AS `id`, `raw_column_2` AS `event`, `raw_column_3` AS `timestamp`, `raw_column_4` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_5` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_6` AS STRING)))) AS `context_campaign_term`, `raw_column_7` AS `context_page_path`, `raw_column_8` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_9` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_10` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_11` AS STRING)))) AS `context_ip`, `raw_column_12` AS `context_campaign_source`, `raw_column_13` AS `context_campaign_medium`, `raw_column_14` AS `context_campaign_name`)) END AS row_data
+        FROM (
+        SELECT *, CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN event_name IS NULL THEN 'missing event name' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -78,13 +93,28 @@ view: js_events {
           CAST(NULL AS STRING) AS `location`,
           'tracks' AS `source_table`,
           2 AS `source_order`,
-          STRUCT(r.`id` AS `id`, r.`event` AS `event`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`) AS raw_row
+          r.`id` AS `raw_column_1`,
+          r.`event` AS `raw_column_2`,
+          r.`timestamp` AS `raw_column_3`,
+          r.`anonymous_id` AS `raw_column_4`,
+          r.`user_id` AS `raw_column_5`,
+          r.`context_campaign_term` AS `raw_column_6`,
+          r.`context_page_path` AS `raw_column_7`,
+          r.`context_page_title` AS `raw_column_8`,
+          r.`context_page_url` AS `raw_column_9`,
+          r.`context_page_referrer` AS `raw_column_10`,
+          r.`context_ip` AS `raw_column_11`,
+          r.`context_campaign_source` AS `raw_column_12`,
+          r.`context_campaign_medium` AS `raw_column_13`,
+          r.`context_campaign_name` AS `raw_column_14`
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`tracks` AS r
         ) AS cleaned
+        ) AS checked
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
-          CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`first_name` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`last_name` AS STRING)))) AS `last_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`name` AS STRING)))) AS `name`, raw_row.`id` AS `id`, raw_row.`timestamp` AS `timestamp`, raw_row.`anonymous_id` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`user_id` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_campaign_term` AS STRING)))) AS `context_campaign_term`, raw_row.`context_page_path` AS `context_page_path`, raw_row.`context_page_title` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_url` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_page_referrer` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`context_ip` AS STRING)))) AS `context_ip`, raw_row.`context_campaign_source` AS `context_campaign_source`, raw_row.`context_campaign_medium` AS `context_campaign_medium`, raw_row.`context_campaign_name` AS `context_campaign_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`company` AS STRING)))) AS `company`)) END AS row_data
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`, reject_reason,
+          CASE WHEN reject_reason IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_1` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_2` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_3` AS STRING)))) AS `last_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_4` AS STRING)))) AS `name`, `raw_column_5` AS `id`, `raw_column_6` AS `timestamp`, `raw_column_7` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_8` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_9` AS STRING)))) AS `context_campaign_term`, `raw_column_10` AS `context_page_path`, `raw_column_11` AS `context_page_title`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_12` AS STRING)))) AS `context_page_url`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_13` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_14` AS STRING)))) AS `context_ip`, `raw_column_15` AS `context_campaign_source`, `raw_column_16` AS `context_campaign_medium`, `raw_column_17` AS `context_campaign_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_18` AS STRING)))) AS `company`)) END AS row_data
+        FROM (
+        SELECT *, CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN anonymous_id IS NULL AND user_id IS NULL AND email IS NULL THEN 'no identifier' END AS reject_reason
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -114,13 +144,32 @@ view: js_events {
           CAST(NULL AS STRING) AS `location`,
           'identifies' AS `source_table`,
           3 AS `source_order`,
-          STRUCT(r.`email` AS `email`, r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`name` AS `name`, r.`id` AS `id`, r.`timestamp` AS `timestamp`, r.`anonymous_id` AS `anonymous_id`, r.`user_id` AS `user_id`, r.`context_campaign_term` AS `context_campaign_term`, r.`context_page_path` AS `context_page_path`, r.`context_page_title` AS `context_page_title`, r.`context_page_url` AS `context_page_url`, r.`context_page_referrer` AS `context_page_referrer`, r.`context_ip` AS `context_ip`, r.`context_campaign_source` AS `context_campaign_source`, r.`context_campaign_medium` AS `context_campaign_medium`, r.`context_campaign_name` AS `context_campaign_name`, r.`company` AS `company`) AS raw_row
+          r.`email` AS `raw_column_1`,
+          r.`first_name` AS `raw_column_2`,
+          r.`last_name` AS `raw_column_3`,
+          r.`name` AS `raw_column_4`,
+          r.`id` AS `raw_column_5`,
+          r.`timestamp` AS `raw_column_6`,
+          r.`anonymous_id` AS `raw_column_7`,
+          r.`user_id` AS `raw_column_8`,
+          r.`context_campaign_term` AS `raw_column_9`,
+          r.`context_page_path` AS `raw_column_10`,
+          r.`context_page_title` AS `raw_column_11`,
+          r.`context_page_url` AS `raw_column_12`,
+          r.`context_page_referrer` AS `raw_column_13`,
+          r.`context_ip` AS `raw_column_14`,
+          r.`context_campaign_source` AS `raw_column_15`,
+          r.`context_campaign_medium` AS `raw_column_16`,
+          r.`context_campaign_name` AS `raw_column_17`,
+          r.`company` AS `raw_column_18`
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`identifies` AS r
         ) AS cleaned
+        ) AS checked
         UNION ALL
-        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`,
-          CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason,
-          CASE WHEN CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`first_name` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`last_name` AS STRING)))) AS `last_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`full_name` AS STRING)))) AS `full_name`, raw_row.`action` AS `action`, raw_row.`timestamp` AS `timestamp`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`profile_url` AS STRING)))) AS `profile_url`, raw_row.`content_url` AS `content_url`, raw_row.`id` AS `id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`email` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`headline` AS STRING)))) AS `headline`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`company` AS STRING)))) AS `company`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(raw_row.`location` AS STRING)))) AS `location`)) END AS row_data
+        SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`, reject_reason,
+          CASE WHEN reject_reason IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_1` AS STRING)))) AS `first_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_2` AS STRING)))) AS `last_name`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_3` AS STRING)))) AS `full_name`, `raw_column_4` AS `action`, `raw_column_5` AS `timestamp`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_6` AS STRING)))) AS `profile_url`, `raw_column_7` AS `content_url`, `raw_column_8` AS `id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_9` AS STRING)))) AS `email`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_10` AS STRING)))) AS `headline`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_11` AS STRING)))) AS `company`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_12` AS STRING)))) AS `location`)) END AS row_data
+        FROM (
+        SELECT *, CASE WHEN event_id IS NULL THEN 'missing event id' WHEN occurred_at IS NULL THEN 'invalid timestamp' WHEN (occurred_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 87600 HOUR) OR occurred_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL -24 HOUR)) THEN 'implausible timestamp' WHEN name IS NULL AND email IS NULL AND profile_url IS NULL THEN 'no identifier' END AS reject_reason
         FROM (
         SELECT
           CASE WHEN LOWER(TRIM(CAST(r.`id` AS STRING))) IN ('', 'null', 'undefined', 'anonymous', '0', '-1', '00000000-0000-0000-0000-000000000000', 'none', 'nan') THEN NULL ELSE TRIM(CAST(r.`id` AS STRING)) END AS `event_id`,
@@ -150,9 +199,21 @@ view: js_events {
           NULLIF(TRIM(CAST(r.`location` AS STRING)), '') AS `location`,
           'linkedin' AS `source_table`,
           10 AS `source_order`,
-          STRUCT(r.`first_name` AS `first_name`, r.`last_name` AS `last_name`, r.`full_name` AS `full_name`, r.`action` AS `action`, r.`timestamp` AS `timestamp`, r.`profile_url` AS `profile_url`, r.`content_url` AS `content_url`, r.`id` AS `id`, r.`email` AS `email`, r.`headline` AS `headline`, r.`company` AS `company`, r.`location` AS `location`) AS raw_row
+          r.`first_name` AS `raw_column_1`,
+          r.`last_name` AS `raw_column_2`,
+          r.`full_name` AS `raw_column_3`,
+          r.`action` AS `raw_column_4`,
+          r.`timestamp` AS `raw_column_5`,
+          r.`profile_url` AS `raw_column_6`,
+          r.`content_url` AS `raw_column_7`,
+          r.`id` AS `raw_column_8`,
+          r.`email` AS `raw_column_9`,
+          r.`headline` AS `raw_column_10`,
+          r.`company` AS `raw_column_11`,
+          r.`location` AS `raw_column_12`
         FROM `@{RAW_PROJECT}`.`@{RAW_DATASET}`.`linkedin` AS r
-        ) AS cleaned;
+        ) AS cleaned
+        ) AS checked;
 
         -- model: js_duplicate_ids
         CREATE OR REPLACE TEMP TABLE `js_duplicate_ids`

@@ -18,18 +18,17 @@ view: sessions {
             s.channel, s.referrer_domain, s.utm_source, s.utm_medium, s.utm_campaign, s.landing_page_path,
             ps.identity_status
           FROM (
-            SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
-              COUNTIF(event_type = 'page') AS page_view_count, LOGICAL_OR(is_conversion) AS converted,
-              ARRAY_AGG(IF(event_type = 'page', STRUCT(step_label AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page,
-              ARRAY_AGG(STRUCT(source AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS source,
-              ARRAY_AGG(STRUCT(channel AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS channel,
-              ARRAY_AGG(STRUCT(referrer_domain AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS referrer_domain,
-              ARRAY_AGG(STRUCT(utm_source AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS utm_source,
-              ARRAY_AGG(STRUCT(utm_medium AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS utm_medium,
-              ARRAY_AGG(STRUCT(utm_campaign AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS utm_campaign,
-              ARRAY_AGG(IF(event_type = 'page' AND page_path IS NOT NULL, STRUCT(page_path AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page_path
-            FROM ${stitched_events.SQL_TABLE_NAME}
-            GROUP BY session_id, person_id
+            SELECT session_id, person_id, started_at, ended_at, event_count, page_view_count, converted, landing_page,
+              a.first_row.`source` AS source, a.first_row.`channel` AS channel, a.first_row.`referrer_domain` AS referrer_domain, a.first_row.`utm_source` AS utm_source, a.first_row.`utm_medium` AS utm_medium, a.first_row.`utm_campaign` AS utm_campaign, landing_page_path
+            FROM (
+              SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
+                COUNTIF(event_type = 'page') AS page_view_count, LOGICAL_OR(is_conversion) AS converted,
+                ARRAY_AGG(IF(event_type = 'page', STRUCT(step_label AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page,
+                ARRAY_AGG(STRUCT(STRUCT(source AS `source`, channel AS `channel`, referrer_domain AS `referrer_domain`, utm_source AS `utm_source`, utm_medium AS `utm_medium`, utm_campaign AS `utm_campaign`) AS v) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS first_row,
+                ARRAY_AGG(IF(event_type = 'page' AND page_path IS NOT NULL, STRUCT(page_path AS v), NULL) IGNORE NULLS ORDER BY occurred_at, event_id LIMIT 1)[SAFE_OFFSET(0)].v AS landing_page_path
+              FROM ${stitched_events.SQL_TABLE_NAME}
+              GROUP BY session_id, person_id
+            ) AS a
           ) AS s
           JOIN ${js_person_status.SQL_TABLE_NAME} AS ps ON ps.person_id = s.person_id
         ) AS numbered ;;

@@ -95,7 +95,7 @@ view: stitched_events {
                 FROM (
                   SELECT e.*, LOWER(NULLIF(REGEXP_EXTRACT(e.referrer, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')) AS referrer_url_host,
                     CASE WHEN e.referrer IS NOT NULL THEN LOWER(NULLIF(REGEXP_EXTRACT(e.page_url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)'), '')) END AS page_url_host,
-                    CASE WHEN e.utm_medium IS NULL AND e.event_type <> 'offsite' AND (e.page_url LIKE '%clid=%' OR e.page_url LIKE '%clkid=%' OR e.page_url LIKE '%braid=%' OR e.page_url LIKE '%li_fat_id=%') THEN NULLIF(REGEXP_EXTRACT(e.page_url, '[?&](gclid|gbraid|wbraid|msclkid|li_fat_id|ttclid|twclid)='), '') END AS click_id
+                    CASE WHEN e.utm_medium IS NULL AND e.event_type <> 'offsite' AND (e.page_url LIKE '%id=%') THEN NULLIF(REGEXP_EXTRACT(e.page_url, '[?&](gclid|gbraid|wbraid|msclkid|li_fat_id|ttclid|twclid)='), '') END AS click_id
                   FROM ${js_events.SQL_TABLE_NAME} AS e
                 ) AS r
               ) AS h

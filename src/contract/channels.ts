@@ -50,6 +50,8 @@ export const CHANNEL_PATTERNS = {
 export const PAID_SEARCH_CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'msclkid'] as const;
 /** LinkedIn, TikTok and X ads: Paid Social. (Facebook's fbclid is on organic links too: not a paid signal.) */
 export const PAID_SOCIAL_CLICK_IDS = ['li_fat_id', 'ttclid', 'twclid'] as const;
+/** What every click id parameter above contains, value sign included: the SQL's cheap test before the pattern. */
+export const CLICK_ID_MARK = 'id=';
 
 /** The medium a referrer implies when the URL has no utm_medium (GA4: organic for search engines, else referral). */
 export const ORGANIC_MEDIUM = 'organic';

@@ -3,7 +3,14 @@
  * its channel under the default channel grouping of src/contract/channels.ts (docs/semantics.md §10). Both are
  * functions of the event's own row, so an appended event gets the same as in a full rebuild.
  */
-import { CHANNEL_PATTERNS as P, ORGANIC_MEDIUM, PAID_SEARCH_CLICK_IDS, PAID_SOCIAL_CLICK_IDS, REFERRAL_MEDIUM } from '../contract/channels';
+import {
+  CHANNEL_PATTERNS as P,
+  CLICK_ID_MARK,
+  ORGANIC_MEDIUM,
+  PAID_SEARCH_CLICK_IDS,
+  PAID_SOCIAL_CLICK_IDS,
+  REFERRAL_MEDIUM,
+} from '../contract/channels';
 import type { ModelContext } from './context';
 
 /** The columns the touch adds to each event. */
@@ -23,8 +30,9 @@ export function touchSql(ctx: ModelContext, from: string): string {
   // Hosts: the pattern's capture lower-cased; a leading www. dropped without a second regular expression.
   const rawHost = (url: string) => `LOWER(${d.regexpExtract(url, P.urlHost)})`;
   const noWww = (host: string) => `NULLIF(CASE WHEN ${host} LIKE 'www.%' THEN SUBSTR(${host}, 5) ELSE ${host} END, '')`;
-  // A cheap test before the click-id pattern: every id it names contains one of these (LIKE's _ matches any character).
-  const mayHaveClickId = ['%clid=%', '%clkid=%', '%braid=%', '%li_fat_id=%'].map((p) => `e.page_url LIKE '${p}'`).join(' OR ');
+  // A cheap test before the click-id pattern: every id it names ends in "id" (CLICK_ID_MARK). One substring search;
+  // four LIKEs cost more than the pattern itself (0.13 against 0.1 s over 830k page views).
+  const mayHaveClickId = `e.page_url LIKE '%${CLICK_ID_MARK}%'`;
   // The referrer domain, inlined where the second layer needs it (comparisons only, no regex).
   const domain = `CASE WHEN h.referrer_host <> COALESCE(h.page_host, '') THEN h.referrer_host END`;
   const has = (expr: string, pattern: string) => `COALESCE(${d.regexpContains(expr, pattern)}, FALSE)`;

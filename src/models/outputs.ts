@@ -122,14 +122,34 @@ FROM occurrences GROUP BY identifier_type, identifier`,
  */
 export function sessionAggregatesSql(ctx: ModelContext, se: string): string {
   const { d } = ctx;
-  return `SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
-      ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
-      ${d.firstBy('step_label', ['occurred_at', 'event_id'], `event_type = 'page'`)} AS landing_page,
-      ${d.firstBy('source', ['occurred_at', 'event_id'])} AS source,
-      ${TOUCH_FIELDS.map((c) => `${d.firstBy(c, ['occurred_at', 'event_id'])} AS ${c}`).join(',\n      ')},
-      ${d.firstBy('page_path', ['occurred_at', 'event_id'], `event_type = 'page' AND page_path IS NOT NULL`)} AS landing_page_path
-    FROM ${se}
-    GROUP BY session_id, person_id`;
+  const first = firstRow(d, ['source', ...TOUCH_FIELDS], ['occurred_at', 'event_id']);
+  return `SELECT session_id, person_id, started_at, ended_at, event_count, page_view_count, converted, landing_page,
+      ${first.columns('a')}, landing_page_path
+    FROM (
+      SELECT session_id, person_id, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at, COUNT(*) AS event_count,
+        ${d.countIf(`event_type = 'page'`)} AS page_view_count, ${d.boolOr('is_conversion')} AS converted,
+        ${d.firstBy('step_label', ['occurred_at', 'event_id'], `event_type = 'page'`)} AS landing_page,
+        ${first.aggregate},
+        ${d.firstBy('page_path', ['occurred_at', 'event_id'], `event_type = 'page' AND page_path IS NOT NULL`)} AS landing_page_path
+      FROM ${se}
+      GROUP BY session_id, person_id
+    ) AS a`;
+}
+
+/**
+ * Several columns of a group's first row by `orderBy`: one aggregate of a struct of them (`aggregate`, a column named
+ * first_row), read back field by field (`columns`, from the aggregate's alias). One struct aggregate instead of one
+ * per column: at 1M events sessions took 0.59 s instead of 0.86 s on DuckDB, and BigQuery sorts each group once.
+ */
+export function firstRow(
+  d: Dialect,
+  fields: readonly string[],
+  orderBy: string[],
+): { aggregate: string; columns: (alias: string) => string } {
+  return {
+    aggregate: `${d.firstBy(d.structOf(fields.map((f) => [f, f])), orderBy)} AS first_row`,
+    columns: (alias) => fields.map((f) => `${alias}.first_row.${d.quoteIdent(f)} AS ${f}`).join(', '),
+  };
 }
 
 /** Person-level status: inferred if any event is, else confirmed, else anonymous (web), else unmatched. */
@@ -172,10 +192,13 @@ export function pathTableSql(ctx: ModelContext, key: 'person_id' | 'session_id',
   const keys = key === 'session_id' ? 'session_id, person_id' : 'person_id';
   const sessions = key === 'person_id';
   // The first touch: the session's own (sessions), or the person's first session's and first landing page path.
+  const first = firstRow(d, TOUCH_FIELDS, ['session_number']);
   const touch = sessions
-    ? `SELECT person_id, ${TOUCH_FIELDS.map((c) => `${d.firstBy(c, ['session_number'])} AS ${c}`).join(', ')},
-    ${d.firstBy('landing_page_path', ['session_number'], 'landing_page_path IS NOT NULL')} AS landing_page_path
-  FROM ${ctx.ref('sessions')} GROUP BY person_id`
+    ? `SELECT person_id, ${first.columns('f')}, landing_page_path FROM (
+    SELECT person_id, ${first.aggregate},
+      ${d.firstBy('landing_page_path', ['session_number'], 'landing_page_path IS NOT NULL')} AS landing_page_path
+    FROM ${ctx.ref('sessions')} GROUP BY person_id
+  ) AS f`
     : `SELECT session_id, ${SESSION_TOUCH.join(', ')} FROM ${ctx.ref('sessions')}`;
   return `SELECT ${key === 'session_id' ? 'p.session_id, ' : ''}p.person_id, s.identity_status, p.step_count, p.converted, p.steps_to_conversion, p.first_step_at,
   p.converted_at, ${d.secondsBetween('p.first_step_at', 'p.converted_at')} AS seconds_to_conversion,${sessions ? ' p.sessions_to_conversion,' : ''} p.conversion_step,

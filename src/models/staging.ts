@@ -176,21 +176,26 @@ function stagingSelect(ctx: ModelContext, rc: RawColumns, from: string, row: Sta
   const names = stagedColumns(ctx).map((c) => d.quoteIdent(c));
   const cols = stagedColumns(ctx).map((c, i) => `${row[c] ?? d.nullOf(stagedColumnType(c))} AS ${names[i]}`);
   const reason = `CASE ${rejectTests.map(([test, why]) => `WHEN ${test} THEN ${ctx.lit(why)}`).join(' ')} END`;
-  // Hashed here, in the branch only rejected rows take, not for every row read.
-  const field = (c: string) => `raw_row.${d.quoteIdent(c)}`;
+  // The raw columns pass through under their own aliases, and are packed (personal ones hashed) only in the branch
+  // rejected rows take: a struct of them packed for every row read cost 0.1 s of 1 s at 1M events.
+  const raw = rc.read.map((c, i) => ({ column: c, alias: d.quoteIdent(`raw_column_${i + 1}`) }));
   const shown = d.structOf(
-    rc.read.map((c) => [c, CLEAR_REJECT_COLUMNS.has(rc.logicalOf.get(c)!) ? field(c) : ctx.keyedMd5(d.castString(field(c)))]),
+    raw.map(({ column, alias }) => [
+      column,
+      CLEAR_REJECT_COLUMNS.has(rc.logicalOf.get(column)!) ? alias : ctx.keyedMd5(d.castString(alias)),
+    ]),
   );
   return [
-    `SELECT ${names.join(', ')},`,
-    `  ${reason} AS reject_reason,`,
-    `  CASE WHEN ${reason} IS NOT NULL THEN ${d.rowToJson(shown)} END AS row_data`,
+    `SELECT ${names.join(', ')}, reject_reason,`,
+    `  CASE WHEN reject_reason IS NOT NULL THEN ${d.rowToJson(shown)} END AS row_data`,
+    'FROM (',
+    `SELECT *, ${reason} AS reject_reason`,
     'FROM (',
     'SELECT',
-    `  ${cols.join(',\n  ')},`,
-    `  ${d.structOf(rc.read.map((c) => [c, `r.${d.quoteIdent(c)}`]))} AS raw_row`,
+    `  ${[...cols, ...raw.map(({ column, alias }) => `r.${d.quoteIdent(column)} AS ${alias}`)].join(',\n  ')}`,
     `FROM ${from} AS r`,
     ') AS cleaned',
+    ') AS checked',
   ].join('\n');
 }
 

@@ -341,6 +341,23 @@ const CHANNEL_CASES: [RawRow, string | null, string][] = [
     'Paid Social',
   ],
   [sitePage('ch-li-fat', '03-02 09:00', 'v-li-fat', '/demo', '?li_fat_id=0a1b', null), null, 'Paid Social'],
+  // Every other click id, after another parameter: the SQL's cheap test before the pattern must let each through.
+  ...(['gbraid', 'wbraid', 'msclkid'] as const).map((id): [RawRow, string | null, string] => [
+    sitePage(`ch-${id}`, '03-02 09:00', `v-${id}`, '/demo', `?ref=x&${id}=a1`, null),
+    null,
+    'Paid Search',
+  ]),
+  ...(['ttclid', 'twclid'] as const).map((id): [RawRow, string | null, string] => [
+    sitePage(`ch-${id}`, '03-02 09:00', `v-${id}`, '/demo', `?ref=x&${id}=a1`, null),
+    null,
+    'Paid Social',
+  ]),
+  // Facebook's click id is on organic links too: not a paid signal.
+  [
+    sitePage('ch-fbclid', '03-02 09:00', 'v-fbclid', '/blog', '?fbclid=IwAR0', 'https://m.facebook.com/'),
+    'm.facebook.com',
+    'Organic Social',
+  ],
   [sitePage('ch-lnkd', '03-02 09:00', 'v-lnkd', '/blog/stitching', '', 'https://lnkd.in/eXyZ'), 'lnkd.in', 'Organic Social'],
   [
     sitePage(
