@@ -29,6 +29,11 @@ export function partitioning(table: string): { partitionByDate?: string } {
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 /** Runs of anything but letters and digits collapse to one space in a normalised name. */
 export const NAME_SEPARATOR_PATTERN = '[^\\p{L}\\p{N}]+';
+/**
+ * What LinkedIn display names add to a name: a bracketed aside ("(she/her)", a maiden name) and everything after a
+ * comma (", MBA", ", PhD, CFA"). Dropped before a name is normalised, or "Jane Doe, MBA" never meets Jane Doe.
+ */
+export const NAME_ADDITIONS_PATTERN = '[(\\[][^)\\]]*[)\\]]|,.*$';
 
 /** What one model's SQL named while it was written (see ModelContext.ref). */
 interface Recording {
@@ -220,9 +225,14 @@ export class ModelContext {
   }
 
   /** Lower case, accents stripped, separators collapsed to one space, trimmed; NULL when nothing is left. */
-  normalizeName(expr: string): string {
+  normalizeText(expr: string): string {
     const n = `TRIM(${this.d.regexpReplace(`LOWER(${this.d.stripAccents(expr)})`, NAME_SEPARATOR_PATTERN, ' ')})`;
     return `NULLIF(${n}, '')`;
+  }
+
+  /** A person's name normalised (normalizeText) once the display additions are dropped (NAME_ADDITIONS_PATTERN). */
+  normalizeName(expr: string): string {
+    return this.normalizeText(this.d.regexpReplace(expr, NAME_ADDITIONS_PATTERN, ' '));
   }
 
   /**
@@ -231,7 +241,7 @@ export class ModelContext {
    * a person whose headline changed between scrapes is split, the smaller harm.
    */
   nameProfileKey(e: string): string {
-    const headline = `COALESCE(${this.d.concat(`':'`, this.normalizeName(`${e}.headline`))}, '')`;
+    const headline = `COALESCE(${this.d.concat(`':'`, this.normalizeText(`${e}.headline`))}, '')`;
     return this.d.concat(`${e}.source`, `':name:'`, `COALESCE(${this.normalizeName(`${e}.name`)}, '')`, headline);
   }
 

@@ -7,7 +7,7 @@ import { scoreProfiles } from './matching';
 import type { IdentifierType, IdentityStatus } from '../contract/tables';
 import type { StagedEvent } from './stage';
 import { UnionFind } from './unionFind';
-import { compareText, keyedMd5, minText, normaliseName } from './values';
+import { compareText, keyedMd5, minText, normaliseName, normaliseText } from './values';
 
 export type LinkReason =
   | 'user_id'
@@ -226,7 +226,7 @@ export function resolveIdentities(events: StagedEvent[], config: Config): Resolu
       continue;
     }
     // A name that normalises to nothing ('---') still keys a profile; it just never matches anyone.
-    const headline = normaliseName(e.headline);
+    const headline = normaliseText(e.headline);
     const key =
       e.profile_url !== null
         ? `${e.source}:${e.profile_url}`

@@ -83,10 +83,18 @@ export const stripAccents = (text: string): string =>
     .replace(/\p{Mn}/gu, '')
     .normalize('NFC');
 
-/** Name matching key: lower case, accents stripped, runs of non letters/digits → one space, trimmed. */
+/** Name matching key: the display additions dropped (NAME_ADDITIONS), then normalised as text (normaliseText). */
 export function normaliseName(name: string | null): string | null {
-  if (name === null) return null;
-  const key = name
+  return name === null ? null : normaliseText(name.replace(NAME_ADDITIONS, ' '));
+}
+
+/** What LinkedIn display names add: a bracketed aside ("(she/her)") and everything after a comma (", MBA"). */
+const NAME_ADDITIONS = /[(\[][^)\]]*[)\]]|,.*$/g;
+
+/** Lower case, accents stripped, runs of anything but letters and digits as one space, trimmed; null when empty. */
+export function normaliseText(text: string | null): string | null {
+  if (text === null) return null;
+  const key = text
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{Mn}/gu, '')

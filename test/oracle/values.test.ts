@@ -46,6 +46,10 @@ test('name keys: lower case, no accents, separators collapsed', () => {
   expect(normaliseName('  José  GARCÍA-López ')).toBe('jose garcia lopez');
   expect(normaliseName('Zoë Brontë')).toBe('zoe bronte');
   expect(normaliseName('---')).toBeNull();
+  // LinkedIn's display additions: credentials after a comma, bracketed pronouns or maiden names.
+  expect(normaliseName('Jane Doe, MBA, PMP')).toBe('jane doe');
+  expect(normaliseName('Jane (Smith) Doe [she/her]')).toBe('jane doe');
+  expect(normaliseName('(she/her)')).toBeNull();
   expect(normaliseName(null)).toBeNull();
 });
 

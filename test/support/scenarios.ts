@@ -690,6 +690,26 @@ export const SCENARIOS: Scenario[] = [
       },
     },
   },
+  {
+    // LinkedIn display names carry credentials and pronouns; a headline keeps what follows its comma.
+    name: "a LinkedIn name's additions (', MBA', '(he/him)') are dropped before matching; a headline keeps its comma's tail",
+    config: { identity: { name_matching: { method: 'exact' } } },
+    input: {
+      identifies: [identify('i1', '03-01 09:00', 'a1', { user_id: 'u1', name: 'José García' })],
+      offsite: {
+        linkedin: [
+          offsiteRow('li-1', '02-20 10:00', 'José García (he/him), MBA, CFA', { profile_url: 'https://linkedin.com/in/jg' }),
+          offsiteRow('li-2', '02-21 10:00', 'Jo Kay, PhD', { headline: 'Head of Data, Acme' }),
+        ],
+      },
+    },
+    events: {
+      i1: [USER_U1, 'confirmed', 'user_id'],
+      'li-1': [USER_U1, 'inferred', 'name_match'],
+      'li-2': [profilePerson('linkedin:name:jo kay:head of data acme'), 'unmatched', 'none'],
+    },
+    persons: { [USER_U1]: 'inferred', [profilePerson('linkedin:name:jo kay:head of data acme')]: 'unmatched' },
+  },
   ...scoredNamesakes(),
   {
     name: 'a person known only offsite (a profile with an email) is no match target, but makes a name ambiguous',
