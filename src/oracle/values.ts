@@ -89,7 +89,7 @@ export function normaliseName(name: string | null): string | null {
 }
 
 /** What LinkedIn display names add: a bracketed aside ("(she/her)") and everything after a comma (", MBA"). */
-const NAME_ADDITIONS = /[(\[][^)\]]*[)\]]|,.*$/g;
+const NAME_ADDITIONS = /[([][^)\]]*[)\]]|,.*$/g;
 
 /** Lower case, accents stripped, runs of anything but letters and digits as one space, trimmed; null when empty. */
 export function normaliseText(text: string | null): string | null {
