@@ -15,7 +15,7 @@ import { fullRebuild, refreshInBatches } from './harness';
 
 const RUNS = Number(process.env.INCREMENTAL_RUNS ?? 25);
 /** docs/semantics.md's name normalisation, written out (not the models' builder) for the state check. */
-const NORMALIZED_NAME = `NULLIF(TRIM(regexp_replace(LOWER(strip_accents(e.name)), '[^\\p{L}\\p{N}]+', ' ', 'g')), '')`;
+const NORMALIZED_NAME = `NULLIF(TRIM(regexp_replace(LOWER(strip_accents(regexp_replace(e.name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' ', 'g'))), '[^\\p{L}\\p{N}]+', ' ', 'g')), '')`;
 
 const configArb = fc.record({
   max_user_ids_per_email: fc.constantFrom(1, 2, 5),

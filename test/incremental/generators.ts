@@ -22,7 +22,17 @@ const rarely = <T>(values: T[]) =>
 
 const EMAILS = ['jo@example.com', 'Sam@Example.org', 'info@acme.example', 'not-an-email'];
 /** Names and spellings that normalise to them (case, spaces, accents). */
-const NAMES = ['Jo Smith', 'jo  SMITH', 'Zoë Brontë', 'zoe bronte', 'Sam Lee', 'Ann Example', 'Bo Chen', 'Cy Diaz', 'Di Evans'];
+const NAMES = [
+  'Jo Smith',
+  'jo  SMITH, MBA',
+  'Zoë Brontë',
+  'zoe bronte (she/her)',
+  'Sam Lee',
+  'Ann Example',
+  'Bo Chen',
+  'Cy Diaz',
+  'Di Evans',
+];
 
 type Table = 'pages' | 'tracks' | 'identifies' | 'linkedin' | 'twitter';
 const tagged = (table: Table, row: fc.Arbitrary<RawRow>) => row.map((r) => ({ table, row: r }));

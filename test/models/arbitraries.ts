@@ -46,7 +46,18 @@ const EMAILS = [
   'jo@gmail.com',
 ];
 const email = often(EMAILS, JUNK, 3);
-const NAMES = ['José García', 'jose  garcia', 'Sam Lee', 'SAM LEE', 'Zoë Brontë', 'zoe bronte', 'Ann Example', '  Ann-Example ', '---'];
+// Spellings of one name, LinkedIn's display additions among them (', MBA', a bracketed aside), normalise alike.
+const NAMES = [
+  'José García',
+  'jose  garcia, MBA',
+  'Sam Lee',
+  'SAM LEE (he/him)',
+  'Zoë Brontë',
+  'zoe bronte',
+  'Ann Example',
+  '  Ann-Example ',
+  '---',
+];
 const pageTitle = often(['Home', 'Pricing', 'Blog', ' Home ', 'Meeting Booked'], ['', '  '], 1);
 const pagePath = often(['/', '/pricing', '/blog'], [''], 1);
 
