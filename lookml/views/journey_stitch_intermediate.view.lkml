@@ -639,7 +639,7 @@ view: js_event_base {
           END AS link_reason,
           CASE
             WHEN e.event_type = 'offsite' AND NOT COALESCE(k.identified, FALSE)
-            THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '') || COALESCE((':' || NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.headline, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '')), '')))
+            THEN COALESCE(k.person_id, (e.source || ':name:' || COALESCE(NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(e.name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), ''), '') || COALESCE((':' || NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.headline, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '')), '')))
           END AS profile_key,
           CASE WHEN e.event_type = 'offsite' THEN COALESCE(NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), ''), NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(NULLIF(REGEXP_EXTRACT(LOWER(e.headline), '(?:^|[\\t\\n\\f\\r ])(?:at[\\t\\n\\f\\r ]+|@[\\t\\n\\f\\r ]*)([^|,·•(/]+)'), ''), NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '')) ELSE NULLIF(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(e.company, NFD), '\\p{M}', '')), '\\b(?:inc|incorporated|llc|llp|ltd|limited|gmbh|corp|corporation|co|company|plc|ag|sa|sas|bv|nv|srl|spa|oy|ab|as|pty|group|the|hq)\\b', ' '), '[^a-z0-9]+', ''), '') END AS company_token,
           (e.event_type = 'page' AND (REGEXP_CONTAINS(LOWER(COALESCE(e.utm_source, '')), 'linkedin') OR REGEXP_CONTAINS(LOWER(COALESCE(e.referrer, '')), '^(?:https?://)?(?:[a-z0-9-]+\\.)*(?:linkedin\\.com|lnkd\\.in)(?:[/:?#]|$)'))) AS linkedin_visit,
@@ -663,7 +663,7 @@ view: js_profiles {
         -- model: js_person_names
         CREATE OR REPLACE TEMP TABLE `js_person_names`
         AS
-        SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(b.name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
+        SELECT DISTINCT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(b.name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name, b.person_id AS candidate_id, web.person_id IS NOT NULL AS on_web
         FROM ${js_event_base.SQL_TABLE_NAME} AS b
         LEFT JOIN (SELECT DISTINCT person_id FROM ${js_event_base.SQL_TABLE_NAME} WHERE identity_status = 'confirmed' AND event_type <> 'offsite') AS web ON web.person_id = b.person_id
         WHERE b.identity_status = 'confirmed' AND b.name IS NOT NULL;
@@ -711,7 +711,7 @@ view: js_profiles {
         WITH pairs AS (
           SELECT p.profile_key, p.company_token, p.url_source, n.candidate_id AS person_id, FALSE AS labelled
           FROM `js_offsite_profiles` AS p
-          JOIN `js_person_names` AS n ON n.norm_name = NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AND n.on_web
+          JOIN `js_person_names` AS n ON n.norm_name = NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(p.profile_name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AND n.on_web
           WHERE p.labelled_person IS NULL
           UNION ALL
           SELECT p.profile_key, p.company_token, CAST(NULL AS STRING) AS url_source, p.labelled_person AS person_id, TRUE AS labelled
@@ -797,7 +797,7 @@ view: js_profiles {
         names AS (
           SELECT COUNT(*) AS n FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
         UNION ALL
-        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(profile_name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
         ),
         chances AS (
           SELECT
@@ -840,11 +840,11 @@ view: js_profiles {
         SELECT token, COUNT(*) AS records FROM (
           SELECT NULLIF(REGEXP_EXTRACT(norm_name, '^([^ ]+) '), '') AS token FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
         UNION ALL
-        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(profile_name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
           UNION ALL
           SELECT NULLIF(REGEXP_EXTRACT(norm_name, ' ([^ ]+)$'), '') AS token FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
         UNION ALL
-        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(profile_name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
         ) AS tokens
         WHERE token IS NOT NULL
         GROUP BY token;
@@ -853,7 +853,7 @@ view: js_profiles {
         CREATE OR REPLACE TEMP TABLE `js_match_candidates`
         AS
         WITH pairs AS (
-          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(p.profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name,
+          SELECT c.profile_key, c.person_id, c.company_level, c.company_token, c.referred, c.other_profile, NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(p.profile_name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name,
             LEAST(GREATEST(1 - EXP(-1.0 * c.visits * c.interactions * 144 / m.span_hours), 0.000001), 0.999999) AS chance
           FROM `js_match_pairs` AS c
           JOIN `js_offsite_profiles` AS p ON p.profile_key = c.profile_key
@@ -863,7 +863,7 @@ view: js_profiles {
         name_records AS (
           SELECT norm_name, COUNT(*) AS records FROM (SELECT norm_name FROM `js_person_names` WHERE norm_name IS NOT NULL
         UNION ALL
-        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(profile_name, NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
+        SELECT NULLIF(TRIM(REGEXP_REPLACE(LOWER(REGEXP_REPLACE(NORMALIZE(REGEXP_REPLACE(profile_name, '[(\\[][^)\\]]*[)\\]]|,.*$', ' '), NFD), '\\p{M}', '')), '[^\\p{L}\\p{N}]+', ' ')), '') AS norm_name FROM `js_offsite_profiles` WHERE labelled_person IS NULL AND profile_name IS NOT NULL) AS named
           WHERE norm_name IN (SELECT norm_name FROM pairs)
           GROUP BY norm_name
         ),
