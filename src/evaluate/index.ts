@@ -165,7 +165,9 @@ export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationR
   const configFile = opts.config ?? path.join(opts.data, CONFIG_FILE);
   const { config } = await loadConfig(configFile);
   if (config.warehouse !== 'duckdb')
-    throw new ConfigError(configFile, ['warehouse: evaluate runs on the embedded DuckDB; set warehouse: duckdb (the config journey-stitch sample writes)']);
+    throw new ConfigError(configFile, [
+      'warehouse: evaluate runs on the embedded DuckDB; set warehouse: duckdb (the config journey-stitch sample writes)',
+    ]);
   const instance = await openDuckDB(':memory:', config);
   const conn = await instance.connect();
   try {

@@ -128,7 +128,7 @@ function npmRun(root: string, script: string, args: string[] = []): Promise<void
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`)),
+      code === 0 ? resolve() : reject(new JourneyStitchError(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`)),
     );
   });
 }

@@ -29,7 +29,9 @@ export function register(program: Command): void {
       const { startPreview } = require('../../preview') as typeof import('../../preview');
       const { config } = await loadConfig(opts.config);
       if (config.warehouse !== 'duckdb')
-        throw new ConfigError(opts.config, ['warehouse: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview']);
+        throw new ConfigError(opts.config, [
+          'warehouse: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview',
+        ]);
       const preview = await startPreview({
         projectDir: opts.project,
         database: config.output.database,

@@ -170,7 +170,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is in use: pass another --port`) : e),
+      reject(e.code === 'EADDRINUSE' ? new JourneyStitchError(`port ${options.port} on ${host} is in use: pass another --port`) : e),
     );
     server.listen(options.port ?? 0, host, resolve);
   });

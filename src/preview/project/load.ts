@@ -23,7 +23,9 @@ export interface ParsedProject {
 export function projectFiles(root: string): string[] {
   const manifest = join(root, 'manifest.lkml');
   if (!existsSync(manifest))
-    throw new PreviewProjectError(`${manifest} not found: run \`journey-stitch generate\` first (or pass --project <folder with manifest.lkml>)`);
+    throw new PreviewProjectError(
+      `${manifest} not found: run \`journey-stitch generate\` first (or pass --project <folder with manifest.lkml>)`,
+    );
   const lookmlDir = join(root, 'lookml');
   if (!existsSync(lookmlDir)) throw new PreviewProjectError(`${lookmlDir} not found: run \`journey-stitch generate\` first`);
   const files = readdirSync(lookmlDir, { recursive: true, encoding: 'utf8' })

@@ -79,7 +79,8 @@ function parse(tokens: Token[], where: string): Node[] {
         }
       }
     }
-    if (terminators.length) throw new PreviewProjectError(`${where}: Liquid block not closed (expected {% ${terminators[terminators.length - 1]} %})`);
+    if (terminators.length)
+      throw new PreviewProjectError(`${where}: Liquid block not closed (expected {% ${terminators[terminators.length - 1]} %})`);
     return { nodes, end: '' };
   };
   return block([]).nodes;
@@ -88,7 +89,9 @@ function parse(tokens: Token[], where: string): Node[] {
 function evalTest(test: string, ctx: LiquidContext): boolean {
   const m = /^_dialect\._name\s*(==|!=)\s*(['"])([^'"]*)\2$/.exec(test.trim());
   if (!m)
-    throw new PreviewProjectError(`${ctx.where}: Liquid condition "${test}" is not supported by the preview (only _dialect._name == '…' or != '…')`);
+    throw new PreviewProjectError(
+      `${ctx.where}: Liquid condition "${test}" is not supported by the preview (only _dialect._name == '…' or != '…')`,
+    );
   return m[1] === '==' ? ctx.dialectName === m[3] : ctx.dialectName !== m[3];
 }
 
@@ -100,7 +103,9 @@ function render(nodes: Node[], ctx: LiquidContext): string {
           return n.text;
         case 'output':
           if (n.expr !== '_dialect._name')
-            throw new PreviewProjectError(`${ctx.where}: Liquid output {{ ${n.expr} }} is not supported by the preview (only {{ _dialect._name }})`);
+            throw new PreviewProjectError(
+              `${ctx.where}: Liquid output {{ ${n.expr} }} is not supported by the preview (only {{ _dialect._name }})`,
+            );
           return ctx.dialectName;
         case 'if': {
           const branch = n.branches.find((b) => b.test === null || evalTest(b.test, ctx));

@@ -183,7 +183,9 @@ function buildView(view: IndexedView): ViewDef {
   for (const f of view.declarations) {
     if (f.kind === 'dimension_group') {
       if (f.type !== 'time')
-        throw new PreviewProjectError(`view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`);
+        throw new PreviewProjectError(
+          `view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`,
+        );
       const timeframes = strings(f.node.timeframes);
       if (!timeframes.length) throw new PreviewProjectError(`view ${name}, dimension_group ${f.name}: list its timeframes`);
       for (const tf of timeframes) {
@@ -213,7 +215,9 @@ function buildView(view: IndexedView): ViewDef {
     persisted = PERSISTENCE_KEYS.some((k) => dt[k] !== undefined);
     if (typeof dt.sql === 'string') derivedSql = dt.sql;
     else if (!persisted)
-      throw new PreviewProjectError(`view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`);
+      throw new PreviewProjectError(
+        `view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`,
+      );
   }
   if (!derivedSql && !persisted && typeof node.sql_table_name !== 'string')
     throw new PreviewProjectError(`view ${name}: has neither sql_table_name nor derived_table`);
@@ -257,9 +261,11 @@ function buildExplore(explore: IndexedExplore): ExploreDef {
     const fields = j.fields === undefined ? undefined : strings(j.fields).map((f) => (f.includes('.') ? f : `${join.name}.${f}`));
     if (fields?.some((f) => f.includes('*') || !f.startsWith(`${join.name}.`)))
       throw new PreviewProjectError(`${where}: fields: only a list of ${join.name}'s own fields is supported by the preview`);
-    if (typeof j.sql_on !== 'string') throw new PreviewProjectError(`${where}: sql_on is required (the preview supports sql_on joins only)`);
+    if (typeof j.sql_on !== 'string')
+      throw new PreviewProjectError(`${where}: sql_on is required (the preview supports sql_on joins only)`);
     const relationship = j.relationship ?? 'many_to_one';
-    if (!(RELATIONSHIPS as readonly string[]).includes(relationship)) throw new PreviewProjectError(`${where}: unknown relationship ${relationship}`);
+    if (!(RELATIONSHIPS as readonly string[]).includes(relationship))
+      throw new PreviewProjectError(`${where}: unknown relationship ${relationship}`);
     const type = j.type ?? 'left_outer';
     if (!(SUPPORTED_JOIN_TYPES as readonly string[]).includes(type))
       throw new PreviewProjectError(`${where}: join type ${type} is not supported by the preview (${SUPPORTED_JOIN_TYPES.join(', ')})`);

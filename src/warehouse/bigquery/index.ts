@@ -91,9 +91,12 @@ async function compiled<T>(config: Config, build: () => Promise<T>): Promise<T> 
     return await build();
   } catch (err) {
     if (err instanceof SourceColumnError) {
-      throw new JourneyStitchError(`${project}.${dataset}: ${err.message} (journey-stitch introspect lists what is there and suggests a mapping)`, {
-        cause: err,
-      });
+      throw new JourneyStitchError(
+        `${project}.${dataset}: ${err.message} (journey-stitch introspect lists what is there and suggests a mapping)`,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }

@@ -225,7 +225,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     await conn.run('CHECKPOINT');
     close();
     checkSignal();
-    if (existsSync(`${temp}.wal`)) 
+    if (existsSync(`${temp}.wal`))
       throw new JourneyStitchError(
         `DuckDB left a write-ahead log next to ${temp}; the database was not replaced: check the disk has space and run the stitch again`,
       );
