@@ -27,7 +27,7 @@ const MAY_IMPORT = {
   models: ['config', 'contract', 'sql'],
   oracle: ['config', 'contract', 'models'],
   lookml: ['config', 'contract', 'models', 'sql'],
-  sample: ['config', 'sql'],
+  sample: ['config', 'contract', 'sql'],
   extension: ['contract', 'oracle'],
   warehouse: ['check', 'config', 'contract', 'models', 'sql'],
   check: ['config', 'models', 'sql', 'warehouse'],

@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { loadConfig } from '../config/load';
+import { ConfigError, loadConfig } from '../config/load';
 import { nameMatching, type Config } from '../config/schema';
 import { openDuckDB, withMemoryHint } from '../warehouse/duckdb/instance';
-import { loadSources, type LoadedSources } from '../warehouse/duckdb/load';
+import { loadSources, SourceFileError, type LoadedSources } from '../warehouse/duckdb/load';
 import { runPipeline, type RunReport } from '../warehouse/duckdb/run';
 import { buildPipeline } from '../models';
 import { CONFIG_FILE, GROUND_TRUTH } from '../sample';
@@ -71,8 +71,8 @@ export interface EvaluationReport {
 export function findGroundTruth(data: string): string {
   const candidates = ['ndjson', 'parquet'].map((ext) => path.join(data, `${GROUND_TRUTH}.${ext}`)).filter((f) => existsSync(f));
   if (candidates.length === 0) {
-    throw new Error(
-      `no ${GROUND_TRUTH}.ndjson or ${GROUND_TRUTH}.parquet in ${data}: evaluate needs data written by 'journey-stitch sample'`,
+    throw new SourceFileError(
+      `no ${GROUND_TRUTH}.ndjson or ${GROUND_TRUTH}.parquet in ${data}: evaluate needs data written by 'journey-stitch sample' (pass its folder as --data)`,
     );
   }
   return candidates[0];
@@ -162,8 +162,12 @@ export interface EvaluateOptions {
 
 export async function evaluateFolder(opts: EvaluateOptions): Promise<EvaluationReport> {
   const truthFile = findGroundTruth(opts.data);
-  const { config } = await loadConfig(opts.config ?? path.join(opts.data, CONFIG_FILE));
-  if (config.warehouse !== 'duckdb') throw new Error('evaluate runs on the embedded DuckDB: the config must say warehouse: duckdb');
+  const configFile = opts.config ?? path.join(opts.data, CONFIG_FILE);
+  const { config } = await loadConfig(configFile);
+  if (config.warehouse !== 'duckdb')
+    throw new ConfigError(configFile, [
+      'warehouse: evaluate runs on the embedded DuckDB; set warehouse: duckdb (the config journey-stitch sample writes)',
+    ]);
   const instance = await openDuckDB(':memory:', config);
   const conn = await instance.connect();
   try {

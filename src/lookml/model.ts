@@ -8,6 +8,7 @@ import { rawTableSpecs } from '../models/raw-tables';
 import { named, pairs, type Named, type Node } from './document';
 import { qualityExplores } from './quality';
 import { dialects } from '../sql/dialects';
+import { JourneyStitchError } from '../contract/errors';
 
 const bq = dialects.bigquery;
 
@@ -103,7 +104,7 @@ function refreshTrigger(config: Config): string {
   const sql = config.lookml.refresh_sql_trigger?.trim();
   if (sql === undefined) return config.lookml.materialization === 'tables' ? TABLES_REFRESH_TRIGGER : rawFreshnessTrigger(config);
   if (!sql || sql.includes(';;')) {
-    throw new Error(`config lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;' (it ends SQL in LookML), e.g. ${EXAMPLE_REFRESH_TRIGGER}`);
+    throw new JourneyStitchError(`config lookml.refresh_sql_trigger: must be one non-empty SQL query without ';;' (it ends SQL in LookML), e.g. ${EXAMPLE_REFRESH_TRIGGER}`);
   }
   return sql;
 }

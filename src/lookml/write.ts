@@ -7,6 +7,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GeneratedFile } from './document';
+import { JourneyStitchError } from '../contract/errors';
 
 export interface WriteReport {
   written: string[];
@@ -62,7 +63,10 @@ export async function writeProject(files: GeneratedFile[], outDir: string, gener
     }
   } catch (e) {
     await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
-    throw new Error(`could not write the LookML project to ${outDir} (nothing was changed): ${(e as Error).message}`);
+    throw new JourneyStitchError(
+      `could not write the LookML project to ${outDir} (nothing was changed): ${(e as Error).message}; make the folder writable or write elsewhere (generate --out <dir>)`,
+      { cause: e },
+    );
   }
   for (const s of staged) {
     await rename(s.tmp, s.target);

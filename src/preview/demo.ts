@@ -15,6 +15,7 @@ import { generateLookml } from '../lookml/generate';
 import { generateSample, resolveSampleOptions } from '../sample';
 import { DEMO_OPTIONS } from '../sample/demo-size';
 import { PreviewDatabase } from './api/database';
+import { JourneyStitchError } from '../contract/errors';
 
 export interface DemoPaths {
   /** Folder of the sample data and its config (journey-stitch.yaml). */
@@ -116,7 +117,7 @@ async function logged(name: string, quiet: boolean, work: (log: (line: string) =
     await work(log);
   } catch (e) {
     if (!quiet) throw e;
-    throw new Error(`${name} failed: ${(e as Error).message}\n${lines.join('\n').slice(-4000)}`, { cause: e });
+    throw new JourneyStitchError(`${name} failed: ${(e as Error).message}\n${lines.join('\n').slice(-4000)}`, { cause: e });
   }
 }
 
@@ -127,7 +128,7 @@ function npmRun(root: string, script: string, args: string[] = []): Promise<void
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`)),
+      code === 0 ? resolve() : reject(new JourneyStitchError(`npm run ${script} failed (exit ${code}):\n${stderr.slice(-4000)}`)),
     );
   });
 }

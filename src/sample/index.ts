@@ -26,6 +26,7 @@ export interface SampleOptions {
 }
 
 import { DEMO_OPTIONS, DEMO_SIZE } from './demo-size';
+import { JourneyStitchError } from '../contract/errors';
 
 export { DEMO_OPTIONS, DEMO_SIZE };
 const DEFAULT_EVENTS_PER_PERSON = 25;
@@ -44,10 +45,10 @@ export function resolveSampleOptions(input: Partial<SampleOptions> & { out: stri
     ['--events', events],
     ['--persons', persons],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive whole number, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new JourneyStitchError(`${name} must be a positive whole number, got ${v}`);
   }
   if (events < persons)
-    throw new Error(`--events (${events}) must be at least --persons (${persons}): every person has at least one event`);
+    throw new JourneyStitchError(`--events (${events}) must be at least --persons (${persons}): every person has at least one event`);
   windowStartEndingOn(input.end); // rejects a bad --end before anything is written
   return {
     out: input.out,

@@ -35,6 +35,7 @@ import {
   type Page,
 } from './catalog';
 import { Rng, Zipf, weighted } from './random';
+import { JourneyStitchError } from '../contract/errors';
 
 export const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -56,7 +57,7 @@ export function windowStartEndingOn(end: string | undefined): number {
   const day = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
   // The round trip catches dates Date.UTC would roll over (2024-02-30) or map to 19xx (0099-01-01).
   if (!match || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== end) {
-    throw new Error(`--end takes a calendar date as YYYY-MM-DD (e.g. 2024-12-30), got '${end}'`);
+    throw new JourneyStitchError(`--end takes a calendar date as YYYY-MM-DD (e.g. 2024-12-30), got '${end}'`);
   }
   return day + DAY - WINDOW_DAYS * DAY;
 }

@@ -70,6 +70,7 @@ describe('journey-stitch check (child process)', () => {
     expect(strict.stderr).toContain(
       'journey-stitch: --strict: 7 warning(s), the database was not written:\n  pages.ndjson: no user_id column',
     );
+    expect(strict.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(dir, 'db', 'stitched.duckdb'))).toBe(false);
 
     const run = await runCli(['stitch'], dir);

@@ -11,6 +11,7 @@ import { SourceColumnError } from '../../src/models/types';
 import { EntitlementError } from '../../src/preview/api/core';
 import { QueryCompileError } from '../../src/preview/query/compile';
 import { FilterError } from '../../src/preview/query/filters';
+import { PreviewProjectError } from '../../src/preview/project/error';
 import { LoopCapError } from '../../src/sql/runner';
 import { BigQueryJobError } from '../../src/warehouse/bigquery/client';
 
@@ -81,6 +82,7 @@ describe('errorReport and JourneyStitchError', () => {
       new QueryCompileError('x'),
       new FilterError('f', 'e', 'why'),
       new EntitlementError('me'),
+      new PreviewProjectError('x'),
     ];
     for (const err of errors)
       expect([err.name, err instanceof JourneyStitchError, isJourneyStitchError(err)]).toEqual([err.name, true, true]);

@@ -7,6 +7,7 @@ import { configHash } from '../../src/warehouse/runRecord';
 import { incrementalConfigSchema, rawTimestampColumn, subtractHours, timestampLiteral } from '../../src/models/incremental';
 import { BigQueryDialect, DuckDBDialect } from '../../src/sql/dialects';
 import { testConfig } from '../support/scenarios';
+import { thrownOurs } from '../support/errors';
 
 describe('incremental plan helpers', () => {
   it('subtracts the lookback exactly, keeping microseconds, across month ends and leap days', () => {
@@ -17,13 +18,20 @@ describe('incremental plan helpers', () => {
     // Years 0-99 stay in the first century (Date.UTC would read them as 1900-1999).
     expect(subtractHours('0050-03-01 12:00:00', 24)).toBe('0050-02-28 12:00:00');
     expect(subtractHours('0001-01-02 00:00:00.25', 24)).toBe('0001-01-01 00:00:00.250000');
-    expect(() => subtractHours('yesterday', 1)).toThrow(/cannot read the watermark 'yesterday'/);
+    // A run log the user can edit: the error names it and the way out.
+    expect(thrownOurs(() => subtractHours('yesterday', 1)).message).toBe(
+      "incremental: the last run's watermark 'yesterday' (journey_stitch_runs) is not a timestamp; run a full stitch (without --incremental), which writes a fresh one",
+    );
   });
 
   it('writes timestamp literals for both dialects and refuses anything else', () => {
     expect(timestampLiteral(new DuckDBDialect(), '2024-02-29 10:02:00')).toBe("CAST('2024-02-29 10:02:00' AS TIMESTAMP)");
     expect(timestampLiteral(new BigQueryDialect(), '2024-02-29 10:02:00.000001')).toBe("CAST('2024-02-29 10:02:00.000001' AS TIMESTAMP)");
     expect(() => timestampLiteral(new DuckDBDialect(), "2024-01-01' OR TRUE --")).toThrow(/not a UTC timestamp/);
+    // A watermark in year 0 minus the lookback falls before it: a cutoff that cannot be written.
+    expect(thrownOurs(() => timestampLiteral(new DuckDBDialect(), subtractHours('0000-01-01 01:00:00', 2))).message).toMatch(
+      /^incremental: the cutoff '-0+1-.*' is not a UTC timestamp 'YYYY-MM-DD HH:MM:SS\[\.ffffff\]'; run a full stitch \(without --incremental\), which writes a fresh one$/,
+    );
   });
 
   it('finds the raw timestamp column through the column mapping', () => {

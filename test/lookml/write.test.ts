@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DEFAULT_PROJECT_CONFIG, generateProject, GENERATED_MARK } from '../../src/lookml/project';
 import { writeProject } from '../../src/lookml/write';
 import { runCli } from '../cli/run-cli';
+import { rejectedOurs } from '../support/errors';
 
 describe('writeProject', () => {
   let dir: string;
@@ -44,7 +45,10 @@ describe('writeProject', () => {
     const last = changed[changed.length - 1].path;
     const blocker = path.join(dir, `${last}.tmp-${process.pid}`);
     await mkdir(blocker);
-    await expect(writeProject(changed, dir, GENERATED_MARK)).rejects.toThrow(/nothing was changed/);
+    const err = await rejectedOurs(writeProject(changed, dir, GENERATED_MARK));
+    expect(err.message).toMatch(
+      new RegExp(`^could not write the LookML project to ${dir} \\(nothing was changed\\): .*; make the folder writable or write elsewhere \\(generate --out <dir>\\)$`),
+    );
     for (const f of files) expect(await readFile(path.join(dir, f.path), 'utf8')).toBe(f.content);
     await rm(blocker, { recursive: true });
     const leftovers = (await readdir(path.join(dir, 'lookml/views'))).filter((n) => n.includes('.tmp-'));

@@ -7,6 +7,7 @@ import { compileQuery, type WriteQuery } from '../../src/preview/query/compile';
 import { buildSemanticModel } from '../../src/preview/query/model';
 import { renderLiquid } from '../../src/preview/query/liquid';
 import { createFixtureDatabase, FIXTURE_EVENTS, type FixtureDatabase } from './support/fixture';
+import { thrownOurs } from '../support/errors';
 
 let project: PreviewProject;
 let fixture: FixtureDatabase;
@@ -278,7 +279,11 @@ describe('templated filters and dialect switches in derived tables', () => {
         ctx,
       ),
     ).toBe('b/duckdb');
-    expect(() => renderLiquid('{% assign x = 1 %}', ctx)).toThrow(/test: Liquid tag \{% assign x = 1 %\} is not supported/);
+    const unsupported = thrownOurs(() => renderLiquid('{% assign x = 1 %}', ctx));
+    expect([unsupported.name, unsupported.message]).toEqual([
+      'PreviewProjectError',
+      'test: Liquid tag {% assign x = 1 %} is not supported by the preview (it supports if/elsif/else on _dialect._name and condition)',
+    ]);
     expect(() => renderLiquid("{% if _user_attributes['a'] == 'b' %}x{% endif %}", ctx)).toThrow(/only _dialect._name/);
     expect(() => renderLiquid("{% if _dialect._name == 'x' %}a", ctx)).toThrow(/not closed/);
   });
@@ -423,9 +428,11 @@ describe('rejections', () => {
     const view = (extra: object) => ({
       view: { v: { $name: 'v', sql_table_name: 't', dimension: { d: { $type: 'dimension', $name: 'd', ...extra } } } },
     });
-    expect(() => buildSemanticModel('m', view({ order_by_field: 'x' }))).toThrow(
-      "view v, dimension d: LookML parameter 'order_by_field' is not supported by the preview",
-    );
+    const refused = thrownOurs(() => buildSemanticModel('m', view({ order_by_field: 'x' })));
+    expect([refused.name, refused.message]).toEqual([
+      'PreviewProjectError',
+      "view v, dimension d: LookML parameter 'order_by_field' is not supported by the preview (it supports what journey-stitch generate emits)",
+    ]);
     expect(() => buildSemanticModel('m', view({ type: 'tier' }))).toThrow(/view v, dimension d: type tier is not supported/);
     expect(() =>
       buildSemanticModel('m', {
@@ -433,5 +440,22 @@ describe('rejections', () => {
       }),
     ).toThrow(/timeframe fiscal_year is not supported/);
     expect(() => buildSemanticModel('m', { view: { v: { $name: 'v', derived_table: { explore_source: {} } } } })).toThrow(/explore_source/);
+  });
+  test('LookML the preview refuses at query time answers the query with its message alone, not as a DuckDB failure', async () => {
+    const persons = project.model.views.get('persons')!;
+    const views = new Map(project.model.views).set('persons', { ...persons, persisted: false, derivedSql: 'SELECT 1 {% assign x = 1 %}' });
+    const edited = new CoreApi(project.manifest, { ...project.model, views }, db);
+    const res = await edited.invoke(
+      { httpMethod: 'POST', path: '/queries/run/json', body: { model: 'journey_stitch', view: 'persons', fields: ['persons.count'] } },
+      PREVIEW_USERS.pii,
+    );
+    expect(res).toEqual({
+      ok: false,
+      error: {
+        message:
+          'view persons, derived_table sql: Liquid tag {% assign x = 1 %} is not supported by the preview (it supports if/elsif/else on _dialect._name and condition)',
+        documentation_url: null,
+      },
+    });
   });
 });

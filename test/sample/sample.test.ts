@@ -5,6 +5,7 @@ import { parseConfig, resolveConfigPaths } from '../../src/config/load';
 import { COMPANY_WORDS, JUNK_IDS, LAST_NAMES, PERSONAL_DOMAINS } from '../../src/sample/catalog';
 import { CONFIG_FILE, GROUND_TRUTH, generateSample, resolveSampleOptions, type SampleOptions, type SampleResult } from '../../src/sample';
 import { openMemoryDb, queryRows, queryValue, type TestDb } from '../support/duckdb';
+import { thrownOurs } from '../support/errors';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -479,11 +480,13 @@ describe('options', () => {
       source: 'segment',
     });
     expect(resolveSampleOptions({ out: 'x', persons: 10 })).toMatchObject({ events: 250, persons: 10 });
-    expect(() => resolveSampleOptions({ out: 'x', events: 10, persons: 20 })).toThrow(/--events \(10\) must be at least --persons \(20\)/);
+    expect(thrownOurs(() => resolveSampleOptions({ out: 'x', events: 10, persons: 20 })).message).toMatch(
+      /^--events \(10\) must be at least --persons \(20\)/,
+    );
     expect(() => resolveSampleOptions({ out: 'x', events: 1.5 })).toThrow(/--events must be a positive whole number/);
     expect(resolveSampleOptions({ out: 'x', end: '2024-02-29' }).end).toBe('2024-02-29');
     for (const end of ['2024-02-30', '2023-02-29', '24-01-01', '2024-1-1', 'today', '0099-01-01', '']) {
-      expect(() => resolveSampleOptions({ out: 'x', end })).toThrow(
+      expect(thrownOurs(() => resolveSampleOptions({ out: 'x', end })).message).toBe(
         `--end takes a calendar date as YYYY-MM-DD (e.g. 2024-12-30), got '${end}'`,
       );
     }

@@ -12,6 +12,7 @@ import { FakeBigQuery, type FakeTable } from '../../src/warehouse/bigquery/fake'
 import { formatIncrementalOutcome, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';
 import { rawSourceTables, runsCatalogTable } from '../support/bigquery-catalog';
 import { useZetaSQL, type CatalogTable } from '../support/zetasql';
+import { rejectedOurs } from '../support/errors';
 
 const GiB = 1024 ** 3;
 const zetasql = useZetaSQL();
@@ -300,7 +301,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
 
   it('--dry-run with --incremental is refused before any job', async () => {
     const fake = warehouse();
-    await expect(stitchBigQuery(config, { client: fake, incremental: true, dryRun: true })).rejects.toThrow(
+    expect((await rejectedOurs(stitchBigQuery(config, { client: fake, incremental: true, dryRun: true }))).message).toBe(
       '--dry-run estimates a full stitch; run it without --incremental',
     );
     expect(fake.requests).toEqual([]);

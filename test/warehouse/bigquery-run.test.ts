@@ -16,6 +16,7 @@ import {
 } from '../../src/warehouse/bigquery/run';
 import { tablesRead } from '../../src/warehouse/bigquery/statements';
 import { formatBytes, formatDryRun, formatRunReport } from '../../src/warehouse/bigquery';
+import { rejectedOurs } from '../support/errors';
 
 const d = new BigQueryDialect();
 const MiB = 1024 ** 2;
@@ -300,7 +301,7 @@ describe('runPipelineOnBigQuery', () => {
 
   it('refuses to run into a missing dataset unless create_dataset is set', async () => {
     const fake = fakeWarehouse([0]);
-    await expect(runPipelineOnBigQuery(fake, pipeline(), { ...target, createDataset: false })).rejects.toThrow(
+    expect((await rejectedOurs(runPipelineOnBigQuery(fake, pipeline(), { ...target, createDataset: false }))).message).toBe(
       `output dataset ${PROJECT}.stitched does not exist: create it (location US), or set output.create_dataset: true in the config`,
     );
     expect(fake.jobs).toEqual([]);

@@ -12,6 +12,7 @@ import { acquireSql, runLock } from '../../src/warehouse/bigquery/lock';
 import { BigQueryModelError, formatDryRun, formatRunReport, stitchBigQuery } from '../../src/warehouse/bigquery';
 import { informationSchemaColumns, rawSourceTables } from '../support/bigquery-catalog';
 import { useZetaSQL, type CatalogTable } from '../support/zetasql';
+import { rejectedOurs } from '../support/errors';
 
 const GiB = 1024 ** 3;
 const zetasql = useZetaSQL();
@@ -155,8 +156,16 @@ describe('stitchBigQuery on the fake', () => {
       t.path[2] === 'tracks' ? { ...t, columns: t.columns.filter((c) => c.name !== 'timestamp') } : t,
     );
     const fake = warehouse(withoutTimestamp);
-    await expect(stitchBigQuery(config, { client: fake })).rejects.toThrow(
+    expect((await rejectedOurs(stitchBigQuery(config, { client: fake }))).message).toBe(
       "acme-analytics.segment_raw: raw table 'tracks' has no column 'timestamp': add it, or map 'timestamp' to an existing column in the config (journey-stitch introspect lists what is there and suggests a mapping)",
+    );
+    expect(fake.jobs).toEqual([]);
+  });
+
+  it('a raw table that is not there fails before any job, naming it and the command that lists what is', async () => {
+    const fake = warehouse(rawTables.filter((t) => t.path[2] !== 'identifies'));
+    expect((await rejectedOurs(stitchBigQuery(config, { client: fake }))).message).toBe(
+      "raw table acme-analytics.segment_raw.identifies does not exist (needed for 'identifies'); run 'journey-stitch introspect' to see the tables and columns the config expects",
     );
     expect(fake.jobs).toEqual([]);
   });
@@ -230,7 +239,7 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
     const tables = new Map(fake.tables);
     const before = fake.requests.length;
 
-    const refused = (await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e)) as Error;
+    const refused = await rejectedOurs(stitchBigQuery(config, { client: fake }));
     expect(refused.message).toBe(
       `another journey-stitch run holds acme-analytics.journey_stitch.js_run_lock: run ${holder!.run_id} on host ${hostname()} (pid ${process.pid}), started ${holder!.started_at}. ` +
         'Runs share their tables in this dataset, so only one may run at a time. Wait for it to end; if it is no longer running (stopped, killed, or its machine gone) ' +
@@ -274,7 +283,7 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
     const fake = warehouse();
     fake.datasets.add('journey_stitch');
     await fake.query(acquireSql(runLock('acme-analytics', 'journey_stitch'), foreign));
-    const err = (await stitchBigQuery(config, { client: fake }).catch((e: unknown) => e)) as Error;
+    const err = await rejectedOurs(stitchBigQuery(config, { client: fake }));
     expect(err.message).toMatch(
       /^another journey-stitch run holds acme-analytics\.journey_stitch\.js_run_lock: run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z\. /,
     );
@@ -294,7 +303,7 @@ describe('one stitch at a time per output dataset (the lock table js_run_lock)',
     await fake.query(`DROP TABLE ${lock.ref}`);
     await fake.query(acquireSql(lock, foreign));
     resume();
-    await expect(first).rejects.toThrow(
+    expect((await rejectedOurs(first)).message).toMatch(
       /: this run's lock \(run [0-9a-f-]{36}\) was dropped while it ran, and run r-cron on host cron-box \(pid 4242\), started 2026-01-01T03:00:00\.000Z holds it now: /,
     );
     expect(fake.tables.get(lockKey)?.rows).toEqual([foreign]);

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG_FILE, SCHEMA_FILE } from '../../config/file';
 import { starterConfig } from '../../config/template';
 import { packageFile } from '../../package-root';
 import type { WarehouseName } from '../../sql/dialect';
+import { JourneyStitchError } from '../../contract/errors';
 
 export function register(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function register(program: Command): void {
         await writeFile(opts.config, starterConfig(opts.warehouse, schemaRef), { flag: opts.force ? 'w' : 'wx' });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-          throw new Error(`${opts.config} already exists; pass --force to overwrite it`);
+          throw new JourneyStitchError(`${opts.config} already exists; pass --force to overwrite it`);
         throw err;
       }
       process.stderr.write(`wrote ${opts.config} (warehouse: ${opts.warehouse}); edit it, then run journey-stitch stitch\n`);

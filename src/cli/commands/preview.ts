@@ -25,11 +25,13 @@ export function register(program: Command): void {
     .option('--project <dir>', 'folder of the generated LookML project (manifest.lkml, lookml/)', '.')
     .option('--bundle <file>', `the built extension (default: the ${SHIPPED_BUNDLE} shipped with journey-stitch)`)
     .action(async (opts: { config: string; port: number; project: string; bundle?: string }) => {
-      const { loadConfig } = require('../../config/load') as typeof import('../../config/load');
+      const { ConfigError, loadConfig } = require('../../config/load') as typeof import('../../config/load');
       const { startPreview } = require('../../preview') as typeof import('../../preview');
       const { config } = await loadConfig(opts.config);
       if (config.warehouse !== 'duckdb')
-        throw new Error(`${opts.config}: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview`);
+        throw new ConfigError(opts.config, [
+          'warehouse: the preview reads the DuckDB database; set warehouse: duckdb (output.database) to preview',
+        ]);
       const preview = await startPreview({
         projectDir: opts.project,
         database: config.output.database,

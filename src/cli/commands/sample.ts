@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FileFormat } from '../../sample';
 import { DEMO_OPTIONS, DEMO_SIZE } from '../../sample/demo-size';
 import type { SourceFormat } from '../../sample/shapes';
+import { JourneyStitchError } from '../../contract/errors';
 
 const wholeNumber = (flag: string) => (value: string) => {
   const n = Number(value.replace(/_/g, ''));
@@ -44,7 +45,7 @@ export function register(program: Command): void {
     )
     .action(async (flags: SampleFlags) => {
       if (flags.demo && (flags.persons !== undefined || flags.events !== undefined)) {
-        throw new Error('--demo is a fixed data set; leave out --persons and --events (or drop --demo)');
+        throw new JourneyStitchError('--demo is a fixed data set; leave out --persons and --events (or drop --demo)');
       }
       const { generateSample, resolveSampleOptions } = require('../../sample') as typeof import('../../sample');
       const options = resolveSampleOptions({

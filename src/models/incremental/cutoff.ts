@@ -8,6 +8,7 @@ import type { Dialect } from '../../sql/dialect';
 import type { ModelContext } from '../context';
 import { rawTableSpecs } from '../raw-tables';
 import type { RawSources, RawTable } from '../types';
+import { JourneyStitchError } from '../../contract/errors';
 
 /** The physical timestamp column of a raw table, through the config's column mapping. */
 export function rawTimestampColumn(config: Config, table: RawTable): string {
@@ -24,7 +25,9 @@ export function rawTimestampColumn(config: Config, table: RawTable): string {
 
 export function timestampLiteral(d: Dialect, value: string): string {
   if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value)) {
-    throw new Error(`incremental: '${value}' is not a UTC timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'`);
+    throw new JourneyStitchError(
+      `incremental: the cutoff '${value}' is not a UTC timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'; run a full stitch (without --incremental), which writes a fresh one`,
+    );
   }
   return `CAST(${d.stringLiteral(value)} AS ${d.timestampType})`;
 }
@@ -106,7 +109,10 @@ export function rawRowsBefore(ctx: ModelContext, instant: string, from = ''): st
 /** `watermark` minus `hours`, both 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC (microseconds kept exactly). */
 export function subtractHours(watermark: string, hours: number): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(watermark);
-  if (!m) throw new Error(`incremental: cannot read the watermark '${watermark}'`);
+  if (!m)
+    throw new JourneyStitchError(
+      `incremental: the last run's watermark '${watermark}' (journey_stitch_runs) is not a timestamp; run a full stitch (without --incremental), which writes a fresh one`,
+    );
   const [, y, mo, da, h, mi, s, frac = ''] = m;
   // Not Date.UTC(y, ...): it reads years 0-99 as 1900-1999.
   const at = new Date(0);

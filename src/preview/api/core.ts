@@ -6,11 +6,10 @@
  */
 import type { Manifest } from '../project/manifest';
 import type { InvokeCoreSdk } from '../host/protocol';
-import { compileQuery, QueryCompileError, type QueryUser, type WriteQuery } from '../query/compile';
-import { FilterError } from '../query/filters';
+import { compileQuery, type QueryUser, type WriteQuery } from '../query/compile';
 import type { SemanticModel } from '../query/model';
 import { formatJson, formatJsonDetail, RESULT_FORMATS, type ResultFormat } from '../query/results';
-import { JourneyStitchError } from '../../contract/errors';
+import { isJourneyStitchError, JourneyStitchError } from '../../contract/errors';
 
 /** Looker API 4.0 methods by route, so a refused or unsupported call is named as Looker names it. */
 const ROUTES: { method: string; httpMethod: string; path: RegExp }[] = [
@@ -112,7 +111,8 @@ export class CoreApi {
         (format as ResultFormat) === 'json' ? formatJson(compiled, rows) : formatJsonDetail(compiled, rows, this.viewLabels, seconds);
       return { ok: true, value };
     } catch (e) {
-      if (e instanceof QueryCompileError || e instanceof FilterError) return fail(e.message);
+      // The query's or the project's fault (a field, a filter, Liquid the preview does not render) says so alone.
+      if (isJourneyStitchError(e)) return fail(e.message);
       const message = (e as { message?: string })?.message ?? String(e);
       return fail(`run_inline_query failed in DuckDB: ${message}`);
     }

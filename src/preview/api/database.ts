@@ -10,6 +10,7 @@ import { REJECTS_TABLE } from '../../contract/tables';
 import { SCRATCH_PREFIX } from '../../lookml/pdt';
 import type { QueryRunner } from './core';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 const dialect = dialects.duckdb;
 
@@ -39,7 +40,7 @@ export class PreviewDatabase implements QueryRunner {
 
   /** `scratch`: the SCRATCH constant, where a pdt build writes its rejected rows (see standInForScratch). */
   static async open(path: string, catalog: string, scratch?: string): Promise<PreviewDatabase> {
-    if (!existsSync(path)) throw new Error(`${path} not found: run \`journey-stitch stitch\` first (config output.database)`);
+    if (!existsSync(path)) throw new JourneyStitchError(`${path} not found: run \`journey-stitch stitch\` first (config output.database)`);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     // Stored times are UTC; Looker's queries here run in UTC too (no query time zone), whatever the machine's zone.

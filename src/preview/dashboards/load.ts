@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PreviewProjectError } from '../project/error';
 import type { DashboardDoc } from './query';
 
 export function loadDashboards(root: string): DashboardDoc[] {
@@ -11,8 +12,14 @@ export function loadDashboards(root: string): DashboardDoc[] {
     .filter((f) => f.endsWith('.dashboard.lookml'))
     .sort()
     .flatMap((f) => {
-      const docs = parse(readFileSync(join(dir, f), 'utf8')) as unknown;
-      if (!Array.isArray(docs)) throw new Error(`${join(dir, f)}: not a list of dashboards (- dashboard: name)`);
+      const file = join(dir, f);
+      let docs: unknown;
+      try {
+        docs = parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new PreviewProjectError(`${file}: not valid YAML: ${(e as Error).message}`, { cause: e });
+      }
+      if (!Array.isArray(docs)) throw new PreviewProjectError(`${file}: not a list of dashboards (write each as - dashboard: name)`);
       return docs as DashboardDoc[];
     });
 }

@@ -16,6 +16,7 @@ import { dashboardIndexHtml, dashboardPageHtml, DASHBOARDS_PATH } from '../dashb
 import { extensionFrameHtml, hostPageHtml } from './html';
 import type { PageConfig } from './page-config';
 import { PREVIEW_LOOKER_VERSION } from './protocol';
+import { JourneyStitchError } from '../../contract/errors';
 
 export interface PreviewServerOptions {
   project: PreviewProject;
@@ -100,7 +101,7 @@ async function readJson(req: IncomingMessage): Promise<any> {
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<RunningPreview> {
   const { project, runner, bundlePath } = options;
-  if (!existsSync(bundlePath)) throw new Error(`${bundlePath} not found: build the extension first (npm run build:extension)`);
+  if (!existsSync(bundlePath)) throw new JourneyStitchError(`${bundlePath} not found: build the extension first (npm run build:extension)`);
   const api = new CoreApi(project.manifest, project.model, runner);
   const script = await hostPageScript();
   const bundleVersion = () => {
@@ -169,7 +170,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is in use: pass another --port`) : e),
+      reject(e.code === 'EADDRINUSE' ? new JourneyStitchError(`port ${options.port} on ${host} is in use: pass another --port`) : e),
     );
     server.listen(options.port ?? 0, host, resolve);
   });

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import lookmlParser from 'lookml-parser';
+import { PreviewProjectError } from './error';
 
 /** A node of lookml-parser's output: named children are objects keyed by name, scalars stay scalars. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- lookml-parser's untyped output, read by the typed accessors of this module
@@ -22,9 +23,11 @@ export interface ParsedProject {
 export function projectFiles(root: string): string[] {
   const manifest = join(root, 'manifest.lkml');
   if (!existsSync(manifest))
-    throw new Error(`${manifest} not found: run \`journey-stitch generate\` first (or pass --project <folder with manifest.lkml>)`);
+    throw new PreviewProjectError(
+      `${manifest} not found: run \`journey-stitch generate\` first (or pass --project <folder with manifest.lkml>)`,
+    );
   const lookmlDir = join(root, 'lookml');
-  if (!existsSync(lookmlDir)) throw new Error(`${lookmlDir} not found: run \`journey-stitch generate\` first`);
+  if (!existsSync(lookmlDir)) throw new PreviewProjectError(`${lookmlDir} not found: run \`journey-stitch generate\` first`);
   const files = readdirSync(lookmlDir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.lkml'))
     .map((f) => join(lookmlDir, f));
@@ -48,11 +51,11 @@ export async function loadProject(root: string): Promise<ParsedProject> {
   });
   if (parsed.errors?.length) {
     const first = parsed.errors[0];
-    throw new Error(`${join(root, first.$file_path)}: LookML syntax error: ${first.error?.message ?? first.error}`);
+    throw new PreviewProjectError(`${join(root, first.$file_path)}: LookML syntax error: ${first.error?.message ?? first.error}`);
   }
-  if (!parsed.manifest) throw new Error(`${join(root, 'manifest.lkml')}: could not be parsed as a manifest`);
+  if (!parsed.manifest) throw new PreviewProjectError(`${join(root, 'manifest.lkml')}: could not be parsed as a manifest`);
   for (const [name, model] of Object.entries<LookmlNode>(parsed.model ?? {})) {
-    if (model.error) throw new Error(`${join(root, 'lookml')}: model ${name} could not be assembled: ${model.error}`);
+    if (model.error) throw new PreviewProjectError(`${join(root, 'lookml')}: model ${name} could not be assembled: ${model.error}`);
   }
   return { root, manifest: parsed.manifest, models: parsed.model ?? {} };
 }

@@ -1,6 +1,7 @@
 /** The parts of manifest.lkml the preview host needs: the application (extension id, entitlements) and constants. */
 import { indexManifest } from '../../lookml/projectIndex';
 import type { LookmlNode } from './load';
+import { PreviewProjectError } from './error';
 
 export interface Entitlements {
   coreApiMethods: string[];
@@ -23,16 +24,16 @@ export interface Manifest {
 
 export function readManifest(node: LookmlNode, file = 'manifest.lkml'): Manifest {
   const projectName = node.project_name;
-  if (typeof projectName !== 'string' || !projectName) throw new Error(`${file}: project_name is missing`);
+  if (typeof projectName !== 'string' || !projectName) throw new PreviewProjectError(`${file}: project_name is missing`);
   const manifest = indexManifest(node);
   const apps = manifest.applications;
-  if (apps.length !== 1) throw new Error(`${file}: expected exactly one application: block, found ${apps.length}`);
+  if (apps.length !== 1) throw new PreviewProjectError(`${file}: expected exactly one application: block, found ${apps.length}`);
   const { name, node: app } = apps[0] as { name: string; node: LookmlNode };
   const ent: LookmlNode = app.entitlements ?? {};
-  if (!app.entitlements) throw new Error(`${file}: application ${name} has no entitlements block (Looker refuses to run it)`);
+  if (!app.entitlements) throw new PreviewProjectError(`${file}: application ${name} has no entitlements block (Looker refuses to run it)`);
   const constants: Record<string, string> = {};
   for (const [constant, c] of manifest.constants) {
-    if (typeof c.value !== 'string') throw new Error(`${file}: constant ${constant} has no string value`);
+    if (typeof c.value !== 'string') throw new PreviewProjectError(`${file}: constant ${constant} has no string value`);
     constants[constant] = c.value;
   }
   return {
@@ -54,7 +55,7 @@ export function readManifest(node: LookmlNode, file = 'manifest.lkml'): Manifest
 /** Replaces `@{NAME}` with the manifest constant; an unknown constant is an error naming where it was used. */
 export function substituteConstants(text: string, constants: Record<string, string>, where: string): string {
   return text.replace(/@\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    if (!(name in constants)) throw new Error(`${where}: unknown constant @{${name}} (not declared in manifest.lkml)`);
+    if (!(name in constants)) throw new PreviewProjectError(`${where}: unknown constant @{${name}} (not declared in manifest.lkml)`);
     return constants[name];
   });
 }

@@ -5,6 +5,7 @@
  */
 
 import { dialects } from '../../sql/dialects';
+import { PreviewProjectError } from '../project/error';
 
 /** What Looker calls the preview's dialect (DuckDB) in `_dialect._name`. */
 export const PREVIEW_DIALECT_NAME = dialects.duckdb.lookerName;
@@ -64,7 +65,7 @@ function parse(tokens: Token[], where: string): Node[] {
             branches.push({ test, body });
             const [endWord, ...endRest] = end.split(/\s+/);
             if (endWord === 'endif') break;
-            if (test === null) throw new Error(`${where}: Liquid {% ${endWord} %} after {% else %}`);
+            if (test === null) throw new PreviewProjectError(`${where}: Liquid {% ${endWord} %} after {% else %}`);
             test = endWord === 'elsif' ? endRest.join(' ') : null;
           }
           nodes.push({ kind: 'if', branches });
@@ -72,13 +73,14 @@ function parse(tokens: Token[], where: string): Node[] {
           const { nodes: body } = block(['endcondition']);
           nodes.push({ kind: 'condition', field: arg.trim(), body });
         } else {
-          throw new Error(
+          throw new PreviewProjectError(
             `${where}: Liquid tag {% ${t.tag} %} is not supported by the preview (it supports if/elsif/else on _dialect._name and condition)`,
           );
         }
       }
     }
-    if (terminators.length) throw new Error(`${where}: Liquid block not closed (expected {% ${terminators[terminators.length - 1]} %})`);
+    if (terminators.length)
+      throw new PreviewProjectError(`${where}: Liquid block not closed (expected {% ${terminators[terminators.length - 1]} %})`);
     return { nodes, end: '' };
   };
   return block([]).nodes;
@@ -87,7 +89,9 @@ function parse(tokens: Token[], where: string): Node[] {
 function evalTest(test: string, ctx: LiquidContext): boolean {
   const m = /^_dialect\._name\s*(==|!=)\s*(['"])([^'"]*)\2$/.exec(test.trim());
   if (!m)
-    throw new Error(`${ctx.where}: Liquid condition "${test}" is not supported by the preview (only _dialect._name == '…' or != '…')`);
+    throw new PreviewProjectError(
+      `${ctx.where}: Liquid condition "${test}" is not supported by the preview (only _dialect._name == '…' or != '…')`,
+    );
   return m[1] === '==' ? ctx.dialectName === m[3] : ctx.dialectName !== m[3];
 }
 
@@ -99,7 +103,9 @@ function render(nodes: Node[], ctx: LiquidContext): string {
           return n.text;
         case 'output':
           if (n.expr !== '_dialect._name')
-            throw new Error(`${ctx.where}: Liquid output {{ ${n.expr} }} is not supported by the preview (only {{ _dialect._name }})`);
+            throw new PreviewProjectError(
+              `${ctx.where}: Liquid output {{ ${n.expr} }} is not supported by the preview (only {{ _dialect._name }})`,
+            );
           return ctx.dialectName;
         case 'if': {
           const branch = n.branches.find((b) => b.test === null || evalTest(b.test, ctx));
@@ -107,7 +113,7 @@ function render(nodes: Node[], ctx: LiquidContext): string {
         }
         case 'condition': {
           const column = render(n.body, ctx).trim();
-          if (!column) throw new Error(`${ctx.where}: {% condition ${n.field} %} has no column between the tags`);
+          if (!column) throw new PreviewProjectError(`${ctx.where}: {% condition ${n.field} %} has no column between the tags`);
           return ctx.condition(n.field, column);
         }
       }

@@ -14,6 +14,7 @@ import {
   type Timeframe as LookerTimeframe,
 } from '../../lookml/vocabulary';
 import type { LookmlNode } from '../project/load';
+import { PreviewProjectError } from '../project/error';
 
 export type FieldKind = 'dimension' | 'measure' | 'filter';
 
@@ -137,7 +138,7 @@ function rejectUnknown(node: LookmlNode, allowed: readonly string[], where: stri
   for (const key of Object.keys(node)) {
     if (key.startsWith('$')) continue;
     if (!allowed.includes(key))
-      throw new Error(
+      throw new PreviewProjectError(
         `${where}: LookML parameter '${key}' is not supported by the preview (it supports what journey-stitch generate emits)`,
       );
   }
@@ -176,18 +177,20 @@ function buildView(view: IndexedView): ViewDef {
   rejectUnknown(node, BLOCK_KEYS.view, `view ${name}`);
   const fields = new Map<string, FieldDef>();
   const add = (f: FieldDef) => {
-    if (fields.has(f.shortName)) throw new Error(`view ${name}: field ${f.shortName} is defined twice`);
+    if (fields.has(f.shortName)) throw new PreviewProjectError(`view ${name}: field ${f.shortName} is defined twice`);
     fields.set(f.shortName, f);
   };
   for (const f of view.declarations) {
     if (f.kind === 'dimension_group') {
       if (f.type !== 'time')
-        throw new Error(`view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`);
+        throw new PreviewProjectError(
+          `view ${name}, dimension_group ${f.name}: only type: time is supported by the preview (got ${f.node.type})`,
+        );
       const timeframes = strings(f.node.timeframes);
-      if (!timeframes.length) throw new Error(`view ${name}, dimension_group ${f.name}: list its timeframes`);
+      if (!timeframes.length) throw new PreviewProjectError(`view ${name}, dimension_group ${f.name}: list its timeframes`);
       for (const tf of timeframes) {
         if (!(TIMEFRAMES as readonly string[]).includes(tf))
-          throw new Error(
+          throw new PreviewProjectError(
             `view ${name}, dimension_group ${f.name}: timeframe ${tf} is not supported by the preview (supported: ${TIMEFRAMES.join(', ')})`,
           );
         const label = `${typeof f.node.label === 'string' ? f.node.label : humanize(f.name)} ${humanize(tf)}`;
@@ -198,7 +201,7 @@ function buildView(view: IndexedView): ViewDef {
       const def = field(name, f, f.kind);
       const supported = SUPPORTED_TYPES[f.kind];
       if (!supported.includes(def.type))
-        throw new Error(
+        throw new PreviewProjectError(
           `view ${name}, ${f.kind} ${f.name}: type ${def.type} is not supported by the preview (supported: ${supported.join(', ')})`,
         );
       add(def);
@@ -212,10 +215,12 @@ function buildView(view: IndexedView): ViewDef {
     persisted = PERSISTENCE_KEYS.some((k) => dt[k] !== undefined);
     if (typeof dt.sql === 'string') derivedSql = dt.sql;
     else if (!persisted)
-      throw new Error(`view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`);
+      throw new PreviewProjectError(
+        `view ${name}, derived_table: only sql: derived tables are supported by the preview (explore_source is not)`,
+      );
   }
   if (!derivedSql && !persisted && typeof node.sql_table_name !== 'string')
-    throw new Error(`view ${name}: has neither sql_table_name nor derived_table`);
+    throw new PreviewProjectError(`view ${name}: has neither sql_table_name nor derived_table`);
   return {
     name,
     sqlTableName: typeof node.sql_table_name === 'string' ? node.sql_table_name.trim() : undefined,
@@ -237,7 +242,7 @@ function filterMap(node: LookmlNode | undefined, where: string): Record<string, 
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(filters)) {
     if (k.startsWith('$')) continue;
-    if (typeof v !== 'string') throw new Error(`${where}: filters must be written as [field: "expression", ...]`);
+    if (typeof v !== 'string') throw new PreviewProjectError(`${where}: filters must be written as [field: "expression", ...]`);
     out[k] = v;
   }
   return out;
@@ -247,7 +252,7 @@ function buildExplore(explore: IndexedExplore): ExploreDef {
   const { name } = explore;
   const node = explore.node as LookmlNode;
   rejectUnknown(node, BLOCK_KEYS.explore, `explore ${name}`);
-  if (node.fields !== undefined) throw new Error(`explore ${name}: fields: is not supported by the preview`);
+  if (node.fields !== undefined) throw new PreviewProjectError(`explore ${name}: fields: is not supported by the preview`);
   const joins = explore.joins.map((join): JoinDef => {
     const j = join.node as LookmlNode;
     const where = `explore ${name}, join ${join.name}`;
@@ -255,13 +260,15 @@ function buildExplore(explore: IndexedExplore): ExploreDef {
     // Only a list of fields of the joined view (no sets or ALL_FIELDS*).
     const fields = j.fields === undefined ? undefined : strings(j.fields).map((f) => (f.includes('.') ? f : `${join.name}.${f}`));
     if (fields?.some((f) => f.includes('*') || !f.startsWith(`${join.name}.`)))
-      throw new Error(`${where}: fields: only a list of ${join.name}'s own fields is supported by the preview`);
-    if (typeof j.sql_on !== 'string') throw new Error(`${where}: sql_on is required (the preview supports sql_on joins only)`);
+      throw new PreviewProjectError(`${where}: fields: only a list of ${join.name}'s own fields is supported by the preview`);
+    if (typeof j.sql_on !== 'string')
+      throw new PreviewProjectError(`${where}: sql_on is required (the preview supports sql_on joins only)`);
     const relationship = j.relationship ?? 'many_to_one';
-    if (!(RELATIONSHIPS as readonly string[]).includes(relationship)) throw new Error(`${where}: unknown relationship ${relationship}`);
+    if (!(RELATIONSHIPS as readonly string[]).includes(relationship))
+      throw new PreviewProjectError(`${where}: unknown relationship ${relationship}`);
     const type = j.type ?? 'left_outer';
     if (!(SUPPORTED_JOIN_TYPES as readonly string[]).includes(type))
-      throw new Error(`${where}: join type ${type} is not supported by the preview (${SUPPORTED_JOIN_TYPES.join(', ')})`);
+      throw new PreviewProjectError(`${where}: join type ${type} is not supported by the preview (${SUPPORTED_JOIN_TYPES.join(', ')})`);
     return {
       name: join.name,
       view: join.view,
@@ -295,12 +302,12 @@ export function buildSemanticModel(name: string, node: LookmlNode): SemanticMode
   for (const e of index.model.explores) {
     const explore = buildExplore(e);
     for (const v of [explore.view, ...explore.joins.map((j) => j.view)])
-      if (!views.has(v)) throw new Error(`model ${name}, explore ${explore.name}: view ${v} is not included in the model`);
+      if (!views.has(v)) throw new PreviewProjectError(`model ${name}, explore ${explore.name}: view ${v} is not included in the model`);
     explores.set(explore.name, explore);
   }
   const accessGrants = new Map<string, AccessGrant>();
   for (const g of index.model.accessGrants) {
-    if (g.userAttribute === undefined) throw new Error(`model ${name}, access_grant ${g.name}: user_attribute is required`);
+    if (g.userAttribute === undefined) throw new PreviewProjectError(`model ${name}, access_grant ${g.name}: user_attribute is required`);
     accessGrants.set(g.name, { name: g.name, userAttribute: g.userAttribute, allowedValues: g.allowedValues });
   }
   return { name, explores, views, accessGrants };

@@ -1,5 +1,6 @@
 import type { CreateTableOptions, Scripting, TimeFormat, TimeUnit } from '../dialect';
 import { StandardDialect } from './standard';
+import { JourneyStitchError } from '../../contract/errors';
 
 /** Every non-empty line two spaces in. */
 const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
@@ -50,7 +51,10 @@ export class BigQueryDialect extends StandardDialect {
   readonly boolType = 'BOOL';
 
   stringLiteral(value: string): string {
-    if (value.includes('\0')) throw new Error('string literal contains a NUL character');
+    if (value.includes('\0'))
+      throw new JourneyStitchError(
+        `a text value holds a NUL character (\\0), which SQL text cannot: remove it (from the config or the filter value)`,
+      );
     const escaped = value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r');
     return `'${escaped}'`;
   }

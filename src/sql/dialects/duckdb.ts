@@ -1,5 +1,6 @@
 import type { CreateTableOptions, Scripting, TimeFormat, TimeUnit } from '../dialect';
 import { StandardDialect } from './standard';
+import { JourneyStitchError } from '../../contract/errors';
 
 export class DuckDBDialect extends StandardDialect {
   readonly name = 'duckdb' as const;
@@ -19,7 +20,10 @@ export class DuckDBDialect extends StandardDialect {
   override readonly sessionSetup = [`SET TimeZone = 'UTC'`];
 
   stringLiteral(value: string): string {
-    if (value.includes('\0')) throw new Error('string literal contains a NUL character');
+    if (value.includes('\0'))
+      throw new JourneyStitchError(
+        `a text value holds a NUL character (\\0), which SQL text cannot: remove it (from the config or the filter value)`,
+      );
     // Standard SQL strings: no backslash escapes, quotes doubled.
     return `'${value.replace(/'/g, "''")}'`;
   }

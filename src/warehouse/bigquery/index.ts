@@ -27,6 +27,7 @@ import {
 } from './run';
 import { bigQueryLocation, bigQueryRawSources } from './sources';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 const bq = dialects.bigquery;
 
@@ -90,7 +91,12 @@ async function compiled<T>(config: Config, build: () => Promise<T>): Promise<T> 
     return await build();
   } catch (err) {
     if (err instanceof SourceColumnError) {
-      throw new Error(`${project}.${dataset}: ${err.message} (journey-stitch introspect lists what is there and suggests a mapping)`);
+      throw new JourneyStitchError(
+        `${project}.${dataset}: ${err.message} (journey-stitch introspect lists what is there and suggests a mapping)`,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }
@@ -102,7 +108,7 @@ export async function stitchBigQuery(config: Config, options: StitchBigQueryOpti
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, as the CLI's commands are
   const client = options.client ?? (require('./google') as typeof import('./google')).GoogleBigQueryClient.fromConfig(config);
   if (options.incremental) {
-    if (options.dryRun) throw new Error('--dry-run estimates a full stitch; run it without --incremental');
+    if (options.dryRun) throw new JourneyStitchError('--dry-run estimates a full stitch; run it without --incremental');
     return { dryRun: false, ...(await locked(config, client, () => stitchBigQueryIncremental(config, client, options))) };
   }
   const pipeline = await bigQueryPipeline(config, client);

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BigQueryJobError, type BigQueryClient } from './client';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 const bq = dialects.bigquery;
 
@@ -113,7 +114,7 @@ async function acquire(client: BigQueryClient, lock: RunLock, holder: LockHolder
   } catch (err) {
     if (!isReason(err, 'duplicate')) throw err;
     // The refusal matters, not a failure to read who holds the lock.
-    throw new Error(lockHeldMessage(lock, await readHolder(client, lock).catch(() => undefined)));
+    throw new JourneyStitchError(lockHeldMessage(lock, await readHolder(client, lock).catch(() => undefined)));
   }
 }
 
@@ -121,7 +122,7 @@ async function acquire(client: BigQueryClient, lock: RunLock, holder: LockHolder
 async function release(client: BigQueryClient, lock: RunLock, holder: LockHolder): Promise<void> {
   const now = await readHolder(client, lock);
   if (now?.run_id !== holder.run_id) {
-    throw new Error(
+    throw new JourneyStitchError(
       `${lock.name}: this run's lock (run ${holder.run_id}) was dropped while it ran${now ? `, and ${holderText(now)} holds it now` : ''}: ` +
         `another run may have used the same tables at the same time; once no run is going, run a full stitch`,
     );
@@ -129,8 +130,9 @@ async function release(client: BigQueryClient, lock: RunLock, holder: LockHolder
   try {
     await client.query(dropSql(lock));
   } catch (err) {
-    throw new Error(
+    throw new JourneyStitchError(
       `${lock.name}: the run ended but its lock could not be dropped (${(err as Error).message}); drop it: DROP TABLE ${lock.ref}`,
+      { cause: err },
     );
   }
 }

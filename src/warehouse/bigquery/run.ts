@@ -85,7 +85,7 @@ const asModelError = (model: string, err: unknown, loop?: LoopPosition): Error =
 export async function ensureDataset(client: BigQueryClient, dataset: string, create: boolean): Promise<boolean> {
   if (await client.datasetExists(dataset)) return false;
   if (!create) {
-    throw new Error(
+    throw new JourneyStitchError(
       `output dataset ${client.project}.${dataset} does not exist: create it (location ${client.location}), ` +
         `or set output.create_dataset: true in the config`,
     );

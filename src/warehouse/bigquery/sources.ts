@@ -8,6 +8,7 @@ import { rawTimestampColumn } from '../../models/incremental';
 import type { PartitionColumn, RawSources, RawTable } from '../../models/types';
 import type { ColumnInfo } from './client';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 const bq = dialects.bigquery;
 
@@ -70,7 +71,7 @@ export function bigQueryRawSources(config: Config, columns?: ColumnInfo[]): RawS
       const name = spec(table).table;
       const found = present.get(name);
       if (!found) {
-        throw new Error(
+        throw new JourneyStitchError(
           `raw table ${project}.${dataset}.${name} does not exist (needed for '${table}'); ` +
             `run 'journey-stitch introspect' to see the tables and columns the config expects`,
         );

@@ -7,6 +7,7 @@ import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dialects } from '../../sql/dialects';
+import { JourneyStitchError } from '../../contract/errors';
 
 const duck = dialects.duckdb;
 
@@ -34,8 +35,9 @@ export async function prepareExportDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new Error(
+    throw new JourneyStitchError(
       `--export-dir ${dir}: ${exportDirProblem(err as NodeJS.ErrnoException)}; pass a folder you can write to (it is created when missing)`,
+      { cause: err },
     );
   }
 }

@@ -4,6 +4,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Config } from '../../config/schema';
+import { JourneyStitchError } from '../../contract/errors';
 import { messageOf } from './run';
 
 export function duckdbOptions(config: Config): Record<string, string> {
@@ -24,5 +25,5 @@ export function withMemoryHint(config: Config, err: unknown): unknown {
     config.duckdb.memory_limit !== undefined
       ? `raise duckdb.memory_limit in the config (now '${config.duckdb.memory_limit}'), or leave it out for DuckDB's default of 80% of RAM`
       : 'free memory on this machine, or lower duckdb.threads in the config';
-  return new Error(`${message}\n${hint}`, { cause: err });
+  return new JourneyStitchError(`${message}\n${hint}`, { cause: err });
 }

@@ -167,7 +167,7 @@ async function build(
     ...valueWarnings,
   ]);
   if (opts.strict && summary.warnings.length) {
-    throw new Error(
+    throw new JourneyStitchError(
       `--strict: ${summary.warnings.length} warning(s), the database was not written:\n${summary.warnings.map((w) => `  ${w}`).join('\n')}`,
     );
   }
@@ -215,7 +215,7 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     conn.interrupt();
   };
   const checkSignal = () => {
-    if (signal) throw new Error(`stopped by ${signal}; ${target} was not changed`);
+    if (signal) throw new JourneyStitchError(`stopped by ${signal}; ${target} was not changed`);
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
   let staged: StagedExport | undefined;
@@ -225,7 +225,10 @@ export async function stitchDuckDB(config: Config, opts: StitchOptions = {}): Pr
     await conn.run('CHECKPOINT');
     close();
     checkSignal();
-    if (existsSync(`${temp}.wal`)) throw new Error(`DuckDB left a write-ahead log next to ${temp}; the database was not replaced`);
+    if (existsSync(`${temp}.wal`))
+      throw new JourneyStitchError(
+        `DuckDB left a write-ahead log next to ${temp}; the database was not replaced: check the disk has space and run the stitch again`,
+      );
 
     // Publish. A stale log of the old database must not be replayed onto the new one.
     await rm(`${target}.wal`, { force: true });

@@ -10,6 +10,7 @@ import { openMemoryDb, queryRows, queryValue } from '../../support/duckdb';
 import { tinyConfig, writeTinyWorld } from './tiny-world';
 import { md5 } from '../../../src/oracle/values';
 import { anonPerson, userPerson } from '../../support/scenarios';
+import { rejectedOurs } from '../../support/errors';
 
 async function readDb<T>(file: string, read: (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
@@ -195,7 +196,7 @@ describe('stitchDuckDB', () => {
       [path.join(file, 'below'), 'part of the path is a file, not a folder'],
     ];
     for (const [exportDir, problem] of cases) {
-      await expect(stitchDuckDB(config, { exportDir, log: (l) => lines.push(l) })).rejects.toThrow(
+      expect((await rejectedOurs(stitchDuckDB(config, { exportDir, log: (l) => lines.push(l) }))).message).toBe(
         `--export-dir ${exportDir}: ${problem}; pass a folder you can write to (it is created when missing)`,
       );
     }
