@@ -29,12 +29,32 @@ const MAY_IMPORT = {
   lookml: ['config', 'contract', 'models', 'sql'],
   sample: ['config', 'contract', 'sql'],
   extension: ['contract', 'oracle'],
+  // The source report and name similarity that check (files) and introspect (BigQuery) share.
+  check: [],
   warehouse: ['check', 'config', 'contract', 'models', 'sql'],
-  check: ['config', 'models', 'sql', 'warehouse'],
   evaluate: ['config', 'models', 'sample', 'sql', 'warehouse'],
   // The local Looker host calls the library (sample, stitch, generate), never the CLI.
   preview: ['config', 'contract', 'extension', 'lookml', 'sample', 'sql', 'warehouse'],
 };
+
+/**
+ * The layers form an order: none may reach itself through the lists. Each import is judged by its own layer's
+ * list only, so two layers listing each other (check and warehouse did) let a cycle through unnoticed.
+ */
+const mayImport = (layer) => MAY_IMPORT[layer] ?? LAYERS.filter((other) => other !== layer);
+for (const layer of LAYERS) {
+  const reached = new Set();
+  const visit = (from) => {
+    for (const next of mayImport(from)) {
+      if (reached.has(next)) continue;
+      reached.add(next);
+      visit(next);
+    }
+  };
+  visit(layer);
+  if (reached.has(layer))
+    throw new Error(`eslint.config.mjs: src/${layer}/ may import itself through MAY_IMPORT; the layers must form an order`);
+}
 
 /**
  * Inside src/warehouse/: each warehouse stands beside the others, never on them; what they share (the interface,
@@ -60,7 +80,32 @@ const layerPattern = (layer) => {
   const message = `src/${layer}/ may import only ${MAY_IMPORT[layer].join(', ') || 'no other layer'} (docs/development.md, Layers).`;
   return { regex: `^\\.\\./(\\.\\./)*(${forbidden.join('|')})(/|$)`, message };
 };
-const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+/**
+ * no-restricted-imports reads import and export statements only: this applies its patterns to `import('…')` and
+ * `require('…')` too, which load a module when it is used (the warehouses load theirs so).
+ */
+const loadedImports = {
+  meta: { type: 'problem', schema: false },
+  create(context) {
+    const patterns = context.options[0].patterns.map(({ regex, message }) => ({ regex: new RegExp(regex), message }));
+    const check = (node, source) => {
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      const crossing = patterns.find((p) => p.regex.test(source.value));
+      if (crossing)
+        context.report({ node, message: `'${source.value}' import is restricted from being used by a pattern. ${crossing.message}` });
+    };
+    return {
+      ImportExpression: (node) => check(node, node.source),
+      'CallExpression[callee.name="require"]': (node) => check(node, node.arguments[0]),
+    };
+  },
+};
+const layersPlugin = { rules: { 'loaded-imports': loadedImports } };
+
+const restrict = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+  'layers/loaded-imports': ['error', { patterns }],
+});
 
 const boundaries = [
   ...Object.keys(MAY_IMPORT).map((layer) => ({ files: [`src/${layer}/**/*.{ts,tsx}`], rules: restrict([layerPattern(layer)]) })),
@@ -97,6 +142,7 @@ export default tseslint.config(
   },
   // Tests and benchmarks poke at untyped rows and fixtures; declarations of untyped libraries say so.
   { files: ['test/**', 'bench/**', '**/*.d.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  { files: ['src/**/*.{ts,tsx}'], plugins: { layers: layersPlugin } },
   ...boundaries,
   // One registry of dialects (src/sql/dialects/index.ts): modules take dialects.duckdb / dialects.bigquery.
   {

@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { runIntrospect } from '../../src/cli/commands/introspect';
 import { configSchema, type ConfigInput } from '../../src/config/schema';
 import { FakeBigQuery, type FakeTable } from '../../src/warehouse/bigquery/fake';
-import { closestName, formatIntrospection, introspect, nameSimilarity, suggestedConfig } from '../../src/warehouse/bigquery/introspect';
+import { formatIntrospection, introspect, suggestedConfig } from '../../src/warehouse/bigquery/introspect';
 import { stitchBigQuery } from '../../src/warehouse/bigquery';
 import { rawSourceTables } from '../support/bigquery-catalog';
 
@@ -43,23 +43,6 @@ function realisticDataset(): Record<string, FakeTable> {
 }
 
 const warehouse = () => new FakeBigQuery({ project: 'acme-analytics', tables: realisticDataset() });
-
-describe('name matching', () => {
-  it('scores exact, alias, suffix and near names', () => {
-    expect(nameSimilarity('full_name', 'fullName')).toBe(1);
-    expect(nameSimilarity('timestamp', 'sent_at')).toBe(0.95);
-    expect(nameSimilarity('context_page_url', 'url')).toBe(0.8);
-    expect(nameSimilarity('linkedin', 'linkedin_export')).toBe(0.8);
-    expect(nameSimilarity('anonymous_id', 'anonymus_id')).toBeGreaterThan(0.9);
-    expect(nameSimilarity('email', 'event')).toBeLessThan(0.75);
-  });
-
-  it('picks the closest candidate above the threshold, or none', () => {
-    expect(closestName('timestamp', ['loaded_at', 'sent_at', 'received_at'])).toBe('sent_at');
-    expect(closestName('profile_url', ['profileUrl', 'profile'])).toBe('profileUrl');
-    expect(closestName('email', ['phone', 'city'])).toBeUndefined();
-  });
-});
 
 describe('introspect', () => {
   it('reports found and missing columns per table, required apart from optional', async () => {

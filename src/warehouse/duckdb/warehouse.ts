@@ -37,7 +37,8 @@ export const duckdbWarehouse: Warehouse = {
 
   async checkFiles(config, { strict }) {
     const { openDuckDB } = await import('./instance');
-    const { checkFiles, formatSourceReport } = await import('../../check');
+    const { checkFiles } = await import('./check');
+    const { formatSourceReport } = await import('../../check/report');
     const instance = await openDuckDB(':memory:', config);
     const conn = await instance.connect();
     try {

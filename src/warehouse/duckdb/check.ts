@@ -2,18 +2,18 @@
  * `journey-stitch check` for file sources, the twin of `introspect` for BigQuery: what each source file holds
  * against what the config expects (columns found and how they map, required ones missing, optional ones that
  * matter missing with close names, rows, time range, unreadable lines) and config values that match nothing in the
- * data. `stitch` runs the same checks on the data it loaded (sourceFindings, then valueFindings on its events).
+ * data. `stitch` runs the same checks on the data it loaded (sourceChecks, then valueFindings on its events).
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { OFFSITE_NAME_COLUMNS, type Config } from '../config/schema';
-import { loadSources, tooUnreadable, unreadableMessage, type LoadedSources, type LoadedTable } from '../warehouse/duckdb/load';
-import { buildPipeline, SourceColumnError } from '../models';
-import { matchHeaders, normalHeader, withHeaderMatches, type HeaderMatching } from '../models/headers';
-import { rawTableSpecs, type RawTableSpec } from '../models/raw-tables';
-import { closestName } from '../warehouse/bigquery/introspect';
-import { formatSourceReport, type ReportColumn, type SourceReport, type TableReport } from './report';
-import { dialects } from '../sql/dialects';
+import { closestName } from '../../check/names';
+import type { ReportColumn, SourceReport, TableReport } from '../../check/report';
+import { OFFSITE_NAME_COLUMNS, type Config } from '../../config/schema';
+import { loadSources, tooUnreadable, unreadableMessage, type LoadedSources, type LoadedTable } from './load';
+import { buildPipeline, SourceColumnError } from '../../models';
+import { matchHeaders, normalHeader, withHeaderMatches, type HeaderMatching } from '../../models/headers';
+import { rawTableSpecs, type RawTableSpec } from '../../models/raw-tables';
+import { dialects } from '../../sql/dialects';
 
 const duck = dialects.duckdb;
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -260,5 +260,3 @@ function suggestedMapping(config: Config, checks: TableCheck[]): Record<string, 
   if (offsite.length) fragment.offsite = offsite;
   return Object.keys(fragment).length ? fragment : undefined;
 }
-
-export { formatSourceReport };
