@@ -7,8 +7,8 @@ view: js_events {
   derived_table: {
     create_process: {
       sql_step:
-        -- model: js_staged
-        CREATE OR REPLACE TEMP TABLE `js_staged`
+        -- model: js_events
+        CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
         AS
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`, reject_reason,
           CASE WHEN reject_reason IS NOT NULL THEN TO_JSON_STRING(STRUCT(TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_1` AS STRING)))) AS `context_page_url`, `raw_column_2` AS `id`, `raw_column_3` AS `context_page_title`, `raw_column_4` AS `timestamp`, `raw_column_5` AS `anonymous_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_6` AS STRING)))) AS `user_id`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_7` AS STRING)))) AS `context_campaign_term`, `raw_column_8` AS `context_page_path`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_9` AS STRING)))) AS `context_page_referrer`, TO_HEX(MD5(('@{HASH_KEY}' || CAST(`raw_column_10` AS STRING)))) AS `context_ip`, `raw_column_11` AS `context_campaign_source`, `raw_column_12` AS `context_campaign_medium`, `raw_column_13` AS `context_campaign_name`)) END AS row_data
@@ -218,12 +218,17 @@ view: js_events {
         -- model: js_duplicate_ids
         CREATE OR REPLACE TEMP TABLE `js_duplicate_ids`
         AS
-        SELECT event_id FROM `js_staged` WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1;
+        SELECT event_id FROM ${SQL_TABLE_NAME} WHERE reject_reason IS NULL GROUP BY event_id HAVING COUNT(*) > 1;
+
+        -- model: js_set_aside
+        CREATE OR REPLACE TEMP TABLE `js_set_aside`
+        AS
+        SELECT * FROM ${SQL_TABLE_NAME} WHERE reject_reason IS NOT NULL OR event_id IN (SELECT event_id FROM `js_duplicate_ids`);
 
         -- model: rejected_rows
         CREATE OR REPLACE TABLE `@{SCRATCH}`.`journey_stitch_rejected_rows`
         AS
-        SELECT source_table, event_id, reject_reason AS reason, row_data FROM `js_staged` WHERE reject_reason IS NOT NULL
+        SELECT source_table, event_id, reject_reason AS reason, row_data FROM `js_set_aside` WHERE reject_reason IS NOT NULL
         UNION ALL
         SELECT c.source_table, c.event_id, 'duplicate' AS reason, TO_JSON_STRING(STRUCT(c.occurred_at AS `occurred_at`, c.kept_source_table AS `kept_source_table`)) AS row_data
         FROM (
@@ -231,26 +236,19 @@ view: js_events {
             ROW_NUMBER() OVER (PARTITION BY s.event_id ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST) AS copy_number,
             -- Copies tied on the whole order come from one table (source_order): any of them names it.
             FIRST_VALUE(s.source_table) OVER (PARTITION BY s.event_id ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST) AS kept_source_table
-          FROM `js_staged` AS s
+          FROM `js_set_aside` AS s
           WHERE s.reject_reason IS NULL AND s.event_id IN (SELECT event_id FROM `js_duplicate_ids`)
         ) AS c
         WHERE c.copy_number > 1;
 
-        -- model: js_events
-        CREATE OR REPLACE TABLE ${SQL_TABLE_NAME}
-        AS
-        SELECT s.`event_id`, s.`event_type`, s.`event_name`, s.`occurred_at`, s.`anonymous_id`, s.`user_id`, s.`email`, s.`name`, s.`carried_anonymous_id`, s.`linked_anonymous_id`, s.`source`, s.`page_path`, s.`page_title`, s.`page_url`, s.`referrer`, s.`ip`, s.`utm_source`, s.`utm_medium`, s.`utm_campaign`, s.`offsite_action`, s.`profile_url`, s.`content_url`, s.`headline`, s.`company`, s.`location`, s.`source_table`, s.`source_order`
-        FROM `js_staged` AS s
-        LEFT JOIN `js_duplicate_ids` AS dup ON dup.event_id = s.event_id
-        WHERE s.reject_reason IS NULL AND dup.event_id IS NULL
-        UNION ALL
+        -- model: js_events_drop_set_aside
+        DELETE FROM ${SQL_TABLE_NAME} WHERE reject_reason IS NOT NULL OR event_id IN (SELECT event_id FROM `js_duplicate_ids`);
+
+        -- model: js_events_restore_first_copies
+        INSERT INTO ${SQL_TABLE_NAME} (`event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order`)
         SELECT `event_id`, `event_type`, `event_name`, `occurred_at`, `anonymous_id`, `user_id`, `email`, `name`, `carried_anonymous_id`, `linked_anonymous_id`, `source`, `page_path`, `page_title`, `page_url`, `referrer`, `ip`, `utm_source`, `utm_medium`, `utm_campaign`, `offsite_action`, `profile_url`, `content_url`, `headline`, `company`, `location`, `source_table`, `source_order` FROM (
-          SELECT s.*, ROW_NUMBER() OVER (
-            PARTITION BY s.event_id
-            ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST
-          ) AS copy_number
-          FROM `js_staged` AS s
-          JOIN `js_duplicate_ids` AS dup ON dup.event_id = s.event_id
+          SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.event_id ORDER BY occurred_at, source_order, anonymous_id ASC NULLS LAST, user_id ASC NULLS LAST, email ASC NULLS LAST, event_name ASC NULLS LAST, page_url ASC NULLS LAST) AS copy_number
+          FROM `js_set_aside` AS s
           WHERE s.reject_reason IS NULL
         ) AS deduped
         WHERE copy_number = 1; ;;

@@ -18,7 +18,7 @@ import type { Config } from '../config/schema';
 import { REJECTS_TABLE } from '../contract/tables';
 import { buildPipeline, type RawTable } from '../models';
 import { rawTableName } from '../models/raw-tables';
-import { createsOf, readsOf, type Pipeline, type Step } from '../sql/pipeline';
+import { createsOf, readsOf, writesOf, type Pipeline, type Step } from '../sql/pipeline';
 import { toScript } from '../sql/script';
 import { HASH_KEY_SQL } from './manifest';
 import { dialects } from '../sql/dialects';
@@ -55,18 +55,24 @@ interface Group {
 
 const sqlOf = (step: Step): string => (step.kind === 'sql' ? step.sql : [...step.body.map(sqlOf), step.changedSql].join('\n'));
 
-/** Steps grouped by the persisted table they lead to, in pipeline order; trailing steps dropped. */
+/**
+ * Steps grouped by the persisted table they lead to, in pipeline order; trailing steps dropped. A group ends with the
+ * last statement that makes or changes its table (js_events is finished in place), so no view's build changes
+ * another view's table.
+ */
 function groupByView(pipeline: Pipeline, persisted: readonly string[]): Group[] {
+  const finishes = new Map<string, number>();
+  pipeline.steps.forEach((step, i) => [...createsOf(step), ...writesOf(step)].forEach((t) => persisted.includes(t) && finishes.set(t, i)));
   const groups: Group[] = [];
   let pending: Step[] = [];
-  for (const step of pipeline.steps) {
+  pipeline.steps.forEach((step, i) => {
     pending.push(step);
-    const view = createsOf(step).find((t) => persisted.includes(t));
+    const view = persisted.find((t) => finishes.get(t) === i);
     if (view) {
       groups.push({ view, steps: pending });
       pending = [];
     }
-  }
+  });
   return groups;
 }
 

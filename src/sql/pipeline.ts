@@ -134,7 +134,11 @@ export function orderSteps<S extends Step>(steps: readonly S[], external: readon
   return order;
 }
 
-/** The steps `names` need (their upstream, themselves included), in pipeline order. */
+/**
+ * The steps `names` need (their upstream, themselves included), in pipeline order. A name is a step's or a table's;
+ * a table is finished by the statements that change it in place after it is made (js_events' set-aside), so those
+ * are needed too.
+ */
 export function upstreamOf<S extends Step>(steps: readonly S[], names: readonly string[], external: readonly string[] = []): S[] {
   const deps = dependencies(steps, external);
   const needed = new Set<number>();
@@ -144,9 +148,9 @@ export function upstreamOf<S extends Step>(steps: readonly S[], names: readonly 
     deps[i].forEach(visit);
   };
   for (const name of names) {
-    const at = steps.findIndex((s) => s.name === name || createsOf(s).includes(name));
-    if (at < 0) throw new ModelGraphError(`no model named '${name}'`);
-    visit(at);
+    const at = steps.flatMap((s, i) => (s.name === name || createsOf(s).includes(name) || writesOf(s).includes(name) ? [i] : []));
+    if (at.length === 0) throw new ModelGraphError(`no model named '${name}'`);
+    at.forEach(visit);
   }
   return steps.filter((_, i) => needed.has(i));
 }

@@ -147,7 +147,7 @@ describe('journey-stitch sql (child process)', () => {
     const result = await runCli(['sql', '--warehouse', 'bigquery', '--out', 'sql'], dir);
     expect(result.code).toBe(0);
     const files = (await readdir(out)).sort();
-    expect(files).toContain('01_js_staged.sql');
+    expect(files).toContain('01_js_events.sql');
     expect(files).toContain('journey_stitch.sql');
     expect(files).toContain('notes.txt');
     expect(files).not.toContain('99_old_model.sql');

@@ -62,6 +62,13 @@ describe.each([
     }
   });
 
+  it("a table finished in place (js_events' set-aside) is finished in its own build: no build changes another view's table", () => {
+    const own = views.get('js_events')!.steps.join('\n');
+    expect(own).toMatch(/DELETE FROM \$\{SQL_TABLE_NAME\}/);
+    expect(own).toMatch(/INSERT INTO \$\{SQL_TABLE_NAME\}/);
+    for (const { steps } of views.values()) expect(steps.join('\n')).not.toMatch(/(?:DELETE FROM|INSERT INTO|UPDATE) \$\{\w+\.SQL_TABLE_NAME\}/);
+  });
+
   it('dependencies are acyclic, and a build reads only its own TEMP tables and the tables of views it depends on', () => {
     const deps = new Map([...views].map(([v, p]) => [v, [...p.steps.join('\n').matchAll(/\$\{(\w+)\.SQL_TABLE_NAME\}/g)].map((m) => m[1])]));
     const order: string[] = [];

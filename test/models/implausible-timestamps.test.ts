@@ -43,7 +43,7 @@ function stagedSql(d: Dialect): string {
     raw: { ref: (t) => tables[t][0], columns: (t) => new Set(tables[t][1]) },
     out: (t) => d.quoteIdent(t),
   });
-  const staged = pipeline.steps.find((s): s is SqlStep => s.kind === 'sql' && s.name === 'js_staged')!;
+  const staged = pipeline.steps.find((s): s is SqlStep => s.kind === 'sql' && s.name === 'js_events')!;
   // The statement creates the scratch table from one SELECT: the SELECT is what runs here.
   const select = staged.sql.replace(/^CREATE OR REPLACE (TEMP )?TABLE [\s\S]*?\bAS\n/, '');
   return `SELECT event_id, reject_reason FROM (${select}) AS s ORDER BY event_id`;

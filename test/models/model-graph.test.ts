@@ -87,7 +87,19 @@ describe('declared reads match the SQL', () => {
         for (const t of s.reads ?? []) expect([t, made.has(t) || createsOf(step).includes(t)]).toEqual([t, true]);
       createsOf(step).forEach((t) => made.add(t));
     }
-    expect(pipeline.steps.slice(0, 4).map((s) => s.name)).toEqual(['js_staged', 'js_duplicate_ids', 'rejected_rows', 'js_events']);
+    expect(pipeline.steps.slice(0, 6).map((s) => s.name)).toEqual([
+      'js_events',
+      'js_duplicate_ids',
+      'js_set_aside',
+      'rejected_rows',
+      'js_events_drop_set_aside',
+      'js_events_restore_first_copies',
+    ]);
+    // js_events is finished in place: every later reader comes after both statements.
+    const finished = pipeline.steps.findIndex((s) => s.name === 'js_events_restore_first_copies');
+    const readBefore = pipeline.steps.slice(0, finished).filter((s) => readsOf(s).includes('js_events'));
+    expect(readBefore.map((s) => s.name)).toEqual(['js_duplicate_ids', 'js_set_aside']);
+    expect(pipeline.steps.slice(finished + 1).some((s) => readsOf(s).includes('js_events'))).toBe(true);
   });
 
   it.each([
@@ -96,16 +108,19 @@ describe('declared reads match the SQL', () => {
   ])('the incremental sub-plans (%s): upstream of js_events, and from js_events to the outputs', (_, config) => {
     const full = buildPipeline(options(config)).steps.map((s) => s.name);
     const plan = buildIncrementalPlan({ ...options(config), ...run, cutoff: '2024-02-28 00:00:00' });
-    // Staging again, without rejected_rows (the apply reads the restaged rejects from inc_new_js_staged).
-    expect(plan.prepare.slice(0, 3).map((s) => [s.name, createsOf(s)])).toEqual([
-      ['js_staged', ['inc_new_js_staged']],
-      ['js_duplicate_ids', ['inc_new_js_duplicate_ids']],
+    // Staging again, without rejected_rows (the apply reads the restaged rejects from inc_new_js_set_aside), and with
+    // the statements that finish js_events in place.
+    expect(plan.prepare.slice(0, 5).map((s) => [s.name, [...createsOf(s), ...writesOf(s)]])).toEqual([
       ['js_events', ['inc_new_js_events']],
+      ['js_duplicate_ids', ['inc_new_js_duplicate_ids']],
+      ['js_set_aside', ['inc_new_js_set_aside']],
+      ['js_events_drop_set_aside', ['inc_new_js_events']],
+      ['js_events_restore_first_copies', ['inc_new_js_events']],
     ]);
     // The recomputation: every model after js_events, in the full pipeline's order (js_match_params too, which reads
     // the stored parameters rather than js_events when matching is scored).
     const recomputed = plan.prepare.filter((s) => createsOf(s).some((t) => t.startsWith('inc_delta_')) && s.name !== 'inc_delta_js_events');
-    expect(recomputed.map((s) => s.name)).toEqual(full.slice(full.indexOf('js_events') + 1));
+    expect(recomputed.map((s) => s.name)).toEqual(full.slice(full.indexOf('js_events_restore_first_copies') + 1));
     expect(plan.scratch).toEqual(expect.arrayContaining(recomputed.flatMap(createsOf)));
     expect(plan.scratch).not.toContain('inc_new_rejected_rows');
   });
@@ -236,7 +251,7 @@ describe('materialization per model', () => {
     expect(full.steps.some((s) => createsOf(s).includes('js_shared_emails'))).toBe(true);
     expect(full.steps.some((s) => createsOf(s).includes('js_anon_ids'))).toBe(false);
     // js_name_tokens, inlinable in a plain full run, is kept: the state copies it.
-    for (const t of ['js_events', 'js_staged', 'js_duplicate_ids', 'js_sessionized', 'js_match_params', 'js_name_tokens'])
+    for (const t of ['js_events', 'js_set_aside', 'js_duplicate_ids', 'js_sessionized', 'js_match_params', 'js_name_tokens'])
       expect(full.scratch).toContain(t);
     expectDeclared(full.steps);
   });

@@ -145,7 +145,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect(sent[0]).toMatch(/^SELECT FORMAT_TIMESTAMP/);
     // The cutoff comes from the run row read: 10:00:00.25 minus lookback_hours (6).
     const cutoff = "CAST('2024-03-02 04:00:00.250000' AS TIMESTAMP)";
-    const staging = sent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`inc_new_js_staged\``));
+    const staging = sent.find((s) => s.startsWith(`CREATE OR REPLACE TABLE ${DATASET}.\`inc_new_js_events\``));
     expect(staging).toContain(`>= ${cutoff}`);
     // The raw timestamp column is a TIMESTAMP: compared bare, so BigQuery prunes the date partitions before the cutoff.
     expect(staging).toContain(`WHERE (raw_rows.\`timestamp\` >= ${cutoff} OR raw_rows.\`timestamp\` IS NULL)`);
@@ -164,7 +164,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
     expect([...fake.tables.keys()].some((k) => /\.(js_inc_|inc_)/.test(k))).toBe(false);
     expect(sent[sent.length - 1]).toMatch(/^SELECT run_id, mode, .* WHERE run_id = '/);
     expect(second.incremental.run).toMatchObject({ mode: 'incremental', new_events: 12, affected_persons: 3, rows_rewritten: 41 });
-    expect(formatRunReport(second.report)).toMatch(/^js_staged\s+4\.00 GiB\s+\d+\.\d slot-s$/m);
+    expect(formatRunReport(second.report)).toMatch(/^js_events\s+4\.00 GiB\s+\d+\.\d slot-s$/m);
     expect(second.report.totals.bytesProcessed).toBe(second.report.jobs.reduce((s, j) => s + j.bytesProcessed, 0));
 
     // ---- every statement, both runs, in order: valid BigQuery against the tables built before it
@@ -294,7 +294,7 @@ describe('stitchBigQuery --incremental on the fake', () => {
     const staging = fake
       .sent()
       .slice(sentBefore)
-      .find((s) => s.includes('`inc_new_js_staged`'));
+      .find((s) => s.includes('`inc_new_js_events`'));
     const loaded = "(raw_rows._PARTITIONTIME >= CAST('2024-03-01 00:00:00' AS TIMESTAMP) OR raw_rows._PARTITIONTIME IS NULL)";
     expect(staging?.split(loaded).length).toBe(loadPartitioned.length + 1);
   });

@@ -151,14 +151,14 @@ export function applySteps(x: IncrementalContext): SqlStep[] {
     dml(
       `${STATE_TABLES.rejects} (insert restaged)`,
       STATE_TABLES.rejects,
-      () => `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
+      () => `INSERT INTO ${t(STATE_TABLES.rejects)} SELECT source_table, event_id, reject_reason, row_data, occurred_at FROM ${newOut('js_set_aside')} WHERE reject_reason IS NOT NULL
 UNION ALL
 SELECT source_table, event_id, reason, row_data, occurred_at FROM ${t('js_inc_duplicates')}`,
     ),
     dml(
       `${REJECTS_TABLE} (insert restaged)`,
       REJECTS_TABLE,
-      () => `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_staged')} WHERE reject_reason IS NOT NULL
+      () => `INSERT INTO ${t(REJECTS_TABLE)} SELECT source_table, event_id, reject_reason, row_data FROM ${newOut('js_set_aside')} WHERE reject_reason IS NOT NULL
 UNION ALL
 SELECT source_table, event_id, reason, row_data FROM ${t('js_inc_duplicates')}`,
     ),

@@ -43,11 +43,19 @@ WHERE (s.event_id IS NULL OR ${dedupeBefore('n', 's')})
     changedStep,
     // The restaged copies that lose the dedupe order: to another restaged copy, or to a stored copy from before the
     // cutoff (which is earlier than every restaged one). Older losing copies stay in rejected_rows as they are.
+    //    Every accepted restaged copy: a duplicated id's are set aside (staging.ts), any other is js_events' own row.
     scratch('js_inc_duplicates', () =>
-      duplicateRejectsSql(ctx, newOut('js_staged'), newOut('js_duplicate_ids'), {
-        earlier: `(SELECT o.event_id, o.source_table FROM ${state()} AS o WHERE o.occurred_at < ${since} AND o.event_id IN (SELECT event_id FROM ${newOut('js_staged')}))`,
-        occurredAt: true,
-      }),
+      duplicateRejectsSql(
+        ctx,
+        `(SELECT * FROM ${newOut('js_set_aside')} WHERE reject_reason IS NULL
+  UNION ALL
+  SELECT * FROM ${newOut('js_events')} WHERE event_id NOT IN (SELECT event_id FROM ${newOut('js_duplicate_ids')}))`,
+        newOut('js_duplicate_ids'),
+        {
+          earlier: `(SELECT o.event_id, o.source_table FROM ${state()} AS o WHERE o.occurred_at < ${since} AND o.event_id IN (SELECT event_id FROM ${newOut('js_events')}))`,
+          occurredAt: true,
+        },
+      ),
     ),
     scratch('js_inc_changed_tokens', () => tokensSql(ctx, changed())),
   ];

@@ -6,7 +6,7 @@ import { nameMatching, type Config } from '../../config/schema';
 import type { SqlStep } from '../../sql/pipeline';
 import { webPersonsSql } from '../attribution';
 import { ModelContext } from '../context';
-import { duplicateRejectsSql } from '../staging';
+import { duplicateRejectsSql, stagedColumns } from '../staging';
 import type { BuildOptions } from '../types';
 import { anonPersonsSql, personTailSql } from './append';
 
@@ -73,15 +73,21 @@ export function fullStateTables(ctx: ModelContext, opts: BuildOptions): SqlStep[
   const { d } = ctx;
   const t = (x: string) => ctx.ref(x);
   return [
-    ctx.stateTable(STATE_TABLES.events, () => `SELECT * FROM ${t('js_events')}`),
+    ctx.stateTable(
+      STATE_TABLES.events,
+      () =>
+        `SELECT ${stagedColumns(ctx)
+          .map((c) => d.quoteIdent(c))
+          .join(', ')} FROM ${t('js_events')}`,
+    ),
     ctx.stateTable(STATE_TABLES.tokens, () => tokensSql(ctx, t(STATE_TABLES.events))),
     ctx.stateTable(STATE_TABLES.personTokens, () => personTokensSql(t('stitched_events'), t(STATE_TABLES.tokens))),
     ctx.stateTable(STATE_TABLES.personNames, () => personNamesSql(ctx, t('stitched_events'), t(STATE_TABLES.events))),
     ctx.stateTable(
       STATE_TABLES.rejects,
-      () => `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_staged')} WHERE reject_reason IS NOT NULL
+      () => `SELECT source_table, event_id, reject_reason AS reason, row_data, occurred_at FROM ${t('js_set_aside')} WHERE reject_reason IS NOT NULL
 UNION ALL
-${duplicateRejectsSql(ctx, t('js_staged'), t('js_duplicate_ids'), { occurredAt: true })}`,
+${duplicateRejectsSql(ctx, t('js_set_aside'), t('js_duplicate_ids'), { occurredAt: true })}`,
     ),
     ctx.stateTable(STATE_TABLES.anonPersons, () => anonPersonsSql(ctx, t('stitched_events'))),
     ctx.stateTable(STATE_TABLES.personTail, () => personTailSql(t('js_sessionized'))),

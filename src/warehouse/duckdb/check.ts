@@ -139,7 +139,7 @@ export function sourceChecks(config: Config, loaded: LoadedSources, headers: Hea
 /**
  * Config values that match nothing in the data: track_events and conversion_events among the track events' names,
  * email_query_params among the page URLs. `events` is a table of events with event_type, event_name and page_url
- * (js_staged's accepted rows, or stitched_events).
+ * (js_events' accepted rows as staged, before duplicates are set aside; or stitched_events).
  */
 export async function valueFindings(conn: DuckDBConnection, config: Config, events: string, where = 'TRUE'): Promise<Finding[]> {
   const seen = (
@@ -212,17 +212,18 @@ export async function checkFiles(conn: DuckDBConnection, configured: Config): Pr
   const checks = sourceChecks(config, loaded, headers);
   const findings = checks.flatMap((c) => c.findings);
   if (!findings.some((f) => f.level === 'error')) {
-    // The models' own staging reads every source: time ranges and event names as stitch will see them.
+    // The models' own staging reads every source (js_events' first statement stages every row): time ranges and event
+    // names as stitch will see them.
     try {
       const pipeline = buildPipeline({ config, dialect: duck, raw: loaded.raw, out: (t) => duck.quoteIdent(t), temporaryScratch: true });
-      const staged = pipeline.steps.findIndex((s) => s.name === 'js_staged');
+      const staged = pipeline.steps.findIndex((s) => s.name === 'js_events');
       for (const step of pipeline.steps.slice(0, staged + 1)) if (step.kind === 'sql') await conn.run(step.sql);
-      const ranges = await timeRanges(conn, duck.quoteIdent('js_staged'));
+      const ranges = await timeRanges(conn, duck.quoteIdent('js_events'));
       for (const c of checks) {
         const range = ranges.get(c.spec.table);
         if (range) c.report.facts!.push(range);
       }
-      findings.push(...(await valueFindings(conn, config, duck.quoteIdent('js_staged'), 'reject_reason IS NULL')));
+      findings.push(...(await valueFindings(conn, config, duck.quoteIdent('js_events'), 'reject_reason IS NULL')));
     } catch (err) {
       if (!(err instanceof SourceColumnError)) throw err;
       findings.push({ level: 'error', message: err.message });
