@@ -117,6 +117,11 @@ export interface Dialect {
   containsText(expr: string, part: string): string;
   startsWith(expr: string, prefix: string): string;
   endsWith(expr: string, suffix: string): string;
+  /**
+   * A LIKE test of a string with a pattern (an SQL string expression) as Looker's string filters write one: `%` any
+   * run of characters, `_` one character, a backslash before either (or itself) makes it literal.
+   */
+  likePattern(expr: string, pattern: string): string;
   least(...exprs: string[]): string;
   greatest(...exprs: string[]): string;
   /** An expression that fails the statement with `message` when evaluated (in a CASE branch: when reached). */

@@ -138,6 +138,7 @@ describe('BigQuery SQL from the preview compiler', () => {
   const filters: [string, Record<string, string>][] = [
     ['string: match, negation, null', { 'persons.identity_status': 'confirmed,-unmatched', 'persons.email': '-NULL' }],
     ['string: contains, starts and ends with, blank', { 'persons.email': '%acme%,acme%,%.com,-EMPTY' }],
+    ['string: wildcard patterns, escaped and negated', { 'persons.email': 'a_b%,-x\\_%c' }],
     ['number: =, >=, between, null', { 'persons.total_events': '[1, 10]', 'persons.event_count': '>=2' }],
     ['yesno', { 'persons.converted': 'yes', 'persons.is_identified': 'no' }],
     ...['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'].map((unit): [string, Record<string, string>] => [

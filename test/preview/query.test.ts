@@ -176,6 +176,13 @@ describe('filter expressions', () => {
         [{ 'persons.identity_status': '%onf%' }, ['ann', 'eve']],
         [{ 'persons.identity_status': 'un%' }, ['dan']],
         [{ 'persons.identity_status': '%ous' }, ['cid']],
+        // Looker's wildcard patterns: _ one character, % any run, a backslash makes either literal.
+        [{ 'persons.identity_status': 'c_nfirmed' }, ['ann', 'eve']],
+        [{ 'persons.identity_status': 'in%r_ed' }, ['bob']],
+        [{ 'persons.identity_status': '-c_nfirmed' }, ['bob', 'cid', 'dan']],
+        [{ 'persons.identity_status': 'c_%' }, ['ann', 'eve']],
+        [{ 'persons.identity_status': 'c\\_%' }, []],
+        [{ 'persons.name': 'a_n' }, ['ann']],
         // Names are upper case (ANN, DAN); name is case_sensitive: no, identity_status is case sensitive (Looker's default).
         [{ 'persons.name': '%an%' }, ['ann', 'dan']],
         [{ 'persons.name': 'eve,Bob' }, ['bob', 'eve']],

@@ -339,6 +339,19 @@ const scalarCases: ScalarCase[] = [
     expr: (d) => `${d.endsWith(lit(d, 'a.pdf'), lit(d, '.pdf'))} AND NOT ${d.endsWith(lit(d, 'a.pdf.x'), lit(d, '.pdf'))}`,
     expected: true,
   },
+  {
+    method: 'likePattern',
+    label: 'wildcards, and a backslash escaping one',
+    expr: (d) =>
+      [
+        d.likePattern(lit(d, 'a_bc'), lit(d, 'a_b%')),
+        d.likePattern(lit(d, 'axbc'), lit(d, 'a_b%')),
+        d.likePattern(lit(d, 'a_bc'), lit(d, 'a\\_b%')),
+        `NOT ${d.likePattern(lit(d, 'axbc'), lit(d, 'a\\_b%'))}`,
+        `NOT ${d.likePattern(lit(d, 'ab'), lit(d, 'a_b'))}`,
+      ].join(' AND '),
+    expected: true,
+  },
   { method: 'least', label: 'of three', expr: (d) => d.least(d.numberLiteral(2), d.numberLiteral(1), d.numberLiteral(3)), expected: 1 },
   { method: 'greatest', label: 'of three', expr: (d) => d.greatest(lit(d, 'b'), lit(d, 'c'), lit(d, 'a')), expected: 'c' },
 ];

@@ -48,6 +48,11 @@ function stringTerm(dialect: Dialect, col: string, n: FilterASTNode, fail: (r: s
       const test = `(${any((v) => dialect[fn[n.type as keyof typeof fn]](col, dialect.stringLiteral(v)))})`;
       return is ? { sql: test, is } : { sql: `(NOT ${test} OR ${col} IS NULL)`, is };
     }
+    case 'other': {
+      // Looker's wildcard patterns (F%OD, a_b): % any run, _ one character, a backslash escapes either.
+      const test = `(${any((v) => dialect.likePattern(col, dialect.stringLiteral(v)))})`;
+      return is ? { sql: test, is } : { sql: `(NOT ${test} OR ${col} IS NULL)`, is };
+    }
     case 'null':
       return { sql: is ? `${col} IS NULL` : `${col} IS NOT NULL`, is };
     case 'blank':

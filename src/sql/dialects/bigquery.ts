@@ -106,6 +106,10 @@ export class BigQueryDialect extends StandardDialect {
   containsText(expr: string, part: string): string {
     return `(STRPOS(${expr}, ${part}) > 0)`;
   }
+  override likePattern(expr: string, pattern: string): string {
+    // BigQuery's LIKE takes no ESCAPE clause: a backslash escapes by default.
+    return `${expr} LIKE ${pattern}`;
+  }
   median(expr: string): string {
     // No exact median aggregate in BigQuery (PERCENTILE_CONT is analytic): the middle of 2 quantiles, as Looker does.
     return `APPROX_QUANTILES(${expr}, 2)[OFFSET(1)]`;

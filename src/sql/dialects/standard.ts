@@ -98,6 +98,9 @@ export abstract class StandardDialect implements Dialect {
   endsWith(expr: string, suffix: string): string {
     return `ENDS_WITH(${expr}, ${suffix})`;
   }
+  likePattern(expr: string, pattern: string): string {
+    return `${expr} LIKE ${pattern} ESCAPE '\\'`;
+  }
   countIf(cond: string): string {
     return `COUNT(CASE WHEN ${cond} THEN 1 END)`;
   }
