@@ -67,52 +67,64 @@ export interface FilterBarProps {
   sourceOptions: string[];
 }
 
+/** A ButtonToggle under a visible caption that names its group (ButtonToggle's role="group" has no name of its own). */
+function CaptionedToggle<V extends string>(props: {
+  caption: string;
+  testId: string;
+  value: V;
+  options: { value: V; label: string }[];
+  onChange: (value: V) => void;
+}) {
+  const captionId = useID();
+  return (
+    <div data-testid={props.testId}>
+      <Paragraph fontSize="xsmall" fontWeight="semiBold" id={captionId}>
+        {props.caption}
+      </Paragraph>
+      <ButtonToggle
+        aria-labelledby={captionId}
+        value={props.value}
+        onChange={(value: string) => props.onChange(value as V)}
+        options={props.options}
+      />
+    </div>
+  );
+}
+
 export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
   const sources = [...new Set([...sourceOptions, ...state.sources])];
   const rangeProblem = customRangeProblem(state);
-  // The button toggles' visible captions name their groups (ButtonToggle's role="group" has no name of its own).
-  const countLabel = useID();
-  const anchorLabel = useID();
-  const conversionLabel = useID();
   const dateRangeId = useID();
   const rangeIds = dateRangeIds(dateRangeId);
   return (
     <SpaceVertical gap="small" data-testid="filter-bar">
       <Space gap="large" align="end" flexWrap="wrap">
-        <div data-testid="filter-measure">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={countLabel}>
-            Count
-          </Paragraph>
-          <ButtonToggle
-            aria-labelledby={countLabel}
-            value={state.measure}
-            onChange={(measure: string) => onChange({ measure: measure as Measure, focus: null })}
-            options={[
-              { value: 'persons', label: 'Persons' },
-              { value: 'sessions', label: 'Sessions' },
-            ]}
-          />
-        </div>
-        <div data-testid="filter-anchor">
-          <Paragraph fontSize="xsmall" fontWeight="semiBold" id={anchorLabel}>
-            Paths
-          </Paragraph>
-          <ButtonToggle
-            aria-labelledby={anchorLabel}
-            value={state.anchor}
-            onChange={(anchor: string) =>
-              onChange({
-                anchor: anchor as Anchor,
-                focus: null,
-                ...(anchor === 'conversion' && state.compare === 'converted' ? { compare: 'none' as const } : {}),
-              })
-            }
-            options={[
-              { value: 'start', label: 'From first step' },
-              { value: 'conversion', label: 'Before conversion' },
-            ]}
-          />
-        </div>
+        <CaptionedToggle<Measure>
+          caption="Count"
+          testId="filter-measure"
+          value={state.measure}
+          onChange={(measure) => onChange({ measure, focus: null })}
+          options={[
+            { value: 'persons', label: 'Persons' },
+            { value: 'sessions', label: 'Sessions' },
+          ]}
+        />
+        <CaptionedToggle<Anchor>
+          caption="Paths"
+          testId="filter-anchor"
+          value={state.anchor}
+          onChange={(anchor) =>
+            onChange({
+              anchor,
+              focus: null,
+              ...(anchor === 'conversion' && state.compare === 'converted' ? { compare: 'none' as const } : {}),
+            })
+          }
+          options={[
+            { value: 'start', label: 'From first step' },
+            { value: 'conversion', label: 'Before conversion' },
+          ]}
+        />
         <FieldSelect
           label={state.anchor === 'conversion' ? 'Steps before' : 'Steps'}
           data-testid="filter-steps"
@@ -144,21 +156,17 @@ export function FilterBar({ state, onChange, sourceOptions }: FilterBarProps) {
         />
         {/* Paths before the conversion are converted journeys only: the choice would mean nothing. */}
         {state.anchor === 'start' && (
-          <div data-testid="filter-converted">
-            <Paragraph fontSize="xsmall" fontWeight="semiBold" id={conversionLabel}>
-              Conversion
-            </Paragraph>
-            <ButtonToggle
-              aria-labelledby={conversionLabel}
-              value={state.converted}
-              onChange={(converted: string) => onChange({ converted: converted as ConvertedFilter, focus: null })}
-              options={[
-                { value: 'any', label: 'Any' },
-                { value: 'yes', label: 'Converted' },
-                { value: 'no', label: 'Not converted' },
-              ]}
-            />
-          </div>
+          <CaptionedToggle<ConvertedFilter>
+            caption="Conversion"
+            testId="filter-converted"
+            value={state.converted}
+            onChange={(converted) => onChange({ converted, focus: null })}
+            options={[
+              { value: 'any', label: 'Any' },
+              { value: 'yes', label: 'Converted' },
+              { value: 'no', label: 'Not converted' },
+            ]}
+          />
         )}
       </Space>
       <Space gap="large" align="start" flexWrap="wrap">
