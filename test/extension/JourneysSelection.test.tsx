@@ -11,6 +11,7 @@ import { App } from '../../src/extension/App';
 import { linkFocusId } from '../../src/extension/sankey/transform';
 import type { InlineQuery } from '../../src/extension/looker/queries';
 import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
+import { isGap, isPaths, isPersons, isSubset, isSummary, PERSON_ROWS } from './support/journeyQueries';
 
 const jp = pathFields('journey_paths');
 const today = () => toIsoDate(new Date());
@@ -38,33 +39,6 @@ const SUBSET_ROW: PlainRow = {
   [jp.medianStepToNext(1)]: 7200,
   [jp.medianStepToNext(2)]: 129600,
 };
-const PERSON_ROWS: PlainRow[] = [
-  {
-    [jp.personId]: 'u:aaa',
-    [jp.identityStatus]: 'inferred',
-    [jp.stepCount]: 3,
-    [jp.converted]: 'Yes',
-    [PERSON_FIELDS.eventCount]: 12,
-    [PERSON_FIELDS.name]: 'Wei Bennett',
-    [PERSON_FIELDS.email]: 'wei@acme.nl',
-  },
-  {
-    [jp.personId]: 'u:bbb',
-    [jp.identityStatus]: 'confirmed',
-    [jp.stepCount]: 2,
-    [jp.converted]: 'No',
-    [PERSON_FIELDS.eventCount]: 4,
-    [PERSON_FIELDS.name]: 'Ann Lee',
-    [PERSON_FIELDS.email]: 'ann@x.io',
-  },
-];
-
-const isGap = (q: InlineQuery) => q.fields.some((f) => /\.median_seconds_/.test(f)) && !q.fields.includes(jp.identifiedCount);
-const isPaths = (q: InlineQuery) => !isGap(q) && q.fields.includes(jp.step(1));
-const isPersons = (q: InlineQuery) => q.fields.includes(PERSON_FIELDS.eventCount);
-const isSubset = (q: InlineQuery) =>
-  q.fields.includes(jp.identifiedCount) && Object.keys(q.filters ?? {}).some((k) => /\.step_\d+$/.test(k));
-const isSummary = (q: InlineQuery) => q.fields.includes(jp.identifiedCount) && !isSubset(q);
 
 function answering(
   persons: FakeAnswer = { rows: PERSON_ROWS },

@@ -4,6 +4,7 @@ import { toIsoDate } from '../../src/extension/journeys/FilterBar';
 import { App } from '../../src/extension/App';
 import type { InlineQuery } from '../../src/extension/looker/queries';
 import { fakeLooker, renderWithLooker, type FakeAnswer, type PlainRow } from './support/fakeLooker';
+import { isGap, isPaths, isPersons, isSubset, isSummary, PERSON_ROWS } from './support/journeyQueries';
 
 const jp = pathFields('journey_paths');
 const sp = pathFields('session_paths');
@@ -39,14 +40,6 @@ const PATH_ROWS: PlainRow[] = [
 ];
 const SUMMARY_ROW: PlainRow = { [jp.count]: 80, [jp.identifiedCount]: 30, [jp.inferredCount]: 6, [jp.conversions]: 12 };
 
-const isGap = (q: InlineQuery) => q.fields.some((f) => /\.median_seconds_/.test(f)) && !q.fields.some((f) => /identified_count$/.test(f));
-const isPaths = (q: InlineQuery) => !isGap(q) && q.fields.some((f) => /\.(step|before)_1$/.test(f));
-/** A node's or link's totals: the summary's fields, filtered on a step column. */
-const isSubset = (q: InlineQuery) =>
-  q.fields.some((f) => /identified_count$/.test(f)) &&
-  Object.keys(q.filters ?? {}).some((k) => /\.(step_\d+|before_\d+|conversion_step)$/.test(k));
-const isSummary = (q: InlineQuery) => !isPaths(q) && !isSubset(q) && q.fields.some((f) => /identified_count$/.test(f));
-const isPersons = (q: InlineQuery) => q.fields.includes(PERSON_FIELDS.eventCount);
 const SUBSET_ROW: PlainRow = {
   [jp.count]: 15,
   [jp.identifiedCount]: 15,
@@ -54,26 +47,6 @@ const SUBSET_ROW: PlainRow = {
   [jp.conversions]: 6,
   [jp.medianStepToNext(1)]: 7200,
 };
-const PERSON_ROWS: PlainRow[] = [
-  {
-    [jp.personId]: 'u:aaa',
-    [jp.identityStatus]: 'inferred',
-    [jp.stepCount]: 3,
-    [jp.converted]: 'Yes',
-    [PERSON_FIELDS.eventCount]: 12,
-    [PERSON_FIELDS.name]: 'Wei Bennett',
-    [PERSON_FIELDS.email]: 'wei@acme.nl',
-  },
-  {
-    [jp.personId]: 'u:bbb',
-    [jp.identityStatus]: 'confirmed',
-    [jp.stepCount]: 2,
-    [jp.converted]: 'No',
-    [PERSON_FIELDS.eventCount]: 4,
-    [PERSON_FIELDS.name]: 'Ann Lee',
-    [PERSON_FIELDS.email]: 'ann@x.io',
-  },
-];
 
 const isSources = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.source);
 const isTouchOptions = (q: InlineQuery) => q.view === EXPLORES.events && q.fields.includes(EVENT_FIELDS.utmSource);
