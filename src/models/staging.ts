@@ -18,6 +18,13 @@ import type { SqlStep } from '../sql/pipeline';
 import type { ModelContext } from './context';
 import { SourceColumnError } from './types';
 
+/** The staged columns quoted for a SELECT list, each prefixed with `alias.` when one is given. */
+export function stagedColumnList(ctx: ModelContext, alias?: string): string {
+  return stagedColumns(ctx)
+    .map((c) => `${alias ? `${alias}.` : ''}${ctx.d.quoteIdent(c)}`)
+    .join(', ');
+}
+
 /** Columns of the common event shape, in UNION order. `crm_<name>` columns follow `carried`. */
 export function stagedColumns(ctx: ModelContext): string[] {
   return [
@@ -444,9 +451,7 @@ ${opts.earlier ? `LEFT JOIN ${opts.earlier} AS e ON e.event_id = c.event_id\nWHE
 export function stagingSteps(ctx: ModelContext): SqlStep[] {
   const firstParty = () => (ctx.config.source.type === 'snowplow' ? [snowplowSelect(ctx)] : segmentSelects(ctx));
   const offsite = () => ctx.config.offsite.map((o, i) => offsiteSelect(ctx, o, i));
-  const cols = stagedColumns(ctx)
-    .map((c) => ctx.d.quoteIdent(c))
-    .join(', ');
+  const cols = stagedColumnList(ctx);
   const duplicated = () => `event_id IN (SELECT event_id FROM ${ctx.ref('js_duplicate_ids')})`;
   const events = ctx.tableName('js_events');
   return [

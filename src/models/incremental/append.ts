@@ -30,7 +30,7 @@ import { ModelContext } from '../context';
 import { pathTableSql, sessionAggregatesSql } from '../outputs';
 import { nameMatching } from '../../config/schema';
 import { linkedinVisitSql } from '../matching';
-import { crmColumns, stagedColumns } from '../staging';
+import { crmColumns, stagedColumnList } from '../staging';
 import type { BuildOptions } from '../types';
 
 /** Prefix of the append's scratch tables. */
@@ -136,9 +136,7 @@ export function appendSteps(
     ctx.scratchTable(
       'js_events',
       () =>
-        `SELECT ${stagedColumns(ctx)
-          .map((c) => d.quoteIdent(c))
-          .join(', ')} FROM ${ctx.external(x.changed)} WHERE event_id IN (SELECT event_id FROM ${ctx.external(x.appended)})`,
+        `SELECT ${stagedColumnList(ctx)} FROM ${ctx.external(x.changed)} WHERE event_id IN (SELECT event_id FROM ${ctx.external(x.appended)})`,
     ),
     ctx.scratchTable(
       'js_event_person',

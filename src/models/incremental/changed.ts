@@ -4,7 +4,7 @@
  */
 import { upstreamOf, type SqlStep, type Step } from '../../sql/pipeline';
 import { buildPipeline } from '../index';
-import { DEDUPE_COLUMNS, dedupeBefore, duplicateRejectsSql, stagedColumns } from '../staging';
+import { DEDUPE_COLUMNS, dedupeBefore, duplicateRejectsSql, stagedColumnList } from '../staging';
 import { NEW, type IncrementalContext } from './context';
 import { rawSince } from './cutoff';
 import { tokensSql } from './state';
@@ -22,7 +22,7 @@ export function restagingSteps(x: IncrementalContext): Step[] {
  * changed events' identifiers (js_inc_changed_tokens).
  */
 export function changedSteps(x: IncrementalContext): SqlStep[] {
-  const { ctx, d, scratch, since, state, changed, newOut } = x;
+  const { ctx, scratch, since, state, changed, newOut } = x;
   // 2. Rows that are new, or a copy of a known event that now wins the dedupe order (state wins ties). The state
   //    holds one copy per event id; of a stored copy only the columns that rank it are read (BigQuery bills columns).
   //    A new row's time is at or after the cutoff (rawSince keeps exactly those), so a stored copy from before the
@@ -30,9 +30,7 @@ export function changedSteps(x: IncrementalContext): SqlStep[] {
   //    ranked, and only they can be replaced, so BigQuery reads the state's other columns for those days only.
   const changedStep = scratch(
     'js_inc_changed',
-    () => `SELECT ${stagedColumns(ctx)
-      .map((c) => `n.${d.quoteIdent(c)}`)
-      .join(', ')}, s.event_id IS NOT NULL AS known_event
+    () => `SELECT ${stagedColumnList(ctx, 'n')}, s.event_id IS NOT NULL AS known_event
 FROM ${newOut('js_events')} AS n
 LEFT JOIN (SELECT event_id, ${DEDUPE_COLUMNS.join(', ')} FROM ${state()} WHERE occurred_at >= ${since}) AS s ON s.event_id = n.event_id
 WHERE (s.event_id IS NULL OR ${dedupeBefore('n', 's')})

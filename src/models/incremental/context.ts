@@ -7,7 +7,7 @@ import { outputTables, type OutputTable } from '../../contract/tables';
 import type { Dialect } from '../../sql/dialect';
 import type { SqlStep, Step } from '../../sql/pipeline';
 import { ModelContext } from '../context';
-import { stagedColumns } from '../staging';
+import { stagedColumnList } from '../staging';
 import type { BuildOptions } from '../types';
 import type { APPENDED_TABLES } from './append';
 import { timestampLiteral } from './cutoff';
@@ -40,9 +40,7 @@ export function incrementalContext(opts: IncrementalOptions) {
   const { d, config }: { d: Dialect; config: Config } = ctx;
   const t = (x: string) => ctx.ref(x);
   const scratch = (name: string, select: () => string) => ctx.scratchTable(name, select);
-  const cols = stagedColumns(ctx)
-    .map((c) => d.quoteIdent(c))
-    .join(', ');
+  const cols = stagedColumnList(ctx);
   const state = () => t(STATE_TABLES.events);
   /** Raw rows from here on are staged again (see rawSince). */
   const since = timestampLiteral(d, opts.cutoff);

@@ -6,7 +6,7 @@ import { nameMatching, type Config } from '../../config/schema';
 import type { SqlStep } from '../../sql/pipeline';
 import { webPersonsSql } from '../attribution';
 import { ModelContext } from '../context';
-import { duplicateRejectsSql, stagedColumns } from '../staging';
+import { duplicateRejectsSql, stagedColumnList } from '../staging';
 import type { BuildOptions } from '../types';
 import { anonPersonsSql, personTailSql } from './append';
 
@@ -73,13 +73,7 @@ export function fullStateTables(ctx: ModelContext, opts: BuildOptions): SqlStep[
   const { d } = ctx;
   const t = (x: string) => ctx.ref(x);
   return [
-    ctx.stateTable(
-      STATE_TABLES.events,
-      () =>
-        `SELECT ${stagedColumns(ctx)
-          .map((c) => d.quoteIdent(c))
-          .join(', ')} FROM ${t('js_events')}`,
-    ),
+    ctx.stateTable(STATE_TABLES.events, () => `SELECT ${stagedColumnList(ctx)} FROM ${t('js_events')}`),
     ctx.stateTable(STATE_TABLES.tokens, () => tokensSql(ctx, t(STATE_TABLES.events))),
     ctx.stateTable(STATE_TABLES.personTokens, () => personTokensSql(t('stitched_events'), t(STATE_TABLES.tokens))),
     ctx.stateTable(STATE_TABLES.personNames, () => personNamesSql(ctx, t('stitched_events'), t(STATE_TABLES.events))),
